@@ -1,0 +1,225 @@
+// The one contract between the renderer (or a headless script) and main: every request with
+// its input and output schema, and every pushed stream with its payload schema. Main validates
+// each request against it; the renderer's client and the preload are typed from it.
+// This file is imported by main, preload and renderer, so it depends on zod and nothing else.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Wire primitives. Chain ids, block numbers and log indexes are JSON numbers; every other
+// integer is a decimal string; addresses are checksummed on output; bytes are 0x-hex.
+
+const addressPattern = /^0x[0-9a-fA-F]{40}$/;
+
+export const AddressInput = z
+  .string()
+  .trim()
+  .regex(addressPattern, 'must be a 0x-prefixed address of 40 hex digits');
+export const Hex = z.string().regex(/^0x[0-9a-fA-F]*$/, 'must be 0x-prefixed hex');
+export const ChainId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const BlockNumber = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const DecimalString = z.string().regex(/^-?\d+$/, 'must be a decimal integer string');
+
+const rpcUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^(https?|wss?):\/\/[^\s]+$/i.test(value), {
+    message: 'must be an http(s):// or ws(s):// URL',
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Domain shapes as they cross the wire.
+
+export const Chain = z.object({
+  chainId: ChainId,
+  name: z.string(),
+  rpcUrls: z.array(z.string()),
+  confirmations: z.number().int().nonnegative(),
+});
+export type Chain = z.infer<typeof Chain>;
+
+export const WatchedContract = z.object({
+  id: z.string(),
+  chainId: ChainId,
+  address: z.string(),
+  name: z.string(),
+  startBlock: BlockNumber,
+  abi: z.array(z.unknown()),
+  eventNames: z.array(z.string()),
+  indexedThrough: BlockNumber.nullable(),
+});
+export type WatchedContract = z.infer<typeof WatchedContract>;
+
+export const EventStatus = z.enum(['pending', 'confirmed', 'removed']);
+
+export const EventRow = z.object({
+  chainId: ChainId,
+  blockNumber: BlockNumber,
+  blockHash: Hex,
+  logIndex: z.number().int().nonnegative(),
+  transactionHash: Hex,
+  transactionIndex: z.number().int().nonnegative(),
+  address: z.string(),
+  contractId: z.string(),
+  /** null for a log that no ABI entry decodes; its raw topics and data are kept. */
+  eventName: z.string().nullable(),
+  signature: z.string().nullable(),
+  args: z.record(z.string(), z.unknown()).nullable(),
+  topics: z.array(Hex),
+  data: Hex,
+  status: EventStatus,
+});
+export type EventRow = z.infer<typeof EventRow>;
+
+export const RpcHealth = z.object({
+  url: z.string(),
+  healthy: z.boolean(),
+  latencyMs: z.number().nullable(),
+  errorCount: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+});
+export type RpcHealth = z.infer<typeof RpcHealth>;
+
+export const ChainStatus = z.object({
+  chainId: ChainId,
+  name: z.string(),
+  headBlock: BlockNumber.nullable(),
+  indexedThrough: BlockNumber.nullable(),
+  lag: z.number().int().nullable(),
+  backfill: z.object({
+    fromBlock: BlockNumber,
+    targetBlock: BlockNumber,
+    doneBlocks: z.number().int().nonnegative(),
+    totalBlocks: z.number().int().nonnegative(),
+    /** 0..1 */
+    progress: z.number().min(0).max(1),
+  }),
+  phase: z.enum(['idle', 'backfilling', 'following', 'error']),
+  rpc: z.array(RpcHealth),
+  eventsPerMinute: z.array(z.object({ minute: z.number(), count: z.number().int() })),
+  totalEvents: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+});
+export type ChainStatus = z.infer<typeof ChainStatus>;
+
+// ---------------------------------------------------------------------------------------------
+// Requests.
+
+const Empty = z.object({}).strict().optional();
+
+export const ChainsAddInput = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(80),
+  chainId: ChainId,
+  rpcUrls: z.array(rpcUrl).min(1, 'needs at least one RPC URL').max(16),
+  confirmations: z.number().int().nonnegative().max(10_000).optional(),
+});
+
+export const ContractsAddInput = z.object({
+  chainId: ChainId,
+  address: AddressInput,
+  /** A JSON ABI array, an array of human-readable signatures, or a Hardhat/Foundry artifact. */
+  abi: z.union([z.array(z.unknown()), z.string(), z.record(z.string(), z.unknown())]),
+  startBlock: BlockNumber,
+  name: z.string().trim().max(80).optional(),
+});
+
+export const EventsQueryInput = z.object({
+  chainId: ChainId.optional(),
+  address: AddressInput.optional(),
+  contractId: z.string().optional(),
+  eventName: z.string().optional(),
+  fromBlock: BlockNumber.optional(),
+  toBlock: BlockNumber.optional(),
+  includeRemoved: z.boolean().optional(),
+  limit: z.number().int().positive().max(10_000).optional(),
+  /** Opaque; pass back nextCursor from the previous page. */
+  cursor: z.string().optional(),
+  /** Newest first instead of chain order (the live table's default). */
+  order: z.enum(['asc', 'desc']).optional(),
+});
+
+export const WorkspaceSummary = z.object({
+  chainsAdded: z.number().int(),
+  chainsUnchanged: z.number().int(),
+  contractsAdded: z.number().int(),
+  contractsUnchanged: z.number().int(),
+});
+
+export const requests = {
+  'chains.add': { input: ChainsAddInput, output: Chain },
+  'chains.list': { input: Empty, output: z.array(Chain) },
+  'chains.remove': { input: z.object({ chainId: ChainId }), output: z.object({ removed: z.literal(true) }) },
+  'contracts.add': { input: ContractsAddInput, output: WatchedContract },
+  'contracts.list': { input: Empty, output: z.array(WatchedContract) },
+  'contracts.remove': { input: z.object({ id: z.string() }), output: z.object({ removed: z.literal(true) }) },
+  'events.query': {
+    input: EventsQueryInput,
+    output: z.object({ rows: z.array(EventRow), nextCursor: z.string().optional() }),
+  },
+  'status.get': { input: Empty, output: z.object({ chains: z.array(ChainStatus) }) },
+  'workspace.import': {
+    input: z.object({ yaml: z.string(), fileName: z.string().optional() }),
+    output: WorkspaceSummary,
+  },
+  'workspace.export': { input: Empty, output: z.object({ yaml: z.string() }) },
+} as const;
+
+export type RequestName = keyof typeof requests;
+export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
+export type RequestOutput<N extends RequestName> = z.output<(typeof requests)[N]['output']>;
+
+// ---------------------------------------------------------------------------------------------
+// Pushed streams. Batched by main: each message carries many rows.
+
+export const pushes = {
+  /** New, changed (status) or removed event rows, in chain order. */
+  'events.batch': z.object({ rows: z.array(EventRow) }),
+  'status.changed': z.object({ chains: z.array(ChainStatus) }),
+  /** Chains or contracts were added or removed; the renderer refetches the lists. */
+  'config.changed': z.object({ chains: z.array(Chain), contracts: z.array(WatchedContract) }),
+} as const;
+
+export type PushName = keyof typeof pushes;
+export type PushPayload<N extends PushName> = z.infer<(typeof pushes)[N]>;
+
+// ---------------------------------------------------------------------------------------------
+// The envelope. Errors keep their code and details across the boundary (Electron drops custom
+// properties of thrown errors; JSON-RPC carries them in error.data).
+
+export const ErrorCode = z.enum([
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'CHAIN_ID_MISMATCH',
+  'RPC_UNREACHABLE',
+  'ABI_INVALID',
+  'START_BLOCK_IN_FUTURE',
+  'WORKSPACE_INVALID',
+  'STORE_CORRUPT',
+  'FORBIDDEN',
+  'UNKNOWN_METHOD',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ContractError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** Which input was wrong, e.g. "rpcUrls[1]" or "abi[3].inputs". */
+  field: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ContractError = z.infer<typeof ContractError>;
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+/** Channel names used by the Electron transport; headless uses the request names as methods. */
+export const electronChannels = {
+  invoke: 'vigil:invoke',
+  push: 'vigil:push',
+} as const;
+
+/** The surface preload exposes as window.vigil and the headless client implements. */
+export interface VigilApi {
+  call<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>>;
+  subscribe<N extends PushName>(name: N, listener: (payload: PushPayload<N>) => void): () => void;
+}
