@@ -1,0 +1,41 @@
+// The renderer's one door to main. Picks the transport once at start: the preload's bridge in
+// Electron, otherwise a WebSocket to the headless server. Both have the same VigilApi shape.
+import type { Envelope, RequestInput, RequestName, RequestOutput, VigilApi } from '@contract';
+import { useConnection } from './connection.ts';
+import { createWebSocketTransport, readToken } from './websocket-transport.ts';
+import { validatePushInDev } from './validate-push.ts';
+
+function createClient(): VigilApi {
+  const bridge = window.vigil;
+  if (bridge) {
+    useConnection.setState({ state: 'open', sessionCount: 1 });
+    return {
+      call: (name, input) => bridge.call(name, input),
+      subscribe: (name, listener) =>
+        bridge.subscribe(name, (payload) => {
+          validatePushInDev(name, payload);
+          listener(payload);
+        }),
+    };
+  }
+  return createWebSocketTransport(readToken());
+}
+
+export const vigil: VigilApi = createClient();
+
+/** Thrown by callOrThrow; keeps the contract's error so forms can point at error.field. */
+export class ContractCallError extends Error {
+  constructor(readonly error: import('@contract').ContractError) {
+    super(error.message);
+    this.name = 'ContractCallError';
+  }
+}
+
+/** For loaders that only care about the value: unwraps the envelope or throws. */
+export async function callOrThrow<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>> {
+  const envelope: Envelope<RequestOutput<N>> = await vigil.call(name, input);
+  if (!envelope.ok) throw new ContractCallError(envelope.error);
+  return envelope.value;
+}
+
+export { useConnection } from './connection.ts';

@@ -1,0 +1,189 @@
+// Headless mode: the contract spoken as JSON-RPC 2.0 over one WebSocket to the serve process.
+// Requests become {method: <request name>, params: <input>}; pushes arrive as notifications.
+import type {
+  ContractError,
+  Envelope,
+  PushName,
+  PushPayload,
+  RequestInput,
+  RequestName,
+  RequestOutput,
+  VigilApi,
+} from '@contract';
+import { useConnection } from './connection.ts';
+import { validatePushInDev } from './validate-push.ts';
+
+const TOKEN_KEY = 'vigil.token';
+/** Close codes a server may use to say the token was refused (4401 mirrors HTTP 401). */
+const BAD_TOKEN_CLOSE_CODES = new Set([4001, 4401, 4403, 1008]);
+const BACKOFF_START_MS = 500;
+const BACKOFF_MAX_MS = 10_000;
+
+interface JsonRpcResponse {
+  jsonrpc: '2.0';
+  id?: number | string | null;
+  result?: unknown;
+  error?: { code: number; message: string; data?: unknown };
+  method?: string;
+  params?: unknown;
+}
+
+interface PendingCall {
+  id: number;
+  message: string;
+  resolve: (envelope: Envelope<unknown>) => void;
+}
+
+/**
+ * The token comes from the URL printed by `npm run serve` (`?token=…`). It is kept in
+ * sessionStorage so a reload still works, and dropped from the address bar so it does not end
+ * up in screenshots or history.
+ */
+export function readToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function createWebSocketTransport(token: string | null): VigilApi {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const inFlight = new Map<number, PendingCall>();
+  /** Calls made while the socket is not open wait here and are sent on (re)connect. */
+  const queued: PendingCall[] = [];
+  let socket: WebSocket | null = null;
+  let nextId = 1;
+  let backoffMs = BACKOFF_START_MS;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let opened = false;
+
+  const setConnection = useConnection.setState;
+
+  function connect(): void {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    if (!token) {
+      setConnection({ state: 'bad-token', detail: 'The page address has no ?token=.', retryAt: null });
+      return;
+    }
+    setConnection({ state: 'connecting', detail: null, retryAt: null });
+    const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+    const url = `${scheme}://${window.location.host}/rpc?token=${encodeURIComponent(token)}`;
+    opened = false;
+    const ws = new WebSocket(url);
+    socket = ws;
+
+    ws.onopen = () => {
+      opened = true;
+      backoffMs = BACKOFF_START_MS;
+      setConnection((s) => ({ state: 'open', detail: null, retryAt: null, sessionCount: s.sessionCount + 1 }));
+      for (const call of queued.splice(0)) send(call);
+    };
+    ws.onmessage = (event) => onMessage(String(event.data));
+    ws.onclose = (event) => {
+      if (socket !== ws) return;
+      socket = null;
+      failInFlight('The connection to Vigil was lost before it answered.');
+      if (BAD_TOKEN_CLOSE_CODES.has(event.code)) {
+        setConnection({ state: 'bad-token', detail: event.reason || 'The token was refused.', retryAt: null });
+        return;
+      }
+      // A refused upgrade (wrong token) looks like any other failed connect to the browser,
+      // so ask the server over plain HTTP what it thinks of the token before retrying.
+      if (!opened) void probeToken(token).then((refused) => (refused ? markBadToken() : scheduleRetry()));
+      else scheduleRetry();
+    };
+  }
+
+  function markBadToken(): void {
+    setConnection({ state: 'bad-token', detail: 'The token was refused.', retryAt: null });
+  }
+
+  function scheduleRetry(): void {
+    const delay = backoffMs;
+    backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+    setConnection({ state: 'disconnected', retryAt: Date.now() + delay });
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  function send(call: PendingCall): void {
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      queued.push(call);
+      return;
+    }
+    inFlight.set(call.id, call);
+    socket.send(call.message);
+  }
+
+  function failInFlight(message: string): void {
+    for (const call of inFlight.values()) call.resolve({ ok: false, error: { code: 'INTERNAL', message } });
+    inFlight.clear();
+  }
+
+  function onMessage(text: string): void {
+    let message: JsonRpcResponse;
+    try {
+      message = JSON.parse(text) as JsonRpcResponse;
+    } catch {
+      console.warn('vigil: ignoring a message that is not JSON', text.slice(0, 200));
+      return;
+    }
+    if (message.method && message.id === undefined) {
+      const name = message.method as PushName;
+      validatePushInDev(name, message.params);
+      for (const listener of listeners.get(name) ?? []) listener(message.params);
+      return;
+    }
+    if (typeof message.id !== 'number') return;
+    const call = inFlight.get(message.id);
+    if (!call) return;
+    inFlight.delete(message.id);
+    if (message.error) call.resolve({ ok: false, error: toContractError(message.error) });
+    else call.resolve({ ok: true, value: message.result });
+  }
+
+  connect();
+  useConnection.setState({ retryNow: () => (socket ? undefined : connect()) });
+
+  return {
+    call<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>> {
+      return new Promise((resolve) => {
+        const id = nextId++;
+        const message = JSON.stringify({ jsonrpc: '2.0', id, method: name, params: input ?? {} });
+        send({ id, message, resolve: resolve as PendingCall['resolve'] });
+      });
+    },
+    subscribe<N extends PushName>(name: N, listener: (payload: PushPayload<N>) => void): () => void {
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      const untyped = listener as (payload: unknown) => void;
+      set.add(untyped);
+      return () => set.delete(untyped);
+    },
+  };
+}
+
+/** The server puts the ContractError in error.data; anything else still becomes one. */
+function toContractError(error: { code: number; message: string; data?: unknown }): ContractError {
+  const data = error.data as Partial<ContractError> | undefined;
+  if (data && typeof data === 'object' && typeof data.code === 'string' && typeof data.message === 'string') {
+    return data as ContractError;
+  }
+  const code = error.code === -32601 ? 'UNKNOWN_METHOD' : error.code === -32602 ? 'INVALID_INPUT' : 'INTERNAL';
+  return { code, message: error.message };
+}
+
+/** True when the server answers a plain GET of the RPC path with 401/403. */
+async function probeToken(token: string): Promise<boolean> {
+  try {
+    const response = await fetch(`/rpc?token=${encodeURIComponent(token)}`, { cache: 'no-store' });
+    return response.status === 401 || response.status === 403;
+  } catch {
+    return false;
+  }
+}

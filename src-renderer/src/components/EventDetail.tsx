@@ -1,0 +1,88 @@
+// The selected event in full: decoded arguments with copy buttons, or the raw topics and data
+// of a log no ABI entry decodes.
+import type { EventRow } from '@contract';
+import { useConfig, chainName } from '../stores/config.ts';
+import { argDisplay, argText, formatCount } from '../format.ts';
+import { CopyButton } from './CopyButton.tsx';
+
+export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => void }) {
+  const chains = useConfig((state) => state.chains);
+  return (
+    <aside className="event-detail card" aria-label="Event detail">
+      <header className="card-header">
+        <h2>{row.eventName ?? 'Undecoded log'}</h2>
+        <span className={`badge badge-${row.status}`}>{row.status}</span>
+        <button type="button" className="button-small close" onClick={onClose} aria-label="Close detail">
+          ✕
+        </button>
+      </header>
+      {row.signature && <p className="mono small muted signature">{row.signature}</p>}
+      <dl className="detail-list">
+        <DetailItem label="Chain" value={`${chainName(chains, row.chainId)} (#${row.chainId})`} />
+        <DetailItem label="Block" value={formatCount(row.blockNumber)} copy={String(row.blockNumber)} />
+        <DetailItem label="Block hash" value={row.blockHash} copy={row.blockHash} mono />
+        <DetailItem label="Transaction" value={row.transactionHash} copy={row.transactionHash} mono />
+        <DetailItem label="Log index" value={String(row.logIndex)} />
+        <DetailItem label="Contract" value={row.address} copy={row.address} mono />
+      </dl>
+      {row.args ? <DecodedArgs args={row.args} /> : <RawLog row={row} />}
+    </aside>
+  );
+}
+
+function DecodedArgs({ args }: { args: Record<string, unknown> }) {
+  const allArgs = JSON.stringify(args, null, 2);
+  return (
+    <section>
+      <div className="section-title">
+        <h3>Arguments</h3>
+        <CopyButton text={allArgs} label="Copy all" />
+      </div>
+      {Object.keys(args).length === 0 ? (
+        <p className="muted">This event has no arguments.</p>
+      ) : (
+        <dl className="detail-list">
+          {Object.entries(args).map(([name, value]) => (
+            <DetailItem key={name} label={name} value={argDisplay(value)} copy={argText(value)} mono pre={typeof value === 'object' && value !== null} />
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+function RawLog({ row }: { row: EventRow }) {
+  return (
+    <section>
+      <h3>Raw log</h3>
+      <p className="muted small">No ABI entry of this contract decodes this log.</p>
+      <dl className="detail-list">
+        {row.topics.map((topic, index) => (
+          <DetailItem key={index} label={`topic ${index}`} value={topic} copy={topic} mono />
+        ))}
+        <DetailItem label="data" value={row.data} copy={row.data} mono />
+      </dl>
+    </section>
+  );
+}
+
+interface DetailItemProps {
+  label: string;
+  value: string;
+  copy?: string;
+  mono?: boolean;
+  pre?: boolean;
+}
+
+function DetailItem({ label, value, copy, mono, pre }: DetailItemProps) {
+  const shown = pre ? JSON.stringify(JSON.parse(value), null, 2) : value;
+  return (
+    <div className="detail-item">
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono break' : undefined}>
+        {pre ? <pre>{shown}</pre> : shown}
+        {copy !== undefined && <CopyButton text={copy} />}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+// Display helpers. Amounts arrive as decimal strings and stay strings: grouping digits is done
+// on the text, so a uint256 never passes through Number.
+
+/** "1234567" → "1,234,567"; leaves anything that is not a plain integer alone. */
+export function groupDigits(value: string): string {
+  const match = /^(-?)(\d+)$/.exec(value);
+  if (!match) return value;
+  const [, sign, digits] = match;
+  return sign + digits!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export function formatCount(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : groupDigits(String(value));
+}
+
+/** 0xabcdef…1234 */
+export function shortHex(value: string, keep = 6): string {
+  return value.length <= keep * 2 + 4 ? value : `${value.slice(0, keep + 2)}…${value.slice(-keep + 2)}`;
+}
+
+/** A decoded argument as one line of text: strings/numbers as is, structures as JSON. */
+export function argText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null || value === undefined) return String(value);
+  return JSON.stringify(value);
+}
+
+/** The same, with digit grouping for integers, for reading rather than copying. */
+export function argDisplay(value: unknown): string {
+  return typeof value === 'string' ? groupDigits(value) : argText(value);
+}
+
+/**
+ * ChainStatus.eventsPerMinute buckets carry a `minute`; accept epoch minutes, seconds or
+ * milliseconds and return milliseconds.
+ */
+export function minuteToMs(minute: number): number {
+  if (minute < 1e8) return minute * 60_000;
+  if (minute < 1e11) return minute * 1000;
+  return minute;
+}
+
+export function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+export function percent(progress: number): string {
+  const value = Math.max(0, Math.min(1, progress)) * 100;
+  return `${value >= 99.95 && value < 100 ? '99.9' : value.toFixed(value < 10 ? 1 : 0)}%`;
+}

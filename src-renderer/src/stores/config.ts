@@ -1,0 +1,37 @@
+// Configured chains and watched contracts. Loaded on connect; replaced wholesale by the
+// config.changed push, which carries both lists.
+import { create } from 'zustand';
+import type { Chain, PushPayload, WatchedContract } from '@contract';
+import { callOrThrow } from '../client/index.ts';
+
+interface ConfigStore {
+  chains: Chain[];
+  contracts: WatchedContract[];
+  loaded: boolean;
+  loading: boolean;
+  error: string | null;
+  load: () => Promise<void>;
+  applyChange: (payload: PushPayload<'config.changed'>) => void;
+}
+
+export const useConfig = create<ConfigStore>((set) => ({
+  chains: [],
+  contracts: [],
+  loaded: false,
+  loading: false,
+  error: null,
+  load: async () => {
+    set({ loading: true, error: null });
+    try {
+      const [chains, contracts] = await Promise.all([callOrThrow('chains.list', {}), callOrThrow('contracts.list', {})]);
+      set({ chains, contracts, loaded: true, loading: false });
+    } catch (error) {
+      set({ loading: false, error: (error as Error).message });
+    }
+  },
+  applyChange: ({ chains, contracts }) => set({ chains, contracts, loaded: true, error: null }),
+}));
+
+export function chainName(chains: Chain[], chainId: number): string {
+  return chains.find((chain) => chain.chainId === chainId)?.name ?? `Chain ${chainId}`;
+}

@@ -1,0 +1,28 @@
+// Wires pushes into the stores once, and refetches everything on each (re)connect: pushes sent
+// while the link was down are gone, so the stores start again from the server's state.
+import { vigil, useConnection } from '../client/index.ts';
+import { useConfig } from './config.ts';
+import { useEvents } from './events.ts';
+import { useStatus } from './status.ts';
+
+export function startSync(): void {
+  vigil.subscribe('config.changed', (payload) => {
+    useConfig.getState().applyChange(payload);
+    useStatus.getState().keepOnly(payload.chains.map((chain) => chain.chainId));
+    // A new chain or contract is worth a fresh status read; the push may lag a little.
+    void useStatus.getState().load();
+  });
+  vigil.subscribe('status.changed', (payload) => useStatus.getState().merge(payload.chains));
+  vigil.subscribe('events.batch', (payload) => useEvents.getState().applyBatch(payload.rows));
+
+  let seenSession = 0;
+  const refetchOnNewSession = (sessionCount: number): void => {
+    if (sessionCount === seenSession) return;
+    seenSession = sessionCount;
+    void useConfig.getState().load();
+    void useStatus.getState().load();
+    void useEvents.getState().reload();
+  };
+  refetchOnNewSession(useConnection.getState().sessionCount);
+  useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));
+}

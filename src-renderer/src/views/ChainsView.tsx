@@ -1,0 +1,172 @@
+// Configured chains: list with remove, and the form that adds one.
+import { useState, type FormEvent } from 'react';
+import { ChainsAddInput, type Chain } from '@contract';
+import { vigil } from '../client/index.ts';
+import { useConfig } from '../stores/config.ts';
+import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { Field } from '../components/Field.tsx';
+import { errorsFromContractError, errorsFromIssues, type FieldErrors } from '../components/form-errors.ts';
+import { ConfirmButton } from '../components/ConfirmButton.tsx';
+
+export function ChainsView() {
+  const { chains, loaded, error, load } = useConfig();
+  return (
+    <section className="view">
+      <header className="view-header">
+        <h1>Chains</h1>
+      </header>
+      <div className="split">
+        <div className="split-main">
+          {error && !loaded ? (
+            <ErrorState message={error} onRetry={() => void load()} />
+          ) : !loaded ? (
+            <Loading what="chains" />
+          ) : chains.length === 0 ? (
+            <EmptyState>No chains yet — add one with the form.</EmptyState>
+          ) : (
+            <ChainTable chains={chains} />
+          )}
+        </div>
+        <aside className="split-side card">
+          <h2>Add a chain</h2>
+          <AddChainForm />
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+function ChainTable({ chains }: { chains: Chain[] }) {
+  return (
+    <table className="table">
+      <thead>
+        <tr>
+          <th>Name</th>
+          <th>Chain ID</th>
+          <th>RPC URLs</th>
+          <th>Confirmations</th>
+          <th aria-label="Actions" />
+        </tr>
+      </thead>
+      <tbody>
+        {chains.map((chain) => (
+          <ChainRow key={chain.chainId} chain={chain} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ChainRow({ chain }: { chain: Chain }) {
+  const [error, setError] = useState<string | null>(null);
+  const remove = async (): Promise<void> => {
+    const result = await vigil.call('chains.remove', { chainId: chain.chainId });
+    if (!result.ok) setError(result.error.message);
+    else void useConfig.getState().load();
+  };
+  return (
+    <tr>
+      <td>{chain.name}</td>
+      <td className="mono">{chain.chainId}</td>
+      <td className="mono small">
+        {chain.rpcUrls.map((url) => (
+          <div key={url}>{url}</div>
+        ))}
+      </td>
+      <td className="mono">{chain.confirmations}</td>
+      <td className="actions">
+        <ConfirmButton label={`Remove ${chain.name}`} confirmLabel="Confirm remove" onConfirm={remove}>
+          Remove
+        </ConfirmButton>
+        {error && (
+          <div className="field-error" role="alert">
+            {error}
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+const CHAIN_FORM_FIELDS = ['name', 'chainId', 'rpcUrls', 'confirmations'] as const;
+
+function AddChainForm() {
+  const [name, setName] = useState('');
+  const [chainId, setChainId] = useState('');
+  const [rpcUrls, setRpcUrls] = useState('');
+  const [confirmations, setConfirmations] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setAdded(null);
+    const input = {
+      name,
+      chainId: chainId.trim() === '' ? Number.NaN : Number(chainId.trim()),
+      rpcUrls: rpcUrls
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== ''),
+      confirmations: confirmations.trim() === '' ? undefined : Number(confirmations.trim()),
+    };
+    const checked = ChainsAddInput.safeParse(input);
+    if (!checked.success) {
+      setErrors(errorsFromIssues(checked.error.issues));
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    // The server checks each RPC answers with this chain id, which can take a few seconds.
+    const result = await vigil.call('chains.add', checked.data);
+    setBusy(false);
+    if (!result.ok) {
+      setErrors(errorsFromContractError(result.error, CHAIN_FORM_FIELDS));
+      return;
+    }
+    setAdded(result.value.name);
+    setName('');
+    setChainId('');
+    setRpcUrls('');
+    setConfirmations('');
+    void useConfig.getState().load();
+  };
+
+  return (
+    <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label="Add chain">
+      <Field id="chain-name" label="Name" error={errors.name}>
+        <input id="chain-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Base" autoComplete="off" />
+      </Field>
+      <Field id="chain-id" label="Chain ID" error={errors.chainId}>
+        <input id="chain-id" value={chainId} onChange={(e) => setChainId(e.target.value)} inputMode="numeric" placeholder="8453" />
+      </Field>
+      <Field id="chain-rpc-urls" label="RPC URLs" error={errors.rpcUrls} hint="One per line; http(s):// or ws(s)://. Extra URLs are used for failover.">
+        <textarea
+          id="chain-rpc-urls"
+          rows={3}
+          value={rpcUrls}
+          onChange={(e) => setRpcUrls(e.target.value)}
+          placeholder="https://mainnet.base.org"
+          spellCheck={false}
+        />
+      </Field>
+      <Field id="chain-confirmations" label="Confirmations" error={errors.confirmations} hint="Blocks before an event counts as confirmed. Empty for the default.">
+        <input id="chain-confirmations" value={confirmations} onChange={(e) => setConfirmations(e.target.value)} inputMode="numeric" placeholder="12" />
+      </Field>
+      {errors.form && (
+        <div className="form-error" role="alert">
+          {errors.form}
+        </div>
+      )}
+      {added && (
+        <div className="form-ok" role="status">
+          Added {added}.
+        </div>
+      )}
+      <button type="submit" className="button-primary" disabled={busy}>
+        {busy ? 'Checking RPC…' : 'Add chain'}
+      </button>
+    </form>
+  );
+}

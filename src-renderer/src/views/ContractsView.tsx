@@ -1,0 +1,272 @@
+// Watched contracts: list with remove, and the form that adds one (ABI pasted or from a file).
+import { useState, type DragEvent, type FormEvent } from 'react';
+import { ContractsAddInput, type Chain, type WatchedContract } from '@contract';
+import { vigil } from '../client/index.ts';
+import { chainName, useConfig } from '../stores/config.ts';
+import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { Field } from '../components/Field.tsx';
+import { ConfirmButton } from '../components/ConfirmButton.tsx';
+import { CopyButton } from '../components/CopyButton.tsx';
+import { errorsFromContractError, errorsFromIssues, type FieldErrors } from '../components/form-errors.ts';
+import { addressProblem, parseAbiText } from '../abi-text.ts';
+import { formatCount, shortHex } from '../format.ts';
+import { hrefFor } from '../route.ts';
+
+export function ContractsView() {
+  const { chains, contracts, loaded, error, load } = useConfig();
+  return (
+    <section className="view">
+      <header className="view-header">
+        <h1>Contracts</h1>
+      </header>
+      <div className="split">
+        <div className="split-main">
+          {error && !loaded ? (
+            <ErrorState message={error} onRetry={() => void load()} />
+          ) : !loaded ? (
+            <Loading what="contracts" />
+          ) : contracts.length === 0 ? (
+            <EmptyState>No contracts watched yet — add one with the form.</EmptyState>
+          ) : (
+            <ContractTable contracts={contracts} chains={chains} />
+          )}
+        </div>
+        <aside className="split-side card">
+          <h2>Add a contract</h2>
+          {loaded && chains.length === 0 ? (
+            <EmptyState
+              action={
+                <a className="button" href={hrefFor('chains')}>
+                  Go to Chains
+                </a>
+              }
+            >
+              Add a chain first: a contract is watched on one chain.
+            </EmptyState>
+          ) : (
+            <AddContractForm chains={chains} />
+          )}
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; chains: Chain[] }) {
+  return (
+    <table className="table">
+      <thead>
+        <tr>
+          <th>Name</th>
+          <th>Chain</th>
+          <th>Address</th>
+          <th>Events</th>
+          <th>Start block</th>
+          <th>Indexed through</th>
+          <th aria-label="Actions" />
+        </tr>
+      </thead>
+      <tbody>
+        {contracts.map((contract) => (
+          <ContractRow key={contract.id} contract={contract} chainLabel={chainName(chains, contract.chainId)} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chainLabel: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const remove = async (): Promise<void> => {
+    const result = await vigil.call('contracts.remove', { id: contract.id });
+    if (!result.ok) setError(result.error.message);
+    else void useConfig.getState().load();
+  };
+  const label = contract.name || shortHex(contract.address);
+  return (
+    <tr>
+      <td>{contract.name || <span className="muted">unnamed</span>}</td>
+      <td>{chainLabel}</td>
+      <td className="mono small">
+        <span title={contract.address}>{shortHex(contract.address, 8)}</span> <CopyButton text={contract.address} />
+      </td>
+      <td className="small">{contract.eventNames.length === 0 ? <span className="muted">none</span> : contract.eventNames.join(', ')}</td>
+      <td className="mono">{formatCount(contract.startBlock)}</td>
+      <td className="mono">{formatCount(contract.indexedThrough)}</td>
+      <td className="actions">
+        <ConfirmButton label={`Remove ${label}`} confirmLabel="Confirm remove" onConfirm={remove}>
+          Remove
+        </ConfirmButton>
+        {error && (
+          <div className="field-error" role="alert">
+            {error}
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+const CONTRACT_FORM_FIELDS = ['chainId', 'address', 'name', 'startBlock', 'abi'] as const;
+
+function AddContractForm({ chains }: { chains: Chain[] }) {
+  const [chainId, setChainId] = useState('');
+  const [address, setAddress] = useState('');
+  const [name, setName] = useState('');
+  const [startBlock, setStartBlock] = useState('0');
+  const [abiText, setAbiText] = useState('');
+  const [abiFileName, setAbiFileName] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  // With a single chain there is nothing to choose; default to it.
+  const selectedChainId = chainId || (chains.length === 1 ? String(chains[0]!.chainId) : '');
+  const liveAddressProblem = addressProblem(address);
+  const abiPreview = abiText.trim() === '' ? null : parseAbiText(abiText);
+
+  const readAbiFile = (file: File): void => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      setAbiText(String(reader.result ?? ''));
+      setAbiFileName(file.name);
+      setErrors(({ abi: _dropped, ...rest }) => rest);
+    };
+    reader.onerror = () => setErrors((current) => ({ ...current, abi: `Could not read ${file.name}.` }));
+    reader.readAsText(file);
+  };
+
+  const onDrop = (event: DragEvent): void => {
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer.files[0];
+    if (file) readAbiFile(file);
+  };
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setAdded(null);
+    const abi = parseAbiText(abiText);
+    const input = {
+      chainId: selectedChainId === '' ? Number.NaN : Number(selectedChainId),
+      address,
+      name: name.trim() === '' ? undefined : name,
+      startBlock: startBlock.trim() === '' ? Number.NaN : Number(startBlock.trim()),
+      abi: abi.ok ? abi.abi : '',
+    };
+    const checked = ContractsAddInput.safeParse(input);
+    const found: FieldErrors = checked.success ? {} : errorsFromIssues(checked.error.issues);
+    if (selectedChainId === '') found.chainId = 'Choose the chain this contract lives on.';
+    if (!abi.ok) found.abi = abi.message;
+    else delete found.abi;
+    if (!checked.success || Object.keys(found).length > 0) {
+      setErrors(found);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    const result = await vigil.call('contracts.add', checked.data);
+    setBusy(false);
+    if (!result.ok) {
+      setErrors(errorsFromContractError(result.error, CONTRACT_FORM_FIELDS));
+      return;
+    }
+    setAdded(result.value.name || result.value.address);
+    setAddress('');
+    setName('');
+    setStartBlock('0');
+    setAbiText('');
+    setAbiFileName(null);
+    void useConfig.getState().load();
+  };
+
+  return (
+    <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label="Add contract">
+      <Field id="contract-chain" label="Chain" error={errors.chainId}>
+        <select id="contract-chain" value={selectedChainId} onChange={(e) => setChainId(e.target.value)}>
+          <option value="" disabled>
+            Choose a chain…
+          </option>
+          {chains.map((chain) => (
+            <option key={chain.chainId} value={chain.chainId}>
+              {chain.name} (#{chain.chainId})
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="contract-address" label="Address" error={errors.address ?? liveAddressProblem}>
+        <input
+          id="contract-address"
+          className="mono"
+          value={address}
+          onChange={(e) => setAddress(e.target.value)}
+          placeholder="0x…"
+          spellCheck={false}
+          autoComplete="off"
+          aria-invalid={Boolean(errors.address ?? liveAddressProblem)}
+        />
+      </Field>
+      <Field id="contract-name" label="Name" error={errors.name}>
+        <input id="contract-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="USDC treasury" autoComplete="off" />
+      </Field>
+      <Field id="contract-start-block" label="Start block" error={errors.startBlock} hint="Backfill begins here. Earlier blocks are never fetched.">
+        <input id="contract-start-block" value={startBlock} onChange={(e) => setStartBlock(e.target.value)} inputMode="numeric" />
+      </Field>
+      <Field
+        id="contract-abi"
+        label="ABI"
+        error={errors.abi ?? (abiPreview && !abiPreview.ok ? abiPreview.message : null)}
+        hint={abiPreview?.ok ? `Looks good: ${abiPreview.summary}${abiFileName ? ` from ${abiFileName}` : ''}.` : 'Paste JSON, a build artifact, or signatures one per line — or drop a .json file here.'}
+      >
+        <textarea
+          id="contract-abi"
+          className={dragging ? 'mono drop-target dragging' : 'mono drop-target'}
+          rows={8}
+          value={abiText}
+          onChange={(e) => {
+            setAbiText(e.target.value);
+            setAbiFileName(null);
+          }}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+          placeholder={'event Transfer(address indexed from, address indexed to, uint256 value)'}
+          spellCheck={false}
+        />
+      </Field>
+      <div className="file-pick">
+        <label htmlFor="contract-abi-file" className="button button-small">
+          Choose .json file
+        </label>
+        <input
+          id="contract-abi-file"
+          className="visually-hidden"
+          type="file"
+          accept=".json,application/json"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) readAbiFile(file);
+            e.target.value = '';
+          }}
+        />
+      </div>
+      {errors.form && (
+        <div className="form-error" role="alert">
+          {errors.form}
+        </div>
+      )}
+      {added && (
+        <div className="form-ok" role="status">
+          Watching {added}.
+        </div>
+      )}
+      <button type="submit" className="button-primary" disabled={busy}>
+        {busy ? 'Adding…' : 'Add contract'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,116 @@
+// One card per chain: how far the local store is behind the head, backfill progress, RPC
+// health and the recent event rate.
+import type { ChainStatus } from '@contract';
+import { useConfig } from '../stores/config.ts';
+import { useStatus } from '../stores/status.ts';
+import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { EventsPerMinuteChart } from '../components/EventsPerMinuteChart.tsx';
+import { formatCount, percent } from '../format.ts';
+import { hrefFor } from '../route.ts';
+
+export function DashboardView() {
+  const { chains: configuredChains, loaded: configLoaded } = useConfig();
+  const { chains, loaded, error, load } = useStatus();
+  return (
+    <section className="view">
+      <header className="view-header">
+        <h1>Dashboard</h1>
+      </header>
+      {error && !loaded ? (
+        <ErrorState message={error} onRetry={() => void load()} />
+      ) : !loaded || !configLoaded ? (
+        <Loading what="chain status" />
+      ) : configuredChains.length === 0 ? (
+        <EmptyState
+          action={
+            <a className="button" href={hrefFor('chains')}>
+              Add a chain
+            </a>
+          }
+        >
+          No chains yet — add one to start watching.
+        </EmptyState>
+      ) : (
+        <div className="card-grid">
+          {chains.map((chain) => (
+            <ChainCard key={chain.chainId} status={chain} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ChainCard({ status }: { status: ChainStatus }) {
+  const { backfill } = status;
+  const backfillLabel = `Backfill ${percent(backfill.progress)}`;
+  return (
+    <article className="card chain-card" aria-label={`${status.name} status`}>
+      <header className="card-header">
+        <h2>{status.name}</h2>
+        <span className="muted">#{status.chainId}</span>
+        <span className={`phase phase-${status.phase}`}>{status.phase}</span>
+      </header>
+      <dl className="stats">
+        <Stat label="Head" value={formatCount(status.headBlock)} />
+        <Stat label="Indexed through" value={formatCount(status.indexedThrough)} />
+        <Stat label="Lag" value={status.lag === null ? '—' : `${formatCount(status.lag)} blocks`} warn={(status.lag ?? 0) > 50} />
+        <Stat label="Events" value={formatCount(status.totalEvents)} testId="total-events" />
+      </dl>
+      <div className="progress-row">
+        <div
+          className="progress"
+          role="progressbar"
+          aria-label={backfillLabel}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(backfill.progress * 100)}
+        >
+          <div className="progress-fill" style={{ width: `${Math.min(100, backfill.progress * 100)}%` }} />
+        </div>
+        <span className="progress-text">
+          {percent(backfill.progress)} <span className="muted">({formatCount(backfill.doneBlocks)} / {formatCount(backfill.totalBlocks)} blocks)</span>
+        </span>
+      </div>
+      <RpcHealthDots status={status} />
+      {status.lastError && (
+        <p className="card-error" role="alert">
+          {status.lastError}
+        </p>
+      )}
+      <h3 className="chart-title">Events per minute</h3>
+      <EventsPerMinuteChart buckets={status.eventsPerMinute} />
+    </article>
+  );
+}
+
+function Stat({ label, value, warn, testId }: { label: string; value: string; warn?: boolean; testId?: string }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd className={warn ? 'warn' : undefined} data-testid={testId}>
+        {value}
+      </dd>
+    </div>
+  );
+}
+
+function RpcHealthDots({ status }: { status: ChainStatus }) {
+  if (status.rpc.length === 0) return <p className="muted">No RPC status yet.</p>;
+  return (
+    <ul className="rpc-list" aria-label="RPC health">
+      {status.rpc.map((rpc) => {
+        const describe = rpc.healthy
+          ? `healthy${rpc.latencyMs === null ? '' : `, ${Math.round(rpc.latencyMs)} ms`}`
+          : `failing${rpc.lastError ? `: ${rpc.lastError}` : ''}`;
+        return (
+          <li key={rpc.url} title={`${rpc.url} — ${describe} (${rpc.errorCount} errors)`}>
+            <span className={rpc.healthy ? 'dot dot-ok' : 'dot dot-bad'} aria-hidden="true" />
+            <span className="rpc-url">{rpc.url}</span>
+            <span className="muted">{rpc.healthy ? (rpc.latencyMs === null ? 'ok' : `${Math.round(rpc.latencyMs)} ms`) : 'down'}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
