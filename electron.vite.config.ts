@@ -12,7 +12,7 @@ export default defineConfig({
         input: {
           electron: resolve('src-main/electron/main.ts'),
           serve: resolve('src-main/serve.ts'),
-          'store-worker': resolve('src-main/core/store/worker.ts'),
+          'engine-worker': resolve('src-main/core/engine/worker.ts'),
         },
       },
     },

@@ -23,3 +23,31 @@ export interface CreateVigilOptions {
   workspaceFile?: string;
   log?: Logger;
 }
+
+export const consoleLogger: Logger = {
+  info: (message) => console.log(message),
+  warn: (message) => console.warn(`warning: ${message}`),
+  error: (message) => console.error(`error: ${message}`),
+};
+
+export async function createVigil(options: CreateVigilOptions): Promise<VigilCore> {
+  const log = options.log ?? consoleLogger;
+  const { startEngine } = await import('./engine/index.ts');
+  const engine = await startEngine(options.dataDir, log);
+  if (options.workspaceFile) {
+    try {
+      const summary = await engine.applyWorkspaceFile(options.workspaceFile);
+      log.info(
+        `Workspace ${options.workspaceFile}: ${summary.chainsAdded} chain(s) and ${summary.contractsAdded} contract(s) added, ${summary.chainsUnchanged + summary.contractsUnchanged} already present.`,
+      );
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+  }
+  return {
+    call: (name, input) => engine.call(name, input),
+    onPush: (listener) => engine.onPush(listener),
+    close: () => engine.close(),
+  };
+}

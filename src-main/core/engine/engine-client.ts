@@ -1,0 +1,102 @@
+// Main's side of the engine: starts the worker thread and turns its messages into promises
+// and push callbacks.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger, PushListener } from '../app.ts';
+import type { RequestName } from '../../ipc/contract.ts';
+import { VigilError } from '../errors/index.ts';
+import type { StoreRecovery } from '../store/index.ts';
+import type { WorkspaceApplySummary } from './engine.ts';
+import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
+
+export interface EngineClient {
+  readonly recovery: StoreRecovery;
+  call(name: RequestName, input: unknown): Promise<unknown>;
+  applyWorkspaceFile(path: string): Promise<WorkspaceApplySummary>;
+  onPush(listener: PushListener): () => void;
+  close(): Promise<void>;
+}
+
+/** The worker's script: the TypeScript source through tsx in development, the bundle when built. */
+function engineWorkerUrl(): URL {
+  if (import.meta.url.endsWith('.ts')) return new URL('./worker-dev.mjs', import.meta.url);
+  // Built: out/main/engine-worker.js, next to the entry or one folder up from a shared chunk.
+  for (const candidate of ['./engine-worker.js', '../engine-worker.js']) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  throw new Error(`engine-worker.js not found next to ${import.meta.url}; run npm run build`);
+}
+
+type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+export async function startEngine(dataDir: string, log: Logger): Promise<EngineClient> {
+  const worker = new Worker(engineWorkerUrl(), { workerData: { dataDir } satisfies EngineWorkerData });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  const listeners = new Set<PushListener>();
+  let nextId = 1;
+  let exited = false;
+
+  const recovery = await new Promise<StoreRecovery>((resolve, reject) => {
+    worker.on('message', (message: EngineToMain) => {
+      switch (message.type) {
+        case 'ready':
+          resolve(message.recovery);
+          return;
+        case 'fatal':
+          reject(new VigilError(message.error.code, message.error.message, message.error));
+          return;
+        case 'result': {
+          const waiter = pending.get(message.id);
+          pending.delete(message.id);
+          if (!waiter) return;
+          if (message.ok) waiter.resolve(message.value);
+          else waiter.reject(new VigilError(message.error.code, message.error.message, message.error));
+          return;
+        }
+        case 'push':
+          for (const listener of listeners) listener(message.name, message.payload as never);
+          return;
+        case 'log':
+          log[message.level](message.message, message.fields);
+          return;
+      }
+    });
+    worker.on('error', (error) => {
+      log.error(`The engine thread crashed: ${error.stack ?? error.message}`);
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      exited = true;
+      for (const waiter of pending.values()) {
+        waiter.reject(new VigilError('INTERNAL', `The engine thread stopped (exit code ${code}).`));
+      }
+      pending.clear();
+    });
+  });
+
+  function send<T>(message: Distribute<MainToEngine>): Promise<T> {
+    if (exited) return Promise.reject(new VigilError('INTERNAL', 'The engine thread has stopped.'));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ ...message, id });
+    });
+  }
+
+  return {
+    recovery,
+    call: (name, input) => send({ type: 'call', name, input }),
+    applyWorkspaceFile: (path) => send({ type: 'applyWorkspaceFile', path }),
+    onPush(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (exited) return;
+      await send({ type: 'close' }).catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,380 @@
+// The engine: everything that touches the store and the chains, run inside one worker thread so
+// sql.js's synchronous calls, log decoding and big JSON responses never stall main. It answers
+// contract requests, runs one watcher per chain, schedules snapshots and batches pushes.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { getAddress } from 'viem';
+import type { Logger, PushListener } from '../app.ts';
+import type { Chain, ChainStatus, RequestName, WatchedContract } from '../../ipc/contract.ts';
+import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index.ts';
+import { createRpcPool, verifyRpcUrls, type RpcPool } from '../chains/index.ts';
+import { VigilError } from '../errors/index.ts';
+import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
+import { createChainWatcher, type ChainWatcher, type WatchedContractDecoder } from '../watch/index.ts';
+import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
+import { createPushBatcher } from './push-batcher.ts';
+import { defaultConfirmations } from './known-chains.ts';
+
+export interface EngineOptions {
+  store: Store;
+  log: Logger;
+  push: PushListener;
+  snapshotMinIntervalMs?: number;
+  statusIntervalMs?: number;
+  pollIntervalMs?: number;
+}
+
+export interface WorkspaceApplySummary {
+  chainsAdded: number;
+  chainsUnchanged: number;
+  contractsAdded: number;
+  contractsUnchanged: number;
+}
+
+export interface Engine {
+  handle(name: RequestName, input: unknown): Promise<unknown>;
+  applyWorkspaceFile(path: string): Promise<WorkspaceApplySummary>;
+  close(): Promise<void>;
+}
+
+interface RunningChain {
+  record: ChainRecord;
+  rpc: RpcPool;
+  watcher: ChainWatcher;
+  decoders: Map<string, WatchedContractDecoder>;
+}
+
+type ChainsAddInput = { name: string; chainId: number; rpcUrls: string[]; confirmations?: number };
+type ContractsAddInput = { chainId: number; address: string; abi: unknown; startBlock: number; name?: string };
+
+export function createEngine(options: EngineOptions): Engine {
+  const { store, log } = options;
+  const running = new Map<number, RunningChain>();
+  const batcher = createPushBatcher(options.push);
+  const snapshotMinIntervalMs = options.snapshotMinIntervalMs ?? 2_000;
+  let lastSnapshotAt = Date.now();
+  let lastSnapshotMs = 0;
+  let lastStatusJson = '';
+
+  // ---- watchers -------------------------------------------------------------------------
+
+  function decodersFor(chainId: number): Map<string, WatchedContractDecoder> {
+    const decoders = new Map<string, WatchedContractDecoder>();
+    for (const contract of store.listContracts(chainId)) {
+      decoders.set(contract.address.toLowerCase(), {
+        contractId: contract.id,
+        address: contract.address,
+        decode: createLogDecoder(contract.abi as never),
+      });
+    }
+    return decoders;
+  }
+
+  function startChain(record: ChainRecord): void {
+    const rpc = createRpcPool(record.rpcUrls);
+    const entry: RunningChain = { record, rpc, decoders: decodersFor(record.chainId), watcher: undefined as never };
+    entry.watcher = createChainWatcher({
+      chain: record,
+      store,
+      rpc,
+      decoders: (address) => entry.decoders.get(address),
+      onRows: (rows) => batcher.addRows(rows),
+      log,
+      ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    });
+    running.set(record.chainId, entry);
+    entry.watcher.start();
+  }
+
+  async function stopChain(chainId: number): Promise<void> {
+    const entry = running.get(chainId);
+    if (!entry) return;
+    running.delete(chainId);
+    await entry.watcher.stop();
+    entry.rpc.close();
+  }
+
+  function refreshDecoders(chainId: number): void {
+    const entry = running.get(chainId);
+    if (!entry) return;
+    entry.decoders = decodersFor(chainId);
+    entry.watcher.wake();
+  }
+
+  for (const chain of store.listChains()) startChain(chain);
+
+  // ---- wire shapes ----------------------------------------------------------------------
+
+  function toWireContract(contract: ContractRecord): WatchedContract {
+    return {
+      id: contract.id,
+      chainId: contract.chainId,
+      address: contract.address,
+      name: contract.name,
+      startBlock: contract.startBlock,
+      abi: contract.abi,
+      eventNames: [...new Set(eventSignaturesOf(contract.abi as never).map((event) => event.eventName))],
+      indexedThrough: contract.indexedThrough,
+    };
+  }
+
+  function pushConfig(): void {
+    options.push('config.changed', {
+      chains: store.listChains(),
+      contracts: store.listContracts().map(toWireContract),
+    });
+  }
+
+  function chainStatuses(): ChainStatus[] {
+    const counts = store.countEvents();
+    return store.listChains().map((chain) => {
+      const watcher = running.get(chain.chainId)?.watcher;
+      const base = watcher?.status();
+      return {
+        chainId: chain.chainId,
+        name: chain.name,
+        headBlock: base?.headBlock ?? null,
+        indexedThrough: base?.indexedThrough ?? null,
+        lag: base?.lag ?? null,
+        backfill: base?.backfill ?? { fromBlock: 0, targetBlock: 0, doneBlocks: 0, totalBlocks: 0, progress: 1 },
+        phase: base?.phase ?? 'idle',
+        rpc: base?.rpc ?? [],
+        eventsPerMinute: store.eventsPerMinute(chain.chainId, 30),
+        totalEvents: counts.get(chain.chainId) ?? 0,
+        lastError: base?.lastError ?? null,
+      };
+    });
+  }
+
+  // ---- validation shared by the API and workspace import --------------------------------
+
+  async function validateChain(input: ChainsAddInput, field = ''): Promise<ChainRecord> {
+    if (store.findChain(input.chainId)) {
+      throw new VigilError('ALREADY_EXISTS', `Chain ${input.chainId} is already configured.`, {
+        field: `${field}chainId`,
+      });
+    }
+    try {
+      await verifyRpcUrls(input.chainId, input.rpcUrls);
+    } catch (error) {
+      if (error instanceof VigilError && field && error.field) {
+        throw new VigilError(error.code, error.message, { field: `${field}${error.field}`, details: error.details ?? {} });
+      }
+      throw error;
+    }
+    return {
+      chainId: input.chainId,
+      name: input.name,
+      rpcUrls: input.rpcUrls,
+      confirmations: input.confirmations ?? defaultConfirmations(input.chainId),
+    };
+  }
+
+  async function chainHead(chain: ChainRecord): Promise<number> {
+    const pool = running.get(chain.chainId)?.rpc ?? createRpcPool(chain.rpcUrls);
+    try {
+      return Number.parseInt(await pool.request<string>('eth_blockNumber'), 16);
+    } catch (error) {
+      throw new VigilError(
+        'RPC_UNREACHABLE',
+        `Could not read the head block of chain ${chain.chainId} (${chain.rpcUrls.join(', ')}): ${(error as Error).message}`,
+        { field: 'chainId' },
+      );
+    } finally {
+      if (!running.has(chain.chainId)) pool.close();
+    }
+  }
+
+  async function validateContract(
+    input: ContractsAddInput,
+    field = '',
+    pendingChains: ChainRecord[] = [],
+  ): Promise<Omit<ContractRecord, 'indexedThrough'>> {
+    const chain = store.findChain(input.chainId) ?? pendingChains.find((pending) => pending.chainId === input.chainId);
+    if (!chain) {
+      throw new VigilError('NOT_FOUND', `Chain ${input.chainId} is not configured; add the chain first.`, {
+        field: `${field}chainId`,
+      });
+    }
+    const address = getAddress(input.address.toLowerCase());
+    const abi = parseAbiInput(input.abi, `${field}abi`);
+    const id = `${input.chainId}:${address.toLowerCase()}`;
+    if (store.findContract(id)) {
+      throw new VigilError('ALREADY_EXISTS', `${address} is already watched on chain ${input.chainId}.`, {
+        field: `${field}address`,
+      });
+    }
+    const head = await chainHead(chain);
+    if (input.startBlock > head) {
+      throw new VigilError(
+        'START_BLOCK_IN_FUTURE',
+        `Start block ${input.startBlock} is after chain ${input.chainId}'s head block ${head}.`,
+        { field: `${field}startBlock`, details: { startBlock: input.startBlock, headBlock: head } },
+      );
+    }
+    const artifactName =
+      typeof input.abi === 'object' && input.abi !== null && !Array.isArray(input.abi)
+        ? (input.abi as { contractName?: unknown }).contractName
+        : undefined;
+    const name =
+      input.name?.trim() || (typeof artifactName === 'string' && artifactName) || `Contract ${address.slice(0, 6)}…${address.slice(-4)}`;
+    return { id, chainId: input.chainId, address, name, abi: abi as unknown[], startBlock: input.startBlock };
+  }
+
+  async function applyWorkspace(workspace: Workspace): Promise<WorkspaceApplySummary> {
+    // Everything is checked before anything is saved, so a bad entry changes nothing.
+    const newChains: ChainRecord[] = [];
+    let chainsUnchanged = 0;
+    for (const [index, chain] of workspace.chains.entries()) {
+      if (store.findChain(chain.chainId)) chainsUnchanged++;
+      else newChains.push(await validateChain(chain as ChainsAddInput, `chains[${index}].`));
+    }
+    const newContracts: Omit<ContractRecord, 'indexedThrough'>[] = [];
+    let contractsUnchanged = 0;
+    for (const [index, contract] of workspace.contracts.entries()) {
+      const id = `${contract.chainId}:${contract.address.toLowerCase()}`;
+      if (store.findContract(id)) contractsUnchanged++;
+      else newContracts.push(await validateContract(contract as ContractsAddInput, `contracts[${index}].`, newChains));
+    }
+    for (const chain of newChains) {
+      store.execute({ type: 'chain.add', chain });
+      startChain(chain);
+    }
+    for (const contract of newContracts) {
+      store.execute({ type: 'contract.add', contract });
+      refreshDecoders(contract.chainId);
+    }
+    if (newChains.length || newContracts.length) pushConfig();
+    return {
+      chainsAdded: newChains.length,
+      chainsUnchanged,
+      contractsAdded: newContracts.length,
+      contractsUnchanged,
+    };
+  }
+
+  // ---- requests -------------------------------------------------------------------------
+
+  const handlers: { [N in RequestName]: (input: never) => Promise<unknown> | unknown } = {
+    async 'chains.add'(input: ChainsAddInput): Promise<Chain> {
+      const record = await validateChain(input);
+      // The RPC checks took time; another request may have added the chain meanwhile.
+      if (store.findChain(record.chainId)) {
+        throw new VigilError('ALREADY_EXISTS', `Chain ${record.chainId} is already configured.`, { field: 'chainId' });
+      }
+      store.execute({ type: 'chain.add', chain: record });
+      startChain(record);
+      pushConfig();
+      return record;
+    },
+    'chains.list': () => store.listChains(),
+    async 'chains.remove'(input: { chainId: number }) {
+      if (!store.findChain(input.chainId)) {
+        throw new VigilError('NOT_FOUND', `Chain ${input.chainId} is not configured.`, { field: 'chainId' });
+      }
+      await stopChain(input.chainId);
+      store.execute({ type: 'chain.remove', chainId: input.chainId });
+      pushConfig();
+      return { removed: true };
+    },
+    async 'contracts.add'(input: ContractsAddInput): Promise<WatchedContract> {
+      const contract = await validateContract(input);
+      if (store.findContract(contract.id)) {
+        throw new VigilError('ALREADY_EXISTS', `${contract.address} is already watched on chain ${contract.chainId}.`, {
+          field: 'address',
+        });
+      }
+      store.execute({ type: 'contract.add', contract });
+      refreshDecoders(contract.chainId);
+      pushConfig();
+      return toWireContract(store.findContract(contract.id)!);
+    },
+    'contracts.list': () => store.listContracts().map(toWireContract),
+    'contracts.remove'(input: { id: string }) {
+      const contract = store.findContract(input.id);
+      if (!contract) throw new VigilError('NOT_FOUND', `No watched contract has id ${input.id}.`, { field: 'id' });
+      store.execute({ type: 'contract.remove', id: input.id });
+      refreshDecoders(contract.chainId);
+      pushConfig();
+      return { removed: true };
+    },
+    'events.query'(input: Parameters<Store['queryEvents']>[0]) {
+      return store.queryEvents({
+        ...input,
+        ...(input.address === undefined ? {} : { address: getAddress(input.address.toLowerCase()) }),
+      });
+    },
+    'status.get': () => ({ chains: chainStatuses() }),
+    async 'workspace.import'(input: { yaml: string; fileName?: string }) {
+      const fileName = input.fileName ?? 'workspace.yaml';
+      const workspace = parseWorkspace(input.yaml, {
+        fileName,
+        readFile: (path) => {
+          throw new VigilError(
+            'WORKSPACE_INVALID',
+            `${fileName}: the ABI file ${path} cannot be read from an imported text; put the ABI inline, or start Vigil with --workspace pointing at the file.`,
+          );
+        },
+      });
+      return applyWorkspace(workspace);
+    },
+    'workspace.export': () => ({
+      yaml: serializeWorkspace({ chains: store.listChains(), contracts: store.listContracts() }),
+    }),
+  };
+
+  // ---- timers ---------------------------------------------------------------------------
+
+  function maybeSnapshot(force = false): void {
+    const now = Date.now();
+    // An export blocks this thread for its duration; keep that to a small share of the time.
+    const spacing = Math.max(snapshotMinIntervalMs, lastSnapshotMs * 10);
+    if (!store.dirty || (!force && now - lastSnapshotAt < spacing)) return;
+    try {
+      const result = store.snapshot();
+      lastSnapshotMs = result.milliseconds;
+      lastSnapshotAt = Date.now();
+    } catch (error) {
+      log.error(`Snapshot failed: ${(error as Error).message}`);
+    }
+  }
+
+  function publishStatus(): void {
+    const chains = chainStatuses();
+    const json = JSON.stringify(chains);
+    if (json === lastStatusJson) return;
+    lastStatusJson = json;
+    options.push('status.changed', { chains });
+  }
+
+  const snapshotTimer = setInterval(() => maybeSnapshot(), 500);
+  const statusTimer = setInterval(publishStatus, options.statusIntervalMs ?? 1_000);
+
+  return {
+    async handle(name, input) {
+      const handler = handlers[name] as ((input: unknown) => unknown) | undefined;
+      if (!handler) throw new VigilError('UNKNOWN_METHOD', `Unknown method ${name}.`);
+      return handler(input);
+    },
+    async applyWorkspaceFile(path) {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new VigilError('WORKSPACE_INVALID', `Cannot read the workspace file ${path}: ${(error as Error).message}`);
+      }
+      const baseDir = dirname(resolve(path));
+      return applyWorkspace(
+        parseWorkspace(text, { fileName: path, readFile: (abiPath) => readFileSync(resolve(baseDir, abiPath), 'utf8') }),
+      );
+    },
+    async close() {
+      clearInterval(snapshotTimer);
+      clearInterval(statusTimer);
+      await Promise.all([...running.keys()].map(stopChain));
+      batcher.flush();
+      batcher.stop();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Messages between main and the engine worker thread.
+import type { ContractError, PushName, RequestName } from '../../ipc/contract.ts';
+import type { StoreRecovery } from '../store/index.ts';
+
+export interface EngineWorkerData {
+  dataDir: string;
+}
+
+export type MainToEngine =
+  | { type: 'call'; id: number; name: RequestName; input: unknown }
+  | { type: 'applyWorkspaceFile'; id: number; path: string }
+  | { type: 'close'; id: number };
+
+export type EngineToMain =
+  | { type: 'ready'; recovery: StoreRecovery }
+  | { type: 'fatal'; error: ContractError }
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; error: ContractError }
+  | { type: 'push'; name: PushName; payload: unknown }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> };

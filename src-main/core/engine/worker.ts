@@ -1,0 +1,51 @@
+// The engine worker thread's entry: opens the store, runs the engine, and answers main.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Logger } from '../app.ts';
+import { toContractError } from '../errors/index.ts';
+import { openStore } from '../store/index.ts';
+import { createEngine, type Engine } from './engine.ts';
+import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
+
+const port = parentPort;
+if (!port) throw new Error('engine/worker.ts must run in a worker thread');
+const send = (message: EngineToMain): void => port.postMessage(message);
+
+const log: Logger = {
+  info: (message, fields) => send({ type: 'log', level: 'info', message, ...(fields ? { fields } : {}) }),
+  warn: (message, fields) => send({ type: 'log', level: 'warn', message, ...(fields ? { fields } : {}) }),
+  error: (message, fields) => send({ type: 'log', level: 'error', message, ...(fields ? { fields } : {}) }),
+};
+
+async function main(): Promise<void> {
+  const { dataDir } = workerData as EngineWorkerData;
+  let engine: Engine;
+  try {
+    const store = await openStore(dataDir, log);
+    engine = createEngine({ store, log, push: (name, payload) => send({ type: 'push', name, payload }) });
+    send({ type: 'ready', recovery: store.recovery });
+  } catch (error) {
+    send({ type: 'fatal', error: toContractError(error) });
+    return;
+  }
+  port!.on('message', (message: MainToEngine) => {
+    const reply = (work: Promise<unknown>): void => {
+      work.then(
+        (value) => send({ type: 'result', id: message.id, ok: true, value }),
+        (error: unknown) => send({ type: 'result', id: message.id, ok: false, error: toContractError(error) }),
+      );
+    };
+    switch (message.type) {
+      case 'call':
+        reply(Promise.resolve().then(() => engine.handle(message.name, message.input)));
+        return;
+      case 'applyWorkspaceFile':
+        reply(engine.applyWorkspaceFile(message.path));
+        return;
+      case 'close':
+        reply(engine.close().then(() => port!.close()));
+        return;
+    }
+  });
+}
+
+void main();

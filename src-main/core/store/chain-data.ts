@@ -1,0 +1,261 @@
+// Chain-derived data: events and recent block headers, committed in one transaction together
+// with the cursors that say which blocks they cover, so a snapshot never holds one without the
+// other. All of it can be fetched again; it is saved in snapshots, not journaled.
+import type { Database } from 'sql.js';
+import type { EventRow } from '../../ipc/contract.ts';
+import { VigilError } from '../errors/index.ts';
+import { selectAll } from './database.ts';
+
+export type StoredEvent = EventRow & { blockTimestamp: number | null };
+
+export interface BlockHeader {
+  number: number;
+  hash: string;
+  parentHash: string;
+  timestamp: number | null;
+}
+
+export interface ChainDataBatch {
+  chainId: number;
+  events: StoredEvent[];
+  blocks: BlockHeader[];
+  cursors: { contractId: string; indexedThrough: number }[];
+  /** Pending events at or below this block become confirmed. */
+  confirmedThrough?: number;
+}
+
+export interface ChainDataCommitResult {
+  inserted: StoredEvent[];
+  /** Rows whose status changed from pending to confirmed. */
+  confirmed: EventRow[];
+}
+
+const BLOCK_WINDOW = 2048;
+
+export function commitChainData(db: Database, batch: ChainDataBatch): ChainDataCommitResult {
+  const inserted: StoredEvent[] = [];
+  const insertEvent = db.prepare(
+    // A row seen again after a rollback marked it removed (its block came back) is restored.
+    `INSERT INTO events (chain_id, contract_id, block_number, block_hash, block_timestamp, log_index,
+      transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (chain_id, block_hash, log_index) DO UPDATE SET status = excluded.status
+     WHERE events.status = 'removed'`,
+  );
+  try {
+    for (const event of batch.events) {
+      insertEvent.run([
+        event.chainId,
+        event.contractId,
+        event.blockNumber,
+        event.blockHash,
+        event.blockTimestamp,
+        event.logIndex,
+        event.transactionHash,
+        event.transactionIndex,
+        event.address,
+        event.eventName,
+        event.signature,
+        event.args === null ? null : JSON.stringify(event.args),
+        JSON.stringify(event.topics),
+        event.data,
+        event.status,
+      ]);
+      if (db.getRowsModified() > 0) inserted.push(event);
+    }
+  } finally {
+    insertEvent.free();
+  }
+
+  if (batch.blocks.length > 0) {
+    const insertBlock = db.prepare(
+      'INSERT OR REPLACE INTO blocks (chain_id, number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?, ?)',
+    );
+    try {
+      for (const block of batch.blocks) {
+        insertBlock.run([batch.chainId, block.number, block.hash, block.parentHash, block.timestamp]);
+      }
+    } finally {
+      insertBlock.free();
+    }
+    const newest = Math.max(...batch.blocks.map((block) => block.number));
+    db.run('DELETE FROM blocks WHERE chain_id = ? AND number < ?', [batch.chainId, newest - BLOCK_WINDOW]);
+  }
+
+  for (const cursor of batch.cursors) {
+    db.run('UPDATE contracts SET indexed_through = ? WHERE id = ? AND chain_id = ?', [
+      cursor.indexedThrough,
+      cursor.contractId,
+      batch.chainId,
+    ]);
+  }
+
+  let confirmed: EventRow[] = [];
+  if (batch.confirmedThrough !== undefined) {
+    const where = "chain_id = ? AND status = 'pending' AND block_number <= ?";
+    const params = [batch.chainId, batch.confirmedThrough];
+    confirmed = selectAll<EventDbRow>(db, `SELECT ${eventColumns} FROM events WHERE ${where} ORDER BY block_number, log_index`, params).map(
+      (row) => ({ ...toEventRow(row), status: 'confirmed' as const }),
+    );
+    if (confirmed.length > 0) db.run(`UPDATE events SET status = 'confirmed' WHERE ${where}`, params);
+  }
+  return { inserted, confirmed };
+}
+
+/**
+ * Undoes everything above forkPoint after a reorganisation: events there are marked removed
+ * (kept, so what acted on them can be traced), headers dropped, and cursors moved back.
+ */
+export function rollBackTo(db: Database, chainId: number, forkPoint: number): EventRow[] {
+  const where = "chain_id = ? AND block_number > ? AND status != 'removed'";
+  const removed = selectAll<EventDbRow>(db, `SELECT ${eventColumns} FROM events WHERE ${where} ORDER BY block_number, log_index`, [
+    chainId,
+    forkPoint,
+  ]).map((row) => ({ ...toEventRow(row), status: 'removed' as const }));
+  db.run(`UPDATE events SET status = 'removed' WHERE ${where}`, [chainId, forkPoint]);
+  db.run('DELETE FROM blocks WHERE chain_id = ? AND number > ?', [chainId, forkPoint]);
+  db.run('UPDATE contracts SET indexed_through = ? WHERE chain_id = ? AND indexed_through > ?', [forkPoint, chainId, forkPoint]);
+  return removed;
+}
+
+export function blockHeaderAt(db: Database, chainId: number, number: number): BlockHeader | undefined {
+  return selectAll<{ number: number; hash: string; parent_hash: string; timestamp: number | null }>(
+    db,
+    'SELECT number, hash, parent_hash, timestamp FROM blocks WHERE chain_id = ? AND number = ?',
+    [chainId, number],
+  ).map((row) => ({ number: row.number, hash: row.hash, parentHash: row.parent_hash, timestamp: row.timestamp }))[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const eventColumns =
+  'id, chain_id, contract_id, block_number, block_hash, log_index, transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status';
+
+interface EventDbRow {
+  id: number;
+  chain_id: number;
+  contract_id: string;
+  block_number: number;
+  block_hash: string;
+  log_index: number;
+  transaction_hash: string;
+  transaction_index: number;
+  address: string;
+  event_name: string | null;
+  signature: string | null;
+  args: string | null;
+  topics: string;
+  data: string;
+  status: EventRow['status'];
+}
+
+function toEventRow(row: EventDbRow): EventRow {
+  return {
+    chainId: row.chain_id,
+    blockNumber: row.block_number,
+    blockHash: row.block_hash,
+    logIndex: row.log_index,
+    transactionHash: row.transaction_hash,
+    transactionIndex: row.transaction_index,
+    address: row.address,
+    contractId: row.contract_id,
+    eventName: row.event_name,
+    signature: row.signature,
+    args: row.args === null ? null : (JSON.parse(row.args) as Record<string, unknown>),
+    topics: JSON.parse(row.topics) as string[],
+    data: row.data,
+    status: row.status,
+  };
+}
+
+export interface EventsQuery {
+  chainId?: number;
+  /** Checksummed. */
+  address?: string;
+  contractId?: string;
+  eventName?: string;
+  fromBlock?: number;
+  toBlock?: number;
+  includeRemoved?: boolean;
+  limit?: number;
+  cursor?: string;
+  order?: 'asc' | 'desc';
+}
+
+type PagePosition = [chainId: number, blockNumber: number, logIndex: number, id: number];
+
+function decodeCursor(cursor: string): PagePosition {
+  try {
+    const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(position) && position.length === 4 && position.every((part) => Number.isSafeInteger(part))) {
+      return position as PagePosition;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new VigilError('INVALID_INPUT', 'cursor: not a cursor this store returned; pass back nextCursor unchanged', {
+    field: 'cursor',
+  });
+}
+
+export function queryEvents(db: Database, query: EventsQuery): { rows: EventRow[]; nextCursor?: string } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (clause: string, ...values: (string | number)[]): void => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (query.chainId !== undefined) add('chain_id = ?', query.chainId);
+  if (query.address !== undefined) add('address = ?', query.address);
+  if (query.contractId !== undefined) add('contract_id = ?', query.contractId);
+  if (query.eventName !== undefined) add('event_name = ?', query.eventName);
+  if (query.fromBlock !== undefined) add('block_number >= ?', query.fromBlock);
+  if (query.toBlock !== undefined) add('block_number <= ?', query.toBlock);
+  if (!query.includeRemoved) where.push("status != 'removed'");
+  const descending = query.order === 'desc';
+  if (query.cursor !== undefined) {
+    add(`(chain_id, block_number, log_index, id) ${descending ? '<' : '>'} (?, ?, ?, ?)`, ...decodeCursor(query.cursor));
+  }
+  const limit = query.limit ?? 1000;
+  const direction = descending ? 'DESC' : 'ASC';
+  const sql = `SELECT ${eventColumns} FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY chain_id ${direction}, block_number ${direction}, log_index ${direction}, id ${direction} LIMIT ?`;
+  const dbRows = selectAll<EventDbRow>(db, sql, [...params, limit + 1]);
+  const page = dbRows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    dbRows.length > limit && last
+      ? Buffer.from(JSON.stringify([last.chain_id, last.block_number, last.log_index, last.id])).toString('base64url')
+      : undefined;
+  return { rows: page.map(toEventRow), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+export function countEvents(db: Database): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const row of selectAll<{ chain_id: number; n: number }>(
+    db,
+    "SELECT chain_id, count(*) AS n FROM events WHERE status != 'removed' GROUP BY chain_id",
+  )) {
+    counts.set(row.chain_id, row.n);
+  }
+  return counts;
+}
+
+/** Events per minute of block time over the `minutes` minutes before the newest event. */
+export function eventsPerMinute(db: Database, chainId: number, minutes: number): { minute: number; count: number }[] {
+  const newest = selectAll<{ t: number | null }>(db, 'SELECT max(block_timestamp) AS t FROM events WHERE chain_id = ?', [chainId])[0]?.t;
+  if (newest === null || newest === undefined) return [];
+  const lastMinute = Math.floor(newest / 60);
+  const rows = selectAll<{ minute: number; n: number }>(
+    db,
+    `SELECT block_timestamp / 60 AS minute, count(*) AS n FROM events
+     WHERE chain_id = ? AND block_timestamp >= ? AND status != 'removed' GROUP BY minute`,
+    [chainId, (lastMinute - minutes + 1) * 60],
+  );
+  const byMinute = new Map(rows.map((row) => [row.minute, row.n]));
+  const series: { minute: number; count: number }[] = [];
+  for (let minute = lastMinute - minutes + 1; minute <= lastMinute; minute++) {
+    series.push({ minute: minute * 60, count: byMinute.get(minute) ?? 0 });
+  }
+  return series;
+}

@@ -1,0 +1,223 @@
+// The store: one in-memory SQLite database (sql.js) with durability built around it — atomic
+// snapshots for everything, plus an fsync'd journal for operator data. Synchronous by design:
+// it lives inside the engine worker thread, so its blocking calls never stall main.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'sql.js';
+import type { Logger } from '../app.ts';
+import type { EventRow } from '../../ipc/contract.ts';
+import { VigilError } from '../errors/index.ts';
+import {
+  blockHeaderAt,
+  commitChainData,
+  countEvents,
+  eventsPerMinute,
+  queryEvents,
+  rollBackTo,
+  type BlockHeader,
+  type ChainDataBatch,
+  type ChainDataCommitResult,
+  type EventsQuery,
+} from './chain-data.ts';
+import { configureDatabase, inTransaction, loadSqlJs, openDatabase, selectOne } from './database.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { openJournal, type Journal } from './journal.ts';
+import { migrate } from './migrations.ts';
+import {
+  applyOperatorCommand,
+  contractCursors,
+  findChain,
+  findContract,
+  listChains,
+  listContracts,
+  type ChainRecord,
+  type ContractRecord,
+  type OperatorCommand,
+} from './operator-data.ts';
+import { loadSnapshot, writeSnapshot } from './snapshot.ts';
+
+export type { BlockHeader, ChainDataBatch, ChainDataCommitResult, EventsQuery, StoredEvent } from './chain-data.ts';
+export type { ChainRecord, ContractRecord, OperatorCommand } from './operator-data.ts';
+export { migrations, migrate, schemaVersion } from './migrations.ts';
+
+export interface StoreRecovery {
+  snapshotSource: 'current' | 'previous' | 'none';
+  damagedSnapshots: { path: string; movedTo: string; reason: string }[];
+  journalEntriesReplayed: number;
+  droppedTornJournalBytes: number;
+}
+
+export interface Store {
+  readonly recovery: StoreRecovery;
+  /**
+   * Applies an operator command and makes it durable: the change is applied in a transaction,
+   * appended to the journal and fsync'd, and only then committed. Throws (changing nothing) if
+   * the command does not apply.
+   */
+  execute(command: OperatorCommand): void;
+  listChains(): ChainRecord[];
+  listContracts(chainId?: number): ContractRecord[];
+  findChain(chainId: number): ChainRecord | undefined;
+  findContract(id: string): ContractRecord | undefined;
+  contractCursors(chainId: number): { id: string; address: string; cursor: number }[];
+  commitChainData(batch: ChainDataBatch): ChainDataCommitResult;
+  blockHeaderAt(chainId: number, number: number): BlockHeader | undefined;
+  /** Marks events above forkPoint removed and moves cursors back; returns the removed rows. */
+  rollBackTo(chainId: number, forkPoint: number): EventRow[];
+  queryEvents(query: EventsQuery): ReturnType<typeof queryEvents>;
+  countEvents(): Map<number, number>;
+  eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];
+  /** True when something changed since the last snapshot. */
+  readonly dirty: boolean;
+  /** Writes an atomic snapshot; returns its size and how long the export took. */
+  snapshot(): { bytes: number; milliseconds: number };
+  close(options?: { snapshot?: boolean }): void;
+}
+
+const JOURNAL_FILE = 'journal.ndjson';
+
+function journalSeqOf(db: Database): number {
+  return Number(selectOne<{ value: string }>(db, "SELECT value FROM meta WHERE key = 'journal_seq'")?.value ?? 0);
+}
+
+function setJournalSeq(db: Database, seq: number): void {
+  db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
+    String(seq),
+  ]);
+}
+
+export async function openStore(dataDir: string, log: Logger): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  try {
+    return await openLockedStore(dataDir, log, unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+async function openLockedStore(dataDir: string, log: Logger, unlock: () => void): Promise<Store> {
+  const SQL = await loadSqlJs();
+  const loaded = loadSnapshot(dataDir);
+  for (const problem of loaded.problems) {
+    log.error(`Snapshot ${problem.path} is damaged (${problem.reason}); moved aside to ${problem.movedTo}.`, problem);
+  }
+  if (loaded.problems.length > 0) {
+    log.error(
+      loaded.source === 'previous'
+        ? 'Using the previous good snapshot; operator data is restored from the journal and chain data newer than that snapshot is fetched again.'
+        : 'No good snapshot left; operator data is restored from the journal and chain data is fetched again.',
+    );
+  }
+  const db = openDatabase(SQL, loaded.bytes);
+  migrate(db);
+
+  const { journal, droppedTornTailBytes } = openJournal<OperatorCommand>(join(dataDir, JOURNAL_FILE));
+  if (droppedTornTailBytes > 0) {
+    log.warn(`The journal ended in a torn write of ${droppedTornTailBytes} bytes (never acknowledged); it was cut off.`);
+  }
+  const appliedSeq = journalSeqOf(db);
+  if (appliedSeq > journal.lastSeq) {
+    journal.close();
+    throw new VigilError(
+      'STORE_CORRUPT',
+      `The snapshot in ${dataDir} includes journal entry ${appliedSeq}, but ${JOURNAL_FILE} ends at ${journal.lastSeq}: the journal was truncated or replaced. Nothing was changed; restore ${JOURNAL_FILE} from a backup.`,
+      { details: { dataDir, snapshotSeq: appliedSeq, journalSeq: journal.lastSeq } },
+    );
+  }
+  let replayed = 0;
+  for (const entry of journal.entries) {
+    if (entry.seq <= appliedSeq) continue;
+    inTransaction(db, () => {
+      applyOperatorCommand(db, entry.command, entry.at);
+      setJournalSeq(db, entry.seq);
+    });
+    replayed++;
+  }
+
+  return createStore({
+    db,
+    dataDir,
+    journal,
+    unlock,
+    recovery: {
+      snapshotSource: loaded.source,
+      damagedSnapshots: loaded.problems,
+      journalEntriesReplayed: replayed,
+      droppedTornJournalBytes: droppedTornTailBytes,
+    },
+    dirtyAtStart: replayed > 0 || loaded.problems.length > 0,
+  });
+}
+
+function createStore(parts: {
+  db: Database;
+  dataDir: string;
+  journal: Journal<OperatorCommand>;
+  unlock: () => void;
+  recovery: StoreRecovery;
+  dirtyAtStart: boolean;
+}): Store {
+  const { db, dataDir, journal, unlock, recovery } = parts;
+  let dirty = parts.dirtyAtStart;
+  let closed = false;
+
+  const store: Store = {
+    recovery,
+    execute(command) {
+      const at = Date.now();
+      db.run('BEGIN');
+      try {
+        applyOperatorCommand(db, command, at);
+        setJournalSeq(db, journal.lastSeq + 1);
+        journal.append(command, at);
+      } catch (error) {
+        db.run('ROLLBACK');
+        throw error;
+      }
+      db.run('COMMIT');
+      dirty = true;
+    },
+    listChains: () => listChains(db),
+    listContracts: (chainId) => listContracts(db, chainId),
+    findChain: (chainId) => findChain(db, chainId),
+    findContract: (id) => findContract(db, id),
+    contractCursors: (chainId) => contractCursors(db, chainId),
+    commitChainData(batch) {
+      const result = inTransaction(db, () => commitChainData(db, batch));
+      dirty = true;
+      return result;
+    },
+    blockHeaderAt: (chainId, number) => blockHeaderAt(db, chainId, number),
+    rollBackTo(chainId, forkPoint) {
+      const removed = inTransaction(db, () => rollBackTo(db, chainId, forkPoint));
+      dirty = true;
+      return removed;
+    },
+    queryEvents: (query) => queryEvents(db, query),
+    countEvents: () => countEvents(db),
+    eventsPerMinute: (chainId, minutes) => eventsPerMinute(db, chainId, minutes),
+    get dirty() {
+      return dirty;
+    },
+    snapshot() {
+      const started = performance.now();
+      const image = db.export();
+      // export() closes and reopens the database, which resets its pragmas.
+      configureDatabase(db);
+      const bytes = writeSnapshot(dataDir, image);
+      dirty = false;
+      return { bytes, milliseconds: performance.now() - started };
+    },
+    close(options = {}) {
+      if (closed) return;
+      closed = true;
+      if (options.snapshot !== false && dirty) store.snapshot();
+      journal.close();
+      db.close();
+      unlock();
+    },
+  };
+  return store;
+}

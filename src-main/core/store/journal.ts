@@ -1,0 +1,102 @@
+// The operator journal: every operator-originated change is appended here and fsync'd before it
+// is acknowledged, then replayed over the last snapshot at start. One line per entry:
+// "<checksum> <json>\n", the checksum covering the JSON so a torn or edited line is detected.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { VigilError } from '../errors/index.ts';
+
+export interface JournalEntry<Command> {
+  seq: number;
+  at: number;
+  command: Command;
+}
+
+export interface Journal<Command> {
+  /** Entries found on open, in order. */
+  readonly entries: readonly JournalEntry<Command>[];
+  readonly lastSeq: number;
+  /** Appends and fsyncs; when it returns, the entry survives a crash. */
+  append(command: Command, at?: number): JournalEntry<Command>;
+  close(): void;
+}
+
+export interface OpenJournalResult<Command> {
+  journal: Journal<Command>;
+  /** Bytes of an unacknowledged, torn last line that were cut off, if any. */
+  droppedTornTailBytes: number;
+}
+
+function checksumOf(json: string): string {
+  return createHash('sha256').update(json).digest('hex').slice(0, 16);
+}
+
+export function encodeJournalLine(entry: JournalEntry<unknown>): string {
+  const json = JSON.stringify(entry);
+  return `${checksumOf(json)} ${json}\n`;
+}
+
+function decodeJournalLine<Command>(line: string): JournalEntry<Command> | undefined {
+  const space = line.indexOf(' ');
+  if (space !== 16) return undefined;
+  const json = line.slice(space + 1);
+  if (checksumOf(json) !== line.slice(0, space)) return undefined;
+  try {
+    return JSON.parse(json) as JournalEntry<Command>;
+  } catch {
+    return undefined;
+  }
+}
+
+export function openJournal<Command>(path: string): OpenJournalResult<Command> {
+  const entries: JournalEntry<Command>[] = [];
+  let droppedTornTailBytes = 0;
+  if (existsSync(path)) {
+    const text = readFileSync(path, 'utf8');
+    const lines = text.split('\n');
+    // The text after the last newline was never acknowledged (append writes whole lines).
+    const tail = lines.pop() ?? '';
+    let goodBytes = 0;
+    for (const [index, line] of lines.entries()) {
+      const entry = decodeJournalLine<Command>(line);
+      const isLast = index === lines.length - 1;
+      if (!entry || entry.seq !== (entries.at(-1)?.seq ?? 0) + 1) {
+        if (isLast && tail === '' && !entry) {
+          // A last line that fails its checksum is a torn write: the fsync never returned.
+          droppedTornTailBytes = Buffer.byteLength(line) + 1;
+          break;
+        }
+        throw new VigilError(
+          'STORE_CORRUPT',
+          `The operator journal ${path} is damaged at line ${index + 1}: ${entry ? `sequence ${entry.seq} follows ${entries.at(-1)?.seq ?? 0}` : 'the line fails its checksum'}. Nothing was changed; keep a copy of the data directory and restore the journal from a backup.`,
+          { details: { path, line: index + 1 } },
+        );
+      }
+      entries.push(entry);
+      goodBytes += Buffer.byteLength(line) + 1;
+    }
+    droppedTornTailBytes += Buffer.byteLength(tail);
+    if (droppedTornTailBytes > 0) truncateSync(path, goodBytes);
+  }
+
+  const fd = openSync(path, 'a');
+  let lastSeq = entries.at(-1)?.seq ?? 0;
+  const journal: Journal<Command> = {
+    entries,
+    get lastSeq() {
+      return lastSeq;
+    },
+    append(command, at = Date.now()) {
+      const entry: JournalEntry<Command> = { seq: lastSeq + 1, at, command };
+      const line = Buffer.from(encodeJournalLine(entry));
+      let written = 0;
+      while (written < line.length) written += writeSync(fd, line, written);
+      fsyncSync(fd);
+      lastSeq = entry.seq;
+      return entry;
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
+  return { journal, droppedTornTailBytes };
+}

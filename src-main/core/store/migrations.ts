@@ -1,0 +1,98 @@
+// Numbered schema migrations. Each runs once, in order, inside a transaction; the database's
+// user_version records the last one applied. Never edit a released migration: add a new one.
+import type { Database } from 'sql.js';
+import { VigilError } from '../errors/index.ts';
+import { inTransaction, selectOne } from './database.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'chains, watched contracts, events, blocks, meta',
+    up(db) {
+      db.run(`
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE chains (
+          chain_id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          rpc_urls TEXT NOT NULL,
+          confirmations INTEGER NOT NULL,
+          added_at INTEGER NOT NULL
+        );
+        CREATE TABLE contracts (
+          id TEXT PRIMARY KEY,
+          chain_id INTEGER NOT NULL REFERENCES chains(chain_id) ON DELETE CASCADE,
+          address TEXT NOT NULL,
+          name TEXT NOT NULL,
+          abi TEXT NOT NULL,
+          start_block INTEGER NOT NULL,
+          indexed_through INTEGER,
+          added_at INTEGER NOT NULL,
+          UNIQUE (chain_id, address)
+        );
+        CREATE TABLE events (
+          id INTEGER PRIMARY KEY,
+          chain_id INTEGER NOT NULL,
+          contract_id TEXT NOT NULL,
+          block_number INTEGER NOT NULL,
+          block_hash TEXT NOT NULL,
+          block_timestamp INTEGER,
+          log_index INTEGER NOT NULL,
+          transaction_hash TEXT NOT NULL,
+          transaction_index INTEGER NOT NULL,
+          address TEXT NOT NULL,
+          event_name TEXT,
+          signature TEXT,
+          args TEXT,
+          topics TEXT NOT NULL,
+          data TEXT NOT NULL,
+          status TEXT NOT NULL,
+          UNIQUE (chain_id, block_hash, log_index)
+        );
+        CREATE INDEX events_by_position ON events (chain_id, block_number, log_index);
+        CREATE INDEX events_by_contract ON events (contract_id, block_number);
+        CREATE INDEX events_by_name ON events (event_name);
+        CREATE INDEX events_by_time ON events (chain_id, block_timestamp);
+        CREATE TABLE blocks (
+          chain_id INTEGER NOT NULL,
+          number INTEGER NOT NULL,
+          hash TEXT NOT NULL,
+          parent_hash TEXT NOT NULL,
+          timestamp INTEGER,
+          PRIMARY KEY (chain_id, number)
+        );
+      `);
+    },
+  },
+];
+
+export function schemaVersion(db: Database): number {
+  return selectOne<{ user_version: number }>(db, 'PRAGMA user_version')?.user_version ?? 0;
+}
+
+/** Brings a database up to the newest migration; refuses one written by a newer Vigil. */
+export function migrate(db: Database, available: readonly Migration[] = migrations): number[] {
+  const current = schemaVersion(db);
+  const newest = available.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new VigilError(
+      'STORE_CORRUPT',
+      `The data directory was written by a newer Vigil (schema ${current}; this one knows up to ${newest}). Update Vigil or use another data directory.`,
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of available) {
+    if (migration.version <= current) continue;
+    inTransaction(db, () => {
+      migration.up(db);
+      db.run(`PRAGMA user_version = ${migration.version}`);
+    });
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,131 @@
+// Operator-originated data: chains and watched contracts. Every change is a command that is
+// applied inside a transaction and journaled before that transaction commits.
+import type { Database } from 'sql.js';
+import { selectAll, selectOne } from './database.ts';
+
+export interface ChainRecord {
+  chainId: number;
+  name: string;
+  rpcUrls: string[];
+  confirmations: number;
+}
+
+export interface ContractRecord {
+  id: string;
+  chainId: number;
+  address: string;
+  name: string;
+  abi: unknown[];
+  startBlock: number;
+  indexedThrough: number | null;
+}
+
+export type OperatorCommand =
+  | { type: 'chain.add'; chain: ChainRecord }
+  | { type: 'chain.remove'; chainId: number }
+  | { type: 'contract.add'; contract: Omit<ContractRecord, 'indexedThrough'> }
+  | { type: 'contract.remove'; id: string };
+
+export function applyOperatorCommand(db: Database, command: OperatorCommand, at: number): void {
+  switch (command.type) {
+    case 'chain.add': {
+      const { chainId, name, rpcUrls, confirmations } = command.chain;
+      db.run('INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (?, ?, ?, ?, ?)', [
+        chainId,
+        name,
+        JSON.stringify(rpcUrls),
+        confirmations,
+        at,
+      ]);
+      return;
+    }
+    case 'chain.remove':
+      db.run('DELETE FROM events WHERE chain_id = ?', [command.chainId]);
+      db.run('DELETE FROM blocks WHERE chain_id = ?', [command.chainId]);
+      db.run('DELETE FROM contracts WHERE chain_id = ?', [command.chainId]);
+      db.run('DELETE FROM chains WHERE chain_id = ?', [command.chainId]);
+      return;
+    case 'contract.add': {
+      const { id, chainId, address, name, abi, startBlock } = command.contract;
+      db.run(
+        'INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [id, chainId, address, name, JSON.stringify(abi), startBlock, startBlock - 1, at],
+      );
+      return;
+    }
+    case 'contract.remove':
+      db.run('DELETE FROM events WHERE contract_id = ?', [command.id]);
+      db.run('DELETE FROM contracts WHERE id = ?', [command.id]);
+      return;
+  }
+}
+
+interface ChainRow {
+  chain_id: number;
+  name: string;
+  rpc_urls: string;
+  confirmations: number;
+}
+
+export function listChains(db: Database): ChainRecord[] {
+  return selectAll<ChainRow>(db, 'SELECT chain_id, name, rpc_urls, confirmations FROM chains ORDER BY added_at, chain_id').map(
+    (row) => ({
+      chainId: row.chain_id,
+      name: row.name,
+      rpcUrls: JSON.parse(row.rpc_urls) as string[],
+      confirmations: row.confirmations,
+    }),
+  );
+}
+
+interface ContractRow {
+  id: string;
+  chain_id: number;
+  address: string;
+  name: string;
+  abi: string;
+  start_block: number;
+  indexed_through: number | null;
+}
+
+function toContractRecord(row: ContractRow): ContractRecord {
+  return {
+    id: row.id,
+    chainId: row.chain_id,
+    address: row.address,
+    name: row.name,
+    abi: JSON.parse(row.abi) as unknown[],
+    startBlock: row.start_block,
+    // A cursor below the start block means nothing is indexed yet.
+    indexedThrough: row.indexed_through === null || row.indexed_through < row.start_block ? null : row.indexed_through,
+  };
+}
+
+export function listContracts(db: Database, chainId?: number): ContractRecord[] {
+  const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through FROM contracts ${
+    chainId === undefined ? '' : 'WHERE chain_id = ?'
+  } ORDER BY added_at, id`;
+  return selectAll<ContractRow>(db, sql, chainId === undefined ? [] : [chainId]).map(toContractRecord);
+}
+
+/** The raw cursor (start block - 1 when nothing is indexed yet) of each contract on a chain. */
+export function contractCursors(db: Database, chainId: number): { id: string; address: string; cursor: number }[] {
+  return selectAll<{ id: string; address: string; indexed_through: number }>(
+    db,
+    'SELECT id, address, indexed_through FROM contracts WHERE chain_id = ? ORDER BY id',
+    [chainId],
+  ).map((row) => ({ id: row.id, address: row.address, cursor: row.indexed_through }));
+}
+
+export function findChain(db: Database, chainId: number): ChainRecord | undefined {
+  return listChains(db).find((chain) => chain.chainId === chainId);
+}
+
+export function findContract(db: Database, id: string): ContractRecord | undefined {
+  const row = selectOne<ContractRow>(
+    db,
+    'SELECT id, chain_id, address, name, abi, start_block, indexed_through FROM contracts WHERE id = ?',
+    [id],
+  );
+  return row ? toContractRecord(row) : undefined;
+}

@@ -1,0 +1,64 @@
+// Turns raw eth_getLogs results into store rows: decoded by the watched contract's
+// per-signature decoder, or kept undecoded with raw topics and data when no ABI entry fits.
+import type { LogDecoder } from '../abi/index.ts';
+import type { StoredEvent } from './types.ts';
+
+export interface RawLog {
+  address: string;
+  topics: `0x${string}`[];
+  data: `0x${string}`;
+  blockNumber: string;
+  blockHash: string;
+  blockTimestamp?: string;
+  transactionHash: string;
+  transactionIndex: string;
+  logIndex: string;
+  removed?: boolean;
+}
+
+export interface WatchedContractDecoder {
+  contractId: string;
+  /** Checksummed, as stored. */
+  address: string;
+  decode: LogDecoder;
+}
+
+/** Decoders by lower-case address. */
+export type ContractDecoders = (lowerCaseAddress: string) => WatchedContractDecoder | undefined;
+
+export function toStoredEvents(
+  chainId: number,
+  logs: readonly RawLog[],
+  decoders: ContractDecoders,
+  confirmedThrough: number,
+  block?: { timestamp: string },
+): StoredEvent[] {
+  const events: StoredEvent[] = [];
+  for (const log of logs) {
+    const contract = decoders(log.address.toLowerCase());
+    if (!contract) continue;
+    const blockNumber = Number.parseInt(log.blockNumber, 16);
+    const decoded = contract.decode(log);
+    const timestamp = log.blockTimestamp ?? block?.timestamp;
+    events.push({
+      chainId,
+      contractId: contract.contractId,
+      blockNumber,
+      blockHash: log.blockHash,
+      blockTimestamp: timestamp === undefined ? null : Number.parseInt(timestamp, 16),
+      logIndex: Number.parseInt(log.logIndex, 16),
+      transactionHash: log.transactionHash,
+      transactionIndex: Number.parseInt(log.transactionIndex, 16),
+      address: contract.address,
+      eventName: decoded?.eventName ?? null,
+      signature: decoded?.signature ?? null,
+      args: decoded?.args ?? null,
+      topics: log.topics,
+      data: log.data,
+      status: blockNumber <= confirmedThrough ? 'confirmed' : 'pending',
+    });
+  }
+  // Providers return logs in chain order, but a multi-address query is not promised to.
+  events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  return events;
+}

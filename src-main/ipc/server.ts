@@ -1,0 +1,55 @@
+// The contract's server side: every request is checked against its schema as if it came from a
+// stranger, then run by the core; the answer, or the error with its code and the input it is
+// about, goes back as an envelope. Electron's ipcMain wiring and headless mode both use this.
+import type { z } from 'zod';
+import type { PushListener, VigilCore } from '../core/app.ts';
+import { toContractError } from '../core/errors/index.ts';
+import { requests, type ContractError, type Envelope, type RequestName } from './contract.ts';
+
+export interface ContractServer {
+  handle(name: string, input: unknown): Promise<Envelope<unknown>>;
+  onPush(listener: PushListener): () => void;
+}
+
+function isRequestName(name: string): name is RequestName {
+  return Object.prototype.hasOwnProperty.call(requests, name);
+}
+
+/** "rpcUrls[1]", "abi", "contracts[0].address" */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text ? `.${String(part)}` : String(part);
+  }
+  return text;
+}
+
+export function invalidInputError(name: string, error: z.ZodError): ContractError {
+  const problems = error.issues.map((issue) => ({ field: formatIssuePath(issue.path), message: issue.message }));
+  const first = problems[0]!;
+  return {
+    code: 'INVALID_INPUT',
+    message: `${name}: ${first.field ? `${first.field}: ` : ''}${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''}`,
+    ...(first.field ? { field: first.field } : {}),
+    details: { problems },
+  };
+}
+
+export function createContractServer(core: VigilCore): ContractServer {
+  return {
+    async handle(name, input) {
+      if (!isRequestName(name)) {
+        return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${name}".` } };
+      }
+      const parsed = requests[name].input.safeParse(input);
+      if (!parsed.success) return { ok: false, error: invalidInputError(name, parsed.error) };
+      try {
+        return { ok: true, value: await core.call(name, parsed.data) };
+      } catch (error) {
+        return { ok: false, error: toContractError(error) };
+      }
+    },
+    onPush: (listener) => core.onPush(listener),
+  };
+}
