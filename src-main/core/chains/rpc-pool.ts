@@ -34,6 +34,8 @@ interface Endpoint {
 /** True for errors that a smaller block range would avoid. */
 export function isRangeTooLargeError(error: unknown): boolean {
   const text = errorText(error);
+  // "429 Too Many Requests" is rate limiting: the provider's problem, handled by failover.
+  if (/too many requests|\b429\b|rate limit/i.test(text)) return false;
   return /too many|more than \d+ results|limit exceeded|exceeds? (the )?(max|limit)|response (body )?(is )?too large|body size|query returned more|range too (large|wide)|block range|log response size|ResponseBodyTooLarge|10000 results/i.test(
     text,
   );

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { loadSqlJs, openDatabase, selectAll } from '../../../src-main/core/store/database.ts';
+import { migrate, migrations, schemaVersion, type Migration } from '../../../src-main/core/store/migrations.ts';
+
+describe('migrations', () => {
+  it('are numbered 1, 2, 3 … without gaps', () => {
+    expect(migrations.map((migration) => migration.version)).toEqual(migrations.map((_, index) => index + 1));
+  });
+
+  it('migration 1 creates the tables the store uses, with the event identity unique', async () => {
+    const db = openDatabase(await loadSqlJs());
+    expect(migrate(db)).toEqual(migrations.map((migration) => migration.version));
+    const tables = selectAll<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map(
+      (row) => row.name,
+    );
+    expect(tables).toEqual(['blocks', 'chains', 'contracts', 'events', 'meta']);
+    db.run("INSERT INTO chains VALUES (1, 'a', '[]', 1, 0)");
+    const insert = "INSERT INTO events (chain_id, contract_id, block_number, block_hash, log_index, transaction_hash, transaction_index, address, topics, data, status) VALUES (1, 'c', 1, '0xb', 0, '0xt', 0, '0xa', '[]', '0x', 'confirmed')";
+    db.run(insert);
+    expect(() => db.run(insert)).toThrow(/UNIQUE/);
+  });
+
+  it('applies only what is new, once', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db);
+    expect(migrate(db)).toEqual([]);
+    const extra: Migration = { version: migrations.length + 1, name: 'test', up: (d) => d.run('CREATE TABLE extra (x)') };
+    expect(migrate(db, [...migrations, extra])).toEqual([extra.version]);
+    expect(schemaVersion(db)).toBe(extra.version);
+  });
+
+  it('rolls back a failing migration and leaves the version unchanged', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db);
+    const broken: Migration = {
+      version: migrations.length + 1,
+      name: 'broken',
+      up: (d) => {
+        d.run('CREATE TABLE half (x)');
+        d.run('THIS IS NOT SQL');
+      },
+    };
+    expect(() => migrate(db, [...migrations, broken])).toThrow();
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(selectAll(db, "SELECT name FROM sqlite_master WHERE name = 'half'")).toEqual([]);
+  });
+
+  it('refuses a database written by a newer Vigil', async () => {
+    const db = openDatabase(await loadSqlJs());
+    db.run('PRAGMA user_version = 999');
+    expect(() => migrate(db)).toThrow(/newer Vigil \(schema 999/);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createRangeSizer, hintedRangeSize } from '../../../src-main/core/watch/range-sizer.ts';
+import { isRangeTooLargeError } from '../../../src-main/core/chains/rpc-pool.ts';
+
+describe('adaptive range sizing', () => {
+  it('grows while fast and small, shrinks when slow, and stays within bounds', () => {
+    const sizer = createRangeSizer({ initial: 100, min: 1, max: 1000 });
+    sizer.succeeded(10, 50);
+    expect(sizer.size).toBe(200);
+    for (let i = 0; i < 10; i++) sizer.succeeded(10, 50);
+    expect(sizer.size).toBe(1000);
+    sizer.succeeded(10, 10_000);
+    expect(sizer.size).toBe(500);
+    sizer.succeeded(50_000, 50); // many logs: no growth
+    expect(sizer.size).toBe(500);
+  });
+
+  it('shrinks hard on refusal, honours a smaller hinted range, and never goes below min', () => {
+    const sizer = createRangeSizer({ initial: 1000, min: 1 });
+    sizer.refused();
+    expect(sizer.size).toBe(250);
+    sizer.refused(100);
+    expect(sizer.size).toBe(100);
+    sizer.refused(5000); // a hint larger than now is ignored
+    expect(sizer.size).toBe(25);
+    for (let i = 0; i < 20; i++) sizer.refused();
+    expect(sizer.size).toBe(1);
+  });
+
+  it('reads a provider-suggested range', () => {
+    expect(hintedRangeSize('query returned more than 10000 results. Try with this block range [0x10, 0x1f].')).toBe(16);
+    expect(hintedRangeSize('nothing here')).toBeUndefined();
+  });
+
+  it('tells range errors from provider faults', () => {
+    expect(isRangeTooLargeError(new Error('query returned more than 10000 results'))).toBe(true);
+    expect(isRangeTooLargeError(Object.assign(new Error('x'), { name: 'ResponseBodyTooLargeError' }))).toBe(true);
+    expect(isRangeTooLargeError(new Error('fetch failed: ECONNREFUSED'))).toBe(false);
+    expect(isRangeTooLargeError(new Error('HTTP 429 Too Many Requests'))).toBe(false);
+    expect(isRangeTooLargeError(new Error('Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range'))).toBe(true);
+  });
+});
