@@ -1,0 +1,61 @@
+// The two sides of every equality check: the chain's own eth_getLogs, and what Vigil stored.
+import type { EventRow } from '../../src-main/ipc/contract.ts';
+
+export interface ChainLog {
+  blockHash: string;
+  blockNumber: number;
+  logIndex: number;
+  transactionHash: string;
+  topics: string[];
+  data: string;
+}
+
+/** Every log of an address from block 0 to the head, straight from the node, in chain order. */
+export async function chainLogs(rpcUrl: string, address: string): Promise<ChainLog[]> {
+  const response = await fetch(rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'eth_getLogs',
+      params: [{ address, fromBlock: '0x0', toBlock: 'latest' }],
+    }),
+  });
+  const body = (await response.json()) as {
+    result: { blockHash: string; blockNumber: string; logIndex: string; transactionHash: string; topics: string[]; data: string }[];
+  };
+  return body.result.map((log) => ({
+    blockHash: log.blockHash,
+    blockNumber: Number.parseInt(log.blockNumber, 16),
+    logIndex: Number.parseInt(log.logIndex, 16),
+    transactionHash: log.transactionHash,
+    topics: log.topics,
+    data: log.data,
+  }));
+}
+
+interface Pager {
+  handle?(name: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
+  call?<T>(method: string, params?: unknown): Promise<T>;
+}
+
+/** Every stored canonical event, paged through events.query in chain order. */
+export async function storedEvents(source: Pager, filter: Record<string, unknown> = {}): Promise<EventRow[]> {
+  const rows: EventRow[] = [];
+  let cursor: string | undefined;
+  do {
+    const input = { ...filter, limit: 5_000, ...(cursor ? { cursor } : {}) };
+    let page: { rows: EventRow[]; nextCursor?: string };
+    if (source.handle) {
+      const envelope = await source.handle('events.query', input);
+      if (!envelope.ok) throw new Error(`events.query failed: ${JSON.stringify(envelope.error)}`);
+      page = envelope.value as typeof page;
+    } else {
+      page = await source.call!<typeof page>('events.query', input);
+    }
+    rows.push(...page.rows);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return rows;
+}
