@@ -1,5 +1,6 @@
 // The app shell: left navigation, connection banner, and the current view.
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
+import { useConnection } from './client/index.ts';
 import { hrefFor, useRoute, type Route } from './route.ts';
 import { DashboardView } from './views/DashboardView.tsx';
 import { ChainsView } from './views/ChainsView.tsx';
@@ -17,6 +18,8 @@ const navItems: { route: Route; label: string }[] = [
 
 export function App() {
   const route = useRoute();
+  // Without an accepted token nothing can load; the banner says what to do instead.
+  const refused = useConnection((state) => state.state === 'bad-token');
   return (
     <div className="shell">
       <nav className="nav" aria-label="Main">
@@ -36,7 +39,7 @@ export function App() {
       </nav>
       <main className="content">
         <ConnectionBanner />
-        <CurrentView route={route} />
+        {!refused && <CurrentView route={route} />}
       </main>
     </div>
   );

@@ -78,11 +78,11 @@ function DetailItem({ label, value, copy, mono, pre }: DetailItemProps) {
   const shown = pre ? JSON.stringify(JSON.parse(value), null, 2) : value;
   return (
     <div className="detail-item">
-      <dt>{label}</dt>
-      <dd className={mono ? 'mono break' : undefined}>
-        {pre ? <pre>{shown}</pre> : shown}
+      <dt>
+        <span>{label}</span>
         {copy !== undefined && <CopyButton text={copy} />}
-      </dd>
+      </dt>
+      <dd className={mono ? 'mono break' : undefined}>{pre ? <pre>{shown}</pre> : shown}</dd>
     </div>
   );
 }

@@ -29,3 +29,12 @@ export function errorsFromContractError(error: ContractError, formFields: readon
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A non-negative whole number typed into a text box, or a message saying what is wrong. */
+export function wholeNumberProblem(text: string, example: string): string | null {
+  const value = text.trim();
+  if (value === '') return `Required, e.g. ${example}.`;
+  if (!/^\d+$/.test(value)) return `Must be a whole number, e.g. ${example}.`;
+  if (!Number.isSafeInteger(Number(value))) return 'Too large.';
+  return null;
+}

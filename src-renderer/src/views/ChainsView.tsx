@@ -5,7 +5,7 @@ import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { Field } from '../components/Field.tsx';
-import { errorsFromContractError, errorsFromIssues, type FieldErrors } from '../components/form-errors.ts';
+import { errorsFromContractError, errorsFromIssues, wholeNumberProblem, type FieldErrors } from '../components/form-errors.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 
 export function ChainsView() {
@@ -112,8 +112,13 @@ function AddChainForm() {
       confirmations: confirmations.trim() === '' ? undefined : Number(confirmations.trim()),
     };
     const checked = ChainsAddInput.safeParse(input);
-    if (!checked.success) {
-      setErrors(errorsFromIssues(checked.error.issues));
+    const found: FieldErrors = checked.success ? {} : errorsFromIssues(checked.error.issues);
+    const chainIdProblem = wholeNumberProblem(chainId, '8453');
+    if (chainIdProblem) found.chainId = chainIdProblem;
+    const confirmationsProblem = confirmations.trim() === '' ? null : wholeNumberProblem(confirmations, '12');
+    if (confirmationsProblem) found.confirmations = confirmationsProblem;
+    if (!checked.success || Object.keys(found).length > 0) {
+      setErrors(found);
       return;
     }
     setErrors({});

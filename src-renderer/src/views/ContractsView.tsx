@@ -7,7 +7,7 @@ import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { Field } from '../components/Field.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
-import { errorsFromContractError, errorsFromIssues, type FieldErrors } from '../components/form-errors.ts';
+import { errorsFromContractError, errorsFromIssues, wholeNumberProblem, type FieldErrors } from '../components/form-errors.ts';
 import { addressProblem, parseAbiText } from '../abi-text.ts';
 import { formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
@@ -87,7 +87,7 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
     <tr>
       <td>{contract.name || <span className="muted">unnamed</span>}</td>
       <td>{chainLabel}</td>
-      <td className="mono small">
+      <td className="mono small nowrap">
         <span title={contract.address}>{shortHex(contract.address, 8)}</span> <CopyButton text={contract.address} />
       </td>
       <td className="small">{contract.eventNames.length === 0 ? <span className="muted">none</span> : contract.eventNames.join(', ')}</td>
@@ -158,6 +158,8 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
     const checked = ContractsAddInput.safeParse(input);
     const found: FieldErrors = checked.success ? {} : errorsFromIssues(checked.error.issues);
     if (selectedChainId === '') found.chainId = 'Choose the chain this contract lives on.';
+    const startBlockProblem = wholeNumberProblem(startBlock, '0');
+    if (startBlockProblem) found.startBlock = startBlockProblem;
     if (!abi.ok) found.abi = abi.message;
     else delete found.abi;
     if (!checked.success || Object.keys(found).length > 0) {

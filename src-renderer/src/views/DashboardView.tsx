@@ -9,16 +9,21 @@ import { formatCount, percent } from '../format.ts';
 import { hrefFor } from '../route.ts';
 
 export function DashboardView() {
-  const { chains: configuredChains, loaded: configLoaded } = useConfig();
-  const { chains, loaded, error, load } = useStatus();
+  const { chains: configuredChains, loaded: configLoaded, error: configError, load: loadConfig } = useConfig();
+  const { chains, loaded: statusLoaded, error: statusError, load: loadStatus } = useStatus();
+  const error = (!configLoaded && configError) || (!statusLoaded && statusError) || null;
+  const retry = (): void => {
+    void loadConfig();
+    void loadStatus();
+  };
   return (
     <section className="view">
       <header className="view-header">
         <h1>Dashboard</h1>
       </header>
-      {error && !loaded ? (
-        <ErrorState message={error} onRetry={() => void load()} />
-      ) : !loaded || !configLoaded ? (
+      {error ? (
+        <ErrorState message={error} onRetry={retry} />
+      ) : !statusLoaded || !configLoaded ? (
         <Loading what="chain status" />
       ) : configuredChains.length === 0 ? (
         <EmptyState
