@@ -61,6 +61,7 @@ export function createWebSocketTransport(token: string | null): VigilApi {
   let backoffMs = BACKOFF_START_MS;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let opened = false;
+  let refusedWhileReachable = 0;
 
   const setConnection = useConnection.setState;
 
@@ -80,6 +81,7 @@ export function createWebSocketTransport(token: string | null): VigilApi {
 
     ws.onopen = () => {
       opened = true;
+      refusedWhileReachable = 0;
       backoffMs = BACKOFF_START_MS;
       setConnection((s) => ({ state: 'open', detail: null, retryAt: null, sessionCount: s.sessionCount + 1 }));
       for (const call of queued.splice(0)) send(call);
@@ -89,19 +91,28 @@ export function createWebSocketTransport(token: string | null): VigilApi {
       if (socket !== ws) return;
       socket = null;
       failInFlight('The connection to Vigil was lost before it answered.');
-      if (BAD_TOKEN_CLOSE_CODES.has(event.code)) {
-        setConnection({ state: 'bad-token', detail: event.reason || 'The token was refused.', retryAt: null });
-        return;
-      }
-      // A refused upgrade (wrong token) looks like any other failed connect to the browser,
-      // so ask the server over plain HTTP what it thinks of the token before retrying.
-      if (!opened) void probeToken(token).then((refused) => (refused ? markBadToken() : scheduleRetry()));
-      else scheduleRetry();
+      if (BAD_TOKEN_CLOSE_CODES.has(event.code)) return markBadToken(event.reason || 'The server refused the token.');
+      if (opened) scheduleRetry();
+      else void explainFailedConnect(token);
     };
   }
 
-  function markBadToken(): void {
-    setConnection({ state: 'bad-token', detail: 'The token was refused.', retryAt: null });
+  /**
+   * A refused upgrade (wrong token, or a restarted server that printed a new one) looks like any
+   * other failed connect to the browser. So ask over plain HTTP: a 401/403 says so outright; a
+   * server that serves pages but twice refuses the socket is taken to refuse the token.
+   */
+  async function explainFailedConnect(currentToken: string): Promise<void> {
+    const probe = await probeServer(currentToken);
+    if (probe === 'refused') return markBadToken('The server refused the token.');
+    if (probe === 'reachable' && ++refusedWhileReachable >= 2) {
+      return markBadToken('The server is up but refuses the connection: the token is wrong or out of date (a restarted server prints a new one).');
+    }
+    scheduleRetry();
+  }
+
+  function markBadToken(detail: string): void {
+    setConnection({ state: 'bad-token', detail, retryAt: null });
   }
 
   function scheduleRetry(): void {
@@ -178,12 +189,12 @@ function toContractError(error: { code: number; message: string; data?: unknown 
   return { code, message: error.message };
 }
 
-/** True when the server answers a plain GET of the RPC path with 401/403. */
-async function probeToken(token: string): Promise<boolean> {
+/** What plain HTTP says about the server and the token: refused (401/403), reachable, or down. */
+async function probeServer(token: string): Promise<'refused' | 'reachable' | 'down'> {
   try {
     const response = await fetch(`/rpc?token=${encodeURIComponent(token)}`, { cache: 'no-store' });
-    return response.status === 401 || response.status === 403;
+    return response.status === 401 || response.status === 403 ? 'refused' : 'reachable';
   } catch {
-    return false;
+    return 'down';
   }
 }
