@@ -85,7 +85,7 @@ function ImportForm() {
         />
       </Field>
       <div className="form-row">
-        <label htmlFor="workspace-file" className="button button-small">
+        <label htmlFor="workspace-file" className="button">
           Choose YAML file
         </label>
         <input
