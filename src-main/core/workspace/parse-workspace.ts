@@ -1,0 +1,343 @@
+// Reads a workspace file (YAML, config as code) into chain and contract inputs. Every problem
+// is reported with the file, line, column and field path it came from, and all of them are
+// collected before throwing, so an operator fixes the file in one pass.
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { ChainsAddInput, ContractsAddInput } from '../../ipc/contract.ts';
+import { parseAbiInput } from '../abi/index.ts';
+import { VigilError } from '../errors/index.ts';
+
+export interface Workspace {
+  chains: z.input<typeof ChainsAddInput>[];
+  contracts: z.input<typeof ContractsAddInput>[];
+}
+
+export interface ParseWorkspaceOptions {
+  /** Named in every error, and the base for relative ABI paths. */
+  fileName: string;
+  /** Reads an ABI file; called with an absolute path. */
+  readFile: (absolutePath: string) => string;
+}
+
+export interface WorkspaceProblem {
+  /** e.g. "contracts[0].address"; "" for the file as a whole. */
+  field: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+type Path = (string | number)[];
+
+const topLevelKeys = ['version', 'chains', 'contracts'];
+const chainKeys = Object.keys(ChainsAddInput.shape);
+const contractKeys = Object.keys(ContractsAddInput.shape);
+const ContractWithoutAbi = ContractsAddInput.omit({ abi: true });
+const shownProblems = 3;
+
+export function parseWorkspace(text: string, options: ParseWorkspaceOptions): Workspace {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const problems: WorkspaceProblem[] = [];
+
+  for (const error of document.errors) {
+    const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+    // yaml appends " at line X, column Y:" and a source excerpt; we give the position ourselves.
+    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    problems.push({ field: '', line: position.line, column: position.col, message: lowerFirst(message) });
+  }
+  if (problems.length > 0) throw workspaceError(options.fileName, problems);
+
+  const reader = new WorkspaceReader(document, lineCounter, problems);
+  const workspace = reader.read(options);
+  if (problems.length > 0) throw workspaceError(options.fileName, problems);
+  return workspace;
+}
+
+/** Walks the parsed document, checking each part and remembering where each problem is. */
+class WorkspaceReader {
+  /** Fields a typo stands in for ("chainID" for chainId): their "is required" would only repeat the typo. */
+  private readonly misspelledFields = new Set<string>();
+
+  constructor(
+    private readonly document: Document,
+    private readonly lineCounter: LineCounter,
+    private readonly problems: WorkspaceProblem[],
+  ) {}
+
+  read(options: ParseWorkspaceOptions): Workspace {
+    const root = this.document.contents;
+    if (!isMap(root)) {
+      this.report([], root === null ? 'the file is empty; expected version, chains and contracts' : 'must be a mapping with version, chains and contracts');
+      return { chains: [], contracts: [] };
+    }
+    this.checkKeys([], topLevelKeys);
+    const version = this.valueAt(['version']);
+    if (version === undefined) this.report([], 'is required; write "version: 1" at the top', 'version');
+    else if (version !== 1) this.report(['version'], `must be 1 (this Vigil reads workspace format version 1), got ${JSON.stringify(version)}`);
+
+    const chains = this.readList('chains', (index) => this.readChain(index));
+    const contracts = this.readList('contracts', (index) => this.readContract(index, options));
+    this.checkDuplicateChains(chains);
+    this.checkDuplicateContracts(contracts);
+    return {
+      chains: chains.filter((chain): chain is NonNullable<typeof chain> => chain !== undefined),
+      contracts: contracts.filter((contract): contract is NonNullable<typeof contract> => contract !== undefined),
+    };
+  }
+
+  /** A missing list is an empty one: a file may declare only chains, or only contracts. */
+  private readList<T>(key: 'chains' | 'contracts', readEntry: (index: number) => T | undefined): (T | undefined)[] {
+    const node = this.nodeAt([key]);
+    if (node === undefined || (isScalar(node) && node.value === null)) return [];
+    if (!isSeq(node)) {
+      this.report([key], `must be a list (each entry starting with "- ")`);
+      return [];
+    }
+    return node.items.map((_, index) => readEntry(index));
+  }
+
+  private readChain(index: number): z.output<typeof ChainsAddInput> | undefined {
+    const path: Path = ['chains', index];
+    if (!isMap(this.nodeAt(path))) {
+      this.report(path, 'must be a mapping with name, chainId and rpcUrls');
+      return undefined;
+    }
+    const keysValid = this.checkKeys(path, chainKeys);
+    const result = ChainsAddInput.safeParse(this.valueAt(path));
+    if (!result.success) {
+      this.reportZodIssues(path, result.error.issues);
+      return undefined;
+    }
+    return keysValid ? result.data : undefined;
+  }
+
+  private readContract(index: number, options: ParseWorkspaceOptions): z.input<typeof ContractsAddInput> | undefined {
+    const path: Path = ['contracts', index];
+    if (!isMap(this.nodeAt(path))) {
+      this.report(path, 'must be a mapping with chainId, address, startBlock and abi');
+      return undefined;
+    }
+    const keysValid = this.checkKeys(path, contractKeys);
+    const { abi: rawAbi, ...rest } = this.valueAt(path) as Record<string, unknown>;
+    const result = ContractWithoutAbi.safeParse(rest);
+    if (!result.success) this.reportZodIssues(path, result.error.issues);
+    const abi = this.readAbi([...path, 'abi'], rawAbi, options);
+    if (!result.success || abi === undefined || !keysValid) return undefined;
+    return { ...result.data, abi: abi as unknown[] };
+  }
+
+  /** The abi: a path to a JSON ABI or artifact, inline signatures, or an inline JSON ABI. */
+  private readAbi(path: Path, raw: unknown, options: ParseWorkspaceOptions): unknown[] | undefined {
+    const field = fieldName(path);
+    if (raw === undefined || raw === null) {
+      this.report(path, 'is required: a path to an ABI or artifact file, a list of event signatures, or a JSON ABI');
+      return undefined;
+    }
+    let input = raw;
+    let source = '';
+    if (typeof raw === 'string' && !looksLikeInlineAbi(raw)) {
+      const absolutePath = isAbsolute(raw) ? raw : resolve(dirname(options.fileName), raw);
+      try {
+        input = options.readFile(absolutePath);
+      } catch (error) {
+        this.report(path, `cannot read the ABI file ${absolutePath}: ${(error as Error).message ?? String(error)}`);
+        return undefined;
+      }
+      source = ` (in ${absolutePath})`;
+    }
+    try {
+      return parseAbiInput(input, field) as unknown[];
+    } catch (error) {
+      if (!(error instanceof VigilError)) throw error;
+      // parseAbiInput's messages start with the field; point at the list item when it names one.
+      const message = error.message.startsWith(`${field}`) ? error.message.slice(field.length) : `: ${error.message}`;
+      const item = source === '' ? /^\[(\d+)\]/.exec(message)?.[1] : undefined;
+      const where = item === undefined ? path : [...path, Number(item)];
+      this.report(where, `${message.replace(/^(\[\d+\])?: /, '')}${source}`, item === undefined ? field : `${field}[${item}]`);
+      return undefined;
+    }
+  }
+
+  private checkDuplicateChains(chains: (z.output<typeof ChainsAddInput> | undefined)[]): void {
+    const firstIndexByChainId = new Map<number, number>();
+    chains.forEach((chain, index) => {
+      if (chain === undefined) return;
+      const first = firstIndexByChainId.get(chain.chainId);
+      if (first === undefined) firstIndexByChainId.set(chain.chainId, index);
+      else this.report(['chains', index, 'chainId'], `chain id ${chain.chainId} is already declared by chains[${first}] (line ${this.lineOf(['chains', first])})`);
+    });
+  }
+
+  private checkDuplicateContracts(contracts: (z.input<typeof ContractsAddInput> | undefined)[]): void {
+    const firstIndexByKey = new Map<string, number>();
+    contracts.forEach((contract, index) => {
+      if (contract === undefined) return;
+      const key = `${contract.chainId}:${contract.address.toLowerCase()}`;
+      const first = firstIndexByKey.get(key);
+      if (first === undefined) firstIndexByKey.set(key, index);
+      else {
+        this.report(
+          ['contracts', index, 'address'],
+          `${contract.address} on chain ${contract.chainId} is already declared by contracts[${first}] (line ${this.lineOf(['contracts', first])})`,
+        );
+      }
+    });
+  }
+
+  /** Reports keys the schema does not know (a typo like chainID or rpcUrl), at the key itself. */
+  private checkKeys(path: Path, knownKeys: string[]): boolean {
+    const node = this.nodeAt(path);
+    if (!isMap(node)) return true;
+    let valid = true;
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (typeof key === 'string' && knownKeys.includes(key)) continue;
+      valid = false;
+      const suggestion = typeof key === 'string' ? closestKey(key, knownKeys) : undefined;
+      const hint = suggestion === undefined ? `; expected one of ${knownKeys.join(', ')}` : `; did you mean "${suggestion}"?`;
+      const keyName = typeof key === 'string' ? key : String(key);
+      if (suggestion !== undefined) this.misspelledFields.add(fieldName([...path, suggestion]));
+      this.problems.push({
+        field: fieldName([...path, keyName]),
+        ...this.positionOfNode(pair.key as Node | null, path),
+        message: `unknown key "${keyName}"${hint}`,
+      });
+    }
+    return valid;
+  }
+
+  private reportZodIssues(path: Path, issues: z.core.$ZodIssue[]): void {
+    for (const issue of issues) {
+      const issuePath: Path = [...path, ...issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)))];
+      const value = this.valueAt(issuePath);
+      if (value === undefined && this.misspelledFields.has(fieldName(issuePath))) continue;
+      this.report(issuePath, describeIssue(issue, value));
+    }
+  }
+
+  private report(path: Path, message: string, field = fieldName(path)): void {
+    this.problems.push({ field, ...this.positionOf(path), message });
+  }
+
+  // ---- locating things in the document ------------------------------------------------------
+
+  /** The node at a path, or undefined when some step is missing. */
+  private nodeAt(path: Path): Node | undefined {
+    let node: unknown = this.document.contents;
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === segment);
+        if (pair === undefined) return undefined;
+        node = pair.value ?? pair.key;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        node = node.items[segment];
+      } else {
+        return undefined;
+      }
+      if (node === undefined || node === null) return undefined;
+    }
+    return node as Node;
+  }
+
+  private valueAt(path: Path): unknown {
+    const node = this.nodeAt(path);
+    if (node === undefined) return undefined;
+    return isScalar(node) || isMap(node) || isSeq(node) ? node.toJS(this.document) : undefined;
+  }
+
+  /** Where the deepest existing node along the path starts: a missing key points at its parent. */
+  private positionOf(path: Path): { line: number; column: number } {
+    for (let length = path.length; length >= 0; length--) {
+      const node = this.nodeAt(path.slice(0, length));
+      if (node?.range) return this.positionAtOffset(node.range[0]);
+    }
+    return { line: 1, column: 1 };
+  }
+
+  private positionOfNode(node: Node | null, fallbackPath: Path): { line: number; column: number } {
+    return node?.range ? this.positionAtOffset(node.range[0]) : this.positionOf(fallbackPath);
+  }
+
+  private positionAtOffset(offset: number): { line: number; column: number } {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { line, column: col };
+  }
+
+  private lineOf(path: Path): number {
+    return this.positionOf(path).line;
+  }
+}
+
+function looksLikeInlineAbi(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.startsWith('[') || trimmed.startsWith('{') || /^(event|function|error|struct|constructor|fallback|receive)\b/.test(trimmed);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  if (value === undefined) return 'is required';
+  if (issue.code === 'invalid_type') {
+    const expected = issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
+    return `must be ${expected}, got ${describeValue(value)}`;
+  }
+  if (issue.code === 'too_small' && issue.origin === 'number') return `must be at least ${String(issue.minimum)}, got ${String(value)}`;
+  if (issue.code === 'too_big' && issue.origin === 'number') return `must be at most ${String(issue.maximum)}, got ${String(value)}`;
+  return issue.message;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** "contracts", 0, "address" → "contracts[0].address" */
+function fieldName(path: Path): string {
+  return path.reduce<string>(
+    (name, segment) => (typeof segment === 'number' ? `${name}[${segment}]` : name === '' ? segment : `${name}.${segment}`),
+    '',
+  );
+}
+
+function closestKey(key: string, knownKeys: string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const known of knownKeys) {
+    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(known.length / 3)) && (best === undefined || distance < best.distance)) {
+      best = { key: known, distance };
+    }
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function lowerFirst(text: string): string {
+  return text.replace(/^./, (first) => first.toLowerCase());
+}
+
+function workspaceError(file: string, problems: WorkspaceProblem[]): VigilError {
+  const ordered = [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
+  const first = ordered[0]!;
+  const lines = ordered
+    .slice(0, shownProblems)
+    .map((problem) => `${file}:${problem.line}:${problem.column}: ${problem.field === '' ? '' : `${problem.field}: `}${problem.message}`);
+  if (ordered.length > shownProblems) lines.push(`… and ${ordered.length - shownProblems} more problem(s)`);
+  return new VigilError('WORKSPACE_INVALID', lines.join('\n'), {
+    field: first.field === '' ? undefined : first.field,
+    details: { file, line: first.line, column: first.column, problems: ordered },
+  });
+}

@@ -1,0 +1,80 @@
+// Writes chains and contracts as a workspace file that parseWorkspace reads back to the same
+// configuration. ABIs go inline: as human-readable signatures when that loses nothing, else as
+// JSON entries, one flow mapping per line.
+import { formatAbiItem } from 'abitype';
+import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseAbi, type Abi } from 'viem';
+import type { Chain } from '../../ipc/contract.ts';
+
+export interface SerializeWorkspaceInput {
+  chains: Chain[];
+  contracts: { name: string; chainId: number; address: string; startBlock: number; abi: readonly unknown[] }[];
+}
+
+const header = 'Vigil workspace: chains and the contracts watched on them. Import it with Vigil, or keep it in git.';
+
+export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
+  const document = new Document({
+    version: 1,
+    chains: workspace.chains.map((chain) => ({
+      name: chain.name,
+      chainId: chain.chainId,
+      rpcUrls: chain.rpcUrls,
+      confirmations: chain.confirmations,
+    })),
+    contracts: workspace.contracts.map((contract) => ({
+      name: contract.name,
+      chainId: contract.chainId,
+      address: contract.address,
+      startBlock: contract.startBlock,
+      abi: abiForFile(contract.abi as Abi),
+    })),
+  });
+  document.commentBefore = ` ${header}`;
+
+  const chains = document.get('chains') as YAMLSeq<YAMLMap>;
+  for (const chain of chains.items) {
+    const rpcUrls = chain.get('rpcUrls', true);
+    if (isSeq(rpcUrls)) rpcUrls.flow = true;
+  }
+  const contracts = document.get('contracts') as YAMLSeq<YAMLMap>;
+  for (const contract of contracts.items) {
+    const abi = contract.get('abi', true);
+    // A JSON entry reads best on one line; a nested block layout of a big ABI runs to pages.
+    if (isSeq(abi)) for (const entry of abi.items) if (isMap(entry)) entry.flow = true;
+  }
+  // lineWidth 0: never fold long signatures or URLs across lines.
+  return document.toString({ lineWidth: 0 });
+}
+
+/** Signatures when they describe the ABI exactly (minus compiler-only fields), else the JSON entries. */
+function abiForFile(abi: Abi): string[] | readonly unknown[] {
+  try {
+    const signatures = abi.map((entry) => formatAbiItem(entry));
+    if (sameAbi(parseAbi(signatures), abi)) return signatures;
+  } catch {
+    // Something signatures cannot say (anonymous events, reserved words as names): keep JSON.
+  }
+  return abi;
+}
+
+function sameAbi(reparsed: Abi, original: Abi): boolean {
+  return JSON.stringify(reparsed.map(canonicalEntry)) === JSON.stringify(original.map(canonicalEntry));
+}
+
+/** Drops what does not change meaning (internalType, explicit defaults, key order). */
+function canonicalEntry(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalEntry);
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    const field = record[key];
+    if (key === 'internalType') continue;
+    if ((key === 'indexed' || key === 'anonymous') && field === false) continue;
+    if (key === 'name' && field === '') continue;
+    if (key === 'outputs' && Array.isArray(field) && field.length === 0) continue;
+    result[key] = canonicalEntry(field);
+  }
+  return result;
+}
