@@ -30,7 +30,10 @@ export function App() {
         <ul>
           {navItems.map((item) => (
             <li key={item.route}>
-              <a href={hrefFor(item.route)} aria-current={route === item.route ? 'page' : undefined}>
+              <a
+                href={hrefFor(item.route)}
+                aria-current={route === item.route ? 'page' : undefined}
+              >
                 {item.label}
               </a>
             </li>

@@ -13,12 +13,21 @@ export function parseAbiText(text: string): AbiParseResult {
     .split('\n')
     .map((line) => line.trim().replace(/[,;]$/, ''))
     .filter((line) => line !== '' && !line.startsWith('//'));
-  const unknownLine = signatures.find((line) => !/^(event|function|error|constructor|struct|fallback|receive)\b/.test(line));
+  const unknownLine = signatures.find(
+    (line) => !/^(event|function|error|constructor|struct|fallback|receive)\b/.test(line),
+  );
   if (unknownLine) {
-    return { ok: false, message: `"${unknownLine.slice(0, 60)}" is not JSON and not a signature like "event Transfer(address indexed from, address indexed to, uint256 value)".` };
+    return {
+      ok: false,
+      message: `"${unknownLine.slice(0, 60)}" is not JSON and not a signature like "event Transfer(address indexed from, address indexed to, uint256 value)".`,
+    };
   }
   const events = signatures.filter((line) => line.startsWith('event')).length;
-  return { ok: true, abi: signatures, summary: `${signatures.length} signature(s), ${events} event(s)` };
+  return {
+    ok: true,
+    abi: signatures,
+    summary: `${signatures.length} signature(s), ${events} event(s)`,
+  };
 }
 
 function parseJsonAbi(text: string): AbiParseResult {
@@ -31,8 +40,16 @@ function parseJsonAbi(text: string): AbiParseResult {
   if (Array.isArray(parsed)) return { ok: true, abi: parsed, summary: describeEntries(parsed) };
   if (parsed && typeof parsed === 'object') {
     const artifactAbi = (parsed as { abi?: unknown }).abi;
-    if (!Array.isArray(artifactAbi)) return { ok: false, message: 'This JSON object has no "abi" array (expected an ABI or a build artifact).' };
-    return { ok: true, abi: parsed as Record<string, unknown>, summary: `artifact: ${describeEntries(artifactAbi)}` };
+    if (!Array.isArray(artifactAbi))
+      return {
+        ok: false,
+        message: 'This JSON object has no "abi" array (expected an ABI or a build artifact).',
+      };
+    return {
+      ok: true,
+      abi: parsed as Record<string, unknown>,
+      summary: `artifact: ${describeEntries(artifactAbi)}`,
+    };
   }
   return { ok: false, message: 'ABI JSON must be an array or a build artifact object.' };
 }
@@ -51,6 +68,7 @@ export function addressProblem(text: string): string | null {
   if (!value.startsWith('0x')) return 'Must start with 0x.';
   if (/[^0-9a-fA-F]/.test(value.slice(2))) return 'Only hex digits 0-9 and a-f after 0x.';
   if (value.length < 42) return `${42 - value.length} more hex digit(s) needed (40 in all).`;
-  if (!ADDRESS_PATTERN.test(value)) return `${value.length - 42} hex digit(s) too many (40 in all).`;
+  if (!ADDRESS_PATTERN.test(value))
+    return `${value.length - 42} hex digit(s) too many (40 in all).`;
   return null;
 }

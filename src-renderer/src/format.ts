@@ -15,13 +15,16 @@ export function formatCount(value: number | null | undefined): string {
 
 /** 0xabcdef…1234 */
 export function shortHex(value: string, keep = 6): string {
-  return value.length <= keep * 2 + 4 ? value : `${value.slice(0, keep + 2)}…${value.slice(-keep + 2)}`;
+  return value.length <= keep * 2 + 4
+    ? value
+    : `${value.slice(0, keep + 2)}…${value.slice(-keep + 2)}`;
 }
 
 /** A decoded argument as one line of text: strings/numbers as is, structures as JSON. */
 export function argText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   if (value === null || value === undefined) return String(value);
   return JSON.stringify(value);
 }

@@ -54,7 +54,12 @@ export async function deployPinger(rpcUrl: string, chainId: number): Promise<Pin
     address,
     abi,
     async ping(value, note) {
-      const hash = await wallet.writeContract({ address, abi, functionName: 'ping', args: [value, note] });
+      const hash = await wallet.writeContract({
+        address,
+        abi,
+        functionName: 'ping',
+        args: [value, note],
+      });
       await reader.waitForTransactionReceipt({ hash });
     },
   };

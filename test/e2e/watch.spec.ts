@@ -17,7 +17,8 @@ let dataDir: ReturnType<typeof makeTempDir>;
 let pinger: Pinger;
 
 test.beforeAll(async () => {
-  if (!existsSync(rendererIndex)) throw new Error('out/renderer is not built: run `npm run build` first.');
+  if (!existsSync(rendererIndex))
+    throw new Error('out/renderer is not built: run `npm run build` first.');
   anvil = await startAnvil();
   pinger = await deployPinger(anvil.rpcUrl, anvil.chainId);
   dataDir = makeTempDir('vigil-e2e-');

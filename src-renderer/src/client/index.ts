@@ -32,7 +32,10 @@ export class ContractCallError extends Error {
 }
 
 /** For loaders that only care about the value: unwraps the envelope or throws. */
-export async function callOrThrow<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>> {
+export async function callOrThrow<N extends RequestName>(
+  name: N,
+  input: RequestInput<N>,
+): Promise<RequestOutput<N>> {
   const envelope: Envelope<RequestOutput<N>> = await vigil.call(name, input);
   if (!envelope.ok) throw new ContractCallError(envelope.error);
   return envelope.value;

@@ -10,5 +10,6 @@ export function validatePushInDev(name: PushName, payload: unknown): void {
     return;
   }
   const result = schema.safeParse(payload);
-  if (!result.success) console.warn(`vigil: push "${name}" does not match the contract`, result.error.issues);
+  if (!result.success)
+    console.warn(`vigil: push "${name}" does not match the contract`, result.error.issues);
 }

@@ -69,7 +69,11 @@ export function createWebSocketTransport(token: string | null): VigilApi {
     if (retryTimer) clearTimeout(retryTimer);
     retryTimer = null;
     if (!token) {
-      setConnection({ state: 'bad-token', detail: 'The page address has no ?token=.', retryAt: null });
+      setConnection({
+        state: 'bad-token',
+        detail: 'The page address has no ?token=.',
+        retryAt: null,
+      });
       return;
     }
     setConnection({ state: 'connecting', detail: null, retryAt: null });
@@ -83,7 +87,12 @@ export function createWebSocketTransport(token: string | null): VigilApi {
       opened = true;
       refusedWhileReachable = 0;
       backoffMs = BACKOFF_START_MS;
-      setConnection((s) => ({ state: 'open', detail: null, retryAt: null, sessionCount: s.sessionCount + 1 }));
+      setConnection((s) => ({
+        state: 'open',
+        detail: null,
+        retryAt: null,
+        sessionCount: s.sessionCount + 1,
+      }));
       for (const call of queued.splice(0)) send(call);
     };
     ws.onmessage = (event) => onMessage(String(event.data));
@@ -91,7 +100,8 @@ export function createWebSocketTransport(token: string | null): VigilApi {
       if (socket !== ws) return;
       socket = null;
       failInFlight('The connection to Vigil was lost before it answered.');
-      if (BAD_TOKEN_CLOSE_CODES.has(event.code)) return markBadToken(event.reason || 'The server refused the token.');
+      if (BAD_TOKEN_CLOSE_CODES.has(event.code))
+        return markBadToken(event.reason || 'The server refused the token.');
       if (opened) scheduleRetry();
       else void explainFailedConnect(token);
     };
@@ -106,7 +116,9 @@ export function createWebSocketTransport(token: string | null): VigilApi {
     const probe = await probeServer(currentToken);
     if (probe === 'refused') return markBadToken('The server refused the token.');
     if (probe === 'reachable' && ++refusedWhileReachable >= 2) {
-      return markBadToken('The server is up but refuses the connection: the token is wrong or out of date (a restarted server prints a new one).');
+      return markBadToken(
+        'The server is up but refuses the connection: the token is wrong or out of date (a restarted server prints a new one).',
+      );
     }
     scheduleRetry();
   }
@@ -132,7 +144,8 @@ export function createWebSocketTransport(token: string | null): VigilApi {
   }
 
   function failInFlight(message: string): void {
-    for (const call of inFlight.values()) call.resolve({ ok: false, error: { code: 'INTERNAL', message } });
+    for (const call of inFlight.values())
+      call.resolve({ ok: false, error: { code: 'INTERNAL', message } });
     inFlight.clear();
   }
 
@@ -162,14 +175,20 @@ export function createWebSocketTransport(token: string | null): VigilApi {
   useConnection.setState({ retryNow: () => (socket ? undefined : connect()) });
 
   return {
-    call<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>> {
+    call<N extends RequestName>(
+      name: N,
+      input: RequestInput<N>,
+    ): Promise<Envelope<RequestOutput<N>>> {
       return new Promise((resolve) => {
         const id = nextId++;
         const message = JSON.stringify({ jsonrpc: '2.0', id, method: name, params: input ?? {} });
         send({ id, message, resolve: resolve as PendingCall['resolve'] });
       });
     },
-    subscribe<N extends PushName>(name: N, listener: (payload: PushPayload<N>) => void): () => void {
+    subscribe<N extends PushName>(
+      name: N,
+      listener: (payload: PushPayload<N>) => void,
+    ): () => void {
       let set = listeners.get(name);
       if (!set) listeners.set(name, (set = new Set()));
       const untyped = listener as (payload: unknown) => void;
@@ -182,10 +201,16 @@ export function createWebSocketTransport(token: string | null): VigilApi {
 /** The server puts the ContractError in error.data; anything else still becomes one. */
 function toContractError(error: { code: number; message: string; data?: unknown }): ContractError {
   const data = error.data as Partial<ContractError> | undefined;
-  if (data && typeof data === 'object' && typeof data.code === 'string' && typeof data.message === 'string') {
+  if (
+    data &&
+    typeof data === 'object' &&
+    typeof data.code === 'string' &&
+    typeof data.message === 'string'
+  ) {
     return data as ContractError;
   }
-  const code = error.code === -32601 ? 'UNKNOWN_METHOD' : error.code === -32602 ? 'INVALID_INPUT' : 'INTERNAL';
+  const code =
+    error.code === -32601 ? 'UNKNOWN_METHOD' : error.code === -32602 ? 'INVALID_INPUT' : 'INTERNAL';
   return { code, message: error.message };
 }
 

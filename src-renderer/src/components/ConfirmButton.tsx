@@ -13,7 +13,12 @@ export function ConfirmButton({ label, confirmLabel, onConfirm, children }: Conf
   const [busy, setBusy] = useState(false);
   if (!asking) {
     return (
-      <button type="button" className="button-danger-quiet" aria-label={label} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className="button-danger-quiet"
+        aria-label={label}
+        onClick={() => setAsking(true)}
+      >
         {children}
       </button>
     );

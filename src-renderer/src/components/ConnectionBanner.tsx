@@ -15,14 +15,15 @@ export function ConnectionBanner() {
   if (state === 'bad-token') {
     return (
       <div className="banner banner-error" role="alert">
-        <strong>Access token refused.</strong> {detail} Open the full address (with <code>?token=</code>) that{' '}
-        <code>npm run serve</code> printed.
+        <strong>Access token refused.</strong> {detail} Open the full address (with{' '}
+        <code>?token=</code>) that <code>npm run serve</code> printed.
       </div>
     );
   }
   return (
     <div className="banner banner-warn" role="alert">
-      <strong>Disconnected from Vigil.</strong> <RetryCountdown retryAt={retryAt} /> Data shown may be stale.{' '}
+      <strong>Disconnected from Vigil.</strong> <RetryCountdown retryAt={retryAt} /> Data shown may
+      be stale.{' '}
       <button type="button" className="button-small" onClick={retryNow}>
         Retry now
       </button>

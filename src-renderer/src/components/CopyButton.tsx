@@ -9,7 +9,12 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     setTimeout(() => setCopied(false), 1200);
   };
   return (
-    <button type="button" className="button-copy" onClick={() => void copy()} aria-label={`${label}: ${text.slice(0, 40)}`}>
+    <button
+      type="button"
+      className="button-copy"
+      onClick={() => void copy()}
+      aria-label={`${label}: ${text.slice(0, 40)}`}
+    >
       {copied ? 'Copied' : label}
     </button>
   );

@@ -12,16 +12,30 @@ export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => vo
       <header className="card-header">
         <h2>{row.eventName ?? 'Undecoded log'}</h2>
         <span className={`badge badge-${row.status}`}>{row.status}</span>
-        <button type="button" className="button-small close" onClick={onClose} aria-label="Close detail">
+        <button
+          type="button"
+          className="button-small close"
+          onClick={onClose}
+          aria-label="Close detail"
+        >
           ✕
         </button>
       </header>
       {row.signature && <p className="mono small muted signature">{row.signature}</p>}
       <dl className="detail-list">
         <DetailItem label="Chain" value={`${chainName(chains, row.chainId)} (#${row.chainId})`} />
-        <DetailItem label="Block" value={formatCount(row.blockNumber)} copy={String(row.blockNumber)} />
+        <DetailItem
+          label="Block"
+          value={formatCount(row.blockNumber)}
+          copy={String(row.blockNumber)}
+        />
         <DetailItem label="Block hash" value={row.blockHash} copy={row.blockHash} mono />
-        <DetailItem label="Transaction" value={row.transactionHash} copy={row.transactionHash} mono />
+        <DetailItem
+          label="Transaction"
+          value={row.transactionHash}
+          copy={row.transactionHash}
+          mono
+        />
         <DetailItem label="Log index" value={String(row.logIndex)} />
         <DetailItem label="Contract" value={row.address} copy={row.address} mono />
       </dl>
@@ -43,7 +57,14 @@ function DecodedArgs({ args }: { args: Record<string, unknown> }) {
       ) : (
         <dl className="detail-list">
           {Object.entries(args).map(([name, value]) => (
-            <DetailItem key={name} label={name} value={argDisplay(value)} copy={argText(value)} mono pre={typeof value === 'object' && value !== null} />
+            <DetailItem
+              key={name}
+              label={name}
+              value={argDisplay(value)}
+              copy={argText(value)}
+              mono
+              pre={typeof value === 'object' && value !== null}
+            />
           ))}
         </dl>
       )}

@@ -4,18 +4,38 @@ import type { ChainStatus } from '@contract';
 import { clockTime, minuteToMs } from '../format.ts';
 
 export function EventsPerMinuteChart({ buckets }: { buckets: ChainStatus['eventsPerMinute'] }) {
-  if (buckets.length === 0) return <p className="chart-empty muted">No events in the last minutes.</p>;
-  const points = buckets.map((bucket) => ({ time: clockTime(minuteToMs(bucket.minute)), count: bucket.count }));
+  if (buckets.length === 0)
+    return <p className="chart-empty muted">No events in the last minutes.</p>;
+  const points = buckets.map((bucket) => ({
+    time: clockTime(minuteToMs(bucket.minute)),
+    count: bucket.count,
+  }));
   return (
     <div className="chart" data-testid="events-per-minute-chart">
       <ResponsiveContainer width="100%" height={140}>
         <BarChart data={points} margin={{ top: 4, right: 4, bottom: 0, left: -16 }}>
           <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis dataKey="time" stroke="var(--text-muted)" fontSize={11} tickLine={false} minTickGap={24} />
-          <YAxis stroke="var(--text-muted)" fontSize={11} tickLine={false} allowDecimals={false} width={48} />
+          <XAxis
+            dataKey="time"
+            stroke="var(--text-muted)"
+            fontSize={11}
+            tickLine={false}
+            minTickGap={24}
+          />
+          <YAxis
+            stroke="var(--text-muted)"
+            fontSize={11}
+            tickLine={false}
+            allowDecimals={false}
+            width={48}
+          />
           <Tooltip
             cursor={{ fill: 'var(--hover)' }}
-            contentStyle={{ background: 'var(--surface-2)', border: '1px solid var(--border)', color: 'var(--text)' }}
+            contentStyle={{
+              background: 'var(--surface-2)',
+              border: '1px solid var(--border)',
+              color: 'var(--text)',
+            }}
             labelStyle={{ color: 'var(--text-muted)' }}
           />
           <Bar dataKey="count" name="events" fill="var(--accent)" isAnimationActive={false} />

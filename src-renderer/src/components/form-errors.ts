@@ -14,14 +14,23 @@ export function errorsFromIssues(issues: z.core.$ZodIssue[]): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : 'form';
-    const where = issue.path.length > 1 ? ` (${issue.path.slice(1).map((part) => (typeof part === 'number' ? `#${part + 1}` : String(part))).join('.')})` : '';
+    const where =
+      issue.path.length > 1
+        ? ` (${issue.path
+            .slice(1)
+            .map((part) => (typeof part === 'number' ? `#${part + 1}` : String(part)))
+            .join('.')})`
+        : '';
     errors[field] ??= `${capitalize(issue.message)}${where}`;
   }
   return errors;
 }
 
 /** Puts the server's error under the field it names, or under the form when no field shows it. */
-export function errorsFromContractError(error: ContractError, formFields: readonly string[]): FieldErrors {
+export function errorsFromContractError(
+  error: ContractError,
+  formFields: readonly string[],
+): FieldErrors {
   const field = fieldOf(error.field);
   return { [formFields.includes(field) ? field : 'form']: error.message };
 }

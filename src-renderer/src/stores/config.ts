@@ -23,7 +23,10 @@ export const useConfig = create<ConfigStore>((set) => ({
   load: async () => {
     set({ loading: true, error: null });
     try {
-      const [chains, contracts] = await Promise.all([callOrThrow('chains.list', {}), callOrThrow('contracts.list', {})]);
+      const [chains, contracts] = await Promise.all([
+        callOrThrow('chains.list', {}),
+        callOrThrow('contracts.list', {}),
+      ]);
       set({ chains, contracts, loaded: true, loading: false });
     } catch (error) {
       set({ loading: false, error: (error as Error).message });

@@ -79,7 +79,10 @@ function mergeSorted(current: EventRow[], added: EventRow[]): EventRow[] {
 }
 
 /** Replaces rows already present, inserts the rest in order, and trims to the window. */
-function mergeRows(current: EventRow[], incoming: EventRow[]): { rows: EventRow[]; trimmed: boolean } {
+function mergeRows(
+  current: EventRow[],
+  incoming: EventRow[],
+): { rows: EventRow[]; trimmed: boolean } {
   const replacements = new Map<string, EventRow>();
   const fresh = new Map<string, EventRow>();
   for (const row of incoming) {
@@ -96,7 +99,8 @@ function mergeRows(current: EventRow[], incoming: EventRow[]): { rows: EventRow[
   }
   let trimmed = false;
   if (rows.length > windowLimit) {
-    for (let index = windowLimit; index < rows.length; index++) presentKeys.delete(eventKey(rows[index]!));
+    for (let index = windowLimit; index < rows.length; index++)
+      presentKeys.delete(eventKey(rows[index]!));
     rows = rows.slice(0, windowLimit);
     trimmed = true;
   }
@@ -154,7 +158,10 @@ export const useEvents = create<EventsStore>((set, get) => ({
     try {
       const page = await callOrThrow('events.query', query);
       if (generation !== queryGeneration) return;
-      windowLimit = Math.min(MAX_WINDOW_ROWS, Math.max(windowLimit, get().rows.length + page.rows.length));
+      windowLimit = Math.min(
+        MAX_WINDOW_ROWS,
+        Math.max(windowLimit, get().rows.length + page.rows.length),
+      );
       olderCursor = page.nextCursor ?? null;
       const { rows } = mergeRows(get().rows, page.rows);
       set({ rows, loadingOlder: false, hasOlder: page.nextCursor !== undefined });

@@ -5,7 +5,12 @@ import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { Field } from '../components/Field.tsx';
-import { errorsFromContractError, errorsFromIssues, wholeNumberProblem, type FieldErrors } from '../components/form-errors.ts';
+import {
+  errorsFromContractError,
+  errorsFromIssues,
+  wholeNumberProblem,
+  type FieldErrors,
+} from '../components/form-errors.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 
 export function ChainsView() {
@@ -75,7 +80,11 @@ function ChainRow({ chain }: { chain: Chain }) {
       </td>
       <td className="mono">{chain.confirmations}</td>
       <td className="actions">
-        <ConfirmButton label={`Remove ${chain.name}`} confirmLabel="Confirm remove" onConfirm={remove}>
+        <ConfirmButton
+          label={`Remove ${chain.name}`}
+          confirmLabel="Confirm remove"
+          onConfirm={remove}
+        >
           Remove
         </ConfirmButton>
         {error && (
@@ -115,7 +124,8 @@ function AddChainForm() {
     const found: FieldErrors = checked.success ? {} : errorsFromIssues(checked.error.issues);
     const chainIdProblem = wholeNumberProblem(chainId, '8453');
     if (chainIdProblem) found.chainId = chainIdProblem;
-    const confirmationsProblem = confirmations.trim() === '' ? null : wholeNumberProblem(confirmations, '12');
+    const confirmationsProblem =
+      confirmations.trim() === '' ? null : wholeNumberProblem(confirmations, '12');
     if (confirmationsProblem) found.confirmations = confirmationsProblem;
     if (!checked.success || Object.keys(found).length > 0) {
       setErrors(found);
@@ -139,14 +149,36 @@ function AddChainForm() {
   };
 
   return (
-    <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label="Add chain">
+    <form
+      className="form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-label="Add chain"
+    >
       <Field id="chain-name" label="Name" error={errors.name}>
-        <input id="chain-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Base" autoComplete="off" />
+        <input
+          id="chain-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Base"
+          autoComplete="off"
+        />
       </Field>
       <Field id="chain-id" label="Chain ID" error={errors.chainId}>
-        <input id="chain-id" value={chainId} onChange={(e) => setChainId(e.target.value)} inputMode="numeric" placeholder="8453" />
+        <input
+          id="chain-id"
+          value={chainId}
+          onChange={(e) => setChainId(e.target.value)}
+          inputMode="numeric"
+          placeholder="8453"
+        />
       </Field>
-      <Field id="chain-rpc-urls" label="RPC URLs" error={errors.rpcUrls} hint="One per line; http(s):// or ws(s)://. Extra URLs are used for failover.">
+      <Field
+        id="chain-rpc-urls"
+        label="RPC URLs"
+        error={errors.rpcUrls}
+        hint="One per line; http(s):// or ws(s)://. Extra URLs are used for failover."
+      >
         <textarea
           id="chain-rpc-urls"
           rows={3}
@@ -156,8 +188,19 @@ function AddChainForm() {
           spellCheck={false}
         />
       </Field>
-      <Field id="chain-confirmations" label="Confirmations" error={errors.confirmations} hint="Blocks before an event counts as confirmed. Empty for the default.">
-        <input id="chain-confirmations" value={confirmations} onChange={(e) => setConfirmations(e.target.value)} inputMode="numeric" placeholder="12" />
+      <Field
+        id="chain-confirmations"
+        label="Confirmations"
+        error={errors.confirmations}
+        hint="Blocks before an event counts as confirmed. Empty for the default."
+      >
+        <input
+          id="chain-confirmations"
+          value={confirmations}
+          onChange={(e) => setConfirmations(e.target.value)}
+          inputMode="numeric"
+          placeholder="12"
+        />
       </Field>
       {errors.form && (
         <div className="form-error" role="alert">

@@ -7,7 +7,12 @@ import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { Field } from '../components/Field.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
-import { errorsFromContractError, errorsFromIssues, wholeNumberProblem, type FieldErrors } from '../components/form-errors.ts';
+import {
+  errorsFromContractError,
+  errorsFromIssues,
+  wholeNumberProblem,
+  type FieldErrors,
+} from '../components/form-errors.ts';
 import { addressProblem, parseAbiText } from '../abi-text.ts';
 import { formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
@@ -68,7 +73,11 @@ function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; ch
       </thead>
       <tbody>
         {contracts.map((contract) => (
-          <ContractRow key={contract.id} contract={contract} chainLabel={chainName(chains, contract.chainId)} />
+          <ContractRow
+            key={contract.id}
+            contract={contract}
+            chainLabel={chainName(chains, contract.chainId)}
+          />
         ))}
       </tbody>
     </table>
@@ -88,9 +97,16 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
       <td>{contract.name || <span className="muted">unnamed</span>}</td>
       <td>{chainLabel}</td>
       <td className="mono small nowrap">
-        <span title={contract.address}>{shortHex(contract.address, 8)}</span> <CopyButton text={contract.address} />
+        <span title={contract.address}>{shortHex(contract.address, 8)}</span>{' '}
+        <CopyButton text={contract.address} />
       </td>
-      <td className="small">{contract.eventNames.length === 0 ? <span className="muted">none</span> : contract.eventNames.join(', ')}</td>
+      <td className="small">
+        {contract.eventNames.length === 0 ? (
+          <span className="muted">none</span>
+        ) : (
+          contract.eventNames.join(', ')
+        )}
+      </td>
       <td className="mono">{formatCount(contract.startBlock)}</td>
       <td className="mono">{formatCount(contract.indexedThrough)}</td>
       <td className="actions">
@@ -133,7 +149,8 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
       setAbiFileName(file.name);
       setErrors(({ abi: _dropped, ...rest }) => rest);
     };
-    reader.onerror = () => setErrors((current) => ({ ...current, abi: `Could not read ${file.name}.` }));
+    reader.onerror = () =>
+      setErrors((current) => ({ ...current, abi: `Could not read ${file.name}.` }));
     reader.readAsText(file);
   };
 
@@ -184,9 +201,18 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
   };
 
   return (
-    <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label="Add contract">
+    <form
+      className="form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-label="Add contract"
+    >
       <Field id="contract-chain" label="Chain" error={errors.chainId}>
-        <select id="contract-chain" value={selectedChainId} onChange={(e) => setChainId(e.target.value)}>
+        <select
+          id="contract-chain"
+          value={selectedChainId}
+          onChange={(e) => setChainId(e.target.value)}
+        >
           <option value="" disabled>
             Choose a chain…
           </option>
@@ -210,16 +236,36 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
         />
       </Field>
       <Field id="contract-name" label="Name" error={errors.name}>
-        <input id="contract-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="USDC treasury" autoComplete="off" />
+        <input
+          id="contract-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="USDC treasury"
+          autoComplete="off"
+        />
       </Field>
-      <Field id="contract-start-block" label="Start block" error={errors.startBlock} hint="Backfill begins here. Earlier blocks are never fetched.">
-        <input id="contract-start-block" value={startBlock} onChange={(e) => setStartBlock(e.target.value)} inputMode="numeric" />
+      <Field
+        id="contract-start-block"
+        label="Start block"
+        error={errors.startBlock}
+        hint="Backfill begins here. Earlier blocks are never fetched."
+      >
+        <input
+          id="contract-start-block"
+          value={startBlock}
+          onChange={(e) => setStartBlock(e.target.value)}
+          inputMode="numeric"
+        />
       </Field>
       <Field
         id="contract-abi"
         label="ABI"
         error={errors.abi ?? (abiPreview && !abiPreview.ok ? abiPreview.message : null)}
-        hint={abiPreview?.ok ? `Looks good: ${abiPreview.summary}${abiFileName ? ` from ${abiFileName}` : ''}.` : 'Paste JSON, a build artifact, or signatures one per line — or drop a .json file here.'}
+        hint={
+          abiPreview?.ok
+            ? `Looks good: ${abiPreview.summary}${abiFileName ? ` from ${abiFileName}` : ''}.`
+            : 'Paste JSON, a build artifact, or signatures one per line — or drop a .json file here.'
+        }
       >
         <textarea
           id="contract-abi"

@@ -9,7 +9,12 @@ import { formatCount, percent } from '../format.ts';
 import { hrefFor } from '../route.ts';
 
 export function DashboardView() {
-  const { chains: configuredChains, loaded: configLoaded, error: configError, load: loadConfig } = useConfig();
+  const {
+    chains: configuredChains,
+    loaded: configLoaded,
+    error: configError,
+    load: loadConfig,
+  } = useConfig();
   const { chains, loaded: statusLoaded, error: statusError, load: loadStatus } = useStatus();
   const error = (!configLoaded && configError) || (!statusLoaded && statusError) || null;
   const retry = (): void => {
@@ -59,7 +64,11 @@ function ChainCard({ status }: { status: ChainStatus }) {
       <dl className="stats">
         <Stat label="Head" value={formatCount(status.headBlock)} />
         <Stat label="Indexed through" value={formatCount(status.indexedThrough)} />
-        <Stat label="Lag" value={status.lag === null ? '—' : `${formatCount(status.lag)} blocks`} warn={(status.lag ?? 0) > 50} />
+        <Stat
+          label="Lag"
+          value={status.lag === null ? '—' : `${formatCount(status.lag)} blocks`}
+          warn={(status.lag ?? 0) > 50}
+        />
         <Stat label="Events" value={formatCount(status.totalEvents)} testId="total-events" />
       </dl>
       <div className="progress-row">
@@ -71,10 +80,16 @@ function ChainCard({ status }: { status: ChainStatus }) {
           aria-valuemax={100}
           aria-valuenow={Math.round(backfill.progress * 100)}
         >
-          <div className="progress-fill" style={{ width: `${Math.min(100, backfill.progress * 100)}%` }} />
+          <div
+            className="progress-fill"
+            style={{ width: `${Math.min(100, backfill.progress * 100)}%` }}
+          />
         </div>
         <span className="progress-text">
-          {percent(backfill.progress)} <span className="muted">({formatCount(backfill.doneBlocks)} / {formatCount(backfill.totalBlocks)} blocks)</span>
+          {percent(backfill.progress)}{' '}
+          <span className="muted">
+            ({formatCount(backfill.doneBlocks)} / {formatCount(backfill.totalBlocks)} blocks)
+          </span>
         </span>
       </div>
       <RpcHealthDots status={status} />
@@ -89,7 +104,17 @@ function ChainCard({ status }: { status: ChainStatus }) {
   );
 }
 
-function Stat({ label, value, warn, testId }: { label: string; value: string; warn?: boolean; testId?: string }) {
+function Stat({
+  label,
+  value,
+  warn,
+  testId,
+}: {
+  label: string;
+  value: string;
+  warn?: boolean;
+  testId?: string;
+}) {
   return (
     <div className="stat">
       <dt>{label}</dt>
@@ -112,7 +137,13 @@ function RpcHealthDots({ status }: { status: ChainStatus }) {
           <li key={rpc.url} title={`${rpc.url} — ${describe} (${rpc.errorCount} errors)`}>
             <span className={rpc.healthy ? 'dot dot-ok' : 'dot dot-bad'} aria-hidden="true" />
             <span className="rpc-url">{rpc.url}</span>
-            <span className="muted">{rpc.healthy ? (rpc.latencyMs === null ? 'ok' : `${Math.round(rpc.latencyMs)} ms`) : 'down'}</span>
+            <span className="muted">
+              {rpc.healthy
+                ? rpc.latencyMs === null
+                  ? 'ok'
+                  : `${Math.round(rpc.latencyMs)} ms`
+                : 'down'}
+            </span>
           </li>
         );
       })}

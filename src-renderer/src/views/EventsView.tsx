@@ -16,7 +16,10 @@ export function EventsView() {
   const { rows, loaded, loading, error, reload } = useEvents();
   const { contracts, loaded: configLoaded } = useConfig();
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
-  const selected = useMemo(() => (selectedKey ? (rows.find((row) => eventKey(row) === selectedKey) ?? null) : null), [rows, selectedKey]);
+  const selected = useMemo(
+    () => (selectedKey ? (rows.find((row) => eventKey(row) === selectedKey) ?? null) : null),
+    [rows, selectedKey],
+  );
 
   let body;
   if (error && !loaded) body = <ErrorState message={error} onRetry={() => void reload()} />;
@@ -54,18 +57,22 @@ export function EventsView() {
 function EventFilters() {
   const { filter, setFilter, rows } = useEvents();
   const { chains, contracts } = useConfig();
-  const contractsOnChain = contracts.filter((contract) => filter.chainId === undefined || contract.chainId === filter.chainId);
+  const contractsOnChain = contracts.filter(
+    (contract) => filter.chainId === undefined || contract.chainId === filter.chainId,
+  );
   const eventNames = useMemo(() => {
     const names = new Set<string>();
     for (const contract of contractsOnChain) {
-      if (filter.contractId === undefined || contract.id === filter.contractId) contract.eventNames.forEach((name) => names.add(name));
+      if (filter.contractId === undefined || contract.id === filter.contractId)
+        contract.eventNames.forEach((name) => names.add(name));
     }
     return [...names].sort();
   }, [contractsOnChain, filter.contractId]);
 
   const update = (change: Partial<EventFilter>): void => {
     const next: EventFilter = { ...filter, ...change };
-    for (const key of Object.keys(next) as (keyof EventFilter)[]) if (next[key] === undefined) delete next[key];
+    for (const key of Object.keys(next) as (keyof EventFilter)[])
+      if (next[key] === undefined) delete next[key];
     setFilter(next);
   };
 
@@ -75,7 +82,13 @@ function EventFilters() {
       <select
         id="filter-chain"
         value={filter.chainId ?? ''}
-        onChange={(e) => update({ chainId: e.target.value === '' ? undefined : Number(e.target.value), contractId: undefined, eventName: undefined })}
+        onChange={(e) =>
+          update({
+            chainId: e.target.value === '' ? undefined : Number(e.target.value),
+            contractId: undefined,
+            eventName: undefined,
+          })
+        }
       >
         <option value="">All chains</option>
         {chains.map((chain) => (
@@ -88,7 +101,12 @@ function EventFilters() {
       <select
         id="filter-contract"
         value={filter.contractId ?? ''}
-        onChange={(e) => update({ contractId: e.target.value === '' ? undefined : e.target.value, eventName: undefined })}
+        onChange={(e) =>
+          update({
+            contractId: e.target.value === '' ? undefined : e.target.value,
+            eventName: undefined,
+          })
+        }
       >
         <option value="">All contracts</option>
         {contractsOnChain.map((contract) => (
@@ -98,7 +116,11 @@ function EventFilters() {
         ))}
       </select>
       <label htmlFor="filter-event">Event</label>
-      <select id="filter-event" value={filter.eventName ?? ''} onChange={(e) => update({ eventName: e.target.value === '' ? undefined : e.target.value })}>
+      <select
+        id="filter-event"
+        value={filter.eventName ?? ''}
+        onChange={(e) => update({ eventName: e.target.value === '' ? undefined : e.target.value })}
+      >
         <option value="">All events</option>
         {eventNames.map((name) => (
           <option key={name} value={name}>
@@ -123,7 +145,16 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
   const { filter, hasOlder, loadingOlder, loadOlder, error } = useEvents();
   const { chains, contracts } = useConfig();
   const scrollRef = useRef<HTMLDivElement>(null);
-  const contractNames = useMemo(() => new Map(contracts.map((contract: WatchedContract) => [contract.id, contract.name || shortHex(contract.address)])), [contracts]);
+  const contractNames = useMemo(
+    () =>
+      new Map(
+        contracts.map((contract: WatchedContract) => [
+          contract.id,
+          contract.name || shortHex(contract.address),
+        ]),
+      ),
+    [contracts],
+  );
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -133,7 +164,10 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
   });
   useKeepReadingPosition(rows, scrollRef);
 
-  const filtered = filter.chainId !== undefined || filter.contractId !== undefined || filter.eventName !== undefined;
+  const filtered =
+    filter.chainId !== undefined ||
+    filter.contractId !== undefined ||
+    filter.eventName !== undefined;
   return (
     <div className="event-table" role="table" aria-label="Events" aria-rowcount={rows.length}>
       <div className="event-grid event-head" role="row">
@@ -147,7 +181,11 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
       </div>
       <div className="event-scroll" ref={scrollRef} role="rowgroup">
         {rows.length === 0 ? (
-          <EmptyState>{filtered ? 'No events match these filters.' : 'No events yet. They appear here as soon as a watched contract emits one.'}</EmptyState>
+          <EmptyState>
+            {filtered
+              ? 'No events match these filters.'
+              : 'No events yet. They appear here as soon as a watched contract emits one.'}
+          </EmptyState>
         ) : (
           <div className="event-spacer" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
@@ -191,7 +229,14 @@ interface EventTableRowProps {
   onSelect: () => void;
 }
 
-function EventTableRow({ row, top, selected, chainLabel, contractLabel, onSelect }: EventTableRowProps) {
+function EventTableRow({
+  row,
+  top,
+  selected,
+  chainLabel,
+  contractLabel,
+  onSelect,
+}: EventTableRowProps) {
   const className = `event-grid event-row status-${row.status}${selected ? ' selected' : ''}`;
   return (
     <div
@@ -236,7 +281,10 @@ function keyArgs(row: EventRow): string {
   return Object.entries(row.args)
     .slice(0, 3)
     .map(([name, value]) => {
-      const text = typeof value === 'string' && /^0x[0-9a-fA-F]{40}$/.test(value) ? shortHex(value, 4) : argDisplay(value);
+      const text =
+        typeof value === 'string' && /^0x[0-9a-fA-F]{40}$/.test(value)
+          ? shortHex(value, 4)
+          : argDisplay(value);
       return `${name}=${text.length > 28 ? `${text.slice(0, 27)}…` : text}`;
     })
     .join('  ');
@@ -246,7 +294,10 @@ function keyArgs(row: EventRow): string {
  * New rows arrive at the top. When the operator has scrolled down to read something, shift the
  * scroll position by the rows added above, so what they are reading does not move.
  */
-function useKeepReadingPosition(rows: EventRow[], scrollRef: React.RefObject<HTMLDivElement | null>): void {
+function useKeepReadingPosition(
+  rows: EventRow[],
+  scrollRef: React.RefObject<HTMLDivElement | null>,
+): void {
   const previousTopKey = useRef<string | null>(null);
   useLayoutEffect(() => {
     const scroller = scrollRef.current;

@@ -54,7 +54,11 @@ function ImportForm() {
     const result = await vigil.call('workspace.import', fileName ? { yaml, fileName } : { yaml });
     setBusy(false);
     if (!result.ok) {
-      setError(result.error.field ? `${result.error.field}: ${result.error.message}` : result.error.message);
+      setError(
+        result.error.field
+          ? `${result.error.field}: ${result.error.message}`
+          : result.error.message,
+      );
       return;
     }
     setSummary(result.value);
@@ -70,7 +74,16 @@ function ImportForm() {
         void submit();
       }}
     >
-      <Field id="workspace-yaml" label="Workspace YAML" error={error} hint={fileName ? `From ${fileName}.` : 'Chains and contracts to add; ones already present are left as they are.'}>
+      <Field
+        id="workspace-yaml"
+        label="Workspace YAML"
+        error={error}
+        hint={
+          fileName
+            ? `From ${fileName}.`
+            : 'Chains and contracts to add; ones already present are left as they are.'
+        }
+      >
         <textarea
           id="workspace-yaml"
           className="mono"
@@ -81,7 +94,9 @@ function ImportForm() {
             setYaml(e.target.value);
             setFileName(undefined);
           }}
-          placeholder={'chains:\n  - name: Base\n    chainId: 8453\n    rpcUrls: [https://mainnet.base.org]'}
+          placeholder={
+            'chains:\n  - name: Base\n    chainId: 8453\n    rpcUrls: [https://mainnet.base.org]'
+          }
         />
       </Field>
       <div className="form-row">
@@ -105,8 +120,8 @@ function ImportForm() {
       </div>
       {summary && (
         <div className="form-ok" role="status">
-          Imported: {summary.chainsAdded} chain(s) added, {summary.chainsUnchanged} unchanged; {summary.contractsAdded} contract(s) added,{' '}
-          {summary.contractsUnchanged} unchanged.
+          Imported: {summary.chainsAdded} chain(s) added, {summary.chainsUnchanged} unchanged;{' '}
+          {summary.contractsAdded} contract(s) added, {summary.contractsUnchanged} unchanged.
         </div>
       )}
     </form>
@@ -139,7 +154,9 @@ function ExportPanel() {
 
   return (
     <div className="form">
-      <p className="muted">The current chains and contracts as a workspace file you can keep in version control.</p>
+      <p className="muted">
+        The current chains and contracts as a workspace file you can keep in version control.
+      </p>
       <div className="form-row">
         <button type="button" onClick={() => void exportWorkspace()} disabled={busy}>
           {busy ? 'Exporting…' : 'Export'}
