@@ -151,11 +151,15 @@ class WorkspaceReader {
       return parseAbiInput(input, field) as unknown[];
     } catch (error) {
       if (!(error instanceof VigilError)) throw error;
-      // parseAbiInput's messages start with the field; point at the list item when it names one.
-      const message = error.message.startsWith(`${field}`) ? error.message.slice(field.length) : `: ${error.message}`;
-      const item = source === '' ? /^\[(\d+)\]/.exec(message)?.[1] : undefined;
-      const where = item === undefined ? path : [...path, Number(item)];
-      this.report(where, `${message.replace(/^(\[\d+\])?: /, '')}${source}`, item === undefined ? field : `${field}[${item}]`);
+      // parseAbiInput's messages start with the field. "[3]: …" names an entry of an inline
+      // list: point at that line. ".abi[3]: …" is inside an artifact: keep the inner path.
+      const rest = error.message.startsWith(field) ? error.message.slice(field.length) : `: ${error.message}`;
+      const item = source === '' ? /^\[(\d+)\]: /.exec(rest) : null;
+      if (item !== null) {
+        this.report([...path, Number(item[1])], rest.slice(item[0].length), `${field}[${item[1]}]`);
+      } else {
+        this.report(path, `${rest.replace(/^: |^\./, '')}${source}`);
+      }
       return undefined;
     }
   }
