@@ -53,7 +53,15 @@ test('add a chain and a contract in the UI, then watch its events arrive', async
 
   await page.getByRole('link', { name: 'Chains' }).click();
   await expect(page.getByRole('heading', { name: 'Chains', level: 1 })).toBeVisible();
+  // A wrong chain id first: the server's error must show in the form, not vanish.
+  const chainForm = page.getByRole('form', { name: 'Add chain' });
   await page.getByLabel('Name').fill('Anvil');
+  await page.getByLabel('Chain ID').fill('1');
+  await page.getByLabel('RPC URLs').fill(anvil.rpcUrl);
+  await page.getByRole('button', { name: 'Add chain' }).click();
+  await expect(chainForm.getByRole('alert')).toContainText(String(anvil.chainId));
+  await screenshot(page, '02a-chain-id-mismatch');
+
   await page.getByLabel('Chain ID').fill(String(anvil.chainId));
   await page.getByLabel('RPC URLs').fill(anvil.rpcUrl);
   await page.getByLabel('Confirmations').fill('0');
@@ -108,4 +116,12 @@ test('add a chain and a contract in the UI, then watch its events arrive', async
   await screenshot(page, '06-dashboard');
 
   expect(problems).toEqual([]);
+});
+
+test('a wrong token gets a clear banner instead of endless loading', async ({ page }) => {
+  const url = new URL(serve.consoleUrl);
+  url.searchParams.set('token', 'not-the-token');
+  await page.goto(url.toString());
+  await expect(page.getByRole('alert')).toContainText('Access token refused');
+  await screenshot(page, '07-bad-token');
 });
