@@ -55,6 +55,8 @@ export const EventRow = z.object({
   chainId: ChainId,
   blockNumber: BlockNumber,
   blockHash: Hex,
+  /** Unix seconds, when the provider reports it. */
+  blockTimestamp: z.number().int().nullable(),
   logIndex: z.number().int().nonnegative(),
   transactionHash: Hex,
   transactionIndex: z.number().int().nonnegative(),

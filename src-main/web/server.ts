@@ -53,6 +53,14 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       response.writeHead(405).end();
       return;
     }
+    // A plain GET of the socket's path tells a client whether its token is the problem.
+    const url = new URL(request.url ?? '/', 'http://placeholder');
+    if (url.pathname === '/rpc') {
+      const authorised = tokensMatch(url.searchParams.get('token'), token);
+      response.writeHead(authorised ? 426 : 401, { 'content-type': 'text/plain' });
+      response.end(authorised ? 'Upgrade to a WebSocket to speak JSON-RPC here.\n' : 'missing or wrong token\n');
+      return;
+    }
     serveStatic(options.rendererDir, request.url ?? '/', response);
   });
   const sockets = new Set<WebSocket>();

@@ -6,7 +6,7 @@ import type { EventRow } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { selectAll } from './database.ts';
 
-export type StoredEvent = EventRow & { blockTimestamp: number | null };
+export type StoredEvent = EventRow;
 
 export interface BlockHeader {
   number: number;
@@ -129,7 +129,7 @@ export function blockHeaderAt(db: Database, chainId: number, number: number): Bl
 // ---------------------------------------------------------------------------------------------
 
 const eventColumns =
-  'id, chain_id, contract_id, block_number, block_hash, log_index, transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status';
+  'id, chain_id, contract_id, block_number, block_hash, block_timestamp, log_index, transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status';
 
 interface EventDbRow {
   id: number;
@@ -137,6 +137,7 @@ interface EventDbRow {
   contract_id: string;
   block_number: number;
   block_hash: string;
+  block_timestamp: number | null;
   log_index: number;
   transaction_hash: string;
   transaction_index: number;
@@ -154,6 +155,7 @@ function toEventRow(row: EventDbRow): EventRow {
     chainId: row.chain_id,
     blockNumber: row.block_number,
     blockHash: row.block_hash,
+    blockTimestamp: row.block_timestamp,
     logIndex: row.log_index,
     transactionHash: row.transaction_hash,
     transactionIndex: row.transaction_index,

@@ -169,7 +169,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       cursors: group.map((cursor) => ({ contractId: cursor.id, indexedThrough: toBlock })),
       confirmedThrough,
     });
-    const changed: EventRow[] = [...result.confirmed, ...result.inserted.map(withoutTimestamp)];
+    const changed: EventRow[] = [...result.confirmed, ...result.inserted];
     if (changed.length > 0) onRows(changed);
     return 'progress';
   }
@@ -236,9 +236,4 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       };
     },
   };
-}
-
-function withoutTimestamp(event: StoredEvent): EventRow {
-  const { blockTimestamp: _blockTimestamp, ...row } = event;
-  return row;
 }

@@ -7,7 +7,7 @@ import { chainName, useConfig } from '../stores/config.ts';
 import { eventKey, useEvents, type EventFilter } from '../stores/events.ts';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { EventDetail } from '../components/EventDetail.tsx';
-import { argDisplay, formatCount, shortHex } from '../format.ts';
+import { argDisplay, clockTime, formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 
 const ROW_HEIGHT = 32;
@@ -171,7 +171,7 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
   return (
     <div className="event-table" role="table" aria-label="Events" aria-rowcount={rows.length}>
       <div className="event-grid event-head" role="row">
-        <span role="columnheader">Block</span>
+        <span role="columnheader">Time · block</span>
         <span role="columnheader">Chain</span>
         <span role="columnheader">Contract</span>
         <span role="columnheader">Event</span>
@@ -255,6 +255,7 @@ function EventTableRow({
       }}
     >
       <span role="cell" className="mono">
+        {row.blockTimestamp === null ? '' : <span className="muted">{clockTime(row.blockTimestamp * 1000)} · </span>}
         {formatCount(row.blockNumber)}
       </span>
       <span role="cell">{chainLabel}</span>

@@ -74,7 +74,7 @@ describe('backfill, follow and restart on a real chain', () => {
       const row = byKey.get(identity(log))!;
       let viemDecoded: { eventName: string; args: unknown } | undefined;
       try {
-        viemDecoded = decodeEventLog({ abi, topics: log.topics as [Hex], data: log.data as Hex }) as never;
+        viemDecoded = decodeEventLog({ abi, topics: log.topics as [Hex], data: log.data as Hex }) as { eventName: string; args: unknown };
       } catch {
         viemDecoded = undefined;
       }
