@@ -3,7 +3,6 @@
 // out once in createLogDecoder; decoding a log then only slices hex and converts words.
 import {
   decodeAbiParameters,
-  getAddress,
   toEventSelector,
   toEventSignature,
   type Abi,
@@ -11,6 +10,7 @@ import {
   type AbiParameter,
   type Hex,
 } from 'viem';
+import { checksummedAddress } from './checksum-address.ts';
 
 export interface RawLog {
   topics: readonly Hex[];
@@ -98,8 +98,10 @@ function buildCandidate(event: AbiEvent): EventCandidate {
   const topicDecoders: WordDecoder[] = indexedInputs.map((position) => wordDecoderFor(event.inputs[position]!) ?? rawTopic);
 
   const dataParams = dataInputs.map((position) => event.inputs[position]!);
-  const dataWordDecoders = dataParams.map((param) => wordDecoderFor(param));
-  const allDataStatic = dataWordDecoders.every((decoder) => decoder !== undefined);
+  // Hand-decode the data when every param is a static word or a simple dynamic value (string,
+  // bytes, an array of static words); anything nested goes through viem's generic decoder.
+  const dataReaders = dataParams.map((param) => dataReaderFor(param));
+  const handDecodable = dataReaders.every((reader) => reader !== undefined);
   const dataFormatters = dataParams.map((param) => formatterFor(param));
   const minimumDataHexLength = 2 + 64 * dataParams.length;
 
@@ -115,11 +117,8 @@ function buildCandidate(event: AbiEvent): EventCandidate {
     if (topics.length !== expectedTopics) return null;
     if (data.length < minimumDataHexLength) return null;
     const dataValues: unknown[] = new Array(dataParams.length);
-    if (allDataStatic) {
-      for (let slot = 0; slot < dataParams.length; slot++) {
-        const start = 2 + 64 * slot;
-        dataValues[slot] = dataWordDecoders[slot]!(data.slice(start, start + 64));
-      }
+    if (handDecodable) {
+      for (let slot = 0; slot < dataParams.length; slot++) dataValues[slot] = dataReaders[slot]!(data, slot);
     } else {
       let decoded: readonly unknown[];
       try {
@@ -156,6 +155,58 @@ function buildCandidate(event: AbiEvent): EventCandidate {
       }
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data readers: decode one param of the data from its head slot (and, for dynamic values, the
+// tail its offset points to). They throw on data that does not fit; decodeArgs turns that into null.
+
+type DataReader = (data: string, slot: number) => unknown;
+
+function dataReaderFor(param: AbiParameter): DataReader | undefined {
+  const wordDecoder = wordDecoderFor(param);
+  if (wordDecoder !== undefined) return (data, slot) => wordDecoder(wordAt(data, 2 + 64 * slot));
+  if (param.type === 'bytes') return (data, slot) => `0x${tailBytes(data, slot).toLowerCase()}`;
+  if (param.type === 'string') return (data, slot) => Buffer.from(tailBytes(data, slot), 'hex').toString('utf8');
+  const dynamicArray = /^(.*)\[\]$/.exec(param.type);
+  const elementDecoder = dynamicArray ? wordDecoderFor({ ...param, type: dynamicArray[1]! } as AbiParameter) : undefined;
+  if (elementDecoder === undefined) return undefined;
+  return (data, slot) => {
+    const lengthAt = 2 + 2 * offsetAt(data, 2 + 64 * slot);
+    const count = smallNumber(wordAt(data, lengthAt));
+    if (lengthAt + 64 + count * 64 > data.length) throw new Error('array past the end of data');
+    const values: unknown[] = new Array(count);
+    for (let index = 0; index < count; index++) values[index] = elementDecoder(data.slice(lengthAt + 64 + 64 * index, lengthAt + 128 + 64 * index));
+    return values;
+  };
+}
+
+/** The hex (no 0x) of a bytes or string value whose offset sits in head slot `slot`. */
+function tailBytes(data: string, slot: number): string {
+  const lengthAt = 2 + 2 * offsetAt(data, 2 + 64 * slot);
+  const byteLength = smallNumber(wordAt(data, lengthAt));
+  const end = lengthAt + 64 + 2 * byteLength;
+  if (end > data.length) throw new Error('bytes past the end of data');
+  return data.slice(lengthAt + 64, end);
+}
+
+function offsetAt(data: string, hexIndex: number): number {
+  const offset = smallNumber(wordAt(data, hexIndex));
+  if (offset % 32 !== 0) throw new Error('misaligned offset');
+  return offset;
+}
+
+function wordAt(data: string, hexIndex: number): string {
+  if (hexIndex + 64 > data.length) throw new Error('word past the end of data');
+  return data.slice(hexIndex, hexIndex + 64);
+}
+
+/** A length or offset: anything that does not fit comfortably in a number cannot be real. */
+function smallNumber(word: string): number {
+  if (word.slice(0, 52) !== zeroWord.slice(0, 52)) throw new Error('length or offset too large');
+  const value = parseInt(word.slice(52), 16);
+  if (Number.isNaN(value)) throw new Error('not hex');
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,24 +255,7 @@ const zeroWord = '0'.repeat(64);
 
 function addressFromWord(word: string): string {
   if (word.length !== 64) throw new Error('short word');
-  return checksummed(word.slice(24).toLowerCase());
-}
-
-// Checksumming hashes the address (keccak), which costs more than the rest of a Transfer
-// decode; the same few addresses repeat in practice, so remember recent ones.
-const checksumCacheLimit = 8192;
-const checksumCache = new Map<string, string>();
-
-function checksummed(lowercaseHex40: string): string {
-  const cached = checksumCache.get(lowercaseHex40);
-  if (cached !== undefined) return cached;
-  const address = getAddress(`0x${lowercaseHex40}`);
-  if (checksumCache.size >= checksumCacheLimit) {
-    // Evict the oldest insertion; a Map iterates in insertion order.
-    checksumCache.delete(checksumCache.keys().next().value as string);
-  }
-  checksumCache.set(lowercaseHex40, address);
-  return address;
+  return checksummedAddress(word.slice(24).toLowerCase());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +285,7 @@ function formatterFor(param: AbiParameter): Formatter {
       return result;
     };
   }
-  if (param.type === 'address') return (value) => checksummed((value as string).slice(2).toLowerCase());
+  if (param.type === 'address') return (value) => checksummedAddress((value as string).slice(2).toLowerCase());
   if (uintPattern.test(param.type) || intPattern.test(param.type)) return (value) => (value as bigint).toString();
   if (param.type.startsWith('bytes') || param.type === 'function') return (value) => (value as string).toLowerCase();
   return identity; // bool, string

@@ -174,6 +174,15 @@ describe('createLogDecoder', () => {
     expect(decode({ topics: good.topics, data: `0x${'zz'.repeat(32)}` as Hex })).toBeNull(); // not hex
   });
 
+  it('decodes empty dynamic values and agrees with viem on the generic path', () => {
+    const abi = parseAbi(['event Empty(bytes blob, string note, int8[] deltas)']);
+    const decode = createLogDecoder(abi);
+    const empty = logOf(abi, 'Empty', {}, [{ type: 'bytes' }, { type: 'string' }, { type: 'int8[]' }], ['0x', '', []]);
+    expect(decode(empty)?.args).toEqual({ blob: '0x', note: '', deltas: [] });
+    const filled = logOf(abi, 'Empty', {}, [{ type: 'bytes' }, { type: 'string' }, { type: 'int8[]' }], ['0x00ff', '✓ 日本', [-128, 127]]);
+    expect(decode(filled)?.args).toEqual({ blob: '0x00ff', note: '✓ 日本', deltas: ['-128', '127'] });
+  });
+
   it('returns null for malformed dynamic data', () => {
     const abi = parseAbi(['event Note(string text)']);
     const decode = createLogDecoder(abi);
@@ -181,6 +190,11 @@ describe('createLogDecoder', () => {
     expect(decode(good)?.args).toEqual({ text: 'hello' });
     // An offset that points far past the end of the data.
     expect(decode({ topics: good.topics, data: `0x${'ff'.repeat(32)}${good.data.slice(66)}` as Hex })).toBeNull();
+    // A length that runs past the end of the data.
+    expect(decode({ topics: good.topics, data: good.data.slice(0, -64) as Hex })).toBeNull();
+    const uint256Array = parseAbi(['event Amounts(uint256[] amounts)']);
+    const amounts = logOf(uint256Array, 'Amounts', {}, [{ type: 'uint256[]' }], [[1n, 2n]]);
+    expect(createLogDecoder(uint256Array)({ topics: amounts.topics, data: amounts.data.slice(0, -64) as Hex })).toBeNull();
   });
 
   it('returns null for anonymous events (they have no topic0 to match)', () => {
