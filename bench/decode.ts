@@ -14,7 +14,10 @@ const abi = parseAbi([
 
 const logCount = 200_000;
 // A realistic spread of addresses: a few hundred distinct holders, not 200k unique ones.
-const holders: Hex[] = Array.from({ length: 500 }, (_, index) => `0x${(index * 7919 + 1).toString(16).padStart(40, '0')}` as Hex);
+const holders: Hex[] = Array.from(
+  { length: 500 },
+  (_, index) => `0x${(index * 7919 + 1).toString(16).padStart(40, '0')}` as Hex,
+);
 
 function transferLog(index: number): { topics: Hex[]; data: Hex } {
   const topics = encodeEventTopics({
@@ -42,27 +45,47 @@ function mixedLog(index: number): { topics: Hex[]; data: Hex } {
       return {
         topics: encodeEventTopics({ abi, eventName: 'Swap', args: { sender: who } }) as Hex[],
         data: encodeAbiParameters(
-          [{ type: 'int256' }, { type: 'int256' }, { type: 'uint160' }, { type: 'uint128' }, { type: 'int24' }],
+          [
+            { type: 'int256' },
+            { type: 'int256' },
+            { type: 'uint160' },
+            { type: 'uint128' },
+            { type: 'int24' },
+          ],
           [-BigInt(index), BigInt(index) * 3n, 2n ** 96n, 10n ** 18n, -887_000],
         ),
       };
     case 2:
       return {
         topics: encodeEventTopics({ abi, eventName: 'Memo', args: { author: who } }) as Hex[],
-        data: encodeAbiParameters([{ type: 'string' }, { type: 'bytes' }], [`memo number ${index}`, '0xdeadbeef']),
+        data: encodeAbiParameters(
+          [{ type: 'string' }, { type: 'bytes' }],
+          [`memo number ${index}`, '0xdeadbeef'],
+        ),
       };
     default:
       return {
-        topics: encodeEventTopics({ abi, eventName: 'Batch', args: { id: BigInt(index) } }) as Hex[],
+        topics: encodeEventTopics({
+          abi,
+          eventName: 'Batch',
+          args: { id: BigInt(index) },
+        }) as Hex[],
         data: encodeAbiParameters(
           [{ type: 'address[]' }, { type: 'uint256[]' }],
-          [[who, holders[(index + 1) % holders.length]!], [1n, 2n]],
+          [
+            [who, holders[(index + 1) % holders.length]!],
+            [1n, 2n],
+          ],
         ),
       };
   }
 }
 
-function measure(label: string, logs: { topics: Hex[]; data: Hex }[], decode: (log: { topics: Hex[]; data: Hex }) => unknown): number {
+function measure(
+  label: string,
+  logs: { topics: Hex[]; data: Hex }[],
+  decode: (log: { topics: Hex[]; data: Hex }) => unknown,
+): number {
   // Warm up so the JIT and the checksum cache are in their steady state.
   for (let index = 0; index < Math.min(20_000, logs.length); index++) decode(logs[index]!);
   const started = process.hrtime.bigint();
@@ -70,7 +93,9 @@ function measure(label: string, logs: { topics: Hex[]; data: Hex }[], decode: (l
   for (const log of logs) if (decode(log) !== null) decoded++;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rate = logs.length / seconds;
-  console.log(`${label.padEnd(44)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} logs/s  (${decoded} decoded, ${seconds.toFixed(2)} s)`);
+  console.log(
+    `${label.padEnd(44)} ${Math.round(rate).toLocaleString('en-US').padStart(12)} logs/s  (${decoded} decoded, ${seconds.toFixed(2)} s)`,
+  );
   return rate;
 }
 
@@ -90,4 +115,6 @@ measure('Vigil — Transfer, all addresses distinct', unique, vigilDecode);
 measure('viem — Transfer, all addresses distinct', unique, viemDecode);
 const vigilMixed = measure('Vigil createLogDecoder — mixed', mixed, vigilDecode);
 const viemMixed = measure('viem decodeEventLog — mixed', mixed, viemDecode);
-console.log(`Speed-up: Transfer ×${(vigilTransfers / viemTransfers).toFixed(1)}, mixed ×${(vigilMixed / viemMixed).toFixed(1)}`);
+console.log(
+  `Speed-up: Transfer ×${(vigilTransfers / viemTransfers).toFixed(1)}, mixed ×${(vigilMixed / viemMixed).toFixed(1)}`,
+);

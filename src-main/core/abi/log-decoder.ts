@@ -52,25 +52,30 @@ export function createLogDecoder(abi: Abi): LogDecoder {
     if (existing === undefined) candidatesByTopic0.set(topic0, [candidate]);
     // Same topic0 twice means the same signature with a different indexed layout (e.g. ERC-20
     // vs ERC-721 Transfer); each is tried in ABI order and the first that fits wins.
-    else if (!existing.some((other) => other.layoutKey === candidate.layoutKey)) existing.push(candidate);
+    else if (!existing.some((other) => other.layoutKey === candidate.layoutKey))
+      existing.push(candidate);
   }
 
   return function decodeLog(log: RawLog): DecodedLog | null {
     const topics = log.topics;
     const topic0 = topics[0];
     if (topic0 === undefined) return null;
-    const candidates = candidatesByTopic0.get(topic0) ?? candidatesByTopic0.get(topic0.toLowerCase());
+    const candidates =
+      candidatesByTopic0.get(topic0) ?? candidatesByTopic0.get(topic0.toLowerCase());
     if (candidates === undefined) return null;
     for (const candidate of candidates) {
       const args = candidate.decodeArgs(topics, log.data);
-      if (args !== null) return { eventName: candidate.eventName, signature: candidate.signature, args };
+      if (args !== null)
+        return { eventName: candidate.eventName, signature: candidate.signature, args };
     }
     return null;
   };
 }
 
 function eventsOf(abi: Abi): AbiEvent[] {
-  return abi.filter((entry): entry is AbiEvent => entry.type === 'event' && entry.anonymous !== true);
+  return abi.filter(
+    (entry): entry is AbiEvent => entry.type === 'event' && entry.anonymous !== true,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,13 +94,19 @@ type WordDecoder = (word: string) => unknown;
 
 function buildCandidate(event: AbiEvent): EventCandidate {
   const keys = event.inputs.map((input, position) => (input.name ? input.name : `arg${position}`));
-  const indexedInputs = event.inputs.flatMap((input, position) => ((input as { indexed?: boolean }).indexed ? [position] : []));
-  const dataInputs = event.inputs.flatMap((input, position) => ((input as { indexed?: boolean }).indexed ? [] : [position]));
+  const indexedInputs = event.inputs.flatMap((input, position) =>
+    (input as { indexed?: boolean }).indexed ? [position] : [],
+  );
+  const dataInputs = event.inputs.flatMap((input, position) =>
+    (input as { indexed?: boolean }).indexed ? [] : [position],
+  );
   const expectedTopics = 1 + indexedInputs.length;
 
   // Indexed values: static types decode from the topic word; dynamic ones (string, bytes,
   // arrays, tuples) are stored as their keccak hash, so the raw topic is all there is.
-  const topicDecoders: WordDecoder[] = indexedInputs.map((position) => wordDecoderFor(event.inputs[position]!) ?? rawTopic);
+  const topicDecoders: WordDecoder[] = indexedInputs.map(
+    (position) => wordDecoderFor(event.inputs[position]!) ?? rawTopic,
+  );
 
   const dataParams = dataInputs.map((position) => event.inputs[position]!);
   // Hand-decode the data when every param is a static word or a simple dynamic value (string,
@@ -110,7 +121,9 @@ function buildCandidate(event: AbiEvent): EventCandidate {
   // Args keep the ABI's parameter order, so fill them in declaration order.
   const order = event.inputs.map((input, position) => {
     const indexedSlot = indexedInputs.indexOf(position);
-    return indexedSlot >= 0 ? { fromTopic: true, slot: indexedSlot } : { fromTopic: false, slot: dataInputs.indexOf(position) };
+    return indexedSlot >= 0
+      ? { fromTopic: true, slot: indexedSlot }
+      : { fromTopic: false, slot: dataInputs.indexOf(position) };
   });
 
   function decodeArgs(topics: readonly Hex[], data: Hex): Record<string, unknown> | null {
@@ -118,7 +131,8 @@ function buildCandidate(event: AbiEvent): EventCandidate {
     if (data.length < minimumDataHexLength) return null;
     const dataValues: unknown[] = new Array(dataParams.length);
     if (handDecodable) {
-      for (let slot = 0; slot < dataParams.length; slot++) dataValues[slot] = dataReaders[slot]!(data, slot);
+      for (let slot = 0; slot < dataParams.length; slot++)
+        dataValues[slot] = dataReaders[slot]!(data, slot);
     } else {
       let decoded: readonly unknown[];
       try {
@@ -126,7 +140,8 @@ function buildCandidate(event: AbiEvent): EventCandidate {
       } catch {
         return null;
       }
-      for (let slot = 0; slot < dataParams.length; slot++) dataValues[slot] = dataFormatters[slot]!(decoded[slot]);
+      for (let slot = 0; slot < dataParams.length; slot++)
+        dataValues[slot] = dataFormatters[slot]!(decoded[slot]);
     }
     const args: Record<string, unknown> = {};
     for (let position = 0; position < order.length; position++) {
@@ -167,16 +182,22 @@ function dataReaderFor(param: AbiParameter): DataReader | undefined {
   const wordDecoder = wordDecoderFor(param);
   if (wordDecoder !== undefined) return (data, slot) => wordDecoder(wordAt(data, 2 + 64 * slot));
   if (param.type === 'bytes') return (data, slot) => `0x${tailBytes(data, slot).toLowerCase()}`;
-  if (param.type === 'string') return (data, slot) => Buffer.from(tailBytes(data, slot), 'hex').toString('utf8');
+  if (param.type === 'string')
+    return (data, slot) => Buffer.from(tailBytes(data, slot), 'hex').toString('utf8');
   const dynamicArray = /^(.*)\[\]$/.exec(param.type);
-  const elementDecoder = dynamicArray ? wordDecoderFor({ ...param, type: dynamicArray[1]! } as AbiParameter) : undefined;
+  const elementDecoder = dynamicArray
+    ? wordDecoderFor({ ...param, type: dynamicArray[1]! } as AbiParameter)
+    : undefined;
   if (elementDecoder === undefined) return undefined;
   return (data, slot) => {
     const lengthAt = 2 + 2 * offsetAt(data, 2 + 64 * slot);
     const count = smallNumber(wordAt(data, lengthAt));
     if (lengthAt + 64 + count * 64 > data.length) throw new Error('array past the end of data');
     const values: unknown[] = new Array(count);
-    for (let index = 0; index < count; index++) values[index] = elementDecoder(data.slice(lengthAt + 64 + 64 * index, lengthAt + 128 + 64 * index));
+    for (let index = 0; index < count; index++)
+      values[index] = elementDecoder(
+        data.slice(lengthAt + 64 + 64 * index, lengthAt + 128 + 64 * index),
+      );
     return values;
   };
 }
@@ -271,7 +292,9 @@ function formatterFor(param: AbiParameter): Formatter {
   }
   if (param.type === 'tuple') {
     const components = (param as { components: readonly AbiParameter[] }).components;
-    const componentKeys = components.map((component, position) => (component.name ? component.name : `arg${position}`));
+    const componentKeys = components.map((component, position) =>
+      component.name ? component.name : `arg${position}`,
+    );
     const componentFormatters = components.map((component) => formatterFor(component));
     return (value) => {
       // viem returns a tuple as an object when every component is named, else as an array.
@@ -285,9 +308,12 @@ function formatterFor(param: AbiParameter): Formatter {
       return result;
     };
   }
-  if (param.type === 'address') return (value) => checksummedAddress((value as string).slice(2).toLowerCase());
-  if (uintPattern.test(param.type) || intPattern.test(param.type)) return (value) => (value as bigint).toString();
-  if (param.type.startsWith('bytes') || param.type === 'function') return (value) => (value as string).toLowerCase();
+  if (param.type === 'address')
+    return (value) => checksummedAddress((value as string).slice(2).toLowerCase());
+  if (uintPattern.test(param.type) || intPattern.test(param.type))
+    return (value) => (value as bigint).toString();
+  if (param.type.startsWith('bytes') || param.type === 'function')
+    return (value) => (value as string).toLowerCase();
   return identity; // bool, string
 }
 

@@ -18,12 +18,17 @@ const arraySuffixes = /(\[[0-9]*\])*$/;
  * human-readable signatures one per line, or a Hardhat/Foundry artifact (object or JSON string).
  * `field` names the input in error messages, e.g. "abi" or "contracts[2].abi".
  */
-export function parseAbiInput(input: unknown, field = 'abi', options: ParseAbiInputOptions = {}): Abi {
+export function parseAbiInput(
+  input: unknown,
+  field = 'abi',
+  options: ParseAbiInputOptions = {},
+): Abi {
   const requireEvents = options.requireEvents ?? true;
   const { entries, path } = unwrapAbiInput(input, field);
-  const abi = entries.length > 0 && entries.every((entry) => typeof entry === 'string')
-    ? parseHumanReadable(entries as string[], path, field)
-    : checkJsonAbi(entries, path, field);
+  const abi =
+    entries.length > 0 && entries.every((entry) => typeof entry === 'string')
+      ? parseHumanReadable(entries as string[], path, field)
+      : checkJsonAbi(entries, path, field);
   if (requireEvents && !abi.some((entry) => entry.type === 'event')) {
     throw abiError(field, `${path}: the ABI declares no events, so there is nothing to watch`);
   }
@@ -35,7 +40,11 @@ function unwrapAbiInput(input: unknown, field: string): { entries: unknown[]; pa
   let value = input;
   if (typeof value === 'string') {
     const text = value.trim();
-    if (text === '') throw abiError(field, `${field}: is empty; paste a JSON ABI, an artifact, or event signatures`);
+    if (text === '')
+      throw abiError(
+        field,
+        `${field}: is empty; paste a JSON ABI, an artifact, or event signatures`,
+      );
     if (text.startsWith('[') || text.startsWith('{')) {
       value = parseJson(text, field);
     } else {
@@ -56,7 +65,10 @@ function unwrapAbiInput(input: unknown, field: string): { entries: unknown[]; pa
     const artifactAbi = (value as { abi?: unknown }).abi;
     const path = `${field}.abi`;
     if (artifactAbi === undefined) {
-      throw abiError(field, `${field}: an object must be a Hardhat or Foundry artifact with an "abi" array`);
+      throw abiError(
+        field,
+        `${field}: an object must be a Hardhat or Foundry artifact with an "abi" array`,
+      );
     }
     const inner = typeof artifactAbi === 'string' ? parseJson(artifactAbi, path) : artifactAbi;
     if (!Array.isArray(inner)) throw abiError(field, `${path}: must be an array of ABI entries`);
@@ -75,10 +87,14 @@ function parseJson(text: string, field: string): unknown {
   } catch (error) {
     const reason = (error as Error).message;
     const position = /at position (\d+)/.exec(reason)?.[1];
-    const what = reason.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^./, (c) => c.toLowerCase());
+    const what = reason
+      .replace(/\s*in JSON at position \d+.*$/s, '')
+      .replace(/^./, (c) => c.toLowerCase());
     throw abiError(
       field,
-      position === undefined ? `${field}: not valid JSON: ${what}` : `${field}: not valid JSON at position ${position}: ${what}`,
+      position === undefined
+        ? `${field}: not valid JSON: ${what}`
+        : `${field}: not valid JSON at position ${position}: ${what}`,
     );
   }
 }
@@ -97,14 +113,19 @@ function parseHumanReadable(signatures: string[], path: string, field: string): 
         throw abiError(field, `${path}[${index}]: "${signature}": ${describeViemError(error)}`);
       }
     }
-    throw abiError(field, `${path}: the signatures cannot be parsed together (check struct definitions)`);
+    throw abiError(
+      field,
+      `${path}: the signatures cannot be parsed together (check struct definitions)`,
+    );
   }
 }
 
 function describeViemError(error: unknown): string {
   const viemError = error as { shortMessage?: string; metaMessages?: string[]; message?: string };
   const meta = viemError.metaMessages?.map((line) => line.trim()).filter(Boolean) ?? [];
-  const short = (viemError.shortMessage ?? viemError.message ?? String(error)).replace(/\.$/, '').toLowerCase();
+  const short = (viemError.shortMessage ?? viemError.message ?? String(error))
+    .replace(/\.$/, '')
+    .toLowerCase();
   return meta.length > 0 ? `${short}: ${meta.join(' ')}` : short;
 }
 
@@ -118,10 +139,16 @@ function checkJsonAbi(entries: unknown[], path: string, field: string): Abi {
     const record = entry as Record<string, unknown>;
     const type = record.type ?? 'function'; // the Solidity ABI spec lets "type" default to function
     if (typeof type !== 'string' || !entryTypes.has(type)) {
-      throw abiError(field, `${where}: unknown entry type ${JSON.stringify(type)}; expected one of ${[...entryTypes].join(', ')}`);
+      throw abiError(
+        field,
+        `${where}: unknown entry type ${JSON.stringify(type)}; expected one of ${[...entryTypes].join(', ')}`,
+      );
     }
     const needsName = type === 'function' || type === 'event' || type === 'error';
-    if (needsName && (typeof record.name !== 'string' || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(record.name))) {
+    if (
+      needsName &&
+      (typeof record.name !== 'string' || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(record.name))
+    ) {
       throw abiError(field, `${where}: ${type} has no valid "name" (got ${describe(record.name)})`);
     }
     const label = needsName ? `${type} "${record.name as string}"` : type;
@@ -133,10 +160,16 @@ function checkJsonAbi(entries: unknown[], path: string, field: string): Abi {
         }
         continue;
       }
-      if (!Array.isArray(list)) throw abiError(field, `${where}: ${label} "${listName}" must be an array`);
+      if (!Array.isArray(list))
+        throw abiError(field, `${where}: ${label} "${listName}" must be an array`);
       const singular = listName === 'inputs' ? 'input' : 'output';
       list.forEach((parameter, position) =>
-        checkParameter(parameter, `${where}: ${label} ${singular} ${position}`, field, type === 'event' && listName === 'inputs'),
+        checkParameter(
+          parameter,
+          `${where}: ${label} ${singular} ${position}`,
+          field,
+          type === 'event' && listName === 'inputs',
+        ),
       );
     }
     if (type === 'event') {
@@ -144,14 +177,22 @@ function checkJsonAbi(entries: unknown[], path: string, field: string): Abi {
       const indexedCount = inputs.filter((input) => input.indexed === true).length;
       const maxIndexed = record.anonymous === true ? 4 : 3;
       if (indexedCount > maxIndexed) {
-        throw abiError(field, `${where}: ${label} has ${indexedCount} indexed inputs; at most ${maxIndexed} fit in a log's topics`);
+        throw abiError(
+          field,
+          `${where}: ${label} has ${indexedCount} indexed inputs; at most ${maxIndexed} fit in a log's topics`,
+        );
       }
     }
   }
   return entries as Abi;
 }
 
-function checkParameter(parameter: unknown, where: string, field: string, isEventInput: boolean): void {
+function checkParameter(
+  parameter: unknown,
+  where: string,
+  field: string,
+  isEventInput: boolean,
+): void {
   if (typeof parameter !== 'object' || parameter === null || Array.isArray(parameter)) {
     throw abiError(field, `${where} must be an object with a "type", got ${describe(parameter)}`);
   }
@@ -181,7 +222,8 @@ function checkParameter(parameter: unknown, where: string, field: string, isEven
 function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }

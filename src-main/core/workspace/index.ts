@@ -1,3 +1,8 @@
 // Workspace files (YAML, config as code): the door other capabilities use.
-export { parseWorkspace, type ParseWorkspaceOptions, type Workspace, type WorkspaceProblem } from './parse-workspace.ts';
+export {
+  parseWorkspace,
+  type ParseWorkspaceOptions,
+  type Workspace,
+  type WorkspaceProblem,
+} from './parse-workspace.ts';
 export { serializeWorkspace, type SerializeWorkspaceInput } from './serialize-workspace.ts';

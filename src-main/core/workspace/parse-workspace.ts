@@ -2,7 +2,16 @@
 // is reported with the file, line, column and field path it came from, and all of them are
 // collected before throwing, so an operator fixes the file in one pass.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { z } from 'zod';
 import { ChainsAddInput, ContractsAddInput } from '../../ipc/contract.ts';
 import { parseAbiInput } from '../abi/index.ts';
@@ -45,7 +54,12 @@ export function parseWorkspace(text: string, options: ParseWorkspaceOptions): Wo
     const position = error.linePos?.[0] ?? { line: 1, col: 1 };
     // yaml appends " at line X, column Y:" and a source excerpt; we give the position ourselves.
     const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    problems.push({ field: '', line: position.line, column: position.col, message: lowerFirst(message) });
+    problems.push({
+      field: '',
+      line: position.line,
+      column: position.col,
+      message: lowerFirst(message),
+    });
   }
   if (problems.length > 0) throw workspaceError(options.fileName, problems);
 
@@ -69,13 +83,23 @@ class WorkspaceReader {
   read(options: ParseWorkspaceOptions): Workspace {
     const root = this.document.contents;
     if (!isMap(root)) {
-      this.report([], root === null ? 'the file is empty; expected version, chains and contracts' : 'must be a mapping with version, chains and contracts');
+      this.report(
+        [],
+        root === null
+          ? 'the file is empty; expected version, chains and contracts'
+          : 'must be a mapping with version, chains and contracts',
+      );
       return { chains: [], contracts: [] };
     }
     this.checkKeys([], topLevelKeys);
     const version = this.valueAt(['version']);
-    if (version === undefined) this.report([], 'is required; write "version: 1" at the top', 'version');
-    else if (version !== 1) this.report(['version'], `must be 1 (this Vigil reads workspace format version 1), got ${JSON.stringify(version)}`);
+    if (version === undefined)
+      this.report([], 'is required; write "version: 1" at the top', 'version');
+    else if (version !== 1)
+      this.report(
+        ['version'],
+        `must be 1 (this Vigil reads workspace format version 1), got ${JSON.stringify(version)}`,
+      );
 
     const chains = this.readList('chains', (index) => this.readChain(index));
     const contracts = this.readList('contracts', (index) => this.readContract(index, options));
@@ -83,12 +107,17 @@ class WorkspaceReader {
     this.checkDuplicateContracts(contracts);
     return {
       chains: chains.filter((chain): chain is NonNullable<typeof chain> => chain !== undefined),
-      contracts: contracts.filter((contract): contract is NonNullable<typeof contract> => contract !== undefined),
+      contracts: contracts.filter(
+        (contract): contract is NonNullable<typeof contract> => contract !== undefined,
+      ),
     };
   }
 
   /** A missing list is an empty one: a file may declare only chains, or only contracts. */
-  private readList<T>(key: 'chains' | 'contracts', readEntry: (index: number) => T | undefined): (T | undefined)[] {
+  private readList<T>(
+    key: 'chains' | 'contracts',
+    readEntry: (index: number) => T | undefined,
+  ): (T | undefined)[] {
     const node = this.nodeAt([key]);
     if (node === undefined || (isScalar(node) && node.value === null)) return [];
     if (!isSeq(node)) {
@@ -113,7 +142,10 @@ class WorkspaceReader {
     return keysValid ? result.data : undefined;
   }
 
-  private readContract(index: number, options: ParseWorkspaceOptions): z.input<typeof ContractsAddInput> | undefined {
+  private readContract(
+    index: number,
+    options: ParseWorkspaceOptions,
+  ): z.input<typeof ContractsAddInput> | undefined {
     const path: Path = ['contracts', index];
     if (!isMap(this.nodeAt(path))) {
       this.report(path, 'must be a mapping with chainId, address, startBlock and abi');
@@ -132,7 +164,10 @@ class WorkspaceReader {
   private readAbi(path: Path, raw: unknown, options: ParseWorkspaceOptions): unknown[] | undefined {
     const field = fieldName(path);
     if (raw === undefined || raw === null) {
-      this.report(path, 'is required: a path to an ABI or artifact file, a list of event signatures, or a JSON ABI');
+      this.report(
+        path,
+        'is required: a path to an ABI or artifact file, a list of event signatures, or a JSON ABI',
+      );
       return undefined;
     }
     let input = raw;
@@ -142,7 +177,10 @@ class WorkspaceReader {
       try {
         input = options.readFile(absolutePath);
       } catch (error) {
-        this.report(path, `cannot read the ABI file ${absolutePath}: ${(error as Error).message ?? String(error)}`);
+        this.report(
+          path,
+          `cannot read the ABI file ${absolutePath}: ${(error as Error).message ?? String(error)}`,
+        );
         return undefined;
       }
       source = ` (in ${absolutePath})`;
@@ -153,7 +191,9 @@ class WorkspaceReader {
       if (!(error instanceof VigilError)) throw error;
       // parseAbiInput's messages start with the field. "[3]: …" names an entry of an inline
       // list: point at that line. ".abi[3]: …" is inside an artifact: keep the inner path.
-      const rest = error.message.startsWith(field) ? error.message.slice(field.length) : `: ${error.message}`;
+      const rest = error.message.startsWith(field)
+        ? error.message.slice(field.length)
+        : `: ${error.message}`;
       const item = source === '' ? /^\[(\d+)\]: /.exec(rest) : null;
       if (item !== null) {
         this.report([...path, Number(item[1])], rest.slice(item[0].length), `${field}[${item[1]}]`);
@@ -170,11 +210,17 @@ class WorkspaceReader {
       if (chain === undefined) return;
       const first = firstIndexByChainId.get(chain.chainId);
       if (first === undefined) firstIndexByChainId.set(chain.chainId, index);
-      else this.report(['chains', index, 'chainId'], `chain id ${chain.chainId} is already declared by chains[${first}] (line ${this.lineOf(['chains', first])})`);
+      else
+        this.report(
+          ['chains', index, 'chainId'],
+          `chain id ${chain.chainId} is already declared by chains[${first}] (line ${this.lineOf(['chains', first])})`,
+        );
     });
   }
 
-  private checkDuplicateContracts(contracts: (z.input<typeof ContractsAddInput> | undefined)[]): void {
+  private checkDuplicateContracts(
+    contracts: (z.input<typeof ContractsAddInput> | undefined)[],
+  ): void {
     const firstIndexByKey = new Map<string, number>();
     contracts.forEach((contract, index) => {
       if (contract === undefined) return;
@@ -200,7 +246,10 @@ class WorkspaceReader {
       if (typeof key === 'string' && knownKeys.includes(key)) continue;
       valid = false;
       const suggestion = typeof key === 'string' ? closestKey(key, knownKeys) : undefined;
-      const hint = suggestion === undefined ? `; expected one of ${knownKeys.join(', ')}` : `; did you mean "${suggestion}"?`;
+      const hint =
+        suggestion === undefined
+          ? `; expected one of ${knownKeys.join(', ')}`
+          : `; did you mean "${suggestion}"?`;
       const keyName = typeof key === 'string' ? key : String(key);
       if (suggestion !== undefined) this.misspelledFields.add(fieldName([...path, suggestion]));
       this.problems.push({
@@ -214,7 +263,10 @@ class WorkspaceReader {
 
   private reportZodIssues(path: Path, issues: z.core.$ZodIssue[]): void {
     for (const issue of issues) {
-      const issuePath: Path = [...path, ...issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)))];
+      const issuePath: Path = [
+        ...path,
+        ...issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment))),
+      ];
       const value = this.valueAt(issuePath);
       if (value === undefined && this.misspelledFields.has(fieldName(issuePath))) continue;
       this.report(issuePath, describeIssue(issue, value));
@@ -232,7 +284,9 @@ class WorkspaceReader {
     let node: unknown = this.document.contents;
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === segment);
+        const pair = node.items.find(
+          (item) => isPair(item) && isScalar(item.key) && item.key.value === segment,
+        );
         if (pair === undefined) return undefined;
         node = pair.value ?? pair.key;
       } else if (isSeq(node) && typeof segment === 'number') {
@@ -276,7 +330,11 @@ class WorkspaceReader {
 
 function looksLikeInlineAbi(text: string): boolean {
   const trimmed = text.trim();
-  return trimmed.startsWith('[') || trimmed.startsWith('{') || /^(event|function|error|struct|constructor|fallback|receive)\b/.test(trimmed);
+  return (
+    trimmed.startsWith('[') ||
+    trimmed.startsWith('{') ||
+    /^(event|function|error|struct|constructor|fallback|receive)\b/.test(trimmed)
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
@@ -285,8 +343,10 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     const expected = issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
     return `must be ${expected}, got ${describeValue(value)}`;
   }
-  if (issue.code === 'too_small' && issue.origin === 'number') return `must be at least ${String(issue.minimum)}, got ${String(value)}`;
-  if (issue.code === 'too_big' && issue.origin === 'number') return `must be at most ${String(issue.maximum)}, got ${String(value)}`;
+  if (issue.code === 'too_small' && issue.origin === 'number')
+    return `must be at least ${String(issue.minimum)}, got ${String(value)}`;
+  if (issue.code === 'too_big' && issue.origin === 'number')
+    return `must be at most ${String(issue.maximum)}, got ${String(value)}`;
   return issue.message;
 }
 
@@ -301,7 +361,12 @@ function describeValue(value: unknown): string {
 /** "contracts", 0, "address" → "contracts[0].address" */
 function fieldName(path: Path): string {
   return path.reduce<string>(
-    (name, segment) => (typeof segment === 'number' ? `${name}[${segment}]` : name === '' ? segment : `${name}.${segment}`),
+    (name, segment) =>
+      typeof segment === 'number'
+        ? `${name}[${segment}]`
+        : name === ''
+          ? segment
+          : `${name}.${segment}`,
     '',
   );
 }
@@ -310,7 +375,10 @@ function closestKey(key: string, knownKeys: string[]): string | undefined {
   let best: { key: string; distance: number } | undefined;
   for (const known of knownKeys) {
     const distance = editDistance(key.toLowerCase(), known.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(known.length / 3)) && (best === undefined || distance < best.distance)) {
+    if (
+      distance <= Math.max(1, Math.floor(known.length / 3)) &&
+      (best === undefined || distance < best.distance)
+    ) {
       best = { key: known, distance };
     }
   }
@@ -322,7 +390,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -338,8 +410,12 @@ function workspaceError(file: string, problems: WorkspaceProblem[]): VigilError 
   const first = ordered[0]!;
   const lines = ordered
     .slice(0, shownProblems)
-    .map((problem) => `${file}:${problem.line}:${problem.column}: ${problem.field === '' ? '' : `${problem.field}: `}${problem.message}`);
-  if (ordered.length > shownProblems) lines.push(`… and ${ordered.length - shownProblems} more problem(s)`);
+    .map(
+      (problem) =>
+        `${file}:${problem.line}:${problem.column}: ${problem.field === '' ? '' : `${problem.field}: `}${problem.message}`,
+    );
+  if (ordered.length > shownProblems)
+    lines.push(`… and ${ordered.length - shownProblems} more problem(s)`);
   return new VigilError('WORKSPACE_INVALID', lines.join('\n'), {
     field: first.field === '' ? undefined : first.field,
     details: { file, line: first.line, column: first.column, problems: ordered },

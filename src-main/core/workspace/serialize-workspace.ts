@@ -8,10 +8,17 @@ import type { Chain } from '../../ipc/contract.ts';
 
 export interface SerializeWorkspaceInput {
   chains: Chain[];
-  contracts: { name: string; chainId: number; address: string; startBlock: number; abi: readonly unknown[] }[];
+  contracts: {
+    name: string;
+    chainId: number;
+    address: string;
+    startBlock: number;
+    abi: readonly unknown[];
+  }[];
 }
 
-const header = 'Vigil workspace: chains and the contracts watched on them. Import it with Vigil, or keep it in git.';
+const header =
+  'Vigil workspace: chains and the contracts watched on them. Import it with Vigil, or keep it in git.';
 
 export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
   const document = new Document({
@@ -59,7 +66,9 @@ function abiForFile(abi: Abi): string[] | readonly unknown[] {
 }
 
 function sameAbi(reparsed: Abi, original: Abi): boolean {
-  return JSON.stringify(reparsed.map(canonicalEntry)) === JSON.stringify(original.map(canonicalEntry));
+  return (
+    JSON.stringify(reparsed.map(canonicalEntry)) === JSON.stringify(original.map(canonicalEntry))
+  );
 }
 
 /** Drops what does not change meaning (internalType, explicit defaults, key order). */

@@ -1,26 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { parseAbi } from 'viem';
-import { parseWorkspace, serializeWorkspace, type WorkspaceProblem } from '../../../src-main/core/workspace/index.ts';
+import {
+  parseWorkspace,
+  serializeWorkspace,
+  type WorkspaceProblem,
+} from '../../../src-main/core/workspace/index.ts';
 import { VigilError } from '../../../src-main/core/errors/index.ts';
 
-const transferJson = parseAbi(['event Transfer(address indexed from, address indexed to, uint256 value)']);
+const transferJson = parseAbi([
+  'event Transfer(address indexed from, address indexed to, uint256 value)',
+]);
 const foundryArtifact = JSON.stringify({ abi: transferJson, bytecode: { object: '0x6080' } });
 
 /** An in-memory directory of ABI files, so tests need no disk. */
-function filesReader(files: Record<string, string>): { readFile: (path: string) => string; reads: string[] } {
+function filesReader(files: Record<string, string>): {
+  readFile: (path: string) => string;
+  reads: string[];
+} {
   const reads: string[] = [];
   return {
     reads,
     readFile(path) {
       reads.push(path);
       const content = files[path];
-      if (content === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+      if (content === undefined)
+        throw new Error(`ENOENT: no such file or directory, open '${path}'`);
       return content;
     },
   };
 }
 
-const options = { fileName: '/ops/vigil/workspace.yaml', readFile: filesReader({ '/ops/vigil/DemoToken.abi.json': foundryArtifact }).readFile };
+const options = {
+  fileName: '/ops/vigil/workspace.yaml',
+  readFile: filesReader({ '/ops/vigil/DemoToken.abi.json': foundryArtifact }).readFile,
+};
 
 const validWorkspace = `version: 1
 chains:
@@ -52,7 +65,10 @@ contracts:
 `;
 
 /** Parses text expected to be invalid and returns its problems (and the error). */
-function problemsOf(text: string, readFile = options.readFile): { error: VigilError; problems: WorkspaceProblem[] } {
+function problemsOf(
+  text: string,
+  readFile = options.readFile,
+): { error: VigilError; problems: WorkspaceProblem[] } {
   try {
     parseWorkspace(text, { fileName: options.fileName, readFile });
   } catch (error) {
@@ -72,10 +88,18 @@ function withLine(lineNumber: number, replacement: string): string {
 describe('parseWorkspace', () => {
   it('reads chains and contracts, with ABIs from a file, signatures and inline JSON', () => {
     const { readFile, reads } = filesReader({ '/ops/vigil/DemoToken.abi.json': foundryArtifact });
-    const workspace = parseWorkspace(validWorkspace, { fileName: '/ops/vigil/workspace.yaml', readFile });
+    const workspace = parseWorkspace(validWorkspace, {
+      fileName: '/ops/vigil/workspace.yaml',
+      readFile,
+    });
     expect(reads).toEqual(['/ops/vigil/DemoToken.abi.json']);
     expect(workspace.chains).toEqual([
-      { name: 'Demo devnet', chainId: 31337, rpcUrls: ['http://127.0.0.1:8545', 'ws://127.0.0.1:8546'], confirmations: 2 },
+      {
+        name: 'Demo devnet',
+        chainId: 31337,
+        rpcUrls: ['http://127.0.0.1:8545', 'ws://127.0.0.1:8546'],
+        confirmations: 2,
+      },
       { name: 'Base', chainId: 8453, rpcUrls: ['https://mainnet.base.org'] },
     ]);
     expect(workspace.contracts).toHaveLength(3);
@@ -87,51 +111,96 @@ describe('parseWorkspace', () => {
       abi: transferJson,
     });
     expect(workspace.contracts[1]!.abi).toEqual(
-      parseAbi(['event Transfer(address indexed from, address indexed to, uint256 value)', 'function balanceOf(address owner) view returns (uint256)']),
+      parseAbi([
+        'event Transfer(address indexed from, address indexed to, uint256 value)',
+        'function balanceOf(address owner) view returns (uint256)',
+      ]),
     );
     expect(workspace.contracts[2]!.abi).toMatchObject([{ type: 'event', name: 'Deposit' }]);
   });
 
   it('reads a file with only chains', () => {
-    const workspace = parseWorkspace('version: 1\nchains:\n  - { name: A, chainId: 1, rpcUrls: [https://a.example] }\n', options);
-    expect(workspace).toEqual({ chains: [{ name: 'A', chainId: 1, rpcUrls: ['https://a.example'] }], contracts: [] });
+    const workspace = parseWorkspace(
+      'version: 1\nchains:\n  - { name: A, chainId: 1, rpcUrls: [https://a.example] }\n',
+      options,
+    );
+    expect(workspace).toEqual({
+      chains: [{ name: 'A', chainId: 1, rpcUrls: ['https://a.example'] }],
+      contracts: [],
+    });
   });
 
   it('reports a typo key at the key, with "did you mean", and not also as a missing field', () => {
     const { error, problems } = problemsOf(withLine(4, '    chainID: 31337'));
     expect(error.code).toBe('WORKSPACE_INVALID');
     expect(problems).toEqual([
-      { field: 'chains[0].chainID', line: 4, column: 5, message: 'unknown key "chainID"; did you mean "chainId"?' },
+      {
+        field: 'chains[0].chainID',
+        line: 4,
+        column: 5,
+        message: 'unknown key "chainID"; did you mean "chainId"?',
+      },
     ]);
-    expect(error.message).toBe('/ops/vigil/workspace.yaml:4:5: chains[0].chainID: unknown key "chainID"; did you mean "chainId"?');
+    expect(error.message).toBe(
+      '/ops/vigil/workspace.yaml:4:5: chains[0].chainID: unknown key "chainID"; did you mean "chainId"?',
+    );
     expect(error.field).toBe('chains[0].chainID');
     expect(error.details).toMatchObject({ file: '/ops/vigil/workspace.yaml', line: 4, column: 5 });
 
     expect(problemsOf(withLine(5, '    rpcUrl: [http://127.0.0.1:8545]')).problems).toEqual([
-      { field: 'chains[0].rpcUrl', line: 5, column: 5, message: 'unknown key "rpcUrl"; did you mean "rpcUrls"?' },
+      {
+        field: 'chains[0].rpcUrl',
+        line: 5,
+        column: 5,
+        message: 'unknown key "rpcUrl"; did you mean "rpcUrls"?',
+      },
     ]);
     expect(problemsOf(withLine(1, 'version: 1\nwatchers: []')).problems).toEqual([
-      { field: 'watchers', line: 2, column: 1, message: 'unknown key "watchers"; expected one of version, chains, contracts' },
+      {
+        field: 'watchers',
+        line: 2,
+        column: 1,
+        message: 'unknown key "watchers"; expected one of version, chains, contracts',
+      },
     ]);
   });
 
   it('reports a wrong type at the value', () => {
     expect(problemsOf(withLine(4, '    chainId: "31337"')).problems).toEqual([
-      { field: 'chains[0].chainId', line: 4, column: 14, message: 'must be a number, got the text "31337"' },
+      {
+        field: 'chains[0].chainId',
+        line: 4,
+        column: 14,
+        message: 'must be a number, got the text "31337"',
+      },
     ]);
     expect(problemsOf(withLine(15, '    startBlock: 1.5')).problems).toEqual([
-      { field: 'contracts[0].startBlock', line: 15, column: 17, message: 'must be a whole number, got number 1.5' },
+      {
+        field: 'contracts[0].startBlock',
+        line: 15,
+        column: 17,
+        message: 'must be a whole number, got number 1.5',
+      },
     ]);
   });
 
   it('reports a bad address', () => {
-    const { error } = problemsOf(withLine(14, '    address: "0x5FbDB2315678afecb367f032d93F642f64180aa"'));
-    expect(error.message).toBe('/ops/vigil/workspace.yaml:14:14: contracts[0].address: must be a 0x-prefixed address of 40 hex digits');
+    const { error } = problemsOf(
+      withLine(14, '    address: "0x5FbDB2315678afecb367f032d93F642f64180aa"'),
+    );
+    expect(error.message).toBe(
+      '/ops/vigil/workspace.yaml:14:14: contracts[0].address: must be a 0x-prefixed address of 40 hex digits',
+    );
   });
 
   it('reports a bad RPC URL at the list item', () => {
     expect(problemsOf(withLine(10, '      - ftp://mainnet.base.org')).problems).toEqual([
-      { field: 'chains[1].rpcUrls[0]', line: 10, column: 9, message: 'must be an http(s):// or ws(s):// URL' },
+      {
+        field: 'chains[1].rpcUrls[0]',
+        line: 10,
+        column: 9,
+        message: 'must be an http(s):// or ws(s):// URL',
+      },
     ]);
   });
 
@@ -140,13 +209,23 @@ describe('parseWorkspace', () => {
       { field: 'contracts[0].startBlock', line: 12, column: 5, message: 'is required' },
     ]);
     expect(problemsOf(withLine(1, '')).problems).toEqual([
-      { field: 'version', line: 2, column: 1, message: 'is required; write "version: 1" at the top' },
+      {
+        field: 'version',
+        line: 2,
+        column: 1,
+        message: 'is required; write "version: 1" at the top',
+      },
     ]);
   });
 
   it('requires version 1', () => {
     expect(problemsOf(withLine(1, 'version: 2')).problems).toEqual([
-      { field: 'version', line: 1, column: 10, message: 'must be 1 (this Vigil reads workspace format version 1), got 2' },
+      {
+        field: 'version',
+        line: 1,
+        column: 10,
+        message: 'must be 1 (this Vigil reads workspace format version 1), got 2',
+      },
     ]);
   });
 
@@ -156,7 +235,11 @@ describe('parseWorkspace', () => {
     expect(problems[0]!.line).toBeGreaterThanOrEqual(5);
     expect(error.message).toMatch(/^\/ops\/vigil\/workspace\.yaml:\d+:\d+: /);
     const duplicateKey = problemsOf(withLine(4, '    chainId: 31337\n    chainId: 1'));
-    expect(duplicateKey.problems[0]).toMatchObject({ line: 5, column: 5, message: 'map keys must be unique' });
+    expect(duplicateKey.problems[0]).toMatchObject({
+      line: 5,
+      column: 5,
+      message: 'map keys must be unique',
+    });
   });
 
   it('reports an unreadable ABI path at its line, naming the resolved path', () => {
@@ -166,29 +249,37 @@ describe('parseWorkspace', () => {
         field: 'contracts[0].abi',
         line: 16,
         column: 10,
-        message: "cannot read the ABI file /ops/abis/Missing.json: ENOENT: no such file or directory, open '/ops/abis/Missing.json'",
+        message:
+          "cannot read the ABI file /ops/abis/Missing.json: ENOENT: no such file or directory, open '/ops/abis/Missing.json'",
       },
     ]);
   });
 
   it('reports a broken ABI at the workspace line: in a file, and at the signature in an inline list', () => {
-    const readFile = filesReader({ '/ops/vigil/DemoToken.abi.json': '{"abi": [{"type": "event", "name": "Foo", "inputs": [{"type": "uint7"}]}]}' }).readFile;
+    const readFile = filesReader({
+      '/ops/vigil/DemoToken.abi.json':
+        '{"abi": [{"type": "event", "name": "Foo", "inputs": [{"type": "uint7"}]}]}',
+    }).readFile;
     const inFile = problemsOf(validWorkspace, readFile).problems;
     expect(inFile).toEqual([
       {
         field: 'contracts[0].abi',
         line: 16,
         column: 10,
-        message: 'abi[0]: event "Foo" input 0 has unknown type "uint7" (in /ops/vigil/DemoToken.abi.json)',
+        message:
+          'abi[0]: event "Foo" input 0 has unknown type "uint7" (in /ops/vigil/DemoToken.abi.json)',
       },
     ]);
-    const inline = problemsOf(withLine(22, '      - function balanceOf(address owner) view returns (uint7)')).problems;
+    const inline = problemsOf(
+      withLine(22, '      - function balanceOf(address owner) view returns (uint7)'),
+    ).problems;
     expect(inline).toEqual([
       {
         field: 'contracts[1].abi[1]',
         line: 22,
         column: 9,
-        message: '"function balanceOf(address owner) view returns (uint7)": unknown type: Type "uint7" is not a valid ABI type.',
+        message:
+          '"function balanceOf(address owner) view returns (uint7)": unknown type: Type "uint7" is not a valid ABI type.',
       },
     ]);
   });
@@ -196,26 +287,40 @@ describe('parseWorkspace', () => {
   it('reports an ABI with no events', () => {
     const text = withLine(21, '      - function totalSupply() view returns (uint256)');
     expect(problemsOf(text).problems).toEqual([
-      { field: 'contracts[1].abi', line: 21, column: 7, message: 'the ABI declares no events, so there is nothing to watch' },
+      {
+        field: 'contracts[1].abi',
+        line: 21,
+        column: 7,
+        message: 'the ABI declares no events, so there is nothing to watch',
+      },
     ]);
   });
 
   it('reports duplicate chains and duplicate contracts at the second one', () => {
     const duplicateChain = withLine(8, '    chainId: 31337');
-    const { problems } = problemsOf(duplicateChain.replace('chainId: 8453\n    address: "0x8335', 'chainId: 31337\n    address: "0x8335'));
+    const { problems } = problemsOf(
+      duplicateChain.replace(
+        'chainId: 8453\n    address: "0x8335',
+        'chainId: 31337\n    address: "0x8335',
+      ),
+    );
     expect(problems).toContainEqual({
       field: 'chains[1].chainId',
       line: 8,
       column: 14,
       message: 'chain id 31337 is already declared by chains[0] (line 3)',
     });
-    const duplicateContract = withLine(25, '    address: "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913"');
+    const duplicateContract = withLine(
+      25,
+      '    address: "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913"',
+    );
     expect(problemsOf(duplicateContract).problems).toEqual([
       {
         field: 'contracts[2].address',
         line: 25,
         column: 14,
-        message: '0x833589fcd6edb6e08f4c7c32d4f71b54bda02913 on chain 8453 is already declared by contracts[1] (line 17)',
+        message:
+          '0x833589fcd6edb6e08f4c7c32d4f71b54bda02913 on chain 8453 is already declared by contracts[1] (line 17)',
       },
     ]);
   });
@@ -232,21 +337,30 @@ chains:
     confirmations: x
 `;
     const { error, problems } = problemsOf(text);
-    expect(problems.map((problem) => `${problem.line}:${problem.column} ${problem.field}`)).toEqual([
-      '4:14 chains[0].chainId',
-      '5:14 chains[0].rpcUrls',
-      '7:5 chains[1].chainid',
-      '8:15 chains[1].rpcUrls[0]',
-      '9:20 chains[1].confirmations',
-    ]);
+    expect(problems.map((problem) => `${problem.line}:${problem.column} ${problem.field}`)).toEqual(
+      [
+        '4:14 chains[0].chainId',
+        '5:14 chains[0].rpcUrls',
+        '7:5 chains[1].chainid',
+        '8:15 chains[1].rpcUrls[0]',
+        '9:20 chains[1].confirmations',
+      ],
+    );
     expect(error.message.split('\n')).toHaveLength(4);
     expect(error.message).toMatch(/… and 2 more problem\(s\)$/);
   });
 
   it('reports an empty file and wrong shapes', () => {
-    expect(problemsOf('').problems[0]!.message).toBe('the file is empty; expected version, chains and contracts');
+    expect(problemsOf('').problems[0]!.message).toBe(
+      'the file is empty; expected version, chains and contracts',
+    );
     expect(problemsOf('version: 1\nchains: {name: A}\n').problems).toEqual([
-      { field: 'chains', line: 2, column: 9, message: 'must be a list (each entry starting with "- ")' },
+      {
+        field: 'chains',
+        line: 2,
+        column: 9,
+        message: 'must be a list (each entry starting with "- ")',
+      },
     ]);
   });
 });
@@ -254,7 +368,12 @@ chains:
 describe('serializeWorkspace', () => {
   const chains = [
     { name: 'Demo devnet', chainId: 31337, rpcUrls: ['http://127.0.0.1:8545'], confirmations: 2 },
-    { name: 'Base: mainnet', chainId: 8453, rpcUrls: ['https://mainnet.base.org', 'wss://base.example/ws?key=a#b'], confirmations: 0 },
+    {
+      name: 'Base: mainnet',
+      chainId: 8453,
+      rpcUrls: ['https://mainnet.base.org', 'wss://base.example/ws?key=a#b'],
+      confirmations: 0,
+    },
   ];
   const artifactAbi = [
     {
@@ -271,34 +390,77 @@ describe('serializeWorkspace', () => {
       type: 'function',
       name: 'transfer',
       stateMutability: 'nonpayable',
-      inputs: [{ name: 'to', type: 'address', internalType: 'address' }, { name: 'amount', type: 'uint256', internalType: 'uint256' }],
+      inputs: [
+        { name: 'to', type: 'address', internalType: 'address' },
+        { name: 'amount', type: 'uint256', internalType: 'uint256' },
+      ],
       outputs: [{ name: '', type: 'bool', internalType: 'bool' }],
     },
   ];
-  const tupleAbi = parseAbi(['struct Leg { address token; int256 amount; }', 'event Placed(address indexed maker, Leg[] legs, string memo)']);
+  const tupleAbi = parseAbi([
+    'struct Leg { address token; int256 amount; }',
+    'event Placed(address indexed maker, Leg[] legs, string memo)',
+  ]);
   const anonymousAbi = [
-    { type: 'event', name: 'Raw', anonymous: true, inputs: [{ name: 'x', type: 'uint256', indexed: true }] },
+    {
+      type: 'event',
+      name: 'Raw',
+      anonymous: true,
+      inputs: [{ name: 'x', type: 'uint256', indexed: true }],
+    },
     ...transferJson,
   ];
   const contracts = [
-    { name: 'DemoToken', chainId: 31337, address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', startBlock: 0, abi: artifactAbi },
-    { name: 'Orders', chainId: 8453, address: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913', startBlock: 1_200_000, abi: tupleAbi },
-    { name: 'Raw # logs', chainId: 8453, address: '0x4200000000000000000000000000000000000006', startBlock: 7, abi: anonymousAbi },
+    {
+      name: 'DemoToken',
+      chainId: 31337,
+      address: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      startBlock: 0,
+      abi: artifactAbi,
+    },
+    {
+      name: 'Orders',
+      chainId: 8453,
+      address: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913',
+      startBlock: 1_200_000,
+      abi: tupleAbi,
+    },
+    {
+      name: 'Raw # logs',
+      chainId: 8453,
+      address: '0x4200000000000000000000000000000000000006',
+      startBlock: 7,
+      abi: anonymousAbi,
+    },
   ];
 
   it('round-trips: export then import gives back the same chains and contracts', () => {
     const yaml = serializeWorkspace({ chains, contracts });
     const workspace = parseWorkspace(yaml, options);
     expect(workspace.chains).toEqual(chains);
-    expect(workspace.contracts.map(({ abi: _abi, ...rest }) => rest)).toEqual(contracts.map(({ abi: _abi, ...rest }) => rest));
+    expect(workspace.contracts.map(({ abi: _abi, ...rest }) => rest)).toEqual(
+      contracts.map(({ abi: _abi, ...rest }) => rest),
+    );
     // Signatures drop only internalType and explicit defaults; an anonymous event stays JSON, exactly.
-    expect(workspace.contracts[0]!.abi).toEqual(parseAbi(['event Transfer(address indexed from, address indexed to, uint256 value)', 'function transfer(address to, uint256 amount) returns (bool)']));
+    expect(workspace.contracts[0]!.abi).toEqual(
+      parseAbi([
+        'event Transfer(address indexed from, address indexed to, uint256 value)',
+        'function transfer(address to, uint256 amount) returns (bool)',
+      ]),
+    );
     expect(workspace.contracts[1]!.abi).toEqual(tupleAbi);
     expect(workspace.contracts[2]!.abi).toEqual(anonymousAbi);
     // And exporting what was imported gives the same text.
     const again = serializeWorkspace({
-      chains: workspace.chains.map((chain) => ({ ...chain, confirmations: chain.confirmations ?? 0 })),
-      contracts: workspace.contracts.map((contract) => ({ ...contract, name: contract.name ?? '', abi: contract.abi as unknown[] })),
+      chains: workspace.chains.map((chain) => ({
+        ...chain,
+        confirmations: chain.confirmations ?? 0,
+      })),
+      contracts: workspace.contracts.map((contract) => ({
+        ...contract,
+        name: contract.name ?? '',
+        abi: contract.abi as unknown[],
+      })),
     });
     expect(again).toBe(yaml);
   });
@@ -306,12 +468,19 @@ describe('serializeWorkspace', () => {
   it('writes readable YAML: signatures as a block list, JSON entries one per line', () => {
     const yaml = serializeWorkspace({ chains, contracts });
     expect(yaml).toContain('    rpcUrls: [ http://127.0.0.1:8545 ]\n');
-    expect(yaml).toContain('    abi:\n      - event Transfer(address indexed from, address indexed to, uint256 value)\n      - function transfer(address to, uint256 amount) returns (bool)\n');
-    expect(yaml).toContain('      - { type: event, name: Raw, anonymous: true, inputs: [ { name: x, type: uint256, indexed: true } ] }\n');
+    expect(yaml).toContain(
+      '    abi:\n      - event Transfer(address indexed from, address indexed to, uint256 value)\n      - function transfer(address to, uint256 amount) returns (bool)\n',
+    );
+    expect(yaml).toContain(
+      '      - { type: event, name: Raw, anonymous: true, inputs: [ { name: x, type: uint256, indexed: true } ] }\n',
+    );
     expect(yaml.startsWith('# ')).toBe(true);
   });
 
   it('writes an empty workspace that reads back as empty', () => {
-    expect(parseWorkspace(serializeWorkspace({ chains: [], contracts: [] }), options)).toEqual({ chains: [], contracts: [] });
+    expect(parseWorkspace(serializeWorkspace({ chains: [], contracts: [] }), options)).toEqual({
+      chains: [],
+      contracts: [],
+    });
   });
 });
