@@ -333,7 +333,7 @@ function looksLikeInlineAbi(text: string): boolean {
   return (
     trimmed.startsWith('[') ||
     trimmed.startsWith('{') ||
-    /^(event|function|error|struct|constructor|fallback|receive)\b/.test(trimmed)
+    /^(event|function|error|struct|constructor|fallback|receive)[\s(]/.test(trimmed)
   );
 }
 

@@ -119,6 +119,25 @@ describe('parseWorkspace', () => {
     expect(workspace.contracts[2]!.abi).toMatchObject([{ type: 'event', name: 'Deposit' }]);
   });
 
+  it('tells a signature written as one string from a file name that starts like a keyword', () => {
+    const files = {
+      '/ops/vigil/event-abi.json': JSON.stringify(transferJson),
+    };
+    const text = `version: 1
+contracts:
+  - { chainId: 1, address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", startBlock: 0, abi: event-abi.json }
+  - chainId: 1
+    address: "0x5FbDB2315678afecb367f032d93F642f64180aa4"
+    startBlock: 0
+    abi: |
+      event Transfer(address indexed from, address indexed to, uint256 value)
+      function balanceOf(address) view returns (uint256)
+`;
+    const workspace = parseWorkspace(text, { ...options, readFile: filesReader(files).readFile });
+    expect(workspace.contracts[0]!.abi).toEqual(transferJson);
+    expect(workspace.contracts[1]!.abi).toHaveLength(2);
+  });
+
   it('reads a file with only chains', () => {
     const workspace = parseWorkspace(
       'version: 1\nchains:\n  - { name: A, chainId: 1, rpcUrls: [https://a.example] }\n',
