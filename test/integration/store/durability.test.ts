@@ -1,0 +1,139 @@
+// The store's promises on real files: what was acknowledged survives without a snapshot, a
+// damaged snapshot is reported and the previous good one used, and nothing is destroyed.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../../src-main/core/store/index.ts';
+import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
+
+const chain = { chainId: 31337, name: 'anvil', rpcUrls: ['http://127.0.0.1:8545'], confirmations: 2 };
+const contract = {
+  id: '31337:0x5fbdb2315678afecb367f032d93f642f64180aa3',
+  chainId: 31337,
+  address: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+  name: 'Token',
+  abi: [{ type: 'event', name: 'E', inputs: [] }],
+  startBlock: 0,
+};
+
+function event(blockNumber: number, logIndex = 0) {
+  return {
+    chainId: 31337,
+    contractId: contract.id,
+    blockNumber,
+    blockHash: `0x${blockNumber.toString(16).padStart(64, '0')}`,
+    blockTimestamp: 1_700_000_000 + blockNumber,
+    logIndex,
+    transactionHash: `0x${'ab'.repeat(32)}`,
+    transactionIndex: 0,
+    address: contract.address,
+    eventName: 'E',
+    signature: 'E()',
+    args: {},
+    topics: [],
+    data: '0x',
+    status: 'confirmed' as const,
+  };
+}
+
+describe('store durability on disk', () => {
+  const dirs: { remove(): void }[] = [];
+  const stores: Store[] = [];
+  afterEach(() => {
+    for (const store of stores.splice(0)) store.close({ snapshot: false });
+    dirs.splice(0).forEach((dir) => dir.remove());
+  });
+  async function open(path: string, log = makeLogger()): Promise<Store> {
+    const store = await openStore(path, log);
+    stores.push(store);
+    return store;
+  }
+  function freshDir(): string {
+    const dir = makeTempDir();
+    dirs.push(dir);
+    return dir.path;
+  }
+  /** A crash: the process is gone without closing, so only what reached disk counts. */
+  function crash(store: Store): void {
+    stores.splice(stores.indexOf(store), 1);
+    // Release the lock the dead process would have left behind as stale.
+    writeFileSync(join(lastDir, 'vigil.lock'), '999999999');
+  }
+  let lastDir = '';
+
+  it('an acknowledged operator change survives a crash with no snapshot at all', async () => {
+    lastDir = freshDir();
+    const store = await open(lastDir);
+    store.execute({ type: 'chain.add', chain });
+    store.execute({ type: 'contract.add', contract });
+    crash(store);
+    expect(existsSync(join(lastDir, 'store.sqlite'))).toBe(false);
+    const reopened = await open(lastDir);
+    expect(reopened.recovery.journalEntriesReplayed).toBe(2);
+    expect(reopened.listChains()).toEqual([chain]);
+    expect(reopened.listContracts().map((c) => c.id)).toEqual([contract.id]);
+  });
+
+  it('chain data and its cursor come back together from the last snapshot, the tail is refetched', async () => {
+    lastDir = freshDir();
+    const store = await open(lastDir);
+    store.execute({ type: 'chain.add', chain });
+    store.execute({ type: 'contract.add', contract });
+    store.commitChainData({ chainId: 31337, events: [event(1), event(2)], blocks: [], cursors: [{ contractId: contract.id, indexedThrough: 10 }] });
+    store.snapshot();
+    store.commitChainData({ chainId: 31337, events: [event(11)], blocks: [], cursors: [{ contractId: contract.id, indexedThrough: 20 }] });
+    crash(store);
+    const reopened = await open(lastDir);
+    expect(reopened.contractCursors(31337)).toEqual([{ id: contract.id, address: contract.address, cursor: 10 }]);
+    expect(reopened.queryEvents({}).rows.map((row) => row.blockNumber)).toEqual([1, 2]);
+  });
+
+  it('a damaged snapshot is reported, moved aside, and the previous good one is used', async () => {
+    lastDir = freshDir();
+    const store = await open(lastDir);
+    store.execute({ type: 'chain.add', chain });
+    store.execute({ type: 'contract.add', contract });
+    store.commitChainData({ chainId: 31337, events: [event(1)], blocks: [], cursors: [{ contractId: contract.id, indexedThrough: 5 }] });
+    store.snapshot();
+    store.commitChainData({ chainId: 31337, events: [event(6)], blocks: [], cursors: [{ contractId: contract.id, indexedThrough: 9 }] });
+    store.snapshot();
+    store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const current = join(lastDir, 'store.sqlite');
+    const bytes = readFileSync(current);
+    bytes[bytes.length - 100] ^= 0xff;
+    writeFileSync(current, bytes);
+
+    const log = makeLogger();
+    const reopened = await open(lastDir, log);
+    expect(reopened.recovery.snapshotSource).toBe('previous');
+    expect(reopened.recovery.damagedSnapshots[0]?.reason).toMatch(/checksum mismatch/);
+    expect(log.messages.join('\n')).toMatch(/error: Snapshot .*store\.sqlite is damaged \(checksum mismatch/);
+    expect(reopened.contractCursors(31337)[0]?.cursor).toBe(5);
+    expect(reopened.listChains()).toEqual([chain]);
+    expect(readdirSync(lastDir).some((name) => name.startsWith('store.sqlite.damaged-'))).toBe(true);
+  });
+
+  it('a journal cut short behind the snapshot stops start-up, names the problem and changes nothing', async () => {
+    lastDir = freshDir();
+    const store = await open(lastDir);
+    store.execute({ type: 'chain.add', chain });
+    store.execute({ type: 'contract.add', contract });
+    store.close();
+    stores.splice(stores.indexOf(store), 1);
+    const journalPath = join(lastDir, 'journal.ndjson');
+    const lines = readFileSync(journalPath, 'utf8').split('\n');
+    writeFileSync(journalPath, `${lines[0]}\n`);
+    const before = readdirSync(lastDir).map((name) => [name, readFileSync(join(lastDir, name)).length]);
+    await expect(openStore(lastDir, makeLogger())).rejects.toThrow(/includes journal entry 2, but journal\.ndjson ends at 1/);
+    expect(readdirSync(lastDir).map((name) => [name, readFileSync(join(lastDir, name)).length])).toEqual(before);
+  });
+
+  it('a second process on the same data directory is refused', async () => {
+    lastDir = freshDir();
+    await open(lastDir);
+    // Pretend another live process (this test's parent) holds it.
+    writeFileSync(join(lastDir, 'vigil.lock'), String(process.ppid));
+    await expect(openStore(lastDir, makeLogger())).rejects.toThrow(/in use by another Vigil process/);
+  });
+});
