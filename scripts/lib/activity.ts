@@ -83,7 +83,7 @@ export async function fundDemoAccounts(options: {
 export function startDemoActivity(options: StartDemoActivityOptions): DemoActivity {
   const random = options.random ?? Math.random;
   const meanPauseMs = options.meanPauseMs ?? 4_000;
-  const largeActionShare = options.largeActionShare ?? 0.05;
+  const largeActionShare = options.largeActionShare ?? 0.03;
   const ownerIndex = options.ownerAccountIndex ?? 0;
   const actorAddresses = options.actorAccountIndexes.map(
     (index) => chainClients(options.rpcUrl, index).account.address,
