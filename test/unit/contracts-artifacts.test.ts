@@ -12,6 +12,7 @@ import {
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileContracts } from '../../scripts/compile-contracts.ts';
+import { fundDemoAccounts, startDemoActivity } from '../../scripts/lib/activity.ts';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
 import {
   anvilAccount,
@@ -276,5 +277,46 @@ describe('contracts on anvil', () => {
         chain: null,
       }),
     ).rejects.toThrow(/NotOwner/);
+  });
+
+  it('the demo activity generator's transfers and deposits land on chain, without errors', async () => {
+    const threshold = token(1_000n);
+    const { token: tokenAddress, vault } = await deployDemoContracts(anvil.rpcUrl, threshold);
+    const actors = [3, 4, 5];
+    await fundDemoAccounts({
+      rpcUrl: anvil.rpcUrl,
+      token: tokenAddress,
+      actorAccountIndexes: actors,
+      amountEach: token(5_000n),
+    });
+    const errors: Error[] = [];
+    let seed = 12345;
+    const activity = startDemoActivity({
+      rpcUrl: anvil.rpcUrl,
+      token: tokenAddress,
+      vault,
+      largeMovementThreshold: threshold,
+      actorAccountIndexes: actors,
+      meanPauseMs: 20,
+      largeActionShare: 0.2,
+      // A fixed linear congruential sequence, so a failure can be replayed.
+      random: () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31,
+      onError: (error) => errors.push(error),
+    });
+    await new Promise((resolveWait) => setTimeout(resolveWait, 4_000));
+    await activity.stop();
+    expect(errors).toEqual([]);
+    expect(activity.counts.transfer).toBeGreaterThan(0);
+    expect(activity.counts.deposit + activity.counts.largeDeposit).toBeGreaterThan(0);
+
+    const { reader } = chainClients(anvil.rpcUrl);
+    const vaultLogs = await reader.getLogs({ address: vault, fromBlock: 0n, toBlock: 'latest' });
+    const vaultEvents = parseEventLogs({ abi: contractAbis.DemoVault, logs: vaultLogs });
+    const deposits = vaultEvents.filter((event) => event.eventName === 'Deposit').length;
+    expect(deposits).toBe(activity.counts.deposit + activity.counts.largeDeposit);
+    const largeMovements = vaultEvents.filter(
+      (event) => event.eventName === 'LargeMovement',
+    ).length;
+    expect(largeMovements).toBeGreaterThanOrEqual(activity.counts.largeDeposit);
   });
 });
