@@ -279,7 +279,7 @@ describe('contracts on anvil', () => {
     ).rejects.toThrow(/NotOwner/);
   });
 
-  it('the demo activity generator's transfers and deposits land on chain, without errors', async () => {
+  it('the demo activity generator: transfers and deposits land on chain, without errors', async () => {
     const threshold = token(1_000n);
     const { token: tokenAddress, vault } = await deployDemoContracts(anvil.rpcUrl, threshold);
     const actors = [3, 4, 5];
