@@ -15,7 +15,9 @@ function rendererDir(): string {
     const dir = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(`${dir}/index.html`)) return dir;
   }
-  throw new Error('The renderer is not built (out/renderer/index.html is missing). Run `npm run build` first.');
+  throw new Error(
+    'The renderer is not built (out/renderer/index.html is missing). Run `npm run build` first.',
+  );
 }
 
 const usage =
@@ -40,7 +42,8 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'];
   if (!dataDir) throw new Error(`--data-dir is required.\n${usage}`);
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port ${values.port} is not a port number.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--port ${values.port} is not a port number.`);
   const token = values.token ?? randomBytes(24).toString('base64url');
   const renderer = rendererDir();
 

@@ -149,10 +149,16 @@ export const WorkspaceSummary = z.object({
 export const requests = {
   'chains.add': { input: ChainsAddInput, output: Chain },
   'chains.list': { input: Empty, output: z.array(Chain) },
-  'chains.remove': { input: z.object({ chainId: ChainId }), output: z.object({ removed: z.literal(true) }) },
+  'chains.remove': {
+    input: z.object({ chainId: ChainId }),
+    output: z.object({ removed: z.literal(true) }),
+  },
   'contracts.add': { input: ContractsAddInput, output: WatchedContract },
   'contracts.list': { input: Empty, output: z.array(WatchedContract) },
-  'contracts.remove': { input: z.object({ id: z.string() }), output: z.object({ removed: z.literal(true) }) },
+  'contracts.remove': {
+    input: z.object({ id: z.string() }),
+    output: z.object({ removed: z.literal(true) }),
+  },
   'events.query': {
     input: EventsQueryInput,
     output: z.object({ rows: z.array(EventRow), nextCursor: z.string().optional() }),

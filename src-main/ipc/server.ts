@@ -26,7 +26,10 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 export function invalidInputError(name: string, error: z.ZodError): ContractError {
-  const problems = error.issues.map((issue) => ({ field: formatIssuePath(issue.path), message: issue.message }));
+  const problems = error.issues.map((issue) => ({
+    field: formatIssuePath(issue.path),
+    message: issue.message,
+  }));
   const first = problems[0]!;
   return {
     code: 'INVALID_INPUT',
@@ -40,7 +43,10 @@ export function createContractServer(core: VigilCore): ContractServer {
   return {
     async handle(name, input) {
       if (!isRequestName(name)) {
-        return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${name}".` } };
+        return {
+          ok: false,
+          error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${name}".` },
+        };
       }
       const parsed = requests[name].input.safeParse(input);
       if (!parsed.success) return { ok: false, error: invalidInputError(name, parsed.error) };

@@ -31,12 +31,17 @@ export function jsonRpcCodeFor(error: ContractError): number {
   }
 }
 
-export function parseJsonRpcMessage(text: string): JsonRpcRequest[] | { error: ContractError; code: number } {
+export function parseJsonRpcMessage(
+  text: string,
+): JsonRpcRequest[] | { error: ContractError; code: number } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { error: { code: 'INVALID_INPUT', message: 'Not valid JSON.' }, code: jsonRpcErrorCodes.parseError };
+    return {
+      error: { code: 'INVALID_INPUT', message: 'Not valid JSON.' },
+      code: jsonRpcErrorCodes.parseError,
+    };
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
   const requests: JsonRpcRequest[] = [];
@@ -48,7 +53,10 @@ export function parseJsonRpcMessage(text: string): JsonRpcRequest[] | { error: C
       typeof (item as JsonRpcRequest).method !== 'string'
     ) {
       return {
-        error: { code: 'INVALID_INPUT', message: 'Not a JSON-RPC 2.0 request: needs jsonrpc "2.0" and a method.' },
+        error: {
+          code: 'INVALID_INPUT',
+          message: 'Not a JSON-RPC 2.0 request: needs jsonrpc "2.0" and a method.',
+        },
         code: jsonRpcErrorCodes.invalidRequest,
       };
     }
@@ -63,6 +71,10 @@ export function jsonRpcResponse(id: JsonRpcRequest['id'], envelope: Envelope<unk
     : {
         jsonrpc: '2.0',
         id: id ?? null,
-        error: { code: jsonRpcCodeFor(envelope.error), message: envelope.error.message, data: envelope.error },
+        error: {
+          code: jsonRpcCodeFor(envelope.error),
+          message: envelope.error.message,
+          data: envelope.error,
+        },
       };
 }

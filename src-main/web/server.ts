@@ -58,7 +58,11 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     if (url.pathname === '/rpc') {
       const authorised = tokensMatch(url.searchParams.get('token'), token);
       response.writeHead(authorised ? 426 : 401, { 'content-type': 'text/plain' });
-      response.end(authorised ? 'Upgrade to a WebSocket to speak JSON-RPC here.\n' : 'missing or wrong token\n');
+      response.end(
+        authorised
+          ? 'Upgrade to a WebSocket to speak JSON-RPC here.\n'
+          : 'missing or wrong token\n',
+      );
       return;
     }
     serveStatic(options.rendererDir, request.url ?? '/', response);
@@ -71,11 +75,15 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     const url = new URL(request.url ?? '/', 'http://placeholder');
     const refuse = (status: number, reason: string): void => {
       log.warn(`Refused a WebSocket connection: ${reason}.`);
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`,
+      );
     };
     if (url.pathname !== '/rpc') return refuse(403, 'unknown path');
-    if (!tokensMatch(url.searchParams.get('token'), token)) return refuse(401, 'missing or wrong token');
-    if (!originAllowed(request.headers.origin, host, port)) return refuse(403, `foreign Origin ${request.headers.origin}`);
+    if (!tokensMatch(url.searchParams.get('token'), token))
+      return refuse(401, 'missing or wrong token');
+    if (!originAllowed(request.headers.origin, host, port))
+      return refuse(403, `foreign Origin ${request.headers.origin}`);
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
@@ -86,7 +94,13 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   async function answer(ws: WebSocket, text: string): Promise<void> {
     const parsed = parseJsonRpcMessage(text);
     if (!Array.isArray(parsed)) {
-      ws.send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: parsed.code, message: parsed.error.message, data: parsed.error } }));
+      ws.send(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: parsed.code, message: parsed.error.message, data: parsed.error },
+        }),
+      );
       return;
     }
     const responses = await Promise.all(

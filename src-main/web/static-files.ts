@@ -3,6 +3,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { contentSecurityPolicy } from '../ipc/electron-guards.ts';
+
+// One policy for both shells: connect-src 'self' also covers the headless WebSocket.
+export { contentSecurityPolicy };
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -14,10 +18,6 @@ const contentTypes: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
-
-/** The same policy the Electron window gets, plus the WebSocket the headless client uses. */
-export const contentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 export function serveStatic(rendererDir: string, urlPath: string, response: ServerResponse): void {
   const root = resolve(rendererDir);

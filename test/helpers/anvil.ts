@@ -59,7 +59,10 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
     : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`anvil did not start in 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`anvil did not start in 20 s:\n${output}`)),
+      20_000,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       if (output.includes('Listening on')) {

@@ -23,7 +23,14 @@ export async function chainLogs(rpcUrl: string, address: string): Promise<ChainL
     }),
   });
   const body = (await response.json()) as {
-    result: { blockHash: string; blockNumber: string; logIndex: string; transactionHash: string; topics: string[]; data: string }[];
+    result: {
+      blockHash: string;
+      blockNumber: string;
+      logIndex: string;
+      transactionHash: string;
+      topics: string[];
+      data: string;
+    }[];
   };
   return body.result.map((log) => ({
     blockHash: log.blockHash,
@@ -41,7 +48,10 @@ interface Pager {
 }
 
 /** Every stored canonical event, paged through events.query in chain order. */
-export async function storedEvents(source: Pager, filter: Record<string, unknown> = {}): Promise<EventRow[]> {
+export async function storedEvents(
+  source: Pager,
+  filter: Record<string, unknown> = {},
+): Promise<EventRow[]> {
   const rows: EventRow[] = [];
   let cursor: string | undefined;
   do {

@@ -17,15 +17,29 @@ export interface ServeProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServe(options: { dataDir: string; args?: string[]; port?: number }): Promise<ServeProcess> {
-  const args = ['--import', 'tsx', 'src-main/serve.ts', '--data-dir', options.dataDir, ...(options.args ?? [])];
+export async function startServe(options: {
+  dataDir: string;
+  args?: string[];
+  port?: number;
+}): Promise<ServeProcess> {
+  const args = [
+    '--import',
+    'tsx',
+    'src-main/serve.ts',
+    '--data-dir',
+    options.dataDir,
+    ...(options.args ?? []),
+  ];
   if (options.port !== undefined) args.push('--port', String(options.port));
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const consoleUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`serve printed no URL in 60 s:\n${output}`)),
+      60_000,
+    );
     const check = (): void => {
       const match = /Vigil console: (http:\/\/\S+)/.exec(output);
       if (match) {
@@ -61,7 +75,12 @@ export class RpcCallError extends Error {
   constructor(
     message: string,
     readonly jsonRpcCode: number,
-    readonly data: { code: string; message: string; field?: string; details?: Record<string, unknown> },
+    readonly data: {
+      code: string;
+      message: string;
+      field?: string;
+      details?: Record<string, unknown>;
+    },
   ) {
     super(message);
   }
@@ -73,7 +92,10 @@ export interface RpcClient {
   close(): void;
 }
 
-export async function connectRpc(wsUrl: string, headers: Record<string, string> = {}): Promise<RpcClient> {
+export async function connectRpc(
+  wsUrl: string,
+  headers: Record<string, string> = {},
+): Promise<RpcClient> {
   const socket = new WebSocket(wsUrl, { headers });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -83,7 +105,10 @@ export async function connectRpc(wsUrl: string, headers: Record<string, string> 
     );
   });
   let nextId = 1;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: unknown) => void }
+  >();
   const notifications: RpcClient['notifications'] = [];
   socket.on('message', (data) => {
     const message = JSON.parse(data.toString()) as {
@@ -100,7 +125,10 @@ export async function connectRpc(wsUrl: string, headers: Record<string, string> 
     const waiter = pending.get(message.id!);
     pending.delete(message.id!);
     if (!waiter) return;
-    if (message.error) waiter.reject(new RpcCallError(message.error.message, message.error.code, message.error.data));
+    if (message.error)
+      waiter.reject(
+        new RpcCallError(message.error.message, message.error.code, message.error.data),
+      );
     else waiter.resolve(message.result);
   });
   socket.on('close', () => {
@@ -121,7 +149,11 @@ export async function connectRpc(wsUrl: string, headers: Record<string, string> 
 }
 
 /** Polls until check returns a truthy value; fails with the last value after timeoutMs. */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 60_000, intervalMs = 200): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 60_000,
+  intervalMs = 200,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {

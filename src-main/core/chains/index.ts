@@ -1,2 +1,8 @@
-export { createRpcPool, errorText, isRangeTooLargeError, type RpcPool, type RpcPoolOptions } from './rpc-pool.ts';
+export {
+  createRpcPool,
+  errorText,
+  isRangeTooLargeError,
+  type RpcPool,
+  type RpcPoolOptions,
+} from './rpc-pool.ts';
 export { verifyRpcUrls } from './verify-chain.ts';

@@ -58,7 +58,11 @@ function shortError(error: unknown): string {
 function createEndpoint(url: string, timeoutMs: number): Endpoint {
   const isWebSocket = /^wss?:/i.test(url);
   const transport = isWebSocket
-    ? webSocket(url, { timeout: timeoutMs, retryCount: 0, reconnect: { attempts: 1_000_000, delay: 2_000 } })({ retryCount: 0 })
+    ? webSocket(url, {
+        timeout: timeoutMs,
+        retryCount: 0,
+        reconnect: { attempts: 1_000_000, delay: 2_000 },
+      })({ retryCount: 0 })
     : http(url, { timeout: timeoutMs, retryCount: 0 })({ retryCount: 0 });
   return {
     url,
@@ -94,7 +98,10 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
       try {
         const result = (await endpoint.request({ method, params } as never)) as T;
         const latency = now() - started;
-        endpoint.latencyMs = endpoint.latencyMs === null ? latency : Math.round(endpoint.latencyMs * 0.8 + latency * 0.2);
+        endpoint.latencyMs =
+          endpoint.latencyMs === null
+            ? latency
+            : Math.round(endpoint.latencyMs * 0.8 + latency * 0.2);
         endpoint.consecutiveFailures = 0;
         endpoint.retryAt = 0;
         return result;
@@ -108,10 +115,14 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
         endpoint.retryAt = now() + backoff * (0.75 + Math.random() * 0.5);
       }
     }
-    throw new VigilError('RPC_UNREACHABLE', `No RPC URL answered ${method}: ${shortError(lastError)}`, {
-      details: { method, urls: endpoints.map((endpoint) => endpoint.url) },
-      cause: lastError,
-    });
+    throw new VigilError(
+      'RPC_UNREACHABLE',
+      `No RPC URL answered ${method}: ${shortError(lastError)}`,
+      {
+        details: { method, urls: endpoints.map((endpoint) => endpoint.url) },
+        cause: lastError,
+      },
+    );
   }
 
   return {
@@ -150,7 +161,11 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
     close() {
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
       for (const endpoint of endpoints) {
-        if (endpoint.transport) void endpoint.transport.value?.getRpcClient().then((client) => client.close()).catch(() => undefined);
+        if (endpoint.transport)
+          void endpoint.transport.value
+            ?.getRpcClient()
+            .then((client) => client.close())
+            .catch(() => undefined);
       }
     },
   };

@@ -3,7 +3,11 @@
 import { VigilError } from '../errors/index.ts';
 import { createRpcPool, errorText } from './rpc-pool.ts';
 
-export async function verifyRpcUrls(chainId: number, rpcUrls: readonly string[], timeoutMs = 8_000): Promise<void> {
+export async function verifyRpcUrls(
+  chainId: number,
+  rpcUrls: readonly string[],
+  timeoutMs = 8_000,
+): Promise<void> {
   for (const [index, url] of rpcUrls.entries()) {
     const pool = createRpcPool([url], { timeoutMs });
     let answered: number;

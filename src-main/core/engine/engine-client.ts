@@ -32,8 +32,13 @@ function engineWorkerUrl(): URL {
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 export async function startEngine(dataDir: string, log: Logger): Promise<EngineClient> {
-  const worker = new Worker(engineWorkerUrl(), { workerData: { dataDir } satisfies EngineWorkerData });
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  const worker = new Worker(engineWorkerUrl(), {
+    workerData: { dataDir } satisfies EngineWorkerData,
+  });
+  const pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: unknown) => void }
+  >();
   const listeners = new Set<PushListener>();
   let nextId = 1;
   let exited = false;
@@ -52,7 +57,8 @@ export async function startEngine(dataDir: string, log: Logger): Promise<EngineC
           pending.delete(message.id);
           if (!waiter) return;
           if (message.ok) waiter.resolve(message.value);
-          else waiter.reject(new VigilError(message.error.code, message.error.message, message.error));
+          else
+            waiter.reject(new VigilError(message.error.code, message.error.message, message.error));
           return;
         }
         case 'push':

@@ -10,7 +10,11 @@ import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index
 import { createRpcPool, verifyRpcUrls, type RpcPool } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
-import { createChainWatcher, type ChainWatcher, type WatchedContractDecoder } from '../watch/index.ts';
+import {
+  createChainWatcher,
+  type ChainWatcher,
+  type WatchedContractDecoder,
+} from '../watch/index.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { defaultConfirmations } from './known-chains.ts';
@@ -45,7 +49,13 @@ interface RunningChain {
 }
 
 type ChainsAddInput = { name: string; chainId: number; rpcUrls: string[]; confirmations?: number };
-type ContractsAddInput = { chainId: number; address: string; abi: unknown; startBlock: number; name?: string };
+type ContractsAddInput = {
+  chainId: number;
+  address: string;
+  abi: unknown;
+  startBlock: number;
+  name?: string;
+};
 
 export function createEngine(options: EngineOptions): Engine {
   const { store, log } = options;
@@ -72,7 +82,12 @@ export function createEngine(options: EngineOptions): Engine {
 
   function startChain(record: ChainRecord): void {
     const rpc = createRpcPool(record.rpcUrls);
-    const entry: RunningChain = { record, rpc, decoders: decodersFor(record.chainId), watcher: undefined as never };
+    const entry: RunningChain = {
+      record,
+      rpc,
+      decoders: decodersFor(record.chainId),
+      watcher: undefined as never,
+    };
     entry.watcher = createChainWatcher({
       chain: record,
       store,
@@ -113,7 +128,9 @@ export function createEngine(options: EngineOptions): Engine {
       name: contract.name,
       startBlock: contract.startBlock,
       abi: contract.abi,
-      eventNames: [...new Set(eventSignaturesOf(contract.abi as never).map((event) => event.eventName))],
+      eventNames: [
+        ...new Set(eventSignaturesOf(contract.abi as never).map((event) => event.eventName)),
+      ],
       indexedThrough: contract.indexedThrough,
     };
   }
@@ -136,7 +153,13 @@ export function createEngine(options: EngineOptions): Engine {
         headBlock: base?.headBlock ?? null,
         indexedThrough: base?.indexedThrough ?? null,
         lag: base?.lag ?? null,
-        backfill: base?.backfill ?? { fromBlock: 0, targetBlock: 0, doneBlocks: 0, totalBlocks: 0, progress: 1 },
+        backfill: base?.backfill ?? {
+          fromBlock: 0,
+          targetBlock: 0,
+          doneBlocks: 0,
+          totalBlocks: 0,
+          progress: 1,
+        },
         phase: base?.phase ?? 'idle',
         rpc: base?.rpc ?? [],
         eventsPerMinute: store.eventsPerMinute(chain.chainId, 30),
@@ -158,7 +181,10 @@ export function createEngine(options: EngineOptions): Engine {
       await verifyRpcUrls(input.chainId, input.rpcUrls);
     } catch (error) {
       if (error instanceof VigilError && field && error.field) {
-        throw new VigilError(error.code, error.message, { field: `${field}${error.field}`, details: error.details ?? {} });
+        throw new VigilError(error.code, error.message, {
+          field: `${field}${error.field}`,
+          details: error.details ?? {},
+        });
       }
       throw error;
     }
@@ -190,19 +216,29 @@ export function createEngine(options: EngineOptions): Engine {
     field = '',
     pendingChains: ChainRecord[] = [],
   ): Promise<Omit<ContractRecord, 'indexedThrough'>> {
-    const chain = store.findChain(input.chainId) ?? pendingChains.find((pending) => pending.chainId === input.chainId);
+    const chain =
+      store.findChain(input.chainId) ??
+      pendingChains.find((pending) => pending.chainId === input.chainId);
     if (!chain) {
-      throw new VigilError('NOT_FOUND', `Chain ${input.chainId} is not configured; add the chain first.`, {
-        field: `${field}chainId`,
-      });
+      throw new VigilError(
+        'NOT_FOUND',
+        `Chain ${input.chainId} is not configured; add the chain first.`,
+        {
+          field: `${field}chainId`,
+        },
+      );
     }
     const address = getAddress(input.address.toLowerCase());
     const abi = parseAbiInput(input.abi, `${field}abi`);
     const id = `${input.chainId}:${address.toLowerCase()}`;
     if (store.findContract(id)) {
-      throw new VigilError('ALREADY_EXISTS', `${address} is already watched on chain ${input.chainId}.`, {
-        field: `${field}address`,
-      });
+      throw new VigilError(
+        'ALREADY_EXISTS',
+        `${address} is already watched on chain ${input.chainId}.`,
+        {
+          field: `${field}address`,
+        },
+      );
     }
     const head = await chainHead(chain);
     if (input.startBlock > head) {
@@ -217,8 +253,17 @@ export function createEngine(options: EngineOptions): Engine {
         ? (input.abi as { contractName?: unknown }).contractName
         : undefined;
     const name =
-      input.name?.trim() || (typeof artifactName === 'string' && artifactName) || `Contract ${address.slice(0, 6)}…${address.slice(-4)}`;
-    return { id, chainId: input.chainId, address, name, abi: abi as unknown[], startBlock: input.startBlock };
+      input.name?.trim() ||
+      (typeof artifactName === 'string' && artifactName) ||
+      `Contract ${address.slice(0, 6)}…${address.slice(-4)}`;
+    return {
+      id,
+      chainId: input.chainId,
+      address,
+      name,
+      abi: abi as unknown[],
+      startBlock: input.startBlock,
+    };
   }
 
   async function applyWorkspace(workspace: Workspace): Promise<WorkspaceApplySummary> {
@@ -234,7 +279,10 @@ export function createEngine(options: EngineOptions): Engine {
     for (const [index, contract] of workspace.contracts.entries()) {
       const id = `${contract.chainId}:${contract.address.toLowerCase()}`;
       if (store.findContract(id)) contractsUnchanged++;
-      else newContracts.push(await validateContract(contract as ContractsAddInput, `contracts[${index}].`, newChains));
+      else
+        newContracts.push(
+          await validateContract(contract as ContractsAddInput, `contracts[${index}].`, newChains),
+        );
     }
     for (const chain of newChains) {
       store.execute({ type: 'chain.add', chain });
@@ -260,7 +308,9 @@ export function createEngine(options: EngineOptions): Engine {
       const record = await validateChain(input);
       // The RPC checks took time; another request may have added the chain meanwhile.
       if (store.findChain(record.chainId)) {
-        throw new VigilError('ALREADY_EXISTS', `Chain ${record.chainId} is already configured.`, { field: 'chainId' });
+        throw new VigilError('ALREADY_EXISTS', `Chain ${record.chainId} is already configured.`, {
+          field: 'chainId',
+        });
       }
       store.execute({ type: 'chain.add', chain: record });
       startChain(record);
@@ -270,7 +320,9 @@ export function createEngine(options: EngineOptions): Engine {
     'chains.list': () => store.listChains(),
     async 'chains.remove'(input: { chainId: number }) {
       if (!store.findChain(input.chainId)) {
-        throw new VigilError('NOT_FOUND', `Chain ${input.chainId} is not configured.`, { field: 'chainId' });
+        throw new VigilError('NOT_FOUND', `Chain ${input.chainId} is not configured.`, {
+          field: 'chainId',
+        });
       }
       await stopChain(input.chainId);
       store.execute({ type: 'chain.remove', chainId: input.chainId });
@@ -280,9 +332,13 @@ export function createEngine(options: EngineOptions): Engine {
     async 'contracts.add'(input: ContractsAddInput): Promise<WatchedContract> {
       const contract = await validateContract(input);
       if (store.findContract(contract.id)) {
-        throw new VigilError('ALREADY_EXISTS', `${contract.address} is already watched on chain ${contract.chainId}.`, {
-          field: 'address',
-        });
+        throw new VigilError(
+          'ALREADY_EXISTS',
+          `${contract.address} is already watched on chain ${contract.chainId}.`,
+          {
+            field: 'address',
+          },
+        );
       }
       store.execute({ type: 'contract.add', contract });
       refreshDecoders(contract.chainId);
@@ -292,7 +348,10 @@ export function createEngine(options: EngineOptions): Engine {
     'contracts.list': () => store.listContracts().map(toWireContract),
     'contracts.remove'(input: { id: string }) {
       const contract = store.findContract(input.id);
-      if (!contract) throw new VigilError('NOT_FOUND', `No watched contract has id ${input.id}.`, { field: 'id' });
+      if (!contract)
+        throw new VigilError('NOT_FOUND', `No watched contract has id ${input.id}.`, {
+          field: 'id',
+        });
       store.execute({ type: 'contract.remove', id: input.id });
       refreshDecoders(contract.chainId);
       pushConfig();
@@ -301,7 +360,9 @@ export function createEngine(options: EngineOptions): Engine {
     'events.query'(input: Parameters<Store['queryEvents']>[0]) {
       return store.queryEvents({
         ...input,
-        ...(input.address === undefined ? {} : { address: getAddress(input.address.toLowerCase()) }),
+        ...(input.address === undefined
+          ? {}
+          : { address: getAddress(input.address.toLowerCase()) }),
       });
     },
     'status.get': () => ({ chains: chainStatuses() }),
@@ -361,11 +422,17 @@ export function createEngine(options: EngineOptions): Engine {
       try {
         text = readFileSync(path, 'utf8');
       } catch (error) {
-        throw new VigilError('WORKSPACE_INVALID', `Cannot read the workspace file ${path}: ${(error as Error).message}`);
+        throw new VigilError(
+          'WORKSPACE_INVALID',
+          `Cannot read the workspace file ${path}: ${(error as Error).message}`,
+        );
       }
       const baseDir = dirname(resolve(path));
       return applyWorkspace(
-        parseWorkspace(text, { fileName: path, readFile: (abiPath) => readFileSync(resolve(baseDir, abiPath), 'utf8') }),
+        parseWorkspace(text, {
+          fileName: path,
+          readFile: (abiPath) => readFileSync(resolve(baseDir, abiPath), 'utf8'),
+        }),
       );
     },
     async close() {

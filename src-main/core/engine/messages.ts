@@ -17,4 +17,9 @@ export type EngineToMain =
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: ContractError }
   | { type: 'push'; name: PushName; payload: unknown }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> };
+  | {
+      type: 'log';
+      level: 'info' | 'warn' | 'error';
+      message: string;
+      fields?: Record<string, unknown>;
+    };

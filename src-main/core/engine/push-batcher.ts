@@ -15,7 +15,10 @@ export interface PushBatcher {
   stop(): void;
 }
 
-export function createPushBatcher(push: PushListener, options: PushBatcherOptions = {}): PushBatcher {
+export function createPushBatcher(
+  push: PushListener,
+  options: PushBatcherOptions = {},
+): PushBatcher {
   const maxRows = options.maxRowsPerFlush ?? 5_000;
   let pending: EventRow[] = [];
   const flush = (): void => {

@@ -11,9 +11,12 @@ if (!port) throw new Error('engine/worker.ts must run in a worker thread');
 const send = (message: EngineToMain): void => port.postMessage(message);
 
 const log: Logger = {
-  info: (message, fields) => send({ type: 'log', level: 'info', message, ...(fields ? { fields } : {}) }),
-  warn: (message, fields) => send({ type: 'log', level: 'warn', message, ...(fields ? { fields } : {}) }),
-  error: (message, fields) => send({ type: 'log', level: 'error', message, ...(fields ? { fields } : {}) }),
+  info: (message, fields) =>
+    send({ type: 'log', level: 'info', message, ...(fields ? { fields } : {}) }),
+  warn: (message, fields) =>
+    send({ type: 'log', level: 'warn', message, ...(fields ? { fields } : {}) }),
+  error: (message, fields) =>
+    send({ type: 'log', level: 'error', message, ...(fields ? { fields } : {}) }),
 };
 
 async function main(): Promise<void> {
@@ -21,7 +24,11 @@ async function main(): Promise<void> {
   let engine: Engine;
   try {
     const store = await openStore(dataDir, log);
-    engine = createEngine({ store, log, push: (name, payload) => send({ type: 'push', name, payload }) });
+    engine = createEngine({
+      store,
+      log,
+      push: (name, payload) => send({ type: 'push', name, payload }),
+    });
     send({ type: 'ready', recovery: store.recovery });
   } catch (error) {
     send({ type: 'fatal', error: toContractError(error) });
@@ -31,7 +38,8 @@ async function main(): Promise<void> {
     const reply = (work: Promise<unknown>): void => {
       work.then(
         (value) => send({ type: 'result', id: message.id, ok: true, value }),
-        (error: unknown) => send({ type: 'result', id: message.id, ok: false, error: toContractError(error) }),
+        (error: unknown) =>
+          send({ type: 'result', id: message.id, ok: false, error: toContractError(error) }),
       );
     };
     switch (message.type) {

@@ -73,13 +73,22 @@ export function commitChainData(db: Database, batch: ChainDataBatch): ChainDataC
     );
     try {
       for (const block of batch.blocks) {
-        insertBlock.run([batch.chainId, block.number, block.hash, block.parentHash, block.timestamp]);
+        insertBlock.run([
+          batch.chainId,
+          block.number,
+          block.hash,
+          block.parentHash,
+          block.timestamp,
+        ]);
       }
     } finally {
       insertBlock.free();
     }
     const newest = Math.max(...batch.blocks.map((block) => block.number));
-    db.run('DELETE FROM blocks WHERE chain_id = ? AND number < ?', [batch.chainId, newest - BLOCK_WINDOW]);
+    db.run('DELETE FROM blocks WHERE chain_id = ? AND number < ?', [
+      batch.chainId,
+      newest - BLOCK_WINDOW,
+    ]);
   }
 
   for (const cursor of batch.cursors) {
@@ -94,10 +103,13 @@ export function commitChainData(db: Database, batch: ChainDataBatch): ChainDataC
   if (batch.confirmedThrough !== undefined) {
     const where = "chain_id = ? AND status = 'pending' AND block_number <= ?";
     const params = [batch.chainId, batch.confirmedThrough];
-    confirmed = selectAll<EventDbRow>(db, `SELECT ${eventColumns} FROM events WHERE ${where} ORDER BY block_number, log_index`, params).map(
-      (row) => ({ ...toEventRow(row), status: 'confirmed' as const }),
-    );
-    if (confirmed.length > 0) db.run(`UPDATE events SET status = 'confirmed' WHERE ${where}`, params);
+    confirmed = selectAll<EventDbRow>(
+      db,
+      `SELECT ${eventColumns} FROM events WHERE ${where} ORDER BY block_number, log_index`,
+      params,
+    ).map((row) => ({ ...toEventRow(row), status: 'confirmed' as const }));
+    if (confirmed.length > 0)
+      db.run(`UPDATE events SET status = 'confirmed' WHERE ${where}`, params);
   }
   return { inserted, confirmed };
 }
@@ -108,22 +120,36 @@ export function commitChainData(db: Database, batch: ChainDataBatch): ChainDataC
  */
 export function rollBackTo(db: Database, chainId: number, forkPoint: number): EventRow[] {
   const where = "chain_id = ? AND block_number > ? AND status != 'removed'";
-  const removed = selectAll<EventDbRow>(db, `SELECT ${eventColumns} FROM events WHERE ${where} ORDER BY block_number, log_index`, [
-    chainId,
-    forkPoint,
-  ]).map((row) => ({ ...toEventRow(row), status: 'removed' as const }));
+  const removed = selectAll<EventDbRow>(
+    db,
+    `SELECT ${eventColumns} FROM events WHERE ${where} ORDER BY block_number, log_index`,
+    [chainId, forkPoint],
+  ).map((row) => ({ ...toEventRow(row), status: 'removed' as const }));
   db.run(`UPDATE events SET status = 'removed' WHERE ${where}`, [chainId, forkPoint]);
   db.run('DELETE FROM blocks WHERE chain_id = ? AND number > ?', [chainId, forkPoint]);
-  db.run('UPDATE contracts SET indexed_through = ? WHERE chain_id = ? AND indexed_through > ?', [forkPoint, chainId, forkPoint]);
+  db.run('UPDATE contracts SET indexed_through = ? WHERE chain_id = ? AND indexed_through > ?', [
+    forkPoint,
+    chainId,
+    forkPoint,
+  ]);
   return removed;
 }
 
-export function blockHeaderAt(db: Database, chainId: number, number: number): BlockHeader | undefined {
+export function blockHeaderAt(
+  db: Database,
+  chainId: number,
+  number: number,
+): BlockHeader | undefined {
   return selectAll<{ number: number; hash: string; parent_hash: string; timestamp: number | null }>(
     db,
     'SELECT number, hash, parent_hash, timestamp FROM blocks WHERE chain_id = ? AND number = ?',
     [chainId, number],
-  ).map((row) => ({ number: row.number, hash: row.hash, parentHash: row.parent_hash, timestamp: row.timestamp }))[0];
+  ).map((row) => ({
+    number: row.number,
+    hash: row.hash,
+    parentHash: row.parent_hash,
+    timestamp: row.timestamp,
+  }))[0];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,18 +215,29 @@ type PagePosition = [chainId: number, blockNumber: number, logIndex: number, id:
 function decodeCursor(cursor: string): PagePosition {
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(position) && position.length === 4 && position.every((part) => Number.isSafeInteger(part))) {
+    if (
+      Array.isArray(position) &&
+      position.length === 4 &&
+      position.every((part) => Number.isSafeInteger(part))
+    ) {
       return position as PagePosition;
     }
   } catch {
     // fall through to the error below
   }
-  throw new VigilError('INVALID_INPUT', 'cursor: not a cursor this store returned; pass back nextCursor unchanged', {
-    field: 'cursor',
-  });
+  throw new VigilError(
+    'INVALID_INPUT',
+    'cursor: not a cursor this store returned; pass back nextCursor unchanged',
+    {
+      field: 'cursor',
+    },
+  );
 }
 
-export function queryEvents(db: Database, query: EventsQuery): { rows: EventRow[]; nextCursor?: string } {
+export function queryEvents(
+  db: Database,
+  query: EventsQuery,
+): { rows: EventRow[]; nextCursor?: string } {
   const where: string[] = [];
   const params: (string | number)[] = [];
   const add = (clause: string, ...values: (string | number)[]): void => {
@@ -216,7 +253,10 @@ export function queryEvents(db: Database, query: EventsQuery): { rows: EventRow[
   if (!query.includeRemoved) where.push("status != 'removed'");
   const descending = query.order === 'desc';
   if (query.cursor !== undefined) {
-    add(`(chain_id, block_number, log_index, id) ${descending ? '<' : '>'} (?, ?, ?, ?)`, ...decodeCursor(query.cursor));
+    add(
+      `(chain_id, block_number, log_index, id) ${descending ? '<' : '>'} (?, ?, ?, ?)`,
+      ...decodeCursor(query.cursor),
+    );
   }
   const limit = query.limit ?? 1000;
   const direction = descending ? 'DESC' : 'ASC';
@@ -227,7 +267,9 @@ export function queryEvents(db: Database, query: EventsQuery): { rows: EventRow[
   const last = page.at(-1);
   const nextCursor =
     dbRows.length > limit && last
-      ? Buffer.from(JSON.stringify([last.chain_id, last.block_number, last.log_index, last.id])).toString('base64url')
+      ? Buffer.from(
+          JSON.stringify([last.chain_id, last.block_number, last.log_index, last.id]),
+        ).toString('base64url')
       : undefined;
   return { rows: page.map(toEventRow), ...(nextCursor ? { nextCursor } : {}) };
 }
@@ -244,8 +286,16 @@ export function countEvents(db: Database): Map<number, number> {
 }
 
 /** Events per minute of block time over the `minutes` minutes before the newest event. */
-export function eventsPerMinute(db: Database, chainId: number, minutes: number): { minute: number; count: number }[] {
-  const newest = selectAll<{ t: number | null }>(db, 'SELECT max(block_timestamp) AS t FROM events WHERE chain_id = ?', [chainId])[0]?.t;
+export function eventsPerMinute(
+  db: Database,
+  chainId: number,
+  minutes: number,
+): { minute: number; count: number }[] {
+  const newest = selectAll<{ t: number | null }>(
+    db,
+    'SELECT max(block_timestamp) AS t FROM events WHERE chain_id = ?',
+    [chainId],
+  )[0]?.t;
   if (newest === null || newest === undefined) return [];
   const lastMinute = Math.floor(newest / 60);
   const rows = selectAll<{ minute: number; n: number }>(

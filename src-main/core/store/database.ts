@@ -42,7 +42,11 @@ export function inTransaction<T>(db: Database, fn: () => T): T {
 }
 
 /** All rows of a query as objects. */
-export function selectAll<Row>(db: Database, sql: string, params: (string | number | null)[] = []): Row[] {
+export function selectAll<Row>(
+  db: Database,
+  sql: string,
+  params: (string | number | null)[] = [],
+): Row[] {
   const statement = db.prepare(sql);
   try {
     statement.bind(params);
@@ -54,6 +58,10 @@ export function selectAll<Row>(db: Database, sql: string, params: (string | numb
   }
 }
 
-export function selectOne<Row>(db: Database, sql: string, params: (string | number | null)[] = []): Row | undefined {
+export function selectOne<Row>(
+  db: Database,
+  sql: string,
+  params: (string | number | null)[] = [],
+): Row | undefined {
   return selectAll<Row>(db, sql, params)[0];
 }

@@ -19,7 +19,13 @@ import {
   type ChainDataCommitResult,
   type EventsQuery,
 } from './chain-data.ts';
-import { configureDatabase, inTransaction, loadSqlJs, openDatabase, selectOne } from './database.ts';
+import {
+  configureDatabase,
+  inTransaction,
+  loadSqlJs,
+  openDatabase,
+  selectOne,
+} from './database.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { openJournal, type Journal } from './journal.ts';
 import { migrate } from './migrations.ts';
@@ -36,7 +42,13 @@ import {
 } from './operator-data.ts';
 import { loadSnapshot, writeSnapshot } from './snapshot.ts';
 
-export type { BlockHeader, ChainDataBatch, ChainDataCommitResult, EventsQuery, StoredEvent } from './chain-data.ts';
+export type {
+  BlockHeader,
+  ChainDataBatch,
+  ChainDataCommitResult,
+  EventsQuery,
+  StoredEvent,
+} from './chain-data.ts';
 export type { ChainRecord, ContractRecord, OperatorCommand } from './operator-data.ts';
 export { migrations, migrate, schemaVersion } from './migrations.ts';
 
@@ -77,13 +89,17 @@ export interface Store {
 const JOURNAL_FILE = 'journal.ndjson';
 
 function journalSeqOf(db: Database): number {
-  return Number(selectOne<{ value: string }>(db, "SELECT value FROM meta WHERE key = 'journal_seq'")?.value ?? 0);
+  return Number(
+    selectOne<{ value: string }>(db, "SELECT value FROM meta WHERE key = 'journal_seq'")?.value ??
+      0,
+  );
 }
 
 function setJournalSeq(db: Database, seq: number): void {
-  db.run("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
-    String(seq),
-  ]);
+  db.run(
+    "INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [String(seq)],
+  );
 }
 
 export async function openStore(dataDir: string, log: Logger): Promise<Store> {
@@ -101,7 +117,10 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
   const SQL = await loadSqlJs();
   const loaded = loadSnapshot(dataDir);
   for (const problem of loaded.problems) {
-    log.error(`Snapshot ${problem.path} is damaged (${problem.reason}); moved aside to ${problem.movedTo}.`, problem);
+    log.error(
+      `Snapshot ${problem.path} is damaged (${problem.reason}); moved aside to ${problem.movedTo}.`,
+      problem,
+    );
   }
   if (loaded.problems.length > 0) {
     log.error(
@@ -113,9 +132,13 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
   const db = openDatabase(SQL, loaded.bytes);
   migrate(db);
 
-  const { journal, droppedTornTailBytes } = openJournal<OperatorCommand>(join(dataDir, JOURNAL_FILE));
+  const { journal, droppedTornTailBytes } = openJournal<OperatorCommand>(
+    join(dataDir, JOURNAL_FILE),
+  );
   if (droppedTornTailBytes > 0) {
-    log.warn(`The journal ended in a torn write of ${droppedTornTailBytes} bytes (never acknowledged); it was cut off.`);
+    log.warn(
+      `The journal ended in a torn write of ${droppedTornTailBytes} bytes (never acknowledged); it was cut off.`,
+    );
   }
   const appliedSeq = journalSeqOf(db);
   if (appliedSeq > journal.lastSeq) {

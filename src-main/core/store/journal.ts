@@ -2,7 +2,15 @@
 // is acknowledged, then replayed over the last snapshot at start. One line per entry:
 // "<checksum> <json>\n", the checksum covering the JSON so a torn or edited line is detected.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import { VigilError } from '../errors/index.ts';
 
 export interface JournalEntry<Command> {

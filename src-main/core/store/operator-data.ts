@@ -30,13 +30,10 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
   switch (command.type) {
     case 'chain.add': {
       const { chainId, name, rpcUrls, confirmations } = command.chain;
-      db.run('INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (?, ?, ?, ?, ?)', [
-        chainId,
-        name,
-        JSON.stringify(rpcUrls),
-        confirmations,
-        at,
-      ]);
+      db.run(
+        'INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (?, ?, ?, ?, ?)',
+        [chainId, name, JSON.stringify(rpcUrls), confirmations, at],
+      );
       return;
     }
     case 'chain.remove':
@@ -68,14 +65,15 @@ interface ChainRow {
 }
 
 export function listChains(db: Database): ChainRecord[] {
-  return selectAll<ChainRow>(db, 'SELECT chain_id, name, rpc_urls, confirmations FROM chains ORDER BY added_at, chain_id').map(
-    (row) => ({
-      chainId: row.chain_id,
-      name: row.name,
-      rpcUrls: JSON.parse(row.rpc_urls) as string[],
-      confirmations: row.confirmations,
-    }),
-  );
+  return selectAll<ChainRow>(
+    db,
+    'SELECT chain_id, name, rpc_urls, confirmations FROM chains ORDER BY added_at, chain_id',
+  ).map((row) => ({
+    chainId: row.chain_id,
+    name: row.name,
+    rpcUrls: JSON.parse(row.rpc_urls) as string[],
+    confirmations: row.confirmations,
+  }));
 }
 
 interface ContractRow {
@@ -97,7 +95,10 @@ function toContractRecord(row: ContractRow): ContractRecord {
     abi: JSON.parse(row.abi) as unknown[],
     startBlock: row.start_block,
     // A cursor below the start block means nothing is indexed yet.
-    indexedThrough: row.indexed_through === null || row.indexed_through < row.start_block ? null : row.indexed_through,
+    indexedThrough:
+      row.indexed_through === null || row.indexed_through < row.start_block
+        ? null
+        : row.indexed_through,
   };
 }
 
@@ -105,11 +106,16 @@ export function listContracts(db: Database, chainId?: number): ContractRecord[] 
   const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through FROM contracts ${
     chainId === undefined ? '' : 'WHERE chain_id = ?'
   } ORDER BY added_at, id`;
-  return selectAll<ContractRow>(db, sql, chainId === undefined ? [] : [chainId]).map(toContractRecord);
+  return selectAll<ContractRow>(db, sql, chainId === undefined ? [] : [chainId]).map(
+    toContractRecord,
+  );
 }
 
 /** The raw cursor (start block - 1 when nothing is indexed yet) of each contract on a chain. */
-export function contractCursors(db: Database, chainId: number): { id: string; address: string; cursor: number }[] {
+export function contractCursors(
+  db: Database,
+  chainId: number,
+): { id: string; address: string; cursor: number }[] {
   return selectAll<{ id: string; address: string; indexed_through: number }>(
     db,
     'SELECT id, address, indexed_through FROM contracts WHERE chain_id = ? ORDER BY id',

@@ -3,7 +3,15 @@
 // the one it replaces is kept as the previous good snapshot. A damaged file is moved aside,
 // never overwritten, and the previous good one is used.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 const MAGIC = Buffer.from('VIGILDB1');
@@ -33,13 +41,17 @@ export function encodeSnapshot(image: Uint8Array): Buffer {
 
 /** The SQLite image inside a snapshot file, or the reason it cannot be trusted. */
 export function decodeSnapshot(file: Buffer): { image: Uint8Array } | { reason: string } {
-  if (file.length < HEADER_BYTES) return { reason: `truncated: ${file.length} bytes, shorter than its header` };
-  if (!file.subarray(0, MAGIC.length).equals(MAGIC)) return { reason: 'not a Vigil snapshot (bad magic bytes)' };
+  if (file.length < HEADER_BYTES)
+    return { reason: `truncated: ${file.length} bytes, shorter than its header` };
+  if (!file.subarray(0, MAGIC.length).equals(MAGIC))
+    return { reason: 'not a Vigil snapshot (bad magic bytes)' };
   const length = Number(file.readBigUInt64LE(MAGIC.length + 32));
   const image = file.subarray(HEADER_BYTES);
-  if (image.length !== length) return { reason: `truncated: ${image.length} of ${length} bytes present` };
+  if (image.length !== length)
+    return { reason: `truncated: ${image.length} of ${length} bytes present` };
   const expected = file.subarray(MAGIC.length, MAGIC.length + 32);
-  if (!createHash('sha256').update(image).digest().equals(expected)) return { reason: 'checksum mismatch: the file was damaged' };
+  if (!createHash('sha256').update(image).digest().equals(expected))
+    return { reason: 'checksum mismatch: the file was damaged' };
   return { image: new Uint8Array(image.buffer, image.byteOffset, image.byteLength) };
 }
 

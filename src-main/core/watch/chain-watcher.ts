@@ -77,7 +77,10 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   }
 
   async function fetchBlock(number: number): Promise<RawBlock> {
-    const block = await rpc.request<RawBlock | null>('eth_getBlockByNumber', [`0x${number.toString(16)}`, false]);
+    const block = await rpc.request<RawBlock | null>('eth_getBlockByNumber', [
+      `0x${number.toString(16)}`,
+      false,
+    ]);
     if (!block) throw new Error(`block ${number} is not available yet`);
     return block;
   }
@@ -96,7 +99,9 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       if (canonical.hash === stored.hash) break;
       forkPoint--;
     }
-    log.warn(`Chain ${chain.chainId}: reorganisation below block ${mismatchAt}; rolling back to ${forkPoint}.`);
+    log.warn(
+      `Chain ${chain.chainId}: reorganisation below block ${mismatchAt}; rolling back to ${forkPoint}.`,
+    );
     const removed = store.rollBackTo(chain.chainId, forkPoint);
     if (removed.length > 0) onRows(removed);
   }
@@ -116,7 +121,9 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       return 'idle';
     }
     const group = cursors.filter((cursor) => cursor.cursor === lowest);
-    const nextHigher = Math.min(...cursors.map((cursor) => (cursor.cursor > lowest ? cursor.cursor : Infinity)));
+    const nextHigher = Math.min(
+      ...cursors.map((cursor) => (cursor.cursor > lowest ? cursor.cursor : Infinity)),
+    );
     const fromBlock = lowest + 1;
     const following = head - lowest <= FOLLOW_DISTANCE;
     phase = following ? 'following' : 'backfilling';
@@ -156,7 +163,13 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     sizer.succeeded(logs.length, performance.now() - started);
 
     const confirmedThrough = head - chain.confirmations;
-    const events: StoredEvent[] = toStoredEvents(chain.chainId, logs, decoders, confirmedThrough, blocks[0]);
+    const events: StoredEvent[] = toStoredEvents(
+      chain.chainId,
+      logs,
+      decoders,
+      confirmedThrough,
+      blocks[0],
+    );
     const result = store.commitChainData({
       chainId: chain.chainId,
       events,
@@ -187,7 +200,9 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
         consecutiveFailures++;
         lastError = errorText(error).split('\n')[0]!.slice(0, 300);
         phase = 'error';
-        const backoff = Math.min(30_000, 250 * 2 ** Math.min(consecutiveFailures, 7)) * (0.75 + Math.random() * 0.5);
+        const backoff =
+          Math.min(30_000, 250 * 2 ** Math.min(consecutiveFailures, 7)) *
+          (0.75 + Math.random() * 0.5);
         if (consecutiveFailures === 1 || consecutiveFailures % 10 === 0) {
           log.warn(`Chain ${chain.chainId}: ${lastError}; retrying in ${Math.round(backoff)} ms.`);
         }
@@ -213,16 +228,22 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     },
     status() {
       const cursors = store.contractCursors(chain.chainId);
-      const indexedThrough = cursors.length ? Math.min(...cursors.map((cursor) => cursor.cursor)) : null;
+      const indexedThrough = cursors.length
+        ? Math.min(...cursors.map((cursor) => cursor.cursor))
+        : null;
       const target = headBlock ?? indexedThrough ?? 0;
       const from = backfillFrom ?? (indexedThrough === null ? 0 : indexedThrough + 1);
       const totalBlocks = Math.max(0, target - from + 1);
-      const doneBlocks = indexedThrough === null ? 0 : Math.max(0, Math.min(totalBlocks, indexedThrough - from + 1));
+      const doneBlocks =
+        indexedThrough === null ? 0 : Math.max(0, Math.min(totalBlocks, indexedThrough - from + 1));
       return {
         chainId: chain.chainId,
         headBlock,
         indexedThrough: indexedThrough !== null && indexedThrough >= 0 ? indexedThrough : null,
-        lag: headBlock !== null && indexedThrough !== null ? Math.max(0, headBlock - indexedThrough) : null,
+        lag:
+          headBlock !== null && indexedThrough !== null
+            ? Math.max(0, headBlock - indexedThrough)
+            : null,
         backfill: {
           fromBlock: from,
           targetBlock: target,

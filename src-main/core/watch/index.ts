@@ -1,3 +1,7 @@
-export { createChainWatcher, type ChainWatcher, type ChainWatcherDependencies } from './chain-watcher.ts';
+export {
+  createChainWatcher,
+  type ChainWatcher,
+  type ChainWatcherDependencies,
+} from './chain-watcher.ts';
 export { createRangeSizer, hintedRangeSize, type RangeSizer } from './range-sizer.ts';
 export type { ContractDecoders, RawLog, WatchedContractDecoder } from './log-rows.ts';

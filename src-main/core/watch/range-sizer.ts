@@ -36,7 +36,10 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
       else if (milliseconds < fastMs && logCount < growBelowLogs) size = clamp(size * 2);
     },
     refused(hintedSize) {
-      size = hintedSize !== undefined && hintedSize >= min && hintedSize < size ? clamp(hintedSize) : clamp(size / 4);
+      size =
+        hintedSize !== undefined && hintedSize >= min && hintedSize < size
+          ? clamp(hintedSize)
+          : clamp(size / 4);
     },
   };
 }

@@ -255,7 +255,11 @@ function EventTableRow({
       }}
     >
       <span role="cell" className="mono">
-        {row.blockTimestamp === null ? '' : <span className="muted">{clockTime(row.blockTimestamp * 1000)} · </span>}
+        {row.blockTimestamp === null ? (
+          ''
+        ) : (
+          <span className="muted">{clockTime(row.blockTimestamp * 1000)} · </span>
+        )}
         {formatCount(row.blockNumber)}
       </span>
       <span role="cell">{chainLabel}</span>

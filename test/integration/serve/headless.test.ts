@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
-import { connectRpc, startServe, waitFor, type RpcCallError, type ServeProcess } from '../../helpers/serve.ts';
+import {
+  connectRpc,
+  startServe,
+  waitFor,
+  type RpcCallError,
+  type ServeProcess,
+} from '../../helpers/serve.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
@@ -39,7 +45,9 @@ describe('headless mode', () => {
     const base = `ws://127.0.0.1:${server.port}/rpc`;
     await expect(connectRpc(base)).rejects.toThrow(/HTTP 401/);
     await expect(connectRpc(`${base}?token=wrong`)).rejects.toThrow(/HTTP 401/);
-    await expect(connectRpc(server.wsUrl, { origin: 'https://evil.example' })).rejects.toThrow(/HTTP 403/);
+    await expect(connectRpc(server.wsUrl, { origin: 'https://evil.example' })).rejects.toThrow(
+      /HTTP 403/,
+    );
     const own = await connectRpc(server.wsUrl, { origin: `http://127.0.0.1:${server.port}` });
     expect(await own.call('chains.list')).toEqual([]);
     const unknown = await own.call('nope.nope').catch((error: RpcCallError) => error);
@@ -56,15 +64,33 @@ describe('headless mode', () => {
   it('survives kill -9 mid-backfill and ends with exactly the chain’s logs', async () => {
     let server = await serve();
     let rpc = await connectRpc(server.wsUrl);
-    await rpc.call('chains.add', { name: 'anvil', chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] });
-    await rpc.call('contracts.add', { chainId: anvil.chainId, address: emitter, abi: loadArtifact('Emitter').abi, startBlock: 0 });
+    await rpc.call('chains.add', {
+      name: 'anvil',
+      chainId: anvil.chainId,
+      rpcUrls: [anvil.rpcUrl],
+    });
+    await rpc.call('contracts.add', {
+      chainId: anvil.chainId,
+      address: emitter,
+      abi: loadArtifact('Emitter').abi,
+      startBlock: 0,
+    });
     // Wait until a snapshot holding part of the history is on disk, then kill mid-backfill, so
     // the restart must resume from that snapshot's cursor (not from scratch, not from the end).
-    await waitFor(async () => {
-      const status = await rpc.call<{ chains: { totalEvents: number }[] }>('status.get');
-      return (status.chains[0]?.totalEvents ?? 0) > 3_000 && existsSync(join(dataDir.path, 'store.sqlite'));
-    }, 60_000, 20);
-    const before = await rpc.call<{ chains: { totalEvents: number; indexedThrough: number | null }[] }>('status.get');
+    await waitFor(
+      async () => {
+        const status = await rpc.call<{ chains: { totalEvents: number }[] }>('status.get');
+        return (
+          (status.chains[0]?.totalEvents ?? 0) > 3_000 &&
+          existsSync(join(dataDir.path, 'store.sqlite'))
+        );
+      },
+      60_000,
+      20,
+    );
+    const before = await rpc.call<{
+      chains: { totalEvents: number; indexedThrough: number | null }[];
+    }>('status.get');
     rpc.close();
     await server.kill('SIGKILL');
     running.pop();
@@ -82,7 +108,8 @@ describe('headless mode', () => {
       return status.chains[0]?.totalEvents === expected.length;
     }, 120_000);
     const stored = await storedEvents(rpc);
-    const key = (row: { blockHash: string; logIndex: number }): string => `${row.blockHash}:${row.logIndex}`;
+    const key = (row: { blockHash: string; logIndex: number }): string =>
+      `${row.blockHash}:${row.logIndex}`;
     expect(stored.map(key)).toEqual(expected.map(key));
     rpc.close();
   });

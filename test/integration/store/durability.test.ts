@@ -6,7 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src-main/core/store/index.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
-const chain = { chainId: 31337, name: 'anvil', rpcUrls: ['http://127.0.0.1:8545'], confirmations: 2 };
+const chain = {
+  chainId: 31337,
+  name: 'anvil',
+  rpcUrls: ['http://127.0.0.1:8545'],
+  confirmations: 2,
+};
 const contract = {
   id: '31337:0x5fbdb2315678afecb367f032d93f642f64180aa3',
   chainId: 31337,
@@ -79,12 +84,24 @@ describe('store durability on disk', () => {
     const store = await open(lastDir);
     store.execute({ type: 'chain.add', chain });
     store.execute({ type: 'contract.add', contract });
-    store.commitChainData({ chainId: 31337, events: [event(1), event(2)], blocks: [], cursors: [{ contractId: contract.id, indexedThrough: 10 }] });
+    store.commitChainData({
+      chainId: 31337,
+      events: [event(1), event(2)],
+      blocks: [],
+      cursors: [{ contractId: contract.id, indexedThrough: 10 }],
+    });
     store.snapshot();
-    store.commitChainData({ chainId: 31337, events: [event(11)], blocks: [], cursors: [{ contractId: contract.id, indexedThrough: 20 }] });
+    store.commitChainData({
+      chainId: 31337,
+      events: [event(11)],
+      blocks: [],
+      cursors: [{ contractId: contract.id, indexedThrough: 20 }],
+    });
     crash(store);
     const reopened = await open(lastDir);
-    expect(reopened.contractCursors(31337)).toEqual([{ id: contract.id, address: contract.address, cursor: 10 }]);
+    expect(reopened.contractCursors(31337)).toEqual([
+      { id: contract.id, address: contract.address, cursor: 10 },
+    ]);
     expect(reopened.queryEvents({}).rows.map((row) => row.blockNumber)).toEqual([1, 2]);
   });
 
@@ -93,25 +110,39 @@ describe('store durability on disk', () => {
     const store = await open(lastDir);
     store.execute({ type: 'chain.add', chain });
     store.execute({ type: 'contract.add', contract });
-    store.commitChainData({ chainId: 31337, events: [event(1)], blocks: [], cursors: [{ contractId: contract.id, indexedThrough: 5 }] });
+    store.commitChainData({
+      chainId: 31337,
+      events: [event(1)],
+      blocks: [],
+      cursors: [{ contractId: contract.id, indexedThrough: 5 }],
+    });
     store.snapshot();
-    store.commitChainData({ chainId: 31337, events: [event(6)], blocks: [], cursors: [{ contractId: contract.id, indexedThrough: 9 }] });
+    store.commitChainData({
+      chainId: 31337,
+      events: [event(6)],
+      blocks: [],
+      cursors: [{ contractId: contract.id, indexedThrough: 9 }],
+    });
     store.snapshot();
     store.close();
     stores.splice(stores.indexOf(store), 1);
     const current = join(lastDir, 'store.sqlite');
     const bytes = readFileSync(current);
-    bytes[bytes.length - 100] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 100) ^ 0xff, bytes.length - 100);
     writeFileSync(current, bytes);
 
     const log = makeLogger();
     const reopened = await open(lastDir, log);
     expect(reopened.recovery.snapshotSource).toBe('previous');
     expect(reopened.recovery.damagedSnapshots[0]?.reason).toMatch(/checksum mismatch/);
-    expect(log.messages.join('\n')).toMatch(/error: Snapshot .*store\.sqlite is damaged \(checksum mismatch/);
+    expect(log.messages.join('\n')).toMatch(
+      /error: Snapshot .*store\.sqlite is damaged \(checksum mismatch/,
+    );
     expect(reopened.contractCursors(31337)[0]?.cursor).toBe(5);
     expect(reopened.listChains()).toEqual([chain]);
-    expect(readdirSync(lastDir).some((name) => name.startsWith('store.sqlite.damaged-'))).toBe(true);
+    expect(readdirSync(lastDir).some((name) => name.startsWith('store.sqlite.damaged-'))).toBe(
+      true,
+    );
   });
 
   it('a journal cut short behind the snapshot stops start-up, names the problem and changes nothing', async () => {
@@ -124,9 +155,16 @@ describe('store durability on disk', () => {
     const journalPath = join(lastDir, 'journal.ndjson');
     const lines = readFileSync(journalPath, 'utf8').split('\n');
     writeFileSync(journalPath, `${lines[0]}\n`);
-    const before = readdirSync(lastDir).map((name) => [name, readFileSync(join(lastDir, name)).length]);
-    await expect(openStore(lastDir, makeLogger())).rejects.toThrow(/includes journal entry 2, but journal\.ndjson ends at 1/);
-    expect(readdirSync(lastDir).map((name) => [name, readFileSync(join(lastDir, name)).length])).toEqual(before);
+    const before = readdirSync(lastDir).map((name) => [
+      name,
+      readFileSync(join(lastDir, name)).length,
+    ]);
+    await expect(openStore(lastDir, makeLogger())).rejects.toThrow(
+      /includes journal entry 2, but journal\.ndjson ends at 1/,
+    );
+    expect(
+      readdirSync(lastDir).map((name) => [name, readFileSync(join(lastDir, name)).length]),
+    ).toEqual(before);
   });
 
   it('a second process on the same data directory is refused', async () => {
@@ -134,6 +172,8 @@ describe('store durability on disk', () => {
     await open(lastDir);
     // Pretend another live process (this test's parent) holds it.
     writeFileSync(join(lastDir, 'vigil.lock'), String(process.ppid));
-    await expect(openStore(lastDir, makeLogger())).rejects.toThrow(/in use by another Vigil process/);
+    await expect(openStore(lastDir, makeLogger())).rejects.toThrow(
+      /in use by another Vigil process/,
+    );
   });
 });

@@ -19,7 +19,8 @@ let server: ContractServer;
 
 async function call<T>(name: string, input?: unknown): Promise<T> {
   const envelope = await server.handle(name, input);
-  if (!envelope.ok) throw new Error(`${name} failed: ${envelope.error.code} ${envelope.error.message}`);
+  if (!envelope.ok)
+    throw new Error(`${name} failed: ${envelope.error.code} ${envelope.error.message}`);
   return envelope.value as T;
 }
 
@@ -54,9 +55,19 @@ afterAll(async () => {
 
 describe('backfill, follow and restart on a real chain', () => {
   it('backfills thousands of events across many blocks to exactly the chain’s logs', async () => {
-    await call('chains.add', { name: 'anvil', chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl], confirmations: 2 });
+    await call('chains.add', {
+      name: 'anvil',
+      chainId: anvil.chainId,
+      rpcUrls: [anvil.rpcUrl],
+      confirmations: 2,
+    });
     const artifact = loadArtifact('Emitter');
-    await call('contracts.add', { chainId: anvil.chainId, address: emitter, abi: artifact, startBlock: 0 });
+    await call('contracts.add', {
+      chainId: anvil.chainId,
+      address: emitter,
+      abi: artifact,
+      startBlock: 0,
+    });
     await caughtUp();
     const expected = await chainLogs(anvil.rpcUrl, emitter);
     expect(expected.length).toBeGreaterThan(2_500);
@@ -74,7 +85,11 @@ describe('backfill, follow and restart on a real chain', () => {
       const row = byKey.get(identity(log))!;
       let viemDecoded: { eventName: string; args: unknown } | undefined;
       try {
-        viemDecoded = decodeEventLog({ abi, topics: log.topics as [Hex], data: log.data as Hex }) as { eventName: string; args: unknown };
+        viemDecoded = decodeEventLog({
+          abi,
+          topics: log.topics as [Hex],
+          data: log.data as Hex,
+        }) as { eventName: string; args: unknown };
       } catch {
         viemDecoded = undefined;
       }
@@ -133,9 +148,16 @@ describe('backfill, follow and restart on a real chain', () => {
 
   it('pages with cursors in chain order, newest first on request, and filters by event and address', async () => {
     const all = await storedEvents(server);
-    const firstPage = await call<{ rows: EventRow[]; nextCursor?: string }>('events.query', { limit: 100 });
-    const secondPage = await call<{ rows: EventRow[] }>('events.query', { limit: 100, cursor: firstPage.nextCursor });
-    expect([...firstPage.rows, ...secondPage.rows].map(identity)).toEqual(all.slice(0, 200).map(identity));
+    const firstPage = await call<{ rows: EventRow[]; nextCursor?: string }>('events.query', {
+      limit: 100,
+    });
+    const secondPage = await call<{ rows: EventRow[] }>('events.query', {
+      limit: 100,
+      cursor: firstPage.nextCursor,
+    });
+    expect([...firstPage.rows, ...secondPage.rows].map(identity)).toEqual(
+      all.slice(0, 200).map(identity),
+    );
     const newest = await call<{ rows: EventRow[] }>('events.query', { limit: 5, order: 'desc' });
     expect(newest.rows.map(identity)).toEqual(all.slice(-5).reverse().map(identity));
     const pings = await call<{ rows: EventRow[] }>('events.query', {

@@ -33,7 +33,11 @@ beforeAll(async () => {
   token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo', 'DMO']);
   core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
   server = createContractServer(core);
-  const added = await server.handle('chains.add', { name: 'anvil', chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] });
+  const added = await server.handle('chains.add', {
+    name: 'anvil',
+    chainId: anvil.chainId,
+    rpcUrls: [anvil.rpcUrl],
+  });
   expect(added.ok).toBe(true);
 });
 
@@ -49,13 +53,21 @@ describe('bad input is refused with a specific error and changes nothing', () =>
       'an RPC URL that answers another chain id',
       'chains.add',
       () => ({ name: 'x', chainId: 10, rpcUrls: [otherChain.rpcUrl] }),
-      { code: 'CHAIN_ID_MISMATCH', field: 'rpcUrls[0]', message: /answered chain id 8453, but this chain is configured as 10/ },
+      {
+        code: 'CHAIN_ID_MISMATCH',
+        field: 'rpcUrls[0]',
+        message: /answered chain id 8453, but this chain is configured as 10/,
+      },
     ],
     [
       'a second URL that answers another chain id',
       'chains.add',
       () => ({ name: 'x', chainId: 8453, rpcUrls: [otherChain.rpcUrl, anvil.rpcUrl] }),
-      { code: 'CHAIN_ID_MISMATCH', field: 'rpcUrls[1]', message: /answered chain id 31337, but this chain is configured as 8453/ },
+      {
+        code: 'CHAIN_ID_MISMATCH',
+        field: 'rpcUrls[1]',
+        message: /answered chain id 31337, but this chain is configured as 8453/,
+      },
     ],
     [
       'a dead RPC',
@@ -78,7 +90,12 @@ describe('bad input is refused with a specific error and changes nothing', () =>
     [
       'a wrong address',
       'contracts.add',
-      () => ({ chainId: anvil.chainId, address: '0x1234', abi: loadArtifact('DemoToken').abi, startBlock: 0 }),
+      () => ({
+        chainId: anvil.chainId,
+        address: '0x1234',
+        abi: loadArtifact('DemoToken').abi,
+        startBlock: 0,
+      }),
       { code: 'INVALID_INPUT', field: 'address', message: /40 hex digits/ },
     ],
     [
@@ -90,7 +107,12 @@ describe('bad input is refused with a specific error and changes nothing', () =>
     [
       'an ABI with an unknown type',
       'contracts.add',
-      () => ({ chainId: anvil.chainId, address: token, abi: ['event Foo(uint7 x)'], startBlock: 0 }),
+      () => ({
+        chainId: anvil.chainId,
+        address: token,
+        abi: ['event Foo(uint7 x)'],
+        startBlock: 0,
+      }),
       { code: 'ABI_INVALID', field: expect.stringMatching(/^abi/), message: /uint7/ },
     ],
     [
@@ -108,8 +130,17 @@ describe('bad input is refused with a specific error and changes nothing', () =>
     [
       'a start block in the future',
       'contracts.add',
-      () => ({ chainId: anvil.chainId, address: token, abi: loadArtifact('DemoToken').abi, startBlock: 1_000_000 }),
-      { code: 'START_BLOCK_IN_FUTURE', field: 'startBlock', message: /Start block 1000000 is after chain 31337's head block/ },
+      () => ({
+        chainId: anvil.chainId,
+        address: token,
+        abi: loadArtifact('DemoToken').abi,
+        startBlock: 1_000_000,
+      }),
+      {
+        code: 'START_BLOCK_IN_FUTURE',
+        field: 'startBlock',
+        message: /Start block 1000000 is after chain 31337's head block/,
+      },
     ],
     [
       'removing a chain that is not there',
@@ -126,7 +157,10 @@ describe('bad input is refused with a specific error and changes nothing', () =>
     [
       'a workspace file with a typo',
       'workspace.import',
-      () => ({ yaml: `version: 1\nchains:\n  - name: a\n    chainID: 5\n    rpcUrls: [${anvil.rpcUrl}]\n`, fileName: 'ops.yaml' }),
+      () => ({
+        yaml: `version: 1\nchains:\n  - name: a\n    chainID: 5\n    rpcUrls: [${anvil.rpcUrl}]\n`,
+        fileName: 'ops.yaml',
+      }),
       { code: 'WORKSPACE_INVALID', message: /ops\.yaml:4:5/ },
     ],
   ])('%s', async (_label, method, makeInput, expected) => {
@@ -144,7 +178,11 @@ describe('bad input is refused with a specific error and changes nothing', () =>
     const port = (hanging.address() as { port: number }).port;
     try {
       const before = await snapshotOfConfig();
-      const error = await failure('chains.add', { name: 'x', chainId: 7, rpcUrls: [`http://127.0.0.1:${port}`] });
+      const error = await failure('chains.add', {
+        name: 'x',
+        chainId: 7,
+        rpcUrls: [`http://127.0.0.1:${port}`],
+      });
       expect(error).toMatchObject({ code: 'RPC_UNREACHABLE', field: 'rpcUrls[0]' });
       expect(await snapshotOfConfig()).toBe(before);
     } finally {
@@ -165,7 +203,10 @@ describe('bad input is refused with a specific error and changes nothing', () =>
         `  - { chainId: ${anvil.chainId}, address: "0x000000000000000000000000000000000000dEaD", startBlock: 99999999, abi: ${abi} }`,
       ].join('\n'),
     });
-    expect(error).toMatchObject({ code: 'START_BLOCK_IN_FUTURE', field: 'contracts[1].startBlock' });
+    expect(error).toMatchObject({
+      code: 'START_BLOCK_IN_FUTURE',
+      field: 'contracts[1].startBlock',
+    });
     expect(await snapshotOfConfig()).toBe(before);
   });
 });

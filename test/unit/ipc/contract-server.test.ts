@@ -5,7 +5,9 @@ import { createContractServer } from '../../../src-main/ipc/server.ts';
 import { originAllowed } from '../../../src-main/web/server.ts';
 import { parseJsonRpcMessage, jsonRpcResponse } from '../../../src-main/web/json-rpc.ts';
 
-function recordingCore(answer: (name: string, input: unknown) => unknown): VigilCore & { calls: unknown[] } {
+function recordingCore(
+  answer: (name: string, input: unknown) => unknown,
+): VigilCore & { calls: unknown[] } {
   const calls: unknown[] = [];
   return {
     calls,
@@ -22,32 +24,62 @@ describe('contract server', () => {
   it('refuses invalid input before the core sees it, naming the field', async () => {
     const core = recordingCore(() => ({}));
     const server = createContractServer(core);
-    const envelope = await server.handle('chains.add', { name: 'x', chainId: 1, rpcUrls: ['http://ok', 'ftp://nope'] });
+    const envelope = await server.handle('chains.add', {
+      name: 'x',
+      chainId: 1,
+      rpcUrls: ['http://ok', 'ftp://nope'],
+    });
     expect(envelope).toEqual({
       ok: false,
-      error: expect.objectContaining({ code: 'INVALID_INPUT', field: 'rpcUrls[1]', message: expect.stringMatching(/rpcUrls\[1\]: must be an http/) }),
+      error: expect.objectContaining({
+        code: 'INVALID_INPUT',
+        field: 'rpcUrls[1]',
+        message: expect.stringMatching(/rpcUrls\[1\]: must be an http/),
+      }),
     });
-    const address = await server.handle('contracts.add', { chainId: 1, address: '0x123', abi: [], startBlock: 0 });
-    expect(address).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'address' } });
+    const address = await server.handle('contracts.add', {
+      chainId: 1,
+      address: '0x123',
+      abi: [],
+      startBlock: 0,
+    });
+    expect(address).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', field: 'address' },
+    });
     expect(core.calls).toEqual([]);
   });
 
   it('refuses unknown methods and inherited property names', async () => {
     const server = createContractServer(recordingCore(() => ({})));
-    expect(await server.handle('nope', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
-    expect(await server.handle('toString', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await server.handle('nope', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD' },
+    });
+    expect(await server.handle('toString', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD' },
+    });
   });
 
   it('passes parsed input through and keeps a VigilError code and field across the boundary', async () => {
     const server = createContractServer(
       recordingCore(() => {
-        throw new VigilError('CHAIN_ID_MISMATCH', 'RPC http://a answered chain id 1, but this chain is configured as 5.', {
-          field: 'rpcUrls[0]',
-          details: { answered: 1 },
-        });
+        throw new VigilError(
+          'CHAIN_ID_MISMATCH',
+          'RPC http://a answered chain id 1, but this chain is configured as 5.',
+          {
+            field: 'rpcUrls[0]',
+            details: { answered: 1 },
+          },
+        );
       }),
     );
-    const envelope = await server.handle('chains.add', { name: ' Main ', chainId: 5, rpcUrls: ['http://a'] });
+    const envelope = await server.handle('chains.add', {
+      name: ' Main ',
+      chainId: 5,
+      rpcUrls: ['http://a'],
+    });
     expect(envelope).toEqual({
       ok: false,
       error: {
@@ -60,8 +92,15 @@ describe('contract server', () => {
   });
 
   it('hides the stack of an unexpected error but keeps its message', async () => {
-    const server = createContractServer(recordingCore(() => { throw new TypeError('boom'); }));
-    expect(await server.handle('chains.list', undefined)).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Internal error: boom' } });
+    const server = createContractServer(
+      recordingCore(() => {
+        throw new TypeError('boom');
+      }),
+    );
+    expect(await server.handle('chains.list', undefined)).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'Internal error: boom' },
+    });
   });
 });
 
@@ -81,7 +120,9 @@ describe('headless guards', () => {
     expect(parseJsonRpcMessage('{"jsonrpc":"2.0","id":1,"method":"chains.list"}')).toEqual([
       { jsonrpc: '2.0', id: 1, method: 'chains.list' },
     ]);
-    expect(jsonRpcResponse(3, { ok: false, error: { code: 'INVALID_INPUT', message: 'bad' } })).toEqual({
+    expect(
+      jsonRpcResponse(3, { ok: false, error: { code: 'INVALID_INPUT', message: 'bad' } }),
+    ).toEqual({
       jsonrpc: '2.0',
       id: 3,
       error: { code: -32602, message: 'bad', data: { code: 'INVALID_INPUT', message: 'bad' } },

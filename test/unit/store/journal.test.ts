@@ -39,7 +39,9 @@ describe('operator journal', () => {
     expect(reopened.entries).toHaveLength(1);
     reopened.append({ n: 3 });
     reopened.close();
-    expect(openJournal<{ n: number }>(path).journal.entries.map((entry) => entry.command.n)).toEqual([1, 3]);
+    expect(
+      openJournal<{ n: number }>(path).journal.entries.map((entry) => entry.command.n),
+    ).toEqual([1, 3]);
   });
 
   it('refuses a journal damaged in the middle, naming the line, and leaves the file as it was', () => {

@@ -1,21 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { loadSqlJs, openDatabase, selectAll } from '../../../src-main/core/store/database.ts';
-import { migrate, migrations, schemaVersion, type Migration } from '../../../src-main/core/store/migrations.ts';
+import {
+  migrate,
+  migrations,
+  schemaVersion,
+  type Migration,
+} from '../../../src-main/core/store/migrations.ts';
 
 describe('migrations', () => {
   it('are numbered 1, 2, 3 … without gaps', () => {
-    expect(migrations.map((migration) => migration.version)).toEqual(migrations.map((_, index) => index + 1));
+    expect(migrations.map((migration) => migration.version)).toEqual(
+      migrations.map((_, index) => index + 1),
+    );
   });
 
   it('migration 1 creates the tables the store uses, with the event identity unique', async () => {
     const db = openDatabase(await loadSqlJs());
     expect(migrate(db)).toEqual(migrations.map((migration) => migration.version));
-    const tables = selectAll<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map(
-      (row) => row.name,
-    );
+    const tables = selectAll<{ name: string }>(
+      db,
+      "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    ).map((row) => row.name);
     expect(tables).toEqual(['blocks', 'chains', 'contracts', 'events', 'meta']);
     db.run("INSERT INTO chains VALUES (1, 'a', '[]', 1, 0)");
-    const insert = "INSERT INTO events (chain_id, contract_id, block_number, block_hash, log_index, transaction_hash, transaction_index, address, topics, data, status) VALUES (1, 'c', 1, '0xb', 0, '0xt', 0, '0xa', '[]', '0x', 'confirmed')";
+    const insert =
+      "INSERT INTO events (chain_id, contract_id, block_number, block_hash, log_index, transaction_hash, transaction_index, address, topics, data, status) VALUES (1, 'c', 1, '0xb', 0, '0xt', 0, '0xa', '[]', '0x', 'confirmed')";
     db.run(insert);
     expect(() => db.run(insert)).toThrow(/UNIQUE/);
   });
@@ -24,7 +33,11 @@ describe('migrations', () => {
     const db = openDatabase(await loadSqlJs());
     migrate(db);
     expect(migrate(db)).toEqual([]);
-    const extra: Migration = { version: migrations.length + 1, name: 'test', up: (d) => d.run('CREATE TABLE extra (x)') };
+    const extra: Migration = {
+      version: migrations.length + 1,
+      name: 'test',
+      up: (d) => d.run('CREATE TABLE extra (x)'),
+    };
     expect(migrate(db, [...migrations, extra])).toEqual([extra.version]);
     expect(schemaVersion(db)).toBe(extra.version);
   });

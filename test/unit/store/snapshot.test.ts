@@ -1,7 +1,12 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeSnapshot, encodeSnapshot, loadSnapshot, writeSnapshot } from '../../../src-main/core/store/snapshot.ts';
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  loadSnapshot,
+  writeSnapshot,
+} from '../../../src-main/core/store/snapshot.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 describe('snapshots', () => {
@@ -25,11 +30,19 @@ describe('snapshots', () => {
 
   it('detects truncation and edits', () => {
     const encoded = encodeSnapshot(new Uint8Array(100).fill(7));
-    expect(decodeSnapshot(encoded.subarray(0, 80))).toEqual({ reason: expect.stringMatching(/truncated/) });
+    expect(decodeSnapshot(encoded.subarray(0, 80))).toEqual({
+      reason: expect.stringMatching(/truncated/),
+    });
     const edited = Buffer.from(encoded);
     edited[edited.length - 1] = 0;
     expect(decodeSnapshot(edited)).toEqual({ reason: expect.stringMatching(/checksum mismatch/) });
-    expect(decodeSnapshot(Buffer.from('SQLite format 3\u0000 — a plain database file, not one written by Vigil, so no header'))).toEqual({
+    expect(
+      decodeSnapshot(
+        Buffer.from(
+          'SQLite format 3\u0000 — a plain database file, not one written by Vigil, so no header',
+        ),
+      ),
+    ).toEqual({
       reason: expect.stringMatching(/bad magic/),
     });
   });
@@ -44,11 +57,19 @@ describe('snapshots', () => {
     const loaded = loadSnapshot(dir, 42);
     expect(loaded.source).toBe('previous');
     expect([...loaded.bytes!]).toEqual([1, 1, 1]);
-    expect(loaded.problems).toEqual([{ path: current, movedTo: `${current}.damaged-42`, reason: expect.stringMatching(/truncated/) }]);
+    expect(loaded.problems).toEqual([
+      {
+        path: current,
+        movedTo: `${current}.damaged-42`,
+        reason: expect.stringMatching(/truncated/),
+      },
+    ]);
     expect(readFileSync(`${current}.damaged-42`)).toEqual(damaged);
     // The next snapshot must not overwrite the previous good one with nothing.
     writeSnapshot(dir, new Uint8Array([3]));
     expect([...loadSnapshot(dir).bytes!]).toEqual([3]);
-    expect(readdirSync(dir).sort()).toEqual(['store.prev.sqlite', 'store.sqlite', 'store.sqlite.damaged-42'].sort());
+    expect(readdirSync(dir).sort()).toEqual(
+      ['store.prev.sqlite', 'store.sqlite', 'store.sqlite.damaged-42'].sort(),
+    );
   });
 });

@@ -28,15 +28,27 @@ describe('adaptive range sizing', () => {
   });
 
   it('reads a provider-suggested range', () => {
-    expect(hintedRangeSize('query returned more than 10000 results. Try with this block range [0x10, 0x1f].')).toBe(16);
+    expect(
+      hintedRangeSize(
+        'query returned more than 10000 results. Try with this block range [0x10, 0x1f].',
+      ),
+    ).toBe(16);
     expect(hintedRangeSize('nothing here')).toBeUndefined();
   });
 
   it('tells range errors from provider faults', () => {
     expect(isRangeTooLargeError(new Error('query returned more than 10000 results'))).toBe(true);
-    expect(isRangeTooLargeError(Object.assign(new Error('x'), { name: 'ResponseBodyTooLargeError' }))).toBe(true);
+    expect(
+      isRangeTooLargeError(Object.assign(new Error('x'), { name: 'ResponseBodyTooLargeError' })),
+    ).toBe(true);
     expect(isRangeTooLargeError(new Error('fetch failed: ECONNREFUSED'))).toBe(false);
     expect(isRangeTooLargeError(new Error('HTTP 429 Too Many Requests'))).toBe(false);
-    expect(isRangeTooLargeError(new Error('Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range'))).toBe(true);
+    expect(
+      isRangeTooLargeError(
+        new Error(
+          'Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range',
+        ),
+      ),
+    ).toBe(true);
   });
 });

@@ -1,0 +1,77 @@
+// Lint for the whole repo. Besides the usual TypeScript and React hooks rules, it keeps each
+// process in its room: `electron` only in src-main/electron/ and src-preload/, raw ipcMain and
+// ipcRenderer only in the contract wiring, and the renderer importing nothing from main but the
+// contract.
+import js from '@eslint/js';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+
+const electronOutsideItsRoom = {
+  name: 'electron',
+  message: 'Only src-main/electron/ and src-preload/ may import electron; go through the contract.',
+};
+
+const rawIpc = (name) => ({
+  selector: `Identifier[name='${name}']`,
+  message: `Use ${name} only in the contract wiring (src-main/electron/ipc.ts, src-preload/index.ts).`,
+});
+
+export default tseslint.config(
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'resources/contracts/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': ['error', { paths: [electronOutsideItsRoom] }],
+      'no-restricted-syntax': ['error', rawIpc('ipcMain'), rawIpc('ipcRenderer')],
+    },
+  },
+  {
+    files: ['src-main/electron/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src-main/electron/ipc.ts', 'src-preload/index.ts'],
+    rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['src-preload/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOutsideItsRoom],
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src-main/|^src-main/',
+              message: 'The renderer imports only the contract (@contract) from main.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
