@@ -4,8 +4,8 @@
 // opens Vigil on it: the desktop app when Electron's binary is installed, headless mode otherwise.
 // Ctrl-C stops everything this script started.
 //   npm run demo [-- --keep-data] [-- --verbose]
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +20,11 @@ import {
   type DemoActivity,
 } from './lib/activity.ts';
 import { contractAbis, deployContract } from './lib/contracts.ts';
+import {
+  electronMissingReason,
+  ensureBuilt,
+  installedElectronBinary,
+} from './lib/electron-binary.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const demoChainId = 31337;
@@ -40,37 +45,6 @@ interface DemoContracts {
 interface VigilProcess {
   mode: 'electron' | 'headless';
   child: ChildProcess;
-}
-
-// ---- Electron detection and build -------------------------------------------------------------
-
-/**
- * The Electron binary's path if it is installed, else undefined. Reads what the electron package's
- * installer wrote instead of requiring the package, because `require('electron')` starts a
- * download when the binary is missing, and this machine may have no access to the download host.
- */
-export function installedElectronBinary(root: string): string | undefined {
-  const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
-  if (!existsSync(pathFile)) return undefined;
-  const binary = join(
-    root,
-    'node_modules',
-    'electron',
-    'dist',
-    readFileSync(pathFile, 'utf8').trim(),
-  );
-  return existsSync(binary) ? binary : undefined;
-}
-
-function ensureBuilt(root: string, needMain: boolean): void {
-  const missing = [join(root, 'out', 'renderer', 'index.html')];
-  if (needMain) missing.push(join(root, 'out', 'main', 'electron.js'));
-  const absent = missing.filter((file) => !existsSync(file));
-  if (absent.length === 0) return;
-  console.log(`${absent.join(' and ')} missing: building first (npx electron-vite build)…`);
-  const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0)
-    throw new Error(`npx electron-vite build failed (exit ${build.status ?? build.signal}).`);
 }
 
 // ---- Chain setup and workspace ----------------------------------------------------------------
@@ -147,7 +121,7 @@ function startVigil(root: string, dataDir: string, workspaceFile: string): Vigil
   }
 
   console.log(
-    "Electron's binary is not installed (node_modules/electron/dist is missing), so Vigil runs in " +
+    `${electronMissingReason}, so Vigil runs in ` +
       'headless mode: open the console URL below in a browser.',
   );
   ensureBuilt(root, false);
