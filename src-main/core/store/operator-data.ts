@@ -115,12 +115,12 @@ export function listContracts(db: Database, chainId?: number): ContractRecord[] 
 export function contractCursors(
   db: Database,
   chainId: number,
-): { id: string; address: string; cursor: number }[] {
-  return selectAll<{ id: string; address: string; indexed_through: number }>(
+): { id: string; address: string; startBlock: number; cursor: number }[] {
+  return selectAll<{ id: string; address: string; start_block: number; indexed_through: number }>(
     db,
-    'SELECT id, address, indexed_through FROM contracts WHERE chain_id = ? ORDER BY id',
+    'SELECT id, address, start_block, indexed_through FROM contracts WHERE chain_id = ? ORDER BY id',
     [chainId],
-  ).map((row) => ({ id: row.id, address: row.address, cursor: row.indexed_through }));
+  ).map((row) => ({ id: row.id, address: row.address, startBlock: row.start_block, cursor: row.indexed_through }));
 }
 
 export function findChain(db: Database, chainId: number): ChainRecord | undefined {

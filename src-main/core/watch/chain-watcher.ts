@@ -52,7 +52,6 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   let headBlock: number | null = null;
   let phase: ChainStatus['phase'] = 'idle';
   let lastError: string | null = null;
-  let backfillFrom: number | null = null;
   let consecutiveFailures = 0;
 
   const sleep =
@@ -111,13 +110,11 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const cursors = store.contractCursors(chain.chainId);
     if (cursors.length === 0) {
       phase = 'idle';
-      backfillFrom = null;
       return 'idle';
     }
     const lowest = Math.min(...cursors.map((cursor) => cursor.cursor));
     if (lowest >= head) {
       phase = 'following';
-      backfillFrom = null;
       return 'idle';
     }
     const group = cursors.filter((cursor) => cursor.cursor === lowest);
@@ -127,7 +124,6 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const fromBlock = lowest + 1;
     const following = head - lowest <= FOLLOW_DISTANCE;
     phase = following ? 'following' : 'backfilling';
-    if (!following && backfillFrom === null) backfillFrom = fromBlock;
     const toBlock = Math.min(following ? fromBlock : lowest + sizer.size, head, nextHigher);
 
     let blocks: RawBlock[] = [];
@@ -232,7 +228,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
         ? Math.min(...cursors.map((cursor) => cursor.cursor))
         : null;
       const target = headBlock ?? indexedThrough ?? 0;
-      const from = backfillFrom ?? (indexedThrough === null ? 0 : indexedThrough + 1);
+      // Progress covers everything the watched contracts ask for, from their start blocks.
+      const from = cursors.length ? Math.min(...cursors.map((cursor) => cursor.startBlock)) : 0;
       const totalBlocks = Math.max(0, target - from + 1);
       const doneBlocks =
         indexedThrough === null ? 0 : Math.max(0, Math.min(totalBlocks, indexedThrough - from + 1));

@@ -100,7 +100,7 @@ describe('store durability on disk', () => {
     crash(store);
     const reopened = await open(lastDir);
     expect(reopened.contractCursors(31337)).toEqual([
-      { id: contract.id, address: contract.address, cursor: 10 },
+      { id: contract.id, address: contract.address, startBlock: 0, cursor: 10 },
     ]);
     expect(reopened.queryEvents({}).rows.map((row) => row.blockNumber)).toEqual([1, 2]);
   });

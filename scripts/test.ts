@@ -1,0 +1,90 @@
+// `npm test`: builds, runs vitest (unit + integration) and Playwright (Chromium end-to-end,
+// and the Electron launch test, which skips where Electron's binary is absent), then prints one
+// closing line with the totals of both. Exits non-zero if anything failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+  console.log(`\n$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  return result.status ?? 1;
+}
+
+interface Totals {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function vitestTotals(file: string): Totals | undefined {
+  if (!existsSync(file)) return undefined;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+function playwrightTotals(file: string): Totals | undefined {
+  if (!existsSync(file)) return undefined;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  };
+  return {
+    passed: report.stats.expected + report.stats.flaky,
+    failed: report.stats.unexpected,
+    skipped: report.stats.skipped,
+  };
+}
+
+// Outside test-results/: Playwright empties that folder when it starts.
+const resultsDir = mkdtempSync(join(tmpdir(), 'vigil-test-summary-'));
+const filter = process.argv.slice(2);
+
+if (run('npx', ['electron-vite', 'build']) !== 0) {
+  console.log('\ntests: 0 passed, 1 failed (the build failed)');
+  process.exit(1);
+}
+const vitestJson = join(resultsDir, 'vitest.json');
+const vitestStatus = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+  ...filter,
+]);
+const playwrightJson = join(resultsDir, 'playwright.json');
+const playwrightStatus = run('npx', ['playwright', 'test', '--reporter=list,json'], {
+  PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+});
+
+const parts = [vitestTotals(vitestJson), playwrightTotals(playwrightJson)];
+const totals = parts.reduce<Totals>(
+  (sum, part) => ({
+    passed: sum.passed + (part?.passed ?? 0),
+    failed: sum.failed + (part?.failed ?? 1),
+    skipped: sum.skipped + (part?.skipped ?? 0),
+  }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
+rmSync(resultsDir, { recursive: true, force: true });
+const failed = vitestStatus !== 0 || playwrightStatus !== 0 || totals.failed > 0;
+if (failed && totals.failed === 0) totals.failed = 1;
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failed ? 1 : 0);
