@@ -71,7 +71,9 @@ export interface Store {
   listContracts(chainId?: number): ContractRecord[];
   findChain(chainId: number): ChainRecord | undefined;
   findContract(id: string): ContractRecord | undefined;
-  contractCursors(chainId: number): { id: string; address: string; startBlock: number; cursor: number }[];
+  contractCursors(
+    chainId: number,
+  ): { id: string; address: string; startBlock: number; cursor: number }[];
   commitChainData(batch: ChainDataBatch): ChainDataCommitResult;
   blockHeaderAt(chainId: number, number: number): BlockHeader | undefined;
   /** Marks events above forkPoint removed and moves cursors back; returns the removed rows. */

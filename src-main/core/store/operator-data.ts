@@ -120,7 +120,12 @@ export function contractCursors(
     db,
     'SELECT id, address, start_block, indexed_through FROM contracts WHERE chain_id = ? ORDER BY id',
     [chainId],
-  ).map((row) => ({ id: row.id, address: row.address, startBlock: row.start_block, cursor: row.indexed_through }));
+  ).map((row) => ({
+    id: row.id,
+    address: row.address,
+    startBlock: row.start_block,
+    cursor: row.indexed_through,
+  }));
 }
 
 export function findChain(db: Database, chainId: number): ChainRecord | undefined {
