@@ -55,14 +55,16 @@ function shortError(error: unknown): string {
   return text.split('\n')[0]!.slice(0, 300);
 }
 
-function createEndpoint(url: string, timeoutMs: number): Endpoint {
+let poolSerial = 0;
+
+function createEndpoint(url: string, timeoutMs: number, poolId: number): Endpoint {
   const isWebSocket = /^wss?:/i.test(url);
+  // viem shares one socket per (url, reconnect, keepAlive) across all clients; a pool closing its
+  // socket would cut every other pool's. The pool id in the reconnect options (ignored by viem,
+  // but part of its cache key) gives each pool a socket of its own.
+  const reconnect = { attempts: 1_000_000, delay: 2_000, poolId };
   const transport = isWebSocket
-    ? webSocket(url, {
-        timeout: timeoutMs,
-        retryCount: 0,
-        reconnect: { attempts: 1_000_000, delay: 2_000 },
-      })({ retryCount: 0 })
+    ? webSocket(url, { timeout: timeoutMs, retryCount: 0, reconnect })({ retryCount: 0 })
     : http(url, { timeout: timeoutMs, retryCount: 0 })({ retryCount: 0 });
   return {
     url,
@@ -80,7 +82,8 @@ function createEndpoint(url: string, timeoutMs: number): Endpoint {
 export function createRpcPool(urls: readonly string[], options: RpcPoolOptions = {}): RpcPool {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const now = options.now ?? Date.now;
-  const endpoints = urls.map((url) => createEndpoint(url, timeoutMs));
+  const poolId = ++poolSerial;
+  const endpoints = urls.map((url) => createEndpoint(url, timeoutMs, poolId));
   const unsubscribers: (() => void)[] = [];
 
   function inRotationOrder(): Endpoint[] {
