@@ -1,0 +1,257 @@
+// `npm run bench`: Vigil's throughput, latency and memory on a local anvil, printed as one
+// table. Figures, not a pass/fail test. Sizes can be changed with BENCH_EVENTS,
+// BENCH_EVENTS_PER_BLOCK, BENCH_EVENTS_PER_TX and BENCH_LIVE_SAMPLES.
+import { startAnvil, type AnvilInstance } from '../test/helpers/anvil.ts';
+import { makeTempDir } from '../test/helpers/temp-dir.ts';
+import { measureBackfill } from './lib/backfill.ts';
+import { fillDenseBlocks, deployEmitter } from './lib/dense-chain.ts';
+import { runDecodeBench } from './lib/decode-bench.ts';
+import { loadEmitter } from './lib/emitter.ts';
+import {
+  startHeadless,
+  waitUntilFollowing,
+  watchOverHeadless,
+  type Headless,
+} from './lib/headless.ts';
+import {
+  clockEventBatches,
+  measureLiveLatency,
+  type LiveLatencyResult,
+} from './lib/live-latency.ts';
+import { describeMachine } from './lib/machine.ts';
+import { measureRawGetLogs } from './lib/raw-get-logs.ts';
+import { formatInt, formatMb, formatMs } from './lib/stats.ts';
+import { printTable, type TableRow } from './lib/table.ts';
+
+const settings = {
+  events: Number(process.env.BENCH_EVENTS ?? 240_000),
+  eventsPerTx: Number(process.env.BENCH_EVENTS_PER_TX ?? 1_000),
+  eventsPerBlock: Number(process.env.BENCH_EVENTS_PER_BLOCK ?? 2_000),
+  liveSamples: Number(process.env.BENCH_LIVE_SAMPLES ?? 40),
+  /** Keeps each raw eth_getLogs answer near 6 MB, well under a 10 MB body limit. */
+  rawLogsPerRequest: 8_000,
+};
+const denseChainId = 31337;
+const wsChainId = 31338;
+const anvilArgs = ['--gas-limit', '1000000000'];
+
+const step = (text: string): void => console.log(`· ${text}`);
+const seconds = (value: number): string => `${value.toFixed(1)} s`;
+
+function latencyRows(label: string, result: LiveLatencyResult, notes: string): TableRow[] {
+  const missed = result.missed ? `; ${result.missed} never arrived within 15 s` : '';
+  return [
+    {
+      measurement: `Block → view latency, ${label}`,
+      value: `p50 ${formatMs(result.p50Ms)}`,
+      notes: `${result.samples} single-event txs, random 0–1 s apart${missed}`,
+    },
+    { measurement: '', value: `p95 ${formatMs(result.p95Ms)}`, notes },
+    { measurement: '', value: `max ${formatMs(result.maxMs)}`, notes: '' },
+  ];
+}
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  console.log(`Vigil bench — ${describeMachine()}`);
+  const rows: TableRow[] = [];
+  const dataDir = makeTempDir('vigil-bench-');
+  const anvils: AnvilInstance[] = [];
+  let headless: Headless | undefined;
+  try {
+    // ---- a chain with dense blocks ------------------------------------------------------
+    const emitter = loadEmitter();
+    const dense = await startAnvil({ chainId: denseChainId, extraArgs: anvilArgs });
+    anvils.push(dense);
+    step(
+      `Filling anvil with ${formatInt(settings.events)} Ping events (${formatInt(settings.eventsPerBlock)} per block; Emitter from ${emitter.origin})…`,
+    );
+    const chain = await fillDenseBlocks(dense.rpcUrl, emitter, settings);
+    step(
+      `${formatInt(chain.events)} events in ${chain.blocks} blocks (${chain.transactions} txs) up to block ${chain.headBlock}, set up in ${seconds(chain.setupMs / 1000)}.`,
+    );
+    rows.push({
+      measurement: 'Chain',
+      value: `${formatInt(chain.events)} events`,
+      notes: `${chain.blocks} blocks × ${formatInt(settings.eventsPerBlock)} events (${settings.eventsPerTx} per tx), set up in ${seconds(chain.setupMs / 1000)}`,
+    });
+
+    // ---- 1. raw eth_getLogs ---------------------------------------------------------------
+    const blocksPerRequest = Math.min(
+      2_000,
+      Math.max(1, Math.floor(settings.rawLogsPerRequest / settings.eventsPerBlock)),
+    );
+    step(`Raw eth_getLogs, ${blocksPerRequest} block(s) per request…`);
+    const raw = await measureRawGetLogs({
+      rpcUrl: dense.rpcUrl,
+      address: chain.address,
+      fromBlock: chain.deployBlock,
+      toBlock: chain.headBlock,
+      blocksPerRequest,
+    });
+    if (raw.logs !== chain.events)
+      throw new Error(`The node returned ${raw.logs} logs, expected ${chain.events}.`);
+    rows.push({
+      measurement: 'Raw eth_getLogs (plain fetch)',
+      value: `${formatInt(raw.eventsPerSecond)} ev/s`,
+      notes: `${raw.requests} requests × ${blocksPerRequest} blocks, ${raw.megabytes.toFixed(0)} MB JSON, ${seconds(raw.seconds)}`,
+    });
+
+    // ---- 2–4. end-to-end backfill in this process ------------------------------------------
+    step('End-to-end backfill (createVigil in this process)…');
+    const backfill = await measureBackfill({
+      dataDir: dataDir.path,
+      chainId: denseChainId,
+      rpcUrl: dense.rpcUrl,
+      address: chain.address,
+      abi: emitter.abi,
+      startBlock: chain.deployBlock,
+      headBlock: chain.headBlock,
+      events: chain.events,
+    });
+    rows.push(
+      {
+        measurement: 'End-to-end backfill',
+        value: `${formatInt(backfill.eventsPerSecond)} ev/s`,
+        notes: `contracts.add → indexedThrough ≥ head in ${seconds(backfill.seconds)}; status.get agreed (totalEvents ${formatInt(backfill.totalEvents)}) at ${seconds(backfill.statusAgreedSeconds)}`,
+      },
+      {
+        measurement: 'Backfill ÷ raw',
+        value: (backfill.eventsPerSecond / raw.eventsPerSecond).toFixed(2),
+        notes: 'aim ≥ 0.5',
+      },
+      {
+        measurement: 'Peak RSS during backfill',
+        value: formatMb(backfill.during.peakRssBytes),
+        notes: `main + engine worker; ${formatMb(backfill.during.startRssBytes)} before contracts.add`,
+      },
+      {
+        measurement: 'Peak RSS during close',
+        value: formatMb(backfill.closing.peakRssBytes),
+        notes: `core.close() with its final snapshot took ${seconds(backfill.closeSeconds)}`,
+      },
+      {
+        measurement: 'Main loop delay, backfill',
+        value: `max ${formatMs(backfill.during.loopDelayMaxMs)}`,
+        notes: `p99 ${formatMs(backfill.during.loopDelayP99Ms)}, p50 ${formatMs(backfill.during.loopDelayP50Ms)} (10 ms resolution: an idle loop reads ~10 ms); aim < 50 ms`,
+      },
+      {
+        measurement: 'Main loop delay, close',
+        value: `max ${formatMs(backfill.closing.loopDelayMaxMs)}`,
+        notes: `p99 ${formatMs(backfill.closing.loopDelayP99Ms)}`,
+      },
+      {
+        measurement: 'Pushes to the view, backfill',
+        value: `${formatInt(backfill.pushes)} msgs`,
+        notes: `${formatInt(backfill.pushedRows)} event rows, ${backfill.pushedMegabytes.toFixed(1)} MB as JSON`,
+      },
+      {
+        measurement: 'status.get with all events stored',
+        value: formatMs(backfill.statusGetMs),
+        notes: 'the engine also runs this query once a second for status.changed',
+      },
+    );
+    const warnings = backfill.engineMessages.filter((message) => !message.startsWith('info:'));
+    if (warnings.length)
+      step(`Engine said during backfill:\n    ${warnings.slice(0, 10).join('\n    ')}`);
+
+    // ---- 5. live follow through headless mode --------------------------------------------
+    // A failure here (e.g. serve not starting) is reported in the table; the rest still runs.
+    try {
+      step('Headless mode on the same data directory…');
+      headless = await startHeadless(dataDir.path);
+      rows.push({
+        measurement: 'Headless start with the store',
+        value: seconds(headless.startupSeconds),
+        notes: `spawn → WebSocket open, ${formatInt(chain.events)} events in the snapshot`,
+      });
+      const clock = clockEventBatches(headless.client);
+      await waitUntilFollowing(headless.client, denseChainId);
+      step(`Live follow over HTTP polling (${settings.liveSamples} txs)…`);
+      const overHttp = await measureLiveLatency({
+        clock,
+        chainRpcUrl: dense.rpcUrl,
+        emitter,
+        address: chain.address,
+        samples: settings.liveSamples,
+      });
+      rows.push(
+        ...latencyRows(
+          'http://',
+          overHttp,
+          `chain ${denseChainId} (the backfilled one), watcher polls every 1 s`,
+        ),
+      );
+
+      const wsAnvil = await startAnvil({ chainId: wsChainId, extraArgs: anvilArgs });
+      anvils.push(wsAnvil);
+      const wsEmitter = await deployEmitter(wsAnvil.rpcUrl, emitter);
+      await watchOverHeadless(
+        headless.client,
+        { chainId: wsChainId, name: 'bench-ws', rpcUrl: wsAnvil.wsUrl },
+        { address: wsEmitter.address, abi: emitter.abi, startBlock: wsEmitter.deployBlock },
+      );
+      await waitUntilFollowing(headless.client, wsChainId);
+      step(`Live follow over WebSocket newHeads (${settings.liveSamples} txs)…`);
+      const overWs = await measureLiveLatency({
+        clock,
+        chainRpcUrl: wsAnvil.rpcUrl,
+        emitter,
+        address: wsEmitter.address,
+        samples: settings.liveSamples,
+      });
+      rows.push(
+        ...latencyRows(
+          'ws://',
+          overWs,
+          `chain ${wsChainId} (fresh anvil, same serve process), woken by newHeads`,
+        ),
+      );
+      step('Stopping headless mode (SIGTERM)…');
+      const stop = await headless.close(15_000);
+      headless = undefined;
+      rows.push({
+        measurement: 'Headless stop (SIGTERM)',
+        value: stop.stoppedCleanly ? seconds(stop.seconds) : 'hung',
+        notes: stop.stoppedCleanly
+          ? 'saves a snapshot, then exits'
+          : `killed after ${seconds(stop.seconds)}`,
+      });
+      if (!stop.stoppedCleanly)
+        step(
+          `serve did not exit on SIGTERM; its last output:\n${stop.output.replace(/^/gm, '    ')}`,
+        );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      rows.push({
+        measurement: 'Live follow (headless)',
+        value: 'failed',
+        notes: message.split('\n')[0]!,
+      });
+      step(`Live follow failed:\n${message.replace(/^/gm, '    ')}`);
+      if (headless) await headless.close(5_000).catch(() => undefined);
+      headless = undefined;
+    }
+
+    // ---- 6. decoder micro-benchmark --------------------------------------------------------
+    step('bench/decode.ts…');
+    const decode = await runDecodeBench();
+
+    printTable(`Results (${seconds((performance.now() - benchStarted) / 1000)} in all)`, rows);
+    console.log(
+      `\nbench/decode.ts${decode.ran ? ` (exit ${decode.exitCode}, ${seconds(decode.seconds)})` : ''}:`,
+    );
+    console.log(decode.output.replace(/^/gm, '  '));
+  } finally {
+    if (headless) await headless.close().catch(() => undefined);
+    for (const anvil of anvils) await anvil.stop();
+    dataDir.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  process.exit(1);
+});
