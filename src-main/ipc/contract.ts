@@ -104,6 +104,105 @@ export const ChainStatus = z.object({
 export type ChainStatus = z.infer<typeof ChainStatus>;
 
 // ---------------------------------------------------------------------------------------------
+// Sync drift: how far each chain's store is from the truth, and why.
+
+export const BlockRef = z.object({ number: BlockNumber, hash: Hex });
+
+export const ReorgRecord = z.object({
+  id: z.number().int(),
+  chainId: ChainId,
+  /** Unix milliseconds. */
+  detectedAt: z.number(),
+  /** The last block both branches share. */
+  forkBlock: BlockNumber,
+  /** How many stored blocks the new branch replaced. */
+  depth: z.number().int().nonnegative(),
+  oldBlocks: z.array(BlockRef),
+  newBlocks: z.array(BlockRef),
+  eventsRemoved: z.number().int().nonnegative(),
+  eventsAdded: z.number().int().nonnegative(),
+  /** Deeper than the stored header window: repaired by refetching the affected range. */
+  beyondWindow: z.boolean(),
+});
+export type ReorgRecord = z.infer<typeof ReorgRecord>;
+
+export const ProviderStatus = z.object({
+  url: z.string(),
+  /** Whether the pool sends requests to it now. */
+  inRotation: z.boolean(),
+  /** Why it is out of rotation: backing off, rate-limited, wrong chain id, head far behind. */
+  reason: z.string().nullable(),
+  headBlock: BlockNumber.nullable(),
+  latencyMs: z.number().nullable(),
+  requests: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  /** errors / requests over the recent window, 0..1 */
+  errorRate: z.number().min(0).max(1),
+  lastError: z.string().nullable(),
+});
+export type ProviderStatus = z.infer<typeof ProviderStatus>;
+
+export const ProviderDisagreement = z.object({
+  chainId: ChainId,
+  at: z.number(),
+  blockNumber: BlockNumber,
+  hashes: z.array(z.object({ url: z.string(), hash: Hex.nullable() })),
+});
+export type ProviderDisagreement = z.infer<typeof ProviderDisagreement>;
+
+const EventIdentity = z.object({
+  blockNumber: BlockNumber,
+  blockHash: Hex,
+  logIndex: z.number().int(),
+  transactionHash: Hex,
+});
+
+export const Reconciliation = z.object({
+  id: z.number().int(),
+  chainId: ChainId,
+  at: z.number(),
+  fromBlock: BlockNumber,
+  toBlock: BlockNumber,
+  storedCount: z.number().int(),
+  chainCount: z.number().int(),
+  /** On the chain, not in the store. */
+  missing: z.array(EventIdentity),
+  /** In the store (as canonical), not on the chain. */
+  extra: z.array(EventIdentity),
+  status: z.enum(['ok', 'mismatch', 'repaired', 'failed']),
+  error: z.string().nullable(),
+});
+export type Reconciliation = z.infer<typeof Reconciliation>;
+
+export const DriftSample = z.object({
+  at: z.number(),
+  headBlock: BlockNumber.nullable(),
+  indexedThrough: BlockNumber.nullable(),
+  lagBlocks: z.number().int().nullable(),
+  lagSeconds: z.number().nullable(),
+});
+
+export const ChainDrift = z.object({
+  chainId: ChainId,
+  name: z.string(),
+  headBlock: BlockNumber.nullable(),
+  indexedThrough: BlockNumber.nullable(),
+  confirmedThrough: BlockNumber.nullable(),
+  confirmations: z.number().int(),
+  lagBlocks: z.number().int().nullable(),
+  /** Head block time minus the indexed block's time. */
+  lagSeconds: z.number().nullable(),
+  /** Recent samples, oldest first, for the lag chart. */
+  history: z.array(DriftSample),
+  providers: z.array(ProviderStatus),
+  disagreements: z.array(ProviderDisagreement),
+  reconciliations: z.array(Reconciliation),
+  reorgCount: z.number().int().nonnegative(),
+  lastReorg: ReorgRecord.nullable(),
+});
+export type ChainDrift = z.infer<typeof ChainDrift>;
+
+// ---------------------------------------------------------------------------------------------
 // Requests.
 
 const Empty = z.object({}).strict().optional();
@@ -169,6 +268,30 @@ export const requests = {
     output: WorkspaceSummary,
   },
   'workspace.export': { input: Empty, output: z.object({ yaml: z.string() }) },
+  'drift.get': {
+    input: z.object({ chainId: ChainId.optional() }).optional(),
+    output: z.object({ chains: z.array(ChainDrift) }),
+  },
+  'reorgs.list': {
+    input: z
+      .object({
+        chainId: ChainId.optional(),
+        limit: z.number().int().positive().max(1000).optional(),
+      })
+      .optional(),
+    output: z.object({ reorgs: z.array(ReorgRecord) }),
+  },
+  /** Refetches a stored range and compares it with the store; the whole indexed range if omitted. */
+  'reconcile.run': {
+    input: z.object({
+      chainId: ChainId,
+      fromBlock: BlockNumber.optional(),
+      toBlock: BlockNumber.optional(),
+    }),
+    output: Reconciliation,
+  },
+  /** Refetches the range of a reconciliation that found a mismatch, and checks again. */
+  'reconcile.repair': { input: z.object({ id: z.number().int() }), output: Reconciliation },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -184,6 +307,8 @@ export const pushes = {
   'status.changed': z.object({ chains: z.array(ChainStatus) }),
   /** Chains or contracts were added or removed; the renderer refetches the lists. */
   'config.changed': z.object({ chains: z.array(Chain), contracts: z.array(WatchedContract) }),
+  /** Drift figures, a few times a minute and at once after a reorg or a provider change. */
+  'drift.changed': z.object({ chains: z.array(ChainDrift) }),
 } as const;
 
 export type PushName = keyof typeof pushes;

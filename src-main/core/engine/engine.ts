@@ -5,16 +5,28 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getAddress } from 'viem';
 import type { Logger, PushListener } from '../app.ts';
-import type { Chain, ChainStatus, RequestName, WatchedContract } from '../../ipc/contract.ts';
+import type {
+  Chain,
+  ChainDrift,
+  ChainStatus,
+  Reconciliation,
+  RequestName,
+  WatchedContract,
+} from '../../ipc/contract.ts';
 import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index.ts';
 import { createRpcPool, verifyRpcUrls, type RpcPool } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
 import {
+  compareRange,
   createChainWatcher,
+  reconcileRange,
+  repairRange,
   type ChainWatcher,
+  type ReconcileDependencies,
   type WatchedContractDecoder,
 } from '../watch/index.ts';
+import { createDriftHistory } from './drift-history.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { defaultConfirmations } from './known-chains.ts';
@@ -26,6 +38,9 @@ export interface EngineOptions {
   snapshotMinIntervalMs?: number;
   statusIntervalMs?: number;
   pollIntervalMs?: number;
+  driftIntervalMs?: number;
+  /** How often a recent stretch of each chain is reconciled on its own; 0 turns it off. */
+  reconcileIntervalMs?: number;
 }
 
 export interface WorkspaceApplySummary {
@@ -65,6 +80,8 @@ export function createEngine(options: EngineOptions): Engine {
   let lastSnapshotAt = Date.now();
   let lastSnapshotMs = 0;
   let lastStatusJson = '';
+  let lastDriftJson = '';
+  const driftHistory = createDriftHistory();
 
   // ---- watchers -------------------------------------------------------------------------
 
@@ -94,6 +111,7 @@ export function createEngine(options: EngineOptions): Engine {
       rpc,
       decoders: (address) => entry.decoders.get(address),
       onRows: (rows) => batcher.addRows(rows),
+      onReorg: () => publishDrift(true),
       log,
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     });
@@ -105,6 +123,7 @@ export function createEngine(options: EngineOptions): Engine {
     const entry = running.get(chainId);
     if (!entry) return;
     running.delete(chainId);
+    driftHistory.forget(chainId);
     await entry.watcher.stop();
     entry.rpc.close();
   }
@@ -167,6 +186,133 @@ export function createEngine(options: EngineOptions): Engine {
         lastError: base?.lastError ?? null,
       };
     });
+  }
+
+  // ---- drift ----------------------------------------------------------------------------
+
+  function reconcileDependencies(chainId: number): ReconcileDependencies {
+    const entry = running.get(chainId);
+    if (!entry)
+      throw new VigilError('NOT_FOUND', `Chain ${chainId} is not configured.`, {
+        field: 'chainId',
+      });
+    return {
+      chainId,
+      confirmations: entry.record.confirmations,
+      store,
+      rpc: entry.rpc,
+      sizer: entry.watcher.sizer,
+      decoders: (address) => entry.decoders.get(address),
+    };
+  }
+
+  function chainDrift(chain: ChainRecord): ChainDrift {
+    const entry = running.get(chain.chainId);
+    const status = entry?.watcher.status();
+    const headBlock = status?.headBlock ?? null;
+    const indexedThrough = status?.indexedThrough ?? null;
+    const confirmedThrough =
+      headBlock === null || indexedThrough === null
+        ? null
+        : Math.max(0, Math.min(indexedThrough, headBlock - chain.confirmations));
+    const lastReorg = store.listReorgs(chain.chainId, 1)[0] ?? null;
+    return {
+      chainId: chain.chainId,
+      name: chain.name,
+      headBlock,
+      indexedThrough,
+      confirmedThrough,
+      confirmations: chain.confirmations,
+      lagBlocks: status?.lag ?? null,
+      lagSeconds: entry?.watcher.lagSeconds() ?? null,
+      history: driftHistory.samples(chain.chainId),
+      providers: (status?.rpc ?? []).map((health) => ({
+        url: health.url,
+        inRotation: health.healthy,
+        reason: health.healthy ? null : health.lastError,
+        headBlock: null,
+        latencyMs: health.latencyMs,
+        requests: 0,
+        errors: health.errorCount,
+        errorRate: 0,
+        lastError: health.lastError,
+      })),
+      disagreements: [],
+      reconciliations: store.listReconciliations({ chainId: chain.chainId, limit: 20 }),
+      reorgCount: store.countReorgs(chain.chainId),
+      lastReorg,
+    };
+  }
+
+  function sampleDrift(): void {
+    const at = Date.now();
+    for (const chain of store.listChains()) {
+      const watcher = running.get(chain.chainId)?.watcher;
+      const status = watcher?.status();
+      driftHistory.record(chain.chainId, {
+        at,
+        headBlock: status?.headBlock ?? null,
+        indexedThrough: status?.indexedThrough ?? null,
+        lagBlocks: status?.lag ?? null,
+        lagSeconds: watcher?.lagSeconds() ?? null,
+      });
+    }
+  }
+
+  function publishDrift(force = false): void {
+    const chains = store.listChains().map(chainDrift);
+    const json = JSON.stringify(chains);
+    if (!force && json === lastDriftJson) return;
+    lastDriftJson = json;
+    options.push('drift.changed', { chains });
+  }
+
+  async function runReconciliation(
+    chainId: number,
+    fromBlock?: number,
+    toBlock?: number,
+  ): Promise<Reconciliation> {
+    const deps = reconcileDependencies(chainId);
+    const range = reconcileRange(deps, fromBlock, toBlock);
+    let saved: Reconciliation;
+    try {
+      saved = store.saveReconciliation(await compareRange(deps, range.fromBlock, range.toBlock));
+    } catch (error) {
+      saved = store.saveReconciliation({
+        chainId,
+        at: Date.now(),
+        ...range,
+        storedCount: 0,
+        chainCount: 0,
+        missing: [],
+        extra: [],
+        status: 'failed',
+        error: (error as Error).message.split('\n')[0] ?? 'unknown error',
+      });
+    }
+    if (saved.status === 'mismatch') {
+      log.error(
+        `Reconciliation of chain ${chainId} blocks ${saved.fromBlock}–${saved.toBlock}: ${saved.chainCount} events on the chain, ${saved.storedCount} stored; ${saved.missing.length} missing, ${saved.extra.length} extra.`,
+      );
+    }
+    publishDrift(true);
+    return saved;
+  }
+
+  async function runRepair(id: number): Promise<Reconciliation> {
+    const previous = store.listReconciliations({ id, limit: 1 })[0];
+    if (!previous)
+      throw new VigilError('NOT_FOUND', `No reconciliation has id ${id}.`, { field: 'id' });
+    const deps = reconcileDependencies(previous.chainId);
+    const result = await repairRange(deps, previous.fromBlock, previous.toBlock);
+    const changed = [...result.removed, ...result.added];
+    if (changed.length > 0) batcher.addRows(changed);
+    const saved = store.saveReconciliation(
+      { ...result.recheck, status: result.recheck.status === 'ok' ? 'repaired' : 'mismatch' },
+      id,
+    );
+    publishDrift(true);
+    return saved;
   }
 
   // ---- validation shared by the API and workspace import --------------------------------
@@ -382,6 +528,26 @@ export function createEngine(options: EngineOptions): Engine {
     'workspace.export': () => ({
       yaml: serializeWorkspace({ chains: store.listChains(), contracts: store.listContracts() }),
     }),
+    'drift.get'(input: { chainId?: number } | undefined) {
+      const chains = store
+        .listChains()
+        .filter((chain) => input?.chainId === undefined || chain.chainId === input.chainId);
+      if (input?.chainId !== undefined && chains.length === 0) {
+        throw new VigilError('NOT_FOUND', `Chain ${input.chainId} is not configured.`, {
+          field: 'chainId',
+        });
+      }
+      return { chains: chains.map(chainDrift) };
+    },
+    'reorgs.list'(input: { chainId?: number; limit?: number } | undefined) {
+      return { reorgs: store.listReorgs(input?.chainId, input?.limit ?? 100) };
+    },
+    'reconcile.run'(input: { chainId: number; fromBlock?: number; toBlock?: number }) {
+      return runReconciliation(input.chainId, input.fromBlock, input.toBlock);
+    },
+    'reconcile.repair'(input: { id: number }) {
+      return runRepair(input.id);
+    },
   };
 
   // ---- timers ---------------------------------------------------------------------------
@@ -410,6 +576,26 @@ export function createEngine(options: EngineOptions): Engine {
 
   const snapshotTimer = setInterval(() => maybeSnapshot(), 500);
   const statusTimer = setInterval(publishStatus, options.statusIntervalMs ?? 1_000);
+  const driftTimer = setInterval(() => {
+    sampleDrift();
+    publishDrift();
+  }, options.driftIntervalMs ?? 2_000);
+  // Now and then, a recent stretch of each chain is checked against the chain on its own.
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? 10 * 60_000;
+  const reconcileTimer =
+    reconcileIntervalMs > 0
+      ? setInterval(() => {
+          for (const chain of store.listChains()) {
+            const indexedThrough = running.get(chain.chainId)?.watcher.status().indexedThrough;
+            if (indexedThrough === null || indexedThrough === undefined) continue;
+            void runReconciliation(
+              chain.chainId,
+              Math.max(0, indexedThrough - 1_000),
+              indexedThrough,
+            ).catch(() => undefined);
+          }
+        }, reconcileIntervalMs)
+      : undefined;
 
   return {
     async handle(name, input) {
@@ -438,6 +624,8 @@ export function createEngine(options: EngineOptions): Engine {
     async close() {
       clearInterval(snapshotTimer);
       clearInterval(statusTimer);
+      clearInterval(driftTimer);
+      if (reconcileTimer) clearInterval(reconcileTimer);
       await Promise.all([...running.keys()].map(stopChain));
       batcher.flush();
       batcher.stop();

@@ -114,27 +114,6 @@ export function commitChainData(db: Database, batch: ChainDataBatch): ChainDataC
   return { inserted, confirmed };
 }
 
-/**
- * Undoes everything above forkPoint after a reorganisation: events there are marked removed
- * (kept, so what acted on them can be traced), headers dropped, and cursors moved back.
- */
-export function rollBackTo(db: Database, chainId: number, forkPoint: number): EventRow[] {
-  const where = "chain_id = ? AND block_number > ? AND status != 'removed'";
-  const removed = selectAll<EventDbRow>(
-    db,
-    `SELECT ${eventColumns} FROM events WHERE ${where} ORDER BY block_number, log_index`,
-    [chainId, forkPoint],
-  ).map((row) => ({ ...toEventRow(row), status: 'removed' as const }));
-  db.run(`UPDATE events SET status = 'removed' WHERE ${where}`, [chainId, forkPoint]);
-  db.run('DELETE FROM blocks WHERE chain_id = ? AND number > ?', [chainId, forkPoint]);
-  db.run('UPDATE contracts SET indexed_through = ? WHERE chain_id = ? AND indexed_through > ?', [
-    forkPoint,
-    chainId,
-    forkPoint,
-  ]);
-  return removed;
-}
-
 export function blockHeaderAt(
   db: Database,
   chainId: number,
@@ -310,4 +289,131 @@ export function eventsPerMinute(
     series.push({ minute: minute * 60, count: byMinute.get(minute) ?? 0 });
   }
   return series;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convergence with the canonical chain.
+
+/** The hash Vigil stored for a block: its header, or else the block hash its events carry. */
+export function storedBlockHash(db: Database, chainId: number, number: number): string | undefined {
+  const header = blockHeaderAt(db, chainId, number);
+  if (header) return header.hash;
+  return selectAll<{ block_hash: string }>(
+    db,
+    "SELECT block_hash FROM events WHERE chain_id = ? AND block_number = ? AND status != 'removed' LIMIT 1",
+    [chainId, number],
+  )[0]?.block_hash;
+}
+
+/** Heights at or below `atOrBelow` that hold canonical events, newest first, with their hash. */
+export function eventBlocksAtOrBelow(
+  db: Database,
+  chainId: number,
+  atOrBelow: number,
+  limit: number,
+): { number: number; hash: string }[] {
+  return selectAll<{ block_number: number; block_hash: string }>(
+    db,
+    `SELECT DISTINCT block_number, block_hash FROM events
+     WHERE chain_id = ? AND block_number <= ? AND status != 'removed' ORDER BY block_number DESC LIMIT ?`,
+    [chainId, atOrBelow, limit],
+  ).map((row) => ({ number: row.block_number, hash: row.block_hash }));
+}
+
+export interface EventIdentity {
+  blockNumber: number;
+  blockHash: string;
+  logIndex: number;
+  transactionHash: string;
+}
+
+/** Canonical stored events of some contracts in a block range, as identities. */
+export function storedIdentities(
+  db: Database,
+  chainId: number,
+  contractIds: readonly string[],
+  fromBlock: number,
+  toBlock: number,
+): (EventIdentity & { id: number })[] {
+  if (contractIds.length === 0) return [];
+  return selectAll<{
+    id: number;
+    block_number: number;
+    block_hash: string;
+    log_index: number;
+    transaction_hash: string;
+  }>(
+    db,
+    `SELECT id, block_number, block_hash, log_index, transaction_hash FROM events
+     WHERE chain_id = ? AND block_number BETWEEN ? AND ? AND status != 'removed'
+       AND contract_id IN (${contractIds.map(() => '?').join(', ')})
+     ORDER BY block_number, log_index`,
+    [chainId, fromBlock, toBlock, ...contractIds],
+  ).map((row) => ({
+    id: row.id,
+    blockNumber: row.block_number,
+    blockHash: row.block_hash,
+    logIndex: row.log_index,
+    transactionHash: row.transaction_hash,
+  }));
+}
+
+export interface CanonicalRange {
+  chainId: number;
+  /** The contracts whose events in the range are replaced by `events`. */
+  contractIds: string[];
+  fromBlock: number;
+  toBlock: number;
+  /** Every canonical event of those contracts in the range. */
+  events: StoredEvent[];
+  /** Canonical headers for the range, when known; stored headers in the range are replaced. */
+  blocks: BlockHeader[];
+}
+
+/**
+ * Makes a block range of the store equal to the canonical chain in one step: stored events
+ * the chain no longer has are marked removed, events it has that the store lacks are added
+ * (or restored), and headers in the range are replaced. Cursors are left alone: the range stays
+ * indexed, now correctly.
+ */
+export function applyCanonicalRange(
+  db: Database,
+  range: CanonicalRange,
+): { removed: EventRow[]; added: EventRow[] } {
+  const key = (event: { blockHash: string; logIndex: number }): string =>
+    `${event.blockHash}:${event.logIndex}`;
+  const stored = storedIdentities(
+    db,
+    range.chainId,
+    range.contractIds,
+    range.fromBlock,
+    range.toBlock,
+  );
+  const canonicalKeys = new Set(range.events.map(key));
+  const storedKeys = new Set(stored.map(key));
+  const removedIds = stored
+    .filter((event) => !canonicalKeys.has(key(event)))
+    .map((event) => event.id);
+  let removed: EventRow[] = [];
+  if (removedIds.length > 0) {
+    const idList = removedIds.join(', ');
+    removed = selectAll<EventDbRow>(
+      db,
+      `SELECT ${eventColumns} FROM events WHERE id IN (${idList}) ORDER BY block_number, log_index`,
+    ).map((row) => ({ ...toEventRow(row), status: 'removed' as const }));
+    db.run(`UPDATE events SET status = 'removed' WHERE id IN (${idList})`);
+  }
+  db.run('DELETE FROM blocks WHERE chain_id = ? AND number BETWEEN ? AND ?', [
+    range.chainId,
+    range.fromBlock,
+    range.toBlock,
+  ]);
+  const missing = range.events.filter((event) => !storedKeys.has(key(event)));
+  const result = commitChainData(db, {
+    chainId: range.chainId,
+    events: missing,
+    blocks: range.blocks,
+    cursors: [],
+  });
+  return { removed, added: result.inserted };
 }

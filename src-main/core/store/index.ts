@@ -13,7 +13,12 @@ import {
   countEvents,
   eventsPerMinute,
   queryEvents,
-  rollBackTo,
+  applyCanonicalRange,
+  eventBlocksAtOrBelow,
+  storedBlockHash,
+  storedIdentities,
+  type CanonicalRange,
+  type EventIdentity,
   type BlockHeader,
   type ChainDataBatch,
   type ChainDataCommitResult,
@@ -41,6 +46,16 @@ import {
   type OperatorCommand,
 } from './operator-data.ts';
 import { loadSnapshot, writeSnapshot } from './snapshot.ts';
+import {
+  countReorgs,
+  insertReorg,
+  listReconciliations,
+  listReorgs,
+  saveReconciliation,
+  type NewReconciliation,
+  type NewReorg,
+} from './sync-log.ts';
+import type { Reconciliation, ReorgRecord } from '../../ipc/contract.ts';
 
 export type {
   BlockHeader,
@@ -76,9 +91,31 @@ export interface Store {
   ): { id: string; address: string; startBlock: number; cursor: number }[];
   commitChainData(batch: ChainDataBatch): ChainDataCommitResult;
   blockHeaderAt(chainId: number, number: number): BlockHeader | undefined;
-  /** Marks events above forkPoint removed and moves cursors back; returns the removed rows. */
-  rollBackTo(chainId: number, forkPoint: number): EventRow[];
   queryEvents(query: EventsQuery): ReturnType<typeof queryEvents>;
+  storedBlockHash(chainId: number, number: number): string | undefined;
+  eventBlocksAtOrBelow(
+    chainId: number,
+    atOrBelow: number,
+    limit: number,
+  ): { number: number; hash: string }[];
+  storedIdentities(
+    chainId: number,
+    contractIds: readonly string[],
+    fromBlock: number,
+    toBlock: number,
+  ): EventIdentity[];
+  /**
+   * Makes a range equal to the canonical chain (see chain-data.ts) and, when `reorg` is given,
+   * records it in the same transaction with its counts filled in.
+   */
+  applyCanonicalRange(
+    range: CanonicalRange,
+    reorg?: Omit<NewReorg, 'eventsRemoved' | 'eventsAdded'>,
+  ): { removed: EventRow[]; added: EventRow[]; reorg: ReorgRecord | undefined };
+  listReorgs(chainId: number | undefined, limit: number): ReorgRecord[];
+  countReorgs(chainId: number): number;
+  saveReconciliation(result: NewReconciliation, id?: number): Reconciliation;
+  listReconciliations(filter: { chainId?: number; id?: number; limit: number }): Reconciliation[];
   countEvents(): Map<number, number>;
   eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];
   /** True when something changed since the last snapshot. */
@@ -215,12 +252,37 @@ function createStore(parts: {
       return result;
     },
     blockHeaderAt: (chainId, number) => blockHeaderAt(db, chainId, number),
-    rollBackTo(chainId, forkPoint) {
-      const removed = inTransaction(db, () => rollBackTo(db, chainId, forkPoint));
-      dirty = true;
-      return removed;
-    },
     queryEvents: (query) => queryEvents(db, query),
+    storedBlockHash: (chainId, number) => storedBlockHash(db, chainId, number),
+    eventBlocksAtOrBelow: (chainId, atOrBelow, limit) =>
+      eventBlocksAtOrBelow(db, chainId, atOrBelow, limit),
+    storedIdentities: (chainId, contractIds, fromBlock, toBlock) =>
+      storedIdentities(db, chainId, contractIds, fromBlock, toBlock).map(
+        ({ id: _id, ...identity }) => identity,
+      ),
+    applyCanonicalRange(range, reorg) {
+      const result = inTransaction(db, () => {
+        const changed = applyCanonicalRange(db, range);
+        const recorded = reorg
+          ? insertReorg(db, {
+              ...reorg,
+              eventsRemoved: changed.removed.length,
+              eventsAdded: changed.added.length,
+            })
+          : undefined;
+        return { ...changed, reorg: recorded };
+      });
+      dirty = true;
+      return result;
+    },
+    listReorgs: (chainId, limit) => listReorgs(db, chainId, limit),
+    countReorgs: (chainId) => countReorgs(db, chainId),
+    saveReconciliation(result, id) {
+      const saved = inTransaction(db, () => saveReconciliation(db, result, id));
+      dirty = true;
+      return saved;
+    },
+    listReconciliations: (filter) => listReconciliations(db, filter),
     countEvents: () => countEvents(db),
     eventsPerMinute: (chainId, minutes) => eventsPerMinute(db, chainId, minutes),
     get dirty() {

@@ -69,6 +69,41 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'reorg log and reconciliation results',
+    up(db) {
+      db.run(`
+        CREATE TABLE reorgs (
+          id INTEGER PRIMARY KEY,
+          chain_id INTEGER NOT NULL,
+          detected_at INTEGER NOT NULL,
+          fork_block INTEGER NOT NULL,
+          depth INTEGER NOT NULL,
+          old_blocks TEXT NOT NULL,
+          new_blocks TEXT NOT NULL,
+          events_removed INTEGER NOT NULL,
+          events_added INTEGER NOT NULL,
+          beyond_window INTEGER NOT NULL
+        );
+        CREATE INDEX reorgs_by_chain ON reorgs (chain_id, id);
+        CREATE TABLE reconciliations (
+          id INTEGER PRIMARY KEY,
+          chain_id INTEGER NOT NULL,
+          at INTEGER NOT NULL,
+          from_block INTEGER NOT NULL,
+          to_block INTEGER NOT NULL,
+          stored_count INTEGER NOT NULL,
+          chain_count INTEGER NOT NULL,
+          missing TEXT NOT NULL,
+          extra TEXT NOT NULL,
+          status TEXT NOT NULL,
+          error TEXT
+        );
+        CREATE INDEX reconciliations_by_chain ON reconciliations (chain_id, id);
+      `);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

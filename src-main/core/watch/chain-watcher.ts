@@ -3,11 +3,12 @@
 // hash against the stored one. Each fetched range is committed to the store together with the
 // cursors it advances, so a restart resumes exactly where the last snapshot left off.
 import type { Logger } from '../app.ts';
-import type { ChainStatus } from '../../ipc/contract.ts';
+import type { ChainStatus, ReorgRecord } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
 import { errorText, isRangeTooLargeError } from '../chains/index.ts';
 import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
-import { createRangeSizer, hintedRangeSize } from './range-sizer.ts';
+import { createRangeSizer, hintedRangeSize, type RangeSizer } from './range-sizer.ts';
+import { fetchLogsInRanges } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
 
 export interface ChainWatcherDependencies {
@@ -17,6 +18,8 @@ export interface ChainWatcherDependencies {
   decoders: ContractDecoders;
   /** Called with rows newly stored or changed (confirmed, removed), in chain order. */
   onRows: (rows: EventRow[]) => void;
+  /** Called after a reorganisation was detected and the store made equal to the new branch. */
+  onReorg?: (reorg: ReorgRecord) => void;
   log: Logger;
   sleep?: (milliseconds: number) => Promise<void>;
   pollIntervalMs?: number;
@@ -28,6 +31,10 @@ export interface ChainWatcher {
   /** Wakes the loop now, e.g. after a contract was added. */
   wake(): void;
   status(): Omit<ChainStatus, 'name' | 'eventsPerMinute' | 'totalEvents'>;
+  /** Seconds since the watcher last saw the head and had indexed it; null before that. */
+  lagSeconds(): number | null;
+  /** The range sizer this chain's provider has taught, for other fetches on the same chain. */
+  readonly sizer: RangeSizer;
 }
 
 interface RawBlock {
@@ -37,8 +44,10 @@ interface RawBlock {
   timestamp: string;
 }
 
-/** Ranges this close to the head are fetched block by block with headers, for the hash check. */
-const FOLLOW_DISTANCE = 16;
+/** How far back a reorganisation is looked for before giving up on finding the fork. */
+const MAX_REORG_WALK = 10_000;
+/** Ranges repaired with headers (for later parent checks); longer ones are repaired by logs only. */
+const HEADER_REPAIR_LIMIT = 256;
 
 export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher {
   const { chain, store, rpc, decoders, onRows, log } = deps;
@@ -48,11 +57,16 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   let wakeUp: (() => void) | undefined;
   let unsubscribeHeads: (() => void) | undefined;
   const sizer = createRangeSizer();
+  // Blocks this close to the head are fetched one by one with their headers, so every block
+  // that can still be reorganised away has a stored hash to check the next parent against.
+  const followDistance = Math.max(16, chain.confirmations + 1);
 
   let headBlock: number | null = null;
   let phase: ChainStatus['phase'] = 'idle';
   let lastError: string | null = null;
   let consecutiveFailures = 0;
+  /** When the watcher last saw the head and had indexed it: the basis of lag in seconds. */
+  let lastCaughtUpAt: number | null = null;
 
   const sleep =
     deps.sleep ??
@@ -84,25 +98,120 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     return block;
   }
 
+  /** The next lower height for which the store holds a hash (a header, or events' block hash). */
+  function nextStoredHeightBelow(height: number): number | undefined {
+    if (store.blockHeaderAt(chain.chainId, height - 1)) return height - 1;
+    return store.eventBlocksAtOrBelow(chain.chainId, height - 1, 1)[0]?.number;
+  }
+
   /**
-   * A new block whose parent hash differs from the stored hash of the block before it means the
-   * chain reorganised. Walk back to the last block both agree on, mark everything above it
-   * removed and move cursors back there; the next pass fetches the new branch.
+   * The stored block at `firstSuspect` is no longer on the chain. Walk back over stored hashes
+   * to the last block both branches share, then make everything above it, up to `oldTip`, equal
+   * to the new branch in one transaction, and log the reorg. Cursors stay where they were.
    */
-  async function rollBackReorg(mismatchAt: number): Promise<void> {
-    let forkPoint = mismatchAt - 1;
-    while (forkPoint >= 0) {
-      const stored = store.blockHeaderAt(chain.chainId, forkPoint);
-      if (!stored) break;
-      const canonical = await fetchBlock(forkPoint);
-      if (canonical.hash === stored.hash) break;
-      forkPoint--;
+  async function handleReorg(firstSuspect: number, oldTip: number, head: number): Promise<void> {
+    const oldBlocks: { number: number; hash: string }[] = [];
+    const newBlocks: { number: number; hash: string }[] = [];
+    let forkPoint: number | undefined;
+    let beyondWindow = false;
+    let height: number | undefined = firstSuspect;
+    for (let steps = 0; height !== undefined && height >= 0 && steps < MAX_REORG_WALK; steps++) {
+      const storedHash = store.storedBlockHash(chain.chainId, height);
+      if (storedHash === undefined) break;
+      const canonical = await fetchBlock(height);
+      if (canonical.hash === storedHash) {
+        forkPoint = height;
+        break;
+      }
+      // An orphaned block with no stored header lies below the unfinalized window.
+      if (!store.blockHeaderAt(chain.chainId, height)) beyondWindow = true;
+      oldBlocks.push({ number: height, hash: storedHash });
+      newBlocks.push({ number: height, hash: canonical.hash });
+      height = nextStoredHeightBelow(height);
     }
-    log.warn(
-      `Chain ${chain.chainId}: reorganisation below block ${mismatchAt}; rolling back to ${forkPoint}.`,
-    );
-    const removed = store.rollBackTo(chain.chainId, forkPoint);
-    if (removed.length > 0) onRows(removed);
+    const cursors = store.contractCursors(chain.chainId);
+    const lowestStart = Math.min(...cursors.map((cursor) => cursor.startBlock));
+    if (forkPoint === undefined) forkPoint = Math.max(lowestStart - 1, (height ?? lowestStart) - 1);
+    const fromBlock = forkPoint + 1;
+
+    // Headers for the repaired range keep later parent checks possible; the logs must come
+    // from exactly those blocks, or the chain moved again and the repair is retried.
+    const blocks: RawBlock[] = [];
+    if (oldTip - fromBlock < HEADER_REPAIR_LIMIT) {
+      for (let number = fromBlock; number <= oldTip; number++)
+        blocks.push(await fetchBlock(number));
+    }
+    const hashAt = new Map(blocks.map((block) => [Number.parseInt(block.number, 16), block.hash]));
+    const confirmedThrough = head - chain.confirmations;
+    const affected = cursors.filter((cursor) => cursor.cursor >= fromBlock);
+    const byTip = new Map<number, typeof affected>();
+    for (const cursor of affected) {
+      const tip = Math.min(cursor.cursor, oldTip);
+      byTip.set(tip, [...(byTip.get(tip) ?? []), cursor]);
+    }
+    let recorded: ReorgRecord | undefined;
+    let removedConfirmed = 0;
+    for (const [tip, group] of byTip) {
+      const logs = await fetchLogsInRanges(
+        rpc,
+        sizer,
+        group.map((cursor) => cursor.address),
+        fromBlock,
+        tip,
+      );
+      for (const log of logs) {
+        const expected = hashAt.get(Number.parseInt(log.blockNumber, 16));
+        if (expected !== undefined && expected !== log.blockHash) {
+          throw new Error(
+            `the chain reorganised again while block ${Number.parseInt(log.blockNumber, 16)} was repaired`,
+          );
+        }
+      }
+      const isFirst = recorded === undefined;
+      const result = store.applyCanonicalRange(
+        {
+          chainId: chain.chainId,
+          contractIds: group.map((cursor) => cursor.id),
+          fromBlock,
+          toBlock: tip,
+          events: toStoredEvents(chain.chainId, logs, decoders, confirmedThrough),
+          blocks: isFirst
+            ? blocks.map((block) => ({
+                number: Number.parseInt(block.number, 16),
+                hash: block.hash,
+                parentHash: block.parentHash,
+                timestamp: Number.parseInt(block.timestamp, 16),
+              }))
+            : [],
+        },
+        isFirst
+          ? {
+              chainId: chain.chainId,
+              detectedAt: Date.now(),
+              forkBlock: forkPoint,
+              depth: oldTip - forkPoint,
+              oldBlocks: oldBlocks.reverse(),
+              newBlocks: newBlocks.reverse(),
+              beyondWindow,
+            }
+          : undefined,
+      );
+      recorded ??= result.reorg;
+      removedConfirmed += result.removed.filter(
+        (row) => row.blockNumber <= confirmedThrough,
+      ).length;
+      const changed = [...result.removed, ...result.added];
+      if (changed.length > 0) onRows(changed);
+    }
+    const summary = `Chain ${chain.chainId}: reorganisation of depth ${oldTip - forkPoint} above block ${forkPoint}${beyondWindow ? ' (deeper than the stored header window: repaired by refetching the range)' : ''}.`;
+    if (beyondWindow || removedConfirmed > 0) {
+      log.error(
+        `${summary}${removedConfirmed > 0 ? ` It removed ${removedConfirmed} event(s) that were already confirmed: the confirmation depth (${chain.confirmations}) is too low for this chain.` : ''}`,
+      );
+    } else {
+      log.warn(summary);
+    }
+    if (recorded) deps.onReorg?.(recorded);
   }
 
   async function pass(): Promise<'idle' | 'progress'> {
@@ -115,6 +224,16 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const lowest = Math.min(...cursors.map((cursor) => cursor.cursor));
     if (lowest >= head) {
       phase = 'following';
+      // A reorg can replace the tip without the head moving (same height, another hash).
+      const storedTip = store.storedBlockHash(chain.chainId, lowest);
+      if (storedTip !== undefined && lowest >= 0) {
+        const canonical = await fetchBlock(lowest);
+        if (canonical.hash !== storedTip) {
+          await handleReorg(lowest, lowest, head);
+          return 'progress';
+        }
+      }
+      lastCaughtUpAt = Date.now();
       return 'idle';
     }
     const group = cursors.filter((cursor) => cursor.cursor === lowest);
@@ -122,16 +241,21 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       ...cursors.map((cursor) => (cursor.cursor > lowest ? cursor.cursor : Infinity)),
     );
     const fromBlock = lowest + 1;
-    const following = head - lowest <= FOLLOW_DISTANCE;
+    const following = head - lowest <= followDistance;
     phase = following ? 'following' : 'backfilling';
-    const toBlock = Math.min(following ? fromBlock : lowest + sizer.size, head, nextHigher);
+    // Backfill stops short of the unfinalized tail, which is followed block by block with headers.
+    const toBlock = Math.min(
+      following ? fromBlock : Math.min(lowest + sizer.size, head - followDistance),
+      head,
+      nextHigher,
+    );
 
     let blocks: RawBlock[] = [];
     if (following) {
       const block = await fetchBlock(fromBlock);
       const parent = store.blockHeaderAt(chain.chainId, fromBlock - 1);
       if (parent && parent.hash !== block.parentHash) {
-        await rollBackReorg(fromBlock);
+        await handleReorg(fromBlock - 1, lowest, head);
         return 'progress';
       }
       blocks = [block];
@@ -221,6 +345,11 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     },
     wake() {
       wakeUp?.();
+    },
+    sizer,
+    lagSeconds() {
+      if (lastCaughtUpAt === null) return null;
+      return Math.max(0, (Date.now() - lastCaughtUpAt) / 1000);
     },
     status() {
       const cursors = store.contractCursors(chain.chainId);

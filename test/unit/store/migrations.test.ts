@@ -16,7 +16,7 @@ describe('migrations', () => {
 
   it('migration 1 creates the tables the store uses, with the event identity unique', async () => {
     const db = openDatabase(await loadSqlJs());
-    expect(migrate(db)).toEqual(migrations.map((migration) => migration.version));
+    expect(migrate(db, migrations.slice(0, 1))).toEqual([1]);
     const tables = selectAll<{ name: string }>(
       db,
       "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
@@ -27,6 +27,31 @@ describe('migrations', () => {
       "INSERT INTO events (chain_id, contract_id, block_number, block_hash, log_index, transaction_hash, transaction_index, address, topics, data, status) VALUES (1, 'c', 1, '0xb', 0, '0xt', 0, '0xa', '[]', '0x', 'confirmed')";
     db.run(insert);
     expect(() => db.run(insert)).toThrow(/UNIQUE/);
+  });
+
+  it('migration 2 adds the reorg log and reconciliation results on top of 1, keeping data', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 1));
+    db.run("INSERT INTO chains VALUES (1, 'a', '[]', 1, 0)");
+    expect(migrate(db, migrations.slice(0, 2))).toEqual([2]);
+    const tables = selectAll<{ name: string }>(
+      db,
+      "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    ).map((row) => row.name);
+    expect(tables).toEqual([
+      'blocks',
+      'chains',
+      'contracts',
+      'events',
+      'meta',
+      'reconciliations',
+      'reorgs',
+    ]);
+    expect(selectAll(db, 'SELECT chain_id FROM chains')).toEqual([{ chain_id: 1 }]);
+    db.run(
+      "INSERT INTO reorgs (chain_id, detected_at, fork_block, depth, old_blocks, new_blocks, events_removed, events_added, beyond_window) VALUES (1, 0, 5, 2, '[]', '[]', 1, 0, 0)",
+    );
+    expect(selectAll(db, 'SELECT depth FROM reorgs')).toEqual([{ depth: 2 }]);
   });
 
   it('applies only what is new, once', async () => {

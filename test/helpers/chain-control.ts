@@ -1,0 +1,51 @@
+// Direct control of a test anvil: mining, reorganisations, raw JSON-RPC.
+import { encodeFunctionData, type Address } from 'viem';
+import { anvilAccount, contractAbis } from './contracts.ts';
+
+export async function rawRpc<T = unknown>(
+  rpcUrl: string,
+  method: string,
+  params: unknown[] = [],
+): Promise<T> {
+  const response = await fetch(rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+export async function headBlock(rpcUrl: string): Promise<number> {
+  return Number.parseInt(await rawRpc<string>(rpcUrl, 'eth_blockNumber'), 16);
+}
+
+export async function mineBlocks(rpcUrl: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await rawRpc(rpcUrl, 'evm_mine');
+}
+
+/** A transaction for anvil_reorg: Emitter.emitMany(count) from anvil's first account. */
+export function emitManyTx(emitter: Address, count: number): Record<string, string> {
+  return {
+    from: anvilAccount(0).address,
+    to: emitter,
+    data: encodeFunctionData({
+      abi: contractAbis.Emitter,
+      functionName: 'emitMany',
+      args: [BigInt(count)],
+    }),
+  };
+}
+
+/**
+ * Replaces the newest `depth` blocks with new ones at the same height; the old blocks'
+ * transactions are dropped and `transactions` are mined at their block offsets (0-based) instead.
+ */
+export async function reorg(
+  rpcUrl: string,
+  depth: number,
+  transactions: { tx: Record<string, string>; offset: number }[] = [],
+): Promise<void> {
+  await rawRpc(rpcUrl, 'anvil_reorg', [depth, transactions.map(({ tx, offset }) => [tx, offset])]);
+}
