@@ -50,7 +50,15 @@ async function main(): Promise<void> {
         reply(engine.applyWorkspaceFile(message.path));
         return;
       case 'close':
-        reply(engine.close().then(() => port!.close()));
+        // Answer first: once the port is closed, main would never hear that closing finished.
+        engine.close().then(
+          () => {
+            send({ type: 'result', id: message.id, ok: true, value: null });
+            port!.close();
+          },
+          (error: unknown) =>
+            send({ type: 'result', id: message.id, ok: false, error: toContractError(error) }),
+        );
         return;
     }
   });

@@ -223,6 +223,13 @@ function createStore(parts: {
 }): Store {
   const { db, dataDir, journal, unlock, recovery } = parts;
   let dirty = parts.dirtyAtStart;
+  // Canonical event counts per chain, kept up to date on each change: counting the whole table
+  // every second for the status push cost hundreds of milliseconds on large stores.
+  let eventCounts: Map<number, number> | undefined;
+  const adjustCount = (chainId: number, delta: number): void => {
+    if (eventCounts && delta !== 0)
+      eventCounts.set(chainId, (eventCounts.get(chainId) ?? 0) + delta);
+  };
   let closed = false;
 
   const store: Store = {
@@ -240,6 +247,8 @@ function createStore(parts: {
       }
       db.run('COMMIT');
       dirty = true;
+      if (command.type === 'chain.remove' || command.type === 'contract.remove')
+        eventCounts = undefined;
     },
     listChains: () => listChains(db),
     listContracts: (chainId) => listContracts(db, chainId),
@@ -249,6 +258,7 @@ function createStore(parts: {
     commitChainData(batch) {
       const result = inTransaction(db, () => commitChainData(db, batch));
       dirty = true;
+      adjustCount(batch.chainId, result.inserted.length);
       return result;
     },
     blockHeaderAt: (chainId, number) => blockHeaderAt(db, chainId, number),
@@ -273,6 +283,7 @@ function createStore(parts: {
         return { ...changed, reorg: recorded };
       });
       dirty = true;
+      adjustCount(range.chainId, result.added.length - result.removed.length);
       return result;
     },
     listReorgs: (chainId, limit) => listReorgs(db, chainId, limit),
@@ -283,7 +294,10 @@ function createStore(parts: {
       return saved;
     },
     listReconciliations: (filter) => listReconciliations(db, filter),
-    countEvents: () => countEvents(db),
+    countEvents() {
+      eventCounts ??= countEvents(db);
+      return new Map(eventCounts);
+    },
     eventsPerMinute: (chainId, minutes) => eventsPerMinute(db, chainId, minutes),
     get dirty() {
       return dirty;

@@ -7,7 +7,12 @@ import type { ChainStatus, ReorgRecord } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
 import { errorText, isRangeTooLargeError } from '../chains/index.ts';
 import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
-import { createRangeSizer, hintedRangeSize, type RangeSizer } from './range-sizer.ts';
+import {
+  createRangeSizer,
+  hintedRangeSize,
+  responseSizeRatio,
+  type RangeSizer,
+} from './range-sizer.ts';
 import { fetchLogsInRanges } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
 
@@ -275,7 +280,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       ]);
     } catch (error) {
       if (isRangeTooLargeError(error) && toBlock > fromBlock) {
-        sizer.refused(hintedRangeSize(errorText(error)));
+        sizer.refused(hintedRangeSize(errorText(error)), responseSizeRatio(errorText(error)));
         return 'progress';
       }
       throw error;

@@ -2,7 +2,7 @@
 // refused and the sizer remembers what worked. Used by backfill repair and reconciliation.
 import { errorText, isRangeTooLargeError, type RpcPool } from '../chains/index.ts';
 import type { RawLog } from './log-rows.ts';
-import { hintedRangeSize, type RangeSizer } from './range-sizer.ts';
+import { hintedRangeSize, responseSizeRatio, type RangeSizer } from './range-sizer.ts';
 
 export async function fetchLogsInRanges(
   rpc: RpcPool,
@@ -29,7 +29,7 @@ export async function fetchLogsInRanges(
       from = to + 1;
     } catch (error) {
       if (!isRangeTooLargeError(error) || to === from) throw error;
-      sizer.refused(hintedRangeSize(errorText(error)));
+      sizer.refused(hintedRangeSize(errorText(error)), responseSizeRatio(errorText(error)));
     }
   }
   return logs;

@@ -15,8 +15,11 @@ export interface RangeSizerOptions {
 export interface RangeSizer {
   readonly size: number;
   succeeded(logCount: number, milliseconds: number): void;
-  /** The provider refused the range; hintedSize is a range the provider suggested, if any. */
-  refused(hintedSize?: number): void;
+  /**
+   * The provider refused the range. hintedSize is a range the provider suggested; sizeRatio is
+   * how much smaller the answer must be (allowed bytes / received bytes), when known.
+   */
+  refused(hintedSize?: number, sizeRatio?: number): void;
 }
 
 export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
@@ -24,7 +27,7 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
   const max = options.max ?? 50_000;
   const slowMs = options.slowMs ?? 4_000;
   const fastMs = options.fastMs ?? 1_000;
-  const growBelowLogs = options.growBelowLogs ?? 5_000;
+  const growBelowLogs = options.growBelowLogs ?? 20_000;
   let size = Math.min(max, Math.max(min, options.initial ?? 2_000));
   const clamp = (value: number): number => Math.min(max, Math.max(min, Math.floor(value)));
   return {
@@ -35,13 +38,23 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
       if (milliseconds > slowMs) size = clamp(size / 2);
       else if (milliseconds < fastMs && logCount < growBelowLogs) size = clamp(size * 2);
     },
-    refused(hintedSize) {
-      size =
-        hintedSize !== undefined && hintedSize >= min && hintedSize < size
-          ? clamp(hintedSize)
-          : clamp(size / 4);
+    refused(hintedSize, sizeRatio) {
+      if (hintedSize !== undefined && hintedSize >= min && hintedSize < size)
+        size = clamp(hintedSize);
+      // Aim a little under the limit in one step rather than halving through megabytes of refusals.
+      else if (sizeRatio !== undefined && sizeRatio > 0 && sizeRatio < 1)
+        size = clamp(size * sizeRatio * 0.7);
+      else size = clamp(size / 4);
     },
   };
+}
+
+/** viem's "Max 10485760, Received 151139395" (response body too large) as allowed / received. */
+export function responseSizeRatio(errorMessage: string): number | undefined {
+  const match = /Max (\d+), Received (\d+)/i.exec(errorMessage);
+  if (!match) return undefined;
+  const ratio = Number(match[1]) / Number(match[2]);
+  return Number.isFinite(ratio) && ratio > 0 ? ratio : undefined;
 }
 
 /** Some providers name the range they would accept, e.g. "try with this block range [0x1, 0x3e8]". */

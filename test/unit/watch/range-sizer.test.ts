@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRangeSizer, hintedRangeSize } from '../../../src-main/core/watch/range-sizer.ts';
+import {
+  createRangeSizer,
+  hintedRangeSize,
+  responseSizeRatio,
+} from '../../../src-main/core/watch/range-sizer.ts';
 import { isRangeTooLargeError } from '../../../src-main/core/chains/rpc-pool.ts';
 
 describe('adaptive range sizing', () => {
@@ -25,6 +29,21 @@ describe('adaptive range sizing', () => {
     expect(sizer.size).toBe(25);
     for (let i = 0; i < 20; i++) sizer.refused();
     expect(sizer.size).toBe(1);
+  });
+
+  it('jumps straight under a response-size limit instead of halving through refusals', () => {
+    const ratio = responseSizeRatio('Response body too large. Max 10485760, Received 151139395');
+    expect(ratio).toBeCloseTo(10485760 / 151139395, 6);
+    const sizer = createRangeSizer({ initial: 2000 });
+    sizer.refused(undefined, ratio);
+    expect(sizer.size).toBe(Math.floor(2000 * ratio! * 0.7));
+    expect(responseSizeRatio('query returned more than 10000 results')).toBeUndefined();
+  });
+
+  it('keeps growing on dense but fast ranges below the log cap', () => {
+    const sizer = createRangeSizer({ initial: 10 });
+    sizer.succeeded(14_000, 100);
+    expect(sizer.size).toBe(20);
   });
 
   it('reads a provider-suggested range', () => {
