@@ -1,5 +1,6 @@
 // Direct control of a test anvil: mining, reorganisations, raw JSON-RPC.
 import { encodeFunctionData, type Address } from 'viem';
+import { nonceManager } from 'viem/accounts';
 import { anvilAccount, contractAbis } from './contracts.ts';
 
 export async function rawRpc<T = unknown>(
@@ -48,4 +49,8 @@ export async function reorg(
   transactions: { tx: Record<string, string>; offset: number }[] = [],
 ): Promise<void> {
   await rawRpc(rpcUrl, 'anvil_reorg', [depth, transactions.map(({ tx, offset }) => [tx, offset])]);
+  // The dropped transactions took nonces the test wallets still count as used.
+  const chainId = Number.parseInt(await rawRpc<string>(rpcUrl, 'eth_chainId'), 16);
+  for (let index = 0; index < 10; index++)
+    nonceManager.reset({ address: anvilAccount(index).address, chainId });
 }

@@ -280,7 +280,11 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       ]);
     } catch (error) {
       if (isRangeTooLargeError(error) && toBlock > fromBlock) {
-        sizer.refused(hintedRangeSize(errorText(error)), responseSizeRatio(errorText(error)));
+        sizer.refused(
+          hintedRangeSize(errorText(error)),
+          responseSizeRatio(errorText(error)),
+          toBlock - fromBlock + 1,
+        );
         return 'progress';
       }
       throw error;

@@ -29,7 +29,11 @@ export async function fetchLogsInRanges(
       from = to + 1;
     } catch (error) {
       if (!isRangeTooLargeError(error) || to === from) throw error;
-      sizer.refused(hintedRangeSize(errorText(error)), responseSizeRatio(errorText(error)));
+      sizer.refused(
+        hintedRangeSize(errorText(error)),
+        responseSizeRatio(errorText(error)),
+        to - from + 1,
+      );
     }
   }
   return logs;

@@ -19,7 +19,7 @@ export interface RangeSizer {
    * The provider refused the range. hintedSize is a range the provider suggested; sizeRatio is
    * how much smaller the answer must be (allowed bytes / received bytes), when known.
    */
-  refused(hintedSize?: number, sizeRatio?: number): void;
+  refused(hintedSize?: number, sizeRatio?: number, attemptedBlocks?: number): void;
 }
 
 export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
@@ -38,12 +38,12 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
       if (milliseconds > slowMs) size = clamp(size / 2);
       else if (milliseconds < fastMs && logCount < growBelowLogs) size = clamp(size * 2);
     },
-    refused(hintedSize, sizeRatio) {
+    refused(hintedSize, sizeRatio, attemptedBlocks) {
       if (hintedSize !== undefined && hintedSize >= min && hintedSize < size)
         size = clamp(hintedSize);
       // Aim a little under the limit in one step rather than halving through megabytes of refusals.
       else if (sizeRatio !== undefined && sizeRatio > 0 && sizeRatio < 1)
-        size = clamp(size * sizeRatio * 0.7);
+        size = clamp(Math.min(size, attemptedBlocks ?? size) * sizeRatio * 0.7);
       else size = clamp(size / 4);
     },
   };

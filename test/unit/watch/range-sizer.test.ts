@@ -38,6 +38,10 @@ describe('adaptive range sizing', () => {
     sizer.refused(undefined, ratio);
     expect(sizer.size).toBe(Math.floor(2000 * ratio! * 0.7));
     expect(responseSizeRatio('query returned more than 10000 results')).toBeUndefined();
+    // The ratio applies to the range actually asked for, which can be shorter than the size.
+    const short = createRangeSizer({ initial: 2000 });
+    short.refused(undefined, 0.1, 120);
+    expect(short.size).toBe(8);
   });
 
   it('keeps growing on dense but fast ranges below the log cap', () => {

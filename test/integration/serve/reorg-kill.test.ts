@@ -1,0 +1,94 @@
+// kill -9 of the serve process while it handles a reorg: the rollback is one transaction and
+// snapshots are atomic, so after restart the store must again equal the chain exactly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import { emitManyTx, reorg } from '../../helpers/chain-control.ts';
+import { chainLogs, storedEvents } from '../../helpers/compare.ts';
+import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import {
+  connectRpc,
+  startServe,
+  waitFor,
+  type RpcClient,
+  type ServeProcess,
+} from '../../helpers/serve.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+
+let anvil: AnvilInstance;
+let emitter: `0x${string}`;
+const dataDir = makeTempDir();
+const running: ServeProcess[] = [];
+const key = (row: { blockHash: string; logIndex: number }): string =>
+  `${row.blockHash}:${row.logIndex}`;
+
+async function serve(): Promise<{ server: ServeProcess; rpc: RpcClient }> {
+  const server = await startServe({ dataDir: dataDir.path });
+  running.push(server);
+  return { server, rpc: await connectRpc(server.wsUrl) };
+}
+
+async function converged(rpc: RpcClient): Promise<void> {
+  let stored: string[] = [];
+  let expected: string[] = [];
+  try {
+    await waitFor(async () => {
+      expected = (await chainLogs(anvil.rpcUrl, emitter)).map(key);
+      stored = (await storedEvents(rpc)).map(key);
+      return JSON.stringify(stored) === JSON.stringify(expected);
+    }, 45_000);
+  } catch (error) {
+    expect(stored).toEqual(expected);
+    throw error;
+  }
+}
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  emitter = await deployContract(anvil.rpcUrl, 'Emitter');
+  for (let i = 0; i < 10; i++) await emitMany(anvil.rpcUrl, emitter, 20);
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((server) => server.kill('SIGKILL')));
+  await anvil?.stop();
+  dataDir.remove();
+});
+
+describe('kill -9 during a reorg', () => {
+  it('ends equal to the chain after each kill and restart', { timeout: 300_000 }, async () => {
+    let { server, rpc } = await serve();
+    await rpc.call('chains.add', {
+      name: 'anvil',
+      chainId: anvil.chainId,
+      rpcUrls: [anvil.rpcUrl],
+      confirmations: 2,
+    });
+    await rpc.call('contracts.add', {
+      chainId: anvil.chainId,
+      address: emitter,
+      abi: loadArtifact('Emitter').abi,
+      startBlock: 0,
+    });
+    await converged(rpc);
+
+    for (const [round, delayMs] of [0, 40, 150, 400].entries()) {
+      for (let i = 0; i < 3; i++) await emitMany(anvil.rpcUrl, emitter, 5 + round);
+      await converged(rpc);
+      // Let a snapshot hold the branch that is about to be orphaned.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await reorg(anvil.rpcUrl, 3, [
+        { tx: emitManyTx(emitter, 4), offset: 1 },
+        { tx: emitManyTx(emitter, 2), offset: 2 },
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      rpc.close();
+      await server.kill('SIGKILL');
+      running.pop();
+      ({ server, rpc } = await serve());
+      await converged(rpc);
+    }
+    const reorgs = await rpc.call<{ reorgs: unknown[] }>('reorgs.list');
+    expect(reorgs.reorgs.length).toBeGreaterThanOrEqual(1);
+    rpc.close();
+  });
+});
