@@ -20,6 +20,7 @@ import {
 } from './lib/live-latency.ts';
 import { describeMachine } from './lib/machine.ts';
 import { measureRawGetLogs } from './lib/raw-get-logs.ts';
+import { measureReorgAndRequests } from './lib/reorg-and-requests.ts';
 import { formatInt, formatMb, formatMs } from './lib/stats.ts';
 import { printTable, type TableRow } from './lib/table.ts';
 
@@ -233,7 +234,29 @@ async function main(): Promise<void> {
       headless = undefined;
     }
 
-    // ---- 6. decoder micro-benchmark --------------------------------------------------------
+    // ---- 6. reorg convergence and RPC cost of live follow ----------------------------------
+    step('Depth-5 reorgs and requests per block in live follow…');
+    const reorgs = await measureReorgAndRequests({ reorgs: 5, followBlocks: 20 });
+    const sorted = [...reorgs.reorgToEqualMs].sort((a, b) => a - b);
+    rows.push({
+      measurement: 'Depth-5 reorg → store equal',
+      value: `p50 ${formatMs(sorted[Math.floor(sorted.length / 2)]!)}`,
+      notes: `${sorted.length} reorgs (anvil_reorg, new branch with other events); max ${formatMs(sorted.at(-1)!)}; watcher polls every 1 s over http`,
+    });
+    const perDay = reorgs.requestsPerBlock * (86_400 / 2);
+    rows.push({
+      measurement: 'RPC requests per new block',
+      value: reorgs.requestsPerBlock.toFixed(1),
+      notes: `live follow over http, ${reorgs.blocksObserved} blocks; ${Object.entries(
+        reorgs.requestsByMethod,
+      )
+        .map(([method, count]) => `${method} ${count}`)
+        .join(
+          ', ',
+        )}; ≈${formatInt(Math.round(perDay))} requests/day on a 2 s chain (plus idle polls between blocks)`,
+    });
+
+    // ---- 7. decoder micro-benchmark --------------------------------------------------------
     step('bench/decode.ts…');
     const decode = await runDecodeBench();
 
