@@ -20,6 +20,7 @@ const rawIpc = (name) => ({
 export default tseslint.config(
   {
     ignores: [
+      '.scratch/**',
       'out/**',
       'dist/**',
       'node_modules/**',

@@ -124,8 +124,14 @@ export function listReconciliations(
 ): Reconciliation[] {
   const where: string[] = [];
   const params: number[] = [];
-  if (filter.chainId !== undefined) (where.push('chain_id = ?'), params.push(filter.chainId));
-  if (filter.id !== undefined) (where.push('id = ?'), params.push(filter.id));
+  if (filter.chainId !== undefined) {
+    where.push('chain_id = ?');
+    params.push(filter.chainId);
+  }
+  if (filter.id !== undefined) {
+    where.push('id = ?');
+    params.push(filter.id);
+  }
   return selectAll<ReconciliationRow>(
     db,
     `SELECT * FROM reconciliations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
