@@ -1,0 +1,130 @@
+// Reconciliation: a store that silently differs from the chain (here, a snapshot edited on disk:
+// one event deleted, one given a forged block hash) is found out by reconcile.run, with the
+// range and the difference, and reconcile.repair makes it equal to the chain again.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
+import type { Reconciliation } from '../../../src-main/ipc/contract.ts';
+import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
+import { loadSqlJs } from '../../../src-main/core/store/database.ts';
+import { decodeSnapshot, writeSnapshot } from '../../../src-main/core/store/snapshot.ts';
+import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import { headBlock } from '../../helpers/chain-control.ts';
+import { chainLogs, storedEvents } from '../../helpers/compare.ts';
+import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import { waitFor } from '../../helpers/serve.ts';
+import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
+
+let anvil: AnvilInstance;
+let emitter: `0x${string}`;
+const dataDir = makeTempDir();
+let core: VigilCore;
+let server: ContractServer;
+const key = (row: { blockHash: string; logIndex: number }): string =>
+  `${row.blockHash}:${row.logIndex}`;
+
+async function call<T>(name: string, input?: unknown): Promise<T> {
+  const envelope = await server.handle(name, input);
+  if (!envelope.ok)
+    throw new Error(`${name} failed: ${envelope.error.code} ${envelope.error.message}`);
+  return envelope.value as T;
+}
+
+async function open(): Promise<void> {
+  core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
+  server = createContractServer(core);
+}
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  emitter = await deployContract(anvil.rpcUrl, 'Emitter');
+  for (let i = 0; i < 30; i++) await emitMany(anvil.rpcUrl, emitter, 4);
+  await open();
+  await call('chains.add', {
+    name: 'anvil',
+    chainId: anvil.chainId,
+    rpcUrls: [anvil.rpcUrl],
+    confirmations: 2,
+  });
+  await call('contracts.add', {
+    chainId: anvil.chainId,
+    address: emitter,
+    abi: loadArtifact('Emitter').abi,
+    startBlock: 0,
+  });
+  const head = await headBlock(anvil.rpcUrl);
+  await waitFor(async () => {
+    const status = await call<{ chains: { indexedThrough: number | null }[] }>('status.get');
+    return status.chains[0]?.indexedThrough === head;
+  });
+});
+
+afterAll(async () => {
+  await core?.close();
+  await anvil?.stop();
+  dataDir.remove();
+});
+
+describe('reconciliation', () => {
+  it('finds nothing wrong in a store that equals the chain', async () => {
+    const result = await call<Reconciliation>('reconcile.run', { chainId: anvil.chainId });
+    expect(result).toMatchObject({ status: 'ok', missing: [], extra: [], fromBlock: 0 });
+    expect(result.storedCount).toBe(120);
+    expect(result.chainCount).toBe(120);
+  });
+
+  it('reports a tampered store with the range and the difference, and repairs it', async () => {
+    await core.close();
+    const expected = await chainLogs(anvil.rpcUrl, emitter);
+    const deleted = expected[10]!;
+    const forged = expected[50]!;
+    // Edit the saved snapshot the way silent corruption or a lost write would look.
+    const SQL = await loadSqlJs();
+    const decoded = decodeSnapshot(readFileSync(join(dataDir.path, 'store.sqlite')));
+    if (!('image' in decoded)) throw new Error(decoded.reason);
+    const db = new SQL.Database(decoded.image);
+    db.run('DELETE FROM events WHERE block_hash = ? AND log_index = ?', [
+      deleted.blockHash,
+      deleted.logIndex,
+    ]);
+    db.run('UPDATE events SET block_hash = ? WHERE block_hash = ? AND log_index = ?', [
+      `0x${'ee'.repeat(32)}`,
+      forged.blockHash,
+      forged.logIndex,
+    ]);
+    writeSnapshot(dataDir.path, db.export());
+    db.close();
+
+    await open();
+    const mismatch = await call<Reconciliation>('reconcile.run', {
+      chainId: anvil.chainId,
+      fromBlock: 0,
+      toBlock: expected.at(-1)!.blockNumber,
+    });
+    expect(mismatch.status).toBe('mismatch');
+    expect(mismatch.missing.map(key).sort()).toEqual([key(deleted), key(forged)].sort());
+    expect(mismatch.extra.map(key)).toEqual([`0x${'ee'.repeat(32)}:${forged.logIndex}`]);
+    expect(mismatch.storedCount).toBe(119);
+
+    const drift = await call<{ chains: { reconciliations: Reconciliation[] }[] }>('drift.get');
+    expect(drift.chains[0]!.reconciliations[0]).toMatchObject({
+      id: mismatch.id,
+      status: 'mismatch',
+    });
+
+    const repaired = await call<Reconciliation>('reconcile.repair', { id: mismatch.id });
+    expect(repaired).toMatchObject({ id: mismatch.id, status: 'repaired', missing: [], extra: [] });
+    expect((await storedEvents(server)).map(key)).toEqual(expected.map(key));
+  });
+
+  it('refuses a range beyond what is indexed, and an unknown reconciliation', async () => {
+    const beyond = await server.handle('reconcile.run', {
+      chainId: anvil.chainId,
+      toBlock: 10_000,
+    });
+    expect(beyond).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'toBlock' } });
+    const unknown = await server.handle('reconcile.repair', { id: 9_999 });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'id' } });
+  });
+});
