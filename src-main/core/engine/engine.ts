@@ -554,8 +554,9 @@ export function createEngine(options: EngineOptions): Engine {
 
   function maybeSnapshot(force = false): void {
     const now = Date.now();
-    // An export blocks this thread for its duration; keep that to a small share of the time.
-    const spacing = Math.max(snapshotMinIntervalMs, lastSnapshotMs * 10);
+    // An export blocks this thread for its duration; keep that to about 5% of the time. Chain
+    // data lost with an unsaved tail is fetched again, so fewer snapshots cost no correctness.
+    const spacing = Math.max(snapshotMinIntervalMs, lastSnapshotMs * 20);
     if (!store.dirty || (!force && now - lastSnapshotAt < spacing)) return;
     try {
       const result = store.snapshot();

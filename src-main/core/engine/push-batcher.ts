@@ -19,7 +19,7 @@ export function createPushBatcher(
   push: PushListener,
   options: PushBatcherOptions = {},
 ): PushBatcher {
-  const maxRows = options.maxRowsPerFlush ?? 5_000;
+  const maxRows = options.maxRowsPerFlush ?? 1_000;
   let pending: EventRow[] = [];
   const flush = (): void => {
     if (pending.length === 0) return;
