@@ -1,7 +1,7 @@
 // Lint for the whole repo. Besides the usual TypeScript and React hooks rules, it keeps each
 // process in its room: `electron` only in src-main/electron/ and src-preload/, raw ipcMain and
-// ipcRenderer only in the contract wiring, and the renderer importing nothing from main but the
-// contract.
+// ipcRenderer only in the contract wiring, the preload importing only types besides electron, and
+// the renderer importing nothing from main but the contract.
 import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -52,8 +52,25 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
   },
   {
+    // The sandboxed preload can require nothing but electron at run time, so every other import
+    // must be erased by the compiler (types only).
     files: ['src-preload/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!electron$)',
+              allowTypeImports: true,
+              message:
+                'The sandboxed preload may import only types (import type) from anything but electron.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],

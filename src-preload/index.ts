@@ -1,13 +1,14 @@
 // Exposes the contract to the sandboxed renderer as window.vigil, and nothing else. Built as one
 // CommonJS file with no imports but electron: only types come from the contract.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { PushName, VigilApi } from '../src-main/ipc/contract.ts';
+import type { electronChannels, PushName, VigilApi } from '../src-main/ipc/contract.ts';
 
-// Literal copies of electronChannels (importing the value would bundle zod into the preload).
-const channels = { invoke: 'vigil:invoke', push: 'vigil:push' } as const satisfies Record<
-  'invoke' | 'push',
-  string
->;
+// Literal copies of electronChannels: importing the value would bundle the contract (and zod)
+// into the preload. `satisfies` makes the typecheck fail if the two ever differ.
+const channels = {
+  invoke: 'vigil:invoke',
+  push: 'vigil:push',
+} as const satisfies typeof electronChannels;
 
 const api: VigilApi = {
   call: (name, input) => ipcRenderer.invoke(channels.invoke, name, input),

@@ -20,7 +20,7 @@ export function wireContract(server: ContractServer, origin: AppOrigin): () => v
         isTrustedSender(
           {
             frameUrl: frame.url,
-            isMainFrame: frame === event.sender.mainFrame,
+            isMainFrame: frame.parent === null,
             fromAppWindow: BrowserWindow.fromWebContents(event.sender) !== null,
           },
           origin,

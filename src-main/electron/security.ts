@@ -1,6 +1,10 @@
-// Process-wide guards: a strict CSP on every response, no navigation away from the app, no new
-// windows, no permission grants, no <webview>. The decisions are pure functions in
-// ipc/electron-guards.ts; this file only applies them.
+// Process-wide guards: a strict CSP header, no navigation away from the app, no new windows, no
+// permission grants, no <webview>. The decisions are pure functions in ipc/electron-guards.ts;
+// this file only applies them.
+//
+// The CSP header reaches pages served over HTTP (electron-vite's dev server). Pages loaded from
+// file:// carry no response headers, so the packaged app relies on the CSP <meta> tag in
+// src-renderer/index.html; the two must stay at least this strict.
 import { app, session, shell } from 'electron';
 import {
   contentSecurityPolicy,

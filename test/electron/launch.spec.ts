@@ -34,20 +34,42 @@ test('the desktop app launches and shows the Dashboard', async () => {
       timeout: 30_000,
     });
     // The renderer has the contract and nothing of Node (sandbox, no node integration).
-    const renderer = await page.evaluate(() => ({
-      vigil: typeof (globalThis as { vigil?: unknown }).vigil,
-      require: typeof (globalThis as { require?: unknown }).require,
-      process: typeof (globalThis as { process?: unknown }).process,
-      // window.open is denied by the window-open handler.
-      opened:
-        (globalThis as unknown as { open(url: string): unknown }).open('https://example.com') !==
-        null,
-    }));
+    const renderer = await page.evaluate(async () => {
+      const page = globalThis as unknown as {
+        vigil?: { call(name: string, input: unknown): Promise<{ error?: { code: string } }> };
+        require?: unknown;
+        process?: unknown;
+        open(url: string): unknown;
+        inlineScriptRan?: boolean;
+        document: {
+          createElement(tag: 'script'): { textContent: string };
+          head: { append(node: unknown): void };
+        };
+      };
+      // The CSP (script-src 'self') must refuse a script injected into the page.
+      const injected = page.document.createElement('script');
+      injected.textContent = 'globalThis.inlineScriptRan = true';
+      page.document.head.append(injected);
+      // A request from the app's own window passes the sender check (FORBIDDEN would mean it did
+      // not) and reaches the contract server, which refuses the unknown name.
+      const unknownMethod = await page.vigil?.call('no.such.method', {});
+      return {
+        vigil: typeof page.vigil,
+        require: typeof page.require,
+        process: typeof page.process,
+        // window.open is denied by the window-open handler.
+        opened: page.open('https://example.com') !== null,
+        inlineScriptRan: page.inlineScriptRan === true,
+        unknownMethodCode: unknownMethod?.error?.code,
+      };
+    });
     expect(renderer).toEqual({
       vigil: 'object',
       require: 'undefined',
       process: 'undefined',
       opened: false,
+      inlineScriptRan: false,
+      unknownMethodCode: 'UNKNOWN_METHOD',
     });
   } finally {
     await app.close();

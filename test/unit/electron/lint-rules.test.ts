@@ -29,6 +29,17 @@ describe('room rules', () => {
     expect(await ruleIds(preload, 'src-preload/index.ts')).not.toContain('no-restricted-syntax');
   });
 
+  it('lets the sandboxed preload import values only from electron', async () => {
+    const typeOnly =
+      "import { contextBridge } from 'electron';\nimport type { VigilApi } from '../src-main/ipc/contract.ts';\nexport const api = {} as VigilApi;\nexport const bridge = contextBridge;\n";
+    expect(await ruleIds(typeOnly, 'src-preload/index.ts')).toEqual([]);
+    const valueImport =
+      "import { electronChannels } from '../src-main/ipc/contract.ts';\nexport const channels = electronChannels;\n";
+    expect(await ruleIds(valueImport, 'src-preload/index.ts')).toContain(
+      '@typescript-eslint/no-restricted-imports',
+    );
+  });
+
   it('lets the renderer import the contract but nothing else from main', async () => {
     expect(
       await ruleIds(
