@@ -21,7 +21,7 @@ function rendererDir(): string {
 }
 
 const usage =
-  'Usage: npm run serve -- --data-dir DIR [--port N] [--token T] [--workspace FILE] [--host 127.0.0.1]';
+  'Usage: npm run serve -- --data-dir DIR [--port N] [--token T] [--workspace FILE] [--host 127.0.0.1] [--profile NAME]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       token: { type: 'string' },
       workspace: { type: 'string' },
       host: { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const core = await createVigil({
     dataDir,
     ...(values.workspace ? { workspaceFile: values.workspace } : {}),
+    ...(values.profile ? { profile: values.profile } : {}),
     log: consoleLogger,
   });
   const server = await startHeadlessServer({

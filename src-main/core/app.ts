@@ -1,5 +1,6 @@
 // The composition root: the one place that wires capabilities together. Electron's entry and
 // headless mode both call createVigil and speak to it only through the contract server.
+import { userInfo } from 'node:os';
 import type { PushName, PushPayload, RequestName } from '../ipc/contract.ts';
 
 export interface Logger {
@@ -21,7 +22,20 @@ export interface VigilCore {
 export interface CreateVigilOptions {
   dataDir: string;
   workspaceFile?: string;
+  /** The operator's profile name, the actor of their audit entries; the OS user by default. */
+  profile?: string;
   log?: Logger;
+}
+
+/** The profile name used when none is given: VIGIL_PROFILE, else the OS user name. */
+export function defaultProfile(): string {
+  const fromEnv = process.env['VIGIL_PROFILE']?.trim();
+  if (fromEnv) return fromEnv;
+  try {
+    return userInfo().username || 'operator';
+  } catch {
+    return 'operator';
+  }
 }
 
 export const consoleLogger: Logger = {
@@ -33,7 +47,7 @@ export const consoleLogger: Logger = {
 export async function createVigil(options: CreateVigilOptions): Promise<VigilCore> {
   const log = options.log ?? consoleLogger;
   const { startEngine } = await import('./engine/index.ts');
-  const engine = await startEngine(options.dataDir, log);
+  const engine = await startEngine(options.dataDir, options.profile ?? defaultProfile(), log);
   if (options.workspaceFile) {
     try {
       const summary = await engine.applyWorkspaceFile(options.workspaceFile);

@@ -203,6 +203,67 @@ export const ChainDrift = z.object({
 export type ChainDrift = z.infer<typeof ChainDrift>;
 
 // ---------------------------------------------------------------------------------------------
+// The audit log: hash-chained, append-only.
+
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+
+export const AuditEntry = z.object({
+  seq: z.number().int().positive(),
+  /** Unix milliseconds. */
+  at: z.number().int(),
+  /** The operator's profile name, or `system`. */
+  actor: z.string(),
+  /** `chain.added`, `tx.approved`, `alert.fired` … */
+  action: z.string(),
+  /** What it is about, `kind:id`: `chain:31337`, `tx:7`, `rule:3`. */
+  subject: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: Sha256Hex,
+  hash: Sha256Hex,
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditBreakKind = z.enum(['edited', 'missing', 'inserted', 'reordered', 'truncated']);
+
+export const AuditVerification = z.discriminatedUnion('intact', [
+  z.object({
+    intact: z.literal(true),
+    count: z.number().int(),
+    firstSeq: z.number().int().nullable(),
+    lastSeq: z.number().int().nullable(),
+    headHash: z.string(),
+  }),
+  z.object({
+    intact: z.literal(false),
+    count: z.number().int(),
+    atSeq: z.number().int(),
+    atPosition: z.number().int(),
+    kind: AuditBreakKind,
+    message: z.string(),
+  }),
+]);
+export type AuditVerification = z.infer<typeof AuditVerification>;
+
+export const AuditListInput = z
+  .object({
+    limit: z.number().int().positive().max(5_000).optional(),
+    /** Opaque; pass back nextCursor from the previous page. */
+    cursor: z.string().regex(/^\d+$/, 'not a cursor this log returned').optional(),
+    /** Newest first (the default) or oldest first. */
+    order: z.enum(['asc', 'desc']).optional(),
+    /** Unix milliseconds, inclusive. */
+    from: z.number().int().optional(),
+    to: z.number().int().optional(),
+    actor: z.string().optional(),
+    action: z.string().optional(),
+    /** Exact (`tx:7`) or a kind prefix ending in a colon (`tx:`). */
+    subject: z.string().optional(),
+    /** Free text, anywhere in the entry. */
+    text: z.string().max(200).optional(),
+  })
+  .optional();
+
+// ---------------------------------------------------------------------------------------------
 // Requests.
 
 const Empty = z.object({}).strict().optional();
@@ -292,11 +353,25 @@ export const requests = {
   },
   /** Refetches the range of a reconciliation that found a mismatch, and checks again. */
   'reconcile.repair': { input: z.object({ id: z.number().int() }), output: Reconciliation },
+  /** Pages the live audit log; there is no request that edits or deletes an entry. */
+  'audit.list': {
+    input: AuditListInput,
+    output: z.object({
+      entries: z.array(AuditEntry),
+      nextCursor: z.string().optional(),
+      /** How many entries match the filters in all. */
+      total: z.number().int(),
+    }),
+  },
+  /** Checks the whole live log against its hash chain. */
+  'audit.verify': { input: Empty, output: AuditVerification },
 } as const;
 
 export type RequestName = keyof typeof requests;
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
 export type RequestOutput<N extends RequestName> = z.output<(typeof requests)[N]['output']>;
+/** A request's input after validation (defaults applied): what main's handlers receive. */
+export type ValidatedInput<N extends RequestName> = z.output<(typeof requests)[N]['input']>;
 
 // ---------------------------------------------------------------------------------------------
 // Pushed streams. Batched by main: each message carries many rows.

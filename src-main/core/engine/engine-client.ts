@@ -31,9 +31,13 @@ function engineWorkerUrl(): URL {
 
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 
-export async function startEngine(dataDir: string, log: Logger): Promise<EngineClient> {
+export async function startEngine(
+  dataDir: string,
+  actor: string,
+  log: Logger,
+): Promise<EngineClient> {
   const worker = new Worker(engineWorkerUrl(), {
-    workerData: { dataDir } satisfies EngineWorkerData,
+    workerData: { dataDir, actor } satisfies EngineWorkerData,
   });
   const pending = new Map<
     number,

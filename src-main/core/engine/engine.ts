@@ -10,6 +10,7 @@ import type {
   ChainDrift,
   ChainStatus,
   Reconciliation,
+  ReorgRecord,
   RequestName,
   WatchedContract,
 } from '../../ipc/contract.ts';
@@ -17,6 +18,14 @@ import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index
 import { createRpcPool, verifyRpcUrls, type RpcPool } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
+import {
+  auditRequestHandlers,
+  SYSTEM_ACTOR,
+  verifyStoredLog,
+  type AuditDraft,
+} from '../audit/index.ts';
+import { createEngineEvents, type EngineEvents } from './engine-events.ts';
+import { mergeHandlers, type EngineService, type RequestHandlers } from './service.ts';
 import {
   compareRange,
   createChainWatcher,
@@ -34,6 +43,8 @@ import { defaultConfirmations } from './known-chains.ts';
 export interface EngineOptions {
   store: Store;
   log: Logger;
+  /** Who the operator is in the audit log: their profile name. */
+  actor: string;
   push: PushListener;
   snapshotMinIntervalMs?: number;
   statusIntervalMs?: number;
@@ -73,7 +84,12 @@ type ContractsAddInput = {
 };
 
 export function createEngine(options: EngineOptions): Engine {
-  const { store, log } = options;
+  const { store, log, actor } = options;
+  const events: EngineEvents = createEngineEvents((error) =>
+    log.error(
+      `A capability failed while reacting to the watcher: ${(error as Error).stack ?? error}`,
+    ),
+  );
   const running = new Map<number, RunningChain>();
   const batcher = createPushBatcher(options.push);
   const snapshotMinIntervalMs = options.snapshotMinIntervalMs ?? 2_000;
@@ -82,6 +98,51 @@ export function createEngine(options: EngineOptions): Engine {
   let lastStatusJson = '';
   let lastDriftJson = '';
   const driftHistory = createDriftHistory();
+
+  // ---- audit ----------------------------------------------------------------------------
+
+  const byOperator = (
+    action: string,
+    subject: string,
+    details: Record<string, unknown>,
+  ): AuditDraft => ({
+    actor,
+    action,
+    subject,
+    details,
+  });
+
+  function recordReorg(reorg: ReorgRecord): void {
+    // A crash can lose the snapshot that held a reorg's repair, and the watcher then finds the
+    // same reorg again: it is recorded once, keyed by the chain and the orphaned hashes.
+    const key = `${reorg.chainId}:${reorg.oldBlocks.map((block) => block.hash).join(',')}`;
+    const seen = store
+      .listAudit({
+        action: 'reorg.detected',
+        subject: `chain:${reorg.chainId}`,
+        order: 'desc',
+        limit: 50,
+      })
+      .some((entry) => entry.details['key'] === key);
+    if (seen) return;
+    store.recordAudit([
+      {
+        actor: SYSTEM_ACTOR,
+        action: 'reorg.detected',
+        subject: `chain:${reorg.chainId}`,
+        details: {
+          key,
+          forkBlock: reorg.forkBlock,
+          depth: reorg.depth,
+          beyondWindow: reorg.beyondWindow,
+          eventsRemoved: reorg.eventsRemoved,
+          eventsAdded: reorg.eventsAdded,
+          oldBlocks: reorg.oldBlocks,
+          newBlocks: reorg.newBlocks,
+        },
+      },
+    ]);
+  }
 
   // ---- watchers -------------------------------------------------------------------------
 
@@ -110,8 +171,16 @@ export function createEngine(options: EngineOptions): Engine {
       store,
       rpc,
       decoders: (address) => entry.decoders.get(address),
-      onRows: (rows) => batcher.addRows(rows),
-      onReorg: () => publishDrift(true),
+      onRows: (rows) => {
+        batcher.addRows(rows);
+        events.emit('rows', rows);
+      },
+      onHead: (headBlock) => events.emit('head', record.chainId, headBlock),
+      onReorg: (reorg) => {
+        recordReorg(reorg);
+        publishDrift(true);
+        events.emit('reorg', reorg);
+      },
       log,
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     });
@@ -412,7 +481,10 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
-  async function applyWorkspace(workspace: Workspace): Promise<WorkspaceApplySummary> {
+  async function applyWorkspace(
+    workspace: Workspace,
+    source: string,
+  ): Promise<WorkspaceApplySummary> {
     // Everything is checked before anything is saved, so a bad entry changes nothing.
     const newChains: ChainRecord[] = [];
     let chainsUnchanged = 0;
@@ -430,26 +502,56 @@ export function createEngine(options: EngineOptions): Engine {
           await validateContract(contract as ContractsAddInput, `contracts[${index}].`, newChains),
         );
     }
-    for (const chain of newChains) {
-      store.execute({ type: 'chain.add', chain });
-      startChain(chain);
-    }
-    for (const contract of newContracts) {
-      store.execute({ type: 'contract.add', contract });
-      refreshDecoders(contract.chainId);
-    }
-    if (newChains.length || newContracts.length) pushConfig();
-    return {
+    const summary = {
       chainsAdded: newChains.length,
       chainsUnchanged,
       contractsAdded: newContracts.length,
       contractsUnchanged,
     };
+    // One journal entry for the whole import: it lands entirely or not at all.
+    store.execute(
+      {
+        type: 'batch',
+        commands: [
+          ...newChains.map((chain) => ({ type: 'chain.add' as const, chain })),
+          ...newContracts.map((contract) => ({ type: 'contract.add' as const, contract })),
+        ],
+      },
+      [
+        byOperator('workspace.imported', `workspace:${source}`, { file: source, ...summary }),
+        ...newChains.map((chain) => chainAddedAudit(chain)),
+        ...newContracts.map((contract) => contractAddedAudit(contract)),
+      ],
+    );
+    for (const chain of newChains) startChain(chain);
+    for (const contract of newContracts) refreshDecoders(contract.chainId);
+    if (newChains.length || newContracts.length) pushConfig();
+    return summary;
+  }
+
+  function chainAddedAudit(chain: ChainRecord): AuditDraft {
+    return byOperator('chain.added', `chain:${chain.chainId}`, {
+      name: chain.name,
+      rpcUrls: chain.rpcUrls,
+      confirmations: chain.confirmations,
+    });
+  }
+
+  function contractAddedAudit(contract: Omit<ContractRecord, 'indexedThrough'>): AuditDraft {
+    return byOperator('contract.added', `contract:${contract.id}`, {
+      chainId: contract.chainId,
+      address: contract.address,
+      name: contract.name,
+      startBlock: contract.startBlock,
+      events: [
+        ...new Set(eventSignaturesOf(contract.abi as never).map((event) => event.signature)),
+      ],
+    });
   }
 
   // ---- requests -------------------------------------------------------------------------
 
-  const handlers: { [N in RequestName]: (input: never) => Promise<unknown> | unknown } = {
+  const watchHandlers: { [N in RequestName]?: (input: never) => Promise<unknown> | unknown } = {
     async 'chains.add'(input: ChainsAddInput): Promise<Chain> {
       const record = await validateChain(input);
       // The RPC checks took time; another request may have added the chain meanwhile.
@@ -458,7 +560,7 @@ export function createEngine(options: EngineOptions): Engine {
           field: 'chainId',
         });
       }
-      store.execute({ type: 'chain.add', chain: record });
+      store.execute({ type: 'chain.add', chain: record }, [chainAddedAudit(record)]);
       startChain(record);
       pushConfig();
       return record;
@@ -471,7 +573,13 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
       await stopChain(input.chainId);
-      store.execute({ type: 'chain.remove', chainId: input.chainId });
+      const contracts = store.listContracts(input.chainId);
+      store.execute({ type: 'chain.remove', chainId: input.chainId }, [
+        byOperator('chain.removed', `chain:${input.chainId}`, {
+          name: store.findChain(input.chainId)?.name,
+          contractsRemoved: contracts.map((contract) => contract.id),
+        }),
+      ]);
       pushConfig();
       return { removed: true };
     },
@@ -486,7 +594,7 @@ export function createEngine(options: EngineOptions): Engine {
           },
         );
       }
-      store.execute({ type: 'contract.add', contract });
+      store.execute({ type: 'contract.add', contract }, [contractAddedAudit(contract)]);
       refreshDecoders(contract.chainId);
       pushConfig();
       return toWireContract(store.findContract(contract.id)!);
@@ -498,7 +606,13 @@ export function createEngine(options: EngineOptions): Engine {
         throw new VigilError('NOT_FOUND', `No watched contract has id ${input.id}.`, {
           field: 'id',
         });
-      store.execute({ type: 'contract.remove', id: input.id });
+      store.execute({ type: 'contract.remove', id: input.id }, [
+        byOperator('contract.removed', `contract:${input.id}`, {
+          chainId: contract.chainId,
+          address: contract.address,
+          name: contract.name,
+        }),
+      ]);
       refreshDecoders(contract.chainId);
       pushConfig();
       return { removed: true };
@@ -523,7 +637,7 @@ export function createEngine(options: EngineOptions): Engine {
           );
         },
       });
-      return applyWorkspace(workspace);
+      return applyWorkspace(workspace, fileName);
     },
     'workspace.export': () => ({
       yaml: serializeWorkspace({ chains: store.listChains(), contracts: store.listContracts() }),
@@ -549,6 +663,39 @@ export function createEngine(options: EngineOptions): Engine {
       return runRepair(input.id);
     },
   };
+
+  // ---- services -------------------------------------------------------------------------
+
+  const services: EngineService[] = [
+    { handlers: watchHandlers as RequestHandlers },
+    { handlers: auditRequestHandlers(store) },
+  ];
+  const handlers = mergeHandlers(services);
+
+  // The live audit log is checked at every start; a broken chain is reported loudly and left
+  // exactly as it is, for whoever investigates.
+  const startCheck = verifyStoredLog(store);
+  for (const problem of store.recovery.auditReplayProblems)
+    log.error(`Audit log integrity: ${problem}.`);
+  if (!startCheck.intact) {
+    log.error(
+      `Audit log integrity check FAILED at start: ${startCheck.message} The data directory was altered outside Vigil; nothing was changed or removed. Keep a copy of it for investigation.`,
+    );
+  }
+  store.recordAudit([
+    {
+      actor: SYSTEM_ACTOR,
+      action: 'app.started',
+      subject: 'app',
+      details: {
+        operator: actor,
+        auditIntact: startCheck.intact,
+        ...(startCheck.intact ? {} : { auditBreak: startCheck.message }),
+        journalEntriesReplayed: store.recovery.journalEntriesReplayed,
+        snapshotSource: store.recovery.snapshotSource,
+      },
+    },
+  ]);
 
   // ---- timers ---------------------------------------------------------------------------
 
@@ -620,6 +767,7 @@ export function createEngine(options: EngineOptions): Engine {
           fileName: path,
           readFile: (abiPath) => readFileSync(resolve(baseDir, abiPath), 'utf8'),
         }),
+        path,
       );
     },
     async close() {
@@ -628,8 +776,12 @@ export function createEngine(options: EngineOptions): Engine {
       clearInterval(driftTimer);
       if (reconcileTimer) clearInterval(reconcileTimer);
       await Promise.all([...running.keys()].map(stopChain));
+      for (const service of services) await service.close?.();
       batcher.flush();
       batcher.stop();
+      store.recordAudit([
+        { actor: SYSTEM_ACTOR, action: 'app.stopped', subject: 'app', details: {} },
+      ]);
       store.close();
     },
   };

@@ -4,6 +4,8 @@ import type { StoreRecovery } from '../store/index.ts';
 
 export interface EngineWorkerData {
   dataDir: string;
+  /** The operator's profile name, the actor of their audit entries. */
+  actor: string;
 }
 
 export type MainToEngine =

@@ -20,13 +20,14 @@ const log: Logger = {
 };
 
 async function main(): Promise<void> {
-  const { dataDir } = workerData as EngineWorkerData;
+  const { dataDir, actor } = workerData as EngineWorkerData;
   let engine: Engine;
   try {
     const store = await openStore(dataDir, log);
     engine = createEngine({
       store,
       log,
+      actor,
       push: (name, payload) => send({ type: 'push', name, payload }),
     });
     send({ type: 'ready', recovery: store.recovery });

@@ -35,7 +35,6 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { openJournal, type Journal } from './journal.ts';
 import { migrate } from './migrations.ts';
 import {
-  applyOperatorCommand,
   contractCursors,
   findChain,
   findContract,
@@ -43,8 +42,19 @@ import {
   listContracts,
   type ChainRecord,
   type ContractRecord,
-  type OperatorCommand,
 } from './operator-data.ts';
+import { applyOperatorCommand, removesEvents, type OperatorCommand } from './commands.ts';
+import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit/index.ts';
+import {
+  auditEntryAt,
+  countAuditEntries,
+  forEachAuditEntry,
+  lastAuditEntry,
+  listAuditEntries,
+  insertAuditEntry,
+  replayAuditEntry,
+  type AuditQuery,
+} from './audit-log.ts';
 import { loadSnapshot, writeSnapshot } from './snapshot.ts';
 import {
   countReorgs,
@@ -64,7 +74,9 @@ export type {
   EventsQuery,
   StoredEvent,
 } from './chain-data.ts';
-export type { ChainRecord, ContractRecord, OperatorCommand } from './operator-data.ts';
+export type { ChainRecord, ContractRecord } from './operator-data.ts';
+export type { OperatorCommand } from './commands.ts';
+export type { AuditQuery } from './audit-log.ts';
 export { migrations, migrate, schemaVersion } from './migrations.ts';
 
 export interface StoreRecovery {
@@ -72,16 +84,30 @@ export interface StoreRecovery {
   damagedSnapshots: { path: string; movedTo: string; reason: string }[];
   journalEntriesReplayed: number;
   droppedTornJournalBytes: number;
+  /** Audit entries in the journal that did not continue the stored log (for the integrity check). */
+  auditReplayProblems: string[];
 }
 
 export interface Store {
   readonly recovery: StoreRecovery;
   /**
    * Applies an operator command and makes it durable: the change is applied in a transaction,
-   * appended to the journal and fsync'd, and only then committed. Throws (changing nothing) if
-   * the command does not apply.
+   * the audit entries that record it are chained onto the log in the same transaction, the
+   * whole is appended to the journal and fsync'd, and only then committed. Throws (changing
+   * nothing) if the command does not apply. Returns the audit entries as written.
    */
-  execute(command: OperatorCommand): void;
+  execute(command: OperatorCommand, audit?: readonly AuditDraft[]): AuditEntry[];
+  /** Records audit entries on their own, durably (through the journal). */
+  recordAudit(audit: readonly AuditDraft[]): AuditEntry[];
+  listAudit(query: AuditQuery): AuditEntry[];
+  countAudit(query?: Omit<AuditQuery, 'limit' | 'order'>): number;
+  lastAuditEntry(): AuditEntry | undefined;
+  auditEntryAt(seq: number): AuditEntry | undefined;
+  /** Visits entries in sequence order without loading them all; stops when visit returns false. */
+  forEachAuditEntry(
+    bounds: { fromSeq?: number; toSeq?: number; from?: number; to?: number },
+    visit: (entry: AuditEntry) => boolean | void,
+  ): void;
   listChains(): ChainRecord[];
   listContracts(chainId?: number): ContractRecord[];
   findChain(chainId: number): ChainRecord | undefined;
@@ -189,10 +215,15 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
     );
   }
   let replayed = 0;
+  const auditReplayProblems: string[] = [];
   for (const entry of journal.entries) {
     if (entry.seq <= appliedSeq) continue;
     inTransaction(db, () => {
       applyOperatorCommand(db, entry.command, entry.at);
+      for (const auditEntry of entry.audit ?? []) {
+        const problem = replayAuditEntry(db, auditEntry, entry.seq);
+        if (problem) auditReplayProblems.push(problem);
+      }
       setJournalSeq(db, entry.seq);
     });
     replayed++;
@@ -208,6 +239,7 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
       damagedSnapshots: loaded.problems,
       journalEntriesReplayed: replayed,
       droppedTornJournalBytes: droppedTornTailBytes,
+      auditReplayProblems,
     },
     dirtyAtStart: replayed > 0 || loaded.problems.length > 0,
   });
@@ -234,22 +266,36 @@ function createStore(parts: {
 
   const store: Store = {
     recovery,
-    execute(command) {
+    execute(command, audit = []) {
       const at = Date.now();
+      const written: AuditEntry[] = [];
       db.run('BEGIN');
       try {
         applyOperatorCommand(db, command, at);
+        let previous = lastAuditEntry(db);
+        for (const draft of audit) {
+          const entry = chainAuditEntry(previous, draft, at);
+          insertAuditEntry(db, entry);
+          written.push(entry);
+          previous = entry;
+        }
         setJournalSeq(db, journal.lastSeq + 1);
-        journal.append(command, at);
+        journal.append(command, at, written);
       } catch (error) {
         db.run('ROLLBACK');
         throw error;
       }
       db.run('COMMIT');
       dirty = true;
-      if (command.type === 'chain.remove' || command.type === 'contract.remove')
-        eventCounts = undefined;
+      if (removesEvents(command)) eventCounts = undefined;
+      return written;
     },
+    recordAudit: (audit) => store.execute({ type: 'audit.record' }, audit),
+    listAudit: (query) => listAuditEntries(db, query),
+    countAudit: (query) => countAuditEntries(db, query),
+    lastAuditEntry: () => lastAuditEntry(db),
+    auditEntryAt: (seq) => auditEntryAt(db, seq),
+    forEachAuditEntry: (bounds, visit) => forEachAuditEntry(db, bounds, visit),
     listChains: () => listChains(db),
     listContracts: (chainId) => listContracts(db, chainId),
     findChain: (chainId) => findChain(db, chainId),

@@ -11,12 +11,15 @@ import {
   truncateSync,
   writeSync,
 } from 'node:fs';
+import type { AuditEntry } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 
 export interface JournalEntry<Command> {
   seq: number;
   at: number;
   command: Command;
+  /** The audit entries recorded with the command, already chained; replayed verbatim. */
+  audit?: AuditEntry[];
 }
 
 export interface Journal<Command> {
@@ -24,7 +27,7 @@ export interface Journal<Command> {
   readonly entries: readonly JournalEntry<Command>[];
   readonly lastSeq: number;
   /** Appends and fsyncs; when it returns, the entry survives a crash. */
-  append(command: Command, at?: number): JournalEntry<Command>;
+  append(command: Command, at?: number, audit?: AuditEntry[]): JournalEntry<Command>;
   close(): void;
 }
 
@@ -93,8 +96,13 @@ export function openJournal<Command>(path: string): OpenJournalResult<Command> {
     get lastSeq() {
       return lastSeq;
     },
-    append(command, at = Date.now()) {
-      const entry: JournalEntry<Command> = { seq: lastSeq + 1, at, command };
+    append(command, at = Date.now(), audit) {
+      const entry: JournalEntry<Command> = {
+        seq: lastSeq + 1,
+        at,
+        command,
+        ...(audit && audit.length > 0 ? { audit } : {}),
+      };
       const line = Buffer.from(encodeJournalLine(entry));
       let written = 0;
       while (written < line.length) written += writeSync(fd, line, written);

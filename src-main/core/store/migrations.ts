@@ -104,6 +104,27 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'audit log (hash-chained, append-only)',
+    up(db) {
+      db.run(`
+        CREATE TABLE audit_log (
+          seq INTEGER PRIMARY KEY,
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          action TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          details TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_by_time ON audit_log (at);
+        CREATE INDEX audit_by_action ON audit_log (action, seq);
+        CREATE INDEX audit_by_subject ON audit_log (subject, seq);
+      `);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -1,5 +1,5 @@
 // Operator-originated data: chains and watched contracts. Every change is a command that is
-// applied inside a transaction and journaled before that transaction commits.
+// applied inside a transaction and journaled before that transaction commits (see commands.ts).
 import type { Database } from 'sql.js';
 import { selectAll, selectOne } from './database.ts';
 
@@ -20,13 +20,17 @@ export interface ContractRecord {
   indexedThrough: number | null;
 }
 
-export type OperatorCommand =
+export type WatchConfigCommand =
   | { type: 'chain.add'; chain: ChainRecord }
   | { type: 'chain.remove'; chainId: number }
   | { type: 'contract.add'; contract: Omit<ContractRecord, 'indexedThrough'> }
   | { type: 'contract.remove'; id: string };
 
-export function applyOperatorCommand(db: Database, command: OperatorCommand, at: number): void {
+export function applyWatchConfigCommand(
+  db: Database,
+  command: WatchConfigCommand,
+  at: number,
+): void {
   switch (command.type) {
     case 'chain.add': {
       const { chainId, name, rpcUrls, confirmations } = command.chain;

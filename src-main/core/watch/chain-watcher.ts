@@ -25,6 +25,8 @@ export interface ChainWatcherDependencies {
   onRows: (rows: EventRow[]) => void;
   /** Called after a reorganisation was detected and the store made equal to the new branch. */
   onReorg?: (reorg: ReorgRecord) => void;
+  /** Called when the chain's head block moves. */
+  onHead?: (headBlock: number) => void;
   log: Logger;
   sleep?: (milliseconds: number) => Promise<void>;
   pollIntervalMs?: number;
@@ -90,7 +92,9 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
 
   async function fetchHead(): Promise<number> {
     const head = Number.parseInt(await rpc.request<string>('eth_blockNumber'), 16);
+    const moved = head !== headBlock;
     headBlock = head;
+    if (moved) deps.onHead?.(head);
     return head;
   }
 

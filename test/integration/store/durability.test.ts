@@ -2,9 +2,10 @@
 // damaged snapshot is reported and the previous good one used, and nothing is destroyed.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src-main/core/store/index.ts';
-import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
+import { useStoreSandbox } from '../../helpers/store-sandbox.ts';
+import { makeLogger } from '../../helpers/temp-dir.ts';
 
 const chain = {
   chainId: 31337,
@@ -42,27 +43,9 @@ function event(blockNumber: number, logIndex = 0) {
 }
 
 describe('store durability on disk', () => {
-  const dirs: { remove(): void }[] = [];
-  const stores: Store[] = [];
-  afterEach(() => {
-    for (const store of stores.splice(0)) store.close({ snapshot: false });
-    dirs.splice(0).forEach((dir) => dir.remove());
-  });
-  async function open(path: string, log = makeLogger()): Promise<Store> {
-    const store = await openStore(path, log);
-    stores.push(store);
-    return store;
-  }
-  function freshDir(): string {
-    const dir = makeTempDir();
-    dirs.push(dir);
-    return dir.path;
-  }
-  /** A crash: the process is gone without closing, so only what reached disk counts. */
+  const { open, freshDir, crash: crashStore, closeCleanly } = useStoreSandbox();
   function crash(store: Store): void {
-    stores.splice(stores.indexOf(store), 1);
-    // Release the lock the dead process would have left behind as stale.
-    writeFileSync(join(lastDir, 'vigil.lock'), '999999999');
+    crashStore(store);
   }
   let lastDir = '';
 
@@ -124,8 +107,7 @@ describe('store durability on disk', () => {
       cursors: [{ contractId: contract.id, indexedThrough: 9 }],
     });
     store.snapshot();
-    store.close();
-    stores.splice(stores.indexOf(store), 1);
+    closeCleanly(store);
     const current = join(lastDir, 'store.sqlite');
     const bytes = readFileSync(current);
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 100) ^ 0xff, bytes.length - 100);
@@ -150,8 +132,7 @@ describe('store durability on disk', () => {
     const store = await open(lastDir);
     store.execute({ type: 'chain.add', chain });
     store.execute({ type: 'contract.add', contract });
-    store.close();
-    stores.splice(stores.indexOf(store), 1);
+    closeCleanly(store);
     const journalPath = join(lastDir, 'journal.ndjson');
     const lines = readFileSync(journalPath, 'utf8').split('\n');
     writeFileSync(journalPath, `${lines[0]}\n`);

@@ -54,6 +54,21 @@ describe('migrations', () => {
     expect(selectAll(db, 'SELECT depth FROM reorgs')).toEqual([{ depth: 2 }]);
   });
 
+  it('migration 3 adds the audit log on top of 2, with one row per sequence number', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 2));
+    db.run("INSERT INTO chains VALUES (1, 'a', '[]', 1, 0)");
+    expect(migrate(db, migrations.slice(0, 3))).toEqual([3]);
+    expect(selectAll(db, 'SELECT chain_id FROM chains')).toEqual([{ chain_id: 1 }]);
+    const insert =
+      "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (1, 0, 'system', 'app.started', 'app', '{}', 'p', 'h')";
+    db.run(insert);
+    expect(() => db.run(insert)).toThrow(/UNIQUE|PRIMARY/);
+    expect(selectAll(db, 'SELECT seq, action FROM audit_log')).toEqual([
+      { seq: 1, action: 'app.started' },
+    ]);
+  });
+
   it('applies only what is new, once', async () => {
     const db = openDatabase(await loadSqlJs());
     migrate(db);

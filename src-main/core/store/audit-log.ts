@@ -1,0 +1,162 @@
+// The audit log's table. Entries arrive already chained (seq, time, hashes) from the store's
+// execute, which journals them with the command they record; nothing here updates or deletes.
+import type { Database } from 'sql.js';
+import type { AuditEntry } from '../audit/index.ts';
+import { selectAll, selectOne } from './database.ts';
+
+interface AuditRow {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    subject: row.subject,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export function insertAuditEntry(db: Database, entry: AuditEntry): void {
+  db.run(
+    'INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      entry.seq,
+      entry.at,
+      entry.actor,
+      entry.action,
+      entry.subject,
+      JSON.stringify(entry.details),
+      entry.prevHash,
+      entry.hash,
+    ],
+  );
+}
+
+export function lastAuditEntry(db: Database): AuditEntry | undefined {
+  const row = selectOne<AuditRow>(db, 'SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1');
+  return row ? toAuditEntry(row) : undefined;
+}
+
+export interface AuditQuery {
+  /** Unix milliseconds, inclusive. */
+  from?: number;
+  to?: number;
+  actor?: string;
+  action?: string;
+  /** Exact subject (`tx:7`) or a kind prefix ending in a colon (`tx:`). */
+  subject?: string;
+  /** Case-insensitive text anywhere in action, subject, actor or details. */
+  text?: string;
+  /** Entries after (ascending) or before (descending) this sequence number. */
+  afterSeq?: number;
+  beforeSeq?: number;
+  order?: 'asc' | 'desc';
+  limit: number;
+}
+
+type AuditBounds = Omit<AuditQuery, 'limit' | 'order'> & { fromSeq?: number; toSeq?: number };
+
+function whereClause(query: AuditBounds): { sql: string; params: (string | number)[] } {
+  const parts: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (condition: string, ...values: (string | number)[]): void => {
+    parts.push(condition);
+    params.push(...values);
+  };
+  if (query.from !== undefined) add('at >= ?', query.from);
+  if (query.to !== undefined) add('at <= ?', query.to);
+  if (query.actor !== undefined) add('actor = ?', query.actor);
+  if (query.action !== undefined) add('action = ?', query.action);
+  if (query.subject !== undefined) {
+    if (query.subject.endsWith(':'))
+      add('substr(subject, 1, ?) = ?', query.subject.length, query.subject);
+    else add('subject = ?', query.subject);
+  }
+  if (query.text !== undefined && query.text !== '')
+    add(
+      "instr(lower(action || ' ' || subject || ' ' || actor || ' ' || details), lower(?)) > 0",
+      query.text,
+    );
+  if (query.afterSeq !== undefined) add('seq > ?', query.afterSeq);
+  if (query.beforeSeq !== undefined) add('seq < ?', query.beforeSeq);
+  if (query.fromSeq !== undefined) add('seq >= ?', query.fromSeq);
+  if (query.toSeq !== undefined) add('seq <= ?', query.toSeq);
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+export function listAuditEntries(db: Database, query: AuditQuery): AuditEntry[] {
+  const { sql, params } = whereClause(query);
+  return selectAll<AuditRow>(
+    db,
+    `SELECT * FROM audit_log ${sql} ORDER BY seq ${query.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ?`,
+    [...params, query.limit],
+  ).map(toAuditEntry);
+}
+
+export function countAuditEntries(
+  db: Database,
+  query: Omit<AuditQuery, 'limit' | 'order'> = {},
+): number {
+  const { sql, params } = whereClause(query);
+  return selectOne<{ n: number }>(db, `SELECT count(*) AS n FROM audit_log ${sql}`, params)?.n ?? 0;
+}
+
+/**
+ * Calls `visit` with every entry in sequence order (within the optional seq bounds), one
+ * statement step at a time, so a million entries never sit in memory together. Stops early
+ * when `visit` returns false.
+ */
+export function forEachAuditEntry(
+  db: Database,
+  bounds: { fromSeq?: number; toSeq?: number; from?: number; to?: number },
+  visit: (entry: AuditEntry) => boolean | void,
+): void {
+  const { sql, params } = whereClause(bounds);
+  const statement = db.prepare(`SELECT * FROM audit_log ${sql} ORDER BY seq`);
+  try {
+    statement.bind(params);
+    while (statement.step()) {
+      if (visit(toAuditEntry(statement.getAsObject() as unknown as AuditRow)) === false) break;
+    }
+  } finally {
+    statement.free();
+  }
+}
+
+/** The entry with this sequence number, if any. */
+export function auditEntryAt(db: Database, seq: number): AuditEntry | undefined {
+  const row = selectOne<AuditRow>(db, 'SELECT * FROM audit_log WHERE seq = ?', [seq]);
+  return row ? toAuditEntry(row) : undefined;
+}
+
+/**
+ * Replays an entry from the journal, which is the authority for the entries it carries. If the
+ * log does not end just before it (the snapshot's audit table was altered), the entry is still
+ * written and the problem returned, for the integrity check at start to report.
+ */
+export function replayAuditEntry(
+  db: Database,
+  entry: AuditEntry,
+  journalSeq: number,
+): string | undefined {
+  const last = lastAuditEntry(db);
+  const problem =
+    entry.seq === (last?.seq ?? 0) + 1
+      ? undefined
+      : `journal entry ${journalSeq} carries audit entry ${entry.seq}, but the stored audit log ends at ${last?.seq ?? 0}`;
+  db.run('DELETE FROM audit_log WHERE seq = ?', [entry.seq]);
+  insertAuditEntry(db, entry);
+  return problem;
+}

@@ -1,0 +1,33 @@
+// Every operator command the journal can hold, and the one function that applies any of them.
+// Each capability's commands are applied by its own file in this folder; this one dispatches.
+import type { Database } from 'sql.js';
+import { applyWatchConfigCommand, type WatchConfigCommand } from './operator-data.ts';
+
+export type OperatorCommand =
+  | WatchConfigCommand
+  /** Records audit entries and changes nothing else (an alert delivered, the app started). */
+  | { type: 'audit.record' }
+  /** Several commands that stand or fall together. */
+  | { type: 'batch'; commands: OperatorCommand[] };
+
+export function applyOperatorCommand(db: Database, command: OperatorCommand, at: number): void {
+  switch (command.type) {
+    case 'audit.record':
+      return;
+    case 'batch':
+      for (const part of command.commands) applyOperatorCommand(db, part, at);
+      return;
+    case 'chain.add':
+    case 'chain.remove':
+    case 'contract.add':
+    case 'contract.remove':
+      applyWatchConfigCommand(db, command, at);
+      return;
+  }
+}
+
+/** Whether applying the command deletes stored events (so cached counts must be recounted). */
+export function removesEvents(command: OperatorCommand): boolean {
+  if (command.type === 'batch') return command.commands.some(removesEvents);
+  return command.type === 'chain.remove' || command.type === 'contract.remove';
+}
