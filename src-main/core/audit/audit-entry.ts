@@ -2,6 +2,7 @@
 // the hash of the entry before it, so editing, removing, inserting or reordering any entry
 // breaks every hash after it.
 import { createHash } from 'node:crypto';
+import type { AuditAction } from './actions.ts';
 import { canonicalJson } from './canonical-json.ts';
 
 /** The hash the first entry points back to. */
@@ -14,15 +15,17 @@ export const SYSTEM_ACTOR = 'system';
 export interface AuditDraft {
   /** The operator's profile name, or `system`. */
   actor: string;
-  /** What happened, `noun.verb-past`: `chain.added`, `tx.approved`, `alert.fired`. */
-  action: string;
+  /** What happened, one of auditActions: `chain.added`, `tx.approved`, `alert.fired`. */
+  action: AuditAction;
   /** What it is about, `kind:id`: `chain:31337`, `tx:7`, `rule:large-transfer`. */
   subject: string;
   /** JSON-safe details (amounts as decimal strings); never a secret. */
   details: Record<string, unknown>;
 }
 
-export interface AuditEntry extends AuditDraft {
+export interface AuditEntry extends Omit<AuditDraft, 'action'> {
+  /** An AuditAction when written by this version; kept as stored when read. */
+  action: string;
   seq: number;
   /** Unix milliseconds. */
   at: number;

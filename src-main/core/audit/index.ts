@@ -8,6 +8,7 @@ export {
   type AuditDraft,
   type AuditEntry,
 } from './audit-entry.ts';
+export { auditActions, type AuditAction } from './actions.ts';
 export { canonicalJson } from './canonical-json.ts';
 export {
   createAuditVerifier,

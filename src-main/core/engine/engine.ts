@@ -22,10 +22,17 @@ import {
   auditRequestHandlers,
   SYSTEM_ACTOR,
   verifyStoredLog,
+  type AuditAction,
   type AuditDraft,
 } from '../audit/index.ts';
 import { createEngineEvents, type EngineEvents } from './engine-events.ts';
-import { mergeHandlers, type EngineService, type RequestHandlers } from './service.ts';
+import {
+  mergeHandlers,
+  type ChainAccess,
+  type EngineService,
+  type RequestHandlers,
+  type ServiceContext,
+} from './service.ts';
 import {
   compareRange,
   createChainWatcher,
@@ -102,7 +109,7 @@ export function createEngine(options: EngineOptions): Engine {
   // ---- audit ----------------------------------------------------------------------------
 
   const byOperator = (
-    action: string,
+    action: AuditAction,
     subject: string,
     details: Record<string, unknown>,
   ): AuditDraft => ({
@@ -666,9 +673,38 @@ export function createEngine(options: EngineOptions): Engine {
 
   // ---- services -------------------------------------------------------------------------
 
+  const chainAccess: ChainAccess = {
+    rpc(chainId) {
+      const entry = running.get(chainId);
+      if (!entry)
+        throw new VigilError('NOT_FOUND', `Chain ${chainId} is not configured.`, {
+          field: 'chainId',
+        });
+      return entry.rpc;
+    },
+    sync(chainId) {
+      const watcher = running.get(chainId)?.watcher;
+      if (!watcher) return undefined;
+      const status = watcher.status();
+      return {
+        headBlock: status.headBlock,
+        indexedThrough: status.indexedThrough,
+        lagBlocks: status.lag,
+        lagSeconds: watcher.lagSeconds(),
+      };
+    },
+  };
+  const context: ServiceContext = {
+    store,
+    log,
+    actor,
+    push: options.push,
+    events,
+    chains: chainAccess,
+  };
   const services: EngineService[] = [
     { handlers: watchHandlers as RequestHandlers },
-    { handlers: auditRequestHandlers(store) },
+    { handlers: auditRequestHandlers(context.store) },
   ];
   const handlers = mergeHandlers(services);
 

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyStoredLog } from '../../../src-main/core/audit/index.ts';
+import { verifyStoredLog, type AuditAction } from '../../../src-main/core/audit/index.ts';
 import { loadSqlJs } from '../../../src-main/core/store/database.ts';
 import { decodeSnapshot, encodeSnapshot } from '../../../src-main/core/store/snapshot.ts';
 import { useStoreSandbox } from '../../helpers/store-sandbox.ts';
@@ -15,7 +15,7 @@ const chain = {
   rpcUrls: ['http://127.0.0.1:8545'],
   confirmations: 2,
 };
-const draft = (action: string, subject: string, details: Record<string, unknown> = {}) => ({
+const draft = (action: AuditAction, subject: string, details: Record<string, unknown> = {}) => ({
   actor: 'alice',
   action,
   subject,
@@ -50,9 +50,9 @@ describe('audit entries through the journal', () => {
   it('continues the chain after a snapshot plus a journal tail', async () => {
     const dir = freshDir();
     const store = await open(dir);
-    store.recordAudit([draft('a.one', 'x:1')]);
+    store.recordAudit([draft('rule.created', 'rule:1')]);
     store.snapshot();
-    store.recordAudit([draft('a.two', 'x:2')]);
+    store.recordAudit([draft('rule.enabled', 'rule:1')]);
     crash(store);
     const reopened = await open(dir);
     expect(reopened.recovery.journalEntriesReplayed).toBe(1);

@@ -105,7 +105,7 @@ describe('the audit hash chain', () => {
     const log = buildLog(10);
     const extra = chainAuditEntry(
       log[2],
-      { actor: 'mallory', action: 'x', subject: 'y', details: {} },
+      { actor: 'mallory', action: 'tx.approved', subject: 'tx:99', details: {} },
       1,
     );
     log.splice(3, 0, extra);

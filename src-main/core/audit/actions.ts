@@ -1,0 +1,47 @@
+// Every action the audit log records, one name each, so capabilities, tests and the Audit view
+// agree on the spelling. `noun.verb-past`; the subject names what it is about.
+export const auditActions = {
+  // Watch configuration (subject chain:<id>, contract:<chainId>:<address>, workspace:<file>)
+  chainAdded: 'chain.added',
+  chainChanged: 'chain.changed',
+  chainRemoved: 'chain.removed',
+  contractAdded: 'contract.added',
+  contractChanged: 'contract.changed',
+  contractRemoved: 'contract.removed',
+  workspaceImported: 'workspace.imported',
+  // Signers (subject signer:<address>; never the key)
+  signerImported: 'signer.imported',
+  signerGenerated: 'signer.generated',
+  signerRemoved: 'signer.removed',
+  // Transactions (subject tx:<id>)
+  txProposed: 'tx.proposed',
+  txSimulated: 'tx.simulated',
+  txApproved: 'tx.approved',
+  txRejected: 'tx.rejected',
+  txSigned: 'tx.signed',
+  txSent: 'tx.sent',
+  txMined: 'tx.mined',
+  txConfirmed: 'tx.confirmed',
+  txFailed: 'tx.failed',
+  txDropped: 'tx.dropped',
+  txReplaced: 'tx.replaced',
+  txCancelled: 'tx.cancelled',
+  txUnmined: 'tx.unmined',
+  // Alert rules and firings (subject rule:<id>, firing:<id>)
+  ruleCreated: 'rule.created',
+  ruleChanged: 'rule.changed',
+  ruleEnabled: 'rule.enabled',
+  ruleDisabled: 'rule.disabled',
+  ruleRemoved: 'rule.removed',
+  alertFired: 'alert.fired',
+  alertRetracted: 'alert.retracted',
+  alertDelivered: 'alert.delivered',
+  alertAcknowledged: 'alert.acknowledged',
+  // The chain and the app (subject chain:<id>, app, audit)
+  reorgDetected: 'reorg.detected',
+  appStarted: 'app.started',
+  appStopped: 'app.stopped',
+  exportMade: 'audit.exported',
+} as const;
+
+export type AuditAction = (typeof auditActions)[keyof typeof auditActions];
