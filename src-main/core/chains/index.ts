@@ -1,6 +1,7 @@
 export {
   createRpcPool,
   errorText,
+  isExecutionError,
   isRangeTooLargeError,
   type RpcPool,
   type RpcPoolOptions,

@@ -41,6 +41,21 @@ export function isRangeTooLargeError(error: unknown): boolean {
   );
 }
 
+/**
+ * True for an error the node answered about the request itself — a revert, a nonce too low, an
+ * underpriced replacement: the provider is healthy, and the answer belongs to the caller.
+ */
+export function isExecutionError(error: unknown): boolean {
+  if ((error as { code?: unknown }).code === 3) return true;
+  const nodeMessage = (error as { details?: unknown }).details;
+  return (
+    typeof nodeMessage === 'string' &&
+    /revert|insufficient funds|nonce too (low|high)|already known|known transaction|underpriced|intrinsic gas too low|gas required exceeds|exceeds block gas limit|fee per gas less than|priority fee per gas higher|invalid sender|out of gas/i.test(
+      nodeMessage,
+    )
+  );
+}
+
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const details = (error as { details?: unknown; shortMessage?: unknown }).details;
@@ -109,7 +124,7 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
         endpoint.retryAt = 0;
         return result;
       } catch (error) {
-        if (isRangeTooLargeError(error)) throw error;
+        if (isRangeTooLargeError(error) || isExecutionError(error)) throw error;
         lastError = error;
         endpoint.errorCount++;
         endpoint.consecutiveFailures++;

@@ -26,6 +26,8 @@ import {
   type AuditDraft,
 } from '../audit/index.ts';
 import { createEngineEvents, type EngineEvents } from './engine-events.ts';
+import { createOsKeychain, createSignerService, type Keychain } from '../keys/index.ts';
+import { createTxQueueService, type TxQueueOptions } from '../txqueue/index.ts';
 import {
   mergeHandlers,
   type ChainAccess,
@@ -59,6 +61,12 @@ export interface EngineOptions {
   driftIntervalMs?: number;
   /** How often a recent stretch of each chain is reconciled on its own; 0 turns it off. */
   reconcileIntervalMs?: number;
+  /** Where signer keys live; the OS keychain unless given. */
+  keychain?: Keychain;
+  /** Sent and not mined for this long: a transaction is flagged as stuck. */
+  txStuckAfterMs?: number;
+  /** Fault injection for crash tests (see worker.ts). */
+  crashPoint?: TxQueueOptions['crashPoint'];
 }
 
 export interface WorkspaceApplySummary {
@@ -702,9 +710,19 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     chains: chainAccess,
   };
+  const signers = createSignerService(context, {
+    keychain: options.keychain ?? createOsKeychain(),
+  });
+  const txQueue = createTxQueueService(context, {
+    vault: signers.vault,
+    ...(options.txStuckAfterMs === undefined ? {} : { stuckAfterMs: options.txStuckAfterMs }),
+    ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+  });
   const services: EngineService[] = [
     { handlers: watchHandlers as RequestHandlers },
     { handlers: auditRequestHandlers(context.store) },
+    signers,
+    txQueue,
   ];
   const handlers = mergeHandlers(services);
 

@@ -2,9 +2,13 @@
 // Each capability's commands are applied by its own file in this folder; this one dispatches.
 import type { Database } from 'sql.js';
 import { applyWatchConfigCommand, type WatchConfigCommand } from './operator-data.ts';
+import { applySignerCommand, type SignerCommand } from './signers.ts';
+import { applyTransactionCommand, type TransactionCommand } from './transactions.ts';
 
 export type OperatorCommand =
   | WatchConfigCommand
+  | SignerCommand
+  | TransactionCommand
   /** Records audit entries and changes nothing else (an alert delivered, the app started). */
   | { type: 'audit.record' }
   /** Several commands that stand or fall together. */
@@ -22,6 +26,14 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
     case 'contract.add':
     case 'contract.remove':
       applyWatchConfigCommand(db, command, at);
+      return;
+    case 'signer.add':
+    case 'signer.remove':
+    case 'meta.set':
+      applySignerCommand(db, command, at);
+      return;
+    case 'tx.put':
+      applyTransactionCommand(db, command);
       return;
   }
 }
