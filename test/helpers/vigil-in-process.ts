@@ -22,7 +22,8 @@ export interface VigilUnderTest {
   call<T = unknown>(name: string, input?: unknown): Promise<T>;
   /** The contract error a call fails with; throws if it succeeds. */
   refused(name: string, input?: unknown): Promise<ContractError>;
-  close(): Promise<void>;
+  /** Stops the core; the data directory is deleted unless the test gave it or keeps it. */
+  close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
 export async function startVigilInProcess(
@@ -58,10 +59,10 @@ export async function startVigilInProcess(
         );
       return envelope.error;
     },
-    async close() {
+    async close({ keepDataDir = false } = {}) {
       unsubscribe();
       await core.close();
-      temp?.remove();
+      if (!keepDataDir) temp?.remove();
     },
   };
 }
