@@ -7,17 +7,32 @@ import { ChainsView } from './views/ChainsView.tsx';
 import { ContractsView } from './views/ContractsView.tsx';
 import { EventsView } from './views/EventsView.tsx';
 import { WorkspaceView } from './views/WorkspaceView.tsx';
+import { SignersView } from './views/SignersView.tsx';
+import { TransactionsView } from './views/TransactionsView.tsx';
+import { useTransactions } from './stores/transactions.ts';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
   { route: 'chains', label: 'Chains' },
   { route: 'contracts', label: 'Contracts' },
   { route: 'events', label: 'Events' },
+  { route: 'signers', label: 'Signers' },
+  { route: 'transactions', label: 'Transactions' },
   { route: 'workspace', label: 'Workspace' },
 ];
 
+/** How many proposals wait for a person: shown on the navigation so none is forgotten. */
+function useAwaitingApproval(): number {
+  return useTransactions((state) => {
+    let count = 0;
+    for (const tx of state.byId.values()) if (tx.status === 'proposed') count++;
+    return count;
+  });
+}
+
 export function App() {
   const route = useRoute();
+  const awaiting = useAwaitingApproval();
   // Without an accepted token nothing can load; the banner says what to do instead.
   const refused = useConnection((state) => state.state === 'bad-token');
   return (
@@ -35,6 +50,11 @@ export function App() {
                 aria-current={route === item.route ? 'page' : undefined}
               >
                 {item.label}
+                {item.route === 'transactions' && awaiting > 0 && (
+                  <span className="nav-count" aria-label={`${awaiting} awaiting approval`}>
+                    {awaiting}
+                  </span>
+                )}
               </a>
             </li>
           ))}
@@ -58,6 +78,10 @@ function CurrentView({ route }: { route: Route }) {
       return <ContractsView />;
     case 'events':
       return <EventsView />;
+    case 'signers':
+      return <SignersView />;
+    case 'transactions':
+      return <TransactionsView />;
     case 'workspace':
       return <WorkspaceView />;
   }

@@ -4,6 +4,8 @@ import { vigil, useConnection } from '../client/index.ts';
 import { useConfig } from './config.ts';
 import { useEvents } from './events.ts';
 import { useStatus } from './status.ts';
+import { useSigners } from './signers.ts';
+import { useTransactions } from './transactions.ts';
 
 export function startSync(): void {
   vigil.subscribe('config.changed', (payload) => {
@@ -14,6 +16,8 @@ export function startSync(): void {
   });
   vigil.subscribe('status.changed', (payload) => useStatus.getState().merge(payload.chains));
   vigil.subscribe('events.batch', (payload) => useEvents.getState().applyBatch(payload.rows));
+  vigil.subscribe('txs.changed', (payload) => useTransactions.getState().merge(payload.txs));
+  vigil.subscribe('signers.changed', (payload) => useSigners.getState().apply(payload.signers));
 
   let seenSession = 0;
   const refetchOnNewSession = (sessionCount: number): void => {
@@ -22,6 +26,8 @@ export function startSync(): void {
     void useConfig.getState().load();
     void useStatus.getState().load();
     void useEvents.getState().reload();
+    void useSigners.getState().load();
+    void useTransactions.getState().load();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);
   useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));
