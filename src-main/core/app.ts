@@ -1,6 +1,7 @@
 // The composition root: the one place that wires capabilities together. Electron's entry and
 // headless mode both call createVigil and speak to it only through the contract server.
 import type { PushName, PushPayload, RequestName } from '../ipc/contract.ts';
+import type { EngineTuning } from './engine/index.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -22,6 +23,8 @@ export interface CreateVigilOptions {
   dataDir: string;
   workspaceFile?: string;
   log?: Logger;
+  /** Shorter timings for tests; the defaults suit an operator. */
+  tuning?: EngineTuning;
 }
 
 export const consoleLogger: Logger = {
@@ -33,7 +36,7 @@ export const consoleLogger: Logger = {
 export async function createVigil(options: CreateVigilOptions): Promise<VigilCore> {
   const log = options.log ?? consoleLogger;
   const { startEngine } = await import('./engine/index.ts');
-  const engine = await startEngine(options.dataDir, log);
+  const engine = await startEngine(options.dataDir, log, options.tuning);
   if (options.workspaceFile) {
     try {
       const summary = await engine.applyWorkspaceFile(options.workspaceFile);

@@ -7,7 +7,7 @@ import type { Logger, PushListener } from '../app.ts';
 import type { RequestName } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import type { StoreRecovery } from '../store/index.ts';
-import type { WorkspaceApplySummary } from './engine.ts';
+import type { EngineTuning, WorkspaceApplySummary } from './engine.ts';
 import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
 
 export interface EngineClient {
@@ -31,9 +31,13 @@ function engineWorkerUrl(): URL {
 
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 
-export async function startEngine(dataDir: string, log: Logger): Promise<EngineClient> {
+export async function startEngine(
+  dataDir: string,
+  log: Logger,
+  tuning?: EngineTuning,
+): Promise<EngineClient> {
   const worker = new Worker(engineWorkerUrl(), {
-    workerData: { dataDir } satisfies EngineWorkerData,
+    workerData: { dataDir, ...(tuning ? { tuning } : {}) } satisfies EngineWorkerData,
   });
   const pending = new Map<
     number,

@@ -1,9 +1,11 @@
 // Messages between main and the engine worker thread.
 import type { ContractError, PushName, RequestName } from '../../ipc/contract.ts';
 import type { StoreRecovery } from '../store/index.ts';
+import type { EngineTuning } from './engine.ts';
 
 export interface EngineWorkerData {
   dataDir: string;
+  tuning?: EngineTuning;
 }
 
 export type MainToEngine =

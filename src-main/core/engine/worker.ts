@@ -20,11 +20,12 @@ const log: Logger = {
 };
 
 async function main(): Promise<void> {
-  const { dataDir } = workerData as EngineWorkerData;
+  const { dataDir, tuning } = workerData as EngineWorkerData;
   let engine: Engine;
   try {
     const store = await openStore(dataDir, log);
     engine = createEngine({
+      ...tuning,
       store,
       log,
       push: (name, payload) => send({ type: 'push', name, payload }),
