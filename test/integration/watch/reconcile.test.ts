@@ -14,6 +14,7 @@ import { headBlock } from '../../helpers/chain-control.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
 import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
 import { waitFor } from '../../helpers/serve.ts';
+import { callOk } from '../../helpers/contract-call.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
@@ -24,12 +25,7 @@ let server: ContractServer;
 const key = (row: { blockHash: string; logIndex: number }): string =>
   `${row.blockHash}:${row.logIndex}`;
 
-async function call<T>(name: string, input?: unknown): Promise<T> {
-  const envelope = await server.handle(name, input);
-  if (!envelope.ok)
-    throw new Error(`${name} failed: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.value as T;
-}
+const call = <T>(name: string, input?: unknown): Promise<T> => callOk<T>(server, name, input);
 
 async function open(): Promise<void> {
   core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
