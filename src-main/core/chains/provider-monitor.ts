@@ -143,14 +143,26 @@ export function createProviderMonitor(deps: ProviderMonitorDependencies): Provid
     }
   }
 
+  /**
+   * With no other provider to compare with, a URL judged to disagree can still show it is right
+   * again by agreeing with the store. (Disagreeing with the store alone proves nothing: that is
+   * what a reorg looks like, and the watcher handles it.)
+   */
+  async function recheckAgainstStore(url: string, blockNumber: number): Promise<void> {
+    const storedHash = deps.storedHashAt(blockNumber);
+    if (!healthOf(url).hasVerdict('disagrees') || storedHash === undefined) return;
+    if ((await blockHashFrom(url, blockNumber)) === storedHash) pool.judge(url, 'disagrees', null);
+  }
+
   async function compareBlockHashes(atBlock: number | undefined): Promise<void> {
     const participants = freshHeads().filter(
       ({ url }) => askable(url) && !healthOf(url).hasVerdict('behind'),
     );
-    if (participants.length < 2) return;
+    if (participants.length === 0) return;
     const blockNumber =
       atBlock ?? Math.min(...participants.map((participant) => participant.head)) - COMPARE_DEPTH;
     if (blockNumber < 0) return;
+    if (participants.length === 1) return recheckAgainstStore(participants[0]!.url, blockNumber);
     const answers: HashAnswer[] = await Promise.all(
       participants.map(async ({ url }) => ({ url, hash: await blockHashFrom(url, blockNumber) })),
     );

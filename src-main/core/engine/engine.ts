@@ -196,6 +196,8 @@ export function createEngine(options: EngineOptions): Engine {
       chains: store.listChains(),
       contracts: store.listContracts().map(toWireContract),
     });
+    // A chain added or removed changes the drift list too; views should not wait for the timer.
+    publishDrift(true);
   }
 
   function chainStatuses(): ChainStatus[] {
