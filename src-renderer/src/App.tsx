@@ -3,6 +3,7 @@ import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { useConnection } from './client/index.ts';
 import { hrefFor, useRoute, type Route } from './route.ts';
 import { DashboardView } from './views/DashboardView.tsx';
+import { DriftView } from './views/DriftView.tsx';
 import { ChainsView } from './views/ChainsView.tsx';
 import { ContractsView } from './views/ContractsView.tsx';
 import { EventsView } from './views/EventsView.tsx';
@@ -10,6 +11,7 @@ import { WorkspaceView } from './views/WorkspaceView.tsx';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
+  { route: 'drift', label: 'Sync drift' },
   { route: 'chains', label: 'Chains' },
   { route: 'contracts', label: 'Contracts' },
   { route: 'events', label: 'Events' },
@@ -52,6 +54,8 @@ function CurrentView({ route }: { route: Route }) {
   switch (route) {
     case 'dashboard':
       return <DashboardView />;
+    case 'drift':
+      return <DriftView />;
     case 'chains':
       return <ChainsView />;
     case 'contracts':
