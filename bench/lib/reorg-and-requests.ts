@@ -6,7 +6,8 @@ import { createContractServer } from '../../src-main/ipc/server.ts';
 import { startAnvil } from '../../test/helpers/anvil.ts';
 import { emitManyTx, headBlock, mineBlocks, reorg } from '../../test/helpers/chain-control.ts';
 import { chainLogs, storedEvents } from '../../test/helpers/compare.ts';
-import { deployContract, emitMany, loadArtifact } from '../../test/helpers/contracts.ts';
+import { deployContract, emitMany } from '../../test/helpers/contracts.ts';
+import { callOk, watchEmitter } from '../../test/helpers/contract-call.ts';
 import { startFaultProxy } from '../../test/helpers/fault-proxy.ts';
 import { makeLogger, makeTempDir } from '../../test/helpers/temp-dir.ts';
 
@@ -34,18 +35,11 @@ export async function measureReorgAndRequests(options: {
   const emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   try {
     for (let i = 0; i < 10; i++) await emitMany(anvil.rpcUrl, emitter, 10);
-    await server.handle('chains.add', {
-      name: 'bench',
-      chainId: anvil.chainId,
-      rpcUrls: [proxy.url],
-      confirmations: 2,
-    });
-    await server.handle('contracts.add', {
-      chainId: anvil.chainId,
-      address: emitter,
-      abi: loadArtifact('Emitter').abi,
-      startBlock: 0,
-    });
+    await watchEmitter(
+      (name, input) => callOk(server, name, input),
+      { name: 'bench', chainId: anvil.chainId, rpcUrls: [proxy.url] },
+      emitter,
+    );
     while (!(await equal())) await new Promise((resolve) => setTimeout(resolve, 100));
 
     // Live follow: one block a second with one event each; requests counted per new block.

@@ -12,10 +12,10 @@ import { createContractServer, type ContractServer } from '../../../src-main/ipc
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { headBlock, mineBlocks, rawRpc } from '../../helpers/chain-control.ts';
 import { waitForStoreToEqualChain } from '../../helpers/compare.ts';
-import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import { fakeHash, startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { callOk } from '../../helpers/contract-call.ts';
+import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
@@ -66,14 +66,8 @@ async function endFault(proxy: FaultProxy): Promise<void> {
   await standing(proxy, null, 45_000);
 }
 
-async function watchEmitterThrough(rpcUrls: string[]): Promise<void> {
-  await call('chains.add', { name: 'anvil', chainId: anvil.chainId, rpcUrls, confirmations: 2 });
-  await call('contracts.add', {
-    chainId: anvil.chainId,
-    address: emitter,
-    abi: loadArtifact('Emitter').abi,
-    startBlock: 0,
-  });
+function watchEmitterThrough(rpcUrls: string[]): Promise<void> {
+  return watchEmitter(call, { chainId: anvil.chainId, rpcUrls }, emitter);
 }
 
 beforeAll(async () => {

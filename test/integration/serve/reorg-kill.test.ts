@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { emitManyTx, reorg } from '../../helpers/chain-control.ts';
 import { waitForStoreToEqualChain } from '../../helpers/compare.ts';
-import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import { connectRpc, startServe, type RpcClient, type ServeProcess } from '../../helpers/serve.ts';
+import { watchEmitter } from '../../helpers/contract-call.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
@@ -38,18 +39,7 @@ afterAll(async () => {
 describe('kill -9 during a reorg', () => {
   it('ends equal to the chain after each kill and restart', { timeout: 300_000 }, async () => {
     let { server, rpc } = await serve();
-    await rpc.call('chains.add', {
-      name: 'anvil',
-      chainId: anvil.chainId,
-      rpcUrls: [anvil.rpcUrl],
-      confirmations: 2,
-    });
-    await rpc.call('contracts.add', {
-      chainId: anvil.chainId,
-      address: emitter,
-      abi: loadArtifact('Emitter').abi,
-      startBlock: 0,
-    });
+    await watchEmitter(rpc.call, { chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] }, emitter);
     await converged(rpc);
 
     for (const [round, delayMs] of [0, 40, 150, 400].entries()) {

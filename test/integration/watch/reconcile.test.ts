@@ -12,9 +12,9 @@ import { decodeSnapshot, writeSnapshot } from '../../../src-main/core/store/snap
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { headBlock } from '../../helpers/chain-control.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
-import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { callOk } from '../../helpers/contract-call.ts';
+import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
@@ -37,18 +37,7 @@ beforeAll(async () => {
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   for (let i = 0; i < 30; i++) await emitMany(anvil.rpcUrl, emitter, 4);
   await open();
-  await call('chains.add', {
-    name: 'anvil',
-    chainId: anvil.chainId,
-    rpcUrls: [anvil.rpcUrl],
-    confirmations: 2,
-  });
-  await call('contracts.add', {
-    chainId: anvil.chainId,
-    address: emitter,
-    abi: loadArtifact('Emitter').abi,
-    startBlock: 0,
-  });
+  await watchEmitter(call, { chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] }, emitter);
   const head = await headBlock(anvil.rpcUrl);
   await waitFor(async () => {
     const status = await call<{ chains: { indexedThrough: number | null }[] }>('status.get');

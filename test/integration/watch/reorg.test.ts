@@ -9,9 +9,9 @@ import { createContractServer, type ContractServer } from '../../../src-main/ipc
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { emitManyTx, headBlock, mineBlocks, reorg } from '../../helpers/chain-control.ts';
 import { eventKey, storedEvents, waitForStoreToEqualChain } from '../../helpers/compare.ts';
-import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { callOk } from '../../helpers/contract-call.ts';
+import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
@@ -41,18 +41,7 @@ beforeAll(async () => {
   for (let i = 0; i < 40; i++) await emitMany(anvil.rpcUrl, emitter, 3);
   core = await createVigil({ dataDir: dataDir.path, log });
   server = createContractServer(core);
-  await call('chains.add', {
-    name: 'anvil',
-    chainId: anvil.chainId,
-    rpcUrls: [anvil.rpcUrl],
-    confirmations: 2,
-  });
-  await call('contracts.add', {
-    chainId: anvil.chainId,
-    address: emitter,
-    abi: loadArtifact('Emitter').abi,
-    startBlock: 0,
-  });
+  await watchEmitter(call, { chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] }, emitter);
   await convergedWithChain();
 });
 
