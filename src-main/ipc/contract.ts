@@ -209,7 +209,11 @@ export const ChainDrift = z.object({
   confirmedThrough: BlockNumber.nullable(),
   confirmations: z.number().int(),
   lagBlocks: z.number().int().nullable(),
-  /** Head block time minus the indexed block's time. */
+  /**
+   * Seconds since the store was last at the chain's head (near 0 while following); null before it
+   * first was. While no provider answers it keeps growing, and lagBlocks (against the last head
+   * seen) does not.
+   */
   lagSeconds: z.number().nullable(),
   /** Recent samples, oldest first, for the lag chart. */
   history: z.array(DriftSample),
