@@ -130,8 +130,17 @@ export const ProviderStatus = z.object({
   url: z.string(),
   /** Whether the pool sends requests to it now. */
   inRotation: z.boolean(),
-  /** Why it is out of rotation: backing off, rate-limited, wrong chain id, head far behind. */
+  /** Which rule took it out of rotation; null while in rotation. */
+  outOfRotation: z
+    .enum(['wrong-chain', 'disagrees', 'behind', 'rate-limited', 'backing-off'])
+    .nullable(),
+  /** Why it is out of rotation, for the operator: backing off, rate-limited, wrong chain id, head far behind. */
   reason: z.string().nullable(),
+  /** The URL requests go to first now. */
+  preferred: z.boolean(),
+  /** Unix ms when a backed-off or rate-limited URL is asked again; null when it is not. */
+  retryAt: z.number().nullable(),
+  /** The newest head it reported. */
   headBlock: BlockNumber.nullable(),
   latencyMs: z.number().nullable(),
   requests: z.number().int().nonnegative(),
@@ -146,7 +155,17 @@ export const ProviderDisagreement = z.object({
   chainId: ChainId,
   at: z.number(),
   blockNumber: BlockNumber,
+  /** Each provider's answer; null where it had no block at that height or did not answer. */
   hashes: z.array(z.object({ url: z.string(), hash: Hex.nullable() })),
+  /** The providers judged wrong (and taken out of rotation); empty when undecided. */
+  suspects: z.array(z.string()),
+  /**
+   * majority: a strict majority of providers agreed; store: the store's own hash broke a tie;
+   * self-check: the others could not find their own block by its hash; undecided: none of these.
+   */
+  decidedBy: z.enum(['majority', 'store', 'self-check', 'undecided']),
+  /** The store's hash for that block, when it holds one. */
+  storedHash: Hex.nullable(),
 });
 export type ProviderDisagreement = z.infer<typeof ProviderDisagreement>;
 
@@ -190,7 +209,11 @@ export const ChainDrift = z.object({
   confirmedThrough: BlockNumber.nullable(),
   confirmations: z.number().int(),
   lagBlocks: z.number().int().nullable(),
-  /** Head block time minus the indexed block's time. */
+  /**
+   * Seconds since the store was last at the chain's head (near 0 while following); null before it
+   * first was. While no provider answers it keeps growing, and lagBlocks (against the last head
+   * seen) does not.
+   */
   lagSeconds: z.number().nullable(),
   /** Recent samples, oldest first, for the lag chart. */
   history: z.array(DriftSample),

@@ -3,6 +3,7 @@ import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { useConnection } from './client/index.ts';
 import { hrefFor, useRoute, type Route } from './route.ts';
 import { DashboardView } from './views/DashboardView.tsx';
+import { DriftView } from './views/DriftView.tsx';
 import { ChainsView } from './views/ChainsView.tsx';
 import { ContractsView } from './views/ContractsView.tsx';
 import { EventsView } from './views/EventsView.tsx';
@@ -13,6 +14,7 @@ import { useTransactions } from './stores/transactions.ts';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
+  { route: 'drift', label: 'Sync drift' },
   { route: 'chains', label: 'Chains' },
   { route: 'contracts', label: 'Contracts' },
   { route: 'events', label: 'Events' },
@@ -72,6 +74,8 @@ function CurrentView({ route }: { route: Route }) {
   switch (route) {
     case 'dashboard':
       return <DashboardView />;
+    case 'drift':
+      return <DriftView />;
     case 'chains':
       return <ChainsView />;
     case 'contracts':

@@ -4,6 +4,7 @@ import { useSyncExternalStore } from 'react';
 
 export const routes = [
   'dashboard',
+  'drift',
   'chains',
   'contracts',
   'events',

@@ -15,7 +15,13 @@ import type {
   WatchedContract,
 } from '../../ipc/contract.ts';
 import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index.ts';
-import { createRpcPool, verifyRpcUrls, type RpcPool } from '../chains/index.ts';
+import {
+  createProviderMonitor,
+  createRpcPool,
+  verifyRpcUrls,
+  type ProviderMonitor,
+  type RpcPool,
+} from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
 import {
@@ -49,22 +55,32 @@ import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace
 import { createPushBatcher } from './push-batcher.ts';
 import { defaultConfirmations } from './known-chains.ts';
 
-export interface EngineOptions {
-  store: Store;
-  log: Logger;
-  /** Who the operator is in the audit log: their profile name. */
-  actor: string;
-  push: PushListener;
+/** Timings; the defaults suit an operator, tests shorten them. Plain numbers: they cross to the worker. */
+export interface EngineTuning {
   snapshotMinIntervalMs?: number;
   statusIntervalMs?: number;
   pollIntervalMs?: number;
   driftIntervalMs?: number;
   /** How often a recent stretch of each chain is reconciled on its own; 0 turns it off. */
   reconcileIntervalMs?: number;
-  /** Where signer keys live; the OS keychain unless given. */
-  keychain?: Keychain;
+  /** One attempt on one RPC URL. */
+  rpcTimeoutMs?: number;
+  /** How often each chain's RPC URLs are compared (heads, one block hash). */
+  providerCheckIntervalMs?: number;
+  /** How often each RPC URL's chain id is asked again. */
+  chainIdCheckIntervalMs?: number;
   /** Sent and not mined for this long: a transaction is flagged as stuck. */
   txStuckAfterMs?: number;
+}
+
+export interface EngineOptions extends EngineTuning {
+  store: Store;
+  log: Logger;
+  /** Who the operator is in the audit log: their profile name. */
+  actor: string;
+  push: PushListener;
+  /** Where signer keys live; the OS keychain unless given. */
+  keychain?: Keychain;
   /** Fault injection for crash tests (see worker.ts). */
   crashPoint?: TxQueueOptions['crashPoint'];
 }
@@ -85,6 +101,7 @@ export interface Engine {
 interface RunningChain {
   record: ChainRecord;
   rpc: RpcPool;
+  monitor: ProviderMonitor;
   watcher: ChainWatcher;
   decoders: Map<string, WatchedContractDecoder>;
 }
@@ -174,10 +191,28 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function startChain(record: ChainRecord): void {
-    const rpc = createRpcPool(record.rpcUrls);
+    const rpc = createRpcPool(record.rpcUrls, {
+      chainId: record.chainId,
+      ...(options.rpcTimeoutMs === undefined ? {} : { timeoutMs: options.rpcTimeoutMs }),
+    });
+    const monitor = createProviderMonitor({
+      chainId: record.chainId,
+      confirmations: record.confirmations,
+      pool: rpc,
+      storedHashAt: (blockNumber) => store.storedBlockHash(record.chainId, blockNumber),
+      onChange: () => publishDrift(true),
+      log,
+      ...(options.providerCheckIntervalMs === undefined
+        ? {}
+        : { intervalMs: options.providerCheckIntervalMs }),
+      ...(options.chainIdCheckIntervalMs === undefined
+        ? {}
+        : { chainIdIntervalMs: options.chainIdCheckIntervalMs }),
+    });
     const entry: RunningChain = {
       record,
       rpc,
+      monitor,
       decoders: decodersFor(record.chainId),
       watcher: undefined as never,
     };
@@ -196,10 +231,12 @@ export function createEngine(options: EngineOptions): Engine {
         publishDrift(true);
         events.emit('reorg', reorg);
       },
+      crossCheck: (blockNumber) => monitor.checkNow(blockNumber),
       log,
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     });
     running.set(record.chainId, entry);
+    monitor.start();
     entry.watcher.start();
   }
 
@@ -208,7 +245,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (!entry) return;
     running.delete(chainId);
     driftHistory.forget(chainId);
-    await entry.watcher.stop();
+    await Promise.all([entry.watcher.stop(), entry.monitor.stop()]);
     entry.rpc.close();
   }
 
@@ -243,6 +280,8 @@ export function createEngine(options: EngineOptions): Engine {
       chains: store.listChains(),
       contracts: store.listContracts().map(toWireContract),
     });
+    // A chain added or removed changes the drift list too; views should not wait for the timer.
+    publishDrift(true);
   }
 
   function chainStatuses(): ChainStatus[] {
@@ -310,18 +349,8 @@ export function createEngine(options: EngineOptions): Engine {
       lagBlocks: status?.lag ?? null,
       lagSeconds: entry?.watcher.lagSeconds() ?? null,
       history: driftHistory.samples(chain.chainId),
-      providers: (status?.rpc ?? []).map((health) => ({
-        url: health.url,
-        inRotation: health.healthy,
-        reason: health.healthy ? null : health.lastError,
-        headBlock: null,
-        latencyMs: health.latencyMs,
-        requests: 0,
-        errors: health.errorCount,
-        errorRate: 0,
-        lastError: health.lastError,
-      })),
-      disagreements: [],
+      providers: entry?.rpc.providers() ?? [],
+      disagreements: entry?.monitor.disagreements() ?? [],
       reconciliations: store.listReconciliations({ chainId: chain.chainId, limit: 20 }),
       reorgCount: store.countReorgs(chain.chainId),
       lastReorg,

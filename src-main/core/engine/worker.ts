@@ -20,7 +20,7 @@ const log: Logger = {
 };
 
 async function main(): Promise<void> {
-  const { dataDir, actor } = workerData as EngineWorkerData;
+  const { dataDir, actor, tuning } = workerData as EngineWorkerData;
   let engine: Engine;
   try {
     const store = await openStore(dataDir, log);
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     const stuckAfterMs = Number(process.env['VIGIL_TX_STUCK_AFTER_MS']);
     const crashAt = process.env['VIGIL_CRASH_AT'];
     engine = createEngine({
+      ...tuning,
       store,
       log,
       actor,

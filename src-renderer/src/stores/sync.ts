@@ -2,6 +2,7 @@
 // while the link was down are gone, so the stores start again from the server's state.
 import { vigil, useConnection } from '../client/index.ts';
 import { useConfig } from './config.ts';
+import { useDrift } from './drift.ts';
 import { useEvents } from './events.ts';
 import { useStatus } from './status.ts';
 import { useSigners } from './signers.ts';
@@ -18,6 +19,7 @@ export function startSync(): void {
   vigil.subscribe('events.batch', (payload) => useEvents.getState().applyBatch(payload.rows));
   vigil.subscribe('txs.changed', (payload) => useTransactions.getState().merge(payload.txs));
   vigil.subscribe('signers.changed', (payload) => useSigners.getState().apply(payload.signers));
+  vigil.subscribe('drift.changed', (payload) => useDrift.getState().apply(payload.chains));
 
   let seenSession = 0;
   const refetchOnNewSession = (sessionCount: number): void => {
@@ -28,6 +30,7 @@ export function startSync(): void {
     void useEvents.getState().reload();
     void useSigners.getState().load();
     void useTransactions.getState().load();
+    void useDrift.getState().load();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);
   useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));
