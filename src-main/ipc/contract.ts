@@ -507,6 +507,10 @@ export const WorkspaceSummary = z.object({
   chainsUnchanged: z.number().int(),
   contractsAdded: z.number().int(),
   contractsUnchanged: z.number().int(),
+  /** Transactions proposed from the file now; each waits for approval. */
+  transactionsProposed: z.number().int(),
+  /** Transactions whose key was proposed by an earlier import. */
+  transactionsUnchanged: z.number().int(),
 });
 
 export const requests = {

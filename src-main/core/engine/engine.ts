@@ -90,6 +90,8 @@ export interface WorkspaceApplySummary {
   chainsUnchanged: number;
   contractsAdded: number;
   contractsUnchanged: number;
+  transactionsProposed: number;
+  transactionsUnchanged: number;
 }
 
 export interface Engine {
@@ -546,11 +548,39 @@ export function createEngine(options: EngineOptions): Engine {
           await validateContract(contract as ContractsAddInput, `contracts[${index}].`, newChains),
         );
     }
+    // Proposals are operations, not configuration: they use chains and contracts that are
+    // already configured, and are checked in full (signer, encoding, balance) before anything
+    // of the file is applied.
+    const newTransactions: typeof workspace.transactions = [];
+    for (const [index, transaction] of workspace.transactions.entries()) {
+      if (txQueue.hasProposalFrom(`workspace:${transaction.key}`)) continue;
+      const { key: _key, ...input } = transaction;
+      const field = `transactions[${index}].`;
+      if (!store.findChain(input.chainId)) {
+        throw new VigilError(
+          'WORKSPACE_INVALID',
+          `${source}: ${field}chainId: chain ${input.chainId} is not configured yet. Transactions in a workspace use chains that are already configured: import the chains first, then the transactions.`,
+          { field: `${field}chainId` },
+        );
+      }
+      try {
+        await txQueue.checkProposal(input);
+      } catch (error) {
+        if (!(error instanceof VigilError)) throw error;
+        throw new VigilError(error.code, `${source}: ${field}${error.message}`, {
+          field: `${field}${error.field ?? ''}`.replace(/\.$/, ''),
+          ...(error.details ? { details: error.details } : {}),
+        });
+      }
+      newTransactions.push(transaction);
+    }
     const summary = {
       chainsAdded: newChains.length,
       chainsUnchanged,
       contractsAdded: newContracts.length,
       contractsUnchanged,
+      transactionsProposed: newTransactions.length,
+      transactionsUnchanged: workspace.transactions.length - newTransactions.length,
     };
     // One journal entry for the whole import: it lands entirely or not at all.
     store.execute(
@@ -570,6 +600,8 @@ export function createEngine(options: EngineOptions): Engine {
     for (const chain of newChains) startChain(chain);
     for (const contract of newContracts) refreshDecoders(contract.chainId);
     if (newChains.length || newContracts.length) pushConfig();
+    for (const { key, ...input } of newTransactions)
+      await txQueue.propose(input, `workspace:${key}`, actor);
     return summary;
   }
 

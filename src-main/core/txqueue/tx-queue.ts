@@ -33,6 +33,10 @@ export type ProposeInput = ValidatedInput<'txs.propose'>;
 export interface TxQueueService extends EngineService {
   /** Proposes a transaction on behalf of `source` (`operator`, `rule:<id>`, `workspace:<key>`). */
   propose(input: ProposeInput, source: string, actor: string): Promise<Transaction>;
+  /** Runs every check `propose` runs (chain, signer, encoding, balance) and writes nothing. */
+  checkProposal(input: ProposeInput): Promise<unknown>;
+  /** Whether something was ever proposed on behalf of `source`. */
+  hasProposalFrom(source: string): boolean;
 }
 
 /** Polls without a receipt before a transaction missing from the node's pool counts as dropped. */
@@ -269,7 +273,10 @@ export function createTxQueueService(
     }
   }
 
-  async function propose(input: ProposeInput, source: string, actor: string): Promise<Transaction> {
+  /** Everything a proposal is checked for, with nothing written: what would be proposed. */
+  async function checkProposal(
+    input: ProposeInput,
+  ): Promise<Pick<Transaction, 'chainId' | 'from' | 'to' | 'value' | 'data'>> {
     requireChain(input.chainId);
     const signer = vault.require(input.from, 'from');
     const to = getAddress(input.to.toLowerCase());
@@ -310,17 +317,22 @@ export function createTxQueueService(
         { field: 'value', details: { value: value.toString(), balance: balance.toString() } },
       );
     }
+    return { chainId: input.chainId, from: signer.address, to, value: value.toString(), data };
+  }
+
+  async function propose(input: ProposeInput, source: string, actor: string): Promise<Transaction> {
+    const { chainId, from, to, value, data } = await checkProposal(input);
     const proposed = newProposal(store.nextTransactionId(), {
-      chainId: input.chainId,
-      from: signer.address,
+      chainId,
+      from,
       to,
-      value: value.toString(),
+      value,
       data,
       kind: data === '0x' ? 'transfer' : 'call',
       replacesId: null,
       source,
       note: input.note ?? null,
-      call: decodeCall(input.chainId, to, data),
+      call: decodeCall(chainId, to, data as Hex),
       fees: null,
     });
     const saved = save(proposed, {
@@ -823,6 +835,9 @@ export function createTxQueueService(
 
   return {
     propose,
+    checkProposal,
+    hasProposalFrom: (source) =>
+      store.listTransactions({ limit: 100_000 }).some((tx) => tx.source === source),
     handlers: {
       'txs.propose': (input) => propose(input, 'operator', context.actor),
       'txs.encode'(input) {

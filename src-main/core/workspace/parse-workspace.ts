@@ -13,13 +13,23 @@ import {
   type Node,
 } from 'yaml';
 import type { z } from 'zod';
-import { ChainsAddInput, ContractsAddInput } from '../../ipc/contract.ts';
+import { z as zod } from 'zod';
+import { ChainsAddInput, ContractsAddInput, TxsProposeInput } from '../../ipc/contract.ts';
 import { parseAbiInput } from '../abi/index.ts';
 import { VigilError } from '../errors/index.ts';
+
+/**
+ * A transaction to propose once: `key` names it, so applying the file again (at every start)
+ * does not propose it again. It still waits for approval by hand like any proposal.
+ */
+export const WorkspaceTransaction = TxsProposeInput.extend({
+  key: zod.string().trim().min(1, 'must not be empty').max(100),
+});
 
 export interface Workspace {
   chains: z.input<typeof ChainsAddInput>[];
   contracts: z.input<typeof ContractsAddInput>[];
+  transactions: z.output<typeof WorkspaceTransaction>[];
 }
 
 export interface ParseWorkspaceOptions {
@@ -39,7 +49,8 @@ export interface WorkspaceProblem {
 
 type Path = (string | number)[];
 
-const topLevelKeys = ['version', 'chains', 'contracts'];
+const topLevelKeys = ['version', 'chains', 'contracts', 'transactions'];
+const transactionKeys = Object.keys(WorkspaceTransaction.shape);
 const chainKeys = Object.keys(ChainsAddInput.shape);
 const contractKeys = Object.keys(ContractsAddInput.shape);
 const ContractWithoutAbi = ContractsAddInput.omit({ abi: true });
@@ -89,7 +100,7 @@ class WorkspaceReader {
           ? 'the file is empty; expected version, chains and contracts'
           : 'must be a mapping with version, chains and contracts',
       );
-      return { chains: [], contracts: [] };
+      return { chains: [], contracts: [], transactions: [] };
     }
     this.checkKeys([], topLevelKeys);
     const version = this.valueAt(['version']);
@@ -103,9 +114,14 @@ class WorkspaceReader {
 
     const chains = this.readList('chains', (index) => this.readChain(index));
     const contracts = this.readList('contracts', (index) => this.readContract(index, options));
+    const transactions = this.readList('transactions', (index) => this.readTransaction(index));
     this.checkDuplicateChains(chains);
     this.checkDuplicateContracts(contracts);
+    this.checkDuplicateTransactionKeys(transactions);
     return {
+      transactions: transactions.filter(
+        (transaction): transaction is NonNullable<typeof transaction> => transaction !== undefined,
+      ),
       chains: chains.filter((chain): chain is NonNullable<typeof chain> => chain !== undefined),
       contracts: contracts.filter(
         (contract): contract is NonNullable<typeof contract> => contract !== undefined,
@@ -115,7 +131,7 @@ class WorkspaceReader {
 
   /** A missing list is an empty one: a file may declare only chains, or only contracts. */
   private readList<T>(
-    key: 'chains' | 'contracts',
+    key: 'chains' | 'contracts' | 'transactions',
     readEntry: (index: number) => T | undefined,
   ): (T | undefined)[] {
     const node = this.nodeAt([key]);
@@ -140,6 +156,37 @@ class WorkspaceReader {
       return undefined;
     }
     return keysValid ? result.data : undefined;
+  }
+
+  private readTransaction(index: number): z.output<typeof WorkspaceTransaction> | undefined {
+    const path: Path = ['transactions', index];
+    if (!isMap(this.nodeAt(path))) {
+      this.report(path, 'must be a mapping with key, chainId, from and to');
+      return undefined;
+    }
+    const keysValid = this.checkKeys(path, transactionKeys);
+    const result = WorkspaceTransaction.safeParse(this.valueAt(path));
+    if (!result.success) {
+      this.reportZodIssues(path, result.error.issues);
+      return undefined;
+    }
+    return keysValid ? result.data : undefined;
+  }
+
+  private checkDuplicateTransactionKeys(
+    transactions: (z.output<typeof WorkspaceTransaction> | undefined)[],
+  ): void {
+    const firstIndexByKey = new Map<string, number>();
+    transactions.forEach((transaction, index) => {
+      if (transaction === undefined) return;
+      const first = firstIndexByKey.get(transaction.key);
+      if (first === undefined) firstIndexByKey.set(transaction.key, index);
+      else
+        this.report(
+          ['transactions', index, 'key'],
+          `key "${transaction.key}" is already used by transactions[${first}] (line ${this.lineOf(['transactions', first])})`,
+        );
+    });
   }
 
   private readContract(

@@ -300,6 +300,48 @@ describe('rejection', () => {
   });
 });
 
+describe('proposals from the workspace file', () => {
+  it('are proposed once per key, wait for approval, and a bad one changes nothing', async () => {
+    const yaml = (key: string, value: string) =>
+      [
+        'version: 1',
+        'transactions:',
+        `  - key: ${key}`,
+        `    chainId: ${anvil.chainId}`,
+        `    from: '${signer}'`,
+        `    to: '${DEAD}'`,
+        `    value: '${value}'`,
+        '    note: from the ops repo',
+        '',
+      ].join('\n');
+    const first = await vigil.call<{ transactionsProposed: number }>('workspace.import', {
+      yaml: yaml('refill-1', '1000'),
+      fileName: 'ops.yaml',
+    });
+    expect(first).toMatchObject({ transactionsProposed: 1, transactionsUnchanged: 0 });
+    const { txs } = await vigil.call<{ txs: Transaction[] }>('txs.list', { status: 'proposed' });
+    const proposed = txs.find((tx) => tx.source === 'workspace:refill-1')!;
+    expect(proposed).toMatchObject({ to: DEAD, value: '1000', note: 'from the ops repo' });
+    expect(proposed.simulation).toMatchObject({ success: true });
+
+    const again = await vigil.call('workspace.import', {
+      yaml: yaml('refill-1', '1000'),
+      fileName: 'ops.yaml',
+    });
+    expect(again).toMatchObject({ transactionsProposed: 0, transactionsUnchanged: 1 });
+
+    const before = (await vigil.call<{ txs: Transaction[] }>('txs.list', {})).txs.length;
+    const broke = await vigil.refused('workspace.import', {
+      yaml: yaml('refill-2', (10n ** 30n).toString()),
+      fileName: 'ops.yaml',
+    });
+    expect(broke).toMatchObject({ code: 'INSUFFICIENT_FUNDS', field: 'transactions[0].value' });
+    expect(broke.message).toMatch(/^ops\.yaml: transactions\[0\]\.value: /);
+    expect((await vigil.call<{ txs: Transaction[] }>('txs.list', {})).txs.length).toBe(before);
+    await vigil.call('txs.reject', { id: proposed.id, reason: 'test done' });
+  });
+});
+
 describe('bad input', () => {
   it('gets a specific error and changes nothing', async () => {
     const txsBefore = await vigil.call<{ txs: Transaction[] }>('txs.list', {});
