@@ -47,6 +47,7 @@ import { applyOperatorCommand, removesEvents, type OperatorCommand } from './com
 import { findSigner, listSigners, readMeta, type SignerRecord } from './signers.ts';
 import {
   findTransaction,
+  hasTransactionFrom,
   listTransactions,
   nextTransactionId,
   type TransactionsQuery,
@@ -162,6 +163,8 @@ export interface Store {
   /** Newest first. */
   listTransactions(query?: TransactionsQuery): Transaction[];
   nextTransactionId(): number;
+  /** Whether any transaction was proposed on behalf of `source`. */
+  hasTransactionFrom(source: string): boolean;
   eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];
   /** True when something changed since the last snapshot. */
   readonly dirty: boolean;
@@ -370,6 +373,7 @@ function createStore(parts: {
     findTransaction: (id) => findTransaction(db, id),
     listTransactions: (query) => listTransactions(db, query),
     nextTransactionId: () => nextTransactionId(db),
+    hasTransactionFrom: (source) => hasTransactionFrom(db, source),
     get dirty() {
       return dirty;
     },

@@ -92,3 +92,14 @@ export function listTransactions(db: Database, query: TransactionsQuery = {}): T
 export function nextTransactionId(db: Database): number {
   return (selectOne<{ id: number | null }>(db, 'SELECT max(id) AS id FROM txs')?.id ?? 0) + 1;
 }
+
+/** Whether any transaction was proposed on behalf of `source` (`workspace:<key>`, `rule:<id>`). */
+export function hasTransactionFrom(db: Database, source: string): boolean {
+  return (
+    selectOne<{ found: number }>(
+      db,
+      "SELECT 1 AS found FROM txs WHERE json_extract(record, '$.source') = ? LIMIT 1",
+      [source],
+    ) !== undefined
+  );
+}

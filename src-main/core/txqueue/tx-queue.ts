@@ -836,8 +836,7 @@ export function createTxQueueService(
   return {
     propose,
     checkProposal,
-    hasProposalFrom: (source) =>
-      store.listTransactions({ limit: 100_000 }).some((tx) => tx.source === source),
+    hasProposalFrom: (source) => store.hasTransactionFrom(source),
     handlers: {
       'txs.propose': (input) => propose(input, 'operator', context.actor),
       'txs.encode'(input) {
