@@ -60,7 +60,7 @@ export async function createVigil(options: CreateVigilOptions): Promise<VigilCor
     try {
       const summary = await engine.applyWorkspaceFile(options.workspaceFile);
       log.info(
-        `Workspace ${options.workspaceFile}: ${summary.chainsAdded} chain(s) and ${summary.contractsAdded} contract(s) added, ${summary.chainsUnchanged + summary.contractsUnchanged} already present; ${summary.transactionsProposed} transaction(s) proposed (awaiting approval).`,
+        `Workspace ${options.workspaceFile}: ${summary.chainsAdded} chain(s) and ${summary.contractsAdded} contract(s) added, ${summary.chainsUnchanged + summary.contractsUnchanged} already present${summary.transactionsProposed > 0 ? `; ${summary.transactionsProposed} transaction(s) proposed, awaiting approval` : ''}.`,
       );
     } catch (error) {
       await engine.close();
