@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
-import { emitManyTx, reorg } from '../helpers/chain-control.ts';
+import { emitManyTx, headBlock, rawRpc, reorg } from '../helpers/chain-control.ts';
 import { waitForStoreToEqualChain } from '../helpers/compare.ts';
 import { deployContract, emitMany } from '../helpers/contracts.ts';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
@@ -126,10 +126,22 @@ test('lag rises while the RPC is paused and falls when it resumes; a liar, a rat
   await waitForStoreToEqualChain(rpc, anvil.rpcUrl, emitter);
   await screenshot(page, '05-drift-rate-limited');
 
-  // A depth-3 reorg whose new branch carries other events.
+  // A depth-3 reorg whose new branch carries other events. Mining pauses first, and the store
+  // catches up with the head, so the three replaced blocks are all blocks Vigil has stored.
   await emitMany(anvil.rpcUrl, emitter, 2);
   await waitForStoreToEqualChain(rpc, anvil.rpcUrl, emitter);
+  await rawRpc(anvil.rpcUrl, 'evm_setIntervalMining', [0]);
+  const pausedHead = await headBlock(anvil.rpcUrl);
+  await expect
+    .poll(
+      async () =>
+        (await rpc.call<{ chains: { indexedThrough: number | null }[] }>('drift.get', {}))
+          .chains[0]!.indexedThrough,
+      { timeout: 30_000 },
+    )
+    .toBe(pausedHead);
   await reorg(anvil.rpcUrl, 3, [{ tx: emitManyTx(emitter, 4), offset: 1 }]);
+  await rawRpc(anvil.rpcUrl, 'evm_setIntervalMining', [1]);
   const reorgRow = card.getByTestId('reorg-row');
   await expect(reorgRow).toHaveCount(1, { timeout: 30_000 });
   await expect(reorgRow.getByTestId('reorg-depth')).toHaveText('3');

@@ -753,31 +753,39 @@ export function createTxQueueService(
           .catch(() => undefined);
         continue;
       }
+      // Without a receipt, a transaction is gone when its nonce was used by another one, or
+      // when the node no longer has it. Both are decided only after consecutive checks, each
+      // asking for the receipt again last: the transaction may have been mined a moment ago.
       const latestNonce = Number(
         BigInt(await rpc(chainId).request<string>('eth_getTransactionCount', [tx.from, 'latest'])),
       );
-      if (tx.nonce !== null && latestNonce > tx.nonce) {
+      const nonceUsed = tx.nonce !== null && latestNonce > tx.nonce;
+      const pooled = nonceUsed
+        ? null
+        : await rpc(chainId).request<unknown>('eth_getTransactionByHash', [tx.hash]);
+      if (nonceUsed || pooled === null) {
+        const minedMeanwhile = await rpc(chainId).request<Receipt | null>(
+          'eth_getTransactionReceipt',
+          [tx.hash],
+        );
+        if (minedMeanwhile) continue; // the next round records it as mined
+        const count = (misses.get(tx.id) ?? 0) + 1;
+        misses.set(tx.id, count);
+        if (count < MISSES_BEFORE_DROPPED) continue;
+        misses.delete(tx.id);
         const fresh = store.findTransaction(tx.id)!;
         if (fresh.status !== 'sent') continue; // settled by a sibling just now
         transition(fresh, 'dropped', {
           audit: auditActions.txDropped,
-          note: `nonce ${tx.nonce} was used by a transaction Vigil did not send`,
-          patch: { failureReason: `nonce ${tx.nonce} used by another transaction` },
+          note: nonceUsed
+            ? `nonce ${tx.nonce} was used by a transaction Vigil did not send`
+            : 'the node no longer has it (dropped from the pool)',
+          patch: {
+            failureReason: nonceUsed
+              ? `nonce ${tx.nonce} used by another transaction`
+              : 'dropped from the pool',
+          },
         });
-        continue;
-      }
-      const pooled = await rpc(chainId).request<unknown>('eth_getTransactionByHash', [tx.hash]);
-      if (pooled === null) {
-        const count = (misses.get(tx.id) ?? 0) + 1;
-        misses.set(tx.id, count);
-        if (count >= MISSES_BEFORE_DROPPED) {
-          misses.delete(tx.id);
-          transition(tx, 'dropped', {
-            audit: auditActions.txDropped,
-            note: 'the node no longer has it (dropped from the pool)',
-            patch: { failureReason: 'dropped from the pool' },
-          });
-        }
         continue;
       }
       misses.delete(tx.id);
