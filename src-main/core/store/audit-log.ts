@@ -135,6 +135,45 @@ export function forEachAuditEntry(
   }
 }
 
+/**
+ * The contiguous run of sequence numbers a time range covers: from the first entry at or after
+ * `from` to the last at or before `to`. An export is always such a run, so it can be verified on
+ * its own; should the clock ever have stepped back, entries inside the run keep their place even
+ * if their times fall outside the range.
+ */
+export function auditSeqRange(
+  db: Database,
+  range: { from?: number; to?: number },
+): { fromSeq: number; toSeq: number } | undefined {
+  const fromSeq = selectOne<{ seq: number | null }>(
+    db,
+    'SELECT min(seq) AS seq FROM audit_log WHERE at >= ?',
+    [range.from ?? Number.MIN_SAFE_INTEGER],
+  )?.seq;
+  const toSeq = selectOne<{ seq: number | null }>(
+    db,
+    'SELECT max(seq) AS seq FROM audit_log WHERE at <= ?',
+    [range.to ?? Number.MAX_SAFE_INTEGER],
+  )?.seq;
+  if (fromSeq === null || fromSeq === undefined || toSeq === null || toSeq === undefined)
+    return undefined;
+  return fromSeq <= toSeq ? { fromSeq, toSeq } : undefined;
+}
+
+/** The actors and actions the log holds, for the Audit view's filters. */
+export function auditFacets(db: Database): { actors: string[]; actions: string[] } {
+  return {
+    actors: selectAll<{ actor: string }>(
+      db,
+      'SELECT DISTINCT actor FROM audit_log ORDER BY actor',
+    ).map((row) => row.actor),
+    actions: selectAll<{ action: string }>(
+      db,
+      'SELECT DISTINCT action FROM audit_log ORDER BY action',
+    ).map((row) => row.action),
+  };
+}
+
 /** The entry with this sequence number, if any. */
 export function auditEntryAt(db: Database, seq: number): AuditEntry | undefined {
   const row = selectOne<AuditRow>(db, 'SELECT * FROM audit_log WHERE seq = ?', [seq]);
