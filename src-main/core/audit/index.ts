@@ -18,7 +18,12 @@ export {
   type AuditVerifier,
   type AuditVerifierOptions,
 } from './verify-entries.ts';
-export { auditRequestHandlers, verifyStoredLog } from './audit-requests.ts';
+export {
+  checkLiveLogAtStart,
+  createAuditService,
+  verifyStoredLog,
+  type AuditStartCheck,
+} from './audit-service.ts';
 export {
   auditExportFileName,
   checkExportPath,
