@@ -1,4 +1,5 @@
 // The app shell: left navigation, connection banner, and the current view.
+import { AuditIntegrityBanner } from './components/AuditIntegrityBanner.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { useConnection } from './client/index.ts';
 import { hrefFor, useRoute, type Route } from './route.ts';
@@ -7,6 +8,7 @@ import { ChainsView } from './views/ChainsView.tsx';
 import { ContractsView } from './views/ContractsView.tsx';
 import { EventsView } from './views/EventsView.tsx';
 import { WorkspaceView } from './views/WorkspaceView.tsx';
+import { AuditView } from './views/AuditView.tsx';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
@@ -14,6 +16,7 @@ const navItems: { route: Route; label: string }[] = [
   { route: 'contracts', label: 'Contracts' },
   { route: 'events', label: 'Events' },
   { route: 'workspace', label: 'Workspace' },
+  { route: 'audit', label: 'Audit' },
 ];
 
 export function App() {
@@ -42,6 +45,7 @@ export function App() {
       </nav>
       <main className="content">
         <ConnectionBanner />
+        <AuditIntegrityBanner />
         {!refused && <CurrentView route={route} />}
       </main>
     </div>
@@ -60,5 +64,7 @@ function CurrentView({ route }: { route: Route }) {
       return <EventsView />;
     case 'workspace':
       return <WorkspaceView />;
+    case 'audit':
+      return <AuditView />;
   }
 }

@@ -1,7 +1,7 @@
 // Hash routing (#/events): works over file:// in Electron and over http in headless mode alike.
 import { useSyncExternalStore } from 'react';
 
-export const routes = ['dashboard', 'chains', 'contracts', 'events', 'workspace'] as const;
+export const routes = ['dashboard', 'chains', 'contracts', 'events', 'workspace', 'audit'] as const;
 export type Route = (typeof routes)[number];
 
 function currentRoute(): Route {
@@ -20,4 +20,11 @@ export function useRoute(): Route {
 
 export function hrefFor(route: Route): string {
   return `#/${route}`;
+}
+
+/** The query part of the hash (`#/audit?seq=12` → seq=12), for links into a view. */
+export function routeParams(): URLSearchParams {
+  const hash = window.location.hash;
+  const query = hash.indexOf('?');
+  return new URLSearchParams(query >= 0 ? hash.slice(query + 1) : '');
 }

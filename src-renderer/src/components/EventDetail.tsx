@@ -4,23 +4,18 @@ import type { EventRow } from '@contract';
 import { useConfig, chainName } from '../stores/config.ts';
 import { argDisplay, argText, formatCount } from '../format.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { DetailItem as LabelledItem } from './DetailItem.tsx';
+import { DetailPane } from './DetailPane.tsx';
 
 export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => void }) {
   const chains = useConfig((state) => state.chains);
   return (
-    <aside className="event-detail card" aria-label="Event detail">
-      <header className="card-header">
-        <h2>{row.eventName ?? 'Undecoded log'}</h2>
-        <span className={`badge badge-${row.status}`}>{row.status}</span>
-        <button
-          type="button"
-          className="button-small close"
-          onClick={onClose}
-          aria-label="Close detail"
-        >
-          ✕
-        </button>
-      </header>
+    <DetailPane
+      label="Event detail"
+      title={row.eventName ?? 'Undecoded log'}
+      aside={<span className={`badge badge-${row.status}`}>{row.status}</span>}
+      onClose={onClose}
+    >
       {row.signature && <p className="mono small muted signature">{row.signature}</p>}
       <dl className="detail-list">
         <DetailItem label="Chain" value={`${chainName(chains, row.chainId)} (#${row.chainId})`} />
@@ -40,7 +35,7 @@ export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => vo
         <DetailItem label="Contract" value={row.address} copy={row.address} mono />
       </dl>
       {row.args ? <DecodedArgs args={row.args} /> : <RawLog row={row} />}
-    </aside>
+    </DetailPane>
   );
 }
 
@@ -98,12 +93,12 @@ interface DetailItemProps {
 function DetailItem({ label, value, copy, mono, pre }: DetailItemProps) {
   const shown = pre ? JSON.stringify(JSON.parse(value), null, 2) : value;
   return (
-    <div className="detail-item">
-      <dt>
-        <span>{label}</span>
-        {copy !== undefined && <CopyButton text={copy} />}
-      </dt>
-      <dd className={mono ? 'mono break' : undefined}>{pre ? <pre>{shown}</pre> : shown}</dd>
-    </div>
+    <LabelledItem
+      label={label}
+      {...(copy === undefined ? {} : { copy })}
+      {...(mono ? { className: 'mono break' } : {})}
+    >
+      {pre ? <pre>{shown}</pre> : shown}
+    </LabelledItem>
   );
 }

@@ -1,6 +1,7 @@
 // Wires pushes into the stores once, and refetches everything on each (re)connect: pushes sent
 // while the link was down are gone, so the stores start again from the server's state.
 import { vigil, useConnection } from '../client/index.ts';
+import { useAuditLog, useAuditStatus } from './audit.ts';
 import { useConfig } from './config.ts';
 import { useEvents } from './events.ts';
 import { useStatus } from './status.ts';
@@ -14,6 +15,10 @@ export function startSync(): void {
   });
   vigil.subscribe('status.changed', (payload) => useStatus.getState().merge(payload.chains));
   vigil.subscribe('events.batch', (payload) => useEvents.getState().applyBatch(payload.rows));
+  vigil.subscribe('audit.appended', (payload) => {
+    useAuditStatus.getState().applyAppended(payload.head, payload.count);
+    void useAuditLog.getState().catchUp(payload.head.seq);
+  });
 
   let seenSession = 0;
   const refetchOnNewSession = (sessionCount: number): void => {
@@ -22,6 +27,8 @@ export function startSync(): void {
     void useConfig.getState().load();
     void useStatus.getState().load();
     void useEvents.getState().reload();
+    void useAuditStatus.getState().load();
+    if (useAuditLog.getState().loaded) void useAuditLog.getState().reload();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);
   useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));

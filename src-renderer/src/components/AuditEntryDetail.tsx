@@ -1,0 +1,70 @@
+// One audit entry in full: who did what to which subject and when, its details, and its place in
+// the hash chain, with a link to what it is about.
+import type { AuditEntry } from '@contract';
+import { localTime, subjectLink } from '../audit-text.ts';
+import { CopyButton } from './CopyButton.tsx';
+import { DetailItem } from './DetailItem.tsx';
+import { DetailPane } from './DetailPane.tsx';
+
+interface AuditEntryDetailProps {
+  entry: AuditEntry;
+  onClose: () => void;
+  onFilterSubject: (subject: string) => void;
+}
+
+export function AuditEntryDetail({ entry, onClose, onFilterSubject }: AuditEntryDetailProps) {
+  const link = subjectLink(entry.subject);
+  const details = JSON.stringify(entry.details, null, 2);
+  return (
+    <DetailPane
+      label="Audit entry detail"
+      title={entry.action}
+      aside={<span className="muted mono">#{entry.seq}</span>}
+      onClose={onClose}
+    >
+      <dl className="detail-list">
+        <DetailItem label="Time">
+          {localTime(entry.at)}{' '}
+          <span className="muted small">({new Date(entry.at).toISOString()})</span>
+        </DetailItem>
+        <DetailItem label="Actor">{entry.actor}</DetailItem>
+        <DetailItem label="Subject" copy={entry.subject}>
+          <span className="mono">{entry.subject}</span>
+          {link && (
+            <>
+              {' '}
+              <a href={link.href} title={link.label} className="small">
+                {link.label} →
+              </a>
+            </>
+          )}
+          <button
+            type="button"
+            className="button-small subject-filter"
+            onClick={() => onFilterSubject(entry.subject)}
+          >
+            Entries about this
+          </button>
+        </DetailItem>
+      </dl>
+      <section>
+        <div className="section-title">
+          <h3>Details</h3>
+          <CopyButton text={details} label="Copy all" />
+        </div>
+        <pre className="code-block audit-details">{details}</pre>
+      </section>
+      <section>
+        <h3>Hash chain</h3>
+        <dl className="detail-list">
+          <DetailItem label="Hash" copy={entry.hash}>
+            <span className="mono break">{entry.hash}</span>
+          </DetailItem>
+          <DetailItem label="Previous entry's hash" copy={entry.prevHash}>
+            <span className="mono break">{entry.prevHash}</span>
+          </DetailItem>
+        </dl>
+      </section>
+    </DetailPane>
+  );
+}
