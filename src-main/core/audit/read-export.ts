@@ -23,6 +23,8 @@ export type ExportRecord =
       position: number;
       /** The file ended inside this record: it was cut, not edited. */
       cut: boolean;
+      /** What the record says it is, when it says so (a malformed header or trailer). */
+      claims?: 'header' | 'trailer';
     };
 
 export interface AuditExportReader {
@@ -154,13 +156,21 @@ function headerOrTrailer(record: unknown, value: unknown, position: number): Exp
     const parsed = AuditExportHeader.safeParse(value);
     return parsed.success
       ? { kind: 'header', header: parsed.data, position }
-      : unreadable(position, `the export header is malformed (${issueText(parsed.error)})`);
+      : unreadable(
+          position,
+          `the export header is malformed (${issueText(parsed.error)})`,
+          'header',
+        );
   }
   if (record === 'trailer') {
     const parsed = AuditExportTrailer.safeParse(value);
     return parsed.success
       ? { kind: 'trailer', trailer: parsed.data, position }
-      : unreadable(position, `the export trailer is malformed (${issueText(parsed.error)})`);
+      : unreadable(
+          position,
+          `the export trailer is malformed (${issueText(parsed.error)})`,
+          'trailer',
+        );
   }
   return unreadable(position, `record ${JSON.stringify(record)} is neither header nor trailer`);
 }
@@ -202,8 +212,12 @@ export function asAuditEntry(value: unknown): AuditEntry | string {
   };
 }
 
-function unreadable(position: number, reason: string): ExportRecord {
-  return { kind: 'unreadable', reason, position, cut: false };
+function unreadable(
+  position: number,
+  reason: string,
+  claims?: 'header' | 'trailer',
+): Extract<ExportRecord, { kind: 'unreadable' }> {
+  return { kind: 'unreadable', reason, position, cut: false, ...(claims ? { claims } : {}) };
 }
 
 // ---- CSV ----------------------------------------------------------------------------------

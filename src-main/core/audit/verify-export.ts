@@ -25,7 +25,7 @@ export async function verifyAuditExport(
   let header: AuditExportHeader | null = null;
   let verification: AuditVerification;
   try {
-    const result = await checkRecords(reader.records);
+    const result = await checkRecords(reader.records, name);
     header = result.header;
     verification = result.verification;
   } finally {
@@ -65,6 +65,7 @@ async function* textChunks(text: string): AsyncGenerator<string> {
 
 async function checkRecords(
   records: AsyncGenerator<ExportRecord>,
+  name: string,
 ): Promise<{ header: AuditExportHeader | null; verification: AuditVerification }> {
   let header: AuditExportHeader | null = null;
   let verifier: AuditVerifier | undefined;
@@ -91,8 +92,22 @@ async function checkRecords(
         });
         continue;
       }
-      if (record.kind === 'unreadable' && !record.cut)
+      if (record.kind === 'unreadable' && record.claims === 'header')
         return broken({ seq: 0, position }, 'edited', `Line ${position}: ${record.reason}.`);
+      if (record.kind === 'unreadable' && record.cut)
+        return broken(
+          { seq: 0, position },
+          'truncated',
+          'The file ends inside its first line: it was cut off (or it is not an export).',
+        );
+      if (record.kind === 'unreadable' || record.kind === 'trailer') {
+        // Nothing here says it is an export (any JSON file starts with "{"); say no more than
+        // that, since a path may name any file on the machine.
+        throw new VigilError(
+          'EXPORT_INVALID',
+          `${name} is not a Vigil audit export: its first line is not an export header.`,
+        );
+      }
       return broken(
         { seq: record.kind === 'entry' ? record.entry.seq : 0, position },
         'truncated',

@@ -403,5 +403,11 @@ describe('a tampered export fails verification at the right entry, for the right
     expect(cli.status).toBe(2);
     expect(cli.stderr).toContain('not a Vigil audit export');
     expect(cli.stderr).not.toContain('hunter2');
+    // A JSON file is not taken for a damaged export, and nothing of it is repeated.
+    const json = join(outDir, 'settings.json');
+    writeFileSync(json, '{"apiKey":"hunter2"}\n{"seq":1}\n');
+    const refused = await verifyAuditExportFile(json).catch((error: Error) => error);
+    expect(refused).toMatchObject({ code: 'EXPORT_INVALID' });
+    expect((refused as Error).message).not.toMatch(/apiKey|hunter2/);
   });
 });
