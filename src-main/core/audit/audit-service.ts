@@ -1,7 +1,7 @@
 // The audit log as an engine service: page the live log, check it (at start and on request),
 // export a range of it to a file and check exported files. Nothing here (or anywhere) edits or
 // deletes an entry.
-import { randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { Logger } from '../app.ts';
@@ -26,7 +26,8 @@ export function verifyStoredLog(store: Store): AuditVerification {
 
 /**
  * The check at every start. A broken chain is reported loudly and left exactly as it is; copies
- * of the data files as found are kept aside, because the next snapshots would replace them.
+ * of the data files as found are kept aside, because the next snapshots would replace them. One
+ * copy per break: a log that stays broken is not copied again at every start.
  */
 export function checkLiveLogAtStart(store: Store, log: Logger, now = new Date()): AuditStartCheck {
   const verification = verifyStoredLog(store);
@@ -34,10 +35,12 @@ export function checkLiveLogAtStart(store: Store, log: Logger, now = new Date())
   for (const problem of replayProblems) log.error(`Audit log integrity: ${problem}.`);
   let evidenceFolder: string | null = null;
   if (!verification.intact || replayProblems.length > 0) {
-    const stamp = now.toISOString().replace(/[:.]/g, '-');
-    evidenceFolder = store.keepCopyOfFiles(`audit-evidence-${stamp}`);
+    const which = verification.intact
+      ? `replay-${hash('sha256', replayProblems.join('\n'), 'hex').slice(0, 12)}`
+      : `seq${verification.atSeq}-${verification.kind}`;
+    evidenceFolder = store.keepCopyOfFiles(`audit-evidence-${which}`);
     log.error(
-      `Audit log integrity check FAILED at start: ${verification.intact ? replayProblems[0] : verification.message} The data directory was altered outside Vigil. Nothing was changed or removed; copies of its files as found are in ${evidenceFolder}. Keep them for investigation.`,
+      `Audit log integrity check FAILED at start: ${verification.intact ? replayProblems[0] : verification.message} The data directory was altered outside Vigil. Nothing was changed or removed; copies of its files as first found with this break are in ${evidenceFolder}. Keep them for investigation.`,
     );
   }
   return { checkedAt: now.getTime(), verification, replayProblems, evidenceFolder };

@@ -114,8 +114,9 @@ export interface Store {
   }): { fromSeq: number; toSeq: number } | undefined;
   auditFacets(): { actors: string[]; actions: string[] };
   /**
-   * Copies the store's files as they are on disk now (snapshots and journal) into a new folder
-   * of the data directory, so evidence of tampering outlives the next snapshot. Returns it.
+   * Copies the store's files as they are on disk now (snapshots and journal) into a folder of the
+   * data directory, so evidence of tampering outlives the next snapshot. A folder that exists
+   * already is left as it is: the first copy is the evidence. Returns the folder.
    */
   keepCopyOfFiles(folderName: string): string;
   /** Visits entries in sequence order without loading them all; stops when visit returns false. */
@@ -315,6 +316,7 @@ function createStore(parts: {
     auditFacets: () => auditFacets(db),
     keepCopyOfFiles(folderName) {
       const folder = join(dataDir, folderName);
+      if (existsSync(folder)) return folder;
       mkdirSync(folder, { recursive: true });
       for (const name of [snapshotFileNames.current, snapshotFileNames.previous, JOURNAL_FILE]) {
         const source = join(dataDir, name);

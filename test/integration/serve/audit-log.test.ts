@@ -507,6 +507,18 @@ describe('the audit log through the headless API', () => {
       expect(entries[3]!.details).toMatchObject({ auditIntact: false });
       expect(await session.rpc.call('audit.verify')).toMatchObject({ intact: false, atSeq: 2 });
       await stop(session);
+
+      // Still broken at the next start, still said; the evidence is the first copy, kept as is.
+      session = await serve(dataDir);
+      const again = await session.rpc.call<{ startCheck: { evidenceFolder: string } }>(
+        'audit.status',
+      );
+      expect(again.startCheck.evidenceFolder).toBe(evidence);
+      expect(readFileSync(join(evidence, 'store.sqlite')).equals(tampered)).toBe(true);
+      expect(readdirSync(dataDir).filter((name) => name.startsWith('audit-evidence-'))).toEqual([
+        'audit-evidence-seq2-edited',
+      ]);
+      await stop(session);
     },
   );
 });
