@@ -1,5 +1,5 @@
 // The Audit view in the real UI: an operator configures a chain and a contract with the forms,
-// opens the Audit view and sees the entries (their own name as actor), opens one, filters,
+// renames both in place, opens the Audit view and sees the entries (their own name as actor), opens one, filters,
 // exports the log (a download in headless mode), verifies the download in the view and on the
 // command line's code, sees an edited copy fail at the right line, and checks the live log.
 // A second test starts Vigil on a data directory tampered with on disk: the app says so loudly.
@@ -59,20 +59,38 @@ test('see the entries of what was done, export them, and prove the export unedit
   await page.getByRole('button', { name: 'Add contract' }).click();
   await expect(page.getByRole('cell', { name: 'Pinger', exact: true })).toBeVisible();
 
+  // Both changed in place: the chain renamed, the contract renamed.
+  await page.getByRole('link', { name: 'Chains' }).click();
+  await page.getByRole('button', { name: 'Edit Anvil' }).click();
+  await page.getByLabel('Chain name').fill('Anvil local');
+  await screenshot(page, '00-chain-editing');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('cell', { name: 'Anvil local', exact: true })).toBeVisible();
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByRole('button', { name: 'Edit Pinger' }).click();
+  await page.getByLabel('Contract name').fill('Pinger (ops)');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('cell', { name: 'Pinger (ops)', exact: true })).toBeVisible();
+
   // The Audit view: newest first, the operator's profile as the actor.
   await page.getByRole('link', { name: 'Audit' }).click();
   await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
   const rows = page.getByTestId('audit-row');
-  await expect(rows).toHaveCount(3);
-  await expect(rows.nth(0)).toContainText('contract.added');
+  await expect(rows).toHaveCount(5);
+  await expect(rows.nth(0)).toContainText('contract.changed');
+  await expect(rows.nth(0)).toContainText('name: Pinger → Pinger (ops)');
   await expect(rows.nth(0)).toContainText(OPERATOR);
-  await expect(rows.nth(1)).toContainText('chain.added');
-  await expect(rows.nth(2)).toContainText('app.started');
-  await expect(rows.nth(2)).toContainText('system');
+  await expect(rows.nth(1)).toContainText('chain.changed');
+  await expect(rows.nth(1)).toContainText('name: Anvil → Anvil local');
+  await expect(rows.nth(2)).toContainText('contract.added');
+  await expect(rows.nth(3)).toContainText('chain.added');
+  await expect(rows.nth(4)).toContainText('app.started');
+  await expect(rows.nth(4)).toContainText('system');
+  await expect(page.getByTestId('audit-headline')).toContainText('5 entries in all · head seq 5');
   await screenshot(page, '01-audit-entries');
 
   // An entry opens in full, with its hashes and a link to what it is about.
-  await rows.nth(1).click();
+  await rows.nth(3).click();
   const detail = page.getByRole('complementary', { name: 'Audit entry detail' });
   await expect(detail.getByRole('heading', { name: 'chain.added' })).toBeVisible();
   await expect(detail).toContainText(anvil.rpcUrl);
@@ -87,10 +105,10 @@ test('see the entries of what was done, export them, and prove the export unedit
   await expect(rows).toHaveCount(1);
   await page.getByLabel('Action', { exact: true }).selectOption('');
   await page.getByLabel('Search').fill('Pinger');
-  await expect(rows).toHaveCount(1);
-  await expect(rows.first()).toContainText('contract.added');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1)).toContainText('contract.added');
   await page.getByLabel('Search').fill('');
-  await expect(rows).toHaveCount(3);
+  await expect(rows).toHaveCount(5);
 
   // Export: in a browser the server writes the file and the browser downloads it.
   const exportForm = page.getByRole('form', { name: 'Export the audit log' });
@@ -101,23 +119,23 @@ test('see the entries of what was done, export them, and prove the export unedit
   await download.saveAs(exported);
   expect(download.suggestedFilename()).toMatch(/^vigil-audit-\d{8}-\d{6}-[0-9a-f]+\.jsonl$/);
   await expect(exportForm.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
-  await expect(exportForm.getByTestId('export-result')).toContainText('Exported 3 entries');
+  await expect(exportForm.getByTestId('export-result')).toContainText('Exported 5 entries');
   // The export is recorded too, and arrives in the table by itself.
-  await expect(rows).toHaveCount(4);
+  await expect(rows).toHaveCount(6);
   await expect(rows.first()).toContainText('audit.exported');
-  await expect(page.getByTestId('audit-headline')).toContainText('4 entries in all · head seq 4');
+  await expect(page.getByTestId('audit-headline')).toContainText('6 entries in all · head seq 6');
   await screenshot(page, '03-audit-exported');
 
   // The same code as npm run audit:verify says it is intact.
   const check = await verifyAuditExportFile(exported);
-  expect(check.verification).toMatchObject({ intact: true, count: 3, firstSeq: 1, lastSeq: 3 });
+  expect(check.verification).toMatchObject({ intact: true, count: 5, firstSeq: 1, lastSeq: 5 });
 
   // Verify the download in the view.
   const verifyForm = page.getByRole('form', { name: 'Verify an export' });
   await verifyForm.getByLabel('Exported file').setInputFiles(exported);
   await verifyForm.getByRole('button', { name: 'Verify' }).click();
   const result = verifyForm.getByTestId('verify-result');
-  await expect(result).toContainText('Intact: 3 entries, seq 1..3, head');
+  await expect(result).toContainText('Intact: 5 entries, seq 1..5, head');
   await expect(result).toContainText('the export is from this log');
   await screenshot(page, '04-verify-intact');
 
@@ -134,7 +152,7 @@ test('see the entries of what was done, export them, and prove the export unedit
   await page.getByRole('button', { name: 'Verify live log' }).click();
   await expect(page.getByText('The live log, just now')).toBeVisible();
   await expect(page.locator('.live-check').getByTestId('verify-result')).toContainText(
-    'Intact: 4 entries, seq 1..4',
+    'Intact: 6 entries, seq 1..6',
   );
   await screenshot(page, '06-live-log-verified');
 

@@ -34,8 +34,10 @@ export function AuditView() {
     [entries, selectedSeq],
   );
 
+  // Entries and the headline's count are read together, so they agree when the view opens.
   useEffect(() => {
     void reload();
+    void useAuditStatus.getState().load();
   }, [reload]);
 
   let body;
