@@ -23,30 +23,27 @@ export function AuditEntryDetail({ entry, onClose, onFilterSubject }: AuditEntry
       onClose={onClose}
     >
       <dl className="detail-list">
-        <DetailItem label="Time">
-          {localTime(entry.at)}{' '}
-          <span className="muted small">({new Date(entry.at).toISOString()})</span>
-        </DetailItem>
-        <DetailItem label="Actor">{entry.actor}</DetailItem>
-        <DetailItem label="Subject" copy={entry.subject}>
-          <span className="mono">{entry.subject}</span>
-          {link && (
-            <>
-              {' '}
-              <a href={link.href} title={link.label} className="small">
-                {link.label} →
-              </a>
-            </>
-          )}
-          <button
-            type="button"
-            className="button-small subject-filter"
-            onClick={() => onFilterSubject(entry.subject)}
-          >
-            Entries about this
-          </button>
-        </DetailItem>
+        <DetailItem
+          label="Time"
+          value={`${localTime(entry.at)} (${new Date(entry.at).toISOString()})`}
+        />
+        <DetailItem label="Actor" value={entry.actor} />
+        <DetailItem label="Subject" value={entry.subject} copy={entry.subject} mono />
       </dl>
+      <p className="subject-actions">
+        {link && (
+          <a href={link.href} className="small">
+            {link.label} →
+          </a>
+        )}
+        <button
+          type="button"
+          className="button-small"
+          onClick={() => onFilterSubject(entry.subject)}
+        >
+          Entries about this
+        </button>
+      </p>
       <section>
         <div className="section-title">
           <h3>Details</h3>
@@ -57,12 +54,13 @@ export function AuditEntryDetail({ entry, onClose, onFilterSubject }: AuditEntry
       <section>
         <h3>Hash chain</h3>
         <dl className="detail-list">
-          <DetailItem label="Hash" copy={entry.hash}>
-            <span className="mono break">{entry.hash}</span>
-          </DetailItem>
-          <DetailItem label="Previous entry's hash" copy={entry.prevHash}>
-            <span className="mono break">{entry.prevHash}</span>
-          </DetailItem>
+          <DetailItem label="Hash" value={entry.hash} copy={entry.hash} mono />
+          <DetailItem
+            label="Previous entry's hash"
+            value={entry.prevHash}
+            copy={entry.prevHash}
+            mono
+          />
         </dl>
       </section>
     </DetailPane>
