@@ -23,10 +23,8 @@ export function AuditEntryDetail({ entry, onClose, onFilterSubject }: AuditEntry
       onClose={onClose}
     >
       <dl className="detail-list">
-        <DetailItem
-          label="Time"
-          value={`${localTime(entry.at)} (${new Date(entry.at).toISOString()})`}
-        />
+        <DetailItem label="Time" value={localTime(entry.at)} />
+        <DetailItem label="Time (UTC, as exported)" value={new Date(entry.at).toISOString()} mono />
         <DetailItem label="Actor" value={entry.actor} />
         <DetailItem label="Subject" value={entry.subject} copy={entry.subject} mono />
       </dl>
