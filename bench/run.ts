@@ -1,8 +1,10 @@
 // `npm run bench`: Vigil's throughput, latency and memory on a local anvil, printed as one
 // table. Figures, not a pass/fail test. Sizes can be changed with BENCH_EVENTS,
-// BENCH_EVENTS_PER_BLOCK, BENCH_EVENTS_PER_TX and BENCH_LIVE_SAMPLES.
+// BENCH_EVENTS_PER_BLOCK, BENCH_EVENTS_PER_TX, BENCH_LIVE_SAMPLES and BENCH_AUDIT_ENTRIES;
+// BENCH_ONLY=audit runs only the audit log's figures (no chain needed).
 import { startAnvil, type AnvilInstance } from '../test/helpers/anvil.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
+import { measureAuditLog, type AuditBenchResult } from './lib/audit-export.ts';
 import { measureBackfill } from './lib/backfill.ts';
 import { fillDenseBlocks, deployEmitter } from './lib/dense-chain.ts';
 import { runDecodeBench } from './lib/decode-bench.ts';
@@ -29,6 +31,7 @@ const settings = {
   eventsPerTx: Number(process.env.BENCH_EVENTS_PER_TX ?? 1_000),
   eventsPerBlock: Number(process.env.BENCH_EVENTS_PER_BLOCK ?? 2_000),
   liveSamples: Number(process.env.BENCH_LIVE_SAMPLES ?? 40),
+  auditEntries: Number(process.env.BENCH_AUDIT_ENTRIES ?? 1_000_000),
   /** Keeps each raw eth_getLogs answer near 6 MB, well under a 10 MB body limit. */
   rawLogsPerRequest: 8_000,
 };
@@ -52,9 +55,75 @@ function latencyRows(label: string, result: LiveLatencyResult, notes: string): T
   ];
 }
 
+function auditRows(result: AuditBenchResult): TableRow[] {
+  const entries = formatInt(result.entries);
+  const rows: TableRow[] = [
+    {
+      measurement: 'Audit log',
+      value: `${entries} entries`,
+      notes: `built into a ${formatMb(result.snapshotBytes)} snapshot in ${seconds(result.buildSeconds)}`,
+    },
+    {
+      measurement: 'Audit verify, live log',
+      value: `${formatInt(result.entries / result.liveVerifySeconds)} entries/s`,
+      notes: `${seconds(result.liveVerifySeconds)}: what the check at every start costs`,
+    },
+  ];
+  for (const run of result.exports) {
+    rows.push({
+      measurement: `Audit export, ${run.format}`,
+      value: `${formatInt(run.entriesPerSecond)} entries/s`,
+      notes: `${seconds(run.seconds)}, ${formatMb(run.fileBytes)} file; peak growth RSS ${formatMb(run.rssGrowthBytes)}, JS heap ${formatMb(run.heapGrowthBytes)} (streams; the store itself is in memory already)`,
+    });
+  }
+  for (const run of result.verifies) {
+    rows.push({
+      measurement: `Audit verify, ${run.format} file`,
+      value: `${formatInt(run.entriesPerSecond)} entries/s`,
+      notes: `${seconds(run.seconds)}, ${formatMb(run.fileBytes)}; peak growth RSS ${formatMb(run.rssGrowthBytes)}, JS heap ${formatMb(run.heapGrowthBytes)}`,
+    });
+  }
+  rows.push(
+    {
+      measurement: `Start with the ${entries}-entry log`,
+      value: seconds(result.engine.startSeconds),
+      notes: 'createVigil: load the snapshot, check the whole chain, start the engine',
+    },
+    {
+      measurement: 'audit.export via the engine',
+      value: `${formatInt(result.entries / result.engine.exportSeconds)} entries/s`,
+      notes: `jsonl, ${seconds(result.engine.exportSeconds)}; audit.status asked every 50 ms meanwhile: ${result.engine.answeredDuringExport} answers, p50 ${formatMs(result.engine.statusP50Ms)}, max ${formatMs(result.engine.statusMaxMs)}`,
+    },
+  );
+  return rows;
+}
+
+async function runAuditBench(): Promise<TableRow[]> {
+  const dataDir = makeTempDir('vigil-bench-audit-');
+  const outDir = makeTempDir('vigil-bench-audit-out-');
+  try {
+    return auditRows(
+      await measureAuditLog({
+        dataDir: dataDir.path,
+        outDir: outDir.path,
+        entries: settings.auditEntries,
+        step,
+      }),
+    );
+  } finally {
+    dataDir.remove();
+    outDir.remove();
+  }
+}
+
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   console.log(`Vigil bench — ${describeMachine()}`);
+  if (process.env.BENCH_ONLY === 'audit') {
+    const rows = await runAuditBench();
+    printTable(`Results (${seconds((performance.now() - benchStarted) / 1000)} in all)`, rows);
+    return;
+  }
   const rows: TableRow[] = [];
   const dataDir = makeTempDir('vigil-bench-');
   const anvils: AnvilInstance[] = [];
@@ -256,7 +325,10 @@ async function main(): Promise<void> {
         )}; ≈${formatInt(Math.round(perDay))} requests/day on a 2 s chain (plus idle polls between blocks)`,
     });
 
-    // ---- 7. decoder micro-benchmark --------------------------------------------------------
+    // ---- 7. the audit log at a million entries ----------------------------------------------
+    rows.push(...(await runAuditBench()));
+
+    // ---- 8. decoder micro-benchmark --------------------------------------------------------
     step('bench/decode.ts…');
     const decode = await runDecodeBench();
 

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consoleLogger, createVigil } from './core/app.ts';
+import { exportsDirOf } from './core/audit/index.ts';
 import { VigilError } from './core/errors/index.ts';
 import { createContractServer } from './ipc/server.ts';
 import { startHeadlessServer } from './web/server.ts';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     token,
     port,
     log: consoleLogger,
+    exportsDir: exportsDirOf(dataDir),
     ...(values.host ? { host: values.host } : {}),
   });
   console.log(`Vigil console: ${server.consoleUrl}`);

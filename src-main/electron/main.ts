@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import { consoleLogger, createVigil, type VigilCore } from '../core/app.ts';
 import { createContractServer } from '../ipc/server.ts';
+import { dialogHandlers } from './dialogs.ts';
 import { wireContract } from './ipc.ts';
 import { applySecurityPolicy } from './security.ts';
 import { appPaths, createMainWindow } from './window.ts';
@@ -44,7 +45,7 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  const unwire = wireContract(createContractServer(core), origin);
+  const unwire = wireContract(createContractServer(core, dialogHandlers), origin);
   let window = createMainWindow(paths);
 
   app.on('second-instance', () => {

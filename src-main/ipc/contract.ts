@@ -267,6 +267,117 @@ export const AuditVerification = z.discriminatedUnion('intact', [
 ]);
 export type AuditVerification = z.infer<typeof AuditVerification>;
 
+export const AuditExportFormat = z.enum(['jsonl', 'csv']);
+export type AuditExportFormat = z.infer<typeof AuditExportFormat>;
+
+/** An entry's place in the chain: its sequence number and hash. */
+export const AuditChainPoint = z.object({ seq: z.number().int().positive(), hash: Sha256Hex });
+
+/**
+ * The first line of an export (JSON Lines), or the details of its `header` row (CSV): what is
+ * needed to verify the range on its own. Not covered by the hash chain; the entries are.
+ */
+export const AuditExportHeader = z.object({
+  record: z.literal('header'),
+  format: z.literal('vigil-audit-export'),
+  version: z.literal(1),
+  /** ISO time the export started. */
+  exportedAt: z.string(),
+  exportedBy: z.string(),
+  /** The time range asked for (ISO), null for an open end. */
+  requested: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+  fromSeq: z.number().int().positive(),
+  toSeq: z.number().int().positive(),
+  count: z.number().int().positive(),
+  /** The hash of the entry before the first one exported (all zeros when that is seq 1). */
+  prevHash: Sha256Hex,
+  /** The last entry exported. */
+  last: AuditChainPoint,
+  /** The live log's newest entry when the export started. */
+  head: AuditChainPoint,
+});
+export type AuditExportHeader = z.infer<typeof AuditExportHeader>;
+
+/** The last line (row) of an export: repeats the range's end, so a cut end is seen on its own. */
+export const AuditExportTrailer = z.object({
+  record: z.literal('trailer'),
+  format: z.literal('vigil-audit-export'),
+  count: z.number().int().positive(),
+  last: AuditChainPoint,
+});
+export type AuditExportTrailer = z.infer<typeof AuditExportTrailer>;
+
+/** What checking an export found. */
+export const AuditExportCheck = z.object({
+  format: AuditExportFormat,
+  verification: AuditVerification,
+  /** The export's header, when it has a readable one. */
+  header: AuditExportHeader.nullable(),
+  /**
+   * In-app checks only: whether this Vigil's live log holds the export's last entry with the
+   * same hash (`absent`: the log has no entry of that number, e.g. another data directory).
+   */
+  liveLog: z.enum(['matches', 'differs', 'absent']).optional(),
+});
+export type AuditExportCheck = z.infer<typeof AuditExportCheck>;
+
+/** The largest export text the in-app check takes; bigger files are checked by path or CLI. */
+export const AUDIT_VERIFY_TEXT_MAX_CHARS = 32 * 1024 * 1024;
+
+export const AuditExportInput = z
+  .object({
+    format: AuditExportFormat,
+    /** Unix milliseconds, inclusive; omitted for the start (from) or the end (to) of the log. */
+    from: z.number().int().nonnegative().optional(),
+    to: z.number().int().nonnegative().optional(),
+    /**
+     * An absolute path on the machine that runs Vigil. Omitted: the file is written to the
+     * data directory's exports folder, from where headless mode serves it as a download.
+     */
+    path: z.string().min(1, 'must not be empty').max(4096).optional(),
+    /** Chosen by the caller to match audit.exportProgress pushes; one is made up if omitted. */
+    exportId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -')
+      .optional(),
+  })
+  .refine((input) => input.from === undefined || input.to === undefined || input.from <= input.to, {
+    message: 'must not be after to',
+    path: ['from'],
+  });
+
+export const AuditExportResult = z.object({
+  exportId: z.string(),
+  format: AuditExportFormat,
+  path: z.string(),
+  fileName: z.string(),
+  /** True when the file sits in the exports folder that headless mode serves for download. */
+  downloadable: z.boolean(),
+  exportedAt: z.string(),
+  fromSeq: z.number().int(),
+  toSeq: z.number().int(),
+  count: z.number().int(),
+  bytes: z.number().int(),
+  last: AuditChainPoint,
+  head: AuditChainPoint,
+});
+export type AuditExportResult = z.infer<typeof AuditExportResult>;
+
+export const AuditStatus = z.object({
+  /** The check of the whole live log made when this Vigil started. */
+  startCheck: z.object({
+    checkedAt: z.number().int(),
+    verification: AuditVerification,
+    /** Journal entries whose audit entries did not continue the stored log. */
+    replayProblems: z.array(z.string()),
+    /** Where copies of the data files were kept when the check failed. */
+    evidenceFolder: z.string().nullable(),
+  }),
+  head: AuditChainPoint.nullable(),
+  count: z.number().int(),
+});
+export type AuditStatus = z.infer<typeof AuditStatus>;
+
 export const AuditListInput = z
   .object({
     limit: z.number().int().positive().max(5_000).optional(),
@@ -482,6 +593,24 @@ export const ContractsAddInput = z.object({
   name: z.string().trim().max(80).optional(),
 });
 
+export const ChainsUpdateInput = z
+  .object({
+    chainId: ChainId,
+    name: ChainsAddInput.shape.name.optional(),
+    rpcUrls: ChainsAddInput.shape.rpcUrls.optional(),
+    confirmations: ChainsAddInput.shape.confirmations,
+  })
+  .refine(
+    (input) =>
+      input.name !== undefined || input.rpcUrls !== undefined || input.confirmations !== undefined,
+    { message: 'give at least one of name, rpcUrls, confirmations' },
+  );
+
+export const ContractsUpdateInput = z.object({
+  id: z.string(),
+  name: z.string().trim().min(1, 'must not be empty').max(80),
+});
+
 export const EventsQueryInput = z.object({
   chainId: ChainId.optional(),
   address: AddressInput.optional(),
@@ -516,12 +645,15 @@ export const WorkspaceSummary = z.object({
 export const requests = {
   'chains.add': { input: ChainsAddInput, output: Chain },
   'chains.list': { input: Empty, output: z.array(Chain) },
+  /** Renames a chain, or changes its RPC URLs (checked like chains.add) or confirmation depth. */
+  'chains.update': { input: ChainsUpdateInput, output: Chain },
   'chains.remove': {
     input: z.object({ chainId: ChainId }),
     output: z.object({ removed: z.literal(true) }),
   },
   'contracts.add': { input: ContractsAddInput, output: WatchedContract },
   'contracts.list': { input: Empty, output: z.array(WatchedContract) },
+  'contracts.update': { input: ContractsUpdateInput, output: WatchedContract },
   'contracts.remove': {
     input: z.object({ id: z.string() }),
     output: z.object({ removed: z.literal(true) }),
@@ -640,9 +772,51 @@ export const requests = {
   'txs.speedUp': { input: z.object({ id: z.number().int().positive() }), output: Transaction },
   /** Proposes a zero-value self-transfer with the same nonce and higher fees; needs approval. */
   'txs.cancel': { input: z.object({ id: z.number().int().positive() }), output: Transaction },
+  /** The check made at start, and the log's head. */
+  'audit.status': { input: Empty, output: AuditStatus },
+  /** The actors and actions the log holds, for filters. */
+  'audit.facets': {
+    input: Empty,
+    output: z.object({ actors: z.array(z.string()), actions: z.array(z.string()) }),
+  },
+  /**
+   * Writes a time range of the log (or all of it) to a file, streaming, atomically; progress
+   * arrives as audit.exportProgress. Records audit.exported.
+   */
+  'audit.export': { input: AuditExportInput, output: AuditExportResult },
+  /** Checks an exported file: its text (size-limited), or a path on the machine running Vigil. */
+  'audit.verifyExport': {
+    input: z.union([
+      z.object({
+        text: z
+          .string()
+          .max(
+            AUDIT_VERIFY_TEXT_MAX_CHARS,
+            'is too large to send; check it with npm run audit:verify -- FILE, or by path',
+          ),
+        fileName: z.string().max(255).optional(),
+      }),
+      z.object({ path: z.string().min(1).max(4096) }),
+    ]),
+    output: AuditExportCheck,
+  },
+  /**
+   * Asks the operator where to save an export (the desktop app's save dialog). Answered by the
+   * Electron shell, not the core; headless mode answers NOT_AVAILABLE (exports download there).
+   */
+  'dialog.chooseExportPath': {
+    input: z.object({ format: AuditExportFormat }),
+    output: z.object({ path: z.string().nullable() }),
+  },
 } as const;
 
 export type RequestName = keyof typeof requests;
+
+/** Requests the desktop shell answers itself (dialogs); everything else goes to the core. */
+export const shellRequestNames = [
+  'dialog.chooseExportPath',
+] as const satisfies readonly RequestName[];
+export type ShellRequestName = (typeof shellRequestNames)[number];
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
 export type RequestOutput<N extends RequestName> = z.output<(typeof requests)[N]['output']>;
 /** A request's input after validation (defaults applied): what main's handlers receive. */
@@ -663,6 +837,14 @@ export const pushes = {
   'txs.changed': z.object({ txs: z.array(Transaction) }),
   /** The signer list or a balance changed. */
   'signers.changed': z.object({ signers: z.array(Signer) }),
+  /** The audit log grew; its newest entry now. */
+  'audit.appended': z.object({ head: AuditChainPoint, count: z.number().int() }),
+  /** An export in progress (a few times a second); `written` reaches `total` when done. */
+  'audit.exportProgress': z.object({
+    exportId: z.string(),
+    written: z.number().int(),
+    total: z.number().int(),
+  }),
 } as const;
 
 export type PushName = keyof typeof pushes;
@@ -681,6 +863,9 @@ export const ErrorCode = z.enum([
   'ABI_INVALID',
   'START_BLOCK_IN_FUTURE',
   'WORKSPACE_INVALID',
+  'EXPORT_PATH_INVALID',
+  'EXPORT_INVALID',
+  'NOT_AVAILABLE',
   'STORE_CORRUPT',
   'KEYCHAIN_UNAVAILABLE',
   'INVALID_KEY',

@@ -4,7 +4,25 @@
 import type { z } from 'zod';
 import type { PushListener, VigilCore } from '../core/app.ts';
 import { toContractError } from '../core/errors/index.ts';
-import { requests, type ContractError, type Envelope, type RequestName } from './contract.ts';
+import {
+  requests,
+  shellRequestNames,
+  type ContractError,
+  type Envelope,
+  type RequestName,
+  type RequestOutput,
+  type ShellRequestName,
+  type ValidatedInput,
+} from './contract.ts';
+
+/** Requests the desktop shell answers itself (a save dialog), by name. */
+export type ShellHandlers = {
+  [N in ShellRequestName]?: (input: ValidatedInput<N>) => Promise<RequestOutput<N>>;
+};
+
+function isShellRequest(name: RequestName): name is ShellRequestName {
+  return (shellRequestNames as readonly string[]).includes(name);
+}
 
 export interface ContractServer {
   handle(name: string, input: unknown): Promise<Envelope<unknown>>;
@@ -39,7 +57,11 @@ export function invalidInputError(name: string, error: z.ZodError): ContractErro
   };
 }
 
-export function createContractServer(core: VigilCore): ContractServer {
+/**
+ * `shell` answers the requests only a desktop shell can (dialogs); without one (headless mode)
+ * they are answered NOT_AVAILABLE, and the core never sees them.
+ */
+export function createContractServer(core: VigilCore, shell: ShellHandlers = {}): ContractServer {
   return {
     async handle(name, input) {
       if (!isRequestName(name)) {
@@ -51,6 +73,19 @@ export function createContractServer(core: VigilCore): ContractServer {
       const parsed = requests[name].input.safeParse(input);
       if (!parsed.success) return { ok: false, error: invalidInputError(name, parsed.error) };
       try {
+        if (isShellRequest(name)) {
+          const answer = shell[name];
+          if (!answer) {
+            return {
+              ok: false,
+              error: {
+                code: 'NOT_AVAILABLE',
+                message: `${name} is answered by the desktop app only; here, give a path or download the file instead.`,
+              },
+            };
+          }
+          return { ok: true, value: await answer(parsed.data as never) };
+        }
         return { ok: true, value: await core.call(name, parsed.data) };
       } catch (error) {
         return { ok: false, error: toContractError(error) };

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/app.ts';
 import type { ContractServer } from '../ipc/server.ts';
+import { EXPORTS_PATH_PREFIX, serveExportDownload } from './export-downloads.ts';
 import { jsonRpcResponse, parseJsonRpcMessage } from './json-rpc.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -17,6 +18,8 @@ export interface HeadlessServerOptions {
   host?: string;
   port?: number;
   log: Logger;
+  /** Where the engine writes audit exports that are offered as downloads. */
+  exportsDir?: string;
 }
 
 export interface HeadlessServer {
@@ -63,6 +66,16 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
           ? 'Upgrade to a WebSocket to speak JSON-RPC here.\n'
           : 'missing or wrong token\n',
       );
+      return;
+    }
+    if (url.pathname.startsWith(EXPORTS_PATH_PREFIX)) {
+      serveExportDownload({
+        request,
+        response,
+        url,
+        exportsDir: options.exportsDir,
+        authorised: tokensMatch(url.searchParams.get('token'), token),
+      });
       return;
     }
     serveStatic(options.rendererDir, request.url ?? '/', response);

@@ -1,4 +1,5 @@
 // The app shell: left navigation, connection banner, and the current view.
+import { AuditIntegrityBanner } from './components/AuditIntegrityBanner.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { useConnection } from './client/index.ts';
 import { hrefFor, useRoute, type Route } from './route.ts';
@@ -11,6 +12,7 @@ import { WorkspaceView } from './views/WorkspaceView.tsx';
 import { SignersView } from './views/SignersView.tsx';
 import { TransactionsView } from './views/TransactionsView.tsx';
 import { useTransactions } from './stores/transactions.ts';
+import { AuditView } from './views/AuditView.tsx';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
@@ -21,6 +23,7 @@ const navItems: { route: Route; label: string }[] = [
   { route: 'signers', label: 'Signers' },
   { route: 'transactions', label: 'Transactions' },
   { route: 'workspace', label: 'Workspace' },
+  { route: 'audit', label: 'Audit' },
 ];
 
 /** How many proposals wait for a person: shown on the navigation so none is forgotten. */
@@ -64,6 +67,7 @@ export function App() {
       </nav>
       <main className="content">
         <ConnectionBanner />
+        <AuditIntegrityBanner />
         {!refused && <CurrentView route={route} />}
       </main>
     </div>
@@ -88,5 +92,7 @@ function CurrentView({ route }: { route: Route }) {
       return <TransactionsView />;
     case 'workspace':
       return <WorkspaceView />;
+    case 'audit':
+      return <AuditView />;
   }
 }

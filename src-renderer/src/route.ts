@@ -11,6 +11,7 @@ export const routes = [
   'signers',
   'transactions',
   'workspace',
+  'audit',
 ] as const;
 export type Route = (typeof routes)[number];
 
@@ -50,4 +51,11 @@ export function hrefFor(route: Route, params?: Record<string, string | number>):
 /** Goes to a route, as following a link would. */
 export function navigate(route: Route, params?: Record<string, string | number>): void {
   window.location.hash = hrefFor(route, params);
+}
+
+/** The query part of the hash (`#/audit?seq=12` → seq=12), for links into a view. */
+export function routeParams(): URLSearchParams {
+  const hash = window.location.hash;
+  const query = hash.indexOf('?');
+  return new URLSearchParams(query >= 0 ? hash.slice(query + 1) : '');
 }

@@ -1,46 +1,28 @@
 // The whole path through the real UI: an operator adds a chain and a contract with the forms,
 // events emitted on anvil (some before, some after) show up in the Events table and on the
 // Dashboard. Real anvil, real headless server, Debian's Chromium.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
-import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
-import { startServe, type ServeProcess } from '../helpers/serve.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
-import { deployPinger, type Pinger } from './pinger-contract.ts';
+import { expect, test } from '@playwright/test';
+import type { AnvilInstance } from '../helpers/anvil.ts';
+import type { ServeProcess } from '../helpers/serve.ts';
+import type { Pinger } from './pinger-contract.ts';
+import { screenshot, startStack, watchForProblems, type Stack } from './stack.ts';
 
-const rendererIndex = fileURLToPath(new URL('../../out/renderer/index.html', import.meta.url));
-
+let stack: Stack;
 let anvil: AnvilInstance;
 let serve: ServeProcess;
-let dataDir: ReturnType<typeof makeTempDir>;
 let pinger: Pinger;
 
 test.beforeAll(async () => {
-  if (!existsSync(rendererIndex))
-    throw new Error('out/renderer is not built: run `npm run build` first.');
-  anvil = await startAnvil();
-  pinger = await deployPinger(anvil.rpcUrl, anvil.chainId);
-  dataDir = makeTempDir('vigil-e2e-');
-  serve = await startServe({ dataDir: dataDir.path });
+  stack = await startStack();
+  ({ anvil, serve, pinger } = stack);
 });
 
 test.afterAll(async () => {
-  await serve?.kill();
-  await anvil?.stop();
-  dataDir?.remove();
+  await stack?.stop();
 });
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
-}
-
 test('add a chain and a contract in the UI, then watch its events arrive', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
+  const problems = watchForProblems(page);
 
   // Two events before the contract is watched: they must come in through backfill.
   await pinger.ping(1_000_000_000_000_000_000n, 'before one');

@@ -1,7 +1,7 @@
 // An audit entry and its place in the hash chain: each entry's hash covers its own fields and
 // the hash of the entry before it, so editing, removing, inserting or reordering any entry
 // breaks every hash after it.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditAction } from './actions.ts';
 import { canonicalJson } from './canonical-json.ts';
 
@@ -33,12 +33,17 @@ export interface AuditEntry extends Omit<AuditDraft, 'action'> {
   hash: string;
 }
 
-/** The SHA-256 (hex) of an entry's canonical encoding, without its own hash. */
+/**
+ * The SHA-256 (hex) of an entry's canonical encoding, without its own hash. crypto.hash, the
+ * one-shot form, takes half the time of createHash for inputs this small.
+ */
 export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
   const { seq, at, actor, action, subject, details, prevHash } = entry;
-  return createHash('sha256')
-    .update(canonicalJson({ seq, at, actor, action, subject, details, prevHash }))
-    .digest('hex');
+  return hash(
+    'sha256',
+    canonicalJson({ seq, at, actor, action, subject, details, prevHash }),
+    'hex',
+  );
 }
 
 /** The next entry of a chain whose newest entry is `previous` (undefined for an empty log). */

@@ -1,5 +1,6 @@
-// The audit log's door: the entry and its hash chain, the canonical encoding, and the verifier.
-// The store writes entries through the journal (see store/audit-log.ts).
+// The audit log's door: the entry and its hash chain, the canonical encoding, the verifier, the
+// export formats and the engine service. The store writes entries through the journal (see
+// store/audit-log.ts).
 export {
   auditEntryHash,
   chainAuditEntry,
@@ -17,4 +18,17 @@ export {
   type AuditVerifier,
   type AuditVerifierOptions,
 } from './verify-entries.ts';
-export { auditRequestHandlers, verifyStoredLog } from './audit-requests.ts';
+export {
+  checkLiveLogAtStart,
+  createAuditService,
+  verifyStoredLog,
+  type AuditStartCheck,
+} from './audit-service.ts';
+export {
+  auditExportFileName,
+  checkExportPath,
+  exportsDirOf,
+  isAuditExportFileName,
+} from './export-path.ts';
+export { describeExportCheck, verifyAuditExport, verifyAuditExportFile } from './verify-export.ts';
+export { planAuditExport, writeAuditExport, type AuditExportSummary } from './write-export.ts';

@@ -1,7 +1,8 @@
 // Checks a run of audit entries against the hash chain: each entry's own hash, its link to the
-// entry before, and a sequence with no gaps. Streaming (one entry of look-ahead), so an export of
-// millions of entries is checked without holding it in memory. Used for the live log at start,
-// for `audit.verify`, and by the command-line verifier of exported files.
+// entry before, and a sequence with no gaps. Streaming with a short look-ahead window, so an
+// export of millions of entries is checked without holding it in memory, yet a break is named for
+// what it is: a swap is told from a gap, a stray line from a forged neighbour. Used for the live
+// log at start, for `audit.verify`, and for exported files (see verify-export.ts).
 import { auditEntryHash, GENESIS_HASH, type AuditEntry } from './audit-entry.ts';
 
 export type AuditBreakKind = 'edited' | 'missing' | 'inserted' | 'reordered' | 'truncated';
@@ -18,6 +19,7 @@ export type AuditVerification =
     }
   | {
       intact: false;
+      /** Entries checked and found good before the break. */
       count: number;
       /** The sequence number the break was found at (the first entry that is wrong). */
       atSeq: number;
@@ -27,116 +29,216 @@ export type AuditVerification =
       message: string;
     };
 
+export type AuditBreak = Extract<AuditVerification, { intact: false }>;
+
 export interface AuditVerifierOptions {
   /** The hash the first entry must point back to (GENESIS_HASH for a log from its start). */
   prevHash?: string;
   /** The sequence number the first entry must have; any, when omitted. */
   firstSeq?: number;
+  /** The sequence number the last entry must have, when known up front (an export's header). */
+  lastSeq?: number;
+}
+
+/** What the run must end with: an export's recorded last entry, or the live log's head. */
+export interface ExpectedEnd {
+  seq: number;
+  hash: string;
+  /**
+   * True when the run's end is known to be its real end (an export's trailer line was read):
+   * entries missing before it are then `missing`, not a `truncated` file.
+   */
+  sealed?: boolean;
 }
 
 export interface AuditVerifier {
-  /** Feeds the next entry; returns false once a break was found (later entries are ignored). */
-  push(entry: AuditEntry): boolean;
-  /** Ends the run; `expectedHead` is what the run must end with (an export's recorded head). */
-  finish(expectedHead?: { seq: number; hash: string }): AuditVerification;
+  /**
+   * Feeds the next entry; `position` is where it stands (a file's line number), counted from 1
+   * when omitted. Returns false once a break was found (later entries are ignored).
+   */
+  push(entry: AuditEntry, position?: number): boolean;
+  /** Ends the run at `endPosition` (the position after the last entry, by default). */
+  finish(expectedEnd?: ExpectedEnd, endPosition?: number): AuditVerification;
+}
+
+/**
+ * How many later entries are looked at to classify a break. A swap of two entries further apart
+ * than this reads as a gap; the break is still found at the same entry.
+ */
+const LOOK_AHEAD = 32;
+
+interface Positioned {
+  entry: AuditEntry;
+  position: number;
 }
 
 export function createAuditVerifier(options: AuditVerifierOptions = {}): AuditVerifier {
   let expectedPrev = options.prevHash ?? GENESIS_HASH;
   let expectedSeq: number | undefined = options.firstSeq;
   let firstSeq: number | null = null;
-  let lastSeq: number | null = null;
+  let lastAccepted: Positioned | undefined;
   let count = 0;
-  let broken: Extract<AuditVerification, { intact: false }> | undefined;
-  // One entry of look-ahead tells a swap of two entries from a plain gap.
-  let held: { entry: AuditEntry; position: number } | undefined;
+  let broken: AuditBreak | undefined;
+  let nextPosition = 1;
+  const window: Positioned[] = [];
 
-  function fail(entry: AuditEntry, position: number, kind: AuditBreakKind, message: string): void {
-    broken = { intact: false, count, atSeq: entry.seq, atPosition: position, kind, message };
+  function fail(at: Positioned, kind: AuditBreakKind, message: string): void {
+    broken = {
+      intact: false,
+      count,
+      atSeq: at.entry.seq,
+      atPosition: at.position,
+      kind,
+      message,
+    };
   }
 
-  function check(entry: AuditEntry, position: number, next: AuditEntry | undefined): void {
-    const seqText = `entry ${position} (seq ${entry.seq})`;
-    if (auditEntryHash(entry) !== entry.hash) {
-      fail(
-        entry,
-        position,
-        'edited',
-        `${seqText} was edited: its content no longer matches its hash.`,
-      );
-      return;
-    }
-    if (expectedSeq !== undefined && entry.seq !== expectedSeq) {
-      if (entry.seq > expectedSeq) {
-        const swapped = next !== undefined && next.seq === expectedSeq;
-        fail(
-          entry,
-          position,
-          swapped ? 'reordered' : 'missing',
-          swapped
-            ? `${seqText} comes before seq ${expectedSeq}: entries were reordered.`
-            : `${seqText} follows seq ${expectedSeq - 1}: ${entry.seq - expectedSeq === 1 ? `entry ${expectedSeq} is` : `entries ${expectedSeq}..${entry.seq - 1} are`} missing.`,
-        );
-      } else {
-        const repeatsLast = entry.seq === expectedSeq - 1;
-        fail(
-          entry,
-          position,
-          repeatsLast ? 'inserted' : 'reordered',
-          repeatsLast
-            ? `${seqText} repeats the sequence number of the entry before it: an entry was inserted before this one.`
-            : `${seqText} is out of order: expected seq ${expectedSeq}.`,
-        );
-      }
-      return;
-    }
-    if (entry.prevHash !== expectedPrev) {
-      fail(
-        entry,
-        position,
-        'inserted',
-        `${seqText} does not link to the entry before it (its prevHash is not that entry's hash): an entry was inserted or replaced.`,
-      );
-      return;
-    }
+  const describe = ({ entry, position }: Positioned): string =>
+    `entry ${position} (seq ${entry.seq})`;
+
+  function accept(item: Positioned): void {
     count++;
-    firstSeq ??= entry.seq;
-    lastSeq = entry.seq;
-    expectedPrev = entry.hash;
-    expectedSeq = entry.seq + 1;
+    firstSeq ??= item.entry.seq;
+    lastAccepted = item;
+    expectedPrev = item.entry.hash;
+    expectedSeq = item.entry.seq + 1;
   }
 
-  let position = 0;
+  /** Checks `item`, the oldest entry not yet checked, with the entries after it in `ahead`. */
+  function check(item: Positioned, ahead: readonly Positioned[]): void {
+    const { entry } = item;
+    const next = ahead[0]?.entry;
+    if (auditEntryHash(entry) !== entry.hash) {
+      fail(item, 'edited', `${describe(item)} was edited: its content no longer matches its hash.`);
+      return;
+    }
+    if (expectedSeq === undefined || entry.seq === expectedSeq) {
+      if (options.lastSeq !== undefined && entry.seq > options.lastSeq) {
+        fail(
+          item,
+          'inserted',
+          `${describe(item)} comes after the recorded last entry (seq ${options.lastSeq}): it was added.`,
+        );
+        return;
+      }
+      if (entry.prevHash === expectedPrev) return accept(item);
+      checkBrokenLink(item, next);
+      return;
+    }
+    // The sequence number is not the one expected. A line that does not belong here (the entries
+    // around it still link to each other) is an insertion; a swap links backwards.
+    const isSwapWithNext =
+      next !== undefined && entry.seq === expectedSeq + 1 && entry.prevHash === next.hash;
+    if (
+      !isSwapWithNext &&
+      next !== undefined &&
+      next.seq === expectedSeq &&
+      next.prevHash === expectedPrev
+    ) {
+      fail(
+        item,
+        'inserted',
+        `${describe(item)} does not belong here: the entries before and after it link to each other, so it was inserted.`,
+      );
+      return;
+    }
+    if (entry.seq === expectedSeq - 1 && lastAccepted) {
+      // Two entries claim the same number. The one the rest of the chain links to is genuine.
+      const forgedBefore =
+        entry.hash !== lastAccepted.entry.hash &&
+        next !== undefined &&
+        next.prevHash === entry.hash;
+      const inserted = forgedBefore ? lastAccepted : item;
+      fail(
+        inserted,
+        'inserted',
+        `${describe(inserted)} repeats the sequence number of ${forgedBefore ? 'the entry after it' : 'the entry before it'}, and the chain continues from the other one: it was inserted.`,
+      );
+      return;
+    }
+    if (entry.seq > expectedSeq) {
+      const wanted = expectedSeq;
+      const reordered = ahead.some((later) => later.entry.seq === wanted);
+      fail(
+        item,
+        reordered ? 'reordered' : 'missing',
+        reordered
+          ? `${describe(item)} comes before seq ${wanted}, which appears later: entries were reordered.`
+          : `${describe(item)} follows seq ${wanted - 1}: ${entry.seq - wanted === 1 ? `entry ${wanted} is` : `entries ${wanted}..${entry.seq - 1} are`} missing.`,
+      );
+      return;
+    }
+    fail(
+      item,
+      'reordered',
+      `${describe(item)} appears after seq ${expectedSeq - 1}: entries are out of order.`,
+    );
+  }
+
+  /** The entry has the right number but does not link to the entry before it. */
+  function checkBrokenLink(item: Positioned, next: AuditEntry | undefined): void {
+    const continuesFromThis = next !== undefined && next.prevHash === item.entry.hash;
+    if (continuesFromThis && lastAccepted) {
+      // What follows agrees with this entry, so the one before it was rewritten with a new hash.
+      fail(
+        lastAccepted,
+        'edited',
+        `${describe(lastAccepted)} was edited and its hash recomputed: the entry after it still links to the original.`,
+      );
+      return;
+    }
+    fail(
+      item,
+      'edited',
+      lastAccepted
+        ? `${describe(item)} does not link to the entry before it (its prevHash is not that entry's hash): it was replaced.`
+        : `${describe(item)} does not link to the hash that precedes the range (${expectedPrev.slice(0, 16)}…): the first entry or that recorded hash was changed.`,
+    );
+  }
+
+  function drainOne(): void {
+    const item = window.shift()!;
+    check(item, window);
+  }
+
   return {
-    push(entry) {
+    push(entry, position) {
       if (broken) return false;
-      position++;
-      if (held) check(held.entry, held.position, entry);
-      held = { entry, position };
+      const at = position ?? nextPosition;
+      nextPosition = at + 1;
+      window.push({ entry, position: at });
+      if (window.length > LOOK_AHEAD) drainOne();
       return broken === undefined;
     },
-    finish(expectedHead) {
-      if (!broken && held) check(held.entry, held.position, undefined);
-      held = undefined;
+    finish(expectedEnd, endPosition) {
+      while (!broken && window.length > 0) drainOne();
+      window.length = 0;
       if (broken) return broken;
-      if (expectedHead && (lastSeq ?? 0) < expectedHead.seq) {
+      const lastSeq = lastAccepted?.entry.seq ?? null;
+      const after = endPosition ?? nextPosition;
+      if (expectedEnd && (lastSeq ?? 0) < expectedEnd.seq) {
+        const from = (lastSeq ?? (expectedSeq ?? 1) - 1) + 1;
+        const missingText =
+          from === expectedEnd.seq ? `entry ${from} is` : `entries ${from}..${expectedEnd.seq} are`;
         return {
           intact: false,
           count,
-          atSeq: (lastSeq ?? 0) + 1,
-          atPosition: position + 1,
-          kind: 'truncated',
-          message: `The log ends at seq ${lastSeq ?? 'none'}, but it was recorded to end at seq ${expectedHead.seq}: the end was cut off.`,
+          atSeq: from,
+          atPosition: after,
+          kind: expectedEnd.sealed ? 'missing' : 'truncated',
+          message: expectedEnd.sealed
+            ? `The entries end at seq ${lastSeq ?? 'none'}, but the run was recorded to end at seq ${expectedEnd.seq}: ${missingText} missing before its end.`
+            : `The log ends at seq ${lastSeq ?? 'none'}, but it was recorded to end at seq ${expectedEnd.seq}: the end was cut off.`,
         };
       }
-      if (expectedHead && (lastSeq !== expectedHead.seq || expectedPrev !== expectedHead.hash)) {
+      if (expectedEnd && (lastSeq !== expectedEnd.seq || expectedPrev !== expectedEnd.hash)) {
         return {
           intact: false,
           count,
           atSeq: lastSeq ?? 0,
-          atPosition: position,
+          atPosition: lastAccepted?.position ?? after,
           kind: 'edited',
-          message: `The last entry (seq ${lastSeq}) does not match the recorded head (seq ${expectedHead.seq}, hash ${expectedHead.hash.slice(0, 16)}…).`,
+          message: `The last entry (seq ${lastSeq}) does not match the recorded end (seq ${expectedEnd.seq}, hash ${expectedEnd.hash.slice(0, 16)}…).`,
         };
       }
       return { intact: true, count, firstSeq, lastSeq, headHash: expectedPrev };

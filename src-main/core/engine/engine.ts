@@ -25,9 +25,9 @@ import {
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
 import {
-  auditRequestHandlers,
+  checkLiveLogAtStart,
+  createAuditService,
   SYSTEM_ACTOR,
-  verifyStoredLog,
   type AuditAction,
   type AuditDraft,
 } from '../audit/index.ts';
@@ -51,6 +51,7 @@ import {
   type WatchedContractDecoder,
 } from '../watch/index.ts';
 import { createDriftHistory } from './drift-history.ts';
+import { createWatchConfigUpdates } from './watch-config-updates.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { defaultConfirmations } from './known-chains.ts';
@@ -249,6 +250,12 @@ export function createEngine(options: EngineOptions): Engine {
     driftHistory.forget(chainId);
     await Promise.all([entry.watcher.stop(), entry.monitor.stop()]);
     entry.rpc.close();
+  }
+
+  async function restartChain(chainId: number): Promise<void> {
+    await stopChain(chainId);
+    const record = store.findChain(chainId);
+    if (record) startChain(record);
   }
 
   function refreshDecoders(chainId: number): void {
@@ -779,24 +786,19 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.txStuckAfterMs === undefined ? {} : { stuckAfterMs: options.txStuckAfterMs }),
     ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
   });
+  // The live audit log is checked at every start; a broken chain is reported loudly and left
+  // exactly as it is, for whoever investigates.
+  const auditStartCheck = checkLiveLogAtStart(store, log);
+  const startCheck = auditStartCheck.verification;
   const services: EngineService[] = [
     { handlers: watchHandlers as RequestHandlers },
-    { handlers: auditRequestHandlers(context.store) },
+    createWatchConfigUpdates({ store, actor, restartChain, pushConfig, toWireContract }),
+    createAuditService(context, auditStartCheck),
     signers,
     txQueue,
   ];
   const handlers = mergeHandlers(services);
 
-  // The live audit log is checked at every start; a broken chain is reported loudly and left
-  // exactly as it is, for whoever investigates.
-  const startCheck = verifyStoredLog(store);
-  for (const problem of store.recovery.auditReplayProblems)
-    log.error(`Audit log integrity: ${problem}.`);
-  if (!startCheck.intact) {
-    log.error(
-      `Audit log integrity check FAILED at start: ${startCheck.message} The data directory was altered outside Vigil; nothing was changed or removed. Keep a copy of it for investigation.`,
-    );
-  }
   store.recordAudit([
     {
       actor: SYSTEM_ACTOR,

@@ -22,8 +22,10 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
       for (const part of command.commands) applyOperatorCommand(db, part, at);
       return;
     case 'chain.add':
+    case 'chain.update':
     case 'chain.remove':
     case 'contract.add':
+    case 'contract.update':
     case 'contract.remove':
       applyWatchConfigCommand(db, command, at);
       return;

@@ -1,7 +1,7 @@
 // The store: one in-memory SQLite database (sql.js) with durability built around it — atomic
 // snapshots for everything, plus an fsync'd journal for operator data. Synchronous by design:
 // it lives inside the engine worker thread, so its blocking calls never stall main.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import type { Logger } from '../app.ts';
@@ -56,6 +56,8 @@ import type { Transaction } from '../../ipc/contract.ts';
 import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit/index.ts';
 import {
   auditEntryAt,
+  auditFacets,
+  auditSeqRange,
   countAuditEntries,
   forEachAuditEntry,
   lastAuditEntry,
@@ -64,7 +66,7 @@ import {
   replayAuditEntry,
   type AuditQuery,
 } from './audit-log.ts';
-import { loadSnapshot, writeSnapshot } from './snapshot.ts';
+import { loadSnapshot, snapshotFileNames, writeSnapshot } from './snapshot.ts';
 import {
   countReorgs,
   insertReorg,
@@ -100,6 +102,8 @@ export interface StoreRecovery {
 }
 
 export interface Store {
+  /** The data directory this store owns (and has locked). */
+  readonly dataDir: string;
   readonly recovery: StoreRecovery;
   /**
    * Applies an operator command and makes it durable: the change is applied in a transaction,
@@ -114,6 +118,18 @@ export interface Store {
   countAudit(query?: Omit<AuditQuery, 'limit' | 'order'>): number;
   lastAuditEntry(): AuditEntry | undefined;
   auditEntryAt(seq: number): AuditEntry | undefined;
+  /** The contiguous sequence numbers a time range covers (see audit-log.ts), if any. */
+  auditSeqRange(range: {
+    from?: number;
+    to?: number;
+  }): { fromSeq: number; toSeq: number } | undefined;
+  auditFacets(): { actors: string[]; actions: string[] };
+  /**
+   * Copies the store's files as they are on disk now (snapshots and journal) into a folder of the
+   * data directory, so evidence of tampering outlives the next snapshot. A folder that exists
+   * already is left as it is: the first copy is the evidence. Returns the folder.
+   */
+  keepCopyOfFiles(folderName: string): string;
   /** Visits entries in sequence order without loading them all; stops when visit returns false. */
   forEachAuditEntry(
     bounds: { fromSeq?: number; toSeq?: number; from?: number; to?: number },
@@ -287,6 +303,7 @@ function createStore(parts: {
   let closed = false;
 
   const store: Store = {
+    dataDir,
     recovery,
     execute(command, audit = []) {
       const at = Date.now();
@@ -317,6 +334,18 @@ function createStore(parts: {
     countAudit: (query) => countAuditEntries(db, query),
     lastAuditEntry: () => lastAuditEntry(db),
     auditEntryAt: (seq) => auditEntryAt(db, seq),
+    auditSeqRange: (range) => auditSeqRange(db, range),
+    auditFacets: () => auditFacets(db),
+    keepCopyOfFiles(folderName) {
+      const folder = join(dataDir, folderName);
+      if (existsSync(folder)) return folder;
+      mkdirSync(folder, { recursive: true });
+      for (const name of [snapshotFileNames.current, snapshotFileNames.previous, JOURNAL_FILE]) {
+        const source = join(dataDir, name);
+        if (existsSync(source)) copyFileSync(source, join(folder, name));
+      }
+      return folder;
+    },
     forEachAuditEntry: (bounds, visit) => forEachAuditEntry(db, bounds, visit),
     listChains: () => listChains(db),
     listContracts: (chainId) => listContracts(db, chainId),

@@ -22,8 +22,10 @@ export interface ContractRecord {
 
 export type WatchConfigCommand =
   | { type: 'chain.add'; chain: ChainRecord }
+  | { type: 'chain.update'; chain: ChainRecord }
   | { type: 'chain.remove'; chainId: number }
   | { type: 'contract.add'; contract: Omit<ContractRecord, 'indexedThrough'> }
+  | { type: 'contract.update'; id: string; name: string }
   | { type: 'contract.remove'; id: string };
 
 export function applyWatchConfigCommand(
@@ -40,6 +42,17 @@ export function applyWatchConfigCommand(
       );
       return;
     }
+    case 'chain.update': {
+      // Stored data stays: the chain is the same chain, only how it is reached or named changed.
+      const { chainId, name, rpcUrls, confirmations } = command.chain;
+      db.run('UPDATE chains SET name = ?, rpc_urls = ?, confirmations = ? WHERE chain_id = ?', [
+        name,
+        JSON.stringify(rpcUrls),
+        confirmations,
+        chainId,
+      ]);
+      return;
+    }
     case 'chain.remove':
       db.run('DELETE FROM events WHERE chain_id = ?', [command.chainId]);
       db.run('DELETE FROM blocks WHERE chain_id = ?', [command.chainId]);
@@ -54,6 +67,9 @@ export function applyWatchConfigCommand(
       );
       return;
     }
+    case 'contract.update':
+      db.run('UPDATE contracts SET name = ? WHERE id = ?', [command.name, command.id]);
+      return;
     case 'contract.remove':
       db.run('DELETE FROM events WHERE contract_id = ?', [command.id]);
       db.run('DELETE FROM contracts WHERE id = ?', [command.id]);

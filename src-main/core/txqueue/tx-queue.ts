@@ -39,6 +39,9 @@ export interface TxQueueService extends EngineService {
   hasProposalFrom(source: string): boolean;
 }
 
+/** How long after its block a final transaction is still checked for a reorganisation. */
+const RECENTLY_FINAL_BLOCKS = 64;
+
 /** Polls without a receipt before a transaction missing from the node's pool counts as dropped. */
 const MISSES_BEFORE_DROPPED = 2;
 
@@ -671,8 +674,17 @@ export function createTxQueueService(
   async function track(chainId: number, headBlock: number): Promise<void> {
     const chain = store.findChain(chainId);
     if (!chain) return;
-    const live = store
-      .listTransactions({ chainId, statuses: [...TRACKED_STATUSES], limit: 1000 })
+    // Final but recently mined ones too: a reorganisation deeper than the confirmation depth
+    // can still take their block away, and that must not go unnoticed.
+    const recentlyFinal = store
+      .listTransactions({ chainId, statuses: ['confirmed', 'failed'], limit: 200 })
+      .filter(
+        (tx) => tx.receipt !== null && tx.receipt.blockNumber >= headBlock - RECENTLY_FINAL_BLOCKS,
+      );
+    const live = [
+      ...store.listTransactions({ chainId, statuses: [...TRACKED_STATUSES], limit: 1000 }),
+      ...recentlyFinal,
+    ]
       .filter((tx) => !busy.has(tx.id))
       .sort((a, b) => a.id - b.id);
     const withoutReceipt: Transaction[] = [];
@@ -697,6 +709,8 @@ export function createTxQueueService(
       misses.delete(tx.id);
       const blockNumber = Number.parseInt(receipt.blockNumber, 16);
       let current = tx;
+      const final = tx.status === 'confirmed' || tx.status === 'failed';
+      if (final && tx.receipt?.blockHash === receipt.blockHash) continue;
       if (tx.status === 'sent' || tx.receipt?.blockHash !== receipt.blockHash) {
         const mined = {
           blockNumber,
@@ -739,9 +753,13 @@ export function createTxQueueService(
     }
     for (const tx of withoutReceipt) {
       if (closed) return;
-      if (tx.status === 'mined') {
+      if (tx.status === 'mined' || tx.status === 'confirmed' || tx.status === 'failed') {
         // A reorganisation took its block away: it is pending again (or gone, which the next
         // checks find out). Sending the same signed bytes again is safe: same hash.
+        if (tx.status !== 'mined')
+          log.error(
+            `Chain ${chainId}: a reorganisation deeper than the confirmation depth (${chain.confirmations}) took transaction ${tx.id} (${tx.hash}), which was ${tx.status}, out of block ${tx.receipt?.blockNumber}; it is pending again.`,
+          );
         const unmined = transition(tx, 'sent', {
           audit: auditActions.txUnmined,
           note: `its block ${tx.receipt?.blockNumber} was reorganised away`,

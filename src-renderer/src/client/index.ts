@@ -2,7 +2,7 @@
 // Electron, otherwise a WebSocket to the headless server. Both have the same VigilApi shape.
 import type { Envelope, RequestInput, RequestName, RequestOutput, VigilApi } from '@contract';
 import { useConnection } from './connection.ts';
-import { createWebSocketTransport, readToken } from './websocket-transport.ts';
+import { createWebSocketTransport, readToken, storedToken } from './websocket-transport.ts';
 import { validatePushInDev } from './validate-push.ts';
 
 function createClient(): VigilApi {
@@ -42,3 +42,14 @@ export async function callOrThrow<N extends RequestName>(
 }
 
 export { useConnection } from './connection.ts';
+
+/** True inside the desktop app (the preload's bridge), where files are saved through a dialog. */
+export const isDesktop = window.vigil !== undefined;
+
+/**
+ * Headless mode: the authenticated address of an export the server wrote to its exports folder.
+ * The browser downloads it as an attachment; the token is the one this page was opened with.
+ */
+export function exportDownloadUrl(fileName: string): string {
+  return `/exports/${encodeURIComponent(fileName)}?token=${encodeURIComponent(storedToken() ?? '')}`;
+}

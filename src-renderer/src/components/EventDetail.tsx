@@ -1,5 +1,6 @@
 // The selected event in full: decoded arguments with copy buttons, or the raw topics and data
 // of a log no ABI entry decodes.
+import { DetailPane } from './DetailPane.tsx';
 import type { EventRow } from '@contract';
 import { useConfig, chainName } from '../stores/config.ts';
 import { formatCount } from '../format.ts';
@@ -9,19 +10,12 @@ import { ArgList, DetailItem } from './DetailItem.tsx';
 export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => void }) {
   const chains = useConfig((state) => state.chains);
   return (
-    <aside className="event-detail card" aria-label="Event detail">
-      <header className="card-header">
-        <h2>{row.eventName ?? 'Undecoded log'}</h2>
-        <span className={`badge badge-${row.status}`}>{row.status}</span>
-        <button
-          type="button"
-          className="button-small close"
-          onClick={onClose}
-          aria-label="Close detail"
-        >
-          ✕
-        </button>
-      </header>
+    <DetailPane
+      label="Event detail"
+      title={row.eventName ?? 'Undecoded log'}
+      aside={<span className={`badge badge-${row.status}`}>{row.status}</span>}
+      onClose={onClose}
+    >
       {row.signature && <p className="mono small muted signature">{row.signature}</p>}
       <dl className="detail-list">
         <DetailItem label="Chain" value={`${chainName(chains, row.chainId)} (#${row.chainId})`} />
@@ -41,7 +35,7 @@ export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => vo
         <DetailItem label="Contract" value={row.address} copy={row.address} mono />
       </dl>
       {row.args ? <DecodedArgs args={row.args} /> : <RawLog row={row} />}
-    </aside>
+    </DetailPane>
   );
 }
 

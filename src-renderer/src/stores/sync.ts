@@ -1,6 +1,7 @@
 // Wires pushes into the stores once, and refetches everything on each (re)connect: pushes sent
 // while the link was down are gone, so the stores start again from the server's state.
 import { vigil, useConnection } from '../client/index.ts';
+import { useAuditLog, useAuditStatus } from './audit.ts';
 import { useConfig } from './config.ts';
 import { useDrift } from './drift.ts';
 import { useEvents } from './events.ts';
@@ -20,6 +21,10 @@ export function startSync(): void {
   vigil.subscribe('txs.changed', (payload) => useTransactions.getState().merge(payload.txs));
   vigil.subscribe('signers.changed', (payload) => useSigners.getState().apply(payload.signers));
   vigil.subscribe('drift.changed', (payload) => useDrift.getState().apply(payload.chains));
+  vigil.subscribe('audit.appended', (payload) => {
+    useAuditStatus.getState().applyAppended(payload.head, payload.count);
+    void useAuditLog.getState().catchUp(payload.head.seq);
+  });
 
   let seenSession = 0;
   const refetchOnNewSession = (sessionCount: number): void => {
@@ -31,6 +36,8 @@ export function startSync(): void {
     void useSigners.getState().load();
     void useTransactions.getState().load();
     void useDrift.getState().load();
+    void useAuditStatus.getState().load();
+    if (useAuditLog.getState().loaded) void useAuditLog.getState().reload();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);
   useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));

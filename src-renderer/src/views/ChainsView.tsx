@@ -1,4 +1,4 @@
-// Configured chains: list with remove, and the form that adds one.
+// Configured chains: list with edit and remove, and the form that adds one.
 import { useState, type FormEvent } from 'react';
 import { ChainsAddInput, type Chain } from '@contract';
 import { vigil } from '../client/index.ts';
@@ -12,6 +12,7 @@ import {
   type FieldErrors,
 } from '../components/form-errors.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
+import { RowEditActions, useRowEdit } from '../components/RowEdit.tsx';
 
 export function ChainsView() {
   const { chains, loaded, error, load } = useConfig();
@@ -68,11 +69,67 @@ function ChainTable({ chains }: { chains: Chain[] }) {
 
 function ChainRow({ chain }: { chain: Chain }) {
   const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState(chain.name);
+  const [rpcUrls, setRpcUrls] = useState(chain.rpcUrls.join('\n'));
+  const [confirmations, setConfirmations] = useState(String(chain.confirmations));
+  const edit = useRowEdit(() => {
+    setName(chain.name);
+    setRpcUrls(chain.rpcUrls.join('\n'));
+    setConfirmations(String(chain.confirmations));
+  });
   const remove = async (): Promise<void> => {
     const result = await vigil.call('chains.remove', { chainId: chain.chainId });
     if (!result.ok) setError(result.error.message);
     else void useConfig.getState().load();
   };
+  // Only what changed is sent: new RPC URLs are checked against the chain (a few seconds).
+  const save = (): Promise<void> =>
+    edit.save(() => {
+      const urls = rpcUrls
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+      const depth = Number(confirmations.trim());
+      return vigil.call('chains.update', {
+        chainId: chain.chainId,
+        ...(name.trim() === chain.name ? {} : { name: name.trim() }),
+        ...(urls.join('\n') === chain.rpcUrls.join('\n') ? {} : { rpcUrls: urls }),
+        ...(depth === chain.confirmations ? {} : { confirmations: depth }),
+      });
+    });
+  if (edit.editing) {
+    return (
+      <tr className="row-editing">
+        <td>
+          <input aria-label="Chain name" value={name} onChange={(e) => setName(e.target.value)} />
+        </td>
+        <td className="mono">{chain.chainId}</td>
+        <td>
+          <textarea
+            aria-label="Chain RPC URLs"
+            className="mono"
+            rows={Math.max(2, rpcUrls.split('\n').length)}
+            value={rpcUrls}
+            onChange={(e) => setRpcUrls(e.target.value)}
+            spellCheck={false}
+          />
+        </td>
+        <td>
+          <input
+            aria-label="Chain confirmations"
+            inputMode="numeric"
+            value={confirmations}
+            onChange={(e) => setConfirmations(e.target.value)}
+          />
+        </td>
+        <td className="actions">
+          <RowEditActions edit={edit} what={chain.name} onSave={() => void save()}>
+            {null}
+          </RowEditActions>
+        </td>
+      </tr>
+    );
+  }
   return (
     <tr>
       <td>{chain.name}</td>
@@ -84,13 +141,15 @@ function ChainRow({ chain }: { chain: Chain }) {
       </td>
       <td className="mono">{chain.confirmations}</td>
       <td className="actions">
-        <ConfirmButton
-          label={`Remove ${chain.name}`}
-          confirmLabel="Confirm remove"
-          onConfirm={remove}
-        >
-          Remove
-        </ConfirmButton>
+        <RowEditActions edit={edit} what={chain.name} onSave={() => void save()}>
+          <ConfirmButton
+            label={`Remove ${chain.name}`}
+            confirmLabel="Confirm remove"
+            onConfirm={remove}
+          >
+            Remove
+          </ConfirmButton>
+        </RowEditActions>
         {error && (
           <div className="field-error" role="alert">
             {error}

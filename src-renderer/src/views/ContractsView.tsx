@@ -1,4 +1,4 @@
-// Watched contracts: list with remove, and the form that adds one (ABI pasted or from a file).
+// Watched contracts: list with rename and remove, and the form that adds one (ABI pasted or from a file).
 import { useState, type DragEvent, type FormEvent } from 'react';
 import { ContractsAddInput, type Chain, type WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
@@ -6,6 +6,7 @@ import { chainName, useConfig } from '../stores/config.ts';
 import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { Field } from '../components/Field.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
+import { RowEditActions, useRowEdit } from '../components/RowEdit.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import {
   errorsFromContractError,
@@ -90,15 +91,29 @@ function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; ch
 
 function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chainLabel: string }) {
   const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState(contract.name);
+  const edit = useRowEdit(() => setName(contract.name));
   const remove = async (): Promise<void> => {
     const result = await vigil.call('contracts.remove', { id: contract.id });
     if (!result.ok) setError(result.error.message);
     else void useConfig.getState().load();
   };
   const label = contract.name || shortHex(contract.address);
+  const save = (): Promise<void> =>
+    edit.save(() => vigil.call('contracts.update', { id: contract.id, name: name.trim() }));
   return (
-    <tr>
-      <td>{contract.name || <span className="muted">unnamed</span>}</td>
+    <tr className={edit.editing ? 'row-editing' : undefined}>
+      <td>
+        {edit.editing ? (
+          <input
+            aria-label="Contract name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        ) : (
+          contract.name || <span className="muted">unnamed</span>
+        )}
+      </td>
       <td>{chainLabel}</td>
       <td className="mono small nowrap">
         <span title={contract.address}>{shortHex(contract.address, 8)}</span>{' '}
@@ -114,9 +129,11 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
       <td className="mono">{formatCount(contract.startBlock)}</td>
       <td className="mono">{formatCount(contract.indexedThrough)}</td>
       <td className="actions">
-        <ConfirmButton label={`Remove ${label}`} confirmLabel="Confirm remove" onConfirm={remove}>
-          Remove
-        </ConfirmButton>
+        <RowEditActions edit={edit} what={label} onSave={() => void save()}>
+          <ConfirmButton label={`Remove ${label}`} confirmLabel="Confirm remove" onConfirm={remove}>
+            Remove
+          </ConfirmButton>
+        </RowEditActions>
         {error && (
           <div className="field-error" role="alert">
             {error}

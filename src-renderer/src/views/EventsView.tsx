@@ -1,12 +1,13 @@
 // The live events table: filters, a virtualized list that stays smooth at 100k+ rows, a detail
 // pane for the selected row, and paging of older rows from the store.
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { EventRow, WatchedContract } from '@contract';
 import { chainName, useConfig } from '../stores/config.ts';
 import { eventKey, useEvents, type EventFilter } from '../stores/events.ts';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { EventDetail } from '../components/EventDetail.tsx';
+import { VirtualRow } from '../components/VirtualRow.tsx';
+import { VirtualTable } from '../components/VirtualTable.tsx';
 import { argDisplay, clockTime, formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 
@@ -155,13 +156,6 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
       ),
     [contracts],
   );
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    getItemKey: (index) => eventKey(rows[index]!),
-  });
   useKeepReadingPosition(rows, scrollRef);
 
   const filtered =
@@ -169,54 +163,46 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
     filter.contractId !== undefined ||
     filter.eventName !== undefined;
   return (
-    <div className="event-table" role="table" aria-label="Events" aria-rowcount={rows.length}>
-      <div className="event-grid event-head" role="row">
-        <span role="columnheader">Time · block</span>
-        <span role="columnheader">Chain</span>
-        <span role="columnheader">Contract</span>
-        <span role="columnheader">Event</span>
-        <span role="columnheader">Key args</span>
-        <span role="columnheader">Tx</span>
-        <span role="columnheader">Status</span>
-      </div>
-      <div className="event-scroll" ref={scrollRef} role="rowgroup">
-        {rows.length === 0 ? (
-          <EmptyState>
-            {filtered
-              ? 'No events match these filters.'
-              : 'No events yet. They appear here as soon as a watched contract emits one.'}
-          </EmptyState>
-        ) : (
-          <div className="event-spacer" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index]!;
-              const key = item.key as string;
-              return (
-                <EventTableRow
-                  key={key}
-                  row={row}
-                  top={item.start}
-                  selected={key === selectedKey}
-                  chainLabel={chainName(chains, row.chainId)}
-                  contractLabel={contractNames.get(row.contractId) ?? shortHex(row.address)}
-                  onSelect={() => onSelect(key)}
-                />
-              );
-            })}
-          </div>
-        )}
-      </div>
-      <div className="event-foot">
-        {error && <span className="field-error">{error}</span>}
-        {hasOlder ? (
-          <button type="button" onClick={() => void loadOlder()} disabled={loadingOlder}>
-            {loadingOlder ? 'Loading older…' : 'Load older'}
-          </button>
-        ) : (
-          rows.length > 0 && <span className="muted">Start of history.</span>
-        )}
-      </div>
-    </div>
+    <VirtualTable
+      label="Events"
+      rowCount={rows.length}
+      items={rows}
+      itemKey={eventKey}
+      rowHeight={ROW_HEIGHT}
+      gridClassName="event-grid"
+      columns={['Time · block', 'Chain', 'Contract', 'Event', 'Key args', 'Tx', 'Status']}
+      scrollRef={scrollRef}
+      empty={
+        filtered
+          ? 'No events match these filters.'
+          : 'No events yet. They appear here as soon as a watched contract emits one.'
+      }
+      renderRow={(row, top) => {
+        const key = eventKey(row);
+        return (
+          <EventTableRow
+            row={row}
+            top={top}
+            selected={key === selectedKey}
+            chainLabel={chainName(chains, row.chainId)}
+            contractLabel={contractNames.get(row.contractId) ?? shortHex(row.address)}
+            onSelect={() => onSelect(key)}
+          />
+        );
+      }}
+      footer={
+        <>
+          {error && <span className="field-error">{error}</span>}
+          {hasOlder ? (
+            <button type="button" onClick={() => void loadOlder()} disabled={loadingOlder}>
+              {loadingOlder ? 'Loading older…' : 'Load older'}
+            </button>
+          ) : (
+            rows.length > 0 && <span className="muted">Start of history.</span>
+          )}
+        </>
+      }
+    />
   );
 }
 
@@ -237,22 +223,13 @@ function EventTableRow({
   contractLabel,
   onSelect,
 }: EventTableRowProps) {
-  const className = `event-grid event-row status-${row.status}${selected ? ' selected' : ''}`;
   return (
-    <div
-      className={className}
-      role="row"
-      data-testid="event-row"
-      aria-selected={selected}
-      tabIndex={0}
-      style={{ transform: `translateY(${top}px)` }}
-      onClick={onSelect}
-      onKeyDown={(event) => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          onSelect();
-        }
-      }}
+    <VirtualRow
+      className={`event-grid status-${row.status}`}
+      testId="event-row"
+      top={top}
+      selected={selected}
+      onSelect={onSelect}
     >
       <span role="cell" className="mono">
         {row.blockTimestamp === null ? (
@@ -276,7 +253,7 @@ function EventTableRow({
       <span role="cell">
         <span className={`badge badge-${row.status}`}>{row.status}</span>
       </span>
-    </div>
+    </VirtualRow>
   );
 }
 

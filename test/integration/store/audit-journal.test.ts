@@ -1,12 +1,11 @@
 // Audit entries on real files: written through the journal with the command they record, so an
 // acknowledged entry survives a crash before any snapshot, and the chain still verifies after the
 // replay; an entry altered inside a snapshot on disk is found by the check at start.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyStoredLog, type AuditAction } from '../../../src-main/core/audit/index.ts';
-import { loadSqlJs } from '../../../src-main/core/store/database.ts';
-import { decodeSnapshot, encodeSnapshot } from '../../../src-main/core/store/snapshot.ts';
+import { editSnapshot } from '../../helpers/edit-snapshot.ts';
 import { useStoreSandbox } from '../../helpers/store-sandbox.ts';
 
 const chain = {
@@ -83,16 +82,12 @@ describe('audit entries through the journal', () => {
     ]);
     closeCleanly(store);
 
-    // Someone with the files edits entry 2's details in the SQLite image and re-wraps it.
+    // Someone with the files edits entry 1's details in the SQLite image and re-wraps it.
     const path = join(dir, 'store.sqlite');
-    const decoded = decodeSnapshot(readFileSync(path));
-    if (!('image' in decoded)) throw new Error(decoded.reason);
-    const SQL = await loadSqlJs();
-    const db = new SQL.Database(decoded.image);
-    db.run(`UPDATE audit_log SET details = '{"value":"500"}' WHERE seq = 1`);
-    writeFileSync(path, encodeSnapshot(db.export()));
-    db.close();
-    const tampered = readFileSync(path);
+    const tampered = await editSnapshot(
+      dir,
+      `UPDATE audit_log SET details = '{"value":"500"}' WHERE seq = 1`,
+    );
 
     const reopened = await open(dir);
     expect(verifyStoredLog(reopened)).toMatchObject({ intact: false, atSeq: 1, kind: 'edited' });

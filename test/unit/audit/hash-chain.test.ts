@@ -88,11 +88,23 @@ describe('the audit hash chain', () => {
     });
   });
 
-  it('finds an edited entry whose own hash was recomputed, at the entry after it', () => {
+  it('finds an edited entry whose own hash was recomputed at that entry: the next one still links to the original', () => {
     const log = buildLog(10);
     const forged = { ...log[4]!, actor: 'mallory' };
     log[4] = { ...forged, hash: auditEntryHash(forged) };
-    expect(verify(log)).toMatchObject({ intact: false, atSeq: 6, kind: 'inserted' });
+    expect(verify(log)).toMatchObject({
+      intact: false,
+      atSeq: 5,
+      atPosition: 5,
+      kind: 'edited',
+    });
+  });
+
+  it('finds a replaced entry whose link was forged as well, at that entry', () => {
+    const log = buildLog(10);
+    const forged = { ...log[4]!, actor: 'mallory', prevHash: 'f'.repeat(64) };
+    log[4] = { ...forged, hash: auditEntryHash(forged) };
+    expect(verify(log)).toMatchObject({ intact: false, atSeq: 5, kind: 'edited' });
   });
 
   it('finds a deleted entry as missing', () => {
@@ -101,7 +113,7 @@ describe('the audit hash chain', () => {
     expect(verify(log)).toMatchObject({ intact: false, atSeq: 8, kind: 'missing' });
   });
 
-  it('finds an inserted entry', () => {
+  it('finds an inserted entry at the forged line, not at the genuine one after it', () => {
     const log = buildLog(10);
     const extra = chainAuditEntry(
       log[2],
@@ -109,8 +121,67 @@ describe('the audit hash chain', () => {
       1,
     );
     log.splice(3, 0, extra);
-    // The forged entry claims seq 4 and links to entry 3; the real entry 4 then repeats seq 4.
-    expect(verify(log)).toMatchObject({ intact: false, atSeq: 4, kind: 'inserted' });
+    // The forged entry claims seq 4 and links to entry 3; the genuine entry 4 then repeats seq 4,
+    // and entry 5 links to the genuine one.
+    expect(verify(log)).toMatchObject({ intact: false, atSeq: 4, atPosition: 4, kind: 'inserted' });
+  });
+
+  it('finds a stray line (any number, any link) as inserted where it stands', () => {
+    const log = buildLog(10);
+    const stray = chainAuditEntry(
+      { seq: 41, hash: 'a'.repeat(64) },
+      { actor: 'mallory', action: 'tx.sent', subject: 'tx:1', details: {} },
+      1,
+    );
+    log.splice(6, 0, stray);
+    expect(verify(log)).toMatchObject({
+      intact: false,
+      atSeq: 42,
+      atPosition: 7,
+      kind: 'inserted',
+    });
+    const copied = buildLog(10);
+    copied.splice(8, 0, copied[1]!);
+    expect(verify(copied)).toMatchObject({
+      intact: false,
+      atSeq: 2,
+      atPosition: 9,
+      kind: 'inserted',
+    });
+  });
+
+  it('finds an entry past the recorded last one as inserted', () => {
+    const log = buildLog(10);
+    const verifier = createAuditVerifier({ firstSeq: 1, lastSeq: 9 });
+    for (const entry of log) verifier.push(entry);
+    expect(verifier.finish({ ...headOf(log.slice(0, 9)), sealed: true })).toMatchObject({
+      intact: false,
+      atSeq: 10,
+      kind: 'inserted',
+    });
+  });
+
+  it('finds entries missing before a sealed end as missing, not truncated', () => {
+    const log = buildLog(10);
+    const verifier = createAuditVerifier({ firstSeq: 1 });
+    for (const entry of log.slice(0, 8)) verifier.push(entry);
+    expect(verifier.finish({ ...headOf(log), sealed: true })).toMatchObject({
+      intact: false,
+      atSeq: 9,
+      atPosition: 9,
+      kind: 'missing',
+    });
+  });
+
+  it('finds two entries swapped far apart as reordered, at the first one out of place', () => {
+    const log = buildLog(40);
+    [log[3], log[20]] = [log[20]!, log[3]!];
+    expect(verify(log)).toMatchObject({
+      intact: false,
+      atSeq: 21,
+      atPosition: 4,
+      kind: 'reordered',
+    });
   });
 
   it('finds two swapped entries as reordered', () => {

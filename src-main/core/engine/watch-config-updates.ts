@@ -1,0 +1,102 @@
+// Changing a configured chain or watched contract in place: `chains.update` (name, RPC URLs,
+// confirmation depth) and `contracts.update` (name). New RPC URLs are checked exactly as
+// chains.add checks them; the chain's watcher restarts when how it reaches or confirms the chain
+// changed. Each change is one journaled command with a `chain.changed` / `contract.changed`
+// audit entry whose details say what changed, before → after. Nothing changed, nothing recorded.
+import type { Chain, WatchedContract } from '../../ipc/contract.ts';
+import { verifyRpcUrls } from '../chains/index.ts';
+import { VigilError } from '../errors/index.ts';
+import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
+import type { EngineService } from './service.ts';
+
+export interface WatchConfigUpdateDependencies {
+  store: Store;
+  /** The operator's profile name. */
+  actor: string;
+  /** Stops the chain's watcher and starts it again from the stored record. */
+  restartChain(chainId: number): Promise<void>;
+  /** Tells every view the lists changed. */
+  pushConfig(): void;
+  toWireContract(contract: ContractRecord): WatchedContract;
+}
+
+export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
+
+/** The fields whose values differ between two records, each as {from, to}. */
+export function describeChanges<T extends object>(
+  before: T,
+  after: T,
+  fields: readonly (keyof T & string)[],
+): FieldChanges {
+  const changes: FieldChanges = {};
+  for (const field of fields) {
+    if (JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+      changes[field] = { from: before[field], to: after[field] };
+  }
+  return changes;
+}
+
+function configuredChain(store: Store, chainId: number): ChainRecord {
+  const chain = store.findChain(chainId);
+  if (!chain)
+    throw new VigilError('NOT_FOUND', `Chain ${chainId} is not configured.`, { field: 'chainId' });
+  return chain;
+}
+
+export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): EngineService {
+  const { store, actor } = deps;
+  return {
+    handlers: {
+      async 'chains.update'(input): Promise<Chain> {
+        const requested = {
+          ...(input.name === undefined ? {} : { name: input.name }),
+          ...(input.rpcUrls === undefined ? {} : { rpcUrls: input.rpcUrls }),
+          ...(input.confirmations === undefined ? {} : { confirmations: input.confirmations }),
+        };
+        const before = configuredChain(store, input.chainId);
+        if (Object.keys(describeChanges(before, { ...before, ...requested }, ['rpcUrls'])).length)
+          await verifyRpcUrls(input.chainId, requested.rpcUrls ?? before.rpcUrls);
+        // The RPC checks took time; read the record again so a change made meanwhile is kept.
+        const current = configuredChain(store, input.chainId);
+        const next: ChainRecord = { ...current, ...requested };
+        const changes = describeChanges(current, next, ['name', 'rpcUrls', 'confirmations']);
+        if (Object.keys(changes).length === 0) return current;
+        store.execute({ type: 'chain.update', chain: next }, [
+          {
+            actor,
+            action: 'chain.changed',
+            subject: `chain:${next.chainId}`,
+            details: { name: next.name, changes },
+          },
+        ]);
+        if (changes['rpcUrls'] || changes['confirmations']) await deps.restartChain(next.chainId);
+        deps.pushConfig();
+        return next;
+      },
+      'contracts.update'(input): WatchedContract {
+        const contract = store.findContract(input.id);
+        if (!contract)
+          throw new VigilError('NOT_FOUND', `No watched contract has id ${input.id}.`, {
+            field: 'id',
+          });
+        const changes = describeChanges(contract, { ...contract, name: input.name }, ['name']);
+        if (Object.keys(changes).length === 0) return deps.toWireContract(contract);
+        store.execute({ type: 'contract.update', id: contract.id, name: input.name }, [
+          {
+            actor,
+            action: 'contract.changed',
+            subject: `contract:${contract.id}`,
+            details: {
+              chainId: contract.chainId,
+              address: contract.address,
+              name: input.name,
+              changes,
+            },
+          },
+        ]);
+        deps.pushConfig();
+        return deps.toWireContract(store.findContract(contract.id)!);
+      },
+    },
+  };
+}

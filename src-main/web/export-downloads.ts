@@ -1,0 +1,56 @@
+// Headless mode's downloads of audit exports: GET /exports/<file>?token=T streams a file the
+// engine wrote to the data directory's exports folder. The token is required as for the
+// WebSocket; the name must be an export file name (no folders, so nothing outside the folder
+// can be named), and the file is sent as an attachment.
+import { createReadStream, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { isAuditExportFileName } from '../core/audit/index.ts';
+
+export const EXPORTS_PATH_PREFIX = '/exports/';
+
+const contentTypes = {
+  jsonl: 'application/jsonl; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+} as const;
+
+function plain(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(`${text}\n`);
+}
+
+export function serveExportDownload(options: {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  exportsDir: string | undefined;
+  authorised: boolean;
+}): void {
+  const { request, response, url, exportsDir, authorised } = options;
+  if (!authorised) return plain(response, 401, 'missing or wrong token');
+  let name: string;
+  try {
+    name = decodeURIComponent(url.pathname.slice(EXPORTS_PATH_PREFIX.length));
+  } catch {
+    return plain(response, 400, 'malformed file name');
+  }
+  if (!exportsDir || !isAuditExportFileName(name)) return plain(response, 404, 'no such export');
+  const path = join(exportsDir, name);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat?.isFile()) return plain(response, 404, 'no such export');
+  response.writeHead(200, {
+    'content-type': contentTypes[name.endsWith('.csv') ? 'csv' : 'jsonl'],
+    'content-length': String(stat.size),
+    'content-disposition': `attachment; filename="${name}"`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  const file = createReadStream(path);
+  file.on('error', () => response.destroy());
+  file.pipe(response);
+}

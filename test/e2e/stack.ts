@@ -1,0 +1,53 @@
+// What every end-to-end spec runs against: the built renderer, a real anvil with the Pinger
+// contract deployed, and headless mode on a fresh data directory. Plus screenshots named per test.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test, type Page } from '@playwright/test';
+import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
+import { startServe, type ServeProcess } from '../helpers/serve.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { deployPinger, type Pinger } from './pinger-contract.ts';
+
+const rendererIndex = fileURLToPath(new URL('../../out/renderer/index.html', import.meta.url));
+
+export interface Stack {
+  anvil: AnvilInstance;
+  pinger: Pinger;
+  serve: ServeProcess;
+  dataDir: ReturnType<typeof makeTempDir>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: { serveArgs?: string[] } = {}): Promise<Stack> {
+  if (!existsSync(rendererIndex))
+    throw new Error('out/renderer is not built: run `npm run build` first.');
+  const anvil = await startAnvil();
+  const pinger = await deployPinger(anvil.rpcUrl, anvil.chainId);
+  const dataDir = makeTempDir('vigil-e2e-');
+  const serve = await startServe({ dataDir: dataDir.path, args: options.serveArgs ?? [] });
+  return {
+    anvil,
+    pinger,
+    serve,
+    dataDir,
+    async stop() {
+      await serve.kill();
+      await anvil.stop();
+      dataDir.remove();
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
+}
+
+/** Collects uncaught page errors and console errors; a spec ends by expecting none. */
+export function watchForProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  return problems;
+}

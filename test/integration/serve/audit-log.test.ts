@@ -1,0 +1,713 @@
+// The audit log through headless mode, as an operator's script drives it: every action that
+// exists produces its entry (a table of action → how to trigger it, with the actions of issues
+// still to come marked so); an acknowledged entry survives kill -9; exports are written to a
+// path or offered for download behind the token; and a data directory whose entries were
+// tampered with on disk is reported loudly at start with nothing destroyed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Address } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  auditActions,
+  verifyAuditExport,
+  verifyAuditExportFile,
+  type AuditAction,
+  type AuditEntry,
+} from '../../../src-main/core/audit/index.ts';
+import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import { emitManyTx, headBlock, mineBlocks, rawRpc, reorg } from '../../helpers/chain-control.ts';
+import { fundedKey } from '../../helpers/funded-key.ts';
+import { requireKeychain } from '../../helpers/keychain.ts';
+import type { Transaction } from '../../../src-main/ipc/contract.ts';
+import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import { editSnapshot } from '../../helpers/edit-snapshot.ts';
+import {
+  connectRpc,
+  RpcCallError,
+  startServe,
+  waitFor,
+  type RpcClient,
+  type ServeProcess,
+} from '../../helpers/serve.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+
+const PROFILE = 'alice';
+let anvil: AnvilInstance;
+let emitter: Address;
+const dirs: ReturnType<typeof makeTempDir>[] = [];
+const running = new Set<ServeProcess>();
+
+function tempDir(): string {
+  const dir = makeTempDir();
+  dirs.push(dir);
+  return dir.path;
+}
+
+interface Session {
+  server: ServeProcess;
+  rpc: RpcClient;
+}
+
+async function serve(dataDir: string): Promise<Session> {
+  const server = await startServe({ dataDir, args: ['--profile', PROFILE] });
+  running.add(server);
+  return { server, rpc: await connectRpc(server.wsUrl) };
+}
+
+async function stop(session: Session, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  session.rpc.close();
+  await session.server.kill(signal);
+  running.delete(session.server);
+}
+
+interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor?: string;
+  total: number;
+}
+
+/** The test anvil as chain "Anvil", events confirmed at once. */
+const addAnvilChain = (rpc: RpcClient) =>
+  rpc.call('chains.add', {
+    name: 'Anvil',
+    chainId: anvil.chainId,
+    rpcUrls: [anvil.rpcUrl],
+    confirmations: 0,
+  });
+
+const list = (rpc: RpcClient, filters: Record<string, unknown> = {}) =>
+  rpc.call<AuditPage>('audit.list', { limit: 1000, ...filters });
+
+let signerKey: { privateKey: `0x${string}`; address: Address };
+
+beforeAll(async () => {
+  await requireKeychain();
+  anvil = await startAnvil();
+  signerKey = await fundedKey(anvil.rpcUrl);
+  emitter = await deployContract(anvil.rpcUrl, 'Emitter');
+  for (let i = 0; i < 5; i++) await emitMany(anvil.rpcUrl, emitter, 10);
+});
+
+afterAll(async () => {
+  await Promise.all([...running].map((server) => server.kill('SIGKILL')));
+  await anvil?.stop();
+  for (const dir of dirs) dir.remove();
+});
+
+// ---- every action, and how to trigger it ------------------------------------------------
+
+interface Scenario {
+  session: Session;
+  dataDir: string;
+  /** Stops serve cleanly and starts it again on the same data directory. */
+  restart(): Promise<void>;
+}
+
+interface Trigger {
+  /** Does what should be recorded; returns the subject the entry must name. */
+  run(scenario: Scenario): Promise<string>;
+  actor: typeof PROFILE | 'system';
+}
+
+/** Actions that belong to work not on this branch yet; their row gets a trigger when it lands. */
+interface Pending {
+  pending: string;
+}
+
+const ISSUE_6 = { pending: 'issue 6: alert rules and firings' };
+
+const DEAD = '0x000000000000000000000000000000000000dEaD';
+
+/** A proposal from the imported signer: a value transfer, or `overrides` of it. */
+async function proposeFromSigner(
+  session: Session,
+  overrides: Record<string, unknown> = {},
+): Promise<Transaction> {
+  return session.rpc.call<Transaction>('txs.propose', {
+    chainId: anvil.chainId,
+    from: signerKey.address,
+    to: DEAD,
+    value: '1000',
+    ...overrides,
+  });
+}
+
+/** Waits until the transaction is in one of `statuses` (with automine, sent passes quickly). */
+async function txStatus(
+  session: Session,
+  id: number,
+  ...statuses: Transaction['status'][]
+): Promise<void> {
+  await waitFor(async () =>
+    statuses.includes((await session.rpc.call<Transaction>('txs.get', { id })).status),
+  );
+}
+
+const SENT_OR_LATER: Transaction['status'][] = ['sent', 'mined', 'confirmed'];
+
+/** Proposes and approves a transfer; returns it once one of `statuses` is reached. */
+async function sendFromSigner(
+  session: Session,
+  ...statuses: Transaction['status'][]
+): Promise<Transaction> {
+  const proposed = await proposeFromSigner(session);
+  await session.rpc.call('txs.approve', {
+    id: proposed.id,
+    seenSimulation: proposed.simulation!.id,
+  });
+  await txStatus(session, proposed.id, ...statuses);
+  return proposed;
+}
+
+/** Runs `during` with automine off: transactions wait in the pool until mined by hand. */
+async function withoutAutomine<T>(during: () => Promise<T>): Promise<T> {
+  await rawRpc(anvil.rpcUrl, 'evm_setAutomine', [false]);
+  try {
+    return await during();
+  } finally {
+    await rawRpc(anvil.rpcUrl, 'evm_setAutomine', [true]);
+  }
+}
+
+/** Signers and the transaction queue (issue 4): every step of a transaction's life. */
+function transactionTriggers(): Record<
+  Extract<AuditAction, `signer.${string}` | `tx.${string}`>,
+  Trigger
+> {
+  let generated = '';
+  let simulated = 0;
+  return {
+    'signer.imported': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('signers.import', {
+          privateKey: signerKey.privateKey,
+          label: 'ops',
+        });
+        return `signer:${signerKey.address}`;
+      },
+    },
+    'signer.generated': {
+      actor: PROFILE,
+      async run({ session }) {
+        generated = (
+          await session.rpc.call<{ address: string }>('signers.generate', { label: 'spare' })
+        ).address;
+        return `signer:${generated}`;
+      },
+    },
+    'signer.removed': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('signers.remove', { address: generated });
+        return `signer:${generated}`;
+      },
+    },
+    'tx.proposed': {
+      actor: PROFILE,
+      async run({ session }) {
+        simulated = (await proposeFromSigner(session)).id;
+        return `tx:${simulated}`;
+      },
+    },
+    'tx.simulated': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('txs.simulate', { id: simulated });
+        return `tx:${simulated}`;
+      },
+    },
+    'tx.rejected': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('txs.reject', { id: simulated, reason: 'not needed' });
+        return `tx:${simulated}`;
+      },
+    },
+    'tx.approved': {
+      actor: PROFILE,
+      run: async ({ session }) => `tx:${(await sendFromSigner(session, ...SENT_OR_LATER)).id}`,
+    },
+    'tx.signed': {
+      actor: 'system',
+      run: async ({ session }) => `tx:${(await sendFromSigner(session, ...SENT_OR_LATER)).id}`,
+    },
+    'tx.sent': {
+      actor: 'system',
+      run: async ({ session }) => `tx:${(await sendFromSigner(session, ...SENT_OR_LATER)).id}`,
+    },
+    'tx.mined': {
+      actor: 'system',
+      run: async ({ session }) => `tx:${(await sendFromSigner(session, 'confirmed')).id}`,
+    },
+    'tx.confirmed': {
+      actor: 'system',
+      run: async ({ session }) => `tx:${(await sendFromSigner(session, 'confirmed')).id}`,
+    },
+    'tx.failed': {
+      actor: 'system',
+      async run({ session }) {
+        // Emitter takes no value: the call reverts, and is sent anyway with the override.
+        const proposed = await proposeFromSigner(session, { to: emitter, value: '1' });
+        await session.rpc.call('txs.approve', { id: proposed.id, overrideRevert: true });
+        await txStatus(session, proposed.id, 'failed');
+        return `tx:${proposed.id}`;
+      },
+    },
+    'tx.replaced': {
+      actor: 'system',
+      run: ({ session }) =>
+        withoutAutomine(async () => {
+          const original = await sendFromSigner(session, 'sent');
+          const speedUp = await session.rpc.call<Transaction>('txs.speedUp', { id: original.id });
+          await session.rpc.call('txs.approve', {
+            id: speedUp.id,
+            seenSimulation: speedUp.simulation!.id,
+          });
+          await txStatus(session, speedUp.id, 'sent');
+          await mineBlocks(anvil.rpcUrl, 1);
+          await txStatus(session, original.id, 'replaced');
+          return `tx:${original.id}`;
+        }),
+    },
+    'tx.cancelled': {
+      actor: 'system',
+      run: ({ session }) =>
+        withoutAutomine(async () => {
+          const original = await sendFromSigner(session, 'sent');
+          const cancel = await session.rpc.call<Transaction>('txs.cancel', { id: original.id });
+          await session.rpc.call('txs.approve', {
+            id: cancel.id,
+            seenSimulation: cancel.simulation!.id,
+          });
+          await txStatus(session, cancel.id, 'sent');
+          await mineBlocks(anvil.rpcUrl, 1);
+          await txStatus(session, original.id, 'cancelled');
+          return `tx:${original.id}`;
+        }),
+    },
+    'tx.dropped': {
+      actor: 'system',
+      run: ({ session }) =>
+        withoutAutomine(async () => {
+          const pending = await sendFromSigner(session, 'sent');
+          const { hash } = await session.rpc.call<Transaction>('txs.get', { id: pending.id });
+          await rawRpc(anvil.rpcUrl, 'anvil_dropTransaction', [hash]);
+          await txStatus(session, pending.id, 'dropped');
+          return `tx:${pending.id}`;
+        }),
+    },
+    'tx.unmined': {
+      actor: 'system',
+      run: ({ session }) =>
+        withoutAutomine(async () => {
+          const pending = await sendFromSigner(session, 'sent');
+          await mineBlocks(anvil.rpcUrl, 1);
+          await txStatus(session, pending.id, 'confirmed');
+          await rawRpc(anvil.rpcUrl, 'anvil_reorg', [1, []]);
+          return `tx:${pending.id}`;
+        }),
+    },
+  };
+}
+
+const contractId = (): string => `${anvil.chainId}:${emitter.toLowerCase()}`;
+const workspaceYaml = (): string =>
+  [
+    'version: 1',
+    'chains:',
+    `  - { name: Anvil again, chainId: ${anvil.chainId}, rpcUrls: ['${anvil.rpcUrl}'], confirmations: 0 }`,
+    'contracts:',
+    `  - { name: Emitter again, chainId: ${anvil.chainId}, address: '${emitter}', startBlock: 0, abi: ['event Ping(uint256 indexed seq, address indexed sender, uint256 value)'] }`,
+  ].join('\n');
+
+/**
+ * One row per action in actions.ts (the type makes a new action a compile error here until it
+ * has a row). Rows run in this order, each on the state the rows before it left.
+ */
+const triggers: { [A in AuditAction]: Trigger | Pending } = {
+  'app.started': { actor: 'system', run: async () => 'app' },
+  'chain.added': {
+    actor: PROFILE,
+    async run({ session }) {
+      await addAnvilChain(session.rpc);
+      return `chain:${anvil.chainId}`;
+    },
+  },
+  'chain.changed': {
+    actor: PROFILE,
+    async run({ session }) {
+      await session.rpc.call('chains.update', {
+        chainId: anvil.chainId,
+        name: 'Anvil local',
+        rpcUrls: [anvil.rpcUrl, anvil.wsUrl],
+      });
+      return `chain:${anvil.chainId}`;
+    },
+  },
+  'contract.added': {
+    actor: PROFILE,
+    async run({ session }) {
+      await session.rpc.call('contracts.add', {
+        chainId: anvil.chainId,
+        address: emitter,
+        abi: loadArtifact('Emitter').abi,
+        startBlock: 0,
+        name: 'Emitter',
+      });
+      return `contract:${contractId()}`;
+    },
+  },
+  'contract.changed': {
+    actor: PROFILE,
+    async run({ session }) {
+      await session.rpc.call('contracts.update', { id: contractId(), name: 'Emitter (ops)' });
+      return `contract:${contractId()}`;
+    },
+  },
+  ...transactionTriggers(),
+  'reorg.detected': {
+    actor: 'system',
+    async run({ session }) {
+      await emitMany(anvil.rpcUrl, emitter, 3);
+      await emitMany(anvil.rpcUrl, emitter, 3);
+      const head = await headBlock(anvil.rpcUrl);
+      // Wait until the watcher has stored the blocks that are about to be replaced.
+      await waitFor(async () => {
+        const drift = await session.rpc.call<{ chains: { indexedThrough: number | null }[] }>(
+          'drift.get',
+        );
+        return (drift.chains[0]?.indexedThrough ?? 0) >= head;
+      });
+      await reorg(anvil.rpcUrl, 2, [{ tx: emitManyTx(emitter, 2), offset: 0 }]);
+      return `chain:${anvil.chainId}`;
+    },
+  },
+  'contract.removed': {
+    actor: PROFILE,
+    async run({ session }) {
+      await session.rpc.call('contracts.remove', { id: contractId() });
+      return `contract:${contractId()}`;
+    },
+  },
+  'chain.removed': {
+    actor: PROFILE,
+    async run({ session }) {
+      await session.rpc.call('chains.remove', { chainId: anvil.chainId });
+      return `chain:${anvil.chainId}`;
+    },
+  },
+  'workspace.imported': {
+    actor: PROFILE,
+    async run({ session }) {
+      await session.rpc.call('workspace.import', { yaml: workspaceYaml(), fileName: 'ops.yaml' });
+      return 'workspace:ops.yaml';
+    },
+  },
+  'audit.exported': {
+    actor: PROFILE,
+    async run({ session }) {
+      await session.rpc.call('audit.export', { format: 'csv' });
+      return 'audit';
+    },
+  },
+  'app.stopped': {
+    actor: 'system',
+    async run(scenario) {
+      await scenario.restart();
+      return 'app';
+    },
+  },
+  'rule.created': ISSUE_6,
+  'rule.changed': ISSUE_6,
+  'rule.enabled': ISSUE_6,
+  'rule.disabled': ISSUE_6,
+  'rule.removed': ISSUE_6,
+  'alert.fired': ISSUE_6,
+  'alert.retracted': ISSUE_6,
+  'alert.delivered': ISSUE_6,
+  'alert.acknowledged': ISSUE_6,
+};
+
+describe('the audit log through the headless API', () => {
+  it('has a row for every action in actions.ts', () => {
+    expect(Object.keys(triggers).sort()).toEqual(Object.values(auditActions).sort());
+  });
+
+  it(
+    'records every action that exists on this branch, by the right actor, about the right subject',
+    { timeout: 240_000 },
+    async () => {
+      const dataDir = tempDir();
+      const scenario: Scenario = {
+        session: await serve(dataDir),
+        dataDir,
+        async restart() {
+          await stop(scenario.session);
+          scenario.session = await serve(dataDir);
+        },
+      };
+      const recorded: string[] = [];
+      for (const [action, trigger] of Object.entries(triggers) as [
+        AuditAction,
+        Trigger | Pending,
+      ][]) {
+        if ('pending' in trigger) continue;
+        const before = (await list(scenario.session.rpc, { limit: 1 })).entries[0]?.seq ?? 0;
+        const subject = await trigger.run(scenario);
+        // System actions (a reorg) are recorded when the engine gets to them.
+        const entry = await waitFor(async () => {
+          const { entries } = await list(scenario.session.rpc, { action });
+          return entries.find((candidate) =>
+            action === 'app.started' ? true : candidate.seq > before,
+          );
+        }, 60_000);
+        expect(entry, action).toMatchObject({ action, subject, actor: trigger.actor });
+        recorded.push(action);
+      }
+      expect(recorded).toHaveLength(
+        Object.values(triggers).filter((trigger) => !('pending' in trigger)).length,
+      );
+
+      const { rpc } = scenario.session;
+      // What changed is in the details, before → after.
+      const [chainChanged] = (await list(rpc, { action: 'chain.changed' })).entries;
+      expect(chainChanged!.details).toEqual({
+        name: 'Anvil local',
+        changes: {
+          name: { from: 'Anvil', to: 'Anvil local' },
+          rpcUrls: { from: [anvil.rpcUrl], to: [anvil.rpcUrl, anvil.wsUrl] },
+        },
+      });
+      const [contractChanged] = (await list(rpc, { action: 'contract.changed' })).entries;
+      expect(contractChanged!.details).toMatchObject({
+        changes: { name: { from: 'Emitter', to: 'Emitter (ops)' } },
+      });
+      const [exported] = (await list(rpc, { action: 'audit.exported' })).entries;
+      expect(exported!.details).toMatchObject({ format: 'csv', fromSeq: 1 });
+      expect(existsSync(exported!.details['path'] as string)).toBe(true);
+      // The app stopped once, between two starts.
+      const lifecycle = (await list(rpc, { subject: 'app', order: 'asc' })).entries.map(
+        (entry) => entry.action,
+      );
+      expect(lifecycle).toEqual(['app.started', 'app.stopped', 'app.started']);
+      expect(await rpc.call('audit.verify')).toMatchObject({ intact: true });
+      await stop(scenario.session);
+    },
+  );
+
+  it('changes nothing and records nothing for an update that is refused or changes nothing', async () => {
+    const session = await serve(tempDir());
+    const { rpc } = session;
+    await addAnvilChain(rpc);
+    const before = (await list(rpc)).total;
+    // An RPC URL for another chain is refused exactly as chains.add refuses it.
+    const other = await startAnvil({ chainId: 999 });
+    try {
+      await expect(
+        rpc.call('chains.update', {
+          chainId: anvil.chainId,
+          rpcUrls: [anvil.rpcUrl, other.rpcUrl],
+        }),
+      ).rejects.toMatchObject({ data: { code: 'CHAIN_ID_MISMATCH', field: 'rpcUrls[1]' } });
+    } finally {
+      await other.stop();
+    }
+    await expect(rpc.call('chains.update', { chainId: 5 })).rejects.toMatchObject({
+      data: { code: 'INVALID_INPUT' },
+    });
+    await expect(rpc.call('chains.update', { chainId: 5, name: 'x' })).rejects.toMatchObject({
+      data: { code: 'NOT_FOUND', field: 'chainId' },
+    });
+    expect(
+      await rpc.call('chains.update', { chainId: anvil.chainId, name: 'Anvil' }),
+    ).toMatchObject({
+      name: 'Anvil',
+      rpcUrls: [anvil.rpcUrl],
+    });
+    expect((await list(rpc)).total).toBe(before);
+    expect(await rpc.call('chains.list')).toEqual([
+      { chainId: anvil.chainId, name: 'Anvil', rpcUrls: [anvil.rpcUrl], confirmations: 0 },
+    ]);
+    await stop(session);
+  });
+
+  it('keeps an acknowledged entry through kill -9, and the chain still verifies', async () => {
+    const dataDir = tempDir();
+    let session = await serve(dataDir);
+    await addAnvilChain(session.rpc);
+    await session.rpc.call('chains.update', { chainId: anvil.chainId, confirmations: 3 });
+    // Killed right after the acknowledgment: no snapshot has been taken since.
+    await stop(session, 'SIGKILL');
+
+    session = await serve(dataDir);
+    const actions = (await list(session.rpc, { order: 'asc' })).entries.map(
+      (entry) => entry.action,
+    );
+    expect(actions).toEqual(['app.started', 'chain.added', 'chain.changed', 'app.started']);
+    expect(await session.rpc.call('audit.verify')).toMatchObject({
+      intact: true,
+      count: 4,
+      firstSeq: 1,
+      lastSeq: 4,
+    });
+    const status = await session.rpc.call<{ startCheck: { verification: { intact: boolean } } }>(
+      'audit.status',
+    );
+    expect(status.startCheck.verification.intact).toBe(true);
+    expect(await session.rpc.call('chains.list')).toMatchObject([{ confirmations: 3 }]);
+    await stop(session);
+  });
+
+  it('exports to a path or for download behind the token, and checks exported files', async () => {
+    const dataDir = tempDir();
+    const outDir = tempDir();
+    const session = await serve(dataDir);
+    const { rpc, server } = session;
+    await addAnvilChain(rpc);
+
+    const path = join(outDir, 'audit.jsonl');
+    const written = await rpc.call<{ exportId: string; count: number; downloadable: boolean }>(
+      'audit.export',
+      { format: 'jsonl', path, exportId: 'script-1' },
+    );
+    expect(written).toMatchObject({ exportId: 'script-1', count: 2, downloadable: false, path });
+    expect((await verifyAuditExportFile(path)).verification).toMatchObject({
+      intact: true,
+      count: 2,
+    });
+    await waitFor(() =>
+      rpc.notifications.some(
+        (note) =>
+          note.method === 'audit.exportProgress' &&
+          (note.params as { exportId: string; written: number }).exportId === 'script-1' &&
+          (note.params as { written: number }).written === 2,
+      ),
+    );
+    // The app checks files by text or path, and says whether its own log agrees.
+    expect(await rpc.call('audit.verifyExport', { path })).toMatchObject({
+      format: 'jsonl',
+      verification: { intact: true, count: 2 },
+      liveLog: 'matches',
+    });
+    const edited = readFileSync(path, 'utf8').replace('"name":"Anvil"', '"name":"Anvi1"');
+    expect(
+      await rpc.call('audit.verifyExport', { text: edited, fileName: 'x.jsonl' }),
+    ).toMatchObject({
+      verification: { intact: false, kind: 'edited', atSeq: 2, atPosition: 3 },
+    });
+
+    // Bad paths are refused with the reason; nothing is written.
+    for (const [badPath, reason] of [
+      ['audit.jsonl', 'relative'],
+      [join(outDir, 'nowhere', 'audit.jsonl'), 'directory-missing'],
+      [join(dataDir, 'store.sqlite'), 'inside-data-dir'],
+    ] as const) {
+      const error = await rpc
+        .call('audit.export', { format: 'csv', path: badPath })
+        .catch((e) => e);
+      expect(error, badPath).toBeInstanceOf(RpcCallError);
+      expect((error as RpcCallError).data).toMatchObject({
+        code: 'EXPORT_PATH_INVALID',
+        field: 'path',
+        details: { reason },
+      });
+    }
+    expect(readdirSync(outDir)).toEqual(['audit.jsonl']);
+
+    // Headless: no path, and the browser downloads the file behind the token.
+    const forDownload = await rpc.call<{ fileName: string; downloadable: boolean; count: number }>(
+      'audit.export',
+      { format: 'csv' },
+    );
+    expect(forDownload.downloadable).toBe(true);
+    const base = `http://127.0.0.1:${server.port}/exports/`;
+    const url = `${base}${encodeURIComponent(forDownload.fileName)}`;
+    const response = await fetch(`${url}?token=${encodeURIComponent(server.token)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="${forDownload.fileName}"`,
+    );
+    const check = await verifyAuditExport(await response.text());
+    expect(check).toMatchObject({ format: 'csv', verification: { intact: true } });
+    expect(check.verification.intact && check.verification.count).toBe(forDownload.count);
+
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(`${url}?token=wrong`)).status).toBe(401);
+    const withToken = `?token=${encodeURIComponent(server.token)}`;
+    for (const name of [
+      '..%2fjournal.ndjson',
+      '%2e%2e%2fstore.sqlite',
+      'vigil-audit-20250101-000000.jsonl',
+    ])
+      expect((await fetch(`${base}${name}${withToken}`)).status, name).toBe(404);
+    await stop(session);
+  });
+
+  it(
+    'reports a data directory tampered with on disk loudly at start, and destroys nothing',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = tempDir();
+      let session = await serve(dataDir);
+      await addAnvilChain(session.rpc);
+      await stop(session);
+      const journalAsFound = readFileSync(join(dataDir, 'journal.ndjson'), 'utf8');
+
+      // Someone with the files changes entry 2 (chain.added) inside the snapshot.
+      const tampered = await editSnapshot(
+        dataDir,
+        `UPDATE audit_log SET actor = 'mallory' WHERE seq = 2`,
+      );
+
+      session = await serve(dataDir);
+      expect(session.server.output()).toMatch(
+        /error: Audit log integrity check FAILED at start: entry 2 \(seq 2\) was edited/,
+      );
+      const status = await session.rpc.call<{
+        startCheck: {
+          verification: { intact: boolean; atSeq: number; kind: string };
+          evidenceFolder: string;
+        };
+      }>('audit.status');
+      expect(status.startCheck.verification).toMatchObject({
+        intact: false,
+        atSeq: 2,
+        kind: 'edited',
+      });
+      // The files as found are kept, byte for byte, beside the data the app goes on using.
+      const evidence = status.startCheck.evidenceFolder;
+      expect(readFileSync(join(evidence, 'store.sqlite')).equals(tampered)).toBe(true);
+      // The journal as found is kept as it was; this start appended its own entries after it.
+      expect(readFileSync(join(evidence, 'journal.ndjson'), 'utf8')).toBe(journalAsFound);
+      expect(readFileSync(join(dataDir, 'journal.ndjson'), 'utf8').startsWith(journalAsFound)).toBe(
+        true,
+      );
+      // Nothing was repaired or removed: the edited entry reads as edited, all entries remain,
+      // and the start that found it says so in its own entry.
+      const entries = (await list(session.rpc, { order: 'asc' })).entries;
+      expect(entries.map((entry) => entry.action)).toEqual([
+        'app.started',
+        'chain.added',
+        'app.stopped',
+        'app.started',
+      ]);
+      expect(entries[1]!.actor).toBe('mallory');
+      expect(entries[3]!.details).toMatchObject({ auditIntact: false });
+      expect(await session.rpc.call('audit.verify')).toMatchObject({ intact: false, atSeq: 2 });
+      await stop(session);
+
+      // Still broken at the next start, still said; the evidence is the first copy, kept as is.
+      session = await serve(dataDir);
+      const again = await session.rpc.call<{ startCheck: { evidenceFolder: string } }>(
+        'audit.status',
+      );
+      expect(again.startCheck.evidenceFolder).toBe(evidence);
+      expect(readFileSync(join(evidence, 'store.sqlite')).equals(tampered)).toBe(true);
+      expect(readdirSync(dataDir).filter((name) => name.startsWith('audit-evidence-'))).toEqual([
+        'audit-evidence-seq2-edited',
+      ]);
+      await stop(session);
+    },
+  );
+});
