@@ -244,6 +244,20 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
     );
   }
   const appliedSeq = journalSeqOf(db);
+  if (journal.compactedThrough > appliedSeq) {
+    journal.close();
+    throw new VigilError(
+      'STORE_CORRUPT',
+      `${JOURNAL_FILE} in ${dataDir} was compacted through entry ${journal.compactedThrough}, but the snapshot that could be loaded includes entries only through ${appliedSeq}: the newer snapshots are gone. Nothing was changed; restore store.sqlite from a backup.`,
+      {
+        details: {
+          dataDir,
+          snapshotSeq: appliedSeq,
+          compactedThrough: journal.compactedThrough,
+        },
+      },
+    );
+  }
   if (appliedSeq > journal.lastSeq) {
     journal.close();
     throw new VigilError(
@@ -301,6 +315,8 @@ function createStore(parts: {
       eventCounts.set(chainId, (eventCounts.get(chainId) ?? 0) + delta);
   };
   let closed = false;
+  /** What the last snapshot this process wrote includes; none written yet: undefined. */
+  let previousSnapshotSeq: number | undefined;
 
   const store: Store = {
     dataDir,
@@ -408,11 +424,16 @@ function createStore(parts: {
     },
     snapshot() {
       const started = performance.now();
+      const coveredSeq = journalSeqOf(db);
       const image = db.export();
       // export() closes and reopens the database, which resets its pragmas.
       configureDatabase(db);
       const bytes = writeSnapshot(dataDir, image);
       dirty = false;
+      // The snapshot written before this one is now the previous snapshot, the fallback: the
+      // journal must keep what comes after it, and nothing before it is needed any more.
+      if (previousSnapshotSeq !== undefined) journal.compactThrough(previousSnapshotSeq);
+      previousSnapshotSeq = coveredSeq;
       return { bytes, milliseconds: performance.now() - started };
     },
     close(options = {}) {

@@ -1,6 +1,8 @@
 // The operator journal: every operator-originated change is appended here and fsync'd before it
 // is acknowledged, then replayed over the last snapshot at start. One line per entry:
 // "<checksum> <json>\n", the checksum covering the JSON so a torn or edited line is detected.
+// Once both snapshots on disk include an entry, it is no longer needed: the journal is
+// compacted, atomically, to a first line saying through which sequence number it was cut.
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -8,9 +10,12 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  renameSync,
   truncateSync,
   writeSync,
 } from 'node:fs';
+import { dirname } from 'node:path';
+import { fsyncDirectory } from './snapshot.ts';
 import type { AuditEntry } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 
@@ -26,8 +31,15 @@ export interface Journal<Command> {
   /** Entries found on open, in order. */
   readonly entries: readonly JournalEntry<Command>[];
   readonly lastSeq: number;
+  /** Entries up to this sequence number were compacted away (0: none). */
+  readonly compactedThrough: number;
   /** Appends and fsyncs; when it returns, the entry survives a crash. */
   append(command: Command, at?: number, audit?: AuditEntry[]): JournalEntry<Command>;
+  /**
+   * Rewrites the journal without the entries up to `seq` (temp file, fsync, rename), for when
+   * every snapshot that could be loaded includes them.
+   */
+  compactThrough(seq: number): void;
   close(): void;
 }
 
@@ -46,6 +58,24 @@ export function encodeJournalLine(entry: JournalEntry<unknown>): string {
   return `${checksumOf(json)} ${json}\n`;
 }
 
+/** The first line of a compacted journal. */
+function encodeCompactionLine(seq: number): string {
+  const json = JSON.stringify({ compactedThrough: seq });
+  return `${checksumOf(json)} ${json}\n`;
+}
+
+function decodeCompactionLine(line: string): number | undefined {
+  const space = line.indexOf(' ');
+  const json = line.slice(space + 1);
+  if (space !== 16 || checksumOf(json) !== line.slice(0, space)) return undefined;
+  try {
+    const value = (JSON.parse(json) as { compactedThrough?: unknown }).compactedThrough;
+    return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function decodeJournalLine<Command>(line: string): JournalEntry<Command> | undefined {
   const space = line.indexOf(' ');
   if (space !== 16) return undefined;
@@ -61,16 +91,23 @@ function decodeJournalLine<Command>(line: string): JournalEntry<Command> | undef
 export function openJournal<Command>(path: string): OpenJournalResult<Command> {
   const entries: JournalEntry<Command>[] = [];
   let droppedTornTailBytes = 0;
+  let compactedThrough = 0;
   if (existsSync(path)) {
     const text = readFileSync(path, 'utf8');
     const lines = text.split('\n');
     // The text after the last newline was never acknowledged (append writes whole lines).
     const tail = lines.pop() ?? '';
     let goodBytes = 0;
+    const firstLine = lines.length > 0 ? decodeCompactionLine(lines[0]!) : undefined;
+    if (firstLine !== undefined) {
+      compactedThrough = firstLine;
+      goodBytes += Buffer.byteLength(lines[0]!) + 1;
+    }
     for (const [index, line] of lines.entries()) {
+      if (index === 0 && firstLine !== undefined) continue;
       const entry = decodeJournalLine<Command>(line);
       const isLast = index === lines.length - 1;
-      if (!entry || entry.seq !== (entries.at(-1)?.seq ?? 0) + 1) {
+      if (!entry || entry.seq !== (entries.at(-1)?.seq ?? compactedThrough) + 1) {
         if (isLast && tail === '' && !entry) {
           // A last line that fails its checksum is a torn write: the fsync never returned.
           droppedTornTailBytes = Buffer.byteLength(line) + 1;
@@ -78,7 +115,7 @@ export function openJournal<Command>(path: string): OpenJournalResult<Command> {
         }
         throw new VigilError(
           'STORE_CORRUPT',
-          `The operator journal ${path} is damaged at line ${index + 1}: ${entry ? `sequence ${entry.seq} follows ${entries.at(-1)?.seq ?? 0}` : 'the line fails its checksum'}. Nothing was changed; keep a copy of the data directory and restore the journal from a backup.`,
+          `The operator journal ${path} is damaged at line ${index + 1}: ${entry ? `sequence ${entry.seq} follows ${entries.at(-1)?.seq ?? compactedThrough}` : 'the line fails its checksum'}. Nothing was changed; keep a copy of the data directory and restore the journal from a backup.`,
           { details: { path, line: index + 1 } },
         );
       }
@@ -89,12 +126,15 @@ export function openJournal<Command>(path: string): OpenJournalResult<Command> {
     if (droppedTornTailBytes > 0) truncateSync(path, goodBytes);
   }
 
-  const fd = openSync(path, 'a');
-  let lastSeq = entries.at(-1)?.seq ?? 0;
+  let fd = openSync(path, 'a');
+  let lastSeq = entries.at(-1)?.seq ?? compactedThrough;
   const journal: Journal<Command> = {
     entries,
     get lastSeq() {
       return lastSeq;
+    },
+    get compactedThrough() {
+      return compactedThrough;
     },
     append(command, at = Date.now(), audit) {
       const entry: JournalEntry<Command> = {
@@ -109,6 +149,33 @@ export function openJournal<Command>(path: string): OpenJournalResult<Command> {
       fsyncSync(fd);
       lastSeq = entry.seq;
       return entry;
+    },
+    compactThrough(seq) {
+      if (seq <= compactedThrough) return;
+      const through = Math.min(seq, lastSeq);
+      const kept = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => {
+          const entry = line === '' ? undefined : decodeJournalLine<Command>(line);
+          return entry !== undefined && entry.seq > through;
+        });
+      const tempPath = `${path}.compacting`;
+      const content = Buffer.from(
+        encodeCompactionLine(through) + kept.map((line) => `${line}\n`).join(''),
+      );
+      const tempFd = openSync(tempPath, 'w');
+      try {
+        let written = 0;
+        while (written < content.length) written += writeSync(tempFd, content, written);
+        fsyncSync(tempFd);
+      } finally {
+        closeSync(tempFd);
+      }
+      closeSync(fd);
+      renameSync(tempPath, path);
+      fsyncDirectory(dirname(path));
+      fd = openSync(path, 'a');
+      compactedThrough = through;
     },
     close() {
       closeSync(fd);

@@ -55,7 +55,8 @@ export function decodeSnapshot(file: Buffer): { image: Uint8Array } | { reason: 
   return { image: new Uint8Array(image.buffer, image.byteOffset, image.byteLength) };
 }
 
-function fsyncDirectory(dir: string): void {
+/** Makes a rename in `dir` durable (where the platform can open a directory). */
+export function fsyncDirectory(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
     try {

@@ -127,6 +127,40 @@ describe('store durability on disk', () => {
     );
   });
 
+  it('the journal keeps only what the previous snapshot lacks, and both snapshots still load', async () => {
+    lastDir = freshDir();
+    const store = await open(lastDir);
+    const chainNamed = (name: string) => ({ ...chain, chainId: 1000 + name.length, name });
+    store.execute({ type: 'chain.add', chain: chainNamed('a') }); // journal entry 1
+    store.snapshot(); // covers 1
+    store.execute({ type: 'chain.add', chain: chainNamed('bb') }); // 2
+    store.snapshot(); // covers 2; the previous (1) is the fallback: nothing to cut yet below it
+    store.execute({ type: 'chain.add', chain: chainNamed('ccc') }); // 3
+    store.snapshot(); // covers 3; the fallback now covers 2: entries 1..2 can go
+    store.execute({ type: 'chain.add', chain: chainNamed('dddd') }); // 4
+    const journalPath = join(lastDir, 'journal.ndjson');
+    const lines = readFileSync(journalPath, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/"compactedThrough":2/);
+    expect(lines.slice(1).map((line) => JSON.parse(line.slice(17)).seq)).toEqual([3, 4]);
+    crash(store);
+
+    const names = ['a', 'bb', 'ccc', 'dddd'];
+    const reopened = await open(lastDir);
+    expect(reopened.listChains().map((item) => item.name)).toEqual(names);
+    expect(reopened.recovery.journalEntriesReplayed).toBe(1);
+    reopened.execute({ type: 'chain.add', chain: chainNamed('eeeee') }); // 5, after the cut
+    crash(reopened);
+
+    // With the newest snapshot damaged, the fallback plus the journal still give everything.
+    const current = join(lastDir, 'store.sqlite');
+    const bytes = readFileSync(current);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 100) ^ 0xff, bytes.length - 100);
+    writeFileSync(current, bytes);
+    const fallback = await open(lastDir);
+    expect(fallback.recovery.snapshotSource).toBe('previous');
+    expect(fallback.listChains().map((item) => item.name)).toEqual([...names, 'eeeee']);
+  });
+
   it('a journal cut short behind the snapshot stops start-up, names the problem and changes nothing', async () => {
     lastDir = freshDir();
     const store = await open(lastDir);
