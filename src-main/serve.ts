@@ -64,8 +64,6 @@ async function main(): Promise<void> {
     exportsDir: exportsDirOf(dataDir),
     ...(values.host ? { host: values.host } : {}),
   });
-  console.log(`Vigil console: ${server.consoleUrl}`);
-
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -75,8 +73,10 @@ async function main(): Promise<void> {
     await core.close();
     process.exit(0);
   };
+  // Before the URL is printed: whoever reads it may stop the process at once.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  console.log(`Vigil console: ${server.consoleUrl}`);
 }
 
 main().catch((error: unknown) => {
