@@ -15,7 +15,7 @@ import {
 import type { z } from 'zod';
 import { ChainsAddInput, ContractsAddInput } from '../../ipc/contract.ts';
 import { parseAbiInput } from '../abi/index.ts';
-import { VigilError } from '../errors/index.ts';
+import { closestMatch, VigilError } from '../errors/index.ts';
 
 export interface Workspace {
   chains: z.input<typeof ChainsAddInput>[];
@@ -245,7 +245,7 @@ class WorkspaceReader {
       const key = isScalar(pair.key) ? pair.key.value : pair.key;
       if (typeof key === 'string' && knownKeys.includes(key)) continue;
       valid = false;
-      const suggestion = typeof key === 'string' ? closestKey(key, knownKeys) : undefined;
+      const suggestion = typeof key === 'string' ? closestMatch(key, knownKeys) : undefined;
       const hint =
         suggestion === undefined
           ? `; expected one of ${knownKeys.join(', ')}`
@@ -369,36 +369,6 @@ function fieldName(path: Path): string {
           : `${name}.${segment}`,
     '',
   );
-}
-
-function closestKey(key: string, knownKeys: string[]): string | undefined {
-  let best: { key: string; distance: number } | undefined;
-  for (const known of knownKeys) {
-    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
-    if (
-      distance <= Math.max(1, Math.floor(known.length / 3)) &&
-      (best === undefined || distance < best.distance)
-    ) {
-      best = { key: known, distance };
-    }
-  }
-  return best?.key;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function lowerFirst(text: string): string {
