@@ -2,6 +2,7 @@
 // user_version records the last one applied. Never edit a released migration: add a new one.
 import type { Database } from 'sql.js';
 import { VigilError } from '../errors/index.ts';
+import { alertTablesSql } from './alerts.ts';
 import { inTransaction, selectOne } from './database.ts';
 
 export interface Migration {
@@ -123,6 +124,14 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX audit_by_action ON audit_log (action, seq);
         CREATE INDEX audit_by_subject ON audit_log (subject, seq);
       `);
+    },
+  },
+  // 4 is taken by signers and transactions (issue 4), built on another branch; versions run in order.
+  {
+    version: 5,
+    name: 'alert rules, firings, deliveries and their attempts; matches waiting for confirmations',
+    up(db) {
+      db.run(alertTablesSql);
     },
   },
 ];
