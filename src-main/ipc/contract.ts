@@ -435,14 +435,19 @@ export const SilenceRuleSpec = z.object({
     .max(365 * 86_400),
 });
 
-const ruleInputKinds = [
-  EventRuleSpec.extend(ruleCommon),
-  LagRuleSpec.extend(ruleCommon),
-  SilenceRuleSpec.extend(ruleCommon),
-] as const;
+/** Each kind's rule input on its own (the workspace reader checks keys per kind). */
+export const alertRuleInputKinds = {
+  event: EventRuleSpec.extend(ruleCommon),
+  lag: LagRuleSpec.extend(ruleCommon),
+  silence: SilenceRuleSpec.extend(ruleCommon),
+} as const;
 
 export const AlertRuleInput = z
-  .discriminatedUnion('kind', ruleInputKinds)
+  .discriminatedUnion('kind', [
+    alertRuleInputKinds.event,
+    alertRuleInputKinds.lag,
+    alertRuleInputKinds.silence,
+  ])
   .refine(
     (rule) => rule.kind !== 'lag' || rule.maxBlocks !== undefined || rule.maxSeconds !== undefined,
     {

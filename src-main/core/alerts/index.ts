@@ -14,3 +14,7 @@ export {
   type ConditionReview,
   type ResolvedEvent,
 } from './event-condition.ts';
+export { ConditionSyntaxError } from './parse-condition.ts';
+export { ruleSlug } from './rule-definition.ts';
+export { createAlertService, type AlertServiceOptions } from './alert-service.ts';
+export { verifyWebhookSignature, webhookHeaderNames, webhookSignature } from './webhook.ts';

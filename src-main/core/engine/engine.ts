@@ -45,6 +45,7 @@ import {
 import { createDriftHistory } from './drift-history.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
+import { createAlertService } from '../alerts/index.ts';
 import { defaultConfirmations } from './known-chains.ts';
 
 export interface EngineOptions {
@@ -66,6 +67,8 @@ export interface WorkspaceApplySummary {
   chainsUnchanged: number;
   contractsAdded: number;
   contractsUnchanged: number;
+  rulesAdded: number;
+  rulesUnchanged: number;
 }
 
 export interface Engine {
@@ -509,11 +512,19 @@ export function createEngine(options: EngineOptions): Engine {
           await validateContract(contract as ContractsAddInput, `contracts[${index}].`, newChains),
         );
     }
-    const summary = {
+    // Sections of other capabilities (alert rules) are checked too, against what exists and what
+    // this import adds.
+    const sections = services.flatMap((service) =>
+      service.workspace ? [service.workspace.prepare(workspace, { contracts: newContracts })] : [],
+    );
+    const summary: WorkspaceApplySummary = {
       chainsAdded: newChains.length,
       chainsUnchanged,
       contractsAdded: newContracts.length,
       contractsUnchanged,
+      rulesAdded: 0,
+      rulesUnchanged: 0,
+      ...Object.assign({}, ...sections.map((section) => section.summary)),
     };
     // One journal entry for the whole import: it lands entirely or not at all.
     store.execute(
@@ -522,16 +533,19 @@ export function createEngine(options: EngineOptions): Engine {
         commands: [
           ...newChains.map((chain) => ({ type: 'chain.add' as const, chain })),
           ...newContracts.map((contract) => ({ type: 'contract.add' as const, contract })),
+          ...sections.flatMap((section) => section.commands),
         ],
       },
       [
         byOperator('workspace.imported', `workspace:${source}`, { file: source, ...summary }),
         ...newChains.map((chain) => chainAddedAudit(chain)),
         ...newContracts.map((contract) => contractAddedAudit(contract)),
+        ...sections.flatMap((section) => section.audit),
       ],
     );
     for (const chain of newChains) startChain(chain);
     for (const contract of newContracts) refreshDecoders(contract.chainId);
+    for (const section of sections) section.applied();
     if (newChains.length || newContracts.length) pushConfig();
     return summary;
   }
@@ -647,7 +661,12 @@ export function createEngine(options: EngineOptions): Engine {
       return applyWorkspace(workspace, fileName);
     },
     'workspace.export': () => ({
-      yaml: serializeWorkspace({ chains: store.listChains(), contracts: store.listContracts() }),
+      yaml: serializeWorkspace(
+        Object.assign(
+          { chains: store.listChains(), contracts: store.listContracts() },
+          ...services.map((service) => service.workspace?.export() ?? {}),
+        ),
+      ),
     }),
     'drift.get'(input: { chainId?: number } | undefined) {
       const chains = store
@@ -705,6 +724,7 @@ export function createEngine(options: EngineOptions): Engine {
   const services: EngineService[] = [
     { handlers: watchHandlers as RequestHandlers },
     { handlers: auditRequestHandlers(context.store) },
+    createAlertService(context),
   ];
   const handlers = mergeHandlers(services);
 

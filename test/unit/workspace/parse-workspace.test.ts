@@ -146,6 +146,7 @@ contracts:
     expect(workspace).toEqual({
       chains: [{ name: 'A', chainId: 1, rpcUrls: ['https://a.example'] }],
       contracts: [],
+      rules: [],
     });
   });
 
@@ -179,7 +180,7 @@ contracts:
         field: 'watchers',
         line: 2,
         column: 1,
-        message: 'unknown key "watchers"; expected one of version, chains, contracts',
+        message: 'unknown key "watchers"; expected one of version, chains, contracts, rules',
       },
     ]);
   });
@@ -371,7 +372,7 @@ chains:
 
   it('reports an empty file and wrong shapes', () => {
     expect(problemsOf('').problems[0]!.message).toBe(
-      'the file is empty; expected version, chains and contracts',
+      'the file is empty; expected version, chains, contracts and rules',
     );
     expect(problemsOf('version: 1\nchains: {name: A}\n').problems).toEqual([
       {
@@ -500,6 +501,7 @@ describe('serializeWorkspace', () => {
     expect(parseWorkspace(serializeWorkspace({ chains: [], contracts: [] }), options)).toEqual({
       chains: [],
       contracts: [],
+      rules: [],
     });
   });
 });
