@@ -30,6 +30,8 @@ export interface WebhookReceiver {
   accepted(): ReceivedWebhook[];
   /** Distinct delivery ids accepted. */
   deliveryIds(): string[];
+  /** Checks signatures with another secret from now on (one Vigil generated). */
+  setSecret(secret: string): void;
   /** Refuse (HTTP 503) the first `count` attempts of each delivery id. */
   failFirst(count: number): void;
   /** Answer nothing until release() (the request stays open). */
@@ -38,7 +40,8 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(secret: string): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(initialSecret: string): Promise<WebhookReceiver> {
+  let secret = initialSecret;
   const requests: ReceivedWebhook[] = [];
   const attemptsById = new Map<string, number>();
   let failFirst = 0;
@@ -95,6 +98,9 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     deliveryIds: () => [
       ...new Set(requests.filter((r) => r.answered === 200).map((r) => r.deliveryId)),
     ],
+    setSecret(value) {
+      secret = value;
+    },
     failFirst(count) {
       failFirst = count;
     },
