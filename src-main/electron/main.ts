@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { consoleLogger, createVigil, type VigilCore } from '../core/app.ts';
 import { createContractServer } from '../ipc/server.ts';
 import { wireContract } from './ipc.ts';
+import { showAlertNotifications } from './notifications.ts';
 import { applySecurityPolicy } from './security.ts';
 import { appPaths, createMainWindow } from './window.ts';
 
@@ -44,8 +45,10 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  const unwire = wireContract(createContractServer(core), origin);
+  const server = createContractServer(core);
+  const unwire = wireContract(server, origin);
   let window = createMainWindow(paths);
+  const stopNotifications = showAlertNotifications(server, () => window);
 
   app.on('second-instance', () => {
     if (window.isDestroyed()) window = createMainWindow(paths);
@@ -64,6 +67,7 @@ async function start(): Promise<void> {
     closing = true;
     event.preventDefault();
     unwire();
+    stopNotifications();
     // Save a final snapshot before the process ends.
     void core.close().finally(() => app.exit(0));
   });
