@@ -7,12 +7,15 @@ import { ChainsView } from './views/ChainsView.tsx';
 import { ContractsView } from './views/ContractsView.tsx';
 import { EventsView } from './views/EventsView.tsx';
 import { WorkspaceView } from './views/WorkspaceView.tsx';
+import { AlertsView } from './views/AlertsView.tsx';
+import { useAlerts } from './stores/alerts.ts';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
   { route: 'chains', label: 'Chains' },
   { route: 'contracts', label: 'Contracts' },
   { route: 'events', label: 'Events' },
+  { route: 'alerts', label: 'Alerts' },
   { route: 'workspace', label: 'Workspace' },
 ];
 
@@ -20,6 +23,7 @@ export function App() {
   const route = useRoute();
   // Without an accepted token nothing can load; the banner says what to do instead.
   const refused = useConnection((state) => state.state === 'bad-token');
+  const unacknowledged = useAlerts((state) => state.unacknowledged);
   return (
     <div className="shell">
       <nav className="nav" aria-label="Main">
@@ -35,6 +39,15 @@ export function App() {
                 aria-current={route === item.route ? 'page' : undefined}
               >
                 {item.label}
+                {item.route === 'alerts' && unacknowledged > 0 && (
+                  <span
+                    className="nav-count"
+                    data-testid="alerts-count"
+                    aria-label={`${unacknowledged} unacknowledged`}
+                  >
+                    {unacknowledged}
+                  </span>
+                )}
               </a>
             </li>
           ))}
@@ -58,6 +71,8 @@ function CurrentView({ route }: { route: Route }) {
       return <ContractsView />;
     case 'events':
       return <EventsView />;
+    case 'alerts':
+      return <AlertsView />;
     case 'workspace':
       return <WorkspaceView />;
   }

@@ -52,3 +52,16 @@ export function percent(progress: number): string {
   const value = Math.max(0, Math.min(1, progress)) * 100;
   return `${value >= 99.95 && value < 100 ? '99.9' : value.toFixed(value < 10 ? 1 : 0)}%`;
 }
+
+/** Decoded arguments on one line: `to=0x7099…79C8, value=5,000,000`, addresses shortened. */
+export function argsSummary(args: Record<string, unknown> | null): string {
+  return Object.entries(args ?? {})
+    .map(([name, value]) => {
+      const text =
+        typeof value === 'string' && /^0x[0-9a-fA-F]{40}$/.test(value)
+          ? shortHex(value)
+          : argDisplay(value);
+      return `${name}=${text}`;
+    })
+    .join(', ');
+}

@@ -1,7 +1,14 @@
 // Hash routing (#/events): works over file:// in Electron and over http in headless mode alike.
 import { useSyncExternalStore } from 'react';
 
-export const routes = ['dashboard', 'chains', 'contracts', 'events', 'workspace'] as const;
+export const routes = [
+  'dashboard',
+  'chains',
+  'contracts',
+  'events',
+  'alerts',
+  'workspace',
+] as const;
 export type Route = (typeof routes)[number];
 
 function currentRoute(): Route {

@@ -1,6 +1,7 @@
 // Wires pushes into the stores once, and refetches everything on each (re)connect: pushes sent
 // while the link was down are gone, so the stores start again from the server's state.
 import { vigil, useConnection } from '../client/index.ts';
+import { useAlerts } from './alerts.ts';
 import { useConfig } from './config.ts';
 import { useEvents } from './events.ts';
 import { useStatus } from './status.ts';
@@ -14,6 +15,7 @@ export function startSync(): void {
   });
   vigil.subscribe('status.changed', (payload) => useStatus.getState().merge(payload.chains));
   vigil.subscribe('events.batch', (payload) => useEvents.getState().applyBatch(payload.rows));
+  vigil.subscribe('alerts.changed', (payload) => useAlerts.getState().applyChange(payload));
 
   let seenSession = 0;
   const refetchOnNewSession = (sessionCount: number): void => {
@@ -22,6 +24,7 @@ export function startSync(): void {
     void useConfig.getState().load();
     void useStatus.getState().load();
     void useEvents.getState().reload();
+    void useAlerts.getState().load();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);
   useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));
