@@ -204,12 +204,16 @@ export function createAlertService(
   };
   let pushScheduled = false;
 
+  let closed = false;
+  let pushTimer: ReturnType<typeof setTimeout> | undefined;
+
   function schedulePush(): void {
-    if (pushScheduled) return;
+    if (pushScheduled || closed) return;
     pushScheduled = true;
     // A few pushes a second at most, each carrying everything that changed.
-    setTimeout(() => {
+    pushTimer = setTimeout(() => {
       pushScheduled = false;
+      if (closed) return;
       context.push('alerts.changed', {
         firings: pendingPush.firings.splice(0),
         unacknowledged: store.alerts.countUnacknowledged(now()),
@@ -556,6 +560,8 @@ export function createAlertService(
     }),
 
     close() {
+      closed = true;
+      clearTimeout(pushTimer);
       clearInterval(tickTimer);
       unsubscribeRows();
       flush();

@@ -139,13 +139,15 @@ function startEventRule(rule: RunnableRule, deps: RunnerDependencies): RuleRunne
 
   const consider = (row: EventRow, add: WaitingMatch[]): void => {
     const subject = eventSubject(row);
-    const standing = deps.ledger.current(rule.id, subject);
-    if (standing && standing.state !== 'retracted') return;
     const known = waiting.get(subject);
     if (known) {
       known.row = row;
       return;
     }
+    // The condition first: most rows match no rule, and looking up a firing is a query.
+    if (!matcher.needsTransaction && !matcher.matches(row)) return;
+    const standing = deps.ledger.current(rule.id, subject);
+    if (standing && standing.state !== 'retracted') return;
     if (matcher.needsTransaction) {
       const entry: Waiting = { row, matched: undefined, fetching: false, retryAt: 0 };
       waiting.set(subject, entry);
@@ -153,7 +155,6 @@ function startEventRule(rule: RunnableRule, deps: RunnerDependencies): RuleRunne
       fetchTransaction(subject, entry);
       return;
     }
-    if (!matcher.matches(row)) return;
     if (deepEnough(row)) {
       fire(row);
       return;

@@ -52,6 +52,8 @@ export interface FiringLedgerDependencies {
   now: () => number;
 }
 
+const tentativeKey = (ruleId: string, subject: string): string => `${ruleId}\n${subject}`;
+
 export function firingId(ruleId: string, subject: string): string {
   return `f${createHash('sha256').update(`${ruleId}\n${subject}`).digest('hex').slice(0, 23)}`;
 }
@@ -90,6 +92,18 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
   const deliveries: StoredDelivery[] = [];
   const audit: AuditDraft[] = [];
   const lastNotifiedAt = new Map<string, number>();
+  // Every confirmed row asks whether a tentative firing waits for it; answered from memory.
+  const tentative = new Set<string>(
+    store.alerts
+      .liveFirings()
+      .filter((firing) => firing.state === 'tentative')
+      .map((firing) => tentativeKey(firing.ruleId, firing.subject)),
+  );
+  const track = (firing: StoredFiring): void => {
+    const key = tentativeKey(firing.ruleId, firing.subject);
+    if (firing.state === 'tentative') tentative.add(key);
+    else tentative.delete(key);
+  };
   for (const [ruleId, stats] of store.alerts.ruleFiringStats())
     if (stats.lastNotifiedAt !== null) lastNotifiedAt.set(ruleId, stats.lastNotifiedAt);
 
@@ -145,6 +159,7 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
   ): StoredFiring {
     const next = { ...firing, ...extra, state, updatedAt: now() };
     changed.set(next.id, next);
+    track(next);
     return next;
   }
 
@@ -196,6 +211,7 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
         snoozedUntil: null,
       };
       changed.set(id, firing);
+      track(firing);
       if (cooling) {
         // Suppressed, not lost: recorded with its reason, visible in the history and the audit log.
         audit.push(
@@ -257,6 +273,7 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
     },
 
     confirm(ruleId, subject) {
+      if (!tentative.has(tentativeKey(ruleId, subject))) return;
       const firing = lookup(firingId(ruleId, subject));
       if (firing?.state === 'tentative') change(firing, 'fired');
     },
