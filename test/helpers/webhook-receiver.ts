@@ -28,6 +28,8 @@ export interface WebhookReceiver {
   requests: ReceivedWebhook[];
   /** Requests that were answered 2xx. */
   accepted(): ReceivedWebhook[];
+  /** Called with each request as it arrives (before it is answered). */
+  onRequest(listener: (request: ReceivedWebhook) => void): void;
   /** Distinct delivery ids accepted. */
   deliveryIds(): string[];
   /** Checks signatures with another secret from now on (one Vigil generated). */
@@ -47,6 +49,7 @@ export async function startWebhookReceiver(initialSecret: string): Promise<Webho
   let failFirst = 0;
   let holding = false;
   const held: (() => void)[] = [];
+  const listeners: ((request: ReceivedWebhook) => void)[] = [];
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
@@ -80,6 +83,7 @@ export async function startWebhookReceiver(initialSecret: string): Promise<Webho
       receivedAt: Date.now(),
     };
     requests.push(record);
+    for (const listener of listeners) listener(record);
     const answer = (): void => {
       response.writeHead(status, { 'content-type': 'text/plain' });
       response.end(status === 200 ? 'ok' : status === 401 ? 'bad signature' : 'try later');
@@ -98,6 +102,9 @@ export async function startWebhookReceiver(initialSecret: string): Promise<Webho
     deliveryIds: () => [
       ...new Set(requests.filter((r) => r.answered === 200).map((r) => r.deliveryId)),
     ],
+    onRequest(listener) {
+      listeners.push(listener);
+    },
     setSecret(value) {
       secret = value;
     },
