@@ -12,13 +12,13 @@ import type { ChainAccess } from '../../src-main/core/engine/service.ts';
 import type { RpcPool } from '../../src-main/core/chains/index.ts';
 import { openStore } from '../../src-main/core/store/index.ts';
 import { AlertRuleInput, type EventRow, type RequestInput } from '../../src-main/ipc/contract.ts';
-import { connectRpc, startServe, waitFor } from '../../test/helpers/serve.ts';
+import { connectRpc, startServe } from '../../test/helpers/serve.ts';
 import { makeLogger } from '../../test/helpers/temp-dir.ts';
 import { startWebhookReceiver } from '../../test/helpers/webhook-receiver.ts';
-import { deployEmitter, sendEmitMany } from './dense-chain.ts';
+import { deployEmitter } from './dense-chain.ts';
 import type { EmitterArtifact } from './emitter.ts';
 import { waitUntilFollowing } from './headless.ts';
-import { percentile, sleep } from './stats.ts';
+import { measureLiveLatency, type BatchClock, type LiveLatencyResult } from './live-latency.ts';
 
 const CHAIN_ID = 1;
 const TOKEN = '0x5fbdb2315678afecb367f032d93f642f64180aa3';
@@ -196,14 +196,6 @@ export async function measureRulesThroughStore(options: {
   };
 }
 
-export interface WebhookLatencyResult {
-  samples: number;
-  missed: number;
-  p50Ms: number;
-  p95Ms: number;
-  maxMs: number;
-}
-
 /** (3) Mined block → signed webhook request at a loopback receiver, through headless mode. */
 export async function measureWebhookLatency(options: {
   dataDir: string;
@@ -213,7 +205,7 @@ export async function measureWebhookLatency(options: {
   watchUrl: string;
   emitter: EmitterArtifact;
   samples: number;
-}): Promise<WebhookLatencyResult> {
+}): Promise<LiveLatencyResult> {
   const secret = 'bench-webhook-secret-0123456789';
   const receiver = await startWebhookReceiver(secret);
   const serve = await startServe({ dataDir: options.dataDir });
@@ -241,33 +233,37 @@ export async function measureWebhookLatency(options: {
       enabled: true,
       channels: [{ type: 'webhook', url: receiver.url, secret }],
     });
+    // The clock stops when the signed request carrying the transaction reaches the receiver.
     const arrivals = new Map<string, number>();
+    const waiting = new Map<string, (time: number) => void>();
     receiver.onRequest((request) => {
-      const hash = (request.json.firing as { event?: { transactionHash?: string } } | undefined)
-        ?.event?.transactionHash;
-      if (hash && request.signatureValid && !arrivals.has(hash.toLowerCase()))
-        arrivals.set(hash.toLowerCase(), performance.now());
+      const hash = (
+        request.json.firing as { event?: { transactionHash?: string } } | undefined
+      )?.event?.transactionHash?.toLowerCase();
+      if (!hash || !request.signatureValid || arrivals.has(hash)) return;
+      const now = performance.now();
+      arrivals.set(hash, now);
+      waiting.get(hash)?.(now);
     });
-    const latencies: number[] = [];
-    let missed = 0;
-    for (let index = 0; index < options.samples; index++) {
-      await sleep(Math.random() * 1_000);
-      const hash = await sendEmitMany(options.rpcUrl, options.emitter, deployed.address, 1);
-      const minedAt = performance.now();
-      try {
-        const arrivedAt = await waitFor(() => arrivals.get(hash.toLowerCase()), 15_000, 2);
-        latencies.push(arrivedAt - minedAt);
-      } catch {
-        missed++;
-      }
-    }
-    return {
-      samples: latencies.length,
-      missed,
-      p50Ms: percentile(latencies, 50),
-      p95Ms: percentile(latencies, 95),
-      maxMs: latencies.length ? Math.max(...latencies) : Number.NaN,
+    const clock: BatchClock = {
+      arrival: (txHash, timeoutMs) =>
+        new Promise((resolve) => {
+          const hash = txHash.toLowerCase();
+          if (arrivals.has(hash)) return resolve(arrivals.get(hash));
+          const timer = setTimeout(() => resolve(undefined), timeoutMs);
+          waiting.set(hash, (time) => {
+            clearTimeout(timer);
+            resolve(time);
+          });
+        }),
     };
+    return await measureLiveLatency({
+      clock,
+      chainRpcUrl: options.rpcUrl,
+      emitter: options.emitter,
+      address: deployed.address,
+      samples: options.samples,
+    });
   } finally {
     client.close();
     await serve.kill('SIGTERM');
