@@ -9,6 +9,44 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+// Signer tests need a real OS keychain. On Linux that is a Secret Service on a D-Bus session
+// bus: the tests run inside a private D-Bus session with a gnome-keyring of their own (in a
+// temp folder, unlocked with a throwaway password), so they never touch the user's keyring.
+if (
+  process.platform === 'linux' &&
+  process.env['VIGIL_TEST_KEYRING'] !== '1' &&
+  commandExists('dbus-run-session') &&
+  commandExists('gnome-keyring-daemon')
+) {
+  const keyringHome = mkdtempSync(join(tmpdir(), 'vigil-test-keyring-'));
+  const unlockThenRun =
+    'echo -n vigil-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"';
+  const result = spawnSync(
+    'dbus-run-session',
+    [
+      '--',
+      'sh',
+      '-c',
+      unlockThenRun,
+      'sh',
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, VIGIL_TEST_KEYRING: '1', XDG_DATA_HOME: keyringHome },
+    },
+  );
+  rmSync(keyringHome, { recursive: true, force: true });
+  process.exit(result.status ?? 1);
+}
+
+function commandExists(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
   console.log(`\n$ ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, {

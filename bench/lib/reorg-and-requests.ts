@@ -1,14 +1,14 @@
 // Issue 3's figures: how long after a depth-5 reorg the store again equals the canonical chain,
 // and how many RPC requests the watcher makes per new block in live follow (counted by a small
-// forwarding proxy between Vigil and anvil).
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// forwarding proxy between Vigil and anvil, the tests' fault proxy with no faults set).
 import { createVigil } from '../../src-main/core/app.ts';
 import { createContractServer } from '../../src-main/ipc/server.ts';
 import { startAnvil } from '../../test/helpers/anvil.ts';
 import { emitManyTx, headBlock, mineBlocks, reorg } from '../../test/helpers/chain-control.ts';
 import { chainLogs, storedEvents } from '../../test/helpers/compare.ts';
-import { deployContract, emitMany, loadArtifact } from '../../test/helpers/contracts.ts';
+import { deployContract, emitMany } from '../../test/helpers/contracts.ts';
+import { callOk, watchEmitter } from '../../test/helpers/contract-call.ts';
+import { startFaultProxy } from '../../test/helpers/fault-proxy.ts';
 import { makeLogger, makeTempDir } from '../../test/helpers/temp-dir.ts';
 
 export interface ReorgAndRequestsResult {
@@ -18,54 +18,12 @@ export interface ReorgAndRequestsResult {
   blocksObserved: number;
 }
 
-/** Forwards JSON-RPC to `target` and counts requests by method. */
-async function startCountingProxy(target: string) {
-  const counts: Record<string, number> = {};
-  const server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const body = Buffer.concat(chunks);
-      try {
-        const parsed = JSON.parse(body.toString()) as { method: string } | { method: string }[];
-        for (const call of Array.isArray(parsed) ? parsed : [parsed])
-          counts[call.method] = (counts[call.method] ?? 0) + 1;
-      } catch {
-        counts['(unparsable)'] = (counts['(unparsable)'] ?? 0) + 1;
-      }
-      const url = new URL(target);
-      const forward = httpRequest(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: '/',
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-        },
-        (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, { 'content-type': 'application/json' });
-          answer.pipe(outgoing);
-        },
-      );
-      forward.on('error', () => outgoing.writeHead(502).end());
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    counts,
-    reset: () => Object.keys(counts).forEach((key) => delete counts[key]),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 export async function measureReorgAndRequests(options: {
   reorgs: number;
   followBlocks: number;
 }): Promise<ReorgAndRequestsResult> {
   const anvil = await startAnvil({ chainId: 31339 });
-  const proxy = await startCountingProxy(anvil.rpcUrl);
+  const proxy = await startFaultProxy(anvil.rpcUrl);
   const dataDir = makeTempDir('vigil-bench-reorg-');
   const core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
   const server = createContractServer(core);
@@ -77,23 +35,16 @@ export async function measureReorgAndRequests(options: {
   const emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   try {
     for (let i = 0; i < 10; i++) await emitMany(anvil.rpcUrl, emitter, 10);
-    await server.handle('chains.add', {
-      name: 'bench',
-      chainId: anvil.chainId,
-      rpcUrls: [proxy.url],
-      confirmations: 2,
-    });
-    await server.handle('contracts.add', {
-      chainId: anvil.chainId,
-      address: emitter,
-      abi: loadArtifact('Emitter').abi,
-      startBlock: 0,
-    });
+    await watchEmitter(
+      (name, input) => callOk(server, name, input),
+      { name: 'bench', chainId: anvil.chainId, rpcUrls: [proxy.url] },
+      emitter,
+    );
     while (!(await equal())) await new Promise((resolve) => setTimeout(resolve, 100));
 
     // Live follow: one block a second with one event each; requests counted per new block.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    proxy.reset();
+    proxy.resetCounts();
     const firstBlock = await headBlock(anvil.rpcUrl);
     for (let i = 0; i < options.followBlocks; i++) {
       await emitMany(anvil.rpcUrl, emitter, 1);

@@ -2,6 +2,7 @@
 // headless mode both call createVigil and speak to it only through the contract server.
 import { userInfo } from 'node:os';
 import type { PushName, PushPayload, RequestName } from '../ipc/contract.ts';
+import type { EngineTuning } from './engine/index.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -25,6 +26,8 @@ export interface CreateVigilOptions {
   /** The operator's profile name, the actor of their audit entries; the OS user by default. */
   profile?: string;
   log?: Logger;
+  /** Shorter timings for tests; the defaults suit an operator. */
+  tuning?: EngineTuning;
 }
 
 /** The profile name used when none is given: VIGIL_PROFILE, else the OS user name. */
@@ -47,12 +50,17 @@ export const consoleLogger: Logger = {
 export async function createVigil(options: CreateVigilOptions): Promise<VigilCore> {
   const log = options.log ?? consoleLogger;
   const { startEngine } = await import('./engine/index.ts');
-  const engine = await startEngine(options.dataDir, options.profile ?? defaultProfile(), log);
+  const engine = await startEngine(
+    options.dataDir,
+    options.profile ?? defaultProfile(),
+    log,
+    options.tuning,
+  );
   if (options.workspaceFile) {
     try {
       const summary = await engine.applyWorkspaceFile(options.workspaceFile);
       log.info(
-        `Workspace ${options.workspaceFile}: ${summary.chainsAdded} chain(s) and ${summary.contractsAdded} contract(s) added, ${summary.chainsUnchanged + summary.contractsUnchanged} already present.`,
+        `Workspace ${options.workspaceFile}: ${summary.chainsAdded} chain(s) and ${summary.contractsAdded} contract(s) added, ${summary.chainsUnchanged + summary.contractsUnchanged} already present${summary.transactionsProposed > 0 ? `; ${summary.transactionsProposed} transaction(s) proposed, awaiting approval` : ''}.`,
       );
     } catch (error) {
       await engine.close();

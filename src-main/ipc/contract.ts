@@ -130,8 +130,17 @@ export const ProviderStatus = z.object({
   url: z.string(),
   /** Whether the pool sends requests to it now. */
   inRotation: z.boolean(),
-  /** Why it is out of rotation: backing off, rate-limited, wrong chain id, head far behind. */
+  /** Which rule took it out of rotation; null while in rotation. */
+  outOfRotation: z
+    .enum(['wrong-chain', 'disagrees', 'behind', 'rate-limited', 'backing-off'])
+    .nullable(),
+  /** Why it is out of rotation, for the operator: backing off, rate-limited, wrong chain id, head far behind. */
   reason: z.string().nullable(),
+  /** The URL requests go to first now. */
+  preferred: z.boolean(),
+  /** Unix ms when a backed-off or rate-limited URL is asked again; null when it is not. */
+  retryAt: z.number().nullable(),
+  /** The newest head it reported. */
   headBlock: BlockNumber.nullable(),
   latencyMs: z.number().nullable(),
   requests: z.number().int().nonnegative(),
@@ -146,7 +155,17 @@ export const ProviderDisagreement = z.object({
   chainId: ChainId,
   at: z.number(),
   blockNumber: BlockNumber,
+  /** Each provider's answer; null where it had no block at that height or did not answer. */
   hashes: z.array(z.object({ url: z.string(), hash: Hex.nullable() })),
+  /** The providers judged wrong (and taken out of rotation); empty when undecided. */
+  suspects: z.array(z.string()),
+  /**
+   * majority: a strict majority of providers agreed; store: the store's own hash broke a tie;
+   * self-check: the others could not find their own block by its hash; undecided: none of these.
+   */
+  decidedBy: z.enum(['majority', 'store', 'self-check', 'undecided']),
+  /** The store's hash for that block, when it holds one. */
+  storedHash: Hex.nullable(),
 });
 export type ProviderDisagreement = z.infer<typeof ProviderDisagreement>;
 
@@ -190,7 +209,11 @@ export const ChainDrift = z.object({
   confirmedThrough: BlockNumber.nullable(),
   confirmations: z.number().int(),
   lagBlocks: z.number().int().nullable(),
-  /** Head block time minus the indexed block's time. */
+  /**
+   * Seconds since the store was last at the chain's head (near 0 while following); null before it
+   * first was. While no provider answers it keeps growing, and lagBlocks (against the last head
+   * seen) does not.
+   */
   lagSeconds: z.number().nullable(),
   /** Recent samples, oldest first, for the lag chart. */
   history: z.array(DriftSample),
@@ -262,6 +285,181 @@ export const AuditListInput = z
     text: z.string().max(200).optional(),
   })
   .optional();
+
+// ---------------------------------------------------------------------------------------------
+// Signers and the transaction queue. Keys never cross the contract except once, inbound, in
+// signers.import; everything here is addresses, labels and transactions.
+
+/** A non-negative amount in wei (or any uint256), as a decimal string. */
+export const Uint256String = z
+  .string()
+  .trim()
+  .regex(/^\d+$/, 'must be a non-negative whole number in decimal (wei)')
+  .refine((text) => BigInt(text) < 2n ** 256n, 'must be below 2^256');
+
+export const SignerBalance = z.object({
+  chainId: ChainId,
+  /** Wei, decimal; null until read (or when the chain's RPC did not answer). */
+  balance: DecimalString.nullable(),
+  /** When it was read, unix milliseconds. */
+  at: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
+export const Signer = z.object({
+  address: z.string(),
+  label: z.string(),
+  origin: z.enum(['imported', 'generated']),
+  addedAt: z.number(),
+  balances: z.array(SignerBalance),
+});
+export type Signer = z.infer<typeof Signer>;
+
+export const TxStatus = z.enum([
+  'proposed',
+  'approved',
+  'rejected',
+  'signed',
+  'sent',
+  'mined',
+  'confirmed',
+  'failed',
+  'dropped',
+  'replaced',
+  'cancelled',
+]);
+export type TxStatus = z.infer<typeof TxStatus>;
+
+export const DecodedCall = z.object({
+  kind: z.enum(['function', 'transfer', 'unknown']),
+  functionName: z.string().nullable(),
+  /** `transfer(address,uint256)` */
+  signature: z.string().nullable(),
+  /** By parameter name, in the wire forms events use (integers as decimal strings …). */
+  args: z.record(z.string(), z.unknown()).nullable(),
+  /** The watched contract's name when the target is watched. */
+  targetName: z.string().nullable(),
+  selector: Hex.nullable(),
+});
+export type DecodedCall = z.infer<typeof DecodedCall>;
+
+export const FeePlan = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('eip1559'),
+    maxFeePerGas: DecimalString,
+    maxPriorityFeePerGas: DecimalString,
+  }),
+  z.object({ type: z.literal('legacy'), gasPrice: DecimalString }),
+]);
+export type FeePlan = z.infer<typeof FeePlan>;
+
+export const Simulation = z.object({
+  /** Identifies this result; approval compares it with what the operator looked at. */
+  id: z.string(),
+  at: z.number(),
+  blockNumber: BlockNumber,
+  success: z.boolean(),
+  /** Decoded: `Error("…")`, `Panic(0x11: arithmetic overflow)`, a custom error with its args. */
+  revertReason: z.string().nullable(),
+  revertData: Hex.nullable(),
+  returnData: Hex.nullable(),
+  gasEstimate: DecimalString.nullable(),
+  /** The latest block's base fee (EIP-1559 chains), wei. */
+  baseFeePerGas: DecimalString.nullable(),
+  /** What approving now would sign: the nonce, the gas limit and the fee caps. */
+  nonce: z.number().int().nonnegative(),
+  gasLimit: DecimalString,
+  fees: FeePlan,
+  /** value + gasLimit × fee cap: the most this can cost, in wei. */
+  maxTotalCost: DecimalString,
+  /** The signer's balance at that block. */
+  balance: DecimalString,
+});
+export type Simulation = z.infer<typeof Simulation>;
+
+export const TxReceipt = z.object({
+  blockNumber: BlockNumber,
+  blockHash: Hex,
+  gasUsed: DecimalString,
+  effectiveGasPrice: DecimalString,
+  success: z.boolean(),
+});
+
+export const TxTimelineEntry = z.object({
+  at: z.number(),
+  /** A status the transaction entered, or `simulated`, `stuck`, `rebroadcast` … */
+  status: z.string(),
+  note: z.string().nullable(),
+});
+
+export const Transaction = z.object({
+  id: z.number().int().positive(),
+  chainId: ChainId,
+  from: z.string(),
+  to: z.string(),
+  value: DecimalString,
+  data: Hex,
+  kind: z.enum(['call', 'transfer', 'speedUp', 'cancel']),
+  /** For a speed-up or cancel: the transaction whose nonce it takes. */
+  replacesId: z.number().int().nullable(),
+  /** Who proposed it: `operator`, `workspace:<key>`, `rule:<id>`. */
+  source: z.string(),
+  note: z.string().nullable(),
+  status: TxStatus,
+  call: DecodedCall,
+  simulation: Simulation.nullable(),
+  /** Fixed at approval: exactly what is signed. */
+  nonce: z.number().int().nullable(),
+  gasLimit: DecimalString.nullable(),
+  fees: FeePlan.nullable(),
+  hash: Hex.nullable(),
+  /** The signed transaction, persisted before it is broadcast. */
+  rawTransaction: Hex.nullable(),
+  overrideRevert: z.boolean(),
+  rejectReason: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  receipt: TxReceipt.nullable(),
+  confirmations: z.number().int().nonnegative(),
+  /** Sent but not mined for longer than the chain's stuck threshold. */
+  stuck: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  timeline: z.array(TxTimelineEntry),
+});
+export type Transaction = z.infer<typeof Transaction>;
+
+export const NonceLane = z.object({
+  chainId: ChainId,
+  address: z.string(),
+  /** The nonce Vigil would give the next approved transaction. */
+  nextNonce: z.number().int().nullable(),
+  /** The chain's nonce counting mined transactions only, and counting its mempool. */
+  latestNonce: z.number().int().nullable(),
+  pendingNonce: z.number().int().nullable(),
+  /** Nonces below Vigil's next that nothing in flight holds and the chain has not used. */
+  gaps: z.array(z.number().int()),
+  inFlight: z.number().int(),
+  error: z.string().nullable(),
+});
+export type NonceLane = z.infer<typeof NonceLane>;
+
+const FunctionCallInput = z.object({
+  /** A function name, or a full signature `transfer(address,uint256)` when it is overloaded. */
+  name: z.string().trim().min(1, 'must name a function'),
+  /** In ABI order: integers as decimal strings (or numbers), addresses, 0x-hex, booleans … */
+  args: z.array(z.unknown()).max(64),
+});
+
+export const TxsProposeInput = z.object({
+  chainId: ChainId,
+  from: AddressInput,
+  to: AddressInput,
+  value: Uint256String.optional(),
+  /** Raw calldata; or give `function` and the target's ABI (a watched contract) encodes it. */
+  data: Hex.optional(),
+  function: FunctionCallInput.optional(),
+  note: z.string().trim().max(500).optional(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Alert rules, their firings and the deliveries of those firings.
@@ -605,6 +803,11 @@ export const EventsQueryInput = z.object({
   address: AddressInput.optional(),
   contractId: z.string().optional(),
   eventName: z.string().optional(),
+  /** The events one transaction caused. */
+  transactionHash: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed transaction hash of 64 hex digits')
+    .optional(),
   fromBlock: BlockNumber.optional(),
   toBlock: BlockNumber.optional(),
   includeRemoved: z.boolean().optional(),
@@ -620,6 +823,10 @@ export const WorkspaceSummary = z.object({
   chainsUnchanged: z.number().int(),
   contractsAdded: z.number().int(),
   contractsUnchanged: z.number().int(),
+  /** Transactions proposed from the file now; each waits for approval. */
+  transactionsProposed: z.number().int(),
+  /** Transactions whose key was proposed by an earlier import. */
+  transactionsUnchanged: z.number().int(),
   rulesAdded: z.number().int(),
   rulesUnchanged: z.number().int(),
 });
@@ -683,6 +890,74 @@ export const requests = {
   },
   /** Checks the whole live log against its hash chain. */
   'audit.verify': { input: Empty, output: AuditVerification },
+  /** Puts a private key into the OS keychain; only the address and label are kept by Vigil. */
+  'signers.import': {
+    input: z.object({
+      privateKey: z.string().max(200),
+      label: z.string().trim().min(1, 'must not be empty').max(80),
+    }),
+    output: Signer,
+  },
+  /** Generates a new key inside main, straight into the OS keychain. */
+  'signers.generate': {
+    input: z.object({ label: z.string().trim().min(1, 'must not be empty').max(80) }),
+    output: Signer,
+  },
+  'signers.list': { input: Empty, output: z.array(Signer) },
+  'signers.remove': {
+    input: z.object({ address: AddressInput }),
+    output: z.object({ removed: z.literal(true) }),
+  },
+  /** Each (chain, signer) nonce lane: Vigil's next nonce, the chain's, and any gap. */
+  'signers.lanes': {
+    input: z.object({ chainId: ChainId.optional(), address: AddressInput.optional() }).optional(),
+    output: z.object({ lanes: z.array(NonceLane) }),
+  },
+  /** Proposes a transaction; it is simulated at once and never sent without approval. */
+  'txs.propose': { input: TxsProposeInput, output: Transaction },
+  /** Encodes a call from a watched contract's ABI, checking each argument by its type. */
+  'txs.encode': {
+    input: z.object({ chainId: ChainId, to: AddressInput, function: FunctionCallInput }),
+    output: z.object({ data: Hex, call: DecodedCall }),
+  },
+  'txs.list': {
+    input: z
+      .object({
+        status: z.union([TxStatus, z.array(TxStatus)]).optional(),
+        chainId: ChainId.optional(),
+        from: AddressInput.optional(),
+        limit: z.number().int().positive().max(1000).optional(),
+      })
+      .optional(),
+    output: z.object({ txs: z.array(Transaction) }),
+  },
+  'txs.get': { input: z.object({ id: z.number().int().positive() }), output: Transaction },
+  /** Simulates a proposal again at the latest block. */
+  'txs.simulate': { input: z.object({ id: z.number().int().positive() }), output: Transaction },
+  /**
+   * Approves a proposal by id; main signs its own stored copy. `seenSimulation` is the id of the
+   * simulation the operator looked at: approval stops if the result changed since.
+   */
+  'txs.approve': {
+    input: z.object({
+      id: z.number().int().positive(),
+      seenSimulation: z.string().optional(),
+      /** Approve although the simulation reverts. */
+      overrideRevert: z.boolean().optional(),
+    }),
+    output: Transaction,
+  },
+  'txs.reject': {
+    input: z.object({
+      id: z.number().int().positive(),
+      reason: z.string().trim().min(1, 'a rejection needs a reason').max(500),
+    }),
+    output: Transaction,
+  },
+  /** Proposes the same transaction with the same nonce and higher fees; needs approval. */
+  'txs.speedUp': { input: z.object({ id: z.number().int().positive() }), output: Transaction },
+  /** Proposes a zero-value self-transfer with the same nonce and higher fees; needs approval. */
+  'txs.cancel': { input: z.object({ id: z.number().int().positive() }), output: Transaction },
   /** Every alert rule, secrets left out. */
   'alerts.rules.list': { input: Empty, output: z.object({ rules: z.array(AlertRule) }) },
   /** Creates a rule, or replaces the one with the same id; checked in full before anything is saved. */
@@ -811,6 +1086,10 @@ export const pushes = {
   'config.changed': z.object({ chains: z.array(Chain), contracts: z.array(WatchedContract) }),
   /** Drift figures, a few times a minute and at once after a reorg or a provider change. */
   'drift.changed': z.object({ chains: z.array(ChainDrift) }),
+  /** Transactions that changed (proposed, simulated, state changes, confirmations). */
+  'txs.changed': z.object({ txs: z.array(Transaction) }),
+  /** The signer list or a balance changed. */
+  'signers.changed': z.object({ signers: z.array(Signer) }),
   /** Firings that changed (fired, confirmed, retracted, acknowledged …), and the in-app count. */
   'alerts.changed': z.object({
     firings: z.array(AlertFiring),
@@ -849,6 +1128,12 @@ export const ErrorCode = z.enum([
   'CONDITION_TYPE_MISMATCH',
   'WORKSPACE_INVALID',
   'STORE_CORRUPT',
+  'KEYCHAIN_UNAVAILABLE',
+  'INVALID_KEY',
+  'INVALID_STATE',
+  'INSUFFICIENT_FUNDS',
+  'SIMULATION_REVERTED',
+  'SIMULATION_CHANGED',
   'FORBIDDEN',
   'UNKNOWN_METHOD',
   'INTERNAL',

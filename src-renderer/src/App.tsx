@@ -3,24 +3,41 @@ import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { useConnection } from './client/index.ts';
 import { hrefFor, useRoute, type Route } from './route.ts';
 import { DashboardView } from './views/DashboardView.tsx';
+import { DriftView } from './views/DriftView.tsx';
 import { ChainsView } from './views/ChainsView.tsx';
 import { ContractsView } from './views/ContractsView.tsx';
 import { EventsView } from './views/EventsView.tsx';
 import { WorkspaceView } from './views/WorkspaceView.tsx';
+import { SignersView } from './views/SignersView.tsx';
+import { TransactionsView } from './views/TransactionsView.tsx';
+import { useTransactions } from './stores/transactions.ts';
 import { AlertsView } from './views/AlertsView.tsx';
 import { useAlerts } from './stores/alerts.ts';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
+  { route: 'drift', label: 'Sync drift' },
   { route: 'chains', label: 'Chains' },
   { route: 'contracts', label: 'Contracts' },
   { route: 'events', label: 'Events' },
+  { route: 'signers', label: 'Signers' },
+  { route: 'transactions', label: 'Transactions' },
   { route: 'alerts', label: 'Alerts' },
   { route: 'workspace', label: 'Workspace' },
 ];
 
+/** How many proposals wait for a person: shown on the navigation so none is forgotten. */
+function useAwaitingApproval(): number {
+  return useTransactions((state) => {
+    let count = 0;
+    for (const tx of state.byId.values()) if (tx.status === 'proposed') count++;
+    return count;
+  });
+}
+
 export function App() {
   const route = useRoute();
+  const awaiting = useAwaitingApproval();
   // Without an accepted token nothing can load; the banner says what to do instead.
   const refused = useConnection((state) => state.state === 'bad-token');
   const unacknowledged = useAlerts((state) => state.unacknowledged);
@@ -39,9 +56,14 @@ export function App() {
                 aria-current={route === item.route ? 'page' : undefined}
               >
                 {item.label}
+                {item.route === 'transactions' && awaiting > 0 && (
+                  <span className="nav-count" aria-label={`${awaiting} awaiting approval`}>
+                    {awaiting}
+                  </span>
+                )}
                 {item.route === 'alerts' && unacknowledged > 0 && (
                   <span
-                    className="nav-count"
+                    className="nav-count nav-count-alert"
                     data-testid="alerts-count"
                     aria-label={`${unacknowledged} unacknowledged`}
                   >
@@ -65,12 +87,18 @@ function CurrentView({ route }: { route: Route }) {
   switch (route) {
     case 'dashboard':
       return <DashboardView />;
+    case 'drift':
+      return <DriftView />;
     case 'chains':
       return <ChainsView />;
     case 'contracts':
       return <ContractsView />;
     case 'events':
       return <EventsView />;
+    case 'signers':
+      return <SignersView />;
+    case 'transactions':
+      return <TransactionsView />;
     case 'alerts':
       return <AlertsView />;
     case 'workspace':

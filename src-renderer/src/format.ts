@@ -53,6 +53,31 @@ export function percent(progress: number): string {
   return `${value >= 99.95 && value < 100 ? '99.9' : value.toFixed(value < 10 ? 1 : 0)}%`;
 }
 
+/** With seconds, for series sampled every few seconds. */
+export function clockTimeWithSeconds(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
+/** 2.1 s, 45 s, 3 min 20 s, 1 h 5 min */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** 0.125 → "12.5%"; for rates that are usually small. */
+export function rate(fraction: number): string {
+  const value = fraction * 100;
+  return `${value === 0 ? '0' : value < 1 ? value.toFixed(2) : value.toFixed(1)}%`;
+}
+
 /** Decoded arguments on one line: `to=0x7099…79C8, value=5,000,000`, addresses shortened. */
 export function argsSummary(args: Record<string, unknown> | null): string {
   return Object.entries(args ?? {})

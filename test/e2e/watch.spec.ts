@@ -50,6 +50,10 @@ test('add a chain and a contract in the UI, then watch its events arrive', async
   await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
   await expect(page.getByText('No chains yet')).toBeVisible();
   await screenshot(page, '01-dashboard-empty');
+  await page.getByRole('link', { name: 'Sync drift' }).click();
+  await expect(page.getByRole('heading', { name: 'Sync drift', level: 1 })).toBeVisible();
+  await expect(page.getByText('No chains yet')).toBeVisible();
+  await screenshot(page, '01b-drift-empty');
 
   await page.getByRole('link', { name: 'Chains' }).click();
   await expect(page.getByRole('heading', { name: 'Chains', level: 1 })).toBeVisible();

@@ -69,3 +69,37 @@ export async function storedEvents(
   } while (cursor);
   return rows;
 }
+
+/** An event's identity on its chain: the block it is in and its index there. */
+export const eventKey = (row: { blockHash: string; logIndex: number }): string =>
+  `${row.blockHash}:${row.logIndex}`;
+
+/**
+ * Waits until the store's canonical events are exactly the chain's logs of `address`, in order:
+ * nothing missing, nothing extra, nothing twice. Returns them; on timeout, fails saying which
+ * differ.
+ */
+export async function waitForStoreToEqualChain(
+  source: Pager,
+  rpcUrl: string,
+  address: string,
+  timeoutMs = 30_000,
+): Promise<EventRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const expected = (await chainLogs(rpcUrl, address)).map(eventKey);
+    const stored = await storedEvents(source);
+    const storedKeys = stored.map(eventKey);
+    if (JSON.stringify(storedKeys) === JSON.stringify(expected)) return stored;
+    if (Date.now() > deadline) {
+      const onChain = new Set(expected);
+      const inStore = new Set(storedKeys);
+      const missing = expected.filter((key) => !inStore.has(key));
+      const extra = storedKeys.filter((key) => !onChain.has(key));
+      throw new Error(
+        `The store did not equal the chain within ${timeoutMs} ms: ${storedKeys.length} stored (${inStore.size} distinct), ${expected.length} on the chain; missing ${JSON.stringify(missing.slice(0, 5))}; extra ${JSON.stringify(extra.slice(0, 5))}.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

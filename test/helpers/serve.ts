@@ -21,6 +21,8 @@ export async function startServe(options: {
   dataDir: string;
   args?: string[];
   port?: number;
+  /** Extra environment (test knobs such as VIGIL_CRASH_AT); `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
 }): Promise<ServeProcess> {
   const args = [
     '--import',
@@ -31,7 +33,14 @@ export async function startServe(options: {
     ...(options.args ?? []),
   ];
   if (options.port !== undefined) args.push('--port', String(options.port));
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env, ...options.env };
+  for (const [name, value] of Object.entries(options.env ?? {}))
+    if (value === undefined) delete env[name];
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -8,3 +8,14 @@ export {
   type LogDecoder,
   type RawLog,
 } from './log-decoder.ts';
+export { wireArgs, wireFormatterFor } from './wire-values.ts';
+export { checksummedAddress } from './checksum-address.ts';
+export {
+  decodeFunctionCall,
+  encodeFunctionCall,
+  findFunction,
+  parseWholeNumber,
+  type DecodedFunctionCall,
+  type EncodedFunctionCall,
+  type FunctionCallRequest,
+} from './function-call.ts';

@@ -11,6 +11,7 @@ import {
   type Hex,
 } from 'viem';
 import { checksummedAddress } from './checksum-address.ts';
+import { wireFormatterFor as formatterFor } from './wire-values.ts';
 
 export interface RawLog {
   topics: readonly Hex[];
@@ -277,46 +278,4 @@ const zeroWord = '0'.repeat(64);
 function addressFromWord(word: string): string {
   if (word.length !== 64) throw new Error('short word');
   return checksummedAddress(word.slice(24).toLowerCase());
-}
-
-// ---------------------------------------------------------------------------------------------
-// Formatters for values that came out of viem's decodeAbiParameters (dynamic data).
-
-type Formatter = (value: unknown) => unknown;
-
-function formatterFor(param: AbiParameter): Formatter {
-  const arrayMatch = /^(.*)\[(\d*)\]$/.exec(param.type);
-  if (arrayMatch) {
-    const element = formatterFor({ ...param, type: arrayMatch[1]! } as AbiParameter);
-    return (value) => (value as readonly unknown[]).map(element);
-  }
-  if (param.type === 'tuple') {
-    const components = (param as { components: readonly AbiParameter[] }).components;
-    const componentKeys = components.map((component, position) =>
-      component.name ? component.name : `arg${position}`,
-    );
-    const componentFormatters = components.map((component) => formatterFor(component));
-    return (value) => {
-      // viem returns a tuple as an object when every component is named, else as an array.
-      const record = value as Record<string | number, unknown>;
-      const byPosition = Array.isArray(value);
-      const result: Record<string, unknown> = {};
-      for (let position = 0; position < components.length; position++) {
-        const raw = byPosition ? record[position] : record[components[position]!.name!];
-        result[componentKeys[position]!] = componentFormatters[position]!(raw);
-      }
-      return result;
-    };
-  }
-  if (param.type === 'address')
-    return (value) => checksummedAddress((value as string).slice(2).toLowerCase());
-  if (uintPattern.test(param.type) || intPattern.test(param.type))
-    return (value) => (value as bigint).toString();
-  if (param.type.startsWith('bytes') || param.type === 'function')
-    return (value) => (value as string).toLowerCase();
-  return identity; // bool, string
-}
-
-function identity(value: unknown): unknown {
-  return value;
 }

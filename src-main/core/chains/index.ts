@@ -1,8 +1,8 @@
+export { createRpcPool, type RpcPool, type RpcPoolOptions } from './rpc-pool.ts';
+export { errorText, isExecutionError, isRangeTooLargeError } from './rpc-errors.ts';
 export {
-  createRpcPool,
-  errorText,
-  isRangeTooLargeError,
-  type RpcPool,
-  type RpcPoolOptions,
-} from './rpc-pool.ts';
+  createProviderMonitor,
+  type ProviderMonitor,
+  type ProviderMonitorDependencies,
+} from './provider-monitor.ts';
 export { verifyRpcUrls } from './verify-chain.ts';

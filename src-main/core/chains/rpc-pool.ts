@@ -1,63 +1,75 @@
-// Several RPC URLs for one chain behind one request function: each URL keeps a health record,
-// a failing URL is backed off and another is tried, and a recovered one comes back into use.
-// Errors that mean "ask for less" (too many results, body too large) are not the provider's
-// fault: they go straight back to the caller, which shrinks its range.
+// Several RPC URLs for one chain behind one request function. Each URL keeps a health record
+// (endpoint-health.ts); requests go to the best-scoring URL in rotation and fail over to the
+// next; a failing URL backs off exponentially with jitter, a rate-limited one for longer (or as
+// long as its Retry-After says), and comes back when that time is up. A URL that serves another
+// chain id is never used. Errors that mean "ask for less" (too many results, body too large) are
+// not the provider's fault: they go straight back to the caller, which shrinks its range.
 import { http, webSocket, type EIP1193RequestFn } from 'viem';
-import type { RpcHealth } from '../../ipc/contract.ts';
+import type { ProviderStatus, RpcHealth } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
+import { createEndpointHealth, type EndpointHealth, type Verdict } from './endpoint-health.ts';
+import {
+  classifyFailure,
+  isExecutionError,
+  isRangeTooLargeError,
+  shortError,
+} from './rpc-errors.ts';
 
 export interface RpcPool {
+  readonly urls: readonly string[];
   request<T>(method: string, params?: unknown[]): Promise<T>;
+  /** Asks one URL, in rotation or not (the provider checks do); the outcome counts in its record. */
+  requestFrom<T>(url: string, method: string, params?: unknown[]): Promise<T>;
   /** Subscribes to new heads on the first WebSocket URL that offers it; returns unsubscribe. */
   subscribeNewHeads(onHead: (blockNumber: number) => void): Promise<(() => void) | undefined>;
+  /**
+   * Asks every URL (except one rate-limited now) for its chain id: a wrong one leaves rotation,
+   * a right one comes back. True if any URL's standing changed. No-op without options.chainId.
+   */
+  checkChainIds(): Promise<boolean>;
+  /** Sets or clears a check's verdict on a URL; true if that changed anything. */
+  judge(url: string, verdict: Verdict, reason: string | null): boolean;
+  endpointHealth(url: string): EndpointHealth;
+  providers(): ProviderStatus[];
   health(): RpcHealth[];
   close(): void;
 }
 
 export interface RpcPoolOptions {
+  /** The chain id every URL must serve: checked before a URL's first use and by checkChainIds. */
+  chainId?: number;
+  /** Per attempt on one URL. */
   timeoutMs?: number;
   now?: () => number;
+  random?: () => number;
+  sleep?: (milliseconds: number) => Promise<void>;
 }
 
 interface Endpoint {
   url: string;
-  isWebSocket: boolean;
+  health: EndpointHealth;
   request: EIP1193RequestFn;
   transport: ReturnType<ReturnType<typeof webSocket>> | undefined;
-  latencyMs: number | null;
-  errorCount: number;
-  consecutiveFailures: number;
-  lastError: string | null;
-  retryAt: number;
+  /** Whether eth_chainId has been asked at least once since the pool started. */
+  chainIdChecked: boolean;
+  chainIdCheck: Promise<boolean> | undefined;
 }
 
-/** True for errors that a smaller block range would avoid. */
-export function isRangeTooLargeError(error: unknown): boolean {
-  const text = errorText(error);
-  // "429 Too Many Requests" is rate limiting: the provider's problem, handled by failover.
-  if (/too many requests|\b429\b|rate limit/i.test(text)) return false;
-  return /too many|more than \d+ results|limit exceeded|exceeds? (the )?(max|limit)|response (body )?(is )?too large|body size|query returned more|range too (large|wide)|block range|log response size|ResponseBodyTooLarge|10000 results/i.test(
-    text,
-  );
-}
-
-export function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const details = (error as { details?: unknown; shortMessage?: unknown }).details;
-    return `${error.name}: ${error.message}${typeof details === 'string' ? ` ${details}` : ''}`;
-  }
-  return String(error);
-}
-
-function shortError(error: unknown): string {
-  const shortMessage = (error as { shortMessage?: unknown }).shortMessage;
-  const text = typeof shortMessage === 'string' ? shortMessage : errorText(error);
-  return text.split('\n')[0]!.slice(0, 300);
-}
+/** Passes over the URLs in one request, waiting between them for a backed-off URL to be due. */
+const MAX_PASSES = 3;
+/** A request waits at most this long for a backed-off URL; longer, and the caller's loop retries. */
+const MAX_RETRY_WAIT_MS = 2_000;
+/**
+ * The URL in use keeps being used while its score is within this factor (plus margin) of the
+ * best: switching on every small latency difference would bounce between providers whose heads
+ * differ by a block, and each bounce costs a "block not available yet" retry.
+ */
+const SWITCH_FACTOR = 1.5;
+const SWITCH_MARGIN_MS = 20;
 
 let poolSerial = 0;
 
-function createEndpoint(url: string, timeoutMs: number, poolId: number): Endpoint {
+function createTransport(url: string, timeoutMs: number, poolId: number) {
   const isWebSocket = /^wss?:/i.test(url);
   // viem shares one socket per (url, reconnect, keepAlive) across all clients; a pool closing its
   // socket would cut every other pool's. The pool id in the reconnect options (ignored by viem,
@@ -67,69 +79,167 @@ function createEndpoint(url: string, timeoutMs: number, poolId: number): Endpoin
     ? webSocket(url, { timeout: timeoutMs, retryCount: 0, reconnect })({ retryCount: 0 })
     : http(url, { timeout: timeoutMs, retryCount: 0 })({ retryCount: 0 });
   return {
-    url,
-    isWebSocket,
     request: transport.request,
     transport: isWebSocket ? (transport as ReturnType<ReturnType<typeof webSocket>>) : undefined,
-    latencyMs: null,
-    errorCount: 0,
-    consecutiveFailures: 0,
-    lastError: null,
-    retryAt: 0,
   };
 }
 
 export function createRpcPool(urls: readonly string[], options: RpcPoolOptions = {}): RpcPool {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const sleep =
+    options.sleep ??
+    ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
+  const expectedChainId = options.chainId;
   const poolId = ++poolSerial;
-  const endpoints = urls.map((url) => createEndpoint(url, timeoutMs, poolId));
+  const endpoints: Endpoint[] = urls.map((url) => ({
+    url,
+    health: createEndpointHealth({ url, now, random }),
+    ...createTransport(url, timeoutMs, poolId),
+    chainIdChecked: expectedChainId === undefined,
+    chainIdCheck: undefined,
+  }));
   const unsubscribers: (() => void)[] = [];
+  let inUse: Endpoint | undefined;
 
-  function inRotationOrder(): Endpoint[] {
-    const time = now();
-    const ready = endpoints.filter((endpoint) => endpoint.retryAt <= time);
-    // When every URL is backing off, try the one whose back-off ends first rather than none.
-    if (ready.length === 0) return [...endpoints].sort((a, b) => a.retryAt - b.retryAt).slice(0, 1);
-    return ready;
+  /** Usable URLs, best first; the one in use stays first unless another is clearly better. */
+  function rotation(): Endpoint[] {
+    const ranked = endpoints
+      .filter((endpoint) => endpoint.health.usable())
+      // Array.prototype.sort is stable: equal scores keep the operator's order of URLs.
+      .sort((a, b) => a.health.score() - b.health.score());
+    const best = ranked[0];
+    if (
+      best &&
+      inUse &&
+      inUse !== best &&
+      ranked.includes(inUse) &&
+      inUse.health.score() <= best.health.score() * SWITCH_FACTOR + SWITCH_MARGIN_MS
+    ) {
+      return [inUse, ...ranked.filter((endpoint) => endpoint !== inUse)];
+    }
+    return ranked;
   }
 
-  async function request<T>(method: string, params: unknown[] = []): Promise<T> {
-    let lastError: unknown;
-    for (const endpoint of inRotationOrder()) {
-      const started = now();
-      try {
-        const result = (await endpoint.request({ method, params } as never)) as T;
-        const latency = now() - started;
-        endpoint.latencyMs =
-          endpoint.latencyMs === null
-            ? latency
-            : Math.round(endpoint.latencyMs * 0.8 + latency * 0.2);
-        endpoint.consecutiveFailures = 0;
-        endpoint.retryAt = 0;
-        return result;
-      } catch (error) {
-        if (isRangeTooLargeError(error)) throw error;
-        lastError = error;
-        endpoint.errorCount++;
-        endpoint.consecutiveFailures++;
-        endpoint.lastError = shortError(error);
-        const backoff = Math.min(30_000, 500 * 2 ** Math.min(endpoint.consecutiveFailures, 6));
-        endpoint.retryAt = now() + backoff * (0.75 + Math.random() * 0.5);
-      }
+  function endpointFor(url: string): Endpoint {
+    const endpoint = endpoints.find((candidate) => candidate.url === url);
+    if (!endpoint) throw new VigilError('NOT_FOUND', `${url} is not one of this chain's RPC URLs.`);
+    return endpoint;
+  }
+
+  /** One request to one URL, its outcome written into the URL's record. */
+  async function callEndpoint<T>(
+    endpoint: Endpoint,
+    method: string,
+    params: unknown[],
+  ): Promise<T> {
+    const started = now();
+    try {
+      const result = (await endpoint.request({ method, params } as never)) as T;
+      endpoint.health.recordSuccess(now() - started);
+      if (method === 'eth_blockNumber' && typeof result === 'string')
+        endpoint.health.recordHead(Number.parseInt(result, 16));
+      return result;
+    } catch (error) {
+      // A refusal to return that many results, or a revert, is an answer, not a failure of the URL.
+      if (isRangeTooLargeError(error) || isExecutionError(error))
+        endpoint.health.recordSuccess(now() - started);
+      else endpoint.health.recordFailure(classifyFailure(error, now()));
+      throw error;
     }
-    throw new VigilError(
+  }
+
+  async function checkChainId(endpoint: Endpoint): Promise<boolean> {
+    if (expectedChainId === undefined) return false;
+    const answered = Number.parseInt(await callEndpoint<string>(endpoint, 'eth_chainId', []), 16);
+    endpoint.chainIdChecked = true;
+    return endpoint.health.judge(
+      'wrong-chain',
+      answered === expectedChainId
+        ? null
+        : `RPC ${endpoint.url} answered chain id ${answered}, but this chain is configured as ${expectedChainId}.`,
+    );
+  }
+
+  function checkChainIdOnce(endpoint: Endpoint): Promise<boolean> {
+    endpoint.chainIdCheck ??= checkChainId(endpoint).finally(() => {
+      endpoint.chainIdCheck = undefined;
+    });
+    return endpoint.chainIdCheck;
+  }
+
+  async function attempt<T>(endpoint: Endpoint, method: string, params: unknown[]): Promise<T> {
+    // A URL is trusted with chain data only once it has said which chain it serves.
+    if (!endpoint.chainIdChecked) await checkChainIdOnce(endpoint);
+    if (endpoint.health.hasVerdict('wrong-chain')) {
+      throw new VigilError(
+        'CHAIN_ID_MISMATCH',
+        endpoint.health.status(false).reason ?? 'wrong chain',
+      );
+    }
+    const result = await callEndpoint<T>(endpoint, method, params);
+    inUse = endpoint;
+    return result;
+  }
+
+  /** The soonest time a URL that is only backing off (not rate-limited, not judged out) is due. */
+  function nextDue(): number | undefined {
+    const due = endpoints
+      .filter((endpoint) => !endpoint.health.hasVerdict() && !endpoint.health.rateLimited())
+      .map((endpoint) => endpoint.health.retryAt())
+      .filter((at) => at > 0);
+    return due.length === 0 ? undefined : Math.min(...due);
+  }
+
+  function unreachable(method: string, failures: Map<string, unknown>): VigilError {
+    const standing = endpoints.map((endpoint) => {
+      const failure = failures.get(endpoint.url);
+      const why =
+        failure === undefined
+          ? (endpoint.health.status(false).reason ?? 'not tried')
+          : shortError(failure);
+      return `${endpoint.url}: ${why}`;
+    });
+    return new VigilError(
       'RPC_UNREACHABLE',
-      `No RPC URL answered ${method}: ${shortError(lastError)}`,
+      `No RPC URL answered ${method}. ${standing.join('; ')}`,
       {
         details: { method, urls: endpoints.map((endpoint) => endpoint.url) },
-        cause: lastError,
+        cause: [...failures.values()].at(-1),
       },
     );
   }
 
+  async function request<T>(method: string, params: unknown[] = []): Promise<T> {
+    const started = now();
+    const failures = new Map<string, unknown>();
+    for (let pass = 1; ; pass++) {
+      for (const endpoint of rotation()) {
+        try {
+          return await attempt<T>(endpoint, method, params);
+        } catch (error) {
+          if (isRangeTooLargeError(error) || isExecutionError(error)) throw error;
+          failures.set(endpoint.url, error);
+        }
+      }
+      const due = nextDue();
+      if (
+        pass >= MAX_PASSES ||
+        due === undefined ||
+        due - now() > MAX_RETRY_WAIT_MS ||
+        now() - started > timeoutMs
+      ) {
+        throw unreachable(method, failures);
+      }
+      await sleep(Math.max(0, due - now()));
+    }
+  }
+
   return {
+    urls,
     request,
+    requestFrom: (url, method, params = []) => callEndpoint(endpointFor(url), method, params),
     async subscribeNewHeads(onHead) {
       for (const endpoint of endpoints) {
         if (!endpoint.transport) continue;
@@ -138,7 +248,9 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
             params: ['newHeads'],
             onData: (message: { result?: { number?: string } }) => {
               const number = message.result?.number;
-              if (typeof number === 'string') onHead(Number.parseInt(number, 16));
+              if (typeof number !== 'string') return;
+              endpoint.health.recordHead(Number.parseInt(number, 16));
+              onHead(Number.parseInt(number, 16));
             },
             onError: () => undefined,
           });
@@ -151,15 +263,31 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
       }
       return undefined;
     },
+    async checkChainIds() {
+      const changes = await Promise.all(
+        endpoints
+          .filter((endpoint) => !endpoint.health.rateLimited())
+          .map((endpoint) => checkChainIdOnce(endpoint).catch(() => false)),
+      );
+      return changes.some(Boolean);
+    },
+    judge: (url, verdict, reason) => endpointFor(url).health.judge(verdict, reason),
+    endpointHealth: (url) => endpointFor(url).health,
+    providers() {
+      const first = rotation()[0];
+      return endpoints.map((endpoint) => endpoint.health.status(endpoint === first));
+    },
     health() {
-      const time = now();
-      return endpoints.map((endpoint) => ({
-        url: endpoint.url,
-        healthy: endpoint.retryAt <= time && endpoint.consecutiveFailures === 0,
-        latencyMs: endpoint.latencyMs,
-        errorCount: endpoint.errorCount,
-        lastError: endpoint.lastError,
-      }));
+      return endpoints.map((endpoint) => {
+        const status = endpoint.health.status(false);
+        return {
+          url: endpoint.url,
+          healthy: status.inRotation,
+          latencyMs: status.latencyMs,
+          errorCount: status.errors,
+          lastError: status.reason ?? status.lastError,
+        };
+      });
     },
     close() {
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();

@@ -1,7 +1,8 @@
 // Checks, before a chain is saved, that every RPC URL answers and serves the chain id the
 // operator gave: a URL for another network would otherwise fill the store with foreign data.
 import { VigilError } from '../errors/index.ts';
-import { createRpcPool, errorText } from './rpc-pool.ts';
+import { errorText } from './rpc-errors.ts';
+import { createRpcPool } from './rpc-pool.ts';
 
 export async function verifyRpcUrls(
   chainId: number,

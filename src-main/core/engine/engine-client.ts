@@ -7,7 +7,7 @@ import type { Logger, PushListener } from '../app.ts';
 import type { RequestName } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import type { StoreRecovery } from '../store/index.ts';
-import type { WorkspaceApplySummary } from './engine.ts';
+import type { EngineTuning, WorkspaceApplySummary } from './engine.ts';
 import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
 
 export interface EngineClient {
@@ -35,9 +35,10 @@ export async function startEngine(
   dataDir: string,
   actor: string,
   log: Logger,
+  tuning?: EngineTuning,
 ): Promise<EngineClient> {
   const worker = new Worker(engineWorkerUrl(), {
-    workerData: { dataDir, actor } satisfies EngineWorkerData,
+    workerData: { dataDir, actor, ...(tuning ? { tuning } : {}) } satisfies EngineWorkerData,
   });
   const pending = new Map<
     number,

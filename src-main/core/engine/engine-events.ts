@@ -1,7 +1,7 @@
 // What happens inside the engine that other capabilities react to: event rows stored or changed
 // by the watcher, reorganisations, new heads. A plain synchronous emitter: listeners run in the
 // order they subscribed, right after the store committed what they are told about.
-import type { EventRow, ReorgRecord } from '../../ipc/contract.ts';
+import type { EventRow, ReorgRecord, Transaction } from '../../ipc/contract.ts';
 
 export interface EngineEventMap {
   /** Rows newly stored, confirmed or marked removed, in chain order, after they are committed. */
@@ -10,6 +10,10 @@ export interface EngineEventMap {
   reorg: (reorg: ReorgRecord) => void;
   /** The watcher saw a new head block. */
   head: (chainId: number, headBlock: number) => void;
+  /** A signer's native balance on a chain was read (in wei). */
+  balance: (chainId: number, address: string, balance: bigint) => void;
+  /** A transaction was proposed or changed state (after the change is durable). */
+  tx: (tx: Transaction) => void;
 }
 
 export interface EngineEvents {

@@ -15,7 +15,13 @@ import type {
   WatchedContract,
 } from '../../ipc/contract.ts';
 import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index.ts';
-import { createRpcPool, verifyRpcUrls, type RpcPool } from '../chains/index.ts';
+import {
+  createProviderMonitor,
+  createRpcPool,
+  verifyRpcUrls,
+  type ProviderMonitor,
+  type RpcPool,
+} from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
 import {
@@ -26,6 +32,8 @@ import {
   type AuditDraft,
 } from '../audit/index.ts';
 import { createEngineEvents, type EngineEvents } from './engine-events.ts';
+import { createOsKeychain, createSignerService, type Keychain } from '../keys/index.ts';
+import { createTxQueueService, type TxQueueOptions } from '../txqueue/index.ts';
 import {
   mergeHandlers,
   type ChainAccess,
@@ -48,18 +56,34 @@ import { createPushBatcher } from './push-batcher.ts';
 import { createAlertService } from '../alerts/index.ts';
 import { defaultConfirmations } from './known-chains.ts';
 
-export interface EngineOptions {
-  store: Store;
-  log: Logger;
-  /** Who the operator is in the audit log: their profile name. */
-  actor: string;
-  push: PushListener;
+/** Timings; the defaults suit an operator, tests shorten them. Plain numbers: they cross to the worker. */
+export interface EngineTuning {
   snapshotMinIntervalMs?: number;
   statusIntervalMs?: number;
   pollIntervalMs?: number;
   driftIntervalMs?: number;
   /** How often a recent stretch of each chain is reconciled on its own; 0 turns it off. */
   reconcileIntervalMs?: number;
+  /** One attempt on one RPC URL. */
+  rpcTimeoutMs?: number;
+  /** How often each chain's RPC URLs are compared (heads, one block hash). */
+  providerCheckIntervalMs?: number;
+  /** How often each RPC URL's chain id is asked again. */
+  chainIdCheckIntervalMs?: number;
+  /** Sent and not mined for this long: a transaction is flagged as stuck. */
+  txStuckAfterMs?: number;
+}
+
+export interface EngineOptions extends EngineTuning {
+  store: Store;
+  log: Logger;
+  /** Who the operator is in the audit log: their profile name. */
+  actor: string;
+  push: PushListener;
+  /** Where signer keys live; the OS keychain unless given. */
+  keychain?: Keychain;
+  /** Fault injection for crash tests (see worker.ts). */
+  crashPoint?: TxQueueOptions['crashPoint'];
 }
 
 export interface WorkspaceApplySummary {
@@ -67,6 +91,8 @@ export interface WorkspaceApplySummary {
   chainsUnchanged: number;
   contractsAdded: number;
   contractsUnchanged: number;
+  transactionsProposed: number;
+  transactionsUnchanged: number;
   rulesAdded: number;
   rulesUnchanged: number;
 }
@@ -80,6 +106,7 @@ export interface Engine {
 interface RunningChain {
   record: ChainRecord;
   rpc: RpcPool;
+  monitor: ProviderMonitor;
   watcher: ChainWatcher;
   decoders: Map<string, WatchedContractDecoder>;
 }
@@ -169,10 +196,28 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function startChain(record: ChainRecord): void {
-    const rpc = createRpcPool(record.rpcUrls);
+    const rpc = createRpcPool(record.rpcUrls, {
+      chainId: record.chainId,
+      ...(options.rpcTimeoutMs === undefined ? {} : { timeoutMs: options.rpcTimeoutMs }),
+    });
+    const monitor = createProviderMonitor({
+      chainId: record.chainId,
+      confirmations: record.confirmations,
+      pool: rpc,
+      storedHashAt: (blockNumber) => store.storedBlockHash(record.chainId, blockNumber),
+      onChange: () => publishDrift(true),
+      log,
+      ...(options.providerCheckIntervalMs === undefined
+        ? {}
+        : { intervalMs: options.providerCheckIntervalMs }),
+      ...(options.chainIdCheckIntervalMs === undefined
+        ? {}
+        : { chainIdIntervalMs: options.chainIdCheckIntervalMs }),
+    });
     const entry: RunningChain = {
       record,
       rpc,
+      monitor,
       decoders: decodersFor(record.chainId),
       watcher: undefined as never,
     };
@@ -191,10 +236,12 @@ export function createEngine(options: EngineOptions): Engine {
         publishDrift(true);
         events.emit('reorg', reorg);
       },
+      crossCheck: (blockNumber) => monitor.checkNow(blockNumber),
       log,
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     });
     running.set(record.chainId, entry);
+    monitor.start();
     entry.watcher.start();
   }
 
@@ -203,7 +250,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (!entry) return;
     running.delete(chainId);
     driftHistory.forget(chainId);
-    await entry.watcher.stop();
+    await Promise.all([entry.watcher.stop(), entry.monitor.stop()]);
     entry.rpc.close();
   }
 
@@ -238,6 +285,8 @@ export function createEngine(options: EngineOptions): Engine {
       chains: store.listChains(),
       contracts: store.listContracts().map(toWireContract),
     });
+    // A chain added or removed changes the drift list too; views should not wait for the timer.
+    publishDrift(true);
   }
 
   function chainStatuses(): ChainStatus[] {
@@ -305,18 +354,8 @@ export function createEngine(options: EngineOptions): Engine {
       lagBlocks: status?.lag ?? null,
       lagSeconds: entry?.watcher.lagSeconds() ?? null,
       history: driftHistory.samples(chain.chainId),
-      providers: (status?.rpc ?? []).map((health) => ({
-        url: health.url,
-        inRotation: health.healthy,
-        reason: health.healthy ? null : health.lastError,
-        headBlock: null,
-        latencyMs: health.latencyMs,
-        requests: 0,
-        errors: health.errorCount,
-        errorRate: 0,
-        lastError: health.lastError,
-      })),
-      disagreements: [],
+      providers: entry?.rpc.providers() ?? [],
+      disagreements: entry?.monitor.disagreements() ?? [],
       reconciliations: store.listReconciliations({ chainId: chain.chainId, limit: 20 }),
       reorgCount: store.countReorgs(chain.chainId),
       lastReorg,
@@ -512,6 +551,32 @@ export function createEngine(options: EngineOptions): Engine {
           await validateContract(contract as ContractsAddInput, `contracts[${index}].`, newChains),
         );
     }
+    // Proposals are operations, not configuration: they use chains and contracts that are
+    // already configured, and are checked in full (signer, encoding, balance) before anything
+    // of the file is applied.
+    const newTransactions: typeof workspace.transactions = [];
+    for (const [index, transaction] of workspace.transactions.entries()) {
+      if (txQueue.hasProposalFrom(`workspace:${transaction.key}`)) continue;
+      const { key: _key, ...input } = transaction;
+      const field = `transactions[${index}].`;
+      if (!store.findChain(input.chainId)) {
+        throw new VigilError(
+          'WORKSPACE_INVALID',
+          `${source}: ${field}chainId: chain ${input.chainId} is not configured yet. Transactions in a workspace use chains that are already configured: import the chains first, then the transactions.`,
+          { field: `${field}chainId` },
+        );
+      }
+      try {
+        await txQueue.checkProposal(input);
+      } catch (error) {
+        if (!(error instanceof VigilError)) throw error;
+        throw new VigilError(error.code, `${source}: ${field}${error.message}`, {
+          field: `${field}${error.field ?? ''}`.replace(/\.$/, ''),
+          ...(error.details ? { details: error.details } : {}),
+        });
+      }
+      newTransactions.push(transaction);
+    }
     // Sections of other capabilities (alert rules) are checked too, against what exists and what
     // this import adds.
     const sections = services.flatMap((service) =>
@@ -522,6 +587,8 @@ export function createEngine(options: EngineOptions): Engine {
       chainsUnchanged,
       contractsAdded: newContracts.length,
       contractsUnchanged,
+      transactionsProposed: newTransactions.length,
+      transactionsUnchanged: workspace.transactions.length - newTransactions.length,
       rulesAdded: 0,
       rulesUnchanged: 0,
       ...Object.assign({}, ...sections.map((section) => section.summary)),
@@ -547,6 +614,8 @@ export function createEngine(options: EngineOptions): Engine {
     for (const contract of newContracts) refreshDecoders(contract.chainId);
     for (const section of sections) section.applied();
     if (newChains.length || newContracts.length) pushConfig();
+    for (const { key, ...input } of newTransactions)
+      await txQueue.propose(input, `workspace:${key}`, actor);
     return summary;
   }
 
@@ -721,9 +790,19 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     chains: chainAccess,
   };
+  const signers = createSignerService(context, {
+    keychain: options.keychain ?? createOsKeychain(),
+  });
+  const txQueue = createTxQueueService(context, {
+    vault: signers.vault,
+    ...(options.txStuckAfterMs === undefined ? {} : { stuckAfterMs: options.txStuckAfterMs }),
+    ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+  });
   const services: EngineService[] = [
     { handlers: watchHandlers as RequestHandlers },
     { handlers: auditRequestHandlers(context.store) },
+    signers,
+    txQueue,
     createAlertService(context),
   ];
   const handlers = mergeHandlers(services);

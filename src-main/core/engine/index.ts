@@ -1,2 +1,2 @@
 export { startEngine, type EngineClient } from './engine-client.ts';
-export type { WorkspaceApplySummary } from './engine.ts';
+export type { EngineTuning, WorkspaceApplySummary } from './engine.ts';

@@ -1,11 +1,13 @@
 // Messages between main and the engine worker thread.
 import type { ContractError, PushName, RequestName } from '../../ipc/contract.ts';
 import type { StoreRecovery } from '../store/index.ts';
+import type { EngineTuning } from './engine.ts';
 
 export interface EngineWorkerData {
   dataDir: string;
   /** The operator's profile name, the actor of their audit entries. */
   actor: string;
+  tuning?: EngineTuning;
 }
 
 export type MainToEngine =

@@ -20,14 +20,23 @@ const log: Logger = {
 };
 
 async function main(): Promise<void> {
-  const { dataDir, actor } = workerData as EngineWorkerData;
+  const { dataDir, actor, tuning } = workerData as EngineWorkerData;
   let engine: Engine;
   try {
     const store = await openStore(dataDir, log);
+    // Test knobs, read from the environment of the process that runs the engine.
+    const stuckAfterMs = Number(process.env['VIGIL_TX_STUCK_AFTER_MS']);
+    const crashAt = process.env['VIGIL_CRASH_AT'];
     engine = createEngine({
+      ...tuning,
       store,
       log,
       actor,
+      ...(stuckAfterMs > 0 ? { txStuckAfterMs: stuckAfterMs } : {}),
+      // Fault injection for the crash tests: die like kill -9 at a named step boundary.
+      ...(crashAt
+        ? { crashPoint: (point) => point === crashAt && process.kill(process.pid, 'SIGKILL') }
+        : {}),
       push: (name, payload) => send({ type: 'push', name, payload }),
     });
     send({ type: 'ready', recovery: store.recovery });

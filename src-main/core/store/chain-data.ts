@@ -196,6 +196,7 @@ export interface EventsQuery {
   address?: string;
   contractId?: string;
   eventName?: string;
+  transactionHash?: string;
   fromBlock?: number;
   toBlock?: number;
   includeRemoved?: boolean;
@@ -242,6 +243,8 @@ export function queryEvents(
   if (query.address !== undefined) add('address = ?', query.address);
   if (query.contractId !== undefined) add('contract_id = ?', query.contractId);
   if (query.eventName !== undefined) add('event_name = ?', query.eventName);
+  if (query.transactionHash !== undefined)
+    add('transaction_hash = ?', query.transactionHash.toLowerCase());
   if (query.fromBlock !== undefined) add('block_number >= ?', query.fromBlock);
   if (query.toBlock !== undefined) add('block_number <= ?', query.toBlock);
   if (!query.includeRemoved) where.push("status != 'removed'");

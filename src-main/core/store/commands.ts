@@ -3,9 +3,13 @@
 import type { Database } from 'sql.js';
 import { applyAlertCommand, type AlertCommand } from './alerts.ts';
 import { applyWatchConfigCommand, type WatchConfigCommand } from './operator-data.ts';
+import { applySignerCommand, type SignerCommand } from './signers.ts';
+import { applyTransactionCommand, type TransactionCommand } from './transactions.ts';
 
 export type OperatorCommand =
   | WatchConfigCommand
+  | SignerCommand
+  | TransactionCommand
   | AlertCommand
   /** Records audit entries and changes nothing else (an alert delivered, the app started). */
   | { type: 'audit.record' }
@@ -24,6 +28,14 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
     case 'contract.add':
     case 'contract.remove':
       applyWatchConfigCommand(db, command, at);
+      return;
+    case 'signer.add':
+    case 'signer.remove':
+    case 'meta.set':
+      applySignerCommand(db, command, at);
+      return;
+    case 'tx.put':
+      applyTransactionCommand(db, command);
       return;
     case 'alert.rule.save':
     case 'alert.rule.remove':

@@ -45,6 +45,15 @@ import {
   type ContractRecord,
 } from './operator-data.ts';
 import { applyOperatorCommand, removesEvents, type OperatorCommand } from './commands.ts';
+import { findSigner, listSigners, readMeta, type SignerRecord } from './signers.ts';
+import {
+  findTransaction,
+  hasTransactionFrom,
+  listTransactions,
+  nextTransactionId,
+  type TransactionsQuery,
+} from './transactions.ts';
+import type { Transaction } from '../../ipc/contract.ts';
 import { alertQueries, type AlertQueries } from './alerts.ts';
 import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit/index.ts';
 import {
@@ -78,6 +87,8 @@ export type {
 } from './chain-data.ts';
 export type { ChainRecord, ContractRecord } from './operator-data.ts';
 export type { OperatorCommand } from './commands.ts';
+export type { SignerRecord } from './signers.ts';
+export type { TransactionState, TimelineEntry, TransactionsQuery } from './transactions.ts';
 export type {
   AlertCommand,
   AlertQueries,
@@ -160,6 +171,17 @@ export interface Store {
   saveReconciliation(result: NewReconciliation, id?: number): Reconciliation;
   listReconciliations(filter: { chainId?: number; id?: number; limit: number }): Reconciliation[];
   countEvents(): Map<number, number>;
+  listSigners(): SignerRecord[];
+  /** By address, in any letter case. */
+  findSigner(address: string): SignerRecord | undefined;
+  /** A value the data directory keeps about itself (set with the `meta.set` command). */
+  meta(key: string): string | undefined;
+  findTransaction(id: number): Transaction | undefined;
+  /** Newest first. */
+  listTransactions(query?: TransactionsQuery): Transaction[];
+  nextTransactionId(): number;
+  /** Whether any transaction was proposed on behalf of `source`. */
+  hasTransactionFrom(source: string): boolean;
   eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];
   /** True when something changed since the last snapshot. */
   readonly dirty: boolean;
@@ -367,6 +389,13 @@ function createStore(parts: {
       return new Map(eventCounts);
     },
     eventsPerMinute: (chainId, minutes) => eventsPerMinute(db, chainId, minutes),
+    listSigners: () => listSigners(db),
+    findSigner: (address) => findSigner(db, address),
+    meta: (key) => readMeta(db, key),
+    findTransaction: (id) => findTransaction(db, id),
+    listTransactions: (query) => listTransactions(db, query),
+    nextTransactionId: () => nextTransactionId(db),
+    hasTransactionFrom: (source) => hasTransactionFrom(db, source),
     get dirty() {
       return dirty;
     },

@@ -126,7 +126,42 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
-  // 4 is taken by signers and transactions (issue 4), built on another branch; versions run in order.
+  {
+    version: 4,
+    name: 'signers (addresses and labels; keys live in the OS keychain) and the transaction queue',
+    up(db) {
+      db.run(`
+        CREATE TABLE signers (
+          address TEXT PRIMARY KEY,
+          label TEXT NOT NULL,
+          origin TEXT NOT NULL,
+          added_at INTEGER NOT NULL
+        );
+        CREATE TABLE txs (
+          id INTEGER PRIMARY KEY,
+          chain_id INTEGER NOT NULL,
+          from_address TEXT NOT NULL,
+          status TEXT NOT NULL,
+          nonce INTEGER,
+          hash TEXT,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          record TEXT NOT NULL
+        );
+        CREATE INDEX txs_by_status ON txs (status, id);
+        CREATE INDEX txs_by_lane ON txs (chain_id, from_address, nonce);
+        CREATE INDEX txs_by_hash ON txs (hash);
+        CREATE TABLE tx_timeline (
+          tx_id INTEGER NOT NULL,
+          at INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          note TEXT
+        );
+        CREATE INDEX tx_timeline_by_tx ON tx_timeline (tx_id, at);
+        CREATE INDEX events_by_transaction ON events (transaction_hash);
+      `);
+    },
+  },
   {
     version: 5,
     name: 'alert rules, firings, deliveries and their attempts; matches waiting for confirmations',

@@ -27,6 +27,11 @@ export interface ChainWatcherDependencies {
   onReorg?: (reorg: ReorgRecord) => void;
   /** Called when the chain's head block moves. */
   onHead?: (headBlock: number) => void;
+  /**
+   * Compares the chain's RPC providers now (at a block, if given), taking a lying or lagging one
+   * out of rotation: before a suspected reorg is believed, and when passes keep failing.
+   */
+  crossCheck?: (blockNumber?: number) => Promise<void>;
   log: Logger;
   sleep?: (milliseconds: number) => Promise<void>;
   pollIntervalMs?: number;
@@ -105,6 +110,21 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     ]);
     if (!block) throw new Error(`block ${number} is not available yet`);
     return block;
+  }
+
+  /**
+   * A block disagrees with the store. One provider's word is not enough to rewrite the store:
+   * the providers are compared at `suspect` first (a liar leaves rotation), then block `number`
+   * is asked for again from those still in rotation.
+   */
+  async function refetchAfterCrossCheck(
+    suspect: number,
+    number: number,
+    fetched: RawBlock,
+  ): Promise<RawBlock> {
+    if (!deps.crossCheck) return fetched;
+    await deps.crossCheck(suspect);
+    return fetchBlock(number);
   }
 
   /** The next lower height for which the store holds a hash (a header, or events' block hash). */
@@ -236,7 +256,9 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       // A reorg can replace the tip without the head moving (same height, another hash).
       const storedTip = store.storedBlockHash(chain.chainId, lowest);
       if (storedTip !== undefined && lowest >= 0) {
-        const canonical = await fetchBlock(lowest);
+        let canonical = await fetchBlock(lowest);
+        if (canonical.hash !== storedTip)
+          canonical = await refetchAfterCrossCheck(lowest, lowest, canonical);
         if (canonical.hash !== storedTip) {
           await handleReorg(lowest, lowest, head);
           return 'progress';
@@ -261,8 +283,10 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
 
     let blocks: RawBlock[] = [];
     if (following) {
-      const block = await fetchBlock(fromBlock);
+      let block = await fetchBlock(fromBlock);
       const parent = store.blockHeaderAt(chain.chainId, fromBlock - 1);
+      if (parent && parent.hash !== block.parentHash)
+        block = await refetchAfterCrossCheck(fromBlock - 1, fromBlock, block);
       if (parent && parent.hash !== block.parentHash) {
         await handleReorg(fromBlock - 1, lowest, head);
         return 'progress';
@@ -339,6 +363,9 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
         if (consecutiveFailures === 1 || consecutiveFailures % 10 === 0) {
           log.warn(`Chain ${chain.chainId}: ${lastError}; retrying in ${Math.round(backoff)} ms.`);
         }
+        // A provider answering blocks the others cannot serve logs for stalls every pass; compare
+        // the providers now rather than at their next scheduled round.
+        if (consecutiveFailures % 3 === 0) void deps.crossCheck?.();
         if (running) await sleep(backoff);
       }
     }

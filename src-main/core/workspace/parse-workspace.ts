@@ -13,20 +13,31 @@ import {
   type Node,
 } from 'yaml';
 import type { z } from 'zod';
+import { z as zod } from 'zod';
 import {
   AlertChannelInput,
   AlertRuleInput,
   alertRuleInputKinds,
   ChainsAddInput,
   ContractsAddInput,
+  TxsProposeInput,
 } from '../../ipc/contract.ts';
 import { ConditionSyntaxError, parseCondition, ruleSlug } from '../alerts/index.ts';
 import { parseAbiInput } from '../abi/index.ts';
 import { closestMatch, VigilError } from '../errors/index.ts';
 
+/**
+ * A transaction to propose once: `key` names it, so applying the file again (at every start)
+ * does not propose it again. It still waits for approval by hand like any proposal.
+ */
+export const WorkspaceTransaction = TxsProposeInput.extend({
+  key: zod.string().trim().min(1, 'must not be empty').max(100),
+});
+
 export interface Workspace {
   chains: z.input<typeof ChainsAddInput>[];
   contracts: z.input<typeof ContractsAddInput>[];
+  transactions: z.output<typeof WorkspaceTransaction>[];
   /** Alert rules; their conditions parsed here, checked against the ABIs when applied. */
   rules: z.output<typeof AlertRuleInput>[];
 }
@@ -48,7 +59,8 @@ export interface WorkspaceProblem {
 
 type Path = (string | number)[];
 
-const topLevelKeys = ['version', 'chains', 'contracts', 'rules'];
+const topLevelKeys = ['version', 'chains', 'contracts', 'transactions', 'rules'];
+const transactionKeys = Object.keys(WorkspaceTransaction.shape);
 const ruleKinds = Object.keys(alertRuleInputKinds) as (keyof typeof alertRuleInputKinds)[];
 const channelKeys = [
   ...new Set(AlertChannelInput.options.flatMap((option) => Object.keys(option.shape))),
@@ -99,10 +111,10 @@ class WorkspaceReader {
       this.report(
         [],
         root === null
-          ? 'the file is empty; expected version, chains, contracts and rules'
-          : 'must be a mapping with version, chains, contracts and rules',
+          ? 'the file is empty; expected version, chains, contracts, transactions and rules'
+          : 'must be a mapping with version, chains, contracts, transactions and rules',
       );
-      return { chains: [], contracts: [], rules: [] };
+      return { chains: [], contracts: [], transactions: [], rules: [] };
     }
     this.checkKeys([], topLevelKeys);
     const version = this.valueAt(['version']);
@@ -116,11 +128,16 @@ class WorkspaceReader {
 
     const chains = this.readList('chains', (index) => this.readChain(index));
     const contracts = this.readList('contracts', (index) => this.readContract(index, options));
+    const transactions = this.readList('transactions', (index) => this.readTransaction(index));
     const rules = this.readList('rules', (index) => this.readRule(index));
     this.checkDuplicateChains(chains);
     this.checkDuplicateContracts(contracts);
+    this.checkDuplicateTransactionKeys(transactions);
     this.checkDuplicateRules(rules);
     return {
+      transactions: transactions.filter(
+        (transaction): transaction is NonNullable<typeof transaction> => transaction !== undefined,
+      ),
       chains: chains.filter((chain): chain is NonNullable<typeof chain> => chain !== undefined),
       contracts: contracts.filter(
         (contract): contract is NonNullable<typeof contract> => contract !== undefined,
@@ -131,7 +148,7 @@ class WorkspaceReader {
 
   /** A missing list is an empty one: a file may declare only chains, or only contracts. */
   private readList<T>(
-    key: 'chains' | 'contracts' | 'rules',
+    key: 'chains' | 'contracts' | 'transactions' | 'rules',
     readEntry: (index: number) => T | undefined,
   ): (T | undefined)[] {
     const node = this.nodeAt([key]);
@@ -156,6 +173,37 @@ class WorkspaceReader {
       return undefined;
     }
     return keysValid ? result.data : undefined;
+  }
+
+  private readTransaction(index: number): z.output<typeof WorkspaceTransaction> | undefined {
+    const path: Path = ['transactions', index];
+    if (!isMap(this.nodeAt(path))) {
+      this.report(path, 'must be a mapping with key, chainId, from and to');
+      return undefined;
+    }
+    const keysValid = this.checkKeys(path, transactionKeys);
+    const result = WorkspaceTransaction.safeParse(this.valueAt(path));
+    if (!result.success) {
+      this.reportZodIssues(path, result.error.issues);
+      return undefined;
+    }
+    return keysValid ? result.data : undefined;
+  }
+
+  private checkDuplicateTransactionKeys(
+    transactions: (z.output<typeof WorkspaceTransaction> | undefined)[],
+  ): void {
+    const firstIndexByKey = new Map<string, number>();
+    transactions.forEach((transaction, index) => {
+      if (transaction === undefined) return;
+      const first = firstIndexByKey.get(transaction.key);
+      if (first === undefined) firstIndexByKey.set(transaction.key, index);
+      else
+        this.report(
+          ['transactions', index, 'key'],
+          `key "${transaction.key}" is already used by transactions[${first}] (line ${this.lineOf(['transactions', first])})`,
+        );
+    });
   }
 
   private readContract(

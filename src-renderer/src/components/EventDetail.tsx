@@ -2,8 +2,9 @@
 // of a log no ABI entry decodes.
 import type { EventRow } from '@contract';
 import { useConfig, chainName } from '../stores/config.ts';
-import { argDisplay, argText, formatCount } from '../format.ts';
+import { formatCount } from '../format.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { ArgList, DetailItem } from './DetailItem.tsx';
 
 export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => void }) {
   const chains = useConfig((state) => state.chains);
@@ -55,18 +56,7 @@ function DecodedArgs({ args }: { args: Record<string, unknown> }) {
       {Object.keys(args).length === 0 ? (
         <p className="muted">This event has no arguments.</p>
       ) : (
-        <dl className="detail-list">
-          {Object.entries(args).map(([name, value]) => (
-            <DetailItem
-              key={name}
-              label={name}
-              value={argDisplay(value)}
-              copy={argText(value)}
-              mono
-              pre={typeof value === 'object' && value !== null}
-            />
-          ))}
-        </dl>
+        <ArgList args={args} />
       )}
     </section>
   );
@@ -84,26 +74,5 @@ function RawLog({ row }: { row: EventRow }) {
         <DetailItem label="data" value={row.data} copy={row.data} mono />
       </dl>
     </section>
-  );
-}
-
-interface DetailItemProps {
-  label: string;
-  value: string;
-  copy?: string;
-  mono?: boolean;
-  pre?: boolean;
-}
-
-function DetailItem({ label, value, copy, mono, pre }: DetailItemProps) {
-  const shown = pre ? JSON.stringify(JSON.parse(value), null, 2) : value;
-  return (
-    <div className="detail-item">
-      <dt>
-        <span>{label}</span>
-        {copy !== undefined && <CopyButton text={copy} />}
-      </dt>
-      <dd className={mono ? 'mono break' : undefined}>{pre ? <pre>{shown}</pre> : shown}</dd>
-    </div>
   );
 }

@@ -2,6 +2,7 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChainStatus } from '@contract';
 import { clockTime, minuteToMs } from '../format.ts';
+import { axisStyle, tooltipStyle } from './chart-style.ts';
 
 export function EventsPerMinuteChart({ buckets }: { buckets: ChainStatus['eventsPerMinute'] }) {
   if (buckets.length === 0)
@@ -15,29 +16,9 @@ export function EventsPerMinuteChart({ buckets }: { buckets: ChainStatus['events
       <ResponsiveContainer width="100%" height={140}>
         <BarChart data={points} margin={{ top: 4, right: 4, bottom: 0, left: -16 }}>
           <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis
-            dataKey="time"
-            stroke="var(--text-muted)"
-            fontSize={11}
-            tickLine={false}
-            minTickGap={24}
-          />
-          <YAxis
-            stroke="var(--text-muted)"
-            fontSize={11}
-            tickLine={false}
-            allowDecimals={false}
-            width={48}
-          />
-          <Tooltip
-            cursor={{ fill: 'var(--hover)' }}
-            contentStyle={{
-              background: 'var(--surface-2)',
-              border: '1px solid var(--border)',
-              color: 'var(--text)',
-            }}
-            labelStyle={{ color: 'var(--text-muted)' }}
-          />
+          <XAxis dataKey="time" {...axisStyle} minTickGap={24} />
+          <YAxis {...axisStyle} allowDecimals={false} width={48} />
+          <Tooltip cursor={{ fill: 'var(--hover)' }} {...tooltipStyle} />
           <Bar dataKey="count" name="events" fill="var(--accent)" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>

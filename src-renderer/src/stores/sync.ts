@@ -3,8 +3,11 @@
 import { vigil, useConnection } from '../client/index.ts';
 import { useAlerts } from './alerts.ts';
 import { useConfig } from './config.ts';
+import { useDrift } from './drift.ts';
 import { useEvents } from './events.ts';
 import { useStatus } from './status.ts';
+import { useSigners } from './signers.ts';
+import { useTransactions } from './transactions.ts';
 
 export function startSync(): void {
   vigil.subscribe('config.changed', (payload) => {
@@ -15,6 +18,9 @@ export function startSync(): void {
   });
   vigil.subscribe('status.changed', (payload) => useStatus.getState().merge(payload.chains));
   vigil.subscribe('events.batch', (payload) => useEvents.getState().applyBatch(payload.rows));
+  vigil.subscribe('txs.changed', (payload) => useTransactions.getState().merge(payload.txs));
+  vigil.subscribe('signers.changed', (payload) => useSigners.getState().apply(payload.signers));
+  vigil.subscribe('drift.changed', (payload) => useDrift.getState().apply(payload.chains));
   vigil.subscribe('alerts.changed', (payload) => useAlerts.getState().applyChange(payload));
 
   let seenSession = 0;
@@ -24,6 +30,9 @@ export function startSync(): void {
     void useConfig.getState().load();
     void useStatus.getState().load();
     void useEvents.getState().reload();
+    void useSigners.getState().load();
+    void useTransactions.getState().load();
+    void useDrift.getState().load();
     void useAlerts.getState().load();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ChainsAddInput, type Chain } from '@contract';
 import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
-import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { Field } from '../components/Field.tsx';
 import {
   errorsFromContractError,
@@ -22,15 +22,19 @@ export function ChainsView() {
       </header>
       <div className="split">
         <div className="split-main">
-          {error && !loaded ? (
-            <ErrorState message={error} onRetry={() => void load()} />
-          ) : !loaded ? (
-            <Loading what="chains" />
-          ) : chains.length === 0 ? (
-            <EmptyState>No chains yet — add one with the form.</EmptyState>
-          ) : (
+          <Loadable
+            what="chains"
+            loaded={loaded}
+            error={error}
+            onRetry={() => void load()}
+            empty={
+              chains.length === 0 ? (
+                <EmptyState>No chains yet — add one with the form.</EmptyState>
+              ) : null
+            }
+          >
             <ChainTable chains={chains} />
-          )}
+          </Loadable>
         </div>
         <aside className="split-side card">
           <h2>Add a chain</h2>

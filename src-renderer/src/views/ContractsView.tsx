@@ -3,7 +3,7 @@ import { useState, type DragEvent, type FormEvent } from 'react';
 import { ContractsAddInput, type Chain, type WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
-import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { Field } from '../components/Field.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
@@ -26,15 +26,19 @@ export function ContractsView() {
       </header>
       <div className="split">
         <div className="split-main">
-          {error && !loaded ? (
-            <ErrorState message={error} onRetry={() => void load()} />
-          ) : !loaded ? (
-            <Loading what="contracts" />
-          ) : contracts.length === 0 ? (
-            <EmptyState>No contracts watched yet — add one with the form.</EmptyState>
-          ) : (
+          <Loadable
+            what="contracts"
+            loaded={loaded}
+            error={error}
+            onRetry={() => void load()}
+            empty={
+              contracts.length === 0 ? (
+                <EmptyState>No contracts watched yet — add one with the form.</EmptyState>
+              ) : null
+            }
+          >
             <ContractTable contracts={contracts} chains={chains} />
-          )}
+          </Loadable>
         </div>
         <aside className="split-side card">
           <h2>Add a contract</h2>

@@ -1,11 +1,13 @@
-// One card per chain: how far the local store is behind the head, backfill progress, RPC
-// health and the recent event rate.
+// One card per chain: how far the local store is behind the head (in blocks and, from the drift
+// push, in time), reorgs and provider trouble, backfill progress, RPC health and the event rate.
 import type { ChainStatus } from '@contract';
 import { useConfig } from '../stores/config.ts';
+import { useChainDrift } from '../stores/drift.ts';
 import { useStatus } from '../stores/status.ts';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { LagTimeStat, Stat } from '../components/Stat.tsx';
 import { EventsPerMinuteChart } from '../components/EventsPerMinuteChart.tsx';
-import { formatCount, percent } from '../format.ts';
+import { clockTimeWithSeconds, formatCount, percent } from '../format.ts';
 import { hrefFor } from '../route.ts';
 
 export function DashboardView() {
@@ -71,6 +73,7 @@ function ChainCard({ status }: { status: ChainStatus }) {
         />
         <Stat label="Events" value={formatCount(status.totalEvents)} testId="total-events" />
       </dl>
+      <DriftStats chainId={status.chainId} />
       <div className="progress-row">
         <div
           className="progress"
@@ -104,27 +107,6 @@ function ChainCard({ status }: { status: ChainStatus }) {
   );
 }
 
-function Stat({
-  label,
-  value,
-  warn,
-  testId,
-}: {
-  label: string;
-  value: string;
-  warn?: boolean;
-  testId?: string;
-}) {
-  return (
-    <div className="stat">
-      <dt>{label}</dt>
-      <dd className={warn ? 'warn' : undefined} data-testid={testId}>
-        {value}
-      </dd>
-    </div>
-  );
-}
-
 function RpcHealthDots({ status }: { status: ChainStatus }) {
   if (status.rpc.length === 0) return <p className="muted">No RPC status yet.</p>;
   return (
@@ -132,21 +114,55 @@ function RpcHealthDots({ status }: { status: ChainStatus }) {
       {status.rpc.map((rpc) => {
         const describe = rpc.healthy
           ? `healthy${rpc.latencyMs === null ? '' : `, ${Math.round(rpc.latencyMs)} ms`}`
-          : `failing${rpc.lastError ? `: ${rpc.lastError}` : ''}`;
+          : `out of rotation${rpc.lastError ? `: ${rpc.lastError}` : ''}`;
         return (
           <li key={rpc.url} title={`${rpc.url} — ${describe} (${rpc.errorCount} errors)`}>
             <span className={rpc.healthy ? 'dot dot-ok' : 'dot dot-bad'} aria-hidden="true" />
             <span className="rpc-url">{rpc.url}</span>
-            <span className="muted">
-              {rpc.healthy
-                ? rpc.latencyMs === null
-                  ? 'ok'
-                  : `${Math.round(rpc.latencyMs)} ms`
-                : 'down'}
-            </span>
+            {rpc.healthy ? (
+              <span className="muted">
+                {rpc.latencyMs === null ? 'ok' : `${Math.round(rpc.latencyMs)} ms`}
+              </span>
+            ) : (
+              <span className="warn rpc-reason">{rpc.lastError ?? 'out of rotation'}</span>
+            )}
           </li>
         );
       })}
     </ul>
+  );
+}
+
+/** Lag in time, reorgs and provider trouble, kept live by the drift push. */
+function DriftStats({ chainId }: { chainId: number }) {
+  const drift = useChainDrift(chainId);
+  if (!drift) return null;
+  const inRotation = drift.providers.filter((provider) => provider.inRotation).length;
+  return (
+    <>
+      <dl className="stats drift-stats" aria-label="Sync drift">
+        <LagTimeStat seconds={drift.lagSeconds} testId="dashboard-lag-seconds" />
+        <Stat label="Reorgs" value={formatCount(drift.reorgCount)} testId="dashboard-reorgs" />
+        <Stat
+          label="In rotation"
+          value={`${inRotation} of ${drift.providers.length}`}
+          warn={inRotation < drift.providers.length}
+          testId="dashboard-providers"
+        />
+        <Stat
+          label="Disagreements"
+          value={formatCount(drift.disagreements.length)}
+          warn={drift.disagreements.length > 0}
+        />
+      </dl>
+      <p className="drift-note muted small">
+        <span data-testid="dashboard-last-reorg">
+          {drift.lastReorg
+            ? `Last reorg: depth ${drift.lastReorg.depth} at ${clockTimeWithSeconds(drift.lastReorg.detectedAt)}`
+            : 'No reorgs seen.'}
+        </span>
+        <a href={hrefFor('drift')}>Sync drift →</a>
+      </p>
+    </>
   );
 }

@@ -121,7 +121,14 @@ function ImportForm() {
       {summary && (
         <div className="form-ok" role="status">
           Imported: {summary.chainsAdded} chain(s) added, {summary.chainsUnchanged} unchanged;{' '}
-          {summary.contractsAdded} contract(s) added, {summary.contractsUnchanged} unchanged.
+          {summary.contractsAdded} contract(s) added, {summary.contractsUnchanged} unchanged
+          {summary.transactionsProposed + summary.transactionsUnchanged > 0 && (
+            <>
+              ; {summary.transactionsProposed} transaction(s) proposed (they await your approval
+              under Transactions), {summary.transactionsUnchanged} proposed before
+            </>
+          )}
+          .
         </div>
       )}
     </form>

@@ -3,23 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { emitManyTx, reorg } from '../../helpers/chain-control.ts';
-import { chainLogs, storedEvents } from '../../helpers/compare.ts';
-import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
-import {
-  connectRpc,
-  startServe,
-  waitFor,
-  type RpcClient,
-  type ServeProcess,
-} from '../../helpers/serve.ts';
+import { waitForStoreToEqualChain } from '../../helpers/compare.ts';
+import { deployContract, emitMany } from '../../helpers/contracts.ts';
+import { connectRpc, startServe, type RpcClient, type ServeProcess } from '../../helpers/serve.ts';
+import { watchEmitter } from '../../helpers/contract-call.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
 let emitter: `0x${string}`;
 const dataDir = makeTempDir();
 const running: ServeProcess[] = [];
-const key = (row: { blockHash: string; logIndex: number }): string =>
-  `${row.blockHash}:${row.logIndex}`;
 
 async function serve(): Promise<{ server: ServeProcess; rpc: RpcClient }> {
   const server = await startServe({ dataDir: dataDir.path });
@@ -28,18 +21,7 @@ async function serve(): Promise<{ server: ServeProcess; rpc: RpcClient }> {
 }
 
 async function converged(rpc: RpcClient): Promise<void> {
-  let stored: string[] = [];
-  let expected: string[] = [];
-  try {
-    await waitFor(async () => {
-      expected = (await chainLogs(anvil.rpcUrl, emitter)).map(key);
-      stored = (await storedEvents(rpc)).map(key);
-      return JSON.stringify(stored) === JSON.stringify(expected);
-    }, 45_000);
-  } catch (error) {
-    expect(stored).toEqual(expected);
-    throw error;
-  }
+  await waitForStoreToEqualChain(rpc, anvil.rpcUrl, emitter, 45_000);
 }
 
 beforeAll(async () => {
@@ -57,18 +39,7 @@ afterAll(async () => {
 describe('kill -9 during a reorg', () => {
   it('ends equal to the chain after each kill and restart', { timeout: 300_000 }, async () => {
     let { server, rpc } = await serve();
-    await rpc.call('chains.add', {
-      name: 'anvil',
-      chainId: anvil.chainId,
-      rpcUrls: [anvil.rpcUrl],
-      confirmations: 2,
-    });
-    await rpc.call('contracts.add', {
-      chainId: anvil.chainId,
-      address: emitter,
-      abi: loadArtifact('Emitter').abi,
-      startBlock: 0,
-    });
+    await watchEmitter(rpc.call, { chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] }, emitter);
     await converged(rpc);
 
     for (const [round, delayMs] of [0, 40, 150, 400].entries()) {

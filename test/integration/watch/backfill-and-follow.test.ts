@@ -7,6 +7,7 @@ import type { EventRow } from '../../../src-main/ipc/contract.ts';
 import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { deployContract, emitKinds, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import { callOk } from '../../helpers/contract-call.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 import { waitFor } from '../../helpers/serve.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
@@ -17,12 +18,7 @@ const dataDir = makeTempDir();
 let core: VigilCore;
 let server: ContractServer;
 
-async function call<T>(name: string, input?: unknown): Promise<T> {
-  const envelope = await server.handle(name, input);
-  if (!envelope.ok)
-    throw new Error(`${name} failed: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.value as T;
-}
+const call = <T>(name: string, input?: unknown): Promise<T> => callOk<T>(server, name, input);
 
 async function open(): Promise<void> {
   core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });

@@ -12,8 +12,9 @@ import { decodeSnapshot, writeSnapshot } from '../../../src-main/core/store/snap
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { headBlock } from '../../helpers/chain-control.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
-import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import { waitFor } from '../../helpers/serve.ts';
+import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
@@ -24,12 +25,7 @@ let server: ContractServer;
 const key = (row: { blockHash: string; logIndex: number }): string =>
   `${row.blockHash}:${row.logIndex}`;
 
-async function call<T>(name: string, input?: unknown): Promise<T> {
-  const envelope = await server.handle(name, input);
-  if (!envelope.ok)
-    throw new Error(`${name} failed: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.value as T;
-}
+const call = <T>(name: string, input?: unknown): Promise<T> => callOk<T>(server, name, input);
 
 async function open(): Promise<void> {
   core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
@@ -41,18 +37,7 @@ beforeAll(async () => {
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   for (let i = 0; i < 30; i++) await emitMany(anvil.rpcUrl, emitter, 4);
   await open();
-  await call('chains.add', {
-    name: 'anvil',
-    chainId: anvil.chainId,
-    rpcUrls: [anvil.rpcUrl],
-    confirmations: 2,
-  });
-  await call('contracts.add', {
-    chainId: anvil.chainId,
-    address: emitter,
-    abi: loadArtifact('Emitter').abi,
-    startBlock: 0,
-  });
+  await watchEmitter(call, { chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] }, emitter);
   const head = await headBlock(anvil.rpcUrl);
   await waitFor(async () => {
     const status = await call<{ chains: { indexedThrough: number | null }[] }>('status.get');

@@ -8,9 +8,10 @@ import type { EventRow, ReorgRecord } from '../../../src-main/ipc/contract.ts';
 import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { emitManyTx, headBlock, mineBlocks, reorg } from '../../helpers/chain-control.ts';
-import { chainLogs, storedEvents } from '../../helpers/compare.ts';
-import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
+import { eventKey, storedEvents, waitForStoreToEqualChain } from '../../helpers/compare.ts';
+import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import { waitFor } from '../../helpers/serve.ts';
+import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
@@ -20,31 +21,13 @@ let core: VigilCore;
 let server: ContractServer;
 const log = makeLogger();
 
-async function call<T>(name: string, input?: unknown): Promise<T> {
-  const envelope = await server.handle(name, input);
-  if (!envelope.ok)
-    throw new Error(`${name} failed: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.value as T;
-}
+const call = <T>(name: string, input?: unknown): Promise<T> => callOk<T>(server, name, input);
 
-const key = (row: { blockHash: string; logIndex: number }): string =>
-  `${row.blockHash}:${row.logIndex}`;
+const key = eventKey;
 
 /** Waits until the store's canonical events are exactly the chain's, and returns them. */
-async function convergedWithChain(): Promise<EventRow[]> {
-  let stored: EventRow[] = [];
-  let expected: string[] = [];
-  try {
-    await waitFor(async () => {
-      expected = (await chainLogs(anvil.rpcUrl, emitter)).map(key);
-      stored = await storedEvents(server);
-      return JSON.stringify(stored.map(key)) === JSON.stringify(expected);
-    }, 30_000);
-  } catch (error) {
-    expect(stored.map(key)).toEqual(expected); // shows the difference
-    throw error;
-  }
-  return stored;
+function convergedWithChain(): Promise<EventRow[]> {
+  return waitForStoreToEqualChain(server, anvil.rpcUrl, emitter);
 }
 
 async function reorgs(): Promise<ReorgRecord[]> {
@@ -58,18 +41,7 @@ beforeAll(async () => {
   for (let i = 0; i < 40; i++) await emitMany(anvil.rpcUrl, emitter, 3);
   core = await createVigil({ dataDir: dataDir.path, log });
   server = createContractServer(core);
-  await call('chains.add', {
-    name: 'anvil',
-    chainId: anvil.chainId,
-    rpcUrls: [anvil.rpcUrl],
-    confirmations: 2,
-  });
-  await call('contracts.add', {
-    chainId: anvil.chainId,
-    address: emitter,
-    abi: loadArtifact('Emitter').abi,
-    startBlock: 0,
-  });
+  await watchEmitter(call, { chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] }, emitter);
   await convergedWithChain();
 });
 

@@ -4,7 +4,7 @@ import {
   hintedRangeSize,
   responseSizeRatio,
 } from '../../../src-main/core/watch/range-sizer.ts';
-import { isRangeTooLargeError } from '../../../src-main/core/chains/rpc-pool.ts';
+import { isRangeTooLargeError } from '../../../src-main/core/chains/rpc-errors.ts';
 
 describe('adaptive range sizing', () => {
   it('grows while fast and small, shrinks when slow, and stays within bounds', () => {

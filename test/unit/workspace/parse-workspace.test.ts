@@ -138,6 +138,46 @@ contracts:
     expect(workspace.contracts[1]!.abi).toHaveLength(2);
   });
 
+  it('reads transactions to propose, each with a key, and reports bad ones at their line', () => {
+    const workspace = parseWorkspace(
+      [
+        'version: 1',
+        'transactions:',
+        '  - key: payroll-2026-11',
+        '    chainId: 1',
+        "    from: '0x1111111111111111111111111111111111111111'",
+        "    to: '0x2222222222222222222222222222222222222222'",
+        '    function: { name: transfer, args: [ "0x3333333333333333333333333333333333333333", "5e18" ] }',
+        '    note: monthly payroll',
+        '',
+      ].join('\n'),
+      options,
+    );
+    expect(workspace.transactions).toEqual([
+      {
+        key: 'payroll-2026-11',
+        chainId: 1,
+        from: '0x1111111111111111111111111111111111111111',
+        to: '0x2222222222222222222222222222222222222222',
+        function: {
+          name: 'transfer',
+          args: ['0x3333333333333333333333333333333333333333', '5e18'],
+        },
+        note: 'monthly payroll',
+      },
+    ]);
+    const bad = [
+      'version: 1',
+      'transactions:',
+      "  - { key: a, chainId: 1, from: '0x1111111111111111111111111111111111111111', to: '0x12', value: '-1' }",
+      "  - { key: a, chainId: 1, from: '0x1111111111111111111111111111111111111111', to: '0x2222222222222222222222222222222222222222', vaule: '1' }",
+      '',
+    ].join('\n');
+    expect(() => parseWorkspace(bad, options)).toThrow(
+      /workspace\.yaml:3:\d+: transactions\[0\]\.to: [\s\S]*workspace\.yaml:4:\d+: transactions\[1\]\.vaule: unknown key "vaule"/,
+    );
+  });
+
   it('reads a file with only chains', () => {
     const workspace = parseWorkspace(
       'version: 1\nchains:\n  - { name: A, chainId: 1, rpcUrls: [https://a.example] }\n',
@@ -146,6 +186,7 @@ contracts:
     expect(workspace).toEqual({
       chains: [{ name: 'A', chainId: 1, rpcUrls: ['https://a.example'] }],
       contracts: [],
+      transactions: [],
       rules: [],
     });
   });
@@ -180,7 +221,8 @@ contracts:
         field: 'watchers',
         line: 2,
         column: 1,
-        message: 'unknown key "watchers"; expected one of version, chains, contracts, rules',
+        message:
+          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules',
       },
     ]);
   });
@@ -372,7 +414,7 @@ chains:
 
   it('reports an empty file and wrong shapes', () => {
     expect(problemsOf('').problems[0]!.message).toBe(
-      'the file is empty; expected version, chains, contracts and rules',
+      'the file is empty; expected version, chains, contracts, transactions and rules',
     );
     expect(problemsOf('version: 1\nchains: {name: A}\n').problems).toEqual([
       {
@@ -501,6 +543,7 @@ describe('serializeWorkspace', () => {
     expect(parseWorkspace(serializeWorkspace({ chains: [], contracts: [] }), options)).toEqual({
       chains: [],
       contracts: [],
+      transactions: [],
       rules: [],
     });
   });

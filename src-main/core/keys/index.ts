@@ -1,0 +1,9 @@
+// Signer keys: the OS keychain behind a small interface, what counts as a private key, and the
+// signer service with its vault (the one way to sign with a stored key).
+export { createOsKeychain, keychainError, KEYCHAIN_SERVICE, type Keychain } from './keychain.ts';
+export { parsePrivateKey } from './private-key.ts';
+export {
+  createSignerService,
+  type SignerVault,
+  type SignerServiceOptions,
+} from './signer-service.ts';

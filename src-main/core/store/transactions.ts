@@ -1,0 +1,105 @@
+// The transaction queue's rows: each transaction's latest state as one JSON record (in its wire
+// form: amounts as decimal strings), a few columns to find it by, and its timeline of changes.
+// Every change is a journaled command, so an approval, a signed transaction or a sent hash is
+// on disk before anything acts on it.
+import type { Database } from 'sql.js';
+import type { Transaction } from '../../ipc/contract.ts';
+import { selectAll, selectOne } from './database.ts';
+
+export type TransactionState = Omit<Transaction, 'timeline'>;
+export type TimelineEntry = Transaction['timeline'][number];
+
+export type TransactionCommand = {
+  type: 'tx.put';
+  tx: TransactionState;
+  /** What happened, appended to the transaction's timeline. */
+  timeline?: TimelineEntry;
+};
+
+export function applyTransactionCommand(db: Database, command: TransactionCommand): void {
+  const { tx, timeline } = command;
+  db.run(
+    `INSERT INTO txs (id, chain_id, from_address, status, nonce, hash, created_at, updated_at, record)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, nonce = excluded.nonce,
+       hash = excluded.hash, updated_at = excluded.updated_at, record = excluded.record`,
+    [
+      tx.id,
+      tx.chainId,
+      tx.from.toLowerCase(),
+      tx.status,
+      tx.nonce,
+      tx.hash?.toLowerCase() ?? null,
+      tx.createdAt,
+      tx.updatedAt,
+      JSON.stringify(tx),
+    ],
+  );
+  if (timeline) {
+    db.run('INSERT INTO tx_timeline (tx_id, at, status, note) VALUES (?, ?, ?, ?)', [
+      tx.id,
+      timeline.at,
+      timeline.status,
+      timeline.note,
+    ]);
+  }
+}
+
+function withTimeline(db: Database, record: string): Transaction {
+  const tx = JSON.parse(record) as TransactionState;
+  const timeline = selectAll<{ at: number; status: string; note: string | null }>(
+    db,
+    'SELECT at, status, note FROM tx_timeline WHERE tx_id = ? ORDER BY rowid',
+    [tx.id],
+  );
+  return { ...tx, timeline };
+}
+
+export function findTransaction(db: Database, id: number): Transaction | undefined {
+  const row = selectOne<{ record: string }>(db, 'SELECT record FROM txs WHERE id = ?', [id]);
+  return row ? withTimeline(db, row.record) : undefined;
+}
+
+export interface TransactionsQuery {
+  statuses?: readonly string[];
+  chainId?: number;
+  from?: string;
+  limit?: number;
+}
+
+export function listTransactions(db: Database, query: TransactionsQuery = {}): Transaction[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (query.statuses && query.statuses.length > 0) {
+    where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
+    params.push(...query.statuses);
+  }
+  if (query.chainId !== undefined) {
+    where.push('chain_id = ?');
+    params.push(query.chainId);
+  }
+  if (query.from !== undefined) {
+    where.push('from_address = ?');
+    params.push(query.from.toLowerCase());
+  }
+  return selectAll<{ record: string }>(
+    db,
+    `SELECT record FROM txs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+    [...params, query.limit ?? 500],
+  ).map((row) => withTimeline(db, row.record));
+}
+
+export function nextTransactionId(db: Database): number {
+  return (selectOne<{ id: number | null }>(db, 'SELECT max(id) AS id FROM txs')?.id ?? 0) + 1;
+}
+
+/** Whether any transaction was proposed on behalf of `source` (`workspace:<key>`, `rule:<id>`). */
+export function hasTransactionFrom(db: Database, source: string): boolean {
+  return (
+    selectOne<{ found: number }>(
+      db,
+      "SELECT 1 AS found FROM txs WHERE json_extract(record, '$.source') = ? LIMIT 1",
+      [source],
+    ) !== undefined
+  );
+}

@@ -1,0 +1,12 @@
+// The transaction queue's door: the service (proposals, simulation, approval by hand, signing,
+// sending and tracking) and the pure pieces tests and other capabilities use.
+export {
+  createTxQueueService,
+  type ProposeInput,
+  type TxQueueOptions,
+  type TxQueueService,
+} from './tx-queue.ts';
+export { replacementFees, REPLACEMENT_BUMP_PERCENT, feeCap } from './fees.ts';
+export { simulationChanges } from './simulate.ts';
+export { describeRevert } from './revert-reason.ts';
+export { FINAL_STATUSES, isFinal, TRACKED_STATUSES } from './tx-record.ts';

@@ -1,0 +1,932 @@
+// The transaction queue: proposals are simulated and wait for a person; an approval is made
+// durable (with its nonce) before anything is signed, the signed transaction and its hash are
+// durable before anything is broadcast, and a restart picks up exactly where the journal says
+// the transaction was. Main signs its own stored copy, never one handed back by the renderer.
+import { getAddress, keccak256, type Abi, type Hex, type TransactionSerializable } from 'viem';
+import type { DecodedCall, Simulation, Transaction, TxStatus } from '../../ipc/contract.ts';
+import type { ValidatedInput } from '../../ipc/contract.ts';
+import { decodeFunctionCall, encodeFunctionCall } from '../abi/index.ts';
+import { auditActions, SYSTEM_ACTOR, type AuditAction, type AuditDraft } from '../audit/index.ts';
+import { isExecutionError } from '../chains/index.ts';
+import type { EngineService, ServiceContext } from '../engine/service.ts';
+import { VigilError } from '../errors/index.ts';
+import type { SignerVault } from '../keys/index.ts';
+import type { TimelineEntry, TransactionState } from '../store/index.ts';
+import { currentFees, feeCap, replacementFees } from './fees.ts';
+import { createNonceManager } from './nonce-manager.ts';
+import { describeRevert, nodeMessageOf, revertDataOf } from './revert-reason.ts';
+import { simulateTransaction, simulationChanges } from './simulate.ts';
+import { lastSentAt, TRACKED_STATUSES, txSubject } from './tx-record.ts';
+
+export interface TxQueueOptions {
+  vault: SignerVault;
+  /** Sent and not mined for this long: flagged as stuck. */
+  stuckAfterMs?: number;
+  /** How often in-flight transactions are checked when no new head arrives. */
+  trackIntervalMs?: number;
+  /** Fault injection for crash tests: called at each step boundary with its name. */
+  crashPoint?: (point: 'tx.approved' | 'tx.signed' | 'tx.sent') => void;
+}
+
+export type ProposeInput = ValidatedInput<'txs.propose'>;
+
+export interface TxQueueService extends EngineService {
+  /** Proposes a transaction on behalf of `source` (`operator`, `rule:<id>`, `workspace:<key>`). */
+  propose(input: ProposeInput, source: string, actor: string): Promise<Transaction>;
+  /** Runs every check `propose` runs (chain, signer, encoding, balance) and writes nothing. */
+  checkProposal(input: ProposeInput): Promise<unknown>;
+  /** Whether something was ever proposed on behalf of `source`. */
+  hasProposalFrom(source: string): boolean;
+}
+
+/** Polls without a receipt before a transaction missing from the node's pool counts as dropped. */
+const MISSES_BEFORE_DROPPED = 2;
+
+/** A new proposal: what the proposer decided, and nothing yet of what happens to it. */
+function newProposal(
+  id: number,
+  fields: Pick<
+    Transaction,
+    | 'chainId'
+    | 'from'
+    | 'to'
+    | 'value'
+    | 'data'
+    | 'kind'
+    | 'replacesId'
+    | 'source'
+    | 'note'
+    | 'call'
+    | 'fees'
+  >,
+): Transaction {
+  const now = Date.now();
+  return {
+    id,
+    ...fields,
+    status: 'proposed',
+    simulation: null,
+    nonce: null,
+    gasLimit: null,
+    hash: null,
+    rawTransaction: null,
+    overrideRevert: false,
+    rejectReason: null,
+    failureReason: null,
+    receipt: null,
+    confirmations: 0,
+    stuck: false,
+    createdAt: now,
+    updatedAt: now,
+    timeline: [],
+  };
+}
+
+export function createTxQueueService(
+  context: ServiceContext,
+  options: TxQueueOptions,
+): TxQueueService {
+  const { store, log, vault } = { ...context, vault: options.vault };
+  const stuckAfterMs = options.stuckAfterMs ?? 3 * 60_000;
+  const rpc = (chainId: number) => context.chains.rpc(chainId);
+  const nonces = createNonceManager({ store, rpc });
+  /** Transactions a step is working on now; the tracker leaves them alone. */
+  const busy = new Set<number>();
+  const misses = new Map<number, number>();
+  let closed = false;
+
+  // ---- records ---------------------------------------------------------------------------
+
+  function requireTx(id: number): Transaction {
+    const tx = store.findTransaction(id);
+    if (!tx) throw new VigilError('NOT_FOUND', `No transaction has id ${id}.`, { field: 'id' });
+    return tx;
+  }
+
+  function stateOf(tx: Transaction): TransactionState {
+    const { timeline: _timeline, ...state } = tx;
+    return state;
+  }
+
+  /**
+   * Makes a change durable (journaled, with its audit entry), then tells the views and the
+   * other capabilities. Returns the record as stored.
+   */
+  function save(
+    tx: Transaction,
+    change: {
+      status?: string;
+      note?: string | null;
+      audit?: AuditAction;
+      actor?: string;
+      details?: Record<string, unknown>;
+    },
+  ): Transaction {
+    const at = Date.now();
+    const next: TransactionState = { ...stateOf(tx), updatedAt: at };
+    const timeline: TimelineEntry | undefined = change.status
+      ? { at, status: change.status, note: change.note ?? null }
+      : undefined;
+    const audit: AuditDraft[] = change.audit
+      ? [
+          {
+            actor: change.actor ?? SYSTEM_ACTOR,
+            action: change.audit,
+            subject: txSubject(tx.id),
+            details: {
+              chainId: tx.chainId,
+              from: tx.from,
+              ...(tx.nonce === null ? {} : { nonce: tx.nonce }),
+              ...(tx.hash === null ? {} : { hash: tx.hash }),
+              ...change.details,
+            },
+          },
+        ]
+      : [];
+    store.execute({ type: 'tx.put', tx: next, ...(timeline ? { timeline } : {}) }, audit);
+    const saved = store.findTransaction(tx.id)!;
+    context.push('txs.changed', { txs: [saved] });
+    context.events.emit('tx', saved);
+    return saved;
+  }
+
+  interface Transition {
+    audit?: AuditAction;
+    note?: string | null;
+    patch?: Partial<Transaction>;
+    details?: Record<string, unknown>;
+    /** The operator for their own decisions; system for everything that follows on its own. */
+    actor?: string;
+  }
+
+  function transition(tx: Transaction, status: TxStatus, change: Transition = {}): Transaction {
+    return save({ ...tx, ...change.patch, status }, { ...change, status });
+  }
+
+  // ---- proposals -------------------------------------------------------------------------
+
+  function watchedAbi(chainId: number, address: string): { abi: Abi; name: string } | undefined {
+    const contract = store.findContract(`${chainId}:${address.toLowerCase()}`);
+    return contract ? { abi: contract.abi as Abi, name: contract.name } : undefined;
+  }
+
+  function decodeCall(chainId: number, to: string, data: Hex): DecodedCall {
+    const watched = watchedAbi(chainId, to);
+    const targetName = watched?.name ?? null;
+    if (data === '0x') {
+      return {
+        kind: 'transfer',
+        functionName: null,
+        signature: null,
+        args: null,
+        targetName,
+        selector: null,
+      };
+    }
+    const decoded = watched ? decodeFunctionCall(watched.abi, data) : undefined;
+    if (decoded) {
+      return {
+        kind: 'function',
+        functionName: decoded.functionName,
+        signature: decoded.signature,
+        args: decoded.args,
+        targetName,
+        selector: decoded.selector,
+      };
+    }
+    return {
+      kind: 'unknown',
+      functionName: null,
+      signature: null,
+      args: null,
+      targetName,
+      selector: data.length >= 10 ? (data.slice(0, 10) as Hex) : null,
+    };
+  }
+
+  function requireChain(chainId: number): void {
+    if (!store.findChain(chainId))
+      throw new VigilError('NOT_FOUND', `Chain ${chainId} is not configured; add it first.`, {
+        field: 'chainId',
+      });
+  }
+
+  function encode(chainId: number, to: string, fn: { name: string; args: unknown[] }) {
+    const watched = watchedAbi(chainId, to);
+    if (!watched) {
+      throw new VigilError(
+        'NOT_FOUND',
+        `to: ${to} is not a watched contract on chain ${chainId}, so Vigil has no ABI to encode ${fn.name} with. Watch the contract first, or give the calldata as data.`,
+        { field: 'to' },
+      );
+    }
+    return encodeFunctionCall(watched.abi, fn);
+  }
+
+  async function simulate(tx: Transaction, actor: string): Promise<Transaction> {
+    const original = tx.replacesId === null ? undefined : store.findTransaction(tx.replacesId);
+    const nonce = original?.nonce ?? (await nonces.nextNonce(tx.chainId, tx.from));
+    const simulation = await simulateTransaction(rpc(tx.chainId), {
+      from: tx.from,
+      to: tx.to,
+      value: BigInt(tx.value),
+      data: tx.data as Hex,
+      nonce,
+      ...(tx.fees && tx.replacesId !== null ? { fees: tx.fees } : {}),
+      ...(tx.kind === 'cancel' ? { gasLimit: 21_000n } : {}),
+      ...(watchedAbi(tx.chainId, tx.to) ? { abi: watchedAbi(tx.chainId, tx.to)!.abi } : {}),
+    });
+    return recordSimulation(tx, simulation, actor);
+  }
+
+  function recordSimulation(tx: Transaction, simulation: Simulation, actor: string): Transaction {
+    return save(
+      { ...tx, simulation },
+      {
+        status: 'simulated',
+        note: simulation.success
+          ? `succeeds at block ${simulation.blockNumber}; gas ${simulation.gasEstimate}`
+          : `reverts at block ${simulation.blockNumber}: ${simulation.revertReason}`,
+        audit: auditActions.txSimulated,
+        actor,
+        details: {
+          simulationId: simulation.id,
+          blockNumber: simulation.blockNumber,
+          success: simulation.success,
+          revertReason: simulation.revertReason,
+          gasEstimate: simulation.gasEstimate,
+          plannedNonce: simulation.nonce,
+        },
+      },
+    );
+  }
+
+  async function simulateOrNote(tx: Transaction, actor: string): Promise<Transaction> {
+    try {
+      return await simulate(tx, actor);
+    } catch (error) {
+      // Kept as proposed: it cannot be approved until a simulation runs.
+      return save(tx, {
+        status: 'simulation-failed',
+        note: `could not simulate: ${(error as Error).message.split('\n')[0]}`,
+      });
+    }
+  }
+
+  /** Everything a proposal is checked for, with nothing written: what would be proposed. */
+  async function checkProposal(
+    input: ProposeInput,
+  ): Promise<Pick<Transaction, 'chainId' | 'from' | 'to' | 'value' | 'data'>> {
+    requireChain(input.chainId);
+    const signer = vault.require(input.from, 'from');
+    const to = getAddress(input.to.toLowerCase());
+    if (input.data !== undefined && input.function !== undefined) {
+      throw new VigilError(
+        'INVALID_INPUT',
+        'Give either data (raw calldata) or function, not both.',
+        {
+          field: 'function',
+        },
+      );
+    }
+    const data = (
+      input.function ? encode(input.chainId, to, input.function).data : (input.data ?? '0x')
+    ).toLowerCase() as Hex;
+    if (data.length % 2 !== 0)
+      throw new VigilError(
+        'INVALID_INPUT',
+        'data: calldata must be whole bytes (an even number of hex digits).',
+        {
+          field: 'data',
+        },
+      );
+    const value = BigInt(input.value ?? '0');
+    const balance = await vault
+      .refreshBalance(input.chainId, signer.address)
+      .catch((error: unknown) => {
+        throw new VigilError(
+          'RPC_UNREACHABLE',
+          `Could not read ${signer.address}'s balance on chain ${input.chainId}: ${(error as Error).message.split('\n')[0]}`,
+          { field: 'chainId' },
+        );
+      });
+    if (value > balance) {
+      throw new VigilError(
+        'INSUFFICIENT_FUNDS',
+        `value: ${value} wei is more than ${signer.address}'s balance on chain ${input.chainId} (${balance} wei).`,
+        { field: 'value', details: { value: value.toString(), balance: balance.toString() } },
+      );
+    }
+    return { chainId: input.chainId, from: signer.address, to, value: value.toString(), data };
+  }
+
+  async function propose(input: ProposeInput, source: string, actor: string): Promise<Transaction> {
+    const { chainId, from, to, value, data } = await checkProposal(input);
+    const proposed = newProposal(store.nextTransactionId(), {
+      chainId,
+      from,
+      to,
+      value,
+      data,
+      kind: data === '0x' ? 'transfer' : 'call',
+      replacesId: null,
+      source,
+      note: input.note ?? null,
+      call: decodeCall(chainId, to, data as Hex),
+      fees: null,
+    });
+    const saved = save(proposed, {
+      status: 'proposed',
+      note: `by ${source}`,
+      audit: auditActions.txProposed,
+      actor,
+      details: {
+        to,
+        value: proposed.value,
+        data,
+        source,
+        call: proposed.call,
+        ...(proposed.note ? { note: proposed.note } : {}),
+      },
+    });
+    return simulateOrNote(saved, actor);
+  }
+
+  async function proposeReplacement(
+    id: number,
+    kind: 'speedUp' | 'cancel',
+    actor: string,
+  ): Promise<Transaction> {
+    const original = requireTx(id);
+    if (
+      !['signed', 'sent'].includes(original.status) ||
+      original.nonce === null ||
+      !original.fees
+    ) {
+      throw new VigilError(
+        'INVALID_STATE',
+        `Transaction ${id} is ${original.status}: only a signed or sent transaction that is not yet mined can be ${kind === 'speedUp' ? 'sped up' : 'cancelled'}.`,
+        { field: 'id', details: { status: original.status } },
+      );
+    }
+    const latest = await rpc(original.chainId).request<{ baseFeePerGas?: string | null }>(
+      'eth_getBlockByNumber',
+      ['latest', false],
+    );
+    const market = await currentFees(
+      rpc(original.chainId),
+      latest.baseFeePerGas ? BigInt(latest.baseFeePerGas) : null,
+    );
+    const fees = replacementFees(original.fees, market);
+    const to = kind === 'cancel' ? original.from : original.to;
+    const data = (kind === 'cancel' ? '0x' : original.data) as Hex;
+    const replacement = newProposal(store.nextTransactionId(), {
+      chainId: original.chainId,
+      from: original.from,
+      to,
+      value: kind === 'cancel' ? '0' : original.value,
+      data,
+      kind,
+      replacesId: original.id,
+      source: `${kind === 'speedUp' ? 'speed-up' : 'cancel'} of tx ${original.id}`,
+      note: null,
+      call: decodeCall(original.chainId, to, data),
+      fees,
+    });
+    const saved = save(replacement, {
+      status: 'proposed',
+      note: `${kind === 'speedUp' ? 'speed-up' : 'cancel'} of tx ${original.id} (nonce ${original.nonce}), fee cap ${feeCap(original.fees)} → ${feeCap(fees)} wei`,
+      audit: auditActions.txProposed,
+      actor,
+      details: { kind, replacesId: original.id, to, value: replacement.value, data, fees },
+    });
+    return simulateOrNote(saved, actor);
+  }
+
+  // ---- approval, signing, sending --------------------------------------------------------
+
+  async function approve(
+    input: ValidatedInput<'txs.approve'>,
+    actor: string,
+  ): Promise<Transaction> {
+    const first = requireTx(input.id);
+    return nonces
+      .withLane(first.chainId, first.from, async () => {
+        const tx = requireTx(input.id);
+        if (tx.status !== 'proposed') {
+          throw new VigilError(
+            'INVALID_STATE',
+            `Transaction ${tx.id} is ${tx.status}, not awaiting approval.`,
+            { field: 'id', details: { status: tx.status } },
+          );
+        }
+        vault.require(tx.from, 'from');
+        const shown = tx.simulation;
+        if (!shown) {
+          throw new VigilError(
+            'INVALID_STATE',
+            `Transaction ${tx.id} has not been simulated yet; simulate it and look at the result before approving.`,
+            { field: 'id' },
+          );
+        }
+        if (input.seenSimulation !== undefined && input.seenSimulation !== shown.id) {
+          throw new VigilError(
+            'SIMULATION_CHANGED',
+            `Transaction ${tx.id} was simulated again since you looked; review the new result before approving.`,
+            { field: 'seenSimulation', details: { current: shown.id, seen: input.seenSimulation } },
+          );
+        }
+        if (!shown.success && !input.overrideRevert) {
+          throw new VigilError(
+            'SIMULATION_REVERTED',
+            `Transaction ${tx.id} reverts in simulation (${shown.revertReason}); it would fail on chain and still cost gas. Approve with the revert override only if you mean to send it anyway.`,
+            { field: 'overrideRevert', details: { revertReason: shown.revertReason } },
+          );
+        }
+        const original = tx.replacesId === null ? undefined : store.findTransaction(tx.replacesId);
+        if (original && !['signed', 'sent'].includes(original.status)) {
+          throw new VigilError(
+            'INVALID_STATE',
+            `Transaction ${tx.id} replaces transaction ${original.id}, which is now ${original.status}; there is nothing left to replace.`,
+            { field: 'id' },
+          );
+        }
+        const freshTx = await simulate(tx, SYSTEM_ACTOR);
+        const changes = simulationChanges(shown, freshTx.simulation!);
+        if (changes.length > 0) {
+          throw new VigilError(
+            'SIMULATION_CHANGED',
+            `Approval stopped: since you looked, ${changes.join('; ')}. Review the new simulation and approve again.`,
+            { field: 'id', details: { changes, before: shown, after: freshTx.simulation } },
+          );
+        }
+        // What gets signed is what the operator saw: the shown plan, not the fresh one.
+        return transition(freshTx, 'approved', {
+          audit: auditActions.txApproved,
+          actor,
+          note:
+            input.overrideRevert && !shown.success
+              ? 'approved despite a reverting simulation'
+              : null,
+          patch: {
+            nonce: shown.nonce,
+            gasLimit: shown.gasLimit,
+            fees: shown.fees,
+            overrideRevert: Boolean(input.overrideRevert && !shown.success),
+          },
+          details: {
+            to: tx.to,
+            value: tx.value,
+            data: tx.data,
+            nonce: shown.nonce,
+            gasLimit: shown.gasLimit,
+            fees: shown.fees,
+            simulationId: shown.id,
+            simulationSucceeded: shown.success,
+            ...(shown.success ? {} : { revertReason: shown.revertReason, overrideRevert: true }),
+          },
+        });
+      })
+      .then(async (approved) => {
+        options.crashPoint?.('tx.approved');
+        replanLane(approved);
+        return signAndSend(approved);
+      });
+  }
+
+  /**
+   * An approval takes the lane's next nonce, so the other proposals of that lane would now sign
+   * a different one than they show: simulate them again, so what the operator sees stays what
+   * approving would sign.
+   */
+  function replanLane(approved: Transaction): void {
+    const waiting = store
+      .listTransactions({ chainId: approved.chainId, from: approved.from, statuses: ['proposed'] })
+      .filter((tx) => tx.replacesId === null && tx.simulation !== null);
+    for (const tx of waiting.reverse()) {
+      void nonces
+        .withLane(tx.chainId, tx.from, async () => {
+          const current = store.findTransaction(tx.id);
+          if (current?.status === 'proposed') await simulate(current, SYSTEM_ACTOR);
+        })
+        .catch((error: unknown) =>
+          log.warn(
+            `Simulating transaction ${tx.id} again: ${(error as Error).message.split('\n')[0]}`,
+          ),
+        );
+    }
+  }
+
+  function serializable(tx: Transaction): TransactionSerializable {
+    const base = {
+      chainId: tx.chainId,
+      nonce: tx.nonce!,
+      to: tx.to as Hex,
+      value: BigInt(tx.value),
+      data: tx.data as Hex,
+      gas: BigInt(tx.gasLimit!),
+    };
+    const fees = tx.fees!;
+    return fees.type === 'eip1559'
+      ? {
+          ...base,
+          type: 'eip1559',
+          maxFeePerGas: BigInt(fees.maxFeePerGas),
+          maxPriorityFeePerGas: BigInt(fees.maxPriorityFeePerGas),
+        }
+      : { ...base, type: 'legacy', gasPrice: BigInt(fees.gasPrice) };
+  }
+
+  async function signAndSend(approved: Transaction): Promise<Transaction> {
+    if (busy.has(approved.id)) return approved;
+    busy.add(approved.id);
+    try {
+      let tx = approved;
+      if (tx.status === 'approved') {
+        const rawTransaction = await vault.withAccount(tx.from, (account) =>
+          account.signTransaction(serializable(tx)),
+        );
+        const hash = keccak256(rawTransaction);
+        // Durable before it leaves the machine: a restart re-broadcasts this, never re-signs.
+        tx = transition(tx, 'signed', {
+          audit: auditActions.txSigned,
+          note: `hash ${hash}`,
+          patch: { rawTransaction, hash },
+          details: { hash },
+        });
+        options.crashPoint?.('tx.signed');
+      }
+      if (tx.status === 'signed') {
+        tx = await broadcast(tx);
+        if (tx.status === 'sent') options.crashPoint?.('tx.sent');
+      }
+      return tx;
+    } catch (error) {
+      if (error instanceof VigilError && error.code === 'KEYCHAIN_UNAVAILABLE') {
+        log.error(
+          `Transaction ${approved.id} is approved but could not be signed: ${error.message}`,
+        );
+        return save(store.findTransaction(approved.id)!, {
+          status: 'sign-failed',
+          note: error.message,
+        });
+      }
+      throw error;
+    } finally {
+      busy.delete(approved.id);
+    }
+  }
+
+  async function broadcast(tx: Transaction): Promise<Transaction> {
+    try {
+      await rpc(tx.chainId).request('eth_sendRawTransaction', [tx.rawTransaction]);
+      return transition(tx, 'sent', { audit: auditActions.txSent });
+    } catch (error) {
+      const message = nodeMessageOf(error);
+      if (/already known|known transaction/i.test(message))
+        return transition(tx, 'sent', {
+          audit: auditActions.txSent,
+          note: 'the node already had it',
+        });
+      if (/nonce too low/i.test(message)) {
+        const receipt = await rpc(tx.chainId)
+          .request<{ blockHash: string } | null>('eth_getTransactionReceipt', [tx.hash])
+          .catch(() => null);
+        // Already mined (a crash after broadcasting): the tracker takes it from here.
+        if (receipt)
+          return transition(tx, 'sent', { audit: auditActions.txSent, note: 'already mined' });
+        return transition(tx, 'dropped', {
+          audit: auditActions.txDropped,
+          note: `nonce ${tx.nonce} was already used by another transaction`,
+          patch: { failureReason: message },
+          details: { reason: message },
+        });
+      }
+      if (isExecutionError(error)) {
+        return transition(tx, 'failed', {
+          audit: auditActions.txFailed,
+          note: `the node refused it: ${message}`,
+          patch: { failureReason: `not broadcast: ${message}` },
+          details: { reason: message },
+        });
+      }
+      // The network, not the transaction: it stays signed and the tracker sends it again.
+      log.warn(`Transaction ${tx.id} could not be broadcast yet: ${message}; retrying.`);
+      return save(tx, { status: 'broadcast-retry', note: message });
+    }
+  }
+
+  // ---- tracking --------------------------------------------------------------------------
+
+  interface Receipt {
+    blockNumber: string;
+    blockHash: string;
+    gasUsed: string;
+    effectiveGasPrice?: string;
+    status: string;
+  }
+
+  async function revertReasonOnChain(tx: Transaction, blockNumber: number): Promise<string> {
+    try {
+      await rpc(tx.chainId).request('eth_call', [
+        {
+          from: tx.from,
+          to: tx.to,
+          value: `0x${BigInt(tx.value).toString(16)}`,
+          data: tx.data,
+          gas: `0x${BigInt(tx.gasLimit ?? 0).toString(16)}`,
+        },
+        `0x${Math.max(0, blockNumber - 1).toString(16)}`,
+      ]);
+      return 'reverted on chain (the call succeeds when replayed; it likely ran out of gas)';
+    } catch (error) {
+      return describeRevert(revertDataOf(error) ?? null, watchedAbi(tx.chainId, tx.to)?.abi);
+    }
+  }
+
+  function settleSiblings(winner: Transaction): void {
+    const losers = store
+      .listTransactions({
+        chainId: winner.chainId,
+        from: winner.from,
+        statuses: ['approved', 'signed', 'sent'],
+      })
+      .filter((tx) => tx.nonce === winner.nonce && tx.id !== winner.id);
+    for (const loser of losers) {
+      if (winner.kind === 'cancel')
+        transition(loser, 'cancelled', {
+          audit: auditActions.txCancelled,
+          note: `cancelled by tx ${winner.id}`,
+          details: { by: winner.id },
+        });
+      else
+        transition(loser, 'replaced', {
+          audit: auditActions.txReplaced,
+          note: `nonce ${winner.nonce} was mined by tx ${winner.id}`,
+          details: { by: winner.id },
+        });
+    }
+  }
+
+  async function track(chainId: number, headBlock: number): Promise<void> {
+    const chain = store.findChain(chainId);
+    if (!chain) return;
+    const live = store
+      .listTransactions({ chainId, statuses: [...TRACKED_STATUSES], limit: 1000 })
+      .filter((tx) => !busy.has(tx.id))
+      .sort((a, b) => a.id - b.id);
+    const withoutReceipt: Transaction[] = [];
+    for (const tx of live) {
+      if (closed) return;
+      if (tx.status === 'signed') {
+        busy.add(tx.id);
+        try {
+          await broadcast(tx);
+        } finally {
+          busy.delete(tx.id);
+        }
+        continue;
+      }
+      const receipt = await rpc(chainId).request<Receipt | null>('eth_getTransactionReceipt', [
+        tx.hash,
+      ]);
+      if (!receipt) {
+        withoutReceipt.push(tx);
+        continue;
+      }
+      misses.delete(tx.id);
+      const blockNumber = Number.parseInt(receipt.blockNumber, 16);
+      let current = tx;
+      if (tx.status === 'sent' || tx.receipt?.blockHash !== receipt.blockHash) {
+        const mined = {
+          blockNumber,
+          blockHash: receipt.blockHash,
+          gasUsed: BigInt(receipt.gasUsed).toString(),
+          effectiveGasPrice: BigInt(receipt.effectiveGasPrice ?? '0').toString(),
+          success: receipt.status === '0x1',
+        };
+        const details = { blockNumber, blockHash: receipt.blockHash, gasUsed: mined.gasUsed };
+        current = mined.success
+          ? transition(tx, 'mined', {
+              audit: auditActions.txMined,
+              note: `in block ${blockNumber}`,
+              patch: { receipt: mined, stuck: false },
+              details,
+            })
+          : transition(tx, 'failed', {
+              audit: auditActions.txFailed,
+              note: `reverted in block ${blockNumber}`,
+              patch: {
+                receipt: mined,
+                stuck: false,
+                failureReason: await revertReasonOnChain(tx, blockNumber),
+              },
+              details,
+            });
+        settleSiblings(current);
+      }
+      const confirmations = Math.max(0, headBlock - blockNumber + 1);
+      if (current.status === 'mined' && confirmations >= Math.max(1, chain.confirmations)) {
+        transition(current, 'confirmed', {
+          audit: auditActions.txConfirmed,
+          note: `${confirmations} confirmations`,
+          patch: { confirmations },
+          details: { confirmations },
+        });
+      } else if (current.confirmations !== confirmations) {
+        save({ ...current, confirmations }, {});
+      }
+    }
+    for (const tx of withoutReceipt) {
+      if (closed) return;
+      if (tx.status === 'mined') {
+        // A reorganisation took its block away: it is pending again (or gone, which the next
+        // checks find out). Sending the same signed bytes again is safe: same hash.
+        const unmined = transition(tx, 'sent', {
+          audit: auditActions.txUnmined,
+          note: `its block ${tx.receipt?.blockNumber} was reorganised away`,
+          patch: { receipt: null, confirmations: 0 },
+          details: { blockNumber: tx.receipt?.blockNumber, blockHash: tx.receipt?.blockHash },
+        });
+        await rpc(chainId)
+          .request('eth_sendRawTransaction', [unmined.rawTransaction])
+          .catch(() => undefined);
+        continue;
+      }
+      // Without a receipt, a transaction is gone when its nonce was used by another one, or
+      // when the node no longer has it. Both are decided only after consecutive checks, each
+      // asking for the receipt again last: the transaction may have been mined a moment ago.
+      const latestNonce = Number(
+        BigInt(await rpc(chainId).request<string>('eth_getTransactionCount', [tx.from, 'latest'])),
+      );
+      const nonceUsed = tx.nonce !== null && latestNonce > tx.nonce;
+      const pooled = nonceUsed
+        ? null
+        : await rpc(chainId).request<unknown>('eth_getTransactionByHash', [tx.hash]);
+      if (nonceUsed || pooled === null) {
+        const minedMeanwhile = await rpc(chainId).request<Receipt | null>(
+          'eth_getTransactionReceipt',
+          [tx.hash],
+        );
+        if (minedMeanwhile) continue; // the next round records it as mined
+        const count = (misses.get(tx.id) ?? 0) + 1;
+        misses.set(tx.id, count);
+        if (count < MISSES_BEFORE_DROPPED) continue;
+        misses.delete(tx.id);
+        const fresh = store.findTransaction(tx.id)!;
+        if (fresh.status !== 'sent') continue; // settled by a sibling just now
+        transition(fresh, 'dropped', {
+          audit: auditActions.txDropped,
+          note: nonceUsed
+            ? `nonce ${tx.nonce} was used by a transaction Vigil did not send`
+            : 'the node no longer has it (dropped from the pool)',
+          patch: {
+            failureReason: nonceUsed
+              ? `nonce ${tx.nonce} used by another transaction`
+              : 'dropped from the pool',
+          },
+        });
+        continue;
+      }
+      misses.delete(tx.id);
+      const sentAt = lastSentAt(tx);
+      if (!tx.stuck && sentAt !== null && Date.now() - sentAt > stuckAfterMs) {
+        save(
+          { ...tx, stuck: true },
+          {
+            status: 'stuck',
+            note: `not mined after ${Math.round((Date.now() - sentAt) / 1000)} s`,
+          },
+        );
+      }
+    }
+  }
+
+  const tracking = new Map<number, Promise<void>>();
+  function trackSoon(chainId: number, headBlock?: number): void {
+    if (closed || tracking.has(chainId)) return;
+    const run = (async () => {
+      const head = headBlock ?? context.chains.sync(chainId)?.headBlock;
+      if (head === null || head === undefined) return;
+      await track(chainId, head);
+    })()
+      .catch((error: unknown) =>
+        log.warn(
+          `Tracking transactions on chain ${chainId}: ${(error as Error).message.split('\n')[0]}`,
+        ),
+      )
+      .finally(() => tracking.delete(chainId));
+    tracking.set(chainId, run);
+  }
+
+  const unsubscribeHead = context.events.on('head', (chainId, headBlock) =>
+    trackSoon(chainId, headBlock),
+  );
+  const trackTimer = setInterval(() => {
+    for (const chain of store.listChains()) trackSoon(chain.chainId);
+  }, options.trackIntervalMs ?? 3_000);
+
+  // What the journal says was approved or signed but not yet sent resumes at once.
+  function resume(): void {
+    for (const tx of store.listTransactions({ statuses: ['approved', 'signed'], limit: 1000 })) {
+      void signAndSend(tx).catch((error: unknown) =>
+        log.warn(`Resuming transaction ${tx.id}: ${(error as Error).message.split('\n')[0]}`),
+      );
+    }
+  }
+  setTimeout(resume, 0);
+
+  function statusesOf(status: TxStatus | TxStatus[] | undefined): TxStatus[] | undefined {
+    if (status === undefined) return undefined;
+    return Array.isArray(status) ? status : [status];
+  }
+
+  return {
+    propose,
+    checkProposal,
+    hasProposalFrom: (source) => store.hasTransactionFrom(source),
+    handlers: {
+      'txs.propose': (input) => propose(input, 'operator', context.actor),
+      'txs.encode'(input) {
+        requireChain(input.chainId);
+        const to = getAddress(input.to.toLowerCase());
+        const encoded = encode(input.chainId, to, input.function);
+        return { data: encoded.data, call: decodeCall(input.chainId, to, encoded.data) };
+      },
+      'txs.list'(input) {
+        const statuses = statusesOf(input?.status);
+        return {
+          txs: store.listTransactions({
+            ...(statuses ? { statuses } : {}),
+            ...(input?.chainId === undefined ? {} : { chainId: input.chainId }),
+            ...(input?.from === undefined ? {} : { from: input.from }),
+            limit: input?.limit ?? 500,
+          }),
+        };
+      },
+      'txs.get': (input) => requireTx(input.id),
+      async 'txs.simulate'(input) {
+        const tx = requireTx(input.id);
+        if (tx.status !== 'proposed')
+          throw new VigilError(
+            'INVALID_STATE',
+            `Transaction ${tx.id} is ${tx.status}; only a proposal is simulated again.`,
+            {
+              field: 'id',
+            },
+          );
+        return simulate(tx, context.actor);
+      },
+      'txs.approve': (input) => approve(input, context.actor),
+      'txs.reject'(input) {
+        const tx = requireTx(input.id);
+        if (tx.status !== 'proposed') {
+          throw new VigilError(
+            'INVALID_STATE',
+            `Transaction ${tx.id} is ${tx.status}, not awaiting approval.`,
+            {
+              field: 'id',
+              details: { status: tx.status },
+            },
+          );
+        }
+        return save(
+          { ...tx, status: 'rejected', rejectReason: input.reason },
+          {
+            status: 'rejected',
+            note: input.reason,
+            audit: auditActions.txRejected,
+            actor: context.actor,
+            details: { reason: input.reason },
+          },
+        );
+      },
+      'txs.speedUp': (input) => proposeReplacement(input.id, 'speedUp', context.actor),
+      'txs.cancel': (input) => proposeReplacement(input.id, 'cancel', context.actor),
+      async 'signers.lanes'(input) {
+        const chains = store
+          .listChains()
+          .filter((chain) => input?.chainId === undefined || chain.chainId === input.chainId);
+        const signers = store
+          .listSigners()
+          .filter(
+            (signer) =>
+              input?.address === undefined ||
+              signer.address.toLowerCase() === input.address.toLowerCase(),
+          );
+        const lanes = await Promise.all(
+          chains.flatMap((chain) =>
+            signers.map((signer) => nonces.lane(chain.chainId, signer.address)),
+          ),
+        );
+        return { lanes };
+      },
+    },
+    async close() {
+      closed = true;
+      unsubscribeHead();
+      clearInterval(trackTimer);
+      await Promise.all(tracking.values());
+    },
+  };
+}

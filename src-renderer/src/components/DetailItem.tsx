@@ -1,0 +1,42 @@
+// One labelled value in a detail pane, with a copy button when there is something to copy.
+import { argDisplay, argText } from '../format.ts';
+import { CopyButton } from './CopyButton.tsx';
+
+export interface DetailItemProps {
+  label: string;
+  value: string;
+  copy?: string;
+  mono?: boolean;
+  pre?: boolean;
+}
+
+export function DetailItem({ label, value, copy, mono, pre }: DetailItemProps) {
+  const shown = pre ? JSON.stringify(JSON.parse(value), null, 2) : value;
+  return (
+    <div className="detail-item">
+      <dt>
+        <span>{label}</span>
+        {copy !== undefined && <CopyButton text={copy} />}
+      </dt>
+      <dd className={mono ? 'mono break' : undefined}>{pre ? <pre>{shown}</pre> : shown}</dd>
+    </div>
+  );
+}
+
+/** Decoded arguments by name (an event's or a call's), structures shown as indented JSON. */
+export function ArgList({ args }: { args: Record<string, unknown> }) {
+  return (
+    <dl className="detail-list">
+      {Object.entries(args).map(([name, value]) => (
+        <DetailItem
+          key={name}
+          label={name}
+          value={argDisplay(value)}
+          copy={argText(value)}
+          mono
+          pre={typeof value === 'object' && value !== null}
+        />
+      ))}
+    </dl>
+  );
+}

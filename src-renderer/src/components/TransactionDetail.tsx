@@ -1,0 +1,368 @@
+// One transaction in full. For a proposal this is the approval screen: exactly what will be
+// signed (chain, from, to, value, decoded call, nonce, gas limit, fee caps), the simulation,
+// and Approve / Reject. Approval sends only the id and the simulation the operator looked at;
+// main signs its own stored copy.
+import { useEffect, useState } from 'react';
+import type { EventRow, FeePlan, Transaction } from '@contract';
+import { callOrThrow, vigil } from '../client/index.ts';
+import { chainName, useConfig } from '../stores/config.ts';
+import { signerLabel, useSigners } from '../stores/signers.ts';
+import { argDisplay, formatCount } from '../format.ts';
+import { etherLabel, weiToGwei } from '../units.ts';
+import { hrefFor, navigate } from '../route.ts';
+import { ArgList, DetailItem } from './DetailItem.tsx';
+import { FormError } from './StateViews.tsx';
+import { TxStatusBadge } from './tx-display.tsx';
+
+export function TransactionDetail({ tx }: { tx: Transaction }) {
+  const chains = useConfig((state) => state.chains);
+  const signers = useSigners((state) => state.signers);
+  const plan = tx.status === 'proposed' ? tx.simulation : null;
+  const nonce = tx.nonce ?? plan?.nonce ?? null;
+  const gasLimit = tx.gasLimit ?? plan?.gasLimit ?? null;
+  const fees = tx.fees ?? plan?.fees ?? null;
+  const from = signerLabel(signers, tx.from);
+  return (
+    <aside className="card tx-detail" aria-label={`Transaction ${tx.id}`}>
+      <header className="card-header">
+        <h2>Transaction {tx.id}</h2>
+        <TxStatusBadge tx={tx} />
+        <a className="button-small close" href={hrefFor('transactions')} aria-label="Close detail">
+          ✕
+        </a>
+      </header>
+      <p className="muted small">
+        Proposed by {tx.source}
+        {tx.note ? ` — ${tx.note}` : ''}
+      </p>
+
+      <h3>{tx.status === 'proposed' ? 'What approving signs' : 'What was signed'}</h3>
+      <dl className="detail-list" aria-label="What will be signed">
+        <DetailItem label="Chain" value={`${chainName(chains, tx.chainId)} (#${tx.chainId})`} />
+        <DetailItem
+          label="From"
+          value={from ? `${from} — ${tx.from}` : tx.from}
+          copy={tx.from}
+          mono
+        />
+        <DetailItem
+          label="To"
+          value={tx.call.targetName ? `${tx.call.targetName} — ${tx.to}` : tx.to}
+          copy={tx.to}
+          mono
+        />
+        <DetailItem
+          label="Value"
+          value={`${etherLabel(tx.value)} (${tx.value} wei)`}
+          copy={tx.value}
+        />
+        <DetailItem label="Nonce" value={nonce === null ? 'not yet known' : String(nonce)} />
+        <DetailItem
+          label="Gas limit"
+          value={gasLimit === null ? 'not yet known' : formatCount(Number(gasLimit))}
+        />
+        <DetailItem label="Fee caps" value={fees ? feeText(fees) : 'not yet known'} />
+        {plan && (
+          <DetailItem
+            label="Most it can cost"
+            value={`${etherLabel(plan.maxTotalCost)} (${plan.maxTotalCost} wei)`}
+          />
+        )}
+      </dl>
+      <DecodedCall tx={tx} />
+      <Simulation tx={tx} />
+      {tx.status === 'proposed' && <ApprovalActions tx={tx} />}
+      {(tx.status === 'sent' || tx.status === 'signed') && <ReplaceActions tx={tx} />}
+      <Outcome tx={tx} />
+      <CausedEvents tx={tx} />
+      <Timeline tx={tx} />
+    </aside>
+  );
+}
+
+function feeText(fees: FeePlan): string {
+  return fees.type === 'eip1559'
+    ? `max ${weiToGwei(fees.maxFeePerGas)} gwei, priority ${weiToGwei(fees.maxPriorityFeePerGas)} gwei`
+    : `gas price ${weiToGwei(fees.gasPrice)} gwei (legacy)`;
+}
+
+function DecodedCall({ tx }: { tx: Transaction }) {
+  const { call } = tx;
+  return (
+    <section aria-label="Decoded call">
+      <h3>Call</h3>
+      {call.kind === 'transfer' ? (
+        <p className="small">
+          A plain transfer of the native currency; no contract code is called.
+        </p>
+      ) : call.kind === 'function' ? (
+        <>
+          <p className="mono small signature">{call.signature}</p>
+          <ArgList args={call.args ?? {}} />
+        </>
+      ) : (
+        <p className="small warn">
+          Calldata Vigil cannot decode (selector {call.selector ?? 'none'}): the target is not a
+          watched contract or its ABI has no such function. Check it elsewhere before approving.
+        </p>
+      )}
+      <details className="raw-data">
+        <summary className="small muted">Raw calldata ({(tx.data.length - 2) / 2} bytes)</summary>
+        <pre className="mono small break">{tx.data}</pre>
+      </details>
+    </section>
+  );
+}
+
+function Simulation({ tx }: { tx: Transaction }) {
+  const simulation = tx.simulation;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const again = async (): Promise<void> => {
+    setBusy(true);
+    const result = await vigil.call('txs.simulate', { id: tx.id });
+    setBusy(false);
+    setError(result.ok ? null : result.error.message);
+  };
+  return (
+    <section aria-label="Simulation">
+      <div className="section-title">
+        <h3>Simulation</h3>
+        {tx.status === 'proposed' && (
+          <button
+            type="button"
+            className="button-small"
+            disabled={busy}
+            onClick={() => void again()}
+          >
+            {busy ? 'Simulating…' : 'Simulate again'}
+          </button>
+        )}
+      </div>
+      {!simulation ? (
+        <p className="warn small">
+          Not simulated yet{tx.timeline.at(-1)?.note ? `: ${tx.timeline.at(-1)!.note}` : '.'}
+        </p>
+      ) : (
+        <>
+          <p className={simulation.success ? 'sim-ok' : 'sim-revert'} role="status">
+            {simulation.success ? 'Succeeds' : `Reverts: ${simulation.revertReason}`}
+            <span className="muted small">
+              {' '}
+              at block {formatCount(simulation.blockNumber)},{' '}
+              {new Date(simulation.at).toLocaleTimeString()}
+            </span>
+          </p>
+          <dl className="detail-list">
+            <DetailItem label="Gas estimate" value={simulation.gasEstimate ?? '—'} />
+            <DetailItem label="Signer balance" value={`${etherLabel(simulation.balance)}`} />
+            {simulation.baseFeePerGas && (
+              <DetailItem label="Base fee" value={`${weiToGwei(simulation.baseFeePerGas)} gwei`} />
+            )}
+          </dl>
+        </>
+      )}
+      <FormError message={error} />
+    </section>
+  );
+}
+
+function ApprovalActions({ tx }: { tx: Transaction }) {
+  const [override, setOverride] = useState(false);
+  const [reason, setReason] = useState('');
+  const [rejecting, setRejecting] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const reverts = tx.simulation !== null && !tx.simulation.success;
+
+  const approve = async (): Promise<void> => {
+    if (!tx.simulation) return;
+    setBusy(true);
+    const result = await vigil.call('txs.approve', {
+      id: tx.id,
+      seenSimulation: tx.simulation.id,
+      ...(reverts && override ? { overrideRevert: true } : {}),
+    });
+    setBusy(false);
+    setError(result.ok ? null : result.error.message);
+  };
+  const reject = async (): Promise<void> => {
+    if (!reason.trim()) {
+      setError('Say why you reject it: the reason goes into the audit log.');
+      return;
+    }
+    setBusy(true);
+    const result = await vigil.call('txs.reject', { id: tx.id, reason });
+    setBusy(false);
+    setError(result.ok ? null : result.error.message);
+  };
+
+  return (
+    <section className="approval" aria-label="Approval">
+      {reverts && (
+        <label className="checkbox warn">
+          <input
+            type="checkbox"
+            checked={override}
+            onChange={(event) => setOverride(event.target.checked)}
+          />
+          Send it although the simulation reverts (it will fail on chain and still cost gas)
+        </label>
+      )}
+      {rejecting ? (
+        <div className="form">
+          <label htmlFor={`reject-${tx.id}`}>Reason for rejecting</label>
+          <textarea
+            id={`reject-${tx.id}`}
+            rows={2}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
+          <div className="form-row">
+            <button
+              type="button"
+              className="button-danger"
+              disabled={busy}
+              onClick={() => void reject()}
+            >
+              Reject transaction
+            </button>
+            <button type="button" onClick={() => setRejecting(false)}>
+              Back
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="form-row">
+          <button
+            type="button"
+            className="button-primary"
+            disabled={busy || !tx.simulation || (reverts && !override)}
+            onClick={() => void approve()}
+          >
+            {busy ? 'Approving…' : 'Approve and send'}
+          </button>
+          <button type="button" disabled={busy} onClick={() => setRejecting(true)}>
+            Reject…
+          </button>
+        </div>
+      )}
+      <FormError message={error} />
+    </section>
+  );
+}
+
+function ReplaceActions({ tx }: { tx: Transaction }) {
+  const [error, setError] = useState<string | null>(null);
+  const propose = async (name: 'txs.speedUp' | 'txs.cancel'): Promise<void> => {
+    const result = await vigil.call(name, { id: tx.id });
+    if (!result.ok) setError(result.error.message);
+    else navigate('transactions', { id: result.value.id });
+  };
+  return (
+    <section aria-label="Replace">
+      <p className="small muted">
+        Not mined yet. A speed-up or a cancel is a new proposal with the same nonce and higher fees;
+        it needs your approval too.
+      </p>
+      <div className="form-row">
+        <button type="button" onClick={() => void propose('txs.speedUp')}>
+          Speed up…
+        </button>
+        <button
+          type="button"
+          className="button-danger-quiet"
+          onClick={() => void propose('txs.cancel')}
+        >
+          Cancel…
+        </button>
+      </div>
+      <FormError message={error} />
+    </section>
+  );
+}
+
+function Outcome({ tx }: { tx: Transaction }) {
+  if (!tx.hash && !tx.rejectReason && !tx.failureReason) return null;
+  return (
+    <section aria-label="Outcome">
+      <h3>Outcome</h3>
+      <dl className="detail-list">
+        {tx.hash && <DetailItem label="Hash" value={tx.hash} copy={tx.hash} mono />}
+        {tx.receipt && (
+          <>
+            <DetailItem
+              label="Block"
+              value={formatCount(tx.receipt.blockNumber)}
+              copy={String(tx.receipt.blockNumber)}
+            />
+            <DetailItem label="Gas used" value={formatCount(Number(tx.receipt.gasUsed))} />
+            <DetailItem label="Confirmations" value={String(tx.confirmations)} />
+          </>
+        )}
+        {tx.rejectReason && <DetailItem label="Rejected because" value={tx.rejectReason} />}
+        {tx.failureReason && <DetailItem label="Failed because" value={tx.failureReason} />}
+      </dl>
+    </section>
+  );
+}
+
+function CausedEvents({ tx }: { tx: Transaction }) {
+  const [events, setEvents] = useState<EventRow[] | null>(null);
+  const hash = tx.receipt ? tx.hash : null;
+  useEffect(() => {
+    if (!hash) return;
+    let current = true;
+    void callOrThrow('events.query', { transactionHash: hash }).then(
+      (page) => current && setEvents(page.rows),
+      () => current && setEvents([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, [hash, tx.status]);
+  if (!hash) return null;
+  return (
+    <section aria-label="Events it caused">
+      <h3>Events it caused</h3>
+      {events === null ? (
+        <p className="muted small">Loading…</p>
+      ) : events.length === 0 ? (
+        <p className="muted small">No events of watched contracts (yet).</p>
+      ) : (
+        <ul className="plain-list">
+          {events.map((row) => (
+            <li key={`${row.blockHash}:${row.logIndex}`}>
+              <a href={hrefFor('events')} className="event-name">
+                {row.eventName ?? 'undecoded log'}
+              </a>{' '}
+              <span className="small mono">
+                {Object.entries(row.args ?? {})
+                  .map(([name, value]) => `${name}=${argDisplay(value)}`)
+                  .join(' ')}
+              </span>{' '}
+              <span className={`badge badge-${row.status}`}>{row.status}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Timeline({ tx }: { tx: Transaction }) {
+  return (
+    <section aria-label="Timeline">
+      <h3>Timeline</h3>
+      <ol className="timeline">
+        {tx.timeline.map((entry, index) => (
+          <li key={index}>
+            <span className="mono small muted">{new Date(entry.at).toLocaleTimeString()}</span>{' '}
+            <strong>{entry.status}</strong>
+            {entry.note && <span className="small"> — {entry.note}</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

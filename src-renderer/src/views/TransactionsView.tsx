@@ -1,0 +1,169 @@
+// The transaction queue: proposals awaiting approval (by signer and nonce), transactions in
+// flight with live status, and history; the selected one opens in the detail pane, where it is
+// approved or rejected by hand. "New transaction" composes a proposal.
+import { useMemo } from 'react';
+import type { Transaction } from '@contract';
+import { useConfig, chainName } from '../stores/config.ts';
+import { signerLabel, useSigners } from '../stores/signers.ts';
+import { AWAITING, IN_FLIGHT, useTransactions } from '../stores/transactions.ts';
+import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { TransactionDetail } from '../components/TransactionDetail.tsx';
+import { ComposeTransaction } from '../components/ComposeTransaction.tsx';
+import { TxStatusBadge, callSummary } from '../components/tx-display.tsx';
+import { etherLabel } from '../units.ts';
+import { shortHex } from '../format.ts';
+import { hrefFor, useRouteParams } from '../route.ts';
+
+const HISTORY_ROWS = 200;
+
+export function TransactionsView() {
+  const { byId, loaded, error, load } = useTransactions();
+  const params = useRouteParams();
+  const selectedId = Number(params.get('id')) || null;
+  const composing = params.get('compose') === '1';
+  const selected = selectedId === null ? undefined : byId.get(selectedId);
+
+  const { awaiting, inFlight, history } = useMemo(() => {
+    const all = [...byId.values()];
+    return {
+      // The order approvals would take nonces in: by signer, then oldest first.
+      awaiting: all
+        .filter((tx) => AWAITING.includes(tx.status))
+        .sort((a, b) => a.from.localeCompare(b.from) || a.id - b.id),
+      inFlight: all
+        .filter((tx) => IN_FLIGHT.includes(tx.status))
+        .sort(
+          (a, b) => a.from.localeCompare(b.from) || (a.nonce ?? 0) - (b.nonce ?? 0) || a.id - b.id,
+        ),
+      history: all
+        .filter((tx) => !AWAITING.includes(tx.status) && !IN_FLIGHT.includes(tx.status))
+        .sort((a, b) => b.updatedAt - a.updatedAt)
+        .slice(0, HISTORY_ROWS),
+    };
+  }, [byId]);
+
+  let list;
+  if (error && !loaded) list = <ErrorState message={error} onRetry={() => void load()} />;
+  else if (!loaded) list = <Loading what="transactions" />;
+  else if (byId.size === 0)
+    list = (
+      <EmptyState
+        action={
+          <a className="button button-primary" href={hrefFor('transactions', { compose: 1 })}>
+            New transaction
+          </a>
+        }
+      >
+        Nothing proposed yet. Proposals wait here until you approve or reject them; nothing is sent
+        without your approval.
+      </EmptyState>
+    );
+  else
+    list = (
+      <>
+        <TxSection
+          title="Awaiting approval"
+          txs={awaiting}
+          selectedId={selectedId}
+          empty="Nothing awaits approval."
+        />
+        <TxSection
+          title="In flight"
+          txs={inFlight}
+          selectedId={selectedId}
+          empty="Nothing in flight."
+        />
+        <TxSection title="History" txs={history} selectedId={selectedId} empty="No history yet." />
+      </>
+    );
+
+  return (
+    <section className="view">
+      <header className="view-header">
+        <h1>Transactions</h1>
+        <a className="button button-primary" href={hrefFor('transactions', { compose: 1 })}>
+          New transaction
+        </a>
+      </header>
+      <div className="tx-layout">
+        <div className="tx-lists">{list}</div>
+        {composing ? (
+          <ComposeTransaction />
+        ) : selected ? (
+          <TransactionDetail tx={selected} />
+        ) : selectedId !== null && loaded ? (
+          <aside className="card tx-detail">
+            <p className="muted">No transaction has id {selectedId}.</p>
+          </aside>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function TxSection({
+  title,
+  txs,
+  selectedId,
+  empty,
+}: {
+  title: string;
+  txs: Transaction[];
+  selectedId: number | null;
+  empty: string;
+}) {
+  const chains = useConfig((state) => state.chains);
+  const signers = useSigners((state) => state.signers);
+  return (
+    <section className="card tx-section" aria-label={title}>
+      <h2>
+        {title} <span className="muted">({txs.length})</span>
+      </h2>
+      {txs.length === 0 ? (
+        <p className="muted small">{empty}</p>
+      ) : (
+        <table className="table compact tx-table">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Status</th>
+              <th>Chain</th>
+              <th>From</th>
+              <th>Call</th>
+              <th>Value</th>
+              <th>Nonce</th>
+            </tr>
+          </thead>
+          <tbody>
+            {txs.map((tx) => (
+              <tr
+                key={tx.id}
+                className={tx.id === selectedId ? 'selected' : undefined}
+                aria-selected={tx.id === selectedId}
+              >
+                <td>
+                  <a
+                    href={hrefFor('transactions', { id: tx.id })}
+                    aria-label={`Open transaction ${tx.id}`}
+                  >
+                    {tx.id}
+                  </a>
+                </td>
+                <td className="nowrap">
+                  <TxStatusBadge tx={tx} />
+                </td>
+                <td>{chainName(chains, tx.chainId)}</td>
+                <td title={tx.from}>{signerLabel(signers, tx.from) ?? shortHex(tx.from)}</td>
+                <td className="ellipsis" title={callSummary(tx)}>
+                  {callSummary(tx)}
+                </td>
+                <td className="mono nowrap">{tx.value === '0' ? '—' : etherLabel(tx.value)}</td>
+                <td className="mono">{tx.nonce ?? tx.simulation?.nonce ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,218 @@
+// A small JSON-RPC HTTP proxy in front of a real anvil that misbehaves on demand: per method it
+// can delay, drop the connection, never answer, answer 429 or 500, cut the body short, or lie
+// (other block hashes, another chain id, a frozen head). It can also hold every request until
+// resumed. Tests switch faults at run time; it counts requests by method (the bench uses that).
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type Fault =
+  | { kind: 'delay'; ms: number }
+  /** Closes the connection without an answer. */
+  | { kind: 'drop' }
+  /** Never answers: the client's timeout has to fire. */
+  | { kind: 'hang' }
+  | { kind: 'status'; status: number; retryAfter?: string }
+  /** Forwards, then sends only the first half of the answer's body. */
+  | { kind: 'truncate' }
+  /** Rewrites hash and parentHash in eth_getBlockByNumber answers: a consistent other chain. */
+  | { kind: 'lie-block-hash' }
+  | { kind: 'lie-chain-id'; chainId: number }
+  /** eth_blockNumber answers this number whatever the chain does: a stalled node. */
+  | { kind: 'stale-head'; blockNumber: number };
+
+export interface FaultRule {
+  fault: Fault;
+  /** JSON-RPC methods it applies to; every method when omitted. */
+  methods?: string[];
+}
+
+export interface FaultProxy {
+  url: string;
+  /** Requests received, by JSON-RPC method, faulted or not. */
+  counts: Record<string, number>;
+  /** Replaces the rules; the first rule matching a request's method applies. */
+  setFaults(...rules: FaultRule[]): void;
+  clearFaults(): void;
+  /** Holds every request until resume(), then forwards them. */
+  pause(): void;
+  resume(): void;
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+interface JsonRpcCall {
+  id?: unknown;
+  method?: string;
+}
+
+/** The same hash with every hex digit complemented: always different, and stable. */
+export function fakeHash(hash: string): string {
+  return `0x${[...hash.slice(2)].map((digit) => (15 - Number.parseInt(digit, 16)).toString(16)).join('')}`;
+}
+
+function readBody(message: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    message.on('data', (chunk: Buffer) => chunks.push(chunk));
+    message.on('end', () => resolve(Buffer.concat(chunks)));
+    message.on('error', reject);
+  });
+}
+
+function forward(target: URL, body: Buffer): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      },
+      (answer) => {
+        readBody(answer).then(
+          (answerBody) => resolve({ status: answer.statusCode ?? 502, body: answerBody }),
+          reject,
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+function rewriteBlockHashes(body: Buffer): Buffer {
+  const parsed = JSON.parse(body.toString()) as { result?: Record<string, unknown> | null };
+  const block = parsed.result;
+  if (block && typeof block.hash === 'string') block.hash = fakeHash(block.hash);
+  if (block && typeof block.parentHash === 'string') block.parentHash = fakeHash(block.parentHash);
+  return Buffer.from(JSON.stringify(parsed));
+}
+
+const statusText: Record<number, string> = {
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
+  const target = new URL(targetUrl);
+  const counts: Record<string, number> = {};
+  let rules: FaultRule[] = [];
+  let paused = false;
+  let held: (() => void)[] = [];
+  const sockets = new Set<Socket>();
+
+  const server = createServer((incoming, outgoing) => {
+    void (async () => {
+      const body = await readBody(incoming);
+      let calls: JsonRpcCall[] = [];
+      try {
+        const parsed = JSON.parse(body.toString()) as JsonRpcCall | JsonRpcCall[];
+        calls = Array.isArray(parsed) ? parsed : [parsed];
+      } catch {
+        // Forwarded as is; anvil answers the parse error.
+      }
+      for (const call of calls) {
+        const method = call.method ?? '(none)';
+        counts[method] = (counts[method] ?? 0) + 1;
+      }
+      if (paused) await new Promise<void>((resolve) => held.push(resolve));
+      const method = calls[0]?.method;
+      const fault = rules.find(
+        (rule) => !rule.methods || (method !== undefined && rule.methods.includes(method)),
+      )?.fault;
+      const answer = (status: number, text: string, headers: Record<string, string> = {}) => {
+        if (outgoing.destroyed) return;
+        outgoing.writeHead(status, { 'content-type': 'application/json', ...headers });
+        outgoing.end(text);
+      };
+      const answerResult = (result: unknown) =>
+        answer(200, JSON.stringify({ jsonrpc: '2.0', id: calls[0]?.id ?? null, result }));
+
+      switch (fault?.kind) {
+        case 'hang':
+          return;
+        case 'drop':
+          incoming.socket.destroy();
+          return;
+        case 'status':
+          outgoing.writeHead(fault.status, {
+            'content-type': 'text/plain',
+            ...(fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter }),
+          });
+          outgoing.end(statusText[fault.status] ?? `HTTP ${fault.status}`);
+          return;
+        case 'lie-chain-id':
+          if (method === 'eth_chainId') return answerResult(`0x${fault.chainId.toString(16)}`);
+          break;
+        case 'stale-head':
+          if (method === 'eth_blockNumber')
+            return answerResult(`0x${fault.blockNumber.toString(16)}`);
+          break;
+        case 'delay':
+          await new Promise((resolve) => setTimeout(resolve, fault.ms));
+          break;
+      }
+      let forwarded: { status: number; body: Buffer };
+      try {
+        forwarded = await forward(target, body);
+      } catch {
+        return answer(502, 'Bad Gateway');
+      }
+      let answerBody = forwarded.body;
+      if (fault?.kind === 'lie-block-hash' && method === 'eth_getBlockByNumber')
+        answerBody = rewriteBlockHashes(answerBody);
+      if (fault?.kind === 'truncate') {
+        // Declares the full length, sends half, and closes: the client sees a cut-off body.
+        if (outgoing.destroyed) return;
+        outgoing.writeHead(forwarded.status, {
+          'content-type': 'application/json',
+          'content-length': String(answerBody.length),
+        });
+        outgoing.write(answerBody.subarray(0, Math.floor(answerBody.length / 2)));
+        incoming.socket.destroy();
+        return;
+      }
+      answer(forwarded.status, answerBody.toString());
+    })().catch(() => incoming.socket.destroy());
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+  const release = (): void => {
+    const waiting = held;
+    held = [];
+    for (const resolve of waiting) resolve();
+  };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    counts,
+    setFaults(...next) {
+      rules = next;
+    },
+    clearFaults() {
+      rules = [];
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      release();
+    },
+    resetCounts() {
+      for (const key of Object.keys(counts)) delete counts[key];
+    },
+    close() {
+      paused = false;
+      release();
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
