@@ -586,6 +586,11 @@ const ruleCommon = {
     .nonnegative()
     .max(30 * 86_400)
     .default(0),
+  /**
+   * A transaction to propose each time the rule fires (a top-up, a pause …). It goes into the
+   * queue like any proposal and still needs approval by hand.
+   */
+  propose: TxsProposeInput.optional(),
 };
 
 const contractEvent = {
@@ -623,6 +628,33 @@ export const LagRuleSpec = z.object({
     .default(0),
 });
 
+export const TransactionRuleSpec = z.object({
+  kind: z.literal('transaction'),
+  /** Only transactions on this chain, or from this signer; every one when omitted. */
+  chainId: ChainId.optional(),
+  from: AddressInput.optional(),
+  /** What to alert on: a transaction that failed (reverted on chain), was dropped, or is stuck. */
+  on: z
+    .array(z.enum(['failed', 'dropped', 'stuck']))
+    .min(1, 'choose at least one of failed, dropped, stuck')
+    .default(['failed', 'dropped', 'stuck']),
+  /** Sent and not mined for longer than this counts as stuck. */
+  stuckSeconds: z
+    .number()
+    .positive()
+    .max(7 * 86_400)
+    .default(180),
+});
+
+export const BalanceRuleSpec = z.object({
+  kind: z.literal('balance'),
+  chainId: ChainId,
+  /** A signer's address. */
+  address: AddressInput,
+  /** Fires while the native balance is below this many wei. */
+  below: Uint256String,
+});
+
 export const SilenceRuleSpec = z.object({
   kind: z.literal('silence'),
   ...contractEvent,
@@ -638,6 +670,8 @@ export const alertRuleInputKinds = {
   event: EventRuleSpec.extend(ruleCommon),
   lag: LagRuleSpec.extend(ruleCommon),
   silence: SilenceRuleSpec.extend(ruleCommon),
+  transaction: TransactionRuleSpec.extend(ruleCommon),
+  balance: BalanceRuleSpec.extend(ruleCommon),
 } as const;
 
 export const AlertRuleInput = z
@@ -645,6 +679,8 @@ export const AlertRuleInput = z
     alertRuleInputKinds.event,
     alertRuleInputKinds.lag,
     alertRuleInputKinds.silence,
+    alertRuleInputKinds.transaction,
+    alertRuleInputKinds.balance,
   ])
   .refine(
     (rule) => rule.kind !== 'lag' || rule.maxBlocks !== undefined || rule.maxSeconds !== undefined,
@@ -671,12 +707,15 @@ const ruleOutputCommon = {
   problem: z.string().nullable(),
   lastFiredAt: z.number().nullable(),
   firingCount: z.number().int(),
+  propose: TxsProposeInput.optional(),
 };
 
 export const AlertRule = z.discriminatedUnion('kind', [
   EventRuleSpec.extend({ ...ruleOutputCommon, conditionTree: ConditionNode }),
   LagRuleSpec.extend(ruleOutputCommon),
   SilenceRuleSpec.extend({ ...ruleOutputCommon, conditionTree: ConditionNode }),
+  TransactionRuleSpec.extend(ruleOutputCommon),
+  BalanceRuleSpec.extend(ruleOutputCommon),
 ]);
 export type AlertRule = z.infer<typeof AlertRule>;
 

@@ -155,5 +155,19 @@ test('build a rule, backtest it, enable it, and see it fire in the feed', async 
   await expect(delivery).toContainText('#1');
   await screenshot(page, '08-deliveries');
 
+  // The other kinds in the editor: a balance rule that proposes a top-up, a transaction rule.
+  await page.getByRole('tab', { name: 'Rules' }).click();
+  await page.getByRole('button', { name: 'New rule' }).click();
+  const aside = page.getByRole('complementary', { name: 'Rule' });
+  await editor.getByLabel('Kind').selectOption('balance');
+  await expect(editor.getByLabel('Signer', { exact: true })).toBeVisible();
+  await expect(editor.getByLabel('Below (ETH)')).toBeVisible();
+  await editor.getByLabel(/^Propose a transaction when it fires/).check();
+  await expect(editor.getByLabel('Note for the approver')).toBeVisible();
+  await screenshot(aside, '09-balance-rule-with-proposal');
+  await editor.getByLabel('Kind').selectOption('transaction');
+  await expect(editor.getByRole('group', { name: 'Alert when a transaction' })).toBeVisible();
+  await screenshot(aside, '10-transaction-rule');
+
   expect(problems).toEqual([]);
 });

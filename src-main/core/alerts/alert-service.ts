@@ -29,9 +29,12 @@ import {
 import { ruleKinds } from './rule-kinds.ts';
 import { rowEventKey, type RuleKindContext, type RuleRunner } from './rule-runner.ts';
 import { createTransactionFetcher } from './transaction-fetcher.ts';
+import { checkRuleProposal, createRuleProposer, type ProposalQueue } from './rule-proposals.ts';
 import { workspaceRules } from './workspace-rules.ts';
 
 export interface AlertServiceOptions {
+  /** The transaction queue rules propose into; without it, rules cannot propose. */
+  proposals?: ProposalQueue;
   now?: () => number;
   http?: HttpPost;
   tickMs?: number;
@@ -70,6 +73,7 @@ export function createAlertService(
   const kindContext: RuleKindContext = {
     findContract: (id) => store.findContract(id),
     chainExists: (chainId) => store.findChain(chainId) !== undefined,
+    signerExists: (address) => store.findSigner(address) !== undefined,
   };
 
   // ---- running rules ----------------------------------------------------------------------
@@ -179,19 +183,24 @@ export function createAlertService(
     }
   }
 
+  /** Hands something to every running rule, one rule's failure kept from the others. */
+  function dispatch(deliver: (runner: RuleRunner) => void): void {
+    for (const runner of runners.values()) {
+      try {
+        deliver(runner);
+      } catch (error) {
+        log.error(`An alert rule failed: ${(error as Error).stack ?? error}`);
+      }
+    }
+    flush();
+  }
+
   function tick(): void {
     // Contracts added or removed change which rules can run.
     if (contractIds() !== contractsSeen) startRules();
     const at = now();
-    for (const runner of runners.values()) {
-      try {
-        runner.onTick?.(at);
-      } catch (error) {
-        log.error(`An alert rule failed on its tick: ${(error as Error).stack ?? error}`);
-      }
-    }
     settleTentative();
-    flush();
+    dispatch((runner) => runner.onTick?.(at));
   }
 
   // ---- recording and pushing ----------------------------------------------------------------
@@ -229,8 +238,13 @@ export function createAlertService(
   function flush(): void {
     if (!ledger.hasPending) return;
     try {
-      const { firings, deliveries } = ledger.flush();
+      const { firings, fired, deliveries } = ledger.flush();
       pendingPush.firings.push(...firings);
+      for (const firing of fired) {
+        const definition = store.alerts.findRule(firing.ruleId)?.definition as
+          RuleDefinition | undefined;
+        if (definition?.propose) proposer.proposeFor(firing, definition);
+      }
       if (deliveries.length > 0) {
         pendingPush.deliveriesChanged = true;
         queue.enqueue(deliveries);
@@ -383,6 +397,7 @@ export function createAlertService(
     handlers: {
       'alerts.rules.list': () => ({ rules: wireRules() }),
       async 'alerts.rules.save'(input) {
+        if (input.propose) await checkRuleProposal(options.proposals, input.propose, '');
         const heads = input.enabled ? await currentHeads(chainOfRule(input)) : new Map();
         const id =
           input.id ??
@@ -548,13 +563,15 @@ export function createAlertService(
 
     workspace: workspaceRules({
       store,
-      prepare: (id, input, existing, field, pendingContracts) =>
-        prepareRule(id, input, {
+      async prepare(id, input, existing, field, pendingContracts) {
+        if (input.propose) await checkRuleProposal(options.proposals, input.propose, field);
+        return prepareRule(id, input, {
           ...prepareContext(existing, new Map(), field),
           findContract: (contractId) =>
             store.findContract(contractId) ??
             pendingContracts.find((contract) => contract.id === contractId),
-        }).rule,
+        }).rule;
+      },
       ruleAudit,
       applied: rulesChanged,
     }),
@@ -564,6 +581,8 @@ export function createAlertService(
       clearTimeout(pushTimer);
       clearInterval(tickTimer);
       unsubscribeRows();
+      unsubscribeTransactions();
+      unsubscribeBalances();
       flush();
       queue.close();
     },
@@ -571,9 +590,31 @@ export function createAlertService(
 
   // ---- start ----------------------------------------------------------------------------------
 
+  const proposer = createRuleProposer({
+    queue: options.proposals,
+    store,
+    ledger,
+    log,
+    changed: () => queueMicrotask(flush),
+  });
   startRules();
   queue.start();
+  proposer.catchUp(
+    store.alerts
+      .listRules()
+      .flatMap((rule) =>
+        rule.enabled
+          ? [{ id: rule.id, definition: rule.definition as RuleDefinition, armedAt: rule.armedAt }]
+          : [],
+      ),
+  );
   const unsubscribeRows = context.events.on('rows', onRows);
+  const unsubscribeTransactions = context.events.on('tx', (tx) =>
+    dispatch((runner) => runner.onTransaction?.(tx)),
+  );
+  const unsubscribeBalances = context.events.on('balance', (chainId, address, balance) =>
+    dispatch((runner) => runner.onBalance?.(chainId, address, balance)),
+  );
   const tickTimer = setInterval(tick, options.tickMs ?? 1_000);
   return service;
 }

@@ -19,15 +19,21 @@ export interface BacktestOptions {
 
 const PAGE_ROWS = 1_000;
 
+const notBacktestable = {
+  lag: 'how far behind the store is',
+  transaction: 'the transactions in the queue',
+  balance: "a signer's balance",
+} as const;
+
 export async function backtestRule(
   definition: RuleDefinition,
   deps: { store: Store; transactions: TransactionFetcher },
   options: BacktestOptions,
 ): Promise<BacktestResult> {
-  if (definition.kind === 'lag')
+  if (definition.kind !== 'event' && definition.kind !== 'silence')
     throw new VigilError(
       'INVALID_INPUT',
-      'A lag rule depends on how far behind the store was at each moment, which is not kept as history; there is nothing to backtest. Enable it and it judges from now on.',
+      `A ${definition.kind} rule judges ${notBacktestable[definition.kind]} as it is now, which is not kept as history; there is nothing to backtest. Enable it and it judges from then on.`,
       { field: 'kind' },
     );
   const matcher = createEventMatcher(definition, {

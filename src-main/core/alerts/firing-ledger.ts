@@ -42,8 +42,13 @@ export interface FiringLedger {
   confirm(ruleId: string, subject: string): void;
   /** Tentative firings and open episodes, for the checks that settle them. */
   live(): StoredFiring[];
-  /** Records what changed; returns the changed firings and the new deliveries. */
-  flush(): { firings: StoredFiring[]; deliveries: StoredDelivery[] };
+  /** Adds to a firing's record (what its proposal became …); nothing is delivered for it. */
+  annotate(ruleId: string, subject: string, measure: Record<string, unknown>): void;
+  /**
+   * Records what changed; returns the changed firings, those among them that were just fired
+   * (notified, not suppressed), and the new deliveries.
+   */
+  flush(): { firings: StoredFiring[]; fired: StoredFiring[]; deliveries: StoredDelivery[] };
   readonly hasPending: boolean;
 }
 
@@ -92,6 +97,7 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
   const deliveries: StoredDelivery[] = [];
   const audit: AuditDraft[] = [];
   const lastNotifiedAt = new Map<string, number>();
+  const justFired = new Set<string>();
   // Every confirmed row asks whether a tentative firing waits for it; answered from memory.
   const tentative = new Set<string>(
     store.alerts
@@ -224,6 +230,7 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
         return firing;
       }
       lastNotifiedAt.set(rule.id, at);
+      justFired.add(id);
       addDeliveries(firing, 'fired', deliveryTargets(rule.channels));
       audit.push(
         draft(auditActions.alertFired, firing, {
@@ -290,8 +297,13 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
       );
     },
 
+    annotate(ruleId, subject, measure) {
+      const firing = lookup(firingId(ruleId, subject));
+      if (firing) change(firing, firing.state, { measure: { ...firing.measure, ...measure } });
+    },
+
     flush() {
-      if (changed.size === 0) return { firings: [], deliveries: [] };
+      if (changed.size === 0) return { firings: [], fired: [], deliveries: [] };
       const firings = [...changed.values()];
       // Cleared only once recorded: if the journal refuses, the changes stay for the next flush.
       store.execute({ type: 'alert.firing.record', firings, deliveries: [...deliveries] }, [
@@ -299,7 +311,8 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
       ]);
       changed.clear();
       audit.length = 0;
-      return { firings, deliveries: deliveries.splice(0) };
+      const fired = firings.filter((firing) => justFired.delete(firing.id));
+      return { firings, fired, deliveries: deliveries.splice(0) };
     },
 
     get hasPending() {

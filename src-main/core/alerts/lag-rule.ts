@@ -1,21 +1,13 @@
 // Lag rules: a chain's store more than N blocks or T seconds behind its head, for longer than D.
-import { VigilError } from '../errors/index.ts';
 import { createEpisodeTracker } from './episodes.ts';
 import type { RuleDefinition } from './rule-definition.ts';
-import type { RuleKind } from './rule-runner.ts';
+import { requireChain, type RuleKind } from './rule-runner.ts';
 
 type LagSettings = Extract<RuleDefinition, { kind: 'lag' }>;
 
 export const lagRuleKind: RuleKind<LagSettings> = {
   validate(settings, context, field) {
-    if (!context.chainExists(settings.chainId))
-      throw new VigilError(
-        'NOT_FOUND',
-        `Chain ${settings.chainId} is not configured; add the chain first.`,
-        {
-          field: field('chainId'),
-        },
-      );
+    requireChain(context, settings.chainId, field);
     return settings;
   },
   chainOf: (settings) => settings.chainId,

@@ -138,7 +138,7 @@ export function prepareRule(
 export function withEnabled(
   rule: StoredRule,
   enabled: boolean,
-  context: Pick<PrepareRuleContext, 'now' | 'headBlock' | 'findContract' | 'chainExists'>,
+  context: Pick<PrepareRuleContext, 'now' | 'headBlock'> & RuleKindContext,
 ): StoredRule {
   if (rule.enabled === enabled) return rule;
   const definition = rule.definition as RuleDefinition;

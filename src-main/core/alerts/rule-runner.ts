@@ -2,8 +2,9 @@
 // its contract and event, when it says which) and a tick, and reports through the firing ledger.
 // A new kind (transaction status, signer balance) adds a RuleKind to rule-kinds.ts.
 import type { Logger } from '../app.ts';
-import type { EventRow } from '../../ipc/contract.ts';
+import type { EventRow, Transaction } from '../../ipc/contract.ts';
 import type { ChainAccess } from '../engine/service.ts';
+import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import type { FiringLedger, FiringRule } from './firing-ledger.ts';
 import type { RuleDefinition } from './rule-definition.ts';
@@ -32,6 +33,10 @@ export interface RuleRunner {
   readonly eventKey?: string;
   onRows?(rows: readonly EventRow[]): void;
   onTick?(now: number): void;
+  /** A transaction of the queue was proposed or changed state (after the change is durable). */
+  onTransaction?(tx: Transaction): void;
+  /** A signer's native balance on a chain was read. */
+  onBalance?(chainId: number, address: string, balance: bigint): void;
 }
 
 /** What validation may look up: configured contracts and chains. */
@@ -40,6 +45,7 @@ export interface RuleKindContext {
     id: string,
   ): { id: string; chainId: number; name: string; abi: unknown[] } | undefined;
   chainExists(chainId: number): boolean;
+  signerExists(address: string): boolean;
 }
 
 export interface RuleKind<Settings> {
@@ -52,6 +58,18 @@ export interface RuleKind<Settings> {
   chainOf(settings: Settings, context: RuleKindContext): number | null;
   /** The rule running; throws a VigilError when it cannot run (its contract was removed). */
   start(rule: RunnableRule, deps: RunnerDependencies): RuleRunner;
+}
+
+/** Refuses a rule naming a chain that is not configured. */
+export function requireChain(
+  context: RuleKindContext,
+  chainId: number,
+  field: (name: string) => string,
+): void {
+  if (!context.chainExists(chainId))
+    throw new VigilError('NOT_FOUND', `Chain ${chainId} is not configured; add the chain first.`, {
+      field: field('chainId'),
+    });
 }
 
 export function rowEventKey(row: Pick<EventRow, 'contractId' | 'signature'>): string {

@@ -16,7 +16,7 @@ export interface WorkspaceRulesDependencies {
     existing: StoredRule | undefined,
     field: string,
     pendingContracts: readonly PendingContract[],
-  ): StoredRule;
+  ): Promise<StoredRule>;
   ruleAudit(before: StoredRule | undefined, after: StoredRule): AuditDraft[];
   /** Called once an import that added rules is saved. */
   applied(): void;
@@ -24,7 +24,7 @@ export interface WorkspaceRulesDependencies {
 
 export function workspaceRules(deps: WorkspaceRulesDependencies): WorkspaceSection {
   return {
-    prepare(workspace, pending) {
+    async prepare(workspace, pending) {
       const commands: OperatorCommand[] = [];
       const audit: AuditDraft[] = [];
       let unchanged = 0;
@@ -35,7 +35,13 @@ export function workspaceRules(deps: WorkspaceRulesDependencies): WorkspaceSecti
           unchanged++;
           continue;
         }
-        const rule = deps.prepare(id, input, undefined, `rules[${index}].`, pending.contracts);
+        const rule = await deps.prepare(
+          id,
+          input,
+          undefined,
+          `rules[${index}].`,
+          pending.contracts,
+        );
         commands.push({ type: 'alert.rule.save', rule });
         audit.push(...deps.ruleAudit(undefined, rule));
       }

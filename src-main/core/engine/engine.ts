@@ -579,9 +579,10 @@ export function createEngine(options: EngineOptions): Engine {
     }
     // Sections of other capabilities (alert rules) are checked too, against what exists and what
     // this import adds.
-    const sections = services.flatMap((service) =>
-      service.workspace ? [service.workspace.prepare(workspace, { contracts: newContracts })] : [],
-    );
+    const sections = [];
+    for (const service of services)
+      if (service.workspace)
+        sections.push(await service.workspace.prepare(workspace, { contracts: newContracts }));
     const summary: WorkspaceApplySummary = {
       chainsAdded: newChains.length,
       chainsUnchanged,
@@ -803,7 +804,7 @@ export function createEngine(options: EngineOptions): Engine {
     { handlers: auditRequestHandlers(context.store) },
     signers,
     txQueue,
-    createAlertService(context),
+    createAlertService(context, { proposals: txQueue }),
   ];
   const handlers = mergeHandlers(services);
 

@@ -34,13 +34,13 @@ export interface WorkspaceSection {
     pending: {
       contracts: readonly { id: string; chainId: number; name: string; abi: unknown[] }[];
     },
-  ): {
+  ): Promise<{
     commands: OperatorCommand[];
     audit: AuditDraft[];
     summary: Record<string, number>;
     /** Called once the import is saved. */
     applied(): void;
-  };
+  }>;
   /** The section's part of an exported workspace. */
   export(): Partial<SerializeWorkspaceInput>;
 }

@@ -26,8 +26,8 @@ export function Checkbox({
   );
 }
 
-/** A labelled text box for a whole number; the server's schema says what is wrong with it. */
-export function NumberField({
+/** A labelled one-line text box. */
+export function TextField({
   id,
   label,
   value,
@@ -36,6 +36,7 @@ export function NumberField({
   hint,
   placeholder,
   className,
+  inputMode,
 }: {
   id: string;
   label: string;
@@ -45,17 +46,24 @@ export function NumberField({
   hint?: string;
   placeholder?: string;
   className?: string;
+  inputMode?: 'numeric' | 'decimal' | 'text';
 }) {
   return (
     <Field id={id} label={label} error={error} hint={hint}>
       <input
         id={id}
-        inputMode="numeric"
+        inputMode={inputMode}
         className={className}
         value={value}
         placeholder={placeholder}
+        spellCheck={false}
         onChange={(event) => onChange(event.target.value)}
       />
     </Field>
   );
+}
+
+/** A labelled text box for a whole number; the server's schema says what is wrong with it. */
+export function NumberField(props: Omit<Parameters<typeof TextField>[0], 'inputMode'>) {
+  return <TextField {...props} inputMode="numeric" />;
 }

@@ -28,15 +28,17 @@ import { CopyButton } from './CopyButton.tsx';
 import { Checkbox, NumberField } from './Inputs.tsx';
 import { errorsFromContractError, type FieldErrors } from './form-errors.ts';
 import { argsSummary, formatCount, shortHex } from '../format.ts';
+import { etherToWei, weiToEther } from '../units.ts';
+import { BalanceFields, ProposeFields, TransactionFields } from './RuleKindFields.tsx';
 
-type WebhookDraft = {
+export type WebhookDraft = {
   url: string;
   format: 'json' | 'slack' | 'discord';
   secret: string;
   secretHint?: string;
 };
 
-interface Draft {
+export interface Draft {
   id?: string;
   name: string;
   kind: AlertRuleKind;
@@ -54,6 +56,27 @@ interface Draft {
   inApp: boolean;
   desktop: boolean;
   webhooks: WebhookDraft[];
+  /** Transaction rules: '' for any chain or signer. */
+  txChainId: string;
+  txFrom: string;
+  txOn: ('failed' | 'dropped' | 'stuck')[];
+  stuckSeconds: string;
+  /** Balance rules. */
+  signer: string;
+  belowEther: string;
+  propose: ProposeDraft | null;
+}
+
+/** The transaction a rule proposes when it fires; value in ETH, arguments as a JSON list. */
+export interface ProposeDraft {
+  chainId: string;
+  from: string;
+  to: string;
+  valueEther: string;
+  functionName: string;
+  functionArgs: string;
+  data: string;
+  note: string;
 }
 
 const RULE_FORM_FIELDS = [
@@ -70,6 +93,12 @@ const RULE_FORM_FIELDS = [
   'forSeconds',
   'cooldownSeconds',
   'channels',
+  'from',
+  'on',
+  'stuckSeconds',
+  'address',
+  'below',
+  'propose',
 ] as const;
 
 function draftOf(rule: AlertRule | undefined, contracts: WatchedContract[]): Draft {
@@ -91,6 +120,13 @@ function draftOf(rule: AlertRule | undefined, contracts: WatchedContract[]): Dra
     inApp: true,
     desktop: false,
     webhooks: [],
+    txChainId: '',
+    txFrom: '',
+    txOn: ['failed', 'dropped', 'stuck'],
+    stuckSeconds: '180',
+    signer: '',
+    belowEther: '',
+    propose: null,
   };
   if (!rule) return base;
   const channels = {
@@ -111,6 +147,18 @@ function draftOf(rule: AlertRule | undefined, contracts: WatchedContract[]): Dra
     severity: rule.severity,
     enabled: rule.enabled,
     cooldownSeconds: String(rule.cooldownSeconds),
+    propose: rule.propose
+      ? {
+          chainId: String(rule.propose.chainId),
+          from: rule.propose.from,
+          to: rule.propose.to,
+          valueEther: rule.propose.value ? weiToEther(rule.propose.value).replace(/,/g, '') : '',
+          functionName: rule.propose.function?.name ?? '',
+          functionArgs: rule.propose.function ? JSON.stringify(rule.propose.function.args) : '',
+          data: rule.propose.data ?? '',
+          note: rule.propose.note ?? '',
+        }
+      : null,
   };
   switch (rule.kind) {
     case 'event':
@@ -135,7 +183,46 @@ function draftOf(rule: AlertRule | undefined, contracts: WatchedContract[]): Dra
         maxSeconds: rule.maxSeconds === undefined ? '' : String(rule.maxSeconds),
         forSeconds: String(rule.forSeconds),
       };
+    case 'transaction':
+      return {
+        ...common,
+        txChainId: rule.chainId === undefined ? '' : String(rule.chainId),
+        txFrom: rule.from ?? '',
+        txOn: rule.on,
+        stuckSeconds: String(rule.stuckSeconds),
+      };
+    case 'balance':
+      return {
+        ...common,
+        chainId: String(rule.chainId),
+        signer: rule.address,
+        belowEther: weiToEther(rule.below).replace(/,/g, ''),
+      };
   }
+}
+
+/** Ether typed by a person as wei; text that is not an amount goes through for main to refuse. */
+const weiOf = (ether: string): string => etherToWei(ether) ?? ether;
+
+function proposeInputOf(draft: ProposeDraft): NonNullable<AlertRuleInput['propose']> {
+  let args: unknown = draft.functionArgs.trim() === '' ? [] : draft.functionArgs;
+  try {
+    args = draft.functionArgs.trim() === '' ? [] : JSON.parse(draft.functionArgs);
+  } catch {
+    // Left as text: main says the arguments are not a list.
+  }
+  return {
+    chainId: numberOf(draft.chainId),
+    from: draft.from,
+    to: draft.to,
+    ...(draft.valueEther.trim() === '' ? {} : { value: weiOf(draft.valueEther) }),
+    ...(draft.functionName.trim() === ''
+      ? draft.data.trim() === ''
+        ? {}
+        : { data: draft.data.trim() }
+      : { function: { name: draft.functionName.trim(), args: args as unknown[] } }),
+    ...(draft.note.trim() === '' ? {} : { note: draft.note.trim() }),
+  };
 }
 
 /** Numbers typed in the form; main's schema says what is wrong with a bad one. */
@@ -158,6 +245,7 @@ function inputOf(draft: Draft, condition: string): AlertRuleInput {
         ...(webhook.secret.trim() === '' ? {} : { secret: webhook.secret.trim() }),
       })),
     ],
+    ...(draft.propose ? { propose: proposeInputOf(draft.propose) } : {}),
   };
   switch (draft.kind) {
     case 'event':
@@ -187,6 +275,23 @@ function inputOf(draft: Draft, condition: string): AlertRuleInput {
         ...(draft.maxSeconds.trim() === '' ? {} : { maxSeconds: numberOf(draft.maxSeconds) }),
         forSeconds: numberOf(draft.forSeconds),
       };
+    case 'transaction':
+      return {
+        ...common,
+        kind: 'transaction',
+        ...(draft.txChainId === '' ? {} : { chainId: numberOf(draft.txChainId) }),
+        ...(draft.txFrom === '' ? {} : { from: draft.txFrom }),
+        on: draft.txOn,
+        stuckSeconds: numberOf(draft.stuckSeconds),
+      };
+    case 'balance':
+      return {
+        ...common,
+        kind: 'balance',
+        chainId: numberOf(draft.chainId),
+        address: draft.signer,
+        below: weiOf(draft.belowEther),
+      };
   }
 }
 
@@ -200,6 +305,8 @@ const kindHints: Record<AlertRuleKind, string> = {
   event: 'A contract event that matches a condition.',
   silence: 'No matching event for too long.',
   lag: 'The store falls behind the chain.',
+  transaction: 'A proposal failed, was dropped, or is stuck.',
+  balance: "A signer's balance below a floor.",
 };
 
 type CheckResult = RequestOutput<'alerts.conditions.check'>;
@@ -339,6 +446,8 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
             <option value="event">Event</option>
             <option value="silence">Silence</option>
             <option value="lag">Lag</option>
+            <option value="transaction">Transaction</option>
+            <option value="balance">Balance</option>
           </select>
         </Field>
         <Field id="rule-severity" label="Severity">
@@ -437,6 +546,10 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
           </Field>
           <ConditionCheck text={text} check={check} error={checkError} />
         </>
+      ) : draft.kind === 'transaction' ? (
+        <TransactionFields draft={draft} set={set} errors={errors} />
+      ) : draft.kind === 'balance' ? (
+        <BalanceFields draft={draft} set={set} errors={errors} />
       ) : (
         <div className="form-grid">
           <Field id="rule-chain" label="Chain" error={errors.chainId}>
@@ -477,6 +590,8 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
           />
         </div>
       )}
+
+      <ProposeFields draft={draft} set={set} error={errors.propose} />
 
       <fieldset className="channels">
         <legend>Channels</legend>
@@ -579,7 +694,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
         </div>
       )}
       <div className="form-row">
-        {draft.kind !== 'lag' && (
+        {usesEvent && (
           <button type="button" onClick={() => void runBacktest()} disabled={busy !== null}>
             {busy === 'backtest' ? 'Running…' : 'Backtest'}
           </button>

@@ -10,6 +10,7 @@ import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
 import { argsSummary, formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
+import { etherLabel } from '../units.ts';
 
 type Tab = 'feed' | 'rules' | 'deliveries';
 
@@ -198,6 +199,7 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
       ) : (
         <p className="firing-summary">{firing.summary}</p>
       )}
+      <ProposalLine firing={firing} />
       {firing.acknowledgedAt !== null && (
         <div className="small muted">
           Acknowledged by {firing.acknowledgedBy} at{' '}
@@ -232,6 +234,21 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
         )}
     </li>
   );
+}
+
+/** What a firing's proposal became: a link into the queue, or why it could not be made. */
+function ProposalLine({ firing }: { firing: AlertFiring }) {
+  const proposal = firing.measure?.['proposal'] as { txId?: number; error?: string } | undefined;
+  if (!proposal) return null;
+  if (proposal.txId !== undefined)
+    return (
+      <div className="small firing-proposal">
+        Proposed{' '}
+        <a href={`${hrefFor('transactions')}?id=${proposal.txId}`}>transaction #{proposal.txId}</a>{' '}
+        — it waits for approval.
+      </div>
+    );
+  return <div className="small warn">Could not propose its transaction: {proposal.error}</div>;
 }
 
 // ---- rules -----------------------------------------------------------------------------------
@@ -296,7 +313,18 @@ function describeRule(rule: AlertRule, contractName: (id: string) => string): st
       return `no ${rule.eventName} on ${contractName(rule.contractId)}${rule.condition ? ` where ${rule.condition}` : ''} within ${rule.withinSeconds} s`;
     case 'lag':
       return `chain ${rule.chainId} behind by ${[rule.maxBlocks === undefined ? null : `> ${rule.maxBlocks} blocks`, rule.maxSeconds === undefined ? null : `> ${rule.maxSeconds} s`].filter(Boolean).join(' or ')} for ${rule.forSeconds} s`;
+    case 'transaction':
+      return `a transaction ${rule.on.map((outcome) => (outcome === 'stuck' ? `stuck over ${rule.stuckSeconds} s` : outcome)).join(', ')}${rule.from ? ` from ${shortHex(rule.from)}` : ''}${rule.chainId === undefined ? '' : ` on chain ${rule.chainId}`}`;
+    case 'balance':
+      return `${shortHex(rule.address)} below ${etherLabel(rule.below)} on chain ${rule.chainId}`;
   }
+}
+
+/** What a rule does besides notifying. */
+function proposalText(rule: AlertRule): string | null {
+  if (!rule.propose) return null;
+  const call = rule.propose.function?.name ?? (rule.propose.data ? 'a call' : 'a transfer');
+  return `then proposes ${call} to ${shortHex(rule.propose.to)} from ${shortHex(rule.propose.from)}`;
 }
 
 function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: AlertRule) => void }) {
@@ -365,6 +393,7 @@ function RuleRow({
       <td>
         <div className="rule-name">{rule.name}</div>
         <div className="small muted rule-what">{description}</div>
+        {proposalText(rule) && <div className="small rule-what">{proposalText(rule)}</div>}
         {rule.problem && <div className="small warn">⚠ {rule.problem}</div>}
         {error && (
           <div className="field-error" role="alert">
