@@ -88,8 +88,8 @@ export function createRuleProposer(deps: RuleProposerDependencies) {
         })) {
           if (
             firing.firedAt < rule.armedAt ||
-            firing.state === 'suppressed' ||
-            firing.state === 'retracted'
+            // Only firings that still stand: a resolved or retracted one no longer asks for it.
+            (firing.state !== 'fired' && firing.state !== 'tentative')
           )
             continue;
           if (firing.measure && 'proposal' in firing.measure) continue;
