@@ -3,22 +3,11 @@
 import { expect } from 'vitest';
 import type { Address } from 'viem';
 import type { AlertFiring, AlertRule, RequestInput } from '../../src-main/ipc/contract.ts';
-import type { ContractServer } from '../../src-main/ipc/server.ts';
 import { loadArtifact, type ContractName } from './contracts.ts';
 import { waitFor } from './serve.ts';
 
 /** A contract request; RpcClient.call has the same shape. */
 export type Call = <T = unknown>(name: string, input?: unknown) => Promise<T>;
-
-/** Calls through the contract server in process; a refused request throws with its code. */
-export function callerOf(server: ContractServer): Call {
-  return async <T>(name: string, input?: unknown): Promise<T> => {
-    const envelope = await server.handle(name, input);
-    if (!envelope.ok)
-      throw new Error(`${name} failed: ${envelope.error.code} ${envelope.error.message}`);
-    return envelope.value as T;
-  };
-}
 
 /** Adds a chain and watches contracts on it from block 0, each named after its artifact. */
 export async function watchContracts(

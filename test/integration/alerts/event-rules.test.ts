@@ -5,10 +5,7 @@
 // go to a real HTTP receiver on loopback that checks every signature.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
-import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
-import { createContractServer } from '../../../src-main/ipc/server.ts';
 import {
-  callerOf,
   contractIdOf,
   firingsOf,
   saveRule,
@@ -30,7 +27,7 @@ import {
 } from '../../helpers/contracts.ts';
 import { startRpcProxy, type RpcProxy } from '../../helpers/rpc-proxy.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
+import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts';
 
 const secret = 'receiver-secret-0123456789';
@@ -41,9 +38,7 @@ let proxy: RpcProxy;
 let receiver: WebhookReceiver;
 let token: Address;
 let emitter: Address;
-const dataDir = makeTempDir();
-let core: VigilCore;
-const log = makeLogger();
+let vigil: VigilUnderTest;
 
 const alice = anvilAccount(1).address;
 const bob = anvilAccount(2).address;
@@ -62,8 +57,8 @@ beforeAll(async () => {
   token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo Token', 'DEMO']);
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   const laggardEmitter = await deployContract(laggard.rpcUrl, 'Emitter');
-  core = await createVigil({ dataDir: dataDir.path, log });
-  call = callerOf(createContractServer(core));
+  vigil = await startVigilInProcess();
+  call = vigil.call.bind(vigil) as Call;
   await watchContracts(
     call,
     { name: 'anvil', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, confirmations: 2 },
@@ -80,12 +75,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await core?.close();
+  await vigil?.close();
   await receiver?.close();
   await proxy?.close();
   await anvil?.stop();
   await laggard?.stop();
-  dataDir.remove();
 });
 
 describe('event rules', () => {

@@ -4,40 +4,32 @@
 // disabled and removed with audit entries; rules come and go through the workspace file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
-import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { ContractError, RequestOutput } from '../../../src-main/ipc/contract.ts';
-import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
 import {
-  callerOf,
   contractIdOf,
   firingsOf,
   saveRule,
   STANDING,
   waitForFirings,
-  watchContracts,
   type Call,
 } from '../../helpers/alerts.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { anvilAccount, deployContract, mintTokens } from '../../helpers/contracts.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
+import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
+import { watchOnAnvil } from '../../helpers/watch-setup.ts';
 
 const e18 = 10n ** 18n;
 let anvil: AnvilInstance;
 let token: Address;
-const dataDir = makeTempDir();
-let core: VigilCore;
-let server: ContractServer;
+let vigil: VigilUnderTest;
 let call: Call;
 let contractId: string;
 const alice = anvilAccount(1).address;
 const bob = anvilAccount(2).address;
 
-async function refusal(name: string, input: unknown): Promise<ContractError> {
-  const envelope = await server.handle(name, input);
-  if (envelope.ok) throw new Error(`${name} was accepted: ${JSON.stringify(envelope.value)}`);
-  return envelope.error;
-}
+const refusal = (name: string, input: unknown): Promise<ContractError> =>
+  vigil.refused(name, input);
 
 const transferRule = (condition: string) => ({
   name: 'Large transfer',
@@ -60,14 +52,9 @@ beforeAll(async () => {
     [alice, 9_000n],
   ] as const)
     await mintTokens(anvil.rpcUrl, token, to, amount * e18);
-  core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
-  server = createContractServer(core);
-  call = callerOf(server);
-  await watchContracts(
-    call,
-    { name: 'anvil', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, confirmations: 1 },
-    [{ address: token, artifact: 'DemoToken' }],
-  );
+  vigil = await startVigilInProcess();
+  call = vigil.call.bind(vigil) as Call;
+  await watchOnAnvil(call, anvil, { address: token, artifact: 'DemoToken' }, 1);
   contractId = contractIdOf(anvil.chainId, token);
   await waitFor(async () => {
     const { rows } = await call<{ rows: unknown[] }>('events.query', { contractId });
@@ -76,9 +63,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await core?.close();
+  await vigil?.close();
   await anvil?.stop();
-  dataDir.remove();
 });
 
 describe('bad rules are refused, and nothing is saved', () => {

@@ -4,50 +4,41 @@
 // what those services accept, and a secret Vigil generated is shown once and never again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
-import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { AlertDelivery, AlertRule } from '../../../src-main/ipc/contract.ts';
-import { createContractServer } from '../../../src-main/ipc/server.ts';
 import {
-  callerOf,
   contractIdOf,
   saveRule,
   STANDING,
   waitForFirings,
-  watchContracts,
   type Call,
 } from '../../helpers/alerts.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
+import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
+import { watchOnAnvil } from '../../helpers/watch-setup.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts';
 
 const secret = 'webhook-test-secret-abcdef';
 let anvil: AnvilInstance;
 let receiver: WebhookReceiver;
 let emitter: Address;
-const dataDir = makeTempDir();
-let core: VigilCore;
+let vigil: VigilUnderTest;
 let call: Call;
 
 beforeAll(async () => {
   anvil = await startAnvil();
   receiver = await startWebhookReceiver(secret);
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
-  core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
-  call = callerOf(createContractServer(core));
-  await watchContracts(
-    call,
-    { name: 'anvil', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, confirmations: 1 },
-    [{ address: emitter, artifact: 'Emitter' }],
-  );
+  vigil = await startVigilInProcess();
+  call = vigil.call.bind(vigil) as Call;
+  await watchOnAnvil(call, anvil, { address: emitter, artifact: 'Emitter' }, 1);
 });
 
 afterAll(async () => {
-  await core?.close();
+  await vigil?.close();
   await receiver?.close();
   await anvil?.stop();
-  dataDir.remove();
 });
 
 async function deliveriesOf(ruleId: string): Promise<AlertDelivery[]> {
