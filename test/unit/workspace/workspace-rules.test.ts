@@ -122,7 +122,11 @@ describe('rules in the workspace file', () => {
     expect(problems.map((problem) => [problem.line, problem.field, problem.message])).toEqual([
       [8, 'rules[0].severty', 'unknown key "severty"; did you mean "severity"?'],
       [12, 'rules[0].channels[1].url', 'must be an http:// or https:// URL'],
-      [15, 'rules[1].kind', 'must be one of event, lag, silence, got the text "lagg"'],
+      [
+        15,
+        'rules[1].kind',
+        'must be one of event, lag, silence, transaction, balance, got the text "lagg"',
+      ],
     ]);
     const twice = problemsOf(
       `${rulesFile}  - name: Large transfer\n    kind: lag\n    chainId: 1\n    maxBlocks: 1\n`,
