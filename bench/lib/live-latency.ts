@@ -16,7 +16,7 @@ export interface LiveLatencyResult {
   maxMs: number;
 }
 
-interface BatchClock {
+export interface BatchClock {
   /** Resolves with the arrival time (performance.now) of the first batch carrying txHash. */
   arrival(txHash: Hex, timeoutMs: number): Promise<number | undefined>;
 }

@@ -6,6 +6,7 @@ import { consoleLogger, createVigil, type VigilCore } from '../core/app.ts';
 import { createContractServer } from '../ipc/server.ts';
 import { dialogHandlers } from './dialogs.ts';
 import { wireContract } from './ipc.ts';
+import { showAlertNotifications } from './notifications.ts';
 import { applySecurityPolicy } from './security.ts';
 import { appPaths, createMainWindow } from './window.ts';
 
@@ -45,8 +46,10 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  const unwire = wireContract(createContractServer(core, dialogHandlers), origin);
+  const server = createContractServer(core, dialogHandlers);
+  const unwire = wireContract(server, origin);
   let window = createMainWindow(paths);
+  const stopNotifications = showAlertNotifications(server, () => window);
 
   app.on('second-instance', () => {
     if (window.isDestroyed()) window = createMainWindow(paths);
@@ -65,6 +68,7 @@ async function start(): Promise<void> {
     closing = true;
     event.preventDefault();
     unwire();
+    stopNotifications();
     // Save a final snapshot before the process ends.
     void core.close().finally(() => app.exit(0));
   });

@@ -573,6 +573,361 @@ export const TxsProposeInput = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Alert rules, their firings and the deliveries of those firings.
+
+export const AlertSeverity = z.enum(['info', 'warning', 'critical']);
+export type AlertSeverity = z.infer<typeof AlertSeverity>;
+
+export const CompareOp = z.enum(['==', '!=', '<', '<=', '>', '>=', 'in', 'contains']);
+export type CompareOp = z.infer<typeof CompareOp>;
+
+/** A literal in a condition. Numbers are exact decimal integers (e-notation is expanded). */
+export type ConditionValue =
+  | { type: 'number'; value: string }
+  | { type: 'hex'; value: string }
+  | { type: 'string'; value: string }
+  | { type: 'bool'; value: boolean }
+  | { type: 'list'; items: ConditionValue[] };
+
+export const ConditionValue: z.ZodType<ConditionValue> = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('number'), value: DecimalString }),
+    z.object({ type: z.literal('hex'), value: Hex }),
+    z.object({ type: z.literal('string'), value: z.string().max(1_000) }),
+    z.object({ type: z.literal('bool'), value: z.boolean() }),
+    z.object({ type: z.literal('list'), items: z.array(ConditionValue).max(500) }),
+  ]),
+);
+
+/**
+ * A condition as a tree: what the UI's builder edits and the textual form parses into.
+ * `all` with no conditions matches everything (the empty text).
+ */
+export type ConditionNode =
+  | { type: 'all'; conditions: ConditionNode[] }
+  | { type: 'any'; conditions: ConditionNode[] }
+  | { type: 'not'; condition: ConditionNode }
+  | { type: 'compare'; field: string; op: CompareOp; value: ConditionValue };
+
+export const ConditionNode: z.ZodType<ConditionNode> = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('all'), conditions: z.array(ConditionNode).max(200) }),
+    z.object({ type: z.literal('any'), conditions: z.array(ConditionNode).max(200) }),
+    z.object({ type: z.literal('not'), condition: ConditionNode }),
+    z.object({
+      type: z.literal('compare'),
+      field: z.string().max(200),
+      op: CompareOp,
+      value: ConditionValue,
+    }),
+  ]),
+);
+
+const webhookUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an http:// or https:// URL' },
+  );
+
+export const WebhookFormat = z.enum(['json', 'slack', 'discord']);
+
+export const AlertChannelInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('in-app') }),
+  z.object({ type: z.literal('desktop') }),
+  z.object({
+    type: z.literal('webhook'),
+    url: webhookUrl,
+    /** json: Vigil's own body; slack / discord: a body those services' incoming webhooks accept. */
+    format: WebhookFormat.default('json'),
+    /**
+     * The HMAC-SHA256 key. Omitted: an existing channel with the same URL keeps its secret, a
+     * new one gets a generated secret that the save answer shows once.
+     */
+    secret: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
+    /** Workspace files only: the name of an environment variable holding the secret. */
+    secretEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name')
+      .optional(),
+  }),
+]);
+export type AlertChannelInput = z.input<typeof AlertChannelInput>;
+
+export const AlertChannel = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('in-app') }),
+  z.object({ type: z.literal('desktop') }),
+  z.object({
+    type: z.literal('webhook'),
+    url: z.string(),
+    format: WebhookFormat,
+    /** The secret's last four characters; the whole secret is never sent back. */
+    secretHint: z.string(),
+  }),
+]);
+export type AlertChannel = z.infer<typeof AlertChannel>;
+
+const ruleId = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits and dashes (a slug)');
+
+const ruleCommon = {
+  /** Omitted for a new rule: a slug of the name. */
+  id: ruleId.optional(),
+  name: z.string().trim().min(1, 'must not be empty').max(120),
+  severity: AlertSeverity.default('warning'),
+  enabled: z.boolean().default(false),
+  channels: z
+    .array(AlertChannelInput)
+    .max(10)
+    .default([{ type: 'in-app' }]),
+  /** After a firing, further firings of the rule within this many seconds are suppressed (recorded, not notified). */
+  cooldownSeconds: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(30 * 86_400)
+    .default(0),
+  /**
+   * A transaction to propose each time the rule fires (a top-up, a pause …). It goes into the
+   * queue like any proposal and still needs approval by hand.
+   */
+  propose: TxsProposeInput.optional(),
+};
+
+const contractEvent = {
+  /** The watched contract, `chainId:address` as contracts.list gives it. */
+  contractId: z.string().min(1, 'choose a watched contract'),
+  /** An event name, or its full signature when the ABI has two events of that name. */
+  eventName: z.string().trim().min(1, 'choose an event'),
+  /** The textual condition; empty matches every event. */
+  condition: z.string().max(4_000).default(''),
+};
+
+export const EventRuleSpec = z.object({
+  kind: z.literal('event'),
+  ...contractEvent,
+  /** Blocks on top of the event's block before it fires; 0 fires at once, as tentative. */
+  confirmations: z.number().int().nonnegative().max(10_000).default(0),
+});
+
+export const LagRuleSpec = z.object({
+  kind: z.literal('lag'),
+  chainId: ChainId,
+  /** Fires when the store is more than this many blocks behind the head … */
+  maxBlocks: z.number().int().nonnegative().max(1_000_000).optional(),
+  /** … or more than this many seconds behind … */
+  maxSeconds: z
+    .number()
+    .nonnegative()
+    .max(30 * 86_400)
+    .optional(),
+  /** … for longer than this. */
+  forSeconds: z
+    .number()
+    .nonnegative()
+    .max(30 * 86_400)
+    .default(0),
+});
+
+export const TransactionRuleSpec = z.object({
+  kind: z.literal('transaction'),
+  /** Only transactions on this chain, or from this signer; every one when omitted. */
+  chainId: ChainId.optional(),
+  from: AddressInput.optional(),
+  /** What to alert on: a transaction that failed (reverted on chain), was dropped, or is stuck. */
+  on: z
+    .array(z.enum(['failed', 'dropped', 'stuck']))
+    .min(1, 'choose at least one of failed, dropped, stuck')
+    .default(['failed', 'dropped', 'stuck']),
+  /** Sent and not mined for longer than this counts as stuck. */
+  stuckSeconds: z
+    .number()
+    .positive()
+    .max(7 * 86_400)
+    .default(180),
+});
+
+export const BalanceRuleSpec = z.object({
+  kind: z.literal('balance'),
+  chainId: ChainId,
+  /** A signer's address. */
+  address: AddressInput,
+  /** Fires while the native balance is below this many wei. */
+  below: Uint256String,
+});
+
+export const SilenceRuleSpec = z.object({
+  kind: z.literal('silence'),
+  ...contractEvent,
+  /** Fires when no matching event came within this many seconds (a dead-man's switch). */
+  withinSeconds: z
+    .number()
+    .positive()
+    .max(365 * 86_400),
+});
+
+/** Each kind's rule input on its own (the workspace reader checks keys per kind). */
+export const alertRuleInputKinds = {
+  event: EventRuleSpec.extend(ruleCommon),
+  lag: LagRuleSpec.extend(ruleCommon),
+  silence: SilenceRuleSpec.extend(ruleCommon),
+  transaction: TransactionRuleSpec.extend(ruleCommon),
+  balance: BalanceRuleSpec.extend(ruleCommon),
+} as const;
+
+export const AlertRuleInput = z
+  .discriminatedUnion('kind', [
+    alertRuleInputKinds.event,
+    alertRuleInputKinds.lag,
+    alertRuleInputKinds.silence,
+    alertRuleInputKinds.transaction,
+    alertRuleInputKinds.balance,
+  ])
+  .refine(
+    (rule) => rule.kind !== 'lag' || rule.maxBlocks !== undefined || rule.maxSeconds !== undefined,
+    {
+      message: 'a lag rule needs maxBlocks, maxSeconds or both',
+      path: ['maxBlocks'],
+    },
+  );
+export type AlertRuleInput = z.input<typeof AlertRuleInput>;
+export type AlertRuleKind = AlertRuleInput['kind'];
+
+const ruleOutputCommon = {
+  id: z.string(),
+  name: z.string(),
+  severity: AlertSeverity,
+  enabled: z.boolean(),
+  channels: z.array(AlertChannel),
+  cooldownSeconds: z.number(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** When the rule was last enabled; it fires only for what happens after. */
+  armedAt: z.number().nullable(),
+  /** Why the rule cannot run now (its contract was removed …), or null. */
+  problem: z.string().nullable(),
+  lastFiredAt: z.number().nullable(),
+  firingCount: z.number().int(),
+  propose: TxsProposeInput.optional(),
+};
+
+export const AlertRule = z.discriminatedUnion('kind', [
+  EventRuleSpec.extend({ ...ruleOutputCommon, conditionTree: ConditionNode }),
+  LagRuleSpec.extend(ruleOutputCommon),
+  SilenceRuleSpec.extend({ ...ruleOutputCommon, conditionTree: ConditionNode }),
+  TransactionRuleSpec.extend(ruleOutputCommon),
+  BalanceRuleSpec.extend(ruleOutputCommon),
+]);
+export type AlertRule = z.infer<typeof AlertRule>;
+
+export const FiringState = z.enum(['tentative', 'fired', 'retracted', 'resolved', 'suppressed']);
+export type FiringState = z.infer<typeof FiringState>;
+
+export const FiringEvent = z.object({
+  chainId: ChainId,
+  contractId: z.string(),
+  address: z.string(),
+  blockNumber: BlockNumber,
+  blockHash: Hex,
+  logIndex: z.number().int().nonnegative(),
+  transactionHash: Hex,
+  blockTimestamp: z.number().int().nullable(),
+  eventName: z.string().nullable(),
+  args: z.record(z.string(), z.unknown()).nullable(),
+});
+export type FiringEvent = z.infer<typeof FiringEvent>;
+
+export const AlertFiring = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: z.string(),
+  severity: AlertSeverity,
+  /** What it fired about: `event:<chainId>:<blockHash>:<logIndex>` or `episode:<start ms>`. */
+  subject: z.string(),
+  state: FiringState,
+  /** 1, or more when an event a reorg removed came back and the firing fired again. */
+  revision: z.number().int().positive(),
+  summary: z.string(),
+  chainId: ChainId.nullable(),
+  event: FiringEvent.nullable(),
+  /** For lag, silence …: what was measured when it fired, and when the episode ended. */
+  measure: z.record(z.string(), z.unknown()).nullable(),
+  firedAt: z.number(),
+  updatedAt: z.number(),
+  endedAt: z.number().nullable(),
+  acknowledgedAt: z.number().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  snoozedUntil: z.number().nullable(),
+  /** Shown in the in-app feed (the rule has the in-app channel). */
+  inApp: z.boolean(),
+});
+export type AlertFiring = z.infer<typeof AlertFiring>;
+
+export const DeliveryKind = z.enum(['fired', 'retracted', 'resolved']);
+
+export const AlertDelivery = z.object({
+  /** Stable across retries and restarts: the receiver de-duplicates on it. */
+  id: z.string(),
+  firingId: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: DeliveryKind,
+  /** `webhook https://…` or `desktop`. */
+  channel: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.array(
+    z.object({
+      attempt: z.number().int().positive(),
+      at: z.number(),
+      ok: z.boolean(),
+      statusCode: z.number().int().nullable(),
+      error: z.string().nullable(),
+      durationMs: z.number().nullable(),
+    }),
+  ),
+  nextAttemptAt: z.number().nullable(),
+  createdAt: z.number(),
+});
+export type AlertDelivery = z.infer<typeof AlertDelivery>;
+
+export const ConditionProblem = z.object({
+  message: z.string(),
+  /** 1-based, in the textual form; absent for a problem found in a tree. */
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+  /** Where in the tree: `conditions[1].conditions[0]`; "" for the root. */
+  path: z.string().optional(),
+});
+export type ConditionProblem = z.infer<typeof ConditionProblem>;
+
+export const ConditionField = z.object({
+  /** As written in a condition: `value`, `payment.amount`, `tx.from`. */
+  name: z.string(),
+  /** The ABI type (`uint256`, `address[]`) or, for transaction fields, its kind. */
+  type: z.string(),
+  /** Operators that fit this field. */
+  ops: z.array(CompareOp),
+});
+export type ConditionField = z.infer<typeof ConditionField>;
+
+export const BacktestMatch = z.object({
+  event: FiringEvent,
+  /** Would have been suppressed by the rule's cooldown (by block time). */
+  suppressed: z.boolean(),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Requests.
 
 const Empty = z.object({}).strict().optional();
@@ -640,6 +995,8 @@ export const WorkspaceSummary = z.object({
   transactionsProposed: z.number().int(),
   /** Transactions whose key was proposed by an earlier import. */
   transactionsUnchanged: z.number().int(),
+  rulesAdded: z.number().int(),
+  rulesUnchanged: z.number().int(),
 });
 
 export const requests = {
@@ -808,6 +1165,115 @@ export const requests = {
     input: z.object({ format: AuditExportFormat }),
     output: z.object({ path: z.string().nullable() }),
   },
+  /** Every alert rule, secrets left out. */
+  'alerts.rules.list': { input: Empty, output: z.object({ rules: z.array(AlertRule) }) },
+  /** Creates a rule, or replaces the one with the same id; checked in full before anything is saved. */
+  'alerts.rules.save': {
+    input: AlertRuleInput,
+    output: z.object({
+      rule: AlertRule,
+      /** Webhook secrets Vigil generated for this save, by channel index; shown this once. */
+      generatedSecrets: z.record(z.string(), z.string()),
+    }),
+  },
+  'alerts.rules.setEnabled': {
+    input: z.object({ id: z.string(), enabled: z.boolean() }),
+    output: AlertRule,
+  },
+  'alerts.rules.remove': {
+    input: z.object({ id: z.string() }),
+    output: z.object({ removed: z.literal(true) }),
+  },
+  /** Firing history, newest first. */
+  'alerts.firings.list': {
+    input: z
+      .object({
+        ruleId: z.string().optional(),
+        state: FiringState.optional(),
+        /** Only firings of in-app rules that are not acknowledged and not snoozed now. */
+        unacknowledged: z.boolean().optional(),
+        limit: z.number().int().positive().max(1_000).optional(),
+        /** Opaque; pass back nextCursor from the previous page. */
+        cursor: z.string().optional(),
+      })
+      .optional(),
+    output: z.object({
+      firings: z.array(AlertFiring),
+      nextCursor: z.string().optional(),
+      /** In-app firings not acknowledged and not snoozed: the navigation's count. */
+      unacknowledged: z.number().int(),
+    }),
+  },
+  'alerts.ack': {
+    input: z.object({ ids: z.array(z.string()).min(1).max(1_000) }),
+    output: z.object({ acknowledged: z.number().int() }),
+  },
+  /** Hides a firing from the feed and the count until a time; it comes back if still unacknowledged. */
+  'alerts.snooze': {
+    input: z.object({
+      id: z.string(),
+      minutes: z
+        .number()
+        .int()
+        .positive()
+        .max(7 * 24 * 60),
+    }),
+    output: AlertFiring,
+  },
+  /** The delivery log: each delivery with every attempt. */
+  'alerts.deliveries.list': {
+    input: z
+      .object({
+        firingId: z.string().optional(),
+        ruleId: z.string().optional(),
+        limit: z.number().int().positive().max(1_000).optional(),
+      })
+      .optional(),
+    output: z.object({ deliveries: z.array(AlertDelivery) }),
+  },
+  /**
+   * Runs a rule (saved, by id, or as it stands in the editor) over the stored history with the
+   * same evaluation as live rules: what it would have fired on.
+   */
+  'alerts.backtest': {
+    input: z.object({
+      id: z.string().optional(),
+      rule: AlertRuleInput.optional(),
+      fromBlock: BlockNumber.optional(),
+      toBlock: BlockNumber.optional(),
+      /** How many matches to list (the count covers all). */
+      limit: z.number().int().positive().max(5_000).optional(),
+    }),
+    output: z.object({
+      scanned: z.number().int(),
+      matched: z.number().int(),
+      /** matched minus what the cooldown would have suppressed. */
+      wouldFire: z.number().int(),
+      matches: z.array(BacktestMatch),
+      truncated: z.boolean(),
+      /** For silence rules: the silent stretches longer than withinSeconds. */
+      gaps: z.array(z.object({ from: z.number(), to: z.number(), seconds: z.number() })),
+    }),
+  },
+  /**
+   * Checks a condition against a contract's event: the text parsed to a tree, or a tree written
+   * back as text, with every problem found and the fields a builder can offer.
+   */
+  'alerts.conditions.check': {
+    input: z.object({
+      contractId: z.string(),
+      eventName: z.string(),
+      text: z.string().max(4_000).optional(),
+      condition: ConditionNode.optional(),
+    }),
+    output: z.object({
+      ok: z.boolean(),
+      text: z.string().nullable(),
+      condition: ConditionNode.nullable(),
+      problems: z.array(ConditionProblem),
+      fields: z.array(ConditionField),
+    }),
+  },
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -845,6 +1311,22 @@ export const pushes = {
     written: z.number().int(),
     total: z.number().int(),
   }),
+  /** Firings that changed (fired, confirmed, retracted, acknowledged …), and the in-app count. */
+  'alerts.changed': z.object({
+    firings: z.array(AlertFiring),
+    unacknowledged: z.number().int(),
+    rulesChanged: z.boolean(),
+    deliveriesChanged: z.boolean(),
+  }),
+  /** For rules with the desktop channel: what the desktop app shows as a notification. */
+  'alerts.notification': z.object({
+    deliveryId: z.string(),
+    firingId: z.string(),
+    kind: DeliveryKind,
+    severity: AlertSeverity,
+    title: z.string(),
+    body: z.string(),
+  }),
 } as const;
 
 export type PushName = keyof typeof pushes;
@@ -862,6 +1344,9 @@ export const ErrorCode = z.enum([
   'RPC_UNREACHABLE',
   'ABI_INVALID',
   'START_BLOCK_IN_FUTURE',
+  'CONDITION_SYNTAX',
+  'CONDITION_UNKNOWN_FIELD',
+  'CONDITION_TYPE_MISMATCH',
   'WORKSPACE_INVALID',
   'EXPORT_PATH_INVALID',
   'EXPORT_INVALID',

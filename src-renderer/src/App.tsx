@@ -13,6 +13,8 @@ import { SignersView } from './views/SignersView.tsx';
 import { TransactionsView } from './views/TransactionsView.tsx';
 import { useTransactions } from './stores/transactions.ts';
 import { AuditView } from './views/AuditView.tsx';
+import { AlertsView } from './views/AlertsView.tsx';
+import { useAlerts } from './stores/alerts.ts';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
@@ -22,6 +24,7 @@ const navItems: { route: Route; label: string }[] = [
   { route: 'events', label: 'Events' },
   { route: 'signers', label: 'Signers' },
   { route: 'transactions', label: 'Transactions' },
+  { route: 'alerts', label: 'Alerts' },
   { route: 'workspace', label: 'Workspace' },
   { route: 'audit', label: 'Audit' },
 ];
@@ -40,6 +43,7 @@ export function App() {
   const awaiting = useAwaitingApproval();
   // Without an accepted token nothing can load; the banner says what to do instead.
   const refused = useConnection((state) => state.state === 'bad-token');
+  const unacknowledged = useAlerts((state) => state.unacknowledged);
   return (
     <div className="shell">
       <nav className="nav" aria-label="Main">
@@ -58,6 +62,15 @@ export function App() {
                 {item.route === 'transactions' && awaiting > 0 && (
                   <span className="nav-count" aria-label={`${awaiting} awaiting approval`}>
                     {awaiting}
+                  </span>
+                )}
+                {item.route === 'alerts' && unacknowledged > 0 && (
+                  <span
+                    className="nav-count nav-count-alert"
+                    data-testid="alerts-count"
+                    aria-label={`${unacknowledged} unacknowledged`}
+                  >
+                    {unacknowledged}
                   </span>
                 )}
               </a>
@@ -90,6 +103,8 @@ function CurrentView({ route }: { route: Route }) {
       return <SignersView />;
     case 'transactions':
       return <TransactionsView />;
+    case 'alerts':
+      return <AlertsView />;
     case 'workspace':
       return <WorkspaceView />;
     case 'audit':

@@ -77,3 +77,16 @@ export function rate(fraction: number): string {
   const value = fraction * 100;
   return `${value === 0 ? '0' : value < 1 ? value.toFixed(2) : value.toFixed(1)}%`;
 }
+
+/** Decoded arguments on one line: `to=0x7099…79C8, value=5,000,000`, addresses shortened. */
+export function argsSummary(args: Record<string, unknown> | null): string {
+  return Object.entries(args ?? {})
+    .map(([name, value]) => {
+      const text =
+        typeof value === 'string' && /^0x[0-9a-fA-F]{40}$/.test(value)
+          ? shortHex(value)
+          : argDisplay(value);
+      return `${name}=${text}`;
+    })
+    .join(', ');
+}

@@ -10,6 +10,7 @@ export const routes = [
   'events',
   'signers',
   'transactions',
+  'alerts',
   'workspace',
   'audit',
 ] as const;

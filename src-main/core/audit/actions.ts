@@ -35,6 +35,10 @@ export const auditActions = {
   ruleRemoved: 'rule.removed',
   alertFired: 'alert.fired',
   alertRetracted: 'alert.retracted',
+  /** A condition (lag, silence …) cleared; its episode ended. */
+  alertResolved: 'alert.resolved',
+  /** Matched within the rule's cooldown: recorded, not notified. */
+  alertSuppressed: 'alert.suppressed',
   alertDelivered: 'alert.delivered',
   alertAcknowledged: 'alert.acknowledged',
   // The chain and the app (subject chain:<id>, app, audit)

@@ -54,6 +54,7 @@ import { createDriftHistory } from './drift-history.ts';
 import { createWatchConfigUpdates } from './watch-config-updates.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
+import { createAlertService } from '../alerts/index.ts';
 import { defaultConfirmations } from './known-chains.ts';
 
 /** Timings; the defaults suit an operator, tests shorten them. Plain numbers: they cross to the worker. */
@@ -93,6 +94,8 @@ export interface WorkspaceApplySummary {
   contractsUnchanged: number;
   transactionsProposed: number;
   transactionsUnchanged: number;
+  rulesAdded: number;
+  rulesUnchanged: number;
 }
 
 export interface Engine {
@@ -581,13 +584,22 @@ export function createEngine(options: EngineOptions): Engine {
       }
       newTransactions.push(transaction);
     }
-    const summary = {
+    // Sections of other capabilities (alert rules) are checked too, against what exists and what
+    // this import adds.
+    const sections = [];
+    for (const service of services)
+      if (service.workspace)
+        sections.push(await service.workspace.prepare(workspace, { contracts: newContracts }));
+    const summary: WorkspaceApplySummary = {
       chainsAdded: newChains.length,
       chainsUnchanged,
       contractsAdded: newContracts.length,
       contractsUnchanged,
       transactionsProposed: newTransactions.length,
       transactionsUnchanged: workspace.transactions.length - newTransactions.length,
+      rulesAdded: 0,
+      rulesUnchanged: 0,
+      ...Object.assign({}, ...sections.map((section) => section.summary)),
     };
     // One journal entry for the whole import: it lands entirely or not at all.
     store.execute(
@@ -596,16 +608,19 @@ export function createEngine(options: EngineOptions): Engine {
         commands: [
           ...newChains.map((chain) => ({ type: 'chain.add' as const, chain })),
           ...newContracts.map((contract) => ({ type: 'contract.add' as const, contract })),
+          ...sections.flatMap((section) => section.commands),
         ],
       },
       [
         byOperator('workspace.imported', `workspace:${source}`, { file: source, ...summary }),
         ...newChains.map((chain) => chainAddedAudit(chain)),
         ...newContracts.map((contract) => contractAddedAudit(contract)),
+        ...sections.flatMap((section) => section.audit),
       ],
     );
     for (const chain of newChains) startChain(chain);
     for (const contract of newContracts) refreshDecoders(contract.chainId);
+    for (const section of sections) section.applied();
     if (newChains.length || newContracts.length) pushConfig();
     for (const { key, ...input } of newTransactions)
       await txQueue.propose(input, `workspace:${key}`, actor);
@@ -723,7 +738,12 @@ export function createEngine(options: EngineOptions): Engine {
       return applyWorkspace(workspace, fileName);
     },
     'workspace.export': () => ({
-      yaml: serializeWorkspace({ chains: store.listChains(), contracts: store.listContracts() }),
+      yaml: serializeWorkspace(
+        Object.assign(
+          { chains: store.listChains(), contracts: store.listContracts() },
+          ...services.map((service) => service.workspace?.export() ?? {}),
+        ),
+      ),
     }),
     'drift.get'(input: { chainId?: number } | undefined) {
       const chains = store
@@ -796,6 +816,7 @@ export function createEngine(options: EngineOptions): Engine {
     createAuditService(context, auditStartCheck),
     signers,
     txQueue,
+    createAlertService(context, { proposals: txQueue }),
   ];
   const handlers = mergeHandlers(services);
 

@@ -4,7 +4,9 @@
 import type { Logger, PushListener } from '../app.ts';
 import type { RequestName, RequestOutput, ValidatedInput } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
-import type { Store } from '../store/index.ts';
+import type { AuditDraft } from '../audit/index.ts';
+import type { OperatorCommand, Store } from '../store/index.ts';
+import type { SerializeWorkspaceInput, Workspace } from '../workspace/index.ts';
 import type { EngineEvents } from './engine-events.ts';
 
 export type RequestHandler<N extends RequestName> = (
@@ -15,8 +17,32 @@ export type RequestHandlers = { [N in RequestName]?: RequestHandler<N> };
 
 export interface EngineService {
   handlers: RequestHandlers;
+  /** The service's part of workspace files (rules …), when it has one. */
+  workspace?: WorkspaceSection;
   /** Stops timers and in-flight work; the store is closed after every service. */
   close?(): Promise<void> | void;
+}
+
+/** A service's section of the workspace file. */
+export interface WorkspaceSection {
+  /**
+   * Checks the section of an imported workspace and says what saving it takes; saves nothing.
+   * `pending` holds the contracts the same import adds. Throws a VigilError naming the field.
+   */
+  prepare(
+    workspace: Workspace,
+    pending: {
+      contracts: readonly { id: string; chainId: number; name: string; abi: unknown[] }[];
+    },
+  ): Promise<{
+    commands: OperatorCommand[];
+    audit: AuditDraft[];
+    summary: Record<string, number>;
+    /** Called once the import is saved. */
+    applied(): void;
+  }>;
+  /** The section's part of an exported workspace. */
+  export(): Partial<SerializeWorkspaceInput>;
 }
 
 export function mergeHandlers(services: readonly EngineService[]): RequestHandlers {

@@ -38,3 +38,5 @@ export function toContractError(thrown: unknown): ContractError {
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return { code: 'INTERNAL', message: `Internal error: ${message}` };
 }
+
+export { closestMatch } from './closest-match.ts';

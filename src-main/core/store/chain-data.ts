@@ -175,6 +175,21 @@ function toEventRow(row: EventDbRow): EventRow {
   };
 }
 
+/** The stored event (canonical or removed) with this identity, if any. */
+export function eventByIdentity(
+  db: Database,
+  chainId: number,
+  blockHash: string,
+  logIndex: number,
+): EventRow | undefined {
+  const row = selectAll<EventDbRow>(
+    db,
+    `SELECT ${eventColumns} FROM events WHERE chain_id = ? AND block_hash = ? AND log_index = ?`,
+    [chainId, blockHash, logIndex],
+  )[0];
+  return row ? toEventRow(row) : undefined;
+}
+
 export interface EventsQuery {
   chainId?: number;
   /** Checksummed. */

@@ -1,6 +1,7 @@
 // Every operator command the journal can hold, and the one function that applies any of them.
 // Each capability's commands are applied by its own file in this folder; this one dispatches.
 import type { Database } from 'sql.js';
+import { applyAlertCommand, type AlertCommand } from './alerts.ts';
 import { applyWatchConfigCommand, type WatchConfigCommand } from './operator-data.ts';
 import { applySignerCommand, type SignerCommand } from './signers.ts';
 import { applyTransactionCommand, type TransactionCommand } from './transactions.ts';
@@ -9,6 +10,7 @@ export type OperatorCommand =
   | WatchConfigCommand
   | SignerCommand
   | TransactionCommand
+  | AlertCommand
   /** Records audit entries and changes nothing else (an alert delivered, the app started). */
   | { type: 'audit.record' }
   /** Several commands that stand or fall together. */
@@ -36,6 +38,14 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
       return;
     case 'tx.put':
       applyTransactionCommand(db, command);
+      return;
+    case 'alert.rule.save':
+    case 'alert.rule.remove':
+    case 'alert.firing.record':
+    case 'alert.firing.acknowledge':
+    case 'alert.firing.snooze':
+    case 'alert.delivery.attempt':
+      applyAlertCommand(db, command);
       return;
   }
 }

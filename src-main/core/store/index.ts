@@ -15,6 +15,7 @@ import {
   queryEvents,
   applyCanonicalRange,
   eventBlocksAtOrBelow,
+  eventByIdentity,
   storedBlockHash,
   storedIdentities,
   type CanonicalRange,
@@ -53,6 +54,7 @@ import {
   type TransactionsQuery,
 } from './transactions.ts';
 import type { Transaction } from '../../ipc/contract.ts';
+import { alertQueries, type AlertQueries } from './alerts.ts';
 import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit/index.ts';
 import {
   auditEntryAt,
@@ -89,6 +91,17 @@ export type { ChainRecord, ContractRecord } from './operator-data.ts';
 export type { OperatorCommand } from './commands.ts';
 export type { SignerRecord } from './signers.ts';
 export type { TransactionState, TimelineEntry, TransactionsQuery } from './transactions.ts';
+export type {
+  AlertCommand,
+  AlertQueries,
+  DeliveryAttempt,
+  DeliveryTarget,
+  FiringsQuery,
+  StoredDelivery,
+  StoredFiring,
+  StoredRule,
+  WaitingMatch,
+} from './alerts.ts';
 export type { AuditQuery } from './audit-log.ts';
 export { migrations, migrate, schemaVersion } from './migrations.ts';
 
@@ -157,6 +170,10 @@ export interface Store {
     fromBlock: number,
     toBlock: number,
   ): EventIdentity[];
+  /** The stored event (canonical or removed) with this identity. */
+  eventByIdentity(chainId: number, blockHash: string, logIndex: number): EventRow | undefined;
+  /** Alert rules, firings, deliveries (changed through execute) and matches waiting for confirmations. */
+  readonly alerts: AlertQueries;
   /**
    * Makes a range equal to the canonical chain (see chain-data.ts) and, when `reorg` is given,
    * records it in the same transaction with its counts filled in.
@@ -383,6 +400,11 @@ function createStore(parts: {
       storedIdentities(db, chainId, contractIds, fromBlock, toBlock).map(
         ({ id: _id, ...identity }) => identity,
       ),
+    eventByIdentity: (chainId, blockHash, logIndex) =>
+      eventByIdentity(db, chainId, blockHash, logIndex),
+    alerts: alertQueries(db, () => {
+      dirty = true;
+    }),
     applyCanonicalRange(range, reorg) {
       const result = inTransaction(db, () => {
         const changed = applyCanonicalRange(db, range);

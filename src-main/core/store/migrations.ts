@@ -2,6 +2,7 @@
 // user_version records the last one applied. Never edit a released migration: add a new one.
 import type { Database } from 'sql.js';
 import { VigilError } from '../errors/index.ts';
+import { alertTablesSql } from './alerts.ts';
 import { inTransaction, selectOne } from './database.ts';
 
 export interface Migration {
@@ -159,6 +160,13 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX tx_timeline_by_tx ON tx_timeline (tx_id, at);
         CREATE INDEX events_by_transaction ON events (transaction_hash);
       `);
+    },
+  },
+  {
+    version: 5,
+    name: 'alert rules, firings, deliveries and their attempts; matches waiting for confirmations',
+    up(db) {
+      db.run(alertTablesSql);
     },
   },
 ];

@@ -14,9 +14,17 @@ import {
 } from 'yaml';
 import type { z } from 'zod';
 import { z as zod } from 'zod';
-import { ChainsAddInput, ContractsAddInput, TxsProposeInput } from '../../ipc/contract.ts';
+import {
+  AlertChannelInput,
+  AlertRuleInput,
+  alertRuleInputKinds,
+  ChainsAddInput,
+  ContractsAddInput,
+  TxsProposeInput,
+} from '../../ipc/contract.ts';
+import { ConditionSyntaxError, parseCondition, ruleSlug } from '../alerts/index.ts';
 import { parseAbiInput } from '../abi/index.ts';
-import { VigilError } from '../errors/index.ts';
+import { closestMatch, VigilError } from '../errors/index.ts';
 
 /**
  * A transaction to propose once: `key` names it, so applying the file again (at every start)
@@ -30,6 +38,8 @@ export interface Workspace {
   chains: z.input<typeof ChainsAddInput>[];
   contracts: z.input<typeof ContractsAddInput>[];
   transactions: z.output<typeof WorkspaceTransaction>[];
+  /** Alert rules; their conditions parsed here, checked against the ABIs when applied. */
+  rules: z.output<typeof AlertRuleInput>[];
 }
 
 export interface ParseWorkspaceOptions {
@@ -49,8 +59,12 @@ export interface WorkspaceProblem {
 
 type Path = (string | number)[];
 
-const topLevelKeys = ['version', 'chains', 'contracts', 'transactions'];
+const topLevelKeys = ['version', 'chains', 'contracts', 'transactions', 'rules'];
 const transactionKeys = Object.keys(WorkspaceTransaction.shape);
+const ruleKinds = Object.keys(alertRuleInputKinds) as (keyof typeof alertRuleInputKinds)[];
+const channelKeys = [
+  ...new Set(AlertChannelInput.options.flatMap((option) => Object.keys(option.shape))),
+];
 const chainKeys = Object.keys(ChainsAddInput.shape);
 const contractKeys = Object.keys(ContractsAddInput.shape);
 const ContractWithoutAbi = ContractsAddInput.omit({ abi: true });
@@ -97,10 +111,10 @@ class WorkspaceReader {
       this.report(
         [],
         root === null
-          ? 'the file is empty; expected version, chains and contracts'
-          : 'must be a mapping with version, chains and contracts',
+          ? 'the file is empty; expected version, chains, contracts, transactions and rules'
+          : 'must be a mapping with version, chains, contracts, transactions and rules',
       );
-      return { chains: [], contracts: [], transactions: [] };
+      return { chains: [], contracts: [], transactions: [], rules: [] };
     }
     this.checkKeys([], topLevelKeys);
     const version = this.valueAt(['version']);
@@ -115,9 +129,11 @@ class WorkspaceReader {
     const chains = this.readList('chains', (index) => this.readChain(index));
     const contracts = this.readList('contracts', (index) => this.readContract(index, options));
     const transactions = this.readList('transactions', (index) => this.readTransaction(index));
+    const rules = this.readList('rules', (index) => this.readRule(index));
     this.checkDuplicateChains(chains);
     this.checkDuplicateContracts(contracts);
     this.checkDuplicateTransactionKeys(transactions);
+    this.checkDuplicateRules(rules);
     return {
       transactions: transactions.filter(
         (transaction): transaction is NonNullable<typeof transaction> => transaction !== undefined,
@@ -126,12 +142,13 @@ class WorkspaceReader {
       contracts: contracts.filter(
         (contract): contract is NonNullable<typeof contract> => contract !== undefined,
       ),
+      rules: rules.filter((rule): rule is NonNullable<typeof rule> => rule !== undefined),
     };
   }
 
   /** A missing list is an empty one: a file may declare only chains, or only contracts. */
   private readList<T>(
-    key: 'chains' | 'contracts' | 'transactions',
+    key: 'chains' | 'contracts' | 'transactions' | 'rules',
     readEntry: (index: number) => T | undefined,
   ): (T | undefined)[] {
     const node = this.nodeAt([key]);
@@ -205,6 +222,91 @@ class WorkspaceReader {
     const abi = this.readAbi([...path, 'abi'], rawAbi, options);
     if (!result.success || abi === undefined || !keysValid) return undefined;
     return { ...result.data, abi: abi as unknown[] };
+  }
+
+  private readRule(index: number): z.output<typeof AlertRuleInput> | undefined {
+    const path: Path = ['rules', index];
+    if (!isMap(this.nodeAt(path))) {
+      this.report(
+        path,
+        `must be a mapping with name, kind (${ruleKinds.join(', ')}) and its settings`,
+      );
+      return undefined;
+    }
+    const kind = this.valueAt([...path, 'kind']);
+    if (!ruleKinds.includes(kind as never)) {
+      this.report(
+        [...path, 'kind'],
+        kind === undefined
+          ? `is required: one of ${ruleKinds.join(', ')}`
+          : `must be one of ${ruleKinds.join(', ')}, got ${describeValue(kind)}`,
+        kind === undefined ? fieldName([...path, 'kind']) : undefined,
+      );
+      return undefined;
+    }
+    let keysValid = this.checkKeys(
+      path,
+      Object.keys(alertRuleInputKinds[kind as keyof typeof alertRuleInputKinds].shape),
+    );
+    const channels = this.nodeAt([...path, 'channels']);
+    if (isSeq(channels))
+      channels.items.forEach((_, channel) => {
+        keysValid = this.checkKeys([...path, 'channels', channel], channelKeys) && keysValid;
+      });
+    const result = AlertRuleInput.safeParse(this.valueAt(path));
+    if (!result.success) {
+      this.reportZodIssues(path, result.error.issues);
+      return undefined;
+    }
+    if (
+      'condition' in result.data &&
+      !this.conditionParses([...path, 'condition'], result.data.condition)
+    )
+      return undefined;
+    return keysValid ? result.data : undefined;
+  }
+
+  /** Reports a condition that does not parse at its line and column inside the file. */
+  private conditionParses(path: Path, condition: string): boolean {
+    try {
+      parseCondition(condition);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionSyntaxError)) throw error;
+      const node = this.nodeAt(path);
+      const scalar = isScalar(node) ? node : undefined;
+      // In a one-line scalar the text starts at the node (after its quote, if quoted).
+      const inline =
+        scalar?.range &&
+        (scalar.type === 'PLAIN' ||
+          scalar.type === 'QUOTE_DOUBLE' ||
+          scalar.type === 'QUOTE_SINGLE') &&
+        !condition.includes('\n');
+      const position = inline
+        ? this.positionAtOffset(scalar.range![0] + (scalar.type === 'PLAIN' ? 0 : 1) + error.offset)
+        : this.positionOf(path);
+      this.problems.push({
+        field: fieldName(path),
+        ...position,
+        message: `${error.message} (column ${error.offset + 1} of the condition)`,
+      });
+      return false;
+    }
+  }
+
+  private checkDuplicateRules(rules: (z.output<typeof AlertRuleInput> | undefined)[]): void {
+    const firstIndexById = new Map<string, number>();
+    rules.forEach((rule, index) => {
+      if (rule === undefined) return;
+      const id = rule.id ?? ruleSlug(rule.name);
+      const first = firstIndexById.get(id);
+      if (first === undefined) firstIndexById.set(id, index);
+      else
+        this.report(
+          ['rules', index, rule.id === undefined ? 'name' : 'id'],
+          `the rule id ${id} is already used by rules[${first}] (line ${this.lineOf(['rules', first])}); give one of them an id of its own`,
+        );
+    });
   }
 
   /** The abi: a path to a JSON ABI or artifact, inline signatures, or an inline JSON ABI. */
@@ -292,7 +394,7 @@ class WorkspaceReader {
       const key = isScalar(pair.key) ? pair.key.value : pair.key;
       if (typeof key === 'string' && knownKeys.includes(key)) continue;
       valid = false;
-      const suggestion = typeof key === 'string' ? closestKey(key, knownKeys) : undefined;
+      const suggestion = typeof key === 'string' ? closestMatch(key, knownKeys) : undefined;
       const hint =
         suggestion === undefined
           ? `; expected one of ${knownKeys.join(', ')}`
@@ -416,36 +518,6 @@ function fieldName(path: Path): string {
           : `${name}.${segment}`,
     '',
   );
-}
-
-function closestKey(key: string, knownKeys: string[]): string | undefined {
-  let best: { key: string; distance: number } | undefined;
-  for (const known of knownKeys) {
-    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
-    if (
-      distance <= Math.max(1, Math.floor(known.length / 3)) &&
-      (best === undefined || distance < best.distance)
-    ) {
-      best = { key: known, distance };
-    }
-  }
-  return best?.key;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function lowerFirst(text: string): string {

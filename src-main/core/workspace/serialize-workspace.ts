@@ -15,10 +15,12 @@ export interface SerializeWorkspaceInput {
     startBlock: number;
     abi: readonly unknown[];
   }[];
+  /** Alert rules as the alerts capability writes them (no secrets). */
+  rules?: Record<string, unknown>[];
 }
 
 const header =
-  'Vigil workspace: chains and the contracts watched on them. Import it with Vigil, or keep it in git.';
+  'Vigil workspace: chains, the contracts watched on them, and alert rules. Import it with Vigil, or keep it in git.';
 
 export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
   const document = new Document({
@@ -36,6 +38,7 @@ export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
       startBlock: contract.startBlock,
       abi: abiForFile(contract.abi as Abi),
     })),
+    ...(workspace.rules && workspace.rules.length > 0 ? { rules: workspace.rules } : {}),
   });
   document.commentBefore = ` ${header}`;
 
@@ -49,6 +52,12 @@ export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
     const abi = contract.get('abi', true);
     // A JSON entry reads best on one line; a nested block layout of a big ABI runs to pages.
     if (isSeq(abi)) for (const entry of abi.items) if (isMap(entry)) entry.flow = true;
+  }
+  const rules = document.get('rules') as YAMLSeq<YAMLMap> | undefined;
+  for (const rule of rules?.items ?? []) {
+    const channels = rule.get('channels', true);
+    if (isSeq(channels))
+      for (const channel of channels.items) if (isMap(channel)) channel.flow = true;
   }
   // lineWidth 0: never fold long signatures or URLs across lines.
   return document.toString({ lineWidth: 0 });

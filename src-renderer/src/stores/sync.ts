@@ -2,6 +2,7 @@
 // while the link was down are gone, so the stores start again from the server's state.
 import { vigil, useConnection } from '../client/index.ts';
 import { useAuditLog, useAuditStatus } from './audit.ts';
+import { useAlerts } from './alerts.ts';
 import { useConfig } from './config.ts';
 import { useDrift } from './drift.ts';
 import { useEvents } from './events.ts';
@@ -25,6 +26,7 @@ export function startSync(): void {
     useAuditStatus.getState().applyAppended(payload.head, payload.count);
     void useAuditLog.getState().catchUp(payload.head.seq);
   });
+  vigil.subscribe('alerts.changed', (payload) => useAlerts.getState().applyChange(payload));
 
   let seenSession = 0;
   const refetchOnNewSession = (sessionCount: number): void => {
@@ -38,6 +40,7 @@ export function startSync(): void {
     void useDrift.getState().load();
     void useAuditStatus.getState().load();
     if (useAuditLog.getState().loaded) void useAuditLog.getState().reload();
+    void useAlerts.getState().load();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);
   useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));

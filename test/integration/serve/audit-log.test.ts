@@ -114,8 +114,6 @@ interface Pending {
   pending: string;
 }
 
-const ISSUE_6 = { pending: 'issue 6: alert rules and firings' };
-
 const DEAD = '0x000000000000000000000000000000000000dEaD';
 
 /** A proposal from the imported signer: a value transfer, or `overrides` of it. */
@@ -311,6 +309,155 @@ function transactionTriggers(): Record<
   };
 }
 
+/** The newest firing of a rule, once there is one newer than `after` (a firing id). */
+async function newFiring(session: Session, ruleId: string, after?: string): Promise<string> {
+  return waitFor(async () => {
+    const { firings } = await session.rpc.call<{ firings: { id: string }[] }>(
+      'alerts.firings.list',
+      { ruleId, limit: 1 },
+    );
+    const newest = firings[0]?.id;
+    return newest !== undefined && newest !== after ? newest : undefined;
+  });
+}
+
+/** Alert rules and firings (issue 6), on the watched Emitter's Ping events. */
+function alertTriggers(): Record<
+  Extract<AuditAction, `rule.${string}` | `alert.${string}`>,
+  Trigger
+> {
+  const ping = () => ({
+    name: 'Pings',
+    kind: 'event' as const,
+    contractId: contractId(),
+    eventName: 'Ping',
+    condition: 'seq >= 0',
+    channels: [{ type: 'in-app' }, { type: 'desktop' }],
+  });
+  let ruleId = '';
+  let lastFiring: string | undefined;
+  /** Emits one Ping and returns the firing it caused. */
+  const fireOnce = async (session: Session): Promise<string> => {
+    await emitMany(anvil.rpcUrl, emitter, 1);
+    lastFiring = await newFiring(session, ruleId, lastFiring);
+    return lastFiring;
+  };
+  return {
+    'rule.created': {
+      actor: PROFILE,
+      async run({ session }) {
+        ruleId = (await session.rpc.call<{ rule: { id: string } }>('alerts.rules.save', ping()))
+          .rule.id;
+        return `rule:${ruleId}`;
+      },
+    },
+    'rule.changed': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('alerts.rules.save', {
+          ...ping(),
+          id: ruleId,
+          severity: 'critical',
+        });
+        return `rule:${ruleId}`;
+      },
+    },
+    'rule.enabled': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('alerts.rules.setEnabled', { id: ruleId, enabled: true });
+        return `rule:${ruleId}`;
+      },
+    },
+    'alert.fired': {
+      actor: 'system',
+      run: async ({ session }) => `firing:${await fireOnce(session)}`,
+    },
+    // The desktop channel's delivery: handed to the desktop shell (a push) as soon as it fires.
+    'alert.delivered': {
+      actor: 'system',
+      run: async ({ session }) => `firing:${await fireOnce(session)}`,
+    },
+    'alert.acknowledged': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('alerts.ack', { ids: [lastFiring] });
+        return `firing:${lastFiring}`;
+      },
+    },
+    'alert.suppressed': {
+      actor: 'system',
+      async run({ session }) {
+        await session.rpc.call('alerts.rules.save', {
+          ...ping(),
+          id: ruleId,
+          enabled: true,
+          cooldownSeconds: 3600,
+        });
+        return `firing:${await fireOnce(session)}`;
+      },
+    },
+    'alert.retracted': {
+      actor: 'system',
+      async run({ session }) {
+        await session.rpc.call('alerts.rules.save', { ...ping(), id: ruleId, enabled: true });
+        const firing = await fireOnce(session);
+        const head = await headBlock(anvil.rpcUrl);
+        await waitFor(async () => {
+          const drift = await session.rpc.call<{ chains: { indexedThrough: number | null }[] }>(
+            'drift.get',
+          );
+          return (drift.chains[0]?.indexedThrough ?? 0) >= head;
+        });
+        // The Ping's block is replaced by an empty one: its event, and the firing, are gone.
+        await reorg(anvil.rpcUrl, 1, []);
+        return `firing:${firing}`;
+      },
+    },
+    'alert.resolved': {
+      actor: 'system',
+      async run({ session }) {
+        // A dead-man's switch: no Ping for 2 s fires it; the next Ping ends the episode.
+        const silence = (
+          await session.rpc.call<{ rule: { id: string } }>('alerts.rules.save', {
+            name: 'Pings stopped',
+            kind: 'silence',
+            contractId: contractId(),
+            eventName: 'Ping',
+            withinSeconds: 2,
+            enabled: true,
+          })
+        ).rule.id;
+        const firing = await newFiring(session, silence);
+        await emitMany(anvil.rpcUrl, emitter, 1);
+        await waitFor(async () => {
+          const { firings } = await session.rpc.call<{ firings: { id: string; state: string }[] }>(
+            'alerts.firings.list',
+            { ruleId: silence },
+          );
+          return firings.find((candidate) => candidate.id === firing)?.state === 'resolved';
+        });
+        await session.rpc.call('alerts.rules.remove', { id: silence });
+        return `firing:${firing}`;
+      },
+    },
+    'rule.disabled': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('alerts.rules.setEnabled', { id: ruleId, enabled: false });
+        return `rule:${ruleId}`;
+      },
+    },
+    'rule.removed': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('alerts.rules.remove', { id: ruleId });
+        return `rule:${ruleId}`;
+      },
+    },
+  };
+}
+
 const contractId = (): string => `${anvil.chainId}:${emitter.toLowerCase()}`;
 const workspaceYaml = (): string =>
   [
@@ -366,6 +513,7 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
     },
   },
   ...transactionTriggers(),
+  ...alertTriggers(),
   'reorg.detected': {
     actor: 'system',
     async run({ session }) {
@@ -418,15 +566,6 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
       return 'app';
     },
   },
-  'rule.created': ISSUE_6,
-  'rule.changed': ISSUE_6,
-  'rule.enabled': ISSUE_6,
-  'rule.disabled': ISSUE_6,
-  'rule.removed': ISSUE_6,
-  'alert.fired': ISSUE_6,
-  'alert.retracted': ISSUE_6,
-  'alert.delivered': ISSUE_6,
-  'alert.acknowledged': ISSUE_6,
 };
 
 describe('the audit log through the headless API', () => {

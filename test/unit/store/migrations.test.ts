@@ -7,6 +7,8 @@ import {
   type Migration,
 } from '../../../src-main/core/store/migrations.ts';
 
+const newest = migrations.at(-1)!.version;
+
 describe('migrations', () => {
   it('are numbered 1, 2, 3 … without gaps', () => {
     expect(migrations.map((migration) => migration.version)).toEqual(
@@ -69,12 +71,40 @@ describe('migrations', () => {
     ]);
   });
 
+  it('migration 5 adds alert rules, firings (one per rule and subject), deliveries and attempts on top of 4', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 4));
+    db.run("INSERT INTO chains VALUES (1, 'a', '[]', 1, 0)");
+    expect(
+      migrate(
+        db,
+        migrations.filter((migration) => migration.version <= 5),
+      ),
+    ).toEqual([5]);
+    const tables = selectAll<{ name: string }>(
+      db,
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'alert%' ORDER BY name",
+    ).map((row) => row.name);
+    expect(tables).toEqual([
+      'alert_deliveries',
+      'alert_delivery_attempts',
+      'alert_firings',
+      'alert_rules',
+      'alert_waiting',
+    ]);
+    expect(selectAll(db, 'SELECT chain_id FROM chains')).toEqual([{ chain_id: 1 }]);
+    const insert =
+      "INSERT INTO alert_firings (id, rule_id, rule_name, kind, severity, subject, state, revision, summary, in_app, fired_at, updated_at) VALUES (?, 'r', 'R', 'event', 'info', 'event:1:0xb:0', 'fired', 1, 's', 1, 0, 0)";
+    db.run(insert, ['f1']);
+    expect(() => db.run(insert, ['f2'])).toThrow(/UNIQUE/);
+  });
+
   it('applies only what is new, once', async () => {
     const db = openDatabase(await loadSqlJs());
     migrate(db);
     expect(migrate(db)).toEqual([]);
     const extra: Migration = {
-      version: migrations.length + 1,
+      version: newest + 1,
       name: 'test',
       up: (d) => d.run('CREATE TABLE extra (x)'),
     };
@@ -86,7 +116,7 @@ describe('migrations', () => {
     const db = openDatabase(await loadSqlJs());
     migrate(db);
     const broken: Migration = {
-      version: migrations.length + 1,
+      version: newest + 1,
       name: 'broken',
       up: (d) => {
         d.run('CREATE TABLE half (x)');
@@ -94,7 +124,7 @@ describe('migrations', () => {
       },
     };
     expect(() => migrate(db, [...migrations, broken])).toThrow();
-    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(schemaVersion(db)).toBe(newest);
     expect(selectAll(db, "SELECT name FROM sqlite_master WHERE name = 'half'")).toEqual([]);
   });
 

@@ -187,6 +187,7 @@ contracts:
       chains: [{ name: 'A', chainId: 1, rpcUrls: ['https://a.example'] }],
       contracts: [],
       transactions: [],
+      rules: [],
     });
   });
 
@@ -220,7 +221,8 @@ contracts:
         field: 'watchers',
         line: 2,
         column: 1,
-        message: 'unknown key "watchers"; expected one of version, chains, contracts, transactions',
+        message:
+          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules',
       },
     ]);
   });
@@ -412,7 +414,7 @@ chains:
 
   it('reports an empty file and wrong shapes', () => {
     expect(problemsOf('').problems[0]!.message).toBe(
-      'the file is empty; expected version, chains and contracts',
+      'the file is empty; expected version, chains, contracts, transactions and rules',
     );
     expect(problemsOf('version: 1\nchains: {name: A}\n').problems).toEqual([
       {
@@ -542,6 +544,7 @@ describe('serializeWorkspace', () => {
       chains: [],
       contracts: [],
       transactions: [],
+      rules: [],
     });
   });
 });

@@ -1,0 +1,20 @@
+// Alert rules and notifications: the door other capabilities use.
+export { parseCondition, positionOf, type ParsedCondition } from './parse-condition.ts';
+export { formatCondition, normalizeCondition } from './format-condition.ts';
+export {
+  compileCondition,
+  type CompiledCondition,
+  type ConditionSubject,
+  type TransactionFields,
+} from './compile-condition.ts';
+export {
+  conditionError,
+  resolveEvent,
+  reviewCondition,
+  type ConditionReview,
+  type ResolvedEvent,
+} from './event-condition.ts';
+export { ConditionSyntaxError } from './parse-condition.ts';
+export { ruleSlug } from './rule-definition.ts';
+export { createAlertService, type AlertServiceOptions } from './alert-service.ts';
+export { verifyWebhookSignature, webhookHeaderNames, webhookSignature } from './webhook.ts';

@@ -1,0 +1,84 @@
+// Rules in the workspace file (config as code): read on import, where a rule whose id exists is
+// left as it is (as with chains and contracts), and written on export with their conditions as
+// text and webhook secrets left out (a secretEnv names where the secret comes from).
+import type { AuditDraft } from '../audit/index.ts';
+import type { WorkspaceSection } from '../engine/service.ts';
+import type { OperatorCommand, Store, StoredRule } from '../store/index.ts';
+import { ruleSlug, type RuleDefinition, type ValidRuleInput } from './rule-definition.ts';
+
+type PendingContract = { id: string; chainId: number; name: string; abi: unknown[] };
+
+export interface WorkspaceRulesDependencies {
+  store: Store;
+  prepare(
+    id: string,
+    input: ValidRuleInput,
+    existing: StoredRule | undefined,
+    field: string,
+    pendingContracts: readonly PendingContract[],
+  ): Promise<StoredRule>;
+  ruleAudit(before: StoredRule | undefined, after: StoredRule): AuditDraft[];
+  /** Called once an import that added rules is saved. */
+  applied(): void;
+}
+
+export function workspaceRules(deps: WorkspaceRulesDependencies): WorkspaceSection {
+  return {
+    async prepare(workspace, pending) {
+      const commands: OperatorCommand[] = [];
+      const audit: AuditDraft[] = [];
+      let unchanged = 0;
+      for (const [index, input] of workspace.rules.entries()) {
+        // The reader refused two rules with one id; without an id, the name's slug is the id.
+        const id = input.id ?? ruleSlug(input.name);
+        if (deps.store.alerts.findRule(id)) {
+          unchanged++;
+          continue;
+        }
+        const rule = await deps.prepare(
+          id,
+          input,
+          undefined,
+          `rules[${index}].`,
+          pending.contracts,
+        );
+        commands.push({ type: 'alert.rule.save', rule });
+        audit.push(...deps.ruleAudit(undefined, rule));
+      }
+      return {
+        commands,
+        audit,
+        summary: { rulesAdded: commands.length, rulesUnchanged: unchanged },
+        applied: () => {
+          if (commands.length > 0) deps.applied();
+        },
+      };
+    },
+    export: () => ({ rules: deps.store.alerts.listRules().map(workspaceRule) }),
+  };
+}
+
+/** A stored rule as the workspace file writes it. */
+export function workspaceRule(rule: StoredRule): Record<string, unknown> {
+  const { kind, severity, cooldownSeconds, channels, ...settings } =
+    rule.definition as RuleDefinition;
+  return {
+    id: rule.id,
+    name: rule.name,
+    kind,
+    severity,
+    enabled: rule.enabled,
+    ...settings,
+    cooldownSeconds,
+    channels: channels.map((channel) =>
+      channel.type === 'webhook'
+        ? {
+            type: 'webhook',
+            url: channel.url,
+            format: channel.format,
+            ...(channel.secretEnv === undefined ? {} : { secretEnv: channel.secretEnv }),
+          }
+        : channel,
+    ),
+  };
+}

@@ -1,0 +1,521 @@
+// Alerts: the feed of firings (acknowledge, snooze), the rules with their editor, and the
+// delivery log with every attempt.
+import { useEffect, useState } from 'react';
+import type { AlertDelivery, AlertFiring, AlertRule } from '@contract';
+import { vigil } from '../client/index.ts';
+import { needsAttention, useAlerts } from '../stores/alerts.ts';
+import { chainName, useConfig } from '../stores/config.ts';
+import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { ConfirmButton } from '../components/ConfirmButton.tsx';
+import { RuleEditor } from '../components/RuleEditor.tsx';
+import { argsSummary, formatCount, shortHex } from '../format.ts';
+import { hrefFor } from '../route.ts';
+import { etherLabel } from '../units.ts';
+
+type Tab = 'feed' | 'rules' | 'deliveries';
+
+/** The time now, moving every few seconds, so snoozes run out on screen. */
+function useNow(intervalMs = 5_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+export function AlertsView() {
+  const [tab, setTab] = useState<Tab>('feed');
+  const { loaded, error, load, unacknowledged } = useAlerts();
+  const tabs: { id: Tab; label: string }[] = [
+    { id: 'feed', label: unacknowledged > 0 ? `Feed (${unacknowledged})` : 'Feed' },
+    { id: 'rules', label: 'Rules' },
+    { id: 'deliveries', label: 'Deliveries' },
+  ];
+  return (
+    <section className="view">
+      <header className="view-header">
+        <h1>Alerts</h1>
+        <div className="tabs" role="tablist" aria-label="Alerts sections">
+          {tabs.map((item) => (
+            <button
+              key={item.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === item.id}
+              className={tab === item.id ? 'tab tab-active' : 'tab'}
+              onClick={() => setTab(item.id)}
+            >
+              {item.label}
+            </button>
+          ))}
+        </div>
+      </header>
+      {error && !loaded ? (
+        <ErrorState message={error} onRetry={() => void load()} />
+      ) : !loaded ? (
+        <Loading what="alerts" />
+      ) : tab === 'feed' ? (
+        <Feed onNewRule={() => setTab('rules')} />
+      ) : tab === 'rules' ? (
+        <Rules />
+      ) : (
+        <Deliveries />
+      )}
+    </section>
+  );
+}
+
+// ---- feed ------------------------------------------------------------------------------------
+
+function Feed({ onNewRule }: { onNewRule: () => void }) {
+  const { firings, rules } = useAlerts();
+  const [showAll, setShowAll] = useState(false);
+  const now = useNow();
+  const shown = showAll ? firings : firings.filter((firing) => needsAttention(firing, now));
+  const open = firings.filter((firing) => needsAttention(firing, now));
+  return (
+    <div className="feed">
+      <div className="form-row feed-bar">
+        <label className="cb-inline">
+          <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />
+          Show all firings (acknowledged, retracted, resolved, suppressed)
+        </label>
+        {open.length > 1 && (
+          <button
+            type="button"
+            className="button-small"
+            onClick={() => void acknowledge(open.map((firing) => firing.id))}
+          >
+            Acknowledge all {open.length}
+          </button>
+        )}
+      </div>
+      {shown.length === 0 ? (
+        <EmptyState
+          action={
+            rules.length === 0 ? (
+              <button type="button" onClick={onNewRule}>
+                Write a rule
+              </button>
+            ) : undefined
+          }
+        >
+          {rules.length === 0
+            ? 'No alert rules yet.'
+            : showAll
+              ? 'Nothing has fired yet.'
+              : 'Nothing needs attention.'}
+        </EmptyState>
+      ) : (
+        <ol className="firing-list" aria-label="Firings">
+          {shown.map((firing) => (
+            <FiringItem key={firing.id} firing={firing} />
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+async function acknowledge(ids: string[]): Promise<void> {
+  const result = await vigil.call('alerts.ack', { ids });
+  if (result.ok) {
+    const { firings, unacknowledged } = await refreshFeed();
+    useAlerts.getState().mergeFirings(firings);
+    useAlerts.setState({ unacknowledged });
+  }
+}
+
+async function refreshFeed() {
+  const result = await vigil.call('alerts.firings.list', { limit: 200 });
+  return result.ok
+    ? result.value
+    : { firings: [], unacknowledged: useAlerts.getState().unacknowledged };
+}
+
+const stateLabels: Record<AlertFiring['state'], string> = {
+  tentative: 'tentative',
+  fired: 'fired',
+  retracted: 'retracted',
+  resolved: 'resolved',
+  suppressed: 'suppressed',
+};
+
+function FiringItem({ firing }: { firing: AlertFiring }) {
+  const { chains, contracts } = useConfig();
+  const contractName = (id: string): string =>
+    contracts.find((contract) => contract.id === id)?.name ?? id;
+  const [snoozeMinutes, setSnoozeMinutes] = useState('60');
+  const now = useNow();
+  const snoozed = firing.snoozedUntil !== null && firing.snoozedUntil > now;
+  const snooze = async (): Promise<void> => {
+    const result = await vigil.call('alerts.snooze', {
+      id: firing.id,
+      minutes: Number(snoozeMinutes),
+    });
+    if (result.ok) {
+      useAlerts.getState().mergeFirings([result.value]);
+      const { unacknowledged } = await refreshFeed();
+      useAlerts.setState({ unacknowledged });
+    }
+  };
+  return (
+    <li
+      className={`firing firing-${firing.state} firing-severity-${firing.severity}`}
+      data-testid="firing"
+      aria-label={`${firing.ruleName} ${firing.state}`}
+    >
+      <div className="firing-head">
+        <span className={`severity severity-${firing.severity}`}>{firing.severity}</span>
+        <strong className="firing-rule">{firing.ruleName}</strong>
+        <span className={`badge badge-${firing.state}`}>{stateLabels[firing.state]}</span>
+        {firing.acknowledgedAt !== null && (
+          <span className="badge badge-acknowledged">acknowledged</span>
+        )}
+        {snoozed && (
+          <span className="badge badge-snoozed">
+            snoozed until {new Date(firing.snoozedUntil!).toLocaleTimeString()}
+          </span>
+        )}
+        <time className="muted small firing-time" dateTime={new Date(firing.firedAt).toISOString()}>
+          {new Date(firing.firedAt).toLocaleString()}
+        </time>
+      </div>
+      {firing.event ? (
+        <>
+          <p className="firing-summary">
+            {firing.event.eventName ?? 'Event'} on {contractName(firing.event.contractId)}:{' '}
+            <span className="firing-args">{argsSummary(firing.event.args)}</span>
+          </p>
+          <div className="firing-event small muted">
+            {chainName(chains, firing.event.chainId)} · block{' '}
+            <span className="mono">{formatCount(firing.event.blockNumber)}</span> · tx{' '}
+            <span className="mono" title={firing.event.transactionHash}>
+              {shortHex(firing.event.transactionHash)}
+            </span>
+          </div>
+        </>
+      ) : (
+        <p className="firing-summary">{firing.summary}</p>
+      )}
+      <ProposalLine firing={firing} />
+      {firing.acknowledgedAt !== null && (
+        <div className="small muted">
+          Acknowledged by {firing.acknowledgedBy} at{' '}
+          {new Date(firing.acknowledgedAt).toLocaleString()}
+        </div>
+      )}
+      {firing.acknowledgedAt === null &&
+        (firing.state === 'tentative' || firing.state === 'fired') && (
+          <div className="form-row firing-actions">
+            <button
+              type="button"
+              className="button-small button-primary"
+              onClick={() => void acknowledge([firing.id])}
+            >
+              Acknowledge
+            </button>
+            <select
+              aria-label="Snooze for"
+              value={snoozeMinutes}
+              onChange={(e) => setSnoozeMinutes(e.target.value)}
+              className="narrow-select"
+            >
+              <option value="15">15 min</option>
+              <option value="60">1 hour</option>
+              <option value="240">4 hours</option>
+              <option value="1440">1 day</option>
+            </select>
+            <button type="button" className="button-small" onClick={() => void snooze()}>
+              Snooze
+            </button>
+          </div>
+        )}
+    </li>
+  );
+}
+
+/** What a firing's proposal became: a link into the queue, or why it could not be made. */
+function ProposalLine({ firing }: { firing: AlertFiring }) {
+  const proposal = firing.measure?.['proposal'] as { txId?: number; error?: string } | undefined;
+  if (!proposal) return null;
+  if (proposal.txId !== undefined)
+    return (
+      <div className="small firing-proposal">
+        Proposed{' '}
+        <a href={`${hrefFor('transactions')}?id=${proposal.txId}`}>transaction #{proposal.txId}</a>{' '}
+        — it waits for approval.
+      </div>
+    );
+  return <div className="small warn">Could not propose its transaction: {proposal.error}</div>;
+}
+
+// ---- rules -----------------------------------------------------------------------------------
+
+function Rules() {
+  const { rules } = useAlerts();
+  const { contracts, chains, loaded } = useConfig();
+  const [editing, setEditing] = useState<AlertRule | 'new' | null>(null);
+  const editorKey = editing === null ? 'none' : editing === 'new' ? 'new' : editing.id;
+  const list = (
+    <>
+      <div className="form-row list-bar">
+        <button
+          type="button"
+          className="button-primary"
+          onClick={() => setEditing('new')}
+          disabled={loaded && chains.length === 0}
+        >
+          New rule
+        </button>
+        <span className="muted small">
+          Backtest a rule over the stored events before you enable it.
+        </span>
+      </div>
+      {rules.length === 0 ? (
+        <EmptyState>
+          {loaded && contracts.length === 0 ? (
+            <>
+              Rules watch contracts and chains: <a href={hrefFor('contracts')}>watch a contract</a>{' '}
+              first.
+            </>
+          ) : (
+            'No rules yet. A rule watches for something that needs a human, and says so once.'
+          )}
+        </EmptyState>
+      ) : (
+        <RuleTable rules={rules} onEdit={setEditing} />
+      )}
+    </>
+  );
+  if (editing === null) return list;
+  return (
+    <div className="split split-wide">
+      <div className="split-main">{list}</div>
+      <aside className="split-side card" aria-label="Rule">
+        <h2>{editing === 'new' ? 'New rule' : `Edit ${editing.name}`}</h2>
+        <RuleEditor
+          key={editorKey}
+          rule={editing === 'new' ? undefined : editing}
+          onDone={() => setEditing(null)}
+        />
+      </aside>
+    </div>
+  );
+}
+
+function describeRule(rule: AlertRule, contractName: (id: string) => string): string {
+  switch (rule.kind) {
+    case 'event':
+      return `${rule.eventName} on ${contractName(rule.contractId)}${rule.condition ? ` where ${rule.condition}` : ''}${rule.confirmations ? `, ${rule.confirmations} confirmations` : ''}`;
+    case 'silence':
+      return `no ${rule.eventName} on ${contractName(rule.contractId)}${rule.condition ? ` where ${rule.condition}` : ''} within ${rule.withinSeconds} s`;
+    case 'lag':
+      return `chain ${rule.chainId} behind by ${[rule.maxBlocks === undefined ? null : `> ${rule.maxBlocks} blocks`, rule.maxSeconds === undefined ? null : `> ${rule.maxSeconds} s`].filter(Boolean).join(' or ')} for ${rule.forSeconds} s`;
+    case 'transaction':
+      return `a transaction ${rule.on.map((outcome) => (outcome === 'stuck' ? `stuck over ${rule.stuckSeconds} s` : outcome)).join(', ')}${rule.from ? ` from ${shortHex(rule.from)}` : ''}${rule.chainId === undefined ? '' : ` on chain ${rule.chainId}`}`;
+    case 'balance':
+      return `${shortHex(rule.address)} below ${etherLabel(rule.below)} on chain ${rule.chainId}`;
+  }
+}
+
+/** What a rule does besides notifying. */
+function proposalText(rule: AlertRule): string | null {
+  if (!rule.propose) return null;
+  const call = rule.propose.function?.name ?? (rule.propose.data ? 'a call' : 'a transfer');
+  return `then proposes ${call} to ${shortHex(rule.propose.to)} from ${shortHex(rule.propose.from)}`;
+}
+
+function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: AlertRule) => void }) {
+  const { contracts } = useConfig();
+  const contractName = (id: string): string =>
+    contracts.find((contract) => contract.id === id)?.name ?? id;
+  return (
+    <table className="table rules-table">
+      <thead>
+        <tr>
+          <th>On</th>
+          <th>Rule</th>
+          <th>Severity</th>
+          <th>Channels</th>
+          <th>Fired</th>
+          <th aria-label="Actions" />
+        </tr>
+      </thead>
+      <tbody>
+        {rules.map((rule) => (
+          <RuleRow
+            key={rule.id}
+            rule={rule}
+            description={describeRule(rule, contractName)}
+            onEdit={() => onEdit(rule)}
+          />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function RuleRow({
+  rule,
+  description,
+  onEdit,
+}: {
+  rule: AlertRule;
+  description: string;
+  onEdit: () => void;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const setEnabled = async (enabled: boolean): Promise<void> => {
+    const result = await vigil.call('alerts.rules.setEnabled', { id: rule.id, enabled });
+    if (!result.ok) setError(result.error.message);
+    else void useAlerts.getState().loadRules();
+  };
+  const remove = async (): Promise<void> => {
+    const result = await vigil.call('alerts.rules.remove', { id: rule.id });
+    if (!result.ok) setError(result.error.message);
+    else void useAlerts.getState().loadRules();
+  };
+  return (
+    <tr data-testid="rule-row">
+      <td>
+        <label className="switch">
+          <input
+            type="checkbox"
+            checked={rule.enabled}
+            aria-label={`Enable ${rule.name}`}
+            onChange={(e) => void setEnabled(e.target.checked)}
+          />
+          <span className="switch-track" aria-hidden="true" />
+        </label>
+      </td>
+      <td>
+        <div className="rule-name">{rule.name}</div>
+        <div className="small muted rule-what">{description}</div>
+        {proposalText(rule) && <div className="small rule-what">{proposalText(rule)}</div>}
+        {rule.problem && <div className="small warn">⚠ {rule.problem}</div>}
+        {error && (
+          <div className="field-error" role="alert">
+            {error}
+          </div>
+        )}
+      </td>
+      <td>
+        <span className={`severity severity-${rule.severity}`}>{rule.severity}</span>
+      </td>
+      <td className="small">
+        {rule.channels
+          .map((channel) =>
+            channel.type === 'webhook'
+              ? `${channel.format === 'json' ? 'webhook' : channel.format}`
+              : channel.type,
+          )
+          .join(', ')}
+      </td>
+      <td className="small nowrap">
+        {rule.firingCount === 0 ? (
+          <span className="muted">never</span>
+        ) : (
+          <>
+            {formatCount(rule.firingCount)}×
+            {rule.lastFiredAt !== null && (
+              <div className="muted">{new Date(rule.lastFiredAt).toLocaleTimeString()}</div>
+            )}
+          </>
+        )}
+      </td>
+      <td className="actions">
+        <button
+          type="button"
+          className="button-small"
+          onClick={onEdit}
+          aria-label={`Edit ${rule.name}`}
+        >
+          Edit
+        </button>{' '}
+        <ConfirmButton
+          label={`Remove ${rule.name}`}
+          confirmLabel="Confirm remove"
+          onConfirm={remove}
+        >
+          Remove
+        </ConfirmButton>
+      </td>
+    </tr>
+  );
+}
+
+// ---- deliveries ------------------------------------------------------------------------------
+
+function Deliveries() {
+  const { deliveries } = useAlerts();
+  if (deliveries.length === 0)
+    return (
+      <EmptyState>
+        No deliveries yet. Webhooks and desktop notifications of firings show here, each attempt
+        with its outcome.
+      </EmptyState>
+    );
+  return (
+    <table className="table deliveries-table" aria-label="Delivery log">
+      <thead>
+        <tr>
+          <th>Created</th>
+          <th>Rule</th>
+          <th>Kind</th>
+          <th>Channel</th>
+          <th>Status</th>
+          <th>Attempts</th>
+        </tr>
+      </thead>
+      <tbody>
+        {deliveries.map((delivery) => (
+          <DeliveryRow key={delivery.id} delivery={delivery} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function DeliveryRow({ delivery }: { delivery: AlertDelivery }) {
+  return (
+    <tr data-testid="delivery-row">
+      <td className="small nowrap">{new Date(delivery.createdAt).toLocaleString()}</td>
+      <td>
+        {delivery.ruleName}
+        <div className="mono small muted" title="Delivery id: the receiver de-duplicates on it">
+          {delivery.id}
+        </div>
+      </td>
+      <td>{delivery.kind}</td>
+      <td className="small mono ellipsis channel-cell" title={delivery.channel}>
+        {delivery.channel}
+      </td>
+      <td>
+        <span className={`badge badge-delivery-${delivery.status}`}>{delivery.status}</span>
+        {delivery.nextAttemptAt !== null && delivery.status === 'pending' && (
+          <div className="small muted">
+            next {new Date(delivery.nextAttemptAt).toLocaleTimeString()}
+          </div>
+        )}
+      </td>
+      <td>
+        <ol className="attempts">
+          {delivery.attempts.map((attempt) => (
+            <li key={attempt.attempt} className={attempt.ok ? 'attempt-ok' : 'attempt-failed'}>
+              #{attempt.attempt} {new Date(attempt.at).toLocaleTimeString()} —{' '}
+              {attempt.ok
+                ? `ok${attempt.statusCode ? ` (${attempt.statusCode})` : ''}`
+                : attempt.error}
+              {attempt.durationMs !== null && attempt.durationMs > 0 && (
+                <span className="muted"> · {attempt.durationMs} ms</span>
+              )}
+            </li>
+          ))}
+          {delivery.attempts.length === 0 && <li className="muted">not tried yet</li>}
+        </ol>
+      </td>
+    </tr>
+  );
+}

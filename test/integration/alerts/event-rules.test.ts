@@ -1,0 +1,317 @@
+// Alert rules on a real anvil, through the contract as the UI and scripts use it: event rules
+// fire exactly for the events their conditions match (bigint, address, array and struct
+// arguments, transaction fields), a reorg retracts a tentative firing and the retraction is
+// delivered, a rule with confirmations waits, and lag and silence rules fire and clear. Webhooks
+// go to a real HTTP receiver on loopback that checks every signature.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Address } from 'viem';
+import {
+  contractIdOf,
+  firingsOf,
+  saveRule,
+  STANDING,
+  waitForFirings,
+  watchContracts,
+  type Call,
+} from '../../helpers/alerts.ts';
+import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import { mineBlocks, reorg } from '../../helpers/chain-control.ts';
+import {
+  anvilAccount,
+  deployContract,
+  emitKinds,
+  emitMany,
+  mintTokens,
+  sampleKinds,
+  transferTokens,
+} from '../../helpers/contracts.ts';
+import { startRpcProxy, type RpcProxy } from '../../helpers/rpc-proxy.ts';
+import { waitFor } from '../../helpers/serve.ts';
+import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts';
+
+const secret = 'receiver-secret-0123456789';
+const e18 = 10n ** 18n;
+let anvil: AnvilInstance;
+let laggard: AnvilInstance;
+let proxy: RpcProxy;
+let receiver: WebhookReceiver;
+let token: Address;
+let emitter: Address;
+let vigil: VigilUnderTest;
+
+const alice = anvilAccount(1).address;
+const bob = anvilAccount(2).address;
+const carol = anvilAccount(3).address;
+
+let call: Call;
+
+const webhook = { type: 'webhook' as const, url: '', secret };
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  laggard = await startAnvil({ chainId: 31338 });
+  proxy = await startRpcProxy(laggard.rpcUrl);
+  receiver = await startWebhookReceiver(secret);
+  webhook.url = receiver.url;
+  token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo Token', 'DEMO']);
+  emitter = await deployContract(anvil.rpcUrl, 'Emitter');
+  const laggardEmitter = await deployContract(laggard.rpcUrl, 'Emitter');
+  vigil = await startVigilInProcess();
+  call = vigil.call.bind(vigil) as Call;
+  await watchContracts(
+    call,
+    { name: 'anvil', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, confirmations: 2 },
+    [
+      { address: token, artifact: 'DemoToken' },
+      { address: emitter, artifact: 'Emitter' },
+    ],
+  );
+  await watchContracts(
+    call,
+    { name: 'laggard', chainId: laggard.chainId, rpcUrl: proxy.url, confirmations: 1 },
+    [{ address: laggardEmitter, artifact: 'Emitter' }],
+  );
+});
+
+afterAll(async () => {
+  await vigil?.close();
+  await receiver?.close();
+  await proxy?.close();
+  await anvil?.stop();
+  await laggard?.stop();
+});
+
+describe('event rules', () => {
+  it('fire exactly for the events whose bigint, address and transaction conditions match', async () => {
+    // Before the rule exists: matches it must never fire on.
+    await mintTokens(anvil.rpcUrl, token, alice, 5_000n * e18);
+    const contractId = contractIdOf(anvil.chainId, token);
+    const rule = await saveRule(call, {
+      name: 'Large transfer to a watched wallet',
+      kind: 'event',
+      contractId,
+      eventName: 'Transfer',
+      condition: `value > 1000e18 and to in [${alice.toLowerCase()}, ${bob}]`,
+      severity: 'critical',
+      enabled: true,
+      channels: [{ type: 'in-app' }, webhook],
+    });
+    expect(rule).toMatchObject({
+      id: 'large-transfer-to-a-watched-wallet',
+      enabled: true,
+      condition: `value > 1000e18 and to in [${alice}, ${bob}]`,
+      channels: [{ type: 'in-app' }, { type: 'webhook', url: receiver.url, secretHint: '…6789' }],
+    });
+    const fromAlice = await saveRule(call, {
+      name: 'Alice moves tokens',
+      kind: 'event',
+      contractId,
+      eventName: 'Transfer',
+      condition: `tx.from == ${alice} and value >= 1`,
+      enabled: true,
+    });
+
+    await mintTokens(anvil.rpcUrl, token, alice, 5_000n * e18); // matches
+    await mintTokens(anvil.rpcUrl, token, carol, 5_000n * e18); // to: not watched
+    await mintTokens(anvil.rpcUrl, token, bob, 1_000n * e18); // value: not above
+    await mintTokens(anvil.rpcUrl, token, bob, 1_000n * e18 + 1n); // matches, by one wei
+    await transferTokens(anvil.rpcUrl, token, carol, 7n, { accountIndex: 1 }); // from alice
+    await transferTokens(anvil.rpcUrl, token, alice, 2_000n * e18, { accountIndex: 3 }); // matches; from carol
+
+    const fired = await waitForFirings(call, rule.id, 3, STANDING);
+    expect(
+      fired.map((firing) => [firing.event!.args!['to'], firing.event!.args!['value']]),
+    ).toEqual([
+      [alice, (5_000n * e18).toString()],
+      [bob, (1_000n * e18 + 1n).toString()],
+      [alice, (2_000n * e18).toString()],
+    ]);
+    const aliceFirings = await waitFor(async () => {
+      const list = await firingsOf(call, fromAlice.id);
+      return list.length === 1 ? list : undefined;
+    });
+    expect(aliceFirings[0]!.event!.args).toMatchObject({ from: alice, to: carol, value: '7' });
+    // Nothing more arrives later.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await firingsOf(call, rule.id)).toHaveLength(3);
+
+    // Each firing reached the webhook once, signed, with its own delivery id.
+    await waitFor(
+      () => receiver.accepted().filter((r) => r.json.firing?.ruleId === rule.id).length === 3,
+    );
+    const received = receiver.accepted().filter((r) => r.json.firing?.ruleId === rule.id);
+    expect(received.every((r) => r.signatureValid && r.json.kind === 'fired')).toBe(true);
+    expect(new Set(received.map((r) => r.deliveryId)).size).toBe(3);
+    expect(new Set(received.map((r) => r.json.firing!.id))).toEqual(
+      new Set(fired.map((f) => f.id)),
+    );
+  });
+
+  it('match array, struct and signed arguments exactly', async () => {
+    const contractId = contractIdOf(anvil.chainId, emitter);
+    const big = 2n ** 255n;
+    const amounts = await saveRule(call, {
+      name: 'Huge amount listed',
+      kind: 'event',
+      contractId,
+      eventName: 'Amounts',
+      condition: `list contains ${big}`,
+      enabled: true,
+    });
+    const paid = await saveRule(call, {
+      name: 'Paid to the keeper',
+      kind: 'event',
+      contractId,
+      eventName: 'Paid',
+      condition: `payment.amount >= 42e18 and payment.who == ${sampleKinds.payment.who.toLowerCase()}`,
+      enabled: true,
+    });
+    const mixed = await saveRule(call, {
+      name: 'Negative note',
+      kind: 'event',
+      contractId,
+      eventName: 'Mixed',
+      condition: 'signedValue < -1e18 and note contains "rebalance" and amounts contains 1',
+      enabled: true,
+    });
+    await emitKinds(anvil.rpcUrl, emitter); // all three match
+    await emitKinds(anvil.rpcUrl, emitter, {
+      ...sampleKinds,
+      signedValue: -1n,
+      amounts: [2n ** 255n - 1n],
+      payment: { who: sampleKinds.payment.who, amount: 42n * e18 - 1n },
+    }); // none matches
+    for (const rule of [amounts, paid, mixed]) await waitForFirings(call, rule.id, 1, STANDING);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    for (const rule of [amounts, paid, mixed])
+      expect(await firingsOf(call, rule.id)).toHaveLength(1);
+  });
+
+  it('retract a tentative firing when a reorg removes its event, and deliver the retraction', async () => {
+    const rule = await saveRule(call, {
+      name: 'First ping',
+      kind: 'event',
+      contractId: contractIdOf(anvil.chainId, emitter),
+      eventName: 'Ping',
+      condition: 'value == 0',
+      confirmations: 0,
+      enabled: true,
+      channels: [{ type: 'in-app' }, webhook],
+    });
+    await emitMany(anvil.rpcUrl, emitter, 1);
+    const [tentative] = await waitForFirings(call, rule.id, 1, ['tentative']);
+    await waitFor(() => receiver.accepted().some((r) => r.json.firing?.id === tentative!.id));
+
+    await reorg(anvil.rpcUrl, 1); // the block is replaced by an empty one
+    const [retracted] = await waitForFirings(call, rule.id, 1, ['retracted']);
+    expect(retracted!.id).toBe(tentative!.id);
+    const deliveries = await waitFor(() => {
+      const list = receiver.accepted().filter((r) => r.json.firing?.id === tentative!.id);
+      return list.length === 2 ? list : undefined;
+    });
+    expect(deliveries.map((r) => [r.json.kind, r.event, r.signatureValid])).toEqual([
+      ['fired', 'alert.fired', true],
+      ['retracted', 'alert.retracted', true],
+    ]);
+    expect(deliveries[0]!.deliveryId).not.toBe(deliveries[1]!.deliveryId);
+    // The second delivery is recorded once the receiver has answered it.
+    const actions = await waitFor(async () => {
+      const audit = await call<{ entries: { action: string }[] }>('audit.list', {
+        subject: `firing:${tentative!.id}`,
+        order: 'asc',
+      });
+      return audit.entries.length === 4 ? audit.entries.map((entry) => entry.action) : undefined;
+    });
+    expect(actions).toEqual([
+      'alert.fired',
+      'alert.delivered',
+      'alert.retracted',
+      'alert.delivered',
+    ]);
+  });
+
+  it('with confirmations, waits until the event is that deep, then fires it as confirmed', async () => {
+    const rule = await saveRule(call, {
+      name: 'Deep ping',
+      kind: 'event',
+      contractId: contractIdOf(anvil.chainId, emitter),
+      eventName: 'Ping',
+      condition: 'value == 1',
+      confirmations: 3,
+      enabled: true,
+    });
+    await emitMany(anvil.rpcUrl, emitter, 2);
+    await mineBlocks(anvil.rpcUrl, 2);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await firingsOf(call, rule.id)).toEqual([]);
+    await mineBlocks(anvil.rpcUrl, 1);
+    const [fired] = await waitForFirings(call, rule.id, 1, ['fired']);
+    expect(fired!.event!.args).toMatchObject({ value: '1' });
+  });
+
+  it('a tentative firing becomes fired when its event is confirmed', async () => {
+    const rule = await saveRule(call, {
+      name: 'Any ping with value 2',
+      kind: 'event',
+      contractId: contractIdOf(anvil.chainId, emitter),
+      eventName: 'Ping',
+      condition: 'value == 2',
+      enabled: true,
+    });
+    await emitMany(anvil.rpcUrl, emitter, 3);
+    const [tentative] = await waitForFirings(call, rule.id, 1, ['tentative']);
+    await mineBlocks(anvil.rpcUrl, 2);
+    const [fired] = await waitForFirings(call, rule.id, 1, ['fired']);
+    expect(fired!.id).toBe(tentative!.id);
+  });
+});
+
+describe('condition rules', () => {
+  it('lag: fires when the chain falls behind for long enough, and clears when it catches up', async () => {
+    const rule = await saveRule(call, {
+      name: 'Laggard falls behind',
+      kind: 'lag',
+      chainId: laggard.chainId,
+      maxSeconds: 2,
+      forSeconds: 1,
+      enabled: true,
+      channels: [{ type: 'in-app' }, webhook],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await firingsOf(call, rule.id)).toEqual([]);
+    proxy.setDown(true);
+    const [fired] = await waitForFirings(call, rule.id, 1, ['fired']);
+    expect(fired!.subject).toMatch(/^episode:\d+$/);
+    expect(fired!.measure!['lagSeconds']).toBeGreaterThanOrEqual(2);
+    proxy.setDown(false);
+    const [resolved] = await waitForFirings(call, rule.id, 1, ['resolved']);
+    expect(resolved!.id).toBe(fired!.id);
+    expect(resolved!.endedAt).not.toBeNull();
+    await waitFor(() => {
+      const kinds = receiver
+        .accepted()
+        .filter((r) => r.json.firing?.id === fired!.id)
+        .map((r) => r.json.kind);
+      return kinds.includes('fired') && kinds.includes('resolved');
+    });
+  });
+
+  it('silence: fires when no matching event comes within the time, and clears when one does', async () => {
+    const rule = await saveRule(call, {
+      name: 'Keeper heartbeat',
+      kind: 'silence',
+      contractId: contractIdOf(anvil.chainId, emitter),
+      eventName: 'Ping',
+      condition: 'value == 4',
+      withinSeconds: 3,
+      enabled: true,
+    });
+    await emitMany(anvil.rpcUrl, emitter, 2); // no value 4: not the heartbeat
+    const [fired] = await waitForFirings(call, rule.id, 1, ['fired']);
+    expect(fired!.summary).toMatch(/^No Ping on Emitter matching value == 4 for \d+ s/);
+    await emitMany(anvil.rpcUrl, emitter, 5); // values 0..4: the heartbeat
+    const [resolved] = await waitForFirings(call, rule.id, 1, ['resolved']);
+    expect(resolved!.id).toBe(fired!.id);
+  });
+});
