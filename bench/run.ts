@@ -364,13 +364,12 @@ async function main(): Promise<void> {
     } finally {
       alertStoreDir.remove();
     }
-    const alertAnvil = await startAnvil({ chainId: alertChainId });
-    anvils.push(alertAnvil);
-    for (const [label, watchUrl] of [
-      ['ws://', alertAnvil.wsUrl],
-      ['http://', alertAnvil.rpcUrl],
-    ] as const) {
+    for (const label of ['ws://', 'http://'] as const) {
       step(`Matching block → webhook receiver over ${label} (${settings.alertSamples} txs)…`);
+      // A fresh chain each time: nothing left over from the other measurement.
+      const alertAnvil = await startAnvil({ chainId: alertChainId });
+      anvils.push(alertAnvil);
+      const watchUrl = label === 'ws://' ? alertAnvil.wsUrl : alertAnvil.rpcUrl;
       const webhookDir = makeTempDir('vigil-bench-webhook-');
       try {
         const latency = await measureWebhookLatency({

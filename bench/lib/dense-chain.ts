@@ -41,7 +41,13 @@ export async function deployEmitter(
   const hash = await nodeRpc<Hex>(rpcUrl, 'eth_sendTransaction', [
     { from: DEV_ACCOUNT, data: emitter.bytecode },
   ]);
-  const receipt = await nodeRpc<Receipt | null>(rpcUrl, 'eth_getTransactionReceipt', [hash]);
+  // Automine usually has the block by the time the hash comes back, but not always on a busy
+  // machine: ask again for a few seconds before calling it a failure.
+  let receipt: Receipt | null = null;
+  for (let attempt = 0; attempt < 50 && !receipt; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    receipt = await nodeRpc<Receipt | null>(rpcUrl, 'eth_getTransactionReceipt', [hash]);
+  }
   if (!receipt || receipt.status !== '0x1' || !receipt.contractAddress) {
     throw new Error(
       `Deploying the Emitter on ${rpcUrl} failed (is automine on?): ${JSON.stringify(receipt)}`,
