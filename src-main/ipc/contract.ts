@@ -971,7 +971,7 @@ export const EventsQueryInput = z.object({
   address: AddressInput.optional(),
   contractId: z.string().optional(),
   eventName: z.string().optional(),
-  /** The events one transaction caused. */
+  /** The events one transaction caused; give its block too (fromBlock/toBlock) to find them fast. */
   transactionHash: z
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed transaction hash of 64 hex digits')

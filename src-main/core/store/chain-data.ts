@@ -32,40 +32,84 @@ export interface ChainDataCommitResult {
 
 const BLOCK_WINDOW = 2048;
 
-export function commitChainData(db: Database, batch: ChainDataBatch): ChainDataCommitResult {
-  const inserted: StoredEvent[] = [];
-  const insertEvent = db.prepare(
-    // A row seen again after a rollback marked it removed (its block came back) is restored.
-    `INSERT INTO events (chain_id, contract_id, block_number, block_hash, block_timestamp, log_index,
+/** Rows per INSERT statement: one statement per row costs about as much again in sql.js. */
+const ROWS_PER_INSERT = 50;
+
+function insertEventsSql(rows: number): string {
+  const placeholders = `(${new Array(15).fill('?').join(', ')})`;
+  // A row seen again after a rollback marked it removed (its block came back) is restored.
+  return `INSERT INTO events (chain_id, contract_id, block_number, block_hash, block_timestamp, log_index,
       transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     VALUES ${new Array(rows).fill(placeholders).join(', ')}
      ON CONFLICT (chain_id, block_hash, log_index) DO UPDATE SET status = excluded.status
-     WHERE events.status = 'removed'`,
+     WHERE events.status = 'removed'`;
+}
+
+function eventParams(event: StoredEvent, into: (string | number | null)[]): void {
+  into.push(
+    event.chainId,
+    event.contractId,
+    event.blockNumber,
+    event.blockHash,
+    event.blockTimestamp,
+    event.logIndex,
+    event.transactionHash,
+    event.transactionIndex,
+    event.address,
+    event.eventName,
+    event.signature,
+    event.args === null ? null : JSON.stringify(event.args),
+    JSON.stringify(event.topics),
+    event.data,
+    event.status,
   );
+}
+
+/**
+ * Inserts the events that are not stored yet (or restores ones marked removed) and returns them.
+ * What is already stored is looked up once for the batch's block range, so the rows can go in
+ * many to a statement.
+ */
+function insertNewEvents(db: Database, chainId: number, events: StoredEvent[]): StoredEvent[] {
+  if (events.length === 0) return [];
+  let lowest = Infinity;
+  let highest = -Infinity;
+  for (const event of events) {
+    if (event.blockNumber < lowest) lowest = event.blockNumber;
+    if (event.blockNumber > highest) highest = event.blockNumber;
+  }
+  const stored = new Set(
+    selectAll<{ identity: string }>(
+      db,
+      "SELECT block_hash || ':' || log_index AS identity FROM events WHERE chain_id = ? AND block_number BETWEEN ? AND ? AND status != 'removed'",
+      [chainId, lowest, highest],
+    ).map((row) => row.identity),
+  );
+  const fresh = events.filter((event) => !stored.has(`${event.blockHash}:${event.logIndex}`));
+  const fullStatement =
+    fresh.length >= ROWS_PER_INSERT ? db.prepare(insertEventsSql(ROWS_PER_INSERT)) : undefined;
+  const singleStatement = db.prepare(insertEventsSql(1));
   try {
-    for (const event of batch.events) {
-      insertEvent.run([
-        event.chainId,
-        event.contractId,
-        event.blockNumber,
-        event.blockHash,
-        event.blockTimestamp,
-        event.logIndex,
-        event.transactionHash,
-        event.transactionIndex,
-        event.address,
-        event.eventName,
-        event.signature,
-        event.args === null ? null : JSON.stringify(event.args),
-        JSON.stringify(event.topics),
-        event.data,
-        event.status,
-      ]);
-      if (db.getRowsModified() > 0) inserted.push(event);
+    let index = 0;
+    for (; fullStatement && index + ROWS_PER_INSERT <= fresh.length; index += ROWS_PER_INSERT) {
+      const params: (string | number | null)[] = [];
+      for (let row = index; row < index + ROWS_PER_INSERT; row++) eventParams(fresh[row]!, params);
+      fullStatement.run(params);
+    }
+    for (; index < fresh.length; index++) {
+      const params: (string | number | null)[] = [];
+      eventParams(fresh[index]!, params);
+      singleStatement.run(params);
     }
   } finally {
-    insertEvent.free();
+    fullStatement?.free();
+    singleStatement.free();
   }
+  return fresh;
+}
+
+export function commitChainData(db: Database, batch: ChainDataBatch): ChainDataCommitResult {
+  const inserted = insertNewEvents(db, batch.chainId, batch.events);
 
   if (batch.blocks.length > 0) {
     const insertBlock = db.prepare(

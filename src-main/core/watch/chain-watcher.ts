@@ -139,6 +139,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
    * to the new branch in one transaction, and log the reorg. Cursors stay where they were.
    */
   async function handleReorg(firstSuspect: number, oldTip: number, head: number): Promise<void> {
+    prefetch = undefined;
     const oldBlocks: { number: number; hash: string }[] = [];
     const newBlocks: { number: number; hash: string }[] = [];
     let forkPoint: number | undefined;
@@ -243,6 +244,49 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     if (recorded) deps.onReorg?.(recorded);
   }
 
+  type FetchedRange = { logs: RawLog[]; milliseconds: number } | { error: unknown };
+
+  /** eth_getLogs that never rejects: its outcome and how long the node took. */
+  function fetchRange(filter: Record<string, unknown>): Promise<FetchedRange> {
+    const started = performance.now();
+    return rpc.request<RawLog[]>('eth_getLogs', [filter]).then(
+      (logs) => ({ logs, milliseconds: performance.now() - started }),
+      (error: unknown) => ({ error }),
+    );
+  }
+
+  /** The next backfill range, requested before the current one is stored (at most one). */
+  let prefetch:
+    | { addresses: string; fromBlock: number; toBlock: number; result: Promise<FetchedRange> }
+    | undefined;
+
+  function startPrefetch(addresses: string[], fromBlock: number, toBlock: number): void {
+    prefetch = {
+      addresses: addresses.join(','),
+      fromBlock,
+      toBlock,
+      result: fetchRange({
+        address: addresses,
+        fromBlock: `0x${fromBlock.toString(16)}`,
+        toBlock: `0x${toBlock.toString(16)}`,
+      }),
+    };
+  }
+
+  /** The prefetched range if it is exactly what is due (same contracts, same start, in bounds). */
+  function takePrefetch(addresses: string[], fromBlock: number, limit: number) {
+    const ahead = prefetch;
+    prefetch = undefined;
+    if (
+      ahead &&
+      ahead.addresses === addresses.join(',') &&
+      ahead.fromBlock === fromBlock &&
+      ahead.toBlock <= limit
+    )
+      return ahead;
+    return undefined;
+  }
+
   async function pass(): Promise<'idle' | 'progress'> {
     const head = await fetchHead();
     const cursors = store.contractCursors(chain.chainId);
@@ -294,30 +338,45 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       blocks = [block];
     }
 
-    const started = performance.now();
-    let logs: RawLog[];
-    try {
-      logs = await rpc.request<RawLog[]>('eth_getLogs', [
+    const addresses = group.map((cursor) => cursor.address);
+    const rangeLimit = Math.min(head - followDistance, head, nextHigher);
+    // The range fetched ahead while the last one was stored, when it is the one due now.
+    const ahead = takePrefetch(addresses, fromBlock, rangeLimit);
+    let toBlockFetched = toBlock;
+    let fetched: FetchedRange;
+    if (ahead) {
+      toBlockFetched = ahead.toBlock;
+      fetched = await ahead.result;
+    } else {
+      fetched = await fetchRange(
         following
-          ? { address: group.map((cursor) => cursor.address), blockHash: blocks[0]!.hash }
+          ? { address: addresses, blockHash: blocks[0]!.hash }
           : {
-              address: group.map((cursor) => cursor.address),
+              address: addresses,
               fromBlock: `0x${fromBlock.toString(16)}`,
               toBlock: `0x${toBlock.toString(16)}`,
             },
-      ]);
-    } catch (error) {
-      if (isRangeTooLargeError(error) && toBlock > fromBlock) {
+      );
+    }
+    if ('error' in fetched) {
+      const { error } = fetched;
+      if (isRangeTooLargeError(error) && toBlockFetched > fromBlock) {
         sizer.refused(
           hintedRangeSize(errorText(error)),
           responseSizeRatio(errorText(error)),
-          toBlock - fromBlock + 1,
+          toBlockFetched - fromBlock + 1,
         );
         return 'progress';
       }
       throw error;
     }
-    sizer.succeeded(logs.length, performance.now() - started);
+    const logs = fetched.logs;
+    sizer.succeeded(logs.length, fetched.milliseconds);
+    // While this range is decoded and stored, the node works on the next one.
+    if (!following) {
+      const nextTo = Math.min(toBlockFetched + sizer.size, rangeLimit);
+      if (toBlockFetched + 1 <= nextTo) startPrefetch(addresses, toBlockFetched + 1, nextTo);
+    }
 
     const confirmedThrough = head - chain.confirmations;
     const events: StoredEvent[] = toStoredEvents(
@@ -336,7 +395,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
         parentHash: block.parentHash,
         timestamp: Number.parseInt(block.timestamp, 16),
       })),
-      cursors: group.map((cursor) => ({ contractId: cursor.id, indexedThrough: toBlock })),
+      cursors: group.map((cursor) => ({ contractId: cursor.id, indexedThrough: toBlockFetched })),
       confirmedThrough,
     });
     const changed: EventRow[] = [...result.confirmed, ...result.inserted];
@@ -354,6 +413,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
         if (outcome === 'idle' && running) await sleep(pollIntervalMs);
       } catch (error) {
         // Nothing is skipped: the same range is tried again after a back-off.
+        prefetch = undefined;
         consecutiveFailures++;
         lastError = errorText(error).split('\n')[0]!.slice(0, 300);
         phase = 'error';

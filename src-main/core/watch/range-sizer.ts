@@ -10,6 +10,8 @@ export interface RangeSizerOptions {
   /** A request faster than this, with fewer logs than growBelowLogs, grows the next range. */
   fastMs?: number;
   growBelowLogs?: number;
+  /** Successful requests after which a refused size may be tried again (the chain's density changes). */
+  forgetRefusalAfter?: number;
 }
 
 export interface RangeSizer {
@@ -28,17 +30,26 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
   const slowMs = options.slowMs ?? 4_000;
   const fastMs = options.fastMs ?? 1_000;
   const growBelowLogs = options.growBelowLogs ?? 20_000;
+  const forgetRefusalAfter = options.forgetRefusalAfter ?? 50;
   let size = Math.min(max, Math.max(min, options.initial ?? 2_000));
   const clamp = (value: number): number => Math.min(max, Math.max(min, Math.floor(value)));
+  // The smallest range refused lately: growing back to it would only be refused again, and a
+  // refusal costs nearly what a full answer does (the body is read up to the limit).
+  let refusedAt = Infinity;
+  let successesSinceRefusal = 0;
   return {
     get size() {
       return size;
     },
     succeeded(logCount, milliseconds) {
+      if (++successesSinceRefusal >= forgetRefusalAfter) refusedAt = Infinity;
       if (milliseconds > slowMs) size = clamp(size / 2);
-      else if (milliseconds < fastMs && logCount < growBelowLogs) size = clamp(size * 2);
+      else if (milliseconds < fastMs && logCount < growBelowLogs)
+        size = Math.max(size, clamp(Math.min(size * 2, Math.ceil(refusedAt * 0.8) - 1)));
     },
     refused(hintedSize, sizeRatio, attemptedBlocks) {
+      refusedAt = Math.min(refusedAt, attemptedBlocks ?? size);
+      successesSinceRefusal = 0;
       if (hintedSize !== undefined && hintedSize >= min && hintedSize < size)
         size = clamp(hintedSize);
       // Aim a little under the limit in one step rather than halving through megabytes of refusals.

@@ -310,17 +310,24 @@ function Outcome({ tx }: { tx: Transaction }) {
 function CausedEvents({ tx }: { tx: Transaction }) {
   const [events, setEvents] = useState<EventRow[] | null>(null);
   const hash = tx.receipt ? tx.hash : null;
+  const block = tx.receipt?.blockNumber;
   useEffect(() => {
-    if (!hash) return;
+    if (!hash || block === undefined) return;
     let current = true;
-    void callOrThrow('events.query', { transactionHash: hash }).then(
+    // The block narrows the search to a handful of rows (the receipt says which block).
+    void callOrThrow('events.query', {
+      chainId: tx.chainId,
+      transactionHash: hash,
+      fromBlock: block,
+      toBlock: block,
+    }).then(
       (page) => current && setEvents(page.rows),
       () => current && setEvents([]),
     );
     return () => {
       current = false;
     };
-  }, [hash, tx.status]);
+  }, [hash, block, tx.chainId, tx.status]);
   if (!hash) return null;
   return (
     <section aria-label="Events it caused">

@@ -99,6 +99,23 @@ describe('migrations', () => {
     expect(() => db.run(insert, ['f2'])).toThrow(/UNIQUE/);
   });
 
+  it('migration 6 indexes pending events only, and drops the transaction-hash index', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 5));
+    expect(migrate(db, migrations.slice(0, 6))).toEqual([6]);
+    const indexes = selectAll<{ name: string }>(
+      db,
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name",
+    ).map((row) => row.name);
+    expect(indexes).toContain('events_pending');
+    expect(indexes).not.toContain('events_by_transaction');
+    const plan = selectAll<{ detail: string }>(
+      db,
+      "EXPLAIN QUERY PLAN SELECT id FROM events WHERE chain_id = 1 AND status = 'pending' AND block_number <= 10",
+    ).map((row) => row.detail);
+    expect(plan.join(' ')).toContain('events_pending');
+  });
+
   it('applies only what is new, once', async () => {
     const db = openDatabase(await loadSqlJs());
     migrate(db);

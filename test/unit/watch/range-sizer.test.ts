@@ -74,4 +74,18 @@ describe('adaptive range sizing', () => {
       ),
     ).toBe(true);
   });
+
+  it('does not grow back into a size that was just refused, and tries again later', () => {
+    const sizer = createRangeSizer({ initial: 12, forgetRefusalAfter: 5 });
+    sizer.refused(undefined, 0.8, 12);
+    const afterRefusal = sizer.size;
+    expect(afterRefusal).toBeLessThan(12);
+    for (let i = 0; i < 4; i++) sizer.succeeded(1_000, 10);
+    // Fast and small answers grow the range, but it stays under 80% of the refused 12 blocks.
+    expect(sizer.size).toBeLessThanOrEqual(9);
+    expect(sizer.size).toBeGreaterThan(afterRefusal);
+    sizer.succeeded(1_000, 10);
+    sizer.succeeded(1_000, 10);
+    expect(sizer.size).toBeGreaterThan(9);
+  });
 });
