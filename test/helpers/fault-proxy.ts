@@ -103,6 +103,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let paused = false;
   let held: (() => void)[] = [];
   const sockets = new Set<Socket>();
+  /** Requests left hanging by a 'hang' fault; ended when the faults change. */
+  const hanging = new Set<Socket>();
 
   const server = createServer((incoming, outgoing) => {
     void (async () => {
@@ -133,6 +135,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
 
       switch (fault?.kind) {
         case 'hang':
+          hanging.add(incoming.socket);
           return;
         case 'drop':
           incoming.socket.destroy();
@@ -184,6 +187,12 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
+  // A request left hanging would otherwise time out later, in whatever the test does next, and
+  // be counted against the URL there: the fault ends when it is lifted.
+  const endHanging = (): void => {
+    for (const socket of hanging) socket.destroy();
+    hanging.clear();
+  };
   const release = (): void => {
     const waiting = held;
     held = [];
@@ -193,9 +202,11 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts,
     setFaults(...next) {
+      endHanging();
       rules = next;
     },
     clearFaults() {
+      endHanging();
       rules = [];
     },
     pause() {
