@@ -208,9 +208,11 @@ export function startDemoActivity(options: StartDemoActivityOptions): DemoActivi
           try {
             await send('transferFrom', to, amount, tokenCall('transferFrom', [owner, to, amount]));
           } catch (error) {
-            // The owner's own loop runs at the same time and may have spent the balance or
-            // allowance since it was read: that race is the owner's business, not an error.
-            if (/InsufficientBalance|InsufficientAllowance/.test((error as Error).message)) return;
+            // The owner's own loop runs at the same time and may spend the balance or allowance
+            // between the read and the block (refused at estimation, or reverted when mined):
+            // that race is the owner's business, not an error.
+            if (/InsufficientBalance|InsufficientAllowance|reverted/.test((error as Error).message))
+              return;
             throw error;
           }
         },
