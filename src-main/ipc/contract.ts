@@ -441,6 +441,14 @@ export const TxStatus = z.enum([
 ]);
 export type TxStatus = z.infer<typeof TxStatus>;
 
+/** Approved and not yet final: these hold their nonce, and their signer cannot be removed. */
+export const txInFlightStatuses = [
+  'approved',
+  'signed',
+  'sent',
+  'mined',
+] as const satisfies readonly TxStatus[];
+
 export const DecodedCall = z.object({
   kind: z.enum(['function', 'transfer', 'unknown']),
   functionName: z.string().nullable(),

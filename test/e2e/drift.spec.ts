@@ -4,9 +4,7 @@
 // rotation with its reason; a depth-3 reorg appears in the reorg log;
 // a reconciliation run from the view finds the store equal to the chain; the Dashboard shows the
 // reorg and the provider trouble from the same push. Real anvil, real headless server, Chromium.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
 import { emitManyTx, headBlock, rawRpc, reorg } from '../helpers/chain-control.ts';
 import { waitForStoreToEqualChain } from '../helpers/compare.ts';
@@ -15,8 +13,7 @@ import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
 import { connectRpc, startServe, type RpcClient, type ServeProcess } from '../helpers/serve.ts';
 import { watchEmitter } from '../helpers/contract-call.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-
-const rendererIndex = fileURLToPath(new URL('../../out/renderer/index.html', import.meta.url));
+import { requireBuiltRenderer, screenshot, watchForProblems } from './stack.ts';
 
 let anvil: AnvilInstance;
 let proxies: FaultProxy[];
@@ -26,8 +23,7 @@ let dataDir: ReturnType<typeof makeTempDir>;
 let emitter: `0x${string}`;
 
 test.beforeAll(async () => {
-  if (!existsSync(rendererIndex))
-    throw new Error('out/renderer is not built: run `npm run build` first.');
+  requireBuiltRenderer();
   anvil = await startAnvil({ blockTime: 1 });
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   for (let i = 0; i < 5; i++) await emitMany(anvil.rpcUrl, emitter, 3);
@@ -51,10 +47,6 @@ test.afterAll(async () => {
   dataDir?.remove();
 });
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
-}
-
 /** The number behind a stat, from its data-value (the text is formatted for people). */
 async function statValue(stat: Locator): Promise<number> {
   const raw = await stat.getAttribute('data-value');
@@ -64,11 +56,7 @@ async function statValue(stat: Locator): Promise<number> {
 test('lag rises while the RPC is paused and falls when it resumes; a liar, a rate limit, a reorg and a reconciliation show', async ({
   page,
 }) => {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
+  const problems = watchForProblems(page);
 
   await page.goto(`${serve.consoleUrl}#/drift`);
   await expect(page.getByRole('heading', { name: 'Sync drift', level: 1 })).toBeVisible();

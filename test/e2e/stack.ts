@@ -18,9 +18,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { serveArgs?: string[] } = {}): Promise<Stack> {
+/** Headless mode serves the built renderer: a spec cannot run without it. */
+export function requireBuiltRenderer(): void {
   if (!existsSync(rendererIndex))
     throw new Error('out/renderer is not built: run `npm run build` first.');
+}
+
+export async function startStack(options: { serveArgs?: string[] } = {}): Promise<Stack> {
+  requireBuiltRenderer();
   const anvil = await startAnvil();
   const pinger = await deployPinger(anvil.rpcUrl, anvil.chainId);
   const dataDir = makeTempDir('vigil-e2e-');
@@ -39,7 +44,7 @@ export async function startStack(options: { serveArgs?: string[] } = {}): Promis
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 }
 
 /** Collects uncaught page errors and console errors; a spec ends by expecting none. */

@@ -2,9 +2,7 @@
 // the contract's ABI form (a wrong argument is caught as it is typed), look at what approving
 // signs, approve it, and watch it reach confirmed with the event it caused. Real anvil (a block
 // a second), real headless server, the real OS keychain, Debian's Chromium.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Address, Hex } from 'viem';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
 import { deployDemoContracts, mintTokens } from '../helpers/contracts.ts';
@@ -12,9 +10,9 @@ import { fundedKey } from '../helpers/funded-key.ts';
 import { requireKeychain } from '../helpers/keychain.ts';
 import { connectRpc, startServe, type ServeProcess } from '../helpers/serve.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
+import { requireBuiltRenderer, screenshot, watchForProblems } from './stack.ts';
 import { watchOnAnvil } from '../helpers/watch-setup.ts';
 
-const rendererIndex = fileURLToPath(new URL('../../out/renderer/index.html', import.meta.url));
 const RECIPIENT = '0x000000000000000000000000000000000000bEEF';
 
 let anvil: AnvilInstance;
@@ -24,8 +22,7 @@ let token: Address;
 let signer: { privateKey: Hex; address: Address };
 
 test.beforeAll(async () => {
-  if (!existsSync(rendererIndex))
-    throw new Error('out/renderer is not built: run `npm run build` first.');
+  requireBuiltRenderer();
   await requireKeychain();
   anvil = await startAnvil({ blockTime: 1 });
   ({ token } = await deployDemoContracts(anvil.rpcUrl));
@@ -47,18 +44,10 @@ test.afterAll(async () => {
   dataDir?.remove();
 });
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
-}
-
 test('compose a call from the ABI form, approve it by hand, watch it reach confirmed', async ({
   page,
 }) => {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
+  const problems = watchForProblems(page);
 
   await page.goto(serve.consoleUrl);
   await page.getByRole('link', { name: 'Signers' }).click();

@@ -2,6 +2,7 @@
 // the contract server exactly as Electron's IPC or the headless server would, with every push
 // and response kept so tests can search them.
 import { createVigil, type VigilCore } from '../../src-main/core/app.ts';
+import type { EngineTuning } from '../../src-main/core/engine/index.ts';
 import { createContractServer, type ContractServer } from '../../src-main/ipc/server.ts';
 import type { ContractError } from '../../src-main/ipc/contract.ts';
 import { makeLogger, makeTempDir } from './temp-dir.ts';
@@ -27,12 +28,17 @@ export interface VigilUnderTest {
 }
 
 export async function startVigilInProcess(
-  options: { dataDir?: string; profile?: string } = {},
+  options: { dataDir?: string; profile?: string; tuning?: EngineTuning } = {},
 ): Promise<VigilUnderTest> {
   const temp = options.dataDir ? undefined : makeTempDir();
   const dataDir = options.dataDir ?? temp!.path;
   const log = makeLogger();
-  const core = await createVigil({ dataDir, profile: options.profile ?? 'alice', log });
+  const core = await createVigil({
+    dataDir,
+    profile: options.profile ?? 'alice',
+    log,
+    ...(options.tuning ? { tuning: options.tuning } : {}),
+  });
   const server = createContractServer(core);
   const pushes: VigilUnderTest['pushes'] = [];
   const unsubscribe = core.onPush((name, payload) => pushes.push({ name, payload }));

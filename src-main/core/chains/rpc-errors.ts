@@ -40,6 +40,11 @@ export function isExecutionError(error: unknown): boolean {
   );
 }
 
+/** The node answered about the request (too much asked, or a revert): not a failure of the URL. */
+export function isAnswerAboutTheRequest(error: unknown): boolean {
+  return isRangeTooLargeError(error) || isExecutionError(error);
+}
+
 function isRateLimitText(text: string): boolean {
   return /too many requests|\b429\b|rate.?limit|request limit|request (count|rate) exceeded/i.test(
     text,
@@ -66,7 +71,7 @@ export function shortError(error: unknown): string {
 }
 
 /** Every error in a cause chain, outermost first (viem wraps the HTTP error in an RPC one). */
-function causeChain(error: unknown): unknown[] {
+export function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
   let current = error;
   while (current !== undefined && current !== null && chain.length < 10) {

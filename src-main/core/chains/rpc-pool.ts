@@ -8,12 +8,7 @@ import { http, webSocket, type EIP1193RequestFn } from 'viem';
 import type { ProviderStatus, RpcHealth } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { createEndpointHealth, type EndpointHealth, type Verdict } from './endpoint-health.ts';
-import {
-  classifyFailure,
-  isExecutionError,
-  isRangeTooLargeError,
-  shortError,
-} from './rpc-errors.ts';
+import { classifyFailure, isAnswerAboutTheRequest, shortError } from './rpc-errors.ts';
 
 export interface RpcPool {
   readonly urls: readonly string[];
@@ -142,9 +137,7 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
         endpoint.health.recordHead(Number.parseInt(result, 16));
       return result;
     } catch (error) {
-      // A refusal to return that many results, or a revert, is an answer, not a failure of the URL.
-      if (isRangeTooLargeError(error) || isExecutionError(error))
-        endpoint.health.recordSuccess(now() - started);
+      if (isAnswerAboutTheRequest(error)) endpoint.health.recordSuccess(now() - started);
       else endpoint.health.recordFailure(classifyFailure(error, now()));
       throw error;
     }
@@ -219,7 +212,7 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
         try {
           return await attempt<T>(endpoint, method, params);
         } catch (error) {
-          if (isRangeTooLargeError(error) || isExecutionError(error)) throw error;
+          if (isAnswerAboutTheRequest(error)) throw error;
           failures.set(endpoint.url, error);
         }
       }

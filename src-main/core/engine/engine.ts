@@ -341,12 +341,16 @@ export function createEngine(options: EngineOptions): Engine {
 
   // ---- drift ----------------------------------------------------------------------------
 
-  function reconcileDependencies(chainId: number): ReconcileDependencies {
+  /** A configured chain's watcher, RPC pool and decoders. */
+  function runningChain(chainId: number): RunningChain {
     const entry = running.get(chainId);
-    if (!entry)
-      throw new VigilError('NOT_FOUND', `Chain ${chainId} is not configured.`, {
-        field: 'chainId',
-      });
+    if (entry) return entry;
+    store.requireChain(chainId);
+    throw new VigilError('INTERNAL', `Chain ${chainId} is configured but not being watched.`);
+  }
+
+  function reconcileDependencies(chainId: number): ReconcileDependencies {
+    const entry = runningChain(chainId);
     return {
       chainId,
       confirmations: entry.record.confirmations,
@@ -574,45 +578,21 @@ export function createEngine(options: EngineOptions): Engine {
           await validateContract(contract as ContractsAddInput, `contracts[${index}].`, newChains),
         );
     }
-    // Proposals are operations, not configuration: they use chains and contracts that are
-    // already configured, and are checked in full (signer, encoding, balance) before anything
-    // of the file is applied.
-    const newTransactions: typeof workspace.transactions = [];
-    for (const [index, transaction] of workspace.transactions.entries()) {
-      if (txQueue.hasProposalFrom(`workspace:${transaction.key}`)) continue;
-      const { key: _key, ...input } = transaction;
-      const field = `transactions[${index}].`;
-      if (!store.findChain(input.chainId)) {
-        throw new VigilError(
-          'WORKSPACE_INVALID',
-          `${source}: ${field}chainId: chain ${input.chainId} is not configured yet. Transactions in a workspace use chains that are already configured: import the chains first, then the transactions.`,
-          { field: `${field}chainId` },
-        );
-      }
-      try {
-        await txQueue.checkProposal(input);
-      } catch (error) {
-        if (!(error instanceof VigilError)) throw error;
-        throw new VigilError(error.code, `${source}: ${field}${error.message}`, {
-          field: `${field}${error.field ?? ''}`.replace(/\.$/, ''),
-          ...(error.details ? { details: error.details } : {}),
-        });
-      }
-      newTransactions.push(transaction);
-    }
-    // Sections of other capabilities (alert rules) are checked too, against what exists and what
-    // this import adds.
+    // Sections of other capabilities (transactions, alert rules) are checked too, against what
+    // exists and what this import adds.
     const sections = [];
     for (const service of services)
       if (service.workspace)
-        sections.push(await service.workspace.prepare(workspace, { contracts: newContracts }));
+        sections.push(
+          await service.workspace.prepare(workspace, { contracts: newContracts, source }),
+        );
     const summary: WorkspaceApplySummary = {
       chainsAdded: newChains.length,
       chainsUnchanged,
       contractsAdded: newContracts.length,
       contractsUnchanged,
-      transactionsProposed: newTransactions.length,
-      transactionsUnchanged: workspace.transactions.length - newTransactions.length,
+      transactionsProposed: 0,
+      transactionsUnchanged: 0,
       rulesAdded: 0,
       rulesUnchanged: 0,
       ...Object.assign({}, ...sections.map((section) => section.summary)),
@@ -636,10 +616,8 @@ export function createEngine(options: EngineOptions): Engine {
     );
     for (const chain of newChains) startChain(chain);
     for (const contract of newContracts) refreshDecoders(contract.chainId);
-    for (const section of sections) section.applied();
     if (newChains.length || newContracts.length) pushConfig();
-    for (const { key, ...input } of newTransactions)
-      await txQueue.propose(input, `workspace:${key}`, actor);
+    for (const section of sections) await section.applied();
     return summary;
   }
 
@@ -681,11 +659,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     'chains.list': () => store.listChains(),
     async 'chains.remove'(input: { chainId: number }) {
-      if (!store.findChain(input.chainId)) {
-        throw new VigilError('NOT_FOUND', `Chain ${input.chainId} is not configured.`, {
-          field: 'chainId',
-        });
-      }
+      store.requireChain(input.chainId);
       await stopChain(input.chainId);
       const contracts = store.listContracts(input.chainId);
       store.execute({ type: 'chain.remove', chainId: input.chainId }, [
@@ -762,14 +736,8 @@ export function createEngine(options: EngineOptions): Engine {
       ),
     }),
     'drift.get'(input: { chainId?: number } | undefined) {
-      const chains = store
-        .listChains()
-        .filter((chain) => input?.chainId === undefined || chain.chainId === input.chainId);
-      if (input?.chainId !== undefined && chains.length === 0) {
-        throw new VigilError('NOT_FOUND', `Chain ${input.chainId} is not configured.`, {
-          field: 'chainId',
-        });
-      }
+      const chains =
+        input?.chainId === undefined ? store.listChains() : [store.requireChain(input.chainId)];
       return { chains: chains.map(chainDrift) };
     },
     'reorgs.list'(input: { chainId?: number; limit?: number } | undefined) {
@@ -786,14 +754,7 @@ export function createEngine(options: EngineOptions): Engine {
   // ---- services -------------------------------------------------------------------------
 
   const chainAccess: ChainAccess = {
-    rpc(chainId) {
-      const entry = running.get(chainId);
-      if (!entry)
-        throw new VigilError('NOT_FOUND', `Chain ${chainId} is not configured.`, {
-          field: 'chainId',
-        });
-      return entry.rpc;
-    },
+    rpc: (chainId) => runningChain(chainId).rpc,
     sync(chainId) {
       const watcher = running.get(chainId)?.watcher;
       if (!watcher) return undefined;

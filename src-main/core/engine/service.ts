@@ -33,13 +33,15 @@ export interface WorkspaceSection {
     workspace: Workspace,
     pending: {
       contracts: readonly { id: string; chainId: number; name: string; abi: unknown[] }[];
+      /** The file's name, for error messages. */
+      source: string;
     },
   ): Promise<{
     commands: OperatorCommand[];
     audit: AuditDraft[];
     summary: Record<string, number>;
-    /** Called once the import is saved. */
-    applied(): void;
+    /** Called once the import is saved (and awaited: the import answers after it). */
+    applied(): void | Promise<void>;
   }>;
   /** The section's part of an exported workspace. */
   export(): Partial<SerializeWorkspaceInput>;

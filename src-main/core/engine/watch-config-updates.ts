@@ -36,13 +36,6 @@ export function describeChanges<T extends object>(
   return changes;
 }
 
-function configuredChain(store: Store, chainId: number): ChainRecord {
-  const chain = store.findChain(chainId);
-  if (!chain)
-    throw new VigilError('NOT_FOUND', `Chain ${chainId} is not configured.`, { field: 'chainId' });
-  return chain;
-}
-
 export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): EngineService {
   const { store, actor } = deps;
   return {
@@ -53,11 +46,11 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
           ...(input.rpcUrls === undefined ? {} : { rpcUrls: input.rpcUrls }),
           ...(input.confirmations === undefined ? {} : { confirmations: input.confirmations }),
         };
-        const before = configuredChain(store, input.chainId);
+        const before = store.requireChain(input.chainId);
         if (Object.keys(describeChanges(before, { ...before, ...requested }, ['rpcUrls'])).length)
           await verifyRpcUrls(input.chainId, requested.rpcUrls ?? before.rpcUrls);
         // The RPC checks took time; read the record again so a change made meanwhile is kept.
-        const current = configuredChain(store, input.chainId);
+        const current = store.requireChain(input.chainId);
         const next: ChainRecord = { ...current, ...requested };
         const changes = describeChanges(current, next, ['name', 'rpcUrls', 'confirmations']);
         if (Object.keys(changes).length === 0) return current;

@@ -24,16 +24,14 @@ async function main(): Promise<void> {
   let engine: Engine;
   try {
     const store = await openStore(dataDir, log);
-    // Test knobs, read from the environment of the process that runs the engine.
-    const stuckAfterMs = Number(process.env['VIGIL_TX_STUCK_AFTER_MS']);
+    // Fault injection for crash tests of serve as a child process, which has no other way in.
     const crashAt = process.env['VIGIL_CRASH_AT'];
     engine = createEngine({
       ...tuning,
       store,
       log,
       actor,
-      ...(stuckAfterMs > 0 ? { txStuckAfterMs: stuckAfterMs } : {}),
-      // Fault injection for the crash tests: die like kill -9 at a named step boundary.
+      // Die like kill -9 at a named step boundary.
       ...(crashAt
         ? { crashPoint: (point) => point === crashAt && process.kill(process.pid, 'SIGKILL') }
         : {}),

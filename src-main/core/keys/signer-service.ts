@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { getAddress, type LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import type { Signer } from '../../ipc/contract.ts';
+import { txInFlightStatuses, type Signer } from '../../ipc/contract.ts';
 import { auditActions } from '../audit/index.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
@@ -41,7 +41,8 @@ export function createSignerService(
   context: ServiceContext,
   options: SignerServiceOptions,
 ): EngineService & { vault: SignerVault } {
-  const { store, actor, keychain } = { ...context, keychain: options.keychain };
+  const { store, actor } = context;
+  const { keychain } = options;
   const balanceRefreshMs = options.balanceRefreshMs ?? 5_000;
   const balances = new Map<string, BalanceReading>();
   const lastRefreshAt = new Map<number, number>();
@@ -185,7 +186,8 @@ export function createSignerService(
         const inFlight = store
           .listTransactions({
             from: signer.address,
-            statuses: ['approved', 'signed', 'sent', 'mined'],
+            statuses: txInFlightStatuses,
+            withoutTimeline: true,
           })
           .map((tx) => tx.id);
         if (inFlight.length > 0) {

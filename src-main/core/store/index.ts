@@ -151,6 +151,8 @@ export interface Store {
   listChains(): ChainRecord[];
   listContracts(chainId?: number): ContractRecord[];
   findChain(chainId: number): ChainRecord | undefined;
+  /** The chain, or a NOT_FOUND error pointing at `field`. */
+  requireChain(chainId: number, field?: string): ChainRecord;
   findContract(id: string): ContractRecord | undefined;
   contractCursors(
     chainId: number,
@@ -383,6 +385,16 @@ function createStore(parts: {
     listChains: () => listChains(db),
     listContracts: (chainId) => listContracts(db, chainId),
     findChain: (chainId) => findChain(db, chainId),
+    requireChain(chainId, field = 'chainId') {
+      const chain = findChain(db, chainId);
+      if (!chain)
+        throw new VigilError(
+          'NOT_FOUND',
+          `Chain ${chainId} is not configured; add the chain first.`,
+          { field },
+        );
+      return chain;
+    },
     findContract: (id) => findContract(db, id),
     contractCursors: (chainId) => contractCursors(db, chainId),
     commitChainData(batch) {

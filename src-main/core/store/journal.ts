@@ -4,18 +4,9 @@
 // Once both snapshots on disk include an entry, it is no longer needed: the journal is
 // compacted, atomically, to a first line saying through which sequence number it was cut.
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncDirectory } from './snapshot.ts';
+import { fsyncDirectory, writeAllAndSync, writeFileDurably } from './durable-file.ts';
 import type { AuditEntry } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 
@@ -144,9 +135,7 @@ export function openJournal<Command>(path: string): OpenJournalResult<Command> {
         ...(audit && audit.length > 0 ? { audit } : {}),
       };
       const line = Buffer.from(encodeJournalLine(entry));
-      let written = 0;
-      while (written < line.length) written += writeSync(fd, line, written);
-      fsyncSync(fd);
+      writeAllAndSync(fd, line);
       lastSeq = entry.seq;
       return entry;
     },
@@ -163,14 +152,7 @@ export function openJournal<Command>(path: string): OpenJournalResult<Command> {
       const content = Buffer.from(
         encodeCompactionLine(through) + kept.map((line) => `${line}\n`).join(''),
       );
-      const tempFd = openSync(tempPath, 'w');
-      try {
-        let written = 0;
-        while (written < content.length) written += writeSync(tempFd, content, written);
-        fsyncSync(tempFd);
-      } finally {
-        closeSync(tempFd);
-      }
+      writeFileDurably(tempPath, content);
       closeSync(fd);
       renameSync(tempPath, path);
       fsyncDirectory(dirname(path));

@@ -3,16 +3,9 @@
 // the one it replaces is kept as the previous good snapshot. A damaged file is moved aside,
 // never overwritten, and the previous good one is used.
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
 
 const MAGIC = Buffer.from('VIGILDB1');
 const HEADER_BYTES = MAGIC.length + 32 + 8;
@@ -55,31 +48,10 @@ export function decodeSnapshot(file: Buffer): { image: Uint8Array } | { reason: 
   return { image: new Uint8Array(image.buffer, image.byteOffset, image.byteLength) };
 }
 
-/** Makes a rename in `dir` durable (where the platform can open a directory). */
-export function fsyncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some platforms (Windows) cannot open a directory; the rename is still atomic there.
-  }
-}
-
 export function writeSnapshot(dataDir: string, image: Uint8Array): number {
   const encoded = encodeSnapshot(image);
   const tempPath = join(dataDir, snapshotFileNames.temp);
-  const fd = openSync(tempPath, 'w');
-  try {
-    let written = 0;
-    while (written < encoded.length) written += writeSync(fd, encoded, written);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileDurably(tempPath, encoded);
   const currentPath = join(dataDir, snapshotFileNames.current);
   if (existsSync(currentPath)) renameSync(currentPath, join(dataDir, snapshotFileNames.previous));
   renameSync(tempPath, currentPath);

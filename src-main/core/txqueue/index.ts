@@ -9,4 +9,4 @@ export {
 export { replacementFees, REPLACEMENT_BUMP_PERCENT, feeCap } from './fees.ts';
 export { simulationChanges } from './simulate.ts';
 export { describeRevert } from './revert-reason.ts';
-export { FINAL_STATUSES, isFinal, TRACKED_STATUSES } from './tx-record.ts';
+export { TRACKED_STATUSES } from './tx-record.ts';

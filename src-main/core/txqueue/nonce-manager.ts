@@ -1,12 +1,9 @@
 // One nonce lane per (chain, signer), covering every path that sends: approvals take their nonce
 // here, under the lane's lock, and the approved transaction (nonce included) is journaled before
 // the lock is released — so two approvals can never get the same nonce, across restarts too.
-import type { NonceLane } from '../../ipc/contract.ts';
+import { txInFlightStatuses, type NonceLane } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
 import type { Store } from '../store/index.ts';
-
-/** States in which a transaction holds its nonce: approved, and not yet final. */
-export const NONCE_HOLDING_STATUSES = ['approved', 'signed', 'sent', 'mined'] as const;
 
 export interface NonceManagerDependencies {
   store: Store;
@@ -29,8 +26,9 @@ export function createNonceManager(deps: NonceManagerDependencies): NonceManager
       .listTransactions({
         chainId,
         from: address,
-        statuses: [...NONCE_HOLDING_STATUSES],
+        statuses: txInFlightStatuses,
         limit: 1000,
+        withoutTimeline: true,
       })
       .map((tx) => tx.nonce)
       .filter((nonce): nonce is number => nonce !== null);

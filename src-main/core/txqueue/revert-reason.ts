@@ -2,6 +2,7 @@
 // code means, or a custom error decoded from the target's ABI when Vigil watches the target.
 import { decodeErrorResult, type Abi, type Hex } from 'viem';
 import { wireArgs } from '../abi/index.ts';
+import { causeChain } from '../chains/index.ts';
 
 const panicReasons: Record<number, string> = {
   0x00: 'generic compiler panic',
@@ -37,15 +38,13 @@ export function describeRevert(data: Hex | null | undefined, abi?: Abi): string 
 
 /** The revert data a node sent with an execution error, wherever the transport put it. */
 export function revertDataOf(error: unknown): Hex | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    const data = (current as { data?: unknown }).data;
-    if (typeof data === 'string' && /^0x[0-9a-fA-F]*$/.test(data)) return data as Hex;
-    if (typeof data === 'object' && data !== null) {
-      const nested = (data as { data?: unknown }).data;
-      if (typeof nested === 'string' && /^0x[0-9a-fA-F]*$/.test(nested)) return nested as Hex;
-    }
-    current = (current as { cause?: unknown }).cause;
+  const isHex = (value: unknown): value is Hex =>
+    typeof value === 'string' && /^0x[0-9a-fA-F]*$/.test(value);
+  for (const link of causeChain(error)) {
+    const data = (link as { data?: unknown }).data;
+    if (isHex(data)) return data;
+    const nested = (data as { data?: unknown } | null | undefined)?.data;
+    if (isHex(nested)) return nested;
   }
   return undefined;
 }

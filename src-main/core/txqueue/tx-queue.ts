@@ -8,7 +8,7 @@ import type { ValidatedInput } from '../../ipc/contract.ts';
 import { decodeFunctionCall, encodeFunctionCall } from '../abi/index.ts';
 import { auditActions, SYSTEM_ACTOR, type AuditAction, type AuditDraft } from '../audit/index.ts';
 import { isExecutionError } from '../chains/index.ts';
-import type { EngineService, ServiceContext } from '../engine/service.ts';
+import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { SignerVault } from '../keys/index.ts';
 import type { TimelineEntry, TransactionState } from '../store/index.ts';
@@ -89,7 +89,8 @@ export function createTxQueueService(
   context: ServiceContext,
   options: TxQueueOptions,
 ): TxQueueService {
-  const { store, log, vault } = { ...context, vault: options.vault };
+  const { store, log } = context;
+  const { vault } = options;
   const stuckAfterMs = options.stuckAfterMs ?? 3 * 60_000;
   const rpc = (chainId: number) => context.chains.rpc(chainId);
   const nonces = createNonceManager({ store, rpc });
@@ -175,43 +176,17 @@ export function createTxQueueService(
 
   function decodeCall(chainId: number, to: string, data: Hex): DecodedCall {
     const watched = watchedAbi(chainId, to);
+    const undecoded = { functionName: null, signature: null, args: null, selector: null };
     const targetName = watched?.name ?? null;
-    if (data === '0x') {
-      return {
-        kind: 'transfer',
-        functionName: null,
-        signature: null,
-        args: null,
-        targetName,
-        selector: null,
-      };
-    }
+    if (data === '0x') return { kind: 'transfer', ...undecoded, targetName };
     const decoded = watched ? decodeFunctionCall(watched.abi, data) : undefined;
-    if (decoded) {
-      return {
-        kind: 'function',
-        functionName: decoded.functionName,
-        signature: decoded.signature,
-        args: decoded.args,
-        targetName,
-        selector: decoded.selector,
-      };
-    }
+    if (decoded) return { kind: 'function', ...decoded, targetName };
     return {
       kind: 'unknown',
-      functionName: null,
-      signature: null,
-      args: null,
+      ...undecoded,
       targetName,
       selector: data.length >= 10 ? (data.slice(0, 10) as Hex) : null,
     };
-  }
-
-  function requireChain(chainId: number): void {
-    if (!store.findChain(chainId))
-      throw new VigilError('NOT_FOUND', `Chain ${chainId} is not configured; add it first.`, {
-        field: 'chainId',
-      });
   }
 
   function encode(chainId: number, to: string, fn: { name: string; args: unknown[] }) {
@@ -229,6 +204,7 @@ export function createTxQueueService(
   async function simulate(tx: Transaction, actor: string): Promise<Transaction> {
     const original = tx.replacesId === null ? undefined : store.findTransaction(tx.replacesId);
     const nonce = original?.nonce ?? (await nonces.nextNonce(tx.chainId, tx.from));
+    const target = watchedAbi(tx.chainId, tx.to);
     const simulation = await simulateTransaction(rpc(tx.chainId), {
       from: tx.from,
       to: tx.to,
@@ -237,7 +213,7 @@ export function createTxQueueService(
       nonce,
       ...(tx.fees && tx.replacesId !== null ? { fees: tx.fees } : {}),
       ...(tx.kind === 'cancel' ? { gasLimit: 21_000n } : {}),
-      ...(watchedAbi(tx.chainId, tx.to) ? { abi: watchedAbi(tx.chainId, tx.to)!.abi } : {}),
+      ...(target ? { abi: target.abi } : {}),
     });
     return recordSimulation(tx, simulation, actor);
   }
@@ -280,7 +256,7 @@ export function createTxQueueService(
   async function checkProposal(
     input: ProposeInput,
   ): Promise<Pick<Transaction, 'chainId' | 'from' | 'to' | 'value' | 'data'>> {
-    requireChain(input.chainId);
+    store.requireChain(input.chainId);
     const signer = vault.require(input.from, 'from');
     const to = getAddress(input.to.toLowerCase());
     if (input.data !== undefined && input.function !== undefined) {
@@ -676,11 +652,12 @@ export function createTxQueueService(
     if (!chain) return;
     // Final but recently mined ones too: a reorganisation deeper than the confirmation depth
     // can still take their block away, and that must not go unnoticed.
-    const recentlyFinal = store
-      .listTransactions({ chainId, statuses: ['confirmed', 'failed'], limit: 200 })
-      .filter(
-        (tx) => tx.receipt !== null && tx.receipt.blockNumber >= headBlock - RECENTLY_FINAL_BLOCKS,
-      );
+    const recentlyFinal = store.listTransactions({
+      chainId,
+      statuses: ['confirmed', 'failed'],
+      minedSince: headBlock - RECENTLY_FINAL_BLOCKS,
+      withoutTimeline: true,
+    });
     const live = [
       ...store.listTransactions({ chainId, statuses: [...TRACKED_STATUSES], limit: 1000 }),
       ...recentlyFinal,
@@ -859,14 +836,62 @@ export function createTxQueueService(
     return Array.isArray(status) ? status : [status];
   }
 
+  /**
+   * The workspace file's `transactions:`: each is proposed once per key. Proposals are
+   * operations, not configuration: they use chains and contracts already configured, and are
+   * checked in full (signer, encoding, balance) before anything of the file is applied.
+   */
+  const workspace: WorkspaceSection = {
+    async prepare(file, { source }) {
+      const due: typeof file.transactions = [];
+      for (const [index, transaction] of file.transactions.entries()) {
+        if (store.hasTransactionFrom(`workspace:${transaction.key}`)) continue;
+        due.push(transaction);
+        const { key: _key, ...input } = transaction;
+        const field = `transactions[${index}].`;
+        if (!store.findChain(input.chainId)) {
+          throw new VigilError(
+            'WORKSPACE_INVALID',
+            `${source}: ${field}chainId: chain ${input.chainId} is not configured yet. Transactions in a workspace use chains that are already configured: import the chains first, then the transactions.`,
+            { field: `${field}chainId` },
+          );
+        }
+        try {
+          await checkProposal(input);
+        } catch (error) {
+          if (!(error instanceof VigilError)) throw error;
+          throw new VigilError(error.code, `${source}: ${field}${error.message}`, {
+            field: `${field}${error.field ?? ''}`.replace(/\.$/, ''),
+            ...(error.details ? { details: error.details } : {}),
+          });
+        }
+      }
+      return {
+        commands: [],
+        audit: [],
+        summary: {
+          transactionsProposed: due.length,
+          transactionsUnchanged: file.transactions.length - due.length,
+        },
+        async applied() {
+          for (const { key, ...input } of due)
+            await propose(input, `workspace:${key}`, context.actor);
+        },
+      };
+    },
+    // Proposals are one-off operations: an exported workspace does not carry them.
+    export: () => ({}),
+  };
+
   return {
     propose,
     checkProposal,
+    workspace,
     hasProposalFrom: (source) => store.hasTransactionFrom(source),
     handlers: {
       'txs.propose': (input) => propose(input, 'operator', context.actor),
       'txs.encode'(input) {
-        requireChain(input.chainId);
+        store.requireChain(input.chainId);
         const to = getAddress(input.to.toLowerCase());
         const encoded = encode(input.chainId, to, input.function);
         return { data: encoded.data, call: decodeCall(input.chainId, to, encoded.data) };

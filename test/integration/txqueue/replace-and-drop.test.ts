@@ -63,9 +63,7 @@ beforeAll(async () => {
   signer = key.address;
   await mintTokens(anvil.rpcUrl, token, signer, 1_000n);
   await rawRpc(anvil.rpcUrl, 'evm_setAutomine', [false]);
-  process.env['VIGIL_TX_STUCK_AFTER_MS'] = String(STUCK_AFTER_MS);
-  vigil = await startVigilInProcess();
-  delete process.env['VIGIL_TX_STUCK_AFTER_MS'];
+  vigil = await startVigilInProcess({ tuning: { txStuckAfterMs: STUCK_AFTER_MS } });
   await watchOnAnvil((name, input) => vigil.call(name, input), anvil, {
     address: token,
     artifact: 'DemoToken',
