@@ -3,7 +3,6 @@
 // "intact: N entries, seq A..B, head H" and exits 0, or names the first entry that breaks and how
 // (edited, missing, inserted, reordered, truncated) and exits 1. Exits 2 if FILE is not an export.
 import { describeExportCheck, verifyAuditExportFile } from '../src-main/core/audit/index.ts';
-import { VigilError } from '../src-main/core/errors/index.ts';
 
 const usage = 'Usage: npm run audit:verify -- FILE   (an export in JSON Lines or CSV)';
 
@@ -28,9 +27,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(
-      `error: ${error instanceof VigilError || error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);
   },
 );

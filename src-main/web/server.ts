@@ -56,10 +56,10 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       response.writeHead(405).end();
       return;
     }
-    // A plain GET of the socket's path tells a client whether its token is the problem.
     const url = new URL(request.url ?? '/', 'http://placeholder');
+    const authorised = tokensMatch(url.searchParams.get('token'), token);
+    // A plain GET of the socket's path tells a client whether its token is the problem.
     if (url.pathname === '/rpc') {
-      const authorised = tokensMatch(url.searchParams.get('token'), token);
       response.writeHead(authorised ? 426 : 401, { 'content-type': 'text/plain' });
       response.end(
         authorised
@@ -74,7 +74,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         response,
         url,
         exportsDir: options.exportsDir,
-        authorised: tokensMatch(url.searchParams.get('token'), token),
+        authorised,
       });
       return;
     }
@@ -124,7 +124,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     );
     const replies = responses.filter((reply) => reply !== undefined);
     if (replies.length === 0 || ws.readyState !== ws.OPEN) return;
-    ws.send(JSON.stringify(Array.isArray(JSON.parse(text)) ? replies : replies[0]));
+    // A batch is answered with an array. The text is valid JSON, so it is a batch exactly when it
+    // opens with "[": no second parse of a message that may be 64 MiB (an export to verify).
+    ws.send(JSON.stringify(/^[ \t\n\r]*\[/.test(text) ? replies : replies[0]));
   }
 
   const unsubscribe = contract.onPush((name, payload) => {

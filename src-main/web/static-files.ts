@@ -21,7 +21,13 @@ const contentTypes: Record<string, string> = {
 
 export function serveStatic(rendererDir: string, urlPath: string, response: ServerResponse): void {
   const root = resolve(rendererDir);
-  let relative = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  let relative: string;
+  try {
+    relative = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  } catch {
+    // A malformed escape (`/%zz`) names no file; thrown here it would end the process.
+    relative = '/';
+  }
   if (relative.endsWith('/')) relative += 'index.html';
   let filePath = normalize(join(root, relative));
   if (!filePath.startsWith(root + sep) || !existsSync(filePath) || !statSync(filePath).isFile()) {

@@ -11,7 +11,7 @@ import { EventsView } from './views/EventsView.tsx';
 import { WorkspaceView } from './views/WorkspaceView.tsx';
 import { SignersView } from './views/SignersView.tsx';
 import { TransactionsView } from './views/TransactionsView.tsx';
-import { useTransactions } from './stores/transactions.ts';
+import { AWAITING, useTransactions } from './stores/transactions.ts';
 import { AuditView } from './views/AuditView.tsx';
 import { AlertsView } from './views/AlertsView.tsx';
 import { useAlerts } from './stores/alerts.ts';
@@ -33,7 +33,7 @@ const navItems: { route: Route; label: string }[] = [
 function useAwaitingApproval(): number {
   return useTransactions((state) => {
     let count = 0;
-    for (const tx of state.byId.values()) if (tx.status === 'proposed') count++;
+    for (const tx of state.byId.values()) if (AWAITING.includes(tx.status)) count++;
     return count;
   });
 }

@@ -61,6 +61,11 @@ function describeEntries(entries: unknown[]): string {
 
 const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 
+/** 0x and 40 hex digits, in any case. */
+export function isAddress(text: string): boolean {
+  return ADDRESS_PATTERN.test(text);
+}
+
 /** Live feedback while typing; null when fine (or still empty). */
 export function addressProblem(text: string): string | null {
   const value = text.trim();
@@ -68,7 +73,6 @@ export function addressProblem(text: string): string | null {
   if (!value.startsWith('0x')) return 'Must start with 0x.';
   if (/[^0-9a-fA-F]/.test(value.slice(2))) return 'Only hex digits 0-9 and a-f after 0x.';
   if (value.length < 42) return `${42 - value.length} more hex digit(s) needed (40 in all).`;
-  if (!ADDRESS_PATTERN.test(value))
-    return `${value.length - 42} hex digit(s) too many (40 in all).`;
+  if (!isAddress(value)) return `${value.length - 42} hex digit(s) too many (40 in all).`;
   return null;
 }

@@ -1,5 +1,6 @@
 // Display helpers. Amounts arrive as decimal strings and stay strings: grouping digits is done
 // on the text, so a uint256 never passes through Number.
+import { isAddress } from './abi-text.ts';
 
 /** "1234567" → "1,234,567"; leaves anything that is not a plain integer alone. */
 export function groupDigits(value: string): string {
@@ -78,15 +79,14 @@ export function rate(fraction: number): string {
   return `${value === 0 ? '0' : value < 1 ? value.toFixed(2) : value.toFixed(1)}%`;
 }
 
+/** A decoded argument for reading in a line of others: addresses shortened, integers grouped. */
+export function argBrief(value: unknown, keep?: number): string {
+  return typeof value === 'string' && isAddress(value) ? shortHex(value, keep) : argDisplay(value);
+}
+
 /** Decoded arguments on one line: `to=0x7099…79C8, value=5,000,000`, addresses shortened. */
 export function argsSummary(args: Record<string, unknown> | null): string {
   return Object.entries(args ?? {})
-    .map(([name, value]) => {
-      const text =
-        typeof value === 'string' && /^0x[0-9a-fA-F]{40}$/.test(value)
-          ? shortHex(value)
-          : argDisplay(value);
-      return `${name}=${text}`;
-    })
+    .map(([name, value]) => `${name}=${argBrief(value)}`)
     .join(', ');
 }

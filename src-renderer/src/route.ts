@@ -53,10 +53,3 @@ export function hrefFor(route: Route, params?: Record<string, string | number>):
 export function navigate(route: Route, params?: Record<string, string | number>): void {
   window.location.hash = hrefFor(route, params);
 }
-
-/** The query part of the hash (`#/audit?seq=12` → seq=12), for links into a view. */
-export function routeParams(): URLSearchParams {
-  const hash = window.location.hash;
-  const query = hash.indexOf('?');
-  return new URLSearchParams(query >= 0 ? hash.slice(query + 1) : '');
-}

@@ -2,11 +2,11 @@
 // firings through the ledger, hands their deliveries to the queue, and answers the alerts.*
 // requests. Its state lives in the store, so a restart picks up open episodes, matches waiting
 // for confirmations and deliveries still pending.
-import type { EventRow, PushPayload, RequestOutput } from '../../ipc/contract.ts';
+import type { AlertRule, EventRow, PushPayload } from '../../ipc/contract.ts';
 import { auditActions, type AuditDraft } from '../audit/index.ts';
 import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
-import type { StoredRule } from '../store/index.ts';
+import type { StoredFiring, StoredRule } from '../store/index.ts';
 import { backtestRule } from './backtest.ts';
 import {
   createDeliveryQueue,
@@ -27,7 +27,12 @@ import {
   type ValidRuleInput,
 } from './rule-definition.ts';
 import { ruleKinds } from './rule-kinds.ts';
-import { rowEventKey, type RuleKindContext, type RuleRunner } from './rule-runner.ts';
+import {
+  isIndexedThrough,
+  rowEventKey,
+  type RuleKindContext,
+  type RuleRunner,
+} from './rule-runner.ts';
 import { createTransactionFetcher } from './transaction-fetcher.ts';
 import { checkRuleProposal, createRuleProposer, type ProposalQueue } from './rule-proposals.ts';
 import { workspaceRules } from './workspace-rules.ts';
@@ -80,6 +85,8 @@ export function createAlertService(
 
   let runners = new Map<string, RuleRunner>();
   let runnersByEvent = new Map<string, RuleRunner[]>();
+  /** Running rules that propose a transaction when they fire. */
+  let proposing = new Map<string, RuleDefinition>();
   const problems = new Map<string, string>();
   let contractsSeen = '';
 
@@ -87,11 +94,13 @@ export function createAlertService(
     flush();
     runners = new Map();
     runnersByEvent = new Map();
+    proposing = new Map();
     problems.clear();
-    contractsSeen = contractIds();
+    contractsSeen = store.alerts.contractIds();
     for (const rule of store.alerts.listRules()) {
       if (!rule.enabled) continue;
       const definition = rule.definition as RuleDefinition;
+      if (definition.propose) proposing.set(rule.id, definition);
       try {
         const runner = ruleKinds[definition.kind].start(
           {
@@ -130,12 +139,6 @@ export function createAlertService(
     flush();
   }
 
-  const contractIds = (): string =>
-    store
-      .listContracts()
-      .map((contract) => contract.id)
-      .join(',');
-
   function onRows(rows: readonly EventRow[]): void {
     if (runnersByEvent.size === 0) return;
     const perRunner = new Map<RuleRunner, EventRow[]>();
@@ -167,19 +170,12 @@ export function createAlertService(
       if (!store.findContract(contractId)) continue;
       const row = store.eventByIdentity(chainId, blockHash, logIndex);
       if (row?.status === 'confirmed') ledger.confirm(firing.ruleId, firing.subject);
-      else if (!row || row.status === 'removed') {
-        const indexedThrough = chains.sync(chainId)?.indexedThrough;
-        if (
-          indexedThrough !== null &&
-          indexedThrough !== undefined &&
-          indexedThrough >= blockNumber
-        )
-          ledger.retract(
-            firing.ruleId,
-            firing.subject,
-            `block ${blockNumber} (${blockHash}) is no longer on chain ${chainId}`,
-          );
-      }
+      else if ((!row || row.status === 'removed') && isIndexedThrough(chains, chainId, blockNumber))
+        ledger.retract(
+          firing.ruleId,
+          firing.subject,
+          `block ${blockNumber} (${blockHash}) is no longer on chain ${chainId}`,
+        );
     }
   }
 
@@ -197,7 +193,7 @@ export function createAlertService(
 
   function tick(): void {
     // Contracts added or removed change which rules can run.
-    if (contractIds() !== contractsSeen) startRules();
+    if (store.alerts.contractIds() !== contractsSeen) startRules();
     const at = now();
     settleTentative();
     dispatch((runner) => runner.onTick?.(at));
@@ -241,9 +237,8 @@ export function createAlertService(
       const { firings, fired, deliveries } = ledger.flush();
       pendingPush.firings.push(...firings);
       for (const firing of fired) {
-        const definition = store.alerts.findRule(firing.ruleId)?.definition as
-          RuleDefinition | undefined;
-        if (definition?.propose) proposer.proposeFor(firing, definition);
+        const definition = proposing.get(firing.ruleId);
+        if (definition) proposer.proposeFor(firing, definition);
       }
       if (deliveries.length > 0) {
         pendingPush.deliveriesChanged = true;
@@ -325,19 +320,25 @@ export function createAlertService(
     return null;
   }
 
-  function wireRules(): RequestOutput<'alerts.rules.list'>['rules'] {
-    const stats = store.alerts.ruleFiringStats();
-    return store.alerts.listRules().map((rule) => {
-      const ruleStats = stats.get(rule.id);
-      return toWireRule(
-        rule,
-        { count: ruleStats?.count ?? 0, lastFiredAt: ruleStats?.lastNotifiedAt ?? null },
-        problemOf(rule),
-      );
-    });
+  function wireRule(rule: StoredRule, stats = store.alerts.ruleFiringStats()): AlertRule {
+    const ruleStats = stats.get(rule.id);
+    return toWireRule(
+      rule,
+      { count: ruleStats?.count ?? 0, lastFiredAt: ruleStats?.lastNotifiedAt ?? null },
+      problemOf(rule),
+    );
   }
 
-  const wireRule = (id: string) => wireRules().find((rule) => rule.id === id)!;
+  function wireRules(): AlertRule[] {
+    const stats = store.alerts.ruleFiringStats();
+    return store.alerts.listRules().map((rule) => wireRule(rule, stats));
+  }
+
+  function findRuleOrFail(id: string): StoredRule {
+    const rule = store.alerts.findRule(id);
+    if (!rule) throw new VigilError('NOT_FOUND', `No alert rule has id ${id}.`, { field: 'id' });
+    return rule;
+  }
 
   function ruleAudit(before: StoredRule | undefined, after: StoredRule): AuditDraft[] {
     const drafts: AuditDraft[] = [];
@@ -345,9 +346,11 @@ export function createAlertService(
     const details = auditedDefinition(after);
     if (!before)
       drafts.push({ actor: context.actor, action: auditActions.ruleCreated, subject, details });
+    // Judged on the stored definition: a new webhook secret is a change even when the audit
+    // entry, which shows only its last characters, reads the same.
     else if (
-      JSON.stringify(auditedDefinition({ ...before, enabled: after.enabled })) !==
-      JSON.stringify(details)
+      before.name !== after.name ||
+      JSON.stringify(before.definition) !== JSON.stringify(after.definition)
     )
       drafts.push({ actor: context.actor, action: auditActions.ruleChanged, subject, details });
     if (after.enabled !== (before?.enabled ?? false))
@@ -409,12 +412,10 @@ export function createAlertService(
           store.execute({ type: 'alert.rule.save', rule }, audit);
           rulesChanged();
         }
-        return { rule: wireRule(id), generatedSecrets };
+        return { rule: wireRule(findRuleOrFail(id)), generatedSecrets };
       },
       async 'alerts.rules.setEnabled'(input) {
-        const existing = store.alerts.findRule(input.id);
-        if (!existing)
-          throw new VigilError('NOT_FOUND', `No alert rule has id ${input.id}.`, { field: 'id' });
+        const existing = findRuleOrFail(input.id);
         const heads = input.enabled
           ? await currentHeads(chainOfRule(existing.definition as RuleDefinition))
           : new Map();
@@ -423,12 +424,10 @@ export function createAlertService(
           store.execute({ type: 'alert.rule.save', rule }, ruleAudit(existing, rule));
           rulesChanged();
         }
-        return wireRule(rule.id);
+        return wireRule(rule);
       },
       'alerts.rules.remove'(input) {
-        const existing = store.alerts.findRule(input.id);
-        if (!existing)
-          throw new VigilError('NOT_FOUND', `No alert rule has id ${input.id}.`, { field: 'id' });
+        const existing = findRuleOrFail(input.id);
         store.execute({ type: 'alert.rule.remove', id: input.id }, [
           {
             actor: context.actor,
@@ -458,29 +457,29 @@ export function createAlertService(
         };
       },
       'alerts.ack'(input) {
-        const open = input.ids
-          .map((id) => store.alerts.findFiring(id))
-          .filter((firing) => firing !== undefined && firing.acknowledgedAt === null);
-        const unknown = input.ids.find((id) => !store.alerts.findFiring(id));
-        if (unknown !== undefined)
-          throw new VigilError('NOT_FOUND', `No firing has id ${unknown}.`, { field: 'ids' });
+        const open: StoredFiring[] = [];
+        for (const id of input.ids) {
+          const firing = store.alerts.findFiring(id);
+          if (!firing) throw new VigilError('NOT_FOUND', `No firing has id ${id}.`, { field: 'ids' });
+          if (firing.acknowledgedAt === null) open.push(firing);
+        }
         if (open.length === 0) return { acknowledged: 0 };
         const at = now();
         store.execute(
           {
             type: 'alert.firing.acknowledge',
-            ids: open.map((firing) => firing!.id),
+            ids: open.map((firing) => firing.id),
             at,
             by: context.actor,
           },
           open.map((firing) => ({
             actor: context.actor,
             action: auditActions.alertAcknowledged,
-            subject: `firing:${firing!.id}`,
-            details: { rule: firing!.ruleId, state: firing!.state, summary: firing!.summary },
+            subject: `firing:${firing.id}`,
+            details: { rule: firing.ruleId, state: firing.state, summary: firing.summary },
           })),
         );
-        pendingPush.firings.push(...open.map((firing) => store.alerts.findFiring(firing!.id)!));
+        pendingPush.firings.push(...open.map((firing) => store.alerts.findFiring(firing.id)!));
         schedulePush();
         return { acknowledged: open.length };
       },
@@ -515,12 +514,9 @@ export function createAlertService(
       async 'alerts.backtest'(input) {
         let definition: RuleDefinition;
         if (input.rule) definition = definitionOf(input.rule as ValidRuleInput);
-        else if (input.id !== undefined) {
-          const rule = store.alerts.findRule(input.id);
-          if (!rule)
-            throw new VigilError('NOT_FOUND', `No alert rule has id ${input.id}.`, { field: 'id' });
-          definition = rule.definition as RuleDefinition;
-        } else
+        else if (input.id !== undefined)
+          definition = findRuleOrFail(input.id).definition as RuleDefinition;
+        else
           throw new VigilError(
             'INVALID_INPUT',
             'Give the id of a saved rule, or the rule itself.',
@@ -563,10 +559,10 @@ export function createAlertService(
 
     workspace: workspaceRules({
       store,
-      async prepare(id, input, existing, field, pendingContracts) {
+      async prepare(id, input, field, pendingContracts) {
         if (input.propose) await checkRuleProposal(options.proposals, input.propose, field);
         return prepareRule(id, input, {
-          ...prepareContext(existing, new Map(), field),
+          ...prepareContext(undefined, new Map(), field),
           findContract: (contractId) =>
             store.findContract(contractId) ??
             pendingContracts.find((contract) => contract.id === contractId),

@@ -14,7 +14,13 @@ import {
   type EventMatcher,
 } from './event-matcher.ts';
 import type { RuleDefinition } from './rule-definition.ts';
-import type { RuleKind, RuleRunner, RunnableRule, RunnerDependencies } from './rule-runner.ts';
+import {
+  isIndexedThrough,
+  type RuleKind,
+  type RuleRunner,
+  type RunnableRule,
+  type RunnerDependencies,
+} from './rule-runner.ts';
 
 type EventSettings = Extract<RuleDefinition, { kind: 'event' }>;
 
@@ -82,15 +88,9 @@ function startEventRule(rule: RunnableRule, deps: RunnerDependencies): RuleRunne
   });
 
   /** The store is indexed far enough past the event's block for the rule's confirmations. */
-  const deepEnough = (row: EventRow): boolean => {
-    if (settings.confirmations === 0) return true;
-    const indexedThrough = deps.chains.sync(chainId)?.indexedThrough;
-    return (
-      indexedThrough !== null &&
-      indexedThrough !== undefined &&
-      indexedThrough >= row.blockNumber + settings.confirmations
-    );
-  };
+  const deepEnough = (row: EventRow): boolean =>
+    settings.confirmations === 0 ||
+    isIndexedThrough(deps.chains, chainId, row.blockNumber + settings.confirmations);
 
   const fire = (row: EventRow): void => {
     // The row may have changed since it was matched; fire on the event as it is stored now.

@@ -111,7 +111,6 @@ export function prepareRule(
   // Enabling arms a rule at the chain's current head; so does changing an enabled rule, since
   // what came before was judged by the old definition.
   const keepArming = existing?.enabled === true && enabled && unchanged;
-  const chainId = kind.chainOf(spec as never, context);
   return {
     rule: {
       id,
@@ -119,14 +118,9 @@ export function prepareRule(
       kind: input.kind,
       enabled,
       definition: definition as unknown as Record<string, unknown>,
-      armedAt: !enabled ? null : keepArming ? existing!.armedAt : context.now,
-      armedBlock: !enabled
-        ? null
-        : keepArming
-          ? existing!.armedBlock
-          : chainId === null
-            ? null
-            : context.headBlock(chainId),
+      ...(keepArming
+        ? { armedAt: existing.armedAt, armedBlock: existing.armedBlock }
+        : arming(enabled, kind.chainOf(spec as never, context), context)),
       createdAt: existing?.createdAt ?? context.now,
       updatedAt: unchanged && existing!.enabled === enabled ? existing!.updatedAt : context.now,
     },
@@ -143,13 +137,17 @@ export function withEnabled(
   if (rule.enabled === enabled) return rule;
   const definition = rule.definition as RuleDefinition;
   const chainId = ruleKinds[definition.kind].chainOf(definition as never, context);
-  return {
-    ...rule,
-    enabled,
-    armedAt: enabled ? context.now : null,
-    armedBlock: enabled && chainId !== null ? context.headBlock(chainId) : null,
-    updatedAt: context.now,
-  };
+  return { ...rule, enabled, ...arming(enabled, chainId, context), updatedAt: context.now };
+}
+
+/** When a rule (re)armed now starts judging: from now, and after its chain's current head. */
+function arming(
+  enabled: boolean,
+  chainId: number | null,
+  context: Pick<PrepareRuleContext, 'now' | 'headBlock'>,
+): Pick<StoredRule, 'armedAt' | 'armedBlock'> {
+  if (!enabled) return { armedAt: null, armedBlock: null };
+  return { armedAt: context.now, armedBlock: chainId === null ? null : context.headBlock(chainId) };
 }
 
 /** What the audit log keeps of a rule: everything but secrets. */
@@ -171,6 +169,13 @@ function publicChannel(channel: StoredChannel): AlertChannel {
     format: channel.format,
     secretHint: `…${channel.secret.slice(-4)}`,
   };
+}
+
+/** A channel as the workspace file writes it: a webhook's secret left out (secretEnv stays). */
+export function withoutSecret(channel: StoredChannel): OmitEach<StoredChannel, 'secret'> {
+  if (channel.type !== 'webhook') return channel;
+  const { secret: _secret, ...rest } = channel;
+  return rest;
 }
 
 export function toWireRule(

@@ -72,6 +72,15 @@ export function requireChain(
     });
 }
 
+/** The store holds the chain through this block: the watcher has checked the chain up to it. */
+export function isIndexedThrough(
+  chains: Pick<ChainAccess, 'sync'>,
+  chainId: number,
+  blockNumber: number,
+): boolean {
+  return (chains.sync(chainId)?.indexedThrough ?? -1) >= blockNumber;
+}
+
 export function rowEventKey(row: Pick<EventRow, 'contractId' | 'signature'>): string {
   return `${row.contractId}|${row.signature ?? ''}`;
 }

@@ -18,7 +18,8 @@ const START_SEARCH_ROWS = 5_000;
 export const silenceRuleKind: RuleKind<SilenceSettings> = {
   validate(settings, context, field) {
     const valid = validateContractEvent(settings, context, field);
-    if (/(^|[^.\w])tx\./.test(valid.condition))
+    // The compiled condition knows whether `tx.` is the transaction or an argument called tx.
+    if (createEventMatcher(valid, context).needsTransaction)
       throw new VigilError(
         'CONDITION_UNKNOWN_FIELD',
         `${field('condition')}: silence rules match on the event's arguments only; tx.* fields are for event rules.`,

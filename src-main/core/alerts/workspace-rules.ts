@@ -4,16 +4,21 @@
 import type { AuditDraft } from '../audit/index.ts';
 import type { WorkspaceSection } from '../engine/service.ts';
 import type { OperatorCommand, Store, StoredRule } from '../store/index.ts';
-import { ruleSlug, type RuleDefinition, type ValidRuleInput } from './rule-definition.ts';
+import {
+  ruleSlug,
+  withoutSecret,
+  type RuleDefinition,
+  type ValidRuleInput,
+} from './rule-definition.ts';
 
 type PendingContract = { id: string; chainId: number; name: string; abi: unknown[] };
 
 export interface WorkspaceRulesDependencies {
   store: Store;
+  /** A new rule from the file, checked as a save would check it; `field` prefixes its errors. */
   prepare(
     id: string,
     input: ValidRuleInput,
-    existing: StoredRule | undefined,
     field: string,
     pendingContracts: readonly PendingContract[],
   ): Promise<StoredRule>;
@@ -35,13 +40,7 @@ export function workspaceRules(deps: WorkspaceRulesDependencies): WorkspaceSecti
           unchanged++;
           continue;
         }
-        const rule = await deps.prepare(
-          id,
-          input,
-          undefined,
-          `rules[${index}].`,
-          pending.contracts,
-        );
+        const rule = await deps.prepare(id, input, `rules[${index}].`, pending.contracts);
         commands.push({ type: 'alert.rule.save', rule });
         audit.push(...deps.ruleAudit(undefined, rule));
       }
@@ -70,15 +69,6 @@ export function workspaceRule(rule: StoredRule): Record<string, unknown> {
     enabled: rule.enabled,
     ...settings,
     cooldownSeconds,
-    channels: channels.map((channel) =>
-      channel.type === 'webhook'
-        ? {
-            type: 'webhook',
-            url: channel.url,
-            format: channel.format,
-            ...(channel.secretEnv === undefined ? {} : { secretEnv: channel.secretEnv }),
-          }
-        : channel,
-    ),
+    channels: channels.map(withoutSecret),
   };
 }

@@ -8,7 +8,7 @@ import type { AuditExportFormat } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 
 /** The data directory's folder for exports that headless mode serves as downloads. */
-export const EXPORTS_FOLDER = 'exports';
+const EXPORTS_FOLDER = 'exports';
 
 export function exportsDirOf(dataDir: string): string {
   return join(dataDir, EXPORTS_FOLDER);

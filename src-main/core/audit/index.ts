@@ -31,4 +31,4 @@ export {
   isAuditExportFileName,
 } from './export-path.ts';
 export { describeExportCheck, verifyAuditExport, verifyAuditExportFile } from './verify-export.ts';
-export { planAuditExport, writeAuditExport, type AuditExportSummary } from './write-export.ts';
+export { writeAuditExport, type AuditExportSummary } from './write-export.ts';

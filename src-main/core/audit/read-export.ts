@@ -181,7 +181,7 @@ function issueText(error: { issues: { path: PropertyKey[]; message: string }[] }
 }
 
 /** An entry exactly as exported (no field missing, none added), or what is wrong with it. */
-export function asAuditEntry(value: unknown): AuditEntry | string {
+function asAuditEntry(value: unknown): AuditEntry | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return 'the line is not a JSON object';
   const fields = value as Record<string, unknown>;

@@ -15,19 +15,7 @@ import type {
 import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import { GENESIS_HASH } from './audit-entry.ts';
-import {
-  AUDIT_EXPORT_FORMAT,
-  AUDIT_EXPORT_VERSION,
-  csvEntryRow,
-  csvHeaderRow,
-  csvHeadingRow,
-  csvText,
-  csvTrailerRow,
-  jsonlEntryLine,
-  jsonlHeaderLine,
-  jsonlTrailerLine,
-  type CsvRow,
-} from './export-format.ts';
+import { AUDIT_EXPORT_FORMAT, AUDIT_EXPORT_VERSION, exportEncoders } from './export-format.ts';
 import { notWritableError } from './export-path.ts';
 
 export type AuditLogReader = Pick<
@@ -61,7 +49,7 @@ export interface AuditExportSummary {
 }
 
 /** Fixes the run an export covers: its sequence numbers, the hash before it, its end, the head. */
-export function planAuditExport(
+function planAuditExport(
   store: AuditLogReader,
   range: { from?: number; to?: number },
 ): Omit<AuditExportHeader, 'record' | 'format' | 'version' | 'exportedAt' | 'exportedBy'> {
@@ -164,42 +152,26 @@ export async function writeAuditExport(
     count: plan.count,
     last: plan.last,
   };
+  const encode = exportEncoders[format];
   const { tempPath, stream } = await openTempFile(path);
   try {
-    await write(
-      stream,
-      format === 'jsonl'
-        ? jsonlHeaderLine(header)
-        : csvHeadingRow() + csvText([csvHeaderRow(header)]),
-    );
+    await write(stream, encode.header(header));
     let written = 0;
     for (let fromSeq = plan.fromSeq; fromSeq <= plan.toSeq; fromSeq += chunkSize) {
       if (options.signal?.aborted)
         throw new VigilError('INTERNAL', 'The export was stopped because Vigil is closing.');
       const toSeq = Math.min(plan.toSeq, fromSeq + chunkSize - 1);
       let text = '';
-      if (format === 'jsonl') {
-        store.forEachAuditEntry({ fromSeq, toSeq }, (entry) => {
-          text += jsonlEntryLine(entry);
-          written++;
-        });
-      } else {
-        const rows: CsvRow[] = [];
-        store.forEachAuditEntry({ fromSeq, toSeq }, (entry) => {
-          rows.push(csvEntryRow(entry));
-        });
-        written += rows.length;
-        text = csvText(rows);
-      }
+      store.forEachAuditEntry({ fromSeq, toSeq }, (entry) => {
+        text += encode.entry(entry);
+        written++;
+      });
       await write(stream, text);
       options.onProgress?.(written, plan.count);
       // Let the engine answer other requests and run its watchers between chunks.
       await pause();
     }
-    await write(
-      stream,
-      format === 'jsonl' ? jsonlTrailerLine(trailer) : csvText([csvTrailerRow(trailer)]),
-    );
+    await write(stream, encode.trailer(trailer));
     // 'close' (not 'finish') comes after the fsync that `flush` asks for.
     await new Promise<void>((resolve, reject) => {
       stream.once('error', reject);

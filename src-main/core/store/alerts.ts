@@ -407,9 +407,31 @@ export interface WaitingMatch {
 const unacknowledgedClause =
   "in_app = 1 AND state IN ('tentative', 'fired') AND acknowledged_at IS NULL AND (snoozed_until IS NULL OR snoozed_until <= ?)";
 
+type Condition = readonly [sql: string, ...params: (string | number)[]];
+
+/** `WHERE a AND b …` of the conditions that apply (false: left out), with their parameters. */
+function whereClause(conditions: readonly (Condition | false)[]): {
+  sql: string;
+  params: (string | number)[];
+} {
+  const applied = conditions.filter((condition): condition is Condition => condition !== false);
+  return {
+    sql: applied.length ? `WHERE ${applied.map(([sql]) => sql).join(' AND ')}` : '',
+    params: applied.flatMap(([, ...params]) => params),
+  };
+}
+
 /** The alert tables' queries, and the snapshot-only waiting list. */
 export function alertQueries(db: Database, markDirty: () => void) {
   return {
+    /**
+     * The watched contracts' ids, joined: which contracts rules may point at. Just the ids, so
+     * a check every tick does not parse every ABI.
+     */
+    contractIds: (): string =>
+      selectAll<{ id: string }>(db, 'SELECT id FROM contracts ORDER BY id')
+        .map((row) => row.id)
+        .join(','),
     listRules: (): StoredRule[] =>
       selectAll<RuleRow>(db, 'SELECT * FROM alert_rules ORDER BY created_at, rowid').map(toRule),
     findRule(id: string): StoredRule | undefined {
@@ -421,28 +443,20 @@ export function alertQueries(db: Database, markDirty: () => void) {
       return row ? toFiring(row) : undefined;
     },
     listFirings(query: FiringsQuery): StoredFiring[] {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      if (query.ruleId !== undefined) {
-        where.push('rule_id = ?');
-        params.push(query.ruleId);
-      }
-      if (query.state !== undefined) {
-        where.push('state = ?');
-        params.push(query.state);
-      }
-      if (query.unacknowledged) {
-        where.push(unacknowledgedClause);
-        params.push(query.now);
-      }
-      if (query.before) {
-        where.push('(fired_at, id) < (?, ?)');
-        params.push(query.before.firedAt, query.before.id);
-      }
+      const where = whereClause([
+        query.ruleId !== undefined && ['rule_id = ?', query.ruleId],
+        query.state !== undefined && ['state = ?', query.state],
+        query.unacknowledged === true && [unacknowledgedClause, query.now],
+        query.before !== undefined && [
+          '(fired_at, id) < (?, ?)',
+          query.before.firedAt,
+          query.before.id,
+        ],
+      ]);
       return selectAll<FiringRow>(
         db,
-        `SELECT * FROM alert_firings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY fired_at DESC, id DESC LIMIT ?`,
-        [...params, query.limit],
+        `SELECT * FROM alert_firings ${where.sql} ORDER BY fired_at DESC, id DESC LIMIT ?`,
+        [...where.params, query.limit],
       ).map(toFiring);
     },
     /** Firings still in motion: tentative ones, and episodes not yet ended. */
@@ -473,24 +487,18 @@ export function alertQueries(db: Database, markDirty: () => void) {
       status?: StoredDelivery['status'];
       limit: number;
     }): (StoredDelivery & { attempts: DeliveryAttempt[] })[] {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      for (const [column, value] of [
-        ['firing_id', query.firingId],
-        ['rule_id', query.ruleId],
-        ['status', query.status],
-      ] as const) {
-        if (value === undefined) continue;
-        where.push(`${column} = ?`);
-        params.push(value);
-      }
-      const deliveries = selectAll<DeliveryRow>(
-        db,
-        `SELECT * FROM alert_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`,
-        [...params, query.limit],
-      ).map(toDelivery);
+      const where = whereClause([
+        query.firingId !== undefined && ['firing_id = ?', query.firingId],
+        query.ruleId !== undefined && ['rule_id = ?', query.ruleId],
+        query.status !== undefined && ['status = ?', query.status],
+      ]);
+      const chosen = `SELECT * FROM alert_deliveries ${where.sql} ORDER BY created_at DESC, id LIMIT ?`;
+      const params = [...where.params, query.limit];
+      const deliveries = selectAll<DeliveryRow>(db, chosen, params).map(toDelivery);
       if (deliveries.length === 0) return [];
       const attempts = new Map<string, DeliveryAttempt[]>();
+      // The same deliveries chosen again inside the query, rather than their ids as parameters:
+      // a restart's queue loads every pending delivery, more than SQLite takes parameters.
       for (const row of selectAll<{
         delivery_id: string;
         attempt: number;
@@ -501,8 +509,8 @@ export function alertQueries(db: Database, markDirty: () => void) {
         duration_ms: number | null;
       }>(
         db,
-        `SELECT * FROM alert_delivery_attempts WHERE delivery_id IN (${deliveries.map(() => '?').join(', ')}) ORDER BY attempt`,
-        deliveries.map((delivery) => delivery.id),
+        `SELECT * FROM alert_delivery_attempts WHERE delivery_id IN (SELECT id FROM (${chosen})) ORDER BY attempt`,
+        params,
       )) {
         const list = attempts.get(row.delivery_id) ?? [];
         list.push({

@@ -1,62 +1,75 @@
 // The audit log's table. Entries arrive already chained (seq, time, hashes) from the store's
-// execute, which journals them with the command they record; nothing here updates or deletes.
+// execute, which journals them with the command they record. Nothing here edits or deletes an
+// entry, except that a journal replay puts the journal's copy in place of the snapshot's.
 import type { Database } from 'sql.js';
 import type { AuditEntry } from '../audit/index.ts';
 import { selectAll, selectOne } from './database.ts';
 
-interface AuditRow {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  subject: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
 const AUDIT_COLUMNS = 'seq, at, actor, action, subject, details, prev_hash, hash';
 type AuditTuple = [number, number, string, string, string, string, string, string];
 
-/** A row read as a plain array (statement.get): the hot path of checks and exports. */
-function tupleToAuditEntry(row: AuditTuple): AuditEntry {
-  const [seq, at, actor, action, subject, details, prevHash, hash] = row;
-  return {
-    seq,
-    at,
-    actor,
-    action,
-    subject,
-    details: JSON.parse(details) as Record<string, unknown>,
-    prevHash,
-    hash,
-  };
+/**
+ * Calls `visit` with each entry `SELECT … FROM audit_log <rest>` finds, one statement step at a
+ * time; stops early when `visit` returns false. Rows are read as plain arrays (statement.get):
+ * getAsObject looks up every column's name for every row, and this is the hot path of checks
+ * and exports.
+ */
+function visitAuditEntries(
+  db: Database,
+  rest: string,
+  params: (string | number)[],
+  visit: (entry: AuditEntry) => boolean | void,
+): void {
+  const statement = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${rest}`);
+  try {
+    statement.bind(params);
+    while (statement.step()) {
+      const [seq, at, actor, action, subject, details, prevHash, hash] =
+        statement.get() as AuditTuple;
+      const entry: AuditEntry = {
+        seq,
+        at,
+        actor,
+        action,
+        subject,
+        details: JSON.parse(details) as Record<string, unknown>,
+        prevHash,
+        hash,
+      };
+      if (visit(entry) === false) break;
+    }
+  } finally {
+    statement.free();
+  }
 }
 
-function toAuditEntry(row: AuditRow): AuditEntry {
-  const { seq, at, actor, action, subject, details, prev_hash, hash } = row;
-  return tupleToAuditEntry([seq, at, actor, action, subject, details, prev_hash, hash]);
+function selectAuditEntries(
+  db: Database,
+  rest: string,
+  params: (string | number)[] = [],
+): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  visitAuditEntries(db, rest, params, (entry) => {
+    entries.push(entry);
+  });
+  return entries;
 }
 
 export function insertAuditEntry(db: Database, entry: AuditEntry): void {
-  db.run(
-    'INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    [
-      entry.seq,
-      entry.at,
-      entry.actor,
-      entry.action,
-      entry.subject,
-      JSON.stringify(entry.details),
-      entry.prevHash,
-      entry.hash,
-    ],
-  );
+  db.run(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
+    entry.seq,
+    entry.at,
+    entry.actor,
+    entry.action,
+    entry.subject,
+    JSON.stringify(entry.details),
+    entry.prevHash,
+    entry.hash,
+  ]);
 }
 
 export function lastAuditEntry(db: Database): AuditEntry | undefined {
-  const row = selectOne<AuditRow>(db, 'SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1');
-  return row ? toAuditEntry(row) : undefined;
+  return selectAuditEntries(db, 'ORDER BY seq DESC LIMIT 1')[0];
 }
 
 export interface AuditQuery {
@@ -108,11 +121,11 @@ function whereClause(query: AuditBounds): { sql: string; params: (string | numbe
 
 export function listAuditEntries(db: Database, query: AuditQuery): AuditEntry[] {
   const { sql, params } = whereClause(query);
-  return selectAll<AuditRow>(
+  return selectAuditEntries(
     db,
-    `SELECT * FROM audit_log ${sql} ORDER BY seq ${query.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ?`,
+    `${sql} ORDER BY seq ${query.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ?`,
     [...params, query.limit],
-  ).map(toAuditEntry);
+  );
 }
 
 export function countAuditEntries(
@@ -124,9 +137,8 @@ export function countAuditEntries(
 }
 
 /**
- * Calls `visit` with every entry in sequence order (within the optional seq bounds), one
- * statement step at a time, so a million entries never sit in memory together. Stops early
- * when `visit` returns false.
+ * Calls `visit` with every entry in sequence order (within the optional bounds), so a million
+ * entries never sit in memory together. Stops early when `visit` returns false.
  */
 export function forEachAuditEntry(
   db: Database,
@@ -134,16 +146,7 @@ export function forEachAuditEntry(
   visit: (entry: AuditEntry) => boolean | void,
 ): void {
   const { sql, params } = whereClause(bounds);
-  const statement = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${sql} ORDER BY seq`);
-  try {
-    statement.bind(params);
-    // get() rather than getAsObject(): the latter looks up every column's name for every row.
-    while (statement.step()) {
-      if (visit(tupleToAuditEntry(statement.get() as AuditTuple)) === false) break;
-    }
-  } finally {
-    statement.free();
-  }
+  visitAuditEntries(db, `${sql} ORDER BY seq`, params, visit);
 }
 
 /**
@@ -187,8 +190,7 @@ export function auditFacets(db: Database): { actors: string[]; actions: string[]
 
 /** The entry with this sequence number, if any. */
 export function auditEntryAt(db: Database, seq: number): AuditEntry | undefined {
-  const row = selectOne<AuditRow>(db, 'SELECT * FROM audit_log WHERE seq = ?', [seq]);
-  return row ? toAuditEntry(row) : undefined;
+  return selectAuditEntries(db, 'WHERE seq = ?', [seq])[0];
 }
 
 /**

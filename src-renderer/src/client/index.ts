@@ -2,7 +2,7 @@
 // Electron, otherwise a WebSocket to the headless server. Both have the same VigilApi shape.
 import type { Envelope, RequestInput, RequestName, RequestOutput, VigilApi } from '@contract';
 import { useConnection } from './connection.ts';
-import { createWebSocketTransport, readToken, storedToken } from './websocket-transport.ts';
+import { createWebSocketTransport, readToken } from './websocket-transport.ts';
 import { validatePushInDev } from './validate-push.ts';
 
 function createClient(): VigilApi {
@@ -51,5 +51,5 @@ export const isDesktop = window.vigil !== undefined;
  * The browser downloads it as an attachment; the token is the one this page was opened with.
  */
 export function exportDownloadUrl(fileName: string): string {
-  return `/exports/${encodeURIComponent(fileName)}?token=${encodeURIComponent(storedToken() ?? '')}`;
+  return `/exports/${encodeURIComponent(fileName)}?token=${encodeURIComponent(readToken() ?? '')}`;
 }

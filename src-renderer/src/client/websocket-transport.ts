@@ -51,11 +51,6 @@ export function readToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-/** The token this page was opened with (headless mode), for authenticated downloads. */
-export function storedToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
 export function createWebSocketTransport(token: string | null): VigilApi {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const inFlight = new Map<number, PendingCall>();

@@ -5,8 +5,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { AuditExportFormat, AuditExportResult } from '@contract';
 import { exportDownloadUrl, isDesktop, vigil } from '../client/index.ts';
 import { localInputToMs } from '../audit-text.ts';
-import { formatCount, percent } from '../format.ts';
+import { formatCount } from '../format.ts';
 import { LabelledSelect } from './LabelledSelect.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
 import { TimeRangeInputs } from './TimeRangeInputs.tsx';
 import { ToolForm } from './ToolForm.tsx';
 
@@ -123,24 +124,11 @@ export function AuditExportPanel() {
         </div>
       )}
       {progress && (
-        <div className="progress-row">
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Export progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={Math.round(fraction * 100)}
-          >
-            <div className="progress-fill" style={{ width: `${fraction * 100}%` }} />
-          </div>
-          <span className="progress-text">
-            {percent(fraction)}{' '}
-            <span className="muted">
-              ({formatCount(progress.written)} / {formatCount(progress.total)})
-            </span>
-          </span>
-        </div>
+        <ProgressBar
+          label="Export progress"
+          fraction={fraction}
+          detail={`${formatCount(progress.written)} / ${formatCount(progress.total)}`}
+        />
       )}
       {error && (
         <div className="form-error" role="alert">

@@ -4,9 +4,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ContractError, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
-import { chainName, useConfig } from '../stores/config.ts';
+import { useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { etherLabel, etherToWei } from '../units.ts';
+import { isAddress } from '../abi-text.ts';
 import { hrefFor, navigate } from '../route.ts';
 import { Field } from './Field.tsx';
 import { EmptyState, FormError } from './StateViews.tsx';
@@ -157,7 +158,7 @@ export function ComposeTransaction() {
     if (valueWei === null) found.value = 'An amount in ETH, e.g. 0.25 (at most 18 decimals).';
     if (mode === 'function' && !contract) found.contract = 'Choose a watched contract.';
     if (mode === 'function' && contract && !chosen) found.function = 'Choose a function.';
-    if (mode !== 'function' && !/^0x[0-9a-fA-F]{40}$/.test(to.trim()))
+    if (mode !== 'function' && !isAddress(to.trim()))
       found.to = 'An address: 0x and 40 hex digits.';
     if (mode === 'raw' && !/^0x([0-9a-fA-F]{2})*$/.test(data.trim()))
       found.data = 'Calldata as 0x-hex of whole bytes.';
@@ -215,7 +216,7 @@ export function ComposeTransaction() {
             <option value="">Choose…</option>
             {chains.map((chain) => (
               <option key={chain.chainId} value={chain.chainId}>
-                {chainName(chains, chain.chainId)} (#{chain.chainId})
+                {chain.name} (#{chain.chainId})
               </option>
             ))}
           </select>

@@ -1,7 +1,7 @@
 // The condition builder: groups (all of / any of, optionally negated) of comparisons (field,
 // operator, value). Its model is written out as the textual form on every change; the editor
 // checks that text with main and shows what is wrong.
-import type { CompareOp, ConditionField } from '@contract';
+import { CompareOp, type ConditionField } from '@contract';
 import {
   emptyGroup,
   newComparison,
@@ -17,17 +17,6 @@ interface ConditionBuilderProps {
   fields: ConditionField[];
   onChange: (root: BuilderGroup) => void;
 }
-
-const opLabels: Record<CompareOp, string> = {
-  '==': '==',
-  '!=': '!=',
-  '<': '<',
-  '<=': '<=',
-  '>': '>',
-  '>=': '>=',
-  in: 'in',
-  contains: 'contains',
-};
 
 export function ConditionBuilder({ root, fields, onChange }: ConditionBuilderProps) {
   const replace = (target: string, replacement: BuilderNode | null): void =>
@@ -148,7 +137,7 @@ function ComparisonEditor({
   const update = (change: Partial<BuilderComparison>): void =>
     replace(comparison.key, { ...comparison, ...change });
   const field = fields.find((candidate) => candidate.name === comparison.field);
-  const ops = field?.ops ?? (Object.keys(opLabels) as CompareOp[]);
+  const ops = field?.ops ?? CompareOp.options;
   return (
     <div className="cb-row" data-testid="condition-row">
       <Checkbox checked={comparison.negated} onChange={(negated) => update({ negated })}>
@@ -179,7 +168,7 @@ function ComparisonEditor({
       >
         {ops.map((op) => (
           <option key={op} value={op}>
-            {opLabels[op]}
+            {op}
           </option>
         ))}
       </select>

@@ -1,7 +1,7 @@
 // Editing a table row in place (a chain's name and RPC URLs, a contract's name): Edit turns the
 // row's cells into inputs, Save sends one update request, and the server's refusal stays under
 // the buttons until the operator fixes it or cancels.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Envelope } from '@contract';
 import { useConfig } from '../stores/config.ts';
 
@@ -55,7 +55,7 @@ export function RowEditActions({
   /** What is edited, for the buttons' accessible names: "Anvil". */
   what: string;
   onSave: () => void;
-  children: React.ReactNode;
+  children?: ReactNode;
 }) {
   if (!edit.editing) {
     return (

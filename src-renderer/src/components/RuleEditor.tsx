@@ -15,7 +15,6 @@ import type {
 } from '@contract';
 import { vigil } from '../client/index.ts';
 import { useConfig, chainName } from '../stores/config.ts';
-import { useAlerts } from '../stores/alerts.ts';
 import {
   builderFromTree,
   builderText,
@@ -29,7 +28,8 @@ import { Checkbox, NumberField } from './Inputs.tsx';
 import { errorsFromContractError, type FieldErrors } from './form-errors.ts';
 import { argsSummary, formatCount, shortHex } from '../format.ts';
 import { etherToWei, weiToEther } from '../units.ts';
-import { BalanceFields, ProposeFields, TransactionFields } from './RuleKindFields.tsx';
+import { BalanceFields, ChainField, ProposeFields, TransactionFields } from './RuleKindFields.tsx';
+import { FieldError } from './StateViews.tsx';
 
 export type WebhookDraft = {
   url: string;
@@ -391,7 +391,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
       setErrors(errorsFromContractError(result.error, RULE_FORM_FIELDS));
       return;
     }
-    void useAlerts.getState().loadRules();
+    // The rule list is read again when alerts.changed says the rules changed.
     if (Object.keys(result.value.generatedSecrets).length > 0) {
       setSecrets(result.value.generatedSecrets);
       set({ id: result.value.rule.id });
@@ -552,19 +552,13 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
         <BalanceFields draft={draft} set={set} errors={errors} />
       ) : (
         <div className="form-grid">
-          <Field id="rule-chain" label="Chain" error={errors.chainId}>
-            <select
-              id="rule-chain"
-              value={draft.chainId}
-              onChange={(e) => set({ chainId: e.target.value })}
-            >
-              {chains.map((chain) => (
-                <option key={chain.chainId} value={chain.chainId}>
-                  {chain.name} ({chain.chainId})
-                </option>
-              ))}
-            </select>
-          </Field>
+          <ChainField
+            id="rule-chain"
+            label="Chain"
+            error={errors.chainId}
+            value={draft.chainId}
+            onChange={(chainId) => set({ chainId })}
+          />
           <NumberField
             id="rule-max-blocks"
             label="More than (blocks)"
@@ -650,11 +644,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
             </button>
           </div>
         ))}
-        {errors.channels && (
-          <div className="field-error" role="alert">
-            {errors.channels}
-          </div>
-        )}
+        <FieldError message={errors.channels} />
         <button
           type="button"
           className="button-small add-webhook"

@@ -7,6 +7,7 @@ import { useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { Field } from './Field.tsx';
 import { Checkbox, NumberField, TextField } from './Inputs.tsx';
+import { FieldError } from './StateViews.tsx';
 
 interface PartProps {
   draft: Draft;
@@ -14,57 +15,53 @@ interface PartProps {
   errors: FieldErrors;
 }
 
-function SignerSelect({
-  id,
-  value,
-  onChange,
-  anyLabel,
-}: {
+interface PickerFieldProps {
   id: string;
+  label: string;
+  error?: string | undefined;
   value: string;
-  onChange: (address: string) => void;
+  onChange: (value: string) => void;
+  /** The choice of none in particular ('' as the value): "any chain". */
   anyLabel?: string;
-}) {
+}
+
+/** A labelled drop-down of the signers, by label and shortened address. */
+function SignerField({ id, label, error, value, onChange, anyLabel }: PickerFieldProps) {
   const { signers } = useSigners();
   return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-      {anyLabel !== undefined ? (
-        <option value="">{anyLabel}</option>
-      ) : (
-        value === '' && (
-          <option value="">{signers.length ? 'choose a signer' : 'no signers yet'}</option>
-        )
-      )}
-      {signers.map((signer) => (
-        <option key={signer.address} value={signer.address}>
-          {signer.label} ({signer.address.slice(0, 8)}…{signer.address.slice(-4)})
-        </option>
-      ))}
-    </select>
+    <Field id={id} label={label} error={error}>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {anyLabel !== undefined ? (
+          <option value="">{anyLabel}</option>
+        ) : (
+          value === '' && (
+            <option value="">{signers.length ? 'choose a signer' : 'no signers yet'}</option>
+          )
+        )}
+        {signers.map((signer) => (
+          <option key={signer.address} value={signer.address}>
+            {signer.label} ({signer.address.slice(0, 8)}…{signer.address.slice(-4)})
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 
-function ChainSelect({
-  id,
-  value,
-  onChange,
-  anyLabel,
-}: {
-  id: string;
-  value: string;
-  onChange: (chainId: string) => void;
-  anyLabel?: string;
-}) {
+/** A labelled drop-down of the configured chains, by name and id. */
+export function ChainField({ id, label, error, value, onChange, anyLabel }: PickerFieldProps) {
   const { chains } = useConfig();
   return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-      {anyLabel !== undefined && <option value="">{anyLabel}</option>}
-      {chains.map((chain) => (
-        <option key={chain.chainId} value={chain.chainId}>
-          {chain.name} ({chain.chainId})
-        </option>
-      ))}
-    </select>
+    <Field id={id} label={label} error={error}>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {anyLabel !== undefined && <option value="">{anyLabel}</option>}
+        {chains.map((chain) => (
+          <option key={chain.chainId} value={chain.chainId}>
+            {chain.name} ({chain.chainId})
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 
@@ -74,22 +71,22 @@ export function TransactionFields({ draft, set, errors }: PartProps) {
   return (
     <>
       <div className="form-grid">
-        <Field id="rule-tx-chain" label="Chain" error={errors.chainId}>
-          <ChainSelect
-            id="rule-tx-chain"
-            value={draft.txChainId}
-            onChange={(txChainId) => set({ txChainId })}
-            anyLabel="any chain"
-          />
-        </Field>
-        <Field id="rule-tx-from" label="From signer" error={errors.from}>
-          <SignerSelect
-            id="rule-tx-from"
-            value={draft.txFrom}
-            onChange={(txFrom) => set({ txFrom })}
-            anyLabel="any signer"
-          />
-        </Field>
+        <ChainField
+          id="rule-tx-chain"
+          label="Chain"
+          error={errors.chainId}
+          value={draft.txChainId}
+          onChange={(txChainId) => set({ txChainId })}
+          anyLabel="any chain"
+        />
+        <SignerField
+          id="rule-tx-from"
+          label="From signer"
+          error={errors.from}
+          value={draft.txFrom}
+          onChange={(txFrom) => set({ txFrom })}
+          anyLabel="any signer"
+        />
         <NumberField
           id="rule-stuck-seconds"
           label="Stuck after (seconds)"
@@ -120,11 +117,7 @@ export function TransactionFields({ draft, set, errors }: PartProps) {
           </Checkbox>
         ))}
       </div>
-      {errors.on && (
-        <div className="field-error" role="alert">
-          {errors.on}
-        </div>
-      )}
+      <FieldError message={errors.on} />
     </>
   );
 }
@@ -132,34 +125,30 @@ export function TransactionFields({ draft, set, errors }: PartProps) {
 export function BalanceFields({ draft, set, errors }: PartProps) {
   return (
     <div className="form-grid">
-      <Field id="rule-balance-signer" label="Signer" error={errors.address}>
-        <SignerSelect
-          id="rule-balance-signer"
-          value={draft.signer}
-          onChange={(signer) => set({ signer })}
-        />
-      </Field>
-      <Field id="rule-balance-chain" label="Chain" error={errors.chainId}>
-        <ChainSelect
-          id="rule-balance-chain"
-          value={draft.chainId}
-          onChange={(chainId) => set({ chainId })}
-        />
-      </Field>
-      <Field
+      <SignerField
+        id="rule-balance-signer"
+        label="Signer"
+        error={errors.address}
+        value={draft.signer}
+        onChange={(signer) => set({ signer })}
+      />
+      <ChainField
+        id="rule-balance-chain"
+        label="Chain"
+        error={errors.chainId}
+        value={draft.chainId}
+        onChange={(chainId) => set({ chainId })}
+      />
+      <TextField
         id="rule-balance-below"
         label="Below (ETH)"
         error={errors.below}
         hint="The native balance floor."
-      >
-        <input
-          id="rule-balance-below"
-          inputMode="decimal"
-          value={draft.belowEther}
-          placeholder="0.5"
-          onChange={(e) => set({ belowEther: e.target.value })}
-        />
-      </Field>
+        inputMode="decimal"
+        placeholder="0.5"
+        value={draft.belowEther}
+        onChange={(belowEther) => set({ belowEther })}
+      />
     </div>
   );
 }
@@ -206,20 +195,18 @@ export function ProposeFields({
       {proposal && (
         <>
           <div className="form-grid">
-            <Field id="rule-propose-chain" label="Chain">
-              <ChainSelect
-                id="rule-propose-chain"
-                value={proposal.chainId}
-                onChange={(chainId) => update({ chainId })}
-              />
-            </Field>
-            <Field id="rule-propose-from" label="From signer">
-              <SignerSelect
-                id="rule-propose-from"
-                value={proposal.from}
-                onChange={(from) => update({ from })}
-              />
-            </Field>
+            <ChainField
+              id="rule-propose-chain"
+              label="Chain"
+              value={proposal.chainId}
+              onChange={(chainId) => update({ chainId })}
+            />
+            <SignerField
+              id="rule-propose-from"
+              label="From signer"
+              value={proposal.from}
+              onChange={(from) => update({ from })}
+            />
             <TextField
               id="rule-propose-to"
               label="To"
@@ -262,11 +249,7 @@ export function ProposeFields({
           />
         </>
       )}
-      {error && (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      )}
+      <FieldError message={error} />
     </fieldset>
   );
 }

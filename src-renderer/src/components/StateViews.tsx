@@ -1,5 +1,6 @@
 // The loading, empty and error states every view shows before (or instead of) its data.
 import type { ReactNode } from 'react';
+import { hrefFor } from '../route.ts';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -44,6 +45,21 @@ interface LoadableProps {
   children: ReactNode;
 }
 
+/** A view about chains before any chain is configured: says so, and leads to the Chains view. */
+export function NoChainsYet({ children }: { children: ReactNode }) {
+  return (
+    <EmptyState
+      action={
+        <a className="button" href={hrefFor('chains')}>
+          Add a chain
+        </a>
+      }
+    >
+      {children}
+    </EmptyState>
+  );
+}
+
 /** A list's three states before its content: error (only before a first load), loading, empty. */
 export function Loadable({ what, loaded, error, onRetry, empty, children }: LoadableProps) {
   if (error && !loaded) return <ErrorState message={error} onRetry={onRetry} />;
@@ -58,5 +74,15 @@ export function FormError({ message }: { message: string | null | undefined }) {
     <p className="form-error" role="alert">
       {message}
     </p>
+  );
+}
+
+/** An error under one control or row, announced to screen readers; nothing when there is none. */
+export function FieldError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <div className="field-error" role="alert">
+      {message}
+    </div>
   );
 }

@@ -13,6 +13,7 @@ import { hrefFor, navigate } from '../route.ts';
 import { ArgList, DetailItem } from './DetailItem.tsx';
 import { FormError } from './StateViews.tsx';
 import { TxStatusBadge } from './tx-display.tsx';
+import { useRequest } from './use-request.ts';
 
 export function TransactionDetail({ tx }: { tx: Transaction }) {
   const chains = useConfig((state) => state.chains);
@@ -116,14 +117,7 @@ function DecodedCall({ tx }: { tx: Transaction }) {
 
 function Simulation({ tx }: { tx: Transaction }) {
   const simulation = tx.simulation;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const again = async (): Promise<void> => {
-    setBusy(true);
-    const result = await vigil.call('txs.simulate', { id: tx.id });
-    setBusy(false);
-    setError(result.ok ? null : result.error.message);
-  };
+  const { busy, error, run: again } = useRequest(() => vigil.call('txs.simulate', { id: tx.id }));
   return (
     <section aria-label="Simulation">
       <div className="section-title">

@@ -34,11 +34,19 @@ interface AuditLogStore {
 /** Bumped on every reload, so answers to a superseded query are ignored. */
 let generation = 0;
 
+/** The filter without its empty parts, so a filter with no keys filters nothing. */
+function withoutEmpty(filter: AuditFilter): AuditFilter {
+  return Object.fromEntries(
+    Object.entries(filter).filter(([, value]) => value !== undefined && value !== ''),
+  ) as AuditFilter;
+}
+
+export function isFiltered(filter: AuditFilter): boolean {
+  return Object.keys(filter).length > 0;
+}
+
 function query(filter: AuditFilter, extra: RequestInput<'audit.list'>): RequestInput<'audit.list'> {
-  const clean: AuditFilter = {};
-  for (const [key, value] of Object.entries(filter) as [keyof AuditFilter, unknown][])
-    if (value !== undefined && value !== '') (clean as Record<string, unknown>)[key] = value;
-  return { ...clean, ...extra };
+  return { ...filter, ...extra };
 }
 
 export const useAuditLog = create<AuditLogStore>((set, get) => ({
@@ -52,7 +60,7 @@ export const useAuditLog = create<AuditLogStore>((set, get) => ({
   olderCursor: null,
 
   setFilter: (filter) => {
-    set({ filter });
+    set({ filter: withoutEmpty(filter) });
     void get().reload();
   },
 

@@ -38,3 +38,8 @@ export const useConfig = create<ConfigStore>((set) => ({
 export function chainName(chains: Chain[], chainId: number): string {
   return chains.find((chain) => chain.chainId === chainId)?.name ?? `Chain ${chainId}`;
 }
+
+/** The watched contract's name, or its id when it is no longer watched. */
+export function contractName(contracts: WatchedContract[], id: string): string {
+  return contracts.find((contract) => contract.id === id)?.name ?? id;
+}

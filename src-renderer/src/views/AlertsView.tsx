@@ -1,12 +1,13 @@
 // Alerts: the feed of firings (acknowledge, snooze), the rules with their editor, and the
 // delivery log with every attempt.
 import { useEffect, useState } from 'react';
-import type { AlertDelivery, AlertFiring, AlertRule } from '@contract';
+import type { AlertDelivery, AlertFiring, AlertRule, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
 import { needsAttention, useAlerts } from '../stores/alerts.ts';
-import { chainName, useConfig } from '../stores/config.ts';
-import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { chainName, contractName, useConfig } from '../stores/config.ts';
+import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
+import { Checkbox } from '../components/Inputs.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
 import { argsSummary, formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
@@ -51,17 +52,21 @@ export function AlertsView() {
           ))}
         </div>
       </header>
-      {error && !loaded ? (
-        <ErrorState message={error} onRetry={() => void load()} />
-      ) : !loaded ? (
-        <Loading what="alerts" />
-      ) : tab === 'feed' ? (
-        <Feed onNewRule={() => setTab('rules')} />
-      ) : tab === 'rules' ? (
-        <Rules />
-      ) : (
-        <Deliveries />
-      )}
+      <Loadable
+        what="alerts"
+        loaded={loaded}
+        error={error}
+        onRetry={() => void load()}
+        empty={null}
+      >
+        {tab === 'feed' ? (
+          <Feed onNewRule={() => setTab('rules')} />
+        ) : tab === 'rules' ? (
+          <Rules />
+        ) : (
+          <Deliveries />
+        )}
+      </Loadable>
     </section>
   );
 }
@@ -72,15 +77,14 @@ function Feed({ onNewRule }: { onNewRule: () => void }) {
   const { firings, rules } = useAlerts();
   const [showAll, setShowAll] = useState(false);
   const now = useNow();
-  const shown = showAll ? firings : firings.filter((firing) => needsAttention(firing, now));
   const open = firings.filter((firing) => needsAttention(firing, now));
+  const shown = showAll ? firings : open;
   return (
     <div className="feed">
       <div className="form-row feed-bar">
-        <label className="cb-inline">
-          <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />
+        <Checkbox checked={showAll} onChange={setShowAll}>
           Show all firings (acknowledged, retracted, resolved, suppressed)
-        </label>
+        </Checkbox>
         {open.length > 1 && (
           <button
             type="button"
@@ -118,34 +122,13 @@ function Feed({ onNewRule }: { onNewRule: () => void }) {
   );
 }
 
+// The acknowledged and snoozed firings, and the new count, come back with alerts.changed.
 async function acknowledge(ids: string[]): Promise<void> {
-  const result = await vigil.call('alerts.ack', { ids });
-  if (result.ok) {
-    const { firings, unacknowledged } = await refreshFeed();
-    useAlerts.getState().mergeFirings(firings);
-    useAlerts.setState({ unacknowledged });
-  }
+  await vigil.call('alerts.ack', { ids });
 }
-
-async function refreshFeed() {
-  const result = await vigil.call('alerts.firings.list', { limit: 200 });
-  return result.ok
-    ? result.value
-    : { firings: [], unacknowledged: useAlerts.getState().unacknowledged };
-}
-
-const stateLabels: Record<AlertFiring['state'], string> = {
-  tentative: 'tentative',
-  fired: 'fired',
-  retracted: 'retracted',
-  resolved: 'resolved',
-  suppressed: 'suppressed',
-};
 
 function FiringItem({ firing }: { firing: AlertFiring }) {
   const { chains, contracts } = useConfig();
-  const contractName = (id: string): string =>
-    contracts.find((contract) => contract.id === id)?.name ?? id;
   const [snoozeMinutes, setSnoozeMinutes] = useState('60');
   const now = useNow();
   const snoozed = firing.snoozedUntil !== null && firing.snoozedUntil > now;
@@ -154,11 +137,7 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
       id: firing.id,
       minutes: Number(snoozeMinutes),
     });
-    if (result.ok) {
-      useAlerts.getState().mergeFirings([result.value]);
-      const { unacknowledged } = await refreshFeed();
-      useAlerts.setState({ unacknowledged });
-    }
+    if (result.ok) useAlerts.getState().mergeFirings([result.value]);
   };
   return (
     <li
@@ -169,7 +148,7 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
       <div className="firing-head">
         <span className={`severity severity-${firing.severity}`}>{firing.severity}</span>
         <strong className="firing-rule">{firing.ruleName}</strong>
-        <span className={`badge badge-${firing.state}`}>{stateLabels[firing.state]}</span>
+        <span className={`badge badge-${firing.state}`}>{firing.state}</span>
         {firing.acknowledgedAt !== null && (
           <span className="badge badge-acknowledged">acknowledged</span>
         )}
@@ -185,7 +164,8 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
       {firing.event ? (
         <>
           <p className="firing-summary">
-            {firing.event.eventName ?? 'Event'} on {contractName(firing.event.contractId)}:{' '}
+            {firing.event.eventName ?? 'Event'} on{' '}
+            {contractName(contracts, firing.event.contractId)}:{' '}
             <span className="firing-args">{argsSummary(firing.event.args)}</span>
           </p>
           <div className="firing-event small muted">
@@ -244,8 +224,8 @@ function ProposalLine({ firing }: { firing: AlertFiring }) {
     return (
       <div className="small firing-proposal">
         Proposed{' '}
-        <a href={`${hrefFor('transactions')}?id=${proposal.txId}`}>transaction #{proposal.txId}</a>{' '}
-        — it waits for approval.
+        <a href={hrefFor('transactions', { id: proposal.txId })}>transaction #{proposal.txId}</a> —
+        it waits for approval.
       </div>
     );
   return <div className="small warn">Could not propose its transaction: {proposal.error}</div>;
@@ -305,12 +285,13 @@ function Rules() {
   );
 }
 
-function describeRule(rule: AlertRule, contractName: (id: string) => string): string {
+function describeRule(rule: AlertRule, contracts: WatchedContract[]): string {
+  const contract = (id: string): string => contractName(contracts, id);
   switch (rule.kind) {
     case 'event':
-      return `${rule.eventName} on ${contractName(rule.contractId)}${rule.condition ? ` where ${rule.condition}` : ''}${rule.confirmations ? `, ${rule.confirmations} confirmations` : ''}`;
+      return `${rule.eventName} on ${contract(rule.contractId)}${rule.condition ? ` where ${rule.condition}` : ''}${rule.confirmations ? `, ${rule.confirmations} confirmations` : ''}`;
     case 'silence':
-      return `no ${rule.eventName} on ${contractName(rule.contractId)}${rule.condition ? ` where ${rule.condition}` : ''} within ${rule.withinSeconds} s`;
+      return `no ${rule.eventName} on ${contract(rule.contractId)}${rule.condition ? ` where ${rule.condition}` : ''} within ${rule.withinSeconds} s`;
     case 'lag':
       return `chain ${rule.chainId} behind by ${[rule.maxBlocks === undefined ? null : `> ${rule.maxBlocks} blocks`, rule.maxSeconds === undefined ? null : `> ${rule.maxSeconds} s`].filter(Boolean).join(' or ')} for ${rule.forSeconds} s`;
     case 'transaction':
@@ -329,8 +310,6 @@ function proposalText(rule: AlertRule): string | null {
 
 function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: AlertRule) => void }) {
   const { contracts } = useConfig();
-  const contractName = (id: string): string =>
-    contracts.find((contract) => contract.id === id)?.name ?? id;
   return (
     <table className="table rules-table">
       <thead>
@@ -348,7 +327,7 @@ function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: Alert
           <RuleRow
             key={rule.id}
             rule={rule}
-            description={describeRule(rule, contractName)}
+            description={describeRule(rule, contracts)}
             onEdit={() => onEdit(rule)}
           />
         ))}
@@ -367,15 +346,14 @@ function RuleRow({
   onEdit: () => void;
 }) {
   const [error, setError] = useState<string | null>(null);
+  // An accepted change comes back with alerts.changed, which reads the rules again.
   const setEnabled = async (enabled: boolean): Promise<void> => {
     const result = await vigil.call('alerts.rules.setEnabled', { id: rule.id, enabled });
     if (!result.ok) setError(result.error.message);
-    else void useAlerts.getState().loadRules();
   };
   const remove = async (): Promise<void> => {
     const result = await vigil.call('alerts.rules.remove', { id: rule.id });
     if (!result.ok) setError(result.error.message);
-    else void useAlerts.getState().loadRules();
   };
   return (
     <tr data-testid="rule-row">
@@ -395,11 +373,7 @@ function RuleRow({
         <div className="small muted rule-what">{description}</div>
         {proposalText(rule) && <div className="small rule-what">{proposalText(rule)}</div>}
         {rule.problem && <div className="small warn">⚠ {rule.problem}</div>}
-        {error && (
-          <div className="field-error" role="alert">
-            {error}
-          </div>
-        )}
+        <FieldError message={error} />
       </td>
       <td>
         <span className={`severity severity-${rule.severity}`}>{rule.severity}</span>

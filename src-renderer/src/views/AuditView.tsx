@@ -5,8 +5,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry } from '@contract';
 import { callOrThrow, vigil } from '../client/index.ts';
-import { brokenSeqOf, useAuditLog, useAuditStatus, type AuditFilter } from '../stores/audit.ts';
-import { ErrorState, Loading } from '../components/StateViews.tsx';
+import {
+  brokenSeqOf,
+  isFiltered,
+  useAuditLog,
+  useAuditStatus,
+  type AuditFilter,
+} from '../stores/audit.ts';
+import { Loadable } from '../components/StateViews.tsx';
 import { AuditEntryDetail } from '../components/AuditEntryDetail.tsx';
 import { AuditExportPanel } from '../components/AuditExportPanel.tsx';
 import { AuditVerifyPanel } from '../components/AuditVerifyPanel.tsx';
@@ -17,7 +23,7 @@ import { VirtualTable } from '../components/VirtualTable.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
 import { detailsSummary, localInputToMs, localTime } from '../audit-text.ts';
 import { formatCount } from '../format.ts';
-import { routeParams } from '../route.ts';
+import { useRouteParams } from '../route.ts';
 
 const ROW_HEIGHT = 32;
 
@@ -25,8 +31,9 @@ const asOption = (value: string) => ({ value, label: value });
 
 export function AuditView() {
   const { entries, loaded, loading, error, reload, filter, setFilter } = useAuditLog();
+  const params = useRouteParams();
   const [selectedSeq, setSelectedSeq] = useState<number | null>(() => {
-    const seq = Number(routeParams().get('seq'));
+    const seq = Number(params.get('seq'));
     return Number.isSafeInteger(seq) && seq > 0 ? seq : null;
   });
   const selected = useMemo(
@@ -39,11 +46,6 @@ export function AuditView() {
     void reload();
     void useAuditStatus.getState().load();
   }, [reload]);
-
-  let body;
-  if (error && !loaded) body = <ErrorState message={error} onRetry={() => void reload()} />;
-  else if (!loaded) body = <Loading what="the audit log" />;
-  else body = <AuditTable entries={entries} selectedSeq={selectedSeq} onSelect={setSelectedSeq} />;
 
   return (
     <section className="view view-fill">
@@ -60,7 +62,15 @@ export function AuditView() {
       <AuditFilters />
       <div className="events-layout">
         <div className="events-main" aria-busy={loading}>
-          {body}
+          <Loadable
+            what="the audit log"
+            loaded={loaded}
+            error={error}
+            onRetry={() => void reload()}
+            empty={null}
+          >
+            <AuditTable entries={entries} selectedSeq={selectedSeq} onSelect={setSelectedSeq} />
+          </Loadable>
         </div>
         {selected && (
           <AuditEntryDetail
@@ -77,7 +87,7 @@ export function AuditView() {
 function AuditHeadline() {
   const status = useAuditStatus((state) => state.status);
   const total = useAuditLog((state) => state.total);
-  const filtered = useAuditLog((state) => Object.values(state.filter).some((v) => v !== undefined));
+  const filtered = useAuditLog((state) => isFiltered(state.filter));
   if (!status) return null;
   return (
     <span className="muted small" data-testid="audit-headline">
@@ -136,11 +146,11 @@ function AuditFilters() {
   const [range, setRange] = useState({ from: '', to: '' });
 
   useEffect(() => {
-    void callOrThrow('audit.facets', {}).then(setFacets, () => undefined);
-    // New actions and actors appear as the log grows.
-    return vigil.subscribe('audit.appended', () => {
+    const loadFacets = (): void =>
       void callOrThrow('audit.facets', {}).then(setFacets, () => undefined);
-    });
+    loadFacets();
+    // New actions and actors appear as the log grows.
+    return vigil.subscribe('audit.appended', loadFacets);
   }, []);
 
   // The detail pane's "Entries about this" sets the subject from outside; follow it (adjusting
@@ -151,12 +161,7 @@ function AuditFilters() {
     if ((filter.subject ?? '') !== subject.trim()) setSubject(filter.subject ?? '');
   }
 
-  const update = (change: Partial<AuditFilter>): void => {
-    const next: AuditFilter = { ...filter, ...change };
-    for (const key of Object.keys(next) as (keyof AuditFilter)[])
-      if (next[key] === undefined || next[key] === '') delete next[key];
-    setFilter(next);
-  };
+  const update = (change: Partial<AuditFilter>): void => setFilter({ ...filter, ...change });
 
   // Typing waits for a pause before asking the server.
   const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -245,9 +250,7 @@ function AuditTable({ entries, selectedSeq, onSelect }: AuditTableProps) {
       gridClassName="audit-grid"
       columns={['Seq', 'Time', 'Actor', 'Action', 'Subject', 'Details']}
       empty={
-        Object.keys(filter).length > 0
-          ? 'No audit entries match these filters.'
-          : 'The audit log is empty.'
+        isFiltered(filter) ? 'No audit entries match these filters.' : 'The audit log is empty.'
       }
       renderRow={(entry, top) => (
         <AuditRow

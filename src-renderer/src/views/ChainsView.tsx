@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ChainsAddInput, type Chain } from '@contract';
 import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
-import { EmptyState, Loadable } from '../components/StateViews.tsx';
+import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
 import { Field } from '../components/Field.tsx';
 import {
   errorsFromContractError,
@@ -123,9 +123,7 @@ function ChainRow({ chain }: { chain: Chain }) {
           />
         </td>
         <td className="actions">
-          <RowEditActions edit={edit} what={chain.name} onSave={() => void save()}>
-            {null}
-          </RowEditActions>
+          <RowEditActions edit={edit} what={chain.name} onSave={() => void save()} />
         </td>
       </tr>
     );
@@ -150,11 +148,7 @@ function ChainRow({ chain }: { chain: Chain }) {
             Remove
           </ConfirmButton>
         </RowEditActions>
-        {error && (
-          <div className="field-error" role="alert">
-            {error}
-          </div>
-        )}
+        <FieldError message={error} />
       </td>
     </tr>
   );

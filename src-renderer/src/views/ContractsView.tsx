@@ -3,7 +3,7 @@ import { useState, type DragEvent, type FormEvent } from 'react';
 import { ContractsAddInput, type Chain, type WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
-import { EmptyState, Loadable } from '../components/StateViews.tsx';
+import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
 import { Field } from '../components/Field.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { RowEditActions, useRowEdit } from '../components/RowEdit.tsx';
@@ -134,11 +134,7 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
             Remove
           </ConfirmButton>
         </RowEditActions>
-        {error && (
-          <div className="field-error" role="alert">
-            {error}
-          </div>
-        )}
+        <FieldError message={error} />
       </td>
     </tr>
   );

@@ -4,7 +4,8 @@ import type { ChainStatus } from '@contract';
 import { useConfig } from '../stores/config.ts';
 import { useChainDrift } from '../stores/drift.ts';
 import { useStatus } from '../stores/status.ts';
-import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { ErrorState, Loading, NoChainsYet } from '../components/StateViews.tsx';
+import { ProgressBar } from '../components/ProgressBar.tsx';
 import { LagTimeStat, Stat } from '../components/Stat.tsx';
 import { EventsPerMinuteChart } from '../components/EventsPerMinuteChart.tsx';
 import { clockTimeWithSeconds, formatCount, percent } from '../format.ts';
@@ -33,15 +34,7 @@ export function DashboardView() {
       ) : !statusLoaded || !configLoaded ? (
         <Loading what="chain status" />
       ) : configuredChains.length === 0 ? (
-        <EmptyState
-          action={
-            <a className="button" href={hrefFor('chains')}>
-              Add a chain
-            </a>
-          }
-        >
-          No chains yet — add one to start watching.
-        </EmptyState>
+        <NoChainsYet>No chains yet — add one to start watching.</NoChainsYet>
       ) : (
         <div className="card-grid">
           {chains.map((chain) => (
@@ -55,7 +48,6 @@ export function DashboardView() {
 
 function ChainCard({ status }: { status: ChainStatus }) {
   const { backfill } = status;
-  const backfillLabel = `Backfill ${percent(backfill.progress)}`;
   return (
     <article className="card chain-card" aria-label={`${status.name} status`}>
       <header className="card-header">
@@ -74,27 +66,11 @@ function ChainCard({ status }: { status: ChainStatus }) {
         <Stat label="Events" value={formatCount(status.totalEvents)} testId="total-events" />
       </dl>
       <DriftStats chainId={status.chainId} />
-      <div className="progress-row">
-        <div
-          className="progress"
-          role="progressbar"
-          aria-label={backfillLabel}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={Math.round(backfill.progress * 100)}
-        >
-          <div
-            className="progress-fill"
-            style={{ width: `${Math.min(100, backfill.progress * 100)}%` }}
-          />
-        </div>
-        <span className="progress-text">
-          {percent(backfill.progress)}{' '}
-          <span className="muted">
-            ({formatCount(backfill.doneBlocks)} / {formatCount(backfill.totalBlocks)} blocks)
-          </span>
-        </span>
-      </div>
+      <ProgressBar
+        label={`Backfill ${percent(backfill.progress)}`}
+        fraction={backfill.progress}
+        detail={`${formatCount(backfill.doneBlocks)} / ${formatCount(backfill.totalBlocks)} blocks`}
+      />
       <RpcHealthDots status={status} />
       {status.lastError && (
         <p className="card-error" role="alert">

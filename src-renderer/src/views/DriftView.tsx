@@ -1,16 +1,15 @@
 // Sync drift, one card per chain: how far the store trails the head (now and over time), how each
 // RPC provider is doing and whether they disagree, the reorg log, and reconciliation of stored
 // ranges against the chain, with repair where they differ.
-import { useState } from 'react';
 import type { ChainDrift, Envelope, ProviderStatus, Reconciliation, ReorgRecord } from '@contract';
 import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
 import { useDrift } from '../stores/drift.ts';
-import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { ErrorState, FieldError, Loading, NoChainsYet } from '../components/StateViews.tsx';
+import { useRequest } from '../components/use-request.ts';
 import { LagTimeStat, Stat } from '../components/Stat.tsx';
 import { LagChart } from '../components/LagChart.tsx';
 import { clockTimeWithSeconds, formatCount, rate, shortHex } from '../format.ts';
-import { hrefFor } from '../route.ts';
 
 export function DriftView() {
   const { chains, loaded, error, load } = useDrift();
@@ -25,15 +24,9 @@ export function DriftView() {
       ) : !loaded || !configLoaded ? (
         <Loading what="sync drift" />
       ) : configuredChains.length === 0 ? (
-        <EmptyState
-          action={
-            <a className="button" href={hrefFor('chains')}>
-              Add a chain
-            </a>
-          }
-        >
+        <NoChainsYet>
           No chains yet — add one to see how far its store trails the chain.
-        </EmptyState>
+        </NoChainsYet>
       ) : chains.length === 0 ? (
         // A chain was just added; its first drift figures are on their way.
         <Loading what="sync drift" />
@@ -292,19 +285,9 @@ function ReorgRow({ reorg }: { reorg: ReorgRecord }) {
   );
 }
 
-/** A reconcile.run or reconcile.repair from a button: busy while it runs, its error, its result shown. */
-function useReconciliationRequest(request: () => Promise<Envelope<Reconciliation>>) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    const result = await request();
-    setBusy(false);
-    if (!result.ok) setError(result.error.message);
-    else useDrift.getState().showReconciliation(result.value);
-  };
-  return { busy, error, run };
+/** A reconcile.run or reconcile.repair from a button, its result shown at once. */
+function useReconciliationRequest(send: () => Promise<Envelope<Reconciliation>>) {
+  return useRequest(send, (result) => useDrift.getState().showReconciliation(result));
 }
 
 function RunReconciliationButton({ chainId }: { chainId: number }) {
@@ -390,11 +373,7 @@ function ReconciliationRow({ reconciliation }: { reconciliation: Reconciliation 
             first difference in block {formatCount(differences[0]!.blockNumber)}
           </div>
         )}
-        {error && (
-          <div className="field-error" role="alert">
-            {error}
-          </div>
-        )}
+        <FieldError message={error} />
       </td>
       <td className="actions">
         {reconciliation.status === 'mismatch' && (

@@ -8,7 +8,7 @@ import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { EventDetail } from '../components/EventDetail.tsx';
 import { VirtualRow } from '../components/VirtualRow.tsx';
 import { VirtualTable } from '../components/VirtualTable.tsx';
-import { argDisplay, clockTime, formatCount, shortHex } from '../format.ts';
+import { argBrief, clockTime, formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 
 const ROW_HEIGHT = 32;
@@ -263,10 +263,7 @@ function keyArgs(row: EventRow): string {
   return Object.entries(row.args)
     .slice(0, 3)
     .map(([name, value]) => {
-      const text =
-        typeof value === 'string' && /^0x[0-9a-fA-F]{40}$/.test(value)
-          ? shortHex(value, 4)
-          : argDisplay(value);
+      const text = argBrief(value, 4);
       return `${name}=${text.length > 28 ? `${text.slice(0, 27)}…` : text}`;
     })
     .join('  ');

@@ -10,7 +10,8 @@ import { EmptyState, FormError, Loadable } from '../components/StateViews.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { Field } from '../components/Field.tsx';
-import { etherLabel, weiToEther } from '../units.ts';
+import { errorsFromContractError, type FieldErrors } from '../components/form-errors.ts';
+import { etherLabel } from '../units.ts';
 import { shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 
@@ -158,13 +159,13 @@ function SignerCard({
 function ImportKeyForm() {
   const [label, setLabel] = useState('');
   const [privateKey, setPrivateKey] = useState('');
-  const [errors, setErrors] = useState<{ label?: string; privateKey?: string; form?: string }>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     setDone(null);
-    const found: typeof errors = {};
+    const found: FieldErrors = {};
     if (!label.trim()) found.label = 'Give the signer a label, e.g. "Treasury hot wallet".';
     if (!privateKey.trim()) found.privateKey = 'Paste the private key (64 hex digits).';
     setErrors(found);
@@ -175,12 +176,7 @@ function ImportKeyForm() {
     // The key leaves the form whatever happened: it is not kept in the page.
     setPrivateKey('');
     if (!result.ok) {
-      const field = result.error.field;
-      setErrors(
-        field === 'privateKey' || field === 'label'
-          ? { [field]: result.error.message }
-          : { form: result.error.message },
-      );
+      setErrors(errorsFromContractError(result.error, ['label', 'privateKey']));
       return;
     }
     setLabel('');
@@ -240,9 +236,7 @@ function GenerateKeyForm() {
     }
     setError(null);
     setLabel('');
-    setDone(
-      `Generated ${result.value.address}. Fund it before it can send: its balance is ${weiToEther('0')} ETH.`,
-    );
+    setDone(`Generated ${result.value.address}. Fund it before it can send: its balance is 0 ETH.`);
   };
   return (
     <form className="form" aria-label="Generate a key" onSubmit={(event) => void submit(event)}>

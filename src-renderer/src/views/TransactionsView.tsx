@@ -6,7 +6,7 @@ import type { Transaction } from '@contract';
 import { useConfig, chainName } from '../stores/config.ts';
 import { signerLabel, useSigners } from '../stores/signers.ts';
 import { AWAITING, IN_FLIGHT, useTransactions } from '../stores/transactions.ts';
-import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
+import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { TransactionDetail } from '../components/TransactionDetail.tsx';
 import { ComposeTransaction } from '../components/ComposeTransaction.tsx';
 import { TxStatusBadge, callSummary } from '../components/tx-display.tsx';
@@ -42,41 +42,6 @@ export function TransactionsView() {
     };
   }, [byId]);
 
-  let list;
-  if (error && !loaded) list = <ErrorState message={error} onRetry={() => void load()} />;
-  else if (!loaded) list = <Loading what="transactions" />;
-  else if (byId.size === 0)
-    list = (
-      <EmptyState
-        action={
-          <a className="button button-primary" href={hrefFor('transactions', { compose: 1 })}>
-            New transaction
-          </a>
-        }
-      >
-        Nothing proposed yet. Proposals wait here until you approve or reject them; nothing is sent
-        without your approval.
-      </EmptyState>
-    );
-  else
-    list = (
-      <>
-        <TxSection
-          title="Awaiting approval"
-          txs={awaiting}
-          selectedId={selectedId}
-          empty="Nothing awaits approval."
-        />
-        <TxSection
-          title="In flight"
-          txs={inFlight}
-          selectedId={selectedId}
-          empty="Nothing in flight."
-        />
-        <TxSection title="History" txs={history} selectedId={selectedId} empty="No history yet." />
-      </>
-    );
-
   return (
     <section className="view">
       <header className="view-header">
@@ -86,7 +51,50 @@ export function TransactionsView() {
         </a>
       </header>
       <div className="tx-layout">
-        <div className="tx-lists">{list}</div>
+        <div className="tx-lists">
+          <Loadable
+            what="transactions"
+            loaded={loaded}
+            error={error}
+            onRetry={() => void load()}
+            empty={
+              byId.size === 0 ? (
+                <EmptyState
+                  action={
+                    <a
+                      className="button button-primary"
+                      href={hrefFor('transactions', { compose: 1 })}
+                    >
+                      New transaction
+                    </a>
+                  }
+                >
+                  Nothing proposed yet. Proposals wait here until you approve or reject them;
+                  nothing is sent without your approval.
+                </EmptyState>
+              ) : null
+            }
+          >
+            <TxSection
+              title="Awaiting approval"
+              txs={awaiting}
+              selectedId={selectedId}
+              empty="Nothing awaits approval."
+            />
+            <TxSection
+              title="In flight"
+              txs={inFlight}
+              selectedId={selectedId}
+              empty="Nothing in flight."
+            />
+            <TxSection
+              title="History"
+              txs={history}
+              selectedId={selectedId}
+              empty="No history yet."
+            />
+          </Loadable>
+        </div>
         {composing ? (
           <ComposeTransaction />
         ) : selected ? (

@@ -3,6 +3,7 @@
 // arguments, transaction fields), a reorg retracts a tentative firing and the retraction is
 // delivered, a rule with confirmations waits, and lag and silence rules fire and clear. Webhooks
 // go to a real HTTP receiver on loopback that checks every signature.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
 import {
@@ -14,6 +15,7 @@ import {
   watchContracts,
   type Call,
 } from '../../helpers/alerts.ts';
+import { saveEventRule } from '../../helpers/event-rule.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { mineBlocks, reorg } from '../../helpers/chain-control.ts';
 import {
@@ -38,6 +40,8 @@ let proxy: RpcProxy;
 let receiver: WebhookReceiver;
 let token: Address;
 let emitter: Address;
+let tokenId: string;
+let emitterId: string;
 let vigil: VigilUnderTest;
 
 const alice = anvilAccount(1).address;
@@ -57,8 +61,10 @@ beforeAll(async () => {
   token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo Token', 'DEMO']);
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   const laggardEmitter = await deployContract(laggard.rpcUrl, 'Emitter');
+  tokenId = contractIdOf(anvil.chainId, token);
+  emitterId = contractIdOf(anvil.chainId, emitter);
   vigil = await startVigilInProcess();
-  call = vigil.call.bind(vigil) as Call;
+  call = vigil.call;
   await watchContracts(
     call,
     { name: 'anvil', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, confirmations: 2 },
@@ -86,15 +92,11 @@ describe('event rules', () => {
   it('fire exactly for the events whose bigint, address and transaction conditions match', async () => {
     // Before the rule exists: matches it must never fire on.
     await mintTokens(anvil.rpcUrl, token, alice, 5_000n * e18);
-    const contractId = contractIdOf(anvil.chainId, token);
-    const rule = await saveRule(call, {
+    const rule = await saveEventRule(call, tokenId, {
       name: 'Large transfer to a watched wallet',
-      kind: 'event',
-      contractId,
       eventName: 'Transfer',
       condition: `value > 1000e18 and to in [${alice.toLowerCase()}, ${bob}]`,
       severity: 'critical',
-      enabled: true,
       channels: [{ type: 'in-app' }, webhook],
     });
     expect(rule).toMatchObject({
@@ -103,13 +105,10 @@ describe('event rules', () => {
       condition: `value > 1000e18 and to in [${alice}, ${bob}]`,
       channels: [{ type: 'in-app' }, { type: 'webhook', url: receiver.url, secretHint: '…6789' }],
     });
-    const fromAlice = await saveRule(call, {
+    const fromAlice = await saveEventRule(call, tokenId, {
       name: 'Alice moves tokens',
-      kind: 'event',
-      contractId,
       eventName: 'Transfer',
       condition: `tx.from == ${alice} and value >= 1`,
-      enabled: true,
     });
 
     await mintTokens(anvil.rpcUrl, token, alice, 5_000n * e18); // matches
@@ -133,7 +132,7 @@ describe('event rules', () => {
     });
     expect(aliceFirings[0]!.event!.args).toMatchObject({ from: alice, to: carol, value: '7' });
     // Nothing more arrives later.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     expect(await firingsOf(call, rule.id)).toHaveLength(3);
 
     // Each firing reached the webhook once, signed, with its own delivery id.
@@ -149,31 +148,21 @@ describe('event rules', () => {
   });
 
   it('match array, struct and signed arguments exactly', async () => {
-    const contractId = contractIdOf(anvil.chainId, emitter);
     const big = 2n ** 255n;
-    const amounts = await saveRule(call, {
+    const amounts = await saveEventRule(call, emitterId, {
       name: 'Huge amount listed',
-      kind: 'event',
-      contractId,
       eventName: 'Amounts',
       condition: `list contains ${big}`,
-      enabled: true,
     });
-    const paid = await saveRule(call, {
+    const paid = await saveEventRule(call, emitterId, {
       name: 'Paid to the keeper',
-      kind: 'event',
-      contractId,
       eventName: 'Paid',
       condition: `payment.amount >= 42e18 and payment.who == ${sampleKinds.payment.who.toLowerCase()}`,
-      enabled: true,
     });
-    const mixed = await saveRule(call, {
+    const mixed = await saveEventRule(call, emitterId, {
       name: 'Negative note',
-      kind: 'event',
-      contractId,
       eventName: 'Mixed',
       condition: 'signedValue < -1e18 and note contains "rebalance" and amounts contains 1',
-      enabled: true,
     });
     await emitKinds(anvil.rpcUrl, emitter); // all three match
     await emitKinds(anvil.rpcUrl, emitter, {
@@ -183,20 +172,17 @@ describe('event rules', () => {
       payment: { who: sampleKinds.payment.who, amount: 42n * e18 - 1n },
     }); // none matches
     for (const rule of [amounts, paid, mixed]) await waitForFirings(call, rule.id, 1, STANDING);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     for (const rule of [amounts, paid, mixed])
       expect(await firingsOf(call, rule.id)).toHaveLength(1);
   });
 
   it('retract a tentative firing when a reorg removes its event, and deliver the retraction', async () => {
-    const rule = await saveRule(call, {
+    const rule = await saveEventRule(call, emitterId, {
       name: 'First ping',
-      kind: 'event',
-      contractId: contractIdOf(anvil.chainId, emitter),
       eventName: 'Ping',
       condition: 'value == 0',
       confirmations: 0,
-      enabled: true,
       channels: [{ type: 'in-app' }, webhook],
     });
     await emitMany(anvil.rpcUrl, emitter, 1);
@@ -232,18 +218,15 @@ describe('event rules', () => {
   });
 
   it('with confirmations, waits until the event is that deep, then fires it as confirmed', async () => {
-    const rule = await saveRule(call, {
+    const rule = await saveEventRule(call, emitterId, {
       name: 'Deep ping',
-      kind: 'event',
-      contractId: contractIdOf(anvil.chainId, emitter),
       eventName: 'Ping',
       condition: 'value == 1',
       confirmations: 3,
-      enabled: true,
     });
     await emitMany(anvil.rpcUrl, emitter, 2);
     await mineBlocks(anvil.rpcUrl, 2);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await sleep(3_000);
     expect(await firingsOf(call, rule.id)).toEqual([]);
     await mineBlocks(anvil.rpcUrl, 1);
     const [fired] = await waitForFirings(call, rule.id, 1, ['fired']);
@@ -251,13 +234,10 @@ describe('event rules', () => {
   });
 
   it('a tentative firing becomes fired when its event is confirmed', async () => {
-    const rule = await saveRule(call, {
+    const rule = await saveEventRule(call, emitterId, {
       name: 'Any ping with value 2',
-      kind: 'event',
-      contractId: contractIdOf(anvil.chainId, emitter),
       eventName: 'Ping',
       condition: 'value == 2',
-      enabled: true,
     });
     await emitMany(anvil.rpcUrl, emitter, 3);
     const [tentative] = await waitForFirings(call, rule.id, 1, ['tentative']);
@@ -278,7 +258,7 @@ describe('condition rules', () => {
       enabled: true,
       channels: [{ type: 'in-app' }, webhook],
     });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     expect(await firingsOf(call, rule.id)).toEqual([]);
     proxy.setDown(true);
     const [fired] = await waitForFirings(call, rule.id, 1, ['fired']);
@@ -301,7 +281,7 @@ describe('condition rules', () => {
     const rule = await saveRule(call, {
       name: 'Keeper heartbeat',
       kind: 'silence',
-      contractId: contractIdOf(anvil.chainId, emitter),
+      contractId: emitterId,
       eventName: 'Ping',
       condition: 'value == 4',
       withinSeconds: 3,

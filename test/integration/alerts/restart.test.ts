@@ -3,12 +3,12 @@
 // delivery id (the receiver may see that id twice, never a second id), a matching event that came
 // while Vigil was down fires after the restart, and nothing fires twice although the chain data
 // after the last snapshot is fetched and evaluated again.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
 import {
   contractIdOf,
   firingsOf,
-  saveRule,
   STANDING,
   waitForFirings,
   watchContracts,
@@ -16,28 +16,16 @@ import {
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { mineBlocks } from '../../helpers/chain-control.ts';
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
-import {
-  connectRpc,
-  startServe,
-  waitFor,
-  type RpcClient,
-  type ServeProcess,
-} from '../../helpers/serve.ts';
-import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { saveEventRule } from '../../helpers/event-rule.ts';
+import { waitFor } from '../../helpers/serve.ts';
+import { useServeRestarts } from '../../helpers/serve-restarts.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts';
 
 const secret = 'restart-test-secret-0123';
 let anvil: AnvilInstance;
 let receiver: WebhookReceiver;
 let emitter: Address;
-const dataDir = makeTempDir();
-const running: ServeProcess[] = [];
-
-async function serve(): Promise<{ server: ServeProcess; rpc: RpcClient }> {
-  const server = await startServe({ dataDir: dataDir.path });
-  running.push(server);
-  return { server, rpc: await connectRpc(server.wsUrl) };
-}
+const serve = useServeRestarts();
 
 beforeAll(async () => {
   anvil = await startAnvil();
@@ -46,10 +34,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(running.map((server) => server.kill('SIGKILL')));
   await receiver?.close();
   await anvil?.stop();
-  dataDir.remove();
 });
 
 describe('kill -9 and restart', () => {
@@ -57,19 +43,16 @@ describe('kill -9 and restart', () => {
     'delivers an in-flight firing once after the restart, and fires what came during downtime',
     { timeout: 180_000 },
     async () => {
-      let { server, rpc } = await serve();
+      let { server, rpc } = await serve.start();
       await watchContracts(
         rpc.call,
         { name: 'anvil', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, confirmations: 2 },
         [{ address: emitter, artifact: 'Emitter' }],
       );
-      const rule = await saveRule(rpc.call, {
+      const rule = await saveEventRule(rpc.call, contractIdOf(anvil.chainId, emitter), {
         name: 'Pings with value zero',
-        kind: 'event',
-        contractId: contractIdOf(anvil.chainId, emitter),
         eventName: 'Ping',
         condition: 'value == 0',
-        enabled: true,
         channels: [{ type: 'in-app' }, { type: 'webhook', url: receiver.url, secret }],
       });
 
@@ -87,7 +70,7 @@ describe('kill -9 and restart', () => {
       await emitMany(anvil.rpcUrl, emitter, 1);
       await mineBlocks(anvil.rpcUrl, 3);
 
-      ({ server, rpc } = await serve());
+      ({ server, rpc } = await serve.start());
       const standing = await waitForFirings(rpc.call, rule.id, 2, ['tentative', 'fired']);
       expect(standing[0]!.id).toBe(first!.id);
       expect(standing.map((firing) => firing.event!.args!['seq'])).toEqual(['0', '2']);
@@ -106,7 +89,7 @@ describe('kill -9 and restart', () => {
       expect(toFirst.every((request) => request.signatureValid)).toBe(true);
 
       // Nothing fires again a little later, although the chain data was evaluated again.
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await sleep(2_000);
       expect(await firingsOf(rpc.call, rule.id)).toHaveLength(2);
       expect(receiver.deliveryIds()).toHaveLength(2);
       const audit = await rpc.call<{ entries: { action: string }[] }>('audit.list', {

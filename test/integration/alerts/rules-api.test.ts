@@ -2,9 +2,10 @@
 // point at the column or field and save nothing; a backtest over stored history gives the same
 // matches the live rule then fires on; firings are acknowledged and snoozed; rules are enabled,
 // disabled and removed with audit entries; rules come and go through the workspace file.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
-import type { ContractError, RequestOutput } from '../../../src-main/ipc/contract.ts';
+import type { RequestOutput } from '../../../src-main/ipc/contract.ts';
 import {
   contractIdOf,
   firingsOf,
@@ -28,9 +29,6 @@ let contractId: string;
 const alice = anvilAccount(1).address;
 const bob = anvilAccount(2).address;
 
-const refusal = (name: string, input: unknown): Promise<ContractError> =>
-  vigil.refused(name, input);
-
 const transferRule = (condition: string) => ({
   name: 'Large transfer',
   kind: 'event' as const,
@@ -53,7 +51,7 @@ beforeAll(async () => {
   ] as const)
     await mintTokens(anvil.rpcUrl, token, to, amount * e18);
   vigil = await startVigilInProcess();
-  call = vigil.call.bind(vigil) as Call;
+  call = vigil.call;
   await watchOnAnvil(call, anvil, { address: token, artifact: 'DemoToken' }, 1);
   contractId = contractIdOf(anvil.chainId, token);
   await waitFor(async () => {
@@ -69,7 +67,7 @@ afterAll(async () => {
 
 describe('bad rules are refused, and nothing is saved', () => {
   it('a condition that does not parse: the error points at the column', async () => {
-    const error = await refusal('alerts.rules.save', transferRule('value > > 5'));
+    const error = await vigil.refused('alerts.rules.save', transferRule('value > > 5'));
     expect(error).toMatchObject({
       code: 'CONDITION_SYNTAX',
       field: 'condition',
@@ -79,7 +77,7 @@ describe('bad rules are refused, and nothing is saved', () => {
   });
 
   it('an argument the event does not have', async () => {
-    const error = await refusal('alerts.rules.save', transferRule('value > 5 and amount > 1'));
+    const error = await vigil.refused('alerts.rules.save', transferRule('value > 5 and amount > 1'));
     expect(error).toMatchObject({
       code: 'CONDITION_UNKNOWN_FIELD',
       field: 'condition',
@@ -90,7 +88,7 @@ describe('bad rules are refused, and nothing is saved', () => {
   });
 
   it('comparing an address with a number', async () => {
-    const error = await refusal('alerts.rules.save', transferRule('to == 42'));
+    const error = await vigil.refused('alerts.rules.save', transferRule('to == 42'));
     expect(error).toMatchObject({
       code: 'CONDITION_TYPE_MISMATCH',
       field: 'condition',
@@ -101,7 +99,7 @@ describe('bad rules are refused, and nothing is saved', () => {
   });
 
   it('a webhook URL that is not http(s)', async () => {
-    const error = await refusal('alerts.rules.save', {
+    const error = await vigil.refused('alerts.rules.save', {
       ...transferRule('value > 5'),
       channels: [{ type: 'in-app' }, { type: 'webhook', url: 'file:///etc/passwd' }],
     });
@@ -114,13 +112,13 @@ describe('bad rules are refused, and nothing is saved', () => {
 
   it('a contract that is not watched, an event it does not have, a lag rule with no limit', async () => {
     expect(
-      await refusal('alerts.rules.save', {
+      await vigil.refused('alerts.rules.save', {
         ...transferRule(''),
         contractId: '31337:0x0000000000000000000000000000000000000001',
       }),
     ).toMatchObject({ code: 'NOT_FOUND', field: 'contractId' });
     expect(
-      await refusal('alerts.rules.save', { ...transferRule(''), eventName: 'Transfers' }),
+      await vigil.refused('alerts.rules.save', { ...transferRule(''), eventName: 'Transfers' }),
     ).toMatchObject({
       code: 'NOT_FOUND',
       field: 'eventName',
@@ -128,7 +126,7 @@ describe('bad rules are refused, and nothing is saved', () => {
         'DemoToken has no event Transfers; its events are Approval, Transfer (did you mean Transfer?).',
     });
     expect(
-      await refusal('alerts.rules.save', {
+      await vigil.refused('alerts.rules.save', {
         name: 'Behind',
         kind: 'lag',
         chainId: anvil.chainId,
@@ -252,7 +250,7 @@ describe('acknowledge, snooze, enable, remove', () => {
       })
     ).entries;
     expect(entry!.actor).not.toBe('system');
-    expect((await refusal('alerts.ack', { ids: ['no-such-firing'] })).code).toBe('NOT_FOUND');
+    expect((await vigil.refused('alerts.ack', { ids: ['no-such-firing'] })).code).toBe('NOT_FOUND');
   });
 
   it('snoozing hides a firing from the count until the time comes', async () => {
@@ -279,7 +277,7 @@ describe('acknowledge, snooze, enable, remove', () => {
     );
     expect(disabled).toMatchObject({ enabled: false, armedAt: null });
     await mintTokens(anvil.rpcUrl, token, alice, 3_000n * e18);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     await call('alerts.rules.setEnabled', { id: 'large-transfer', enabled: true });
     await mintTokens(anvil.rpcUrl, token, alice, 4_000n * e18);
     const fired = await waitForFirings(call, 'large-transfer', 4, STANDING);
@@ -345,7 +343,7 @@ rules:
     const mistyped = yaml
       .replace('and value > 1_000_000e18', 'and amount > 1')
       .replace('Whale mint', 'Whale mint two');
-    const error = await refusal('workspace.import', { yaml: mistyped, fileName: 'ops.yaml' });
+    const error = await vigil.refused('workspace.import', { yaml: mistyped, fileName: 'ops.yaml' });
     expect(error).toMatchObject({ code: 'CONDITION_UNKNOWN_FIELD', field: 'rules[0].condition' });
     expect(
       (await call<RequestOutput<'alerts.rules.list'>>('alerts.rules.list')).rules,

@@ -2,6 +2,7 @@
 // a stuck (cleared once mined) and a dropped transaction each fire; a keeper's balance below its
 // floor fires, proposes a top-up from the treasury that waits for approval by hand, and clears
 // once the approved top-up lands.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
 import type { Transaction } from '../../../src-main/ipc/contract.ts';
@@ -30,7 +31,10 @@ async function tx(id: number): Promise<Transaction> {
 }
 
 async function until(id: number, status: Transaction['status']): Promise<Transaction> {
-  return waitFor(async () => ((await tx(id)).status === status ? tx(id) : undefined), 30_000);
+  return waitFor(async () => {
+    const current = await tx(id);
+    return current.status === status ? current : undefined;
+  }, 30_000);
 }
 
 /** Proposes a token transfer from the hot wallet and approves it (reverting ones with override). */
@@ -54,7 +58,7 @@ beforeAll(async () => {
   anvil = await startAnvil();
   ({ token } = await deployDemoContracts(anvil.rpcUrl));
   vigil = await startVigilInProcess({ profile: 'alice' });
-  call = vigil.call.bind(vigil) as Call;
+  call = vigil.call;
   await watchOnAnvil(call, anvil, { address: token, artifact: 'DemoToken' });
   const keys = await Promise.all([
     fundedKey(anvil.rpcUrl),
@@ -100,7 +104,7 @@ describe('transaction rules', () => {
       ),
     );
     await mineBlocks(anvil.rpcUrl, 3);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     expect(await firingsOf(call, rule.id)).toHaveLength(1);
   });
 
@@ -166,7 +170,7 @@ describe('balance rules with a proposal', () => {
       },
     });
     expect(rule.propose).toMatchObject({ from: treasury, to: keeper });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     expect(await firingsOf(call, rule.id)).toEqual([]);
 
     // The keeper spends down (as its work would) and a block comes.
@@ -195,7 +199,7 @@ describe('balance rules with a proposal', () => {
     });
     // Nothing is sent until a person approves it.
     await mineBlocks(anvil.rpcUrl, 2);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     expect((await tx(txId)).status).toBe('proposed');
     const firingsBefore = await firingsOf(call, rule.id);
     expect(firingsBefore).toHaveLength(1);

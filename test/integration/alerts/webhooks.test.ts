@@ -5,15 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
 import type { AlertDelivery, AlertRule } from '../../../src-main/ipc/contract.ts';
-import {
-  contractIdOf,
-  saveRule,
-  STANDING,
-  waitForFirings,
-  type Call,
-} from '../../helpers/alerts.ts';
+import { contractIdOf, STANDING, waitForFirings, type Call } from '../../helpers/alerts.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
+import { enabledEventRule, saveEventRule } from '../../helpers/event-rule.ts';
 import { waitFor } from '../../helpers/serve.ts';
 import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 import { watchOnAnvil } from '../../helpers/watch-setup.ts';
@@ -23,6 +18,7 @@ const secret = 'webhook-test-secret-abcdef';
 let anvil: AnvilInstance;
 let receiver: WebhookReceiver;
 let emitter: Address;
+let emitterId: string;
 let vigil: VigilUnderTest;
 let call: Call;
 
@@ -30,8 +26,9 @@ beforeAll(async () => {
   anvil = await startAnvil();
   receiver = await startWebhookReceiver(secret);
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
+  emitterId = contractIdOf(anvil.chainId, emitter);
   vigil = await startVigilInProcess();
-  call = vigil.call.bind(vigil) as Call;
+  call = vigil.call;
   await watchOnAnvil(call, anvil, { address: emitter, artifact: 'Emitter' }, 1);
 });
 
@@ -49,12 +46,9 @@ async function deliveriesOf(ruleId: string): Promise<AlertDelivery[]> {
 describe('webhook deliveries', () => {
   it('are retried with backoff until the receiver takes them, one id and one body throughout, each attempt logged', async () => {
     receiver.failFirst(2);
-    const rule = await saveRule(call, {
+    const rule = await saveEventRule(call, emitterId, {
       name: 'Every ping',
-      kind: 'event',
-      contractId: contractIdOf(anvil.chainId, emitter),
       eventName: 'Ping',
-      enabled: true,
       channels: [{ type: 'in-app' }, { type: 'webhook', url: receiver.url, secret }],
     });
     await emitMany(anvil.rpcUrl, emitter, 1);
@@ -104,14 +98,11 @@ describe('webhook deliveries', () => {
   });
 
   it('speak Slack and Discord when asked, still signed', async () => {
-    const rule = await saveRule(call, {
+    const rule = await saveEventRule(call, emitterId, {
       name: 'Pings to chat',
-      kind: 'event',
-      contractId: contractIdOf(anvil.chainId, emitter),
       eventName: 'Ping',
       condition: 'value == 1',
       severity: 'critical',
-      enabled: true,
       channels: [
         { type: 'webhook', url: `${receiver.url}/slack`, format: 'slack', secret },
         { type: 'webhook', url: `${receiver.url}/discord`, format: 'discord', secret },
@@ -137,15 +128,12 @@ describe('webhook deliveries', () => {
   });
 
   it('generate a secret when none is given, show it once, and never again', async () => {
-    const rule = {
+    const rule = enabledEventRule(emitterId, {
       name: 'Generated secret',
-      kind: 'event',
-      contractId: contractIdOf(anvil.chainId, emitter),
       eventName: 'Ping',
       condition: 'value == 2',
-      enabled: true,
       channels: [{ type: 'webhook', url: `${receiver.url}/generated` }],
-    };
+    });
     const saved = await call<{ rule: AlertRule; generatedSecrets: Record<string, string> }>(
       'alerts.rules.save',
       rule,

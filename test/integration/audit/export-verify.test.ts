@@ -15,7 +15,7 @@ import {
   type AuditAction,
   type AuditEntry,
 } from '../../../src-main/core/audit/index.ts';
-import { csvEntryRow, csvText } from '../../../src-main/core/audit/export-format.ts';
+import { exportEncoders } from '../../../src-main/core/audit/export-format.ts';
 import type { Store } from '../../../src-main/core/store/index.ts';
 import { useStoreSandbox } from '../../helpers/store-sandbox.ts';
 
@@ -250,8 +250,7 @@ describe('a tampered export fails verification at the right entry, for the right
   const sandbox = useStoreSandbox();
 
   for (const format of ['jsonl', 'csv'] as const) {
-    const encode = (entry: AuditEntry): string =>
-      format === 'jsonl' ? JSON.stringify(entry) : csvText([csvEntryRow(entry)]).trimEnd();
+    const encode = (entry: AuditEntry): string => exportEncoders[format].entry(entry).trimEnd();
     const decodeEntry = (entries: AuditEntry[], seq: number) => entries[seq - 1]!;
 
     const cases = (entries: AuditEntry[]): TamperCase[] => [

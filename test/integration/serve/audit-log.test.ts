@@ -167,6 +167,40 @@ async function withoutAutomine<T>(during: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Sends a transfer with automine off, replaces it while pending (`txs.speedUp` or `txs.cancel`),
+ * approves and mines the replacement, and waits for the original to end as `ending`.
+ */
+function replaceWhileSent(
+  session: Session,
+  replace: 'txs.speedUp' | 'txs.cancel',
+  ending: 'replaced' | 'cancelled',
+): Promise<string> {
+  return withoutAutomine(async () => {
+    const original = await sendFromSigner(session, 'sent');
+    const replacement = await session.rpc.call<Transaction>(replace, { id: original.id });
+    await session.rpc.call('txs.approve', {
+      id: replacement.id,
+      seenSimulation: replacement.simulation!.id,
+    });
+    await txStatus(session, replacement.id, 'sent');
+    await mineBlocks(anvil.rpcUrl, 1);
+    await txStatus(session, original.id, ending);
+    return `tx:${original.id}`;
+  });
+}
+
+/** Waits until the watcher has stored the chain up to its head (before a reorg replaces it). */
+async function indexedToHead(session: Session): Promise<void> {
+  const head = await headBlock(anvil.rpcUrl);
+  await waitFor(async () => {
+    const drift = await session.rpc.call<{ chains: { indexedThrough: number | null }[] }>(
+      'drift.get',
+    );
+    return (drift.chains[0]?.indexedThrough ?? 0) >= head;
+  });
+}
+
 /** Signers and the transaction queue (issue 4): every step of a transaction's life. */
 function transactionTriggers(): Record<
   Extract<AuditAction, `signer.${string}` | `tx.${string}`>,
@@ -174,6 +208,10 @@ function transactionTriggers(): Record<
 > {
   let generated = '';
   let simulated = 0;
+  const sent: Trigger['run'] = async ({ session }) =>
+    `tx:${(await sendFromSigner(session, ...SENT_OR_LATER)).id}`;
+  const confirmed: Trigger['run'] = async ({ session }) =>
+    `tx:${(await sendFromSigner(session, 'confirmed')).id}`;
   return {
     'signer.imported': {
       actor: PROFILE,
@@ -222,26 +260,11 @@ function transactionTriggers(): Record<
         return `tx:${simulated}`;
       },
     },
-    'tx.approved': {
-      actor: PROFILE,
-      run: async ({ session }) => `tx:${(await sendFromSigner(session, ...SENT_OR_LATER)).id}`,
-    },
-    'tx.signed': {
-      actor: 'system',
-      run: async ({ session }) => `tx:${(await sendFromSigner(session, ...SENT_OR_LATER)).id}`,
-    },
-    'tx.sent': {
-      actor: 'system',
-      run: async ({ session }) => `tx:${(await sendFromSigner(session, ...SENT_OR_LATER)).id}`,
-    },
-    'tx.mined': {
-      actor: 'system',
-      run: async ({ session }) => `tx:${(await sendFromSigner(session, 'confirmed')).id}`,
-    },
-    'tx.confirmed': {
-      actor: 'system',
-      run: async ({ session }) => `tx:${(await sendFromSigner(session, 'confirmed')).id}`,
-    },
+    'tx.approved': { actor: PROFILE, run: sent },
+    'tx.signed': { actor: 'system', run: sent },
+    'tx.sent': { actor: 'system', run: sent },
+    'tx.mined': { actor: 'system', run: confirmed },
+    'tx.confirmed': { actor: 'system', run: confirmed },
     'tx.failed': {
       actor: 'system',
       async run({ session }) {
@@ -254,35 +277,11 @@ function transactionTriggers(): Record<
     },
     'tx.replaced': {
       actor: 'system',
-      run: ({ session }) =>
-        withoutAutomine(async () => {
-          const original = await sendFromSigner(session, 'sent');
-          const speedUp = await session.rpc.call<Transaction>('txs.speedUp', { id: original.id });
-          await session.rpc.call('txs.approve', {
-            id: speedUp.id,
-            seenSimulation: speedUp.simulation!.id,
-          });
-          await txStatus(session, speedUp.id, 'sent');
-          await mineBlocks(anvil.rpcUrl, 1);
-          await txStatus(session, original.id, 'replaced');
-          return `tx:${original.id}`;
-        }),
+      run: ({ session }) => replaceWhileSent(session, 'txs.speedUp', 'replaced'),
     },
     'tx.cancelled': {
       actor: 'system',
-      run: ({ session }) =>
-        withoutAutomine(async () => {
-          const original = await sendFromSigner(session, 'sent');
-          const cancel = await session.rpc.call<Transaction>('txs.cancel', { id: original.id });
-          await session.rpc.call('txs.approve', {
-            id: cancel.id,
-            seenSimulation: cancel.simulation!.id,
-          });
-          await txStatus(session, cancel.id, 'sent');
-          await mineBlocks(anvil.rpcUrl, 1);
-          await txStatus(session, original.id, 'cancelled');
-          return `tx:${original.id}`;
-        }),
+      run: ({ session }) => replaceWhileSent(session, 'txs.cancel', 'cancelled'),
     },
     'tx.dropped': {
       actor: 'system',
@@ -402,13 +401,7 @@ function alertTriggers(): Record<
       async run({ session }) {
         await session.rpc.call('alerts.rules.save', { ...ping(), id: ruleId, enabled: true });
         const firing = await fireOnce(session);
-        const head = await headBlock(anvil.rpcUrl);
-        await waitFor(async () => {
-          const drift = await session.rpc.call<{ chains: { indexedThrough: number | null }[] }>(
-            'drift.get',
-          );
-          return (drift.chains[0]?.indexedThrough ?? 0) >= head;
-        });
+        await indexedToHead(session);
         // The Ping's block is replaced by an empty one: its event, and the firing, are gone.
         await reorg(anvil.rpcUrl, 1, []);
         return `firing:${firing}`;
@@ -519,14 +512,7 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
     async run({ session }) {
       await emitMany(anvil.rpcUrl, emitter, 3);
       await emitMany(anvil.rpcUrl, emitter, 3);
-      const head = await headBlock(anvil.rpcUrl);
-      // Wait until the watcher has stored the blocks that are about to be replaced.
-      await waitFor(async () => {
-        const drift = await session.rpc.call<{ chains: { indexedThrough: number | null }[] }>(
-          'drift.get',
-        );
-        return (drift.chains[0]?.indexedThrough ?? 0) >= head;
-      });
+      await indexedToHead(session);
       await reorg(anvil.rpcUrl, 2, [{ tx: emitManyTx(emitter, 2), offset: 0 }]);
       return `chain:${anvil.chainId}`;
     },
