@@ -4,12 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { openStore, type Store } from '../../src-main/core/store/index.ts';
+import { openStore, type OpenStoreOptions, type Store } from '../../src-main/core/store/index.ts';
 import { makeLogger, makeTempDir } from './temp-dir.ts';
 
 export interface StoreSandbox {
   freshDir(): string;
-  open(path: string, log?: ReturnType<typeof makeLogger>): Promise<Store>;
+  open(path: string, log?: ReturnType<typeof makeLogger>, options?: OpenStoreOptions): Promise<Store>;
   /** Forgets the store without closing it, and leaves its lock stale as a dead process would. */
   crash(store: Store): void;
   /** Closes the store normally (a final snapshot if anything changed). */
@@ -30,8 +30,8 @@ export function useStoreSandbox(): StoreSandbox {
       dirs.push(dir);
       return dir.path;
     },
-    async open(path, log = makeLogger()) {
-      const store = await openStore(path, log);
+    async open(path, log = makeLogger(), options = {}) {
+      const store = await openStore(path, log, options);
       open.set(store, path);
       return store;
     },

@@ -23,7 +23,12 @@ import {
   type RpcPool,
 } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
-import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
+import type {
+  ChainRecord,
+  ChainStoreTuning,
+  ContractRecord,
+  Store,
+} from '../store/index.ts';
 import {
   checkLiveLogAtStart,
   createAuditService,
@@ -73,6 +78,23 @@ export interface EngineTuning {
   chainIdCheckIntervalMs?: number;
   /** Sent and not mined for this long: a transaction is flagged as stuck. */
   txStuckAfterMs?: number;
+  /** The chain-data store's thresholds (see store/chain-store.ts); tests make them small. */
+  sealMinEvents?: number;
+  sealMaxAgeMs?: number;
+  segmentTargetEvents?: number;
+  segmentCacheBytes?: number;
+  /** How often final chain data is sealed and small segments merged. */
+  maintainIntervalMs?: number;
+}
+
+/** The part of the tuning the store takes when it is opened. */
+export function chainDataTuning(tuning: EngineTuning): ChainStoreTuning {
+  const { sealMinEvents, sealMaxAgeMs, segmentTargetEvents, segmentCacheBytes } = tuning;
+  return Object.fromEntries(
+    Object.entries({ sealMinEvents, sealMaxAgeMs, segmentTargetEvents, segmentCacheBytes }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
 }
 
 export interface EngineOptions extends EngineTuning {
@@ -837,7 +859,35 @@ export function createEngine(options: EngineOptions): Engine {
     options.push('status.changed', { chains });
   }
 
+  // Final chain data is sealed into segments, and ranges lost with a damaged segment are
+  // fetched again, a little at a time between the watcher's own work.
+  let refetching = false;
+  function maintainChainData(): void {
+    try {
+      store.maintainChainData();
+    } catch (error) {
+      log.error(`Sealing chain data failed: ${(error as Error).message}`);
+    }
+    if (refetching) return;
+    const range = store.pendingRefetches().find((pending) => running.has(pending.chainId));
+    if (!range) return;
+    refetching = true;
+    repairRange(reconcileDependencies(range.chainId), range.fromBlock, range.toBlock)
+      .then((result) => {
+        store.refetched(range);
+        if (result.added.length > 0) batcher.addRows(result.added);
+        log.info(
+          `Fetched chain ${range.chainId} blocks ${range.fromBlock}–${range.toBlock} again after a damaged segment: ${result.added.length} events restored.`,
+        );
+      })
+      .catch((error: unknown) =>
+        log.warn(`Fetching a lost range again failed; retrying later: ${(error as Error).message}`),
+      )
+      .finally(() => (refetching = false));
+  }
+
   const snapshotTimer = setInterval(() => maybeSnapshot(), 500);
+  const maintainTimer = setInterval(maintainChainData, options.maintainIntervalMs ?? 1_000);
   const statusTimer = setInterval(publishStatus, options.statusIntervalMs ?? 1_000);
   const driftTimer = setInterval(() => {
     sampleDrift();
@@ -887,6 +937,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async close() {
       clearInterval(snapshotTimer);
+      clearInterval(maintainTimer);
       clearInterval(statusTimer);
       clearInterval(driftTimer);
       if (reconcileTimer) clearInterval(reconcileTimer);

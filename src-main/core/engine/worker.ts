@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../app.ts';
 import { toContractError } from '../errors/index.ts';
 import { openStore } from '../store/index.ts';
-import { createEngine, type Engine } from './engine.ts';
+import { chainDataTuning, createEngine, type Engine, type EngineTuning } from './engine.ts';
 import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
 
 const port = parentPort;
@@ -20,12 +20,24 @@ const log: Logger = {
 };
 
 async function main(): Promise<void> {
-  const { dataDir, actor, tuning } = workerData as EngineWorkerData;
+  const { dataDir, actor } = workerData as EngineWorkerData;
+  // Test knob for serve as a child process (small seal thresholds, fast timers): JSON tuning.
+  const tuningFromEnv = process.env['VIGIL_TUNING'];
+  const tuning: EngineTuning = {
+    ...(workerData as EngineWorkerData).tuning,
+    ...(tuningFromEnv ? (JSON.parse(tuningFromEnv) as EngineTuning) : {}),
+  };
+  // Fault injection for crash tests of serve as a child process, which has no other way in.
+  const crashAt = process.env['VIGIL_CRASH_AT'];
   let engine: Engine;
   try {
-    const store = await openStore(dataDir, log);
-    // Fault injection for crash tests of serve as a child process, which has no other way in.
-    const crashAt = process.env['VIGIL_CRASH_AT'];
+    const store = await openStore(dataDir, log, {
+      chainData: chainDataTuning(tuning),
+      // Die like kill -9 at a named step of the chain-data store's writes.
+      ...(crashAt
+        ? { crashPoint: (point: string) => point === crashAt && process.kill(process.pid, 'SIGKILL') }
+        : {}),
+    });
     engine = createEngine({
       ...tuning,
       store,

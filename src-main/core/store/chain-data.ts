@@ -1,6 +1,8 @@
-// Chain-derived data: events and recent block headers, committed in one transaction together
-// with the cursors that say which blocks they cover, so a snapshot never holds one without the
-// other. All of it can be fetched again; it is saved in snapshots, not journaled.
+// Queries over one source of chain data (the head, or one sealed segment): events and block
+// headers in the tables chain-schema.ts defines. The head's writes are here too: a batch is
+// committed in one transaction together with the cursors that say which blocks it covers, so
+// the head never holds one without the other. The planner (event-planner.ts) runs the reads
+// over the head and the segments together.
 import type { Database } from 'sql.js';
 import type { EventRow } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
@@ -108,7 +110,11 @@ function insertNewEvents(db: Database, chainId: number, events: StoredEvent[]): 
   return fresh;
 }
 
-export function commitChainData(db: Database, batch: ChainDataBatch): ChainDataCommitResult {
+export function commitChainData(
+  db: Database,
+  batch: ChainDataBatch,
+  options: { trimBlocks?: boolean } = {},
+): ChainDataCommitResult {
   const inserted = insertNewEvents(db, batch.chainId, batch.events);
 
   if (batch.blocks.length > 0) {
@@ -129,22 +135,26 @@ export function commitChainData(db: Database, batch: ChainDataBatch): ChainDataC
       insertBlock.free();
     }
     const newest = Math.max(...batch.blocks.map((block) => block.number));
-    db.run('DELETE FROM blocks WHERE chain_id = ? AND number < ?', [
+    if (options.trimBlocks !== false)
+      db.run('DELETE FROM blocks WHERE chain_id = ? AND number < ?', [
       batch.chainId,
       newest - BLOCK_WINDOW,
     ]);
   }
 
   for (const cursor of batch.cursors) {
-    db.run('UPDATE contracts SET indexed_through = ? WHERE id = ? AND chain_id = ?', [
-      cursor.indexedThrough,
-      cursor.contractId,
-      batch.chainId,
-    ]);
+    db.run(
+      'INSERT INTO cursors (chain_id, contract_id, indexed_through) VALUES (?, ?, ?) ON CONFLICT (chain_id, contract_id) DO UPDATE SET indexed_through = excluded.indexed_through',
+      [batch.chainId, cursor.contractId, cursor.indexedThrough],
+    );
   }
 
   let confirmed: EventRow[] = [];
   if (batch.confirmedThrough !== undefined) {
+    db.run(
+      'INSERT INTO chain_state (chain_id, confirmed_through) VALUES (?, ?) ON CONFLICT (chain_id) DO UPDATE SET confirmed_through = max(confirmed_through, excluded.confirmed_through)',
+      [batch.chainId, batch.confirmedThrough],
+    );
     const where = "chain_id = ? AND status = 'pending' AND block_number <= ?";
     const params = [batch.chainId, batch.confirmedThrough];
     confirmed = selectAll<EventDbRow>(
@@ -177,10 +187,10 @@ export function blockHeaderAt(
 
 // ---------------------------------------------------------------------------------------------
 
-const eventColumns =
+export const eventColumns =
   'id, chain_id, contract_id, block_number, block_hash, block_timestamp, log_index, transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status';
 
-interface EventDbRow {
+export interface EventDbRow {
   id: number;
   chain_id: number;
   contract_id: string;
@@ -199,7 +209,7 @@ interface EventDbRow {
   status: EventRow['status'];
 }
 
-function toEventRow(row: EventDbRow): EventRow {
+export function toEventRow(row: EventDbRow): EventRow {
   return {
     chainId: row.chain_id,
     blockNumber: row.block_number,
@@ -243,23 +253,48 @@ export interface EventsQuery {
   transactionHash?: string;
   fromBlock?: number;
   toBlock?: number;
+  /** Block time, in seconds, inclusive. */
+  fromTime?: number;
+  toTime?: number;
   includeRemoved?: boolean;
   limit?: number;
   cursor?: string;
   order?: 'asc' | 'desc';
 }
 
-type PagePosition = [chainId: number, blockNumber: number, logIndex: number, id: number];
+/**
+ * Where a row stands in the order pages follow: chain, block, log index, and the block hash to
+ * tell a removed row from the canonical one at the same place. Unique across head and segments.
+ */
+export type EventPosition = [chainId: number, blockNumber: number, logIndex: number, blockHash: string];
 
-function decodeCursor(cursor: string): PagePosition {
+export function positionOf(row: EventRow): EventPosition {
+  return [row.chainId, row.blockNumber, row.logIndex, row.blockHash];
+}
+
+/** Compares two positions in ascending order. */
+export function comparePositions(a: EventPosition, b: EventPosition): number {
+  for (let part = 0; part < 3; part++) {
+    const difference = (a[part] as number) - (b[part] as number);
+    if (difference !== 0) return difference;
+  }
+  return a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0;
+}
+
+export function encodeCursor(position: EventPosition): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): EventPosition {
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (
       Array.isArray(position) &&
       position.length === 4 &&
-      position.every((part) => Number.isSafeInteger(part))
+      position.slice(0, 3).every((part) => Number.isSafeInteger(part)) &&
+      typeof position[3] === 'string'
     ) {
-      return position as PagePosition;
+      return position as EventPosition;
     }
   } catch {
     // fall through to the error below
@@ -273,10 +308,16 @@ function decodeCursor(cursor: string): PagePosition {
   );
 }
 
-export function queryEvents(
+/**
+ * Up to `limit` rows of one source that match the query, in the query's order, strictly after
+ * `after` when given. The planner merges the pages of several sources.
+ */
+export function queryEventsIn(
   db: Database,
   query: EventsQuery,
-): { rows: EventRow[]; nextCursor?: string } {
+  after: EventPosition | undefined,
+  limit: number,
+): EventRow[] {
   const where: string[] = [];
   const params: (string | number)[] = [];
   const add = (clause: string, ...values: (string | number)[]): void => {
@@ -291,28 +332,16 @@ export function queryEvents(
     add('transaction_hash = ?', query.transactionHash.toLowerCase());
   if (query.fromBlock !== undefined) add('block_number >= ?', query.fromBlock);
   if (query.toBlock !== undefined) add('block_number <= ?', query.toBlock);
+  if (query.fromTime !== undefined) add('block_timestamp >= ?', query.fromTime);
+  if (query.toTime !== undefined) add('block_timestamp <= ?', query.toTime);
   if (!query.includeRemoved) where.push("status != 'removed'");
   const descending = query.order === 'desc';
-  if (query.cursor !== undefined) {
-    add(
-      `(chain_id, block_number, log_index, id) ${descending ? '<' : '>'} (?, ?, ?, ?)`,
-      ...decodeCursor(query.cursor),
-    );
-  }
-  const limit = query.limit ?? 1000;
+  if (after !== undefined)
+    add(`(chain_id, block_number, log_index, block_hash) ${descending ? '<' : '>'} (?, ?, ?, ?)`, ...after);
   const direction = descending ? 'DESC' : 'ASC';
   const sql = `SELECT ${eventColumns} FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY chain_id ${direction}, block_number ${direction}, log_index ${direction}, id ${direction} LIMIT ?`;
-  const dbRows = selectAll<EventDbRow>(db, sql, [...params, limit + 1]);
-  const page = dbRows.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor =
-    dbRows.length > limit && last
-      ? Buffer.from(
-          JSON.stringify([last.chain_id, last.block_number, last.log_index, last.id]),
-        ).toString('base64url')
-      : undefined;
-  return { rows: page.map(toEventRow), ...(nextCursor ? { nextCursor } : {}) };
+    ORDER BY chain_id ${direction}, block_number ${direction}, log_index ${direction}, block_hash ${direction} LIMIT ?`;
+  return selectAll<EventDbRow>(db, sql, [...params, limit]).map(toEventRow);
 }
 
 export function countEvents(db: Database): Map<number, number> {
@@ -441,6 +470,7 @@ export interface CanonicalRange {
 export function applyCanonicalRange(
   db: Database,
   range: CanonicalRange,
+  options: { trimBlocks?: boolean } = {},
 ): { removed: EventRow[]; added: EventRow[] } {
   const key = (event: { blockHash: string; logIndex: number }): string =>
     `${event.blockHash}:${event.logIndex}`;
@@ -476,6 +506,6 @@ export function applyCanonicalRange(
     events: missing,
     blocks: range.blocks,
     cursors: [],
-  });
+  }, options);
   return { removed, added: result.inserted };
 }

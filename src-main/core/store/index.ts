@@ -1,30 +1,32 @@
-// The store: one in-memory SQLite database (sql.js) with durability built around it — atomic
-// snapshots for everything, plus an fsync'd journal for operator data. Synchronous by design:
-// it lives inside the engine worker thread, so its blocking calls never stall main.
+// The store: operator data in one small in-memory SQLite database (sql.js) made durable by an
+// fsync'd journal replayed over atomic snapshots, and chain data in the chain-data store (a
+// small head, its log, and sealed segments: chain-store.ts), so no write ever grows with the
+// history. Synchronous by design: it lives inside the engine worker thread, so its blocking
+// calls never stall main.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import type { Logger } from '../app.ts';
 import type { EventRow } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
-import {
-  blockHeaderAt,
-  commitChainData,
-  countEvents,
-  eventsPerMinute,
-  queryEvents,
-  applyCanonicalRange,
-  eventBlocksAtOrBelow,
-  eventByIdentity,
-  storedBlockHash,
-  storedIdentities,
-  type CanonicalRange,
-  type EventIdentity,
-  type BlockHeader,
-  type ChainDataBatch,
-  type ChainDataCommitResult,
-  type EventsQuery,
+import type {
+  BlockHeader,
+  CanonicalRange,
+  ChainDataBatch,
+  ChainDataCommitResult,
+  EventIdentity,
+  EventsQuery,
 } from './chain-data.ts';
+import { convertChainData, holdsOldChainData } from './chain-conversion.ts';
+import {
+  openChainStore,
+  type ChainStore,
+  type ChainStoreCrashPoint,
+  type ChainStoreProblem,
+  type ChainStoreStats,
+  type ChainStoreTuning,
+  type RefetchRange,
+} from './chain-store.ts';
 import {
   configureDatabase,
   inTransaction,
@@ -34,7 +36,7 @@ import {
 } from './database.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { openJournal, type Journal } from './journal.ts';
-import { migrate } from './migrations.ts';
+import { migrate, schemaVersion } from './migrations.ts';
 import {
   contractCursors,
   findChain,
@@ -69,15 +71,7 @@ import {
   type AuditQuery,
 } from './audit-log.ts';
 import { loadSnapshot, snapshotFileNames, writeSnapshot } from './snapshot.ts';
-import {
-  countReorgs,
-  insertReorg,
-  listReconciliations,
-  listReorgs,
-  saveReconciliation,
-  type NewReconciliation,
-  type NewReorg,
-} from './sync-log.ts';
+import type { NewReconciliation, NewReorg } from './sync-log.ts';
 import type { Reconciliation, ReorgRecord } from '../../ipc/contract.ts';
 
 export type {
@@ -88,6 +82,13 @@ export type {
   StoredEvent,
 } from './chain-data.ts';
 export type { ChainRecord, ContractRecord } from './operator-data.ts';
+export type {
+  ChainStoreCrashPoint,
+  ChainStoreProblem,
+  ChainStoreStats,
+  ChainStoreTuning,
+  RefetchRange,
+} from './chain-store.ts';
 export type { OperatorCommand } from './commands.ts';
 export type { SignerRecord } from './signers.ts';
 export type { TransactionState, TimelineEntry, TransactionsQuery } from './transactions.ts';
@@ -112,6 +113,10 @@ export interface StoreRecovery {
   droppedTornJournalBytes: number;
   /** Audit entries in the journal that did not continue the stored log (for the integrity check). */
   auditReplayProblems: string[];
+  /** Damaged chain-data files found (moved aside; their ranges are fetched again). */
+  chainDataProblems: ChainStoreProblem[];
+  /** Events moved out of an operator database of the old layout at this start. */
+  convertedEvents: number;
 }
 
 export interface Store {
@@ -159,7 +164,7 @@ export interface Store {
   ): { id: string; address: string; startBlock: number; cursor: number }[];
   commitChainData(batch: ChainDataBatch): ChainDataCommitResult;
   blockHeaderAt(chainId: number, number: number): BlockHeader | undefined;
-  queryEvents(query: EventsQuery): ReturnType<typeof queryEvents>;
+  queryEvents(query: EventsQuery): { rows: EventRow[]; nextCursor?: string };
   storedBlockHash(chainId: number, number: number): string | undefined;
   eventBlocksAtOrBelow(
     chainId: number,
@@ -201,7 +206,14 @@ export interface Store {
   /** Whether any transaction was proposed on behalf of `source`. */
   hasTransactionFrom(source: string): boolean;
   eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];
-  /** True when something changed since the last snapshot. */
+  /** Seals final chain data, merges small segments (see chain-store.ts); cheap when idle. */
+  maintainChainData(): { sealed: number; merged: number };
+  /** Sizes and write counts of the chain-data store, for the Dashboard. */
+  chainDataStats(): ChainStoreStats & { operatorSnapshotBytes: number; bytesWritten: number };
+  /** Ranges whose stored events were lost with a damaged file, to fetch again. */
+  pendingRefetches(): RefetchRange[];
+  refetched(range: RefetchRange): void;
+  /** True when operator data changed since the last snapshot. */
   readonly dirty: boolean;
   /** Writes an atomic snapshot; returns its size and how long the export took. */
   snapshot(): { bytes: number; milliseconds: number };
@@ -224,18 +236,35 @@ function setJournalSeq(db: Database, seq: number): void {
   );
 }
 
-export async function openStore(dataDir: string, log: Logger): Promise<Store> {
+export interface OpenStoreOptions {
+  chainData?: ChainStoreTuning;
+  /** Fault injection for crash tests of the chain-data store's writes. */
+  crashPoint?: (point: ChainStoreCrashPoint) => void;
+}
+
+const CHAIN_DIR = 'chain';
+
+export async function openStore(
+  dataDir: string,
+  log: Logger,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
   try {
-    return await openLockedStore(dataDir, log, unlock);
+    return await openLockedStore(dataDir, log, unlock, options);
   } catch (error) {
     unlock();
     throw error;
   }
 }
 
-async function openLockedStore(dataDir: string, log: Logger, unlock: () => void): Promise<Store> {
+async function openLockedStore(
+  dataDir: string,
+  log: Logger,
+  unlock: () => void,
+  options: OpenStoreOptions,
+): Promise<Store> {
   const SQL = await loadSqlJs();
   const loaded = loadSnapshot(dataDir);
   for (const problem of loaded.problems) {
@@ -252,7 +281,15 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
     );
   }
   const db = openDatabase(SQL, loaded.bytes);
-  migrate(db);
+  const chainDir = join(dataDir, CHAIN_DIR);
+  let convertedEvents = 0;
+  if (schemaVersion(db) < 7 && holdsOldChainData(db) && !existsSync(chainDir)) {
+    convertedEvents = convertChainData(SQL, db, chainDir);
+    log.info(
+      `Converted the data directory to the chain-data store: ${convertedEvents} events moved out of the operator database.`,
+    );
+  }
+  const migrated = migrate(db);
 
   const { journal, droppedTornTailBytes } = openJournal<OperatorCommand>(
     join(dataDir, JOURNAL_FILE),
@@ -300,8 +337,25 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
     replayed++;
   }
 
+  let chain: ChainStore;
+  try {
+    chain = await openChainStore({
+      SQL,
+      dir: chainDir,
+      log,
+      ...(options.chainData ? { tuning: options.chainData } : {}),
+      ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+    });
+  } catch (error) {
+    journal.close();
+    throw error;
+  }
+  // Contracts removed while the process was down, or by replayed journal entries.
+  chain.purge(liveWatchConfig(db));
+
   return createStore({
     db,
+    chain,
     dataDir,
     journal,
     unlock,
@@ -311,29 +365,46 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
       journalEntriesReplayed: replayed,
       droppedTornJournalBytes: droppedTornTailBytes,
       auditReplayProblems,
+      chainDataProblems: [...chain.problems],
+      convertedEvents,
     },
-    dirtyAtStart: replayed > 0 || loaded.problems.length > 0,
+    dirtyAtStart: replayed > 0 || loaded.problems.length > 0 || migrated.length > 0,
   });
+}
+
+function liveWatchConfig(db: Database): {
+  contractIds: Set<string>;
+  chainIds: Set<number>;
+} {
+  return {
+    contractIds: new Set(listContracts(db).map((contract) => contract.id)),
+    chainIds: new Set(listChains(db).map((chain) => chain.chainId)),
+  };
+}
+
+/** A contract's cursor as the watcher reads it: none below its start block. */
+function withCursor(contract: ContractRecord, cursors: Map<string, number>): ContractRecord {
+  const cursor = cursors.get(contract.id);
+  return {
+    ...contract,
+    indexedThrough: cursor === undefined || cursor < contract.startBlock ? null : cursor,
+  };
 }
 
 function createStore(parts: {
   db: Database;
+  chain: ChainStore;
   dataDir: string;
   journal: Journal<OperatorCommand>;
   unlock: () => void;
   recovery: StoreRecovery;
   dirtyAtStart: boolean;
 }): Store {
-  const { db, dataDir, journal, unlock, recovery } = parts;
+  const { db, chain, dataDir, journal, unlock, recovery } = parts;
   let dirty = parts.dirtyAtStart;
-  // Canonical event counts per chain, kept up to date on each change: counting the whole table
-  // every second for the status push cost hundreds of milliseconds on large stores.
-  let eventCounts: Map<number, number> | undefined;
-  const adjustCount = (chainId: number, delta: number): void => {
-    if (eventCounts && delta !== 0)
-      eventCounts.set(chainId, (eventCounts.get(chainId) ?? 0) + delta);
-  };
   let closed = false;
+  let operatorBytesWritten = 0;
+  let operatorSnapshotBytes = 0;
   /** What the last snapshot this process wrote includes; none written yet: undefined. */
   let previousSnapshotSeq: number | undefined;
 
@@ -361,7 +432,8 @@ function createStore(parts: {
       }
       db.run('COMMIT');
       dirty = true;
-      if (removesEvents(command)) eventCounts = undefined;
+      // Journaled first: a crash before the purge is finished by the purge at the next start.
+      if (removesEvents(command)) chain.purge(liveWatchConfig(db));
       return written;
     },
     recordAudit: (audit) => store.execute({ type: 'audit.record' }, audit),
@@ -383,7 +455,15 @@ function createStore(parts: {
     },
     forEachAuditEntry: (bounds, visit) => forEachAuditEntry(db, bounds, visit),
     listChains: () => listChains(db),
-    listContracts: (chainId) => listContracts(db, chainId),
+    listContracts(chainId) {
+      const contracts = listContracts(db, chainId);
+      const cursorsByChain = new Map<number, Map<string, number>>();
+      return contracts.map((contract) => {
+        let cursors = cursorsByChain.get(contract.chainId);
+        if (!cursors) cursorsByChain.set(contract.chainId, (cursors = chain.cursors(contract.chainId)));
+        return withCursor(contract, cursors);
+      });
+    },
     findChain: (chainId) => findChain(db, chainId),
     requireChain(chainId, field = 'chainId') {
       const chain = findChain(db, chainId);
@@ -395,57 +475,48 @@ function createStore(parts: {
         );
       return chain;
     },
-    findContract: (id) => findContract(db, id),
-    contractCursors: (chainId) => contractCursors(db, chainId),
-    commitChainData(batch) {
-      const result = inTransaction(db, () => commitChainData(db, batch));
-      dirty = true;
-      adjustCount(batch.chainId, result.inserted.length);
-      return result;
+    findContract(id) {
+      const contract = findContract(db, id);
+      return contract && withCursor(contract, chain.cursors(contract.chainId));
     },
-    blockHeaderAt: (chainId, number) => blockHeaderAt(db, chainId, number),
-    queryEvents: (query) => queryEvents(db, query),
-    storedBlockHash: (chainId, number) => storedBlockHash(db, chainId, number),
+    contractCursors(chainId) {
+      const cursors = chain.cursors(chainId);
+      return contractCursors(db, chainId).map((contract) => ({
+        ...contract,
+        cursor: cursors.get(contract.id) ?? contract.startBlock - 1,
+      }));
+    },
+    commitChainData: (batch) => chain.commit(batch),
+    blockHeaderAt: (chainId, number) => chain.blockHeaderAt(chainId, number),
+    queryEvents: (query) => chain.queryEvents(query),
+    storedBlockHash: (chainId, number) => chain.storedBlockHash(chainId, number),
     eventBlocksAtOrBelow: (chainId, atOrBelow, limit) =>
-      eventBlocksAtOrBelow(db, chainId, atOrBelow, limit),
+      chain.eventBlocksAtOrBelow(chainId, atOrBelow, limit),
     storedIdentities: (chainId, contractIds, fromBlock, toBlock) =>
-      storedIdentities(db, chainId, contractIds, fromBlock, toBlock).map(
-        ({ id: _id, ...identity }) => identity,
-      ),
+      chain.storedIdentities(chainId, contractIds, fromBlock, toBlock),
     eventByIdentity: (chainId, blockHash, logIndex) =>
-      eventByIdentity(db, chainId, blockHash, logIndex),
+      chain.eventByIdentity(chainId, blockHash, logIndex),
     alerts: alertQueries(db, () => {
       dirty = true;
     }),
-    applyCanonicalRange(range, reorg) {
-      const result = inTransaction(db, () => {
-        const changed = applyCanonicalRange(db, range);
-        const recorded = reorg
-          ? insertReorg(db, {
-              ...reorg,
-              eventsRemoved: changed.removed.length,
-              eventsAdded: changed.added.length,
-            })
-          : undefined;
-        return { ...changed, reorg: recorded };
-      });
-      dirty = true;
-      adjustCount(range.chainId, result.added.length - result.removed.length);
-      return result;
+    applyCanonicalRange: (range, reorg) => chain.applyCanonicalRange(range, reorg),
+    listReorgs: (chainId, limit) => chain.listReorgs(chainId, limit),
+    countReorgs: (chainId) => chain.countReorgs(chainId),
+    saveReconciliation: (result, id) => chain.saveReconciliation(result, id),
+    listReconciliations: (filter) => chain.listReconciliations(filter),
+    countEvents: () => chain.countEvents(),
+    eventsPerMinute: (chainId, minutes) => chain.eventsPerMinute(chainId, minutes),
+    maintainChainData: () => chain.maintain(),
+    chainDataStats() {
+      const stats = chain.stats();
+      return {
+        ...stats,
+        operatorSnapshotBytes,
+        bytesWritten: stats.bytesWritten + operatorBytesWritten + journal.bytesAppended,
+      };
     },
-    listReorgs: (chainId, limit) => listReorgs(db, chainId, limit),
-    countReorgs: (chainId) => countReorgs(db, chainId),
-    saveReconciliation(result, id) {
-      const saved = inTransaction(db, () => saveReconciliation(db, result, id));
-      dirty = true;
-      return saved;
-    },
-    listReconciliations: (filter) => listReconciliations(db, filter),
-    countEvents() {
-      eventCounts ??= countEvents(db);
-      return new Map(eventCounts);
-    },
-    eventsPerMinute: (chainId, minutes) => eventsPerMinute(db, chainId, minutes),
+    pendingRefetches: () => chain.pendingRefetches(),
+    refetched: (range) => chain.refetched(range),
     listSigners: () => listSigners(db),
     findSigner: (address) => findSigner(db, address),
     meta: (key) => readMeta(db, key),
@@ -463,6 +534,8 @@ function createStore(parts: {
       // export() closes and reopens the database, which resets its pragmas.
       configureDatabase(db);
       const bytes = writeSnapshot(dataDir, image);
+      operatorBytesWritten += bytes;
+      operatorSnapshotBytes = bytes;
       dirty = false;
       // The snapshot written before this one is now the previous snapshot, the fallback: the
       // journal must keep what comes after it, and nothing before it is needed any more.
@@ -474,6 +547,7 @@ function createStore(parts: {
       if (closed) return;
       closed = true;
       if (options.snapshot !== false && dirty) store.snapshot();
+      chain.close({ checkpoint: options.snapshot !== false });
       journal.close();
       db.close();
       unlock();

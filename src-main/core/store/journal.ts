@@ -22,6 +22,8 @@ export interface Journal<Command> {
   /** Entries found on open, in order. */
   readonly entries: readonly JournalEntry<Command>[];
   readonly lastSeq: number;
+  /** Bytes this process has written to the journal (appends and compactions). */
+  readonly bytesAppended: number;
   /** Entries up to this sequence number were compacted away (0: none). */
   readonly compactedThrough: number;
   /** Appends and fsyncs; when it returns, the entry survives a crash. */
@@ -119,8 +121,12 @@ export function openJournal<Command>(path: string): OpenJournalResult<Command> {
 
   let fd = openSync(path, 'a');
   let lastSeq = entries.at(-1)?.seq ?? compactedThrough;
+  let bytesAppended = 0;
   const journal: Journal<Command> = {
     entries,
+    get bytesAppended() {
+      return bytesAppended;
+    },
     get lastSeq() {
       return lastSeq;
     },
@@ -136,6 +142,7 @@ export function openJournal<Command>(path: string): OpenJournalResult<Command> {
       };
       const line = Buffer.from(encodeJournalLine(entry));
       writeAllAndSync(fd, line);
+      bytesAppended += line.length;
       lastSeq = entry.seq;
       return entry;
     },
@@ -153,6 +160,7 @@ export function openJournal<Command>(path: string): OpenJournalResult<Command> {
         encodeCompactionLine(through) + kept.map((line) => `${line}\n`).join(''),
       );
       writeFileDurably(tempPath, content);
+      bytesAppended += content.length;
       closeSync(fd);
       renameSync(tempPath, path);
       fsyncDirectory(dirname(path));

@@ -181,6 +181,20 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'chain data moves to the chain-data store (head, log and sealed segments)',
+    up(db) {
+      // convertChainData (chain-conversion.ts) has copied these into the chain-data store
+      // before this runs; from here on the operator database holds operator data only.
+      db.run(`
+        DROP TABLE events;
+        DROP TABLE blocks;
+        DROP TABLE reorgs;
+        DROP TABLE reconciliations;
+      `);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

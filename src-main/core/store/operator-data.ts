@@ -54,8 +54,7 @@ export function applyWatchConfigCommand(
       return;
     }
     case 'chain.remove':
-      db.run('DELETE FROM events WHERE chain_id = ?', [command.chainId]);
-      db.run('DELETE FROM blocks WHERE chain_id = ?', [command.chainId]);
+      // Its chain data is dropped by the chain-data store (see Store.execute).
       db.run('DELETE FROM contracts WHERE chain_id = ?', [command.chainId]);
       db.run('DELETE FROM chains WHERE chain_id = ?', [command.chainId]);
       return;
@@ -71,7 +70,6 @@ export function applyWatchConfigCommand(
       db.run('UPDATE contracts SET name = ? WHERE id = ?', [command.name, command.id]);
       return;
     case 'contract.remove':
-      db.run('DELETE FROM events WHERE contract_id = ?', [command.id]);
       db.run('DELETE FROM contracts WHERE id = ?', [command.id]);
       return;
   }

@@ -62,7 +62,7 @@ describe('store durability on disk', () => {
     expect(reopened.listContracts().map((c) => c.id)).toEqual([contract.id]);
   });
 
-  it('chain data and its cursor come back together from the last snapshot, the tail is refetched', async () => {
+  it('chain data and its cursor come back together after a crash, from the head log, without any snapshot', async () => {
     lastDir = freshDir();
     const store = await open(lastDir);
     store.execute({ type: 'chain.add', chain });
@@ -83,12 +83,12 @@ describe('store durability on disk', () => {
     crash(store);
     const reopened = await open(lastDir);
     expect(reopened.contractCursors(31337)).toEqual([
-      { id: contract.id, address: contract.address, startBlock: 0, cursor: 10 },
+      { id: contract.id, address: contract.address, startBlock: 0, cursor: 20 },
     ]);
-    expect(reopened.queryEvents({}).rows.map((row) => row.blockNumber)).toEqual([1, 2]);
+    expect(reopened.queryEvents({}).rows.map((row) => row.blockNumber)).toEqual([1, 2, 11]);
   });
 
-  it('a damaged snapshot is reported, moved aside, and the previous good one is used', async () => {
+  it('a damaged operator snapshot is reported, moved aside, and the previous good one is used; chain data, kept apart, is untouched', async () => {
     lastDir = freshDir();
     const store = await open(lastDir);
     store.execute({ type: 'chain.add', chain });
@@ -120,7 +120,8 @@ describe('store durability on disk', () => {
     expect(log.messages.join('\n')).toMatch(
       /error: Snapshot .*store\.sqlite is damaged \(checksum mismatch/,
     );
-    expect(reopened.contractCursors(31337)[0]?.cursor).toBe(5);
+    expect(reopened.contractCursors(31337)[0]?.cursor).toBe(9);
+    expect(reopened.queryEvents({}).rows.map((row) => row.blockNumber)).toEqual([1, 6]);
     expect(reopened.listChains()).toEqual([chain]);
     expect(readdirSync(lastDir).some((name) => name.startsWith('store.sqlite.damaged-'))).toBe(
       true,
@@ -170,16 +171,15 @@ describe('store durability on disk', () => {
     const journalPath = join(lastDir, 'journal.ndjson');
     const lines = readFileSync(journalPath, 'utf8').split('\n');
     writeFileSync(journalPath, `${lines[0]}\n`);
-    const before = readdirSync(lastDir).map((name) => [
-      name,
-      readFileSync(join(lastDir, name)).length,
-    ]);
+    const sizes = () =>
+      readdirSync(lastDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => [entry.name, readFileSync(join(entry.parentPath, entry.name)).length]);
+    const before = sizes();
     await expect(openStore(lastDir, makeLogger())).rejects.toThrow(
       /includes journal entry 2, but journal\.ndjson ends at 1/,
     );
-    expect(
-      readdirSync(lastDir).map((name) => [name, readFileSync(join(lastDir, name)).length]),
-    ).toEqual(before);
+    expect(sizes()).toEqual(before);
   });
 
   it('a second process on the same data directory is refused', async () => {

@@ -1,0 +1,85 @@
+// The tables chain data lives in: the same events and blocks tables in the head and in every
+// sealed segment, so one set of queries serves both. The head also keeps what the watcher
+// needs to resume (cursors, how far each chain is confirmed) and what it found (reorgs,
+// reconciliations). Segments get their indexes after their rows are in (a bulk build).
+
+const eventsTable = `
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    chain_id INTEGER NOT NULL,
+    contract_id TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    block_hash TEXT NOT NULL,
+    block_timestamp INTEGER,
+    log_index INTEGER NOT NULL,
+    transaction_hash TEXT NOT NULL,
+    transaction_index INTEGER NOT NULL,
+    address TEXT NOT NULL,
+    event_name TEXT,
+    signature TEXT,
+    args TEXT,
+    topics TEXT NOT NULL,
+    data TEXT NOT NULL,
+    status TEXT NOT NULL
+  );
+  CREATE TABLE blocks (
+    chain_id INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    parent_hash TEXT NOT NULL,
+    timestamp INTEGER,
+    PRIMARY KEY (chain_id, number)
+  );`;
+
+/** The indexes every event source has; built after the rows when a segment is sealed. */
+export const eventIndexesSql = `
+  CREATE UNIQUE INDEX events_identity ON events (chain_id, block_hash, log_index);
+  CREATE INDEX events_by_position ON events (chain_id, block_number, log_index);
+  CREATE INDEX events_by_contract ON events (contract_id, block_number, log_index);
+  CREATE INDEX events_by_contract_event ON events (contract_id, event_name, block_number, log_index);
+  CREATE INDEX events_by_transaction ON events (transaction_hash);
+  CREATE INDEX events_by_time ON events (chain_id, block_timestamp);`;
+
+export const segmentSchemaSql = eventsTable;
+
+export const headSchemaSql = `${eventsTable}
+  ${eventIndexesSql}
+  CREATE INDEX events_pending ON events (chain_id, block_number) WHERE status = 'pending';
+  CREATE TABLE head_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE cursors (
+    chain_id INTEGER NOT NULL,
+    contract_id TEXT NOT NULL,
+    indexed_through INTEGER NOT NULL,
+    PRIMARY KEY (chain_id, contract_id)
+  );
+  CREATE TABLE chain_state (
+    chain_id INTEGER PRIMARY KEY,
+    confirmed_through INTEGER NOT NULL
+  );
+  CREATE TABLE reorgs (
+    id INTEGER PRIMARY KEY,
+    chain_id INTEGER NOT NULL,
+    detected_at INTEGER NOT NULL,
+    fork_block INTEGER NOT NULL,
+    depth INTEGER NOT NULL,
+    old_blocks TEXT NOT NULL,
+    new_blocks TEXT NOT NULL,
+    events_removed INTEGER NOT NULL,
+    events_added INTEGER NOT NULL,
+    beyond_window INTEGER NOT NULL
+  );
+  CREATE INDEX reorgs_by_chain ON reorgs (chain_id, id);
+  CREATE TABLE reconciliations (
+    id INTEGER PRIMARY KEY,
+    chain_id INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    from_block INTEGER NOT NULL,
+    to_block INTEGER NOT NULL,
+    stored_count INTEGER NOT NULL,
+    chain_count INTEGER NOT NULL,
+    missing TEXT NOT NULL,
+    extra TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT
+  );
+  CREATE INDEX reconciliations_by_chain ON reconciliations (chain_id, id);`;

@@ -1,0 +1,826 @@
+// The chain-data store: a small in-memory head (sql.js) for what is recent or not yet final,
+// recovered at start from its last image plus an append-only log of what was ingested since;
+// and immutable sealed segments on disk for final ranges, listed in an atomically replaced
+// manifest. Its cost grows with new data, never with history: an ingested batch writes one
+// log record; a seal writes one segment, the manifest and the (small) head image once.
+// Everything here can be fetched from the chain again; nothing of it is journaled.
+//
+// Crash safety, in the order things reach the disk:
+// - seal: segment file → manifest (listing it, lastSeal = next head generation) → head image of
+//   that generation → a new, empty log of that generation. A start that finds the manifest
+//   ahead of the head image cuts the head again (the rows are in the segment).
+// - a log whose generation is older than the head image's is already inside the image.
+// - merge, repair, purge: new segment files → manifest without the old ones → old files deleted.
+//   Files the manifest does not list are leftovers of an interrupted step and are deleted.
+// - unseal (a range reopened for a deep reorg or a repair): the rows go into the log first,
+//   then the manifest drops the segments; replay finishes an unseal the manifest missed.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { Logger } from '../app.ts';
+import type { EventRow, Reconciliation, ReorgRecord } from '../../ipc/contract.ts';
+import { bloomFilter, type BloomFilter } from './bloom.ts';
+import {
+  applyCanonicalRange,
+  blockHeaderAt,
+  commitChainData,
+  comparePositions,
+  countEvents,
+  decodeCursor,
+  encodeCursor,
+  eventBlocksAtOrBelow,
+  eventByIdentity,
+  eventsPerMinute,
+  positionOf,
+  queryEventsIn,
+  storedBlockHash,
+  storedIdentities,
+  type BlockHeader,
+  type CanonicalRange,
+  type ChainDataBatch,
+  type ChainDataCommitResult,
+  type EventIdentity,
+  type EventPosition,
+  type EventsQuery,
+} from './chain-data.ts';
+import { headSchemaSql } from './chain-schema.ts';
+import { configureDatabase, inTransaction, openDatabase, selectAll, selectOne } from './database.ts';
+import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
+import { appendToIngestLog, readIngestLog, startIngestLog, type IngestLog } from './ingest-log.ts';
+import { createSegmentCache } from './segment-cache.ts';
+import {
+  bloomFileOf,
+  buildSegment,
+  countKey,
+  insertEventTuples,
+  openSegment,
+  readSegmentBloom,
+  selectBlockTuples,
+  selectEventTuples,
+  writeSegment,
+  type BlockTuple,
+  type EventTuple,
+  type SegmentSummary,
+} from './segment-file.ts';
+import { emptyManifest, readManifest, writeManifest, type SegmentManifest } from './segment-manifest.ts';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
+import {
+  insertReorg,
+  listReconciliations,
+  listReorgs,
+  countReorgs,
+  saveReconciliation,
+  type NewReconciliation,
+  type NewReorg,
+} from './sync-log.ts';
+
+export interface ChainStoreTuning {
+  /** Final rows of a chain in the head that make a seal worth writing. */
+  sealMinEvents?: number;
+  /** A chain's final rows are sealed at least this often, however few (0: only by count). */
+  sealMaxAgeMs?: number;
+  /** Segments are cut and merged to about this many rows. */
+  segmentTargetEvents?: number;
+  /** Memory for opened segments. */
+  segmentCacheBytes?: number;
+  /** The head image is rewritten once its log has grown this large. */
+  headLogMaxBytes?: number;
+}
+
+export interface ChainStoreProblem {
+  /** What was found, in words for the operator. */
+  message: string;
+  path: string;
+  movedTo?: string;
+}
+
+/** A block range whose stored events were lost (a damaged segment) and must be fetched again. */
+export interface RefetchRange {
+  chainId: number;
+  fromBlock: number;
+  toBlock: number;
+  contractIds: string[];
+}
+
+export interface ChainStoreStats {
+  segments: number;
+  segmentBytes: number;
+  headEvents: number;
+  headBytes: number;
+  openSegments: number;
+  openSegmentBytes: number;
+  /** Bytes this process has written for chain data (log, images, segments, manifest). */
+  bytesWritten: number;
+}
+
+export interface ChainStore {
+  readonly problems: readonly ChainStoreProblem[];
+  commit(batch: ChainDataBatch): ChainDataCommitResult;
+  applyCanonicalRange(
+    range: CanonicalRange,
+    reorg?: Omit<NewReorg, 'eventsRemoved' | 'eventsAdded'>,
+  ): { removed: EventRow[]; added: EventRow[]; reorg: ReorgRecord | undefined };
+  saveReconciliation(result: NewReconciliation, id?: number): Reconciliation;
+  listReconciliations(filter: { chainId?: number; id?: number; limit: number }): Reconciliation[];
+  listReorgs(chainId: number | undefined, limit: number): ReorgRecord[];
+  countReorgs(chainId: number): number;
+  queryEvents(query: EventsQuery): { rows: EventRow[]; nextCursor?: string };
+  blockHeaderAt(chainId: number, number: number): BlockHeader | undefined;
+  storedBlockHash(chainId: number, number: number): string | undefined;
+  eventBlocksAtOrBelow(chainId: number, atOrBelow: number, limit: number): { number: number; hash: string }[];
+  storedIdentities(chainId: number, contractIds: readonly string[], fromBlock: number, toBlock: number): EventIdentity[];
+  eventByIdentity(chainId: number, blockHash: string, logIndex: number): EventRow | undefined;
+  countEvents(): Map<number, number>;
+  eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];
+  /** Each contract's cursor on a chain (absent: nothing ingested yet). */
+  cursors(chainId: number): Map<string, number>;
+  /** Drops every row of contracts (and chains) the operator no longer watches. */
+  purge(keep: { contractIds: ReadonlySet<string>; chainIds: ReadonlySet<number> }): void;
+  /** Ranges lost with a damaged segment, waiting to be fetched again. */
+  pendingRefetches(): RefetchRange[];
+  /** A lost range was fetched again (through applyCanonicalRange). */
+  refetched(range: RefetchRange): void;
+  /** Seals what is final and big enough, merges small segments, rewrites a long log. */
+  maintain(now?: number): { sealed: number; merged: number };
+  stats(): ChainStoreStats;
+  /** Writes the head image (at close, so the next start replays nothing). */
+  checkpoint(): void;
+  close(options?: { checkpoint?: boolean }): void;
+}
+
+type HeadRecord =
+  | { t: 'commit'; batch: ChainDataBatch }
+  | {
+      t: 'canonical';
+      range: CanonicalRange;
+      reorg?: Omit<NewReorg, 'eventsRemoved' | 'eventsAdded'>;
+    }
+  | { t: 'reconciliation'; result: NewReconciliation; id?: number }
+  | { t: 'purge'; contractIds: string[]; chainIds: number[] }
+  | { t: 'unseal'; segmentIds: number[]; events: EventTuple[]; blocks: BlockTuple[] }
+  | { t: 'refetch'; range: RefetchRange; done: boolean };
+
+const HEAD_FILE = 'head.sqlite';
+const LOG_FILE = 'head.log';
+const MANIFEST_FILE = 'manifest.json';
+const SEGMENTS_DIR = 'segments';
+const DAMAGED_DIR = 'damaged';
+
+const defaults = {
+  sealMinEvents: 20_000,
+  sealMaxAgeMs: 60 * 60_000,
+  segmentTargetEvents: 50_000,
+  segmentCacheBytes: 256 * 1024 * 1024,
+  headLogMaxBytes: 64 * 1024 * 1024,
+};
+
+/** Named steps of the writes above, where crash tests stop the process (see crashPoint). */
+export type ChainStoreCrashPoint =
+  | 'seal.segment-written'
+  | 'seal.manifest-written'
+  | 'seal.head-written'
+  | 'merge.segment-written'
+  | 'merge.manifest-written'
+  | 'unseal.logged'
+  | 'head.image-written';
+
+export async function openChainStore(parts: {
+  SQL: SqlJsStatic;
+  dir: string;
+  log: Logger;
+  tuning?: ChainStoreTuning;
+  /** Fault injection for crash tests: called at each named step; may end the process. */
+  crashPoint?: (point: ChainStoreCrashPoint) => void;
+}): Promise<ChainStore> {
+  const { SQL, dir, log } = parts;
+  const crashPoint = parts.crashPoint ?? (() => undefined);
+  const tuning = { ...defaults, ...parts.tuning };
+  const segmentsDir = join(dir, SEGMENTS_DIR);
+  mkdirSync(segmentsDir, { recursive: true });
+  const problems: ChainStoreProblem[] = [];
+  let bytesWritten = 0;
+
+  const moveAside = (path: string, reason: string): string => {
+    const damagedDir = join(dir, DAMAGED_DIR);
+    mkdirSync(damagedDir, { recursive: true });
+    const movedTo = join(damagedDir, `${path.split('/').pop()}.${Date.now()}`);
+    renameSync(path, movedTo);
+    problems.push({ message: reason, path, movedTo });
+    log.error(`${reason}; moved aside to ${movedTo}.`, { path, movedTo });
+    return movedTo;
+  };
+
+  // ---- the manifest -----------------------------------------------------------------------
+  const manifestPath = join(dir, MANIFEST_FILE);
+  let manifest: SegmentManifest;
+  let lostAllSegments = false;
+  const readResult = readManifest(manifestPath);
+  if ('manifest' in readResult) manifest = readResult.manifest;
+  else {
+    manifest = emptyManifest();
+    if ('damaged' in readResult) {
+      // Without a trusted list no segment can be trusted either: all of it is fetched again.
+      moveAside(manifestPath, `The segment manifest ${manifestPath} is damaged (${readResult.damaged})`);
+      for (const name of readdirSync(segmentsDir)) moveAside(join(segmentsDir, name), `Segment ${name} is not listed in a trusted manifest`);
+      lostAllSegments = true;
+    }
+  }
+  const saveManifest = (): void => {
+    writeManifest(manifestPath, manifest);
+    bytesWritten += statSync(manifestPath).size;
+  };
+
+  // Leftovers of an interrupted write or merge: files the manifest does not list.
+  const listed = new Set(manifest.segments.flatMap((segment) => [segment.file, bloomFileOf(segment.file)]));
+  for (const name of readdirSync(segmentsDir)) if (!listed.has(name)) rmSync(join(segmentsDir, name), { force: true });
+
+  // ---- the head ---------------------------------------------------------------------------
+  const headPath = join(dir, HEAD_FILE);
+  const logPath = join(dir, LOG_FILE);
+  let headGeneration = 0;
+  let head: Database;
+  let headLost = false;
+  {
+    let image: Uint8Array | undefined;
+    if (existsSync(headPath)) {
+      const decoded = decodeSnapshot(readFileSync(headPath));
+      if ('image' in decoded) image = decoded.image;
+      else {
+        moveAside(headPath, `The chain head image ${headPath} is damaged (${decoded.reason})`);
+        headLost = true;
+      }
+    }
+    head = openDatabase(SQL, image);
+    if (image) headGeneration = Number(headMeta(head, 'generation') ?? 0);
+    else head.run(headSchemaSql);
+  }
+
+  /** Open for appending once the head is recovered. */
+  let appendLog: IngestLog<HeadRecord> | undefined;
+  const cachedBlooms = new Map<number, BloomFilter>();
+  const cache = createSegmentCache(tuning.segmentCacheBytes);
+
+  // Replays the log over the image, unless the image already holds it (an older generation)
+  // or the image was lost (the log alone means nothing without it).
+  const opened = readIngestLog<HeadRecord>(logPath);
+  if (opened.droppedTailBytes > 0)
+    log.warn(`The chain head log ended in ${opened.droppedTailBytes} bytes of a torn write; cut off (that tail is fetched again).`);
+  const unsealedIds = new Set<number>();
+  if (!headLost && opened.generation === headGeneration) {
+    for (const record of opened.records) {
+      applyRecord(record);
+      if (record.t === 'unseal') for (const id of record.segmentIds) unsealedIds.add(id);
+    }
+  }
+  let logNeedsRestart = headLost || opened.generation !== headGeneration;
+  if (unsealedIds.size > 0 && manifest.segments.some((segment) => unsealedIds.has(segment.id))) {
+    // The crash came between logging an unseal and dropping its segments from the manifest.
+    removeSegmentsFromManifest(unsealedIds);
+  }
+  if (manifest.lastSeal && manifest.lastSeal.headGeneration > headGeneration && !headLost) {
+    // The crash came between writing a seal's manifest and the head image after it.
+    cutHead(manifest.lastSeal.chainId, manifest.lastSeal.throughBlock);
+    headGeneration = manifest.lastSeal.headGeneration - 1;
+    logNeedsRestart = true;
+  }
+  if (headLost || lostAllSegments) {
+    // Cursors fall back to what the sealed data vouches for; the rest is fetched again.
+    inTransaction(head, () => {
+      head.run('DELETE FROM cursors');
+      for (const [chainId, cursors] of Object.entries(manifest.sealedCursors))
+        for (const [contractId, through] of Object.entries(cursors))
+          head.run('INSERT INTO cursors (chain_id, contract_id, indexed_through) VALUES (?, ?, ?)', [Number(chainId), contractId, through]);
+    });
+  }
+  if (logNeedsRestart) writeHeadImage(headGeneration + 1);
+  else appendLog = appendToIngestLog<HeadRecord>(logPath, headGeneration);
+  const headLog = (): IngestLog<HeadRecord> => appendLog!;
+
+  const lastSealAt = new Map<number, number>();
+  let eventCounts: Map<number, number> | undefined;
+
+  // ---- helpers over the head --------------------------------------------------------------
+
+  function headMeta(db: Database, key: string): string | undefined {
+    return selectOne<{ value: string }>(db, 'SELECT value FROM head_meta WHERE key = ?', [key])?.value;
+  }
+
+  function applyRecord(record: HeadRecord): unknown {
+    switch (record.t) {
+      case 'commit':
+        return inTransaction(head, () => commitChainData(head, record.batch));
+      case 'canonical':
+        return inTransaction(head, () => {
+          const changed = applyCanonicalRange(head, record.range);
+          const recorded = record.reorg
+            ? insertReorg(head, {
+                ...record.reorg,
+                eventsRemoved: changed.removed.length,
+                eventsAdded: changed.added.length,
+              })
+            : undefined;
+          return { ...changed, reorg: recorded };
+        });
+      case 'reconciliation':
+        return inTransaction(head, () => saveReconciliation(head, record.result, record.id));
+      case 'purge':
+        return inTransaction(head, () => purgeHead(record.contractIds, record.chainIds));
+      case 'unseal':
+        return inTransaction(head, () => {
+          insertEventTuples(head, record.events, 'OR IGNORE');
+          const insertBlock = head.prepare('INSERT OR REPLACE INTO blocks (chain_id, number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?, ?)');
+          try {
+            for (const block of record.blocks) insertBlock.run(block);
+          } finally {
+            insertBlock.free();
+          }
+        });
+      case 'refetch':
+        if (record.done)
+          head.run('DELETE FROM head_meta WHERE key = ?', [refetchKey(record.range)]);
+        else
+          head.run('INSERT OR REPLACE INTO head_meta (key, value) VALUES (?, ?)', [refetchKey(record.range), JSON.stringify(record.range)]);
+        return undefined;
+    }
+  }
+
+  function refetchKey(range: RefetchRange): string {
+    return `refetch:${range.chainId}:${range.fromBlock}:${range.toBlock}`;
+  }
+
+  function purgeHead(contractIds: readonly string[], chainIds: readonly number[]): void {
+    for (const id of contractIds) {
+      head.run('DELETE FROM events WHERE contract_id = ?', [id]);
+      head.run('DELETE FROM cursors WHERE contract_id = ?', [id]);
+    }
+    for (const chainId of chainIds) {
+      for (const table of ['events', 'blocks', 'cursors', 'chain_state', 'reorgs', 'reconciliations'])
+        head.run(`DELETE FROM ${table} WHERE chain_id = ?`, [chainId]);
+    }
+  }
+
+  /** Applies a record to the head and logs it; the record is durable as far as a kill -9 goes. */
+  function record<T>(entry: HeadRecord): T {
+    const result = applyRecord(entry) as T;
+    headLog().append(entry);
+    return result;
+  }
+
+  /** Removes from the head what a seal through `throughBlock` moved into segments. */
+  function cutHead(chainId: number, throughBlock: number): void {
+    inTransaction(head, () => {
+      head.run("DELETE FROM events WHERE chain_id = ? AND block_number <= ? AND status != 'pending'", [chainId, throughBlock]);
+      head.run('DELETE FROM blocks WHERE chain_id = ? AND number <= ?', [chainId, throughBlock]);
+    });
+  }
+
+  /** Writes the head image of a new generation and starts that generation's empty log. */
+  function writeHeadImage(generation: number): void {
+    head.run('INSERT OR REPLACE INTO head_meta (key, value) VALUES (?, ?)', ['generation', String(generation)]);
+    const pages = selectOne<{ page_count: number }>(head, 'PRAGMA page_count')?.page_count ?? 0;
+    const free = selectOne<{ freelist_count: number }>(head, 'PRAGMA freelist_count')?.freelist_count ?? 0;
+    // Rows leave the head at every seal; without this its image would keep their pages.
+    if (free > pages / 2) head.run('VACUUM');
+    const encoded = encodeSnapshot(head.export());
+    configureDatabase(head);
+    const temp = `${headPath}.tmp`;
+    writeFileDurably(temp, encoded);
+    renameSync(temp, headPath);
+    fsyncDirectory(dir);
+    bytesWritten += encoded.length;
+    crashPoint('head.image-written');
+    appendLog?.close();
+    startIngestLog(logPath, generation);
+    appendLog = appendToIngestLog<HeadRecord>(logPath, generation);
+    headGeneration = generation;
+  }
+
+  // ---- segments ---------------------------------------------------------------------------
+
+  function removeSegmentsFromManifest(ids: ReadonlySet<number>, added: SegmentSummary[] = []): void {
+    const removed = manifest.segments.filter((segment) => ids.has(segment.id));
+    manifest = {
+      ...manifest,
+      segments: [...manifest.segments.filter((segment) => !ids.has(segment.id)), ...added].sort(
+        (a, b) => a.chainId - b.chainId || a.fromBlock - b.fromBlock || a.id - b.id,
+      ),
+    };
+    saveManifest();
+    for (const segment of removed) {
+      cache.drop(segment.id);
+      cachedBlooms.delete(segment.id);
+      rmSync(join(segmentsDir, segment.file), { force: true });
+      rmSync(join(segmentsDir, bloomFileOf(segment.file)), { force: true });
+    }
+    eventCounts = undefined;
+  }
+
+  /** A damaged segment: moved aside, dropped from the manifest, its range fetched again. */
+  function segmentDamaged(segment: SegmentSummary, reason: string): void {
+    const path = join(segmentsDir, segment.file);
+    const message = `Sealed segment ${segment.file} (chain ${segment.chainId}, blocks ${segment.fromBlock}–${segment.toBlock}) is damaged: ${reason}. Its range is fetched again from the chain`;
+    if (existsSync(path)) moveAside(path, message);
+    else {
+      problems.push({ message, path });
+      log.error(message);
+    }
+    const bloomPath = join(segmentsDir, bloomFileOf(segment.file));
+    if (existsSync(bloomPath)) renameSync(bloomPath, `${bloomPath}.damaged-${Date.now()}`);
+    const contractIds = [...new Set(Object.keys(segment.counts).map((key) => key.slice(0, key.indexOf(' '))))];
+    const range: RefetchRange = { chainId: segment.chainId, fromBlock: segment.fromBlock, toBlock: segment.toBlock, contractIds };
+    record({ t: 'refetch', range, done: false });
+    removeSegmentsFromManifest(new Set([segment.id]));
+  }
+
+  function openedSegment(segment: SegmentSummary): Database | undefined {
+    const cached = cache.get(segment.id);
+    if (cached) return cached;
+    const result = openSegment(SQL, segmentsDir, segment);
+    if ('damaged' in result) {
+      segmentDamaged(segment, result.damaged);
+      return undefined;
+    }
+    cache.put(segment.id, result.ok, segment.bytes);
+    return result.ok;
+  }
+
+  function bloomOf(segment: SegmentSummary): BloomFilter | undefined {
+    const cached = cachedBlooms.get(segment.id);
+    if (cached) return cached;
+    const result = readSegmentBloom(segmentsDir, segment);
+    if ('damaged' in result) {
+      segmentDamaged(segment, result.damaged);
+      return undefined;
+    }
+    const filter = bloomFilter(result.ok);
+    cachedBlooms.set(segment.id, filter);
+    return filter;
+  }
+
+  function newSegment(chainId: number, events: EventTuple[], blocks: BlockTuple[]): SegmentSummary {
+    const blockNumbers = [...events.map((row) => row[2] as number), ...blocks.map((row) => row[1])];
+    const built = buildSegment(
+      SQL,
+      {
+        id: manifest.nextSegmentId,
+        chainId,
+        fromBlock: Math.min(...blockNumbers),
+        toBlock: Math.max(...blockNumbers),
+      },
+      events,
+      blocks,
+    );
+    manifest = { ...manifest, nextSegmentId: manifest.nextSegmentId + 1 };
+    writeSegment(segmentsDir, built);
+    bytesWritten += built.image.length + built.bloom.length;
+    return built.summary;
+  }
+
+  /** Seals a chain's final head rows through `throughBlock` into one segment. */
+  function seal(chainId: number, throughBlock: number): void {
+    const where = "chain_id = ? AND block_number <= ? AND status != 'pending'";
+    const events = selectEventTuples(head, where, [chainId, throughBlock]);
+    const blocks = selectBlockTuples(head, 'chain_id = ? AND number <= ?', [chainId, throughBlock]);
+    if (events.length === 0 && blocks.length === 0) return;
+    const summary = newSegment(chainId, events, blocks);
+    crashPoint('seal.segment-written');
+    const cursors: Record<string, number> = { ...manifest.sealedCursors[chainId] };
+    for (const row of selectAll<{ contract_id: string; indexed_through: number }>(
+      head,
+      'SELECT contract_id, indexed_through FROM cursors WHERE chain_id = ?',
+      [chainId],
+    ))
+      cursors[row.contract_id] = Math.max(cursors[row.contract_id] ?? -1, Math.min(row.indexed_through, throughBlock));
+    manifest = {
+      ...manifest,
+      segments: [...manifest.segments, summary],
+      lastSeal: { chainId, throughBlock, headGeneration: headGeneration + 1 },
+      sealedCursors: { ...manifest.sealedCursors, [chainId]: cursors },
+    };
+    saveManifest();
+    crashPoint('seal.manifest-written');
+    cutHead(chainId, throughBlock);
+    writeHeadImage(headGeneration + 1);
+    crashPoint('seal.head-written');
+  }
+
+  /** The rows of segments, in block order, for a merge or an unseal. */
+  function rowsOf(segments: readonly SegmentSummary[]): { events: EventTuple[]; blocks: BlockTuple[] } | undefined {
+    const events: EventTuple[] = [];
+    const blocks: BlockTuple[] = [];
+    for (const segment of segments) {
+      const db = openedSegment(segment);
+      if (!db) return undefined;
+      events.push(...selectEventTuples(db, '1 = 1', []));
+      blocks.push(...selectBlockTuples(db, '1 = 1', []));
+    }
+    return { events, blocks };
+  }
+
+  /** Moves the segments of a chain that overlap a range back into the head (logged first). */
+  function unseal(chainId: number, fromBlock: number, toBlock: number): void {
+    const overlapping = manifest.segments.filter(
+      (segment) => segment.chainId === chainId && segment.fromBlock <= toBlock && segment.toBlock >= fromBlock,
+    );
+    if (overlapping.length === 0) return;
+    const rows = rowsOf(overlapping);
+    if (!rows) return unseal(chainId, fromBlock, toBlock); // a damaged one was dropped; again
+    record({ t: 'unseal', segmentIds: overlapping.map((segment) => segment.id), ...rows });
+    crashPoint('unseal.logged');
+    removeSegmentsFromManifest(new Set(overlapping.map((segment) => segment.id)));
+  }
+
+  function mergeSmallSegments(): number {
+    let merged = 0;
+    const small = tuning.segmentTargetEvents / 4;
+    for (const chainId of new Set(manifest.segments.map((segment) => segment.chainId))) {
+      const candidates = manifest.segments.filter(
+        (segment) => segment.chainId === chainId && segment.events + segment.removed < small,
+      );
+      const group: SegmentSummary[] = [];
+      let total = 0;
+      for (const segment of candidates) {
+        if (total + segment.events + segment.removed > tuning.segmentTargetEvents) break;
+        group.push(segment);
+        total += segment.events + segment.removed;
+      }
+      if (group.length < 2) continue;
+      const rows = rowsOf(group);
+      if (!rows) continue;
+      const summary = newSegment(chainId, rows.events, rows.blocks);
+      crashPoint('merge.segment-written');
+      removeSegmentsFromManifest(new Set(group.map((segment) => segment.id)), [summary]);
+      crashPoint('merge.manifest-written');
+      merged += group.length;
+    }
+    return merged;
+  }
+
+  // ---- reads over head + segments ---------------------------------------------------------
+
+  function candidateSegments(query: EventsQuery, after: EventPosition | undefined): SegmentSummary[] {
+    const descending = query.order === 'desc';
+    const candidates = manifest.segments.filter((segment) => {
+      if (query.chainId !== undefined && segment.chainId !== query.chainId) return false;
+      if (query.fromBlock !== undefined && segment.toBlock < query.fromBlock) return false;
+      if (query.toBlock !== undefined && segment.fromBlock > query.toBlock) return false;
+      if (query.fromTime !== undefined && (segment.maxTime === null || segment.maxTime < query.fromTime)) return false;
+      if (query.toTime !== undefined && (segment.minTime === null || segment.minTime > query.toTime)) return false;
+      if (after) {
+        const [chainId, block] = after;
+        if (descending && (segment.chainId > chainId || (segment.chainId === chainId && segment.fromBlock > block))) return false;
+        if (!descending && (segment.chainId < chainId || (segment.chainId === chainId && segment.toBlock < block))) return false;
+      }
+      const countsApply = !query.includeRemoved || segment.removed === 0;
+      if (countsApply && (query.contractId !== undefined || query.eventName !== undefined)) {
+        const found = Object.entries(segment.counts).some(([key, count]) => {
+          if (count === 0) return false;
+          const space = key.indexOf(' ');
+          if (query.contractId !== undefined && key.slice(0, space) !== query.contractId) return false;
+          if (query.eventName !== undefined && key.slice(space + 1) !== query.eventName) return false;
+          return true;
+        });
+        if (!found) return false;
+      }
+      if (countsApply && segment.events === 0) return false;
+      return true;
+    });
+    candidates.sort(
+      descending
+        ? (a, b) => b.chainId - a.chainId || b.toBlock - a.toBlock
+        : (a, b) => a.chainId - b.chainId || a.fromBlock - b.fromBlock,
+    );
+    return candidates;
+  }
+
+  function queryEvents(query: EventsQuery): { rows: EventRow[]; nextCursor?: string } {
+    const limit = query.limit ?? 1000;
+    const descending = query.order === 'desc';
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const inOrder = (a: EventRow, b: EventRow): number =>
+      descending ? comparePositions(positionOf(b), positionOf(a)) : comparePositions(positionOf(a), positionOf(b));
+    let rows = queryEventsIn(head, query, after, limit + 1);
+    for (const segment of candidateSegments(query, after)) {
+      if (rows.length > limit) {
+        const last = rows[limit]!;
+        const beyond = descending
+          ? segment.chainId < last.chainId || (segment.chainId === last.chainId && segment.toBlock < last.blockNumber)
+          : segment.chainId > last.chainId || (segment.chainId === last.chainId && segment.fromBlock > last.blockNumber);
+        if (beyond) break;
+      }
+      if (query.transactionHash !== undefined && !bloomOf(segment)?.mayContain(query.transactionHash)) continue;
+      const db = openedSegment(segment);
+      if (!db) continue;
+      const found = queryEventsIn(db, query, after, limit + 1);
+      if (found.length === 0) continue;
+      rows = [...rows, ...found].sort(inOrder).slice(0, limit + 1);
+    }
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      rows: page,
+      ...(rows.length > limit && last ? { nextCursor: encodeCursor(positionOf(last)) } : {}),
+    };
+  }
+
+  /** Segments of a chain whose range holds `number`, newest first. */
+  const segmentsAt = (chainId: number, number: number): SegmentSummary[] =>
+    manifest.segments
+      .filter((segment) => segment.chainId === chainId && segment.fromBlock <= number && segment.toBlock >= number)
+      .reverse();
+
+  function firstInSegments<T>(segments: readonly SegmentSummary[], read: (db: Database) => T | undefined): T | undefined {
+    for (const segment of segments) {
+      const db = openedSegment(segment);
+      const found = db ? read(db) : undefined;
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  const store: ChainStore = {
+    problems,
+    commit(batch) {
+      const result = record<ChainDataCommitResult>({ t: 'commit', batch });
+      if (result.inserted.length > 0 && eventCounts)
+        eventCounts.set(batch.chainId, (eventCounts.get(batch.chainId) ?? 0) + result.inserted.length);
+      return result;
+    },
+    applyCanonicalRange(range, reorg) {
+      // Sealed rows are final, so only a reorg deeper than the confirmation depth or a repair
+      // of an old range reaches them: those segments come back into the head first.
+      unseal(range.chainId, range.fromBlock, range.toBlock);
+      const result = record<{ removed: EventRow[]; added: EventRow[]; reorg: ReorgRecord | undefined }>({
+        t: 'canonical',
+        range,
+        ...(reorg ? { reorg } : {}),
+      });
+      eventCounts = undefined;
+      return result;
+    },
+    saveReconciliation: (result, id) => record<Reconciliation>({ t: 'reconciliation', result, ...(id === undefined ? {} : { id }) }),
+    listReconciliations: (filter) => listReconciliations(head, filter),
+    listReorgs: (chainId, limit) => listReorgs(head, chainId, limit),
+    countReorgs: (chainId) => countReorgs(head, chainId),
+    queryEvents,
+    blockHeaderAt(chainId, number) {
+      return blockHeaderAt(head, chainId, number) ?? firstInSegments(segmentsAt(chainId, number), (db) => blockHeaderAt(db, chainId, number));
+    },
+    storedBlockHash(chainId, number) {
+      return storedBlockHash(head, chainId, number) ?? firstInSegments(segmentsAt(chainId, number), (db) => storedBlockHash(db, chainId, number));
+    },
+    eventBlocksAtOrBelow(chainId, atOrBelow, limit) {
+      const found = new Map<number, string>();
+      for (const block of eventBlocksAtOrBelow(head, chainId, atOrBelow, limit)) found.set(block.number, block.hash);
+      const segments = manifest.segments
+        .filter((segment) => segment.chainId === chainId && segment.fromBlock <= atOrBelow && segment.events > 0)
+        .sort((a, b) => b.toBlock - a.toBlock);
+      for (const segment of segments) {
+        const lowest = found.size >= limit ? Math.min(...found.keys()) : -1;
+        if (segment.toBlock < lowest) break;
+        const db = openedSegment(segment);
+        if (!db) continue;
+        for (const block of eventBlocksAtOrBelow(db, chainId, atOrBelow, limit)) if (!found.has(block.number)) found.set(block.number, block.hash);
+      }
+      return [...found].sort((a, b) => b[0] - a[0]).slice(0, limit).map(([number, hash]) => ({ number, hash }));
+    },
+    storedIdentities(chainId, contractIds, fromBlock, toBlock) {
+      const rows = storedIdentities(head, chainId, contractIds, fromBlock, toBlock);
+      for (const segment of manifest.segments) {
+        if (segment.chainId !== chainId || segment.toBlock < fromBlock || segment.fromBlock > toBlock) continue;
+        const db = openedSegment(segment);
+        if (db) rows.push(...storedIdentities(db, chainId, contractIds, fromBlock, toBlock));
+      }
+      return rows
+        .sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex)
+        .map(({ id: _id, ...identity }) => identity);
+    },
+    eventByIdentity(chainId, blockHash, logIndex) {
+      const inHead = eventByIdentity(head, chainId, blockHash, logIndex);
+      if (inHead) return inHead;
+      const segments = manifest.segments
+        .filter((segment) => segment.chainId === chainId && bloomOf(segment)?.mayContain(blockHash))
+        .reverse();
+      return firstInSegments(segments, (db) => eventByIdentity(db, chainId, blockHash, logIndex));
+    },
+    countEvents() {
+      if (!eventCounts) {
+        eventCounts = countEvents(head);
+        for (const segment of manifest.segments)
+          eventCounts.set(segment.chainId, (eventCounts.get(segment.chainId) ?? 0) + segment.events);
+      }
+      return new Map(eventCounts);
+    },
+    eventsPerMinute(chainId, minutes) {
+      const series = eventsPerMinute(head, chainId, minutes);
+      // Sealed rows of the same minutes (a fast chain seals within the half hour) add in.
+      const newestSealed = manifest.segments.filter((segment) => segment.chainId === chainId && segment.maxTime !== null).sort((a, b) => b.maxTime! - a.maxTime!)[0];
+      if (!newestSealed) return series;
+      const since = (series[0]?.minute ?? Math.floor(newestSealed.maxTime! / 60) * 60 - (minutes - 1) * 60);
+      const sealedSeries = new Map<number, number>();
+      for (const segment of manifest.segments) {
+        if (segment.chainId !== chainId || segment.maxTime === null || segment.maxTime < since) continue;
+        const db = openedSegment(segment);
+        if (!db) continue;
+        for (const point of eventsPerMinute(db, chainId, minutes)) sealedSeries.set(point.minute, (sealedSeries.get(point.minute) ?? 0) + point.count);
+      }
+      if (series.length === 0) {
+        const last = Math.max(...sealedSeries.keys());
+        const result: { minute: number; count: number }[] = [];
+        for (let minute = last - (minutes - 1) * 60; minute <= last; minute += 60) result.push({ minute, count: sealedSeries.get(minute) ?? 0 });
+        return result;
+      }
+      return series.map((point) => ({ minute: point.minute, count: point.count + (sealedSeries.get(point.minute) ?? 0) }));
+    },
+    cursors(chainId) {
+      return new Map(
+        selectAll<{ contract_id: string; indexed_through: number }>(head, 'SELECT contract_id, indexed_through FROM cursors WHERE chain_id = ?', [chainId]).map((row) => [row.contract_id, row.indexed_through]),
+      );
+    },
+    purge(keep) {
+      const headContracts = selectAll<{ contract_id: string }>(head, 'SELECT DISTINCT contract_id FROM cursors UNION SELECT DISTINCT contract_id FROM events').map((row) => row.contract_id);
+      const sealedContracts = manifest.segments.flatMap((segment) => Object.keys(segment.counts).map((key) => key.slice(0, key.indexOf(' '))));
+      const sealedCursorContracts = Object.values(manifest.sealedCursors).flatMap((cursors) => Object.keys(cursors));
+      const goneContracts = [...new Set([...headContracts, ...sealedContracts, ...sealedCursorContracts])].filter((id) => !keep.contractIds.has(id));
+      const headChains = selectAll<{ chain_id: number }>(head, 'SELECT DISTINCT chain_id FROM events UNION SELECT chain_id FROM chain_state UNION SELECT chain_id FROM blocks').map((row) => row.chain_id);
+      const goneChains = [...new Set([...headChains, ...manifest.segments.map((segment) => segment.chainId)])].filter((id) => !keep.chainIds.has(id));
+      if (goneContracts.length === 0 && goneChains.length === 0) return;
+      record({ t: 'purge', contractIds: goneContracts, chainIds: goneChains });
+      // Segments are rewritten without those rows (or dropped when nothing is left).
+      const gone = new Set(goneContracts);
+      const touched = manifest.segments.filter(
+        (segment) => goneChains.includes(segment.chainId) || Object.keys(segment.counts).some((key) => gone.has(key.slice(0, key.indexOf(' ')))),
+      );
+      const replacements: SegmentSummary[] = [];
+      for (const segment of touched) {
+        if (goneChains.includes(segment.chainId)) continue;
+        const rows = rowsOf([segment]);
+        if (!rows) continue;
+        const events = rows.events.filter((row) => !gone.has(row[1] as string));
+        if (events.length > 0) replacements.push(newSegment(segment.chainId, events, rows.blocks));
+      }
+      const sealedCursors: SegmentManifest['sealedCursors'] = {};
+      for (const [chainId, cursors] of Object.entries(manifest.sealedCursors)) {
+        if (goneChains.includes(Number(chainId))) continue;
+        sealedCursors[chainId] = Object.fromEntries(Object.entries(cursors).filter(([id]) => !gone.has(id)));
+      }
+      manifest = { ...manifest, sealedCursors };
+      removeSegmentsFromManifest(new Set(touched.map((segment) => segment.id)), replacements);
+      eventCounts = undefined;
+    },
+    pendingRefetches() {
+      return selectAll<{ value: string }>(head, "SELECT value FROM head_meta WHERE key LIKE 'refetch:%'").map((row) => JSON.parse(row.value) as RefetchRange);
+    },
+    refetched(range) {
+      record({ t: 'refetch', range, done: true });
+    },
+    maintain(now = Date.now()) {
+      let sealed = 0;
+      for (const { chain_id: chainId, confirmed_through: confirmedThrough } of selectAll<{ chain_id: number; confirmed_through: number }>(head, 'SELECT chain_id, confirmed_through FROM chain_state')) {
+        if (!lastSealAt.has(chainId)) lastSealAt.set(chainId, now);
+        for (;;) {
+          const sealable = selectOne<{ n: number }>(head, "SELECT count(*) AS n FROM events WHERE chain_id = ? AND block_number <= ? AND status != 'pending'", [chainId, confirmedThrough])?.n ?? 0;
+          const due = tuning.sealMaxAgeMs > 0 && now - lastSealAt.get(chainId)! >= tuning.sealMaxAgeMs;
+          if (sealable === 0 || (sealable < tuning.sealMinEvents && !due)) break;
+          // Cut at a block boundary near the target size, so a long backfill makes many segments.
+          let through = confirmedThrough;
+          if (sealable > tuning.segmentTargetEvents) {
+            const cut = selectOne<{ block_number: number }>(head, "SELECT block_number FROM events WHERE chain_id = ? AND block_number <= ? AND status != 'pending' ORDER BY block_number LIMIT 1 OFFSET ?", [chainId, confirmedThrough, tuning.segmentTargetEvents]);
+            const lowest = selectOne<{ b: number }>(head, "SELECT min(block_number) AS b FROM events WHERE chain_id = ? AND status != 'pending'", [chainId])?.b ?? confirmedThrough;
+            if (cut) through = Math.max(lowest, cut.block_number - 1);
+          }
+          seal(chainId, through);
+          sealed++;
+          lastSealAt.set(chainId, now);
+          if (through === confirmedThrough) break;
+        }
+      }
+      const merged = mergeSmallSegments();
+      if (headLog().bytesAppended > tuning.headLogMaxBytes) writeHeadImage(headGeneration + 1);
+      return { sealed, merged };
+    },
+    stats() {
+      const pages = selectOne<{ page_count: number }>(head, 'PRAGMA page_count')?.page_count ?? 0;
+      const pageSize = selectOne<{ page_size: number }>(head, 'PRAGMA page_size')?.page_size ?? 4096;
+      return {
+        segments: manifest.segments.length,
+        segmentBytes: manifest.segments.reduce((sum, segment) => sum + segment.bytes, 0),
+        headEvents: selectOne<{ n: number }>(head, 'SELECT count(*) AS n FROM events')?.n ?? 0,
+        headBytes: pages * pageSize,
+        openSegments: cache.count,
+        openSegmentBytes: cache.bytes,
+        bytesWritten: bytesWritten + headLog().bytesAppended,
+      };
+    },
+    checkpoint() {
+      if (headLog().bytesAppended > 0) writeHeadImage(headGeneration + 1);
+    },
+    close(options = {}) {
+      if (options.checkpoint !== false) store.checkpoint();
+      headLog().close();
+      cache.clear();
+      head.close();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,116 @@
+// The chain head's append-only log: every change to the head (a batch ingested, a range made
+// canonical, a reconciliation saved) is appended as one checksummed record, and replayed over the
+// last head image at start. Chain data can be fetched again, so records are not fsync'd one by
+// one (a kill -9 loses nothing the kernel has; a power cut loses a tail that is refetched); a
+// torn or damaged tail is cut off at open. Each log belongs to one *generation* of the head
+// image: when the image is rewritten (after a seal), a new log is started for the next one.
+import { crc32 } from 'node:zlib';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
+
+const MAGIC = Buffer.from('VIGILLOG');
+/** Magic, then the generation as a u64. */
+const HEADER_BYTES = MAGIC.length + 8;
+/** Each record: payload length (u32), CRC-32 of the payload (u32), payload (UTF-8 JSON). */
+const RECORD_HEADER_BYTES = 8;
+
+export interface IngestLog<Record> {
+  readonly generation: number;
+  /** Bytes appended since open, for the write-rate figure. */
+  readonly bytesAppended: number;
+  append(record: Record): void;
+  close(): void;
+}
+
+export interface OpenedIngestLog<Record> {
+  /** The log's generation (0 when no log existed). */
+  generation: number;
+  records: Record[];
+  /** Bytes of a torn or damaged tail that were cut off. */
+  droppedTailBytes: number;
+}
+
+function encodeRecord(record: unknown): Buffer {
+  const payload = Buffer.from(JSON.stringify(record), 'utf8');
+  const header = Buffer.alloc(RECORD_HEADER_BYTES);
+  header.writeUInt32LE(payload.length, 0);
+  header.writeUInt32LE(crc32(payload), 4);
+  return Buffer.concat([header, payload]);
+}
+
+/** Reads a log, cutting off a torn or damaged tail in place. */
+export function readIngestLog<Record>(path: string): OpenedIngestLog<Record> {
+  if (!existsSync(path)) return { generation: 0, records: [], droppedTailBytes: 0 };
+  const file = readFileSync(path);
+  if (file.length < HEADER_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) {
+    // A log whose header never reached the disk holds nothing acknowledged.
+    return { generation: 0, records: [], droppedTailBytes: file.length };
+  }
+  const generation = Number(file.readBigUInt64LE(MAGIC.length));
+  const records: Record[] = [];
+  let offset = HEADER_BYTES;
+  while (offset + RECORD_HEADER_BYTES <= file.length) {
+    const length = file.readUInt32LE(offset);
+    const checksum = file.readUInt32LE(offset + 4);
+    const end = offset + RECORD_HEADER_BYTES + length;
+    if (end > file.length) break;
+    const payload = file.subarray(offset + RECORD_HEADER_BYTES, end);
+    if (crc32(payload) !== checksum) break;
+    let record: Record;
+    try {
+      record = JSON.parse(payload.toString('utf8')) as Record;
+    } catch {
+      break;
+    }
+    records.push(record);
+    offset = end;
+  }
+  const droppedTailBytes = file.length - offset;
+  if (droppedTailBytes > 0) truncateSync(path, offset);
+  return { generation, records, droppedTailBytes };
+}
+
+/** Opens a log for appending, continuing the one on disk (which must be of `generation`). */
+export function appendToIngestLog<Record>(path: string, generation: number): IngestLog<Record> {
+  if (!existsSync(path)) startIngestLog(path, generation);
+  const fd = openSync(path, 'a');
+  let bytesAppended = 0;
+  let closed = false;
+  return {
+    generation,
+    get bytesAppended() {
+      return bytesAppended;
+    },
+    append(record) {
+      const bytes = encodeRecord(record);
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written);
+      bytesAppended += bytes.length;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      closeSync(fd);
+    },
+  };
+}
+
+/** Replaces the log with an empty one of a new generation, atomically. */
+export function startIngestLog(path: string, generation: number): void {
+  const header = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(header, 0);
+  header.writeBigUInt64LE(BigInt(generation), MAGIC.length);
+  const temp = `${path}.tmp`;
+  writeFileDurably(temp, header);
+  renameSync(temp, path);
+  fsyncDirectory(dirname(path));
+}

@@ -1,0 +1,230 @@
+// Sealed segments: one chain's final events and headers over a block range, written once as a
+// SQLite image (rows first, indexes after: a bulk build) inside the checksummed envelope the
+// snapshots use, with a summary the planner reads instead of opening the file, and a Bloom
+// filter over transaction and block hashes beside it. A segment is never rewritten: a repair,
+// a merge or a purge writes a new one and swaps it in through the manifest.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { emptyBloomFilter } from './bloom.ts';
+import { eventIndexesSql, segmentSchemaSql } from './chain-schema.ts';
+import { configureDatabase, openDatabase } from './database.ts';
+import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
+
+export interface SegmentSummary {
+  id: number;
+  file: string;
+  chainId: number;
+  /** The block range the segment answers for (every row is inside it). */
+  fromBlock: number;
+  toBlock: number;
+  /** Block times of its rows, in seconds; null when none carried a time. */
+  minTime: number | null;
+  maxTime: number | null;
+  /** Canonical rows (not removed). */
+  events: number;
+  /** Rows kept as removed by a reorg. */
+  removed: number;
+  /** Canonical rows per contract and event name: "contractId event" → count. */
+  counts: Record<string, number>;
+  bytes: number;
+  sha256: string;
+  bloomSha256: string;
+}
+
+export const countKey = (contractId: string, eventName: string | null): string =>
+  `${contractId} ${eventName ?? ''}`;
+
+/** Rows as selected from a source's events table, columns in schema order. */
+export type EventTuple = (string | number | null)[];
+
+const EVENT_COLUMNS =
+  'chain_id, contract_id, block_number, block_hash, block_timestamp, log_index, transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status';
+const COLUMN_COUNT = 15;
+const ROWS_PER_INSERT = 100;
+
+export function selectEventTuples(db: Database, where: string, params: (string | number)[]): EventTuple[] {
+  const statement = db.prepare(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY block_number, log_index`,
+  );
+  try {
+    statement.bind(params);
+    const rows: EventTuple[] = [];
+    while (statement.step()) rows.push(statement.get() as EventTuple);
+    return rows;
+  } finally {
+    statement.free();
+  }
+}
+
+export type BlockTuple = [chainId: number, number: number, hash: string, parentHash: string, timestamp: number | null];
+
+export function selectBlockTuples(db: Database, where: string, params: (string | number)[]): BlockTuple[] {
+  const statement = db.prepare(
+    `SELECT chain_id, number, hash, parent_hash, timestamp FROM blocks WHERE ${where} ORDER BY number`,
+  );
+  try {
+    statement.bind(params);
+    const rows: BlockTuple[] = [];
+    while (statement.step()) rows.push(statement.get() as BlockTuple);
+    return rows;
+  } finally {
+    statement.free();
+  }
+}
+
+export function insertEventTuples(
+  db: Database,
+  rows: readonly EventTuple[],
+  conflict: '' | 'OR IGNORE' = '',
+): void {
+  const placeholders = `(${new Array(COLUMN_COUNT).fill('?').join(', ')})`;
+  const sql = (count: number): string =>
+    `INSERT ${conflict} INTO events (${EVENT_COLUMNS}) VALUES ${new Array(count).fill(placeholders).join(', ')}`;
+  const full = rows.length >= ROWS_PER_INSERT ? db.prepare(sql(ROWS_PER_INSERT)) : undefined;
+  const single = db.prepare(sql(1));
+  try {
+    let index = 0;
+    for (; full && index + ROWS_PER_INSERT <= rows.length; index += ROWS_PER_INSERT)
+      full.run(rows.slice(index, index + ROWS_PER_INSERT).flat());
+    for (; index < rows.length; index++) single.run(rows[index]!);
+  } finally {
+    full?.free();
+    single.free();
+  }
+}
+
+function insertBlockTuples(db: Database, rows: readonly BlockTuple[]): void {
+  const statement = db.prepare(
+    'INSERT OR REPLACE INTO blocks (chain_id, number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?, ?)',
+  );
+  try {
+    for (const row of rows) statement.run(row);
+  } finally {
+    statement.free();
+  }
+}
+
+export interface BuiltSegment {
+  summary: SegmentSummary;
+  image: Uint8Array;
+  bloom: Uint8Array;
+}
+
+// Column positions in an EventTuple.
+const CONTRACT = 1;
+const BLOCK_HASH = 3;
+const TIMESTAMP = 4;
+const TRANSACTION_HASH = 6;
+const EVENT_NAME = 9;
+const STATUS = 14;
+
+/** Builds a segment's image, summary and Bloom filter from its rows. */
+export function buildSegment(
+  SQL: SqlJsStatic,
+  identity: { id: number; chainId: number; fromBlock: number; toBlock: number },
+  events: readonly EventTuple[],
+  blocks: readonly BlockTuple[],
+): BuiltSegment {
+  const db = openDatabase(SQL);
+  let image: Uint8Array;
+  try {
+    db.run(segmentSchemaSql);
+    db.run('BEGIN');
+    insertEventTuples(db, events);
+    insertBlockTuples(db, blocks);
+    db.run(eventIndexesSql);
+    db.run('COMMIT');
+    image = db.export();
+  } finally {
+    db.close();
+  }
+  const bloom = emptyBloomFilter(events.length * 2);
+  const counts: Record<string, number> = {};
+  let minTime: number | null = null;
+  let maxTime: number | null = null;
+  let canonical = 0;
+  for (const row of events) {
+    bloom.add(row[TRANSACTION_HASH] as string);
+    bloom.add(row[BLOCK_HASH] as string);
+    const time = row[TIMESTAMP] as number | null;
+    if (time !== null) {
+      if (minTime === null || time < minTime) minTime = time;
+      if (maxTime === null || time > maxTime) maxTime = time;
+    }
+    if (row[STATUS] === 'removed') continue;
+    canonical++;
+    const key = countKey(row[CONTRACT] as string, row[EVENT_NAME] as string | null);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  const encoded = encodeSnapshot(image);
+  return {
+    image: encoded,
+    bloom: bloom.bits,
+    summary: {
+      ...identity,
+      file: `seg-${identity.chainId}-${identity.fromBlock}-${identity.toBlock}-${identity.id}.sqlite`,
+      minTime,
+      maxTime,
+      events: canonical,
+      removed: events.length - canonical,
+      counts,
+      bytes: encoded.length,
+      sha256: imageHashOf(encoded),
+      bloomSha256: createHash('sha256').update(bloom.bits).digest('hex'),
+    },
+  };
+}
+
+/** The SHA-256 of the image, as the envelope's header records it. */
+function imageHashOf(encoded: Uint8Array): string {
+  return Buffer.from(encoded.buffer, encoded.byteOffset + 8, 32).toString('hex');
+}
+
+export const bloomFileOf = (segmentFile: string): string => `${segmentFile}.bloom`;
+
+/** Writes a built segment and its filter durably (not yet listed anywhere). */
+export function writeSegment(dir: string, segment: BuiltSegment): void {
+  const path = join(dir, segment.summary.file);
+  writeFileDurably(`${path}.tmp`, segment.image);
+  renameSync(`${path}.tmp`, path);
+  const bloomPath = join(dir, bloomFileOf(segment.summary.file));
+  writeFileDurably(`${bloomPath}.tmp`, segment.bloom);
+  renameSync(`${bloomPath}.tmp`, bloomPath);
+  fsyncDirectory(dir);
+}
+
+export type SegmentReadResult<T> = { ok: T } | { damaged: string };
+
+/** Opens a sealed segment as an in-memory database, after checking it is the file listed. */
+export function openSegment(
+  SQL: SqlJsStatic,
+  dir: string,
+  summary: SegmentSummary,
+): SegmentReadResult<Database> {
+  const path = join(dir, summary.file);
+  if (!existsSync(path)) return { damaged: 'missing: the file listed in the manifest is gone' };
+  const file = readFileSync(path);
+  if (file.length !== summary.bytes)
+    return { damaged: `truncated or grown: ${file.length} bytes, the manifest lists ${summary.bytes}` };
+  const decoded = decodeSnapshot(file);
+  if ('reason' in decoded) return { damaged: decoded.reason };
+  // The envelope's own hash covers the image (checked by decodeSnapshot); matching it with the
+  // manifest's tells the file listed from another valid segment put in its place.
+  if (imageHashOf(file) !== summary.sha256)
+    return { damaged: 'not the segment the manifest lists (another image in its place)' };
+  const db = openDatabase(SQL, decoded.image);
+  configureDatabase(db);
+  return { ok: db };
+}
+
+export function readSegmentBloom(dir: string, summary: SegmentSummary): SegmentReadResult<Uint8Array> {
+  const path = join(dir, bloomFileOf(summary.file));
+  if (!existsSync(path)) return { damaged: 'its Bloom filter file is missing' };
+  const bits = readFileSync(path);
+  if (createHash('sha256').update(bits).digest('hex') !== summary.bloomSha256)
+    return { damaged: 'its Bloom filter file does not match the manifest' };
+  return { ok: new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength) };
+}
