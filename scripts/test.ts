@@ -1,4 +1,4 @@
-// `npm test`: builds, runs vitest (unit + integration) and Playwright (Chromium end-to-end,
+// `npm test`: checks the import rules (dependency-cruiser), builds, runs vitest (unit + integration) and Playwright (Chromium end-to-end,
 // and the Electron launch test, which skips where Electron's binary is absent), then prints one
 // closing line with the totals of both. Exits non-zero if anything failed.
 import { spawnSync } from 'node:child_process';
@@ -94,6 +94,12 @@ function playwrightTotals(file: string): Totals | undefined {
 const resultsDir = mkdtempSync(join(tmpdir(), 'vigil-test-summary-'));
 const filter = process.argv.slice(2);
 
+// First and fast (a few seconds): an import cycle or a room importing one it must not fails here,
+// before the build, since CI runs only `npm test`.
+if (run('npm', ['run', '--silent', 'lint:deps']) !== 0) {
+  console.log('\ntests: 0 passed, 1 failed (the import rules failed: npm run lint:deps)');
+  process.exit(1);
+}
 if (run('npx', ['electron-vite', 'build']) !== 0) {
   console.log('\ntests: 0 passed, 1 failed (the build failed)');
   process.exit(1);

@@ -1,16 +1,11 @@
 // The composition root: the one place that wires capabilities together. Electron's entry and
 // headless mode both call createVigil and speak to it only through the contract server.
 import { userInfo } from 'node:os';
-import type { PushName, PushPayload, RequestName } from '../ipc/contract.ts';
+import type { RequestName } from '../ipc/contract.ts';
 import type { EngineTuning } from './engine/index.ts';
+import type { Logger, PushListener } from './ports/index.ts';
 
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-export type PushListener = <N extends PushName>(name: N, payload: PushPayload<N>) => void;
+export type { Logger, PushListener } from './ports/index.ts';
 
 export interface VigilCore {
   /** Runs one already-validated request; throws VigilError on a bad one. */

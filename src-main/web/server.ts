@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../core/app.ts';
+import type { Logger } from '../core/ports/index.ts';
 import type { ContractServer } from '../ipc/server.ts';
 import { EXPORTS_PATH_PREFIX, serveExportDownload } from './export-downloads.ts';
 import { jsonRpcResponse, parseJsonRpcMessage } from './json-rpc.ts';

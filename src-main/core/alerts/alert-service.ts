@@ -19,14 +19,13 @@ import { createFiringLedger } from './firing-ledger.ts';
 import {
   auditedDefinition,
   prepareRule,
-  ruleSlug,
   toWireRule,
   withEnabled,
   type PrepareRuleContext,
-  type RuleDefinition,
-  type ValidRuleInput,
 } from './rule-definition.ts';
+import type { RuleDefinition, ValidRuleInput } from './rule-shapes.ts';
 import { ruleKinds } from './rule-kinds.ts';
+import { ruleSlug } from '../rule-syntax/index.ts';
 import {
   isIndexedThrough,
   rowEventKey,
@@ -460,7 +459,8 @@ export function createAlertService(
         const open: StoredFiring[] = [];
         for (const id of input.ids) {
           const firing = store.alerts.findFiring(id);
-          if (!firing) throw new VigilError('NOT_FOUND', `No firing has id ${id}.`, { field: 'ids' });
+          if (!firing)
+            throw new VigilError('NOT_FOUND', `No firing has id ${id}.`, { field: 'ids' });
           if (firing.acknowledgedAt === null) open.push(firing);
         }
         if (open.length === 0) return { acknowledged: 0 };

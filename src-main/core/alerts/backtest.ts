@@ -5,7 +5,7 @@ import type { RequestOutput } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import { createEventMatcher, firingEvent } from './event-matcher.ts';
-import type { RuleDefinition } from './rule-definition.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
 import type { TransactionFetcher } from './transaction-fetcher.ts';
 
 export type BacktestResult = RequestOutput<'alerts.backtest'>;

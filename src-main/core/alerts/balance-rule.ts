@@ -4,7 +4,7 @@
 import { getAddress } from 'viem';
 import { VigilError } from '../errors/index.ts';
 import { createEpisodeTracker } from './episodes.ts';
-import type { RuleDefinition } from './rule-definition.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
 import { requireChain, type RuleKind } from './rule-runner.ts';
 
 type BalanceSettings = Extract<RuleDefinition, { kind: 'balance' }>;

@@ -5,7 +5,7 @@ import { isAddress } from 'viem';
 import { closestMatch } from '../errors/index.ts';
 import type { CompareOp, ConditionNode, ConditionValue } from '../../ipc/contract.ts';
 import { operatorsFor, type FieldType } from './condition-fields.ts';
-import type { ParsedCondition } from './parse-condition.ts';
+import type { ParsedCondition } from '../rule-syntax/index.ts';
 
 export interface ConditionCheckProblem {
   code: 'CONDITION_UNKNOWN_FIELD' | 'CONDITION_TYPE_MISMATCH';

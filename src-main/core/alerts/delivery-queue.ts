@@ -3,7 +3,7 @@
 // log shows it and a restart resumes what was pending. An attempt cut short by a crash is sent
 // again with the same delivery id: a receiver may see one id twice, never two ids for one
 // notification.
-import type { Logger } from '../app.ts';
+import type { Logger } from '../ports/index.ts';
 import type { PushPayload } from '../../ipc/contract.ts';
 import { auditActions, SYSTEM_ACTOR } from '../audit/index.ts';
 import type { DeliveryAttempt, Store, StoredDelivery } from '../store/index.ts';

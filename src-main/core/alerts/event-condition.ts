@@ -8,7 +8,7 @@ import { closestMatch, VigilError } from '../errors/index.ts';
 import { checkCondition, type ConditionCheckProblem } from './check-condition.ts';
 import { eventFields, listConditionFields, type FieldType } from './condition-fields.ts';
 import { formatCondition, normalizeCondition } from './format-condition.ts';
-import { ConditionSyntaxError, parseCondition, positionOf } from './parse-condition.ts';
+import { ConditionSyntaxError, parseCondition, positionOf } from '../rule-syntax/index.ts';
 
 export interface ContractForCondition {
   id: string;

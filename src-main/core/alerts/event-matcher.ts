@@ -3,7 +3,7 @@
 import type { EventRow, FiringEvent } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { compileCondition, type TransactionFields } from './compile-condition.ts';
-import { parseCondition } from './parse-condition.ts';
+import { parseCondition } from '../rule-syntax/index.ts';
 import { resolveEvent, type ResolvedEvent } from './event-condition.ts';
 import type { RuleKindContext } from './rule-runner.ts';
 

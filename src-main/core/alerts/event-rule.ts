@@ -13,7 +13,7 @@ import {
   firingEvent,
   type EventMatcher,
 } from './event-matcher.ts';
-import type { RuleDefinition } from './rule-definition.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
 import {
   isIndexedThrough,
   type RuleKind,

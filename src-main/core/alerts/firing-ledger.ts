@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FiringEvent, FiringState } from '../../ipc/contract.ts';
 import { auditActions, SYSTEM_ACTOR, type AuditDraft } from '../audit/index.ts';
 import type { DeliveryTarget, Store, StoredDelivery, StoredFiring } from '../store/index.ts';
-import type { StoredChannel } from './rule-definition.ts';
+import type { StoredChannel } from './rule-shapes.ts';
 import { webhookBody, type DeliveryKind } from './webhook.ts';
 
 /** What the ledger needs to know of a rule to fire it. */

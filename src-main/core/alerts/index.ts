@@ -1,5 +1,11 @@
 // Alert rules and notifications: the door other capabilities use.
-export { parseCondition, positionOf, type ParsedCondition } from './parse-condition.ts';
+export {
+  ConditionSyntaxError,
+  parseCondition,
+  positionOf,
+  ruleSlug,
+  type ParsedCondition,
+} from '../rule-syntax/index.ts';
 export { formatCondition, normalizeCondition } from './format-condition.ts';
 export {
   compileCondition,
@@ -14,7 +20,5 @@ export {
   type ConditionReview,
   type ResolvedEvent,
 } from './event-condition.ts';
-export { ConditionSyntaxError } from './parse-condition.ts';
-export { ruleSlug } from './rule-definition.ts';
 export { createAlertService, type AlertServiceOptions } from './alert-service.ts';
 export { verifyWebhookSignature, webhookHeaderNames, webhookSignature } from './webhook.ts';

@@ -1,6 +1,6 @@
 // Lag rules: a chain's store more than N blocks or T seconds behind its head, for longer than D.
 import { createEpisodeTracker } from './episodes.ts';
-import type { RuleDefinition } from './rule-definition.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
 import { requireChain, type RuleKind } from './rule-runner.ts';
 
 type LagSettings = Extract<RuleDefinition, { kind: 'lag' }>;

@@ -2,33 +2,12 @@
 // stored in: the condition as canonical text, webhook secrets resolved (given, kept from the
 // rule's previous version, read from the environment, or generated), and when it was armed.
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
-import type { AlertChannel, AlertRule, AlertRuleInput, ConditionNode } from '../../ipc/contract.ts';
+import type { AlertChannel, AlertRule, ConditionNode } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import type { StoredRule } from '../store/index.ts';
-import { parseCondition } from './parse-condition.ts';
+import { parseCondition } from '../rule-syntax/index.ts';
 import { ruleKinds, type RuleKindContext } from './rule-kinds.ts';
-
-export type ValidRuleInput = z.output<typeof AlertRuleInput>;
-
-export type StoredChannel =
-  | { type: 'in-app' }
-  | { type: 'desktop' }
-  | {
-      type: 'webhook';
-      url: string;
-      format: 'json' | 'slack' | 'discord';
-      secret: string;
-      /** Kept when the secret came from a workspace file's environment variable. */
-      secretEnv?: string;
-    };
-
-/** What StoredRule.definition holds: the rule input minus id, name and enabled, secrets resolved. */
-type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-export type RuleDefinition = OmitEach<ValidRuleInput, 'id' | 'name' | 'enabled' | 'channels'> & {
-  channels: StoredChannel[];
-};
+import type { OmitEach, RuleDefinition, StoredChannel, ValidRuleInput } from './rule-shapes.ts';
 
 export interface PreparedRule {
   rule: StoredRule;
@@ -45,18 +24,6 @@ export interface PrepareRuleContext extends RuleKindContext {
   env: Record<string, string | undefined>;
   /** Prefix for error fields: "" from the API, "rules[2]." from a workspace file. */
   field: string;
-}
-
-/** "Large USDC transfer!" → "large-usdc-transfer" */
-export function ruleSlug(name: string): string {
-  const slug = name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-    .replace(/-+$/, '');
-  return slug === '' ? 'rule' : slug;
 }
 
 export function prepareRule(

@@ -5,7 +5,7 @@ import type { AlertRuleKind } from '../../ipc/contract.ts';
 import { balanceRuleKind } from './balance-rule.ts';
 import { eventRuleKind } from './event-rule.ts';
 import { lagRuleKind } from './lag-rule.ts';
-import type { RuleDefinition } from './rule-definition.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
 import type { RuleKind } from './rule-runner.ts';
 import { silenceRuleKind } from './silence-rule.ts';
 import { transactionRuleKind } from './transaction-rule.ts';

@@ -2,13 +2,13 @@
 // runs low, a pause when a guardian event comes). The proposal waits for approval by hand like
 // any other. Its source names the firing, so a restart never proposes twice for one firing, and
 // a firing whose proposal was lost in a crash gets it after the restart.
-import type { Logger } from '../app.ts';
+import type { Logger } from '../ports/index.ts';
 import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store, StoredFiring } from '../store/index.ts';
 import type { TxQueueService } from '../txqueue/index.ts';
 import type { FiringLedger } from './firing-ledger.ts';
-import type { RuleDefinition } from './rule-definition.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
 
 export type ProposalQueue = Pick<TxQueueService, 'checkProposal' | 'propose' | 'hasProposalFrom'>;
 

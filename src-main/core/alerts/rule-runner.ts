@@ -1,13 +1,13 @@
 // How a rule runs once enabled, whatever its kind: it is handed the watcher's rows (only those of
 // its contract and event, when it says which) and a tick, and reports through the firing ledger.
 // A new kind (transaction status, signer balance) adds a RuleKind to rule-kinds.ts.
-import type { Logger } from '../app.ts';
+import type { Logger } from '../ports/index.ts';
 import type { EventRow, Transaction } from '../../ipc/contract.ts';
 import type { ChainAccess } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import type { FiringLedger, FiringRule } from './firing-ledger.ts';
-import type { RuleDefinition } from './rule-definition.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
 import type { TransactionFetcher } from './transaction-fetcher.ts';
 
 export interface RunnableRule extends FiringRule {

@@ -5,7 +5,7 @@ import { VigilError } from '../errors/index.ts';
 import { createEpisodeTracker } from './episodes.ts';
 import { createEventMatcher } from './event-matcher.ts';
 import { armedFor, validateContractEvent } from './event-rule.ts';
-import type { RuleDefinition } from './rule-definition.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
 import type { RuleKind } from './rule-runner.ts';
 
 type SilenceSettings = Extract<RuleDefinition, { kind: 'silence' }>;

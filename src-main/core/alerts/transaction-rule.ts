@@ -3,7 +3,7 @@
 // an episode of that transaction, resolved when it is mined, replaced or given up.
 import type { Transaction } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
-import type { RuleDefinition } from './rule-definition.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
 import { requireChain, type RuleKind } from './rule-runner.ts';
 
 type TransactionSettings = Extract<RuleDefinition, { kind: 'transaction' }>;

@@ -4,12 +4,9 @@
 import type { AuditDraft } from '../audit/index.ts';
 import type { WorkspaceSection } from '../engine/service.ts';
 import type { OperatorCommand, Store, StoredRule } from '../store/index.ts';
-import {
-  ruleSlug,
-  withoutSecret,
-  type RuleDefinition,
-  type ValidRuleInput,
-} from './rule-definition.ts';
+import { withoutSecret } from './rule-definition.ts';
+import type { RuleDefinition, ValidRuleInput } from './rule-shapes.ts';
+import { ruleSlug } from '../rule-syntax/index.ts';
 
 type PendingContract = { id: string; chainId: number; name: string; abi: unknown[] };
 

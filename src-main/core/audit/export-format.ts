@@ -7,8 +7,7 @@ import type {
   AuditExportHeader,
   AuditExportTrailer,
 } from '../../ipc/contract.ts';
-import type { AuditEntry } from './audit-entry.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson, type AuditEntry } from '../audit-chain/index.ts';
 
 export const AUDIT_EXPORT_FORMAT = 'vigil-audit-export';
 export const AUDIT_EXPORT_VERSION = 1;

@@ -1,16 +1,17 @@
-// The audit log's door: the entry and its hash chain, the canonical encoding, the verifier, the
-// export formats and the engine service. The store writes entries through the journal (see
+// The audit log's door: the entry and its hash chain (from the audit-chain leaf room), the
+// canonical encoding, the verifier, the export formats and the engine service. The store writes entries through the journal (see
 // store/audit-log.ts).
 export {
+  auditActions,
   auditEntryHash,
+  canonicalJson,
   chainAuditEntry,
   GENESIS_HASH,
   SYSTEM_ACTOR,
+  type AuditAction,
   type AuditDraft,
   type AuditEntry,
-} from './audit-entry.ts';
-export { auditActions, type AuditAction } from './actions.ts';
-export { canonicalJson } from './canonical-json.ts';
+} from '../audit-chain/index.ts';
 export {
   createAuditVerifier,
   type AuditBreakKind,

@@ -10,7 +10,7 @@ import {
   type AuditExportFormat,
 } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
-import type { AuditEntry } from './audit-entry.ts';
+import type { AuditEntry } from '../audit-chain/index.ts';
 import { CSV_COLUMNS, unprotectCell } from './export-format.ts';
 
 export type ExportRecord =

@@ -3,7 +3,7 @@
 // export of millions of entries is checked without holding it in memory, yet a break is named for
 // what it is: a swap is told from a gap, a stray line from a forged neighbour. Used for the live
 // log at start, for `audit.verify`, and for exported files (see verify-export.ts).
-import { auditEntryHash, GENESIS_HASH, type AuditEntry } from './audit-entry.ts';
+import { auditEntryHash, GENESIS_HASH, type AuditEntry } from '../audit-chain/index.ts';
 
 export type AuditBreakKind = 'edited' | 'missing' | 'inserted' | 'reordered' | 'truncated';
 

@@ -14,7 +14,7 @@ import type {
 } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
-import { GENESIS_HASH } from './audit-entry.ts';
+import { GENESIS_HASH } from '../audit-chain/index.ts';
 import { AUDIT_EXPORT_FORMAT, AUDIT_EXPORT_VERSION, exportEncoders } from './export-format.ts';
 import { notWritableError } from './export-path.ts';
 

@@ -4,7 +4,7 @@
 // far behind the others, or disagreeing about a block hash leaves rotation with the reason, and
 // comes back when a later round finds it right again. With a single URL there is nothing to
 // compare, so only the chain id is re-checked.
-import type { Logger } from '../app.ts';
+import type { Logger } from '../ports/index.ts';
 import type { ProviderDisagreement } from '../../ipc/contract.ts';
 import type { Verdict } from './endpoint-health.ts';
 import { judgeBySelfCheck, judgeHashes, type HashAnswer } from './hash-judgement.ts';

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Logger, PushListener } from '../app.ts';
+import type { Logger, PushListener } from '../ports/index.ts';
 import type { RequestName } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import type { StoreRecovery } from '../store/index.ts';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getAddress } from 'viem';
-import type { Logger, PushListener } from '../app.ts';
+import type { Logger, PushListener } from '../ports/index.ts';
 import type {
   Chain,
   ChainDrift,

@@ -1,7 +1,7 @@
 // Pushes go out a few times a second, each carrying many rows, so a chain backfilling tens of
 // thousands of events per second does not flood the renderer. Only the newest rows are kept
 // between flushes: the live view is a bounded window and older rows are paged from the store.
-import type { PushListener } from '../app.ts';
+import type { PushListener } from '../ports/index.ts';
 import type { EventRow } from '../../ipc/contract.ts';
 
 export interface PushBatcherOptions {

@@ -1,10 +1,10 @@
 // How a capability plugs into the engine: it answers some of the contract's requests and may
 // need closing. The engine merges every service's handlers into one table; a request name
 // answered twice is a wiring mistake caught at start.
-import type { Logger, PushListener } from '../app.ts';
+import type { Logger, PushListener } from '../ports/index.ts';
 import type { RequestName, RequestOutput, ValidatedInput } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
-import type { AuditDraft } from '../audit/index.ts';
+import type { AuditDraft } from '../audit-chain/index.ts';
 import type { OperatorCommand, Store } from '../store/index.ts';
 import type { SerializeWorkspaceInput, Workspace } from '../workspace/index.ts';
 import type { EngineEvents } from './engine-events.ts';

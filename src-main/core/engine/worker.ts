@@ -1,6 +1,6 @@
 // The engine worker thread's entry: opens the store, runs the engine, and answers main.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Logger } from '../app.ts';
+import type { Logger } from '../ports/index.ts';
 import { toContractError } from '../errors/index.ts';
 import { openStore } from '../store/index.ts';
 import { chainDataTuning, createEngine, type Engine, type EngineTuning } from './engine.ts';

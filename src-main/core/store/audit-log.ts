@@ -2,7 +2,7 @@
 // execute, which journals them with the command they record. Nothing here edits or deletes an
 // entry, except that a journal replay puts the journal's copy in place of the snapshot's.
 import type { Database } from 'sql.js';
-import type { AuditEntry } from '../audit/index.ts';
+import type { AuditEntry } from '../audit-chain/index.ts';
 import { selectAll, selectOne } from './database.ts';
 
 const AUDIT_COLUMNS = 'seq, at, actor, action, subject, details, prev_hash, hash';

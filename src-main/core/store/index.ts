@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
-import type { Logger } from '../app.ts';
+import type { Logger } from '../ports/index.ts';
 import type { EventRow } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import type {
@@ -57,7 +57,7 @@ import {
 } from './transactions.ts';
 import type { Transaction } from '../../ipc/contract.ts';
 import { alertQueries, type AlertQueries } from './alerts.ts';
-import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit/index.ts';
+import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit-chain/index.ts';
 import {
   auditEntryAt,
   auditFacets,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fsyncDirectory, writeAllAndSync, writeFileDurably } from './durable-file.ts';
-import type { AuditEntry } from '../audit/index.ts';
+import type { AuditEntry } from '../audit-chain/index.ts';
 import { VigilError } from '../errors/index.ts';
 
 export interface JournalEntry<Command> {

@@ -2,7 +2,7 @@
 // adaptive ranges, then follows the head block by block, checking every new block's parent
 // hash against the stored one. Each fetched range is committed to the store together with the
 // cursors it advances, so a restart resumes exactly where the last snapshot left off.
-import type { Logger } from '../app.ts';
+import type { Logger } from '../ports/index.ts';
 import type { ChainStatus, ReorgRecord } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
 import { errorText, isRangeTooLargeError } from '../chains/index.ts';

@@ -22,7 +22,7 @@ import {
   ContractsAddInput,
   TxsProposeInput,
 } from '../../ipc/contract.ts';
-import { ConditionSyntaxError, parseCondition, ruleSlug } from '../alerts/index.ts';
+import { ConditionSyntaxError, parseCondition, ruleSlug } from '../rule-syntax/index.ts';
 import { parseAbiInput } from '../abi/index.ts';
 import { closestMatch, VigilError } from '../errors/index.ts';
 

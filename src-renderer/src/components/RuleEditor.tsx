@@ -30,54 +30,7 @@ import { argsSummary, formatCount, shortHex } from '../format.ts';
 import { etherToWei, weiToEther } from '../units.ts';
 import { BalanceFields, ChainField, ProposeFields, TransactionFields } from './RuleKindFields.tsx';
 import { FieldError } from './StateViews.tsx';
-
-export type WebhookDraft = {
-  url: string;
-  format: 'json' | 'slack' | 'discord';
-  secret: string;
-  secretHint?: string;
-};
-
-export interface Draft {
-  id?: string;
-  name: string;
-  kind: AlertRuleKind;
-  severity: AlertSeverity;
-  enabled: boolean;
-  cooldownSeconds: string;
-  contractId: string;
-  eventName: string;
-  confirmations: string;
-  withinSeconds: string;
-  chainId: string;
-  maxBlocks: string;
-  maxSeconds: string;
-  forSeconds: string;
-  inApp: boolean;
-  desktop: boolean;
-  webhooks: WebhookDraft[];
-  /** Transaction rules: '' for any chain or signer. */
-  txChainId: string;
-  txFrom: string;
-  txOn: ('failed' | 'dropped' | 'stuck')[];
-  stuckSeconds: string;
-  /** Balance rules. */
-  signer: string;
-  belowEther: string;
-  propose: ProposeDraft | null;
-}
-
-/** The transaction a rule proposes when it fires; value in ETH, arguments as a JSON list. */
-export interface ProposeDraft {
-  chainId: string;
-  from: string;
-  to: string;
-  valueEther: string;
-  functionName: string;
-  functionArgs: string;
-  data: string;
-  note: string;
-}
+import type { Draft, ProposeDraft, WebhookDraft } from './rule-draft.ts';
 
 const RULE_FORM_FIELDS = [
   'name',

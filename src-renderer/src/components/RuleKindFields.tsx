@@ -2,7 +2,7 @@
 // propose when it fires. Amounts are typed in ETH and sent as wei; main checks the proposal as
 // the queue would (signer, encoding, balance) when the rule is saved.
 import type { FieldErrors } from './form-errors.ts';
-import type { Draft, ProposeDraft } from './RuleEditor.tsx';
+import type { Draft, ProposeDraft } from './rule-draft.ts';
 import { useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { Field } from './Field.tsx';

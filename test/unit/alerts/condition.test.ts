@@ -9,7 +9,7 @@ import {
   resolveEvent,
   reviewCondition,
 } from '../../../src-main/core/alerts/index.ts';
-import { ConditionSyntaxError } from '../../../src-main/core/alerts/parse-condition.ts';
+import { ConditionSyntaxError } from '../../../src-main/core/rule-syntax/index.ts';
 import { demoTokenAbi, emitterAbi } from '../../../resources/contracts/abis.ts';
 
 const token = { id: '1:0xtoken', name: 'DemoToken', abi: demoTokenAbi };
