@@ -31,10 +31,13 @@ const eventsTable = `
     PRIMARY KEY (chain_id, number)
   );`;
 
-/** The indexes every event source has; built after the rows when a segment is sealed. */
-export const eventIndexesSql = `
+/** Rows arrive in block order, so this index grows at its end and is kept while building. */
+export const positionIndexSql = `
+  CREATE INDEX events_by_position ON events (chain_id, block_number, log_index);`;
+
+/** The other indexes every event source has; built after the rows when a segment is sealed. */
+export const lookupIndexesSql = `
   CREATE UNIQUE INDEX events_identity ON events (chain_id, block_hash, log_index);
-  CREATE INDEX events_by_position ON events (chain_id, block_number, log_index);
   CREATE INDEX events_by_contract ON events (contract_id, block_number, log_index);
   CREATE INDEX events_by_contract_event ON events (contract_id, event_name, block_number, log_index);
   CREATE INDEX events_by_transaction ON events (transaction_hash);
@@ -43,7 +46,8 @@ export const eventIndexesSql = `
 export const segmentSchemaSql = eventsTable;
 
 export const headSchemaSql = `${eventsTable}
-  ${eventIndexesSql}
+  ${positionIndexSql}
+  ${lookupIndexesSql}
   CREATE INDEX events_pending ON events (chain_id, block_number) WHERE status = 'pending';
   CREATE TABLE head_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE cursors (

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
+import type { EventRow } from '../../ipc/contract.ts';
 import { emptyBloomFilter } from './bloom.ts';
-import { eventIndexesSql, segmentSchemaSql } from './chain-schema.ts';
+import { lookupIndexesSql, positionIndexSql, segmentSchemaSql } from './chain-schema.ts';
 import { configureDatabase, openDatabase } from './database.ts';
 import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
@@ -43,7 +44,7 @@ export type EventTuple = (string | number | null)[];
 const EVENT_COLUMNS =
   'chain_id, contract_id, block_number, block_hash, block_timestamp, log_index, transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status';
 const COLUMN_COUNT = 15;
-const ROWS_PER_INSERT = 100;
+const ROWS_PER_INSERT = 200;
 
 export function selectEventTuples(db: Database, where: string, params: (string | number)[]): EventTuple[] {
   const statement = db.prepare(
@@ -115,67 +116,158 @@ export interface BuiltSegment {
 
 // Column positions in an EventTuple.
 const CONTRACT = 1;
+const BLOCK_NUMBER = 2;
 const BLOCK_HASH = 3;
 const TIMESTAMP = 4;
 const TRANSACTION_HASH = 6;
 const EVENT_NAME = 9;
 const STATUS = 14;
 
-/** Builds a segment's image, summary and Bloom filter from its rows. */
-export function buildSegment(
+/** An event as the row the events table stores (addresses as given, JSON for args and topics). */
+export function eventTuple(event: EventRow): EventTuple {
+  return [
+    event.chainId,
+    event.contractId,
+    event.blockNumber,
+    event.blockHash,
+    event.blockTimestamp,
+    event.logIndex,
+    event.transactionHash,
+    event.transactionIndex,
+    event.address,
+    event.eventName,
+    event.signature,
+    event.args === null ? null : JSON.stringify(event.args),
+    JSON.stringify(event.topics),
+    event.data,
+    event.status,
+  ];
+}
+
+/**
+ * A segment being built: rows go in with only the position index (they come in block order,
+ * so it grows at its end), and the summary and Bloom filter are kept as they come; finish()
+ * builds the other indexes in one pass each and exports the image.
+ */
+export interface SegmentBuilder {
+  readonly chainId: number;
+  readonly db: Database;
+  readonly rows: number;
+  readonly fromBlock: number;
+  readonly toBlock: number;
+  append(events: readonly EventTuple[], blocks?: readonly BlockTuple[]): void;
+  finish(id: number): BuiltSegment;
+  discard(): void;
+}
+
+export function createSegmentBuilder(
   SQL: SqlJsStatic,
-  identity: { id: number; chainId: number; fromBlock: number; toBlock: number },
-  events: readonly EventTuple[],
-  blocks: readonly BlockTuple[],
-): BuiltSegment {
+  chainId: number,
+  expectedRows: number,
+): SegmentBuilder {
   const db = openDatabase(SQL);
-  let image: Uint8Array;
-  try {
-    db.run(segmentSchemaSql);
-    db.run('BEGIN');
-    insertEventTuples(db, events);
-    insertBlockTuples(db, blocks);
-    db.run(eventIndexesSql);
-    db.run('COMMIT');
-    image = db.export();
-  } finally {
-    db.close();
-  }
-  const bloom = emptyBloomFilter(events.length * 2);
+  // A segment being built is thrown away whole if anything fails, so it needs no rollback
+  // journal; its pages stay in SQLite's cache instead of being copied through sql.js's file.
+  db.run('PRAGMA journal_mode = OFF; PRAGMA cache_size = -262144;');
+  db.run(segmentSchemaSql);
+  db.run(positionIndexSql);
+  const bloom = emptyBloomFilter(Math.max(expectedRows, 1) * 2);
   const counts: Record<string, number> = {};
   let minTime: number | null = null;
   let maxTime: number | null = null;
+  let fromBlock = Infinity;
+  let toBlock = -Infinity;
+  let rows = 0;
   let canonical = 0;
-  for (const row of events) {
-    bloom.add(row[TRANSACTION_HASH] as string);
-    bloom.add(row[BLOCK_HASH] as string);
-    const time = row[TIMESTAMP] as number | null;
-    if (time !== null) {
-      if (minTime === null || time < minTime) minTime = time;
-      if (maxTime === null || time > maxTime) maxTime = time;
-    }
-    if (row[STATUS] === 'removed') continue;
-    canonical++;
-    const key = countKey(row[CONTRACT] as string, row[EVENT_NAME] as string | null);
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  const encoded = encodeSnapshot(image);
   return {
-    image: encoded,
-    bloom: bloom.bits,
-    summary: {
-      ...identity,
-      file: `seg-${identity.chainId}-${identity.fromBlock}-${identity.toBlock}-${identity.id}.sqlite`,
-      minTime,
-      maxTime,
-      events: canonical,
-      removed: events.length - canonical,
-      counts,
-      bytes: encoded.length,
-      sha256: imageHashOf(encoded),
-      bloomSha256: createHash('sha256').update(bloom.bits).digest('hex'),
+    chainId,
+    db,
+    get rows() {
+      return rows;
+    },
+    get fromBlock() {
+      return fromBlock;
+    },
+    get toBlock() {
+      return toBlock;
+    },
+    append(events, blocks = []) {
+      db.run('BEGIN');
+      insertEventTuples(db, events);
+      insertBlockTuples(db, blocks);
+      db.run('COMMIT');
+      for (const row of events) {
+        bloom.add(row[TRANSACTION_HASH] as string);
+        bloom.add(row[BLOCK_HASH] as string);
+        const block = row[BLOCK_NUMBER] as number;
+        if (block < fromBlock) fromBlock = block;
+        if (block > toBlock) toBlock = block;
+        const time = row[TIMESTAMP] as number | null;
+        if (time !== null) {
+          if (minTime === null || time < minTime) minTime = time;
+          if (maxTime === null || time > maxTime) maxTime = time;
+        }
+        if (row[STATUS] === 'removed') continue;
+        canonical++;
+        const key = countKey(row[CONTRACT] as string, row[EVENT_NAME] as string | null);
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      for (const block of blocks) {
+        if (block[1] < fromBlock) fromBlock = block[1];
+        if (block[1] > toBlock) toBlock = block[1];
+      }
+      rows += events.length;
+    },
+    finish(id) {
+      let image: Uint8Array;
+      try {
+        db.run(lookupIndexesSql);
+        image = db.export();
+      } finally {
+        db.close();
+      }
+      const encoded = encodeSnapshot(image);
+      return {
+        image: encoded,
+        bloom: bloom.bits,
+        summary: {
+          id,
+          file: `seg-${chainId}-${fromBlock}-${toBlock}-${id}.sqlite`,
+          chainId,
+          fromBlock,
+          toBlock,
+          minTime,
+          maxTime,
+          events: canonical,
+          removed: rows - canonical,
+          counts,
+          bytes: encoded.length,
+          sha256: imageHashOf(encoded),
+          bloomSha256: createHash('sha256').update(bloom.bits).digest('hex'),
+        },
+      };
+    },
+    discard() {
+      db.close();
     },
   };
+}
+
+/** Builds a segment in one step from rows already selected (a seal of the head, a merge). */
+export function buildSegment(
+  SQL: SqlJsStatic,
+  identity: { id: number; chainId: number },
+  events: readonly EventTuple[],
+  blocks: readonly BlockTuple[],
+): BuiltSegment {
+  const builder = createSegmentBuilder(SQL, identity.chainId, events.length);
+  try {
+    builder.append(events, blocks);
+  } catch (error) {
+    builder.discard();
+    throw error;
+  }
+  return builder.finish(identity.id);
 }
 
 /** The SHA-256 of the image, as the envelope's header records it. */

@@ -1,14 +1,14 @@
 // Reconciliation: a store that silently differs from the chain (here, a snapshot edited on disk:
 // one event deleted, one given a forged block hash) is found out by reconcile.run, with the
 // range and the difference, and reconcile.repair makes it equal to the chain again.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { Reconciliation } from '../../../src-main/ipc/contract.ts';
 import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
 import { loadSqlJs } from '../../../src-main/core/store/database.ts';
-import { decodeSnapshot, writeSnapshot } from '../../../src-main/core/store/snapshot.ts';
+import { decodeSnapshot, encodeSnapshot } from '../../../src-main/core/store/snapshot.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { headBlock } from '../../helpers/chain-control.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
@@ -64,9 +64,11 @@ describe('reconciliation', () => {
     const expected = await chainLogs(anvil.rpcUrl, emitter);
     const deleted = expected[10]!;
     const forged = expected[50]!;
-    // Edit the saved snapshot the way silent corruption or a lost write would look.
+    // Edit the chain head's image the way silent corruption or a lost write would look (its
+    // checksum redone: damage the checksum catches is another test's).
     const SQL = await loadSqlJs();
-    const decoded = decodeSnapshot(readFileSync(join(dataDir.path, 'store.sqlite')));
+    const headImage = join(dataDir.path, 'chain', 'head.sqlite');
+    const decoded = decodeSnapshot(readFileSync(headImage));
     if (!('image' in decoded)) throw new Error(decoded.reason);
     const db = new SQL.Database(decoded.image);
     db.run('DELETE FROM events WHERE block_hash = ? AND log_index = ?', [
@@ -78,7 +80,7 @@ describe('reconciliation', () => {
       forged.blockHash,
       forged.logIndex,
     ]);
-    writeSnapshot(dataDir.path, db.export());
+    writeFileSync(headImage, encodeSnapshot(db.export()));
     db.close();
 
     await open();

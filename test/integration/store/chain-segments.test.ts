@@ -1,0 +1,350 @@
+// The chain-data store on real files with small thresholds: final rows sealed into several
+// segments, pages read across head and segments, a crash at every step of a seal, a merge, an
+// unseal and a head image, damaged segment files, purges and deep reorgs into sealed ranges.
+// The reference for every read is the plain list of rows the test put in.
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { EventRow } from '../../../src-main/ipc/contract.ts';
+import type {
+  ChainStoreCrashPoint,
+  OpenStoreOptions,
+  Store,
+} from '../../../src-main/core/store/index.ts';
+import { useStoreSandbox } from '../../helpers/store-sandbox.ts';
+import { makeLogger } from '../../helpers/temp-dir.ts';
+
+const chainId = 31337;
+const chain = { chainId, name: 'anvil', rpcUrls: ['http://127.0.0.1:8545'], confirmations: 2 };
+const contracts = ['a', 'b'].map((letter, index) => ({
+  id: `${chainId}:0x${letter.repeat(40)}`,
+  chainId,
+  address: `0x${letter.repeat(40)}`,
+  name: `Token${letter}`,
+  abi: [{ type: 'event', name: 'E', inputs: [] }],
+  startBlock: index,
+}));
+const tuning = { sealMinEvents: 40, segmentTargetEvents: 60, sealMaxAgeMs: 0 };
+
+const hex = (seed: string): string => `0x${createHash('sha256').update(seed).digest('hex')}`;
+
+/** Rows of block `number`: `perBlock` events alternating between the two contracts. */
+function blockRows(number: number, perBlock = 3, status: EventRow['status'] = 'confirmed', fork = ''): EventRow[] {
+  return Array.from({ length: perBlock }, (_, logIndex) => {
+    const contract = contracts[logIndex % 2]!;
+    return {
+      chainId,
+      contractId: contract.id,
+      blockNumber: number,
+      blockHash: hex(`block ${number}${fork}`),
+      blockTimestamp: 1_700_000_000 + number * 12,
+      logIndex,
+      transactionHash: hex(`tx ${number} ${logIndex}${fork}`),
+      transactionIndex: logIndex,
+      address: contract.address,
+      eventName: logIndex === 2 ? 'Rare' : 'E',
+      signature: 'E()',
+      args: { n: `${number}` },
+      topics: [hex('E()')],
+      data: '0x',
+      status,
+    };
+  });
+}
+
+/** Ingests blocks from..to as the watcher would, confirming all but the last two. */
+function ingest(store: Store, from: number, to: number): EventRow[] {
+  const rows: EventRow[] = [];
+  for (let number = from; number <= to; number++) {
+    const events = blockRows(number);
+    rows.push(...events);
+    store.commitChainData({
+      chainId,
+      events,
+      blocks: [{ number, hash: hex(`block ${number}`), parentHash: hex(`block ${number - 1}`), timestamp: 1_700_000_000 + number * 12 }],
+      cursors: contracts.map((contract) => ({ contractId: contract.id, indexedThrough: number })),
+      confirmedThrough: number - 2,
+    });
+  }
+  return rows;
+}
+
+const identity = (row: EventRow): string => `${row.blockNumber}:${row.logIndex}:${row.blockHash}`;
+
+/** Every row of a query, paged with cursors. */
+function allPages(store: Store, query: Parameters<Store['queryEvents']>[0], limit = 7): EventRow[] {
+  const rows: EventRow[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = store.queryEvents({ ...query, limit, ...(cursor ? { cursor } : {}) });
+    rows.push(...page.rows);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return rows;
+}
+
+function expectSameRows(actual: EventRow[], expected: EventRow[]): void {
+  expect(actual.map(identity)).toEqual(expected.map(identity));
+  expect(new Set(actual.map(identity)).size).toBe(actual.length);
+}
+
+const chainDir = (dataDir: string): string => join(dataDir, 'chain');
+const segmentFiles = (dataDir: string): string[] =>
+  readdirSync(join(chainDir(dataDir), 'segments')).filter((name) => name.endsWith('.sqlite'));
+const manifestOf = (dataDir: string): { segments: { file: string; fromBlock: number; toBlock: number }[] } => {
+  const path = join(chainDir(dataDir), 'manifest.json');
+  // No seal finished yet: no manifest, no segments.
+  if (!existsSync(path)) return { segments: [] };
+  return JSON.parse(readFileSync(path, 'utf8').split('\n')[1]!);
+};
+
+describe('the chain-data store', () => {
+  const sandbox = useStoreSandbox();
+  async function freshStore(options: OpenStoreOptions = {}): Promise<{ store: Store; dir: string }> {
+    const dir = sandbox.freshDir();
+    const store = await sandbox.open(dir, makeLogger(), { chainData: tuning, ...options });
+    store.execute({ type: 'chain.add', chain });
+    for (const contract of contracts) store.execute({ type: 'contract.add', contract });
+    return { store, dir };
+  }
+
+  it('seals final rows into several segments and reads every page across head and segments, once and in order', async () => {
+    const { store, dir } = await freshStore();
+    const rows = ingest(store, 1, 80);
+    store.maintainChainData();
+    expect(segmentFiles(dir).length).toBeGreaterThanOrEqual(3);
+    expect(store.chainDataStats().headEvents).toBeLessThan(rows.length);
+
+    const ascending = [...rows];
+    const descending = [...rows].reverse();
+    expectSameRows(allPages(store, {}), ascending);
+    expectSameRows(allPages(store, { order: 'desc' }), descending);
+    const contractB = contracts[1]!.id;
+    expectSameRows(allPages(store, { contractId: contractB, order: 'desc' }), descending.filter((row) => row.contractId === contractB));
+    expectSameRows(allPages(store, { eventName: 'Rare' }), ascending.filter((row) => row.eventName === 'Rare'));
+    expectSameRows(allPages(store, { fromBlock: 17, toBlock: 43, order: 'desc' }), descending.filter((row) => row.blockNumber >= 17 && row.blockNumber <= 43));
+    const from = 1_700_000_000 + 30 * 12;
+    expectSameRows(allPages(store, { fromTime: from, toTime: from + 100 }), ascending.filter((row) => row.blockTimestamp! >= from && row.blockTimestamp! <= from + 100));
+    const target = rows[37]!;
+    expectSameRows(allPages(store, { transactionHash: target.transactionHash }), [target]);
+    expect(store.eventByIdentity(chainId, target.blockHash, target.logIndex)?.transactionHash).toBe(target.transactionHash);
+    expect(store.blockHeaderAt(chainId, 5)?.hash).toBe(hex('block 5'));
+    expect(store.storedIdentities(chainId, [contracts[0]!.id], 10, 20)).toHaveLength(rows.filter((row) => row.contractId === contracts[0]!.id && row.blockNumber >= 10 && row.blockNumber <= 20).length);
+    expect(store.countEvents().get(chainId)).toBe(rows.length);
+  });
+
+  it('pages stay exact while sealing and merging run between them', async () => {
+    const { store } = await freshStore();
+    const rows = ingest(store, 1, 30);
+    const seen: EventRow[] = [];
+    let cursor: string | undefined;
+    let next = 31;
+    do {
+      const page = store.queryEvents({ limit: 5, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.rows);
+      cursor = page.nextCursor;
+      // More blocks arrive and are sealed between two pages.
+      if (next <= 90) {
+        rows.push(...ingest(store, next, next + 9));
+        next += 10;
+        store.maintainChainData();
+      }
+    } while (cursor);
+    expectSameRows(seen, rows);
+  });
+
+  const crashPoints: ChainStoreCrashPoint[] = [
+    'seal.segment-written',
+    'seal.manifest-written',
+    'seal.head-written',
+    'merge.segment-written',
+    'merge.manifest-written',
+    'head.image-written',
+  ];
+  for (const point of crashPoints) {
+    it(`a crash at ${point} leaves every row exactly once, and no file unlisted or listed twice`, async () => {
+      const crashPoint = (reached: ChainStoreCrashPoint): void => {
+        if (reached === point) throw new Error(`crash at ${point}`);
+      };
+      // Small seals, so merges come early too.
+      const chainData = point.startsWith('merge.')
+        ? { sealMinEvents: 3, segmentTargetEvents: 60, sealMaxAgeMs: 0 }
+        : tuning;
+      const { store, dir } = await freshStore({ chainData, crashPoint });
+      const committed: EventRow[] = [];
+      let crashedAt: string | undefined;
+      try {
+        for (let block = 1; block <= 60; block += 2) {
+          committed.push(...ingest(store, block, block + 1));
+          store.maintainChainData();
+        }
+      } catch (error) {
+        crashedAt = (error as Error).message;
+      }
+      expect(crashedAt).toBe(`crash at ${point}`);
+      sandbox.crash(store);
+      const reopened = await sandbox.open(dir, makeLogger(), { chainData });
+      expectSameRows(allPages(reopened, {}), committed);
+      const listed = manifestOf(dir).segments.map((segment) => segment.file);
+      expect(new Set(listed).size).toBe(listed.length);
+      expect(segmentFiles(dir).sort()).toEqual([...listed].sort());
+      // And it goes on from where it stood: more rows, sealed, still exact.
+      const last = committed.at(-1)!.blockNumber;
+      const more = ingest(reopened, last + 1, last + 40);
+      reopened.maintainChainData();
+      expectSameRows(allPages(reopened, {}), [...committed, ...more]);
+      expect(reopened.contractCursors(chainId).map((cursor) => cursor.cursor)).toEqual([last + 40, last + 40]);
+    });
+  }
+
+  it('final backfill batches are built straight into a segment; a crash before it is sealed loses rows and cursor together', async () => {
+    const { store, dir } = await freshStore();
+    const final = (from: number, to: number): EventRow[] => {
+      const rows = Array.from({ length: to - from + 1 }, (_, i) => blockRows(from + i)).flat();
+      store.commitChainData({
+        chainId,
+        events: rows,
+        blocks: [],
+        cursors: contracts.map((contract) => ({ contractId: contract.id, indexedThrough: to })),
+        confirmedThrough: 1_000,
+      });
+      return rows;
+    };
+    const sealedRows = final(1, 25); // 75 rows: over the target of 60, sealed at once
+    expect(segmentFiles(dir)).toHaveLength(1);
+    const building = final(26, 30); // 15 rows, still being built
+    expect(segmentFiles(dir)).toHaveLength(1);
+    // Readable and counted while being built, with its cursor acknowledged.
+    expectSameRows(allPages(store, { order: 'desc' }), [...sealedRows, ...building].reverse());
+    expect(store.contractCursors(chainId)[0]!.cursor).toBe(30);
+    expect(store.countEvents().get(chainId)).toBe(90);
+    sandbox.crash(store);
+    const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
+    expectSameRows(allPages(reopened, {}), sealedRows);
+    expect(reopened.contractCursors(chainId).map((cursor) => cursor.cursor)).toEqual([25, 25]);
+    // A batch for the head seals what is being built first, so the head never passes it.
+    const more = Array.from({ length: 6 }, (_, i) => blockRows(26 + i)).flat();
+    reopened.commitChainData({ chainId, events: more.slice(0, 15), blocks: [], cursors: contracts.map((c) => ({ contractId: c.id, indexedThrough: 30 })), confirmedThrough: 1_000 });
+    ingest(reopened, 31, 31);
+    expect(segmentFiles(dir)).toHaveLength(2);
+    sandbox.crash(reopened);
+    const again = await sandbox.open(dir, makeLogger(), { chainData: tuning });
+    expectSameRows(allPages(again, {}), [...sealedRows, ...more]);
+  });
+
+  it('merges small segments into one through the manifest', async () => {
+    const { store, dir } = await freshStore({ chainData: { sealMinEvents: 3, segmentTargetEvents: 60, sealMaxAgeMs: 0 } });
+    const rows: EventRow[] = [];
+    for (let block = 1; block <= 12; block += 2) {
+      rows.push(...ingest(store, block, block + 1));
+      store.maintainChainData();
+    }
+    expect(segmentFiles(dir).length).toBeLessThanOrEqual(2);
+    expectSameRows(allPages(store, {}), rows);
+  });
+
+  for (const damage of ['flipped byte', 'truncated', 'missing'] as const) {
+    it(`a ${damage} segment is found at first open, moved aside, reported, and its range queued to fetch again`, async () => {
+      const { store, dir } = await freshStore();
+      ingest(store, 1, 60);
+      store.maintainChainData();
+      sandbox.closeCleanly(store);
+      const victim = manifestOf(dir).segments[0]!;
+      const path = join(chainDir(dir), 'segments', victim.file);
+      if (damage === 'flipped byte') {
+        const bytes = readFileSync(path);
+        bytes[bytes.length - 200] = bytes[bytes.length - 200]! ^ 0xff;
+        writeFileSync(path, bytes);
+      } else if (damage === 'truncated') truncateSync(path, 1000);
+      else rmSync(path);
+
+      const log = makeLogger();
+      const reopened = await sandbox.open(dir, log, { chainData: tuning });
+      // Reading the range opens the segment.
+      const rows = allPages(reopened, { toBlock: victim.toBlock });
+      expect(rows.every((row) => row.blockNumber > victim.toBlock || row.blockNumber < victim.fromBlock)).toBe(true);
+      expect(log.messages.join('\n')).toMatch(new RegExp(`Sealed segment ${victim.file.replace(/\./g, '\\.')} .* is damaged`));
+      expect(reopened.pendingRefetches()).toEqual([
+        expect.objectContaining({ chainId, fromBlock: victim.fromBlock, toBlock: victim.toBlock }),
+      ]);
+      if (damage !== 'missing') {
+        const kept = readdirSync(join(chainDir(dir), 'damaged'));
+        expect(kept.some((name) => name.startsWith(victim.file))).toBe(true);
+      }
+      expect(manifestOf(dir).segments.map((segment) => segment.file)).not.toContain(victim.file);
+      // The engine fetches the range again through applyCanonicalRange; then it is whole.
+      const canonical = Array.from({ length: victim.toBlock - victim.fromBlock + 1 }, (_, i) => blockRows(victim.fromBlock + i)).flat();
+      reopened.applyCanonicalRange({ chainId, contractIds: contracts.map((c) => c.id), fromBlock: victim.fromBlock, toBlock: victim.toBlock, events: canonical, blocks: [] });
+      reopened.refetched(reopened.pendingRefetches()[0]!);
+      expect(reopened.pendingRefetches()).toEqual([]);
+      expectSameRows(allPages(reopened, { toBlock: 60 }), Array.from({ length: 60 }, (_, i) => blockRows(i + 1)).flat());
+    });
+  }
+
+  it('a reorg deeper than the confirmation depth into a sealed range is repaired, and survives a crash', async () => {
+    const { store, dir } = await freshStore();
+    const rows = ingest(store, 1, 60);
+    store.maintainChainData();
+    const sealedBlock = manifestOf(dir).segments[0]!.toBlock;
+    // Blocks sealedBlock-1 .. sealedBlock+1 are replaced by a fork with one event each.
+    const fork = [sealedBlock - 1, sealedBlock, sealedBlock + 1].flatMap((number) => blockRows(number, 1, 'confirmed', ' fork'));
+    const result = store.applyCanonicalRange(
+      { chainId, contractIds: contracts.map((c) => c.id), fromBlock: sealedBlock - 1, toBlock: sealedBlock + 1, events: fork, blocks: [] },
+      { chainId, detectedAt: Date.now(), forkBlock: sealedBlock - 2, depth: 3, oldBlocks: [], newBlocks: [], beyondWindow: true },
+    );
+    expect(result.removed).toHaveLength(9);
+    expect(result.added).toHaveLength(3);
+    const expected = [
+      ...rows.filter((row) => row.blockNumber < sealedBlock - 1),
+      ...fork,
+      ...rows.filter((row) => row.blockNumber > sealedBlock + 1),
+    ];
+    expectSameRows(allPages(store, {}), expected);
+    expect(allPages(store, { includeRemoved: true }).filter((row) => row.status === 'removed')).toHaveLength(9);
+    sandbox.crash(store);
+    const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
+    expectSameRows(allPages(reopened, {}), expected);
+    expect(reopened.listReorgs(chainId, 10)).toHaveLength(1);
+    reopened.maintainChainData();
+    expectSameRows(allPages(reopened, {}), expected);
+  });
+
+  it('removing a contract drops its rows from the head and rewrites the segments that held them', async () => {
+    const { store, dir } = await freshStore();
+    const rows = ingest(store, 1, 60);
+    store.maintainChainData();
+    const before = segmentFiles(dir);
+    store.execute({ type: 'contract.remove', id: contracts[0]!.id });
+    const kept = rows.filter((row) => row.contractId !== contracts[0]!.id);
+    expectSameRows(allPages(store, {}), kept);
+    expect(segmentFiles(dir).some((name) => before.includes(name))).toBe(false);
+    sandbox.crash(store);
+    const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
+    expectSameRows(allPages(reopened, {}), kept);
+    expect(reopened.countEvents().get(chainId)).toBe(kept.length);
+  });
+
+  it('writes per new block do not grow with what is stored', async () => {
+    const { store } = await freshStore();
+    ingest(store, 1, 40);
+    store.maintainChainData();
+    const small = store.chainDataStats().bytesWritten;
+    ingest(store, 41, 42);
+    const perBlockSmall = store.chainDataStats().bytesWritten - small;
+    ingest(store, 43, 400);
+    store.maintainChainData();
+    const large = store.chainDataStats().bytesWritten;
+    ingest(store, 401, 402);
+    const perBlockLarge = store.chainDataStats().bytesWritten - large;
+    expect(perBlockLarge).toBeGreaterThan(0);
+    expect(perBlockLarge).toBeLessThanOrEqual(perBlockSmall * 1.1);
+  });
+});
