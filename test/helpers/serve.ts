@@ -1,10 +1,42 @@
-// Runs headless mode (`src-main/serve.ts`) as a real child process and talks to it over its
-// JSON-RPC WebSocket, as an operator's script would.
+// Runs headless mode as a real child process and talks to it over its JSON-RPC WebSocket, as an
+// operator's script would. It runs the built output (out/main/serve.js) when out/ holds a build of
+// the current sources, as `npm test` leaves it, and the sources through tsx otherwise.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { staleBuildReason } from '../../scripts/lib/build-freshness.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `built`: out/main/serve.js; `sources`: src-main/serve.ts through tsx (seconds slower to start). */
+export type ServeSource = 'built' | 'sources';
+
+let chosenSource: ServeSource | undefined;
+
+/**
+ * Which headless mode the tests run: VIGIL_SERVE_FROM=built|sources forces one; otherwise the
+ * build when it is current. Decided once per test process, and said once, so a slow suite can be
+ * told apart from one that fell back to the sources.
+ */
+export function defaultServeSource(): ServeSource {
+  if (chosenSource) return chosenSource;
+  const forced = process.env['VIGIL_SERVE_FROM'];
+  if (forced !== undefined && forced !== 'built' && forced !== 'sources')
+    throw new Error(`VIGIL_SERVE_FROM=${forced}: expected built or sources.`);
+  const stale = forced ? undefined : staleBuildReason(repoRoot);
+  chosenSource = forced ?? (stale ? 'sources' : 'built');
+  console.log(
+    chosenSource === 'built'
+      ? `headless Vigil: built output (out/main/serve.js)${forced ? ', as VIGIL_SERVE_FROM says' : ''}`
+      : `headless Vigil: sources through tsx (${stale ?? 'VIGIL_SERVE_FROM=sources'}; npm run build to start faster)`,
+  );
+  return chosenSource;
+}
+
+/** Node's arguments that start headless mode from the given source. */
+export function serveArgs(source: ServeSource): string[] {
+  return source === 'built' ? ['out/main/serve.js'] : ['--import', 'tsx', 'src-main/serve.ts'];
+}
 
 export interface ServeProcess {
   consoleUrl: string;
@@ -23,11 +55,10 @@ export async function startServe(options: {
   port?: number;
   /** Extra environment (test knobs such as VIGIL_CRASH_AT); `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
+  source?: ServeSource;
 }): Promise<ServeProcess> {
   const args = [
-    '--import',
-    'tsx',
-    'src-main/serve.ts',
+    ...serveArgs(options.source ?? defaultServeSource()),
     '--data-dir',
     options.dataDir,
     ...(options.args ?? []),

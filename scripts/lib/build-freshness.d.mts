@@ -1,0 +1,2 @@
+/** Why out/ cannot be run as it is, or undefined when it holds a build of the current sources. */
+export function staleBuildReason(root: string): string | undefined;
