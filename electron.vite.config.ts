@@ -8,11 +8,20 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // Bundled rather than loaded from node_modules: viem's full entry is hundreds of ES modules
+      // (a quarter of a second to load at start), of which the engine uses a few functions. The
+      // rest stays external: sql.js finds its wasm with require.resolve, keytar is native.
+      externalizeDeps: { exclude: ['viem', 'abitype', 'zod'] },
       rollupOptions: {
         input: {
           electron: resolve('src-main/electron/main.ts'),
           serve: resolve('src-main/serve.ts'),
           'engine-worker': resolve('src-main/core/engine/worker.ts'),
+        },
+        output: {
+          // The errors room on its own, so starting the engine thread does not first evaluate the
+          // contract's schemas: headless mode loads those while the thread starts.
+          manualChunks: (id) => (id.includes('/src-main/core/errors/') ? 'errors' : undefined),
         },
       },
     },
