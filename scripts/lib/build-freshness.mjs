@@ -1,10 +1,18 @@
-// Whether out/ holds a build of the current sources. Plain JavaScript so `npm run serve` can ask
-// before anything is transpiled: loading tsx alone costs more than the built server's whole start.
+// Whether out/ holds a build of the current sources, and the build when it does not. Plain
+// JavaScript so `npm run serve` can ask before anything is transpiled: loading tsx alone costs
+// more than the built server's whole start.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What one `electron-vite build` writes that headless mode runs. */
-const outputs = ['out/main/serve.js', 'out/main/engine-worker.js', 'out/renderer/index.html'];
+/** What one `electron-vite build` writes that the desktop app and headless mode run. */
+const outputs = [
+  'out/main/electron.js',
+  'out/main/serve.js',
+  'out/main/engine-worker.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+];
 /** What those outputs are built from. */
 const inputs = [
   'src-main',
@@ -37,4 +45,20 @@ export function staleBuildReason(root) {
       return `${input} changed since the last build`;
   }
   return undefined;
+}
+
+/**
+ * Runs `npx electron-vite build` when out/ is stale. Everything goes to stderr: headless mode's
+ * stdout starts with the console URL line that scripts read.
+ */
+export function ensureBuilt(root) {
+  const stale = staleBuildReason(root);
+  if (!stale) return;
+  console.error(`${stale}: building first (npx electron-vite build)…`);
+  const build = spawnSync('npx', ['electron-vite', 'build'], {
+    cwd: root,
+    stdio: ['ignore', process.stderr, 'inherit'],
+  });
+  if (build.status !== 0)
+    throw new Error(`npx electron-vite build failed (exit ${build.status ?? build.signal}).`);
 }
