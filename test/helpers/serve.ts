@@ -11,26 +11,36 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** `built`: out/main/serve.js; `sources`: src-main/serve.ts through tsx (seconds slower to start). */
 export type ServeSource = 'built' | 'sources';
 
+/**
+ * Which headless mode the tests run, and why: VIGIL_SERVE_FROM=built|sources forces one;
+ * otherwise the build when it is current.
+ */
+export function chooseServeSource(): { source: ServeSource; why: string } {
+  const forced = process.env['VIGIL_SERVE_FROM'];
+  if (forced === 'built') return { source: forced, why: 'built output (VIGIL_SERVE_FROM=built)' };
+  if (forced === 'sources')
+    return { source: forced, why: 'sources through tsx (VIGIL_SERVE_FROM=sources)' };
+  if (forced !== undefined)
+    throw new Error(`VIGIL_SERVE_FROM=${forced}: expected built or sources.`);
+  const stale = staleBuildReason(repoRoot);
+  return stale
+    ? { source: 'sources', why: `sources through tsx (${stale}; npm run build to start faster)` }
+    : { source: 'built', why: 'built output (out/main/serve.js)' };
+}
+
 let chosenSource: ServeSource | undefined;
 
 /**
- * Which headless mode the tests run: VIGIL_SERVE_FROM=built|sources forces one; otherwise the
- * build when it is current. Decided once per test process, and said once, so a slow suite can be
- * told apart from one that fell back to the sources.
+ * Decided once per test process. vitest's global setup decides for the whole run and says which
+ * once (test/helpers/serve-source.setup.ts); a process that decides on its own says so itself, so
+ * a slow run can be told apart from one that fell back to the sources.
  */
 export function defaultServeSource(): ServeSource {
   if (chosenSource) return chosenSource;
-  const forced = process.env['VIGIL_SERVE_FROM'];
-  if (forced !== undefined && forced !== 'built' && forced !== 'sources')
-    throw new Error(`VIGIL_SERVE_FROM=${forced}: expected built or sources.`);
-  const stale = forced ? undefined : staleBuildReason(repoRoot);
-  chosenSource = forced ?? (stale ? 'sources' : 'built');
-  console.log(
-    chosenSource === 'built'
-      ? `headless Vigil: built output (out/main/serve.js)${forced ? ', as VIGIL_SERVE_FROM says' : ''}`
-      : `headless Vigil: sources through tsx (${stale ?? 'VIGIL_SERVE_FROM=sources'}; npm run build to start faster)`,
-  );
-  return chosenSource;
+  const { source, why } = chooseServeSource();
+  if (process.env['VIGIL_SERVE_FROM'] === undefined) console.log(`headless Vigil: ${why}`);
+  chosenSource = source;
+  return source;
 }
 
 /** Node's arguments that start headless mode from the given source. */
