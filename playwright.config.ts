@@ -6,6 +6,7 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: 'test',
+  globalSetup: './test/helpers/serve-source.setup.ts',
   projects: [
     { name: 'chromium', testDir: 'test/e2e' },
     { name: 'electron', testDir: 'test/electron', use: { launchOptions: {} } },

@@ -8,5 +8,6 @@ export default defineConfig({
     // Integration files each start their own anvil; two cores, so keep parallelism modest.
     maxWorkers: 2,
     fileParallelism: true,
+    globalSetup: ['test/helpers/serve-source.setup.ts'],
   },
 });

@@ -19,12 +19,9 @@ import {
   startDemoActivity,
   type DemoActivity,
 } from './lib/activity.ts';
+import { ensureBuilt } from './lib/build-freshness.mjs';
 import { contractAbis, deployContract } from './lib/contracts.ts';
-import {
-  electronMissingReason,
-  ensureBuilt,
-  installedElectronBinary,
-} from './lib/electron-binary.ts';
+import { electronMissingReason, installedElectronBinary } from './lib/electron-binary.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const demoChainId = 31337;
@@ -102,7 +99,7 @@ export function writeDemoWorkspace(
 function startVigil(root: string, dataDir: string, workspaceFile: string): VigilProcess {
   const electronBinary = installedElectronBinary(root);
   if (electronBinary) {
-    ensureBuilt(root, true);
+    ensureBuilt(root);
     console.log('Opening the Vigil desktop app…');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -124,18 +121,10 @@ function startVigil(root: string, dataDir: string, workspaceFile: string): Vigil
     `${electronMissingReason}, so Vigil runs in ` +
       'headless mode: open the console URL below in a browser.',
   );
-  ensureBuilt(root, false);
+  ensureBuilt(root);
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(root, 'src-main', 'serve.ts'),
-      '--data-dir',
-      dataDir,
-      '--workspace',
-      workspaceFile,
-    ],
+    [join(root, 'out', 'main', 'serve.js'), '--data-dir', dataDir, '--workspace', workspaceFile],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   passThroughOutput(child, '[vigil]');

@@ -3,11 +3,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  electronMissingReason,
-  ensureBuilt,
-  installedElectronBinary,
-} from './lib/electron-binary.ts';
+import { ensureBuilt } from './lib/build-freshness.mjs';
+import { electronMissingReason, installedElectronBinary } from './lib/electron-binary.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const binary = installedElectronBinary(root);
@@ -17,7 +14,7 @@ if (!binary) {
   );
   process.exit(1);
 }
-ensureBuilt(root, true);
+ensureBuilt(root);
 const env = { ...process.env };
 delete env['ELECTRON_RUN_AS_NODE'];
 const child = spawn(binary, [join(root, 'out', 'main', 'electron.js'), ...process.argv.slice(2)], {

@@ -5,11 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+// Only light modules load before main(): the contract's schemas (zod) and the servers are imported
+// while the engine thread starts, so the two threads load their code at the same time.
 import { consoleLogger, createVigil } from './core/app.ts';
-import { exportsDirOf } from './core/audit/index.ts';
 import { VigilError } from './core/errors/index.ts';
-import { createContractServer } from './ipc/server.ts';
-import { startHeadlessServer } from './web/server.ts';
 
 function rendererDir(): string {
   for (const candidate of ['../out/renderer', '../renderer']) {
@@ -49,12 +48,18 @@ async function main(): Promise<void> {
   const token = values.token ?? randomBytes(24).toString('base64url');
   const renderer = rendererDir();
 
-  const core = await createVigil({
-    dataDir,
-    ...(values.workspace ? { workspaceFile: values.workspace } : {}),
-    ...(values.profile ? { profile: values.profile } : {}),
-    log: consoleLogger,
-  });
+  const [core, { createContractServer }, { startHeadlessServer }, { exportsDirOf }] =
+    await Promise.all([
+      createVigil({
+        dataDir,
+        ...(values.workspace ? { workspaceFile: values.workspace } : {}),
+        ...(values.profile ? { profile: values.profile } : {}),
+        log: consoleLogger,
+      }),
+      import('./ipc/server.ts'),
+      import('./web/server.ts'),
+      import('./core/audit/index.ts'),
+    ]);
   const server = await startHeadlessServer({
     contract: createContractServer(core),
     rendererDir: renderer,

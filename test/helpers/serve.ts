@@ -1,10 +1,52 @@
-// Runs headless mode (`src-main/serve.ts`) as a real child process and talks to it over its
-// JSON-RPC WebSocket, as an operator's script would.
+// Runs headless mode as a real child process and talks to it over its JSON-RPC WebSocket, as an
+// operator's script would. It runs the built output (out/main/serve.js) when out/ holds a build of
+// the current sources, as `npm test` leaves it, and the sources through tsx otherwise.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { staleBuildReason } from '../../scripts/lib/build-freshness.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `built`: out/main/serve.js; `sources`: src-main/serve.ts through tsx (seconds slower to start). */
+export type ServeSource = 'built' | 'sources';
+
+/**
+ * Which headless mode the tests run, and why: VIGIL_SERVE_FROM=built|sources forces one;
+ * otherwise the build when it is current.
+ */
+export function chooseServeSource(): { source: ServeSource; why: string } {
+  const forced = process.env['VIGIL_SERVE_FROM'];
+  if (forced === 'built') return { source: forced, why: 'built output (VIGIL_SERVE_FROM=built)' };
+  if (forced === 'sources')
+    return { source: forced, why: 'sources through tsx (VIGIL_SERVE_FROM=sources)' };
+  if (forced !== undefined)
+    throw new Error(`VIGIL_SERVE_FROM=${forced}: expected built or sources.`);
+  const stale = staleBuildReason(repoRoot);
+  return stale
+    ? { source: 'sources', why: `sources through tsx (${stale}; npm run build to start faster)` }
+    : { source: 'built', why: 'built output (out/main/serve.js)' };
+}
+
+let chosenSource: ServeSource | undefined;
+
+/**
+ * Decided once per test process. vitest's global setup decides for the whole run and says which
+ * once (test/helpers/serve-source.setup.ts); a process that decides on its own says so itself, so
+ * a slow run can be told apart from one that fell back to the sources.
+ */
+export function defaultServeSource(): ServeSource {
+  if (chosenSource) return chosenSource;
+  const { source, why } = chooseServeSource();
+  if (process.env['VIGIL_SERVE_FROM'] === undefined) console.log(`headless Vigil: ${why}`);
+  chosenSource = source;
+  return source;
+}
+
+/** Node's arguments that start headless mode from the given source. */
+export function serveArgs(source: ServeSource): string[] {
+  return source === 'built' ? ['out/main/serve.js'] : ['--import', 'tsx', 'src-main/serve.ts'];
+}
 
 export interface ServeProcess {
   consoleUrl: string;
@@ -23,11 +65,10 @@ export async function startServe(options: {
   port?: number;
   /** Extra environment (test knobs such as VIGIL_CRASH_AT); `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
+  source?: ServeSource;
 }): Promise<ServeProcess> {
   const args = [
-    '--import',
-    'tsx',
-    'src-main/serve.ts',
+    ...serveArgs(options.source ?? defaultServeSource()),
     '--data-dir',
     options.dataDir,
     ...(options.args ?? []),
