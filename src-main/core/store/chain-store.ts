@@ -288,15 +288,18 @@ export async function openChainStore(parts: {
     headGeneration = manifest.lastSeal.headGeneration - 1;
     logNeedsRestart = true;
   }
-  if (headLost || lostAllSegments) {
-    // Cursors fall back to what the sealed data vouches for; the rest is fetched again.
-    inTransaction(head, () => {
-      head.run('DELETE FROM cursors');
-      for (const [chainId, cursors] of Object.entries(manifest.sealedCursors))
-        for (const [contractId, through] of Object.entries(cursors))
-          head.run('INSERT INTO cursors (chain_id, contract_id, indexed_through) VALUES (?, ?, ?)', [Number(chainId), contractId, through]);
-    });
-  }
+  // Cursors are never behind what sealed data vouches for: a segment built from a backfill is
+  // listed before its cursors are logged, and a crash between the two must not fetch (and so
+  // store) its range twice. A lost head image falls back to these alone.
+  inTransaction(head, () => {
+    if (headLost || lostAllSegments) head.run('DELETE FROM cursors');
+    for (const [chainId, cursors] of Object.entries(manifest.sealedCursors))
+      for (const [contractId, through] of Object.entries(cursors))
+        head.run(
+          'INSERT INTO cursors (chain_id, contract_id, indexed_through) VALUES (?, ?, ?) ON CONFLICT (chain_id, contract_id) DO UPDATE SET indexed_through = max(indexed_through, excluded.indexed_through)',
+          [Number(chainId), contractId, through],
+        );
+  });
   if (logNeedsRestart) writeHeadImage(headGeneration + 1);
   else appendLog = appendToIngestLog<HeadRecord>(logPath, headGeneration);
   const headLog = (): IngestLog<HeadRecord> => appendLog!;

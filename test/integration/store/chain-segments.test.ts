@@ -240,6 +240,39 @@ describe('the chain-data store', () => {
     expectSameRows(allPages(again, {}), [...sealedRows, ...more]);
   });
 
+  for (const point of ['seal.segment-written', 'seal.manifest-written'] as const) {
+    it(`a crash at ${point} of a segment built from a backfill neither loses nor doubles a row`, async () => {
+      let armed = false;
+      const { store, dir } = await freshStore({
+        crashPoint: (reached) => {
+          if (armed && reached === point) throw new Error(`crash at ${point}`);
+        },
+      });
+      const batch = (from: number, to: number): EventRow[] => {
+        const rows = Array.from({ length: to - from + 1 }, (_, i) => blockRows(from + i)).flat();
+        store.commitChainData({ chainId, events: rows, blocks: [], cursors: contracts.map((c) => ({ contractId: c.id, indexedThrough: to })), confirmedThrough: 1_000 });
+        return rows;
+      };
+      const kept = batch(1, 25);
+      const pending = batch(26, 30);
+      armed = true;
+      // 15 rows being built + 45 reach the target of 60: the build is sealed, and crashes there.
+      expect(() => batch(31, 45)).toThrow(`crash at ${point}`);
+      sandbox.crash(store);
+      const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
+      const cursor = reopened.contractCursors(chainId)[0]!.cursor;
+      const stored = allPages(reopened, {});
+      if (point === 'seal.segment-written') {
+        expect(cursor).toBe(25);
+        expectSameRows(stored, kept);
+      } else {
+        // The segment was listed: its rows and its cursor are there, though the log never said so.
+        expect(cursor).toBe(45);
+        expectSameRows(stored, [...kept, ...pending, ...Array.from({ length: 15 }, (_, i) => blockRows(31 + i)).flat()]);
+      }
+    });
+  }
+
   it('merges small segments into one through the manifest', async () => {
     const { store, dir } = await freshStore({ chainData: { sealMinEvents: 3, segmentTargetEvents: 60, sealMaxAgeMs: 0 } });
     const rows: EventRow[] = [];

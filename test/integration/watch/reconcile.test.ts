@@ -1,14 +1,11 @@
 // Reconciliation: a store that silently differs from the chain (here, a snapshot edited on disk:
 // one event deleted, one given a forged block hash) is found out by reconcile.run, with the
 // range and the difference, and reconcile.repair makes it equal to the chain again.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { Reconciliation } from '../../../src-main/ipc/contract.ts';
 import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
-import { loadSqlJs } from '../../../src-main/core/store/database.ts';
-import { decodeSnapshot, encodeSnapshot } from '../../../src-main/core/store/snapshot.ts';
+import { openStore } from '../../../src-main/core/store/index.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { headBlock } from '../../helpers/chain-control.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
@@ -64,24 +61,34 @@ describe('reconciliation', () => {
     const expected = await chainLogs(anvil.rpcUrl, emitter);
     const deleted = expected[10]!;
     const forged = expected[50]!;
-    // Edit the chain head's image the way silent corruption or a lost write would look (its
-    // checksum redone: damage the checksum catches is another test's).
-    const SQL = await loadSqlJs();
-    const headImage = join(dataDir.path, 'chain', 'head.sqlite');
-    const decoded = decodeSnapshot(readFileSync(headImage));
-    if (!('image' in decoded)) throw new Error(decoded.reason);
-    const db = new SQL.Database(decoded.image);
-    db.run('DELETE FROM events WHERE block_hash = ? AND log_index = ?', [
-      deleted.blockHash,
-      deleted.logIndex,
-    ]);
-    db.run('UPDATE events SET block_hash = ? WHERE block_hash = ? AND log_index = ?', [
-      `0x${'ee'.repeat(32)}`,
-      forged.blockHash,
-      forged.logIndex,
-    ]);
-    writeFileSync(headImage, encodeSnapshot(db.export()));
-    db.close();
+    // Make the store differ from the chain the way silent corruption or a lost write would
+    // look, through the store itself (its rows may sit in the head or in sealed segments): one
+    // event gone, one moved to a block hash the chain never had.
+    const store = await openStore(dataDir.path, makeLogger());
+    const rowAt = (log: { blockNumber: number; blockHash: string; logIndex: number }) =>
+      store.queryEvents({ fromBlock: log.blockNumber, toBlock: log.blockNumber }).rows;
+    const contractIds = [store.listContracts()[0]!.id];
+    const lose = rowAt(deleted);
+    store.applyCanonicalRange({
+      chainId: anvil.chainId,
+      contractIds,
+      fromBlock: deleted.blockNumber,
+      toBlock: deleted.blockNumber,
+      events: lose.filter((row) => row.logIndex !== deleted.logIndex),
+      blocks: [],
+    });
+    const move = rowAt(forged);
+    store.applyCanonicalRange({
+      chainId: anvil.chainId,
+      contractIds,
+      fromBlock: forged.blockNumber,
+      toBlock: forged.blockNumber,
+      events: move.map((row) =>
+        row.logIndex === forged.logIndex ? { ...row, blockHash: `0x${'ee'.repeat(32)}` } : row,
+      ),
+      blocks: [],
+    });
+    store.close();
 
     await open();
     const mismatch = await call<Reconciliation>('reconcile.run', {
