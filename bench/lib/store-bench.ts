@@ -220,7 +220,7 @@ async function timeQuery(
   };
 }
 
-/** Transaction hashes of dense blocks picked at random, fetched from the node, not the store. */
+/** Transactions of blocks picked at random, fetched from the node, not the store. */
 async function sampleTransactions(
   chain: StoreBenchChain,
   count: number,
@@ -245,6 +245,7 @@ async function measureQueries(
   chain: StoreBenchChain,
   contract: WatchedContract,
   runs: number,
+  step: (text: string) => void,
 ): Promise<QueryTiming[]> {
   const query = async (params: Record<string, unknown>): Promise<EventRow[]> =>
     (await client.call<{ rows: EventRow[] }>('events.query', params)).rows;
@@ -254,38 +255,51 @@ async function measureQueries(
     chain.deployBlock +
     1 +
     Math.floor(Math.random() * Math.max(1, chain.headBlock - chain.deployBlock - rangeBlocks));
-  return [
-    await timeQuery('newest 100', runs, () =>
-      query({ chainId: chain.chainId, limit: 100, order: 'desc' }),
-    ),
-    await timeQuery('contract + event, newest 100', runs, () =>
-      query({ contractId: contract.id, eventName: 'Ping', limit: 100, order: 'desc' }),
-    ),
+  const kinds: [string, (run: number) => Promise<EventRow[]>][] = [
+    ['newest 100', () => query({ chainId: chain.chainId, limit: 100, order: 'desc' })],
+    [
+      'contract + event, newest 100',
+      () => query({ contractId: contract.id, eventName: 'Ping', limit: 100, order: 'desc' }),
+    ],
     // A dense block's transaction emits 1,000 events; the first 100 keep the answer the size of
     // the other queries', so the figure is about finding the transaction.
-    await timeQuery('transaction hash, first 100', runs, (run) =>
-      query({ chainId: chain.chainId, transactionHash: transactions[run]!.hash, limit: 100 }),
-    ),
-    await timeQuery('transaction hash + its block, first 100', runs, (run) =>
-      query({
-        chainId: chain.chainId,
-        transactionHash: transactions[run]!.hash,
-        limit: 100,
-        fromBlock: transactions[run]!.block,
-        toBlock: transactions[run]!.block,
-      }),
-    ),
-    await timeQuery(`block range (${rangeBlocks} blocks, first 1,000)`, runs, () => {
-      const fromBlock = rangeStart();
-      return query({
-        chainId: chain.chainId,
-        fromBlock,
-        toBlock: fromBlock + rangeBlocks - 1,
-        limit: 1_000,
-        order: 'asc',
-      });
-    }),
+    [
+      'transaction hash, first 100',
+      (run) =>
+        query({ chainId: chain.chainId, transactionHash: transactions[run]!.hash, limit: 100 }),
+    ],
+    [
+      'transaction hash + its block, first 100',
+      (run) =>
+        query({
+          chainId: chain.chainId,
+          transactionHash: transactions[run]!.hash,
+          limit: 100,
+          fromBlock: transactions[run]!.block,
+          toBlock: transactions[run]!.block,
+        }),
+    ],
+    [
+      `block range (${rangeBlocks} blocks, first 1,000)`,
+      () => {
+        const fromBlock = rangeStart();
+        return query({
+          chainId: chain.chainId,
+          fromBlock,
+          toBlock: fromBlock + rangeBlocks - 1,
+          limit: 1_000,
+          order: 'asc',
+        });
+      },
+    ],
   ];
+  const timings: QueryTiming[] = [];
+  for (const [label, run] of kinds) {
+    const timing = await timeQuery(label, runs, run);
+    step(`  ${label}: p95 ${Math.round(timing.p95Ms)} ms`);
+    timings.push(timing);
+  }
+  return timings;
 }
 
 /**
@@ -336,6 +350,7 @@ export async function measureStore(options: StoreBenchOptions): Promise<StoreBen
       chain,
       filled.contract,
       options.queryRuns,
+      step,
     );
     await headless.close(60_000);
     headless = undefined;
