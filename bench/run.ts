@@ -2,7 +2,9 @@
 // table. Figures, not a pass/fail test. Sizes can be changed with BENCH_EVENTS,
 // BENCH_EVENTS_PER_BLOCK, BENCH_EVENTS_PER_TX, BENCH_LIVE_SAMPLES, BENCH_AUDIT_ENTRIES,
 // BENCH_ALERT_EVENTS and BENCH_ALERT_SAMPLES; BENCH_ONLY=audit runs only the audit log's figures
-// (no chain needed).
+// (no chain needed). The store section (BENCH_ONLY=store runs only it) measures headless mode at
+// each size in BENCH_STORE_EVENTS (one size, or a list such as 100000,1000000), following for
+// BENCH_FOLLOW_SECONDS and timing each query BENCH_QUERY_RUNS times.
 import { startAnvil, type AnvilInstance } from '../test/helpers/anvil.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { measureAuditLog, type AuditBenchResult } from './lib/audit-export.ts';
@@ -22,15 +24,19 @@ import {
   type LiveLatencyResult,
 } from './lib/live-latency.ts';
 import { describeMachine } from './lib/machine.ts';
-import { measureRawGetLogs } from './lib/raw-get-logs.ts';
+import { blocksPerRawRequest, measureRawGetLogs } from './lib/raw-get-logs.ts';
 import {
   measureRuleEvaluation,
   measureRulesThroughStore,
   measureWebhookLatency,
 } from './lib/alert-bench.ts';
 import { measureReorgAndRequests } from './lib/reorg-and-requests.ts';
+import { parseSizes, runStoreSection } from './lib/store-section.ts';
 import { formatInt, formatMb, formatMs } from './lib/stats.ts';
 import { printTable, type TableRow } from './lib/table.ts';
+
+/** Keeps each raw eth_getLogs answer near 6 MB, well under a 10 MB body limit. */
+const rawLogsPerRequest = 8_000;
 
 const settings = {
   events: Number(process.env.BENCH_EVENTS ?? 240_000),
@@ -41,8 +47,15 @@ const settings = {
   alertEvents: Number(process.env.BENCH_ALERT_EVENTS ?? 100_000),
   alertSamples: Number(process.env.BENCH_ALERT_SAMPLES ?? 30),
   alertRules: 100,
-  /** Keeps each raw eth_getLogs answer near 6 MB, well under a 10 MB body limit. */
-  rawLogsPerRequest: 8_000,
+  store: {
+    sizes: parseSizes(process.env.BENCH_STORE_EVENTS ?? '100000'),
+    eventsPerBlock: 4_000,
+    eventsPerTx: 1_000,
+    followSeconds: Number(process.env.BENCH_FOLLOW_SECONDS ?? 60),
+    queryRuns: Number(process.env.BENCH_QUERY_RUNS ?? 50),
+    rawLogsPerRequest,
+  },
+  rawLogsPerRequest,
 };
 const denseChainId = 31337;
 const wsChainId = 31338;
@@ -134,6 +147,11 @@ async function main(): Promise<void> {
     printTable(`Results (${seconds((performance.now() - benchStarted) / 1000)} in all)`, rows);
     return;
   }
+  if (process.env.BENCH_ONLY === 'store') {
+    await runStoreSection(loadEmitter(), settings.store, step);
+    console.log(`\n${seconds((performance.now() - benchStarted) / 1000)} in all`);
+    return;
+  }
   const rows: TableRow[] = [];
   const dataDir = makeTempDir('vigil-bench-');
   const anvils: AnvilInstance[] = [];
@@ -157,9 +175,9 @@ async function main(): Promise<void> {
     });
 
     // ---- 1. raw eth_getLogs ---------------------------------------------------------------
-    const blocksPerRequest = Math.min(
-      2_000,
-      Math.max(1, Math.floor(settings.rawLogsPerRequest / settings.eventsPerBlock)),
+    const blocksPerRequest = blocksPerRawRequest(
+      settings.rawLogsPerRequest,
+      settings.eventsPerBlock,
     );
     step(`Raw eth_getLogs, ${blocksPerRequest} block(s) per request…`);
     const raw = await measureRawGetLogs({
@@ -168,9 +186,8 @@ async function main(): Promise<void> {
       fromBlock: chain.deployBlock,
       toBlock: chain.headBlock,
       blocksPerRequest,
+      expectedLogs: chain.events,
     });
-    if (raw.logs !== chain.events)
-      throw new Error(`The node returned ${raw.logs} logs, expected ${chain.events}.`);
     rows.push({
       measurement: 'Raw eth_getLogs (plain fetch)',
       value: `${formatInt(raw.eventsPerSecond)} ev/s`,
@@ -401,7 +418,10 @@ async function main(): Promise<void> {
       }
     }
 
-    // ---- 9. decoder micro-benchmark --------------------------------------------------------
+    // ---- 9. the store at BENCH_STORE_EVENTS, through headless mode ----------------------------
+    await runStoreSection(emitter, settings.store, step);
+
+    // ---- 10. decoder micro-benchmark --------------------------------------------------------
     step('bench/decode.ts…');
     const decode = await runDecodeBench();
 

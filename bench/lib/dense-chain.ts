@@ -79,6 +79,22 @@ export async function fillDenseBlocks(
 ): Promise<DenseChain> {
   const started = performance.now();
   const deployed = await deployEmitter(rpcUrl, emitter);
+  const added = await appendDenseBlocks(rpcUrl, emitter, deployed, options);
+  return { ...added, setupMs: performance.now() - started };
+}
+
+/**
+ * Adds about options.events more Ping events (whole transactions of eventsPerTx) to an Emitter
+ * already deployed, so one chain can grow through several sizes. The result describes only
+ * the blocks added here, apart from deployBlock.
+ */
+export async function appendDenseBlocks(
+  rpcUrl: string,
+  emitter: EmitterArtifact,
+  deployed: DeployedEmitter,
+  options: DenseChainOptions,
+): Promise<DenseChain> {
+  const started = performance.now();
   const data = emitManyData(emitter, options.eventsPerTx);
   // The first call also pays for nextSeq going from zero to non-zero; later ones cost less.
   const estimate = hexToNumber(
@@ -90,6 +106,7 @@ export async function fillDenseBlocks(
   let nonce = hexToNumber(
     await nodeRpc<Hex>(rpcUrl, 'eth_getTransactionCount', [DEV_ACCOUNT, 'pending']),
   );
+  const firstBlock = hexToNumber(await nodeRpc<Hex>(rpcUrl, 'eth_blockNumber')) + 1;
   const transactions = Math.ceil(options.events / options.eventsPerTx);
   const txsPerBlock = Math.max(1, Math.floor(options.eventsPerBlock / options.eventsPerTx));
 
@@ -123,7 +140,7 @@ export async function fillDenseBlocks(
   return {
     ...deployed,
     events: transactions * options.eventsPerTx,
-    firstBlock: deployed.deployBlock + 1,
+    firstBlock,
     headBlock,
     blocks,
     transactions,

@@ -8,7 +8,7 @@ import {
   type RpcClient,
   type ServeProcess,
 } from '../../test/helpers/serve.ts';
-import type { ChainStatus } from '../../src-main/ipc/contract.ts';
+import type { ChainStatus, WatchedContract } from '../../src-main/ipc/contract.ts';
 
 export interface Headless {
   serve: ServeProcess;
@@ -17,6 +17,8 @@ export interface Headless {
   startupSeconds: number;
   /** SIGTERM, and SIGKILL if it has not saved and stopped within timeoutMs. */
   close(timeoutMs?: number): Promise<HeadlessStop>;
+  /** SIGKILL at once, as a crash or a power cut would: the next start has only the disk. */
+  crash(): Promise<void>;
 }
 
 export interface HeadlessStop {
@@ -49,6 +51,10 @@ export async function startHeadless(dataDir: string): Promise<Headless> {
           output: serve.output().split('\n').slice(-12).join('\n'),
         };
       },
+      async crash() {
+        client.close();
+        await serve.kill('SIGKILL');
+      },
     };
   } catch (error) {
     await serve.kill('SIGKILL');
@@ -60,13 +66,13 @@ export async function watchOverHeadless(
   client: RpcClient,
   chain: { chainId: number; name: string; rpcUrl: string },
   contract: { address: Address; abi: Abi; startBlock: number },
-): Promise<void> {
+): Promise<WatchedContract> {
   await client.call('chains.add', {
     name: chain.name,
     chainId: chain.chainId,
     rpcUrls: [chain.rpcUrl],
   });
-  await client.call('contracts.add', {
+  return client.call<WatchedContract>('contracts.add', {
     chainId: chain.chainId,
     address: contract.address,
     abi: contract.abi,
@@ -91,4 +97,12 @@ export async function waitUntilFollowing(
     timeoutMs,
     250,
   );
+}
+
+/**
+ * Drops every push as it arrives (connectRpc keeps them in an array): a backfill of millions of
+ * rows would otherwise fill the bench's own memory with payloads no measurement reads.
+ */
+export function discardNotifications(client: RpcClient): void {
+  client.notifications.push = () => 0;
 }

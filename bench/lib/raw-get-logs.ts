@@ -12,12 +12,18 @@ export interface RawGetLogsResult {
   eventsPerSecond: number;
 }
 
+/** Blocks per request so an answer holds about logsPerRequest logs (at most 2,000 blocks). */
+export const blocksPerRawRequest = (logsPerRequest: number, eventsPerBlock: number): number =>
+  Math.min(2_000, Math.max(1, Math.floor(logsPerRequest / eventsPerBlock)));
+
 export async function measureRawGetLogs(options: {
   rpcUrl: string;
   address: Address;
   fromBlock: number;
   toBlock: number;
   blocksPerRequest: number;
+  /** The node must return exactly this many logs, or the figure is of something else. */
+  expectedLogs: number;
 }): Promise<RawGetLogsResult> {
   const { rpcUrl, address, fromBlock, toBlock, blocksPerRequest } = options;
   let logs = 0;
@@ -47,6 +53,8 @@ export async function measureRawGetLogs(options: {
     requests++;
   }
   const seconds = (performance.now() - started) / 1000;
+  if (logs !== options.expectedLogs)
+    throw new Error(`The node returned ${logs} logs, expected ${options.expectedLogs}.`);
   return {
     logs,
     requests,

@@ -1,4 +1,4 @@
-// The one results table: measurement, figure, and what it was measured on.
+// The results tables: measurement, figure(s), and what it was measured on.
 
 export interface TableRow {
   measurement: string;
@@ -7,15 +7,42 @@ export interface TableRow {
 }
 
 export function printTable(title: string, rows: readonly TableRow[]): void {
-  const nameWidth = Math.max(11, ...rows.map((row) => row.measurement.length));
-  const valueWidth = Math.max(5, ...rows.map((row) => row.value.length));
-  const rule = `${'─'.repeat(nameWidth + 2)}┼${'─'.repeat(valueWidth + 2)}┼${'─'.repeat(40)}`;
+  printGrid(
+    title,
+    ['measurement', 'value', 'notes'],
+    rows.map((row) => [row.measurement, row.value, row.notes ?? '']),
+  );
+}
+
+/**
+ * Columns padded to their widest cell (the first left-aligned, the middle ones right-aligned),
+ * the last column free text: one figure per size side by side, for example.
+ */
+export function printGrid(
+  title: string,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): void {
+  const widths = header.map((name, column) =>
+    Math.max(name.length, 5, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const last = header.length - 1;
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) =>
+        column === last
+          ? cell
+          : column === 0
+            ? `${cell.padEnd(widths[column]!)}  `
+            : `${cell.padStart(widths[column]!)} `,
+      )
+      .join('│ ')
+      .trimEnd();
+  const rule = widths
+    .map((width, column) => '─'.repeat(column === last ? 40 : width + 2))
+    .join('┼');
   console.log(`\n${title}`);
-  console.log(`${'measurement'.padEnd(nameWidth)}  │ ${'value'.padStart(valueWidth)} │ notes`);
+  console.log(line(header));
   console.log(rule);
-  for (const row of rows) {
-    console.log(
-      `${row.measurement.padEnd(nameWidth)}  │ ${row.value.padStart(valueWidth)} │ ${row.notes ?? ''}`,
-    );
-  }
+  for (const row of rows) console.log(line(row));
 }
