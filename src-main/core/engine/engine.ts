@@ -23,12 +23,7 @@ import {
   type RpcPool,
 } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
-import type {
-  ChainRecord,
-  ChainStoreTuning,
-  ContractRecord,
-  Store,
-} from '../store/index.ts';
+import type { ChainRecord, ChainStoreTuning, ContractRecord, Store } from '../store/index.ts';
 import {
   checkLiveLogAtStart,
   createAuditService,

@@ -35,7 +35,10 @@ async function main(): Promise<void> {
       chainData: chainDataTuning(tuning),
       // Die like kill -9 at a named step of the chain-data store's writes.
       ...(crashAt
-        ? { crashPoint: (point: string) => point === crashAt && process.kill(process.pid, 'SIGKILL') }
+        ? {
+            crashPoint: (point: string) =>
+              point === crashAt && process.kill(process.pid, 'SIGKILL'),
+          }
         : {}),
     });
     engine = createEngine({

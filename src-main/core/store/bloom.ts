@@ -24,8 +24,7 @@ export function bloomFilter(bits: Uint8Array): BloomFilter {
   const positions = (key: string): number[] => {
     const [first, second] = seedsOf(key.toLowerCase());
     const result: number[] = [];
-    for (let probe = 0; probe < PROBES; probe++)
-      result.push((first + probe * second) % size);
+    for (let probe = 0; probe < PROBES; probe++) result.push((first + probe * second) % size);
     return result;
   };
   return {

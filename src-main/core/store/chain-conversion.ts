@@ -16,8 +16,9 @@ import { encodeSnapshot } from './snapshot.ts';
 import { insertEventTuples, selectBlockTuples, selectEventTuples } from './segment-file.ts';
 
 const hasTable = (db: Database, name: string): boolean =>
-  selectOne(db, "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?", [name]) !==
-  undefined;
+  selectOne(db, "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?", [
+    name,
+  ]) !== undefined;
 
 /** Whether the operator database still holds chain data of the old layout. */
 export const holdsOldChainData = (db: Database): boolean => hasTable(db, 'events');
@@ -43,7 +44,11 @@ export function convertChainData(SQL: SqlJsStatic, operatorDb: Database, chainDi
     );
     for (const block of selectBlockTuples(operatorDb, '1 = 1', [])) insertBlock.run(block);
     insertBlock.free();
-    for (const contract of selectAll<{ id: string; chain_id: number; indexed_through: number | null }>(
+    for (const contract of selectAll<{
+      id: string;
+      chain_id: number;
+      indexed_through: number | null;
+    }>(
       operatorDb,
       'SELECT id, chain_id, indexed_through FROM contracts WHERE indexed_through IS NOT NULL',
     ))
@@ -57,7 +62,10 @@ export function convertChainData(SQL: SqlJsStatic, operatorDb: Database, chainDi
       "INSERT INTO chain_state (chain_id, confirmed_through) SELECT chain_id, max(block_number) FROM events WHERE status = 'confirmed' GROUP BY chain_id",
     );
     for (const table of ['reorgs', 'reconciliations']) {
-      const rows = selectAll<Record<string, string | number | null>>(operatorDb, `SELECT * FROM ${table}`);
+      const rows = selectAll<Record<string, string | number | null>>(
+        operatorDb,
+        `SELECT * FROM ${table}`,
+      );
       for (const row of rows) {
         const columns = Object.keys(row);
         head.run(

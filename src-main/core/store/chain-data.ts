@@ -137,9 +137,9 @@ export function commitChainData(
     const newest = Math.max(...batch.blocks.map((block) => block.number));
     if (options.trimBlocks !== false)
       db.run('DELETE FROM blocks WHERE chain_id = ? AND number < ?', [
-      batch.chainId,
-      newest - BLOCK_WINDOW,
-    ]);
+        batch.chainId,
+        newest - BLOCK_WINDOW,
+      ]);
   }
 
   for (const cursor of batch.cursors) {
@@ -266,7 +266,12 @@ export interface EventsQuery {
  * Where a row stands in the order pages follow: chain, block, log index, and the block hash to
  * tell a removed row from the canonical one at the same place. Unique across head and segments.
  */
-export type EventPosition = [chainId: number, blockNumber: number, logIndex: number, blockHash: string];
+export type EventPosition = [
+  chainId: number,
+  blockNumber: number,
+  logIndex: number,
+  blockHash: string,
+];
 
 export function positionOf(row: EventRow): EventPosition {
   return [row.chainId, row.blockNumber, row.logIndex, row.blockHash];
@@ -337,7 +342,10 @@ export function queryEventsIn(
   if (!query.includeRemoved) where.push("status != 'removed'");
   const descending = query.order === 'desc';
   if (after !== undefined)
-    add(`(chain_id, block_number, log_index, block_hash) ${descending ? '<' : '>'} (?, ?, ?, ?)`, ...after);
+    add(
+      `(chain_id, block_number, log_index, block_hash) ${descending ? '<' : '>'} (?, ?, ?, ?)`,
+      ...after,
+    );
   const direction = descending ? 'DESC' : 'ASC';
   const sql = `SELECT ${eventColumns} FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY chain_id ${direction}, block_number ${direction}, log_index ${direction}, block_hash ${direction} LIMIT ?`;
@@ -501,11 +509,15 @@ export function applyCanonicalRange(
     range.toBlock,
   ]);
   const missing = range.events.filter((event) => !storedKeys.has(key(event)));
-  const result = commitChainData(db, {
-    chainId: range.chainId,
-    events: missing,
-    blocks: range.blocks,
-    cursors: [],
-  }, options);
+  const result = commitChainData(
+    db,
+    {
+      chainId: range.chainId,
+      events: missing,
+      blocks: range.blocks,
+      cursors: [],
+    },
+    options,
+  );
   return { removed, added: result.inserted };
 }

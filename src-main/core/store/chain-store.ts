@@ -14,7 +14,15 @@
 //   Files the manifest does not list are leftovers of an interrupted step and are deleted.
 // - unseal (a range reopened for a deep reorg or a repair): the rows go into the log first,
 //   then the manifest drops the segments; replay finishes an unseal the manifest missed.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Logger } from '../ports/index.ts';
@@ -44,7 +52,13 @@ import {
   type EventsQuery,
 } from './chain-data.ts';
 import { headSchemaSql } from './chain-schema.ts';
-import { configureDatabase, inTransaction, openDatabase, selectAll, selectOne } from './database.ts';
+import {
+  configureDatabase,
+  inTransaction,
+  openDatabase,
+  selectAll,
+  selectOne,
+} from './database.ts';
 import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
 import { appendToIngestLog, readIngestLog, startIngestLog, type IngestLog } from './ingest-log.ts';
 import { createSegmentCache } from './segment-cache.ts';
@@ -55,7 +69,6 @@ import {
   eventTuple,
   type BuiltSegment,
   type SegmentBuilder,
-  countKey,
   insertEventTuples,
   openSegment,
   readSegmentBloom,
@@ -66,7 +79,12 @@ import {
   type EventTuple,
   type SegmentSummary,
 } from './segment-file.ts';
-import { emptyManifest, readManifest, writeManifest, type SegmentManifest } from './segment-manifest.ts';
+import {
+  emptyManifest,
+  readManifest,
+  writeManifest,
+  type SegmentManifest,
+} from './segment-manifest.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
 import {
   insertReorg,
@@ -131,8 +149,17 @@ export interface ChainStore {
   queryEvents(query: EventsQuery): { rows: EventRow[]; nextCursor?: string };
   blockHeaderAt(chainId: number, number: number): BlockHeader | undefined;
   storedBlockHash(chainId: number, number: number): string | undefined;
-  eventBlocksAtOrBelow(chainId: number, atOrBelow: number, limit: number): { number: number; hash: string }[];
-  storedIdentities(chainId: number, contractIds: readonly string[], fromBlock: number, toBlock: number): EventIdentity[];
+  eventBlocksAtOrBelow(
+    chainId: number,
+    atOrBelow: number,
+    limit: number,
+  ): { number: number; hash: string }[];
+  storedIdentities(
+    chainId: number,
+    contractIds: readonly string[],
+    fromBlock: number,
+    toBlock: number,
+  ): EventIdentity[];
   eventByIdentity(chainId: number, blockHash: string, logIndex: number): EventRow | undefined;
   countEvents(): Map<number, number>;
   eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];
@@ -173,7 +200,8 @@ const DAMAGED_DIR = 'damaged';
 const defaults = {
   sealMinEvents: 20_000,
   sealMaxAgeMs: 60 * 60_000,
-  segmentTargetEvents: 50_000,
+  // About 12 MB a segment: opened (read and loaded into sql.js) in tens of milliseconds.
+  segmentTargetEvents: 25_000,
   segmentCacheBytes: 256 * 1024 * 1024,
   headLogMaxBytes: 64 * 1024 * 1024,
 };
@@ -224,8 +252,12 @@ export async function openChainStore(parts: {
     manifest = emptyManifest();
     if ('damaged' in readResult) {
       // Without a trusted list no segment can be trusted either: all of it is fetched again.
-      moveAside(manifestPath, `The segment manifest ${manifestPath} is damaged (${readResult.damaged})`);
-      for (const name of readdirSync(segmentsDir)) moveAside(join(segmentsDir, name), `Segment ${name} is not listed in a trusted manifest`);
+      moveAside(
+        manifestPath,
+        `The segment manifest ${manifestPath} is damaged (${readResult.damaged})`,
+      );
+      for (const name of readdirSync(segmentsDir))
+        moveAside(join(segmentsDir, name), `Segment ${name} is not listed in a trusted manifest`);
       lostAllSegments = true;
     }
   }
@@ -235,8 +267,11 @@ export async function openChainStore(parts: {
   };
 
   // Leftovers of an interrupted write or merge: files the manifest does not list.
-  const listed = new Set(manifest.segments.flatMap((segment) => [segment.file, bloomFileOf(segment.file)]));
-  for (const name of readdirSync(segmentsDir)) if (!listed.has(name)) rmSync(join(segmentsDir, name), { force: true });
+  const listed = new Set(
+    manifest.segments.flatMap((segment) => [segment.file, bloomFileOf(segment.file)]),
+  );
+  for (const name of readdirSync(segmentsDir))
+    if (!listed.has(name)) rmSync(join(segmentsDir, name), { force: true });
 
   // ---- the head ---------------------------------------------------------------------------
   const headPath = join(dir, HEAD_FILE);
@@ -263,13 +298,17 @@ export async function openChainStore(parts: {
   /** Open for appending once the head is recovered. */
   let appendLog: IngestLog<HeadRecord> | undefined;
   const cachedBlooms = new Map<number, BloomFilter>();
+  /** Segments whose whole image was hashed once in this process; reopening one skips that. */
+  const verifiedSegments = new Set<number>();
   const cache = createSegmentCache(tuning.segmentCacheBytes);
 
   // Replays the log over the image, unless the image already holds it (an older generation)
   // or the image was lost (the log alone means nothing without it).
   const opened = readIngestLog<HeadRecord>(logPath);
   if (opened.droppedTailBytes > 0)
-    log.warn(`The chain head log ended in ${opened.droppedTailBytes} bytes of a torn write; cut off (that tail is fetched again).`);
+    log.warn(
+      `The chain head log ended in ${opened.droppedTailBytes} bytes of a torn write; cut off (that tail is fetched again).`,
+    );
   const unsealedIds = new Set<number>();
   if (!headLost && opened.generation === headGeneration) {
     for (const record of opened.records) {
@@ -320,7 +359,8 @@ export async function openChainStore(parts: {
   }
 
   function headMeta(db: Database, key: string): string | undefined {
-    return selectOne<{ value: string }>(db, 'SELECT value FROM head_meta WHERE key = ?', [key])?.value;
+    return selectOne<{ value: string }>(db, 'SELECT value FROM head_meta WHERE key = ?', [key])
+      ?.value;
   }
 
   function applyRecord(record: HeadRecord): unknown {
@@ -346,7 +386,9 @@ export async function openChainStore(parts: {
       case 'unseal':
         return inTransaction(head, () => {
           insertEventTuples(head, record.events, 'OR IGNORE');
-          const insertBlock = head.prepare('INSERT OR REPLACE INTO blocks (chain_id, number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?, ?)');
+          const insertBlock = head.prepare(
+            'INSERT OR REPLACE INTO blocks (chain_id, number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?, ?)',
+          );
           try {
             for (const block of record.blocks) insertBlock.run(block);
           } finally {
@@ -357,7 +399,10 @@ export async function openChainStore(parts: {
         if (record.done)
           head.run('DELETE FROM head_meta WHERE key = ?', [refetchKey(record.range)]);
         else
-          head.run('INSERT OR REPLACE INTO head_meta (key, value) VALUES (?, ?)', [refetchKey(record.range), JSON.stringify(record.range)]);
+          head.run('INSERT OR REPLACE INTO head_meta (key, value) VALUES (?, ?)', [
+            refetchKey(record.range),
+            JSON.stringify(record.range),
+          ]);
         return undefined;
     }
   }
@@ -372,7 +417,14 @@ export async function openChainStore(parts: {
       head.run('DELETE FROM cursors WHERE contract_id = ?', [id]);
     }
     for (const chainId of chainIds) {
-      for (const table of ['events', 'blocks', 'cursors', 'chain_state', 'reorgs', 'reconciliations'])
+      for (const table of [
+        'events',
+        'blocks',
+        'cursors',
+        'chain_state',
+        'reorgs',
+        'reconciliations',
+      ])
         head.run(`DELETE FROM ${table} WHERE chain_id = ?`, [chainId]);
     }
   }
@@ -387,16 +439,23 @@ export async function openChainStore(parts: {
   /** Removes from the head what a seal through `throughBlock` moved into segments. */
   function cutHead(chainId: number, throughBlock: number): void {
     inTransaction(head, () => {
-      head.run("DELETE FROM events WHERE chain_id = ? AND block_number <= ? AND status != 'pending'", [chainId, throughBlock]);
+      head.run(
+        "DELETE FROM events WHERE chain_id = ? AND block_number <= ? AND status != 'pending'",
+        [chainId, throughBlock],
+      );
       head.run('DELETE FROM blocks WHERE chain_id = ? AND number <= ?', [chainId, throughBlock]);
     });
   }
 
   /** Writes the head image of a new generation and starts that generation's empty log. */
   function writeHeadImage(generation: number): void {
-    head.run('INSERT OR REPLACE INTO head_meta (key, value) VALUES (?, ?)', ['generation', String(generation)]);
+    head.run('INSERT OR REPLACE INTO head_meta (key, value) VALUES (?, ?)', [
+      'generation',
+      String(generation),
+    ]);
     const pages = selectOne<{ page_count: number }>(head, 'PRAGMA page_count')?.page_count ?? 0;
-    const free = selectOne<{ freelist_count: number }>(head, 'PRAGMA freelist_count')?.freelist_count ?? 0;
+    const free =
+      selectOne<{ freelist_count: number }>(head, 'PRAGMA freelist_count')?.freelist_count ?? 0;
     // Rows leave the head at every seal; without this its image would keep their pages.
     if (free > pages / 2) head.run('VACUUM');
     const encoded = encodeSnapshot(head.export());
@@ -415,7 +474,10 @@ export async function openChainStore(parts: {
 
   // ---- segments ---------------------------------------------------------------------------
 
-  function removeSegmentsFromManifest(ids: ReadonlySet<number>, added: SegmentSummary[] = []): void {
+  function removeSegmentsFromManifest(
+    ids: ReadonlySet<number>,
+    added: SegmentSummary[] = [],
+  ): void {
     const removed = manifest.segments.filter((segment) => ids.has(segment.id));
     manifest = {
       ...manifest,
@@ -444,8 +506,15 @@ export async function openChainStore(parts: {
     }
     const bloomPath = join(segmentsDir, bloomFileOf(segment.file));
     if (existsSync(bloomPath)) renameSync(bloomPath, `${bloomPath}.damaged-${Date.now()}`);
-    const contractIds = [...new Set(Object.keys(segment.counts).map((key) => key.slice(0, key.indexOf(' '))))];
-    const range: RefetchRange = { chainId: segment.chainId, fromBlock: segment.fromBlock, toBlock: segment.toBlock, contractIds };
+    const contractIds = [
+      ...new Set(Object.keys(segment.counts).map((key) => key.slice(0, key.indexOf(' ')))),
+    ];
+    const range: RefetchRange = {
+      chainId: segment.chainId,
+      fromBlock: segment.fromBlock,
+      toBlock: segment.toBlock,
+      contractIds,
+    };
     record({ t: 'refetch', range, done: false });
     removeSegmentsFromManifest(new Set([segment.id]));
   }
@@ -453,11 +522,12 @@ export async function openChainStore(parts: {
   function openedSegment(segment: SegmentSummary): Database | undefined {
     const cached = cache.get(segment.id);
     if (cached) return cached;
-    const result = openSegment(SQL, segmentsDir, segment);
+    const result = openSegment(SQL, segmentsDir, segment, !verifiedSegments.has(segment.id));
     if ('damaged' in result) {
       segmentDamaged(segment, result.damaged);
       return undefined;
     }
+    verifiedSegments.add(segment.id);
     cache.put(segment.id, result.ok, segment.bytes);
     return result.ok;
   }
@@ -506,7 +576,8 @@ export async function openChainStore(parts: {
   function unsealedSources(chainId: number | undefined): Database[] {
     const sources = [head];
     for (const build of builds.values())
-      if (chainId === undefined || build.builder.chainId === chainId) sources.push(build.builder.db);
+      if (chainId === undefined || build.builder.chainId === chainId)
+        sources.push(build.builder.db);
     return sources;
   }
 
@@ -538,7 +609,13 @@ export async function openChainStore(parts: {
     }
     build.builder.append(
       batch.events.map(eventTuple),
-      batch.blocks.map((block) => [batch.chainId, block.number, block.hash, block.parentHash, block.timestamp]),
+      batch.blocks.map((block) => [
+        batch.chainId,
+        block.number,
+        block.hash,
+        block.parentHash,
+        block.timestamp,
+      ]),
     );
     for (const cursor of batch.cursors) build.cursors.set(cursor.contractId, cursor.indexedThrough);
     build.confirmedThrough = Math.max(build.confirmedThrough, batch.confirmedThrough!);
@@ -572,7 +649,10 @@ export async function openChainStore(parts: {
         chainId,
         events: [],
         blocks: [],
-        cursors: [...build.cursors].map(([contractId, indexedThrough]) => ({ contractId, indexedThrough })),
+        cursors: [...build.cursors].map(([contractId, indexedThrough]) => ({
+          contractId,
+          indexedThrough,
+        })),
         confirmedThrough: build.confirmedThrough,
       },
     });
@@ -592,7 +672,10 @@ export async function openChainStore(parts: {
       'SELECT contract_id, indexed_through FROM cursors WHERE chain_id = ?',
       [chainId],
     ))
-      cursors[row.contract_id] = Math.max(cursors[row.contract_id] ?? -1, Math.min(row.indexed_through, throughBlock));
+      cursors[row.contract_id] = Math.max(
+        cursors[row.contract_id] ?? -1,
+        Math.min(row.indexed_through, throughBlock),
+      );
     manifest = {
       ...manifest,
       segments: [...manifest.segments, summary],
@@ -607,7 +690,9 @@ export async function openChainStore(parts: {
   }
 
   /** The rows of segments, in block order, for a merge or an unseal. */
-  function rowsOf(segments: readonly SegmentSummary[]): { events: EventTuple[]; blocks: BlockTuple[] } | undefined {
+  function rowsOf(
+    segments: readonly SegmentSummary[],
+  ): { events: EventTuple[]; blocks: BlockTuple[] } | undefined {
     const events: EventTuple[] = [];
     const blocks: BlockTuple[] = [];
     for (const segment of segments) {
@@ -622,7 +707,8 @@ export async function openChainStore(parts: {
   /** Moves the segments of a chain that overlap a range back into the head (logged first). */
   function unseal(chainId: number, fromBlock: number, toBlock: number): void {
     const overlapping = manifest.segments.filter(
-      (segment) => segment.chainId === chainId && segment.fromBlock <= toBlock && segment.toBlock >= fromBlock,
+      (segment) =>
+        segment.chainId === chainId && segment.fromBlock <= toBlock && segment.toBlock >= fromBlock,
     );
     if (overlapping.length === 0) return;
     const rows = rowsOf(overlapping);
@@ -660,26 +746,47 @@ export async function openChainStore(parts: {
 
   // ---- reads over head + segments ---------------------------------------------------------
 
-  function candidateSegments(query: EventsQuery, after: EventPosition | undefined): SegmentSummary[] {
+  function candidateSegments(
+    query: EventsQuery,
+    after: EventPosition | undefined,
+  ): SegmentSummary[] {
     const descending = query.order === 'desc';
     const candidates = manifest.segments.filter((segment) => {
       if (query.chainId !== undefined && segment.chainId !== query.chainId) return false;
       if (query.fromBlock !== undefined && segment.toBlock < query.fromBlock) return false;
       if (query.toBlock !== undefined && segment.fromBlock > query.toBlock) return false;
-      if (query.fromTime !== undefined && (segment.maxTime === null || segment.maxTime < query.fromTime)) return false;
-      if (query.toTime !== undefined && (segment.minTime === null || segment.minTime > query.toTime)) return false;
+      if (
+        query.fromTime !== undefined &&
+        (segment.maxTime === null || segment.maxTime < query.fromTime)
+      )
+        return false;
+      if (
+        query.toTime !== undefined &&
+        (segment.minTime === null || segment.minTime > query.toTime)
+      )
+        return false;
       if (after) {
         const [chainId, block] = after;
-        if (descending && (segment.chainId > chainId || (segment.chainId === chainId && segment.fromBlock > block))) return false;
-        if (!descending && (segment.chainId < chainId || (segment.chainId === chainId && segment.toBlock < block))) return false;
+        if (
+          descending &&
+          (segment.chainId > chainId || (segment.chainId === chainId && segment.fromBlock > block))
+        )
+          return false;
+        if (
+          !descending &&
+          (segment.chainId < chainId || (segment.chainId === chainId && segment.toBlock < block))
+        )
+          return false;
       }
       const countsApply = !query.includeRemoved || segment.removed === 0;
       if (countsApply && (query.contractId !== undefined || query.eventName !== undefined)) {
         const found = Object.entries(segment.counts).some(([key, count]) => {
           if (count === 0) return false;
           const space = key.indexOf(' ');
-          if (query.contractId !== undefined && key.slice(0, space) !== query.contractId) return false;
-          if (query.eventName !== undefined && key.slice(space + 1) !== query.eventName) return false;
+          if (query.contractId !== undefined && key.slice(0, space) !== query.contractId)
+            return false;
+          if (query.eventName !== undefined && key.slice(space + 1) !== query.eventName)
+            return false;
           return true;
         });
         if (!found) return false;
@@ -700,7 +807,9 @@ export async function openChainStore(parts: {
     const descending = query.order === 'desc';
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const inOrder = (a: EventRow, b: EventRow): number =>
-      descending ? comparePositions(positionOf(b), positionOf(a)) : comparePositions(positionOf(a), positionOf(b));
+      descending
+        ? comparePositions(positionOf(b), positionOf(a))
+        : comparePositions(positionOf(a), positionOf(b));
     let rows: EventRow[] = [];
     for (const source of unsealedSources(query.chainId)) {
       const found = queryEventsIn(source, query, after, limit + 1);
@@ -710,11 +819,17 @@ export async function openChainStore(parts: {
       if (rows.length > limit) {
         const last = rows[limit]!;
         const beyond = descending
-          ? segment.chainId < last.chainId || (segment.chainId === last.chainId && segment.toBlock < last.blockNumber)
-          : segment.chainId > last.chainId || (segment.chainId === last.chainId && segment.fromBlock > last.blockNumber);
+          ? segment.chainId < last.chainId ||
+            (segment.chainId === last.chainId && segment.toBlock < last.blockNumber)
+          : segment.chainId > last.chainId ||
+            (segment.chainId === last.chainId && segment.fromBlock > last.blockNumber);
         if (beyond) break;
       }
-      if (query.transactionHash !== undefined && !bloomOf(segment)?.mayContain(query.transactionHash)) continue;
+      if (
+        query.transactionHash !== undefined &&
+        !bloomOf(segment)?.mayContain(query.transactionHash)
+      )
+        continue;
       const db = openedSegment(segment);
       if (!db) continue;
       const found = queryEventsIn(db, query, after, limit + 1);
@@ -732,10 +847,16 @@ export async function openChainStore(parts: {
   /** Segments of a chain whose range holds `number`, newest first. */
   const segmentsAt = (chainId: number, number: number): SegmentSummary[] =>
     manifest.segments
-      .filter((segment) => segment.chainId === chainId && segment.fromBlock <= number && segment.toBlock >= number)
+      .filter(
+        (segment) =>
+          segment.chainId === chainId && segment.fromBlock <= number && segment.toBlock >= number,
+      )
       .reverse();
 
-  function firstInSegments<T>(segments: readonly SegmentSummary[], read: (db: Database) => T | undefined): T | undefined {
+  function firstInSegments<T>(
+    segments: readonly SegmentSummary[],
+    read: (db: Database) => T | undefined,
+  ): T | undefined {
     for (const segment of segments) {
       const db = openedSegment(segment);
       const found = db ? read(db) : undefined;
@@ -751,7 +872,10 @@ export async function openChainStore(parts: {
       sealBuild(batch.chainId);
       const result = record<ChainDataCommitResult>({ t: 'commit', batch });
       if (result.inserted.length > 0 && eventCounts)
-        eventCounts.set(batch.chainId, (eventCounts.get(batch.chainId) ?? 0) + result.inserted.length);
+        eventCounts.set(
+          batch.chainId,
+          (eventCounts.get(batch.chainId) ?? 0) + result.inserted.length,
+        );
       return result;
     },
     applyCanonicalRange(range, reorg) {
@@ -759,7 +883,11 @@ export async function openChainStore(parts: {
       // Sealed rows are final, so only a reorg deeper than the confirmation depth or a repair
       // of an old range reaches them: those segments come back into the head first.
       unseal(range.chainId, range.fromBlock, range.toBlock);
-      const result = record<{ removed: EventRow[]; added: EventRow[]; reorg: ReorgRecord | undefined }>({
+      const result = record<{
+        removed: EventRow[];
+        added: EventRow[];
+        reorg: ReorgRecord | undefined;
+      }>({
         t: 'canonical',
         range,
         ...(reorg ? { reorg } : {}),
@@ -767,7 +895,8 @@ export async function openChainStore(parts: {
       eventCounts = undefined;
       return result;
     },
-    saveReconciliation: (result, id) => record<Reconciliation>({ t: 'reconciliation', result, ...(id === undefined ? {} : { id }) }),
+    saveReconciliation: (result, id) =>
+      record<Reconciliation>({ t: 'reconciliation', result, ...(id === undefined ? {} : { id }) }),
     listReconciliations: (filter) => listReconciliations(head, filter),
     listReorgs: (chainId, limit) => listReorgs(head, chainId, limit),
     countReorgs: (chainId) => countReorgs(head, chainId),
@@ -777,35 +906,54 @@ export async function openChainStore(parts: {
         const found = blockHeaderAt(source, chainId, number);
         if (found) return found;
       }
-      return firstInSegments(segmentsAt(chainId, number), (db) => blockHeaderAt(db, chainId, number));
+      return firstInSegments(segmentsAt(chainId, number), (db) =>
+        blockHeaderAt(db, chainId, number),
+      );
     },
     storedBlockHash(chainId, number) {
       for (const source of unsealedSources(chainId)) {
         const found = storedBlockHash(source, chainId, number);
         if (found) return found;
       }
-      return firstInSegments(segmentsAt(chainId, number), (db) => storedBlockHash(db, chainId, number));
+      return firstInSegments(segmentsAt(chainId, number), (db) =>
+        storedBlockHash(db, chainId, number),
+      );
     },
     eventBlocksAtOrBelow(chainId, atOrBelow, limit) {
       const found = new Map<number, string>();
       for (const source of unsealedSources(chainId))
-        for (const block of eventBlocksAtOrBelow(source, chainId, atOrBelow, limit)) found.set(block.number, block.hash);
+        for (const block of eventBlocksAtOrBelow(source, chainId, atOrBelow, limit))
+          found.set(block.number, block.hash);
       const segments = manifest.segments
-        .filter((segment) => segment.chainId === chainId && segment.fromBlock <= atOrBelow && segment.events > 0)
+        .filter(
+          (segment) =>
+            segment.chainId === chainId && segment.fromBlock <= atOrBelow && segment.events > 0,
+        )
         .sort((a, b) => b.toBlock - a.toBlock);
       for (const segment of segments) {
         const lowest = found.size >= limit ? Math.min(...found.keys()) : -1;
         if (segment.toBlock < lowest) break;
         const db = openedSegment(segment);
         if (!db) continue;
-        for (const block of eventBlocksAtOrBelow(db, chainId, atOrBelow, limit)) if (!found.has(block.number)) found.set(block.number, block.hash);
+        for (const block of eventBlocksAtOrBelow(db, chainId, atOrBelow, limit))
+          if (!found.has(block.number)) found.set(block.number, block.hash);
       }
-      return [...found].sort((a, b) => b[0] - a[0]).slice(0, limit).map(([number, hash]) => ({ number, hash }));
+      return [...found]
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, limit)
+        .map(([number, hash]) => ({ number, hash }));
     },
     storedIdentities(chainId, contractIds, fromBlock, toBlock) {
-      const rows = unsealedSources(chainId).flatMap((source) => storedIdentities(source, chainId, contractIds, fromBlock, toBlock));
+      const rows = unsealedSources(chainId).flatMap((source) =>
+        storedIdentities(source, chainId, contractIds, fromBlock, toBlock),
+      );
       for (const segment of manifest.segments) {
-        if (segment.chainId !== chainId || segment.toBlock < fromBlock || segment.fromBlock > toBlock) continue;
+        if (
+          segment.chainId !== chainId ||
+          segment.toBlock < fromBlock ||
+          segment.fromBlock > toBlock
+        )
+          continue;
         const db = openedSegment(segment);
         if (db) rows.push(...storedIdentities(db, chainId, contractIds, fromBlock, toBlock));
       }
@@ -827,55 +975,91 @@ export async function openChainStore(parts: {
       if (!eventCounts) {
         eventCounts = countEvents(head);
         for (const build of builds.values())
-          eventCounts.set(build.builder.chainId, (eventCounts.get(build.builder.chainId) ?? 0) + build.builder.rows);
+          eventCounts.set(
+            build.builder.chainId,
+            (eventCounts.get(build.builder.chainId) ?? 0) + build.builder.rows,
+          );
         for (const segment of manifest.segments)
-          eventCounts.set(segment.chainId, (eventCounts.get(segment.chainId) ?? 0) + segment.events);
+          eventCounts.set(
+            segment.chainId,
+            (eventCounts.get(segment.chainId) ?? 0) + segment.events,
+          );
       }
       return new Map(eventCounts);
     },
     eventsPerMinute(chainId, minutes) {
       const series = eventsPerMinute(head, chainId, minutes);
       // Sealed rows of the same minutes (a fast chain seals within the half hour) add in.
-      const newestSealed = manifest.segments.filter((segment) => segment.chainId === chainId && segment.maxTime !== null).sort((a, b) => b.maxTime! - a.maxTime!)[0];
+      const newestSealed = manifest.segments
+        .filter((segment) => segment.chainId === chainId && segment.maxTime !== null)
+        .sort((a, b) => b.maxTime! - a.maxTime!)[0];
       if (!newestSealed) return series;
-      const since = (series[0]?.minute ?? Math.floor(newestSealed.maxTime! / 60) * 60 - (minutes - 1) * 60);
+      const since =
+        series[0]?.minute ?? Math.floor(newestSealed.maxTime! / 60) * 60 - (minutes - 1) * 60;
       const sealedSeries = new Map<number, number>();
       for (const segment of manifest.segments) {
-        if (segment.chainId !== chainId || segment.maxTime === null || segment.maxTime < since) continue;
+        if (segment.chainId !== chainId || segment.maxTime === null || segment.maxTime < since)
+          continue;
         const db = openedSegment(segment);
         if (!db) continue;
-        for (const point of eventsPerMinute(db, chainId, minutes)) sealedSeries.set(point.minute, (sealedSeries.get(point.minute) ?? 0) + point.count);
+        for (const point of eventsPerMinute(db, chainId, minutes))
+          sealedSeries.set(point.minute, (sealedSeries.get(point.minute) ?? 0) + point.count);
       }
       if (series.length === 0) {
         const last = Math.max(...sealedSeries.keys());
         const result: { minute: number; count: number }[] = [];
-        for (let minute = last - (minutes - 1) * 60; minute <= last; minute += 60) result.push({ minute, count: sealedSeries.get(minute) ?? 0 });
+        for (let minute = last - (minutes - 1) * 60; minute <= last; minute += 60)
+          result.push({ minute, count: sealedSeries.get(minute) ?? 0 });
         return result;
       }
-      return series.map((point) => ({ minute: point.minute, count: point.count + (sealedSeries.get(point.minute) ?? 0) }));
+      return series.map((point) => ({
+        minute: point.minute,
+        count: point.count + (sealedSeries.get(point.minute) ?? 0),
+      }));
     },
     cursors(chainId) {
       const cursors = new Map(
-        selectAll<{ contract_id: string; indexed_through: number }>(head, 'SELECT contract_id, indexed_through FROM cursors WHERE chain_id = ?', [chainId]).map((row) => [row.contract_id, row.indexed_through]),
+        selectAll<{ contract_id: string; indexed_through: number }>(
+          head,
+          'SELECT contract_id, indexed_through FROM cursors WHERE chain_id = ?',
+          [chainId],
+        ).map((row) => [row.contract_id, row.indexed_through]),
       );
       // What the segment being built holds is acknowledged too (see sealBuild).
-      for (const [contractId, through] of builds.get(chainId)?.cursors ?? []) cursors.set(contractId, through);
+      for (const [contractId, through] of builds.get(chainId)?.cursors ?? [])
+        cursors.set(contractId, through);
       return cursors;
     },
     purge(keep) {
       for (const chainId of [...builds.keys()]) sealBuild(chainId);
-      const headContracts = selectAll<{ contract_id: string }>(head, 'SELECT DISTINCT contract_id FROM cursors UNION SELECT DISTINCT contract_id FROM events').map((row) => row.contract_id);
-      const sealedContracts = manifest.segments.flatMap((segment) => Object.keys(segment.counts).map((key) => key.slice(0, key.indexOf(' '))));
-      const sealedCursorContracts = Object.values(manifest.sealedCursors).flatMap((cursors) => Object.keys(cursors));
-      const goneContracts = [...new Set([...headContracts, ...sealedContracts, ...sealedCursorContracts])].filter((id) => !keep.contractIds.has(id));
-      const headChains = selectAll<{ chain_id: number }>(head, 'SELECT DISTINCT chain_id FROM events UNION SELECT chain_id FROM chain_state UNION SELECT chain_id FROM blocks').map((row) => row.chain_id);
-      const goneChains = [...new Set([...headChains, ...manifest.segments.map((segment) => segment.chainId)])].filter((id) => !keep.chainIds.has(id));
+      const headContracts = selectAll<{ contract_id: string }>(
+        head,
+        'SELECT DISTINCT contract_id FROM cursors UNION SELECT DISTINCT contract_id FROM events',
+      ).map((row) => row.contract_id);
+      const sealedContracts = manifest.segments.flatMap((segment) =>
+        Object.keys(segment.counts).map((key) => key.slice(0, key.indexOf(' '))),
+      );
+      const sealedCursorContracts = Object.values(manifest.sealedCursors).flatMap((cursors) =>
+        Object.keys(cursors),
+      );
+      const goneContracts = [
+        ...new Set([...headContracts, ...sealedContracts, ...sealedCursorContracts]),
+      ].filter((id) => !keep.contractIds.has(id));
+      const headChains = selectAll<{ chain_id: number }>(
+        head,
+        'SELECT DISTINCT chain_id FROM events UNION SELECT chain_id FROM chain_state UNION SELECT chain_id FROM blocks',
+      ).map((row) => row.chain_id);
+      const goneChains = [
+        ...new Set([...headChains, ...manifest.segments.map((segment) => segment.chainId)]),
+      ].filter((id) => !keep.chainIds.has(id));
       if (goneContracts.length === 0 && goneChains.length === 0) return;
       record({ t: 'purge', contractIds: goneContracts, chainIds: goneChains });
       // Segments are rewritten without those rows (or dropped when nothing is left).
       const gone = new Set(goneContracts);
       const touched = manifest.segments.filter(
-        (segment) => goneChains.includes(segment.chainId) || Object.keys(segment.counts).some((key) => gone.has(key.slice(0, key.indexOf(' ')))),
+        (segment) =>
+          goneChains.includes(segment.chainId) ||
+          Object.keys(segment.counts).some((key) => gone.has(key.slice(0, key.indexOf(' ')))),
       );
       const replacements: SegmentSummary[] = [];
       for (const segment of touched) {
@@ -888,14 +1072,19 @@ export async function openChainStore(parts: {
       const sealedCursors: SegmentManifest['sealedCursors'] = {};
       for (const [chainId, cursors] of Object.entries(manifest.sealedCursors)) {
         if (goneChains.includes(Number(chainId))) continue;
-        sealedCursors[chainId] = Object.fromEntries(Object.entries(cursors).filter(([id]) => !gone.has(id)));
+        sealedCursors[chainId] = Object.fromEntries(
+          Object.entries(cursors).filter(([id]) => !gone.has(id)),
+        );
       }
       manifest = { ...manifest, sealedCursors };
       removeSegmentsFromManifest(new Set(touched.map((segment) => segment.id)), replacements);
       eventCounts = undefined;
     },
     pendingRefetches() {
-      return selectAll<{ value: string }>(head, "SELECT value FROM head_meta WHERE key LIKE 'refetch:%'").map((row) => JSON.parse(row.value) as RefetchRange);
+      return selectAll<{ value: string }>(
+        head,
+        "SELECT value FROM head_meta WHERE key LIKE 'refetch:%'",
+      ).map((row) => JSON.parse(row.value) as RefetchRange);
     },
     refetched(range) {
       record({ t: 'refetch', range, done: true });
@@ -908,17 +1097,35 @@ export async function openChainStore(parts: {
           sealBuild(chainId);
           sealed++;
         }
-      for (const { chain_id: chainId, confirmed_through: confirmedThrough } of selectAll<{ chain_id: number; confirmed_through: number }>(head, 'SELECT chain_id, confirmed_through FROM chain_state')) {
+      for (const { chain_id: chainId, confirmed_through: confirmedThrough } of selectAll<{
+        chain_id: number;
+        confirmed_through: number;
+      }>(head, 'SELECT chain_id, confirmed_through FROM chain_state')) {
         if (!lastSealAt.has(chainId)) lastSealAt.set(chainId, now);
         for (;;) {
-          const sealable = selectOne<{ n: number }>(head, "SELECT count(*) AS n FROM events WHERE chain_id = ? AND block_number <= ? AND status != 'pending'", [chainId, confirmedThrough])?.n ?? 0;
-          const due = tuning.sealMaxAgeMs > 0 && now - lastSealAt.get(chainId)! >= tuning.sealMaxAgeMs;
+          const sealable =
+            selectOne<{ n: number }>(
+              head,
+              "SELECT count(*) AS n FROM events WHERE chain_id = ? AND block_number <= ? AND status != 'pending'",
+              [chainId, confirmedThrough],
+            )?.n ?? 0;
+          const due =
+            tuning.sealMaxAgeMs > 0 && now - lastSealAt.get(chainId)! >= tuning.sealMaxAgeMs;
           if (sealable === 0 || (sealable < tuning.sealMinEvents && !due)) break;
           // Cut at a block boundary near the target size, so a long backfill makes many segments.
           let through = confirmedThrough;
           if (sealable > tuning.segmentTargetEvents) {
-            const cut = selectOne<{ block_number: number }>(head, "SELECT block_number FROM events WHERE chain_id = ? AND block_number <= ? AND status != 'pending' ORDER BY block_number LIMIT 1 OFFSET ?", [chainId, confirmedThrough, tuning.segmentTargetEvents]);
-            const lowest = selectOne<{ b: number }>(head, "SELECT min(block_number) AS b FROM events WHERE chain_id = ? AND status != 'pending'", [chainId])?.b ?? confirmedThrough;
+            const cut = selectOne<{ block_number: number }>(
+              head,
+              "SELECT block_number FROM events WHERE chain_id = ? AND block_number <= ? AND status != 'pending' ORDER BY block_number LIMIT 1 OFFSET ?",
+              [chainId, confirmedThrough, tuning.segmentTargetEvents],
+            );
+            const lowest =
+              selectOne<{ b: number }>(
+                head,
+                "SELECT min(block_number) AS b FROM events WHERE chain_id = ? AND status != 'pending'",
+                [chainId],
+              )?.b ?? confirmedThrough;
             if (cut) through = Math.max(lowest, cut.block_number - 1);
           }
           seal(chainId, through);
@@ -933,7 +1140,8 @@ export async function openChainStore(parts: {
     },
     stats() {
       const pages = selectOne<{ page_count: number }>(head, 'PRAGMA page_count')?.page_count ?? 0;
-      const pageSize = selectOne<{ page_size: number }>(head, 'PRAGMA page_size')?.page_size ?? 4096;
+      const pageSize =
+        selectOne<{ page_size: number }>(head, 'PRAGMA page_size')?.page_size ?? 4096;
       return {
         segments: manifest.segments.length,
         segmentBytes: manifest.segments.reduce((sum, segment) => sum + segment.bytes, 0),
@@ -948,7 +1156,8 @@ export async function openChainStore(parts: {
       if (headLog().bytesAppended > 0) writeHeadImage(headGeneration + 1);
     },
     close(options = {}) {
-      if (options.checkpoint !== false) for (const chainId of [...builds.keys()]) sealBuild(chainId);
+      if (options.checkpoint !== false)
+        for (const chainId of [...builds.keys()]) sealBuild(chainId);
       for (const build of builds.values()) build.builder.discard();
       if (options.checkpoint !== false) store.checkpoint();
       headLog().close();

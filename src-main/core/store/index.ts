@@ -460,7 +460,8 @@ function createStore(parts: {
       const cursorsByChain = new Map<number, Map<string, number>>();
       return contracts.map((contract) => {
         let cursors = cursorsByChain.get(contract.chainId);
-        if (!cursors) cursorsByChain.set(contract.chainId, (cursors = chain.cursors(contract.chainId)));
+        if (!cursors)
+          cursorsByChain.set(contract.chainId, (cursors = chain.cursors(contract.chainId)));
         return withCursor(contract, cursors);
       });
     },

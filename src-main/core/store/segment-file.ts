@@ -46,7 +46,11 @@ const EVENT_COLUMNS =
 const COLUMN_COUNT = 15;
 const ROWS_PER_INSERT = 200;
 
-export function selectEventTuples(db: Database, where: string, params: (string | number)[]): EventTuple[] {
+export function selectEventTuples(
+  db: Database,
+  where: string,
+  params: (string | number)[],
+): EventTuple[] {
   const statement = db.prepare(
     `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY block_number, log_index`,
   );
@@ -60,9 +64,19 @@ export function selectEventTuples(db: Database, where: string, params: (string |
   }
 }
 
-export type BlockTuple = [chainId: number, number: number, hash: string, parentHash: string, timestamp: number | null];
+export type BlockTuple = [
+  chainId: number,
+  number: number,
+  hash: string,
+  parentHash: string,
+  timestamp: number | null,
+];
 
-export function selectBlockTuples(db: Database, where: string, params: (string | number)[]): BlockTuple[] {
+export function selectBlockTuples(
+  db: Database,
+  where: string,
+  params: (string | number)[],
+): BlockTuple[] {
   const statement = db.prepare(
     `SELECT chain_id, number, hash, parent_hash, timestamp FROM blocks WHERE ${where} ORDER BY number`,
   );
@@ -295,13 +309,17 @@ export function openSegment(
   SQL: SqlJsStatic,
   dir: string,
   summary: SegmentSummary,
+  /** Hash the whole image (at a segment's first open in a process; reopens skip it). */
+  verifyChecksum = true,
 ): SegmentReadResult<Database> {
   const path = join(dir, summary.file);
   if (!existsSync(path)) return { damaged: 'missing: the file listed in the manifest is gone' };
   const file = readFileSync(path);
   if (file.length !== summary.bytes)
-    return { damaged: `truncated or grown: ${file.length} bytes, the manifest lists ${summary.bytes}` };
-  const decoded = decodeSnapshot(file);
+    return {
+      damaged: `truncated or grown: ${file.length} bytes, the manifest lists ${summary.bytes}`,
+    };
+  const decoded = decodeSnapshot(file, { verifyChecksum });
   if ('reason' in decoded) return { damaged: decoded.reason };
   // The envelope's own hash covers the image (checked by decodeSnapshot); matching it with the
   // manifest's tells the file listed from another valid segment put in its place.
@@ -312,7 +330,10 @@ export function openSegment(
   return { ok: db };
 }
 
-export function readSegmentBloom(dir: string, summary: SegmentSummary): SegmentReadResult<Uint8Array> {
+export function readSegmentBloom(
+  dir: string,
+  summary: SegmentSummary,
+): SegmentReadResult<Uint8Array> {
   const path = join(dir, bloomFileOf(summary.file));
   if (!existsSync(path)) return { damaged: 'its Bloom filter file is missing' };
   const bits = readFileSync(path);

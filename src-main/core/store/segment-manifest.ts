@@ -36,9 +36,7 @@ function checksumOf(body: string): string {
 }
 
 export type ManifestReadResult =
-  | { manifest: SegmentManifest }
-  | { damaged: string }
-  | { missing: true };
+  { manifest: SegmentManifest } | { damaged: string } | { missing: true };
 
 export function readManifest(path: string): ManifestReadResult {
   if (!existsSync(path)) return { missing: true };

@@ -60,7 +60,8 @@ function listedSegments(): string[] {
 async function emitUntilDead(server: ServeProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (server.process.exitCode === null && server.process.signalCode === null) {
-    if (Date.now() > deadline) throw new Error(`serve never reached its crash point:\n${server.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`serve never reached its crash point:\n${server.output()}`);
     await emitMany(anvil.rpcUrl, emitter, 3);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
@@ -119,30 +120,47 @@ describe('kill -9 while the chain-data store writes', () => {
     },
   );
 
-  it('a damaged segment is moved aside at first read and its range fetched again from the chain', { timeout: 120_000 }, async () => {
-    dataDir = makeTempDir();
-    dataDirs.push(dataDir);
-    const first = await serve();
-    await watchEmitter(first.rpc.call, { chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] }, emitter);
-    await waitForStoreToEqualChain(first.rpc, anvil.rpcUrl, emitter, 45_000);
-    for (let i = 0; i < 3; i++) await emitMany(anvil.rpcUrl, emitter, 3);
-    await waitFor(() => existsSync(join(dataDir.path, 'chain', 'manifest.json')) && listedSegments().length > 0);
-    first.rpc.close();
-    await first.server.kill();
-    running.pop();
+  it(
+    'a damaged segment is moved aside at first read and its range fetched again from the chain',
+    { timeout: 120_000 },
+    async () => {
+      dataDir = makeTempDir();
+      dataDirs.push(dataDir);
+      const first = await serve();
+      await watchEmitter(
+        first.rpc.call,
+        { chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] },
+        emitter,
+      );
+      await waitForStoreToEqualChain(first.rpc, anvil.rpcUrl, emitter, 45_000);
+      for (let i = 0; i < 3; i++) await emitMany(anvil.rpcUrl, emitter, 3);
+      await waitFor(
+        () =>
+          existsSync(join(dataDir.path, 'chain', 'manifest.json')) && listedSegments().length > 0,
+      );
+      first.rpc.close();
+      await first.server.kill();
+      running.pop();
 
-    const victim = listedSegments()[0]!;
-    const path = join(segmentsDir(), victim);
-    const bytes = readFileSync(path);
-    bytes[bytes.length - 300] = bytes[bytes.length - 300]! ^ 0xff;
-    writeFileSync(path, bytes);
-    const { server, rpc } = await serve();
-    await waitForStoreToEqualChain(rpc, anvil.rpcUrl, emitter, 60_000);
-    expect(server.output()).toMatch(new RegExp(`Sealed segment ${victim.replace(/\./g, '\\.')} .* is damaged`));
-    expect(server.output()).toMatch(/Fetched chain \d+ blocks \d+–\d+ again after a damaged segment/);
-    expect(readdirSync(join(dataDir.path, 'chain', 'damaged')).some((name) => name.startsWith(victim))).toBe(true);
-    rpc.close();
-    await server.kill();
-    running.pop();
-  });
+      const victim = listedSegments()[0]!;
+      const path = join(segmentsDir(), victim);
+      const bytes = readFileSync(path);
+      bytes[bytes.length - 300] = bytes[bytes.length - 300]! ^ 0xff;
+      writeFileSync(path, bytes);
+      const { server, rpc } = await serve();
+      await waitForStoreToEqualChain(rpc, anvil.rpcUrl, emitter, 60_000);
+      expect(server.output()).toMatch(
+        new RegExp(`Sealed segment ${victim.replace(/\./g, '\\.')} .* is damaged`),
+      );
+      expect(server.output()).toMatch(
+        /Fetched chain \d+ blocks \d+–\d+ again after a damaged segment/,
+      );
+      expect(
+        readdirSync(join(dataDir.path, 'chain', 'damaged')).some((name) => name.startsWith(victim)),
+      ).toBe(true);
+      rpc.close();
+      await server.kill();
+      running.pop();
+    },
+  );
 });

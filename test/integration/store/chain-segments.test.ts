@@ -37,7 +37,12 @@ const tuning = { sealMinEvents: 40, segmentTargetEvents: 60, sealMaxAgeMs: 0 };
 const hex = (seed: string): string => `0x${createHash('sha256').update(seed).digest('hex')}`;
 
 /** Rows of block `number`: `perBlock` events alternating between the two contracts. */
-function blockRows(number: number, perBlock = 3, status: EventRow['status'] = 'confirmed', fork = ''): EventRow[] {
+function blockRows(
+  number: number,
+  perBlock = 3,
+  status: EventRow['status'] = 'confirmed',
+  fork = '',
+): EventRow[] {
   return Array.from({ length: perBlock }, (_, logIndex) => {
     const contract = contracts[logIndex % 2]!;
     return {
@@ -69,7 +74,14 @@ function ingest(store: Store, from: number, to: number): EventRow[] {
     store.commitChainData({
       chainId,
       events,
-      blocks: [{ number, hash: hex(`block ${number}`), parentHash: hex(`block ${number - 1}`), timestamp: 1_700_000_000 + number * 12 }],
+      blocks: [
+        {
+          number,
+          hash: hex(`block ${number}`),
+          parentHash: hex(`block ${number - 1}`),
+          timestamp: 1_700_000_000 + number * 12,
+        },
+      ],
       cursors: contracts.map((contract) => ({ contractId: contract.id, indexedThrough: number })),
       confirmedThrough: number - 2,
     });
@@ -99,7 +111,9 @@ function expectSameRows(actual: EventRow[], expected: EventRow[]): void {
 const chainDir = (dataDir: string): string => join(dataDir, 'chain');
 const segmentFiles = (dataDir: string): string[] =>
   readdirSync(join(chainDir(dataDir), 'segments')).filter((name) => name.endsWith('.sqlite'));
-const manifestOf = (dataDir: string): { segments: { file: string; fromBlock: number; toBlock: number }[] } => {
+const manifestOf = (
+  dataDir: string,
+): { segments: { file: string; fromBlock: number; toBlock: number }[] } => {
   const path = join(chainDir(dataDir), 'manifest.json');
   // No seal finished yet: no manifest, no segments.
   if (!existsSync(path)) return { segments: [] };
@@ -108,7 +122,9 @@ const manifestOf = (dataDir: string): { segments: { file: string; fromBlock: num
 
 describe('the chain-data store', () => {
   const sandbox = useStoreSandbox();
-  async function freshStore(options: OpenStoreOptions = {}): Promise<{ store: Store; dir: string }> {
+  async function freshStore(
+    options: OpenStoreOptions = {},
+  ): Promise<{ store: Store; dir: string }> {
     const dir = sandbox.freshDir();
     const store = await sandbox.open(dir, makeLogger(), { chainData: tuning, ...options });
     store.execute({ type: 'chain.add', chain });
@@ -128,16 +144,35 @@ describe('the chain-data store', () => {
     expectSameRows(allPages(store, {}), ascending);
     expectSameRows(allPages(store, { order: 'desc' }), descending);
     const contractB = contracts[1]!.id;
-    expectSameRows(allPages(store, { contractId: contractB, order: 'desc' }), descending.filter((row) => row.contractId === contractB));
-    expectSameRows(allPages(store, { eventName: 'Rare' }), ascending.filter((row) => row.eventName === 'Rare'));
-    expectSameRows(allPages(store, { fromBlock: 17, toBlock: 43, order: 'desc' }), descending.filter((row) => row.blockNumber >= 17 && row.blockNumber <= 43));
+    expectSameRows(
+      allPages(store, { contractId: contractB, order: 'desc' }),
+      descending.filter((row) => row.contractId === contractB),
+    );
+    expectSameRows(
+      allPages(store, { eventName: 'Rare' }),
+      ascending.filter((row) => row.eventName === 'Rare'),
+    );
+    expectSameRows(
+      allPages(store, { fromBlock: 17, toBlock: 43, order: 'desc' }),
+      descending.filter((row) => row.blockNumber >= 17 && row.blockNumber <= 43),
+    );
     const from = 1_700_000_000 + 30 * 12;
-    expectSameRows(allPages(store, { fromTime: from, toTime: from + 100 }), ascending.filter((row) => row.blockTimestamp! >= from && row.blockTimestamp! <= from + 100));
+    expectSameRows(
+      allPages(store, { fromTime: from, toTime: from + 100 }),
+      ascending.filter((row) => row.blockTimestamp! >= from && row.blockTimestamp! <= from + 100),
+    );
     const target = rows[37]!;
     expectSameRows(allPages(store, { transactionHash: target.transactionHash }), [target]);
-    expect(store.eventByIdentity(chainId, target.blockHash, target.logIndex)?.transactionHash).toBe(target.transactionHash);
+    expect(store.eventByIdentity(chainId, target.blockHash, target.logIndex)?.transactionHash).toBe(
+      target.transactionHash,
+    );
     expect(store.blockHeaderAt(chainId, 5)?.hash).toBe(hex('block 5'));
-    expect(store.storedIdentities(chainId, [contracts[0]!.id], 10, 20)).toHaveLength(rows.filter((row) => row.contractId === contracts[0]!.id && row.blockNumber >= 10 && row.blockNumber <= 20).length);
+    expect(store.storedIdentities(chainId, [contracts[0]!.id], 10, 20)).toHaveLength(
+      rows.filter(
+        (row) =>
+          row.contractId === contracts[0]!.id && row.blockNumber >= 10 && row.blockNumber <= 20,
+      ).length,
+    );
     expect(store.countEvents().get(chainId)).toBe(rows.length);
   });
 
@@ -201,7 +236,10 @@ describe('the chain-data store', () => {
       const more = ingest(reopened, last + 1, last + 40);
       reopened.maintainChainData();
       expectSameRows(allPages(reopened, {}), [...committed, ...more]);
-      expect(reopened.contractCursors(chainId).map((cursor) => cursor.cursor)).toEqual([last + 40, last + 40]);
+      expect(reopened.contractCursors(chainId).map((cursor) => cursor.cursor)).toEqual([
+        last + 40,
+        last + 40,
+      ]);
     });
   }
 
@@ -232,7 +270,13 @@ describe('the chain-data store', () => {
     expect(reopened.contractCursors(chainId).map((cursor) => cursor.cursor)).toEqual([25, 25]);
     // A batch for the head seals what is being built first, so the head never passes it.
     const more = Array.from({ length: 6 }, (_, i) => blockRows(26 + i)).flat();
-    reopened.commitChainData({ chainId, events: more.slice(0, 15), blocks: [], cursors: contracts.map((c) => ({ contractId: c.id, indexedThrough: 30 })), confirmedThrough: 1_000 });
+    reopened.commitChainData({
+      chainId,
+      events: more.slice(0, 15),
+      blocks: [],
+      cursors: contracts.map((c) => ({ contractId: c.id, indexedThrough: 30 })),
+      confirmedThrough: 1_000,
+    });
     ingest(reopened, 31, 31);
     expect(segmentFiles(dir)).toHaveLength(2);
     sandbox.crash(reopened);
@@ -250,7 +294,13 @@ describe('the chain-data store', () => {
       });
       const batch = (from: number, to: number): EventRow[] => {
         const rows = Array.from({ length: to - from + 1 }, (_, i) => blockRows(from + i)).flat();
-        store.commitChainData({ chainId, events: rows, blocks: [], cursors: contracts.map((c) => ({ contractId: c.id, indexedThrough: to })), confirmedThrough: 1_000 });
+        store.commitChainData({
+          chainId,
+          events: rows,
+          blocks: [],
+          cursors: contracts.map((c) => ({ contractId: c.id, indexedThrough: to })),
+          confirmedThrough: 1_000,
+        });
         return rows;
       };
       const kept = batch(1, 25);
@@ -268,13 +318,19 @@ describe('the chain-data store', () => {
       } else {
         // The segment was listed: its rows and its cursor are there, though the log never said so.
         expect(cursor).toBe(45);
-        expectSameRows(stored, [...kept, ...pending, ...Array.from({ length: 15 }, (_, i) => blockRows(31 + i)).flat()]);
+        expectSameRows(stored, [
+          ...kept,
+          ...pending,
+          ...Array.from({ length: 15 }, (_, i) => blockRows(31 + i)).flat(),
+        ]);
       }
     });
   }
 
   it('merges small segments into one through the manifest', async () => {
-    const { store, dir } = await freshStore({ chainData: { sealMinEvents: 3, segmentTargetEvents: 60, sealMaxAgeMs: 0 } });
+    const { store, dir } = await freshStore({
+      chainData: { sealMinEvents: 3, segmentTargetEvents: 60, sealMaxAgeMs: 0 },
+    });
     const rows: EventRow[] = [];
     for (let block = 1; block <= 12; block += 2) {
       rows.push(...ingest(store, block, block + 1));
@@ -303,8 +359,12 @@ describe('the chain-data store', () => {
       const reopened = await sandbox.open(dir, log, { chainData: tuning });
       // Reading the range opens the segment.
       const rows = allPages(reopened, { toBlock: victim.toBlock });
-      expect(rows.every((row) => row.blockNumber > victim.toBlock || row.blockNumber < victim.fromBlock)).toBe(true);
-      expect(log.messages.join('\n')).toMatch(new RegExp(`Sealed segment ${victim.file.replace(/\./g, '\\.')} .* is damaged`));
+      expect(
+        rows.every((row) => row.blockNumber > victim.toBlock || row.blockNumber < victim.fromBlock),
+      ).toBe(true);
+      expect(log.messages.join('\n')).toMatch(
+        new RegExp(`Sealed segment ${victim.file.replace(/\./g, '\\.')} .* is damaged`),
+      );
       expect(reopened.pendingRefetches()).toEqual([
         expect.objectContaining({ chainId, fromBlock: victim.fromBlock, toBlock: victim.toBlock }),
       ]);
@@ -314,11 +374,23 @@ describe('the chain-data store', () => {
       }
       expect(manifestOf(dir).segments.map((segment) => segment.file)).not.toContain(victim.file);
       // The engine fetches the range again through applyCanonicalRange; then it is whole.
-      const canonical = Array.from({ length: victim.toBlock - victim.fromBlock + 1 }, (_, i) => blockRows(victim.fromBlock + i)).flat();
-      reopened.applyCanonicalRange({ chainId, contractIds: contracts.map((c) => c.id), fromBlock: victim.fromBlock, toBlock: victim.toBlock, events: canonical, blocks: [] });
+      const canonical = Array.from({ length: victim.toBlock - victim.fromBlock + 1 }, (_, i) =>
+        blockRows(victim.fromBlock + i),
+      ).flat();
+      reopened.applyCanonicalRange({
+        chainId,
+        contractIds: contracts.map((c) => c.id),
+        fromBlock: victim.fromBlock,
+        toBlock: victim.toBlock,
+        events: canonical,
+        blocks: [],
+      });
       reopened.refetched(reopened.pendingRefetches()[0]!);
       expect(reopened.pendingRefetches()).toEqual([]);
-      expectSameRows(allPages(reopened, { toBlock: 60 }), Array.from({ length: 60 }, (_, i) => blockRows(i + 1)).flat());
+      expectSameRows(
+        allPages(reopened, { toBlock: 60 }),
+        Array.from({ length: 60 }, (_, i) => blockRows(i + 1)).flat(),
+      );
     });
   }
 
@@ -328,10 +400,27 @@ describe('the chain-data store', () => {
     store.maintainChainData();
     const sealedBlock = manifestOf(dir).segments[0]!.toBlock;
     // Blocks sealedBlock-1 .. sealedBlock+1 are replaced by a fork with one event each.
-    const fork = [sealedBlock - 1, sealedBlock, sealedBlock + 1].flatMap((number) => blockRows(number, 1, 'confirmed', ' fork'));
+    const fork = [sealedBlock - 1, sealedBlock, sealedBlock + 1].flatMap((number) =>
+      blockRows(number, 1, 'confirmed', ' fork'),
+    );
     const result = store.applyCanonicalRange(
-      { chainId, contractIds: contracts.map((c) => c.id), fromBlock: sealedBlock - 1, toBlock: sealedBlock + 1, events: fork, blocks: [] },
-      { chainId, detectedAt: Date.now(), forkBlock: sealedBlock - 2, depth: 3, oldBlocks: [], newBlocks: [], beyondWindow: true },
+      {
+        chainId,
+        contractIds: contracts.map((c) => c.id),
+        fromBlock: sealedBlock - 1,
+        toBlock: sealedBlock + 1,
+        events: fork,
+        blocks: [],
+      },
+      {
+        chainId,
+        detectedAt: Date.now(),
+        forkBlock: sealedBlock - 2,
+        depth: 3,
+        oldBlocks: [],
+        newBlocks: [],
+        beyondWindow: true,
+      },
     );
     expect(result.removed).toHaveLength(9);
     expect(result.added).toHaveLength(3);
@@ -341,7 +430,9 @@ describe('the chain-data store', () => {
       ...rows.filter((row) => row.blockNumber > sealedBlock + 1),
     ];
     expectSameRows(allPages(store, {}), expected);
-    expect(allPages(store, { includeRemoved: true }).filter((row) => row.status === 'removed')).toHaveLength(9);
+    expect(
+      allPages(store, { includeRemoved: true }).filter((row) => row.status === 'removed'),
+    ).toHaveLength(9);
     sandbox.crash(store);
     const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
     expectSameRows(allPages(reopened, {}), expected);

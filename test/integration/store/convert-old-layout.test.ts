@@ -36,7 +36,10 @@ describe('a data directory of the old layout', () => {
   it('is converted at start and then equals the chain, with operator data and the audit chain intact', async () => {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();
-    migrate(db, migrations.filter((migration) => migration.version <= 6));
+    migrate(
+      db,
+      migrations.filter((migration) => migration.version <= 6),
+    );
     const contractId = `${anvil.chainId}:${emitter.toLowerCase()}`;
     const indexedThrough = await headBlock(anvil.rpcUrl);
     db.run('INSERT INTO chains VALUES (?, ?, ?, ?, ?)', [
@@ -64,16 +67,31 @@ describe('a data directory of the old layout', () => {
         `INSERT INTO events (chain_id, contract_id, block_number, block_hash, block_timestamp, log_index,
           transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'Ping', 'Ping(uint256)', '{}', ?, ?, 'confirmed')`,
-        [anvil.chainId, contractId, log.blockNumber, log.blockHash, 1_700_000_000, log.logIndex, log.transactionHash, emitter, JSON.stringify(log.topics), log.data],
+        [
+          anvil.chainId,
+          contractId,
+          log.blockNumber,
+          log.blockHash,
+          1_700_000_000,
+          log.logIndex,
+          log.transactionHash,
+          emitter,
+          JSON.stringify(log.topics),
+          log.data,
+        ],
       );
-    db.run(
-      "INSERT INTO reorgs VALUES (1, ?, ?, 3, 1, '[]', '[]', 0, 0, 0)",
-      [anvil.chainId, Date.now()],
-    );
+    db.run("INSERT INTO reorgs VALUES (1, ?, ?, 3, 1, '[]', '[]', 0, 0, 0)", [
+      anvil.chainId,
+      Date.now(),
+    ]);
     let previous: AuditEntry | undefined;
     const auditEntries: AuditEntry[] = [];
     for (const action of ['chain.added', 'contract.added', 'app.started'] as const) {
-      previous = chainAuditEntry(previous, { actor: 'alice', action, subject: 'x', details: { n: auditEntries.length } }, Date.now());
+      previous = chainAuditEntry(
+        previous,
+        { actor: 'alice', action, subject: 'x', details: { n: auditEntries.length } },
+        Date.now(),
+      );
       auditEntries.push(previous);
       db.run('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
         previous.seq,
@@ -91,12 +109,17 @@ describe('a data directory of the old layout', () => {
 
     const vigil = await startVigilInProcess({ dataDir: dataDir.path });
     try {
-      expect(vigil.log.messages.join('\n')).toMatch(new RegExp(`Converted the data directory .* ${logs.length} events moved`));
+      expect(vigil.log.messages.join('\n')).toMatch(
+        new RegExp(`Converted the data directory .* ${logs.length} events moved`),
+      );
       expect(await vigil.call<unknown[]>('chains.list')).toHaveLength(1);
-      const contracts = await vigil.call<{ id: string; indexedThrough: number | null }[]>('contracts.list');
+      const contracts =
+        await vigil.call<{ id: string; indexedThrough: number | null }[]>('contracts.list');
       expect(contracts).toEqual([expect.objectContaining({ id: contractId })]);
       expect(contracts[0]!.indexedThrough).toBeGreaterThanOrEqual(indexedThrough);
-      expect(await vigil.call<{ reorgs: unknown[] }>('reorgs.list')).toMatchObject({ reorgs: [{ id: 1, depth: 1 }] });
+      expect(await vigil.call<{ reorgs: unknown[] }>('reorgs.list')).toMatchObject({
+        reorgs: [{ id: 1, depth: 1 }],
+      });
       // Following resumes from the old cursor: new events arrive, nothing is fetched twice.
       await emitMany(anvil.rpcUrl, emitter, 7);
       await waitForStoreToEqualChain(vigil.server, anvil.rpcUrl, emitter, 60_000);
@@ -110,7 +133,9 @@ describe('a data directory of the old layout', () => {
     const decoded = decodeSnapshot(readFileSync(join(dataDir.path, 'store.sqlite')));
     if (!('image' in decoded)) throw new Error(decoded.reason);
     const converted = new SQL.Database(decoded.image);
-    const tables = converted.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]!.values.flat();
+    const tables = converted
+      .exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]!
+      .values.flat();
     expect(tables).not.toContain('events');
     expect(tables).toContain('audit_log');
     expect(converted.exec('PRAGMA user_version')[0]!.values[0]![0]).toBe(7);
