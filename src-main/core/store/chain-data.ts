@@ -47,8 +47,9 @@ function insertEventsSql(rows: number): string {
      WHERE events.status = 'removed'`;
 }
 
-function eventParams(event: StoredEvent, into: (string | number | null)[]): void {
-  into.push(
+/** An event as the row the events table stores, columns in schema order (JSON for args and topics). */
+export function eventTuple(event: StoredEvent): (string | number | null)[] {
+  return [
     event.chainId,
     event.contractId,
     event.blockNumber,
@@ -64,7 +65,7 @@ function eventParams(event: StoredEvent, into: (string | number | null)[]): void
     JSON.stringify(event.topics),
     event.data,
     event.status,
-  );
+  ];
 }
 
 /**
@@ -95,13 +96,11 @@ function insertNewEvents(db: Database, chainId: number, events: StoredEvent[]): 
     let index = 0;
     for (; fullStatement && index + ROWS_PER_INSERT <= fresh.length; index += ROWS_PER_INSERT) {
       const params: (string | number | null)[] = [];
-      for (let row = index; row < index + ROWS_PER_INSERT; row++) eventParams(fresh[row]!, params);
+      for (let row = index; row < index + ROWS_PER_INSERT; row++) params.push(...eventTuple(fresh[row]!));
       fullStatement.run(params);
     }
     for (; index < fresh.length; index++) {
-      const params: (string | number | null)[] = [];
-      eventParams(fresh[index]!, params);
-      singleStatement.run(params);
+      singleStatement.run(eventTuple(fresh[index]!));
     }
   } finally {
     fullStatement?.free();

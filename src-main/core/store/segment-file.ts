@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import type { EventRow } from '../../ipc/contract.ts';
 import { emptyBloomFilter } from './bloom.ts';
 import { lookupIndexesSql, positionIndexSql, segmentSchemaSql } from './chain-schema.ts';
 import { configureDatabase, openDatabase } from './database.ts';
@@ -136,27 +135,6 @@ const TIMESTAMP = 4;
 const TRANSACTION_HASH = 6;
 const EVENT_NAME = 9;
 const STATUS = 14;
-
-/** An event as the row the events table stores (addresses as given, JSON for args and topics). */
-export function eventTuple(event: EventRow): EventTuple {
-  return [
-    event.chainId,
-    event.contractId,
-    event.blockNumber,
-    event.blockHash,
-    event.blockTimestamp,
-    event.logIndex,
-    event.transactionHash,
-    event.transactionIndex,
-    event.address,
-    event.eventName,
-    event.signature,
-    event.args === null ? null : JSON.stringify(event.args),
-    JSON.stringify(event.topics),
-    event.data,
-    event.status,
-  ];
-}
 
 /**
  * A segment being built: rows go in with only the position index (they come in block order,
