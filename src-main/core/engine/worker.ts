@@ -23,18 +23,22 @@ async function main(): Promise<void> {
   const { dataDir, actor, tuning } = workerData as EngineWorkerData;
   let engine: Engine;
   try {
-    const store = await openStore(dataDir, log);
-    // Fault injection for crash tests of serve as a child process, which has no other way in.
+    // Fault injection for crash tests of serve as a child process, which has no other way in:
+    // die like kill -9 at a named step boundary.
     const crashAt = process.env['VIGIL_CRASH_AT'];
+    const crashPoint = crashAt
+      ? (point: string) => point === crashAt && process.kill(process.pid, 'SIGKILL')
+      : undefined;
+    const store = await openStore(dataDir, log, {
+      ...(tuning?.auditSealing ? { auditSealing: tuning.auditSealing } : {}),
+      ...(crashPoint ? { crashPoint } : {}),
+    });
     engine = createEngine({
       ...tuning,
       store,
       log,
       actor,
-      // Die like kill -9 at a named step boundary.
-      ...(crashAt
-        ? { crashPoint: (point) => point === crashAt && process.kill(process.pid, 'SIGKILL') }
-        : {}),
+      ...(crashPoint ? { crashPoint } : {}),
       push: (name, payload) => send({ type: 'push', name, payload }),
     });
     send({ type: 'ready', recovery: store.recovery });

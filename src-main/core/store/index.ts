@@ -56,18 +56,15 @@ import {
 import type { Transaction } from '../../ipc/contract.ts';
 import { alertQueries, type AlertQueries } from './alerts.ts';
 import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit/index.ts';
+import { insertAuditEntry, replayAuditEntry, type AuditQuery } from './audit-log.ts';
+// ---- audit log at scale (sealed segments + live table) ----
+import { openAuditArchive, type DamagedSegment, type SealCrashPoint } from './audit-archive.ts';
 import {
-  auditEntryAt,
-  auditFacets,
-  auditSeqRange,
-  countAuditEntries,
-  forEachAuditEntry,
-  lastAuditEntry,
-  listAuditEntries,
-  insertAuditEntry,
-  replayAuditEntry,
-  type AuditQuery,
-} from './audit-log.ts';
+  auditSealingDefaults,
+  createAuditHistory,
+  type AuditHistory,
+  type AuditSealingOptions,
+} from './audit-history.ts';
 import { loadSnapshot, snapshotFileNames, writeSnapshot } from './snapshot.ts';
 import {
   countReorgs,
@@ -103,6 +100,15 @@ export type {
   WaitingMatch,
 } from './alerts.ts';
 export type { AuditQuery } from './audit-log.ts';
+export type { DamagedSegment, SealCrashPoint } from './audit-archive.ts';
+export type { AuditSealingOptions } from './audit-history.ts';
+
+export interface StoreOptions {
+  /** When the audit log's older entries are sealed into segment files, and their cache. */
+  auditSealing?: AuditSealingOptions;
+  /** Fault injection for kill -9 tests: called at each named step boundary of sealing. */
+  crashPoint?: (point: SealCrashPoint) => void;
+}
 export { migrations, migrate, schemaVersion } from './migrations.ts';
 
 export interface StoreRecovery {
@@ -143,6 +149,10 @@ export interface Store {
    * already is left as it is: the first copy is the evidence. Returns the folder.
    */
   keepCopyOfFiles(folderName: string): string;
+  /** Sealed audit segments found damaged (moved aside, still listed), at open or when read. */
+  auditDamagedSegments(): DamagedSegment[];
+  /** How the audit log is split between sealed segments and the live table. */
+  auditLayout(): { sealedSegments: number; sealedEntries: number; liveEntries: number };
   /** Visits entries in sequence order without loading them all; stops when visit returns false. */
   forEachAuditEntry(
     bounds: { fromSeq?: number; toSeq?: number; from?: number; to?: number },
@@ -224,18 +234,27 @@ function setJournalSeq(db: Database, seq: number): void {
   );
 }
 
-export async function openStore(dataDir: string, log: Logger): Promise<Store> {
+export async function openStore(
+  dataDir: string,
+  log: Logger,
+  options: StoreOptions = {},
+): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
   try {
-    return await openLockedStore(dataDir, log, unlock);
+    return await openLockedStore(dataDir, log, unlock, options);
   } catch (error) {
     unlock();
     throw error;
   }
 }
 
-async function openLockedStore(dataDir: string, log: Logger, unlock: () => void): Promise<Store> {
+async function openLockedStore(
+  dataDir: string,
+  log: Logger,
+  unlock: () => void,
+  options: StoreOptions,
+): Promise<Store> {
   const SQL = await loadSqlJs();
   const loaded = loadSnapshot(dataDir);
   for (const problem of loaded.problems) {
@@ -253,6 +272,17 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
   }
   const db = openDatabase(SQL, loaded.bytes);
   migrate(db);
+  // ---- audit log at scale: the sealed segments, needed before the journal replay ----
+  const archive = openAuditArchive({
+    SQL,
+    dataDir,
+    cacheBytes: options.auditSealing?.cacheBytes ?? auditSealingDefaults.cacheBytes,
+    ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+  });
+  for (const damaged of archive.problems())
+    log.error(
+      `Audit segment ${damaged.file} ${damaged.reason}; ${damaged.movedTo ? `moved aside to ${damaged.movedTo}` : 'nothing to move aside'}. Its entries (${damaged.fromSeq}..${damaged.toSeq}) cannot be read.`,
+    );
 
   const { journal, droppedTornTailBytes } = openJournal<OperatorCommand>(
     join(dataDir, JOURNAL_FILE),
@@ -292,7 +322,7 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
     inTransaction(db, () => {
       applyOperatorCommand(db, entry.command, entry.at);
       for (const auditEntry of entry.audit ?? []) {
-        const problem = replayAuditEntry(db, auditEntry, entry.seq);
+        const problem = replayAuditEntry(db, auditEntry, entry.seq, archive.tail()?.seq);
         if (problem) auditReplayProblems.push(problem);
       }
       setJournalSeq(db, entry.seq);
@@ -300,11 +330,24 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
     replayed++;
   }
 
+  // ---- audit log at scale: entries a crash left both sealed and live are read once ----
+  const auditHistory = createAuditHistory({
+    live: db,
+    archive,
+    log,
+    ...(options.auditSealing ? { options: options.auditSealing } : {}),
+    ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+  });
+  const droppedSealed = auditHistory.dropSealedFromLive();
+
   return createStore({
     db,
     dataDir,
     journal,
     unlock,
+    auditHistory,
+    closeAuditArchive: () => archive.close(),
+    copyAuditManifestTo: (folder) => archive.copyManifestTo(folder),
     recovery: {
       snapshotSource: loaded.source,
       damagedSnapshots: loaded.problems,
@@ -312,7 +355,7 @@ async function openLockedStore(dataDir: string, log: Logger, unlock: () => void)
       droppedTornJournalBytes: droppedTornTailBytes,
       auditReplayProblems,
     },
-    dirtyAtStart: replayed > 0 || loaded.problems.length > 0,
+    dirtyAtStart: replayed > 0 || loaded.problems.length > 0 || droppedSealed > 0,
   });
 }
 
@@ -321,10 +364,13 @@ function createStore(parts: {
   dataDir: string;
   journal: Journal<OperatorCommand>;
   unlock: () => void;
+  auditHistory: AuditHistory;
+  closeAuditArchive: () => void;
+  copyAuditManifestTo: (folder: string) => void;
   recovery: StoreRecovery;
   dirtyAtStart: boolean;
 }): Store {
-  const { db, dataDir, journal, unlock, recovery } = parts;
+  const { db, dataDir, journal, unlock, recovery, auditHistory } = parts;
   let dirty = parts.dirtyAtStart;
   // Canonical event counts per chain, kept up to date on each change: counting the whole table
   // every second for the status push cost hundreds of milliseconds on large stores.
@@ -346,7 +392,7 @@ function createStore(parts: {
       db.run('BEGIN');
       try {
         applyOperatorCommand(db, command, at);
-        let previous = lastAuditEntry(db);
+        let previous: Pick<AuditEntry, 'seq' | 'hash'> | undefined = auditHistory.chainTail();
         for (const draft of audit) {
           const entry = chainAuditEntry(previous, draft, at);
           insertAuditEntry(db, entry);
@@ -365,12 +411,15 @@ function createStore(parts: {
       return written;
     },
     recordAudit: (audit) => store.execute({ type: 'audit.record' }, audit),
-    listAudit: (query) => listAuditEntries(db, query),
-    countAudit: (query) => countAuditEntries(db, query),
-    lastAuditEntry: () => lastAuditEntry(db),
-    auditEntryAt: (seq) => auditEntryAt(db, seq),
-    auditSeqRange: (range) => auditSeqRange(db, range),
-    auditFacets: () => auditFacets(db),
+    // ---- audit log at scale: reads across sealed segments and the live table ----
+    listAudit: (query) => auditHistory.list(query),
+    countAudit: (query) => auditHistory.count(query),
+    lastAuditEntry: () => auditHistory.last(),
+    auditEntryAt: (seq) => auditHistory.entryAt(seq),
+    auditSeqRange: (range) => auditHistory.seqRange(range),
+    auditFacets: () => auditHistory.facets(),
+    auditDamagedSegments: () => auditHistory.damagedSegments(),
+    auditLayout: () => auditHistory.layout(),
     keepCopyOfFiles(folderName) {
       const folder = join(dataDir, folderName);
       if (existsSync(folder)) return folder;
@@ -379,9 +428,11 @@ function createStore(parts: {
         const source = join(dataDir, name);
         if (existsSync(source)) copyFileSync(source, join(folder, name));
       }
+      // Sealed segments are never rewritten; the manifest that lists them is.
+      parts.copyAuditManifestTo(folder);
       return folder;
     },
-    forEachAuditEntry: (bounds, visit) => forEachAuditEntry(db, bounds, visit),
+    forEachAuditEntry: (bounds, visit) => auditHistory.forEach(bounds, visit),
     listChains: () => listChains(db),
     listContracts: (chainId) => listContracts(db, chainId),
     findChain: (chainId) => findChain(db, chainId),
@@ -458,6 +509,8 @@ function createStore(parts: {
     },
     snapshot() {
       const started = performance.now();
+      // ---- audit log at scale: this snapshot persists the removal of what was just sealed ----
+      auditHistory.sealDue();
       const coveredSeq = journalSeqOf(db);
       const image = db.export();
       // export() closes and reopens the database, which resets its pragmas.
@@ -475,6 +528,7 @@ function createStore(parts: {
       closed = true;
       if (options.snapshot !== false && dirty) store.snapshot();
       journal.close();
+      parts.closeAuditArchive();
       db.close();
       unlock();
     },
