@@ -231,7 +231,7 @@ export function openAuditArchive(options: AuditArchiveOptions): AuditArchive {
     const file = readFileSync(path);
     const decoded = decodeSnapshot(file);
     if (!('image' in decoded)) {
-      markDamaged(segment, decoded.reason);
+      markDamaged(segment, `failed its check (${decoded.reason})`);
       return undefined;
     }
     if (headerChecksum(file) !== segment.sha256) {

@@ -93,6 +93,8 @@ function mayHold(segment: SealedSegment, query: Bounded): boolean {
 const isUnfiltered = (query: AuditFilters): boolean =>
   Object.values(query).every((value) => value === undefined || value === '');
 
+const VACUUM_AFTER_FREED_BYTES = 32 * 1024 * 1024;
+
 /** Segments are immutable, so what a filter counts in one never changes. */
 const COUNTS_KEPT_PER_SEGMENT = 32;
 
@@ -132,6 +134,17 @@ export function createAuditHistory(parts: {
   const liveFirstSeq = (): number | undefined =>
     selectOne<{ seq: number | null }>(live, 'SELECT min(seq) AS seq FROM audit_log')?.seq ??
     undefined;
+
+  // Pages freed by sealing are reused by the entries that follow, so in steady state the
+  // snapshot stays the size of what is live. A log sealed for the first time (a data directory
+  // from before sealing, with a long history live) frees far more than will be refilled: the
+  // database is compacted then, once, rather than exporting empty pages in every snapshot.
+  function releaseFreedPages(): void {
+    const pragma = (name: string): number =>
+      selectOne<Record<string, number>>(live, `PRAGMA ${name}`)?.[name] ?? 0;
+    if (pragma('freelist_count') * pragma('page_size') > VACUUM_AFTER_FREED_BYTES)
+      live.run('VACUUM');
+  }
 
   const history: AuditHistory = {
     chainTail() {
@@ -242,6 +255,7 @@ export function createAuditHistory(parts: {
         crashPoint('audit.seal.liveDeleted');
         sealed++;
       }
+      if (sealed > 0) releaseFreedPages();
       return sealed;
     },
     dropSealedFromLive() {
