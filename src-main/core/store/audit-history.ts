@@ -93,8 +93,6 @@ function mayHold(segment: SealedSegment, query: Bounded): boolean {
 const isUnfiltered = (query: AuditFilters): boolean =>
   Object.values(query).every((value) => value === undefined || value === '');
 
-const VACUUM_AFTER_FREED_BYTES = 32 * 1024 * 1024;
-
 /** Segments are immutable, so what a filter counts in one never changes. */
 const COUNTS_KEPT_PER_SEGMENT = 32;
 
@@ -135,15 +133,15 @@ export function createAuditHistory(parts: {
     selectOne<{ seq: number | null }>(live, 'SELECT min(seq) AS seq FROM audit_log')?.seq ??
     undefined;
 
-  // Pages freed by sealing are reused by the entries that follow, so in steady state the
-  // snapshot stays the size of what is live. A log sealed for the first time (a data directory
-  // from before sealing, with a long history live) frees far more than will be refilled: the
-  // database is compacted then, once, rather than exporting empty pages in every snapshot.
-  function releaseFreedPages(): void {
+  // Pages freed by sealing are reused by the entries that follow, so in steady state about one
+  // segment's worth is free and the snapshot stays the size of what is live. A log sealed for
+  // the first time (a data directory from before sealing, its whole history live) frees far
+  // more than will be refilled: the database is compacted then, once, rather than exporting
+  // empty pages in every snapshot.
+  function releaseFreedPages(segmentBytes: number): void {
     const pragma = (name: string): number =>
       selectOne<Record<string, number>>(live, `PRAGMA ${name}`)?.[name] ?? 0;
-    if (pragma('freelist_count') * pragma('page_size') > VACUUM_AFTER_FREED_BYTES)
-      live.run('VACUUM');
+    if (pragma('freelist_count') * pragma('page_size') > 2 * segmentBytes) live.run('VACUUM');
   }
 
   const history: AuditHistory = {
@@ -238,6 +236,7 @@ export function createAuditHistory(parts: {
     },
     sealDue() {
       let sealed = 0;
+      let segmentBytes = 0;
       while (countAuditEntries(live) >= keepLive + segmentEntries) {
         const fromSeq = liveFirstSeq()!;
         const sealedThrough = archive.tail()?.seq ?? 0;
@@ -250,12 +249,12 @@ export function createAuditHistory(parts: {
           break;
         }
         const toSeq = fromSeq + segmentEntries - 1;
-        archive.seal(live, fromSeq, toSeq);
+        segmentBytes = archive.seal(live, fromSeq, toSeq).bytes;
         live.run('DELETE FROM audit_log WHERE seq BETWEEN ? AND ?', [fromSeq, toSeq]);
         crashPoint('audit.seal.liveDeleted');
         sealed++;
       }
-      if (sealed > 0) releaseFreedPages();
+      if (sealed > 0) releaseFreedPages(segmentBytes);
       return sealed;
     },
     dropSealedFromLive() {
