@@ -113,6 +113,20 @@ function checkCheckpointEntry(
   return explainDamage(store, broken);
 }
 
+/** The sealed part of the log, as its manifest lists it, must run on without a gap. */
+function checkSealedContinuity(store: Store): AuditVerification | undefined {
+  const problem = store.auditSealedContinuity();
+  if (!problem) return undefined;
+  return explainDamage(store, {
+    intact: false,
+    count: 0,
+    atSeq: problem.atSeq,
+    atPosition: 1,
+    kind: 'missing',
+    message: problem.message,
+  });
+}
+
 /**
  * The check at every start, from the last verified checkpoint. A broken chain is reported loudly
  * and left exactly as it is; copies of the data files as found are kept aside, because the next
@@ -122,7 +136,8 @@ function checkCheckpointEntry(
 export function checkLiveLogAtStart(store: Store, log: Logger, now = new Date()): AuditStartCheck {
   const checkpoint = readAuditCheckpoint(store);
   const verification =
-    (checkpoint && checkCheckpointEntry(store, checkpoint)) ?? verifyStoredLog(store, checkpoint);
+    (checkpoint && (checkSealedContinuity(store) ?? checkCheckpointEntry(store, checkpoint))) ??
+    verifyStoredLog(store, checkpoint);
   const replayProblems = [...store.recovery.auditReplayProblems];
   const damagedSegments = store.auditDamagedSegments();
   for (const problem of replayProblems) log.error(`Audit log integrity: ${problem}.`);

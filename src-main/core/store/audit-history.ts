@@ -71,6 +71,13 @@ export interface AuditHistory {
   /** Removes from the live table what a listed segment holds; returns how many entries. */
   dropSealedFromLive(): number;
   damagedSegments(): DamagedSegment[];
+  /**
+   * Whether the sealed segments, as the manifest lists them, run on from seq 1 without a gap
+   * and link to each other and to the live table's first entry. Cheap (no file is read), so the
+   * check at start makes it even when its checkpoint is past them: history removed wholesale
+   * (a segment dropped from the manifest, the manifest deleted) is seen at once.
+   */
+  sealedContinuity(): { atSeq: number; message: string } | undefined;
   /** How the log is split now. */
   layout(): { sealedSegments: number; sealedEntries: number; liveEntries: number };
 }
@@ -264,6 +271,31 @@ export function createAuditHistory(parts: {
       return live.getRowsModified();
     },
     damagedSegments: () => archive.problems(),
+    sealedContinuity() {
+      let expectedSeq = 1;
+      let expectedPrev: string | undefined;
+      const starts = (what: string, seq: number, prevHash: string) => {
+        if (seq !== expectedSeq)
+          return {
+            atSeq: Math.min(seq, expectedSeq),
+            message: `${what} starts at seq ${seq}, but the sealed log before it ends at seq ${expectedSeq - 1}: entries ${expectedSeq}..${seq - 1} are missing.`,
+          };
+        if (expectedPrev !== undefined && prevHash !== expectedPrev)
+          return {
+            atSeq: seq,
+            message: `${what} does not link to the sealed entries before it (its first entry's prevHash is not their last hash).`,
+          };
+        return undefined;
+      };
+      for (const segment of archive.segments) {
+        const problem = starts(`Sealed file ${segment.file}`, segment.fromSeq, segment.prevHash);
+        if (problem) return problem;
+        expectedSeq = segment.toSeq + 1;
+        expectedPrev = segment.lastHash;
+      }
+      const first = listAuditEntries(live, { order: 'asc', limit: 1 })[0];
+      return first && starts('The live audit log', first.seq, first.prevHash);
+    },
     layout() {
       const segments = available();
       return {

@@ -151,6 +151,8 @@ export interface Store {
   keepCopyOfFiles(folderName: string): string;
   /** Sealed audit segments found damaged (moved aside, still listed), at open or when read. */
   auditDamagedSegments(): DamagedSegment[];
+  /** A gap or broken link between sealed segments and the live table, from the manifest. */
+  auditSealedContinuity(): { atSeq: number; message: string } | undefined;
   /** How the audit log is split between sealed segments and the live table. */
   auditLayout(): { sealedSegments: number; sealedEntries: number; liveEntries: number };
   /** Visits entries in sequence order without loading them all; stops when visit returns false. */
@@ -419,6 +421,7 @@ function createStore(parts: {
     auditSeqRange: (range) => auditHistory.seqRange(range),
     auditFacets: () => auditHistory.facets(),
     auditDamagedSegments: () => auditHistory.damagedSegments(),
+    auditSealedContinuity: () => auditHistory.sealedContinuity(),
     auditLayout: () => auditHistory.layout(),
     keepCopyOfFiles(folderName) {
       const folder = join(dataDir, folderName);

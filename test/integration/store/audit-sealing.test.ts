@@ -367,6 +367,33 @@ describe('audit sealing', () => {
       }
     });
 
+    it('sees sealed history removed wholesale, though it lies before the checkpoint', async () => {
+      const dir = sandbox.freshDir();
+      try {
+        const store = await open(dir);
+        record(store, 30);
+        store.snapshot();
+        expect(checkLiveLogAtStart(store, makeLogger()).verification).toMatchObject({
+          intact: true,
+          count: 30,
+        });
+        store.close();
+        opened.splice(0);
+        unlinkSync(join(dir, 'audit', 'manifest.json'));
+        unlinkSync(join(dir, 'audit', 'manifest.prev.json'));
+
+        const reopened = await open(dir);
+        const startCheck = checkLiveLogAtStart(reopened, makeLogger());
+        expect(startCheck.checkedFrom).toMatchObject({ seq: 30 });
+        expect(startCheck.verification).toMatchObject({ intact: false, atSeq: 1, kind: 'missing' });
+        expect(startCheck.verification.intact || startCheck.verification.message).toBe(
+          'The live audit log starts at seq 21, but the sealed log before it ends at seq 0: entries 1..20 are missing.',
+        );
+      } finally {
+        closeAll();
+      }
+    });
+
     it('finds the entry at the checkpoint changed', async () => {
       const dir = sandbox.freshDir();
       try {
