@@ -256,7 +256,16 @@ export function createAuditHistory(parts: {
           break;
         }
         const toSeq = fromSeq + segmentEntries - 1;
-        segmentBytes = archive.seal(live, fromSeq, toSeq).bytes;
+        try {
+          segmentBytes = archive.seal(live, fromSeq, toSeq).bytes;
+        } catch (error) {
+          // A full disk, say. The entries stay live and the snapshot goes ahead; sealing is
+          // tried again at the next one.
+          log.error(
+            `Sealing audit entries ${fromSeq}..${toSeq} failed: ${(error as Error).message}. They stay in the live table for now.`,
+          );
+          break;
+        }
         live.run('DELETE FROM audit_log WHERE seq BETWEEN ? AND ?', [fromSeq, toSeq]);
         crashPoint('audit.seal.liveDeleted');
         sealed++;

@@ -184,6 +184,27 @@ describe('audit sealing', () => {
     }
   });
 
+  it('leaves the entries live and still writes the snapshot when sealing fails', async () => {
+    const dir = sandbox.freshDir();
+    try {
+      // Where the segments would go is a file: every seal fails, as on a full disk.
+      writeFileSync(join(dir, 'audit'), 'not a folder');
+      const log = makeLogger();
+      const store = await open(dir, small, log);
+      const written = record(store, 30);
+      store.snapshot();
+      expect(store.dirty).toBe(false);
+      expect(store.auditLayout()).toEqual({ sealedSegments: 0, sealedEntries: 0, liveEntries: 30 });
+      expect(log.messages.join('\n')).toMatch(/Sealing audit entries 1\.\.10 failed/);
+      closeAll();
+      const reopened = await open(dir);
+      expect(reopened.recovery.journalEntriesReplayed).toBe(0);
+      expect(reopened.listAudit({ order: 'asc', limit: 100 })).toEqual(written);
+    } finally {
+      closeAll();
+    }
+  });
+
   describe('kill -9 at each step of sealing leaves exactly the same entries', () => {
     const points: SealCrashPoint[] = [
       'audit.seal.segmentWritten',
