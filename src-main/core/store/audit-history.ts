@@ -80,6 +80,9 @@ export interface AuditHistory {
   sealedContinuity(): { atSeq: number; message: string } | undefined;
   /** How the log is split now. */
   layout(): { sealedSegments: number; sealedEntries: number; liveEntries: number };
+  /** Copies the manifest into `folder` (evidence; segments themselves are never rewritten). */
+  copyManifestTo(folder: string): void;
+  close(): void;
 }
 
 type Bounded = AuditFilters & AuditSeqBounds;
@@ -118,6 +121,10 @@ export function createAuditHistory(parts: {
   );
   const crashPoint = parts.crashPoint ?? (() => undefined);
   const counts = new Map<string, Map<string, number>>();
+  for (const damaged of archive.problems())
+    log.error(
+      `Audit segment ${damaged.file} ${damaged.reason}; ${damaged.movedTo ? `moved aside to ${damaged.movedTo}` : 'nothing to move aside'}. Its entries (${damaged.fromSeq}..${damaged.toSeq}) cannot be read.`,
+    );
   let sealingRefusal: string | undefined;
 
   const available = (): SealedSegment[] => archive.segments.filter(archive.isAvailable);
@@ -305,6 +312,8 @@ export function createAuditHistory(parts: {
       const first = listAuditEntries(live, { order: 'asc', limit: 1 })[0];
       return first && starts('The live audit log', first.seq, first.prevHash);
     },
+    copyManifestTo: (folder) => archive.copyManifestTo(folder),
+    close: () => archive.close(),
     layout() {
       const segments = available();
       return {

@@ -281,10 +281,6 @@ async function openLockedStore(
     cacheBytes: options.auditSealing?.cacheBytes ?? auditSealingDefaults.cacheBytes,
     ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
   });
-  for (const damaged of archive.problems())
-    log.error(
-      `Audit segment ${damaged.file} ${damaged.reason}; ${damaged.movedTo ? `moved aside to ${damaged.movedTo}` : 'nothing to move aside'}. Its entries (${damaged.fromSeq}..${damaged.toSeq}) cannot be read.`,
-    );
 
   const { journal, droppedTornTailBytes } = openJournal<OperatorCommand>(
     join(dataDir, JOURNAL_FILE),
@@ -348,8 +344,6 @@ async function openLockedStore(
     journal,
     unlock,
     auditHistory,
-    closeAuditArchive: () => archive.close(),
-    copyAuditManifestTo: (folder) => archive.copyManifestTo(folder),
     recovery: {
       snapshotSource: loaded.source,
       damagedSnapshots: loaded.problems,
@@ -367,8 +361,6 @@ function createStore(parts: {
   journal: Journal<OperatorCommand>;
   unlock: () => void;
   auditHistory: AuditHistory;
-  closeAuditArchive: () => void;
-  copyAuditManifestTo: (folder: string) => void;
   recovery: StoreRecovery;
   dirtyAtStart: boolean;
 }): Store {
@@ -432,7 +424,7 @@ function createStore(parts: {
         if (existsSync(source)) copyFileSync(source, join(folder, name));
       }
       // Sealed segments are never rewritten; the manifest that lists them is.
-      parts.copyAuditManifestTo(folder);
+      auditHistory.copyManifestTo(folder);
       return folder;
     },
     forEachAuditEntry: (bounds, visit) => auditHistory.forEach(bounds, visit),
@@ -531,7 +523,7 @@ function createStore(parts: {
       closed = true;
       if (options.snapshot !== false && dirty) store.snapshot();
       journal.close();
-      parts.closeAuditArchive();
+      auditHistory.close();
       db.close();
       unlock();
     },
