@@ -67,6 +67,8 @@ export type SealCrashPoint =
   | 'audit.seal.manifestSwapped'
   | 'audit.seal.liveDeleted';
 
+// A segment's format is its own, fixed for files already written: the live table's columns
+// today, but not tied to its migrations, which may change the live table and not old files.
 const SEGMENT_SCHEMA = `
   CREATE TABLE audit_log (
     seq INTEGER PRIMARY KEY,
