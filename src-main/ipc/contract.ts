@@ -363,11 +363,28 @@ export const AuditExportResult = z.object({
 });
 export type AuditExportResult = z.infer<typeof AuditExportResult>;
 
+/** A sealed file of older audit entries that failed its checks; moved aside, never deleted. */
+export const AuditDamagedSegment = z.object({
+  file: z.string(),
+  fromSeq: z.number().int(),
+  toSeq: z.number().int(),
+  reason: z.string(),
+  movedTo: z.string().nullable(),
+});
+export type AuditDamagedSegment = z.infer<typeof AuditDamagedSegment>;
+
 export const AuditStatus = z.object({
-  /** The check of the whole live log made when this Vigil started. */
+  /**
+   * The check made when this Vigil started: from the last verified checkpoint to the newest
+   * entry (audit.verify checks the whole log).
+   */
   startCheck: z.object({
     checkedAt: z.number().int(),
+    /** The checkpoint the check started after; null when it checked the log from its start. */
+    checkedFrom: AuditChainPoint.nullable(),
     verification: AuditVerification,
+    /** Sealed files of older entries found damaged (at start or when read). */
+    damagedSegments: z.array(AuditDamagedSegment),
     /** Journal entries whose audit entries did not continue the stored log. */
     replayProblems: z.array(z.string()),
     /** Where copies of the data files were kept when the check failed. */
@@ -1067,7 +1084,10 @@ export const requests = {
       total: z.number().int(),
     }),
   },
-  /** Checks the whole live log against its hash chain. */
+  /**
+   * Checks the whole log (sealed files and live table) against its hash chain, from its first
+   * entry; the check at start covers only what came after the last verified checkpoint.
+   */
   'audit.verify': { input: Empty, output: AuditVerification },
   /** Puts a private key into the OS keychain; only the address and label are kept by Vigil. */
   'signers.import': {

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { openStore, type OpenStoreOptions, type Store } from '../../src-main/core/store/index.ts';
+import { openStore, type StoreOptions, type Store } from '../../src-main/core/store/index.ts';
 import { makeLogger, makeTempDir } from './temp-dir.ts';
 
 export interface StoreSandbox {
@@ -12,7 +12,7 @@ export interface StoreSandbox {
   open(
     path: string,
     log?: ReturnType<typeof makeLogger>,
-    options?: OpenStoreOptions,
+    options?: StoreOptions,
   ): Promise<Store>;
   /** Forgets the store without closing it, and leaves its lock stale as a dead process would. */
   crash(store: Store): void;

@@ -1,52 +1,18 @@
 // The audit log as an engine service: page the live log, check it (at start and on request),
 // export a range of it to a file and check exported files. Nothing here (or anywhere) edits or
 // deletes an entry.
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { Logger } from '../ports/index.ts';
-import type { AuditExportCheck, AuditExportHeader, AuditStatus } from '../../ipc/contract.ts';
+import type { AuditExportCheck, AuditExportHeader } from '../../ipc/contract.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import { auditExportFileName, checkExportPath, exportsDirOf } from './export-path.ts';
 import { verifyAuditExport, verifyAuditExportFile } from './verify-export.ts';
-import { createAuditVerifier, type AuditVerification } from './verify-entries.ts';
+import { verifyWholeLog, type AuditStartCheck } from './stored-log-check.ts';
 import { writeAuditExport } from './write-export.ts';
-
-export type AuditStartCheck = AuditStatus['startCheck'];
-
-/**
- * Checks every stored entry, in order, from the genesis hash. The run's end needs no separate
- * check: the last entry visited is the table's last.
- */
-export function verifyStoredLog(store: Store): AuditVerification {
-  const verifier = createAuditVerifier({ firstSeq: 1 });
-  store.forEachAuditEntry({}, (entry) => verifier.push(entry));
-  return verifier.finish();
-}
-
-/**
- * The check at every start. A broken chain is reported loudly and left exactly as it is; copies
- * of the data files as found are kept aside, because the next snapshots would replace them. One
- * copy per break: a log that stays broken is not copied again at every start.
- */
-export function checkLiveLogAtStart(store: Store, log: Logger, now = new Date()): AuditStartCheck {
-  const verification = verifyStoredLog(store);
-  const replayProblems = [...store.recovery.auditReplayProblems];
-  for (const problem of replayProblems) log.error(`Audit log integrity: ${problem}.`);
-  let evidenceFolder: string | null = null;
-  if (!verification.intact || replayProblems.length > 0) {
-    const which = verification.intact
-      ? `replay-${hash('sha256', replayProblems.join('\n'), 'hex').slice(0, 12)}`
-      : `seq${verification.atSeq}-${verification.kind}`;
-    evidenceFolder = store.keepCopyOfFiles(`audit-evidence-${which}`);
-    log.error(
-      `Audit log integrity check FAILED at start: ${verification.intact ? replayProblems[0] : verification.message} The data directory was altered outside Vigil. Nothing was changed or removed; copies of its files as first found with this break are in ${evidenceFolder}. Keep them for investigation.`,
-    );
-  }
-  return { checkedAt: now.getTime(), verification, replayProblems, evidenceFolder };
-}
 
 /** Whether the live log holds an export's last entry with the same hash. */
 function compareWithLiveLog(
@@ -97,7 +63,7 @@ export function createAuditService(
           total: store.countAudit(filters),
         };
       },
-      'audit.verify': () => verifyStoredLog(store),
+      'audit.verify': () => verifyWholeLog(store),
       'audit.status'() {
         const head = store.lastAuditEntry();
         return {

@@ -19,12 +19,15 @@ export {
   type AuditVerifier,
   type AuditVerifierOptions,
 } from './verify-entries.ts';
+export { createAuditService } from './audit-service.ts';
 export {
   checkLiveLogAtStart,
-  createAuditService,
+  readAuditCheckpoint,
   verifyStoredLog,
+  verifyWholeLog,
+  type AuditCheckpoint,
   type AuditStartCheck,
-} from './audit-service.ts';
+} from './stored-log-check.ts';
 export {
   auditExportFileName,
   checkExportPath,

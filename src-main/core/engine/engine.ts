@@ -23,7 +23,13 @@ import {
   type RpcPool,
 } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
-import type { ChainRecord, ChainStoreTuning, ContractRecord, Store } from '../store/index.ts';
+import type {
+  AuditSealingOptions,
+  ChainRecord,
+  ChainStoreTuning,
+  ContractRecord,
+  Store,
+} from '../store/index.ts';
 import {
   checkLiveLogAtStart,
   createAuditService,
@@ -73,6 +79,8 @@ export interface EngineTuning {
   chainIdCheckIntervalMs?: number;
   /** Sent and not mined for this long: a transaction is flagged as stuck. */
   txStuckAfterMs?: number;
+  /** When older audit entries are sealed into segment files (read by the store, at open). */
+  auditSealing?: AuditSealingOptions;
   /** The chain-data store's thresholds (see store/chain-store.ts); tests make them small. */
   sealMinEvents?: number;
   sealMaxAgeMs?: number;

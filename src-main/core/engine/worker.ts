@@ -31,25 +31,21 @@ async function main(): Promise<void> {
   const crashAt = process.env['VIGIL_CRASH_AT'];
   let engine: Engine;
   try {
+    const crashPoint = crashAt
+      ? (point: string) => point === crashAt && process.kill(process.pid, 'SIGKILL')
+      : undefined;
     const store = await openStore(dataDir, log, {
       chainData: chainDataTuning(tuning),
-      // Die like kill -9 at a named step of the chain-data store's writes.
-      ...(crashAt
-        ? {
-            crashPoint: (point: string) =>
-              point === crashAt && process.kill(process.pid, 'SIGKILL'),
-          }
-        : {}),
+      ...(tuning.auditSealing ? { auditSealing: tuning.auditSealing } : {}),
+      // Die like kill -9 at a named step of the store's writes (chain data or the audit log).
+      ...(crashPoint ? { crashPoint } : {}),
     });
     engine = createEngine({
       ...tuning,
       store,
       log,
       actor,
-      // Die like kill -9 at a named step boundary.
-      ...(crashAt
-        ? { crashPoint: (point) => point === crashAt && process.kill(process.pid, 'SIGKILL') }
-        : {}),
+      ...(crashPoint ? { crashPoint } : {}),
       push: (name, payload) => send({ type: 'push', name, payload }),
     });
     send({ type: 'ready', recovery: store.recovery });

@@ -1,6 +1,8 @@
-// The audit log's table. Entries arrive already chained (seq, time, hashes) from the store's
-// execute, which journals them with the command they record. Nothing here edits or deletes an
-// entry, except that a journal replay puts the journal's copy in place of the snapshot's.
+// The audit log's table, in the live database and in each sealed segment (the same schema, see
+// audit-archive.ts). Entries arrive already chained (seq, time, hashes) from the store's
+// execute, which journals them with the command they record. Nothing here edits an entry; a
+// journal replay puts the journal's copy in place of the snapshot's, and sealing removes from
+// the live table what a segment now holds (audit-history.ts).
 import type { Database } from 'sql.js';
 import type { AuditEntry } from '../audit-chain/index.ts';
 import { selectAll, selectOne } from './database.ts';
@@ -19,7 +21,7 @@ function visitAuditEntries(
   rest: string,
   params: (string | number)[],
   visit: (entry: AuditEntry) => boolean | void,
-): void {
+): boolean {
   const statement = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${rest}`);
   try {
     statement.bind(params);
@@ -36,8 +38,9 @@ function visitAuditEntries(
         prevHash,
         hash,
       };
-      if (visit(entry) === false) break;
+      if (visit(entry) === false) return false;
     }
+    return true;
   } finally {
     statement.free();
   }
@@ -91,6 +94,14 @@ export interface AuditQuery {
 
 type AuditBounds = Omit<AuditQuery, 'limit' | 'order'> & { fromSeq?: number; toSeq?: number };
 
+/** Inclusive bounds on sequence numbers and times. */
+export interface AuditSeqBounds {
+  fromSeq?: number;
+  toSeq?: number;
+  from?: number;
+  to?: number;
+}
+
 function whereClause(query: AuditBounds): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
   const params: (string | number)[] = [];
@@ -138,40 +149,34 @@ export function countAuditEntries(
 
 /**
  * Calls `visit` with every entry in sequence order (within the optional bounds), so a million
- * entries never sit in memory together. Stops early when `visit` returns false.
+ * entries never sit in memory together. Stops early when `visit` returns false, and then returns
+ * false.
  */
 export function forEachAuditEntry(
   db: Database,
-  bounds: { fromSeq?: number; toSeq?: number; from?: number; to?: number },
+  bounds: AuditSeqBounds,
   visit: (entry: AuditEntry) => boolean | void,
-): void {
+): boolean {
   const { sql, params } = whereClause(bounds);
-  visitAuditEntries(db, `${sql} ORDER BY seq`, params, visit);
+  return visitAuditEntries(db, `${sql} ORDER BY seq`, params, visit);
 }
 
-/**
- * The contiguous run of sequence numbers a time range covers: from the first entry at or after
- * `from` to the last at or before `to`. An export is always such a run, so it can be verified on
- * its own; should the clock ever have stepped back, entries inside the run keep their place even
- * if their times fall outside the range.
- */
-export function auditSeqRange(
-  db: Database,
-  range: { from?: number; to?: number },
-): { fromSeq: number; toSeq: number } | undefined {
-  const fromSeq = selectOne<{ seq: number | null }>(
-    db,
-    'SELECT min(seq) AS seq FROM audit_log WHERE at >= ?',
-    [range.from ?? Number.MIN_SAFE_INTEGER],
-  )?.seq;
-  const toSeq = selectOne<{ seq: number | null }>(
-    db,
-    'SELECT max(seq) AS seq FROM audit_log WHERE at <= ?',
-    [range.to ?? Number.MAX_SAFE_INTEGER],
-  )?.seq;
-  if (fromSeq === null || fromSeq === undefined || toSeq === null || toSeq === undefined)
-    return undefined;
-  return fromSeq <= toSeq ? { fromSeq, toSeq } : undefined;
+/** The first entry at or after `from`, by sequence number (see audit-history.ts auditSeqRange). */
+export function firstSeqAtOrAfter(db: Database, from: number): number | undefined {
+  return (
+    selectOne<{ seq: number | null }>(db, 'SELECT min(seq) AS seq FROM audit_log WHERE at >= ?', [
+      from,
+    ])?.seq ?? undefined
+  );
+}
+
+/** The last entry at or before `to`, by sequence number. */
+export function lastSeqAtOrBefore(db: Database, to: number): number | undefined {
+  return (
+    selectOne<{ seq: number | null }>(db, 'SELECT max(seq) AS seq FROM audit_log WHERE at <= ?', [
+      to,
+    ])?.seq ?? undefined
+  );
 }
 
 /** The actors and actions the log holds, for the Audit view's filters. */
@@ -196,18 +201,20 @@ export function auditEntryAt(db: Database, seq: number): AuditEntry | undefined 
 /**
  * Replays an entry from the journal, which is the authority for the entries it carries. If the
  * log does not end just before it (the snapshot's audit table was altered), the entry is still
- * written and the problem returned, for the integrity check at start to report.
+ * written and the problem returned, for the integrity check at start to report. `sealedThrough`
+ * is the last sealed entry: the live table may hold nothing newer yet.
  */
 export function replayAuditEntry(
   db: Database,
   entry: AuditEntry,
   journalSeq: number,
+  sealedThrough = 0,
 ): string | undefined {
-  const last = lastAuditEntry(db);
+  const lastSeq = lastAuditEntry(db)?.seq ?? sealedThrough;
   const problem =
-    entry.seq === (last?.seq ?? 0) + 1
+    entry.seq === lastSeq + 1
       ? undefined
-      : `journal entry ${journalSeq} carries audit entry ${entry.seq}, but the stored audit log ends at ${last?.seq ?? 0}`;
+      : `journal entry ${journalSeq} carries audit entry ${entry.seq}, but the stored audit log ends at ${lastSeq}`;
   db.run('DELETE FROM audit_log WHERE seq = ?', [entry.seq]);
   insertAuditEntry(db, entry);
   return problem;

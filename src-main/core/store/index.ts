@@ -58,18 +58,15 @@ import {
 import type { Transaction } from '../../ipc/contract.ts';
 import { alertQueries, type AlertQueries } from './alerts.ts';
 import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit-chain/index.ts';
+import { insertAuditEntry, replayAuditEntry, type AuditQuery } from './audit-log.ts';
+// ---- audit log at scale (sealed segments + live table) ----
+import { openAuditArchive, type DamagedSegment, type SealCrashPoint } from './audit-archive.ts';
 import {
-  auditEntryAt,
-  auditFacets,
-  auditSeqRange,
-  countAuditEntries,
-  forEachAuditEntry,
-  lastAuditEntry,
-  listAuditEntries,
-  insertAuditEntry,
-  replayAuditEntry,
-  type AuditQuery,
-} from './audit-log.ts';
+  auditSealingDefaults,
+  createAuditHistory,
+  type AuditHistory,
+  type AuditSealingOptions,
+} from './audit-history.ts';
 import { loadSnapshot, snapshotFileNames, writeSnapshot } from './snapshot.ts';
 import type { NewReconciliation, NewReorg } from './sync-log.ts';
 import type { Reconciliation, ReorgRecord } from '../../ipc/contract.ts';
@@ -104,6 +101,20 @@ export type {
   WaitingMatch,
 } from './alerts.ts';
 export type { AuditQuery } from './audit-log.ts';
+export type { DamagedSegment, SealCrashPoint } from './audit-archive.ts';
+export type { AuditSealingOptions } from './audit-history.ts';
+
+export interface StoreOptions {
+  /** When the audit log's older entries are sealed into segment files, and their cache. */
+  auditSealing?: AuditSealingOptions;
+  /** The chain-data store's thresholds (see chain-store.ts). */
+  chainData?: ChainStoreTuning;
+  /**
+   * Fault injection for kill -9 tests: called at each named step of the writes of sealing the
+   * audit log and of the chain-data store.
+   */
+  crashPoint?: (point: SealCrashPoint | ChainStoreCrashPoint) => void;
+}
 export { migrations, migrate, schemaVersion } from './migrations.ts';
 
 export interface StoreRecovery {
@@ -148,6 +159,12 @@ export interface Store {
    * already is left as it is: the first copy is the evidence. Returns the folder.
    */
   keepCopyOfFiles(folderName: string): string;
+  /** Sealed audit segments found damaged (moved aside, still listed), at open or when read. */
+  auditDamagedSegments(): DamagedSegment[];
+  /** A gap or broken link between sealed segments and the live table, from the manifest. */
+  auditSealedContinuity(): { atSeq: number; message: string } | undefined;
+  /** How the audit log is split between sealed segments and the live table. */
+  auditLayout(): { sealedSegments: number; sealedEntries: number; liveEntries: number };
   /** Visits entries in sequence order without loading them all; stops when visit returns false. */
   forEachAuditEntry(
     bounds: { fromSeq?: number; toSeq?: number; from?: number; to?: number },
@@ -236,18 +253,12 @@ function setJournalSeq(db: Database, seq: number): void {
   );
 }
 
-export interface OpenStoreOptions {
-  chainData?: ChainStoreTuning;
-  /** Fault injection for crash tests of the chain-data store's writes. */
-  crashPoint?: (point: ChainStoreCrashPoint) => void;
-}
-
 const CHAIN_DIR = 'chain';
 
 export async function openStore(
   dataDir: string,
   log: Logger,
-  options: OpenStoreOptions = {},
+  options: StoreOptions = {},
 ): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
@@ -263,7 +274,7 @@ async function openLockedStore(
   dataDir: string,
   log: Logger,
   unlock: () => void,
-  options: OpenStoreOptions,
+  options: StoreOptions,
 ): Promise<Store> {
   const SQL = await loadSqlJs();
   const loaded = loadSnapshot(dataDir);
@@ -290,6 +301,13 @@ async function openLockedStore(
     );
   }
   const migrated = migrate(db);
+  // ---- audit log at scale: the sealed segments, needed before the journal replay ----
+  const archive = openAuditArchive({
+    SQL,
+    dataDir,
+    cacheBytes: options.auditSealing?.cacheBytes ?? auditSealingDefaults.cacheBytes,
+    ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+  });
 
   const { journal, droppedTornTailBytes } = openJournal<OperatorCommand>(
     join(dataDir, JOURNAL_FILE),
@@ -329,7 +347,7 @@ async function openLockedStore(
     inTransaction(db, () => {
       applyOperatorCommand(db, entry.command, entry.at);
       for (const auditEntry of entry.audit ?? []) {
-        const problem = replayAuditEntry(db, auditEntry, entry.seq);
+        const problem = replayAuditEntry(db, auditEntry, entry.seq, archive.tail()?.seq);
         if (problem) auditReplayProblems.push(problem);
       }
       setJournalSeq(db, entry.seq);
@@ -352,6 +370,15 @@ async function openLockedStore(
   }
   // Contracts removed while the process was down, or by replayed journal entries.
   chain.purge(liveWatchConfig(db));
+  // ---- audit log at scale: entries a crash left both sealed and live are read once ----
+  const auditHistory = createAuditHistory({
+    live: db,
+    archive,
+    log,
+    ...(options.auditSealing ? { options: options.auditSealing } : {}),
+    ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+  });
+  const droppedSealed = auditHistory.dropSealedFromLive();
 
   return createStore({
     db,
@@ -359,6 +386,7 @@ async function openLockedStore(
     dataDir,
     journal,
     unlock,
+    auditHistory,
     recovery: {
       snapshotSource: loaded.source,
       damagedSnapshots: loaded.problems,
@@ -368,7 +396,8 @@ async function openLockedStore(
       chainDataProblems: [...chain.problems],
       convertedEvents,
     },
-    dirtyAtStart: replayed > 0 || loaded.problems.length > 0 || migrated.length > 0,
+    dirtyAtStart:
+      replayed > 0 || loaded.problems.length > 0 || migrated.length > 0 || droppedSealed > 0,
   });
 }
 
@@ -397,10 +426,11 @@ function createStore(parts: {
   dataDir: string;
   journal: Journal<OperatorCommand>;
   unlock: () => void;
+  auditHistory: AuditHistory;
   recovery: StoreRecovery;
   dirtyAtStart: boolean;
 }): Store {
-  const { db, chain, dataDir, journal, unlock, recovery } = parts;
+  const { db, chain, dataDir, journal, unlock, recovery, auditHistory } = parts;
   let dirty = parts.dirtyAtStart;
   let closed = false;
   let operatorBytesWritten = 0;
@@ -417,7 +447,7 @@ function createStore(parts: {
       db.run('BEGIN');
       try {
         applyOperatorCommand(db, command, at);
-        let previous = lastAuditEntry(db);
+        let previous: Pick<AuditEntry, 'seq' | 'hash'> | undefined = auditHistory.chainTail();
         for (const draft of audit) {
           const entry = chainAuditEntry(previous, draft, at);
           insertAuditEntry(db, entry);
@@ -437,12 +467,16 @@ function createStore(parts: {
       return written;
     },
     recordAudit: (audit) => store.execute({ type: 'audit.record' }, audit),
-    listAudit: (query) => listAuditEntries(db, query),
-    countAudit: (query) => countAuditEntries(db, query),
-    lastAuditEntry: () => lastAuditEntry(db),
-    auditEntryAt: (seq) => auditEntryAt(db, seq),
-    auditSeqRange: (range) => auditSeqRange(db, range),
-    auditFacets: () => auditFacets(db),
+    // ---- audit log at scale: reads across sealed segments and the live table ----
+    listAudit: (query) => auditHistory.list(query),
+    countAudit: (query) => auditHistory.count(query),
+    lastAuditEntry: () => auditHistory.last(),
+    auditEntryAt: (seq) => auditHistory.entryAt(seq),
+    auditSeqRange: (range) => auditHistory.seqRange(range),
+    auditFacets: () => auditHistory.facets(),
+    auditDamagedSegments: () => auditHistory.damagedSegments(),
+    auditSealedContinuity: () => auditHistory.sealedContinuity(),
+    auditLayout: () => auditHistory.layout(),
     keepCopyOfFiles(folderName) {
       const folder = join(dataDir, folderName);
       if (existsSync(folder)) return folder;
@@ -451,9 +485,11 @@ function createStore(parts: {
         const source = join(dataDir, name);
         if (existsSync(source)) copyFileSync(source, join(folder, name));
       }
+      // Sealed segments are never rewritten; the manifest that lists them is.
+      auditHistory.copyManifestTo(folder);
       return folder;
     },
-    forEachAuditEntry: (bounds, visit) => forEachAuditEntry(db, bounds, visit),
+    forEachAuditEntry: (bounds, visit) => auditHistory.forEach(bounds, visit),
     listChains: () => listChains(db),
     listContracts(chainId) {
       const contracts = listContracts(db, chainId);
@@ -530,6 +566,8 @@ function createStore(parts: {
     },
     snapshot() {
       const started = performance.now();
+      // ---- audit log at scale: this snapshot persists the removal of what was just sealed ----
+      auditHistory.sealDue();
       const coveredSeq = journalSeqOf(db);
       const image = db.export();
       // export() closes and reopens the database, which resets its pragmas.
@@ -550,6 +588,7 @@ function createStore(parts: {
       if (options.snapshot !== false && dirty) store.snapshot();
       chain.close({ checkpoint: options.snapshot !== false });
       journal.close();
+      auditHistory.close();
       db.close();
       unlock();
     },

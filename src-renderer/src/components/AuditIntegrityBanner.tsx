@@ -6,9 +6,13 @@ import { hrefFor } from '../route.ts';
 export function AuditIntegrityBanner() {
   const startCheck = useAuditStatus((state) => state.status?.startCheck);
   if (!startCheck) return null;
-  const { verification, replayProblems, evidenceFolder } = startCheck;
-  if (verification.intact && replayProblems.length === 0) return null;
-  const reason = verification.intact ? replayProblems[0] : verification.message;
+  const { verification, replayProblems, evidenceFolder, damagedSegments } = startCheck;
+  const damaged = damagedSegments[0];
+  if (verification.intact && replayProblems.length === 0 && !damaged) return null;
+  const reason = !verification.intact
+    ? verification.message
+    : (replayProblems[0] ??
+      `Sealed audit file ${damaged!.file} ${damaged!.reason}${damaged!.movedTo ? `; it was moved aside to ${damaged!.movedTo}` : ''}.`);
   return (
     <div
       className="banner banner-error banner-loud"

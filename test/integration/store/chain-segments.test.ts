@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../../../src-main/ipc/contract.ts';
 import type {
   ChainStoreCrashPoint,
-  OpenStoreOptions,
+  StoreOptions,
   Store,
 } from '../../../src-main/core/store/index.ts';
 import { useStoreSandbox } from '../../helpers/store-sandbox.ts';
@@ -122,9 +122,7 @@ const manifestOf = (
 
 describe('the chain-data store', () => {
   const sandbox = useStoreSandbox();
-  async function freshStore(
-    options: OpenStoreOptions = {},
-  ): Promise<{ store: Store; dir: string }> {
+  async function freshStore(options: StoreOptions = {}): Promise<{ store: Store; dir: string }> {
     const dir = sandbox.freshDir();
     const store = await sandbox.open(dir, makeLogger(), { chainData: tuning, ...options });
     store.execute({ type: 'chain.add', chain });
@@ -206,7 +204,7 @@ describe('the chain-data store', () => {
   ];
   for (const point of crashPoints) {
     it(`a crash at ${point} leaves every row exactly once, and no file unlisted or listed twice`, async () => {
-      const crashPoint = (reached: ChainStoreCrashPoint): void => {
+      const crashPoint = (reached: string): void => {
         if (reached === point) throw new Error(`crash at ${point}`);
       };
       // Small seals, so merges come early too.
@@ -288,7 +286,7 @@ describe('the chain-data store', () => {
     it(`a crash at ${point} of a segment built from a backfill neither loses nor doubles a row`, async () => {
       let armed = false;
       const { store, dir } = await freshStore({
-        crashPoint: (reached) => {
+        crashPoint: (reached: string) => {
           if (armed && reached === point) throw new Error(`crash at ${point}`);
         },
       });
