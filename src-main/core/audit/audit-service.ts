@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
-import type { Logger } from '../ports/index.ts';
 import type { AuditExportCheck, AuditExportHeader } from '../../ipc/contract.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
