@@ -96,7 +96,8 @@ function insertNewEvents(db: Database, chainId: number, events: StoredEvent[]): 
     let index = 0;
     for (; fullStatement && index + ROWS_PER_INSERT <= fresh.length; index += ROWS_PER_INSERT) {
       const params: (string | number | null)[] = [];
-      for (let row = index; row < index + ROWS_PER_INSERT; row++) params.push(...eventTuple(fresh[row]!));
+      for (let row = index; row < index + ROWS_PER_INSERT; row++)
+        params.push(...eventTuple(fresh[row]!));
       fullStatement.run(params);
     }
     for (; index < fresh.length; index++) {
@@ -321,14 +322,23 @@ export function queryEventsIn(
   query: EventsQuery,
   after: EventPosition | undefined,
   limit: number,
+  /** The one chain whose rows are read: each chain's rows are read on their own. */
+  chainId: number,
 ): EventRow[] {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
+  if (query.chainId !== undefined && query.chainId !== chainId) return [];
+  const descending = query.order === 'desc';
+  // A cursor on another chain leaves all of this chain's rows or none.
+  if (after !== undefined && after[0] !== chainId) {
+    const chainIsPast = descending ? chainId > after[0] : chainId < after[0];
+    if (chainIsPast) return [];
+    after = undefined;
+  }
+  const where: string[] = ['chain_id = ?'];
+  const params: (string | number)[] = [chainId];
   const add = (clause: string, ...values: (string | number)[]): void => {
     where.push(clause);
     params.push(...values);
   };
-  if (query.chainId !== undefined) add('chain_id = ?', query.chainId);
   if (query.address !== undefined) add('address = ?', query.address);
   if (query.contractId !== undefined) add('contract_id = ?', query.contractId);
   if (query.eventName !== undefined) add('event_name = ?', query.eventName);
@@ -339,15 +349,18 @@ export function queryEventsIn(
   if (query.fromTime !== undefined) add('block_timestamp >= ?', query.fromTime);
   if (query.toTime !== undefined) add('block_timestamp <= ?', query.toTime);
   if (!query.includeRemoved) where.push("status != 'removed'");
-  const descending = query.order === 'desc';
   if (after !== undefined)
     add(
-      `(chain_id, block_number, log_index, block_hash) ${descending ? '<' : '>'} (?, ?, ?, ?)`,
-      ...after,
+      `(block_number, log_index, block_hash) ${descending ? '<' : '>'} (?, ?, ?)`,
+      after[1],
+      after[2],
+      after[3],
     );
+  // With the chain fixed, this order is the one the indexes keep (contract, event, block, log
+  // index), so a page reads only its rows instead of sorting every match.
   const direction = descending ? 'DESC' : 'ASC';
-  const sql = `SELECT ${eventColumns} FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY chain_id ${direction}, block_number ${direction}, log_index ${direction}, block_hash ${direction} LIMIT ?`;
+  const sql = `SELECT ${eventColumns} FROM events WHERE ${where.join(' AND ')}
+    ORDER BY block_number ${direction}, log_index ${direction}, block_hash ${direction} LIMIT ?`;
   return selectAll<EventDbRow>(db, sql, [...params, limit]).map(toEventRow);
 }
 

@@ -574,10 +574,23 @@ export async function openChainStore(parts: {
 
   /** The databases that may hold a chain's unsealed rows: the head and its segment being built. */
   function unsealedSources(chainId: number | undefined): Database[] {
-    const sources = [head];
+    return unsealedSourcesByChain(chainId).map((source) => source.db);
+  }
+
+  /** The same, each with the one chain to read from it (the head can hold several). */
+  function unsealedSourcesByChain(
+    chainId: number | undefined,
+  ): { db: Database; chainId: number }[] {
+    const chainIds =
+      chainId === undefined
+        ? selectAll<{ chain_id: number }>(head, 'SELECT DISTINCT chain_id FROM cursors').map(
+            (row) => row.chain_id,
+          )
+        : [chainId];
+    const sources = chainIds.map((id) => ({ db: head, chainId: id }));
     for (const build of builds.values())
       if (chainId === undefined || build.builder.chainId === chainId)
-        sources.push(build.builder.db);
+        sources.push({ db: build.builder.db, chainId: build.builder.chainId });
     return sources;
   }
 
@@ -811,8 +824,8 @@ export async function openChainStore(parts: {
         ? comparePositions(positionOf(b), positionOf(a))
         : comparePositions(positionOf(a), positionOf(b));
     let rows: EventRow[] = [];
-    for (const source of unsealedSources(query.chainId)) {
-      const found = queryEventsIn(source, query, after, limit + 1);
+    for (const source of unsealedSourcesByChain(query.chainId)) {
+      const found = queryEventsIn(source.db, query, after, limit + 1, source.chainId);
       if (found.length > 0) rows = [...rows, ...found].sort(inOrder).slice(0, limit + 1);
     }
     for (const segment of candidateSegments(query, after)) {
@@ -832,7 +845,7 @@ export async function openChainStore(parts: {
         continue;
       const db = openedSegment(segment);
       if (!db) continue;
-      const found = queryEventsIn(db, query, after, limit + 1);
+      const found = queryEventsIn(db, query, after, limit + 1, segment.chainId);
       if (found.length === 0) continue;
       rows = [...rows, ...found].sort(inOrder).slice(0, limit + 1);
     }
