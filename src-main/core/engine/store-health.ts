@@ -15,12 +15,6 @@ export interface WriteRateWindow {
   bytesPerMinute(at: number, bytesWritten: number): number;
 }
 
-/**
- * Readings closer together than this give no rate: a snapshot written just after the last
- * reading would read as hundreds of megabytes a minute.
- */
-const MIN_SPAN_MS = 1_000;
-
 export function createWriteRateWindow(windowMs = 60_000): WriteRateWindow {
   const readings: { at: number; bytesWritten: number }[] = [];
   /** The newest reading at least a window old, else the oldest: the window spans a full minute once it can. */
@@ -37,10 +31,12 @@ export function createWriteRateWindow(windowMs = 60_000): WriteRateWindow {
     },
     bytesPerMinute(at, bytesWritten) {
       const from = baseline(at);
-      if (!from || at - from.at < MIN_SPAN_MS) return 0;
+      if (!from) return 0;
       // The counter only grows within a process; a smaller value is treated as no writes.
       const written = Math.max(0, bytesWritten - from.bytesWritten);
-      return Math.round((written / (at - from.at)) * 60_000);
+      // Over less than a window (a process just started) this is what was written in the last
+      // minute, not a burst of seconds scaled up to one: a start's writes read as what they are.
+      return Math.round((written / Math.max(at - from.at, windowMs)) * 60_000);
     },
   };
 }

@@ -23,11 +23,11 @@ describe('write-rate window', () => {
     }
     // The minute before 120 s holds only the steady writes: 12 readings of 100 kB.
     expect(window.bytesPerMinute(120_000, written)).toBe(1_200_000);
-    // Halfway through the burst's minute it still counts, scaled from the span to a minute.
+    // Halfway through the burst's minute it still counts.
     const early = createWriteRateWindow(60_000);
     early.record(0, 0);
     early.record(5_000, 6 * MB);
-    expect(early.bytesPerMinute(30_000, 6 * MB)).toBe(Math.round(((6 * MB) / 30_000) * 60_000));
+    expect(early.bytesPerMinute(30_000, 6 * MB)).toBe(6 * MB);
   });
 
   it('measures up to the reading it is given, not only to the last one recorded', () => {
@@ -39,11 +39,13 @@ describe('write-rate window', () => {
     expect(window.bytesPerMinute(63_000, 3 * MB)).toBe(Math.round(((3 * MB) / 63_000) * 60_000));
   });
 
-  it('gives no rate from readings too close together, and none from a counter that went down', () => {
+  it('counts what a young process wrote as its first minute, not a burst of seconds scaled up', () => {
     const window = createWriteRateWindow(60_000);
     expect(window.bytesPerMinute(0, 1_000)).toBe(0);
     window.record(0, 1_000);
-    expect(window.bytesPerMinute(200, 5 * MB)).toBe(0);
+    // 5 MB in the first 200 ms is 5 MB in the last minute, not 1.5 GB a minute.
+    expect(window.bytesPerMinute(200, 1_000 + 5 * MB)).toBe(5 * MB);
+    // A counter that went down counts as no writes.
     expect(window.bytesPerMinute(10_000, 0)).toBe(0);
   });
 
@@ -76,7 +78,7 @@ describe('store health figures', () => {
     expect(directoryBytes('/nonexistent/vigil-data')).toBe(0);
   });
 
-  it('reuses the measured size for a few seconds, then measures again; records the rate only on samples', () => {
+  it('reuses the measured size for a few seconds, then measures again; the rate counts writes at once', () => {
     const dir = dataDir();
     let now = 0;
     let bytesWritten = 0;
@@ -110,7 +112,7 @@ describe('store health figures', () => {
     now = 4_000;
     bytesWritten = 2 * MB;
     expect(monitor.current().bytesOnDisk).toBe(25_396);
-    expect(monitor.current().writeBytesPerMinute).toBe(Math.round(((2 * MB) / 4_000) * 60_000));
+    expect(monitor.current().writeBytesPerMinute).toBe(2 * MB);
     now = 5_000;
     expect(monitor.current().bytesOnDisk).toBe(35_396);
     expect(monitor.current().bytesWrittenTotal).toBe(2 * MB);
