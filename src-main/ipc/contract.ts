@@ -5,8 +5,8 @@
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
-// Wire primitives. Chain ids, block numbers and log indexes are JSON numbers; every other
-// integer is a decimal string; addresses are checksummed on output; bytes are 0x-hex.
+// Wire primitives. Chain ids, block numbers, log indexes and byte counts are JSON numbers; every
+// other amount is a decimal string; addresses are checksummed on output; bytes are 0x-hex.
 
 const addressPattern = /^0x[0-9a-fA-F]{40}$/;
 

@@ -71,15 +71,15 @@ export interface StoreHealthDependencies {
   problems(): readonly StoreProblem[];
   memory(): { rss: number; heapUsed: number };
   now(): number;
-  /** How long a measured directory size is reused. */
+  /** How long a measured directory size is reused by current(). */
   diskCacheMs?: number;
   windowMs?: number;
 }
 
 export interface StoreHealthMonitor {
-  /** Records a reading of the write counter (every few seconds) and returns the figures. */
+  /** Records a reading of the write counter, measures the directory, and returns the figures. */
   sample(): StoreHealth;
-  /** The figures now, without recording a reading. */
+  /** The figures now, without recording a reading; the size on disk may be a few seconds old. */
   current(): StoreHealth;
 }
 
@@ -89,19 +89,21 @@ export function createStoreHealthMonitor(deps: StoreHealthDependencies): StoreHe
   let disk: { at: number; bytes: number } | undefined;
   window.record(deps.now(), deps.stats().bytesWritten);
 
-  function bytesOnDisk(at: number): number {
-    if (!disk || at - disk.at >= diskCacheMs) disk = { at, bytes: directoryBytes(deps.dataDir) };
+  // A sample (every few seconds) walks the directory; requests between samples reuse its figure.
+  function bytesOnDisk(at: number, fresh: boolean): number {
+    if (fresh || !disk || at - disk.at >= diskCacheMs)
+      disk = { at, bytes: directoryBytes(deps.dataDir) };
     return disk.bytes;
   }
 
-  function measure(record: boolean): StoreHealth {
+  function measure(sampling: boolean): StoreHealth {
     const at = deps.now();
     const stats = deps.stats();
-    if (record) window.record(at, stats.bytesWritten);
+    if (sampling) window.record(at, stats.bytesWritten);
     const memory = deps.memory();
     return {
       at,
-      bytesOnDisk: bytesOnDisk(at),
+      bytesOnDisk: bytesOnDisk(at, sampling),
       memoryBytes: memory.rss,
       heapBytes: memory.heapUsed,
       segments: stats.segments,

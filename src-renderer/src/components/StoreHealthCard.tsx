@@ -1,6 +1,6 @@
 // The store's health, on the Dashboard and in Sync drift: size on disk, memory, segments, the head,
 // the write rate with its recent history, and any damaged file the store moved aside.
-import { Line, LineChart, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
+import { Area, AreaChart, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import type { StoreHealth, StoreProblem } from '@contract';
 import { useStoreHealth, type WriteRateSample } from '../stores/store-health.ts';
 import { clockTimeWithSeconds, formatBytes, formatCount, formatDuration } from '../format.ts';
@@ -17,6 +17,11 @@ export function StoreHealthCard() {
     <article className="card store-card" aria-label="Store health">
       <header className="card-header">
         <h2>Store</h2>
+        {health && health.problems.length > 0 && (
+          <span className="badge badge-pending" data-testid="store-problem-count">
+            {health.problems.length} damaged file{health.problems.length === 1 ? '' : 's'}
+          </span>
+        )}
         {health && (
           <span className="card-header-aside muted small">
             measured {clockTimeWithSeconds(health.at)}
@@ -107,21 +112,24 @@ function WriteRateSparkline({ samples }: { samples: WriteRateSample[] }) {
         last {formatDuration(spanMs / 1000)} · peak {formatBytes(peak)}/min
       </p>
       <ResponsiveContainer width="100%" height={56}>
-        <LineChart data={points} margin={{ top: 4, right: 4, bottom: 4, left: 4 }}>
+        <AreaChart data={points} margin={{ top: 4, right: 4, bottom: 0, left: 4 }}>
           <YAxis hide domain={[0, 'auto']} />
           <Tooltip
             {...tooltipStyle}
             labelFormatter={(_, payload) => payload[0]?.payload.time ?? ''}
             formatter={(value) => [`${formatBytes(Number(value))}/min`, 'write rate']}
           />
-          <Line
+          {/* Filled down to zero, so a steady rate reads against its baseline. */}
+          <Area
             dataKey="rate"
             stroke="var(--accent)"
+            fill="var(--accent)"
+            fillOpacity={0.15}
             dot={false}
             strokeWidth={2}
             isAnimationActive={false}
           />
-        </LineChart>
+        </AreaChart>
       </ResponsiveContainer>
     </div>
   );
@@ -136,7 +144,9 @@ function StoreProblems({ problems }: { problems: StoreProblem[] }) {
         {problems.map((problem) => (
           <li key={`${problem.path}:${problem.movedTo ?? ''}`} data-testid="store-problem">
             <span>{problem.message}</span>
-            <span className="mono small">{problem.path}</span>
+            <span className="muted small">
+              file <span className="mono">{problem.path}</span>
+            </span>
             {problem.movedTo && (
               <span className="muted small">
                 moved to <span className="mono">{problem.movedTo}</span>

@@ -78,7 +78,7 @@ describe('store health figures', () => {
     expect(directoryBytes('/nonexistent/vigil-data')).toBe(0);
   });
 
-  it('reuses the measured size for a few seconds, then measures again; the rate counts writes at once', () => {
+  it('reuses the measured size for a few seconds, then measures again; a sample always measures; the rate counts writes at once', () => {
     const dir = dataDir();
     let now = 0;
     let bytesWritten = 0;
@@ -116,5 +116,9 @@ describe('store health figures', () => {
     now = 5_000;
     expect(monitor.current().bytesOnDisk).toBe(35_396);
     expect(monitor.current().bytesWrittenTotal).toBe(2 * MB);
+    // A sample (the push timer) always measures: what it pushes is never older than itself.
+    writeFileSync(join(dir, 'chain', 'segments', '3.sqlite'), Buffer.alloc(1_000));
+    now = 5_100;
+    expect(monitor.sample().bytesOnDisk).toBe(36_396);
   });
 });
