@@ -5,8 +5,8 @@
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
-// Wire primitives. Chain ids, block numbers and log indexes are JSON numbers; every other
-// integer is a decimal string; addresses are checksummed on output; bytes are 0x-hex.
+// Wire primitives. Chain ids, block numbers, log indexes and byte counts are JSON numbers; every
+// other amount is a decimal string; addresses are checksummed on output; bytes are 0x-hex.
 
 const addressPattern = /^0x[0-9a-fA-F]{40}$/;
 
@@ -224,6 +224,44 @@ export const ChainDrift = z.object({
   lastReorg: ReorgRecord.nullable(),
 });
 export type ChainDrift = z.infer<typeof ChainDrift>;
+
+// ---------------------------------------------------------------------------------------------
+// The store's health: how big it is, how fast it writes, what it found damaged.
+
+/** A byte count; safe as a JSON number (2^53 bytes is 8 PiB). */
+const ByteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** A damaged file the store found, and where it was moved aside (it is never deleted). */
+export const StoreProblem = z
+  .object({ message: z.string(), path: z.string(), movedTo: z.string().optional() })
+  .strict();
+export type StoreProblem = z.infer<typeof StoreProblem>;
+
+export const StoreHealth = z
+  .object({
+    /** When these figures were taken (ms since the epoch). */
+    at: z.number(),
+    /** Every file in the data directory: segments, head image and log, snapshots, journal. */
+    bytesOnDisk: ByteCount,
+    /** The whole process's resident memory, and the engine thread's JavaScript heap. */
+    memoryBytes: ByteCount,
+    heapBytes: ByteCount,
+    /** Sealed segment files and their bytes. */
+    segments: z.number().int().nonnegative(),
+    segmentBytes: ByteCount,
+    /** Events held in the in-memory head (not yet sealed). */
+    headEvents: z.number().int().nonnegative(),
+    /** Segments open in memory (the read cache, under its memory budget) and their bytes. */
+    openSegments: z.number().int().nonnegative(),
+    openSegmentBytes: ByteCount,
+    /** Bytes written per minute over the last minute (chain data, snapshots, journal). */
+    writeBytesPerMinute: ByteCount,
+    /** Bytes this process has written since it started. */
+    bytesWrittenTotal: ByteCount,
+    problems: z.array(StoreProblem),
+  })
+  .strict();
+export type StoreHealth = z.infer<typeof StoreHealth>;
 
 // ---------------------------------------------------------------------------------------------
 // The audit log: hash-chained, append-only.
@@ -1074,6 +1112,8 @@ export const requests = {
   },
   /** Refetches the range of a reconciliation that found a mismatch, and checks again. */
   'reconcile.repair': { input: z.object({ id: z.number().int() }), output: Reconciliation },
+  /** Size on disk, memory, segments and write rate of the store, and damaged files it found. */
+  'store.health': { input: Empty, output: StoreHealth },
   /** Pages the live audit log; there is no request that edits or deletes an entry. */
   'audit.list': {
     input: AuditListInput,
@@ -1327,6 +1367,8 @@ export const pushes = {
   'config.changed': z.object({ chains: z.array(Chain), contracts: z.array(WatchedContract) }),
   /** Drift figures, a few times a minute and at once after a reorg or a provider change. */
   'drift.changed': z.object({ chains: z.array(ChainDrift) }),
+  /** The store's health figures, every few seconds while they change. */
+  'store.healthChanged': StoreHealth,
   /** Transactions that changed (proposed, simulated, state changes, confirmations). */
   'txs.changed': z.object({ txs: z.array(Transaction) }),
   /** The signer list or a balance changed. */

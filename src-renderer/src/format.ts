@@ -90,3 +90,20 @@ export function argsSummary(args: Record<string, unknown> | null): string {
     .map(([name, value]) => `${name}=${argBrief(value)}`)
     .join(', ');
 }
+
+const byteUnits = ['kB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+/** 512 → "512 B", 1_234_567 → "1.23 MB": decimal units, three significant digits. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '—';
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
+  let value = bytes;
+  let unit: string = 'B';
+  for (const next of byteUnits) {
+    // 999.7 kB would print as "1.00e+3 kB": it is 1.00 MB.
+    if (value < 999.5) break;
+    value /= 1000;
+    unit = next;
+  }
+  return `${value.toPrecision(3)} ${unit}`;
+}

@@ -4,7 +4,7 @@
 // rotation with its reason; a depth-3 reorg appears in the reorg log;
 // a reconciliation run from the view finds the store equal to the chain; the Dashboard shows the
 // reorg and the provider trouble from the same push. Real anvil, real headless server, Chromium.
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
 import { emitManyTx, headBlock, rawRpc, reorg } from '../helpers/chain-control.ts';
 import { waitForStoreToEqualChain } from '../helpers/compare.ts';
@@ -13,7 +13,7 @@ import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
 import { connectRpc, startServe, type RpcClient, type ServeProcess } from '../helpers/serve.ts';
 import { watchEmitter } from '../helpers/contract-call.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { requireBuiltRenderer, screenshot, watchForProblems } from './stack.ts';
+import { requireBuiltRenderer, screenshot, statValue, watchForProblems } from './stack.ts';
 
 let anvil: AnvilInstance;
 let proxies: FaultProxy[];
@@ -46,12 +46,6 @@ test.afterAll(async () => {
   await anvil?.stop();
   dataDir?.remove();
 });
-
-/** The number behind a stat, from its data-value (the text is formatted for people). */
-async function statValue(stat: Locator): Promise<number> {
-  const raw = await stat.getAttribute('data-value');
-  return raw === null ? Number.NaN : Number(raw);
-}
 
 test('lag rises while the RPC is paused and falls when it resumes; a liar, a rate limit, a reorg and a reconciliation show', async ({
   page,

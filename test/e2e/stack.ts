@@ -2,7 +2,7 @@
 // contract deployed, and headless mode on a fresh data directory. Plus screenshots named per test.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { test, type Page } from '@playwright/test';
+import { test, type Locator, type Page } from '@playwright/test';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -24,12 +24,18 @@ export function requireBuiltRenderer(): void {
     throw new Error('out/renderer is not built: run `npm run build` first.');
 }
 
-export async function startStack(options: { serveArgs?: string[] } = {}): Promise<Stack> {
+export async function startStack(
+  options: { serveArgs?: string[]; serveEnv?: Record<string, string> } = {},
+): Promise<Stack> {
   requireBuiltRenderer();
   const anvil = await startAnvil();
   const pinger = await deployPinger(anvil.rpcUrl, anvil.chainId);
   const dataDir = makeTempDir('vigil-e2e-');
-  const serve = await startServe({ dataDir: dataDir.path, args: options.serveArgs ?? [] });
+  const serve = await startServe({
+    dataDir: dataDir.path,
+    args: options.serveArgs ?? [],
+    ...(options.serveEnv ? { env: options.serveEnv } : {}),
+  });
   return {
     anvil,
     pinger,
@@ -55,4 +61,10 @@ export function watchForProblems(page: Page): string[] {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   return problems;
+}
+
+/** The number behind a stat, from its data-value (the text is formatted for people). */
+export async function statValue(stat: Locator): Promise<number> {
+  const raw = await stat.getAttribute('data-value');
+  return raw === null ? Number.NaN : Number(raw);
 }

@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import type { AnvilInstance } from '../helpers/anvil.ts';
 import type { ServeProcess } from '../helpers/serve.ts';
 import type { Pinger } from './pinger-contract.ts';
-import { screenshot, startStack, watchForProblems, type Stack } from './stack.ts';
+import { screenshot, startStack, statValue, watchForProblems, type Stack } from './stack.ts';
 
 let stack: Stack;
 let anvil: AnvilInstance;
@@ -13,7 +13,18 @@ let serve: ServeProcess;
 let pinger: Pinger;
 
 test.beforeAll(async () => {
-  stack = await startStack();
+  // Small seal thresholds, so the few events of this spec are sealed into a segment the Store
+  // card counts, and store health every second, so its write-rate chart fills in.
+  stack = await startStack({
+    serveEnv: {
+      VIGIL_TUNING: JSON.stringify({
+        sealMinEvents: 2,
+        sealMaxAgeMs: 0,
+        maintainIntervalMs: 200,
+        storeHealthIntervalMs: 1_000,
+      }),
+    },
+  });
   ({ anvil, serve, pinger } = stack);
 });
 
@@ -99,7 +110,28 @@ test('add a chain and a contract in the UI, then watch its events arrive', async
   await expect(card.getByTestId('total-events')).toHaveText('5');
   await expect(card.getByTestId('events-per-minute-chart')).toBeVisible();
   await expect(card.getByRole('progressbar')).toBeVisible();
+
+  // The Store card: the events just sealed, files on disk, the engine's memory and a write rate.
+  const storeCard = page.getByRole('article', { name: 'Store health' });
+  await expect.poll(() => statValue(storeCard.getByTestId('store-segments'))).toBeGreaterThan(0);
+  await expect
+    .poll(() => statValue(storeCard.getByTestId('store-bytes-on-disk')))
+    .toBeGreaterThan(10_000);
+  expect(await statValue(storeCard.getByTestId('store-memory'))).toBeGreaterThan(10_000_000);
+  await expect(storeCard.getByTestId('store-bytes-on-disk')).toHaveText(/^[\d.]+ (kB|MB)$/);
+  await expect(storeCard.getByTestId('store-write-rate')).toHaveText(/\/min$/);
+  await expect(storeCard.getByTestId('store-write-rate-chart')).toBeVisible();
+  await expect(storeCard.getByTestId('store-problem')).toHaveCount(0);
   await screenshot(page, '06-dashboard');
+
+  // The same figures in Sync drift, below the chain's drift.
+  await page.getByRole('link', { name: 'Sync drift', exact: true }).click();
+  const driftStoreCard = page.getByRole('article', { name: 'Store health' });
+  await expect(driftStoreCard.getByTestId('store-segments')).not.toHaveText('0');
+  await expect(driftStoreCard.getByTestId('store-write-rate-chart')).toBeVisible();
+  // The view scrolls inside its own pane, which a full-page screenshot does not unroll.
+  await driftStoreCard.scrollIntoViewIfNeeded();
+  await screenshot(page, '06b-drift-store');
 
   expect(problems).toEqual([]);
 });

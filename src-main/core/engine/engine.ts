@@ -60,6 +60,7 @@ import { createDriftHistory } from './drift-history.ts';
 import { createWatchConfigUpdates } from './watch-config-updates.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
+import { createStoreHealthService } from './store-health.ts';
 import { createAlertService } from '../alerts/index.ts';
 import { defaultConfirmations } from './known-chains.ts';
 
@@ -88,6 +89,8 @@ export interface EngineTuning {
   segmentCacheBytes?: number;
   /** How often final chain data is sealed and small segments merged. */
   maintainIntervalMs?: number;
+  /** How often the store's health is measured and pushed. */
+  storeHealthIntervalMs?: number;
 }
 
 /** The part of the tuning the store takes when it is opened. */
@@ -819,6 +822,13 @@ export function createEngine(options: EngineOptions): Engine {
     signers,
     txQueue,
     createAlertService(context, { proposals: txQueue }),
+    createStoreHealthService({
+      store,
+      push: options.push,
+      ...(options.storeHealthIntervalMs === undefined
+        ? {}
+        : { intervalMs: options.storeHealthIntervalMs }),
+    }),
   ];
   const handlers = mergeHandlers(services);
 

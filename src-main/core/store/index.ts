@@ -227,6 +227,8 @@ export interface Store {
   maintainChainData(): { sealed: number; merged: number };
   /** Sizes and write counts of the chain-data store, for the Dashboard. */
   chainDataStats(): ChainStoreStats & { operatorSnapshotBytes: number; bytesWritten: number };
+  /** Damaged chain-data files found so far, at start or at a first read (moved aside). */
+  chainDataProblems(): readonly ChainStoreProblem[];
   /** Ranges whose stored events were lost with a damaged file, to fetch again. */
   pendingRefetches(): RefetchRange[];
   refetched(range: RefetchRange): void;
@@ -552,6 +554,7 @@ function createStore(parts: {
         bytesWritten: stats.bytesWritten + operatorBytesWritten + journal.bytesAppended,
       };
     },
+    chainDataProblems: () => chain.problems,
     pendingRefetches: () => chain.pendingRefetches(),
     refetched: (range) => chain.refetched(range),
     listSigners: () => listSigners(db),

@@ -8,6 +8,7 @@ import { useDrift } from './drift.ts';
 import { useEvents } from './events.ts';
 import { useStatus } from './status.ts';
 import { useSigners } from './signers.ts';
+import { useStoreHealth } from './store-health.ts';
 import { useTransactions } from './transactions.ts';
 
 export function startSync(): void {
@@ -27,6 +28,7 @@ export function startSync(): void {
     void useAuditLog.getState().catchUp(payload.head.seq);
   });
   vigil.subscribe('alerts.changed', (payload) => useAlerts.getState().applyChange(payload));
+  vigil.subscribe('store.healthChanged', (payload) => useStoreHealth.getState().apply(payload));
 
   let seenSession = 0;
   const refetchOnNewSession = (sessionCount: number): void => {
@@ -41,6 +43,7 @@ export function startSync(): void {
     void useAuditStatus.getState().load();
     if (useAuditLog.getState().loaded) void useAuditLog.getState().reload();
     void useAlerts.getState().load();
+    void useStoreHealth.getState().load();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);
   useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));

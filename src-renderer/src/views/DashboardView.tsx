@@ -8,6 +8,7 @@ import { ErrorState, Loading, NoChainsYet } from '../components/StateViews.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { LagTimeStat, Stat } from '../components/Stat.tsx';
 import { EventsPerMinuteChart } from '../components/EventsPerMinuteChart.tsx';
+import { StoreHealthCard } from '../components/StoreHealthCard.tsx';
 import { clockTimeWithSeconds, formatCount, percent } from '../format.ts';
 import { hrefFor } from '../route.ts';
 
@@ -42,6 +43,9 @@ export function DashboardView() {
           ))}
         </div>
       )}
+      <div className="store-section">
+        <StoreHealthCard />
+      </div>
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { ErrorState, FieldError, Loading, NoChainsYet } from '../components/Stat
 import { useRequest } from '../components/use-request.ts';
 import { LagTimeStat, Stat } from '../components/Stat.tsx';
 import { LagChart } from '../components/LagChart.tsx';
+import { StoreHealthCard } from '../components/StoreHealthCard.tsx';
 import { clockTimeWithSeconds, formatCount, rate, shortHex } from '../format.ts';
 
 export function DriftView() {
@@ -37,6 +38,9 @@ export function DriftView() {
           ))}
         </div>
       )}
+      <div className="store-section">
+        <StoreHealthCard />
+      </div>
     </section>
   );
 }
