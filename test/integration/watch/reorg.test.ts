@@ -2,6 +2,8 @@
 // dropped): afterwards the store's canonical events equal a direct eth_getLogs exactly, the
 // orphaned ones are kept and marked removed, the reorg is logged, and pending events confirm at
 // the chain's depth.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { EventRow, ReorgRecord } from '../../../src-main/ipc/contract.ts';
@@ -39,7 +41,17 @@ beforeAll(async () => {
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   // History that will be backfilled (without headers) before Vigil follows block by block.
   for (let i = 0; i < 40; i++) await emitMany(anvil.rpcUrl, emitter, 3);
-  core = await createVigil({ dataDir: dataDir.path, log });
+  // Small seals, so the history is in sealed segments and the deep reorg reaches into them.
+  core = await createVigil({
+    dataDir: dataDir.path,
+    log,
+    tuning: {
+      sealMinEvents: 10,
+      segmentTargetEvents: 40,
+      sealMaxAgeMs: 0,
+      maintainIntervalMs: 100,
+    },
+  });
   server = createContractServer(core);
   await watchEmitter(call, { chainId: anvil.chainId, rpcUrls: [anvil.rpcUrl] }, emitter);
   await convergedWithChain();
@@ -119,9 +131,17 @@ describe('reorganisations', () => {
     expect(logged.oldBlocks).toHaveLength(3);
   });
 
-  it('deeper than the stored header window: detected, reported loudly, and repaired by refetching', async () => {
+  it('deeper than the stored header window and into sealed segments: detected, reported loudly, and repaired by refetching', async () => {
     const head = await headBlock(anvil.rpcUrl);
     const count = (await reorgs()).length;
+    const sealedAt = (block: number): boolean => {
+      const text = readFileSync(join(dataDir.path, 'chain', 'manifest.json'), 'utf8');
+      const { segments } = JSON.parse(text.split('\n')[1]!) as {
+        segments: { fromBlock: number; toBlock: number }[];
+      };
+      return segments.some((segment) => segment.fromBlock <= block && segment.toBlock >= block);
+    };
+    await waitFor(() => sealedAt(head - 27));
     // 30 blocks back reaches into the backfilled history, where no headers were kept.
     await reorg(anvil.rpcUrl, 30, [
       { tx: emitManyTx(emitter, 5), offset: 3 },
