@@ -1367,6 +1367,7 @@ export const ErrorCode = z.enum([
   'SIMULATION_REVERTED',
   'SIMULATION_CHANGED',
   'FORBIDDEN',
+  'RATE_LIMITED',
   'UNKNOWN_METHOD',
   'INTERNAL',
 ]);

@@ -1,5 +1,7 @@
 // Runs headless mode (`src-main/serve.ts`) as a real child process and talks to it over its
-// JSON-RPC WebSocket, as an operator's script would.
+// JSON-RPC WebSocket, as an operator's script would: the token as a bearer header, never in a
+// query. `wsUrl` carries it in the fragment (`ws://…/rpc#token=T`), which connectRpc turns into
+// that header, so a test passes one string around as it did before.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -7,7 +9,9 @@ import WebSocket from 'ws';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServeProcess {
+  /** `http://127.0.0.1:PORT/#token=T`, as printed. */
   consoleUrl: string;
+  /** `ws://127.0.0.1:PORT/rpc#token=T`: connectRpc sends the fragment's token as a header. */
   wsUrl: string;
   port: number;
   token: string;
@@ -50,7 +54,7 @@ export async function startServe(options: {
       60_000,
     );
     const check = (): void => {
-      const match = /Vigil console: (http:\/\/\S+)/.exec(output);
+      const match = /Vigil console: (https?:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -63,10 +67,10 @@ export async function startServe(options: {
     });
   });
   const url = new URL(consoleUrl);
-  const token = url.searchParams.get('token')!;
+  const token = decodeURIComponent(/^#token=(.+)$/.exec(url.hash)![1]!);
   return {
     consoleUrl,
-    wsUrl: `ws://${url.host}/rpc?token=${encodeURIComponent(token)}`,
+    wsUrl: `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}/rpc#token=${encodeURIComponent(token)}`,
     port: Number(url.port),
     token,
     process: child,
@@ -101,11 +105,27 @@ export interface RpcClient {
   close(): void;
 }
 
+/** `ws://host/rpc#token=T` → the URL without its fragment and the bearer header for T. */
+export function splitWsUrl(wsUrl: string): { url: string; headers: Record<string, string> } {
+  const url = new URL(wsUrl);
+  const token = /^#token=(.+)$/.exec(url.hash)?.[1];
+  url.hash = '';
+  return {
+    url: url.toString(),
+    headers: token ? { authorization: `Bearer ${decodeURIComponent(token)}` } : {},
+  };
+}
+
 export async function connectRpc(
   wsUrl: string,
   headers: Record<string, string> = {},
+  options: { rejectUnauthorized?: boolean } = {},
 ): Promise<RpcClient> {
-  const socket = new WebSocket(wsUrl, { headers });
+  const target = splitWsUrl(wsUrl);
+  const socket = new WebSocket(target.url, {
+    headers: { ...target.headers, ...headers },
+    ...options,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
