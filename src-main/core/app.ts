@@ -2,7 +2,10 @@
 // headless mode both call createVigil and speak to it only through the contract server.
 import { userInfo } from 'node:os';
 import type { PushName, PushPayload, RequestName } from '../ipc/contract.ts';
+import type { Caller, GateSubject } from './approvals/index.ts';
 import type { EngineTuning } from './engine/index.ts';
+
+export type { Caller, GateSubject } from './approvals/index.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -14,7 +17,7 @@ export type PushListener = <N extends PushName>(name: N, payload: PushPayload<N>
 
 export interface VigilCore {
   /** Runs one already-validated request; throws VigilError on a bad one. */
-  call(name: RequestName, input: unknown): Promise<unknown>;
+  call(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
   /** Batched pushes for every connected view; returns its unsubscribe. */
   onPush(listener: PushListener): () => void;
   close(): Promise<void>;
@@ -28,6 +31,11 @@ export interface CreateVigilOptions {
   log?: Logger;
   /** Shorter timings for tests; the defaults suit an operator. */
   tuning?: EngineTuning;
+  /**
+   * The desktop app's person gate: a native dialog main raises from main's own record. Without
+   * it (headless) a person approves with an enrolled passkey.
+   */
+  askPerson?: (subject: GateSubject) => Promise<boolean>;
 }
 
 /** The profile name used when none is given: VIGIL_PROFILE, else the OS user name. */
@@ -55,6 +63,7 @@ export async function createVigil(options: CreateVigilOptions): Promise<VigilCor
     options.profile ?? defaultProfile(),
     log,
     options.tuning,
+    options.askPerson,
   );
   if (options.workspaceFile) {
     try {
@@ -68,7 +77,7 @@ export async function createVigil(options: CreateVigilOptions): Promise<VigilCor
     }
   }
   return {
-    call: (name, input) => engine.call(name, input),
+    call: (name, input, caller) => engine.call(name, input, caller),
     onPush: (listener) => engine.onPush(listener),
     close: () => engine.close(),
   };

@@ -9,7 +9,7 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 /** True for addresses that only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
+  const bare = host.replace(/^\[|\]$/g, '').replace(/^::ffff:/, '');
   return bare === 'localhost' || bare === '::1' || /^127\./.test(bare);
 }
 

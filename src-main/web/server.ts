@@ -9,10 +9,10 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Logger } from '../core/app.ts';
+import type { Caller, Logger } from '../core/app.ts';
 import type { ContractServer } from '../ipc/server.ts';
 import { EXPORTS_PATH_PREFIX, serveExportDownload } from './export-downloads.ts';
 import { jsonRpcErrorCodes, jsonRpcResponse, parseJsonRpcMessage } from './json-rpc.ts';
@@ -20,6 +20,7 @@ import {
   allowedHostNames,
   defaultMessageLimits,
   hostAllowed,
+  isLoopbackHost,
   originAllowed,
   parseTarget,
   type MessageLimits,
@@ -184,14 +185,27 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
         return refuse(403, `foreign Origin ${origin}`);
       if (sockets.size >= limits.maxSockets)
         return refuse(503, `too many connections (at most ${limits.maxSockets})`);
-      wss.handleUpgrade(request, socket, head, (ws) => accept(ws));
+      const caller = callerOf(request, origin);
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, caller));
     } catch (error) {
       log.warn(`A WebSocket upgrade failed: ${String(error)}`);
       refuseUpgrade(socket, 400, 'bad upgrade request');
     }
   });
 
-  function accept(ws: WebSocket): void {
+  /** Who this socket is, for the person gate: the origins its passkeys may sign for. */
+  function callerOf(request: IncomingMessage, origin: string | undefined): Caller {
+    return {
+      kind: 'web',
+      origins: hostNames.map((name) => `${scheme}://${name}:${port}`),
+      rpIds: hostNames.filter((name) => !name.startsWith('[') && isIP(name) === 0),
+      loopback: isLoopbackHost(request.socket.remoteAddress ?? ''),
+      tls: scheme === 'https',
+      ...(origin ? { origin } : {}),
+    };
+  }
+
+  function accept(ws: WebSocket, caller: Caller): void {
     sockets.add(ws);
     let inFlight = 0;
     ws.on('close', () => sockets.delete(ws));
@@ -210,7 +224,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       }
       inFlight++;
       const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-      answer(ws, text)
+      answer(ws, text, caller)
         .catch((error: unknown) => {
           log.warn(`Answering a WebSocket message failed: ${String(error)}`);
           sendError(
@@ -240,7 +254,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     );
   }
 
-  async function answer(ws: WebSocket, text: string): Promise<void> {
+  async function answer(ws: WebSocket, text: string, caller: Caller): Promise<void> {
     const parsed = parseJsonRpcMessage(text, limits);
     if (!Array.isArray(parsed)) {
       if (ws.readyState !== ws.OPEN) return;
@@ -255,7 +269,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     }
     const responses = await Promise.all(
       parsed.map(async (request) => {
-        const envelope = await contract.handle(request.method, request.params);
+        const envelope = await contract.handle(request.method, request.params, caller);
         return request.id === undefined ? undefined : jsonRpcResponse(request.id, envelope);
       }),
     );

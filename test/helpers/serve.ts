@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { asPerson, makePerson, type Person } from './person.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -116,15 +117,27 @@ export function splitWsUrl(wsUrl: string): { url: string; headers: Record<string
   };
 }
 
+/** The operator of every test in this process, unless a test brings its own person. */
+export const defaultPerson = makePerson('operator');
+
 export async function connectRpc(
   wsUrl: string,
   headers: Record<string, string> = {},
-  options: { rejectUnauthorized?: boolean } = {},
+  options: {
+    rejectUnauthorized?: boolean;
+    /**
+     * Who answers when a request needs a person (their passkey, enrolled on first need); the
+     * process's default operator unless given, nobody with null (a script with the token only).
+     */
+    person?: Person | null;
+  } = {},
 ): Promise<RpcClient> {
   const target = splitWsUrl(wsUrl);
   const socket = new WebSocket(target.url, {
     headers: { ...target.headers, ...headers },
-    ...options,
+    ...(options.rejectUnauthorized === undefined
+      ? {}
+      : { rejectUnauthorized: options.rejectUnauthorized }),
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -164,15 +177,24 @@ export async function connectRpc(
     for (const waiter of pending.values()) waiter.reject(new Error('socket closed'));
     pending.clear();
   });
+  const bareCall = <T>(method: string, params?: unknown): Promise<T> => {
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    });
+  };
+  const person = options.person === undefined ? defaultPerson : options.person;
+  // Passkeys are scoped to a host name: the page this person would use is on localhost.
+  const call = person
+    ? asPerson(bareCall, {
+        ...person,
+        origin: `${target.url.startsWith('wss') ? 'https' : 'http'}://localhost:${new URL(target.url).port}`,
+      })
+    : bareCall;
   return {
     notifications,
-    call<T>(method: string, params?: unknown): Promise<T> {
-      const id = nextId++;
-      return new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-      });
-    },
+    call,
     close: () => socket.close(),
   };
 }

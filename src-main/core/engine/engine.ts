@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { getAddress } from 'viem';
 import type { Logger, PushListener } from '../app.ts';
 import type {
+  ApprovalProof,
   Chain,
   ChainDrift,
   ChainStatus,
@@ -25,6 +26,7 @@ import {
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
 import {
+  auditActions,
   checkLiveLogAtStart,
   createAuditService,
   SYSTEM_ACTOR,
@@ -35,7 +37,15 @@ import { createEngineEvents, type EngineEvents } from './engine-events.ts';
 import { createOsKeychain, createSignerService, type Keychain } from '../keys/index.ts';
 import { createTxQueueService, type TxQueueOptions } from '../txqueue/index.ts';
 import {
+  createApprovalsService,
+  createWebAuthnGate,
+  describeGatedRequest,
+  type Caller,
+  type PersonGate,
+} from '../approvals/index.ts';
+import {
   mergeHandlers,
+  type CallContext,
   type ChainAccess,
   type EngineService,
   type RequestHandlers,
@@ -85,6 +95,8 @@ export interface EngineOptions extends EngineTuning {
   keychain?: Keychain;
   /** Fault injection for crash tests (see worker.ts). */
   crashPoint?: TxQueueOptions['crashPoint'];
+  /** How a person approves: WebAuthn assertions unless the desktop app gives its dialog. */
+  personGate?: PersonGate;
 }
 
 export interface WorkspaceApplySummary {
@@ -99,7 +111,7 @@ export interface WorkspaceApplySummary {
 }
 
 export interface Engine {
-  handle(name: RequestName, input: unknown): Promise<unknown>;
+  handle(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
   applyWorkspaceFile(path: string): Promise<WorkspaceApplySummary>;
   close(): Promise<void>;
 }
@@ -778,6 +790,7 @@ export function createEngine(options: EngineOptions): Engine {
   const signers = createSignerService(context, {
     keychain: options.keychain ?? createOsKeychain(),
   });
+  const gate = options.personGate ?? createWebAuthnGate(store);
   const txQueue = createTxQueueService(context, {
     vault: signers.vault,
     ...(options.txStuckAfterMs === undefined ? {} : { stuckAfterMs: options.txStuckAfterMs }),
@@ -794,6 +807,7 @@ export function createEngine(options: EngineOptions): Engine {
     signers,
     txQueue,
     createAlertService(context, { proposals: txQueue }),
+    createApprovalsService(context, gate),
   ];
   const handlers = mergeHandlers(services);
 
@@ -861,10 +875,32 @@ export function createEngine(options: EngineOptions): Engine {
       : undefined;
 
   return {
-    async handle(name, input) {
-      const handler = handlers[name] as ((input: unknown) => unknown) | undefined;
+    async handle(name, input, caller) {
+      const handler = handlers[name] as
+        ((input: unknown, call: CallContext) => unknown) | undefined;
       if (!handler) throw new VigilError('UNKNOWN_METHOD', `Unknown method ${name}.`);
-      return handler(input);
+      // A request only a person may make passes the gate first, whoever sent it.
+      const subject = describeGatedRequest(name, input as never, store);
+      if (!subject) return handler(input, caller ? { caller } : {});
+      const approvedBy = await gate.confirm(
+        subject,
+        (input as { approval?: ApprovalProof }).approval,
+        caller,
+      );
+      store.recordAudit([
+        {
+          actor,
+          action: auditActions.approvalGiven,
+          subject: `approver:${approvedBy.credentialId}`,
+          details: {
+            request: name,
+            digest: subject.digest,
+            approver: approvedBy.name,
+            gate: gate.kind,
+          },
+        },
+      ]);
+      return handler(input, { ...(caller ? { caller } : {}), approvedBy });
     },
     async applyWorkspaceFile(path) {
       let text: string;

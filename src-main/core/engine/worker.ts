@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../app.ts';
 import { toContractError } from '../errors/index.ts';
+import { createDialogGate, type GateSubject } from '../approvals/index.ts';
 import { openStore } from '../store/index.ts';
 import { createEngine, type Engine } from './engine.ts';
 import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
@@ -20,7 +21,16 @@ const log: Logger = {
 };
 
 async function main(): Promise<void> {
-  const { dataDir, actor, tuning } = workerData as EngineWorkerData;
+  const { dataDir, actor, tuning, personGate } = workerData as EngineWorkerData;
+  /** Dialogs main is showing for the desktop gate, by id. */
+  const asked = new Map<number, (approved: boolean) => void>();
+  let nextAsk = 1;
+  const askMain = (subject: GateSubject): Promise<boolean> =>
+    new Promise((resolve) => {
+      const id = nextAsk++;
+      asked.set(id, resolve);
+      send({ type: 'ask-person', id, subject });
+    });
   let engine: Engine;
   try {
     const store = await openStore(dataDir, log);
@@ -31,6 +41,7 @@ async function main(): Promise<void> {
       store,
       log,
       actor,
+      ...(personGate === 'dialog' ? { personGate: createDialogGate(askMain, actor) } : {}),
       // Die like kill -9 at a named step boundary.
       ...(crashAt
         ? { crashPoint: (point) => point === crashAt && process.kill(process.pid, 'SIGKILL') }
@@ -52,7 +63,13 @@ async function main(): Promise<void> {
     };
     switch (message.type) {
       case 'call':
-        reply(Promise.resolve().then(() => engine.handle(message.name, message.input)));
+        reply(
+          Promise.resolve().then(() => engine.handle(message.name, message.input, message.caller)),
+        );
+        return;
+      case 'person-answer':
+        asked.get(message.id)?.(message.approved);
+        asked.delete(message.id);
         return;
       case 'applyWorkspaceFile':
         reply(engine.applyWorkspaceFile(message.path));

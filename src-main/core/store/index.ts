@@ -55,6 +55,7 @@ import {
 } from './transactions.ts';
 import type { Transaction } from '../../ipc/contract.ts';
 import { alertQueries, type AlertQueries } from './alerts.ts';
+import { approverQueries, type ApproverQueries } from './approvers.ts';
 import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit/index.ts';
 import {
   auditEntryAt,
@@ -90,6 +91,7 @@ export type {
 export type { ChainRecord, ContractRecord } from './operator-data.ts';
 export type { OperatorCommand } from './commands.ts';
 export type { SignerRecord } from './signers.ts';
+export type { ApproverRecord } from './approvers.ts';
 export type { TransactionState, TimelineEntry, TransactionsQuery } from './transactions.ts';
 export type {
   AlertCommand,
@@ -176,6 +178,7 @@ export interface Store {
   eventByIdentity(chainId: number, blockHash: string, logIndex: number): EventRow | undefined;
   /** Alert rules, firings, deliveries (changed through execute) and matches waiting for confirmations. */
   readonly alerts: AlertQueries;
+  readonly approvers: ApproverQueries;
   /**
    * Makes a range equal to the canonical chain (see chain-data.ts) and, when `reorg` is given,
    * records it in the same transaction with its counts filled in.
@@ -414,6 +417,7 @@ function createStore(parts: {
       ),
     eventByIdentity: (chainId, blockHash, logIndex) =>
       eventByIdentity(db, chainId, blockHash, logIndex),
+    approvers: approverQueries(db),
     alerts: alertQueries(db, () => {
       dirty = true;
     }),

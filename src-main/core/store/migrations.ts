@@ -1,6 +1,7 @@
 // Numbered schema migrations. Each runs once, in order, inside a transaction; the database's
 // user_version records the last one applied. Never edit a released migration: add a new one.
 import type { Database } from 'sql.js';
+import { approverTablesSql } from './approvers.ts';
 import { VigilError } from '../errors/index.ts';
 import { alertTablesSql } from './alerts.ts';
 import { inTransaction, selectOne } from './database.ts';
@@ -179,6 +180,14 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX events_pending ON events (chain_id, block_number) WHERE status = 'pending';
         DROP INDEX events_by_transaction;
       `);
+    },
+  },
+  {
+    // Numbered 20 to leave 7–19 to the chain-data rewrite under way at the same time.
+    version: 20,
+    name: 'approvers (WebAuthn credentials) and the approvals each signer needs',
+    up(db) {
+      db.run(approverTablesSql);
     },
   },
 ];

@@ -23,12 +23,14 @@ import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.
 import { editSnapshot } from '../../helpers/edit-snapshot.ts';
 import {
   connectRpc,
+  defaultPerson,
   RpcCallError,
   startServe,
   waitFor,
   type RpcClient,
   type ServeProcess,
 } from '../../helpers/serve.ts';
+import { enroll, makePerson } from '../../helpers/person.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const PROFILE = 'alice';
@@ -201,9 +203,17 @@ async function indexedToHead(session: Session): Promise<void> {
   });
 }
 
+/** A request only a person may make: the approvals the signer needs, set to what it was. */
+async function requireOneApproval(session: Session): Promise<void> {
+  await session.rpc.call('signers.setApprovalsRequired', {
+    address: signerKey.address,
+    required: 1,
+  });
+}
+
 /** Signers and the transaction queue (issue 4): every step of a transaction's life. */
 function transactionTriggers(): Record<
-  Extract<AuditAction, `signer.${string}` | `tx.${string}`>,
+  Extract<AuditAction, `signer.${string}` | `tx.${string}` | `approv${string}`>,
   Trigger
 > {
   let generated = '';
@@ -220,6 +230,30 @@ function transactionTriggers(): Record<
           privateKey: signerKey.privateKey,
           label: 'ops',
         });
+        return `signer:${signerKey.address}`;
+      },
+    },
+    // The import above needed a person: the test's operator enrolled on first need.
+    'approver.enrolled': {
+      actor: PROFILE,
+      async run({ session }) {
+        const second = makePerson('second approver', `http://localhost:${session.server.port}`);
+        const asOperator = { ...defaultPerson, origin: second.origin };
+        await enroll((name, input) => session.rpc.call(name, input), second, asOperator);
+        return `approver:${second.authenticator.credentialId}`;
+      },
+    },
+    'approval.given': {
+      actor: PROFILE,
+      async run({ session }) {
+        await requireOneApproval(session);
+        return `approver:${defaultPerson.authenticator.credentialId}`;
+      },
+    },
+    'signer.approvals-changed': {
+      actor: PROFILE,
+      async run({ session }) {
+        await requireOneApproval(session);
         return `signer:${signerKey.address}`;
       },
     },

@@ -7,12 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { rawGet, rawRequest } from '../../helpers/raw-http.ts';
-import {
-  connectRpc,
-  splitWsUrl,
-  startServe,
-  type ServeProcess,
-} from '../../helpers/serve.ts';
+import { connectRpc, splitWsUrl, startServe, type ServeProcess } from '../../helpers/serve.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const dataDir = makeTempDir();
