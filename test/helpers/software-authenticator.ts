@@ -13,6 +13,8 @@ const FLAG_ATTESTED = 0x40;
 
 export interface SoftwareAuthenticator {
   credentialId: string;
+  /** The private key, PKCS#8 DER in base64: a browser's virtual authenticator can hold it too. */
+  privateKeyPkcs8: string;
   /** A registration response for options from approvers.registrationOptions. */
   register(
     options: { challenge: string; rp: { id?: string } },
@@ -52,6 +54,7 @@ export function createSoftwareAuthenticator(): SoftwareAuthenticator {
 
   return {
     credentialId,
+    privateKeyPkcs8: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
     register(options, origin) {
       const rpId = options.rp.id ?? new URL(origin).hostname;
       const idLength = Buffer.alloc(2);

@@ -2,6 +2,7 @@
 // Electron, otherwise a WebSocket to the headless server. Both have the same VigilApi shape.
 import type { Envelope, RequestInput, RequestName, RequestOutput, VigilApi } from '@contract';
 import { useConnection } from './connection.ts';
+import { withPasskeyApproval } from './passkeys.ts';
 import { createWebSocketTransport, takeFragmentToken } from './websocket-transport.ts';
 import { validatePushInDev } from './validate-push.ts';
 
@@ -18,7 +19,7 @@ function createClient(): VigilApi {
         }),
     };
   }
-  return createWebSocketTransport(takeFragmentToken());
+  return withPasskeyApproval(createWebSocketTransport(takeFragmentToken()));
 }
 
 export const vigil: VigilApi = createClient();
