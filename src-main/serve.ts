@@ -27,7 +27,7 @@ function rendererDir(): string {
 const usage = [
   'Usage: npm run serve -- --data-dir DIR [--port N] [--workspace FILE] [--profile NAME]',
   '         [--token-file FILE] [--host 127.0.0.1] [--tls-cert FILE --tls-key FILE]',
-  '         [--allow-insecure-network]',
+  '         [--allow-insecure-network] [--allow-private-webhooks]',
   'A fixed token: VIGIL_TOKEN=… in the environment, or --token-file FILE (its first line).',
 ].join('\n');
 
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'allow-insecure-network': { type: 'boolean' },
+      'allow-private-webhooks': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -112,6 +113,8 @@ async function main(): Promise<void> {
     dataDir,
     ...(values.workspace ? { workspaceFile: values.workspace } : {}),
     ...(values.profile ? { profile: values.profile } : {}),
+    // Webhooks to this machine or the private network are the operator's explicit choice.
+    ...(values['allow-private-webhooks'] ? { tuning: { allowPrivateWebhooks: true } } : {}),
     log: consoleLogger,
   });
   const server = await startHeadlessServer({

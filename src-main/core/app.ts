@@ -1,5 +1,6 @@
 // The composition root: the one place that wires capabilities together. Electron's entry and
 // headless mode both call createVigil and speak to it only through the contract server.
+import { chmodSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { PushName, PushPayload, RequestName } from '../ipc/contract.ts';
 import type { Caller, GateSubject } from './approvals/index.ts';
@@ -55,8 +56,20 @@ export const consoleLogger: Logger = {
   error: (message) => console.error(`error: ${message}`),
 };
 
+/**
+ * The data directory holds the journal, the audit log and the workspace: readable by this user
+ * only. The directory is made (or tightened to) 0700, and the process's umask makes every file
+ * Vigil creates from now on 0600 (a worker thread cannot set the umask; main does it first).
+ */
+function keepDataDirPrivate(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  process.umask(0o077);
+}
+
 export async function createVigil(options: CreateVigilOptions): Promise<VigilCore> {
   const log = options.log ?? consoleLogger;
+  keepDataDirPrivate(options.dataDir);
   const { startEngine } = await import('./engine/index.ts');
   const engine = await startEngine(
     options.dataDir,

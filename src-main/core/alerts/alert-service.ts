@@ -35,6 +35,7 @@ import {
 } from './rule-runner.ts';
 import { createTransactionFetcher } from './transaction-fetcher.ts';
 import { checkRuleProposal, createRuleProposer, type ProposalQueue } from './rule-proposals.ts';
+import { guardWebhookDestinations } from './webhook-destination.ts';
 import { workspaceRules } from './workspace-rules.ts';
 
 export interface AlertServiceOptions {
@@ -45,6 +46,8 @@ export interface AlertServiceOptions {
   tickMs?: number;
   retry?: Partial<RetryPolicy>;
   env?: Record<string, string | undefined>;
+  /** Webhooks to loopback, private, link-local and metadata addresses; refused unless allowed. */
+  allowPrivateWebhooks?: boolean;
 }
 
 export interface AlertService extends EngineService {
@@ -66,7 +69,9 @@ export function createAlertService(
     store,
     log,
     now,
-    http: options.http ?? fetchHttpPost,
+    http: guardWebhookDestinations(options.http ?? fetchHttpPost, {
+      allowPrivate: options.allowPrivateWebhooks ?? false,
+    }),
     notify: (notification) => context.push('alerts.notification', notification),
     changed: () => {
       deliveriesChanged = true;
@@ -460,7 +465,8 @@ export function createAlertService(
         const open: StoredFiring[] = [];
         for (const id of input.ids) {
           const firing = store.alerts.findFiring(id);
-          if (!firing) throw new VigilError('NOT_FOUND', `No firing has id ${id}.`, { field: 'ids' });
+          if (!firing)
+            throw new VigilError('NOT_FOUND', `No firing has id ${id}.`, { field: 'ids' });
           if (firing.acknowledgedAt === null) open.push(firing);
         }
         if (open.length === 0) return { acknowledged: 0 };

@@ -83,6 +83,8 @@ export interface EngineTuning {
   chainIdCheckIntervalMs?: number;
   /** Sent and not mined for this long: a transaction is flagged as stuck. */
   txStuckAfterMs?: number;
+  /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
+  allowPrivateWebhooks?: boolean;
 }
 
 export interface EngineOptions extends EngineTuning {
@@ -806,7 +808,10 @@ export function createEngine(options: EngineOptions): Engine {
     createAuditService(context, auditStartCheck),
     signers,
     txQueue,
-    createAlertService(context, { proposals: txQueue }),
+    createAlertService(context, {
+      proposals: txQueue,
+      ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
+    }),
     createApprovalsService(context, gate),
   ];
   const handlers = mergeHandlers(services);

@@ -77,7 +77,10 @@ describe('bad rules are refused, and nothing is saved', () => {
   });
 
   it('an argument the event does not have', async () => {
-    const error = await vigil.refused('alerts.rules.save', transferRule('value > 5 and amount > 1'));
+    const error = await vigil.refused(
+      'alerts.rules.save',
+      transferRule('value > 5 and amount > 1'),
+    );
     expect(error).toMatchObject({
       code: 'CONDITION_UNKNOWN_FIELD',
       field: 'condition',
