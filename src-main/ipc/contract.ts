@@ -335,6 +335,8 @@ export const AuditExportInput = z
      * data directory's exports folder, from where headless mode serves it as a download.
      */
     path: z.string().min(1, 'must not be empty').max(4096).optional(),
+    /** Replace a file already at `path` (the desktop save dialog has asked the operator). */
+    overwrite: z.boolean().optional(),
     /** Chosen by the caller to match audit.exportProgress pushes; one is made up if omitted. */
     exportId: z
       .string()

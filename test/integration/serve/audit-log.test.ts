@@ -718,19 +718,23 @@ describe('the audit log through the headless API', () => {
     await stop(session);
   });
 
-  it('exports to a path or for download behind the token, and checks exported files', async () => {
+  it('exports to the exports folder for download behind the token, and checks exported files', async () => {
     const dataDir = tempDir();
     const outDir = tempDir();
     const session = await serve(dataDir);
     const { rpc, server } = session;
     await addAnvilChain(rpc);
 
-    const path = join(outDir, 'audit.jsonl');
-    const written = await rpc.call<{ exportId: string; count: number; downloadable: boolean }>(
-      'audit.export',
-      { format: 'jsonl', path, exportId: 'script-1' },
-    );
-    expect(written).toMatchObject({ exportId: 'script-1', count: 2, downloadable: false, path });
+    // A script over the network does not pick paths on this machine: the exports folder only.
+    const written = await rpc.call<{
+      exportId: string;
+      count: number;
+      downloadable: boolean;
+      path: string;
+      fileName: string;
+    }>('audit.export', { format: 'jsonl', exportId: 'script-1' });
+    const path = join(dataDir, 'exports', written.fileName);
+    expect(written).toMatchObject({ exportId: 'script-1', count: 2, downloadable: true, path });
     expect((await verifyAuditExportFile(path)).verification).toMatchObject({
       intact: true,
       count: 2,
@@ -756,12 +760,14 @@ describe('the audit log through the headless API', () => {
       verification: { intact: false, kind: 'edited', atSeq: 2, atPosition: 3 },
     });
 
-    // Bad paths are refused with the reason; nothing is written.
-    for (const [badPath, reason] of [
-      ['audit.jsonl', 'relative'],
-      [join(outDir, 'nowhere', 'audit.jsonl'), 'directory-missing'],
-      [join(dataDir, 'store.sqlite'), 'inside-data-dir'],
-    ] as const) {
+    // Any path from over the network is refused with the reason (a shell start-up file, the
+    // journal, anywhere); nothing is written.
+    for (const badPath of [
+      join(outDir, 'audit.jsonl'),
+      join(outDir, '.bashrc'),
+      'audit.jsonl',
+      join(dataDir, 'store.sqlite'),
+    ]) {
       const error = await rpc
         .call('audit.export', { format: 'csv', path: badPath })
         .catch((e) => e);
@@ -769,10 +775,10 @@ describe('the audit log through the headless API', () => {
       expect((error as RpcCallError).data).toMatchObject({
         code: 'EXPORT_PATH_INVALID',
         field: 'path',
-        details: { reason },
+        details: { reason: 'exports-folder-only' },
       });
     }
-    expect(readdirSync(outDir)).toEqual(['audit.jsonl']);
+    expect(readdirSync(outDir)).toEqual([]);
 
     // Headless: no path, and the browser downloads the file behind the token.
     const forDownload = await rpc.call<{ fileName: string; downloadable: boolean; count: number }>(
