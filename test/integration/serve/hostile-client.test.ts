@@ -3,6 +3,7 @@
 // specific refusal, and after each the same server still answers an honest call.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -255,7 +256,31 @@ describe('binding off loopback', () => {
       args: ['--host', '0.0.0.0', '--allow-insecure-network'],
     });
     expect(insecure.output()).toMatch(/WARNING: serving on 0\.0\.0\.0 WITHOUT TLS/);
-    await insecure.kill('SIGKILL');
+    try {
+      // From this machine's network address (not loopback), over plain HTTP: the session may
+      // read, but key import and approvals are refused before any passkey is even looked at.
+      const address = Object.values(networkInterfaces())
+        .flat()
+        .find((entry) => entry && !entry.internal && entry.family === 'IPv4')?.address;
+      if (address) {
+        const remote = await connectRpc(
+          `ws://${address}:${insecure.port}/rpc#token=${encodeURIComponent(insecure.token)}`,
+          {},
+          { person: null },
+        );
+        expect(await remote.call('chains.list')).toEqual([]);
+        const refused = await remote
+          .call('signers.import', { privateKey: `0x${'11'.repeat(32)}`, label: 'x' })
+          .catch((error: { data: unknown }) => error.data);
+        expect(refused).toMatchObject({
+          code: 'FORBIDDEN',
+          message: expect.stringMatching(/plain connection from another machine/),
+        });
+        remote.close();
+      }
+    } finally {
+      await insecure.kill('SIGKILL');
+    }
   });
 
   it('serves HTTPS and WSS with a certificate and key', async () => {
