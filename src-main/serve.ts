@@ -1,14 +1,17 @@
-// Headless mode: `npm run serve -- --data-dir DIR [--port N] [--token T] [--workspace FILE] [--host H]`.
+// Headless mode: `npm run serve -- --data-dir DIR [--port N] [--workspace FILE] [--host H]`.
 // Runs the same core as the desktop app, serves the built renderer, and prints one line with
-// the console URL (token included). Scripts can speak JSON-RPC 2.0 at ws://HOST:PORT/rpc?token=T.
+// the console URL (the token in its fragment). Scripts speak JSON-RPC 2.0 at ws://HOST:PORT/rpc
+// with the header `Authorization: Bearer TOKEN`. A fixed token comes from the VIGIL_TOKEN
+// environment variable or --token-file, never from argv (every user on the machine can read it).
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 // Only light modules load before main(): the contract's schemas (zod) and the servers are imported
 // while the engine thread starts, so the two threads load their code at the same time.
 import { consoleLogger, createVigil } from './core/app.ts';
 import { VigilError } from './core/errors/index.ts';
+import { isLoopbackHost } from './web/request-guards.ts';
 
 function rendererDir(): string {
   for (const candidate of ['../out/renderer', '../renderer']) {
@@ -20,8 +23,30 @@ function rendererDir(): string {
   );
 }
 
-const usage =
-  'Usage: npm run serve -- --data-dir DIR [--port N] [--token T] [--workspace FILE] [--host 127.0.0.1] [--profile NAME]';
+const usage = [
+  'Usage: npm run serve -- --data-dir DIR [--port N] [--workspace FILE] [--profile NAME]',
+  '         [--token-file FILE] [--host 127.0.0.1] [--tls-cert FILE --tls-key FILE]',
+  '         [--allow-insecure-network] [--allow-private-webhooks]',
+  'A fixed token: VIGIL_TOKEN=… in the environment, or --token-file FILE (its first line).',
+].join('\n');
+
+const MIN_TOKEN_LENGTH = 16;
+
+/** The token from the environment or a file, else a fresh random one printed in the URL. */
+function readToken(tokenFile: string | undefined): string {
+  const fromEnv = process.env.VIGIL_TOKEN;
+  // Not inherited by anything this process starts.
+  delete process.env.VIGIL_TOKEN;
+  const given = tokenFile
+    ? (readFileSync(tokenFile, 'utf8').split(/\r?\n/)[0] ?? '').trim()
+    : fromEnv?.trim();
+  if (given === undefined || given === '') return randomBytes(24).toString('base64url');
+  if (given.length < MIN_TOKEN_LENGTH || !/^[A-Za-z0-9._~-]+$/.test(given))
+    throw new Error(
+      `The token from ${tokenFile ?? 'VIGIL_TOKEN'} must be at least ${MIN_TOKEN_LENGTH} characters of A-Z, a-z, 0-9, . _ ~ -.`,
+    );
+  return given;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -29,9 +54,14 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       workspace: { type: 'string' },
       host: { type: 'string' },
       profile: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'allow-insecure-network': { type: 'boolean' },
+      'allow-private-webhooks': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -40,12 +70,42 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
+  if (values.token !== undefined)
+    throw new Error(
+      '--token is not accepted: a command line is readable by every user of this machine (ps). Put the token in VIGIL_TOKEN or in a file given with --token-file.',
+    );
   const dataDir = values['data-dir'];
   if (!dataDir) throw new Error(`--data-dir is required.\n${usage}`);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port ${values.port} is not a port number.`);
-  const token = values.token ?? randomBytes(24).toString('base64url');
+  const host = values.host ?? '127.0.0.1';
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
+    throw new Error('--tls-cert and --tls-key go together.');
+  const tls =
+    values['tls-cert'] && values['tls-key']
+      ? {
+          cert: readFileSync(values['tls-cert'], 'utf8'),
+          key: readFileSync(values['tls-key'], 'utf8'),
+        }
+      : undefined;
+  if (!isLoopbackHost(host) && !tls) {
+    if (!values['allow-insecure-network'])
+      throw new Error(
+        `--host ${host} puts Vigil on the network. Give --tls-cert and --tls-key, reach it through an SSH tunnel (ssh -L) instead, or pass --allow-insecure-network if you accept that anyone on the path can read the token and everything Vigil shows.`,
+      );
+    console.error(
+      [
+        '',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+        `!! WARNING: serving on ${host} WITHOUT TLS. The token and every answer cross the network`,
+        '!! in cleartext. Anyone on the path can take over this console. Use TLS or an SSH tunnel.',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+        '',
+      ].join('\n'),
+    );
+  }
+  const token = readToken(values['token-file']);
   const renderer = rendererDir();
 
   const [core, { createContractServer }, { startHeadlessServer }, { exportsDirOf }] =
@@ -54,6 +114,8 @@ async function main(): Promise<void> {
         dataDir,
         ...(values.workspace ? { workspaceFile: values.workspace } : {}),
         ...(values.profile ? { profile: values.profile } : {}),
+        // Webhooks to this machine or the private network are the operator's explicit choice.
+        ...(values['allow-private-webhooks'] ? { tuning: { allowPrivateWebhooks: true } } : {}),
         log: consoleLogger,
       }),
       import('./ipc/server.ts'),
@@ -65,9 +127,10 @@ async function main(): Promise<void> {
     rendererDir: renderer,
     token,
     port,
+    host,
     log: consoleLogger,
     exportsDir: exportsDirOf(dataDir),
-    ...(values.host ? { host: values.host } : {}),
+    ...(tls ? { tls } : {}),
   });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

@@ -1,15 +1,18 @@
 // The composition root: the one place that wires capabilities together. Electron's entry and
 // headless mode both call createVigil and speak to it only through the contract server.
+import { chmodSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { RequestName } from '../ipc/contract.ts';
+import type { Caller, GateSubject } from './approvals/index.ts';
 import type { EngineTuning } from './engine/index.ts';
 import type { Logger, PushListener } from './ports/index.ts';
 
 export type { Logger, PushListener } from './ports/index.ts';
+export type { Caller, GateSubject } from './approvals/index.ts';
 
 export interface VigilCore {
   /** Runs one already-validated request; throws VigilError on a bad one. */
-  call(name: RequestName, input: unknown): Promise<unknown>;
+  call(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
   /** Batched pushes for every connected view; returns its unsubscribe. */
   onPush(listener: PushListener): () => void;
   close(): Promise<void>;
@@ -23,6 +26,11 @@ export interface CreateVigilOptions {
   log?: Logger;
   /** Shorter timings for tests; the defaults suit an operator. */
   tuning?: EngineTuning;
+  /**
+   * The desktop app's person gate: a native dialog main raises from main's own record. Without
+   * it (headless) a person approves with an enrolled passkey.
+   */
+  askPerson?: (subject: GateSubject) => Promise<boolean>;
 }
 
 /** The profile name used when none is given: VIGIL_PROFILE, else the OS user name. */
@@ -42,14 +50,27 @@ export const consoleLogger: Logger = {
   error: (message) => console.error(`error: ${message}`),
 };
 
+/**
+ * The data directory holds the journal, the audit log and the workspace: readable by this user
+ * only. The directory is made (or tightened to) 0700, and the process's umask makes every file
+ * Vigil creates from now on 0600 (a worker thread cannot set the umask; main does it first).
+ */
+function keepDataDirPrivate(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  process.umask(0o077);
+}
+
 export async function createVigil(options: CreateVigilOptions): Promise<VigilCore> {
   const log = options.log ?? consoleLogger;
+  keepDataDirPrivate(options.dataDir);
   const { startEngine } = await import('./engine/index.ts');
   const engine = await startEngine(
     options.dataDir,
     options.profile ?? defaultProfile(),
     log,
     options.tuning,
+    options.askPerson,
   );
   if (options.workspaceFile) {
     try {
@@ -63,7 +84,7 @@ export async function createVigil(options: CreateVigilOptions): Promise<VigilCor
     }
   }
   return {
-    call: (name, input) => engine.call(name, input),
+    call: (name, input, caller) => engine.call(name, input, caller),
     onPush: (listener) => engine.onPush(listener),
     close: () => engine.close(),
   };

@@ -40,7 +40,7 @@ export function wireContract(server: ContractServer, origin: AppOrigin): () => v
           error: { code: 'INVALID_INPUT', message: 'The request name must be a string.' },
         };
       }
-      return server.handle(name, input);
+      return server.handle(name, input, { kind: 'desktop' });
     },
   );
   const unsubscribe = server.onPush((name, payload) => {

@@ -6,6 +6,7 @@ import { consoleLogger, createVigil, type VigilCore } from '../core/app.ts';
 import { createContractServer } from '../ipc/server.ts';
 import { dialogHandlers } from './dialogs.ts';
 import { wireContract } from './ipc.ts';
+import { askPerson } from './person-dialog.ts';
 import { showAlertNotifications } from './notifications.ts';
 import { applySecurityPolicy } from './security.ts';
 import { appPaths, createMainWindow } from './window.ts';
@@ -37,6 +38,7 @@ async function start(): Promise<void> {
       dataDir,
       ...(workspaceFile ? { workspaceFile } : {}),
       log: consoleLogger,
+      askPerson,
     });
   } catch (error) {
     dialog.showErrorBox(

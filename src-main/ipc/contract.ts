@@ -373,6 +373,8 @@ export const AuditExportInput = z
      * data directory's exports folder, from where headless mode serves it as a download.
      */
     path: z.string().min(1, 'must not be empty').max(4096).optional(),
+    /** Replace a file already at `path` (the desktop save dialog has asked the operator). */
+    overwrite: z.boolean().optional(),
     /** Chosen by the caller to match audit.exportProgress pushes; one is made up if omitted. */
     exportId: z
       .string()
@@ -472,12 +474,76 @@ export const SignerBalance = z.object({
   error: z.string().nullable(),
 });
 
+// ---- approval by a person -------------------------------------------------------------------
+// Requests that move funds or lower a guard (txs.approve, signers.import/remove, turning an alert
+// rule off, enrolling an approver, the approvals a signer needs) carry `approval`: a WebAuthn
+// assertion whose challenge came from approvals.challenge for exactly that request. In the
+// desktop app main asks with a native dialog instead and `approval` is not needed.
+
+const Base64Url = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
+  .max(16_384);
+
+/** A WebAuthn assertion as browsers serialise it (PublicKeyCredential.toJSON()). */
+export const WebAuthnAssertion = z.object({
+  id: Base64Url.min(1),
+  rawId: Base64Url.min(1),
+  type: z.literal('public-key'),
+  response: z.object({
+    clientDataJSON: Base64Url,
+    authenticatorData: Base64Url,
+    signature: Base64Url,
+    userHandle: Base64Url.optional(),
+  }),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+});
+
+/** A new passkey as browsers serialise it at registration. */
+export const WebAuthnRegistration = z.object({
+  id: Base64Url.min(1),
+  rawId: Base64Url.min(1),
+  type: z.literal('public-key'),
+  response: z.object({
+    clientDataJSON: Base64Url,
+    attestationObject: Base64Url,
+    transports: z.array(z.string().max(32)).max(8).optional(),
+    authenticatorData: Base64Url.optional(),
+    publicKey: Base64Url.optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+  }),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+});
+
+export const ApprovalProof = z.object({ assertion: WebAuthnAssertion });
+export type ApprovalProof = z.infer<typeof ApprovalProof>;
+
+/** A person enrolled to approve: their passkey's credential id and the name they gave. */
+export const Approver = z.object({
+  credentialId: z.string(),
+  name: z.string(),
+  addedAt: z.number(),
+});
+export type Approver = z.infer<typeof Approver>;
+
+/** One approver's approval of a transaction, over the digest of what will be signed. */
+export const TxApproval = z.object({
+  credentialId: z.string(),
+  name: z.string(),
+  digest: Hex,
+  at: z.number(),
+});
+
 export const Signer = z.object({
   address: z.string(),
   label: z.string(),
   origin: z.enum(['imported', 'generated']),
   addedAt: z.number(),
   balances: z.array(SignerBalance),
+  /** Distinct approvers that must approve before a transaction from this signer is signed. */
+  approvalsRequired: z.number().int().positive().optional(),
 });
 export type Signer = z.infer<typeof Signer>;
 
@@ -599,6 +665,12 @@ export const Transaction = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   timeline: z.array(TxTimelineEntry),
+  /** Approvals so far, each over the digest of what will be signed (see approvals.challenge). */
+  approvals: z.array(TxApproval).optional(),
+  /** How many distinct approvers its signer needs. */
+  approvalsRequired: z.number().int().positive().optional(),
+  /** Fixed at approval: the digest of exactly what is signed, checked again before signing. */
+  approvalDigest: Hex.nullable().optional(),
 });
 export type Transaction = z.infer<typeof Transaction>;
 
@@ -1134,6 +1206,7 @@ export const requests = {
     input: z.object({
       privateKey: z.string().max(200),
       label: z.string().trim().min(1, 'must not be empty').max(80),
+      approval: ApprovalProof.optional(),
     }),
     output: Signer,
   },
@@ -1144,13 +1217,56 @@ export const requests = {
   },
   'signers.list': { input: Empty, output: z.array(Signer) },
   'signers.remove': {
-    input: z.object({ address: AddressInput }),
+    input: z.object({ address: AddressInput, approval: ApprovalProof.optional() }),
     output: z.object({ removed: z.literal(true) }),
   },
   /** Each (chain, signer) nonce lane: Vigil's next nonce, the chain's, and any gap. */
   'signers.lanes': {
     input: z.object({ chainId: ChainId.optional(), address: AddressInput.optional() }).optional(),
     output: z.object({ lanes: z.array(NonceLane) }),
+  },
+  /** The approvers enrolled in this data directory. */
+  'approvers.list': { input: Empty, output: z.object({ approvers: z.array(Approver) }) },
+  /** Options for navigator.credentials.create(): step one of enrolling a passkey. */
+  'approvers.registrationOptions': {
+    input: z.object({ name: z.string().trim().min(1, 'must not be empty').max(80) }),
+    output: z.object({ options: z.record(z.string(), z.unknown()) }),
+  },
+  /**
+   * Enrolls the passkey just created. The first approver of a fresh data directory may enroll
+   * with the token from this machine; every later one needs an existing approver's approval.
+   */
+  'approvers.enroll': {
+    input: z.object({
+      name: z.string().trim().min(1, 'must not be empty').max(80),
+      registration: WebAuthnRegistration,
+      approval: ApprovalProof.optional(),
+    }),
+    output: Approver,
+  },
+  /**
+   * The challenge a person answers to approve one request: give the request's name and its input
+   * (without `approval`). The challenge holds the digest of exactly what that request will do,
+   * computed by main from its own records, and a one-time nonce.
+   */
+  'approvals.challenge': {
+    input: z.object({ request: z.string().max(64), input: z.unknown() }),
+    output: z.object({
+      challenge: z.string(),
+      digest: Hex,
+      summary: z.array(z.string()),
+      rpId: z.string().nullable(),
+      allowCredentials: z.array(z.object({ id: z.string(), type: z.literal('public-key') })),
+    }),
+  },
+  /** How many distinct approvers a signer's transactions need (1 unless raised). */
+  'signers.setApprovalsRequired': {
+    input: z.object({
+      address: AddressInput,
+      required: z.number().int().min(1).max(16),
+      approval: ApprovalProof.optional(),
+    }),
+    output: z.object({ address: z.string(), approvalsRequired: z.number().int() }),
   },
   /** Proposes a transaction; it is simulated at once and never sent without approval. */
   'txs.propose': { input: TxsProposeInput, output: Transaction },
@@ -1183,6 +1299,7 @@ export const requests = {
       seenSimulation: z.string().optional(),
       /** Approve although the simulation reverts. */
       overrideRevert: z.boolean().optional(),
+      approval: ApprovalProof.optional(),
     }),
     output: Transaction,
   },
@@ -1245,11 +1362,11 @@ export const requests = {
     }),
   },
   'alerts.rules.setEnabled': {
-    input: z.object({ id: z.string(), enabled: z.boolean() }),
+    input: z.object({ id: z.string(), enabled: z.boolean(), approval: ApprovalProof.optional() }),
     output: AlertRule,
   },
   'alerts.rules.remove': {
-    input: z.object({ id: z.string() }),
+    input: z.object({ id: z.string(), approval: ApprovalProof.optional() }),
     output: z.object({ removed: z.literal(true) }),
   },
   /** Firing history, newest first. */
@@ -1429,6 +1546,17 @@ export const ErrorCode = z.enum([
   'SIMULATION_REVERTED',
   'SIMULATION_CHANGED',
   'FORBIDDEN',
+  'RATE_LIMITED',
+  /** A request only a person may make came without a person's approval. */
+  'APPROVAL_REQUIRED',
+  /** The approval does not verify (unknown passkey, bad signature, wrong origin). */
+  'APPROVAL_INVALID',
+  /** The approval was given for something else than what this request would do now. */
+  'APPROVAL_MISMATCH',
+  /** The approval was already used once. */
+  'APPROVAL_REPLAYED',
+  /** This approver has already approved; another approver is needed. */
+  'APPROVER_DUPLICATE',
   'UNKNOWN_METHOD',
   'INTERNAL',
 ]);

@@ -2,7 +2,7 @@
 // stranger, then run by the core; the answer, or the error with its code and the input it is
 // about, goes back as an envelope. Electron's ipcMain wiring and headless mode both use this.
 import type { z } from 'zod';
-import type { PushListener, VigilCore } from '../core/app.ts';
+import type { Caller, PushListener, VigilCore } from '../core/app.ts';
 import { toContractError } from '../core/errors/index.ts';
 import {
   requests,
@@ -25,7 +25,8 @@ function isShellRequest(name: RequestName): name is ShellRequestName {
 }
 
 export interface ContractServer {
-  handle(name: string, input: unknown): Promise<Envelope<unknown>>;
+  /** `caller` says who sent it, as the transport knows (see core/approvals/caller.ts). */
+  handle(name: string, input: unknown, caller?: Caller): Promise<Envelope<unknown>>;
   onPush(listener: PushListener): () => void;
 }
 
@@ -63,7 +64,7 @@ export function invalidInputError(name: string, error: z.ZodError): ContractErro
  */
 export function createContractServer(core: VigilCore, shell: ShellHandlers = {}): ContractServer {
   return {
-    async handle(name, input) {
+    async handle(name, input, caller) {
       if (!isRequestName(name)) {
         return {
           ok: false,
@@ -86,7 +87,7 @@ export function createContractServer(core: VigilCore, shell: ShellHandlers = {})
           }
           return { ok: true, value: await answer(parsed.data as never) };
         }
-        return { ok: true, value: await core.call(name, parsed.data) };
+        return { ok: true, value: await core.call(name, parsed.data, caller) };
       } catch (error) {
         return { ok: false, error: toContractError(error) };
       }

@@ -1,6 +1,6 @@
-// Headless mode's downloads of audit exports: GET /exports/<file>?token=T streams a file the
-// engine wrote to the data directory's exports folder. The token is required as for the
-// WebSocket; the name must be an export file name (no folders, so nothing outside the folder
+// Headless mode's downloads of audit exports: GET /exports/<file> streams a file the engine
+// wrote to the data directory's exports folder. The session cookie (or the token as a bearer
+// header) is required as for the WebSocket; the name must be an export file name (no folders, so nothing outside the folder
 // can be named), and the file is sent as an attachment.
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,15 +22,15 @@ function plain(response: ServerResponse, status: number, text: string): void {
 export function serveExportDownload(options: {
   request: IncomingMessage;
   response: ServerResponse;
-  url: URL;
+  pathname: string;
   exportsDir: string | undefined;
   authorised: boolean;
 }): void {
-  const { request, response, url, exportsDir, authorised } = options;
+  const { request, response, pathname, exportsDir, authorised } = options;
   if (!authorised) return plain(response, 401, 'missing or wrong token');
   let name: string;
   try {
-    name = decodeURIComponent(url.pathname.slice(EXPORTS_PATH_PREFIX.length));
+    name = decodeURIComponent(pathname.slice(EXPORTS_PATH_PREFIX.length));
   } catch {
     return plain(response, 400, 'malformed file name');
   }

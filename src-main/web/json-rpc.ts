@@ -1,6 +1,7 @@
 // JSON-RPC 2.0 framing for the contract: requests by method name, answers with result or error
 // (the contract error in error.data), pushes as notifications.
 import type { ContractError, Envelope } from '../ipc/contract.ts';
+import { defaultMessageLimits, jsonDepthExceeds, type MessageLimits } from './request-guards.ts';
 
 export interface JsonRpcRequest {
   jsonrpc: '2.0';
@@ -31,9 +32,32 @@ export function jsonRpcCodeFor(error: ContractError): number {
   }
 }
 
+/** More requests than this in one batch are refused whole: one message, one bounded piece of work. */
+export const MAX_BATCH = 100;
+
 export function parseJsonRpcMessage(
   text: string,
+  limits: MessageLimits = defaultMessageLimits,
 ): JsonRpcRequest[] | { error: ContractError; code: number } {
+  if (text.length > limits.maxLength) {
+    return {
+      error: {
+        code: 'INVALID_INPUT',
+        message: `Message too large: ${text.length} characters, at most ${limits.maxLength}.`,
+      },
+      code: jsonRpcErrorCodes.invalidRequest,
+    };
+  }
+  // Before JSON.parse and zod, which both recurse and would overflow the stack.
+  if (jsonDepthExceeds(text, limits.maxDepth)) {
+    return {
+      error: {
+        code: 'INVALID_INPUT',
+        message: `Message nested too deeply: at most ${limits.maxDepth} levels of arrays and objects.`,
+      },
+      code: jsonRpcErrorCodes.invalidRequest,
+    };
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -44,6 +68,15 @@ export function parseJsonRpcMessage(
     };
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (list.length === 0 || list.length > MAX_BATCH) {
+    return {
+      error: {
+        code: 'INVALID_INPUT',
+        message: `A batch holds 1 to ${MAX_BATCH} requests; this one holds ${list.length}.`,
+      },
+      code: jsonRpcErrorCodes.invalidRequest,
+    };
+  }
   const requests: JsonRpcRequest[] = [];
   for (const item of list) {
     if (

@@ -1,15 +1,35 @@
-// Headless mode's server: the built renderer over HTTP and the contract as JSON-RPC 2.0 over a
-// WebSocket at /rpc. Bound to 127.0.0.1 unless told otherwise; the WebSocket needs the token
-// and, from a browser, an Origin that is this server's own.
-import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+// Headless mode's server: the built renderer over HTTP(S) and the contract as JSON-RPC 2.0 over a
+// WebSocket at /rpc. Every request is first held to request-guards.ts (Host, target, Origin) and
+// to session-auth.ts (token or session cookie); nothing a client sends can end the process: each
+// listener answers its own failures, and messages are size-, depth- and rate-limited before any
+// parsing that could recurse.
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Caller } from '../core/app.ts';
 import type { Logger } from '../core/ports/index.ts';
 import type { ContractServer } from '../ipc/server.ts';
 import { EXPORTS_PATH_PREFIX, serveExportDownload } from './export-downloads.ts';
-import { jsonRpcResponse, parseJsonRpcMessage } from './json-rpc.ts';
+import { jsonRpcErrorCodes, jsonRpcResponse, parseJsonRpcMessage } from './json-rpc.ts';
+import {
+  allowedHostNames,
+  defaultMessageLimits,
+  hostAllowed,
+  isLoopbackHost,
+  originAllowed,
+  parseTarget,
+  type MessageLimits,
+} from './request-guards.ts';
+import { authenticate, SESSION_PATH, sessionCookieHeader } from './session-auth.ts';
 import { serveStatic } from './static-files.ts';
+
+export { originAllowed } from './request-guards.ts';
 
 export interface HeadlessServerOptions {
   contract: ContractServer;
@@ -20,93 +40,225 @@ export interface HeadlessServerOptions {
   log: Logger;
   /** Where the engine writes audit exports that are offered as downloads. */
   exportsDir?: string;
+  /** PEM certificate and key: serve HTTPS and WSS instead of plain HTTP. */
+  tls?: { cert: string; key: string };
+  /** Host names besides loopback and the bound address that clients may use (a DNS name). */
+  hostNames?: string[];
+  limits?: Partial<ServerLimits>;
 }
+
+export interface ServerLimits extends MessageLimits {
+  /** Open WebSockets at once; a flood of connections is refused past this. */
+  maxSockets: number;
+  /** Requests one socket may have unanswered; more are answered at once with an error. */
+  maxInFlightPerSocket: number;
+}
+
+const defaultLimits: ServerLimits = {
+  ...defaultMessageLimits,
+  maxSockets: 64,
+  maxInFlightPerSocket: 64,
+};
 
 export interface HeadlessServer {
   port: number;
-  /** The console URL to open in a browser, token included. */
+  /** The console URL to open in a browser, the token in its fragment (never sent to a server). */
   consoleUrl: string;
   close(): Promise<void>;
 }
 
-function tokensMatch(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+function plain(response: ServerResponse, status: number, text: string, headers = {}): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  response.end(`${text}\n`);
 }
 
-/** Browsers always send Origin; scripts usually do not, and are held to the token alone. */
-export function originAllowed(origin: string | undefined, host: string, port: number): boolean {
-  if (origin === undefined) return true;
-  const allowedHosts = new Set([host, '127.0.0.1', 'localhost', '[::1]']);
-  try {
-    const url = new URL(origin);
-    return url.protocol === 'http:' && allowedHosts.has(url.hostname) && Number(url.port) === port;
-  } catch {
-    return false;
+const statusText: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  421: 'Misdirected Request',
+  503: 'Service Unavailable',
+};
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
   }
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`,
+  );
 }
 
 export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   const host = options.host ?? '127.0.0.1';
   const { contract, log, token } = options;
-  const httpServer = createServer((request, response) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405).end();
+  const limits = { ...defaultLimits, ...options.limits };
+  const scheme = options.tls ? 'https' : 'http';
+  const hostNames = allowedHostNames(host, options.hostNames);
+  let port = 0;
+
+  function route(request: IncomingMessage, response: ServerResponse): void {
+    if (!hostAllowed(request.headers.host, hostNames, port))
+      return plain(response, 421, `unknown Host ${JSON.stringify(request.headers.host ?? '')}`);
+    const target = parseTarget(request.url);
+    if (!target) return plain(response, 400, 'malformed request target');
+    const how = authenticate(request, token);
+    if (target.pathname === SESSION_PATH) {
+      if (request.method !== 'POST') return plain(response, 405, 'POST the token here');
+      if (!originAllowed(request.headers.origin, hostNames, port, scheme))
+        return plain(response, 403, 'foreign Origin');
+      // Only the Authorization header proves the token; a cookie cannot mint a cookie.
+      if (how !== 'bearer') return plain(response, 401, 'missing or wrong token');
+      response.writeHead(204, {
+        'set-cookie': sessionCookieHeader(token, scheme === 'https'),
+        'cache-control': 'no-store',
+      });
+      response.end();
+      request.resume();
       return;
     }
-    const url = new URL(request.url ?? '/', 'http://placeholder');
-    const authorised = tokensMatch(url.searchParams.get('token'), token);
-    // A plain GET of the socket's path tells a client whether its token is the problem.
-    if (url.pathname === '/rpc') {
-      response.writeHead(authorised ? 426 : 401, { 'content-type': 'text/plain' });
-      response.end(
-        authorised
-          ? 'Upgrade to a WebSocket to speak JSON-RPC here.\n'
-          : 'missing or wrong token\n',
-      );
-      return;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, '');
+    // A plain GET of the socket's path tells a client whether its credentials are the problem.
+    if (target.pathname === '/rpc') {
+      return how
+        ? plain(response, 426, 'Upgrade to a WebSocket to speak JSON-RPC here.')
+        : plain(response, 401, 'missing or wrong token');
     }
-    if (url.pathname.startsWith(EXPORTS_PATH_PREFIX)) {
+    if (target.pathname.startsWith(EXPORTS_PATH_PREFIX)) {
       serveExportDownload({
         request,
         response,
-        url,
+        pathname: target.pathname,
         exportsDir: options.exportsDir,
-        authorised,
+        authorised: how !== null,
       });
       return;
     }
-    serveStatic(options.rendererDir, request.url ?? '/', response);
+    serveStatic(options.rendererDir, target.pathname, response);
+  }
+
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    try {
+      route(request, response);
+    } catch (error) {
+      log.warn(`A request to ${JSON.stringify(request.url)} failed: ${String(error)}`);
+      plain(response, 500, 'internal error');
+    }
+  };
+  const httpServer = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : createHttpServer(onRequest);
+  // Unparseable requests (bad request lines, oversized headers) end here with a 400, not a throw.
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
+  httpServer.headersTimeout = 10_000;
+  httpServer.requestTimeout = 30_000;
+
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
-  let port = 0;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxLength });
 
-  httpServer.on('upgrade', (request: IncomingMessage, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://placeholder');
-    const refuse = (status: number, reason: string): void => {
-      log.warn(`Refused a WebSocket connection: ${reason}.`);
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`,
-      );
-    };
-    if (url.pathname !== '/rpc') return refuse(403, 'unknown path');
-    if (!tokensMatch(url.searchParams.get('token'), token))
-      return refuse(401, 'missing or wrong token');
-    if (!originAllowed(request.headers.origin, host, port))
-      return refuse(403, `foreign Origin ${request.headers.origin}`);
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data) => void answer(ws, data.toString()));
-    });
+  httpServer.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      const refuse = (status: number, reason: string): void => {
+        log.warn(`Refused a WebSocket connection: ${reason}.`);
+        refuseUpgrade(socket, status, reason);
+      };
+      if (!hostAllowed(request.headers.host, hostNames, port)) return refuse(421, 'unknown Host');
+      const target = parseTarget(request.url);
+      if (!target) return refuse(400, 'malformed request target');
+      if (target.pathname !== '/rpc') return refuse(403, 'unknown path');
+      const how = authenticate(request, token);
+      if (!how) return refuse(401, 'missing or wrong token');
+      // A cookie is what a browser sends on its own; it must come from our own page.
+      const origin = request.headers.origin;
+      if (
+        (how === 'cookie' && origin === undefined) ||
+        !originAllowed(origin, hostNames, port, scheme)
+      )
+        return refuse(403, `foreign Origin ${origin}`);
+      if (sockets.size >= limits.maxSockets)
+        return refuse(503, `too many connections (at most ${limits.maxSockets})`);
+      const caller = callerOf(request, origin);
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, caller));
+    } catch (error) {
+      log.warn(`A WebSocket upgrade failed: ${String(error)}`);
+      refuseUpgrade(socket, 400, 'bad upgrade request');
+    }
   });
 
-  async function answer(ws: WebSocket, text: string): Promise<void> {
-    const parsed = parseJsonRpcMessage(text);
+  /** Who this socket is, for the person gate: the origins its passkeys may sign for. */
+  function callerOf(request: IncomingMessage, origin: string | undefined): Caller {
+    return {
+      kind: 'web',
+      origins: hostNames.map((name) => `${scheme}://${name}:${port}`),
+      rpIds: hostNames.filter((name) => !name.startsWith('[') && isIP(name) === 0),
+      loopback: isLoopbackHost(request.socket.remoteAddress ?? ''),
+      tls: scheme === 'https',
+      ...(origin ? { origin } : {}),
+    };
+  }
+
+  function accept(ws: WebSocket, caller: Caller): void {
+    sockets.add(ws);
+    let inFlight = 0;
+    ws.on('close', () => sockets.delete(ws));
+    // ws reports an oversized or malformed frame as an error and closes the socket (1009, 1002);
+    // without a listener the error would end the process.
+    ws.on('error', (error) => log.warn(`A WebSocket client misbehaved: ${error.message}`));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (inFlight >= limits.maxInFlightPerSocket) {
+        sendError(
+          ws,
+          'RATE_LIMITED',
+          `Too many unanswered requests on this connection (at most ${limits.maxInFlightPerSocket}); wait for answers.`,
+          jsonRpcErrorCodes.application,
+        );
+        return;
+      }
+      inFlight++;
+      const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
+      answer(ws, text, caller)
+        .catch((error: unknown) => {
+          log.warn(`Answering a WebSocket message failed: ${String(error)}`);
+          sendError(
+            ws,
+            'INTERNAL',
+            'The request could not be answered.',
+            jsonRpcErrorCodes.internal,
+          );
+        })
+        .finally(() => inFlight--);
+    });
+  }
+
+  function sendError(
+    ws: WebSocket,
+    code: 'RATE_LIMITED' | 'INTERNAL',
+    message: string,
+    jsonRpcCode: number,
+  ): void {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: jsonRpcCode, message, data: { code, message } },
+      }),
+    );
+  }
+
+  async function answer(ws: WebSocket, text: string, caller: Caller): Promise<void> {
+    const parsed = parseJsonRpcMessage(text, limits);
     if (!Array.isArray(parsed)) {
+      if (ws.readyState !== ws.OPEN) return;
       ws.send(
         JSON.stringify({
           jsonrpc: '2.0',
@@ -118,7 +270,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     }
     const responses = await Promise.all(
       parsed.map(async (request) => {
-        const envelope = await contract.handle(request.method, request.params);
+        const envelope = await contract.handle(request.method, request.params, caller);
         return request.id === undefined ? undefined : jsonRpcResponse(request.id, envelope);
       }),
     );
@@ -139,15 +291,17 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, host, () => resolve());
   });
+  httpServer.on('error', (error) => log.warn(`The headless server reported: ${error.message}`));
   port = (httpServer.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     port,
-    consoleUrl: `http://${shownHost}:${port}/?token=${token}`,
+    consoleUrl: `${scheme}://${shownHost}:${port}/#token=${encodeURIComponent(token)}`,
     async close() {
       unsubscribe();
       for (const ws of sockets) ws.terminate();
       wss.close();
+      httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

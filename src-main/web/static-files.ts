@@ -19,11 +19,12 @@ const contentTypes: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** `urlPath` is the target's path alone, still percent-encoded. */
 export function serveStatic(rendererDir: string, urlPath: string, response: ServerResponse): void {
   const root = resolve(rendererDir);
   let relative: string;
   try {
-    relative = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+    relative = decodeURIComponent(urlPath);
   } catch {
     // A malformed escape (`/%zz`) names no file; thrown here it would end the process.
     relative = '/';

@@ -34,7 +34,8 @@ test.beforeAll(async () => {
   await pinger.ping(1n, 'small one');
   await pinger.ping(7n * e18, 'big two');
   dataDir = makeTempDir('vigil-e2e-alerts-');
-  serve = await startServe({ dataDir: dataDir.path });
+  // The webhook receiver is on loopback: the operator allows that explicitly.
+  serve = await startServe({ dataDir: dataDir.path, args: ['--allow-private-webhooks'] });
   rpc = await connectRpc(serve.wsUrl);
   await rpc.call('chains.add', {
     name: 'Anvil',

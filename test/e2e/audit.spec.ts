@@ -13,10 +13,17 @@ import type { Transaction } from '../../src-main/ipc/contract.ts';
 import { fundedKey } from '../helpers/funded-key.ts';
 import type { AnvilInstance } from '../helpers/anvil.ts';
 import { editSnapshot } from '../helpers/edit-snapshot.ts';
-import { connectRpc, startServe, type ServeProcess } from '../helpers/serve.ts';
+import { connectRpc, defaultPerson, startServe, type ServeProcess } from '../helpers/serve.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import type { Pinger } from './pinger-contract.ts';
-import { screenshot, startStack, watchForProblems, type Stack } from './stack.ts';
+import {
+  addVirtualAuthenticator,
+  consoleAtLocalhost,
+  screenshot,
+  startStack,
+  watchForProblems,
+  type Stack,
+} from './stack.ts';
 
 const OPERATOR = 'e2e-operator';
 
@@ -41,7 +48,9 @@ test('see the entries of what was done, export them, and prove the export unedit
   page,
 }) => {
   const problems = watchForProblems(page);
-  await page.goto(serve.consoleUrl);
+  // The browser holds the passkey of the operator the script below enrolls: one person, two tools.
+  await addVirtualAuthenticator(page, defaultPerson);
+  await page.goto(consoleAtLocalhost(serve));
 
   // What the audit log will hold: a chain and a contract added through the forms.
   await page.getByRole('link', { name: 'Chains' }).click();
@@ -97,8 +106,8 @@ test('see the entries of what was done, export them, and prove the export unedit
   await page.getByRole('link', { name: 'Audit' }).click();
   await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
   const rows = page.getByTestId('audit-row');
-  await expect(rows).toHaveCount(14);
-  await expect(page.getByTestId('audit-headline')).toContainText('14 entries in all · head seq 14');
+  await expect(rows).toHaveCount(17);
+  await expect(page.getByTestId('audit-headline')).toContainText('17 entries in all · head seq 17');
   const newestFirst = [
     ['tx.confirmed', 'system'],
     ['tx.mined', 'system'],
@@ -106,9 +115,14 @@ test('see the entries of what was done, export them, and prove the export unedit
     ['tx.signed', 'system'],
     ['tx.approved', OPERATOR],
     ['tx.simulated', 'system'],
+    // The passkey's approval of exactly what is signed, before anything else happens.
+    ['approval.given', OPERATOR],
     ['tx.simulated', OPERATOR],
     ['tx.proposed', OPERATOR],
     ['signer.imported', OPERATOR],
+    ['approval.given', OPERATOR],
+    // The script's first request that needs a person enrolled the operator's passkey.
+    ['approver.enrolled', OPERATOR],
     ['contract.changed', OPERATOR],
     ['chain.changed', OPERATOR],
     ['contract.added', OPERATOR],
@@ -119,8 +133,8 @@ test('see the entries of what was done, export them, and prove the export unedit
     await expect(rows.nth(index)).toContainText(action!);
     await expect(rows.nth(index)).toContainText(actor!);
   }
-  await expect(rows.nth(9)).toContainText('name: Pinger → Pinger (ops)');
-  await expect(rows.nth(10)).toContainText('name: Anvil → Anvil local');
+  await expect(rows.nth(12)).toContainText('name: Pinger → Pinger (ops)');
+  await expect(rows.nth(13)).toContainText('name: Anvil → Anvil local');
   await screenshot(page, '01-audit-entries');
 
   // The approval in full: exactly what was signed, and a link to the transaction.
@@ -132,7 +146,7 @@ test('see the entries of what was done, export them, and prove the export unedit
   await screenshot(page, '01b-audit-approval-detail');
 
   // An entry opens in full, with its hashes and a link to what it is about.
-  await rows.nth(12).click();
+  await rows.nth(15).click();
   const detail = page.getByRole('complementary', { name: 'Audit entry detail' });
   await expect(detail.getByRole('heading', { name: 'chain.added' })).toBeVisible();
   await expect(detail).toContainText(anvil.rpcUrl);
@@ -150,7 +164,7 @@ test('see the entries of what was done, export them, and prove the export unedit
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1)).toContainText('contract.added');
   await page.getByLabel('Search').fill('');
-  await expect(rows).toHaveCount(14);
+  await expect(rows).toHaveCount(17);
 
   // Export: in a browser the server writes the file and the browser downloads it.
   const exportForm = page.getByRole('form', { name: 'Export the audit log' });
@@ -161,23 +175,23 @@ test('see the entries of what was done, export them, and prove the export unedit
   await download.saveAs(exported);
   expect(download.suggestedFilename()).toMatch(/^vigil-audit-\d{8}-\d{6}-[0-9a-f]+\.jsonl$/);
   await expect(exportForm.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
-  await expect(exportForm.getByTestId('export-result')).toContainText('Exported 14 entries');
+  await expect(exportForm.getByTestId('export-result')).toContainText('Exported 17 entries');
   // The export is recorded too, and arrives in the table by itself.
-  await expect(rows).toHaveCount(15);
+  await expect(rows).toHaveCount(18);
   await expect(rows.first()).toContainText('audit.exported');
-  await expect(page.getByTestId('audit-headline')).toContainText('15 entries in all · head seq 15');
+  await expect(page.getByTestId('audit-headline')).toContainText('18 entries in all · head seq 18');
   await screenshot(page, '03-audit-exported');
 
   // The same code as npm run audit:verify says it is intact.
   const check = await verifyAuditExportFile(exported);
-  expect(check.verification).toMatchObject({ intact: true, count: 14, firstSeq: 1, lastSeq: 14 });
+  expect(check.verification).toMatchObject({ intact: true, count: 17, firstSeq: 1, lastSeq: 17 });
 
   // Verify the download in the view.
   const verifyForm = page.getByRole('form', { name: 'Verify an export' });
   await verifyForm.getByLabel('Exported file').setInputFiles(exported);
   await verifyForm.getByRole('button', { name: 'Verify' }).click();
   const result = verifyForm.getByTestId('verify-result');
-  await expect(result).toContainText('Intact: 14 entries, seq 1..14, head');
+  await expect(result).toContainText('Intact: 17 entries, seq 1..17, head');
   await expect(result).toContainText('the export is from this log');
   await screenshot(page, '04-verify-intact');
 
@@ -194,7 +208,7 @@ test('see the entries of what was done, export them, and prove the export unedit
   await page.getByRole('button', { name: 'Verify live log' }).click();
   await expect(page.getByText('The live log, just now')).toBeVisible();
   await expect(page.locator('.live-check').getByTestId('verify-result')).toContainText(
-    'Intact: 15 entries, seq 1..15',
+    'Intact: 18 entries, seq 1..18',
   );
   await screenshot(page, '06-live-log-verified');
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, type Locator, type Page } from '@playwright/test';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
+import type { Person } from '../helpers/person.ts';
 import { startServe, type ServeProcess } from '../helpers/serve.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { deployPinger, type Pinger } from './pinger-contract.ts';
@@ -48,6 +49,45 @@ export async function startStack(
     },
   };
 }
+
+/**
+ * Gives the page's browser a virtual authenticator (Chrome DevTools Protocol's WebAuthn domain)
+ * that verifies its user at once. With `person`, it also holds that person's passkey, so the
+ * browser approves as the person a test enrolled from Node. Returns the authenticator's id.
+ */
+export async function addVirtualAuthenticator(page: Page, person?: Person): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  if (person)
+    await cdp.send('WebAuthn.addCredential', {
+      authenticatorId,
+      credential: {
+        credentialId: Buffer.from(person.authenticator.credentialId, 'base64url').toString(
+          'base64',
+        ),
+        isResidentCredential: false,
+        rpId: 'localhost',
+        privateKey: person.authenticator.privateKeyPkcs8,
+        // Past anything the Node side signed: the server refuses a counter that goes back.
+        signCount: 1_000_000,
+      },
+    });
+  return authenticatorId;
+}
+
+/** The console at localhost: WebAuthn scopes passkeys to a host name, never an IP address. */
+export const consoleAtLocalhost = (serve: ServeProcess): string =>
+  serve.consoleUrl.replace('//127.0.0.1:', '//localhost:');
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });

@@ -10,7 +10,13 @@ import { fundedKey } from '../helpers/funded-key.ts';
 import { requireKeychain } from '../helpers/keychain.ts';
 import { connectRpc, startServe, type ServeProcess } from '../helpers/serve.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
-import { requireBuiltRenderer, screenshot, watchForProblems } from './stack.ts';
+import {
+  addVirtualAuthenticator,
+  consoleAtLocalhost,
+  requireBuiltRenderer,
+  screenshot,
+  watchForProblems,
+} from './stack.ts';
 import { watchOnAnvil } from '../helpers/watch-setup.ts';
 
 const RECIPIENT = '0x000000000000000000000000000000000000bEEF';
@@ -48,10 +54,18 @@ test('compose a call from the ABI form, approve it by hand, watch it reach confi
   page,
 }) => {
   const problems = watchForProblems(page);
+  // The operator's passkey: a virtual authenticator in this Chromium, enrolled through the UI.
+  await addVirtualAuthenticator(page);
 
-  await page.goto(serve.consoleUrl);
+  await page.goto(consoleAtLocalhost(serve));
   await page.getByRole('link', { name: 'Signers' }).click();
   await expect(page.getByText('No signers yet')).toBeVisible();
+  await expect(page.getByText('Nobody can approve yet')).toBeVisible();
+  const enrollForm = page.getByRole('form', { name: 'Enroll a passkey' });
+  await enrollForm.getByLabel('Your name').fill('Erin');
+  await enrollForm.getByRole('button', { name: 'Enroll a passkey' }).click();
+  await expect(enrollForm.getByRole('status')).toHaveText('Enrolled Erin.');
+  await expect(page.getByRole('list', { name: 'Enrolled approvers' })).toContainText('Erin');
   const importForm = page.getByRole('form', { name: 'Import a key' });
   await importForm.getByLabel('Label').fill('Treasury hot wallet');
   await importForm.getByLabel('Private key').fill('not a key at all');
@@ -103,6 +117,8 @@ test('compose a call from the ABI form, approve it by hand, watch it reach confi
   await expect(caused).toContainText('Transfer');
   await expect(caused).toContainText('12,500,000,000,000,000,000');
   await expect(detail.getByLabel('Timeline')).toContainText('approved');
+  // Approved by the person whose passkey signed the digest, not by the session.
+  await expect(detail).toContainText(/Approved by\s*Erin/);
   await screenshot(page, '04-confirmed');
 
   expect(problems).toEqual([]);

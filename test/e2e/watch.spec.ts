@@ -138,8 +138,35 @@ test('add a chain and a contract in the UI, then watch its events arrive', async
 
 test('a wrong token gets a clear banner instead of endless loading', async ({ page }) => {
   const url = new URL(serve.consoleUrl);
-  url.searchParams.set('token', 'not-the-token');
+  url.hash = '#token=not-the-token';
   await page.goto(url.toString());
   await expect(page.getByRole('alert')).toContainText('Access token refused');
   await screenshot(page, '07-bad-token');
+});
+
+test('the token leaves the address bar and is kept nowhere a script can read it', async ({
+  page,
+}) => {
+  // An answer on the WebSocket proves the page got in with what it holds.
+  const answered = async (): Promise<void> => {
+    const socket = await page.waitForEvent('websocket');
+    await socket.waitForEvent('framereceived');
+  };
+  const firstAnswer = answered();
+  await page.goto(serve.consoleUrl);
+  await firstAnswer;
+  expect(page.url()).not.toContain(serve.token);
+  const visibleToScripts = await page.evaluate(
+    'JSON.stringify([document.cookie, { ...sessionStorage }, { ...localStorage }])',
+  );
+  expect(visibleToScripts).not.toContain(serve.token);
+  const cookies = await page.context().cookies();
+  expect(cookies).toEqual([
+    expect.objectContaining({ name: 'vigil_session', httpOnly: true, sameSite: 'Strict' }),
+  ]);
+  // A reload works on the cookie alone.
+  const secondAnswer = answered();
+  await page.reload();
+  await secondAnswer;
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });

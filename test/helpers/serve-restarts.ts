@@ -9,6 +9,7 @@ export interface ServeRestarts {
   /** Starts headless mode on the data directory and connects to it. */
   start(options?: {
     env?: Record<string, string | undefined>;
+    args?: string[];
   }): Promise<{ server: ServeProcess; rpc: RpcClient }>;
 }
 

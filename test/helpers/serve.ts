@@ -1,10 +1,13 @@
 // Runs headless mode as a real child process and talks to it over its JSON-RPC WebSocket, as an
-// operator's script would. It runs the built output (out/main/serve.js) when out/ holds a build of
-// the current sources, as `npm test` leaves it, and the sources through tsx otherwise.
+// operator's script would: the token as a bearer header, never in a query. `wsUrl` carries it in
+// the fragment (`ws://…/rpc#token=T`), which connectRpc turns into that header. It runs the built
+// output (out/main/serve.js) when out/ holds a build of the current sources, as `npm test` leaves
+// it, and the sources through tsx otherwise.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { staleBuildReason } from '../../scripts/lib/build-freshness.mjs';
+import { asPerson, makePerson, type Person } from './person.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -49,7 +52,9 @@ export function serveArgs(source: ServeSource): string[] {
 }
 
 export interface ServeProcess {
+  /** `http://127.0.0.1:PORT/#token=T`, as printed. */
   consoleUrl: string;
+  /** `ws://127.0.0.1:PORT/rpc#token=T`: connectRpc sends the fragment's token as a header. */
   wsUrl: string;
   port: number;
   token: string;
@@ -91,7 +96,7 @@ export async function startServe(options: {
       60_000,
     );
     const check = (): void => {
-      const match = /Vigil console: (http:\/\/\S+)/.exec(output);
+      const match = /Vigil console: (https?:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -104,10 +109,10 @@ export async function startServe(options: {
     });
   });
   const url = new URL(consoleUrl);
-  const token = url.searchParams.get('token')!;
+  const token = decodeURIComponent(/^#token=(.+)$/.exec(url.hash)![1]!);
   return {
     consoleUrl,
-    wsUrl: `ws://${url.host}/rpc?token=${encodeURIComponent(token)}`,
+    wsUrl: `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}/rpc#token=${encodeURIComponent(token)}`,
     port: Number(url.port),
     token,
     process: child,
@@ -142,11 +147,39 @@ export interface RpcClient {
   close(): void;
 }
 
+/** `ws://host/rpc#token=T` → the URL without its fragment and the bearer header for T. */
+export function splitWsUrl(wsUrl: string): { url: string; headers: Record<string, string> } {
+  const url = new URL(wsUrl);
+  const token = /^#token=(.+)$/.exec(url.hash)?.[1];
+  url.hash = '';
+  return {
+    url: url.toString(),
+    headers: token ? { authorization: `Bearer ${decodeURIComponent(token)}` } : {},
+  };
+}
+
+/** The operator of every test in this process, unless a test brings its own person. */
+export const defaultPerson = makePerson('operator');
+
 export async function connectRpc(
   wsUrl: string,
   headers: Record<string, string> = {},
+  options: {
+    rejectUnauthorized?: boolean;
+    /**
+     * Who answers when a request needs a person (their passkey, enrolled on first need); the
+     * process's default operator unless given, nobody with null (a script with the token only).
+     */
+    person?: Person | null;
+  } = {},
 ): Promise<RpcClient> {
-  const socket = new WebSocket(wsUrl, { headers });
+  const target = splitWsUrl(wsUrl);
+  const socket = new WebSocket(target.url, {
+    headers: { ...target.headers, ...headers },
+    ...(options.rejectUnauthorized === undefined
+      ? {}
+      : { rejectUnauthorized: options.rejectUnauthorized }),
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
@@ -185,15 +218,24 @@ export async function connectRpc(
     for (const waiter of pending.values()) waiter.reject(new Error('socket closed'));
     pending.clear();
   });
+  const bareCall = <T>(method: string, params?: unknown): Promise<T> => {
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    });
+  };
+  const person = options.person === undefined ? defaultPerson : options.person;
+  // Passkeys are scoped to a host name: the page this person would use is on localhost.
+  const call = person
+    ? asPerson(bareCall, {
+        ...person,
+        origin: `${target.url.startsWith('wss') ? 'https' : 'http'}://localhost:${new URL(target.url).port}`,
+      })
+    : bareCall;
   return {
     notifications,
-    call<T>(method: string, params?: unknown): Promise<T> {
-      const id = nextId++;
-      return new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-      });
-    },
+    call,
     close: () => socket.close(),
   };
 }

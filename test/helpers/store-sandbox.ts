@@ -9,11 +9,7 @@ import { makeLogger, makeTempDir } from './temp-dir.ts';
 
 export interface StoreSandbox {
   freshDir(): string;
-  open(
-    path: string,
-    log?: ReturnType<typeof makeLogger>,
-    options?: StoreOptions,
-  ): Promise<Store>;
+  open(path: string, log?: ReturnType<typeof makeLogger>, options?: StoreOptions): Promise<Store>;
   /** Forgets the store without closing it, and leaves its lock stale as a dead process would. */
   crash(store: Store): void;
   /** Closes the store normally (a final snapshot if anything changed). */

@@ -5,7 +5,21 @@ import { createVigil, type VigilCore } from '../../src-main/core/app.ts';
 import type { EngineTuning } from '../../src-main/core/engine/index.ts';
 import { createContractServer, type ContractServer } from '../../src-main/ipc/server.ts';
 import type { ContractError } from '../../src-main/ipc/contract.ts';
+import type { Caller } from '../../src-main/core/app.ts';
+import { asPerson, makePerson, type Person } from './person.ts';
 import { makeLogger, makeTempDir } from './temp-dir.ts';
+
+/** A browser on this machine with its page at `origin`, as the headless server describes it. */
+export function webCallerFor(origin: string): Caller {
+  return {
+    kind: 'web',
+    origins: [origin],
+    rpIds: [new URL(origin).hostname],
+    loopback: true,
+    tls: false,
+    origin,
+  };
+}
 
 export class CallError extends Error {
   constructor(readonly error: ContractError) {
@@ -20,7 +34,14 @@ export interface VigilUnderTest {
   log: ReturnType<typeof makeLogger>;
   pushes: { name: string; payload: unknown }[];
   responses: unknown[];
+  /** Calls as the operator: a request only a person may make is approved by `person`. */
   call<T = unknown>(name: string, input?: unknown): Promise<T>;
+  /** Calls with the session's authority alone, no person behind it (what a script can do). */
+  callAsNobody<T = unknown>(name: string, input?: unknown): Promise<T>;
+  /** The operator's passkey, enrolled on first need. */
+  person: Person;
+  /** How the test's calls reach the core: a browser on this machine at `person.origin`. */
+  caller: Caller;
   /** The contract error a call fails with; throws if it succeeds. */
   refused(name: string, input?: unknown): Promise<ContractError>;
   /** Stops the core; the data directory is deleted unless the test gave it or keeps it. */
@@ -28,8 +49,10 @@ export interface VigilUnderTest {
 }
 
 export async function startVigilInProcess(
-  options: { dataDir?: string; profile?: string; tuning?: EngineTuning } = {},
+  options: { dataDir?: string; profile?: string; tuning?: EngineTuning; person?: Person } = {},
 ): Promise<VigilUnderTest> {
+  const person = options.person ?? makePerson(options.profile ?? 'alice');
+  const caller = webCallerFor(person.origin);
   const temp = options.dataDir ? undefined : makeTempDir();
   const dataDir = options.dataDir ?? temp!.path;
   const log = makeLogger();
@@ -43,6 +66,13 @@ export async function startVigilInProcess(
   const pushes: VigilUnderTest['pushes'] = [];
   const unsubscribe = core.onPush((name, payload) => pushes.push({ name, payload }));
   const responses: unknown[] = [];
+  const rawCall = async <T>(name: string, input?: unknown): Promise<T> => {
+    const envelope = await server.handle(name, input, caller);
+    responses.push(envelope);
+    if (!envelope.ok) throw new CallError(envelope.error);
+    return envelope.value as T;
+  };
+  const personCall = asPerson(rawCall, person);
   return {
     core,
     server,
@@ -50,20 +80,18 @@ export async function startVigilInProcess(
     log,
     pushes,
     responses,
-    async call<T>(name: string, input?: unknown): Promise<T> {
-      const envelope = await server.handle(name, input);
-      responses.push(envelope);
-      if (!envelope.ok) throw new CallError(envelope.error);
-      return envelope.value as T;
-    },
+    call: personCall,
+    callAsNobody: rawCall,
+    person,
+    caller,
     async refused(name, input) {
-      const envelope = await server.handle(name, input);
-      responses.push(envelope);
-      if (envelope.ok)
-        throw new Error(
-          `${name} was expected to fail but answered ${JSON.stringify(envelope.value)}`,
-        );
-      return envelope.error;
+      try {
+        const value = await personCall(name, input);
+        throw new Error(`${name} was expected to fail but answered ${JSON.stringify(value)}`);
+      } catch (error) {
+        if (error instanceof CallError) return error.error;
+        throw error;
+      }
     },
     async close({ keepDataDir = false } = {}) {
       unsubscribe();

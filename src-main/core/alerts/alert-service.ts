@@ -34,6 +34,7 @@ import {
 } from './rule-runner.ts';
 import { createTransactionFetcher } from './transaction-fetcher.ts';
 import { checkRuleProposal, createRuleProposer, type ProposalQueue } from './rule-proposals.ts';
+import { guardWebhookDestinations } from './webhook-destination.ts';
 import { workspaceRules } from './workspace-rules.ts';
 
 export interface AlertServiceOptions {
@@ -44,6 +45,8 @@ export interface AlertServiceOptions {
   tickMs?: number;
   retry?: Partial<RetryPolicy>;
   env?: Record<string, string | undefined>;
+  /** Webhooks to loopback, private, link-local and metadata addresses; refused unless allowed. */
+  allowPrivateWebhooks?: boolean;
 }
 
 export interface AlertService extends EngineService {
@@ -65,7 +68,9 @@ export function createAlertService(
     store,
     log,
     now,
-    http: options.http ?? fetchHttpPost,
+    http: guardWebhookDestinations(options.http ?? fetchHttpPost, {
+      allowPrivate: options.allowPrivateWebhooks ?? false,
+    }),
     notify: (notification) => context.push('alerts.notification', notification),
     changed: () => {
       deliveriesChanged = true;

@@ -11,8 +11,6 @@ import { notificationTitle, webhookHeaders } from './webhook.ts';
 
 export interface HttpResponse {
   status: number;
-  /** The start of the response body, for the delivery log. */
-  text: string;
 }
 
 /** POSTs a body; resolves with any HTTP answer, rejects when there is none (refused, timed out). */
@@ -29,8 +27,10 @@ export const fetchHttpPost: HttpPost = async (url, request) => {
     signal: request.signal,
     redirect: 'error',
   });
-  const text = await response.text().catch(() => '');
-  return { status: response.status, text: text.slice(0, 300) };
+  // Only the status is kept: the body of an answer is the receiver's, not for the delivery log
+  // (it could be anything an internal service says back).
+  await response.body?.cancel().catch(() => undefined);
+  return { status: response.status };
 };
 
 export interface RetryPolicy {
@@ -139,9 +139,7 @@ export function createDeliveryQueue(deps: DeliveryQueueDependencies): DeliveryQu
       return {
         ok,
         statusCode: response.status,
-        error: ok
-          ? null
-          : `HTTP ${response.status}${response.text ? `: ${response.text.slice(0, 200)}` : ''}`,
+        error: ok ? null : `HTTP ${response.status}`,
         durationMs: Math.round(performance.now() - started),
       };
     } catch (error) {

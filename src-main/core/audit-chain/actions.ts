@@ -13,6 +13,12 @@ export const auditActions = {
   signerImported: 'signer.imported',
   signerGenerated: 'signer.generated',
   signerRemoved: 'signer.removed',
+  /** How many distinct approvers the signer's transactions need changed. */
+  signerApprovalsChanged: 'signer.approvals-changed',
+  // People who approve (subject approver:<credential id>; the request they approved)
+  approverEnrolled: 'approver.enrolled',
+  /** A person approved a request only a person may make; details say who, and its digest. */
+  approvalGiven: 'approval.given',
   // Transactions (subject tx:<id>)
   txProposed: 'tx.proposed',
   txSimulated: 'tx.simulated',

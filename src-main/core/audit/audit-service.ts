@@ -8,7 +8,12 @@ import type { AuditExportCheck, AuditExportHeader } from '../../ipc/contract.ts'
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
-import { auditExportFileName, checkExportPath, exportsDirOf } from './export-path.ts';
+import {
+  auditExportFileName,
+  checkExportPath,
+  exportPathFromWebError,
+  exportsDirOf,
+} from './export-path.ts';
 import { verifyAuditExport, verifyAuditExportFile } from './verify-export.ts';
 import { verifyWholeLog, type AuditStartCheck } from './stored-log-check.ts';
 import { writeAuditExport } from './write-export.ts';
@@ -72,7 +77,7 @@ export function createAuditService(
         };
       },
       'audit.facets': () => store.auditFacets(),
-      async 'audit.export'(input) {
+      async 'audit.export'(input, call) {
         const exportId = input.exportId ?? randomBytes(6).toString('hex');
         const exportedAt = new Date();
         let path: string;
@@ -80,8 +85,13 @@ export function createAuditService(
           const directory = exportsDirOf(store.dataDir);
           mkdirSync(directory, { recursive: true });
           path = join(directory, auditExportFileName(input.format, exportedAt, exportId));
+        } else if (call?.caller?.kind === 'web') {
+          throw exportPathFromWebError(input.path);
         } else {
-          path = checkExportPath(input.path, store.dataDir);
+          path = checkExportPath(input.path, store.dataDir, {
+            format: input.format,
+            ...(input.overwrite ? { overwrite: true } : {}),
+          });
         }
         let lastProgressAt = 0;
         const summary = await writeAuditExport({

@@ -3,7 +3,7 @@
 // Vigil's own data directory (an export must never replace the journal or a snapshot) are refused
 // with the reason. Whether the directory is writable is found by creating the temp file there.
 import { realpathSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { AuditExportFormat } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 
@@ -50,7 +50,11 @@ function canonicalDir(path: string): string {
  * Checks an export's target path; returns it unchanged or throws EXPORT_PATH_INVALID saying what
  * is wrong and what to do.
  */
-export function checkExportPath(path: string, dataDir: string): string {
+export function checkExportPath(
+  path: string,
+  dataDir: string,
+  options: { format?: AuditExportFormat; overwrite?: boolean } = {},
+): string {
   if (!isAbsolute(path)) {
     throw invalid(
       path,
@@ -95,7 +99,34 @@ export function checkExportPath(path: string, dataDir: string): string {
       `Cannot export to ${path}: it is inside Vigil's data directory ${dataDir}, whose files only Vigil writes. Choose a path outside it.`,
     );
   }
+  // An export is .jsonl or .csv: never a shell start-up file, a script or a config file.
+  if (options.format && extname(path) !== `.${options.format}`) {
+    throw invalid(
+      path,
+      'wrong-extension',
+      `Cannot export to ${path}: a ${options.format} export is written to a file ending in .${options.format}.`,
+    );
+  }
+  if (existing && options.overwrite !== true) {
+    throw invalid(
+      path,
+      'exists',
+      `Cannot export to ${path}: a file is already there. Choose another name, or confirm replacing it.`,
+    );
+  }
   return path;
+}
+
+/**
+ * Headless clients do not choose paths on the machine that runs Vigil: their exports go to the
+ * exports folder and download from there.
+ */
+export function exportPathFromWebError(path: string): VigilError {
+  return invalid(
+    path,
+    'exports-folder-only',
+    `Cannot export to ${path}: over the network, exports are written to Vigil's exports folder and downloaded from there. Leave out the path.`,
+  );
 }
 
 /** The error for a directory the temp file could not be created in. */

@@ -6,13 +6,14 @@ import { Worker } from 'node:worker_threads';
 import type { Logger, PushListener } from '../ports/index.ts';
 import type { RequestName } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
+import type { Caller, GateSubject } from '../approvals/index.ts';
 import type { StoreRecovery } from '../store/index.ts';
 import type { EngineTuning, WorkspaceApplySummary } from './engine.ts';
 import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
 
 export interface EngineClient {
   readonly recovery: StoreRecovery;
-  call(name: RequestName, input: unknown): Promise<unknown>;
+  call(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
   applyWorkspaceFile(path: string): Promise<WorkspaceApplySummary>;
   onPush(listener: PushListener): () => void;
   close(): Promise<void>;
@@ -36,9 +37,16 @@ export async function startEngine(
   actor: string,
   log: Logger,
   tuning?: EngineTuning,
+  /** The desktop app's native dialog; without it a person approves with a passkey (WebAuthn). */
+  askPerson?: (subject: GateSubject) => Promise<boolean>,
 ): Promise<EngineClient> {
   const worker = new Worker(engineWorkerUrl(), {
-    workerData: { dataDir, actor, ...(tuning ? { tuning } : {}) } satisfies EngineWorkerData,
+    workerData: {
+      dataDir,
+      actor,
+      ...(tuning ? { tuning } : {}),
+      personGate: askPerson ? 'dialog' : 'webauthn',
+    } satisfies EngineWorkerData,
   });
   const pending = new Map<
     number,
@@ -72,6 +80,16 @@ export async function startEngine(
         case 'log':
           log[message.level](message.message, message.fields);
           return;
+        case 'ask-person': {
+          const { id } = message;
+          const answer = (approved: boolean): void =>
+            worker.postMessage({ type: 'person-answer', id, approved } satisfies MainToEngine);
+          // No dialog (cannot happen with the dialog gate) or a failed one: not approved.
+          (askPerson ? askPerson(message.subject) : Promise.resolve(false)).then(answer, () =>
+            answer(false),
+          );
+          return;
+        }
       }
     });
     worker.on('error', (error) => {
@@ -98,7 +116,8 @@ export async function startEngine(
 
   return {
     recovery,
-    call: (name, input) => send({ type: 'call', name, input }),
+    call: (name, input, caller) =>
+      send({ type: 'call', name, input, ...(caller ? { caller } : {}) }),
     applyWorkspaceFile: (path) => send({ type: 'applyWorkspaceFile', path }),
     onPush(listener) {
       listeners.add(listener);

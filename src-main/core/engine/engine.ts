@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { getAddress } from 'viem';
 import type { Logger, PushListener } from '../ports/index.ts';
 import type {
+  ApprovalProof,
   Chain,
   ChainDrift,
   ChainStatus,
@@ -31,6 +32,7 @@ import type {
   Store,
 } from '../store/index.ts';
 import {
+  auditActions,
   checkLiveLogAtStart,
   createAuditService,
   SYSTEM_ACTOR,
@@ -41,7 +43,15 @@ import { createEngineEvents, type EngineEvents } from './engine-events.ts';
 import { createOsKeychain, createSignerService, type Keychain } from '../keys/index.ts';
 import { createTxQueueService, type TxQueueOptions } from '../txqueue/index.ts';
 import {
+  createApprovalsService,
+  createWebAuthnGate,
+  describeGatedRequest,
+  type Caller,
+  type PersonGate,
+} from '../approvals/index.ts';
+import {
   mergeHandlers,
+  type CallContext,
   type ChainAccess,
   type EngineService,
   type RequestHandlers,
@@ -91,6 +101,8 @@ export interface EngineTuning {
   maintainIntervalMs?: number;
   /** How often the store's health is measured and pushed. */
   storeHealthIntervalMs?: number;
+  /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
+  allowPrivateWebhooks?: boolean;
 }
 
 /** The part of the tuning the store takes when it is opened. */
@@ -113,6 +125,8 @@ export interface EngineOptions extends EngineTuning {
   keychain?: Keychain;
   /** Fault injection for crash tests (see worker.ts). */
   crashPoint?: TxQueueOptions['crashPoint'];
+  /** How a person approves: WebAuthn assertions unless the desktop app gives its dialog. */
+  personGate?: PersonGate;
 }
 
 export interface WorkspaceApplySummary {
@@ -127,7 +141,7 @@ export interface WorkspaceApplySummary {
 }
 
 export interface Engine {
-  handle(name: RequestName, input: unknown): Promise<unknown>;
+  handle(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
   applyWorkspaceFile(path: string): Promise<WorkspaceApplySummary>;
   close(): Promise<void>;
 }
@@ -806,6 +820,7 @@ export function createEngine(options: EngineOptions): Engine {
   const signers = createSignerService(context, {
     keychain: options.keychain ?? createOsKeychain(),
   });
+  const gate = options.personGate ?? createWebAuthnGate(store);
   const txQueue = createTxQueueService(context, {
     vault: signers.vault,
     ...(options.txStuckAfterMs === undefined ? {} : { stuckAfterMs: options.txStuckAfterMs }),
@@ -821,7 +836,11 @@ export function createEngine(options: EngineOptions): Engine {
     createAuditService(context, auditStartCheck),
     signers,
     txQueue,
-    createAlertService(context, { proposals: txQueue }),
+    createAlertService(context, {
+      proposals: txQueue,
+      ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
+    }),
+    createApprovalsService(context, gate),
     createStoreHealthService({
       store,
       push: options.push,
@@ -924,10 +943,32 @@ export function createEngine(options: EngineOptions): Engine {
       : undefined;
 
   return {
-    async handle(name, input) {
-      const handler = handlers[name] as ((input: unknown) => unknown) | undefined;
+    async handle(name, input, caller) {
+      const handler = handlers[name] as
+        ((input: unknown, call: CallContext) => unknown) | undefined;
       if (!handler) throw new VigilError('UNKNOWN_METHOD', `Unknown method ${name}.`);
-      return handler(input);
+      // A request only a person may make passes the gate first, whoever sent it.
+      const subject = describeGatedRequest(name, input as never, store);
+      if (!subject) return handler(input, caller ? { caller } : {});
+      const approvedBy = await gate.confirm(
+        subject,
+        (input as { approval?: ApprovalProof }).approval,
+        caller,
+      );
+      store.recordAudit([
+        {
+          actor,
+          action: auditActions.approvalGiven,
+          subject: `approver:${approvedBy.credentialId}`,
+          details: {
+            request: name,
+            digest: subject.digest,
+            approver: approvedBy.name,
+            gate: gate.kind,
+          },
+        },
+      ]);
+      return handler(input, { ...(caller ? { caller } : {}), approvedBy });
     },
     async applyWorkspaceFile(path) {
       let text: string;

@@ -1,5 +1,6 @@
 // Messages between main and the engine worker thread.
 import type { ContractError, PushName, RequestName } from '../../ipc/contract.ts';
+import type { Caller, GateSubject } from '../approvals/index.ts';
 import type { StoreRecovery } from '../store/index.ts';
 import type { EngineTuning } from './engine.ts';
 
@@ -8,10 +9,14 @@ export interface EngineWorkerData {
   /** The operator's profile name, the actor of their audit entries. */
   actor: string;
   tuning?: EngineTuning;
+  /** 'dialog': main asks the person with a native dialog (desktop); otherwise WebAuthn. */
+  personGate?: 'webauthn' | 'dialog';
 }
 
 export type MainToEngine =
-  | { type: 'call'; id: number; name: RequestName; input: unknown }
+  | { type: 'call'; id: number; name: RequestName; input: unknown; caller?: Caller }
+  /** Main's answer to an ask-person: whether the person approved in the dialog. */
+  | { type: 'person-answer'; id: number; approved: boolean }
   | { type: 'applyWorkspaceFile'; id: number; path: string }
   | { type: 'close'; id: number };
 
@@ -21,6 +26,8 @@ export type EngineToMain =
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: ContractError }
   | { type: 'push'; name: PushName; payload: unknown }
+  /** The desktop gate: main shows `subject` in a native dialog and answers person-answer. */
+  | { type: 'ask-person'; id: number; subject: GateSubject }
   | {
       type: 'log';
       level: 'info' | 'warn' | 'error';

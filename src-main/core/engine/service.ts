@@ -3,14 +3,24 @@
 // answered twice is a wiring mistake caught at start.
 import type { Logger, PushListener } from '../ports/index.ts';
 import type { RequestName, RequestOutput, ValidatedInput } from '../../ipc/contract.ts';
+import type { ApprovedBy, Caller } from '../ports/index.ts';
 import type { RpcPool } from '../chains/index.ts';
 import type { AuditDraft } from '../audit-chain/index.ts';
 import type { OperatorCommand, Store } from '../store/index.ts';
 import type { SerializeWorkspaceInput, Workspace } from '../workspace/index.ts';
 import type { EngineEvents } from './engine-events.ts';
 
+/** What a handler may know of the call besides its input. */
+export interface CallContext {
+  /** Who is on the other end, as the transport knows. */
+  caller?: Caller;
+  /** For a gated request (see approvals/gated-requests.ts): the person who approved it. */
+  approvedBy?: ApprovedBy;
+}
+
 export type RequestHandler<N extends RequestName> = (
   input: ValidatedInput<N>,
+  call?: CallContext,
 ) => Promise<RequestOutput<N>> | RequestOutput<N>;
 
 export type RequestHandlers = { [N in RequestName]?: RequestHandler<N> };

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../ports/index.ts';
 import { toContractError } from '../errors/index.ts';
+import { createDialogGate, type GateSubject } from '../approvals/index.ts';
 import { openStore } from '../store/index.ts';
 import { chainDataTuning, createEngine, type Engine, type EngineTuning } from './engine.ts';
 import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
@@ -20,7 +21,7 @@ const log: Logger = {
 };
 
 async function main(): Promise<void> {
-  const { dataDir, actor } = workerData as EngineWorkerData;
+  const { dataDir, actor, personGate } = workerData as EngineWorkerData;
   // Test knob for serve as a child process (small seal thresholds, fast timers): JSON tuning.
   const tuningFromEnv = process.env['VIGIL_TUNING'];
   const tuning: EngineTuning = {
@@ -29,6 +30,15 @@ async function main(): Promise<void> {
   };
   // Fault injection for crash tests of serve as a child process, which has no other way in.
   const crashAt = process.env['VIGIL_CRASH_AT'];
+  /** Dialogs main is showing for the desktop gate, by id. */
+  const asked = new Map<number, (approved: boolean) => void>();
+  let nextAsk = 1;
+  const askMain = (subject: GateSubject): Promise<boolean> =>
+    new Promise((resolve) => {
+      const id = nextAsk++;
+      asked.set(id, resolve);
+      send({ type: 'ask-person', id, subject });
+    });
   let engine: Engine;
   try {
     const crashPoint = crashAt
@@ -45,6 +55,7 @@ async function main(): Promise<void> {
       store,
       log,
       actor,
+      ...(personGate === 'dialog' ? { personGate: createDialogGate(askMain, actor) } : {}),
       ...(crashPoint ? { crashPoint } : {}),
       push: (name, payload) => send({ type: 'push', name, payload }),
     });
@@ -63,7 +74,13 @@ async function main(): Promise<void> {
     };
     switch (message.type) {
       case 'call':
-        reply(Promise.resolve().then(() => engine.handle(message.name, message.input)));
+        reply(
+          Promise.resolve().then(() => engine.handle(message.name, message.input, message.caller)),
+        );
+        return;
+      case 'person-answer':
+        asked.get(message.id)?.(message.approved);
+        asked.delete(message.id);
         return;
       case 'applyWorkspaceFile':
         reply(engine.applyWorkspaceFile(message.path));

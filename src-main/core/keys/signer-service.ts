@@ -61,6 +61,7 @@ export function createSignerService(
   function toWire(signer: SignerRecord): Signer {
     return {
       ...signer,
+      approvalsRequired: store.approvers.required(signer.address),
       balances: store.listChains().map((chain) => {
         const reading = balances.get(balanceKey(chain.chainId, signer.address));
         return {

@@ -2,6 +2,7 @@
 // Each capability's commands are applied by its own file in this folder; this one dispatches.
 import type { Database } from 'sql.js';
 import { applyAlertCommand, type AlertCommand } from './alerts.ts';
+import { applyApproverCommand, type ApproverCommand } from './approvers.ts';
 import { applyWatchConfigCommand, type WatchConfigCommand } from './operator-data.ts';
 import { applySignerCommand, type SignerCommand } from './signers.ts';
 import { applyTransactionCommand, type TransactionCommand } from './transactions.ts';
@@ -11,6 +12,7 @@ export type OperatorCommand =
   | SignerCommand
   | TransactionCommand
   | AlertCommand
+  | ApproverCommand
   /** Records audit entries and changes nothing else (an alert delivered, the app started). */
   | { type: 'audit.record' }
   /** Several commands that stand or fall together. */
@@ -38,6 +40,11 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
       return;
     case 'tx.put':
       applyTransactionCommand(db, command);
+      return;
+    case 'approver.add':
+    case 'approver.counter':
+    case 'signer.approvals.set':
+      applyApproverCommand(db, command, at);
       return;
     case 'alert.rule.save':
     case 'alert.rule.remove':

@@ -61,6 +61,7 @@ import { chainAuditEntry, type AuditDraft, type AuditEntry } from '../audit-chai
 import { insertAuditEntry, replayAuditEntry, type AuditQuery } from './audit-log.ts';
 // ---- audit log at scale (sealed segments + live table) ----
 import { openAuditArchive, type DamagedSegment, type SealCrashPoint } from './audit-archive.ts';
+import { approverQueries, type ApproverQueries } from './approvers.ts';
 import {
   auditSealingDefaults,
   createAuditHistory,
@@ -88,6 +89,7 @@ export type {
 } from './chain-store.ts';
 export type { OperatorCommand } from './commands.ts';
 export type { SignerRecord } from './signers.ts';
+export type { ApproverRecord } from './approvers.ts';
 export type { TransactionState, TimelineEntry, TransactionsQuery } from './transactions.ts';
 export type {
   AlertCommand,
@@ -198,6 +200,7 @@ export interface Store {
   eventByIdentity(chainId: number, blockHash: string, logIndex: number): EventRow | undefined;
   /** Alert rules, firings, deliveries (changed through execute) and matches waiting for confirmations. */
   readonly alerts: AlertQueries;
+  readonly approvers: ApproverQueries;
   /**
    * Makes a range equal to the canonical chain (see chain-data.ts) and, when `reorg` is given,
    * records it in the same transaction with its counts filled in.
@@ -535,6 +538,7 @@ function createStore(parts: {
       chain.storedIdentities(chainId, contractIds, fromBlock, toBlock),
     eventByIdentity: (chainId, blockHash, logIndex) =>
       chain.eventByIdentity(chainId, blockHash, logIndex),
+    approvers: approverQueries(db),
     alerts: alertQueries(db, () => {
       dirty = true;
     }),

@@ -1,6 +1,7 @@
 // Numbered schema migrations. Each runs once, in order, inside a transaction; the database's
 // user_version records the last one applied. Never edit a released migration: add a new one.
 import type { Database } from 'sql.js';
+import { approverTablesSql } from './approvers.ts';
 import { VigilError } from '../errors/index.ts';
 import { alertTablesSql } from './alerts.ts';
 import { inTransaction, selectOne } from './database.ts';
@@ -193,6 +194,13 @@ export const migrations: readonly Migration[] = [
         DROP TABLE reorgs;
         DROP TABLE reconciliations;
       `);
+    },
+  },
+  {
+    version: 8,
+    name: 'approvers (WebAuthn credentials) and the approvals each signer needs',
+    up(db) {
+      db.run(approverTablesSql);
     },
   },
 ];

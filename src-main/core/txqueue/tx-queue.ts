@@ -12,6 +12,7 @@ import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/
 import { VigilError } from '../errors/index.ts';
 import type { SignerVault } from '../keys/index.ts';
 import type { TimelineEntry, TransactionState } from '../store/index.ts';
+import { approvedRecordDigest, signingDigest, type ApprovedBy } from '../approvals/index.ts';
 import { currentFees, feeCap, replacementFees } from './fees.ts';
 import { createNonceManager } from './nonce-manager.ts';
 import { describeRevert, nodeMessageOf, revertDataOf } from './revert-reason.ts';
@@ -387,8 +388,18 @@ export function createTxQueueService(
   async function approve(
     input: ValidatedInput<'txs.approve'>,
     actor: string,
+    approvedBy: ApprovedBy | undefined,
   ): Promise<Transaction> {
+    if (!approvedBy)
+      throw new VigilError(
+        'APPROVAL_REQUIRED',
+        `Transaction ${input.id} needs a person's approval.`,
+        {
+          field: 'approval',
+        },
+      );
     const first = requireTx(input.id);
+    let complete = false;
     return nonces
       .withLane(first.chainId, first.from, async () => {
         const tx = requireTx(input.id);
@@ -415,11 +426,44 @@ export function createTxQueueService(
             { field: 'seenSimulation', details: { current: shown.id, seen: input.seenSimulation } },
           );
         }
+        // The person approved a digest before this lane was ours; the record may have moved since.
+        const overrideRevert = Boolean(input.overrideRevert && !shown.success);
+        const digest = signingDigest(tx, shown, overrideRevert);
+        if (digest !== approvedBy.digest) {
+          throw new VigilError(
+            'APPROVAL_MISMATCH',
+            `Transaction ${tx.id} changed after it was approved (simulated again); review it and approve again.`,
+            { field: 'approval', details: { approved: approvedBy.digest, now: digest } },
+          );
+        }
         if (!shown.success && !input.overrideRevert) {
           throw new VigilError(
             'SIMULATION_REVERTED',
             `Transaction ${tx.id} reverts in simulation (${shown.revertReason}); it would fail on chain and still cost gas. Approve with the revert override only if you mean to send it anyway.`,
             { field: 'overrideRevert', details: { revertReason: shown.revertReason } },
+          );
+        }
+        // Approvals over an earlier digest (before a new simulation) no longer count.
+        const standing = (tx.approvals ?? []).filter((approval) => approval.digest === digest);
+        if (standing.some((approval) => approval.credentialId === approvedBy.credentialId)) {
+          throw new VigilError(
+            'APPROVER_DUPLICATE',
+            `${approvedBy.name} has already approved transaction ${tx.id}; it needs another approver.`,
+            { field: 'approval', details: { approvedBy: standing.map((a) => a.name) } },
+          );
+        }
+        const approvals = [
+          ...standing,
+          { credentialId: approvedBy.credentialId, name: approvedBy.name, digest, at: Date.now() },
+        ];
+        const approvalsRequired = store.approvers.required(tx.from);
+        if (approvals.length < approvalsRequired) {
+          return save(
+            { ...tx, approvals, approvalsRequired },
+            {
+              status: 'proposed',
+              note: `approved by ${approvedBy.name} (${approvals.length} of ${approvalsRequired}); awaiting ${approvalsRequired - approvals.length} more`,
+            },
           );
         }
         const original = tx.replacesId === null ? undefined : store.findTransaction(tx.replacesId);
@@ -439,6 +483,7 @@ export function createTxQueueService(
             { field: 'id', details: { changes, before: shown, after: freshTx.simulation } },
           );
         }
+        complete = true;
         // What gets signed is what the operator saw: the shown plan, not the fresh one.
         return transition(freshTx, 'approved', {
           audit: auditActions.txApproved,
@@ -448,10 +493,14 @@ export function createTxQueueService(
               ? 'approved despite a reverting simulation'
               : null,
           patch: {
+            simulation: shown,
             nonce: shown.nonce,
             gasLimit: shown.gasLimit,
             fees: shown.fees,
-            overrideRevert: Boolean(input.overrideRevert && !shown.success),
+            overrideRevert,
+            approvals,
+            approvalsRequired,
+            approvalDigest: digest,
           },
           details: {
             to: tx.to,
@@ -463,14 +512,36 @@ export function createTxQueueService(
             simulationId: shown.id,
             simulationSucceeded: shown.success,
             ...(shown.success ? {} : { revertReason: shown.revertReason, overrideRevert: true }),
+            digest,
+            approvedBy: approvals.map(({ credentialId, name }) => ({ credentialId, name })),
           },
         });
       })
       .then(async (approved) => {
+        if (!complete) return approved;
         options.crashPoint?.('tx.approved');
         replanLane(approved);
         return signAndSend(approved);
       });
+  }
+
+  /**
+   * Right before signing: the record still hashes to the digest its approvers signed, and enough
+   * distinct approvers signed it. A record edited on disk, or approved without them, is not signed.
+   */
+  function approvalProblem(tx: Transaction): string | null {
+    const digest = approvedRecordDigest(tx);
+    if (!digest || !tx.approvalDigest || digest !== tx.approvalDigest)
+      return 'what would be signed no longer matches what was approved';
+    const approvers = new Set(
+      (tx.approvals ?? [])
+        .filter((approval) => approval.digest === digest)
+        .map((approval) => approval.credentialId),
+    );
+    const required = store.approvers.required(tx.from);
+    if (approvers.size < required)
+      return `it carries ${approvers.size} approval(s) over what would be signed; its signer needs ${required}`;
+    return null;
   }
 
   /**
@@ -522,6 +593,16 @@ export function createTxQueueService(
     try {
       let tx = approved;
       if (tx.status === 'approved') {
+        const problem = approvalProblem(tx);
+        if (problem) {
+          log.error(`Transaction ${tx.id} is not signed: ${problem}.`);
+          return transition(tx, 'failed', {
+            audit: auditActions.txFailed,
+            note: `not signed: ${problem}`,
+            patch: { failureReason: `Not signed: ${problem}. Propose it again and approve it.` },
+            details: { reason: problem },
+          });
+        }
         const rawTransaction = await vault.withAccount(tx.from, (account) =>
           account.signTransaction(serializable(tx)),
         );
@@ -920,7 +1001,7 @@ export function createTxQueueService(
           );
         return simulate(tx, context.actor);
       },
-      'txs.approve': (input) => approve(input, context.actor),
+      'txs.approve': (input, call) => approve(input, context.actor, call?.approvedBy),
       'txs.reject'(input) {
         const tx = requireTx(input.id);
         if (tx.status !== 'proposed') {

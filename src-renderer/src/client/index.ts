@@ -2,7 +2,8 @@
 // Electron, otherwise a WebSocket to the headless server. Both have the same VigilApi shape.
 import type { Envelope, RequestInput, RequestName, RequestOutput, VigilApi } from '@contract';
 import { useConnection } from './connection.ts';
-import { createWebSocketTransport, readToken } from './websocket-transport.ts';
+import { withPasskeyApproval } from './passkeys.ts';
+import { createWebSocketTransport, takeFragmentToken } from './websocket-transport.ts';
 import { validatePushInDev } from './validate-push.ts';
 
 function createClient(): VigilApi {
@@ -18,7 +19,7 @@ function createClient(): VigilApi {
         }),
     };
   }
-  return createWebSocketTransport(readToken());
+  return withPasskeyApproval(createWebSocketTransport(takeFragmentToken()));
 }
 
 export const vigil: VigilApi = createClient();
@@ -47,9 +48,9 @@ export { useConnection } from './connection.ts';
 export const isDesktop = window.vigil !== undefined;
 
 /**
- * Headless mode: the authenticated address of an export the server wrote to its exports folder.
- * The browser downloads it as an attachment; the token is the one this page was opened with.
+ * Headless mode: the address of an export the server wrote to its exports folder. The browser
+ * downloads it as an attachment; its session cookie is the credential, so no token is in the URL.
  */
 export function exportDownloadUrl(fileName: string): string {
-  return `/exports/${encodeURIComponent(fileName)}?token=${encodeURIComponent(readToken() ?? '')}`;
+  return `/exports/${encodeURIComponent(fileName)}`;
 }

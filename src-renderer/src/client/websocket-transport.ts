@@ -13,7 +13,6 @@ import type {
 import { useConnection } from './connection.ts';
 import { validatePushInDev } from './validate-push.ts';
 
-const TOKEN_KEY = 'vigil.token';
 /** Close codes a server may use to say the token was refused (4401 mirrors HTTP 401). */
 const BAD_TOKEN_CLOSE_CODES = new Set([4001, 4401, 4403, 1008]);
 const BACKOFF_START_MS = 500;
@@ -35,23 +34,45 @@ interface PendingCall {
 }
 
 /**
- * The token comes from the URL printed by `npm run serve` (`?token=…`). It is kept in
- * sessionStorage so a reload still works, and dropped from the address bar so it does not end
- * up in screenshots or history.
+ * The token comes in the fragment of the URL printed by `npm run serve` (`/#token=…`, optionally
+ * followed by a route: `/#token=…#/drift`). A fragment is never sent to a server, so it stays out
+ * of logs and Referer. It is taken off the address bar at once and kept nowhere in the page.
  */
-export function readToken(): string | null {
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-    return fromUrl;
+export function takeFragmentToken(): string | null {
+  const match = /^#token=([^#&]*)(.*)$/.exec(window.location.hash);
+  if (!match) return null;
+  const rest = match[2]!.replace(/^&/, '#');
+  window.history.replaceState(null, '', window.location.pathname + window.location.search + rest);
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return null;
   }
-  return sessionStorage.getItem(TOKEN_KEY);
 }
 
-export function createWebSocketTransport(token: string | null): VigilApi {
+/**
+ * Trades the token for the server's session cookie (HttpOnly, SameSite=Strict): the page's
+ * scripts cannot read it back, and the browser sends it with the WebSocket and downloads.
+ */
+async function exchangeToken(token: string): Promise<'ok' | 'refused' | 'down'> {
+  try {
+    const response = await fetch('/session', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      cache: 'no-store',
+      credentials: 'same-origin',
+    });
+    return response.ok
+      ? 'ok'
+      : response.status === 401 || response.status === 403
+        ? 'refused'
+        : 'down';
+  } catch {
+    return 'down';
+  }
+}
+
+export function createWebSocketTransport(fragmentToken: string | null): VigilApi {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const inFlight = new Map<number, PendingCall>();
   /** Calls made while the socket is not open wait here and are sent on (re)connect. */
@@ -65,20 +86,26 @@ export function createWebSocketTransport(token: string | null): VigilApi {
 
   const setConnection = useConnection.setState;
 
+  /** A token from the address bar, until exchanged; held in memory only. */
+  let unexchangedToken = fragmentToken;
+
   function connect(): void {
     if (retryTimer) clearTimeout(retryTimer);
     retryTimer = null;
-    if (!token) {
-      setConnection({
-        state: 'bad-token',
-        detail: 'The page address has no ?token=.',
-        retryAt: null,
-      });
-      return;
-    }
     setConnection({ state: 'connecting', detail: null, retryAt: null });
+    if (!unexchangedToken) return openSocket();
+    // Without a token the session cookie from an earlier visit may still hold.
+    void exchangeToken(unexchangedToken).then((result) => {
+      if (result === 'refused') return markBadToken('The server refused the token.');
+      if (result === 'down') return scheduleRetry();
+      unexchangedToken = null;
+      openSocket();
+    });
+  }
+
+  function openSocket(): void {
     const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-    const url = `${scheme}://${window.location.host}/rpc?token=${encodeURIComponent(token)}`;
+    const url = `${scheme}://${window.location.host}/rpc`;
     opened = false;
     const ws = new WebSocket(url);
     socket = ws;
@@ -103,7 +130,7 @@ export function createWebSocketTransport(token: string | null): VigilApi {
       if (BAD_TOKEN_CLOSE_CODES.has(event.code))
         return markBadToken(event.reason || 'The server refused the token.');
       if (opened) scheduleRetry();
-      else void explainFailedConnect(token);
+      else void explainFailedConnect();
     };
   }
 
@@ -112,8 +139,8 @@ export function createWebSocketTransport(token: string | null): VigilApi {
    * other failed connect to the browser. So ask over plain HTTP: a 401/403 says so outright; a
    * server that serves pages but twice refuses the socket is taken to refuse the token.
    */
-  async function explainFailedConnect(currentToken: string): Promise<void> {
-    const probe = await probeServer(currentToken);
+  async function explainFailedConnect(): Promise<void> {
+    const probe = await probeServer();
     if (probe === 'refused') return markBadToken('The server refused the token.');
     if (probe === 'reachable' && ++refusedWhileReachable >= 2) {
       return markBadToken(
@@ -214,10 +241,10 @@ function toContractError(error: { code: number; message: string; data?: unknown 
   return { code, message: error.message };
 }
 
-/** What plain HTTP says about the server and the token: refused (401/403), reachable, or down. */
-async function probeServer(token: string): Promise<'refused' | 'reachable' | 'down'> {
+/** What plain HTTP says about the server and the session: refused (401/403), reachable, or down. */
+async function probeServer(): Promise<'refused' | 'reachable' | 'down'> {
   try {
-    const response = await fetch(`/rpc?token=${encodeURIComponent(token)}`, { cache: 'no-store' });
+    const response = await fetch('/rpc', { cache: 'no-store', credentials: 'same-origin' });
     return response.status === 401 || response.status === 403 ? 'refused' : 'reachable';
   } catch {
     return 'down';

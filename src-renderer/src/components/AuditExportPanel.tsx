@@ -77,7 +77,8 @@ export function AuditExportPanel() {
       exportId: exportId.current,
       ...(times.from === undefined ? {} : { from: times.from }),
       ...(times.to === undefined ? {} : { to: times.to }),
-      ...(path === undefined ? {} : { path }),
+      // The save dialog has asked before replacing a file.
+      ...(path === undefined ? {} : { path, overwrite: true }),
     });
     setBusy(false);
     if (!answer.ok) {

@@ -16,7 +16,7 @@ export function ConnectionBanner() {
     return (
       <div className="banner banner-error" role="alert">
         <strong>Access token refused.</strong> {detail} Open the full address (with{' '}
-        <code>?token=</code>) that <code>npm run serve</code> printed.
+        <code>#token=</code>) that <code>npm run serve</code> printed.
       </div>
     );
   }

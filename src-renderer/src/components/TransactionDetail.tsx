@@ -191,8 +191,17 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
     setError(result.ok ? null : result.error.message);
   };
 
+  const approvals = tx.approvals ?? [];
+  const required = tx.approvalsRequired ?? 1;
   return (
     <section className="approval" aria-label="Approval">
+      {approvals.length > 0 && (
+        <p className="small" role="status" aria-label="Approvals so far">
+          Approved by {approvals.map((approval) => approval.name).join(', ')} ({approvals.length} of{' '}
+          {required}); awaiting {Math.max(0, required - approvals.length)} more approver
+          {required - approvals.length === 1 ? '' : 's'}.
+        </p>
+      )}
       {reverts && (
         <label className="checkbox warn">
           <input
@@ -283,6 +292,12 @@ function Outcome({ tx }: { tx: Transaction }) {
       <h3>Outcome</h3>
       <dl className="detail-list">
         {tx.hash && <DetailItem label="Hash" value={tx.hash} copy={tx.hash} mono />}
+        {tx.status !== 'proposed' && (tx.approvals?.length ?? 0) > 0 && (
+          <DetailItem
+            label="Approved by"
+            value={tx.approvals!.map((approval) => approval.name).join(', ')}
+          />
+        )}
         {tx.receipt && (
           <>
             <DetailItem

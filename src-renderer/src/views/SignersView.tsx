@@ -7,6 +7,7 @@ import { vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { EmptyState, FormError, Loadable } from '../components/StateViews.tsx';
+import { ApproversPanel } from '../components/ApproversPanel.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { Field } from '../components/Field.tsx';
@@ -60,6 +61,10 @@ export function SignersView() {
           </Loadable>
         </div>
         <aside className="split-side">
+          <div className="card">
+            <h2>Approvers</h2>
+            <ApproversPanel />
+          </div>
           <div className="card">
             <h2>Import a key</h2>
             <ImportKeyForm />

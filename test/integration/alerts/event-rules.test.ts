@@ -63,7 +63,7 @@ beforeAll(async () => {
   const laggardEmitter = await deployContract(laggard.rpcUrl, 'Emitter');
   tokenId = contractIdOf(anvil.chainId, token);
   emitterId = contractIdOf(anvil.chainId, emitter);
-  vigil = await startVigilInProcess();
+  vigil = await startVigilInProcess({ tuning: { allowPrivateWebhooks: true } });
   call = vigil.call;
   await watchContracts(
     call,

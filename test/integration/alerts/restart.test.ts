@@ -43,7 +43,7 @@ describe('kill -9 and restart', () => {
     'delivers an in-flight firing once after the restart, and fires what came during downtime',
     { timeout: 180_000 },
     async () => {
-      let { server, rpc } = await serve.start();
+      let { server, rpc } = await serve.start({ args: ['--allow-private-webhooks'] });
       await watchContracts(
         rpc.call,
         { name: 'anvil', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, confirmations: 2 },
@@ -70,7 +70,7 @@ describe('kill -9 and restart', () => {
       await emitMany(anvil.rpcUrl, emitter, 1);
       await mineBlocks(anvil.rpcUrl, 3);
 
-      ({ server, rpc } = await serve.start());
+      ({ server, rpc } = await serve.start({ args: ['--allow-private-webhooks'] }));
       const standing = await waitForFirings(rpc.call, rule.id, 2, ['tentative', 'fired']);
       expect(standing[0]!.id).toBe(first!.id);
       expect(standing.map((firing) => firing.event!.args!['seq'])).toEqual(['0', '2']);

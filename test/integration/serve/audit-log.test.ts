@@ -23,12 +23,14 @@ import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.
 import { editSnapshot } from '../../helpers/edit-snapshot.ts';
 import {
   connectRpc,
+  defaultPerson,
   RpcCallError,
   startServe,
   waitFor,
   type RpcClient,
   type ServeProcess,
 } from '../../helpers/serve.ts';
+import { enroll, makePerson } from '../../helpers/person.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const PROFILE = 'alice';
@@ -201,9 +203,17 @@ async function indexedToHead(session: Session): Promise<void> {
   });
 }
 
+/** A request only a person may make: the approvals the signer needs, set to what it was. */
+async function requireOneApproval(session: Session): Promise<void> {
+  await session.rpc.call('signers.setApprovalsRequired', {
+    address: signerKey.address,
+    required: 1,
+  });
+}
+
 /** Signers and the transaction queue (issue 4): every step of a transaction's life. */
 function transactionTriggers(): Record<
-  Extract<AuditAction, `signer.${string}` | `tx.${string}`>,
+  Extract<AuditAction, `signer.${string}` | `tx.${string}` | `approv${string}`>,
   Trigger
 > {
   let generated = '';
@@ -220,6 +230,30 @@ function transactionTriggers(): Record<
           privateKey: signerKey.privateKey,
           label: 'ops',
         });
+        return `signer:${signerKey.address}`;
+      },
+    },
+    // The import above needed a person: the test's operator enrolled on first need.
+    'approver.enrolled': {
+      actor: PROFILE,
+      async run({ session }) {
+        const second = makePerson('second approver', `http://localhost:${session.server.port}`);
+        const asOperator = { ...defaultPerson, origin: second.origin };
+        await enroll((name, input) => session.rpc.call(name, input), second, asOperator);
+        return `approver:${second.authenticator.credentialId}`;
+      },
+    },
+    'approval.given': {
+      actor: PROFILE,
+      async run({ session }) {
+        await requireOneApproval(session);
+        return `approver:${defaultPerson.authenticator.credentialId}`;
+      },
+    },
+    'signer.approvals-changed': {
+      actor: PROFILE,
+      async run({ session }) {
+        await requireOneApproval(session);
         return `signer:${signerKey.address}`;
       },
     },
@@ -684,19 +718,23 @@ describe('the audit log through the headless API', () => {
     await stop(session);
   });
 
-  it('exports to a path or for download behind the token, and checks exported files', async () => {
+  it('exports to the exports folder for download behind the token, and checks exported files', async () => {
     const dataDir = tempDir();
     const outDir = tempDir();
     const session = await serve(dataDir);
     const { rpc, server } = session;
     await addAnvilChain(rpc);
 
-    const path = join(outDir, 'audit.jsonl');
-    const written = await rpc.call<{ exportId: string; count: number; downloadable: boolean }>(
-      'audit.export',
-      { format: 'jsonl', path, exportId: 'script-1' },
-    );
-    expect(written).toMatchObject({ exportId: 'script-1', count: 2, downloadable: false, path });
+    // A script over the network does not pick paths on this machine: the exports folder only.
+    const written = await rpc.call<{
+      exportId: string;
+      count: number;
+      downloadable: boolean;
+      path: string;
+      fileName: string;
+    }>('audit.export', { format: 'jsonl', exportId: 'script-1' });
+    const path = join(dataDir, 'exports', written.fileName);
+    expect(written).toMatchObject({ exportId: 'script-1', count: 2, downloadable: true, path });
     expect((await verifyAuditExportFile(path)).verification).toMatchObject({
       intact: true,
       count: 2,
@@ -722,12 +760,14 @@ describe('the audit log through the headless API', () => {
       verification: { intact: false, kind: 'edited', atSeq: 2, atPosition: 3 },
     });
 
-    // Bad paths are refused with the reason; nothing is written.
-    for (const [badPath, reason] of [
-      ['audit.jsonl', 'relative'],
-      [join(outDir, 'nowhere', 'audit.jsonl'), 'directory-missing'],
-      [join(dataDir, 'store.sqlite'), 'inside-data-dir'],
-    ] as const) {
+    // Any path from over the network is refused with the reason (a shell start-up file, the
+    // journal, anywhere); nothing is written.
+    for (const badPath of [
+      join(outDir, 'audit.jsonl'),
+      join(outDir, '.bashrc'),
+      'audit.jsonl',
+      join(dataDir, 'store.sqlite'),
+    ]) {
       const error = await rpc
         .call('audit.export', { format: 'csv', path: badPath })
         .catch((e) => e);
@@ -735,10 +775,10 @@ describe('the audit log through the headless API', () => {
       expect((error as RpcCallError).data).toMatchObject({
         code: 'EXPORT_PATH_INVALID',
         field: 'path',
-        details: { reason },
+        details: { reason: 'exports-folder-only' },
       });
     }
-    expect(readdirSync(outDir)).toEqual(['audit.jsonl']);
+    expect(readdirSync(outDir)).toEqual([]);
 
     // Headless: no path, and the browser downloads the file behind the token.
     const forDownload = await rpc.call<{ fileName: string; downloadable: boolean; count: number }>(
@@ -748,7 +788,8 @@ describe('the audit log through the headless API', () => {
     expect(forDownload.downloadable).toBe(true);
     const base = `http://127.0.0.1:${server.port}/exports/`;
     const url = `${base}${encodeURIComponent(forDownload.fileName)}`;
-    const response = await fetch(`${url}?token=${encodeURIComponent(server.token)}`);
+    const bearer = { headers: { authorization: `Bearer ${server.token}` } };
+    const response = await fetch(url, bearer);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toBe(
       `attachment; filename="${forDownload.fileName}"`,
@@ -758,14 +799,15 @@ describe('the audit log through the headless API', () => {
     expect(check.verification.intact && check.verification.count).toBe(forDownload.count);
 
     expect((await fetch(url)).status).toBe(401);
-    expect((await fetch(`${url}?token=wrong`)).status).toBe(401);
-    const withToken = `?token=${encodeURIComponent(server.token)}`;
+    expect((await fetch(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    // The token in a query is not a credential (it would end up in logs and history).
+    expect((await fetch(`${url}?token=${encodeURIComponent(server.token)}`)).status).toBe(401);
     for (const name of [
       '..%2fjournal.ndjson',
       '%2e%2e%2fstore.sqlite',
       'vigil-audit-20250101-000000.jsonl',
     ])
-      expect((await fetch(`${base}${name}${withToken}`)).status, name).toBe(404);
+      expect((await fetch(`${base}${name}`, bearer)).status, name).toBe(404);
     await stop(session);
   });
 

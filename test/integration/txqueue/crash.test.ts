@@ -3,7 +3,10 @@
 // after broadcast — then restart: nothing approved is lost, nothing is signed twice, and the
 // state ends reconciled with the chain by nonce and hash. The serve process dies for real
 // (SIGKILL from inside, at the named point, or from the test).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeJournalLine } from '../../../src-main/core/store/journal.ts';
 import type { Address } from 'viem';
 import type { AuditEntry, Transaction } from '../../../src-main/ipc/contract.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
@@ -95,6 +98,45 @@ beforeAll(async () => {
 afterAll(async () => {
   await anvil?.stop();
   dataDir.remove();
+});
+
+describe('an approved record edited on disk before it is signed', () => {
+  it('is not signed: its digest no longer matches what the person approved', async () => {
+    const nonceBefore = await chainNonce('pending');
+    const { serve, rpc } = await start('tx.approved');
+    const proposed = await proposeTransfer(rpc, 7n);
+    await expect(
+      rpc.call('txs.approve', { id: proposed.id, seenSimulation: proposed.simulation!.id }),
+    ).rejects.toThrow(/socket closed/);
+    await waitFor(() => serve.process.exitCode !== null || serve.process.signalCode !== null);
+
+    // Someone with the files points the approved transaction elsewhere, checksum and all.
+    const path = join(dataDir.path, 'journal.ndjson');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const edited = lines.map((line) => {
+      const entry = JSON.parse(line.slice(line.indexOf(' ') + 1) || 'null') as {
+        command?: { type: string; tx?: { id: number; status: string; data: string } };
+      } | null;
+      const tx = entry?.command?.tx;
+      if (entry?.command?.type !== 'tx.put' || tx?.id !== proposed.id || tx.status !== 'approved')
+        return line;
+      tx.data = tx.data.replace(DEAD.slice(2).toLowerCase(), signer.address.slice(2).toLowerCase());
+      return encodeJournalLine(entry as never).trimEnd();
+    });
+    expect(edited).not.toEqual(lines);
+    writeFileSync(path, edited.join('\n'));
+
+    const again = await start();
+    const failed = await waitFor(async () => {
+      const tx = await again.rpc.call<Transaction>('txs.get', { id: proposed.id });
+      return tx.status === 'failed' ? tx : undefined;
+    });
+    expect(failed.failureReason).toMatch(/no longer matches what was approved/);
+    expect(failed.hash).toBeNull();
+    expect(await chainNonce('pending')).toBe(nonceBefore);
+    again.rpc.close();
+    await again.serve.kill();
+  });
 });
 
 describe('kill -9 at each step boundary', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VigilCore } from '../../../src-main/core/app.ts';
 import { VigilError } from '../../../src-main/core/errors/index.ts';
 import { createContractServer } from '../../../src-main/ipc/server.ts';
-import { originAllowed } from '../../../src-main/web/server.ts';
+import { allowedHostNames, originAllowed } from '../../../src-main/web/request-guards.ts';
 import { parseJsonRpcMessage, jsonRpcResponse } from '../../../src-main/web/json-rpc.ts';
 
 function recordingCore(
@@ -106,12 +106,15 @@ describe('contract server', () => {
 
 describe('headless guards', () => {
   it('allows only this server’s own origin (or none, for scripts)', () => {
-    expect(originAllowed(undefined, '127.0.0.1', 4000)).toBe(true);
-    expect(originAllowed('http://127.0.0.1:4000', '127.0.0.1', 4000)).toBe(true);
-    expect(originAllowed('http://localhost:4000', '127.0.0.1', 4000)).toBe(true);
-    expect(originAllowed('http://127.0.0.1:4001', '127.0.0.1', 4000)).toBe(false);
-    expect(originAllowed('https://evil.example', '127.0.0.1', 4000)).toBe(false);
-    expect(originAllowed('null', '127.0.0.1', 4000)).toBe(false);
+    const names = allowedHostNames('127.0.0.1');
+    expect(originAllowed(undefined, names, 4000, 'http')).toBe(true);
+    expect(originAllowed('http://127.0.0.1:4000', names, 4000, 'http')).toBe(true);
+    expect(originAllowed('http://localhost:4000', names, 4000, 'http')).toBe(true);
+    expect(originAllowed('https://127.0.0.1:4000', names, 4000, 'http')).toBe(false);
+    expect(originAllowed('http://127.0.0.1:4001', names, 4000, 'http')).toBe(false);
+    expect(originAllowed('https://evil.example', names, 4000, 'http')).toBe(false);
+    expect(originAllowed('http://evil.example:4000', names, 4000, 'http')).toBe(false);
+    expect(originAllowed('null', names, 4000, 'http')).toBe(false);
   });
 
   it('frames JSON-RPC requests and errors', () => {

@@ -1,0 +1,96 @@
+// Which requests only a person may make, and for each, the subject a person approves: its digest
+// and the lines they are shown, built from main's own records and the request's input, never
+// from anything the client describes. A request not listed here needs no person.
+import { getAddress } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
+import type { RequestName, ValidatedInput } from '../../ipc/contract.ts';
+import { VigilError } from '../errors/index.ts';
+import { parsePrivateKey } from '../keys/index.ts';
+import type { Store } from '../store/index.ts';
+import { signingDigest, subjectDigest, type GateSubject } from './digest.ts';
+
+type Describe<N extends RequestName> = (
+  input: ValidatedInput<N>,
+  store: Store,
+) => GateSubject | null;
+
+function subject(action: string, what: unknown, summary: string[]): GateSubject {
+  return { action, digest: subjectDigest(action, what), summary };
+}
+
+const describers: { [N in RequestName]?: Describe<N> } = {
+  'txs.approve'(input, store) {
+    const tx = store.findTransaction(input.id);
+    if (!tx)
+      throw new VigilError('NOT_FOUND', `No transaction has id ${input.id}.`, { field: 'id' });
+    const shown = tx.simulation;
+    if (tx.status !== 'proposed' || !shown)
+      throw new VigilError(
+        'INVALID_STATE',
+        tx.status !== 'proposed'
+          ? `Transaction ${tx.id} is ${tx.status}, not awaiting approval.`
+          : `Transaction ${tx.id} has not been simulated yet; simulate it and look at the result before approving.`,
+        { field: 'id', details: { status: tx.status } },
+      );
+    const overrideRevert = Boolean(input.overrideRevert && !shown.success);
+    return {
+      action: 'txs.approve',
+      digest: signingDigest(tx, shown, overrideRevert),
+      summary: [
+        `Sign transaction ${tx.id} on chain ${tx.chainId}`,
+        `From ${tx.from}`,
+        `To ${tx.to}${tx.call.targetName ? ` (${tx.call.targetName})` : ''}`,
+        `Value ${tx.value} wei`,
+        tx.call.signature ? `Call ${tx.call.signature}` : `Data ${tx.data.slice(0, 74)}`,
+        `Nonce ${shown.nonce}, gas limit ${shown.gasLimit}, at most ${shown.maxTotalCost} wei in all`,
+        shown.success
+          ? 'Simulation: succeeds'
+          : `Simulation: REVERTS (${shown.revertReason})${overrideRevert ? ' — sending anyway' : ''}`,
+      ],
+    };
+  },
+  'signers.import'(input) {
+    const address = privateKeyToAddress(parsePrivateKey(input.privateKey));
+    return subject('signers.import', { address, label: input.label }, [
+      `Import the key of ${address} as signer “${input.label}”`,
+    ]);
+  },
+  'signers.remove'(input) {
+    const address = getAddress(input.address.toLowerCase());
+    return subject('signers.remove', { address }, [`Remove signer ${address} and delete its key`]);
+  },
+  'signers.setApprovalsRequired'(input) {
+    const address = getAddress(input.address.toLowerCase());
+    return subject('signers.setApprovalsRequired', { address, required: input.required }, [
+      `Require ${input.required} distinct approver(s) for transactions from ${address}`,
+    ]);
+  },
+  'alerts.rules.setEnabled'(input) {
+    if (input.enabled) return null;
+    return subject('alerts.rules.disable', { id: input.id }, [`Turn alert rule ${input.id} off`]);
+  },
+  'alerts.rules.remove'(input) {
+    return subject('alerts.rules.remove', { id: input.id }, [`Remove alert rule ${input.id}`]);
+  },
+  'approvers.enroll'(input, store) {
+    // The first approver of a fresh data directory is enrolled from this machine with the token.
+    if (store.approvers.list().length === 0) return null;
+    return subject('approvers.enroll', { name: input.name, credentialId: input.registration.id }, [
+      `Enroll “${input.name}” (passkey ${input.registration.id.slice(0, 12)}…) as an approver`,
+    ]);
+  },
+};
+
+export function isGatedRequest(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(describers, name);
+}
+
+/** The subject of a gated request, null when this input needs no person (turning a rule on). */
+export function describeGatedRequest<N extends RequestName>(
+  name: N,
+  input: ValidatedInput<N>,
+  store: Store,
+): GateSubject | null {
+  const describe = describers[name] as Describe<N> | undefined;
+  return describe ? describe(input, store) : null;
+}
