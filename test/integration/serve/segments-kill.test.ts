@@ -152,8 +152,9 @@ describe('kill -9 while the chain-data store writes', () => {
       expect(server.output()).toMatch(
         new RegExp(`Sealed segment ${victim.replace(/\./g, '\\.')} .* is damaged`),
       );
-      expect(server.output()).toMatch(
-        /Fetched chain \d+ blocks \d+–\d+ again after a damaged segment/,
+      // The log line crosses from the engine thread after the rows are back: wait for it.
+      await waitFor(() =>
+        /Fetched chain \d+ blocks \d+–\d+ again after a damaged segment/.test(server.output()),
       );
       expect(
         readdirSync(join(dataDir.path, 'chain', 'damaged')).some((name) => name.startsWith(victim)),

@@ -10,33 +10,31 @@ import {
 const newest = migrations.at(-1)!.version;
 
 describe('migrations', () => {
-  it('are numbered 1, 2, 3 … in order (20 is kept for approvers while 7–19 are being written)', () => {
+  it('are numbered 1, 2, 3 … in order', () => {
     const versions = migrations.map((migration) => migration.version);
-    expect(versions.filter((version) => version < 20)).toEqual(
-      versions.filter((version) => version < 20).map((_, index) => index + 1),
-    );
+    expect(versions).toEqual(versions.map((_, index) => index + 1));
     expect([...versions].sort((a, b) => a - b)).toEqual(versions);
     expect(new Set(versions).size).toBe(versions.length);
   });
 
-  it('migration 20 adds approvers and the approvals each signer needs, keeping data', async () => {
+  it('migration 8 adds approvers and the approvals each signer needs, keeping data', async () => {
     const db = openDatabase(await loadSqlJs());
-    const before = migrations.filter((migration) => migration.version < 20);
+    const before = migrations.filter((migration) => migration.version < 8);
     migrate(db, before);
     db.run("INSERT INTO chains VALUES (1, 'a', '[]', 1, 0)");
     expect(
       migrate(
         db,
-        migrations.filter((migration) => migration.version <= 20),
+        migrations.filter((migration) => migration.version <= 8),
       ),
-    ).toEqual([20]);
+    ).toEqual([8]);
     db.run("INSERT INTO approvers VALUES ('cred', 'alice', 'pk', 0, '[]', 1)");
     expect(() => db.run("INSERT INTO approvers VALUES ('cred', 'bob', 'pk', 0, '[]', 2)")).toThrow(
       /UNIQUE/,
     );
     db.run("INSERT INTO signer_approvals VALUES ('0xabc', 2)");
     expect(selectAll(db, 'SELECT name FROM chains')).toEqual([{ name: 'a' }]);
-    expect(schemaVersion(db)).toBe(20);
+    expect(schemaVersion(db)).toBe(8);
   });
 
   it('migration 1 creates the tables the store uses, with the event identity unique', async () => {
