@@ -39,7 +39,7 @@ import {
 } from '../audit/index.ts';
 import { createEngineEvents, type EngineEvents } from './engine-events.ts';
 import { createOsKeychain, createSignerService, type Keychain } from '../keys/index.ts';
-import { createTxQueueService, type TxQueueOptions } from '../txqueue/index.ts';
+import { createTxQueueService, type TxCrashPoint } from '../txqueue/index.ts';
 import {
   mergeHandlers,
   type ChainAccess,
@@ -54,6 +54,7 @@ import {
   repairRange,
   type ChainWatcher,
   type ReconcileDependencies,
+  type ReorgCrashPoint,
   type WatchedContractDecoder,
 } from '../watch/index.ts';
 import { createDriftHistory } from './drift-history.ts';
@@ -111,8 +112,8 @@ export interface EngineOptions extends EngineTuning {
   push: PushListener;
   /** Where signer keys live; the OS keychain unless given. */
   keychain?: Keychain;
-  /** Fault injection for crash tests (see worker.ts). */
-  crashPoint?: TxQueueOptions['crashPoint'];
+  /** Fault injection for crash tests (see worker.ts): the queue's steps and a reorg's repair. */
+  crashPoint?: (point: TxCrashPoint | ReorgCrashPoint) => void;
 }
 
 export interface WorkspaceApplySummary {
@@ -268,6 +269,7 @@ export function createEngine(options: EngineOptions): Engine {
       crossCheck: (blockNumber) => monitor.checkNow(blockNumber),
       log,
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
     });
     running.set(record.chainId, entry);
     monitor.start();
