@@ -104,8 +104,15 @@ describe('transaction rules', () => {
       ),
     );
     await mineBlocks(anvil.rpcUrl, 3);
-    await sleep(1_500);
-    expect(await firingsOf(call, rule.id)).toHaveLength(1);
+    // The barrier: the rule fires on a later failure, so the queue has tracked past the blocks
+    // above; by then the first failure still has its one firing.
+    const later = await approvedTransfer(2_000_000n);
+    await until(later.id, 'failed');
+    const both = await waitForFirings(call, rule.id, 2, ['fired']);
+    expect(both.map((firing) => firing.subject)).toEqual([
+      `tx:${reverting.id}:failed`,
+      `tx:${later.id}:failed`,
+    ]);
   });
 
   it('fire for a stuck transaction and clear when it is mined; fire for a dropped one', async () => {
