@@ -81,6 +81,8 @@ export interface EngineTuning {
   chainIdCheckIntervalMs?: number;
   /** Sent and not mined for this long: a transaction is flagged as stuck. */
   txStuckAfterMs?: number;
+  /** How often, at most, signers' balances on one chain are read again (on new heads). */
+  balanceRefreshMs?: number;
   /** When older audit entries are sealed into segment files (read by the store, at open). */
   auditSealing?: AuditSealingOptions;
   /** The chain-data store's thresholds (see store/chain-store.ts); tests make them small. */
@@ -807,6 +809,9 @@ export function createEngine(options: EngineOptions): Engine {
   };
   const signers = createSignerService(context, {
     keychain: options.keychain ?? createOsKeychain(),
+    ...(options.balanceRefreshMs === undefined
+      ? {}
+      : { balanceRefreshMs: options.balanceRefreshMs }),
   });
   const txQueue = createTxQueueService(context, {
     vault: signers.vault,
