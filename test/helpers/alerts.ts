@@ -73,3 +73,30 @@ export async function waitForFirings(
 
 /** Tentative or fired: the firing stands. */
 export const STANDING: AlertFiring['state'][] = ['tentative', 'fired'];
+
+/**
+ * The barrier "never twice" is asserted after, in place of a quiet window: `emit` sends a
+ * transaction whose event only the catch-all `sentinelRuleId` matches, and this waits until that
+ * rule fired on it. Rows reach the rules in chain order, so once it has, every rule has seen every
+ * earlier event, and every confirmation the new block made.
+ */
+export async function afterSentinelFired(
+  call: Call,
+  sentinelRuleId: string,
+  emit: () => Promise<{ transactionHash: string }>,
+): Promise<void> {
+  const { transactionHash } = await emit();
+  try {
+    await waitFor(
+      async () =>
+        (await firingsOf(call, sentinelRuleId)).some(
+          (firing) => firing.event?.transactionHash === transactionHash,
+        ),
+      30_000,
+    );
+  } catch (error) {
+    throw new Error(
+      `The sentinel rule ${sentinelRuleId} never fired on transaction ${transactionHash}: the rules did not catch up. ${(error as Error).message}`,
+    );
+  }
+}

@@ -1,7 +1,8 @@
 // A small JSON-RPC HTTP proxy in front of a real anvil that misbehaves on demand: per method it
 // can delay, drop the connection, never answer, answer 429 or 500, cut the body short, or lie
 // (other block hashes, another chain id, a frozen head). It can also hold every request until
-// resumed. Tests switch faults at run time; it counts requests by method (the bench uses that).
+// resumed. Tests switch faults at run time; it counts requests by method (the bench uses that)
+// and keeps each call's params.
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -30,6 +31,8 @@ export interface FaultProxy {
   url: string;
   /** Requests received, by JSON-RPC method, faulted or not. */
   counts: Record<string, number>;
+  /** Every call received, in order, with its params (e.g. the ranges eth_getLogs asked for). */
+  calls: { method: string; params: unknown }[];
   /** Replaces the rules; the first rule matching a request's method applies. */
   setFaults(...rules: FaultRule[]): void;
   clearFaults(): void;
@@ -43,6 +46,7 @@ export interface FaultProxy {
 interface JsonRpcCall {
   id?: unknown;
   method?: string;
+  params?: unknown;
 }
 
 /** The same hash with every hex digit complemented: always different, and stable. */
@@ -99,6 +103,7 @@ const statusText: Record<number, string> = {
 export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const target = new URL(targetUrl);
   const counts: Record<string, number> = {};
+  const received: { method: string; params: unknown }[] = [];
   let rules: FaultRule[] = [];
   let paused = false;
   let held: (() => void)[] = [];
@@ -119,6 +124,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       for (const call of calls) {
         const method = call.method ?? '(none)';
         counts[method] = (counts[method] ?? 0) + 1;
+        received.push({ method, params: call.params });
       }
       if (paused) await new Promise<void>((resolve) => held.push(resolve));
       const method = calls[0]?.method;
@@ -201,6 +207,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts,
+    calls: received,
     setFaults(...next) {
       endHanging();
       rules = next;
@@ -218,6 +225,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     },
     resetCounts() {
       for (const key of Object.keys(counts)) delete counts[key];
+      received.length = 0;
     },
     close() {
       paused = false;

@@ -41,7 +41,7 @@ import {
 } from '../audit/index.ts';
 import { createEngineEvents, type EngineEvents } from './engine-events.ts';
 import { createOsKeychain, createSignerService, type Keychain } from '../keys/index.ts';
-import { createTxQueueService, type TxQueueOptions } from '../txqueue/index.ts';
+import { createTxQueueService, type TxCrashPoint } from '../txqueue/index.ts';
 import {
   createApprovalsService,
   createWebAuthnGate,
@@ -64,6 +64,7 @@ import {
   repairRange,
   type ChainWatcher,
   type ReconcileDependencies,
+  type ReorgCrashPoint,
   type WatchedContractDecoder,
 } from '../watch/index.ts';
 import { createDriftHistory } from './drift-history.ts';
@@ -90,6 +91,8 @@ export interface EngineTuning {
   chainIdCheckIntervalMs?: number;
   /** Sent and not mined for this long: a transaction is flagged as stuck. */
   txStuckAfterMs?: number;
+  /** How often, at most, signers' balances on one chain are read again (on new heads). */
+  balanceRefreshMs?: number;
   /** When older audit entries are sealed into segment files (read by the store, at open). */
   auditSealing?: AuditSealingOptions;
   /** The chain-data store's thresholds (see store/chain-store.ts); tests make them small. */
@@ -123,8 +126,8 @@ export interface EngineOptions extends EngineTuning {
   push: PushListener;
   /** Where signer keys live; the OS keychain unless given. */
   keychain?: Keychain;
-  /** Fault injection for crash tests (see worker.ts). */
-  crashPoint?: TxQueueOptions['crashPoint'];
+  /** Fault injection for crash tests (see worker.ts): the queue's steps and a reorg's repair. */
+  crashPoint?: (point: TxCrashPoint | ReorgCrashPoint) => void;
   /** How a person approves: WebAuthn assertions unless the desktop app gives its dialog. */
   personGate?: PersonGate;
 }
@@ -282,6 +285,7 @@ export function createEngine(options: EngineOptions): Engine {
       crossCheck: (blockNumber) => monitor.checkNow(blockNumber),
       log,
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
     });
     running.set(record.chainId, entry);
     monitor.start();
@@ -819,6 +823,9 @@ export function createEngine(options: EngineOptions): Engine {
   };
   const signers = createSignerService(context, {
     keychain: options.keychain ?? createOsKeychain(),
+    ...(options.balanceRefreshMs === undefined
+      ? {}
+      : { balanceRefreshMs: options.balanceRefreshMs }),
   });
   const gate = options.personGate ?? createWebAuthnGate(store);
   const txQueue = createTxQueueService(context, {

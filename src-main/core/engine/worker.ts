@@ -1,4 +1,5 @@
 // The engine worker thread's entry: opens the store, runs the engine, and answers main.
+import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../ports/index.ts';
 import { toContractError } from '../errors/index.ts';
@@ -41,8 +42,14 @@ async function main(): Promise<void> {
     });
   let engine: Engine;
   try {
+    // The line is written straight to stderr (a log message would still be in the port when
+    // the process dies), so a test can tell its kill landed at the named point.
     const crashPoint = crashAt
-      ? (point: string) => point === crashAt && process.kill(process.pid, 'SIGKILL')
+      ? (point: string) => {
+          if (point !== crashAt) return;
+          writeSync(2, `crash point ${point} reached\n`);
+          process.kill(process.pid, 'SIGKILL');
+        }
       : undefined;
     const store = await openStore(dataDir, log, {
       chainData: chainDataTuning(tuning),

@@ -3,6 +3,7 @@
 export {
   createTxQueueService,
   type ProposeInput,
+  type TxCrashPoint,
   type TxQueueOptions,
   type TxQueueService,
 } from './tx-queue.ts';

@@ -26,8 +26,11 @@ export interface TxQueueOptions {
   /** How often in-flight transactions are checked when no new head arrives. */
   trackIntervalMs?: number;
   /** Fault injection for crash tests: called at each step boundary with its name. */
-  crashPoint?: (point: 'tx.approved' | 'tx.signed' | 'tx.sent') => void;
+  crashPoint?: (point: TxCrashPoint) => void;
 }
+
+/** The step boundaries of a transaction's way out, where crash tests stop the process. */
+export type TxCrashPoint = 'tx.approved' | 'tx.signed' | 'tx.sent';
 
 export type ProposeInput = ValidatedInput<'txs.propose'>;
 

@@ -35,7 +35,16 @@ export interface ChainWatcherDependencies {
   log: Logger;
   sleep?: (milliseconds: number) => Promise<void>;
   pollIntervalMs?: number;
+  /** Fault injection for kill -9 tests: called at each step of a reorg's repair with its name. */
+  crashPoint?: (point: ReorgCrashPoint) => void;
 }
+
+/**
+ * The steps of a reorg's repair where crash tests stop the process: the fork point is known and
+ * nothing is fetched yet; the new branch is being fetched (headers in, logs not yet); the first
+ * group of contracts was rolled back and replaced in the store.
+ */
+export type ReorgCrashPoint = 'reorg.detected' | 'reorg.refetching' | 'reorg.rolled-back';
 
 export interface ChainWatcher {
   start(): void;
@@ -64,6 +73,7 @@ const HEADER_REPAIR_LIMIT = 256;
 export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher {
   const { chain, store, rpc, decoders, onRows, log } = deps;
   const pollIntervalMs = deps.pollIntervalMs ?? 1_000;
+  const crashPoint = deps.crashPoint ?? (() => undefined);
   let running = false;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
@@ -163,6 +173,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const lowestStart = Math.min(...cursors.map((cursor) => cursor.startBlock));
     if (forkPoint === undefined) forkPoint = Math.max(lowestStart - 1, (height ?? lowestStart) - 1);
     const fromBlock = forkPoint + 1;
+    crashPoint('reorg.detected');
 
     // Headers for the repaired range keep later parent checks possible; the logs must come
     // from exactly those blocks, or the chain moved again and the repair is retried.
@@ -181,6 +192,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     }
     let recorded: ReorgRecord | undefined;
     let removedConfirmed = 0;
+    crashPoint('reorg.refetching');
     for (const [tip, group] of byTip) {
       const logs = await fetchLogsInRanges(
         rpc,
@@ -226,6 +238,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
             }
           : undefined,
       );
+      if (isFirst) crashPoint('reorg.rolled-back');
       recorded ??= result.reorg;
       removedConfirmed += result.removed.filter(
         (row) => row.blockNumber <= confirmedThrough,

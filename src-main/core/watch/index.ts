@@ -2,6 +2,7 @@ export {
   createChainWatcher,
   type ChainWatcher,
   type ChainWatcherDependencies,
+  type ReorgCrashPoint,
 } from './chain-watcher.ts';
 export { createRangeSizer, hintedRangeSize, type RangeSizer } from './range-sizer.ts';
 export {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
 import {
+  afterSentinelFired,
   contractIdOf,
   firingsOf,
   saveRule,
@@ -21,6 +22,7 @@ import { mineBlocks, reorg } from '../../helpers/chain-control.ts';
 import {
   anvilAccount,
   deployContract,
+  emitHidden,
   emitKinds,
   emitMany,
   mintTokens,
@@ -49,6 +51,13 @@ const bob = anvilAccount(2).address;
 const carol = anvilAccount(3).address;
 
 let call: Call;
+/** A catch-all rule on the Emitter's Hidden event, which no rule under test listens to. */
+let sentinelId: string;
+/** Confirms every earlier event (2 blocks) and waits until the rules have seen a block more. */
+async function afterRulesCaughtUp(): Promise<void> {
+  await mineBlocks(anvil.rpcUrl, 2);
+  await afterSentinelFired(call, sentinelId, () => emitHidden(anvil.rpcUrl, emitter, 0n));
+}
 
 const webhook = { type: 'webhook' as const, url: '', secret };
 
@@ -78,6 +87,9 @@ beforeAll(async () => {
     { name: 'laggard', chainId: laggard.chainId, rpcUrl: proxy.url, confirmations: 1 },
     [{ address: laggardEmitter, artifact: 'Emitter' }],
   );
+  sentinelId = (
+    await saveEventRule(call, emitterId, { name: 'Sentinel', eventName: 'Hidden', condition: '' })
+  ).id;
 });
 
 afterAll(async () => {
@@ -131,9 +143,10 @@ describe('event rules', () => {
       return list.length === 1 ? list : undefined;
     });
     expect(aliceFirings[0]!.event!.args).toMatchObject({ from: alice, to: carol, value: '7' });
-    // Nothing more arrives later.
-    await sleep(1_500);
+    // Nothing more arrives once the events are confirmed and the rules have seen past them.
+    await afterRulesCaughtUp();
     expect(await firingsOf(call, rule.id)).toHaveLength(3);
+    expect(await firingsOf(call, fromAlice.id)).toHaveLength(1);
 
     // Each firing reached the webhook once, signed, with its own delivery id.
     await waitFor(
@@ -172,7 +185,7 @@ describe('event rules', () => {
       payment: { who: sampleKinds.payment.who, amount: 42n * e18 - 1n },
     }); // none matches
     for (const rule of [amounts, paid, mixed]) await waitForFirings(call, rule.id, 1, STANDING);
-    await sleep(1_500);
+    await afterRulesCaughtUp();
     for (const rule of [amounts, paid, mixed])
       expect(await firingsOf(call, rule.id)).toHaveLength(1);
   });
@@ -225,8 +238,9 @@ describe('event rules', () => {
       confirmations: 3,
     });
     await emitMany(anvil.rpcUrl, emitter, 2);
-    await mineBlocks(anvil.rpcUrl, 2);
-    await sleep(3_000);
+    // Two blocks on top (the second one the sentinel's): the event is not yet 3 deep.
+    await mineBlocks(anvil.rpcUrl, 1);
+    await afterSentinelFired(call, sentinelId, () => emitHidden(anvil.rpcUrl, emitter, 0n));
     expect(await firingsOf(call, rule.id)).toEqual([]);
     await mineBlocks(anvil.rpcUrl, 1);
     const [fired] = await waitForFirings(call, rule.id, 1, ['fired']);

@@ -2,11 +2,11 @@
 // point at the column or field and save nothing; a backtest over stored history gives the same
 // matches the live rule then fires on; firings are acknowledged and snoozed; rules are enabled,
 // disabled and removed with audit entries; rules come and go through the workspace file.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
 import type { RequestOutput } from '../../../src-main/ipc/contract.ts';
 import {
+  afterSentinelFired,
   contractIdOf,
   firingsOf,
   saveRule,
@@ -279,8 +279,18 @@ describe('acknowledge, snooze, enable, remove', () => {
       },
     );
     expect(disabled).toMatchObject({ enabled: false, armedAt: null });
+    // A catch-all rule on mints to an address no other rule names: once it fired on a later
+    // block, the rules have seen the match the disabled rule must miss.
+    const nobody = anvilAccount(9).address;
+    const sentinel = await saveRule(call, {
+      ...transferRule(`to == ${nobody}`),
+      name: 'Sentinel',
+      enabled: true,
+    });
     await mintTokens(anvil.rpcUrl, token, alice, 3_000n * e18);
-    await sleep(2_000);
+    await afterSentinelFired(call, sentinel.id, () => mintTokens(anvil.rpcUrl, token, nobody, 1n));
+    await call('alerts.rules.remove', { id: sentinel.id });
+    expect(await firingsOf(call, 'large-transfer')).toHaveLength(3);
     await call('alerts.rules.setEnabled', { id: 'large-transfer', enabled: true });
     await mintTokens(anvil.rpcUrl, token, alice, 4_000n * e18);
     const fired = await waitForFirings(call, 'large-transfer', 4, STANDING);

@@ -2,10 +2,9 @@
 // a stuck (cleared once mined) and a dropped transaction each fire; a keeper's balance below its
 // floor fires, proposes a top-up from the treasury that waits for approval by hand, and clears
 // once the approved top-up lands.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
-import type { Transaction } from '../../../src-main/ipc/contract.ts';
+import type { Signer, Transaction } from '../../../src-main/ipc/contract.ts';
 import { firingsOf, saveRule, waitForFirings, type Call } from '../../helpers/alerts.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { mineBlocks, rawRpc } from '../../helpers/chain-control.ts';
@@ -37,6 +36,20 @@ async function until(id: number, status: Transaction['status']): Promise<Transac
   }, 30_000);
 }
 
+/**
+ * The barrier before "this rule stayed quiet": waits until a reading of `address`'s balance taken
+ * after `after` (ms) reached the rules. Each reading is handed to every balance rule as it
+ * comes, so by then they have all judged it. (signers.list asks for readings now and then.)
+ */
+async function balanceReadAfter(address: Address, after: number): Promise<void> {
+  await waitFor(async () => {
+    const signers = await call<Signer[]>('signers.list', {});
+    const signer = signers.find((item) => item.address.toLowerCase() === address.toLowerCase());
+    const reading = signer?.balances.find((item) => item.chainId === anvil.chainId);
+    return reading?.at != null && reading.at > after && reading.balance !== null;
+  }, 30_000);
+}
+
 /** Proposes a token transfer from the hot wallet and approves it (reverting ones with override). */
 async function approvedTransfer(amount: bigint): Promise<Transaction> {
   const proposed = await call<Transaction>('txs.propose', {
@@ -57,7 +70,8 @@ beforeAll(async () => {
   await requireKeychain();
   anvil = await startAnvil();
   ({ token } = await deployDemoContracts(anvil.rpcUrl));
-  vigil = await startVigilInProcess({ profile: 'alice' });
+  // Balances read often, so the barrier before "stayed quiet" comes soon.
+  vigil = await startVigilInProcess({ profile: 'alice', tuning: { balanceRefreshMs: 250 } });
   call = vigil.call;
   await watchOnAnvil(call, anvil, { address: token, artifact: 'DemoToken' });
   const keys = await Promise.all([
@@ -104,8 +118,15 @@ describe('transaction rules', () => {
       ),
     );
     await mineBlocks(anvil.rpcUrl, 3);
-    await sleep(1_500);
-    expect(await firingsOf(call, rule.id)).toHaveLength(1);
+    // The barrier: the rule fires on a later failure, so the queue has tracked past the blocks
+    // above; by then the first failure still has its one firing.
+    const later = await approvedTransfer(2_000_000n);
+    await until(later.id, 'failed');
+    const both = await waitForFirings(call, rule.id, 2, ['fired']);
+    expect(both.map((firing) => firing.subject)).toEqual([
+      `tx:${reverting.id}:failed`,
+      `tx:${later.id}:failed`,
+    ]);
   });
 
   it('fire for a stuck transaction and clear when it is mined; fire for a dropped one', async () => {
@@ -170,7 +191,7 @@ describe('balance rules with a proposal', () => {
       },
     });
     expect(rule.propose).toMatchObject({ from: treasury, to: keeper });
-    await sleep(2_000);
+    await balanceReadAfter(keeper, Date.now());
     expect(await firingsOf(call, rule.id)).toEqual([]);
 
     // The keeper spends down (as its work would) and a block comes.
@@ -199,7 +220,7 @@ describe('balance rules with a proposal', () => {
     });
     // Nothing is sent until a person approves it.
     await mineBlocks(anvil.rpcUrl, 2);
-    await sleep(1_500);
+    await balanceReadAfter(keeper, Date.now());
     expect((await tx(txId)).status).toBe('proposed');
     const firingsBefore = await firingsOf(call, rule.id);
     expect(firingsBefore).toHaveLength(1);
