@@ -195,6 +195,13 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'contracts may carry a retention (JSON: days and/or events; NULL keeps everything)',
+    up(db) {
+      db.run('ALTER TABLE contracts ADD COLUMN retention TEXT');
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {
