@@ -194,9 +194,9 @@ function RetentionInput({
         value={value.kind}
         onChange={(e) => onChange({ ...value, kind: e.target.value as RetentionDraft['kind'] })}
       >
-        <option value="all">Keep everything</option>
-        <option value="days">Keep days</option>
-        <option value="events">Keep events</option>
+        <option value="all">Everything</option>
+        <option value="days">Days</option>
+        <option value="events">Events</option>
       </select>
       {value.kind === 'all' ? null : (
         <input
