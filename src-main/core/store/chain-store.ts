@@ -10,8 +10,9 @@
 //   that generation → a new, empty log of that generation. A start that finds the manifest
 //   ahead of the head image cuts the head again (the rows are in the segment).
 // - a log whose generation is older than the head image's is already inside the image.
-// - merge, repair, purge: new segment files → manifest without the old ones → old files deleted.
-//   Files the manifest does not list are leftovers of an interrupted step and are deleted.
+// - merge, repair, purge, retention: new segment files → manifest without the old ones → old
+//   files deleted. Files the manifest does not list are leftovers of an interrupted step and
+//   are deleted.
 // - unseal (a range reopened for a deep reorg or a repair): the rows go into the log first,
 //   then the manifest drops the segments; replay finishes an unseal the manifest missed.
 import {
