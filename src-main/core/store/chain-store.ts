@@ -738,25 +738,32 @@ export async function openChainStore(parts: {
 
   /**
    * Rewrites segments without the rows `drop` picks ('all': the whole segment goes unread); a
-   * segment left without rows is dropped. New files first, then the manifest swaps them in and
-   * the old files are deleted (see the top of this file). Returns what each segment lost.
+   * segment left without rows is dropped, one that loses none stays as it is. New files first,
+   * then the manifest swaps them in and the old files are deleted (see the top of this file).
+   * Returns what each read segment lost.
    */
   function rewriteSegmentsWithout(
-    touched: readonly SegmentSummary[],
+    candidates: readonly SegmentSummary[],
     drop: (segment: SegmentSummary) => 'all' | ((row: EventTuple) => boolean),
   ): { segment: SegmentSummary; rows: EventTuple[] }[] {
+    const replaced = new Set<number>();
     const replacements: SegmentSummary[] = [];
     const removed: { segment: SegmentSummary; rows: EventTuple[] }[] = [];
-    for (const segment of touched) {
+    for (const segment of candidates) {
       const picks = drop(segment);
+      replaced.add(segment.id);
       if (picks === 'all') continue;
       const rows = rowsOf([segment]);
       if (!rows) continue; // damaged: dropped, its range fetched again
       const kept = rows.events.filter((row) => !picks(row));
+      if (kept.length === rows.events.length) {
+        replaced.delete(segment.id);
+        continue;
+      }
       removed.push({ segment, rows: rows.events.filter(picks) });
       if (kept.length > 0) replacements.push(newSegment(segment.chainId, kept, rows.blocks));
     }
-    removeSegmentsFromManifest(new Set(touched.map((segment) => segment.id)), replacements);
+    if (replaced.size > 0) removeSegmentsFromManifest(replaced, replacements);
     return removed;
   }
 
@@ -1172,6 +1179,7 @@ export async function openChainStore(parts: {
           }
         }
       }
+      if (touched.size === 0) return [];
       const dropsOf = (segment: SegmentSummary) => touched.get(segment.id)!;
       const removed = rewriteSegmentsWithout(
         manifest.segments.filter((segment) => touched.has(segment.id)),
@@ -1184,21 +1192,24 @@ export async function openChainStore(parts: {
       );
       const deletions: RetentionDeletion[] = [];
       for (const { segment, rows } of removed) {
-        const byContract = new Map<string, EventTuple[]>();
+        const byContract = new Map<string, RetentionDeletion>();
         for (const row of rows) {
           const contractId = row[CONTRACT] as string;
-          byContract.set(contractId, [...(byContract.get(contractId) ?? []), row]);
-        }
-        for (const [contractId, ofContract] of byContract) {
-          const blocks = ofContract.map((row) => row[BLOCK_NUMBER] as number);
-          deletions.push({
+          const block = row[BLOCK_NUMBER] as number;
+          const deletion = byContract.get(contractId) ?? {
             contractId,
             segmentFile: segment.file,
-            rows: ofContract.filter((row) => row[STATUS] !== 'removed').length,
-            fromBlock: Math.min(...blocks),
-            toBlock: Math.max(...blocks),
-          });
+            rows: 0,
+            fromBlock: block,
+            toBlock: block,
+          };
+          // Rows a reorg kept as removed go too, but were never counted as events.
+          if (row[STATUS] !== 'removed') deletion.rows++;
+          deletion.fromBlock = Math.min(deletion.fromBlock, block);
+          deletion.toBlock = Math.max(deletion.toBlock, block);
+          byContract.set(contractId, deletion);
         }
+        deletions.push(...byContract.values());
       }
       return deletions;
     },
