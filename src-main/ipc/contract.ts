@@ -37,6 +37,30 @@ export const Chain = z.object({
 });
 export type Chain = z.infer<typeof Chain>;
 
+/** How much of a contract's stored history is kept; absent keeps everything. */
+export const Retention = z
+  .object({
+    /** Rows whose block is older than this many days are deleted. */
+    days: z
+      .number()
+      .int()
+      .positive('must be a positive whole number of days')
+      .max(100_000)
+      .optional(),
+    /** Only about the newest this many rows are kept (whole sealed segments go). */
+    events: z
+      .number()
+      .int()
+      .positive('must be a positive whole number of events')
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional(),
+  })
+  .strict()
+  .refine((retention) => retention.days !== undefined || retention.events !== undefined, {
+    message: 'give days or events (leave retention out to keep everything)',
+  });
+export type Retention = z.infer<typeof Retention>;
+
 export const WatchedContract = z.object({
   id: z.string(),
   chainId: ChainId,
@@ -46,6 +70,7 @@ export const WatchedContract = z.object({
   abi: z.array(z.unknown()),
   eventNames: z.array(z.string()),
   indexedThrough: BlockNumber.nullable(),
+  retention: Retention.optional(),
 });
 export type WatchedContract = z.infer<typeof WatchedContract>;
 
@@ -1081,6 +1106,7 @@ export const ContractsAddInput = z.object({
   abi: z.union([z.array(z.unknown()), z.string(), z.record(z.string(), z.unknown())]),
   startBlock: BlockNumber,
   name: z.string().trim().max(80).optional(),
+  retention: Retention.optional(),
 });
 
 export const ChainsUpdateInput = z
@@ -1096,10 +1122,16 @@ export const ChainsUpdateInput = z
     { message: 'give at least one of name, rpcUrls, confirmations' },
   );
 
-export const ContractsUpdateInput = z.object({
-  id: z.string(),
-  name: z.string().trim().min(1, 'must not be empty').max(80),
-});
+export const ContractsUpdateInput = z
+  .object({
+    id: z.string(),
+    name: z.string().trim().min(1, 'must not be empty').max(80).optional(),
+    /** null: keep everything again. */
+    retention: Retention.nullable().optional(),
+  })
+  .refine((input) => input.name !== undefined || input.retention !== undefined, {
+    message: 'give at least one of name, retention',
+  });
 
 export const EventsQueryInput = z.object({
   chainId: ChainId.optional(),

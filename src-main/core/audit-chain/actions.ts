@@ -47,6 +47,9 @@ export const auditActions = {
   alertSuppressed: 'alert.suppressed',
   alertDelivered: 'alert.delivered',
   alertAcknowledged: 'alert.acknowledged',
+  // Stored history (subject contract:<id>)
+  /** Sealed rows past the contract's retention were deleted; details: rows, segment, blocks. */
+  retentionDeleted: 'retention.deleted',
   // The chain and the app (subject chain:<id>, app, audit)
   reorgDetected: 'reorg.detected',
   appStarted: 'app.started',

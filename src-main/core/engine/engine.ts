@@ -13,6 +13,7 @@ import type {
   Reconciliation,
   ReorgRecord,
   RequestName,
+  Retention,
   WatchedContract,
 } from '../../ipc/contract.ts';
 import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index.ts';
@@ -102,6 +103,8 @@ export interface EngineTuning {
   segmentCacheBytes?: number;
   /** How often final chain data is sealed and small segments merged. */
   maintainIntervalMs?: number;
+  /** How often sealed chain data past contracts' retention is deleted (hourly). */
+  retentionIntervalMs?: number;
   /** How often the store's health is measured and pushed. */
   storeHealthIntervalMs?: number;
   /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
@@ -164,6 +167,7 @@ type ContractsAddInput = {
   abi: unknown;
   startBlock: number;
   name?: string;
+  retention?: Retention;
 };
 
 export function createEngine(options: EngineOptions): Engine {
@@ -330,6 +334,7 @@ export function createEngine(options: EngineOptions): Engine {
         ...new Set(eventSignaturesOf(contract.abi as never).map((event) => event.eventName)),
       ],
       indexedThrough: contract.indexedThrough,
+      ...(contract.retention ? { retention: contract.retention } : {}),
     };
   }
 
@@ -600,6 +605,7 @@ export function createEngine(options: EngineOptions): Engine {
       name,
       abi: abi as unknown[],
       startBlock: input.startBlock,
+      ...(input.retention ? { retention: input.retention } : {}),
     };
   }
 
@@ -925,7 +931,33 @@ export function createEngine(options: EngineOptions): Engine {
       .finally(() => (refetching = false));
   }
 
+  // Retention deletes whole stretches of sealed history, each deletion an audit entry. A crash
+  // between the manifest swap and the entry loses the entry, never the deletion's consistency.
+  function applyRetention(): void {
+    try {
+      const deletions = store.applyRetention(Math.floor(Date.now() / 1000));
+      if (deletions.length === 0) return;
+      store.recordAudit(
+        deletions.map((deletion) => ({
+          actor: SYSTEM_ACTOR,
+          action: auditActions.retentionDeleted,
+          subject: `contract:${deletion.contractId}`,
+          details: {
+            rows: deletion.rows,
+            segment: deletion.segmentFile,
+            fromBlock: deletion.fromBlock,
+            toBlock: deletion.toBlock,
+            retention: store.findContract(deletion.contractId)?.retention ?? null,
+          },
+        })),
+      );
+    } catch (error) {
+      log.error(`Applying retention failed: ${(error as Error).message}`);
+    }
+  }
+
   const snapshotTimer = setInterval(() => maybeSnapshot(), 500);
+  const retentionTimer = setInterval(applyRetention, options.retentionIntervalMs ?? 60 * 60_000);
   const maintainTimer = setInterval(maintainChainData, options.maintainIntervalMs ?? 1_000);
   const statusTimer = setInterval(publishStatus, options.statusIntervalMs ?? 1_000);
   const driftTimer = setInterval(() => {
@@ -999,6 +1031,7 @@ export function createEngine(options: EngineOptions): Engine {
     async close() {
       clearInterval(snapshotTimer);
       clearInterval(maintainTimer);
+      clearInterval(retentionTimer);
       clearInterval(statusTimer);
       clearInterval(driftTimer);
       if (reconcileTimer) clearInterval(reconcileTimer);

@@ -1,5 +1,5 @@
 // Changing a configured chain or watched contract in place: `chains.update` (name, RPC URLs,
-// confirmation depth) and `contracts.update` (name). New RPC URLs are checked exactly as
+// confirmation depth) and `contracts.update` (name, retention). New RPC URLs are checked exactly as
 // chains.add checks them; the chain's watcher restarts when how it reaches or confirms the chain
 // changed. Each change is one journaled command with a `chain.changed` / `contract.changed`
 // audit entry whose details say what changed, before → after. Nothing changed, nothing recorded.
@@ -72,9 +72,17 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
           throw new VigilError('NOT_FOUND', `No watched contract has id ${input.id}.`, {
             field: 'id',
           });
-        const changes = describeChanges(contract, { ...contract, name: input.name }, ['name']);
+        const name = input.name ?? contract.name;
+        const retention =
+          input.retention === undefined ? contract.retention : (input.retention ?? undefined);
+        const changes = describeChanges(
+          { ...contract, retention: contract.retention ?? null },
+          { ...contract, name, retention: retention ?? null },
+          ['name', 'retention'],
+        );
         if (Object.keys(changes).length === 0) return deps.toWireContract(contract);
-        store.execute({ type: 'contract.update', id: contract.id, name: input.name }, [
+        const command = { type: 'contract.update', id: contract.id, name } as const;
+        store.execute({ ...command, retention: retention ?? null }, [
           {
             actor,
             action: 'contract.changed',
@@ -82,7 +90,7 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
             details: {
               chainId: contract.chainId,
               address: contract.address,
-              name: input.name,
+              name,
               changes,
             },
           },

@@ -10,8 +10,9 @@
 //   that generation → a new, empty log of that generation. A start that finds the manifest
 //   ahead of the head image cuts the head again (the rows are in the segment).
 // - a log whose generation is older than the head image's is already inside the image.
-// - merge, repair, purge: new segment files → manifest without the old ones → old files deleted.
-//   Files the manifest does not list are leftovers of an interrupted step and are deleted.
+// - merge, repair, purge, retention: new segment files → manifest without the old ones → old
+//   files deleted. Files the manifest does not list are leftovers of an interrupted step and
+//   are deleted.
 // - unseal (a range reopened for a deep reorg or a repair): the rows go into the log first,
 //   then the manifest drops the segments; replay finishes an unseal the manifest missed.
 import {
@@ -26,7 +27,7 @@ import {
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Logger } from '../ports/index.ts';
-import type { EventRow, Reconciliation, ReorgRecord } from '../../ipc/contract.ts';
+import type { EventRow, Reconciliation, ReorgRecord, Retention } from '../../ipc/contract.ts';
 import { bloomFilter, type BloomFilter } from './bloom.ts';
 import {
   applyCanonicalRange,
@@ -78,6 +79,10 @@ import {
   type BlockTuple,
   type EventTuple,
   type SegmentSummary,
+  BLOCK_NUMBER,
+  CONTRACT,
+  STATUS,
+  TIMESTAMP,
 } from './segment-file.ts';
 import {
   emptyManifest,
@@ -124,6 +129,15 @@ export interface RefetchRange {
   contractIds: string[];
 }
 
+/** Rows of one contract that retention deleted from one sealed segment. */
+export interface RetentionDeletion {
+  contractId: string;
+  segmentFile: string;
+  rows: number;
+  fromBlock: number;
+  toBlock: number;
+}
+
 export interface ChainStoreStats {
   segments: number;
   segmentBytes: number;
@@ -167,6 +181,11 @@ export interface ChainStore {
   cursors(chainId: number): Map<string, number>;
   /** Drops every row of contracts (and chains) the operator no longer watches. */
   purge(keep: { contractIds: ReadonlySet<string>; chainIds: ReadonlySet<number> }): void;
+  /**
+   * Deletes sealed rows older than each contract's retention (days: by block time before
+   * `nowSeconds`; events: beyond its newest N). The head is never touched: it is recent.
+   */
+  applyRetention(policies: ReadonlyMap<string, Retention>, nowSeconds: number): RetentionDeletion[];
   /** Ranges lost with a damaged segment, waiting to be fetched again. */
   pendingRefetches(): RefetchRange[];
   /** A lost range was fetched again (through applyCanonicalRange). */
@@ -717,6 +736,37 @@ export async function openChainStore(parts: {
     return { events, blocks };
   }
 
+  /**
+   * Rewrites segments without the rows `drop` picks ('all': the whole segment goes unread); a
+   * segment left without rows is dropped, one that loses none stays as it is. New files first,
+   * then the manifest swaps them in and the old files are deleted (see the top of this file).
+   * Returns what each read segment lost.
+   */
+  function rewriteSegmentsWithout(
+    candidates: readonly SegmentSummary[],
+    drop: (segment: SegmentSummary) => 'all' | ((row: EventTuple) => boolean),
+  ): { segment: SegmentSummary; rows: EventTuple[] }[] {
+    const replaced = new Set<number>();
+    const replacements: SegmentSummary[] = [];
+    const removed: { segment: SegmentSummary; rows: EventTuple[] }[] = [];
+    for (const segment of candidates) {
+      const picks = drop(segment);
+      replaced.add(segment.id);
+      if (picks === 'all') continue;
+      const rows = rowsOf([segment]);
+      if (!rows) continue; // damaged: dropped, its range fetched again
+      const kept = rows.events.filter((row) => !picks(row));
+      if (kept.length === rows.events.length) {
+        replaced.delete(segment.id);
+        continue;
+      }
+      removed.push({ segment, rows: rows.events.filter(picks) });
+      if (kept.length > 0) replacements.push(newSegment(segment.chainId, kept, rows.blocks));
+    }
+    if (replaced.size > 0) removeSegmentsFromManifest(replaced, replacements);
+    return removed;
+  }
+
   /** Moves the segments of a chain that overlap a range back into the head (logged first). */
   function unseal(chainId: number, fromBlock: number, toBlock: number): void {
     const overlapping = manifest.segments.filter(
@@ -1074,14 +1124,6 @@ export async function openChainStore(parts: {
           goneChains.includes(segment.chainId) ||
           Object.keys(segment.counts).some((key) => gone.has(key.slice(0, key.indexOf(' ')))),
       );
-      const replacements: SegmentSummary[] = [];
-      for (const segment of touched) {
-        if (goneChains.includes(segment.chainId)) continue;
-        const rows = rowsOf([segment]);
-        if (!rows) continue;
-        const events = rows.events.filter((row) => !gone.has(row[1] as string));
-        if (events.length > 0) replacements.push(newSegment(segment.chainId, events, rows.blocks));
-      }
       const sealedCursors: SegmentManifest['sealedCursors'] = {};
       for (const [chainId, cursors] of Object.entries(manifest.sealedCursors)) {
         if (goneChains.includes(Number(chainId))) continue;
@@ -1090,8 +1132,86 @@ export async function openChainStore(parts: {
         );
       }
       manifest = { ...manifest, sealedCursors };
-      removeSegmentsFromManifest(new Set(touched.map((segment) => segment.id)), replacements);
-      eventCounts = undefined;
+      rewriteSegmentsWithout(touched, (segment) =>
+        goneChains.includes(segment.chainId) ? 'all' : (row) => gone.has(row[CONTRACT] as string),
+      );
+    },
+    applyRetention(policies, nowSeconds) {
+      const touched = new Map<number, Map<string, 'all' | number>>();
+      const mark = (segment: SegmentSummary, contractId: string, drop: 'all' | number): void => {
+        const drops = touched.get(segment.id) ?? new Map<string, 'all' | number>();
+        const before = drops.get(contractId);
+        // Rows older than a cutoff, or all of them: whichever takes more.
+        drops.set(
+          contractId,
+          before === 'all' || drop === 'all' ? 'all' : Math.max(before ?? drop, drop),
+        );
+        touched.set(segment.id, drops);
+      };
+      for (const [contractId, policy] of policies) {
+        const rowsIn = (segment: SegmentSummary): number =>
+          Object.entries(segment.counts)
+            .filter(([key]) => key.startsWith(`${contractId} `))
+            .reduce((sum, [, count]) => sum + count, 0);
+        if (policy.days !== undefined) {
+          const cutoff = nowSeconds - policy.days * 86_400;
+          for (const segment of manifest.segments)
+            if (rowsIn(segment) > 0 && segment.minTime !== null && segment.minTime < cutoff)
+              mark(segment, contractId, cutoff);
+        }
+        if (policy.events !== undefined) {
+          // Counted newest first, at segment granularity: a segment's rows of the contract go
+          // once at least N newer rows of it exist outside that segment (in the head or in newer
+          // segments), so up to a segment's worth more than N may be kept. Rows of a backfill
+          // segment still being built are not counted, which can only keep more.
+          let newer =
+            selectOne<{ n: number }>(
+              head,
+              "SELECT count(*) AS n FROM events WHERE contract_id = ? AND status != 'removed'",
+              [contractId],
+            )?.n ?? 0;
+          const newestFirst = manifest.segments
+            .filter((segment) => rowsIn(segment) > 0)
+            .sort((a, b) => b.toBlock - a.toBlock || b.id - a.id);
+          for (const segment of newestFirst) {
+            if (newer >= policy.events) mark(segment, contractId, 'all');
+            newer += rowsIn(segment);
+          }
+        }
+      }
+      if (touched.size === 0) return [];
+      const dropsOf = (segment: SegmentSummary) => touched.get(segment.id)!;
+      const removed = rewriteSegmentsWithout(
+        manifest.segments.filter((segment) => touched.has(segment.id)),
+        (segment) => (row) => {
+          const drop = dropsOf(segment).get(row[CONTRACT] as string);
+          if (drop === undefined) return false;
+          const time = row[TIMESTAMP] as number | null;
+          return drop === 'all' || (time !== null && time < drop);
+        },
+      );
+      const deletions: RetentionDeletion[] = [];
+      for (const { segment, rows } of removed) {
+        const byContract = new Map<string, RetentionDeletion>();
+        for (const row of rows) {
+          const contractId = row[CONTRACT] as string;
+          const block = row[BLOCK_NUMBER] as number;
+          const deletion = byContract.get(contractId) ?? {
+            contractId,
+            segmentFile: segment.file,
+            rows: 0,
+            fromBlock: block,
+            toBlock: block,
+          };
+          // Rows a reorg kept as removed go too, but were never counted as events.
+          if (row[STATUS] !== 'removed') deletion.rows++;
+          deletion.fromBlock = Math.min(deletion.fromBlock, block);
+          deletion.toBlock = Math.max(deletion.toBlock, block);
+          byContract.set(contractId, deletion);
+        }
+        deletions.push(...byContract.values());
+      }
+      return deletions;
     },
     pendingRefetches() {
       return selectAll<{ value: string }>(

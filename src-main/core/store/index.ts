@@ -26,6 +26,7 @@ import {
   type ChainStoreStats,
   type ChainStoreTuning,
   type RefetchRange,
+  type RetentionDeletion,
 } from './chain-store.ts';
 import {
   configureDatabase,
@@ -86,6 +87,7 @@ export type {
   ChainStoreStats,
   ChainStoreTuning,
   RefetchRange,
+  RetentionDeletion,
 } from './chain-store.ts';
 export type { OperatorCommand } from './commands.ts';
 export type { SignerRecord } from './signers.ts';
@@ -226,6 +228,11 @@ export interface Store {
   /** Whether any transaction was proposed on behalf of `source`. */
   hasTransactionFrom(source: string): boolean;
   eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];
+  /**
+   * Deletes sealed chain data past each contract's retention (see ChainStore.applyRetention);
+   * contracts without one keep everything. Returns what went, one entry per contract and segment.
+   */
+  applyRetention(nowSeconds: number): RetentionDeletion[];
   /** Seals final chain data, merges small segments (see chain-store.ts); cheap when idle. */
   maintainChainData(): { sealed: number; merged: number };
   /** Sizes and write counts of the chain-data store, for the Dashboard. */
@@ -549,6 +556,14 @@ function createStore(parts: {
     listReconciliations: (filter) => chain.listReconciliations(filter),
     countEvents: () => chain.countEvents(),
     eventsPerMinute: (chainId, minutes) => chain.eventsPerMinute(chainId, minutes),
+    applyRetention(nowSeconds) {
+      const policies = new Map(
+        listContracts(db).flatMap((contract) =>
+          contract.retention ? [[contract.id, contract.retention] as const] : [],
+        ),
+      );
+      return policies.size === 0 ? [] : chain.applyRetention(policies, nowSeconds);
+    },
     maintainChainData: () => chain.maintain(),
     chainDataStats() {
       const stats = chain.stats();

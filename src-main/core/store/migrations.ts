@@ -203,6 +203,13 @@ export const migrations: readonly Migration[] = [
       db.run(approverTablesSql);
     },
   },
+  {
+    version: 9,
+    name: 'contracts may carry a retention (JSON: days and/or events; NULL keeps everything)',
+    up(db) {
+      db.run('ALTER TABLE contracts ADD COLUMN retention TEXT');
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

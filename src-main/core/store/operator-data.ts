@@ -1,6 +1,7 @@
 // Operator-originated data: chains and watched contracts. Every change is a command that is
 // applied inside a transaction and journaled before that transaction commits (see commands.ts).
 import type { Database } from 'sql.js';
+import type { Retention } from '../../ipc/contract.ts';
 import { selectAll, selectOne } from './database.ts';
 
 export interface ChainRecord {
@@ -18,6 +19,8 @@ export interface ContractRecord {
   abi: unknown[];
   startBlock: number;
   indexedThrough: number | null;
+  /** How much of its history is kept (absent: everything; see ChainStore.applyRetention). */
+  retention?: Retention;
 }
 
 export type WatchConfigCommand =
@@ -25,7 +28,8 @@ export type WatchConfigCommand =
   | { type: 'chain.update'; chain: ChainRecord }
   | { type: 'chain.remove'; chainId: number }
   | { type: 'contract.add'; contract: Omit<ContractRecord, 'indexedThrough'> }
-  | { type: 'contract.update'; id: string; name: string }
+  // retention: null clears it; absent (a command journaled before it existed) leaves it.
+  | { type: 'contract.update'; id: string; name: string; retention?: Retention | null }
   | { type: 'contract.remove'; id: string };
 
 export function applyWatchConfigCommand(
@@ -59,15 +63,30 @@ export function applyWatchConfigCommand(
       db.run('DELETE FROM chains WHERE chain_id = ?', [command.chainId]);
       return;
     case 'contract.add': {
-      const { id, chainId, address, name, abi, startBlock } = command.contract;
+      const { id, chainId, address, name, abi, startBlock, retention } = command.contract;
       db.run(
-        'INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [id, chainId, address, name, JSON.stringify(abi), startBlock, startBlock - 1, at],
+        'INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at, retention) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          id,
+          chainId,
+          address,
+          name,
+          JSON.stringify(abi),
+          startBlock,
+          startBlock - 1,
+          at,
+          retention ? JSON.stringify(retention) : null,
+        ],
       );
       return;
     }
     case 'contract.update':
       db.run('UPDATE contracts SET name = ? WHERE id = ?', [command.name, command.id]);
+      if (command.retention !== undefined)
+        db.run('UPDATE contracts SET retention = ? WHERE id = ?', [
+          command.retention === null ? null : JSON.stringify(command.retention),
+          command.id,
+        ]);
       return;
     case 'contract.remove':
       db.run('DELETE FROM contracts WHERE id = ?', [command.id]);
@@ -102,6 +121,7 @@ interface ContractRow {
   abi: string;
   start_block: number;
   indexed_through: number | null;
+  retention: string | null;
 }
 
 function toContractRecord(row: ContractRow): ContractRecord {
@@ -117,11 +137,12 @@ function toContractRecord(row: ContractRow): ContractRecord {
       row.indexed_through === null || row.indexed_through < row.start_block
         ? null
         : row.indexed_through,
+    ...(row.retention === null ? {} : { retention: JSON.parse(row.retention) as Retention }),
   };
 }
 
 export function listContracts(db: Database, chainId?: number): ContractRecord[] {
-  const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through FROM contracts ${
+  const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention FROM contracts ${
     chainId === undefined ? '' : 'WHERE chain_id = ?'
   } ORDER BY added_at, id`;
   return selectAll<ContractRow>(db, sql, chainId === undefined ? [] : [chainId]).map(
@@ -153,7 +174,7 @@ export function findChain(db: Database, chainId: number): ChainRecord | undefine
 export function findContract(db: Database, id: string): ContractRecord | undefined {
   const row = selectOne<ContractRow>(
     db,
-    'SELECT id, chain_id, address, name, abi, start_block, indexed_through FROM contracts WHERE id = ?',
+    'SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention FROM contracts WHERE id = ?',
     [id],
   );
   return row ? toContractRecord(row) : undefined;

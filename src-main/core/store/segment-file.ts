@@ -128,13 +128,13 @@ export interface BuiltSegment {
 }
 
 // Column positions in an EventTuple.
-const CONTRACT = 1;
-const BLOCK_NUMBER = 2;
+export const CONTRACT = 1;
+export const BLOCK_NUMBER = 2;
 const BLOCK_HASH = 3;
-const TIMESTAMP = 4;
+export const TIMESTAMP = 4;
 const TRANSACTION_HASH = 6;
 const EVENT_NAME = 9;
-const STATUS = 14;
+export const STATUS = 14;
 
 /**
  * A segment being built: rows go in with only the position index (they come in block order,

@@ -493,7 +493,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     return `must be ${expected}, got ${describeValue(value)}`;
   }
   if (issue.code === 'too_small' && issue.origin === 'number')
-    return `must be at least ${String(issue.minimum)}, got ${String(value)}`;
+    return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}, got ${String(value)}`;
   if (issue.code === 'too_big' && issue.origin === 'number')
     return `must be at most ${String(issue.maximum)}, got ${String(value)}`;
   return issue.message;

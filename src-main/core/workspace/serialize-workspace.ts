@@ -4,7 +4,7 @@
 import { formatAbiItem } from 'abitype';
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseAbi, type Abi } from 'viem';
-import type { Chain } from '../../ipc/contract.ts';
+import type { Chain, Retention } from '../../ipc/contract.ts';
 
 export interface SerializeWorkspaceInput {
   chains: Chain[];
@@ -14,6 +14,7 @@ export interface SerializeWorkspaceInput {
     address: string;
     startBlock: number;
     abi: readonly unknown[];
+    retention?: Retention;
   }[];
   /** Alert rules as the alerts capability writes them (no secrets). */
   rules?: Record<string, unknown>[];
@@ -36,6 +37,7 @@ export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
       chainId: contract.chainId,
       address: contract.address,
       startBlock: contract.startBlock,
+      ...(contract.retention ? { retention: contract.retention } : {}),
       abi: abiForFile(contract.abi as Abi),
     })),
     ...(workspace.rules && workspace.rules.length > 0 ? { rules: workspace.rules } : {}),
@@ -49,6 +51,8 @@ export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
   }
   const contracts = document.get('contracts') as YAMLSeq<YAMLMap>;
   for (const contract of contracts.items) {
+    const retention = contract.get('retention', true);
+    if (isMap(retention)) retention.flow = true;
     const abi = contract.get('abi', true);
     // A JSON entry reads best on one line; a nested block layout of a big ABI runs to pages.
     if (isSeq(abi)) for (const entry of abi.items) if (isMap(entry)) entry.flow = true;

@@ -1,6 +1,6 @@
 // Watched contracts: list with rename and remove, and the form that adds one (ABI pasted or from a file).
 import { useState, type DragEvent, type FormEvent } from 'react';
-import { ContractsAddInput, type Chain, type WatchedContract } from '@contract';
+import { ContractsAddInput, type Chain, type Retention, type WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
 import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
@@ -73,6 +73,7 @@ function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; ch
           <th>Events</th>
           <th>Start block</th>
           <th>Indexed through</th>
+          <th>Retention</th>
           <th aria-label="Actions" />
         </tr>
       </thead>
@@ -92,7 +93,11 @@ function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; ch
 function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chainLabel: string }) {
   const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState(contract.name);
-  const edit = useRowEdit(() => setName(contract.name));
+  const [retention, setRetention] = useState(retentionDraft(contract.retention));
+  const edit = useRowEdit(() => {
+    setName(contract.name);
+    setRetention(retentionDraft(contract.retention));
+  });
   const remove = async (): Promise<void> => {
     const result = await vigil.call('contracts.remove', { id: contract.id });
     if (!result.ok) setError(result.error.message);
@@ -100,7 +105,15 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
   };
   const label = contract.name || shortHex(contract.address);
   const save = (): Promise<void> =>
-    edit.save(() => vigil.call('contracts.update', { id: contract.id, name: name.trim() }));
+    edit.save(() =>
+      vigil.call('contracts.update', {
+        id: contract.id,
+        name: name.trim(),
+        // The server checks the number and names the field when it refuses it.
+        retention:
+          retention.kind === 'all' ? null : { [retention.kind]: Number(retention.amount.trim()) },
+      }),
+    );
   return (
     <tr className={edit.editing ? 'row-editing' : undefined}>
       <td>
@@ -128,6 +141,13 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
       </td>
       <td className="mono">{formatCount(contract.startBlock)}</td>
       <td className="mono">{formatCount(contract.indexedThrough)}</td>
+      <td className="small nowrap">
+        {edit.editing ? (
+          <RetentionInput value={retention} onChange={setRetention} />
+        ) : (
+          describeRetention(contract.retention)
+        )}
+      </td>
       <td className="actions">
         <RowEditActions edit={edit} what={label} onSave={() => void save()}>
           <ConfirmButton label={`Remove ${label}`} confirmLabel="Confirm remove" onConfirm={remove}>
@@ -137,6 +157,57 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
         <FieldError message={error} />
       </td>
     </tr>
+  );
+}
+
+interface RetentionDraft {
+  kind: 'all' | 'days' | 'events';
+  amount: string;
+}
+
+function retentionDraft(retention: Retention | undefined): RetentionDraft {
+  if (retention?.days !== undefined) return { kind: 'days', amount: String(retention.days) };
+  if (retention?.events !== undefined) return { kind: 'events', amount: String(retention.events) };
+  return { kind: 'all', amount: '' };
+}
+
+function describeRetention(retention: Retention | undefined): string {
+  const parts = [
+    ...(retention?.days !== undefined ? [`${formatCount(retention.days)} days`] : []),
+    ...(retention?.events !== undefined ? [`newest ${formatCount(retention.events)} events`] : []),
+  ];
+  return parts.length === 0 ? 'everything' : parts.join(', ');
+}
+
+/** Keep everything, or N days, or the newest N events: older sealed history is deleted. */
+function RetentionInput({
+  value,
+  onChange,
+}: {
+  value: RetentionDraft;
+  onChange: (value: RetentionDraft) => void;
+}) {
+  return (
+    <span className="inline-fields">
+      <select
+        aria-label="Retention"
+        value={value.kind}
+        onChange={(e) => onChange({ ...value, kind: e.target.value as RetentionDraft['kind'] })}
+      >
+        <option value="all">Everything</option>
+        <option value="days">Days</option>
+        <option value="events">Events</option>
+      </select>
+      {value.kind === 'all' ? null : (
+        <input
+          aria-label={value.kind === 'days' ? 'Days to keep' : 'Events to keep'}
+          inputMode="numeric"
+          size={8}
+          value={value.amount}
+          onChange={(e) => onChange({ ...value, amount: e.target.value })}
+        />
+      )}
+    </span>
   );
 }
 

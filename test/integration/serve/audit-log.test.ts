@@ -572,6 +572,9 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
       return 'workspace:ops.yaml';
     },
   },
+  // Sealed segments older than a retention take hours of a served run: recorded and checked
+  // in-process (test/integration/store/retention.test.ts).
+  'retention.deleted': { pending: 'sealed history past a retention (tested in-process)' },
   'audit.exported': {
     actor: PROFILE,
     async run({ session }) {

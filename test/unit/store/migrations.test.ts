@@ -6,6 +6,10 @@ import {
   schemaVersion,
   type Migration,
 } from '../../../src-main/core/store/migrations.ts';
+import {
+  applyWatchConfigCommand,
+  findContract,
+} from '../../../src-main/core/store/operator-data.ts';
 
 const newest = migrations.at(-1)!.version;
 
@@ -135,6 +139,34 @@ describe('migrations', () => {
       "EXPLAIN QUERY PLAN SELECT id FROM events WHERE chain_id = 1 AND status = 'pending' AND block_number <= 10",
     ).map((row) => row.detail);
     expect(plan.join(' ')).toContain('events_pending');
+  });
+
+  it('migration 9 gives contracts a retention, none for those already there', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 8));
+    db.run(
+      "INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (1, 'c', '[]', 0, 0)",
+    );
+    db.run(
+      "INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at) VALUES ('1:0xa', 1, '0xa', 'A', '[]', 0, -1, 0)",
+    );
+    expect(migrate(db, migrations.slice(0, 9))).toEqual([9]);
+    expect(findContract(db, '1:0xa')).not.toHaveProperty('retention');
+    applyWatchConfigCommand(
+      db,
+      { type: 'contract.update', id: '1:0xa', name: 'A', retention: { days: 30 } },
+      0,
+    );
+    expect(findContract(db, '1:0xa')?.retention).toEqual({ days: 30 });
+    // A command journaled before retention existed leaves it as it is.
+    applyWatchConfigCommand(db, { type: 'contract.update', id: '1:0xa', name: 'B' }, 0);
+    expect(findContract(db, '1:0xa')).toMatchObject({ name: 'B', retention: { days: 30 } });
+    applyWatchConfigCommand(
+      db,
+      { type: 'contract.update', id: '1:0xa', name: 'B', retention: null },
+      0,
+    );
+    expect(findContract(db, '1:0xa')).not.toHaveProperty('retention');
   });
 
   it('applies only what is new, once', async () => {

@@ -246,6 +246,28 @@ contracts:
     ]);
   });
 
+  it('reads a retention and reports a bad one at its field', () => {
+    const withRetention = (value: string): string =>
+      withLine(15, `    startBlock: 0\n    retention: ${value}`);
+    expect(parseWorkspace(withRetention('{ days: 30 }'), options).contracts[0]!.retention).toEqual({
+      days: 30,
+    });
+    expect(problemsOf(withRetention('{ days: 0 }')).problems).toEqual([
+      {
+        field: 'contracts[0].retention.days',
+        line: 16,
+        column: 24,
+        message: 'must be more than 0, got 0',
+      },
+    ]);
+    expect(
+      problemsOf(withRetention('{ weeks: 2 }')).problems.map((problem) => problem.message),
+    ).toEqual([
+      'Unrecognized key: "weeks"',
+      'give days or events (leave retention out to keep everything)',
+    ]);
+  });
+
   it('reports a bad address', () => {
     const { error } = problemsOf(
       withLine(14, '    address: "0x5FbDB2315678afecb367f032d93F642f64180aa"'),
@@ -485,6 +507,7 @@ describe('serializeWorkspace', () => {
       chainId: 8453,
       address: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913',
       startBlock: 1_200_000,
+      retention: { days: 30, events: 1_000_000 },
       abi: tupleAbi,
     },
     {
