@@ -219,8 +219,9 @@ const DAMAGED_DIR = 'damaged';
 const defaults = {
   sealMinEvents: 20_000,
   sealMaxAgeMs: 60 * 60_000,
-  // About 12 MB a segment: opened (read and loaded into sql.js) in tens of milliseconds.
-  segmentTargetEvents: 25_000,
+  // About 10 MB a segment with its indexes: opened (read, checked and loaded into sql.js) in
+  // tens of milliseconds, which is what a look-up by transaction hash pays when it misses.
+  segmentTargetEvents: 10_000,
   segmentCacheBytes: 256 * 1024 * 1024,
   headLogMaxBytes: 64 * 1024 * 1024,
 };
@@ -1051,34 +1052,44 @@ export async function openChainStore(parts: {
       return new Map(eventCounts);
     },
     eventsPerMinute(chainId, minutes) {
-      const series = eventsPerMinute(head, chainId, minutes);
-      // Sealed rows of the same minutes (a fast chain seals within the half hour) add in.
-      const newestSealed = manifest.segments
-        .filter((segment) => segment.chainId === chainId && segment.maxTime !== null)
-        .sort((a, b) => b.maxTime! - a.maxTime!)[0];
-      if (!newestSealed) return series;
-      const since =
-        series[0]?.minute ?? Math.floor(newestSealed.maxTime! / 60) * 60 - (minutes - 1) * 60;
-      const sealedSeries = new Map<number, number>();
-      for (const segment of manifest.segments) {
-        if (segment.chainId !== chainId || segment.maxTime === null || segment.maxTime < since)
+      // The head and any segment being built are read; sealed segments answer from their
+      // summaries (their last hour, per minute), so the chart never opens one.
+      const counts = new Map<number, number>();
+      let newest: number | null = null;
+      const add = (minute: number, count: number): void => {
+        counts.set(minute, (counts.get(minute) ?? 0) + count);
+      };
+      for (const source of unsealedSources(chainId)) {
+        const series = eventsPerMinute(source, chainId, minutes);
+        for (const point of series) add(point.minute, point.count);
+        const last = series.at(-1)?.minute;
+        if (last !== undefined && (newest === null || last > newest)) newest = last;
+      }
+      const sealed = manifest.segments.filter(
+        (segment) => segment.chainId === chainId && segment.maxTime !== null,
+      );
+      for (const segment of sealed) {
+        const last = Math.floor(segment.maxTime! / 60) * 60;
+        if (newest === null || last > newest) newest = last;
+      }
+      if (newest === null) return [];
+      const since = newest - (minutes - 1) * 60;
+      for (const segment of sealed) {
+        if (segment.maxTime! < since) continue;
+        if (segment.recentMinutes) {
+          for (const [minute, count] of Object.entries(segment.recentMinutes))
+            if (Number(minute) >= since) add(Number(minute), count);
           continue;
+        }
         const db = openedSegment(segment);
-        if (!db) continue;
-        for (const point of eventsPerMinute(db, chainId, minutes))
-          sealedSeries.set(point.minute, (sealedSeries.get(point.minute) ?? 0) + point.count);
+        if (db)
+          for (const point of eventsPerMinute(db, chainId, minutes))
+            if (point.minute >= since) add(point.minute, point.count);
       }
-      if (series.length === 0) {
-        const last = Math.max(...sealedSeries.keys());
-        const result: { minute: number; count: number }[] = [];
-        for (let minute = last - (minutes - 1) * 60; minute <= last; minute += 60)
-          result.push({ minute, count: sealedSeries.get(minute) ?? 0 });
-        return result;
-      }
-      return series.map((point) => ({
-        minute: point.minute,
-        count: point.count + (sealedSeries.get(point.minute) ?? 0),
-      }));
+      const result: { minute: number; count: number }[] = [];
+      for (let minute = since; minute <= newest; minute += 60)
+        result.push({ minute, count: counts.get(minute) ?? 0 });
+      return result;
     },
     cursors(chainId) {
       const cursors = new Map(

@@ -23,6 +23,11 @@ export interface SegmentSummary {
   /** Block times of its rows, in seconds; null when none carried a time. */
   minTime: number | null;
   maxTime: number | null;
+  /**
+   * Canonical rows per minute (its start, in seconds) over the segment's last hour, so the
+   * events-per-minute chart never opens a segment.
+   */
+  recentMinutes?: Record<string, number>;
   /** Canonical rows (not removed). */
   events: number;
   /** Rows kept as removed by a reorg. */
@@ -167,6 +172,7 @@ export function createSegmentBuilder(
   const counts: Record<string, number> = {};
   let minTime: number | null = null;
   let maxTime: number | null = null;
+  const perMinute = new Map<number, number>();
   let fromBlock = Infinity;
   let toBlock = -Infinity;
   let rows = 0;
@@ -201,6 +207,10 @@ export function createSegmentBuilder(
         }
         if (row[STATUS] === 'removed') continue;
         canonical++;
+        if (time !== null) {
+          const minute = Math.floor(time / 60) * 60;
+          perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
+        }
         const key = countKey(row[CONTRACT] as string, row[EVENT_NAME] as string | null);
         counts[key] = (counts[key] ?? 0) + 1;
       }
@@ -230,6 +240,7 @@ export function createSegmentBuilder(
           toBlock,
           minTime,
           maxTime,
+          recentMinutes: lastHourOf(perMinute, maxTime),
           events: canonical,
           removed: rows - canonical,
           counts,
@@ -243,6 +254,18 @@ export function createSegmentBuilder(
       db.close();
     },
   };
+}
+
+/** The per-minute counts of the hour that ends with the segment's newest row. */
+function lastHourOf(
+  perMinute: Map<number, number>,
+  maxTime: number | null,
+): Record<string, number> {
+  const recent: Record<string, number> = {};
+  if (maxTime === null) return recent;
+  const since = Math.floor(maxTime / 60) * 60 - 59 * 60;
+  for (const [minute, count] of perMinute) if (minute >= since) recent[minute] = count;
+  return recent;
 }
 
 /** Builds a segment in one step from rows already selected (a seal of the head, a merge). */

@@ -44,6 +44,16 @@ describe('the chain-data store', () => {
     store.maintainChainData();
     expect(segmentFiles(dir).length).toBeGreaterThanOrEqual(3);
     expect(store.chainDataStats().headEvents).toBeLessThan(rows.length);
+    // The per-minute chart is answered from the summaries: exact, and no segment opened.
+    expect(store.chainDataStats().openSegments).toBe(0);
+    const perMinute = store.eventsPerMinute(chainId, 30);
+    expect(perMinute.reduce((sum, point) => sum + point.count, 0)).toBe(rows.length);
+    const lastMinute = Math.floor(rows.at(-1)!.blockTimestamp! / 60) * 60;
+    expect(perMinute.at(-1)).toEqual({
+      minute: lastMinute,
+      count: rows.filter((row) => Math.floor(row.blockTimestamp! / 60) * 60 === lastMinute).length,
+    });
+    expect(store.chainDataStats().openSegments).toBe(0);
 
     const ascending = [...rows];
     const descending = [...rows].reverse();
