@@ -98,6 +98,8 @@ export class RpcCallError extends Error {
 export interface RpcClient {
   call<T = unknown>(method: string, params?: unknown): Promise<T>;
   notifications: { method: string; params: unknown }[];
+  /** Every message the server sent, as received (for leak searches). */
+  received: string[];
   close(): void;
 }
 
@@ -119,7 +121,9 @@ export async function connectRpc(
     { resolve: (value: unknown) => void; reject: (error: unknown) => void }
   >();
   const notifications: RpcClient['notifications'] = [];
+  const received: string[] = [];
   socket.on('message', (data) => {
+    received.push(data.toString());
     const message = JSON.parse(data.toString()) as {
       id?: number;
       method?: string;
@@ -146,6 +150,7 @@ export async function connectRpc(
   });
   return {
     notifications,
+    received,
     call<T>(method: string, params?: unknown): Promise<T> {
       const id = nextId++;
       return new Promise<T>((resolve, reject) => {
