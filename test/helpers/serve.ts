@@ -6,6 +6,11 @@ import WebSocket from 'ws';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** How long a server gets to exit after a signal before it is killed outright. */
+export const KILL_GRACE_MS = 10_000;
+/** How long a test waits for Vigil's answer before failing with the method's name. */
+export const CALL_TIMEOUT_MS = 90_000;
+
 export interface ServeProcess {
   consoleUrl: string;
   wsUrl: string;
@@ -13,8 +18,11 @@ export interface ServeProcess {
   token: string;
   process: ChildProcess;
   output: () => string;
-  /** Sends a signal and waits for the process to end. */
-  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * Sends a signal and waits for the process to end; one still running after `graceMs` (a
+   * wedged server) is killed with SIGKILL, and the output says so.
+   */
+  kill(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
 export async function startServe(options: {
@@ -71,10 +79,17 @@ export async function startServe(options: {
     token,
     process: child,
     output: () => output,
-    kill: (signal = 'SIGTERM') =>
+    kill: (signal = 'SIGTERM', graceMs = KILL_GRACE_MS) =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
+        const fallback = setTimeout(() => {
+          output += `\n[test helper] serve did not exit within ${graceMs} ms of ${signal}; sent SIGKILL\n`;
+          child.kill('SIGKILL');
+        }, graceMs);
+        child.once('exit', (code) => {
+          clearTimeout(fallback);
+          resolve(code);
+        });
         child.kill(signal);
       }),
   };
@@ -96,7 +111,8 @@ export class RpcCallError extends Error {
 }
 
 export interface RpcClient {
-  call<T = unknown>(method: string, params?: unknown): Promise<T>;
+  /** Fails with the method's name if no answer comes within `timeoutMs` (CALL_TIMEOUT_MS). */
+  call<T = unknown>(method: string, params?: unknown, timeoutMs?: number): Promise<T>;
   notifications: { method: string; params: unknown }[];
   /** Every message the server sent, as received (for leak searches). */
   received: string[];
@@ -151,10 +167,23 @@ export async function connectRpc(
   return {
     notifications,
     received,
-    call<T>(method: string, params?: unknown): Promise<T> {
+    call<T>(method: string, params?: unknown, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
       const id = nextId++;
       return new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`${method} got no answer from Vigil in ${timeoutMs} ms`));
+        }, timeoutMs);
+        const settle =
+          <V>(then: (value: V) => void) =>
+          (value: V): void => {
+            clearTimeout(timer);
+            then(value);
+          };
+        pending.set(id, {
+          resolve: settle(resolve as (value: unknown) => void),
+          reject: settle(reject),
+        });
         socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
       });
     },

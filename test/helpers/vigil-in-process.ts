@@ -5,6 +5,7 @@ import { createVigil, type VigilCore } from '../../src-main/core/app.ts';
 import type { EngineTuning } from '../../src-main/core/engine/index.ts';
 import { createContractServer, type ContractServer } from '../../src-main/ipc/server.ts';
 import type { ContractError } from '../../src-main/ipc/contract.ts';
+import { CALL_TIMEOUT_MS } from './serve.ts';
 import { makeLogger, makeTempDir } from './temp-dir.ts';
 
 export class CallError extends Error {
@@ -43,6 +44,17 @@ export async function startVigilInProcess(
   const pushes: VigilUnderTest['pushes'] = [];
   const unsubscribe = core.onPush((name, payload) => pushes.push({ name, payload }));
   const responses: unknown[] = [];
+  /** The server's answer, or an error naming the method when none comes in time. */
+  const handle = (name: string, input: unknown) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${name} got no answer from Vigil in ${CALL_TIMEOUT_MS} ms`)),
+        CALL_TIMEOUT_MS,
+      );
+    });
+    return Promise.race([server.handle(name, input), timeout]).finally(() => clearTimeout(timer));
+  };
   return {
     core,
     server,
@@ -51,13 +63,13 @@ export async function startVigilInProcess(
     pushes,
     responses,
     async call<T>(name: string, input?: unknown): Promise<T> {
-      const envelope = await server.handle(name, input);
+      const envelope = await handle(name, input);
       responses.push(envelope);
       if (!envelope.ok) throw new CallError(envelope.error);
       return envelope.value as T;
     },
     async refused(name, input) {
-      const envelope = await server.handle(name, input);
+      const envelope = await handle(name, input);
       responses.push(envelope);
       if (envelope.ok)
         throw new Error(
