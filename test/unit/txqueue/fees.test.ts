@@ -17,10 +17,11 @@ function node(answers: Record<string, string | Error>): RpcPool {
 
 describe('currentFees', () => {
   it('on an EIP-1559 chain caps at twice the base fee plus the tip the node suggests', async () => {
-    expect(await currentFees(node({ eth_maxPriorityFeePerGas: '0x3b9aca00' }), 7n)).toEqual({
+    // A 2 gwei tip, so the answer cannot be mistaken for the 1 gwei fallback.
+    expect(await currentFees(node({ eth_maxPriorityFeePerGas: '0x77359400' }), 7n)).toEqual({
       type: 'eip1559',
-      maxFeePerGas: '1000000014',
-      maxPriorityFeePerGas: '1000000000',
+      maxFeePerGas: '2000000014',
+      maxPriorityFeePerGas: '2000000000',
     });
   });
 
