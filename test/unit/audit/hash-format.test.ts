@@ -114,6 +114,17 @@ describe('the audit entry hash, from the README', () => {
     expect(auditEntryHash(edited)).toBe(readmeEntryHash(edited));
   });
 
+  it('refuses details JSON cannot carry, naming their type, instead of hashing something else', () => {
+    const refusals: [unknown, RegExp][] = [
+      [{ amount: 5n }, /a bigint has no JSON form/],
+      [{ callback: () => 1 }, /a function has no JSON form/],
+      [{ tag: Symbol('x') }, /a symbol has no JSON form/],
+      [{ ratio: Number.POSITIVE_INFINITY }, /Infinity has no JSON form/],
+    ];
+    for (const [details, message] of refusals)
+      expect(() => auditEntryHash({ ...knownEntry, details } as never)).toThrow(message);
+  });
+
   it('does not hash the entry’s own hash field', () => {
     expect(auditEntryHash({ ...knownEntry, hash: 'x' } as AuditEntry)).toBe(KNOWN_HASH);
   });

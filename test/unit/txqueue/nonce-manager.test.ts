@@ -29,8 +29,13 @@ function lanes(options: {
       request(method: string, params: [string, string]) {
         requests.push([chainId, method, ...params]);
         if (options.nodeError) return Promise.reject(options.nodeError);
-        const count = params[1] === 'latest' ? options.latest : options.pending;
-        return Promise.resolve(`0x${(count ?? 0).toString(16)}`);
+        const counts: Record<string, number | undefined> = {
+          latest: options.latest,
+          pending: options.pending,
+        };
+        if (method !== 'eth_getTransactionCount' || !(params[1] in counts))
+          return Promise.reject(new Error(`unexpected ${method} ${params[1]}`));
+        return Promise.resolve(`0x${(counts[params[1]] ?? 0).toString(16)}`);
       },
     }) as unknown as RpcPool;
   return { manager: createNonceManager({ store, rpc }), queries, requests };
@@ -54,6 +59,12 @@ describe('nextNonce', () => {
 
   it('is one past the highest nonce held when that is ahead of the chain', async () => {
     expect(await lanes({ held: [5, null, 7, 6], pending: 3 }).manager.nextNonce(1, SIGNER)).toBe(8);
+  });
+
+  it('ignores in-flight transactions that hold no nonce', async () => {
+    expect(await lanes({ held: [null], pending: 0 }).manager.nextNonce(1, SIGNER)).toBe(0);
+    const { manager } = lanes({ held: [null, 2], latest: 2, pending: 2 });
+    expect(await manager.lane(1, SIGNER)).toMatchObject({ nextNonce: 3, inFlight: 1, gaps: [] });
   });
 
   it('is the pending count when the chain is ahead of everything held', async () => {
