@@ -19,7 +19,7 @@ export default {
   // The sandbox needs the sources and tests, not builds, reports or other helpers' data.
   ignorePatterns: ['out', 'dist', 'test-results', 'playwright-report', 'reports', '.scratch'],
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  jsonReporter: { fileName: `reports/mutation/${process.env.VIGIL_MUTATION_REPORT ?? name}.json` },
   tempDirName: `.stryker-tmp/${name}`,
   cleanTempDir: true,
   thresholds: { high: 90, low: 85, break: null },

@@ -9,7 +9,9 @@ if (!module) throw new Error(`No mutation module set named ${name}; see mutation
 
 export default defineConfig({
   test: {
-    include: module.tests,
+    // VIGIL_MUTATION_TESTS (comma-separated globs) runs other tests against the same mutants,
+    // e.g. the tests as they were before a change, for a before/after score.
+    include: process.env['VIGIL_MUTATION_TESTS']?.split(',') ?? module.tests,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
