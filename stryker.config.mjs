@@ -14,6 +14,9 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   mutate: module.mutate,
   coverageAnalysis: 'perTest',
+  // A static mutant (module-level code, run once at import) must run every test of the set; a
+  // set whose static mutants would dominate the run skips them, and says so in modules.mjs.
+  ignoreStatic: module.ignoreStatic ?? false,
   concurrency: Number(process.env.VIGIL_MUTATION_CONCURRENCY ?? 2),
   timeoutMS: 20_000,
   // The sandbox needs the sources and tests, not builds, reports or other helpers' data.

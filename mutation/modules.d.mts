@@ -4,6 +4,8 @@ export interface MutationModule {
   mutate: string[];
   /** The only tests run against each mutant. */
   tests: string[];
+  /** Skip static mutants (module-level code), which would each run every test of the set. */
+  ignoreStatic?: boolean;
 }
 
 export const mutationModules: Record<string, MutationModule>;

@@ -315,6 +315,40 @@ const cases: [string, () => AuditVerification, AuditVerification][] = [
   ],
 ];
 
+cases.push(
+  [
+    'an empty range that was recorded to start at seq 5',
+    () => run([], { seq: 7, hash: log[6]!.hash }, { firstSeq: 5, prevHash: log[3]!.hash }),
+    {
+      intact: false,
+      count: 0,
+      atSeq: 5,
+      atPosition: 1,
+      kind: 'truncated',
+      message:
+        'The log ends at seq none, but it was recorded to end at seq 7: the end was cut off.',
+    },
+  ],
+  [
+    'no entries before a sealed end',
+    () => run([], { ...head, sealed: true }),
+    {
+      intact: false,
+      count: 0,
+      atSeq: 1,
+      atPosition: 1,
+      kind: 'missing',
+      message:
+        'The entries end at seq none, but the run was recorded to end at seq 10: entries 1..10 are missing before its end.',
+    },
+  ],
+  [
+    'a range checked without a first seq: it may start anywhere',
+    () => run(log.slice(4), head, { prevHash: log[3]!.hash }),
+    { intact: true, count: 6, firstSeq: 5, lastSeq: 10, headHash: head.hash },
+  ],
+);
+
 describe('what the verifier says', () => {
   it.each(cases)('%s', (_title, verify, expected) => {
     expect(verify()).toEqual(expected);

@@ -26,6 +26,16 @@ describe('operator journal, compaction and damage', () => {
     return journal;
   }
 
+  it('reopens a journal that was opened and never written to', () => {
+    const path = journalPath();
+    openJournal(path).journal.close();
+    expect(readFileSync(path, 'utf8')).toBe('');
+    const { journal, droppedTornTailBytes } = openJournal<{ n: number }>(path);
+    expect([journal.entries.length, journal.lastSeq, droppedTornTailBytes]).toEqual([0, 0, 0]);
+    expect(journal.append({ n: 1 }).seq).toBe(1);
+    journal.close();
+  });
+
   it('writes each entry as checksum, space, JSON; audit entries only when there are some', () => {
     const path = journalPath();
     const { journal } = openJournal<{ n: number }>(path);
