@@ -349,6 +349,79 @@ cases.push(
   ],
 );
 
+// Breaks at the edges of the look-ahead: nothing after the entry, or a forgery shaped like a swap.
+cases.push(
+  [
+    'the second-to-last entry deleted',
+    () =>
+      run(
+        log.filter((entry) => entry.seq !== 9),
+        head,
+      ),
+    {
+      intact: false,
+      count: 8,
+      atSeq: 10,
+      atPosition: 9,
+      kind: 'missing',
+      message: 'entry 9 (seq 10) follows seq 8: entry 9 is missing.',
+    },
+  ],
+  [
+    'a forged entry 5 with a wrong link inserted before entry 4',
+    () =>
+      run(
+        [
+          ...log.slice(0, 3),
+          rechain(log[4]!, { actor: 'mallory', prevHash: 'c'.repeat(64) }),
+          ...log.slice(3),
+        ],
+        head,
+      ),
+    {
+      intact: false,
+      count: 3,
+      atSeq: 5,
+      atPosition: 4,
+      kind: 'inserted',
+      message:
+        'entry 4 (seq 5) does not belong here: the entries before and after it link to each other, so it was inserted.',
+    },
+  ],
+  [
+    'a forged copy of entry 4 in place of entry 5',
+    () => run([...log.slice(0, 4), forged4, ...log.slice(5)], head),
+    {
+      intact: false,
+      count: 4,
+      atSeq: 4,
+      atPosition: 5,
+      kind: 'inserted',
+      message:
+        'entry 5 (seq 4) repeats the sequence number of the entry before it, and the chain continues from the other one: it was inserted.',
+    },
+  ],
+  [
+    'the last entry replaced with a forged link',
+    () =>
+      run(
+        log.map((entry) =>
+          entry.seq === 10 ? rechain(entry, { actor: 'mallory', prevHash: 'a'.repeat(64) }) : entry,
+        ),
+        head,
+      ),
+    {
+      intact: false,
+      count: 9,
+      atSeq: 10,
+      atPosition: 10,
+      kind: 'edited',
+      message:
+        "entry 10 (seq 10) does not link to the entry before it (its prevHash is not that entry's hash): it was replaced.",
+    },
+  ],
+);
+
 describe('what the verifier says', () => {
   it.each(cases)('%s', (_title, verify, expected) => {
     expect(verify()).toEqual(expected);
