@@ -28,7 +28,11 @@ export const mutationModules = {
       'src-main/core/alerts/compile-condition.ts',
       'src-main/core/alerts/event-matcher.ts',
     ],
-    tests: ['test/unit/alerts/condition.test.ts', 'test/unit/alerts/condition-evaluation.test.ts'],
+    tests: [
+      'test/unit/alerts/condition.test.ts',
+      'test/unit/alerts/condition-evaluation.test.ts',
+      'test/unit/alerts/condition-syntax.test.ts',
+    ],
     // The field tables and operator lists are module-level: each static mutant would rerun the
     // whole condition suite (an estimated two hours on two cores). Their behaviour is still
     // covered by the same tests; only their mutants are not run.
