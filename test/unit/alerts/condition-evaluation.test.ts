@@ -160,13 +160,18 @@ describe('the event matcher', () => {
     expect(matcher.matches(row({}), { from: token.id, to: null, value: '0' })).toBe(false);
   });
 
-  it('says which contract is no longer watched', () => {
-    expect(() =>
+  it('says which contract is no longer watched, as a NOT_FOUND on contractId', () => {
+    let error: { code?: string; field?: string; message?: string } = {};
+    try {
       createEventMatcher(
         { contractId: '1:0xgone', eventName: 'Transfer', condition: '' },
         context as never,
-      ),
-    ).toThrow(/The contract 1:0xgone is not watched \(any more\)/);
+      );
+    } catch (thrown) {
+      error = thrown as typeof error;
+    }
+    expect(error).toMatchObject({ code: 'NOT_FOUND', field: 'contractId' });
+    expect(error.message).toMatch(/The contract 1:0xgone is not watched \(any more\)/);
   });
 
   it('describes the event: subject, firing event and a short summary', () => {
