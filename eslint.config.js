@@ -27,6 +27,8 @@ export default tseslint.config(
       'resources/contracts/**',
       'test-results/**',
       'playwright-report/**',
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   js.configs.recommended,

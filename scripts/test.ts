@@ -1,11 +1,20 @@
 // `npm test`: checks the import rules (dependency-cruiser), builds, runs vitest (unit + integration) and Playwright (Chromium end-to-end,
 // and the Electron launch test, which skips where Electron's binary is absent), then prints one
-// closing line with the totals of both. Exits non-zero if anything failed.
+// closing line with the totals of both, which says loudly when the Electron launch test was
+// skipped. Exits non-zero if anything failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  closingLine,
+  electronSkipReason,
+  playwrightTotals,
+  readPlaywrightReport,
+  vitestTotals,
+  type Totals,
+} from './lib/test-summary.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -57,39 +66,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): numb
   return result.status ?? 1;
 }
 
-interface Totals {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
-function vitestTotals(file: string): Totals | undefined {
-  if (!existsSync(file)) return undefined;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as {
-    numPassedTests: number;
-    numFailedTests: number;
-    numPendingTests: number;
-    numTodoTests: number;
-  };
-  return {
-    passed: report.numPassedTests,
-    failed: report.numFailedTests,
-    skipped: report.numPendingTests + report.numTodoTests,
-  };
-}
-
-function playwrightTotals(file: string): Totals | undefined {
-  if (!existsSync(file)) return undefined;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as {
-    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
-  };
-  return {
-    passed: report.stats.expected + report.stats.flaky,
-    failed: report.stats.unexpected,
-    skipped: report.stats.skipped,
-  };
-}
-
 // Outside test-results/: Playwright empties that folder when it starts.
 const resultsDir = mkdtempSync(join(tmpdir(), 'vigil-test-summary-'));
 const filter = process.argv.slice(2);
@@ -118,7 +94,8 @@ const playwrightStatus = run('npx', ['playwright', 'test', '--reporter=list,json
   PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
 });
 
-const parts = [vitestTotals(vitestJson), playwrightTotals(playwrightJson)];
+const playwrightReport = readPlaywrightReport(playwrightJson);
+const parts = [vitestTotals(vitestJson), playwrightTotals(playwrightReport)];
 const totals = parts.reduce<Totals>(
   (sum, part) => ({
     passed: sum.passed + (part?.passed ?? 0),
@@ -130,5 +107,5 @@ const totals = parts.reduce<Totals>(
 rmSync(resultsDir, { recursive: true, force: true });
 const failed = vitestStatus !== 0 || playwrightStatus !== 0 || totals.failed > 0;
 if (failed && totals.failed === 0) totals.failed = 1;
-console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+console.log(`\n${closingLine(totals, electronSkipReason(playwrightReport))}`);
 process.exit(failed ? 1 : 0);

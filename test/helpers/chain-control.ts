@@ -3,16 +3,27 @@ import { encodeFunctionData, type Address } from 'viem';
 import { nonceManager } from 'viem/accounts';
 import { anvilAccount, contractAbis } from './contracts.ts';
 
+/** How long a test waits for a node's answer before failing with the method's name. */
+export const NODE_CALL_TIMEOUT_MS = 30_000;
+
 export async function rawRpc<T = unknown>(
   rpcUrl: string,
   method: string,
   params: unknown[] = [],
 ): Promise<T> {
-  const response = await fetch(rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+      signal: AbortSignal.timeout(NODE_CALL_TIMEOUT_MS),
+    });
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError')
+      throw new Error(`${method} to ${rpcUrl} got no answer in ${NODE_CALL_TIMEOUT_MS} ms`);
+    throw new Error(`${method} to ${rpcUrl} failed: ${(error as Error).message}`);
+  }
   const body = (await response.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result as T;

@@ -1,5 +1,6 @@
 // The two sides of every equality check: the chain's own eth_getLogs, and what Vigil stored.
 import type { EventRow } from '../../src-main/ipc/contract.ts';
+import { rawRpc } from './chain-control.ts';
 
 export interface ChainLog {
   blockHash: string;
@@ -12,27 +13,17 @@ export interface ChainLog {
 
 /** Every log of an address from block 0 to the head, straight from the node, in chain order. */
 export async function chainLogs(rpcUrl: string, address: string): Promise<ChainLog[]> {
-  const response = await fetch(rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'eth_getLogs',
-      params: [{ address, fromBlock: '0x0', toBlock: 'latest' }],
-    }),
-  });
-  const body = (await response.json()) as {
-    result: {
+  const result = await rawRpc<
+    {
       blockHash: string;
       blockNumber: string;
       logIndex: string;
       transactionHash: string;
       topics: string[];
       data: string;
-    }[];
-  };
-  return body.result.map((log) => ({
+    }[]
+  >(rpcUrl, 'eth_getLogs', [{ address, fromBlock: '0x0', toBlock: 'latest' }]);
+  return result.map((log) => ({
     blockHash: log.blockHash,
     blockNumber: Number.parseInt(log.blockNumber, 16),
     logIndex: Number.parseInt(log.logIndex, 16),

@@ -51,6 +51,11 @@ export function serveArgs(source: ServeSource): string[] {
   return source === 'built' ? ['out/main/serve.js'] : ['--import', 'tsx', 'src-main/serve.ts'];
 }
 
+/** How long a server gets to exit after a signal before it is killed outright. */
+export const KILL_GRACE_MS = 10_000;
+/** How long a test waits for Vigil's answer before failing with the method's name. */
+export const CALL_TIMEOUT_MS = 90_000;
+
 export interface ServeProcess {
   /** `http://127.0.0.1:PORT/#token=T`, as printed. */
   consoleUrl: string;
@@ -60,8 +65,11 @@ export interface ServeProcess {
   token: string;
   process: ChildProcess;
   output: () => string;
-  /** Sends a signal and waits for the process to end. */
-  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * Sends a signal and waits for the process to end; one still running after `graceMs` (a
+   * wedged server) is killed with SIGKILL, and the output says so.
+   */
+  kill(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
 export async function startServe(options: {
@@ -117,10 +125,17 @@ export async function startServe(options: {
     token,
     process: child,
     output: () => output,
-    kill: (signal = 'SIGTERM') =>
+    kill: (signal = 'SIGTERM', graceMs = KILL_GRACE_MS) =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
+        const fallback = setTimeout(() => {
+          output += `\n[test helper] serve did not exit within ${graceMs} ms of ${signal}; sent SIGKILL\n`;
+          child.kill('SIGKILL');
+        }, graceMs);
+        child.once('exit', (code) => {
+          clearTimeout(fallback);
+          resolve(code);
+        });
         child.kill(signal);
       }),
   };
@@ -142,8 +157,11 @@ export class RpcCallError extends Error {
 }
 
 export interface RpcClient {
-  call<T = unknown>(method: string, params?: unknown): Promise<T>;
+  /** Fails with the method's name if no answer comes within `timeoutMs` (CALL_TIMEOUT_MS). */
+  call<T = unknown>(method: string, params?: unknown, timeoutMs?: number): Promise<T>;
   notifications: { method: string; params: unknown }[];
+  /** Every message the server sent, as received (for leak searches). */
+  received: string[];
   close(): void;
 }
 
@@ -193,7 +211,9 @@ export async function connectRpc(
     { resolve: (value: unknown) => void; reject: (error: unknown) => void }
   >();
   const notifications: RpcClient['notifications'] = [];
+  const received: string[] = [];
   socket.on('message', (data) => {
+    received.push(data.toString());
     const message = JSON.parse(data.toString()) as {
       id?: number;
       method?: string;
@@ -218,10 +238,27 @@ export async function connectRpc(
     for (const waiter of pending.values()) waiter.reject(new Error('socket closed'));
     pending.clear();
   });
-  const bareCall = <T>(method: string, params?: unknown): Promise<T> => {
+  const bareCall = <T>(
+    method: string,
+    params?: unknown,
+    timeoutMs = CALL_TIMEOUT_MS,
+  ): Promise<T> => {
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`${method} got no answer from Vigil in ${timeoutMs} ms`));
+      }, timeoutMs);
+      const settle =
+        <V>(then: (value: V) => void) =>
+        (value: V): void => {
+          clearTimeout(timer);
+          then(value);
+        };
+      pending.set(id, {
+        resolve: settle(resolve as (value: unknown) => void),
+        reject: settle(reject),
+      });
       socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
     });
   };
@@ -236,6 +273,7 @@ export async function connectRpc(
   return {
     notifications,
     call,
+    received,
     close: () => socket.close(),
   };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 
 /** A fresh directory under the system temp folder; remove() deletes it. */
 export function makeTempDir(prefix = 'vigil-test-'): { path: string; remove(): void } {
@@ -8,19 +9,27 @@ export function makeTempDir(prefix = 'vigil-test-'): { path: string; remove(): v
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+type Fields = Record<string, unknown> | undefined;
+
+/** `messages` holds `level: message`; `records` the same with the fields, for leak searches. */
 export const silentLogger = {
   messages: [] as string[],
-  info(message: string) {
-    this.messages.push(`info: ${message}`);
+  records: [] as string[],
+  record(level: string, message: string, fields: Fields) {
+    this.messages.push(`${level}: ${message}`);
+    this.records.push(`${level}: ${message}${fields ? ` ${inspect(fields, { depth: 8 })}` : ''}`);
   },
-  warn(message: string) {
-    this.messages.push(`warn: ${message}`);
+  info(message: string, fields?: Fields) {
+    this.record('info', message, fields);
   },
-  error(message: string) {
-    this.messages.push(`error: ${message}`);
+  warn(message: string, fields?: Fields) {
+    this.record('warn', message, fields);
+  },
+  error(message: string, fields?: Fields) {
+    this.record('error', message, fields);
   },
 };
 
 export function makeLogger(): typeof silentLogger {
-  return { ...silentLogger, messages: [] };
+  return { ...silentLogger, messages: [], records: [] };
 }

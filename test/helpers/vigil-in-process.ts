@@ -7,6 +7,7 @@ import { createContractServer, type ContractServer } from '../../src-main/ipc/se
 import type { ContractError } from '../../src-main/ipc/contract.ts';
 import type { Caller } from '../../src-main/core/app.ts';
 import { asPerson, makePerson, type Person } from './person.ts';
+import { CALL_TIMEOUT_MS } from './serve.ts';
 import { makeLogger, makeTempDir } from './temp-dir.ts';
 
 /** A browser on this machine with its page at `origin`, as the headless server describes it. */
@@ -66,8 +67,21 @@ export async function startVigilInProcess(
   const pushes: VigilUnderTest['pushes'] = [];
   const unsubscribe = core.onPush((name, payload) => pushes.push({ name, payload }));
   const responses: unknown[] = [];
+  /** The server's answer, or an error naming the method when none comes in time. */
+  const handle = (name: string, input: unknown) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${name} got no answer from Vigil in ${CALL_TIMEOUT_MS} ms`)),
+        CALL_TIMEOUT_MS,
+      );
+    });
+    return Promise.race([server.handle(name, input, caller), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
+  };
   const rawCall = async <T>(name: string, input?: unknown): Promise<T> => {
-    const envelope = await server.handle(name, input, caller);
+    const envelope = await handle(name, input);
     responses.push(envelope);
     if (!envelope.ok) throw new CallError(envelope.error);
     return envelope.value as T;

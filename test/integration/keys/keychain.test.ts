@@ -2,7 +2,7 @@
 // `npm test`): import, generate, list, sign, remove — and the key never appears anywhere else:
 // not in the data directory's files, the log, a push or a response. A machine with no usable
 // keychain gets a clear error, never a plain-text fallback.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address, Hex } from 'viem';
@@ -11,6 +11,7 @@ import { createOsKeychain } from '../../../src-main/core/keys/index.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { mineBlocks } from '../../helpers/chain-control.ts';
 import { fund, fundedKey } from '../../helpers/funded-key.ts';
+import { filesUnder, placesHolding } from '../../helpers/key-leaks.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
 import { connectRpc, startServe, waitFor } from '../../helpers/serve.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
@@ -19,25 +20,8 @@ import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in
 let anvil: AnvilInstance;
 let vigil: VigilUnderTest;
 let imported: { privateKey: Hex; address: Address };
-
-/** Every file under a directory, as bytes. */
-function filesUnder(dir: string): { path: string; bytes: Buffer }[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [{ path, bytes: readFileSync(path) }];
-  });
-}
-
-/** Where a key's hex digits (either case, with or without 0x) show up. */
-function placesHolding(key: Hex, haystacks: { where: string; text: string | Buffer }[]): string[] {
-  const digits = key.slice(2).toLowerCase();
-  return haystacks
-    .filter(({ text }) => {
-      const value = (typeof text === 'string' ? text : text.toString('latin1')).toLowerCase();
-      return value.includes(digits);
-    })
-    .map(({ where }) => where);
-}
+/** The key main generated, read back from the keychain while it was there. */
+let generatedKey: Hex;
 
 /** The keychain namespace a data directory chose, read from its journal. */
 function namespaceOf(dataDir: string): string {
@@ -102,6 +86,7 @@ describe('signers in the OS keychain', () => {
       `${namespaceOf(vigil.dataDir)}:${generated.address.toLowerCase()}`,
     );
     expect(key).toMatch(/^0x[0-9a-f]{64}$/);
+    generatedKey = key as Hex;
   });
 
   it('signs with a key read from the keychain (a transfer from the generated signer is mined)', async () => {
@@ -177,14 +162,18 @@ describe('signers in the OS keychain', () => {
     await vigil.close({ keepDataDir: true });
     const dataDir = vigil.dataDir;
     const haystacks = [
-      ...filesUnder(dataDir).map(({ path, bytes }) => ({ where: path, text: bytes })),
-      { where: 'log', text: vigil.log.messages.join('\n') },
+      ...filesUnder(dataDir),
+      // In-process logs, with their fields: the engine thread's lines arrive here too.
+      { where: 'log', text: vigil.log.records.join('\n') },
       { where: 'pushes', text: JSON.stringify(vigil.pushes) },
       // The request that carried the key in is the one place it may be; answers must not echo it.
       { where: 'responses', text: JSON.stringify(vigil.responses) },
     ];
     expect(haystacks.length).toBeGreaterThan(4);
-    expect(placesHolding(imported.privateKey, haystacks)).toEqual([]);
+    // The generated key signed a transaction above, so it went through every path a key takes.
+    expect(generatedKey).toMatch(/^0x[0-9a-f]{64}$/);
+    for (const key of [imported.privateKey, generatedKey])
+      expect(placesHolding(key, haystacks)).toEqual([]);
     vigil = await startVigilInProcess({ dataDir });
     // startVigilInProcess leaves a directory it was given in place; this one is the test's.
     const reopened = vigil;
@@ -195,6 +184,62 @@ describe('signers in the OS keychain', () => {
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
+  });
+});
+
+describe('headless, as a child process', () => {
+  it('never lets an imported or a generated key into its output, files, pushes or answers', async () => {
+    const dir = makeTempDir('vigil-keys-child-');
+    const serve = await startServe({ dataDir: dir.path });
+    try {
+      const rpc = await connectRpc(serve.wsUrl);
+      await rpc.call('chains.add', {
+        name: 'anvil',
+        chainId: anvil.chainId,
+        rpcUrls: [anvil.rpcUrl],
+        confirmations: 1,
+      });
+      const key = await fundedKey(anvil.rpcUrl, 10n ** 18n);
+      await rpc.call('signers.import', { privateKey: key.privateKey, label: 'child import' });
+      const made = await rpc.call<Signer>('signers.generate', { label: 'child keeper' });
+      const namespace = namespaceOf(dir.path);
+      const generatedInChild = (await createOsKeychain().get(
+        `${namespace}:${made.address.toLowerCase()}`,
+      )) as Hex;
+      expect(generatedInChild).toMatch(/^0x[0-9a-f]{64}$/);
+      // Both keys sign once, so both go through reading, signing and sending.
+      await fund(anvil.rpcUrl, made.address, 10n ** 17n);
+      for (const from of [key.address, made.address]) {
+        const proposed = await rpc.call<Transaction>('txs.propose', {
+          chainId: anvil.chainId,
+          from,
+          to: imported.address,
+          value: '1',
+        });
+        await rpc.call('txs.approve', { id: proposed.id, seenSimulation: proposed.simulation!.id });
+        await waitFor(async () => {
+          const tx = await rpc.call<Transaction>('txs.get', { id: proposed.id });
+          if (tx.status === 'sent') await mineBlocks(anvil.rpcUrl, 1);
+          return tx.status === 'mined' || tx.status === 'confirmed';
+        });
+      }
+      rpc.close();
+      await serve.kill();
+      const haystacks = [
+        ...filesUnder(dir.path),
+        { where: 'output', text: serve.output() },
+        // Every answer and push the client received, raw.
+        { where: 'answers and pushes', text: rpc.received.join('\n') },
+      ];
+      expect(rpc.received.length).toBeGreaterThan(5);
+      for (const privateKey of [key.privateKey, generatedInChild])
+        expect(placesHolding(privateKey, haystacks)).toEqual([]);
+      await createOsKeychain().remove(`${namespace}:${made.address.toLowerCase()}`);
+      await createOsKeychain().remove(`${namespace}:${key.address.toLowerCase()}`);
+    } finally {
+      await serve.kill();
+      dir.remove();
+    }
   });
 });
 
@@ -221,13 +266,12 @@ describe('without a usable keychain', () => {
       expect(await rpc.call('signers.list', {})).toEqual([]);
       rpc.close();
       await serve.kill();
-      const haystacks = filesUnder(dir.path).map(({ path, bytes }) => ({
-        where: path,
-        text: bytes,
-      }));
-      expect(
-        placesHolding(key.privateKey, [...haystacks, { where: 'output', text: serve.output() }]),
-      ).toEqual([]);
+      const haystacks = [
+        ...filesUnder(dir.path),
+        { where: 'output', text: serve.output() },
+        { where: 'answers', text: rpc.received.join('\n') },
+      ];
+      expect(placesHolding(key.privateKey, haystacks)).toEqual([]);
     } finally {
       await serve.kill();
       dir.remove();

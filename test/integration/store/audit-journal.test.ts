@@ -1,10 +1,13 @@
 // Audit entries on real files: written through the journal with the command they record, so an
 // acknowledged entry survives a crash before any snapshot, and the chain still verifies after the
-// replay; an entry altered inside a snapshot on disk is found by the check at start.
+// replay; an entry altered inside a snapshot on disk or inside the journal (checksum recomputed,
+// as a careful tamperer would) is found by the check at start, whichever hashed field was changed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyStoredLog, type AuditAction } from '../../../src-main/core/audit/index.ts';
+import type { Store } from '../../../src-main/core/store/index.ts';
+import { editJournal } from '../../helpers/edit-journal.ts';
 import { editSnapshot } from '../../helpers/edit-snapshot.ts';
 import { useStoreSandbox } from '../../helpers/store-sandbox.ts';
 
@@ -90,8 +93,102 @@ describe('audit entries through the journal', () => {
     );
 
     const reopened = await open(dir);
-    expect(verifyStoredLog(reopened)).toMatchObject({ intact: false, atSeq: 1, kind: 'edited' });
+    expect(verifyStoredLog(reopened)).toMatchObject({
+      intact: false,
+      atSeq: 1,
+      kind: 'edited',
+    });
     expect(reopened.listAudit({ limit: 10 })).toHaveLength(3);
     expect(readFileSync(path).equals(tampered)).toBe(true);
   });
+});
+
+// Every column the hash covers, edited in turn on entry 2 of 4. A changed seq leaves a hole where
+// the entry stood (it now sorts last), so the break is named `missing`, at the entry after the
+// hole; any other field makes the entry's own hash wrong: `edited`, at that entry.
+const fieldEdits = [
+  { field: 'seq', column: 'seq = 20', value: 20, kind: 'missing', atSeq: 3 },
+  { field: 'at', column: 'at = at + 1', value: 1, kind: 'edited', atSeq: 2 },
+  { field: 'actor', column: "actor = 'mallory'", value: 'mallory', kind: 'edited', atSeq: 2 },
+  {
+    field: 'action',
+    column: "action = 'tx.rejected'",
+    value: 'tx.rejected',
+    kind: 'edited',
+    atSeq: 2,
+  },
+  { field: 'subject', column: "subject = 'tx:9'", value: 'tx:9', kind: 'edited', atSeq: 2 },
+  {
+    field: 'details',
+    column: `details = '{"nonce":9}'`,
+    value: { nonce: 9 },
+    kind: 'edited',
+    atSeq: 2,
+  },
+  {
+    field: 'prevHash',
+    column: `prev_hash = '${'f'.repeat(64)}'`,
+    value: 'f'.repeat(64),
+    kind: 'edited',
+    atSeq: 2,
+  },
+  {
+    field: 'hash',
+    column: `hash = '${'f'.repeat(64)}'`,
+    value: 'f'.repeat(64),
+    kind: 'edited',
+    atSeq: 2,
+  },
+] as const;
+
+describe('each hashed field tampered with on disk', () => {
+  const { open, freshDir, crash, closeCleanly } = useStoreSandbox();
+
+  async function storeWithFour(): Promise<{ dir: string; store: Store }> {
+    const dir = freshDir();
+    const store = await open(dir);
+    for (const nonce of [0, 1, 2, 3])
+      store.recordAudit([draft('tx.approved', `tx:${nonce}`, { nonce })]);
+    return { dir, store };
+  }
+
+  it.each(fieldEdits)('in the snapshot: $field', async ({ column, kind, atSeq }) => {
+    const { dir, store } = await storeWithFour();
+    // A clean close snapshots everything, so the journal replays nothing over the edit.
+    closeCleanly(store);
+    await editSnapshot(dir, `UPDATE audit_log SET ${column} WHERE seq = 2`);
+    const reopened = await open(dir);
+    expect(reopened.recovery.journalEntriesReplayed).toBe(0);
+    expect(verifyStoredLog(reopened)).toMatchObject({ intact: false, atSeq, kind });
+  });
+
+  it.each(fieldEdits)(
+    'in the journal, checksum recomputed: $field',
+    async ({ field, value, kind, atSeq }) => {
+      const { dir, store } = await storeWithFour();
+      crash(store);
+      const rewritten = editJournal(dir, (line) => {
+        const audit = line.audit as Record<string, unknown>[] | undefined;
+        if (audit?.[0]?.seq !== 2) return undefined;
+        const original = audit[0][field];
+        audit[0] = {
+          ...audit[0],
+          [field]: field === 'at' ? (original as number) + (value as number) : value,
+        };
+        return line;
+      });
+      expect(rewritten).toBe(1);
+      const reopened = await open(dir);
+      // The line's checksum holds, so the store replays it; only the chain tells.
+      expect(reopened.recovery.journalEntriesReplayed).toBe(4);
+      expect(verifyStoredLog(reopened)).toMatchObject({ intact: false, atSeq, kind });
+      // A renumbered entry no longer follows the log (nor do those after it), and the replay
+      // says so as well; any other edit replays without complaint.
+      expect(reopened.recovery.auditReplayProblems.slice(0, 1)).toEqual(
+        field === 'seq'
+          ? ['journal entry 2 carries audit entry 20, but the stored audit log ends at 1']
+          : [],
+      );
+    },
+  );
 });

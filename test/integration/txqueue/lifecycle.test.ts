@@ -1,7 +1,8 @@
 // The transaction queue on a real anvil with a real keychain: a proposal is simulated and waits
 // for a person; an approved one is signed from main's own stored copy and followed to
 // confirmed, with the events it caused in the store; a reverting call needs an explicit
-// override; a result that changed since the operator looked stops the approval; bad input is
+// override; a result that changed since the operator looked stops the approval (a revert, a
+// base fee above the shown cap, a balance that no longer covers the cost); bad input is
 // refused with a specific error and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
@@ -274,6 +275,71 @@ describe('a result that changed since the operator looked', () => {
     expect(
       Number(await rawRpc<string>(anvil.rpcUrl, 'eth_getTransactionCount', [signer, 'pending'])),
     ).toBe(after.simulation!.nonce);
+  });
+});
+
+describe('the chain moving against a shown transaction', () => {
+  async function proposeValue(value: bigint): Promise<Transaction> {
+    const proposed = await vigil.call<Transaction>('txs.propose', {
+      chainId: anvil.chainId,
+      from: signer,
+      to: DEAD,
+      value: value.toString(),
+    });
+    expect(proposed.simulation).toMatchObject({ success: true, fees: { type: 'eip1559' } });
+    return proposed;
+  }
+
+  it('stops the approval when the base fee rose above the fee cap shown', async () => {
+    const proposed = await proposeValue(1000n);
+    const shown = proposed.simulation!;
+    const cap = BigInt((shown.fees as { maxFeePerGas: string }).maxFeePerGas);
+    const baseBefore = BigInt(shown.baseFeePerGas!);
+    await rawRpc(anvil.rpcUrl, 'anvil_setNextBlockBaseFeePerGas', [`0x${(cap + 1n).toString(16)}`]);
+    await mineBlocks(anvil.rpcUrl, 1);
+    try {
+      const stopped = await vigil.refused('txs.approve', {
+        id: proposed.id,
+        seenSimulation: shown.id,
+      });
+      expect(stopped.code).toBe('SIMULATION_CHANGED');
+      expect(stopped.details?.changes).toEqual([
+        `the base fee (${cap + 1n} wei) rose above the fee cap shown (${cap} wei)`,
+      ]);
+      const after = await vigil.call<Transaction>('txs.get', { id: proposed.id });
+      expect(after).toMatchObject({ status: 'proposed', hash: null });
+      expect(after.simulation!.baseFeePerGas).toBe((cap + 1n).toString());
+    } finally {
+      await rawRpc(anvil.rpcUrl, 'anvil_setNextBlockBaseFeePerGas', [
+        `0x${baseBefore.toString(16)}`,
+      ]);
+      await mineBlocks(anvil.rpcUrl, 1);
+      await vigil.call('txs.reject', { id: proposed.id, reason: 'fee test done' });
+    }
+  });
+
+  it("stops the approval when the signer's balance no longer covers the most it can cost", async () => {
+    const proposed = await proposeValue(5000n);
+    const shown = proposed.simulation!;
+    const balanceBefore = await rawRpc<string>(anvil.rpcUrl, 'eth_getBalance', [signer, 'latest']);
+    const short = BigInt(shown.maxTotalCost) - 1n;
+    await rawRpc(anvil.rpcUrl, 'anvil_setBalance', [signer, `0x${short.toString(16)}`]);
+    try {
+      const stopped = await vigil.refused('txs.approve', {
+        id: proposed.id,
+        seenSimulation: shown.id,
+      });
+      expect(stopped.code).toBe('SIMULATION_CHANGED');
+      expect(stopped.details?.changes).toEqual([
+        `the signer's balance (${short} wei) no longer covers the most it can cost (${shown.maxTotalCost} wei)`,
+      ]);
+      expect(await vigil.call<Transaction>('txs.get', { id: proposed.id })).toMatchObject({
+        status: 'proposed',
+      });
+    } finally {
+      await rawRpc(anvil.rpcUrl, 'anvil_setBalance', [signer, balanceBefore]);
+      await vigil.call('txs.reject', { id: proposed.id, reason: 'balance test done' });
+    }
   });
 });
 
