@@ -264,12 +264,17 @@ export async function connectRpc(
   };
   const person = options.person === undefined ? defaultPerson : options.person;
   // Passkeys are scoped to a host name: the page this person would use is on localhost.
-  const call = person
+  const personal = person
     ? asPerson(bareCall, {
         ...person,
         origin: `${target.url.startsWith('wss') ? 'https' : 'http'}://localhost:${new URL(target.url).port}`,
       })
-    : bareCall;
+    : undefined;
+  // A call with its own timeout goes straight out: the person steps in only on the default path.
+  const call = <T>(method: string, params?: unknown, timeoutMs?: number): Promise<T> =>
+    personal && timeoutMs === undefined
+      ? personal<T>(method, params)
+      : bareCall<T>(method, params, timeoutMs);
   return {
     notifications,
     call,
