@@ -152,6 +152,10 @@ export interface ChainStoreStats {
 export interface ChainStore {
   readonly problems: readonly ChainStoreProblem[];
   commit(batch: ChainDataBatch): ChainDataCommitResult;
+  /**
+   * Makes a range equal to the canonical chain (see chain-data.ts) and, when `reorg` is given,
+   * records it with its counts filled in; sealed segments in the range come back into the head.
+   */
   applyCanonicalRange(
     range: CanonicalRange,
     reorg?: Omit<NewReorg, 'eventsRemoved' | 'eventsAdded'>,
@@ -174,6 +178,7 @@ export interface ChainStore {
     fromBlock: number,
     toBlock: number,
   ): EventIdentity[];
+  /** The stored event (canonical or removed) with this identity. */
   eventByIdentity(chainId: number, blockHash: string, logIndex: number): EventRow | undefined;
   countEvents(): Map<number, number>;
   eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];

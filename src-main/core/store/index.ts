@@ -7,16 +7,8 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import type { Logger } from '../ports/index.ts';
-import type { EventRow } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
-import type {
-  BlockHeader,
-  CanonicalRange,
-  ChainDataBatch,
-  ChainDataCommitResult,
-  EventIdentity,
-  EventsQuery,
-} from './chain-data.ts';
+import type { ChainDataBatch, ChainDataCommitResult } from './chain-data.ts';
 import { convertChainData, holdsOldChainData } from './chain-conversion.ts';
 import {
   openChainStore,
@@ -70,8 +62,6 @@ import {
   type AuditSealingOptions,
 } from './audit-history.ts';
 import { loadSnapshot, snapshotFileNames, writeSnapshot } from './snapshot.ts';
-import type { NewReconciliation, NewReorg } from './sync-log.ts';
-import type { Reconciliation, ReorgRecord } from '../../ipc/contract.ts';
 
 export type {
   BlockHeader,
@@ -134,7 +124,25 @@ export interface StoreRecovery {
   convertedEvents: number;
 }
 
-export interface Store {
+/** The chain-data reads and repairs the store passes straight to the chain store. */
+type ChainDataAccess = Pick<
+  ChainStore,
+  | 'queryEvents'
+  | 'blockHeaderAt'
+  | 'storedBlockHash'
+  | 'eventBlocksAtOrBelow'
+  | 'storedIdentities'
+  | 'eventByIdentity'
+  | 'applyCanonicalRange'
+  | 'listReorgs'
+  | 'countReorgs'
+  | 'saveReconciliation'
+  | 'listReconciliations'
+  | 'countEvents'
+  | 'eventsPerMinute'
+>;
+
+export interface Store extends ChainDataAccess {
   /** The data directory this store owns (and has locked). */
   readonly dataDir: string;
   readonly recovery: StoreRecovery;
@@ -184,38 +192,9 @@ export interface Store {
     chainId: number,
   ): { id: string; address: string; startBlock: number; cursor: number }[];
   commitChainData(batch: ChainDataBatch): ChainDataCommitResult;
-  blockHeaderAt(chainId: number, number: number): BlockHeader | undefined;
-  queryEvents(query: EventsQuery): { rows: EventRow[]; nextCursor?: string };
-  storedBlockHash(chainId: number, number: number): string | undefined;
-  eventBlocksAtOrBelow(
-    chainId: number,
-    atOrBelow: number,
-    limit: number,
-  ): { number: number; hash: string }[];
-  storedIdentities(
-    chainId: number,
-    contractIds: readonly string[],
-    fromBlock: number,
-    toBlock: number,
-  ): EventIdentity[];
-  /** The stored event (canonical or removed) with this identity. */
-  eventByIdentity(chainId: number, blockHash: string, logIndex: number): EventRow | undefined;
   /** Alert rules, firings, deliveries (changed through execute) and matches waiting for confirmations. */
   readonly alerts: AlertQueries;
   readonly approvers: ApproverQueries;
-  /**
-   * Makes a range equal to the canonical chain (see chain-data.ts) and, when `reorg` is given,
-   * records it in the same transaction with its counts filled in.
-   */
-  applyCanonicalRange(
-    range: CanonicalRange,
-    reorg?: Omit<NewReorg, 'eventsRemoved' | 'eventsAdded'>,
-  ): { removed: EventRow[]; added: EventRow[]; reorg: ReorgRecord | undefined };
-  listReorgs(chainId: number | undefined, limit: number): ReorgRecord[];
-  countReorgs(chainId: number): number;
-  saveReconciliation(result: NewReconciliation, id?: number): Reconciliation;
-  listReconciliations(filter: { chainId?: number; id?: number; limit: number }): Reconciliation[];
-  countEvents(): Map<number, number>;
   listSigners(): SignerRecord[];
   /** By address, in any letter case. */
   findSigner(address: string): SignerRecord | undefined;
@@ -227,7 +206,6 @@ export interface Store {
   nextTransactionId(): number;
   /** Whether any transaction was proposed on behalf of `source`. */
   hasTransactionFrom(source: string): boolean;
-  eventsPerMinute(chainId: number, minutes: number): { minute: number; count: number }[];
   /**
    * Deletes sealed chain data past each contract's retention (see ChainStore.applyRetention);
    * contracts without one keep everything. Returns what went, one entry per contract and segment.

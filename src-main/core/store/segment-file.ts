@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { emptyBloomFilter } from './bloom.ts';
 import { lookupIndexesSql, positionIndexSql, segmentSchemaSql } from './chain-schema.ts';
-import { configureDatabase, openDatabase } from './database.ts';
+import { openDatabase } from './database.ts';
 import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
 
@@ -326,9 +326,7 @@ export function openSegment(
   // manifest's tells the file listed from another valid segment put in its place.
   if (imageHashOf(file) !== summary.sha256)
     return { damaged: 'not the segment the manifest lists (another image in its place)' };
-  const db = openDatabase(SQL, decoded.image);
-  configureDatabase(db);
-  return { ok: db };
+  return { ok: openDatabase(SQL, decoded.image) };
 }
 
 export function readSegmentBloom(
