@@ -182,17 +182,19 @@ describe('a proposal approved by hand', () => {
       id: first.id,
       seenSimulation: first.simulation!.id,
     });
+    // The lane's other proposals are simulated again, showing the nonce they would now get.
+    // (Waited for first: a re-plan landing between the passkey's challenge and the approval
+    // would be refused by the gate as APPROVAL_MISMATCH before the queue could say why.)
+    const replanned = await waitFor(async () => {
+      const tx = await vigil.call<Transaction>('txs.get', { id: second.id });
+      return tx.simulation!.nonce === a.nonce! + 1 ? tx : undefined;
+    });
     // Approving the second as it was shown would sign a nonce already taken: stopped.
     const stale = await vigil.refused('txs.approve', {
       id: second.id,
       seenSimulation: second.simulation!.id,
     });
     expect(stale.code).toBe('SIMULATION_CHANGED');
-    // The lane's other proposals are simulated again, showing the nonce they would now get.
-    const replanned = await waitFor(async () => {
-      const tx = await vigil.call<Transaction>('txs.get', { id: second.id });
-      return tx.simulation!.nonce === a.nonce! + 1 ? tx : undefined;
-    });
     const b = await vigil.call<Transaction>('txs.approve', {
       id: second.id,
       seenSimulation: replanned.simulation!.id,
