@@ -48,6 +48,8 @@ const RECENTLY_FINAL_BLOCKS = 64;
 
 /** Polls without a receipt before a transaction missing from the node's pool counts as dropped. */
 const MISSES_BEFORE_DROPPED = 2;
+/** Holding a nonce and not yet on the chain. */
+const IN_FLIGHT: TxStatus[] = ['approved', 'signed', 'sent'];
 
 /** A new proposal: what the proposer decided, and nothing yet of what happens to it. */
 function newProposal(
@@ -658,6 +660,13 @@ export function createTxQueueService(
         // Already mined (a crash after broadcasting): the tracker takes it from here.
         if (receipt)
           return transition(tx, 'sent', { audit: auditActions.txSent, note: 'already mined' });
+        // Vigil's own speed-up or cancel took the nonce: its receipt settles this one.
+        const onChain = laterForSameNonce(tx, ['mined', 'confirmed', 'failed']);
+        if (onChain?.receipt) {
+          settleSiblings(onChain);
+          return store.findTransaction(tx.id)!;
+        }
+        if (laterForSameNonce(tx, IN_FLIGHT)) return tx;
         return transition(tx, 'dropped', {
           audit: auditActions.txDropped,
           note: `nonce ${tx.nonce} was already used by another transaction`,
@@ -705,6 +714,18 @@ export function createTxQueueService(
     } catch (error) {
       return describeRevert(revertDataOf(error) ?? null, watchedAbi(tx.chainId, tx.to)?.abi);
     }
+  }
+
+  /**
+   * A later transaction Vigil made for the same nonce (a speed-up or a cancel) in one of these
+   * statuses. Only later ones count, so that when the newest is dropped too, the older ones
+   * can be found dropped after it instead of each keeping the other alive.
+   */
+  function laterForSameNonce(tx: Transaction, statuses: TxStatus[]): Transaction | undefined {
+    if (tx.nonce === null) return undefined;
+    return store
+      .listTransactions({ chainId: tx.chainId, from: tx.from, statuses })
+      .find((other) => other.nonce === tx.nonce && other.id > tx.id);
   }
 
   function settleSiblings(winner: Transaction): void {
@@ -843,6 +864,13 @@ export function createTxQueueService(
         ? null
         : await rpc(chainId).request<unknown>('eth_getTransactionByHash', [tx.hash]);
       if (nonceUsed || pooled === null) {
+        // The node's pool gave this one up for Vigil's own speed-up or cancel: that is the
+        // replacement working, not a drop. It stays sent until one of them is mined, and the
+        // winner's receipt settles it as replaced or cancelled.
+        if (laterForSameNonce(tx, IN_FLIGHT)) {
+          misses.delete(tx.id);
+          continue;
+        }
         const minedMeanwhile = await rpc(chainId).request<Receipt | null>(
           'eth_getTransactionReceipt',
           [tx.hash],

@@ -2,7 +2,8 @@
 // cancel are proposals of their own that need approval, take the original's nonce with fees
 // raised by at least the replacement minimum, and settle the original as replaced or
 // cancelled; a transaction the node drops is marked dropped; one pending too long is flagged
-// stuck; one whose block a reorg takes away goes back to sent and is mined again.
+// stuck; one whose block a reorg takes away goes back to sent and is mined again. The chain is
+// watched through a counting proxy so a test can wait for the tracker's rounds, not for time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
 import type { Transaction } from '../../../src-main/ipc/contract.ts';
@@ -13,12 +14,15 @@ import { deployDemoContracts, mintTokens } from '../../helpers/contracts.ts';
 import { fundedKey } from '../../helpers/funded-key.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
 import { waitFor } from '../../helpers/serve.ts';
+import { saveRule, waitForFirings } from '../../helpers/alerts.ts';
+import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.ts';
 import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 import { watchOnAnvil } from '../../helpers/watch-setup.ts';
 
 const DEAD = '0x000000000000000000000000000000000000dEaD';
 const STUCK_AFTER_MS = 2_500;
 let anvil: AnvilInstance;
+let proxy: FaultProxy;
 let vigil: VigilUnderTest;
 let token: Address;
 let signer: Address;
@@ -64,15 +68,21 @@ beforeAll(async () => {
   await mintTokens(anvil.rpcUrl, token, signer, 1_000n);
   await rawRpc(anvil.rpcUrl, 'evm_setAutomine', [false]);
   vigil = await startVigilInProcess({ tuning: { txStuckAfterMs: STUCK_AFTER_MS } });
-  await watchOnAnvil((name, input) => vigil.call(name, input), anvil, {
-    address: token,
-    artifact: 'DemoToken',
-  });
+  proxy = await startFaultProxy(anvil.rpcUrl);
+  await watchOnAnvil(
+    (name, input) => vigil.call(name, input),
+    { ...anvil, rpcUrl: proxy.url },
+    {
+      address: token,
+      artifact: 'DemoToken',
+    },
+  );
   await vigil.call('signers.import', { privateKey: key.privateKey, label: 'hot wallet' });
 });
 
 afterAll(async () => {
   await vigil?.close();
+  await proxy?.close();
   await anvil?.stop();
 });
 
@@ -110,6 +120,52 @@ describe('with automine off', () => {
     ).toBe(original.nonce! + 1);
     await mineBlocks(anvil.rpcUrl, 2);
     await until(speedUp.id, 'confirmed');
+  });
+
+  it('an original the pool gave up for its speed-up stays sent, then ends replaced; never dropped, no dropped alert', async () => {
+    const rule = await saveRule((name, input) => vigil.call(name, input), {
+      name: 'Hot wallet dropped',
+      kind: 'transaction',
+      from: signer,
+      on: ['dropped'],
+      enabled: true,
+    });
+    const original = await sendPending(15n);
+    const speedUp = await vigil.call<Transaction>('txs.speedUp', { id: original.id });
+    await approveAsShown(speedUp);
+    await until(speedUp.id, 'sent');
+    // The node's pool now holds the speed-up in place of the original.
+    expect(await rawRpc(anvil.rpcUrl, 'eth_getTransactionByHash', [original.hash])).toBeNull();
+    // The barrier: the tracker has looked for the original's receipt in more rounds than it
+    // takes to call a missing transaction dropped.
+    const receiptChecks = (): number =>
+      proxy.calls.filter(
+        (call) =>
+          call.method === 'eth_getTransactionReceipt' &&
+          (call.params as string[])[0] === original.hash,
+      ).length;
+    const before = receiptChecks();
+    await waitFor(() => receiptChecks() >= before + 3, 30_000);
+    expect((await tx(original.id)).status).toBe('sent');
+
+    await mineBlocks(anvil.rpcUrl, 1);
+    await until(speedUp.id, 'mined');
+    const replaced = await until(original.id, 'replaced');
+    expect(replaced.timeline.map((entry) => entry.status)).not.toContain('dropped');
+    const audit = await vigil.call<{ entries: { action: string }[] }>('audit.list', {
+      subject: `tx:${original.id}`,
+    });
+    expect(audit.entries.map((entry) => entry.action)).not.toContain('tx.dropped');
+
+    // The sentinel: a transaction the node really drops fires the rule; by then a firing for
+    // the replaced original would have come first.
+    const really = await sendPending(16n);
+    await rawRpc(anvil.rpcUrl, 'anvil_dropTransaction', [really.hash]);
+    await until(really.id, 'dropped');
+    const firings = await waitForFirings((name, input) => vigil.call(name, input), rule.id, 1, [
+      'fired',
+    ]);
+    expect(firings.map((firing) => firing.subject)).toEqual([`tx:${really.id}:dropped`]);
   });
 
   it('a cancel is a zero-value transfer to self with the same nonce, and cancels the original', async () => {
