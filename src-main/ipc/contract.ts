@@ -61,6 +61,36 @@ export const Retention = z
   });
 export type Retention = z.infer<typeof Retention>;
 
+/** A token symbol as people read it: short, printable, no control characters. */
+const TokenSymbol = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(32, 'must be at most 32 characters')
+  .regex(/^[^\p{C}]+$/u, 'must not hold control or invisible characters');
+
+/**
+ * How a contract's amounts read. From the chain (decimals() and symbol(), read once) or set by
+ * the operator; decimals null means not a token: integers are shown as they are.
+ */
+export const TokenDisplayInfo = z.object({
+  decimals: z.number().int().min(0).max(77).nullable(),
+  symbol: z.string().nullable(),
+  source: z.enum(['chain', 'operator']),
+});
+export type TokenDisplayInfo = z.infer<typeof TokenDisplayInfo>;
+
+export const ContractsSetTokenInput = z.strictObject({
+  id: z.string().min(1),
+  /** The operator's decimals and symbol; null reads them from the chain again. */
+  token: z
+    .strictObject({
+      decimals: z.number().int().min(0, 'must be 0 or more').max(77, 'must be at most 77'),
+      symbol: TokenSymbol.nullable(),
+    })
+    .nullable(),
+});
+
 export const WatchedContract = z.object({
   id: z.string(),
   chainId: ChainId,
@@ -71,6 +101,8 @@ export const WatchedContract = z.object({
   eventNames: z.array(z.string()),
   indexedThrough: BlockNumber.nullable(),
   retention: Retention.optional(),
+  /** Absent until Vigil has read it from the chain (or could not reach it yet). */
+  token: TokenDisplayInfo.optional(),
 });
 export type WatchedContract = z.infer<typeof WatchedContract>;
 
@@ -1178,6 +1210,8 @@ export const requests = {
   'contracts.add': { input: ContractsAddInput, output: WatchedContract },
   'contracts.list': { input: Empty, output: z.array(WatchedContract) },
   'contracts.update': { input: ContractsUpdateInput, output: WatchedContract },
+  /** How a contract's amounts read: the operator's decimals and symbol, or null to read them from the chain again. */
+  'contracts.setToken': { input: ContractsSetTokenInput, output: WatchedContract },
   'contracts.remove': {
     input: z.object({ id: z.string() }),
     output: z.object({ removed: z.literal(true) }),

@@ -33,7 +33,7 @@ export interface SendOptions {
 }
 
 /** Sends one contract call, waits for its block, and fails loudly if it reverted. */
-async function sendAndWait(
+export async function sendAndWait(
   rpcUrl: string,
   request: {
     address: Address;

@@ -1,6 +1,7 @@
 // Whether an event matches a rule: the right contract and event, and the condition true. The
 // one function live rules, silence rules and backtests all call, so a backtest is the truth.
-import type { EventRow, FiringEvent } from '../../ipc/contract.ts';
+import { formatTokenAmountExact, isAmountArgument } from '../../ipc/amounts.ts';
+import type { EventRow, FiringEvent, TokenDisplayInfo } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { compileCondition, type TransactionFields } from './compile-condition.ts';
 import { parseCondition } from '../rule-syntax/index.ts';
@@ -79,10 +80,27 @@ export function firingEvent(row: EventRow): FiringEvent {
 }
 
 /** "Transfer on DemoToken at block 812: from=0xf39F…, to=0x7099…, value=5000000000000000000" */
-export function eventSummary(row: EventRow, label: string): string {
+/**
+ * What a firing says about its event: the event, its block and its first arguments, amounts of
+ * a token read with its decimals and symbol, every digit kept ("amount=12,500.25 DEMO": a message
+ * has no hover to show the rest; the integer itself stays in the firing's event).
+ */
+export function eventSummary(
+  row: EventRow,
+  resolved: Pick<ResolvedEvent, 'event' | 'label'>,
+  token?: TokenDisplayInfo,
+): string {
+  const types = new Map(resolved.event.inputs.map((input) => [input.name ?? '', input.type]));
   const args = Object.entries(row.args ?? {})
     .slice(0, 4)
-    .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([name, value]) => {
+      if (typeof value !== 'string') return `${name}=${JSON.stringify(value)}`;
+      const amount =
+        token && token.decimals !== null && isAmountArgument(name, types.get(name) ?? '')
+          ? formatTokenAmountExact(value, { decimals: token.decimals, symbol: token.symbol })
+          : value;
+      return `${name}=${amount}`;
+    })
     .join(', ');
-  return `${label} at block ${row.blockNumber}${args ? `: ${args}` : ''}`;
+  return `${resolved.label} at block ${row.blockNumber}${args ? `: ${args}` : ''}`;
 }

@@ -98,7 +98,11 @@ function startEventRule(rule: RunnableRule, deps: RunnerDependencies): RuleRunne
     if (!current || current.status === 'removed') return;
     deps.ledger.fire(rule, {
       subject: eventSubject(current),
-      summary: eventSummary(current, matcher.resolved.label),
+      summary: eventSummary(
+        current,
+        matcher.resolved,
+        deps.store.findContract(current.contractId)?.token,
+      ),
       chainId: current.chainId,
       event: firingEvent(current),
       tentative: current.status === 'pending',

@@ -70,6 +70,7 @@ import {
 } from '../watch/index.ts';
 import { createDriftHistory } from './drift-history.ts';
 import { createWatchConfigUpdates } from './watch-config-updates.ts';
+import { createTokenDisplays } from './token-displays.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
@@ -335,6 +336,7 @@ export function createEngine(options: EngineOptions): Engine {
       ],
       indexedThrough: contract.indexedThrough,
       ...(contract.retention ? { retention: contract.retention } : {}),
+      ...(contract.token ? { token: contract.token } : {}),
     };
   }
 
@@ -667,7 +669,10 @@ export function createEngine(options: EngineOptions): Engine {
       ],
     );
     for (const chain of newChains) startChain(chain);
-    for (const contract of newContracts) refreshDecoders(contract.chainId);
+    for (const contract of newContracts) {
+      refreshDecoders(contract.chainId);
+      tokenDisplays.readMissing(contract.chainId);
+    }
     if (newChains.length || newContracts.length) pushConfig();
     for (const section of sections) await section.applied();
     return summary;
@@ -736,6 +741,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       store.execute({ type: 'contract.add', contract }, [contractAddedAudit(contract)]);
       refreshDecoders(contract.chainId);
+      tokenDisplays.readMissing(contract.chainId);
       pushConfig();
       return toWireContract(store.findContract(contract.id)!);
     },
@@ -843,7 +849,17 @@ export function createEngine(options: EngineOptions): Engine {
   // exactly as it is, for whoever investigates.
   const auditStartCheck = checkLiveLogAtStart(store, log);
   const startCheck = auditStartCheck.verification;
+  const tokenDisplays = createTokenDisplays({
+    store,
+    actor,
+    log,
+    rpcOf: (chainId) => running.get(chainId)?.rpc,
+    pushConfig,
+    toWireContract,
+  });
+  for (const chain of store.listChains()) tokenDisplays.readMissing(chain.chainId);
   const services: EngineService[] = [
+    tokenDisplays,
     { handlers: watchHandlers as RequestHandlers },
     createWatchConfigUpdates({ store, actor, restartChain, pushConfig, toWireContract }),
     createAuditService(context, auditStartCheck),

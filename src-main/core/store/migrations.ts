@@ -210,6 +210,13 @@ export const migrations: readonly Migration[] = [
       db.run('ALTER TABLE contracts ADD COLUMN retention TEXT');
     },
   },
+  {
+    version: 10,
+    name: 'contracts may carry how their amounts read (JSON: decimals, symbol, source; NULL not read yet)',
+    up(db) {
+      db.run('ALTER TABLE contracts ADD COLUMN token TEXT');
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -1,7 +1,7 @@
 // Operator-originated data: chains and watched contracts. Every change is a command that is
 // applied inside a transaction and journaled before that transaction commits (see commands.ts).
 import type { Database } from 'sql.js';
-import type { Retention } from '../../ipc/contract.ts';
+import type { Retention, TokenDisplayInfo } from '../../ipc/contract.ts';
 import { selectAll, selectOne } from './database.ts';
 
 export interface ChainRecord {
@@ -21,6 +21,8 @@ export interface ContractRecord {
   indexedThrough: number | null;
   /** How much of its history is kept (absent: everything; see ChainStore.applyRetention). */
   retention?: Retention;
+  /** How its amounts read; absent until read from the chain or set by the operator. */
+  token?: TokenDisplayInfo;
 }
 
 export type WatchConfigCommand =
@@ -30,7 +32,9 @@ export type WatchConfigCommand =
   | { type: 'contract.add'; contract: Omit<ContractRecord, 'indexedThrough'> }
   // retention: null clears it; absent (a command journaled before it existed) leaves it.
   | { type: 'contract.update'; id: string; name: string; retention?: Retention | null }
-  | { type: 'contract.remove'; id: string };
+  | { type: 'contract.remove'; id: string }
+  // token: null forgets it, so it is read from the chain again.
+  | { type: 'contract.token'; id: string; token: TokenDisplayInfo | null };
 
 export function applyWatchConfigCommand(
   db: Database,
@@ -91,6 +95,12 @@ export function applyWatchConfigCommand(
     case 'contract.remove':
       db.run('DELETE FROM contracts WHERE id = ?', [command.id]);
       return;
+    case 'contract.token':
+      db.run('UPDATE contracts SET token = ? WHERE id = ?', [
+        command.token === null ? null : JSON.stringify(command.token),
+        command.id,
+      ]);
+      return;
   }
 }
 
@@ -122,6 +132,7 @@ interface ContractRow {
   start_block: number;
   indexed_through: number | null;
   retention: string | null;
+  token: string | null;
 }
 
 function toContractRecord(row: ContractRow): ContractRecord {
@@ -138,11 +149,12 @@ function toContractRecord(row: ContractRow): ContractRecord {
         ? null
         : row.indexed_through,
     ...(row.retention === null ? {} : { retention: JSON.parse(row.retention) as Retention }),
+    ...(row.token === null ? {} : { token: JSON.parse(row.token) as TokenDisplayInfo }),
   };
 }
 
 export function listContracts(db: Database, chainId?: number): ContractRecord[] {
-  const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention FROM contracts ${
+  const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention, token FROM contracts ${
     chainId === undefined ? '' : 'WHERE chain_id = ?'
   } ORDER BY added_at, id`;
   return selectAll<ContractRow>(db, sql, chainId === undefined ? [] : [chainId]).map(
@@ -174,7 +186,7 @@ export function findChain(db: Database, chainId: number): ChainRecord | undefine
 export function findContract(db: Database, id: string): ContractRecord | undefined {
   const row = selectOne<ContractRow>(
     db,
-    'SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention FROM contracts WHERE id = ?',
+    'SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention, token FROM contracts WHERE id = ?',
     [id],
   );
   return row ? toContractRecord(row) : undefined;

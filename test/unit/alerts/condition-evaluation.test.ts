@@ -188,12 +188,25 @@ describe('the event matcher', () => {
       eventName: 'Transfer',
       args: { from: alice, to: alice, value: '5000' },
     });
+    const transfer = resolveEvent(token, 'Transfer');
     expect(
-      eventSummary(
-        row({ args: { a: '1', b: [2], c: { d: 3 }, e: true, f: 'five' } }),
-        'Transfer on DemoToken',
-      ),
+      eventSummary(row({ args: { a: '1', b: [2], c: { d: 3 }, e: true, f: 'five' } }), transfer),
     ).toBe('Transfer on DemoToken at block 812: a=1, b=[2], c={"d":3}, e=true');
-    expect(eventSummary(row({ args: null }), 'X')).toBe('X at block 812');
+    expect(eventSummary(row({ args: null }), { ...transfer, label: 'X' })).toBe('X at block 812');
+  });
+
+  it('reads amounts with the token’s decimals and symbol, and only amounts', () => {
+    const transfer = resolveEvent(token, 'Transfer');
+    const args = { from: alice, to: alice, value: '12500000000000000000000' };
+    const demo = { decimals: 18, symbol: 'DEMO', source: 'chain' as const };
+    expect(eventSummary(row({ args }), transfer, demo)).toBe(
+      `Transfer on DemoToken at block 812: from=${alice}, to=${alice}, value=12,500 DEMO`,
+    );
+    // Not a token (no decimals()): the integer, as the chain gave it.
+    expect(
+      eventSummary(row({ args }), transfer, { decimals: null, symbol: null, source: 'chain' }),
+    ).toBe(
+      `Transfer on DemoToken at block 812: from=${alice}, to=${alice}, value=12500000000000000000000`,
+    );
   });
 });

@@ -151,6 +151,8 @@ describe('migrations', () => {
       "INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at) VALUES ('1:0xa', 1, '0xa', 'A', '[]', 0, -1, 0)",
     );
     expect(migrate(db, migrations.slice(0, 9))).toEqual([9]);
+    // The contract reader knows every column of the newest schema.
+    migrate(db);
     expect(findContract(db, '1:0xa')).not.toHaveProperty('retention');
     applyWatchConfigCommand(
       db,
@@ -167,6 +169,24 @@ describe('migrations', () => {
       0,
     );
     expect(findContract(db, '1:0xa')).not.toHaveProperty('retention');
+  });
+
+  it('migration 10 gives contracts a token display, none (not read yet) for those already there', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 9));
+    db.run(
+      "INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (1, 'c', '[]', 0, 0)",
+    );
+    db.run(
+      "INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at) VALUES ('1:0xa', 1, '0xa', 'A', '[]', 0, -1, 0)",
+    );
+    expect(migrate(db, migrations.slice(0, 10))).toEqual([10]);
+    expect(findContract(db, '1:0xa')).not.toHaveProperty('token');
+    const token = { decimals: 6, symbol: 'USDC', source: 'chain' as const };
+    applyWatchConfigCommand(db, { type: 'contract.token', id: '1:0xa', token }, 0);
+    expect(findContract(db, '1:0xa')?.token).toEqual(token);
+    applyWatchConfigCommand(db, { type: 'contract.token', id: '1:0xa', token: null }, 0);
+    expect(findContract(db, '1:0xa')).not.toHaveProperty('token');
   });
 
   it('applies only what is new, once', async () => {

@@ -1,0 +1,7 @@
+// Tokens: how a contract's amounts read (decimals and symbol), read from the chain once.
+export {
+  decodeDecimals,
+  decodeSymbol,
+  readTokenDisplay,
+  type RpcRequest,
+} from './read-token-display.ts';
