@@ -33,7 +33,15 @@ import {
   type ContractName,
 } from '../helpers/contracts.ts';
 
-const artifactNames: ContractName[] = ['DemoToken', 'DemoVault', 'Emitter', 'EmitterPartial'];
+const artifactNames: ContractName[] = [
+  'DemoToken',
+  'DemoVault',
+  'Emitter',
+  'EmitterPartial',
+  'SixDecimalsToken',
+  'NoDecimalsToken',
+  'Bytes32SymbolToken',
+];
 const blockGasLimit = 30_000_000n;
 const token = (whole: bigint): bigint => whole * 10n ** 18n;
 
