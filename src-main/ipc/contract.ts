@@ -1183,6 +1183,13 @@ export const EventsQueryInput = z.object({
   cursor: z.string().optional(),
   /** Newest first instead of chain order (the live table's default). */
   order: z.enum(['asc', 'desc']).optional(),
+  /**
+   * A condition in the alert rules' language over the chosen contract's event (contractId and
+   * eventName required): `value > 1000000e18 and to == 0x…`, `tx.from == 0x…`.
+   */
+  where: z.string().max(4_000).optional(),
+  /** Events with this address in any argument, or as their transaction's sender or target. */
+  touches: AddressInput.optional(),
 });
 
 export const WorkspaceSummary = z.object({
@@ -1218,7 +1225,14 @@ export const requests = {
   },
   'events.query': {
     input: EventsQueryInput,
-    output: z.object({ rows: z.array(EventRow), nextCursor: z.string().optional() }),
+    output: z.object({
+      rows: z.array(EventRow),
+      nextCursor: z.string().optional(),
+      /** A search (where, touches): rows read to make this page. */
+      scanned: z.number().int().optional(),
+      /** A search whose budget ran out before the page was full: the block it had reached. */
+      searchedThrough: BlockNumber.optional(),
+    }),
   },
   'status.get': { input: Empty, output: z.object({ chains: z.array(ChainStatus) }) },
   'workspace.import': {

@@ -21,4 +21,5 @@ export {
   type ResolvedEvent,
 } from './event-condition.ts';
 export { createAlertService, type AlertServiceOptions } from './alert-service.ts';
+export { createTransactionFetcher, type TransactionFetcher } from './transaction-fetcher.ts';
 export { verifyWebhookSignature, webhookHeaderNames, webhookSignature } from './webhook.ts';

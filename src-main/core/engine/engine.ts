@@ -71,6 +71,8 @@ import {
 import { createDriftHistory } from './drift-history.ts';
 import { createWatchConfigUpdates } from './watch-config-updates.ts';
 import { createTokenDisplays } from './token-displays.ts';
+import { searchEvents, type EventSearchQuery } from './event-search.ts';
+import { createTransactionFetcher } from '../alerts/index.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
@@ -763,13 +765,16 @@ export function createEngine(options: EngineOptions): Engine {
       pushConfig();
       return { removed: true };
     },
-    'events.query'(input: Parameters<Store['queryEvents']>[0]) {
-      return store.queryEvents({
-        ...input,
-        ...(input.address === undefined
-          ? {}
-          : { address: getAddress(input.address.toLowerCase()) }),
-      });
+    'events.query'(input: EventSearchQuery) {
+      return searchEvents(
+        { store, transactionOf: (chainId, hash) => searchTransactions.get(chainId, hash) },
+        {
+          ...input,
+          ...(input.address === undefined
+            ? {}
+            : { address: getAddress(input.address.toLowerCase()) }),
+        },
+      );
     },
     'status.get': () => ({ chains: chainStatuses() }),
     async 'workspace.import'(input: { yaml: string; fileName?: string }) {
@@ -825,6 +830,9 @@ export function createEngine(options: EngineOptions): Engine {
       };
     },
   };
+  // The transactions behind searched events (tx.* conditions, address searches), cached apart
+  // from the alert rules' so a long search does not push theirs out.
+  const searchTransactions = createTransactionFetcher(chainAccess, 20_000);
   const context: ServiceContext = {
     store,
     log,

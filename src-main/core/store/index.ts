@@ -110,6 +110,8 @@ export interface StoreOptions {
   crashPoint?: (point: SealCrashPoint | ChainStoreCrashPoint) => void;
 }
 export { migrations, migrate, schemaVersion } from './migrations.ts';
+/** A page's cursor for a row: a search that filters rows pages with the store's own cursors. */
+export { encodeCursor, positionOf } from './chain-data.ts';
 
 export interface StoreRecovery {
   snapshotSource: 'current' | 'previous' | 'none';
