@@ -11,6 +11,7 @@ import { argDisplay, formatCount } from '../format.ts';
 import { etherLabel, weiToGwei } from '../units.ts';
 import { hrefFor, navigate } from '../route.ts';
 import { ArgList, DetailItem } from './DetailItem.tsx';
+import { DetailPane } from './DetailPane.tsx';
 import { FormError } from './StateViews.tsx';
 import { TxStatusBadge } from './tx-display.tsx';
 import { useRequest } from './use-request.ts';
@@ -24,14 +25,14 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
   const fees = tx.fees ?? plan?.fees ?? null;
   const from = signerLabel(signers, tx.from);
   return (
-    <aside className="card tx-detail" aria-label={`Transaction ${tx.id}`}>
-      <header className="card-header">
-        <h2>Transaction {tx.id}</h2>
-        <TxStatusBadge tx={tx} />
-        <a className="button-small close" href={hrefFor('transactions')} aria-label="Close detail">
-          ✕
-        </a>
-      </header>
+    <DetailPane
+      label={`Transaction ${tx.id}`}
+      title={`Transaction ${tx.id}`}
+      aside={<TxStatusBadge tx={tx} />}
+      onClose={() => navigate('transactions')}
+      itemKey={tx.id}
+      className="tx-detail"
+    >
       <p className="muted small">
         Proposed by {tx.source}
         {tx.note ? ` — ${tx.note}` : ''}
@@ -77,7 +78,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
       <Outcome tx={tx} />
       <CausedEvents tx={tx} />
       <Timeline tx={tx} />
-    </aside>
+    </DetailPane>
   );
 }
 
@@ -240,6 +241,7 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
           <button
             type="button"
             className="button-primary"
+            data-shortcut="approve"
             disabled={busy || !tx.simulation || (reverts && !override)}
             onClick={() => void approve()}
           >
