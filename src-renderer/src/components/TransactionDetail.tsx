@@ -2,7 +2,7 @@
 // signed (chain, from, to, value, decoded call, nonce, gas limit, fee caps), the simulation,
 // and Approve / Reject. Approval sends only the id and the simulation the operator looked at;
 // main signs its own stored copy.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EventRow, FeePlan, Transaction } from '@contract';
 import { callOrThrow, vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
@@ -169,6 +169,11 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const reverts = tx.simulation !== null && !tx.simulation.success;
+  const rejectRef = useRef<HTMLButtonElement>(null);
+  const stopRejecting = (): void => {
+    setRejecting(false);
+    requestAnimationFrame(() => rejectRef.current?.focus());
+  };
 
   const approve = async (): Promise<void> => {
     if (!tx.simulation) return;
@@ -214,10 +219,20 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
         </label>
       )}
       {rejecting ? (
-        <div className="form">
+        <div
+          className="form"
+          onKeyDown={(event) => {
+            // Escape closes the Reject form only, not the pane around it.
+            if (event.key !== 'Escape') return;
+            event.preventDefault();
+            stopRejecting();
+          }}
+        >
           <label htmlFor={`reject-${tx.id}`}>Reason for rejecting</label>
           <textarea
             id={`reject-${tx.id}`}
+            // Focus moves into the form that just opened.
+            autoFocus
             rows={2}
             value={reason}
             onChange={(event) => setReason(event.target.value)}
@@ -231,7 +246,7 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
             >
               Reject transaction
             </button>
-            <button type="button" onClick={() => setRejecting(false)}>
+            <button type="button" onClick={stopRejecting}>
               Back
             </button>
           </div>
@@ -247,7 +262,7 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
           >
             {busy ? 'Approving…' : 'Approve and send'}
           </button>
-          <button type="button" disabled={busy} onClick={() => setRejecting(true)}>
+          <button type="button" ref={rejectRef} disabled={busy} onClick={() => setRejecting(true)}>
             Reject…
           </button>
         </div>

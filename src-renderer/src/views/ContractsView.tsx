@@ -322,7 +322,6 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
           placeholder="0x…"
           spellCheck={false}
           autoComplete="off"
-          aria-invalid={Boolean(errors.address ?? liveAddressProblem)}
         />
       </Field>
       <Field id="contract-name" label="Name" error={errors.name}>
