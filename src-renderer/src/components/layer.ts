@@ -9,6 +9,8 @@ const openLayers: { close: CloseHandler }[] = [];
 
 function onEscape(event: KeyboardEvent): void {
   if (event.key !== 'Escape' || event.defaultPrevented) return;
+  // A modal dialog (the shortcut list) closes itself on Escape; the layers under it stay.
+  if (document.querySelector('dialog[open]')) return;
   const top = openLayers.at(-1);
   if (!top) return;
   event.preventDefault();
