@@ -15,6 +15,9 @@ import { AWAITING, useTransactions } from './stores/transactions.ts';
 import { AuditView } from './views/AuditView.tsx';
 import { AlertsView } from './views/AlertsView.tsx';
 import { useAlerts } from './stores/alerts.ts';
+import { useEffect, useRef, useState } from 'react';
+import { ShortcutHelp } from './components/ShortcutHelp.tsx';
+import { installShortcuts } from './shortcuts.ts';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
@@ -38,14 +41,37 @@ function useAwaitingApproval(): number {
   });
 }
 
+/** The window title names the view and, when any, the proposals waiting for approval. */
+function useWindowTitle(route: Route, awaiting: number): void {
+  useEffect(() => {
+    const view = navItems.find((item) => item.route === route)?.label ?? 'Vigil';
+    document.title = `${view}${awaiting > 0 ? ` (${awaiting} awaiting approval)` : ''} — Vigil`;
+  }, [route, awaiting]);
+}
+
 export function App() {
   const route = useRoute();
   const awaiting = useAwaitingApproval();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+  useWindowTitle(route, awaiting);
+  useEffect(() => installShortcuts(() => setHelpOpen(true)), []);
   // Without an accepted token nothing can load; the banner says what to do instead.
   const refused = useConnection((state) => state.state === 'bad-token');
   const unacknowledged = useAlerts((state) => state.unacknowledged);
   return (
     <div className="shell">
+      {/* A link to an id would change the hash route, so the skip link moves focus itself. */}
+      <a
+        className="skip-link"
+        href="#main-content"
+        onClick={(event) => {
+          event.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
+        Skip to main content
+      </a>
       <nav className="nav" aria-label="Main">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -77,12 +103,20 @@ export function App() {
             </li>
           ))}
         </ul>
+        <button
+          type="button"
+          className="button-small shortcuts-button"
+          onClick={() => setHelpOpen(true)}
+        >
+          Keyboard shortcuts <kbd>?</kbd>
+        </button>
       </nav>
-      <main className="content">
+      <main className="content" id="main-content" tabIndex={-1} ref={mainRef}>
         <ConnectionBanner />
         <AuditIntegrityBanner />
         {!refused && <CurrentView route={route} />}
       </main>
+      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
 }

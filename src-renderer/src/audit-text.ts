@@ -79,9 +79,5 @@ export function localInputToMs(value: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** Unix milliseconds as "2025-01-01 09:00:00" in local time. */
-export function localTime(ms: number): string {
-  const date = new Date(ms);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
+/** The one timestamp format of the console; kept here under its old name for the audit text. */
+export { localTime } from './format.ts';

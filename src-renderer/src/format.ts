@@ -14,7 +14,7 @@ export function formatCount(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : groupDigits(String(value));
 }
 
-/** 0xabcdef…1234 */
+/** 0xabcdef…1234: every shortened address and hash in the console. */
 export function shortHex(value: string, keep = 6): string {
   return value.length <= keep * 2 + 4
     ? value
@@ -45,6 +45,33 @@ export function minuteToMs(minute: number): number {
   return minute;
 }
 
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * Unix milliseconds as "2026-12-06 09:00:00" in local time: the one way every view shows a
+ * moment (with its UTC form on hover, see the Time component). Sortable and unambiguous.
+ */
+export function localTime(ms: number): string {
+  const date = new Date(ms);
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** The same moment in UTC: "2026-12-06 06:00:00 UTC". */
+export function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "just now", "45 s ago", "12 min ago", "3 h ago", then the date: for live tables and feeds. */
+export function relativeTime(ms: number, now: number): string {
+  const seconds = Math.round((now - ms) / 1000);
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return localTime(ms).slice(0, 10);
+}
+
+/** Hours and minutes only: chart axes, where the date is in the chart's range. */
 export function clockTime(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }

@@ -114,7 +114,7 @@ test('build a rule, backtest it, enable it, and see it fire in the feed', async 
   await editor.getByRole('button', { name: 'Backtest' }).click();
   await expect(editor.getByTestId('backtest-summary')).toContainText('Would have fired 2 times');
   await expect(editor.getByTestId('backtest-match')).toHaveCount(2);
-  await screenshot(page.getByRole('complementary', { name: 'Rule' }), '04-backtest');
+  await screenshot(page.getByRole('region', { name: 'Rule' }), '04-backtest');
 
   // Enable it with a webhook, and create it.
   await editor.getByRole('button', { name: '+ Webhook' }).click();
@@ -159,7 +159,7 @@ test('build a rule, backtest it, enable it, and see it fire in the feed', async 
   // The other kinds in the editor: a balance rule that proposes a top-up, a transaction rule.
   await page.getByRole('tab', { name: 'Rules' }).click();
   await page.getByRole('button', { name: 'New rule' }).click();
-  const aside = page.getByRole('complementary', { name: 'Rule' });
+  const aside = page.getByRole('region', { name: 'Rule' });
   await editor.getByLabel('Kind').selectOption('balance');
   await expect(editor.getByLabel('Signer', { exact: true })).toBeVisible();
   await expect(editor.getByLabel('Below (ETH)')).toBeVisible();

@@ -43,7 +43,7 @@ test('set a contract retention in the Contracts view', async ({ page }) => {
   await editing.getByLabel('Retention').selectOption('days');
   await editing.getByLabel('Days to keep').fill('0');
   await editing.getByRole('button', { name: 'Save' }).click();
-  await expect(editing.getByRole('alert')).toContainText('retention.days');
+  await expect(editing.getByRole('alert')).toContainText('Retention days');
   await screenshot(page, 'retention-refused');
 
   await editing.getByLabel('Days to keep').fill('30');

@@ -5,21 +5,30 @@ import { useConnection } from './connection.ts';
 import { withPasskeyApproval } from './passkeys.ts';
 import { createWebSocketTransport, takeFragmentToken } from './websocket-transport.ts';
 import { validatePushInDev } from './validate-push.ts';
+import { withOperatorMessage } from './error-text.ts';
+
+/** Every refusal reaches the views with a message written for the operator (error-text.ts). */
+function withReadableErrors(api: VigilApi): VigilApi {
+  return {
+    call: async (name, input) => withOperatorMessage(await api.call(name, input)),
+    subscribe: api.subscribe,
+  };
+}
 
 function createClient(): VigilApi {
   const bridge = window.vigil;
   if (bridge) {
     useConnection.setState({ state: 'open', sessionCount: 1 });
-    return {
+    return withReadableErrors({
       call: (name, input) => bridge.call(name, input),
       subscribe: (name, listener) =>
         bridge.subscribe(name, (payload) => {
           validatePushInDev(name, payload);
           listener(payload);
         }),
-    };
+    });
   }
-  return withPasskeyApproval(createWebSocketTransport(takeFragmentToken()));
+  return withReadableErrors(withPasskeyApproval(createWebSocketTransport(takeFragmentToken())));
 }
 
 export const vigil: VigilApi = createClient();

@@ -21,6 +21,7 @@ export function AuditEntryDetail({ entry, onClose, onFilterSubject }: AuditEntry
       title={entry.action}
       aside={<span className="muted mono">#{entry.seq}</span>}
       onClose={onClose}
+      itemKey={entry.seq}
     >
       <dl className="detail-list">
         <DetailItem label="Time" value={localTime(entry.at)} />

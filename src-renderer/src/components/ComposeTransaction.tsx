@@ -9,6 +9,7 @@ import { useSigners } from '../stores/signers.ts';
 import { etherLabel, etherToWei } from '../units.ts';
 import { isAddress } from '../abi-text.ts';
 import { hrefFor, navigate } from '../route.ts';
+import { DetailPane } from './DetailPane.tsx';
 import { Field } from './Field.tsx';
 import { EmptyState, FormError } from './StateViews.tsx';
 
@@ -133,8 +134,13 @@ export function ComposeTransaction() {
 
   if (chains.length === 0 || signers.length === 0) {
     return (
-      <aside className="card tx-detail" aria-label="New transaction">
-        <h2>New transaction</h2>
+      <DetailPane
+        label="New transaction"
+        title="New transaction"
+        onClose={() => navigate('transactions')}
+        closeLabel="Close"
+        className="tx-detail"
+      >
         <EmptyState
           action={
             <a className="button" href={hrefFor(chains.length === 0 ? 'chains' : 'signers')}>
@@ -146,7 +152,7 @@ export function ComposeTransaction() {
             ? 'Add a chain first.'
             : 'Import or generate a signer first: proposals are sent from a signer.'}
         </EmptyState>
-      </aside>
+      </DetailPane>
     );
   }
 
@@ -195,13 +201,14 @@ export function ComposeTransaction() {
   };
 
   return (
-    <aside className="card tx-detail" aria-label="New transaction">
-      <header className="card-header">
-        <h2>New transaction</h2>
-        <a className="button-small close" href={hrefFor('transactions')} aria-label="Close">
-          ✕
-        </a>
-      </header>
+    <DetailPane
+      label="New transaction"
+      title="New transaction"
+      onClose={() => navigate('transactions')}
+      focus="first-control"
+      closeLabel="Close"
+      className="tx-detail"
+    >
       <form
         className="form"
         aria-label="Propose a transaction"
@@ -384,7 +391,7 @@ export function ComposeTransaction() {
           It is simulated at once and waits for approval; nothing is sent until you approve it.
         </p>
       </form>
-    </aside>
+    </DetailPane>
   );
 }
 

@@ -1,5 +1,9 @@
 // The pane beside a table that shows the selected row in full, with its title and a close button.
-import type { ReactNode } from 'react';
+// Wide enough, it sits beside the table (which drops its least important columns to make room);
+// narrower, it becomes a drawer over the table with a backdrop, closed by ✕, Escape or a click
+// outside. Either way focus moves to its heading when it opens and back to the opener on close.
+import { useRef, type ReactNode } from 'react';
+import { useLayer } from './layer.ts';
 
 interface DetailPaneProps {
   /** The pane's accessible name: "Event detail", "Audit entry detail". */
@@ -8,25 +12,48 @@ interface DetailPaneProps {
   /** Shown after the title: a status badge, a sequence number. */
   aside?: ReactNode;
   onClose: () => void;
+  /** What the pane shows now: focus moves to the heading again when it changes. */
+  itemKey?: unknown;
+  /** Where focus goes on open: the heading (reading) or the first control (a form). */
+  focus?: 'heading' | 'first-control';
+  /** The close button's accessible name. */
+  closeLabel?: string;
+  className?: string;
   children: ReactNode;
 }
 
-export function DetailPane({ label, title, aside, onClose, children }: DetailPaneProps) {
+export function DetailPane({
+  label,
+  title,
+  aside,
+  onClose,
+  itemKey,
+  focus = 'heading',
+  closeLabel = 'Close detail',
+  className = '',
+  children,
+}: DetailPaneProps) {
+  const ref = useRef<HTMLElement>(null);
+  useLayer(ref, { onClose, focus }, itemKey);
   return (
-    <aside className="event-detail card" aria-label={label}>
-      <header className="card-header">
-        <h2>{title}</h2>
-        {aside}
-        <button
-          type="button"
-          className="button-small close"
-          onClick={onClose}
-          aria-label="Close detail"
-        >
-          ✕
-        </button>
-      </header>
-      {children}
-    </aside>
+    <>
+      <div className="drawer-backdrop" aria-hidden="true" onClick={onClose} />
+      <aside ref={ref} className={`detail-pane card ${className}`} aria-label={label}>
+        <header className="card-header">
+          <h2 tabIndex={-1}>{title}</h2>
+          {aside}
+          <button
+            type="button"
+            className="button-small close"
+            onClick={onClose}
+            aria-label={closeLabel}
+            title={`${closeLabel} (Escape)`}
+          >
+            ✕
+          </button>
+        </header>
+        {children}
+      </aside>
+    </>
   );
 }

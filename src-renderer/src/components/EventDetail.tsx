@@ -4,6 +4,7 @@ import { DetailPane } from './DetailPane.tsx';
 import type { EventRow } from '@contract';
 import { useConfig, chainName } from '../stores/config.ts';
 import { formatCount } from '../format.ts';
+import { eventKey } from '../stores/events.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { ArgList, DetailItem } from './DetailItem.tsx';
 
@@ -15,6 +16,7 @@ export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => vo
       title={row.eventName ?? 'Undecoded log'}
       aside={<span className={`badge badge-${row.status}`}>{row.status}</span>}
       onClose={onClose}
+      itemKey={eventKey(row)}
     >
       {row.signature && <p className="mono small muted signature">{row.signature}</p>}
       <dl className="detail-list">

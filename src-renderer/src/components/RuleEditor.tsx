@@ -30,6 +30,7 @@ import { argsSummary, formatCount, shortHex } from '../format.ts';
 import { etherToWei, weiToEther } from '../units.ts';
 import { BalanceFields, ChainField, ProposeFields, TransactionFields } from './RuleKindFields.tsx';
 import { FieldError } from './StateViews.tsx';
+import { Time } from './Time.tsx';
 import type { Draft, ProposeDraft, WebhookDraft } from './rule-draft.ts';
 
 const RULE_FORM_FIELDS = [
@@ -267,7 +268,8 @@ type BacktestResult = RequestOutput<'alerts.backtest'>;
 
 interface RuleEditorProps {
   rule?: AlertRule;
-  onDone: () => void;
+  /** `saved` is the rule as saved; absent when the editor was closed without saving. */
+  onDone: (saved?: { name: string; enabled: boolean }) => void;
 }
 
 export function RuleEditor({ rule, onDone }: RuleEditorProps) {
@@ -350,7 +352,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
       set({ id: result.value.rule.id });
       return;
     }
-    onDone();
+    onDone({ name: result.value.rule.name, enabled: result.value.rule.enabled });
   };
 
   const runBacktest = async (): Promise<void> => {
@@ -379,6 +381,27 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
       onSubmit={(event) => void submit(event)}
       noValidate
     >
+      {/* First, so a rule is never saved switched off without the operator seeing it. */}
+      <div className="enable-line">
+        <span className="switch">
+          <input
+            id="rule-enabled"
+            type="checkbox"
+            checked={draft.enabled}
+            aria-describedby="rule-enabled-hint"
+            onChange={(event) => set({ enabled: event.target.checked })}
+          />
+          <span className="switch-track" aria-hidden="true" />
+        </span>
+        <label htmlFor="rule-enabled">
+          <strong>Enabled</strong>
+        </label>
+        <span id="rule-enabled-hint" className={draft.enabled ? 'small muted' : 'small warn'}>
+          {draft.enabled
+            ? 'Fires for what happens on the chain after it is saved.'
+            : 'Off: saved like this, the rule will not fire until you enable it.'}
+        </span>
+      </div>
       <div className="form-grid">
         <Field id="rule-name" label="Name" error={errors.name}>
           <input
@@ -609,14 +632,6 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
         </button>
       </fieldset>
 
-      <Checkbox
-        className="cb-inline enable-line"
-        checked={draft.enabled}
-        onChange={(enabled) => set({ enabled })}
-      >
-        Enabled — fires for what happens on the chain after it is saved
-      </Checkbox>
-
       {errors.form && (
         <div className="form-error" role="alert">
           {errors.form}
@@ -631,7 +646,11 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
               {webhookUrlAt(input(), Number(index))}: {secret} <CopyButton text={secret} />
             </div>
           ))}
-          <button type="button" className="button-small" onClick={onDone}>
+          <button
+            type="button"
+            className="button-small"
+            onClick={() => onDone({ name: draft.name, enabled: draft.enabled })}
+          >
             Done
           </button>
         </div>
@@ -645,7 +664,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
         <button type="submit" className="button-primary" disabled={busy !== null}>
           {busy === 'save' ? 'Saving…' : draft.id ? 'Save rule' : 'Create rule'}
         </button>
-        <button type="button" onClick={onDone}>
+        <button type="button" onClick={() => onDone()}>
           Cancel
         </button>
       </div>
@@ -736,8 +755,7 @@ function BacktestResults({ result, kind }: { result: BacktestResult; kind: Alert
         <ul className="small">
           {result.gaps.map((gap) => (
             <li key={gap.from}>
-              Silent {Math.round(gap.seconds)} s: {new Date(gap.from).toLocaleString()} →{' '}
-              {new Date(gap.to).toLocaleString()}
+              Silent {Math.round(gap.seconds)} s: <Time ms={gap.from} /> → <Time ms={gap.to} />
             </li>
           ))}
         </ul>
@@ -749,7 +767,7 @@ function BacktestResults({ result, kind }: { result: BacktestResult; kind: Alert
               <th>Block</th>
               <th>Transaction</th>
               <th>Arguments</th>
-              <th />
+              <th>Note</th>
             </tr>
           </thead>
           <tbody>

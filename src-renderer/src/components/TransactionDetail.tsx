@@ -2,7 +2,7 @@
 // signed (chain, from, to, value, decoded call, nonce, gas limit, fee caps), the simulation,
 // and Approve / Reject. Approval sends only the id and the simulation the operator looked at;
 // main signs its own stored copy.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EventRow, FeePlan, Transaction } from '@contract';
 import { callOrThrow, vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
@@ -11,6 +11,7 @@ import { argDisplay, formatCount } from '../format.ts';
 import { etherLabel, weiToGwei } from '../units.ts';
 import { hrefFor, navigate } from '../route.ts';
 import { ArgList, DetailItem } from './DetailItem.tsx';
+import { DetailPane } from './DetailPane.tsx';
 import { FormError } from './StateViews.tsx';
 import { TxStatusBadge } from './tx-display.tsx';
 import { useRequest } from './use-request.ts';
@@ -24,14 +25,14 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
   const fees = tx.fees ?? plan?.fees ?? null;
   const from = signerLabel(signers, tx.from);
   return (
-    <aside className="card tx-detail" aria-label={`Transaction ${tx.id}`}>
-      <header className="card-header">
-        <h2>Transaction {tx.id}</h2>
-        <TxStatusBadge tx={tx} />
-        <a className="button-small close" href={hrefFor('transactions')} aria-label="Close detail">
-          ✕
-        </a>
-      </header>
+    <DetailPane
+      label={`Transaction ${tx.id}`}
+      title={`Transaction ${tx.id}`}
+      aside={<TxStatusBadge tx={tx} />}
+      onClose={() => navigate('transactions')}
+      itemKey={tx.id}
+      className="tx-detail"
+    >
       <p className="muted small">
         Proposed by {tx.source}
         {tx.note ? ` — ${tx.note}` : ''}
@@ -77,7 +78,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
       <Outcome tx={tx} />
       <CausedEvents tx={tx} />
       <Timeline tx={tx} />
-    </aside>
+    </DetailPane>
   );
 }
 
@@ -168,6 +169,11 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const reverts = tx.simulation !== null && !tx.simulation.success;
+  const rejectRef = useRef<HTMLButtonElement>(null);
+  const stopRejecting = (): void => {
+    setRejecting(false);
+    requestAnimationFrame(() => rejectRef.current?.focus());
+  };
 
   const approve = async (): Promise<void> => {
     if (!tx.simulation) return;
@@ -213,10 +219,20 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
         </label>
       )}
       {rejecting ? (
-        <div className="form">
+        <div
+          className="form"
+          onKeyDown={(event) => {
+            // Escape closes the Reject form only, not the pane around it.
+            if (event.key !== 'Escape') return;
+            event.preventDefault();
+            stopRejecting();
+          }}
+        >
           <label htmlFor={`reject-${tx.id}`}>Reason for rejecting</label>
           <textarea
             id={`reject-${tx.id}`}
+            // Focus moves into the form that just opened.
+            autoFocus
             rows={2}
             value={reason}
             onChange={(event) => setReason(event.target.value)}
@@ -230,7 +246,7 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
             >
               Reject transaction
             </button>
-            <button type="button" onClick={() => setRejecting(false)}>
+            <button type="button" onClick={stopRejecting}>
               Back
             </button>
           </div>
@@ -240,12 +256,13 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
           <button
             type="button"
             className="button-primary"
+            data-shortcut="approve"
             disabled={busy || !tx.simulation || (reverts && !override)}
             onClick={() => void approve()}
           >
             {busy ? 'Approving…' : 'Approve and send'}
           </button>
-          <button type="button" disabled={busy} onClick={() => setRejecting(true)}>
+          <button type="button" ref={rejectRef} disabled={busy} onClick={() => setRejecting(true)}>
             Reject…
           </button>
         </div>

@@ -1,23 +1,26 @@
 // One row of a virtualized table (Events, Audit): positioned by the virtualizer, selectable by
-// click or by Enter/Space when focused.
+// click or by Enter/Space when focused; VirtualTable decides which row is the Tab stop.
 import type { ReactNode } from 'react';
+import type { RowPlacement } from './VirtualTable.tsx';
 
 interface VirtualRowProps {
   className: string;
   testId: string;
-  /** Offset from the top of the table's spacer, from the virtualizer. */
-  top: number;
+  placement: RowPlacement;
   selected: boolean;
   onSelect: () => void;
+  /** The row's accessible name when its cells alone read badly. */
+  label?: string;
   children: ReactNode;
 }
 
 export function VirtualRow({
   className,
   testId,
-  top,
+  placement,
   selected,
   onSelect,
+  label,
   children,
 }: VirtualRowProps) {
   return (
@@ -25,9 +28,12 @@ export function VirtualRow({
       className={`${className} event-row${selected ? ' selected' : ''}`}
       role="row"
       data-testid={testId}
+      data-row-index={placement.index}
+      aria-rowindex={placement.index + 2}
       aria-selected={selected}
-      tabIndex={0}
-      style={{ transform: `translateY(${top}px)` }}
+      aria-label={label}
+      tabIndex={placement.tabbable ? 0 : -1}
+      style={{ transform: `translateY(${placement.top}px)` }}
       onClick={onSelect}
       onKeyDown={(event) => {
         if (event.key === 'Enter' || event.key === ' ') {

@@ -1,8 +1,27 @@
 // A table that stays smooth at 100k+ rows: a header row, a scroll area that renders only the rows
 // in view (TanStack Virtual), an empty state, and a footer (paging, counts). Events and Audit use it.
-import { Fragment, useRef, type ReactNode, type RefObject } from 'react';
+// The rows are one Tab stop: arrow keys (and j/k, Home/End, Page Up/Down) move between them
+// (roving focus), Enter or Space selects. The footer sits outside the table's role, so its
+// buttons are not taken for cells.
+import {
+  Fragment,
+  useEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { EmptyState } from './StateViews.tsx';
+
+/** Where one rendered row sits and whether it holds the table's Tab stop. */
+export interface RowPlacement {
+  /** Offset from the top of the table's spacer, from the virtualizer. */
+  top: number;
+  index: number;
+  tabbable: boolean;
+}
 
 interface VirtualTableProps<Item> {
   label: string;
@@ -13,20 +32,33 @@ interface VirtualTableProps<Item> {
   rowHeight: number;
   /** The grid class shared by the header and the rows (column widths). */
   gridClassName: string;
+  /** Column names; a column's class (for dropping it at narrow widths) after a `|`. */
   columns: readonly string[];
   /** Shown in the scroll area when there are no items. */
   empty: ReactNode;
-  /** One row, positioned `top` pixels down the scroll area. */
-  renderRow: (item: Item, top: number) => ReactNode;
+  renderRow: (item: Item, placement: RowPlacement) => ReactNode;
   footer: ReactNode;
   /** The scroll area, for a caller that keeps the reading position as rows arrive. */
   scrollRef?: RefObject<HTMLDivElement | null>;
 }
 
+const MOVES: Record<string, (index: number, page: number, last: number) => number> = {
+  ArrowDown: (index) => index + 1,
+  j: (index) => index + 1,
+  ArrowUp: (index) => index - 1,
+  k: (index) => index - 1,
+  Home: () => 0,
+  End: (_index, _page, last) => last,
+  PageDown: (index, page) => index + page,
+  PageUp: (index, page) => index - page,
+};
+
 export function VirtualTable<Item>(props: VirtualTableProps<Item>) {
   const { items, itemKey, rowHeight, gridClassName } = props;
   const ownScrollRef = useRef<HTMLDivElement>(null);
   const scrollRef = props.scrollRef ?? ownScrollRef;
+  const [activeKey, setActiveKey] = useState<string | number | null>(null);
+  const pendingFocus = useRef<number | null>(null);
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
@@ -34,30 +66,92 @@ export function VirtualTable<Item>(props: VirtualTableProps<Item>) {
     overscan: 12,
     getItemKey: (index) => itemKey(items[index]!),
   });
+  const virtualRows = virtualizer.getVirtualItems();
+  // Exactly one row is a Tab stop: the active one while it is rendered, else the first in view.
+  const tabbableKey = virtualRows.some((row) => row.key === activeKey)
+    ? activeKey
+    : (virtualRows[0]?.key ?? null);
+
+  // A row scrolled into view by a key press is rendered a frame or two later: focus it then.
+  useEffect(() => {
+    const index = pendingFocus.current;
+    if (index === null) return;
+    let frames = 0;
+    const tryFocus = (): void => {
+      const row = scrollRef.current?.querySelector<HTMLElement>(`[data-row-index="${index}"]`);
+      if (row) {
+        pendingFocus.current = null;
+        row.focus({ preventScroll: true });
+      } else if (frames++ < 10) requestAnimationFrame(tryFocus);
+    };
+    tryFocus();
+  });
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const move = MOVES[event.key];
+    const from = (event.target as HTMLElement).dataset.rowIndex;
+    if (!move || from === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const page = Math.max(
+      1,
+      Math.floor((scrollRef.current?.clientHeight ?? rowHeight) / rowHeight) - 1,
+    );
+    const next = Math.max(
+      0,
+      Math.min(items.length - 1, move(Number(from), page, items.length - 1)),
+    );
+    setActiveKey(itemKey(items[next]!));
+    pendingFocus.current = next;
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+
   return (
-    <div
-      className="event-table"
-      role="table"
-      aria-label={props.label}
-      aria-rowcount={props.rowCount}
-    >
-      <div className={`${gridClassName} event-head`} role="row">
-        {props.columns.map((column) => (
-          <span key={column} role="columnheader">
-            {column}
-          </span>
-        ))}
-      </div>
-      <div className="event-scroll" ref={scrollRef} role="rowgroup">
-        {items.length === 0 ? (
-          <EmptyState>{props.empty}</EmptyState>
-        ) : (
-          <div className="event-spacer" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((row) => (
-              <Fragment key={row.key}>{props.renderRow(items[row.index]!, row.start)}</Fragment>
-            ))}
+    <div className="event-table">
+      <div
+        role="table"
+        aria-label={props.label}
+        aria-rowcount={props.rowCount + 1}
+        className="event-table-body"
+      >
+        <div role="rowgroup">
+          <div className={`${gridClassName} event-head`} role="row" aria-rowindex={1}>
+            {props.columns.map((column) => {
+              const [name, className] = column.split('|');
+              return (
+                <span key={name} role="columnheader" className={className}>
+                  {name}
+                </span>
+              );
+            })}
           </div>
-        )}
+        </div>
+        <div
+          className="event-scroll"
+          ref={scrollRef}
+          role="rowgroup"
+          onKeyDown={onKeyDown}
+          onFocus={(event) => {
+            const index = (event.target as HTMLElement).dataset.rowIndex;
+            if (index !== undefined && items[Number(index)] !== undefined)
+              setActiveKey(itemKey(items[Number(index)]!));
+          }}
+        >
+          {items.length === 0 ? (
+            <EmptyState>{props.empty}</EmptyState>
+          ) : (
+            <div className="event-spacer" style={{ height: virtualizer.getTotalSize() }}>
+              {virtualRows.map((row) => (
+                <Fragment key={row.key}>
+                  {props.renderRow(items[row.index]!, {
+                    top: row.start,
+                    index: row.index,
+                    tabbable: row.key === tabbableKey,
+                  })}
+                </Fragment>
+              ))}
+            </div>
+          )}
+        </div>
       </div>
       <div className="event-foot">{props.footer}</div>
     </div>

@@ -1,6 +1,6 @@
 // Alerts: the feed of firings (acknowledge, snooze), the rules with their editor, and the
 // delivery log with every attempt.
-import { useEffect, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { AlertDelivery, AlertFiring, AlertRule, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
 import { needsAttention, useAlerts } from '../stores/alerts.ts';
@@ -9,21 +9,14 @@ import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Checkbox } from '../components/Inputs.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
+import { CopyButton } from '../components/CopyButton.tsx';
+import { focusAfterRemoval, useLayer } from '../components/layer.ts';
+import { Time, useNow } from '../components/Time.tsx';
 import { argsSummary, formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 import { etherLabel } from '../units.ts';
 
 type Tab = 'feed' | 'rules' | 'deliveries';
-
-/** The time now, moving every few seconds, so snoozes run out on screen. */
-function useNow(intervalMs = 5_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
 
 export function AlertsView() {
   const [tab, setTab] = useState<Tab>('feed');
@@ -37,13 +30,38 @@ export function AlertsView() {
     <section className="view">
       <header className="view-header">
         <h1>Alerts</h1>
-        <div className="tabs" role="tablist" aria-label="Alerts sections">
+        <div
+          className="tabs"
+          role="tablist"
+          aria-label="Alerts sections"
+          onKeyDown={(event) => {
+            // WAI-ARIA tabs: arrows move and select (automatic activation), Home/End the ends.
+            const index = tabs.findIndex((item) => item.id === tab);
+            const next =
+              event.key === 'ArrowRight'
+                ? (index + 1) % tabs.length
+                : event.key === 'ArrowLeft'
+                  ? (index - 1 + tabs.length) % tabs.length
+                  : event.key === 'Home'
+                    ? 0
+                    : event.key === 'End'
+                      ? tabs.length - 1
+                      : null;
+            if (next === null) return;
+            event.preventDefault();
+            setTab(tabs[next]!.id);
+            document.getElementById(`alerts-tab-${tabs[next]!.id}`)?.focus();
+          }}
+        >
           {tabs.map((item) => (
             <button
               key={item.id}
+              id={`alerts-tab-${item.id}`}
               type="button"
               role="tab"
               aria-selected={tab === item.id}
+              aria-controls="alerts-tabpanel"
+              tabIndex={tab === item.id ? 0 : -1}
               className={tab === item.id ? 'tab tab-active' : 'tab'}
               onClick={() => setTab(item.id)}
             >
@@ -52,21 +70,23 @@ export function AlertsView() {
           ))}
         </div>
       </header>
-      <Loadable
-        what="alerts"
-        loaded={loaded}
-        error={error}
-        onRetry={() => void load()}
-        empty={null}
-      >
-        {tab === 'feed' ? (
-          <Feed onNewRule={() => setTab('rules')} />
-        ) : tab === 'rules' ? (
-          <Rules />
-        ) : (
-          <Deliveries />
-        )}
-      </Loadable>
+      <div id="alerts-tabpanel" role="tabpanel" aria-labelledby={`alerts-tab-${tab}`}>
+        <Loadable
+          what="alerts"
+          loaded={loaded}
+          error={error}
+          onRetry={() => void load()}
+          empty={null}
+        >
+          {tab === 'feed' ? (
+            <Feed onNewRule={() => setTab('rules')} />
+          ) : tab === 'rules' ? (
+            <Rules />
+          ) : (
+            <Deliveries />
+          )}
+        </Loadable>
+      </div>
     </section>
   );
 }
@@ -154,12 +174,12 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
         )}
         {snoozed && (
           <span className="badge badge-snoozed">
-            snoozed until {new Date(firing.snoozedUntil!).toLocaleTimeString()}
+            snoozed until <Time ms={firing.snoozedUntil!} />
           </span>
         )}
-        <time className="muted small firing-time" dateTime={new Date(firing.firedAt).toISOString()}>
-          {new Date(firing.firedAt).toLocaleString()}
-        </time>
+        <span className="muted small firing-time">
+          <Time ms={firing.firedAt} relative />
+        </span>
       </div>
       {firing.event ? (
         <>
@@ -173,7 +193,8 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
             <span className="mono">{formatCount(firing.event.blockNumber)}</span> · tx{' '}
             <span className="mono" title={firing.event.transactionHash}>
               {shortHex(firing.event.transactionHash)}
-            </span>
+            </span>{' '}
+            <CopyButton text={firing.event.transactionHash} label="Copy hash" />
           </div>
         </>
       ) : (
@@ -182,8 +203,7 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
       <ProposalLine firing={firing} />
       {firing.acknowledgedAt !== null && (
         <div className="small muted">
-          Acknowledged by {firing.acknowledgedBy} at{' '}
-          {new Date(firing.acknowledgedAt).toLocaleString()}
+          Acknowledged by {firing.acknowledgedBy} at <Time ms={firing.acknowledgedAt} />
         </div>
       )}
       {firing.acknowledgedAt === null &&
@@ -192,7 +212,11 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
             <button
               type="button"
               className="button-small button-primary"
-              onClick={() => void acknowledge([firing.id])}
+              onClick={(event) => {
+                const item = event.currentTarget.closest('li');
+                if (item) focusAfterRemoval(item);
+                void acknowledge([firing.id]);
+              }}
             >
               Acknowledge
             </button>
@@ -237,14 +261,29 @@ function Rules() {
   const { rules } = useAlerts();
   const { contracts, chains, loaded } = useConfig();
   const [editing, setEditing] = useState<AlertRule | 'new' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const editorKey = editing === null ? 'none' : editing === 'new' ? 'new' : editing.id;
-  const list = (
+  const editorRef = useRef<HTMLElement>(null);
+  const close = (saved?: { name: string; enabled: boolean }): void => {
+    setEditing(null);
+    setNotice(
+      saved
+        ? saved.enabled
+          ? `Saved ${saved.name}.`
+          : `Saved ${saved.name}. It is disabled and will not fire until you enable it.`
+        : null,
+    );
+  };
+  return (
     <>
       <div className="form-row list-bar">
         <button
           type="button"
           className="button-primary"
-          onClick={() => setEditing('new')}
+          onClick={() => {
+            setNotice(null);
+            setEditing('new');
+          }}
           disabled={loaded && chains.length === 0}
         >
           New rule
@@ -253,6 +292,19 @@ function Rules() {
           Backtest a rule over the stored events before you enable it.
         </span>
       </div>
+      {notice && (
+        <p className="form-ok" role="status">
+          {notice}
+        </p>
+      )}
+      {editing !== null && (
+        <RuleEditorCard
+          key={editorKey}
+          editorRef={editorRef}
+          rule={editing === 'new' ? undefined : editing}
+          onDone={close}
+        />
+      )}
       {rules.length === 0 ? (
         <EmptyState>
           {loaded && contracts.length === 0 ? (
@@ -265,23 +317,37 @@ function Rules() {
           )}
         </EmptyState>
       ) : (
-        <RuleTable rules={rules} onEdit={setEditing} />
+        <RuleTable
+          rules={rules}
+          onEdit={(rule) => {
+            setNotice(null);
+            setEditing(rule);
+          }}
+        />
       )}
     </>
   );
-  if (editing === null) return list;
+}
+
+/**
+ * The rule editor, above the rules in the page's flow (it covers none of their buttons). Focus
+ * moves to its first field; Escape or Cancel closes it and gives focus back to New rule or Edit.
+ */
+function RuleEditorCard({
+  rule,
+  onDone,
+  editorRef,
+}: {
+  rule: AlertRule | undefined;
+  onDone: (saved?: { name: string; enabled: boolean }) => void;
+  editorRef: React.RefObject<HTMLElement | null>;
+}) {
+  useLayer(editorRef, { onClose: () => onDone(), focus: 'first-control' });
   return (
-    <div className="split split-wide">
-      <div className="split-main">{list}</div>
-      <aside className="split-side card" aria-label="Rule">
-        <h2>{editing === 'new' ? 'New rule' : `Edit ${editing.name}`}</h2>
-        <RuleEditor
-          key={editorKey}
-          rule={editing === 'new' ? undefined : editing}
-          onDone={() => setEditing(null)}
-        />
-      </aside>
-    </div>
+    <section className="card rule-editor-card" aria-label="Rule" ref={editorRef}>
+      <h2>{rule ? `Edit ${rule.name}` : 'New rule'}</h2>
+      <RuleEditor rule={rule} onDone={onDone} />
+    </section>
   );
 }
 
@@ -319,7 +385,9 @@ function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: Alert
           <th>Severity</th>
           <th>Channels</th>
           <th>Fired</th>
-          <th aria-label="Actions" />
+          <th>
+            <span className="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -394,7 +462,9 @@ function RuleRow({
           <>
             {formatCount(rule.firingCount)}×
             {rule.lastFiredAt !== null && (
-              <div className="muted">{new Date(rule.lastFiredAt).toLocaleTimeString()}</div>
+              <div className="muted">
+                <Time ms={rule.lastFiredAt} relative />
+              </div>
             )}
           </>
         )}
@@ -455,7 +525,9 @@ function Deliveries() {
 function DeliveryRow({ delivery }: { delivery: AlertDelivery }) {
   return (
     <tr data-testid="delivery-row">
-      <td className="small nowrap">{new Date(delivery.createdAt).toLocaleString()}</td>
+      <td className="small nowrap">
+        <Time ms={delivery.createdAt} />
+      </td>
       <td>
         {delivery.ruleName}
         <div className="mono small muted" title="Delivery id: the receiver de-duplicates on it">
@@ -470,7 +542,7 @@ function DeliveryRow({ delivery }: { delivery: AlertDelivery }) {
         <span className={`badge badge-delivery-${delivery.status}`}>{delivery.status}</span>
         {delivery.nextAttemptAt !== null && delivery.status === 'pending' && (
           <div className="small muted">
-            next {new Date(delivery.nextAttemptAt).toLocaleTimeString()}
+            next <Time ms={delivery.nextAttemptAt} />
           </div>
         )}
       </td>
@@ -478,7 +550,7 @@ function DeliveryRow({ delivery }: { delivery: AlertDelivery }) {
         <ol className="attempts">
           {delivery.attempts.map((attempt) => (
             <li key={attempt.attempt} className={attempt.ok ? 'attempt-ok' : 'attempt-failed'}>
-              #{attempt.attempt} {new Date(attempt.at).toLocaleTimeString()} —{' '}
+              #{attempt.attempt} <Time ms={attempt.at} /> —{' '}
               {attempt.ok
                 ? `ok${attempt.statusCode ? ` (${attempt.statusCode})` : ''}`
                 : attempt.error}

@@ -19,9 +19,10 @@ import { AuditVerifyPanel } from '../components/AuditVerifyPanel.tsx';
 import { TimeRangeInputs } from '../components/TimeRangeInputs.tsx';
 import { VerificationResult } from '../components/VerificationResult.tsx';
 import { VirtualRow } from '../components/VirtualRow.tsx';
-import { VirtualTable } from '../components/VirtualTable.tsx';
+import { VirtualTable, type RowPlacement } from '../components/VirtualTable.tsx';
 import { LabelledSelect } from '../components/LabelledSelect.tsx';
-import { detailsSummary, localInputToMs, localTime } from '../audit-text.ts';
+import { detailsSummary, localInputToMs } from '../audit-text.ts';
+import { Time } from '../components/Time.tsx';
 import { formatCount } from '../format.ts';
 import { useRouteParams } from '../route.ts';
 
@@ -248,14 +249,16 @@ function AuditTable({ entries, selectedSeq, onSelect }: AuditTableProps) {
       itemKey={(entry) => entry.seq}
       rowHeight={ROW_HEIGHT}
       gridClassName="audit-grid"
-      columns={['Seq', 'Time', 'Actor', 'Action', 'Subject', 'Details']}
+      // Dropped in this order as the table narrows (styles.css): Details (the detail pane has
+      // them in full), then Actor.
+      columns={['Seq', 'Time', 'Actor|col-actor', 'Action', 'Subject', 'Details|col-details']}
       empty={
         isFiltered(filter) ? 'No audit entries match these filters.' : 'The audit log is empty.'
       }
-      renderRow={(entry, top) => (
+      renderRow={(entry, placement) => (
         <AuditRow
           entry={entry}
-          top={top}
+          placement={placement}
           broken={entry.seq === brokenSeq}
           selected={entry.seq === selectedSeq}
           onSelect={() => onSelect(entry.seq)}
@@ -282,7 +285,7 @@ function AuditTable({ entries, selectedSeq, onSelect }: AuditTableProps) {
 
 interface AuditRowProps {
   entry: AuditEntry;
-  top: number;
+  placement: RowPlacement;
   /** The first entry the latest check found broken. */
   broken: boolean;
   selected: boolean;
@@ -290,12 +293,12 @@ interface AuditRowProps {
 }
 
 /** A row selects its entry wherever it is clicked; the link to the subject is in the detail pane. */
-function AuditRow({ entry, top, broken, selected, onSelect }: AuditRowProps) {
+function AuditRow({ entry, placement, broken, selected, onSelect }: AuditRowProps) {
   return (
     <VirtualRow
       className={`audit-grid${broken ? ' audit-broken' : ''}`}
       testId="audit-row"
-      top={top}
+      placement={placement}
       selected={selected}
       onSelect={onSelect}
     >
@@ -308,18 +311,26 @@ function AuditRow({ entry, top, broken, selected, onSelect }: AuditRowProps) {
         {entry.seq}
       </span>
       <span role="cell" className="mono small">
-        {localTime(entry.at)}
+        <Time ms={entry.at} />
       </span>
-      <span role="cell" className={entry.actor === 'system' ? 'muted' : undefined}>
+      <span
+        role="cell"
+        className={entry.actor === 'system' ? 'muted col-actor' : 'col-actor'}
+        title={entry.actor}
+      >
         {entry.actor}
       </span>
-      <span role="cell" className={`audit-action action-${entry.action.split('.')[0]}`}>
+      <span
+        role="cell"
+        className={`audit-action action-${entry.action.split('.')[0]}`}
+        title={entry.action}
+      >
         {entry.action}
       </span>
-      <span role="cell" className="mono small">
+      <span role="cell" className="mono small" title={entry.subject}>
         {entry.subject}
       </span>
-      <span role="cell" className="small muted">
+      <span role="cell" className="small muted col-details" title={detailsSummary(entry.details)}>
         {detailsSummary(entry.details)}
       </span>
     </VirtualRow>

@@ -55,7 +55,9 @@ function ChainTable({ chains }: { chains: Chain[] }) {
           <th>Chain ID</th>
           <th>RPC URLs</th>
           <th>Confirmations</th>
-          <th aria-label="Actions" />
+          <th>
+            <span className="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>

@@ -64,17 +64,19 @@ export function ContractsView() {
 
 function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; chains: Chain[] }) {
   return (
-    <table className="table">
+    <table className="table contracts-table" aria-label="Watched contracts">
       <thead>
         <tr>
           <th>Name</th>
           <th>Chain</th>
           <th>Address</th>
-          <th>Events</th>
-          <th>Start block</th>
-          <th>Indexed through</th>
-          <th>Retention</th>
-          <th aria-label="Actions" />
+          <th className="col-events">Events</th>
+          <th className="col-start">Start block</th>
+          <th className="col-indexed">Indexed through</th>
+          <th className="col-retention">Retention</th>
+          <th>
+            <span className="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -132,16 +134,16 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
         <span title={contract.address}>{shortHex(contract.address, 8)}</span>{' '}
         <CopyButton text={contract.address} />
       </td>
-      <td className="small">
+      <td className="small col-events">
         {contract.eventNames.length === 0 ? (
           <span className="muted">none</span>
         ) : (
           contract.eventNames.join(', ')
         )}
       </td>
-      <td className="mono">{formatCount(contract.startBlock)}</td>
-      <td className="mono">{formatCount(contract.indexedThrough)}</td>
-      <td className="small nowrap">
+      <td className="mono col-start">{formatCount(contract.startBlock)}</td>
+      <td className="mono col-indexed">{formatCount(contract.indexedThrough)}</td>
+      <td className="small nowrap col-retention">
         {edit.editing ? (
           <RetentionInput value={retention} onChange={setRetention} />
         ) : (
@@ -320,7 +322,6 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
           placeholder="0x…"
           spellCheck={false}
           autoComplete="off"
-          aria-invalid={Boolean(errors.address ?? liveAddressProblem)}
         />
       </Field>
       <Field id="contract-name" label="Name" error={errors.name}>

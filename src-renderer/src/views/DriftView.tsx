@@ -338,7 +338,9 @@ function ReconciliationTable({ reconciliations }: { reconciliations: Reconciliat
           <th className="numeric">Missing</th>
           <th className="numeric">Extra</th>
           <th>Result</th>
-          <th aria-label="Actions" />
+          <th>
+            <span className="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>

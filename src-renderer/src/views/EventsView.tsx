@@ -7,8 +7,9 @@ import { eventKey, useEvents, type EventFilter } from '../stores/events.ts';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { EventDetail } from '../components/EventDetail.tsx';
 import { VirtualRow } from '../components/VirtualRow.tsx';
-import { VirtualTable } from '../components/VirtualTable.tsx';
-import { argBrief, clockTime, formatCount, shortHex } from '../format.ts';
+import { VirtualTable, type RowPlacement } from '../components/VirtualTable.tsx';
+import { argBrief, argText, formatCount, shortHex } from '../format.ts';
+import { Time } from '../components/Time.tsx';
 import { hrefFor } from '../route.ts';
 
 const ROW_HEIGHT = 32;
@@ -170,19 +171,29 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
       itemKey={eventKey}
       rowHeight={ROW_HEIGHT}
       gridClassName="event-grid"
-      columns={['Time · block', 'Chain', 'Contract', 'Event', 'Key args', 'Tx', 'Status']}
+      // Dropped in this order as the table narrows (styles.css): Tx (the detail has it), then
+      // Chain (most workspaces watch one), then Key args.
+      columns={[
+        'Time · block',
+        'Chain|col-chain',
+        'Contract',
+        'Event',
+        'Key args|col-args',
+        'Tx|col-tx',
+        'Status',
+      ]}
       scrollRef={scrollRef}
       empty={
         filtered
           ? 'No events match these filters.'
           : 'No events yet. They appear here as soon as a watched contract emits one.'
       }
-      renderRow={(row, top) => {
+      renderRow={(row, placement) => {
         const key = eventKey(row);
         return (
           <EventTableRow
             row={row}
-            top={top}
+            placement={placement}
             selected={key === selectedKey}
             chainLabel={chainName(chains, row.chainId)}
             contractLabel={contractNames.get(row.contractId) ?? shortHex(row.address)}
@@ -208,7 +219,7 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
 
 interface EventTableRowProps {
   row: EventRow;
-  top: number;
+  placement: RowPlacement;
   selected: boolean;
   chainLabel: string;
   contractLabel: string;
@@ -217,7 +228,7 @@ interface EventTableRowProps {
 
 function EventTableRow({
   row,
-  top,
+  placement,
   selected,
   chainLabel,
   contractLabel,
@@ -227,27 +238,31 @@ function EventTableRow({
     <VirtualRow
       className={`event-grid status-${row.status}`}
       testId="event-row"
-      top={top}
+      placement={placement}
       selected={selected}
       onSelect={onSelect}
     >
       <span role="cell" className="mono">
-        {row.blockTimestamp === null ? (
-          ''
-        ) : (
-          <span className="muted">{clockTime(row.blockTimestamp * 1000)} · </span>
+        {row.blockTimestamp !== null && (
+          <span className="muted">
+            <Time ms={row.blockTimestamp * 1000} relative /> ·{' '}
+          </span>
         )}
         {formatCount(row.blockNumber)}
       </span>
-      <span role="cell">{chainLabel}</span>
-      <span role="cell">{contractLabel}</span>
-      <span role="cell" className={row.eventName ? 'event-name' : 'muted'}>
+      <span role="cell" className="col-chain" title={chainLabel}>
+        {chainLabel}
+      </span>
+      <span role="cell" title={`${contractLabel} — ${row.address}`}>
+        {contractLabel}
+      </span>
+      <span role="cell" className={row.eventName ? undefined : 'muted'}>
         {row.eventName ?? 'undecoded'}
       </span>
-      <span role="cell" className="mono small ellipsis">
+      <span role="cell" className="mono small col-args" title={argsSummaryFull(row)}>
         {keyArgs(row)}
       </span>
-      <span role="cell" className="mono small">
+      <span role="cell" className="mono small col-tx" title={row.transactionHash}>
         {shortHex(row.transactionHash)}
       </span>
       <span role="cell">
@@ -255,6 +270,14 @@ function EventTableRow({
       </span>
     </VirtualRow>
   );
+}
+
+/** Every decoded argument in full, for the Key args cell's title. */
+function argsSummaryFull(row: EventRow): string {
+  if (!row.args) return row.topics.join(' ');
+  return Object.entries(row.args)
+    .map(([name, value]) => `${name}=${argText(value)}`)
+    .join(', ');
 }
 
 /** The first few decoded arguments as "name=value", addresses shortened. */

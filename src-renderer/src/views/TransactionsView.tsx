@@ -1,18 +1,17 @@
 // The transaction queue: proposals awaiting approval (by signer and nonce), transactions in
 // flight with live status, and history; the selected one opens in the detail pane, where it is
 // approved or rejected by hand. "New transaction" composes a proposal.
-import { useMemo } from 'react';
+import { useMemo, type KeyboardEvent } from 'react';
 import type { Transaction } from '@contract';
 import { useConfig, chainName } from '../stores/config.ts';
-import { signerLabel, useSigners } from '../stores/signers.ts';
 import { AWAITING, IN_FLIGHT, useTransactions } from '../stores/transactions.ts';
 import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { TransactionDetail } from '../components/TransactionDetail.tsx';
 import { ComposeTransaction } from '../components/ComposeTransaction.tsx';
 import { TxStatusBadge, callSummary } from '../components/tx-display.tsx';
 import { etherLabel } from '../units.ts';
-import { shortHex } from '../format.ts';
-import { hrefFor, useRouteParams } from '../route.ts';
+import { hrefFor, navigate, useRouteParams } from '../route.ts';
+import { Address } from '../components/Address.tsx';
 
 const HISTORY_ROWS = 200;
 
@@ -109,6 +108,28 @@ export function TransactionsView() {
   );
 }
 
+/** Arrow keys and j/k move focus between a list's rows; the row keeps the Tab stop it had. */
+function moveBetweenRows(event: KeyboardEvent<HTMLTableSectionElement>): void {
+  const row = (event.target as HTMLElement).closest('tr');
+  if (!row || event.target !== row || event.altKey || event.ctrlKey || event.metaKey) return;
+  const step = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 }[event.key];
+  const next =
+    event.key === 'Home'
+      ? row.parentElement?.firstElementChild
+      : event.key === 'End'
+        ? row.parentElement?.lastElementChild
+        : step === 1
+          ? row.nextElementSibling
+          : step === -1
+            ? row.previousElementSibling
+            : null;
+  if (!(next instanceof HTMLElement)) return;
+  event.preventDefault();
+  row.tabIndex = -1;
+  next.tabIndex = 0;
+  next.focus();
+}
+
 function TxSection({
   title,
   txs,
@@ -121,7 +142,6 @@ function TxSection({
   empty: string;
 }) {
   const chains = useConfig((state) => state.chains);
-  const signers = useSigners((state) => state.signers);
   return (
     <section className="card tx-section" aria-label={title}>
       <h2>
@@ -142,17 +162,34 @@ function TxSection({
               <th>Nonce</th>
             </tr>
           </thead>
-          <tbody>
-            {txs.map((tx) => (
+          <tbody onKeyDown={moveBetweenRows}>
+            {txs.map((tx, index) => (
               <tr
                 key={tx.id}
                 className={tx.id === selectedId ? 'selected' : undefined}
                 aria-selected={tx.id === selectedId}
+                data-tx-id={tx.id}
+                data-row-index={index}
+                // One Tab stop per list: the open transaction's row, else the first.
+                tabIndex={
+                  tx.id === selectedId ||
+                  (index === 0 && !txs.some((other) => other.id === selectedId))
+                    ? 0
+                    : -1
+                }
+                onClick={() => navigate('transactions', { id: tx.id })}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter' && event.target === event.currentTarget) {
+                    event.preventDefault();
+                    navigate('transactions', { id: tx.id });
+                  }
+                }}
               >
                 <td>
                   <a
                     href={hrefFor('transactions', { id: tx.id })}
                     aria-label={`Open transaction ${tx.id}`}
+                    tabIndex={-1}
                   >
                     {tx.id}
                   </a>
@@ -160,8 +197,10 @@ function TxSection({
                 <td className="nowrap">
                   <TxStatusBadge tx={tx} />
                 </td>
-                <td>{chainName(chains, tx.chainId)}</td>
-                <td title={tx.from}>{signerLabel(signers, tx.from) ?? shortHex(tx.from)}</td>
+                <td title={chainName(chains, tx.chainId)}>{chainName(chains, tx.chainId)}</td>
+                <td>
+                  <Address address={tx.from} chainId={tx.chainId} />
+                </td>
                 <td className="ellipsis" title={callSummary(tx)}>
                   {callSummary(tx)}
                 </td>

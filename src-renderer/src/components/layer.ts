@@ -1,0 +1,122 @@
+// Panes, forms and dialogs that open over or beside a view ("layers"): focus moves into a layer
+// when it opens, Escape closes the most recently opened one, and focus goes back to whatever
+// opened it. One document listener serves every layer, so Escape never closes two at once.
+import { useEffect, useRef, type RefObject } from 'react';
+
+type CloseHandler = () => void;
+
+const openLayers: { close: CloseHandler }[] = [];
+
+function onEscape(event: KeyboardEvent): void {
+  if (event.key !== 'Escape' || event.defaultPrevented) return;
+  // A modal dialog (the shortcut list) closes itself on Escape; the layers under it stay.
+  if (document.querySelector('dialog[open]')) return;
+  const top = openLayers.at(-1);
+  if (!top) return;
+  event.preventDefault();
+  top.close();
+}
+
+let listening = false;
+function listen(): void {
+  if (listening) return;
+  document.addEventListener('keydown', onEscape);
+  listening = true;
+}
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** The first control of `root`, or `root` itself when it is focusable and holds none. */
+export function firstFocusable(root: Element): HTMLElement | null {
+  return root.querySelector<HTMLElement>(FOCUSABLE);
+}
+
+interface LayerOptions {
+  /** Called on Escape. Without it the layer only manages focus. */
+  onClose?: CloseHandler;
+  /**
+   * Where focus goes on open: the layer's heading (a pane: read from its top) or its first
+   * control (a form). The heading needs tabIndex -1.
+   */
+  focus?: 'heading' | 'first-control';
+}
+
+/**
+ * Makes the element behind `ref` a layer while the component is mounted. `key` re-runs the
+ * focus move when the same pane shows another item (the next event, another transaction).
+ */
+export function useLayer(
+  ref: RefObject<HTMLElement | null>,
+  { onClose, focus = 'heading' }: LayerOptions,
+  key?: unknown,
+): void {
+  const closeRef = useRef(onClose);
+  useEffect(() => {
+    closeRef.current = onClose;
+  });
+
+  // Registered once per mount: Escape closes the newest layer first.
+  useEffect(() => {
+    listen();
+    const layer = { close: () => closeRef.current?.() };
+    if (!closeRef.current) return;
+    openLayers.push(layer);
+    return () => {
+      const index = openLayers.indexOf(layer);
+      if (index >= 0) openLayers.splice(index, 1);
+    };
+  }, []);
+
+  // Remembers the opener at mount and gives focus back to it on unmount, when focus was inside
+  // the layer (or lost to the page body because the layer's control vanished with it).
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const element = ref.current;
+    return () => {
+      const active = document.activeElement;
+      const focusWasInside =
+        active === null || active === document.body || (element?.contains(active) ?? false);
+      if (!focusWasInside || !opener) return;
+      // After React has removed the layer: the opener may re-render in the same commit.
+      requestAnimationFrame(() => {
+        if (opener.isConnected) opener.focus();
+      });
+    };
+  }, [ref]);
+
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const target =
+      focus === 'heading'
+        ? element.querySelector<HTMLElement>('h2[tabindex="-1"], h2, [data-layer-focus]')
+        : firstFocusable(element);
+    if (!target) return;
+    if (focus === 'heading' && !target.hasAttribute('tabindex')) target.tabIndex = -1;
+    target.focus({ preventScroll: false });
+  }, [ref, focus, key]);
+}
+
+/**
+ * After an item is removed or acknowledged, focus goes to the next item (or the previous one
+ * when it was the last), not to the page body. Call before the removal: `item` is the row or
+ * list item; the move happens once it has left the document (the list reloads asynchronously).
+ */
+export function focusAfterRemoval(item: Element, fallback?: HTMLElement | null): void {
+  const container = item.parentElement;
+  const index = container ? [...container.children].indexOf(item) : -1;
+  const deadline = Date.now() + 10_000;
+  const check = (): void => {
+    if (item.isConnected) {
+      if (Date.now() < deadline) requestAnimationFrame(check);
+      return;
+    }
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const siblings = container?.isConnected ? [...container.children] : [];
+    const next = siblings[Math.min(index, siblings.length - 1)];
+    const target = (next && firstFocusable(next)) ?? fallback ?? null;
+    target?.focus();
+  };
+  requestAnimationFrame(check);
+}
