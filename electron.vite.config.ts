@@ -44,7 +44,13 @@ export default defineConfig({
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
     },
-    resolve: { alias: { '@contract': resolve('src-main/ipc/contract.ts') } },
+    resolve: {
+      alias: {
+        '@contract': resolve('src-main/ipc/contract.ts'),
+        // How amounts read, the same in main's messages and in the renderer.
+        '@amounts': resolve('src-main/ipc/amounts.ts'),
+      },
+    },
     plugins: [react()],
   },
 });

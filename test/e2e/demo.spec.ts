@@ -47,11 +47,38 @@ test('every view of a fresh demo has content within a minute, and both rules fir
   await expect(rows.filter({ hasText: 'Transfer' }).first()).toBeVisible();
   await expect(rows.filter({ hasText: 'Deposit' }).first()).toBeVisible();
   await screenshot(page, 'demo-events');
+  // Amounts read with the token's symbol, the exact integer on hover.
+  await expect(
+    rows
+      .filter({ hasText: 'Transfer' })
+      .filter({ hasText: /value=[\d,.≈]+ DEMO/ })
+      .first(),
+  ).toBeVisible();
   // The early large deposit, found through the event filter.
   await main.getByLabel('Event', { exact: true }).selectOption('LargeMovement');
   await expect(rows.filter({ hasText: 'LargeMovement' }).first()).toBeVisible({
     timeout: withinTheMinute(),
   });
+
+  // "Transfers above 10,000 DEMO", in the alert rules' language, searched by main.
+  await main.getByLabel('Contract', { exact: true }).selectOption({ label: 'DemoToken' });
+  await main.getByLabel('Event', { exact: true }).selectOption('Transfer');
+  const search = page.getByRole('search', { name: 'Search events' });
+  await search.getByLabel('Search').fill('value > 10000e18 and nope == 1');
+  await expect(search.getByRole('alert')).toContainText('nope');
+  await search.getByLabel('Search').fill('value > 10000e18');
+  await expect(search.getByRole('alert')).toBeHidden();
+  await search.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(search.getByRole('status')).toContainText('found');
+  const found = rows.filter({ hasText: 'Transfer' });
+  await expect(found.first()).toBeVisible({ timeout: withinTheMinute() });
+  for (const text of await found.allInnerTexts()) {
+    const amount = /value=≈?([\d,]+(?:\.\d+)?) DEMO/.exec(text);
+    expect(amount, text).not.toBeNull();
+    expect(Number(amount![1]!.replace(/,/g, '')), text).toBeGreaterThan(10_000);
+  }
+  await screenshot(page, 'demo-events-search');
+  await search.getByRole('button', { name: 'Clear search' }).click();
 
   await nav.getByRole('link', { name: 'Signers' }).click();
   const signer = page.getByRole('article', { name: 'Signer Demo hot wallet' });

@@ -23,20 +23,45 @@ export function DetailItem({ label, value, copy, mono, pre }: DetailItemProps) {
   );
 }
 
-/** Decoded arguments by name (an event's or a call's), structures shown as indented JSON. */
-export function ArgList({ args }: { args: Record<string, unknown> }) {
+/**
+ * Decoded arguments by name (an event's or a call's), structures shown as indented JSON. An
+ * amount of a token reads with its symbol, the exact integer beside it and in the copy.
+ */
+export function ArgList({
+  args,
+  amountOf,
+}: {
+  args: Record<string, unknown>;
+  amountOf?: (name: string, value: unknown) => { text: string; exact: string } | null;
+}) {
   return (
     <dl className="detail-list">
-      {Object.entries(args).map(([name, value]) => (
-        <DetailItem
-          key={name}
-          label={name}
-          value={argDisplay(value)}
-          copy={argText(value)}
-          mono
-          pre={typeof value === 'object' && value !== null}
-        />
-      ))}
+      {Object.entries(args).map(([name, value]) => {
+        const amount = amountOf?.(name, value);
+        if (amount)
+          return (
+            <div className="detail-item" key={name}>
+              <dt>
+                <span>{name}</span>
+                <CopyButton text={argText(value)} />
+              </dt>
+              <dd className="mono break">
+                <span title={amount.exact}>{amount.text}</span>{' '}
+                <span className="muted small">{argDisplay(value)}</span>
+              </dd>
+            </div>
+          );
+        return (
+          <DetailItem
+            key={name}
+            label={name}
+            value={argDisplay(value)}
+            copy={argText(value)}
+            mono
+            pre={typeof value === 'object' && value !== null}
+          />
+        );
+      })}
     </dl>
   );
 }

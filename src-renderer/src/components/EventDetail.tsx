@@ -7,6 +7,7 @@ import { formatCount } from '../format.ts';
 import { eventKey } from '../stores/events.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { ArgList, DetailItem } from './DetailItem.tsx';
+import { amountText } from '../amounts.ts';
 
 export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => void }) {
   const chains = useConfig((state) => state.chains);
@@ -36,12 +37,15 @@ export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => vo
         <DetailItem label="Log index" value={String(row.logIndex)} />
         <DetailItem label="Contract" value={row.address} copy={row.address} mono />
       </dl>
-      {row.args ? <DecodedArgs args={row.args} /> : <RawLog row={row} />}
+      {row.args ? <DecodedArgs row={row} args={row.args} /> : <RawLog row={row} />}
     </DetailPane>
   );
 }
 
-function DecodedArgs({ args }: { args: Record<string, unknown> }) {
+function DecodedArgs({ row, args }: { row: EventRow; args: Record<string, unknown> }) {
+  const contract = useConfig((state) =>
+    state.contracts.find((candidate) => candidate.id === row.contractId),
+  );
   const allArgs = JSON.stringify(args, null, 2);
   return (
     <section>
@@ -52,7 +56,7 @@ function DecodedArgs({ args }: { args: Record<string, unknown> }) {
       {Object.keys(args).length === 0 ? (
         <p className="muted">This event has no arguments.</p>
       ) : (
-        <ArgList args={args} />
+        <ArgList args={args} amountOf={(name, value) => amountText(contract, row, name, value)} />
       )}
     </section>
   );

@@ -717,7 +717,7 @@ function ConditionCheck({
   );
 }
 
-function ProblemLine({ text, problem }: { text: string; problem: ConditionProblem }) {
+export function ProblemLine({ text, problem }: { text: string; problem: ConditionProblem }) {
   const line = problem.line === undefined ? undefined : text.split('\n')[problem.line - 1];
   return (
     <div className="problem">

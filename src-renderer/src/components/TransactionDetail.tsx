@@ -11,6 +11,8 @@ import { argDisplay, formatCount } from '../format.ts';
 import { etherLabel, weiToGwei } from '../units.ts';
 import { hrefFor, navigate } from '../route.ts';
 import { ArgList, DetailItem } from './DetailItem.tsx';
+import { argumentAmount } from '../amounts.ts';
+import { useWatchedContract } from '../stores/config.ts';
 import { DetailPane } from './DetailPane.tsx';
 import { FormError } from './StateViews.tsx';
 import { TxStatusBadge } from './tx-display.tsx';
@@ -90,6 +92,7 @@ function feeText(fees: FeePlan): string {
 
 function DecodedCall({ tx }: { tx: Transaction }) {
   const { call } = tx;
+  const target = useWatchedContract(tx.chainId, tx.to);
   return (
     <section aria-label="Decoded call">
       <h3>Call</h3>
@@ -100,7 +103,12 @@ function DecodedCall({ tx }: { tx: Transaction }) {
       ) : call.kind === 'function' ? (
         <>
           <p className="mono small signature">{call.signature}</p>
-          <ArgList args={call.args ?? {}} />
+          <ArgList
+            args={call.args ?? {}}
+            amountOf={(name, value) =>
+              argumentAmount(target, { type: 'function', name: call.functionName }, name, value)
+            }
+          />
         </>
       ) : (
         <p className="small warn">

@@ -43,3 +43,19 @@ export function chainName(chains: Chain[], chainId: number): string {
 export function contractName(contracts: WatchedContract[], id: string): string {
   return contracts.find((contract) => contract.id === id)?.name ?? id;
 }
+
+/** The watched contract at an address on a chain, if it is watched. */
+export function findWatched(
+  contracts: WatchedContract[],
+  chainId: number,
+  address: string,
+): WatchedContract | undefined {
+  return contracts.find(
+    (contract) =>
+      contract.chainId === chainId && contract.address.toLowerCase() === address.toLowerCase(),
+  );
+}
+
+export function useWatchedContract(chainId: number, address: string): WatchedContract | undefined {
+  return useConfig((state) => findWatched(state.contracts, chainId, address));
+}

@@ -9,6 +9,17 @@ export interface EventFilter {
   chainId?: number;
   contractId?: string;
   eventName?: string;
+  /** A condition over the chosen contract's event, searched by main. */
+  where?: string;
+  /** An address in any argument or as the transaction's sender or target, searched by main. */
+  touches?: string;
+  /** The events of one transaction. */
+  transactionHash?: string;
+}
+
+/** A search main runs over stored history: live rows cannot be checked here, so none merge in. */
+export function isSearch(filter: EventFilter): boolean {
+  return filter.where !== undefined || filter.touches !== undefined;
 }
 
 /** How many pushed rows stay in memory; paging older rows raises it so they are not dropped. */
@@ -25,6 +36,8 @@ interface EventsStore {
   loadingOlder: boolean;
   error: string | null;
   hasOlder: boolean;
+  /** A search whose budget ran out before its page was full: the block it had reached. */
+  searchedThrough: number | null;
   setFilter: (filter: EventFilter) => void;
   reload: () => Promise<void>;
   loadOlder: () => Promise<void>;
@@ -57,7 +70,12 @@ function matchesFilter(row: EventRow, filter: EventFilter): boolean {
   if (filter.chainId !== undefined && row.chainId !== filter.chainId) return false;
   if (filter.contractId !== undefined && row.contractId !== filter.contractId) return false;
   if (filter.eventName !== undefined && row.eventName !== filter.eventName) return false;
-  return true;
+  if (
+    filter.transactionHash !== undefined &&
+    row.transactionHash.toLowerCase() !== filter.transactionHash.toLowerCase()
+  )
+    return false;
+  return !isSearch(filter);
 }
 
 /** Merges two newest-first lists in one pass; the common cases are a plain prepend or append. */
@@ -119,6 +137,7 @@ export const useEvents = create<EventsStore>((set, get) => ({
   loadingOlder: false,
   error: null,
   hasOlder: false,
+  searchedThrough: null,
 
   setFilter: (filter) => {
     set({ filter });
@@ -130,14 +149,27 @@ export const useEvents = create<EventsStore>((set, get) => ({
     presentKeys.clear();
     windowLimit = LIVE_WINDOW_ROWS;
     olderCursor = null;
-    set({ rows: [], loading: true, loadingOlder: false, error: null, hasOlder: false });
+    set({
+      rows: [],
+      loading: true,
+      loadingOlder: false,
+      error: null,
+      hasOlder: false,
+      searchedThrough: null,
+    });
     try {
       const page = await callOrThrow('events.query', queryFor(get().filter));
       if (generation !== queryGeneration) return;
       olderCursor = page.nextCursor ?? null;
       // Pushes that arrived while the query ran are already in rows; merge, don't overwrite.
       const { rows } = mergeRows(get().rows, page.rows);
-      set({ rows, loaded: true, loading: false, hasOlder: page.nextCursor !== undefined });
+      set({
+        rows,
+        loaded: true,
+        loading: false,
+        hasOlder: page.nextCursor !== undefined,
+        searchedThrough: page.searchedThrough ?? null,
+      });
     } catch (error) {
       if (generation !== queryGeneration) return;
       set({ loading: false, error: (error as Error).message });
@@ -164,7 +196,12 @@ export const useEvents = create<EventsStore>((set, get) => ({
       );
       olderCursor = page.nextCursor ?? null;
       const { rows } = mergeRows(get().rows, page.rows);
-      set({ rows, loadingOlder: false, hasOlder: page.nextCursor !== undefined });
+      set({
+        rows,
+        loadingOlder: false,
+        hasOlder: page.nextCursor !== undefined,
+        searchedThrough: page.searchedThrough ?? null,
+      });
     } catch (error) {
       if (generation !== queryGeneration) return;
       set({ loadingOlder: false, error: (error as Error).message });

@@ -1,9 +1,11 @@
 // The live events table: filters, a virtualized list that stays smooth at 100k+ rows, a detail
 // pane for the selected row, and paging of older rows from the store.
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { EventRow, WatchedContract } from '@contract';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { EventRow, RequestOutput, WatchedContract } from '@contract';
+import { vigil } from '../client/index.ts';
+import { ProblemLine } from '../components/RuleEditor.tsx';
 import { chainName, useConfig } from '../stores/config.ts';
-import { eventKey, useEvents, type EventFilter } from '../stores/events.ts';
+import { eventKey, isSearch, useEvents, type EventFilter } from '../stores/events.ts';
 import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { EventDetail } from '../components/EventDetail.tsx';
 import { VirtualRow } from '../components/VirtualRow.tsx';
@@ -11,6 +13,7 @@ import { VirtualTable, type RowPlacement } from '../components/VirtualTable.tsx'
 import { argBrief, argText, formatCount, shortHex } from '../format.ts';
 import { Time } from '../components/Time.tsx';
 import { hrefFor } from '../route.ts';
+import { amountText } from '../amounts.ts';
 
 const ROW_HEIGHT = 32;
 
@@ -48,6 +51,7 @@ export function EventsView() {
         <h1>Events</h1>
         <EventFilters />
       </header>
+      <EventSearch />
       <div className="events-layout">
         <div className="events-main">{body}</div>
         {selected && <EventDetail row={selected} onClose={() => setSelectedKey(null)} />}
@@ -157,12 +161,18 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
       ),
     [contracts],
   );
+  const contractsById = useMemo(
+    () => new Map(contracts.map((contract) => [contract.id, contract])),
+    [contracts],
+  );
   useKeepReadingPosition(rows, scrollRef);
 
   const filtered =
     filter.chainId !== undefined ||
     filter.contractId !== undefined ||
-    filter.eventName !== undefined;
+    filter.eventName !== undefined ||
+    isSearch(filter) ||
+    filter.transactionHash !== undefined;
   return (
     <VirtualTable
       label="Events"
@@ -185,7 +195,9 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
       scrollRef={scrollRef}
       empty={
         filtered
-          ? 'No events match these filters.'
+          ? isSearch(filter) && hasOlder
+            ? 'Nothing found yet in the history searched so far: load older to search further back.'
+            : 'No events match these filters.'
           : 'No events yet. They appear here as soon as a watched contract emits one.'
       }
       renderRow={(row, placement) => {
@@ -197,6 +209,7 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
             selected={key === selectedKey}
             chainLabel={chainName(chains, row.chainId)}
             contractLabel={contractNames.get(row.contractId) ?? shortHex(row.address)}
+            contract={contractsById.get(row.contractId)}
             onSelect={() => onSelect(key)}
           />
         );
@@ -206,7 +219,11 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
           {error && <span className="field-error">{error}</span>}
           {hasOlder ? (
             <button type="button" onClick={() => void loadOlder()} disabled={loadingOlder}>
-              {loadingOlder ? 'Loading older…' : 'Load older'}
+              {loadingOlder
+                ? 'Loading older…'
+                : isSearch(filter)
+                  ? 'Search further back'
+                  : 'Load older'}
             </button>
           ) : (
             rows.length > 0 && <span className="muted">Start of history.</span>
@@ -223,6 +240,7 @@ interface EventTableRowProps {
   selected: boolean;
   chainLabel: string;
   contractLabel: string;
+  contract: WatchedContract | undefined;
   onSelect: () => void;
 }
 
@@ -232,6 +250,7 @@ function EventTableRow({
   selected,
   chainLabel,
   contractLabel,
+  contract,
   onSelect,
 }: EventTableRowProps) {
   return (
@@ -259,8 +278,8 @@ function EventTableRow({
       <span role="cell" className={row.eventName ? undefined : 'muted'}>
         {row.eventName ?? 'undecoded'}
       </span>
-      <span role="cell" className="mono small col-args" title={argsSummaryFull(row)}>
-        {keyArgs(row)}
+      <span role="cell" className="mono small col-args" title={argsSummaryFull(row, contract)}>
+        {keyArgs(row, contract)}
       </span>
       <span role="cell" className="mono small col-tx" title={row.transactionHash}>
         {shortHex(row.transactionHash)}
@@ -272,21 +291,24 @@ function EventTableRow({
   );
 }
 
-/** Every decoded argument in full, for the Key args cell's title. */
-function argsSummaryFull(row: EventRow): string {
+/** Every decoded argument in full, amounts with every digit, for the Key args cell's title. */
+function argsSummaryFull(row: EventRow, contract: WatchedContract | undefined): string {
   if (!row.args) return row.topics.join(' ');
   return Object.entries(row.args)
-    .map(([name, value]) => `${name}=${argText(value)}`)
+    .map(([name, value]) => {
+      const amount = amountText(contract, row, name, value);
+      return `${name}=${amount ? `${amount.exact} (${argText(value)})` : argText(value)}`;
+    })
     .join(', ');
 }
 
-/** The first few decoded arguments as "name=value", addresses shortened. */
-function keyArgs(row: EventRow): string {
+/** The first few decoded arguments as "name=value", addresses shortened, amounts read. */
+function keyArgs(row: EventRow, contract: WatchedContract | undefined): string {
   if (!row.args) return row.topics[0] ? shortHex(row.topics[0]) : '';
   return Object.entries(row.args)
     .slice(0, 3)
     .map(([name, value]) => {
-      const text = argBrief(value, 4);
+      const text = amountText(contract, row, name, value)?.text ?? argBrief(value, 4);
       return `${name}=${text.length > 28 ? `${text.slice(0, 27)}…` : text}`;
     })
     .join('  ');
@@ -315,4 +337,145 @@ function useKeepReadingPosition(
       }
     }
   }, [rows, scrollRef]);
+}
+
+type SearchKind = 'address' | 'transaction' | 'condition' | 'none';
+
+/** What the search box holds: an address, a transaction hash, or a condition. */
+export function searchKindOf(text: string): SearchKind {
+  const trimmed = text.trim();
+  if (trimmed === '') return 'none';
+  if (/^0x[0-9a-fA-F]{40}$/.test(trimmed)) return 'address';
+  if (/^0x[0-9a-fA-F]{64}$/.test(trimmed)) return 'transaction';
+  return 'condition';
+}
+
+type ConditionCheck = RequestOutput<'alerts.conditions.check'>;
+
+/**
+ * One box for the three searches an operator asks: "everything that touched this address", "this
+ * transaction", and a condition in the alert rules' language over the chosen contract's event,
+ * checked live against its ABI as it is typed. Main does the searching.
+ */
+function EventSearch() {
+  const { filter, setFilter, searchedThrough, rows, loading } = useEvents();
+  const [text, setText] = useState(
+    () => filter.where ?? filter.touches ?? filter.transactionHash ?? '',
+  );
+  const [check, setCheck] = useState<ConditionCheck | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const kind = searchKindOf(text);
+  const needsEvent = kind === 'condition' && (!filter.contractId || !filter.eventName);
+
+  useEffect(() => {
+    setCheck(null);
+    if (kind !== 'condition' || !filter.contractId || !filter.eventName) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      void vigil
+        .call('alerts.conditions.check', {
+          contractId: filter.contractId!,
+          eventName: filter.eventName!,
+          text,
+        })
+        .then((result) => {
+          if (current && result.ok) setCheck(result.value);
+        });
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [text, kind, filter.contractId, filter.eventName]);
+
+  const apply = (event: FormEvent): void => {
+    event.preventDefault();
+    const next: EventFilter = { ...filter };
+    delete next.where;
+    delete next.touches;
+    delete next.transactionHash;
+    setProblem(null);
+    const trimmed = text.trim();
+    if (kind === 'address') next.touches = trimmed;
+    else if (kind === 'transaction') next.transactionHash = trimmed;
+    else if (kind === 'condition') {
+      if (needsEvent) {
+        setProblem(
+          'Choose a contract and one of its events first: a condition reads that event’s arguments.',
+        );
+        return;
+      }
+      if (check && !check.ok) return;
+      next.where = trimmed;
+    }
+    setFilter(next);
+  };
+  const clear = (): void => {
+    setText('');
+    setProblem(null);
+    const next: EventFilter = { ...filter };
+    delete next.where;
+    delete next.touches;
+    delete next.transactionHash;
+    setFilter(next);
+  };
+  const active = isSearch(filter) || filter.transactionHash !== undefined;
+  const hintId = 'event-search-hint';
+  const errorId = 'event-search-error';
+  const showProblems = kind === 'condition' && check !== null && !check.ok;
+
+  return (
+    <form className="event-search" role="search" aria-label="Search events" onSubmit={apply}>
+      <div className="event-search-row">
+        <label htmlFor="event-search">Search</label>
+        <input
+          id="event-search"
+          className="mono"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="0x… address or transaction, or a condition: value > 10000e18 and to == 0x…"
+          aria-describedby={`${hintId}${problem || showProblems ? ` ${errorId}` : ''}`}
+          aria-invalid={problem !== null || showProblems}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <button type="submit" disabled={kind === 'none' && !active}>
+          Search
+        </button>
+        {active && (
+          <button type="button" onClick={clear}>
+            Clear search
+          </button>
+        )}
+      </div>
+      <p id={hintId} className="muted small">
+        {kind === 'address'
+          ? 'Every event with this address in an argument, or as its transaction’s sender or target.'
+          : kind === 'transaction'
+            ? 'The events of this transaction.'
+            : kind === 'condition'
+              ? needsEvent
+                ? 'A condition needs a contract and an event chosen above.'
+                : `A condition over ${filter.eventName}: the alert rules’ language (tx.from, tx.to, tx.value too).`
+              : 'An address, a transaction hash, or a condition over the chosen event.'}
+        {isSearch(filter) && ' Live events are paused while a search is shown.'}
+      </p>
+      {(problem || showProblems) && (
+        <div id={errorId} className="check check-bad" role="alert">
+          {problem}
+          {showProblems &&
+            check.problems.map((item, index) => (
+              <ProblemLine key={index} text={text} problem={item} />
+            ))}
+        </div>
+      )}
+      {isSearch(filter) && !loading && (
+        <p className="muted small" role="status">
+          {formatCount(rows.length)} found
+          {searchedThrough !== null &&
+            ` — searched back to block ${formatCount(searchedThrough)} so far`}
+        </p>
+      )}
+    </form>
+  );
 }

@@ -3,7 +3,7 @@
 // approved or rejected by hand. "New transaction" composes a proposal.
 import { useMemo, type KeyboardEvent } from 'react';
 import type { Transaction } from '@contract';
-import { useConfig, chainName } from '../stores/config.ts';
+import { useConfig, chainName, findWatched } from '../stores/config.ts';
 import { AWAITING, IN_FLIGHT, useTransactions } from '../stores/transactions.ts';
 import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { TransactionDetail } from '../components/TransactionDetail.tsx';
@@ -142,6 +142,7 @@ function TxSection({
   empty: string;
 }) {
   const chains = useConfig((state) => state.chains);
+  const contracts = useConfig((state) => state.contracts);
   return (
     <section className="card tx-section" aria-label={title}>
       <h2>
@@ -201,8 +202,11 @@ function TxSection({
                 <td>
                   <Address address={tx.from} chainId={tx.chainId} />
                 </td>
-                <td className="ellipsis" title={callSummary(tx)}>
-                  {callSummary(tx)}
+                <td
+                  className="ellipsis"
+                  title={callSummary(tx, findWatched(contracts, tx.chainId, tx.to))}
+                >
+                  {callSummary(tx, findWatched(contracts, tx.chainId, tx.to))}
                 </td>
                 <td className="mono nowrap">{tx.value === '0' ? '—' : etherLabel(tx.value)}</td>
                 <td className="mono">{tx.nonce ?? tx.simulation?.nonce ?? '—'}</td>
