@@ -362,13 +362,15 @@ function EventSearch() {
   const [text, setText] = useState(
     () => filter.where ?? filter.touches ?? filter.transactionHash ?? '',
   );
-  const [check, setCheck] = useState<ConditionCheck | null>(null);
+  // The last answer, with what it was about: an answer for other text or another event is stale.
+  const [checked, setChecked] = useState<{ about: string; result: ConditionCheck } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const kind = searchKindOf(text);
   const needsEvent = kind === 'condition' && (!filter.contractId || !filter.eventName);
 
+  const about = `${filter.contractId}|${filter.eventName}|${text}`;
+  const check = checked?.about === about ? checked.result : null;
   useEffect(() => {
-    setCheck(null);
     if (kind !== 'condition' || !filter.contractId || !filter.eventName) return;
     let current = true;
     const timer = setTimeout(() => {
@@ -379,7 +381,11 @@ function EventSearch() {
           text,
         })
         .then((result) => {
-          if (current && result.ok) setCheck(result.value);
+          if (current && result.ok)
+            setChecked({
+              about: `${filter.contractId}|${filter.eventName}|${text}`,
+              result: result.value,
+            });
         });
     }, 200);
     return () => {
