@@ -136,7 +136,8 @@ function passThroughOutput(child: ChildProcess, prefix: string): void {
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
-      if (line.includes('http://127.0.0.1') && line.includes('token=')) console.log(`\n${line}\n`);
+      if (/http:\/\/(localhost|127\.0\.0\.1):/.test(line) && line.includes('token='))
+        console.log(`\n${line}\n`);
       else console.log(`${prefix} ${line}`);
     });
   }
