@@ -40,11 +40,11 @@ async function configuredExplorerOrigins(core: VigilCore | undefined): Promise<s
 
 async function start(): Promise<void> {
   // Before anything else: whatever attaches through these could approve in the operator's name.
+  // Said on stderr only: switches come from a command line, and an error box would wait for a
+  // click (scripts and the launch test would hang on it).
   const refused = refusedDebugSwitch(process.argv, app.isPackaged);
   if (refused) {
-    const message = debugSwitchRefusal(refused);
-    console.error(message);
-    dialog.showErrorBox('Vigil did not start', message);
+    console.error(debugSwitchRefusal(refused));
     app.exit(1);
     return;
   }

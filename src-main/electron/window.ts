@@ -1,7 +1,7 @@
 // The one window factory: every window Vigil opens gets the same locked-down settings.
 import { BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
-import { appIndexUrl, isDevToolsShortcut } from '../ipc/electron-guards.ts';
+import { appIndexUrl, isDevToolsShortcut, lockedWebPreferences } from '../ipc/electron-guards.ts';
 
 export interface AppPaths {
   preloadPath: string;
@@ -33,20 +33,7 @@ export function createMainWindow(paths: AppPaths): BrowserWindow {
     title: 'Vigil',
     backgroundColor: '#0f1419',
     show: false,
-    webPreferences: {
-      preload: paths.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      // A packaged build has no DevTools: a console in the window could approve in the
-      // operator's name.
-      devTools: !paths.isPackaged,
-    },
+    webPreferences: lockedWebPreferences(paths.preloadPath, paths.isPackaged),
   });
   if (paths.isPackaged) {
     window.webContents.on('before-input-event', (event, input) => {

@@ -116,6 +116,26 @@ export function debugSwitchRefusal(switchName: string): string {
   return `Vigil does not start with ${switchName}: a packaged build accepts no debugger or remote-control switch, since whatever attaches could approve and sign in your name. Start it without the switch.`;
 }
 
+/**
+ * The settings every window gets: the renderer sandboxed and isolated from Node, no <webview>,
+ * and in a packaged build no DevTools (a console in the window could approve in the operator's
+ * name). Plain data, so what a packaged window gets is tested without Electron.
+ */
+export function lockedWebPreferences(preloadPath: string, isPackaged: boolean) {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+    devTools: !isPackaged,
+  } as const;
+}
+
 /** Keyboard shortcuts that open DevTools; a packaged app swallows them (devTools is off too). */
 export function isDevToolsShortcut(input: {
   key: string;

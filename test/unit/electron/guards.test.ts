@@ -10,6 +10,7 @@ import {
   isDevToolsShortcut,
   isNavigationAllowed,
   isTrustedSender,
+  lockedWebPreferences,
   refusedDebugSwitch,
 } from '../../../src-main/ipc/electron-guards.ts';
 
@@ -142,6 +143,26 @@ describe('packaged builds', () => {
     ])
       expect(refusedDebugSwitch(argv(...args), true), args.join(' ')).toBeNull();
     expect(debugSwitchRefusal('--inspect')).toMatch(/does not start with --inspect/);
+  });
+
+  it('open windows without DevTools, sandboxed and isolated in any build', () => {
+    const packaged = lockedWebPreferences('/opt/Vigil/preload.cjs', true);
+    expect(packaged).toMatchObject({
+      devTools: false,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    });
+    const development = lockedWebPreferences('/src/out/preload/index.cjs', false);
+    expect(development).toEqual({
+      ...packaged,
+      preload: '/src/out/preload/index.cjs',
+      devTools: true,
+    });
   });
 
   it('honour ELECTRON_RENDERER_URL only in development', () => {
