@@ -3,8 +3,8 @@
 // decides which file and which headers, as it does for headless mode).
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
-import { APP_HOST, APP_SCHEME } from '../ipc/electron-guards.ts';
-import { rendererFileFor, rendererHeaders } from '../ipc/renderer-files.ts';
+import { APP_SCHEME } from '../ipc/electron-guards.ts';
+import { appSchemeFileFor, rendererHeaders } from '../ipc/renderer-files.ts';
 
 /** Must run before app 'ready'. */
 export function registerAppScheme(): void {
@@ -15,10 +15,8 @@ export function registerAppScheme(): void {
 
 export function serveRendererOverAppScheme(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== APP_HOST || request.method !== 'GET')
-      return new Response('not found', { status: 404 });
-    const filePath = rendererFileFor(rendererDir, url.pathname);
+    const filePath = appSchemeFileFor(rendererDir, request.url, request.method);
+    if (!filePath) return new Response('not found', { status: 404 });
     return new Response(new Uint8Array(await readFile(filePath)), {
       status: 200,
       headers: rendererHeaders(filePath),

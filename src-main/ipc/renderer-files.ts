@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { contentSecurityPolicy } from './content-security-policy.ts';
+import { APP_HOST } from './electron-guards.ts';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -42,4 +43,23 @@ export function rendererFileFor(rendererDir: string, urlPath: string): string {
   if (!filePath.startsWith(root + sep) || !existsSync(filePath) || !statSync(filePath).isFile())
     return join(root, 'index.html');
   return filePath;
+}
+
+/**
+ * The file an app:// request is answered with, or null (404): only GETs of app://vigil/…, and
+ * only files inside the renderer's folder.
+ */
+export function appSchemeFileFor(
+  rendererDir: string,
+  requestUrl: string,
+  method: string,
+): string | null {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return null;
+  }
+  if (url.host !== APP_HOST || method !== 'GET') return null;
+  return rendererFileFor(rendererDir, url.pathname);
 }

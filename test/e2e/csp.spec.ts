@@ -11,6 +11,7 @@ import { deployContract, emitMany } from '../helpers/contracts.ts';
 import { connectRpc, type RpcClient } from '../helpers/serve.ts';
 import { startStack, screenshot, type Stack } from './stack.ts';
 
+// route.ts's list (it cannot be imported here: it needs the DOM's types).
 const routes = [
   'dashboard',
   'drift',
