@@ -1,10 +1,18 @@
 // The desktop app's entry: single instance, data under userData (or VIGIL_DATA_DIR), the core
-// from the composition root, the contract over IPC, and one locked-down window.
+// from the composition root, the contract over IPC, and one locked-down window showing the
+// renderer from app://vigil/. A packaged build refuses debugging switches and the dev-server URL.
 import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import { consoleLogger, createVigil, type VigilCore } from '../core/app.ts';
+import {
+  debugSwitchRefusal,
+  devServerUrlFrom,
+  explorerOrigins,
+  refusedDebugSwitch,
+} from '../ipc/electron-guards.ts';
 import { createContractServer } from '../ipc/server.ts';
-import { dialogHandlers } from './dialogs.ts';
+import { registerAppScheme, serveRendererOverAppScheme } from './app-protocol.ts';
+import { createDesktopShell } from './dialogs.ts';
 import { wireContract } from './ipc.ts';
 import { askPerson } from './person-dialog.ts';
 import { showAlertNotifications } from './notifications.ts';
@@ -17,22 +25,46 @@ function workspaceArgument(argv: readonly string[]): string | undefined {
   return argv.find((arg) => arg.startsWith('--workspace='))?.slice('--workspace='.length);
 }
 
+/** The configured chains' explorers, from viem's registry of known chains (loaded on first use). */
+async function configuredExplorerOrigins(core: VigilCore | undefined): Promise<string[]> {
+  if (!core) return [];
+  const [chains, known] = await Promise.all([
+    core.call('chains.list', {}) as Promise<{ chainId: number }[]>,
+    import('viem/chains'),
+  ]);
+  return explorerOrigins(
+    chains.map((chain) => chain.chainId),
+    Object.values(known),
+  );
+}
+
 async function start(): Promise<void> {
+  // Before anything else: whatever attaches through these could approve in the operator's name.
+  // Said on stderr only: switches come from a command line, and an error box would wait for a
+  // click (scripts and the launch test would hang on it).
+  const refused = refusedDebugSwitch(process.argv, app.isPackaged);
+  if (refused) {
+    console.error(debugSwitchRefusal(refused));
+    app.exit(1);
+    return;
+  }
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
+  registerAppScheme();
   await app.whenReady();
-  const paths = appPaths();
+  const paths = appPaths(devServerUrlFrom(process.env, app.isPackaged), app.isPackaged);
   const origin = {
     indexFileUrl: paths.indexFileUrl,
     ...(paths.devServerUrl ? { devServerUrl: paths.devServerUrl } : {}),
   };
-  applySecurityPolicy(origin);
+  serveRendererOverAppScheme(paths.rendererDir);
+  let core: VigilCore | undefined;
+  applySecurityPolicy(origin, () => configuredExplorerOrigins(core));
 
   const dataDir = process.env['VIGIL_DATA_DIR'] || join(app.getPath('userData'), 'data');
   const workspaceFile = process.env['VIGIL_WORKSPACE'] || workspaceArgument(process.argv);
-  let core: VigilCore;
   try {
     core = await createVigil({
       dataDir,
@@ -48,7 +80,8 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  const server = createContractServer(core, dialogHandlers);
+  const started = core;
+  const server = createContractServer(started, createDesktopShell());
   const unwire = wireContract(server, origin);
   let window = createMainWindow(paths);
   const stopNotifications = showAlertNotifications(server, () => window);
@@ -72,7 +105,7 @@ async function start(): Promise<void> {
     unwire();
     stopNotifications();
     // Save a final snapshot before the process ends.
-    void core.close().finally(() => app.exit(0));
+    void started.close().finally(() => app.exit(0));
   });
 }
 

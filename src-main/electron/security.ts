@@ -1,19 +1,18 @@
-// Process-wide guards: a strict CSP header, no navigation away from the app, no new windows, no
-// permission grants, no <webview>. The decisions are pure functions in ipc/electron-guards.ts;
-// this file only applies them.
+// Process-wide guards: the CSP header, no navigation away from the app, no new windows, no
+// permission grants, no <webview>, and the system browser only for the configured chains'
+// explorers. The decisions are pure functions in ipc/electron-guards.ts; this file applies them.
 //
-// The CSP header reaches pages served over HTTP (electron-vite's dev server). Pages loaded from
-// file:// carry no response headers, so the packaged app relies on the CSP <meta> tag in
-// src-renderer/index.html; the two must stay at least this strict.
+// The app:// handler sends the CSP with every renderer file; the header added here reaches pages
+// served over HTTP (electron-vite's dev server in development).
 import { app, session, shell } from 'electron';
-import {
-  contentSecurityPolicy,
-  isExternalLinkAllowed,
-  isNavigationAllowed,
-  type AppOrigin,
-} from '../ipc/electron-guards.ts';
+import { contentSecurityPolicy } from '../ipc/content-security-policy.ts';
+import { externalLinkToOpen, isNavigationAllowed, type AppOrigin } from '../ipc/electron-guards.ts';
 
-export function applySecurityPolicy(origin: AppOrigin): void {
+export function applySecurityPolicy(
+  origin: AppOrigin,
+  /** The https origins links may open in the system browser, asked afresh at each click. */
+  explorerOrigins: () => Promise<string[]>,
+): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
@@ -27,6 +26,12 @@ export function applySecurityPolicy(origin: AppOrigin): void {
   );
   session.defaultSession.setPermissionCheckHandler(() => false);
 
+  const openIfExplorer = async (url: string): Promise<void> => {
+    const target = externalLinkToOpen(url, await explorerOrigins());
+    if (target) await shell.openExternal(target);
+    else console.warn(`Not opened (not a configured explorer): ${JSON.stringify(url)}`);
+  };
+
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
       if (!isNavigationAllowed(contents.getURL(), url, origin)) event.preventDefault();
@@ -36,7 +41,9 @@ export function applySecurityPolicy(origin: AppOrigin): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      if (isExternalLinkAllowed(url)) void shell.openExternal(url);
+      void openIfExplorer(url).catch((error: unknown) =>
+        console.warn(`Opening ${JSON.stringify(url)} failed: ${String(error)}`),
+      );
       return { action: 'deny' };
     });
   });

@@ -1,19 +1,26 @@
 // The one window factory: every window Vigil opens gets the same locked-down settings.
 import { BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
+import { appIndexUrl, isDevToolsShortcut, lockedWebPreferences } from '../ipc/electron-guards.ts';
 
 export interface AppPaths {
   preloadPath: string;
+  /** The built renderer's folder, served as app://vigil/. */
+  rendererDir: string;
   indexFileUrl: string;
   devServerUrl: string | undefined;
+  /** A packaged build: no DevTools. */
+  isPackaged: boolean;
 }
 
-export function appPaths(): AppPaths {
+export function appPaths(devServerUrl: string | undefined, isPackaged: boolean): AppPaths {
   return {
-    // out/main/electron.js → out/preload/index.cjs and out/renderer/index.html
+    // out/main/electron.js → out/preload/index.cjs and out/renderer/
     preloadPath: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
-    indexFileUrl: new URL('../renderer/index.html', import.meta.url).toString(),
-    devServerUrl: process.env['ELECTRON_RENDERER_URL'] || undefined,
+    rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
+    indexFileUrl: appIndexUrl,
+    devServerUrl,
+    isPackaged,
   };
 }
 
@@ -26,18 +33,14 @@ export function createMainWindow(paths: AppPaths): BrowserWindow {
     title: 'Vigil',
     backgroundColor: '#0f1419',
     show: false,
-    webPreferences: {
-      preload: paths.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: lockedWebPreferences(paths.preloadPath, paths.isPackaged),
   });
+  if (paths.isPackaged) {
+    window.webContents.on('before-input-event', (event, input) => {
+      if (isDevToolsShortcut(input)) event.preventDefault();
+    });
+    window.webContents.on('devtools-opened', () => window.webContents.closeDevTools());
+  }
   window.once('ready-to-show', () => window.show());
   void window.loadURL(paths.devServerUrl ?? paths.indexFileUrl);
   return window;

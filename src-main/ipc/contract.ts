@@ -432,6 +432,14 @@ export const AuditExportInput = z
     path: z.string().min(1, 'must not be empty').max(4096).optional(),
     /** Replace a file already at `path` (the desktop save dialog has asked the operator). */
     overwrite: z.boolean().optional(),
+    /**
+     * Desktop app: the one-time handle dialog.chooseExportFile gave for the file the operator
+     * chose. The window never sends a path; main exchanges the handle for it.
+     */
+    handle: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be a handle from dialog.chooseExportFile')
+      .optional(),
     /** Chosen by the caller to match audit.exportProgress pushes; one is made up if omitted. */
     exportId: z
       .string()
@@ -441,6 +449,10 @@ export const AuditExportInput = z
   .refine((input) => input.from === undefined || input.to === undefined || input.from <= input.to, {
     message: 'must not be after to',
     path: ['from'],
+  })
+  .refine((input) => input.path === undefined || input.handle === undefined, {
+    message: 'give a path or a handle, not both',
+    path: ['handle'],
   });
 
 export const AuditExportResult = z.object({
@@ -1423,12 +1435,14 @@ export const requests = {
     output: AuditExportCheck,
   },
   /**
-   * Asks the operator where to save an export (the desktop app's save dialog). Answered by the
-   * Electron shell, not the core; headless mode answers NOT_AVAILABLE (exports download there).
+   * Asks the operator where to save an export (the desktop app's save dialog, raised by main).
+   * Answers an opaque one-time handle for audit.export (null when cancelled) and the chosen file's
+   * name to show, never its path. Answered by the Electron shell, not the core; headless mode
+   * answers NOT_AVAILABLE (exports download there).
    */
-  'dialog.chooseExportPath': {
+  'dialog.chooseExportFile': {
     input: z.object({ format: AuditExportFormat }),
-    output: z.object({ path: z.string().nullable() }),
+    output: z.object({ handle: z.string().nullable(), fileName: z.string().nullable() }),
   },
   /** Every alert rule, secrets left out. */
   'alerts.rules.list': { input: Empty, output: z.object({ rules: z.array(AlertRule) }) },
@@ -1545,7 +1559,7 @@ export type RequestName = keyof typeof requests;
 
 /** Requests the desktop shell answers itself (dialogs); everything else goes to the core. */
 export const shellRequestNames = [
-  'dialog.chooseExportPath',
+  'dialog.chooseExportFile',
 ] as const satisfies readonly RequestName[];
 export type ShellRequestName = (typeof shellRequestNames)[number];
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;

@@ -1,8 +1,9 @@
-// What the desktop app's save dialog for an audit export offers, as plain data (no electron
-// import), so it is unit-tested without Electron; src-main/electron/dialogs.ts only shows it.
-import { join } from 'node:path';
+// What the desktop app's save dialog for an audit export offers and answers, as plain data (no
+// electron import), so it is unit-tested without Electron; src-main/electron/dialogs.ts shows it.
+import { basename, join } from 'node:path';
 import { auditExportFileName } from '../core/audit/index.ts';
 import type { AuditExportFormat } from './contract.ts';
+import type { ExportHandleBook } from './export-handles.ts';
 
 export interface ExportSaveDialogOptions {
   title: string;
@@ -31,9 +32,14 @@ export function exportSaveDialogOptions(
   };
 }
 
-/** The dialog's answer as the contract's: a chosen path, or null when cancelled. */
-export function chosenPath(result: { canceled: boolean; filePath?: string | undefined }): {
-  path: string | null;
-} {
-  return { path: result.canceled || !result.filePath ? null : result.filePath };
+/**
+ * The dialog's answer as the contract's: a one-time handle for the chosen file and its name to
+ * show (the path stays in main), or nulls when cancelled.
+ */
+export function chosenExportFile(
+  result: { canceled: boolean; filePath?: string | undefined },
+  handles: ExportHandleBook,
+): { handle: string | null; fileName: string | null } {
+  if (result.canceled || !result.filePath) return { handle: null, fileName: null };
+  return { handle: handles.issue(result.filePath), fileName: basename(result.filePath) };
 }

@@ -14,11 +14,18 @@ import {
   type ShellRequestName,
   type ValidatedInput,
 } from './contract.ts';
+import { desktopExportInput, type ExportHandleBook } from './export-handles.ts';
 
 /** Requests the desktop shell answers itself (a save dialog), by name. */
 export type ShellHandlers = {
   [N in ShellRequestName]?: (input: ValidatedInput<N>) => Promise<RequestOutput<N>>;
 };
+
+/** What the desktop app adds: its dialogs, and the export handles its save dialog gave out. */
+export interface DesktopShell {
+  handlers: ShellHandlers;
+  exportHandles: ExportHandleBook;
+}
 
 function isShellRequest(name: RequestName): name is ShellRequestName {
   return (shellRequestNames as readonly string[]).includes(name);
@@ -60,9 +67,10 @@ export function invalidInputError(name: string, error: z.ZodError): ContractErro
 
 /**
  * `shell` answers the requests only a desktop shell can (dialogs); without one (headless mode)
- * they are answered NOT_AVAILABLE, and the core never sees them.
+ * they are answered NOT_AVAILABLE, and the core never sees them. A desktop caller's audit.export
+ * names its file by a save-dialog handle, never by path.
  */
-export function createContractServer(core: VigilCore, shell: ShellHandlers = {}): ContractServer {
+export function createContractServer(core: VigilCore, shell?: DesktopShell): ContractServer {
   return {
     async handle(name, input, caller) {
       if (!isRequestName(name)) {
@@ -75,19 +83,26 @@ export function createContractServer(core: VigilCore, shell: ShellHandlers = {})
       if (!parsed.success) return { ok: false, error: invalidInputError(name, parsed.error) };
       try {
         if (isShellRequest(name)) {
-          const answer = shell[name];
+          const answer = shell?.handlers[name];
           if (!answer) {
             return {
               ok: false,
               error: {
                 code: 'NOT_AVAILABLE',
-                message: `${name} is answered by the desktop app only; here, give a path or download the file instead.`,
+                message: `${name} is answered by the desktop app only; here, exports are written to the exports folder and downloaded.`,
               },
             };
           }
           return { ok: true, value: await answer(parsed.data as never) };
         }
-        return { ok: true, value: await core.call(name, parsed.data, caller) };
+        const input =
+          name === 'audit.export' && caller?.kind === 'desktop'
+            ? desktopExportInput(
+                parsed.data as ValidatedInput<'audit.export'>,
+                shell?.exportHandles,
+              )
+            : parsed.data;
+        return { ok: true, value: await core.call(name, input, caller) };
       } catch (error) {
         return { ok: false, error: toContractError(error) };
       }

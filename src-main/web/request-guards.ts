@@ -13,6 +13,24 @@ export function isLoopbackHost(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127\./.test(bare);
 }
 
+/**
+ * The console URL to print and open, the token in its fragment (never sent to a server). Bound to
+ * loopback it names `localhost`: a passkey's RP ID must be a host name, never an IP address, and
+ * browsers treat http://localhost as a secure context, so WebAuthn works there without TLS.
+ */
+export function consoleUrlFor(
+  scheme: 'http' | 'https',
+  boundHost: string,
+  port: number,
+  token: string,
+): string {
+  const bare = boundHost.replace(/^\[|\]$/g, '');
+  const shownHost = ['127.0.0.1', '::1', 'localhost'].includes(bare.toLowerCase())
+    ? 'localhost'
+    : bracketed(bare);
+  return `${scheme}://${shownHost}:${port}/#token=${encodeURIComponent(token)}`;
+}
+
 /** True for a bind address that listens on every interface. */
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]';

@@ -19,6 +19,7 @@ import { EXPORTS_PATH_PREFIX, serveExportDownload } from './export-downloads.ts'
 import { jsonRpcErrorCodes, jsonRpcResponse, parseJsonRpcMessage } from './json-rpc.ts';
 import {
   allowedHostNames,
+  consoleUrlFor,
   defaultMessageLimits,
   hostAllowed,
   isLoopbackHost,
@@ -293,10 +294,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   });
   httpServer.on('error', (error) => log.warn(`The headless server reported: ${error.message}`));
   port = (httpServer.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     port,
-    consoleUrl: `${scheme}://${shownHost}:${port}/#token=${encodeURIComponent(token)}`,
+    consoleUrl: consoleUrlFor(scheme, host, port, token),
     async close() {
       unsubscribe();
       for (const ws of sockets) ws.terminate();

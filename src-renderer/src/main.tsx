@@ -1,4 +1,5 @@
 // Renderer entry: start syncing the stores with main, then render the shell.
+import './zod-jitless.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';

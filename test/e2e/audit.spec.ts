@@ -18,7 +18,6 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import type { Pinger } from './pinger-contract.ts';
 import {
   addVirtualAuthenticator,
-  consoleAtLocalhost,
   screenshot,
   startStack,
   watchForProblems,
@@ -50,7 +49,7 @@ test('see the entries of what was done, export them, and prove the export unedit
   const problems = watchForProblems(page);
   // The browser holds the passkey of the operator the script below enrolls: one person, two tools.
   await addVirtualAuthenticator(page, defaultPerson);
-  await page.goto(consoleAtLocalhost(serve));
+  await page.goto(serve.consoleUrl);
 
   // What the audit log will hold: a chain and a contract added through the forms.
   await page.getByRole('link', { name: 'Chains' }).click();

@@ -85,10 +85,6 @@ export async function addVirtualAuthenticator(page: Page, person?: Person): Prom
   return authenticatorId;
 }
 
-/** The console at localhost: WebAuthn scopes passkeys to a host name, never an IP address. */
-export const consoleAtLocalhost = (serve: ServeProcess): string =>
-  serve.consoleUrl.replace('//127.0.0.1:', '//localhost:');
-
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 }

@@ -12,7 +12,6 @@ import { connectRpc, startServe, type ServeProcess } from '../helpers/serve.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import {
   addVirtualAuthenticator,
-  consoleAtLocalhost,
   requireBuiltRenderer,
   screenshot,
   watchForProblems,
@@ -57,7 +56,7 @@ test('compose a call from the ABI form, approve it by hand, watch it reach confi
   // The operator's passkey: a virtual authenticator in this Chromium, enrolled through the UI.
   await addVirtualAuthenticator(page);
 
-  await page.goto(consoleAtLocalhost(serve));
+  await page.goto(serve.consoleUrl);
   await page.getByRole('link', { name: 'Signers' }).click();
   await expect(page.getByText('No signers yet')).toBeVisible();
   await expect(page.getByText('Nobody can approve yet')).toBeVisible();

@@ -1,22 +1,86 @@
 // The desktop shell itself: Playwright launches the built Electron app and sees the Dashboard,
-// with the security settings in force. Skipped, saying why, where Electron's binary is absent.
+// served from app://vigil with the security settings in force; and a packaged build (where one
+// exists under dist/) carries the hardening fuses and admits no debugger, so neither DevTools nor
+// any other client can attach. Each test is skipped, saying why, where its binary is absent.
 import { _electron as electron, expect, test } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   electronMissingReason,
   installedElectronBinary,
 } from '../../scripts/lib/electron-binary.ts';
+import {
+  fuseWireProblems,
+  packagedAppBinary,
+  packagedAppMissingReason,
+  packagedExecutable,
+  readPackagingConfig,
+} from '../../scripts/lib/fuses.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const binary = installedElectronBinary(root);
+const packaged = packagedAppBinary(root);
+
+/** Skips the running test, saying why where the run's output shows it. */
+function skipUnless(present: unknown, reason: string): void {
+  const skipReason = `${reason}; this test runs on machines where it is installed.`;
+  // The list reporter does not print skip reasons, so say it where the run's output shows it.
+  if (!present) console.log(`Skipping "${test.info().title}": ${skipReason}`);
+  test.skip(!present, skipReason);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * Runs the packaged app with `args` until it exits (or 30 s pass), asking the DevTools endpoint
+ * on `port` all the while. Returns its exit code, its output, and whether the endpoint ever answered.
+ */
+async function runPackaged(
+  args: string[],
+  port: number,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string; devToolsAnswered: boolean }> {
+  const dataDir = makeTempDir('vigil-packaged-');
+  const child = spawn(packagedExecutable(packaged!), args, {
+    env: { ...(process.env as Record<string, string>), VIGIL_DATA_DIR: dataDir.path, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let devToolsAnswered = false;
+  let done = false;
+  void exited.then(() => (done = true));
+  const deadline = Date.now() + 30_000;
+  while (!done && Date.now() < deadline) {
+    try {
+      const answer = await fetch(`http://127.0.0.1:${port}/json/version`, {
+        signal: AbortSignal.timeout(500),
+      });
+      if (answer.ok) devToolsAnswered = true;
+    } catch {
+      // Nothing listening: what we want.
+    }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 200))]);
+  }
+  if (!done) child.kill('SIGKILL');
+  const code = await exited;
+  dataDir.remove();
+  return { code, output, devToolsAnswered };
+}
 
 test('the desktop app launches and shows the Dashboard', async () => {
-  const skipReason = `${electronMissingReason}; this test runs on machines where it is installed.`;
-  // The list reporter does not print skip reasons, so say it where the run's output shows it.
-  if (!binary) console.log(`Skipping the Electron launch test: ${skipReason}`);
-  test.skip(!binary, skipReason);
+  skipUnless(binary, electronMissingReason);
   const dataDir = makeTempDir('vigil-electron-');
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -33,6 +97,8 @@ test('the desktop app launches and shows the Dashboard', async () => {
     await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible({
       timeout: 30_000,
     });
+    // The renderer comes from the app's own scheme, never file://.
+    expect(page.url()).toMatch(/^app:\/\/vigil\/index\.html/);
     // The renderer has the contract and nothing of Node (sandbox, no node integration).
     const renderer = await page.evaluate(async () => {
       const page = globalThis as unknown as {
@@ -75,4 +141,39 @@ test('the desktop app launches and shows the Dashboard', async () => {
     await app.close();
     dataDir.remove();
   }
+});
+
+test('a packaged build carries the hardening fuses and admits no debugger or DevTools client', async () => {
+  skipUnless(packaged, packagedAppMissingReason);
+  // The fuse wire electron-builder flipped: asar only, no RunAsNode, no NODE_OPTIONS, no --inspect.
+  expect(await fuseWireProblems(packaged!, readPackagingConfig(root))).toEqual([]);
+
+  // Remote debugging (how DevTools and any CDP client attach from outside) and the inspector are
+  // refused before a window exists: the app says so and exits, and no endpoint ever answers.
+  for (const flag of ['--remote-debugging-port', '--inspect', '--remote-debugging-pipe']) {
+    const port = await freePort();
+    const run = await runPackaged(
+      [flag === '--remote-debugging-pipe' ? flag : `${flag}=${port}`],
+      port,
+    );
+    expect(run, flag).toMatchObject({ code: 1, devToolsAnswered: false });
+    expect(run.output, flag).toContain(`does not start with ${flag}`);
+  }
+
+  // ELECTRON_RUN_AS_NODE is ignored (RunAsNode fuse off): the app itself starts, not a Node.js
+  // that would run the script, and refuses the switch after it.
+  const port = await freePort();
+  const asNode = await runPackaged(
+    ['-e', "process.stdout.write('ran as node')", `--remote-debugging-port=${port}`],
+    port,
+    { ELECTRON_RUN_AS_NODE: '1' },
+  );
+  expect(asNode.output).not.toContain('ran as node');
+  expect(asNode).toMatchObject({ code: 1, devToolsAnswered: false });
+
+  // Playwright drives Electron through --inspect and --remote-debugging-port: a packaged build
+  // admits neither, so it cannot be attached to, DevTools included.
+  await expect(
+    electron.launch({ executablePath: packagedExecutable(packaged!), timeout: 30_000 }),
+  ).rejects.toThrow();
 });

@@ -57,9 +57,9 @@ export const KILL_GRACE_MS = 10_000;
 export const CALL_TIMEOUT_MS = 90_000;
 
 export interface ServeProcess {
-  /** `http://127.0.0.1:PORT/#token=T`, as printed. */
+  /** `http://localhost:PORT/#token=T`, as printed. */
   consoleUrl: string;
-  /** `ws://127.0.0.1:PORT/rpc#token=T`: connectRpc sends the fragment's token as a header. */
+  /** `ws://localhost:PORT/rpc#token=T`: connectRpc sends the fragment's token as a header. */
   wsUrl: string;
   port: number;
   token: string;

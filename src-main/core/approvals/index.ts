@@ -1,6 +1,7 @@
 // Approval by a person: the gate every request that moves funds or lowers a guard passes, the
 // digest of what is approved, enrolled approvers, and the requests that manage them.
 export { createApprovalsService } from './approvals-service.ts';
+export { distinctApprovers, fillsTakenSlot, isDesktopApproval } from './approver-slots.ts';
 export type { Caller } from './caller.ts';
 export { approvedRecordDigest, signingDigest, type GateSubject } from './digest.ts';
 export { describeGatedRequest, isGatedRequest } from './gated-requests.ts';

@@ -12,6 +12,7 @@ import type { Store } from '../store/index.ts';
 import type { ApprovedBy, Caller } from '../ports/index.ts';
 
 export type { ApprovedBy };
+import { desktopApproverId } from './approver-slots.ts';
 import { createChallengeBook } from './challenge-book.ts';
 import type { GateSubject } from './digest.ts';
 
@@ -144,7 +145,8 @@ export function createWebAuthnGate(store: Store): PersonGate {
 
 /**
  * The desktop app's gate: `ask` is main's native dialog, shown from main's own record (the
- * subject's summary), with Cancel as the default button. The renderer sends no proof.
+ * subject's summary), with Cancel as the default button. The renderer sends no proof. Its
+ * approvals all fill one approver slot (approver-slots.ts).
  */
 export function createDialogGate(
   ask: (subject: GateSubject) => Promise<boolean>,
@@ -165,7 +167,7 @@ export function createDialogGate(
           'APPROVAL_REQUIRED',
           `${subject.action} was not approved in the dialog.`,
         );
-      return { credentialId: `desktop:${profile}`, name: profile, digest: subject.digest };
+      return { credentialId: desktopApproverId(profile), name: profile, digest: subject.digest };
     },
   };
 }

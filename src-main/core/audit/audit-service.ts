@@ -11,6 +11,7 @@ import type { Store } from '../store/index.ts';
 import {
   auditExportFileName,
   checkExportPath,
+  exportHandleElsewhereError,
   exportPathFromWebError,
   exportsDirOf,
 } from './export-path.ts';
@@ -81,7 +82,10 @@ export function createAuditService(
         const exportId = input.exportId ?? randomBytes(6).toString('hex');
         const exportedAt = new Date();
         let path: string;
-        if (input.path === undefined) {
+        if (input.handle !== undefined) {
+          // The desktop shell exchanges its handles before a request reaches the core.
+          throw exportHandleElsewhereError();
+        } else if (input.path === undefined) {
           const directory = exportsDirOf(store.dataDir);
           mkdirSync(directory, { recursive: true });
           path = join(directory, auditExportFileName(input.format, exportedAt, exportId));

@@ -129,6 +129,15 @@ export function exportPathFromWebError(path: string): VigilError {
   );
 }
 
+/** A save-dialog handle is redeemed by the desktop app that gave it, nowhere else. */
+export function exportHandleElsewhereError(): VigilError {
+  return new VigilError(
+    'EXPORT_PATH_INVALID',
+    'An export handle is only valid in the desktop app whose save dialog gave it; here, leave out the handle and the file goes to the exports folder.',
+    { field: 'handle', details: { reason: 'handle-elsewhere' } },
+  );
+}
+
 /** The error for a directory the temp file could not be created in. */
 export function notWritableError(path: string, cause: unknown): VigilError {
   const code = (cause as NodeJS.ErrnoException).code ?? 'error';

@@ -12,7 +12,14 @@ import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/
 import { VigilError } from '../errors/index.ts';
 import type { SignerVault } from '../keys/index.ts';
 import type { TimelineEntry, TransactionState } from '../store/index.ts';
-import { approvedRecordDigest, signingDigest, type ApprovedBy } from '../approvals/index.ts';
+import {
+  approvedRecordDigest,
+  distinctApprovers,
+  fillsTakenSlot,
+  isDesktopApproval,
+  signingDigest,
+  type ApprovedBy,
+} from '../approvals/index.ts';
 import { currentFees, feeCap, replacementFees } from './fees.ts';
 import { createNonceManager } from './nonce-manager.ts';
 import { describeRevert, nodeMessageOf, revertDataOf } from './revert-reason.ts';
@@ -450,10 +457,12 @@ export function createTxQueueService(
         }
         // Approvals over an earlier digest (before a new simulation) no longer count.
         const standing = (tx.approvals ?? []).filter((approval) => approval.digest === digest);
-        if (standing.some((approval) => approval.credentialId === approvedBy.credentialId)) {
+        if (fillsTakenSlot(standing, approvedBy.credentialId)) {
           throw new VigilError(
             'APPROVER_DUPLICATE',
-            `${approvedBy.name} has already approved transaction ${tx.id}; it needs another approver.`,
+            isDesktopApproval(approvedBy.credentialId)
+              ? `Transaction ${tx.id} already has the desktop dialog's approval, which counts as one approver; the others approve with their enrolled passkeys.`
+              : `${approvedBy.name} has already approved transaction ${tx.id}; it needs another approver.`,
             { field: 'approval', details: { approvedBy: standing.map((a) => a.name) } },
           );
         }
@@ -462,12 +471,13 @@ export function createTxQueueService(
           { credentialId: approvedBy.credentialId, name: approvedBy.name, digest, at: Date.now() },
         ];
         const approvalsRequired = store.approvers.required(tx.from);
-        if (approvals.length < approvalsRequired) {
+        const approverCount = distinctApprovers(approvals);
+        if (approverCount < approvalsRequired) {
           return save(
             { ...tx, approvals, approvalsRequired },
             {
               status: 'proposed',
-              note: `approved by ${approvedBy.name} (${approvals.length} of ${approvalsRequired}); awaiting ${approvalsRequired - approvals.length} more`,
+              note: `approved by ${approvedBy.name} (${approverCount} of ${approvalsRequired}); awaiting ${approvalsRequired - approverCount} more`,
             },
           );
         }
@@ -538,14 +548,13 @@ export function createTxQueueService(
     const digest = approvedRecordDigest(tx);
     if (!digest || !tx.approvalDigest || digest !== tx.approvalDigest)
       return 'what would be signed no longer matches what was approved';
-    const approvers = new Set(
-      (tx.approvals ?? [])
-        .filter((approval) => approval.digest === digest)
-        .map((approval) => approval.credentialId),
+    // The desktop dialog fills one slot however many of its approvals a record carries.
+    const approvers = distinctApprovers(
+      (tx.approvals ?? []).filter((approval) => approval.digest === digest),
     );
     const required = store.approvers.required(tx.from);
-    if (approvers.size < required)
-      return `it carries ${approvers.size} approval(s) over what would be signed; its signer needs ${required}`;
+    if (approvers < required)
+      return `it carries ${approvers} distinct approver(s) over what would be signed; its signer needs ${required}`;
     return null;
   }
 

@@ -62,12 +62,13 @@ export function AuditExportPanel() {
       setError('Give a start, an end, or both — or export everything.');
       return;
     }
-    let path: string | undefined;
+    // Desktop: main shows the save dialog and answers a one-time handle, never a path.
+    let handle: string | undefined;
     if (isDesktop) {
-      const chosen = await vigil.call('dialog.chooseExportPath', { format });
+      const chosen = await vigil.call('dialog.chooseExportFile', { format });
       if (!chosen.ok) return setError(chosen.error.message);
-      if (chosen.value.path === null) return; // cancelled
-      path = chosen.value.path;
+      if (chosen.value.handle === null) return; // cancelled
+      handle = chosen.value.handle;
     }
     exportId.current = newExportId();
     setBusy(true);
@@ -77,8 +78,7 @@ export function AuditExportPanel() {
       exportId: exportId.current,
       ...(times.from === undefined ? {} : { from: times.from }),
       ...(times.to === undefined ? {} : { to: times.to }),
-      // The save dialog has asked before replacing a file.
-      ...(path === undefined ? {} : { path, overwrite: true }),
+      ...(handle === undefined ? {} : { handle }),
     });
     setBusy(false);
     if (!answer.ok) {

@@ -782,6 +782,15 @@ describe('the audit log through the headless API', () => {
       });
     }
     expect(readdirSync(outDir)).toEqual([]);
+    // Nor a desktop save-dialog handle: only the desktop app that gave one can redeem it.
+    const byHandle = await rpc
+      .call('audit.export', { format: 'csv', handle: 'A'.repeat(24) })
+      .catch((e) => e);
+    expect((byHandle as RpcCallError).data).toMatchObject({
+      code: 'EXPORT_PATH_INVALID',
+      field: 'handle',
+      details: { reason: 'handle-elsewhere' },
+    });
 
     // Headless: no path, and the browser downloads the file behind the token.
     const forDownload = await rpc.call<{ fileName: string; downloadable: boolean; count: number }>(

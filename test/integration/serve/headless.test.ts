@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy } from '../../../src-main/ipc/content-security-policy.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
@@ -55,7 +56,8 @@ describe('headless mode', () => {
     own.close();
     const response = await fetch(server.consoleUrl);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    // The one policy, the same constant the desktop app's app:// handler sends.
+    expect(response.headers.get('content-security-policy')).toBe(contentSecurityPolicy);
     expect(await response.text()).toMatch(/<div id="root">/);
     expect(await server.kill('SIGTERM')).toBe(0);
     running.pop();

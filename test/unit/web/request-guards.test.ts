@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseJsonRpcMessage } from '../../../src-main/web/json-rpc.ts';
 import {
   allowedHostNames,
+  consoleUrlFor,
   hostAllowed,
   isLoopbackHost,
   jsonDepthExceeds,
@@ -83,5 +84,27 @@ describe('message limits', () => {
     expect(parseJsonRpcMessage(`[${Array(101).fill(request).join(',')}]`)).toMatchObject({
       error: { message: expect.stringMatching(/1 to 100 requests/) },
     });
+  });
+});
+
+describe('the console URL', () => {
+  it('names localhost when bound to loopback (passkeys need a host name), and that Host is served', () => {
+    expect(consoleUrlFor('http', '127.0.0.1', 4780, 'a b')).toBe(
+      'http://localhost:4780/#token=a%20b',
+    );
+    expect(consoleUrlFor('http', '::1', 4780, 't')).toBe('http://localhost:4780/#token=t');
+    expect(consoleUrlFor('https', 'localhost', 443, 't')).toBe('https://localhost:443/#token=t');
+    // Another loopback address is not what localhost resolves to: printed as it is.
+    expect(consoleUrlFor('http', '127.0.0.2', 4780, 't')).toBe('http://127.0.0.2:4780/#token=t');
+    expect(consoleUrlFor('https', '192.168.1.5', 4780, 't')).toBe(
+      'https://192.168.1.5:4780/#token=t',
+    );
+    expect(consoleUrlFor('https', 'fd00::5', 4780, 't')).toBe('https://[fd00::5]:4780/#token=t');
+    for (const bound of ['127.0.0.1', '::1']) {
+      const names = allowedHostNames(bound);
+      expect(hostAllowed('localhost:4780', names, 4780), bound).toBe(true);
+      expect(hostAllowed('LOCALHOST:4780', names, 4780), bound).toBe(true);
+      expect(hostAllowed('localhost.evil.example:4780', names, 4780), bound).toBe(false);
+    }
   });
 });
