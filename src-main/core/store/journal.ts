@@ -177,7 +177,7 @@ export function openJournal<Command>(
         quarantined = {
           record: 'journal',
           path,
-          message: `Journal line ${index + 1} (entry ${fromSeq}) fails its MAC: it was written or edited outside Vigil. It and the ${lines.length - index - 1} line(s) after it were not replayed; the journal as found is kept in ${copy}.`,
+          message: `Journal line ${index + 1} (entry ${fromSeq}) fails its MAC: it was written or edited outside Vigil. It was not replayed${lines.length - index > 1 ? `, nor the ${lines.length - index - 1} line(s) after it` : ''}; the journal as found is kept in ${copy}.`,
           quarantinedTo: copy,
           fromSeq,
           lines: lines.length - index,
