@@ -113,7 +113,7 @@ export function loadSnapshot(
       forged.push({
         record: 'snapshot',
         path,
-        message: `Snapshot ${path} ${decoded.reason}; it was not loaded and is kept as ${movedTo}.`,
+        message: `Snapshot ${path}: ${decoded.reason}; it was not loaded and is kept as ${movedTo}.`,
         quarantinedTo: movedTo,
       });
   }
