@@ -420,7 +420,9 @@ async function openLockedStore(
         ...chain.forged,
         ...archive.forged,
       ],
-      adoptedMacs: integrity?.adopting === true,
+      // A fresh directory has nothing to adopt; one with data from before MACs does.
+      adoptedMacs:
+        integrity?.adopting === true && (loaded.source !== 'none' || journal.entries.length > 0),
     },
     integrity,
     onAuditAppended: options.onAuditAppended,

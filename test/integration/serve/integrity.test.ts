@@ -105,6 +105,39 @@ afterAll(async () => {
   for (const dir of dirs) dir.remove();
 });
 
+describe('a data directory from before MACs', () => {
+  it('gets its MACs once at its first start, recorded, without safe mode; an edit after that is caught', async () => {
+    const dataDir = freshDir();
+    // Written by the store alone, as a Vigil without MACs did: plain checksums everywhere.
+    const legacy = await openStore(dataDir, makeLogger());
+    legacy.recordAudit([
+      { actor: 'alice', action: 'rule.created', subject: 'rule:1', details: {} },
+    ]);
+    legacy.close();
+    expect(readFileSync(join(dataDir, 'journal.ndjson'), 'utf8').indexOf(' ')).toBe(16);
+
+    const first = await start(dataDir);
+    expect((await safeModeOf(first.rpc)).active).toBe(false);
+    const { entries } = await first.rpc.call<{ entries: AuditEntry[] }>('audit.list', {
+      action: 'app.started',
+    });
+    expect(entries[0]!.details).toMatchObject({ macsAdded: true });
+    await first.stop();
+    expect(existsSync(join(dataDir, 'integrity.json'))).toBe(true);
+
+    const tampered = await editSnapshot(
+      dataDir,
+      `UPDATE audit_log SET actor = 'bob' WHERE seq = 1`,
+    );
+    const second = await start(dataDir);
+    expect((await safeModeOf(second.rpc)).active).toBe(true);
+    expect(readFileSync((await safeModeOf(second.rpc)).quarantined[0]!).equals(tampered)).toBe(
+      true,
+    );
+    await second.stop();
+  });
+});
+
 describe('a data directory altered on disk', () => {
   it('a snapshot edited on disk is not loaded: safe mode, with a clear message; acknowledging it needs a person', async () => {
     const dataDir = await usedDir();
