@@ -7,6 +7,7 @@ import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordMac } from '../ports/index.ts';
 import type { StoreIntegrity } from '../store/index.ts';
+import { VigilError } from '../errors/index.ts';
 import { createOsKeychain, type Keychain } from '../keys/index.ts';
 import { createRecordMac, trustingEverything } from './record-mac.ts';
 
@@ -57,7 +58,16 @@ export async function openDataDirSecrets(
   const identity = dataDirIdentity(dataDir);
   const account = (what: string) => `${what}:${identity}`;
   const markerPath = join(dataDir, SEALED_MARKER_FILE);
-  const stored = await keychain.get(account('mac-key'));
+  let stored: string | null;
+  try {
+    stored = await keychain.get(account('mac-key'));
+  } catch (error) {
+    throw new VigilError(
+      'KEYCHAIN_UNAVAILABLE',
+      `Vigil does not start without the OS keychain: it keeps the key that proves this data directory unaltered there (and signer keys, never in plain text). ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
   let key: DataDirSecrets['key'] = 'kept';
   let keyBytes: Buffer;
   if (stored) keyBytes = Buffer.from(stored, 'base64');
