@@ -469,6 +469,8 @@ export const AuditExportResult = z.object({
   bytes: z.number().int(),
   last: AuditChainPoint,
   head: AuditChainPoint,
+  /** The Ed25519 signature file written beside the export (`<path>.sig`). */
+  signaturePath: z.string().optional(),
 });
 export type AuditExportResult = z.infer<typeof AuditExportResult>;
 
@@ -740,8 +742,44 @@ export const Transaction = z.object({
   approvalsRequired: z.number().int().positive().optional(),
   /** Fixed at approval: the digest of exactly what is signed, checked again before signing. */
   approvalDigest: Hex.nullable().optional(),
+  /**
+   * The approval record's MAC under the data directory's key (from the OS keychain): an approval
+   * written on disk by anyone else fails it and is never signed.
+   */
+  approvalMac: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .optional(),
 });
 export type Transaction = z.infer<typeof Transaction>;
+
+/**
+ * Safe mode: a check at start found the data directory altered outside Vigil (a record failing
+ * its MAC, a broken or cut audit log, a missing key). Vigil watches and shows, and signs nothing
+ * until a person acknowledges; records that failed stay quarantined.
+ */
+export const SafeMode = z.object({
+  active: z.boolean(),
+  since: z.number().int().nullable(),
+  /** Why, one sentence each, naming the file or record. */
+  reasons: z.array(z.string()),
+  /** Files kept aside as found (quarantined records, evidence copies). */
+  quarantined: z.array(z.string()),
+  /** When a person last acknowledged, and who. */
+  acknowledged: z.object({ at: z.number().int(), by: z.string() }).nullable(),
+});
+export type SafeMode = z.infer<typeof SafeMode>;
+
+/** The public half of the key pair that signs this data directory's audit exports. */
+export const AuditSigningKey = z.object({
+  algorithm: z.literal('Ed25519'),
+  /** SPKI, PEM: give this to an auditor. */
+  publicKeyPem: z.string(),
+  /** SHA-256 of the key's DER, first 16 bytes: to compare by eye. */
+  fingerprint: z.string(),
+});
+export type AuditSigningKey = z.infer<typeof AuditSigningKey>;
 
 export const NonceLane = z.object({
   chainId: ChainId,
@@ -1246,7 +1284,22 @@ export const requests = {
       searchedThrough: BlockNumber.optional(),
     }),
   },
-  'status.get': { input: Empty, output: z.object({ chains: z.array(ChainStatus) }) },
+  'status.get': {
+    input: Empty,
+    output: z.object({ chains: z.array(ChainStatus), safeMode: SafeMode }),
+  },
+  /** Whether Vigil is in safe mode (signing nothing), and why. */
+  'integrity.status': { input: Empty, output: SafeMode },
+  /**
+   * A person acknowledges safe mode (through the approval gate): signing resumes for records
+   * that verify; quarantined ones stay out.
+   */
+  'integrity.acknowledgeSafeMode': {
+    input: z.object({ approval: ApprovalProof.optional() }).strict(),
+    output: SafeMode,
+  },
+  /** The public key that signs audit exports, to give to an auditor. */
+  'audit.signingKey': { input: Empty, output: AuditSigningKey },
   'workspace.import': {
     input: z.object({ yaml: z.string(), fileName: z.string().optional() }),
     output: WorkspaceSummary,
@@ -1580,6 +1633,8 @@ export const pushes = {
   'drift.changed': z.object({ chains: z.array(ChainDrift) }),
   /** The store's health figures, every few seconds while they change. */
   'store.healthChanged': StoreHealth,
+  /** Safe mode started or was acknowledged. */
+  'integrity.safeModeChanged': SafeMode,
   /** Transactions that changed (proposed, simulated, state changes, confirmations). */
   'txs.changed': z.object({ txs: z.array(Transaction) }),
   /** The signer list or a balance changed. */
@@ -1651,6 +1706,8 @@ export const ErrorCode = z.enum([
   'APPROVAL_REPLAYED',
   /** This approver has already approved; another approver is needed. */
   'APPROVER_DUPLICATE',
+  /** Vigil is in safe mode (its data directory was altered outside it) and signs nothing. */
+  'SAFE_MODE',
   'UNKNOWN_METHOD',
   'INTERNAL',
 ]);

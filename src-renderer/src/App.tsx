@@ -1,5 +1,6 @@
 // The app shell: left navigation, connection banner, and the current view.
 import { AuditIntegrityBanner } from './components/AuditIntegrityBanner.tsx';
+import { SafeModeBanner } from './components/SafeModeBanner.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { useConnection } from './client/index.ts';
 import { hrefFor, useRoute, type Route } from './route.ts';
@@ -113,6 +114,7 @@ export function App() {
       </nav>
       <main className="content" id="main-content" tabIndex={-1} ref={mainRef}>
         <ConnectionBanner />
+        <SafeModeBanner />
         <AuditIntegrityBanner />
         {!refused && <CurrentView route={route} />}
       </main>

@@ -214,7 +214,9 @@ test('see the entries of what was done, export them, and prove the export unedit
   expect(problems).toEqual([]);
 });
 
-test('a data directory tampered with on disk is reported loudly', async ({ page }) => {
+test('a data directory tampered with on disk is reported loudly: safe mode, the edit not loaded', async ({
+  page,
+}) => {
   const tamperedDir = makeTempDir('vigil-e2e-tampered-');
   let tamperedServe: ServeProcess | undefined;
   try {
@@ -230,25 +232,30 @@ test('a data directory tampered with on disk is reported loudly', async ({ page 
 
     tamperedServe = await startServe({ dataDir: tamperedDir.path });
     await page.goto(tamperedServe.consoleUrl);
-    const banner = page.getByTestId('audit-integrity-banner');
+    // The edited snapshot fails its MAC: it is not loaded, and Vigil is in safe mode, on every view.
+    const banner = page.getByTestId('safe-mode-banner');
     await expect(banner).toBeVisible();
-    await expect(banner).toContainText('The audit log failed its integrity check at start');
-    await expect(banner).toContainText('entry 1 (seq 1) was edited');
-    await expect(banner).toContainText('audit-evidence-');
-    await screenshot(page, '07-tampered-banner');
+    await expect(banner).toContainText('Safe mode: Vigil signs nothing.');
+    await expect(banner).toContainText(
+      'store.sqlite: it carries a plain checksum where its MAC should be',
+    );
+    await expect(banner).toContainText('store.sqlite.quarantined-');
+    await screenshot(page, '07-safe-mode-banner');
 
-    // The entries are all still there, the edited one as edited.
-    await banner.getByRole('link', { name: 'Open the audit log' }).click();
+    // The entries are all there as written: the edit was never loaded.
+    await page.getByRole('link', { name: 'Audit', exact: true }).click();
     const rows = page.getByTestId('audit-row');
     await expect(rows).toHaveCount(3);
-    // The entry where the chain breaks is marked in the table.
-    await expect(rows.last()).toHaveClass(/audit-broken/);
-    await expect(rows.last()).toContainText('mallory');
+    await expect(page.getByTestId('safe-mode-banner')).toBeVisible();
+    await expect(rows.last()).not.toContainText('mallory');
+    await expect(page.getByTestId('export-signing-key')).toContainText(
+      'Exports are signed (Ed25519)',
+    );
     await page.getByRole('button', { name: 'Verify live log' }).click();
     await expect(page.locator('.live-check').getByTestId('verify-result')).toContainText(
-      'Broken: edited at entry 1 (seq 1)',
+      'Intact: 3 entries',
     );
-    await screenshot(page, '08-tampered-audit-view');
+    await screenshot(page, '08-safe-mode-audit-view');
   } finally {
     await tamperedServe?.kill();
     tamperedDir.remove();

@@ -72,6 +72,17 @@ const describers: { [N in RequestName]?: Describe<N> } = {
   'alerts.rules.remove'(input) {
     return subject('alerts.rules.remove', { id: input.id }, [`Remove alert rule ${input.id}`]);
   },
+  'integrity.acknowledgeSafeMode'(_input, store) {
+    // Bound to the findings as stored: an approval given for earlier findings does not cover new ones.
+    return subject(
+      'integrity.acknowledgeSafeMode',
+      { findings: store.meta('integrity.safeMode') ?? null },
+      [
+        'Acknowledge safe mode: the data directory was altered outside Vigil',
+        'Signing resumes only for records that verify; quarantined records stay out',
+      ],
+    );
+  },
   'approvers.enroll'(input, store) {
     // The first approver of a fresh data directory is enrolled from this machine with the token.
     if (store.approvers.list().length === 0) return null;

@@ -2,9 +2,9 @@
 // export a range of it to a file and check exported files. Nothing here (or anywhere) edits or
 // deletes an entry.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
-import type { AuditExportCheck, AuditExportHeader } from '../../ipc/contract.ts';
+import type { AuditExportCheck, AuditExportHeader, AuditSigningKey } from '../../ipc/contract.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
@@ -35,9 +35,17 @@ const PROGRESS_INTERVAL_MS = 200;
 /** How often the head is looked at for audit.appended. */
 const HEAD_WATCH_INTERVAL_MS = 1_000;
 
+/** Signs exports with the data directory's Ed25519 key pair (kept in the OS keychain). */
+export interface ExportSigner {
+  publicKey(): Promise<AuditSigningKey>;
+  /** The signature of `bytes`, base64. */
+  sign(bytes: Uint8Array): Promise<string>;
+}
+
 export function createAuditService(
   context: Pick<ServiceContext, 'store' | 'actor' | 'push'>,
   startCheck: AuditStartCheck,
+  signer?: ExportSigner,
 ): EngineService {
   const { store, actor, push } = context;
   const closing = new AbortController();
@@ -115,6 +123,12 @@ export function createAuditService(
           },
         });
         const { header, bytes } = summary;
+        // Beside the file, so an auditor can check who produced it (README: "Checking an export").
+        let signaturePath: string | undefined;
+        if (signer) {
+          signaturePath = `${path}.sig`;
+          writeFileSync(signaturePath, `${await signer.sign(readFileSync(path))}\n`);
+        }
         // What the export holds, said the same way in its audit entry and in the answer.
         const written = {
           path,
@@ -140,7 +154,16 @@ export function createAuditService(
           fileName: basename(path),
           downloadable: input.path === undefined,
           exportedAt: header.exportedAt,
+          ...(signaturePath ? { signaturePath } : {}),
         };
+      },
+      async 'audit.signingKey'() {
+        if (!signer)
+          throw new VigilError(
+            'NOT_AVAILABLE',
+            'Exports are not signed: no key pair is available.',
+          );
+        return signer.publicKey();
       },
       async 'audit.verifyExport'(input) {
         let check: AuditExportCheck;

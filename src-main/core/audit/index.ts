@@ -19,7 +19,7 @@ export {
   type AuditVerifier,
   type AuditVerifierOptions,
 } from './verify-entries.ts';
-export { createAuditService } from './audit-service.ts';
+export { createAuditService, type ExportSigner } from './audit-service.ts';
 export {
   checkLiveLogAtStart,
   readAuditCheckpoint,

@@ -41,6 +41,15 @@ import {
   type AuditDraft,
 } from '../audit/index.ts';
 import { createEngineEvents, type EngineEvents } from './engine-events.ts';
+import {
+  checkAuditHead,
+  createSafeMode,
+  publicKeyFingerprint,
+  signExport,
+  type AuditHead,
+  type AuditHeadKeeper,
+  type DataDirSecrets,
+} from '../integrity/index.ts';
 import { createOsKeychain, createSignerService, type Keychain } from '../keys/index.ts';
 import { createTxQueueService, type TxCrashPoint } from '../txqueue/index.ts';
 import {
@@ -97,6 +106,8 @@ export interface EngineTuning {
   txStuckAfterMs?: number;
   /** How often, at most, signers' balances on one chain are read again (on new heads). */
   balanceRefreshMs?: number;
+  /** An approval older than this at resume (after a restart) is simulated again first. */
+  staleApprovalMs?: number;
   /** When older audit entries are sealed into segment files (read by the store, at open). */
   auditSealing?: AuditSealingOptions;
   /** The chain-data store's thresholds (see store/chain-store.ts); tests make them small. */
@@ -136,6 +147,17 @@ export interface EngineOptions extends EngineTuning {
   crashPoint?: (point: TxCrashPoint | ReorgCrashPoint) => void;
   /** How a person approves: WebAuthn assertions unless the desktop app gives its dialog. */
   personGate?: PersonGate;
+  /**
+   * The data directory's secrets in the keychain and what was read from it before the store
+   * opened: the MAC key (approvals are sealed with it), the audit head kept at the last append,
+   * and the keeper that writes new heads. Without it (a test of the engine alone) nothing is
+   * sealed and exports are not signed.
+   */
+  integrity?: {
+    secrets: DataDirSecrets;
+    keptAuditHead: AuditHead | undefined;
+    headKeeper: AuditHeadKeeper;
+  };
 }
 
 export interface WorkspaceApplySummary {
@@ -776,7 +798,7 @@ export function createEngine(options: EngineOptions): Engine {
         },
       );
     },
-    'status.get': () => ({ chains: chainStatuses() }),
+    'status.get': () => ({ chains: chainStatuses(), safeMode: safeMode.state() }),
     async 'workspace.import'(input: { yaml: string; fileName?: string }) {
       const fileName = input.fileName ?? 'workspace.yaml';
       const workspace = parseWorkspace(input.yaml, {
@@ -848,15 +870,48 @@ export function createEngine(options: EngineOptions): Engine {
       : { balanceRefreshMs: options.balanceRefreshMs }),
   });
   const gate = options.personGate ?? createWebAuthnGate(store);
+  // The live audit log is checked at every start; a broken chain is reported loudly and left
+  // exactly as it is, for whoever investigates. The head kept in the keychain is compared first,
+  // before this start appends anything.
+  const secrets = options.integrity?.secrets;
+  const headProblem = checkAuditHead(store, options.integrity?.keptAuditHead);
+  const auditStartCheck = checkLiveLogAtStart(store, log);
+  const startCheck = auditStartCheck.verification;
+  const safeMode = createSafeMode({
+    store,
+    push: options.push,
+    log,
+    reasons: [
+      ...(secrets?.key === 'lost'
+        ? [
+            'The OS keychain holds no MAC key for this data directory, though its records carry MACs (the keychain was reset, or the directory was copied from elsewhere): nothing in it could be checked. It was read as found and sealed again under a new key.',
+          ]
+        : []),
+      ...store.recovery.integrityProblems.map((problem) => problem.message),
+      ...(headProblem ? [headProblem] : []),
+      ...(startCheck.intact
+        ? []
+        : [`The audit log failed its check at start: ${startCheck.message}`]),
+      ...auditStartCheck.replayProblems.map((problem) => `Audit replay: ${problem}.`),
+      ...auditStartCheck.damagedSegments.map(
+        (segment) => `Sealed audit file ${segment.file} ${segment.reason}.`,
+      ),
+    ],
+    quarantined: [
+      ...store.recovery.integrityProblems.flatMap((problem) =>
+        problem.quarantinedTo ? [problem.quarantinedTo] : [],
+      ),
+      ...(auditStartCheck.evidenceFolder ? [auditStartCheck.evidenceFolder] : []),
+    ],
+  });
   const txQueue = createTxQueueService(context, {
     vault: signers.vault,
+    safeMode,
+    ...(secrets ? { approvalMac: secrets.mac } : {}),
+    ...(options.staleApprovalMs === undefined ? {} : { staleApprovalMs: options.staleApprovalMs }),
     ...(options.txStuckAfterMs === undefined ? {} : { stuckAfterMs: options.txStuckAfterMs }),
     ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
   });
-  // The live audit log is checked at every start; a broken chain is reported loudly and left
-  // exactly as it is, for whoever investigates.
-  const auditStartCheck = checkLiveLogAtStart(store, log);
-  const startCheck = auditStartCheck.verification;
   const tokenDisplays = createTokenDisplays({
     store,
     actor,
@@ -869,8 +924,29 @@ export function createEngine(options: EngineOptions): Engine {
   const services: EngineService[] = [
     tokenDisplays,
     { handlers: watchHandlers as RequestHandlers },
+    {
+      handlers: {
+        'integrity.status': () => safeMode.state(),
+        'integrity.acknowledgeSafeMode': (_input, call) =>
+          safeMode.acknowledge(call?.approvedBy?.name ?? actor),
+      } as RequestHandlers,
+    },
     createWatchConfigUpdates({ store, actor, restartChain, pushConfig, toWireContract }),
-    createAuditService(context, auditStartCheck),
+    createAuditService(
+      context,
+      auditStartCheck,
+      secrets && {
+        async publicKey() {
+          const { publicKeyPem } = await secrets.exportKeyPair();
+          return {
+            algorithm: 'Ed25519' as const,
+            publicKeyPem,
+            fingerprint: publicKeyFingerprint(publicKeyPem),
+          };
+        },
+        sign: async (bytes) => signExport(bytes, (await secrets.exportKeyPair()).privateKeyPem),
+      },
+    ),
     signers,
     txQueue,
     createAlertService(context, {
@@ -899,6 +975,8 @@ export function createEngine(options: EngineOptions): Engine {
         ...(startCheck.intact ? {} : { auditBreak: startCheck.message }),
         journalEntriesReplayed: store.recovery.journalEntriesReplayed,
         snapshotSource: store.recovery.snapshotSource,
+        ...(store.recovery.adoptedMacs ? { macsAdded: true } : {}),
+        ...(safeMode.state().active ? { safeMode: safeMode.state().reasons } : {}),
       },
     },
   ]);
@@ -1067,6 +1145,8 @@ export function createEngine(options: EngineOptions): Engine {
         { actor: SYSTEM_ACTOR, action: 'app.stopped', subject: 'app', details: {} },
       ]);
       store.close();
+      // The last head (app.stopped) reaches the keychain before the process may end.
+      await options.integrity?.headKeeper.flush();
     },
   };
 }

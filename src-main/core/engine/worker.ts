@@ -5,6 +5,7 @@ import type { Logger } from '../ports/index.ts';
 import { toContractError } from '../errors/index.ts';
 import { createDialogGate, type GateSubject } from '../approvals/index.ts';
 import { openStore } from '../store/index.ts';
+import { createAuditHeadKeeper, openDataDirSecrets } from '../integrity/index.ts';
 import { chainDataTuning, createEngine, type Engine, type EngineTuning } from './engine.ts';
 import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
 
@@ -51,17 +52,32 @@ async function main(): Promise<void> {
           process.kill(process.pid, 'SIGKILL');
         }
       : undefined;
+    // The directory's key, and the audit head kept at the last append, come from the keychain
+    // before anything of the directory is read: without a keychain Vigil does not start (it
+    // would have nothing to check the directory against, and no key to sign with).
+    const secrets = await openDataDirSecrets(dataDir);
+    const keptAuditHead = await secrets.readAuditHead();
+    const headKeeper = createAuditHeadKeeper(secrets.writeAuditHead, (error) =>
+      log.error(
+        `The audit log's head could not be kept in the OS keychain: ${(error as Error).message}`,
+      ),
+    );
     const store = await openStore(dataDir, log, {
+      integrity: secrets.storeIntegrity(),
+      onAuditAppended: (head) => headKeeper.record(head),
       chainData: chainDataTuning(tuning),
       ...(tuning.auditSealing ? { auditSealing: tuning.auditSealing } : {}),
       // Die like kill -9 at a named step of the store's writes (chain data or the audit log).
       ...(crashPoint ? { crashPoint } : {}),
     });
+    // Every record now carries a MAC: from here on a missing key is noticed.
+    secrets.markSealed();
     engine = createEngine({
       ...tuning,
       store,
       log,
       actor,
+      integrity: { secrets, keptAuditHead, headKeeper },
       ...(personGate === 'dialog' ? { personGate: createDialogGate(askMain, actor) } : {}),
       ...(crashPoint ? { crashPoint } : {}),
       push: (name, payload) => send({ type: 'push', name, payload }),

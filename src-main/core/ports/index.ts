@@ -37,3 +37,14 @@ export interface ApprovedBy {
   /** The digest of the subject this person approved. */
   digest: `0x${string}`;
 }
+
+/**
+ * A keyed MAC (HMAC-SHA256 under the data directory's key from the OS keychain), so any room can
+ * seal what it writes and check what it reads without holding the key. `domain` keeps a seal made
+ * for one kind of record from passing for another.
+ */
+export interface RecordMac {
+  /** 64 hex digits. */
+  sign(domain: string, data: string | Uint8Array): string;
+  verify(domain: string, data: string | Uint8Array, mac: string): boolean;
+}

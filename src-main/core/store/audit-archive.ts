@@ -21,6 +21,7 @@ import { configureDatabase, inTransaction } from './database.ts';
 import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
 import { forEachAuditEntry, insertAuditEntry } from './audit-log.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
+import type { IntegrityProblem, StoreIntegrity } from './record-seal.ts';
 
 export const AUDIT_DIR = 'audit';
 const MANIFEST = 'manifest.json';
@@ -98,13 +99,29 @@ function manifestChecksum(segments: SealedSegment[]): string {
   return createHash('sha256').update(JSON.stringify(segments)).digest('hex');
 }
 
-function readManifest(path: string): Manifest | { reason: string } {
+// With the data directory's key the manifest also carries its MAC: a checksum anyone can
+// recompute does not stop someone who edits the list of sealed history on disk.
+const MANIFEST_DOMAIN = 'audit-manifest';
+
+function readManifest(
+  path: string,
+  integrity: StoreIntegrity | undefined,
+): Manifest | { reason: string; forged?: true } {
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Manifest & { sha256?: string };
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Manifest & {
+      sha256?: string;
+      mac?: string;
+    };
     if (parsed.version !== 1 || !Array.isArray(parsed.segments))
       return { reason: 'not a Vigil audit manifest' };
     if (parsed.sha256 !== manifestChecksum(parsed.segments))
       return { reason: 'checksum mismatch: the file was damaged or edited' };
+    if (
+      integrity &&
+      !(parsed.mac === undefined && integrity.adopting) &&
+      !integrity.mac.verify(MANIFEST_DOMAIN, JSON.stringify(parsed.segments), parsed.mac ?? '')
+    )
+      return { reason: 'MAC mismatch: the file was written or edited outside Vigil', forged: true };
     return { version: 1, segments: parsed.segments };
   } catch (error) {
     return { reason: `unreadable: ${(error as Error).message}` };
@@ -132,6 +149,10 @@ export interface AuditArchive {
   seal(live: Database, fromSeq: number, toSeq: number): SealedSegment;
   /** Copies the manifest into `folder` (evidence of tampering; segments are immutable). */
   copyManifestTo(folder: string): void;
+  /** Manifests that failed their MAC at open (moved aside, not used). */
+  readonly forged: readonly IntegrityProblem[];
+  /** Writes the manifest again with its MAC: a directory adopted once. */
+  sealManifest(): void;
   close(): void;
 }
 
@@ -140,6 +161,8 @@ export interface AuditArchiveOptions {
   dataDir: string;
   /** Memory the cache of opened segments may use, in bytes of SQLite image. */
   cacheBytes: number;
+  /** The data directory's MAC key, to seal and check the manifest. */
+  integrity?: StoreIntegrity;
   crashPoint?: (point: SealCrashPoint) => void;
   now?: () => number;
 }
@@ -151,6 +174,7 @@ export function openAuditArchive(options: AuditArchiveOptions): AuditArchive {
   const dir = join(options.dataDir, AUDIT_DIR);
   const damaged = new Map<string, DamagedSegment>();
   const manifestProblems: DamagedSegment[] = [];
+  const forged: IntegrityProblem[] = [];
   const cache = new Map<string, { db: Database; bytes: number; pinned: number }>();
   let cachedBytes = 0;
 
@@ -164,15 +188,23 @@ export function openAuditArchive(options: AuditArchiveOptions): AuditArchive {
     for (const name of [MANIFEST, MANIFEST_PREVIOUS]) {
       const path = join(dir, name);
       if (!existsSync(path)) continue;
-      const read = readManifest(path);
+      const read = readManifest(path, options.integrity);
       if ('segments' in read) return read.segments;
+      const movedTo = moveAside(path);
       manifestProblems.push({
         file: name,
         fromSeq: 0,
         toSeq: 0,
         reason: `the audit manifest is ${read.reason}`,
-        movedTo: moveAside(path),
+        movedTo,
       });
+      if (read.forged)
+        forged.push({
+          record: 'audit-manifest',
+          path,
+          message: `The audit segment manifest ${path} fails its MAC: it was written or edited outside Vigil. It was not used (kept as ${movedTo}).`,
+          quarantinedTo: movedTo,
+        });
     }
     return [];
   }
@@ -249,7 +281,14 @@ export function openAuditArchive(options: AuditArchiveOptions): AuditArchive {
   }
 
   function writeManifest(next: SealedSegment[]): void {
-    const text = JSON.stringify({ version: 1, segments: next, sha256: manifestChecksum(next) });
+    const text = JSON.stringify({
+      version: 1,
+      segments: next,
+      sha256: manifestChecksum(next),
+      ...(options.integrity
+        ? { mac: options.integrity.mac.sign(MANIFEST_DOMAIN, JSON.stringify(next)) }
+        : {}),
+    });
     const temp = join(dir, MANIFEST_TEMP);
     writeFileDurably(temp, Buffer.from(text));
     crashPoint('audit.seal.manifestWritten');
@@ -351,6 +390,13 @@ export function openAuditArchive(options: AuditArchiveOptions): AuditArchive {
       segments = next;
       crashPoint('audit.seal.manifestSwapped');
       return segment;
+    },
+    forged,
+    sealManifest() {
+      if (!existsSync(join(dir, MANIFEST))) return;
+      // Twice, so the fallback copy is sealed as well.
+      writeManifest(segments);
+      writeManifest(segments);
     },
     copyManifestTo(folder) {
       for (const name of [MANIFEST, MANIFEST_PREVIOUS]) {

@@ -91,6 +91,7 @@ import {
   type SegmentManifest,
 } from './segment-manifest.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
+import type { IntegrityProblem, StoreIntegrity } from './record-seal.ts';
 import {
   insertReorg,
   listReconciliations,
@@ -151,6 +152,10 @@ export interface ChainStoreStats {
 
 export interface ChainStore {
   readonly problems: readonly ChainStoreProblem[];
+  /** The manifest, if it failed its MAC at open (quarantined; its chain data is fetched again). */
+  readonly forged: readonly IntegrityProblem[];
+  /** Writes the manifest again, sealed with the key: a directory adopted once. */
+  sealManifest(): void;
   commit(batch: ChainDataBatch): ChainDataCommitResult;
   /**
    * Makes a range equal to the canonical chain (see chain-data.ts) and, when `reorg` is given,
@@ -248,6 +253,8 @@ export async function openChainStore(parts: {
   tuning?: ChainStoreTuning;
   /** Fault injection for crash tests: called at each named step; may end the process. */
   crashPoint?: (point: ChainStoreCrashPoint) => void;
+  /** The data directory's MAC key: the manifest is sealed with it and checked against it. */
+  integrity?: StoreIntegrity;
 }): Promise<ChainStore> {
   const { SQL, dir, log } = parts;
   const crashPoint = parts.crashPoint ?? (() => undefined);
@@ -255,6 +262,7 @@ export async function openChainStore(parts: {
   const segmentsDir = join(dir, SEGMENTS_DIR);
   mkdirSync(segmentsDir, { recursive: true });
   const problems: ChainStoreProblem[] = [];
+  const forged: IntegrityProblem[] = [];
   let bytesWritten = 0;
 
   const moveAside = (path: string, reason: string): string => {
@@ -271,23 +279,30 @@ export async function openChainStore(parts: {
   const manifestPath = join(dir, MANIFEST_FILE);
   let manifest: SegmentManifest;
   let lostAllSegments = false;
-  const readResult = readManifest(manifestPath);
+  const readResult = readManifest(manifestPath, parts.integrity);
   if ('manifest' in readResult) manifest = readResult.manifest;
   else {
     manifest = emptyManifest();
     if ('damaged' in readResult) {
       // Without a trusted list no segment can be trusted either: all of it is fetched again.
-      moveAside(
+      const movedTo = moveAside(
         manifestPath,
         `The segment manifest ${manifestPath} is damaged (${readResult.damaged})`,
       );
+      if (readResult.forged)
+        forged.push({
+          record: 'chain-manifest',
+          path: manifestPath,
+          message: `The chain segment manifest ${manifestPath} fails its MAC: it was edited outside Vigil. It was not used (kept as ${movedTo}); the chain data it listed is fetched again.`,
+          quarantinedTo: movedTo,
+        });
       for (const name of readdirSync(segmentsDir))
         moveAside(join(segmentsDir, name), `Segment ${name} is not listed in a trusted manifest`);
       lostAllSegments = true;
     }
   }
   const saveManifest = (): void => {
-    writeManifest(manifestPath, manifest);
+    writeManifest(manifestPath, manifest, parts.integrity);
     bytesWritten += statSync(manifestPath).size;
   };
 
@@ -936,6 +951,10 @@ export async function openChainStore(parts: {
 
   const store: ChainStore = {
     problems,
+    forged,
+    sealManifest: () => {
+      if (existsSync(manifestPath)) saveManifest();
+    },
     commit(batch) {
       if (buildable(batch)) return addToBuild(batch);
       sealBuild(batch.chainId);

@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import type { Logger } from '../ports/index.ts';
+import type { IntegrityProblem, StoreIntegrity } from './record-seal.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ChainDataBatch, ChainDataCommitResult } from './chain-data.ts';
 import { convertChainData, holdsOldChainData } from './chain-conversion.ts';
@@ -61,7 +62,7 @@ import {
   type AuditHistory,
   type AuditSealingOptions,
 } from './audit-history.ts';
-import { loadSnapshot, snapshotFileNames, writeSnapshot } from './snapshot.ts';
+import { loadSnapshot, sealSnapshots, snapshotFileNames, writeSnapshot } from './snapshot.ts';
 
 export type {
   BlockHeader,
@@ -97,6 +98,7 @@ export type {
 export type { AuditQuery } from './audit-log.ts';
 export type { DamagedSegment, SealCrashPoint } from './audit-archive.ts';
 export type { AuditSealingOptions } from './audit-history.ts';
+export type { IntegrityProblem, StoreIntegrity } from './record-seal.ts';
 
 export interface StoreOptions {
   /** When the audit log's older entries are sealed into segment files, and their cache. */
@@ -108,6 +110,14 @@ export interface StoreOptions {
    * audit log and of the chain-data store.
    */
   crashPoint?: (point: SealCrashPoint | ChainStoreCrashPoint) => void;
+  /**
+   * The data directory's MAC key (from the OS keychain): journal lines, snapshots and both
+   * manifests are sealed with it, and anything failing it is quarantined, never replayed.
+   * Without it (tests of the store alone) they carry plain checksums.
+   */
+  integrity?: StoreIntegrity;
+  /** Called after each durable append of audit entries with the log's new head. */
+  onAuditAppended?: (head: { seq: number; hash: string }) => void;
 }
 export { migrations, migrate, schemaVersion } from './migrations.ts';
 /** A page's cursor for a row: a search that filters rows pages with the store's own cursors. */
@@ -124,6 +134,10 @@ export interface StoreRecovery {
   chainDataProblems: ChainStoreProblem[];
   /** Events moved out of an operator database of the old layout at this start. */
   convertedEvents: number;
+  /** Records that failed their MAC at this start: quarantined, not replayed or loaded. */
+  integrityProblems: IntegrityProblem[];
+  /** Whether this start sealed a directory written before MACs (its first start with a key). */
+  adoptedMacs: boolean;
 }
 
 /** The chain-data reads and repairs the store passes straight to the chain store. */
@@ -269,7 +283,8 @@ async function openLockedStore(
   options: StoreOptions,
 ): Promise<Store> {
   const SQL = await loadSqlJs();
-  const loaded = loadSnapshot(dataDir);
+  const { integrity } = options;
+  const loaded = loadSnapshot(dataDir, Date.now(), integrity);
   for (const problem of loaded.problems) {
     log.error(
       `Snapshot ${problem.path} is damaged (${problem.reason}); moved aside to ${problem.movedTo}.`,
@@ -299,17 +314,22 @@ async function openLockedStore(
     dataDir,
     cacheBytes: options.auditSealing?.cacheBytes ?? auditSealingDefaults.cacheBytes,
     ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+    ...(integrity ? { integrity } : {}),
   });
 
-  const { journal, droppedTornTailBytes } = openJournal<OperatorCommand>(
+  const { journal, droppedTornTailBytes, quarantined } = openJournal<OperatorCommand>(
     join(dataDir, JOURNAL_FILE),
+    integrity,
   );
+  if (quarantined) log.error(quarantined.message);
   if (droppedTornTailBytes > 0) {
     log.warn(
       `The journal ended in a torn write of ${droppedTornTailBytes} bytes (never acknowledged); it was cut off.`,
     );
   }
   const appliedSeq = journalSeqOf(db);
+  // Quarantined lines the loaded snapshot already holds: the journal goes on after the snapshot.
+  if (quarantined && appliedSeq > journal.lastSeq) journal.restartAfter(appliedSeq);
   if (journal.compactedThrough > appliedSeq) {
     journal.close();
     throw new VigilError(
@@ -355,10 +375,19 @@ async function openLockedStore(
       log,
       ...(options.chainData ? { tuning: options.chainData } : {}),
       ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+      ...(integrity ? { integrity } : {}),
     });
   } catch (error) {
     journal.close();
     throw error;
+  }
+  // The first start with a key over a directory from before MACs seals every file once.
+  if (integrity?.adopting) {
+    const sealed = { ...integrity, adopting: false };
+    journal.sealAll();
+    sealSnapshots(dataDir, sealed);
+    chain.sealManifest();
+    archive.sealManifest();
   }
   // Contracts removed while the process was down, or by replayed journal entries.
   chain.purge(liveWatchConfig(db));
@@ -387,7 +416,18 @@ async function openLockedStore(
       auditReplayProblems,
       chainDataProblems: [...chain.problems],
       convertedEvents,
+      integrityProblems: [
+        ...loaded.forged,
+        ...(quarantined ? [quarantined] : []),
+        ...chain.forged,
+        ...archive.forged,
+      ],
+      // A fresh directory has nothing to adopt; one with data from before MACs does.
+      adoptedMacs:
+        integrity?.adopting === true && (loaded.source !== 'none' || journal.entries.length > 0),
     },
+    integrity,
+    onAuditAppended: options.onAuditAppended,
     dirtyAtStart:
       replayed > 0 || loaded.problems.length > 0 || migrated.length > 0 || droppedSealed > 0,
   });
@@ -421,8 +461,11 @@ function createStore(parts: {
   auditHistory: AuditHistory;
   recovery: StoreRecovery;
   dirtyAtStart: boolean;
+  integrity: StoreIntegrity | undefined;
+  onAuditAppended: StoreOptions['onAuditAppended'];
 }): Store {
   const { db, chain, dataDir, journal, unlock, recovery, auditHistory } = parts;
+  const integrity = parts.integrity && { ...parts.integrity, adopting: false };
   let dirty = parts.dirtyAtStart;
   let closed = false;
   let operatorBytesWritten = 0;
@@ -454,6 +497,8 @@ function createStore(parts: {
       }
       db.run('COMMIT');
       dirty = true;
+      const head = written.at(-1);
+      if (head) parts.onAuditAppended?.({ seq: head.seq, hash: head.hash });
       // Journaled first: a crash before the purge is finished by the purge at the next start.
       if (removesEvents(command)) chain.purge(liveWatchConfig(db));
       return written;
@@ -574,7 +619,7 @@ function createStore(parts: {
       const image = db.export();
       // export() closes and reopens the database, which resets its pragmas.
       configureDatabase(db);
-      const bytes = writeSnapshot(dataDir, image);
+      const bytes = writeSnapshot(dataDir, image, integrity);
       operatorBytesWritten += bytes;
       operatorSnapshotBytes = bytes;
       dirty = false;

@@ -11,6 +11,7 @@ import { isExecutionError } from '../chains/index.ts';
 import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { SignerVault } from '../keys/index.ts';
+import type { RecordMac } from '../ports/index.ts';
 import type { TimelineEntry, TransactionState } from '../store/index.ts';
 import {
   approvedRecordDigest,
@@ -34,6 +35,32 @@ export interface TxQueueOptions {
   trackIntervalMs?: number;
   /** Fault injection for crash tests: called at each step boundary with its name. */
   crashPoint?: (point: TxCrashPoint) => void;
+  /**
+   * Safe mode (see integrity/safe-mode.ts): while it refuses, nothing is approved, signed or
+   * sent; when a person lifts it, what the journal says was approved or signed resumes.
+   */
+  safeMode?: {
+    signingRefusal(what: string): VigilError | null;
+    onLifted(listener: () => void): void;
+  };
+  /** The data directory's MAC: each approval record is sealed with it and checked before signing. */
+  approvalMac?: RecordMac;
+  /** An approval older than this when a restart resumes it is simulated again first (5 min). */
+  staleApprovalMs?: number;
+}
+
+const APPROVAL_DOMAIN = 'approval';
+
+/** What an approval's MAC covers: the transaction, the digest of what is signed, who approved. */
+function approvalRecordText(tx: Transaction): string {
+  return JSON.stringify([
+    tx.id,
+    tx.chainId,
+    tx.from.toLowerCase(),
+    tx.approvalDigest ?? null,
+    tx.approvals ?? [],
+    tx.approvalsRequired ?? null,
+  ]);
 }
 
 /** The step boundaries of a transaction's way out, where crash tests stop the process. */
@@ -105,6 +132,12 @@ export function createTxQueueService(
   const { store, log } = context;
   const { vault } = options;
   const stuckAfterMs = options.stuckAfterMs ?? 3 * 60_000;
+  const staleApprovalMs = options.staleApprovalMs ?? 5 * 60_000;
+  /** Throws while safe mode refuses signing. */
+  const refuseInSafeMode = (what: string): void => {
+    const refusal = options.safeMode?.signingRefusal(what);
+    if (refusal) throw refusal;
+  };
   const rpc = (chainId: number) => context.chains.rpc(chainId);
   const nonces = createNonceManager({ store, rpc });
   /** Transactions a step is working on now; the tracker leaves them alone. */
@@ -410,6 +443,7 @@ export function createTxQueueService(
           field: 'approval',
         },
       );
+    refuseInSafeMode(`approving transaction ${input.id}`);
     const first = requireTx(input.id);
     let complete = false;
     return nonces
@@ -499,6 +533,8 @@ export function createTxQueueService(
           );
         }
         complete = true;
+        const sealed = { ...freshTx, approvals, approvalsRequired, approvalDigest: digest };
+        const approvalMac = options.approvalMac?.sign(APPROVAL_DOMAIN, approvalRecordText(sealed));
         // What gets signed is what the operator saw: the shown plan, not the fresh one.
         return transition(freshTx, 'approved', {
           audit: auditActions.txApproved,
@@ -516,6 +552,7 @@ export function createTxQueueService(
             approvals,
             approvalsRequired,
             approvalDigest: digest,
+            ...(approvalMac ? { approvalMac } : {}),
           },
           details: {
             to: tx.to,
@@ -548,6 +585,12 @@ export function createTxQueueService(
     const digest = approvedRecordDigest(tx);
     if (!digest || !tx.approvalDigest || digest !== tx.approvalDigest)
       return 'what would be signed no longer matches what was approved';
+    // Only this Vigil, holding the key from the keychain, can have written the approval record.
+    if (
+      options.approvalMac &&
+      !options.approvalMac.verify(APPROVAL_DOMAIN, approvalRecordText(tx), tx.approvalMac ?? '')
+    )
+      return 'its approval record fails its MAC: it was written or edited outside Vigil (quarantined)';
     // The desktop dialog fills one slot however many of its approvals a record carries.
     const approvers = distinctApprovers(
       (tx.approvals ?? []).filter((approval) => approval.digest === digest),
@@ -602,6 +645,7 @@ export function createTxQueueService(
   }
 
   async function signAndSend(approved: Transaction): Promise<Transaction> {
+    refuseInSafeMode(`signing or sending transaction ${approved.id}`);
     if (busy.has(approved.id)) return approved;
     busy.add(approved.id);
     try {
@@ -782,6 +826,8 @@ export function createTxQueueService(
     for (const tx of live) {
       if (closed) return;
       if (tx.status === 'signed') {
+        // Safe mode sends nothing either; a signed record waits for the acknowledgement.
+        if (options.safeMode?.signingRefusal('sending')) continue;
         busy.add(tx.id);
         try {
           await broadcast(tx);
@@ -942,14 +988,75 @@ export function createTxQueueService(
     for (const chain of store.listChains()) trackSoon(chain.chainId);
   }, options.trackIntervalMs ?? 3_000);
 
-  // What the journal says was approved or signed but not yet sent resumes at once.
+  /**
+   * An approval given long before this restart is simulated again at the nonce and fees it
+   * fixed; if anything the person saw changed, it goes back to awaiting a fresh approval.
+   */
+  async function staleApprovalChanges(tx: Transaction): Promise<Transaction | undefined> {
+    const approvedAt = Math.max(0, ...(tx.approvals ?? []).map((approval) => approval.at));
+    if (tx.status !== 'approved' || !tx.simulation || Date.now() - approvedAt < staleApprovalMs)
+      return undefined;
+    // A record that fails its checks is refused as it is (signAndSend), never turned into a proposal.
+    if (approvalProblem(tx)) return undefined;
+    const target = watchedAbi(tx.chainId, tx.to);
+    const fresh = await simulateTransaction(rpc(tx.chainId), {
+      from: tx.from,
+      to: tx.to,
+      value: BigInt(tx.value),
+      data: tx.data as Hex,
+      nonce: tx.nonce!,
+      ...(tx.fees ? { fees: tx.fees } : {}),
+      ...(tx.kind === 'cancel' ? { gasLimit: 21_000n } : {}),
+      ...(target ? { abi: target.abi } : {}),
+    });
+    const changes = simulationChanges(tx.simulation, fresh);
+    if (changes.length === 0) return undefined;
+    log.warn(
+      `Transaction ${tx.id} was approved ${Math.round((Date.now() - approvedAt) / 60_000)} min ago and ${changes.join('; ')}: it needs a fresh approval.`,
+    );
+    return transition(tx, 'proposed', {
+      audit: auditActions.txSimulated,
+      note: `approval withdrawn at resume: since it was approved, ${changes.join('; ')}. Review and approve again.`,
+      patch: {
+        simulation: fresh,
+        nonce: null,
+        gasLimit: null,
+        approvals: [],
+        approvalDigest: null,
+        approvalMac: null,
+        overrideRevert: false,
+      },
+      details: {
+        staleApproval: true,
+        changes,
+        simulationId: fresh.id,
+        blockNumber: fresh.blockNumber,
+        success: fresh.success,
+      },
+    });
+  }
+
+  // What the journal says was approved or signed but not yet sent resumes at once, unless safe
+  // mode holds it; then it resumes when a person acknowledges safe mode.
   function resume(): void {
+    const refusal = options.safeMode?.signingRefusal('resuming approved transactions');
+    if (refusal) {
+      const waiting = store.listTransactions({ statuses: ['approved', 'signed'], limit: 1000 });
+      if (waiting.length > 0)
+        log.error(
+          `${waiting.length} approved or signed transaction(s) wait (${waiting.map((tx) => tx.id).join(', ')}): ${refusal.message}`,
+        );
+      return;
+    }
     for (const tx of store.listTransactions({ statuses: ['approved', 'signed'], limit: 1000 })) {
-      void signAndSend(tx).catch((error: unknown) =>
-        log.warn(`Resuming transaction ${tx.id}: ${(error as Error).message.split('\n')[0]}`),
-      );
+      void staleApprovalChanges(tx)
+        .then((withdrawn) => (withdrawn ? withdrawn : signAndSend(tx)))
+        .catch((error: unknown) =>
+          log.warn(`Resuming transaction ${tx.id}: ${(error as Error).message.split('\n')[0]}`),
+        );
     }
   }
+  options.safeMode?.onLifted(resume);
   setTimeout(resume, 0);
 
   function statusesOf(status: TxStatus | TxStatus[] | undefined): TxStatus[] | undefined {

@@ -1,11 +1,14 @@
 // Per-chain sync status: head, indexed-through, backfill progress, RPC health, event rate.
 // status.changed may carry only the chains that changed, so rows are merged by chain id.
 import { create } from 'zustand';
-import type { ChainStatus } from '@contract';
+import type { ChainStatus, SafeMode } from '@contract';
 import { callOrThrow } from '../client/index.ts';
 
 interface StatusStore {
   chains: ChainStatus[];
+  /** Safe mode (signing nothing until a person acknowledges); null until loaded. */
+  safeMode: SafeMode | null;
+  setSafeMode: (safeMode: SafeMode) => void;
   loaded: boolean;
   error: string | null;
   load: () => Promise<void>;
@@ -16,12 +19,14 @@ interface StatusStore {
 
 export const useStatus = create<StatusStore>((set, get) => ({
   chains: [],
+  safeMode: null,
+  setSafeMode: (safeMode) => set({ safeMode }),
   loaded: false,
   error: null,
   load: async () => {
     try {
-      const { chains } = await callOrThrow('status.get', {});
-      set({ chains: sortByChainId(chains), loaded: true, error: null });
+      const { chains, safeMode } = await callOrThrow('status.get', {});
+      set({ chains: sortByChainId(chains), safeMode, loaded: true, error: null });
     } catch (error) {
       set({ error: (error as Error).message });
     }

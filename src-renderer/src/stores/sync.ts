@@ -29,6 +29,9 @@ export function startSync(): void {
   });
   vigil.subscribe('alerts.changed', (payload) => useAlerts.getState().applyChange(payload));
   vigil.subscribe('store.healthChanged', (payload) => useStoreHealth.getState().apply(payload));
+  vigil.subscribe('integrity.safeModeChanged', (payload) =>
+    useStatus.getState().setSafeMode(payload),
+  );
 
   let seenSession = 0;
   const refetchOnNewSession = (sessionCount: number): void => {

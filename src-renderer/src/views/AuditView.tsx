@@ -60,6 +60,7 @@ export function AuditView() {
         <AuditExportPanel />
         <AuditVerifyPanel />
       </div>
+      <ExportSigningKey />
       <AuditFilters />
       <div className="events-layout">
         <div className="events-main" aria-busy={loading}>
@@ -82,6 +83,39 @@ export function AuditView() {
         )}
       </div>
     </section>
+  );
+}
+
+/** The public key that signs this Vigil's exports: what an auditor checks a `.sig` file with. */
+function ExportSigningKey() {
+  const [key, setKey] = useState<{ publicKeyPem: string; fingerprint: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    callOrThrow('audit.signingKey', {}).then(setKey, (caught: Error) => setError(caught.message));
+  }, []);
+  return (
+    <details className="export-signing-key" data-testid="export-signing-key">
+      <summary>
+        Exports are signed (Ed25519)
+        {key ? (
+          <>
+            {' '}
+            by the key <code>{key.fingerprint}</code>
+          </>
+        ) : null}
+        {error ? <span className="error-text"> {error}</span> : null}
+      </summary>
+      {key && (
+        <>
+          <p>
+            Each export has a <code>.sig</code> file beside it. Give an auditor this public key;
+            they check a file with <code>npm run audit:verify -- FILE --public-key KEY.pem</code> or
+            openssl (see the README).
+          </p>
+          <pre>{key.publicKeyPem}</pre>
+        </>
+      )}
+    </details>
   );
 }
 

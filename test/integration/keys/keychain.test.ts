@@ -244,36 +244,21 @@ describe('headless, as a child process', () => {
 });
 
 describe('without a usable keychain', () => {
-  it('says what is missing and stores nothing, rather than falling back to plain text', async () => {
+  it('refuses to start, says what is missing, and writes nothing, rather than falling back to plain text', async () => {
     const dir = makeTempDir('vigil-no-keychain-');
-    // No D-Bus session and no display: there is no Secret Service to talk to.
-    const serve = await startServe({
-      dataDir: dir.path,
-      env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: undefined },
-    });
     try {
-      const rpc = await connectRpc(serve.wsUrl);
-      const key = await fundedKey(anvil.rpcUrl);
-      const error = await rpc
-        .call('signers.import', { privateKey: key.privateKey, label: 'x' })
-        .then(
-          () => undefined,
-          (thrown: { data?: { code: string; message: string } }) => thrown.data,
-        );
-      expect(error?.code).toBe('KEYCHAIN_UNAVAILABLE');
-      expect(error?.message).toMatch(/Secret Service|keychain/);
-      expect(error?.message).toMatch(/plain text/);
-      expect(await rpc.call('signers.list', {})).toEqual([]);
-      rpc.close();
-      await serve.kill();
-      const haystacks = [
-        ...filesUnder(dir.path),
-        { where: 'output', text: serve.output() },
-        { where: 'answers', text: rpc.received.join('\n') },
-      ];
-      expect(placesHolding(key.privateKey, haystacks)).toEqual([]);
+      // No D-Bus session and no display: there is no Secret Service to talk to. The data
+      // directory's MAC key lives in the keychain, so Vigil cannot check or protect it: it stops.
+      await expect(
+        startServe({
+          dataDir: dir.path,
+          env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: undefined },
+        }),
+      ).rejects.toThrow(
+        /Vigil does not start without the OS keychain: it keeps the key that proves this data directory unaltered there \(and signer keys, never in plain text\)/,
+      );
+      expect(filesUnder(dir.path).map((file) => file.where)).toEqual([]);
     } finally {
-      await serve.kill();
       dir.remove();
     }
   });

@@ -18,7 +18,7 @@ import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { emitManyTx, headBlock, mineBlocks, rawRpc, reorg } from '../../helpers/chain-control.ts';
 import { fundedKey } from '../../helpers/funded-key.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
-import type { Transaction } from '../../../src-main/ipc/contract.ts';
+import type { SafeMode, Transaction } from '../../../src-main/ipc/contract.ts';
 import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
 import { editSnapshot } from '../../helpers/edit-snapshot.ts';
 import {
@@ -824,7 +824,7 @@ describe('the audit log through the headless API', () => {
   });
 
   it(
-    'reports a data directory tampered with on disk loudly at start, and destroys nothing',
+    'reports a data directory tampered with on disk loudly at start, loads nothing of the edit, and destroys nothing',
     { timeout: 120_000 },
     async () => {
       const dataDir = tempDir();
@@ -833,7 +833,8 @@ describe('the audit log through the headless API', () => {
       await stop(session);
       const journalAsFound = readFileSync(join(dataDir, 'journal.ndjson'), 'utf8');
 
-      // Someone with the files changes entry 2 (chain.added) inside the snapshot.
+      // Someone with the files changes entry 2 (chain.added) inside the snapshot, and writes it
+      // back with a fresh checksum; the snapshot's MAC needs the key in the OS keychain.
       const tampered = await editSnapshot(
         dataDir,
         `UPDATE audit_log SET actor = 'mallory' WHERE seq = 2`,
@@ -841,29 +842,20 @@ describe('the audit log through the headless API', () => {
 
       session = await serve(dataDir);
       expect(session.server.output()).toMatch(
-        /error: Audit log integrity check FAILED at start: entry 2 \(seq 2\) was edited/,
+        /SAFE MODE: Vigil signs nothing until a person acknowledges\. Snapshot \S+store\.sqlite: it carries a plain checksum where its MAC should be/,
       );
-      const status = await session.rpc.call<{
-        startCheck: {
-          verification: { intact: boolean; atSeq: number; kind: string };
-          evidenceFolder: string;
-        };
-      }>('audit.status');
-      expect(status.startCheck.verification).toMatchObject({
-        intact: false,
-        atSeq: 2,
-        kind: 'edited',
-      });
-      // The files as found are kept, byte for byte, beside the data the app goes on using.
-      const evidence = status.startCheck.evidenceFolder;
-      expect(readFileSync(join(evidence, 'store.sqlite')).equals(tampered)).toBe(true);
+      const { safeMode } = await session.rpc.call<{ safeMode: SafeMode }>('status.get');
+      expect(safeMode.active).toBe(true);
+      // The file as found is kept, byte for byte, beside the data the app goes on using.
+      const kept = safeMode.quarantined[0]!;
+      expect(kept).toMatch(/store\.sqlite\.quarantined-\d+$/);
+      expect(readFileSync(kept).equals(tampered)).toBe(true);
       // The journal as found is kept as it was; this start appended its own entries after it.
-      expect(readFileSync(join(evidence, 'journal.ndjson'), 'utf8')).toBe(journalAsFound);
       expect(readFileSync(join(dataDir, 'journal.ndjson'), 'utf8').startsWith(journalAsFound)).toBe(
         true,
       );
-      // Nothing was repaired or removed: the edited entry reads as edited, all entries remain,
-      // and the start that found it says so in its own entry.
+      // The edit was never loaded: every entry is there as written, the chain intact, and the
+      // start that found the edit says so in its own entry.
       const entries = (await list(session.rpc, { order: 'asc' })).entries;
       expect(entries.map((entry) => entry.action)).toEqual([
         'app.started',
@@ -871,21 +863,19 @@ describe('the audit log through the headless API', () => {
         'app.stopped',
         'app.started',
       ]);
-      expect(entries[1]!.actor).toBe('mallory');
-      expect(entries[3]!.details).toMatchObject({ auditIntact: false });
-      expect(await session.rpc.call('audit.verify')).toMatchObject({ intact: false, atSeq: 2 });
+      expect(entries[1]!.actor).not.toBe('mallory');
+      expect(entries[3]!.details).toMatchObject({
+        auditIntact: true,
+        safeMode: [expect.stringMatching(/store\.sqlite: it carries a plain checksum/)],
+      });
+      expect(await session.rpc.call('audit.verify')).toMatchObject({ intact: true });
       await stop(session);
 
-      // Still broken at the next start, still said; the evidence is the first copy, kept as is.
+      // Still in safe mode at the next start, still said; the quarantined file kept as is.
       session = await serve(dataDir);
-      const again = await session.rpc.call<{ startCheck: { evidenceFolder: string } }>(
-        'audit.status',
-      );
-      expect(again.startCheck.evidenceFolder).toBe(evidence);
-      expect(readFileSync(join(evidence, 'store.sqlite')).equals(tampered)).toBe(true);
-      expect(readdirSync(dataDir).filter((name) => name.startsWith('audit-evidence-'))).toEqual([
-        'audit-evidence-seq2-edited',
-      ]);
+      const again = await session.rpc.call<SafeMode>('integrity.status');
+      expect(again).toMatchObject({ active: true, quarantined: [kept] });
+      expect(readFileSync(kept).equals(tampered)).toBe(true);
       await stop(session);
     },
   );

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeJournalLine } from '../../../src-main/core/store/journal.ts';
 import type { Address } from 'viem';
-import type { AuditEntry, Transaction } from '../../../src-main/ipc/contract.ts';
+import type { AuditEntry, SafeMode, Transaction } from '../../../src-main/ipc/contract.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { mineBlocks, rawRpc } from '../../helpers/chain-control.ts';
 import { deployDemoContracts, mintTokens } from '../../helpers/contracts.ts';
@@ -101,7 +101,7 @@ afterAll(async () => {
 });
 
 describe('an approved record edited on disk before it is signed', () => {
-  it('is not signed: its digest no longer matches what the person approved', async () => {
+  it('is not replayed: Vigil starts in safe mode, signs nothing, and says why until a person acknowledges', async () => {
     const nonceBefore = await chainNonce('pending');
     const { serve, rpc } = await start('tx.approved');
     const proposed = await proposeTransfer(rpc, 7n);
@@ -110,7 +110,8 @@ describe('an approved record edited on disk before it is signed', () => {
     ).rejects.toThrow(/socket closed/);
     await waitFor(() => serve.process.exitCode !== null || serve.process.signalCode !== null);
 
-    // Someone with the files points the approved transaction elsewhere, checksum and all.
+    // Someone with the files points the approved transaction elsewhere, checksum and all; the
+    // line's MAC needs the key in the keychain, which they do not have.
     const path = join(dataDir.path, 'journal.ndjson');
     const lines = readFileSync(path, 'utf8').split('\n');
     const edited = lines.map((line) => {
@@ -127,15 +128,30 @@ describe('an approved record edited on disk before it is signed', () => {
     writeFileSync(path, edited.join('\n'));
 
     const again = await start();
-    const failed = await waitFor(async () => {
-      const tx = await again.rpc.call<Transaction>('txs.get', { id: proposed.id });
-      return tx.status === 'failed' ? tx : undefined;
-    });
-    expect(failed.failureReason).toMatch(/no longer matches what was approved/);
-    expect(failed.hash).toBeNull();
-    expect(await chainNonce('pending')).toBe(nonceBefore);
+    const { safeMode } = await again.rpc.call<{ safeMode: SafeMode }>('status.get', {});
+    expect(safeMode.active).toBe(true);
+    expect(safeMode.reasons.join(' ')).toMatch(/Journal line \d+ \(entry \d+\) fails its MAC/);
+    // The edited line was not replayed: the transaction is as it was before the approval.
+    const tx = await again.rpc.call<Transaction>('txs.get', { id: proposed.id });
+    expect(tx).toMatchObject({ status: 'proposed', hash: null, data: proposed.data });
+    // The journal as found is kept in quarantine, the edited line in it.
+    expect(readFileSync(safeMode.quarantined[0]!, 'utf8')).toBe(edited.join('\n'));
+    // Approving is refused while in safe mode, with a specific error.
+    await expect(
+      again.rpc.call('txs.approve', { id: proposed.id, seenSimulation: tx.simulation!.id }),
+    ).rejects.toMatchObject({ data: { code: 'SAFE_MODE' } });
+    // A restart does not clear safe mode; only a person's acknowledgement does.
     again.rpc.close();
     await again.serve.kill();
+    const third = await start();
+    expect((await third.rpc.call<SafeMode>('integrity.status', {})).active).toBe(true);
+    expect(await chainNonce('pending')).toBe(nonceBefore);
+    const acknowledged = await third.rpc.call<SafeMode>('integrity.acknowledgeSafeMode', {});
+    expect(acknowledged).toMatchObject({ active: false, acknowledged: { by: 'operator' } });
+    await third.rpc.call('txs.reject', { id: proposed.id, reason: 'tampering test cleanup' });
+    expect(await chainNonce('pending')).toBe(nonceBefore);
+    third.rpc.close();
+    await third.serve.kill();
   });
 });
 
