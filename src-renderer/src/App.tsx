@@ -18,6 +18,7 @@ import { useAlerts } from './stores/alerts.ts';
 import { useEffect, useRef, useState } from 'react';
 import { ShortcutHelp } from './components/ShortcutHelp.tsx';
 import { installShortcuts } from './shortcuts.ts';
+import { ANNOUNCER_ID } from './components/announce.ts';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
@@ -117,6 +118,7 @@ export function App() {
         {!refused && <CurrentView route={route} />}
       </main>
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <div id={ANNOUNCER_ID} className="visually-hidden" role="status" aria-live="polite" />
     </div>
   );
 }

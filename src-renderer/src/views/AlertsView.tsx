@@ -10,6 +10,7 @@ import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Checkbox } from '../components/Inputs.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
+import { useAddressNamer } from '../components/Address.tsx';
 import { focusAfterRemoval, useLayer } from '../components/layer.ts';
 import { Time, useNow } from '../components/Time.tsx';
 import { argsSummary, formatCount, shortHex } from '../format.ts';
@@ -149,6 +150,7 @@ async function acknowledge(ids: string[]): Promise<void> {
 
 function FiringItem({ firing }: { firing: AlertFiring }) {
   const { chains, contracts } = useConfig();
+  const nameOf = useAddressNamer();
   const [snoozeMinutes, setSnoozeMinutes] = useState('60');
   const now = useNow();
   const snoozed = firing.snoozedUntil !== null && firing.snoozedUntil > now;
@@ -186,7 +188,9 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
           <p className="firing-summary">
             {firing.event.eventName ?? 'Event'} on{' '}
             {contractName(contracts, firing.event.contractId)}:{' '}
-            <span className="firing-args">{argsSummary(firing.event.args)}</span>
+            <span className="firing-args" title={argsSummary(firing.event.args, undefined)}>
+              {argsSummary(firing.event.args, nameOf)}
+            </span>
           </p>
           <div className="firing-event small muted">
             {chainName(chains, firing.event.chainId)} · block{' '}

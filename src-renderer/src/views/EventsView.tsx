@@ -8,7 +8,8 @@ import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { EventDetail } from '../components/EventDetail.tsx';
 import { VirtualRow } from '../components/VirtualRow.tsx';
 import { VirtualTable, type RowPlacement } from '../components/VirtualTable.tsx';
-import { argBrief, argText, formatCount, shortHex } from '../format.ts';
+import { argBrief, argText, formatCount, shortHex, type AddressNamer } from '../format.ts';
+import { useAddressNamer } from '../components/Address.tsx';
 import { Time } from '../components/Time.tsx';
 import { hrefFor } from '../route.ts';
 
@@ -147,6 +148,7 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
   const { filter, hasOlder, loadingOlder, loadOlder, error } = useEvents();
   const { chains, contracts } = useConfig();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const nameOf = useAddressNamer();
   const contractNames = useMemo(
     () =>
       new Map(
@@ -197,6 +199,7 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
             selected={key === selectedKey}
             chainLabel={chainName(chains, row.chainId)}
             contractLabel={contractNames.get(row.contractId) ?? shortHex(row.address)}
+            nameOf={nameOf}
             onSelect={() => onSelect(key)}
           />
         );
@@ -223,6 +226,7 @@ interface EventTableRowProps {
   selected: boolean;
   chainLabel: string;
   contractLabel: string;
+  nameOf: AddressNamer;
   onSelect: () => void;
 }
 
@@ -232,6 +236,7 @@ function EventTableRow({
   selected,
   chainLabel,
   contractLabel,
+  nameOf,
   onSelect,
 }: EventTableRowProps) {
   return (
@@ -239,6 +244,7 @@ function EventTableRow({
       className={`event-grid status-${row.status}`}
       testId="event-row"
       placement={placement}
+      copy={{ text: row.transactionHash, what: 'transaction hash' }}
       selected={selected}
       onSelect={onSelect}
     >
@@ -260,7 +266,7 @@ function EventTableRow({
         {row.eventName ?? 'undecoded'}
       </span>
       <span role="cell" className="mono small col-args" title={argsSummaryFull(row)}>
-        {keyArgs(row)}
+        {keyArgs(row, nameOf)}
       </span>
       <span role="cell" className="mono small col-tx" title={row.transactionHash}>
         {shortHex(row.transactionHash)}
@@ -280,13 +286,13 @@ function argsSummaryFull(row: EventRow): string {
     .join(', ');
 }
 
-/** The first few decoded arguments as "name=value", addresses shortened. */
-function keyArgs(row: EventRow): string {
+/** The first few decoded arguments as "name=value", addresses named or shortened. */
+function keyArgs(row: EventRow, nameOf: AddressNamer): string {
   if (!row.args) return row.topics[0] ? shortHex(row.topics[0]) : '';
   return Object.entries(row.args)
     .slice(0, 3)
     .map(([name, value]) => {
-      const text = argBrief(value, 4);
+      const text = argBrief(value, 4, nameOf);
       return `${name}=${text.length > 28 ? `${text.slice(0, 27)}…` : text}`;
     })
     .join('  ');
