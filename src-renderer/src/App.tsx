@@ -1,4 +1,6 @@
-// The app shell: left navigation, connection banner, and the current view.
+// The app shell: skip link, left navigation, connection banner, the current view, and the
+// keyboard shortcuts with their `?` overlay.
+import { useEffect, useRef, useState } from 'react';
 import { AuditIntegrityBanner } from './components/AuditIntegrityBanner.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { useConnection } from './client/index.ts';
@@ -15,7 +17,6 @@ import { AWAITING, useTransactions } from './stores/transactions.ts';
 import { AuditView } from './views/AuditView.tsx';
 import { AlertsView } from './views/AlertsView.tsx';
 import { useAlerts } from './stores/alerts.ts';
-import { useEffect, useRef, useState } from 'react';
 import { ShortcutHelp } from './components/ShortcutHelp.tsx';
 import { installShortcuts } from './shortcuts.ts';
 import { ANNOUNCER_ID } from './components/announce.ts';
