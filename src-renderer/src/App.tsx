@@ -1,4 +1,6 @@
-// The app shell: left navigation, connection banner, and the current view.
+// The app shell: skip link, left navigation, connection banner, the current view, and the
+// keyboard shortcuts with their `?` overlay.
+import { useEffect, useRef, useState } from 'react';
 import { AuditIntegrityBanner } from './components/AuditIntegrityBanner.tsx';
 import { SafeModeBanner } from './components/SafeModeBanner.tsx';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
@@ -16,9 +18,9 @@ import { AWAITING, useTransactions } from './stores/transactions.ts';
 import { AuditView } from './views/AuditView.tsx';
 import { AlertsView } from './views/AlertsView.tsx';
 import { useAlerts } from './stores/alerts.ts';
-import { useEffect, useRef, useState } from 'react';
 import { ShortcutHelp } from './components/ShortcutHelp.tsx';
 import { installShortcuts } from './shortcuts.ts';
+import { ANNOUNCER_ID } from './components/announce.ts';
 
 const navItems: { route: Route; label: string }[] = [
   { route: 'dashboard', label: 'Dashboard' },
@@ -119,6 +121,7 @@ export function App() {
         {!refused && <CurrentView route={route} />}
       </main>
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <div id={ANNOUNCER_ID} className="visually-hidden" role="status" aria-live="polite" />
     </div>
   );
 }

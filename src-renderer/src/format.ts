@@ -106,15 +106,23 @@ export function rate(fraction: number): string {
   return `${value === 0 ? '0' : value < 1 ? value.toFixed(2) : value.toFixed(1)}%`;
 }
 
-/** A decoded argument for reading in a line of others: addresses shortened, integers grouped. */
-export function argBrief(value: unknown, keep?: number): string {
-  return typeof value === 'string' && isAddress(value) ? shortHex(value, keep) : argDisplay(value);
+/** The name Vigil knows an address by (a watched contract, a signer), if any. */
+export type AddressNamer = (address: string) => string | undefined;
+
+/**
+ * A decoded argument for reading in a line of others: addresses by their known name or
+ * shortened, integers grouped.
+ */
+export function argBrief(value: unknown, keep?: number, nameOf?: AddressNamer): string {
+  if (typeof value === 'string' && isAddress(value))
+    return nameOf?.(value) ?? shortHex(value, keep);
+  return argDisplay(value);
 }
 
-/** Decoded arguments on one line: `to=0x7099…79C8, value=5,000,000`, addresses shortened. */
-export function argsSummary(args: Record<string, unknown> | null): string {
+/** Decoded arguments on one line: `to=Treasury, value=5,000,000`, other addresses shortened. */
+export function argsSummary(args: Record<string, unknown> | null, nameOf?: AddressNamer): string {
   return Object.entries(args ?? {})
-    .map(([name, value]) => `${name}=${argBrief(value)}`)
+    .map(([name, value]) => `${name}=${argBrief(value, undefined, nameOf)}`)
     .join(', ');
 }
 

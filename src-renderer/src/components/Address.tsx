@@ -1,6 +1,7 @@
 // An address as every view shows it: the watched contract's or signer's name when known, else
 // the shortened hex; the full address on hover (title) and, where asked, a copy button.
-import { shortHex } from '../format.ts';
+import { useMemo } from 'react';
+import { shortHex, type AddressNamer } from '../format.ts';
 import { useConfig } from '../stores/config.ts';
 import { signerLabel, useSigners } from '../stores/signers.ts';
 import { CopyButton } from './CopyButton.tsx';
@@ -18,9 +19,17 @@ export function useAddressName(address: string, chainId?: number): string | unde
   return contract?.name || signer;
 }
 
-/** "DemoToken 0x5FbD…0aa3" or "0x5FbDB2…0aa3" with the full address in the title. */
-export function addressText(address: string, name: string | undefined, keep?: number): string {
-  return name ? `${name} (${shortHex(address, keep ?? 4)})` : shortHex(address, keep);
+/** Names for addresses in argument summaries: watched contracts and signers. */
+export function useAddressNamer(): AddressNamer {
+  const contracts = useConfig((state) => state.contracts);
+  const signers = useSigners((state) => state.signers);
+  return useMemo(() => {
+    const names = new Map<string, string>();
+    for (const signer of signers) names.set(signer.address.toLowerCase(), signer.label);
+    for (const contract of contracts)
+      if (contract.name) names.set(contract.address.toLowerCase(), contract.name);
+    return (address) => names.get(address.toLowerCase());
+  }, [contracts, signers]);
 }
 
 export function Address({

@@ -7,6 +7,7 @@ import { isDesktop, vigil } from '../client/index.ts';
 import { createPasskey } from '../client/passkeys.ts';
 import { Field } from './Field.tsx';
 import { FormError } from './StateViews.tsx';
+import { Time } from './Time.tsx';
 
 export function ApproversPanel() {
   const [approvers, setApprovers] = useState<Approver[]>([]);
@@ -74,7 +75,7 @@ export function ApproversPanel() {
             <li key={approver.credentialId}>
               {approver.name}{' '}
               <span className="muted small">
-                since {new Date(approver.addedAt).toLocaleString()}
+                since <Time ms={approver.addedAt} />
               </span>
             </li>
           ))}

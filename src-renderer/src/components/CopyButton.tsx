@@ -20,7 +20,8 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
   );
 }
 
-async function copyText(text: string): Promise<void> {
+/** Puts text on the clipboard, with a selection copy where the clipboard API is refused. */
+export async function copyText(text: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
   } catch {

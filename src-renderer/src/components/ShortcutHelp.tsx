@@ -42,6 +42,10 @@ export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => 
         </dt>
         <dd>Open the row</dd>
         <dt>
+          <kbd>c</kbd>
+        </dt>
+        <dd>Copy the focused row&apos;s transaction hash (Events) or subject (Audit)</dd>
+        <dt>
           <kbd>Escape</kbd>
         </dt>
         <dd>Close the open pane, form or dialog; focus returns to what opened it</dd>

@@ -14,6 +14,7 @@ import { ArgList, DetailItem } from './DetailItem.tsx';
 import { argumentAmount } from '../amounts.ts';
 import { useWatchedContract } from '../stores/config.ts';
 import { DetailPane } from './DetailPane.tsx';
+import { Time } from './Time.tsx';
 import { FormError } from './StateViews.tsx';
 import { TxStatusBadge } from './tx-display.tsx';
 import { useRequest } from './use-request.ts';
@@ -152,8 +153,7 @@ function Simulation({ tx }: { tx: Transaction }) {
             {simulation.success ? 'Succeeds' : `Reverts: ${simulation.revertReason}`}
             <span className="muted small">
               {' '}
-              at block {formatCount(simulation.blockNumber)},{' '}
-              {new Date(simulation.at).toLocaleTimeString()}
+              at block {formatCount(simulation.blockNumber)}, <Time ms={simulation.at} relative />
             </span>
           </p>
           <dl className="detail-list">
@@ -398,7 +398,9 @@ function Timeline({ tx }: { tx: Transaction }) {
       <ol className="timeline">
         {tx.timeline.map((entry, index) => (
           <li key={index}>
-            <span className="mono small muted">{new Date(entry.at).toLocaleTimeString()}</span>{' '}
+            <span className="mono small muted">
+              <Time ms={entry.at} />
+            </span>{' '}
             <strong>{entry.status}</strong>
             {entry.note && <span className="small"> — {entry.note}</span>}
           </li>

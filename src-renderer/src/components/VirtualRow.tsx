@@ -2,6 +2,8 @@
 // click or by Enter/Space when focused; VirtualTable decides which row is the Tab stop.
 import type { ReactNode } from 'react';
 import type { RowPlacement } from './VirtualTable.tsx';
+import { copyText } from './CopyButton.tsx';
+import { announce } from './announce.ts';
 
 interface VirtualRowProps {
   className: string;
@@ -11,6 +13,8 @@ interface VirtualRowProps {
   onSelect: () => void;
   /** The row's accessible name when its cells alone read badly. */
   label?: string;
+  /** What `c` copies while the row has focus (a hash, a subject), and what to call it. */
+  copy?: { text: string; what: string };
   children: ReactNode;
 }
 
@@ -21,6 +25,7 @@ export function VirtualRow({
   selected,
   onSelect,
   label,
+  copy,
   children,
 }: VirtualRowProps) {
   return (
@@ -32,6 +37,7 @@ export function VirtualRow({
       aria-rowindex={placement.index + 2}
       aria-selected={selected}
       aria-label={label}
+      title={copy ? `Enter opens it; c copies the ${copy.what}` : undefined}
       tabIndex={placement.tabbable ? 0 : -1}
       style={{ transform: `translateY(${placement.top}px)` }}
       onClick={onSelect}
@@ -39,6 +45,9 @@ export function VirtualRow({
         if (event.key === 'Enter' || event.key === ' ') {
           event.preventDefault();
           onSelect();
+        } else if (event.key === 'c' && copy && !event.ctrlKey && !event.metaKey) {
+          event.preventDefault();
+          void copyText(copy.text).then(() => announce(`Copied the ${copy.what}.`));
         }
       }}
     >

@@ -27,7 +27,7 @@ function listen(): void {
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
-/** The first control of `root`, or `root` itself when it is focusable and holds none. */
+/** The first control inside `root` that Tab would reach. */
 export function firstFocusable(root: Element): HTMLElement | null {
   return root.querySelector<HTMLElement>(FOCUSABLE);
 }
@@ -68,19 +68,20 @@ export function useLayer(
     };
   }, []);
 
-  // Remembers the opener at mount and gives focus back to it on unmount, when focus was inside
-  // the layer (or lost to the page body because the layer's control vanished with it).
+  // The opener: what had focus when the layer opened, or when it moved on to another item from
+  // outside (a row clicked while the pane was open). Focus goes back to it on close.
+  const opener = useRef<HTMLElement | null>(null);
   useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const element = ref.current;
     return () => {
       const active = document.activeElement;
       const focusWasInside =
         active === null || active === document.body || (element?.contains(active) ?? false);
-      if (!focusWasInside || !opener) return;
+      const target = opener.current;
+      if (!focusWasInside || !target) return;
       // After React has removed the layer: the opener may re-render in the same commit.
       requestAnimationFrame(() => {
-        if (opener.isConnected) opener.focus();
+        if (target.isConnected) target.focus();
       });
     };
   }, [ref]);
@@ -88,13 +89,17 @@ export function useLayer(
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active !== document.body && !element.contains(active))
+      opener.current = active;
+    // A form's first control, not the close button in the layer's header.
     const target =
       focus === 'heading'
-        ? element.querySelector<HTMLElement>('h2[tabindex="-1"], h2, [data-layer-focus]')
-        : firstFocusable(element);
+        ? element.querySelector<HTMLElement>('h2')
+        : firstFocusable(element.querySelector('form') ?? element);
     if (!target) return;
     if (focus === 'heading' && !target.hasAttribute('tabindex')) target.tabIndex = -1;
-    target.focus({ preventScroll: false });
+    target.focus();
   }, [ref, focus, key]);
 }
 

@@ -10,9 +10,10 @@ import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Checkbox } from '../components/Inputs.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
+import { useAddressNamer } from '../components/Address.tsx';
 import { focusAfterRemoval, useLayer } from '../components/layer.ts';
 import { Time, useNow } from '../components/Time.tsx';
-import { argsSummary, formatCount, shortHex } from '../format.ts';
+import { argsSummary, formatCount, shortHex, type AddressNamer } from '../format.ts';
 import { hrefFor } from '../route.ts';
 import { etherLabel } from '../units.ts';
 
@@ -149,6 +150,7 @@ async function acknowledge(ids: string[]): Promise<void> {
 
 function FiringItem({ firing }: { firing: AlertFiring }) {
   const { chains, contracts } = useConfig();
+  const nameOf = useAddressNamer();
   const [snoozeMinutes, setSnoozeMinutes] = useState('60');
   const now = useNow();
   const snoozed = firing.snoozedUntil !== null && firing.snoozedUntil > now;
@@ -186,7 +188,9 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
           <p className="firing-summary">
             {firing.event.eventName ?? 'Event'} on{' '}
             {contractName(contracts, firing.event.contractId)}:{' '}
-            <span className="firing-args">{argsSummary(firing.event.args)}</span>
+            <span className="firing-args" title={argsSummary(firing.event.args, undefined)}>
+              {argsSummary(firing.event.args, nameOf)}
+            </span>
           </p>
           <div className="firing-event small muted">
             {chainName(chains, firing.event.chainId)} · block{' '}
@@ -351,7 +355,8 @@ function RuleEditorCard({
   );
 }
 
-function describeRule(rule: AlertRule, contracts: WatchedContract[]): string {
+function describeRule(rule: AlertRule, contracts: WatchedContract[], nameOf: AddressNamer): string {
+  const address = (value: string): string => nameOf(value) ?? shortHex(value);
   const contract = (id: string): string => contractName(contracts, id);
   switch (rule.kind) {
     case 'event':
@@ -361,21 +366,23 @@ function describeRule(rule: AlertRule, contracts: WatchedContract[]): string {
     case 'lag':
       return `chain ${rule.chainId} behind by ${[rule.maxBlocks === undefined ? null : `> ${rule.maxBlocks} blocks`, rule.maxSeconds === undefined ? null : `> ${rule.maxSeconds} s`].filter(Boolean).join(' or ')} for ${rule.forSeconds} s`;
     case 'transaction':
-      return `a transaction ${rule.on.map((outcome) => (outcome === 'stuck' ? `stuck over ${rule.stuckSeconds} s` : outcome)).join(', ')}${rule.from ? ` from ${shortHex(rule.from)}` : ''}${rule.chainId === undefined ? '' : ` on chain ${rule.chainId}`}`;
+      return `a transaction ${rule.on.map((outcome) => (outcome === 'stuck' ? `stuck over ${rule.stuckSeconds} s` : outcome)).join(', ')}${rule.from ? ` from ${address(rule.from)}` : ''}${rule.chainId === undefined ? '' : ` on chain ${rule.chainId}`}`;
     case 'balance':
-      return `${shortHex(rule.address)} below ${etherLabel(rule.below)} on chain ${rule.chainId}`;
+      return `${address(rule.address)} below ${etherLabel(rule.below)} on chain ${rule.chainId}`;
   }
 }
 
 /** What a rule does besides notifying. */
-function proposalText(rule: AlertRule): string | null {
+function proposalText(rule: AlertRule, nameOf: AddressNamer): string | null {
   if (!rule.propose) return null;
   const call = rule.propose.function?.name ?? (rule.propose.data ? 'a call' : 'a transfer');
-  return `then proposes ${call} to ${shortHex(rule.propose.to)} from ${shortHex(rule.propose.from)}`;
+  const address = (value: string): string => nameOf(value) ?? shortHex(value);
+  return `then proposes ${call} to ${address(rule.propose.to)} from ${address(rule.propose.from)}`;
 }
 
 function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: AlertRule) => void }) {
   const { contracts } = useConfig();
+  const nameOf = useAddressNamer();
   return (
     <table className="table rules-table">
       <thead>
@@ -395,7 +402,8 @@ function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: Alert
           <RuleRow
             key={rule.id}
             rule={rule}
-            description={describeRule(rule, contracts)}
+            description={describeRule(rule, contracts, nameOf)}
+            proposal={proposalText(rule, nameOf)}
             onEdit={() => onEdit(rule)}
           />
         ))}
@@ -407,10 +415,12 @@ function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: Alert
 function RuleRow({
   rule,
   description,
+  proposal,
   onEdit,
 }: {
   rule: AlertRule;
   description: string;
+  proposal: string | null;
   onEdit: () => void;
 }) {
   const [error, setError] = useState<string | null>(null);
@@ -439,7 +449,7 @@ function RuleRow({
       <td>
         <div className="rule-name">{rule.name}</div>
         <div className="small muted rule-what">{description}</div>
-        {proposalText(rule) && <div className="small rule-what">{proposalText(rule)}</div>}
+        {proposal && <div className="small rule-what">{proposal}</div>}
         {rule.problem && <div className="small warn">⚠ {rule.problem}</div>}
         <FieldError message={error} />
       </td>

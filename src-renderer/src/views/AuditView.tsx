@@ -333,6 +333,7 @@ function AuditRow({ entry, placement, broken, selected, onSelect }: AuditRowProp
       className={`audit-grid${broken ? ' audit-broken' : ''}`}
       testId="audit-row"
       placement={placement}
+      copy={{ text: entry.subject, what: 'subject' }}
       selected={selected}
       onSelect={onSelect}
     >

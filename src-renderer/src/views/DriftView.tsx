@@ -2,6 +2,7 @@
 // RPC provider is doing and whether they disagree, the reorg log, and reconciliation of stored
 // ranges against the chain, with repair where they differ.
 import type { ChainDrift, Envelope, ProviderStatus, Reconciliation, ReorgRecord } from '@contract';
+import { TableScroll } from '../components/TableScroll.tsx';
 import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
 import { useDrift } from '../stores/drift.ts';
@@ -109,59 +110,61 @@ const outOfRotationLabel: Record<NonNullable<ProviderStatus['outOfRotation']>, s
 function ProviderTable({ providers }: { providers: ProviderStatus[] }) {
   if (providers.length === 0) return <p className="muted small">No RPC status yet.</p>;
   return (
-    <table className="table table-compact" aria-label="Providers">
-      <thead>
-        <tr>
-          <th>URL</th>
-          <th>State</th>
-          <th className="numeric">Head</th>
-          <th className="numeric">Latency</th>
-          <th className="numeric">Requests</th>
-          <th className="numeric">Errors</th>
-          <th className="numeric" title="Errors per request over the last 5 minutes">
-            Error rate
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {providers.map((provider) => (
-          <tr key={provider.url} data-testid="provider-row" data-url={provider.url}>
-            <td className="mono small provider-url">
-              {provider.url}
-              {provider.preferred && <span className="badge badge-accent tag">in use</span>}
-            </td>
-            <td>
-              <div className="provider-state">
-                <span className={provider.inRotation ? 'dot dot-ok' : 'dot dot-bad'} />
-                <span>
-                  {provider.outOfRotation === null
-                    ? 'in rotation'
-                    : `out: ${outOfRotationLabel[provider.outOfRotation]}`}
-                  {provider.retryAt !== null && (
-                    <span className="muted"> until {clockTimeWithSeconds(provider.retryAt)}</span>
-                  )}
-                  {provider.reason && <span className="reason">{provider.reason}</span>}
-                </span>
-              </div>
-            </td>
-            <td className="numeric mono">{formatCount(provider.headBlock)}</td>
-            <td className="numeric mono">
-              {provider.latencyMs === null ? '—' : `${Math.round(provider.latencyMs)} ms`}
-            </td>
-            <td className="numeric mono">{formatCount(provider.requests)}</td>
-            <td
-              className="numeric mono"
-              title={provider.lastError ? `Last error: ${provider.lastError}` : undefined}
-            >
-              {formatCount(provider.errors)}
-            </td>
-            <td className={`numeric mono${provider.errorRate > 0.1 ? ' warn' : ''}`}>
-              {rate(provider.errorRate)}
-            </td>
+    <TableScroll label="Providers">
+      <table className="table table-compact" aria-label="Providers">
+        <thead>
+          <tr>
+            <th>URL</th>
+            <th>State</th>
+            <th className="numeric">Head</th>
+            <th className="numeric">Latency</th>
+            <th className="numeric">Requests</th>
+            <th className="numeric">Errors</th>
+            <th className="numeric" title="Errors per request over the last 5 minutes">
+              Error rate
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {providers.map((provider) => (
+            <tr key={provider.url} data-testid="provider-row" data-url={provider.url}>
+              <td className="mono small provider-url">
+                {provider.url}
+                {provider.preferred && <span className="badge badge-accent tag">in use</span>}
+              </td>
+              <td>
+                <div className="provider-state">
+                  <span className={provider.inRotation ? 'dot dot-ok' : 'dot dot-bad'} />
+                  <span>
+                    {provider.outOfRotation === null
+                      ? 'in rotation'
+                      : `out: ${outOfRotationLabel[provider.outOfRotation]}`}
+                    {provider.retryAt !== null && (
+                      <span className="muted"> until {clockTimeWithSeconds(provider.retryAt)}</span>
+                    )}
+                    {provider.reason && <span className="reason">{provider.reason}</span>}
+                  </span>
+                </div>
+              </td>
+              <td className="numeric mono">{formatCount(provider.headBlock)}</td>
+              <td className="numeric mono">
+                {provider.latencyMs === null ? '—' : `${Math.round(provider.latencyMs)} ms`}
+              </td>
+              <td className="numeric mono">{formatCount(provider.requests)}</td>
+              <td
+                className="numeric mono"
+                title={provider.lastError ? `Last error: ${provider.lastError}` : undefined}
+              >
+                {formatCount(provider.errors)}
+              </td>
+              <td className={`numeric mono${provider.errorRate > 0.1 ? ' warn' : ''}`}>
+                {rate(provider.errorRate)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 
@@ -185,39 +188,44 @@ function DisagreementTable({ disagreements }: { disagreements: ChainDrift['disag
   if (disagreements.length === 0)
     return <p className="muted small">No disagreements between providers.</p>;
   return (
-    <table className="table table-compact" aria-label="Provider disagreements">
-      <thead>
-        <tr>
-          <th>When</th>
-          <th className="numeric">Block</th>
-          <th>Answers</th>
-          <th>In the store</th>
-          <th>Decided by</th>
-        </tr>
-      </thead>
-      <tbody>
-        {disagreements.map((disagreement) => (
-          <tr key={`${disagreement.at}:${disagreement.blockNumber}`} data-testid="disagreement-row">
-            <td className="nowrap">{clockTimeWithSeconds(disagreement.at)}</td>
-            <td className="numeric mono">{formatCount(disagreement.blockNumber)}</td>
-            <td>
-              {disagreement.hashes.map((answer) => (
-                <div key={answer.url} className="answer">
-                  <span className="mono small">{answer.url}</span> <Hash value={answer.hash} />
-                  {disagreement.suspects.includes(answer.url) && (
-                    <span className="badge badge-removed tag">wrong</span>
-                  )}
-                </div>
-              ))}
-            </td>
-            <td>
-              <Hash value={disagreement.storedHash} />
-            </td>
-            <td className="nowrap">{decidedByText[disagreement.decidedBy]}</td>
+    <TableScroll label="Provider disagreements">
+      <table className="table table-compact" aria-label="Provider disagreements">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th className="numeric">Block</th>
+            <th>Answers</th>
+            <th>In the store</th>
+            <th>Decided by</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {disagreements.map((disagreement) => (
+            <tr
+              key={`${disagreement.at}:${disagreement.blockNumber}`}
+              data-testid="disagreement-row"
+            >
+              <td className="nowrap">{clockTimeWithSeconds(disagreement.at)}</td>
+              <td className="numeric mono">{formatCount(disagreement.blockNumber)}</td>
+              <td>
+                {disagreement.hashes.map((answer) => (
+                  <div key={answer.url} className="answer">
+                    <span className="mono small">{answer.url}</span> <Hash value={answer.hash} />
+                    {disagreement.suspects.includes(answer.url) && (
+                      <span className="badge badge-removed tag">wrong</span>
+                    )}
+                  </div>
+                ))}
+              </td>
+              <td>
+                <Hash value={disagreement.storedHash} />
+              </td>
+              <td className="nowrap">{decidedByText[disagreement.decidedBy]}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 
@@ -235,23 +243,25 @@ function ReorgLog({ drift }: { drift: ChainDrift }) {
   if (!reorgsLoaded && forChain.length === 0) return <Loading what="the reorg log" />;
   if (forChain.length === 0) return <p className="muted small">No reorgs seen on this chain.</p>;
   return (
-    <table className="table table-compact" aria-label="Reorgs">
-      <thead>
-        <tr>
-          <th>Detected</th>
-          <th className="numeric">Fork block</th>
-          <th className="numeric">Depth</th>
-          <th>Replaced blocks (old → new hash)</th>
-          <th className="numeric">Events removed</th>
-          <th className="numeric">Events added</th>
-        </tr>
-      </thead>
-      <tbody>
-        {forChain.map((reorg) => (
-          <ReorgRow key={reorg.id} reorg={reorg} />
-        ))}
-      </tbody>
-    </table>
+    <TableScroll label="Reorgs">
+      <table className="table table-compact" aria-label="Reorgs">
+        <thead>
+          <tr>
+            <th>Detected</th>
+            <th className="numeric">Fork block</th>
+            <th className="numeric">Depth</th>
+            <th>Replaced blocks (old → new hash)</th>
+            <th className="numeric">Events removed</th>
+            <th className="numeric">Events added</th>
+          </tr>
+        </thead>
+        <tbody>
+          {forChain.map((reorg) => (
+            <ReorgRow key={reorg.id} reorg={reorg} />
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 
@@ -328,27 +338,29 @@ function ReconciliationTable({ reconciliations }: { reconciliations: Reconciliat
       </p>
     );
   return (
-    <table className="table table-compact" aria-label="Reconciliations">
-      <thead>
-        <tr>
-          <th>When</th>
-          <th>Blocks</th>
-          <th className="numeric">Stored</th>
-          <th className="numeric">On chain</th>
-          <th className="numeric">Missing</th>
-          <th className="numeric">Extra</th>
-          <th>Result</th>
-          <th>
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {reconciliations.map((reconciliation) => (
-          <ReconciliationRow key={reconciliation.id} reconciliation={reconciliation} />
-        ))}
-      </tbody>
-    </table>
+    <TableScroll label="Reconciliations">
+      <table className="table table-compact" aria-label="Reconciliations">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Blocks</th>
+            <th className="numeric">Stored</th>
+            <th className="numeric">On chain</th>
+            <th className="numeric">Missing</th>
+            <th className="numeric">Extra</th>
+            <th>Result</th>
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {reconciliations.map((reconciliation) => (
+            <ReconciliationRow key={reconciliation.id} reconciliation={reconciliation} />
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 

@@ -10,7 +10,8 @@ import { EmptyState, ErrorState, Loading } from '../components/StateViews.tsx';
 import { EventDetail } from '../components/EventDetail.tsx';
 import { VirtualRow } from '../components/VirtualRow.tsx';
 import { VirtualTable, type RowPlacement } from '../components/VirtualTable.tsx';
-import { argBrief, argText, formatCount, shortHex } from '../format.ts';
+import { argBrief, argText, formatCount, shortHex, type AddressNamer } from '../format.ts';
+import { useAddressNamer } from '../components/Address.tsx';
 import { Time } from '../components/Time.tsx';
 import { hrefFor } from '../route.ts';
 import { amountText } from '../amounts.ts';
@@ -151,6 +152,7 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
   const { filter, hasOlder, loadingOlder, loadOlder, error } = useEvents();
   const { chains, contracts } = useConfig();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const nameOf = useAddressNamer();
   const contractNames = useMemo(
     () =>
       new Map(
@@ -210,6 +212,7 @@ function EventTable({ rows, selectedKey, onSelect }: EventTableProps) {
             chainLabel={chainName(chains, row.chainId)}
             contractLabel={contractNames.get(row.contractId) ?? shortHex(row.address)}
             contract={contractsById.get(row.contractId)}
+            nameOf={nameOf}
             onSelect={() => onSelect(key)}
           />
         );
@@ -241,6 +244,7 @@ interface EventTableRowProps {
   chainLabel: string;
   contractLabel: string;
   contract: WatchedContract | undefined;
+  nameOf: AddressNamer;
   onSelect: () => void;
 }
 
@@ -251,6 +255,7 @@ function EventTableRow({
   chainLabel,
   contractLabel,
   contract,
+  nameOf,
   onSelect,
 }: EventTableRowProps) {
   return (
@@ -258,6 +263,7 @@ function EventTableRow({
       className={`event-grid status-${row.status}`}
       testId="event-row"
       placement={placement}
+      copy={{ text: row.transactionHash, what: 'transaction hash' }}
       selected={selected}
       onSelect={onSelect}
     >
@@ -279,7 +285,7 @@ function EventTableRow({
         {row.eventName ?? 'undecoded'}
       </span>
       <span role="cell" className="mono small col-args" title={argsSummaryFull(row, contract)}>
-        {keyArgs(row, contract)}
+        {keyArgs(row, contract, nameOf)}
       </span>
       <span role="cell" className="mono small col-tx" title={row.transactionHash}>
         {shortHex(row.transactionHash)}
@@ -302,13 +308,17 @@ function argsSummaryFull(row: EventRow, contract: WatchedContract | undefined): 
     .join(', ');
 }
 
-/** The first few decoded arguments as "name=value", addresses shortened, amounts read. */
-function keyArgs(row: EventRow, contract: WatchedContract | undefined): string {
+/** The first few decoded arguments as "name=value", addresses named or shortened, amounts read. */
+function keyArgs(
+  row: EventRow,
+  contract: WatchedContract | undefined,
+  nameOf: AddressNamer,
+): string {
   if (!row.args) return row.topics[0] ? shortHex(row.topics[0]) : '';
   return Object.entries(row.args)
     .slice(0, 3)
     .map(([name, value]) => {
-      const text = amountText(contract, row, name, value)?.text ?? argBrief(value, 4);
+      const text = amountText(contract, row, name, value)?.text ?? argBrief(value, 4, nameOf);
       return `${name}=${text.length > 28 ? `${text.slice(0, 27)}…` : text}`;
     })
     .join('  ');

@@ -58,16 +58,8 @@ export function TransactionsView() {
             onRetry={() => void load()}
             empty={
               byId.size === 0 ? (
-                <EmptyState
-                  action={
-                    <a
-                      className="button button-primary"
-                      href={hrefFor('transactions', { compose: 1 })}
-                    >
-                      New transaction
-                    </a>
-                  }
-                >
+                // "New transaction" is in the header already: one button, not two.
+                <EmptyState>
                   Nothing proposed yet. Proposals wait here until you approve or reject them;
                   nothing is sent without your approval.
                 </EmptyState>
