@@ -34,8 +34,25 @@ export const Chain = z.object({
   name: z.string(),
   rpcUrls: z.array(z.string()),
   confirmations: z.number().int().nonnegative(),
+  /** The chain's block explorer (https://…), for links to addresses and transactions. */
+  explorerUrl: z.string().optional(),
 });
 export type Chain = z.infer<typeof Chain>;
+
+/** A chain from viem's list, to start the add form from. */
+export const ChainPreset = z.object({
+  chainId: ChainId,
+  name: z.string(),
+  nativeCurrency: z.object({ name: z.string(), symbol: z.string(), decimals: z.number().int() }),
+  explorerUrl: z.string().optional(),
+  /** Public endpoints: rate-limited and shared, to try Vigil, not for production. */
+  publicRpcUrls: z.array(z.string()),
+  confirmations: z.number().int().nonnegative(),
+  /** Whether the depth is known for this chain's reorgs, or the general default. */
+  confirmationsKnown: z.boolean(),
+  testnet: z.boolean(),
+});
+export type ChainPreset = z.infer<typeof ChainPreset>;
 
 /** How much of a contract's stored history is kept; absent keeps everything. */
 export const Retention = z
@@ -1092,11 +1109,21 @@ export const BacktestMatch = z.object({
 
 const Empty = z.object({}).strict().optional();
 
+const explorerUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((value) => /^https?:\/\/[^\s]+$/i.test(value), {
+    message: 'must be an http(s):// URL',
+  })
+  .transform((value) => value.replace(/\/+$/, ''));
+
 export const ChainsAddInput = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(80),
   chainId: ChainId,
   rpcUrls: z.array(rpcUrl).min(1, 'needs at least one RPC URL').max(16),
   confirmations: z.number().int().nonnegative().max(10_000).optional(),
+  explorerUrl: explorerUrl.optional(),
 });
 
 export const ContractsAddInput = z.object({
@@ -1115,11 +1142,16 @@ export const ChainsUpdateInput = z
     name: ChainsAddInput.shape.name.optional(),
     rpcUrls: ChainsAddInput.shape.rpcUrls.optional(),
     confirmations: ChainsAddInput.shape.confirmations,
+    /** null removes it. */
+    explorerUrl: explorerUrl.nullable().optional(),
   })
   .refine(
     (input) =>
-      input.name !== undefined || input.rpcUrls !== undefined || input.confirmations !== undefined,
-    { message: 'give at least one of name, rpcUrls, confirmations' },
+      input.name !== undefined ||
+      input.rpcUrls !== undefined ||
+      input.confirmations !== undefined ||
+      input.explorerUrl !== undefined,
+    { message: 'give at least one of name, rpcUrls, confirmations, explorerUrl' },
   );
 
 export const ContractsUpdateInput = z
@@ -1169,6 +1201,17 @@ export const WorkspaceSummary = z.object({
 export const requests = {
   'chains.add': { input: ChainsAddInput, output: Chain },
   'chains.list': { input: Empty, output: z.array(Chain) },
+  /** viem's chain definitions matching a query (name, chain id or currency symbol), best first. */
+  'chains.presets': {
+    input: z
+      .object({
+        query: z.string().max(100).optional(),
+        limit: z.number().int().positive().max(1_000).optional(),
+      })
+      .strict()
+      .optional(),
+    output: z.array(ChainPreset),
+  },
   /** Renames a chain, or changes its RPC URLs (checked like chains.add) or confirmation depth. */
   'chains.update': { input: ChainsUpdateInput, output: Chain },
   'chains.remove': {

@@ -20,6 +20,8 @@ import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index
 import {
   createProviderMonitor,
   createRpcPool,
+  defaultConfirmations,
+  searchChainPresets,
   verifyRpcUrls,
   type ProviderMonitor,
   type RpcPool,
@@ -74,7 +76,6 @@ import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
 import { createAlertService } from '../alerts/index.ts';
-import { defaultConfirmations } from './known-chains.ts';
 
 /** Timings; the defaults suit an operator, tests shorten them. Plain numbers: they cross to the worker. */
 export interface EngineTuning {
@@ -160,7 +161,13 @@ interface RunningChain {
   decoders: Map<string, WatchedContractDecoder>;
 }
 
-type ChainsAddInput = { name: string; chainId: number; rpcUrls: string[]; confirmations?: number };
+type ChainsAddInput = {
+  name: string;
+  chainId: number;
+  rpcUrls: string[];
+  confirmations?: number;
+  explorerUrl?: string;
+};
 type ContractsAddInput = {
   chainId: number;
   address: string;
@@ -535,6 +542,7 @@ export function createEngine(options: EngineOptions): Engine {
       name: input.name,
       rpcUrls: input.rpcUrls,
       confirmations: input.confirmations ?? defaultConfirmations(input.chainId),
+      ...(input.explorerUrl ? { explorerUrl: input.explorerUrl } : {}),
     };
   }
 
@@ -678,6 +686,7 @@ export function createEngine(options: EngineOptions): Engine {
       name: chain.name,
       rpcUrls: chain.rpcUrls,
       confirmations: chain.confirmations,
+      ...(chain.explorerUrl ? { explorerUrl: chain.explorerUrl } : {}),
     });
   }
 
@@ -710,6 +719,8 @@ export function createEngine(options: EngineOptions): Engine {
       return record;
     },
     'chains.list': () => store.listChains(),
+    'chains.presets': (input: { query?: string; limit?: number } | undefined) =>
+      searchChainPresets(input ?? {}),
     async 'chains.remove'(input: { chainId: number }) {
       store.requireChain(input.chainId);
       await stopChain(input.chainId);

@@ -51,8 +51,19 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
           await verifyRpcUrls(input.chainId, requested.rpcUrls ?? before.rpcUrls);
         // The RPC checks took time; read the record again so a change made meanwhile is kept.
         const current = store.requireChain(input.chainId);
-        const next: ChainRecord = { ...current, ...requested };
-        const changes = describeChanges(current, next, ['name', 'rpcUrls', 'confirmations']);
+        const { explorerUrl: _previousExplorer, ...rest } = current;
+        const explorerUrl =
+          input.explorerUrl === undefined ? current.explorerUrl : (input.explorerUrl ?? undefined);
+        const next: ChainRecord = {
+          ...rest,
+          ...requested,
+          ...(explorerUrl === undefined ? {} : { explorerUrl }),
+        };
+        const changes = describeChanges(
+          { explorerUrl: null, ...current },
+          { explorerUrl: null, ...next },
+          ['name', 'rpcUrls', 'confirmations', 'explorerUrl'],
+        );
         if (Object.keys(changes).length === 0) return current;
         store.execute({ type: 'chain.update', chain: next }, [
           {

@@ -210,6 +210,13 @@ export const migrations: readonly Migration[] = [
       db.run('ALTER TABLE contracts ADD COLUMN retention TEXT');
     },
   },
+  {
+    version: 10,
+    name: "chains may carry their block explorer's URL (NULL: none known)",
+    up(db) {
+      db.run('ALTER TABLE chains ADD COLUMN explorer_url TEXT');
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -9,6 +9,8 @@ export interface ChainRecord {
   name: string;
   rpcUrls: string[];
   confirmations: number;
+  /** The chain's block explorer, without a trailing slash. */
+  explorerUrl?: string;
 }
 
 export interface ContractRecord {
@@ -39,22 +41,20 @@ export function applyWatchConfigCommand(
 ): void {
   switch (command.type) {
     case 'chain.add': {
-      const { chainId, name, rpcUrls, confirmations } = command.chain;
+      const { chainId, name, rpcUrls, confirmations, explorerUrl } = command.chain;
       db.run(
-        'INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (?, ?, ?, ?, ?)',
-        [chainId, name, JSON.stringify(rpcUrls), confirmations, at],
+        'INSERT INTO chains (chain_id, name, rpc_urls, confirmations, explorer_url, added_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [chainId, name, JSON.stringify(rpcUrls), confirmations, explorerUrl ?? null, at],
       );
       return;
     }
     case 'chain.update': {
       // Stored data stays: the chain is the same chain, only how it is reached or named changed.
-      const { chainId, name, rpcUrls, confirmations } = command.chain;
-      db.run('UPDATE chains SET name = ?, rpc_urls = ?, confirmations = ? WHERE chain_id = ?', [
-        name,
-        JSON.stringify(rpcUrls),
-        confirmations,
-        chainId,
-      ]);
+      const { chainId, name, rpcUrls, confirmations, explorerUrl } = command.chain;
+      db.run(
+        'UPDATE chains SET name = ?, rpc_urls = ?, confirmations = ?, explorer_url = ? WHERE chain_id = ?',
+        [name, JSON.stringify(rpcUrls), confirmations, explorerUrl ?? null, chainId],
+      );
       return;
     }
     case 'chain.remove':
@@ -99,17 +99,19 @@ interface ChainRow {
   name: string;
   rpc_urls: string;
   confirmations: number;
+  explorer_url: string | null;
 }
 
 export function listChains(db: Database): ChainRecord[] {
   return selectAll<ChainRow>(
     db,
-    'SELECT chain_id, name, rpc_urls, confirmations FROM chains ORDER BY added_at, chain_id',
+    'SELECT chain_id, name, rpc_urls, confirmations, explorer_url FROM chains ORDER BY added_at, chain_id',
   ).map((row) => ({
     chainId: row.chain_id,
     name: row.name,
     rpcUrls: JSON.parse(row.rpc_urls) as string[],
     confirmations: row.confirmations,
+    ...(row.explorer_url === null ? {} : { explorerUrl: row.explorer_url }),
   }));
 }
 

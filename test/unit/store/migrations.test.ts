@@ -8,6 +8,7 @@ import {
 } from '../../../src-main/core/store/migrations.ts';
 import {
   applyWatchConfigCommand,
+  findChain,
   findContract,
 } from '../../../src-main/core/store/operator-data.ts';
 
@@ -167,6 +168,22 @@ describe('migrations', () => {
       0,
     );
     expect(findContract(db, '1:0xa')).not.toHaveProperty('retention');
+  });
+
+  it('migration 10 gives chains an explorer URL, none for those already there', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 9));
+    db.run(
+      "INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (1, 'c', '[]', 0, 0)",
+    );
+    expect(migrate(db, migrations.slice(0, 10))).toEqual([10]);
+    const before = findChain(db, 1)!;
+    expect(before).not.toHaveProperty('explorerUrl');
+    const chain = { ...before, explorerUrl: 'https://etherscan.io' };
+    applyWatchConfigCommand(db, { type: 'chain.update', chain }, 0);
+    expect(findChain(db, 1)).toEqual(chain);
+    applyWatchConfigCommand(db, { type: 'chain.update', chain: before }, 0);
+    expect(findChain(db, 1)).toEqual(before);
   });
 
   it('applies only what is new, once', async () => {
