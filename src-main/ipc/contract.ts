@@ -1131,7 +1131,8 @@ export const ContractsAddInput = z.object({
   address: AddressInput,
   /** A JSON ABI array, an array of human-readable signatures, or a Hardhat/Foundry artifact. */
   abi: z.union([z.array(z.unknown()), z.string(), z.record(z.string(), z.unknown())]),
-  startBlock: BlockNumber,
+  /** Absent: Vigil finds the block the contract was created in (see contracts.creationBlock). */
+  startBlock: BlockNumber.optional(),
   name: z.string().trim().max(80).optional(),
   retention: Retention.optional(),
 });
@@ -1220,6 +1221,11 @@ export const requests = {
   },
   'contracts.add': { input: ContractsAddInput, output: WatchedContract },
   'contracts.list': { input: Empty, output: z.array(WatchedContract) },
+  /** The block the contract at this address was created in, read from the chain. */
+  'contracts.creationBlock': {
+    input: z.object({ chainId: ChainId, address: AddressInput }).strict(),
+    output: z.object({ startBlock: BlockNumber }),
+  },
   'contracts.update': { input: ContractsUpdateInput, output: WatchedContract },
   'contracts.remove': {
     input: z.object({ id: z.string() }),
@@ -1606,6 +1612,8 @@ export const ErrorCode = z.enum([
   'RPC_UNREACHABLE',
   'ABI_INVALID',
   'START_BLOCK_IN_FUTURE',
+  /** Nothing is deployed at the address (or where a proxy points). */
+  'NO_CODE',
   'CONDITION_SYNTAX',
   'CONDITION_UNKNOWN_FIELD',
   'CONDITION_TYPE_MISMATCH',

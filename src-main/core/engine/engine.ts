@@ -27,6 +27,7 @@ import {
   type RpcPool,
 } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
+import { findCreationBlock } from '../intake/index.ts';
 import type {
   AuditSealingOptions,
   ChainRecord,
@@ -172,7 +173,7 @@ type ContractsAddInput = {
   chainId: number;
   address: string;
   abi: unknown;
-  startBlock: number;
+  startBlock?: number;
   name?: string;
   retention?: Retention;
 };
@@ -546,18 +547,30 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
-  async function chainHead(chain: ChainRecord): Promise<number> {
+  /** Runs `use` with the chain's RPC pool: the watcher's, or one opened for this (a pending chain). */
+  async function withChainRpc<T>(
+    chain: ChainRecord,
+    use: (pool: RpcPool) => Promise<T>,
+  ): Promise<T> {
     const pool = running.get(chain.chainId)?.rpc ?? createRpcPool(chain.rpcUrls);
     try {
-      return Number.parseInt(await pool.request<string>('eth_blockNumber'), 16);
+      return await use(pool);
+    } finally {
+      if (!running.has(chain.chainId)) pool.close();
+    }
+  }
+
+  async function chainHead(chain: ChainRecord): Promise<number> {
+    try {
+      return await withChainRpc(chain, async (pool) =>
+        Number.parseInt(await pool.request<string>('eth_blockNumber'), 16),
+      );
     } catch (error) {
       throw new VigilError(
         'RPC_UNREACHABLE',
         `Could not read the head block of chain ${chain.chainId} (${chain.rpcUrls.join(', ')}): ${(error as Error).message}`,
         { field: 'chainId' },
       );
-    } finally {
-      if (!running.has(chain.chainId)) pool.close();
     }
   }
 
@@ -591,11 +604,21 @@ export function createEngine(options: EngineOptions): Engine {
       );
     }
     const head = await chainHead(chain);
-    if (input.startBlock > head) {
+    const startBlock =
+      input.startBlock ??
+      (await withChainRpc(chain, (pool) =>
+        findCreationBlock(pool, {
+          chainId: chain.chainId,
+          address,
+          head,
+          field: `${field}address`,
+        }),
+      ));
+    if (startBlock > head) {
       throw new VigilError(
         'START_BLOCK_IN_FUTURE',
-        `Start block ${input.startBlock} is after chain ${input.chainId}'s head block ${head}.`,
-        { field: `${field}startBlock`, details: { startBlock: input.startBlock, headBlock: head } },
+        `Start block ${startBlock} is after chain ${input.chainId}'s head block ${head}.`,
+        { field: `${field}startBlock`, details: { startBlock, headBlock: head } },
       );
     }
     const artifactName =
@@ -612,7 +635,7 @@ export function createEngine(options: EngineOptions): Engine {
       address,
       name,
       abi: abi as unknown[],
-      startBlock: input.startBlock,
+      startBlock,
       ...(input.retention ? { retention: input.retention } : {}),
     };
   }
@@ -751,6 +774,15 @@ export function createEngine(options: EngineOptions): Engine {
       return toWireContract(store.findContract(contract.id)!);
     },
     'contracts.list': () => store.listContracts().map(toWireContract),
+    async 'contracts.creationBlock'(input: { chainId: number; address: string }) {
+      const chain = store.requireChain(input.chainId);
+      const address = getAddress(input.address.toLowerCase());
+      return {
+        startBlock: await withChainRpc(chain, (pool) =>
+          findCreationBlock(pool, { chainId: chain.chainId, address }),
+        ),
+      };
+    },
     'contracts.remove'(input: { id: string }) {
       const contract = store.findContract(input.id);
       if (!contract)

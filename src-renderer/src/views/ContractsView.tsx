@@ -17,6 +17,7 @@ import {
 import { addressProblem, parseAbiText } from '../abi-text.ts';
 import { formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
+import { FindCreationBlock } from '../components/FindCreationBlock.tsx';
 
 export function ContractsView() {
   const { chains, contracts, loaded, error, load } = useConfig();
@@ -217,7 +218,7 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
   const [chainId, setChainId] = useState('');
   const [address, setAddress] = useState('');
   const [name, setName] = useState('');
-  const [startBlock, setStartBlock] = useState('0');
+  const [startBlock, setStartBlock] = useState('');
   const [abiText, setAbiText] = useState('');
   const [abiFileName, setAbiFileName] = useState<string | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -257,13 +258,14 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
       chainId: selectedChainId === '' ? Number.NaN : Number(selectedChainId),
       address,
       name: name.trim() === '' ? undefined : name,
-      startBlock: startBlock.trim() === '' ? Number.NaN : Number(startBlock.trim()),
+      // Empty: the server finds the block the contract was created in.
+      startBlock: startBlock.trim() === '' ? undefined : Number(startBlock.trim()),
       abi: abi.ok ? abi.abi : '',
     };
     const checked = ContractsAddInput.safeParse(input);
     const found: FieldErrors = checked.success ? {} : errorsFromIssues(checked.error.issues);
     if (selectedChainId === '') found.chainId = 'Choose the chain this contract lives on.';
-    const startBlockProblem = wholeNumberProblem(startBlock, '0');
+    const startBlockProblem = startBlock.trim() === '' ? null : wholeNumberProblem(startBlock, '0');
     if (startBlockProblem) found.startBlock = startBlockProblem;
     if (!abi.ok) found.abi = abi.message;
     else delete found.abi;
@@ -282,7 +284,7 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
     setAdded(result.value.name || result.value.address);
     setAddress('');
     setName('');
-    setStartBlock('0');
+    setStartBlock('');
     setAbiText('');
     setAbiFileName(null);
     void useConfig.getState().load();
@@ -336,14 +338,25 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
         id="contract-start-block"
         label="Start block"
         error={errors.startBlock}
-        hint="Backfill begins here. Earlier blocks are never fetched."
+        hint="Backfill begins here. Empty: Vigil finds the block the contract was created in."
       >
-        <input
-          id="contract-start-block"
-          value={startBlock}
-          onChange={(e) => setStartBlock(e.target.value)}
-          inputMode="numeric"
-        />
+        <div className="inline-action">
+          <input
+            id="contract-start-block"
+            value={startBlock}
+            onChange={(e) => setStartBlock(e.target.value)}
+            inputMode="numeric"
+            placeholder="found from the chain"
+          />
+          <FindCreationBlock
+            chainId={selectedChainId}
+            address={address}
+            onFound={(block) => {
+              setStartBlock(String(block));
+              setErrors(({ startBlock: _dropped, ...rest }) => rest);
+            }}
+          />
+        </div>
       </Field>
       <Field
         id="contract-abi"

@@ -544,6 +544,7 @@ describe('serializeWorkspace', () => {
       contracts: workspace.contracts.map((contract) => ({
         ...contract,
         name: contract.name ?? '',
+        startBlock: contract.startBlock ?? 0,
         abi: contract.abi as unknown[],
       })),
     });

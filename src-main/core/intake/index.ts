@@ -1,0 +1,8 @@
+// What it takes to add a contract without knowing everything about it: its creation block, what
+// kind of proxy it is, its deployments in a project folder, its verified source.
+export {
+  findCreationBlock,
+  requireCode,
+  type CodeReader,
+  type FindCreationBlockParameters,
+} from './creation-block.ts';
