@@ -78,6 +78,24 @@ export const Retention = z
   });
 export type Retention = z.infer<typeof Retention>;
 
+/** What a proxy at a watched address delegates to, as Vigil last read it from the chain. */
+export const ContractProxy = z.object({
+  kind: z.enum(['eip1967', 'uups', 'transparent', 'beacon', 'eip1822', 'safe', 'diamond']),
+  /** The implementation, or every facet of a diamond. */
+  implementations: z.array(z.string()),
+  beacon: z.string().optional(),
+  admin: z.string().optional(),
+  /** The head block of the last check. */
+  checkedAt: BlockNumber,
+  /** The implementations the contract's ABI was given for; one not in here is an upgrade whose ABI is not loaded yet. */
+  abiCovers: z.array(z.string()),
+  /** Upgrades Vigil saw (a changed slot or facet list at a check), oldest first. */
+  upgrades: z.array(
+    z.object({ detectedAt: BlockNumber, from: z.array(z.string()), to: z.array(z.string()) }),
+  ),
+});
+export type ContractProxy = z.infer<typeof ContractProxy>;
+
 export const WatchedContract = z.object({
   id: z.string(),
   chainId: ChainId,
@@ -88,6 +106,8 @@ export const WatchedContract = z.object({
   eventNames: z.array(z.string()),
   indexedThrough: BlockNumber.nullable(),
   retention: Retention.optional(),
+  /** Set when the address is a proxy: its events and its implementation's are decoded together. */
+  proxy: ContractProxy.optional(),
 });
 export type WatchedContract = z.infer<typeof WatchedContract>;
 
@@ -1135,6 +1155,10 @@ export const ContractsAddInput = z.object({
   startBlock: BlockNumber.optional(),
   name: z.string().trim().max(80).optional(),
   retention: Retention.optional(),
+  /** For a proxy: its implementation's ABI, when `abi` is the proxy's own. */
+  implementationAbi: z
+    .union([z.array(z.unknown()), z.string(), z.record(z.string(), z.unknown())])
+    .optional(),
 });
 
 export const ChainsUpdateInput = z
@@ -1161,10 +1185,16 @@ export const ContractsUpdateInput = z
     name: z.string().trim().min(1, 'must not be empty').max(80).optional(),
     /** null: keep everything again. */
     retention: Retention.nullable().optional(),
+    /** A proxy's new implementation ABI after an upgrade: merged into the contract's ABI. */
+    implementationAbi: ContractsAddInput.shape.implementationAbi,
   })
-  .refine((input) => input.name !== undefined || input.retention !== undefined, {
-    message: 'give at least one of name, retention',
-  });
+  .refine(
+    (input) =>
+      input.name !== undefined ||
+      input.retention !== undefined ||
+      input.implementationAbi !== undefined,
+    { message: 'give at least one of name, retention, implementationAbi' },
+  );
 
 export const EventsQueryInput = z.object({
   chainId: ChainId.optional(),
@@ -1221,6 +1251,29 @@ export const requests = {
   },
   'contracts.add': { input: ContractsAddInput, output: WatchedContract },
   'contracts.list': { input: Empty, output: z.array(WatchedContract) },
+  /** Reads the proxy slots of a watched contract now; an upgrade found is recorded and audited. */
+  'contracts.checkProxy': {
+    input: z.object({ id: z.string() }).strict(),
+    output: WatchedContract,
+  },
+  /**
+   * The built-in alert rules for a watched proxy's upgrades (one per upgrade event its kind emits),
+   * ready for alerts.rules.save; nothing is saved.
+   */
+  'contracts.upgradeRules': {
+    input: z.object({ id: z.string() }).strict(),
+    output: z.array(
+      z.object({
+        kind: z.literal('event'),
+        name: z.string(),
+        severity: AlertSeverity,
+        enabled: z.boolean(),
+        contractId: z.string(),
+        eventName: z.string(),
+        condition: z.string(),
+      }),
+    ),
+  },
   /** The block the contract at this address was created in, read from the chain. */
   'contracts.creationBlock': {
     input: z.object({ chainId: ChainId, address: AddressInput }).strict(),

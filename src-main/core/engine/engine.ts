@@ -27,7 +27,7 @@ import {
   type RpcPool,
 } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
-import { findCreationBlock } from '../intake/index.ts';
+import { detectProxy, findCreationBlock, mergeAbis, proxyEvents } from '../intake/index.ts';
 import type {
   AuditSealingOptions,
   ChainRecord,
@@ -73,6 +73,7 @@ import {
 } from '../watch/index.ts';
 import { createDriftHistory } from './drift-history.ts';
 import { createWatchConfigUpdates } from './watch-config-updates.ts';
+import { createProxyChecks } from './proxy-checks.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
@@ -109,6 +110,8 @@ export interface EngineTuning {
   retentionIntervalMs?: number;
   /** How often the store's health is measured and pushed. */
   storeHealthIntervalMs?: number;
+  /** How often watched proxies are read again for upgrades; 0 turns it off. */
+  proxyCheckIntervalMs?: number;
   /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
   allowPrivateWebhooks?: boolean;
 }
@@ -176,6 +179,7 @@ type ContractsAddInput = {
   startBlock?: number;
   name?: string;
   retention?: Retention;
+  implementationAbi?: unknown;
 };
 
 export function createEngine(options: EngineOptions): Engine {
@@ -343,6 +347,7 @@ export function createEngine(options: EngineOptions): Engine {
       ],
       indexedThrough: contract.indexedThrough,
       ...(contract.retention ? { retention: contract.retention } : {}),
+      ...(contract.proxy ? { proxy: contract.proxy } : {}),
     };
   }
 
@@ -592,7 +597,11 @@ export function createEngine(options: EngineOptions): Engine {
       );
     }
     const address = getAddress(input.address.toLowerCase());
-    const abi = parseAbiInput(input.abi, `${field}abi`);
+    const givenAbi = parseAbiInput(input.abi, `${field}abi`) as unknown[];
+    const implementationAbi =
+      input.implementationAbi === undefined
+        ? []
+        : (parseAbiInput(input.implementationAbi, `${field}implementationAbi`) as unknown[]);
     const id = `${input.chainId}:${address.toLowerCase()}`;
     if (store.findContract(id)) {
       throw new VigilError(
@@ -604,6 +613,13 @@ export function createEngine(options: EngineOptions): Engine {
       );
     }
     const head = await chainHead(chain);
+    // A proxy is watched at its own address with its implementation's events decoded too.
+    const detected = await withChainRpc(chain, (pool) =>
+      detectProxy(pool, { chainId: chain.chainId, address, head, field: `${field}address` }),
+    );
+    const abi = detected
+      ? mergeAbis(proxyEvents(detected.kind), givenAbi, implementationAbi)
+      : mergeAbis(givenAbi, implementationAbi);
     const startBlock =
       input.startBlock ??
       (await withChainRpc(chain, (pool) =>
@@ -634,9 +650,12 @@ export function createEngine(options: EngineOptions): Engine {
       chainId: input.chainId,
       address,
       name,
-      abi: abi as unknown[],
+      abi,
       startBlock,
       ...(input.retention ? { retention: input.retention } : {}),
+      ...(detected
+        ? { proxy: { ...detected, abiCovers: detected.implementations, upgrades: [] } }
+        : {}),
     };
   }
 
@@ -719,6 +738,9 @@ export function createEngine(options: EngineOptions): Engine {
       address: contract.address,
       name: contract.name,
       startBlock: contract.startBlock,
+      ...(contract.proxy
+        ? { proxy: { kind: contract.proxy.kind, implementations: contract.proxy.implementations } }
+        : {}),
       events: [
         ...new Set(eventSignaturesOf(contract.abi as never).map((event) => event.signature)),
       ],
@@ -888,7 +910,14 @@ export function createEngine(options: EngineOptions): Engine {
   const startCheck = auditStartCheck.verification;
   const services: EngineService[] = [
     { handlers: watchHandlers as RequestHandlers },
-    createWatchConfigUpdates({ store, actor, restartChain, pushConfig, toWireContract }),
+    createWatchConfigUpdates({
+      store,
+      actor,
+      restartChain,
+      pushConfig,
+      toWireContract,
+      refreshDecoders,
+    }),
     createAuditService(context, auditStartCheck),
     signers,
     txQueue,
@@ -897,6 +926,13 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
     createApprovalsService(context, gate),
+    createProxyChecks(context, {
+      toWireContract,
+      pushConfig,
+      ...(options.proxyCheckIntervalMs === undefined
+        ? {}
+        : { intervalMs: options.proxyCheckIntervalMs }),
+    }),
     createStoreHealthService({
       store,
       push: options.push,

@@ -6,3 +6,13 @@ export {
   type CodeReader,
   type FindCreationBlockParameters,
 } from './creation-block.ts';
+export {
+  detectProxy,
+  eip1822Slot,
+  eip1967Slots,
+  proxyChanged,
+  type DetectProxyParameters,
+  type ProxyInfo,
+  type ProxyKind,
+} from './detect-proxy.ts';
+export { mergeAbis, proxyEvents, upgradeEventNames } from './merge-abis.ts';

@@ -31,6 +31,7 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
     case 'contract.add':
     case 'contract.update':
     case 'contract.remove':
+    case 'contract.definition':
       applyWatchConfigCommand(db, command, at);
       return;
     case 'signer.add':

@@ -217,6 +217,13 @@ export const migrations: readonly Migration[] = [
       db.run('ALTER TABLE chains ADD COLUMN explorer_url TEXT');
     },
   },
+  {
+    version: 11,
+    name: 'contracts may be proxies (JSON: kind, implementations, upgrades seen; NULL: not a proxy)',
+    up(db) {
+      db.run('ALTER TABLE contracts ADD COLUMN proxy TEXT');
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

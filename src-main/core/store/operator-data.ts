@@ -1,7 +1,7 @@
 // Operator-originated data: chains and watched contracts. Every change is a command that is
 // applied inside a transaction and journaled before that transaction commits (see commands.ts).
 import type { Database } from 'sql.js';
-import type { Retention } from '../../ipc/contract.ts';
+import type { ContractProxy, Retention } from '../../ipc/contract.ts';
 import { selectAll, selectOne } from './database.ts';
 
 export interface ChainRecord {
@@ -23,6 +23,8 @@ export interface ContractRecord {
   indexedThrough: number | null;
   /** How much of its history is kept (absent: everything; see ChainStore.applyRetention). */
   retention?: Retention;
+  /** Set when the address is a proxy (see intake/detect-proxy.ts). */
+  proxy?: ContractProxy;
 }
 
 export type WatchConfigCommand =
@@ -32,7 +34,10 @@ export type WatchConfigCommand =
   | { type: 'contract.add'; contract: Omit<ContractRecord, 'indexedThrough'> }
   // retention: null clears it; absent (a command journaled before it existed) leaves it.
   | { type: 'contract.update'; id: string; name: string; retention?: Retention | null }
-  | { type: 'contract.remove'; id: string };
+  | { type: 'contract.remove'; id: string }
+  // A new ABI (a proxy's new implementation, a project's rebuilt artifact) and what the proxy
+  // delegates to now; proxy null: not a proxy.
+  | { type: 'contract.definition'; id: string; abi: unknown[]; proxy: ContractProxy | null };
 
 export function applyWatchConfigCommand(
   db: Database,
@@ -63,9 +68,9 @@ export function applyWatchConfigCommand(
       db.run('DELETE FROM chains WHERE chain_id = ?', [command.chainId]);
       return;
     case 'contract.add': {
-      const { id, chainId, address, name, abi, startBlock, retention } = command.contract;
+      const { id, chainId, address, name, abi, startBlock, retention, proxy } = command.contract;
       db.run(
-        'INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at, retention) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at, retention, proxy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           id,
           chainId,
@@ -76,6 +81,7 @@ export function applyWatchConfigCommand(
           startBlock - 1,
           at,
           retention ? JSON.stringify(retention) : null,
+          proxy ? JSON.stringify(proxy) : null,
         ],
       );
       return;
@@ -90,6 +96,13 @@ export function applyWatchConfigCommand(
       return;
     case 'contract.remove':
       db.run('DELETE FROM contracts WHERE id = ?', [command.id]);
+      return;
+    case 'contract.definition':
+      db.run('UPDATE contracts SET abi = ?, proxy = ? WHERE id = ?', [
+        JSON.stringify(command.abi),
+        command.proxy ? JSON.stringify(command.proxy) : null,
+        command.id,
+      ]);
       return;
   }
 }
@@ -124,6 +137,7 @@ interface ContractRow {
   start_block: number;
   indexed_through: number | null;
   retention: string | null;
+  proxy: string | null;
 }
 
 function toContractRecord(row: ContractRow): ContractRecord {
@@ -140,11 +154,12 @@ function toContractRecord(row: ContractRow): ContractRecord {
         ? null
         : row.indexed_through,
     ...(row.retention === null ? {} : { retention: JSON.parse(row.retention) as Retention }),
+    ...(row.proxy === null ? {} : { proxy: JSON.parse(row.proxy) as ContractProxy }),
   };
 }
 
 export function listContracts(db: Database, chainId?: number): ContractRecord[] {
-  const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention FROM contracts ${
+  const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention, proxy FROM contracts ${
     chainId === undefined ? '' : 'WHERE chain_id = ?'
   } ORDER BY added_at, id`;
   return selectAll<ContractRow>(db, sql, chainId === undefined ? [] : [chainId]).map(
@@ -176,7 +191,7 @@ export function findChain(db: Database, chainId: number): ChainRecord | undefine
 export function findContract(db: Database, id: string): ContractRecord | undefined {
   const row = selectOne<ContractRow>(
     db,
-    'SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention FROM contracts WHERE id = ?',
+    'SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention, proxy FROM contracts WHERE id = ?',
     [id],
   );
   return row ? toContractRecord(row) : undefined;
