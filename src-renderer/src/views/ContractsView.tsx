@@ -18,6 +18,7 @@ import { addressProblem, parseAbiText } from '../abi-text.ts';
 import { formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 import { FindCreationBlock } from '../components/FindCreationBlock.tsx';
+import { ProxyPanel } from '../components/ProxyPanel.tsx';
 
 export function ContractsView() {
   const { chains, contracts, loaded, error, load } = useConfig();
@@ -132,6 +133,7 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
       <td className="mono small nowrap">
         <span title={contract.address}>{shortHex(contract.address, 8)}</span>{' '}
         <CopyButton text={contract.address} />
+        <ProxyPanel contract={contract} />
       </td>
       <td className="small">
         {contract.eventNames.length === 0 ? (

@@ -152,6 +152,8 @@ describe('migrations', () => {
       "INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at) VALUES ('1:0xa', 1, '0xa', 'A', '[]', 0, -1, 0)",
     );
     expect(migrate(db, migrations.slice(0, 9))).toEqual([9]);
+    // The store reads with the newest schema.
+    migrate(db);
     expect(findContract(db, '1:0xa')).not.toHaveProperty('retention');
     applyWatchConfigCommand(
       db,
@@ -177,6 +179,7 @@ describe('migrations', () => {
       "INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (1, 'c', '[]', 0, 0)",
     );
     expect(migrate(db, migrations.slice(0, 10))).toEqual([10]);
+    migrate(db);
     const before = findChain(db, 1)!;
     expect(before).not.toHaveProperty('explorerUrl');
     const chain = { ...before, explorerUrl: 'https://etherscan.io' };
