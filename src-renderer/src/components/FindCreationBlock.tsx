@@ -34,7 +34,7 @@ export function FindCreationBlock({ chainId, address, onFound }: FindCreationBlo
   };
 
   return (
-    <>
+    <div className="find-creation-block">
       <button
         type="button"
         className="button-small"
@@ -54,6 +54,6 @@ export function FindCreationBlock({ chainId, address, onFound }: FindCreationBlo
           {state.message}
         </span>
       )}
-    </>
+    </div>
   );
 }

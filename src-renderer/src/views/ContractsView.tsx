@@ -351,6 +351,7 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
             placeholder="found from the chain"
           />
           <FindCreationBlock
+            key={`${selectedChainId}:${address}`}
             chainId={selectedChainId}
             address={address}
             onFound={(block) => {
