@@ -96,6 +96,40 @@ export const ContractProxy = z.object({
 });
 export type ContractProxy = z.infer<typeof ContractProxy>;
 
+/** One deployment found in a project folder (contracts.discover). */
+export const DiscoveredContract = z.object({
+  /** `chainId:address`, as contracts.list names the contract once watched. */
+  id: z.string(),
+  name: z.string(),
+  chainId: ChainId,
+  address: z.string(),
+  abi: z.array(z.unknown()),
+  eventNames: z.array(z.string()),
+  /** The deployment transaction's block; null when it could not be read. */
+  startBlock: BlockNumber.nullable(),
+  /** The file that recorded it, relative to the folder. */
+  file: z.string(),
+  status: z.enum(['new', 'watched', 'abi-changed', 'problem']),
+  /** Why it cannot be added (chain not configured, no code at the address …). */
+  problem: z.string().optional(),
+});
+export type DiscoveredContract = z.infer<typeof DiscoveredContract>;
+
+export const DiscoveryResult = z.object({
+  layouts: z.array(z.string()),
+  contracts: z.array(DiscoveredContract),
+  skipped: z.array(
+    z.object({
+      name: z.string(),
+      chainId: ChainId,
+      address: z.string(),
+      file: z.string(),
+      reason: z.string(),
+    }),
+  ),
+});
+export type DiscoveryResult = z.infer<typeof DiscoveryResult>;
+
 export const WatchedContract = z.object({
   id: z.string(),
   chainId: ChainId,
@@ -1273,6 +1307,32 @@ export const requests = {
         condition: z.string(),
       }),
     ),
+  },
+  /**
+   * The deployed contracts a Foundry or Hardhat project folder records, each with its chain,
+   * address, ABI and start block (its deployment's block), and whether it is new, watched, or
+   * watched with another ABI. Reads files and the chain; saves nothing.
+   */
+  'contracts.discover': {
+    input: z.object({ path: z.string().trim().min(1, 'give the project folder') }).strict(),
+    output: DiscoveryResult,
+  },
+  /**
+   * Adds the ticked deployments of a folder (ids as contracts.discover gave them) in one step:
+   * new ones are watched, watched ones whose ABI changed get the new ABI (audited). All or nothing.
+   */
+  'contracts.discoverAdd': {
+    input: z
+      .object({
+        path: z.string().trim().min(1, 'give the project folder'),
+        ids: z.array(z.string()).min(1, 'tick at least one contract').max(500),
+      })
+      .strict(),
+    output: z.object({
+      added: z.array(z.string()),
+      updated: z.array(z.string()),
+      unchanged: z.array(z.string()),
+    }),
   },
   /** The block the contract at this address was created in, read from the chain. */
   'contracts.creationBlock': {

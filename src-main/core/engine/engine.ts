@@ -74,6 +74,7 @@ import {
 import { createDriftHistory } from './drift-history.ts';
 import { createWatchConfigUpdates } from './watch-config-updates.ts';
 import { createProxyChecks } from './proxy-checks.ts';
+import { createProjectDiscovery } from './project-discovery.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
@@ -926,6 +927,15 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
     createApprovalsService(context, gate),
+    createProjectDiscovery({
+      store,
+      actor,
+      withChainRpc,
+      validateContract: (input) => validateContract(input),
+      contractAddedAudit,
+      refreshDecoders,
+      pushConfig,
+    }),
     createProxyChecks(context, {
       toWireContract,
       pushConfig,
