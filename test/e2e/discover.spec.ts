@@ -4,7 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { encodeFunctionData } from 'viem';
+import { join } from 'node:path';
 import { compileSolidity, deployCompiled, sendCall } from '../helpers/solidity.ts';
+import { hardhatProject } from '../helpers/project-folders.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 import { screenshot, startStack, watchForProblems, type Stack } from './stack.ts';
 
 let stack: Stack;
@@ -84,4 +87,47 @@ test('add a chain from the list, then a proxy, and follow its upgrade', async ({
   await expect(page.getByRole('cell', { name: /Doubled/ })).toBeVisible();
   await screenshot(page, '05-implementation-abi-loaded');
   expect(problems).toEqual([]);
+});
+
+test('discover contracts in a project folder, add two, see their events', async ({ page }) => {
+  const problems = watchForProblems(page);
+  const { anvil, serve } = stack;
+  const compiled = compileSolidity({
+    'Ledger.sol': readFileSync(new URL('../fixtures/projects/Ledger.sol', import.meta.url), 'utf8'),
+  });
+  const temp = makeTempDir('vigil-e2e-project-');
+  try {
+    const empty = join(temp.path, 'empty');
+    const root = join(temp.path, 'hardhat');
+    const vault = await hardhatProject(root, anvil, compiled);
+
+    await page.goto(serve.consoleUrl);
+    await page.getByRole('link', { name: 'Contracts' }).click();
+    await page.getByText('Add from a project folder').click();
+    const panel = page.getByRole('region', { name: 'Contracts from a project folder' });
+    await panel.getByLabel('Project folder').fill(empty);
+    await panel.getByRole('button', { name: 'Find deployments' }).click();
+    await expect(panel.getByRole('alert')).toContainText('is not a folder');
+    await panel.getByLabel('Project folder').fill(root);
+    await panel.getByRole('button', { name: 'Find deployments' }).click();
+    const found = panel.getByRole('table', { name: 'Deployments found' });
+    await expect(found.getByRole('row')).toHaveCount(3);
+    await expect(found).toContainText(String(vault.deployed.block));
+    await expect(found).toContainText(String(vault.ignition.block));
+    await screenshot(page, '06-discovery-list');
+    await panel.getByRole('button', { name: 'Add 2 ticked' }).click();
+    await expect(panel.getByRole('status')).toContainText('Added 2');
+    await expect(found.getByText('watched')).toHaveCount(2);
+    await screenshot(page, '07-discovery-added');
+
+    const vaultAbi = compiled.get('Vault')!.abi;
+    await sendCall(anvil.rpcUrl, vault.deployed.address, vaultAbi, 'deposit', [11n]);
+    await sendCall(anvil.rpcUrl, vault.ignition.address, vaultAbi, 'deposit', [22n]);
+    await page.getByRole('link', { name: 'Events' }).click();
+    await expect(page.getByRole('row').filter({ hasText: 'Deposited' })).toHaveCount(2);
+    await screenshot(page, '08-discovered-events');
+    expect(problems).toEqual([]);
+  } finally {
+    temp.remove();
+  }
 });

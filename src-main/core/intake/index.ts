@@ -16,8 +16,4 @@ export {
   type ProxyKind,
 } from './detect-proxy.ts';
 export { mergeAbis, proxyEvents, upgradeEventNames } from './merge-abis.ts';
-export {
-  readProjectFiles,
-  type ProjectDeployment,
-  type ProjectFiles,
-} from './project-files.ts';
+export { readProjectFiles, type ProjectDeployment, type ProjectFiles } from './project-files.ts';

@@ -19,6 +19,7 @@ import { formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 import { FindCreationBlock } from '../components/FindCreationBlock.tsx';
 import { ProxyPanel } from '../components/ProxyPanel.tsx';
+import { DiscoverPanel } from '../components/DiscoverPanel.tsx';
 
 export function ContractsView() {
   const { chains, contracts, loaded, error, load } = useConfig();
@@ -42,6 +43,10 @@ export function ContractsView() {
           >
             <ContractTable contracts={contracts} chains={chains} />
           </Loadable>
+          <details className="card discover-card">
+            <summary>Add from a project folder</summary>
+            <DiscoverPanel />
+          </details>
         </div>
         <aside className="split-side card">
           <h2>Add a contract</h2>

@@ -3,8 +3,8 @@
 // hardhat-deploy / Ignition write them), then discovered with the right addresses, ABIs and
 // start blocks; adding twice adds nothing; a changed ABI is updated and audited; bad folders and
 // deployments each get their own message and nothing is saved.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAbi } from 'viem';
 import type {
@@ -13,7 +13,12 @@ import type {
   WatchedContract,
 } from '../../../src-main/ipc/contract.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
-import { compileSolidity, deployCompiled, type CompiledContract } from '../../helpers/solidity.ts';
+import { compileSolidity, type CompiledContract } from '../../helpers/solidity.ts';
+import {
+  foundryProject,
+  hardhatProject,
+  writeJson as write,
+} from '../../helpers/project-folders.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 
@@ -21,73 +26,6 @@ let anvil: AnvilInstance;
 let vigil: VigilUnderTest;
 let compiled: Map<string, CompiledContract>;
 const temp = makeTempDir('vigil-projects-');
-
-function write(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
-}
-
-/** What `forge build` and `forge script --broadcast` leave behind. */
-async function foundryProject(root: string) {
-  const ledger = compiled.get('Ledger')!;
-  const { address, receipt } = await deployCompiled(anvil.rpcUrl, ledger);
-  write(join(root, 'foundry.toml'), '[profile.default]\nsrc = "src"\nout = "out"\n');
-  write(join(root, 'out/Ledger.sol/Ledger.json'), {
-    abi: ledger.abi,
-    bytecode: { object: ledger.bytecode },
-    deployedBytecode: { object: ledger.deployedBytecode },
-  });
-  write(join(root, `broadcast/Deploy.s.sol/${anvil.chainId}/run-latest.json`), {
-    transactions: [
-      {
-        hash: receipt.transactionHash,
-        transactionType: 'CREATE',
-        contractName: 'Ledger',
-        contractAddress: address,
-        function: null,
-        arguments: null,
-      },
-    ],
-    receipts: [
-      {
-        transactionHash: receipt.transactionHash,
-        blockNumber: `0x${receipt.blockNumber.toString(16)}`,
-        contractAddress: address.toLowerCase(),
-      },
-    ],
-    chain: anvil.chainId,
-  });
-  return { address, block: Number(receipt.blockNumber) };
-}
-
-/** What Hardhat, hardhat-deploy and Ignition leave behind. */
-async function hardhatProject(root: string) {
-  const vault = compiled.get('Vault')!;
-  const deployed = await deployCompiled(anvil.rpcUrl, vault);
-  const byIgnition = await deployCompiled(anvil.rpcUrl, vault);
-  write(join(root, 'artifacts/contracts/Ledger.sol/Vault.json'), {
-    _format: 'hh-sol-artifact-1',
-    contractName: 'Vault',
-    sourceName: 'contracts/Ledger.sol',
-    abi: vault.abi,
-    bytecode: vault.bytecode,
-  });
-  write(join(root, 'artifacts/build-info/abc.json'), { input: {}, output: {} });
-  write(join(root, 'deployments/localhost/.chainId'), String(anvil.chainId));
-  write(join(root, 'deployments/localhost/Vault.json'), {
-    address: deployed.address,
-    abi: vault.abi,
-    transactionHash: deployed.receipt.transactionHash,
-    receipt: { blockNumber: Number(deployed.receipt.blockNumber) },
-  });
-  write(join(root, `ignition/deployments/chain-${anvil.chainId}/deployed_addresses.json`), {
-    'VaultModule#Vault': byIgnition.address,
-  });
-  return {
-    deployed: { address: deployed.address, block: Number(deployed.receipt.blockNumber) },
-    ignition: { address: byIgnition.address, block: Number(byIgnition.receipt.blockNumber) },
-  };
-}
 
 beforeAll(async () => {
   compiled = compileSolidity({
@@ -118,7 +56,7 @@ const auditOf = async (action: string) =>
 describe('contracts from a project folder', () => {
   it('Foundry: discovered, added in one step, added once, and a changed ABI updated and audited', async () => {
     const root = join(temp.path, 'foundry');
-    const ledger = await foundryProject(root);
+    const ledger = await foundryProject(root, anvil, compiled);
     const found = await discover(root);
     expect(found.layouts).toEqual(['foundry', 'foundry-broadcast']);
     expect(found.contracts).toEqual([
@@ -177,7 +115,7 @@ describe('contracts from a project folder', () => {
 
   it('Hardhat: hardhat-deploy and Ignition deployments, with their start blocks', async () => {
     const root = join(temp.path, 'hardhat');
-    const vault = await hardhatProject(root);
+    const vault = await hardhatProject(root, anvil, compiled);
     const found = await discover(root);
     expect(found.layouts).toEqual(['hardhat', 'hardhat-deploy', 'ignition']);
     expect(
