@@ -40,7 +40,7 @@ interface Solc {
   ): string;
 }
 
-function loadSolc(): Solc {
+export function loadSolc(): Solc {
   const require = createRequire(import.meta.url);
   const solc = require('solc') as Solc;
   if (!solc.version().startsWith(`${expectedSolcVersion}+`)) {

@@ -34,8 +34,25 @@ export const Chain = z.object({
   name: z.string(),
   rpcUrls: z.array(z.string()),
   confirmations: z.number().int().nonnegative(),
+  /** The chain's block explorer (https://…), for links to addresses and transactions. */
+  explorerUrl: z.string().optional(),
 });
 export type Chain = z.infer<typeof Chain>;
+
+/** A chain from viem's list, to start the add form from. */
+export const ChainPreset = z.object({
+  chainId: ChainId,
+  name: z.string(),
+  nativeCurrency: z.object({ name: z.string(), symbol: z.string(), decimals: z.number().int() }),
+  explorerUrl: z.string().optional(),
+  /** Public endpoints: rate-limited and shared, to try Vigil, not for production. */
+  publicRpcUrls: z.array(z.string()),
+  confirmations: z.number().int().nonnegative(),
+  /** Whether the depth is known for this chain's reorgs, or the general default. */
+  confirmationsKnown: z.boolean(),
+  testnet: z.boolean(),
+});
+export type ChainPreset = z.infer<typeof ChainPreset>;
 
 /** How much of a contract's stored history is kept; absent keeps everything. */
 export const Retention = z
@@ -90,6 +107,57 @@ export const ContractsSetTokenInput = z.strictObject({
     })
     .nullable(),
 });
+/** What a proxy at a watched address delegates to, as Vigil last read it from the chain. */
+export const ContractProxy = z.object({
+  kind: z.enum(['eip1967', 'uups', 'transparent', 'beacon', 'eip1822', 'safe', 'diamond']),
+  /** The implementation, or every facet of a diamond. */
+  implementations: z.array(z.string()),
+  beacon: z.string().optional(),
+  admin: z.string().optional(),
+  /** The head block of the last check. */
+  checkedAt: BlockNumber,
+  /** The implementations the contract's ABI was given for; one not in here is an upgrade whose ABI is not loaded yet. */
+  abiCovers: z.array(z.string()),
+  /** Upgrades Vigil saw (a changed slot or facet list at a check), oldest first. */
+  upgrades: z.array(
+    z.object({ detectedAt: BlockNumber, from: z.array(z.string()), to: z.array(z.string()) }),
+  ),
+});
+export type ContractProxy = z.infer<typeof ContractProxy>;
+
+/** One deployment found in a project folder (contracts.discover). */
+export const DiscoveredContract = z.object({
+  /** `chainId:address`, as contracts.list names the contract once watched. */
+  id: z.string(),
+  name: z.string(),
+  chainId: ChainId,
+  address: z.string(),
+  abi: z.array(z.unknown()),
+  eventNames: z.array(z.string()),
+  /** The deployment transaction's block; null when it could not be read. */
+  startBlock: BlockNumber.nullable(),
+  /** The file that recorded it, relative to the folder. */
+  file: z.string(),
+  status: z.enum(['new', 'watched', 'abi-changed', 'problem']),
+  /** Why it cannot be added (chain not configured, no code at the address …). */
+  problem: z.string().optional(),
+});
+export type DiscoveredContract = z.infer<typeof DiscoveredContract>;
+
+export const DiscoveryResult = z.object({
+  layouts: z.array(z.string()),
+  contracts: z.array(DiscoveredContract),
+  skipped: z.array(
+    z.object({
+      name: z.string(),
+      chainId: ChainId,
+      address: z.string(),
+      file: z.string(),
+      reason: z.string(),
+    }),
+  ),
+});
+export type DiscoveryResult = z.infer<typeof DiscoveryResult>;
 
 export const WatchedContract = z.object({
   id: z.string(),
@@ -103,6 +171,8 @@ export const WatchedContract = z.object({
   retention: Retention.optional(),
   /** Absent until Vigil has read it from the chain (or could not reach it yet). */
   token: TokenDisplayInfo.optional(),
+  /** Set when the address is a proxy: its events and its implementation's are decoded together. */
+  proxy: ContractProxy.optional(),
 });
 export type WatchedContract = z.infer<typeof WatchedContract>;
 
@@ -1174,11 +1244,21 @@ export const BacktestMatch = z.object({
 
 const Empty = z.object({}).strict().optional();
 
+const explorerUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((value) => /^https?:\/\/[^\s]+$/i.test(value), {
+    message: 'must be an http(s):// URL',
+  })
+  .transform((value) => value.replace(/\/+$/, ''));
+
 export const ChainsAddInput = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(80),
   chainId: ChainId,
   rpcUrls: z.array(rpcUrl).min(1, 'needs at least one RPC URL').max(16),
   confirmations: z.number().int().nonnegative().max(10_000).optional(),
+  explorerUrl: explorerUrl.optional(),
 });
 
 export const ContractsAddInput = z.object({
@@ -1186,9 +1266,14 @@ export const ContractsAddInput = z.object({
   address: AddressInput,
   /** A JSON ABI array, an array of human-readable signatures, or a Hardhat/Foundry artifact. */
   abi: z.union([z.array(z.unknown()), z.string(), z.record(z.string(), z.unknown())]),
-  startBlock: BlockNumber,
+  /** Absent: Vigil finds the block the contract was created in (see contracts.creationBlock). */
+  startBlock: BlockNumber.optional(),
   name: z.string().trim().max(80).optional(),
   retention: Retention.optional(),
+  /** For a proxy: its implementation's ABI, when `abi` is the proxy's own. */
+  implementationAbi: z
+    .union([z.array(z.unknown()), z.string(), z.record(z.string(), z.unknown())])
+    .optional(),
 });
 
 export const ChainsUpdateInput = z
@@ -1197,11 +1282,16 @@ export const ChainsUpdateInput = z
     name: ChainsAddInput.shape.name.optional(),
     rpcUrls: ChainsAddInput.shape.rpcUrls.optional(),
     confirmations: ChainsAddInput.shape.confirmations,
+    /** null removes it. */
+    explorerUrl: explorerUrl.nullable().optional(),
   })
   .refine(
     (input) =>
-      input.name !== undefined || input.rpcUrls !== undefined || input.confirmations !== undefined,
-    { message: 'give at least one of name, rpcUrls, confirmations' },
+      input.name !== undefined ||
+      input.rpcUrls !== undefined ||
+      input.confirmations !== undefined ||
+      input.explorerUrl !== undefined,
+    { message: 'give at least one of name, rpcUrls, confirmations, explorerUrl' },
   );
 
 export const ContractsUpdateInput = z
@@ -1210,10 +1300,16 @@ export const ContractsUpdateInput = z
     name: z.string().trim().min(1, 'must not be empty').max(80).optional(),
     /** null: keep everything again. */
     retention: Retention.nullable().optional(),
+    /** A proxy's new implementation ABI after an upgrade: merged into the contract's ABI. */
+    implementationAbi: ContractsAddInput.shape.implementationAbi,
   })
-  .refine((input) => input.name !== undefined || input.retention !== undefined, {
-    message: 'give at least one of name, retention',
-  });
+  .refine(
+    (input) =>
+      input.name !== undefined ||
+      input.retention !== undefined ||
+      input.implementationAbi !== undefined,
+    { message: 'give at least one of name, retention, implementationAbi' },
+  );
 
 export const EventsQueryInput = z.object({
   chainId: ChainId.optional(),
@@ -1258,6 +1354,17 @@ export const WorkspaceSummary = z.object({
 export const requests = {
   'chains.add': { input: ChainsAddInput, output: Chain },
   'chains.list': { input: Empty, output: z.array(Chain) },
+  /** viem's chain definitions matching a query (name, chain id or currency symbol), best first. */
+  'chains.presets': {
+    input: z
+      .object({
+        query: z.string().max(100).optional(),
+        limit: z.number().int().positive().max(1_000).optional(),
+      })
+      .strict()
+      .optional(),
+    output: z.array(ChainPreset),
+  },
   /** Renames a chain, or changes its RPC URLs (checked like chains.add) or confirmation depth. */
   'chains.update': { input: ChainsUpdateInput, output: Chain },
   'chains.remove': {
@@ -1266,6 +1373,60 @@ export const requests = {
   },
   'contracts.add': { input: ContractsAddInput, output: WatchedContract },
   'contracts.list': { input: Empty, output: z.array(WatchedContract) },
+  /** Reads the proxy slots of a watched contract now; an upgrade found is recorded and audited. */
+  'contracts.checkProxy': {
+    input: z.object({ id: z.string() }).strict(),
+    output: WatchedContract,
+  },
+  /**
+   * The built-in alert rules for a watched proxy's upgrades (one per upgrade event its kind emits),
+   * ready for alerts.rules.save; nothing is saved.
+   */
+  'contracts.upgradeRules': {
+    input: z.object({ id: z.string() }).strict(),
+    output: z.array(
+      z.object({
+        kind: z.literal('event'),
+        name: z.string(),
+        severity: AlertSeverity,
+        enabled: z.boolean(),
+        contractId: z.string(),
+        eventName: z.string(),
+        condition: z.string(),
+      }),
+    ),
+  },
+  /**
+   * The deployed contracts a Foundry or Hardhat project folder records, each with its chain,
+   * address, ABI and start block (its deployment's block), and whether it is new, watched, or
+   * watched with another ABI. Reads files and the chain; saves nothing.
+   */
+  'contracts.discover': {
+    input: z.object({ path: z.string().trim().min(1, 'give the project folder') }).strict(),
+    output: DiscoveryResult,
+  },
+  /**
+   * Adds the ticked deployments of a folder (ids as contracts.discover gave them) in one step:
+   * new ones are watched, watched ones whose ABI changed get the new ABI (audited). All or nothing.
+   */
+  'contracts.discoverAdd': {
+    input: z
+      .object({
+        path: z.string().trim().min(1, 'give the project folder'),
+        ids: z.array(z.string()).min(1, 'tick at least one contract').max(500),
+      })
+      .strict(),
+    output: z.object({
+      added: z.array(z.string()),
+      updated: z.array(z.string()),
+      unchanged: z.array(z.string()),
+    }),
+  },
+  /** The block the contract at this address was created in, read from the chain. */
+  'contracts.creationBlock': {
+    input: z.object({ chainId: ChainId, address: AddressInput }).strict(),
+    output: z.object({ startBlock: BlockNumber }),
+  },
   'contracts.update': { input: ContractsUpdateInput, output: WatchedContract },
   /** How a contract's amounts read: the operator's decimals and symbol, or null to read them from the chain again. */
   'contracts.setToken': { input: ContractsSetTokenInput, output: WatchedContract },
@@ -1680,6 +1841,8 @@ export const ErrorCode = z.enum([
   'RPC_UNREACHABLE',
   'ABI_INVALID',
   'START_BLOCK_IN_FUTURE',
+  /** Nothing is deployed at the address (or where a proxy points). */
+  'NO_CODE',
   'CONDITION_SYNTAX',
   'CONDITION_UNKNOWN_FIELD',
   'CONDITION_TYPE_MISMATCH',

@@ -8,6 +8,8 @@ export const auditActions = {
   contractAdded: 'contract.added',
   contractChanged: 'contract.changed',
   contractRemoved: 'contract.removed',
+  /** A watched proxy delegates to something else now (a changed slot or facet list). */
+  contractUpgraded: 'contract.upgraded',
   workspaceImported: 'workspace.imported',
   // Signers (subject signer:<address>; never the key)
   signerImported: 'signer.imported',

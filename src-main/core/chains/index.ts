@@ -6,3 +6,10 @@ export {
   type ProviderMonitorDependencies,
 } from './provider-monitor.ts';
 export { verifyRpcUrls } from './verify-chain.ts';
+export { defaultConfirmations, hasKnownConfirmations } from './known-chains.ts';
+export {
+  allChainPresets,
+  searchChainPresets,
+  type ChainPreset,
+  type SearchChainPresetsParameters,
+} from './chain-presets.ts';

@@ -20,11 +20,14 @@ import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index
 import {
   createProviderMonitor,
   createRpcPool,
+  defaultConfirmations,
+  searchChainPresets,
   verifyRpcUrls,
   type ProviderMonitor,
   type RpcPool,
 } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
+import { detectProxy, findCreationBlock, mergeAbis, proxyEvents } from '../intake/index.ts';
 import type {
   AuditSealingOptions,
   ChainRecord,
@@ -82,11 +85,12 @@ import { createWatchConfigUpdates } from './watch-config-updates.ts';
 import { createTokenDisplays } from './token-displays.ts';
 import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
+import { createProxyChecks } from './proxy-checks.ts';
+import { createProjectDiscovery } from './project-discovery.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
 import { createAlertService } from '../alerts/index.ts';
-import { defaultConfirmations } from './known-chains.ts';
 
 /** Timings; the defaults suit an operator, tests shorten them. Plain numbers: they cross to the worker. */
 export interface EngineTuning {
@@ -121,6 +125,8 @@ export interface EngineTuning {
   retentionIntervalMs?: number;
   /** How often the store's health is measured and pushed. */
   storeHealthIntervalMs?: number;
+  /** How often watched proxies are read again for upgrades; 0 turns it off. */
+  proxyCheckIntervalMs?: number;
   /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
   allowPrivateWebhooks?: boolean;
 }
@@ -185,14 +191,21 @@ interface RunningChain {
   decoders: Map<string, WatchedContractDecoder>;
 }
 
-type ChainsAddInput = { name: string; chainId: number; rpcUrls: string[]; confirmations?: number };
+type ChainsAddInput = {
+  name: string;
+  chainId: number;
+  rpcUrls: string[];
+  confirmations?: number;
+  explorerUrl?: string;
+};
 type ContractsAddInput = {
   chainId: number;
   address: string;
   abi: unknown;
-  startBlock: number;
+  startBlock?: number;
   name?: string;
   retention?: Retention;
+  implementationAbi?: unknown;
 };
 
 export function createEngine(options: EngineOptions): Engine {
@@ -361,6 +374,7 @@ export function createEngine(options: EngineOptions): Engine {
       indexedThrough: contract.indexedThrough,
       ...(contract.retention ? { retention: contract.retention } : {}),
       ...(contract.token ? { token: contract.token } : {}),
+      ...(contract.proxy ? { proxy: contract.proxy } : {}),
     };
   }
 
@@ -561,21 +575,34 @@ export function createEngine(options: EngineOptions): Engine {
       name: input.name,
       rpcUrls: input.rpcUrls,
       confirmations: input.confirmations ?? defaultConfirmations(input.chainId),
+      ...(input.explorerUrl ? { explorerUrl: input.explorerUrl } : {}),
     };
   }
 
-  async function chainHead(chain: ChainRecord): Promise<number> {
+  /** Runs `use` with the chain's RPC pool: the watcher's, or one opened for this (a pending chain). */
+  async function withChainRpc<T>(
+    chain: ChainRecord,
+    use: (pool: RpcPool) => Promise<T>,
+  ): Promise<T> {
     const pool = running.get(chain.chainId)?.rpc ?? createRpcPool(chain.rpcUrls);
     try {
-      return Number.parseInt(await pool.request<string>('eth_blockNumber'), 16);
+      return await use(pool);
+    } finally {
+      if (!running.has(chain.chainId)) pool.close();
+    }
+  }
+
+  async function chainHead(chain: ChainRecord): Promise<number> {
+    try {
+      return await withChainRpc(chain, async (pool) =>
+        Number.parseInt(await pool.request<string>('eth_blockNumber'), 16),
+      );
     } catch (error) {
       throw new VigilError(
         'RPC_UNREACHABLE',
         `Could not read the head block of chain ${chain.chainId} (${chain.rpcUrls.join(', ')}): ${(error as Error).message}`,
         { field: 'chainId' },
       );
-    } finally {
-      if (!running.has(chain.chainId)) pool.close();
     }
   }
 
@@ -597,7 +624,11 @@ export function createEngine(options: EngineOptions): Engine {
       );
     }
     const address = getAddress(input.address.toLowerCase());
-    const abi = parseAbiInput(input.abi, `${field}abi`);
+    const givenAbi = parseAbiInput(input.abi, `${field}abi`) as unknown[];
+    const implementationAbi =
+      input.implementationAbi === undefined
+        ? []
+        : (parseAbiInput(input.implementationAbi, `${field}implementationAbi`) as unknown[]);
     const id = `${input.chainId}:${address.toLowerCase()}`;
     if (store.findContract(id)) {
       throw new VigilError(
@@ -609,11 +640,28 @@ export function createEngine(options: EngineOptions): Engine {
       );
     }
     const head = await chainHead(chain);
-    if (input.startBlock > head) {
+    // A proxy is watched at its own address with its implementation's events decoded too.
+    const detected = await withChainRpc(chain, (pool) =>
+      detectProxy(pool, { chainId: chain.chainId, address, head, field: `${field}address` }),
+    );
+    const abi = detected
+      ? mergeAbis(proxyEvents(detected.kind), givenAbi, implementationAbi)
+      : mergeAbis(givenAbi, implementationAbi);
+    const startBlock =
+      input.startBlock ??
+      (await withChainRpc(chain, (pool) =>
+        findCreationBlock(pool, {
+          chainId: chain.chainId,
+          address,
+          head,
+          field: `${field}address`,
+        }),
+      ));
+    if (startBlock > head) {
       throw new VigilError(
         'START_BLOCK_IN_FUTURE',
-        `Start block ${input.startBlock} is after chain ${input.chainId}'s head block ${head}.`,
-        { field: `${field}startBlock`, details: { startBlock: input.startBlock, headBlock: head } },
+        `Start block ${startBlock} is after chain ${input.chainId}'s head block ${head}.`,
+        { field: `${field}startBlock`, details: { startBlock, headBlock: head } },
       );
     }
     const artifactName =
@@ -629,9 +677,12 @@ export function createEngine(options: EngineOptions): Engine {
       chainId: input.chainId,
       address,
       name,
-      abi: abi as unknown[],
-      startBlock: input.startBlock,
+      abi,
+      startBlock,
       ...(input.retention ? { retention: input.retention } : {}),
+      ...(detected
+        ? { proxy: { ...detected, abiCovers: detected.implementations, upgrades: [] } }
+        : {}),
     };
   }
 
@@ -707,6 +758,7 @@ export function createEngine(options: EngineOptions): Engine {
       name: chain.name,
       rpcUrls: chain.rpcUrls,
       confirmations: chain.confirmations,
+      ...(chain.explorerUrl ? { explorerUrl: chain.explorerUrl } : {}),
     });
   }
 
@@ -716,6 +768,9 @@ export function createEngine(options: EngineOptions): Engine {
       address: contract.address,
       name: contract.name,
       startBlock: contract.startBlock,
+      ...(contract.proxy
+        ? { proxy: { kind: contract.proxy.kind, implementations: contract.proxy.implementations } }
+        : {}),
       events: [
         ...new Set(eventSignaturesOf(contract.abi as never).map((event) => event.signature)),
       ],
@@ -739,6 +794,8 @@ export function createEngine(options: EngineOptions): Engine {
       return record;
     },
     'chains.list': () => store.listChains(),
+    'chains.presets': (input: { query?: string; limit?: number } | undefined) =>
+      searchChainPresets(input ?? {}),
     async 'chains.remove'(input: { chainId: number }) {
       store.requireChain(input.chainId);
       await stopChain(input.chainId);
@@ -770,6 +827,15 @@ export function createEngine(options: EngineOptions): Engine {
       return toWireContract(store.findContract(contract.id)!);
     },
     'contracts.list': () => store.listContracts().map(toWireContract),
+    async 'contracts.creationBlock'(input: { chainId: number; address: string }) {
+      const chain = store.requireChain(input.chainId);
+      const address = getAddress(input.address.toLowerCase());
+      return {
+        startBlock: await withChainRpc(chain, (pool) =>
+          findCreationBlock(pool, { chainId: chain.chainId, address }),
+        ),
+      };
+    },
     'contracts.remove'(input: { id: string }) {
       const contract = store.findContract(input.id);
       if (!contract)
@@ -931,7 +997,14 @@ export function createEngine(options: EngineOptions): Engine {
           safeMode.acknowledge(call?.approvedBy?.name ?? actor),
       } as RequestHandlers,
     },
-    createWatchConfigUpdates({ store, actor, restartChain, pushConfig, toWireContract }),
+    createWatchConfigUpdates({
+      store,
+      actor,
+      restartChain,
+      pushConfig,
+      toWireContract,
+      refreshDecoders,
+    }),
     createAuditService(
       context,
       auditStartCheck,
@@ -954,6 +1027,22 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
     createApprovalsService(context, gate),
+    createProjectDiscovery({
+      store,
+      actor,
+      withChainRpc,
+      validateContract: (input) => validateContract(input),
+      contractAddedAudit,
+      refreshDecoders,
+      pushConfig,
+    }),
+    createProxyChecks(context, {
+      toWireContract,
+      pushConfig,
+      ...(options.proxyCheckIntervalMs === undefined
+        ? {}
+        : { intervalMs: options.proxyCheckIntervalMs }),
+    }),
     createStoreHealthService({
       store,
       push: options.push,

@@ -5,6 +5,9 @@
 // audit entry whose details say what changed, before → after. Nothing changed, nothing recorded.
 import type { Chain, WatchedContract } from '../../ipc/contract.ts';
 import { verifyRpcUrls } from '../chains/index.ts';
+import { eventSignaturesOf, parseAbiInput } from '../abi/index.ts';
+import { mergeAbis } from '../intake/index.ts';
+import type { OperatorCommand } from '../store/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
 import type { EngineService } from './service.ts';
@@ -18,7 +21,13 @@ export interface WatchConfigUpdateDependencies {
   /** Tells every view the lists changed. */
   pushConfig(): void;
   toWireContract(contract: ContractRecord): WatchedContract;
+  /** The chain's watcher decodes with the contracts' ABIs as stored now. */
+  refreshDecoders(chainId: number): void;
 }
+
+const eventsOf = (abi: readonly unknown[]): string[] => [
+  ...new Set(eventSignaturesOf(abi as never).map((event) => event.signature)),
+];
 
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
@@ -51,8 +60,19 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
           await verifyRpcUrls(input.chainId, requested.rpcUrls ?? before.rpcUrls);
         // The RPC checks took time; read the record again so a change made meanwhile is kept.
         const current = store.requireChain(input.chainId);
-        const next: ChainRecord = { ...current, ...requested };
-        const changes = describeChanges(current, next, ['name', 'rpcUrls', 'confirmations']);
+        const { explorerUrl: _previousExplorer, ...rest } = current;
+        const explorerUrl =
+          input.explorerUrl === undefined ? current.explorerUrl : (input.explorerUrl ?? undefined);
+        const next: ChainRecord = {
+          ...rest,
+          ...requested,
+          ...(explorerUrl === undefined ? {} : { explorerUrl }),
+        };
+        const changes = describeChanges(
+          { explorerUrl: null, ...current },
+          { explorerUrl: null, ...next },
+          ['name', 'rpcUrls', 'confirmations', 'explorerUrl'],
+        );
         if (Object.keys(changes).length === 0) return current;
         store.execute({ type: 'chain.update', chain: next }, [
           {
@@ -80,9 +100,26 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
           { ...contract, name, retention: retention ?? null },
           ['name', 'retention'],
         );
+        // A proxy's new implementation: its ABI joins the contract's, and the upgrade is loaded.
+        const commands: OperatorCommand[] = [];
+        if (input.implementationAbi !== undefined) {
+          const given = parseAbiInput(input.implementationAbi, 'implementationAbi') as unknown[];
+          const abi = mergeAbis(contract.abi, given);
+          const proxy = contract.proxy
+            ? { ...contract.proxy, abiCovers: contract.proxy.implementations }
+            : null;
+          const before = eventsOf(contract.abi);
+          const after = eventsOf(abi);
+          if (after.length !== before.length) changes['events'] = { from: before, to: after };
+          if (JSON.stringify(proxy?.abiCovers) !== JSON.stringify(contract.proxy?.abiCovers))
+            changes['abiCovers'] = { from: contract.proxy?.abiCovers, to: proxy?.abiCovers };
+          if (changes['events'] || changes['abiCovers'])
+            commands.push({ type: 'contract.definition', id: contract.id, abi, proxy });
+        }
         if (Object.keys(changes).length === 0) return deps.toWireContract(contract);
         const command = { type: 'contract.update', id: contract.id, name } as const;
-        store.execute({ ...command, retention: retention ?? null }, [
+        commands.unshift({ ...command, retention: retention ?? null });
+        store.execute({ type: 'batch', commands }, [
           {
             actor,
             action: 'contract.changed',
@@ -95,6 +132,7 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
             },
           },
         ]);
+        if (commands.length > 1) deps.refreshDecoders(contract.chainId);
         deps.pushConfig();
         return deps.toWireContract(store.findContract(contract.id)!);
       },

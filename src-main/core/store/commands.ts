@@ -32,6 +32,7 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
     case 'contract.update':
     case 'contract.remove':
     case 'contract.token':
+    case 'contract.definition':
       applyWatchConfigCommand(db, command, at);
       return;
     case 'signer.add':

@@ -212,6 +212,20 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 10,
+    name: "chains may carry their block explorer's URL (NULL: none known)",
+    up(db) {
+      db.run('ALTER TABLE chains ADD COLUMN explorer_url TEXT');
+    },
+  },
+  {
+    version: 11,
+    name: 'contracts may be proxies (JSON: kind, implementations, upgrades seen; NULL: not a proxy)',
+    up(db) {
+      db.run('ALTER TABLE contracts ADD COLUMN proxy TEXT');
+    },
+  },
+  {
+    version: 12,
     name: 'contracts may carry how their amounts read (JSON: decimals, symbol, source; NULL not read yet)',
     up(db) {
       db.run('ALTER TABLE contracts ADD COLUMN token TEXT');

@@ -1,7 +1,7 @@
 // Operator-originated data: chains and watched contracts. Every change is a command that is
 // applied inside a transaction and journaled before that transaction commits (see commands.ts).
 import type { Database } from 'sql.js';
-import type { Retention, TokenDisplayInfo } from '../../ipc/contract.ts';
+import type { ContractProxy, Retention, TokenDisplayInfo } from '../../ipc/contract.ts';
 import { selectAll, selectOne } from './database.ts';
 
 export interface ChainRecord {
@@ -9,6 +9,8 @@ export interface ChainRecord {
   name: string;
   rpcUrls: string[];
   confirmations: number;
+  /** The chain's block explorer, without a trailing slash. */
+  explorerUrl?: string;
 }
 
 export interface ContractRecord {
@@ -21,6 +23,8 @@ export interface ContractRecord {
   indexedThrough: number | null;
   /** How much of its history is kept (absent: everything; see ChainStore.applyRetention). */
   retention?: Retention;
+  /** Set when the address is a proxy (see intake/detect-proxy.ts). */
+  proxy?: ContractProxy;
   /** How its amounts read; absent until read from the chain or set by the operator. */
   token?: TokenDisplayInfo;
 }
@@ -33,6 +37,9 @@ export type WatchConfigCommand =
   // retention: null clears it; absent (a command journaled before it existed) leaves it.
   | { type: 'contract.update'; id: string; name: string; retention?: Retention | null }
   | { type: 'contract.remove'; id: string }
+  // A new ABI (a proxy's new implementation, a project's rebuilt artifact) and what the proxy
+  // delegates to now; proxy null: not a proxy.
+  | { type: 'contract.definition'; id: string; abi: unknown[]; proxy: ContractProxy | null }
   // token: null forgets it, so it is read from the chain again.
   | { type: 'contract.token'; id: string; token: TokenDisplayInfo | null };
 
@@ -43,22 +50,20 @@ export function applyWatchConfigCommand(
 ): void {
   switch (command.type) {
     case 'chain.add': {
-      const { chainId, name, rpcUrls, confirmations } = command.chain;
+      const { chainId, name, rpcUrls, confirmations, explorerUrl } = command.chain;
       db.run(
-        'INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (?, ?, ?, ?, ?)',
-        [chainId, name, JSON.stringify(rpcUrls), confirmations, at],
+        'INSERT INTO chains (chain_id, name, rpc_urls, confirmations, explorer_url, added_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [chainId, name, JSON.stringify(rpcUrls), confirmations, explorerUrl ?? null, at],
       );
       return;
     }
     case 'chain.update': {
       // Stored data stays: the chain is the same chain, only how it is reached or named changed.
-      const { chainId, name, rpcUrls, confirmations } = command.chain;
-      db.run('UPDATE chains SET name = ?, rpc_urls = ?, confirmations = ? WHERE chain_id = ?', [
-        name,
-        JSON.stringify(rpcUrls),
-        confirmations,
-        chainId,
-      ]);
+      const { chainId, name, rpcUrls, confirmations, explorerUrl } = command.chain;
+      db.run(
+        'UPDATE chains SET name = ?, rpc_urls = ?, confirmations = ?, explorer_url = ? WHERE chain_id = ?',
+        [name, JSON.stringify(rpcUrls), confirmations, explorerUrl ?? null, chainId],
+      );
       return;
     }
     case 'chain.remove':
@@ -67,9 +72,9 @@ export function applyWatchConfigCommand(
       db.run('DELETE FROM chains WHERE chain_id = ?', [command.chainId]);
       return;
     case 'contract.add': {
-      const { id, chainId, address, name, abi, startBlock, retention } = command.contract;
+      const { id, chainId, address, name, abi, startBlock, retention, proxy } = command.contract;
       db.run(
-        'INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at, retention) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at, retention, proxy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           id,
           chainId,
@@ -80,6 +85,7 @@ export function applyWatchConfigCommand(
           startBlock - 1,
           at,
           retention ? JSON.stringify(retention) : null,
+          proxy ? JSON.stringify(proxy) : null,
         ],
       );
       return;
@@ -101,6 +107,13 @@ export function applyWatchConfigCommand(
         command.id,
       ]);
       return;
+    case 'contract.definition':
+      db.run('UPDATE contracts SET abi = ?, proxy = ? WHERE id = ?', [
+        JSON.stringify(command.abi),
+        command.proxy ? JSON.stringify(command.proxy) : null,
+        command.id,
+      ]);
+      return;
   }
 }
 
@@ -109,17 +122,19 @@ interface ChainRow {
   name: string;
   rpc_urls: string;
   confirmations: number;
+  explorer_url: string | null;
 }
 
 export function listChains(db: Database): ChainRecord[] {
   return selectAll<ChainRow>(
     db,
-    'SELECT chain_id, name, rpc_urls, confirmations FROM chains ORDER BY added_at, chain_id',
+    'SELECT chain_id, name, rpc_urls, confirmations, explorer_url FROM chains ORDER BY added_at, chain_id',
   ).map((row) => ({
     chainId: row.chain_id,
     name: row.name,
     rpcUrls: JSON.parse(row.rpc_urls) as string[],
     confirmations: row.confirmations,
+    ...(row.explorer_url === null ? {} : { explorerUrl: row.explorer_url }),
   }));
 }
 
@@ -132,6 +147,7 @@ interface ContractRow {
   start_block: number;
   indexed_through: number | null;
   retention: string | null;
+  proxy: string | null;
   token: string | null;
 }
 
@@ -149,12 +165,13 @@ function toContractRecord(row: ContractRow): ContractRecord {
         ? null
         : row.indexed_through,
     ...(row.retention === null ? {} : { retention: JSON.parse(row.retention) as Retention }),
+    ...(row.proxy === null ? {} : { proxy: JSON.parse(row.proxy) as ContractProxy }),
     ...(row.token === null ? {} : { token: JSON.parse(row.token) as TokenDisplayInfo }),
   };
 }
 
 export function listContracts(db: Database, chainId?: number): ContractRecord[] {
-  const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention, token FROM contracts ${
+  const sql = `SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention, proxy, token FROM contracts ${
     chainId === undefined ? '' : 'WHERE chain_id = ?'
   } ORDER BY added_at, id`;
   return selectAll<ContractRow>(db, sql, chainId === undefined ? [] : [chainId]).map(
@@ -186,7 +203,7 @@ export function findChain(db: Database, chainId: number): ChainRecord | undefine
 export function findContract(db: Database, id: string): ContractRecord | undefined {
   const row = selectOne<ContractRow>(
     db,
-    'SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention, token FROM contracts WHERE id = ?',
+    'SELECT id, chain_id, address, name, abi, start_block, indexed_through, retention, proxy, token FROM contracts WHERE id = ?',
     [id],
   );
   return row ? toContractRecord(row) : undefined;

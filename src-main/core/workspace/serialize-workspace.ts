@@ -31,6 +31,7 @@ export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
       chainId: chain.chainId,
       rpcUrls: chain.rpcUrls,
       confirmations: chain.confirmations,
+      ...(chain.explorerUrl ? { explorerUrl: chain.explorerUrl } : {}),
     })),
     contracts: workspace.contracts.map((contract) => ({
       name: contract.name,

@@ -1,6 +1,6 @@
 // Configured chains: list with edit and remove, and the form that adds one.
 import { useState, type FormEvent } from 'react';
-import { ChainsAddInput, type Chain } from '@contract';
+import { ChainsAddInput, type Chain, type ChainPreset } from '@contract';
 import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
 import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
@@ -13,6 +13,7 @@ import {
 } from '../components/form-errors.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { RowEditActions, useRowEdit } from '../components/RowEdit.tsx';
+import { ChainPresetPicker, PublicRpcUrls } from '../components/ChainPresetPicker.tsx';
 
 export function ChainsView() {
   const { chains, loaded, error, load } = useConfig();
@@ -55,6 +56,7 @@ function ChainTable({ chains }: { chains: Chain[] }) {
           <th>Chain ID</th>
           <th>RPC URLs</th>
           <th>Confirmations</th>
+          <th>Explorer</th>
           <th>
             <span className="visually-hidden">Actions</span>
           </th>
@@ -74,10 +76,12 @@ function ChainRow({ chain }: { chain: Chain }) {
   const [name, setName] = useState(chain.name);
   const [rpcUrls, setRpcUrls] = useState(chain.rpcUrls.join('\n'));
   const [confirmations, setConfirmations] = useState(String(chain.confirmations));
+  const [explorerUrl, setExplorerUrl] = useState(chain.explorerUrl ?? '');
   const edit = useRowEdit(() => {
     setName(chain.name);
     setRpcUrls(chain.rpcUrls.join('\n'));
     setConfirmations(String(chain.confirmations));
+    setExplorerUrl(chain.explorerUrl ?? '');
   });
   const remove = async (): Promise<void> => {
     const result = await vigil.call('chains.remove', { chainId: chain.chainId });
@@ -97,6 +101,9 @@ function ChainRow({ chain }: { chain: Chain }) {
         ...(name.trim() === chain.name ? {} : { name: name.trim() }),
         ...(urls.join('\n') === chain.rpcUrls.join('\n') ? {} : { rpcUrls: urls }),
         ...(depth === chain.confirmations ? {} : { confirmations: depth }),
+        ...(explorerUrl.trim() === (chain.explorerUrl ?? '')
+          ? {}
+          : { explorerUrl: explorerUrl.trim() === '' ? null : explorerUrl.trim() }),
       });
     });
   if (edit.editing) {
@@ -124,6 +131,15 @@ function ChainRow({ chain }: { chain: Chain }) {
             onChange={(e) => setConfirmations(e.target.value)}
           />
         </td>
+        <td>
+          <input
+            aria-label="Chain explorer URL"
+            className="mono"
+            value={explorerUrl}
+            onChange={(e) => setExplorerUrl(e.target.value)}
+            placeholder="https://etherscan.io"
+          />
+        </td>
         <td className="actions">
           <RowEditActions edit={edit} what={chain.name} onSave={() => void save()} />
         </td>
@@ -140,6 +156,7 @@ function ChainRow({ chain }: { chain: Chain }) {
         ))}
       </td>
       <td className="mono">{chain.confirmations}</td>
+      <td className="mono small">{chain.explorerUrl ?? <span className="muted">—</span>}</td>
       <td className="actions">
         <RowEditActions edit={edit} what={chain.name} onSave={() => void save()}>
           <ConfirmButton
@@ -156,13 +173,16 @@ function ChainRow({ chain }: { chain: Chain }) {
   );
 }
 
-const CHAIN_FORM_FIELDS = ['name', 'chainId', 'rpcUrls', 'confirmations'] as const;
+const CHAIN_FORM_FIELDS = ['name', 'chainId', 'rpcUrls', 'confirmations', 'explorerUrl'] as const;
 
 function AddChainForm() {
+  const configured = useConfig((state) => state.chains).map((chain) => chain.chainId);
+  const [preset, setPreset] = useState<ChainPreset | null>(null);
   const [name, setName] = useState('');
   const [chainId, setChainId] = useState('');
   const [rpcUrls, setRpcUrls] = useState('');
   const [confirmations, setConfirmations] = useState('');
+  const [explorerUrl, setExplorerUrl] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
@@ -178,6 +198,7 @@ function AddChainForm() {
         .map((line) => line.trim())
         .filter((line) => line !== ''),
       confirmations: confirmations.trim() === '' ? undefined : Number(confirmations.trim()),
+      explorerUrl: explorerUrl.trim() === '' ? undefined : explorerUrl.trim(),
     };
     const checked = ChainsAddInput.safeParse(input);
     const found: FieldErrors = checked.success ? {} : errorsFromIssues(checked.error.issues);
@@ -204,8 +225,23 @@ function AddChainForm() {
     setChainId('');
     setRpcUrls('');
     setConfirmations('');
+    setExplorerUrl('');
+    setPreset(null);
     void useConfig.getState().load();
   };
+
+  // A preset fills what is known of the chain; the RPC URL stays the operator's to give.
+  const pick = (chosen: ChainPreset): void => {
+    setPreset(chosen);
+    setName(chosen.name);
+    setChainId(String(chosen.chainId));
+    setConfirmations(String(chosen.confirmations));
+    setExplorerUrl(chosen.explorerUrl ?? '');
+    setErrors({});
+    setAdded(null);
+  };
+  const usePublicUrl = (url: string): void =>
+    setRpcUrls((current) => (current.trim() === '' ? url : `${current.trim()}\n${url}`));
 
   return (
     <form
@@ -214,6 +250,7 @@ function AddChainForm() {
       noValidate
       aria-label="Add chain"
     >
+      <ChainPresetPicker configured={configured} onPick={pick} />
       <Field id="chain-name" label="Name" error={errors.name}>
         <input
           id="chain-name"
@@ -243,10 +280,13 @@ function AddChainForm() {
           rows={3}
           value={rpcUrls}
           onChange={(e) => setRpcUrls(e.target.value)}
-          placeholder="https://mainnet.base.org"
+          placeholder={
+            preset ? 'Your own provider’s URL for this chain' : 'https://mainnet.base.org'
+          }
           spellCheck={false}
         />
       </Field>
+      {preset && <PublicRpcUrls preset={preset} onUse={usePublicUrl} />}
       <Field
         id="chain-confirmations"
         label="Confirmations"
@@ -259,6 +299,20 @@ function AddChainForm() {
           onChange={(e) => setConfirmations(e.target.value)}
           inputMode="numeric"
           placeholder="12"
+        />
+      </Field>
+      <Field
+        id="chain-explorer-url"
+        label="Block explorer"
+        error={errors.explorerUrl}
+        hint="Optional; used for links to addresses and transactions."
+      >
+        <input
+          id="chain-explorer-url"
+          value={explorerUrl}
+          onChange={(e) => setExplorerUrl(e.target.value)}
+          placeholder="https://basescan.org"
+          autoComplete="off"
         />
       </Field>
       {errors.form && (

@@ -17,6 +17,9 @@ import {
 import { addressProblem, parseAbiText } from '../abi-text.ts';
 import { formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
+import { FindCreationBlock } from '../components/FindCreationBlock.tsx';
+import { ProxyPanel } from '../components/ProxyPanel.tsx';
+import { DiscoverPanel } from '../components/DiscoverPanel.tsx';
 
 export function ContractsView() {
   const { chains, contracts, loaded, error, load } = useConfig();
@@ -40,6 +43,10 @@ export function ContractsView() {
           >
             <ContractTable contracts={contracts} chains={chains} />
           </Loadable>
+          <details className="card discover-card">
+            <summary>Add from a project folder</summary>
+            <DiscoverPanel />
+          </details>
         </div>
         <aside className="split-side card">
           <h2>Add a contract</h2>
@@ -133,6 +140,7 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
       <td className="mono small nowrap">
         <span title={contract.address}>{shortHex(contract.address, 8)}</span>{' '}
         <CopyButton text={contract.address} />
+        <ProxyPanel contract={contract} />
       </td>
       <td className="small col-events">
         {contract.eventNames.length === 0 ? (
@@ -219,7 +227,7 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
   const [chainId, setChainId] = useState('');
   const [address, setAddress] = useState('');
   const [name, setName] = useState('');
-  const [startBlock, setStartBlock] = useState('0');
+  const [startBlock, setStartBlock] = useState('');
   const [abiText, setAbiText] = useState('');
   const [abiFileName, setAbiFileName] = useState<string | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -259,13 +267,14 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
       chainId: selectedChainId === '' ? Number.NaN : Number(selectedChainId),
       address,
       name: name.trim() === '' ? undefined : name,
-      startBlock: startBlock.trim() === '' ? Number.NaN : Number(startBlock.trim()),
+      // Empty: the server finds the block the contract was created in.
+      startBlock: startBlock.trim() === '' ? undefined : Number(startBlock.trim()),
       abi: abi.ok ? abi.abi : '',
     };
     const checked = ContractsAddInput.safeParse(input);
     const found: FieldErrors = checked.success ? {} : errorsFromIssues(checked.error.issues);
     if (selectedChainId === '') found.chainId = 'Choose the chain this contract lives on.';
-    const startBlockProblem = wholeNumberProblem(startBlock, '0');
+    const startBlockProblem = startBlock.trim() === '' ? null : wholeNumberProblem(startBlock, '0');
     if (startBlockProblem) found.startBlock = startBlockProblem;
     if (!abi.ok) found.abi = abi.message;
     else delete found.abi;
@@ -284,7 +293,7 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
     setAdded(result.value.name || result.value.address);
     setAddress('');
     setName('');
-    setStartBlock('0');
+    setStartBlock('');
     setAbiText('');
     setAbiFileName(null);
     void useConfig.getState().load();
@@ -337,14 +346,26 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
         id="contract-start-block"
         label="Start block"
         error={errors.startBlock}
-        hint="Backfill begins here. Earlier blocks are never fetched."
+        hint="Backfill begins here. Empty: Vigil finds the block the contract was created in."
       >
-        <input
-          id="contract-start-block"
-          value={startBlock}
-          onChange={(e) => setStartBlock(e.target.value)}
-          inputMode="numeric"
-        />
+        <div className="inline-action">
+          <input
+            id="contract-start-block"
+            value={startBlock}
+            onChange={(e) => setStartBlock(e.target.value)}
+            inputMode="numeric"
+            placeholder="found from the chain"
+          />
+          <FindCreationBlock
+            key={`${selectedChainId}:${address}`}
+            chainId={selectedChainId}
+            address={address}
+            onFound={(block) => {
+              setStartBlock(String(block));
+              setErrors(({ startBlock: _dropped, ...rest }) => rest);
+            }}
+          />
+        </div>
       </Field>
       <Field
         id="contract-abi"

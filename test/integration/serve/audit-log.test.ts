@@ -532,6 +532,10 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
       return `contract:${contractId()}`;
     },
   },
+  'contract.upgraded': {
+    pending:
+      'needs a proxy deployed and upgraded; test/integration/discover/proxies.test.ts checks the entry',
+  },
   'contract.changed': {
     actor: PROFILE,
     async run({ session }) {

@@ -193,6 +193,8 @@ describe('bad input is refused with a specific error and changes nothing', () =>
 
   it('a workspace whose second contract is bad adds neither', async () => {
     const abi = JSON.stringify(loadArtifact('DemoToken').abi);
+    // Both deployed: the second is refused for its start block, not for having no code.
+    const second = await deployContract(anvil.rpcUrl, 'DemoToken', ['Second', 'TWO']);
     const before = await snapshotOfConfig();
     const error = await failure('workspace.import', {
       fileName: 'two.yaml',
@@ -200,7 +202,7 @@ describe('bad input is refused with a specific error and changes nothing', () =>
         'version: 1',
         'contracts:',
         `  - { chainId: ${anvil.chainId}, address: "${token}", startBlock: 0, abi: ${abi} }`,
-        `  - { chainId: ${anvil.chainId}, address: "0x000000000000000000000000000000000000dEaD", startBlock: 99999999, abi: ${abi} }`,
+        `  - { chainId: ${anvil.chainId}, address: "${second}", startBlock: 99999999, abi: ${abi} }`,
       ].join('\n'),
     });
     expect(error).toMatchObject({

@@ -8,6 +8,7 @@ import {
 } from '../../../src-main/core/store/migrations.ts';
 import {
   applyWatchConfigCommand,
+  findChain,
   findContract,
 } from '../../../src-main/core/store/operator-data.ts';
 
@@ -151,7 +152,7 @@ describe('migrations', () => {
       "INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at) VALUES ('1:0xa', 1, '0xa', 'A', '[]', 0, -1, 0)",
     );
     expect(migrate(db, migrations.slice(0, 9))).toEqual([9]);
-    // The contract reader knows every column of the newest schema.
+    // The store reads with the newest schema.
     migrate(db);
     expect(findContract(db, '1:0xa')).not.toHaveProperty('retention');
     applyWatchConfigCommand(
@@ -171,16 +172,34 @@ describe('migrations', () => {
     expect(findContract(db, '1:0xa')).not.toHaveProperty('retention');
   });
 
-  it('migration 10 gives contracts a token display, none (not read yet) for those already there', async () => {
+  it('migration 10 gives chains an explorer URL, none for those already there', async () => {
     const db = openDatabase(await loadSqlJs());
     migrate(db, migrations.slice(0, 9));
+    db.run(
+      "INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (1, 'c', '[]', 0, 0)",
+    );
+    expect(migrate(db, migrations.slice(0, 10))).toEqual([10]);
+    migrate(db);
+    const before = findChain(db, 1)!;
+    expect(before).not.toHaveProperty('explorerUrl');
+    const chain = { ...before, explorerUrl: 'https://etherscan.io' };
+    applyWatchConfigCommand(db, { type: 'chain.update', chain }, 0);
+    expect(findChain(db, 1)).toEqual(chain);
+    applyWatchConfigCommand(db, { type: 'chain.update', chain: before }, 0);
+    expect(findChain(db, 1)).toEqual(before);
+  });
+
+  it('migration 12 gives contracts a token display, none (not read yet) for those already there', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 11));
     db.run(
       "INSERT INTO chains (chain_id, name, rpc_urls, confirmations, added_at) VALUES (1, 'c', '[]', 0, 0)",
     );
     db.run(
       "INSERT INTO contracts (id, chain_id, address, name, abi, start_block, indexed_through, added_at) VALUES ('1:0xa', 1, '0xa', 'A', '[]', 0, -1, 0)",
     );
-    expect(migrate(db, migrations.slice(0, 10))).toEqual([10]);
+    expect(migrate(db, migrations.slice(0, 12))).toEqual([12]);
+    migrate(db);
     expect(findContract(db, '1:0xa')).not.toHaveProperty('token');
     const token = { decimals: 6, symbol: 'USDC', source: 'chain' as const };
     applyWatchConfigCommand(db, { type: 'contract.token', id: '1:0xa', token }, 0);

@@ -289,8 +289,8 @@ contracts:
   });
 
   it('reports a missing field at the entry that lacks it', () => {
-    expect(problemsOf(withLine(15, '')).problems).toEqual([
-      { field: 'contracts[0].startBlock', line: 12, column: 5, message: 'is required' },
+    expect(problemsOf(withLine(14, '')).problems).toEqual([
+      { field: 'contracts[0].address', line: 12, column: 5, message: 'is required' },
     ]);
     expect(problemsOf(withLine(1, '')).problems).toEqual([
       {
@@ -544,6 +544,7 @@ describe('serializeWorkspace', () => {
       contracts: workspace.contracts.map((contract) => ({
         ...contract,
         name: contract.name ?? '',
+        startBlock: contract.startBlock ?? 0,
         abi: contract.abi as unknown[],
       })),
     });

@@ -14,3 +14,8 @@ const confirmationsByChainId: Record<number, number> = {
 export function defaultConfirmations(chainId: number): number {
   return confirmationsByChainId[chainId] ?? 12;
 }
+
+/** Whether the depth for this chain comes from the table above rather than the default. */
+export function hasKnownConfirmations(chainId: number): boolean {
+  return chainId in confirmationsByChainId;
+}
