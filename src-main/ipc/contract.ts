@@ -572,6 +572,16 @@ export const Signer = z.object({
 });
 export type Signer = z.infer<typeof Signer>;
 
+export const SignerBackup = z.object({
+  address: z.string(),
+  /** In the exports folder; headless mode serves it as a download. */
+  fileName: z.string(),
+  path: z.string(),
+  /** The keystore JSON itself. */
+  keystore: z.string(),
+});
+export type SignerBackup = z.infer<typeof SignerBackup>;
+
 export const TxStatus = z.enum([
   'proposed',
   'approved',
@@ -1126,8 +1136,9 @@ export const ContractsUpdateInput = z
   .object({
     id: z.string(),
     name: z.string().trim().min(1, 'must not be empty').max(80).optional(),
-    /** null: keep everything again. */
+    /** null: keep everything again. Shortening it needs a person (see gated-requests.ts). */
     retention: Retention.nullable().optional(),
+    approval: ApprovalProof.optional(),
   })
   .refine((input) => input.name !== undefined || input.retention !== undefined, {
     message: 'give at least one of name, retention',
@@ -1248,9 +1259,32 @@ export const requests = {
     output: Signer,
   },
   'signers.list': { input: Empty, output: z.array(Signer) },
+  /**
+   * Deletes a signer and its key. Refused while the key holds funds on a configured chain, or
+   * while a chain's balance cannot be read, unless `confirmFunds` says to go ahead anyway.
+   */
   'signers.remove': {
-    input: z.object({ address: AddressInput, approval: ApprovalProof.optional() }),
+    input: z.object({
+      address: AddressInput,
+      confirmFunds: z.literal(true).optional(),
+      approval: ApprovalProof.optional(),
+    }),
     output: z.object({ removed: z.literal(true) }),
+  },
+  /**
+   * Writes the signer's key, encrypted with `passphrase`, as a Web3 Secret Storage (v3, scrypt)
+   * keystore to the exports folder, and answers it too; geth, Foundry and MetaMask read it.
+   */
+  'signers.backup': {
+    input: z.object({
+      address: AddressInput,
+      passphrase: z
+        .string()
+        .min(12, 'must be at least 12 characters')
+        .max(1_024, 'must be at most 1024 characters'),
+      approval: ApprovalProof.optional(),
+    }),
+    output: SignerBackup,
   },
   /** Each (chain, signer) nonce lane: Vigil's next nonce, the chain's, and any gap. */
   'signers.lanes': {
@@ -1589,6 +1623,10 @@ export const ErrorCode = z.enum([
   'APPROVAL_REPLAYED',
   /** This approver has already approved; another approver is needed. */
   'APPROVER_DUPLICATE',
+  /** The signer to remove still holds funds on a configured chain. */
+  'SIGNER_HOLDS_FUNDS',
+  /** A balance needed to decide could not be read (the chain's RPC did not answer). */
+  'BALANCE_UNKNOWN',
   'UNKNOWN_METHOD',
   'INTERNAL',
 ]);

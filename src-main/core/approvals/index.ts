@@ -3,7 +3,7 @@
 export { createApprovalsService } from './approvals-service.ts';
 export type { Caller } from './caller.ts';
 export { approvedRecordDigest, signingDigest, type GateSubject } from './digest.ts';
-export { describeGatedRequest, isGatedRequest } from './gated-requests.ts';
+export { describeGatedRequest, isGatedRequest, shortensRetention } from './gated-requests.ts';
 export {
   createDialogGate,
   createWebAuthnGate,

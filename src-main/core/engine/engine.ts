@@ -52,6 +52,7 @@ import {
 } from '../approvals/index.ts';
 import {
   mergeHandlers,
+  mergePrechecks,
   type CallContext,
   type ChainAccess,
   type EngineService,
@@ -853,7 +854,8 @@ export function createEngine(options: EngineOptions): Engine {
       proposals: txQueue,
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
-    createApprovalsService(context, gate),
+    // The challenge step runs the prechecks too, before the person's passkey is asked.
+    createApprovalsService(context, gate, (name, input) => precheck(name, input)),
     createStoreHealthService({
       store,
       push: options.push,
@@ -863,6 +865,7 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   ];
   const handlers = mergeHandlers(services);
+  const precheck = mergePrechecks(services);
 
   store.recordAudit([
     {
@@ -986,6 +989,7 @@ export function createEngine(options: EngineOptions): Engine {
       const handler = handlers[name] as
         ((input: unknown, call: CallContext) => unknown) | undefined;
       if (!handler) throw new VigilError('UNKNOWN_METHOD', `Unknown method ${name}.`);
+      await precheck(name, input);
       // A request only a person may make passes the gate first, whoever sent it.
       const subject = describeGatedRequest(name, input as never, store);
       if (!subject) return handler(input, caller ? { caller } : {});

@@ -2,6 +2,7 @@
 // signer service with its vault (the one way to sign with a stored key).
 export { createOsKeychain, keychainError, KEYCHAIN_SERVICE, type Keychain } from './keychain.ts';
 export { parsePrivateKey } from './private-key.ts';
+export { encryptKeystore, isKeystoreFileName, type Keystore } from './keystore.ts';
 export {
   createSignerService,
   type SignerVault,
