@@ -26,6 +26,34 @@ export const FreeText = (max: number): z.ZodString => z.string().max(max, tooLon
 /** An id, cursor or name a request refers to something by. */
 export const Ref = FreeText(200);
 
+/**
+ * Characters that hide or reorder what text shows: C0 controls, DEL, C1 controls, and the
+ * bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A–E, U+2066–9).
+ */
+export const HIDDEN_CHARACTERS = new RegExp(
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]',
+  'g',
+);
+
+/** `\u202E`: a character written as its code, visibly. */
+export const escapedCode = (character: string): string =>
+  `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Text as a person must see it wherever it is shown: a C0 control as its Control Picture (ESC
+ * as ␛, a line feed as ␊), DEL as ␡, and every other hidden character as its code (`\u202E`), so
+ * a name cannot reverse or hide what follows it.
+ */
+export function visibleText(text: string): string {
+  return text.replace(HIDDEN_CHARACTERS, (character) => {
+    const code = character.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return '\u2421';
+    return escapedCode(character);
+  });
+}
+
 const addressPattern = /^0x[0-9a-fA-F]{40}$/;
 
 export const AddressInput = z

@@ -3,7 +3,13 @@
 // and Approve / Reject. Approval sends only the id and the simulation the operator looked at;
 // main signs its own stored copy.
 import { useEffect, useState } from 'react';
-import type { EventRow, FeePlan, Transaction } from '@contract';
+import {
+  visibleText,
+  type Approver,
+  type EventRow,
+  type FeePlan,
+  type Transaction,
+} from '@contract';
 import { callOrThrow, vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
 import { signerLabel, useSigners } from '../stores/signers.ts';
@@ -34,7 +40,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
       </header>
       <p className="muted small">
         Proposed by {tx.source}
-        {tx.note ? ` — ${tx.note}` : ''}
+        {tx.note ? ` — ${visibleText(tx.note)}` : ''}
       </p>
 
       <h3>{tx.status === 'proposed' ? 'What approving signs' : 'What was signed'}</h3>
@@ -48,7 +54,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
         />
         <DetailItem
           label="To"
-          value={tx.call.targetName ? `${tx.call.targetName} — ${tx.to}` : tx.to}
+          value={tx.call.targetName ? `${visibleText(tx.call.targetName)} — ${tx.to}` : tx.to}
           copy={tx.to}
           mono
         />
@@ -167,6 +173,18 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
   const [rejecting, setRejecting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [enrolled, setEnrolled] = useState<Approver[]>([]);
+  const severalNeeded = (tx.approvalsRequired ?? 1) > 1;
+  useEffect(() => {
+    if (!severalNeeded) return;
+    let current = true;
+    void vigil.call('approvers.list', {}).then((result) => {
+      if (current && result.ok) setEnrolled(result.value.approvers);
+    });
+    return () => {
+      current = false;
+    };
+  }, [severalNeeded, tx.approvals?.length]);
   const reverts = tx.simulation !== null && !tx.simulation.success;
 
   const approve = async (): Promise<void> => {
@@ -193,13 +211,26 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
 
   const approvals = tx.approvals ?? [];
   const required = tx.approvalsRequired ?? 1;
+  const missing = Math.max(0, required - approvals.length);
+  // Who could still approve: every enrolled approver who has not yet.
+  const awaited = enrolled.filter(
+    (approver) => !approvals.some((approval) => approval.credentialId === approver.credentialId),
+  );
   return (
     <section className="approval" aria-label="Approval">
-      {approvals.length > 0 && (
+      {required > 1 && (
         <p className="small" role="status" aria-label="Approvals so far">
-          Approved by {approvals.map((approval) => approval.name).join(', ')} ({approvals.length} of{' '}
-          {required}); awaiting {Math.max(0, required - approvals.length)} more approver
-          {required - approvals.length === 1 ? '' : 's'}.
+          {approvals.length > 0
+            ? `Approved by ${approvals.map((approval) => visibleText(approval.name)).join(', ')}`
+            : 'No approvals yet'}{' '}
+          ({approvals.length} of {required});{' '}
+          <span aria-label="Awaiting">
+            awaiting {missing} more
+            {awaited.length > 0
+              ? ` from ${awaited.map((approver) => visibleText(approver.name)).join(', ')}`
+              : ''}
+            .
+          </span>
         </p>
       )}
       {reverts && (
@@ -295,7 +326,7 @@ function Outcome({ tx }: { tx: Transaction }) {
         {tx.status !== 'proposed' && (tx.approvals?.length ?? 0) > 0 && (
           <DetailItem
             label="Approved by"
-            value={tx.approvals!.map((approval) => approval.name).join(', ')}
+            value={tx.approvals!.map((approval) => visibleText(approval.name)).join(', ')}
           />
         )}
         {tx.receipt && (
@@ -309,8 +340,12 @@ function Outcome({ tx }: { tx: Transaction }) {
             <DetailItem label="Confirmations" value={String(tx.confirmations)} />
           </>
         )}
-        {tx.rejectReason && <DetailItem label="Rejected because" value={tx.rejectReason} />}
-        {tx.failureReason && <DetailItem label="Failed because" value={tx.failureReason} />}
+        {tx.rejectReason && (
+          <DetailItem label="Rejected because" value={visibleText(tx.rejectReason)} />
+        )}
+        {tx.failureReason && (
+          <DetailItem label="Failed because" value={visibleText(tx.failureReason)} />
+        )}
       </dl>
     </section>
   );
@@ -375,7 +410,7 @@ function Timeline({ tx }: { tx: Transaction }) {
           <li key={index}>
             <span className="mono small muted">{new Date(entry.at).toLocaleTimeString()}</span>{' '}
             <strong>{entry.status}</strong>
-            {entry.note && <span className="small"> — {entry.note}</span>}
+            {entry.note && <span className="small"> — {visibleText(entry.note)}</span>}
           </li>
         ))}
       </ol>

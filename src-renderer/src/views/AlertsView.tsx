@@ -1,5 +1,6 @@
 // Alerts: the feed of firings (acknowledge, snooze), the rules with their editor, and the
 // delivery log with every attempt.
+import { visibleText } from '@contract';
 import { useEffect, useState } from 'react';
 import type { AlertDelivery, AlertFiring, AlertRule, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
@@ -143,11 +144,11 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
     <li
       className={`firing firing-${firing.state} firing-severity-${firing.severity}`}
       data-testid="firing"
-      aria-label={`${firing.ruleName} ${firing.state}`}
+      aria-label={`${visibleText(firing.ruleName)} ${firing.state}`}
     >
       <div className="firing-head">
         <span className={`severity severity-${firing.severity}`}>{firing.severity}</span>
-        <strong className="firing-rule">{firing.ruleName}</strong>
+        <strong className="firing-rule">{visibleText(firing.ruleName)}</strong>
         <span className={`badge badge-${firing.state}`}>{firing.state}</span>
         {firing.acknowledgedAt !== null && (
           <span className="badge badge-acknowledged">acknowledged</span>
@@ -177,7 +178,7 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
           </div>
         </>
       ) : (
-        <p className="firing-summary">{firing.summary}</p>
+        <p className="firing-summary">{visibleText(firing.summary)}</p>
       )}
       <ProposalLine firing={firing} />
       {firing.acknowledgedAt !== null && (
@@ -274,7 +275,7 @@ function Rules() {
     <div className="split split-wide">
       <div className="split-main">{list}</div>
       <aside className="split-side card" aria-label="Rule">
-        <h2>{editing === 'new' ? 'New rule' : `Edit ${editing.name}`}</h2>
+        <h2>{editing === 'new' ? 'New rule' : `Edit ${visibleText(editing.name)}`}</h2>
         <RuleEditor
           key={editorKey}
           rule={editing === 'new' ? undefined : editing}
@@ -362,14 +363,14 @@ function RuleRow({
           <input
             type="checkbox"
             checked={rule.enabled}
-            aria-label={`Enable ${rule.name}`}
+            aria-label={`Enable ${visibleText(rule.name)}`}
             onChange={(e) => void setEnabled(e.target.checked)}
           />
           <span className="switch-track" aria-hidden="true" />
         </label>
       </td>
       <td>
-        <div className="rule-name">{rule.name}</div>
+        <div className="rule-name">{visibleText(rule.name)}</div>
         <div className="small muted rule-what">{description}</div>
         {proposalText(rule) && <div className="small rule-what">{proposalText(rule)}</div>}
         {rule.problem && <div className="small warn">⚠ {rule.problem}</div>}
@@ -404,12 +405,12 @@ function RuleRow({
           type="button"
           className="button-small"
           onClick={onEdit}
-          aria-label={`Edit ${rule.name}`}
+          aria-label={`Edit ${visibleText(rule.name)}`}
         >
           Edit
         </button>{' '}
         <ConfirmButton
-          label={`Remove ${rule.name}`}
+          label={`Remove ${visibleText(rule.name)}`}
           confirmLabel="Confirm remove"
           onConfirm={remove}
         >
@@ -457,7 +458,7 @@ function DeliveryRow({ delivery }: { delivery: AlertDelivery }) {
     <tr data-testid="delivery-row">
       <td className="small nowrap">{new Date(delivery.createdAt).toLocaleString()}</td>
       <td>
-        {delivery.ruleName}
+        {visibleText(delivery.ruleName)}
         <div className="mono small muted" title="Delivery id: the receiver de-duplicates on it">
           {delivery.id}
         </div>

@@ -2,6 +2,7 @@
 // filters (time range, actor, action, subject, free text) and a detail pane; export to a file,
 // verify an exported file, and verify the live log. Entries cannot be edited or deleted here (or
 // anywhere).
+import { visibleText } from '@contract';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry } from '@contract';
 import { callOrThrow, vigil } from '../client/index.ts';
@@ -311,13 +312,13 @@ function AuditRow({ entry, top, broken, selected, onSelect }: AuditRowProps) {
         {localTime(entry.at)}
       </span>
       <span role="cell" className={entry.actor === 'system' ? 'muted' : undefined}>
-        {entry.actor}
+        {visibleText(entry.actor)}
       </span>
       <span role="cell" className={`audit-action action-${entry.action.split('.')[0]}`}>
         {entry.action}
       </span>
       <span role="cell" className="mono small">
-        {entry.subject}
+        {visibleText(entry.subject)}
       </span>
       <span role="cell" className="small muted">
         {detailsSummary(entry.details)}

@@ -1,5 +1,6 @@
 // The live events table: filters, a virtualized list that stays smooth at 100k+ rows, a detail
 // pane for the selected row, and paging of older rows from the store.
+import { visibleText } from '@contract';
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { EventRow, WatchedContract } from '@contract';
 import { chainName, useConfig } from '../stores/config.ts';
@@ -94,7 +95,7 @@ function EventFilters() {
         <option value="">All chains</option>
         {chains.map((chain) => (
           <option key={chain.chainId} value={chain.chainId}>
-            {chain.name}
+            {visibleText(chain.name)}
           </option>
         ))}
       </select>

@@ -2,6 +2,7 @@
 // forms that import a key or generate one. Keys go straight to main and into the OS keychain;
 // this view never receives one back. A generated key is offered an encrypted backup at once, and
 // removing a key that still holds funds takes a second, explicit yes.
+import { visibleText } from '@contract';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Chain, NonceLane, Signer } from '@contract';
 import { vigil } from '../client/index.ts';
@@ -106,9 +107,9 @@ function SignerCard({
     );
   };
   return (
-    <article className="card signer-card" aria-label={`Signer ${signer.label}`}>
+    <article className="card signer-card" aria-label={`Signer ${visibleText(signer.label)}`}>
       <header className="card-header">
-        <h2>{signer.label}</h2>
+        <h2>{visibleText(signer.label)}</h2>
         <span className="badge badge-quiet">{signer.origin}</span>
         <span className="card-header-actions">
           <button
@@ -120,7 +121,7 @@ function SignerCard({
             Back up
           </button>
           <ConfirmButton
-            label={`Remove signer ${signer.label}`}
+            label={`Remove signer ${visibleText(signer.label)}`}
             confirmLabel="Remove and delete its key"
             onConfirm={() => remove()}
           >
@@ -135,7 +136,7 @@ function SignerCard({
       {fundsAtRisk && (
         <p>
           <ConfirmButton
-            label={`Remove signer ${signer.label} even though funds may be lost`}
+            label={`Remove signer ${visibleText(signer.label)} even though funds may be lost`}
             confirmLabel="Yes: delete the key and lose what it holds"
             onConfirm={() => remove(true)}
           >

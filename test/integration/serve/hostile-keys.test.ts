@@ -7,7 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignerBackup, WatchedContract } from '../../../src-main/ipc/contract.ts';
+import {
+  HIDDEN_CHARACTERS,
+  type SignerBackup,
+  type WatchedContract,
+} from '../../../src-main/ipc/contract.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { deployContract, loadArtifact } from '../../helpers/contracts.ts';
 import { fundedKey } from '../../helpers/funded-key.ts';
@@ -222,6 +226,33 @@ describe('retention', () => {
     expect((await update(ops, { retention: { days: 7 } })).retention).toEqual({ days: 7 });
     const list = await hostile.call<WatchedContract[]>('contracts.list');
     expect(list.find((row) => row.id === contract.id)?.retention).toEqual({ days: 7 });
+  });
+});
+
+describe('free text', () => {
+  it('is capped with the limit named, and hidden characters stay escaped in exports', async () => {
+    expect(
+      await refusal(hostile.call('signers.generate', { label: 'x'.repeat(81) })),
+    ).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'label',
+      message: expect.stringMatching(/at most 80 characters \(this one has 81\)/),
+    });
+    expect(
+      await refusal(
+        hostile.call('workspace.import', {
+          yaml: 'chains: []',
+          fileName: `${'a'.repeat(10_000)}.yaml`,
+        }),
+      ),
+    ).toMatchObject({ code: 'INVALID_INPUT', field: 'fileName' });
+
+    const hostileName = 'payroll\u202Eexe.pdf \u001b[2J';
+    await hostile.call('chains.update', { chainId: second.chainId, name: hostileName });
+    const exported = await hostile.call<{ path: string }>('audit.export', { format: 'jsonl' });
+    const text = readFileSync(exported.path, 'utf8');
+    expect(text).toContain('payroll\\u202Eexe.pdf \\u001b[2J');
+    expect(text.replaceAll('\n', '')).not.toMatch(HIDDEN_CHARACTERS);
   });
 
   it('the server still answers after all of it', async () => {
