@@ -174,7 +174,14 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [enrolled, setEnrolled] = useState<Approver[]>([]);
-  const severalNeeded = (tx.approvalsRequired ?? 1) > 1;
+  // The transaction says how many it needs once one approved; before that, its signer does.
+  const signerRequires = useSigners(
+    (state) =>
+      state.signers.find((signer) => signer.address.toLowerCase() === tx.from.toLowerCase())
+        ?.approvalsRequired,
+  );
+  const required = tx.approvalsRequired ?? signerRequires ?? 1;
+  const severalNeeded = required > 1;
   useEffect(() => {
     if (!severalNeeded) return;
     let current = true;
@@ -210,7 +217,6 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
   };
 
   const approvals = tx.approvals ?? [];
-  const required = tx.approvalsRequired ?? 1;
   const missing = Math.max(0, required - approvals.length);
   // Who could still approve: every enrolled approver who has not yet.
   const awaited = enrolled.filter(
