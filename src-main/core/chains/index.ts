@@ -6,3 +6,4 @@ export {
   type ProviderMonitorDependencies,
 } from './provider-monitor.ts';
 export { verifyRpcUrls } from './verify-chain.ts';
+export { redactUrl, redactUrlsIn } from './redact-url.ts';

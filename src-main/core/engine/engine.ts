@@ -20,6 +20,8 @@ import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index
 import {
   createProviderMonitor,
   createRpcPool,
+  redactUrl,
+  redactUrlsIn,
   verifyRpcUrls,
   type ProviderMonitor,
   type RpcPool,
@@ -41,7 +43,14 @@ import {
   type AuditDraft,
 } from '../audit/index.ts';
 import { createEngineEvents, type EngineEvents } from './engine-events.ts';
-import { createOsKeychain, createSignerService, type Keychain } from '../keys/index.ts';
+import {
+  createOsKeychain,
+  createSecretRefs,
+  createSignerService,
+  displayUrl,
+  type Keychain,
+  type UrlSecrets,
+} from '../keys/index.ts';
 import { createTxQueueService, type TxCrashPoint } from '../txqueue/index.ts';
 import {
   createApprovalsService,
@@ -130,6 +139,8 @@ export interface EngineOptions extends EngineTuning {
   push: PushListener;
   /** Where signer keys live; the OS keychain unless given. */
   keychain?: Keychain;
+  /** RPC URLs' API keys, kept in the keychain (see keys/url-secrets.ts), read at start. */
+  urlSecrets: UrlSecrets;
   /** Fault injection for crash tests (see worker.ts): the queue's steps and a reorg's repair. */
   crashPoint?: (point: TxCrashPoint | ReorgCrashPoint) => void;
   /** How a person approves: WebAuthn assertions unless the desktop app gives its dialog. */
@@ -247,7 +258,17 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function startChain(record: ChainRecord): void {
-    const rpc = createRpcPool(record.rpcUrls, {
+    let urls: string[];
+    try {
+      urls = record.rpcUrls.map((url) => options.urlSecrets.reveal(url));
+    } catch (error) {
+      // One chain whose key cannot be read is not watched; the others are, and it says why.
+      log.error(
+        `Chain ${record.chainId} (${record.name}) is not watched: ${(error as Error).message}`,
+      );
+      return;
+    }
+    const rpc = createRpcPool(urls, {
       chainId: record.chainId,
       ...(options.rpcTimeoutMs === undefined ? {} : { timeoutMs: options.rpcTimeoutMs }),
     });
@@ -323,6 +344,10 @@ export function createEngine(options: EngineOptions): Engine {
 
   // ---- wire shapes ----------------------------------------------------------------------
 
+  function toWireChain(chain: ChainRecord): Chain {
+    return { ...chain, rpcUrls: chain.rpcUrls.map(displayUrl) };
+  }
+
   function toWireContract(contract: ContractRecord): WatchedContract {
     return {
       id: contract.id,
@@ -341,7 +366,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   function pushConfig(): void {
     options.push('config.changed', {
-      chains: store.listChains(),
+      chains: store.listChains().map(toWireChain),
       contracts: store.listContracts().map(toWireContract),
     });
     // A chain added or removed changes the drift list too; views should not wait for the timer.
@@ -433,8 +458,16 @@ export function createEngine(options: EngineOptions): Engine {
       lagBlocks: status?.lag ?? null,
       lagSeconds: entry?.watcher.lagSeconds() ?? null,
       history: driftHistory.samples(chain.chainId),
-      providers: entry?.rpc.providers() ?? [],
-      disagreements: entry?.monitor.disagreements() ?? [],
+      // The pool knows the URLs with their keys; views get them redacted.
+      providers: (entry?.rpc.providers() ?? []).map((provider) => ({
+        ...provider,
+        url: redactUrl(provider.url),
+      })),
+      disagreements: (entry?.monitor.disagreements() ?? []).map((disagreement) => ({
+        ...disagreement,
+        hashes: disagreement.hashes.map((hash) => ({ ...hash, url: redactUrl(hash.url) })),
+        suspects: disagreement.suspects.map(redactUrl),
+      })),
       reconciliations: store.listReconciliations({ chainId: chain.chainId, limit: 20 }),
       reorgCount: store.countReorgs(chain.chainId),
       lastReorg,
@@ -534,19 +567,24 @@ export function createEngine(options: EngineOptions): Engine {
     return {
       chainId: input.chainId,
       name: input.name,
-      rpcUrls: input.rpcUrls,
+      // Verified with their keys; stored without them.
+      rpcUrls: await Promise.all(input.rpcUrls.map((url) => options.urlSecrets.protect(url))),
       confirmations: input.confirmations ?? defaultConfirmations(input.chainId),
     };
   }
 
   async function chainHead(chain: ChainRecord): Promise<number> {
-    const pool = running.get(chain.chainId)?.rpc ?? createRpcPool(chain.rpcUrls);
+    const pool =
+      running.get(chain.chainId)?.rpc ??
+      createRpcPool(chain.rpcUrls.map((url) => options.urlSecrets.reveal(url)));
     try {
       return Number.parseInt(await pool.request<string>('eth_blockNumber'), 16);
     } catch (error) {
       throw new VigilError(
         'RPC_UNREACHABLE',
-        `Could not read the head block of chain ${chain.chainId} (${chain.rpcUrls.join(', ')}): ${(error as Error).message}`,
+        redactUrlsIn(
+          `Could not read the head block of chain ${chain.chainId} (${chain.rpcUrls.map(displayUrl).join(', ')}): ${(error as Error).message}`,
+        ),
         { field: 'chainId' },
       );
     } finally {
@@ -677,7 +715,7 @@ export function createEngine(options: EngineOptions): Engine {
   function chainAddedAudit(chain: ChainRecord): AuditDraft {
     return byOperator('chain.added', `chain:${chain.chainId}`, {
       name: chain.name,
-      rpcUrls: chain.rpcUrls,
+      rpcUrls: chain.rpcUrls.map(displayUrl),
       confirmations: chain.confirmations,
     });
   }
@@ -708,9 +746,9 @@ export function createEngine(options: EngineOptions): Engine {
       store.execute({ type: 'chain.add', chain: record }, [chainAddedAudit(record)]);
       startChain(record);
       pushConfig();
-      return record;
+      return toWireChain(record);
     },
-    'chains.list': () => store.listChains(),
+    'chains.list': () => store.listChains().map(toWireChain),
     async 'chains.remove'(input: { chainId: number }) {
       store.requireChain(input.chainId);
       await stopChain(input.chainId);
@@ -783,7 +821,11 @@ export function createEngine(options: EngineOptions): Engine {
     'workspace.export': () => ({
       yaml: serializeWorkspace(
         Object.assign(
-          { chains: store.listChains(), contracts: store.listContracts() },
+          {
+            // A workspace file is shared and kept in git: provider keys stay out of it.
+            chains: store.listChains().map(toWireChain),
+            contracts: store.listContracts(),
+          },
           ...services.map((service) => service.workspace?.export() ?? {}),
         ),
       ),
@@ -828,8 +870,9 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     chains: chainAccess,
   };
+  const keychain = options.keychain ?? createOsKeychain();
   const signers = createSignerService(context, {
-    keychain: options.keychain ?? createOsKeychain(),
+    keychain,
     ...(options.balanceRefreshMs === undefined
       ? {}
       : { balanceRefreshMs: options.balanceRefreshMs }),
@@ -846,12 +889,21 @@ export function createEngine(options: EngineOptions): Engine {
   const startCheck = auditStartCheck.verification;
   const services: EngineService[] = [
     { handlers: watchHandlers as RequestHandlers },
-    createWatchConfigUpdates({ store, actor, restartChain, pushConfig, toWireContract }),
+    createWatchConfigUpdates({
+      store,
+      actor,
+      restartChain,
+      pushConfig,
+      toWireContract,
+      toWireChain,
+      urlSecrets: options.urlSecrets,
+    }),
     createAuditService(context, auditStartCheck),
     signers,
     txQueue,
     createAlertService(context, {
       proposals: txQueue,
+      secrets: createSecretRefs(store, keychain),
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
     // The challenge step runs the prechecks too, before the person's passkey is asked.

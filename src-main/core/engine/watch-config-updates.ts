@@ -5,6 +5,7 @@
 // audit entry whose details say what changed, before → after. Nothing changed, nothing recorded.
 import type { Chain, WatchedContract } from '../../ipc/contract.ts';
 import { verifyRpcUrls } from '../chains/index.ts';
+import { displayUrl, type UrlSecrets } from '../keys/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
 import type { EngineService } from './service.ts';
@@ -18,6 +19,8 @@ export interface WatchConfigUpdateDependencies {
   /** Tells every view the lists changed. */
   pushConfig(): void;
   toWireContract(contract: ContractRecord): WatchedContract;
+  toWireChain(chain: ChainRecord): Chain;
+  urlSecrets: UrlSecrets;
 }
 
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
@@ -41,30 +44,52 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
   return {
     handlers: {
       async 'chains.update'(input): Promise<Chain> {
+        const before = store.requireChain(input.chainId);
+        // A URL sent back as views show it (its key redacted) stands for the stored one.
+        const given = input.rpcUrls?.map(
+          (url) => before.rpcUrls.find((stored) => displayUrl(stored) === url) ?? url,
+        );
         const requested = {
           ...(input.name === undefined ? {} : { name: input.name }),
-          ...(input.rpcUrls === undefined ? {} : { rpcUrls: input.rpcUrls }),
+          ...(given === undefined ? {} : { rpcUrls: given }),
           ...(input.confirmations === undefined ? {} : { confirmations: input.confirmations }),
         };
-        const before = store.requireChain(input.chainId);
-        if (Object.keys(describeChanges(before, { ...before, ...requested }, ['rpcUrls'])).length)
-          await verifyRpcUrls(input.chainId, requested.rpcUrls ?? before.rpcUrls);
+        if (
+          given &&
+          Object.keys(describeChanges(before, { ...before, ...requested }, ['rpcUrls'])).length
+        ) {
+          await verifyRpcUrls(
+            input.chainId,
+            given.map((url) => deps.urlSecrets.reveal(url)),
+          );
+          requested.rpcUrls = await Promise.all(given.map((url) => deps.urlSecrets.protect(url)));
+        }
         // The RPC checks took time; read the record again so a change made meanwhile is kept.
         const current = store.requireChain(input.chainId);
         const next: ChainRecord = { ...current, ...requested };
         const changes = describeChanges(current, next, ['name', 'rpcUrls', 'confirmations']);
-        if (Object.keys(changes).length === 0) return current;
+        if (Object.keys(changes).length === 0) return deps.toWireChain(current);
+        // The audit log keeps which providers, never their keys.
+        const audited = changes['rpcUrls']
+          ? {
+              ...changes,
+              rpcUrls: {
+                from: current.rpcUrls.map(displayUrl),
+                to: next.rpcUrls.map(displayUrl),
+              },
+            }
+          : changes;
         store.execute({ type: 'chain.update', chain: next }, [
           {
             actor,
             action: 'chain.changed',
             subject: `chain:${next.chainId}`,
-            details: { name: next.name, changes },
+            details: { name: next.name, changes: audited },
           },
         ]);
         if (changes['rpcUrls'] || changes['confirmations']) await deps.restartChain(next.chainId);
         deps.pushConfig();
-        return next;
+        return deps.toWireChain(next);
       },
       'contracts.update'(input): WatchedContract {
         const contract = store.findContract(input.id);

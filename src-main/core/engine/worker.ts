@@ -1,4 +1,5 @@
 // The engine worker thread's entry: opens the store, runs the engine, and answers main.
+import { createOsKeychain, loadUrlSecrets } from '../keys/index.ts';
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../ports/index.ts';
@@ -57,9 +58,13 @@ async function main(): Promise<void> {
       // Die like kill -9 at a named step of the store's writes (chain data or the audit log).
       ...(crashPoint ? { crashPoint } : {}),
     });
+    const keychain = createOsKeychain();
     engine = createEngine({
       ...tuning,
       store,
+      keychain,
+      // Read before the engine starts its chains, which connect with them.
+      urlSecrets: await loadUrlSecrets(store, keychain),
       log,
       actor,
       ...(personGate === 'dialog' ? { personGate: createDialogGate(askMain, actor) } : {}),

@@ -1,7 +1,6 @@
 // Signers: import or generate a key straight into the OS keychain, list signers with their
 // native balance on every configured chain, remove one. Main reads a key only inside
 // `withAccount`, for one signature, and keeps no reference to it afterwards.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatEther, getAddress, type LocalAccount } from 'viem';
@@ -13,6 +12,7 @@ import { VigilError } from '../errors/index.ts';
 import type { SignerRecord } from '../store/index.ts';
 import type { Keychain } from './keychain.ts';
 import { encryptKeystore, keystoreFileName } from './keystore.ts';
+import { keychainNamespace } from './namespace.ts';
 import { parsePrivateKey } from './private-key.ts';
 
 export interface SignerVault {
@@ -40,8 +40,6 @@ interface BalanceReading {
   error: string | null;
 }
 
-const NAMESPACE_KEY = 'keychain_namespace';
-
 export function createSignerService(
   context: ServiceContext,
   options: SignerServiceOptions,
@@ -52,13 +50,7 @@ export function createSignerService(
   const balances = new Map<string, BalanceReading>();
   const lastRefreshAt = new Map<number, number>();
 
-  // Keys of different data directories (profiles) must not meet in the one keychain service:
-  // each directory has its own namespace, chosen once and journaled.
-  let namespace = store.meta(NAMESPACE_KEY);
-  if (!namespace) {
-    namespace = randomBytes(8).toString('hex');
-    store.execute({ type: 'meta.set', key: NAMESPACE_KEY, value: namespace });
-  }
+  const namespace = keychainNamespace(store);
   const accountName = (address: string): string => `${namespace}:${address.toLowerCase()}`;
   const balanceKey = (chainId: number, address: string): string =>
     `${chainId}:${address.toLowerCase()}`;
