@@ -462,6 +462,8 @@ export function createEngine(options: EngineOptions): Engine {
       providers: (entry?.rpc.providers() ?? []).map((provider) => ({
         ...provider,
         url: redactUrl(provider.url),
+        reason: provider.reason === null ? null : redactUrlsIn(provider.reason),
+        lastError: provider.lastError === null ? null : redactUrlsIn(provider.lastError),
       })),
       disagreements: (entry?.monitor.disagreements() ?? []).map((disagreement) => ({
         ...disagreement,
