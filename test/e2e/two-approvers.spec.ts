@@ -67,11 +67,14 @@ test.afterAll(async () => {
   dataDir?.remove();
 });
 
+/** Each browser's copy of a passkey counts on from past the copies before it. */
+let copies = 0;
+
 /** A browser of its own for `person`, holding their passkey, open on the proposal. */
 async function openAs(browser: Browser, person: Person): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await addVirtualAuthenticator(page, person);
+  await addVirtualAuthenticator(page, person, 1_000_000 * ++copies);
   await page.goto(consoleAtLocalhost(serve));
   await page.getByRole('link', { name: /^Transactions/ }).click();
   await page.evaluate(`location.hash = '#/transactions?id=${proposed.id}'`);
@@ -107,4 +110,27 @@ test('a 2-of-2 signer waits for the second approver, then sends', async ({ brows
   await screenshot(bobPage, '02-bob-approved-confirmed');
   expect(await chainNonce()).toBe(nonce + 1);
   expect([...problems, ...bobProblems]).toEqual([]);
+});
+
+test('a generated key is offered an encrypted backup at once', async ({ browser }) => {
+  const page = await openAs(browser, alice);
+  const problems = watchForProblems(page);
+  await page.getByRole('link', { name: 'Signers' }).click();
+  const generate = page.getByRole('form', { name: 'Generate a key' });
+  await generate.getByLabel('Label').fill('Spare keeper');
+  await generate.getByRole('button', { name: 'Generate key' }).click();
+  const offer = page.getByRole('region', { name: 'Back up the new key' });
+  await expect(offer).toBeVisible();
+  await offer.getByLabel('Backup passphrase').fill('short');
+  await offer.getByRole('button', { name: 'Write encrypted backup' }).click();
+  await expect(offer).toContainText('at least 12 characters');
+  await offer.getByLabel('Backup passphrase').fill('correct horse battery staple');
+  await offer.getByLabel('Passphrase again').fill('correct horse battery staple');
+  await offer.getByRole('button', { name: 'Write encrypted backup' }).click();
+  await expect(offer.getByRole('status')).toContainText('Encrypted backup written to', {
+    timeout: 30_000,
+  });
+  await expect(offer.getByRole('link', { name: /download vigil-keystore-0x/ })).toBeVisible();
+  await screenshot(page, '03-generated-key-backed-up');
+  expect(problems).toEqual([]);
 });
