@@ -38,7 +38,7 @@ export function BackupKeyForm({ address, idPrefix }: { address: string; idPrefix
   };
   if (written)
     return (
-      <p className="form-ok" role="status">
+      <p className="form-ok" role="status" style={{ overflowWrap: 'anywhere' }}>
         Encrypted backup written to <span className="mono">{written.path}</span>
         {isDesktop ? (
           '. Copy it somewhere safe, away from this machine.'
