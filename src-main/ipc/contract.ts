@@ -8,19 +8,73 @@ import { z } from 'zod';
 // Wire primitives. Chain ids, block numbers, log indexes and byte counts are JSON numbers; every
 // other amount is a decimal string; addresses are checksummed on output; bytes are 0x-hex.
 
+/**
+ * The cap of a string a request brings, with an error that says the limit and the length found.
+ * Every string of every request is capped (a unit test walks them all): names, notes, reasons and
+ * file names are stored, shown and exported, so none of them may grow without bound.
+ */
+export function tooLong(max: number): { error: (issue: { input?: unknown }) => string } {
+  return {
+    error: (issue) =>
+      `must be at most ${max} characters (this one has ${typeof issue.input === 'string' ? issue.input.length : 'more'})`,
+  };
+}
+
+/** Free text of at most `max` characters: names, notes, reasons, file names. */
+export const FreeText = (max: number): z.ZodString => z.string().max(max, tooLong(max));
+
+/** An id, cursor or name a request refers to something by. */
+export const Ref = FreeText(200);
+
+/**
+ * Characters that hide or reorder what text shows: C0 controls, DEL, C1 controls, and the
+ * bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A–E, U+2066–9).
+ */
+export const HIDDEN_CHARACTERS = new RegExp(
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]',
+  'g',
+);
+
+/** `\u202E`: a character written as its code, visibly. */
+export const escapedCode = (character: string): string =>
+  `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Text as a person must see it wherever it is shown: a C0 control as its Control Picture (ESC
+ * as ␛, a line feed as ␊), DEL as ␡, and every other hidden character as its code (`\u202E`), so
+ * a name cannot reverse or hide what follows it.
+ */
+export function visibleText(text: string): string {
+  return text.replace(HIDDEN_CHARACTERS, (character) => {
+    const code = character.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return '\u2421';
+    return escapedCode(character);
+  });
+}
+
 const addressPattern = /^0x[0-9a-fA-F]{40}$/;
 
 export const AddressInput = z
   .string()
+  .max(100, tooLong(100))
   .trim()
   .regex(addressPattern, 'must be a 0x-prefixed address of 40 hex digits');
-export const Hex = z.string().regex(/^0x[0-9a-fA-F]*$/, 'must be 0x-prefixed hex');
+export const Hex = z
+  .string()
+  .max(2_000_000, tooLong(2_000_000))
+  .regex(/^0x[0-9a-fA-F]*$/, 'must be 0x-prefixed hex');
 export const ChainId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const BlockNumber = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-export const DecimalString = z.string().regex(/^-?\d+$/, 'must be a decimal integer string');
+export const DecimalString = z
+  .string()
+  .max(100, tooLong(100))
+  .regex(/^-?\d+$/, 'must be a decimal integer string');
 
 const rpcUrl = z
   .string()
+  .max(2_048, tooLong(2_048))
   .trim()
   .refine((value) => /^(https?|wss?):\/\/[^\s]+$/i.test(value), {
     message: 'must be an http(s):// or ws(s):// URL',
@@ -499,7 +553,7 @@ export const AuditExportInput = z
      * An absolute path on the machine that runs Vigil. Omitted: the file is written to the
      * data directory's exports folder, from where headless mode serves it as a download.
      */
-    path: z.string().min(1, 'must not be empty').max(4096).optional(),
+    path: z.string().min(1, 'must not be empty').max(4096, tooLong(4096)).optional(),
     /** Replace a file already at `path` (the desktop save dialog has asked the operator). */
     overwrite: z.boolean().optional(),
     /**
@@ -511,10 +565,7 @@ export const AuditExportInput = z
       .regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be a handle from dialog.chooseExportFile')
       .optional(),
     /** Chosen by the caller to match audit.exportProgress pushes; one is made up if omitted. */
-    exportId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -')
-      .optional(),
+    exportId: Ref.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -').optional(),
   })
   .refine((input) => input.from === undefined || input.to === undefined || input.from <= input.to, {
     message: 'must not be after to',
@@ -580,18 +631,18 @@ export const AuditListInput = z
   .object({
     limit: z.number().int().positive().max(5_000).optional(),
     /** Opaque; pass back nextCursor from the previous page. */
-    cursor: z.string().regex(/^\d+$/, 'not a cursor this log returned').optional(),
+    cursor: Ref.regex(/^\d+$/, 'not a cursor this log returned').optional(),
     /** Newest first (the default) or oldest first. */
     order: z.enum(['asc', 'desc']).optional(),
     /** Unix milliseconds, inclusive. */
     from: z.number().int().optional(),
     to: z.number().int().optional(),
-    actor: z.string().optional(),
-    action: z.string().optional(),
+    actor: Ref.optional(),
+    action: Ref.optional(),
     /** Exact (`tx:7`) or a kind prefix ending in a colon (`tx:`). */
-    subject: z.string().optional(),
+    subject: Ref.optional(),
     /** Free text, anywhere in the entry. */
-    text: z.string().max(200).optional(),
+    text: z.string().max(200, tooLong(200)).optional(),
   })
   .optional();
 
@@ -602,6 +653,7 @@ export const AuditListInput = z
 /** A non-negative amount in wei (or any uint256), as a decimal string. */
 export const Uint256String = z
   .string()
+  .max(100, tooLong(100))
   .trim()
   .regex(/^\d+$/, 'must be a non-negative whole number in decimal (wei)')
   .refine((text) => BigInt(text) < 2n ** 256n, 'must be below 2^256');
@@ -623,8 +675,8 @@ export const SignerBalance = z.object({
 
 const Base64Url = z
   .string()
-  .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
-  .max(16_384);
+  .max(16_384, tooLong(16_384))
+  .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
 /** A WebAuthn assertion as browsers serialise it (PublicKeyCredential.toJSON()). */
 export const WebAuthnAssertion = z.object({
@@ -637,7 +689,7 @@ export const WebAuthnAssertion = z.object({
     signature: Base64Url,
     userHandle: Base64Url.optional(),
   }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  clientExtensionResults: z.record(Ref, z.unknown()).default({}),
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
 });
 
@@ -649,12 +701,15 @@ export const WebAuthnRegistration = z.object({
   response: z.object({
     clientDataJSON: Base64Url,
     attestationObject: Base64Url,
-    transports: z.array(z.string().max(32)).max(8).optional(),
+    transports: z
+      .array(z.string().max(32, tooLong(32)))
+      .max(8)
+      .optional(),
     authenticatorData: Base64Url.optional(),
     publicKey: Base64Url.optional(),
     publicKeyAlgorithm: z.number().int().optional(),
   }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  clientExtensionResults: z.record(Ref, z.unknown()).default({}),
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
 });
 
@@ -687,6 +742,16 @@ export const Signer = z.object({
   approvalsRequired: z.number().int().positive().optional(),
 });
 export type Signer = z.infer<typeof Signer>;
+
+export const SignerBackup = z.object({
+  address: z.string(),
+  /** In the exports folder; headless mode serves it as a download. */
+  fileName: z.string(),
+  path: z.string(),
+  /** The keystore JSON itself. */
+  keystore: z.string(),
+});
+export type SignerBackup = z.infer<typeof SignerBackup>;
 
 export const TxStatus = z.enum([
   'proposed',
@@ -868,7 +933,7 @@ export type NonceLane = z.infer<typeof NonceLane>;
 
 const FunctionCallInput = z.object({
   /** A function name, or a full signature `transfer(address,uint256)` when it is overloaded. */
-  name: z.string().trim().min(1, 'must name a function'),
+  name: Ref.trim().min(1, 'must name a function'),
   /** In ABI order: integers as decimal strings (or numbers), addresses, 0x-hex, booleans … */
   args: z.array(z.unknown()).max(64),
 });
@@ -881,7 +946,7 @@ export const TxsProposeInput = z.object({
   /** Raw calldata; or give `function` and the target's ABI (a watched contract) encodes it. */
   data: Hex.optional(),
   function: FunctionCallInput.optional(),
-  note: z.string().trim().max(500).optional(),
+  note: z.string().trim().max(500, tooLong(500)).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -905,7 +970,7 @@ export const ConditionValue: z.ZodType<ConditionValue> = z.lazy(() =>
   z.discriminatedUnion('type', [
     z.object({ type: z.literal('number'), value: DecimalString }),
     z.object({ type: z.literal('hex'), value: Hex }),
-    z.object({ type: z.literal('string'), value: z.string().max(1_000) }),
+    z.object({ type: z.literal('string'), value: z.string().max(1_000, tooLong(1_000)) }),
     z.object({ type: z.literal('bool'), value: z.boolean() }),
     z.object({ type: z.literal('list'), items: z.array(ConditionValue).max(500) }),
   ]),
@@ -928,7 +993,7 @@ export const ConditionNode: z.ZodType<ConditionNode> = z.lazy(() =>
     z.object({ type: z.literal('not'), condition: ConditionNode }),
     z.object({
       type: z.literal('compare'),
-      field: z.string().max(200),
+      field: z.string().max(200, tooLong(200)),
       op: CompareOp,
       value: ConditionValue,
     }),
@@ -937,6 +1002,7 @@ export const ConditionNode: z.ZodType<ConditionNode> = z.lazy(() =>
 
 const webhookUrl = z
   .string()
+  .max(2_048, tooLong(2_048))
   .trim()
   .refine(
     (value) => {
@@ -964,12 +1030,9 @@ export const AlertChannelInput = z.discriminatedUnion('type', [
      * The HMAC-SHA256 key. Omitted: an existing channel with the same URL keeps its secret, a
      * new one gets a generated secret that the save answer shows once.
      */
-    secret: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
+    secret: z.string().min(16, 'must be at least 16 characters').max(256, tooLong(256)).optional(),
     /** Workspace files only: the name of an environment variable holding the secret. */
-    secretEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name')
-      .optional(),
+    secretEnv: Ref.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name').optional(),
   }),
 ]);
 export type AlertChannelInput = z.input<typeof AlertChannelInput>;
@@ -987,15 +1050,15 @@ export const AlertChannel = z.discriminatedUnion('type', [
 ]);
 export type AlertChannel = z.infer<typeof AlertChannel>;
 
-const ruleId = z
-  .string()
-  .trim()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits and dashes (a slug)');
+const ruleId = Ref.trim().regex(
+  /^[a-z0-9][a-z0-9-]{0,63}$/,
+  'must be lowercase letters, digits and dashes (a slug)',
+);
 
 const ruleCommon = {
   /** Omitted for a new rule: a slug of the name. */
   id: ruleId.optional(),
-  name: z.string().trim().min(1, 'must not be empty').max(120),
+  name: z.string().trim().min(1, 'must not be empty').max(120, tooLong(120)),
   severity: AlertSeverity.default('warning'),
   enabled: z.boolean().default(false),
   channels: z
@@ -1018,11 +1081,11 @@ const ruleCommon = {
 
 const contractEvent = {
   /** The watched contract, `chainId:address` as contracts.list gives it. */
-  contractId: z.string().min(1, 'choose a watched contract'),
+  contractId: Ref.min(1, 'choose a watched contract'),
   /** An event name, or its full signature when the ABI has two events of that name. */
-  eventName: z.string().trim().min(1, 'choose an event'),
+  eventName: Ref.trim().min(1, 'choose an event'),
   /** The textual condition; empty matches every event. */
-  condition: z.string().max(4_000).default(''),
+  condition: z.string().max(4_000, tooLong(4_000)).default(''),
 };
 
 export const EventRuleSpec = z.object({
@@ -1254,7 +1317,7 @@ const explorerUrl = z
   .transform((value) => value.replace(/\/+$/, ''));
 
 export const ChainsAddInput = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(80),
+  name: z.string().trim().min(1, 'must not be empty').max(80, tooLong(80)),
   chainId: ChainId,
   rpcUrls: z.array(rpcUrl).min(1, 'needs at least one RPC URL').max(16),
   confirmations: z.number().int().nonnegative().max(10_000).optional(),
@@ -1265,10 +1328,10 @@ export const ContractsAddInput = z.object({
   chainId: ChainId,
   address: AddressInput,
   /** A JSON ABI array, an array of human-readable signatures, or a Hardhat/Foundry artifact. */
-  abi: z.union([z.array(z.unknown()), z.string(), z.record(z.string(), z.unknown())]),
+  abi: z.union([z.array(z.unknown()), FreeText(4_000_000), z.record(Ref, z.unknown())]),
   /** Absent: Vigil finds the block the contract was created in (see contracts.creationBlock). */
   startBlock: BlockNumber.optional(),
-  name: z.string().trim().max(80).optional(),
+  name: z.string().trim().max(80, tooLong(80)).optional(),
   retention: Retention.optional(),
   /** For a proxy: its implementation's ABI, when `abi` is the proxy's own. */
   implementationAbi: z
@@ -1296,12 +1359,13 @@ export const ChainsUpdateInput = z
 
 export const ContractsUpdateInput = z
   .object({
-    id: z.string(),
-    name: z.string().trim().min(1, 'must not be empty').max(80).optional(),
-    /** null: keep everything again. */
+    id: Ref,
+    name: z.string().trim().min(1, 'must not be empty').max(80, tooLong(80)).optional(),
+    /** null: keep everything again. Shortening it needs a person (see gated-requests.ts). */
     retention: Retention.nullable().optional(),
     /** A proxy's new implementation ABI after an upgrade: merged into the contract's ABI. */
     implementationAbi: ContractsAddInput.shape.implementationAbi,
+    approval: ApprovalProof.optional(),
   })
   .refine(
     (input) =>
@@ -1314,19 +1378,19 @@ export const ContractsUpdateInput = z
 export const EventsQueryInput = z.object({
   chainId: ChainId.optional(),
   address: AddressInput.optional(),
-  contractId: z.string().optional(),
-  eventName: z.string().optional(),
+  contractId: Ref.optional(),
+  eventName: Ref.optional(),
   /** The events one transaction caused; give its block too (fromBlock/toBlock) to find them fast. */
-  transactionHash: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed transaction hash of 64 hex digits')
-    .optional(),
+  transactionHash: Ref.regex(
+    /^0x[0-9a-fA-F]{64}$/,
+    'must be a 0x-prefixed transaction hash of 64 hex digits',
+  ).optional(),
   fromBlock: BlockNumber.optional(),
   toBlock: BlockNumber.optional(),
   includeRemoved: z.boolean().optional(),
   limit: z.number().int().positive().max(10_000).optional(),
   /** Opaque; pass back nextCursor from the previous page. */
-  cursor: z.string().optional(),
+  cursor: Ref.optional(),
   /** Newest first instead of chain order (the live table's default). */
   order: z.enum(['asc', 'desc']).optional(),
   /**
@@ -1431,7 +1495,7 @@ export const requests = {
   /** How a contract's amounts read: the operator's decimals and symbol, or null to read them from the chain again. */
   'contracts.setToken': { input: ContractsSetTokenInput, output: WatchedContract },
   'contracts.remove': {
-    input: z.object({ id: z.string() }),
+    input: z.object({ id: Ref }),
     output: z.object({ removed: z.literal(true) }),
   },
   'events.query': {
@@ -1462,7 +1526,12 @@ export const requests = {
   /** The public key that signs audit exports, to give to an auditor. */
   'audit.signingKey': { input: Empty, output: AuditSigningKey },
   'workspace.import': {
-    input: z.object({ yaml: z.string(), fileName: z.string().optional() }),
+    input: z.object({
+      /** The file's text; workspace files are small (chains, contracts, rules). */
+      yaml: FreeText(4_000_000),
+      /** Shown in messages and recorded in the audit log. */
+      fileName: FreeText(255).optional(),
+    }),
     output: WorkspaceSummary,
   },
   'workspace.export': { input: Empty, output: z.object({ yaml: z.string() }) },
@@ -1510,21 +1579,44 @@ export const requests = {
   /** Puts a private key into the OS keychain; only the address and label are kept by Vigil. */
   'signers.import': {
     input: z.object({
-      privateKey: z.string().max(200),
-      label: z.string().trim().min(1, 'must not be empty').max(80),
+      privateKey: z.string().max(200, tooLong(200)),
+      label: z.string().trim().min(1, 'must not be empty').max(80, tooLong(80)),
       approval: ApprovalProof.optional(),
     }),
     output: Signer,
   },
   /** Generates a new key inside main, straight into the OS keychain. */
   'signers.generate': {
-    input: z.object({ label: z.string().trim().min(1, 'must not be empty').max(80) }),
+    input: z.object({ label: z.string().trim().min(1, 'must not be empty').max(80, tooLong(80)) }),
     output: Signer,
   },
   'signers.list': { input: Empty, output: z.array(Signer) },
+  /**
+   * Deletes a signer and its key. Refused while the key holds funds on a configured chain, or
+   * while a chain's balance cannot be read, unless `confirmFunds` says to go ahead anyway.
+   */
   'signers.remove': {
-    input: z.object({ address: AddressInput, approval: ApprovalProof.optional() }),
+    input: z.object({
+      address: AddressInput,
+      confirmFunds: z.literal(true).optional(),
+      approval: ApprovalProof.optional(),
+    }),
     output: z.object({ removed: z.literal(true) }),
+  },
+  /**
+   * Writes the signer's key, encrypted with `passphrase`, as a Web3 Secret Storage (v3, scrypt)
+   * keystore to the exports folder, and answers it too; geth, Foundry and MetaMask read it.
+   */
+  'signers.backup': {
+    input: z.object({
+      address: AddressInput,
+      passphrase: z
+        .string()
+        .min(12, 'must be at least 12 characters')
+        .max(1_024, 'must be at most 1024 characters'),
+      approval: ApprovalProof.optional(),
+    }),
+    output: SignerBackup,
   },
   /** Each (chain, signer) nonce lane: Vigil's next nonce, the chain's, and any gap. */
   'signers.lanes': {
@@ -1535,7 +1627,7 @@ export const requests = {
   'approvers.list': { input: Empty, output: z.object({ approvers: z.array(Approver) }) },
   /** Options for navigator.credentials.create(): step one of enrolling a passkey. */
   'approvers.registrationOptions': {
-    input: z.object({ name: z.string().trim().min(1, 'must not be empty').max(80) }),
+    input: z.object({ name: z.string().trim().min(1, 'must not be empty').max(80, tooLong(80)) }),
     output: z.object({ options: z.record(z.string(), z.unknown()) }),
   },
   /**
@@ -1544,7 +1636,7 @@ export const requests = {
    */
   'approvers.enroll': {
     input: z.object({
-      name: z.string().trim().min(1, 'must not be empty').max(80),
+      name: z.string().trim().min(1, 'must not be empty').max(80, tooLong(80)),
       registration: WebAuthnRegistration,
       approval: ApprovalProof.optional(),
     }),
@@ -1556,7 +1648,7 @@ export const requests = {
    * computed by main from its own records, and a one-time nonce.
    */
   'approvals.challenge': {
-    input: z.object({ request: z.string().max(64), input: z.unknown() }),
+    input: z.object({ request: z.string().max(64, tooLong(64)), input: z.unknown() }),
     output: z.object({
       challenge: z.string(),
       digest: Hex,
@@ -1602,7 +1694,7 @@ export const requests = {
   'txs.approve': {
     input: z.object({
       id: z.number().int().positive(),
-      seenSimulation: z.string().optional(),
+      seenSimulation: Ref.optional(),
       /** Approve although the simulation reverts. */
       overrideRevert: z.boolean().optional(),
       approval: ApprovalProof.optional(),
@@ -1612,7 +1704,7 @@ export const requests = {
   'txs.reject': {
     input: z.object({
       id: z.number().int().positive(),
-      reason: z.string().trim().min(1, 'a rejection needs a reason').max(500),
+      reason: z.string().trim().min(1, 'a rejection needs a reason').max(500, tooLong(500)),
     }),
     output: Transaction,
   },
@@ -1642,9 +1734,9 @@ export const requests = {
             AUDIT_VERIFY_TEXT_MAX_CHARS,
             'is too large to send; check it with npm run audit:verify -- FILE, or by path',
           ),
-        fileName: z.string().max(255).optional(),
+        fileName: z.string().max(255, tooLong(255)).optional(),
       }),
-      z.object({ path: z.string().min(1).max(4096) }),
+      z.object({ path: z.string().min(1).max(4096, tooLong(4096)) }),
     ]),
     output: AuditExportCheck,
   },
@@ -1670,24 +1762,24 @@ export const requests = {
     }),
   },
   'alerts.rules.setEnabled': {
-    input: z.object({ id: z.string(), enabled: z.boolean(), approval: ApprovalProof.optional() }),
+    input: z.object({ id: Ref, enabled: z.boolean(), approval: ApprovalProof.optional() }),
     output: AlertRule,
   },
   'alerts.rules.remove': {
-    input: z.object({ id: z.string(), approval: ApprovalProof.optional() }),
+    input: z.object({ id: Ref, approval: ApprovalProof.optional() }),
     output: z.object({ removed: z.literal(true) }),
   },
   /** Firing history, newest first. */
   'alerts.firings.list': {
     input: z
       .object({
-        ruleId: z.string().optional(),
+        ruleId: Ref.optional(),
         state: FiringState.optional(),
         /** Only firings of in-app rules that are not acknowledged and not snoozed now. */
         unacknowledged: z.boolean().optional(),
         limit: z.number().int().positive().max(1_000).optional(),
         /** Opaque; pass back nextCursor from the previous page. */
-        cursor: z.string().optional(),
+        cursor: Ref.optional(),
       })
       .optional(),
     output: z.object({
@@ -1698,13 +1790,13 @@ export const requests = {
     }),
   },
   'alerts.ack': {
-    input: z.object({ ids: z.array(z.string()).min(1).max(1_000) }),
+    input: z.object({ ids: z.array(Ref).min(1).max(1_000) }),
     output: z.object({ acknowledged: z.number().int() }),
   },
   /** Hides a firing from the feed and the count until a time; it comes back if still unacknowledged. */
   'alerts.snooze': {
     input: z.object({
-      id: z.string(),
+      id: Ref,
       minutes: z
         .number()
         .int()
@@ -1717,8 +1809,8 @@ export const requests = {
   'alerts.deliveries.list': {
     input: z
       .object({
-        firingId: z.string().optional(),
-        ruleId: z.string().optional(),
+        firingId: Ref.optional(),
+        ruleId: Ref.optional(),
         limit: z.number().int().positive().max(1_000).optional(),
       })
       .optional(),
@@ -1730,7 +1822,7 @@ export const requests = {
    */
   'alerts.backtest': {
     input: z.object({
-      id: z.string().optional(),
+      id: Ref.optional(),
       rule: AlertRuleInput.optional(),
       fromBlock: BlockNumber.optional(),
       toBlock: BlockNumber.optional(),
@@ -1754,9 +1846,9 @@ export const requests = {
    */
   'alerts.conditions.check': {
     input: z.object({
-      contractId: z.string(),
-      eventName: z.string(),
-      text: z.string().max(4_000).optional(),
+      contractId: Ref,
+      eventName: Ref,
+      text: z.string().max(4_000, tooLong(4_000)).optional(),
       condition: ConditionNode.optional(),
     }),
     output: z.object({
@@ -1871,6 +1963,10 @@ export const ErrorCode = z.enum([
   'APPROVER_DUPLICATE',
   /** Vigil is in safe mode (its data directory was altered outside it) and signs nothing. */
   'SAFE_MODE',
+  /** The signer to remove still holds funds on a configured chain. */
+  'SIGNER_HOLDS_FUNDS',
+  /** A balance needed to decide could not be read (the chain's RPC did not answer). */
+  'BALANCE_UNKNOWN',
   'UNKNOWN_METHOD',
   'INTERNAL',
 ]);

@@ -6,12 +6,14 @@ import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { isAuditExportFileName } from '../core/audit/index.ts';
+import { isKeystoreFileName } from '../core/keys/index.ts';
 
 export const EXPORTS_PATH_PREFIX = '/exports/';
 
 const contentTypes = {
   jsonl: 'application/jsonl; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
 } as const;
 
 function plain(response: ServerResponse, status: number, text: string): void {
@@ -34,12 +36,14 @@ export function serveExportDownload(options: {
   } catch {
     return plain(response, 400, 'malformed file name');
   }
-  if (!exportsDir || !isAuditExportFileName(name)) return plain(response, 404, 'no such export');
+  // Audit exports and keystore backups (signers.backup), nothing else the folder might hold.
+  if (!exportsDir || !(isAuditExportFileName(name) || isKeystoreFileName(name)))
+    return plain(response, 404, 'no such export');
   const path = join(exportsDir, name);
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat?.isFile()) return plain(response, 404, 'no such export');
   response.writeHead(200, {
-    'content-type': contentTypes[name.endsWith('.csv') ? 'csv' : 'jsonl'],
+    'content-type': contentTypes[(name.split('.').pop() ?? 'jsonl') as keyof typeof contentTypes],
     'content-length': String(stat.size),
     'content-disposition': `attachment; filename="${name}"`,
     'cache-control': 'no-store',

@@ -55,7 +55,12 @@ export async function startStack(
  * that verifies its user at once. With `person`, it also holds that person's passkey, so the
  * browser approves as the person a test enrolled from Node. Returns the authenticator's id.
  */
-export async function addVirtualAuthenticator(page: Page, person?: Person): Promise<string> {
+export async function addVirtualAuthenticator(
+  page: Page,
+  person?: Person,
+  /** Where the copied passkey's counter starts; a second copy of one passkey must start higher. */
+  signCount = 1_000_000,
+): Promise<string> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -79,7 +84,7 @@ export async function addVirtualAuthenticator(page: Page, person?: Person): Prom
         rpId: 'localhost',
         privateKey: person.authenticator.privateKeyPkcs8,
         // Past anything the Node side signed: the server refuses a counter that goes back.
-        signCount: 1_000_000,
+        signCount,
       },
     });
   return authenticatorId;

@@ -52,7 +52,27 @@ export function keyForms(key: Hex): { form: string; needle: Buffer; caseless: bo
 
 /** `where (form)` for every place a key shows up in; empty when it shows up nowhere. */
 export function placesHolding(key: Hex, haystacks: readonly Haystack[]): string[] {
-  const forms = keyForms(key);
+  return placesMatching(keyForms(key), haystacks);
+}
+
+/** The same search for a secret that is text (a webhook secret, an API key in a URL). */
+export function placesHoldingText(secret: string, haystacks: readonly Haystack[]): string[] {
+  const raw = Buffer.from(secret, 'utf8');
+  const forms = [{ form: 'text', needle: raw, caseless: false }];
+  for (const alphabet of ['base64', 'base64url'] as const)
+    for (const shift of [0, 1, 2])
+      forms.push({
+        form: `${alphabet}${shift ? ` at +${shift}` : ''}`,
+        needle: Buffer.from(base64Core(raw, shift, alphabet)),
+        caseless: false,
+      });
+  return placesMatching(forms, haystacks);
+}
+
+function placesMatching(
+  forms: readonly { form: string; needle: Buffer; caseless: boolean }[],
+  haystacks: readonly Haystack[],
+): string[] {
   return haystacks.flatMap(({ where, text }) => {
     const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     const lower = Buffer.from(bytes.toString('latin1').toLowerCase(), 'latin1');

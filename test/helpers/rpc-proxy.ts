@@ -10,9 +10,21 @@ export interface RpcProxy {
   close(): Promise<void>;
 }
 
-export async function startRpcProxy(targetUrl: string): Promise<RpcProxy> {
+/**
+ * `requirePath`: only requests to exactly this path are served (as a provider keyed by a path
+ * segment, Infura's `/v3/<key>`, answers only its key); others get 401.
+ */
+export async function startRpcProxy(
+  targetUrl: string,
+  options: { requirePath?: string } = {},
+): Promise<RpcProxy> {
   let down = false;
   const server = createServer((request, response) => {
+    if (options.requirePath !== undefined && request.url !== options.requirePath) {
+      request.resume();
+      response.writeHead(401).end('invalid project id');
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

@@ -6,6 +6,7 @@ import type { AlertRule, EventRow, PushPayload } from '../../ipc/contract.ts';
 import { auditActions, type AuditDraft } from '../audit/index.ts';
 import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
+import { isSecretRef, type SecretRefs } from '../keys/index.ts';
 import type { StoredFiring, StoredRule } from '../store/index.ts';
 import { backtestRule } from './backtest.ts';
 import {
@@ -47,6 +48,8 @@ export interface AlertServiceOptions {
   env?: Record<string, string | undefined>;
   /** Webhooks to loopback, private, link-local and metadata addresses; refused unless allowed. */
   allowPrivateWebhooks?: boolean;
+  /** Where webhook secrets are kept: the keychain; rules store references to them. */
+  secrets: SecretRefs;
 }
 
 export interface AlertService extends EngineService {
@@ -57,7 +60,7 @@ type AlertsChanged = PushPayload<'alerts.changed'>;
 
 export function createAlertService(
   context: ServiceContext,
-  options: AlertServiceOptions = {},
+  options: AlertServiceOptions,
 ): AlertService {
   const { store, log, chains } = context;
   const now = options.now ?? Date.now;
@@ -71,6 +74,7 @@ export function createAlertService(
     http: guardWebhookDestinations(options.http ?? fetchHttpPost, {
       allowPrivate: options.allowPrivateWebhooks ?? false,
     }),
+    revealSecret: (stored) => options.secrets.reveal(stored),
     notify: (notification) => context.push('alerts.notification', notification),
     changed: () => {
       deliveriesChanged = true;
@@ -338,6 +342,33 @@ export function createAlertService(
     return store.alerts.listRules().map((rule) => wireRule(rule, stats));
   }
 
+  /**
+   * The rule with each webhook secret moved into the keychain and a reference kept in its place;
+   * a secret equal to the one the same URL had keeps that reference, so an unchanged rule stays
+   * unchanged.
+   */
+  async function secretsInKeychain(rule: StoredRule, existing: StoredRule | undefined) {
+    const definition = rule.definition as RuleDefinition;
+    const before = (existing?.definition as RuleDefinition | undefined)?.channels ?? [];
+    const channels = await Promise.all(
+      definition.channels.map(async (channel) => {
+        if (channel.type !== 'webhook' || isSecretRef(channel.secret)) return channel;
+        for (const old of before)
+          if (
+            old.type === 'webhook' &&
+            old.url === channel.url &&
+            (await options.secrets.reveal(old.secret).catch(() => null)) === channel.secret
+          )
+            return { ...channel, secret: old.secret };
+        return { ...channel, secret: await options.secrets.put(channel.secret) };
+      }),
+    );
+    return {
+      ...rule,
+      definition: { ...definition, channels } as unknown as Record<string, unknown>,
+    };
+  }
+
   function findRuleOrFail(id: string): StoredRule {
     const rule = store.alerts.findRule(id);
     if (!rule) throw new VigilError('NOT_FOUND', `No alert rule has id ${id}.`, { field: 'id' });
@@ -410,7 +441,9 @@ export function createAlertService(
           input.id ??
           uniqueRuleId(input.name, (candidate) => store.alerts.findRule(candidate) !== undefined);
         const existing = store.alerts.findRule(id);
-        const { rule, generatedSecrets } = prepareRule(id, input, prepareContext(existing, heads));
+        const prepared = prepareRule(id, input, prepareContext(existing, heads));
+        const { generatedSecrets } = prepared;
+        const rule = await secretsInKeychain(prepared.rule, existing);
         const audit = ruleAudit(existing, rule);
         if (audit.length > 0 || !existing) {
           store.execute({ type: 'alert.rule.save', rule }, audit);
@@ -566,12 +599,13 @@ export function createAlertService(
       store,
       async prepare(id, input, field, pendingContracts) {
         if (input.propose) await checkRuleProposal(options.proposals, input.propose, field);
-        return prepareRule(id, input, {
+        const { rule } = prepareRule(id, input, {
           ...prepareContext(undefined, new Map(), field),
           findContract: (contractId) =>
             store.findContract(contractId) ??
             pendingContracts.find((contract) => contract.id === contractId),
-        }).rule;
+        });
+        return secretsInKeychain(rule, store.alerts.findRule(id));
       },
       ruleAudit,
       applied: rulesChanged,

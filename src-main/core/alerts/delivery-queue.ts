@@ -53,6 +53,8 @@ export interface DeliveryQueueDependencies {
   log: Logger;
   now: () => number;
   http: HttpPost;
+  /** A webhook secret as stored (a keychain reference) turned into the secret. */
+  revealSecret: (stored: string) => Promise<string>;
   notify: (notification: PushPayload<'alerts.notification'>) => void;
   /** The delivery log changed. */
   changed: () => void;
@@ -125,11 +127,22 @@ export function createDeliveryQueue(deps: DeliveryQueueDependencies): DeliveryQu
       });
       return { ok: true, statusCode: null, error: null, durationMs: 0 };
     }
+    let secret: string;
+    try {
+      secret = await deps.revealSecret(target.secret);
+    } catch (error) {
+      return {
+        ok: false,
+        statusCode: null,
+        error: `not sent: the webhook's secret could not be read (${(error as Error).message})`,
+        durationMs: 0,
+      };
+    }
     const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(policy.timeoutMs)]);
     const headers = webhookHeaders(
       delivery.id,
       delivery.kind,
-      target.secret,
+      secret,
       delivery.body,
       Math.floor(deps.now() / 1000),
     );

@@ -3,6 +3,7 @@
 // rule's previous version, read from the environment, or generated), and when it was armed.
 import { randomBytes } from 'node:crypto';
 import type { AlertChannel, AlertRule, ConditionNode } from '../../ipc/contract.ts';
+import { redactUrl } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { StoredRule } from '../store/index.ts';
 import { parseCondition } from '../rule-syntax/index.ts';
@@ -124,7 +125,11 @@ export function auditedDefinition(rule: StoredRule): Record<string, unknown> {
     name: rule.name,
     enabled: rule.enabled,
     ...definition,
-    channels: definition.channels.map(publicChannel),
+    // The audit log names the endpoint; a key in its URL stays out.
+    channels: definition.channels.map((channel) => {
+      const shown = publicChannel(channel);
+      return shown.type === 'webhook' ? { ...shown, url: redactUrl(shown.url) } : shown;
+    }),
   };
 }
 
@@ -138,11 +143,14 @@ function publicChannel(channel: StoredChannel): AlertChannel {
   };
 }
 
-/** A channel as the workspace file writes it: a webhook's secret left out (secretEnv stays). */
+/**
+ * A channel as the workspace file writes it: a webhook's secret left out (secretEnv stays), and a
+ * key in its URL redacted (a Slack or Discord hook URL is itself a credential).
+ */
 export function withoutSecret(channel: StoredChannel): OmitEach<StoredChannel, 'secret'> {
   if (channel.type !== 'webhook') return channel;
   const { secret: _secret, ...rest } = channel;
-  return rest;
+  return { ...rest, url: redactUrl(rest.url) };
 }
 
 export function toWireRule(

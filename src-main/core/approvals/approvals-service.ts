@@ -2,7 +2,7 @@
 // gated request, and how many approvers a signer needs. The gate itself is applied by the engine
 // to every gated request (see gated-requests.ts) before its handler runs.
 import { getAddress } from 'viem';
-import type { Approver } from '../../ipc/contract.ts';
+import type { Approver, RequestName } from '../../ipc/contract.ts';
 import { requests } from '../../ipc/contract.ts';
 import { auditActions } from '../audit-chain/index.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
@@ -18,7 +18,12 @@ const toWire = (approver: ApproverRecord): Approver => ({
   addedAt: approver.addedAt,
 });
 
-export function createApprovalsService(context: ServiceContext, gate: PersonGate): EngineService {
+export function createApprovalsService(
+  context: ServiceContext,
+  gate: PersonGate,
+  /** The request's own checks (see RequestPrechecks), run before a challenge is given. */
+  precheck: (name: RequestName, input: unknown) => Promise<void>,
+): EngineService {
   const { store } = context;
   const enrollment = createEnrollment(store);
   return {
@@ -42,7 +47,7 @@ export function createApprovalsService(context: ServiceContext, gate: PersonGate
         ]);
         return toWire(store.approvers.find(approver.credentialId)!);
       },
-      'approvals.challenge'(input, call) {
+      async 'approvals.challenge'(input, call) {
         if (!isGatedRequest(input.request))
           throw new VigilError(
             'INVALID_INPUT',
@@ -58,6 +63,7 @@ export function createApprovalsService(context: ServiceContext, gate: PersonGate
             { field: 'input' },
           );
         const subject = describeGatedRequest(name, parsed.data as never, store);
+        if (subject) await precheck(name, parsed.data);
         if (!subject)
           throw new VigilError('INVALID_INPUT', `This ${name} request needs no approval.`, {
             field: 'input',

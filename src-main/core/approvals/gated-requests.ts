@@ -3,7 +3,7 @@
 // from anything the client describes. A request not listed here needs no person.
 import { getAddress } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
-import type { RequestName, ValidatedInput } from '../../ipc/contract.ts';
+import type { RequestName, Retention, ValidatedInput } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { parsePrivateKey } from '../keys/index.ts';
 import type { Store } from '../store/index.ts';
@@ -13,6 +13,30 @@ type Describe<N extends RequestName> = (
   input: ValidatedInput<N>,
   store: Store,
 ) => GateSubject | null;
+
+/**
+ * True when `after` keeps less of a contract's history than `before` in some dimension (an absent
+ * limit keeps everything): rows it deletes cannot be fetched back from every RPC, so shortening
+ * lowers a guard the way turning a rule off does. Lengthening or leaving it alone does not.
+ */
+export function shortensRetention(
+  before: Retention | undefined,
+  after: Retention | undefined,
+): boolean {
+  const limit = (retention: Retention | undefined, key: keyof Retention): number =>
+    retention?.[key] ?? Number.POSITIVE_INFINITY;
+  return (['days', 'events'] as const).some((key) => limit(after, key) < limit(before, key));
+}
+
+const describeRetention = (retention: Retention | undefined): string =>
+  retention
+    ? [
+        retention.days !== undefined ? `${retention.days} day(s)` : null,
+        retention.events !== undefined ? `${retention.events} event(s)` : null,
+      ]
+        .filter(Boolean)
+        .join(' and ')
+    : 'everything';
 
 function subject(action: string, what: unknown, summary: string[]): GateSubject {
   return { action, digest: subjectDigest(action, what), summary };
@@ -57,7 +81,21 @@ const describers: { [N in RequestName]?: Describe<N> } = {
   },
   'signers.remove'(input) {
     const address = getAddress(input.address.toLowerCase());
-    return subject('signers.remove', { address }, [`Remove signer ${address} and delete its key`]);
+    const anyway = input.confirmFunds === true;
+    return subject('signers.remove', { address, confirmFunds: anyway }, [
+      `Remove signer ${address} and delete its key`,
+      ...(anyway
+        ? [
+            'Even if it still holds funds or a balance cannot be read: they are lost without a backup',
+          ]
+        : []),
+    ]);
+  },
+  'signers.backup'(input) {
+    const address = getAddress(input.address.toLowerCase());
+    return subject('signers.backup', { address }, [
+      `Write the key of ${address}, encrypted with the passphrase given, to the exports folder`,
+    ]);
   },
   'signers.setApprovalsRequired'(input) {
     const address = getAddress(input.address.toLowerCase());
@@ -68,6 +106,18 @@ const describers: { [N in RequestName]?: Describe<N> } = {
   'alerts.rules.setEnabled'(input) {
     if (input.enabled) return null;
     return subject('alerts.rules.disable', { id: input.id }, [`Turn alert rule ${input.id} off`]);
+  },
+  'contracts.update'(input, store) {
+    if (input.retention === undefined) return null;
+    const contract = store.findContract(input.id);
+    if (!contract)
+      throw new VigilError('NOT_FOUND', `No watched contract has id ${input.id}.`, { field: 'id' });
+    const after = input.retention ?? undefined;
+    if (!shortensRetention(contract.retention, after)) return null;
+    return subject('contracts.retention.shorten', { id: contract.id, retention: after }, [
+      `Shorten the history kept for ${contract.name} (${contract.address} on chain ${contract.chainId})`,
+      `From ${describeRetention(contract.retention)} to ${describeRetention(after)}; older rows are deleted`,
+    ]);
   },
   'alerts.rules.remove'(input) {
     return subject('alerts.rules.remove', { id: input.id }, [`Remove alert rule ${input.id}`]);

@@ -15,6 +15,8 @@ export const auditActions = {
   signerImported: 'signer.imported',
   signerGenerated: 'signer.generated',
   signerRemoved: 'signer.removed',
+  /** An encrypted keystore of the signer's key was written (its file name; never the passphrase). */
+  signerBackedUp: 'signer.backed-up',
   /** How many distinct approvers the signer's transactions need changed. */
   signerApprovalsChanged: 'signer.approvals-changed',
   // People who approve (subject approver:<credential id>; the request they approved)

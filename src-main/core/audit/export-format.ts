@@ -2,10 +2,12 @@
 // (with its hashes), a trailer line. CSV: the same records as rows under one row of column names,
 // the first column saying which record a row is, so a spreadsheet can filter out the header and
 // trailer rows; their JSON sits in the details column.
-import type {
-  AuditExportFormat,
-  AuditExportHeader,
-  AuditExportTrailer,
+import {
+  escapedCode,
+  HIDDEN_CHARACTERS,
+  type AuditExportFormat,
+  type AuditExportHeader,
+  type AuditExportTrailer,
 } from '../../ipc/contract.ts';
 import { canonicalJson, type AuditEntry } from '../audit-chain/index.ts';
 
@@ -28,7 +30,15 @@ type CsvRow = [string, string, string, string, string, string, string, string, s
 
 // ---- JSON Lines ---------------------------------------------------------------------------
 
-const jsonLine = (record: object): string => `${JSON.stringify(record)}\n`;
+/**
+ * JSON with the hidden characters JSON.stringify leaves raw (DEL, C1 controls, bidi overrides and
+ * isolates; it escapes C0 itself) written as \uXXXX escapes: the same value to any JSON reader,
+ * but a viewer or terminal showing the file shows the escape, not reversed or hidden text.
+ */
+export const escapeHiddenInJson = (json: string): string =>
+  json.replace(HIDDEN_CHARACTERS, escapedCode);
+
+const jsonLine = (record: object): string => `${escapeHiddenInJson(JSON.stringify(record))}\n`;
 
 /** One entry, keys in the order a person reads them; the verifier hashes the canonical form. */
 function jsonlEntryLine(entry: AuditEntry): string {
@@ -53,15 +63,35 @@ export function unprotectCell(text: string): string {
   return text.startsWith("'") ? text.slice(1) : text;
 }
 
+const HIDDEN_OR_BACKSLASH = new RegExp(`\\\\|${HIDDEN_CHARACTERS.source}`, 'g');
+
+/**
+ * A text cell (actor, action, subject): hidden characters as \uXXXX and a backslash doubled, so
+ * the reader gets back exactly the text that was hashed; then formula protection.
+ */
+function textCell(text: string): string {
+  return protectCell(
+    text.replace(HIDDEN_OR_BACKSLASH, (character) =>
+      character === '\\' ? '\\\\' : escapedCode(character),
+    ),
+  );
+}
+
+export function readTextCell(cell: string): string {
+  return unprotectCell(cell).replace(/\\(\\|u[0-9A-F]{4})/g, (_, escape: string) =>
+    escape === '\\' ? '\\' : String.fromCharCode(parseInt(escape.slice(1), 16)),
+  );
+}
+
 function csvEntryRow(entry: AuditEntry): CsvRow {
   return [
     'entry',
     String(entry.seq),
     new Date(entry.at).toISOString(),
-    protectCell(entry.actor),
-    protectCell(entry.action),
-    protectCell(entry.subject),
-    protectCell(canonicalJson(entry.details)),
+    textCell(entry.actor),
+    textCell(entry.action),
+    textCell(entry.subject),
+    protectCell(escapeHiddenInJson(canonicalJson(entry.details))),
     entry.prevHash,
     entry.hash,
   ];
@@ -72,10 +102,10 @@ function csvHeaderRow(header: AuditExportHeader): CsvRow {
     'header',
     String(header.fromSeq),
     header.exportedAt,
-    protectCell(header.exportedBy),
+    textCell(header.exportedBy),
     '',
     '',
-    canonicalJson(header),
+    escapeHiddenInJson(canonicalJson(header)),
     header.prevHash,
     '',
   ];
@@ -89,7 +119,7 @@ function csvTrailerRow(trailer: AuditExportTrailer): CsvRow {
     '',
     '',
     '',
-    canonicalJson(trailer),
+    escapeHiddenInJson(canonicalJson(trailer)),
     '',
     trailer.last.hash,
   ];

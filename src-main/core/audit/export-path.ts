@@ -14,14 +14,18 @@ export function exportsDirOf(dataDir: string): string {
   return join(dataDir, EXPORTS_FOLDER);
 }
 
-/** `vigil-audit-20250101-093000.jsonl`, or with a tag: `vigil-audit-20250101-093000-k3x9.csv`. */
-export function auditExportFileName(format: AuditExportFormat, at: Date, tag?: string): string {
-  const stamp = at
+/** `20250101-093000`: a UTC time as export file names carry it. */
+export function fileStamp(at: Date): string {
+  return at
     .toISOString()
     .replace(/\.\d{3}Z$/, '')
     .replace(/[-:]/g, '')
     .replace('T', '-');
-  return `vigil-audit-${stamp}${tag ? `-${tag}` : ''}.${format}`;
+}
+
+/** `vigil-audit-20250101-093000.jsonl`, or with a tag: `vigil-audit-20250101-093000-k3x9.csv`. */
+export function auditExportFileName(format: AuditExportFormat, at: Date, tag?: string): string {
+  return `vigil-audit-${fileStamp(at)}${tag ? `-${tag}` : ''}.${format}`;
 }
 
 const EXPORT_FILE_NAME = /^vigil-audit-\d{8}-\d{6}(-[A-Za-z0-9_-]{1,64})?\.(jsonl|csv)$/;

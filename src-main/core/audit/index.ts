@@ -32,6 +32,7 @@ export {
   auditExportFileName,
   checkExportPath,
   exportsDirOf,
+  fileStamp,
   isAuditExportFileName,
 } from './export-path.ts';
 export { describeExportCheck, verifyAuditExport, verifyAuditExportFile } from './verify-export.ts';

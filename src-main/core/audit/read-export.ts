@@ -11,7 +11,7 @@ import {
 } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import type { AuditEntry } from '../audit-chain/index.ts';
-import { CSV_COLUMNS, unprotectCell } from './export-format.ts';
+import { CSV_COLUMNS, readTextCell, unprotectCell } from './export-format.ts';
 
 export type ExportRecord =
   | { kind: 'header'; header: AuditExportHeader; position: number }
@@ -351,9 +351,9 @@ function csvRecord(cells: string[], position: number): ExportRecord {
   const entry = asAuditEntry({
     seq: Number(seq),
     at,
-    actor: unprotectCell(actor),
-    action: unprotectCell(action),
-    subject: unprotectCell(subject),
+    actor: readTextCell(actor),
+    action: readTextCell(action),
+    subject: readTextCell(subject),
     details: parsedDetails,
     prevHash,
     hash,

@@ -13,3 +13,4 @@ export {
   type ChainPreset,
   type SearchChainPresetsParameters,
 } from './chain-presets.ts';
+export { redactUrl, redactUrlsIn } from './redact-url.ts';

@@ -8,6 +8,7 @@ import { http, webSocket, type EIP1193RequestFn } from 'viem';
 import type { ProviderStatus, RpcHealth } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { createEndpointHealth, type EndpointHealth, type Verdict } from './endpoint-health.ts';
+import { redactUrl, redactUrlsIn } from './redact-url.ts';
 import { classifyFailure, isAnswerAboutTheRequest, shortError } from './rpc-errors.ts';
 
 export interface RpcPool {
@@ -270,15 +271,17 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
       const first = rotation()[0];
       return endpoints.map((endpoint) => endpoint.health.status(endpoint === first));
     },
+    // For views: a provider key in a URL (or in an error naming it) is shown as ***.
     health() {
       return endpoints.map((endpoint) => {
         const status = endpoint.health.status(false);
+        const lastError = status.reason ?? status.lastError;
         return {
-          url: endpoint.url,
+          url: redactUrl(endpoint.url),
           healthy: status.inRotation,
           latencyMs: status.latencyMs,
           errorCount: status.errors,
-          lastError: status.reason ?? status.lastError,
+          lastError: lastError === null ? null : redactUrlsIn(lastError),
         };
       });
     },

@@ -22,6 +22,8 @@ import {
   createRpcPool,
   defaultConfirmations,
   searchChainPresets,
+  redactUrl,
+  redactUrlsIn,
   verifyRpcUrls,
   type ProviderMonitor,
   type RpcPool,
@@ -53,7 +55,14 @@ import {
   type AuditHeadKeeper,
   type DataDirSecrets,
 } from '../integrity/index.ts';
-import { createOsKeychain, createSignerService, type Keychain } from '../keys/index.ts';
+import {
+  createOsKeychain,
+  createSecretRefs,
+  createSignerService,
+  displayUrl,
+  type Keychain,
+  type UrlSecrets,
+} from '../keys/index.ts';
 import { createTxQueueService, type TxCrashPoint } from '../txqueue/index.ts';
 import {
   createApprovalsService,
@@ -64,6 +73,7 @@ import {
 } from '../approvals/index.ts';
 import {
   mergeHandlers,
+  mergePrechecks,
   type CallContext,
   type ChainAccess,
   type EngineService,
@@ -149,6 +159,8 @@ export interface EngineOptions extends EngineTuning {
   push: PushListener;
   /** Where signer keys live; the OS keychain unless given. */
   keychain?: Keychain;
+  /** RPC URLs' API keys, kept in the keychain (see keys/url-secrets.ts), read at start. */
+  urlSecrets: UrlSecrets;
   /** Fault injection for crash tests (see worker.ts): the queue's steps and a reorg's repair. */
   crashPoint?: (point: TxCrashPoint | ReorgCrashPoint) => void;
   /** How a person approves: WebAuthn assertions unless the desktop app gives its dialog. */
@@ -284,7 +296,17 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function startChain(record: ChainRecord): void {
-    const rpc = createRpcPool(record.rpcUrls, {
+    let urls: string[];
+    try {
+      urls = record.rpcUrls.map((url) => options.urlSecrets.reveal(url));
+    } catch (error) {
+      // One chain whose key cannot be read is not watched; the others are, and it says why.
+      log.error(
+        `Chain ${record.chainId} (${record.name}) is not watched: ${(error as Error).message}`,
+      );
+      return;
+    }
+    const rpc = createRpcPool(urls, {
       chainId: record.chainId,
       ...(options.rpcTimeoutMs === undefined ? {} : { timeoutMs: options.rpcTimeoutMs }),
     });
@@ -360,6 +382,10 @@ export function createEngine(options: EngineOptions): Engine {
 
   // ---- wire shapes ----------------------------------------------------------------------
 
+  function toWireChain(chain: ChainRecord): Chain {
+    return { ...chain, rpcUrls: chain.rpcUrls.map(displayUrl) };
+  }
+
   function toWireContract(contract: ContractRecord): WatchedContract {
     return {
       id: contract.id,
@@ -380,7 +406,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   function pushConfig(): void {
     options.push('config.changed', {
-      chains: store.listChains(),
+      chains: store.listChains().map(toWireChain),
       contracts: store.listContracts().map(toWireContract),
     });
     // A chain added or removed changes the drift list too; views should not wait for the timer.
@@ -472,8 +498,18 @@ export function createEngine(options: EngineOptions): Engine {
       lagBlocks: status?.lag ?? null,
       lagSeconds: entry?.watcher.lagSeconds() ?? null,
       history: driftHistory.samples(chain.chainId),
-      providers: entry?.rpc.providers() ?? [],
-      disagreements: entry?.monitor.disagreements() ?? [],
+      // The pool knows the URLs with their keys; views get them redacted.
+      providers: (entry?.rpc.providers() ?? []).map((provider) => ({
+        ...provider,
+        url: redactUrl(provider.url),
+        reason: provider.reason === null ? null : redactUrlsIn(provider.reason),
+        lastError: provider.lastError === null ? null : redactUrlsIn(provider.lastError),
+      })),
+      disagreements: (entry?.monitor.disagreements() ?? []).map((disagreement) => ({
+        ...disagreement,
+        hashes: disagreement.hashes.map((hash) => ({ ...hash, url: redactUrl(hash.url) })),
+        suspects: disagreement.suspects.map(redactUrl),
+      })),
       reconciliations: store.listReconciliations({ chainId: chain.chainId, limit: 20 }),
       reorgCount: store.countReorgs(chain.chainId),
       lastReorg,
@@ -573,7 +609,8 @@ export function createEngine(options: EngineOptions): Engine {
     return {
       chainId: input.chainId,
       name: input.name,
-      rpcUrls: input.rpcUrls,
+      // Verified with their keys; stored without them.
+      rpcUrls: await Promise.all(input.rpcUrls.map((url) => options.urlSecrets.protect(url))),
       confirmations: input.confirmations ?? defaultConfirmations(input.chainId),
       ...(input.explorerUrl ? { explorerUrl: input.explorerUrl } : {}),
     };
@@ -584,7 +621,9 @@ export function createEngine(options: EngineOptions): Engine {
     chain: ChainRecord,
     use: (pool: RpcPool) => Promise<T>,
   ): Promise<T> {
-    const pool = running.get(chain.chainId)?.rpc ?? createRpcPool(chain.rpcUrls);
+    const pool =
+      running.get(chain.chainId)?.rpc ??
+      createRpcPool(chain.rpcUrls.map((url) => options.urlSecrets.reveal(url)));
     try {
       return await use(pool);
     } finally {
@@ -600,7 +639,9 @@ export function createEngine(options: EngineOptions): Engine {
     } catch (error) {
       throw new VigilError(
         'RPC_UNREACHABLE',
-        `Could not read the head block of chain ${chain.chainId} (${chain.rpcUrls.join(', ')}): ${(error as Error).message}`,
+        redactUrlsIn(
+          `Could not read the head block of chain ${chain.chainId} (${chain.rpcUrls.map(displayUrl).join(', ')}): ${(error as Error).message}`,
+        ),
         { field: 'chainId' },
       );
     }
@@ -756,7 +797,7 @@ export function createEngine(options: EngineOptions): Engine {
   function chainAddedAudit(chain: ChainRecord): AuditDraft {
     return byOperator('chain.added', `chain:${chain.chainId}`, {
       name: chain.name,
-      rpcUrls: chain.rpcUrls,
+      rpcUrls: chain.rpcUrls.map(displayUrl),
       confirmations: chain.confirmations,
       ...(chain.explorerUrl ? { explorerUrl: chain.explorerUrl } : {}),
     });
@@ -791,9 +832,9 @@ export function createEngine(options: EngineOptions): Engine {
       store.execute({ type: 'chain.add', chain: record }, [chainAddedAudit(record)]);
       startChain(record);
       pushConfig();
-      return record;
+      return toWireChain(record);
     },
-    'chains.list': () => store.listChains(),
+    'chains.list': () => store.listChains().map(toWireChain),
     'chains.presets': (input: { query?: string; limit?: number } | undefined) =>
       searchChainPresets(input ?? {}),
     async 'chains.remove'(input: { chainId: number }) {
@@ -881,7 +922,11 @@ export function createEngine(options: EngineOptions): Engine {
     'workspace.export': () => ({
       yaml: serializeWorkspace(
         Object.assign(
-          { chains: store.listChains(), contracts: store.listContracts() },
+          {
+            // A workspace file is shared and kept in git: provider keys stay out of it.
+            chains: store.listChains().map(toWireChain),
+            contracts: store.listContracts(),
+          },
           ...services.map((service) => service.workspace?.export() ?? {}),
         ),
       ),
@@ -929,8 +974,9 @@ export function createEngine(options: EngineOptions): Engine {
     events,
     chains: chainAccess,
   };
+  const keychain = options.keychain ?? createOsKeychain();
   const signers = createSignerService(context, {
-    keychain: options.keychain ?? createOsKeychain(),
+    keychain,
     ...(options.balanceRefreshMs === undefined
       ? {}
       : { balanceRefreshMs: options.balanceRefreshMs }),
@@ -1004,6 +1050,8 @@ export function createEngine(options: EngineOptions): Engine {
       pushConfig,
       toWireContract,
       refreshDecoders,
+      toWireChain,
+      urlSecrets: options.urlSecrets,
     }),
     createAuditService(
       context,
@@ -1024,9 +1072,11 @@ export function createEngine(options: EngineOptions): Engine {
     txQueue,
     createAlertService(context, {
       proposals: txQueue,
+      secrets: createSecretRefs(store, keychain),
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
-    createApprovalsService(context, gate),
+    // The challenge step runs the prechecks too, before the person's passkey is asked.
+    createApprovalsService(context, gate, (name, input) => precheck(name, input)),
     createProjectDiscovery({
       store,
       actor,
@@ -1052,6 +1102,7 @@ export function createEngine(options: EngineOptions): Engine {
     }),
   ];
   const handlers = mergeHandlers(services);
+  const precheck = mergePrechecks(services);
 
   store.recordAudit([
     {
@@ -1177,6 +1228,7 @@ export function createEngine(options: EngineOptions): Engine {
       const handler = handlers[name] as
         ((input: unknown, call: CallContext) => unknown) | undefined;
       if (!handler) throw new VigilError('UNKNOWN_METHOD', `Unknown method ${name}.`);
+      await precheck(name, input);
       // A request only a person may make passes the gate first, whoever sent it.
       const subject = describeGatedRequest(name, input as never, store);
       if (!subject) return handler(input, caller ? { caller } : {});

@@ -25,8 +25,17 @@ export type RequestHandler<N extends RequestName> = (
 
 export type RequestHandlers = { [N in RequestName]?: RequestHandler<N> };
 
+/**
+ * Checks a request must pass before a person is asked to approve it (and again when it runs), so
+ * nobody approves what would be refused anyway: removing a signer that still holds funds.
+ */
+export type RequestPrechecks = {
+  [N in RequestName]?: (input: ValidatedInput<N>) => Promise<void> | void;
+};
+
 export interface EngineService {
   handlers: RequestHandlers;
+  prechecks?: RequestPrechecks;
   /** The service's part of workspace files (rules …), when it has one. */
   workspace?: WorkspaceSection;
   /** Stops timers and in-flight work; the store is closed after every service. */
@@ -66,6 +75,19 @@ export function mergeHandlers(services: readonly EngineService[]): RequestHandle
     }
   }
   return merged as RequestHandlers;
+}
+
+/** Every service's prechecks as one function; a request without one passes. */
+export function mergePrechecks(
+  services: readonly EngineService[],
+): (name: RequestName, input: unknown) => Promise<void> {
+  const merged: Record<string, (input: unknown) => Promise<void> | void> = {};
+  for (const service of services)
+    for (const [name, check] of Object.entries(service.prechecks ?? {}))
+      merged[name] = check as (input: unknown) => Promise<void> | void;
+  return async (name, input) => {
+    await merged[name]?.(input);
+  };
 }
 
 /** What the engine knows of each running chain, for capabilities that are not the watcher. */

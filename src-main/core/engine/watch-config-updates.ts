@@ -8,6 +8,7 @@ import { verifyRpcUrls } from '../chains/index.ts';
 import { eventSignaturesOf, parseAbiInput } from '../abi/index.ts';
 import { mergeAbis } from '../intake/index.ts';
 import type { OperatorCommand } from '../store/index.ts';
+import { displayUrl, type UrlSecrets } from '../keys/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ChainRecord, ContractRecord, Store } from '../store/index.ts';
 import type { EngineService } from './service.ts';
@@ -23,6 +24,8 @@ export interface WatchConfigUpdateDependencies {
   toWireContract(contract: ContractRecord): WatchedContract;
   /** The chain's watcher decodes with the contracts' ABIs as stored now. */
   refreshDecoders(chainId: number): void;
+  toWireChain(chain: ChainRecord): Chain;
+  urlSecrets: UrlSecrets;
 }
 
 const eventsOf = (abi: readonly unknown[]): string[] => [
@@ -50,14 +53,26 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
   return {
     handlers: {
       async 'chains.update'(input): Promise<Chain> {
+        const before = store.requireChain(input.chainId);
+        // A URL sent back as views show it (its key redacted) stands for the stored one.
+        const given = input.rpcUrls?.map(
+          (url) => before.rpcUrls.find((stored) => displayUrl(stored) === url) ?? url,
+        );
         const requested = {
           ...(input.name === undefined ? {} : { name: input.name }),
-          ...(input.rpcUrls === undefined ? {} : { rpcUrls: input.rpcUrls }),
+          ...(given === undefined ? {} : { rpcUrls: given }),
           ...(input.confirmations === undefined ? {} : { confirmations: input.confirmations }),
         };
-        const before = store.requireChain(input.chainId);
-        if (Object.keys(describeChanges(before, { ...before, ...requested }, ['rpcUrls'])).length)
-          await verifyRpcUrls(input.chainId, requested.rpcUrls ?? before.rpcUrls);
+        if (
+          given &&
+          Object.keys(describeChanges(before, { ...before, ...requested }, ['rpcUrls'])).length
+        ) {
+          await verifyRpcUrls(
+            input.chainId,
+            given.map((url) => deps.urlSecrets.reveal(url)),
+          );
+          requested.rpcUrls = await Promise.all(given.map((url) => deps.urlSecrets.protect(url)));
+        }
         // The RPC checks took time; read the record again so a change made meanwhile is kept.
         const current = store.requireChain(input.chainId);
         const { explorerUrl: _previousExplorer, ...rest } = current;
@@ -73,18 +88,28 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
           { explorerUrl: null, ...next },
           ['name', 'rpcUrls', 'confirmations', 'explorerUrl'],
         );
-        if (Object.keys(changes).length === 0) return current;
+        if (Object.keys(changes).length === 0) return deps.toWireChain(current);
+        // The audit log keeps which providers, never their keys.
+        const audited = changes['rpcUrls']
+          ? {
+              ...changes,
+              rpcUrls: {
+                from: current.rpcUrls.map(displayUrl),
+                to: next.rpcUrls.map(displayUrl),
+              },
+            }
+          : changes;
         store.execute({ type: 'chain.update', chain: next }, [
           {
             actor,
             action: 'chain.changed',
             subject: `chain:${next.chainId}`,
-            details: { name: next.name, changes },
+            details: { name: next.name, changes: audited },
           },
         ]);
         if (changes['rpcUrls'] || changes['confirmations']) await deps.restartChain(next.chainId);
         deps.pushConfig();
-        return next;
+        return deps.toWireChain(next);
       },
       'contracts.update'(input): WatchedContract {
         const contract = store.findContract(input.id);

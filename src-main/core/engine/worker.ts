@@ -1,4 +1,5 @@
 // The engine worker thread's entry: opens the store, runs the engine, and answers main.
+import { createOsKeychain, loadUrlSecrets } from '../keys/index.ts';
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../ports/index.ts';
@@ -72,9 +73,13 @@ async function main(): Promise<void> {
     });
     // Every record now carries a MAC: from here on a missing key is noticed.
     secrets.markSealed();
+    const keychain = createOsKeychain();
     engine = createEngine({
       ...tuning,
       store,
+      keychain,
+      // Read before the engine starts its chains, which connect with them.
+      urlSecrets: await loadUrlSecrets(store, keychain),
       log,
       actor,
       integrity: { secrets, keptAuditHead, headKeeper },

@@ -2,6 +2,9 @@
 // signer service with its vault (the one way to sign with a stored key).
 export { createOsKeychain, keychainError, KEYCHAIN_SERVICE, type Keychain } from './keychain.ts';
 export { parsePrivateKey } from './private-key.ts';
+export { displayUrl, loadUrlSecrets, type UrlSecrets } from './url-secrets.ts';
+export { createSecretRefs, isSecretRef, type SecretRefs } from './secret-refs.ts';
+export { encryptKeystore, isKeystoreFileName, type Keystore } from './keystore.ts';
 export {
   createSignerService,
   type SignerVault,

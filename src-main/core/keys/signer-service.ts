@@ -1,15 +1,18 @@
 // Signers: import or generate a key straight into the OS keychain, list signers with their
 // native balance on every configured chain, remove one. Main reads a key only inside
 // `withAccount`, for one signature, and keeps no reference to it afterwards.
-import { randomBytes } from 'node:crypto';
-import { getAddress, type LocalAccount } from 'viem';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatEther, getAddress, type LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { txInFlightStatuses, type Signer } from '../../ipc/contract.ts';
-import { auditActions } from '../audit/index.ts';
+import { auditActions, exportsDirOf } from '../audit/index.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { SignerRecord } from '../store/index.ts';
 import type { Keychain } from './keychain.ts';
+import { encryptKeystore, keystoreFileName } from './keystore.ts';
+import { keychainNamespace } from './namespace.ts';
 import { parsePrivateKey } from './private-key.ts';
 
 export interface SignerVault {
@@ -27,6 +30,8 @@ export interface SignerServiceOptions {
   keychain: Keychain;
   /** How often, at most, balances of one chain are read again on new heads. */
   balanceRefreshMs?: number;
+  /** The scrypt cost of keystore backups; the standard one unless a test lowers it. */
+  keystoreCost?: { n: number; r: number; p: number };
 }
 
 interface BalanceReading {
@@ -34,8 +39,6 @@ interface BalanceReading {
   at: number | null;
   error: string | null;
 }
-
-const NAMESPACE_KEY = 'keychain_namespace';
 
 export function createSignerService(
   context: ServiceContext,
@@ -47,13 +50,7 @@ export function createSignerService(
   const balances = new Map<string, BalanceReading>();
   const lastRefreshAt = new Map<number, number>();
 
-  // Keys of different data directories (profiles) must not meet in the one keychain service:
-  // each directory has its own namespace, chosen once and journaled.
-  let namespace = store.meta(NAMESPACE_KEY);
-  if (!namespace) {
-    namespace = randomBytes(8).toString('hex');
-    store.execute({ type: 'meta.set', key: NAMESPACE_KEY, value: namespace });
-  }
+  const namespace = keychainNamespace(store);
   const accountName = (address: string): string => `${namespace}:${address.toLowerCase()}`;
   const balanceKey = (chainId: number, address: string): string =>
     `${chainId}:${address.toLowerCase()}`;
@@ -138,6 +135,52 @@ export function createSignerService(
     return toWire(store.findSigner(address)!);
   }
 
+  /**
+   * Refuses to remove a signer whose key holds funds on a configured chain, read from the chain
+   * now, or whose balance on one cannot be read: removal deletes the key, and funds behind a
+   * deleted key are gone. `confirmFunds` is the operator saying so knowingly.
+   */
+  async function checkRemovable(address: string, confirmFunds: boolean): Promise<void> {
+    const signer = vault.require(address, 'address');
+    if (confirmFunds) return;
+    const chains = store.listChains();
+    const readings = await Promise.all(
+      chains.map((chain) =>
+        readBalance(chain.chainId, signer.address).then(
+          (balance) => ({ chain, balance, error: null }),
+          (error: Error) => ({ chain, balance: null, error: error.message.split('\n')[0]! }),
+        ),
+      ),
+    );
+    const funded = readings.filter((reading) => reading.balance !== null && reading.balance > 0n);
+    if (funded.length > 0)
+      throw new VigilError(
+        'SIGNER_HOLDS_FUNDS',
+        `Signer ${signer.address} still holds ${funded.map(({ chain, balance }) => `${formatEther(balance!)} (${balance} wei) on ${chain.name} (chain ${chain.chainId})`).join(', ')}; removing it deletes the key and the funds with it. Move the funds out or back the key up first, or confirm removing it anyway.`,
+        {
+          field: 'address',
+          details: {
+            balances: funded.map(({ chain, balance }) => ({
+              chainId: chain.chainId,
+              balance: balance!.toString(),
+            })),
+          },
+        },
+      );
+    const unknown = readings.filter((reading) => reading.error !== null);
+    if (unknown.length > 0)
+      throw new VigilError(
+        'BALANCE_UNKNOWN',
+        `Cannot tell whether signer ${signer.address} holds funds: ${unknown.map(({ chain, error }) => `the balance on ${chain.name} (chain ${chain.chainId}) could not be read (${error})`).join('; ')}. Bring the RPC back and try again, or confirm removing it anyway.`,
+        {
+          field: 'address',
+          details: {
+            unreadable: unknown.map(({ chain, error }) => ({ chainId: chain.chainId, error })),
+          },
+        },
+      );
+  }
+
   const vault: SignerVault = {
     require(address, field) {
       const signer = store.findSigner(address);
@@ -150,30 +193,37 @@ export function createSignerService(
       return signer;
     },
     async withAccount(address, use) {
-      const signer = vault.require(address, 'from');
-      const key = await keychain.get(accountName(signer.address));
-      if (!key) {
-        throw new VigilError(
-          'KEYCHAIN_UNAVAILABLE',
-          `The key of signer ${signer.address} is missing from the OS keychain (service "vigil"); it was deleted outside Vigil. Import it again to sign with it.`,
-          { field: 'from' },
-        );
-      }
-      const account = privateKeyToAccount(key as `0x${string}`);
-      if (account.address !== signer.address) {
-        throw new VigilError(
-          'KEYCHAIN_UNAVAILABLE',
-          `The keychain entry for ${signer.address} holds the key of another address; refusing to sign with it.`,
-        );
-      }
-      return use(account);
+      return use(privateKeyToAccount(await readKey(address, 'from')));
     },
     balance: (chainId, address) => balances.get(balanceKey(chainId, address))?.balance ?? undefined,
     refreshBalance: (chainId, address) => readBalance(chainId, address),
   };
 
+  /** The signer's key from the keychain, checked to be the key of that address. */
+  async function readKey(address: string, field: string): Promise<`0x${string}`> {
+    const signer = vault.require(address, field);
+    const key = await keychain.get(accountName(signer.address));
+    if (!key) {
+      throw new VigilError(
+        'KEYCHAIN_UNAVAILABLE',
+        `The key of signer ${signer.address} is missing from the OS keychain (service "vigil"); it was deleted outside Vigil. Import it again to sign with it.`,
+        { field },
+      );
+    }
+    if (privateKeyToAccount(key as `0x${string}`).address !== signer.address) {
+      throw new VigilError(
+        'KEYCHAIN_UNAVAILABLE',
+        `The keychain entry for ${signer.address} holds the key of another address; refusing to use it.`,
+      );
+    }
+    return key as `0x${string}`;
+  }
+
   return {
     vault,
+    prechecks: {
+      'signers.remove': (input) => checkRemovable(input.address, input.confirmFunds === true),
+    },
     handlers: {
       'signers.import': (input) =>
         addSigner(parsePrivateKey(input.privateKey), input.label, 'imported'),
@@ -182,7 +232,32 @@ export function createSignerService(
         for (const chain of store.listChains()) refreshChain(chain.chainId);
         return store.listSigners().map(toWire);
       },
+      async 'signers.backup'(input) {
+        const keystore = await encryptKeystore(
+          await readKey(input.address, 'address'),
+          input.passphrase,
+          options.keystoreCost,
+        );
+        const address = getAddress(`0x${keystore.address}`);
+        const directory = exportsDirOf(store.dataDir);
+        mkdirSync(directory, { recursive: true });
+        const fileName = keystoreFileName(address, new Date());
+        const path = join(directory, fileName);
+        const text = `${JSON.stringify(keystore, null, 2)}\n`;
+        writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
+        store.recordAudit([
+          {
+            actor,
+            action: auditActions.signerBackedUp,
+            subject: `signer:${address}`,
+            details: { address, fileName },
+          },
+        ]);
+        return { address, fileName, path, keystore: text };
+      },
       async 'signers.remove'(input) {
+        // Checked again here: the balance may have changed since the person approved.
+        await checkRemovable(input.address, input.confirmFunds === true);
         const signer = vault.require(input.address, 'address');
         const inFlight = store
           .listTransactions({

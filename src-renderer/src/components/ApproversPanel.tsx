@@ -1,6 +1,7 @@
 // The people who may approve in headless mode, and enrolling this browser's passkey as one. The
 // first approver of a fresh data directory enrolls from this machine; every later one needs an
 // existing approver's passkey to confirm it (the browser asks for it right after).
+import { visibleText } from '@contract';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Approver } from '@contract';
 import { isDesktop, vigil } from '../client/index.ts';
@@ -52,7 +53,7 @@ export function ApproversPanel() {
         registration: registration as never,
       });
       if (!enrolled.ok) return setError(enrolled.error.message);
-      setDone(`Enrolled ${enrolled.value.name}.`);
+      setDone(`Enrolled ${visibleText(enrolled.value.name)}.`);
       setName('');
       await load();
     } catch (failure) {
@@ -73,7 +74,7 @@ export function ApproversPanel() {
         <ul className="plain-list" aria-label="Enrolled approvers">
           {approvers.map((approver) => (
             <li key={approver.credentialId}>
-              {approver.name}{' '}
+              {visibleText(approver.name)}{' '}
               <span className="muted small">
                 since <Time ms={approver.addedAt} />
               </span>

@@ -1,5 +1,6 @@
 // One audit entry in full: who did what to which subject and when, its details, and its place in
 // the hash chain, with a link to what it is about.
+import { visibleText } from '@contract';
 import type { AuditEntry } from '@contract';
 import { localTime, subjectLink } from '../audit-text.ts';
 import { CopyButton } from './CopyButton.tsx';
@@ -26,8 +27,13 @@ export function AuditEntryDetail({ entry, onClose, onFilterSubject }: AuditEntry
       <dl className="detail-list">
         <DetailItem label="Time" value={localTime(entry.at)} />
         <DetailItem label="Time (UTC, as exported)" value={new Date(entry.at).toISOString()} mono />
-        <DetailItem label="Actor" value={entry.actor} />
-        <DetailItem label="Subject" value={entry.subject} copy={entry.subject} mono />
+        <DetailItem label="Actor" value={visibleText(entry.actor)} />
+        <DetailItem
+          label="Subject"
+          value={visibleText(entry.subject)}
+          copy={visibleText(entry.subject)}
+          mono
+        />
       </dl>
       <p className="subject-actions">
         {link && (

@@ -1,6 +1,7 @@
 // Composing a proposal: a call to a watched contract's function (a form built from its ABI, each
 // field checked by type as you type — by main's own encoder), raw calldata, or a plain value
 // transfer. Proposing only queues it: it is simulated and waits for approval.
+import { visibleText } from '@contract';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ContractError, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
@@ -223,7 +224,7 @@ export function ComposeTransaction() {
             <option value="">Choose…</option>
             {chains.map((chain) => (
               <option key={chain.chainId} value={chain.chainId}>
-                {chain.name} (#{chain.chainId})
+                {visibleText(chain.name)} (#{chain.chainId})
               </option>
             ))}
           </select>
@@ -242,7 +243,7 @@ export function ComposeTransaction() {
             <option value="">Choose…</option>
             {signers.map((signer) => (
               <option key={signer.address} value={signer.address}>
-                {signer.label} — {signer.address}
+                {visibleText(signer.label)} — {signer.address}
               </option>
             ))}
           </select>

@@ -1,6 +1,7 @@
 // The rule editor's parts for transaction and balance rules, and for the transaction a rule may
 // propose when it fires. Amounts are typed in ETH and sent as wei; main checks the proposal as
 // the queue would (signer, encoding, balance) when the rule is saved.
+import { visibleText } from '@contract';
 import type { FieldErrors } from './form-errors.ts';
 import type { Draft, ProposeDraft } from './rule-draft.ts';
 import { useConfig } from '../stores/config.ts';
@@ -40,7 +41,7 @@ function SignerField({ id, label, error, value, onChange, anyLabel }: PickerFiel
         )}
         {signers.map((signer) => (
           <option key={signer.address} value={signer.address}>
-            {signer.label} ({signer.address.slice(0, 8)}…{signer.address.slice(-4)})
+            {visibleText(signer.label)} ({signer.address.slice(0, 8)}…{signer.address.slice(-4)})
           </option>
         ))}
       </select>
@@ -57,7 +58,7 @@ export function ChainField({ id, label, error, value, onChange, anyLabel }: Pick
         {anyLabel !== undefined && <option value="">{anyLabel}</option>}
         {chains.map((chain) => (
           <option key={chain.chainId} value={chain.chainId}>
-            {chain.name} ({chain.chainId})
+            {visibleText(chain.name)} ({chain.chainId})
           </option>
         ))}
       </select>
@@ -244,7 +245,7 @@ export function ProposeFields({
           <TextField
             id="rule-propose-note"
             label="Note for the approver"
-            value={proposal.note}
+            value={visibleText(proposal.note)}
             onChange={(note) => update({ note })}
           />
         </>

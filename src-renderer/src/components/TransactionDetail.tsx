@@ -3,7 +3,13 @@
 // and Approve / Reject. Approval sends only the id and the simulation the operator looked at;
 // main signs its own stored copy.
 import { useEffect, useRef, useState } from 'react';
-import type { EventRow, FeePlan, Transaction } from '@contract';
+import {
+  visibleText,
+  type Approver,
+  type EventRow,
+  type FeePlan,
+  type Transaction,
+} from '@contract';
 import { callOrThrow, vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
 import { signerLabel, useSigners } from '../stores/signers.ts';
@@ -38,7 +44,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
     >
       <p className="muted small">
         Proposed by {tx.source}
-        {tx.note ? ` — ${tx.note}` : ''}
+        {tx.note ? ` — ${visibleText(tx.note)}` : ''}
       </p>
 
       <h3>{tx.status === 'proposed' ? 'What approving signs' : 'What was signed'}</h3>
@@ -52,7 +58,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
         />
         <DetailItem
           label="To"
-          value={tx.call.targetName ? `${tx.call.targetName} — ${tx.to}` : tx.to}
+          value={tx.call.targetName ? `${visibleText(tx.call.targetName)} — ${tx.to}` : tx.to}
           copy={tx.to}
           mono
         />
@@ -176,6 +182,25 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
   const [rejecting, setRejecting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [enrolled, setEnrolled] = useState<Approver[]>([]);
+  // The transaction says how many it needs once one approved; before that, its signer does.
+  const signerRequires = useSigners(
+    (state) =>
+      state.signers.find((signer) => signer.address.toLowerCase() === tx.from.toLowerCase())
+        ?.approvalsRequired,
+  );
+  const required = tx.approvalsRequired ?? signerRequires ?? 1;
+  const severalNeeded = required > 1;
+  useEffect(() => {
+    if (!severalNeeded) return;
+    let current = true;
+    void vigil.call('approvers.list', {}).then((result) => {
+      if (current && result.ok) setEnrolled(result.value.approvers);
+    });
+    return () => {
+      current = false;
+    };
+  }, [severalNeeded, tx.approvals?.length]);
   const reverts = tx.simulation !== null && !tx.simulation.success;
   const rejectRef = useRef<HTMLButtonElement>(null);
   const stopRejecting = (): void => {
@@ -206,14 +231,26 @@ function ApprovalActions({ tx }: { tx: Transaction }) {
   };
 
   const approvals = tx.approvals ?? [];
-  const required = tx.approvalsRequired ?? 1;
+  const missing = Math.max(0, required - approvals.length);
+  // Who could still approve: every enrolled approver who has not yet.
+  const awaited = enrolled.filter(
+    (approver) => !approvals.some((approval) => approval.credentialId === approver.credentialId),
+  );
   return (
     <section className="approval" aria-label="Approval">
-      {approvals.length > 0 && (
+      {required > 1 && (
         <p className="small" role="status" aria-label="Approvals so far">
-          Approved by {approvals.map((approval) => approval.name).join(', ')} ({approvals.length} of{' '}
-          {required}); awaiting {Math.max(0, required - approvals.length)} more approver
-          {required - approvals.length === 1 ? '' : 's'}.
+          {approvals.length > 0
+            ? `Approved by ${approvals.map((approval) => visibleText(approval.name)).join(', ')}`
+            : 'No approvals yet'}{' '}
+          ({approvals.length} of {required});{' '}
+          <span aria-label="Awaiting">
+            awaiting {missing} more
+            {awaited.length > 0
+              ? ` from ${awaited.map((approver) => visibleText(approver.name)).join(', ')}`
+              : ''}
+            .
+          </span>
         </p>
       )}
       {reverts && (
@@ -320,7 +357,7 @@ function Outcome({ tx }: { tx: Transaction }) {
         {tx.status !== 'proposed' && (tx.approvals?.length ?? 0) > 0 && (
           <DetailItem
             label="Approved by"
-            value={tx.approvals!.map((approval) => approval.name).join(', ')}
+            value={tx.approvals!.map((approval) => visibleText(approval.name)).join(', ')}
           />
         )}
         {tx.receipt && (
@@ -334,8 +371,12 @@ function Outcome({ tx }: { tx: Transaction }) {
             <DetailItem label="Confirmations" value={String(tx.confirmations)} />
           </>
         )}
-        {tx.rejectReason && <DetailItem label="Rejected because" value={tx.rejectReason} />}
-        {tx.failureReason && <DetailItem label="Failed because" value={tx.failureReason} />}
+        {tx.rejectReason && (
+          <DetailItem label="Rejected because" value={visibleText(tx.rejectReason)} />
+        )}
+        {tx.failureReason && (
+          <DetailItem label="Failed because" value={visibleText(tx.failureReason)} />
+        )}
       </dl>
     </section>
   );
@@ -402,7 +443,7 @@ function Timeline({ tx }: { tx: Transaction }) {
               <Time ms={entry.at} />
             </span>{' '}
             <strong>{entry.status}</strong>
-            {entry.note && <span className="small"> — {entry.note}</span>}
+            {entry.note && <span className="small"> — {visibleText(entry.note)}</span>}
           </li>
         ))}
       </ol>

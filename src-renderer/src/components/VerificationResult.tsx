@@ -1,5 +1,6 @@
 // A check's answer, loud when something is wrong: intact with its range and head, or the first
 // break with where it is and how (edited, missing, inserted, reordered, truncated).
+import { visibleText } from '@contract';
 import type { AuditExportCheck, AuditVerification } from '@contract';
 import { verificationHeadline } from '../audit-text.ts';
 import { CopyButton } from './CopyButton.tsx';
@@ -37,7 +38,8 @@ export function VerificationResult({
       {check?.header && (
         <p className="muted small">
           {check.format.toUpperCase()} export made {check.header.exportedAt} by{' '}
-          {check.header.exportedBy}; the live log's head then was seq {check.header.head.seq}.
+          {visibleText(check.header.exportedBy)}; the live log's head then was seq{' '}
+          {check.header.head.seq}.
         </p>
       )}
       {check?.liveLog && <LiveLogComparison check={check} />}

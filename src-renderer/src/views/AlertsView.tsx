@@ -1,5 +1,6 @@
 // Alerts: the feed of firings (acknowledge, snooze), the rules with their editor, and the
 // delivery log with every attempt.
+import { visibleText } from '@contract';
 import { useRef, useState } from 'react';
 import type { AlertDelivery, AlertFiring, AlertRule, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
@@ -165,11 +166,11 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
     <li
       className={`firing firing-${firing.state} firing-severity-${firing.severity}`}
       data-testid="firing"
-      aria-label={`${firing.ruleName} ${firing.state}`}
+      aria-label={`${visibleText(firing.ruleName)} ${firing.state}`}
     >
       <div className="firing-head">
         <span className={`severity severity-${firing.severity}`}>{firing.severity}</span>
-        <strong className="firing-rule">{firing.ruleName}</strong>
+        <strong className="firing-rule">{visibleText(firing.ruleName)}</strong>
         <span className={`badge badge-${firing.state}`}>{firing.state}</span>
         {firing.acknowledgedAt !== null && (
           <span className="badge badge-acknowledged">acknowledged</span>
@@ -202,7 +203,7 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
           </div>
         </>
       ) : (
-        <p className="firing-summary">{firing.summary}</p>
+        <p className="firing-summary">{visibleText(firing.summary)}</p>
       )}
       <ProposalLine firing={firing} />
       {firing.acknowledgedAt !== null && (
@@ -349,7 +350,7 @@ function RuleEditorCard({
   useLayer(editorRef, { onClose: () => onDone(), focus: 'first-control' });
   return (
     <section className="card rule-editor-card" aria-label="Rule" ref={editorRef}>
-      <h2>{rule ? `Edit ${rule.name}` : 'New rule'}</h2>
+      <h2>{rule ? `Edit ${visibleText(rule.name)}` : 'New rule'}</h2>
       <RuleEditor rule={rule} onDone={onDone} />
     </section>
   );
@@ -440,14 +441,14 @@ function RuleRow({
           <input
             type="checkbox"
             checked={rule.enabled}
-            aria-label={`Enable ${rule.name}`}
+            aria-label={`Enable ${visibleText(rule.name)}`}
             onChange={(e) => void setEnabled(e.target.checked)}
           />
           <span className="switch-track" aria-hidden="true" />
         </label>
       </td>
       <td>
-        <div className="rule-name">{rule.name}</div>
+        <div className="rule-name">{visibleText(rule.name)}</div>
         <div className="small muted rule-what">{description}</div>
         {proposal && <div className="small rule-what">{proposal}</div>}
         {rule.problem && <div className="small warn">⚠ {rule.problem}</div>}
@@ -484,12 +485,12 @@ function RuleRow({
           type="button"
           className="button-small"
           onClick={onEdit}
-          aria-label={`Edit ${rule.name}`}
+          aria-label={`Edit ${visibleText(rule.name)}`}
         >
           Edit
         </button>{' '}
         <ConfirmButton
-          label={`Remove ${rule.name}`}
+          label={`Remove ${visibleText(rule.name)}`}
           confirmLabel="Confirm remove"
           onConfirm={remove}
         >
@@ -539,7 +540,7 @@ function DeliveryRow({ delivery }: { delivery: AlertDelivery }) {
         <Time ms={delivery.createdAt} />
       </td>
       <td>
-        {delivery.ruleName}
+        {visibleText(delivery.ruleName)}
         <div className="mono small muted" title="Delivery id: the receiver de-duplicates on it">
           {delivery.id}
         </div>

@@ -2,6 +2,7 @@
 // filters (time range, actor, action, subject, free text) and a detail pane; export to a file,
 // verify an exported file, and verify the live log. Entries cannot be edited or deleted here (or
 // anywhere).
+import { visibleText } from '@contract';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry } from '@contract';
 import { callOrThrow, vigil } from '../client/index.ts';
@@ -353,7 +354,7 @@ function AuditRow({ entry, placement, broken, selected, onSelect }: AuditRowProp
         className={entry.actor === 'system' ? 'muted col-actor' : 'col-actor'}
         title={entry.actor}
       >
-        {entry.actor}
+        {visibleText(entry.actor)}
       </span>
       <span
         role="cell"
@@ -363,7 +364,7 @@ function AuditRow({ entry, placement, broken, selected, onSelect }: AuditRowProp
         {entry.action}
       </span>
       <span role="cell" className="mono small" title={entry.subject}>
-        {entry.subject}
+        {visibleText(entry.subject)}
       </span>
       <span role="cell" className="small muted col-details" title={detailsSummary(entry.details)}>
         {detailsSummary(entry.details)}

@@ -1,6 +1,6 @@
 // Configured chains: list with edit and remove, and the form that adds one.
 import { useState, type FormEvent } from 'react';
-import { ChainsAddInput, type Chain, type ChainPreset } from '@contract';
+import { ChainsAddInput, type Chain, type ChainPreset, visibleText } from '@contract';
 import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
 import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
@@ -141,14 +141,14 @@ function ChainRow({ chain }: { chain: Chain }) {
           />
         </td>
         <td className="actions">
-          <RowEditActions edit={edit} what={chain.name} onSave={() => void save()} />
+          <RowEditActions edit={edit} what={visibleText(chain.name)} onSave={() => void save()} />
         </td>
       </tr>
     );
   }
   return (
     <tr>
-      <td>{chain.name}</td>
+      <td>{visibleText(chain.name)}</td>
       <td className="mono">{chain.chainId}</td>
       <td className="mono small">
         {chain.rpcUrls.map((url) => (
@@ -158,9 +158,9 @@ function ChainRow({ chain }: { chain: Chain }) {
       <td className="mono">{chain.confirmations}</td>
       <td className="mono small">{chain.explorerUrl ?? <span className="muted">—</span>}</td>
       <td className="actions">
-        <RowEditActions edit={edit} what={chain.name} onSave={() => void save()}>
+        <RowEditActions edit={edit} what={visibleText(chain.name)} onSave={() => void save()}>
           <ConfirmButton
-            label={`Remove ${chain.name}`}
+            label={`Remove ${visibleText(chain.name)}`}
             confirmLabel="Confirm remove"
             onConfirm={remove}
           >

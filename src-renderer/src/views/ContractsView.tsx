@@ -1,6 +1,12 @@
 // Watched contracts: list with rename and remove, and the form that adds one (ABI pasted or from a file).
 import { useState, type DragEvent, type FormEvent } from 'react';
-import { ContractsAddInput, type Chain, type Retention, type WatchedContract } from '@contract';
+import {
+  ContractsAddInput,
+  type Chain,
+  type Retention,
+  type WatchedContract,
+  visibleText,
+} from '@contract';
 import { vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
 import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
@@ -112,7 +118,7 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
     if (!result.ok) setError(result.error.message);
     else void useConfig.getState().load();
   };
-  const label = contract.name || shortHex(contract.address);
+  const label = visibleText(contract.name) || shortHex(contract.address);
   const save = (): Promise<void> =>
     edit.save(() =>
       vigil.call('contracts.update', {
@@ -133,7 +139,7 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
             onChange={(e) => setName(e.target.value)}
           />
         ) : (
-          contract.name || <span className="muted">unnamed</span>
+          visibleText(contract.name) || <span className="muted">unnamed</span>
         )}
       </td>
       <td>{chainLabel}</td>
@@ -317,7 +323,7 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
           </option>
           {chains.map((chain) => (
             <option key={chain.chainId} value={chain.chainId}>
-              {chain.name} (#{chain.chainId})
+              {visibleText(chain.name)} (#{chain.chainId})
             </option>
           ))}
         </select>
@@ -373,7 +379,7 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
         error={errors.abi ?? (abiPreview && !abiPreview.ok ? abiPreview.message : null)}
         hint={
           abiPreview?.ok
-            ? `Looks good: ${abiPreview.summary}${abiFileName ? ` from ${abiFileName}` : ''}.`
+            ? `Looks good: ${visibleText(abiPreview.summary)}${abiFileName ? ` from ${abiFileName}` : ''}.`
             : 'Paste JSON, a build artifact, or signatures one per line — or drop a .json file here.'
         }
       >

@@ -1,5 +1,6 @@
 // One card per chain: how far the local store is behind the head (in blocks and, from the drift
 // push, in time), reorgs and provider trouble, backfill progress, RPC health and the event rate.
+import { visibleText } from '@contract';
 import type { ChainStatus } from '@contract';
 import { useConfig } from '../stores/config.ts';
 import { useChainDrift } from '../stores/drift.ts';
@@ -53,9 +54,9 @@ export function DashboardView() {
 function ChainCard({ status }: { status: ChainStatus }) {
   const { backfill } = status;
   return (
-    <article className="card chain-card" aria-label={`${status.name} status`}>
+    <article className="card chain-card" aria-label={`${visibleText(status.name)} status`}>
       <header className="card-header">
-        <h2>{status.name}</h2>
+        <h2>{visibleText(status.name)}</h2>
         <span className="muted">#{status.chainId}</span>
         <span className={`phase phase-${status.phase}`}>{status.phase}</span>
       </header>

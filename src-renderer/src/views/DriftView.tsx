@@ -1,6 +1,7 @@
 // Sync drift, one card per chain: how far the store trails the head (now and over time), how each
 // RPC provider is doing and whether they disagree, the reorg log, and reconciliation of stored
 // ranges against the chain, with repair where they differ.
+import { visibleText } from '@contract';
 import type { ChainDrift, Envelope, ProviderStatus, Reconciliation, ReorgRecord } from '@contract';
 import { TableScroll } from '../components/TableScroll.tsx';
 import { vigil } from '../client/index.ts';
@@ -48,9 +49,9 @@ export function DriftView() {
 
 function ChainDriftCard({ drift }: { drift: ChainDrift }) {
   return (
-    <article className="card drift-card" aria-label={`${drift.name} drift`}>
+    <article className="card drift-card" aria-label={`${visibleText(drift.name)} drift`}>
       <header className="card-header">
-        <h2>{drift.name}</h2>
+        <h2>{visibleText(drift.name)}</h2>
         <span className="muted">#{drift.chainId}</span>
         <span className="card-header-aside muted small">
           confirmed at {drift.confirmations} block{drift.confirmations === 1 ? '' : 's'}

@@ -1,7 +1,7 @@
 // The live events table: filters, a virtualized list that stays smooth at 100k+ rows, a detail
 // pane for the selected row, and paging of older rows from the store.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { EventRow, RequestOutput, WatchedContract } from '@contract';
+import { visibleText, type EventRow, type RequestOutput, type WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
 import { ProblemLine } from '../components/RuleEditor.tsx';
 import { chainName, useConfig } from '../stores/config.ts';
@@ -100,7 +100,7 @@ function EventFilters() {
         <option value="">All chains</option>
         {chains.map((chain) => (
           <option key={chain.chainId} value={chain.chainId}>
-            {chain.name}
+            {visibleText(chain.name)}
           </option>
         ))}
       </select>

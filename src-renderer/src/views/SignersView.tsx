@@ -1,6 +1,8 @@
 // Signers: who can sign, with their native balance on every chain and their nonce lane, and the
 // forms that import a key or generate one. Keys go straight to main and into the OS keychain;
-// this view never receives one back.
+// this view never receives one back. A generated key is offered an encrypted backup at once, and
+// removing a key that still holds funds takes a second, explicit yes.
+import { visibleText } from '@contract';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Chain, NonceLane, Signer } from '@contract';
 import { vigil } from '../client/index.ts';
@@ -8,6 +10,7 @@ import { chainName, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { EmptyState, FormError, Loadable } from '../components/StateViews.tsx';
 import { ApproversPanel } from '../components/ApproversPanel.tsx';
+import { BackupKeyForm } from '../components/BackupKeyForm.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { Field } from '../components/Field.tsx';
@@ -89,20 +92,38 @@ function SignerCard({
   lanes: NonceLane[];
 }) {
   const [error, setError] = useState<string | null>(null);
-  const remove = async (): Promise<void> => {
-    const result = await vigil.call('signers.remove', { address: signer.address });
-    if (!result.ok) setError(result.error.message);
+  /** Main refused because funds may be lost: the operator may still say yes, knowingly. */
+  const [fundsAtRisk, setFundsAtRisk] = useState(false);
+  const [backingUp, setBackingUp] = useState(false);
+  const remove = async (confirmFunds?: true): Promise<void> => {
+    const result = await vigil.call('signers.remove', {
+      address: signer.address,
+      ...(confirmFunds ? { confirmFunds } : {}),
+    });
+    if (result.ok) return;
+    setError(result.error.message);
+    setFundsAtRisk(
+      result.error.code === 'SIGNER_HOLDS_FUNDS' || result.error.code === 'BALANCE_UNKNOWN',
+    );
   };
   return (
-    <article className="card signer-card" aria-label={`Signer ${signer.label}`}>
+    <article className="card signer-card" aria-label={`Signer ${visibleText(signer.label)}`}>
       <header className="card-header">
-        <h2>{signer.label}</h2>
+        <h2>{visibleText(signer.label)}</h2>
         <span className="badge badge-quiet">{signer.origin}</span>
         <span className="card-header-actions">
+          <button
+            type="button"
+            className="button-small"
+            aria-expanded={backingUp}
+            onClick={() => setBackingUp(!backingUp)}
+          >
+            Back up
+          </button>
           <ConfirmButton
-            label={`Remove signer ${signer.label}`}
+            label={`Remove signer ${visibleText(signer.label)}`}
             confirmLabel="Remove and delete its key"
-            onConfirm={remove}
+            onConfirm={() => remove()}
           >
             Remove
           </ConfirmButton>
@@ -112,6 +133,20 @@ function SignerCard({
         {signer.address} <CopyButton text={signer.address} />
       </p>
       <FormError message={error} />
+      {fundsAtRisk && (
+        <p>
+          <ConfirmButton
+            label={`Remove signer ${visibleText(signer.label)} even though funds may be lost`}
+            confirmLabel="Yes: delete the key and lose what it holds"
+            onConfirm={() => remove(true)}
+          >
+            Remove anyway
+          </ConfirmButton>
+        </p>
+      )}
+      {backingUp && (
+        <BackupKeyForm address={signer.address} idPrefix={`backup-${signer.address}`} />
+      )}
       {chains.length === 0 ? (
         <p className="muted small">
           No chains configured: <a href={hrefFor('chains')}>add one</a> to see balances.
@@ -224,10 +259,12 @@ function GenerateKeyForm() {
   const [label, setLabel] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [generated, setGenerated] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     setDone(null);
+    setGenerated(null);
     if (!label.trim()) {
       setError('Give the new signer a label.');
       return;
@@ -242,24 +279,37 @@ function GenerateKeyForm() {
     setError(null);
     setLabel('');
     setDone(`Generated ${result.value.address}. Fund it before it can send: its balance is 0 ETH.`);
+    setGenerated(result.value.address);
   };
   return (
-    <form className="form" aria-label="Generate a key" onSubmit={(event) => void submit(event)}>
-      <Field id="generate-label" label="Label" error={error}>
-        <input
-          id="generate-label"
-          value={label}
-          onChange={(event) => setLabel(event.target.value)}
-        />
-      </Field>
-      {done && (
-        <p className="form-ok" role="status">
-          {done}
-        </p>
+    <>
+      <form className="form" aria-label="Generate a key" onSubmit={(event) => void submit(event)}>
+        <Field id="generate-label" label="Label" error={error}>
+          <input
+            id="generate-label"
+            value={label}
+            onChange={(event) => setLabel(event.target.value)}
+          />
+        </Field>
+        {done && (
+          <p className="form-ok" role="status">
+            {done}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Generating…' : 'Generate key'}
+        </button>
+      </form>
+      {generated && (
+        <section aria-label="Back up the new key">
+          <h3>Back it up now</h3>
+          <p className="muted small">
+            The key exists only in this machine&apos;s keychain. An encrypted backup is the one way
+            back if the machine or the keychain is lost.
+          </p>
+          <BackupKeyForm key={generated} address={generated} idPrefix="generated-backup" />
+        </section>
       )}
-      <button type="submit" disabled={busy}>
-        {busy ? 'Generating…' : 'Generate key'}
-      </button>
-    </form>
+    </>
   );
 }

@@ -16,6 +16,7 @@ import {
   type AuditEntry,
 } from '../../../src-main/core/audit/index.ts';
 import { exportEncoders } from '../../../src-main/core/audit/export-format.ts';
+import { HIDDEN_CHARACTERS } from '../../../src-main/ipc/contract.ts';
 import type { Store } from '../../../src-main/core/store/index.ts';
 import { useStoreSandbox } from '../../helpers/store-sandbox.ts';
 
@@ -102,6 +103,31 @@ describe('audit exports', () => {
       const cli = runCli(path);
       expect(cli.stdout).toContain(`intact: 30 entries, seq 1..30, head ${head.hash}`);
       expect(cli.status).toBe(0);
+    });
+
+    it(`keeps control and bidi characters escaped in ${format}, and still verifies`, async () => {
+      const dataDir = sandbox.freshDir();
+      outDir = sandbox.freshDir();
+      const store = await sandbox.open(dataDir);
+      // What a hostile name could carry: ESC, a right-to-left override, an isolate, a C1 control,
+      // DEL, and a backslash that must not be read back as an escape.
+      const hostile = 'invoice\u202Egpj.exe \u001b[31mred\u2066 \u0085 \u007f \\u202E';
+      store.recordAudit([
+        {
+          actor: hostile,
+          action: 'chain.changed',
+          subject: `chain:${hostile}`,
+          details: { name: hostile },
+        },
+      ]);
+      const path = join(outDir, `hidden.${format}`);
+      await writeAuditExport({ store, format, path, exportedBy: hostile });
+      const text = readFileSync(path, 'utf8');
+      // Line feeds end records; nothing else hidden is left raw.
+      expect(text.replaceAll('\n', '')).not.toMatch(HIDDEN_CHARACTERS);
+      expect(text).toContain('\\u202E');
+      const check = await verifyAuditExportFile(path);
+      expect(check.verification).toMatchObject({ intact: true, count: 1 });
     });
 
     it(`exports a time range as ${format} that verifies from the hash before its first entry`, async () => {

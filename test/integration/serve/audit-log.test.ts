@@ -266,6 +266,16 @@ function transactionTriggers(): Record<
         return `signer:${generated}`;
       },
     },
+    'signer.backed-up': {
+      actor: PROFILE,
+      async run({ session }) {
+        await session.rpc.call('signers.backup', {
+          address: generated,
+          passphrase: 'a passphrase for the audit test',
+        });
+        return `signer:${generated}`;
+      },
+    },
     'signer.removed': {
       actor: PROFILE,
       async run({ session }) {

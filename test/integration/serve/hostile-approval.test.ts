@@ -91,8 +91,14 @@ describe('keys and approvers need a person', () => {
     // Now the token cannot enroll a passkey of its own choosing: that needs alice.
     const mallory = makePerson('mallory', `http://localhost:${server.port}`);
     expect(await refusal(enroll(bare(), mallory))).toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    // The signer holds funds, so removal is refused for that first; confirmed, it needs a person.
     expect(
       await refusal(hostile.call('signers.remove', { address: signer.address })),
+    ).toMatchObject({ code: 'SIGNER_HOLDS_FUNDS' });
+    expect(
+      await refusal(
+        hostile.call('signers.remove', { address: signer.address, confirmFunds: true }),
+      ),
     ).toMatchObject({ code: 'APPROVAL_REQUIRED' });
   });
 });

@@ -79,6 +79,7 @@ describe('delivery queue', () => {
       return { status: 500 };
     };
     const queue = createDeliveryQueue({
+      revealSecret: (stored) => Promise.resolve(stored),
       store,
       log: makeLogger(),
       now: Date.now,
@@ -124,7 +125,12 @@ describe('delivery queue', () => {
       notify: () => undefined,
       changed: () => undefined,
     };
-    let queue = createDeliveryQueue({ ...options, store, retry: { firstDelayMs: 60_000 } });
+    let queue = createDeliveryQueue({
+      revealSecret: (stored) => Promise.resolve(stored),
+      ...options,
+      store,
+      retry: { firstDelayMs: 60_000 },
+    });
     queue.start();
     await waitFor(
       () => store.alerts.listDeliveries({ limit: 1 })[0]!.attempts.length === 1,
@@ -150,7 +156,11 @@ describe('delivery queue', () => {
       status: 'pending',
       nextAttemptAt: Date.now(),
     });
-    queue = createDeliveryQueue({ ...options, store });
+    queue = createDeliveryQueue({
+      revealSecret: (stored) => Promise.resolve(stored),
+      ...options,
+      store,
+    });
     queue.start();
     await waitFor(
       () => store.alerts.listDeliveries({ limit: 1 })[0]!.status === 'delivered',
