@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { AuditEntry } from '../audit-chain/index.ts';
 import { configureDatabase, inTransaction } from './database.ts';
-import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
+import { fileBytes, fsyncDirectory, writeFileDurably, type SealedFiles } from './durable-file.ts';
 import { forEachAuditEntry, insertAuditEntry } from './audit-log.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
 
@@ -132,6 +132,8 @@ export interface AuditArchive {
   seal(live: Database, fromSeq: number, toSeq: number): SealedSegment;
   /** Copies the manifest into `folder` (evidence of tampering; segments are immutable). */
   copyManifestTo(folder: string): void;
+  /** The segments as the manifest lists them, what was moved aside beside them, the manifests. */
+  sealedFiles(): SealedFiles;
   close(): void;
 }
 
@@ -272,6 +274,14 @@ export function openAuditArchive(options: AuditArchiveOptions): AuditArchive {
     },
     problems: () => [...manifestProblems, ...damaged.values()],
     isAvailable: (segment) => !damaged.has(segment.file),
+    sealedFiles() {
+      let bytes = 0;
+      for (const segment of segments) if (!damaged.has(segment.file)) bytes += segment.bytes;
+      for (const problem of [...manifestProblems, ...damaged.values()])
+        if (problem.movedTo) bytes += fileBytes(problem.movedTo);
+      for (const name of [MANIFEST, MANIFEST_PREVIOUS]) bytes += fileBytes(join(dir, name));
+      return { directories: [dir], bytes };
+    },
     withSegment(segment, read) {
       const opened = open(segment);
       if (!opened) return undefined;
