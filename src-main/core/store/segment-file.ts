@@ -172,6 +172,9 @@ export function createSegmentBuilder(
   db.run('PRAGMA journal_mode = OFF; PRAGMA cache_size = -262144;');
   db.run(segmentSchemaSql);
   db.run(positionIndexSql);
+  // One transaction from the first row to the indexes: a commit per batch wrote every dirty page
+  // out to sql.js's in-memory file again (a quarter of the append time), once is enough.
+  db.run('BEGIN');
   const bloom = emptyBloomFilter(Math.max(expectedRows, 1) * 2);
   const counts: Record<string, number> = {};
   let minTime: number | null = null;
@@ -194,10 +197,8 @@ export function createSegmentBuilder(
       return toBlock;
     },
     append(events, blocks = []) {
-      db.run('BEGIN');
       insertEventTuples(db, events);
       insertBlockTuples(db, blocks);
-      db.run('COMMIT');
       for (const row of events) {
         bloom.add(row[TRANSACTION_HASH] as string);
         bloom.add(row[BLOCK_HASH] as string);
@@ -228,6 +229,7 @@ export function createSegmentBuilder(
       let image: Uint8Array;
       try {
         db.run(lookupIndexesSql);
+        db.run('COMMIT');
         image = db.export();
       } finally {
         db.close();
