@@ -40,7 +40,7 @@ export const lookupIndexesSql = `
   CREATE UNIQUE INDEX events_identity ON events (chain_id, block_hash, log_index);
   CREATE INDEX events_by_contract ON events (contract_id, block_number, log_index);
   CREATE INDEX events_by_contract_event ON events (contract_id, event_name, block_number, log_index);
-  CREATE INDEX events_by_transaction ON events (transaction_hash);
+  CREATE INDEX events_by_transaction ON events (transaction_hash, block_number, log_index);
   CREATE INDEX events_by_time ON events (chain_id, block_timestamp);`;
 
 export const segmentSchemaSql = eventsTable;
