@@ -1,11 +1,12 @@
 // The store's health for the Dashboard and Sync drift: size on disk, memory, segments and the
 // write rate, so an operator can see at a glance that the store stays small and writes little.
-// Everything here is cheap enough to run every few seconds: files are stat'ed, never read.
+// Everything here is cheap enough to run every few seconds: sealed segments are sized from
+// their manifests, and only the rest of the data directory (a few files) is stat'ed.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PushListener } from '../ports/index.ts';
 import type { StoreHealth, StoreProblem } from '../../ipc/contract.ts';
-import type { ChainStoreStats, Store } from '../store/index.ts';
+import type { ChainStoreStats, SealedFiles, Store } from '../store/index.ts';
 import type { EngineService } from './service.ts';
 
 export interface WriteRateWindow {
@@ -41,8 +42,11 @@ export function createWriteRateWindow(windowMs = 60_000): WriteRateWindow {
   };
 }
 
-/** Total size of the files under a directory, by stat; a file that vanishes meanwhile counts 0. */
-export function directoryBytes(dir: string): number {
+/**
+ * Total size of the files under a directory, by stat, leaving out the folders in `skip`; a file
+ * that vanishes meanwhile counts 0.
+ */
+export function directoryBytes(dir: string, skip: ReadonlySet<string> = new Set()): number {
   let total = 0;
   let entries;
   try {
@@ -52,8 +56,9 @@ export function directoryBytes(dir: string): number {
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += directoryBytes(path);
-    else if (entry.isFile()) {
+    if (entry.isDirectory()) {
+      if (!skip.has(path)) total += directoryBytes(path, skip);
+    } else if (entry.isFile()) {
       try {
         total += statSync(path).size;
       } catch {
@@ -67,6 +72,8 @@ export function directoryBytes(dir: string): number {
 export interface StoreHealthDependencies {
   dataDir: string;
   stats(): ChainStoreStats & { bytesWritten: number };
+  /** Segment folders whose size their manifests give (see Store.sealedFiles). */
+  sealedFiles(): SealedFiles;
   /** Damaged files found so far, each moved aside. */
   problems(): readonly StoreProblem[];
   memory(): { rss: number; heapUsed: number };
@@ -89,10 +96,15 @@ export function createStoreHealthMonitor(deps: StoreHealthDependencies): StoreHe
   let disk: { at: number; bytes: number } | undefined;
   window.record(deps.now(), deps.stats().bytesWritten);
 
-  // A sample (every few seconds) walks the directory; requests between samples reuse its figure.
+  // A sample (every few seconds) measures; requests between samples reuse its figure. Sealed
+  // segments count as their manifests list them, so the walk stays a few files long however
+  // many segments there are.
   function bytesOnDisk(at: number, fresh: boolean): number {
-    if (fresh || !disk || at - disk.at >= diskCacheMs)
-      disk = { at, bytes: directoryBytes(deps.dataDir) };
+    if (fresh || !disk || at - disk.at >= diskCacheMs) {
+      const sealed = deps.sealedFiles();
+      const skip = new Set(sealed.directories.map((directory) => resolve(directory)));
+      disk = { at, bytes: sealed.bytes + directoryBytes(resolve(deps.dataDir), skip) };
+    }
     return disk.bytes;
   }
 
@@ -145,7 +157,10 @@ export function storeProblems(
  * The push doubles as the write counter's reading, so the rate needs no timer of its own.
  */
 export function createStoreHealthService(deps: {
-  store: Pick<Store, 'dataDir' | 'recovery' | 'chainDataStats' | 'chainDataProblems'>;
+  store: Pick<
+    Store,
+    'dataDir' | 'recovery' | 'chainDataStats' | 'chainDataProblems' | 'sealedFiles'
+  >;
   push: PushListener;
   intervalMs?: number;
 }): EngineService {
@@ -153,6 +168,7 @@ export function createStoreHealthService(deps: {
   const monitor = createStoreHealthMonitor({
     dataDir: store.dataDir,
     stats: () => store.chainDataStats(),
+    sealedFiles: () => store.sealedFiles(),
     problems: () => storeProblems(store),
     memory: () => process.memoryUsage(),
     now: () => Date.now(),

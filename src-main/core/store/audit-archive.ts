@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { AuditEntry } from '../audit-chain/index.ts';
 import { configureDatabase, inTransaction } from './database.ts';
-import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
+import { fileBytes, fsyncDirectory, writeFileDurably, type SealedFiles } from './durable-file.ts';
 import { forEachAuditEntry, insertAuditEntry } from './audit-log.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
 import type { IntegrityProblem, StoreIntegrity } from './record-seal.ts';
@@ -153,6 +153,8 @@ export interface AuditArchive {
   readonly forged: readonly IntegrityProblem[];
   /** Writes the manifest again with its MAC: a directory adopted once. */
   sealManifest(): void;
+  /** The segments as the manifest lists them, what was moved aside beside them, the manifests. */
+  sealedFiles(): SealedFiles;
   close(): void;
 }
 
@@ -311,6 +313,14 @@ export function openAuditArchive(options: AuditArchiveOptions): AuditArchive {
     },
     problems: () => [...manifestProblems, ...damaged.values()],
     isAvailable: (segment) => !damaged.has(segment.file),
+    sealedFiles() {
+      let bytes = 0;
+      for (const segment of segments) if (!damaged.has(segment.file)) bytes += segment.bytes;
+      for (const problem of [...manifestProblems, ...damaged.values()])
+        if (problem.movedTo) bytes += fileBytes(problem.movedTo);
+      for (const name of [MANIFEST, MANIFEST_PREVIOUS]) bytes += fileBytes(join(dir, name));
+      return { directories: [dir], bytes };
+    },
     withSegment(segment, read) {
       const opened = open(segment);
       if (!opened) return undefined;

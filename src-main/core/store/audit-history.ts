@@ -38,6 +38,7 @@ import type {
   SealedSegment,
 } from './audit-archive.ts';
 import { selectOne } from './database.ts';
+import type { SealedFiles } from './durable-file.ts';
 
 export interface AuditSealingOptions {
   /** How many of the newest entries stay in the live table (K); older ones are sealed. */
@@ -82,6 +83,8 @@ export interface AuditHistory {
   layout(): { sealedSegments: number; sealedEntries: number; liveEntries: number };
   /** Copies the manifest into `folder` (evidence; segments themselves are never rewritten). */
   copyManifestTo(folder: string): void;
+  /** The sealed segments' files, sized from the manifest (see SealedFiles). */
+  sealedFiles(): SealedFiles;
   close(): void;
 }
 
@@ -313,6 +316,7 @@ export function createAuditHistory(parts: {
       return first && starts('The live audit log', first.seq, first.prevHash);
     },
     copyManifestTo: (folder) => archive.copyManifestTo(folder),
+    sealedFiles: () => archive.sealedFiles(),
     close: () => archive.close(),
     layout() {
       const segments = available();

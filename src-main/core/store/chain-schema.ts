@@ -40,10 +40,14 @@ export const lookupIndexesSql = `
   CREATE UNIQUE INDEX events_identity ON events (chain_id, block_hash, log_index);
   CREATE INDEX events_by_contract ON events (contract_id, block_number, log_index);
   CREATE INDEX events_by_contract_event ON events (contract_id, event_name, block_number, log_index);
-  CREATE INDEX events_by_transaction ON events (transaction_hash);
+  CREATE INDEX events_by_transaction ON events (transaction_hash, block_number, log_index);
   CREATE INDEX events_by_time ON events (chain_id, block_timestamp);`;
 
 export const segmentSchemaSql = eventsTable;
+
+/** The events columns an insert names, in schema order (an EventTuple's order). */
+export const eventInsertColumns =
+  'chain_id, contract_id, block_number, block_hash, block_timestamp, log_index, transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status';
 
 export const headSchemaSql = `${eventsTable}
   ${positionIndexSql}
@@ -87,3 +91,20 @@ export const headSchemaSql = `${eventsTable}
     error TEXT
   );
   CREATE INDEX reconciliations_by_chain ON reconciliations (chain_id, id);`;
+
+const integerColumns = new Set([
+  'chain_id',
+  'block_number',
+  'block_timestamp',
+  'log_index',
+  'transaction_index',
+]);
+
+/**
+ * One row's placeholders for eventInsertColumns: text columns take their value as UTF-8 bytes
+ * and cast it back (see utf8Parameters in database.ts), whole numbers take it as it is.
+ */
+export const eventRowPlaceholders = `(${eventInsertColumns
+  .split(', ')
+  .map((column) => (integerColumns.has(column) ? '?' : 'CAST(? AS TEXT)'))
+  .join(', ')})`;

@@ -61,7 +61,7 @@ import {
   selectAll,
   selectOne,
 } from './database.ts';
-import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
+import { fileBytes, fsyncDirectory, writeFileDurably, type SealedFiles } from './durable-file.ts';
 import { appendToIngestLog, readIngestLog, startIngestLog, type IngestLog } from './ingest-log.ts';
 import { createSegmentCache } from './segment-cache.ts';
 import {
@@ -203,6 +203,8 @@ export interface ChainStore {
   /** Seals what is final and big enough, merges small segments, rewrites a long log. */
   maintain(now?: number): { sealed: number; merged: number };
   stats(): ChainStoreStats;
+  /** The sealed segments and their filters, as the manifest lists them. */
+  sealedFiles(): SealedFiles;
   /** Writes the head image (at close, so the next start replays nothing). */
   checkpoint(): void;
   close(options?: { checkpoint?: boolean }): void;
@@ -341,6 +343,8 @@ export async function openChainStore(parts: {
   /** Segments whose whole image was hashed once in this process; reopening one skips that. */
   const verifiedSegments = new Set<number>();
   const cache = createSegmentCache(tuning.segmentCacheBytes);
+  /** Filter sizes of segments listed before the manifest recorded them (see sealedFiles). */
+  const bloomSizes = new Map<number, number>();
 
   // Replays the log over the image, unless the image already holds it (an older generation)
   // or the image was lost (the log alone means nothing without it).
@@ -650,6 +654,47 @@ export async function openChainStore(parts: {
   }
 
   function addToBuild(batch: ChainDataBatch): ChainDataCommitResult {
+    // Segments are cut at a block boundary near their target size whatever the batches' size
+    // (a backfill range can hold several targets' worth): a look-up that misses the cache reads,
+    // hashes and loads one whole segment, and that time grows with the segment.
+    let events = [...batch.events].sort((a, b) => a.blockNumber - b.blockNumber);
+    let after = -Infinity;
+    while (events.length > 0) {
+      const room = tuning.segmentTargetEvents - (builds.get(batch.chainId)?.builder.rows ?? 0);
+      // Rows below the block of the first row that does not fit; a block larger than a whole
+      // segment goes into one alone.
+      let cutBlock = events.length > room ? events[Math.max(room, 0)]!.blockNumber : Infinity;
+      if (cutBlock === events[0]!.blockNumber) {
+        if (builds.has(batch.chainId)) {
+          sealBuild(batch.chainId);
+          continue;
+        }
+        cutBlock = events.find((event) => event.blockNumber > cutBlock)?.blockNumber ?? Infinity;
+      }
+      const through = cutBlock === Infinity ? undefined : cutBlock - 1;
+      appendToBuild(
+        batch,
+        events.filter((event) => event.blockNumber < cutBlock),
+        after,
+        through,
+      );
+      events = events.filter((event) => event.blockNumber >= cutBlock);
+      after = cutBlock - 1;
+    }
+    return { inserted: batch.events, confirmed: [] };
+  }
+
+  /**
+   * Appends rows of a batch to its chain's segment being built, with the batch's block headers
+   * above `after`; `through` (when the rest of the batch goes to the next segment) also holds
+   * the batch's headers and cursors back to the last block appended.
+   */
+  function appendToBuild(
+    batch: ChainDataBatch,
+    events: readonly ChainDataBatch['events'][number][],
+    after: number,
+    through: number | undefined,
+  ): void {
     let build = builds.get(batch.chainId);
     if (!build) {
       build = {
@@ -660,23 +705,26 @@ export async function openChainStore(parts: {
       };
       builds.set(batch.chainId, build);
     }
+    const lastBlock = through ?? Infinity;
     build.builder.append(
-      batch.events.map(eventTuple),
-      batch.blocks.map((block) => [
-        batch.chainId,
-        block.number,
-        block.hash,
-        block.parentHash,
-        block.timestamp,
-      ]),
+      events.map(eventTuple),
+      batch.blocks
+        .filter((block) => block.number > after && block.number <= lastBlock)
+        .map((block) => [
+          batch.chainId,
+          block.number,
+          block.hash,
+          block.parentHash,
+          block.timestamp,
+        ]),
     );
-    for (const cursor of batch.cursors) build.cursors.set(cursor.contractId, cursor.indexedThrough);
+    for (const cursor of batch.cursors)
+      build.cursors.set(cursor.contractId, Math.min(cursor.indexedThrough, lastBlock));
     build.confirmedThrough = Math.max(build.confirmedThrough, batch.confirmedThrough!);
     build.lastAppendAt = Date.now();
     if (eventCounts)
-      eventCounts.set(batch.chainId, (eventCounts.get(batch.chainId) ?? 0) + batch.events.length);
+      eventCounts.set(batch.chainId, (eventCounts.get(batch.chainId) ?? 0) + events.length);
     if (build.builder.rows >= tuning.segmentTargetEvents) sealBuild(batch.chainId);
-    return { inserted: batch.events, confirmed: [] };
   }
 
   /** Lists the chain's segment being built, then logs the cursors it vouches for. */
@@ -916,7 +964,14 @@ export async function openChainStore(parts: {
         continue;
       const db = openedSegment(segment);
       if (!db) continue;
-      const found = queryEventsIn(db, query, after, limit + 1, segment.chainId);
+      const found = queryEventsIn(
+        db,
+        query,
+        after,
+        limit + 1,
+        segment.chainId,
+        !query.includeRemoved || segment.removed === 0,
+      );
       if (found.length === 0) continue;
       rows = [...rows, ...found].sort(inOrder).slice(0, limit + 1);
     }
@@ -1319,6 +1374,19 @@ export async function openChainStore(parts: {
         openSegmentBytes: cache.bytes,
         bytesWritten: bytesWritten + headLog().bytesAppended,
       };
+    },
+    sealedFiles() {
+      let bytes = 0;
+      for (const segment of manifest.segments) {
+        let bloomBytes = segment.bloomBytes ?? bloomSizes.get(segment.id);
+        if (bloomBytes === undefined) {
+          // A manifest from before filter sizes were recorded: each filter is stat'ed once.
+          bloomBytes = fileBytes(join(segmentsDir, bloomFileOf(segment.file)));
+          bloomSizes.set(segment.id, bloomBytes);
+        }
+        bytes += segment.bytes + bloomBytes;
+      }
+      return { directories: [segmentsDir], bytes };
     },
     checkpoint() {
       if (headLog().bytesAppended > 0) writeHeadImage(headGeneration + 1);

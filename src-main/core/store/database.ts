@@ -50,12 +50,32 @@ export function selectAll<Row>(
   const statement = db.prepare(sql);
   try {
     statement.bind(params);
+    // getAsObject() asks SQLite for every column's name again at every row: a quarter of the
+    // time of a 1,000-row page. The names are the statement's, read once.
+    const names = statement.getColumnNames();
     const rows: Row[] = [];
-    while (statement.step()) rows.push(statement.getAsObject() as Row);
+    while (statement.step()) {
+      const values = statement.get();
+      const row: Record<string, unknown> = {};
+      for (let column = 0; column < names.length; column++) row[names[column]!] = values[column];
+      rows.push(row as Row);
+    }
     return rows;
   } finally {
     statement.free();
   }
+}
+
+/**
+ * Parameters for text columns bound as UTF-8 bytes (and cast back to text in the SQL, as
+ * eventRowPlaceholders does): sql.js copies a bound string into WebAssembly memory one character
+ * at a time in JavaScript, and bytes with one native copy. Bulk inserts of event rows spent most
+ * of their time there (24k rows of a segment: 1.45 s bound as strings, 0.6–0.9 s as bytes).
+ */
+export function utf8Parameters(
+  values: readonly (string | number | null)[],
+): (Uint8Array | number | null)[] {
+  return values.map((value) => (typeof value === 'string' ? Buffer.from(value, 'utf8') : value));
 }
 
 export function selectOne<Row>(

@@ -29,6 +29,7 @@ import {
   selectOne,
 } from './database.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import type { SealedFiles } from './durable-file.ts';
 import { openJournal, type Journal } from './journal.ts';
 import { migrate, schemaVersion } from './migrations.ts';
 import {
@@ -97,6 +98,7 @@ export type {
 } from './alerts.ts';
 export type { AuditQuery } from './audit-log.ts';
 export type { DamagedSegment, SealCrashPoint } from './audit-archive.ts';
+export type { SealedFiles } from './durable-file.ts';
 export type { AuditSealingOptions } from './audit-history.ts';
 export type { IntegrityProblem, StoreIntegrity } from './record-seal.ts';
 
@@ -231,6 +233,11 @@ export interface Store extends ChainDataAccess {
   maintainChainData(): { sealed: number; merged: number };
   /** Sizes and write counts of the chain-data store, for the Dashboard. */
   chainDataStats(): ChainStoreStats & { operatorSnapshotBytes: number; bytesWritten: number };
+  /**
+   * Sealed chain-data and audit segments, sized from their manifests: the size on disk adds
+   * these to a walk of the rest of the data directory, so it does not grow with history.
+   */
+  sealedFiles(): SealedFiles;
   /** Damaged chain-data files found so far, at start or at a first read (moved aside). */
   chainDataProblems(): readonly ChainStoreProblem[];
   /** Ranges whose stored events were lost with a damaged file, to fetch again. */
@@ -596,6 +603,13 @@ function createStore(parts: {
         ...stats,
         operatorSnapshotBytes,
         bytesWritten: stats.bytesWritten + operatorBytesWritten + journal.bytesAppended,
+      };
+    },
+    sealedFiles() {
+      const parts = [chain.sealedFiles(), auditHistory.sealedFiles()];
+      return {
+        directories: parts.flatMap((part) => part.directories),
+        bytes: parts.reduce((sum, part) => sum + part.bytes, 0),
       };
     },
     chainDataProblems: () => chain.problems,

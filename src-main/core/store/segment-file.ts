@@ -8,8 +8,14 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { emptyBloomFilter } from './bloom.ts';
-import { lookupIndexesSql, positionIndexSql, segmentSchemaSql } from './chain-schema.ts';
-import { openDatabase } from './database.ts';
+import {
+  eventInsertColumns,
+  eventRowPlaceholders,
+  lookupIndexesSql,
+  positionIndexSql,
+  segmentSchemaSql,
+} from './chain-schema.ts';
+import { openDatabase, utf8Parameters } from './database.ts';
 import { fsyncDirectory, writeFileDurably } from './durable-file.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
 
@@ -37,6 +43,8 @@ export interface SegmentSummary {
   bytes: number;
   sha256: string;
   bloomSha256: string;
+  /** The Bloom filter file's size (absent in manifests written before it was recorded). */
+  bloomBytes?: number;
 }
 
 export const countKey = (contractId: string, eventName: string | null): string =>
@@ -45,9 +53,6 @@ export const countKey = (contractId: string, eventName: string | null): string =
 /** Rows as selected from a source's events table, columns in schema order. */
 export type EventTuple = (string | number | null)[];
 
-const EVENT_COLUMNS =
-  'chain_id, contract_id, block_number, block_hash, block_timestamp, log_index, transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status';
-const COLUMN_COUNT = 15;
 const ROWS_PER_INSERT = 200;
 
 export function selectEventTuples(
@@ -56,7 +61,7 @@ export function selectEventTuples(
   params: (string | number)[],
 ): EventTuple[] {
   const statement = db.prepare(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY block_number, log_index`,
+    `SELECT ${eventInsertColumns} FROM events WHERE ${where} ORDER BY block_number, log_index`,
   );
   try {
     statement.bind(params);
@@ -99,16 +104,15 @@ export function insertEventTuples(
   rows: readonly EventTuple[],
   conflict: '' | 'OR IGNORE' = '',
 ): void {
-  const placeholders = `(${new Array(COLUMN_COUNT).fill('?').join(', ')})`;
   const sql = (count: number): string =>
-    `INSERT ${conflict} INTO events (${EVENT_COLUMNS}) VALUES ${new Array(count).fill(placeholders).join(', ')}`;
+    `INSERT ${conflict} INTO events (${eventInsertColumns}) VALUES ${new Array(count).fill(eventRowPlaceholders).join(', ')}`;
   const full = rows.length >= ROWS_PER_INSERT ? db.prepare(sql(ROWS_PER_INSERT)) : undefined;
   const single = db.prepare(sql(1));
   try {
     let index = 0;
     for (; full && index + ROWS_PER_INSERT <= rows.length; index += ROWS_PER_INSERT)
-      full.run(rows.slice(index, index + ROWS_PER_INSERT).flat());
-    for (; index < rows.length; index++) single.run(rows[index]!);
+      full.run(utf8Parameters(rows.slice(index, index + ROWS_PER_INSERT).flat()));
+    for (; index < rows.length; index++) single.run(utf8Parameters(rows[index]!));
   } finally {
     full?.free();
     single.free();
@@ -168,6 +172,9 @@ export function createSegmentBuilder(
   db.run('PRAGMA journal_mode = OFF; PRAGMA cache_size = -262144;');
   db.run(segmentSchemaSql);
   db.run(positionIndexSql);
+  // One transaction from the first row to the indexes: a commit per batch wrote every dirty page
+  // out to sql.js's in-memory file again (a quarter of the append time), once is enough.
+  db.run('BEGIN');
   const bloom = emptyBloomFilter(Math.max(expectedRows, 1) * 2);
   const counts: Record<string, number> = {};
   let minTime: number | null = null;
@@ -190,10 +197,8 @@ export function createSegmentBuilder(
       return toBlock;
     },
     append(events, blocks = []) {
-      db.run('BEGIN');
       insertEventTuples(db, events);
       insertBlockTuples(db, blocks);
-      db.run('COMMIT');
       for (const row of events) {
         bloom.add(row[TRANSACTION_HASH] as string);
         bloom.add(row[BLOCK_HASH] as string);
@@ -224,6 +229,7 @@ export function createSegmentBuilder(
       let image: Uint8Array;
       try {
         db.run(lookupIndexesSql);
+        db.run('COMMIT');
         image = db.export();
       } finally {
         db.close();
@@ -247,6 +253,7 @@ export function createSegmentBuilder(
           bytes: encoded.length,
           sha256: imageHashOf(encoded),
           bloomSha256: createHash('sha256').update(bloom.bits).digest('hex'),
+          bloomBytes: bloom.bits.length,
         },
       };
     },

@@ -172,23 +172,27 @@ describe('the chain-data store', () => {
       });
       return rows;
     };
-    const sealedRows = final(1, 25); // 75 rows: over the target of 60, sealed at once
+    // 75 rows: over the target of 60, so cut at a block boundary: blocks 1–20 are sealed at
+    // once, 21–25 start the next segment (a segment stays near its target whatever the batch).
+    const firstRows = final(1, 25);
+    const sealedRows = firstRows.slice(0, 60);
     expect(segmentFiles(dir)).toHaveLength(1);
-    const building = final(26, 30); // 15 rows, still being built
+    const building = final(26, 30); // 15 more rows, still being built
     expect(segmentFiles(dir)).toHaveLength(1);
     // Readable and counted while being built, with its cursor acknowledged.
-    expectSameRows(allPages(store, { order: 'desc' }), [...sealedRows, ...building].reverse());
+    expectSameRows(allPages(store, { order: 'desc' }), [...firstRows, ...building].reverse());
     expect(store.contractCursors(chainId)[0]!.cursor).toBe(30);
     expect(store.countEvents().get(chainId)).toBe(90);
     sandbox.crash(store);
     const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
     expectSameRows(allPages(reopened, {}), sealedRows);
-    expect(reopened.contractCursors(chainId).map((cursor) => cursor.cursor)).toEqual([25, 25]);
+    // The cut batch's cursors were held back to the last block sealed.
+    expect(reopened.contractCursors(chainId).map((cursor) => cursor.cursor)).toEqual([20, 20]);
     // A batch for the head seals what is being built first, so the head never passes it.
-    const more = Array.from({ length: 6 }, (_, i) => blockRows(26 + i)).flat();
+    const more = Array.from({ length: 11 }, (_, i) => blockRows(21 + i)).flat();
     reopened.commitChainData({
       chainId,
-      events: more.slice(0, 15),
+      events: more.slice(0, 30),
       blocks: [],
       cursors: contracts.map((c) => ({ contractId: c.id, indexedThrough: 30 })),
       confirmedThrough: 1_000,
@@ -219,26 +223,24 @@ describe('the chain-data store', () => {
         });
         return rows;
       };
-      const kept = batch(1, 25);
-      const pending = batch(26, 30);
+      // Blocks 1–20 fill a segment (the target is 60 rows), 21–30 are being built.
+      const kept = batch(1, 25).slice(0, 60);
+      batch(26, 30);
       armed = true;
-      // 15 rows being built + 45 reach the target of 60: the build is sealed, and crashes there.
+      // 30 rows being built + 30 of this batch (blocks 31–40) reach the target: the build is
+      // sealed there, and crashes there; blocks 41–45 would have started the next one.
       expect(() => batch(31, 45)).toThrow(`crash at ${point}`);
       sandbox.crash(store);
       const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
       const cursor = reopened.contractCursors(chainId)[0]!.cursor;
       const stored = allPages(reopened, {});
       if (point === 'seal.segment-written') {
-        expect(cursor).toBe(25);
+        expect(cursor).toBe(20);
         expectSameRows(stored, kept);
       } else {
         // The segment was listed: its rows and its cursor are there, though the log never said so.
-        expect(cursor).toBe(45);
-        expectSameRows(stored, [
-          ...kept,
-          ...pending,
-          ...Array.from({ length: 15 }, (_, i) => blockRows(31 + i)).flat(),
-        ]);
+        expect(cursor).toBe(40);
+        expectSameRows(stored, Array.from({ length: 40 }, (_, i) => blockRows(1 + i)).flat());
       }
     });
   }

@@ -73,8 +73,12 @@ describe('store health figures', () => {
     return dir.path;
   }
 
-  it('sums every file under the data directory, nested ones included', () => {
-    expect(directoryBytes(dataDir())).toBe(4_096 + 300 + 1_000 + 20_000);
+  it('sums every file under the data directory, nested ones included, but for skipped folders', () => {
+    const dir = dataDir();
+    expect(directoryBytes(dir)).toBe(4_096 + 300 + 1_000 + 20_000);
+    expect(directoryBytes(dir, new Set([join(dir, 'chain', 'segments')]))).toBe(
+      4_096 + 300 + 1_000,
+    );
     expect(directoryBytes('/nonexistent/vigil-data')).toBe(0);
   });
 
@@ -82,8 +86,11 @@ describe('store health figures', () => {
     const dir = dataDir();
     let now = 0;
     let bytesWritten = 0;
+    // Sealed segments count as their manifest lists them; their folder is never listed.
+    const sealed = { directories: [join(dir, 'chain', 'segments')], bytes: 20_000 };
     const monitor = createStoreHealthMonitor({
       dataDir: dir,
+      sealedFiles: () => sealed,
       stats: () => ({
         segments: 1,
         segmentBytes: 20_000,
@@ -109,6 +116,9 @@ describe('store health figures', () => {
       problems: [{ message: 'Segment 2 is damaged', path: '/d/2.sqlite', movedTo: '/d/x' }],
     });
     writeFileSync(join(dir, 'chain', 'segments', '2.sqlite'), Buffer.alloc(10_000));
+    sealed.bytes += 10_000;
+    // A file the manifest does not list (a seal's temp file) is not seen: the folder is skipped.
+    writeFileSync(join(dir, 'chain', 'segments', '3.sqlite.tmp'), Buffer.alloc(7_000));
     now = 4_000;
     bytesWritten = 2 * MB;
     expect(monitor.current().bytesOnDisk).toBe(25_396);
@@ -117,7 +127,7 @@ describe('store health figures', () => {
     expect(monitor.current().bytesOnDisk).toBe(35_396);
     expect(monitor.current().bytesWrittenTotal).toBe(2 * MB);
     // A sample (the push timer) always measures: what it pushes is never older than itself.
-    writeFileSync(join(dir, 'chain', 'segments', '3.sqlite'), Buffer.alloc(1_000));
+    writeFileSync(join(dir, 'chain', 'head.sqlite'), Buffer.alloc(1_000));
     now = 5_100;
     expect(monitor.sample().bytesOnDisk).toBe(36_396);
   });
