@@ -133,6 +133,11 @@ export interface EngineOptions extends EngineTuning {
   crashPoint?: (point: TxCrashPoint | ReorgCrashPoint) => void;
   /** How a person approves: WebAuthn assertions unless the desktop app gives its dialog. */
   personGate?: PersonGate;
+  /**
+   * The time alert rules and a chain's lag are measured in: Date.now, unless a test moves it on
+   * to show a rule about elapsed time without waiting that long (see worker.ts).
+   */
+  now?: () => number;
 }
 
 export interface WorkspaceApplySummary {
@@ -288,6 +293,7 @@ export function createEngine(options: EngineOptions): Engine {
       },
       crossCheck: (blockNumber) => monitor.checkNow(blockNumber),
       log,
+      ...(options.now ? { now: options.now } : {}),
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
       ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
     });
@@ -851,6 +857,7 @@ export function createEngine(options: EngineOptions): Engine {
     txQueue,
     createAlertService(context, {
       proposals: txQueue,
+      ...(options.now ? { now: options.now } : {}),
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
     createApprovalsService(context, gate),
