@@ -18,7 +18,12 @@ import {
   type AuditAction,
   type AuditEntry,
 } from '../../../src-main/core/audit/index.ts';
-import { exportEncoders, unprotectCell } from '../../../src-main/core/audit/export-format.ts';
+import {
+  AUDIT_EXPORT_FORMAT,
+  AUDIT_EXPORT_VERSION,
+  exportEncoders,
+  unprotectCell,
+} from '../../../src-main/core/audit/export-format.ts';
 import type {
   AuditExportFormat,
   AuditExportHeader,
@@ -27,7 +32,9 @@ import type {
 
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
 
-function buildLog(texts: { actor?: string; subject?: string; details?: object }[]): AuditEntry[] {
+function buildLog(
+  texts: { actor?: string; subject?: string; details?: Record<string, unknown> }[],
+): AuditEntry[] {
   const entries: AuditEntry[] = [];
   texts.forEach((text, index) => {
     entries.push(
@@ -56,8 +63,9 @@ function headerOf(
   const last = entries.at(-1)!;
   return {
     record: 'header',
-    format: 'vigil-audit-export',
-    version: 1,
+    // The writer's constants: what it writes must be what the reader's schema takes.
+    format: AUDIT_EXPORT_FORMAT as 'vigil-audit-export',
+    version: AUDIT_EXPORT_VERSION as 1,
     exportedAt: new Date(T0 + 3_600_000).toISOString(),
     exportedBy: 'alice',
     requested: { from: null, to: null },
@@ -78,7 +86,7 @@ function trailerOf(
   const last = entries.at(-1)!;
   return {
     record: 'trailer',
-    format: 'vigil-audit-export',
+    format: AUDIT_EXPORT_FORMAT as 'vigil-audit-export',
     count: entries.length,
     last: { seq: last.seq, hash: last.hash },
     ...patch,
@@ -119,9 +127,10 @@ const INTACT = {
 
 describe('an export read back in process', () => {
   for (const format of ['jsonl', 'csv'] as const) {
-    const lines = exportLines(format);
-
+    // Built inside each test, not while the tests are collected: a mutant of the encoders must
+    // fail a test (Stryker does not count a file that fails to load as a kill).
     it(`${format}: verifies intact however it is chunked, with a BOM, CRLF or no last line break`, async () => {
+      const lines = exportLines(format);
       expect(await verifyAuditExport(joined(lines))).toMatchObject({
         format,
         verification: INTACT,
@@ -143,6 +152,7 @@ describe('an export read back in process', () => {
     });
 
     it(`${format}: a second header line is found as inserted where it stands`, async () => {
+      const lines = exportLines(format);
       const tampered = [...lines];
       tampered.splice(lineOf(format, 4) - 1, 0, lines[format === 'jsonl' ? 0 : 1]!);
       expect(await verify(joined(tampered))).toEqual({
@@ -156,6 +166,7 @@ describe('an export read back in process', () => {
     });
 
     it(`${format}: a line after the trailer is found as added`, async () => {
+      const lines = exportLines(format);
       const tampered = [...lines, lines[lineOf(format, 2) - 1]!];
       expect(await verify(joined(tampered))).toEqual({
         intact: false,
@@ -245,6 +256,7 @@ describe('an export read back in process', () => {
     });
 
     it(`${format}: a file cut off before its trailer, or inside its last line, is truncated`, async () => {
+      const lines = exportLines(format);
       const noTrailer = lines.slice(0, -1);
       expect(await verify(joined(noTrailer))).toEqual({
         intact: false,
@@ -276,6 +288,7 @@ describe('an export read back in process', () => {
     });
 
     it(`${format}: an entry line first (the header cut away) is found as truncated at its seq`, async () => {
+      const lines = exportLines(format);
       const headless =
         format === 'jsonl' ? lines.slice(2) : [lines[0]!, ...lines.slice(lineOf(format, 2) - 1)];
       expect(await verify(joined(headless))).toEqual({
@@ -289,6 +302,7 @@ describe('an export read back in process', () => {
     });
 
     it(`${format}: a trailer first is not taken for an export`, async () => {
+      const lines = exportLines(format);
       const trailerFirst = format === 'jsonl' ? [lines.at(-1)!] : [lines[0]!, lines.at(-1)!];
       await expect(verifyAuditExport(joined(trailerFirst), 'x.export')).rejects.toMatchObject({
         code: 'EXPORT_INVALID',
@@ -297,6 +311,7 @@ describe('an export read back in process', () => {
     });
 
     it(`${format}: a break among entries still held is reported before a later unreadable line`, async () => {
+      const lines = exportLines(format);
       const tampered = [...lines];
       const at2 = lineOf(format, 2) - 1;
       tampered[at2] = tampered[at2]!.replace('tx:2', 'tx:two');
@@ -313,9 +328,44 @@ describe('an export read back in process', () => {
   }
 });
 
+describe('what surrounds the lines of a JSON Lines export', () => {
+  async function* chunksOf(bytes: Buffer, size: number) {
+    for (let start = 0; start < bytes.length; start += size)
+      yield bytes.subarray(start, start + size);
+  }
+
+  it('blank lines an editor left (also between lines, also across chunks) carry nothing', async () => {
+    const lines = exportLines('jsonl');
+    const spaced = [...lines.slice(0, 3), '', '   ', ...lines.slice(3), ''];
+    for (const size of [1, 7, 1 << 20]) {
+      const check = await verifyAuditExport(chunksOf(Buffer.from(joined(spaced)), size));
+      expect(check.verification, `chunks of ${size}`).toEqual(INTACT);
+    }
+  });
+
+  it('only a byte-order mark at the very start is skipped', async () => {
+    const [header, ...rest] = exportLines('jsonl');
+    const inside = [header!.replace('{"record"', '{"re\uFEFFcord"'), ...rest];
+    await expect(verifyAuditExport(joined(inside))).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+    });
+  });
+
+  it('a stray byte after the last line break is found as added, even half a character', async () => {
+    const bytes = Buffer.concat([Buffer.from(joined(exportLines('jsonl'))), Buffer.of(0xc3)]);
+    const check = await verifyAuditExport(chunksOf(bytes, 64));
+    expect(check.verification).toMatchObject({
+      intact: false,
+      kind: 'inserted',
+      atPosition: 9,
+      message: 'Line 9 comes after the trailer line, which ends an export: it was added.',
+    });
+  });
+});
+
 describe('an entry line that is not an audit entry is named for what is wrong with it', () => {
   const entry = log[2]!;
-  const jsonl = exportLines('jsonl');
+  const jsonl = (): string[] => exportLines('jsonl');
   const cases: [string, Record<string, unknown>, string][] = [
     ['a field added', { ...entry, note: 'x' }, 'the entry has a field no audit entry has: note'],
     ['seq zero', { ...entry, seq: 0 }, 'seq is not a positive whole number'],
@@ -347,10 +397,17 @@ describe('an entry line that is not an audit entry is named for what is wrong wi
       'hash is not 64 lowercase hex digits',
     ],
     ['hash missing', { ...entry, hash: undefined }, 'hash is not 64 lowercase hex digits'],
+    // An array of one hash reads as that hash when made text; it is not one.
+    [
+      'prevHash in an array',
+      { ...entry, prevHash: [entry.prevHash] },
+      'prevHash is not 64 lowercase hex digits',
+    ],
+    ['hash in an array', { ...entry, hash: [entry.hash] }, 'hash is not 64 lowercase hex digits'],
   ];
 
   it.each(cases)('jsonl: %s', async (_name, edited, reason) => {
-    const tampered = [...jsonl];
+    const tampered = jsonl();
     tampered[lineOf('jsonl', 3) - 1] = JSON.stringify(edited);
     expect(await verify(joined(tampered))).toEqual({
       intact: false,
@@ -369,7 +426,7 @@ describe('an entry line that is not an audit entry is named for what is wrong wi
     ['null', 'null', 'the line is not a JSON object'],
     ['another record', '{"record":"footer"}', 'record "footer" is neither header nor trailer'],
   ])('jsonl: a line that is %s', async (_name, line, reason) => {
-    const tampered = [...jsonl];
+    const tampered = jsonl();
     tampered[lineOf('jsonl', 3) - 1] = line;
     expect(await verify(joined(tampered))).toMatchObject({
       kind: 'edited',
@@ -379,10 +436,10 @@ describe('an entry line that is not an audit entry is named for what is wrong wi
     });
   });
 
-  const csv = exportLines('csv');
+  const csv = (): string[] => exportLines('csv');
   const cellsOf = (line: string): string[] => (parseCsv(line) as string[][])[0]!;
   const rowWith = (change: (cells: string[]) => void): string => {
-    const cells = cellsOf(csv[lineOf('csv', 3) - 1]!);
+    const cells = cellsOf(csv()[lineOf('csv', 3) - 1]!);
     change(cells);
     // RFC 4180 quoting, as a person's editor would write the row back.
     return cells
@@ -424,7 +481,7 @@ describe('an entry line that is not an audit entry is named for what is wrong wi
       'hash is not 64 lowercase hex digits',
     ],
   ])('csv: %s', async (_name, change, reason) => {
-    const tampered = [...csv];
+    const tampered = csv();
     tampered[lineOf('csv', 3) - 1] = rowWith(change);
     expect(await verify(joined(tampered))).toEqual({
       intact: false,
@@ -437,7 +494,7 @@ describe('an entry line that is not an audit entry is named for what is wrong wi
   });
 
   it('csv: a header or trailer row whose details are not JSON', async () => {
-    const badHeader = [...csv];
+    const badHeader = csv();
     badHeader[1] = badHeader[1]!.replace('"{""count""', '"{count""');
     expect(await verify(joined(badHeader))).toEqual({
       intact: false,
@@ -447,7 +504,7 @@ describe('an entry line that is not an audit entry is named for what is wrong wi
       kind: 'edited',
       message: "Line 2: the header row's details are not valid JSON.",
     });
-    const badTrailer = [...csv];
+    const badTrailer = csv();
     badTrailer[badTrailer.length - 1] = badTrailer.at(-1)!.replace('"{""count""', '"{count""');
     expect(await verify(joined(badTrailer))).toMatchObject({
       kind: 'edited',
@@ -458,7 +515,7 @@ describe('an entry line that is not an audit entry is named for what is wrong wi
   });
 
   it('csv: a stray quote mid-file is not valid CSV (edited); an unclosed quote at the end is a cut', async () => {
-    const stray = [...csv];
+    const stray = csv();
     stray[lineOf('csv', 3) - 1] = `entry,3,"x"y,${stray[lineOf('csv', 3) - 1]!.slice(8)}`;
     const verification = await verify(joined(stray));
     expect(verification).toMatchObject({
@@ -472,7 +529,7 @@ describe('an entry line that is not an audit entry is named for what is wrong wi
       /^Line 5 is not a valid audit entry: not valid CSV \(.+\)\.$/,
     );
     // Cut inside entry 4's quoted details: the quote never closes.
-    const cut = csv.slice(0, lineOf('csv', 4));
+    const cut = csv().slice(0, lineOf('csv', 4));
     cut[cut.length - 1] = cut.at(-1)!.slice(0, cut.at(-1)!.indexOf('""i""'));
     expect(await verify(cut.join('\n'))).toMatchObject({
       intact: false,
