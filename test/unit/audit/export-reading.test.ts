@@ -4,7 +4,7 @@
 // files in test/integration/audit/ check the same on exports Vigil wrote to disk (and through
 // `npm run audit:verify`, a child process a mutation run cannot see into); these reach every
 // branch of the reader and verifier without a store or a process.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -181,6 +181,7 @@ describe('an export read back in process', () => {
     it(`${format}: a trailer that disagrees with the header is found as edited`, async () => {
       for (const trailer of [
         { count: 5 },
+        { last: { seq: 5, hash: log[5]!.hash } },
         { last: { seq: 5, hash: log[4]!.hash } },
         { last: { seq: 6, hash: log[4]!.hash } },
       ]) {
@@ -561,6 +562,15 @@ describe('a file that is not an export', () => {
     }
   });
 
+  it('a CSV whose column names were edited is not one, though its rows are intact', async () => {
+    const [, ...rows] = exportLines('csv');
+    const renamed = ['record,seq,when,actor,action,subject,details,prev_hash,hash', ...rows];
+    await expect(verifyAuditExport(joined(renamed), 'sheet.csv')).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+      message: 'sheet.csv is not a Vigil audit export: its first line is not an export header.',
+    });
+  });
+
   it('a CSV with other columns, or with only the column names, is not one', async () => {
     await expect(
       verifyAuditExport('record,seq,when,who\nheader,1,x,y\n', 'sheet.csv'),
@@ -668,5 +678,39 @@ describe('the one line a person reads', () => {
     });
     const fromGenesis = exportLines('jsonl', range, { header: { prevHash: GENESIS_HASH } });
     expect(await verify(joined(fromGenesis))).toMatchObject({ intact: false, atSeq: 3 });
+  });
+});
+
+describe('the CSV as an earlier build wrote it', () => {
+  it('the encoders write the checked-in fixture byte for byte, and a log past seq 9 reads back', async () => {
+    const fixture = readFileSync(
+      new URL('../../fixtures/audit/export-v1.csv', import.meta.url),
+      'utf8',
+    );
+    const rows = parseCsv(fixture, { relax_column_count: true }) as string[][];
+    const header = JSON.parse(rows[1]![6]!) as AuditExportHeader;
+    const trailer = JSON.parse(rows.at(-1)![6]!) as AuditExportTrailer;
+    const jsonl = readFileSync(
+      new URL('../../fixtures/audit/export-v1.jsonl', import.meta.url),
+      'utf8',
+    );
+    const entries = jsonl
+      .trimEnd()
+      .split('\n')
+      .slice(1, -1)
+      .map((line) => JSON.parse(line) as AuditEntry);
+    const encode = exportEncoders.csv;
+    expect(
+      encode.header(header) +
+        entries.map((entry) => encode.entry(entry)).join('') +
+        encode.trailer(trailer),
+    ).toBe(fixture);
+    // Sequence numbers of more than one digit (a CSV reads them back from text).
+    const long = buildLog(Array.from({ length: 12 }, () => ({})));
+    expect(await verify(joined(exportLines('csv', long)))).toMatchObject({
+      intact: true,
+      count: 12,
+      lastSeq: 12,
+    });
   });
 });
