@@ -18,7 +18,7 @@ export default {
   // set whose static mutants would dominate the run skips them, and says so in modules.mjs.
   ignoreStatic: module.ignoreStatic ?? false,
   concurrency: Number(process.env.VIGIL_MUTATION_CONCURRENCY ?? 2),
-  timeoutMS: 20_000,
+  timeoutMS: module.timeoutMS ?? 20_000,
   // The sandbox needs the sources and tests, not builds, reports or other helpers' data.
   ignorePatterns: ['out', 'dist', 'test-results', 'playwright-report', 'reports', '.scratch'],
   reporters: ['clear-text', 'progress', 'json'],

@@ -31,6 +31,11 @@ export interface CreateVigilOptions {
    * it (headless) a person approves with an enrolled passkey.
    */
   askPerson?: (subject: GateSubject) => Promise<boolean>;
+  /**
+   * Tests only: milliseconds added to the engine's clock, in shared memory the test moves on
+   * (see engine/engine-clock.ts), so a rule about elapsed time is shown without waiting.
+   */
+  clockOffset?: SharedArrayBuffer;
 }
 
 /** The profile name used when none is given: VIGIL_PROFILE, else the OS user name. */
@@ -71,6 +76,7 @@ export async function createVigil(options: CreateVigilOptions): Promise<VigilCor
     log,
     options.tuning,
     options.askPerson,
+    options.clockOffset,
   );
   if (options.workspaceFile) {
     try {

@@ -75,28 +75,40 @@ export async function waitForFirings(
 export const STANDING: AlertFiring['state'][] = ['tentative', 'fired'];
 
 /**
+ * The condition of the sentinel for rules whose condition names `tx.*`. Such a rule decides on an
+ * event only once the event's transaction (from, to, value) has been fetched, after the row
+ * reached it; a sentinel without `tx.*` fires on its own row at once, possibly before that fetch
+ * came back. A sentinel with this condition (true of every transaction) takes the same path: it
+ * fires only after its own fetch, started after theirs, through the same fetcher and node.
+ */
+export const TX_SENTINEL_CONDITION = 'tx.value >= 0';
+
+/**
  * The barrier "never twice" is asserted after, in place of a quiet window: `emit` sends a
- * transaction whose event only the catch-all `sentinelRuleId` matches, and this waits until that
- * rule fired on it. Rows reach the rules in chain order, so once it has, every rule has seen every
- * earlier event, and every confirmation the new block made.
+ * transaction whose event only the catch-all sentinel rules match, and this waits until each of
+ * them fired on it. Rows reach the rules in chain order, so once they have, every rule has seen
+ * every earlier event, and every confirmation the new block made. When rules under test name
+ * `tx.*`, pass a sentinel with TX_SENTINEL_CONDITION among `sentinelRuleIds`.
  */
 export async function afterSentinelFired(
   call: Call,
-  sentinelRuleId: string,
+  sentinelRuleIds: string | string[],
   emit: () => Promise<{ transactionHash: string }>,
 ): Promise<void> {
   const { transactionHash } = await emit();
-  try {
-    await waitFor(
-      async () =>
-        (await firingsOf(call, sentinelRuleId)).some(
-          (firing) => firing.event?.transactionHash === transactionHash,
-        ),
-      30_000,
-    );
-  } catch (error) {
-    throw new Error(
-      `The sentinel rule ${sentinelRuleId} never fired on transaction ${transactionHash}: the rules did not catch up. ${(error as Error).message}`,
-    );
+  for (const sentinelRuleId of [sentinelRuleIds].flat()) {
+    try {
+      await waitFor(
+        async () =>
+          (await firingsOf(call, sentinelRuleId)).some(
+            (firing) => firing.event?.transactionHash === transactionHash,
+          ),
+        30_000,
+      );
+    } catch (error) {
+      throw new Error(
+        `The sentinel rule ${sentinelRuleId} never fired on transaction ${transactionHash}: the rules did not catch up. ${(error as Error).message}`,
+      );
+    }
   }
 }

@@ -50,7 +50,14 @@ export interface VigilUnderTest {
 }
 
 export async function startVigilInProcess(
-  options: { dataDir?: string; profile?: string; tuning?: EngineTuning; person?: Person } = {},
+  options: {
+    dataDir?: string;
+    profile?: string;
+    tuning?: EngineTuning;
+    person?: Person;
+    /** The engine's clock offset, moved on by the test (createClockOffset). */
+    clockOffset?: SharedArrayBuffer;
+  } = {},
 ): Promise<VigilUnderTest> {
   const person = options.person ?? makePerson(options.profile ?? 'alice');
   const caller = webCallerFor(person.origin);
@@ -62,6 +69,7 @@ export async function startVigilInProcess(
     profile: options.profile ?? 'alice',
     log,
     ...(options.tuning ? { tuning: options.tuning } : {}),
+    ...(options.clockOffset ? { clockOffset: options.clockOffset } : {}),
   });
   const server = createContractServer(core);
   const pushes: VigilUnderTest['pushes'] = [];

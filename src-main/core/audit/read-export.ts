@@ -248,7 +248,10 @@ async function* csvRows(source: Chunks): AsyncGenerator<ParsedRow | { error: Csv
   });
   for await (const chunk of source) {
     if (failure) break;
-    if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
+    // A row the parser refuses ends it without a 'drain' (write then returns false): waiting for
+    // the drain alone hung the verifier on a stray quote.
+    if (!parser.write(chunk))
+      await Promise.race([new Promise<void>((resolve) => parser.once('drain', resolve)), finished]);
     // Let the parser hand over what it has parsed before reading more.
     await new Promise<void>((resolve) => setImmediate(resolve));
     yield* parsed.splice(0);
@@ -331,7 +334,9 @@ function csvRecord(cells: string[], position: number): ExportRecord {
     try {
       value = JSON.parse(details);
     } catch {
-      return unreadable(position, `the ${record} row's details are not valid JSON`);
+      // The row says what it is, as a JSON Lines header's "record" does: a damaged header row
+      // is an edited export, not a file that is no export at all.
+      return unreadable(position, `the ${record} row's details are not valid JSON`, record);
     }
     return headerOrTrailer(record, value, position);
   }

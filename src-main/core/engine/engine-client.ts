@@ -39,6 +39,8 @@ export async function startEngine(
   tuning?: EngineTuning,
   /** The desktop app's native dialog; without it a person approves with a passkey (WebAuthn). */
   askPerson?: (subject: GateSubject) => Promise<boolean>,
+  /** A test's clock offset (see engine-clock.ts); the engine reads Date.now without it. */
+  clockOffset?: SharedArrayBuffer,
 ): Promise<EngineClient> {
   const worker = new Worker(engineWorkerUrl(), {
     workerData: {
@@ -46,6 +48,7 @@ export async function startEngine(
       actor,
       ...(tuning ? { tuning } : {}),
       personGate: askPerson ? 'dialog' : 'webauthn',
+      ...(clockOffset ? { clockOffset } : {}),
     } satisfies EngineWorkerData,
   });
   const pending = new Map<

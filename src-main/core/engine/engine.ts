@@ -176,6 +176,11 @@ export interface EngineOptions extends EngineTuning {
     keptAuditHead: AuditHead | undefined;
     headKeeper: AuditHeadKeeper;
   };
+  /**
+   * The time alert rules and a chain's lag are measured in: Date.now, unless a test moves it on
+   * to show a rule about elapsed time without waiting that long (see worker.ts).
+   */
+  now?: () => number;
 }
 
 export interface WorkspaceApplySummary {
@@ -348,6 +353,7 @@ export function createEngine(options: EngineOptions): Engine {
       },
       crossCheck: (blockNumber) => monitor.checkNow(blockNumber),
       log,
+      ...(options.now ? { now: options.now } : {}),
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
       ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
     });
@@ -1073,6 +1079,7 @@ export function createEngine(options: EngineOptions): Engine {
     createAlertService(context, {
       proposals: txQueue,
       secrets: createSecretRefs(store, keychain),
+      ...(options.now ? { now: options.now } : {}),
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
     // The challenge step runs the prechecks too, before the person's passkey is asked.

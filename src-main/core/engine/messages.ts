@@ -11,6 +11,8 @@ export interface EngineWorkerData {
   tuning?: EngineTuning;
   /** 'dialog': main asks the person with a native dialog (desktop); otherwise WebAuthn. */
   personGate?: 'webauthn' | 'dialog';
+  /** A test's clock offset (see engine-clock.ts): shared memory main moves on. */
+  clockOffset?: SharedArrayBuffer;
 }
 
 export type MainToEngine =

@@ -8,6 +8,7 @@ import { createDialogGate, type GateSubject } from '../approvals/index.ts';
 import { openStore } from '../store/index.ts';
 import { createAuditHeadKeeper, openDataDirSecrets } from '../integrity/index.ts';
 import { chainDataTuning, createEngine, type Engine, type EngineTuning } from './engine.ts';
+import { offsetClock } from './engine-clock.ts';
 import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
 
 const port = parentPort;
@@ -24,7 +25,7 @@ const log: Logger = {
 };
 
 async function main(): Promise<void> {
-  const { dataDir, actor, personGate } = workerData as EngineWorkerData;
+  const { dataDir, actor, personGate, clockOffset } = workerData as EngineWorkerData;
   // Test knob for serve as a child process (small seal thresholds, fast timers): JSON tuning.
   const tuningFromEnv = process.env['VIGIL_TUNING'];
   const tuning: EngineTuning = {
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       integrity: { secrets, keptAuditHead, headKeeper },
       ...(personGate === 'dialog' ? { personGate: createDialogGate(askMain, actor) } : {}),
       ...(crashPoint ? { crashPoint } : {}),
+      ...(clockOffset ? { now: offsetClock(clockOffset) } : {}),
       push: (name, payload) => send({ type: 'push', name, payload }),
     });
     send({ type: 'ready', recovery: store.recovery });

@@ -34,6 +34,8 @@ export interface ChainWatcherDependencies {
   crossCheck?: (blockNumber?: number) => Promise<void>;
   log: Logger;
   sleep?: (milliseconds: number) => Promise<void>;
+  /** The time lag is measured in (Date.now unless a test drives it). */
+  now?: () => number;
   pollIntervalMs?: number;
   /** Fault injection for kill -9 tests: called at each step of a reorg's repair with its name. */
   crashPoint?: (point: ReorgCrashPoint) => void;
@@ -73,6 +75,7 @@ const HEADER_REPAIR_LIMIT = 256;
 export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher {
   const { chain, store, rpc, decoders, onRows, log } = deps;
   const pollIntervalMs = deps.pollIntervalMs ?? 1_000;
+  const now = deps.now ?? Date.now;
   const crashPoint = deps.crashPoint ?? (() => undefined);
   let running = false;
   let loop: Promise<void> | undefined;
@@ -321,7 +324,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
           return 'progress';
         }
       }
-      lastCaughtUpAt = Date.now();
+      lastCaughtUpAt = now();
       return 'idle';
     }
     const group = cursors.filter((cursor) => cursor.cursor === lowest);
@@ -462,7 +465,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     sizer,
     lagSeconds() {
       if (lastCaughtUpAt === null) return null;
-      return Math.max(0, (Date.now() - lastCaughtUpAt) / 1000);
+      return Math.max(0, (now() - lastCaughtUpAt) / 1000);
     },
     status() {
       const cursors = store.contractCursors(chain.chainId);

@@ -3,7 +3,11 @@
 // arguments, transaction fields), a reorg retracts a tentative firing and the retraction is
 // delivered, a rule with confirmations waits, and lag and silence rules fire and clear. Webhooks
 // go to a real HTTP receiver on loopback that checks every signature.
-import { setTimeout as sleep } from 'node:timers/promises';
+//
+// One anvil and one Vigil serve the event and silence tests (starting them is most of the file's
+// time); each test makes its own rules and events, checks only those, and passes alone (-t) or
+// in any order (--sequence.shuffle). The lag rule has its own chain and Vigil, whose clock it
+// moves on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from 'viem';
 import {
@@ -12,6 +16,7 @@ import {
   firingsOf,
   saveRule,
   STANDING,
+  TX_SENTINEL_CONDITION,
   waitForFirings,
   watchContracts,
   type Call,
@@ -32,13 +37,13 @@ import {
 import { startRpcProxy, type RpcProxy } from '../../helpers/rpc-proxy.ts';
 import { waitFor } from '../../helpers/serve.ts';
 import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
+import { advanceClockOffset, createClockOffset } from '../../../src-main/core/engine/index.ts';
+import type { RequestOutput } from '../../../src-main/ipc/contract.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts';
 
 const secret = 'receiver-secret-0123456789';
 const e18 = 10n ** 18n;
 let anvil: AnvilInstance;
-let laggard: AnvilInstance;
-let proxy: RpcProxy;
 let receiver: WebhookReceiver;
 let token: Address;
 let emitter: Address;
@@ -53,23 +58,27 @@ const carol = anvilAccount(3).address;
 let call: Call;
 /** A catch-all rule on the Emitter's Hidden event, which no rule under test listens to. */
 let sentinelId: string;
-/** Confirms every earlier event (2 blocks) and waits until the rules have seen a block more. */
+/** The same with a tx.* condition: the barrier for rules that fetch the transaction. */
+let txSentinelId: string;
+/**
+ * Confirms every earlier event (2 blocks) and waits until the rules, those with tx.* conditions
+ * too, have seen a block more.
+ */
 async function afterRulesCaughtUp(): Promise<void> {
   await mineBlocks(anvil.rpcUrl, 2);
-  await afterSentinelFired(call, sentinelId, () => emitHidden(anvil.rpcUrl, emitter, 0n));
+  await afterSentinelFired(call, [sentinelId, txSentinelId], () =>
+    emitHidden(anvil.rpcUrl, emitter, 0n),
+  );
 }
 
 const webhook = { type: 'webhook' as const, url: '', secret };
 
 beforeAll(async () => {
   anvil = await startAnvil();
-  laggard = await startAnvil({ chainId: 31338 });
-  proxy = await startRpcProxy(laggard.rpcUrl);
   receiver = await startWebhookReceiver(secret);
   webhook.url = receiver.url;
   token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo Token', 'DEMO']);
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
-  const laggardEmitter = await deployContract(laggard.rpcUrl, 'Emitter');
   tokenId = contractIdOf(anvil.chainId, token);
   emitterId = contractIdOf(anvil.chainId, emitter);
   vigil = await startVigilInProcess({ tuning: { allowPrivateWebhooks: true } });
@@ -82,22 +91,22 @@ beforeAll(async () => {
       { address: emitter, artifact: 'Emitter' },
     ],
   );
-  await watchContracts(
-    call,
-    { name: 'laggard', chainId: laggard.chainId, rpcUrl: proxy.url, confirmations: 1 },
-    [{ address: laggardEmitter, artifact: 'Emitter' }],
-  );
   sentinelId = (
     await saveEventRule(call, emitterId, { name: 'Sentinel', eventName: 'Hidden', condition: '' })
+  ).id;
+  txSentinelId = (
+    await saveEventRule(call, emitterId, {
+      name: 'Sentinel for tx rules',
+      eventName: 'Hidden',
+      condition: TX_SENTINEL_CONDITION,
+    })
   ).id;
 });
 
 afterAll(async () => {
   await vigil?.close();
   await receiver?.close();
-  await proxy?.close();
   await anvil?.stop();
-  await laggard?.stop();
 });
 
 describe('event rules', () => {
@@ -261,25 +270,85 @@ describe('event rules', () => {
   });
 });
 
-describe('condition rules', () => {
+describe('lag rules', () => {
+  // A chain behind a proxy the test takes down, watched by a Vigil of its own whose clock the
+  // test moves on: the rule's limit and hold are seconds of that clock, so they are shown
+  // without waiting them out, and the moves do not reach the other tests' rules.
+  let laggard: AnvilInstance;
+  let proxy: RpcProxy;
+  let lagVigil: VigilUnderTest;
+  const clock = createClockOffset();
+  const SECOND = 1_000;
+
+  beforeAll(async () => {
+    laggard = await startAnvil({ chainId: 31338 });
+    proxy = await startRpcProxy(laggard.rpcUrl);
+    const laggardEmitter = await deployContract(laggard.rpcUrl, 'Emitter');
+    lagVigil = await startVigilInProcess({
+      tuning: { allowPrivateWebhooks: true },
+      clockOffset: clock,
+    });
+    await watchContracts(
+      lagVigil.call,
+      { name: 'laggard', chainId: laggard.chainId, rpcUrl: proxy.url, confirmations: 1 },
+      [{ address: laggardEmitter, artifact: 'Emitter' }],
+    );
+  });
+
+  afterAll(async () => {
+    await lagVigil?.close();
+    await proxy?.close();
+    await laggard?.stop();
+  });
+
+  /** The chain's lag as Vigil measures it now (seconds of its clock since it was last caught up). */
+  async function lagSeconds(): Promise<number | null> {
+    const { chains } = await lagVigil.call<RequestOutput<'drift.get'>>('drift.get', {
+      chainId: laggard.chainId,
+    });
+    return chains[0]?.lagSeconds ?? null;
+  }
+
   it('lag: fires when the chain falls behind for long enough, and clears when it catches up', async () => {
-    const rule = await saveRule(call, {
+    const rule = await saveRule(lagVigil.call, {
       name: 'Laggard falls behind',
       kind: 'lag',
       chainId: laggard.chainId,
-      maxSeconds: 2,
-      forSeconds: 1,
+      maxSeconds: 30,
+      forSeconds: 20,
       enabled: true,
       channels: [{ type: 'in-app' }, webhook],
     });
-    await sleep(2_000);
-    expect(await firingsOf(call, rule.id)).toEqual([]);
+    // Keeping up: the clock moves 75 s (past limit and hold together) in steps shorter than the
+    // limit, each followed by a pass that caught up at the new time. The lag never exceeds the
+    // limit, so nothing fires.
+    for (let step = 0; step < 3; step++) {
+      advanceClockOffset(clock, 25 * SECOND);
+      await waitFor(async () => {
+        const lag = await lagSeconds();
+        return lag !== null && lag < 5;
+      });
+    }
+    expect(await firingsOf(lagVigil.call, rule.id)).toEqual([]);
+
+    // Behind: no provider answers, so the lag grows with the clock. Past the limit (30 s) the
+    // rule waits out its hold (20 s more) before it fires. The clock moves 2 s per look (about
+    // 10 s per rule tick), so a rule that skipped its hold would fire with a lag under 50 s.
     proxy.setDown(true);
-    const [fired] = await waitForFirings(call, rule.id, 1, ['fired']);
+    advanceClockOffset(clock, 31 * SECOND);
+    await waitFor(async () => ((await lagSeconds()) ?? 0) > 30);
+    const [fired] = await waitFor(async () => {
+      const standing = await firingsOf(lagVigil.call, rule.id);
+      if (standing.length === 0) advanceClockOffset(clock, 2 * SECOND);
+      return standing.length > 0 ? standing : undefined;
+    });
+    expect(fired!.state).toBe('fired');
     expect(fired!.subject).toMatch(/^episode:\d+$/);
-    expect(fired!.measure!['lagSeconds']).toBeGreaterThanOrEqual(2);
+    // Limit and hold both held: the rule fired no sooner than 30 + 20 s after the last catch-up.
+    expect(fired!.measure!['lagSeconds']).toBeGreaterThanOrEqual(50);
+
     proxy.setDown(false);
-    const [resolved] = await waitForFirings(call, rule.id, 1, ['resolved']);
+    const [resolved] = await waitForFirings(lagVigil.call, rule.id, 1, ['resolved']);
     expect(resolved!.id).toBe(fired!.id);
     expect(resolved!.endedAt).not.toBeNull();
     await waitFor(() => {
@@ -290,7 +359,9 @@ describe('condition rules', () => {
       return kinds.includes('fired') && kinds.includes('resolved');
     });
   });
+});
 
+describe('silence rules', () => {
   it('silence: fires when no matching event comes within the time, and clears when one does', async () => {
     const rule = await saveRule(call, {
       name: 'Keeper heartbeat',

@@ -210,3 +210,44 @@ describe('the event matcher', () => {
     );
   });
 });
+
+describe('arguments that are missing, undecoded or named tx', () => {
+  // An event whose own argument is called tx: the argument shadows the transaction fields.
+  const shadowing: Watched = {
+    id: '1:0xshadow',
+    name: 'Shadow',
+    chainId: 1,
+    abi: [
+      {
+        type: 'event',
+        name: 'Moved',
+        inputs: [{ name: 'tx', type: 'address', indexed: false }],
+        anonymous: false,
+      },
+    ],
+  };
+
+  it('an argument named tx is read as the argument, and no transaction is fetched for it', () => {
+    const moved = rule(`tx == ${alice}`, shadowing, 'Moved');
+    expect(moved.needsTransaction).toBe(false);
+    expect(moved.test({ args: { tx: alice.toLowerCase() } })).toBe(true);
+    expect(moved.test({ args: { tx: token.id }, tx: { from: alice, to: null, value: '0' } })).toBe(
+      false,
+    );
+  });
+
+  it('a row whose arguments were not decoded (args null) matches no argument, without throwing', () => {
+    expect(rule('value >= 0', token, 'Transfer').test({ args: null })).toBe(false);
+    expect(rule(`to in [${alice}]`, token, 'Transfer').test({ args: null })).toBe(false);
+    // tx.* still reads the transaction.
+    const fromAlice = rule(`tx.from == ${alice}`, token, 'Transfer');
+    expect(fromAlice.test({ args: null, tx: { from: alice, to: null, value: '0' } })).toBe(true);
+  });
+
+  it('a path into a struct or list that is missing or null matches nothing, without throwing', () => {
+    const paid = rule('payment.amount >= 1', emitter, 'Paid');
+    expect(paid.test({ args: {} })).toBe(false);
+    expect(paid.test({ args: { payment: null } })).toBe(false);
+    expect(paid.test({ args: { payment: { amount: '1' } } })).toBe(true);
+  });
+});
