@@ -152,7 +152,7 @@ export const TokenDisplayInfo = z.object({
 export type TokenDisplayInfo = z.infer<typeof TokenDisplayInfo>;
 
 export const ContractsSetTokenInput = z.strictObject({
-  id: z.string().min(1),
+  id: Ref.min(1),
   /** The operator's decimals and symbol; null reads them from the chain again. */
   token: z
     .strictObject({
@@ -560,10 +560,10 @@ export const AuditExportInput = z
      * Desktop app: the one-time handle dialog.chooseExportFile gave for the file the operator
      * chose. The window never sends a path; main exchanges the handle for it.
      */
-    handle: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be a handle from dialog.chooseExportFile')
-      .optional(),
+    handle: Ref.regex(
+      /^[A-Za-z0-9_-]{16,64}$/,
+      'must be a handle from dialog.chooseExportFile',
+    ).optional(),
     /** Chosen by the caller to match audit.exportProgress pushes; one is made up if omitted. */
     exportId: Ref.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -').optional(),
   })
@@ -1335,7 +1335,7 @@ export const ContractsAddInput = z.object({
   retention: Retention.optional(),
   /** For a proxy: its implementation's ABI, when `abi` is the proxy's own. */
   implementationAbi: z
-    .union([z.array(z.unknown()), z.string(), z.record(z.string(), z.unknown())])
+    .union([z.array(z.unknown()), FreeText(4_000_000), z.record(Ref, z.unknown())])
     .optional(),
 });
 
@@ -1439,7 +1439,7 @@ export const requests = {
   'contracts.list': { input: Empty, output: z.array(WatchedContract) },
   /** Reads the proxy slots of a watched contract now; an upgrade found is recorded and audited. */
   'contracts.checkProxy': {
-    input: z.object({ id: z.string() }).strict(),
+    input: z.object({ id: Ref }).strict(),
     output: WatchedContract,
   },
   /**
@@ -1447,7 +1447,7 @@ export const requests = {
    * ready for alerts.rules.save; nothing is saved.
    */
   'contracts.upgradeRules': {
-    input: z.object({ id: z.string() }).strict(),
+    input: z.object({ id: Ref }).strict(),
     output: z.array(
       z.object({
         kind: z.literal('event'),
@@ -1466,7 +1466,7 @@ export const requests = {
    * watched with another ABI. Reads files and the chain; saves nothing.
    */
   'contracts.discover': {
-    input: z.object({ path: z.string().trim().min(1, 'give the project folder') }).strict(),
+    input: z.object({ path: FreeText(4_096).trim().min(1, 'give the project folder') }).strict(),
     output: DiscoveryResult,
   },
   /**
@@ -1476,8 +1476,8 @@ export const requests = {
   'contracts.discoverAdd': {
     input: z
       .object({
-        path: z.string().trim().min(1, 'give the project folder'),
-        ids: z.array(z.string()).min(1, 'tick at least one contract').max(500),
+        path: FreeText(4_096).trim().min(1, 'give the project folder'),
+        ids: z.array(Ref).min(1, 'tick at least one contract').max(500),
       })
       .strict(),
     output: z.object({

@@ -1,5 +1,6 @@
 // Signer tests use the real OS keychain. On Linux `npm test` provides one: a private D-Bus session
 // with its own unlocked gnome-keyring (scripts/test.ts). Run alone, a test says how to get one.
+import { execFileSync } from 'node:child_process';
 import { createOsKeychain } from '../../src-main/core/keys/index.ts';
 
 export async function requireKeychain(): Promise<void> {
@@ -12,4 +13,15 @@ export async function requireKeychain(): Promise<void> {
       `These tests need a working OS keychain and found none: ${(error as Error).message}\nRun them through \`npm test\` (it starts a private D-Bus session with an unlocked gnome-keyring), or inside \`dbus-run-session\` after \`echo -n pw | gnome-keyring-daemon --unlock --components=secrets\`.`,
     );
   }
+}
+
+/**
+ * A keychain entry read in a child process. A test whose Vigil core runs in a worker thread of
+ * its own process must not use keytar from its main thread too: libsecret then hangs.
+ */
+export function readKeychainInChild(service: string, account: string): string | null {
+  const script = `require('keytar').getPassword(${JSON.stringify(service)}, ${JSON.stringify(account)}).then((value) => process.stdout.write(JSON.stringify(value)))`;
+  return JSON.parse(
+    execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 }),
+  ) as string | null;
 }

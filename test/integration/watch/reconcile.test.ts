@@ -6,6 +6,12 @@ import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { Reconciliation } from '../../../src-main/ipc/contract.ts';
 import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
 import { openStore } from '../../../src-main/core/store/index.ts';
+import {
+  createRecordMac,
+  dataDirIdentity,
+  INTEGRITY_KEYCHAIN_SERVICE,
+} from '../../../src-main/core/integrity/index.ts';
+import { readKeychainInChild } from '../../helpers/keychain.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { headBlock } from '../../helpers/chain-control.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
@@ -64,7 +70,15 @@ describe('reconciliation', () => {
     // Make the store differ from the chain the way silent corruption or a lost write would
     // look, through the store itself (its rows may sit in the head or in sealed segments): one
     // event gone, one moved to a block hash the chain never had.
-    const store = await openStore(dataDir.path, makeLogger());
+    // Opened as Vigil opens it, with the directory's key: the change is the store's own, sealed
+    // like any other, so only comparing with the chain can find it.
+    const macKey = readKeychainInChild(
+      INTEGRITY_KEYCHAIN_SERVICE,
+      `mac-key:${dataDirIdentity(dataDir.path)}`,
+    );
+    const store = await openStore(dataDir.path, makeLogger(), {
+      integrity: { mac: createRecordMac(Buffer.from(macKey!, 'base64')), adopting: false },
+    });
     const rowAt = (log: { blockNumber: number; blockHash: string; logIndex: number }) =>
       store.queryEvents({ fromBlock: log.blockNumber, toBlock: log.blockNumber }).rows;
     const contractIds = [store.listContracts()[0]!.id];
