@@ -12,6 +12,9 @@ import { screenshot, startStack, watchForProblems, type Stack } from './stack.ts
 
 let stack: Stack;
 
+// Compiling OpenZeppelin's proxies with solc-js takes a minute or more on two busy cores.
+test.setTimeout(300_000);
+
 test.beforeAll(async () => {
   stack = await startStack({
     serveEnv: { VIGIL_TUNING: JSON.stringify({ proxyCheckIntervalMs: 0 }) },
