@@ -25,17 +25,14 @@ function workspaceArgument(argv: readonly string[]): string | undefined {
   return argv.find((arg) => arg.startsWith('--workspace='))?.slice('--workspace='.length);
 }
 
-/** The configured chains' explorers, from viem's registry of known chains (loaded on first use). */
+/** The configured chains' explorers: as set on each chain, else from viem's registry. */
 async function configuredExplorerOrigins(core: VigilCore | undefined): Promise<string[]> {
   if (!core) return [];
   const [chains, known] = await Promise.all([
-    core.call('chains.list', {}) as Promise<{ chainId: number }[]>,
+    core.call('chains.list', {}) as Promise<{ chainId: number; explorerUrl?: string }[]>,
     import('viem/chains'),
   ]);
-  return explorerOrigins(
-    chains.map((chain) => chain.chainId),
-    Object.values(known),
-  );
+  return explorerOrigins(chains, Object.values(known));
 }
 
 async function start(): Promise<void> {

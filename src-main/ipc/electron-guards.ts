@@ -151,14 +151,18 @@ export function isDevToolsShortcut(input: {
   return (ctrlShift || cmdAlt) && ['i', 'j', 'c'].includes(key);
 }
 
-/** The https origins of the explorers of the configured chains, from a registry of known chains. */
+/**
+ * The https origins of the configured chains' explorers: the one the operator set on the chain,
+ * else the one a registry of known chains gives.
+ */
 export function explorerOrigins(
-  chainIds: readonly number[],
+  chains: readonly { chainId: number; explorerUrl?: string }[],
   knownChains: readonly { id: number; blockExplorers?: { default: { url: string } } }[],
 ): string[] {
   const origins = new Set<string>();
-  for (const chainId of chainIds) {
-    const url = knownChains.find((chain) => chain.id === chainId)?.blockExplorers?.default.url;
+  for (const { chainId, explorerUrl } of chains) {
+    const url =
+      explorerUrl ?? knownChains.find((chain) => chain.id === chainId)?.blockExplorers?.default.url;
     if (!url) continue;
     try {
       const parsed = new URL(url);

@@ -40,6 +40,11 @@ test.beforeAll(async () => {
     address: token,
     artifact: 'DemoToken',
   });
+  // An explorer for the chain, as the chain list or the operator gives it: links point there.
+  await rpc.call('chains.update', {
+    chainId: anvil.chainId,
+    explorerUrl: 'https://explorer.example/',
+  });
   rpc.close();
 });
 
@@ -119,6 +124,16 @@ test('compose a call from the ABI form, approve it by hand, watch it reach confi
   // Approved by the person whose passkey signed the digest, not by the session.
   await expect(detail).toContainText(/Approved by\s*Erin/);
   await screenshot(page, '04-confirmed');
+  // The hash and both addresses open the chain's explorer, outside the app.
+  const hashLink = detail.getByRole('link', { name: /^Open transaction 0x[0-9a-f]{64} in/ });
+  await expect(hashLink).toHaveAttribute(
+    'href',
+    /^https:\/\/explorer\.example\/tx\/0x[0-9a-f]{64}$/,
+  );
+  await expect(hashLink).toHaveAttribute('target', '_blank');
+  await expect(
+    detail.getByRole('link', { name: `Open address ${signer.address} in the block explorer` }),
+  ).toHaveAttribute('href', `https://explorer.example/address/${signer.address}`);
 
   expect(problems).toEqual([]);
 });

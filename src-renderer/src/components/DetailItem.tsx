@@ -1,6 +1,7 @@
 // One labelled value in a detail pane, with a copy button when there is something to copy.
 import { argDisplay, argText } from '../format.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { ExplorerLink, type ExplorerTarget } from './ExplorerLink.tsx';
 
 export interface DetailItemProps {
   label: string;
@@ -8,15 +9,18 @@ export interface DetailItemProps {
   copy?: string;
   mono?: boolean;
   pre?: boolean;
+  /** The value's page in the chain's block explorer. */
+  explorer?: { chainId: number; kind: ExplorerTarget; value: string | number };
 }
 
-export function DetailItem({ label, value, copy, mono, pre }: DetailItemProps) {
+export function DetailItem({ label, value, copy, mono, pre, explorer }: DetailItemProps) {
   const shown = pre ? JSON.stringify(JSON.parse(value), null, 2) : value;
   return (
     <div className="detail-item">
       <dt>
         <span>{label}</span>
         {copy !== undefined && <CopyButton text={copy} />}
+        {explorer && <ExplorerLink {...explorer} />}
       </dt>
       <dd className={mono ? 'mono break' : undefined}>{pre ? <pre>{shown}</pre> : shown}</dd>
     </div>

@@ -26,6 +26,7 @@ export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => vo
           label="Block"
           value={formatCount(row.blockNumber)}
           copy={String(row.blockNumber)}
+          explorer={{ chainId: row.chainId, kind: 'block', value: row.blockNumber }}
         />
         <DetailItem label="Block hash" value={row.blockHash} copy={row.blockHash} mono />
         <DetailItem
@@ -33,9 +34,16 @@ export function EventDetail({ row, onClose }: { row: EventRow; onClose: () => vo
           value={row.transactionHash}
           copy={row.transactionHash}
           mono
+          explorer={{ chainId: row.chainId, kind: 'tx', value: row.transactionHash }}
         />
         <DetailItem label="Log index" value={String(row.logIndex)} />
-        <DetailItem label="Contract" value={row.address} copy={row.address} mono />
+        <DetailItem
+          label="Contract"
+          value={row.address}
+          copy={row.address}
+          mono
+          explorer={{ chainId: row.chainId, kind: 'address', value: row.address }}
+        />
       </dl>
       {row.args ? <DecodedArgs row={row} args={row.args} /> : <RawLog row={row} />}
     </DetailPane>

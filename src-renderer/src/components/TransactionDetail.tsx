@@ -55,12 +55,14 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
           value={from ? `${from} — ${tx.from}` : tx.from}
           copy={tx.from}
           mono
+          explorer={{ chainId: tx.chainId, kind: 'address', value: tx.from }}
         />
         <DetailItem
           label="To"
           value={tx.call.targetName ? `${visibleText(tx.call.targetName)} — ${tx.to}` : tx.to}
           copy={tx.to}
           mono
+          explorer={{ chainId: tx.chainId, kind: 'address', value: tx.to }}
         />
         <DetailItem
           label="Value"
@@ -353,7 +355,15 @@ function Outcome({ tx }: { tx: Transaction }) {
     <section aria-label="Outcome">
       <h3>Outcome</h3>
       <dl className="detail-list">
-        {tx.hash && <DetailItem label="Hash" value={tx.hash} copy={tx.hash} mono />}
+        {tx.hash && (
+          <DetailItem
+            label="Hash"
+            value={tx.hash}
+            copy={tx.hash}
+            mono
+            explorer={{ chainId: tx.chainId, kind: 'tx', value: tx.hash }}
+          />
+        )}
         {tx.status !== 'proposed' && (tx.approvals?.length ?? 0) > 0 && (
           <DetailItem
             label="Approved by"

@@ -10,6 +10,7 @@ import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Checkbox } from '../components/Inputs.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
+import { ExplorerLink } from '../components/ExplorerLink.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { useAddressNamer } from '../components/Address.tsx';
 import { focusAfterRemoval, useLayer } from '../components/layer.ts';
@@ -200,6 +201,11 @@ function FiringItem({ firing }: { firing: AlertFiring }) {
               {shortHex(firing.event.transactionHash)}
             </span>{' '}
             <CopyButton text={firing.event.transactionHash} label="Copy hash" />
+            <ExplorerLink
+              chainId={firing.event.chainId}
+              kind="tx"
+              value={firing.event.transactionHash}
+            />
           </div>
         </>
       ) : (

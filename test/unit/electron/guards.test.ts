@@ -91,22 +91,27 @@ describe('Electron guards', () => {
     expect(externalLinkToOpen('https://etherscan.io/tx/0x1', [])).toBeNull();
   });
 
-  it('takes the explorers of the configured chains from the known-chain registry', () => {
+  it('takes the configured chains’ explorers as set on the chain, else from the registry', () => {
     const known = Object.values(viemChains);
-    expect(explorerOrigins([1, 8453], known)).toEqual([
+    const chains = (...ids: number[]) => ids.map((chainId) => ({ chainId }));
+    expect(explorerOrigins(chains(1, 8453), known)).toEqual([
       'https://etherscan.io',
       'https://basescan.org',
     ]);
-    // Anvil's chain (31337) and unknown ids have no explorer; a bad registry entry allows nothing.
-    expect(explorerOrigins([31337, 7_777_777_777_777], known)).toEqual([]);
+    // The operator's own explorer wins over the registry's.
     expect(
-      explorerOrigins(
-        [7, 8],
-        [
-          { id: 7, blockExplorers: { default: { url: 'http://cleartext.example' } } },
-          { id: 8, blockExplorers: { default: { url: 'not a url' } } },
-        ],
-      ),
+      explorerOrigins([{ chainId: 1, explorerUrl: 'https://eth.blockscout.com' }], known),
+    ).toEqual(['https://eth.blockscout.com']);
+    expect(
+      explorerOrigins([{ chainId: 31337, explorerUrl: 'http://127.0.0.1:9999' }], known),
+    ).toEqual([]);
+    // Anvil's chain (31337) and unknown ids have no explorer; a bad registry entry allows nothing.
+    expect(explorerOrigins(chains(31337, 7_777_777_777_777), known)).toEqual([]);
+    expect(
+      explorerOrigins(chains(7, 8), [
+        { id: 7, blockExplorers: { default: { url: 'http://cleartext.example' } } },
+        { id: 8, blockExplorers: { default: { url: 'not a url' } } },
+      ]),
     ).toEqual([]);
   });
 });
