@@ -48,6 +48,20 @@ function retryAfterSeconds(header: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
+/** Why a fetch failed, as the socket said (ECONNREFUSED, ENOTFOUND …), not "fetch failed". */
+function causeOf(error: unknown): string {
+  const cause = (
+    error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }
+  ).cause;
+  return (
+    cause?.code ??
+    cause?.errors?.[0]?.code ??
+    cause?.message ??
+    (error as Error).message ??
+    'failed'
+  );
+}
+
 export async function fetchVerifiedAbi(
   parameters: FetchVerifiedAbiParameters,
 ): Promise<FetchVerifiedAbiReturnType> {
@@ -66,8 +80,8 @@ export async function fetchVerifiedAbi(
     source === 'sourcify'
       ? `${base}/v2/contract/${chainId}/${address}?fields=abi,compilation`
       : `${base}?chainid=${chainId}&module=contract&action=getsourcecode&address=${address}&apikey=${encodeURIComponent(parameters.apiKey!)}`;
-  // Never show the URL with its key: messages name the service and the address.
-  const shownUrl = source === 'sourcify' ? url : base;
+  // Never show the URL with its key: messages name the service's base and the address.
+  const shownUrl = base;
 
   let response: Response;
   try {
@@ -76,10 +90,7 @@ export async function fetchVerifiedAbi(
       signal: AbortSignal.timeout(parameters.timeoutMs ?? 15_000),
     });
   } catch (error) {
-    const reason =
-      (error as Error).name === 'TimeoutError'
-        ? 'no answer in time'
-        : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    const reason = (error as Error).name === 'TimeoutError' ? 'no answer in time' : causeOf(error);
     throw new VigilError(
       'SOURCE_UNREACHABLE',
       `${service} (${shownUrl}) could not be reached for ${where}: ${reason}. Vigil may be offline. ${pasteHint}`,
