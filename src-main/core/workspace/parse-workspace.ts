@@ -371,7 +371,7 @@ class WorkspaceReader {
     if (raw === undefined || raw === null) {
       this.report(
         path,
-        'is required: a path to an ABI or artifact file, a list of event signatures, or a JSON ABI',
+        'is required: a path to an ABI or artifact file, a list of event signatures, or a JSON ABI (or give source: sourcify, etherscan or the project folder instead)',
       );
       return undefined;
     }
