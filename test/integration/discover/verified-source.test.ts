@@ -37,7 +37,10 @@ beforeAll(async () => {
   standIn = await startExplorerStandIn();
   verified = (await deployCompiled(anvil.rpcUrl, compiled.get('Ledger')!)).address;
   unverified = (await deployCompiled(anvil.rpcUrl, compiled.get('Vault')!)).address;
-  standIn.verify(anvil.chainId, verified, { name: 'Ledger', abi: compiled.get('Ledger')!.abi });
+  standIn.verify(anvil.chainId, verified, {
+    name: 'Ledger',
+    abi: [...compiled.get('Ledger')!.abi],
+  });
   vigil = await startVigilInProcess({
     tuning: {
       proxyCheckIntervalMs: 0,
