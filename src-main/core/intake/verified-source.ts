@@ -73,7 +73,7 @@ export async function fetchVerifiedAbi(
   if (source === 'etherscan' && !parameters.apiKey)
     throw new VigilError(
       'NOT_AVAILABLE',
-      `No Etherscan API key is set: set one (explorers.setApiKey, or Settings in the Contracts form) or fetch from Sourcify, which needs none.`,
+      `No Etherscan API key is set: give one (the Contracts form asks for it; headless: explorers.setApiKey), or fetch from Sourcify, which needs none.`,
       { field: 'source' },
     );
   const url =

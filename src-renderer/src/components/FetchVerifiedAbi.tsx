@@ -67,7 +67,7 @@ export function FetchVerifiedAbi({ chainId, address, onFetched }: FetchVerifiedA
   };
 
   return (
-    <div className="find-creation-block fetch-verified-abi">
+    <div className="fetch-verified-abi" role="group" aria-label="Fetch a verified ABI">
       <select
         aria-label="Verified source"
         value={source}
@@ -100,7 +100,7 @@ export function FetchVerifiedAbi({ chainId, address, onFetched }: FetchVerifiedA
         </span>
       )}
       {state.kind === 'error' && state.needsKey && (
-        <span className="inline-action">
+        <span className="key-row">
           <input
             type="password"
             aria-label="Etherscan API key"
