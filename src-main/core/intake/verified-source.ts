@@ -129,8 +129,9 @@ export async function fetchVerifiedAbi(
       );
     if (!response.ok) {
       const message = (body as { message?: unknown } | undefined)?.message;
+      // 4xx is a refusal of this request (an unsupported chain); 5xx, the service being down.
       throw new VigilError(
-        'SOURCE_UNREACHABLE',
+        response.status < 500 ? 'NOT_AVAILABLE' : 'SOURCE_UNREACHABLE',
         `Sourcify answered HTTP ${response.status} for ${where}${typeof message === 'string' ? `: ${message.slice(0, 200)}` : ''}. ${pasteHint}`,
         { field, details: { source, status: response.status } },
       );

@@ -139,6 +139,18 @@ describe('workspace files with source:', () => {
     );
     expect(refused.field).toBe('contracts[1].source');
     expect(await watched()).toEqual([]);
+    // Rate-limited while applying: refused with the service's answer, nothing added either.
+    standIn.mode = 'http-429';
+    const limited = await vigil.refused('workspace.import', {
+      yaml: ['version: 1', 'contracts:', entry(verified, 'sourcify')].join('\n'),
+      fileName: 'ops.yaml',
+    });
+    standIn.mode = 'normal';
+    expect(limited.code).toBe('RATE_LIMITED');
+    expect(limited.message).toMatch(
+      /^ops\.yaml:5:13: contracts\[0\]\.source: Sourcify is limiting/,
+    );
+    expect(await watched()).toEqual([]);
 
     const summary = await vigil.call<{ contractsAdded: number }>('workspace.import', {
       yaml: ['version: 1', 'contracts:', entry(verified, 'sourcify')].join('\n'),
@@ -147,6 +159,17 @@ describe('workspace files with source:', () => {
     expect(summary.contractsAdded).toBe(1);
     const [contract] = await watched();
     expect(contract).toMatchObject({ address: verified, name: 'Ledger', eventNames: ['Recorded'] });
+    // Applied again (as at every start): the contract exists, so nothing is fetched.
+    const asked = standIn.requests.length;
+    const again = await vigil.call<{ contractsAdded: number; contractsUnchanged: number }>(
+      'workspace.import',
+      {
+        yaml: ['version: 1', 'contracts:', entry(verified, 'sourcify')].join('\n'),
+        fileName: 'ops.yaml',
+      },
+    );
+    expect([again.contractsAdded, again.contractsUnchanged]).toEqual([0, 1]);
+    expect(standIn.requests.length).toBe(asked);
     await vigil.call('contracts.remove', { id: contract!.id });
   });
 
