@@ -6,9 +6,11 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { compileSolidity, deployCompiled } from '../helpers/solidity.ts';
 import { startExplorerStandIn, type ExplorerStandIn } from '../helpers/explorer-stand-in.ts';
+import { filesUnder, placesHoldingText } from '../helpers/key-leaks.ts';
 import { connectRpc, type RpcClient } from '../helpers/serve.ts';
 import { screenshot, startStack, watchForProblems, type Stack } from './stack.ts';
 
+const E2E_KEY = 'E2EKEY4N8B2V6C1X';
 let stack: Stack;
 let standIn: ExplorerStandIn;
 let rpc: RpcClient;
@@ -60,7 +62,7 @@ test('fetch a verified ABI, see why one cannot be fetched, and add the contract'
   await expect(
     page.getByRole('alert').filter({ hasText: 'No Etherscan API key is set' }),
   ).toBeVisible();
-  await page.getByLabel('Etherscan API key').fill('E2EKEY4N8B2V6C1X');
+  await page.getByLabel('Etherscan API key').fill(E2E_KEY);
   await screenshot(page, '02-etherscan-key-asked');
   await page.getByRole('button', { name: 'Save key and fetch' }).click();
   await expect(page.getByText('Fetched Ledger from Etherscan')).toBeVisible();
@@ -72,5 +74,12 @@ test('fetch a verified ABI, see why one cannot be fetched, and add the contract'
   await expect(page.getByText('Watching Ledger.')).toBeVisible();
   await screenshot(page, '04-added');
   expect(await rpc.call('explorers.status', {})).toEqual({ etherscan: { hasKey: true } });
+  // The key typed in the form is in no file of the data directory and no line serve printed.
+  expect(
+    placesHoldingText(E2E_KEY, [
+      ...filesUnder(stack.dataDir.path),
+      { where: 'serve output', text: stack.serve.output() },
+    ]),
+  ).toEqual([]);
   expect(problems).toEqual([]);
 });
