@@ -27,6 +27,8 @@ const usage = [
   'Usage: npm run serve -- --data-dir DIR [--port N] [--workspace FILE] [--profile NAME]',
   '         [--token-file FILE] [--host 127.0.0.1] [--tls-cert FILE --tls-key FILE]',
   '         [--allow-insecure-network] [--allow-private-webhooks]',
+  '         [--sourcify-url URL] [--etherscan-url URL]  (another Sourcify server, or another',
+  '         explorer of the Etherscan API v2 family; the public services by default)',
   'A fixed token: VIGIL_TOKEN=… in the environment, or --token-file FILE (its first line).',
 ].join('\n');
 
@@ -62,6 +64,8 @@ async function main(): Promise<void> {
       'tls-key': { type: 'string' },
       'allow-insecure-network': { type: 'boolean' },
       'allow-private-webhooks': { type: 'boolean' },
+      'sourcify-url': { type: 'string' },
+      'etherscan-url': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -105,6 +109,19 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   }
+  const verifiedSourceUrls: { sourcify?: string; etherscan?: string } = {};
+  for (const service of ['sourcify', 'etherscan'] as const) {
+    const url = values[`${service}-url`];
+    if (url === undefined) continue;
+    if (!/^https?:\/\/\S+$/i.test(url))
+      throw new Error(`--${service}-url ${url} is not an http(s):// URL.`);
+    verifiedSourceUrls[service] = url;
+  }
+  const tuning = {
+    // Webhooks to this machine or the private network are the operator's explicit choice.
+    ...(values['allow-private-webhooks'] ? { allowPrivateWebhooks: true } : {}),
+    ...(Object.keys(verifiedSourceUrls).length > 0 ? { verifiedSourceUrls } : {}),
+  };
   const token = readToken(values['token-file']);
   const renderer = rendererDir();
 
@@ -114,8 +131,7 @@ async function main(): Promise<void> {
         dataDir,
         ...(values.workspace ? { workspaceFile: values.workspace } : {}),
         ...(values.profile ? { profile: values.profile } : {}),
-        // Webhooks to this machine or the private network are the operator's explicit choice.
-        ...(values['allow-private-webhooks'] ? { tuning: { allowPrivateWebhooks: true } } : {}),
+        ...(Object.keys(tuning).length > 0 ? { tuning } : {}),
         log: consoleLogger,
       }),
       import('./ipc/server.ts'),

@@ -1324,6 +1324,9 @@ export const ChainsAddInput = z.object({
   explorerUrl: explorerUrl.optional(),
 });
 
+/** Where a verified contract's ABI is fetched from. */
+export const VerifiedSource = z.enum(['sourcify', 'etherscan']);
+
 export const ContractsAddInput = z.object({
   chainId: ChainId,
   address: AddressInput,
@@ -1485,6 +1488,43 @@ export const requests = {
       updated: z.array(z.string()),
       unchanged: z.array(z.string()),
     }),
+  },
+  /**
+   * A contract's ABI and name from where it was verified: Sourcify (no key) or an Etherscan-family
+   * explorer (its key set with explorers.setApiKey). Saves nothing: the add form fills in from it.
+   */
+  'contracts.fetchAbi': {
+    input: z.object({ chainId: ChainId, address: AddressInput, source: VerifiedSource }).strict(),
+    output: z.object({
+      name: z.string(),
+      abi: z.array(z.unknown()),
+      source: VerifiedSource,
+      verifiedAt: z.string().optional(),
+    }),
+  },
+  /**
+   * Stores (or, with null, removes) the explorer's API key in the OS keychain. The key is never
+   * returned by any request, written to the data directory, logged or pushed.
+   */
+  'explorers.setApiKey': {
+    input: z
+      .object({
+        service: z.literal('etherscan'),
+        apiKey: z
+          .string()
+          .trim()
+          .min(1, 'must not be empty')
+          .max(200, tooLong(200))
+          .regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces')
+          .nullable(),
+      })
+      .strict(),
+    output: z.object({ service: z.literal('etherscan'), hasKey: z.boolean() }),
+  },
+  /** Which explorer keys are set (never the keys themselves). */
+  'explorers.status': {
+    input: Empty,
+    output: z.object({ etherscan: z.object({ hasKey: z.boolean() }) }),
   },
   /** The block the contract at this address was created in, read from the chain. */
   'contracts.creationBlock': {
@@ -1951,6 +1991,12 @@ export const ErrorCode = z.enum([
   'SIMULATION_CHANGED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  /** The contract is not verified on the source asked (Sourcify, Etherscan). */
+  'NOT_VERIFIED',
+  /** Sourcify or the explorer could not be reached, or answered with an HTTP error. */
+  'SOURCE_UNREACHABLE',
+  /** Sourcify or the explorer answered with something that is not what its API documents. */
+  'SOURCE_INVALID',
   /** A request only a person may make came without a person's approval. */
   'APPROVAL_REQUIRED',
   /** The approval does not verify (unknown passkey, bad signature, wrong origin). */

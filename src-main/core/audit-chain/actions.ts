@@ -11,6 +11,9 @@ export const auditActions = {
   /** A watched proxy delegates to something else now (a changed slot or facet list). */
   contractUpgraded: 'contract.upgraded',
   workspaceImported: 'workspace.imported',
+  /** An explorer's API key was set or removed (subject explorer:<service>; never the key). */
+  explorerKeySet: 'explorer.key-set',
+  explorerKeyRemoved: 'explorer.key-removed',
   // Signers (subject signer:<address>; never the key)
   signerImported: 'signer.imported',
   signerGenerated: 'signer.generated',

@@ -56,6 +56,7 @@ import {
   type DataDirSecrets,
 } from '../integrity/index.ts';
 import {
+  createExplorerKeys,
   createOsKeychain,
   createSecretRefs,
   createSignerService,
@@ -97,6 +98,8 @@ import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
+import { createVerifiedSources } from './verified-sources.ts';
+import { resolveWorkspaceContract } from './workspace-sources.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
@@ -139,6 +142,13 @@ export interface EngineTuning {
   proxyCheckIntervalMs?: number;
   /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
   allowPrivateWebhooks?: boolean;
+  /**
+   * Where verified ABIs are fetched: Sourcify's server and an Etherscan-family API v2 (another
+   * explorer of the family, or a local server in tests). The public services unless given.
+   */
+  verifiedSourceUrls?: { sourcify?: string; etherscan?: string };
+  /** One request to Sourcify or the explorer. */
+  verifiedSourceTimeoutMs?: number;
 }
 
 /** The part of the tuning the store takes when it is opened. */
@@ -748,11 +758,17 @@ export function createEngine(options: EngineOptions): Engine {
     let contractsUnchanged = 0;
     for (const [index, contract] of workspace.contracts.entries()) {
       const id = `${contract.chainId}:${contract.address.toLowerCase()}`;
-      if (store.findContract(id)) contractsUnchanged++;
-      else
-        newContracts.push(
-          await validateContract(contract as ContractsAddInput, `contracts[${index}].`, newChains),
-        );
+      if (store.findContract(id)) {
+        contractsUnchanged++;
+        continue;
+      }
+      // A `source:` is fetched or read only for a contract this import adds.
+      const resolved = await resolveWorkspaceContract(contract, index, source, (input) =>
+        verifiedSources.fetchAbi(input, `contracts[${index}].source`),
+      );
+      newContracts.push(
+        await validateContract(resolved as ContractsAddInput, `contracts[${index}].`, newChains),
+      );
     }
     // Sections of other capabilities (transactions, alert rules) are checked too, against what
     // exists and what this import adds.
@@ -1039,7 +1055,17 @@ export function createEngine(options: EngineOptions): Engine {
     toWireContract,
   });
   for (const chain of store.listChains()) tokenDisplays.readMissing(chain.chainId);
+  const verifiedSources = createVerifiedSources({
+    store,
+    actor,
+    keys: createExplorerKeys(store, keychain),
+    ...(options.verifiedSourceUrls ? { urls: options.verifiedSourceUrls } : {}),
+    ...(options.verifiedSourceTimeoutMs === undefined
+      ? {}
+      : { timeoutMs: options.verifiedSourceTimeoutMs }),
+  });
   const services: EngineService[] = [
+    verifiedSources,
     tokenDisplays,
     { handlers: watchHandlers as RequestHandlers },
     {

@@ -17,3 +17,10 @@ export {
 } from './detect-proxy.ts';
 export { mergeAbis, proxyEvents, upgradeEventNames } from './merge-abis.ts';
 export { readProjectFiles, type ProjectDeployment, type ProjectFiles } from './project-files.ts';
+export {
+  defaultVerifiedSourceUrls,
+  fetchVerifiedAbi,
+  type FetchVerifiedAbiParameters,
+  type FetchVerifiedAbiReturnType,
+  type VerifiedSourceKind,
+} from './verified-source.ts';

@@ -3,6 +3,7 @@
 export { createOsKeychain, keychainError, KEYCHAIN_SERVICE, type Keychain } from './keychain.ts';
 export { parsePrivateKey } from './private-key.ts';
 export { displayUrl, loadUrlSecrets, type UrlSecrets } from './url-secrets.ts';
+export { createExplorerKeys, type ExplorerKeys, type ExplorerService } from './explorer-keys.ts';
 export { createSecretRefs, isSecretRef, type SecretRefs } from './secret-refs.ts';
 export { encryptKeystore, isKeystoreFileName, type Keystore } from './keystore.ts';
 export {

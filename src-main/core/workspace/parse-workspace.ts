@@ -34,9 +34,22 @@ export const WorkspaceTransaction = TxsProposeInput.extend({
   key: zod.string().trim().min(1, 'must not be empty').max(100),
 });
 
+/**
+ * Where a contract's ABI comes from when the file gives no `abi:`: where it was verified, or the
+ * Foundry / Hardhat project that deployed it (an absolute path). Resolved when the file is
+ * applied; `line` and `column` point at the `source:` value for the messages then.
+ */
+export type WorkspaceContractSource = (
+  { kind: 'sourcify' | 'etherscan' } | { kind: 'project'; path: string }
+) & { line: number; column: number };
+
+/** A contract of the file: its ABI given, or a source to fetch it from. */
+export type WorkspaceContract = Omit<z.input<typeof ContractsAddInput>, 'abi'> &
+  ({ abi: unknown[]; source?: undefined } | { abi?: undefined; source: WorkspaceContractSource });
+
 export interface Workspace {
   chains: z.input<typeof ChainsAddInput>[];
-  contracts: z.input<typeof ContractsAddInput>[];
+  contracts: WorkspaceContract[];
   transactions: z.output<typeof WorkspaceTransaction>[];
   /** Alert rules; their conditions parsed here, checked against the ABIs when applied. */
   rules: z.output<typeof AlertRuleInput>[];
@@ -66,7 +79,7 @@ const channelKeys = [
   ...new Set(AlertChannelInput.options.flatMap((option) => Object.keys(option.shape))),
 ];
 const chainKeys = Object.keys(ChainsAddInput.shape);
-const contractKeys = Object.keys(ContractsAddInput.shape);
+const contractKeys = [...Object.keys(ContractsAddInput.shape), 'source'];
 const ContractWithoutAbi = ContractsAddInput.omit({ abi: true });
 const shownProblems = 3;
 
@@ -209,19 +222,62 @@ class WorkspaceReader {
   private readContract(
     index: number,
     options: ParseWorkspaceOptions,
-  ): z.input<typeof ContractsAddInput> | undefined {
+  ): WorkspaceContract | undefined {
     const path: Path = ['contracts', index];
     if (!isMap(this.nodeAt(path))) {
-      this.report(path, 'must be a mapping with chainId, address, startBlock and abi');
+      this.report(path, 'must be a mapping with chainId, address, startBlock and abi (or source)');
       return undefined;
     }
     const keysValid = this.checkKeys(path, contractKeys);
-    const { abi: rawAbi, ...rest } = this.valueAt(path) as Record<string, unknown>;
+    const {
+      abi: rawAbi,
+      source: rawSource,
+      ...rest
+    } = this.valueAt(path) as Record<string, unknown>;
     const result = ContractWithoutAbi.safeParse(rest);
     if (!result.success) this.reportZodIssues(path, result.error.issues);
+    if (rawSource !== undefined) {
+      if (rawAbi !== undefined) {
+        this.report(
+          [...path, 'source'],
+          'give either abi or source, not both: source fetches the ABI that abi would give',
+        );
+        return undefined;
+      }
+      const source = this.readSource([...path, 'source'], rawSource, options);
+      if (!result.success || source === undefined || !keysValid) return undefined;
+      return { ...result.data, source };
+    }
     const abi = this.readAbi([...path, 'abi'], rawAbi, options);
     if (!result.success || abi === undefined || !keysValid) return undefined;
     return { ...result.data, abi: abi as unknown[] };
+  }
+
+  /** `source: sourcify`, `source: etherscan`, or a path to the project folder that deployed it. */
+  private readSource(
+    path: Path,
+    raw: unknown,
+    options: ParseWorkspaceOptions,
+  ): WorkspaceContractSource | undefined {
+    const at = this.positionOf(path);
+    const expected =
+      'sourcify, etherscan, or the path of the Foundry or Hardhat project that deployed it (./contracts-repo)';
+    if (typeof raw !== 'string' || raw.trim() === '') {
+      this.report(path, `must be ${expected}, got ${describeValue(raw)}`);
+      return undefined;
+    }
+    const value = raw.trim();
+    if (value === 'sourcify' || value === 'etherscan') return { kind: value, ...at };
+    if (!/^(\.{1,2}[\\/]|\.{1,2}$|[\\/]|[A-Za-z]:[\\/])/.test(value)) {
+      const suggestion = closestMatch(value, ['sourcify', 'etherscan']);
+      this.report(
+        path,
+        `must be ${expected}, got ${JSON.stringify(value)}${suggestion ? `; did you mean "${suggestion}"?` : '; a folder path starts with ./ or /'}`,
+      );
+      return undefined;
+    }
+    const folder = isAbsolute(value) ? value : resolve(dirname(options.fileName), value);
+    return { kind: 'project', path: folder, ...at };
   }
 
   private readRule(index: number): z.output<typeof AlertRuleInput> | undefined {
@@ -315,7 +371,7 @@ class WorkspaceReader {
     if (raw === undefined || raw === null) {
       this.report(
         path,
-        'is required: a path to an ABI or artifact file, a list of event signatures, or a JSON ABI',
+        'is required: a path to an ABI or artifact file, a list of event signatures, or a JSON ABI (or give source: sourcify, etherscan or the project folder instead)',
       );
       return undefined;
     }
@@ -367,9 +423,7 @@ class WorkspaceReader {
     });
   }
 
-  private checkDuplicateContracts(
-    contracts: (z.input<typeof ContractsAddInput> | undefined)[],
-  ): void {
+  private checkDuplicateContracts(contracts: (WorkspaceContract | undefined)[]): void {
     const firstIndexByKey = new Map<string, number>();
     contracts.forEach((contract, index) => {
       if (contract === undefined) return;

@@ -1,4 +1,5 @@
-// Watched contracts: list with rename and remove, and the form that adds one (ABI pasted or from a file).
+// Watched contracts: list with rename and remove, and the form that adds one (ABI pasted, from a
+// file, or fetched from where the contract was verified).
 import { useState, type DragEvent, type FormEvent } from 'react';
 import {
   ContractsAddInput,
@@ -24,6 +25,7 @@ import { addressProblem, parseAbiText } from '../abi-text.ts';
 import { formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 import { FindCreationBlock } from '../components/FindCreationBlock.tsx';
+import { FetchVerifiedAbi } from '../components/FetchVerifiedAbi.tsx';
 import { ProxyPanel } from '../components/ProxyPanel.tsx';
 import { DiscoverPanel } from '../components/DiscoverPanel.tsx';
 
@@ -373,6 +375,17 @@ function AddContractForm({ chains }: { chains: Chain[] }) {
           />
         </div>
       </Field>
+      <FetchVerifiedAbi
+        key={`fetch:${selectedChainId}:${address}`}
+        chainId={selectedChainId}
+        address={address}
+        onFetched={(found) => {
+          setAbiText(JSON.stringify(found.abi, null, 2));
+          setAbiFileName(`${found.source === 'sourcify' ? 'Sourcify' : 'Etherscan'}`);
+          if (name.trim() === '' && found.name) setName(found.name);
+          setErrors(({ abi: _dropped, ...rest }) => rest);
+        }}
+      />
       <Field
         id="contract-abi"
         label="ABI"

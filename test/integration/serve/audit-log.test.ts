@@ -586,6 +586,23 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
       return 'workspace:ops.yaml';
     },
   },
+  'explorer.key-set': {
+    actor: PROFILE,
+    async run({ session }) {
+      await session.rpc.call('explorers.setApiKey', {
+        service: 'etherscan',
+        apiKey: 'AUDITTESTKEY0123456789',
+      });
+      return 'explorer:etherscan';
+    },
+  },
+  'explorer.key-removed': {
+    actor: PROFILE,
+    async run({ session }) {
+      await session.rpc.call('explorers.setApiKey', { service: 'etherscan', apiKey: null });
+      return 'explorer:etherscan';
+    },
+  },
   // Sealed segments older than a retention take hours of a served run: recorded and checked
   // in-process (test/integration/store/retention.test.ts).
   'retention.deleted': { pending: 'sealed history past a retention (tested in-process)' },

@@ -1,0 +1,85 @@
+// Issue 13 point 3 in the real UI: the Contracts form fetches a verified ABI from Sourcify, shows
+// why Etherscan could not (no key, then the key asked for and the fetch retried), and adds the
+// contract. Sourcify and Etherscan are a local stand-in here (they cannot be reached from the
+// test machine; see the README), passed to serve with --sourcify-url and --etherscan-url.
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { compileSolidity, deployCompiled } from '../helpers/solidity.ts';
+import { startExplorerStandIn, type ExplorerStandIn } from '../helpers/explorer-stand-in.ts';
+import { filesUnder, placesHoldingText } from '../helpers/key-leaks.ts';
+import { connectRpc, type RpcClient } from '../helpers/serve.ts';
+import { screenshot, startStack, watchForProblems, type Stack } from './stack.ts';
+
+const E2E_KEY = 'E2EKEY4N8B2V6C1X';
+let stack: Stack;
+let standIn: ExplorerStandIn;
+let rpc: RpcClient;
+
+test.beforeAll(async () => {
+  standIn = await startExplorerStandIn();
+  stack = await startStack({
+    serveArgs: ['--sourcify-url', standIn.sourcifyUrl, '--etherscan-url', standIn.etherscanUrl],
+    serveEnv: { VIGIL_TUNING: JSON.stringify({ proxyCheckIntervalMs: 0 }) },
+  });
+  rpc = await connectRpc(stack.serve.wsUrl);
+  await rpc.call('chains.add', {
+    name: 'Anvil',
+    chainId: stack.anvil.chainId,
+    rpcUrls: [stack.anvil.rpcUrl],
+  });
+});
+
+test.afterAll(async () => {
+  rpc?.close();
+  await stack?.stop();
+  await standIn?.stop();
+});
+
+test('fetch a verified ABI, see why one cannot be fetched, and add the contract', async ({
+  page,
+}) => {
+  const problems = watchForProblems(page);
+  const compiled = compileSolidity({
+    'Ledger.sol': readFileSync(new URL('../fixtures/projects/Ledger.sol', import.meta.url), 'utf8'),
+  });
+  const ledger = compiled.get('Ledger')!;
+  const { address } = await deployCompiled(stack.anvil.rpcUrl, ledger);
+  const unverified = (await deployCompiled(stack.anvil.rpcUrl, compiled.get('Vault')!)).address;
+  standIn.verify(stack.anvil.chainId, address, { name: 'Ledger', abi: [...ledger.abi] });
+
+  await page.goto(stack.serve.consoleUrl);
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Address').fill(unverified);
+  await page.getByRole('button', { name: 'Fetch ABI' }).click();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'not verified on Sourcify' }),
+  ).toBeVisible();
+  await screenshot(page, '01-not-verified');
+
+  await page.getByLabel('Address').fill(address);
+  await page.getByLabel('Verified source').selectOption('etherscan');
+  await page.getByRole('button', { name: 'Fetch ABI' }).click();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'No Etherscan API key is set' }),
+  ).toBeVisible();
+  await page.getByLabel('Etherscan API key').fill(E2E_KEY);
+  await screenshot(page, '02-etherscan-key-asked');
+  await page.getByRole('button', { name: 'Save key and fetch' }).click();
+  await expect(page.getByText('Fetched Ledger from Etherscan')).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Ledger');
+  await expect(page.getByLabel('ABI', { exact: true })).toHaveValue(/"Recorded"/);
+  await screenshot(page, '03-fetched');
+
+  await page.getByRole('button', { name: 'Add contract' }).click();
+  await expect(page.getByText('Watching Ledger.')).toBeVisible();
+  await screenshot(page, '04-added');
+  expect(await rpc.call('explorers.status', {})).toEqual({ etherscan: { hasKey: true } });
+  // The key typed in the form is in no file of the data directory and no line serve printed.
+  expect(
+    placesHoldingText(E2E_KEY, [
+      ...filesUnder(stack.dataDir.path),
+      { where: 'serve output', text: stack.serve.output() },
+    ]),
+  ).toEqual([]);
+  expect(problems).toEqual([]);
+});
