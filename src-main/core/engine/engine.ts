@@ -452,6 +452,8 @@ export function createEngine(options: EngineOptions): Engine {
           doneBlocks: 0,
           totalBlocks: 0,
           progress: 1,
+          rangeBlocks: null,
+          rangeShrunk: null,
         },
         phase: base?.phase ?? 'idle',
         rpc: base?.rpc ?? [],
