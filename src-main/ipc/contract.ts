@@ -275,6 +275,10 @@ export const ChainStatus = z.object({
     totalBlocks: z.number().int().nonnegative(),
     /** 0..1 */
     progress: z.number().min(0).max(1),
+    /** Blocks per eth_getLogs request now (it shrinks when refused or timed out, and grows back); null without a watcher. */
+    rangeBlocks: z.number().int().positive().nullable(),
+    /** Why the ranges were last made smaller, e.g. a range that timed out; null if they never were. */
+    rangeShrunk: z.string().nullable(),
   }),
   phase: z.enum(['idle', 'backfilling', 'following', 'error']),
   rpc: z.array(RpcHealth),

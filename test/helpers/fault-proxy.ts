@@ -1,6 +1,7 @@
 // A small JSON-RPC HTTP proxy in front of a real anvil that misbehaves on demand: per method it
 // can delay, drop the connection, never answer, answer 429 or 500, cut the body short, or lie
-// (other block hashes, another chain id, a frozen head). It can also hold every request until
+// (other block hashes, another chain id, a frozen head), for every call of a method or only for
+// eth_getLogs over more than N blocks. It can also hold every request until
 // resumed. Tests switch faults at run time; it counts requests by method (the bench uses that)
 // and keeps each call's params.
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
@@ -25,6 +26,11 @@ export interface FaultRule {
   fault: Fault;
   /** JSON-RPC methods it applies to; every method when omitted. */
   methods?: string[];
+  /**
+   * Only eth_getLogs over more than this many blocks (fromBlock..toBlock), e.g. a node that
+   * cannot answer wide ranges in time; other requests pass.
+   */
+  widerThanBlocks?: number;
 }
 
 export interface FaultProxy {
@@ -52,6 +58,15 @@ interface JsonRpcCall {
 /** The same hash with every hex digit complemented: always different, and stable. */
 export function fakeHash(hash: string): string {
   return `0x${[...hash.slice(2)].map((digit) => (15 - Number.parseInt(digit, 16)).toString(16)).join('')}`;
+}
+
+/** Blocks an eth_getLogs call asks for by number; undefined for other calls (or by block hash). */
+function logRangeWidth(call: JsonRpcCall | undefined): number | undefined {
+  if (call?.method !== 'eth_getLogs' || !Array.isArray(call.params)) return undefined;
+  const filter = call.params[0] as { fromBlock?: unknown; toBlock?: unknown } | undefined;
+  if (typeof filter?.fromBlock !== 'string' || typeof filter.toBlock !== 'string') return undefined;
+  const width = Number.parseInt(filter.toBlock, 16) - Number.parseInt(filter.fromBlock, 16) + 1;
+  return Number.isFinite(width) ? width : undefined;
 }
 
 function readBody(message: IncomingMessage): Promise<Buffer> {
@@ -128,8 +143,12 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       }
       if (paused) await new Promise<void>((resolve) => held.push(resolve));
       const method = calls[0]?.method;
+      const width = logRangeWidth(calls[0]);
       const fault = rules.find(
-        (rule) => !rule.methods || (method !== undefined && rule.methods.includes(method)),
+        (rule) =>
+          (!rule.methods || (method !== undefined && rule.methods.includes(method))) &&
+          (rule.widerThanBlocks === undefined ||
+            (width !== undefined && width > rule.widerThanBlocks)),
       )?.fault;
       const answer = (status: number, text: string, headers: Record<string, string> = {}) => {
         if (outgoing.destroyed) return;

@@ -1,5 +1,11 @@
 export { createRpcPool, type RpcPool, type RpcPoolOptions } from './rpc-pool.ts';
-export { causeChain, errorText, isExecutionError, isRangeTooLargeError } from './rpc-errors.ts';
+export {
+  causeChain,
+  errorText,
+  isExecutionError,
+  isFailedInTransit,
+  isRangeTooLargeError,
+} from './rpc-errors.ts';
 export {
   createProviderMonitor,
   type ProviderMonitor,

@@ -26,6 +26,39 @@ export function isRangeTooLargeError(error: unknown): boolean {
 }
 
 /**
+ * True for a request that failed on the way instead of being answered: a timeout, a dropped
+ * connection, a body cut off mid-way, a 5xx from the node or a proxy in front of it. For a wide
+ * eth_getLogs range these are often the range's own fault (the node took too long over it), so
+ * the caller asks for less; rate limiting is not one of them (failover and Retry-After handle it).
+ */
+export function isFailedInTransit(error: unknown): boolean {
+  if (classifyFailure(error, 0).kind === 'rate-limited') return false;
+  return causeChain(error).some((link) => {
+    if (!(link instanceof Error)) return false;
+    const status = (link as { status?: unknown }).status;
+    if (typeof status === 'number') return status >= 500;
+    return /^(TimeoutError|HttpRequestError|SocketClosedError|WebSocketRequestError)$/.test(
+      link.name,
+    );
+  });
+}
+
+/** eth_getLogs over more than one block by number: a request whose size the caller can shrink. */
+export function isLogRangeRequest(method: string, params: readonly unknown[]): boolean {
+  if (method !== 'eth_getLogs') return false;
+  const filter = params[0] as { fromBlock?: unknown; toBlock?: unknown } | undefined;
+  const from = filter?.fromBlock;
+  const to = filter?.toBlock;
+  return (
+    typeof from === 'string' &&
+    typeof to === 'string' &&
+    /^0x[0-9a-f]+$/i.test(from) &&
+    /^0x[0-9a-f]+$/i.test(to) &&
+    Number.parseInt(to, 16) > Number.parseInt(from, 16)
+  );
+}
+
+/**
  * True for an error the node answered about the request itself — a revert, a nonce too low, an
  * underpriced replacement: the provider is healthy, and the answer belongs to the caller.
  */

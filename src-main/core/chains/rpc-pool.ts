@@ -3,13 +3,20 @@
 // next; a failing URL backs off exponentially with jitter, a rate-limited one for longer (or as
 // long as its Retry-After says), and comes back when that time is up. A URL that serves another
 // chain id is never used. Errors that mean "ask for less" (too many results, body too large) are
-// not the provider's fault: they go straight back to the caller, which shrinks its range.
+// not the provider's fault: they go straight back to the caller, which shrinks its range; a wide
+// log range that times out or breaks off fails over but does not count against the URL.
 import { http, webSocket, type EIP1193RequestFn } from 'viem';
 import type { ProviderStatus, RpcHealth } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { createEndpointHealth, type EndpointHealth, type Verdict } from './endpoint-health.ts';
 import { redactUrl, redactUrlsIn } from './redact-url.ts';
-import { classifyFailure, isAnswerAboutTheRequest, shortError } from './rpc-errors.ts';
+import {
+  classifyFailure,
+  isAnswerAboutTheRequest,
+  isFailedInTransit,
+  isLogRangeRequest,
+  shortError,
+} from './rpc-errors.ts';
 
 export interface RpcPool {
   readonly urls: readonly string[];
@@ -139,7 +146,12 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
       return result;
     } catch (error) {
       if (isAnswerAboutTheRequest(error)) endpoint.health.recordSuccess(now() - started);
-      else endpoint.health.recordFailure(classifyFailure(error, now()));
+      // A wide log range that timed out or broke off says more about the range than the URL
+      // (a node under load, a proxy's time limit): the caller halves it, and backing the URL off
+      // would only make the smaller range wait. A URL that fails everything is still caught by
+      // its other requests and by single-block ranges.
+      else if (!(isLogRangeRequest(method, params) && isFailedInTransit(error)))
+        endpoint.health.recordFailure(classifyFailure(error, now()));
       throw error;
     }
   }

@@ -462,6 +462,8 @@ export function createEngine(options: EngineOptions): Engine {
           doneBlocks: 0,
           totalBlocks: 0,
           progress: 1,
+          rangeBlocks: null,
+          rangeShrunk: null,
         },
         phase: base?.phase ?? 'idle',
         rpc: base?.rpc ?? [],

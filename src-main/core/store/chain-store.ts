@@ -61,7 +61,7 @@ import {
   selectAll,
   selectOne,
 } from './database.ts';
-import { fileBytes, fsyncDirectory, writeFileDurably, type SealedFiles } from './durable-file.ts';
+import { fileBytes, writeFileDurably, type SealedFiles } from './durable-file.ts';
 import { appendToIngestLog, readIngestLog, startIngestLog, type IngestLog } from './ingest-log.ts';
 import { createSegmentCache } from './segment-cache.ts';
 import {
@@ -507,7 +507,12 @@ export async function openChainStore(parts: {
     const temp = `${headPath}.tmp`;
     writeFileDurably(temp, encoded);
     renameSync(temp, headPath);
-    fsyncDirectory(dir);
+    // No fsync of the folder here: starting the log below renames in the same folder and
+    // fsyncs it, which makes both renames durable. A power cut between them can leave the new
+    // log with the old image; the start then ignores that log (wrong generation) and keeps the
+    // old image, which is only losing the old log's records, and those were never fsync'd
+    // anyway (what they held is fetched again). A seal's cut is redone from the manifest's
+    // lastSeal, as after a crash at seal.manifest-written.
     bytesWritten += encoded.length;
     crashPoint('head.image-written');
     appendLog?.close();

@@ -5,15 +5,10 @@
 import type { Logger } from '../ports/index.ts';
 import type { ChainStatus, ReorgRecord } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
-import { errorText, isRangeTooLargeError } from '../chains/index.ts';
+import { errorText } from '../chains/index.ts';
 import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
-import {
-  createRangeSizer,
-  hintedRangeSize,
-  responseSizeRatio,
-  type RangeSizer,
-} from './range-sizer.ts';
-import { fetchLogsInRanges } from './fetch-logs.ts';
+import { createRangeSizer, type RangeSizer } from './range-sizer.ts';
+import { fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
 
 export interface ChainWatcherDependencies {
@@ -90,6 +85,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   let phase: ChainStatus['phase'] = 'idle';
   let lastError: string | null = null;
   let consecutiveFailures = 0;
+  /** Why the backfill's ranges were last made smaller, for the chain's status. */
+  let lastRangeShrink: string | null = null;
   /** When the watcher last saw the head and had indexed it: the basis of lag in seconds. */
   let lastCaughtUpAt: number | null = null;
 
@@ -375,16 +372,13 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       );
     }
     if ('error' in fetched) {
-      const { error } = fetched;
-      if (isRangeTooLargeError(error) && toBlockFetched > fromBlock) {
-        sizer.refused(
-          hintedRangeSize(errorText(error)),
-          responseSizeRatio(errorText(error)),
-          toBlockFetched - fromBlock + 1,
-        );
-        return 'progress';
-      }
-      throw error;
+      // A range refused or broken off is asked for again in smaller pieces at once; only a
+      // single block that fails is an error, retried after a back-off.
+      const shrunk = shrinkRangeAfter(sizer, fetched.error, fromBlock, toBlockFetched);
+      if (shrunk === undefined) throw fetched.error;
+      if (lastRangeShrink !== shrunk) log.warn(`Chain ${chain.chainId}: ${shrunk}`);
+      lastRangeShrink = shrunk;
+      return 'progress';
     }
     const logs = fetched.logs;
     sizer.succeeded(logs.length, fetched.milliseconds);
@@ -492,6 +486,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
           doneBlocks,
           totalBlocks,
           progress: totalBlocks === 0 ? 1 : doneBlocks / totalBlocks,
+          rangeBlocks: sizer.size,
+          rangeShrunk: lastRangeShrink,
         },
         phase,
         rpc: rpc.health(),

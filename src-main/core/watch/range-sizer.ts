@@ -1,5 +1,6 @@
 // Adaptive eth_getLogs block ranges: shrink when a provider refuses a range (too many
-// results, response too large, timeout), grow again while requests come back fast and small.
+// results, response too large) or it fails on the way (timeout, dropped connection, 5xx), grow
+// again while requests come back fast and small.
 
 export interface RangeSizerOptions {
   initial?: number;
@@ -22,6 +23,11 @@ export interface RangeSizer {
    * how much smaller the answer must be (allowed bytes / received bytes), when known.
    */
   refused(hintedSize?: number, sizeRatio?: number, attemptedBlocks?: number): void;
+  /**
+   * The range failed on the way (timed out, connection dropped, 5xx, body cut off): the next is
+   * half of it, and growth stops short of it for a while, as after a refusal.
+   */
+  failed(attemptedBlocks: number): void;
 }
 
 export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
@@ -56,6 +62,11 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
       else if (sizeRatio !== undefined && sizeRatio > 0 && sizeRatio < 1)
         size = clamp(Math.min(size, attemptedBlocks ?? size) * sizeRatio * 0.7);
       else size = clamp(size / 4);
+    },
+    failed(attemptedBlocks) {
+      refusedAt = Math.min(refusedAt, attemptedBlocks);
+      successesSinceRefusal = 0;
+      size = clamp(Math.min(size, attemptedBlocks) / 2);
     },
   };
 }

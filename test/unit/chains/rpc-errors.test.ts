@@ -3,6 +3,8 @@ import { HttpRequestError, LimitExceededRpcError, RpcRequestError, TimeoutError 
 import { describe, expect, it } from 'vitest';
 import {
   classifyFailure,
+  isFailedInTransit,
+  isLogRangeRequest,
   isRangeTooLargeError,
   parseRetryAfter,
 } from '../../../src-main/core/chains/rpc-errors.ts';
@@ -69,5 +71,40 @@ describe('classifyFailure', () => {
   it('keeps rate limiting apart from "ask for a smaller range"', () => {
     expect(isRangeTooLargeError(new Error('429 Too Many Requests'))).toBe(false);
     expect(isRangeTooLargeError(new Error('query returned more than 10000 results'))).toBe(true);
+  });
+});
+
+describe('isFailedInTransit', () => {
+  it('is true for timeouts, dropped or cut-off answers and 5xx, also wrapped in a cause', () => {
+    expect(isFailedInTransit(new TimeoutError({ body: {}, url: 'http://a' }))).toBe(true);
+    const dropped = new HttpRequestError({
+      url: 'http://a',
+      cause: new Error('other side closed'),
+    });
+    expect(isFailedInTransit(dropped)).toBe(true);
+    expect(isFailedInTransit(new HttpRequestError({ url: 'http://a', status: 502 }))).toBe(true);
+    expect(isFailedInTransit(new Error('No RPC URL answered', { cause: dropped }))).toBe(true);
+  });
+
+  it('is false for answers about the request, rate limiting and client errors', () => {
+    expect(isFailedInTransit(new HttpRequestError({ url: 'http://a', status: 429 }))).toBe(false);
+    expect(isFailedInTransit(new HttpRequestError({ url: 'http://a', status: 403 }))).toBe(false);
+    const refused = new RpcRequestError({
+      body: {},
+      url: 'http://a',
+      error: { code: -32602, message: 'invalid params' },
+    });
+    expect(isFailedInTransit(refused)).toBe(false);
+    expect(isFailedInTransit(new Error('No RPC URL answered eth_getLogs'))).toBe(false);
+  });
+});
+
+describe('isLogRangeRequest', () => {
+  it('is eth_getLogs over more than one block by number', () => {
+    expect(isLogRangeRequest('eth_getLogs', [{ fromBlock: '0x1', toBlock: '0x2' }])).toBe(true);
+    expect(isLogRangeRequest('eth_getLogs', [{ fromBlock: '0x2', toBlock: '0x2' }])).toBe(false);
+    expect(isLogRangeRequest('eth_getLogs', [{ blockHash: '0xab' }])).toBe(false);
+    expect(isLogRangeRequest('eth_getLogs', [{ fromBlock: '0x1', toBlock: 'latest' }])).toBe(false);
+    expect(isLogRangeRequest('eth_call', [{ fromBlock: '0x1', toBlock: '0x2' }])).toBe(false);
   });
 });

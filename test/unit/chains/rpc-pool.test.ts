@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRpcPool, type RpcPool } from '../../../src-main/core/chains/rpc-pool.ts';
+import { isFailedInTransit } from '../../../src-main/core/chains/rpc-errors.ts';
 import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.ts';
 
 const CHAIN_ID = 31337;
@@ -171,5 +172,27 @@ describe('RPC pool', () => {
     expect(a.counts).toEqual({ eth_getLogs: 1 });
     expect(b.counts).toEqual({});
     expect(rpc.providers()[0]).toMatchObject({ inRotation: true, errors: 0, requests: 1 });
+  });
+
+  it('fails over a wide log range that broke off without backing either URL off; a single block counts', async () => {
+    const [a, b] = proxies as [FaultProxy, FaultProxy];
+    for (const proxy of [a, b])
+      proxy.setFaults({ fault: { kind: 'drop' }, methods: ['eth_getLogs'] });
+    const rpc = pool([a.url, b.url], null);
+    const wide = [{ fromBlock: '0x1', toBlock: '0x7d0' }];
+    const error: unknown = await rpc
+      .request('eth_getLogs', wide)
+      .catch((caught: unknown) => caught);
+    expect(isFailedInTransit(error)).toBe(true);
+    expect([a.counts, b.counts]).toEqual([{ eth_getLogs: 1 }, { eth_getLogs: 1 }]);
+    for (const status of rpc.providers())
+      expect(status).toMatchObject({ inRotation: true, errors: 0 });
+    await expect(
+      rpc.request('eth_getLogs', [{ fromBlock: '0x5', toBlock: '0x5' }]),
+    ).rejects.toThrow(/No RPC URL answered eth_getLogs/);
+    // Three passes over both URLs, as for any failure of a URL.
+    expect([a.counts, b.counts]).toEqual([{ eth_getLogs: 4 }, { eth_getLogs: 4 }]);
+    for (const status of rpc.providers())
+      expect(status).toMatchObject({ inRotation: false, outOfRotation: 'backing-off', errors: 3 });
   });
 });

@@ -88,4 +88,20 @@ describe('adaptive range sizing', () => {
     sizer.succeeded(1_000, 10);
     expect(sizer.size).toBeGreaterThan(9);
   });
+
+  it('halves a range that failed on the way, down to one block, and grows back short of it', () => {
+    const sizer = createRangeSizer({ initial: 2000 });
+    sizer.failed(2000);
+    expect(sizer.size).toBe(1000);
+    // The range asked for can be shorter than the size (cut at the head): half of what failed.
+    sizer.failed(300);
+    expect(sizer.size).toBe(150);
+    for (let i = 0; i < 20; i++) sizer.failed(sizer.size);
+    expect(sizer.size).toBe(1);
+    const grown = createRangeSizer({ initial: 200 });
+    grown.failed(200);
+    grown.failed(100);
+    for (let i = 0; i < 10; i++) grown.succeeded(10, 10);
+    expect(grown.size).toBe(79); // under 80% of the 100 blocks that failed
+  });
 });

@@ -1,0 +1,165 @@
+// Backfill through a node that cannot answer wide eth_getLogs ranges: a fault proxy in front of a
+// real anvil hangs (or drops, answers 502, cuts short) every eth_getLogs over more than 100
+// blocks. The watcher halves the range until it passes, goes on, grows back short of what
+// failed, and ends with exactly the chain's logs, each once; the chain's status shows the shrunk
+// range and why, and the URL is not backed off for it. Only a single block that keeps failing
+// is an error, retried with back-off until the node answers again.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
+import type { ChainDrift, ChainStatus } from '../../../src-main/ipc/contract.ts';
+import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
+import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import { headBlock, rawRpc } from '../../helpers/chain-control.ts';
+import { storedEvents, waitForStoreToEqualChain } from '../../helpers/compare.ts';
+import { deployContract, emitMany } from '../../helpers/contracts.ts';
+import { startFaultProxy, type Fault, type FaultProxy } from '../../helpers/fault-proxy.ts';
+import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
+import { waitFor } from '../../helpers/serve.ts';
+import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
+
+/** The widest eth_getLogs range the proxy lets through. */
+const WIDEST = 100;
+
+let anvil: AnvilInstance;
+let emitter: `0x${string}`;
+let proxy: FaultProxy;
+const dataDir = makeTempDir();
+let core: VigilCore;
+let server: ContractServer;
+
+const call = <T>(name: string, input?: unknown): Promise<T> => callOk<T>(server, name, input);
+
+async function chainStatus(): Promise<ChainStatus> {
+  return (await call<{ chains: ChainStatus[] }>('status.get')).chains[0]!;
+}
+
+/** The block ranges eth_getLogs was asked for through the proxy, in order (by hash: skipped). */
+function askedRanges(): { from: number; to: number; width: number }[] {
+  return proxy.calls.flatMap(({ method, params }) => {
+    const filter = (params as { fromBlock?: string; toBlock?: string }[] | undefined)?.[0];
+    if (method !== 'eth_getLogs' || !filter?.fromBlock || !filter.toBlock) return [];
+    const from = Number.parseInt(filter.fromBlock, 16);
+    const to = Number.parseInt(filter.toBlock, 16);
+    return [{ from, to, width: to - from + 1 }];
+  });
+}
+
+/** Watches the emitter from block 0 again, through the proxy, with an empty store. */
+async function backfillAgain(): Promise<void> {
+  await call('chains.remove', { chainId: anvil.chainId }).catch(() => undefined);
+  expect(await storedEvents(server)).toEqual([]);
+  proxy.resetCounts();
+  await watchEmitter(call, { chainId: anvil.chainId, rpcUrls: [proxy.url] }, emitter);
+}
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  emitter = await deployContract(anvil.rpcUrl, 'Emitter');
+  // About 600 blocks of history, events spread over them, so the first range (up to 2,000
+  // blocks, cut at the head's unfinalized tail) is several times wider than the proxy allows.
+  for (let i = 0; i < 40; i++) {
+    await emitMany(anvil.rpcUrl, emitter, 3 + (i % 5));
+    await rawRpc(anvil.rpcUrl, 'anvil_mine', ['0xe']);
+  }
+  proxy = await startFaultProxy(anvil.rpcUrl);
+  core = await createVigil({
+    dataDir: dataDir.path,
+    log: makeLogger(),
+    tuning: { rpcTimeoutMs: 1_000, pollIntervalMs: 250, reconcileIntervalMs: 0 },
+  });
+  server = createContractServer(core);
+});
+
+afterEach(() => proxy?.clearFaults());
+
+afterAll(async () => {
+  await core?.close();
+  await proxy?.close();
+  await anvil?.stop();
+  dataDir.remove();
+});
+
+describe('eth_getLogs ranges that fail on the way', () => {
+  it('a node that never answers wide ranges: the backfill halves them, completes, and grows back', async () => {
+    expect(await headBlock(anvil.rpcUrl)).toBeGreaterThan(500);
+    proxy.setFaults({
+      fault: { kind: 'hang' },
+      methods: ['eth_getLogs'],
+      widerThanBlocks: WIDEST,
+    });
+    await backfillAgain();
+    await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 60_000);
+
+    const ranges = askedRanges();
+    // The first range was several times too wide; each failure asked for half of it next.
+    expect(ranges[0]!.width).toBeGreaterThan(4 * WIDEST);
+    expect(ranges[1]).toEqual({
+      from: ranges[0]!.from,
+      to: ranges[0]!.from + Math.floor(ranges[0]!.width / 2) - 1,
+      width: Math.floor(ranges[0]!.width / 2),
+    });
+    const passed = ranges.filter((range) => range.width <= WIDEST);
+    // After succeeding, ranges grew again (not stuck at the first size that passed) but stayed
+    // short of the width that had failed.
+    expect(Math.max(...passed.map((range) => range.width))).toBeGreaterThan(passed[0]!.width);
+    // The ranges that passed cover block 0 to the backfill's end without a gap.
+    let coveredThrough = -1;
+    for (const range of [...passed].sort((a, b) => a.from - b.from)) {
+      expect(range.from).toBeLessThanOrEqual(coveredThrough + 1);
+      coveredThrough = Math.max(coveredThrough, range.to);
+    }
+    expect(coveredThrough).toBeGreaterThanOrEqual(ranges[0]!.to);
+
+    const status = await chainStatus();
+    expect(status.backfill.rangeBlocks).toBeGreaterThan(1);
+    expect(status.backfill.rangeBlocks).toBeLessThanOrEqual(WIDEST);
+    expect(status.backfill.rangeShrunk).toMatch(
+      /^eth_getLogs over \d+ blocks \(\d+–\d+\) timed out; ranges are now \d+ block\(s\)\.$/,
+    );
+    expect(status.lastError).toBeNull();
+    // The URL answered everything else: the timeouts were the ranges' fault, not its own.
+    const { providers } = (
+      await call<{ chains: ChainDrift[] }>('drift.get', { chainId: anvil.chainId })
+    ).chains[0]!;
+    expect(providers[0]).toMatchObject({ inRotation: true, errors: 0 });
+  });
+
+  for (const [name, fault] of [
+    ['drops the connection on', { kind: 'drop' }],
+    ['answers 502 to', { kind: 'status', status: 502 }],
+    ['cuts short its answer to', { kind: 'truncate' }],
+  ] as const satisfies readonly (readonly [string, Fault])[]) {
+    it(`a node that ${name} wide ranges: the same, every event once`, async () => {
+      proxy.setFaults({ fault, methods: ['eth_getLogs'], widerThanBlocks: WIDEST });
+      await backfillAgain();
+      await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 60_000);
+      expect(askedRanges()[0]!.width).toBeGreaterThan(WIDEST);
+      const status = await chainStatus();
+      expect(status.backfill.rangeBlocks).toBeLessThanOrEqual(WIDEST);
+      expect(status.backfill.rangeShrunk).toMatch(/ranges are now \d+ block\(s\)\.$/);
+    });
+  }
+
+  it('a single block that keeps failing is retried with back-off and shown in the status', async () => {
+    // Every range by number hangs, however narrow; blocks asked for by hash still pass.
+    proxy.setFaults({ fault: { kind: 'hang' }, methods: ['eth_getLogs'], widerThanBlocks: 0 });
+    await backfillAgain();
+    const stuck = await waitFor(async () => {
+      const status = await chainStatus();
+      return status.phase === 'error' ? status : undefined;
+    }, 60_000);
+    expect(stuck.backfill.rangeBlocks).toBe(1);
+    expect(stuck.backfill.rangeShrunk).toMatch(
+      /^eth_getLogs over 2 blocks .* timed out; ranges are now 1 block\(s\)\.$/,
+    );
+    expect(stuck.lastError).toMatch(/No RPC URL answered/);
+    expect(stuck.indexedThrough).toBeNull();
+    // The same block, never a wider range, while it keeps failing.
+    const single = askedRanges().filter((range) => range.width === 1);
+    expect(single.length).toBeGreaterThan(0);
+    expect(new Set(single.map((range) => range.from))).toEqual(new Set([0]));
+    proxy.clearFaults();
+    await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 60_000);
+    expect((await chainStatus()).lastError).toBeNull();
+  });
+});
