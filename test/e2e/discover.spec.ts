@@ -87,7 +87,9 @@ test('add a chain from the list, then a proxy, and follow its upgrade', async ({
   await panel.getByRole('button', { name: 'Save ABI' }).click();
   await expect(panel).toContainText('Implementation ABI loaded');
   await expect(panel).not.toContainText('ABI not loaded');
-  await expect(page.getByRole('cell', { name: /Doubled/ })).toBeVisible();
+  // The contract now decodes the new implementation's event (its Events column, which narrow
+  // layouts hide, still holds it).
+  await expect(page.locator('td', { hasText: 'Doubled' })).toBeAttached();
   await screenshot(page, '05-implementation-abi-loaded');
   expect(problems).toEqual([]);
 });
