@@ -2,17 +2,14 @@
 // durable (with its nonce) before anything is signed, the signed transaction and its hash are
 // durable before anything is broadcast, and a restart picks up exactly where the journal says
 // the transaction was. Main signs its own stored copy, never one handed back by the renderer.
-import { getAddress, keccak256, type Abi, type Hex, type TransactionSerializable } from 'viem';
+import { getAddress, keccak256, type Hex, type TransactionSerializable } from 'viem';
 import type { DecodedCall, Simulation, Transaction, TxStatus } from '../../ipc/contract.ts';
 import type { ValidatedInput } from '../../ipc/contract.ts';
 import { decodeFunctionCall, encodeFunctionCall } from '../abi/index.ts';
-import { auditActions, SYSTEM_ACTOR, type AuditAction, type AuditDraft } from '../audit/index.ts';
+import { auditActions, SYSTEM_ACTOR } from '../audit/index.ts';
 import { isExecutionError } from '../chains/index.ts';
 import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
-import type { SignerVault } from '../keys/index.ts';
-import type { RecordMac } from '../ports/index.ts';
-import type { TimelineEntry, TransactionState } from '../store/index.ts';
 import {
   approvedRecordDigest,
   distinctApprovers,
@@ -22,32 +19,12 @@ import {
   type ApprovedBy,
 } from '../approvals/index.ts';
 import { currentFees, feeCap, replacementFees } from './fees.ts';
-import { createNonceManager } from './nonce-manager.ts';
+import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
 import { describeRevert, nodeMessageOf, revertDataOf } from './revert-reason.ts';
 import { simulateTransaction, simulationChanges } from './simulate.ts';
-import { lastSentAt, TRACKED_STATUSES, txSubject } from './tx-record.ts';
+import { lastSentAt, TRACKED_STATUSES } from './tx-record.ts';
 
-export interface TxQueueOptions {
-  vault: SignerVault;
-  /** Sent and not mined for this long: flagged as stuck. */
-  stuckAfterMs?: number;
-  /** How often in-flight transactions are checked when no new head arrives. */
-  trackIntervalMs?: number;
-  /** Fault injection for crash tests: called at each step boundary with its name. */
-  crashPoint?: (point: TxCrashPoint) => void;
-  /**
-   * Safe mode (see integrity/safe-mode.ts): while it refuses, nothing is approved, signed or
-   * sent; when a person lifts it, what the journal says was approved or signed resumes.
-   */
-  safeMode?: {
-    signingRefusal(what: string): VigilError | null;
-    onLifted(listener: () => void): void;
-  };
-  /** The data directory's MAC: each approval record is sealed with it and checked before signing. */
-  approvalMac?: RecordMac;
-  /** An approval older than this when a restart resumes it is simulated again first (5 min). */
-  staleApprovalMs?: number;
-}
+export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
 
 const APPROVAL_DOMAIN = 'approval';
 
@@ -62,9 +39,6 @@ function approvalRecordText(tx: Transaction): string {
     tx.approvalsRequired ?? null,
   ]);
 }
-
-/** The step boundaries of a transaction's way out, where crash tests stop the process. */
-export type TxCrashPoint = 'tx.approved' | 'tx.signed' | 'tx.sent';
 
 export type ProposeInput = ValidatedInput<'txs.propose'>;
 
@@ -129,96 +103,16 @@ export function createTxQueueService(
   context: ServiceContext,
   options: TxQueueOptions,
 ): TxQueueService {
-  const { store, log } = context;
+  const queue = createQueueContext(context, options);
+  const { store, log, rpc, nonces, busy, requireTx, save, transition, watchedAbi } = queue;
+  const { refuseInSafeMode } = queue;
   const { vault } = options;
   const stuckAfterMs = options.stuckAfterMs ?? 3 * 60_000;
   const staleApprovalMs = options.staleApprovalMs ?? 5 * 60_000;
-  /** Throws while safe mode refuses signing. */
-  const refuseInSafeMode = (what: string): void => {
-    const refusal = options.safeMode?.signingRefusal(what);
-    if (refusal) throw refusal;
-  };
-  const rpc = (chainId: number) => context.chains.rpc(chainId);
-  const nonces = createNonceManager({ store, rpc });
-  /** Transactions a step is working on now; the tracker leaves them alone. */
-  const busy = new Set<number>();
   const misses = new Map<number, number>();
   let closed = false;
 
-  // ---- records ---------------------------------------------------------------------------
-
-  function requireTx(id: number): Transaction {
-    const tx = store.findTransaction(id);
-    if (!tx) throw new VigilError('NOT_FOUND', `No transaction has id ${id}.`, { field: 'id' });
-    return tx;
-  }
-
-  function stateOf(tx: Transaction): TransactionState {
-    const { timeline: _timeline, ...state } = tx;
-    return state;
-  }
-
-  /**
-   * Makes a change durable (journaled, with its audit entry), then tells the views and the
-   * other capabilities. Returns the record as stored.
-   */
-  function save(
-    tx: Transaction,
-    change: {
-      status?: string;
-      note?: string | null;
-      audit?: AuditAction;
-      actor?: string;
-      details?: Record<string, unknown>;
-    },
-  ): Transaction {
-    const at = Date.now();
-    const next: TransactionState = { ...stateOf(tx), updatedAt: at };
-    const timeline: TimelineEntry | undefined = change.status
-      ? { at, status: change.status, note: change.note ?? null }
-      : undefined;
-    const audit: AuditDraft[] = change.audit
-      ? [
-          {
-            actor: change.actor ?? SYSTEM_ACTOR,
-            action: change.audit,
-            subject: txSubject(tx.id),
-            details: {
-              chainId: tx.chainId,
-              from: tx.from,
-              ...(tx.nonce === null ? {} : { nonce: tx.nonce }),
-              ...(tx.hash === null ? {} : { hash: tx.hash }),
-              ...change.details,
-            },
-          },
-        ]
-      : [];
-    store.execute({ type: 'tx.put', tx: next, ...(timeline ? { timeline } : {}) }, audit);
-    const saved = store.findTransaction(tx.id)!;
-    context.push('txs.changed', { txs: [saved] });
-    context.events.emit('tx', saved);
-    return saved;
-  }
-
-  interface Transition {
-    audit?: AuditAction;
-    note?: string | null;
-    patch?: Partial<Transaction>;
-    details?: Record<string, unknown>;
-    /** The operator for their own decisions; system for everything that follows on its own. */
-    actor?: string;
-  }
-
-  function transition(tx: Transaction, status: TxStatus, change: Transition = {}): Transaction {
-    return save({ ...tx, ...change.patch, status }, { ...change, status });
-  }
-
   // ---- proposals -------------------------------------------------------------------------
-
-  function watchedAbi(chainId: number, address: string): { abi: Abi; name: string } | undefined {
-    const contract = store.findContract(`${chainId}:${address.toLowerCase()}`);
-    return contract ? { abi: contract.abi as Abi, name: contract.name } : undefined;
-  }
 
   function decodeCall(chainId: number, to: string, data: Hex): DecodedCall {
     const watched = watchedAbi(chainId, to);
