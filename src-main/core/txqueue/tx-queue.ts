@@ -3,7 +3,7 @@
 // durable before anything is broadcast, and a restart picks up exactly where the journal says
 // the transaction was. Main signs its own stored copy, never one handed back by the renderer.
 import { getAddress, keccak256, type Hex, type TransactionSerializable } from 'viem';
-import type { DecodedCall, Simulation, Transaction, TxStatus } from '../../ipc/contract.ts';
+import type { DecodedCall, Transaction, TxStatus } from '../../ipc/contract.ts';
 import type { ValidatedInput } from '../../ipc/contract.ts';
 import { decodeFunctionCall, encodeFunctionCall } from '../abi/index.ts';
 import { auditActions, SYSTEM_ACTOR } from '../audit/index.ts';
@@ -21,7 +21,8 @@ import {
 import { currentFees, feeCap, replacementFees } from './fees.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
 import { describeRevert, nodeMessageOf, revertDataOf } from './revert-reason.ts';
-import { simulateTransaction, simulationChanges } from './simulate.ts';
+import { simulationChanges } from './simulate.ts';
+import { simulate, simulateAt, simulateOrNote } from './simulate-stage.ts';
 import { lastSentAt, TRACKED_STATUSES } from './tx-record.ts';
 
 export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
@@ -141,57 +142,6 @@ export function createTxQueueService(
     return encodeFunctionCall(watched.abi, fn);
   }
 
-  async function simulate(tx: Transaction, actor: string): Promise<Transaction> {
-    const original = tx.replacesId === null ? undefined : store.findTransaction(tx.replacesId);
-    const nonce = original?.nonce ?? (await nonces.nextNonce(tx.chainId, tx.from));
-    const target = watchedAbi(tx.chainId, tx.to);
-    const simulation = await simulateTransaction(rpc(tx.chainId), {
-      from: tx.from,
-      to: tx.to,
-      value: BigInt(tx.value),
-      data: tx.data as Hex,
-      nonce,
-      ...(tx.fees && tx.replacesId !== null ? { fees: tx.fees } : {}),
-      ...(tx.kind === 'cancel' ? { gasLimit: 21_000n } : {}),
-      ...(target ? { abi: target.abi } : {}),
-    });
-    return recordSimulation(tx, simulation, actor);
-  }
-
-  function recordSimulation(tx: Transaction, simulation: Simulation, actor: string): Transaction {
-    return save(
-      { ...tx, simulation },
-      {
-        status: 'simulated',
-        note: simulation.success
-          ? `succeeds at block ${simulation.blockNumber}; gas ${simulation.gasEstimate}`
-          : `reverts at block ${simulation.blockNumber}: ${simulation.revertReason}`,
-        audit: auditActions.txSimulated,
-        actor,
-        details: {
-          simulationId: simulation.id,
-          blockNumber: simulation.blockNumber,
-          success: simulation.success,
-          revertReason: simulation.revertReason,
-          gasEstimate: simulation.gasEstimate,
-          plannedNonce: simulation.nonce,
-        },
-      },
-    );
-  }
-
-  async function simulateOrNote(tx: Transaction, actor: string): Promise<Transaction> {
-    try {
-      return await simulate(tx, actor);
-    } catch (error) {
-      // Kept as proposed: it cannot be approved until a simulation runs.
-      return save(tx, {
-        status: 'simulation-failed',
-        note: `could not simulate: ${(error as Error).message.split('\n')[0]}`,
-      });
-    }
-  }
-
   /** Everything a proposal is checked for, with nothing written: what would be proposed. */
   async function checkProposal(
     input: ProposeInput,
@@ -268,7 +218,7 @@ export function createTxQueueService(
         ...(proposed.note ? { note: proposed.note } : {}),
       },
     });
-    return simulateOrNote(saved, actor);
+    return simulateOrNote(queue, saved, actor);
   }
 
   async function proposeReplacement(
@@ -319,7 +269,7 @@ export function createTxQueueService(
       actor,
       details: { kind, replacesId: original.id, to, value: replacement.value, data, fees },
     });
-    return simulateOrNote(saved, actor);
+    return simulateOrNote(queue, saved, actor);
   }
 
   // ---- approval, signing, sending --------------------------------------------------------
@@ -417,7 +367,7 @@ export function createTxQueueService(
             { field: 'id' },
           );
         }
-        const freshTx = await simulate(tx, SYSTEM_ACTOR);
+        const freshTx = await simulate(queue, tx, SYSTEM_ACTOR);
         const changes = simulationChanges(shown, freshTx.simulation!);
         if (changes.length > 0) {
           throw new VigilError(
@@ -508,7 +458,7 @@ export function createTxQueueService(
       void nonces
         .withLane(tx.chainId, tx.from, async () => {
           const current = store.findTransaction(tx.id);
-          if (current?.status === 'proposed') await simulate(current, SYSTEM_ACTOR);
+          if (current?.status === 'proposed') await simulate(queue, current, SYSTEM_ACTOR);
         })
         .catch((error: unknown) =>
           log.warn(
@@ -892,17 +842,7 @@ export function createTxQueueService(
       return undefined;
     // A record that fails its checks is refused as it is (signAndSend), never turned into a proposal.
     if (approvalProblem(tx)) return undefined;
-    const target = watchedAbi(tx.chainId, tx.to);
-    const fresh = await simulateTransaction(rpc(tx.chainId), {
-      from: tx.from,
-      to: tx.to,
-      value: BigInt(tx.value),
-      data: tx.data as Hex,
-      nonce: tx.nonce!,
-      ...(tx.fees ? { fees: tx.fees } : {}),
-      ...(tx.kind === 'cancel' ? { gasLimit: 21_000n } : {}),
-      ...(target ? { abi: target.abi } : {}),
-    });
+    const fresh = await simulateAt(queue, tx, tx.nonce!, tx.fees);
     const changes = simulationChanges(tx.simulation, fresh);
     if (changes.length === 0) return undefined;
     log.warn(
@@ -1040,7 +980,7 @@ export function createTxQueueService(
               field: 'id',
             },
           );
-        return simulate(tx, context.actor);
+        return simulate(queue, tx, context.actor);
       },
       'txs.approve': (input, call) => approve(input, context.actor, call?.approvedBy),
       'txs.reject'(input) {
