@@ -3,9 +3,8 @@
 // durable before anything is broadcast, and a restart picks up exactly where the journal says
 // the transaction was. Main signs its own stored copy, never one handed back by the renderer.
 import { getAddress, keccak256, type Hex, type TransactionSerializable } from 'viem';
-import type { DecodedCall, Transaction, TxStatus } from '../../ipc/contract.ts';
+import type { Transaction, TxStatus } from '../../ipc/contract.ts';
 import type { ValidatedInput } from '../../ipc/contract.ts';
-import { decodeFunctionCall, encodeFunctionCall } from '../abi/index.ts';
 import { auditActions, SYSTEM_ACTOR } from '../audit/index.ts';
 import { isExecutionError } from '../chains/index.ts';
 import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
@@ -18,14 +17,22 @@ import {
   signingDigest,
   type ApprovedBy,
 } from '../approvals/index.ts';
-import { currentFees, feeCap, replacementFees } from './fees.ts';
+import {
+  checkProposal,
+  decodeCall,
+  encode,
+  propose,
+  proposeReplacement,
+  type ProposeInput,
+} from './propose.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
 import { describeRevert, nodeMessageOf, revertDataOf } from './revert-reason.ts';
 import { simulationChanges } from './simulate.ts';
-import { simulate, simulateAt, simulateOrNote } from './simulate-stage.ts';
+import { simulate, simulateAt } from './simulate-stage.ts';
 import { lastSentAt, TRACKED_STATUSES } from './tx-record.ts';
 
 export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
+export type { ProposeInput } from './propose.ts';
 
 const APPROVAL_DOMAIN = 'approval';
 
@@ -40,8 +47,6 @@ function approvalRecordText(tx: Transaction): string {
     tx.approvalsRequired ?? null,
   ]);
 }
-
-export type ProposeInput = ValidatedInput<'txs.propose'>;
 
 export interface TxQueueService extends EngineService {
   /** Proposes a transaction on behalf of `source` (`operator`, `rule:<id>`, `workspace:<key>`). */
@@ -60,46 +65,6 @@ const MISSES_BEFORE_DROPPED = 2;
 /** Holding a nonce and not yet on the chain. */
 const IN_FLIGHT: TxStatus[] = ['approved', 'signed', 'sent'];
 
-/** A new proposal: what the proposer decided, and nothing yet of what happens to it. */
-function newProposal(
-  id: number,
-  fields: Pick<
-    Transaction,
-    | 'chainId'
-    | 'from'
-    | 'to'
-    | 'value'
-    | 'data'
-    | 'kind'
-    | 'replacesId'
-    | 'source'
-    | 'note'
-    | 'call'
-    | 'fees'
-  >,
-): Transaction {
-  const now = Date.now();
-  return {
-    id,
-    ...fields,
-    status: 'proposed',
-    simulation: null,
-    nonce: null,
-    gasLimit: null,
-    hash: null,
-    rawTransaction: null,
-    overrideRevert: false,
-    rejectReason: null,
-    failureReason: null,
-    receipt: null,
-    confirmations: 0,
-    stuck: false,
-    createdAt: now,
-    updatedAt: now,
-    timeline: [],
-  };
-}
-
 export function createTxQueueService(
   context: ServiceContext,
   options: TxQueueOptions,
@@ -112,165 +77,6 @@ export function createTxQueueService(
   const staleApprovalMs = options.staleApprovalMs ?? 5 * 60_000;
   const misses = new Map<number, number>();
   let closed = false;
-
-  // ---- proposals -------------------------------------------------------------------------
-
-  function decodeCall(chainId: number, to: string, data: Hex): DecodedCall {
-    const watched = watchedAbi(chainId, to);
-    const undecoded = { functionName: null, signature: null, args: null, selector: null };
-    const targetName = watched?.name ?? null;
-    if (data === '0x') return { kind: 'transfer', ...undecoded, targetName };
-    const decoded = watched ? decodeFunctionCall(watched.abi, data) : undefined;
-    if (decoded) return { kind: 'function', ...decoded, targetName };
-    return {
-      kind: 'unknown',
-      ...undecoded,
-      targetName,
-      selector: data.length >= 10 ? (data.slice(0, 10) as Hex) : null,
-    };
-  }
-
-  function encode(chainId: number, to: string, fn: { name: string; args: unknown[] }) {
-    const watched = watchedAbi(chainId, to);
-    if (!watched) {
-      throw new VigilError(
-        'NOT_FOUND',
-        `to: ${to} is not a watched contract on chain ${chainId}, so Vigil has no ABI to encode ${fn.name} with. Watch the contract first, or give the calldata as data.`,
-        { field: 'to' },
-      );
-    }
-    return encodeFunctionCall(watched.abi, fn);
-  }
-
-  /** Everything a proposal is checked for, with nothing written: what would be proposed. */
-  async function checkProposal(
-    input: ProposeInput,
-  ): Promise<Pick<Transaction, 'chainId' | 'from' | 'to' | 'value' | 'data'>> {
-    store.requireChain(input.chainId);
-    const signer = vault.require(input.from, 'from');
-    const to = getAddress(input.to.toLowerCase());
-    if (input.data !== undefined && input.function !== undefined) {
-      throw new VigilError(
-        'INVALID_INPUT',
-        'Give either data (raw calldata) or function, not both.',
-        {
-          field: 'function',
-        },
-      );
-    }
-    const data = (
-      input.function ? encode(input.chainId, to, input.function).data : (input.data ?? '0x')
-    ).toLowerCase() as Hex;
-    if (data.length % 2 !== 0)
-      throw new VigilError(
-        'INVALID_INPUT',
-        'data: calldata must be whole bytes (an even number of hex digits).',
-        {
-          field: 'data',
-        },
-      );
-    const value = BigInt(input.value ?? '0');
-    const balance = await vault
-      .refreshBalance(input.chainId, signer.address)
-      .catch((error: unknown) => {
-        throw new VigilError(
-          'RPC_UNREACHABLE',
-          `Could not read ${signer.address}'s balance on chain ${input.chainId}: ${(error as Error).message.split('\n')[0]}`,
-          { field: 'chainId' },
-        );
-      });
-    if (value > balance) {
-      throw new VigilError(
-        'INSUFFICIENT_FUNDS',
-        `value: ${value} wei is more than ${signer.address}'s balance on chain ${input.chainId} (${balance} wei).`,
-        { field: 'value', details: { value: value.toString(), balance: balance.toString() } },
-      );
-    }
-    return { chainId: input.chainId, from: signer.address, to, value: value.toString(), data };
-  }
-
-  async function propose(input: ProposeInput, source: string, actor: string): Promise<Transaction> {
-    const { chainId, from, to, value, data } = await checkProposal(input);
-    const proposed = newProposal(store.nextTransactionId(), {
-      chainId,
-      from,
-      to,
-      value,
-      data,
-      kind: data === '0x' ? 'transfer' : 'call',
-      replacesId: null,
-      source,
-      note: input.note ?? null,
-      call: decodeCall(chainId, to, data as Hex),
-      fees: null,
-    });
-    const saved = save(proposed, {
-      status: 'proposed',
-      note: `by ${source}`,
-      audit: auditActions.txProposed,
-      actor,
-      details: {
-        to,
-        value: proposed.value,
-        data,
-        source,
-        call: proposed.call,
-        ...(proposed.note ? { note: proposed.note } : {}),
-      },
-    });
-    return simulateOrNote(queue, saved, actor);
-  }
-
-  async function proposeReplacement(
-    id: number,
-    kind: 'speedUp' | 'cancel',
-    actor: string,
-  ): Promise<Transaction> {
-    const original = requireTx(id);
-    if (
-      !['signed', 'sent'].includes(original.status) ||
-      original.nonce === null ||
-      !original.fees
-    ) {
-      throw new VigilError(
-        'INVALID_STATE',
-        `Transaction ${id} is ${original.status}: only a signed or sent transaction that is not yet mined can be ${kind === 'speedUp' ? 'sped up' : 'cancelled'}.`,
-        { field: 'id', details: { status: original.status } },
-      );
-    }
-    const latest = await rpc(original.chainId).request<{ baseFeePerGas?: string | null }>(
-      'eth_getBlockByNumber',
-      ['latest', false],
-    );
-    const market = await currentFees(
-      rpc(original.chainId),
-      latest.baseFeePerGas ? BigInt(latest.baseFeePerGas) : null,
-    );
-    const fees = replacementFees(original.fees, market);
-    const to = kind === 'cancel' ? original.from : original.to;
-    const data = (kind === 'cancel' ? '0x' : original.data) as Hex;
-    const replacement = newProposal(store.nextTransactionId(), {
-      chainId: original.chainId,
-      from: original.from,
-      to,
-      value: kind === 'cancel' ? '0' : original.value,
-      data,
-      kind,
-      replacesId: original.id,
-      source: `${kind === 'speedUp' ? 'speed-up' : 'cancel'} of tx ${original.id}`,
-      note: null,
-      call: decodeCall(original.chainId, to, data),
-      fees,
-    });
-    const saved = save(replacement, {
-      status: 'proposed',
-      note: `${kind === 'speedUp' ? 'speed-up' : 'cancel'} of tx ${original.id} (nonce ${original.nonce}), fee cap ${feeCap(original.fees)} → ${feeCap(fees)} wei`,
-      audit: auditActions.txProposed,
-      actor,
-      details: { kind, replacesId: original.id, to, value: replacement.value, data, fees },
-    });
-    return simulateOrNote(queue, saved, actor);
-  }
 
   // ---- approval, signing, sending --------------------------------------------------------
 
@@ -919,7 +725,7 @@ export function createTxQueueService(
           );
         }
         try {
-          await checkProposal(input);
+          await checkProposal(queue, input);
         } catch (error) {
           if (!(error instanceof VigilError)) throw error;
           throw new VigilError(error.code, `${source}: ${field}${error.message}`, {
@@ -937,7 +743,7 @@ export function createTxQueueService(
         },
         async applied() {
           for (const { key, ...input } of due)
-            await propose(input, `workspace:${key}`, context.actor);
+            await propose(queue, input, `workspace:${key}`, context.actor);
         },
       };
     },
@@ -946,17 +752,17 @@ export function createTxQueueService(
   };
 
   return {
-    propose,
-    checkProposal,
+    propose: (input, source, actor) => propose(queue, input, source, actor),
+    checkProposal: (input) => checkProposal(queue, input),
     workspace,
     hasProposalFrom: (source) => store.hasTransactionFrom(source),
     handlers: {
-      'txs.propose': (input) => propose(input, 'operator', context.actor),
+      'txs.propose': (input) => propose(queue, input, 'operator', context.actor),
       'txs.encode'(input) {
         store.requireChain(input.chainId);
         const to = getAddress(input.to.toLowerCase());
-        const encoded = encode(input.chainId, to, input.function);
-        return { data: encoded.data, call: decodeCall(input.chainId, to, encoded.data) };
+        const encoded = encode(queue, input.chainId, to, input.function);
+        return { data: encoded.data, call: decodeCall(queue, input.chainId, to, encoded.data) };
       },
       'txs.list'(input) {
         const statuses = statusesOf(input?.status);
@@ -1006,8 +812,8 @@ export function createTxQueueService(
           },
         );
       },
-      'txs.speedUp': (input) => proposeReplacement(input.id, 'speedUp', context.actor),
-      'txs.cancel': (input) => proposeReplacement(input.id, 'cancel', context.actor),
+      'txs.speedUp': (input) => proposeReplacement(queue, input.id, 'speedUp', context.actor),
+      'txs.cancel': (input) => proposeReplacement(queue, input.id, 'cancel', context.actor),
       async 'signers.lanes'(input) {
         const chains = store
           .listChains()
