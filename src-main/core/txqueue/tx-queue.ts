@@ -4,19 +4,10 @@
 // the transaction was. Main signs its own stored copy, never one handed back by the renderer.
 import { getAddress, keccak256, type Hex, type TransactionSerializable } from 'viem';
 import type { Transaction, TxStatus } from '../../ipc/contract.ts';
-import type { ValidatedInput } from '../../ipc/contract.ts';
-import { auditActions, SYSTEM_ACTOR } from '../audit/index.ts';
+import { auditActions } from '../audit/index.ts';
 import { isExecutionError } from '../chains/index.ts';
 import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
-import {
-  approvedRecordDigest,
-  distinctApprovers,
-  fillsTakenSlot,
-  isDesktopApproval,
-  signingDigest,
-  type ApprovedBy,
-} from '../approvals/index.ts';
 import {
   checkProposal,
   decodeCall,
@@ -25,6 +16,8 @@ import {
   proposeReplacement,
   type ProposeInput,
 } from './propose.ts';
+import { approvalProblem } from './approval-record.ts';
+import { approve } from './approve.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
 import { describeRevert, nodeMessageOf, revertDataOf } from './revert-reason.ts';
 import { simulationChanges } from './simulate.ts';
@@ -33,20 +26,6 @@ import { lastSentAt, TRACKED_STATUSES } from './tx-record.ts';
 
 export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
 export type { ProposeInput } from './propose.ts';
-
-const APPROVAL_DOMAIN = 'approval';
-
-/** What an approval's MAC covers: the transaction, the digest of what is signed, who approved. */
-function approvalRecordText(tx: Transaction): string {
-  return JSON.stringify([
-    tx.id,
-    tx.chainId,
-    tx.from.toLowerCase(),
-    tx.approvalDigest ?? null,
-    tx.approvals ?? [],
-    tx.approvalsRequired ?? null,
-  ]);
-}
 
 export interface TxQueueService extends EngineService {
   /** Proposes a transaction on behalf of `source` (`operator`, `rule:<id>`, `workspace:<key>`). */
@@ -80,200 +59,6 @@ export function createTxQueueService(
 
   // ---- approval, signing, sending --------------------------------------------------------
 
-  async function approve(
-    input: ValidatedInput<'txs.approve'>,
-    actor: string,
-    approvedBy: ApprovedBy | undefined,
-  ): Promise<Transaction> {
-    if (!approvedBy)
-      throw new VigilError(
-        'APPROVAL_REQUIRED',
-        `Transaction ${input.id} needs a person's approval.`,
-        {
-          field: 'approval',
-        },
-      );
-    refuseInSafeMode(`approving transaction ${input.id}`);
-    const first = requireTx(input.id);
-    let complete = false;
-    return nonces
-      .withLane(first.chainId, first.from, async () => {
-        const tx = requireTx(input.id);
-        if (tx.status !== 'proposed') {
-          throw new VigilError(
-            'INVALID_STATE',
-            `Transaction ${tx.id} is ${tx.status}, not awaiting approval.`,
-            { field: 'id', details: { status: tx.status } },
-          );
-        }
-        vault.require(tx.from, 'from');
-        const shown = tx.simulation;
-        if (!shown) {
-          throw new VigilError(
-            'INVALID_STATE',
-            `Transaction ${tx.id} has not been simulated yet; simulate it and look at the result before approving.`,
-            { field: 'id' },
-          );
-        }
-        if (input.seenSimulation !== undefined && input.seenSimulation !== shown.id) {
-          throw new VigilError(
-            'SIMULATION_CHANGED',
-            `Transaction ${tx.id} was simulated again since you looked; review the new result before approving.`,
-            { field: 'seenSimulation', details: { current: shown.id, seen: input.seenSimulation } },
-          );
-        }
-        // The person approved a digest before this lane was ours; the record may have moved since.
-        const overrideRevert = Boolean(input.overrideRevert && !shown.success);
-        const digest = signingDigest(tx, shown, overrideRevert);
-        if (digest !== approvedBy.digest) {
-          throw new VigilError(
-            'APPROVAL_MISMATCH',
-            `Transaction ${tx.id} changed after it was approved (simulated again); review it and approve again.`,
-            { field: 'approval', details: { approved: approvedBy.digest, now: digest } },
-          );
-        }
-        if (!shown.success && !input.overrideRevert) {
-          throw new VigilError(
-            'SIMULATION_REVERTED',
-            `Transaction ${tx.id} reverts in simulation (${shown.revertReason}); it would fail on chain and still cost gas. Approve with the revert override only if you mean to send it anyway.`,
-            { field: 'overrideRevert', details: { revertReason: shown.revertReason } },
-          );
-        }
-        // Approvals over an earlier digest (before a new simulation) no longer count.
-        const standing = (tx.approvals ?? []).filter((approval) => approval.digest === digest);
-        if (fillsTakenSlot(standing, approvedBy.credentialId)) {
-          throw new VigilError(
-            'APPROVER_DUPLICATE',
-            isDesktopApproval(approvedBy.credentialId)
-              ? `Transaction ${tx.id} already has the desktop dialog's approval, which counts as one approver; the others approve with their enrolled passkeys.`
-              : `${approvedBy.name} has already approved transaction ${tx.id}; it needs another approver.`,
-            { field: 'approval', details: { approvedBy: standing.map((a) => a.name) } },
-          );
-        }
-        const approvals = [
-          ...standing,
-          { credentialId: approvedBy.credentialId, name: approvedBy.name, digest, at: Date.now() },
-        ];
-        const approvalsRequired = store.approvers.required(tx.from);
-        const approverCount = distinctApprovers(approvals);
-        if (approverCount < approvalsRequired) {
-          return save(
-            { ...tx, approvals, approvalsRequired },
-            {
-              status: 'proposed',
-              note: `approved by ${approvedBy.name} (${approverCount} of ${approvalsRequired}); awaiting ${approvalsRequired - approverCount} more`,
-            },
-          );
-        }
-        const original = tx.replacesId === null ? undefined : store.findTransaction(tx.replacesId);
-        if (original && !['signed', 'sent'].includes(original.status)) {
-          throw new VigilError(
-            'INVALID_STATE',
-            `Transaction ${tx.id} replaces transaction ${original.id}, which is now ${original.status}; there is nothing left to replace.`,
-            { field: 'id' },
-          );
-        }
-        const freshTx = await simulate(queue, tx, SYSTEM_ACTOR);
-        const changes = simulationChanges(shown, freshTx.simulation!);
-        if (changes.length > 0) {
-          throw new VigilError(
-            'SIMULATION_CHANGED',
-            `Approval stopped: since you looked, ${changes.join('; ')}. Review the new simulation and approve again.`,
-            { field: 'id', details: { changes, before: shown, after: freshTx.simulation } },
-          );
-        }
-        complete = true;
-        const sealed = { ...freshTx, approvals, approvalsRequired, approvalDigest: digest };
-        const approvalMac = options.approvalMac?.sign(APPROVAL_DOMAIN, approvalRecordText(sealed));
-        // What gets signed is what the operator saw: the shown plan, not the fresh one.
-        return transition(freshTx, 'approved', {
-          audit: auditActions.txApproved,
-          actor,
-          note:
-            input.overrideRevert && !shown.success
-              ? 'approved despite a reverting simulation'
-              : null,
-          patch: {
-            simulation: shown,
-            nonce: shown.nonce,
-            gasLimit: shown.gasLimit,
-            fees: shown.fees,
-            overrideRevert,
-            approvals,
-            approvalsRequired,
-            approvalDigest: digest,
-            ...(approvalMac ? { approvalMac } : {}),
-          },
-          details: {
-            to: tx.to,
-            value: tx.value,
-            data: tx.data,
-            nonce: shown.nonce,
-            gasLimit: shown.gasLimit,
-            fees: shown.fees,
-            simulationId: shown.id,
-            simulationSucceeded: shown.success,
-            ...(shown.success ? {} : { revertReason: shown.revertReason, overrideRevert: true }),
-            digest,
-            approvedBy: approvals.map(({ credentialId, name }) => ({ credentialId, name })),
-          },
-        });
-      })
-      .then(async (approved) => {
-        if (!complete) return approved;
-        options.crashPoint?.('tx.approved');
-        replanLane(approved);
-        return signAndSend(approved);
-      });
-  }
-
-  /**
-   * Right before signing: the record still hashes to the digest its approvers signed, and enough
-   * distinct approvers signed it. A record edited on disk, or approved without them, is not signed.
-   */
-  function approvalProblem(tx: Transaction): string | null {
-    const digest = approvedRecordDigest(tx);
-    if (!digest || !tx.approvalDigest || digest !== tx.approvalDigest)
-      return 'what would be signed no longer matches what was approved';
-    // Only this Vigil, holding the key from the keychain, can have written the approval record.
-    if (
-      options.approvalMac &&
-      !options.approvalMac.verify(APPROVAL_DOMAIN, approvalRecordText(tx), tx.approvalMac ?? '')
-    )
-      return 'its approval record fails its MAC: it was written or edited outside Vigil (quarantined)';
-    // The desktop dialog fills one slot however many of its approvals a record carries.
-    const approvers = distinctApprovers(
-      (tx.approvals ?? []).filter((approval) => approval.digest === digest),
-    );
-    const required = store.approvers.required(tx.from);
-    if (approvers < required)
-      return `it carries ${approvers} distinct approver(s) over what would be signed; its signer needs ${required}`;
-    return null;
-  }
-
-  /**
-   * An approval takes the lane's next nonce, so the other proposals of that lane would now sign
-   * a different one than they show: simulate them again, so what the operator sees stays what
-   * approving would sign.
-   */
-  function replanLane(approved: Transaction): void {
-    const waiting = store
-      .listTransactions({ chainId: approved.chainId, from: approved.from, statuses: ['proposed'] })
-      .filter((tx) => tx.replacesId === null && tx.simulation !== null);
-    for (const tx of waiting.reverse()) {
-      void nonces
-        .withLane(tx.chainId, tx.from, async () => {
-          const current = store.findTransaction(tx.id);
-          if (current?.status === 'proposed') await simulate(queue, current, SYSTEM_ACTOR);
-        })
-        .catch((error: unknown) =>
-          log.warn(
-            `Simulating transaction ${tx.id} again: ${(error as Error).message.split('\n')[0]}`,
-          ),
-        );
-    }
-  }
-
   function serializable(tx: Transaction): TransactionSerializable {
     const base = {
       chainId: tx.chainId,
@@ -301,7 +86,7 @@ export function createTxQueueService(
     try {
       let tx = approved;
       if (tx.status === 'approved') {
-        const problem = approvalProblem(tx);
+        const problem = approvalProblem(queue, tx);
         if (problem) {
           log.error(`Transaction ${tx.id} is not signed: ${problem}.`);
           return transition(tx, 'failed', {
@@ -647,7 +432,7 @@ export function createTxQueueService(
     if (tx.status !== 'approved' || !tx.simulation || Date.now() - approvedAt < staleApprovalMs)
       return undefined;
     // A record that fails its checks is refused as it is (signAndSend), never turned into a proposal.
-    if (approvalProblem(tx)) return undefined;
+    if (approvalProblem(queue, tx)) return undefined;
     const fresh = await simulateAt(queue, tx, tx.nonce!, tx.fees);
     const changes = simulationChanges(tx.simulation, fresh);
     if (changes.length === 0) return undefined;
@@ -788,7 +573,8 @@ export function createTxQueueService(
           );
         return simulate(queue, tx, context.actor);
       },
-      'txs.approve': (input, call) => approve(input, context.actor, call?.approvedBy),
+      'txs.approve': (input, call) =>
+        approve(queue, input, context.actor, call?.approvedBy, signAndSend),
       'txs.reject'(input) {
         const tx = requireTx(input.id);
         if (tx.status !== 'proposed') {
