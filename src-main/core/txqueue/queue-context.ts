@@ -10,6 +10,7 @@ import { VigilError } from '../errors/index.ts';
 import type { SignerVault } from '../keys/index.ts';
 import type { Logger, RecordMac } from '../ports/index.ts';
 import type { Store, TimelineEntry, TransactionState } from '../store/index.ts';
+import { keyAccount, type SendingAccount } from './account.ts';
 import { createNonceManager, type NonceManager } from './nonce-manager.ts';
 import { txSubject } from './tx-record.ts';
 
@@ -74,6 +75,8 @@ export interface QueueContext {
   watchedAbi(chainId: number, address: string): { abi: Abi; name: string } | undefined;
   /** Throws while safe mode refuses signing. */
   refuseInSafeMode(what: string): void;
+  /** The account a transaction from `address` is signed and sent as. */
+  accountOf(address: string): SendingAccount;
 }
 
 export function createQueueContext(service: ServiceContext, options: TxQueueOptions): QueueContext {
@@ -141,5 +144,6 @@ export function createQueueContext(service: ServiceContext, options: TxQueueOpti
       const refusal = options.safeMode?.signingRefusal(what);
       if (refusal) throw refusal;
     },
+    accountOf: (address) => keyAccount(options.vault, address),
   };
 }

@@ -2,10 +2,9 @@
 // durable (with its nonce) before anything is signed, the signed transaction and its hash are
 // durable before anything is broadcast, and a restart picks up exactly where the journal says
 // the transaction was. Main signs its own stored copy, never one handed back by the renderer.
-import { getAddress, keccak256, type Hex, type TransactionSerializable } from 'viem';
+import { getAddress } from 'viem';
 import type { Transaction, TxStatus } from '../../ipc/contract.ts';
 import { auditActions } from '../audit/index.ts';
-import { isExecutionError } from '../chains/index.ts';
 import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import {
@@ -18,8 +17,10 @@ import {
 } from './propose.ts';
 import { approvalProblem } from './approval-record.ts';
 import { approve } from './approve.ts';
+import { IN_FLIGHT, laterForSameNonce, settleSiblings } from './same-nonce.ts';
+import { broadcast, signAndSend } from './sign-and-send.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
-import { describeRevert, nodeMessageOf, revertDataOf } from './revert-reason.ts';
+import { describeRevert, revertDataOf } from './revert-reason.ts';
 import { simulationChanges } from './simulate.ts';
 import { simulate, simulateAt } from './simulate-stage.ts';
 import { lastSentAt, TRACKED_STATUSES } from './tx-record.ts';
@@ -41,140 +42,18 @@ const RECENTLY_FINAL_BLOCKS = 64;
 
 /** Polls without a receipt before a transaction missing from the node's pool counts as dropped. */
 const MISSES_BEFORE_DROPPED = 2;
-/** Holding a nonce and not yet on the chain. */
-const IN_FLIGHT: TxStatus[] = ['approved', 'signed', 'sent'];
-
 export function createTxQueueService(
   context: ServiceContext,
   options: TxQueueOptions,
 ): TxQueueService {
   const queue = createQueueContext(context, options);
   const { store, log, rpc, nonces, busy, requireTx, save, transition, watchedAbi } = queue;
-  const { refuseInSafeMode } = queue;
-  const { vault } = options;
   const stuckAfterMs = options.stuckAfterMs ?? 3 * 60_000;
   const staleApprovalMs = options.staleApprovalMs ?? 5 * 60_000;
   const misses = new Map<number, number>();
   let closed = false;
 
   // ---- approval, signing, sending --------------------------------------------------------
-
-  function serializable(tx: Transaction): TransactionSerializable {
-    const base = {
-      chainId: tx.chainId,
-      nonce: tx.nonce!,
-      to: tx.to as Hex,
-      value: BigInt(tx.value),
-      data: tx.data as Hex,
-      gas: BigInt(tx.gasLimit!),
-    };
-    const fees = tx.fees!;
-    return fees.type === 'eip1559'
-      ? {
-          ...base,
-          type: 'eip1559',
-          maxFeePerGas: BigInt(fees.maxFeePerGas),
-          maxPriorityFeePerGas: BigInt(fees.maxPriorityFeePerGas),
-        }
-      : { ...base, type: 'legacy', gasPrice: BigInt(fees.gasPrice) };
-  }
-
-  async function signAndSend(approved: Transaction): Promise<Transaction> {
-    refuseInSafeMode(`signing or sending transaction ${approved.id}`);
-    if (busy.has(approved.id)) return approved;
-    busy.add(approved.id);
-    try {
-      let tx = approved;
-      if (tx.status === 'approved') {
-        const problem = approvalProblem(queue, tx);
-        if (problem) {
-          log.error(`Transaction ${tx.id} is not signed: ${problem}.`);
-          return transition(tx, 'failed', {
-            audit: auditActions.txFailed,
-            note: `not signed: ${problem}`,
-            patch: { failureReason: `Not signed: ${problem}. Propose it again and approve it.` },
-            details: { reason: problem },
-          });
-        }
-        const rawTransaction = await vault.withAccount(tx.from, (account) =>
-          account.signTransaction(serializable(tx)),
-        );
-        const hash = keccak256(rawTransaction);
-        // Durable before it leaves the machine: a restart re-broadcasts this, never re-signs.
-        tx = transition(tx, 'signed', {
-          audit: auditActions.txSigned,
-          note: `hash ${hash}`,
-          patch: { rawTransaction, hash },
-          details: { hash },
-        });
-        options.crashPoint?.('tx.signed');
-      }
-      if (tx.status === 'signed') {
-        tx = await broadcast(tx);
-        if (tx.status === 'sent') options.crashPoint?.('tx.sent');
-      }
-      return tx;
-    } catch (error) {
-      if (error instanceof VigilError && error.code === 'KEYCHAIN_UNAVAILABLE') {
-        log.error(
-          `Transaction ${approved.id} is approved but could not be signed: ${error.message}`,
-        );
-        return save(store.findTransaction(approved.id)!, {
-          status: 'sign-failed',
-          note: error.message,
-        });
-      }
-      throw error;
-    } finally {
-      busy.delete(approved.id);
-    }
-  }
-
-  async function broadcast(tx: Transaction): Promise<Transaction> {
-    try {
-      await rpc(tx.chainId).request('eth_sendRawTransaction', [tx.rawTransaction]);
-      return transition(tx, 'sent', { audit: auditActions.txSent });
-    } catch (error) {
-      const message = nodeMessageOf(error);
-      if (/already known|known transaction/i.test(message))
-        return transition(tx, 'sent', {
-          audit: auditActions.txSent,
-          note: 'the node already had it',
-        });
-      if (/nonce too low/i.test(message)) {
-        const receipt = await rpc(tx.chainId)
-          .request<{ blockHash: string } | null>('eth_getTransactionReceipt', [tx.hash])
-          .catch(() => null);
-        // Already mined (a crash after broadcasting): the tracker takes it from here.
-        if (receipt)
-          return transition(tx, 'sent', { audit: auditActions.txSent, note: 'already mined' });
-        // Vigil's own speed-up or cancel took the nonce: its receipt settles this one.
-        const onChain = laterForSameNonce(tx, ['mined', 'confirmed', 'failed']);
-        if (onChain?.receipt) {
-          settleSiblings(onChain);
-          return store.findTransaction(tx.id)!;
-        }
-        if (laterForSameNonce(tx, IN_FLIGHT)) return tx;
-        return transition(tx, 'dropped', {
-          audit: auditActions.txDropped,
-          note: `nonce ${tx.nonce} was already used by another transaction`,
-          patch: { failureReason: message },
-          details: { reason: message },
-        });
-      }
-      if (isExecutionError(error)) {
-        return transition(tx, 'failed', {
-          audit: auditActions.txFailed,
-          note: `the node refused it: ${message}`,
-          patch: { failureReason: `not broadcast: ${message}` },
-          details: { reason: message },
-        });
-      }
-      // The network, not the transaction: it stays signed and the tracker sends it again.
-      log.warn(`Transaction ${tx.id} could not be broadcast yet: ${message}; retrying.`);
-      return save(tx, { status: 'broadcast-retry', note: message });
-    }
-  }
 
   // ---- tracking --------------------------------------------------------------------------
 
@@ -204,42 +83,6 @@ export function createTxQueueService(
     }
   }
 
-  /**
-   * A later transaction Vigil made for the same nonce (a speed-up or a cancel) in one of these
-   * statuses. Only later ones count, so that when the newest is dropped too, the older ones
-   * can be found dropped after it instead of each keeping the other alive.
-   */
-  function laterForSameNonce(tx: Transaction, statuses: TxStatus[]): Transaction | undefined {
-    if (tx.nonce === null) return undefined;
-    return store
-      .listTransactions({ chainId: tx.chainId, from: tx.from, statuses })
-      .find((other) => other.nonce === tx.nonce && other.id > tx.id);
-  }
-
-  function settleSiblings(winner: Transaction): void {
-    const losers = store
-      .listTransactions({
-        chainId: winner.chainId,
-        from: winner.from,
-        statuses: ['approved', 'signed', 'sent'],
-      })
-      .filter((tx) => tx.nonce === winner.nonce && tx.id !== winner.id);
-    for (const loser of losers) {
-      if (winner.kind === 'cancel')
-        transition(loser, 'cancelled', {
-          audit: auditActions.txCancelled,
-          note: `cancelled by tx ${winner.id}`,
-          details: { by: winner.id },
-        });
-      else
-        transition(loser, 'replaced', {
-          audit: auditActions.txReplaced,
-          note: `nonce ${winner.nonce} was mined by tx ${winner.id}`,
-          details: { by: winner.id },
-        });
-    }
-  }
-
   async function track(chainId: number, headBlock: number): Promise<void> {
     const chain = store.findChain(chainId);
     if (!chain) return;
@@ -265,7 +108,7 @@ export function createTxQueueService(
         if (options.safeMode?.signingRefusal('sending')) continue;
         busy.add(tx.id);
         try {
-          await broadcast(tx);
+          await broadcast(queue, tx);
         } finally {
           busy.delete(tx.id);
         }
@@ -309,7 +152,7 @@ export function createTxQueueService(
               },
               details,
             });
-        settleSiblings(current);
+        settleSiblings(queue, current);
       }
       const confirmations = Math.max(0, headBlock - blockNumber + 1);
       if (current.status === 'mined' && confirmations >= Math.max(1, chain.confirmations)) {
@@ -357,7 +200,7 @@ export function createTxQueueService(
         // The node's pool gave this one up for Vigil's own speed-up or cancel: that is the
         // replacement working, not a drop. It stays sent until one of them is mined, and the
         // winner's receipt settles it as replaced or cancelled.
-        if (laterForSameNonce(tx, IN_FLIGHT)) {
+        if (laterForSameNonce(queue, tx, IN_FLIGHT)) {
           misses.delete(tx.id);
           continue;
         }
@@ -475,7 +318,7 @@ export function createTxQueueService(
     }
     for (const tx of store.listTransactions({ statuses: ['approved', 'signed'], limit: 1000 })) {
       void staleApprovalChanges(tx)
-        .then((withdrawn) => (withdrawn ? withdrawn : signAndSend(tx)))
+        .then((withdrawn) => (withdrawn ? withdrawn : signAndSend(queue, tx)))
         .catch((error: unknown) =>
           log.warn(`Resuming transaction ${tx.id}: ${(error as Error).message.split('\n')[0]}`),
         );
@@ -574,7 +417,9 @@ export function createTxQueueService(
         return simulate(queue, tx, context.actor);
       },
       'txs.approve': (input, call) =>
-        approve(queue, input, context.actor, call?.approvedBy, signAndSend),
+        approve(queue, input, context.actor, call?.approvedBy, (approved) =>
+          signAndSend(queue, approved),
+        ),
       'txs.reject'(input) {
         const tx = requireTx(input.id);
         if (tx.status !== 'proposed') {
