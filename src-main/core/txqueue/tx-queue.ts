@@ -15,12 +15,11 @@ import {
   proposeReplacement,
   type ProposeInput,
 } from './propose.ts';
-import { approvalProblem } from './approval-record.ts';
 import { approve } from './approve.ts';
 import { signAndSend } from './sign-and-send.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
-import { simulationChanges } from './simulate.ts';
-import { simulate, simulateAt } from './simulate-stage.ts';
+import { simulate } from './simulate-stage.ts';
+import { resumeFromJournal } from './resume.ts';
 import { startTracking } from './track.ts';
 
 export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
@@ -40,70 +39,9 @@ export function createTxQueueService(
   options: TxQueueOptions,
 ): TxQueueService {
   const queue = createQueueContext(context, options);
-  const { store, log, nonces, requireTx, save, transition } = queue;
-  const staleApprovalMs = options.staleApprovalMs ?? 5 * 60_000;
+  const { store, nonces, requireTx, save } = queue;
   const tracking = startTracking(queue);
-
-  /**
-   * An approval given long before this restart is simulated again at the nonce and fees it
-   * fixed; if anything the person saw changed, it goes back to awaiting a fresh approval.
-   */
-  async function staleApprovalChanges(tx: Transaction): Promise<Transaction | undefined> {
-    const approvedAt = Math.max(0, ...(tx.approvals ?? []).map((approval) => approval.at));
-    if (tx.status !== 'approved' || !tx.simulation || Date.now() - approvedAt < staleApprovalMs)
-      return undefined;
-    // A record that fails its checks is refused as it is (signAndSend), never turned into a proposal.
-    if (approvalProblem(queue, tx)) return undefined;
-    const fresh = await simulateAt(queue, tx, tx.nonce!, tx.fees);
-    const changes = simulationChanges(tx.simulation, fresh);
-    if (changes.length === 0) return undefined;
-    log.warn(
-      `Transaction ${tx.id} was approved ${Math.round((Date.now() - approvedAt) / 60_000)} min ago and ${changes.join('; ')}: it needs a fresh approval.`,
-    );
-    return transition(tx, 'proposed', {
-      audit: auditActions.txSimulated,
-      note: `approval withdrawn at resume: since it was approved, ${changes.join('; ')}. Review and approve again.`,
-      patch: {
-        simulation: fresh,
-        nonce: null,
-        gasLimit: null,
-        approvals: [],
-        approvalDigest: null,
-        approvalMac: null,
-        overrideRevert: false,
-      },
-      details: {
-        staleApproval: true,
-        changes,
-        simulationId: fresh.id,
-        blockNumber: fresh.blockNumber,
-        success: fresh.success,
-      },
-    });
-  }
-
-  // What the journal says was approved or signed but not yet sent resumes at once, unless safe
-  // mode holds it; then it resumes when a person acknowledges safe mode.
-  function resume(): void {
-    const refusal = options.safeMode?.signingRefusal('resuming approved transactions');
-    if (refusal) {
-      const waiting = store.listTransactions({ statuses: ['approved', 'signed'], limit: 1000 });
-      if (waiting.length > 0)
-        log.error(
-          `${waiting.length} approved or signed transaction(s) wait (${waiting.map((tx) => tx.id).join(', ')}): ${refusal.message}`,
-        );
-      return;
-    }
-    for (const tx of store.listTransactions({ statuses: ['approved', 'signed'], limit: 1000 })) {
-      void staleApprovalChanges(tx)
-        .then((withdrawn) => (withdrawn ? withdrawn : signAndSend(queue, tx)))
-        .catch((error: unknown) =>
-          log.warn(`Resuming transaction ${tx.id}: ${(error as Error).message.split('\n')[0]}`),
-        );
-    }
-  }
-  options.safeMode?.onLifted(resume);
-  setTimeout(resume, 0);
+  resumeFromJournal(queue);
 
   function statusesOf(status: TxStatus | TxStatus[] | undefined): TxStatus[] | undefined {
     if (status === undefined) return undefined;
