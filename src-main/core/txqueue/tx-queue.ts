@@ -5,7 +5,7 @@
 import { getAddress } from 'viem';
 import type { Transaction, TxStatus } from '../../ipc/contract.ts';
 import { auditActions } from '../audit/index.ts';
-import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
+import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import {
   checkProposal,
@@ -19,6 +19,7 @@ import { approve } from './approve.ts';
 import { signAndSend } from './sign-and-send.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
 import { simulate } from './simulate-stage.ts';
+import { proposalsSection } from './workspace-proposals.ts';
 import { resumeFromJournal } from './resume.ts';
 import { startTracking } from './track.ts';
 
@@ -48,57 +49,10 @@ export function createTxQueueService(
     return Array.isArray(status) ? status : [status];
   }
 
-  /**
-   * The workspace file's `transactions:`: each is proposed once per key. Proposals are
-   * operations, not configuration: they use chains and contracts already configured, and are
-   * checked in full (signer, encoding, balance) before anything of the file is applied.
-   */
-  const workspace: WorkspaceSection = {
-    async prepare(file, { source }) {
-      const due: typeof file.transactions = [];
-      for (const [index, transaction] of file.transactions.entries()) {
-        if (store.hasTransactionFrom(`workspace:${transaction.key}`)) continue;
-        due.push(transaction);
-        const { key: _key, ...input } = transaction;
-        const field = `transactions[${index}].`;
-        if (!store.findChain(input.chainId)) {
-          throw new VigilError(
-            'WORKSPACE_INVALID',
-            `${source}: ${field}chainId: chain ${input.chainId} is not configured yet. Transactions in a workspace use chains that are already configured: import the chains first, then the transactions.`,
-            { field: `${field}chainId` },
-          );
-        }
-        try {
-          await checkProposal(queue, input);
-        } catch (error) {
-          if (!(error instanceof VigilError)) throw error;
-          throw new VigilError(error.code, `${source}: ${field}${error.message}`, {
-            field: `${field}${error.field ?? ''}`.replace(/\.$/, ''),
-            ...(error.details ? { details: error.details } : {}),
-          });
-        }
-      }
-      return {
-        commands: [],
-        audit: [],
-        summary: {
-          transactionsProposed: due.length,
-          transactionsUnchanged: file.transactions.length - due.length,
-        },
-        async applied() {
-          for (const { key, ...input } of due)
-            await propose(queue, input, `workspace:${key}`, context.actor);
-        },
-      };
-    },
-    // Proposals are one-off operations: an exported workspace does not carry them.
-    export: () => ({}),
-  };
-
   return {
     propose: (input, source, actor) => propose(queue, input, source, actor),
     checkProposal: (input) => checkProposal(queue, input),
-    workspace,
+    workspace: proposalsSection(queue),
     hasProposalFrom: (source) => store.hasTransactionFrom(source),
     handlers: {
       'txs.propose': (input) => propose(queue, input, 'operator', context.actor),
