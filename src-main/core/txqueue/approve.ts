@@ -193,3 +193,32 @@ function replanLane(queue: QueueContext, approved: Transaction): void {
       );
   }
 }
+
+/** A person turns a proposal down: it is rejected, with their reason, and nothing is approved. */
+export function reject(
+  queue: QueueContext,
+  input: ValidatedInput<'txs.reject'>,
+  actor: string,
+): Transaction {
+  const tx = queue.requireTx(input.id);
+  if (tx.status !== 'proposed') {
+    throw new VigilError(
+      'INVALID_STATE',
+      `Transaction ${tx.id} is ${tx.status}, not awaiting approval.`,
+      {
+        field: 'id',
+        details: { status: tx.status },
+      },
+    );
+  }
+  return queue.save(
+    { ...tx, status: 'rejected', rejectReason: input.reason },
+    {
+      status: 'rejected',
+      note: input.reason,
+      audit: auditActions.txRejected,
+      actor,
+      details: { reason: input.reason },
+    },
+  );
+}

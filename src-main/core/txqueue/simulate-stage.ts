@@ -3,6 +3,7 @@
 import type { Hex } from 'viem';
 import type { FeePlan, Simulation, Transaction } from '../../ipc/contract.ts';
 import { auditActions } from '../audit/index.ts';
+import { VigilError } from '../errors/index.ts';
 import type { QueueContext } from './queue-context.ts';
 import { simulateTransaction } from './simulate.ts';
 
@@ -68,6 +69,24 @@ function recordSimulation(
       },
     },
   );
+}
+
+/** The operator asks for a proposal to be simulated again (only a proposal is). */
+export async function simulateAgain(
+  queue: QueueContext,
+  id: number,
+  actor: string,
+): Promise<Transaction> {
+  const tx = queue.requireTx(id);
+  if (tx.status !== 'proposed')
+    throw new VigilError(
+      'INVALID_STATE',
+      `Transaction ${tx.id} is ${tx.status}; only a proposal is simulated again.`,
+      {
+        field: 'id',
+      },
+    );
+  return simulate(queue, tx, actor);
 }
 
 /** Simulates a new proposal; when that cannot run, the proposal stays and says why. */

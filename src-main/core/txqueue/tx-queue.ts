@@ -4,9 +4,7 @@
 // the transaction was. Main signs its own stored copy, never one handed back by the renderer.
 import { getAddress } from 'viem';
 import type { Transaction, TxStatus } from '../../ipc/contract.ts';
-import { auditActions } from '../audit/index.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
-import { VigilError } from '../errors/index.ts';
 import {
   checkProposal,
   decodeCall,
@@ -15,10 +13,10 @@ import {
   proposeReplacement,
   type ProposeInput,
 } from './propose.ts';
-import { approve } from './approve.ts';
+import { approve, reject } from './approve.ts';
 import { signAndSend } from './sign-and-send.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
-import { simulate } from './simulate-stage.ts';
+import { simulateAgain } from './simulate-stage.ts';
 import { proposalsSection } from './workspace-proposals.ts';
 import { resumeFromJournal } from './resume.ts';
 import { startTracking } from './track.ts';
@@ -40,7 +38,7 @@ export function createTxQueueService(
   options: TxQueueOptions,
 ): TxQueueService {
   const queue = createQueueContext(context, options);
-  const { store, nonces, requireTx, save } = queue;
+  const { store, nonces, requireTx } = queue;
   const tracking = startTracking(queue);
   resumeFromJournal(queue);
 
@@ -74,45 +72,12 @@ export function createTxQueueService(
         };
       },
       'txs.get': (input) => requireTx(input.id),
-      async 'txs.simulate'(input) {
-        const tx = requireTx(input.id);
-        if (tx.status !== 'proposed')
-          throw new VigilError(
-            'INVALID_STATE',
-            `Transaction ${tx.id} is ${tx.status}; only a proposal is simulated again.`,
-            {
-              field: 'id',
-            },
-          );
-        return simulate(queue, tx, context.actor);
-      },
+      'txs.simulate': (input) => simulateAgain(queue, input.id, context.actor),
       'txs.approve': (input, call) =>
         approve(queue, input, context.actor, call?.approvedBy, (approved) =>
           signAndSend(queue, approved),
         ),
-      'txs.reject'(input) {
-        const tx = requireTx(input.id);
-        if (tx.status !== 'proposed') {
-          throw new VigilError(
-            'INVALID_STATE',
-            `Transaction ${tx.id} is ${tx.status}, not awaiting approval.`,
-            {
-              field: 'id',
-              details: { status: tx.status },
-            },
-          );
-        }
-        return save(
-          { ...tx, status: 'rejected', rejectReason: input.reason },
-          {
-            status: 'rejected',
-            note: input.reason,
-            audit: auditActions.txRejected,
-            actor: context.actor,
-            details: { reason: input.reason },
-          },
-        );
-      },
+      'txs.reject': (input) => reject(queue, input, context.actor),
       'txs.speedUp': (input) => proposeReplacement(queue, input.id, 'speedUp', context.actor),
       'txs.cancel': (input) => proposeReplacement(queue, input.id, 'cancel', context.actor),
       async 'signers.lanes'(input) {
