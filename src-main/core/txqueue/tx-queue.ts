@@ -2,6 +2,9 @@
 // durable (with its nonce) before anything is signed, the signed transaction and its hash are
 // durable before anything is broadcast, and a restart picks up exactly where the journal says
 // the transaction was. Main signs its own stored copy, never one handed back by the renderer.
+// This file wires the stages, each in its own file over the shared queue context: propose.ts,
+// simulate-stage.ts, approve.ts, sign-and-send.ts (through account.ts), track.ts, resume.ts,
+// with nonce lanes in nonce-manager.ts.
 import { getAddress } from 'viem';
 import type { Transaction, TxStatus } from '../../ipc/contract.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
@@ -33,6 +36,11 @@ export interface TxQueueService extends EngineService {
   hasProposalFrom(source: string): boolean;
 }
 
+function statusesOf(status: TxStatus | TxStatus[] | undefined): TxStatus[] | undefined {
+  if (status === undefined) return undefined;
+  return Array.isArray(status) ? status : [status];
+}
+
 export function createTxQueueService(
   context: ServiceContext,
   options: TxQueueOptions,
@@ -41,11 +49,6 @@ export function createTxQueueService(
   const { store, nonces, requireTx } = queue;
   const tracking = startTracking(queue);
   resumeFromJournal(queue);
-
-  function statusesOf(status: TxStatus | TxStatus[] | undefined): TxStatus[] | undefined {
-    if (status === undefined) return undefined;
-    return Array.isArray(status) ? status : [status];
-  }
 
   return {
     propose: (input, source, actor) => propose(queue, input, source, actor),
