@@ -1935,6 +1935,8 @@ export const ErrorCode = z.enum([
   'START_BLOCK_IN_FUTURE',
   /** Nothing is deployed at the address (or where a proxy points). */
   'NO_CODE',
+  /** The address has code, but does not answer as an initialised Safe. */
+  'NOT_A_SAFE',
   'CONDITION_SYNTAX',
   'CONDITION_UNKNOWN_FIELD',
   'CONDITION_TYPE_MISMATCH',
