@@ -96,6 +96,7 @@ import { createTokenDisplays } from './token-displays.ts';
 import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
+import { createSafeAccounts } from './safe-accounts.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
@@ -137,6 +138,8 @@ export interface EngineTuning {
   storeHealthIntervalMs?: number;
   /** How often watched proxies are read again for upgrades; 0 turns it off. */
   proxyCheckIntervalMs?: number;
+  /** How often added Safes are read again for owner, threshold, module and guard changes; 0: off. */
+  safeRefreshMs?: number;
   /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
   allowPrivateWebhooks?: boolean;
 }
@@ -1099,6 +1102,9 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.proxyCheckIntervalMs === undefined
         ? {}
         : { intervalMs: options.proxyCheckIntervalMs }),
+    }),
+    createSafeAccounts(context, {
+      ...(options.safeRefreshMs === undefined ? {} : { intervalMs: options.safeRefreshMs }),
     }),
     createStoreHealthService({
       store,
