@@ -64,8 +64,8 @@ export function SafesPanel() {
           ))}
         </div>
       </Loadable>
-      <div className="card">
-        <h3>Add a Safe</h3>
+      <div className="card safe-add">
+        <h2>Add a Safe</h2>
         <AddSafeForm />
       </div>
     </section>
@@ -105,7 +105,7 @@ function SafeCard({ safe }: { safe: Safe }) {
   return (
     <article className="card safe-card" aria-label={`Safe ${safe.name}`}>
       <header className="card-header">
-        <h3>{safe.name}</h3>
+        <h2>{safe.name}</h2>
         <span className="card-header-actions">
           <button type="button" disabled={busy} onClick={() => void refresh()}>
             {busy ? 'Reading…' : 'Read now'}
@@ -115,7 +115,7 @@ function SafeCard({ safe }: { safe: Safe }) {
           </button>
         </span>
       </header>
-      <dl className="facts">
+      <dl className="safe-facts">
         <dt>Address</dt>
         <dd className="mono">{safe.address}</dd>
         <dt>Chain</dt>
@@ -138,6 +138,7 @@ function SafeCard({ safe }: { safe: Safe }) {
         <dt>Guard</dt>
         <dd className="mono">{safe.guard ?? 'none'}</dd>
       </dl>
+      <h3>Owners</h3>
       <ul className="safe-owners" aria-label="Owners">
         {safe.owners.map((owner) => (
           <li key={owner}>
