@@ -769,6 +769,11 @@ export const SafesAddInput = z
     address: AddressInput,
     /** Shown in lists; the address when omitted. */
     name: z.string().trim().min(1, 'must not be empty').max(80, tooLong(80)).optional(),
+    /**
+     * Also watch the Safe as a contract (its owner, threshold, module, guard and execution
+     * events), so its events are stored and safes.changeRules can offer alert rules.
+     */
+    watch: z.boolean().optional(),
   })
   .strict();
 

@@ -829,6 +829,24 @@ export function createEngine(options: EngineOptions): Engine {
 
   // ---- requests -------------------------------------------------------------------------
 
+  async function addContract(input: ContractsAddInput): Promise<WatchedContract> {
+    const contract = await validateContract(input);
+    if (store.findContract(contract.id)) {
+      throw new VigilError(
+        'ALREADY_EXISTS',
+        `${contract.address} is already watched on chain ${contract.chainId}.`,
+        {
+          field: 'address',
+        },
+      );
+    }
+    store.execute({ type: 'contract.add', contract }, [contractAddedAudit(contract)]);
+    refreshDecoders(contract.chainId);
+    tokenDisplays.readMissing(contract.chainId);
+    pushConfig();
+    return toWireContract(store.findContract(contract.id)!);
+  }
+
   const watchHandlers: { [N in RequestName]?: (input: never) => Promise<unknown> | unknown } = {
     async 'chains.add'(input: ChainsAddInput): Promise<Chain> {
       const record = await validateChain(input);
@@ -859,23 +877,7 @@ export function createEngine(options: EngineOptions): Engine {
       pushConfig();
       return { removed: true };
     },
-    async 'contracts.add'(input: ContractsAddInput): Promise<WatchedContract> {
-      const contract = await validateContract(input);
-      if (store.findContract(contract.id)) {
-        throw new VigilError(
-          'ALREADY_EXISTS',
-          `${contract.address} is already watched on chain ${contract.chainId}.`,
-          {
-            field: 'address',
-          },
-        );
-      }
-      store.execute({ type: 'contract.add', contract }, [contractAddedAudit(contract)]);
-      refreshDecoders(contract.chainId);
-      tokenDisplays.readMissing(contract.chainId);
-      pushConfig();
-      return toWireContract(store.findContract(contract.id)!);
-    },
+    'contracts.add': addContract,
     'contracts.list': () => store.listContracts().map(toWireContract),
     async 'contracts.creationBlock'(input: { chainId: number; address: string }) {
       const chain = store.requireChain(input.chainId);
@@ -1104,6 +1106,9 @@ export function createEngine(options: EngineOptions): Engine {
         : { intervalMs: options.proxyCheckIntervalMs }),
     }),
     createSafeAccounts(context, {
+      watchContract: async (input) => {
+        await addContract(input);
+      },
       ...(options.safeRefreshMs === undefined ? {} : { intervalMs: options.safeRefreshMs }),
     }),
     createStoreHealthService({

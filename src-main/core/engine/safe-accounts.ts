@@ -7,7 +7,13 @@ import { getAddress } from 'viem';
 import type { Safe } from '../../ipc/contract.ts';
 import { auditActions } from '../audit-chain/index.ts';
 import { VigilError } from '../errors/index.ts';
-import { readSafe, safeConfigChanges, SAFE_CONFIG_EVENTS_ABI, toSnapshot } from '../safes/index.ts';
+import {
+  readSafe,
+  safeConfigChanges,
+  SAFE_CONFIG_EVENTS_ABI,
+  SAFE_WATCH_ABI,
+  toSnapshot,
+} from '../safes/index.ts';
 import type { SafeRecord } from '../store/index.ts';
 import type { EngineService, ServiceContext } from './service.ts';
 
@@ -15,6 +21,13 @@ export interface SafeAccountOptions {
   /** How often every Safe is read again; 0 turns the timer off. */
   intervalMs?: number;
   now?: () => number;
+  /** Watches the Safe as a contract (as contracts.add does), for `safes.add` with `watch`. */
+  watchContract(input: {
+    chainId: number;
+    address: string;
+    abi: unknown[];
+    name: string;
+  }): Promise<void>;
 }
 
 /** The events whose rules are offered, and how loud each is. */
@@ -33,7 +46,7 @@ export function toWireSafe(record: SafeRecord): Safe {
 
 export function createSafeAccounts(
   context: ServiceContext,
-  options: SafeAccountOptions = {},
+  options: SafeAccountOptions,
 ): EngineService {
   const { store, log, actor } = context;
   const now = options.now ?? Date.now;
@@ -123,6 +136,14 @@ export function createSafeAccounts(
             field: 'address',
           });
         const state = toSnapshot(await read(input.chainId, address));
+        // Watched first: a Safe saved but not watched, as asked, would need a second try anyway.
+        if (input.watch && !store.findContract(id))
+          await options.watchContract({
+            chainId: input.chainId,
+            address,
+            abi: [...SAFE_WATCH_ABI],
+            name: input.name ?? address,
+          });
         const safe: SafeRecord = {
           id,
           chainId: input.chainId,

@@ -8,6 +8,11 @@ export type {
   SafeTransaction,
   SafeTransactionHashParameters,
 } from './safe-tx-hash.ts';
-export { SAFE_CONFIG_EVENTS_ABI, SAFE_READ_ABI, SENTINEL_ADDRESS } from './safe-abi.ts';
+export {
+  SAFE_CONFIG_EVENTS_ABI,
+  SAFE_READ_ABI,
+  SAFE_WATCH_ABI,
+  SENTINEL_ADDRESS,
+} from './safe-abi.ts';
 export { safeConfigChanges, toSnapshot } from './safe-changes.ts';
 export type { SafeConfigChanges, SafeConfigField, SafeStateSnapshot } from './safe-changes.ts';

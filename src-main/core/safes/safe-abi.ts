@@ -22,5 +22,22 @@ export const SAFE_CONFIG_EVENTS_ABI = parseAbi([
   'event ChangedFallbackHandler(address indexed handler)',
 ]);
 
+/**
+ * What a Safe is watched as, when the operator asks for it: its configuration events, its
+ * executions (with the Safe transaction hash), approved hashes and received funds, and the reads.
+ */
+export const SAFE_WATCH_ABI = [
+  ...SAFE_READ_ABI,
+  ...SAFE_CONFIG_EVENTS_ABI,
+  ...parseAbi([
+    'event ExecutionSuccess(bytes32 indexed txHash, uint256 payment)',
+    'event ExecutionFailure(bytes32 indexed txHash, uint256 payment)',
+    'event ApproveHash(bytes32 indexed approvedHash, address indexed owner)',
+    'event ExecutionFromModuleSuccess(address indexed module)',
+    'event ExecutionFromModuleFailure(address indexed module)',
+    'event SafeReceived(address indexed sender, uint256 value)',
+  ]),
+];
+
 /** The start and end of the Safe's module linked list. */
 export const SENTINEL_ADDRESS = '0x0000000000000000000000000000000000000001';

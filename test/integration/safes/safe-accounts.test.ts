@@ -199,7 +199,7 @@ describe('safes', () => {
     expect((await vigil.refused('safes.refresh', { id })).code).toBe('NOT_FOUND');
   });
 
-  it('re-reads every Safe on its timer', async () => {
+  it('watches the Safe as a contract when asked, and re-reads every Safe on its timer', async () => {
     const other = await createSafe(anvil.rpcUrl, deployment, { saltNonce: 99n });
     const timed = await startVigilInProcess({
       tuning: { safeRefreshMs: 100, proxyCheckIntervalMs: 0 },
@@ -210,7 +210,18 @@ describe('safes', () => {
         chainId: anvil.chainId,
         rpcUrls: [anvil.rpcUrl],
       });
-      await timed.call('safes.add', { chainId: anvil.chainId, address: other.address });
+      // Watched as a contract too: the built-in rules are offered with no contract added by hand.
+      const added = await timed.call<Safe>('safes.add', {
+        chainId: anvil.chainId,
+        address: other.address,
+        watch: true,
+      });
+      const watched = await timed.call<{ id: string; eventNames: string[] }[]>('contracts.list');
+      expect(watched.map((contract) => contract.id)).toEqual([added.id]);
+      expect(watched[0]!.eventNames).toEqual(
+        expect.arrayContaining(['ChangedThreshold', 'ExecutionSuccess', 'ApproveHash']),
+      );
+      expect(await timed.call<unknown[]>('safes.changeRules', { id: added.id })).toHaveLength(7);
       await execSafeTransaction(
         anvil.rpcUrl,
         anvil.chainId,
