@@ -69,6 +69,10 @@ test('add a Safe in the Signers view and see a threshold change after reading it
     1,
   );
   await screenshot(page, '03-safe-added');
+  await card.getByRole('button', { name: 'Alert on changes' }).click();
+  await expect(card.getByRole('status')).toHaveText(
+    '7 alert rules added for owner, threshold, module and guard changes.',
+  );
 
   await execSafeTransaction(
     anvil.rpcUrl,

@@ -101,12 +101,25 @@ function SafeCard({ safe }: { safe: Safe }) {
       if (!result.ok) throw new Error(result.error.message);
       return 'Removed.';
     });
+  const addRules = () =>
+    act(async () => {
+      const rules = await vigil.call('safes.changeRules', { id: safe.id });
+      if (!rules.ok) throw new Error(rules.error.message);
+      for (const rule of rules.value) {
+        const saved = await vigil.call('alerts.rules.save', rule);
+        if (!saved.ok) throw new Error(saved.error.message);
+      }
+      return `${rules.value.length} alert rules added for owner, threshold, module and guard changes.`;
+    });
   const ours = safe.owners.filter(isSigner).length;
   return (
     <article className="card safe-card" aria-label={`Safe ${safe.name}`}>
       <header className="card-header">
         <h2>{safe.name}</h2>
         <span className="card-header-actions">
+          <button type="button" disabled={busy} onClick={() => void addRules()}>
+            Alert on changes
+          </button>
           <button type="button" disabled={busy} onClick={() => void refresh()}>
             {busy ? 'Reading…' : 'Read now'}
           </button>
@@ -164,6 +177,7 @@ function AddSafeForm() {
   const [chainId, setChainId] = useState<number | ''>('');
   const [address, setAddress] = useState('');
   const [name, setName] = useState('');
+  const [watch, setWatch] = useState(true);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
@@ -182,6 +196,7 @@ function AddSafeForm() {
       chainId: chosenChain,
       address: address.trim(),
       ...(name.trim() ? { name: name.trim() } : {}),
+      watch,
     });
     setBusy(false);
     if (!result.ok) {
@@ -220,6 +235,14 @@ function AddSafeForm() {
       <Field id="safe-name" label="Name (optional)" error={errors.name}>
         <input id="safe-name" value={name} onChange={(event) => setName(event.target.value)} />
       </Field>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={watch}
+          onChange={(event) => setWatch(event.target.checked)}
+        />
+        Also watch its events (owners, threshold, modules, guard, executions)
+      </label>
       <FormError message={errors.form} />
       {done && (
         <p className="form-ok" role="status">
