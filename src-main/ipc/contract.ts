@@ -747,6 +747,40 @@ export const Signer = z.object({
 });
 export type Signer = z.infer<typeof Signer>;
 
+/** A Safe multisig the operator added, with what the chain last said of it. */
+export const Safe = z.object({
+  /** `<chainId>:<lowercase address>`, as a watched contract's id. */
+  id: z.string(),
+  chainId: ChainId,
+  address: z.string(),
+  name: z.string(),
+  version: z.string(),
+  owners: z.array(z.string()),
+  threshold: z.number().int(),
+  nonce: DecimalString,
+  modules: z.array(z.string()),
+  /** null when no guard is set. */
+  guard: z.string().nullable(),
+  fallbackHandler: z.string().nullable(),
+  /** When the chain was last read for it (ms since 1970). */
+  readAt: z.number(),
+});
+export type Safe = z.infer<typeof Safe>;
+
+export const SafesAddInput = z
+  .object({
+    chainId: ChainId,
+    address: AddressInput,
+    /** Shown in lists; the address when omitted. */
+    name: z.string().trim().min(1, 'must not be empty').max(80, tooLong(80)).optional(),
+    /**
+     * Also watch the Safe as a contract (its owner, threshold, module, guard and execution
+     * events), so its events are stored and safes.changeRules can offer alert rules.
+     */
+    watch: z.boolean().optional(),
+  })
+  .strict();
+
 export const SignerBackup = z.object({
   address: z.string(),
   /** In the exports folder; headless mode serves it as a download. */
@@ -1311,6 +1345,17 @@ export const BacktestMatch = z.object({
 
 const Empty = z.object({}).strict().optional();
 
+/** A ready-made event rule Vigil offers (upgrades, Safe changes), for alerts.rules.save. */
+const BuiltInEventRule = z.object({
+  kind: z.literal('event'),
+  name: z.string(),
+  severity: AlertSeverity,
+  enabled: z.boolean(),
+  contractId: z.string(),
+  eventName: z.string(),
+  condition: z.string(),
+});
+
 const explorerUrl = z
   .string()
   .trim()
@@ -1455,17 +1500,7 @@ export const requests = {
    */
   'contracts.upgradeRules': {
     input: z.object({ id: Ref }).strict(),
-    output: z.array(
-      z.object({
-        kind: z.literal('event'),
-        name: z.string(),
-        severity: AlertSeverity,
-        enabled: z.boolean(),
-        contractId: z.string(),
-        eventName: z.string(),
-        condition: z.string(),
-      }),
-    ),
+    output: z.array(BuiltInEventRule),
   },
   /**
    * The deployed contracts a Foundry or Hardhat project folder records, each with its chain,
@@ -1635,6 +1670,26 @@ export const requests = {
     output: Signer,
   },
   'signers.list': { input: Empty, output: z.array(Signer) },
+  /**
+   * Adds a Safe by chain and address, read from the chain first: an address with no code is
+   * NO_CODE, a contract that is not a set-up Safe is NOT_A_SAFE, and nothing is saved.
+   */
+  'safes.add': { input: SafesAddInput, output: Safe },
+  'safes.list': { input: Empty, output: z.array(Safe) },
+  'safes.remove': {
+    input: z.object({ id: Ref }).strict(),
+    output: z.object({ removed: z.literal(true) }),
+  },
+  /** Reads the Safe from the chain now; a change is stored and audited as `safe.changed`. */
+  'safes.refresh': { input: z.object({ id: Ref }).strict(), output: Safe },
+  /**
+   * Built-in alert rules for the Safe's owner, threshold, module and guard events, ready for
+   * alerts.rules.save; the Safe must be watched as a contract with those events in its ABI.
+   */
+  'safes.changeRules': {
+    input: z.object({ id: Ref }).strict(),
+    output: z.array(BuiltInEventRule),
+  },
   /**
    * Deletes a signer and its key. Refused while the key holds funds on a configured chain, or
    * while a chain's balance cannot be read, unless `confirmFunds` says to go ahead anyway.
@@ -1934,6 +1989,8 @@ export const pushes = {
   'integrity.safeModeChanged': SafeMode,
   /** Transactions that changed (proposed, simulated, state changes, confirmations). */
   'txs.changed': z.object({ txs: z.array(Transaction) }),
+  /** A Safe was added, removed, or read with a change. */
+  'safes.changed': z.object({ safes: z.array(Safe) }),
   /** The signer list or a balance changed. */
   'signers.changed': z.object({ signers: z.array(Signer) }),
   /** The audit log grew; its newest entry now. */
@@ -1979,6 +2036,8 @@ export const ErrorCode = z.enum([
   'START_BLOCK_IN_FUTURE',
   /** Nothing is deployed at the address (or where a proxy points). */
   'NO_CODE',
+  /** The address has code, but does not answer as an initialised Safe. */
+  'NOT_A_SAFE',
   'CONDITION_SYNTAX',
   'CONDITION_UNKNOWN_FIELD',
   'CONDITION_TYPE_MISMATCH',

@@ -22,6 +22,11 @@ export const auditActions = {
   signerBackedUp: 'signer.backed-up',
   /** How many distinct approvers the signer's transactions need changed. */
   signerApprovalsChanged: 'signer.approvals-changed',
+  // Safes (subject safe:<chainId>:<address>)
+  safeAdded: 'safe.added',
+  safeRemoved: 'safe.removed',
+  /** The chain shows other owners, threshold, modules, guard or fallback handler; before and after. */
+  safeChanged: 'safe.changed',
   // People who approve (subject approver:<credential id>; the request they approved)
   approverEnrolled: 'approver.enrolled',
   /** A person approved a request only a person may make; details say who, and its digest. */

@@ -97,6 +97,7 @@ import { createTokenDisplays } from './token-displays.ts';
 import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
+import { createSafeAccounts } from './safe-accounts.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
 import { createVerifiedSources } from './verified-sources.ts';
 import { resolveWorkspaceContract } from './workspace-sources.ts';
@@ -140,6 +141,8 @@ export interface EngineTuning {
   storeHealthIntervalMs?: number;
   /** How often watched proxies are read again for upgrades; 0 turns it off. */
   proxyCheckIntervalMs?: number;
+  /** How often added Safes are read again for owner, threshold, module and guard changes; 0: off. */
+  safeRefreshMs?: number;
   /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
   allowPrivateWebhooks?: boolean;
   /**
@@ -844,6 +847,24 @@ export function createEngine(options: EngineOptions): Engine {
 
   // ---- requests -------------------------------------------------------------------------
 
+  async function addContract(input: ContractsAddInput): Promise<WatchedContract> {
+    const contract = await validateContract(input);
+    if (store.findContract(contract.id)) {
+      throw new VigilError(
+        'ALREADY_EXISTS',
+        `${contract.address} is already watched on chain ${contract.chainId}.`,
+        {
+          field: 'address',
+        },
+      );
+    }
+    store.execute({ type: 'contract.add', contract }, [contractAddedAudit(contract)]);
+    refreshDecoders(contract.chainId);
+    tokenDisplays.readMissing(contract.chainId);
+    pushConfig();
+    return toWireContract(store.findContract(contract.id)!);
+  }
+
   const watchHandlers: { [N in RequestName]?: (input: never) => Promise<unknown> | unknown } = {
     async 'chains.add'(input: ChainsAddInput): Promise<Chain> {
       const record = await validateChain(input);
@@ -874,23 +895,7 @@ export function createEngine(options: EngineOptions): Engine {
       pushConfig();
       return { removed: true };
     },
-    async 'contracts.add'(input: ContractsAddInput): Promise<WatchedContract> {
-      const contract = await validateContract(input);
-      if (store.findContract(contract.id)) {
-        throw new VigilError(
-          'ALREADY_EXISTS',
-          `${contract.address} is already watched on chain ${contract.chainId}.`,
-          {
-            field: 'address',
-          },
-        );
-      }
-      store.execute({ type: 'contract.add', contract }, [contractAddedAudit(contract)]);
-      refreshDecoders(contract.chainId);
-      tokenDisplays.readMissing(contract.chainId);
-      pushConfig();
-      return toWireContract(store.findContract(contract.id)!);
-    },
+    'contracts.add': addContract,
     'contracts.list': () => store.listContracts().map(toWireContract),
     async 'contracts.creationBlock'(input: { chainId: number; address: string }) {
       const chain = store.requireChain(input.chainId);
@@ -1127,6 +1132,12 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.proxyCheckIntervalMs === undefined
         ? {}
         : { intervalMs: options.proxyCheckIntervalMs }),
+    }),
+    createSafeAccounts(context, {
+      watchContract: async (input) => {
+        await addContract(input);
+      },
+      ...(options.safeRefreshMs === undefined ? {} : { intervalMs: options.safeRefreshMs }),
     }),
     createStoreHealthService({
       store,

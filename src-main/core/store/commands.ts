@@ -4,6 +4,7 @@ import type { Database } from 'sql.js';
 import { applyAlertCommand, type AlertCommand } from './alerts.ts';
 import { applyApproverCommand, type ApproverCommand } from './approvers.ts';
 import { applyWatchConfigCommand, type WatchConfigCommand } from './operator-data.ts';
+import { applySafeCommand, type SafeCommand } from './safes.ts';
 import { applySignerCommand, type SignerCommand } from './signers.ts';
 import { applyTransactionCommand, type TransactionCommand } from './transactions.ts';
 
@@ -13,6 +14,7 @@ export type OperatorCommand =
   | TransactionCommand
   | AlertCommand
   | ApproverCommand
+  | SafeCommand
   /** Records audit entries and changes nothing else (an alert delivered, the app started). */
   | { type: 'audit.record' }
   /** Several commands that stand or fall together. */
@@ -34,6 +36,11 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
     case 'contract.token':
     case 'contract.definition':
       applyWatchConfigCommand(db, command, at);
+      return;
+    case 'safe.add':
+    case 'safe.state':
+    case 'safe.remove':
+      applySafeCommand(db, command, at);
       return;
     case 'signer.add':
     case 'signer.remove':

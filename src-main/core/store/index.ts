@@ -42,6 +42,7 @@ import {
   type ContractRecord,
 } from './operator-data.ts';
 import { applyOperatorCommand, removesEvents, type OperatorCommand } from './commands.ts';
+import { findSafe, listSafes, type SafeRecord } from './safes.ts';
 import { findSigner, listSigners, readMeta, type SignerRecord } from './signers.ts';
 import {
   findTransaction,
@@ -73,6 +74,7 @@ export type {
   StoredEvent,
 } from './chain-data.ts';
 export type { ChainRecord, ContractRecord } from './operator-data.ts';
+export type { SafeRecord, SafeStateRecord } from './safes.ts';
 export type {
   ChainStoreCrashPoint,
   ChainStoreProblem,
@@ -214,6 +216,9 @@ export interface Store extends ChainDataAccess {
   readonly alerts: AlertQueries;
   readonly approvers: ApproverQueries;
   listSigners(): SignerRecord[];
+  /** Safes the operator added, oldest first. */
+  listSafes(): SafeRecord[];
+  findSafe(id: string): SafeRecord | undefined;
   /** By address, in any letter case. */
   findSigner(address: string): SignerRecord | undefined;
   /** A value the data directory keeps about itself (set with the `meta.set` command). */
@@ -616,6 +621,8 @@ function createStore(parts: {
     pendingRefetches: () => chain.pendingRefetches(),
     refetched: (range) => chain.refetched(range),
     listSigners: () => listSigners(db),
+    listSafes: () => listSafes(db),
+    findSafe: (id) => findSafe(db, id),
     findSigner: (address) => findSigner(db, address),
     meta: (key) => readMeta(db, key),
     findTransaction: (id) => findTransaction(db, id),

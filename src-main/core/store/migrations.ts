@@ -5,6 +5,7 @@ import { approverTablesSql } from './approvers.ts';
 import { VigilError } from '../errors/index.ts';
 import { alertTablesSql } from './alerts.ts';
 import { inTransaction, selectOne } from './database.ts';
+import { safesTableSql } from './safes.ts';
 
 export interface Migration {
   version: number;
@@ -229,6 +230,13 @@ export const migrations: readonly Migration[] = [
     name: 'contracts may carry how their amounts read (JSON: decimals, symbol, source; NULL not read yet)',
     up(db) {
       db.run('ALTER TABLE contracts ADD COLUMN token TEXT');
+    },
+  },
+  {
+    version: 13,
+    name: 'Safes (multisig accounts): chain, address, name and their state as last read',
+    up(db) {
+      db.run(safesTableSql);
     },
   },
 ];

@@ -69,6 +69,7 @@ export function applyWatchConfigCommand(
     case 'chain.remove':
       // Its chain data is dropped by the chain-data store (see Store.execute).
       db.run('DELETE FROM contracts WHERE chain_id = ?', [command.chainId]);
+      db.run('DELETE FROM safes WHERE chain_id = ?', [command.chainId]);
       db.run('DELETE FROM chains WHERE chain_id = ?', [command.chainId]);
       return;
     case 'contract.add': {

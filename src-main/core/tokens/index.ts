@@ -2,6 +2,7 @@
 export {
   decodeDecimals,
   decodeSymbol,
+  isContractAnswer,
   readTokenDisplay,
   type RpcRequest,
 } from './read-token-display.ts';

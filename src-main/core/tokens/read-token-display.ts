@@ -13,11 +13,14 @@ const DECIMALS_SELECTOR = '0x313ce567';
 const SYMBOL_SELECTOR = '0x95d89b41';
 const MAX_SYMBOL_LENGTH = 32;
 
-/** A revert or an "execution" answer: the contract has no such function, or refused it. */
-function isContractAnswer(error: unknown): boolean {
+/**
+ * A revert or an "execution" answer: the contract has no such function, or refused it. anvil
+ * words a halt on an invalid opcode (a delegate call into nothing, a 0xfe) as "EVM error".
+ */
+export function isContractAnswer(error: unknown): boolean {
   const text = String((error as { message?: unknown })?.message ?? error);
   const code = (error as { code?: unknown })?.code;
-  return code === 3 || code === -32000 || /revert|execution|invalid opcode/i.test(text);
+  return code === 3 || code === -32000 || /revert|execution|invalid opcode|EVM error/i.test(text);
 }
 
 async function call(request: RpcRequest, to: string, data: string): Promise<Hex | null> {

@@ -10,6 +10,7 @@ import { chainName, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { EmptyState, FormError, Loadable } from '../components/StateViews.tsx';
 import { ApproversPanel } from '../components/ApproversPanel.tsx';
+import { SafesPanel } from '../components/SafesPanel.tsx';
 import { BackupKeyForm } from '../components/BackupKeyForm.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
@@ -62,6 +63,7 @@ export function SignersView() {
               ))}
             </div>
           </Loadable>
+          <SafesPanel />
         </div>
         <aside className="split-side">
           <div className="card">

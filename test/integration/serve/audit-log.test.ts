@@ -546,6 +546,18 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
     pending:
       'needs a proxy deployed and upgraded; test/integration/discover/proxies.test.ts checks the entry',
   },
+  'safe.added': {
+    pending:
+      'needs the Safe contracts on anvil; test/integration/safes/safe-accounts.test.ts checks it',
+  },
+  'safe.removed': {
+    pending:
+      'needs the Safe contracts on anvil; test/integration/safes/safe-accounts.test.ts checks it',
+  },
+  'safe.changed': {
+    pending:
+      'needs the Safe contracts on anvil; test/integration/safes/safe-accounts.test.ts checks it',
+  },
   'contract.changed': {
     actor: PROFILE,
     async run({ session }) {

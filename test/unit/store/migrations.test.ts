@@ -11,6 +11,7 @@ import {
   findChain,
   findContract,
 } from '../../../src-main/core/store/operator-data.ts';
+import { applySafeCommand, findSafe, listSafes } from '../../../src-main/core/store/safes.ts';
 
 const newest = migrations.at(-1)!.version;
 
@@ -206,6 +207,38 @@ describe('migrations', () => {
     expect(findContract(db, '1:0xa')?.token).toEqual(token);
     applyWatchConfigCommand(db, { type: 'contract.token', id: '1:0xa', token: null }, 0);
     expect(findContract(db, '1:0xa')).not.toHaveProperty('token');
+  });
+
+  it('migration 13 adds Safes: added, state replaced, removed, and dropped with their chain', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 12));
+    expect(migrate(db, migrations.slice(0, 13))).toEqual([13]);
+    migrate(db);
+    applyWatchConfigCommand(
+      db,
+      { type: 'chain.add', chain: { chainId: 1, name: 'c', rpcUrls: [], confirmations: 0 } },
+      0,
+    );
+    const state = {
+      version: '1.4.1',
+      owners: ['0x00000000000000000000000000000000000000A1'],
+      threshold: 1,
+      nonce: '0',
+      modules: [],
+      guard: null,
+      fallbackHandler: null,
+    };
+    const safe = { id: '1:0xs', chainId: 1, address: '0xS', name: 'S', state, readAt: 5 };
+    applySafeCommand(db, { type: 'safe.add', safe }, 0);
+    expect(listSafes(db)).toEqual([safe]);
+    const next = { ...state, threshold: 2, nonce: '340282366920938463463374607431768211456' };
+    applySafeCommand(db, { type: 'safe.state', id: '1:0xs', state: next, readAt: 9 }, 0);
+    expect(findSafe(db, '1:0xs')).toEqual({ ...safe, state: next, readAt: 9 });
+    applySafeCommand(db, { type: 'safe.remove', id: '1:0xs' }, 0);
+    expect(listSafes(db)).toEqual([]);
+    applySafeCommand(db, { type: 'safe.add', safe }, 0);
+    applyWatchConfigCommand(db, { type: 'chain.remove', chainId: 1 }, 0);
+    expect(listSafes(db)).toEqual([]);
   });
 
   it('applies only what is new, once', async () => {
