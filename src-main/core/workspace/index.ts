@@ -3,6 +3,8 @@ export {
   parseWorkspace,
   type ParseWorkspaceOptions,
   type Workspace,
+  type WorkspaceContract,
+  type WorkspaceContractToken,
   type WorkspaceProblem,
 } from './parse-workspace.ts';
 export { serializeWorkspace, type SerializeWorkspaceInput } from './serialize-workspace.ts';

@@ -20,6 +20,7 @@ import {
   alertRuleInputKinds,
   ChainsAddInput,
   ContractsAddInput,
+  ContractsSetTokenInput,
   TxsProposeInput,
 } from '../../ipc/contract.ts';
 import { ConditionSyntaxError, parseCondition, ruleSlug } from '../rule-syntax/index.ts';
@@ -34,9 +35,20 @@ export const WorkspaceTransaction = TxsProposeInput.extend({
   key: zod.string().trim().min(1, 'must not be empty').max(100),
 });
 
+/**
+ * How a contract's amounts read, set by the operator in the file (as contracts.setToken sets
+ * it): for tokens that lie about their decimals or have none. Absent: read from the chain.
+ */
+export const WorkspaceContractToken = ContractsSetTokenInput.shape.token.unwrap();
+export type WorkspaceContractToken = z.output<typeof WorkspaceContractToken>;
+
+export type WorkspaceContract = z.input<typeof ContractsAddInput> & {
+  token?: WorkspaceContractToken;
+};
+
 export interface Workspace {
   chains: z.input<typeof ChainsAddInput>[];
-  contracts: z.input<typeof ContractsAddInput>[];
+  contracts: WorkspaceContract[];
   transactions: z.output<typeof WorkspaceTransaction>[];
   /** Alert rules; their conditions parsed here, checked against the ABIs when applied. */
   rules: z.output<typeof AlertRuleInput>[];
@@ -66,8 +78,11 @@ const channelKeys = [
   ...new Set(AlertChannelInput.options.flatMap((option) => Object.keys(option.shape))),
 ];
 const chainKeys = Object.keys(ChainsAddInput.shape);
-const contractKeys = Object.keys(ContractsAddInput.shape);
-const ContractWithoutAbi = ContractsAddInput.omit({ abi: true });
+const contractKeys = [...Object.keys(ContractsAddInput.shape), 'token'];
+// Unknown keys under token are reported by checkKeys, at the key, with a suggestion.
+const ContractWithoutAbi = ContractsAddInput.omit({ abi: true }).extend({
+  token: zod.object(WorkspaceContractToken.shape).optional(),
+});
 const shownProblems = 3;
 
 export function parseWorkspace(text: string, options: ParseWorkspaceOptions): Workspace {
@@ -209,13 +224,15 @@ class WorkspaceReader {
   private readContract(
     index: number,
     options: ParseWorkspaceOptions,
-  ): z.input<typeof ContractsAddInput> | undefined {
+  ): WorkspaceContract | undefined {
     const path: Path = ['contracts', index];
     if (!isMap(this.nodeAt(path))) {
       this.report(path, 'must be a mapping with chainId, address, startBlock and abi');
       return undefined;
     }
-    const keysValid = this.checkKeys(path, contractKeys);
+    let keysValid = this.checkKeys(path, contractKeys);
+    if (isMap(this.nodeAt([...path, 'token'])))
+      keysValid = this.checkKeys([...path, 'token'], ['decimals', 'symbol']) && keysValid;
     const { abi: rawAbi, ...rest } = this.valueAt(path) as Record<string, unknown>;
     const result = ContractWithoutAbi.safeParse(rest);
     if (!result.success) this.reportZodIssues(path, result.error.issues);
@@ -368,7 +385,7 @@ class WorkspaceReader {
   }
 
   private checkDuplicateContracts(
-    contracts: (z.input<typeof ContractsAddInput> | undefined)[],
+    contracts: (WorkspaceContract | undefined)[],
   ): void {
     const firstIndexByKey = new Map<string, number>();
     contracts.forEach((contract, index) => {
