@@ -384,9 +384,7 @@ class WorkspaceReader {
     });
   }
 
-  private checkDuplicateContracts(
-    contracts: (WorkspaceContract | undefined)[],
-  ): void {
+  private checkDuplicateContracts(contracts: (WorkspaceContract | undefined)[]): void {
     const firstIndexByKey = new Map<string, number>();
     contracts.forEach((contract, index) => {
       if (contract === undefined) return;
