@@ -25,6 +25,7 @@ import { formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 import { FindCreationBlock } from '../components/FindCreationBlock.tsx';
 import { ProxyPanel } from '../components/ProxyPanel.tsx';
+import { TokenDisplayPanel } from '../components/TokenDisplayPanel.tsx';
 import { DiscoverPanel } from '../components/DiscoverPanel.tsx';
 
 export function ContractsView() {
@@ -83,6 +84,7 @@ function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; ch
           <th>Name</th>
           <th>Chain</th>
           <th>Address</th>
+          <th className="col-amounts">Amounts read as</th>
           <th className="col-events">Events</th>
           <th className="col-start">Start block</th>
           <th className="col-indexed">Indexed through</th>
@@ -147,6 +149,9 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
         <span title={contract.address}>{shortHex(contract.address, 8)}</span>{' '}
         <CopyButton text={contract.address} />
         <ProxyPanel contract={contract} />
+      </td>
+      <td className="col-amounts">
+        <TokenDisplayPanel contract={contract} />
       </td>
       <td className="small col-events">
         {contract.eventNames.length === 0 ? (
