@@ -22,6 +22,7 @@ import {
   createProviderMonitor,
   createRpcPool,
   defaultConfirmations,
+  nativeCurrencyOf,
   searchChainPresets,
   redactUrl,
   redactUrlsIn,
@@ -394,7 +395,12 @@ export function createEngine(options: EngineOptions): Engine {
   // ---- wire shapes ----------------------------------------------------------------------
 
   function toWireChain(chain: ChainRecord): Chain {
-    return { ...chain, rpcUrls: chain.rpcUrls.map(displayUrl) };
+    const nativeCurrency = nativeCurrencyOf(chain.chainId);
+    return {
+      ...chain,
+      rpcUrls: chain.rpcUrls.map(displayUrl),
+      ...(nativeCurrency ? { nativeCurrency } : {}),
+    };
   }
 
   function toWireContract(contract: ContractRecord): WatchedContract {
