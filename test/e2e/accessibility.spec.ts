@@ -120,6 +120,16 @@ const states: { name: string; open: (page: Page) => Promise<void> }[] = [
     },
   },
   {
+    name: 'contracts-token-form-with-error',
+    open: async (page) => {
+      await page.getByRole('button', { name: 'Set decimals and symbol of DemoToken' }).click();
+      const form = page.getByRole('form', { name: 'Decimals and symbol of DemoToken' });
+      await form.getByLabel('Decimals').fill('x');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await expect(form.getByLabel('Decimals')).toHaveAttribute('aria-invalid', 'true');
+    },
+  },
+  {
     name: 'events-with-detail',
     open: async (page) => {
       await go(page, '#/events', 'Events');
@@ -352,4 +362,57 @@ test('contracts: Remove is reachable and clickable with the add form open; focus
   await expect(page.getByRole('cell', { name: 'Pinger', exact: true })).toBeHidden();
   // The remaining row's first control has focus, not the page body.
   await expect(page.getByRole('row', { name: /DemoToken/ }).locator(':focus')).toHaveCount(1);
+});
+
+test('contracts: decimals and symbol set by hand read in Events, and read from the chain again', async ({
+  page,
+}) => {
+  await openConsole(page, SIZES[0]);
+  await go(page, '#/contracts', 'Contracts');
+  const row = page.getByRole('row', { name: /DemoToken/ });
+  await expect(row).toContainText('18 decimals, DEMO (from the chain)');
+  const open = row.getByRole('button', { name: 'Set decimals and symbol of DemoToken' });
+  await open.click();
+  const form = row.getByRole('form', { name: 'Decimals and symbol of DemoToken' });
+  const decimals = form.getByLabel('Decimals');
+  await expect(decimals).toBeFocused();
+  await expect(decimals).toHaveValue('18');
+
+  // Out of range: the error is under the field, tied to it, and nothing is saved.
+  await decimals.fill('78');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(decimals).toHaveAttribute('aria-invalid', 'true');
+  const errorId = (await decimals.getAttribute('aria-describedby'))!
+    .split(' ')
+    .find((id) => id.endsWith('-error'))!;
+  await expect(page.locator(`[id="${errorId}"]`)).toHaveText('Must be at most 77');
+
+  await decimals.fill('15');
+  await form.getByLabel('Symbol').fill('mDEMO');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(row).toContainText('15 decimals, mDEMO (set by hand)');
+  await expect(open).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('contracts-token-by-hand.png') });
+  // At 900 px the row's own buttons stay in view beside the amounts.
+  await page.setViewportSize(SIZES[1]);
+  await row.getByRole('button', { name: 'Remove DemoToken' }).click({ trial: true });
+  await open.click();
+  await page.screenshot({ path: test.info().outputPath('contracts-token-form-900.png') });
+  await expect(row.getByRole('button', { name: 'Edit DemoToken' })).toBeInViewport({ ratio: 1 });
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await page.setViewportSize(SIZES[0]);
+
+  // 6 DEMO minted in beforeAll reads as 6,000 mDEMO with 15 decimals.
+  await go(page, '#/events', 'Events');
+  const rows = page.getByTestId('event-row');
+  await expect(rows.filter({ hasText: 'value=6,000 mDEMO' })).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('events-token-by-hand.png') });
+
+  await go(page, '#/contracts', 'Contracts');
+  await row.getByRole('button', { name: 'Read from the chain again' }).click();
+  await expect(row).toContainText('18 decimals, DEMO (from the chain)');
+  await expect(open).toBeFocused();
+  await go(page, '#/events', 'Events');
+  await expect(rows.filter({ hasText: 'value=6 DEMO' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'mDEMO' })).toHaveCount(0);
 });

@@ -4,7 +4,7 @@
 import { getAddress } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import type { RequestName, Retention, ValidatedInput } from '../../ipc/contract.ts';
-import { formatNativeAmount } from '../../ipc/amounts.ts';
+import { formatTokenAmountExact } from '../../ipc/amounts.ts';
 import { nativeCurrencyOf } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { parsePrivateKey } from '../keys/index.ts';
@@ -40,10 +40,13 @@ const describeRetention = (retention: Retention | undefined): string =>
         .join(' and ')
     : 'everything';
 
-/** "1.5 ETH (1500000000000000000 wei)"; just the wei on a chain whose currency is not known. */
+/**
+ * "1.5 ETH (1500000000000000000 wei)", every digit (a person signs it: no rounding); just the
+ * wei on a chain whose currency is not known.
+ */
 function nativeWithWei(wei: string, chainId: number): string {
   const currency = nativeCurrencyOf(chainId);
-  return currency ? `${formatNativeAmount(wei, currency)} (${wei} wei)` : `${wei} wei`;
+  return currency ? `${formatTokenAmountExact(wei, currency)} (${wei} wei)` : `${wei} wei`;
 }
 
 function subject(action: string, what: unknown, summary: string[]): GateSubject {
