@@ -2,10 +2,10 @@
 // delivery log with every attempt.
 import { visibleText } from '@contract';
 import { useRef, useState } from 'react';
-import type { AlertDelivery, AlertFiring, AlertRule, WatchedContract } from '@contract';
+import type { AlertDelivery, AlertFiring, AlertRule, Chain, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
 import { needsAttention, useAlerts } from '../stores/alerts.ts';
-import { chainName, contractName, useConfig } from '../stores/config.ts';
+import { chainName, contractName, findChain, useConfig } from '../stores/config.ts';
 import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Checkbox } from '../components/Inputs.tsx';
@@ -16,7 +16,7 @@ import { focusAfterRemoval, useLayer } from '../components/layer.ts';
 import { Time, useNow } from '../components/Time.tsx';
 import { argsSummary, formatCount, shortHex, type AddressNamer } from '../format.ts';
 import { hrefFor } from '../route.ts';
-import { etherLabel } from '../units.ts';
+import { nativeLabel } from '../units.ts';
 
 type Tab = 'feed' | 'rules' | 'deliveries';
 
@@ -356,7 +356,11 @@ function RuleEditorCard({
   );
 }
 
-function describeRule(rule: AlertRule, contracts: WatchedContract[], nameOf: AddressNamer): string {
+function describeRule(
+  rule: AlertRule,
+  { contracts, chains }: { contracts: WatchedContract[]; chains: Chain[] },
+  nameOf: AddressNamer,
+): string {
   const address = (value: string): string => nameOf(value) ?? shortHex(value);
   const contract = (id: string): string => contractName(contracts, id);
   switch (rule.kind) {
@@ -369,7 +373,7 @@ function describeRule(rule: AlertRule, contracts: WatchedContract[], nameOf: Add
     case 'transaction':
       return `a transaction ${rule.on.map((outcome) => (outcome === 'stuck' ? `stuck over ${rule.stuckSeconds} s` : outcome)).join(', ')}${rule.from ? ` from ${address(rule.from)}` : ''}${rule.chainId === undefined ? '' : ` on chain ${rule.chainId}`}`;
     case 'balance':
-      return `${address(rule.address)} below ${etherLabel(rule.below)} on chain ${rule.chainId}`;
+      return `${address(rule.address)} below ${nativeLabel(rule.below, findChain(chains, rule.chainId))} on chain ${rule.chainId}`;
   }
 }
 
@@ -382,7 +386,7 @@ function proposalText(rule: AlertRule, nameOf: AddressNamer): string | null {
 }
 
 function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: AlertRule) => void }) {
-  const { contracts } = useConfig();
+  const { contracts, chains } = useConfig();
   const nameOf = useAddressNamer();
   return (
     <table className="table rules-table">
@@ -403,7 +407,7 @@ function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: Alert
           <RuleRow
             key={rule.id}
             rule={rule}
-            description={describeRule(rule, contracts, nameOf)}
+            description={describeRule(rule, { contracts, chains }, nameOf)}
             proposal={proposalText(rule, nameOf)}
             onEdit={() => onEdit(rule)}
           />
