@@ -339,6 +339,105 @@ test('alerts: tabs follow the WAI-ARIA pattern; the rule editor takes focus and 
   await expect(newRule).toBeFocused();
 });
 
+test('contracts and rules tables: one Tab stop, arrows move between rows, Enter goes into the row', async ({
+  page,
+}) => {
+  await openConsole(page, SIZES[0]);
+  await go(page, '#/contracts', 'Contracts');
+  const contractRows = page.getByRole('table', { name: 'Watched contracts' }).locator('tbody tr');
+  await expect(contractRows).toHaveCount(2);
+  // `j` brings focus into the view's table, on its one tabbable row.
+  await page.evaluate('document.activeElement?.blur()');
+  await page.keyboard.press('j');
+  await expect(contractRows.nth(0)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(contractRows.nth(1)).toBeFocused();
+  await expect(contractRows.nth(0)).toHaveAttribute('tabindex', '-1');
+  await expect(contractRows.nth(1)).toHaveAttribute('tabindex', '0');
+  await page.keyboard.press('Home');
+  await expect(contractRows.nth(0)).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(contractRows.nth(1)).toBeFocused();
+  // Tab goes into this row's own buttons, not to the next row; Shift+Tab comes back to the row.
+  await page.keyboard.press('Tab');
+  await expect(contractRows.nth(1).locator(':focus')).toHaveCount(1);
+  await page.keyboard.press('Shift+Tab');
+  await expect(contractRows.nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(contractRows.nth(1).locator(':focus')).toHaveCount(1);
+  // Arrows in the row's controls stay theirs.
+  await page.keyboard.press('ArrowUp');
+  await expect(contractRows.nth(1).locator(':focus')).toHaveCount(1);
+
+  await rpc.call('alerts.rules.save', {
+    name: 'Quiet keeper',
+    kind: 'silence',
+    contractId: (await rpc.call<{ id: string; name: string }[]>('contracts.list', {})).find(
+      (contract) => contract.name === 'Pinger',
+    )!.id,
+    eventName: 'Ping',
+    withinSeconds: 3600,
+    enabled: false,
+  });
+  await go(page, '#/alerts', 'Alerts');
+  await page.getByRole('tab', { name: 'Rules' }).click();
+  const ruleRows = page.getByRole('table', { name: 'Alert rules' }).locator('tbody tr');
+  await expect(ruleRows).toHaveCount(2);
+  await page.evaluate('document.activeElement?.blur()');
+  await page.keyboard.press('j');
+  await expect(ruleRows.nth(0)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(ruleRows.nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(ruleRows.nth(1).getByRole('checkbox')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(ruleRows.nth(1)).toBeFocused();
+  await page.keyboard.press('k');
+  await expect(ruleRows.nth(0)).toBeFocused();
+  const quiet = ruleRows.filter({ hasText: 'Quiet keeper' });
+  await quiet.getByRole('button', { name: 'Remove Quiet keeper' }).click();
+  await page.getByRole('button', { name: 'Confirm remove' }).click();
+  await expect(ruleRows).toHaveCount(1);
+});
+
+test('at 900 px the detail drawer keeps focus in itself and makes the page behind it inert', async ({
+  page,
+}) => {
+  await openConsole(page, SIZES[1]);
+  await go(page, '#/events', 'Events');
+  const rows = page.getByTestId('event-row');
+  await expect(rows.nth(1)).toBeVisible();
+  await rows.nth(1).focus();
+  await page.keyboard.press('Enter');
+  const detail = page.getByRole('complementary', { name: 'Event detail' });
+  await expect(detail.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(page.locator('nav.nav')).toHaveAttribute('inert', '');
+  await expect(page.locator('.split-main').first()).toHaveAttribute('inert', '');
+  // Tab after Tab, focus never lands behind the drawer (at most it leaves for the browser's own UI).
+  const outside: string[] = [];
+  for (let press = 0; press < 25; press++) {
+    await page.keyboard.press('Tab');
+    const where = await page.evaluate<string>(`(() => {
+      const active = document.activeElement;
+      const drawer = document.querySelector('aside[aria-label="Event detail"]');
+      if (!active || active === document.body) return 'body';
+      return drawer?.contains(active) ? 'drawer' : active.outerHTML.slice(0, 80);
+    })()`);
+    if (where !== 'drawer' && where !== 'body') outside.push(where);
+  }
+  expect(outside).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await expect(page.locator('nav.nav')).not.toHaveAttribute('inert');
+  await expect(rows.nth(1)).toBeFocused();
+  // Wide, the pane sits beside the table: nothing is inert.
+  await page.setViewportSize(SIZES[0]);
+  await page.keyboard.press('Enter');
+  await expect(detail.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(page.locator('[inert]')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+});
+
 test('contracts: Remove is reachable and clickable with the add form open; focus goes to the next row', async ({
   page,
 }) => {
@@ -415,4 +514,16 @@ test('contracts: decimals and symbol set by hand read in Events, and read from t
   await go(page, '#/events', 'Events');
   await expect(rows.filter({ hasText: 'value=6 DEMO' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'mDEMO' })).toHaveCount(0);
+});
+
+test('alerts: Acknowledge all leaves focus on Show all and says what it did', async ({ page }) => {
+  await openConsole(page, SIZES[0]);
+  await go(page, '#/alerts', 'Alerts');
+  const all = page.getByRole('button', { name: /^Acknowledge all \d+$/ });
+  await expect(all).toBeVisible();
+  const count = Number((await all.textContent())!.match(/\d+/)![0]);
+  await all.click();
+  await expect(all).toBeHidden();
+  await expect(page.getByLabel(/^Show all firings/)).toBeFocused();
+  await expect(page.locator('#announcer')).toHaveText(`Acknowledged ${count} firings.`);
 });

@@ -7,12 +7,14 @@ import { vigil } from '../client/index.ts';
 import { needsAttention, useAlerts } from '../stores/alerts.ts';
 import { chainName, contractName, findChain, useConfig } from '../stores/config.ts';
 import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
+import { useRowNavigation } from '../components/row-navigation.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Checkbox } from '../components/Inputs.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { useAddressNamer } from '../components/Address.tsx';
 import { focusAfterRemoval, useLayer } from '../components/layer.ts';
+import { announce } from '../components/announce.ts';
 import { Time, useNow } from '../components/Time.tsx';
 import { argsSummary, formatCount, shortHex, type AddressNamer } from '../format.ts';
 import { hrefFor } from '../route.ts';
@@ -101,18 +103,23 @@ function Feed({ onNewRule }: { onNewRule: () => void }) {
   const now = useNow();
   const open = firings.filter((firing) => needsAttention(firing, now));
   const shown = showAll ? firings : open;
+  const bar = useRef<HTMLDivElement>(null);
+  const acknowledgeAll = async (): Promise<void> => {
+    const ids = open.map((firing) => firing.id);
+    await acknowledge(ids);
+    // The button leaves with the firings it acknowledged: focus stays in the bar, on Show all,
+    // where they can be read again, instead of falling to the page.
+    bar.current?.querySelector<HTMLElement>('input')?.focus();
+    announce(`Acknowledged ${ids.length} firings.`);
+  };
   return (
     <div className="feed">
-      <div className="form-row feed-bar">
+      <div className="form-row feed-bar" ref={bar}>
         <Checkbox checked={showAll} onChange={setShowAll}>
           Show all firings (acknowledged, retracted, resolved, suppressed)
         </Checkbox>
         {open.length > 1 && (
-          <button
-            type="button"
-            className="button-small"
-            onClick={() => void acknowledge(open.map((firing) => firing.id))}
-          >
+          <button type="button" className="button-small" onClick={() => void acknowledgeAll()}>
             Acknowledge all {open.length}
           </button>
         )}
@@ -388,8 +395,9 @@ function proposalText(rule: AlertRule, nameOf: AddressNamer): string | null {
 function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: AlertRule) => void }) {
   const { contracts, chains } = useConfig();
   const nameOf = useAddressNamer();
+  const rowNavigation = useRowNavigation();
   return (
-    <table className="table rules-table">
+    <table className="table rules-table" aria-label="Alert rules">
       <thead>
         <tr>
           <th>On</th>
@@ -402,7 +410,7 @@ function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: Alert
           </th>
         </tr>
       </thead>
-      <tbody>
+      <tbody {...rowNavigation}>
         {rules.map((rule) => (
           <RuleRow
             key={rule.id}

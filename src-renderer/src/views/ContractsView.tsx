@@ -25,6 +25,7 @@ import { formatCount, shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 import { FindCreationBlock } from '../components/FindCreationBlock.tsx';
 import { ProxyPanel } from '../components/ProxyPanel.tsx';
+import { useRowNavigation } from '../components/row-navigation.ts';
 import { TokenDisplayPanel } from '../components/TokenDisplayPanel.tsx';
 import { DiscoverPanel } from '../components/DiscoverPanel.tsx';
 
@@ -77,6 +78,7 @@ export function ContractsView() {
 }
 
 function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; chains: Chain[] }) {
+  const rowNavigation = useRowNavigation();
   return (
     <table className="table contracts-table" aria-label="Watched contracts">
       <thead>
@@ -94,7 +96,7 @@ function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; ch
           </th>
         </tr>
       </thead>
-      <tbody>
+      <tbody {...rowNavigation}>
         {contracts.map((contract) => (
           <ContractRow
             key={contract.id}
