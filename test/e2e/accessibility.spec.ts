@@ -394,10 +394,6 @@ test('contracts and rules tables: one Tab stop, arrows move between rows, Enter 
   await expect(ruleRows.nth(1)).toBeFocused();
   await page.keyboard.press('k');
   await expect(ruleRows.nth(0)).toBeFocused();
-  const quiet = ruleRows.filter({ hasText: 'Quiet keeper' });
-  await quiet.getByRole('button', { name: 'Remove Quiet keeper' }).click();
-  await page.getByRole('button', { name: 'Confirm remove' }).click();
-  await expect(ruleRows).toHaveCount(1);
 });
 
 test('at 900 px the detail drawer keeps focus in itself and makes the page behind it inert', async ({
@@ -412,7 +408,11 @@ test('at 900 px the detail drawer keeps focus in itself and makes the page behin
   const detail = page.getByRole('complementary', { name: 'Event detail' });
   await expect(detail.getByRole('heading', { level: 2 })).toBeFocused();
   await expect(page.locator('nav.nav')).toHaveAttribute('inert', '');
-  await expect(page.locator('.split-main').first()).toHaveAttribute('inert', '');
+  expect(
+    await page.evaluate<boolean>(
+      `document.querySelector('[data-testid="event-row"]').closest('[inert]') !== null`,
+    ),
+  ).toBe(true);
   // Tab after Tab, focus never lands behind the drawer (at most it leaves for the browser's own UI).
   const outside: string[] = [];
   for (let press = 0; press < 25; press++) {
