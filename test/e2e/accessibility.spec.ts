@@ -352,6 +352,7 @@ test('contracts and rules tables: one Tab stop, arrows move between rows, Enter 
   await expect(contractRows.nth(0)).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(contractRows.nth(1)).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('contracts-row-focused.png') });
   await expect(contractRows.nth(0)).toHaveAttribute('tabindex', '-1');
   await expect(contractRows.nth(1)).toHaveAttribute('tabindex', '0');
   await page.keyboard.press('Home');
@@ -388,6 +389,7 @@ test('contracts and rules tables: one Tab stop, arrows move between rows, Enter 
   await expect(ruleRows.nth(0)).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(ruleRows.nth(1)).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('rules-row-focused.png') });
   await page.keyboard.press('Enter');
   await expect(ruleRows.nth(1).getByRole('checkbox')).toBeFocused();
   await page.keyboard.press('Shift+Tab');
@@ -426,6 +428,7 @@ test('at 900 px the detail drawer keeps focus in itself and makes the page behin
     if (where !== 'drawer' && where !== 'body') outside.push(where);
   }
   expect(outside).toEqual([]);
+  await page.screenshot({ path: test.info().outputPath('events-drawer-900.png') });
   await page.keyboard.press('Escape');
   await expect(detail).toBeHidden();
   await expect(page.locator('nav.nav')).not.toHaveAttribute('inert');
