@@ -64,3 +64,12 @@ export function isAmountArgument(name: string, type: string): boolean {
   if (!/^u?int\d*$/.test(type)) return false;
   return /^_?(value|amount\d*|wad|assets)$|.(Amount|Value)$/.test(name);
 }
+
+/**
+ * A native amount (wei, a decimal string) as people read it: "1.5 ETH", "≈0.0001 POL". A chain
+ * whose currency Vigil does not know shows the exact integer in wei rather than a guessed symbol.
+ */
+export function formatNativeAmount(wei: string, currency: TokenDisplay | null | undefined): string {
+  if (!currency) return `${formatUnitsExact(wei, 0)} wei`;
+  return formatTokenAmount(wei, currency);
+}

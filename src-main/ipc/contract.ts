@@ -90,6 +90,8 @@ export const Chain = z.object({
   confirmations: z.number().int().nonnegative(),
   /** The chain's block explorer (https://…), for links to addresses and transactions. */
   explorerUrl: z.string().optional(),
+  /** The chain's own currency, from viem's list by chain id; absent when the list does not know it. */
+  nativeCurrency: z.object({ symbol: z.string(), decimals: z.number().int() }).optional(),
 });
 export type Chain = z.infer<typeof Chain>;
 

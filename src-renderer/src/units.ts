@@ -1,5 +1,7 @@
 // Native amounts between wei (decimal strings, exact) and what people type and read (ETH, gwei).
 // All string arithmetic: a uint256 never passes through Number.
+import { formatNativeAmount } from '@amounts';
+import type { Chain } from '@contract';
 
 const WEI_DECIMALS = 18;
 
@@ -26,10 +28,15 @@ export function formatUnits(wei: string, decimals: number): string {
 export const weiToEther = (wei: string): string => formatUnits(wei, WEI_DECIMALS);
 export const weiToGwei = (wei: string): string => formatUnits(wei, 9);
 
-/** "1.5 ETH", rounded for reading to 6 decimals when long (the exact wei is shown elsewhere). */
-export function etherLabel(wei: string, symbol = 'ETH'): string {
-  const exact = weiToEther(wei);
-  const [whole, fraction] = exact.split('.');
-  if (!fraction || fraction.length <= 6) return `${exact} ${symbol}`;
-  return `≈${whole}.${fraction.slice(0, 6)} ${symbol}`;
+/**
+ * A native amount in the chain's own currency ("1.5 ETH", "≈0.0123 POL"), rounded for reading
+ * (the exact wei is shown elsewhere); the exact wei on a chain whose currency is not known.
+ */
+export function nativeLabel(wei: string, chain: Pick<Chain, 'nativeCurrency'> | undefined): string {
+  return formatNativeAmount(wei, chain?.nativeCurrency);
+}
+
+/** "ETH", "POL"; what a form's amount is typed in. Unknown chains: 18 decimals are assumed. */
+export function nativeSymbol(chain: Pick<Chain, 'nativeCurrency'> | undefined): string {
+  return chain?.nativeCurrency?.symbol ?? 'native units';
 }

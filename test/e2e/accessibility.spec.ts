@@ -120,6 +120,16 @@ const states: { name: string; open: (page: Page) => Promise<void> }[] = [
     },
   },
   {
+    name: 'contracts-token-form-with-error',
+    open: async (page) => {
+      await page.getByRole('button', { name: 'Set decimals and symbol of DemoToken' }).click();
+      const form = page.getByRole('form', { name: 'Decimals and symbol of DemoToken' });
+      await form.getByLabel('Decimals').fill('x');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await expect(form.getByLabel('Decimals')).toHaveAttribute('aria-invalid', 'true');
+    },
+  },
+  {
     name: 'events-with-detail',
     open: async (page) => {
       await go(page, '#/events', 'Events');
@@ -330,6 +340,108 @@ test('alerts: tabs follow the WAI-ARIA pattern; the rule editor takes focus and 
   await expect(newRule).toBeFocused();
 });
 
+test('contracts and rules tables: one Tab stop, arrows move between rows, Enter goes into the row', async ({
+  page,
+}) => {
+  await openConsole(page, SIZES[0]);
+  await go(page, '#/contracts', 'Contracts');
+  const contractRows = page.getByRole('table', { name: 'Watched contracts' }).locator('tbody tr');
+  await expect(contractRows).toHaveCount(2);
+  // `j` brings focus into the view's table, on its one tabbable row.
+  await page.evaluate('document.activeElement?.blur()');
+  await page.keyboard.press('j');
+  await expect(contractRows.nth(0)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(contractRows.nth(1)).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('contracts-row-focused.png') });
+  await expect(contractRows.nth(0)).toHaveAttribute('tabindex', '-1');
+  await expect(contractRows.nth(1)).toHaveAttribute('tabindex', '0');
+  await page.keyboard.press('Home');
+  await expect(contractRows.nth(0)).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(contractRows.nth(1)).toBeFocused();
+  // Tab goes into this row's own buttons, not to the next row; Shift+Tab comes back to the row.
+  await page.keyboard.press('Tab');
+  await expect(contractRows.nth(1).locator(':focus')).toHaveCount(1);
+  await page.keyboard.press('Shift+Tab');
+  await expect(contractRows.nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(contractRows.nth(1).locator(':focus')).toHaveCount(1);
+  // Arrows in the row's controls stay theirs.
+  await page.keyboard.press('ArrowUp');
+  await expect(contractRows.nth(1).locator(':focus')).toHaveCount(1);
+
+  await rpc.call('alerts.rules.save', {
+    name: 'Quiet keeper',
+    kind: 'silence',
+    contractId: (await rpc.call<{ id: string; name: string }[]>('contracts.list', {})).find(
+      (contract) => contract.name === 'Pinger',
+    )!.id,
+    eventName: 'Ping',
+    withinSeconds: 3600,
+    enabled: false,
+  });
+  await go(page, '#/alerts', 'Alerts');
+  await page.getByRole('tab', { name: 'Rules' }).click();
+  const ruleRows = page.getByRole('table', { name: 'Alert rules' }).locator('tbody tr');
+  await expect(ruleRows).toHaveCount(2);
+  await page.evaluate('document.activeElement?.blur()');
+  await page.keyboard.press('j');
+  await expect(ruleRows.nth(0)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(ruleRows.nth(1)).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('rules-row-focused.png') });
+  await page.keyboard.press('Enter');
+  await expect(ruleRows.nth(1).getByRole('checkbox')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(ruleRows.nth(1)).toBeFocused();
+  await page.keyboard.press('k');
+  await expect(ruleRows.nth(0)).toBeFocused();
+});
+
+test('at 900 px the detail drawer keeps focus in itself and makes the page behind it inert', async ({
+  page,
+}) => {
+  await openConsole(page, SIZES[1]);
+  await go(page, '#/events', 'Events');
+  const rows = page.getByTestId('event-row');
+  await expect(rows.nth(1)).toBeVisible();
+  await rows.nth(1).focus();
+  await page.keyboard.press('Enter');
+  const detail = page.getByRole('complementary', { name: 'Event detail' });
+  await expect(detail.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(page.locator('nav.nav')).toHaveAttribute('inert', '');
+  expect(
+    await page.evaluate<boolean>(
+      `document.querySelector('[data-testid="event-row"]').closest('[inert]') !== null`,
+    ),
+  ).toBe(true);
+  // Tab after Tab, focus never lands behind the drawer (at most it leaves for the browser's own UI).
+  const outside: string[] = [];
+  for (let press = 0; press < 25; press++) {
+    await page.keyboard.press('Tab');
+    const where = await page.evaluate<string>(`(() => {
+      const active = document.activeElement;
+      const drawer = document.querySelector('aside[aria-label="Event detail"]');
+      if (!active || active === document.body) return 'body';
+      return drawer?.contains(active) ? 'drawer' : active.outerHTML.slice(0, 80);
+    })()`);
+    if (where !== 'drawer' && where !== 'body') outside.push(where);
+  }
+  expect(outside).toEqual([]);
+  await page.screenshot({ path: test.info().outputPath('events-drawer-900.png') });
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await expect(page.locator('nav.nav')).not.toHaveAttribute('inert');
+  await expect(rows.nth(1)).toBeFocused();
+  // Wide, the pane sits beside the table: nothing is inert.
+  await page.setViewportSize(SIZES[0]);
+  await page.keyboard.press('Enter');
+  await expect(detail.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(page.locator('[inert]')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+});
+
 test('contracts: Remove is reachable and clickable with the add form open; focus goes to the next row', async ({
   page,
 }) => {
@@ -353,4 +465,69 @@ test('contracts: Remove is reachable and clickable with the add form open; focus
   await expect(page.getByRole('cell', { name: 'Pinger', exact: true })).toBeHidden();
   // The remaining row's first control has focus, not the page body.
   await expect(page.getByRole('row', { name: /DemoToken/ }).locator(':focus')).toHaveCount(1);
+});
+
+test('contracts: decimals and symbol set by hand read in Events, and read from the chain again', async ({
+  page,
+}) => {
+  await openConsole(page, SIZES[0]);
+  await go(page, '#/contracts', 'Contracts');
+  const row = page.getByRole('row', { name: /DemoToken/ });
+  await expect(row).toContainText('18 decimals, DEMO (from the chain)');
+  const open = row.getByRole('button', { name: 'Set decimals and symbol of DemoToken' });
+  await open.click();
+  const form = row.getByRole('form', { name: 'Decimals and symbol of DemoToken' });
+  const decimals = form.getByLabel('Decimals');
+  await expect(decimals).toBeFocused();
+  await expect(decimals).toHaveValue('18');
+
+  // Out of range: the error is under the field, tied to it, and nothing is saved.
+  await decimals.fill('78');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(decimals).toHaveAttribute('aria-invalid', 'true');
+  const errorId = (await decimals.getAttribute('aria-describedby'))!
+    .split(' ')
+    .find((id) => id.endsWith('-error'))!;
+  await expect(page.locator(`[id="${errorId}"]`)).toHaveText('Must be at most 77');
+
+  await decimals.fill('15');
+  await form.getByLabel('Symbol').fill('mDEMO');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(row).toContainText('15 decimals, mDEMO (set by hand)');
+  await expect(open).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('contracts-token-by-hand.png') });
+  // At 900 px the row's own buttons stay in view beside the amounts.
+  await page.setViewportSize(SIZES[1]);
+  await row.getByRole('button', { name: 'Remove DemoToken' }).click({ trial: true });
+  await open.click();
+  await page.screenshot({ path: test.info().outputPath('contracts-token-form-900.png') });
+  await expect(row.getByRole('button', { name: 'Edit DemoToken' })).toBeInViewport({ ratio: 1 });
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await page.setViewportSize(SIZES[0]);
+
+  // 6 DEMO minted in beforeAll reads as 6,000 mDEMO with 15 decimals.
+  await go(page, '#/events', 'Events');
+  const rows = page.getByTestId('event-row');
+  await expect(rows.filter({ hasText: 'value=6,000 mDEMO' })).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('events-token-by-hand.png') });
+
+  await go(page, '#/contracts', 'Contracts');
+  await row.getByRole('button', { name: 'Read from the chain again' }).click();
+  await expect(row).toContainText('18 decimals, DEMO (from the chain)');
+  await expect(open).toBeFocused();
+  await go(page, '#/events', 'Events');
+  await expect(rows.filter({ hasText: 'value=6 DEMO' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'mDEMO' })).toHaveCount(0);
+});
+
+test('alerts: Acknowledge all leaves focus on Show all and says what it did', async ({ page }) => {
+  await openConsole(page, SIZES[0]);
+  await go(page, '#/alerts', 'Alerts');
+  const all = page.getByRole('button', { name: /^Acknowledge all \d+$/ });
+  await expect(all).toBeVisible();
+  const count = Number((await all.textContent())!.match(/\d+/)![0]);
+  await all.click();
+  await expect(all).toBeHidden();
+  await expect(page.getByLabel(/^Show all firings/)).toBeFocused();
+  await expect(page.locator('#announcer')).toHaveText(`Acknowledged ${count} firings.`);
 });

@@ -2,6 +2,8 @@
 // sent and not mined for longer than T. Failed and dropped fire once per transaction; stuck is
 // an episode of that transaction, resolved when it is mined, replaced or given up.
 import type { Transaction } from '../../ipc/contract.ts';
+import { formatNativeAmount } from '../../ipc/amounts.ts';
+import { nativeCurrencyOf } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { RuleDefinition } from './rule-shapes.ts';
 import { requireChain, type RuleKind } from './rule-runner.ts';
@@ -16,7 +18,7 @@ function describe(tx: Transaction): string {
     tx.call.kind === 'function' && tx.call.functionName
       ? `${tx.call.functionName} on ${tx.call.targetName ?? tx.to}`
       : tx.kind === 'transfer'
-        ? `transfer of ${tx.value} wei to ${tx.to}`
+        ? `transfer of ${formatNativeAmount(tx.value, nativeCurrencyOf(tx.chainId))} to ${tx.to}`
         : `${tx.kind} to ${tx.to}`;
   return `Transaction #${tx.id} (${what}) from ${tx.from} on chain ${tx.chainId}`;
 }

@@ -4,6 +4,8 @@
 import { getAddress } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import type { RequestName, Retention, ValidatedInput } from '../../ipc/contract.ts';
+import { formatTokenAmountExact } from '../../ipc/amounts.ts';
+import { nativeCurrencyOf } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { parsePrivateKey } from '../keys/index.ts';
 import type { Store } from '../store/index.ts';
@@ -38,6 +40,15 @@ const describeRetention = (retention: Retention | undefined): string =>
         .join(' and ')
     : 'everything';
 
+/**
+ * "1.5 ETH (1500000000000000000 wei)", every digit (a person signs it: no rounding); just the
+ * wei on a chain whose currency is not known.
+ */
+function nativeWithWei(wei: string, chainId: number): string {
+  const currency = nativeCurrencyOf(chainId);
+  return currency ? `${formatTokenAmountExact(wei, currency)} (${wei} wei)` : `${wei} wei`;
+}
+
 function subject(action: string, what: unknown, summary: string[]): GateSubject {
   return { action, digest: subjectDigest(action, what), summary };
 }
@@ -64,9 +75,10 @@ const describers: { [N in RequestName]?: Describe<N> } = {
         `Sign transaction ${tx.id} on chain ${tx.chainId}`,
         `From ${tx.from}`,
         `To ${tx.to}${tx.call.targetName ? ` (${tx.call.targetName})` : ''}`,
-        `Value ${tx.value} wei`,
+        // The exact wei is what is signed; the reading beside it is for the person.
+        `Value ${nativeWithWei(tx.value, tx.chainId)}`,
         tx.call.signature ? `Call ${tx.call.signature}` : `Data ${tx.data.slice(0, 74)}`,
-        `Nonce ${shown.nonce}, gas limit ${shown.gasLimit}, at most ${shown.maxTotalCost} wei in all`,
+        `Nonce ${shown.nonce}, gas limit ${shown.gasLimit}, at most ${nativeWithWei(shown.maxTotalCost, tx.chainId)} in all`,
         shown.success
           ? 'Simulation: succeeds'
           : `Simulation: REVERTS (${shown.revertReason})${overrideRevert ? ' — sending anyway' : ''}`,

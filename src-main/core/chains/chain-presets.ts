@@ -94,3 +94,17 @@ export function searchChainPresets(parameters: SearchChainPresetsParameters = {}
     .slice(0, limit)
     .map((entry) => entry.preset);
 }
+
+/**
+ * A chain's own currency (symbol and decimals) as viem's list gives it, to read native amounts
+ * with ("1.5 POL", not "ETH" on every chain); undefined for a chain the list does not know, whose
+ * amounts are then shown as exact integers in wei rather than guessed.
+ */
+export function nativeCurrencyOf(
+  chainId: number,
+): { symbol: string; decimals: number } | undefined {
+  const preset = allChainPresets().find((candidate) => candidate.chainId === chainId);
+  return (
+    preset && { symbol: preset.nativeCurrency.symbol, decimals: preset.nativeCurrency.decimals }
+  );
+}

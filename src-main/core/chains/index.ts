@@ -15,6 +15,7 @@ export { verifyRpcUrls } from './verify-chain.ts';
 export { defaultConfirmations, hasKnownConfirmations } from './known-chains.ts';
 export {
   allChainPresets,
+  nativeCurrencyOf,
   searchChainPresets,
   type ChainPreset,
   type SearchChainPresetsParameters,

@@ -14,6 +14,7 @@ import type {
   ReorgRecord,
   RequestName,
   Retention,
+  TokenDisplayInfo,
   WatchedContract,
 } from '../../ipc/contract.ts';
 import { createLogDecoder, eventSignaturesOf, parseAbiInput } from '../abi/index.ts';
@@ -21,6 +22,7 @@ import {
   createProviderMonitor,
   createRpcPool,
   defaultConfirmations,
+  nativeCurrencyOf,
   searchChainPresets,
   redactUrl,
   redactUrlsIn,
@@ -92,7 +94,11 @@ import {
   type WatchedContractDecoder,
 } from '../watch/index.ts';
 import { createDriftHistory } from './drift-history.ts';
-import { createWatchConfigUpdates } from './watch-config-updates.ts';
+import {
+  createWatchConfigUpdates,
+  describeChanges,
+  type FieldChanges,
+} from './watch-config-updates.ts';
 import { createTokenDisplays } from './token-displays.ts';
 import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
@@ -402,7 +408,12 @@ export function createEngine(options: EngineOptions): Engine {
   // ---- wire shapes ----------------------------------------------------------------------
 
   function toWireChain(chain: ChainRecord): Chain {
-    return { ...chain, rpcUrls: chain.rpcUrls.map(displayUrl) };
+    const nativeCurrency = nativeCurrencyOf(chain.chainId);
+    return {
+      ...chain,
+      rpcUrls: chain.rpcUrls.map(displayUrl),
+      ...(nativeCurrency ? { nativeCurrency } : {}),
+    };
   }
 
   function toWireContract(contract: ContractRecord): WatchedContract {
@@ -761,19 +772,29 @@ export function createEngine(options: EngineOptions): Engine {
     }
     const newContracts: Omit<ContractRecord, 'indexedThrough'>[] = [];
     let contractsUnchanged = 0;
+    // The file's decimals and symbol are the operator's, as contracts.setToken sets them; on a
+    // contract already watched they replace what is stored when they differ.
+    const tokenSettings: { id: string; token: TokenDisplayInfo; changes: FieldChanges }[] = [];
     for (const [index, contract] of workspace.contracts.entries()) {
+      const { token, ...addInput } = contract;
       const id = `${contract.chainId}:${contract.address.toLowerCase()}`;
-      if (store.findContract(id)) {
-        contractsUnchanged++;
-        continue;
+      const existing = store.findContract(id);
+      if (existing) contractsUnchanged++;
+      else {
+        // A `source:` is fetched or read only for a contract this import adds.
+        const resolved = await resolveWorkspaceContract(addInput, index, source, (input) =>
+          verifiedSources.fetchAbi(input, `contracts[${index}].source`),
+        );
+        newContracts.push(
+          await validateContract(resolved as ContractsAddInput, `contracts[${index}].`, newChains),
+        );
       }
-      // A `source:` is fetched or read only for a contract this import adds.
-      const resolved = await resolveWorkspaceContract(contract, index, source, (input) =>
-        verifiedSources.fetchAbi(input, `contracts[${index}].source`),
-      );
-      newContracts.push(
-        await validateContract(resolved as ContractsAddInput, `contracts[${index}].`, newChains),
-      );
+      if (!token) continue;
+      const setting = { ...token, source: 'operator' as const };
+      const changes = describeChanges({ token: existing?.token ?? null }, { token: setting }, [
+        'token',
+      ]);
+      if (Object.keys(changes).length > 0) tokenSettings.push({ id, token: setting, changes });
     }
     // Sections of other capabilities (transactions, alert rules) are checked too, against what
     // exists and what this import adds.
@@ -801,6 +822,7 @@ export function createEngine(options: EngineOptions): Engine {
         commands: [
           ...newChains.map((chain) => ({ type: 'chain.add' as const, chain })),
           ...newContracts.map((contract) => ({ type: 'contract.add' as const, contract })),
+          ...tokenSettings.map(({ id, token }) => ({ type: 'contract.token' as const, id, token })),
           ...sections.flatMap((section) => section.commands),
         ],
       },
@@ -808,6 +830,9 @@ export function createEngine(options: EngineOptions): Engine {
         byOperator('workspace.imported', `workspace:${source}`, { file: source, ...summary }),
         ...newChains.map((chain) => chainAddedAudit(chain)),
         ...newContracts.map((contract) => contractAddedAudit(contract)),
+        ...tokenSettings.map(({ id, changes }) =>
+          byOperator('contract.changed', `contract:${id}`, { changes }),
+        ),
         ...sections.flatMap((section) => section.audit),
       ],
     );
@@ -816,7 +841,7 @@ export function createEngine(options: EngineOptions): Engine {
       refreshDecoders(contract.chainId);
       tokenDisplays.readMissing(contract.chainId);
     }
-    if (newChains.length || newContracts.length) pushConfig();
+    if (newChains.length || newContracts.length || tokenSettings.length) pushConfig();
     for (const section of sections) await section.applied();
     return summary;
   }

@@ -5,6 +5,7 @@ export {
   type Workspace,
   type WorkspaceContract,
   type WorkspaceContractSource,
+  type WorkspaceContractToken,
   type WorkspaceProblem,
 } from './parse-workspace.ts';
 export { serializeWorkspace, type SerializeWorkspaceInput } from './serialize-workspace.ts';

@@ -20,6 +20,7 @@ import {
   alertRuleInputKinds,
   ChainsAddInput,
   ContractsAddInput,
+  ContractsSetTokenInput,
   TxsProposeInput,
 } from '../../ipc/contract.ts';
 import { ConditionSyntaxError, parseCondition, ruleSlug } from '../rule-syntax/index.ts';
@@ -43,9 +44,17 @@ export type WorkspaceContractSource = (
   { kind: 'sourcify' | 'etherscan' } | { kind: 'project'; path: string }
 ) & { line: number; column: number };
 
-/** A contract of the file: its ABI given, or a source to fetch it from. */
-export type WorkspaceContract = Omit<z.input<typeof ContractsAddInput>, 'abi'> &
-  ({ abi: unknown[]; source?: undefined } | { abi?: undefined; source: WorkspaceContractSource });
+/**
+ * How a contract's amounts read, set by the operator in the file (as contracts.setToken sets
+ * it): for tokens that lie about their decimals or have none. Absent: read from the chain.
+ */
+export const WorkspaceContractToken = ContractsSetTokenInput.shape.token.unwrap();
+export type WorkspaceContractToken = z.output<typeof WorkspaceContractToken>;
+
+/** A contract of the file: its ABI given, or a source to fetch it from; perhaps its amounts. */
+export type WorkspaceContract = Omit<z.input<typeof ContractsAddInput>, 'abi'> & {
+  token?: WorkspaceContractToken;
+} & ({ abi: unknown[]; source?: undefined } | { abi?: undefined; source: WorkspaceContractSource });
 
 export interface Workspace {
   chains: z.input<typeof ChainsAddInput>[];
@@ -79,8 +88,11 @@ const channelKeys = [
   ...new Set(AlertChannelInput.options.flatMap((option) => Object.keys(option.shape))),
 ];
 const chainKeys = Object.keys(ChainsAddInput.shape);
-const contractKeys = [...Object.keys(ContractsAddInput.shape), 'source'];
-const ContractWithoutAbi = ContractsAddInput.omit({ abi: true });
+const contractKeys = [...Object.keys(ContractsAddInput.shape), 'source', 'token'];
+// Unknown keys under token are reported by checkKeys, at the key, with a suggestion.
+const ContractWithoutAbi = ContractsAddInput.omit({ abi: true }).extend({
+  token: zod.object(WorkspaceContractToken.shape).optional(),
+});
 const shownProblems = 3;
 
 export function parseWorkspace(text: string, options: ParseWorkspaceOptions): Workspace {
@@ -228,7 +240,9 @@ class WorkspaceReader {
       this.report(path, 'must be a mapping with chainId, address, startBlock and abi (or source)');
       return undefined;
     }
-    const keysValid = this.checkKeys(path, contractKeys);
+    let keysValid = this.checkKeys(path, contractKeys);
+    if (isMap(this.nodeAt([...path, 'token'])))
+      keysValid = this.checkKeys([...path, 'token'], ['decimals', 'symbol']) && keysValid;
     const {
       abi: rawAbi,
       source: rawSource,

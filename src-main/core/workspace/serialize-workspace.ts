@@ -15,6 +15,8 @@ export interface SerializeWorkspaceInput {
     startBlock: number;
     abi: readonly unknown[];
     retention?: Retention;
+    /** Written only when set by hand (source absent: from a workspace file, so by hand too). */
+    token?: { decimals: number | null; symbol: string | null; source?: 'chain' | 'operator' };
   }[];
   /** Alert rules as the alerts capability writes them (no secrets). */
   rules?: Record<string, unknown>[];
@@ -39,6 +41,10 @@ export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
       address: contract.address,
       startBlock: contract.startBlock,
       ...(contract.retention ? { retention: contract.retention } : {}),
+      // Only the operator's setting: what the chain says is read again wherever the file goes.
+      ...(contract.token && contract.token.source !== 'chain' && contract.token.decimals !== null
+        ? { token: { decimals: contract.token.decimals, symbol: contract.token.symbol } }
+        : {}),
       abi: abiForFile(contract.abi as Abi),
     })),
     ...(workspace.rules && workspace.rules.length > 0 ? { rules: workspace.rules } : {}),
@@ -52,8 +58,10 @@ export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
   }
   const contracts = document.get('contracts') as YAMLSeq<YAMLMap>;
   for (const contract of contracts.items) {
-    const retention = contract.get('retention', true);
-    if (isMap(retention)) retention.flow = true;
+    for (const key of ['retention', 'token']) {
+      const value = contract.get(key, true);
+      if (isMap(value)) value.flow = true;
+    }
     const abi = contract.get('abi', true);
     // A JSON entry reads best on one line; a nested block layout of a big ABI runs to pages.
     if (isSeq(abi)) for (const entry of abi.items) if (isMap(entry)) entry.flow = true;

@@ -5,9 +5,9 @@ import { visibleText } from '@contract';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ContractError, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
-import { useConfig } from '../stores/config.ts';
+import { findChain, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
-import { etherLabel, etherToWei } from '../units.ts';
+import { etherToWei, nativeLabel, nativeSymbol } from '../units.ts';
 import { isAddress } from '../abi-text.ts';
 import { hrefFor, navigate } from '../route.ts';
 import { DetailPane } from './DetailPane.tsx';
@@ -83,6 +83,8 @@ export function ComposeTransaction() {
   const [busy, setBusy] = useState(false);
 
   const selectedChainId = chainId || (chains.length === 1 ? String(chains[0]!.chainId) : '');
+  // What the value is typed in: the chain's own currency.
+  const currency = nativeSymbol(findChain(chains, Number(selectedChainId)));
   const selectedFrom = from || (signers.length === 1 ? signers[0]!.address : '');
   const contractsOnChain = contracts.filter(
     (contract) => String(contract.chainId) === selectedChainId,
@@ -162,7 +164,8 @@ export function ComposeTransaction() {
     const found: Record<string, string> = {};
     if (!selectedChainId) found.chainId = 'Choose a chain.';
     if (!selectedFrom) found.from = 'Choose the signer that sends it.';
-    if (valueWei === null) found.value = 'An amount in ETH, e.g. 0.25 (at most 18 decimals).';
+    if (valueWei === null)
+      found.value = `An amount in ${currency}, e.g. 0.25 (at most 18 decimals).`;
     if (mode === 'function' && !contract) found.contract = 'Choose a watched contract.';
     if (mode === 'function' && contract && !chosen) found.function = 'Choose a function.';
     if (mode !== 'function' && !isAddress(to.trim()))
@@ -233,7 +236,11 @@ export function ComposeTransaction() {
           id="tx-from"
           label="From (signer)"
           error={fieldErrors.from}
-          hint={balance ? `Balance: ${etherLabel(balance)}` : undefined}
+          hint={
+            balance
+              ? `Balance: ${nativeLabel(balance, findChain(chains, Number(selectedChainId)))}`
+              : undefined
+          }
         >
           <select
             id="tx-from"
@@ -366,7 +373,7 @@ export function ComposeTransaction() {
         {payable && (
           <Field
             id="tx-value"
-            label="Value (ETH)"
+            label={`Value (${currency})`}
             error={fieldErrors.value}
             hint={
               valueWei && valueWei !== '0' ? `${valueWei} wei` : 'Leave empty to send no value.'

@@ -1,9 +1,10 @@
 // The pane beside a table that shows the selected row in full, with its title and a close button.
 // Wide enough, it sits beside the table (which drops its least important columns to make room);
 // narrower, it becomes a drawer over the table with a backdrop, closed by ✕, Escape or a click
-// outside. Either way focus moves to its heading when it opens and back to the opener on close.
+// outside, with the rest of the page inert while it is open. Either way focus moves to its
+// heading when it opens and back to the opener on close.
 import { useRef, type ReactNode } from 'react';
-import { useLayer } from './layer.ts';
+import { useInertWhileDrawer, useLayer } from './layer.ts';
 
 interface DetailPaneProps {
   /** The pane's accessible name: "Event detail", "Audit entry detail". */
@@ -34,10 +35,12 @@ export function DetailPane({
   children,
 }: DetailPaneProps) {
   const ref = useRef<HTMLElement>(null);
+  const backdropRef = useRef<HTMLDivElement>(null);
   useLayer(ref, { onClose, focus }, itemKey);
+  useInertWhileDrawer(ref, backdropRef);
   return (
     <>
-      <div className="drawer-backdrop" aria-hidden="true" onClick={onClose} />
+      <div ref={backdropRef} className="drawer-backdrop" aria-hidden="true" onClick={onClose} />
       <aside ref={ref} className={`detail-pane card ${className}`} aria-label={label}>
         <header className="card-header">
           <h2 tabIndex={-1}>{title}</h2>

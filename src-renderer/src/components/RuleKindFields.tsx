@@ -1,10 +1,11 @@
 // The rule editor's parts for transaction and balance rules, and for the transaction a rule may
-// propose when it fires. Amounts are typed in ETH and sent as wei; main checks the proposal as
-// the queue would (signer, encoding, balance) when the rule is saved.
+// propose when it fires. Amounts are typed in the chain's own currency and sent as wei; main
+// checks the proposal as the queue would (signer, encoding, balance) when the rule is saved.
 import { visibleText } from '@contract';
 import type { FieldErrors } from './form-errors.ts';
 import type { Draft, ProposeDraft } from './rule-draft.ts';
-import { useConfig } from '../stores/config.ts';
+import { findChain, useChain, useConfig } from '../stores/config.ts';
+import { nativeSymbol } from '../units.ts';
 import { useSigners } from '../stores/signers.ts';
 import { Field } from './Field.tsx';
 import { Checkbox, NumberField, TextField } from './Inputs.tsx';
@@ -124,6 +125,7 @@ export function TransactionFields({ draft, set, errors }: PartProps) {
 }
 
 export function BalanceFields({ draft, set, errors }: PartProps) {
+  const chain = useChain(Number(draft.chainId));
   return (
     <div className="form-grid">
       <SignerField
@@ -142,7 +144,7 @@ export function BalanceFields({ draft, set, errors }: PartProps) {
       />
       <TextField
         id="rule-balance-below"
-        label="Below (ETH)"
+        label={`Below (${nativeSymbol(chain)})`}
         error={errors.below}
         hint="The native balance floor."
         inputMode="decimal"
@@ -218,7 +220,7 @@ export function ProposeFields({
             />
             <TextField
               id="rule-propose-value"
-              label="Value (ETH)"
+              label={`Value (${nativeSymbol(findChain(chains, Number(proposal.chainId)))})`}
               inputMode="decimal"
               placeholder="0"
               value={proposal.valueEther}

@@ -14,11 +14,11 @@ import { callOrThrow, vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
 import { signerLabel, useSigners } from '../stores/signers.ts';
 import { argDisplay, formatCount } from '../format.ts';
-import { etherLabel, weiToGwei } from '../units.ts';
+import { nativeLabel, weiToGwei } from '../units.ts';
 import { hrefFor, navigate } from '../route.ts';
 import { ArgList, DetailItem } from './DetailItem.tsx';
 import { argumentAmount } from '../amounts.ts';
-import { useWatchedContract } from '../stores/config.ts';
+import { useChain, useWatchedContract } from '../stores/config.ts';
 import { DetailPane } from './DetailPane.tsx';
 import { Time } from './Time.tsx';
 import { FormError } from './StateViews.tsx';
@@ -33,6 +33,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
   const gasLimit = tx.gasLimit ?? plan?.gasLimit ?? null;
   const fees = tx.fees ?? plan?.fees ?? null;
   const from = signerLabel(signers, tx.from);
+  const chain = useChain(tx.chainId);
   return (
     <DetailPane
       label={`Transaction ${tx.id}`}
@@ -66,7 +67,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
         />
         <DetailItem
           label="Value"
-          value={`${etherLabel(tx.value)} (${tx.value} wei)`}
+          value={`${nativeLabel(tx.value, chain)} (${tx.value} wei)`}
           copy={tx.value}
         />
         <DetailItem label="Nonce" value={nonce === null ? 'not yet known' : String(nonce)} />
@@ -78,7 +79,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
         {plan && (
           <DetailItem
             label="Most it can cost"
-            value={`${etherLabel(plan.maxTotalCost)} (${plan.maxTotalCost} wei)`}
+            value={`${nativeLabel(plan.maxTotalCost, chain)} (${plan.maxTotalCost} wei)`}
           />
         )}
       </dl>
@@ -134,6 +135,7 @@ function DecodedCall({ tx }: { tx: Transaction }) {
 }
 
 function Simulation({ tx }: { tx: Transaction }) {
+  const chain = useChain(tx.chainId);
   const simulation = tx.simulation;
   const { busy, error, run: again } = useRequest(() => vigil.call('txs.simulate', { id: tx.id }));
   return (
@@ -166,7 +168,10 @@ function Simulation({ tx }: { tx: Transaction }) {
           </p>
           <dl className="detail-list">
             <DetailItem label="Gas estimate" value={simulation.gasEstimate ?? '—'} />
-            <DetailItem label="Signer balance" value={`${etherLabel(simulation.balance)}`} />
+            <DetailItem
+              label="Signer balance"
+              value={`${nativeLabel(simulation.balance, chain)} (${simulation.balance} wei)`}
+            />
             {simulation.baseFeePerGas && (
               <DetailItem label="Base fee" value={`${weiToGwei(simulation.baseFeePerGas)} gwei`} />
             )}

@@ -14,6 +14,7 @@ import {
 } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { EmptyState } from './StateViews.tsx';
+import { ROW_MOVES } from './row-navigation.ts';
 
 /** Where one rendered row sits and whether it holds the table's Tab stop. */
 export interface RowPlacement {
@@ -41,17 +42,6 @@ interface VirtualTableProps<Item> {
   /** The scroll area, for a caller that keeps the reading position as rows arrive. */
   scrollRef?: RefObject<HTMLDivElement | null>;
 }
-
-const MOVES: Record<string, (index: number, page: number, last: number) => number> = {
-  ArrowDown: (index) => index + 1,
-  j: (index) => index + 1,
-  ArrowUp: (index) => index - 1,
-  k: (index) => index - 1,
-  Home: () => 0,
-  End: (_index, _page, last) => last,
-  PageDown: (index, page) => index + page,
-  PageUp: (index, page) => index - page,
-};
 
 export function VirtualTable<Item>(props: VirtualTableProps<Item>) {
   const { items, itemKey, rowHeight, gridClassName } = props;
@@ -88,7 +78,7 @@ export function VirtualTable<Item>(props: VirtualTableProps<Item>) {
   });
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const move = MOVES[event.key];
+    const move = ROW_MOVES[event.key];
     const from = (event.target as HTMLElement).dataset.rowIndex;
     if (!move || from === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();

@@ -125,3 +125,51 @@ export function focusAfterRemoval(item: Element, fallback?: HTMLElement | null):
   };
   requestAnimationFrame(check);
 }
+
+/**
+ * While the pane behind `ref` is shown as a drawer over the view (its backdrop, behind
+ * `backdropRef`, displayed: the CSS decides the width where that happens), everything else on
+ * the page is inert: Tab stays in the drawer and screen readers read only it, as in a modal
+ * dialog. The backdrop (its click closes), open dialogs and the live region stay as they are.
+ */
+export function useInertWhileDrawer(
+  ref: RefObject<HTMLElement | null>,
+  backdropRef: RefObject<HTMLElement | null>,
+): void {
+  useEffect(() => {
+    let restore: (() => void) | null = null;
+    const update = (): void => {
+      const backdrop = backdropRef.current;
+      const drawer = backdrop !== null && getComputedStyle(backdrop).display !== 'none';
+      if (drawer && !restore && ref.current) restore = makeOthersInert(ref.current, backdrop);
+      else if (!drawer && restore) {
+        restore();
+        restore = null;
+      }
+    };
+    update();
+    window.addEventListener('resize', update);
+    return () => {
+      window.removeEventListener('resize', update);
+      restore?.();
+    };
+  }, [ref, backdropRef]);
+}
+
+/** Makes every element beside `element` and beside each of its ancestors inert; returns the undo. */
+function makeOthersInert(element: HTMLElement, keep: HTMLElement | null): () => void {
+  const changed: HTMLElement[] = [];
+  for (let node = element; node.parentElement && node !== document.body;) {
+    const parent: HTMLElement = node.parentElement;
+    for (const sibling of parent.children) {
+      if (sibling === node || sibling === keep || !(sibling instanceof HTMLElement)) continue;
+      if (sibling.inert || sibling.matches('dialog, [aria-live], script, style')) continue;
+      sibling.inert = true;
+      changed.push(sibling);
+    }
+    node = parent;
+  }
+  return () => {
+    for (const sibling of changed) sibling.inert = false;
+  };
+}

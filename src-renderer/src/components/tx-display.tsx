@@ -1,9 +1,9 @@
 // Small pieces every transaction view shows the same way: the status badge and a one-line
 // summary of the call.
-import type { Transaction, WatchedContract } from '@contract';
+import type { Chain, Transaction, WatchedContract } from '@contract';
 import { argumentAmount } from '../amounts.ts';
 import { argDisplay, shortHex } from '../format.ts';
-import { etherLabel } from '../units.ts';
+import { nativeLabel } from '../units.ts';
 
 export function TxStatusBadge({ tx }: { tx: Transaction }) {
   return (
@@ -22,11 +22,16 @@ export function TxStatusBadge({ tx }: { tx: Transaction }) {
  * "DemoToken.transfer(to: 0xdead…, value: 40 DEMO)", "send 1.5 ETH", "call 0xa9059cbb on 0x…".
  * With the target's watched contract, its token's amounts read with the symbol.
  */
-export function callSummary(tx: Transaction, target?: WatchedContract): string {
+export function callSummary(
+  tx: Transaction,
+  target: WatchedContract | undefined,
+  chain: Chain | undefined,
+): string {
   const targetLabel = tx.call.targetName ?? shortHex(tx.to);
   if (tx.kind === 'cancel') return `cancel of tx ${tx.replacesId}`;
   const prefix = tx.kind === 'speedUp' ? `speed-up of tx ${tx.replacesId}: ` : '';
-  if (tx.call.kind === 'transfer') return `${prefix}send ${etherLabel(tx.value)} to ${targetLabel}`;
+  if (tx.call.kind === 'transfer')
+    return `${prefix}send ${nativeLabel(tx.value, chain)} to ${targetLabel}`;
   if (tx.call.kind === 'function') {
     const item = { type: 'function' as const, name: tx.call.functionName };
     const args = Object.entries(tx.call.args ?? {})

@@ -35,6 +35,16 @@ export const useConfig = create<ConfigStore>((set) => ({
   applyChange: ({ chains, contracts }) => set({ chains, contracts, loaded: true, error: null }),
 }));
 
+/** The configured chain (for its currency, its explorer), or undefined once removed. */
+export function findChain(chains: Chain[], chainId: number): Chain | undefined {
+  return chains.find((chain) => chain.chainId === chainId);
+}
+
+/** The same as a hook: re-renders when the chain's configuration changes. */
+export function useChain(chainId: number): Chain | undefined {
+  return useConfig((state) => findChain(state.chains, chainId));
+}
+
 export function chainName(chains: Chain[], chainId: number): string {
   return chains.find((chain) => chain.chainId === chainId)?.name ?? `Chain ${chainId}`;
 }

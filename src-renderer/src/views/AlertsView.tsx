@@ -2,11 +2,12 @@
 // delivery log with every attempt.
 import { visibleText } from '@contract';
 import { useRef, useState } from 'react';
-import type { AlertDelivery, AlertFiring, AlertRule, WatchedContract } from '@contract';
+import type { AlertDelivery, AlertFiring, AlertRule, Chain, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
 import { needsAttention, useAlerts } from '../stores/alerts.ts';
-import { chainName, contractName, useConfig } from '../stores/config.ts';
+import { chainName, contractName, findChain, useConfig } from '../stores/config.ts';
 import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
+import { useRowNavigation } from '../components/row-navigation.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Checkbox } from '../components/Inputs.tsx';
 import { RuleEditor } from '../components/RuleEditor.tsx';
@@ -14,10 +15,11 @@ import { ExplorerLink } from '../components/ExplorerLink.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { useAddressNamer } from '../components/Address.tsx';
 import { focusAfterRemoval, useLayer } from '../components/layer.ts';
+import { announce } from '../components/announce.ts';
 import { Time, useNow } from '../components/Time.tsx';
 import { argsSummary, formatCount, shortHex, type AddressNamer } from '../format.ts';
 import { hrefFor } from '../route.ts';
-import { etherLabel } from '../units.ts';
+import { nativeLabel } from '../units.ts';
 
 type Tab = 'feed' | 'rules' | 'deliveries';
 
@@ -102,18 +104,23 @@ function Feed({ onNewRule }: { onNewRule: () => void }) {
   const now = useNow();
   const open = firings.filter((firing) => needsAttention(firing, now));
   const shown = showAll ? firings : open;
+  const bar = useRef<HTMLDivElement>(null);
+  const acknowledgeAll = async (): Promise<void> => {
+    const ids = open.map((firing) => firing.id);
+    await acknowledge(ids);
+    // The button leaves with the firings it acknowledged: focus stays in the bar, on Show all,
+    // where they can be read again, instead of falling to the page.
+    bar.current?.querySelector<HTMLElement>('input')?.focus();
+    announce(`Acknowledged ${ids.length} firings.`);
+  };
   return (
     <div className="feed">
-      <div className="form-row feed-bar">
+      <div className="form-row feed-bar" ref={bar}>
         <Checkbox checked={showAll} onChange={setShowAll}>
           Show all firings (acknowledged, retracted, resolved, suppressed)
         </Checkbox>
         {open.length > 1 && (
-          <button
-            type="button"
-            className="button-small"
-            onClick={() => void acknowledge(open.map((firing) => firing.id))}
-          >
+          <button type="button" className="button-small" onClick={() => void acknowledgeAll()}>
             Acknowledge all {open.length}
           </button>
         )}
@@ -362,7 +369,11 @@ function RuleEditorCard({
   );
 }
 
-function describeRule(rule: AlertRule, contracts: WatchedContract[], nameOf: AddressNamer): string {
+function describeRule(
+  rule: AlertRule,
+  { contracts, chains }: { contracts: WatchedContract[]; chains: Chain[] },
+  nameOf: AddressNamer,
+): string {
   const address = (value: string): string => nameOf(value) ?? shortHex(value);
   const contract = (id: string): string => contractName(contracts, id);
   switch (rule.kind) {
@@ -375,7 +386,7 @@ function describeRule(rule: AlertRule, contracts: WatchedContract[], nameOf: Add
     case 'transaction':
       return `a transaction ${rule.on.map((outcome) => (outcome === 'stuck' ? `stuck over ${rule.stuckSeconds} s` : outcome)).join(', ')}${rule.from ? ` from ${address(rule.from)}` : ''}${rule.chainId === undefined ? '' : ` on chain ${rule.chainId}`}`;
     case 'balance':
-      return `${address(rule.address)} below ${etherLabel(rule.below)} on chain ${rule.chainId}`;
+      return `${address(rule.address)} below ${nativeLabel(rule.below, findChain(chains, rule.chainId))} on chain ${rule.chainId}`;
   }
 }
 
@@ -388,10 +399,11 @@ function proposalText(rule: AlertRule, nameOf: AddressNamer): string | null {
 }
 
 function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: AlertRule) => void }) {
-  const { contracts } = useConfig();
+  const { contracts, chains } = useConfig();
   const nameOf = useAddressNamer();
+  const rowNavigation = useRowNavigation();
   return (
-    <table className="table rules-table">
+    <table className="table rules-table" aria-label="Alert rules">
       <thead>
         <tr>
           <th>On</th>
@@ -404,12 +416,12 @@ function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: Alert
           </th>
         </tr>
       </thead>
-      <tbody>
+      <tbody {...rowNavigation}>
         {rules.map((rule) => (
           <RuleRow
             key={rule.id}
             rule={rule}
-            description={describeRule(rule, contracts, nameOf)}
+            description={describeRule(rule, { contracts, chains }, nameOf)}
             proposal={proposalText(rule, nameOf)}
             onEdit={() => onEdit(rule)}
           />

@@ -27,6 +27,8 @@ import { hrefFor } from '../route.ts';
 import { FindCreationBlock } from '../components/FindCreationBlock.tsx';
 import { FetchVerifiedAbi } from '../components/FetchVerifiedAbi.tsx';
 import { ProxyPanel } from '../components/ProxyPanel.tsx';
+import { useRowNavigation } from '../components/row-navigation.ts';
+import { TokenDisplayPanel } from '../components/TokenDisplayPanel.tsx';
 import { DiscoverPanel } from '../components/DiscoverPanel.tsx';
 
 export function ContractsView() {
@@ -78,6 +80,7 @@ export function ContractsView() {
 }
 
 function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; chains: Chain[] }) {
+  const rowNavigation = useRowNavigation();
   return (
     <table className="table contracts-table" aria-label="Watched contracts">
       <thead>
@@ -85,6 +88,7 @@ function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; ch
           <th>Name</th>
           <th>Chain</th>
           <th>Address</th>
+          <th className="col-amounts">Amounts read as</th>
           <th className="col-events">Events</th>
           <th className="col-start">Start block</th>
           <th className="col-indexed">Indexed through</th>
@@ -94,7 +98,7 @@ function ContractTable({ contracts, chains }: { contracts: WatchedContract[]; ch
           </th>
         </tr>
       </thead>
-      <tbody>
+      <tbody {...rowNavigation}>
         {contracts.map((contract) => (
           <ContractRow
             key={contract.id}
@@ -149,6 +153,9 @@ function ContractRow({ contract, chainLabel }: { contract: WatchedContract; chai
         <span title={contract.address}>{shortHex(contract.address, 8)}</span>{' '}
         <CopyButton text={contract.address} />
         <ProxyPanel contract={contract} />
+      </td>
+      <td className="col-amounts">
+        <TokenDisplayPanel contract={contract} />
       </td>
       <td className="small col-events">
         {contract.eventNames.length === 0 ? (

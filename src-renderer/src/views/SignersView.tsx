@@ -6,7 +6,7 @@ import { visibleText } from '@contract';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Chain, NonceLane, Signer } from '@contract';
 import { vigil } from '../client/index.ts';
-import { chainName, useConfig } from '../stores/config.ts';
+import { chainName, findChain, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { EmptyState, FormError, Loadable } from '../components/StateViews.tsx';
 import { ApproversPanel } from '../components/ApproversPanel.tsx';
@@ -16,7 +16,7 @@ import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
 import { Field } from '../components/Field.tsx';
 import { errorsFromContractError, type FieldErrors } from '../components/form-errors.ts';
-import { etherLabel } from '../units.ts';
+import { nativeLabel } from '../units.ts';
 import { shortHex } from '../format.ts';
 import { hrefFor } from '../route.ts';
 
@@ -172,7 +172,7 @@ function SignerCard({
                   <td>{chainName(chains, balance.chainId)}</td>
                   <td className="mono" title={balance.balance ? `${balance.balance} wei` : ''}>
                     {balance.balance !== null ? (
-                      etherLabel(balance.balance)
+                      nativeLabel(balance.balance, findChain(chains, balance.chainId))
                     ) : balance.error ? (
                       <span className="warn" title={balance.error}>
                         unavailable

@@ -3,13 +3,13 @@
 // approved or rejected by hand. "New transaction" composes a proposal.
 import { useMemo, type KeyboardEvent } from 'react';
 import type { Transaction } from '@contract';
-import { useConfig, chainName, findWatched } from '../stores/config.ts';
+import { useConfig, chainName, findChain, findWatched } from '../stores/config.ts';
 import { AWAITING, IN_FLIGHT, useTransactions } from '../stores/transactions.ts';
 import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { TransactionDetail } from '../components/TransactionDetail.tsx';
 import { ComposeTransaction } from '../components/ComposeTransaction.tsx';
 import { TxStatusBadge, callSummary } from '../components/tx-display.tsx';
-import { etherLabel } from '../units.ts';
+import { nativeLabel } from '../units.ts';
 import { hrefFor, navigate, useRouteParams } from '../route.ts';
 import { Address } from '../components/Address.tsx';
 
@@ -196,11 +196,21 @@ function TxSection({
                 </td>
                 <td
                   className="ellipsis"
-                  title={callSummary(tx, findWatched(contracts, tx.chainId, tx.to))}
+                  title={callSummary(
+                    tx,
+                    findWatched(contracts, tx.chainId, tx.to),
+                    findChain(chains, tx.chainId),
+                  )}
                 >
-                  {callSummary(tx, findWatched(contracts, tx.chainId, tx.to))}
+                  {callSummary(
+                    tx,
+                    findWatched(contracts, tx.chainId, tx.to),
+                    findChain(chains, tx.chainId),
+                  )}
                 </td>
-                <td className="mono nowrap">{tx.value === '0' ? '—' : etherLabel(tx.value)}</td>
+                <td className="mono nowrap">
+                  {tx.value === '0' ? '—' : nativeLabel(tx.value, findChain(chains, tx.chainId))}
+                </td>
                 <td className="mono">{tx.nonce ?? tx.simulation?.nonce ?? '—'}</td>
               </tr>
             ))}

@@ -732,7 +732,13 @@ describe('the audit log through the headless API', () => {
     });
     expect((await list(rpc)).total).toBe(before);
     expect(await rpc.call('chains.list')).toEqual([
-      { chainId: anvil.chainId, name: 'Anvil', rpcUrls: [anvil.rpcUrl], confirmations: 0 },
+      {
+        chainId: anvil.chainId,
+        name: 'Anvil',
+        rpcUrls: [anvil.rpcUrl],
+        confirmations: 0,
+        nativeCurrency: { symbol: 'ETH', decimals: 18 },
+      },
     ]);
     await stop(session);
   });

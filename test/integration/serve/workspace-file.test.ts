@@ -61,7 +61,14 @@ describe('workspace file at start', () => {
     expect(serve.output()).toMatch(/1 chain\(s\) and 1 contract\(s\) added/);
     let rpc = await connectRpc(serve.wsUrl);
     expect(await rpc.call('chains.list')).toEqual([
-      { chainId: anvil.chainId, name: 'Local', rpcUrls: [anvil.wsUrl], confirmations: 2 },
+      {
+        chainId: anvil.chainId,
+        name: 'Local',
+        rpcUrls: [anvil.wsUrl],
+        confirmations: 2,
+        // Anvil's chain id is in viem's list: its amounts read in ETH.
+        nativeCurrency: { symbol: 'ETH', decimals: 18 },
+      },
     ]);
     await emitMany(anvil.rpcUrl, emitter, 5); // arrives live, over newHeads
     const expected = await chainLogs(anvil.rpcUrl, emitter);

@@ -201,3 +201,61 @@ describe('DemoToken', () => {
     expect(fired!.summary).toMatch(/value=175\.19 DEMO$/);
   });
 });
+
+describe('decimals and symbol in a workspace file', () => {
+  it('are applied to a new contract and a watched one, audited, and exported back', async () => {
+    const fresh = await deployContract(anvil.rpcUrl, 'SixDecimalsToken', []);
+    const entry = (address: Address, token: string): string => `  - name: From the file
+    chainId: ${anvil.chainId}
+    address: "${address}"
+    startBlock: 0
+    token: ${token}
+    abi:
+      - event Transfer(address indexed from, address indexed to, uint256 value)
+`;
+    const yaml = `version: 1\ncontracts:\n${entry(fresh, '{ decimals: 3, symbol: MILLI }')}${entry(tokens.six, '{ decimals: 0, symbol: null }')}`;
+    const summary = await vigil.call<{ contractsAdded: number; contractsUnchanged: number }>(
+      'workspace.import',
+      { yaml, fileName: 'ops.yaml' },
+    );
+    expect(summary).toMatchObject({ contractsAdded: 1, contractsUnchanged: 1 });
+    expect((await contract(fresh)).token).toEqual({
+      decimals: 3,
+      symbol: 'MILLI',
+      source: 'operator',
+    });
+    expect((await contract(tokens.six)).token).toEqual({
+      decimals: 0,
+      symbol: null,
+      source: 'operator',
+    });
+    const audit = await vigil.call<{ entries: { details: unknown }[] }>('audit.list', {
+      subject: `contract:${idOf(tokens.six)}`,
+      action: 'contract.changed',
+    });
+    expect(audit.entries.map((audited) => audited.details)).toContainEqual({
+      changes: {
+        token: {
+          from: { decimals: 6, symbol: 'USDX', source: 'chain' },
+          to: { decimals: 0, symbol: null, source: 'operator' },
+        },
+      },
+    });
+    // Importing the same file again changes nothing and audits nothing more.
+    await vigil.call('workspace.import', { yaml, fileName: 'ops.yaml' });
+    const again = await vigil.call<{ entries: unknown[] }>('audit.list', {
+      subject: `contract:${idOf(tokens.six)}`,
+      action: 'contract.changed',
+    });
+    expect(again.entries).toHaveLength(audit.entries.length);
+
+    const exported = await vigil.call<{ yaml: string }>('workspace.export');
+    expect(exported.yaml).toContain('token: { decimals: 3, symbol: MILLI }');
+    expect(exported.yaml).toContain('token: { decimals: 0, symbol: null }');
+    // DemoToken's decimals came from the chain: a file read elsewhere reads them there again.
+    expect(exported.yaml.match(/token:/g)).toHaveLength(2);
+    // Read from the chain again, the watched one leaves the file.
+    await vigil.call('contracts.setToken', { id: idOf(tokens.six), token: null });
+    expect((await contract(tokens.six)).token?.source).toBe('chain');
+  });
+});

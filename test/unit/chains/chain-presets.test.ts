@@ -1,6 +1,10 @@
 // The chain list the add form starts from: viem's definitions, searchable, with Vigil's depth.
 import { describe, expect, it } from 'vitest';
-import { allChainPresets, searchChainPresets } from '../../../src-main/core/chains/index.ts';
+import {
+  allChainPresets,
+  nativeCurrencyOf,
+  searchChainPresets,
+} from '../../../src-main/core/chains/index.ts';
 
 describe('chain presets', () => {
   it("lists viem's chains once each, with currency, explorer, public RPCs and Vigil's depth", () => {
@@ -39,5 +43,16 @@ describe('chain presets', () => {
     expect(searchChainPresets({ query: 'POL' }).map((preset) => preset.chainId)).toContain(137);
     expect(searchChainPresets({ query: 'BASE', limit: 3 })).toHaveLength(3);
     expect(searchChainPresets({ query: 'no such chain anywhere' })).toEqual([]);
+  });
+});
+
+describe("a chain's native currency", () => {
+  it("comes from viem's list by chain id, and is unknown for a chain the list lacks", () => {
+    expect(nativeCurrencyOf(1)).toEqual({ symbol: 'ETH', decimals: 18 });
+    expect(nativeCurrencyOf(8453)).toEqual({ symbol: 'ETH', decimals: 18 });
+    expect(nativeCurrencyOf(137)).toEqual({ symbol: 'POL', decimals: 18 });
+    expect(nativeCurrencyOf(100)).toEqual({ symbol: 'XDAI', decimals: 18 });
+    expect(nativeCurrencyOf(31337)).toEqual({ symbol: 'ETH', decimals: 18 });
+    expect(nativeCurrencyOf(987_654_321)).toBeUndefined();
   });
 });

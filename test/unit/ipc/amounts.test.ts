@@ -1,6 +1,7 @@
 // How amounts read: exact string arithmetic at the sizes uint256 and int256 reach.
 import { describe, expect, it } from 'vitest';
 import {
+  formatNativeAmount,
   formatTokenAmount,
   formatTokenAmountExact,
   formatUnitsExact,
@@ -88,5 +89,17 @@ describe('isAmountArgument', () => {
       ['Value', 'uint256'],
     ] as [string, string][])
       expect(isAmountArgument(name, type), `${name} ${type}`).toBe(false);
+  });
+});
+
+describe('native amounts', () => {
+  it('read in the chain currency, or as exact wei when it is not known', () => {
+    const pol = { decimals: 18, symbol: 'POL' };
+    expect(formatNativeAmount('1500000000000000000', pol)).toBe('1.5 POL');
+    expect(formatNativeAmount('123456789012345678901', pol)).toBe('≈123.4567 POL');
+    expect(formatNativeAmount('1000', pol)).toBe('≈0 POL');
+    expect(formatNativeAmount('1500000000000000000', undefined)).toBe(
+      '1,500,000,000,000,000,000 wei',
+    );
   });
 });

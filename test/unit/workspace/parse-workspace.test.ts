@@ -572,3 +572,77 @@ describe('serializeWorkspace', () => {
     });
   });
 });
+
+describe('a contract token setting in the workspace file', () => {
+  const withToken = (token: string): string => `version: 1
+contracts:
+  - name: Lying token
+    chainId: 31337
+    address: "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+    startBlock: 0
+    token: ${token}
+    abi:
+      - event Transfer(address indexed from, address indexed to, uint256 value)
+`;
+
+  it('reads decimals and symbol as the operator set them', () => {
+    const workspace = parseWorkspace(withToken('{ decimals: 6, symbol: USDC }'), options);
+    expect(workspace.contracts[0]!.token).toEqual({ decimals: 6, symbol: 'USDC' });
+    const noSymbol = parseWorkspace(withToken('{ decimals: 0, symbol: null }'), options);
+    expect(noSymbol.contracts[0]!.token).toEqual({ decimals: 0, symbol: null });
+  });
+
+  it('points at the line and column of a bad value or key', () => {
+    const tooMany = problemsOf(withToken('{ decimals: 78, symbol: X }')).problems;
+    expect(tooMany).toEqual([
+      {
+        field: 'contracts[0].token.decimals',
+        line: 7,
+        column: 24,
+        message: 'must be at most 77, got 78',
+      },
+    ]);
+    const notWhole = problemsOf(withToken('{ decimals: 1.5, symbol: X }')).problems;
+    expect(notWhole.map((problem) => [problem.field, problem.message])).toEqual([
+      ['contracts[0].token.decimals', 'must be a whole number, got number 1.5'],
+    ]);
+    const typo = problemsOf(withToken('{ decimal: 6, symbol: X }')).problems;
+    expect(typo).toEqual([
+      {
+        field: 'contracts[0].token.decimal',
+        line: 7,
+        column: 14,
+        message: 'unknown key "decimal"; did you mean "decimals"?',
+      },
+    ]);
+    const control = problemsOf(withToken('{ decimals: 6, symbol: "US\\u200bDC" }')).problems;
+    expect(control.map((problem) => [problem.field, problem.line, problem.message])).toEqual([
+      ['contracts[0].token.symbol', 7, 'must not hold control or invisible characters'],
+    ]);
+  });
+
+  it('exports only a setting made by hand, and reads it back the same', () => {
+    const contract = {
+      name: 'T',
+      chainId: 31337,
+      address: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      startBlock: 0,
+      abi: transferJson,
+    };
+    const yaml = serializeWorkspace({
+      chains: [],
+      contracts: [
+        { ...contract, token: { decimals: 2, symbol: 'CENT', source: 'operator' } },
+        {
+          ...contract,
+          address: '0x4200000000000000000000000000000000000006',
+          token: { decimals: 18, symbol: 'WETH', source: 'chain' },
+        },
+      ],
+    });
+    expect(yaml).toContain('    token: { decimals: 2, symbol: CENT }\n');
+    expect(yaml).not.toContain('WETH');
+    const tokens = parseWorkspace(yaml, options).contracts.map((entry) => entry.token);
+    expect(tokens).toEqual([{ decimals: 2, symbol: 'CENT' }, undefined]);
+  });
+});
