@@ -15,8 +15,7 @@ import {
   type Transport,
   type Chain,
 } from 'viem';
-import { mnemonicToAccount, type HDAccount } from 'viem/accounts';
-import { createNonceManager, jsonRpc } from 'viem/nonce';
+import { mnemonicToAccount, nonceManager, type HDAccount } from 'viem/accounts';
 import { contractAbis, type ContractName } from '../../resources/contracts/abis.ts';
 
 export { contractAbis, type ContractName };
@@ -49,27 +48,17 @@ export const ANVIL_MNEMONIC = 'test test test test test test test test test test
 /** anvil creates this many accounts from the mnemonic by default. */
 export const ANVIL_ACCOUNT_COUNT = 10;
 
-const accounts = new Map<string, HDAccount>();
-const nonceManagers = new Map<string, ReturnType<typeof createNonceManager>>();
+const accountsByIndex = new Map<number, HDAccount>();
 
 /**
- * anvil's dev account number `index` (0 is 0xf39F…2266, key 0xac09…ff80). Per node (`rpcUrl`),
- * each account keeps one nonce manager, so several transactions from it can be in flight at
- * once. One manager per node, not one for the process: anvils share chain id 31337, and a
- * manager that remembered the last anvil's nonces would send the next anvil's first transaction
- * with a nonce it never reaches (it waits in the pool for ever).
+ * anvil's dev account number `index` (0 is 0xf39F…2266, key 0xac09…ff80). Each account keeps one
+ * shared nonce manager, so several transactions from it can be in flight at once.
  */
-export function anvilAccount(index = 0, rpcUrl = ''): HDAccount {
-  const key = `${rpcUrl}|${index}`;
-  let account = accounts.get(key);
+export function anvilAccount(index = 0): HDAccount {
+  let account = accountsByIndex.get(index);
   if (!account) {
-    let manager = nonceManagers.get(rpcUrl);
-    if (!manager) {
-      manager = createNonceManager({ source: jsonRpc() });
-      nonceManagers.set(rpcUrl, manager);
-    }
-    account = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index, nonceManager: manager });
-    accounts.set(key, account);
+    account = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index, nonceManager });
+    accountsByIndex.set(index, account);
   }
   return account;
 }
@@ -85,7 +74,7 @@ export interface ChainClients {
  * chain id and the helpers work with anvil started under any `--chain-id`.
  */
 export function chainClients(rpcUrl: string, accountIndex = 0): ChainClients {
-  const account = anvilAccount(accountIndex, rpcUrl);
+  const account = anvilAccount(accountIndex);
   // viem polls HTTP every 4 s by default; anvil answers at once, and tests wait on receipts.
   const transport = http(rpcUrl);
   return {

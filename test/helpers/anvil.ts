@@ -1,5 +1,7 @@
 // Starts a real anvil (from the npm package @foundry-rs/anvil) on a free port for one test file.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { nonceManager } from 'viem/nonce';
+import { ANVIL_ACCOUNT_COUNT, anvilAccount } from '../../scripts/lib/contracts.ts';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -80,6 +82,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
   child.stdout?.removeAllListeners('data');
   child.stdout?.resume();
   child.stderr?.resume();
+  forgetNonces(chainId);
   return {
     rpcUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
@@ -93,4 +96,16 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
         child.kill('SIGKILL');
       }),
   };
+}
+
+/**
+ * A new chain starts every dev account at nonce 0. The accounts share viem's nonce manager, which
+ * remembers the last nonce it gave per address and chain id, and every anvil is chain 31337 unless
+ * told: without forgetting, the next spec's first transaction would carry the previous anvil's
+ * next nonce and wait in the pool for ever (the CSP spec hung in setup after the accessibility
+ * spec that way).
+ */
+function forgetNonces(chainId: number): void {
+  for (let index = 0; index < ANVIL_ACCOUNT_COUNT; index++)
+    nonceManager.reset({ address: anvilAccount(index).address, chainId });
 }
