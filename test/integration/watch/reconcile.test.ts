@@ -2,9 +2,7 @@
 // one event deleted, one given a forged block hash) is found out by reconcile.run, with the
 // range and the difference, and reconcile.repair makes it equal to the chain again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { Reconciliation } from '../../../src-main/ipc/contract.ts';
-import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
 import { openStore } from '../../../src-main/core/store/index.ts';
 import {
   createRecordMac,
@@ -16,23 +14,47 @@ import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { headBlock } from '../../helpers/chain-control.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
-import { waitFor } from '../../helpers/serve.ts';
-import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
+import {
+  connectRpc,
+  RpcCallError,
+  startServe,
+  waitFor,
+  type RpcClient,
+  type ServeProcess,
+} from '../../helpers/serve.ts';
+import { watchEmitter } from '../../helpers/contract-call.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
 let emitter: `0x${string}`;
 const dataDir = makeTempDir();
-let core: VigilCore;
-let server: ContractServer;
+// Headless Vigil in a child process: the test stops it, edits its store, and starts it again
+// (an engine restarted inside the test's own process loads keytar twice, which can hang).
+let serve: ServeProcess;
+let rpc: RpcClient;
 const key = (row: { blockHash: string; logIndex: number }): string =>
   `${row.blockHash}:${row.logIndex}`;
 
-const call = <T>(name: string, input?: unknown): Promise<T> => callOk<T>(server, name, input);
+const call = <T>(name: string, input?: unknown): Promise<T> => rpc.call<T>(name, input);
 
 async function open(): Promise<void> {
-  core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
-  server = createContractServer(core);
+  serve = await startServe({ dataDir: dataDir.path });
+  rpc = await connectRpc(serve.wsUrl);
+}
+
+async function stop(): Promise<void> {
+  rpc.close();
+  await serve.kill();
+}
+
+/** The error a refused call answers with. */
+async function refusal(name: string, input: unknown): Promise<RpcCallError['data']> {
+  const error = await call(name, input).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(RpcCallError);
+  return (error as RpcCallError).data;
 }
 
 beforeAll(async () => {
@@ -49,7 +71,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await core?.close();
+  rpc?.close();
+  await serve?.kill();
   await anvil?.stop();
   dataDir.remove();
 });
@@ -63,7 +86,7 @@ describe('reconciliation', () => {
   });
 
   it('reports a tampered store with the range and the difference, and repairs it', async () => {
-    await core.close();
+    await stop();
     const expected = await chainLogs(anvil.rpcUrl, emitter);
     const deleted = expected[10]!;
     const forged = expected[50]!;
@@ -123,16 +146,16 @@ describe('reconciliation', () => {
 
     const repaired = await call<Reconciliation>('reconcile.repair', { id: mismatch.id });
     expect(repaired).toMatchObject({ id: mismatch.id, status: 'repaired', missing: [], extra: [] });
-    expect((await storedEvents(server)).map(key)).toEqual(expected.map(key));
+    expect((await storedEvents(rpc)).map(key)).toEqual(expected.map(key));
   });
 
   it('refuses a range beyond what is indexed, and an unknown reconciliation', async () => {
-    const beyond = await server.handle('reconcile.run', {
-      chainId: anvil.chainId,
-      toBlock: 10_000,
+    expect(
+      await refusal('reconcile.run', { chainId: anvil.chainId, toBlock: 10_000 }),
+    ).toMatchObject({ code: 'INVALID_INPUT', field: 'toBlock' });
+    expect(await refusal('reconcile.repair', { id: 9_999 })).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'id',
     });
-    expect(beyond).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'toBlock' } });
-    const unknown = await server.handle('reconcile.repair', { id: 9_999 });
-    expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'id' } });
   });
 });
