@@ -7,7 +7,7 @@ import type { Approver } from '@contract';
 import { isDesktop, vigil } from '../client/index.ts';
 import { createPasskey } from '../client/passkeys.ts';
 import { Field } from './Field.tsx';
-import { FormError } from './StateViews.tsx';
+import { FormError, FormOk } from './StateViews.tsx';
 import { Time } from './Time.tsx';
 
 export function ApproversPanel() {
@@ -91,11 +91,7 @@ export function ApproversPanel() {
           />
         </Field>
         <FormError message={error} />
-        {done && (
-          <p className="form-ok" role="status">
-            {done}
-          </p>
-        )}
+        <FormOk message={done} />
         <button type="submit" className="button-primary" disabled={busy}>
           {busy ? 'Waiting for the passkey…' : 'Enroll a passkey'}
         </button>

@@ -8,7 +8,7 @@ import { vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { shortHex } from '../format.ts';
-import { EmptyState, FormError, Loadable } from './StateViews.tsx';
+import { EmptyState, FormError, Loadable, FormOk } from './StateViews.tsx';
 import { Field } from './Field.tsx';
 import { errorsFromContractError, type FieldErrors } from './form-errors.ts';
 
@@ -244,11 +244,7 @@ function AddSafeForm() {
         Also watch its events (owners, threshold, modules, guard, executions)
       </label>
       <FormError message={errors.form} />
-      {done && (
-        <p className="form-ok" role="status">
-          {done}
-        </p>
-      )}
+      <FormOk message={done} />
       <button type="submit" className="button-primary" disabled={busy}>
         {busy ? 'Reading the Safe…' : 'Add Safe'}
       </button>

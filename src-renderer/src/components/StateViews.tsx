@@ -77,6 +77,16 @@ export function FormError({ message }: { message: string | null | undefined }) {
   );
 }
 
+/** What a form just did, announced to screen readers; nothing before it did anything. */
+export function FormOk({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="form-ok" role="status">
+      {message}
+    </p>
+  );
+}
+
 /** An error under one control or row, announced to screen readers; nothing when there is none. */
 export function FieldError({ message }: { message: string | null | undefined }) {
   if (!message) return null;

@@ -6,7 +6,7 @@ import type { AlertDelivery, AlertFiring, AlertRule, Chain, WatchedContract } fr
 import { vigil } from '../client/index.ts';
 import { needsAttention, useAlerts } from '../stores/alerts.ts';
 import { chainName, contractName, findChain, useConfig } from '../stores/config.ts';
-import { EmptyState, FieldError, Loadable } from '../components/StateViews.tsx';
+import { EmptyState, FieldError, Loadable, FormOk } from '../components/StateViews.tsx';
 import { useRowNavigation } from '../components/row-navigation.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Checkbox } from '../components/Inputs.tsx';
@@ -310,11 +310,7 @@ function Rules() {
           Backtest a rule over the stored events before you enable it.
         </span>
       </div>
-      {notice && (
-        <p className="form-ok" role="status">
-          {notice}
-        </p>
-      )}
+      <FormOk message={notice} />
       {editing !== null && (
         <RuleEditorCard
           key={editorKey}

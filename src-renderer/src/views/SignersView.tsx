@@ -8,7 +8,7 @@ import type { Chain, NonceLane, Signer } from '@contract';
 import { vigil } from '../client/index.ts';
 import { chainName, findChain, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
-import { EmptyState, FormError, Loadable } from '../components/StateViews.tsx';
+import { EmptyState, FormError, Loadable, FormOk } from '../components/StateViews.tsx';
 import { ApproversPanel } from '../components/ApproversPanel.tsx';
 import { SafesPanel } from '../components/SafesPanel.tsx';
 import { BackupKeyForm } from '../components/BackupKeyForm.tsx';
@@ -245,11 +245,7 @@ function ImportKeyForm() {
         />
       </Field>
       <FormError message={errors.form} />
-      {done && (
-        <p className="form-ok" role="status">
-          {done}
-        </p>
-      )}
+      <FormOk message={done} />
       <button type="submit" className="button-primary" disabled={busy}>
         {busy ? 'Importing…' : 'Import key'}
       </button>
@@ -293,11 +289,7 @@ function GenerateKeyForm() {
             onChange={(event) => setLabel(event.target.value)}
           />
         </Field>
-        {done && (
-          <p className="form-ok" role="status">
-            {done}
-          </p>
-        )}
+        <FormOk message={done} />
         <button type="submit" disabled={busy}>
           {busy ? 'Generating…' : 'Generate key'}
         </button>
