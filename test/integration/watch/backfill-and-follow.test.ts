@@ -2,27 +2,37 @@
 // chain's eth_getLogs returns — across many blocks, dense blocks, live follow and restarts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublicClient, decodeEventLog, getAddress, http, type Abi, type Hex } from 'viem';
-import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { EventRow } from '../../../src-main/ipc/contract.ts';
-import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { deployContract, emitKinds, emitMany, loadArtifact } from '../../helpers/contracts.ts';
-import { callOk } from '../../helpers/contract-call.ts';
-import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
-import { waitFor } from '../../helpers/serve.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+import {
+  connectRpc,
+  startServe,
+  waitFor,
+  type RpcClient,
+  type ServeProcess,
+} from '../../helpers/serve.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
 
 let anvil: AnvilInstance;
 let emitter: `0x${string}`;
 const dataDir = makeTempDir();
-let core: VigilCore;
-let server: ContractServer;
+// Headless Vigil in a child process, so the restart below is a new process (an engine restarted
+// inside the test's own process loads keytar twice, which can hang).
+let serve: ServeProcess;
+let server: RpcClient;
 
-const call = <T>(name: string, input?: unknown): Promise<T> => callOk<T>(server, name, input);
+const call = <T>(name: string, input?: unknown): Promise<T> => server.call<T>(name, input);
 
 async function open(): Promise<void> {
-  core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
-  server = createContractServer(core);
+  serve = await startServe({ dataDir: dataDir.path });
+  server = await connectRpc(serve.wsUrl);
+}
+
+async function stop(): Promise<void> {
+  server.close();
+  await serve.kill();
 }
 
 async function caughtUp(): Promise<void> {
@@ -44,7 +54,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await core?.close();
+  server?.close();
+  await serve?.kill();
   await anvil?.stop();
   dataDir.remove();
 });
@@ -134,7 +145,7 @@ describe('backfill, follow and restart on a real chain', () => {
   });
 
   it('resumes after a restart with no gap and no duplicate', async () => {
-    await core.close();
+    await stop();
     await emitMany(anvil.rpcUrl, emitter, 33); // happens while Vigil is down
     await open();
     await caughtUp();
