@@ -150,11 +150,19 @@ export function startDemoActivity(options: StartDemoActivityOptions): DemoActivi
         args,
       } as never) as Promise<bigint>;
 
-    /** Tops the actor up from the owner when a planned spend would overdraw it. */
-    const ensureBalance = async (needed: bigint): Promise<void> => {
-      const balance = await readToken('balanceOf', [me]);
-      if (balance >= needed) return;
-      const topUp = needed - balance + randomTokens(1_000, 5_000);
+    /**
+     * Tops the actor up from the owner when a planned spend would overdraw it. The other actors'
+     * loops may spend allowances this actor gave them at any moment (only this loop raises them),
+     * so the balance must cover those too or the spend can be refused between read and block.
+     */
+    const ensureBalance = async (spend: bigint): Promise<void> => {
+      const [balance, ...allowancesGiven] = await Promise.all([
+        readToken('balanceOf', [me]),
+        ...others.map((spender) => readToken('allowance', [me, spender])),
+      ]);
+      const needed = allowancesGiven.reduce((sum, allowance) => sum + allowance, spend);
+      if (balance! >= needed) return;
+      const topUp = needed - balance! + randomTokens(1_000, 5_000);
       await send(
         'mint',
         me,

@@ -313,7 +313,9 @@ describe('contracts on anvil', () => {
     });
     await new Promise((resolveWait) => setTimeout(resolveWait, 4_000));
     await activity.stop();
-    expect(errors).toEqual([]);
+    expect(
+      errors.map((error) => (error as { shortMessage?: string }).shortMessage ?? error.message),
+    ).toEqual([]);
     expect(activity.counts.transfer).toBeGreaterThan(0);
     expect(activity.counts.deposit + activity.counts.largeDeposit).toBeGreaterThan(0);
 
