@@ -16,8 +16,10 @@ export async function requireKeychain(): Promise<void> {
 }
 
 /**
- * A keychain entry read in a child process. A test whose Vigil core runs in a worker thread of
- * its own process must not use keytar from its main thread too: libsecret then hangs.
+ * A keychain entry read in a child process, as another program on the machine would read it.
+ * (keytar loaded into two threads of one process could hang libsecret; Vigil's engine now asks
+ * the thread that started it, see keychain-channel.ts, so reading here is about the point of
+ * view, no longer about that hang.)
  */
 export function readKeychainInChild(service: string, account: string): string | null {
   const script = `require('keytar').getPassword(${JSON.stringify(service)}, ${JSON.stringify(account)}).then((value) => process.stdout.write(JSON.stringify(value)))`;

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger, PushListener } from '../ports/index.ts';
 import type { RequestName } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
+import { answerKeychainRequest } from '../keys/index.ts';
 import type { Caller, GateSubject } from '../approvals/index.ts';
 import type { StoreRecovery } from '../store/index.ts';
 import type { EngineTuning, WorkspaceApplySummary } from './engine.ts';
@@ -83,6 +84,14 @@ export async function startEngine(
         case 'log':
           log[message.level](message.message, message.fields);
           return;
+        case 'keychain': {
+          const { id } = message;
+          void answerKeychainRequest(message.request).then((answer) => {
+            if (!exited)
+              worker.postMessage({ type: 'keychain-answer', id, answer } satisfies MainToEngine);
+          });
+          return;
+        }
         case 'ask-person': {
           const { id } = message;
           const answer = (approved: boolean): void =>

@@ -1,6 +1,7 @@
 // Messages between main and the engine worker thread.
 import type { ContractError, PushName, RequestName } from '../../ipc/contract.ts';
 import type { Caller, GateSubject } from '../approvals/index.ts';
+import type { KeychainAnswer, KeychainRequest } from '../keys/index.ts';
 import type { StoreRecovery } from '../store/index.ts';
 import type { EngineTuning } from './engine.ts';
 
@@ -20,6 +21,8 @@ export type MainToEngine =
   /** Main's answer to an ask-person: whether the person approved in the dialog. */
   | { type: 'person-answer'; id: number; approved: boolean }
   | { type: 'applyWorkspaceFile'; id: number; path: string }
+  /** Main's answer to a keychain request (keytar lives in main's thread, see keychain-channel.ts). */
+  | { type: 'keychain-answer'; id: number; answer: KeychainAnswer }
   | { type: 'close'; id: number };
 
 export type EngineToMain =
@@ -30,6 +33,8 @@ export type EngineToMain =
   | { type: 'push'; name: PushName; payload: unknown }
   /** The desktop gate: main shows `subject` in a native dialog and answers person-answer. */
   | { type: 'ask-person'; id: number; subject: GateSubject }
+  /** A keychain operation for main to carry out with the one keytar of the process. */
+  | { type: 'keychain'; id: number; request: KeychainRequest }
   | {
       type: 'log';
       level: 'info' | 'warn' | 'error';

@@ -1,12 +1,22 @@
 // The engine worker thread's entry: opens the store, runs the engine, and answers main.
-import { createOsKeychain, loadUrlSecrets } from '../keys/index.ts';
+import {
+  KEYCHAIN_SERVICE,
+  keychainOverChannel,
+  loadUrlSecrets,
+  type KeychainAnswer,
+  type KeychainRequest,
+} from '../keys/index.ts';
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../ports/index.ts';
 import { toContractError } from '../errors/index.ts';
 import { createDialogGate, type GateSubject } from '../approvals/index.ts';
 import { openStore } from '../store/index.ts';
-import { createAuditHeadKeeper, openDataDirSecrets } from '../integrity/index.ts';
+import {
+  createAuditHeadKeeper,
+  INTEGRITY_KEYCHAIN_SERVICE,
+  openDataDirSecrets,
+} from '../integrity/index.ts';
 import { chainDataTuning, createEngine, type Engine, type EngineTuning } from './engine.ts';
 import { offsetClock } from './engine-clock.ts';
 import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts';
@@ -34,15 +44,18 @@ async function main(): Promise<void> {
   };
   // Fault injection for crash tests of serve as a child process, which has no other way in.
   const crashAt = process.env['VIGIL_CRASH_AT'];
-  /** Dialogs main is showing for the desktop gate, by id. */
-  const asked = new Map<number, (approved: boolean) => void>();
-  let nextAsk = 1;
+  /** Dialogs main is showing for the desktop gate. */
+  const personAnswers = answersFromMain<boolean>();
   const askMain = (subject: GateSubject): Promise<boolean> =>
-    new Promise((resolve) => {
-      const id = nextAsk++;
-      asked.set(id, resolve);
-      send({ type: 'ask-person', id, subject });
-    });
+    personAnswers.ask((id) => send({ type: 'ask-person', id, subject }));
+  /** Keychain requests main is carrying out (keytar is loaded in main's thread only). */
+  const keychainAnswers = answersFromMain<KeychainAnswer>();
+  const askKeychain = (request: KeychainRequest): Promise<KeychainAnswer> =>
+    keychainAnswers.ask((id) => send({ type: 'keychain', id, request }));
+  // Answers arrive while the engine is still starting (the directory's key is read first).
+  port!.on('message', (message: MainToEngine) => {
+    if (message.type === 'keychain-answer') keychainAnswers.settle(message.id, message.answer);
+  });
   let engine: Engine;
   try {
     // The line is written straight to stderr (a log message would still be in the port when
@@ -57,7 +70,10 @@ async function main(): Promise<void> {
     // The directory's key, and the audit head kept at the last append, come from the keychain
     // before anything of the directory is read: without a keychain Vigil does not start (it
     // would have nothing to check the directory against, and no key to sign with).
-    const secrets = await openDataDirSecrets(dataDir);
+    const secrets = await openDataDirSecrets(
+      dataDir,
+      keychainOverChannel(INTEGRITY_KEYCHAIN_SERVICE, askKeychain),
+    );
     const keptAuditHead = await secrets.readAuditHead();
     const headKeeper = createAuditHeadKeeper(secrets.writeAuditHead, (error) =>
       log.error(
@@ -74,7 +90,7 @@ async function main(): Promise<void> {
     });
     // Every record now carries a MAC: from here on a missing key is noticed.
     secrets.markSealed();
-    const keychain = createOsKeychain();
+    const keychain = keychainOverChannel(KEYCHAIN_SERVICE, askKeychain);
     engine = createEngine({
       ...tuning,
       store,
@@ -108,9 +124,10 @@ async function main(): Promise<void> {
           Promise.resolve().then(() => engine.handle(message.name, message.input, message.caller)),
         );
         return;
+      case 'keychain-answer':
+        return; // handled by the listener above
       case 'person-answer':
-        asked.get(message.id)?.(message.approved);
-        asked.delete(message.id);
+        personAnswers.settle(message.id, message.approved);
         return;
       case 'applyWorkspaceFile':
         reply(engine.applyWorkspaceFile(message.path));
@@ -128,6 +145,27 @@ async function main(): Promise<void> {
         return;
     }
   });
+}
+
+/** Questions this thread asked main, by id, each settled once by main's answer. */
+function answersFromMain<Answer>(): {
+  ask(post: (id: number) => void): Promise<Answer>;
+  settle(id: number, answer: Answer): void;
+} {
+  const waiting = new Map<number, (answer: Answer) => void>();
+  let nextId = 1;
+  return {
+    ask: (post) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        waiting.set(id, resolve);
+        post(id);
+      }),
+    settle(id, answer) {
+      waiting.get(id)?.(answer);
+      waiting.delete(id);
+    },
+  };
 }
 
 void main();
