@@ -26,7 +26,7 @@ function rendererDir(): string {
 const usage = [
   'Usage: npm run serve -- --data-dir DIR [--port N] [--workspace FILE] [--profile NAME]',
   '         [--token-file FILE] [--host 127.0.0.1] [--tls-cert FILE --tls-key FILE]',
-  '         [--allow-insecure-network] [--allow-private-webhooks]',
+  '         [--allow-insecure-network] [--allow-private-webhooks] [--allow-private-rpc]',
   '         [--sourcify-url URL] [--etherscan-url URL]  (another Sourcify server, or another',
   '         explorer of the Etherscan API v2 family; the public services by default)',
   'A fixed token: VIGIL_TOKEN=… in the environment, or --token-file FILE (its first line).',
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       'tls-key': { type: 'string' },
       'allow-insecure-network': { type: 'boolean' },
       'allow-private-webhooks': { type: 'boolean' },
+      'allow-private-rpc': { type: 'boolean' },
       'sourcify-url': { type: 'string' },
       'etherscan-url': { type: 'string' },
       help: { type: 'boolean' },
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
   const tuning = {
     // Webhooks to this machine or the private network are the operator's explicit choice.
     ...(values['allow-private-webhooks'] ? { allowPrivateWebhooks: true } : {}),
+    // So are RPC URLs there added by any client (without it, a person approves each one).
+    ...(values['allow-private-rpc'] ? { allowPrivateRpc: true } : {}),
     ...(Object.keys(verifiedSourceUrls).length > 0 ? { verifiedSourceUrls } : {}),
   };
   const token = readToken(values['token-file']);

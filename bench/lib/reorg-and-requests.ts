@@ -25,7 +25,12 @@ export async function measureReorgAndRequests(options: {
   const anvil = await startAnvil({ chainId: 31339 });
   const proxy = await startFaultProxy(anvil.rpcUrl);
   const dataDir = makeTempDir('vigil-bench-reorg-');
-  const core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
+  const core = await createVigil({
+    dataDir: dataDir.path,
+    log: makeLogger(),
+    // The bench's anvil is on this machine, as an operator's own node would be.
+    tuning: { allowPrivateRpc: true },
+  });
   const server = createContractServer(core);
   const key = (row: { blockHash: string; logIndex: number }): string =>
     `${row.blockHash}:${row.logIndex}`;

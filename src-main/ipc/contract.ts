@@ -1401,6 +1401,8 @@ export const ChainsUpdateInput = z
     confirmations: ChainsAddInput.shape.confirmations,
     /** null removes it. */
     explorerUrl: explorerUrl.nullable().optional(),
+    /** A person's approval, when a new RPC URL is on an inward address (see gated-requests.ts). */
+    approval: ApprovalProof.optional(),
   })
   .refine(
     (input) =>
@@ -1470,7 +1472,11 @@ export const WorkspaceSummary = z.object({
 });
 
 export const requests = {
-  'chains.add': { input: ChainsAddInput, output: Chain },
+  'chains.add': {
+    /** `approval`: a person's, when an RPC URL is on an inward address (see gated-requests.ts). */
+    input: ChainsAddInput.extend({ approval: ApprovalProof.optional() }),
+    output: Chain,
+  },
   'chains.list': { input: Empty, output: z.array(Chain) },
   /** viem's chain definitions matching a query (name, chain id or currency symbol), best first. */
   'chains.presets': {

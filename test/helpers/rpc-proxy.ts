@@ -7,6 +7,8 @@ export interface RpcProxy {
   url: string;
   /** While down, every request is answered 503. */
   setDown(down: boolean): void;
+  /** Requests that reached the proxy so far, served or not. */
+  readonly requests: number;
   close(): Promise<void>;
 }
 
@@ -19,7 +21,9 @@ export async function startRpcProxy(
   options: { requirePath?: string } = {},
 ): Promise<RpcProxy> {
   let down = false;
+  let requests = 0;
   const server = createServer((request, response) => {
+    requests += 1;
     if (options.requirePath !== undefined && request.url !== options.requirePath) {
       request.resume();
       response.writeHead(401).end('invalid project id');
@@ -50,6 +54,9 @@ export async function startRpcProxy(
     url: `http://127.0.0.1:${port}`,
     setDown(value) {
       down = value;
+    },
+    get requests() {
+      return requests;
     },
     close: () =>
       new Promise<void>((resolve) => {

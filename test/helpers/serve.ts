@@ -79,11 +79,17 @@ export async function startServe(options: {
   /** Extra environment (test knobs such as VIGIL_CRASH_AT); `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
   source?: ServeSource;
+  /**
+   * RPC URLs on this machine (every test's anvil): allowed by flag, as an operator running
+   * their own node would start Vigil, unless a test of that guard wants a person asked.
+   */
+  privateRpc?: 'allowed' | 'ask';
 }): Promise<ServeProcess> {
   const args = [
     ...serveArgs(options.source ?? defaultServeSource()),
     '--data-dir',
     options.dataDir,
+    ...(options.privateRpc === 'ask' ? [] : ['--allow-private-rpc']),
     ...(options.args ?? []),
   ];
   if (options.port !== undefined) args.push('--port', String(options.port));
@@ -281,6 +287,17 @@ export async function connectRpc(
     received,
     close: () => socket.close(),
   };
+}
+
+/** The contract error a call was refused with; fails the test if the call succeeded. */
+export async function refusal(work: Promise<unknown>): Promise<RpcCallError['data']> {
+  const error = await work.then(
+    (value) => {
+      throw new Error(`expected a refusal, got ${JSON.stringify(value)}`);
+    },
+    (error: RpcCallError) => error,
+  );
+  return (error as RpcCallError).data;
 }
 
 /** Polls until check returns a truthy value; fails with the last value after timeoutMs. */

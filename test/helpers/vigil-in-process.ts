@@ -68,7 +68,9 @@ export async function startVigilInProcess(
     dataDir,
     profile: options.profile ?? 'alice',
     log,
-    ...(options.tuning ? { tuning: options.tuning } : {}),
+    // Every test's anvil is on this machine: allowed as an operator running their own node
+    // would start Vigil (--allow-private-rpc), unless the test's tuning says otherwise.
+    tuning: { allowPrivateRpc: true, ...options.tuning },
     ...(options.clockOffset ? { clockOffset: options.clockOffset } : {}),
   });
   const server = createContractServer(core);

@@ -9,7 +9,7 @@ import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ApproverRecord } from '../store/index.ts';
 import { createEnrollment } from './enrollment.ts';
-import { describeGatedRequest, isGatedRequest } from './gated-requests.ts';
+import { describeGatedRequest, isGatedRequest, type GatePolicy } from './gated-requests.ts';
 import type { PersonGate } from './person-gate.ts';
 
 const toWire = (approver: ApproverRecord): Approver => ({
@@ -23,6 +23,7 @@ export function createApprovalsService(
   gate: PersonGate,
   /** The request's own checks (see RequestPrechecks), run before a challenge is given. */
   precheck: (name: RequestName, input: unknown) => Promise<void>,
+  policy: GatePolicy = {},
 ): EngineService {
   const { store } = context;
   const enrollment = createEnrollment(store);
@@ -62,7 +63,7 @@ export function createApprovalsService(
             `approvals.challenge: input is not a valid ${name} request: ${parsed.error.issues[0]?.message}`,
             { field: 'input' },
           );
-        const subject = describeGatedRequest(name, parsed.data as never, store);
+        const subject = describeGatedRequest(name, parsed.data as never, store, policy);
         if (subject) await precheck(name, parsed.data);
         if (!subject)
           throw new VigilError('INVALID_INPUT', `This ${name} request needs no approval.`, {

@@ -5,16 +5,44 @@ import { getAddress } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import type { RequestName, Retention, ValidatedInput } from '../../ipc/contract.ts';
 import { formatTokenAmountExact } from '../../ipc/amounts.ts';
-import { nativeCurrencyOf } from '../chains/index.ts';
+import { literallyInwardRpcUrls, nativeCurrencyOf, redactUrl } from '../chains/index.ts';
+import { displayUrl } from '../keys/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { parsePrivateKey } from '../keys/index.ts';
 import type { Store } from '../store/index.ts';
 import { signingDigest, subjectDigest, type GateSubject } from './digest.ts';
 
+/** What the operator allowed when starting Vigil, which some requests' need of a person depends on. */
+export interface GatePolicy {
+  /** --allow-private-rpc: RPC URLs on inward addresses need no person. */
+  allowPrivateRpc?: boolean;
+}
+
 type Describe<N extends RequestName> = (
   input: ValidatedInput<N>,
   store: Store,
+  policy: GatePolicy,
 ) => GateSubject | null;
+
+/**
+ * A chain's RPC URLs that point inward (loopback, a private network, link-local, metadata): a
+ * client alone must not make Vigil a way in there, so a person approves them (see
+ * chains/rpc-destinations.ts), unless the operator started Vigil allowing them.
+ */
+function inwardRpcSubject(
+  action: 'chains.add' | 'chains.update',
+  chainId: number,
+  rpcUrls: readonly string[],
+  policy: GatePolicy,
+): GateSubject | null {
+  if (policy.allowPrivateRpc) return null;
+  const inward = literallyInwardRpcUrls(rpcUrls);
+  if (inward.length === 0) return null;
+  return subject(action, { chainId, rpcUrls: inward }, [
+    `Let Vigil connect to chain ${chainId} through RPC on a loopback or private address`,
+    ...inward.map((url) => `RPC ${redactUrl(url)}`),
+  ]);
+}
 
 /**
  * True when `after` keeps less of a contract's history than `before` in some dimension (an absent
@@ -54,6 +82,15 @@ function subject(action: string, what: unknown, summary: string[]): GateSubject 
 }
 
 const describers: { [N in RequestName]?: Describe<N> } = {
+  'chains.add': (input, _store, policy) =>
+    inwardRpcSubject('chains.add', input.chainId, input.rpcUrls, policy),
+  'chains.update'(input, store, policy) {
+    if (!input.rpcUrls) return null;
+    // URLs sent back as views show them stand for stored ones, which were allowed before.
+    const stored = new Set(store.findChain(input.chainId)?.rpcUrls.map(displayUrl) ?? []);
+    const added = input.rpcUrls.filter((url) => !stored.has(url));
+    return inwardRpcSubject('chains.update', input.chainId, added, policy);
+  },
   'txs.approve'(input, store) {
     const tx = store.findTransaction(input.id);
     if (!tx)
@@ -163,7 +200,8 @@ export function describeGatedRequest<N extends RequestName>(
   name: N,
   input: ValidatedInput<N>,
   store: Store,
+  policy: GatePolicy = {},
 ): GateSubject | null {
   const describe = describers[name] as Describe<N> | undefined;
-  return describe ? describe(input, store) : null;
+  return describe ? describe(input, store, policy) : null;
 }

@@ -4,7 +4,12 @@ export { createApprovalsService } from './approvals-service.ts';
 export { distinctApprovers, fillsTakenSlot, isDesktopApproval } from './approver-slots.ts';
 export type { Caller } from './caller.ts';
 export { approvedRecordDigest, signingDigest, type GateSubject } from './digest.ts';
-export { describeGatedRequest, isGatedRequest, shortensRetention } from './gated-requests.ts';
+export {
+  describeGatedRequest,
+  isGatedRequest,
+  shortensRetention,
+  type GatePolicy,
+} from './gated-requests.ts';
 export {
   createDialogGate,
   createWebAuthnGate,

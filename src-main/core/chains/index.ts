@@ -12,6 +12,7 @@ export {
   type ProviderMonitorDependencies,
 } from './provider-monitor.ts';
 export { verifyRpcUrls } from './verify-chain.ts';
+export { checkRpcDestinations, literallyInwardRpcUrls } from './rpc-destinations.ts';
 export { defaultConfirmations, hasKnownConfirmations } from './known-chains.ts';
 export {
   allChainPresets,

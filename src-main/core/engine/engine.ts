@@ -26,6 +26,7 @@ import {
   searchChainPresets,
   redactUrl,
   redactUrlsIn,
+  checkRpcDestinations,
   verifyRpcUrls,
   type ProviderMonitor,
   type RpcPool,
@@ -72,6 +73,7 @@ import {
   createWebAuthnGate,
   describeGatedRequest,
   type Caller,
+  type GatePolicy,
   type PersonGate,
 } from '../approvals/index.ts';
 import {
@@ -151,6 +153,11 @@ export interface EngineTuning {
   safeRefreshMs?: number;
   /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
   allowPrivateWebhooks?: boolean;
+  /**
+   * The operator's setting (--allow-private-rpc): RPC URLs on loopback, private and link-local
+   * addresses are accepted from any client; without it a person approves them.
+   */
+  allowPrivateRpc?: boolean;
   /**
    * Where verified ABIs are fetched: Sourcify's server and an Etherscan-family API v2 (another
    * explorer of the family, or a local server in tests). The public services unless given.
@@ -621,12 +628,21 @@ export function createEngine(options: EngineOptions): Engine {
 
   // ---- validation shared by the API and workspace import --------------------------------
 
-  async function validateChain(input: ChainsAddInput, field = ''): Promise<ChainRecord> {
+  /**
+   * `allowInward`: the operator allowed RPC URLs on inward addresses for this request (see
+   * chains/rpc-destinations.ts); checked before any request goes to them.
+   */
+  async function validateChain(
+    input: ChainsAddInput,
+    allowInward: boolean,
+    field = '',
+  ): Promise<ChainRecord> {
     if (store.findChain(input.chainId)) {
       throw new VigilError('ALREADY_EXISTS', `Chain ${input.chainId} is already configured.`, {
         field: `${field}chainId`,
       });
     }
+    await checkRpcDestinations(input.rpcUrls, { allowInward, field });
     try {
       await verifyRpcUrls(input.chainId, input.rpcUrls);
     } catch (error) {
@@ -759,16 +775,22 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
+  /** `fromStartFile`: the workspace file the operator started Vigil with, not a client's text. */
   async function applyWorkspace(
     workspace: Workspace,
     source: string,
+    fromStartFile: boolean,
   ): Promise<WorkspaceApplySummary> {
+    const allowInwardRpc = fromStartFile || (options.allowPrivateRpc ?? false);
     // Everything is checked before anything is saved, so a bad entry changes nothing.
     const newChains: ChainRecord[] = [];
     let chainsUnchanged = 0;
     for (const [index, chain] of workspace.chains.entries()) {
       if (store.findChain(chain.chainId)) chainsUnchanged++;
-      else newChains.push(await validateChain(chain as ChainsAddInput, `chains[${index}].`));
+      else
+        newChains.push(
+          await validateChain(chain as ChainsAddInput, allowInwardRpc, `chains[${index}].`),
+        );
     }
     const newContracts: Omit<ContractRecord, 'indexedThrough'>[] = [];
     let contractsUnchanged = 0;
@@ -890,9 +912,14 @@ export function createEngine(options: EngineOptions): Engine {
     return toWireContract(store.findContract(contract.id)!);
   }
 
-  const watchHandlers: { [N in RequestName]?: (input: never) => Promise<unknown> | unknown } = {
-    async 'chains.add'(input: ChainsAddInput): Promise<Chain> {
-      const record = await validateChain(input);
+  const watchHandlers: {
+    [N in RequestName]?: (input: never, call?: CallContext) => Promise<unknown> | unknown;
+  } = {
+    async 'chains.add'(input: ChainsAddInput, call?: CallContext): Promise<Chain> {
+      const record = await validateChain(
+        input,
+        (options.allowPrivateRpc ?? false) || call?.approvedBy !== undefined,
+      );
       // The RPC checks took time; another request may have added the chain meanwhile.
       if (store.findChain(record.chainId)) {
         throw new VigilError('ALREADY_EXISTS', `Chain ${record.chainId} is already configured.`, {
@@ -971,7 +998,7 @@ export function createEngine(options: EngineOptions): Engine {
           );
         },
       });
-      return applyWorkspace(workspace, fileName);
+      return applyWorkspace(workspace, fileName, false);
     },
     'workspace.export': () => ({
       yaml: serializeWorkspace(
@@ -1036,6 +1063,7 @@ export function createEngine(options: EngineOptions): Engine {
       : { balanceRefreshMs: options.balanceRefreshMs }),
   });
   const gate = options.personGate ?? createWebAuthnGate(store);
+  const gatePolicy: GatePolicy = { allowPrivateRpc: options.allowPrivateRpc ?? false };
   // The live audit log is checked at every start; a broken chain is reported loudly and left
   // exactly as it is, for whoever investigates. The head kept in the keychain is compared first,
   // before this start appends anything.
@@ -1116,6 +1144,7 @@ export function createEngine(options: EngineOptions): Engine {
       refreshDecoders,
       toWireChain,
       urlSecrets: options.urlSecrets,
+      allowPrivateRpc: options.allowPrivateRpc ?? false,
     }),
     createAuditService(
       context,
@@ -1141,7 +1170,7 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
     // The challenge step runs the prechecks too, before the person's passkey is asked.
-    createApprovalsService(context, gate, (name, input) => precheck(name, input)),
+    createApprovalsService(context, gate, (name, input) => precheck(name, input), gatePolicy),
     createProjectDiscovery({
       store,
       actor,
@@ -1301,7 +1330,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (!handler) throw new VigilError('UNKNOWN_METHOD', `Unknown method ${name}.`);
       await precheck(name, input);
       // A request only a person may make passes the gate first, whoever sent it.
-      const subject = describeGatedRequest(name, input as never, store);
+      const subject = describeGatedRequest(name, input as never, store, gatePolicy);
       if (!subject) return handler(input, caller ? { caller } : {});
       const approvedBy = await gate.confirm(
         subject,
@@ -1340,6 +1369,7 @@ export function createEngine(options: EngineOptions): Engine {
           readFile: (abiPath) => readFileSync(resolve(baseDir, abiPath), 'utf8'),
         }),
         path,
+        true,
       );
     },
     async close() {

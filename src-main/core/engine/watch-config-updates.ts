@@ -4,7 +4,7 @@
 // changed. Each change is one journaled command with a `chain.changed` / `contract.changed`
 // audit entry whose details say what changed, before → after. Nothing changed, nothing recorded.
 import type { Chain, WatchedContract } from '../../ipc/contract.ts';
-import { verifyRpcUrls } from '../chains/index.ts';
+import { checkRpcDestinations, verifyRpcUrls } from '../chains/index.ts';
 import { eventSignaturesOf, parseAbiInput } from '../abi/index.ts';
 import { mergeAbis } from '../intake/index.ts';
 import type { OperatorCommand } from '../store/index.ts';
@@ -26,6 +26,8 @@ export interface WatchConfigUpdateDependencies {
   refreshDecoders(chainId: number): void;
   toWireChain(chain: ChainRecord): Chain;
   urlSecrets: UrlSecrets;
+  /** --allow-private-rpc: inward RPC URLs need no person (see chains/rpc-destinations.ts). */
+  allowPrivateRpc: boolean;
 }
 
 const eventsOf = (abi: readonly unknown[]): string[] => [
@@ -52,7 +54,7 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
   const { store, actor } = deps;
   return {
     handlers: {
-      async 'chains.update'(input): Promise<Chain> {
+      async 'chains.update'(input, call): Promise<Chain> {
         const before = store.requireChain(input.chainId);
         // A URL sent back as views show it (its key redacted) stands for the stored one.
         const given = input.rpcUrls?.map(
@@ -67,6 +69,12 @@ export function createWatchConfigUpdates(deps: WatchConfigUpdateDependencies): E
           given &&
           Object.keys(describeChanges(before, { ...before, ...requested }, ['rpcUrls'])).length
         ) {
+          // Stored URLs were allowed when added; a new inward one needs the operator's word.
+          const stored = new Set(before.rpcUrls);
+          await checkRpcDestinations(
+            given.filter((url) => !stored.has(url)).map((url) => deps.urlSecrets.reveal(url)),
+            { allowInward: deps.allowPrivateRpc || call?.approvedBy !== undefined },
+          );
           await verifyRpcUrls(
             input.chainId,
             given.map((url) => deps.urlSecrets.reveal(url)),

@@ -79,6 +79,7 @@ beforeAll(async () => {
     dataDir: dataDir.path,
     log,
     tuning: {
+      allowPrivateRpc: true,
       rpcTimeoutMs: 1_500,
       // Rounds slower than the watcher's polls, so the watcher meets a lie before a round does.
       providerCheckIntervalMs: 3_000,

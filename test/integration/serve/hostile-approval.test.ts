@@ -21,9 +21,9 @@ import {
   connectRpc,
   startServe,
   waitFor,
-  type RpcCallError,
   type RpcClient,
   type ServeProcess,
+  refusal,
 } from '../../helpers/serve.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
@@ -43,16 +43,6 @@ const chainNonce = async (): Promise<number> =>
   Number(
     await rawRpc<string>(anvil.rpcUrl, 'eth_getTransactionCount', [signer.address, 'pending']),
   );
-
-async function refusal(work: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await work.then(
-    (value) => {
-      throw new Error(`expected a refusal, got ${JSON.stringify(value)}`);
-    },
-    (error: RpcCallError) => error,
-  );
-  return (error as RpcCallError).data;
-}
 
 const bare: () => ContractCall = () => (name, input) => hostile.call(name, input);
 

@@ -22,10 +22,10 @@ import { startRpcProxy, type RpcProxy } from '../../helpers/rpc-proxy.ts';
 import {
   connectRpc,
   startServe,
-  type RpcCallError,
   type RpcClient,
   type ServeProcess,
   waitFor,
+  refusal,
 } from '../../helpers/serve.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
@@ -38,16 +38,6 @@ let server: ServeProcess;
 let funded: { privateKey: `0x${string}`; address: Address };
 let hostile: RpcClient;
 let ops: RpcClient;
-
-async function refusal(work: Promise<unknown>): Promise<RpcCallError['data']> {
-  const error = await work.then(
-    (value) => {
-      throw new Error(`expected a refusal, got ${JSON.stringify(value)}`);
-    },
-    (error: RpcCallError) => error,
-  );
-  return (error as RpcCallError).data;
-}
 
 const signerAddresses = async (): Promise<string[]> =>
   (await hostile.call<{ address: string }[]>('signers.list')).map((signer) => signer.address);

@@ -30,11 +30,11 @@ import { fund, fundedKey } from '../../helpers/funded-key.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
 import {
   connectRpc,
-  RpcCallError,
   startServe,
   waitFor,
   type RpcClient,
   type ServeProcess,
+  refusal,
 } from '../../helpers/serve.ts';
 import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 import { watchOnAnvil } from '../../helpers/watch-setup.ts';
@@ -70,16 +70,6 @@ async function start(
 
 async function safeModeOf(rpc: RpcClient): Promise<SafeMode> {
   return (await rpc.call<{ safeMode: SafeMode }>('status.get', {})).safeMode;
-}
-
-async function refusal(work: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await work.then(
-    (value) => {
-      throw new Error(`expected a refusal, got ${JSON.stringify(value)}`);
-    },
-    (error: RpcCallError) => error,
-  );
-  return (error as RpcCallError).data as { code: string; message: string };
 }
 
 /** A data directory that watched anvil once and was stopped cleanly. */

@@ -32,6 +32,7 @@ async function startDesktop(profile: string): Promise<Desktop> {
     dataDir: dataDir.path,
     profile,
     log: makeLogger(),
+    tuning: { allowPrivateRpc: true },
     askPerson: async (subject) => {
       dialogs.push(subject.action);
       return true;

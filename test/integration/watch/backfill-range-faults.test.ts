@@ -65,7 +65,12 @@ beforeAll(async () => {
   core = await createVigil({
     dataDir: dataDir.path,
     log: makeLogger(),
-    tuning: { rpcTimeoutMs: 1_000, pollIntervalMs: 250, reconcileIntervalMs: 0 },
+    tuning: {
+      allowPrivateRpc: true,
+      rpcTimeoutMs: 1_000,
+      pollIntervalMs: 250,
+      reconcileIntervalMs: 0,
+    },
   });
   server = createContractServer(core);
 });

@@ -31,7 +31,11 @@ async function snapshotOfConfig(): Promise<string> {
 beforeAll(async () => {
   [anvil, otherChain] = await Promise.all([startAnvil(), startAnvil({ chainId: 8453 })]);
   token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo', 'DMO']);
-  core = await createVigil({ dataDir: dataDir.path, log: makeLogger() });
+  core = await createVigil({
+    dataDir: dataDir.path,
+    log: makeLogger(),
+    tuning: { allowPrivateRpc: true },
+  });
   server = createContractServer(core);
   const added = await server.handle('chains.add', {
     name: 'anvil',

@@ -46,6 +46,7 @@ beforeAll(async () => {
     dataDir: dataDir.path,
     log,
     tuning: {
+      allowPrivateRpc: true,
       sealMinEvents: 10,
       segmentTargetEvents: 40,
       sealMaxAgeMs: 0,
