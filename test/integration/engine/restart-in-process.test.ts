@@ -11,7 +11,7 @@ describe('an engine restarted in the same process', () => {
   it('starts each time, reads and writes the keychain, and keeps what was done', async () => {
     const temp = makeTempDir();
     const generated: string[] = [];
-    for (let start = 0; start < 4; start++) {
+    for (let start = 0; start < 2; start++) {
       // Each start reads the directory's MAC key from the keychain before anything else.
       const vigil = await startVigilInProcess({ dataDir: temp.path });
       try {
