@@ -13,8 +13,17 @@
 // - merge, repair, purge, retention: new segment files → manifest without the old ones → old
 //   files deleted. Files the manifest does not list are leftovers of an interrupted step and
 //   are deleted.
-// - unseal (a range reopened for a deep reorg or a repair): the rows go into the log first,
-//   then the manifest drops the segments; replay finishes an unseal the manifest missed.
+// - unseal (a range reopened for a deep reorg or a repair): the rows go into the log, which is
+//   fsync'd, then the manifest drops the segments; replay finishes an unseal the manifest missed.
+//   The log is not fsync'd record by record, so without that fsync a power cut could keep the
+//   manifest (fsync'd) and lose the record: the rows would be in neither, behind cursors that
+//   say they are stored, and never fetched again.
+// - a damaged segment: the range to fetch again is logged and fsync'd, then the manifest drops
+//   the segment (the same reason: a manifest without the segment and a log without the range
+//   would forget the range). A start that finds it still listed finds it damaged again.
+// In general: a write that relies on another is made after that one is durable. The manifest is
+// fsync'd before a log record that relies on it (a backfill segment's cursors); a log record is
+// fsync'd before a manifest that relies on it (the two above).
 import {
   existsSync,
   mkdirSync,
@@ -246,6 +255,9 @@ export type ChainStoreCrashPoint =
   | 'merge.segment-written'
   | 'merge.manifest-written'
   | 'unseal.logged'
+  | 'unseal.manifest-written'
+  | 'damaged.logged'
+  | 'damaged.manifest-written'
   | 'head.image-written';
 
 export async function openChainStore(parts: {
@@ -345,6 +357,8 @@ export async function openChainStore(parts: {
   const cache = createSegmentCache(tuning.segmentCacheBytes);
   /** Filter sizes of segments listed before the manifest recorded them (see sealedFiles). */
   const bloomSizes = new Map<number, number>();
+  /** Events per chain, counted once and kept up to date (undefined: count again). */
+  let eventCounts: Map<number, number> | undefined;
 
   // Replays the log over the image, unless the image already holds it (an older generation)
   // or the image was lost (the log alone means nothing without it).
@@ -388,7 +402,6 @@ export async function openChainStore(parts: {
   const headLog = (): IngestLog<HeadRecord> => appendLog!;
 
   const lastSealAt = new Map<number, number>();
-  let eventCounts: Map<number, number> | undefined;
 
   // ---- helpers over the head --------------------------------------------------------------
 
@@ -565,7 +578,10 @@ export async function openChainStore(parts: {
       contractIds,
     };
     record({ t: 'refetch', range, done: false });
+    headLog().sync();
+    crashPoint('damaged.logged');
     removeSegmentsFromManifest(new Set([segment.id]));
+    crashPoint('damaged.manifest-written');
   }
 
   function openedSegment(segment: SegmentSummary): Database | undefined {
@@ -851,8 +867,10 @@ export async function openChainStore(parts: {
     const rows = rowsOf(overlapping);
     if (!rows) return unseal(chainId, fromBlock, toBlock); // a damaged one was dropped; again
     record({ t: 'unseal', segmentIds: overlapping.map((segment) => segment.id), ...rows });
+    headLog().sync();
     crashPoint('unseal.logged');
     removeSegmentsFromManifest(new Set(overlapping.map((segment) => segment.id)));
+    crashPoint('unseal.manifest-written');
   }
 
   function mergeSmallSegments(): number {

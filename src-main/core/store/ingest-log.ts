@@ -1,13 +1,14 @@
 // The chain head's append-only log: every change to the head (a batch ingested, a range made
 // canonical, a reconciliation saved) is appended as one checksummed record, and replayed over the
 // last head image at start. Chain data can be fetched again, so records are not fsync'd one by
-// one (a kill -9 loses nothing the kernel has; a power cut loses a tail that is refetched); a
-// torn or damaged tail is cut off at open. Each log belongs to one *generation* of the head
+// one (a kill -9 loses nothing the kernel has; a power cut loses a tail that is refetched) unless
+// another file is about to rely on them (see sync); a torn or damaged tail is cut off at open. Each log belongs to one *generation* of the head
 // image: when the image is rewritten (after a seal), a new log is started for the next one.
 import { crc32 } from 'node:zlib';
 import {
   closeSync,
   existsSync,
+  fsyncSync,
   openSync,
   readFileSync,
   renameSync,
@@ -28,6 +29,11 @@ export interface IngestLog<Record> {
   /** Bytes appended since open, for the write-rate figure. */
   readonly bytesAppended: number;
   append(record: Record): void;
+  /**
+   * Makes every record appended so far durable (fsync): what a write elsewhere relies on (a
+   * manifest that drops segments whose rows a record holds) must reach the disk first.
+   */
+  sync(): void;
   close(): void;
 }
 
@@ -95,6 +101,9 @@ export function appendToIngestLog<Record>(path: string, generation: number): Ing
       let written = 0;
       while (written < bytes.length) written += writeSync(fd, bytes, written);
       bytesAppended += bytes.length;
+    },
+    sync() {
+      fsyncSync(fd);
     },
     close() {
       if (closed) return;
