@@ -1,8 +1,9 @@
 // The chain-data store: a small in-memory head (sql.js) for what is recent or not yet final,
 // recovered at start from its last image plus an append-only log of what was ingested since;
-// and immutable sealed segments on disk for final ranges, listed in an atomically replaced
-// manifest. Its cost grows with new data, never with history: an ingested batch writes one
-// log record; a seal writes one segment, the manifest and the (small) head image once.
+// and immutable sealed segments on disk for final ranges, listed in a manifest (a base and a log
+// of edits, see segment-manifest.ts). Its cost grows with new data, never with history: an
+// ingested batch writes one log record; a seal writes one segment, one manifest edit and the
+// (small) head image once.
 // Everything here can be fetched from the chain again; nothing of it is journaled.
 //
 // Crash safety, in the order things reach the disk:
@@ -24,15 +25,7 @@
 // In general: a write that relies on another is made after that one is durable. The manifest is
 // fsync'd before a log record that relies on it (a backfill segment's cursors); a log record is
 // fsync'd before a manifest that relies on it (the two above).
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Logger } from '../ports/index.ts';
@@ -95,8 +88,9 @@ import {
 } from './segment-file.ts';
 import {
   emptyManifest,
+  editLogPathOf,
+  openManifestWriter,
   readManifest,
-  writeManifest,
   type SegmentManifest,
 } from './segment-manifest.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
@@ -293,10 +287,21 @@ export async function openChainStore(parts: {
   const manifestPath = join(dir, MANIFEST_FILE);
   let manifest: SegmentManifest;
   let lostAllSegments = false;
-  const readResult = readManifest(manifestPath, parts.integrity);
-  if ('manifest' in readResult) manifest = readResult.manifest;
-  else {
+  const editLogPath = editLogPathOf(manifestPath);
+  const readResult = readManifest(manifestPath, { integrity: parts.integrity });
+  let manifestRead = { editLogBytes: 0, edits: 0 };
+  if ('manifest' in readResult) {
+    manifest = readResult.manifest;
+    manifestRead = readResult;
+  } else {
     manifest = emptyManifest();
+    // An edit log without its base is not replayed over another: set aside with it (a new base
+    // could reuse its generation).
+    if (existsSync(editLogPath))
+      moveAside(
+        editLogPath,
+        `The segment manifest's edit log ${editLogPath} is set aside with its base`,
+      );
     if ('damaged' in readResult) {
       // Without a trusted list no segment can be trusted either: all of it is fetched again.
       const movedTo = moveAside(
@@ -315,9 +320,16 @@ export async function openChainStore(parts: {
       lostAllSegments = true;
     }
   }
+  const manifestWriter = openManifestWriter(
+    manifestPath,
+    { manifest, ...manifestRead },
+    parts.integrity,
+  );
+  /** Makes the manifest in memory the one on disk (one edit appended, or a new base). */
   const saveManifest = (): void => {
-    writeManifest(manifestPath, manifest, parts.integrity);
-    bytesWritten += statSync(manifestPath).size;
+    const saved = manifestWriter.save(manifest);
+    manifest = saved.manifest;
+    bytesWritten += saved.bytesWritten;
   };
 
   // Leftovers of an interrupted write or merge: files the manifest does not list.
@@ -1031,7 +1043,10 @@ export async function openChainStore(parts: {
     problems,
     forged,
     sealManifest: () => {
-      if (existsSync(manifestPath)) saveManifest();
+      if (!existsSync(manifestPath)) return;
+      const saved = manifestWriter.compact(manifest);
+      manifest = saved.manifest;
+      bytesWritten += saved.bytesWritten;
     },
     commit(batch) {
       if (buildable(batch)) return addToBuild(batch);
@@ -1420,6 +1435,7 @@ export async function openChainStore(parts: {
       for (const build of builds.values()) build.builder.discard();
       if (options.checkpoint !== false) store.checkpoint();
       headLog().close();
+      manifestWriter.close();
       cache.clear();
       head.close();
     },

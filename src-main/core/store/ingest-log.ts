@@ -53,8 +53,14 @@ function encodeRecord(record: unknown): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-/** Reads a log, cutting off a torn or damaged tail in place. */
-export function readIngestLog<Record>(path: string): OpenedIngestLog<Record> {
+/**
+ * Reads a log, cutting off a torn or damaged tail in place (unless told not to: a look at a log
+ * another process may be appending to).
+ */
+export function readIngestLog<Record>(
+  path: string,
+  options: { cutTornTail?: boolean } = {},
+): OpenedIngestLog<Record> {
   if (!existsSync(path)) return { generation: 0, records: [], droppedTailBytes: 0 };
   const file = readFileSync(path);
   if (file.length < HEADER_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) {
@@ -81,7 +87,7 @@ export function readIngestLog<Record>(path: string): OpenedIngestLog<Record> {
     offset = end;
   }
   const droppedTailBytes = file.length - offset;
-  if (droppedTailBytes > 0) truncateSync(path, offset);
+  if (droppedTailBytes > 0 && options.cutTornTail !== false) truncateSync(path, offset);
   return { generation, records, droppedTailBytes };
 }
 
