@@ -9,7 +9,7 @@
 // the next generation: each byte of a base is paid for by as many bytes of edits, so the bytes a
 // seal writes stay the same however many segments are listed. A log whose generation is not the
 // base's was folded into that base already (a crash between the two writes of a compaction).
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileBytes, fsyncDirectory, writeFileDurably } from './durable-file.ts';
 import { appendToIngestLog, readIngestLog, startIngestLog, type IngestLog } from './ingest-log.ts';
@@ -164,9 +164,19 @@ export function readManifest(path: string, reader: ManifestReader = {}): Manifes
   if (!('manifest' in base)) return base;
   const generation = base.manifest.editsGeneration ?? 0;
   const logPath = editLogPathOf(path);
-  if (generation === 0 || !existsSync(logPath)) return base;
-  const log = readIngestLog<EditRecord>(logPath, { cutTornTail: !reader.inspectOnly });
+  if (generation === 0) return base;
+  // A new log replaces the last one by a rename, so only the first can be missing (a crash
+  // between the first base and its log); any later base without its log lost edits.
+  if (!existsSync(logPath))
+    return generation === 1 ? base : { damaged: `its edit log ${logPath} is missing` };
+  const log = readIngestLog<EditRecord>(logPath, { cutTornTail: false });
   if (log.generation !== generation) return base;
+  // Every edit is fsync'd before the next is written, so only the last can be torn; a bad edit
+  // with good ones after it is damage, and dropping what follows would unlist segments.
+  if (log.damagedMidway)
+    return { damaged: `edit ${log.records.length} of ${logPath} fails its checksum` };
+  if (log.droppedTailBytes > 0 && !reader.inspectOnly)
+    truncateSync(logPath, fileBytes(logPath) - log.droppedTailBytes);
   const edits: ManifestEdit[] = [];
   for (const [index, record] of log.records.entries()) {
     if (!sealTrusted(reader, EDIT_DOMAIN, editSealed(generation, index, record.body), record.seal))

@@ -2,7 +2,7 @@
 // the number of segments listed (measured from the files' sizes), what is saved reads back the
 // same, and a torn edit, a compaction cut in half or a forged edit are read as they should be.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -185,6 +185,46 @@ describe('the segment manifest, a base and a log of edits', () => {
     reopened.close();
     expect(reread(path)).toEqual(next);
     expect(next.segments).toHaveLength(3);
+  });
+
+  it('a bad edit with good ones after it is damage, not a torn tail; zeros at the end are a torn tail', () => {
+    const path = freshPath();
+    const writer = open(path);
+    let manifest = emptyManifest();
+    const sizes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      manifest = writer.save(sealed(manifest)).manifest;
+      sizes.push(statSync(editLogPathOf(path)).size);
+    }
+    writer.close();
+    const logPath = editLogPathOf(path);
+    const good = readFileSync(logPath);
+    // A write torn by a power cut: the file grew, its last blocks never written (zeros).
+    writeFileSync(logPath, Buffer.concat([good, Buffer.alloc(3_000)]));
+    expect(reread(path)).toEqual(manifest);
+    expect(statSync(logPath).size).toBe(good.length);
+    // A byte flipped inside the second edit (the first is inside the base): the later edits
+    // are whole, so dropping them would unlist segments that exist.
+    const damaged = Buffer.from(good);
+    const inSecondEdit = sizes[1]! + 100;
+    damaged[inSecondEdit] = damaged[inSecondEdit]! ^ 0x01;
+    writeFileSync(logPath, damaged);
+    expect(readManifest(path)).toMatchObject({
+      damaged: expect.stringMatching(/edit 1 of .* fails its checksum/),
+    });
+    expect(readFileSync(logPath)).toEqual(damaged); // left as found, for whoever looks
+  });
+
+  it('a base past its first generation without its edit log is damaged, not a shorter list', () => {
+    const path = freshPath(true);
+    const writer = open(path);
+    let manifest = emptyManifest();
+    while ((manifest.editsGeneration ?? 0) < 2) manifest = writer.save(sealed(manifest)).manifest;
+    manifest = writer.save(sealed(manifest)).manifest;
+    writer.close();
+    expect(reread(path)).toEqual(manifest);
+    rmSync(editLogPathOf(path));
+    expect(readManifest(path)).toMatchObject({ damaged: expect.stringMatching(/is missing/) });
   });
 
   it('a compaction cut between its new base and its new log reads the base alone', () => {
