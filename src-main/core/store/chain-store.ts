@@ -295,8 +295,8 @@ export async function openChainStore(parts: {
     manifestRead = readResult;
   } else {
     manifest = emptyManifest();
-    // An edit log without its base is not replayed over another: set aside with it (a new base
-    // could reuse its generation).
+    // An edit log whose base is missing or not trusted is set aside with it, never replayed
+    // over the new base started below (which could reuse its generation).
     if (existsSync(editLogPath))
       moveAside(
         editLogPath,
