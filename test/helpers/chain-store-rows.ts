@@ -1,11 +1,16 @@
 // Rows, blocks and files of a small chain-data store, shared by the tests of the store on real
 // files (chain-segments, retention): two contracts on one chain, three events a block.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { EventRow } from '../../src-main/ipc/contract.ts';
 import type { Store } from '../../src-main/core/store/index.ts';
+import {
+  emptyManifest,
+  readManifest,
+  type SegmentManifest,
+} from '../../src-main/core/store/segment-manifest.ts';
 
 export const chainId = 31337;
 export const chain = {
@@ -106,11 +111,14 @@ export function expectSameRows(actual: EventRow[], expected: EventRow[]): void {
 export const chainDir = (dataDir: string): string => join(dataDir, 'chain');
 export const segmentFiles = (dataDir: string): string[] =>
   readdirSync(join(chainDir(dataDir), 'segments')).filter((name) => name.endsWith('.sqlite'));
-export const manifestOf = (
-  dataDir: string,
-): { segments: { file: string; fromBlock: number; toBlock: number }[] } => {
-  const path = join(chainDir(dataDir), 'manifest.json');
+/**
+ * The manifest as a start reads it, its base and the edits logged after it; looked at only (no
+ * seal checked, nothing cut), so a test may read it while a Vigil process writes it.
+ */
+export function manifestOf(dataDir: string): SegmentManifest {
+  const read = readManifest(join(chainDir(dataDir), 'manifest.json'), { inspectOnly: true });
   // No seal finished yet: no manifest, no segments.
-  if (!existsSync(path)) return { segments: [] };
-  return JSON.parse(readFileSync(path, 'utf8').split('\n')[1]!);
-};
+  if ('missing' in read) return emptyManifest();
+  if ('damaged' in read) throw new Error(`the manifest is damaged: ${read.damaged}`);
+  return read.manifest;
+}

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 
-/** A fresh directory under the system temp folder; remove() deletes it. */
-export function makeTempDir(prefix = 'vigil-test-'): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
+/** A fresh directory under the system temp folder (or `parent`); remove() deletes it. */
+export function makeTempDir(
+  prefix = 'vigil-test-',
+  parent = tmpdir(),
+): { path: string; remove(): void } {
+  const path = mkdtempSync(join(parent, prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 

@@ -1,8 +1,9 @@
 // The chain-data store: a small in-memory head (sql.js) for what is recent or not yet final,
 // recovered at start from its last image plus an append-only log of what was ingested since;
-// and immutable sealed segments on disk for final ranges, listed in an atomically replaced
-// manifest. Its cost grows with new data, never with history: an ingested batch writes one
-// log record; a seal writes one segment, the manifest and the (small) head image once.
+// and immutable sealed segments on disk for final ranges, listed in a manifest (a base and a log
+// of edits, see segment-manifest.ts). Its cost grows with new data, never with history: an
+// ingested batch writes one log record; a seal writes one segment, one manifest edit and the
+// (small) head image once.
 // Everything here can be fetched from the chain again; nothing of it is journaled.
 //
 // Crash safety, in the order things reach the disk:
@@ -13,17 +14,18 @@
 // - merge, repair, purge, retention: new segment files → manifest without the old ones → old
 //   files deleted. Files the manifest does not list are leftovers of an interrupted step and
 //   are deleted.
-// - unseal (a range reopened for a deep reorg or a repair): the rows go into the log first,
-//   then the manifest drops the segments; replay finishes an unseal the manifest missed.
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+// - unseal (a range reopened for a deep reorg or a repair): the rows go into the log, which is
+//   fsync'd, then the manifest drops the segments; replay finishes an unseal the manifest missed.
+//   The log is not fsync'd record by record, so without that fsync a power cut could keep the
+//   manifest (fsync'd) and lose the record: the rows would be in neither, behind cursors that
+//   say they are stored, and never fetched again.
+// - a damaged segment: the range to fetch again is logged and fsync'd, then the manifest drops
+//   the segment (the same reason: a manifest without the segment and a log without the range
+//   would forget the range). A start that finds it still listed finds it damaged again.
+// In general: a write that relies on another is made after that one is durable. The manifest is
+// fsync'd before a log record that relies on it (a backfill segment's cursors); a log record is
+// fsync'd before a manifest that relies on it (the two above).
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Logger } from '../ports/index.ts';
@@ -86,8 +88,9 @@ import {
 } from './segment-file.ts';
 import {
   emptyManifest,
+  editLogPathOf,
+  openManifestWriter,
   readManifest,
-  writeManifest,
   type SegmentManifest,
 } from './segment-manifest.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
@@ -246,6 +249,9 @@ export type ChainStoreCrashPoint =
   | 'merge.segment-written'
   | 'merge.manifest-written'
   | 'unseal.logged'
+  | 'unseal.manifest-written'
+  | 'damaged.logged'
+  | 'damaged.manifest-written'
   | 'head.image-written';
 
 export async function openChainStore(parts: {
@@ -281,10 +287,21 @@ export async function openChainStore(parts: {
   const manifestPath = join(dir, MANIFEST_FILE);
   let manifest: SegmentManifest;
   let lostAllSegments = false;
-  const readResult = readManifest(manifestPath, parts.integrity);
-  if ('manifest' in readResult) manifest = readResult.manifest;
-  else {
+  const editLogPath = editLogPathOf(manifestPath);
+  const readResult = readManifest(manifestPath, { integrity: parts.integrity });
+  let manifestRead = { editLogBytes: 0, edits: 0 };
+  if ('manifest' in readResult) {
+    manifest = readResult.manifest;
+    manifestRead = readResult;
+  } else {
     manifest = emptyManifest();
+    // An edit log whose base is missing or not trusted is set aside with it, never replayed
+    // over the new base started below (which could reuse its generation).
+    if (existsSync(editLogPath))
+      moveAside(
+        editLogPath,
+        `The segment manifest's edit log ${editLogPath} is set aside with its base`,
+      );
     if ('damaged' in readResult) {
       // Without a trusted list no segment can be trusted either: all of it is fetched again.
       const movedTo = moveAside(
@@ -303,9 +320,16 @@ export async function openChainStore(parts: {
       lostAllSegments = true;
     }
   }
+  const manifestWriter = openManifestWriter(
+    manifestPath,
+    { manifest, ...manifestRead },
+    parts.integrity,
+  );
+  /** Makes the manifest in memory the one on disk (one edit appended, or a new base). */
   const saveManifest = (): void => {
-    writeManifest(manifestPath, manifest, parts.integrity);
-    bytesWritten += statSync(manifestPath).size;
+    const saved = manifestWriter.save(manifest);
+    manifest = saved.manifest;
+    bytesWritten += saved.bytesWritten;
   };
 
   // Leftovers of an interrupted write or merge: files the manifest does not list.
@@ -345,6 +369,8 @@ export async function openChainStore(parts: {
   const cache = createSegmentCache(tuning.segmentCacheBytes);
   /** Filter sizes of segments listed before the manifest recorded them (see sealedFiles). */
   const bloomSizes = new Map<number, number>();
+  /** Events per chain, counted once and kept up to date (undefined: count again). */
+  let eventCounts: Map<number, number> | undefined;
 
   // Replays the log over the image, unless the image already holds it (an older generation)
   // or the image was lost (the log alone means nothing without it).
@@ -388,7 +414,6 @@ export async function openChainStore(parts: {
   const headLog = (): IngestLog<HeadRecord> => appendLog!;
 
   const lastSealAt = new Map<number, number>();
-  let eventCounts: Map<number, number> | undefined;
 
   // ---- helpers over the head --------------------------------------------------------------
 
@@ -565,7 +590,10 @@ export async function openChainStore(parts: {
       contractIds,
     };
     record({ t: 'refetch', range, done: false });
+    headLog().sync();
+    crashPoint('damaged.logged');
     removeSegmentsFromManifest(new Set([segment.id]));
+    crashPoint('damaged.manifest-written');
   }
 
   function openedSegment(segment: SegmentSummary): Database | undefined {
@@ -851,8 +879,10 @@ export async function openChainStore(parts: {
     const rows = rowsOf(overlapping);
     if (!rows) return unseal(chainId, fromBlock, toBlock); // a damaged one was dropped; again
     record({ t: 'unseal', segmentIds: overlapping.map((segment) => segment.id), ...rows });
+    headLog().sync();
     crashPoint('unseal.logged');
     removeSegmentsFromManifest(new Set(overlapping.map((segment) => segment.id)));
+    crashPoint('unseal.manifest-written');
   }
 
   function mergeSmallSegments(): number {
@@ -1013,7 +1043,10 @@ export async function openChainStore(parts: {
     problems,
     forged,
     sealManifest: () => {
-      if (existsSync(manifestPath)) saveManifest();
+      if (!existsSync(manifestPath)) return;
+      const saved = manifestWriter.compact(manifest);
+      manifest = saved.manifest;
+      bytesWritten += saved.bytesWritten;
     },
     commit(batch) {
       if (buildable(batch)) return addToBuild(batch);
@@ -1402,6 +1435,7 @@ export async function openChainStore(parts: {
       for (const build of builds.values()) build.builder.discard();
       if (options.checkpoint !== false) store.checkpoint();
       headLog().close();
+      manifestWriter.close();
       cache.clear();
       head.close();
     },

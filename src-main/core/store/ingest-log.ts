@@ -1,13 +1,14 @@
 // The chain head's append-only log: every change to the head (a batch ingested, a range made
 // canonical, a reconciliation saved) is appended as one checksummed record, and replayed over the
 // last head image at start. Chain data can be fetched again, so records are not fsync'd one by
-// one (a kill -9 loses nothing the kernel has; a power cut loses a tail that is refetched); a
-// torn or damaged tail is cut off at open. Each log belongs to one *generation* of the head
+// one (a kill -9 loses nothing the kernel has; a power cut loses a tail that is refetched) unless
+// another file is about to rely on them (see sync); a torn or damaged tail is cut off at open. Each log belongs to one *generation* of the head
 // image: when the image is rewritten (after a seal), a new log is started for the next one.
 import { crc32 } from 'node:zlib';
 import {
   closeSync,
   existsSync,
+  fsyncSync,
   openSync,
   readFileSync,
   renameSync,
@@ -28,6 +29,11 @@ export interface IngestLog<Record> {
   /** Bytes appended since open, for the write-rate figure. */
   readonly bytesAppended: number;
   append(record: Record): void;
+  /**
+   * Makes every record appended so far durable (fsync): what a write elsewhere relies on (a
+   * manifest that drops segments whose rows a record holds) must reach the disk first.
+   */
+  sync(): void;
   close(): void;
 }
 
@@ -37,6 +43,11 @@ export interface OpenedIngestLog<Record> {
   records: Record[];
   /** Bytes of a torn or damaged tail that were cut off. */
   droppedTailBytes: number;
+  /**
+   * The first bad record is followed by a good one: damage in the middle of the log, not a write
+   * torn at its end. Its records after the damage are dropped all the same.
+   */
+  damagedMidway: boolean;
 }
 
 function encodeRecord(record: unknown): Buffer {
@@ -47,36 +58,59 @@ function encodeRecord(record: unknown): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-/** Reads a log, cutting off a torn or damaged tail in place. */
-export function readIngestLog<Record>(path: string): OpenedIngestLog<Record> {
-  if (!existsSync(path)) return { generation: 0, records: [], droppedTailBytes: 0 };
+/**
+ * Reads a log, cutting off a torn or damaged tail in place (unless told not to: a look at a log
+ * another process may be appending to).
+ */
+export function readIngestLog<Record>(
+  path: string,
+  options: { cutTornTail?: boolean } = {},
+): OpenedIngestLog<Record> {
+  if (!existsSync(path))
+    return { generation: 0, records: [], droppedTailBytes: 0, damagedMidway: false };
   const file = readFileSync(path);
   if (file.length < HEADER_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) {
     // A log whose header never reached the disk holds nothing acknowledged.
-    return { generation: 0, records: [], droppedTailBytes: file.length };
+    return { generation: 0, records: [], droppedTailBytes: file.length, damagedMidway: false };
   }
   const generation = Number(file.readBigUInt64LE(MAGIC.length));
   const records: Record[] = [];
   let offset = HEADER_BYTES;
-  while (offset + RECORD_HEADER_BYTES <= file.length) {
-    const length = file.readUInt32LE(offset);
-    const checksum = file.readUInt32LE(offset + 4);
-    const end = offset + RECORD_HEADER_BYTES + length;
-    if (end > file.length) break;
-    const payload = file.subarray(offset + RECORD_HEADER_BYTES, end);
-    if (crc32(payload) !== checksum) break;
-    let record: Record;
-    try {
-      record = JSON.parse(payload.toString('utf8')) as Record;
-    } catch {
-      break;
-    }
-    records.push(record);
-    offset = end;
+  for (;;) {
+    const read = recordAt<Record>(file, offset);
+    if (!read) break;
+    records.push(read.record);
+    offset = read.end;
   }
   const droppedTailBytes = file.length - offset;
-  if (droppedTailBytes > 0) truncateSync(path, offset);
-  return { generation, records, droppedTailBytes };
+  // A torn write leaves garbage or zeros to the end; damage leaves good records after the bad one.
+  const claimedEnd =
+    offset + RECORD_HEADER_BYTES <= file.length
+      ? offset + RECORD_HEADER_BYTES + file.readUInt32LE(offset)
+      : file.length;
+  const damagedMidway =
+    droppedTailBytes > 0 && claimedEnd < file.length && recordAt(file, claimedEnd) !== undefined;
+  if (droppedTailBytes > 0 && options.cutTornTail !== false) truncateSync(path, offset);
+  return { generation, records, droppedTailBytes, damagedMidway };
+}
+
+/** The whole, checked record at `offset`, or undefined. */
+function recordAt<Record>(
+  file: Buffer,
+  offset: number,
+): { record: Record; end: number } | undefined {
+  if (offset + RECORD_HEADER_BYTES > file.length) return undefined;
+  const length = file.readUInt32LE(offset);
+  const checksum = file.readUInt32LE(offset + 4);
+  const end = offset + RECORD_HEADER_BYTES + length;
+  if (end > file.length) return undefined;
+  const payload = file.subarray(offset + RECORD_HEADER_BYTES, end);
+  if (crc32(payload) !== checksum) return undefined;
+  try {
+    return { record: JSON.parse(payload.toString('utf8')) as Record, end };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Opens a log for appending, continuing the one on disk (which must be of `generation`). */
@@ -95,6 +129,9 @@ export function appendToIngestLog<Record>(path: string, generation: number): Ing
       let written = 0;
       while (written < bytes.length) written += writeSync(fd, bytes, written);
       bytesAppended += bytes.length;
+    },
+    sync() {
+      fsyncSync(fd);
     },
     close() {
       if (closed) return;

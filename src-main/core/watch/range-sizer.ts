@@ -54,14 +54,19 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
         size = Math.max(size, clamp(Math.min(size * 2, Math.ceil(refusedAt * 0.8) - 1)));
     },
     refused(hintedSize, sizeRatio, attemptedBlocks) {
-      refusedAt = Math.min(refusedAt, attemptedBlocks ?? size);
+      // What was asked for: the last range of a backfill can be far shorter than the size.
+      const attempted = Math.min(size, attemptedBlocks ?? size);
+      const knownRatio = sizeRatio !== undefined && sizeRatio > 0 && sizeRatio < 1;
+      // With the ratio known, the largest range that fits is about attempted × ratio: growth
+      // stops short of that, not of the refused range (a range 0.8× a refused one can be twice
+      // over the limit, and each refusal costs the node the whole answer).
+      refusedAt = Math.min(refusedAt, knownRatio ? attempted * sizeRatio : attempted);
       successesSinceRefusal = 0;
       if (hintedSize !== undefined && hintedSize >= min && hintedSize < size)
         size = clamp(hintedSize);
       // Aim a little under the limit in one step rather than halving through megabytes of refusals.
-      else if (sizeRatio !== undefined && sizeRatio > 0 && sizeRatio < 1)
-        size = clamp(Math.min(size, attemptedBlocks ?? size) * sizeRatio * 0.7);
-      else size = clamp(size / 4);
+      else if (knownRatio) size = clamp(attempted * sizeRatio * 0.7);
+      else size = clamp(attempted / 4);
     },
     failed(attemptedBlocks) {
       refusedAt = Math.min(refusedAt, attemptedBlocks);
@@ -71,9 +76,13 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
   };
 }
 
-/** viem's "Max 10485760, Received 151139395" (response body too large) as allowed / received. */
+/**
+ * viem's response body too large, as allowed / received: "Max 10485760, Received 151139395" in
+ * older releases, "Max: 10485760 bytes" and "Received: 151139395 bytes" on two lines in newer
+ * ones (which the old pattern missed, so every refusal fell back to a blind quarter).
+ */
 export function responseSizeRatio(errorMessage: string): number | undefined {
-  const match = /Max (\d+), Received (\d+)/i.exec(errorMessage);
+  const match = /Max:?\s*(\d+)(?:\s*bytes)?,?\s*Received:?\s*(\d+)/i.exec(errorMessage);
   if (!match) return undefined;
   const ratio = Number(match[1]) / Number(match[2]);
   return Number.isFinite(ratio) && ratio > 0 ? ratio : undefined;

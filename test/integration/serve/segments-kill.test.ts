@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import { manifestOf } from '../../helpers/chain-store-rows.ts';
 import { waitForStoreToEqualChain } from '../../helpers/compare.ts';
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import {
@@ -50,10 +51,7 @@ async function killedAtItsPoint(server: ServeProcess): Promise<boolean> {
 
 const segmentsDir = (): string => join(dataDir.path, 'chain', 'segments');
 function listedSegments(): string[] {
-  const text = readFileSync(join(dataDir.path, 'chain', 'manifest.json'), 'utf8');
-  return (JSON.parse(text.split('\n')[1]!) as { segments: { file: string }[] }).segments.map(
-    (segment) => segment.file,
-  );
+  return manifestOf(dataDir.path).segments.map((segment) => segment.file);
 }
 
 /** Mines blocks of a few events each until the process dies (at its crash point). */

@@ -2,13 +2,12 @@
 // dropped): afterwards the store's canonical events equal a direct eth_getLogs exactly, the
 // orphaned ones are kept and marked removed, the reorg is logged, and pending events confirm at
 // the chain's depth.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { EventRow, ReorgRecord } from '../../../src-main/ipc/contract.ts';
 import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import { manifestOf } from '../../helpers/chain-store-rows.ts';
 import { emitManyTx, headBlock, mineBlocks, reorg } from '../../helpers/chain-control.ts';
 import { eventKey, storedEvents, waitForStoreToEqualChain } from '../../helpers/compare.ts';
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
@@ -136,10 +135,7 @@ describe('reorganisations', () => {
     const head = await headBlock(anvil.rpcUrl);
     const count = (await reorgs()).length;
     const sealedAt = (block: number): boolean => {
-      const text = readFileSync(join(dataDir.path, 'chain', 'manifest.json'), 'utf8');
-      const { segments } = JSON.parse(text.split('\n')[1]!) as {
-        segments: { fromBlock: number; toBlock: number }[];
-      };
+      const { segments } = manifestOf(dataDir.path);
       return segments.some((segment) => segment.fromBlock <= block && segment.toBlock >= block);
     };
     await waitFor(() => sealedAt(head - 27));

@@ -4,7 +4,8 @@ import {
   hintedRangeSize,
   responseSizeRatio,
 } from '../../../src-main/core/watch/range-sizer.ts';
-import { isRangeTooLargeError } from '../../../src-main/core/chains/rpc-errors.ts';
+import { ResponseBodyTooLargeError } from 'viem';
+import { errorText, isRangeTooLargeError } from '../../../src-main/core/chains/rpc-errors.ts';
 
 describe('adaptive range sizing', () => {
   it('grows while fast and small, shrinks when slow, and stays within bounds', () => {
@@ -42,6 +43,38 @@ describe('adaptive range sizing', () => {
     const short = createRangeSizer({ initial: 2000 });
     short.refused(undefined, 0.1, 120);
     expect(short.size).toBe(8);
+  });
+
+  it("reads the limit from viem's own error, and is refused once, not at every size on the way down", () => {
+    // A node whose blocks answer 2.5 MB each (4,000 logs), behind viem's 10 MiB body limit.
+    const maxSize = 10_485_760;
+    const bytesPerBlock = 2_515_731;
+    const error = new ResponseBodyTooLargeError({ maxSize, size: 10 * bytesPerBlock });
+    expect(isRangeTooLargeError(error)).toBe(true);
+    const ratio = responseSizeRatio(errorText(error));
+    expect(ratio).toBeCloseTo(maxSize / (10 * bytesPerBlock), 6);
+    // A backfill of 25 blocks: its first range (10 blocks) is far shorter than the sizer's size.
+    const sizer = createRangeSizer({ initial: 2000 });
+    let refusals = 0;
+    for (let from = 1; from <= 25;) {
+      const blocks = Math.min(sizer.size, 10, 25 - from + 1);
+      const bytes = blocks * bytesPerBlock;
+      if (bytes > maxSize) {
+        refusals++;
+        const refusal = new ResponseBodyTooLargeError({ maxSize, size: bytes });
+        sizer.refused(undefined, responseSizeRatio(errorText(refusal)), blocks);
+        continue;
+      }
+      sizer.succeeded(blocks * 4_000, 100);
+      from += blocks;
+    }
+    expect(refusals).toBe(1);
+  });
+
+  it('a refusal with nothing to go by shrinks what was asked for, not the size', () => {
+    const sizer = createRangeSizer({ initial: 2000 });
+    sizer.refused(undefined, undefined, 10);
+    expect(sizer.size).toBe(2);
   });
 
   it('keeps growing on dense but fast ranges below the log cap', () => {
