@@ -1505,9 +1505,20 @@ export const requests = {
     output: z.array(BuiltInEventRule),
   },
   /**
+   * The folders project discovery may read: picked in the desktop app's folder dialog
+   * (dialog.chooseProjectFolder), given with --project-root to headless mode, or named by the
+   * workspace file Vigil was started with. A client cannot add one.
+   */
+  'contracts.projectRoots': {
+    input: Empty,
+    output: z.object({ roots: z.array(z.string()) }),
+  },
+  /**
    * The deployed contracts a Foundry or Hardhat project folder records, each with its chain,
    * address, ABI and start block (its deployment's block), and whether it is new, watched, or
-   * watched with another ABI. Reads files and the chain; saves nothing.
+   * watched with another ABI. Reads files and the chain; saves nothing. The folder must be (inside)
+   * one of contracts.projectRoots, reached without `..` or a symbolic link leading out:
+   * FOLDER_NOT_ALLOWED otherwise.
    */
   'contracts.discover': {
     input: z.object({ path: FreeText(4_096).trim().min(1, 'give the project folder') }).strict(),
@@ -1851,6 +1862,15 @@ export const requests = {
     input: z.object({ format: AuditExportFormat }),
     output: z.object({ handle: z.string().nullable(), fileName: z.string().nullable() }),
   },
+  /**
+   * Asks the operator for a project folder (the desktop app's folder dialog, raised by main); the
+   * folder chosen becomes one contracts.discover may read. null when cancelled. Answered by the
+   * Electron shell; headless mode answers NOT_AVAILABLE (its folders come from --project-root).
+   */
+  'dialog.chooseProjectFolder': {
+    input: Empty,
+    output: z.object({ path: z.string().nullable() }),
+  },
   /** Every alert rule, secrets left out. */
   'alerts.rules.list': { input: Empty, output: z.object({ rules: z.array(AlertRule) }) },
   /** Creates a rule, or replaces the one with the same id; checked in full before anything is saved. */
@@ -1967,6 +1987,7 @@ export type RequestName = keyof typeof requests;
 /** Requests the desktop shell answers itself (dialogs); everything else goes to the core. */
 export const shellRequestNames = [
   'dialog.chooseExportFile',
+  'dialog.chooseProjectFolder',
 ] as const satisfies readonly RequestName[];
 export type ShellRequestName = (typeof shellRequestNames)[number];
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
@@ -2055,6 +2076,8 @@ export const ErrorCode = z.enum([
   'SIMULATION_REVERTED',
   'SIMULATION_CHANGED',
   'FORBIDDEN',
+  /** Project discovery was asked to read a folder the operator did not choose. */
+  'FOLDER_NOT_ALLOWED',
   'RATE_LIMITED',
   /** The contract is not verified on the source asked (Sourcify, Etherscan). */
   'NOT_VERIFIED',

@@ -31,7 +31,13 @@ import {
   type RpcPool,
 } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
-import { detectProxy, findCreationBlock, mergeAbis, proxyEvents } from '../intake/index.ts';
+import {
+  createProjectRoots,
+  detectProxy,
+  findCreationBlock,
+  mergeAbis,
+  proxyEvents,
+} from '../intake/index.ts';
 import type {
   AuditSealingOptions,
   ChainRecord,
@@ -158,6 +164,11 @@ export interface EngineTuning {
   verifiedSourceUrls?: { sourcify?: string; etherscan?: string };
   /** One request to Sourcify or the explorer. */
   verifiedSourceTimeoutMs?: number;
+  /**
+   * Folders the operator allowed project discovery to read (headless mode's --project-root);
+   * the desktop app adds the ones picked in its folder dialog while it runs.
+   */
+  projectRoots?: string[];
 }
 
 /** The part of the tuning the store takes when it is opened. */
@@ -216,6 +227,8 @@ export interface WorkspaceApplySummary {
 export interface Engine {
   handle(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
   applyWorkspaceFile(path: string): Promise<WorkspaceApplySummary>;
+  /** A folder the operator picked in the desktop app's dialog; returns its real path. */
+  allowProjectRoot(path: string): string;
   close(): Promise<void>;
 }
 
@@ -762,6 +775,8 @@ export function createEngine(options: EngineOptions): Engine {
   async function applyWorkspace(
     workspace: Workspace,
     source: string,
+    /** A `source: ./path` folder as it may be read, or a refusal (see intake/project-roots.ts). */
+    projectFolder: (path: string, field: string) => string,
   ): Promise<WorkspaceApplySummary> {
     // Everything is checked before anything is saved, so a bad entry changes nothing.
     const newChains: ChainRecord[] = [];
@@ -782,9 +797,10 @@ export function createEngine(options: EngineOptions): Engine {
       if (existing) contractsUnchanged++;
       else {
         // A `source:` is fetched or read only for a contract this import adds.
-        const resolved = await resolveWorkspaceContract(addInput, index, source, (input) =>
-          verifiedSources.fetchAbi(input, `contracts[${index}].source`),
-        );
+        const resolved = await resolveWorkspaceContract(addInput, index, source, {
+          fetchVerified: (input) => verifiedSources.fetchAbi(input, `contracts[${index}].source`),
+          projectFolder,
+        });
         newContracts.push(
           await validateContract(resolved as ContractsAddInput, `contracts[${index}].`, newChains),
         );
@@ -971,7 +987,10 @@ export function createEngine(options: EngineOptions): Engine {
           );
         },
       });
-      return applyWorkspace(workspace, fileName);
+      // The text comes from a client: its folders must be ones the operator chose.
+      return applyWorkspace(workspace, fileName, (path, field) =>
+        projectRoots.resolve(path, field),
+      );
     },
     'workspace.export': () => ({
       yaml: serializeWorkspace(
@@ -1096,8 +1115,10 @@ export function createEngine(options: EngineOptions): Engine {
       ? {}
       : { timeoutMs: options.verifiedSourceTimeoutMs }),
   });
+  const projectRoots = createProjectRoots(options.projectRoots ?? []);
   const services: EngineService[] = [
     verifiedSources,
+    { handlers: { 'contracts.projectRoots': () => ({ roots: projectRoots.list() }) } },
     tokenDisplays,
     { handlers: watchHandlers as RequestHandlers },
     {
@@ -1145,6 +1166,7 @@ export function createEngine(options: EngineOptions): Engine {
     createProjectDiscovery({
       store,
       actor,
+      projectRoots,
       withChainRpc,
       validateContract: (input) => validateContract(input),
       contractAddedAudit,
@@ -1340,8 +1362,12 @@ export function createEngine(options: EngineOptions): Engine {
           readFile: (abiPath) => readFileSync(resolve(baseDir, abiPath), 'utf8'),
         }),
         path,
+        // The operator's own file (given on the command line): the folders it names were chosen
+        // by them, and discovery may read them from now on.
+        (folder) => projectRoots.allow(folder),
       );
     },
+    allowProjectRoot: (path) => projectRoots.allow(path),
     async close() {
       clearInterval(snapshotTimer);
       clearInterval(maintainTimer);

@@ -20,6 +20,8 @@ export type MainToEngine =
   /** Main's answer to an ask-person: whether the person approved in the dialog. */
   | { type: 'person-answer'; id: number; approved: boolean }
   | { type: 'applyWorkspaceFile'; id: number; path: string }
+  /** A folder the operator picked in the desktop app's dialog: discovery may read it. */
+  | { type: 'allowProjectRoot'; id: number; path: string }
   | { type: 'close'; id: number };
 
 export type EngineToMain =

@@ -2,11 +2,19 @@
 // (see intake/project-files.ts), checked against the configured chains and the chain itself, and
 // added in one step. Adding twice adds nothing; a watched contract whose ABI changed in the
 // project gets the new ABI with a `contract.changed` audit entry saying which events changed.
+// Only folders the operator chose are read (see intake/project-roots.ts): the path comes from a
+// client, and a client may be hostile.
 import type { DiscoveredContract, DiscoveryResult } from '../../ipc/contract.ts';
 import { eventSignaturesOf } from '../abi/index.ts';
 import type { AuditDraft } from '../audit-chain/index.ts';
 import { VigilError } from '../errors/index.ts';
-import { findCreationBlock, mergeAbis, proxyEvents, readProjectFiles } from '../intake/index.ts';
+import {
+  findCreationBlock,
+  mergeAbis,
+  proxyEvents,
+  readProjectFiles,
+  type ProjectRoots,
+} from '../intake/index.ts';
 import type { ChainRecord, ContractRecord, OperatorCommand, Store } from '../store/index.ts';
 import type { RpcPool } from '../chains/index.ts';
 import type { EngineService } from './service.ts';
@@ -14,6 +22,7 @@ import type { EngineService } from './service.ts';
 export interface ProjectDiscoveryDependencies {
   store: Store;
   actor: string;
+  projectRoots: ProjectRoots;
   withChainRpc<T>(chain: ChainRecord, use: (pool: RpcPool) => Promise<T>): Promise<T>;
   /** Checks a contract exactly as contracts.add does (code, proxy, start block). */
   validateContract(input: {
@@ -56,7 +65,7 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
   }
 
   async function discover(path: string): Promise<DiscoveryResult> {
-    const files = readProjectFiles(path);
+    const files = readProjectFiles(deps.projectRoots.resolve(path));
     const contracts: DiscoveredContract[] = [];
     const seen = new Set<string>();
     for (const deployment of files.deployments) {

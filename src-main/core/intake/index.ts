@@ -16,6 +16,7 @@ export {
   type ProxyKind,
 } from './detect-proxy.ts';
 export { mergeAbis, proxyEvents, upgradeEventNames } from './merge-abis.ts';
+export { createProjectRoots, type ProjectRoots } from './project-roots.ts';
 export { readProjectFiles, type ProjectDeployment, type ProjectFiles } from './project-files.ts';
 export {
   defaultVerifiedSourceUrls,
