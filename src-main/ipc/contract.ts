@@ -174,6 +174,11 @@ export const ContractProxy = z.object({
   checkedAt: BlockNumber,
   /** The implementations the contract's ABI was given for; one not in here is an upgrade whose ABI is not loaded yet. */
   abiCovers: z.array(z.string()),
+  /**
+   * What an implementation or facet is called, by address, where its ABI came from a verified
+   * source or a project's artifacts (contracts.loadImplementationAbis, contracts.discoverAdd).
+   */
+  names: z.record(z.string(), z.string()).optional(),
   /** Upgrades Vigil saw (a changed slot or facet list at a check), oldest first. */
   upgrades: z.array(
     z.object({ detectedAt: BlockNumber, from: z.array(z.string()), to: z.array(z.string()) }),
@@ -1497,6 +1502,32 @@ export const requests = {
     output: WatchedContract,
   },
   /**
+   * Loads the ABI of each implementation a watched proxy delegates to (every facet of a diamond)
+   * from a verified source, or from a project folder the operator chose (as contracts.discover
+   * reads it), and merges them into the contract's ABI (audited as contract.changed). Stored
+   * events are then read with the merged ABI. An implementation that cannot be loaded is listed
+   * with why; when none can, nothing is saved and the first reason is the error.
+   */
+  'contracts.loadImplementationAbis': {
+    input: z
+      .object({
+        id: Ref,
+        source: z.enum(['sourcify', 'etherscan', 'project']),
+        /** The project folder, for source: project. */
+        path: FreeText(4_096).trim().min(1, 'give the project folder').optional(),
+      })
+      .strict()
+      .refine((input) => (input.source === 'project') === (input.path !== undefined), {
+        message: 'give path with source: project, and only then',
+        path: ['path'],
+      }),
+    output: z.object({
+      contract: WatchedContract,
+      loaded: z.array(z.object({ address: z.string(), name: z.string() })),
+      missing: z.array(z.object({ address: z.string(), reason: z.string() })),
+    }),
+  },
+  /**
    * The built-in alert rules for a watched proxy's upgrades (one per upgrade event its kind emits),
    * ready for alerts.rules.save; nothing is saved.
    */
@@ -1552,6 +1583,18 @@ export const requests = {
       abi: z.array(z.unknown()),
       source: VerifiedSource,
       verifiedAt: z.string().optional(),
+      /**
+       * Set when the explorer says the address is a proxy (Etherscan's Proxy and Implementation
+       * fields): the implementation, and whether its ABI is merged into `abi` (or why not).
+       */
+      implementation: z
+        .object({
+          address: z.string(),
+          name: z.string(),
+          merged: z.boolean(),
+          problem: z.string().optional(),
+        })
+        .optional(),
     }),
   },
   /**

@@ -110,6 +110,8 @@ import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createSafeAccounts } from './safe-accounts.ts';
+import { createCurrentAbiRows } from './current-abi-rows.ts';
+import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
 import { createVerifiedSources } from './verified-sources.ts';
 import { resolveWorkspaceContract } from './workspace-sources.ts';
@@ -417,6 +419,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   for (const chain of store.listChains()) startChain(chain);
+  const currentAbiRows = createCurrentAbiRows(store);
 
   // ---- wire shapes ----------------------------------------------------------------------
 
@@ -966,7 +969,16 @@ export function createEngine(options: EngineOptions): Engine {
     },
     'events.query'(input: EventSearchQuery) {
       return searchEvents(
-        { store, transactionOf: (chainId, hash) => searchTransactions.get(chainId, hash) },
+        {
+          store: {
+            findContract: (id) => store.findContract(id),
+            queryEvents(query) {
+              const page = store.queryEvents(query);
+              return { ...page, rows: currentAbiRows(page.rows) };
+            },
+          },
+          transactionOf: (chainId, hash) => searchTransactions.get(chainId, hash),
+        },
         {
           ...input,
           ...(input.address === undefined
@@ -1163,6 +1175,15 @@ export function createEngine(options: EngineOptions): Engine {
     }),
     // The challenge step runs the prechecks too, before the person's passkey is asked.
     createApprovalsService(context, gate, (name, input) => precheck(name, input)),
+    createImplementationAbis({
+      store,
+      actor,
+      projectRoots,
+      verifiedSources,
+      refreshDecoders,
+      pushConfig,
+      toWireContract,
+    }),
     createProjectDiscovery({
       store,
       actor,

@@ -2,7 +2,8 @@
 // (see intake/project-files.ts), checked against the configured chains and the chain itself, and
 // added in one step. Adding twice adds nothing; a watched contract whose ABI changed in the
 // project gets the new ABI with a `contract.changed` audit entry saying which events changed.
-// Only folders the operator chose are read (see intake/project-roots.ts): the path comes from a
+// A new proxy whose implementation (or a diamond whose facets) the same project deploys is added
+// with their ABIs merged in. Only folders the operator chose are read (see intake/project-roots.ts): the path comes from a
 // client, and a client may be hostile.
 import type { DiscoveredContract, DiscoveryResult } from '../../ipc/contract.ts';
 import { eventSignaturesOf } from '../abi/index.ts';
@@ -13,8 +14,10 @@ import {
   mergeAbis,
   proxyEvents,
   readProjectFiles,
+  type ProjectDeployment,
   type ProjectRoots,
 } from '../intake/index.ts';
+import { projectImplementations, withImplementationAbis } from './implementation-abis.ts';
 import type { ChainRecord, ContractRecord, OperatorCommand, Store } from '../store/index.ts';
 import type { RpcPool } from '../chains/index.ts';
 import type { EngineService } from './service.ts';
@@ -64,7 +67,9 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
     });
   }
 
-  async function discover(path: string): Promise<DiscoveryResult> {
+  async function discover(
+    path: string,
+  ): Promise<{ result: DiscoveryResult; deployments: ProjectDeployment[] }> {
     const files = readProjectFiles(deps.projectRoots.resolve(path));
     const contracts: DiscoveredContract[] = [];
     const seen = new Set<string>();
@@ -123,14 +128,17 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
         });
       }
     }
-    return { layouts: files.layouts, contracts, skipped: files.skipped };
+    return {
+      result: { layouts: files.layouts, contracts, skipped: files.skipped },
+      deployments: files.deployments,
+    };
   }
 
   return {
     handlers: {
-      'contracts.discover': (input) => discover(input.path),
+      'contracts.discover': async (input) => (await discover(input.path)).result,
       async 'contracts.discoverAdd'(input) {
-        const found = await discover(input.path);
+        const { result: found, deployments } = await discover(input.path);
         const byId = new Map(found.contracts.map((contract) => [contract.id, contract]));
         const commands: OperatorCommand[] = [];
         const audit: AuditDraft[] = [];
@@ -184,13 +192,26 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
             result.updated.push(candidate.id);
             continue;
           }
-          const contract = await deps.validateContract({
+          const validated = await deps.validateContract({
             chainId: candidate.chainId,
             address: candidate.address,
             abi: candidate.abi,
             name: candidate.name,
             ...(candidate.startBlock === null ? {} : { startBlock: candidate.startBlock }),
           });
+          const contract = validated.proxy
+            ? {
+                ...validated,
+                ...withImplementationAbis(
+                  validated,
+                  projectImplementations(
+                    deployments,
+                    validated.chainId,
+                    validated.proxy.implementations,
+                  ),
+                ),
+              }
+            : validated;
           commands.push({ type: 'contract.add', contract });
           audit.push(deps.contractAddedAudit(contract));
           result.added.push(contract.id);

@@ -23,5 +23,6 @@ export {
   fetchVerifiedAbi,
   type FetchVerifiedAbiParameters,
   type FetchVerifiedAbiReturnType,
+  type VerifiedImplementation,
   type VerifiedSourceKind,
 } from './verified-source.ts';
