@@ -83,7 +83,7 @@ export function ProxyPanel({ contract }: { contract: WatchedContract }) {
       });
       if (!result.ok) throw new Error(result.error.message);
       setAbiText(null);
-      return 'Implementation ABI loaded; its events are decoded from now on.';
+      return 'Implementation ABI loaded; its events are decoded, those stored before included.';
     });
 
   return (
@@ -156,7 +156,7 @@ export function ProxyPanel({ contract }: { contract: WatchedContract }) {
           </button>
         )}
         <select
-          aria-label="Verified source"
+          aria-label="Where to fetch implementation ABIs"
           value={source}
           onChange={(e) => setSource(e.target.value as 'sourcify' | 'etherscan')}
         >
