@@ -7,14 +7,42 @@
 // segments are immutable files written once (a rewrite would cost as much as the history), and the
 // head is rebuilt from its ingest log at start, which keeps the rows as they were first decoded.
 // Decoding at read time costs a decode per row of a page (a few microseconds) and needs no
-// progress to wait for. What it cannot do: a query filtered by event name is answered by the store
-// from the stored names, so a row stored undecoded is not found by the name its new ABI gives it
-// (it shows, decoded, in the contract's unfiltered list).
+// progress to wait for. A query for one contract's event by name also asks the store for that
+// contract's undecoded rows with the event's topic0 (an event's name is part of its topic0, so a
+// row decoded under another name is another event). What is not redone: alerts evaluated when the
+// rows arrived, and the segments' per-event counts, which still count these rows as undecoded.
 import type { EventRow } from '../../ipc/contract.ts';
-import { createLogDecoder, type LogDecoder } from '../abi/index.ts';
-import type { Store } from '../store/index.ts';
+import { createLogDecoder, eventSignaturesOf, type LogDecoder } from '../abi/index.ts';
+import type { EventsQuery, Store } from '../store/index.ts';
 
 export type CurrentAbiRows = (rows: EventRow[]) => EventRow[];
+
+/** store.queryEvents, with rows decoded by their contract's current ABI. */
+export function queryWithCurrentAbi(
+  store: Pick<Store, 'findContract' | 'queryEvents'>,
+  currentAbiRows: CurrentAbiRows,
+): Store['queryEvents'] {
+  return (query: EventsQuery) => {
+    const contract =
+      query.eventName !== undefined && query.contractId !== undefined
+        ? store.findContract(query.contractId)
+        : undefined;
+    const topic0s = contract
+      ? eventSignaturesOf(contract.abi as never)
+          .filter((event) => event.eventName === query.eventName)
+          .map((event) => event.topic0)
+      : [];
+    const page = store.queryEvents(
+      topic0s.length > 0 ? { ...query, undecodedTopic0s: topic0s } : query,
+    );
+    const rows = currentAbiRows(page.rows);
+    return {
+      ...page,
+      // An undecoded row whose topic0 fits but whose data does not stays out of the page.
+      rows: topic0s.length > 0 ? rows.filter((row) => row.eventName === query.eventName) : rows,
+    };
+  };
+}
 
 export function createCurrentAbiRows(store: Pick<Store, 'findContract'>): CurrentAbiRows {
   // One decoder per contract and ABI, built again only when the ABI changes.

@@ -110,7 +110,7 @@ import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createSafeAccounts } from './safe-accounts.ts';
-import { createCurrentAbiRows } from './current-abi-rows.ts';
+import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
 import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
 import { createVerifiedSources } from './verified-sources.ts';
@@ -972,10 +972,7 @@ export function createEngine(options: EngineOptions): Engine {
         {
           store: {
             findContract: (id) => store.findContract(id),
-            queryEvents(query) {
-              const page = store.queryEvents(query);
-              return { ...page, rows: currentAbiRows(page.rows) };
-            },
+            queryEvents: queryWithCurrentAbi(store, currentAbiRows),
           },
           transactionOf: (chainId, hash) => searchTransactions.get(chainId, hash),
         },

@@ -157,6 +157,26 @@ describe('implementation and facet ABIs', () => {
       [1, 2, 3, 4, 5, 6].map((amount) => ({ to: owner, amount: String(amount) })),
     );
     expect(rows.filter((row) => row.eventName === null)).toHaveLength(1);
+    // Asked for by name, and searched by their arguments, they are found too.
+    const byName = await vigil.call<{ rows: EventRow[] }>('events.query', {
+      contractId: added.id,
+      eventName: 'Moved',
+    });
+    expect(byName.rows.map((row) => row.args?.['amount'])).toEqual(['1', '2', '3', '4', '5', '6']);
+    const searched = await vigil.call<{ rows: EventRow[] }>('events.query', {
+      contractId: added.id,
+      eventName: 'Moved',
+      where: 'amount > 4',
+    });
+    expect(searched.rows.map((row) => row.args?.['amount'])).toEqual(['5', '6']);
+    expect(
+      (
+        await vigil.call<{ rows: EventRow[] }>('events.query', {
+          contractId: added.id,
+          eventName: 'DiamondCut',
+        })
+      ).rows,
+    ).toEqual([]);
 
     // Once verified, the other facet loads too, and its event reads decoded.
     standIn.verify(anvil.chainId, pause.address, {
@@ -307,5 +327,10 @@ describe('implementation and facet ABIs', () => {
       ['Upgraded', { implementation: v2.address }],
       ['Doubled', { value: '2' }],
     ]);
+    const doubled = await vigil.call<{ rows: EventRow[] }>('events.query', {
+      contractId: added.id,
+      eventName: 'Doubled',
+    });
+    expect(doubled.rows.map((row) => row.args)).toEqual([{ value: '2' }]);
   });
 });
