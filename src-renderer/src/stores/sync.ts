@@ -22,12 +22,14 @@ function abiChanged(before: WatchedContract[], after: WatchedContract[]): boolea
 }
 
 export function startSync(): void {
+  // Main reads stored events with each contract's current ABI: rows already shown were decoded
+  // with the old one (or not at all), so the window is read again. Whichever brings the new list
+  // first (the push, or a view's own load after its request) is the one seen here.
+  useConfig.subscribe((state, previous) => {
+    if (abiChanged(previous.contracts, state.contracts)) void useEvents.getState().reload();
+  });
   vigil.subscribe('config.changed', (payload) => {
-    const before = useConfig.getState().contracts;
     useConfig.getState().applyChange(payload);
-    // Main reads stored events with each contract's current ABI: rows already shown were
-    // decoded with the old one (or not at all), so the window is read again.
-    if (abiChanged(before, payload.contracts)) void useEvents.getState().reload();
     useStatus.getState().keepOnly(payload.chains.map((chain) => chain.chainId));
     // A new chain or contract is worth a fresh status read; the push may lag a little.
     void useStatus.getState().load();
