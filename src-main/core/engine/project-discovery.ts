@@ -2,9 +2,9 @@
 // (see intake/project-files.ts), checked against the configured chains and the chain itself, and
 // added in one step. Adding twice adds nothing; a watched contract whose ABI changed in the
 // project gets the new ABI with a `contract.changed` audit entry saying which events changed.
-// A new proxy whose implementation (or a diamond whose facets) the same project deploys is added
-// with their ABIs merged in. Only folders the operator chose are read (see intake/project-roots.ts): the path comes from a
-// client, and a client may be hostile.
+// A proxy whose implementation (or a diamond whose facets) the same project deploys gets their
+// ABIs merged in. Only folders the operator chose are read (see intake/project-roots.ts): the
+// path comes from a client, and a client may be hostile.
 import type { DiscoveredContract, DiscoveryResult } from '../../ipc/contract.ts';
 import { eventSignaturesOf } from '../abi/index.ts';
 import type { AuditDraft } from '../audit-chain/index.ts';
@@ -46,9 +46,25 @@ const eventsOf = (abi: readonly unknown[]): string[] =>
 export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): EngineService {
   const { store } = deps;
 
-  /** The ABI a watched contract would have with the project's ABI (a proxy keeps its events). */
-  const nextAbi = (watched: ContractRecord, abi: unknown[]): unknown[] =>
-    watched.proxy ? mergeAbis(proxyEvents(watched.proxy.kind), abi) : abi;
+  /**
+   * The ABI (and proxy) a watched contract would have with the project's ABI. A proxy's ABI is
+   * the union of several (its own events, its implementation's or facets', some perhaps fetched
+   * from a verified source): the project's are added to it, nothing is taken away.
+   */
+  const nextDefinition = (
+    watched: ContractRecord,
+    abi: unknown[],
+    deployments: readonly ProjectDeployment[],
+  ): Pick<ContractRecord, 'abi' | 'proxy'> =>
+    watched.proxy
+      ? withImplementationAbis(
+          {
+            abi: mergeAbis(proxyEvents(watched.proxy.kind), watched.abi, abi),
+            proxy: watched.proxy,
+          },
+          projectImplementations(deployments, watched.chainId, watched.proxy.implementations),
+        )
+      : { abi };
 
   async function startBlockOf(
     chain: ChainRecord,
@@ -101,10 +117,10 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
       }
       const watched = store.findContract(id);
       if (watched) {
+        const next = nextDefinition(watched, deployment.abi, files.deployments);
         const changed =
-          JSON.stringify(eventsOf(nextAbi(watched, deployment.abi))) !==
-            JSON.stringify(eventsOf(watched.abi)) ||
-          JSON.stringify(nextAbi(watched, deployment.abi)) !== JSON.stringify(watched.abi);
+          JSON.stringify(next.abi) !== JSON.stringify(watched.abi) ||
+          JSON.stringify(next.proxy) !== JSON.stringify(watched.proxy);
         contracts.push({
           ...base,
           startBlock: watched.startBlock,
@@ -170,12 +186,12 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
           }
           if (candidate.status === 'abi-changed') {
             const watched = store.findContract(candidate.id)!;
-            const abi = nextAbi(watched, candidate.abi);
+            const { abi, proxy } = nextDefinition(watched, candidate.abi, deployments);
             commands.push({
               type: 'contract.definition',
               id: watched.id,
               abi,
-              proxy: watched.proxy ?? null,
+              proxy: proxy ?? null,
             });
             audit.push({
               actor: deps.actor,

@@ -244,6 +244,9 @@ describe('implementation and facet ABIs', () => {
       [transfer.address]: 'TransferFacet',
       [pause.address]: 'PauseFacet',
     });
+    // Discovered again: the diamond is watched as it is (its facets' ABIs are not "changes").
+    const again = await vigil.call<DiscoveryResult>('contracts.discover', { path: root });
+    expect(again.contracts.map((entry) => entry.status)).toEqual(['new', 'new', 'watched']);
 
     // Loading from a project goes through the same folder check as discovery.
     const refused = await vigil.refused('contracts.loadImplementationAbis', {
