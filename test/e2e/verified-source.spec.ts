@@ -160,10 +160,14 @@ test('a proxy Etherscan names the implementation of, then a diamond whose facets
   const panel = page.getByLabel('Diamond proxy');
   const facets = panel.getByRole('list', { name: 'Diamond facets' });
   await expect(facets.getByRole('listitem')).toHaveCount(2);
+  // The diamond's own ABI has neither facet's functions.
+  await expect(facets.getByText('ABI not loaded')).toHaveCount(2);
+  await screenshot(page, '06a-diamond-facets-not-loaded');
   await panel.getByRole('button', { name: 'Fetch facet ABIs' }).click();
   await expect(panel.getByRole('status')).toContainText('Loaded TransferFacet, PauseFacet');
   await expect(facets).toContainText('TransferFacet');
   await expect(facets).toContainText('PauseFacet');
+  await expect(facets.getByText('ABI not loaded')).toHaveCount(0);
   await screenshot(page, '06-diamond-facets');
   // The Moved stored before the facets' ABIs were loaded reads decoded.
   await page.getByRole('link', { name: 'Events' }).click();

@@ -10,6 +10,7 @@ import type {
   Chain,
   ChainDrift,
   ChainStatus,
+  ContractProxy,
   Reconciliation,
   ReorgRecord,
   RequestName,
@@ -35,6 +36,8 @@ import {
   createProjectRoots,
   detectProxy,
   findCreationBlock,
+  implementationsCovered,
+  type ProxyInfo,
   mergeAbis,
   proxyEvents,
 } from '../intake/index.ts';
@@ -695,6 +698,15 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  /** A proxy as first seen: what the given ABI covers of what it delegates to, no upgrades yet. */
+  function newProxy({ selectors, ...detected }: ProxyInfo, abi: unknown[]): ContractProxy {
+    return {
+      ...detected,
+      abiCovers: implementationsCovered(detected.implementations, abi, selectors),
+      upgrades: [],
+    };
+  }
+
   async function validateContract(
     input: ContractsAddInput,
     field = '',
@@ -769,9 +781,7 @@ export function createEngine(options: EngineOptions): Engine {
       abi,
       startBlock,
       ...(input.retention ? { retention: input.retention } : {}),
-      ...(detected
-        ? { proxy: { ...detected, abiCovers: detected.implementations, upgrades: [] } }
-        : {}),
+      ...(detected ? { proxy: newProxy(detected, abi) } : {}),
     };
   }
 

@@ -15,7 +15,7 @@ export {
   type ProxyInfo,
   type ProxyKind,
 } from './detect-proxy.ts';
-export { mergeAbis, proxyEvents, upgradeEventNames } from './merge-abis.ts';
+export { implementationsCovered, mergeAbis, proxyEvents, upgradeEventNames } from './merge-abis.ts';
 export { createProjectRoots, type ProjectRoots } from './project-roots.ts';
 export { readProjectFiles, type ProjectDeployment, type ProjectFiles } from './project-files.ts';
 export {

@@ -117,6 +117,8 @@ describe('implementation and facet ABIs', () => {
     expect(added.proxy).toMatchObject({
       kind: 'diamond',
       implementations: [transfer.address, pause.address],
+      // The diamond's own ABI has neither facet's functions: neither is covered yet.
+      abiCovers: [],
     });
     expect(added.eventNames).not.toContain('Moved');
     await mineBlocks(anvil.rpcUrl, 5);
@@ -150,6 +152,7 @@ describe('implementation and facet ABIs', () => {
     ]);
     expect(result.contract.eventNames).toEqual(expect.arrayContaining(['Moved', 'DiamondCut']));
     expect(result.contract.proxy?.names).toEqual({ [transfer.address]: 'TransferFacet' });
+    expect(result.contract.proxy?.abiCovers).toEqual([transfer.address]);
 
     // Every Moved stored before, in the head or in a segment, reads decoded now.
     const rows = await rowsOf(added.id);
@@ -188,6 +191,7 @@ describe('implementation and facet ABIs', () => {
       { id: added.id, source: 'sourcify' },
     );
     expect(again.missing).toEqual([]);
+    expect(again.contract.proxy?.abiCovers).toEqual([transfer.address, pause.address]);
     expect(again.contract.proxy?.names).toEqual({
       [transfer.address]: 'TransferFacet',
       [pause.address]: 'PauseFacet',
