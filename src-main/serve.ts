@@ -1,10 +1,12 @@
-// Headless mode: `npm run serve -- --data-dir DIR [--port N] [--workspace FILE] [--host H]`.
+// Headless mode: `npm run serve -- --data-dir DIR [--port N] [--workspace FILE] [--host H]
+// [--project-root DIR ...]`.
 // Runs the same core as the desktop app, serves the built renderer, and prints one line with
 // the console URL (the token in its fragment). Scripts speak JSON-RPC 2.0 at ws://HOST:PORT/rpc
 // with the header `Authorization: Bearer TOKEN`. A fixed token comes from the VIGIL_TOKEN
 // environment variable or --token-file, never from argv (every user on the machine can read it).
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 // Only light modules load before main(): the contract's schemas (zod) and the servers are imported
@@ -29,6 +31,8 @@ const usage = [
   '         [--allow-insecure-network] [--allow-private-webhooks] [--allow-private-rpc]',
   '         [--sourcify-url URL] [--etherscan-url URL]  (another Sourcify server, or another',
   '         explorer of the Etherscan API v2 family; the public services by default)',
+  '         [--project-root DIR]...  (a folder contracts.discover may read, with what is inside;',
+  '         repeat it for several. Clients can name no other folder.)',
   'A fixed token: VIGIL_TOKEN=… in the environment, or --token-file FILE (its first line).',
 ].join('\n');
 
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
       'allow-private-rpc': { type: 'boolean' },
       'sourcify-url': { type: 'string' },
       'etherscan-url': { type: 'string' },
+      'project-root': { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -118,11 +123,18 @@ async function main(): Promise<void> {
       throw new Error(`--${service}-url ${url} is not an http(s):// URL.`);
     verifiedSourceUrls[service] = url;
   }
+  const projectRoots = (values['project-root'] ?? []).map((folder) => {
+    const path = resolve(folder);
+    if (!existsSync(path) || !statSync(path).isDirectory())
+      throw new Error(`--project-root ${folder} is not a folder.`);
+    return path;
+  });
   const tuning = {
     // Webhooks to this machine or the private network are the operator's explicit choice.
     ...(values['allow-private-webhooks'] ? { allowPrivateWebhooks: true } : {}),
     // So are RPC URLs there added by any client (without it, a person approves each one).
     ...(values['allow-private-rpc'] ? { allowPrivateRpc: true } : {}),
+    ...(projectRoots.length > 0 ? { projectRoots } : {}),
     ...(Object.keys(verifiedSourceUrls).length > 0 ? { verifiedSourceUrls } : {}),
   };
   const token = readToken(values['token-file']);

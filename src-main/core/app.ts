@@ -15,6 +15,11 @@ export interface VigilCore {
   call(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
   /** Batched pushes for every connected view; returns its unsubscribe. */
   onPush(listener: PushListener): () => void;
+  /**
+   * Lets project discovery read a folder the operator picked in the desktop app's folder dialog
+   * (main calls it; no request of the contract can). Answers the folder's real path.
+   */
+  allowProjectRoot(path: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -92,6 +97,7 @@ export async function createVigil(options: CreateVigilOptions): Promise<VigilCor
   return {
     call: (name, input, caller) => engine.call(name, input, caller),
     onPush: (listener) => engine.onPush(listener),
+    allowProjectRoot: (path) => engine.allowProjectRoot(path),
     close: () => engine.close(),
   };
 }

@@ -78,7 +78,7 @@ async function start(): Promise<void> {
     return;
   }
   const started = core;
-  const server = createContractServer(started, createDesktopShell());
+  const server = createContractServer(started, createDesktopShell(started));
   const unwire = wireContract(server, origin);
   let window = createMainWindow(paths);
   const stopNotifications = showAlertNotifications(server, () => window);

@@ -174,6 +174,11 @@ export const ContractProxy = z.object({
   checkedAt: BlockNumber,
   /** The implementations the contract's ABI was given for; one not in here is an upgrade whose ABI is not loaded yet. */
   abiCovers: z.array(z.string()),
+  /**
+   * What an implementation or facet is called, by address, where its ABI came from a verified
+   * source or a project's artifacts (contracts.loadImplementationAbis, contracts.discoverAdd).
+   */
+  names: z.record(z.string(), z.string()).optional(),
   /** Upgrades Vigil saw (a changed slot or facet list at a check), oldest first. */
   upgrades: z.array(
     z.object({ detectedAt: BlockNumber, from: z.array(z.string()), to: z.array(z.string()) }),
@@ -1503,6 +1508,32 @@ export const requests = {
     output: WatchedContract,
   },
   /**
+   * Loads the ABI of each implementation a watched proxy delegates to (every facet of a diamond)
+   * from a verified source, or from a project folder the operator chose (as contracts.discover
+   * reads it), and merges them into the contract's ABI (audited as contract.changed). Stored
+   * events are then read with the merged ABI. An implementation that cannot be loaded is listed
+   * with why; when none can, nothing is saved and the first reason is the error.
+   */
+  'contracts.loadImplementationAbis': {
+    input: z
+      .object({
+        id: Ref,
+        source: z.enum(['sourcify', 'etherscan', 'project']),
+        /** The project folder, for source: project. */
+        path: FreeText(4_096).trim().min(1, 'give the project folder').optional(),
+      })
+      .strict()
+      .refine((input) => (input.source === 'project') === (input.path !== undefined), {
+        message: 'give path with source: project, and only then',
+        path: ['path'],
+      }),
+    output: z.object({
+      contract: WatchedContract,
+      loaded: z.array(z.object({ address: z.string(), name: z.string() })),
+      missing: z.array(z.object({ address: z.string(), reason: z.string() })),
+    }),
+  },
+  /**
    * The built-in alert rules for a watched proxy's upgrades (one per upgrade event its kind emits),
    * ready for alerts.rules.save; nothing is saved.
    */
@@ -1511,9 +1542,20 @@ export const requests = {
     output: z.array(BuiltInEventRule),
   },
   /**
+   * The folders project discovery may read: picked in the desktop app's folder dialog
+   * (dialog.chooseProjectFolder), given with --project-root to headless mode, or named by the
+   * workspace file Vigil was started with. A client cannot add one.
+   */
+  'contracts.projectRoots': {
+    input: Empty,
+    output: z.object({ roots: z.array(z.string()) }),
+  },
+  /**
    * The deployed contracts a Foundry or Hardhat project folder records, each with its chain,
    * address, ABI and start block (its deployment's block), and whether it is new, watched, or
-   * watched with another ABI. Reads files and the chain; saves nothing.
+   * watched with another ABI. Reads files and the chain; saves nothing. The folder must be (inside)
+   * one of contracts.projectRoots, reached without `..` or a symbolic link leading out:
+   * FOLDER_NOT_ALLOWED otherwise.
    */
   'contracts.discover': {
     input: z.object({ path: FreeText(4_096).trim().min(1, 'give the project folder') }).strict(),
@@ -1547,6 +1589,18 @@ export const requests = {
       abi: z.array(z.unknown()),
       source: VerifiedSource,
       verifiedAt: z.string().optional(),
+      /**
+       * Set when the explorer says the address is a proxy (Etherscan's Proxy and Implementation
+       * fields): the implementation, and whether its ABI is merged into `abi` (or why not).
+       */
+      implementation: z
+        .object({
+          address: z.string(),
+          name: z.string(),
+          merged: z.boolean(),
+          problem: z.string().optional(),
+        })
+        .optional(),
     }),
   },
   /**
@@ -1857,6 +1911,15 @@ export const requests = {
     input: z.object({ format: AuditExportFormat }),
     output: z.object({ handle: z.string().nullable(), fileName: z.string().nullable() }),
   },
+  /**
+   * Asks the operator for a project folder (the desktop app's folder dialog, raised by main); the
+   * folder chosen becomes one contracts.discover may read. null when cancelled. Answered by the
+   * Electron shell; headless mode answers NOT_AVAILABLE (its folders come from --project-root).
+   */
+  'dialog.chooseProjectFolder': {
+    input: Empty,
+    output: z.object({ path: z.string().nullable() }),
+  },
   /** Every alert rule, secrets left out. */
   'alerts.rules.list': { input: Empty, output: z.object({ rules: z.array(AlertRule) }) },
   /** Creates a rule, or replaces the one with the same id; checked in full before anything is saved. */
@@ -1973,6 +2036,7 @@ export type RequestName = keyof typeof requests;
 /** Requests the desktop shell answers itself (dialogs); everything else goes to the core. */
 export const shellRequestNames = [
   'dialog.chooseExportFile',
+  'dialog.chooseProjectFolder',
 ] as const satisfies readonly RequestName[];
 export type ShellRequestName = (typeof shellRequestNames)[number];
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
@@ -2061,6 +2125,8 @@ export const ErrorCode = z.enum([
   'SIMULATION_REVERTED',
   'SIMULATION_CHANGED',
   'FORBIDDEN',
+  /** Project discovery was asked to read a folder the operator did not choose. */
+  'FOLDER_NOT_ALLOWED',
   'RATE_LIMITED',
   /** The contract is not verified on the source asked (Sourcify, Etherscan). */
   'NOT_VERIFIED',

@@ -27,6 +27,13 @@ export interface DesktopShell {
   exportHandles: ExportHandleBook;
 }
 
+/** Why a desktop-only request has no answer here, and what to do instead. */
+const headlessInstead: Record<ShellRequestName, string> = {
+  'dialog.chooseExportFile': 'here, exports are written to the exports folder and downloaded',
+  'dialog.chooseProjectFolder':
+    'here, the project folders discovery may read are given to headless mode with --project-root DIR',
+};
+
 function isShellRequest(name: RequestName): name is ShellRequestName {
   return (shellRequestNames as readonly string[]).includes(name);
 }
@@ -89,7 +96,7 @@ export function createContractServer(core: VigilCore, shell?: DesktopShell): Con
               ok: false,
               error: {
                 code: 'NOT_AVAILABLE',
-                message: `${name} is answered by the desktop app only; here, exports are written to the exports folder and downloaded.`,
+                message: `${name} is answered by the desktop app only; ${headlessInstead[name]}.`,
               },
             };
           }

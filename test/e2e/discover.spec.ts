@@ -1,6 +1,7 @@
 // Issue 13 in the real UI: a chain added from viem's list (the public RPC marked as such), a UUPS
 // proxy added with its creation block found from the chain, shown with its implementation, then
-// upgraded on anvil, the upgrade seen, the alert rule added and the new ABI loaded.
+// upgraded on anvil, the upgrade seen, the alert rule added and the new ABI loaded. Headless mode
+// runs with --project-root: discovery reads that folder and nothing else.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { encodeFunctionData } from 'viem';
@@ -11,18 +12,22 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import { screenshot, startStack, watchForProblems, type Stack } from './stack.ts';
 
 let stack: Stack;
+/** The folder headless mode is started with as --project-root. */
+const projects = makeTempDir('vigil-e2e-project-');
 
 // Compiling OpenZeppelin's proxies with solc-js takes a minute or more on two busy cores.
 test.setTimeout(300_000);
 
 test.beforeAll(async () => {
   stack = await startStack({
+    serveArgs: ['--project-root', projects.path],
     serveEnv: { VIGIL_TUNING: JSON.stringify({ proxyCheckIntervalMs: 0 }) },
   });
 });
 
 test.afterAll(async () => {
   await stack?.stop();
+  projects.remove();
 });
 
 test('add a chain from the list, then a proxy, and follow its upgrade', async ({ page }) => {
@@ -100,39 +105,47 @@ test('discover contracts in a project folder, add two, see their events', async 
   const compiled = compileSolidity({
     'Ledger.sol': readFileSync(new URL('../fixtures/projects/Ledger.sol', import.meta.url), 'utf8'),
   });
-  const temp = makeTempDir('vigil-e2e-project-');
-  try {
-    const empty = join(temp.path, 'empty');
-    const root = join(temp.path, 'hardhat');
-    const vault = await hardhatProject(root, anvil, compiled);
+  const empty = join(projects.path, 'empty');
+  const root = join(projects.path, 'hardhat');
+  const vault = await hardhatProject(root, anvil, compiled);
 
-    await page.goto(serve.consoleUrl);
-    await page.getByRole('link', { name: 'Contracts' }).click();
-    await page.getByText('Add from a project folder').click();
-    const panel = page.getByRole('region', { name: 'Contracts from a project folder' });
-    await panel.getByLabel('Project folder').fill(empty);
-    await panel.getByRole('button', { name: 'Find deployments' }).click();
-    await expect(panel.getByRole('alert')).toContainText('is not a folder');
-    await panel.getByLabel('Project folder').fill(root);
-    await panel.getByRole('button', { name: 'Find deployments' }).click();
-    const found = panel.getByRole('table', { name: 'Deployments found' });
-    await expect(found.getByRole('row')).toHaveCount(3);
-    await expect(found).toContainText(String(vault.deployed.block));
-    await expect(found).toContainText(String(vault.ignition.block));
-    await screenshot(page, '06-discovery-list');
-    await panel.getByRole('button', { name: 'Add 2 ticked' }).click();
-    await expect(panel.getByRole('status')).toContainText('Added 2');
-    await expect(found.getByText('watched')).toHaveCount(2);
-    await screenshot(page, '07-discovery-added');
+  await page.goto(serve.consoleUrl);
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByText('Add from a project folder').click();
+  const panel = page.getByRole('region', { name: 'Contracts from a project folder' });
+  // A folder the operator did not allow is refused, whatever the page asks.
+  await panel.getByLabel('Project folder').fill('/etc');
+  await panel.getByRole('button', { name: 'Find deployments' }).click();
+  await expect(panel.getByRole('alert')).toContainText(
+    '/etc is not inside a project folder the operator chose',
+  );
+  await screenshot(page, '06a-discovery-refused');
+  await panel.getByLabel('Project folder').fill(empty);
+  await panel.getByRole('button', { name: 'Find deployments' }).click();
+  await expect(panel.getByRole('alert')).toContainText('is not a folder');
+  // The allowed folder is offered; the project is inside it.
+  await panel
+    .getByRole('group', { name: 'Folders Vigil may read' })
+    .getByRole('button', { name: projects.path })
+    .click();
+  await expect(panel.getByLabel('Project folder')).toHaveValue(projects.path);
+  await panel.getByLabel('Project folder').fill(root);
+  await panel.getByRole('button', { name: 'Find deployments' }).click();
+  const found = panel.getByRole('table', { name: 'Deployments found' });
+  await expect(found.getByRole('row')).toHaveCount(3);
+  await expect(found).toContainText(String(vault.deployed.block));
+  await expect(found).toContainText(String(vault.ignition.block));
+  await screenshot(page, '06-discovery-list');
+  await panel.getByRole('button', { name: 'Add 2 ticked' }).click();
+  await expect(panel.getByRole('status')).toContainText('Added 2');
+  await expect(found.getByText('watched')).toHaveCount(2);
+  await screenshot(page, '07-discovery-added');
 
-    const vaultAbi = compiled.get('Vault')!.abi;
-    await sendCall(anvil.rpcUrl, vault.deployed.address, vaultAbi, 'deposit', [11n]);
-    await sendCall(anvil.rpcUrl, vault.ignition.address, vaultAbi, 'deposit', [22n]);
-    await page.getByRole('link', { name: 'Events' }).click();
-    await expect(page.getByRole('row').filter({ hasText: 'Deposited' })).toHaveCount(2);
-    await screenshot(page, '08-discovered-events');
-    expect(problems).toEqual([]);
-  } finally {
-    temp.remove();
-  }
+  const vaultAbi = compiled.get('Vault')!.abi;
+  await sendCall(anvil.rpcUrl, vault.deployed.address, vaultAbi, 'deposit', [11n]);
+  await sendCall(anvil.rpcUrl, vault.ignition.address, vaultAbi, 'deposit', [22n]);
+  await page.getByRole('link', { name: 'Events' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'Deposited' })).toHaveCount(2);
+  await screenshot(page, '08-discovered-events');
+  expect(problems).toEqual([]);
 });

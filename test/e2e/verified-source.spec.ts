@@ -1,10 +1,13 @@
 // Issue 13 point 3 in the real UI: the Contracts form fetches a verified ABI from Sourcify, shows
 // why Etherscan could not (no key, then the key asked for and the fetch retried), and adds the
 // contract. Sourcify and Etherscan are a local stand-in here (they cannot be reached from the
-// test machine; see the README), passed to serve with --sourcify-url and --etherscan-url.
+// test machine; see the README), passed to serve with --sourcify-url and --etherscan-url. Then a
+// proxy Etherscan names the implementation of (its ABI merged, said), and a diamond whose facets'
+// ABIs are fetched by address after it is watched, each facet named in the Contracts view.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { compileSolidity, deployCompiled } from '../helpers/solidity.ts';
+import { encodeFunctionData, toFunctionSelector } from 'viem';
+import { compileSolidity, deployCompiled, sendCall } from '../helpers/solidity.ts';
 import { startExplorerStandIn, type ExplorerStandIn } from '../helpers/explorer-stand-in.ts';
 import { filesUnder, placesHoldingText } from '../helpers/key-leaks.ts';
 import { connectRpc, type RpcClient } from '../helpers/serve.ts';
@@ -81,5 +84,94 @@ test('fetch a verified ABI, see why one cannot be fetched, and add the contract'
       { where: 'serve output', text: stack.serve.output() },
     ]),
   ).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
+test('a proxy Etherscan names the implementation of, then a diamond whose facets are fetched', async ({
+  page,
+}) => {
+  const problems = watchForProblems(page);
+  const { anvil } = stack;
+  const compiled = compileSolidity({
+    'Proxies.sol': readFileSync(
+      new URL('../fixtures/proxies/Proxies.sol', import.meta.url),
+      'utf8',
+    ),
+  });
+  const contract = (name: string) => compiled.get(name)!;
+  const v1 = (await deployCompiled(anvil.rpcUrl, contract('CounterV1'))).address;
+  const proxy = (
+    await deployCompiled(anvil.rpcUrl, contract('ERC1967Proxy'), [
+      v1,
+      encodeFunctionData({ abi: contract('CounterV1').abi, functionName: 'value' } as never),
+    ])
+  ).address;
+  standIn.verify(anvil.chainId, proxy, {
+    name: 'ERC1967Proxy',
+    abi: [...contract('ERC1967Proxy').abi],
+    implementation: v1,
+  });
+  standIn.verify(anvil.chainId, v1, { name: 'CounterV1', abi: [...contract('CounterV1').abi] });
+
+  await page.goto(stack.serve.consoleUrl);
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Address').fill(proxy);
+  await page.getByLabel('Verified source').selectOption('etherscan');
+  await page.getByRole('button', { name: 'Fetch ABI' }).click();
+  await expect(page.getByText('Etherscan says it is a proxy for CounterV1')).toContainText(
+    'that ABI is merged in',
+  );
+  await expect(page.getByLabel('ABI', { exact: true })).toHaveValue(/"Counted"/);
+  await screenshot(page, '05-etherscan-proxy-merged');
+
+  const transfer = (await deployCompiled(anvil.rpcUrl, contract('TransferFacet'))).address;
+  const pause = (await deployCompiled(anvil.rpcUrl, contract('PauseFacet'))).address;
+  const diamond = (
+    await deployCompiled(anvil.rpcUrl, contract('SmallDiamond'), [
+      [
+        {
+          facetAddress: transfer,
+          action: 0,
+          functionSelectors: [toFunctionSelector('function move(address,uint256)')],
+        },
+        {
+          facetAddress: pause,
+          action: 0,
+          functionSelectors: [toFunctionSelector('function pause()')],
+        },
+      ],
+    ])
+  ).address;
+  await sendCall(anvil.rpcUrl, diamond, contract('TransferFacet').abi, 'move', [diamond, 7n]);
+  standIn.verify(anvil.chainId, transfer, {
+    name: 'TransferFacet',
+    abi: [...contract('TransferFacet').abi],
+  });
+  standIn.verify(anvil.chainId, pause, {
+    name: 'PauseFacet',
+    abi: [...contract('PauseFacet').abi],
+  });
+  await rpc.call('contracts.add', {
+    chainId: anvil.chainId,
+    address: diamond,
+    abi: contract('SmallDiamond').abi,
+    name: 'Diamond',
+  });
+  const panel = page.getByLabel('Diamond proxy');
+  const facets = panel.getByRole('list', { name: 'Diamond facets' });
+  await expect(facets.getByRole('listitem')).toHaveCount(2);
+  // The diamond's own ABI has neither facet's functions.
+  await expect(facets.getByText('ABI not loaded')).toHaveCount(2);
+  await screenshot(page, '06a-diamond-facets-not-loaded');
+  await panel.getByRole('button', { name: 'Fetch facet ABIs' }).click();
+  await expect(panel.getByRole('status')).toContainText('Loaded TransferFacet, PauseFacet');
+  await expect(facets).toContainText('TransferFacet');
+  await expect(facets).toContainText('PauseFacet');
+  await expect(facets.getByText('ABI not loaded')).toHaveCount(0);
+  await screenshot(page, '06-diamond-facets');
+  // The Moved stored before the facets' ABIs were loaded reads decoded.
+  await page.getByRole('link', { name: 'Events' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'Moved' })).toHaveCount(1);
+  await screenshot(page, '07-diamond-event-decoded');
   expect(problems).toEqual([]);
 });

@@ -1,9 +1,12 @@
 // The desktop shell itself: Playwright launches the built Electron app and sees the Dashboard,
 // served from app://vigil with the security settings in force; and a packaged build (where one
 // exists under dist/) carries the hardening fuses and admits no debugger, so neither DevTools nor
-// any other client can attach. Each test is skipped, saying why, where its binary is absent.
+// any other client can attach. Project discovery in the window reads a folder picked in the
+// native folder dialog and refuses any other. Each test is skipped, saying why, where its binary
+// is absent.
 import { _electron as electron, expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +143,63 @@ test('the desktop app launches and shows the Dashboard', async () => {
   } finally {
     await app.close();
     dataDir.remove();
+  }
+});
+
+test('project discovery reads the folder picked in the native dialog, and no other', async () => {
+  skipUnless(binary, electronMissingReason);
+  const dataDir = makeTempDir('vigil-electron-');
+  const project = makeTempDir('vigil-electron-project-');
+  // A built Foundry project with nothing deployed yet: enough to tell "read" from "refused".
+  mkdirSync(join(project.path, 'out', 'Ledger.sol'), { recursive: true });
+  writeFileSync(join(project.path, 'out', 'Ledger.sol', 'Ledger.json'), '{"abi":[]}');
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    VIGIL_DATA_DIR: dataDir.path,
+  };
+  delete env['ELECTRON_RUN_AS_NODE'];
+  const app = await electron.launch({
+    executablePath: binary!,
+    args: [join(root, 'out', 'main', 'electron.js')],
+    env,
+  });
+  try {
+    const page = await app.firstWindow();
+    await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible({
+      timeout: 30_000,
+    });
+    // The operator's pick in the dialog, without a person at the screen: main's dialog answers
+    // the folder as the real one would.
+    await app.evaluate(({ dialog }, folder) => {
+      dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [folder] })) as never;
+    }, project.path);
+    const answers = await page.evaluate(async (folder) => {
+      const { vigil } = globalThis as unknown as {
+        vigil: {
+          call(
+            name: string,
+            input: unknown,
+          ): Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
+        };
+      };
+      const before = await vigil.call('contracts.discover', { path: folder });
+      const etc = await vigil.call('contracts.discover', { path: '/etc' });
+      const chosen = await vigil.call('dialog.chooseProjectFolder', {});
+      const after = await vigil.call('contracts.discover', { path: folder });
+      return { before, etc, chosen, after };
+    }, project.path);
+    expect(answers.before.error?.code).toBe('FOLDER_NOT_ALLOWED');
+    expect(answers.etc.error?.code).toBe('FOLDER_NOT_ALLOWED');
+    // Answered by its real path (macOS's temp folder sits behind a symlink).
+    expect(answers.chosen).toEqual({ ok: true, value: { path: realpathSync(project.path) } });
+    expect(answers.after).toEqual({
+      ok: true,
+      value: { layouts: ['foundry'], contracts: [], skipped: [] },
+    });
+  } finally {
+    await app.close();
+    dataDir.remove();
+    project.remove();
   }
 });
 

@@ -20,6 +20,8 @@ export type StandInMode =
 export interface VerifiedContract {
   name: string;
   abi: unknown[];
+  /** Etherscan answers `Proxy: "1"` and this as `Implementation` (as it does for proxies it detected). */
+  implementation?: string;
 }
 
 export interface ExplorerStandIn {
@@ -93,8 +95,8 @@ export async function startExplorerStandIn(): Promise<ExplorerStandIn> {
       EVMVersion: 'Default',
       Library: '',
       LicenseType: contract ? 'MIT' : 'Unknown',
-      Proxy: '0',
-      Implementation: '',
+      Proxy: contract?.implementation ? '1' : '0',
+      Implementation: contract?.implementation ?? '',
       SwarmSource: '',
     };
     json(response, 200, {

@@ -16,6 +16,8 @@ export interface EngineClient {
   readonly recovery: StoreRecovery;
   call(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
   applyWorkspaceFile(path: string): Promise<WorkspaceApplySummary>;
+  /** A folder the operator picked in a dialog; answers its real path. */
+  allowProjectRoot(path: string): Promise<string>;
   onPush(listener: PushListener): () => void;
   close(): Promise<void>;
 }
@@ -131,6 +133,7 @@ export async function startEngine(
     call: (name, input, caller) =>
       send({ type: 'call', name, input, ...(caller ? { caller } : {}) }),
     applyWorkspaceFile: (path) => send({ type: 'applyWorkspaceFile', path }),
+    allowProjectRoot: (path) => send({ type: 'allowProjectRoot', path }),
     onPush(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

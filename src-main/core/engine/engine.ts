@@ -10,6 +10,7 @@ import type {
   Chain,
   ChainDrift,
   ChainStatus,
+  ContractProxy,
   Reconciliation,
   ReorgRecord,
   RequestName,
@@ -32,7 +33,15 @@ import {
   type RpcPool,
 } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
-import { detectProxy, findCreationBlock, mergeAbis, proxyEvents } from '../intake/index.ts';
+import {
+  createProjectRoots,
+  detectProxy,
+  findCreationBlock,
+  implementationsCovered,
+  type ProxyInfo,
+  mergeAbis,
+  proxyEvents,
+} from '../intake/index.ts';
 import type {
   AuditSealingOptions,
   ChainRecord,
@@ -106,6 +115,8 @@ import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createSafeAccounts } from './safe-accounts.ts';
+import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
+import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
 import { createVerifiedSources } from './verified-sources.ts';
 import { resolveWorkspaceContract } from './workspace-sources.ts';
@@ -165,6 +176,11 @@ export interface EngineTuning {
   verifiedSourceUrls?: { sourcify?: string; etherscan?: string };
   /** One request to Sourcify or the explorer. */
   verifiedSourceTimeoutMs?: number;
+  /**
+   * Folders the operator allowed project discovery to read (headless mode's --project-root);
+   * the desktop app adds the ones picked in its folder dialog while it runs.
+   */
+  projectRoots?: string[];
 }
 
 /** The part of the tuning the store takes when it is opened. */
@@ -223,6 +239,8 @@ export interface WorkspaceApplySummary {
 export interface Engine {
   handle(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
   applyWorkspaceFile(path: string): Promise<WorkspaceApplySummary>;
+  /** A folder the operator picked in the desktop app's dialog; returns its real path. */
+  allowProjectRoot(path: string): string;
   close(): Promise<void>;
 }
 
@@ -411,6 +429,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   for (const chain of store.listChains()) startChain(chain);
+  const currentAbiRows = createCurrentAbiRows(store);
 
   // ---- wire shapes ----------------------------------------------------------------------
 
@@ -695,6 +714,15 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  /** A proxy as first seen: what the given ABI covers of what it delegates to, no upgrades yet. */
+  function newProxy({ selectors, ...detected }: ProxyInfo, abi: unknown[]): ContractProxy {
+    return {
+      ...detected,
+      abiCovers: implementationsCovered(detected.implementations, abi, selectors),
+      upgrades: [],
+    };
+  }
+
   async function validateContract(
     input: ContractsAddInput,
     field = '',
@@ -769,9 +797,7 @@ export function createEngine(options: EngineOptions): Engine {
       abi,
       startBlock,
       ...(input.retention ? { retention: input.retention } : {}),
-      ...(detected
-        ? { proxy: { ...detected, abiCovers: detected.implementations, upgrades: [] } }
-        : {}),
+      ...(detected ? { proxy: newProxy(detected, abi) } : {}),
     };
   }
 
@@ -780,6 +806,8 @@ export function createEngine(options: EngineOptions): Engine {
     workspace: Workspace,
     source: string,
     fromStartFile: boolean,
+    /** A `source: ./path` folder as it may be read, or a refusal (see intake/project-roots.ts). */
+    projectFolder: (path: string, field: string) => string,
   ): Promise<WorkspaceApplySummary> {
     const allowInwardRpc = fromStartFile || (options.allowPrivateRpc ?? false);
     // Everything is checked before anything is saved, so a bad entry changes nothing.
@@ -804,9 +832,10 @@ export function createEngine(options: EngineOptions): Engine {
       if (existing) contractsUnchanged++;
       else {
         // A `source:` is fetched or read only for a contract this import adds.
-        const resolved = await resolveWorkspaceContract(addInput, index, source, (input) =>
-          verifiedSources.fetchAbi(input, `contracts[${index}].source`),
-        );
+        const resolved = await resolveWorkspaceContract(addInput, index, source, {
+          fetchVerified: (input) => verifiedSources.fetchAbi(input, `contracts[${index}].source`),
+          projectFolder,
+        });
         newContracts.push(
           await validateContract(resolved as ContractsAddInput, `contracts[${index}].`, newChains),
         );
@@ -977,7 +1006,13 @@ export function createEngine(options: EngineOptions): Engine {
     },
     'events.query'(input: EventSearchQuery) {
       return searchEvents(
-        { store, transactionOf: (chainId, hash) => searchTransactions.get(chainId, hash) },
+        {
+          store: {
+            findContract: (id) => store.findContract(id),
+            queryEvents: queryWithCurrentAbi(store, currentAbiRows),
+          },
+          transactionOf: (chainId, hash) => searchTransactions.get(chainId, hash),
+        },
         {
           ...input,
           ...(input.address === undefined
@@ -998,7 +1033,10 @@ export function createEngine(options: EngineOptions): Engine {
           );
         },
       });
-      return applyWorkspace(workspace, fileName, false);
+      // The text comes from a client: its folders must be ones the operator chose.
+      return applyWorkspace(workspace, fileName, false, (path, field) =>
+        projectRoots.resolve(path, field),
+      );
     },
     'workspace.export': () => ({
       yaml: serializeWorkspace(
@@ -1124,8 +1162,10 @@ export function createEngine(options: EngineOptions): Engine {
       ? {}
       : { timeoutMs: options.verifiedSourceTimeoutMs }),
   });
+  const projectRoots = createProjectRoots(options.projectRoots ?? []);
   const services: EngineService[] = [
     verifiedSources,
+    { handlers: { 'contracts.projectRoots': () => ({ roots: projectRoots.list() }) } },
     tokenDisplays,
     { handlers: watchHandlers as RequestHandlers },
     {
@@ -1171,9 +1211,19 @@ export function createEngine(options: EngineOptions): Engine {
     }),
     // The challenge step runs the prechecks too, before the person's passkey is asked.
     createApprovalsService(context, gate, (name, input) => precheck(name, input), gatePolicy),
+    createImplementationAbis({
+      store,
+      actor,
+      projectRoots,
+      verifiedSources,
+      refreshDecoders,
+      pushConfig,
+      toWireContract,
+    }),
     createProjectDiscovery({
       store,
       actor,
+      projectRoots,
       withChainRpc,
       validateContract: (input) => validateContract(input),
       contractAddedAudit,
@@ -1370,8 +1420,12 @@ export function createEngine(options: EngineOptions): Engine {
         }),
         path,
         true,
+        // The operator's own file (given on the command line): the folders it names were chosen
+        // by them, and discovery may read them from now on.
+        (folder) => projectRoots.allow(folder),
       );
     },
+    allowProjectRoot: (path) => projectRoots.allow(path),
     async close() {
       clearInterval(snapshotTimer);
       clearInterval(maintainTimer);

@@ -23,6 +23,8 @@ export type MainToEngine =
   | { type: 'applyWorkspaceFile'; id: number; path: string }
   /** Main's answer to a keychain request (keytar lives in main's thread, see keychain-channel.ts). */
   | { type: 'keychain-answer'; id: number; answer: KeychainAnswer }
+  /** A folder the operator picked in the desktop app's dialog: discovery may read it. */
+  | { type: 'allowProjectRoot'; id: number; path: string }
   | { type: 'close'; id: number };
 
 export type EngineToMain =

@@ -2,11 +2,22 @@
 // (see intake/project-files.ts), checked against the configured chains and the chain itself, and
 // added in one step. Adding twice adds nothing; a watched contract whose ABI changed in the
 // project gets the new ABI with a `contract.changed` audit entry saying which events changed.
+// A proxy whose implementation (or a diamond whose facets) the same project deploys gets their
+// ABIs merged in. Only folders the operator chose are read (see intake/project-roots.ts): the
+// path comes from a client, and a client may be hostile.
 import type { DiscoveredContract, DiscoveryResult } from '../../ipc/contract.ts';
 import { eventSignaturesOf } from '../abi/index.ts';
 import type { AuditDraft } from '../audit-chain/index.ts';
 import { VigilError } from '../errors/index.ts';
-import { findCreationBlock, mergeAbis, proxyEvents, readProjectFiles } from '../intake/index.ts';
+import {
+  findCreationBlock,
+  mergeAbis,
+  proxyEvents,
+  readProjectFiles,
+  type ProjectDeployment,
+  type ProjectRoots,
+} from '../intake/index.ts';
+import { projectImplementations, withImplementationAbis } from './implementation-abis.ts';
 import type { ChainRecord, ContractRecord, OperatorCommand, Store } from '../store/index.ts';
 import type { RpcPool } from '../chains/index.ts';
 import type { EngineService } from './service.ts';
@@ -14,6 +25,7 @@ import type { EngineService } from './service.ts';
 export interface ProjectDiscoveryDependencies {
   store: Store;
   actor: string;
+  projectRoots: ProjectRoots;
   withChainRpc<T>(chain: ChainRecord, use: (pool: RpcPool) => Promise<T>): Promise<T>;
   /** Checks a contract exactly as contracts.add does (code, proxy, start block). */
   validateContract(input: {
@@ -34,9 +46,25 @@ const eventsOf = (abi: readonly unknown[]): string[] =>
 export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): EngineService {
   const { store } = deps;
 
-  /** The ABI a watched contract would have with the project's ABI (a proxy keeps its events). */
-  const nextAbi = (watched: ContractRecord, abi: unknown[]): unknown[] =>
-    watched.proxy ? mergeAbis(proxyEvents(watched.proxy.kind), abi) : abi;
+  /**
+   * The ABI (and proxy) a watched contract would have with the project's ABI. A proxy's ABI is
+   * the union of several (its own events, its implementation's or facets', some perhaps fetched
+   * from a verified source): the project's are added to it, nothing is taken away.
+   */
+  const nextDefinition = (
+    watched: ContractRecord,
+    abi: unknown[],
+    deployments: readonly ProjectDeployment[],
+  ): Pick<ContractRecord, 'abi' | 'proxy'> =>
+    watched.proxy
+      ? withImplementationAbis(
+          {
+            abi: mergeAbis(proxyEvents(watched.proxy.kind), watched.abi, abi),
+            proxy: watched.proxy,
+          },
+          projectImplementations(deployments, watched.chainId, watched.proxy.implementations),
+        )
+      : { abi };
 
   async function startBlockOf(
     chain: ChainRecord,
@@ -55,8 +83,10 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
     });
   }
 
-  async function discover(path: string): Promise<DiscoveryResult> {
-    const files = readProjectFiles(path);
+  async function discover(
+    path: string,
+  ): Promise<{ result: DiscoveryResult; deployments: ProjectDeployment[] }> {
+    const files = readProjectFiles(deps.projectRoots.resolve(path));
     const contracts: DiscoveredContract[] = [];
     const seen = new Set<string>();
     for (const deployment of files.deployments) {
@@ -87,10 +117,10 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
       }
       const watched = store.findContract(id);
       if (watched) {
+        const next = nextDefinition(watched, deployment.abi, files.deployments);
         const changed =
-          JSON.stringify(eventsOf(nextAbi(watched, deployment.abi))) !==
-            JSON.stringify(eventsOf(watched.abi)) ||
-          JSON.stringify(nextAbi(watched, deployment.abi)) !== JSON.stringify(watched.abi);
+          JSON.stringify(next.abi) !== JSON.stringify(watched.abi) ||
+          JSON.stringify(next.proxy) !== JSON.stringify(watched.proxy);
         contracts.push({
           ...base,
           startBlock: watched.startBlock,
@@ -114,14 +144,17 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
         });
       }
     }
-    return { layouts: files.layouts, contracts, skipped: files.skipped };
+    return {
+      result: { layouts: files.layouts, contracts, skipped: files.skipped },
+      deployments: files.deployments,
+    };
   }
 
   return {
     handlers: {
-      'contracts.discover': (input) => discover(input.path),
+      'contracts.discover': async (input) => (await discover(input.path)).result,
       async 'contracts.discoverAdd'(input) {
-        const found = await discover(input.path);
+        const { result: found, deployments } = await discover(input.path);
         const byId = new Map(found.contracts.map((contract) => [contract.id, contract]));
         const commands: OperatorCommand[] = [];
         const audit: AuditDraft[] = [];
@@ -153,12 +186,12 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
           }
           if (candidate.status === 'abi-changed') {
             const watched = store.findContract(candidate.id)!;
-            const abi = nextAbi(watched, candidate.abi);
+            const { abi, proxy } = nextDefinition(watched, candidate.abi, deployments);
             commands.push({
               type: 'contract.definition',
               id: watched.id,
               abi,
-              proxy: watched.proxy ?? null,
+              proxy: proxy ?? null,
             });
             audit.push({
               actor: deps.actor,
@@ -175,13 +208,26 @@ export function createProjectDiscovery(deps: ProjectDiscoveryDependencies): Engi
             result.updated.push(candidate.id);
             continue;
           }
-          const contract = await deps.validateContract({
+          const validated = await deps.validateContract({
             chainId: candidate.chainId,
             address: candidate.address,
             abi: candidate.abi,
             name: candidate.name,
             ...(candidate.startBlock === null ? {} : { startBlock: candidate.startBlock }),
           });
+          const contract = validated.proxy
+            ? {
+                ...validated,
+                ...withImplementationAbis(
+                  validated,
+                  projectImplementations(
+                    deployments,
+                    validated.chainId,
+                    validated.proxy.implementations,
+                  ),
+                ),
+              }
+            : validated;
           commands.push({ type: 'contract.add', contract });
           audit.push(deps.contractAddedAudit(contract));
           result.added.push(contract.id);

@@ -38,8 +38,13 @@ export function createProxyChecks(
       head,
     });
     if (!proxyChanged({ ...before }, now)) return contract;
+    const { selectors: _selectors, ...found } = now ?? {
+      kind: before.kind,
+      implementations: [],
+    };
     const proxy: ContractProxy = {
-      ...(now ?? { kind: before.kind, implementations: [] }),
+      ...found,
+      ...(before.names ? { names: before.names } : {}),
       checkedAt: head,
       abiCovers: before.abiCovers,
       upgrades: [

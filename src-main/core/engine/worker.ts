@@ -132,6 +132,9 @@ async function main(): Promise<void> {
       case 'applyWorkspaceFile':
         reply(engine.applyWorkspaceFile(message.path));
         return;
+      case 'allowProjectRoot':
+        reply(Promise.resolve().then(() => engine.allowProjectRoot(message.path)));
+        return;
       case 'close':
         // Answer first: once the port is closed, main would never hear that closing finished.
         engine.close().then(

@@ -15,11 +15,15 @@ export async function resolveWorkspaceContract(
   contract: WorkspaceContract,
   index: number,
   file: string,
-  fetchVerified: (input: {
-    chainId: number;
-    address: string;
-    source: 'sourcify' | 'etherscan';
-  }) => Promise<FetchVerifiedAbiReturnType>,
+  sources: {
+    fetchVerified: (input: {
+      chainId: number;
+      address: string;
+      source: 'sourcify' | 'etherscan';
+    }) => Promise<FetchVerifiedAbiReturnType>;
+    /** The folder as it may be read, or a refusal: an imported text names only chosen folders. */
+    projectFolder: (path: string, field: string) => string;
+  },
 ): Promise<ResolvedWorkspaceContract> {
   const { source, abi, ...rest } = contract;
   if (!source) return { ...rest, abi: abi! };
@@ -32,7 +36,7 @@ export async function resolveWorkspaceContract(
   const address = getAddress(contract.address.toLowerCase());
   if (source.kind !== 'project') {
     try {
-      const found = await fetchVerified({
+      const found = await sources.fetchVerified({
         chainId: contract.chainId,
         address,
         source: source.kind,
@@ -45,7 +49,7 @@ export async function resolveWorkspaceContract(
   }
   let files;
   try {
-    files = readProjectFiles(source.path);
+    files = readProjectFiles(sources.projectFolder(source.path, field));
   } catch (error) {
     if (!(error instanceof VigilError)) throw error;
     throw fail(error.code, error.message);

@@ -19,6 +19,8 @@ export interface ProxyInfo {
   admin?: string;
   /** The head block this was read at. */
   checkedAt: number;
+  /** A diamond's function selectors per facet, as its loupe lists them (not stored). */
+  selectors?: Record<string, string[]>;
 }
 
 /** keccak256('eip1967.proxy.implementation') - 1, and the same for beacon and admin. */
@@ -163,7 +165,12 @@ export async function detectProxy(
       const addresses = [...new Set(facets.map((facet) => getAddress(facet.facetAddress)))];
       if (addresses.length > 0) {
         for (const facet of addresses) await pointsAtCode(facet, 'facet');
-        return { kind: 'diamond', implementations: addresses, ...base };
+        const selectorsOf: Record<string, string[]> = {};
+        for (const facet of facets)
+          (selectorsOf[getAddress(facet.facetAddress)] ??= []).push(
+            ...facet.functionSelectors.map((selector) => selector.toLowerCase()),
+          );
+        return { kind: 'diamond', implementations: addresses, selectors: selectorsOf, ...base };
       }
     } catch {
       // Not a loupe's answer: not a diamond.

@@ -15,12 +15,14 @@ export {
   type ProxyInfo,
   type ProxyKind,
 } from './detect-proxy.ts';
-export { mergeAbis, proxyEvents, upgradeEventNames } from './merge-abis.ts';
+export { implementationsCovered, mergeAbis, proxyEvents, upgradeEventNames } from './merge-abis.ts';
+export { createProjectRoots, type ProjectRoots } from './project-roots.ts';
 export { readProjectFiles, type ProjectDeployment, type ProjectFiles } from './project-files.ts';
 export {
   defaultVerifiedSourceUrls,
   fetchVerifiedAbi,
   type FetchVerifiedAbiParameters,
   type FetchVerifiedAbiReturnType,
+  type VerifiedImplementation,
   type VerifiedSourceKind,
 } from './verified-source.ts';

@@ -1,8 +1,8 @@
 // One ABI for a proxy's address: the proxy's own standard events (so its upgrades decode), the
 // ABI the operator gave, and its implementations' or facets' ABIs, each event and function once.
 import { formatAbiItem } from 'viem/utils';
-import type { AbiEvent } from 'viem';
-import { parseAbi } from 'viem';
+import type { AbiEvent, AbiFunction } from 'viem';
+import { parseAbi, toFunctionSelector } from 'viem';
 import type { ProxyKind } from './detect-proxy.ts';
 
 const eip1967Events = parseAbi([
@@ -59,4 +59,28 @@ export function mergeAbis(...abis: readonly (readonly unknown[])[]): unknown[] {
       merged.push(item);
     }
   return merged;
+}
+
+/**
+ * The implementations an ABI covers. A diamond's facet is covered when the ABI has every function
+ * the loupe routes to it (a facet's events cannot be told apart, its functions can); any other
+ * proxy's implementation is taken as covered by the ABI the operator gave for it.
+ */
+export function implementationsCovered(
+  implementations: readonly string[],
+  abi: readonly unknown[],
+  selectors?: Readonly<Record<string, readonly string[]>>,
+): string[] {
+  if (!selectors) return [...implementations];
+  const known = new Set<string>();
+  for (const item of abi as { type?: unknown }[])
+    if (item.type === 'function')
+      try {
+        known.add(toFunctionSelector(item as AbiFunction).toLowerCase());
+      } catch {
+        // An entry viem cannot read is no function of this facet.
+      }
+  return implementations.filter((address) =>
+    (selectors[address] ?? []).every((selector) => known.has(selector.toLowerCase())),
+  );
 }

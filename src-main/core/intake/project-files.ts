@@ -2,11 +2,13 @@
 // tools write: Foundry's `out/` artifacts and `broadcast/<script>/<chainId>/run-latest.json`,
 // Hardhat's `artifacts/`, hardhat-deploy's `deployments/<network>/*.json` and Ignition's
 // `ignition/deployments/chain-<id>/deployed_addresses.json`. Only files are read here; the chain
-// is asked elsewhere (start blocks, code).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// is asked elsewhere (start blocks, code). A symbolic link that leads out of the folder is not
+// followed: the folder is what the operator chose to show Vigil, not what it links to.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { getAddress, isAddress } from 'viem';
 import { VigilError } from '../errors/index.ts';
+import { isWithin, realPathOf } from './project-roots.ts';
 
 export interface ProjectDeployment {
   name: string;
@@ -27,42 +29,75 @@ export interface ProjectFiles {
   skipped: { name: string; chainId: number; address: string; file: string; reason: string }[];
 }
 
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
+/** Reads files and folders of one project, never through a link that leads out of it. */
+interface ProjectReader {
+  readJson(path: string): unknown;
+  isDirectory(path: string): boolean;
+  readText(path: string): string | undefined;
 }
 
-function isDirectory(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
+function projectReader(root: string): ProjectReader {
+  const realRoot = realPathOf(root) ?? root;
+  const inside = (path: string): string | undefined => {
+    const real = realPathOf(path);
+    return real !== undefined && isWithin(realRoot, real) ? real : undefined;
+  };
+  const readText = (path: string): string | undefined => {
+    const real = inside(path);
+    if (real === undefined) return undefined;
+    try {
+      return readFileSync(real, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    readText,
+    readJson(path) {
+      const text = readText(path);
+      if (text === undefined) return undefined;
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    },
+    isDirectory(path) {
+      const real = inside(path);
+      return real !== undefined && statSync(real).isDirectory();
+    },
+  };
 }
 
 /** Every *.json under `dir`, recursively, skipping build-info (compiler inputs, not ABIs). */
-function jsonFiles(dir: string): string[] {
-  if (!isDirectory(dir)) return [];
+function jsonFiles(reader: ProjectReader, dir: string): string[] {
+  if (!reader.isDirectory(dir)) return [];
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'build-info') files.push(...jsonFiles(path));
+      if (entry.name !== 'build-info') files.push(...jsonFiles(reader, path));
     } else if (entry.name.endsWith('.json') && !entry.name.endsWith('.dbg.json')) files.push(path);
   }
   return files;
 }
 
 /** Contract name → ABI from Foundry's out/ and Hardhat's artifacts/. */
-function readArtifacts(root: string, layouts: string[]): Map<string, unknown[]> {
+function readArtifacts(
+  reader: ProjectReader,
+  root: string,
+  layouts: string[],
+): Map<string, unknown[]> {
   const abis = new Map<string, unknown[]>();
   for (const [dir, layout] of [
     ['out', 'foundry'],
     ['artifacts', 'hardhat'],
   ] as const) {
-    const files = jsonFiles(join(root, dir));
+    const files = jsonFiles(reader, join(root, dir));
     let found = false;
     for (const file of files) {
-      const artifact = readJson(file) as { abi?: unknown; contractName?: unknown } | undefined;
+      const artifact = reader.readJson(file) as
+        { abi?: unknown; contractName?: unknown } | undefined;
       if (!artifact || !Array.isArray(artifact.abi)) continue;
       const name =
         typeof artifact.contractName === 'string' ? artifact.contractName : basename(file, '.json');
@@ -74,11 +109,14 @@ function readArtifacts(root: string, layouts: string[]): Map<string, unknown[]> 
   return abis;
 }
 
+/** `root` is a folder the caller has checked may be read (see project-roots.ts). */
 export function readProjectFiles(root: string): ProjectFiles {
+  const reader = projectReader(root);
+  const { readJson, isDirectory } = reader;
   if (!isDirectory(root))
     throw new VigilError('NOT_FOUND', `${root} is not a folder.`, { field: 'path' });
   const layouts: string[] = [];
-  const abis = readArtifacts(root, layouts);
+  const abis = readArtifacts(reader, root, layouts);
   const deployments: ProjectDeployment[] = [];
   const skipped: ProjectFiles['skipped'] = [];
   const add = (entry: Omit<ProjectDeployment, 'abi'> & { abi?: unknown[] }) => {
@@ -139,9 +177,9 @@ export function readProjectFiles(root: string): ProjectFiles {
   if (isDirectory(hardhatDeploy)) {
     for (const network of readdirSync(hardhatDeploy)) {
       const dir = join(hardhatDeploy, network);
-      const chainIdFile = join(dir, '.chainId');
-      if (!isDirectory(dir) || !existsSync(chainIdFile)) continue;
-      const chainId = Number(readFileSync(chainIdFile, 'utf8').trim());
+      const chainIdText = reader.readText(join(dir, '.chainId'));
+      if (!isDirectory(dir) || chainIdText === undefined) continue;
+      const chainId = Number(chainIdText.trim());
       if (!Number.isSafeInteger(chainId) || chainId <= 0) continue;
       if (!layouts.includes('hardhat-deploy')) layouts.push('hardhat-deploy');
       for (const entry of readdirSync(dir)) {

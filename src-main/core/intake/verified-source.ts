@@ -1,8 +1,12 @@
 // A contract's ABI and name from where it was verified: Sourcify (API v2, no key) or an
 // Etherscan-family explorer (API v2, one URL for every chain with `chainid`, a key). Each way a
 // fetch can fail gets its own message, so an operator knows whether to wait, paste the ABI, or
-// fix a key; the key itself never appears in one.
+// fix a key; the key itself never appears in one. When Etherscan says the address is a proxy
+// (getsourcecode's `Proxy: "1"` and `Implementation`), the implementation's ABI is fetched too and
+// merged in, and the result says so: a proxy's own ABI shows nothing useful.
+import { getAddress, isAddress } from 'viem';
 import { VigilError } from '../errors/index.ts';
+import { mergeAbis } from './merge-abis.ts';
 
 export type VerifiedSourceKind = 'sourcify' | 'etherscan';
 
@@ -17,6 +21,18 @@ export interface FetchVerifiedAbiParameters {
   timeoutMs?: number;
   /** Which input the error names ("source" in a workspace file, "address" in the form). */
   field?: string;
+  /** Whether an implementation Etherscan names is fetched too; not for the implementation itself. */
+  followProxy?: boolean;
+}
+
+/** The implementation Etherscan says a proxy delegates to, and whether its ABI was merged in. */
+export interface VerifiedImplementation {
+  address: string;
+  name: string;
+  /** Its ABI is part of `abi`. */
+  merged: boolean;
+  /** Why it is not, when it is not (not verified, rate-limited …). */
+  problem?: string;
 }
 
 export interface FetchVerifiedAbiReturnType {
@@ -25,6 +41,8 @@ export interface FetchVerifiedAbiReturnType {
   source: VerifiedSourceKind;
   /** When the source says the contract was verified (Sourcify gives it; Etherscan does not). */
   verifiedAt?: string;
+  /** Set when the explorer says the address is a proxy (Etherscan's Proxy / Implementation). */
+  implementation?: VerifiedImplementation;
 }
 
 export const defaultVerifiedSourceUrls: Record<VerifiedSourceKind, string> = {
@@ -190,7 +208,9 @@ export async function fetchVerifiedAbi(
     );
   }
   const entry = Array.isArray(answer.result)
-    ? (answer.result[0] as { ABI?: unknown; ContractName?: unknown } | undefined)
+    ? (answer.result[0] as
+        | { ABI?: unknown; ContractName?: unknown; Proxy?: unknown; Implementation?: unknown }
+        | undefined)
     : undefined;
   if (answer.status !== '1' || !entry || typeof entry.ABI !== 'string')
     throw malformed('no result with an ABI');
@@ -207,9 +227,41 @@ export async function fetchVerifiedAbi(
     throw malformed('its ABI is not JSON');
   }
   if (!Array.isArray(abi)) throw malformed('its ABI is not a list');
-  return {
+  const found = {
     name: typeof entry.ContractName === 'string' ? entry.ContractName : '',
     abi,
     source,
   };
+  const implementation =
+    entry.Proxy === '1' &&
+    typeof entry.Implementation === 'string' &&
+    isAddress(entry.Implementation, { strict: false })
+      ? getAddress(entry.Implementation.toLowerCase())
+      : undefined;
+  if (
+    parameters.followProxy === false ||
+    !implementation ||
+    implementation.toLowerCase() === address.toLowerCase()
+  )
+    return found;
+  // The proxy's own ABI is still worth having (its admin functions and upgrade events); a failure
+  // to fetch the implementation's is said, not thrown.
+  try {
+    const target = await fetchVerifiedAbi({
+      ...parameters,
+      address: implementation,
+      followProxy: false,
+    });
+    return {
+      ...found,
+      abi: mergeAbis(abi, target.abi),
+      implementation: { address: implementation, name: target.name, merged: true },
+    };
+  } catch (error) {
+    if (!(error instanceof VigilError)) throw error;
+    return {
+      ...found,
+      implementation: { address: implementation, name: '', merged: false, problem: error.message },
+    };
+  }
 }

@@ -249,6 +249,12 @@ export interface EventsQuery {
   address?: string;
   contractId?: string;
   eventName?: string;
+  /**
+   * With eventName: rows stored undecoded whose topic0 is one of these match too. Their contract
+   * got an ABI with the event after they were stored; they are decoded when read (the store keeps
+   * rows as they were first decoded; see engine/current-abi-rows.ts).
+   */
+  undecodedTopic0s?: string[];
   transactionHash?: string;
   fromBlock?: number;
   toBlock?: number;
@@ -349,7 +355,14 @@ export function queryEventsIn(
   };
   if (query.address !== undefined) add('address = ?', query.address);
   if (query.contractId !== undefined) add('contract_id = ?', query.contractId);
-  if (query.eventName !== undefined) add('event_name = ?', query.eventName);
+  if (query.eventName !== undefined && query.undecodedTopic0s?.length)
+    // Stored topics are JSON (["0x…", …]): topic0 opens the text.
+    add(
+      `(event_name = ? OR (event_name IS NULL AND (${query.undecodedTopic0s.map(() => 'topics LIKE ?').join(' OR ')})))`,
+      query.eventName,
+      ...query.undecodedTopic0s.map((topic0) => `["${topic0.toLowerCase()}"%`),
+    );
+  else if (query.eventName !== undefined) add('event_name = ?', query.eventName);
   if (query.transactionHash !== undefined)
     add('transaction_hash = ?', query.transactionHash.toLowerCase());
   if (query.fromBlock !== undefined) add('block_number >= ?', query.fromBlock);

@@ -952,7 +952,13 @@ export async function openChainStore(parts: {
           const space = key.indexOf(' ');
           if (query.contractId !== undefined && key.slice(0, space) !== query.contractId)
             return false;
-          if (query.eventName !== undefined && key.slice(space + 1) !== query.eventName)
+          const eventName = key.slice(space + 1);
+          if (
+            query.eventName !== undefined &&
+            eventName !== query.eventName &&
+            // Undecoded rows (no event name) may be the event under its new ABI.
+            !(eventName === '' && query.undecodedTopic0s?.length)
+          )
             return false;
           return true;
         });

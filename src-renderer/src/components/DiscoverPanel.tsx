@@ -1,10 +1,11 @@
 // Contracts from a project folder: the operator gives the folder of a Foundry or Hardhat project,
 // sees the deployments it records (chain, address, events, start block, and why one cannot be
 // added), ticks some and adds them in one step. Running it again adds nothing twice and offers
-// the ABIs that changed.
-import { useState } from 'react';
+// the ABIs that changed. Main reads only folders the operator chose: in the desktop app one picked
+// in its folder dialog, in headless mode one given with --project-root (listed here).
+import { useEffect, useState } from 'react';
 import type { DiscoveryResult } from '@contract';
-import { vigil } from '../client/index.ts';
+import { isDesktop, vigil } from '../client/index.ts';
 import { shortHex } from '../format.ts';
 import { useConfig } from '../stores/config.ts';
 
@@ -22,12 +23,23 @@ export function DiscoverPanel() {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState<'finding' | 'adding' | null>(null);
+  const [roots, setRoots] = useState<string[]>([]);
 
-  const find = async (keepMessage = false): Promise<void> => {
+  useEffect(() => {
+    let live = true;
+    void vigil.call('contracts.projectRoots', {}).then((answer) => {
+      if (live && answer.ok) setRoots(answer.value.roots);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const find = async (keepMessage = false, folder = path): Promise<void> => {
     setBusy('finding');
     setError(null);
     if (!keepMessage) setDone(null);
-    const answer = await vigil.call('contracts.discover', { path });
+    const answer = await vigil.call('contracts.discover', { path: folder });
     setBusy(null);
     if (!answer.ok) {
       setResult(null);
@@ -57,6 +69,17 @@ export function DiscoverPanel() {
     setDone(`Added ${added.length}, updated the ABI of ${updated.length}.`);
     void useConfig.getState().load();
     await find(true);
+  };
+
+  const choose = async (): Promise<void> => {
+    const chosen = await vigil.call('dialog.chooseProjectFolder', {});
+    if (!chosen.ok) {
+      setError(chosen.error.message);
+      return;
+    }
+    if (chosen.value.path === null) return;
+    setPath(chosen.value.path);
+    await find(false, chosen.value.path);
   };
 
   const toggle = (id: string): void =>
@@ -91,7 +114,41 @@ export function DiscoverPanel() {
         >
           {busy === 'finding' ? 'Reading…' : 'Find deployments'}
         </button>
+        {isDesktop && (
+          <button
+            type="button"
+            className="button-small"
+            disabled={busy !== null}
+            onClick={() => void choose()}
+          >
+            Choose folder…
+          </button>
+        )}
       </form>
+      {!isDesktop && (
+        <div className="small muted" role="group" aria-label="Folders Vigil may read">
+          {roots.length === 0 ? (
+            <>
+              Vigil reads only project folders its operator allowed: start it with{' '}
+              <code>--project-root DIR</code>.
+            </>
+          ) : (
+            <>
+              Folders Vigil may read (<code>--project-root</code>):{' '}
+              {roots.map((root) => (
+                <button
+                  key={root}
+                  type="button"
+                  className="button-small mono"
+                  onClick={() => setPath(root)}
+                >
+                  {root}
+                </button>
+              ))}
+            </>
+          )}
+        </div>
+      )}
       {error && (
         <div className="form-error" role="alert">
           {error}

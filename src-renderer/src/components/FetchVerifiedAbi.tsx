@@ -1,9 +1,11 @@
 // Fetches a verified contract's ABI and name (contracts.fetchAbi) from Sourcify or Etherscan, so
 // the operator need not find and paste it; says why when it cannot, and pasting stays possible.
 // Etherscan's key is asked for here when none is set; it goes to the OS keychain and never back.
+// When the explorer says the address is a proxy, the implementation's ABI comes merged in, said here.
 import { useState } from 'react';
 import { vigil } from '../client/index.ts';
 import { addressProblem } from '../abi-text.ts';
+import { shortHex } from '../format.ts';
 
 type Source = 'sourcify' | 'etherscan';
 
@@ -20,7 +22,13 @@ export function FetchVerifiedAbi({ chainId, address, onFetched }: FetchVerifiedA
   const [state, setState] = useState<
     | { kind: 'idle' }
     | { kind: 'busy' }
-    | { kind: 'fetched'; name: string; count: number; source: Source }
+    | {
+        kind: 'fetched';
+        name: string;
+        count: number;
+        source: Source;
+        implementation?: { address: string; name: string; merged: boolean; problem?: string };
+      }
     | { kind: 'error'; message: string; needsKey: boolean }
   >({ kind: 'idle' });
   const [apiKey, setApiKey] = useState('');
@@ -49,6 +57,7 @@ export function FetchVerifiedAbi({ chainId, address, onFetched }: FetchVerifiedA
       name: result.value.name,
       count: result.value.abi.length,
       source: result.value.source,
+      ...(result.value.implementation ? { implementation: result.value.implementation } : {}),
     });
     onFetched(result.value);
   };
@@ -92,6 +101,10 @@ export function FetchVerifiedAbi({ chainId, address, onFetched }: FetchVerifiedA
         <span className="small muted" role="status">
           Fetched {state.name || 'the contract'} from {sourceLabel[state.source]} ({state.count} ABI
           entries)
+          {state.implementation &&
+            (state.implementation.merged
+              ? `. ${sourceLabel[state.source]} says it is a proxy for ${state.implementation.name || 'its implementation'} (${shortHex(state.implementation.address, 6)}); that ABI is merged in.`
+              : `. ${sourceLabel[state.source]} says it is a proxy for ${shortHex(state.implementation.address, 6)}, whose ABI could not be fetched: ${state.implementation.problem ?? ''}`)}
         </span>
       )}
       {state.kind === 'error' && (

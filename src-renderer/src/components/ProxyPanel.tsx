@@ -1,6 +1,7 @@
-// A watched proxy in the Contracts view: what kind it is and what it delegates to, an upgrade
-// whose implementation ABI is not loaded yet (with the place to load it), a check now, and the
-// built-in alert rule for upgrades.
+// A watched proxy in the Contracts view: what kind it is and what it delegates to (a diamond's
+// facets, each with its name once its ABI is loaded), an upgrade whose implementation ABI is not
+// loaded yet (with the place to load it, pasted or fetched by address from a verified source), a
+// check now, and the built-in alert rule for upgrades.
 import { useState } from 'react';
 import type { WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
@@ -23,7 +24,9 @@ export function ProxyPanel({ contract }: { contract: WatchedContract }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [abiText, setAbiText] = useState<string | null>(null);
+  const [source, setSource] = useState<'sourcify' | 'etherscan'>('sourcify');
   if (!proxy) return null;
+  const diamond = proxy.kind === 'diamond';
   const notLoaded = proxy.implementations.filter((address) => !proxy.abiCovers.includes(address));
   const lastUpgrade = proxy.upgrades.at(-1);
 
@@ -57,6 +60,19 @@ export function ProxyPanel({ contract }: { contract: WatchedContract }) {
       }
       return `Alert rule added: ${rules.value.map((rule) => rule.name).join(', ')}.`;
     });
+  const fetchAbis = () =>
+    run(async () => {
+      const result = await vigil.call('contracts.loadImplementationAbis', {
+        id: contract.id,
+        source,
+      });
+      if (!result.ok) throw new Error(result.error.message);
+      const { loaded, missing } = result.value;
+      return [
+        `Loaded ${loaded.map((entry) => entry.name || shortHex(entry.address, 6)).join(', ')}; stored events are read with the merged ABI.`,
+        ...missing.map((entry) => `Not loaded ${shortHex(entry.address, 6)}: ${entry.reason}`),
+      ].join(' ');
+    });
   const loadAbi = () =>
     run(async () => {
       const parsed = parseAbiText(abiText ?? '');
@@ -67,7 +83,7 @@ export function ProxyPanel({ contract }: { contract: WatchedContract }) {
       });
       if (!result.ok) throw new Error(result.error.message);
       setAbiText(null);
-      return 'Implementation ABI loaded; its events are decoded from now on.';
+      return 'Implementation ABI loaded; its events are decoded, those stored before included.';
     });
 
   return (
@@ -79,10 +95,14 @@ export function ProxyPanel({ contract }: { contract: WatchedContract }) {
           merged
         </span>
       </div>
-      <ul className="proxy-targets small">
+      <ul
+        className="proxy-targets small"
+        aria-label={diamond ? `${contract.name} facets` : `${contract.name} implementation`}
+      >
         {proxy.implementations.map((address) => (
           <li key={address} className="mono" title={address}>
             → {shortHex(address, 8)}
+            {proxy.names?.[address] && <span className="proxy-name"> {proxy.names[address]}</span>}
             {!proxy.abiCovers.includes(address) && (
               <span className="badge badge-pending tag">ABI not loaded</span>
             )}
@@ -135,6 +155,22 @@ export function ProxyPanel({ contract }: { contract: WatchedContract }) {
             Save ABI
           </button>
         )}
+        <select
+          aria-label="Where to fetch implementation ABIs"
+          value={source}
+          onChange={(e) => setSource(e.target.value as 'sourcify' | 'etherscan')}
+        >
+          <option value="sourcify">Sourcify</option>
+          <option value="etherscan">Etherscan</option>
+        </select>
+        <button
+          type="button"
+          className="button-small"
+          disabled={busy}
+          onClick={() => void fetchAbis()}
+        >
+          {diamond ? 'Fetch facet ABIs' : 'Fetch implementation ABI'}
+        </button>
         <button
           type="button"
           className="button-small"

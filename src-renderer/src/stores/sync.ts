@@ -10,8 +10,24 @@ import { useStatus } from './status.ts';
 import { useSigners } from './signers.ts';
 import { useStoreHealth } from './store-health.ts';
 import { useTransactions } from './transactions.ts';
+import type { WatchedContract } from '@contract';
+
+/** Whether a contract watched before and after has another ABI now. */
+function abiChanged(before: WatchedContract[], after: WatchedContract[]): boolean {
+  const abis = new Map(before.map((contract) => [contract.id, JSON.stringify(contract.abi)]));
+  return after.some((contract) => {
+    const previous = abis.get(contract.id);
+    return previous !== undefined && previous !== JSON.stringify(contract.abi);
+  });
+}
 
 export function startSync(): void {
+  // Main reads stored events with each contract's current ABI: rows already shown were decoded
+  // with the old one (or not at all), so the window is read again. Whichever brings the new list
+  // first (the push, or a view's own load after its request) is the one seen here.
+  useConfig.subscribe((state, previous) => {
+    if (abiChanged(previous.contracts, state.contracts)) void useEvents.getState().reload();
+  });
   vigil.subscribe('config.changed', (payload) => {
     useConfig.getState().applyChange(payload);
     useStatus.getState().keepOnly(payload.chains.map((chain) => chain.chainId));

@@ -2,8 +2,11 @@
 // test (compiled with the project's solc, deployed to anvil, and written as forge and
 // hardhat-deploy / Ignition write them), then discovered with the right addresses, ABIs and
 // start blocks; adding twice adds nothing; a changed ABI is updated and audited; bad folders and
-// deployments each get their own message and nothing is saved.
-import { mkdirSync, readFileSync } from 'node:fs';
+// deployments each get their own message and nothing is saved. Only folders the operator allowed
+// (--project-root, here the test's temp folder) are read: a hostile client naming any other is
+// refused.
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAbi } from 'viem';
@@ -35,7 +38,9 @@ beforeAll(async () => {
     ),
   });
   anvil = await startAnvil();
-  vigil = await startVigilInProcess({ tuning: { proxyCheckIntervalMs: 0 } });
+  vigil = await startVigilInProcess({
+    tuning: { proxyCheckIntervalMs: 0, projectRoots: [temp.path] },
+  });
   await vigil.call('chains.add', {
     name: 'Anvil',
     chainId: anvil.chainId,
@@ -179,5 +184,53 @@ describe('contracts from a project folder', () => {
     // Same contracts with the same ABIs (their indexing goes on meanwhile).
     const shape = (list: WatchedContract[]) => list.map(({ id, abi }) => ({ id, abi }));
     expect(shape(await vigil.call<WatchedContract[]>('contracts.list'))).toEqual(shape(before));
+  });
+
+  it('a hostile client: /etc, ~/.ssh, "..", a symlink out, a workspace text naming /etc; all refused, nothing read or saved', async () => {
+    const before = await vigil.call<WatchedContract[]>('contracts.list');
+    const outside = makeTempDir('vigil-outside-');
+    try {
+      // A real project outside the allowed folder: reading it would be a leak.
+      await foundryProject(join(outside.path, 'secret'), anvil, compiled);
+      symlinkSync(join(outside.path, 'secret'), join(temp.path, 'escape'));
+      const attempts: [string, string][] = [
+        ['/etc', 'not-chosen'],
+        [join(homedir(), '.ssh'), 'not-chosen'],
+        [join(outside.path, 'secret'), 'not-chosen'],
+        [`${temp.path}/../${outside.path.split('/').at(-1)!}/secret`, 'dot-dot'],
+        [join(temp.path, 'escape'), 'symlink-escape'],
+        ['secret', 'relative'],
+      ];
+      for (const [path, reason] of attempts) {
+        for (const request of ['contracts.discover', 'contracts.discoverAdd'] as const) {
+          const refused = await vigil.refused(request, {
+            path,
+            ...(request === 'contracts.discoverAdd' ? { ids: [`${anvil.chainId}:0x00`] } : {}),
+          });
+          expect(refused, `${request} ${path}`).toMatchObject({
+            code: 'FOLDER_NOT_ALLOWED',
+            field: 'path',
+            details: { path, reason },
+          });
+        }
+      }
+      const workspace = await vigil.refused('workspace.import', {
+        yaml: [
+          'version: 1',
+          'contracts:',
+          `  - { chainId: ${anvil.chainId}, address: '0x${'11'.repeat(20)}', source: ${join(outside.path, 'secret')} }`,
+        ].join('\n'),
+        fileName: join(outside.path, 'ops.yaml'),
+      });
+      expect(workspace).toMatchObject({
+        code: 'FOLDER_NOT_ALLOWED',
+        field: 'contracts[0].source',
+      });
+      expect(workspace.message).toContain('not inside a project folder the operator chose');
+      expect(await vigil.call('contracts.projectRoots')).toEqual({ roots: [temp.path] });
+      expect(await vigil.call<WatchedContract[]>('contracts.list')).toEqual(before);
+    } finally {
+      outside.remove();
+    }
   });
 });

@@ -46,6 +46,8 @@ beforeAll(async () => {
       proxyCheckIntervalMs: 0,
       verifiedSourceUrls: { sourcify: standIn.sourcifyUrl, etherscan: standIn.etherscanUrl },
       verifiedSourceTimeoutMs: 3_000,
+      // workspace.import's `source: ./contracts` is read only inside a folder the operator chose.
+      projectRoots: [temp.path],
     },
   });
   await vigil.call('chains.add', {

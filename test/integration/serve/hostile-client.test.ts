@@ -1,14 +1,21 @@
 // A hostile client against headless mode as a real process: requests that used to end it, DNS
 // rebinding, tokens where they must not be, messages too deep or too large, floods. Each gets a
-// specific refusal, and after each the same server still answers an honest call.
+// specific refusal, and after each the same server still answers an honest call. And a client
+// that asks project discovery to read folders the operator did not give it.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { rawGet, rawRequest } from '../../helpers/raw-http.ts';
-import { connectRpc, splitWsUrl, startServe, type ServeProcess } from '../../helpers/serve.ts';
+import {
+  connectRpc,
+  RpcCallError,
+  splitWsUrl,
+  startServe,
+  type ServeProcess,
+} from '../../helpers/serve.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const dataDir = makeTempDir();
@@ -244,6 +251,72 @@ describe('messages', () => {
     for (const attempt of attempts) if (attempt.status === 'fulfilled') attempt.value.close();
     await new Promise((resolve) => setTimeout(resolve, 200));
     await stillAnswers();
+  });
+});
+
+describe('project discovery', () => {
+  /** The contract error a call over the socket is refused with. */
+  async function refusal(
+    rpc: Awaited<ReturnType<typeof connectRpc>>,
+    method: string,
+    params: unknown,
+  ): Promise<RpcCallError['data']> {
+    const error = await rpc.call(method, params).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(RpcCallError);
+    return (error as RpcCallError).data;
+  }
+
+  it('reads no folder the operator did not give with --project-root', async () => {
+    const rpc = await connectRpc(server.wsUrl);
+    for (const path of ['/etc', join(homedir(), '.ssh'), dataDir.path, '/'])
+      expect(await refusal(rpc, 'contracts.discover', { path })).toMatchObject({
+        code: 'FOLDER_NOT_ALLOWED',
+        field: 'path',
+        details: { path, reason: 'not-chosen' },
+      });
+    expect(await refusal(rpc, 'dialog.chooseProjectFolder', {})).toMatchObject({
+      code: 'NOT_AVAILABLE',
+    });
+    expect(await rpc.call('contracts.projectRoots', {})).toEqual({ roots: [] });
+    rpc.close();
+    await stillAnswers();
+  });
+
+  it('with a folder given, refuses "..", relative paths and a symbolic link out of it', async () => {
+    const folders = makeTempDir();
+    const data = makeTempDir();
+    const allowed = join(folders.path, 'allowed');
+    mkdirSync(join(allowed, 'out'), { recursive: true });
+    symlinkSync('/etc', join(allowed, 'etc'));
+    const withRoot = await startServe({ dataDir: data.path, args: ['--project-root', allowed] });
+    try {
+      const rpc = await connectRpc(withRoot.wsUrl);
+      expect(await rpc.call('contracts.projectRoots', {})).toEqual({ roots: [allowed] });
+      const attempts: [string, string][] = [
+        [join(allowed, 'etc'), 'symlink-escape'],
+        [`${allowed}/../../..${'/etc'}`, 'dot-dot'],
+        ['allowed/out', 'relative'],
+        [folders.path, 'not-chosen'],
+      ];
+      for (const [path, reason] of attempts)
+        expect(await refusal(rpc, 'contracts.discover', { path })).toMatchObject({
+          code: 'FOLDER_NOT_ALLOWED',
+          details: { path, reason },
+        });
+      // The folder itself is read (it has no build output yet: that is all it says).
+      expect(await refusal(rpc, 'contracts.discover', { path: allowed })).toMatchObject({
+        code: 'NOT_FOUND',
+        message: expect.stringContaining('No build artifacts or deployments'),
+      });
+      rpc.close();
+    } finally {
+      await withRoot.kill();
+      data.remove();
+      folders.remove();
+    }
   });
 });
 

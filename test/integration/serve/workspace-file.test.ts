@@ -1,6 +1,7 @@
 // `serve --workspace FILE`: config as code applied at start, idempotently; a typo stops start-up
 // with the file, line and field, and changes nothing. The chain is declared with a ws:// URL,
-// so live follow runs on newHeads over a WebSocket.
+// so live follow runs on newHeads over a WebSocket. A `source: ./contracts` in the operator's file
+// names a project folder discovery may then read, without --project-root.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
 import { connectRpc, startServe, waitFor, type ServeProcess } from '../../helpers/serve.ts';
+import { writeJson } from '../../helpers/project-folders.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -109,5 +111,49 @@ describe('workspace file at start', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/broken\.yaml:4:5: chains\[0\]\.chainID: .*chainId/);
     expect(readdirSync(dataDir.path).sort()).toEqual(before);
+  });
+
+  it('reads a project folder its source: names, and lets discovery read it from then on', async () => {
+    const project = join(workspaceDir.path, 'contracts');
+    writeJson(join(project, 'out/Emitter.sol/Emitter.json'), {
+      abi: loadArtifact('Emitter').abi,
+    });
+    writeJson(join(project, `broadcast/Deploy.s.sol/${anvil.chainId}/run-latest.json`), {
+      transactions: [
+        { transactionType: 'CREATE', contractName: 'Emitter', contractAddress: emitter },
+      ],
+    });
+    const file = join(workspaceDir.path, 'from-source.yaml');
+    writeFileSync(
+      file,
+      [
+        'version: 1',
+        'chains:',
+        `  - { name: Local, chainId: ${anvil.chainId}, rpcUrls: [${anvil.rpcUrl}] }`,
+        'contracts:',
+        `  - { chainId: ${anvil.chainId}, address: "${emitter}", source: ./contracts }`,
+        '',
+      ].join('\n'),
+    );
+    const data = makeTempDir();
+    const serve = await startServe({ dataDir: data.path, args: ['--workspace', file] });
+    running.push(serve);
+    try {
+      const rpc = await connectRpc(serve.wsUrl);
+      expect(await rpc.call('contracts.list')).toEqual([
+        expect.objectContaining({ address: emitter, name: 'Emitter' }),
+      ]);
+      expect(await rpc.call('contracts.projectRoots', {})).toEqual({ roots: [project] });
+      expect(
+        await rpc.call<{ contracts: { status: string }[] }>('contracts.discover', {
+          path: project,
+        }),
+      ).toMatchObject({ contracts: [{ status: 'watched' }] });
+      rpc.close();
+    } finally {
+      await serve.kill('SIGTERM');
+      running.pop();
+      data.remove();
+    }
   });
 });

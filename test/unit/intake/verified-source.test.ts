@@ -168,4 +168,56 @@ describe('Etherscan', () => {
     // The URL shown is the API's, without the query that carries the key.
     expect(dropped.message).toContain(`Etherscan (${standIn.etherscanUrl})`);
   });
+
+  it('a proxy (Proxy "1", Implementation): the implementation ABI is fetched too, merged, and said', async () => {
+    const proxy = '0x3333333333333333333333333333333333333333';
+    const implementation = '0x4444444444444444444444444444444444444444';
+    const proxyAbi = [
+      {
+        type: 'event',
+        name: 'Upgraded',
+        anonymous: false,
+        inputs: [{ name: 'implementation', type: 'address', indexed: true }],
+      },
+    ];
+    standIn.verify(1, proxy, { name: 'ERC1967Proxy', abi: proxyAbi, implementation });
+    const before = standIn.requests.length;
+    // Not verified yet: the proxy's own ABI, and why the implementation's is missing.
+    expect(await fetchFrom('etherscan', proxy, API_KEY)).toEqual({
+      name: 'ERC1967Proxy',
+      abi: proxyAbi,
+      source: 'etherscan',
+      implementation: {
+        address: implementation,
+        name: '',
+        merged: false,
+        problem: `${implementation} on chain 1 is not verified on Etherscan. Try Sourcify, or paste the ABI.`,
+      },
+    });
+    standIn.verify(1, implementation, { name: 'Ledger', abi });
+    expect(await fetchFrom('etherscan', proxy, API_KEY)).toEqual({
+      name: 'ERC1967Proxy',
+      abi: [...proxyAbi, ...abi],
+      source: 'etherscan',
+      implementation: { address: implementation, name: 'Ledger', merged: true },
+    });
+    const asked = standIn.requests
+      .slice(before)
+      .map((request) => new URL(request, 'http://x').searchParams.get('address'));
+    expect(asked).toEqual([proxy, implementation, proxy, implementation]);
+  });
+
+  it('an implementation that says it is a proxy again is not followed further', async () => {
+    const first = '0x5555555555555555555555555555555555555555';
+    const second = '0x6666666666666666666666666666666666666666';
+    standIn.verify(1, first, { name: 'Outer', abi: [], implementation: second });
+    standIn.verify(1, second, { name: 'Inner', abi, implementation: first });
+    const before = standIn.requests.length;
+    expect((await fetchFrom('etherscan', first, API_KEY)).implementation).toEqual({
+      address: second,
+      name: 'Inner',
+      merged: true,
+    });
+    expect(standIn.requests.length - before).toBe(2);
+  });
 });

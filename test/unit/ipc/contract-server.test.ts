@@ -16,6 +16,7 @@ function recordingCore(
       return answer(name, input);
     },
     onPush: () => () => undefined,
+    allowProjectRoot: async (path) => path,
     close: async () => undefined,
   };
 }

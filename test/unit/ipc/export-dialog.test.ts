@@ -18,6 +18,7 @@ const core: VigilCore & { calls: string[]; inputs: unknown[] } = {
     return {};
   },
   onPush: () => () => undefined,
+  allowProjectRoot: async (path) => path,
   close: async () => undefined,
 };
 
