@@ -1038,15 +1038,43 @@ const FunctionCallInput = z.object({
   args: z.array(z.unknown()).max(64),
 });
 
+/** One call of a Safe batch (through MultiSendCallOnly). */
+export const SafeBatchCallInput = z
+  .object({
+    to: AddressInput,
+    value: Uint256String.optional(),
+    data: Hex.optional(),
+    function: FunctionCallInput.optional(),
+  })
+  .strict();
+
 export const TxsProposeInput = z.object({
   chainId: ChainId,
-  from: AddressInput,
-  to: AddressInput,
+  /** The keychain signer that sends it; not given for a Safe proposal (`safe`). */
+  from: AddressInput.optional(),
+  /** Omitted for a batch (`calls`): the target is then the chain's MultiSendCallOnly. */
+  to: AddressInput.optional(),
   value: Uint256String.optional(),
   /** Raw calldata; or give `function` and the target's ABI (a watched contract) encodes it. */
   data: Hex.optional(),
   function: FunctionCallInput.optional(),
   note: z.string().trim().max(500, tooLong(500)).optional(),
+  /**
+   * Propose it as this Safe (added with safes.add): its owners sign the Safe transaction and a
+   * keychain signer executes it once enough have.
+   */
+  safe: AddressInput.optional(),
+  /** Safe only: several calls in one Safe transaction, through MultiSendCallOnly. */
+  calls: z.array(SafeBatchCallInput).min(1).max(50).optional(),
+  /** Safe only: 1 is DELEGATECALL, refused unless to the chain's MultiSendCallOnly (see below). */
+  operation: z.union([z.literal(0), z.literal(1)]).optional(),
+  /**
+   * Safe only: the operator's explicit consent to a DELEGATECALL to the chain's known
+   * MultiSendCallOnly (a batch, or operation 1); nothing else may be delegate-called.
+   */
+  allowDelegateCall: z.literal('multisend').optional(),
+  /** Safe only: the Safe nonce; by default the next after the chain's and Vigil's live proposals. */
+  safeNonce: Uint256String.optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1858,8 +1886,27 @@ export const requests = {
       seenSimulation: Ref.optional(),
       /** Approve although the simulation reverts. */
       overrideRevert: z.boolean().optional(),
+      /** A Safe proposal: the keychain signer, an owner of the Safe, that signs it. */
+      signer: AddressInput.optional(),
       approval: ApprovalProof.optional(),
     }),
+    output: Transaction,
+  },
+  /**
+   * A Safe proposal with enough owners' signatures: proposes the key-account transaction from
+   * `executor` (any keychain signer) that calls the Safe's execTransaction with the signatures
+   * sorted by owner. It is simulated and goes through approval, signing and tracking like any.
+   */
+  'txs.executeSafe': {
+    input: z.object({ id: z.number().int().positive(), executor: AddressInput }).strict(),
+    output: Transaction,
+  },
+  /**
+   * Proposes the standard rejection of a Safe proposal: a zero-value call from the Safe to itself
+   * at the same Safe nonce, itself a proposal its owners sign and someone executes.
+   */
+  'txs.proposeSafeRejection': {
+    input: z.object({ id: z.number().int().positive() }).strict(),
     output: Transaction,
   },
   'txs.reject': {
