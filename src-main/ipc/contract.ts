@@ -2171,10 +2171,15 @@ export const ErrorCode = z.enum([
   'RATE_LIMITED',
   /** The contract is not verified on the source asked (Sourcify, Etherscan). */
   'NOT_VERIFIED',
-  /** Sourcify or the explorer could not be reached, or answered with an HTTP error. */
+  /** Sourcify, the explorer or a Safe Transaction Service could not be reached, or answered 5xx. */
   'SOURCE_UNREACHABLE',
-  /** Sourcify or the explorer answered with something that is not what its API documents. */
+  /** Sourcify, the explorer or a Safe Transaction Service answered outside its documented shapes. */
   'SOURCE_INVALID',
+  /**
+   * A Safe signature (pasted, in a signed-proposal file, or from a Transaction Service) is not an
+   * owner's over this transaction of this Safe; details.reason says which check refused it.
+   */
+  'SIGNATURE_REFUSED',
   /** A request only a person may make came without a person's approval. */
   'APPROVAL_REQUIRED',
   /** The approval does not verify (unknown passkey, bad signature, wrong origin). */
