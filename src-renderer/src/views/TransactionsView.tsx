@@ -8,7 +8,8 @@ import { AWAITING, IN_FLIGHT, useTransactions } from '../stores/transactions.ts'
 import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { TransactionDetail } from '../components/TransactionDetail.tsx';
 import { ComposeTransaction } from '../components/ComposeTransaction.tsx';
-import { TxStatusBadge, callSummary } from '../components/tx-display.tsx';
+import { SafeProposalDetail } from '../components/SafeProposalDetail.tsx';
+import { TxStatusBadge, callSummary, safeNonceConflicts } from '../components/tx-display.tsx';
 import { nativeLabel } from '../units.ts';
 import { hrefFor, navigate, useRouteParams } from '../route.ts';
 import { Address } from '../components/Address.tsx';
@@ -88,6 +89,8 @@ export function TransactionsView() {
         </div>
         {composing ? (
           <ComposeTransaction />
+        ) : selected?.safe ? (
+          <SafeProposalDetail tx={selected} />
         ) : selected ? (
           <TransactionDetail tx={selected} />
         ) : selectedId !== null && loaded ? (
@@ -135,6 +138,8 @@ function TxSection({
 }) {
   const chains = useConfig((state) => state.chains);
   const contracts = useConfig((state) => state.contracts);
+  const byId = useTransactions((state) => state.byId);
+  const conflicts = useMemo(() => safeNonceConflicts([...byId.values()]), [byId]);
   return (
     <section className="card tx-section" aria-label={title}>
       <h2>
@@ -188,7 +193,7 @@ function TxSection({
                   </a>
                 </td>
                 <td className="nowrap">
-                  <TxStatusBadge tx={tx} />
+                  <TxStatusBadge tx={tx} conflict={conflicts.has(tx.id)} />
                 </td>
                 <td title={chainName(chains, tx.chainId)}>{chainName(chains, tx.chainId)}</td>
                 <td>
@@ -211,7 +216,9 @@ function TxSection({
                 <td className="mono nowrap">
                   {tx.value === '0' ? '—' : nativeLabel(tx.value, findChain(chains, tx.chainId))}
                 </td>
-                <td className="mono">{tx.nonce ?? tx.simulation?.nonce ?? '—'}</td>
+                <td className="mono">
+                  {tx.safe ? `Safe ${tx.safe.nonce}` : (tx.nonce ?? tx.simulation?.nonce ?? '—')}
+                </td>
               </tr>
             ))}
           </tbody>
