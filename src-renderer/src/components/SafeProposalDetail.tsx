@@ -220,7 +220,10 @@ function SafeActions({ tx, owners, ready }: { tx: Transaction; owners: string[];
   const [override, setOverride] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const chosenSigner = signer || ownersHere[0]?.address || '';
+  // An owner chosen before who has signed since is no longer offered: the next one is.
+  const chosenSigner = ownersHere.some((owner) => owner.address === signer)
+    ? signer
+    : (ownersHere[0]?.address ?? '');
   const chosenExecutor = executor || signers[0]?.address || '';
   const reverts = tx.simulation !== null && !tx.simulation.success;
 
