@@ -99,13 +99,29 @@ test('propose a Safe transfer, sign it with two owners, execute it, see it confi
   await expect(actions.getByRole('button', { name: 'Execute…' })).toBeHidden();
   await actions.getByRole('button', { name: 'Approve and sign' }).click();
   await expect(proposal.getByLabel('Signatures of threshold')).toHaveText('(2 of 2)');
+  await proposal.getByRole('region', { name: 'Signatures' }).scrollIntoViewIfNeeded();
+  await screenshot(page, '03-two-of-two-signatures');
+  const proposalId = Number(
+    (await proposal.getAttribute('aria-label'))!.replace('Safe proposal ', ''),
+  );
+
+  // The rejection takes the same Safe nonce: both are shown as a conflict.
+  await actions.getByRole('button', { name: 'Propose rejection…' }).click();
+  const rejection = page.getByRole('complementary', { name: `Safe proposal ${proposalId + 1}` });
+  await expect(rejection.getByLabel('Safe nonce conflict')).toContainText(
+    `proposal ${proposalId} also has Safe nonce 0`,
+  );
+  await expect(rejection.getByLabel('Safe transaction')).toContainText('the rejection');
+  await screenshot(page, '04-nonce-conflict');
+  await page.locator(`tr[data-tx-id="${proposalId}"]`).click();
+  await expect(proposal.getByLabel('Safe nonce conflict')).toBeVisible();
 
   await actions.getByLabel('Execute from').selectOption({ label: `Executor — ${executor}` });
   await actions.getByRole('button', { name: 'Execute…' }).click();
   const execution = page.getByRole('complementary', { name: /^Transaction \d+$/ });
   await expect(execution).toContainText(/Executes\s*Safe proposal/);
   await expect(execution.getByRole('status').filter({ hasText: 'Succeeds' })).toBeVisible();
-  await screenshot(page, '03-execution-proposed');
+  await screenshot(page, '05-execution-proposed');
   await execution.getByRole('button', { name: 'Approve and send' }).click();
   await expect(execution.locator('.tx-status').first()).toHaveText('confirmed', {
     timeout: 30_000,
@@ -113,6 +129,13 @@ test('propose a Safe transfer, sign it with two owners, execute it, see it confi
   await execution.getByRole('link', { name: /^Safe proposal \d+$/ }).click();
   await expect(proposal.locator('.tx-status').first()).toHaveText('confirmed', { timeout: 30_000 });
   await expect(proposal.getByLabel('Settled')).toContainText('Executed.');
-  await screenshot(page, '04-safe-proposal-executed');
+  await screenshot(page, '06-safe-proposal-executed');
+  // The rejection at the same Safe nonce can never execute now.
+  await page.locator(`tr[data-tx-id="${proposalId + 1}"]`).click();
+  await expect(rejection.getByLabel('Settled')).toContainText(
+    `Superseded: Safe nonce 0 was used by proposal ${proposalId}.`,
+  );
+  await expect(rejection.locator('.tx-status').first()).toHaveText('superseded');
+  await screenshot(page, '07-rejection-superseded');
   expect(problems).toEqual([]);
 });
