@@ -41,7 +41,9 @@ export function SafeProposalDetail({ tx }: { tx: Transaction }) {
     <DetailPane
       label={`Safe proposal ${tx.id}`}
       title={`Safe proposal ${tx.id}`}
-      aside={<TxStatusBadge tx={tx} conflict={conflicting.length > 0} />}
+      aside={
+        <TxStatusBadge tx={tx} conflict={conflicting.length > 0} threshold={safe?.threshold} />
+      }
       onClose={() => navigate('transactions')}
       itemKey={tx.id}
       className="tx-detail"
@@ -224,7 +226,17 @@ function SafeActions({ tx, owners, ready }: { tx: Transaction; owners: string[];
   const chosenSigner = ownersHere.some((owner) => owner.address === signer)
     ? signer
     : (ownersHere[0]?.address ?? '');
-  const chosenExecutor = executor || signers[0]?.address || '';
+  // Whoever executes pays the gas: by default the signer with the most on this chain.
+  const balanceOn = (address: string): bigint =>
+    BigInt(
+      signers
+        .find((candidate) => candidate.address === address)
+        ?.balances.find((entry) => entry.chainId === tx.chainId)?.balance ?? '0',
+    );
+  const richest = [...signers].sort((a, b) =>
+    balanceOn(b.address) > balanceOn(a.address) ? 1 : -1,
+  )[0];
+  const chosenExecutor = executor || richest?.address || '';
   const reverts = tx.simulation !== null && !tx.simulation.success;
 
   const run = async (work: () => Promise<{ ok: boolean; error?: { message: string } }>) => {

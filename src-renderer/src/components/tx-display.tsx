@@ -5,7 +5,16 @@ import { argumentAmount } from '../amounts.ts';
 import { argDisplay, shortHex } from '../format.ts';
 import { nativeLabel } from '../units.ts';
 
-export function TxStatusBadge({ tx, conflict = false }: { tx: Transaction; conflict?: boolean }) {
+export function TxStatusBadge({
+  tx,
+  conflict = false,
+  threshold,
+}: {
+  tx: Transaction;
+  conflict?: boolean;
+  /** A Safe proposal's: shown as signatures of threshold. */
+  threshold?: number | undefined;
+}) {
   const settled = tx.safe?.settledBy?.kind;
   return (
     <>
@@ -14,7 +23,8 @@ export function TxStatusBadge({ tx, conflict = false }: { tx: Transaction; confl
       </span>
       {tx.safe && tx.status === 'proposed' && (
         <span className="badge" title="Owners' signatures collected">
-          {tx.safe.signatures.length} signed
+          {tx.safe.signatures.length}
+          {threshold === undefined ? '' : ` of ${threshold}`} signed
         </span>
       )}
       {conflict && (
