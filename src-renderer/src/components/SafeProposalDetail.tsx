@@ -99,7 +99,19 @@ export function SafeProposalDetail({ tx }: { tx: Transaction }) {
           }
         />
       </dl>
-      {safeTx.batch ? <Batch tx={tx} /> : <DecodedCall tx={tx} />}
+      {safeTx.batch ? (
+        <Batch tx={tx} />
+      ) : safeTx.purpose === 'rejection' ? (
+        <section aria-label="Decoded call">
+          <h3>Call</h3>
+          <p className="small">
+            None: the Safe calls itself with no value and no data. Executed, it only uses up Safe
+            nonce {safeTx.nonce}, so no other proposal at that nonce can execute.
+          </p>
+        </section>
+      ) : (
+        <DecodedCall tx={tx} />
+      )}
       <Simulation tx={tx} />
       <Signatures tx={tx} owners={safe?.owners ?? []} threshold={safe?.threshold ?? null} />
       {open && <SafeActions tx={tx} owners={safe?.owners ?? []} ready={ready(tx, safe)} />}
