@@ -230,6 +230,39 @@ describe('a Safe proposal', () => {
     });
   });
 
+  it('comes from the workspace file too, once per key', async () => {
+    const yaml = [
+      'version: 1',
+      'transactions:',
+      '  - key: safe-payout-1',
+      `    chainId: ${anvil.chainId}`,
+      `    safe: '${safe.address}'`,
+      `    to: '${BEEF}'`,
+      "    value: '11'",
+      '    note: from the ops repo',
+      '',
+    ].join('\n');
+    const imported = await vigil.call<{ transactionsProposed: number }>('workspace.import', {
+      yaml,
+      fileName: 'ops.yaml',
+    });
+    expect(imported.transactionsProposed).toBe(1);
+    const again = await vigil.call<{ transactionsProposed: number }>('workspace.import', {
+      yaml,
+      fileName: 'ops.yaml',
+    });
+    expect(again.transactionsProposed).toBe(0);
+    const { txs } = await vigil.call<{ txs: Transaction[] }>('txs.list', {});
+    const fromFile = txs.find((tx) => tx.source === 'workspace:safe-payout-1')!;
+    expect(fromFile).toMatchObject({
+      from: safe.address,
+      status: 'proposed',
+      safe: { to: BEEF, value: '11', purpose: 'call' },
+      simulation: { success: true },
+    });
+    await vigil.call('txs.reject', { id: fromFile.id, reason: 'only looking' });
+  });
+
   it('refuses a DELEGATECALL to anything but MultiSendCallOnly, and one not asked for', async () => {
     const refused = await vigil.refused('txs.propose', {
       chainId: anvil.chainId,
