@@ -196,7 +196,7 @@ function TxSection({
                     {tx.id}
                   </a>
                 </td>
-                <td className={tx.safe ? undefined : 'nowrap'}>
+                <td className={tx.safe ? 'tx-status-cell' : 'nowrap'}>
                   <TxStatusBadge
                     tx={tx}
                     conflict={conflicts.has(tx.id)}
