@@ -179,8 +179,28 @@ export async function execSafeTransaction(
   const signatures = await Promise.all(
     sorted.map((owner) => privateKeyToAccount(owner.privateKey).sign({ hash })),
   );
+  const receipt = await execWithSignatures(
+    rpcUrl,
+    safe,
+    transaction,
+    concat(signatures),
+    senderIndex,
+  );
+  if (receipt.status !== 'success')
+    throw new Error(`execTransaction reverted (${receipt.transactionHash}).`);
+  return receipt;
+}
+
+/** execTransaction with the signatures exactly as given, from anvil's account `senderIndex`. */
+export async function execWithSignatures(
+  rpcUrl: string,
+  safe: Address,
+  transaction: SafeTransaction,
+  signatures: Hex,
+  senderIndex = 0,
+): Promise<TransactionReceipt> {
   const { reader, wallet } = chainClients(rpcUrl, senderIndex);
-  const txHash = await wallet.writeContract({
+  const hash = await wallet.writeContract({
     address: safe,
     abi: SAFE_ABI,
     functionName: 'execTransaction',
@@ -194,13 +214,11 @@ export async function execSafeTransaction(
       transaction.gasPrice,
       transaction.gasToken,
       transaction.refundReceiver,
-      concat(signatures),
+      signatures,
     ],
     chain: null,
   });
-  const receipt = await reader.waitForTransactionReceipt({ hash: txHash });
-  if (receipt.status !== 'success') throw new Error(`execTransaction reverted (${txHash}).`);
-  return receipt;
+  return reader.waitForTransactionReceipt({ hash });
 }
 
 /** The Safe's own call data for changeThreshold, a self-call owners sign. */

@@ -40,3 +40,4 @@ export function toContractError(thrown: unknown): ContractError {
 }
 
 export { closestMatch } from './closest-match.ts';
+export { fetchFailureReason, retryAfterSeconds } from './fetch-failure.ts';

@@ -5,7 +5,7 @@
 // (getsourcecode's `Proxy: "1"` and `Implementation`), the implementation's ABI is fetched too and
 // merged in, and the result says so: a proxy's own ABI shows nothing useful.
 import { getAddress, isAddress } from 'viem';
-import { VigilError } from '../errors/index.ts';
+import { fetchFailureReason, retryAfterSeconds, VigilError } from '../errors/index.ts';
 import { mergeAbis } from './merge-abis.ts';
 
 export type VerifiedSourceKind = 'sourcify' | 'etherscan';
@@ -57,29 +57,6 @@ const serviceName: Record<VerifiedSourceKind, string> = {
 
 const pasteHint = 'Paste the ABI instead, or try again later.';
 
-/** Seconds to wait from a Retry-After header (seconds or an HTTP date), when it says. */
-function retryAfterSeconds(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
-}
-
-/** Why a fetch failed, as the socket said (ECONNREFUSED, ENOTFOUND …), not "fetch failed". */
-function causeOf(error: unknown): string {
-  const cause = (
-    error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }
-  ).cause;
-  return (
-    cause?.code ??
-    cause?.errors?.[0]?.code ??
-    cause?.message ??
-    (error as Error).message ??
-    'failed'
-  );
-}
-
 export async function fetchVerifiedAbi(
   parameters: FetchVerifiedAbiParameters,
 ): Promise<FetchVerifiedAbiReturnType> {
@@ -108,7 +85,7 @@ export async function fetchVerifiedAbi(
       signal: AbortSignal.timeout(parameters.timeoutMs ?? 15_000),
     });
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? 'no answer in time' : causeOf(error);
+    const reason = fetchFailureReason(error);
     throw new VigilError(
       'SOURCE_UNREACHABLE',
       `${service} (${shownUrl}) could not be reached for ${where}: ${reason}. Vigil may be offline. ${pasteHint}`,

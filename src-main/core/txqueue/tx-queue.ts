@@ -4,18 +4,13 @@
 // the transaction was. Main signs its own stored copy, never one handed back by the renderer.
 // This file wires the stages, each in its own file over the shared queue context: propose.ts,
 // simulate-stage.ts, approve.ts, sign-and-send.ts (through account.ts), track.ts, resume.ts,
-// with nonce lanes in nonce-manager.ts.
+// with nonce lanes in nonce-manager.ts. Safe proposals use the same stages: safe-propose.ts,
+// safe-simulate.ts, safe-sign.ts (approving is signing as an owner) and safe-execute.ts (an
+// ordinary key-account transaction calls execTransaction).
 import { getAddress } from 'viem';
 import type { Transaction, TxStatus } from '../../ipc/contract.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
-import {
-  checkProposal,
-  decodeCall,
-  encode,
-  propose,
-  proposeReplacement,
-  type ProposeInput,
-} from './propose.ts';
+import { decodeCall, encode, proposeReplacement, type ProposeInput } from './propose.ts';
 import { approve, reject } from './approve.ts';
 import { signAndSend } from './sign-and-send.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
@@ -23,6 +18,8 @@ import { simulateAgain } from './simulate-stage.ts';
 import { proposalsSection } from './workspace-proposals.ts';
 import { resumeFromJournal } from './resume.ts';
 import { startTracking } from './track.ts';
+import { checkFromInput, proposeFromInput, proposeSafeRejection } from './safe-propose.ts';
+import { executeSafe, followSafeExecutions } from './safe-execute.ts';
 
 export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
 export type { ProposeInput } from './propose.ts';
@@ -49,14 +46,17 @@ export function createTxQueueService(
   const { store, nonces, requireTx } = queue;
   const tracking = startTracking(queue);
   resumeFromJournal(queue);
+  const stopFollowingSafeExecutions = followSafeExecutions(queue);
 
   return {
-    propose: (input, source, actor) => propose(queue, input, source, actor),
-    checkProposal: (input) => checkProposal(queue, input),
+    propose: (input, source, actor) => proposeFromInput(queue, input, source, actor),
+    checkProposal: (input) => checkFromInput(queue, input),
     workspace: proposalsSection(queue),
     hasProposalFrom: (source) => store.hasTransactionFrom(source),
     handlers: {
-      'txs.propose': (input) => propose(queue, input, 'operator', context.actor),
+      'txs.propose': (input) => proposeFromInput(queue, input, 'operator', context.actor),
+      'txs.executeSafe': (input) => executeSafe(queue, input, context.actor),
+      'txs.proposeSafeRejection': (input) => proposeSafeRejection(queue, input.id, context.actor),
       'txs.encode'(input) {
         store.requireChain(input.chainId);
         const to = getAddress(input.to.toLowerCase());
@@ -103,6 +103,7 @@ export function createTxQueueService(
       },
     },
     async close() {
+      stopFollowingSafeExecutions();
       await tracking.close();
     },
   };

@@ -2,16 +2,20 @@
 // flight with live status, and history; the selected one opens in the detail pane, where it is
 // approved or rejected by hand. "New transaction" composes a proposal.
 import { useMemo, type KeyboardEvent } from 'react';
-import type { Transaction } from '@contract';
+import { visibleText, type Transaction } from '@contract';
 import { useConfig, chainName, findChain, findWatched } from '../stores/config.ts';
 import { AWAITING, IN_FLIGHT, useTransactions } from '../stores/transactions.ts';
+import { safeNonceConflicts } from '../safe-conflicts.ts';
 import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { TransactionDetail } from '../components/TransactionDetail.tsx';
 import { ComposeTransaction } from '../components/ComposeTransaction.tsx';
+import { SafeProposalDetail } from '../components/SafeProposalDetail.tsx';
+import { findSafe, useSafes } from '../stores/safes.ts';
 import { TxStatusBadge, callSummary } from '../components/tx-display.tsx';
 import { nativeLabel } from '../units.ts';
 import { hrefFor, navigate, useRouteParams } from '../route.ts';
 import { Address } from '../components/Address.tsx';
+import { shortHex } from '../format.ts';
 
 const HISTORY_ROWS = 200;
 
@@ -88,6 +92,8 @@ export function TransactionsView() {
         </div>
         {composing ? (
           <ComposeTransaction />
+        ) : selected?.safe ? (
+          <SafeProposalDetail tx={selected} />
         ) : selected ? (
           <TransactionDetail tx={selected} />
         ) : selectedId !== null && loaded ? (
@@ -135,6 +141,9 @@ function TxSection({
 }) {
   const chains = useConfig((state) => state.chains);
   const contracts = useConfig((state) => state.contracts);
+  const byId = useTransactions((state) => state.byId);
+  const conflicts = useMemo(() => safeNonceConflicts([...byId.values()]), [byId]);
+  const { safes } = useSafes();
   return (
     <section className="card tx-section" aria-label={title}>
       <h2>
@@ -187,12 +196,25 @@ function TxSection({
                     {tx.id}
                   </a>
                 </td>
-                <td className="nowrap">
-                  <TxStatusBadge tx={tx} />
+                <td className={tx.safe ? 'tx-status-cell' : 'nowrap'}>
+                  <TxStatusBadge
+                    tx={tx}
+                    conflict={conflicts.has(tx.id)}
+                    threshold={
+                      tx.safe ? findSafe(safes, tx.chainId, tx.safe.safe)?.threshold : undefined
+                    }
+                  />
                 </td>
                 <td title={chainName(chains, tx.chainId)}>{chainName(chains, tx.chainId)}</td>
                 <td>
-                  <Address address={tx.from} chainId={tx.chainId} />
+                  {tx.safe ? (
+                    <span title={tx.from}>
+                      Safe{' '}
+                      {visibleText(findSafe(safes, tx.chainId, tx.from)?.name ?? shortHex(tx.from))}
+                    </span>
+                  ) : (
+                    <Address address={tx.from} chainId={tx.chainId} />
+                  )}
                 </td>
                 <td
                   className="ellipsis"
@@ -211,7 +233,9 @@ function TxSection({
                 <td className="mono nowrap">
                   {tx.value === '0' ? '—' : nativeLabel(tx.value, findChain(chains, tx.chainId))}
                 </td>
-                <td className="mono">{tx.nonce ?? tx.simulation?.nonce ?? '—'}</td>
+                <td className="mono" title={tx.safe ? 'Safe nonce' : undefined}>
+                  {tx.safe ? tx.safe.nonce : (tx.nonce ?? tx.simulation?.nonce ?? '—')}
+                </td>
               </tr>
             ))}
           </tbody>
