@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getAddress, zeroAddress, type Address } from 'viem';
+import { getAddress, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { VigilError } from '../../../src-main/core/errors/index.ts';
+import type { VigilError } from '../../../src-main/core/errors/index.ts';
 import {
   buildSignedProposalFile,
   checkSignedProposalFile,
@@ -10,6 +10,8 @@ import {
   type SafeTransaction,
   type SignedProposalFile,
 } from '../../../src-main/core/safes/index.ts';
+import { plainSafeTransaction } from '../../helpers/safe-contracts.ts';
+import { vigilErrorOf } from '../../helpers/vigil-error.ts';
 
 const keys = [
   '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
@@ -21,18 +23,12 @@ const accounts = keys.map((key) => privateKeyToAccount(key));
 const owners = accounts.slice(0, 3).map((account) => account.address);
 const chainId = 31337;
 const safe: Address = getAddress('0x5afe5afe5afe5afe5afe5afe5afe5afe5afe5afe');
-const transaction: SafeTransaction = {
+const transaction = plainSafeTransaction({
   to: getAddress('0x1111111111111111111111111111111111111111'),
   value: 12n * 10n ** 17n,
   data: '0xa9059cbb',
-  operation: 0,
-  safeTxGas: 0n,
-  baseGas: 0n,
-  gasPrice: 0n,
-  gasToken: zeroAddress,
-  refundReceiver: zeroAddress,
   nonce: 4n,
-};
+});
 const options = { chainId, safe, owners, threshold: 2 };
 
 async function signedBy(
@@ -61,13 +57,9 @@ async function file(indexes = [1]): Promise<SignedProposalFile> {
 }
 
 async function refusal(input: unknown, extra: object = {}): Promise<VigilError> {
-  const error = await checkSignedProposalFile(input, { ...options, ...extra }).then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VigilError);
-  expect((error as VigilError).code).toBe('SIGNATURE_REFUSED');
-  return error as VigilError;
+  const error = await vigilErrorOf(checkSignedProposalFile(input, { ...options, ...extra }));
+  expect(error.code).toBe('SIGNATURE_REFUSED');
+  return error;
 }
 
 describe('signed-proposal files', () => {
