@@ -878,6 +878,62 @@ export const TxTimelineEntry = z.object({
   note: z.string().nullable(),
 });
 
+/** One owner's signature of a Safe transaction hash, as Vigil holds it (one per owner). */
+export const SafeSignature = z.object({
+  /** The owner (lowercase) the signature recovers to (for approveHash, the approving owner). */
+  owner: z.string(),
+  /** 65 bytes r‖s‖v as the Safe reads it (v 27/28 EIP-712, v>30 eth_sign, v=1 approved hash). */
+  signature: Hex,
+  /** How Vigil got it: signed here by a keychain owner, imported from a file, pasted, seen on chain. */
+  source: z.enum(['signed', 'imported', 'pasted', 'approveHash', 'service']),
+  /** When it was recorded (ms since 1970). */
+  at: z.number(),
+});
+export type SafeSignature = z.infer<typeof SafeSignature>;
+
+/**
+ * The Safe transaction a Safe proposal stands for: what its owners sign (EIP-712 over these
+ * fields, safeTxHash) and what execTransaction is called with. Amounts as decimal strings.
+ */
+export const SafeProposal = z.object({
+  /** The Safe (checksummed); also the proposal's `from`. */
+  safe: z.string(),
+  to: z.string(),
+  value: DecimalString,
+  data: Hex,
+  /** 0 CALL, 1 DELEGATECALL (only to the chain's MultiSendCallOnly, asked for explicitly). */
+  operation: z.union([z.literal(0), z.literal(1)]),
+  safeTxGas: DecimalString,
+  baseGas: DecimalString,
+  gasPrice: DecimalString,
+  gasToken: z.string(),
+  refundReceiver: z.string(),
+  /** The Safe nonce it is built for: two live proposals with one nonce conflict. */
+  nonce: DecimalString,
+  safeTxHash: Hex,
+  /** `rejection`: the zero-value self-call that uses up a nonce in place of another proposal. */
+  purpose: z.enum(['call', 'batch', 'rejection']),
+  /** For a batch through MultiSendCallOnly: each call, decoded. */
+  batch: z
+    .array(z.object({ to: z.string(), value: DecimalString, data: Hex, call: DecodedCall }))
+    .nullable(),
+  /** The key-account transaction (its id) executing it, while one is in flight or after. */
+  executionTxId: z.number().int().nullable(),
+  /** How it ended, when it did: the transaction hash that executed or superseded it. */
+  settledBy: z
+    .object({
+      kind: z.enum(['executed', 'executed-elsewhere', 'superseded', 'execution-failed']),
+      txHash: Hex.nullable(),
+      /** The proposal that used the nonce, when another proposal superseded this one. */
+      proposalId: z.number().int().nullable(),
+      at: z.number(),
+    })
+    .nullable(),
+  /** Read from safe_signatures, never from the record: one per owner, in the order recorded. */
+  signatures: z.array(SafeSignature),
+});
+export type SafeProposal = z.infer<typeof SafeProposal>;
+
 export const Transaction = z.object({
   id: z.number().int().positive(),
   chainId: ChainId,
@@ -926,6 +982,10 @@ export const Transaction = z.object({
     .regex(/^[0-9a-f]{64}$/)
     .nullable()
     .optional(),
+  /** A Safe proposal: what the Safe's owners sign; `from` is the Safe. */
+  safe: SafeProposal.optional(),
+  /** An execTransaction sent by a key account: the Safe proposal (its id) it executes. */
+  executesSafeProposal: z.number().int().optional(),
 });
 export type Transaction = z.infer<typeof Transaction>;
 
@@ -978,15 +1038,43 @@ const FunctionCallInput = z.object({
   args: z.array(z.unknown()).max(64),
 });
 
+/** One call of a Safe batch (through MultiSendCallOnly). */
+export const SafeBatchCallInput = z
+  .object({
+    to: AddressInput,
+    value: Uint256String.optional(),
+    data: Hex.optional(),
+    function: FunctionCallInput.optional(),
+  })
+  .strict();
+
 export const TxsProposeInput = z.object({
   chainId: ChainId,
-  from: AddressInput,
-  to: AddressInput,
+  /** The keychain signer that sends it; not given for a Safe proposal (`safe`). */
+  from: AddressInput.optional(),
+  /** Omitted for a batch (`calls`): the target is then the chain's MultiSendCallOnly. */
+  to: AddressInput.optional(),
   value: Uint256String.optional(),
   /** Raw calldata; or give `function` and the target's ABI (a watched contract) encodes it. */
   data: Hex.optional(),
   function: FunctionCallInput.optional(),
   note: z.string().trim().max(500, tooLong(500)).optional(),
+  /**
+   * Propose it as this Safe (added with safes.add): its owners sign the Safe transaction and a
+   * keychain signer executes it once enough have.
+   */
+  safe: AddressInput.optional(),
+  /** Safe only: several calls in one Safe transaction, through MultiSendCallOnly. */
+  calls: z.array(SafeBatchCallInput).min(1).max(50).optional(),
+  /** Safe only: 1 is DELEGATECALL, refused unless to the chain's MultiSendCallOnly (see below). */
+  operation: z.union([z.literal(0), z.literal(1)]).optional(),
+  /**
+   * Safe only: the operator's explicit consent to a DELEGATECALL to the chain's known
+   * MultiSendCallOnly (a batch, or operation 1); nothing else may be delegate-called.
+   */
+  allowDelegateCall: z.literal('multisend').optional(),
+  /** Safe only: the Safe nonce; by default the next after the chain's and Vigil's live proposals. */
+  safeNonce: Uint256String.optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1798,8 +1886,27 @@ export const requests = {
       seenSimulation: Ref.optional(),
       /** Approve although the simulation reverts. */
       overrideRevert: z.boolean().optional(),
+      /** A Safe proposal: the keychain signer, an owner of the Safe, that signs it. */
+      signer: AddressInput.optional(),
       approval: ApprovalProof.optional(),
     }),
+    output: Transaction,
+  },
+  /**
+   * A Safe proposal with enough owners' signatures: proposes the key-account transaction from
+   * `executor` (any keychain signer) that calls the Safe's execTransaction with the signatures
+   * sorted by owner. It is simulated and goes through approval, signing and tracking like any.
+   */
+  'txs.executeSafe': {
+    input: z.object({ id: z.number().int().positive(), executor: AddressInput }).strict(),
+    output: Transaction,
+  },
+  /**
+   * Proposes the standard rejection of a Safe proposal: a zero-value call from the Safe to itself
+   * at the same Safe nonce, itself a proposal its owners sign and someone executes.
+   */
+  'txs.proposeSafeRejection': {
+    input: z.object({ id: z.number().int().positive() }).strict(),
     output: Transaction,
   },
   'txs.reject': {
@@ -2040,6 +2147,12 @@ export const ErrorCode = z.enum([
   'NO_CODE',
   /** The address has code, but does not answer as an initialised Safe. */
   'NOT_A_SAFE',
+  /** The signer or signature is not an owner of the Safe (as last read). */
+  'NOT_A_SAFE_OWNER',
+  /** A DELEGATECALL a Safe proposal may not make (only to the chain's MultiSendCallOnly, asked for). */
+  'DELEGATECALL_REFUSED',
+  /** A Safe proposal without enough owners' signatures to execute. */
+  'SAFE_THRESHOLD_NOT_MET',
   'CONDITION_SYNTAX',
   'CONDITION_UNKNOWN_FIELD',
   'CONDITION_TYPE_MISMATCH',

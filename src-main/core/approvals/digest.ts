@@ -44,6 +44,27 @@ export function signingDigest(
   });
 }
 
+/**
+ * What an owner signs for a Safe proposal approved on `shown`: the Safe transaction hash (which
+ * covers every field the Safe checks), the keychain owner that signs it, the simulation seen.
+ */
+export function safeSigningDigest(
+  tx: Pick<Transaction, 'id' | 'chainId' | 'from' | 'safe'>,
+  shown: Simulation,
+  overrideRevert: boolean,
+  signer: string,
+): Hex {
+  return subjectDigest('txs.approve', {
+    id: tx.id,
+    chainId: tx.chainId,
+    safe: tx.from.toLowerCase(),
+    safeTxHash: tx.safe!.safeTxHash.toLowerCase(),
+    signer: signer.toLowerCase(),
+    simulation: shown,
+    overrideRevert,
+  });
+}
+
 /** The digest of an approved record as it stands now; null before a nonce is fixed. */
 export function approvedRecordDigest(tx: Transaction): Hex | null {
   if (!tx.simulation || tx.nonce === null || tx.gasLimit === null || !tx.fees) return null;

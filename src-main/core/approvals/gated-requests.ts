@@ -9,7 +9,7 @@ import { nativeCurrencyOf } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { parsePrivateKey } from '../keys/index.ts';
 import type { Store } from '../store/index.ts';
-import { signingDigest, subjectDigest, type GateSubject } from './digest.ts';
+import { safeSigningDigest, signingDigest, subjectDigest, type GateSubject } from './digest.ts';
 
 type Describe<N extends RequestName> = (
   input: ValidatedInput<N>,
@@ -68,6 +68,34 @@ const describers: { [N in RequestName]?: Describe<N> } = {
         { field: 'id', details: { status: tx.status } },
       );
     const overrideRevert = Boolean(input.overrideRevert && !shown.success);
+    if (tx.safe) {
+      if (input.signer === undefined)
+        throw new VigilError(
+          'INVALID_INPUT',
+          `signer: transaction ${tx.id} is a Safe proposal; choose the keychain signer (an owner of ${tx.from}) that signs it.`,
+          { field: 'signer' },
+        );
+      const signer = getAddress(input.signer.toLowerCase());
+      return {
+        action: 'txs.approve',
+        digest: safeSigningDigest(tx, shown, overrideRevert, signer),
+        summary: [
+          `Sign Safe proposal ${tx.id} on chain ${tx.chainId} as owner ${signer}`,
+          `Safe ${tx.from}, Safe nonce ${tx.safe.nonce}`,
+          `Safe transaction hash ${tx.safe.safeTxHash}`,
+          `To ${tx.to}${tx.call.targetName ? ` (${tx.call.targetName})` : ''}${tx.safe.operation === 1 ? ' by DELEGATECALL (MultiSendCallOnly batch)' : ''}`,
+          `Value ${nativeWithWei(tx.value, tx.chainId)}`,
+          tx.safe.batch
+            ? `Batch of ${tx.safe.batch.length} calls: ${tx.safe.batch.map((call) => call.call.signature ?? call.to).join(', ')}`
+            : tx.call.signature
+              ? `Call ${tx.call.signature}`
+              : `Data ${tx.data.slice(0, 74)}`,
+          shown.success
+            ? 'Simulation: succeeds'
+            : `Simulation: REVERTS (${shown.revertReason})${overrideRevert ? ' — signing anyway' : ''}`,
+        ],
+      };
+    }
     return {
       action: 'txs.approve',
       digest: signingDigest(tx, shown, overrideRevert),

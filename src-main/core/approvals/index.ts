@@ -3,7 +3,12 @@
 export { createApprovalsService } from './approvals-service.ts';
 export { distinctApprovers, fillsTakenSlot, isDesktopApproval } from './approver-slots.ts';
 export type { Caller } from './caller.ts';
-export { approvedRecordDigest, signingDigest, type GateSubject } from './digest.ts';
+export {
+  approvedRecordDigest,
+  safeSigningDigest,
+  signingDigest,
+  type GateSubject,
+} from './digest.ts';
 export { describeGatedRequest, isGatedRequest, shortensRetention } from './gated-requests.ts';
 export {
   createDialogGate,

@@ -27,6 +27,17 @@ export const auditActions = {
   safeRemoved: 'safe.removed',
   /** The chain shows other owners, threshold, modules, guard or fallback handler; before and after. */
   safeChanged: 'safe.changed',
+  // Safe proposals (subject tx:<id>; proposed and simulated are tx.proposed and tx.simulated)
+  /** An owner's signature was made here by a keychain owner; details: owner, safeTxHash. */
+  safeSigned: 'safe.signed',
+  /** An owner's signature came from outside (a file, pasted, approveHash, a service); details say which. */
+  safeSignatureImported: 'safe.signature-imported',
+  /** Its execTransaction was proposed as a key-account transaction; details: executor, that tx's id. */
+  safeExecutionProposed: 'safe.execution-proposed',
+  /** Executed on chain (by Vigil or elsewhere); details: transaction hash. */
+  safeExecuted: 'safe.executed',
+  /** Another proposal used its Safe nonce; details: which and the transaction hash. */
+  safeSuperseded: 'safe.superseded',
   // People who approve (subject approver:<credential id>; the request they approved)
   approverEnrolled: 'approver.enrolled',
   /** A person approved a request only a person may make; details say who, and its digest. */

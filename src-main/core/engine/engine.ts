@@ -149,6 +149,11 @@ export interface EngineTuning {
   proxyCheckIntervalMs?: number;
   /** How often added Safes are read again for owner, threshold, module and guard changes; 0: off. */
   safeRefreshMs?: number;
+  /**
+   * MultiSendCallOnly per chain (chain id → address), the one contract a Safe proposal may
+   * DELEGATECALL; a chain not listed has Safe 1.4.1's canonical deployment.
+   */
+  multiSendCallOnly?: Record<string, string>;
   /** The operator's setting: webhooks may go to loopback, private and link-local addresses. */
   allowPrivateWebhooks?: boolean;
   /**
@@ -1077,6 +1082,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.staleApprovalMs === undefined ? {} : { staleApprovalMs: options.staleApprovalMs }),
     ...(options.txStuckAfterMs === undefined ? {} : { stuckAfterMs: options.txStuckAfterMs }),
     ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+    ...(options.multiSendCallOnly ? { multiSendCallOnly: options.multiSendCallOnly } : {}),
   });
   const tokenDisplays = createTokenDisplays({
     store,

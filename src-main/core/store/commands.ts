@@ -5,6 +5,7 @@ import { applyAlertCommand, type AlertCommand } from './alerts.ts';
 import { applyApproverCommand, type ApproverCommand } from './approvers.ts';
 import { applyWatchConfigCommand, type WatchConfigCommand } from './operator-data.ts';
 import { applySafeCommand, type SafeCommand } from './safes.ts';
+import { applySafeSignatureCommand, type SafeSignatureCommand } from './safe-signatures.ts';
 import { applySignerCommand, type SignerCommand } from './signers.ts';
 import { applyTransactionCommand, type TransactionCommand } from './transactions.ts';
 
@@ -15,6 +16,7 @@ export type OperatorCommand =
   | AlertCommand
   | ApproverCommand
   | SafeCommand
+  | SafeSignatureCommand
   /** Records audit entries and changes nothing else (an alert delivered, the app started). */
   | { type: 'audit.record' }
   /** Several commands that stand or fall together. */
@@ -49,6 +51,9 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
       return;
     case 'tx.put':
       applyTransactionCommand(db, command);
+      return;
+    case 'safe.signature.add':
+      applySafeSignatureCommand(db, command);
       return;
     case 'approver.add':
     case 'approver.counter':

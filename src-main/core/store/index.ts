@@ -45,6 +45,7 @@ import { applyOperatorCommand, removesEvents, type OperatorCommand } from './com
 import { findSafe, listSafes, type SafeRecord } from './safes.ts';
 import { findSigner, listSigners, readMeta, type SignerRecord } from './signers.ts';
 import {
+  findBySafeTxHash,
   findTransaction,
   hasTransactionFrom,
   listTransactions,
@@ -226,6 +227,8 @@ export interface Store extends ChainDataAccess {
   findTransaction(id: number): Transaction | undefined;
   /** Newest first. */
   listTransactions(query?: TransactionsQuery): Transaction[];
+  /** Safe proposals whose Safe transaction hash is this (any letter case), newest first. */
+  findSafeProposals(safeTxHash: string): Transaction[];
   nextTransactionId(): number;
   /** Whether any transaction was proposed on behalf of `source`. */
   hasTransactionFrom(source: string): boolean;
@@ -627,6 +630,7 @@ function createStore(parts: {
     meta: (key) => readMeta(db, key),
     findTransaction: (id) => findTransaction(db, id),
     listTransactions: (query) => listTransactions(db, query),
+    findSafeProposals: (safeTxHash) => findBySafeTxHash(db, safeTxHash),
     nextTransactionId: () => nextTransactionId(db),
     hasTransactionFrom: (source) => hasTransactionFrom(db, source),
     get dirty() {

@@ -6,6 +6,7 @@ import { VigilError } from '../errors/index.ts';
 import { alertTablesSql } from './alerts.ts';
 import { inTransaction, selectOne } from './database.ts';
 import { safesTableSql } from './safes.ts';
+import { safeSignaturesTableSql } from './safe-signatures.ts';
 
 export interface Migration {
   version: number;
@@ -237,6 +238,13 @@ export const migrations: readonly Migration[] = [
     name: 'Safes (multisig accounts): chain, address, name and their state as last read',
     up(db) {
       db.run(safesTableSql);
+    },
+  },
+  {
+    version: 14,
+    name: "Safe proposals: owners' signatures (one per proposal and owner) and transactions by Safe transaction hash",
+    up(db) {
+      db.run(safeSignaturesTableSql);
     },
   },
 ];

@@ -5,6 +5,7 @@
 import type { Database } from 'sql.js';
 import type { Transaction } from '../../ipc/contract.ts';
 import { selectAll, selectOne } from './database.ts';
+import { listSafeSignatures } from './safe-signatures.ts';
 
 export type TransactionState = Omit<Transaction, 'timeline'>;
 export type TimelineEntry = Transaction['timeline'][number];
@@ -16,13 +17,21 @@ export type TransactionCommand = {
   timeline?: TimelineEntry;
 };
 
+/** A Safe proposal's signatures are rows of their own (safe_signatures), never part of its record. */
+function recordOf(tx: TransactionState): string {
+  if (!tx.safe) return JSON.stringify(tx);
+  const { signatures: _signatures, ...safe } = tx.safe;
+  return JSON.stringify({ ...tx, safe });
+}
+
 export function applyTransactionCommand(db: Database, command: TransactionCommand): void {
   const { tx, timeline } = command;
   db.run(
-    `INSERT INTO txs (id, chain_id, from_address, status, nonce, hash, created_at, updated_at, record)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO txs (id, chain_id, from_address, status, nonce, hash, created_at, updated_at, record, safe_tx_hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, nonce = excluded.nonce,
-       hash = excluded.hash, updated_at = excluded.updated_at, record = excluded.record`,
+       hash = excluded.hash, updated_at = excluded.updated_at, record = excluded.record,
+       safe_tx_hash = excluded.safe_tx_hash`,
     [
       tx.id,
       tx.chainId,
@@ -32,7 +41,8 @@ export function applyTransactionCommand(db: Database, command: TransactionComman
       tx.hash?.toLowerCase() ?? null,
       tx.createdAt,
       tx.updatedAt,
-      JSON.stringify(tx),
+      recordOf(tx),
+      tx.safe?.safeTxHash.toLowerCase() ?? null,
     ],
   );
   if (timeline) {
@@ -45,8 +55,15 @@ export function applyTransactionCommand(db: Database, command: TransactionComman
   }
 }
 
-function withTimeline(db: Database, record: string): Transaction {
+/** The stored record, with a Safe proposal's signatures read from their table. */
+function parseRecord(db: Database, record: string): TransactionState {
   const tx = JSON.parse(record) as TransactionState;
+  if (tx.safe) tx.safe = { ...tx.safe, signatures: listSafeSignatures(db, tx.id) };
+  return tx;
+}
+
+function withTimeline(db: Database, record: string): Transaction {
+  const tx = parseRecord(db, record);
   const timeline = selectAll<{ at: number; status: string; note: string | null }>(
     db,
     'SELECT at, status, note FROM tx_timeline WHERE tx_id = ? ORDER BY rowid',
@@ -96,9 +113,18 @@ export function listTransactions(db: Database, query: TransactionsQuery = {}): T
     [...params, query.limit ?? 500],
   ).map((row) =>
     query.withoutTimeline
-      ? { ...(JSON.parse(row.record) as TransactionState), timeline: [] }
+      ? { ...parseRecord(db, row.record), timeline: [] }
       : withTimeline(db, row.record),
   );
+}
+
+/** Safe proposals with this Safe transaction hash (any letter case), newest first. */
+export function findBySafeTxHash(db: Database, safeTxHash: string): Transaction[] {
+  return selectAll<{ record: string }>(
+    db,
+    'SELECT record FROM txs WHERE safe_tx_hash = ? ORDER BY id DESC',
+    [safeTxHash.toLowerCase()],
+  ).map((row) => withTimeline(db, row.record));
 }
 
 export function nextTransactionId(db: Database): number {

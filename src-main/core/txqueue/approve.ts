@@ -15,6 +15,7 @@ import { APPROVAL_DOMAIN, approvalRecordText } from './approval-record.ts';
 import type { QueueContext } from './queue-context.ts';
 import { simulationChanges } from './simulate.ts';
 import { simulate } from './simulate-stage.ts';
+import { approveSafe } from './safe-sign.ts';
 
 /**
  * Approves a proposal for `approvedBy`; the approval that completes it hands the approved record to
@@ -37,6 +38,8 @@ export async function approve(
     );
   queue.refuseInSafeMode(`approving transaction ${input.id}`);
   const first = queue.requireTx(input.id);
+  // A Safe proposal is approved by signing it as an owner; it goes out later, executed.
+  if (first.safe) return approveSafe(queue, input, actor, approvedBy);
   let complete = false;
   return queue.nonces
     .withLane(first.chainId, first.from, async () => {

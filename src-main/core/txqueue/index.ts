@@ -11,3 +11,13 @@ export { replacementFees, REPLACEMENT_BUMP_PERCENT, feeCap } from './fees.ts';
 export { simulationChanges } from './simulate.ts';
 export { describeRevert } from './revert-reason.ts';
 export { TRACKED_STATUSES } from './tx-record.ts';
+export {
+  isOwner,
+  proposalSafe,
+  proposalsAtSafeNonce,
+  recordSafeSignature,
+  safeReadiness,
+  type SafeReadiness,
+  type SafeSignatureInput,
+} from './safe-signature-record.ts';
+export { settleSafeProposal, type SafeSettlement } from './safe-settle.ts';

@@ -13,7 +13,7 @@ import { simulateOrNote } from './simulate-stage.ts';
 export type ProposeInput = ValidatedInput<'txs.propose'>;
 
 /** A new proposal: what the proposer decided, and nothing yet of what happens to it. */
-function newProposal(
+export function newProposal(
   id: number,
   fields: Pick<
     Transaction,
@@ -95,6 +95,19 @@ export async function checkProposal(
   input: ProposeInput,
 ): Promise<Pick<Transaction, 'chainId' | 'from' | 'to' | 'value' | 'data'>> {
   queue.store.requireChain(input.chainId);
+  for (const key of ['calls', 'operation', 'allowDelegateCall', 'safeNonce'] as const)
+    if (input[key] !== undefined)
+      throw new VigilError('INVALID_INPUT', `${key}: only a Safe proposal (safe) takes ${key}.`, {
+        field: key,
+      });
+  if (input.from === undefined)
+    throw new VigilError(
+      'INVALID_INPUT',
+      'from: required: the keychain signer that sends it (or give safe to propose as a Safe).',
+      { field: 'from' },
+    );
+  if (input.to === undefined)
+    throw new VigilError('INVALID_INPUT', 'to: required.', { field: 'to' });
   const signer = queue.options.vault.require(input.from, 'from');
   const to = getAddress(input.to.toLowerCase());
   if (input.data !== undefined && input.function !== undefined) {
@@ -142,6 +155,8 @@ export async function propose(
   input: ProposeInput,
   source: string,
   actor: string,
+  /** An execTransaction of a Safe proposal (safe-execute.ts): which one. */
+  link: Pick<Transaction, 'executesSafeProposal'> = {},
 ): Promise<Transaction> {
   const { chainId, from, to, value, data } = await checkProposal(queue, input);
   const proposed = newProposal(queue.store.nextTransactionId(), {
@@ -157,20 +172,24 @@ export async function propose(
     call: decodeCall(queue, chainId, to, data as Hex),
     fees: null,
   });
-  const saved = queue.save(proposed, {
-    status: 'proposed',
-    note: `by ${source}`,
-    audit: auditActions.txProposed,
-    actor,
-    details: {
-      to,
-      value: proposed.value,
-      data,
-      source,
-      call: proposed.call,
-      ...(proposed.note ? { note: proposed.note } : {}),
+  const saved = queue.save(
+    { ...proposed, ...link },
+    {
+      status: 'proposed',
+      note: `by ${source}`,
+      audit: auditActions.txProposed,
+      actor,
+      details: {
+        to,
+        value: proposed.value,
+        data,
+        source,
+        call: proposed.call,
+        ...(proposed.note ? { note: proposed.note } : {}),
+        ...link,
+      },
     },
-  });
+  );
   return simulateOrNote(queue, saved, actor);
 }
 

@@ -34,10 +34,12 @@ export interface TxQueueOptions {
   approvalMac?: RecordMac;
   /** An approval older than this when a restart resumes it is simulated again first (5 min). */
   staleApprovalMs?: number;
+  /** MultiSendCallOnly by chain id, where it is not at Safe 1.4.1's canonical address. */
+  multiSendCallOnly?: Record<string, string>;
 }
 
 /** The step boundaries of a transaction's way out, where crash tests stop the process. */
-export type TxCrashPoint = 'tx.approved' | 'tx.signed' | 'tx.sent';
+export type TxCrashPoint = 'tx.approved' | 'tx.signed' | 'tx.sent' | 'safe.signed';
 
 /** A change to a record: its timeline status and note, and the audit entry it makes. */
 export interface RecordChange {

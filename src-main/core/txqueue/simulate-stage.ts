@@ -5,6 +5,7 @@ import type { FeePlan, Simulation, Transaction } from '../../ipc/contract.ts';
 import { auditActions } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { QueueContext } from './queue-context.ts';
+import { simulateSafe } from './safe-simulate.ts';
 import { simulateTransaction } from './simulate.ts';
 
 /** Simulates `tx` as it would be sent at `nonce`, with `fees` fixed or the market's; records nothing. */
@@ -33,6 +34,7 @@ export async function simulate(
   tx: Transaction,
   actor: string,
 ): Promise<Transaction> {
+  if (tx.safe) return recordSimulation(queue, tx, await simulateSafe(queue, tx), actor);
   const original = tx.replacesId === null ? undefined : queue.store.findTransaction(tx.replacesId);
   const nonce = original?.nonce ?? (await queue.nonces.nextNonce(tx.chainId, tx.from));
   const simulation = await simulateAt(

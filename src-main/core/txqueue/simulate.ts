@@ -22,6 +22,13 @@ export interface SimulationRequest {
   gasLimit?: bigint;
   /** The target's ABI when watched, for custom errors. */
   abi?: Abi;
+  /**
+   * Code to run at some addresses for this call only (eth_call's state override): how a Safe's
+   * DELEGATECALL to MultiSendCallOnly is simulated (see safe-simulate.ts).
+   */
+  codeOverride?: Record<string, Hex>;
+  /** Someone else pays the gas (a Safe transaction's executor): the most it costs is its value. */
+  gasPaidElsewhere?: boolean;
 }
 
 /** Gas limit for a call that reverts in simulation and is approved anyway. */
@@ -48,13 +55,20 @@ export async function simulateTransaction(
     data: request.data,
   };
   const balance = BigInt(await rpc.request<string>('eth_getBalance', [request.from, blockTag]));
+  const override = request.codeOverride
+    ? [
+        Object.fromEntries(
+          Object.entries(request.codeOverride).map(([address, code]) => [address, { code }]),
+        ),
+      ]
+    : [];
 
   let success = true;
   let returnData: Hex | null = null;
   let revertData: Hex | null = null;
   let revertReason: string | null = null;
   try {
-    returnData = await rpc.request<Hex>('eth_call', [call, blockTag]);
+    returnData = await rpc.request<Hex>('eth_call', [call, blockTag, ...override]);
   } catch (error) {
     if (!isExecutionError(error)) throw error;
     success = false;
@@ -68,7 +82,9 @@ export async function simulateTransaction(
   let gasEstimate: bigint | null = null;
   if (success) {
     try {
-      gasEstimate = BigInt(await rpc.request<string>('eth_estimateGas', [call, blockTag]));
+      gasEstimate = BigInt(
+        await rpc.request<string>('eth_estimateGas', [call, blockTag, ...override]),
+      );
     } catch (error) {
       if (!isExecutionError(error)) throw error;
       // The call succeeds but no gas amount does: it runs out of gas at any limit.
@@ -99,7 +115,10 @@ export async function simulateTransaction(
     nonce: request.nonce,
     gasLimit: gasLimit.toString(),
     fees,
-    maxTotalCost: (request.value + gasLimit * feeCap(fees)).toString(),
+    maxTotalCost: (request.gasPaidElsewhere
+      ? request.value
+      : request.value + gasLimit * feeCap(fees)
+    ).toString(),
     balance: balance.toString(),
   };
   const id = createHash('sha256').update(canonicalJson(result)).digest('hex').slice(0, 20);
@@ -111,7 +130,12 @@ export async function simulateTransaction(
  * that changes the outcome or would make the transaction as shown fail to go through. A base
  * fee that moved within the shown caps is not a change: the shown caps are what gets signed.
  */
-export function simulationChanges(shown: Simulation, fresh: Simulation): string[] {
+export function simulationChanges(
+  shown: Simulation,
+  fresh: Simulation,
+  /** A Safe transaction: its owners sign no gas limit or fees, so those are not changes. */
+  { feesSigned = true }: { feesSigned?: boolean } = {},
+): string[] {
   const changes: string[] = [];
   if (shown.success && !fresh.success) changes.push(`it now reverts: ${fresh.revertReason}`);
   else if (!shown.success && fresh.success) changes.push('it no longer reverts');
@@ -121,17 +145,25 @@ export function simulationChanges(shown: Simulation, fresh: Simulation): string[
     changes.push(`its return data changed: ${shown.returnData} → ${fresh.returnData}`);
   if (shown.nonce !== fresh.nonce)
     changes.push(`the nonce it would use changed: ${shown.nonce} → ${fresh.nonce}`);
-  if (fresh.gasEstimate !== null && BigInt(fresh.gasEstimate) > BigInt(shown.gasLimit))
+  if (
+    feesSigned &&
+    fresh.gasEstimate !== null &&
+    BigInt(fresh.gasEstimate) > BigInt(shown.gasLimit)
+  )
     changes.push(
       `it now needs ${fresh.gasEstimate} gas, more than the gas limit shown (${shown.gasLimit})`,
     );
-  if (fresh.baseFeePerGas !== null && BigInt(fresh.baseFeePerGas) > feeCap(shown.fees))
+  if (
+    feesSigned &&
+    fresh.baseFeePerGas !== null &&
+    BigInt(fresh.baseFeePerGas) > feeCap(shown.fees)
+  )
     changes.push(
       `the base fee (${fresh.baseFeePerGas} wei) rose above the fee cap shown (${feeCap(shown.fees)} wei)`,
     );
   if (BigInt(fresh.balance) < BigInt(shown.maxTotalCost))
     changes.push(
-      `the signer's balance (${fresh.balance} wei) no longer covers the most it can cost (${shown.maxTotalCost} wei)`,
+      `${feesSigned ? "the signer's" : "the Safe's"} balance (${fresh.balance} wei) no longer covers the most it can cost (${shown.maxTotalCost} wei)`,
     );
   return changes;
 }

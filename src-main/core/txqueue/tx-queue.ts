@@ -23,6 +23,8 @@ import { simulateAgain } from './simulate-stage.ts';
 import { proposalsSection } from './workspace-proposals.ts';
 import { resumeFromJournal } from './resume.ts';
 import { startTracking } from './track.ts';
+import { checkFromInput, proposeFromInput, proposeSafeRejection } from './safe-propose.ts';
+import { executeSafe, followSafeExecutions } from './safe-execute.ts';
 
 export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
 export type { ProposeInput } from './propose.ts';
@@ -49,14 +51,17 @@ export function createTxQueueService(
   const { store, nonces, requireTx } = queue;
   const tracking = startTracking(queue);
   resumeFromJournal(queue);
+  const stopFollowingSafeExecutions = followSafeExecutions(queue);
 
   return {
-    propose: (input, source, actor) => propose(queue, input, source, actor),
-    checkProposal: (input) => checkProposal(queue, input),
+    propose: (input, source, actor) => proposeFromInput(queue, input, source, actor),
+    checkProposal: (input) => checkFromInput(queue, input),
     workspace: proposalsSection(queue),
     hasProposalFrom: (source) => store.hasTransactionFrom(source),
     handlers: {
-      'txs.propose': (input) => propose(queue, input, 'operator', context.actor),
+      'txs.propose': (input) => proposeFromInput(queue, input, 'operator', context.actor),
+      'txs.executeSafe': (input) => executeSafe(queue, input, context.actor),
+      'txs.proposeSafeRejection': (input) => proposeSafeRejection(queue, input.id, context.actor),
       'txs.encode'(input) {
         store.requireChain(input.chainId);
         const to = getAddress(input.to.toLowerCase());
@@ -103,6 +108,7 @@ export function createTxQueueService(
       },
     },
     async close() {
+      stopFollowingSafeExecutions();
       await tracking.close();
     },
   };

@@ -1,6 +1,6 @@
 import type { WorkspaceSection } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
-import { checkProposal, propose } from './propose.ts';
+import { checkFromInput, proposeFromInput } from './safe-propose.ts';
 import type { QueueContext } from './queue-context.ts';
 
 /**
@@ -25,7 +25,7 @@ export function proposalsSection(queue: QueueContext): WorkspaceSection {
           );
         }
         try {
-          await checkProposal(queue, input);
+          await checkFromInput(queue, input);
         } catch (error) {
           if (!(error instanceof VigilError)) throw error;
           throw new VigilError(error.code, `${source}: ${field}${error.message}`, {
@@ -43,7 +43,7 @@ export function proposalsSection(queue: QueueContext): WorkspaceSection {
         },
         async applied() {
           for (const { key, ...input } of due)
-            await propose(queue, input, `workspace:${key}`, queue.service.actor);
+            await proposeFromInput(queue, input, `workspace:${key}`, queue.service.actor);
         },
       };
     },

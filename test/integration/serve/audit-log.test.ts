@@ -546,6 +546,26 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
     pending:
       'needs a proxy deployed and upgraded; test/integration/discover/proxies.test.ts checks the entry',
   },
+  'safe.signed': {
+    pending:
+      'needs the Safe contracts on anvil; test/integration/safes/safe-proposals.test.ts checks it',
+  },
+  'safe.signature-imported': {
+    pending:
+      'needs the Safe contracts on anvil; test/integration/safes/safe-proposals.test.ts checks it',
+  },
+  'safe.execution-proposed': {
+    pending:
+      'needs the Safe contracts on anvil; test/integration/safes/safe-proposals.test.ts checks it',
+  },
+  'safe.executed': {
+    pending:
+      'needs the Safe contracts on anvil; test/integration/safes/safe-proposals.test.ts checks it',
+  },
+  'safe.superseded': {
+    pending:
+      'needs the Safe contracts on anvil; test/integration/safes/safe-proposals.test.ts checks it',
+  },
   'safe.added': {
     pending:
       'needs the Safe contracts on anvil; test/integration/safes/safe-accounts.test.ts checks it',

@@ -12,6 +12,13 @@ import {
   findContract,
 } from '../../../src-main/core/store/operator-data.ts';
 import { applySafeCommand, findSafe, listSafes } from '../../../src-main/core/store/safes.ts';
+import { applySafeSignatureCommand } from '../../../src-main/core/store/safe-signatures.ts';
+import {
+  applyTransactionCommand,
+  findBySafeTxHash,
+  findTransaction,
+  type TransactionState,
+} from '../../../src-main/core/store/transactions.ts';
 
 const newest = migrations.at(-1)!.version;
 
@@ -239,6 +246,53 @@ describe('migrations', () => {
     applySafeCommand(db, { type: 'safe.add', safe }, 0);
     applyWatchConfigCommand(db, { type: 'chain.remove', chainId: 1 }, 0);
     expect(listSafes(db)).toEqual([]);
+  });
+
+  it('migration 14 keeps Safe proposals findable by hash, with one signature per owner', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 13));
+    db.run(
+      `INSERT INTO txs (id, chain_id, from_address, status, nonce, hash, created_at, updated_at, record) VALUES (1, 1, '0xa', 'confirmed', 0, NULL, 0, 0, '{"id":1}')`,
+    );
+    expect(migrate(db, migrations.slice(0, 14))).toEqual([14]);
+    const safeTxHash = `0x${'Ab'.repeat(32)}` as const;
+    const tx = {
+      id: 2,
+      chainId: 1,
+      from: '0xSafe',
+      status: 'proposed',
+      nonce: null,
+      hash: null,
+      createdAt: 0,
+      updatedAt: 0,
+      safe: { safe: '0xSafe', nonce: '0', safeTxHash, signatures: [] },
+    } as unknown as TransactionState;
+    applyTransactionCommand(db, { type: 'tx.put', tx });
+    const signature = {
+      owner: '0xOwner',
+      signature: `0x${'11'.repeat(65)}` as const,
+      source: 'signed' as const,
+      at: 7,
+    };
+    applySafeSignatureCommand(db, { type: 'safe.signature.add', txId: 2, signature });
+    // The same owner again (a replayed import, a restart after signing) is refused by the table.
+    expect(() =>
+      applySafeSignatureCommand(db, {
+        type: 'safe.signature.add',
+        txId: 2,
+        signature: { ...signature, owner: '0xOWNER', at: 8 },
+      }),
+    ).toThrow(/UNIQUE/);
+    const stored = findTransaction(db, 2)!;
+    expect(stored.safe!.signatures).toEqual([{ ...signature, owner: '0xowner' }]);
+    // Written back with its signatures, the record still holds none: the table is the truth.
+    applyTransactionCommand(db, { type: 'tx.put', tx: { ...stored, status: 'confirmed' } });
+    const record = selectAll<{ record: string }>(db, 'SELECT record FROM txs WHERE id = 2')[0]!;
+    expect(JSON.parse(record.record).safe.signatures).toBeUndefined();
+    expect(
+      findBySafeTxHash(db, safeTxHash.toUpperCase().replace('0X', '0x')).map((t) => t.id),
+    ).toEqual([2]);
+    expect(findTransaction(db, 1)!.safe).toBeUndefined();
   });
 
   it('applies only what is new, once', async () => {
