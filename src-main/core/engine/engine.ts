@@ -149,6 +149,8 @@ export interface EngineTuning {
   proxyCheckIntervalMs?: number;
   /** How often added Safes are read again for owner, threshold, module and guard changes; 0: off. */
   safeRefreshMs?: number;
+  /** How often live Safe proposals are checked for approveHash and execution elsewhere; 0: off. */
+  safeFollowMs?: number;
   /**
    * MultiSendCallOnly per chain (chain id → address), the one contract a Safe proposal may
    * DELEGATECALL; a chain not listed has Safe 1.4.1's canonical deployment.
@@ -1075,7 +1077,15 @@ export function createEngine(options: EngineOptions): Engine {
       ...(auditStartCheck.evidenceFolder ? [auditStartCheck.evidenceFolder] : []),
     ],
   });
+  const safeAccounts = createSafeAccounts(context, {
+    watchContract: async (input) => {
+      await addContract(input);
+    },
+    ...(options.safeRefreshMs === undefined ? {} : { intervalMs: options.safeRefreshMs }),
+  });
   const txQueue = createTxQueueService(context, {
+    refreshSafe: (id) => safeAccounts.refresh(id),
+    ...(options.safeFollowMs === undefined ? {} : { safeFollowMs: options.safeFollowMs }),
     vault: signers.vault,
     safeMode,
     ...(secrets ? { approvalMac: secrets.mac } : {}),
@@ -1164,12 +1174,7 @@ export function createEngine(options: EngineOptions): Engine {
         ? {}
         : { intervalMs: options.proxyCheckIntervalMs }),
     }),
-    createSafeAccounts(context, {
-      watchContract: async (input) => {
-        await addContract(input);
-      },
-      ...(options.safeRefreshMs === undefined ? {} : { intervalMs: options.safeRefreshMs }),
-    }),
+    safeAccounts,
     createStoreHealthService({
       store,
       push: options.push,
