@@ -4,18 +4,13 @@
 // the transaction was. Main signs its own stored copy, never one handed back by the renderer.
 // This file wires the stages, each in its own file over the shared queue context: propose.ts,
 // simulate-stage.ts, approve.ts, sign-and-send.ts (through account.ts), track.ts, resume.ts,
-// with nonce lanes in nonce-manager.ts.
+// with nonce lanes in nonce-manager.ts. Safe proposals use the same stages: safe-propose.ts,
+// safe-simulate.ts, safe-sign.ts (approving is signing as an owner) and safe-execute.ts (an
+// ordinary key-account transaction calls execTransaction).
 import { getAddress } from 'viem';
 import type { Transaction, TxStatus } from '../../ipc/contract.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
-import {
-  checkProposal,
-  decodeCall,
-  encode,
-  propose,
-  proposeReplacement,
-  type ProposeInput,
-} from './propose.ts';
+import { decodeCall, encode, proposeReplacement, type ProposeInput } from './propose.ts';
 import { approve, reject } from './approve.ts';
 import { signAndSend } from './sign-and-send.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';

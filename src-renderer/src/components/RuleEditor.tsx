@@ -104,8 +104,8 @@ function draftOf(rule: AlertRule | undefined, contracts: WatchedContract[]): Dra
     propose: rule.propose
       ? {
           chainId: String(rule.propose.chainId),
-          from: rule.propose.from,
-          to: rule.propose.to,
+          from: rule.propose.from ?? rule.propose.safe ?? '',
+          to: rule.propose.to ?? '',
           valueEther: rule.propose.value ? weiToEther(rule.propose.value).replace(/,/g, '') : '',
           functionName: rule.propose.function?.name ?? '',
           functionArgs: rule.propose.function ? JSON.stringify(rule.propose.function.args) : '',

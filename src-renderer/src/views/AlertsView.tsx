@@ -391,7 +391,11 @@ function proposalText(rule: AlertRule, nameOf: AddressNamer): string | null {
   if (!rule.propose) return null;
   const call = rule.propose.function?.name ?? (rule.propose.data ? 'a call' : 'a transfer');
   const address = (value: string): string => nameOf(value) ?? shortHex(value);
-  return `then proposes ${call} to ${address(rule.propose.to)} from ${address(rule.propose.from)}`;
+  const to = rule.propose.to ? address(rule.propose.to) : 'a batch';
+  const from = rule.propose.safe
+    ? `Safe ${address(rule.propose.safe)}`
+    : address(rule.propose.from ?? '');
+  return `then proposes ${call} to ${to} from ${from}`;
 }
 
 function RuleTable({ rules, onEdit }: { rules: AlertRule[]; onEdit: (rule: AlertRule) => void }) {
