@@ -1084,6 +1084,8 @@ export const SafesImportSignaturesInput = z
     path: z.string().min(1, 'must not be empty').max(4096, tooLong(4096)).optional(),
     /** The file's text, as a browser reads a chosen file. */
     text: z.string().min(1, 'must not be empty').max(1_000_000, tooLong(1_000_000)).optional(),
+    /** With text: the chosen file's name, for the audit entry. */
+    fileName: z.string().trim().min(1).max(255, tooLong(255)).optional(),
     /** The proposal the file must be for; omitted, it is found by its safeTxHash, or proposed. */
     proposalId: z.number().int().positive().optional(),
   })

@@ -127,7 +127,12 @@ function recordAll(
 
 export async function importSignatures(
   queue: QueueContext,
-  input: { path?: string | undefined; text?: string | undefined; proposalId?: number | undefined },
+  input: {
+    path?: string | undefined;
+    text?: string | undefined;
+    fileName?: string | undefined;
+    proposalId?: number | undefined;
+  },
   call: CallContext | undefined,
   actor: string,
 ): Promise<SafeSignaturesRecorded> {
@@ -138,7 +143,8 @@ export async function importSignatures(
       { field: 'path' },
     );
   const text = input.path !== undefined ? readProposalFile(input.path) : input.text!;
-  const from = input.path !== undefined ? basename(input.path) : 'pasted text';
+  const from =
+    input.path !== undefined ? basename(input.path) : (input.fileName ?? 'given as text');
   const file = parseSignedProposalFile(text);
   const target = input.proposalId === undefined ? undefined : queue.requireTx(input.proposalId);
   if (target && !target.safe)
