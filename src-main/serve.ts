@@ -29,6 +29,7 @@ const usage = [
   '         [--allow-insecure-network] [--allow-private-webhooks]',
   '         [--sourcify-url URL] [--etherscan-url URL]  (another Sourcify server, or another',
   '         explorer of the Etherscan API v2 family; the public services by default)',
+  '         [--safe-service-url CHAINID=URL]…  (a Safe Transaction Service for that chain)',
   'A fixed token: VIGIL_TOKEN=… in the environment, or --token-file FILE (its first line).',
 ].join('\n');
 
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
       'allow-private-webhooks': { type: 'boolean' },
       'sourcify-url': { type: 'string' },
       'etherscan-url': { type: 'string' },
+      'safe-service-url': { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -117,7 +119,17 @@ async function main(): Promise<void> {
       throw new Error(`--${service}-url ${url} is not an http(s):// URL.`);
     verifiedSourceUrls[service] = url;
   }
+  const safeServiceUrls: Record<string, string> = {};
+  for (const entry of values['safe-service-url'] ?? []) {
+    const match = /^(\d+)=(https?:\/\/\S+)$/i.exec(entry);
+    if (!match)
+      throw new Error(
+        `--safe-service-url ${entry} is not CHAINID=URL (e.g. 1=https://safe-transaction-mainnet.safe.global).`,
+      );
+    safeServiceUrls[match[1]!] = match[2]!;
+  }
   const tuning = {
+    ...(Object.keys(safeServiceUrls).length > 0 ? { safeServiceUrls } : {}),
     // Webhooks to this machine or the private network are the operator's explicit choice.
     ...(values['allow-private-webhooks'] ? { allowPrivateWebhooks: true } : {}),
     ...(Object.keys(verifiedSourceUrls).length > 0 ? { verifiedSourceUrls } : {}),

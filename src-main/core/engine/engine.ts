@@ -151,6 +151,8 @@ export interface EngineTuning {
   safeRefreshMs?: number;
   /** How often live Safe proposals are checked for approveHash and execution elsewhere; 0: off. */
   safeFollowMs?: number;
+  /** A Safe Transaction Service per chain id (root URL): signatures posted there and read back. */
+  safeServiceUrls?: Record<string, string>;
   /**
    * MultiSendCallOnly per chain (chain id → address), the one contract a Safe proposal may
    * DELEGATECALL; a chain not listed has Safe 1.4.1's canonical deployment.
@@ -1086,6 +1088,7 @@ export function createEngine(options: EngineOptions): Engine {
   const txQueue = createTxQueueService(context, {
     refreshSafe: (id) => safeAccounts.refresh(id),
     ...(options.safeFollowMs === undefined ? {} : { safeFollowMs: options.safeFollowMs }),
+    ...(options.safeServiceUrls ? { safeServiceUrls: options.safeServiceUrls } : {}),
     vault: signers.vault,
     safeMode,
     ...(secrets ? { approvalMac: secrets.mac } : {}),

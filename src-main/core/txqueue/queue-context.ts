@@ -43,6 +43,8 @@ export interface TxQueueOptions {
   refreshSafe?(id: string): Promise<SafeRecord>;
   /** How often live Safe proposals are checked against the chain (approveHash, executed elsewhere); 0: off. */
   safeFollowMs?: number;
+  /** A Safe Transaction Service per chain id (its root URL), where the operator set one. */
+  safeServiceUrls?: Record<string, string>;
 }
 
 /** The step boundaries of a transaction's way out, where crash tests stop the process. */

@@ -15,6 +15,7 @@ import {
 import type { SafeRecord } from '../store/index.ts';
 import type { QueueContext } from './queue-context.ts';
 import { recordSafeSignature } from './safe-signature-record.ts';
+import { createSafeServiceSync, type SafeServiceSync } from './safe-service-sync.ts';
 import { settleSafeProposal } from './safe-settle.ts';
 
 /** How far back executions are looked for when a nonce moved past a proposal. */
@@ -175,7 +176,10 @@ async function recordApprovedHashes(
 }
 
 /** One pass over every Safe with live proposals. */
-export async function checkSafeProposals(queue: QueueContext): Promise<void> {
+export async function checkSafeProposals(
+  queue: QueueContext,
+  service: SafeServiceSync = createSafeServiceSync(queue),
+): Promise<void> {
   const bySafe = new Map<string, Transaction[]>();
   for (const tx of liveProposals(queue)) {
     const id = `${tx.chainId}:${tx.safe!.safe.toLowerCase()}`;
@@ -189,13 +193,16 @@ export async function checkSafeProposals(queue: QueueContext): Promise<void> {
       const nonce = BigInt(safe.state.nonce);
       const stale = proposals.filter((tx) => BigInt(tx.safe!.nonce) < nonce);
       if (stale.length > 0) await settleMovedPast(queue, safe, stale);
+      const open = proposals.filter((tx) => BigInt(tx.safe!.nonce) >= nonce);
       await recordApprovedHashes(
         queue,
         safe,
-        proposals
-          .filter((tx) => BigInt(tx.safe!.nonce) >= nonce)
-          .map((tx) => queue.requireTx(tx.id)),
+        open.map((tx) => queue.requireTx(tx.id)),
       );
+      for (const proposal of open) {
+        await service.post(queue.requireTx(proposal.id));
+        await service.read(queue.requireTx(proposal.id), safe);
+      }
     } catch (error) {
       queue.log.warn(
         `Checking the Safe proposals of ${id} failed; trying again later: ${(error as Error).message}`,
@@ -209,9 +216,10 @@ export function followSafeProposals(queue: QueueContext): () => Promise<void> {
   const intervalMs = queue.options.safeFollowMs ?? 15_000;
   if (intervalMs <= 0) return async () => {};
   let running: Promise<void> | null = null;
+  const service = createSafeServiceSync(queue);
   const timer = setInterval(() => {
     if (running) return;
-    running = checkSafeProposals(queue).finally(() => (running = null));
+    running = checkSafeProposals(queue, service).finally(() => (running = null));
   }, intervalMs);
   return async () => {
     clearInterval(timer);

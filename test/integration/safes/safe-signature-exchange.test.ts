@@ -33,7 +33,11 @@ import {
   type CreatedSafe,
   type SafeDeployment,
 } from '../../helpers/safe-contracts.ts';
-import { approveHashOnChain } from '../../helpers/safe-signing.ts';
+import {
+  startSafeServiceStandIn,
+  type SafeServiceStandIn,
+} from '../../helpers/safe-service-stand-in.ts';
+import { approveHashOnChain, signSafeHash } from '../../helpers/safe-signing.ts';
 import {
   connectRpc,
   RpcCallError,
@@ -56,15 +60,20 @@ let deployment: SafeDeployment;
 let safe: CreatedSafe;
 let token: Address;
 let executor: Address;
+let service: SafeServiceStandIn;
 const files = makeTempDir('vigil-safe-files-');
 const dirs = [makeTempDir('vigil-safe-a-'), makeTempDir('vigil-safe-b-')];
 const vigils: { serve: ServeProcess; rpc: RpcClient }[] = [];
 const a = () => vigils[0]!.rpc;
 const b = () => vigils[1]!.rpc;
 
-async function startVigil(dataDir: string): Promise<{ serve: ServeProcess; rpc: RpcClient }> {
+async function startVigil(
+  dataDir: string,
+  serviceUrl?: string,
+): Promise<{ serve: ServeProcess; rpc: RpcClient }> {
   const serve = await startServe({
     dataDir,
+    ...(serviceUrl ? { args: ['--safe-service-url', `${anvil.chainId}=${serviceUrl}`] } : {}),
     env: {
       VIGIL_TUNING: JSON.stringify({
         safeRefreshMs: 0,
@@ -188,8 +197,10 @@ beforeAll(async () => {
   await mintTokens(anvil.rpcUrl, token, safe.address, 1_000n);
   const executorKey = await fundedKey(anvil.rpcUrl);
   executor = executorKey.address;
+  service = await startSafeServiceStandIn(anvil.chainId);
   for (const [index, dir] of dirs.entries()) {
-    const vigil = await startVigil(dir.path);
+    // Only A has a Safe Transaction Service set for the chain.
+    const vigil = await startVigil(dir.path, index === 0 ? service.url : undefined);
     vigils.push(vigil);
     await watchOnAnvil((name, input) => vigil.rpc.call(name, input), anvil, {
       address: token,
@@ -211,6 +222,7 @@ afterAll(async () => {
     await vigil.serve.kill();
   }
   await anvil?.stop();
+  await service?.stop();
   for (const dir of [...dirs, files]) dir.remove();
 });
 
@@ -405,5 +417,35 @@ describe('on chain, outside Vigil', () => {
     expect((await a().call<Transaction>('txs.get', { id: proposal.id })).safe!.signatures).toEqual(
       [],
     );
+  });
+});
+
+describe('with a Safe Transaction Service set for the chain', () => {
+  it('posts the signature made here as the proposal, and records an owner’s confirmation posted there', async () => {
+    const proposal = await sign(a(), await proposeTransfer(a(), 2n), safe.owners[0]!.address);
+    const hash = proposal.safe!.safeTxHash;
+    const posted = await waitFor(() => service.transactions.get(hash));
+    expect(posted.body).toMatchObject({
+      contractTransactionHash: hash,
+      sender: safe.owners[0]!.address,
+      nonce: proposal.safe!.nonce,
+    });
+    // Owner 2 confirms through the service, as Safe{Wallet} would.
+    const signature = await signSafeHash(safe.owners[2]!, hash as Hex);
+    const response = await fetch(
+      `${service.url}/api/v1/multisig-transactions/${hash}/confirmations/`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ signature }),
+      },
+    );
+    expect(response.status).toBe(201);
+    const counted = await until(a(), proposal.id, (tx) => tx.safe!.signatures.length === 2);
+    expect(counted.safe!.signatures[1]).toMatchObject({
+      owner: safe.owners[2]!.address.toLowerCase(),
+      source: 'service',
+      signature,
+    });
   });
 });
