@@ -3,8 +3,8 @@
 // proposal with its signatures for another owner. Every signature is checked against the Safe as
 // read from the chain now (owners, threshold, nonce), recorded once per owner through the queue's
 // one way in (recordSafeSignature), and a refused file records nothing.
-import { lstatSync, openSync, readSync, closeSync, writeFileSync, mkdirSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { getAddress, type Address, type Hex } from 'viem';
 import type {
   SafeSignaturesRecorded,
@@ -26,8 +26,8 @@ import {
   checkSignedProposalFile,
   decodeMultiSend,
   parseSignedProposalFile,
+  readSignedProposalFile,
   recoverSafeSignature,
-  SIGNED_PROPOSAL_MAX_BYTES,
   type SafeSignature,
 } from '../safes/index.ts';
 import type { SafeRecord } from '../store/index.ts';
@@ -52,48 +52,6 @@ async function currentSafe(
       { field: 'safe', details: { chainId, safe: address } },
     );
   return queue.options.refreshSafe ? queue.options.refreshSafe(id) : stored;
-}
-
-/** A signed-proposal file from a path: an absolute path to a regular file no larger than the cap. */
-function readProposalFile(path: string): string {
-  if (!isAbsolute(path))
-    throw new VigilError(
-      'INVALID_INPUT',
-      `Path ${path} is relative; give the absolute path of the signed-proposal file.`,
-      { field: 'path' },
-    );
-  // lstat: a link is refused rather than followed to wherever it points.
-  const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (!stat) throw new VigilError('NOT_FOUND', `No file at ${path}.`, { field: 'path' });
-  if (!stat.isFile())
-    throw new VigilError(
-      'INVALID_INPUT',
-      `${path} is not a regular file (${stat.isDirectory() ? 'a directory' : stat.isSymbolicLink() ? 'a symbolic link' : 'a device, socket or pipe'}); give the signed-proposal file itself.`,
-      { field: 'path' },
-    );
-  if (stat.size > SIGNED_PROPOSAL_MAX_BYTES)
-    throw new VigilError(
-      'INVALID_INPUT',
-      `${path} is ${stat.size} bytes; a signed-proposal file is a few KB (at most ${SIGNED_PROPOSAL_MAX_BYTES}).`,
-      { field: 'path' },
-    );
-  // Read no more than the cap even if the file grew since the lstat.
-  const buffer = Buffer.alloc(SIGNED_PROPOSAL_MAX_BYTES + 1);
-  const fd = openSync(path, 'r');
-  try {
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
-    if (length > SIGNED_PROPOSAL_MAX_BYTES)
-      throw new VigilError(
-        'INVALID_INPUT',
-        `${path} grew past ${SIGNED_PROPOSAL_MAX_BYTES} bytes.`,
-        {
-          field: 'path',
-        },
-      );
-    return buffer.subarray(0, length).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function isLive(tx: Transaction): boolean {
@@ -142,7 +100,7 @@ export async function importSignatures(
       'Over the network, Vigil does not read files on the machine that runs it: give the file’s text instead (the Transactions view reads the file you choose).',
       { field: 'path' },
     );
-  const text = input.path !== undefined ? readProposalFile(input.path) : input.text!;
+  const text = input.path !== undefined ? readSignedProposalFile(input.path) : input.text!;
   const from =
     input.path !== undefined ? basename(input.path) : (input.fileName ?? 'given as text');
   const file = parseSignedProposalFile(text);

@@ -1,16 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { getAddress, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { VigilError } from '../../../src-main/core/errors/index.ts';
 import {
   buildSignedProposalFile,
   checkSignedProposalFile,
+  readSignedProposalFile,
   safeTransactionHash,
+  SIGNED_PROPOSAL_MAX_BYTES,
   type SafeSignature,
   type SafeTransaction,
   type SignedProposalFile,
 } from '../../../src-main/core/safes/index.ts';
 import { plainSafeTransaction } from '../../helpers/safe-contracts.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { vigilErrorOf } from '../../helpers/vigil-error.ts';
 
 const keys = [
@@ -176,5 +181,32 @@ describe('signed-proposal files', () => {
     ];
     const error = await refusal(built);
     expect(error.message).toMatch(/reads those from the chain/);
+  });
+});
+
+describe('readSignedProposalFile', () => {
+  const dir = makeTempDir('vigil-signed-file-');
+  afterAll(() => dir.remove());
+
+  it('reads a regular file given by an absolute path', async () => {
+    const path = join(dir.path, 'proposal.json');
+    const text = JSON.stringify(await file([1]));
+    writeFileSync(path, text);
+    expect(readSignedProposalFile(path)).toBe(text);
+  });
+
+  it('refuses a relative path, a directory, a symbolic link, a missing file and an oversized one', () => {
+    const target = join(dir.path, 'target.json');
+    writeFileSync(target, '{}');
+    const link = join(dir.path, 'link.json');
+    symlinkSync(target, link);
+    const big = join(dir.path, 'big.json');
+    writeFileSync(big, Buffer.alloc(SIGNED_PROPOSAL_MAX_BYTES + 1, 0x20));
+    expect(() => readSignedProposalFile('proposal.json')).toThrow(/is relative/);
+    expect(() => readSignedProposalFile(dir.path)).toThrow(/not a regular file \(a directory\)/);
+    expect(() => readSignedProposalFile(link)).toThrow(/not a regular file \(a symbolic link\)/);
+    expect(() => readSignedProposalFile(join(dir.path, 'none.json'))).toThrow(/No file at/);
+    expect(() => readSignedProposalFile(big)).toThrow(/a signed-proposal file is a few KB/);
+    expect(() => readSignedProposalFile('/dev/null')).toThrow(/device, socket or pipe/);
   });
 });
