@@ -16,14 +16,14 @@ export interface KeyAccount {
 }
 
 /**
- * An account the queue sends as. Only key accounts exist today. A Safe account (issue 14) is
- * meant to join this union as `{ kind: 'safe'; address; executor: KeyAccount; … }`: approving
- * its proposal signs the Safe transaction hash with an owner's key and collects the other owners'
- * signatures (imported, pasted, approveHash) until the threshold is met; then the proposal
- * executes through `executor`, a key account whose `execTransaction` call goes through the same
- * stages as any transaction: its nonce lane, fees, signing, sending, tracking, speed-up, cancel.
- * So the sign-and-send and tracking stages stay those of a key account; what a Safe changes is
- * what is approved and when it is ready to go out.
+ * An account the queue sends as: only key accounts send. A Safe is not a sending account but a
+ * proposal's `from` with a `safe` record (safe-propose.ts): approving it signs the Safe
+ * transaction hash with an owner's key (safe-sign.ts, the same person-bound approval), other
+ * owners' signatures join it (safe-signature-record.ts), and once the threshold is met it executes
+ * through a key account whose `execTransaction` call is an ordinary proposal (safe-execute.ts):
+ * its nonce lane, fees, signing, sending, tracking, speed-up, cancel. So the sign-and-send and
+ * tracking stages stay those of a key account; what a Safe changes is what is approved and when
+ * it is ready to go out.
  */
 export type SendingAccount = KeyAccount;
 

@@ -21,3 +21,10 @@ export {
   type SafeSignatureInput,
 } from './safe-signature-record.ts';
 export { settleSafeProposal, type SafeSettlement } from './safe-settle.ts';
+export { chainSafeNonce } from './safe-simulate.ts';
+export {
+  multiSendCallOnlyOf,
+  proposeSafeTransaction,
+  safeTransactionOf,
+  type SafeProposalDraft,
+} from './safe-propose.ts';

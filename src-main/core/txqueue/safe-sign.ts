@@ -6,7 +6,12 @@
 // and a second approval by the same owner records nothing.
 import { getAddress, type Hex } from 'viem';
 import type { Transaction, ValidatedInput } from '../../ipc/contract.ts';
-import { safeSigningDigest, type ApprovedBy } from '../approvals/index.ts';
+import {
+  distinctApprovers,
+  fillsTakenSlot,
+  safeSigningDigest,
+  type ApprovedBy,
+} from '../approvals/index.ts';
 import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { SAFE_TX_TYPES, safeTransactionHash } from '../safes/index.ts';
@@ -80,6 +85,30 @@ export async function approveSafe(
         'SIMULATION_REVERTED',
         `Safe proposal ${tx.id} reverts in simulation (${shown.revertReason}); executed, it would fail. Approve with the revert override only if you mean to sign it anyway.`,
         { field: 'overrideRevert', details: { revertReason: shown.revertReason } },
+      );
+    // The signing key may need several people, as for its own transactions: approvals count per
+    // digest, and the digest names the signer, so each owner's approvals stand apart.
+    const standing = (tx.approvals ?? []).filter((approval) => approval.digest === digest);
+    if (fillsTakenSlot(standing, approvedBy.credentialId))
+      throw new VigilError(
+        'APPROVER_DUPLICATE',
+        `${approvedBy.name} has already approved signing Safe proposal ${tx.id} as ${signer}; it needs another approver.`,
+        { field: 'approval', details: { approvedBy: standing.map((a) => a.name) } },
+      );
+    const approval = {
+      credentialId: approvedBy.credentialId,
+      name: approvedBy.name,
+      digest,
+      at: Date.now(),
+    };
+    const required = queue.store.approvers.required(signer);
+    if (distinctApprovers([...standing, approval]) < required)
+      return queue.save(
+        { ...tx, approvals: [...(tx.approvals ?? []), approval] },
+        {
+          status: 'proposed',
+          note: `signing as ${signer} approved by ${approvedBy.name} (${distinctApprovers([...standing, approval])} of ${required}); awaiting ${required - distinctApprovers([...standing, approval])} more`,
+        },
       );
     const fresh = await simulate(queue, tx, SYSTEM_ACTOR);
     const changes = simulationChanges(shown, fresh.simulation!, { feesSigned: false });

@@ -7,6 +7,7 @@ import type { ContractError, WatchedContract } from '@contract';
 import { vigil } from '../client/index.ts';
 import { findChain, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
+import { findSafe, useSafes } from '../stores/safes.ts';
 import { etherToWei, nativeLabel, nativeSymbol } from '../units.ts';
 import { isAddress } from '../abi-text.ts';
 import { hrefFor, navigate } from '../route.ts';
@@ -67,6 +68,7 @@ export function ComposeTransaction() {
   const chains = useConfig((state) => state.chains);
   const contracts = useConfig((state) => state.contracts);
   const signers = useSigners((state) => state.signers);
+  const { safes } = useSafes();
   const [chainId, setChainId] = useState('');
   const [from, setFrom] = useState('');
   const [mode, setMode] = useState<Mode>('function');
@@ -86,6 +88,11 @@ export function ComposeTransaction() {
   // What the value is typed in: the chain's own currency.
   const currency = nativeSymbol(findChain(chains, Number(selectedChainId)));
   const selectedFrom = from || (signers.length === 1 ? signers[0]!.address : '');
+  const safesOnChain = safes.filter((safe) => String(safe.chainId) === selectedChainId);
+  // Proposed as a Safe: its owners sign it, and a signer executes it once enough have.
+  const asSafe = selectedFrom
+    ? findSafe(safesOnChain, Number(selectedChainId), selectedFrom)
+    : undefined;
   const contractsOnChain = contracts.filter(
     (contract) => String(contract.chainId) === selectedChainId,
   );
@@ -178,7 +185,7 @@ export function ComposeTransaction() {
     setBusy(true);
     const result = await vigil.call('txs.propose', {
       chainId: Number(selectedChainId),
-      from: selectedFrom,
+      ...(asSafe ? { safe: asSafe.address } : { from: selectedFrom }),
       ...(mode === 'function'
         ? {
             to: contract!.address,
@@ -196,6 +203,7 @@ export function ComposeTransaction() {
     if (!result.ok) {
       const field = result.error.field ?? '';
       if (field.startsWith('function.args[')) setArgErrors(argErrorsFrom(result.error, args));
+      else if (field === 'safe') setFieldErrors({ from: result.error.message });
       else if (['value', 'to', 'data', 'from', 'chainId'].includes(field))
         setFieldErrors({ [field]: result.error.message });
       else setFormError(result.error.message);
@@ -234,12 +242,14 @@ export function ComposeTransaction() {
         </Field>
         <Field
           id="tx-from"
-          label="From (signer)"
+          label="From (signer, or as a Safe)"
           error={fieldErrors.from}
           hint={
-            balance
-              ? `Balance: ${nativeLabel(balance, findChain(chains, Number(selectedChainId)))}`
-              : undefined
+            asSafe
+              ? `As Safe ${visibleText(asSafe.name)}: ${asSafe.threshold} of its ${asSafe.owners.length} owners sign it, then a signer executes it.`
+              : balance
+                ? `Balance: ${nativeLabel(balance, findChain(chains, Number(selectedChainId)))}`
+                : undefined
           }
         >
           <select
@@ -248,11 +258,22 @@ export function ComposeTransaction() {
             onChange={(event) => setFrom(event.target.value)}
           >
             <option value="">Choose…</option>
-            {signers.map((signer) => (
-              <option key={signer.address} value={signer.address}>
-                {visibleText(signer.label)} — {signer.address}
-              </option>
-            ))}
+            <optgroup label="Signers">
+              {signers.map((signer) => (
+                <option key={signer.address} value={signer.address}>
+                  {visibleText(signer.label)} — {signer.address}
+                </option>
+              ))}
+            </optgroup>
+            {safesOnChain.length > 0 && (
+              <optgroup label="As a Safe (owners sign)">
+                {safesOnChain.map((safe) => (
+                  <option key={safe.id} value={safe.address}>
+                    Safe {visibleText(safe.name)} — {safe.address}
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         </Field>
         <fieldset className="mode-choice">

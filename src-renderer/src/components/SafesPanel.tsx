@@ -2,44 +2,19 @@
 // machine's keychain), threshold, nonce, modules and guard as last read from the chain, a read
 // now, removal, and the form that adds one by chain and address. Kept current by the
 // safes.changed push.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { Safe } from '@contract';
 import { vigil } from '../client/index.ts';
 import { chainName, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { shortHex } from '../format.ts';
 import { EmptyState, FormError, Loadable, FormOk } from './StateViews.tsx';
+import { useSafes } from '../stores/safes.ts';
 import { Field } from './Field.tsx';
 import { errorsFromContractError, type FieldErrors } from './form-errors.ts';
 
-const listSafes = () => vigil.call('safes.list', undefined);
-
 export function SafesPanel() {
-  const [safes, setSafes] = useState<Safe[]>([]);
-  const [loaded, setLoaded] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const apply = useCallback((result: Awaited<ReturnType<typeof listSafes>>) => {
-    if (result.ok) {
-      setSafes(result.value);
-      setLoaded(true);
-      setError(null);
-    } else setError(result.error.message);
-  }, []);
-  const load = useCallback(async () => apply(await listSafes()), [apply]);
-  useEffect(() => {
-    let current = true;
-    void listSafes().then((result) => {
-      if (current) apply(result);
-    });
-    const unsubscribe = vigil.subscribe('safes.changed', (payload) => {
-      setSafes(payload.safes);
-      setLoaded(true);
-    });
-    return () => {
-      current = false;
-      unsubscribe();
-    };
-  }, [apply]);
+  const { safes, loaded, error, load } = useSafes();
 
   return (
     <section className="safes" aria-label="Safes">

@@ -47,6 +47,15 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
         Proposed by {tx.source}
         {tx.note ? ` — ${visibleText(tx.note)}` : ''}
       </p>
+      {tx.executesSafeProposal !== undefined && (
+        <p className="small">
+          Executes{' '}
+          <a href={hrefFor('transactions', { id: tx.executesSafeProposal })}>
+            Safe proposal {tx.executesSafeProposal}
+          </a>{' '}
+          (execTransaction with its owners&apos; signatures).
+        </p>
+      )}
 
       <h3>{tx.status === 'proposed' ? 'What approving signs' : 'What was signed'}</h3>
       <dl className="detail-list" aria-label="What will be signed">
@@ -100,7 +109,7 @@ function feeText(fees: FeePlan): string {
     : `gas price ${weiToGwei(fees.gasPrice)} gwei (legacy)`;
 }
 
-function DecodedCall({ tx }: { tx: Transaction }) {
+export function DecodedCall({ tx }: { tx: Transaction }) {
   const { call } = tx;
   const target = useWatchedContract(tx.chainId, tx.to);
   return (
@@ -134,7 +143,7 @@ function DecodedCall({ tx }: { tx: Transaction }) {
   );
 }
 
-function Simulation({ tx }: { tx: Transaction }) {
+export function Simulation({ tx }: { tx: Transaction }) {
   const chain = useChain(tx.chainId);
   const simulation = tx.simulation;
   const { busy, error, run: again } = useRequest(() => vigil.call('txs.simulate', { id: tx.id }));
@@ -169,7 +178,7 @@ function Simulation({ tx }: { tx: Transaction }) {
           <dl className="detail-list">
             <DetailItem label="Gas estimate" value={simulation.gasEstimate ?? '—'} />
             <DetailItem
-              label="Signer balance"
+              label={tx.safe ? 'Safe balance' : 'Signer balance'}
               value={`${nativeLabel(simulation.balance, chain)} (${simulation.balance} wei)`}
             />
             {simulation.baseFeePerGas && (
@@ -354,7 +363,7 @@ function ReplaceActions({ tx }: { tx: Transaction }) {
   );
 }
 
-function Outcome({ tx }: { tx: Transaction }) {
+export function Outcome({ tx }: { tx: Transaction }) {
   if (!tx.hash && !tx.rejectReason && !tx.failureReason) return null;
   return (
     <section aria-label="Outcome">
@@ -397,7 +406,7 @@ function Outcome({ tx }: { tx: Transaction }) {
   );
 }
 
-function CausedEvents({ tx }: { tx: Transaction }) {
+export function CausedEvents({ tx }: { tx: Transaction }) {
   const [events, setEvents] = useState<EventRow[] | null>(null);
   const hash = tx.receipt ? tx.hash : null;
   const block = tx.receipt?.blockNumber;
@@ -447,7 +456,7 @@ function CausedEvents({ tx }: { tx: Transaction }) {
   );
 }
 
-function Timeline({ tx }: { tx: Transaction }) {
+export function Timeline({ tx }: { tx: Transaction }) {
   return (
     <section aria-label="Timeline">
       <h3>Timeline</h3>

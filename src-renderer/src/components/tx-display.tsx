@@ -5,10 +5,36 @@ import { argumentAmount } from '../amounts.ts';
 import { argDisplay, shortHex } from '../format.ts';
 import { nativeLabel } from '../units.ts';
 
-export function TxStatusBadge({ tx }: { tx: Transaction }) {
+export function TxStatusBadge({
+  tx,
+  conflict = false,
+  threshold,
+}: {
+  tx: Transaction;
+  conflict?: boolean;
+  /** A Safe proposal's: shown as signatures of threshold. */
+  threshold?: number | undefined;
+}) {
+  const settled = tx.safe?.settledBy?.kind;
   return (
     <>
-      <span className={`badge tx-status tx-status-${tx.status}`}>{tx.status}</span>
+      <span className={`badge tx-status tx-status-${tx.status}`}>
+        {settled === 'superseded' || settled === 'executed-elsewhere' ? settled : tx.status}
+      </span>
+      {tx.safe && tx.status === 'proposed' && (
+        <span className="badge" title="Owners' signatures collected">
+          {tx.safe.signatures.length}
+          {threshold === undefined ? '' : ` of ${threshold}`} signed
+        </span>
+      )}
+      {conflict && (
+        <span
+          className="badge tx-status-stuck"
+          title="Another live proposal of this Safe has the same Safe nonce: only one can execute"
+        >
+          nonce conflict
+        </span>
+      )}
       {tx.stuck && tx.status === 'sent' && (
         <span className="badge tx-status-stuck" title="Sent, and not mined for a long time">
           stuck
@@ -28,6 +54,10 @@ export function callSummary(
   chain: Chain | undefined,
 ): string {
   const targetLabel = tx.call.targetName ?? shortHex(tx.to);
+  if (tx.executesSafeProposal !== undefined)
+    return `execTransaction of Safe proposal ${tx.executesSafeProposal}`;
+  if (tx.safe?.purpose === 'rejection') return `rejection at Safe nonce ${tx.safe.nonce}`;
+  if (tx.safe?.batch) return `batch of ${tx.safe.batch.length} calls (MultiSendCallOnly)`;
   if (tx.kind === 'cancel') return `cancel of tx ${tx.replacesId}`;
   const prefix = tx.kind === 'speedUp' ? `speed-up of tx ${tx.replacesId}: ` : '';
   if (tx.call.kind === 'transfer')
@@ -43,4 +73,15 @@ export function callSummary(
     return `${prefix}${targetLabel}.${tx.call.functionName}(${args})`;
   }
   return `${prefix}call ${tx.call.selector ?? 'with data'} on ${targetLabel}`;
+}
+
+/** Live Safe proposals (by id) that share their Safe and Safe nonce with another live one. */
+export function safeNonceConflicts(txs: Transaction[]): Set<number> {
+  const bySlot = new Map<string, number[]>();
+  for (const tx of txs) {
+    if (!tx.safe || tx.status !== 'proposed' || tx.safe.settledBy) continue;
+    const slot = `${tx.chainId}:${tx.safe.safe.toLowerCase()}:${tx.safe.nonce}`;
+    bySlot.set(slot, [...(bySlot.get(slot) ?? []), tx.id]);
+  }
+  return new Set([...bySlot.values()].filter((ids) => ids.length > 1).flat());
 }

@@ -8,7 +8,9 @@ import { AWAITING, IN_FLIGHT, useTransactions } from '../stores/transactions.ts'
 import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { TransactionDetail } from '../components/TransactionDetail.tsx';
 import { ComposeTransaction } from '../components/ComposeTransaction.tsx';
-import { TxStatusBadge, callSummary } from '../components/tx-display.tsx';
+import { SafeProposalDetail } from '../components/SafeProposalDetail.tsx';
+import { findSafe, useSafes } from '../stores/safes.ts';
+import { TxStatusBadge, callSummary, safeNonceConflicts } from '../components/tx-display.tsx';
 import { nativeLabel } from '../units.ts';
 import { hrefFor, navigate, useRouteParams } from '../route.ts';
 import { Address } from '../components/Address.tsx';
@@ -88,6 +90,8 @@ export function TransactionsView() {
         </div>
         {composing ? (
           <ComposeTransaction />
+        ) : selected?.safe ? (
+          <SafeProposalDetail tx={selected} />
         ) : selected ? (
           <TransactionDetail tx={selected} />
         ) : selectedId !== null && loaded ? (
@@ -135,6 +139,9 @@ function TxSection({
 }) {
   const chains = useConfig((state) => state.chains);
   const contracts = useConfig((state) => state.contracts);
+  const byId = useTransactions((state) => state.byId);
+  const conflicts = useMemo(() => safeNonceConflicts([...byId.values()]), [byId]);
+  const { safes } = useSafes();
   return (
     <section className="card tx-section" aria-label={title}>
       <h2>
@@ -187,8 +194,14 @@ function TxSection({
                     {tx.id}
                   </a>
                 </td>
-                <td className="nowrap">
-                  <TxStatusBadge tx={tx} />
+                <td className={tx.safe ? undefined : 'nowrap'}>
+                  <TxStatusBadge
+                    tx={tx}
+                    conflict={conflicts.has(tx.id)}
+                    threshold={
+                      tx.safe ? findSafe(safes, tx.chainId, tx.safe.safe)?.threshold : undefined
+                    }
+                  />
                 </td>
                 <td title={chainName(chains, tx.chainId)}>{chainName(chains, tx.chainId)}</td>
                 <td>
@@ -211,7 +224,9 @@ function TxSection({
                 <td className="mono nowrap">
                   {tx.value === '0' ? '—' : nativeLabel(tx.value, findChain(chains, tx.chainId))}
                 </td>
-                <td className="mono">{tx.nonce ?? tx.simulation?.nonce ?? '—'}</td>
+                <td className="mono" title={tx.safe ? 'Safe nonce' : undefined}>
+                  {tx.safe ? tx.safe.nonce : (tx.nonce ?? tx.simulation?.nonce ?? '—')}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFunctionData, parseAbi, type Address } from 'viem';
 import type { AuditEntry, Transaction } from '../../../src-main/ipc/contract.ts';
-import { safeTransactionHash } from '../../../src-main/core/safes/index.ts';
+import { encodeMultiSend, safeTransactionHash } from '../../../src-main/core/safes/index.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { mineBlocks, rawRpc } from '../../helpers/chain-control.ts';
 import { deployDemoContracts, mintTokens } from '../../helpers/contracts.ts';
@@ -17,6 +17,8 @@ import { requireKeychain } from '../../helpers/keychain.ts';
 import {
   createSafe,
   deploySafeContracts,
+  execSafeTransaction,
+  plainSafeTransaction,
   type CreatedSafe,
   type SafeDeployment,
 } from '../../helpers/safe-contracts.ts';
@@ -246,6 +248,51 @@ describe('a Safe proposal', () => {
     });
     expect(unasked.code).toBe('DELEGATECALL_REFUSED');
     expect(unasked.message).toContain('allowDelegateCall');
+  });
+
+  it('stops signing when the simulation changed since the owner looked: the Safe nonce was used elsewhere', async () => {
+    const proposal = await proposeTransfer(DEAD, 3n);
+    const nonce = BigInt(proposal.safe!.nonce);
+    // Two owners execute another transaction at that nonce, outside Vigil.
+    await execSafeTransaction(
+      anvil.rpcUrl,
+      anvil.chainId,
+      safe.address,
+      plainSafeTransaction({ to: safe.address, nonce }),
+      safe.owners.slice(0, 2),
+    );
+    const stopped = await vigil.refused('txs.approve', {
+      id: proposal.id,
+      signer: owner(0),
+      seenSimulation: proposal.simulation!.id,
+    });
+    expect(stopped.code).toBe('SIMULATION_CHANGED');
+    expect(stopped.message).toContain(`it now reverts: the Safe is at nonce ${nonce + 1n}`);
+    const after = await vigil.call<Transaction>('txs.get', { id: proposal.id });
+    expect(after.safe!.signatures).toEqual([]);
+    expect(after.simulation).toMatchObject({ success: false });
+    await vigil.call('txs.reject', { id: proposal.id, reason: 'its nonce was used elsewhere' });
+  });
+
+  it('takes operation 1 to MultiSendCallOnly when asked, and shows each call', async () => {
+    const data = encodeMultiSend([
+      { to: BEEF, value: 1n, data: '0x' },
+      { to: DEAD, value: 2n, data: '0x' },
+    ]);
+    const raw = await vigil.call<Transaction>('txs.propose', {
+      chainId: anvil.chainId,
+      safe: safe.address,
+      to: deployment.multiSendCallOnly,
+      data,
+      operation: 1,
+      allowDelegateCall: 'multisend',
+    });
+    expect(raw.safe!.batch!.map((call) => [call.to, call.value])).toEqual([
+      [BEEF, '1'],
+      [DEAD, '2'],
+    ]);
+    expect(raw.simulation).toMatchObject({ success: true });
+    await vigil.call('txs.reject', { id: raw.id, reason: 'only looking' });
   });
 
   it('decodes and executes a MultiSendCallOnly batch of three calls', async () => {
