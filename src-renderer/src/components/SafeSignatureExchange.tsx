@@ -80,7 +80,7 @@ export function SafeSignatureExchange({ tx }: { tx: Transaction }) {
       <h3>Collect signatures</h3>
       {open && (
         <>
-          <div className="form-row">
+          <div className="field">
             <label htmlFor={`signature-file-${tx.id}`}>Signed-proposal file</label>
             <input
               id={`signature-file-${tx.id}`}
@@ -89,6 +89,8 @@ export function SafeSignatureExchange({ tx }: { tx: Transaction }) {
               className="file-input"
               onChange={(event) => setFile(event.target.files?.[0] ?? null)}
             />
+          </div>
+          <div className="form-row">
             <button
               type="button"
               disabled={!file || busy !== null}
@@ -97,7 +99,7 @@ export function SafeSignatureExchange({ tx }: { tx: Transaction }) {
               {busy === 'import' ? 'Importing…' : 'Import signatures'}
             </button>
           </div>
-          <div className="form-row">
+          <div className="field">
             <label htmlFor={`signature-paste-${tx.id}`}>Owner’s signature</label>
             <input
               id={`signature-paste-${tx.id}`}
@@ -107,6 +109,8 @@ export function SafeSignatureExchange({ tx }: { tx: Transaction }) {
               spellCheck={false}
               onChange={(event) => setSignature(event.target.value)}
             />
+          </div>
+          <div className="form-row">
             <button
               type="button"
               disabled={signature.trim() === '' || busy !== null}
