@@ -2,11 +2,17 @@
 export { readSafe, GUARD_STORAGE_SLOT, FALLBACK_HANDLER_STORAGE_SLOT } from './read-safe.ts';
 export type { SafeState } from './read-safe.ts';
 export type { RpcRequest } from '../tokens/index.ts';
-export { safeTransactionHash, SAFE_TX_TYPES } from './safe-tx-hash.ts';
+export {
+  fromWireSafeTransaction,
+  safeTransactionHash,
+  SAFE_TX_TYPES,
+  toWireSafeTransaction,
+} from './safe-tx-hash.ts';
 export type {
   SafeOperation,
   SafeTransaction,
   SafeTransactionHashParameters,
+  WireSafeTransaction,
 } from './safe-tx-hash.ts';
 export {
   SAFE_CONFIG_EVENTS_ABI,

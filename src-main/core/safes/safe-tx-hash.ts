@@ -1,7 +1,7 @@
 // The EIP-712 hash a Safe's owners sign for one Safe transaction, computed by Vigil itself so
 // that what an owner approves does not depend on what a node or a hosted service answers.
 // The domain has no name or version: Safe 1.3.0 and later sign over {chainId, verifyingContract}.
-import { hashTypedData, type Address, type Hex } from 'viem';
+import { getAddress, hashTypedData, type Address, type Hex } from 'viem';
 
 export const SAFE_TX_TYPES = {
   SafeTx: [
@@ -51,4 +51,56 @@ export function safeTransactionHash({
     primaryType: 'SafeTx',
     message: transaction,
   });
+}
+
+/** A Safe transaction in its wire and stored form: amounts as decimal strings, addresses checksummed. */
+export interface WireSafeTransaction {
+  to: Address;
+  value: string;
+  data: Hex;
+  operation: SafeOperation;
+  safeTxGas: string;
+  baseGas: string;
+  gasPrice: string;
+  gasToken: Address;
+  refundReceiver: Address;
+  nonce: string;
+}
+
+export function toWireSafeTransaction(transaction: SafeTransaction): WireSafeTransaction {
+  return {
+    to: getAddress(transaction.to),
+    value: transaction.value.toString(),
+    data: transaction.data.toLowerCase() as Hex,
+    operation: transaction.operation,
+    safeTxGas: transaction.safeTxGas.toString(),
+    baseGas: transaction.baseGas.toString(),
+    gasPrice: transaction.gasPrice.toString(),
+    gasToken: getAddress(transaction.gasToken),
+    refundReceiver: getAddress(transaction.refundReceiver),
+    nonce: transaction.nonce.toString(),
+  };
+}
+
+/** The other way: what is hashed and executed. */
+export function fromWireSafeTransaction(
+  wire: Omit<WireSafeTransaction, 'to' | 'gasToken' | 'refundReceiver' | 'data'> & {
+    to: string;
+    gasToken: string;
+    refundReceiver: string;
+    data: string;
+  },
+): SafeTransaction {
+  return {
+    to: getAddress(wire.to),
+    value: BigInt(wire.value),
+    data: wire.data as Hex,
+    operation: wire.operation,
+    safeTxGas: BigInt(wire.safeTxGas),
+    baseGas: BigInt(wire.baseGas),
+    gasPrice: BigInt(wire.gasPrice),
+    gasToken: getAddress(wire.gasToken),
+    refundReceiver: getAddress(wire.refundReceiver),
+    nonce: BigInt(wire.nonce),
+  };
 }

@@ -230,12 +230,20 @@ export async function proposeReplacement(
     call: decodeCall(queue, original.chainId, to, data),
     fees,
   });
-  const saved = queue.save(replacement, {
-    status: 'proposed',
-    note: `${kind === 'speedUp' ? 'speed-up' : 'cancel'} of tx ${original.id} (nonce ${original.nonce}), fee cap ${feeCap(original.fees)} → ${feeCap(fees)} wei`,
-    audit: auditActions.txProposed,
-    actor,
-    details: { kind, replacesId: original.id, to, value: replacement.value, data, fees },
-  });
+  // A sped-up execTransaction still executes its Safe proposal: settled when the speed-up is.
+  const link =
+    kind === 'speedUp' && original.executesSafeProposal !== undefined
+      ? { executesSafeProposal: original.executesSafeProposal }
+      : {};
+  const saved = queue.save(
+    { ...replacement, ...link },
+    {
+      status: 'proposed',
+      note: `${kind === 'speedUp' ? 'speed-up' : 'cancel'} of tx ${original.id} (nonce ${original.nonce}), fee cap ${feeCap(original.fees)} → ${feeCap(fees)} wei`,
+      audit: auditActions.txProposed,
+      actor,
+      details: { kind, replacesId: original.id, to, value: replacement.value, data, fees },
+    },
+  );
   return simulateOrNote(queue, saved, actor);
 }

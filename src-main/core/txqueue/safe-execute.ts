@@ -9,6 +9,7 @@ import { auditActions } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { encodeSafeSignatures, type SafeSignatureKind } from '../safes/index.ts';
 import { propose } from './propose.ts';
+import { safeTransactionOf } from './safe-propose.ts';
 import type { QueueContext } from './queue-context.ts';
 import { safeReadiness } from './safe-signature-record.ts';
 import { chainSafeNonce } from './safe-simulate.ts';
@@ -85,19 +86,20 @@ export async function executeSafe(
       data: signature.signature as Hex,
     })),
   );
+  const transaction = safeTransactionOf(safe);
   const data = encodeFunctionData({
     abi: EXEC_TRANSACTION_ABI,
     functionName: 'execTransaction',
     args: [
-      getAddress(safe.to),
-      BigInt(safe.value),
-      safe.data as Hex,
-      safe.operation,
-      BigInt(safe.safeTxGas),
-      BigInt(safe.baseGas),
-      BigInt(safe.gasPrice),
-      getAddress(safe.gasToken),
-      getAddress(safe.refundReceiver),
+      transaction.to,
+      transaction.value,
+      transaction.data,
+      transaction.operation,
+      transaction.safeTxGas,
+      transaction.baseGas,
+      transaction.gasPrice,
+      transaction.gasToken,
+      transaction.refundReceiver,
       signatures,
     ],
   });

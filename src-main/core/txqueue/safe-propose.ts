@@ -11,7 +11,9 @@ import { VigilError } from '../errors/index.ts';
 import {
   decodeMultiSend,
   encodeMultiSend,
+  fromWireSafeTransaction,
   MULTISEND_CALL_ONLY_141,
+  toWireSafeTransaction,
   safeTransactionHash,
   type SafeTransaction,
 } from '../safes/index.ts';
@@ -213,18 +215,7 @@ export async function checkSafeProposal(
 
 /** The Safe transaction a proposal holds, in the form it is hashed and executed. */
 export function safeTransactionOf(safe: SafeProposal): SafeTransaction {
-  return {
-    to: getAddress(safe.to),
-    value: BigInt(safe.value),
-    data: safe.data as Hex,
-    operation: safe.operation,
-    safeTxGas: BigInt(safe.safeTxGas),
-    baseGas: BigInt(safe.baseGas),
-    gasPrice: BigInt(safe.gasPrice),
-    gasToken: getAddress(safe.gasToken),
-    refundReceiver: getAddress(safe.refundReceiver),
-    nonce: BigInt(safe.nonce),
-  };
+  return fromWireSafeTransaction(safe);
 }
 
 /** Records a Safe proposal for `draft`, hashed by Vigil, audited, and simulates it. */
@@ -238,16 +229,7 @@ export async function proposeSafeTransaction(
   const safeTxHash = safeTransactionHash({ chainId, safe, transaction });
   const record: SafeProposal = {
     safe,
-    to: getAddress(transaction.to),
-    value: transaction.value.toString(),
-    data: transaction.data.toLowerCase() as Hex,
-    operation: transaction.operation,
-    safeTxGas: transaction.safeTxGas.toString(),
-    baseGas: transaction.baseGas.toString(),
-    gasPrice: transaction.gasPrice.toString(),
-    gasToken: getAddress(transaction.gasToken),
-    refundReceiver: getAddress(transaction.refundReceiver),
-    nonce: transaction.nonce.toString(),
+    ...toWireSafeTransaction(transaction),
     safeTxHash,
     purpose: draft.purpose,
     batch: draft.batch,

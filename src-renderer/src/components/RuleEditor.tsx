@@ -105,6 +105,7 @@ function draftOf(rule: AlertRule | undefined, contracts: WatchedContract[]): Dra
       ? {
           chainId: String(rule.propose.chainId),
           from: rule.propose.from ?? rule.propose.safe ?? '',
+          asSafe: rule.propose.safe !== undefined,
           to: rule.propose.to ?? '',
           valueEther: rule.propose.value ? weiToEther(rule.propose.value).replace(/,/g, '') : '',
           functionName: rule.propose.function?.name ?? '',
@@ -167,7 +168,7 @@ function proposeInputOf(draft: ProposeDraft): NonNullable<AlertRuleInput['propos
   }
   return {
     chainId: numberOf(draft.chainId),
-    from: draft.from,
+    ...(draft.asSafe ? { safe: draft.from } : { from: draft.from }),
     to: draft.to,
     ...(draft.valueEther.trim() === '' ? {} : { value: weiOf(draft.valueEther) }),
     ...(draft.functionName.trim() === ''

@@ -42,6 +42,8 @@ export interface Draft {
 export interface ProposeDraft {
   chainId: string;
   from: string;
+  /** `from` is a Safe (the rule proposes as it); kept as it was when the rule is edited. */
+  asSafe?: boolean;
   to: string;
   valueEther: string;
   functionName: string;

@@ -230,6 +230,63 @@ describe('a Safe proposal', () => {
     });
   });
 
+  it('needs as many approvers to sign with an owner key as that key needs for its own transactions', async () => {
+    await vigil.call('signers.setApprovalsRequired', { address: owner(0), required: 2 });
+    try {
+      const proposal = await proposeTransfer(DEAD, 4n);
+      const approved = await sign(proposal, owner(0));
+      expect(approved.safe!.signatures).toEqual([]);
+      expect(approved.approvals).toMatchObject([{ name: 'alice' }]);
+      expect(approved.timeline.at(-1)!.note).toContain('awaiting 1 more');
+      // The same person again is still one approver: nothing is signed.
+      const again = await vigil.refused('txs.approve', {
+        id: proposal.id,
+        signer: owner(0),
+        seenSimulation: proposal.simulation!.id,
+      });
+      expect(again.code).toBe('APPROVER_DUPLICATE');
+      expect(
+        (await vigil.call<Transaction>('txs.get', { id: proposal.id })).safe!.signatures,
+      ).toEqual([]);
+      await vigil.call('txs.reject', { id: proposal.id, reason: 'only looking' });
+    } finally {
+      await vigil.call('signers.setApprovalsRequired', { address: owner(0), required: 1 });
+    }
+  });
+
+  it('comes from the workspace file too, once per key', async () => {
+    const yaml = [
+      'version: 1',
+      'transactions:',
+      '  - key: safe-payout-1',
+      `    chainId: ${anvil.chainId}`,
+      `    safe: '${safe.address}'`,
+      `    to: '${BEEF}'`,
+      "    value: '11'",
+      '    note: from the ops repo',
+      '',
+    ].join('\n');
+    const imported = await vigil.call<{ transactionsProposed: number }>('workspace.import', {
+      yaml,
+      fileName: 'ops.yaml',
+    });
+    expect(imported.transactionsProposed).toBe(1);
+    const again = await vigil.call<{ transactionsProposed: number }>('workspace.import', {
+      yaml,
+      fileName: 'ops.yaml',
+    });
+    expect(again.transactionsProposed).toBe(0);
+    const { txs } = await vigil.call<{ txs: Transaction[] }>('txs.list', {});
+    const fromFile = txs.find((tx) => tx.source === 'workspace:safe-payout-1')!;
+    expect(fromFile).toMatchObject({
+      from: safe.address,
+      status: 'proposed',
+      safe: { to: BEEF, value: '11', purpose: 'call' },
+      simulation: { success: true },
+    });
+    await vigil.call('txs.reject', { id: fromFile.id, reason: 'only looking' });
+  });
+
   it('refuses a DELEGATECALL to anything but MultiSendCallOnly, and one not asked for', async () => {
     const refused = await vigil.refused('txs.propose', {
       chainId: anvil.chainId,
