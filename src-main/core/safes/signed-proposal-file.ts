@@ -10,7 +10,12 @@ import { z } from 'zod';
 import { AddressInput, ChainId, Hex as HexSchema } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { recoverSafeSignature, refused, type SafeSignature } from './signatures.ts';
-import { safeTransactionHash, type SafeTransaction } from './safe-tx-hash.ts';
+import {
+  fromWireSafeTransaction,
+  safeTransactionHash,
+  toWireSafeTransaction,
+  type SafeTransaction,
+} from './safe-tx-hash.ts';
 
 export const SIGNED_PROPOSAL_FORMAT = 'vigil-safe-proposal/1';
 
@@ -77,18 +82,7 @@ export function buildSignedProposalFile(
     safe,
     safeTxHash: safeTransactionHash({ chainId, safe, transaction }),
     threshold: parameters.threshold,
-    transaction: {
-      to: getAddress(transaction.to),
-      value: transaction.value.toString(),
-      data: transaction.data,
-      operation: transaction.operation,
-      safeTxGas: transaction.safeTxGas.toString(),
-      baseGas: transaction.baseGas.toString(),
-      gasPrice: transaction.gasPrice.toString(),
-      gasToken: getAddress(transaction.gasToken),
-      refundReceiver: getAddress(transaction.refundReceiver),
-      nonce: transaction.nonce.toString(),
-    },
+    transaction: toWireSafeTransaction(transaction),
     signatures: parameters.signatures
       .filter((signature) => signature.kind !== 'approved-hash')
       .map((signature) => ({ owner: getAddress(signature.owner), signature: signature.data })),
@@ -150,19 +144,10 @@ export function parseSignedProposalFile(input: unknown): SignedProposalFile {
 }
 
 function transactionOf(file: SignedProposalFile): SafeTransaction {
-  const fields = file.transaction;
-  return {
-    to: getAddress(fields.to),
-    value: BigInt(fields.value),
-    data: fields.data.toLowerCase() as Hex,
-    operation: fields.operation,
-    safeTxGas: BigInt(fields.safeTxGas),
-    baseGas: BigInt(fields.baseGas),
-    gasPrice: BigInt(fields.gasPrice),
-    gasToken: getAddress(fields.gasToken),
-    refundReceiver: getAddress(fields.refundReceiver),
-    nonce: BigInt(fields.nonce),
-  };
+  return fromWireSafeTransaction({
+    ...file.transaction,
+    data: file.transaction.data.toLowerCase(),
+  });
 }
 
 /**

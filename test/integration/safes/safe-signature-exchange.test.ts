@@ -10,11 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFunctionData, getAddress, parseAbi, type Address, type Hex } from 'viem';
+import { encodeFunctionData, parseAbi, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { AuditEntry, Transaction } from '../../../src-main/ipc/contract.ts';
 import {
   buildSignedProposalFile,
+  fromWireSafeTransaction,
   safeTransactionHash,
   type SafeTransaction,
   type SignedProposalFile,
@@ -146,19 +147,7 @@ async function execute(proposal: Transaction): Promise<Transaction> {
 }
 
 function transactionOf(proposal: Transaction): SafeTransaction {
-  const fields = proposal.safe!;
-  return {
-    to: getAddress(fields.to),
-    value: BigInt(fields.value),
-    data: fields.data as Hex,
-    operation: fields.operation,
-    safeTxGas: BigInt(fields.safeTxGas),
-    baseGas: BigInt(fields.baseGas),
-    gasPrice: BigInt(fields.gasPrice),
-    gasToken: getAddress(fields.gasToken),
-    refundReceiver: getAddress(fields.refundReceiver),
-    nonce: BigInt(fields.nonce),
-  };
+  return fromWireSafeTransaction(proposal.safe!);
 }
 
 /** A file as another owner's wallet would make it, signed with the given key over `over`. */
