@@ -16,6 +16,7 @@ import type { AuditEntry, Transaction } from '../../../src-main/ipc/contract.ts'
 import {
   buildSignedProposalFile,
   fromWireSafeTransaction,
+  readSafe,
   safeTransactionHash,
   type SafeTransaction,
   type SignedProposalFile,
@@ -93,6 +94,12 @@ async function tokenBalance(holder: string): Promise<bigint> {
     args: [holder as Address],
   });
   return BigInt(await rawRpc<string>(anvil.rpcUrl, 'eth_call', [{ to: token, data }, 'latest']));
+}
+
+async function safeNonce(): Promise<bigint> {
+  return (
+    await readSafe((method, params) => rawRpc(anvil.rpcUrl, method, params ?? []), safe.address)
+  ).nonce;
 }
 
 async function audit(rpc: RpcClient, action: string): Promise<AuditEntry[]> {
@@ -385,8 +392,36 @@ describe('on chain, outside Vigil', () => {
     expect(await tokenBalance(DEAD)).toBe(17n);
   });
 
+  it('a Safe transaction that failed on chain elsewhere marks the imported proposal failed', async () => {
+    // With safeTxGas set, a failing inner call (more tokens than the Safe holds) uses the nonce.
+    const transaction = plainSafeTransaction({
+      to: token,
+      data: encodeFunctionData({ abi: ERC20, functionName: 'transfer', args: [DEAD, 10n ** 30n] }),
+      safeTxGas: 100_000n,
+      nonce: await safeNonce(),
+    });
+    const imported = await a().call<{ proposal: Transaction; created: boolean }>(
+      'safes.importSignatures',
+      { text: JSON.stringify(await fileSignedBy(safe.owners[1]!.privateKey, transaction)) },
+    );
+    expect(imported.created).toBe(true);
+    const receipt = await execSafeTransaction(
+      anvil.rpcUrl,
+      anvil.chainId,
+      safe.address,
+      transaction,
+      [safe.owners[1]!, safe.owners[2]!],
+    );
+    const failed = await until(a(), imported.proposal.id, (tx) => tx.safe!.settledBy !== null);
+    expect(failed.status).toBe('failed');
+    expect(failed.safe!.settledBy).toMatchObject({
+      kind: 'execution-failed',
+      txHash: receipt.transactionHash,
+    });
+  });
+
   it('a file exported before the threshold changed is refused, and nothing is recorded', async () => {
-    const nonce = BigInt((await a().call<{ nonce: string }[]>('safes.list', {}))[0]!.nonce);
+    const nonce = await safeNonce();
     const proposal = await proposeTransfer(a(), 6n, { safeNonce: (nonce + 1n).toString() });
     const file = await fileSignedBy(safe.owners[1]!.privateKey, transactionOf(proposal));
     await execSafeTransaction(
