@@ -144,7 +144,11 @@ export function followSafeExecutions(queue: QueueContext): () => void {
     settleSafeProposal(queue, proposal.id, 'executed', { txHash: tx.hash as Hex | null });
   };
   // Confirmed before a restart, with the proposal not yet settled: settled now.
-  for (const tx of queue.store.listTransactions({ statuses: ['confirmed'], limit: 1000 }))
+  for (const tx of queue.store.listTransactions({
+    statuses: ['confirmed'],
+    limit: 1000,
+    withoutTimeline: true,
+  }))
     settle(tx);
   return queue.service.events.on('tx', settle);
 }

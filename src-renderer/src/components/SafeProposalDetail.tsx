@@ -11,13 +11,14 @@ import { chainName, useChain, useConfig } from '../stores/config.ts';
 import { findSafe, useSafes } from '../stores/safes.ts';
 import { signerLabel, useSigners } from '../stores/signers.ts';
 import { useTransactions } from '../stores/transactions.ts';
+import { safeNonceConflicts } from '../safe-conflicts.ts';
 import { nativeLabel } from '../units.ts';
 import { hrefFor, navigate } from '../route.ts';
 import { DetailItem } from './DetailItem.tsx';
 import { DetailPane } from './DetailPane.tsx';
 import { FormError } from './StateViews.tsx';
 import { CausedEvents, DecodedCall, Outcome, Simulation, Timeline } from './TransactionDetail.tsx';
-import { safeNonceConflicts, TxStatusBadge } from './tx-display.tsx';
+import { TxStatusBadge } from './tx-display.tsx';
 import { SafeSignatureExchange } from './SafeSignatureExchange.tsx';
 
 export function SafeProposalDetail({ tx }: { tx: Transaction }) {

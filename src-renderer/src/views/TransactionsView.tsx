@@ -2,18 +2,20 @@
 // flight with live status, and history; the selected one opens in the detail pane, where it is
 // approved or rejected by hand. "New transaction" composes a proposal.
 import { useMemo, type KeyboardEvent } from 'react';
-import type { Transaction } from '@contract';
+import { visibleText, type Transaction } from '@contract';
 import { useConfig, chainName, findChain, findWatched } from '../stores/config.ts';
 import { AWAITING, IN_FLIGHT, useTransactions } from '../stores/transactions.ts';
+import { safeNonceConflicts } from '../safe-conflicts.ts';
 import { EmptyState, Loadable } from '../components/StateViews.tsx';
 import { TransactionDetail } from '../components/TransactionDetail.tsx';
 import { ComposeTransaction } from '../components/ComposeTransaction.tsx';
 import { SafeProposalDetail } from '../components/SafeProposalDetail.tsx';
 import { findSafe, useSafes } from '../stores/safes.ts';
-import { TxStatusBadge, callSummary, safeNonceConflicts } from '../components/tx-display.tsx';
+import { TxStatusBadge, callSummary } from '../components/tx-display.tsx';
 import { nativeLabel } from '../units.ts';
 import { hrefFor, navigate, useRouteParams } from '../route.ts';
 import { Address } from '../components/Address.tsx';
+import { shortHex } from '../format.ts';
 
 const HISTORY_ROWS = 200;
 
@@ -194,7 +196,7 @@ function TxSection({
                     {tx.id}
                   </a>
                 </td>
-                <td className={tx.safe ? undefined : 'nowrap'}>
+                <td className={tx.safe ? 'tx-status-cell' : 'nowrap'}>
                   <TxStatusBadge
                     tx={tx}
                     conflict={conflicts.has(tx.id)}
@@ -205,7 +207,14 @@ function TxSection({
                 </td>
                 <td title={chainName(chains, tx.chainId)}>{chainName(chains, tx.chainId)}</td>
                 <td>
-                  <Address address={tx.from} chainId={tx.chainId} />
+                  {tx.safe ? (
+                    <span title={tx.from}>
+                      Safe{' '}
+                      {visibleText(findSafe(safes, tx.chainId, tx.from)?.name ?? shortHex(tx.from))}
+                    </span>
+                  ) : (
+                    <Address address={tx.from} chainId={tx.chainId} />
+                  )}
                 </td>
                 <td
                   className="ellipsis"
