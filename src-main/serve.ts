@@ -33,6 +33,7 @@ const usage = [
   '         explorer of the Etherscan API v2 family; the public services by default)',
   '         [--project-root DIR]...  (a folder contracts.discover may read, with what is inside;',
   '         repeat it for several. Clients can name no other folder.)',
+  '         [--safe-service-url CHAINID=URL]…  (a Safe Transaction Service for that chain)',
   'A fixed token: VIGIL_TOKEN=… in the environment, or --token-file FILE (its first line).',
 ].join('\n');
 
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
       'sourcify-url': { type: 'string' },
       'etherscan-url': { type: 'string' },
       'project-root': { type: 'string', multiple: true },
+      'safe-service-url': { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -129,7 +131,17 @@ async function main(): Promise<void> {
       throw new Error(`--project-root ${folder} is not a folder.`);
     return path;
   });
+  const safeServiceUrls: Record<string, string> = {};
+  for (const entry of values['safe-service-url'] ?? []) {
+    const match = /^(\d+)=(https?:\/\/\S+)$/i.exec(entry);
+    if (!match)
+      throw new Error(
+        `--safe-service-url ${entry} is not CHAINID=URL (e.g. 1=https://safe-transaction-mainnet.safe.global).`,
+      );
+    safeServiceUrls[match[1]!] = match[2]!;
+  }
   const tuning = {
+    ...(Object.keys(safeServiceUrls).length > 0 ? { safeServiceUrls } : {}),
     // Webhooks to this machine or the private network are the operator's explicit choice.
     ...(values['allow-private-webhooks'] ? { allowPrivateWebhooks: true } : {}),
     // So are RPC URLs there added by any client (without it, a person approves each one).

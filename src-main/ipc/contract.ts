@@ -1082,6 +1082,46 @@ export const TxsProposeInput = z.object({
   safeNonce: Uint256String.optional(),
 });
 
+/** Where a signed-proposal file (vigil-safe-proposal/1) is read from: a path, or its text. */
+export const SafesImportSignaturesInput = z
+  .object({
+    /** An absolute path on the machine that runs Vigil (desktop, or a local script). */
+    path: z.string().min(1, 'must not be empty').max(4096, tooLong(4096)).optional(),
+    /** The file's text, as a browser reads a chosen file. */
+    text: z.string().min(1, 'must not be empty').max(1_000_000, tooLong(1_000_000)).optional(),
+    /** With text: the chosen file's name, for the audit entry. */
+    fileName: z.string().trim().min(1).max(255, tooLong(255)).optional(),
+    /** The proposal the file must be for; omitted, it is found by its safeTxHash, or proposed. */
+    proposalId: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((input) => (input.path === undefined) !== (input.text === undefined), {
+    message: 'give either path or text, not both',
+    path: ['path'],
+  });
+
+/** What importing or pasting signatures did to a Safe proposal. */
+export const SafeSignaturesRecorded = z.object({
+  proposal: Transaction,
+  /** True when the file's transaction was not known and was proposed from it. */
+  created: z.boolean(),
+  /** Owners whose signature was recorded now (lowercase). */
+  recorded: z.array(z.string()),
+  /** Owners whose signature was already recorded: nothing changed for them. */
+  alreadyRecorded: z.array(z.string()),
+});
+export type SafeSignaturesRecorded = z.infer<typeof SafeSignaturesRecorded>;
+
+export const SafesExportProposalResult = z.object({
+  path: z.string(),
+  fileName: z.string(),
+  /** The file's text, so a browser can offer it as a download too. */
+  text: z.string(),
+  /** Owners' signatures in the file (approved hashes are read from the chain, not exported). */
+  signatures: z.number().int(),
+});
+export type SafesExportProposalResult = z.infer<typeof SafesExportProposalResult>;
+
 // ---------------------------------------------------------------------------------------------
 // Alert rules, their firings and the deliveries of those firings.
 
@@ -1968,6 +2008,36 @@ export const requests = {
   'txs.proposeSafeRejection': {
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: Transaction,
+  },
+  /**
+   * Imports a signed-proposal file another Vigil exported: every signature in it is checked against
+   * the transaction and the Safe's owners and threshold read from the chain now, and recorded
+   * once per owner; one refused signature refuses the whole file and records nothing.
+   */
+  'safes.importSignatures': { input: SafesImportSignaturesInput, output: SafeSignaturesRecorded },
+  /** Records one owner's signature pasted by the operator, checked like an imported one. */
+  'safes.addSignature': {
+    input: z
+      .object({
+        proposalId: z.number().int().positive(),
+        signature: z.string().trim().min(1, 'must not be empty').max(200, tooLong(200)),
+      })
+      .strict(),
+    output: SafeSignaturesRecorded,
+  },
+  /**
+   * Writes a Safe proposal and its owners' signatures as a signed-proposal file for another owner's
+   * Vigil. Without a path it goes to the data directory's exports folder.
+   */
+  'safes.exportProposal': {
+    input: z
+      .object({
+        id: z.number().int().positive(),
+        path: z.string().min(1, 'must not be empty').max(4096, tooLong(4096)).optional(),
+        overwrite: z.boolean().optional(),
+      })
+      .strict(),
+    output: SafesExportProposalResult,
   },
   'txs.reject': {
     input: z.object({

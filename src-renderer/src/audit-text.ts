@@ -56,6 +56,13 @@ export function detailsSummary(details: Record<string, unknown>): string {
       .map(([field, change]) => `${field}: ${valueText(change?.from)} → ${valueText(change?.to)}`)
       .join('; ');
   }
+  // A Safe signature that came from outside says whose it is and how it came first.
+  const importedFrom = details['importedFrom'];
+  if (typeof importedFrom === 'string') {
+    const source = typeof details['source'] === 'string' ? details['source'] : 'imported';
+    const file = typeof details['file'] === 'string' ? ` (${details['file']})` : '';
+    return `signature imported from ${importedFrom} — ${source}${file}  safeTxHash=${valueText(details['safeTxHash'])}`;
+  }
   return Object.entries(details)
     .slice(0, 4)
     .map(([key, value]) => `${key}=${valueText(value)}`)

@@ -38,6 +38,8 @@ export const auditActions = {
   safeExecuted: 'safe.executed',
   /** Another proposal used its Safe nonce; details: which and the transaction hash. */
   safeSuperseded: 'safe.superseded',
+  /** A proposal and its owners' signatures were written to a signed-proposal file; details: path, owners. */
+  safeProposalExported: 'safe.proposal-exported',
   // People who approve (subject approver:<credential id>; the request they approved)
   approverEnrolled: 'approver.enrolled',
   /** A person approved a request only a person may make; details say who, and its digest. */

@@ -57,7 +57,8 @@ function canonicalDir(path: string): string {
 export function checkExportPath(
   path: string,
   dataDir: string,
-  options: { format?: AuditExportFormat; overwrite?: boolean } = {},
+  /** format: the file's extension (jsonl, csv for the audit log; json for a Safe proposal). */
+  options: { format?: AuditExportFormat | 'json'; overwrite?: boolean } = {},
 ): string {
   if (!isAbsolute(path)) {
     throw invalid(
@@ -103,7 +104,7 @@ export function checkExportPath(
       `Cannot export to ${path}: it is inside Vigil's data directory ${dataDir}, whose files only Vigil writes. Choose a path outside it.`,
     );
   }
-  // An export is .jsonl or .csv: never a shell start-up file, a script or a config file.
+  // An export is .jsonl, .csv or .json: never a shell start-up file, a script or a config file.
   if (options.format && extname(path) !== `.${options.format}`) {
     throw invalid(
       path,

@@ -31,6 +31,7 @@ export {
 export {
   auditExportFileName,
   checkExportPath,
+  exportPathFromWebError,
   exportsDirOf,
   fileStamp,
   isAuditExportFileName,

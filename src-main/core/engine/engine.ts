@@ -162,6 +162,10 @@ export interface EngineTuning {
   proxyCheckIntervalMs?: number;
   /** How often added Safes are read again for owner, threshold, module and guard changes; 0: off. */
   safeRefreshMs?: number;
+  /** How often live Safe proposals are checked for approveHash and execution elsewhere; 0: off. */
+  safeFollowMs?: number;
+  /** A Safe Transaction Service per chain id (root URL): signatures posted there and read back. */
+  safeServiceUrls?: Record<string, string>;
   /**
    * MultiSendCallOnly per chain (chain id → address), the one contract a Safe proposal may
    * DELEGATECALL; a chain not listed has Safe 1.4.1's canonical deployment.
@@ -1141,7 +1145,16 @@ export function createEngine(options: EngineOptions): Engine {
       ...(auditStartCheck.evidenceFolder ? [auditStartCheck.evidenceFolder] : []),
     ],
   });
+  const safeAccounts = createSafeAccounts(context, {
+    watchContract: async (input) => {
+      await addContract(input);
+    },
+    ...(options.safeRefreshMs === undefined ? {} : { intervalMs: options.safeRefreshMs }),
+  });
   const txQueue = createTxQueueService(context, {
+    refreshSafe: (id) => safeAccounts.refresh(id),
+    ...(options.safeFollowMs === undefined ? {} : { safeFollowMs: options.safeFollowMs }),
+    ...(options.safeServiceUrls ? { safeServiceUrls: options.safeServiceUrls } : {}),
     vault: signers.vault,
     safeMode,
     ...(secrets ? { approvalMac: secrets.mac } : {}),
@@ -1243,12 +1256,7 @@ export function createEngine(options: EngineOptions): Engine {
         ? {}
         : { intervalMs: options.proxyCheckIntervalMs }),
     }),
-    createSafeAccounts(context, {
-      watchContract: async (input) => {
-        await addContract(input);
-      },
-      ...(options.safeRefreshMs === undefined ? {} : { intervalMs: options.safeRefreshMs }),
-    }),
+    safeAccounts,
     createStoreHealthService({
       store,
       push: options.push,

@@ -44,10 +44,15 @@ export function toWireSafe(record: SafeRecord): Safe {
   };
 }
 
+export interface SafeAccountsService extends EngineService {
+  /** Reads Safe `id` from the chain again and stores (and audits) what changed; as safes.refresh. */
+  refresh(id: string): Promise<SafeRecord>;
+}
+
 export function createSafeAccounts(
   context: ServiceContext,
   options: SafeAccountOptions,
-): EngineService {
+): SafeAccountsService {
   const { store, log, actor } = context;
   const now = options.now ?? Date.now;
   const subject = (id: string): string => `safe:${id}`;
@@ -126,6 +131,10 @@ export function createSafeAccounts(
       : undefined;
 
   return {
+    refresh: (id) => {
+      requireSafe(id);
+      return serialized(() => refresh(id));
+    },
     handlers: {
       async 'safes.add'(input) {
         store.requireChain(input.chainId, 'chainId');

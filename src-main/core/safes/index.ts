@@ -49,6 +49,7 @@ export {
   buildSignedProposalFile,
   checkSignedProposalFile,
   parseSignedProposalFile,
+  readSignedProposalFile,
   SIGNED_PROPOSAL_FORMAT,
   SIGNED_PROPOSAL_MAX_BYTES,
   SignedProposalFileSchema,

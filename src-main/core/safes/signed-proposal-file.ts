@@ -3,11 +3,19 @@
 // is computed again from the fields, every signature is recovered and must be a current owner's
 // over that hash, and the file must be for this chain, this Safe and (when one is given) this
 // transaction, with the threshold the exporter saw still the Safe's.
+import { closeSync, lstatSync, openSync, readSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { getAddress, type Address, type Hex } from 'viem';
 import { z } from 'zod';
 import { AddressInput, ChainId, Hex as HexSchema } from '../../ipc/contract.ts';
+import { VigilError } from '../errors/index.ts';
 import { recoverSafeSignature, refused, type SafeSignature } from './signatures.ts';
-import { safeTransactionHash, type SafeTransaction } from './safe-tx-hash.ts';
+import {
+  fromWireSafeTransaction,
+  safeTransactionHash,
+  toWireSafeTransaction,
+  type SafeTransaction,
+} from './safe-tx-hash.ts';
 
 export const SIGNED_PROPOSAL_FORMAT = 'vigil-safe-proposal/1';
 
@@ -74,18 +82,7 @@ export function buildSignedProposalFile(
     safe,
     safeTxHash: safeTransactionHash({ chainId, safe, transaction }),
     threshold: parameters.threshold,
-    transaction: {
-      to: getAddress(transaction.to),
-      value: transaction.value.toString(),
-      data: transaction.data,
-      operation: transaction.operation,
-      safeTxGas: transaction.safeTxGas.toString(),
-      baseGas: transaction.baseGas.toString(),
-      gasPrice: transaction.gasPrice.toString(),
-      gasToken: getAddress(transaction.gasToken),
-      refundReceiver: getAddress(transaction.refundReceiver),
-      nonce: transaction.nonce.toString(),
-    },
+    transaction: toWireSafeTransaction(transaction),
     signatures: parameters.signatures
       .filter((signature) => signature.kind !== 'approved-hash')
       .map((signature) => ({ owner: getAddress(signature.owner), signature: signature.data })),
@@ -147,19 +144,10 @@ export function parseSignedProposalFile(input: unknown): SignedProposalFile {
 }
 
 function transactionOf(file: SignedProposalFile): SafeTransaction {
-  const fields = file.transaction;
-  return {
-    to: getAddress(fields.to),
-    value: BigInt(fields.value),
-    data: fields.data.toLowerCase() as Hex,
-    operation: fields.operation,
-    safeTxGas: BigInt(fields.safeTxGas),
-    baseGas: BigInt(fields.baseGas),
-    gasPrice: BigInt(fields.gasPrice),
-    gasToken: getAddress(fields.gasToken),
-    refundReceiver: getAddress(fields.refundReceiver),
-    nonce: BigInt(fields.nonce),
-  };
+  return fromWireSafeTransaction({
+    ...file.transaction,
+    data: file.transaction.data.toLowerCase(),
+  });
 }
 
 /**
@@ -255,4 +243,46 @@ export async function checkSignedProposalFile(
     });
   }
   return { safeTxHash, transaction, signatures };
+}
+
+/** A signed-proposal file from a path: an absolute path to a regular file no larger than the cap. */
+export function readSignedProposalFile(path: string): string {
+  if (!isAbsolute(path))
+    throw new VigilError(
+      'INVALID_INPUT',
+      `Path ${path} is relative; give the absolute path of the signed-proposal file.`,
+      { field: 'path' },
+    );
+  // lstat: a link is refused rather than followed to wherever it points.
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat) throw new VigilError('NOT_FOUND', `No file at ${path}.`, { field: 'path' });
+  if (!stat.isFile())
+    throw new VigilError(
+      'INVALID_INPUT',
+      `${path} is not a regular file (${stat.isDirectory() ? 'a directory' : stat.isSymbolicLink() ? 'a symbolic link' : 'a device, socket or pipe'}); give the signed-proposal file itself.`,
+      { field: 'path' },
+    );
+  if (stat.size > SIGNED_PROPOSAL_MAX_BYTES)
+    throw new VigilError(
+      'INVALID_INPUT',
+      `${path} is ${stat.size} bytes; a signed-proposal file is a few KB (at most ${SIGNED_PROPOSAL_MAX_BYTES}).`,
+      { field: 'path' },
+    );
+  // Read no more than the cap even if the file grew since the lstat.
+  const buffer = Buffer.alloc(SIGNED_PROPOSAL_MAX_BYTES + 1);
+  const fd = openSync(path, 'r');
+  try {
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    if (length > SIGNED_PROPOSAL_MAX_BYTES)
+      throw new VigilError(
+        'INVALID_INPUT',
+        `${path} grew past ${SIGNED_PROPOSAL_MAX_BYTES} bytes.`,
+        {
+          field: 'path',
+        },
+      );
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

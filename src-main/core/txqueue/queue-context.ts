@@ -9,7 +9,7 @@ import type { ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { SignerVault } from '../keys/index.ts';
 import type { Logger, RecordMac } from '../ports/index.ts';
-import type { Store, TimelineEntry, TransactionState } from '../store/index.ts';
+import type { SafeRecord, Store, TimelineEntry, TransactionState } from '../store/index.ts';
 import { keyAccount, type SendingAccount } from './account.ts';
 import { createNonceManager, type NonceManager } from './nonce-manager.ts';
 import { txSubject } from './tx-record.ts';
@@ -36,6 +36,15 @@ export interface TxQueueOptions {
   staleApprovalMs?: number;
   /** MultiSendCallOnly by chain id, where it is not at Safe 1.4.1's canonical address. */
   multiSendCallOnly?: Record<string, string>;
+  /**
+   * Reads an added Safe (id `chainId:address`) from the chain again and stores what changed (the
+   * Safe accounts service's refresh): signatures are checked against the owners and threshold now.
+   */
+  refreshSafe?(id: string): Promise<SafeRecord>;
+  /** How often live Safe proposals are checked against the chain (approveHash, executed elsewhere); 0: off. */
+  safeFollowMs?: number;
+  /** A Safe Transaction Service per chain id (its root URL), where the operator set one. */
+  safeServiceUrls?: Record<string, string>;
 }
 
 /** The step boundaries of a transaction's way out, where crash tests stop the process. */

@@ -20,6 +20,8 @@ import { resumeFromJournal } from './resume.ts';
 import { startTracking } from './track.ts';
 import { checkFromInput, proposeFromInput, proposeSafeRejection } from './safe-propose.ts';
 import { executeSafe, followSafeExecutions } from './safe-execute.ts';
+import { addSignature, exportProposal, importSignatures } from './safe-collect.ts';
+import { followSafeProposals } from './safe-follow.ts';
 
 export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
 export type { ProposeInput } from './propose.ts';
@@ -47,6 +49,7 @@ export function createTxQueueService(
   const tracking = startTracking(queue);
   resumeFromJournal(queue);
   const stopFollowingSafeExecutions = followSafeExecutions(queue);
+  const stopFollowingSafeProposals = followSafeProposals(queue);
 
   return {
     propose: (input, source, actor) => proposeFromInput(queue, input, source, actor),
@@ -57,6 +60,10 @@ export function createTxQueueService(
       'txs.propose': (input) => proposeFromInput(queue, input, 'operator', context.actor),
       'txs.executeSafe': (input) => executeSafe(queue, input, context.actor),
       'txs.proposeSafeRejection': (input) => proposeSafeRejection(queue, input.id, context.actor),
+      'safes.importSignatures': (input, call) =>
+        importSignatures(queue, input, call, context.actor),
+      'safes.addSignature': (input) => addSignature(queue, input, context.actor),
+      'safes.exportProposal': (input, call) => exportProposal(queue, input, call, context.actor),
       'txs.encode'(input) {
         store.requireChain(input.chainId);
         const to = getAddress(input.to.toLowerCase());
@@ -104,6 +111,7 @@ export function createTxQueueService(
     },
     async close() {
       stopFollowingSafeExecutions();
+      await stopFollowingSafeProposals();
       await tracking.close();
     },
   };

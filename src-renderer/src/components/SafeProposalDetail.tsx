@@ -19,6 +19,7 @@ import { DetailPane } from './DetailPane.tsx';
 import { FormError } from './StateViews.tsx';
 import { CausedEvents, DecodedCall, Outcome, Simulation, Timeline } from './TransactionDetail.tsx';
 import { TxStatusBadge } from './tx-display.tsx';
+import { SafeSignatureExchange } from './SafeSignatureExchange.tsx';
 
 export function SafeProposalDetail({ tx }: { tx: Transaction }) {
   const safeTx = tx.safe!;
@@ -115,6 +116,7 @@ export function SafeProposalDetail({ tx }: { tx: Transaction }) {
       )}
       <Simulation tx={tx} />
       <Signatures tx={tx} owners={safe?.owners ?? []} threshold={safe?.threshold ?? null} />
+      <SafeSignatureExchange tx={tx} />
       {open && <SafeActions tx={tx} owners={safe?.owners ?? []} ready={ready(tx, safe)} />}
       {safeTx.settledBy && (
         <p className="small" role="status" aria-label="Settled">

@@ -566,6 +566,10 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
     pending:
       'needs the Safe contracts on anvil; test/integration/safes/safe-proposals.test.ts checks it',
   },
+  'safe.proposal-exported': {
+    pending:
+      'needs a Safe proposal on anvil; test/integration/safes/safe-signature-exchange.test.ts checks it',
+  },
   'safe.added': {
     pending:
       'needs the Safe contracts on anvil; test/integration/safes/safe-accounts.test.ts checks it',

@@ -33,6 +33,21 @@ describe('export path', () => {
       ).toBe('wrong-extension');
   });
 
+  it('takes a Safe proposal export only as .json, outside the data directory', () => {
+    const good = join(out.path, 'proposal.json');
+    expect(checkExportPath(good, data.path, { format: 'json' })).toBe(good);
+    for (const name of ['.profile', 'proposal.json.sh', 'proposal.jsonl'])
+      expect(
+        reasonOf(() => checkExportPath(join(out.path, name), data.path, { format: 'json' })),
+        name,
+      ).toBe('wrong-extension');
+    expect(
+      reasonOf(() =>
+        checkExportPath(join(data.path, 'proposal.json'), data.path, { format: 'json' }),
+      ),
+    ).toBe('inside-data-dir');
+  });
+
   it('does not replace a file unless told to', () => {
     const existing = join(out.path, 'kept.jsonl');
     writeFileSync(existing, 'x');

@@ -63,3 +63,23 @@ describe('details in one line', () => {
     ).toBe('Broken: missing at line 5 (seq 4)');
   });
 });
+
+describe('detailsSummary of an imported Safe signature', () => {
+  it('says whose signature it is and how it came', () => {
+    expect(
+      detailsSummary({
+        chainId: 1,
+        safe: '0x5afe',
+        safeTxHash: '0x1234',
+        safeNonce: '3',
+        owner: '0xabc',
+        source: 'imported',
+        importedFrom: '0xabc',
+        file: 'from-b.json',
+      }),
+    ).toBe('signature imported from 0xabc — imported (from-b.json)  safeTxHash=0x1234');
+    expect(
+      detailsSummary({ importedFrom: '0xdef', source: 'approveHash', safeTxHash: '0x9' }),
+    ).toBe('signature imported from 0xdef — approveHash  safeTxHash=0x9');
+  });
+});

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { concat, keccak256, numberToHex, slice, toHex, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { VigilError } from '../../../src-main/core/errors/index.ts';
 import {
   approvedHashSignature,
   checkOwnerSignature,
@@ -9,6 +8,7 @@ import {
   recoverSafeSignature,
   type SafeSignature,
 } from '../../../src-main/core/safes/index.ts';
+import { vigilErrorOf } from '../../helpers/vigil-error.ts';
 import { ethSignSafeHash } from '../../helpers/safe-signing.ts';
 
 const keys = [
@@ -23,15 +23,6 @@ const owners = keys.map((privateKey) => ({
 const hash = keccak256(toHex('a Safe transaction'));
 const otherHash = keccak256(toHex('another Safe transaction'));
 const safe = '0x000000000000000000000000000000000000Safe'.replace('Safe', '5afe') as Hex;
-
-async function refusal(promise: Promise<unknown>): Promise<VigilError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VigilError);
-  return error as VigilError;
-}
 
 describe('recoverSafeSignature', () => {
   it('recovers an ECDSA signature over the hash (v 27/28) as eip712', async () => {
@@ -62,14 +53,14 @@ describe('recoverSafeSignature', () => {
   it('refuses a contract signature (v 0), another v, a wrong length and non-hex', async () => {
     const signature = await privateKeyToAccount(keys[0]).sign({ hash });
     const withV = (v: number) => concat([slice(signature, 0, 64), numberToHex(v, { size: 1 })]);
-    expect((await refusal(recoverSafeSignature(hash, withV(0)))).message).toMatch(/EIP-1271/);
-    const other = await refusal(recoverSafeSignature(hash, withV(29)));
+    expect((await vigilErrorOf(recoverSafeSignature(hash, withV(0)))).message).toMatch(/EIP-1271/);
+    const other = await vigilErrorOf(recoverSafeSignature(hash, withV(29)));
     expect(other.message).toMatch(/this one has v 29/);
     expect(other.field).toBe('signature');
-    expect((await refusal(recoverSafeSignature(hash, slice(signature, 0, 64)))).message).toMatch(
-      /65 bytes .* this one is 64/,
-    );
-    expect((await refusal(recoverSafeSignature(hash, 'hello'))).message).toMatch(/not\.$/);
+    expect(
+      (await vigilErrorOf(recoverSafeSignature(hash, slice(signature, 0, 64)))).message,
+    ).toMatch(/65 bytes .* this one is 64/);
+    expect((await vigilErrorOf(recoverSafeSignature(hash, 'hello'))).message).toMatch(/not\.$/);
   });
 
   it('refuses an approved-hash signature whose r is wider than an address', async () => {
@@ -78,7 +69,7 @@ describe('recoverSafeSignature', () => {
       numberToHex(0, { size: 32 }),
       '0x01',
     ]);
-    expect((await refusal(recoverSafeSignature(hash, data))).message).toMatch(/r is wider/);
+    expect((await vigilErrorOf(recoverSafeSignature(hash, data))).message).toMatch(/r is wider/);
   });
 
   it('recovers a stranger from a signature made over another hash', async () => {
@@ -131,13 +122,13 @@ describe('checkOwnerSignature', () => {
 
   it('refuses a non-owner’s signature, and one over another transaction, as not-owner', async () => {
     const stranger = await privateKeyToAccount(keys[2]).sign({ hash });
-    const notOwner = await refusal(
+    const notOwner = await vigilErrorOf(
       checkOwnerSignature({ safe, safeTxHash: hash, owners: ownerAddresses, signature: stranger }),
     );
     expect(notOwner.code).toBe('SIGNATURE_REFUSED');
     expect(notOwner.details).toMatchObject({ reason: 'not-owner', recovered: owners[2]!.address });
     const overOther = await privateKeyToAccount(keys[0]).sign({ hash: otherHash });
-    const other = await refusal(
+    const other = await vigilErrorOf(
       checkOwnerSignature({ safe, safeTxHash: hash, owners: ownerAddresses, signature: overOther }),
     );
     expect(other.message).toMatch(/over another transaction/);
@@ -145,7 +136,7 @@ describe('checkOwnerSignature', () => {
 
   it('refuses a pasted approved-hash signature: only the chain can say it holds', async () => {
     const { data } = approvedHashSignature(owners[0]!.address);
-    const error = await refusal(
+    const error = await vigilErrorOf(
       checkOwnerSignature({ safe, safeTxHash: hash, owners: ownerAddresses, signature: data }),
     );
     expect(error.message).toMatch(/proves nothing off chain/);

@@ -1,15 +1,22 @@
-import { describe, expect, it } from 'vitest';
-import { getAddress, zeroAddress, type Address } from 'viem';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getAddress, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { VigilError } from '../../../src-main/core/errors/index.ts';
+import type { VigilError } from '../../../src-main/core/errors/index.ts';
 import {
   buildSignedProposalFile,
   checkSignedProposalFile,
+  readSignedProposalFile,
   safeTransactionHash,
+  SIGNED_PROPOSAL_MAX_BYTES,
   type SafeSignature,
   type SafeTransaction,
   type SignedProposalFile,
 } from '../../../src-main/core/safes/index.ts';
+import { plainSafeTransaction } from '../../helpers/safe-contracts.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { vigilErrorOf } from '../../helpers/vigil-error.ts';
 
 const keys = [
   '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
@@ -21,18 +28,12 @@ const accounts = keys.map((key) => privateKeyToAccount(key));
 const owners = accounts.slice(0, 3).map((account) => account.address);
 const chainId = 31337;
 const safe: Address = getAddress('0x5afe5afe5afe5afe5afe5afe5afe5afe5afe5afe');
-const transaction: SafeTransaction = {
+const transaction = plainSafeTransaction({
   to: getAddress('0x1111111111111111111111111111111111111111'),
   value: 12n * 10n ** 17n,
   data: '0xa9059cbb',
-  operation: 0,
-  safeTxGas: 0n,
-  baseGas: 0n,
-  gasPrice: 0n,
-  gasToken: zeroAddress,
-  refundReceiver: zeroAddress,
   nonce: 4n,
-};
+});
 const options = { chainId, safe, owners, threshold: 2 };
 
 async function signedBy(
@@ -61,13 +62,9 @@ async function file(indexes = [1]): Promise<SignedProposalFile> {
 }
 
 async function refusal(input: unknown, extra: object = {}): Promise<VigilError> {
-  const error = await checkSignedProposalFile(input, { ...options, ...extra }).then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VigilError);
-  expect((error as VigilError).code).toBe('SIGNATURE_REFUSED');
-  return error as VigilError;
+  const error = await vigilErrorOf(checkSignedProposalFile(input, { ...options, ...extra }));
+  expect(error.code).toBe('SIGNATURE_REFUSED');
+  return error;
 }
 
 describe('signed-proposal files', () => {
@@ -184,5 +181,32 @@ describe('signed-proposal files', () => {
     ];
     const error = await refusal(built);
     expect(error.message).toMatch(/reads those from the chain/);
+  });
+});
+
+describe('readSignedProposalFile', () => {
+  const dir = makeTempDir('vigil-signed-file-');
+  afterAll(() => dir.remove());
+
+  it('reads a regular file given by an absolute path', async () => {
+    const path = join(dir.path, 'proposal.json');
+    const text = JSON.stringify(await file([1]));
+    writeFileSync(path, text);
+    expect(readSignedProposalFile(path)).toBe(text);
+  });
+
+  it('refuses a relative path, a directory, a symbolic link, a missing file and an oversized one', () => {
+    const target = join(dir.path, 'target.json');
+    writeFileSync(target, '{}');
+    const link = join(dir.path, 'link.json');
+    symlinkSync(target, link);
+    const big = join(dir.path, 'big.json');
+    writeFileSync(big, Buffer.alloc(SIGNED_PROPOSAL_MAX_BYTES + 1, 0x20));
+    expect(() => readSignedProposalFile('proposal.json')).toThrow(/is relative/);
+    expect(() => readSignedProposalFile(dir.path)).toThrow(/not a regular file \(a directory\)/);
+    expect(() => readSignedProposalFile(link)).toThrow(/not a regular file \(a symbolic link\)/);
+    expect(() => readSignedProposalFile(join(dir.path, 'none.json'))).toThrow(/No file at/);
+    expect(() => readSignedProposalFile(big)).toThrow(/a signed-proposal file is a few KB/);
+    expect(() => readSignedProposalFile('/dev/null')).toThrow(/device, socket or pipe/);
   });
 });
