@@ -25,6 +25,7 @@ import {
   readTextCell,
   unprotectCell,
 } from '../../../src-main/core/audit/export-format.ts';
+import { openAuditExport } from '../../../src-main/core/audit/read-export.ts';
 import type {
   AuditExportFormat,
   AuditExportHeader,
@@ -723,6 +724,114 @@ describe('the CSV as an earlier build wrote it', () => {
       intact: true,
       count: 12,
       lastSeq: 12,
+    });
+  });
+});
+
+describe('how much of a file is read, and the paths a large or odd file takes', () => {
+  /** A file's lines, one chunk each, counting how many were taken and whether it was closed. */
+  function lineSource(lines: string[]) {
+    const state = { taken: 0, closed: false };
+    async function* chunks() {
+      try {
+        for (const line of lines) {
+          state.taken++;
+          yield `${line}\n`;
+        }
+      } finally {
+        state.closed = true;
+      }
+    }
+    return { state, source: chunks() };
+  }
+  const long = buildLog(Array.from({ length: 120 }, () => ({})));
+
+  for (const format of ['jsonl', 'csv'] as const) {
+    it(`${format}: reading stops at a break found past the verifier's look-ahead, and the file is closed`, async () => {
+      const lines = exportLines(format, long);
+      const at2 = lineOf(format, 2) - 1;
+      lines[at2] = lines[at2]!.replace('tx:2', 'tx:two');
+      const { state, source } = lineSource(lines);
+      expect((await verifyAuditExport(source)).verification).toEqual({
+        intact: false,
+        count: 1,
+        atSeq: 2,
+        atPosition: lineOf(format, 2),
+        kind: 'edited',
+        message: `entry ${lineOf(format, 2)} (seq 2) was edited: its content no longer matches its hash.`,
+      });
+      // The break is known once the look-ahead (32 entries) after it is full: far from the end.
+      expect(state.taken).toBeLessThan(60);
+      expect(state.closed).toBe(true);
+    });
+
+    it(`${format}: a text of more than 1 MiB is read across its pieces, and an edit past 1 MiB is found`, async () => {
+      const big = buildLog([0, 1, 2].map((i) => ({ details: { i, pad: 'x'.repeat(500_000) } })));
+      const lines = exportLines(format, big);
+      expect(joined(lines).length).toBeGreaterThan(1024 * 1024 + 1000);
+      expect(await verify(joined(lines))).toEqual({
+        intact: true,
+        count: 3,
+        firstSeq: 1,
+        lastSeq: 3,
+        headHash: big[2]!.hash,
+      });
+      const at3 = lineOf(format, 3) - 1;
+      lines[at3] = lines[at3]!.replace('tx:3', 'tx:three');
+      expect(await verify(joined(lines))).toMatchObject({ intact: false, atSeq: 3, count: 2 });
+    });
+  }
+
+  it('csv: reading stops at a row that is not valid CSV, and the rows before it are checked', async () => {
+    const lines = exportLines('csv', long);
+    const at3 = lineOf('csv', 3) - 1;
+    lines[at3] = `entry,3,"x"y,${lines[at3]!.slice(8)}`;
+    const { state, source } = lineSource(lines);
+    expect((await verifyAuditExport(source)).verification).toMatchObject({
+      intact: false,
+      count: 2,
+      atSeq: 3,
+      atPosition: 5,
+      kind: 'edited',
+    });
+    expect(state.taken).toBeLessThan(20);
+    expect(state.closed).toBe(true);
+  });
+
+  it('csv: a row that is not valid CSV right after the column names is not taken for an export', async () => {
+    const lines = exportLines('csv');
+    lines[1] = 'header,"x"y,1';
+    await expect(verifyAuditExport(joined(lines), 'sheet.csv')).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+      message: 'sheet.csv is not a Vigil audit export: its first line is not an export header.',
+    });
+  });
+
+  it('csv: a header row whose details are JSON but not an object names the whole record', async () => {
+    const lines = exportLines('csv');
+    lines[1] = 'header,1,,,,,null,,';
+    expect(await verify(joined(lines))).toEqual({
+      intact: false,
+      count: 0,
+      atSeq: 0,
+      atPosition: 2,
+      kind: 'edited',
+      message:
+        'Line 2: the export header is malformed (record: Invalid input: expected object, received null).',
+    });
+  });
+
+  it('a file refused as no export is closed, and is called "the file" when it has no name', async () => {
+    const { state, source } = lineSource(['secret: hunter2', 'and more']);
+    await expect(openAuditExport(source)).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+      message:
+        'the file is not a Vigil audit export: it starts with neither a JSON Lines header nor the CSV column names.',
+    });
+    expect(state.closed).toBe(true);
+    await expect(verifyAuditExport('')).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+      message: 'the file is empty: it is not a Vigil audit export.',
     });
   });
 });
