@@ -167,6 +167,46 @@ describe('operator journal sealed with the data directory key', () => {
     expect(() => openJournal(path, sealed, 1)).toThrow(/damaged at line 1/);
   });
 
+  it('does not take a compaction line failing its MAC for one', () => {
+    const path = journalPath();
+    const forged = macLine(compactionJson(3)).replace('":3}', '":4}');
+    writeFileSync(path, forged + macLine(entryJson(5)));
+    expect(() => openJournal(path, sealed, 1)).toThrow(/damaged at line 1/);
+  });
+
+  it('quarantines whole JSON under a seal of neither length, or a bad one while adopting', () => {
+    for (const [first, integrity] of [
+      [`abc ${entryJson(1)}\n`, sealed],
+      [`${entryJson(1)}\n`, sealed],
+      [checksumLine(entryJson(1)).replace(/^./, (c) => (c === '0' ? '1' : '0')), adopting],
+      [macLine(entryJson(1)).replace('"n":1', '"n":2'), adopting],
+    ] as const) {
+      const path = journalPath();
+      writeFileSync(path, first);
+      const { journal, quarantined, droppedTornTailBytes } = openJournal(path, integrity, 1);
+      expect([quarantined?.fromSeq, quarantined?.lines, droppedTornTailBytes], first).toEqual([
+        1, 1, 0,
+      ]);
+      expect(journal.entries).toEqual([]);
+      journal.close();
+    }
+  });
+
+  it('counts the bytes it wrote: appends and rewrites, not a compaction it already did', () => {
+    const path = journalPath();
+    const { journal } = openJournal<{ n: number }>(path, sealed);
+    expect(journal.bytesAppended).toBe(0);
+    for (const n of [1, 2, 3]) journal.append({ n }, n * 10);
+    const appended = readFileSync(path).length;
+    expect(journal.bytesAppended).toBe(appended);
+    journal.compactThrough(2);
+    const compacted = readFileSync(path).length;
+    expect(journal.bytesAppended).toBe(appended + compacted);
+    journal.compactThrough(2);
+    expect(journal.bytesAppended).toBe(appended + compacted);
+    journal.close();
+  });
+
   it('compacts a sealed journal to a sealed first line', () => {
     const path = journalPath();
     const { journal } = openJournal<{ n: number }>(path, sealed);
