@@ -644,6 +644,17 @@ describe('the CSV cells a spreadsheet would run, and the quoting', () => {
     expect(unprotectCell('x')).toBe('x');
   });
 
+  it('a backslash in a text cell is doubled, so text that looks like an escape reads back as written', async () => {
+    const texts = ['C:\\dir\\file', 'literal \\u0041'];
+    const entries = buildLog(texts.map((text) => ({ actor: text, subject: text })));
+    const text = joined(exportLines('csv', entries));
+    expect(text).toContain(',C:\\\\dir\\\\file,tx.approved,C:\\\\dir\\\\file,');
+    expect(text).toContain(',literal \\\\u0041,tx.approved,literal \\\\u0041,');
+    const rows = parseCsv(text, { relax_column_count: true }) as string[][];
+    expect(rows.slice(2, 4).map((row) => readTextCell(row[3]!))).toEqual(texts);
+    expect(await verify(text)).toMatchObject({ intact: true, count: 2 });
+  });
+
   it('a field with a quote or comma is quoted; CR and LF are written as escapes', async () => {
     const texts = ['say "hi"', 'a,b', 'a\rb', 'a\nb', 'plain text'];
     const entries = buildLog(texts.map((text) => ({ subject: text, details: { text } })));
@@ -797,6 +808,40 @@ describe('how much of a file is read, and the paths a large or odd file takes', 
     expect(state.taken).toBeLessThan(20);
     expect(state.closed).toBe(true);
   });
+
+  it('csv: an empty chunk after a damaged last row does not make the row look cut', async () => {
+    const lines = exportLines('csv');
+    lines[lines.length - 1] = 'trailer,x';
+    async function* chunks() {
+      yield joined(lines);
+      yield new Uint8Array(0);
+    }
+    expect((await verifyAuditExport(chunks())).verification).toMatchObject({
+      intact: false,
+      kind: 'edited',
+      atPosition: lines.length,
+    });
+  });
+
+  it('csv: a file of only other column names is not an export, and is not taken for a cut one', async () => {
+    await expect(verifyAuditExport('record,seq,when,who\n', 'sheet.csv')).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+      message: 'sheet.csv is not a Vigil audit export: its first line is not an export header.',
+    });
+  });
+
+  for (const format of ['jsonl', 'csv'] as const) {
+    it(`${format}: a file cut after a whole line, entries and trailer missing, is truncated where the next entry belongs`, async () => {
+      const cut = exportLines(format).slice(0, lineOf(format, 4));
+      expect(await verify(joined(cut))).toMatchObject({
+        intact: false,
+        count: 4,
+        atSeq: 5,
+        atPosition: lineOf(format, 5),
+        kind: 'truncated',
+      });
+    });
+  }
 
   it('csv: a row that is not valid CSV right after the column names is not taken for an export', async () => {
     const lines = exportLines('csv');
