@@ -12,11 +12,14 @@ export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
-  mutate: module.mutate,
+  // VIGIL_MUTATION_MUTATE (comma-separated globs or `file:from-to` ranges) mutates only part of
+  // a set, against the same tests: one file's score without paying for the others' mutants.
+  mutate: process.env.VIGIL_MUTATION_MUTATE?.split(',') ?? module.mutate,
   coverageAnalysis: 'perTest',
   // A static mutant (module-level code, run once at import) must run every test of the set; a
   // set whose static mutants would dominate the run skips them, and says so in modules.mjs.
   ignoreStatic: module.ignoreStatic ?? false,
+  // VIGIL_MUTATION_CONCURRENCY=1 when the cores are shared with other work.
   concurrency: Number(process.env.VIGIL_MUTATION_CONCURRENCY ?? 2),
   timeoutMS: module.timeoutMS ?? 20_000,
   // The sandbox needs the sources and tests, not builds, reports or other helpers' data.

@@ -6,6 +6,8 @@ export interface MutationModule {
   tests: string[];
   /** Skip static mutants (module-level code), which would each run every test of the set. */
   ignoreStatic?: boolean;
+  /** Stryker's timeout per mutant (20 s when omitted). */
+  timeoutMS?: number;
 }
 
 export const mutationModules: Record<string, MutationModule>;

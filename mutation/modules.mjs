@@ -59,7 +59,11 @@ export const mutationModules = {
   },
   journal: {
     mutate: ['src-main/core/store/journal.ts'],
-    tests: ['test/unit/store/journal.test.ts', 'test/unit/store/journal-compaction.test.ts'],
+    tests: [
+      'test/unit/store/journal.test.ts',
+      'test/unit/store/journal-compaction.test.ts',
+      'test/unit/store/journal-seals.test.ts',
+    ],
   },
   keys: {
     mutate: ['src-main/core/keys/private-key.ts'],

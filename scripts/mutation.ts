@@ -23,9 +23,14 @@ interface MutantResult {
 }
 
 /** Killed (or timed out) over all mutants that were not compile or runtime errors. */
-function scoreOf(name: string): { score: number; killed: number; survived: number; total: number } {
+function scoreOf(reportName: string): {
+  score: number;
+  killed: number;
+  survived: number;
+  total: number;
+} {
   const report = JSON.parse(
-    readFileSync(join(root, 'reports', 'mutation', `${name}.json`), 'utf8'),
+    readFileSync(join(root, 'reports', 'mutation', `${reportName}.json`), 'utf8'),
   ) as { files: Record<string, { mutants: MutantResult[] }> };
   const mutants = Object.values(report.files).flatMap((file) => file.mutants);
   const detected = mutants.filter((m) => m.status === 'Killed' || m.status === 'Timeout').length;
@@ -44,18 +49,21 @@ function scoreOf(name: string): { score: number; killed: number; survived: numbe
 const rows: string[] = [];
 let failed = false;
 for (const name of names) {
+  // VIGIL_MUTATION_REPORT names the report instead of the set (stryker.config.mjs), e.g. for a
+  // run narrowed to one file with VIGIL_MUTATION_MUTATE.
+  const report = process.env['VIGIL_MUTATION_REPORT'] ?? name;
   console.log(`\n$ stryker run (module set ${name})`);
   const result = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, VIGIL_MUTATION_MODULE: name },
   });
-  if (result.status !== 0 || !existsSync(join(root, 'reports', 'mutation', `${name}.json`))) {
+  if (result.status !== 0 || !existsSync(join(root, 'reports', 'mutation', `${report}.json`))) {
     failed = true;
     rows.push(`${name.padEnd(20)} did not finish (exit ${result.status})`);
     continue;
   }
-  const { score, killed, survived, total } = scoreOf(name);
+  const { score, killed, survived, total } = scoreOf(report);
   rows.push(
     `${name.padEnd(20)} ${score.toFixed(1).padStart(5)}%  ${killed}/${total} killed, ${survived} survived`,
   );

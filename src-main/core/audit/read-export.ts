@@ -64,14 +64,20 @@ export async function openAuditExport(
   first = first.replace(/^\uFEFF/, '');
   const rest: Chunks = {
     async *[Symbol.asyncIterator]() {
-      if (first) yield first;
-      while (!done) {
-        const next = await iterator.next();
-        if (next.done) break;
-        yield typeof next.value === 'string' ? next.value : decoder.write(next.value);
+      try {
+        if (first) yield first;
+        while (!done) {
+          const next = await iterator.next();
+          if (next.done) break;
+          yield typeof next.value === 'string' ? next.value : decoder.write(next.value);
+        }
+        const tail = decoder.end();
+        if (tail) yield tail;
+      } finally {
+        // Also when the records stop being read (a break was found): the source, a file, is
+        // closed then, not when it is collected.
+        await iterator.return?.();
       }
-      const tail = decoder.end();
-      if (tail) yield tail;
     },
   };
   if (first.startsWith('{')) return { format: 'jsonl', records: markCutEnd(jsonlRecords(rest)) };

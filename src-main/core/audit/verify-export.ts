@@ -22,16 +22,9 @@ export async function verifyAuditExport(
 ): Promise<AuditExportCheck> {
   const chunks: Chunks = typeof source === 'string' ? textChunks(source) : source;
   const reader = await openAuditExport(chunks, name);
-  let header: AuditExportHeader | null = null;
-  let verification: AuditVerification;
-  try {
-    const result = await checkRecords(reader.records, name);
-    header = result.header;
-    verification = result.verification;
-  } finally {
-    // Stop reading at the first break; the rest of a large file need not be read.
-    await reader.records.return(undefined);
-  }
+  // Reading stops at the first break: leaving the for-await in checkRecords (a return or a
+  // throw) returns the records, and with them the source, so the rest of a large file is not read.
+  const { header, verification } = await checkRecords(reader.records, name);
   return { format: reader.format, verification, header };
 }
 

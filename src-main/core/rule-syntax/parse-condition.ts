@@ -199,7 +199,8 @@ function exactInteger(literal: string, offset: number): string {
   const fail = (message: string): never => {
     throw new ConditionSyntaxError(message, offset);
   };
-  if (/_(_|$|\.|[eE])|\._|[eE][+-]?_/.test(literal) || /^-?_/.test(literal))
+  // The tokenizer starts a number with a digit (after its sign), never with an underscore.
+  if (/_(_|$|\.|[eE])|\._|[eE][+-]?_/.test(literal))
     fail(`${literal}: an underscore may only stand between digits`);
   const plain = literal.replace(/_/g, '');
   const match = /^(-?)([0-9]+)(?:\.([0-9]*))?(?:[eE]([+-]?)([0-9]*))?$/.exec(plain);

@@ -251,8 +251,10 @@ export function openJournal<Command>(
       const through = Math.min(seq, lastSeq);
       const kept = readFileSync(path, 'utf8')
         .split('\n')
+        // The empty string after the last newline decodes as torn, like any line that is not
+        // an entry (the compaction line among them).
         .filter((line) => {
-          const entry = line === '' ? 'torn' : decodeJournalLine<Command>(line, integrity);
+          const entry = decodeJournalLine<Command>(line, integrity);
           return typeof entry === 'object' && entry.seq > through;
         });
       replaceWith(
@@ -270,7 +272,7 @@ export function openJournal<Command>(
       const kept = readFileSync(path, 'utf8')
         .split('\n')
         .flatMap((line) => {
-          const entry = line === '' ? 'torn' : decodeJournalLine<Command>(line, integrity);
+          const entry = decodeJournalLine<Command>(line, integrity);
           return typeof entry === 'object' ? [encodeJournalLine(entry, integrity)] : [];
         });
       replaceWith(

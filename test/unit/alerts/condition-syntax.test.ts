@@ -1,9 +1,12 @@
 // The condition language's syntax errors, each with its message and column as the rule editor
 // shows them, and the literals that must read exactly (escapes, signs, e-notation, underscores).
 import { describe, expect, it } from 'vitest';
-import type { ConditionNode } from '../../../src-main/ipc/contract.ts';
+import type { ConditionNode, ConditionValue } from '../../../src-main/ipc/contract.ts';
 import { parseCondition } from '../../../src-main/core/alerts/index.ts';
-import { ConditionSyntaxError } from '../../../src-main/core/rule-syntax/parse-condition.ts';
+import {
+  ConditionSyntaxError,
+  positionOf,
+} from '../../../src-main/core/rule-syntax/parse-condition.ts';
 
 function syntaxError(text: string): [string, number] {
   try {
@@ -68,6 +71,28 @@ const refusals: [string, string, number][] = [
     10,
   ],
   ['note == "line\nbreak"', 'the string has no closing "', 9],
+  ['note == "a\\', 'unknown escape \\; use \\n, \\t, \\\\, \\" or \\uXXXX', 11],
+  ['note == "\\xu0041"', 'unknown escape \\x; use \\n, \\t, \\\\, \\" or \\uXXXX', 10],
+  ['to == 0x…', '"…" stands for elided text; write the value in full', 9],
+  ['value > -x', 'unexpected character "-"', 9],
+  ['value == --1', 'unexpected character "-"', 10],
+  ['value > 1_', '1_: an underscore may only stand between digits', 9],
+  ['value > 1e_5', '1e_5: an underscore may only stand between digits', 9],
+  ['value > 1e+_5', '1e+_5: an underscore may only stand between digits', 9],
+  ['1 == 1', 'expected a field name (an event argument such as value, or tx.from), found "1"', 1],
+  [') == 1', 'expected a field name (an event argument such as value, or tx.from), found ")"', 1],
+  [
+    'value == )',
+    'expected a value after == (a number, 0x-address, "string", true/false or [list]), found ")"',
+    10,
+  ],
+  ['value in [[1]]', 'expected a value in the list, found "["', 11],
+  ['value in [,1]', 'expected a value in the list, found ","', 11],
+  ['value in [1 ) 2]', 'expected , or ] in the list that starts at column 10, found ")"', 13],
+  ['(value > 1]', 'expected ) to close the ( at column 1, found "]"', 11],
+  // The column of the ( on its own line, not counted from the last line break of the text.
+  ['(value > 1\n  and value < 5', 'expected ) to close the ( at column 1, found the end', 27],
+  ["value > 1 'x'", 'unexpected "\'x\'"', 11],
 ];
 
 const readings: [string, ConditionNode][] = [
@@ -100,6 +125,20 @@ const readings: [string, ConditionNode][] = [
     'value >= 1_000e-3',
     { type: 'compare', field: 'value', op: '>=', value: { type: 'number', value: '1' } },
   ],
+  [
+    'amounts[12] == 2',
+    { type: 'compare', field: 'amounts[12]', op: '==', value: { type: 'number', value: '2' } },
+  ],
+  // The largest exponent taken.
+  [
+    'value > 1e1000',
+    {
+      type: 'compare',
+      field: 'value',
+      op: '>',
+      value: { type: 'number', value: `1${'0'.repeat(1000)}` },
+    },
+  ],
 ];
 
 describe('condition syntax', () => {
@@ -109,5 +148,31 @@ describe('condition syntax', () => {
 
   it.each(readings)('reads %j exactly', (text, tree) => {
     expect(parseCondition(text).condition).toEqual(tree);
+  });
+
+  it('records where each comparison and each literal stands, for errors found later', () => {
+    const text = 'value >= 10 and\n  to in [0x1, "b"]';
+    const { condition, comparisonSpans, valueSpans } = parseCondition(text);
+    const [amount, to] = (condition as { conditions: ConditionNode[] }).conditions as [
+      ConditionNode & { type: 'compare' },
+      ConditionNode & { type: 'compare' },
+    ];
+    const at = (start: number, end: number) => ({ start, end });
+    expect(comparisonSpans.get(amount)).toEqual({
+      field: at(0, 5),
+      op: at(6, 8),
+      value: at(9, 11),
+    });
+    expect(comparisonSpans.get(to)).toEqual({
+      field: at(18, 20),
+      op: at(21, 23),
+      value: at(24, 34),
+    });
+    const list = to.value as ConditionValue & { type: 'list' };
+    expect(valueSpans.get(amount.value)).toEqual(at(9, 11));
+    expect(valueSpans.get(list)).toEqual(at(24, 34));
+    expect(list.items.map((item) => valueSpans.get(item))).toEqual([at(25, 28), at(30, 33)]);
+    expect(positionOf(text, 18)).toEqual({ line: 2, column: 3 });
+    expect(positionOf(text, 9)).toEqual({ line: 1, column: 10 });
   });
 });

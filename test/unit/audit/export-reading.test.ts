@@ -25,6 +25,7 @@ import {
   readTextCell,
   unprotectCell,
 } from '../../../src-main/core/audit/export-format.ts';
+import { openAuditExport } from '../../../src-main/core/audit/read-export.ts';
 import type {
   AuditExportFormat,
   AuditExportHeader,
@@ -643,6 +644,17 @@ describe('the CSV cells a spreadsheet would run, and the quoting', () => {
     expect(unprotectCell('x')).toBe('x');
   });
 
+  it('a backslash in a text cell is doubled, so text that looks like an escape reads back as written', async () => {
+    const texts = ['C:\\dir\\file', 'literal \\u0041'];
+    const entries = buildLog(texts.map((text) => ({ actor: text, subject: text })));
+    const text = joined(exportLines('csv', entries));
+    expect(text).toContain(',C:\\\\dir\\\\file,tx.approved,C:\\\\dir\\\\file,');
+    expect(text).toContain(',literal \\\\u0041,tx.approved,literal \\\\u0041,');
+    const rows = parseCsv(text, { relax_column_count: true }) as string[][];
+    expect(rows.slice(2, 4).map((row) => readTextCell(row[3]!))).toEqual(texts);
+    expect(await verify(text)).toMatchObject({ intact: true, count: 2 });
+  });
+
   it('a field with a quote or comma is quoted; CR and LF are written as escapes', async () => {
     const texts = ['say "hi"', 'a,b', 'a\rb', 'a\nb', 'plain text'];
     const entries = buildLog(texts.map((text) => ({ subject: text, details: { text } })));
@@ -723,6 +735,148 @@ describe('the CSV as an earlier build wrote it', () => {
       intact: true,
       count: 12,
       lastSeq: 12,
+    });
+  });
+});
+
+describe('how much of a file is read, and the paths a large or odd file takes', () => {
+  /** A file's lines, one chunk each, counting how many were taken and whether it was closed. */
+  function lineSource(lines: string[]) {
+    const state = { taken: 0, closed: false };
+    async function* chunks() {
+      try {
+        for (const line of lines) {
+          state.taken++;
+          yield `${line}\n`;
+        }
+      } finally {
+        state.closed = true;
+      }
+    }
+    return { state, source: chunks() };
+  }
+  const long = buildLog(Array.from({ length: 120 }, () => ({})));
+
+  for (const format of ['jsonl', 'csv'] as const) {
+    it(`${format}: reading stops at a break found past the verifier's look-ahead, and the file is closed`, async () => {
+      const lines = exportLines(format, long);
+      const at2 = lineOf(format, 2) - 1;
+      lines[at2] = lines[at2]!.replace('tx:2', 'tx:two');
+      const { state, source } = lineSource(lines);
+      expect((await verifyAuditExport(source)).verification).toEqual({
+        intact: false,
+        count: 1,
+        atSeq: 2,
+        atPosition: lineOf(format, 2),
+        kind: 'edited',
+        message: `entry ${lineOf(format, 2)} (seq 2) was edited: its content no longer matches its hash.`,
+      });
+      // The break is known once the look-ahead (32 entries) after it is full: far from the end.
+      expect(state.taken).toBeLessThan(60);
+      expect(state.closed).toBe(true);
+    });
+
+    it(`${format}: a text of more than 1 MiB is read across its pieces, and an edit past 1 MiB is found`, async () => {
+      const big = buildLog([0, 1, 2].map((i) => ({ details: { i, pad: 'x'.repeat(500_000) } })));
+      const lines = exportLines(format, big);
+      expect(joined(lines).length).toBeGreaterThan(1024 * 1024 + 1000);
+      expect(await verify(joined(lines))).toEqual({
+        intact: true,
+        count: 3,
+        firstSeq: 1,
+        lastSeq: 3,
+        headHash: big[2]!.hash,
+      });
+      const at3 = lineOf(format, 3) - 1;
+      lines[at3] = lines[at3]!.replace('tx:3', 'tx:three');
+      expect(await verify(joined(lines))).toMatchObject({ intact: false, atSeq: 3, count: 2 });
+    });
+  }
+
+  it('csv: reading stops at a row that is not valid CSV, and the rows before it are checked', async () => {
+    const lines = exportLines('csv', long);
+    const at3 = lineOf('csv', 3) - 1;
+    lines[at3] = `entry,3,"x"y,${lines[at3]!.slice(8)}`;
+    const { state, source } = lineSource(lines);
+    expect((await verifyAuditExport(source)).verification).toMatchObject({
+      intact: false,
+      count: 2,
+      atSeq: 3,
+      atPosition: 5,
+      kind: 'edited',
+    });
+    expect(state.taken).toBeLessThan(20);
+    expect(state.closed).toBe(true);
+  });
+
+  it('csv: an empty chunk after a damaged last row does not make the row look cut', async () => {
+    const lines = exportLines('csv');
+    lines[lines.length - 1] = 'trailer,x';
+    async function* chunks() {
+      yield joined(lines);
+      yield new Uint8Array(0);
+    }
+    expect((await verifyAuditExport(chunks())).verification).toMatchObject({
+      intact: false,
+      kind: 'edited',
+      atPosition: lines.length,
+    });
+  });
+
+  it('csv: a file of only other column names is not an export, and is not taken for a cut one', async () => {
+    await expect(verifyAuditExport('record,seq,when,who\n', 'sheet.csv')).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+      message: 'sheet.csv is not a Vigil audit export: its first line is not an export header.',
+    });
+  });
+
+  for (const format of ['jsonl', 'csv'] as const) {
+    it(`${format}: a file cut after a whole line, entries and trailer missing, is truncated where the next entry belongs`, async () => {
+      const cut = exportLines(format).slice(0, lineOf(format, 4));
+      expect(await verify(joined(cut))).toMatchObject({
+        intact: false,
+        count: 4,
+        atSeq: 5,
+        atPosition: lineOf(format, 5),
+        kind: 'truncated',
+      });
+    });
+  }
+
+  it('csv: a row that is not valid CSV right after the column names is not taken for an export', async () => {
+    const lines = exportLines('csv');
+    lines[1] = 'header,"x"y,1';
+    await expect(verifyAuditExport(joined(lines), 'sheet.csv')).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+      message: 'sheet.csv is not a Vigil audit export: its first line is not an export header.',
+    });
+  });
+
+  it('csv: a header row whose details are JSON but not an object names the whole record', async () => {
+    const lines = exportLines('csv');
+    lines[1] = 'header,1,,,,,null,,';
+    expect(await verify(joined(lines))).toEqual({
+      intact: false,
+      count: 0,
+      atSeq: 0,
+      atPosition: 2,
+      kind: 'edited',
+      message:
+        'Line 2: the export header is malformed (record: Invalid input: expected object, received null).',
+    });
+  });
+
+  it('a file refused as no export is closed, and is called "the file" when it has no name', async () => {
+    const { state, source } = lineSource(['secret: hunter2', 'and more']);
+    await expect(openAuditExport(source)).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+      message:
+        'the file is not a Vigil audit export: it starts with neither a JSON Lines header nor the CSV column names.',
+    });
+    expect(state.closed).toBe(true);
+    await expect(verifyAuditExport('')).rejects.toMatchObject({
+      code: 'EXPORT_INVALID',
+      message: 'the file is empty: it is not a Vigil audit export.',
     });
   });
 });

@@ -152,6 +152,25 @@ describe('operator journal, compaction and damage', () => {
     expect(error.details).toEqual({ path, line: 1 });
   });
 
+  it.each([
+    ['not JSON', line('{"seq":2,')],
+    ['JSON null', line('null')],
+  ])('takes a last line under a good checksum that is %s for a torn write', (_case, last) => {
+    const path = journalPath();
+    writeFileSync(path, line('{"seq":1,"at":1,"command":{"n":1}}') + last);
+    const { journal, droppedTornTailBytes } = openJournal(path);
+    expect([journal.entries.length, droppedTornTailBytes]).toEqual([1, Buffer.byteLength(last)]);
+    journal.close();
+    // The same as the only line: it is not taken for a compaction line either.
+    writeFileSync(path, last);
+    const alone = openJournal(path);
+    expect([alone.journal.compactedThrough, alone.droppedTornTailBytes]).toEqual([
+      0,
+      Buffer.byteLength(last),
+    ]);
+    alone.journal.close();
+  });
+
   it('refuses a gap right after the compaction line, saying which sequence follows which', () => {
     const path = journalPath();
     writeFileSync(
