@@ -99,7 +99,7 @@ test('propose a Safe transfer, sign it with two owners, execute it, see it confi
   await expect(actions.getByRole('button', { name: 'Execute…' })).toBeHidden();
   await actions.getByRole('button', { name: 'Approve and sign' }).click();
   await expect(proposal.getByLabel('Signatures of threshold')).toHaveText('(2 of 2)');
-  await proposal.getByRole('region', { name: 'Signatures' }).scrollIntoViewIfNeeded();
+  await proposal.getByRole('region', { name: 'Signatures', exact: true }).scrollIntoViewIfNeeded();
   await screenshot(page, '03-two-of-two-signatures');
   const proposalId = Number(
     (await proposal.getAttribute('aria-label'))!.replace('Safe proposal ', ''),
