@@ -18,6 +18,7 @@ import {
   screenshot,
   watchForProblems,
 } from './stack.ts';
+import { executeSafeProposal } from './safe-ui.ts';
 
 const RECIPIENT = '0x000000000000000000000000000000000000bEEF';
 
@@ -116,19 +117,9 @@ test('propose a Safe transfer, sign it with two owners, execute it, see it confi
   await page.locator(`tr[data-tx-id="${proposalId}"]`).click();
   await expect(proposal.getByLabel('Safe nonce conflict')).toBeVisible();
 
-  await actions.getByLabel('Execute from').selectOption({ label: `Executor — ${executor}` });
-  await actions.getByRole('button', { name: 'Execute…' }).click();
-  const execution = page.getByRole('complementary', { name: /^Transaction \d+$/ });
-  await expect(execution).toContainText(/Executes\s*Safe proposal/);
-  await expect(execution.getByRole('status').filter({ hasText: 'Succeeds' })).toBeVisible();
-  await screenshot(page, '05-execution-proposed');
-  await execution.getByRole('button', { name: 'Approve and send' }).click();
-  await expect(execution.locator('.tx-status').first()).toHaveText('confirmed', {
-    timeout: 30_000,
-  });
-  await execution.getByRole('link', { name: /^Safe proposal \d+$/ }).click();
-  await expect(proposal.locator('.tx-status').first()).toHaveText('confirmed', { timeout: 30_000 });
-  await expect(proposal.getByLabel('Settled')).toContainText('Executed.');
+  await executeSafeProposal(page, proposal, `Executor — ${executor}`, () =>
+    screenshot(page, '05-execution-proposed'),
+  );
   await screenshot(page, '06-safe-proposal-executed');
   // The rejection at the same Safe nonce can never execute now.
   await page.locator(`tr[data-tx-id="${proposalId + 1}"]`).click();

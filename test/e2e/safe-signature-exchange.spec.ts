@@ -1,7 +1,8 @@
 // Collecting a Safe proposal's signatures in the real UI, with the real Safe 1.4.1 contracts on
 // anvil: a proposal signed by the one owner whose key is here shows 1 of 2; a signed-proposal
 // file from another owner's Vigil is chosen and imported (2 of 2); a pasted signature from a
-// non-owner is refused with its reason; the proposal is exported for another owner.
+// non-owner is refused with its reason; the proposal is exported for another owner; then it
+// executes from the owner's key here and the transfer is on chain.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -10,8 +11,13 @@ import { privateKeyToAccount } from 'viem/accounts';
 import type { Transaction } from '../../src-main/ipc/contract.ts';
 import { buildSignedProposalFile } from '../../src-main/core/safes/index.ts';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
-import { deployDemoContracts, mintTokens } from '../helpers/contracts.ts';
-import { fundedKey } from '../helpers/funded-key.ts';
+import {
+  chainClients,
+  contractAbis,
+  deployDemoContracts,
+  mintTokens,
+} from '../helpers/contracts.ts';
+import { fund, fundedKey } from '../helpers/funded-key.ts';
 import { requireKeychain } from '../helpers/keychain.ts';
 import {
   createSafe,
@@ -28,6 +34,7 @@ import {
   screenshot,
   watchForProblems,
 } from './stack.ts';
+import { executeSafeProposal } from './safe-ui.ts';
 
 const RECIPIENT = '0x000000000000000000000000000000000000bEEF';
 
@@ -46,6 +53,8 @@ test.beforeAll(async () => {
   safe = await createSafe(anvil.rpcUrl, deployment);
   ({ token } = await deployDemoContracts(anvil.rpcUrl));
   await mintTokens(anvil.rpcUrl, token, safe.address, 100n);
+  // Owner A's key pays for the execution at the end.
+  await fund(anvil.rpcUrl, safe.owners[0]!.address, 10n ** 18n);
   dataDir = makeTempDir('vigil-e2e-safe-sig-');
   serve = await startServe({ dataDir: dataDir.path, args: ['--profile', 'e2e-operator'] });
   const rpc = await connectRpc(serve.wsUrl);
@@ -135,5 +144,18 @@ test('import another owner’s signed-proposal file, refuse a non-owner’s sign
   await expect(exchange.getByRole('status')).toContainText('with 2 signatures');
   await exchange.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   await screenshot(page, '03-exported');
+
+  // Two of two: Owner A's key executes, and the transfer lands.
+  await executeSafeProposal(page, detail, `Owner A — ${safe.owners[0]!.address}`);
+  await screenshot(page, '04-executed-after-import');
+  const { reader } = chainClients(anvil.rpcUrl);
+  expect(
+    await reader.readContract({
+      address: token,
+      abi: contractAbis.DemoToken,
+      functionName: 'balanceOf',
+      args: [RECIPIENT],
+    }),
+  ).toBe(7n);
   expect(problems).toEqual([]);
 });
