@@ -134,6 +134,15 @@ export function exportPathFromWebError(path: string): VigilError {
   );
 }
 
+/** A path named by any client (the desktop window too) where only main may choose one. */
+export function exportPathFromClientError(path: string): VigilError {
+  return invalid(
+    path,
+    'exports-folder-only',
+    `Cannot export to ${path}: a client does not choose where Vigil writes. Leave out the path: the file goes to Vigil's exports folder and its text comes back to be saved where you choose.`,
+  );
+}
+
 /** A save-dialog handle is redeemed by the desktop app that gave it, nowhere else. */
 export function exportHandleElsewhereError(): VigilError {
   return new VigilError(

@@ -31,6 +31,7 @@ export {
 export {
   auditExportFileName,
   checkExportPath,
+  exportPathFromClientError,
   exportPathFromWebError,
   exportsDirOf,
   fileStamp,

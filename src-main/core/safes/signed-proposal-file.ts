@@ -126,11 +126,9 @@ export function parseSignedProposalFile(input: unknown): SignedProposalFile {
       );
     try {
       value = JSON.parse(input);
-    } catch (error) {
-      throw refused(
-        'malformed',
-        `The signed-proposal file is not JSON: ${(error as Error).message}.`,
-      );
+    } catch {
+      // Not the parser's message: it quotes the text, which need not be a proposal file at all.
+      throw refused('malformed', 'The signed-proposal file is not JSON.');
     }
   }
   const parsed = SignedProposalFileSchema.safeParse(value);

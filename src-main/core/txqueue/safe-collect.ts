@@ -14,7 +14,7 @@ import type {
 import {
   auditActions,
   checkExportPath,
-  exportPathFromWebError,
+  exportPathFromClientError,
   exportsDirOf,
   fileStamp,
 } from '../audit/index.ts';
@@ -94,10 +94,13 @@ export async function importSignatures(
   call: CallContext | undefined,
   actor: string,
 ): Promise<SafeSignaturesRecorded> {
-  if (input.path !== undefined && call?.caller?.kind === 'web')
+  // A client (the desktop window as much as a browser) is not trusted to name a file for main to
+  // read: it could probe the machine's files. The view reads the file the person chose and sends
+  // its text; only Vigil's own code in main may give a path.
+  if (input.path !== undefined && call?.caller !== undefined)
     throw new VigilError(
       'INVALID_INPUT',
-      'Over the network, Vigil does not read files on the machine that runs it: give the file’s text instead (the Transactions view reads the file you choose).',
+      'Vigil does not read a file a client names: give the file’s text instead (the Transactions view reads the file you choose).',
       { field: 'path' },
     );
   const text = input.path !== undefined ? readSignedProposalFile(input.path) : input.text!;
@@ -217,8 +220,10 @@ export async function exportProposal(
     const directory = exportsDirOf(queue.store.dataDir);
     mkdirSync(directory, { recursive: true });
     path = join(directory, exportFileName(proposal, exportedAt));
-  } else if (call?.caller?.kind === 'web') {
-    throw exportPathFromWebError(input.path);
+  } else if (call?.caller !== undefined) {
+    // Nor to name where main writes (the desktop window included, as for audit.export): the
+    // file goes to the exports folder, and its text comes back for the view to save.
+    throw exportPathFromClientError(input.path);
   } else {
     path = checkExportPath(input.path, queue.store.dataDir, {
       format: 'json',

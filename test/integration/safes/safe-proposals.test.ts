@@ -5,6 +5,9 @@
 // nothing changed; a DELEGATECALL anywhere but MultiSendCallOnly is refused; a batch of three
 // calls is decoded and executes; two proposals at one Safe nonce conflict, executing the one
 // supersedes the other, and a rejection proposal uses a nonce up.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFunctionData, parseAbi, type Address } from 'viem';
 import type { AuditEntry, Transaction } from '../../../src-main/ipc/contract.ts';
@@ -413,5 +416,48 @@ describe('a Safe proposal', () => {
       (await vigil.call<Transaction>('txs.get', { id: unwanted.id })).safe!.settledBy,
     ).toMatchObject({ kind: 'superseded', proposalId: rejection.id });
     expect(await tokenBalance(DEAD)).toBe(deadBefore);
+  });
+
+  it('lets no client, the desktop window included, name a file for main to read or write', async () => {
+    const desktop = { kind: 'desktop' } as const;
+    const secretFile = join(tmpdir(), `vigil-not-a-proposal-${process.pid}.json`);
+    writeFileSync(secretFile, 'TOP-SECRET-CONTENT that is not JSON');
+    try {
+      const read = await vigil.server.handle(
+        'safes.importSignatures',
+        { path: secretFile },
+        desktop,
+      );
+      expect(read).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'path' } });
+      expect(JSON.stringify(read)).not.toContain('TOP-SECRET');
+      // Given as text, a file that is not JSON is refused without quoting it back.
+      const asText = await vigil.server.handle(
+        'safes.importSignatures',
+        { text: readFileSync(secretFile, 'utf8') },
+        desktop,
+      );
+      expect(asText).toMatchObject({ ok: false, error: { code: 'SIGNATURE_REFUSED' } });
+      expect(JSON.stringify(asText)).not.toContain('TOP-SECRET');
+    } finally {
+      rmSync(secretFile, { force: true });
+    }
+    const proposal = await vigil.call<Transaction>('txs.propose', {
+      chainId: anvil.chainId,
+      safe: safe.address,
+      to: token,
+      function: { name: 'transfer', args: [DEAD, '1'] },
+    });
+    const target = join(tmpdir(), `vigil-written-by-a-client-${process.pid}.json`);
+    const written = await vigil.server.handle(
+      'safes.exportProposal',
+      { id: proposal.id, path: target, overwrite: true },
+      desktop,
+    );
+    expect(written).toMatchObject({
+      ok: false,
+      error: { code: 'EXPORT_PATH_INVALID', details: { reason: 'exports-folder-only' } },
+    });
+    expect(existsSync(target)).toBe(false);
+    await vigil.call('txs.reject', { id: proposal.id, reason: 'attack test' });
   });
 });
