@@ -15,3 +15,9 @@ export {
   type PolicyVerdict,
 } from './evaluate-policy.ts';
 export { policyTerms, policyWidening } from './widening.ts';
+export {
+  createAutomationService,
+  policyToSave,
+  requirePolicy,
+  type AutomationServiceOptions,
+} from './automation-service.ts';
