@@ -1604,7 +1604,140 @@ export const WorkspaceSummary = z.object({
   rulesUnchanged: z.number().int(),
 });
 
+// ---------------------------------------------------------------------------------------------
+// Automation policies: what may be sent without a person, and the switch that stops all of it.
+
+const UnsignedDecimal = DecimalString.regex(/^\d+$/, 'must not be negative');
+
+export const PolicyFunctionInput = z
+  .object({
+    /** A function of the target's ABI by name, or by signature when overloaded: `transfer(address,uint256)`. */
+    function: FreeText(500),
+    /** A condition on the call's arguments in the alert condition language; absent allows any. */
+    condition: FreeText(4_000).optional(),
+  })
+  .strict();
+export type PolicyFunctionInput = z.infer<typeof PolicyFunctionInput>;
+
+export const PolicyTargetInput = z
+  .object({
+    /** A watched contract on the policy's chain. */
+    address: AddressInput,
+    functions: z.array(PolicyFunctionInput).min(1).max(100),
+  })
+  .strict();
+
+/** A policy as a client writes it (`automation.policies.save` creates or changes by id). */
+export const PolicyInput = z
+  .object({
+    /** Lowercase letters, digits and dashes; absent: made from the name. */
+    id: Ref.regex(
+      /^[a-z0-9][a-z0-9-]*$/,
+      'must be lowercase letters, digits and dashes',
+    ).optional(),
+    name: FreeText(200).trim().min(1, 'must not be empty'),
+    chainId: ChainId,
+    /** The keychain signer that sends. */
+    signer: AddressInput,
+    targets: z.array(PolicyTargetInput).min(1).max(100),
+    /** Wei, the most one transaction may carry. */
+    maxValuePerTx: UnsignedDecimal,
+    /** Wei, the highest max fee per gas (gas price for a legacy transaction). */
+    maxFeePerGas: UnsignedDecimal,
+    /** Wei per signer and chain over a rolling 24 hours: value plus the most the fees can cost. */
+    dailyBudget: UnsignedDecimal,
+    /** At most this many transactions approved by the policy in any hour. */
+    maxPerHour: z.number().int().positive().max(10_000),
+    enabled: z.boolean().default(false),
+    approval: ApprovalProof.optional(),
+  })
+  .strict();
+export type PolicyInput = z.infer<typeof PolicyInput>;
+
+export const PolicyFunction = z.object({
+  name: z.string(),
+  /** The full signature, `transfer(address,uint256)`. */
+  signature: z.string(),
+  selector: z.string(),
+  /** The condition's canonical text; absent allows any arguments. */
+  condition: z.string().optional(),
+  /** The function's ABI entry as checked at save, so a later ABI change cannot widen the policy. */
+  abi: z.unknown(),
+});
+export type PolicyFunction = z.infer<typeof PolicyFunction>;
+
+export const AutomationPolicy = z.object({
+  id: z.string(),
+  name: z.string(),
+  chainId: ChainId,
+  /** Checksummed. */
+  signer: z.string(),
+  targets: z.array(
+    z.object({
+      /** Checksummed. */
+      address: z.string(),
+      /** The watched contract's name when saved. */
+      contractName: z.string(),
+      functions: z.array(PolicyFunction),
+    }),
+  ),
+  maxValuePerTx: DecimalString,
+  maxFeePerGas: DecimalString,
+  dailyBudget: DecimalString,
+  maxPerHour: z.number().int(),
+  enabled: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type AutomationPolicy = z.infer<typeof AutomationPolicy>;
+
+export const AutomationStatus = z.object({
+  /** True: no policy approves anything until a person resumes. */
+  paused: z.boolean(),
+  /** When the switch was last moved, and by whom; null when it never was. */
+  changedAt: z.number().nullable(),
+  changedBy: z.string().nullable(),
+  reason: z.string().nullable(),
+  policies: z.number().int(),
+  enabledPolicies: z.number().int(),
+});
+export type AutomationStatus = z.infer<typeof AutomationStatus>;
+
 export const requests = {
+  /** Every automation policy, oldest first. */
+  'automation.policies.list': {
+    input: Empty,
+    output: z.object({ policies: z.array(AutomationPolicy) }),
+  },
+  /**
+   * Creates a policy or changes the one with its id, checked in full first (functions in the
+   * watched ABI, the signer in the keychain, the chain configured, conditions that compile).
+   * Creating, widening or enabling needs a person; narrowing does not.
+   */
+  'automation.policies.save': { input: PolicyInput, output: AutomationPolicy },
+  'automation.policies.remove': {
+    input: z.object({ id: Ref }).strict(),
+    output: z.object({ removed: z.literal(true) }),
+  },
+  /** Enabling needs a person; disabling does not. */
+  'automation.policies.setEnabled': {
+    input: z.object({ id: Ref, enabled: z.boolean(), approval: ApprovalProof.optional() }).strict(),
+    output: AutomationPolicy,
+  },
+  /** Stops every automatic approval at once, durably (a restart does not resume). */
+  'automation.pause': {
+    input: z
+      .object({ reason: FreeText(500).optional() })
+      .strict()
+      .default({}),
+    output: AutomationStatus,
+  },
+  /** Lets enabled policies approve again; needs a person, as enabling a policy does. */
+  'automation.resume': {
+    input: z.object({ approval: ApprovalProof.optional() }).strict().default({}),
+    output: AutomationStatus,
+  },
+  'automation.status': { input: Empty, output: AutomationStatus },
   'chains.add': {
     /** `approval`: a person's, when an RPC URL is on an inward address (see gated-requests.ts). */
     input: ChainsAddInput.extend({ approval: ApprovalProof.optional() }),

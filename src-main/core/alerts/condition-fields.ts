@@ -1,7 +1,7 @@
 // What a condition can name: the event's decoded arguments (by name, into structs with dots,
 // into lists with [i]) and the transaction's from, to and value. Types come from the ABI, so a
 // condition is checked when the rule is saved rather than failing when it runs.
-import type { AbiEvent, AbiParameter } from 'viem';
+import type { AbiEvent, AbiFunction, AbiParameter } from 'viem';
 import type { CompareOp, ConditionField } from '../../ipc/contract.ts';
 
 export type FieldType =
@@ -89,6 +89,14 @@ export function eventFields(event: AbiEvent): Map<string, FieldType> {
   });
   if (!fields.has(TRANSACTION_ROOT)) fields.set(TRANSACTION_ROOT, transactionFields);
   return fields;
+}
+
+/**
+ * The root fields of a call: the function's arguments (argN when unnamed) and `tx` (from, to and
+ * value of the transaction that makes it), so a policy's conditions read as alert rules do.
+ */
+export function functionFields(fn: AbiFunction): Map<string, FieldType> {
+  return eventFields({ type: 'event', name: fn.name, inputs: fn.inputs } as AbiEvent);
 }
 
 /** Which operators make sense for a field of this type. */

@@ -20,6 +20,7 @@ export {
   type ConditionReview,
   type ResolvedEvent,
 } from './event-condition.ts';
+export { functionFields } from './condition-fields.ts';
 export { createAlertService, type AlertServiceOptions } from './alert-service.ts';
 export { createTransactionFetcher, type TransactionFetcher } from './transaction-fetcher.ts';
 export { verifyWebhookSignature, webhookHeaderNames, webhookSignature } from './webhook.ts';

@@ -5,6 +5,8 @@ import { getAddress } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import type { RequestName, Retention, ValidatedInput } from '../../ipc/contract.ts';
 import { formatTokenAmountExact } from '../../ipc/amounts.ts';
+import type { AutomationPolicy } from '../../ipc/contract.ts';
+import { policyTerms, policyToSave, policyWidening, requirePolicy } from '../automation/index.ts';
 import { literallyInwardRpcUrls, nativeCurrencyOf, redactUrl } from '../chains/index.ts';
 import { displayUrl } from '../keys/index.ts';
 import { VigilError } from '../errors/index.ts';
@@ -75,6 +77,21 @@ const describeRetention = (retention: Retention | undefined): string =>
 function nativeWithWei(wei: string, chainId: number): string {
   const currency = nativeCurrencyOf(chainId);
   return currency ? `${formatTokenAmountExact(wei, currency)} (${wei} wei)` : `${wei} wei`;
+}
+
+/** What a person lets a policy send without them, every term listed. */
+function policySummary(policy: AutomationPolicy): string[] {
+  return [
+    `Policy “${policy.name}” (${policy.id}) may send from ${policy.signer} on chain ${policy.chainId} without a person`,
+    ...policy.targets.flatMap((target) =>
+      target.functions.map(
+        (fn) =>
+          `To ${target.address} (${target.contractName}): ${fn.signature}${fn.condition ? ` when ${fn.condition}` : ''}`,
+      ),
+    ),
+    `At most ${nativeWithWei(policy.maxValuePerTx, policy.chainId)} per transaction, ${policy.maxFeePerGas} wei per gas`,
+    `At most ${nativeWithWei(policy.dailyBudget, policy.chainId)} in 24 hours (value and fees), ${policy.maxPerHour} transaction(s) per hour`,
+  ];
 }
 
 function subject(action: string, what: unknown, summary: string[]): GateSubject {
@@ -209,6 +226,41 @@ const describers: { [N in RequestName]?: Describe<N> } = {
         'Signing resumes only for records that verify; quarantined records stay out',
       ],
     );
+  },
+  'automation.policies.save'(input, store) {
+    // Creating, or letting a policy approve more than it did: a person decides, as for a transaction.
+    const { policy, existing } = policyToSave(store, input, 0);
+    const widened = policyWidening(existing && policyTerms(existing), policyTerms(policy));
+    if (widened.length === 0) return null;
+    return subject('automation.policies.save', policyTerms(policy), [
+      ...widened,
+      ...policySummary(policy),
+      policy.enabled ? 'Enabled: it approves on its own from now on' : 'Saved disabled',
+    ]);
+  },
+  'automation.policies.setEnabled'(input, store) {
+    if (!input.enabled) return null;
+    const policy = requirePolicy(store, input.id);
+    if (policy.enabled) return null;
+    return subject('automation.policies.enable', policyTerms(policy), [
+      `Enable policy ${policy.id}: it approves on its own from now on`,
+      ...policySummary(policy),
+    ]);
+  },
+  'automation.resume'(_input, store) {
+    // Resuming turns automatic signing back on for every enabled policy at once.
+    const state = store.automation.switchState();
+    if (!state.paused) return null;
+    const enabled = store.automation.listPolicies().filter((policy) => policy.enabled);
+    return subject('automation.resume', { pausedAt: state.changedAt }, [
+      'Resume automation: enabled policies approve and send without a person again',
+      ...(enabled.length
+        ? enabled.map(
+            (policy) =>
+              `Policy “${policy.name}” (${policy.id}) from ${policy.signer} on chain ${policy.chainId}`,
+          )
+        : ['No policy is enabled now']),
+    ]);
   },
   'approvers.enroll'(input, store) {
     // The first approver of a fresh data directory is enrolled from this machine with the token.

@@ -72,6 +72,17 @@ export const auditActions = {
   alertSuppressed: 'alert.suppressed',
   alertDelivered: 'alert.delivered',
   alertAcknowledged: 'alert.acknowledged',
+  // Automation (subject policy:<id>, automation)
+  /** details: the policy's terms as saved. */
+  policyCreated: 'policy.created',
+  /** details: the terms before and after, and what widened (approved by a person when any did). */
+  policyChanged: 'policy.changed',
+  policyRemoved: 'policy.removed',
+  policyEnabled: 'policy.enabled',
+  policyDisabled: 'policy.disabled',
+  /** The switch: no policy approves anything until resumed; details: reason. */
+  automationPaused: 'automation.paused',
+  automationResumed: 'automation.resumed',
   // Stored history (subject contract:<id>)
   /** Sealed rows past the contract's retention were deleted; details: rows, segment, blocks. */
   retentionDeleted: 'retention.deleted',

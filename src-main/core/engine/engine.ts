@@ -115,6 +115,7 @@ import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createSafeAccounts } from './safe-accounts.ts';
+import { createAutomationService } from '../automation/index.ts';
 import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
 import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
@@ -1257,6 +1258,7 @@ export function createEngine(options: EngineOptions): Engine {
         : { intervalMs: options.proxyCheckIntervalMs }),
     }),
     safeAccounts,
+    createAutomationService(context, options.now ? { now: options.now } : {}),
     createStoreHealthService({
       store,
       push: options.push,

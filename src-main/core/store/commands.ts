@@ -3,6 +3,7 @@
 import type { Database } from 'sql.js';
 import { applyAlertCommand, type AlertCommand } from './alerts.ts';
 import { applyApproverCommand, type ApproverCommand } from './approvers.ts';
+import { applyAutomationCommand, type AutomationCommand } from './automation.ts';
 import { applyWatchConfigCommand, type WatchConfigCommand } from './operator-data.ts';
 import { applySafeCommand, type SafeCommand } from './safes.ts';
 import { applySafeSignatureCommand, type SafeSignatureCommand } from './safe-signatures.ts';
@@ -17,6 +18,7 @@ export type OperatorCommand =
   | ApproverCommand
   | SafeCommand
   | SafeSignatureCommand
+  | AutomationCommand
   /** Records audit entries and changes nothing else (an alert delivered, the app started). */
   | { type: 'audit.record' }
   /** Several commands that stand or fall together. */
@@ -59,6 +61,12 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
     case 'approver.counter':
     case 'signer.approvals.set':
       applyApproverCommand(db, command, at);
+      return;
+    case 'automation.policy.save':
+    case 'automation.policy.remove':
+    case 'automation.policy.enabled':
+    case 'automation.switch':
+      applyAutomationCommand(db, command, at);
       return;
     case 'alert.rule.save':
     case 'alert.rule.remove':

@@ -59,6 +59,7 @@ import { insertAuditEntry, replayAuditEntry, type AuditQuery } from './audit-log
 // ---- audit log at scale (sealed segments + live table) ----
 import { openAuditArchive, type DamagedSegment, type SealCrashPoint } from './audit-archive.ts';
 import { approverQueries, type ApproverQueries } from './approvers.ts';
+import { automationQueries, type AutomationQueries } from './automation.ts';
 import {
   auditSealingDefaults,
   createAuditHistory,
@@ -87,6 +88,7 @@ export type {
 export type { OperatorCommand } from './commands.ts';
 export type { SignerRecord } from './signers.ts';
 export type { ApproverRecord } from './approvers.ts';
+export type { AutomationQueries, AutomationSwitchRecord } from './automation.ts';
 export type { TransactionState, TimelineEntry, TransactionsQuery } from './transactions.ts';
 export type {
   AlertCommand,
@@ -216,6 +218,8 @@ export interface Store extends ChainDataAccess {
   /** Alert rules, firings, deliveries (changed through execute) and matches waiting for confirmations. */
   readonly alerts: AlertQueries;
   readonly approvers: ApproverQueries;
+  /** Automation policies and the switch. */
+  readonly automation: AutomationQueries;
   listSigners(): SignerRecord[];
   /** Safes the operator added, oldest first. */
   listSafes(): SafeRecord[];
@@ -586,6 +590,7 @@ function createStore(parts: {
     eventByIdentity: (chainId, blockHash, logIndex) =>
       chain.eventByIdentity(chainId, blockHash, logIndex),
     approvers: approverQueries(db),
+    automation: automationQueries(db),
     alerts: alertQueries(db, () => {
       dirty = true;
     }),

@@ -2,6 +2,7 @@
 // user_version records the last one applied. Never edit a released migration: add a new one.
 import type { Database } from 'sql.js';
 import { approverTablesSql } from './approvers.ts';
+import { automationTablesSql } from './automation.ts';
 import { VigilError } from '../errors/index.ts';
 import { alertTablesSql } from './alerts.ts';
 import { inTransaction, selectOne } from './database.ts';
@@ -245,6 +246,13 @@ export const migrations: readonly Migration[] = [
     name: "Safe proposals: owners' signatures (one per proposal and owner) and transactions by Safe transaction hash",
     up(db) {
       db.run(safeSignaturesTableSql);
+    },
+  },
+  {
+    version: 15,
+    name: 'automation policies, and the automation switch (one row: running until paused)',
+    up(db) {
+      db.run(automationTablesSql);
     },
   },
 ];

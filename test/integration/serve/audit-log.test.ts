@@ -570,6 +570,34 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
     pending:
       'needs a Safe proposal on anvil; test/integration/safes/safe-signature-exchange.test.ts checks it',
   },
+  'policy.created': {
+    pending:
+      'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
+  },
+  'policy.changed': {
+    pending:
+      'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
+  },
+  'policy.removed': {
+    pending:
+      'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
+  },
+  'policy.enabled': {
+    pending:
+      'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
+  },
+  'policy.disabled': {
+    pending:
+      'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
+  },
+  'automation.paused': {
+    pending:
+      'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
+  },
+  'automation.resumed': {
+    pending:
+      'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
+  },
   'safe.added': {
     pending:
       'needs the Safe contracts on anvil; test/integration/safes/safe-accounts.test.ts checks it',

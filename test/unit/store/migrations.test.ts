@@ -11,6 +11,10 @@ import {
   findChain,
   findContract,
 } from '../../../src-main/core/store/operator-data.ts';
+import {
+  applyAutomationCommand,
+  automationQueries,
+} from '../../../src-main/core/store/automation.ts';
 import { applySafeCommand, findSafe, listSafes } from '../../../src-main/core/store/safes.ts';
 import { applySafeSignatureCommand } from '../../../src-main/core/store/safe-signatures.ts';
 import {
@@ -293,6 +297,72 @@ describe('migrations', () => {
       findBySafeTxHash(db, safeTxHash.toUpperCase().replace('0X', '0x')).map((t) => t.id),
     ).toEqual([2]);
     expect(findTransaction(db, 1)!.safe).toBeUndefined();
+  });
+
+  it('migration 15 keeps automation policies and a switch that starts running', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 14));
+    expect(migrate(db, migrations.slice(0, 15))).toEqual([15]);
+    const automation = automationQueries(db);
+    expect(automation.switchState()).toEqual({
+      paused: false,
+      changedAt: null,
+      changedBy: null,
+      reason: null,
+    });
+    expect(automation.listPolicies()).toEqual([]);
+    const policy = {
+      id: 'keeper',
+      name: 'Keeper',
+      chainId: 1,
+      signer: '0xSigner',
+      targets: [],
+      maxValuePerTx: '1',
+      maxFeePerGas: '2',
+      dailyBudget: '3',
+      maxPerHour: 4,
+      enabled: false,
+      createdAt: 10,
+      updatedAt: 10,
+    };
+    applyAutomationCommand(db, { type: 'automation.policy.save', policy }, 10);
+    applyAutomationCommand(
+      db,
+      {
+        type: 'automation.policy.save',
+        policy: { ...policy, name: 'Renamed', createdAt: 99, updatedAt: 20 },
+      },
+      20,
+    );
+    applyAutomationCommand(
+      db,
+      { type: 'automation.policy.enabled', id: 'keeper', enabled: true },
+      30,
+    );
+    // A change keeps the creation time; enabling is its own column, stamped when it happened.
+    expect(automation.findPolicy('keeper')).toEqual({
+      ...policy,
+      name: 'Renamed',
+      enabled: true,
+      createdAt: 10,
+      updatedAt: 30,
+    });
+    applyAutomationCommand(
+      db,
+      { type: 'automation.switch', paused: true, by: 'alice', reason: 'exploit' },
+      40,
+    );
+    expect(automation.switchState()).toEqual({
+      paused: true,
+      changedAt: 40,
+      changedBy: 'alice',
+      reason: 'exploit',
+    });
+    expect(() => db.run('INSERT INTO automation_switch (id, paused) VALUES (2, 0)')).toThrow(
+      /CHECK/,
+    );
+    applyAutomationCommand(db, { type: 'automation.policy.remove', id: 'keeper' }, 50);
+    expect(automation.listPolicies()).toEqual([]);
   });
 
   it('applies only what is new, once', async () => {
