@@ -9,7 +9,12 @@ import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ApproverRecord } from '../store/index.ts';
 import { createEnrollment } from './enrollment.ts';
-import { describeGatedRequest, isGatedRequest, type GatePolicy } from './gated-requests.ts';
+import {
+  describeGatedRequest,
+  isGatedRequest,
+  type GateDescribers,
+  type GatePolicy,
+} from './gated-requests.ts';
 import type { PersonGate } from './person-gate.ts';
 
 const toWire = (approver: ApproverRecord): Approver => ({
@@ -24,6 +29,8 @@ export function createApprovalsService(
   /** The request's own checks (see RequestPrechecks), run before a challenge is given. */
   precheck: (name: RequestName, input: unknown) => Promise<void>,
   policy: GatePolicy = {},
+  /** Other rooms' gated requests (automation's), as the engine's handle sees them. */
+  moreDescribers: GateDescribers = {},
 ): EngineService {
   const { store } = context;
   const enrollment = createEnrollment(store);
@@ -49,7 +56,7 @@ export function createApprovalsService(
         return toWire(store.approvers.find(approver.credentialId)!);
       },
       async 'approvals.challenge'(input, call) {
-        if (!isGatedRequest(input.request))
+        if (!isGatedRequest(input.request, moreDescribers))
           throw new VigilError(
             'INVALID_INPUT',
             `${input.request} needs no person's approval; send it as it is.`,
@@ -63,7 +70,13 @@ export function createApprovalsService(
             `approvals.challenge: input is not a valid ${name} request: ${parsed.error.issues[0]?.message}`,
             { field: 'input' },
           );
-        const subject = describeGatedRequest(name, parsed.data as never, store, policy);
+        const subject = describeGatedRequest(
+          name,
+          parsed.data as never,
+          store,
+          policy,
+          moreDescribers,
+        );
         if (subject) await precheck(name, parsed.data);
         if (!subject)
           throw new VigilError('INVALID_INPUT', `This ${name} request needs no approval.`, {

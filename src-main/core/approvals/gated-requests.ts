@@ -5,8 +5,6 @@ import { getAddress } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import type { RequestName, Retention, ValidatedInput } from '../../ipc/contract.ts';
 import { formatTokenAmountExact } from '../../ipc/amounts.ts';
-import type { AutomationPolicy } from '../../ipc/contract.ts';
-import { policyTerms, policyToSave, policyWidening, requirePolicy } from '../automation/index.ts';
 import { literallyInwardRpcUrls, nativeCurrencyOf, redactUrl } from '../chains/index.ts';
 import { displayUrl } from '../keys/index.ts';
 import { VigilError } from '../errors/index.ts';
@@ -20,7 +18,7 @@ export interface GatePolicy {
   allowPrivateRpc?: boolean;
 }
 
-type Describe<N extends RequestName> = (
+export type Describe<N extends RequestName> = (
   input: ValidatedInput<N>,
   store: Store,
   policy: GatePolicy,
@@ -74,31 +72,21 @@ const describeRetention = (retention: Retention | undefined): string =>
  * "1.5 ETH (1500000000000000000 wei)", every digit (a person signs it: no rounding); just the
  * wei on a chain whose currency is not known.
  */
-function nativeWithWei(wei: string, chainId: number): string {
+export function nativeWithWei(wei: string, chainId: number): string {
   const currency = nativeCurrencyOf(chainId);
   return currency ? `${formatTokenAmountExact(wei, currency)} (${wei} wei)` : `${wei} wei`;
 }
 
 /** What a person lets a policy send without them, every term listed. */
-function policySummary(policy: AutomationPolicy): string[] {
-  return [
-    `Policy “${policy.name}” (${policy.id}) may send from ${policy.signer} on chain ${policy.chainId} without a person`,
-    ...policy.targets.flatMap((target) =>
-      target.functions.map(
-        (fn) =>
-          `To ${target.address} (${target.contractName}): ${fn.signature}${fn.condition ? ` when ${fn.condition}` : ''}`,
-      ),
-    ),
-    `At most ${nativeWithWei(policy.maxValuePerTx, policy.chainId)} per transaction, ${policy.maxFeePerGas} wei per gas`,
-    `At most ${nativeWithWei(policy.dailyBudget, policy.chainId)} in 24 hours (value and fees), ${policy.maxPerHour} transaction(s) per hour`,
-  ];
-}
-
-function subject(action: string, what: unknown, summary: string[]): GateSubject {
+/** A gate subject: what a person approves, its digest over `what`, and the lines shown. */
+export function subject(action: string, what: unknown, summary: string[]): GateSubject {
   return { action, digest: subjectDigest(action, what), summary };
 }
 
-const describers: { [N in RequestName]?: Describe<N> } = {
+/** Describers by request; other rooms give theirs to the engine (see GateDescribers). */
+export type GateDescribers = { [N in RequestName]?: Describe<N> };
+
+const describers: GateDescribers = {
   'chains.add': (input, _store, policy) =>
     inwardRpcSubject('chains.add', input.chainId, input.rpcUrls, policy),
   'chains.update'(input, store, policy) {
@@ -227,41 +215,6 @@ const describers: { [N in RequestName]?: Describe<N> } = {
       ],
     );
   },
-  'automation.policies.save'(input, store) {
-    // Creating, or letting a policy approve more than it did: a person decides, as for a transaction.
-    const { policy, existing } = policyToSave(store, input, 0);
-    const widened = policyWidening(existing && policyTerms(existing), policyTerms(policy));
-    if (widened.length === 0) return null;
-    return subject('automation.policies.save', policyTerms(policy), [
-      ...widened,
-      ...policySummary(policy),
-      policy.enabled ? 'Enabled: it approves on its own from now on' : 'Saved disabled',
-    ]);
-  },
-  'automation.policies.setEnabled'(input, store) {
-    if (!input.enabled) return null;
-    const policy = requirePolicy(store, input.id);
-    if (policy.enabled) return null;
-    return subject('automation.policies.enable', policyTerms(policy), [
-      `Enable policy ${policy.id}: it approves on its own from now on`,
-      ...policySummary(policy),
-    ]);
-  },
-  'automation.resume'(_input, store) {
-    // Resuming turns automatic signing back on for every enabled policy at once.
-    const state = store.automation.switchState();
-    if (!state.paused) return null;
-    const enabled = store.automation.listPolicies().filter((policy) => policy.enabled);
-    return subject('automation.resume', { pausedAt: state.changedAt }, [
-      'Resume automation: enabled policies approve and send without a person again',
-      ...(enabled.length
-        ? enabled.map(
-            (policy) =>
-              `Policy “${policy.name}” (${policy.id}) from ${policy.signer} on chain ${policy.chainId}`,
-          )
-        : ['No policy is enabled now']),
-    ]);
-  },
   'approvers.enroll'(input, store) {
     // The first approver of a fresh data directory is enrolled from this machine with the token.
     if (store.approvers.list().length === 0) return null;
@@ -271,8 +224,11 @@ const describers: { [N in RequestName]?: Describe<N> } = {
   },
 };
 
-export function isGatedRequest(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(describers, name);
+export function isGatedRequest(name: string, more: GateDescribers = {}): boolean {
+  return (
+    Object.prototype.hasOwnProperty.call(describers, name) ||
+    Object.prototype.hasOwnProperty.call(more, name)
+  );
 }
 
 /** The subject of a gated request, null when this input needs no person (turning a rule on). */
@@ -281,7 +237,9 @@ export function describeGatedRequest<N extends RequestName>(
   input: ValidatedInput<N>,
   store: Store,
   policy: GatePolicy = {},
+  /** Describers of requests another room answers (automation's), given by the engine. */
+  more: GateDescribers = {},
 ): GateSubject | null {
-  const describe = describers[name] as Describe<N> | undefined;
+  const describe = (describers[name] ?? more[name]) as Describe<N> | undefined;
   return describe ? describe(input, store, policy) : null;
 }

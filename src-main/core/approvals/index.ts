@@ -12,6 +12,10 @@ export {
 export {
   describeGatedRequest,
   isGatedRequest,
+  nativeWithWei,
+  subject,
+  type Describe,
+  type GateDescribers,
   shortensRetention,
   type GatePolicy,
 } from './gated-requests.ts';

@@ -21,3 +21,4 @@ export {
   requirePolicy,
   type AutomationServiceOptions,
 } from './automation-service.ts';
+export { automationGateDescribers } from './gate-describers.ts';

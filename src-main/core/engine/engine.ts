@@ -115,7 +115,7 @@ import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createSafeAccounts } from './safe-accounts.ts';
-import { createAutomationService } from '../automation/index.ts';
+import { automationGateDescribers, createAutomationService } from '../automation/index.ts';
 import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
 import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
@@ -1230,7 +1230,13 @@ export function createEngine(options: EngineOptions): Engine {
       ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     }),
     // The challenge step runs the prechecks too, before the person's passkey is asked.
-    createApprovalsService(context, gate, (name, input) => precheck(name, input), gatePolicy),
+    createApprovalsService(
+      context,
+      gate,
+      (name, input) => precheck(name, input),
+      gatePolicy,
+      automationGateDescribers,
+    ),
     createImplementationAbis({
       store,
       actor,
@@ -1396,7 +1402,13 @@ export function createEngine(options: EngineOptions): Engine {
       if (!handler) throw new VigilError('UNKNOWN_METHOD', `Unknown method ${name}.`);
       await precheck(name, input);
       // A request only a person may make passes the gate first, whoever sent it.
-      const subject = describeGatedRequest(name, input as never, store, gatePolicy);
+      const subject = describeGatedRequest(
+        name,
+        input as never,
+        store,
+        gatePolicy,
+        automationGateDescribers,
+      );
       if (!subject) return handler(input, caller ? { caller } : {});
       const approvedBy = await gate.confirm(
         subject,

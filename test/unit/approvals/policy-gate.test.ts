@@ -3,10 +3,15 @@
 // to the pause being lifted); narrowing, disabling and resuming a running switch do not.
 import { describe, expect, it } from 'vitest';
 import type { AutomationPolicy, PolicyInput } from '../../../src-main/ipc/contract.ts';
-import { describeGatedRequest } from '../../../src-main/core/approvals/index.ts';
+import { describeGatedRequest as describeWithout } from '../../../src-main/core/approvals/index.ts';
+import { automationGateDescribers } from '../../../src-main/core/automation/index.ts';
 import { checkPolicyOnSave } from '../../../src-main/core/automation/index.ts';
 import type { AutomationSwitchRecord, Store } from '../../../src-main/core/store/index.ts';
 import { policyContext, policyInput, TARGET } from '../automation/policy-fixtures.ts';
+
+/** As the engine asks: the approvals room's describers and automation's. */
+const describeGatedRequest: typeof describeWithout = (name, input, store) =>
+  describeWithout(name, input, store, {}, automationGateDescribers);
 
 function storeWith(
   stored: AutomationPolicy[],
