@@ -11,6 +11,7 @@ import type {
   ChainDrift,
   ChainStatus,
   ContractProxy,
+  EventRow,
   Reconciliation,
   ReorgRecord,
   RequestName,
@@ -287,7 +288,18 @@ export function createEngine(options: EngineOptions): Engine {
     ),
   );
   const running = new Map<number, RunningChain>();
-  const batcher = createPushBatcher(options.push);
+  const currentAbiRows = createCurrentAbiRows(store);
+  // Pushed rows are read like queried ones, with their contract's ABI as it is now: a row the
+  // watcher stored before an ABI change (or an update of one) would otherwise reach the views
+  // undecoded after the view's own reload had shown it decoded.
+  const batcher = createPushBatcher((name, payload) =>
+    options.push(
+      name,
+      name === 'events.batch'
+        ? ({ rows: currentAbiRows((payload as { rows: EventRow[] }).rows) } as never)
+        : payload,
+    ),
+  );
   const snapshotMinIntervalMs = options.snapshotMinIntervalMs ?? 2_000;
   let lastSnapshotAt = Date.now();
   let lastSnapshotMs = 0;
@@ -439,7 +451,6 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   for (const chain of store.listChains()) startChain(chain);
-  const currentAbiRows = createCurrentAbiRows(store);
 
   // ---- wire shapes ----------------------------------------------------------------------
 
