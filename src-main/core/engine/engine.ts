@@ -291,12 +291,16 @@ export function createEngine(options: EngineOptions): Engine {
   const currentAbiRows = createCurrentAbiRows(store);
   // Pushed rows are read like queried ones, with their contract's ABI as it is now: a row the
   // watcher stored before an ABI change (or an update of one) would otherwise reach the views
-  // undecoded after the view's own reload had shown it decoded.
+  // undecoded after the view's own reload had shown it decoded. Rows the watcher decoded use the
+  // decoders refreshed at each ABI change, so a batch with no undecoded row (every batch of a
+  // backfill of known events) is pushed as it is, without a second decode on that hot path.
+  const currentPushRows = (rows: EventRow[]): EventRow[] =>
+    rows.some((row) => row.eventName === null) ? currentAbiRows(rows) : rows;
   const batcher = createPushBatcher((name, payload) =>
     options.push(
       name,
       name === 'events.batch'
-        ? ({ rows: currentAbiRows((payload as { rows: EventRow[] }).rows) } as never)
+        ? ({ rows: currentPushRows((payload as { rows: EventRow[] }).rows) } as never)
         : payload,
     ),
   );
