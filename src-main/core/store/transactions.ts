@@ -83,6 +83,8 @@ export interface TransactionsQuery {
   from?: string;
   /** Only those whose receipt is in this block or later. */
   minedSince?: number;
+  /** Only the execTransactions sent for this Safe proposal (its id). */
+  executesSafeProposal?: number;
   limit?: number;
   /** Leave the timelines out (one query less per transaction): for the queue's own checks. */
   withoutTimeline?: boolean;
@@ -106,6 +108,10 @@ export function listTransactions(db: Database, query: TransactionsQuery = {}): T
   if (query.minedSince !== undefined) {
     where.push("json_extract(record, '$.receipt.blockNumber') >= ?");
     params.push(query.minedSince);
+  }
+  if (query.executesSafeProposal !== undefined) {
+    where.push("json_extract(record, '$.executesSafeProposal') = ?");
+    params.push(query.executesSafeProposal);
   }
   return selectAll<{ record: string }>(
     db,
