@@ -117,6 +117,7 @@ import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createSafeAccounts } from './safe-accounts.ts';
 import { automationGateDescribers, createAutomationService } from '../automation/index.ts';
+import { createScheduleService } from '../schedules/index.ts';
 import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
 import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
@@ -1280,6 +1281,10 @@ export function createEngine(options: EngineOptions): Engine {
     }),
     safeAccounts,
     createAutomationService(context, options.now ? { now: options.now } : {}),
+    createScheduleService(context, {
+      queue: txQueue,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     createStoreHealthService({
       store,
       push: options.push,

@@ -155,8 +155,11 @@ export async function propose(
   input: ProposeInput,
   source: string,
   actor: string,
-  /** An execTransaction of a Safe proposal (safe-execute.ts): which one. */
-  link: Pick<Transaction, 'executesSafeProposal'> = {},
+  /**
+   * An execTransaction of a Safe proposal (safe-execute.ts): which one; a proposal that asks to
+   * be approved by a policy: which.
+   */
+  link: Pick<Transaction, 'executesSafeProposal' | 'executeUnder'> = {},
 ): Promise<Transaction> {
   const { chainId, from, to, value, data } = await checkProposal(queue, input);
   const proposed = newProposal(queue.store.nextTransactionId(), {

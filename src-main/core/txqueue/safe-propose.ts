@@ -284,8 +284,9 @@ export async function proposeFromInput(
   input: ProposeInput,
   source: string,
   actor: string,
+  link: Pick<Transaction, 'executeUnder'> = {},
 ): Promise<Transaction> {
-  if (input.safe === undefined) return propose(queue, input, source, actor);
+  if (input.safe === undefined) return propose(queue, input, source, actor, link);
   return proposeSafeTransaction(queue, await checkSafeProposal(queue, input), source, actor);
 }
 

@@ -27,8 +27,16 @@ export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
 export type { ProposeInput } from './propose.ts';
 
 export interface TxQueueService extends EngineService {
-  /** Proposes a transaction on behalf of `source` (`operator`, `rule:<id>`, `workspace:<key>`). */
-  propose(input: ProposeInput, source: string, actor: string): Promise<Transaction>;
+  /**
+   * Proposes a transaction on behalf of `source` (`operator`, `rule:<id>`, `workspace:<key>`);
+   * `link.executeUnder` names the policy it asks to be approved by.
+   */
+  propose(
+    input: ProposeInput,
+    source: string,
+    actor: string,
+    link?: Pick<Transaction, 'executeUnder'>,
+  ): Promise<Transaction>;
   /** Runs every check `propose` runs (chain, signer, encoding, balance) and writes nothing. */
   checkProposal(input: ProposeInput): Promise<unknown>;
   /** Whether something was ever proposed on behalf of `source`. */
@@ -52,7 +60,7 @@ export function createTxQueueService(
   const stopFollowingSafeProposals = followSafeProposals(queue);
 
   return {
-    propose: (input, source, actor) => proposeFromInput(queue, input, source, actor),
+    propose: (input, source, actor, link) => proposeFromInput(queue, input, source, actor, link),
     checkProposal: (input) => checkFromInput(queue, input),
     workspace: proposalsSection(queue),
     hasProposalFrom: (source) => store.hasTransactionFrom(source),
