@@ -1648,6 +1648,14 @@ export const WorkspaceSummary = z.object({
   transactionsUnchanged: z.number().int(),
   rulesAdded: z.number().int(),
   rulesUnchanged: z.number().int(),
+  /** Policies the file adds, each disabled until a person enables it. */
+  policiesAdded: z.number().int(),
+  /**
+   * Policies the file changes: a narrowing keeps a policy's enabled state, a widening saves it
+   * disabled (a person's approval was for the narrower terms).
+   */
+  policiesChanged: z.number().int(),
+  policiesUnchanged: z.number().int(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1699,6 +1707,13 @@ export const PolicyInput = z
   })
   .strict();
 export type PolicyInput = z.infer<typeof PolicyInput>;
+
+/**
+ * A policy in a workspace file: its terms only. Whether it is enabled is not the file's to say:
+ * an imported policy starts disabled until a person enables it.
+ */
+export const WorkspacePolicy = PolicyInput.omit({ approval: true, enabled: true });
+export type WorkspacePolicy = z.infer<typeof WorkspacePolicy>;
 
 export const PolicyFunction = z.object({
   name: z.string(),

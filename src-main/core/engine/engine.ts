@@ -250,6 +250,9 @@ export interface WorkspaceApplySummary {
   transactionsUnchanged: number;
   rulesAdded: number;
   rulesUnchanged: number;
+  policiesAdded: number;
+  policiesChanged: number;
+  policiesUnchanged: number;
 }
 
 export interface Engine {
@@ -894,6 +897,9 @@ export function createEngine(options: EngineOptions): Engine {
       transactionsUnchanged: 0,
       rulesAdded: 0,
       rulesUnchanged: 0,
+      policiesAdded: 0,
+      policiesChanged: 0,
+      policiesUnchanged: 0,
       ...Object.assign({}, ...sections.map((section) => section.summary)),
     };
     // One journal entry for the whole import: it lands entirely or not at all.

@@ -21,7 +21,10 @@ import {
   ChainsAddInput,
   ContractsAddInput,
   ContractsSetTokenInput,
+  PolicyFunctionInput,
+  PolicyTargetInput,
   TxsProposeInput,
+  WorkspacePolicy,
 } from '../../ipc/contract.ts';
 import { ConditionSyntaxError, parseCondition, ruleSlug } from '../rule-syntax/index.ts';
 import { parseAbiInput } from '../abi/index.ts';
@@ -62,6 +65,8 @@ export interface Workspace {
   transactions: z.output<typeof WorkspaceTransaction>[];
   /** Alert rules; their conditions parsed here, checked against the ABIs when applied. */
   rules: z.output<typeof AlertRuleInput>[];
+  /** Automation policies: checked against the keychain and ABIs when applied; imported disabled. */
+  policies: z.output<typeof WorkspacePolicy>[];
 }
 
 export interface ParseWorkspaceOptions {
@@ -81,7 +86,10 @@ export interface WorkspaceProblem {
 
 type Path = (string | number)[];
 
-const topLevelKeys = ['version', 'chains', 'contracts', 'transactions', 'rules'];
+const topLevelKeys = ['version', 'chains', 'contracts', 'transactions', 'rules', 'policies'];
+const policyKeys = Object.keys(WorkspacePolicy.shape);
+const policyTargetKeys = Object.keys(PolicyTargetInput.shape);
+const policyFunctionKeys = Object.keys(PolicyFunctionInput.shape);
 const transactionKeys = Object.keys(WorkspaceTransaction.shape);
 const ruleKinds = Object.keys(alertRuleInputKinds) as (keyof typeof alertRuleInputKinds)[];
 const channelKeys = [
@@ -136,10 +144,10 @@ class WorkspaceReader {
       this.report(
         [],
         root === null
-          ? 'the file is empty; expected version, chains, contracts, transactions and rules'
-          : 'must be a mapping with version, chains, contracts, transactions and rules',
+          ? 'the file is empty; expected version, chains, contracts, transactions, rules and policies'
+          : 'must be a mapping with version, chains, contracts, transactions, rules and policies',
       );
-      return { chains: [], contracts: [], transactions: [], rules: [] };
+      return { chains: [], contracts: [], transactions: [], rules: [], policies: [] };
     }
     this.checkKeys([], topLevelKeys);
     const version = this.valueAt(['version']);
@@ -155,10 +163,12 @@ class WorkspaceReader {
     const contracts = this.readList('contracts', (index) => this.readContract(index, options));
     const transactions = this.readList('transactions', (index) => this.readTransaction(index));
     const rules = this.readList('rules', (index) => this.readRule(index));
+    const policies = this.readList('policies', (index) => this.readPolicy(index));
     this.checkDuplicateChains(chains);
     this.checkDuplicateContracts(contracts);
     this.checkDuplicateTransactionKeys(transactions);
     this.checkDuplicateRules(rules);
+    this.checkDuplicatePolicies(policies);
     return {
       transactions: transactions.filter(
         (transaction): transaction is NonNullable<typeof transaction> => transaction !== undefined,
@@ -168,12 +178,15 @@ class WorkspaceReader {
         (contract): contract is NonNullable<typeof contract> => contract !== undefined,
       ),
       rules: rules.filter((rule): rule is NonNullable<typeof rule> => rule !== undefined),
+      policies: policies.filter(
+        (policy): policy is NonNullable<typeof policy> => policy !== undefined,
+      ),
     };
   }
 
   /** A missing list is an empty one: a file may declare only chains, or only contracts. */
   private readList<T>(
-    key: 'chains' | 'contracts' | 'transactions' | 'rules',
+    key: 'chains' | 'contracts' | 'transactions' | 'rules' | 'policies',
     readEntry: (index: number) => T | undefined,
   ): (T | undefined)[] {
     const node = this.nodeAt([key]);
@@ -198,6 +211,55 @@ class WorkspaceReader {
       return undefined;
     }
     return keysValid ? result.data : undefined;
+  }
+
+  private readPolicy(index: number): z.output<typeof WorkspacePolicy> | undefined {
+    const path: Path = ['policies', index];
+    if (!isMap(this.nodeAt(path))) {
+      this.report(
+        path,
+        'must be a mapping with name, chainId, signer, targets and the limits (maxValuePerTx, maxFeePerGas, dailyBudget, maxPerHour)',
+      );
+      return undefined;
+    }
+    let keysValid = this.checkKeys(path, policyKeys);
+    const targets = this.nodeAt([...path, 'targets']);
+    if (isSeq(targets))
+      targets.items.forEach((_, target) => {
+        keysValid = this.checkKeys([...path, 'targets', target], policyTargetKeys) && keysValid;
+        const functions = this.nodeAt([...path, 'targets', target, 'functions']);
+        if (isSeq(functions))
+          functions.items.forEach((_, fn) => {
+            keysValid =
+              this.checkKeys([...path, 'targets', target, 'functions', fn], policyFunctionKeys) &&
+              keysValid;
+          });
+      });
+    const result = WorkspacePolicy.safeParse(this.valueAt(path));
+    if (!result.success) {
+      // Unknown keys were reported above, at their line, with the key meant.
+      this.reportZodIssues(
+        path,
+        result.error.issues.filter((issue) => issue.code !== 'unrecognized_keys'),
+      );
+      return undefined;
+    }
+    return keysValid ? result.data : undefined;
+  }
+
+  private checkDuplicatePolicies(policies: (z.output<typeof WorkspacePolicy> | undefined)[]): void {
+    const firstIndexById = new Map<string, number>();
+    policies.forEach((policy, index) => {
+      if (policy === undefined) return;
+      const id = policy.id ?? ruleSlug(policy.name);
+      const first = firstIndexById.get(id);
+      if (first === undefined) firstIndexById.set(id, index);
+      else
+        this.report(
+          ['policies', index, policy.id === undefined ? 'name' : 'id'],
+          `the policy id ${id} is already used by policies[${first}] (line ${this.lineOf(['policies', first])}); give one of them an id of its own`,
+        );
+    });
   }
 
   private readTransaction(index: number): z.output<typeof WorkspaceTransaction> | undefined {

@@ -188,6 +188,7 @@ contracts:
       contracts: [],
       transactions: [],
       rules: [],
+      policies: [],
     });
   });
 
@@ -222,7 +223,7 @@ contracts:
         line: 2,
         column: 1,
         message:
-          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules',
+          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules, policies',
       },
     ]);
   });
@@ -436,7 +437,7 @@ chains:
 
   it('reports an empty file and wrong shapes', () => {
     expect(problemsOf('').problems[0]!.message).toBe(
-      'the file is empty; expected version, chains, contracts, transactions and rules',
+      'the file is empty; expected version, chains, contracts, transactions, rules and policies',
     );
     expect(problemsOf('version: 1\nchains: {name: A}\n').problems).toEqual([
       {
@@ -569,6 +570,7 @@ describe('serializeWorkspace', () => {
       contracts: [],
       transactions: [],
       rules: [],
+      policies: [],
     });
   });
 });
