@@ -4,7 +4,7 @@
 // leaves the proposal to a person with the reason; a reverting call is never approved; a client
 // cannot get a policy approval by itself; templates are typed when the rule is saved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAddress, type Abi, type Address } from 'viem';
+import { getAddress, type Address } from 'viem';
 import type {
   AuditEntry,
   AutomationStatus,
@@ -17,34 +17,22 @@ import { fund } from '../../helpers/funded-key.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
 import { makePerson } from '../../helpers/person.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { compileSolidity, deployCompiled, sendCall } from '../../helpers/solidity.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import {
   CallError,
   startVigilInProcess,
   type VigilUnderTest,
 } from '../../helpers/vigil-in-process.ts';
-import { chainClients } from '../../helpers/contracts.ts';
+import {
+  deployGuard,
+  ETHER,
+  guardPolicy,
+  guardRule,
+  readGuard,
+  watchGuard,
+  withdraw as withdrawFrom,
+} from '../../helpers/guard.ts';
 
-/** A vault stand-in: a large withdrawal is an event; pause() stops it once (again reverts). */
-export const GUARD_SOURCE = `// SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
-contract Guard {
-    bool public paused;
-    uint256 public pauses;
-    uint256 public flagged;
-    event LargeWithdrawal(address indexed account, uint256 amount, uint256 tag);
-    event Paused(address by);
-    event Flagged(address account, uint256 amount, bytes32 origin);
-    error AlreadyPaused();
-    function withdraw(uint256 amount, uint256 tag) external { emit LargeWithdrawal(msg.sender, amount, tag); }
-    function pause() external { if (paused) revert AlreadyPaused(); paused = true; pauses += 1; emit Paused(msg.sender); }
-    function unpause() external { paused = false; }
-    function flag(address account, uint256 amount, bytes32 origin) external { flagged += 1; emit Flagged(account, amount, origin); }
-    function fund() external payable {}
-}`;
-
-const guardContract = compileSolidity({ 'Guard.sol': GUARD_SOURCE }).get('Guard')!;
 const person = makePerson('alice');
 const dataDir = makeTempDir('vigil-policy-approval-');
 let anvil: AnvilInstance;
@@ -52,31 +40,9 @@ let guard: Address;
 let signer: string;
 let vigil: VigilUnderTest;
 
-const GWEI = 10n ** 9n;
-const ETHER = 10n ** 18n;
-
-const policy = (id: string, overrides: Record<string, unknown> = {}) => ({
-  id,
-  name: id,
-  chainId: anvil.chainId,
-  signer,
-  targets: [
-    {
-      address: guard,
-      functions: [
-        { function: 'pause' },
-        { function: 'flag', condition: 'amount <= 100' },
-        { function: 'fund' },
-      ],
-    },
-  ],
-  maxValuePerTx: '10',
-  maxFeePerGas: (100n * GWEI).toString(),
-  dailyBudget: ETHER.toString(),
-  maxPerHour: 100,
-  enabled: true,
-  ...overrides,
-});
+const chain = () => ({ chainId: anvil.chainId, signer, guard });
+const policy = (id: string, overrides: Record<string, unknown> = {}) =>
+  guardPolicy(id, chain(), overrides);
 
 const FLAG_FROM_EVENT = {
   name: 'flag',
@@ -88,31 +54,14 @@ let rules = 0;
 async function ruleProposing(
   propose: Record<string, unknown>,
   policyId = 'guardian',
+  call: (name: string, input?: unknown) => Promise<unknown> = vigil.call,
 ): Promise<{ tag: number; id: string }> {
   const tag = ++rules;
-  const id = `rule-${tag}`;
-  await vigil.call('alerts.rules.save', {
-    id,
-    name: `Rule ${tag}`,
-    kind: 'event',
-    contractId: contractIdOf(anvil.chainId, guard),
-    eventName: 'LargeWithdrawal',
-    condition: `tag == ${tag}`,
-    enabled: true,
-    propose: {
-      chainId: anvil.chainId,
-      from: signer,
-      to: guard,
-      ...propose,
-      execute: { policy: policyId },
-    },
-  });
-  return { tag, id };
+  await call('alerts.rules.save', guardRule(tag, chain(), propose, policyId));
+  return { tag, id: `rule-${tag}` };
 }
 
-/** A large withdrawal tagged for one rule; its receipt. */
-const withdraw = (tag: number, amount = 5_000n) =>
-  sendCall(anvil.rpcUrl, guard, guardContract.abi, 'withdraw', [amount, BigInt(tag)]);
+const withdraw = (tag: number, amount?: bigint) => withdrawFrom(anvil.rpcUrl, guard, tag, amount);
 
 /** The transaction the rule proposed, once its policy decided (and, if approved, it confirmed). */
 async function decidedFor(ruleId: string): Promise<Transaction> {
@@ -143,34 +92,18 @@ async function expectRefusal(ruleId: string, tag: number, limit: string): Promis
   return tx.policyDecision!;
 }
 
-const read = async (functionName: string): Promise<unknown> =>
-  chainClients(anvil.rpcUrl).reader.readContract({
-    address: guard,
-    abi: guardContract.abi as Abi,
-    functionName,
-  });
+const read = (name: string) => readGuard(anvil.rpcUrl, guard, name);
 
 beforeAll(async () => {
   await requireKeychain();
   anvil = await startAnvil();
-  ({ address: guard } = await deployCompiled(anvil.rpcUrl, guardContract));
+  guard = await deployGuard(anvil.rpcUrl);
   vigil = await startVigilInProcess({
     dataDir: dataDir.path,
     person,
     tuning: { safeRefreshMs: 0, proxyCheckIntervalMs: 0 },
   });
-  await vigil.call('chains.add', {
-    name: 'Anvil',
-    chainId: anvil.chainId,
-    rpcUrls: [anvil.rpcUrl],
-  });
-  await vigil.call('contracts.add', {
-    chainId: anvil.chainId,
-    address: guard,
-    abi: guardContract.abi,
-    startBlock: 0,
-    name: 'Guard',
-  });
+  await watchGuard(vigil.call, anvil, guard);
   ({ address: signer } = await vigil.call<{ address: string }>('signers.generate', {
     label: 'guardian',
   }));
@@ -372,24 +305,11 @@ describe('a client with the session token alone', () => {
   });
 
   it('cannot have a policy approve what is outside it, through a rule of its own', async () => {
-    const tag = ++rules;
-    await vigil.callAsNobody('alerts.rules.save', {
-      id: `rule-${tag}`,
-      name: `Rule ${tag}`,
-      kind: 'event',
-      contractId: contractIdOf(anvil.chainId, guard),
-      eventName: 'LargeWithdrawal',
-      condition: `tag == ${tag}`,
-      enabled: true,
-      propose: {
-        chainId: anvil.chainId,
-        from: signer,
-        to: guard,
-        value: '1000',
-        function: { name: 'fund', args: [] },
-        execute: { policy: 'guardian' },
-      },
-    });
-    await expectRefusal(`rule-${tag}`, tag, 'maxValuePerTx');
+    const { tag, id } = await ruleProposing(
+      { value: '1000', function: { name: 'fund', args: [] } },
+      'guardian',
+      vigil.callAsNobody,
+    );
+    await expectRefusal(id, tag, 'maxValuePerTx');
   });
 });
