@@ -667,7 +667,8 @@ export const Uint256String = z
   .max(100, tooLong(100))
   .trim()
   .regex(/^\d+$/, 'must be a non-negative whole number in decimal (wei)')
-  .refine((text) => BigInt(text) < 2n ** 256n, 'must be below 2^256');
+  // zod runs this even when the regex failed: not a number is the regex's refusal, not a throw.
+  .refine((text) => !/^\d+$/.test(text) || BigInt(text) < 2n ** 256n, 'must be below 2^256');
 
 export const SignerBalance = z.object({
   chainId: ChainId,
@@ -2313,7 +2314,8 @@ export const requests = {
     output: z.object({ address: z.string(), approvalsRequired: z.number().int() }),
   },
   /** Proposes a transaction; it is simulated at once and never sent without approval. */
-  'txs.propose': { input: TxsProposeInput, output: Transaction },
+  // Strict: a key it does not know (executeUnder, which only rules and schedules set) is refused.
+  'txs.propose': { input: TxsProposeInput.strict(), output: Transaction },
   /** Encodes a call from a watched contract's ABI, checking each argument by its type. */
   'txs.encode': {
     input: z.object({ chainId: ChainId, to: AddressInput, function: FunctionCallInput }),
