@@ -117,7 +117,7 @@ import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createSafeAccounts } from './safe-accounts.ts';
 import { automationGateDescribers, createAutomationService } from '../automation/index.ts';
-import { createScheduleService } from '../schedules/index.ts';
+import { createScheduleService, type ScheduleCrashPoint } from '../schedules/index.ts';
 import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
 import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
@@ -215,8 +215,11 @@ export interface EngineOptions extends EngineTuning {
   keychain?: Keychain;
   /** RPC URLs' API keys, kept in the keychain (see keys/url-secrets.ts), read at start. */
   urlSecrets: UrlSecrets;
-  /** Fault injection for crash tests (see worker.ts): the queue's steps and a reorg's repair. */
-  crashPoint?: (point: TxCrashPoint | ReorgCrashPoint) => void;
+  /**
+   * Fault injection for crash tests (see worker.ts): the queue's steps, a reorg's repair, and a
+   * schedule's slot between its proposal and its record.
+   */
+  crashPoint?: (point: TxCrashPoint | ReorgCrashPoint | ScheduleCrashPoint) => void;
   /** How a person approves: WebAuthn assertions unless the desktop app gives its dialog. */
   personGate?: PersonGate;
   /**
@@ -1283,6 +1286,7 @@ export function createEngine(options: EngineOptions): Engine {
     createAutomationService(context, options.now ? { now: options.now } : {}),
     createScheduleService(context, {
       queue: txQueue,
+      ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
       ...(options.now ? { now: options.now } : {}),
     }),
     createStoreHealthService({

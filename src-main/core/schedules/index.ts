@@ -7,7 +7,7 @@ export {
   type ScheduleService,
   type ScheduleServiceOptions,
 } from './schedule-service.ts';
-export { slotSource, type ScheduleQueue } from './schedule-runner.ts';
+export { slotSource, type ScheduleCrashPoint, type ScheduleQueue } from './schedule-runner.ts';
 export {
   MISSED_REASON,
   planDueSlots,

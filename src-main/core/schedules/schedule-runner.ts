@@ -20,6 +20,9 @@ export const ON_TIME_MS = 5_000;
 /** Longest single wait (setTimeout holds at most ~24.8 days); the timer is simply set again. */
 const MAX_WAIT_MS = 6 * 3600_000;
 
+/** Where a crash test may kill the process: a slot proposed, its run not yet recorded. */
+export type ScheduleCrashPoint = 'schedule.proposed';
+
 export const slotSource = (scheduleId: string, slotAt: number): string =>
   `schedule:${scheduleId}:${slotAt}`;
 
@@ -37,6 +40,7 @@ export interface ScheduleRunnerDependencies {
   now: () => number;
   /** A slot's run was recorded. */
   changed?: () => void;
+  crashPoint?: (point: ScheduleCrashPoint) => void;
 }
 
 export function createScheduleRunner(deps: ScheduleRunnerDependencies) {
@@ -85,6 +89,7 @@ export function createScheduleRunner(deps: ScheduleRunnerDependencies) {
         SYSTEM_ACTOR,
         schedule.execute ? { executeUnder: schedule.execute.policy } : {},
       );
+      deps.crashPoint?.('schedule.proposed');
       return done({ outcome: 'proposed', txId: tx.id, reason: null });
     } catch (error) {
       // Saved before a later stage threw: it was proposed, and only once.

@@ -8,12 +8,17 @@ import { auditActions, type AuditDraft } from '../audit-chain/index.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store, StoredSchedule } from '../store/index.ts';
-import { createScheduleRunner, type ScheduleQueue } from './schedule-runner.ts';
+import {
+  createScheduleRunner,
+  type ScheduleCrashPoint,
+  type ScheduleQueue,
+} from './schedule-runner.ts';
 import { parseCron } from './slots.ts';
 
 export interface ScheduleServiceOptions {
   queue: ScheduleQueue | undefined;
   now?: () => number;
+  crashPoint?: (point: ScheduleCrashPoint) => void;
 }
 
 export interface ScheduleService extends EngineService {
@@ -75,7 +80,13 @@ export function createScheduleService(
 ): ScheduleService {
   const { store, actor, log } = context;
   const now = options.now ?? Date.now;
-  const runner = createScheduleRunner({ store, queue: options.queue, log, now });
+  const runner = createScheduleRunner({
+    store,
+    queue: options.queue,
+    log,
+    now,
+    ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+  });
 
   function toWire(schedule: StoredSchedule): Schedule {
     const { armedAt: _armedAt, ...fields } = schedule;

@@ -1,0 +1,208 @@
+// Schedules on headless Vigil as a child process that dies for real, with a real keychain signer:
+// a schedule every 2 seconds proposes a token transfer (each waits for a person) while the child
+// is killed with SIGKILL at random moments and restarted; at the end every slot from the first to
+// the last has exactly one record, no slot was proposed twice, and every proposal made is recorded
+// as its slot's. A schedule with a problem is refused naming the field, and nothing is saved.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Address } from 'viem';
+import type {
+  AuditEntry,
+  Schedule,
+  ScheduleRun,
+  Transaction,
+} from '../../../src-main/ipc/contract.ts';
+import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import { deployDemoContracts } from '../../helpers/contracts.ts';
+import { fundedKey } from '../../helpers/funded-key.ts';
+import { requireKeychain } from '../../helpers/keychain.ts';
+import {
+  connectRpc,
+  refusal,
+  startServe,
+  waitFor,
+  type RpcClient,
+  type ServeProcess,
+} from '../../helpers/serve.ts';
+import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { watchOnAnvil } from '../../helpers/watch-setup.ts';
+
+const DEAD = '0x000000000000000000000000000000000000dEaD';
+const KILL_LOOP_MS = 45_000;
+let anvil: AnvilInstance;
+let token: Address;
+let signer: Address;
+const dataDir = makeTempDir('vigil-schedules-');
+const running: ServeProcess[] = [];
+
+async function start(crashAt?: string): Promise<{ serve: ServeProcess; rpc: RpcClient }> {
+  const serve = await startServe({ dataDir: dataDir.path, env: { VIGIL_CRASH_AT: crashAt } });
+  running.push(serve);
+  return { serve, rpc: await connectRpc(serve.wsUrl) };
+}
+
+const schedule = (overrides: Record<string, unknown> = {}) => ({
+  id: 'pay-dead',
+  name: 'Pay dead',
+  everySeconds: 2,
+  propose: {
+    chainId: anvil.chainId,
+    from: signer,
+    to: token,
+    function: { name: 'transfer', args: [DEAD, '1'] },
+  },
+  ...overrides,
+});
+
+const runsOf = async (rpc: RpcClient): Promise<ScheduleRun[]> =>
+  (await rpc.call<{ runs: ScheduleRun[] }>('automation.schedules.runs', { limit: 1000 })).runs;
+
+const scheduled = async (rpc: RpcClient): Promise<Transaction[]> =>
+  (await rpc.call<{ txs: Transaction[] }>('txs.list', { limit: 1000 })).txs.filter((tx) =>
+    tx.source.startsWith('schedule:'),
+  );
+
+beforeAll(async () => {
+  await requireKeychain();
+  anvil = await startAnvil();
+  ({ token } = await deployDemoContracts(anvil.rpcUrl));
+  const key = await fundedKey(anvil.rpcUrl);
+  signer = key.address;
+  const { serve, rpc } = await start();
+  await watchOnAnvil((name, input) => rpc.call(name, input), anvil, {
+    address: token,
+    artifact: 'DemoToken',
+  });
+  await rpc.call('signers.import', { privateKey: key.privateKey, label: 'keeper' });
+  rpc.close();
+  await serve.kill();
+  running.pop();
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(running.map((serve) => serve.kill('SIGKILL')));
+  await anvil?.stop();
+  dataDir.remove();
+});
+
+describe('schedules', () => {
+  it('refuses a schedule with a problem, naming the field, and saves nothing', async () => {
+    const { serve, rpc } = await start();
+    const save = (input: unknown) => refusal(rpc.call('automation.schedules.save', input));
+    expect(await save(schedule({ everySeconds: undefined, cron: '61 * * * *' }))).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'cron',
+      message: expect.stringMatching(/minute: 61/),
+    });
+    expect(await save(schedule({ everySeconds: undefined, cron: '* * *' }))).toMatchObject({
+      field: 'cron',
+      message: expect.stringMatching(/5 fields .* this one has 3/),
+    });
+    expect(await save(schedule({ cron: '* * * * *' }))).toMatchObject({
+      field: 'everySeconds',
+      message: expect.stringMatching(/exactly one of cron and everySeconds/),
+    });
+    expect(await save(schedule({ timezone: 'Mars/Olympus' }))).toMatchObject({
+      field: 'timezone',
+    });
+    expect(await save(schedule({ execute: { policy: 'nope' } }))).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'execute.policy',
+      message: expect.stringMatching(/no automation policy has id nope/),
+    });
+    const stranger = (await fundedKey(anvil.rpcUrl)).address;
+    expect(
+      await save(schedule({ propose: { ...schedule().propose, from: stranger } })),
+    ).toMatchObject({ field: 'propose.from' });
+    expect(
+      await save(schedule({ propose: { ...schedule().propose, safe: stranger } })),
+    ).toMatchObject({ field: 'propose.safe' });
+    expect(
+      (await rpc.call<{ schedules: Schedule[] }>('automation.schedules.list')).schedules,
+    ).toEqual([]);
+    expect(
+      (await rpc.call<{ entries: AuditEntry[] }>('audit.list', { action: 'schedule.created' }))
+        .entries,
+    ).toEqual([]);
+    rpc.close();
+    await serve.kill();
+    running.pop();
+  }, 120_000);
+
+  it(
+    'runs each slot exactly once or records it skipped, across kill -9 at random moments',
+    { timeout: 240_000 },
+    async () => {
+      // Killed right after the first slot's proposal is saved, before its run is recorded.
+      const crashing = await start('schedule.proposed');
+      const saved = await crashing.rpc.call<Schedule>('automation.schedules.save', schedule());
+      expect(saved).toMatchObject({ enabled: true, timezone: 'UTC', catchUpSeconds: 3600 });
+      expect(saved.nextSlotAt).toBe(saved.createdAt + 2_000);
+      await waitFor(() => crashing.serve.process.signalCode !== null, 20_000);
+      expect(crashing.serve.output()).toContain('crash point schedule.proposed reached');
+      running.pop();
+      let { serve, rpc } = await start();
+      // The restart records the first slot's proposal as its run, and proposes it no more.
+      const [first] = await waitFor(async () => {
+        const runs = await runsOf(rpc);
+        return runs.length > 0 ? runs.reverse() : undefined;
+      }, 20_000);
+      const [firstTx, ...others] = (await scheduled(rpc)).filter(
+        (tx) => tx.source === `schedule:pay-dead:${saved.createdAt + 2_000}`,
+      );
+      expect(others).toEqual([]);
+      expect(first).toMatchObject({
+        slotAt: saved.createdAt + 2_000,
+        outcome: 'proposed',
+        txId: firstTx!.id,
+      });
+
+      const loopEnds = Date.now() + KILL_LOOP_MS;
+      let kills = 0;
+      while (Date.now() < loopEnds) {
+        await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 3_500));
+        rpc.close();
+        await serve.kill('SIGKILL');
+        running.pop();
+        kills++;
+        ({ serve, rpc } = await start());
+      }
+
+      // Every proposal made before the last kill is recorded by now (catch-up at start); one
+      // under way in this process is recorded once it settles.
+      const connected = rpc;
+      await waitFor(async () => {
+        await connected.call('automation.schedules.setEnabled', { id: 'pay-dead', enabled: false });
+        const recorded = new Set((await runsOf(connected)).map((run) => run.txId));
+        return (await scheduled(connected)).every((tx) => recorded.has(tx.id));
+      }, 30_000);
+      const runs = (await runsOf(rpc)).reverse();
+      const proposals = await scheduled(rpc);
+
+      // No slot proposed twice.
+      const sources = proposals.map((tx) => tx.source);
+      expect(new Set(sources).size).toBe(sources.length);
+      // Every slot from the first to the last has exactly one record, in 2-second steps.
+      const slots = runs.map((run) => run.slotAt);
+      expect(slots).toEqual(slots.map((_, index) => saved.createdAt + (index + 1) * 2_000));
+      for (const run of runs) {
+        if (run.outcome === 'proposed') {
+          const tx = proposals.find((candidate) => candidate.id === run.txId);
+          expect(tx?.source).toBe(`schedule:pay-dead:${run.slotAt}`);
+          expect(tx?.status).toBe('proposed');
+        } else {
+          expect(run.outcome).toBe('skipped');
+          expect(run.reason).toMatch(/superseded by a later slot|outside the catch-up window/);
+        }
+      }
+      // Every proposal is its slot's recorded one.
+      expect(proposals.length).toBe(runs.filter((run) => run.outcome === 'proposed').length);
+      expect(kills).toBeGreaterThanOrEqual(5);
+      // Each restart missed slots while the child was down; the newest ran, the others did not.
+      expect(runs.some((run) => run.outcome === 'skipped')).toBe(true);
+      console.log(
+        `schedules kill test: ${kills} kills, ${runs.length} slots: ${proposals.length} proposed, ${runs.length - proposals.length} skipped`,
+      );
+      rpc.close();
+    },
+  );
+});
