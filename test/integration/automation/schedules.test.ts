@@ -54,11 +54,16 @@ const schedule = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const runsOf = async (rpc: RpcClient): Promise<ScheduleRun[]> =>
-  (await rpc.call<{ runs: ScheduleRun[] }>('automation.schedules.runs', { limit: 1000 })).runs;
+  (
+    await rpc.call<{ runs: ScheduleRun[] }>('automation.schedules.runs', {
+      id: 'pay-dead',
+      limit: 1000,
+    })
+  ).runs;
 
 const scheduled = async (rpc: RpcClient): Promise<Transaction[]> =>
   (await rpc.call<{ txs: Transaction[] }>('txs.list', { limit: 1000 })).txs.filter((tx) =>
-    tx.source.startsWith('schedule:'),
+    tx.source.startsWith('schedule:pay-dead:'),
   );
 
 beforeAll(async () => {
@@ -123,6 +128,92 @@ describe('schedules', () => {
       (await rpc.call<{ entries: AuditEntry[] }>('audit.list', { action: 'schedule.created' }))
         .entries,
     ).toEqual([]);
+    rpc.close();
+    await serve.kill();
+    running.pop();
+  }, 120_000);
+
+  it('audits each change, and proposes under the policy it names', async () => {
+    const { serve, rpc } = await start();
+    const audited = async (action: string): Promise<AuditEntry[]> =>
+      (await rpc.call<{ entries: AuditEntry[] }>('audit.list', { action })).entries.filter(
+        (entry) => entry.subject === 'schedule:harvest',
+      );
+    await rpc.call('automation.policies.save', {
+      id: 'keeper',
+      name: 'Keeper',
+      chainId: anvil.chainId,
+      signer,
+      targets: [{ address: token, functions: [{ function: 'transfer' }] }],
+      maxValuePerTx: '0',
+      maxFeePerGas: '100000000000',
+      dailyBudget: '10000000000000000',
+      maxPerHour: 100,
+    });
+    // 09:00 in Paris; the first slot is the next one, read in that zone.
+    const created = await rpc.call<Schedule>(
+      'automation.schedules.save',
+      schedule({
+        id: undefined,
+        name: 'Harvest',
+        everySeconds: undefined,
+        cron: '0 9 * * *',
+        timezone: 'Europe/Paris',
+      }),
+    );
+    expect(created).toMatchObject({ id: 'harvest', cron: '0 9 * * *', lastRun: null });
+    const nine = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(new Date(created.nextSlotAt!));
+    expect(nine).toBe('09:00');
+    expect(created.nextSlotAt! - Date.now()).toBeLessThanOrEqual(24 * 3600_000);
+    expect((await audited('schedule.created'))[0]!.details).toMatchObject({
+      schedule: { id: 'harvest', cron: '0 9 * * *', timezone: 'Europe/Paris' },
+    });
+
+    // Every second now, under the policy: the proposal asks to be approved by it.
+    await rpc.call(
+      'automation.schedules.save',
+      schedule({ id: 'harvest', name: 'Harvest', everySeconds: 1, execute: { policy: 'keeper' } }),
+    );
+    expect((await audited('schedule.changed'))[0]!.details).toMatchObject({
+      before: { cron: '0 9 * * *' },
+      after: { everySeconds: 1, execute: { policy: 'keeper' } },
+    });
+    const run = await waitFor(
+      async () =>
+        (
+          await rpc.call<{ runs: ScheduleRun[] }>('automation.schedules.runs', {
+            id: 'harvest',
+            limit: 1,
+          })
+        ).runs[0],
+      20_000,
+    );
+    expect(run.outcome).toBe('proposed');
+    const tx = await rpc.call<Transaction>('txs.get', { id: run.txId });
+    expect(tx).toMatchObject({
+      source: `schedule:harvest:${run.slotAt}`,
+      executeUnder: 'keeper',
+      status: 'proposed',
+    });
+
+    await rpc.call('automation.schedules.setEnabled', { id: 'harvest', enabled: false });
+    const disabled = (
+      await rpc.call<{ schedules: Schedule[] }>('automation.schedules.list')
+    ).schedules.find((candidate) => candidate.id === 'harvest');
+    expect(disabled).toMatchObject({ enabled: false, nextSlotAt: null });
+    await rpc.call('automation.schedules.setEnabled', { id: 'harvest', enabled: true });
+    expect(await audited('schedule.disabled')).toHaveLength(1);
+    expect(await audited('schedule.enabled')).toHaveLength(1);
+    await rpc.call('automation.schedules.remove', { id: 'harvest' });
+    expect(await audited('schedule.removed')).toHaveLength(1);
+    expect(await refusal(rpc.call('automation.schedules.runs', { id: 'harvest' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'id',
+    });
     rpc.close();
     await serve.kill();
     running.pop();
