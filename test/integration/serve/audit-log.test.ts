@@ -599,24 +599,19 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
       'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
   },
   'schedule.created': {
-    pending:
-      'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
   },
   'schedule.changed': {
-    pending:
-      'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
   },
   'schedule.removed': {
-    pending:
-      'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
   },
   'schedule.enabled': {
-    pending:
-      'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
   },
   'schedule.disabled': {
-    pending:
-      'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
   },
   'safe.added': {
     pending:
