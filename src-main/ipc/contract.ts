@@ -1603,6 +1603,9 @@ export const WorkspaceSummary = z.object({
   transactionsUnchanged: z.number().int(),
   rulesAdded: z.number().int(),
   rulesUnchanged: z.number().int(),
+  /** Schedules added from the file; each starts disabled until a person enables it. */
+  schedulesAdded: z.number().int(),
+  schedulesUnchanged: z.number().int(),
 });
 
 // ---------------------------------------------------------------------------------------------

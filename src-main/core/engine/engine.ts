@@ -249,6 +249,8 @@ export interface WorkspaceApplySummary {
   transactionsUnchanged: number;
   rulesAdded: number;
   rulesUnchanged: number;
+  schedulesAdded: number;
+  schedulesUnchanged: number;
 }
 
 export interface Engine {
@@ -893,6 +895,8 @@ export function createEngine(options: EngineOptions): Engine {
       transactionsUnchanged: 0,
       rulesAdded: 0,
       rulesUnchanged: 0,
+      schedulesAdded: 0,
+      schedulesUnchanged: 0,
       ...Object.assign({}, ...sections.map((section) => section.summary)),
     };
     // One journal entry for the whole import: it lands entirely or not at all.

@@ -2,7 +2,9 @@
 // would check each slot's proposal), removed, enabled and disabled, every change audited; and
 // the runner that proposes at each slot. A schedule needs no person to save: each proposal it
 // makes waits for one, unless the policy it names approves it (and that policy needed one).
+import type { Abi } from 'viem';
 import type { Schedule, ScheduleInput } from '../../ipc/contract.ts';
+import { encodeFunctionCall } from '../abi/index.ts';
 import { checkRuleProposal, ruleSlug } from '../alerts/index.ts';
 import { auditActions, type AuditDraft } from '../audit-chain/index.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
@@ -43,6 +45,44 @@ function scheduleTerms(schedule: StoredSchedule): Record<string, unknown> {
 const sameTiming = (a: StoredSchedule, b: StoredSchedule): boolean =>
   a.cron === b.cron && a.everySeconds === b.everySeconds && a.timezone === b.timezone;
 
+type PendingContract = { id: string; chainId: number; abi: unknown[] };
+
+/**
+ * Everything a schedule is checked for on save, with nothing written: its cron expression, the
+ * policy it names, and its proposal as the queue would check it. A proposal to a contract that
+ * the same workspace import adds is encoded with that contract's ABI instead. `field` prefixes
+ * every error's field (`schedules[2].`).
+ */
+export async function checkSchedule(
+  store: Store,
+  queue: ScheduleQueue | undefined,
+  input: ScheduleInput,
+  field = '',
+  pendingContracts: readonly PendingContract[] = [],
+): Promise<void> {
+  if (input.cron !== undefined) parseCron(input.cron, input.timezone, `${field}cron`);
+  if (input.execute && !store.automation.findPolicy(input.execute.policy))
+    throw new VigilError(
+      'NOT_FOUND',
+      `${field}execute.policy: no automation policy has id ${input.execute.policy}. Save the policy first (automation.policies.save), or leave execute out to have each proposal wait for a person.`,
+      { field: `${field}execute.policy` },
+    );
+  const { propose } = input;
+  // Contract ids are `<chainId>:<lowercase address>`.
+  const pending = pendingContracts.find(
+    (contract) => contract.id === `${propose.chainId}:${propose.to?.toLowerCase()}`,
+  );
+  if (!pending) return checkRuleProposal(queue, propose, field);
+  if (propose.function)
+    encodeFunctionCall(pending.abi as Abi, propose.function, `${field}propose.function`);
+  if (propose.from === undefined || !store.findSigner(propose.from))
+    throw new VigilError(
+      'NOT_FOUND',
+      `${field}propose.from: ${propose.from ?? 'nothing'} is not a signer in this Vigil's keychain.`,
+      { field: `${field}propose.from` },
+    );
+}
+
 /** The schedule `input` would save, checked in full (cron, policy, the proposal); writes nothing. */
 export async function scheduleToSave(
   store: Store,
@@ -50,14 +90,7 @@ export async function scheduleToSave(
   input: ScheduleInput,
   now: number,
 ): Promise<{ schedule: StoredSchedule; existing: StoredSchedule | undefined }> {
-  if (input.cron !== undefined) parseCron(input.cron, input.timezone);
-  if (input.execute && !store.automation.findPolicy(input.execute.policy))
-    throw new VigilError(
-      'NOT_FOUND',
-      `execute.policy: no automation policy has id ${input.execute.policy}. Save the policy first (automation.policies.save), or leave execute out to have each proposal wait for a person.`,
-      { field: 'execute.policy' },
-    );
-  await checkRuleProposal(queue, input.propose, '');
+  await checkSchedule(store, queue, input);
   const id = input.id ?? ruleSlug(input.name);
   const existing = store.schedules.findSchedule(id);
   const { id: _id, ...fields } = input;
@@ -173,6 +206,57 @@ export function createScheduleService(
         };
       },
     },
+    workspace: {
+      // Imported schedules start disabled: a file someone hands over does not start proposing
+      // (or, under a policy, sending) until a person here enables it. One whose id exists is
+      // left as it is, as with rules.
+      async prepare(workspace, pending) {
+        const schedules: StoredSchedule[] = [];
+        const at = now();
+        for (const [index, input] of workspace.schedules.entries()) {
+          const id = input.id ?? ruleSlug(input.name);
+          if (store.schedules.findSchedule(id) || schedules.some((added) => added.id === id))
+            continue;
+          await checkSchedule(
+            store,
+            options.queue,
+            input,
+            `schedules[${index}].`,
+            pending.contracts,
+          );
+          const { id: _id, ...fields } = input;
+          schedules.push({
+            id,
+            ...fields,
+            enabled: false,
+            createdAt: at,
+            updatedAt: at,
+            armedAt: at,
+          });
+        }
+        return {
+          commands: schedules.map((schedule) => ({ type: 'schedule.save' as const, schedule })),
+          audit: schedules.map((schedule) => ({
+            actor,
+            action: auditActions.scheduleCreated,
+            subject: scheduleSubject(schedule.id),
+            details: { schedule: scheduleTerms(schedule), from: 'workspace' },
+          })),
+          summary: {
+            schedulesAdded: schedules.length,
+            schedulesUnchanged: workspace.schedules.length - schedules.length,
+          },
+          applied: () => {},
+        };
+      },
+      export: () => ({ schedules: store.schedules.listSchedules().map(workspaceSchedule) }),
+    },
     close: () => runner.close(),
   };
+}
+
+/** A stored schedule as the workspace file writes it; it is imported disabled whatever it was. */
+export function workspaceSchedule(schedule: StoredSchedule): Record<string, unknown> {
+  const { enabled: _enabled, ...fields } = scheduleTerms(schedule);
+  return fields;
 }

@@ -21,6 +21,7 @@ import {
   ChainsAddInput,
   ContractsAddInput,
   ContractsSetTokenInput,
+  ScheduleInput,
   TxsProposeInput,
 } from '../../ipc/contract.ts';
 import { ConditionSyntaxError, parseCondition, ruleSlug } from '../rule-syntax/index.ts';
@@ -62,6 +63,8 @@ export interface Workspace {
   transactions: z.output<typeof WorkspaceTransaction>[];
   /** Alert rules; their conditions parsed here, checked against the ABIs when applied. */
   rules: z.output<typeof AlertRuleInput>[];
+  /** Schedules; their proposals checked when applied. Imported ones start disabled. */
+  schedules: z.output<typeof ScheduleInput>[];
 }
 
 export interface ParseWorkspaceOptions {
@@ -81,7 +84,8 @@ export interface WorkspaceProblem {
 
 type Path = (string | number)[];
 
-const topLevelKeys = ['version', 'chains', 'contracts', 'transactions', 'rules'];
+const topLevelKeys = ['version', 'chains', 'contracts', 'transactions', 'rules', 'schedules'];
+const scheduleKeys = Object.keys(ScheduleInput.shape);
 const transactionKeys = Object.keys(WorkspaceTransaction.shape);
 const ruleKinds = Object.keys(alertRuleInputKinds) as (keyof typeof alertRuleInputKinds)[];
 const channelKeys = [
@@ -139,7 +143,7 @@ class WorkspaceReader {
           ? 'the file is empty; expected version, chains, contracts, transactions and rules'
           : 'must be a mapping with version, chains, contracts, transactions and rules',
       );
-      return { chains: [], contracts: [], transactions: [], rules: [] };
+      return { chains: [], contracts: [], transactions: [], rules: [], schedules: [] };
     }
     this.checkKeys([], topLevelKeys);
     const version = this.valueAt(['version']);
@@ -155,10 +159,12 @@ class WorkspaceReader {
     const contracts = this.readList('contracts', (index) => this.readContract(index, options));
     const transactions = this.readList('transactions', (index) => this.readTransaction(index));
     const rules = this.readList('rules', (index) => this.readRule(index));
+    const schedules = this.readList('schedules', (index) => this.readSchedule(index));
     this.checkDuplicateChains(chains);
     this.checkDuplicateContracts(contracts);
     this.checkDuplicateTransactionKeys(transactions);
     this.checkDuplicateRules(rules);
+    this.checkDuplicateSchedules(schedules);
     return {
       transactions: transactions.filter(
         (transaction): transaction is NonNullable<typeof transaction> => transaction !== undefined,
@@ -168,12 +174,15 @@ class WorkspaceReader {
         (contract): contract is NonNullable<typeof contract> => contract !== undefined,
       ),
       rules: rules.filter((rule): rule is NonNullable<typeof rule> => rule !== undefined),
+      schedules: schedules.filter(
+        (schedule): schedule is NonNullable<typeof schedule> => schedule !== undefined,
+      ),
     };
   }
 
   /** A missing list is an empty one: a file may declare only chains, or only contracts. */
   private readList<T>(
-    key: 'chains' | 'contracts' | 'transactions' | 'rules',
+    key: 'chains' | 'contracts' | 'transactions' | 'rules' | 'schedules',
     readEntry: (index: number) => T | undefined,
   ): (T | undefined)[] {
     const node = this.nodeAt([key]);
@@ -375,6 +384,46 @@ class WorkspaceReader {
         this.report(
           ['rules', index, rule.id === undefined ? 'name' : 'id'],
           `the rule id ${id} is already used by rules[${first}] (line ${this.lineOf(['rules', first])}); give one of them an id of its own`,
+        );
+    });
+  }
+
+  private readSchedule(index: number): z.output<typeof ScheduleInput> | undefined {
+    const path: Path = ['schedules', index];
+    if (!isMap(this.nodeAt(path))) {
+      this.report(path, 'must be a mapping with name, cron or everySeconds, and propose');
+      return undefined;
+    }
+    const keysValid = this.checkKeys(path, scheduleKeys);
+    const result = ScheduleInput.safeParse(this.valueAt(path));
+    if (!result.success) {
+      const entry = `${fieldName(path)}.`;
+      const typo = [...this.misspelledFields].some((field) => field.startsWith(entry));
+      // checkKeys reported unknown keys at the key already; the schema's own checks (exactly one
+      // of cron and everySeconds) say more than "is required", unless a typo is the reason.
+      const issues = result.error.issues.filter((issue) => issue.code !== 'unrecognized_keys');
+      for (const issue of issues.filter((issue) => issue.code === 'custom'))
+        if (!typo) this.report([...path, ...issue.path.map(String)], issue.message);
+      this.reportZodIssues(
+        path,
+        issues.filter((issue) => issue.code !== 'custom'),
+      );
+      return undefined;
+    }
+    return keysValid ? result.data : undefined;
+  }
+
+  private checkDuplicateSchedules(schedules: (z.output<typeof ScheduleInput> | undefined)[]): void {
+    const firstIndexById = new Map<string, number>();
+    schedules.forEach((schedule, index) => {
+      if (schedule === undefined) return;
+      const id = schedule.id ?? ruleSlug(schedule.name);
+      const first = firstIndexById.get(id);
+      if (first === undefined) firstIndexById.set(id, index);
+      else
+        this.report(
+          ['schedules', index, schedule.id === undefined ? 'name' : 'id'],
+          `the schedule id ${id} is already used by schedules[${first}] (line ${this.lineOf(['schedules', first])}); give one of them an id of its own`,
         );
     });
   }

@@ -188,6 +188,7 @@ contracts:
       contracts: [],
       transactions: [],
       rules: [],
+      schedules: [],
     });
   });
 
@@ -222,7 +223,7 @@ contracts:
         line: 2,
         column: 1,
         message:
-          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules',
+          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules, schedules',
       },
     ]);
   });
@@ -569,6 +570,7 @@ describe('serializeWorkspace', () => {
       contracts: [],
       transactions: [],
       rules: [],
+      schedules: [],
     });
   });
 });
