@@ -7,7 +7,13 @@ import { SYSTEM_ACTOR } from '../audit/index.ts';
 import type { Logger } from '../ports/index.ts';
 import type { Store, StoredSchedule } from '../store/index.ts';
 import type { TxQueueService } from '../txqueue/index.ts';
-import { planDueSlots, slotAfter, type SlotTiming } from './slots.ts';
+import {
+  MAX_LISTED_SLOTS,
+  planDueSlots,
+  slotAfter,
+  slotsBetween,
+  type SlotTiming,
+} from './slots.ts';
 
 export type ScheduleQueue = Pick<TxQueueService, 'checkProposal' | 'propose' | 'hasProposalFrom'>;
 
@@ -101,9 +107,20 @@ export function createScheduleRunner(deps: ScheduleRunnerDependencies) {
     }
   }
 
+  /**
+   * A disabled schedule runs nothing, but a slot it proposed just before it was disabled (and
+   * then a crash) is still recorded as proposed: its armedAt is when it was disabled.
+   */
+  function completeDisabled(schedule: StoredSchedule): void {
+    const after = store.schedules.lastRun(schedule.id)?.slotAt ?? schedule.createdAt;
+    const { slots } = slotsBetween(timingOf(schedule), after, schedule.armedAt, MAX_LISTED_SLOTS);
+    record(slots.flatMap((slotAt) => alreadyProposed(schedule.id, slotAt) ?? []));
+  }
+
   async function runDue(id: string): Promise<void> {
     const schedule = store.schedules.findSchedule(id);
-    if (closed || !schedule?.enabled) return;
+    if (closed || !schedule) return;
+    if (!schedule.enabled) return completeDisabled(schedule);
     const at = now();
     const plan = planDueSlots(timingOf(schedule), {
       after: cursorOf(schedule),

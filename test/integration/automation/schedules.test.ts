@@ -24,6 +24,7 @@ import {
   type ServeProcess,
 } from '../../helpers/serve.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { parseWorkspace } from '../../../src-main/core/workspace/index.ts';
 import { watchOnAnvil } from '../../helpers/watch-setup.ts';
 
 const DEAD = '0x000000000000000000000000000000000000dEaD';
@@ -258,11 +259,15 @@ describe('schedules', () => {
         ({ serve, rpc } = await start());
       }
 
-      // Every proposal made before the last kill is recorded by now (catch-up at start); one
-      // under way in this process is recorded once it settles.
+      // Disabled, then killed once more: a proposal under way may or may not have been saved;
+      // a saved one is recorded as its slot's at the restart, and nothing runs after.
+      await rpc.call('automation.schedules.setEnabled', { id: 'pay-dead', enabled: false });
+      rpc.close();
+      await serve.kill('SIGKILL');
+      running.pop();
+      ({ serve, rpc } = await start());
       const connected = rpc;
       await waitFor(async () => {
-        await connected.call('automation.schedules.setEnabled', { id: 'pay-dead', enabled: false });
         const recorded = new Set((await runsOf(connected)).map((run) => run.txId));
         return (await scheduled(connected)).every((tx) => recorded.has(tx.id));
       }, 30_000);
@@ -294,6 +299,64 @@ describe('schedules', () => {
         `schedules kill test: ${kills} kills, ${runs.length} slots: ${proposals.length} proposed, ${runs.length - proposals.length} skipped`,
       );
       rpc.close();
+      await serve.kill();
+      running.pop();
     },
   );
+  it('exports schedules to the workspace file and imports them disabled', async () => {
+    const { serve, rpc } = await start();
+    const { yaml: exported } = await rpc.call<{ yaml: string }>('workspace.export');
+    const { schedules: inFile } = parseWorkspace(exported, {
+      fileName: 'exported.yaml',
+      readFile: () => '',
+    });
+    expect(inFile).toContainEqual(
+      expect.objectContaining({ id: 'pay-dead', everySeconds: 2, catchUpSeconds: 3600 }),
+    );
+    expect(exported).not.toMatch(/^ {4}enabled:/m);
+
+    const file = (from: string) => `version: 1
+schedules:
+  - id: imported
+    name: Imported
+    cron: '*/1 * * * * *'
+    propose:
+      chainId: ${anvil.chainId}
+      from: '${from}'
+      to: '${token}'
+      function: { name: transfer, args: ['${DEAD}', '1'] }
+`;
+    const stranger = (await fundedKey(anvil.rpcUrl)).address;
+    expect(
+      await refusal(rpc.call('workspace.import', { yaml: file(stranger), fileName: 'ops.yaml' })),
+    ).toMatchObject({ field: 'schedules[0].propose.from' });
+    const list = async () =>
+      (await rpc.call<{ schedules: Schedule[] }>('automation.schedules.list')).schedules;
+    expect((await list()).map((saved) => saved.id)).not.toContain('imported');
+
+    expect(
+      await rpc.call('workspace.import', { yaml: file(signer), fileName: 'ops.yaml' }),
+    ).toMatchObject({ schedulesAdded: 1, schedulesUnchanged: 0 });
+    // Every second, yet disabled: nothing is proposed until a person enables it.
+    expect((await list()).find((saved) => saved.id === 'imported')).toMatchObject({
+      enabled: false,
+      nextSlotAt: null,
+      lastRun: null,
+    });
+    const [created] = (
+      await rpc.call<{ entries: AuditEntry[] }>('audit.list', { action: 'schedule.created' })
+    ).entries.filter((entry) => entry.subject === 'schedule:imported');
+    expect(created!.details).toMatchObject({ from: 'workspace', schedule: { enabled: false } });
+    expect(
+      await rpc.call('workspace.import', { yaml: file(signer), fileName: 'ops.yaml' }),
+    ).toMatchObject({ schedulesAdded: 0, schedulesUnchanged: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(
+      (await rpc.call<{ runs: ScheduleRun[] }>('automation.schedules.runs', { id: 'imported' }))
+        .runs,
+    ).toEqual([]);
+    rpc.close();
+    await serve.kill();
+    running.pop();
+  }, 120_000);
 });
