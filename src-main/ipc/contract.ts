@@ -1769,6 +1769,8 @@ export const ScheduleInput = z
       .max(366 * 24 * 3600)
       .default(3600),
     enabled: z.boolean().default(true),
+    /** A person's, when the schedule is enabled with `execute` (see schedules/gate-describers.ts). */
+    approval: ApprovalProof.optional(),
   })
   .strict()
   .superRefine((input, context) => {
@@ -1862,15 +1864,17 @@ export const requests = {
   },
   /**
    * Creates a schedule or changes the one with its id. Its proposal is checked as the queue
-   * would check it (chain, signer, encoding) and `execute.policy` must name a policy.
+   * would check it (chain, signer, encoding) and `execute.policy` must name a policy. Saving one
+   * enabled with `execute` needs a person, unless it is already so, unchanged.
    */
   'automation.schedules.save': { input: ScheduleInput, output: Schedule },
   'automation.schedules.remove': {
     input: z.object({ id: Ref }).strict(),
     output: z.object({ removed: z.literal(true) }),
   },
+  /** Enabling one with `execute` needs a person; anything else does not. */
   'automation.schedules.setEnabled': {
-    input: z.object({ id: Ref, enabled: z.boolean() }).strict(),
+    input: z.object({ id: Ref, enabled: z.boolean(), approval: ApprovalProof.optional() }).strict(),
     output: Schedule,
   },
   /** What became of each slot, newest first; of one schedule when `id` is given. */

@@ -117,7 +117,11 @@ import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createSafeAccounts } from './safe-accounts.ts';
 import { automationGateDescribers, createAutomationService } from '../automation/index.ts';
-import { createScheduleService, type ScheduleCrashPoint } from '../schedules/index.ts';
+import {
+  createScheduleService,
+  scheduleGateDescribers,
+  type ScheduleCrashPoint,
+} from '../schedules/index.ts';
 import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
 import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
@@ -1206,6 +1210,8 @@ export function createEngine(options: EngineOptions): Engine {
       : { timeoutMs: options.verifiedSourceTimeoutMs }),
   });
   const projectRoots = createProjectRoots(options.projectRoots ?? []);
+  // Requests of other rooms that only a person may make: automation's and schedules'.
+  const gateDescribers = { ...automationGateDescribers, ...scheduleGateDescribers };
   const services: EngineService[] = [
     verifiedSources,
     { handlers: { 'contracts.projectRoots': () => ({ roots: projectRoots.list() }) } },
@@ -1258,7 +1264,7 @@ export function createEngine(options: EngineOptions): Engine {
       gate,
       (name, input) => precheck(name, input),
       gatePolicy,
-      automationGateDescribers,
+      gateDescribers,
     ),
     createImplementationAbis({
       store,
@@ -1430,13 +1436,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (!handler) throw new VigilError('UNKNOWN_METHOD', `Unknown method ${name}.`);
       await precheck(name, input);
       // A request only a person may make passes the gate first, whoever sent it.
-      const subject = describeGatedRequest(
-        name,
-        input as never,
-        store,
-        gatePolicy,
-        automationGateDescribers,
-      );
+      const subject = describeGatedRequest(name, input as never, store, gatePolicy, gateDescribers);
       if (!subject) return handler(input, caller ? { caller } : {});
       const approvedBy = await gate.confirm(
         subject,

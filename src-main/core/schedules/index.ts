@@ -17,3 +17,4 @@ export {
   type SlotPlan,
   type SlotTiming,
 } from './slots.ts';
+export { scheduleGateDescribers } from './gate-describers.ts';

@@ -37,7 +37,7 @@ export function requireSchedule(store: Store, id: string): StoredSchedule {
 }
 
 /** What an audit entry shows of a schedule: what it was saved as, without its bookkeeping. */
-function scheduleTerms(schedule: StoredSchedule): Record<string, unknown> {
+export function scheduleTerms(schedule: StoredSchedule): Record<string, unknown> {
   const { armedAt: _armedAt, createdAt: _createdAt, updatedAt: _updatedAt, ...terms } = schedule;
   return terms;
 }
@@ -93,7 +93,7 @@ export async function scheduleToSave(
   await checkSchedule(store, queue, input);
   const id = input.id ?? ruleSlug(input.name);
   const existing = store.schedules.findSchedule(id);
-  const { id: _id, ...fields } = input;
+  const { id: _id, approval: _approval, ...fields } = input;
   const schedule: StoredSchedule = {
     id,
     ...fields,
@@ -133,6 +133,12 @@ export function createScheduleService(
   const started = runner.start();
   return {
     started,
+    prechecks: {
+      // Nobody is asked to approve a schedule that would be refused.
+      'automation.schedules.save': async (input) =>
+        void (await scheduleToSave(store, options.queue, input, now())),
+      'automation.schedules.setEnabled': (input) => void requireSchedule(store, input.id),
+    },
     handlers: {
       'automation.schedules.list': () => ({
         schedules: store.schedules.listSchedules().map(toWire),
@@ -224,7 +230,7 @@ export function createScheduleService(
             `schedules[${index}].`,
             pending.contracts,
           );
-          const { id: _id, ...fields } = input;
+          const { id: _id, approval: _approval, ...fields } = input;
           schedules.push({
             id,
             ...fields,

@@ -85,7 +85,7 @@ export interface WorkspaceProblem {
 type Path = (string | number)[];
 
 const topLevelKeys = ['version', 'chains', 'contracts', 'transactions', 'rules', 'schedules'];
-const scheduleKeys = Object.keys(ScheduleInput.shape);
+const scheduleKeys = Object.keys(ScheduleInput.shape).filter((key) => key !== 'approval');
 const transactionKeys = Object.keys(WorkspaceTransaction.shape);
 const ruleKinds = Object.keys(alertRuleInputKinds) as (keyof typeof alertRuleInputKinds)[];
 const channelKeys = [

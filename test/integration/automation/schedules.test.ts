@@ -174,15 +174,38 @@ describe('schedules', () => {
       schedule: { id: 'harvest', cron: '0 9 * * *', timezone: 'Europe/Paris' },
     });
 
-    // Every second now, under the policy: the proposal asks to be approved by it.
-    await rpc.call(
-      'automation.schedules.save',
-      schedule({ id: 'harvest', name: 'Harvest', everySeconds: 1, execute: { policy: 'keeper' } }),
-    );
-    expect((await audited('schedule.changed'))[0]!.details).toMatchObject({
-      before: { cron: '0 9 * * *' },
-      after: { everySeconds: 1, execute: { policy: 'keeper' } },
+    // Under a policy a schedule sends on its own: a client with the session token alone can
+    // neither save one enabled with execute nor enable one; a person can.
+    const hostile = await connectRpc(serve.wsUrl, {}, { person: null });
+    const underPolicy = schedule({
+      id: 'harvest',
+      name: 'Harvest',
+      everySeconds: 1,
+      execute: { policy: 'keeper' },
     });
+    expect(await refusal(hostile.call('automation.schedules.save', underPolicy))).toMatchObject({
+      code: 'APPROVAL_REQUIRED',
+    });
+    await hostile.call('automation.schedules.save', { ...underPolicy, enabled: false });
+    expect(
+      await refusal(
+        hostile.call('automation.schedules.setEnabled', { id: 'harvest', enabled: true }),
+      ),
+    ).toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    hostile.close();
+    // Every second now, under the policy: the proposal asks to be approved by it.
+    await rpc.call('automation.schedules.save', underPolicy);
+    // Newest first.
+    expect((await audited('schedule.changed')).map((entry) => entry.details)).toEqual([
+      expect.objectContaining({
+        before: expect.objectContaining({ enabled: false }),
+        after: expect.objectContaining({ enabled: true, execute: { policy: 'keeper' } }),
+      }),
+      expect.objectContaining({
+        before: expect.objectContaining({ cron: '0 9 * * *' }),
+        after: expect.objectContaining({ everySeconds: 1, enabled: false }),
+      }),
+    ]);
     const run = await waitFor(
       async () =>
         (
@@ -207,8 +230,8 @@ describe('schedules', () => {
     ).schedules.find((candidate) => candidate.id === 'harvest');
     expect(disabled).toMatchObject({ enabled: false, nextSlotAt: null });
     await rpc.call('automation.schedules.setEnabled', { id: 'harvest', enabled: true });
-    expect(await audited('schedule.disabled')).toHaveLength(1);
-    expect(await audited('schedule.enabled')).toHaveLength(1);
+    expect(await audited('schedule.disabled')).toHaveLength(2);
+    expect(await audited('schedule.enabled')).toHaveLength(2);
     await rpc.call('automation.schedules.remove', { id: 'harvest' });
     expect(await audited('schedule.removed')).toHaveLength(1);
     expect(await refusal(rpc.call('automation.schedules.runs', { id: 'harvest' }))).toMatchObject({
