@@ -4,7 +4,6 @@ export {
   createScheduleService,
   requireSchedule,
   scheduleToSave,
-  type ScheduleService,
   type ScheduleServiceOptions,
 } from './schedule-service.ts';
 export { slotSource, type ScheduleCrashPoint, type ScheduleQueue } from './schedule-runner.ts';
