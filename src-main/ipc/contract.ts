@@ -1297,6 +1297,11 @@ const ruleCommon = {
    * within. Function arguments and value may use the firing event's values ({{event.args.from}}).
    */
   propose: RuleProposeInput.optional(),
+  /**
+   * A person's, when the rule sends on its own: saved enabled with `propose.execute` (new, or
+   * changed), as enabling a policy needs one (see gated-requests.ts).
+   */
+  approval: ApprovalProof.optional(),
 };
 
 const contractEvent = {

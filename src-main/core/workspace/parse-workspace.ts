@@ -402,7 +402,10 @@ class WorkspaceReader {
     }
     let keysValid = this.checkKeys(
       path,
-      Object.keys(alertRuleInputKinds[kind as keyof typeof alertRuleInputKinds].shape),
+      // A person's approval is given in the app, never written in a file.
+      Object.keys(alertRuleInputKinds[kind as keyof typeof alertRuleInputKinds].shape).filter(
+        (key) => key !== 'approval',
+      ),
     );
     const channels = this.nodeAt([...path, 'channels']);
     if (isSeq(channels))
