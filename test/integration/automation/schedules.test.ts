@@ -28,7 +28,7 @@ import { parseWorkspace } from '../../../src-main/core/workspace/index.ts';
 import { watchOnAnvil } from '../../helpers/watch-setup.ts';
 
 const DEAD = '0x000000000000000000000000000000000000dEaD';
-const KILL_LOOP_MS = 45_000;
+const KILL_LOOP_MS = 60_000;
 let anvil: AnvilInstance;
 let token: Address;
 let signer: Address;
