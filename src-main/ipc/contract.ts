@@ -1111,6 +1111,7 @@ export const TxsProposeInput = z.object({
  */
 export const EventTemplate = z
   .string()
+  .max(200, tooLong(200))
   .regex(
     /^\{\{\s*event\.(args\.[A-Za-z_$][A-Za-z0-9_$]*|transactionHash|blockNumber|address)\s*\}\}$/,
     'must be {{event.args.<name>}}, {{event.transactionHash}}, {{event.blockNumber}} or {{event.address}}',
