@@ -51,6 +51,7 @@ import {
   listPolicyDecided,
   listTransactions,
   nextTransactionId,
+  transactionIdFrom,
   type PolicyDecisionsQuery,
   type TransactionsQuery,
 } from './transactions.ts';
@@ -245,6 +246,8 @@ export interface Store extends ChainDataAccess {
   nextTransactionId(): number;
   /** Whether any transaction was proposed on behalf of `source`. */
   hasTransactionFrom(source: string): boolean;
+  /** The transaction proposed on behalf of `source`, when one was (the newest). */
+  transactionIdFrom(source: string): number | undefined;
   /**
    * Deletes sealed chain data past each contract's retention (see ChainStore.applyRetention);
    * contracts without one keep everything. Returns what went, one entry per contract and segment.
@@ -648,6 +651,7 @@ function createStore(parts: {
     findSafeProposals: (safeTxHash) => findBySafeTxHash(db, safeTxHash),
     nextTransactionId: () => nextTransactionId(db),
     hasTransactionFrom: (source) => hasTransactionFrom(db, source),
+    transactionIdFrom: (source) => transactionIdFrom(db, source),
     get dirty() {
       return dirty;
     },

@@ -165,11 +165,14 @@ export function nextTransactionId(db: Database): number {
 
 /** Whether any transaction was proposed on behalf of `source` (`workspace:<key>`, `rule:<id>`). */
 export function hasTransactionFrom(db: Database, source: string): boolean {
-  return (
-    selectOne<{ found: number }>(
-      db,
-      "SELECT 1 AS found FROM txs WHERE json_extract(record, '$.source') = ? LIMIT 1",
-      [source],
-    ) !== undefined
-  );
+  return transactionIdFrom(db, source) !== undefined;
+}
+
+/** The transaction proposed on behalf of `source`, when one was (the newest). */
+export function transactionIdFrom(db: Database, source: string): number | undefined {
+  return selectOne<{ id: number }>(
+    db,
+    "SELECT id FROM txs WHERE json_extract(record, '$.source') = ? ORDER BY id DESC LIMIT 1",
+    [source],
+  )?.id;
 }
