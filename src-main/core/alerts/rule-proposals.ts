@@ -68,7 +68,7 @@ function checkExecute(
 
 /** Checks a rule's proposal as the queue would (templates typed first), naming fields under `propose.`. */
 export async function checkRuleProposal(
-  queue: ProposalQueue | undefined,
+  queue: Pick<ProposalQueue, 'checkProposal'> | undefined,
   propose: RuleProposeInput,
   field: string,
   context: RuleProposalContext,
@@ -165,7 +165,7 @@ export function createRuleProposer(deps: RuleProposerDependencies) {
    */
   function withdrawFor(firing: StoredFiring): void {
     // A crash may have come between proposing and noting it on the firing: found by its source.
-    const txId = proposalTxId(firing) ?? deps.store.transactionIdFrom(proposalSource(firing));
+    const txId = proposalTxId(firing) ?? deps.store.firstTransactionFrom(proposalSource(firing));
     if (!deps.queue || txId === undefined) return;
     const tx = deps.queue.withdraw(txId, WITHDRAWN_REASON);
     if (!tx || tx.status === 'rejected' || !SENT_OR_ON_ITS_WAY.has(tx.status)) return;

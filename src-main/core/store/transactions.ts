@@ -83,6 +83,8 @@ export interface TransactionsQuery {
   from?: string;
   /** Only those whose receipt is in this block or later. */
   minedSince?: number;
+  /** Only the execTransactions sent for this Safe proposal (its id). */
+  executesSafeProposal?: number;
   limit?: number;
   /** Leave the timelines out (one query less per transaction): for the queue's own checks. */
   withoutTimeline?: boolean;
@@ -106,6 +108,10 @@ export function listTransactions(db: Database, query: TransactionsQuery = {}): T
   if (query.minedSince !== undefined) {
     where.push("json_extract(record, '$.receipt.blockNumber') >= ?");
     params.push(query.minedSince);
+  }
+  if (query.executesSafeProposal !== undefined) {
+    where.push("json_extract(record, '$.executesSafeProposal') = ?");
+    params.push(query.executesSafeProposal);
   }
   return selectAll<{ record: string }>(
     db,
@@ -163,16 +169,16 @@ export function nextTransactionId(db: Database): number {
   return (selectOne<{ id: number | null }>(db, 'SELECT max(id) AS id FROM txs')?.id ?? 0) + 1;
 }
 
-/** Whether any transaction was proposed on behalf of `source` (`workspace:<key>`, `rule:<id>`). */
-export function hasTransactionFrom(db: Database, source: string): boolean {
-  return transactionIdFrom(db, source) !== undefined;
-}
-
-/** The transaction proposed on behalf of `source`, when one was (the newest). */
-export function transactionIdFrom(db: Database, source: string): number | undefined {
+/** The first transaction proposed on behalf of `source`, if any. */
+export function firstTransactionFrom(db: Database, source: string): number | undefined {
   return selectOne<{ id: number }>(
     db,
-    "SELECT id FROM txs WHERE json_extract(record, '$.source') = ? ORDER BY id DESC LIMIT 1",
+    "SELECT id FROM txs WHERE json_extract(record, '$.source') = ? ORDER BY id LIMIT 1",
     [source],
   )?.id;
+}
+
+/** Whether any transaction was proposed on behalf of `source` (`workspace:<key>`, `rule:<id>`). */
+export function hasTransactionFrom(db: Database, source: string): boolean {
+  return firstTransactionFrom(db, source) !== undefined;
 }
