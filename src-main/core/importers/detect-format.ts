@@ -17,14 +17,19 @@ function formatOf(file: ImportFile): ImportFormat | undefined {
   return undefined;
 }
 
+/** The one format the recognised files share; files no format claims are left to its importer to list. */
 export function detectFormat(files: readonly ImportFile[]): ImportFormat {
-  const formats = new Set(files.map(formatOf));
-  if (formats.size === 1 && !formats.has(undefined)) return [...formats][0]!;
-  const unknown = files.filter((file) => formatOf(file) === undefined).map((file) => file.path);
+  const formats = new Set(
+    files.map(formatOf).filter((format): format is ImportFormat => format !== undefined),
+  );
+  if (formats.size === 1) return [...formats][0]!;
   throw new VigilError(
     'IMPORT_INVALID',
-    unknown.length > 0
-      ? `Cannot tell which tool wrote ${unknown.slice(0, 3).join(', ')}; give the format (oz-monitor, defender, oz-relayer or kwala).`
+    formats.size === 0
+      ? `Cannot tell which tool wrote ${files
+          .slice(0, 3)
+          .map((file) => file.path)
+          .join(', ')}; give the format (oz-monitor, defender, oz-relayer or kwala).`
       : `These files come from more than one tool (${[...formats].join(', ')}); import each tool's files on their own.`,
     { field: 'format' },
   );

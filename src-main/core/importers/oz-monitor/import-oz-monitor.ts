@@ -239,7 +239,7 @@ function importNetwork(
     if (rpc.weight === 0) {
       plan.notCarried.push({
         file: doc.file,
-        line,
+        line: doc.lineOf(['rpc_urls', index, 'weight']),
         reason: 'an RPC URL with weight 0 (unused by OZ Monitor) is skipped',
       });
       return;

@@ -246,9 +246,10 @@ function comparison(node: Extract<OzExpression, { type: 'compare' }>, type: stri
     const text = value.kind === 'hex' || value.kind === 'string' ? value.text : '';
     if (!/^0x[0-9a-fA-F]{40}$/.test(text))
       refuse('an address is compared with a 20-byte 0x address');
-    // Both sides compare without regard to case, in OZ Monitor and in Vigil.
+    // Both sides compare without regard to case, in OZ Monitor and in Vigil; lowercase, so a
+    // mixed-case literal is not read as a checksum it fails.
     if (op === 'contains') refuse('contains on an address has no Vigil equivalent');
-    return `${op} ${text}`;
+    return `${op} ${text.toLowerCase()}`;
   }
   if (type === 'bool') {
     if (value.kind !== 'bool' || op === 'contains') refuse('a bool is compared with true or false');
