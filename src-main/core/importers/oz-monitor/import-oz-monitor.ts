@@ -60,6 +60,7 @@ export function importOzMonitor(files: readonly ImportFile[], context: ImportCon
   const networks: Located<OzNetwork>[] = [];
   const monitors: Located<OzMonitor>[] = [];
   const triggers = new Map<string, Located<OzTrigger>>();
+  const refusedNames = new Set<string>();
 
   for (const file of files) {
     const folder = basename(dirname(file.path));
@@ -74,14 +75,18 @@ export function importOzMonitor(files: readonly ImportFile[], context: ImportCon
     }
     const doc = readSourceDocument(file, 'json', problems);
     if (!doc) continue;
+    // A file refused for its shape still defines what it names, so references to it are not
+    // reported as dangling too.
     if (folder === 'networks') {
       const value = checkShape(doc, [], OzNetwork, problems);
       if (value) networks.push({ value, doc, path: [] });
+      else definedNames(doc.value, 'slug').forEach((slug) => refusedNames.add(`network:${slug}`));
     } else if (folder === 'monitors') {
       const value = checkShape(doc, [], OzMonitor, problems);
       if (value) monitors.push({ value, doc, path: [] });
     } else {
       const value = checkShape(doc, [], OzTriggerFile, problems);
+      if (!value) definedNames(doc.value).forEach((id) => refusedNames.add(`trigger:${id}`));
       for (const [id, trigger] of Object.entries(value ?? {})) {
         const earlier = triggers.get(id);
         if (earlier)
@@ -109,7 +114,7 @@ export function importOzMonitor(files: readonly ImportFile[], context: ImportCon
   // Dangling references make OZ Monitor refuse to start; they are refused here too.
   for (const monitor of monitors) {
     monitor.value.networks.forEach((slug, index) => {
-      if (!networkBySlug.has(slug))
+      if (!networkBySlug.has(slug) && !refusedNames.has(`network:${slug}`))
         problems.push({
           file: monitor.doc.file,
           line: monitor.doc.lineOf(['networks', index]),
@@ -117,7 +122,7 @@ export function importOzMonitor(files: readonly ImportFile[], context: ImportCon
         });
     });
     monitor.value.triggers.forEach((id, index) => {
-      if (!triggers.has(id))
+      if (!triggers.has(id) && !refusedNames.has(`trigger:${id}`))
         problems.push({
           file: monitor.doc.file,
           line: monitor.doc.lineOf(['triggers', index]),
@@ -175,6 +180,14 @@ function checkShape<T>(
       });
   }
   return undefined;
+}
+
+/** A network file's slug, or a trigger file's ids: what a file names even when it is refused. */
+function definedNames(value: unknown, key?: string): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  if (key === undefined) return Object.keys(value);
+  const name = (value as Record<string, unknown>)[key];
+  return typeof name === 'string' ? [name] : [];
 }
 
 function valueAt(value: unknown, path: SourcePath): unknown {
