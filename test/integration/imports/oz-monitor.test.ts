@@ -7,14 +7,7 @@
 // select, decided here by a small evaluator of OZ Monitor's own semantics (case-insensitive text,
 // arguments by name or position) that shares no code with the importer; importing again changes
 // nothing.
-import {
-  cpSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEventLog, type Abi, type Address, type TransactionReceipt } from 'viem';
