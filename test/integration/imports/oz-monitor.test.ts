@@ -7,7 +7,7 @@
 // select, decided here by a small evaluator of OZ Monitor's own semantics (case-insensitive text,
 // arguments by name or position) that shares no code with the importer; importing again changes
 // nothing.
-import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEventLog, type Abi, type Address, type TransactionReceipt } from 'viem';
@@ -19,7 +19,7 @@ import {
 } from '../../helpers/alerts.ts';
 import { saveEventRule } from '../../helpers/event-rule.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
-import { mineBlocks } from '../../helpers/chain-control.ts';
+import { mineBlocks, rawRpc } from '../../helpers/chain-control.ts';
 import {
   anvilAccount,
   approveTokens,
@@ -32,14 +32,12 @@ import {
   transferTokens,
 } from '../../helpers/contracts.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+import { writeImportFolder } from '../../helpers/oz-monitor-folder.ts';
 import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 import type { RequestOutput } from '../../../src-main/ipc/contract.ts';
 
 type Preview = RequestOutput<'workspace.importFrom'>;
 
-const fixture = 'test/fixtures/imports/oz-monitor';
-const FIXTURE_TOKEN = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-const FIXTURE_KEEPER = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
 const treasury = anvilAccount(1).address;
 const hot = anvilAccount(2).address;
 
@@ -51,37 +49,6 @@ let chosen: { path: string; remove(): void };
 let outside: { path: string; remove(): void };
 let folder: string;
 
-/** The fixture folder with its network on anvil and its addresses deployed there. */
-function writeImportFolder(into: string): void {
-  cpSync(fixture, into, { recursive: true });
-  // Base's RPC is not reachable from a test; the folder keeps Ethereum (now anvil) and Stellar.
-  rmSync(join(into, 'networks/base_mainnet.json'));
-  const network = JSON.parse(readFileSync(join(into, 'networks/ethereum_mainnet.json'), 'utf8'));
-  network.chain_id = anvil.chainId;
-  network.rpc_urls[0].url.value = anvil.rpcUrl;
-  writeFileSync(join(into, 'networks/ethereum_mainnet.json'), JSON.stringify(network, null, 2));
-  for (const name of readdirSync(join(into, 'monitors'))) {
-    const path = join(into, 'monitors', name);
-    writeFileSync(
-      path,
-      readFileSync(path, 'utf8')
-        .replaceAll(FIXTURE_TOKEN, token)
-        .replaceAll(FIXTURE_KEEPER, emitter),
-    );
-  }
-  // Deliveries go nowhere: this test is about which events fire, not about the channels.
-  for (const name of readdirSync(join(into, 'triggers'))) {
-    const path = join(into, 'triggers', name);
-    writeFileSync(
-      path,
-      readFileSync(path, 'utf8').replace(
-        /https:\/\/(hooks\.slack\.com|alerts\.ops\.example)[^"]*/g,
-        'http://127.0.0.1:9/hook',
-      ),
-    );
-  }
-}
-
 beforeAll(async () => {
   anvil = await startAnvil();
   token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo USD', 'DUSD']);
@@ -89,7 +56,7 @@ beforeAll(async () => {
   chosen = makeTempDir('vigil-import-root-');
   outside = makeTempDir('vigil-import-outside-');
   folder = join(chosen.path, 'oz-monitor-config');
-  writeImportFolder(folder);
+  writeImportFolder(folder, { anvil, token, keeper: emitter });
   process.env.OPS_WEBHOOK_SECRET = 'ops-webhook-secret-0123456789';
   vigil = await startVigilInProcess({
     tuning: { projectRoots: [chosen.path], allowPrivateWebhooks: true },
@@ -246,7 +213,7 @@ describe('importing an OpenZeppelin Monitor folder', () => {
   });
 
   it('reads nothing outside the folders the operator chose', async () => {
-    writeImportFolder(join(outside.path, 'config'));
+    writeImportFolder(join(outside.path, 'config'), { anvil, token, keeper: emitter });
     const before = await configuration();
     const refusals = [
       await vigil.refused('workspace.importFrom', { paths: [join(outside.path, 'config')] }),
@@ -270,7 +237,7 @@ describe('importing an OpenZeppelin Monitor folder', () => {
     const linked = join(chosen.path, 'linked');
     symlinkSync(join(outside.path, 'config'), linked);
     const withLinkedFile = join(chosen.path, 'with-linked-file');
-    writeImportFolder(withLinkedFile);
+    writeImportFolder(withLinkedFile, { anvil, token, keeper: emitter });
     symlinkSync(
       join(outside.path, 'config/monitors/treasury_flows.json'),
       join(withLinkedFile, 'monitors/linked.json'),
@@ -294,7 +261,7 @@ describe('importing an OpenZeppelin Monitor folder', () => {
 
   it('refuses malformed files with file, line and reason, and changes nothing', async () => {
     const broken = join(chosen.path, 'broken');
-    writeImportFolder(broken);
+    writeImportFolder(broken, { anvil, token, keeper: emitter });
     const monitor = join(broken, 'monitors/treasury_flows.json');
     writeFileSync(
       monitor,
@@ -359,6 +326,11 @@ describe('importing an OpenZeppelin Monitor folder', () => {
       condition: '',
     });
 
+    // Rules added with their chain are armed by time (the head was unknown): events in blocks
+    // stamped from the second after the last rule was armed on are theirs.
+    const { rules } = await vigil.call<RequestOutput<'alerts.rules.list'>>('alerts.rules.list');
+    const armedAt = Math.max(...rules.map((rule) => rule.armedAt ?? 0));
+    await rawRpc(anvil.rpcUrl, 'evm_setNextBlockTimestamp', [Math.ceil(armedAt / 1000) + 1]);
     const receipts: TransactionReceipt[] = [];
     const e6 = 1_000_000n;
     receipts.push(await mintTokens(anvil.rpcUrl, token, treasury, 50_000n * e6 * 1000n));

@@ -219,7 +219,7 @@ function secretValue(
     notCarried.push({
       file: where.file,
       line: where.line,
-      reason: `${where.what} comes from the environment variable ${secret.value}, which is not set where Vigil runs; set it and import again`,
+      reason: `${where.what} comes from the environment variable ${secret.value}, which is not set where Vigil runs; set it before applying the import`,
     });
     return undefined;
   }
