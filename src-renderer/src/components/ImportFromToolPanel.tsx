@@ -83,7 +83,7 @@ export function ImportFromToolPanel() {
   const adds = preview?.adds;
   const addCount = adds ? adds.chains.length + adds.contracts.length + adds.rules.length : 0;
   return (
-    <section className="discover-panel" aria-label="Import from another tool">
+    <section className="discover-panel import-tool-panel" aria-label="Import from another tool">
       <form
         className="inline-action"
         onSubmit={(event) => {

@@ -23,7 +23,7 @@ export function WorkspaceView() {
           <ExportPanel />
         </div>
       </div>
-      <div className="card">
+      <div className="card import-tool-card">
         <h2>Import from another tool</h2>
         <ImportFromToolPanel />
       </div>
