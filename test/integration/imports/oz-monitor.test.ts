@@ -318,6 +318,14 @@ describe('importing an OpenZeppelin Monitor folder', () => {
       rulesUnchanged: 0,
     });
     expect(await configuration()).toMatchObject({ chains: 1, contracts: 2, rules: 8, imports: 1 });
+    // One import entry, then one entry per change.
+    const audited = async (action: string) =>
+      (await vigil.call<{ total: number }>('audit.list', { action })).total;
+    expect([
+      await audited('chain.added'),
+      await audited('contract.added'),
+      await audited('rule.created'),
+    ]).toEqual([1, 2, 8]);
 
     const emitterId = contractIdOf(anvil.chainId, emitter);
     const sentinel = await saveEventRule(vigil.call, emitterId, {

@@ -209,6 +209,17 @@ describe('OpenZeppelin Monitor import plan', () => {
     ]);
   });
 
+  it('detects the format from the folders, and says which formats are not available yet', () => {
+    const serverless = [{ path: '/x/serverless.yml', text: 'service: defender\n' }];
+    expect(() => planImport(serverless, { env })).toThrow(
+      /Importing defender files is not available/,
+    );
+    expect(() => planImport([{ path: '/x/notes.json', text: '{}' }], { env })).toThrow(
+      /Cannot tell which tool wrote \/x\/notes.json; give the format/,
+    );
+    expect(() => planImport([], { env })).toThrow(/No files to import/);
+  });
+
   describe('refuses malformed files with file and line', () => {
     it('JSON that does not parse', () => {
       const { problems } = failure(
