@@ -118,6 +118,14 @@ describe('Kwala import plan', () => {
       { type: 'webhook', url: 'https://alerts.ops.example/kwala/usdc', format: 'json' },
     ]);
     // The Discord URL's token came from the environment (${SECURITY_DISCORD_HOOK}).
+    expect(result.secrets).toEqual([
+      {
+        env: 'SECURITY_DISCORD_HOOK',
+        purpose: 'part of the URL of workflow "approval_watch", action "discord_security"',
+        file: join(root, 'approval_watch.yaml'),
+        line: lineOf('approval_watch.yaml', 'apiEndpoint'),
+      },
+    ]);
     expect(ruleNamed(result, 'approval_watch: ping_keeper').channels).toEqual([
       {
         type: 'webhook',

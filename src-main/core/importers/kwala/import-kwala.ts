@@ -485,6 +485,12 @@ function postChannel(
   // Tokens kept out of the file as ${NAME} are read from the environment Vigil runs in.
   const missing: string[] = [];
   const url = endpoint.replace(envPlaceholder, (_, variable: string) => {
+    plan.secrets.push({
+      env: variable,
+      purpose: `part of the URL of ${what}`,
+      file: section.doc.file,
+      line: section.lineOf('APIEndpoint'),
+    });
     const value = context.env[variable];
     if (value === undefined || value === '') missing.push(variable);
     return value ?? '';
