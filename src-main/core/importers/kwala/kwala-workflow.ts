@@ -1,7 +1,7 @@
 // A Kwala workflow file read into its sections, keys matched without regard to case (Kwala's own
 // files mix `TriggerChainID` and `triggerChainID`), each value keeping the path its line is
 // found by. Wrong types are problems; keys the importer does not know are listed, not refused.
-import type { ImportProblem } from '../import-plan.ts';
+import type { ImportPlan, ImportProblem } from '../import-plan.ts';
 import type { SourceDocument, SourcePath } from '../source-document.ts';
 
 export interface KwalaValue {
@@ -78,4 +78,18 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Something of the file that Vigil will not have, at the line of a key of a section. */
+export function note(
+  section: KwalaSection,
+  key: string | undefined,
+  reason: string,
+  plan: ImportPlan,
+): void {
+  plan.notCarried.push({ file: section.doc.file, line: section.lineOf(key), reason });
+}
+
+export function truncate(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
 }
