@@ -201,6 +201,45 @@ describe('Kwala import plan', () => {
     expect(reasons(result)).toContainEqual(expect.stringMatching(/SECURITY_DISCORD_HOOK/));
   });
 
+  it('watches the recurring event of a workflow started at once', () => {
+    const recurring: ImportFile = {
+      path: join(root, 'recurring.yaml'),
+      text: [
+        'Name: keeper_signed',
+        'Trigger:',
+        '  ExecuteAfter: immediate',
+        '  RepeatEvery: event',
+        '  TriggerSourceContract: NA',
+        '  RecurringSourceContract: 0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419',
+        '  RecurringChainID: 10',
+        `  RecurringSourceContractABI: '[{"type":"event","name":"Signed","inputs":[{"name":"value","type":"int256"}]}]'`,
+        '  RecurringEventName: Signed(int256)',
+        '  RecurringEventFilter:',
+        '    value: ">=-5,<=5"',
+        'Actions:',
+        '  - Name: hook',
+        '    Type: post',
+        '    APIEndpoint: https://alerts.ops.example/signed',
+        '',
+      ].join('\n'),
+    };
+    const result = plan({}, [recurring]);
+    expect(result.workspace.contracts).toEqual([
+      expect.objectContaining({
+        chainId: 10,
+        address: '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419',
+      }),
+    ]);
+    expect(ruleNamed(result, 'keeper_signed: Signed')).toMatchObject({
+      contractId: '10:0x5f4ec3df9cbd43714fe2740f5e3616155c5b8419',
+      eventName: 'Signed',
+      condition: 'value >= -5 and value <= 5',
+    });
+    expect(reasons(result)).toContainEqual(
+      expect.stringMatching(/^recurring\.yaml:3 .*"immediate"/),
+    );
+  });
+
   it('gives the same rule ids on every import', () => {
     expect(plan().workspace.rules.map((rule) => rule.id)).toEqual(
       plan().workspace.rules.map((rule) => rule.id),

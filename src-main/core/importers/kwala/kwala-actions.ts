@@ -58,13 +58,6 @@ export function postChannel(
     note(section, 'APIEndpoint', `${what}: ${JSON.stringify(endpoint)} is not a URL`, plan);
     return undefined;
   }
-  if (!isUnset(section.get('APIPayload')?.value))
-    note(
-      section,
-      'APIPayload',
-      `${what}: the payload template is not sent; Vigil sends its own alert (rule, event and its values)`,
-      plan,
-    );
   if (host === 'api.telegram.org') {
     note(
       section,
@@ -74,6 +67,13 @@ export function postChannel(
     );
     return undefined;
   }
+  if (!isUnset(section.get('APIPayload')?.value))
+    note(
+      section,
+      'APIPayload',
+      `${what}: the payload template is not sent; Vigil sends its own alert (rule, event and its values)`,
+      plan,
+    );
   if (host === 'hooks.slack.com') return { type: 'webhook', url, format: 'slack' };
   if (/(^|\.)discord(app)?\.com$/.test(host) && new URL(url).pathname.startsWith('/api/webhooks/'))
     return { type: 'webhook', url, format: 'discord' };

@@ -101,7 +101,11 @@ export function readTrigger(
 
   const repeat = set('RepeatEvery');
   const triggerAddress = set('TriggerSourceContract');
-  if (repeat === undefined && triggerAddress !== undefined)
+  const recurring = set('RecurringSourceContract');
+  // Started at once (or at a time) and repeated on an event: the recurring event is the one watched.
+  const source =
+    triggerAddress !== undefined ? 'Trigger' : recurring !== undefined ? 'Recurring' : undefined;
+  if (repeat === undefined && source !== undefined)
     note(
       trigger,
       'RepeatEvery',
@@ -117,8 +121,8 @@ export function readTrigger(
       plan,
     );
 
-  const recurring = set('RecurringSourceContract');
   if (
+    source === 'Trigger' &&
     recurring !== undefined &&
     (String(recurring).toLowerCase() !== String(triggerAddress ?? '').toLowerCase() ||
       String(set('RecurringEventName') ?? '') !== String(set('TriggerEventName') ?? ''))
@@ -130,49 +134,50 @@ export function readTrigger(
       plan,
     );
 
-  if (triggerAddress === undefined) {
+  if (source === undefined) {
     note(
       trigger,
       undefined,
-      `${about}: no TriggerSourceContract, so no on-chain event to watch; its actions are not carried over`,
+      `${about}: no TriggerSourceContract or RecurringSourceContract, so no on-chain event to watch; its actions are not carried over`,
       plan,
     );
     return undefined;
   }
-  if (typeof triggerAddress !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(triggerAddress))
+  const address = set(`${source}SourceContract`);
+  if (typeof address !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(address))
     return problem(
-      'TriggerSourceContract',
-      `must be a 20-byte 0x address, not ${describe(triggerAddress)}`,
+      `${source}SourceContract`,
+      `must be a 20-byte 0x address, not ${describe(address)}`,
     );
-  const chainValue = set('TriggerChainID');
+  const chainValue = set(`${source}ChainID`);
   const chainId =
     typeof chainValue === 'string' && /^[0-9]+$/.test(chainValue) ? Number(chainValue) : chainValue;
   if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId) || chainId <= 0)
     return problem(
-      'TriggerChainID',
+      `${source}ChainID`,
       `must be a chain id (a positive whole number), not ${describe(chainValue)}`,
     );
-  const eventName = set('TriggerEventName');
+  const eventName = set(`${source}EventName`);
   if (typeof eventName !== 'string')
-    return problem('TriggerEventName', `must name the event, not ${describe(eventName)}`);
-  const rawAbi = set('TriggerSourceContractABI');
+    return problem(`${source}EventName`, `must name the event, not ${describe(eventName)}`);
+  const rawAbi = set(`${source}SourceContractABI`);
   if (rawAbi === undefined) {
     note(
       trigger,
-      'TriggerSourceContractABI',
-      `${about}: no ABI is given for ${triggerAddress}; Vigil decodes events by ABI, so the workflow is not carried over (add the contract by hand)`,
+      `${source}SourceContractABI`,
+      `${about}: no ABI is given for ${address}; Vigil decodes events by ABI, so the workflow is not carried over (add the contract by hand)`,
       plan,
     );
     return undefined;
   }
   let abi: unknown[];
   try {
-    abi = parseAbiInput(decodeAbiText(rawAbi), 'TriggerSourceContractABI') as unknown[];
+    abi = parseAbiInput(decodeAbiText(rawAbi), `${source}SourceContractABI`) as unknown[];
   } catch (error) {
     if (!(error instanceof VigilError)) throw error;
     return problem(
-      'TriggerSourceContractABI',
-      error.message.replace(/^TriggerSourceContractABI: /, ''),
+      `${source}SourceContractABI`,
+      error.message.replace(new RegExp(`^${source}SourceContractABI: `), ''),
     );
   }
   const events = abi.filter(
@@ -184,18 +189,18 @@ export function readTrigger(
   );
   if (!event)
     return problem(
-      'TriggerEventName',
+      `${source}EventName`,
       `${eventName} is not an event of the ABI given (${events.map((candidate) => candidate.name).join(', ') || 'none'})`,
     );
   const parameters: KwalaParameter[] = event.inputs.map((input) => ({
     name: input.name ?? '',
     type: input.type,
   }));
-  const filter = translateKwalaFilter(trigger.get('TriggerEventFilter')?.value, parameters);
+  const filter = translateKwalaFilter(trigger.get(`${source}EventFilter`)?.value, parameters);
   if (!filter.ok) {
     note(
       trigger,
-      'TriggerEventFilter',
+      `${source}EventFilter`,
       `${about}: the filter is not carried over (${filter.reason}), so neither is the workflow: a rule without it would fire on events Kwala skips`,
       plan,
     );
@@ -204,7 +209,7 @@ export function readTrigger(
   const overloaded = events.filter((candidate) => candidate.name === event.name).length > 1;
   return {
     chainId,
-    address: triggerAddress,
+    address: address,
     abi,
     event,
     eventName: overloaded ? signatureOf(event) : event.name,
