@@ -8,7 +8,13 @@
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeEventLog, type Abi, type Address, type TransactionReceipt } from 'viem';
+import {
+  decodeEventLog,
+  encodeFunctionData,
+  type Abi,
+  type Address,
+  type TransactionReceipt,
+} from 'viem';
 import { parse } from 'yaml';
 import {
   afterSentinelFired,
@@ -23,6 +29,7 @@ import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import {
   anvilAccount,
   approveTokens,
+  contractAbis,
   deployContract,
   emitHidden,
   emitKinds,
@@ -31,9 +38,11 @@ import {
   sampleKinds,
   transferTokens,
 } from '../../helpers/contracts.ts';
+import { fundedKey } from '../../helpers/funded-key.ts';
+import { waitFor } from '../../helpers/serve.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
-import type { RequestOutput } from '../../../src-main/ipc/contract.ts';
+import type { RequestOutput, Transaction } from '../../../src-main/ipc/contract.ts';
 
 type Preview = RequestOutput<'workspace.importFrom'>;
 
@@ -50,6 +59,8 @@ let emitter: Address;
 let sentinelEmitter: Address;
 let chosen: { path: string; remove(): void };
 let folder: string;
+/** The keychain signer the operator gives for Kwala's `call` actions. */
+let caller: Address;
 
 /** The fixture files with their chain on anvil, their addresses deployed there. */
 function writeImportFolder(into: string): void {
@@ -85,6 +96,9 @@ beforeAll(async () => {
   vigil = await startVigilInProcess({
     tuning: { projectRoots: [chosen.path], allowPrivateWebhooks: true },
   });
+  const key = await fundedKey(anvil.rpcUrl);
+  caller = key.address;
+  await vigil.call('signers.import', { privateKey: key.privateKey, label: 'kwala calls' });
   // Kwala files name chains by id only: the operator has the chain (and the sentinel) already.
   await watchContracts(
     vigil.call,
@@ -150,14 +164,17 @@ describe('importing Kwala workflow files', () => {
 
   it('previews what it would add and what it cannot carry over, changing nothing', async () => {
     const before = await configuration();
-    preview = await vigil.call<Preview>('workspace.importFrom', { paths: [folder] });
+    preview = await vigil.call<Preview>('workspace.importFrom', {
+      paths: [folder],
+      proposeFrom: caller,
+    });
     expect(preview.format).toBe('kwala');
     expect(preview.adds.chains).toEqual([]);
     expect(preview.adds.contracts.map((contract) => contract.address.toLowerCase()).sort()).toEqual(
       [token, emitter].map((address) => address.toLowerCase()).sort(),
     );
     expect(preview.adds.rules.map((rule) => rule.name).sort()).toEqual([
-      'approval_watch: Approval',
+      'approval_watch: ping_keeper',
       'keeper_pings: Ping',
       'negative_signed_once: Signed',
       'usdc_large_transfers: Transfer',
@@ -172,9 +189,9 @@ describe('importing Kwala workflow files', () => {
     expect(reasons).toContainEqual(
       expect.stringMatching(/^hourly_rebalance\.yaml:\d+ .*schedules: merge pending/),
     );
-    expect(reasons).toContainEqual(
-      expect.stringMatching(/^approval_watch\.yaml:\d+ .*ping_keeper.*keychain signer/),
-    );
+    expect(reasons.filter((reason) => reason.includes('ping_keeper'))).toEqual([
+      expect.stringMatching(/^approval_watch\.yaml:\d+ .*does not retry it 1 times/),
+    ]);
     expect(await configuration()).toEqual(before);
   });
 
@@ -190,7 +207,11 @@ describe('importing Kwala workflow files', () => {
     );
     const before = await configuration();
     try {
-      const error = await vigil.refused('workspace.importFrom', { paths: [broken], confirm: true });
+      const error = await vigil.refused('workspace.importFrom', {
+        paths: [broken],
+        proposeFrom: caller,
+        confirm: true,
+      });
       expect(error.code).toBe('IMPORT_INVALID');
       const problems = (
         error.details as { problems: { file: string; line: number; message: string }[] }
@@ -217,6 +238,7 @@ describe('importing Kwala workflow files', () => {
       );
       const second = await vigil.refused('workspace.importFrom', {
         paths: [broken],
+        proposeFrom: caller,
         confirm: true,
       });
       expect((second.details as { problems: unknown[] }).problems).toEqual([
@@ -232,13 +254,27 @@ describe('importing Kwala workflow files', () => {
     expect(await configuration()).toEqual(before);
   });
 
-  it('applies in one import, and its rules fire for exactly the events the Kwala filters select', async () => {
-    const result = await vigil.call<Preview>('workspace.importFrom', {
-      paths: [folder],
+  it('applies, and its rules fire for exactly the events the Kwala filters select', async () => {
+    // The keeper's workflow first: a rule's proposal is checked against the contracts Vigil
+    // watches already, so the contract a call targets is watched before the call is imported.
+    const first = await vigil.call<Preview>('workspace.importFrom', {
+      paths: [join(folder, 'keeper_pings.yml')],
+      proposeFrom: caller,
       confirm: true,
     });
-    expect(result.applied).toMatchObject({ contractsAdded: 2, rulesAdded: 4, rulesUnchanged: 0 });
-    expect(await configuration()).toMatchObject({ contracts: 3, rules: 4, imports: 1 });
+    expect(first.applied).toMatchObject({ contractsAdded: 1, rulesAdded: 1 });
+    const result = await vigil.call<Preview>('workspace.importFrom', {
+      paths: [folder],
+      proposeFrom: caller,
+      confirm: true,
+    });
+    expect(result.applied).toMatchObject({
+      contractsAdded: 1,
+      contractsUnchanged: 1,
+      rulesAdded: 3,
+      rulesUnchanged: 1,
+    });
+    expect(await configuration()).toMatchObject({ contracts: 3, rules: 4, imports: 2 });
 
     const sentinel = await saveEventRule(vigil.call, contractIdOf(anvil.chainId, sentinelEmitter), {
       name: 'Sentinel',
@@ -324,12 +360,44 @@ describe('importing Kwala workflow files', () => {
       expect(fired).toHaveLength(matches.size);
       expect(matches.size).toBeLessThan(allEvents);
     }
+
+    // Kwala's call action: one proposal per Approval it selected, from the operator's signer,
+    // to the keeper, with the event's value as the argument, each waiting for approval by hand.
+    const approvalRule = preview.adds.rules.find(
+      (rule) => rule.name === 'approval_watch: ping_keeper',
+    )!;
+    const proposalsOf = async (): Promise<Transaction[]> =>
+      (await vigil.call<{ txs: Transaction[] }>('txs.list', {})).txs.filter((item) =>
+        item.source.startsWith(`rule:${approvalRule.id}:`),
+      );
+    // Proposed as each firing is recorded; wait for as many as there are firings.
+    const proposals = await waitFor(async () => {
+      const found = await proposalsOf();
+      return found.length >= expected.get(approvalRule.id)!.size ? found : undefined;
+    }, 30_000);
+    expect(proposals).toHaveLength(expected.get(approvalRule.id)!.size);
+    // The one Approval selected (10^30 to the treasury) gives emitHidden(10^30).
+    expect(proposals.map((proposal) => proposal.data)).toEqual([
+      encodeFunctionData({
+        abi: contractAbis.Emitter,
+        functionName: 'emitHidden',
+        args: [10n ** 30n],
+      }),
+    ]);
+    for (const proposal of proposals)
+      expect(proposal).toMatchObject({
+        status: 'proposed',
+        from: caller,
+        to: emitter,
+        note: 'Kwala workflow "approval_watch", action "ping_keeper"',
+      });
   });
 
   it('changes nothing when the same files are imported again', async () => {
     const before = await configuration();
     const again = await vigil.call<Preview>('workspace.importFrom', {
       paths: [folder],
+      proposeFrom: caller,
       confirm: true,
     });
     expect(again.adds).toEqual({ chains: [], contracts: [], rules: [] });
