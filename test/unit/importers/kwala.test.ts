@@ -4,6 +4,7 @@
 // is listed as not carried over (file, line, reason), and malformed files refused with file and line.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeFunctionData, parseAbi } from 'viem';
 import { describe, expect, it } from 'vitest';
 import {
   detectFormat,
@@ -152,6 +153,32 @@ describe('Kwala import plan', () => {
       'approval_watch: ping_keeper',
     );
     expect(underPolicy.propose?.execute).toEqual({ policy: 'keeper-pings' });
+  });
+
+  it('encodes a static call to a contract the import does not watch, and refuses an event-valued one', () => {
+    const elsewhere = '0x000000000000000000000000000000000000dEaD';
+    const files = withFile('approval_watch.yaml', (text) =>
+      text
+        .replace(/targetContract: .*/, `targetContract: '${elsewhere}'`)
+        .replace('re.event(2)', "'42'"),
+    );
+    expect(
+      ruleNamed(plan({ proposeFrom: signer }, files), 'approval_watch: ping_keeper').propose,
+    ).toMatchObject({
+      to: elsewhere,
+      data: encodeFunctionData({
+        abi: parseAbi(['function emitHidden(uint256 value)']),
+        args: [42n],
+      }),
+    });
+    const dynamic = withFile('approval_watch.yaml', (text) =>
+      text.replace(/targetContract: .*/, `targetContract: '${elsewhere}'`),
+    );
+    expect(reasons(plan({ proposeFrom: signer }, dynamic))).toContainEqual(
+      expect.stringMatching(
+        /ping_keeper.*is not a contract this import watches.*watch it in Vigil first/,
+      ),
+    );
   });
 
   it('without a signer, lists the call and still alerts', () => {
