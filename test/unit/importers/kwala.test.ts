@@ -313,6 +313,19 @@ describe('Kwala import plan', () => {
       },
     ]);
     expect(
+      failure(
+        withFile('negative_signed.yaml', (text) =>
+          text.replace('Name: negative_signed_once', 'Name: keeper_pings'),
+        ),
+      ),
+    ).toEqual([
+      {
+        file: join(root, 'negative_signed.yaml'),
+        line: lineOf('negative_signed.yaml', 'Name:'),
+        message: `Name: "keeper_pings" is already the name of the workflow in ${join(root, 'keeper_pings.yml')}`,
+      },
+    ]);
+    expect(
       failure(withFile('negative_signed.yaml', (text) => text.replace('Name:', 'name: x\nName:'))),
     ).toEqual([
       expect.objectContaining({

@@ -91,7 +91,15 @@ export function importKwala(files: readonly ImportFile[], context: ImportContext
         line: workflow.lineOf('Actions'),
         message: `Actions: ${actions === undefined ? 'is required' : `must be a list of actions, not ${describe(actions.value)}`}`,
       });
-    if (triggerSection)
+    // The name is the rules' identity across imports; Kwala keeps workflow names unique too.
+    const earlier = workflows.find((entry) => entry.name === name.value);
+    if (earlier)
+      problems.push({
+        file: doc.file,
+        line: workflow.lineOf('Name'),
+        message: `Name: "${name.value}" is already the name of the workflow in ${earlier.file}`,
+      });
+    else if (triggerSection)
       workflows.push({ file: doc.file, workflow, trigger: triggerSection, name: name.value });
   }
   if (problems.length > 0) throw importError(problems);
