@@ -274,64 +274,49 @@ describe('Kwala import plan', () => {
   });
 
   it('refuses malformed workflows with file, line and reason', () => {
-    const problems = failure(
-      withFile('keeper_pings.yml', (text) =>
-        text
-          .replace(/TriggerChainID: .*/, 'TriggerChainID: mainnet')
-          .replace('Type: deploy', 'Type: email'),
-      ),
-    );
-    expect(problems).toEqual([
-      {
-        file: join(root, 'keeper_pings.yml'),
-        line: lineOf('keeper_pings.yml', 'TriggerChainID'),
-        message:
-          'Trigger.TriggerChainID: must be a chain id (a positive whole number), not string "mainnet"',
-      },
-    ]);
-    // The trigger is checked first; with it right, the unknown action kind is found.
-    expect(
-      failure(withFile('keeper_pings.yml', (text) => text.replace('Type: deploy', 'Type: email'))),
-    ).toEqual([
-      {
-        file: join(root, 'keeper_pings.yml'),
-        line: lineOf('keeper_pings.yml', 'Type: deploy'),
-        message: 'Actions[1].Type: "email" is not a Kwala action type (post, call or deploy)',
-      },
-    ]);
-    expect(
-      failure(
-        withFile('approval_watch.yaml', (text) =>
-          text.replace('actions:\n', 'actions: notify\nunused:\n'),
-        ),
-      ),
-    ).toEqual([
-      {
-        file: join(root, 'approval_watch.yaml'),
-        line: lineOf('approval_watch.yaml', 'actions:'),
-        message: 'Actions: must be a list of actions, not string "notify"',
-      },
-    ]);
-    expect(
-      failure(
-        withFile('negative_signed.yaml', (text) =>
-          text.replace('Name: negative_signed_once', 'Name: keeper_pings'),
-        ),
-      ),
-    ).toEqual([
-      {
-        file: join(root, 'negative_signed.yaml'),
-        line: lineOf('negative_signed.yaml', 'Name:'),
-        message: `Name: "keeper_pings" is already the name of the workflow in ${join(root, 'keeper_pings.yml')}`,
-      },
-    ]);
-    expect(
-      failure(withFile('negative_signed.yaml', (text) => text.replace('Name:', 'name: x\nName:'))),
-    ).toEqual([
-      expect.objectContaining({
-        line: 3,
-        message: expect.stringMatching(/repeats "name"/),
-      }),
-    ]);
+    // Each: the file, how it is broken, the line's text, and the one problem expected.
+    const cases: [file: string, edit: (text: string) => string, at: string, message: string][] = [
+      [
+        'keeper_pings.yml',
+        // The trigger is checked before the actions: only its problem is reported.
+        (text) =>
+          text
+            .replace(/TriggerChainID: .*/, 'TriggerChainID: mainnet')
+            .replace('Type: deploy', 'Type: email'),
+        'TriggerChainID',
+        'Trigger.TriggerChainID: must be a chain id (a positive whole number), not string "mainnet"',
+      ],
+      [
+        'keeper_pings.yml',
+        (text) => text.replace('Type: deploy', 'Type: email'),
+        'Type: email',
+        'Actions[1].Type: "email" is not a Kwala action type (post, call or deploy)',
+      ],
+      [
+        'approval_watch.yaml',
+        (text) => text.replace('actions:\n', 'actions: notify\nunused:\n'),
+        'actions:',
+        'Actions: must be a list of actions, not string "notify"',
+      ],
+      [
+        'negative_signed.yaml',
+        (text) => text.replace('Name: negative_signed_once', 'Name: keeper_pings'),
+        'Name:',
+        `Name: "keeper_pings" is already the name of the workflow in ${join(root, 'keeper_pings.yml')}`,
+      ],
+      [
+        'negative_signed.yaml',
+        (text) => text.replace('Name:', 'name: x\nName:'),
+        'Name:',
+        'the workflow: "Name" repeats "name" (Kwala reads keys without regard to case)',
+      ],
+    ];
+    for (const [file, edit, at, message] of cases) {
+      const edited = edit(readFileSync(join(root, file), 'utf8'));
+      const line = edited.split('\n').findIndex((text) => text.includes(at)) + 1;
+      expect(failure(withFile(file, edit)), message).toEqual([
+        { file: join(root, file), line, message },
+      ]);
+    }
   });
 });
