@@ -1297,6 +1297,11 @@ const ruleCommon = {
    * within. Function arguments and value may use the firing event's values ({{event.args.from}}).
    */
   propose: RuleProposeInput.optional(),
+  /**
+   * A person's, when the rule sends on its own: saved enabled with `propose.execute` (new, or
+   * changed), as enabling a policy needs one (see gated-requests.ts).
+   */
+  approval: ApprovalProof.optional(),
 };
 
 const contractEvent = {
@@ -1712,6 +1717,9 @@ export const WorkspaceSummary = z.object({
    */
   policiesChanged: z.number().int(),
   policiesUnchanged: z.number().int(),
+  /** Schedules added from the file; each starts disabled until a person enables it. */
+  schedulesAdded: z.number().int(),
+  schedulesUnchanged: z.number().int(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1895,6 +1903,8 @@ export const ScheduleInput = z
       .max(366 * 24 * 3600)
       .default(3600),
     enabled: z.boolean().default(true),
+    /** A person's, when the schedule is enabled with `execute` (see schedules/gate-describers.ts). */
+    approval: ApprovalProof.optional(),
   })
   .strict()
   .superRefine((input, context) => {
@@ -1999,15 +2009,17 @@ export const requests = {
   },
   /**
    * Creates a schedule or changes the one with its id. Its proposal is checked as the queue
-   * would check it (chain, signer, encoding) and `execute.policy` must name a policy.
+   * would check it (chain, signer, encoding) and `execute.policy` must name a policy. Saving one
+   * enabled with `execute` needs a person, unless it is already so, unchanged.
    */
   'automation.schedules.save': { input: ScheduleInput, output: Schedule },
   'automation.schedules.remove': {
     input: z.object({ id: Ref }).strict(),
     output: z.object({ removed: z.literal(true) }),
   },
+  /** Enabling one with `execute` needs a person; anything else does not. */
   'automation.schedules.setEnabled': {
-    input: z.object({ id: Ref, enabled: z.boolean() }).strict(),
+    input: z.object({ id: Ref, enabled: z.boolean(), approval: ApprovalProof.optional() }).strict(),
     output: Schedule,
   },
   /** What became of each slot, newest first; of one schedule when `id` is given. */

@@ -343,5 +343,37 @@ describe('automation policies', () => {
       /^ops\.yaml:\d+:\d+: policies\[0\]\.maxPerHuor: unknown key "maxPerHuor"; did you mean "maxPerHour"\?$/,
     );
     expect(await policies()).toEqual(before);
+
+    // A schedule may execute under a policy the same file adds; both arrive disabled.
+    const drip = { ...topUp, id: 'drip', name: 'Drip' };
+    expect(
+      await importAsNobody(
+        stringifyYaml({
+          version: 1,
+          policies: [drip],
+          schedules: [
+            {
+              id: 'hourly-drip',
+              name: 'Hourly drip',
+              everySeconds: 3600,
+              propose: {
+                chainId: anvil.chainId,
+                from: signer,
+                to: token,
+                function: { name: 'transfer', args: [signer, '1'] },
+              },
+              execute: { policy: 'drip' },
+            },
+          ],
+        }),
+      ),
+    ).toMatchObject({ policiesAdded: 1, schedulesAdded: 1 });
+    expect((await policies()).find((saved) => saved.id === 'drip')).toMatchObject({
+      enabled: false,
+    });
+    const { schedules } = await vigil.call<{ schedules: { id: string; enabled: boolean }[] }>(
+      'automation.schedules.list',
+    );
+    expect(schedules).toMatchObject([{ id: 'hourly-drip', enabled: false }]);
   });
 });

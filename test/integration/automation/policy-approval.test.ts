@@ -304,12 +304,39 @@ describe('a client with the session token alone', () => {
     expect(refused.message).toContain('executeUnder');
   });
 
-  it('cannot have a policy approve what is outside it, through a rule of its own', async () => {
-    const { tag, id } = await ruleProposing(
+  it('cannot turn on a rule that sends under a policy; a person can, and the policy still limits it', async () => {
+    const refusedToNobody = (name: string, input: unknown) =>
+      vigil.callAsNobody(name, input).then(
+        (value) => {
+          throw new Error(`${name} answered ${JSON.stringify(value)}`);
+        },
+        (error: unknown) => (error as CallError).error,
+      );
+    const tag = ++rules;
+    const rule = guardRule(
+      tag,
+      chain(),
       { value: '1000', function: { name: 'fund', args: [] } },
       'guardian',
-      vigil.callAsNobody,
     );
+    const id = `rule-${tag}`;
+    expect(await refusedToNobody('alerts.rules.save', rule)).toMatchObject({
+      code: 'APPROVAL_REQUIRED',
+    });
+    const listed = async () =>
+      (await vigil.call<{ rules: { id: string; enabled: boolean }[] }>('alerts.rules.list')).rules;
+    expect((await listed()).some((saved) => saved.id === id)).toBe(false);
+    // Saved off, it sends nothing: no person needed; turning it on needs one.
+    await vigil.callAsNobody('alerts.rules.save', { ...rule, enabled: false });
+    expect(await refusedToNobody('alerts.rules.setEnabled', { id, enabled: true })).toMatchObject({
+      code: 'APPROVAL_REQUIRED',
+    });
+    expect((await listed()).find((saved) => saved.id === id)).toMatchObject({ enabled: false });
+
+    // A person turns it on; the policy still refuses what is outside it.
+    await vigil.call('alerts.rules.setEnabled', { id, enabled: true });
     await expectRefusal(id, tag, 'maxValuePerTx');
+    // The same terms saved again change nothing a person approved: no approval asked.
+    await vigil.callAsNobody('alerts.rules.save', rule);
   });
 });

@@ -189,6 +189,7 @@ contracts:
       transactions: [],
       rules: [],
       policies: [],
+      schedules: [],
     });
   });
 
@@ -223,7 +224,7 @@ contracts:
         line: 2,
         column: 1,
         message:
-          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules, policies',
+          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules, policies, schedules',
       },
     ]);
   });
@@ -437,7 +438,7 @@ chains:
 
   it('reports an empty file and wrong shapes', () => {
     expect(problemsOf('').problems[0]!.message).toBe(
-      'the file is empty; expected version, chains, contracts, transactions, rules and policies',
+      'the file is empty; expected version, chains, contracts, transactions, rules, policies and schedules',
     );
     expect(problemsOf('version: 1\nchains: {name: A}\n').problems).toEqual([
       {
@@ -571,6 +572,7 @@ describe('serializeWorkspace', () => {
       transactions: [],
       rules: [],
       policies: [],
+      schedules: [],
     });
   });
 });
