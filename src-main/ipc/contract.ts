@@ -1681,12 +1681,30 @@ export const ImportPreview = z.object({
         channels: z.array(z.string()),
       }),
     ),
+    /** Schedules are added disabled: a person enables each. */
+    schedules: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        cron: z.string().optional(),
+        everySeconds: z.number().int().optional(),
+        timezone: z.string(),
+        chainId: z.number().int(),
+        to: z.string().optional(),
+        /** The function called, when the proposal names one rather than raw calldata. */
+        function: z.string().optional(),
+        /** The policy its proposals execute under; without it each waits for a person. */
+        policy: z.string().optional(),
+        enabled: z.boolean(),
+      }),
+    ),
   }),
   /** What the files declare that Vigil already has: left as it is. */
   existing: z.object({
     chains: z.array(z.object({ chainId: z.number().int(), name: z.string() })),
     contracts: z.array(z.object({ chainId: z.number().int(), address: z.string() })),
     rules: z.array(z.object({ id: z.string(), name: z.string() })),
+    schedules: z.array(z.object({ id: z.string(), name: z.string() })),
   }),
   notCarried: z.array(z.object({ ...ImportSource, reason: z.string() })),
   /** Environment variables read when the import is applied; `set` says whether Vigil's process has it. */

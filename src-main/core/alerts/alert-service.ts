@@ -42,6 +42,7 @@ import {
 import { createTransactionFetcher } from './transaction-fetcher.ts';
 import {
   checkRuleProposal,
+  pendingTargets,
   createRuleProposer,
   type ProposalQueue,
   type RuleProposalContext,
@@ -655,12 +656,11 @@ export function createAlertService(
           store.findContract(contractId) ??
           pendingContracts.find((contract) => contract.id === contractId);
         if (input.propose)
-          await checkRuleProposal(
-            options.proposals,
-            input.propose,
-            field,
-            proposalContext(input, findContract),
-          );
+          await checkRuleProposal(options.proposals, input.propose, field, {
+            ...proposalContext(input, findContract),
+            // The call may target a contract this same import adds: not watched yet.
+            pending: pendingTargets(store, pendingContracts),
+          });
         const { rule } = prepareRule(id, input, {
           ...prepareContext(undefined, new Map(), field),
           findContract,

@@ -2,12 +2,14 @@
 // runs low, a pause when a guardian event comes). The proposal waits for approval by hand like
 // any other. Its source names the firing, so a restart never proposes twice for one firing, and
 // a firing whose proposal was lost in a crash gets it after the restart.
+import type { Abi } from 'viem';
 import type { AutomationPolicy, RuleProposeInput } from '../../ipc/contract.ts';
+import { encodeFunctionCall } from '../abi/index.ts';
 import type { Logger } from '../ports/index.ts';
 import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store, StoredFiring } from '../store/index.ts';
-import type { TxQueueService } from '../txqueue/index.ts';
+import type { ProposeInput, TxQueueService } from '../txqueue/index.ts';
 import type { FiringLedger, FiringRule } from './firing-ledger.ts';
 import type { RuleDefinition } from './rule-shapes.ts';
 import {
@@ -26,9 +28,66 @@ export function proposalSource(firing: Pick<StoredFiring, 'ruleId' | 'id' | 'rev
   return `rule:${firing.ruleId}:${firing.id}${firing.revision > 1 ? `.r${firing.revision}` : ''}`;
 }
 
+/** A contract a workspace import adds: not watched yet when the import's proposals are checked. */
+export interface PendingContract {
+  /** `<chainId>:<lowercase address>`. */
+  id: string;
+  chainId: number;
+  abi: unknown[];
+}
+
+/** What a proposal of a workspace import may target that the queue does not know yet. */
+export interface PendingTargets {
+  contracts: readonly PendingContract[];
+  /** Whether the address is a signer in this Vigil's keychain. */
+  hasSigner(address: string): boolean;
+}
+
 /** What a rule's proposal is checked against besides the queue: its event, ABIs and policies. */
 export interface RuleProposalContext extends TemplateContext {
   findPolicy(id: string): AutomationPolicy | undefined;
+  /**
+   * Contracts the same workspace import adds (a rule's or a schedule's proposal may call one):
+   * the queue encodes only for contracts already watched, so a proposal to one of these is
+   * encoded here with its ABI and its signer checked, and the rest is left to the queue's check
+   * when it is proposed.
+   */
+  pending?: PendingTargets;
+}
+
+/** The contracts a workspace import adds, with the signers of the store's keychain. */
+export function pendingTargets(
+  store: Pick<Store, 'findSigner'>,
+  contracts: readonly PendingContract[],
+): PendingTargets {
+  return { contracts, hasSigner: (address) => store.findSigner(address) !== undefined };
+}
+
+function pendingContractAt(
+  pending: PendingTargets | undefined,
+  chainId: number,
+  address: string | undefined,
+): PendingContract | undefined {
+  if (!pending || address === undefined) return undefined;
+  const id = `${chainId}:${address.toLowerCase()}`;
+  return pending.contracts.find((contract) => contract.id === id);
+}
+
+/** A proposal to a contract the import adds: what can be checked before it is watched. */
+function checkPendingProposal(
+  proposal: ProposeInput,
+  target: PendingContract,
+  pending: PendingTargets,
+  field: string,
+): void {
+  if (proposal.function)
+    encodeFunctionCall(target.abi as Abi, proposal.function, `${field}propose.function`);
+  if (proposal.from === undefined || !pending.hasSigner(proposal.from))
+    throw new VigilError(
+      'NOT_FOUND',
+      `${field}propose.from: ${proposal.from ?? 'nothing'} is not a signer in this Vigil's keychain.`,
+      { field: `${field}propose.from` },
+    );
 }
 
 /** The policy a proposal executes under exists and sends from its signer on its chain. */
@@ -66,7 +125,11 @@ function checkExecute(
     );
 }
 
-/** Checks a rule's proposal as the queue would (templates typed first), naming fields under `propose.`. */
+/**
+ * Checks a rule's proposal as the queue would (templates typed first), naming fields under
+ * `propose.`; a proposal to a contract the same workspace import adds, as far as it can be
+ * before the contract is watched (see `pending`).
+ */
 export async function checkRuleProposal(
   queue: Pick<ProposalQueue, 'checkProposal'> | undefined,
   propose: RuleProposeInput,
@@ -78,7 +141,13 @@ export async function checkRuleProposal(
       field: `${field}propose`,
     });
   checkExecute(propose, context, field);
-  const proposal = checkProposalTemplates(propose, context, `${field}propose.`);
+  const { pending } = context;
+  const abiOf = (chainId: number, address: string): Abi | undefined =>
+    context.abiOf(chainId, address) ??
+    (pendingContractAt(pending, chainId, address)?.abi as Abi | undefined);
+  const proposal = checkProposalTemplates(propose, { ...context, abiOf }, `${field}propose.`);
+  const target = pendingContractAt(pending, propose.chainId, propose.to);
+  if (target) return checkPendingProposal(proposal, target, pending!, field);
   try {
     await queue.checkProposal(proposal);
   } catch (error) {

@@ -127,8 +127,8 @@ export function previewImport(
   const { workspace } = plan;
   const preview: ImportPreview = {
     format: plan.format,
-    adds: { chains: [], contracts: [], rules: [] },
-    existing: { chains: [], contracts: [], rules: [] },
+    adds: { chains: [], contracts: [], rules: [], schedules: [] },
+    existing: { chains: [], contracts: [], rules: [], schedules: [] },
     notCarried: plan.notCarried,
     secrets: plan.secrets.map((secret) => ({ ...secret, set: Boolean(env[secret.env]) })),
   };
@@ -179,6 +179,27 @@ export function previewImport(
           ? `${channel.format} webhook ${displayUrl(channel.url)}`
           : channel.type,
       ),
+    });
+  }
+  for (const schedule of workspace.schedules) {
+    const id = schedule.id ?? ruleSlug(schedule.name);
+    if (store.schedules.findSchedule(id)) {
+      preview.existing.schedules.push({ id, name: schedule.name });
+      continue;
+    }
+    const { propose } = schedule;
+    preview.adds.schedules.push({
+      id,
+      name: schedule.name,
+      ...(schedule.cron === undefined ? {} : { cron: schedule.cron }),
+      ...(schedule.everySeconds === undefined ? {} : { everySeconds: schedule.everySeconds }),
+      timezone: schedule.timezone,
+      chainId: propose.chainId,
+      ...(propose.to === undefined ? {} : { to: propose.to }),
+      ...(propose.function === undefined ? {} : { function: propose.function.name }),
+      ...(schedule.execute === undefined ? {} : { policy: schedule.execute.policy }),
+      // The schedules section adds every imported schedule disabled.
+      enabled: false,
     });
   }
   return preview;

@@ -9,6 +9,7 @@ export {
 export { slotSource, type ScheduleCrashPoint, type ScheduleQueue } from './schedule-runner.ts';
 export {
   MISSED_REASON,
+  parseCron,
   planDueSlots,
   slotAfter,
   slotsBetween,

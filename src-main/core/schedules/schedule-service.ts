@@ -9,8 +9,12 @@ import type {
   ScheduleInput,
   WorkspacePolicy,
 } from '../../ipc/contract.ts';
-import { encodeFunctionCall } from '../abi/index.ts';
-import { checkRuleProposal, ruleSlug } from '../alerts/index.ts';
+import {
+  checkRuleProposal,
+  pendingTargets,
+  ruleSlug,
+  type PendingContract,
+} from '../alerts/index.ts';
 import { auditActions, type AuditDraft } from '../audit-chain/index.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
@@ -45,13 +49,11 @@ export function scheduleTerms(schedule: StoredSchedule): Record<string, unknown>
 const sameTiming = (a: StoredSchedule, b: StoredSchedule): boolean =>
   a.cron === b.cron && a.everySeconds === b.everySeconds && a.timezone === b.timezone;
 
-type PendingContract = { id: string; chainId: number; abi: unknown[] };
-
 /**
  * Everything a schedule is checked for on save, with nothing written: its cron expression, the
- * policy it names, and its proposal as the queue would check it. A proposal to a contract that
- * the same workspace import adds is encoded with that contract's ABI instead. `field` prefixes
- * every error's field (`schedules[2].`).
+ * policy it names, and its proposal as the queue would check it (one to a contract that the same
+ * workspace import adds, as alerts checks a rule's: see RuleProposalContext.pending). `field`
+ * prefixes every error's field (`schedules[2].`).
  */
 export async function checkSchedule(
   store: Store,
@@ -74,32 +76,19 @@ export async function checkSchedule(
       `${field}execute.policy: no automation policy has id ${input.execute.policy}. Save the policy first (automation.policies.save), or leave execute out to have each proposal wait for a person.`,
       { field: `${field}execute.policy` },
     );
-  const { propose } = input;
-  // Contract ids are `<chainId>:<lowercase address>`.
-  const pending = pendingContracts.find(
-    (contract) => contract.id === `${propose.chainId}:${propose.to?.toLowerCase()}`,
+  // Checked as a rule's proposal is (the policy fits its signer and chain), with no event.
+  return checkRuleProposal(
+    queue,
+    { ...input.propose, ...(input.execute ? { execute: input.execute } : {}) },
+    field,
+    {
+      event: null,
+      abiOf: (chainId, address) =>
+        store.findContract(`${chainId}:${address.toLowerCase()}`)?.abi as Abi | undefined,
+      findPolicy,
+      pending: pendingTargets(store, pendingContracts),
+    },
   );
-  if (!pending)
-    // Checked as a rule's proposal is (the policy fits its signer and chain), with no event.
-    return checkRuleProposal(
-      queue,
-      { ...propose, ...(input.execute ? { execute: input.execute } : {}) },
-      field,
-      {
-        event: null,
-        abiOf: (chainId, address) =>
-          store.findContract(`${chainId}:${address.toLowerCase()}`)?.abi as Abi | undefined,
-        findPolicy,
-      },
-    );
-  if (propose.function)
-    encodeFunctionCall(pending.abi as Abi, propose.function, `${field}propose.function`);
-  if (propose.from === undefined || !store.findSigner(propose.from))
-    throw new VigilError(
-      'NOT_FOUND',
-      `${field}propose.from: ${propose.from ?? 'nothing'} is not a signer in this Vigil's keychain.`,
-      { field: `${field}propose.from` },
-    );
 }
 
 /** The schedule `input` would save, checked in full (cron, policy, the proposal); writes nothing. */

@@ -1,14 +1,22 @@
 // Rules on the transaction queue and on signers, with a real keychain and a real anvil: a failed,
 // a stuck (cleared once mined) and a dropped transaction each fire; a keeper's balance below its
 // floor fires, proposes a top-up from the treasury that waits for approval by hand, and clears
-// once the approved top-up lands.
+// once the approved top-up lands. A workspace file's rule and schedule may propose calls to a
+// contract the same file adds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Address } from 'viem';
-import type { Signer, Transaction } from '../../../src-main/ipc/contract.ts';
+import { encodeFunctionData, type Address } from 'viem';
+import { stringify as stringifyYaml } from 'yaml';
+import type { Schedule, Signer, Transaction } from '../../../src-main/ipc/contract.ts';
 import { firingsOf, saveRule, waitForFirings, type Call } from '../../helpers/alerts.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { mineBlocks, rawRpc } from '../../helpers/chain-control.ts';
-import { deployDemoContracts, mintTokens } from '../../helpers/contracts.ts';
+import {
+  contractAbis,
+  deployContract,
+  deployDemoContracts,
+  emitMany,
+  mintTokens,
+} from '../../helpers/contracts.ts';
 import { fund, fundedKey } from '../../helpers/funded-key.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
 import { waitFor } from '../../helpers/serve.ts';
@@ -260,5 +268,99 @@ describe('balance rules with a proposal', () => {
       below: '1',
     });
     expect(refused).toMatchObject({ code: 'NOT_FOUND', field: 'address' });
+  });
+});
+
+describe('a workspace file proposing to a contract it adds', () => {
+  it('imports the rule and the schedule in one go, and the rule proposes once the contract is watched', async () => {
+    const pinger = await deployContract(anvil.rpcUrl, 'Emitter');
+    const workspace = (emitHidden: string, from: string) =>
+      stringifyYaml({
+        version: 1,
+        contracts: [
+          {
+            name: 'Pinger',
+            chainId: anvil.chainId,
+            address: pinger,
+            startBlock: 0,
+            abi: contractAbis.Emitter,
+          },
+        ],
+        rules: [
+          {
+            name: 'Ping answered',
+            kind: 'event',
+            contractId: `${anvil.chainId}:${pinger.toLowerCase()}`,
+            eventName: 'Ping',
+            condition: '',
+            enabled: true,
+            propose: {
+              chainId: anvil.chainId,
+              from,
+              to: pinger,
+              function: { name: emitHidden, args: ['{{event.args.seq}}'] },
+            },
+          },
+        ],
+        schedules: [
+          {
+            id: 'pinger-nightly',
+            name: 'Pinger nightly',
+            cron: '0 3 * * *',
+            propose: {
+              chainId: anvil.chainId,
+              from,
+              to: pinger,
+              function: { name: emitHidden, args: ['7'] },
+            },
+          },
+        ],
+      });
+    const contracts = async () => (await call<{ address: string }[]>('contracts.list')).length;
+    const before = await contracts();
+
+    // Checked against the ABI and the keychain the file brings, before the contract is watched.
+    expect(
+      await vigil.refused('workspace.import', {
+        yaml: workspace('emitHidden', DEAD),
+        fileName: 'ops.yaml',
+      }),
+    ).toMatchObject({ code: 'NOT_FOUND', field: 'rules[0].propose.from' });
+    expect(
+      await vigil.refused('workspace.import', {
+        yaml: workspace('emitHiden', treasury),
+        fileName: 'ops.yaml',
+      }),
+    ).toMatchObject({ code: 'INVALID_INPUT', field: 'rules[0].propose.function.name' });
+    expect(await contracts()).toBe(before);
+
+    expect(
+      await call('workspace.import', {
+        yaml: workspace('emitHidden', treasury),
+        fileName: 'ops.yaml',
+      }),
+    ).toMatchObject({ contractsAdded: 1, rulesAdded: 1, schedulesAdded: 1 });
+    const { schedules } = await call<{ schedules: Schedule[] }>('automation.schedules.list');
+    expect(schedules.find((schedule) => schedule.id === 'pinger-nightly')).toMatchObject({
+      enabled: false,
+      propose: { to: pinger, function: { name: 'emitHidden', args: ['7'] } },
+    });
+
+    await emitMany(anvil.rpcUrl, pinger, 1n);
+    const proposal = await waitFor(async () => {
+      const { txs } = await call<{ txs: Transaction[] }>('txs.list', {});
+      return txs.find((item) => item.source.startsWith('rule:ping-answered:'));
+    }, 30_000);
+    // Ping's first seq is 0: the call encoded with the ABI the file gave, from the treasury.
+    expect(proposal).toMatchObject({
+      status: 'proposed',
+      from: treasury,
+      to: pinger,
+      data: encodeFunctionData({
+        abi: contractAbis.Emitter,
+        functionName: 'emitHidden',
+        args: [0n],
+      }),
+    });
   });
 });

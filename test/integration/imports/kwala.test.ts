@@ -3,8 +3,8 @@
 // operator-chosen folder with their chain ids pointed at anvil and their addresses at contracts
 // deployed there. The preview changes nothing; malformed files are refused and change nothing;
 // applying gives rules that fire for exactly the events the Kwala filters select, decided here by
-// a small evaluator of Kwala's filter semantics that shares no code with the importer; importing
-// again changes nothing.
+// a small evaluator of Kwala's filter semantics that shares no code with the importer, and the
+// workflow repeated every hour a schedule that lands disabled; importing again changes nothing.
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ import { fundedKey } from '../../helpers/funded-key.ts';
 import { waitFor } from '../../helpers/serve.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
-import type { RequestOutput, Transaction } from '../../../src-main/ipc/contract.ts';
+import type { RequestOutput, Schedule, Transaction } from '../../../src-main/ipc/contract.ts';
 
 type Preview = RequestOutput<'workspace.importFrom'>;
 
@@ -113,11 +113,22 @@ afterAll(async () => {
   chosen?.remove();
 });
 
-async function configuration(): Promise<{ contracts: number; rules: number; imports: number }> {
+async function configuration(): Promise<{
+  contracts: number;
+  rules: number;
+  schedules: number;
+  imports: number;
+}> {
   const contracts = await vigil.call<unknown[]>('contracts.list');
   const rules = await vigil.call<{ rules: unknown[] }>('alerts.rules.list');
+  const schedules = await vigil.call<{ schedules: unknown[] }>('automation.schedules.list');
   const audit = await vigil.call<{ total: number }>('audit.list', { action: 'workspace.imported' });
-  return { contracts: contracts.length, rules: rules.rules.length, imports: audit.total };
+  return {
+    contracts: contracts.length,
+    rules: rules.rules.length,
+    schedules: schedules.schedules.length,
+    imports: audit.total,
+  };
 }
 
 // ---- An independent reading of Kwala's filter semantics --------------------------------------
@@ -179,16 +190,30 @@ describe('importing Kwala workflow files', () => {
       'negative_signed_once: Signed',
       'usdc_large_transfers: Transfer',
     ]);
-    expect(preview.existing).toEqual({ chains: [], contracts: [], rules: [] });
+    // Kwala's hourly call: a schedule proposing it to the keeper, added disabled.
+    expect(preview.adds.schedules).toEqual([
+      {
+        id: expect.any(String),
+        name: 'hourly_rebalance: rebalance_call',
+        everySeconds: 3600,
+        timezone: 'UTC',
+        chainId: anvil.chainId,
+        to: emitter,
+        function: 'emitHidden',
+        enabled: false,
+      },
+    ]);
+    expect(preview.existing).toEqual({ chains: [], contracts: [], rules: [], schedules: [] });
     const reasons = preview.notCarried.map(
       (entry) => `${entry.file.slice(folder.length + 1)}:${entry.line} ${entry.reason}`,
     );
     expect(reasons).toContainEqual(
       expect.stringMatching(/^usdc_large_transfers\.yaml:\d+ .*Telegram is not a Vigil channel/),
     );
-    expect(reasons).toContainEqual(
-      expect.stringMatching(/^hourly_rebalance\.yaml:\d+ .*schedules: merge pending/),
-    );
+    expect(reasons.filter((reason) => reason.startsWith('hourly_rebalance'))).toEqual([
+      expect.stringMatching(/"immediate".*schedule starts when a person enables it/),
+      expect.stringMatching(/sequential execution mode is not kept/),
+    ]);
     expect(reasons.filter((reason) => reason.includes('ping_keeper'))).toEqual([
       expect.stringMatching(/^approval_watch\.yaml:\d+ .*does not retry it 1 times/),
     ]);
@@ -255,26 +280,43 @@ describe('importing Kwala workflow files', () => {
   });
 
   it('applies, and its rules fire for exactly the events the Kwala filters select', async () => {
-    // The keeper's workflow first: a rule's proposal is checked against the contracts Vigil
-    // watches already, so the contract a call targets is watched before the call is imported.
-    const first = await vigil.call<Preview>('workspace.importFrom', {
-      paths: [join(folder, 'keeper_pings.yml')],
-      proposeFrom: caller,
-      confirm: true,
-    });
-    expect(first.applied).toMatchObject({ contractsAdded: 1, rulesAdded: 1 });
+    // In one go: approval_watch's call and hourly_rebalance's schedule target the keeper, a
+    // contract this same import adds (keeper_pings watches it).
     const result = await vigil.call<Preview>('workspace.importFrom', {
       paths: [folder],
       proposeFrom: caller,
       confirm: true,
     });
     expect(result.applied).toMatchObject({
-      contractsAdded: 1,
-      contractsUnchanged: 1,
-      rulesAdded: 3,
-      rulesUnchanged: 1,
+      contractsAdded: 2,
+      contractsUnchanged: 0,
+      rulesAdded: 4,
+      rulesUnchanged: 0,
+      schedulesAdded: 1,
     });
-    expect(await configuration()).toMatchObject({ contracts: 3, rules: 4, imports: 2 });
+    expect(await configuration()).toMatchObject({
+      contracts: 3,
+      rules: 4,
+      schedules: 1,
+      imports: 1,
+    });
+    // The hourly call landed as a schedule that proposes nothing until a person enables it.
+    const { schedules } = await vigil.call<{ schedules: Schedule[] }>('automation.schedules.list');
+    expect(schedules).toEqual([
+      expect.objectContaining({
+        id: preview.adds.schedules[0]!.id,
+        name: 'hourly_rebalance: rebalance_call',
+        everySeconds: 3600,
+        enabled: false,
+        nextSlotAt: null,
+        propose: expect.objectContaining({
+          chainId: anvil.chainId,
+          from: caller,
+          to: emitter,
+          function: { name: 'emitHidden', args: ['1'] },
+        }),
+      }),
+    ]);
 
     const sentinel = await saveEventRule(vigil.call, contractIdOf(anvil.chainId, sentinelEmitter), {
       name: 'Sentinel',
@@ -400,13 +442,18 @@ describe('importing Kwala workflow files', () => {
       proposeFrom: caller,
       confirm: true,
     });
-    expect(again.adds).toEqual({ chains: [], contracts: [], rules: [] });
+    expect(again.adds).toEqual({ chains: [], contracts: [], rules: [], schedules: [] });
     expect(again.existing.rules).toHaveLength(4);
+    expect(again.existing.schedules).toEqual([
+      { id: preview.adds.schedules[0]!.id, name: 'hourly_rebalance: rebalance_call' },
+    ]);
     expect(again.applied).toMatchObject({
       contractsAdded: 0,
       contractsUnchanged: 2,
       rulesAdded: 0,
       rulesUnchanged: 4,
+      schedulesAdded: 0,
+      schedulesUnchanged: 1,
     });
     expect(await configuration()).toEqual({ ...before, imports: before.imports + 1 });
   });

@@ -1,6 +1,7 @@
 // Kwala workflow files as an import plan, on fixtures written from Kwala's documented format
 // (PascalCase and camelCase keys, NA, a base64 ABI, post to Slack, Discord, Telegram and other
-// URLs, a call action, RepeatEvery): what becomes contracts, rules, channels and proposals, what
+// URLs, a call action, RepeatEvery): what becomes contracts, rules, channels, proposals and
+// schedules, what
 // is listed as not carried over (file, line, reason), and malformed files refused with file and line.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import {
   type ImportPlan,
 } from '../../../src-main/core/importers/index.ts';
 import { VigilError } from '../../../src-main/core/errors/index.ts';
+import { ScheduleInput } from '../../../src-main/ipc/contract.ts';
 import { parseCondition } from '../../../src-main/core/rule-syntax/index.ts';
 
 const root = 'test/fixtures/imports/kwala';
@@ -203,8 +205,8 @@ describe('Kwala import plan', () => {
           new RegExp(`^${file.replace('.', '\\.')}:${lineOf(file, needle)} .*${pattern.source}`),
         ),
       );
-    expectAt('hourly_rebalance.yaml', 'RepeatEvery: 3600', /schedules: merge pending/);
-    expectAt('hourly_rebalance.yaml', 'Type: call', /watches no on-chain event/);
+    expectAt('hourly_rebalance.yaml', 'ExecuteAfter', /schedule starts when a person enables it/);
+    expectAt('address_list_filter.yaml', 'Type: post', /watches no on-chain event/);
     expectAt('negative_signed.yaml', 'RepeatEvery: NA', /runs it once/);
     expectAt('approval_watch.yaml', 'expiresIn', /do not expire/);
     expectAt('keeper_pings.yml', 'Type: deploy', /does not deploy/);
@@ -220,6 +222,154 @@ describe('Kwala import plan', () => {
       `approval_watch.yaml:${lineOf('approval_watch.yaml', 'expiresIn')}`,
       `keeper_pings.yml:${lineOf('keeper_pings.yml', 'owner:')}`,
     ]);
+  });
+
+  it('makes the call of a workflow repeated on time a disabled schedule proposing it', () => {
+    const keeper = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
+    const result = plan({ proposeFrom: signer });
+    expect(result.workspace.schedules).toEqual([
+      {
+        id: expect.stringMatching(/^hourly-rebalance-[0-9a-f]{8}$/),
+        name: 'hourly_rebalance: rebalance_call',
+        everySeconds: 3600,
+        timezone: 'UTC',
+        propose: {
+          chainId: 1,
+          to: keeper,
+          from: signer,
+          // The keeper is a contract this import watches, with emitHidden in its ABI.
+          function: { name: 'emitHidden', args: ['1'] },
+          note: 'Kwala workflow "hourly_rebalance", action "rebalance_call"',
+        },
+        catchUpSeconds: 3600,
+        enabled: false,
+      },
+    ]);
+    // What the workspace file's reader would accept, as written.
+    expect(ScheduleInput.parse(result.workspace.schedules[0])).toEqual(
+      result.workspace.schedules[0],
+    );
+    expect(reasons(result).filter((reason) => reason.startsWith('hourly_rebalance'))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `:${lineOf('hourly_rebalance.yaml', 'ExecuteAfter')} .*"immediate".*schedule starts when a person enables it`,
+        ),
+      ),
+      expect.stringMatching(/:20 .*sequential execution mode/),
+    ]);
+    const underPolicy = plan({ proposeFrom: signer, proposePolicy: 'keeper-pings' });
+    expect(underPolicy.workspace.schedules[0]).toMatchObject({
+      execute: { policy: 'keeper-pings' },
+    });
+    expect(underPolicy.workspace.schedules[0]!.propose).not.toHaveProperty('execute');
+    expect(plan({ proposeFrom: signer }).workspace.schedules[0]!.id).toBe(
+      result.workspace.schedules[0]!.id,
+    );
+  });
+
+  it('reads RepeatEvery as seconds or a five-field cron pattern, and lists any other form', () => {
+    const repeating = (value: string) =>
+      plan(
+        { proposeFrom: signer },
+        withFile('hourly_rebalance.yaml', (text) =>
+          text.replace('RepeatEvery: 3600', `RepeatEvery: ${value}`),
+        ),
+      );
+    expect(repeating("'0 */6 * * *'").workspace.schedules[0]).toMatchObject({
+      cron: '0 */6 * * *',
+      timezone: 'UTC',
+    });
+    expect(repeating("'0 */6 * * *'").workspace.schedules[0]).not.toHaveProperty('everySeconds');
+    expect(repeating('"60"').workspace.schedules[0]).toMatchObject({ everySeconds: 60 });
+    const line = lineOf('hourly_rebalance.yaml', 'RepeatEvery');
+    for (const [value, reason] of [
+      [
+        'every hour',
+        /"every hour" is neither an interval in seconds nor a five-field cron pattern/,
+      ],
+      ["'61 * * * *'", /the cron pattern 61 \* \* \* \* does not parse/],
+      ['0', /an interval of 0 seconds is outside/],
+    ] as const) {
+      const result = repeating(value);
+      expect(result.workspace.schedules, value).toEqual([]);
+      expect(reasons(result), value).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^hourly_rebalance\\.yaml:${line} .*not carried over: ${reason.source}`),
+        ),
+      );
+    }
+  });
+
+  it('makes no schedule of a time repeat without a call Vigil carries over', () => {
+    const line = lineOf('hourly_rebalance.yaml', 'RepeatEvery');
+    const noSigner = plan();
+    expect(noSigner.workspace.schedules).toEqual([]);
+    expect(reasons(noSigner)).toContainEqual(
+      expect.stringMatching(/^hourly_rebalance\.yaml:\d+ .*rebalance_call.*keychain signer/),
+    );
+    const onlyPost = plan(
+      { proposeFrom: signer },
+      withFile('hourly_rebalance.yaml', (text) =>
+        text.replace(
+          / {2}- Name: rebalance_call[\s\S]*?ChainID: 1\n/,
+          '  - Name: tick\n    Type: post\n    APIEndpoint: https://alerts.ops.example/tick\n',
+        ),
+      ),
+    );
+    expect(onlyPost.workspace.schedules).toEqual([]);
+    expect(onlyPost.workspace.rules.map((rule) => rule.name)).not.toContainEqual(
+      expect.stringMatching(/^hourly_rebalance/),
+    );
+    expect(reasons(onlyPost).filter((reason) => reason.startsWith('hourly_rebalance'))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/action "tick": a post on a timer is not carried over/),
+        expect.stringMatching(
+          new RegExp(
+            `^hourly_rebalance\\.yaml:${line} .*every 3600 seconds is not carried over: a Vigil schedule proposes a transaction`,
+          ),
+        ),
+      ]),
+    );
+  });
+
+  it('started on an event and repeated on time: the rule and, for a static call, a schedule', () => {
+    const timed = (edit: (text: string) => string = (text) => text) =>
+      plan(
+        { proposeFrom: signer },
+        withFile('approval_watch.yaml', (text) =>
+          edit(text.replace('repeatEvery: event', "repeatEvery: '0 9 * * 1'")),
+        ),
+      );
+    // The call takes the event's value: proposed by the rule on each event, no schedule.
+    const dynamic = timed();
+    expect(ruleNamed(dynamic, 'approval_watch: ping_keeper').propose).toBeDefined();
+    expect(dynamic.workspace.schedules.map((schedule) => schedule.name)).toEqual([
+      'hourly_rebalance: rebalance_call',
+    ]);
+    expect(reasons(dynamic)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^approval_watch\\.yaml:${lineOf('approval_watch.yaml', 're.event(2)')} .*takes the event's values, so its repeats at 0 9 \\* \\* 1 \\(cron, UTC\\) are not carried over`,
+        ),
+      ),
+    );
+    expect(reasons(dynamic)).toContainEqual(
+      expect.stringMatching(
+        /^approval_watch\.yaml:\d+ .*first matching event, then at 0 9 \* \* 1 \(cron, UTC\).*imported disabled/,
+      ),
+    );
+    const fixed = timed((text) => text.replace('re.event(2)', "'7'"));
+    expect(ruleNamed(fixed, 'approval_watch: ping_keeper').propose?.function).toEqual({
+      name: 'emitHidden',
+      args: ['7'],
+    });
+    expect(
+      fixed.workspace.schedules.find((schedule) => schedule.name === 'approval_watch: ping_keeper'),
+    ).toMatchObject({
+      cron: '0 9 * * 1',
+      enabled: false,
+      propose: { function: { name: 'emitHidden', args: ['7'] } },
+    });
   });
 
   it('reads an environment-held URL token only from the environment', () => {

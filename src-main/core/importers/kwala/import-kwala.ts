@@ -1,12 +1,13 @@
 // Kwala workflow YAML files as a Vigil workspace: an event trigger becomes a watched contract and
 // an event rule (its filter translated, see kwala-filter.ts), `post` actions the rule's channels
 // (Slack and Discord webhooks in their own formats, others as Vigil webhooks), `call` actions
-// rule proposals that wait for approval. What Kwala does that Vigil does not (running once,
-// expiring, retrying, deploying, schedules) is listed with its line.
+// rule proposals that wait for approval; a RepeatEvery interval or cron pattern makes each call a
+// schedule (imported disabled). What Kwala does that Vigil does not (running once, expiring,
+// retrying, deploying, posting on a timer) is listed with its line.
 import { createHash } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { AlertRuleInput, RuleProposeInput } from '../../../ipc/contract.ts';
+import type { AlertRuleInput, RuleProposeInput, ScheduleInput } from '../../../ipc/contract.ts';
 import { ruleSlug } from '../../rule-syntax/index.ts';
 import {
   emptyWorkspace,
@@ -19,10 +20,12 @@ import {
 import { readSourceDocument } from '../source-document.ts';
 import { callProposal, postChannel, type Channel } from './kwala-actions.ts';
 import { isUnset } from './kwala-filter.ts';
-import { readTrigger, type Watched } from './kwala-trigger.ts';
+import { describeTiming } from './kwala-schedule.ts';
+import { readTrigger, type KwalaTrigger, type Watched } from './kwala-trigger.ts';
 import { describe, note, sectionAt, truncate, type KwalaSection } from './kwala-workflow.ts';
 
 type EventRule = Extract<z.output<typeof AlertRuleInput>, { kind: 'event' }>;
+type Schedule = z.output<typeof ScheduleInput>;
 
 const workflowKeys = ['Name', 'Trigger', 'Actions', 'Execution'];
 const actionKeys = [
@@ -104,14 +107,12 @@ export function importKwala(files: readonly ImportFile[], context: ImportContext
   }
   if (problems.length > 0) throw importError(problems);
 
-  const watchedByWorkflow = workflows.map((entry) =>
-    readTrigger(entry.trigger, entry.name, plan, problems),
-  );
+  const triggers = workflows.map((entry) => readTrigger(entry.trigger, entry.name, plan, problems));
   if (problems.length > 0) throw importError(problems);
   // Contracts first: a call action may target any contract a workflow of the import watches.
-  for (const watched of watchedByWorkflow) if (watched) addContract(plan, watched);
+  for (const { watched } of triggers) if (watched) addContract(plan, watched);
   workflows.forEach((entry, index) =>
-    importWorkflow(entry.workflow, entry.name, watchedByWorkflow[index], context, plan, problems),
+    importWorkflow(entry.workflow, entry.name, triggers[index]!, context, plan, problems),
   );
   if (problems.length > 0) throw importError(problems);
   return plan;
@@ -120,11 +121,12 @@ export function importKwala(files: readonly ImportFile[], context: ImportContext
 function importWorkflow(
   workflow: KwalaSection,
   name: string,
-  watched: Watched | undefined,
+  trigger: KwalaTrigger,
   context: ImportContext,
   plan: ImportPlan,
   problems: ImportProblem[],
 ): void {
+  const { watched, repeat } = trigger;
   const about = `workflow "${name}"`;
   for (const key of workflow.unknownKeys(workflowKeys))
     plan.notCarried.push({
@@ -140,14 +142,14 @@ function importWorkflow(
       note(
         section,
         'Mode',
-        `${about}: the ${String(mode)} execution mode is not kept; Vigil notifies every channel and proposes each call independently when the rule fires`,
+        `${about}: the ${String(mode)} execution mode is not kept; Vigil notifies every channel and proposes each call independently`,
         plan,
       );
   }
 
   const actionsEntry = workflow.get('Actions')!;
   const channels: Channel[] = [];
-  const calls: { propose: RuleProposeInput; actionName: string }[] = [];
+  const calls: { propose: RuleProposeInput; actionName: string; section: KwalaSection }[] = [];
   (actionsEntry.value as unknown[]).forEach((raw, index) => {
     const section = sectionAt(
       workflow.doc,
@@ -182,7 +184,7 @@ function importWorkflow(
         `${what}: Vigil does not retry it ${String(retries)} times as Kwala would (webhook deliveries are retried Vigil's own way; a failed proposal is shown in the queue)`,
         plan,
       );
-    if (watched === undefined) {
+    if (watched === undefined && repeat === undefined) {
       note(
         section,
         'Type',
@@ -196,17 +198,33 @@ function importWorkflow(
         note(section, 'Type', `${what}: Vigil does not deploy contracts`, plan);
         return;
       case 'post': {
+        if (!watched) {
+          note(
+            section,
+            'Type',
+            `${what}: a post on a timer is not carried over (Vigil's schedules propose transactions; they do not notify)`,
+            plan,
+          );
+          return;
+        }
         const channel = postChannel(section, what, context, plan);
         if (channel && !channels.some((known) => JSON.stringify(known) === JSON.stringify(channel)))
           channels.push(channel);
         return;
       }
       default: {
-        const propose = callProposal(section, what, watched, context, plan);
-        if (propose) calls.push({ propose, actionName });
+        const propose = callProposal(
+          section,
+          what,
+          { chainId: watched?.chainId, event: watched?.event },
+          context,
+          plan,
+        );
+        if (propose) calls.push({ propose, actionName, section });
       }
     }
   });
+  if (repeat) addSchedules(name, trigger, calls, plan);
   if (!watched) return;
   const contractId = `${watched.chainId}:${watched.address.toLowerCase()}`;
   const rule = (
@@ -242,6 +260,49 @@ function importWorkflow(
       ),
     ),
   );
+}
+
+/** One schedule per call of a workflow that repeats on time; each proposes what the call does. */
+function addSchedules(
+  name: string,
+  { watched, repeat, section }: KwalaTrigger,
+  calls: readonly { propose: RuleProposeInput; actionName: string; section: KwalaSection }[],
+  plan: ImportPlan,
+): void {
+  const timing = repeat!;
+  let added = 0;
+  for (const call of calls) {
+    const { execute, ...propose } = call.propose;
+    if (JSON.stringify(call.propose).includes('{{event.')) {
+      note(
+        call.section,
+        'TargetParams',
+        `workflow "${name}", action "${call.actionName}": the call takes the event's values, so its repeats ${describeTiming(timing)} are not carried over (the rule proposes it on each event)`,
+        plan,
+      );
+      continue;
+    }
+    plan.workspace.schedules.push({
+      id: ruleId(name, `schedule:${call.actionName}`),
+      name: truncate(`${name}: ${call.actionName}`, 200),
+      ...timing,
+      // Kwala reads its cron patterns in UTC.
+      timezone: 'UTC',
+      propose,
+      ...(execute ? { execute } : {}),
+      catchUpSeconds: 3600,
+      // A file handed over does not start proposing until a person here enables it.
+      enabled: false,
+    } satisfies Schedule);
+    added++;
+  }
+  if (added === 0 && !watched)
+    note(
+      section,
+      'RepeatEvery',
+      `workflow "${name}": repeating ${describeTiming(timing)} is not carried over: a Vigil schedule proposes a transaction, and the workflow has no call action Vigil carries over`,
+      plan,
+    );
 }
 
 function addContract(plan: ImportPlan, watched: Watched): void {

@@ -1,12 +1,13 @@
 // A Kwala workflow's actions as Vigil has them: `post` actions become channels (Slack and
 // Discord webhooks in their own formats, other URLs Vigil webhooks, Telegram not carried over),
-// `call` actions proposals of the workflow's rule, sent from the signer the operator gives.
+// `call` actions proposals of the workflow's rule or schedule, sent from the signer the operator
+// gives.
 import { encodeFunctionData, parseAbiItem, type AbiFunction } from 'viem';
 import type { z } from 'zod';
 import type { AlertChannelInput, RuleProposeInput } from '../../../ipc/contract.ts';
 import type { ImportContext, ImportPlan } from '../import-plan.ts';
 import { isUnset } from './kwala-filter.ts';
-import type { Watched } from './kwala-trigger.ts';
+import type { AbiEvent } from './kwala-trigger.ts';
 import { note, truncate, type KwalaSection } from './kwala-workflow.ts';
 
 export type Channel = z.output<typeof AlertChannelInput>;
@@ -86,10 +87,16 @@ export function postChannel(
   return { type: 'webhook', url, format: 'json' };
 }
 
+/** What a call runs on: the watched event (its chain the default, its values arguments), if any. */
+export interface CallOrigin {
+  chainId?: number | undefined;
+  event?: AbiEvent | undefined;
+}
+
 export function callProposal(
   section: KwalaSection,
   what: string,
-  watched: Watched,
+  origin: CallOrigin,
   context: ImportContext,
   plan: ImportPlan,
 ): RuleProposeInput | undefined {
@@ -104,7 +111,9 @@ export function callProposal(
       `the call's TargetContract ${JSON.stringify(target)} is not a 20-byte 0x address`,
     );
   const chainValue = section.get('ChainID')?.value;
-  const chainId = isUnset(chainValue) ? watched.chainId : Number(chainValue);
+  const chainId = isUnset(chainValue) ? origin.chainId : Number(chainValue);
+  if (chainId === undefined)
+    return refuse('ChainID', 'the call names no ChainID, and no trigger event gives one');
   if (!Number.isSafeInteger(chainId) || chainId <= 0)
     return refuse('ChainID', `ChainID ${JSON.stringify(chainValue)} is not a chain id`);
   const functionText = section.get('TargetFunction')?.value;
@@ -112,7 +121,6 @@ export function callProposal(
     return refuse('TargetFunction', 'the call names no TargetFunction');
   const rawParams = section.get('TargetParams')?.value;
   const params = isUnset(rawParams) ? [] : Array.isArray(rawParams) ? rawParams : [rawParams];
-  const eventInputs = watched.event.inputs;
   let dynamic = false;
   const args: unknown[] = [];
   for (const param of params) {
@@ -123,11 +131,16 @@ export function callProposal(
       args.push(typeof param === 'number' ? String(param) : param);
       continue;
     }
-    const input = eventInputs[Number(reference[1])];
+    if (!origin.event)
+      return refuse(
+        'TargetParams',
+        `${param.trim()} is a value of the triggering event, and the workflow runs on time, with no event`,
+      );
+    const input = origin.event.inputs[Number(reference[1])];
     if (!input?.name)
       return refuse(
         'TargetParams',
-        `${param.trim()} names no named argument of ${watched.event.name}`,
+        `${param.trim()} names no named argument of ${origin.event.name}`,
       );
     dynamic = true;
     args.push(`{{event.args.${input.name}}}`);

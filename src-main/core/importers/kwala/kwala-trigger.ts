@@ -1,10 +1,12 @@
 // A Kwala workflow's trigger read into what Vigil watches: the contract (its ABI decoded, base64
-// or JSON text), the event, and the filter as a condition. Kwala settings with no Vigil meaning
-// (expiry, start time, oracle prices, one-shot runs, interval schedules) are listed at their line.
+// or JSON text), the event, and the filter as a condition; and a RepeatEvery interval or cron
+// pattern as a schedule's timing. Kwala settings with no Vigil meaning (expiry, start time, oracle
+// prices, one-shot runs) are listed at their line.
 import { VigilError } from '../../errors/index.ts';
 import { parseAbiInput } from '../../abi/index.ts';
 import type { ImportPlan, ImportProblem } from '../import-plan.ts';
 import { isUnset, translateKwalaFilter, type KwalaParameter } from './kwala-filter.ts';
+import { describeTiming, readRepeatTiming, type RepeatTiming } from './kwala-schedule.ts';
 import { describe, note, type KwalaSection } from './kwala-workflow.ts';
 
 export interface AbiEvent {
@@ -43,9 +45,50 @@ export interface Watched {
   condition: string;
 }
 
+/** What a workflow runs on: an event Vigil watches, a time schedule, both, or neither. */
+export interface KwalaTrigger {
+  section: KwalaSection;
+  watched: Watched | undefined;
+  repeat: RepeatTiming | undefined;
+}
+
 export function readTrigger(
   trigger: KwalaSection,
   workflowName: string,
+  plan: ImportPlan,
+  problems: ImportProblem[],
+): KwalaTrigger {
+  const repeat = readRepeat(trigger, workflowName, plan);
+  return {
+    section: trigger,
+    watched: readWatched(trigger, workflowName, repeat, plan, problems),
+    repeat,
+  };
+}
+
+/** RepeatEvery as a schedule's timing; undefined for `event`, unset, or a form Vigil cannot keep. */
+function readRepeat(
+  trigger: KwalaSection,
+  workflowName: string,
+  plan: ImportPlan,
+): RepeatTiming | undefined {
+  const repeat = trigger.get('RepeatEvery')?.value;
+  if (isUnset(repeat) || String(repeat).trim().toLowerCase() === 'event') return undefined;
+  const read = readRepeatTiming(String(repeat));
+  if (read.ok) return read.timing;
+  note(
+    trigger,
+    'RepeatEvery',
+    `workflow "${workflowName}": repeating it is not carried over: ${read.reason}`,
+    plan,
+  );
+  return undefined;
+}
+
+function readWatched(
+  trigger: KwalaSection,
+  workflowName: string,
+  timing: RepeatTiming | undefined,
   plan: ImportPlan,
   problems: ImportProblem[],
 ): Watched | undefined {
@@ -74,7 +117,7 @@ export function readTrigger(
     note(
       trigger,
       'ExecuteAfter',
-      `${about}: Kwala starts it at ${JSON.stringify(executeAfter)}; Vigil's rules are active from the import on`,
+      `${about}: Kwala starts it at ${JSON.stringify(executeAfter)}; ${timing === undefined ? "Vigil's rules are active from the import on" : "Vigil's schedule starts when a person enables it (it is imported disabled)"}`,
       plan,
     );
   const expiresIn = set('ExpiresIn');
@@ -82,7 +125,7 @@ export function readTrigger(
     note(
       trigger,
       'ExpiresIn',
-      `${about}: Vigil's rules do not expire; disable the rule by hand when Kwala's would have (${String(expiresIn)})`,
+      `${about}: Vigil's rules and schedules do not expire; disable them by hand when Kwala's would have (${String(expiresIn)})`,
       plan,
     );
   for (const key of ['TriggerPrice', 'RecurringPrice'])
@@ -112,12 +155,12 @@ export function readTrigger(
       `${about}: Kwala runs it once, on the first matching event; Vigil's rule fires on every matching event (disable it after the first firing if that matters)`,
       plan,
     );
-  else if (repeat !== undefined && String(repeat).toLowerCase() !== 'event')
-    // Intervals and cron patterns are schedules, which the workspace on this branch lacks.
+  else if (timing !== undefined && source !== undefined)
+    // Kwala starts on the event and then repeats on time; Vigil keeps both halves apart.
     note(
       trigger,
       'RepeatEvery',
-      `${about}: repeating every ${JSON.stringify(repeat)} is a schedule; schedules: merge pending`,
+      `${about}: Kwala runs it on the first matching event, then ${describeTiming(timing)}; Vigil's rule fires on every matching event, and its calls become a schedule (imported disabled: enable it when the repeats should start)`,
       plan,
     );
 
@@ -135,12 +178,14 @@ export function readTrigger(
     );
 
   if (source === undefined) {
-    note(
-      trigger,
-      undefined,
-      `${about}: no TriggerSourceContract or RecurringSourceContract, so no on-chain event to watch; its actions are not carried over`,
-      plan,
-    );
+    // A time-only workflow is a schedule: its actions are read as the schedule's.
+    if (timing === undefined)
+      note(
+        trigger,
+        undefined,
+        `${about}: no TriggerSourceContract or RecurringSourceContract, so no on-chain event to watch; its actions are not carried over`,
+        plan,
+      );
     return undefined;
   }
   const address = set(`${source}SourceContract`);
