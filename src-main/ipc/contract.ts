@@ -1693,6 +1693,18 @@ export const ImportPreview = z.object({
   secrets: z.array(
     z.object({ ...ImportSource, env: z.string(), purpose: z.string(), set: z.boolean() }),
   ),
+  /** Signer keys in keystore files, decrypted with the passphrase in `passphraseEnv` when applied. */
+  signers: z.array(
+    z.object({
+      ...ImportSource,
+      keystorePath: z.string(),
+      passphraseEnv: z.string(),
+      address: z.string(),
+      label: z.string(),
+      /** Already a signer in Vigil: left as it is. */
+      existing: z.boolean(),
+    }),
+  ),
   /** With confirm: what was applied. */
   applied: z.lazy(() => WorkspaceSummary).optional(),
 });

@@ -1236,6 +1236,8 @@ export function createEngine(options: EngineOptions): Engine {
         applyWorkspace(workspace, source, false, (path, field) =>
           projectRoots.resolve(path, field),
         ),
+      importSigner: async (privateKey, label) =>
+        signers.handlers['signers.import']!({ privateKey, label }, {}),
     }),
     tokenDisplays,
     { handlers: watchHandlers as RequestHandlers },
