@@ -138,13 +138,18 @@ export function importOzRelayer(files: readonly ImportFile[], _context: ImportCo
   const usedNetworks = new Set<string>();
   const usedSigners = new Set<string>();
   const usedNotifications = new Set<string>();
+  const resolved = new Map<string, EvmNetwork | undefined>();
   for (const relayer of relayers) {
     const { value } = relayer;
     const id = value.id as string;
     const about = `relayer "${id}"`;
     const line = (key: string): number => config.lineOf([...relayer.path, key]);
     const fail = (key: string, message: string): void => {
-      problems.push({ file: config.file, line: line(key), message: `${about}, ${key}: ${message}` });
+      problems.push({
+        file: config.file,
+        line: line(key),
+        message: `${about}, ${key}: ${message}`,
+      });
     };
     for (const key of Object.keys(value))
       if (!relayerKeys.includes(key))
@@ -175,7 +180,10 @@ export function importOzRelayer(files: readonly ImportFile[], _context: ImportCo
       });
       continue;
     }
-    const network = resolveEvmNetwork(value.network, networkEntries, problems);
+    // Resolved once per name: two relayers on one network must not report its problems twice.
+    if (!resolved.has(value.network))
+      resolved.set(value.network, resolveEvmNetwork(value.network, networkEntries, problems));
+    const network = resolved.get(value.network);
     if (!network) {
       if (!networkEntries.some((entry) => entry.type === 'evm' && entry.name === value.network))
         fail('network', `no evm network named "${value.network}"`);
