@@ -25,7 +25,12 @@ export interface WorkspaceImportsDependencies {
   projectRoots: ProjectRoots;
   env: Readonly<Record<string, string | undefined>>;
   /** The engine's workspace import: checks everything, then saves it in one journal entry. */
-  applyWorkspace(workspace: Workspace, source: string): Promise<RequestOutput<'workspace.import'>>;
+  applyWorkspace(
+    workspace: Workspace,
+    source: string,
+    /** Signers added right after it is saved, which its rules may name. */
+    pendingSigners: readonly string[],
+  ): Promise<RequestOutput<'workspace.import'>>;
   /** signers.import's own path: the key into the OS keychain, the signer listed and audited. */
   importSigner(privateKey: `0x${string}`, label: string): Promise<unknown>;
 }
@@ -51,13 +56,16 @@ export function createWorkspaceImports(deps: WorkspaceImportsDependencies): Engi
         });
         const preview = previewImport(plan, deps.store, deps.env);
         if (!input.confirm) return preview;
-        // Every keystore is opened before anything is applied: a wrong passphrase changes nothing.
+        // Every keystore is opened, and the workspace checked with its signers counted in, before
+        // anything is saved: a wrong passphrase or a refused rule changes nothing. The keys go to
+        // the keychain right after the workspace is saved.
         const keys = await openKeystores(plan, files, deps.store, deps.env);
-        for (const key of keys) await deps.importSigner(key.privateKey, key.label);
         const applied = await deps.applyWorkspace(
           plan.workspace,
           `${plan.format}:${input.paths.join(',')}`.slice(0, 1_000),
+          keys.map((key) => key.address),
         );
+        for (const key of keys) await deps.importSigner(key.privateKey, key.label);
         return { ...preview, applied };
       },
     },
@@ -136,9 +144,9 @@ async function openKeystores(
   files: readonly ImportFile[],
   store: Store,
   env: Readonly<Record<string, string | undefined>>,
-): Promise<{ privateKey: `0x${string}`; label: string }[]> {
+): Promise<{ privateKey: `0x${string}`; label: string; address: string }[]> {
   const problems: ImportProblem[] = [];
-  const keys: { privateKey: `0x${string}`; label: string }[] = [];
+  const keys: { privateKey: `0x${string}`; label: string; address: string }[] = [];
   for (const signer of plan.signers ?? []) {
     if (store.findSigner(signer.address)) continue;
     const problem = (message: string): void => {
@@ -158,7 +166,7 @@ async function openKeystores(
         problem(
           `keystore ${signer.keystorePath} holds the key of ${privateKeyToAddress(privateKey)}, not of the ${signer.address} it states`,
         );
-      else keys.push({ privateKey, label: signer.label });
+      else keys.push({ privateKey, label: signer.label, address: signer.address });
     } catch (error) {
       if (!(error instanceof VigilError)) throw error;
       problem(

@@ -215,6 +215,10 @@ export function importOzRelayer(files: readonly ImportFile[], _context: ImportCo
     }
     readPolicies(relayer, about, network, address, channels, plan, problems);
   }
+  // OZ Relayer refuses a file with any malformed network, used or not: so does the import.
+  for (const entry of networkEntries)
+    if (entry.type === 'evm' && !resolved.has(entry.name))
+      resolved.set(entry.name, resolveEvmNetwork(entry.name, networkEntries, problems));
   const unused = (entries: Located[], used: Set<string>, what: string): void => {
     for (const entry of entries)
       if (!used.has(entry.value.id as string))

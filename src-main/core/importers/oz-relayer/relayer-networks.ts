@@ -164,16 +164,17 @@ export function resolveEvmNetwork(
     }
   }
   let ok = true;
-  for (const entry of chain)
-    for (const key of Object.keys(entry.value))
-      if (!evmNetworkKeys.has(key)) {
-        problems.push({
-          file: entry.doc.file,
-          line: entry.doc.keyLineOf(entry.path, key),
-          message: `${key}: not a field of an OpenZeppelin Relayer EVM network (it refuses unknown fields)`,
-        });
-        ok = false;
-      }
+  // Only the network's own fields: its parents are checked when they are resolved themselves.
+  const entry = chain[0]!;
+  for (const key of Object.keys(entry.value))
+    if (!evmNetworkKeys.has(key)) {
+      problems.push({
+        file: entry.doc.file,
+        line: entry.doc.keyLineOf(entry.path, key),
+        message: `${key}: not a field of an OpenZeppelin Relayer EVM network (it refuses unknown fields)`,
+      });
+      ok = false;
+    }
   // The nearest definition of a field wins, as OZ Relayer merges a child over its parent.
   const field = (key: string): { entry: NetworkEntry; value: unknown } | undefined => {
     const entry = chain.find((item) => item.value[key] !== undefined && item.value[key] !== null);
