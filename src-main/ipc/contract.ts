@@ -2258,6 +2258,8 @@ export const requests = {
         proposeFrom: AddressInput.optional(),
         /** The automation policy those calls execute under; without it they wait for approval. */
         proposePolicy: Ref.optional(),
+        /** A person's approval: applying an import that adds signer keys needs one, as signers.import does. */
+        approval: ApprovalProof.optional(),
       })
       .strict(),
     output: ImportPreview,

@@ -131,7 +131,7 @@ import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
 import { createVerifiedSources } from './verified-sources.ts';
 import { resolveWorkspaceContract } from './workspace-sources.ts';
-import { createWorkspaceImports } from './workspace-imports.ts';
+import { createWorkspaceImports, workspaceImportGateDescribers } from './workspace-imports.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
@@ -1230,7 +1230,11 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const projectRoots = createProjectRoots(options.projectRoots ?? []);
   // Requests of other rooms that only a person may make: automation's and schedules'.
-  const gateDescribers = { ...automationGateDescribers, ...scheduleGateDescribers };
+  const gateDescribers = {
+    ...automationGateDescribers,
+    ...scheduleGateDescribers,
+    ...workspaceImportGateDescribers({ projectRoots, env: process.env }),
+  };
   const services: EngineService[] = [
     verifiedSources,
     { handlers: { 'contracts.projectRoots': () => ({ roots: projectRoots.list() }) } },

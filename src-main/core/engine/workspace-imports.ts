@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ImportPreview, RequestOutput, ValidatedInput } from '../../ipc/contract.ts';
+import { subject, type GateDescribers } from '../approvals/index.ts';
 import { VigilError } from '../errors/index.ts';
 import {
   importError,
@@ -68,6 +69,36 @@ export function createWorkspaceImports(deps: WorkspaceImportsDependencies): Engi
         for (const key of keys) await deps.importSigner(key.privateKey, key.label);
         return { ...preview, applied };
       },
+    },
+  };
+}
+
+/**
+ * Applying an import that adds signer keys needs a person, as signers.import does: the subject
+ * is the keys' addresses, planned from the files as the handler will plan them.
+ */
+export function workspaceImportGateDescribers(
+  deps: Pick<WorkspaceImportsDependencies, 'projectRoots' | 'env'>,
+): GateDescribers {
+  return {
+    'workspace.importFrom'(input, store) {
+      if (!input.confirm) return null;
+      const plan = planImport(readImportFiles(input.paths, deps.projectRoots), {
+        format: input.format,
+        env: deps.env,
+        proposeFrom: input.proposeFrom,
+        proposePolicy: input.proposePolicy,
+      });
+      const adding = (plan.signers ?? []).filter((signer) => !store.findSigner(signer.address));
+      if (adding.length === 0) return null;
+      return subject(
+        'workspace.importFrom',
+        { paths: input.paths, signers: adding.map((signer) => signer.address) },
+        adding.map(
+          (signer) =>
+            `Import the key of ${signer.address} from keystore ${signer.keystorePath} as signer “${signer.label}”`,
+        ),
+      );
     },
   };
 }

@@ -9,7 +9,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAddress, type Address } from 'viem';
+import { getAddress } from 'viem';
 import type { RequestOutput, Signer } from '../../../src-main/ipc/contract.ts';
 import { firingsOf, waitForFirings } from '../../helpers/alerts.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
@@ -182,6 +182,17 @@ describe('an OpenZeppelin Relayer config.json', () => {
 
   it('applies: the key into the keychain, a balance rule that fires below min_balance; again changes nothing', async () => {
     const folder = importFolder('apply');
+    // Adding a key needs a person, as signers.import does: the session token alone cannot.
+    const before = await configuration();
+    const unapproved = await vigil
+      .callAsNobody('workspace.importFrom', { paths: [folder], confirm: true })
+      .then(
+        () => undefined,
+        (error: { error?: { code: string; message: string } }) => error.error,
+      );
+    expect(unapproved?.code).toBe('APPROVAL_REQUIRED');
+    expect(await configuration()).toEqual(before);
+
     const applied = await vigil.call<Preview>('workspace.importFrom', {
       paths: [folder],
       confirm: true,
@@ -212,7 +223,7 @@ describe('an OpenZeppelin Relayer config.json', () => {
       `${signer} has 500000000000000000 wei on chain ${anvil.chainId}`,
     );
 
-    const before = await configuration();
+    const imported = await configuration();
     const again = await vigil.call<Preview>('workspace.importFrom', {
       paths: [folder],
       confirm: true,
@@ -224,6 +235,6 @@ describe('an OpenZeppelin Relayer config.json', () => {
       rulesAdded: 0,
       rulesUnchanged: 1,
     });
-    expect(await configuration()).toEqual(before);
+    expect(await configuration()).toEqual(imported);
   });
 });
