@@ -206,6 +206,13 @@ describe('an OpenZeppelin Relayer config.json', () => {
         origin: 'imported',
       }),
     ]);
+    // Through signers.import's path: audited as an imported signer.
+    const audit = await vigil.call<{ total: number; entries: { subject: string }[] }>(
+      'audit.list',
+      { action: 'signer.imported' },
+    );
+    expect(audit.entries.map((entry) => entry.subject)).toEqual([`signer:${signer}`]);
+
     // 2 ETH is above the 1 ETH floor: a reading comes and the rule stays quiet.
     const after = Date.now();
     await mineBlocks(anvil.rpcUrl, 1);
