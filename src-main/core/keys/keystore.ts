@@ -134,10 +134,15 @@ export async function decryptKeystore(text: string, passphrase: string): Promise
       // geth's standard cost (2^18 · 8) needs 256 MiB; twice that is the most Vigil spends.
       n * r > 2 ** 22 ||
       p < 1 ||
-      p > 4
+      p > 16
     )
       return fail(
-        'keystore scrypt cost: n, r or p out of the range Vigil reads (n·r ≤ 2^22, p ≤ 4)',
+        'keystore scrypt cost: n, r or p out of the range Vigil reads (n·r ≤ 2^22, p ≤ 16)',
+      );
+    // OpenSSL keeps scrypt's RFC bound N < 2^(16·r); geth, ethers and Foundry write r = 8.
+    if (n >= 2 ** Math.min(16 * r, 53))
+      return fail(
+        `keystore scrypt cost n = ${n} with r = ${r} is beyond what Vigil's scrypt computes (n < 2^${16 * r}); re-encrypt the key with r = 8 (cast wallet or geth do) and import again`,
       );
     derived = await deriveKey(passphrase, salt, { n, r, p, dklen });
   } else if (crypto.kdf === 'pbkdf2') {

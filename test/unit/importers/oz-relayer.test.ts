@@ -290,6 +290,49 @@ describe('decryptKeystore', () => {
     await expect(decryptKeystore(text, 'wrong')).rejects.toThrow(/wrong passphrase/);
   });
 
+  // The Web3 Secret Storage specification's test vectors (password "testpassword"): PBKDF2
+  // opens; its scrypt one uses r = 1 with n = 2^18, past OpenSSL's bound, refused plainly.
+  const vector = (kdf: string, kdfparams: object, iv: string, ciphertext: string, mac: string) =>
+    JSON.stringify({
+      version: 3,
+      crypto: { cipher: 'aes-128-ctr', cipherparams: { iv }, ciphertext, kdf, kdfparams, mac },
+    });
+
+  it('opens the specification PBKDF2 vector and refuses its scrypt one with a reason', async () => {
+    const pbkdf2 = vector(
+      'pbkdf2',
+      {
+        c: 262144,
+        dklen: 32,
+        prf: 'hmac-sha256',
+        salt: 'ae3cd4e7013836a3df6bd7241b12db061dbe2c6785853cce422d148a624ce0bd',
+      },
+      '6087dab2f9fdbbfaddc31a909735c1e6',
+      '5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46',
+      '517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b2',
+    );
+    expect(await decryptKeystore(pbkdf2, 'testpassword')).toBe(
+      '0x7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d',
+    );
+    await expect(decryptKeystore(pbkdf2, 'testpasswort')).rejects.toThrow(/wrong passphrase/);
+    const scrypt = vector(
+      'scrypt',
+      {
+        dklen: 32,
+        n: 262144,
+        p: 8,
+        r: 1,
+        salt: 'ab0c7876052600dd703518d6fc3fe8984592145b591fc8fb5c6d43190334ba19',
+      },
+      '83dbcc02d8ccb40e466191a123791e0e',
+      'd172bf743a674da9cdad04534d56926ef8358534d458fffccd4e6ad2fbde479c',
+      '2103ac29920d71da29f15d75b4a16dbe95cfd7ff8faea1056c33131d846e3097',
+    );
+    await expect(decryptKeystore(scrypt, 'testpassword')).rejects.toThrow(
+      /re-encrypt the key with r = 8/,
+    );
+  }, 60_000);
+
   it('round-trips what Vigil writes, and refuses costs beyond its bound', async () => {
     const key = generatePrivateKey();
     const keystore = await encryptKeystore(key, 'pw', { n: 2 ** 10, r: 8, p: 1 });
