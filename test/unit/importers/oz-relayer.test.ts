@@ -270,6 +270,29 @@ describe('OpenZeppelin Relayer config.json', () => {
     ]);
   });
 
+  it('reads networks written inside config.json, and lists a passphrase written in the file', () => {
+    const networksFile = join(root, 'config/networks/ethereum.json');
+    const inline = (JSON.parse(readFileSync(networksFile, 'utf8')) as { networks: unknown[] })
+      .networks;
+    const files = edited(configPath, (text) =>
+      text
+        .replace('"networks": "./config/networks"', `"networks": ${JSON.stringify(inline)}`)
+        .replace(
+          '"type": "env",\n          "value": "KEYSTORE_PASSPHRASE"',
+          '"type": "plain",\n          "value": "hunter2"',
+        ),
+    ).filter((file) => !file.path.includes('/networks/'));
+    const result = plan(files);
+    expect(result.workspace.chains.map((chain) => [chain.chainId, chain.confirmations])).toEqual([
+      [11155111, 12],
+    ]);
+    expect(result.signers).toEqual([]);
+    expect(result.notCarried.map((item) => item.reason)).toContainEqual(
+      expect.stringMatching(/signer "local-signer": its passphrase is written in config.json/),
+    );
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
   it('lists a keystore missing from the files given instead of guessing', () => {
     const result = plan(fixtureFiles().filter((file) => file.path !== keystorePath));
     expect(result.signers).toEqual([]);
