@@ -1711,6 +1711,18 @@ export const ImportPreview = z.object({
   secrets: z.array(
     z.object({ ...ImportSource, env: z.string(), purpose: z.string(), set: z.boolean() }),
   ),
+  /** Signer keys in keystore files, decrypted with the passphrase in `passphraseEnv` when applied. */
+  signers: z.array(
+    z.object({
+      ...ImportSource,
+      keystorePath: z.string(),
+      passphraseEnv: z.string(),
+      address: z.string(),
+      label: z.string(),
+      /** Already a signer in Vigil: left as it is. */
+      existing: z.boolean(),
+    }),
+  ),
   /** With confirm: what was applied. */
   applied: z.lazy(() => WorkspaceSummary).optional(),
 });
@@ -2264,6 +2276,8 @@ export const requests = {
         proposeFrom: AddressInput.optional(),
         /** The automation policy those calls execute under; without it they wait for approval. */
         proposePolicy: Ref.optional(),
+        /** A person's approval: applying an import that adds signer keys needs one, as signers.import does. */
+        approval: ApprovalProof.optional(),
       })
       .strict(),
     output: ImportPreview,

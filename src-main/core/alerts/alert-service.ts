@@ -651,7 +651,7 @@ export function createAlertService(
 
     workspace: workspaceRules({
       store,
-      async prepare(id, input, field, pendingContracts) {
+      async prepare(id, input, field, pendingContracts, pending) {
         const findContract = (contractId: string) =>
           store.findContract(contractId) ??
           pendingContracts.find((contract) => contract.id === contractId);
@@ -664,6 +664,11 @@ export function createAlertService(
         const { rule } = prepareRule(id, input, {
           ...prepareContext(undefined, new Map(), field),
           findContract,
+          chainExists: (chainId) =>
+            kindContext.chainExists(chainId) || pending.chains.includes(chainId),
+          signerExists: (address) =>
+            kindContext.signerExists(address) ||
+            pending.signers.some((signer) => signer.toLowerCase() === address.toLowerCase()),
         });
         return secretsInKeychain(rule, store.alerts.findRule(id));
       },

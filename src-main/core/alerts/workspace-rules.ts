@@ -18,6 +18,7 @@ export interface WorkspaceRulesDependencies {
     input: ValidRuleInput,
     field: string,
     pendingContracts: readonly PendingContract[],
+    pending: { chains: readonly number[]; signers: readonly string[] },
   ): Promise<StoredRule>;
   ruleAudit(before: StoredRule | undefined, after: StoredRule): AuditDraft[];
   /** Called once an import that added rules is saved. */
@@ -37,7 +38,10 @@ export function workspaceRules(deps: WorkspaceRulesDependencies): WorkspaceSecti
           unchanged++;
           continue;
         }
-        const rule = await deps.prepare(id, input, `rules[${index}].`, pending.contracts);
+        const rule = await deps.prepare(id, input, `rules[${index}].`, pending.contracts, {
+          chains: pending.chains,
+          signers: pending.signers ?? [],
+        });
         commands.push({ type: 'alert.rule.save', rule });
         audit.push(...deps.ruleAudit(undefined, rule));
       }

@@ -131,7 +131,7 @@ import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
 import { createVerifiedSources } from './verified-sources.ts';
 import { resolveWorkspaceContract } from './workspace-sources.ts';
-import { createWorkspaceImports } from './workspace-imports.ts';
+import { createWorkspaceImports, workspaceImportGateDescribers } from './workspace-imports.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
@@ -851,6 +851,8 @@ export function createEngine(options: EngineOptions): Engine {
     fromStartFile: boolean,
     /** A `source: ./path` folder as it may be read, or a refusal (see intake/project-roots.ts). */
     projectFolder: (path: string, field: string) => string,
+    /** Signers the caller adds right after this import is saved (an import's keystores). */
+    pendingSigners: readonly string[] = [],
   ): Promise<WorkspaceApplySummary> {
     const allowInwardRpc = fromStartFile || (options.allowPrivateRpc ?? false);
     // Everything is checked before anything is saved, so a bad entry changes nothing.
@@ -896,7 +898,12 @@ export function createEngine(options: EngineOptions): Engine {
     for (const service of services)
       if (service.workspace)
         sections.push(
-          await service.workspace.prepare(workspace, { contracts: newContracts, source }),
+          await service.workspace.prepare(workspace, {
+            contracts: newContracts,
+            chains: newChains.map((chain) => chain.chainId),
+            signers: pendingSigners,
+            source,
+          }),
         );
     const summary: WorkspaceApplySummary = {
       chainsAdded: newChains.length,
@@ -1223,7 +1230,11 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const projectRoots = createProjectRoots(options.projectRoots ?? []);
   // Requests of other rooms that only a person may make: automation's and schedules'.
-  const gateDescribers = { ...automationGateDescribers, ...scheduleGateDescribers };
+  const gateDescribers = {
+    ...automationGateDescribers,
+    ...scheduleGateDescribers,
+    ...workspaceImportGateDescribers({ projectRoots, env: process.env }),
+  };
   const services: EngineService[] = [
     verifiedSources,
     { handlers: { 'contracts.projectRoots': () => ({ roots: projectRoots.list() }) } },
@@ -1232,10 +1243,16 @@ export function createEngine(options: EngineOptions): Engine {
       projectRoots,
       // Secrets and URLs named by environment variable are read where Vigil runs.
       env: process.env,
-      applyWorkspace: (workspace, source) =>
-        applyWorkspace(workspace, source, false, (path, field) =>
-          projectRoots.resolve(path, field),
+      applyWorkspace: (workspace, source, pendingSigners) =>
+        applyWorkspace(
+          workspace,
+          source,
+          false,
+          (path, field) => projectRoots.resolve(path, field),
+          pendingSigners,
         ),
+      importSigner: async (privateKey, label) =>
+        signers.handlers['signers.import']!({ privateKey, label }, {}),
     }),
     tokenDisplays,
     { handlers: watchHandlers as RequestHandlers },

@@ -52,6 +52,10 @@ export interface WorkspaceSection {
     workspace: Workspace,
     pending: {
       contracts: readonly { id: string; chainId: number; name: string; abi: unknown[] }[];
+      /** The ids of the chains the same import adds (a balance rule may name one). */
+      chains: readonly number[];
+      /** Signers the same import adds once the workspace is saved (keystores already opened). */
+      signers?: readonly string[];
       /** The file's name, for error messages. */
       source: string;
     },

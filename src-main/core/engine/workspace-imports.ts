@@ -4,10 +4,18 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ImportPreview, RequestOutput, ValidatedInput } from '../../ipc/contract.ts';
+import { subject, type GateDescribers } from '../approvals/index.ts';
 import { VigilError } from '../errors/index.ts';
-import { planImport, type ImportFile, type ImportPlan } from '../importers/index.ts';
+import {
+  importError,
+  planImport,
+  type ImportFile,
+  type ImportPlan,
+  type ImportProblem,
+} from '../importers/index.ts';
 import { isWithin, realPathOf, type ProjectRoots } from '../intake/index.ts';
-import { displayUrl } from '../keys/index.ts';
+import { decryptKeystore, displayUrl } from '../keys/index.ts';
+import { privateKeyToAddress } from 'viem/accounts';
 import { ruleSlug } from '../rule-syntax/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Workspace } from '../workspace/index.ts';
@@ -18,7 +26,14 @@ export interface WorkspaceImportsDependencies {
   projectRoots: ProjectRoots;
   env: Readonly<Record<string, string | undefined>>;
   /** The engine's workspace import: checks everything, then saves it in one journal entry. */
-  applyWorkspace(workspace: Workspace, source: string): Promise<RequestOutput<'workspace.import'>>;
+  applyWorkspace(
+    workspace: Workspace,
+    source: string,
+    /** Signers added right after it is saved, which its rules may name. */
+    pendingSigners: readonly string[],
+  ): Promise<RequestOutput<'workspace.import'>>;
+  /** signers.import's own path: the key into the OS keychain, the signer listed and audited. */
+  importSigner(privateKey: `0x${string}`, label: string): Promise<unknown>;
 }
 
 // Configuration folders are small; these bound what a client can make Vigil read.
@@ -42,12 +57,48 @@ export function createWorkspaceImports(deps: WorkspaceImportsDependencies): Engi
         });
         const preview = previewImport(plan, deps.store, deps.env);
         if (!input.confirm) return preview;
+        // Every keystore is opened, and the workspace checked with its signers counted in, before
+        // anything is saved: a wrong passphrase or a refused rule changes nothing. The keys go to
+        // the keychain right after the workspace is saved.
+        const keys = await openKeystores(plan, files, deps.store, deps.env);
         const applied = await deps.applyWorkspace(
           plan.workspace,
           `${plan.format}:${input.paths.join(',')}`.slice(0, 1_000),
+          keys.map((key) => key.address),
         );
+        for (const key of keys) await deps.importSigner(key.privateKey, key.label);
         return { ...preview, applied };
       },
+    },
+  };
+}
+
+/**
+ * Applying an import that adds signer keys needs a person, as signers.import does: the subject
+ * is the keys' addresses, planned from the files as the handler will plan them.
+ */
+export function workspaceImportGateDescribers(
+  deps: Pick<WorkspaceImportsDependencies, 'projectRoots' | 'env'>,
+): GateDescribers {
+  return {
+    'workspace.importFrom'(input, store) {
+      if (!input.confirm) return null;
+      const plan = planImport(readImportFiles(input.paths, deps.projectRoots), {
+        format: input.format,
+        env: deps.env,
+        proposeFrom: input.proposeFrom,
+        proposePolicy: input.proposePolicy,
+      });
+      const adding = (plan.signers ?? []).filter((signer) => !store.findSigner(signer.address));
+      if (adding.length === 0) return null;
+      return subject(
+        'workspace.importFrom',
+        { paths: input.paths, signers: adding.map((signer) => signer.address) },
+        adding.map(
+          (signer) =>
+            `Import the key of ${signer.address} from keystore ${signer.keystorePath} as signer “${signer.label}”`,
+        ),
+      );
     },
   };
 }
@@ -118,6 +169,46 @@ export function readImportFiles(paths: readonly string[], roots: ProjectRoots): 
   return files;
 }
 
+/** The keys of the plan's keystore signers not yet in Vigil, decrypted; all of them or an error. */
+async function openKeystores(
+  plan: ImportPlan,
+  files: readonly ImportFile[],
+  store: Store,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ privateKey: `0x${string}`; label: string; address: string }[]> {
+  const problems: ImportProblem[] = [];
+  const keys: { privateKey: `0x${string}`; label: string; address: string }[] = [];
+  for (const signer of plan.signers ?? []) {
+    if (store.findSigner(signer.address)) continue;
+    const problem = (message: string): void => {
+      problems.push({ file: signer.file, line: signer.line, message });
+    };
+    const passphrase = env[signer.passphraseEnv];
+    if (passphrase === undefined || passphrase === '') {
+      problem(
+        `the passphrase of keystore ${signer.keystorePath} is read from the environment variable ${signer.passphraseEnv}, which is not set where Vigil runs; set it and import again`,
+      );
+      continue;
+    }
+    const text = files.find((file) => file.path === signer.keystorePath)?.text ?? '';
+    try {
+      const privateKey = await decryptKeystore(text, passphrase);
+      if (privateKeyToAddress(privateKey) !== signer.address)
+        problem(
+          `keystore ${signer.keystorePath} holds the key of ${privateKeyToAddress(privateKey)}, not of the ${signer.address} it states`,
+        );
+      else keys.push({ privateKey, label: signer.label, address: signer.address });
+    } catch (error) {
+      if (!(error instanceof VigilError)) throw error;
+      problem(
+        `keystore ${signer.keystorePath} (passphrase from ${signer.passphraseEnv}): ${error.message}`,
+      );
+    }
+  }
+  if (problems.length > 0) throw importError(problems);
+  return keys;
+}
+
 /** What the plan adds and what Vigil has already, without touching anything. */
 export function previewImport(
   plan: ImportPlan,
@@ -131,6 +222,10 @@ export function previewImport(
     existing: { chains: [], contracts: [], rules: [], schedules: [] },
     notCarried: plan.notCarried,
     secrets: plan.secrets.map((secret) => ({ ...secret, set: Boolean(env[secret.env]) })),
+    signers: (plan.signers ?? []).map((signer) => ({
+      ...signer,
+      existing: store.findSigner(signer.address) !== undefined,
+    })),
   };
   for (const chain of workspace.chains) {
     const existing = store.findChain(chain.chainId);

@@ -22,6 +22,14 @@ export function detectFormat(files: readonly ImportFile[]): ImportFormat {
   const formats = new Set(
     files.map(formatOf).filter((format): format is ImportFormat => format !== undefined),
   );
+  // OZ Relayer keeps its network files in a networks/ folder too, as OZ Monitor does.
+  if (
+    formats.has('oz-relayer') &&
+    files.every(
+      (file) => formatOf(file) !== 'oz-monitor' || basename(dirname(file.path)) === 'networks',
+    )
+  )
+    formats.delete('oz-monitor');
   if (formats.size === 1) return [...formats][0]!;
   throw new VigilError(
     'IMPORT_INVALID',

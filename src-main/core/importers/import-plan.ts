@@ -31,11 +31,31 @@ export interface ImportSecret {
   line: number;
 }
 
+/**
+ * A signer key kept in an encrypted keystore file (Web3 Secret Storage v3) the source names: the
+ * plan only says where it is and whose it is; the engine decrypts it with the passphrase read
+ * from the environment when the import is applied, and imports it as signers.import does.
+ */
+export interface ImportKeystoreSigner {
+  /** Where the source declares the signer. */
+  file: string;
+  line: number;
+  /** The keystore file, as among the files given. */
+  keystorePath: string;
+  /** The environment variable holding the keystore's passphrase. */
+  passphraseEnv: string;
+  /** Checksummed, as the keystore states it; checked against the decrypted key. */
+  address: string;
+  label: string;
+}
+
 export interface ImportPlan {
   format: ImportFormat;
   workspace: Workspace;
   notCarried: NotCarried[];
   secrets: ImportSecret[];
+  /** Keystore signers to import when applied (OpenZeppelin Relayer's `local` signers). */
+  signers?: ImportKeystoreSigner[];
 }
 
 /** One thing wrong with a source file: the import refuses the whole set and changes nothing. */

@@ -12,6 +12,7 @@ import type {
 } from './import-plan.ts';
 import { importKwala } from './kwala/import-kwala.ts';
 import { importOzMonitor } from './oz-monitor/import-oz-monitor.ts';
+import { importOzRelayer } from './oz-relayer/import-oz-relayer.ts';
 
 export {
   emptyWorkspace,
@@ -20,6 +21,7 @@ export {
   type ImportContext,
   type ImportFile,
   type ImportFormat,
+  type ImportKeystoreSigner,
   type ImportPlan,
   type ImportProblem,
   type ImportSecret,
@@ -32,6 +34,7 @@ export { readSourceDocument, type SourceDocument, type SourcePath } from './sour
 const importers: Partial<Record<ImportFormat, Importer>> = {
   'oz-monitor': importOzMonitor,
   kwala: importKwala,
+  'oz-relayer': importOzRelayer,
 };
 
 /** The plan for a set of files, in the format given or the one detected. */

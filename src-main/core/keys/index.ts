@@ -11,7 +11,7 @@ export { parsePrivateKey } from './private-key.ts';
 export { displayUrl, loadUrlSecrets, type UrlSecrets } from './url-secrets.ts';
 export { createExplorerKeys, type ExplorerKeys, type ExplorerService } from './explorer-keys.ts';
 export { createSecretRefs, isSecretRef, type SecretRefs } from './secret-refs.ts';
-export { encryptKeystore, isKeystoreFileName, type Keystore } from './keystore.ts';
+export { decryptKeystore, encryptKeystore, isKeystoreFileName, type Keystore } from './keystore.ts';
 export {
   createSignerService,
   type SignerVault,
