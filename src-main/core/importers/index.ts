@@ -10,6 +10,7 @@ import type {
   ImportPlan,
   Importer,
 } from './import-plan.ts';
+import { importDefender } from './defender/import-defender.ts';
 import { importKwala } from './kwala/import-kwala.ts';
 import { importOzMonitor } from './oz-monitor/import-oz-monitor.ts';
 
@@ -32,6 +33,7 @@ export { readSourceDocument, type SourceDocument, type SourcePath } from './sour
 const importers: Partial<Record<ImportFormat, Importer>> = {
   'oz-monitor': importOzMonitor,
   kwala: importKwala,
+  defender: importDefender,
 };
 
 /** The plan for a set of files, in the format given or the one detected. */
