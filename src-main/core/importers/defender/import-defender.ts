@@ -351,7 +351,7 @@ function chainIdOf(
   if (chainId === undefined) {
     links.problems.push({
       file: links.stack.doc.file,
-      line: links.stack.doc.lineOf([...path, 'network']),
+      line: lineAt(links.stack.doc, [...path, 'network']),
       message: `${about}: "${network}" is not a Defender network Vigil knows, nor a private network of this file`,
     });
     return undefined;
@@ -387,7 +387,7 @@ function importNotification(
       if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) {
         links.problems.push({
           file: links.stack.doc.file,
-          line: links.stack.doc.lineOf([...path, 'config', 'url']),
+          line: lineAt(links.stack.doc, [...path, 'config', 'url']),
           message: `${about}: config.url must be an http(s):// URL`,
         });
         return undefined;
@@ -481,7 +481,7 @@ function importMonitor(
   if (threshold && threshold.amount > 1n)
     note(
       links,
-      [...path, 'alert-threshold'],
+      [...path, 'alert-threshold', 'amount'],
       `${about}: Vigil has no "${threshold.amount} matches within ${threshold['window-seconds']} s" threshold; its rules fire on every match`,
     );
   let confirmations: number | undefined;
@@ -662,7 +662,7 @@ function monitorChannels(
       else
         links.problems.push({
           file: links.stack.doc.file,
-          line: links.stack.doc.lineOf(at),
+          line: lineAt(links.stack.doc, at),
           message: `${about}: a notify-config channel must be \${self:…notifications.NAME} or a Defender id`,
         });
       return;
@@ -814,7 +814,7 @@ function readAbi(
     if (!(error instanceof VigilError)) throw error;
     links.problems.push({
       file: links.stack.doc.file,
-      line: links.stack.doc.lineOf(path),
+      line: lineAt(links.stack.doc, path),
       message: `${about}: ${error.message}`,
     });
     return undefined;
@@ -878,7 +878,7 @@ function valueAt(value: unknown, path: SourcePath): unknown {
 function note(links: Links, path: SourcePath, reason: string): void {
   links.plan.notCarried.push({
     file: links.stack.doc.file,
-    line: links.stack.doc.lineOf(path),
+    line: lineAt(links.stack.doc, path),
     reason,
   });
 }
@@ -886,7 +886,7 @@ function note(links: Links, path: SourcePath, reason: string): void {
 function addressProblem(links: Links, path: SourcePath, about: string, address: string): void {
   links.problems.push({
     file: links.stack.doc.file,
-    line: links.stack.doc.lineOf(path),
+    line: lineAt(links.stack.doc, path),
     message: `${about}: "${address}" is not a 20-byte 0x address`,
   });
 }
@@ -909,4 +909,10 @@ function ruleId(resourceName: string, key: string): string {
 
 function truncate(text: string, length: number): string {
   return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}
+
+/** The line an operator would open: a mapping key's own line, or a list item's. */
+function lineAt(doc: SourceDocument, path: SourcePath): number {
+  const last = path.at(-1);
+  return typeof last === 'string' ? doc.keyLineOf(path.slice(0, -1), last) : doc.lineOf(path);
 }
