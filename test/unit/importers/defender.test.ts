@@ -191,7 +191,7 @@ describe('importing a Defender as Code serverless.yml (v2)', () => {
     );
     at('api-keys:', /relayer API keys are not carried over/);
     at('legacy-vault:', /no ABI in the file/);
-    at('network: mainnet', /network "mainnet" \(chain 1\).*must have chain 1 configured/);
+    at('      network: mainnet', /network "mainnet" \(chain 1\).*must have chain 1 configured/);
     expect(
       result.notCarried.filter((entry) => entry.line === lineOf(text, 'private-transactions')),
     ).toEqual([]);
