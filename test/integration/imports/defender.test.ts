@@ -16,6 +16,7 @@ import {
   firingsOf,
   STANDING,
   waitForFirings,
+  watchContracts,
 } from '../../helpers/alerts.ts';
 import { saveEventRule } from '../../helpers/event-rule.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
@@ -26,7 +27,6 @@ import {
   emitHidden,
   emitKinds,
   emitMany,
-  loadArtifact,
   mintTokens,
   sampleKinds,
   transferTokens,
@@ -93,6 +93,13 @@ beforeAll(async () => {
   const key = await fundedKey(anvil.rpcUrl, 10n ** 17n);
   relayerSigner = key.address;
   await vigil.call('signers.import', { privateKey: key.privateKey, label: 'treasury relayer' });
+  // The operator has the chain already: a balance rule is checked against the chains Vigil has
+  // before the import's own chains are added (see the report).
+  await watchContracts(
+    vigil.call,
+    { name: 'anvil', chainId: anvil.chainId, rpcUrl: anvil.rpcUrl, confirmations: 0 },
+    [{ address: sentinelEmitter, artifact: 'Emitter' }],
+  );
 });
 
 afterAll(async () => {
@@ -237,9 +244,8 @@ describe('importing a Defender as Code serverless.yml', () => {
       proposeFrom: relayerSigner,
     });
     expect(preview.format).toBe('defender');
-    expect(preview.adds.chains).toEqual([
-      { chainId: anvil.chainId, name: 'treasury-devnet', rpcUrls: [expect.any(String)] },
-    ]);
+    // The private network is the chain Vigil has already.
+    expect(preview.adds.chains).toEqual([]);
     expect(preview.adds.contracts.map((contract) => contract.address.toLowerCase()).sort()).toEqual(
       [token, emitter].map((address) => address.toLowerCase()).sort(),
     );
@@ -251,7 +257,11 @@ describe('importing a Defender as Code serverless.yml', () => {
       'Treasury outflows: Approval',
       'Treasury outflows: Transfer',
     ]);
-    expect(preview.existing).toEqual({ chains: [], contracts: [], rules: [] });
+    expect(preview.existing).toEqual({
+      chains: [{ chainId: anvil.chainId, name: 'anvil' }],
+      contracts: [],
+      rules: [],
+    });
     const reasons = preview.notCarried.map(
       (entry) => `${entry.file.slice(folder.length + 1)}:${entry.line} ${entry.reason}`,
     );
@@ -321,13 +331,14 @@ describe('importing a Defender as Code serverless.yml', () => {
       confirm: true,
     });
     expect(result.applied).toMatchObject({
-      chainsAdded: 1,
+      chainsAdded: 0,
+      chainsUnchanged: 1,
       contractsAdded: 2,
       rulesAdded: 6,
       policiesAdded: 1,
     });
     expect(await configuration()).toEqual({
-      chains: before.chains! + 1,
+      chains: before.chains!,
       contracts: before.contracts! + 2,
       rules: before.rules! + 6,
       policies: before.policies! + 1,
@@ -340,14 +351,6 @@ describe('importing a Defender as Code serverless.yml', () => {
     ).policies;
     expect(policy).toMatchObject({ enabled: false, maxFeePerGas: '200000000000' });
 
-    // The chain came with the import; the sentinel joins it.
-    await vigil.call('contracts.add', {
-      chainId: anvil.chainId,
-      address: sentinelEmitter,
-      abi: loadArtifact('Emitter').abi,
-      startBlock: 0,
-      name: 'Sentinel emitter',
-    });
     const sentinel = await saveEventRule(vigil.call, contractIdOf(anvil.chainId, sentinelEmitter), {
       name: 'Sentinel',
       eventName: 'Hidden',
@@ -450,7 +453,8 @@ describe('importing a Defender as Code serverless.yml', () => {
       const name = eventRules.find((rule) => rule.id === ruleId)!.name;
       // The events select something for every rule, and not everything.
       expect(matches.size, name).toBeGreaterThan(0);
-      await waitForFirings(vigil.call, ruleId, matches.size, STANDING);
+      // A match inside the cooldown (Defender's notify timeout) is recorded as suppressed.
+      await waitForFirings(vigil.call, ruleId, matches.size, [...STANDING, 'suppressed']);
     }
     await afterSentinelFired(vigil.call, sentinel.id, () =>
       emitHidden(anvil.rpcUrl, sentinelEmitter, 2n),
@@ -464,6 +468,13 @@ describe('importing a Defender as Code serverless.yml', () => {
       expect(fired, name).toHaveLength(matches.size);
       expect(matches.size, name).toBeLessThan(allEvents);
     }
+    // Defender's 300 s notify timeout: the first large transfer notifies, the rest are held back.
+    const largeTransfers = eventRules.find(
+      (rule) => rule.name === 'Large DUSD transfers: Transfer',
+    )!;
+    const states = (await firingsOf(vigil.call, largeTransfers.id)).map((firing) => firing.state);
+    expect(states.filter((state) => state !== 'suppressed')).toHaveLength(1);
+    expect(states.length).toBeGreaterThan(1);
     // The relayer's replacement holds 0.1 ETH, under the 0.5 ETH minimum.
     const balanceRule = preview.adds.rules.find((rule) => rule.kind === 'balance')!;
     await waitForFirings(vigil.call, balanceRule.id, 1, STANDING);

@@ -22,6 +22,8 @@ export interface VariableContext {
 
 class UnresolvedError extends Error {
   override readonly name = 'UnresolvedError';
+  /** The line of the text the failing reference is written in, set where it is first caught. */
+  line: number | undefined;
 }
 
 const reference = /\$\{([^${}]*)\}/;
@@ -85,6 +87,16 @@ export function resolveVariables(context: VariableContext): unknown {
   };
 
   const resolveText = (text: string, line: number, depth: number): unknown => {
+    try {
+      return interpolate(text, line, depth);
+    } catch (error) {
+      // Reported once, where the reference is written, not at every value that leads to it.
+      if (error instanceof UnresolvedError) error.line ??= line;
+      throw error;
+    }
+  };
+
+  const interpolate = (text: string, line: number, depth: number): unknown => {
     if (depth > maxDepth) throw new UnresolvedError('variables nest too deeply');
     let current = text;
     for (;;) {
@@ -188,7 +200,7 @@ export function resolveVariables(context: VariableContext): unknown {
         return resolvePath(path, 0);
       } catch (error) {
         if (!(error instanceof UnresolvedError)) throw error;
-        problemAt(context.doc.lineOf(path), error.message);
+        problemAt(error.line ?? context.doc.lineOf(path), error.message);
         return undefined;
       }
     }
