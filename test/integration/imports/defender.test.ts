@@ -8,7 +8,13 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeEventLog, type Abi, type Address, type TransactionReceipt } from 'viem';
+import {
+  decodeEventLog,
+  type Abi,
+  type AbiEvent,
+  type Address,
+  type TransactionReceipt,
+} from 'viem';
 import { parse } from 'yaml';
 import {
   afterSentinelFired,
@@ -427,11 +433,10 @@ describe('importing a Defender as Code serverless.yml', () => {
               continue;
             }
             if (decoded.eventName !== eventName) continue;
-            const inputs = (
-              abi.find((item) => item.type === 'event' && item.name === eventName) as {
-                inputs: { name: string }[];
-              }
-            ).inputs;
+            const event = abi.find(
+              (item): item is AbiEvent => item.type === 'event' && item.name === eventName,
+            )!;
+            const inputs = event.inputs.map((input) => ({ name: input.name ?? '' }));
             const names = inputs.map((input) => input.name);
             const args = names.map((name) => decoded.args[name]!);
             // Every transaction this test sends carries no value: `value == 0` holds for all.
