@@ -191,6 +191,14 @@ describe('importing a Defender as Code serverless.yml (v2)', () => {
     );
     at('api-keys:', /relayer API keys are not carried over/);
     at('legacy-vault:', /no ABI in the file/);
+    at(
+      'legacy-relayer:',
+      /relayers "legacy-relayer" names an existing Defender resource by its id/,
+    );
+    at(
+      '        event:',
+      /Defender alerts once per matching transaction, Vigil once per matching event/,
+    );
     at('      network: mainnet', /network "mainnet" \(chain 1\).*must have chain 1 configured/);
     expect(
       result.notCarried.filter((entry) => entry.line === lineOf(text, 'private-transactions')),

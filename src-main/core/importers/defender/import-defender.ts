@@ -211,36 +211,36 @@ function importStack(
     contractAbis: new Map(),
   };
   const kindAbout = { sentinels: 'sentinel', monitors: 'monitor' } as const;
-  for (const [, name, , path] of entriesOf(stack, 'private-networks')) {
+  for (const [, name, , path] of entriesOf(links, 'private-networks')) {
     const network = checkShape(stack, path, DefenderPrivateNetwork, problems);
     if (network) importPrivateNetwork(name, network, path, links);
   }
-  for (const [, name, , path] of entriesOf(stack, 'forked-networks')) {
+  for (const [, name, , path] of entriesOf(links, 'forked-networks')) {
     const network = checkShape(stack, path, DefenderForkedNetwork, problems);
     if (!network) continue;
     const reason = `the fork's chain id is not in the file (a fork may keep the chain id of ${network['forked-network'] ?? network['supported-network'] ?? 'the network it forks'}, which is Vigil's for the real chain)`;
     links.droppedNetworks.set(network.name, reason);
     note(links, path, `forked network "${name}": ${reason}; not carried over`);
   }
-  for (const [, name, value, path] of entriesOf(stack, 'notifications')) {
+  for (const [, name, value, path] of entriesOf(links, 'notifications')) {
     const notification = checkShape(stack, path, DefenderNotification, problems);
     if (notification && isObject(value))
       links.channels.set(value, importNotification(name, notification, path, links));
   }
-  for (const [, , value, path] of entriesOf(stack, 'categories')) {
+  for (const [, , value, path] of entriesOf(links, 'categories')) {
     const category = checkShape(stack, path, DefenderCategory, problems);
     if (category && isObject(value))
       links.categories.set(value, category['notification-ids'] ?? []);
   }
-  for (const [, name, value, path] of entriesOf(stack, 'policies'))
+  for (const [, name, value, path] of entriesOf(links, 'policies'))
     if (checkShape(stack, path, DefenderPolicy, problems) && isObject(value))
       links.policies.set(value, name);
-  for (const [, name, , path] of entriesOf(stack, 'contracts')) {
+  for (const [, name, , path] of entriesOf(links, 'contracts')) {
     const contract = checkShape(stack, path, DefenderContract, problems);
     if (contract) importContract(name, contract, path, links);
   }
   for (const monitorKind of ['monitors', 'sentinels'] as const)
-    for (const [, name, value, path] of entriesOf(stack, monitorKind)) {
+    for (const [, name, value, path] of entriesOf(links, monitorKind)) {
       const about = `${kindAbout[monitorKind]} "${name}"`;
       const type = isObject(value) ? (value as { type?: unknown }).type : undefined;
       if (type === 'FORTA') {
@@ -254,14 +254,14 @@ function importStack(
       const monitor = checkShape(stack, path, DefenderBlockMonitor, problems);
       if (monitor) importMonitor(about, name, monitor, path, links);
     }
-  for (const [, name, , path] of entriesOf(stack, 'relayers')) {
+  for (const [, name, , path] of entriesOf(links, 'relayers')) {
     const relayer = checkShape(stack, path, DefenderRelayer, problems);
     if (relayer) importRelayer(name, relayer, path, links);
   }
   for (const [kind, name, , path] of [
-    ...entriesOf(stack, 'actions'),
-    ...entriesOf(stack, 'relayer-groups'),
-    ...entriesOf(stack, 'block-explorer-api-keys'),
+    ...entriesOf(links, 'actions'),
+    ...entriesOf(links, 'relayer-groups'),
+    ...entriesOf(links, 'block-explorer-api-keys'),
   ])
     note(
       links,
@@ -282,15 +282,24 @@ function importStack(
 }
 
 /** The named resources of one kind, with a reference to a Defender id noted and skipped. */
-function entriesOf(stack: Stack, kind: string): [string, string, unknown, SourcePath][] {
+function entriesOf(links: Links, kind: string): [string, string, unknown, SourcePath][] {
+  const { stack } = links;
   const entries = valueAt(stack.value, [...stack.base, kind]);
   if (!isObject(entries) || Array.isArray(entries)) return [];
-  return Object.entries(entries).map(([name, value]) => [
-    kind,
-    name,
-    value,
-    [...stack.base, kind, name],
-  ]);
+  return Object.entries(entries).flatMap(
+    ([name, value]): [string, string, unknown, SourcePath][] => {
+      const path = [...stack.base, kind, name];
+      if (typeof value === 'string' && kind !== 'actions') {
+        note(
+          links,
+          path,
+          `${kind} "${name}" names an existing Defender resource by its id (${value}); its settings are in Defender, not in these files, so it is not carried over`,
+        );
+        return [];
+      }
+      return [[kind, name, value, path]];
+    },
+  );
 }
 
 function importPrivateNetwork(
@@ -532,6 +541,12 @@ function importMonitor(
       `${about}: without event conditions Defender alerts on transactions; Vigil's rules watch events, so nothing is carried over`,
     );
   if (chainId === undefined) return;
+  if (events.length > 0)
+    note(
+      links,
+      [...path, 'conditions', 'event'],
+      `${about}: Defender alerts once per matching transaction, Vigil once per matching event (a transaction with several fires several times)`,
+    );
 
   const addresses: { address: string; path: SourcePath; abi: unknown }[] = [];
   (monitor.addresses ?? []).forEach((address, index) =>
