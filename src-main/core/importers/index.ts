@@ -10,6 +10,7 @@ import type {
   ImportPlan,
   Importer,
 } from './import-plan.ts';
+import { importDefender } from './defender/import-defender.ts';
 import { importKwala } from './kwala/import-kwala.ts';
 import { importOzMonitor } from './oz-monitor/import-oz-monitor.ts';
 import { importOzRelayer } from './oz-relayer/import-oz-relayer.ts';
@@ -35,6 +36,7 @@ const importers: Partial<Record<ImportFormat, Importer>> = {
   'oz-monitor': importOzMonitor,
   kwala: importKwala,
   'oz-relayer': importOzRelayer,
+  defender: importDefender,
 };
 
 /** The plan for a set of files, in the format given or the one detected. */
