@@ -3,6 +3,7 @@
 import { vigil, useConnection } from '../client/index.ts';
 import { useAuditLog, useAuditStatus } from './audit.ts';
 import { useAlerts } from './alerts.ts';
+import { refreshAutomation } from './automation.ts';
 import { useConfig } from './config.ts';
 import { useDrift } from './drift.ts';
 import { useEvents } from './events.ts';
@@ -42,6 +43,7 @@ export function startSync(): void {
   vigil.subscribe('audit.appended', (payload) => {
     useAuditStatus.getState().applyAppended(payload.head, payload.count);
     void useAuditLog.getState().catchUp(payload.head.seq);
+    refreshAutomation();
   });
   vigil.subscribe('alerts.changed', (payload) => useAlerts.getState().applyChange(payload));
   vigil.subscribe('store.healthChanged', (payload) => useStoreHealth.getState().apply(payload));
@@ -63,6 +65,7 @@ export function startSync(): void {
     if (useAuditLog.getState().loaded) void useAuditLog.getState().reload();
     void useAlerts.getState().load();
     void useStoreHealth.getState().load();
+    refreshAutomation();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);
   useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));
