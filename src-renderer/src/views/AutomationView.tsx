@@ -149,6 +149,7 @@ function Policies() {
                 <PolicyRow
                   key={policy.id}
                   policy={policy}
+                  onChange={() => setNotice(null)}
                   onEdit={() => {
                     setNotice(null);
                     setEditing(draftOf(policy));
@@ -181,13 +182,23 @@ function EditorCard({
   );
 }
 
-function PolicyRow({ policy, onEdit }: { policy: AutomationPolicy; onEdit: () => void }) {
+function PolicyRow({
+  policy,
+  onEdit,
+  onChange,
+}: {
+  policy: AutomationPolicy;
+  onEdit: () => void;
+  /** Before a change from the row: what the last save said may no longer hold. */
+  onChange: () => void;
+}) {
   const chains = useConfig((state) => state.chains);
   const chain = findChain(chains, policy.chainId);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const name = visibleText(policy.name);
   const setEnabled = async (enabled: boolean): Promise<void> => {
+    onChange();
     setBusy(true);
     setError(null);
     const answer = await vigil.call('automation.policies.setEnabled', { id: policy.id, enabled });
@@ -196,6 +207,7 @@ function PolicyRow({ policy, onEdit }: { policy: AutomationPolicy; onEdit: () =>
     else setError(answer.error.message);
   };
   const remove = async (): Promise<void> => {
+    onChange();
     const answer = await vigil.call('automation.policies.remove', { id: policy.id });
     if (answer.ok) useAutomation.getState().dropPolicy(policy.id);
     else setError(answer.error.message);

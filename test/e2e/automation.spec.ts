@@ -1,0 +1,151 @@
+// The Automation view and the switch through the real UI: write a policy in the form (a bad
+// amount and a condition on an argument the function does not have are shown under their
+// fields), create and enable it with a person's passkey, pause with the switch on the
+// navigation, reload and find it still paused, resume with the passkey. Real anvil, real headless
+// server, the real OS keychain, Debian's Chromium.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import type { AuditEntry, AutomationStatus } from '../../src-main/ipc/contract.ts';
+import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
+import { deployDemoContracts } from '../helpers/contracts.ts';
+import { requireKeychain } from '../helpers/keychain.ts';
+import { enroll, makePerson, type Person } from '../helpers/person.ts';
+import { connectRpc, startServe, type RpcClient, type ServeProcess } from '../helpers/serve.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { watchOnAnvil } from '../helpers/watch-setup.ts';
+import { addVirtualAuthenticator, requireBuiltRenderer, watchForProblems } from './stack.ts';
+
+let anvil: AnvilInstance;
+let serve: ServeProcess;
+let rpc: RpcClient;
+let dataDir: ReturnType<typeof makeTempDir>;
+let erin: Person;
+let token: string;
+
+test.beforeAll(async () => {
+  requireBuiltRenderer();
+  await requireKeychain();
+  anvil = await startAnvil();
+  ({ token } = await deployDemoContracts(anvil.rpcUrl));
+  dataDir = makeTempDir('vigil-e2e-automation-');
+  serve = await startServe({ dataDir: dataDir.path, args: ['--profile', 'e2e-automation'] });
+  erin = makePerson('Erin', `http://localhost:${serve.port}`);
+  rpc = await connectRpc(serve.wsUrl, {}, { person: erin });
+  const call = <T>(name: string, input?: unknown): Promise<T> => rpc.call<T>(name, input);
+  await enroll(call, erin);
+  await watchOnAnvil(call, anvil, { address: token, artifact: 'DemoToken' });
+  await call('signers.generate', { label: 'Keeper' });
+});
+
+test.afterAll(async () => {
+  rpc?.close();
+  await serve?.kill();
+  await anvil?.stop();
+  dataDir?.remove();
+});
+
+/** axe's WCAG 2.2 AA findings on the page as it is, as the accessibility spec checks each view. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  expect(result.passes.length).toBeGreaterThan(10);
+  return result.violations.map(
+    (violation) =>
+      `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`,
+  );
+}
+
+/** Saved with the test's output and, for the review of the view, under the notes. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const path = test.info().outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  const notes = process.env['VIGIL_SCREENS_DIR'];
+  if (notes) {
+    mkdirSync(notes, { recursive: true });
+    copyFileSync(path, `${notes}/${name}.png`);
+  }
+}
+
+test('write a policy, enable it with a passkey, pause, reload, resume with a passkey', async ({
+  page,
+}) => {
+  const problems = watchForProblems(page);
+  await addVirtualAuthenticator(page, erin);
+  await page.goto(serve.consoleUrl);
+  const switchPanel = page.getByRole('region', { name: 'Automation switch' });
+  await expect(switchPanel.getByTestId('automation-state')).toHaveText('running');
+  await expect(switchPanel).toContainText('0 of 0 policies enabled');
+
+  await page.getByRole('link', { name: 'Automation' }).click();
+  await expect(page.getByRole('heading', { name: 'Automation', level: 1 })).toBeVisible();
+  await expect(page.getByText('No policies yet.')).toBeVisible();
+  await screenshot(page, '01-empty');
+
+  await page.getByRole('button', { name: 'New policy' }).click();
+  const form = page.getByRole('form', { name: 'Policy editor' });
+  await form.getByLabel('Name').fill('Top up');
+  await expect(form.getByLabel('Chain', { exact: true })).toHaveValue(String(anvil.chainId));
+  await expect(form.getByLabel('Signer (from the keychain)')).toContainText('Keeper');
+  await form.getByLabel('Contract 1').selectOption({ label: `DemoToken — ${token}` });
+  await form.getByLabel('transfer(address,uint256)').check();
+  // `amount` is not an argument of transfer: the server says so, under the condition.
+  const condition = form.getByLabel('Condition on transfer (optional)');
+  await condition.fill('amount <= 1000e18');
+  // A fee the form cannot read in gwei is caught before anything is sent.
+  await form.getByLabel('Max fee per gas (gwei)').fill('fifty');
+  await form.getByLabel('Daily budget (ETH)').fill('0.1');
+  await form.getByLabel('At most per hour').fill('4');
+  await form.getByRole('button', { name: 'Create policy' }).click();
+  const feeField = form.getByLabel('Max fee per gas (gwei)');
+  await expect(feeField).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByText('Not an amount: write a decimal amount')).toBeVisible();
+  await feeField.fill('50');
+  await form.getByRole('button', { name: 'Create policy' }).click();
+  await expect(condition).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByRole('alert')).toContainText('amount');
+  await expect(feeField).not.toHaveAttribute('aria-invalid', 'true');
+  await screenshot(page, '02-field-error');
+  expect(await axeViolations(page)).toEqual([]);
+  expect(
+    (await rpc.call<{ policies: unknown[] }>('automation.policies.list', {})).policies,
+  ).toEqual([]);
+
+  await condition.fill('value <= 1000e18');
+  // Creating is a person's to approve: the passkey in this browser answers.
+  await form.getByRole('button', { name: 'Create policy' }).click();
+  const row = page.getByTestId('policy-row');
+  await expect(row).toContainText('Top up');
+  await expect(row).toContainText('transfer where value <= 1000e18');
+  await expect(row).toContainText('50 gwei');
+  await expect(row.getByLabel('Enable Top up')).not.toBeChecked();
+
+  // A controlled switch: it turns on when main answers, after the person approved.
+  await row.getByLabel('Enable Top up').click();
+  await expect(row.getByLabel('Enable Top up')).toBeChecked();
+  await expect(switchPanel).toContainText('1 of 1 policy enabled');
+  await screenshot(page, '03-policies');
+
+  // Pausing needs nobody.
+  await switchPanel.getByRole('button', { name: 'Pause automation' }).click();
+  await expect(switchPanel.getByTestId('automation-state')).toHaveText('paused');
+  await screenshot(page, '04-paused');
+  expect(await axeViolations(page)).toEqual([]);
+  await page.reload();
+  await expect(switchPanel.getByTestId('automation-state')).toHaveText('paused');
+  await expect(page.getByRole('region', { name: 'Switch state' })).toContainText(
+    'Paused: no policy approves anything',
+  );
+
+  await switchPanel.getByRole('button', { name: 'Resume automation' }).click();
+  await expect(switchPanel.getByTestId('automation-state')).toHaveText('running');
+  const status = await rpc.call<AutomationStatus>('automation.status', {});
+  expect(status).toMatchObject({ paused: false, enabledPolicies: 1 });
+  const { entries } = await rpc.call<{ entries: AuditEntry[] }>('audit.list', {
+    action: 'automation.resumed',
+  });
+  expect(entries).toHaveLength(1);
+  expect(entries[0]!.details['approvedBy']).toMatchObject({ name: 'Erin' });
+  expect(problems).toEqual([]);
+});
