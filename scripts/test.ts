@@ -12,6 +12,7 @@ import {
   electronSkipReason,
   playwrightTotals,
   readPlaywrightReport,
+  slowestVitestFiles,
   vitestTotals,
   type Totals,
 } from './lib/test-summary.ts';
@@ -104,6 +105,8 @@ const totals = parts.reduce<Totals>(
   }),
   { passed: 0, failed: 0, skipped: 0 },
 );
+const slowest = slowestVitestFiles(vitestJson, 10, root);
+if (slowest.length > 0) console.log(`\nslowest vitest files:\n${slowest.join('\n')}`);
 rmSync(resultsDir, { recursive: true, force: true });
 const failed = vitestStatus !== 0 || playwrightStatus !== 0 || totals.failed > 0;
 if (failed && totals.failed === 0) totals.failed = 1;

@@ -24,6 +24,26 @@ export function vitestTotals(file: string): Totals | undefined {
   };
 }
 
+/**
+ * The slowest test files of a vitest report, slowest first, as `seconds  path` lines: printed
+ * after every run so the suite's time (kept under about 15 minutes on two cores) has its culprits
+ * in plain sight.
+ */
+export function slowestVitestFiles(file: string, count: number, root: string): string[] {
+  if (!existsSync(file)) return [];
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    testResults: { name: string; startTime: number; endTime: number }[];
+  };
+  return report.testResults
+    .map((result) => ({
+      seconds: (result.endTime - result.startTime) / 1000,
+      path: result.name.startsWith(root) ? result.name.slice(root.length) : result.name,
+    }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, count)
+    .map(({ seconds, path }) => `${seconds.toFixed(1).padStart(7)} s  ${path}`);
+}
+
 /** The parts of Playwright's JSON report read here. */
 export interface PlaywrightReport {
   stats: { expected: number; unexpected: number; flaky: number; skipped: number };

@@ -939,6 +939,20 @@ export const SafeProposal = z.object({
 });
 export type SafeProposal = z.infer<typeof SafeProposal>;
 
+/** One limit of a policy as checked against a proposal: its value and what the policy allows. */
+export const PolicyCheck = z.object({ limit: z.string(), value: z.string(), allowed: z.string() });
+export type PolicyCheck = z.infer<typeof PolicyCheck>;
+
+/** A policy's verdict on a proposal: approved with every limit checked, or the limit that stopped it. */
+export const PolicyDecision = z.object({
+  policyId: z.string(),
+  at: z.number(),
+  approved: z.boolean(),
+  checks: z.array(PolicyCheck),
+  stoppedBy: PolicyCheck.extend({ reason: z.string() }).optional(),
+});
+export type PolicyDecision = z.infer<typeof PolicyDecision>;
+
 export const Transaction = z.object({
   id: z.number().int().positive(),
   chainId: ChainId,
@@ -991,6 +1005,13 @@ export const Transaction = z.object({
   safe: SafeProposal.optional(),
   /** An execTransaction sent by a key account: the Safe proposal (its id) it executes. */
   executesSafeProposal: z.number().int().optional(),
+  /**
+   * The automation policy its proposer asked it to be executed under (a rule firing, a schedule;
+   * never a client's txs.propose): the policy approves it on its own when within every limit.
+   */
+  executeUnder: z.string().optional(),
+  /** The policy's latest decision on it: approved, or the limit that left it for a person. */
+  policyDecision: PolicyDecision.optional(),
 });
 export type Transaction = z.infer<typeof Transaction>;
 
@@ -1081,6 +1102,29 @@ export const TxsProposeInput = z.object({
   /** Safe only: the Safe nonce; by default the next after the chain's and Vigil's live proposals. */
   safeNonce: Uint256String.optional(),
 });
+
+/**
+ * A firing event's value a rule's proposal may use in its function arguments or value: the
+ * event's decoded arguments by name, its transaction hash, block number or contract address.
+ * Checked against the function's ABI when the rule is saved, substituted when it fires.
+ */
+export const EventTemplate = z
+  .string()
+  .regex(
+    /^\{\{\s*event\.(args\.[A-Za-z_$][A-Za-z0-9_$]*|transactionHash|blockNumber|address)\s*\}\}$/,
+    'must be {{event.args.<name>}}, {{event.transactionHash}}, {{event.blockNumber}} or {{event.address}}',
+  );
+
+/**
+ * What a rule proposes each time it fires: a proposal whose function arguments and value may be
+ * event templates, and, with `execute`, the policy that may approve it without a person.
+ */
+export const RuleProposeInput = TxsProposeInput.extend({
+  value: z.union([Uint256String, EventTemplate]).optional(),
+  /** Executed under this automation policy: approved on its own when within every limit. */
+  execute: z.object({ policy: Ref }).strict().optional(),
+});
+export type RuleProposeInput = z.infer<typeof RuleProposeInput>;
 
 /** Where a signed-proposal file (vigil-safe-proposal/1) is read from: a path, or its text. */
 export const SafesImportSignaturesInput = z
@@ -1247,9 +1291,10 @@ const ruleCommon = {
     .default(0),
   /**
    * A transaction to propose each time the rule fires (a top-up, a pause …). It goes into the
-   * queue like any proposal and still needs approval by hand.
+   * queue like any proposal and needs approval by hand, unless `execute` names a policy it is
+   * within. Function arguments and value may use the firing event's values ({{event.args.from}}).
    */
-  propose: TxsProposeInput.optional(),
+  propose: RuleProposeInput.optional(),
 };
 
 const contractEvent = {
@@ -1366,7 +1411,7 @@ const ruleOutputCommon = {
   problem: z.string().nullable(),
   lastFiredAt: z.number().nullable(),
   firingCount: z.number().int(),
-  propose: TxsProposeInput.optional(),
+  propose: RuleProposeInput.optional(),
 };
 
 export const AlertRule = z.discriminatedUnion('kind', [
@@ -1700,6 +1745,19 @@ export const AutomationStatus = z.object({
   reason: z.string().nullable(),
   policies: z.number().int(),
   enabledPolicies: z.number().int(),
+  /** Per enabled policy: what it has used of its signer's daily budget and of its hourly rate. */
+  budgets: z.array(
+    z.object({
+      policyId: z.string(),
+      chainId: ChainId,
+      signer: z.string(),
+      /** Wei: value plus the most fees can cost, approved by policies in the rolling 24 hours for that signer and chain. */
+      usedToday: DecimalString,
+      dailyBudget: DecimalString,
+      approvedLastHour: z.number().int(),
+      maxPerHour: z.number().int(),
+    }),
+  ),
 });
 export type AutomationStatus = z.infer<typeof AutomationStatus>;
 
@@ -1738,6 +1796,17 @@ export const requests = {
     output: AutomationStatus,
   },
   'automation.status': { input: Empty, output: AutomationStatus },
+  /** What policies decided on proposals executed under them, newest first. */
+  'automation.decisions.list': {
+    input: z
+      .object({
+        policyId: Ref.optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict()
+      .default({ limit: 100 }),
+    output: z.object({ decisions: z.array(PolicyDecision.extend({ txId: z.number().int() })) }),
+  },
   'chains.add': {
     /** `approval`: a person's, when an RPC URL is on an inward address (see gated-requests.ts). */
     input: ChainsAddInput.extend({ approval: ApprovalProof.optional() }),

@@ -249,6 +249,9 @@ export async function connectRpc(
     params?: unknown,
     timeoutMs = CALL_TIMEOUT_MS,
   ): Promise<T> => {
+    // A call after the server went away (a kill -9 in a crash test) fails now, not at its timeout.
+    if (socket.readyState !== WebSocket.OPEN)
+      return Promise.reject(new Error(`${method}: the connection to Vigil is closed`));
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -2,6 +2,7 @@
 // firings through the ledger, hands their deliveries to the queue, and answers the alerts.*
 // requests. Its state lives in the store, so a restart picks up open episodes, matches waiting
 // for confirmations and deliveries still pending.
+import type { Abi, AbiEvent } from 'viem';
 import type { AlertRule, EventRow, PushPayload } from '../../ipc/contract.ts';
 import { auditActions, type AuditDraft } from '../audit/index.ts';
 import type { EngineService, ServiceContext, WorkspaceSection } from '../engine/service.ts';
@@ -15,8 +16,13 @@ import {
   type HttpPost,
   type RetryPolicy,
 } from './delivery-queue.ts';
-import { listConditionFields, resolveEvent, reviewCondition } from './event-condition.ts';
-import { createFiringLedger } from './firing-ledger.ts';
+import {
+  listConditionFields,
+  resolveEvent,
+  reviewCondition,
+  type ContractForCondition,
+} from './event-condition.ts';
+import { createFiringLedger, type FiringRule } from './firing-ledger.ts';
 import {
   auditedDefinition,
   prepareRule,
@@ -34,7 +40,12 @@ import {
   type RuleRunner,
 } from './rule-runner.ts';
 import { createTransactionFetcher } from './transaction-fetcher.ts';
-import { checkRuleProposal, createRuleProposer, type ProposalQueue } from './rule-proposals.ts';
+import {
+  checkRuleProposal,
+  createRuleProposer,
+  type ProposalQueue,
+  type RuleProposalContext,
+} from './rule-proposals.ts';
 import { guardWebhookDestinations } from './webhook-destination.ts';
 import { workspaceRules } from './workspace-rules.ts';
 
@@ -95,6 +106,8 @@ export function createAlertService(
   let runnersByEvent = new Map<string, RuleRunner[]>();
   /** Running rules that propose a transaction when they fire. */
   let proposing = new Map<string, RuleDefinition>();
+  /** Those rules as the ledger fires them (to tell of a send a reorg left behind). */
+  let firingRules = new Map<string, FiringRule>();
   const problems = new Map<string, string>();
   let contractsSeen = '';
 
@@ -103,21 +116,28 @@ export function createAlertService(
     runners = new Map();
     runnersByEvent = new Map();
     proposing = new Map();
+    firingRules = new Map();
     problems.clear();
     contractsSeen = store.alerts.contractIds();
     for (const rule of store.alerts.listRules()) {
       if (!rule.enabled) continue;
       const definition = rule.definition as RuleDefinition;
-      if (definition.propose) proposing.set(rule.id, definition);
+      const firingRule: FiringRule = {
+        id: rule.id,
+        name: rule.name,
+        kind: rule.kind,
+        severity: definition.severity,
+        channels: definition.channels,
+        cooldownSeconds: definition.cooldownSeconds,
+      };
+      if (definition.propose) {
+        proposing.set(rule.id, definition);
+        firingRules.set(rule.id, firingRule);
+      }
       try {
         const runner = ruleKinds[definition.kind].start(
           {
-            id: rule.id,
-            name: rule.name,
-            kind: rule.kind,
-            severity: definition.severity,
-            channels: definition.channels,
-            cooldownSeconds: definition.cooldownSeconds,
+            ...firingRule,
             definition,
             armedAt: rule.armedAt,
             armedBlock: rule.armedBlock,
@@ -248,6 +268,9 @@ export function createAlertService(
         const definition = proposing.get(firing.ruleId);
         if (definition) proposer.proposeFor(firing, definition);
       }
+      for (const firing of firings)
+        if (firing.state === 'retracted' && proposing.has(firing.ruleId))
+          proposer.withdrawFor(firing);
       if (deliveries.length > 0) {
         pendingPush.deliveriesChanged = true;
         queue.enqueue(deliveries);
@@ -267,6 +290,30 @@ export function createAlertService(
   }
 
   // ---- rules ---------------------------------------------------------------------------------
+
+  /** What a rule's proposal is checked against: the rule's event, watched ABIs, policies. */
+  function proposalContext(
+    input: ValidRuleInput,
+    findContract: (id: string) => ContractForCondition | undefined,
+  ): RuleProposalContext {
+    let event: AbiEvent | null = null;
+    if (input.kind === 'event') {
+      const contract = findContract(input.contractId);
+      try {
+        if (contract) event = resolveEvent(contract, input.eventName).event;
+      } catch {
+        // prepareRule names the problem with the event, with its field.
+      }
+    }
+    return {
+      event,
+      abiOf: (chainId, address) => {
+        const contract = findContract(`${chainId}:${address.toLowerCase()}`);
+        return contract ? (contract.abi as Abi) : undefined;
+      },
+      findPolicy: (id) => store.automation.findPolicy(id),
+    };
+  }
 
   function prepareContext(
     existing: StoredRule | undefined,
@@ -435,7 +482,13 @@ export function createAlertService(
     handlers: {
       'alerts.rules.list': () => ({ rules: wireRules() }),
       async 'alerts.rules.save'(input) {
-        if (input.propose) await checkRuleProposal(options.proposals, input.propose, '');
+        if (input.propose)
+          await checkRuleProposal(
+            options.proposals,
+            input.propose,
+            '',
+            proposalContext(input, (contractId) => store.findContract(contractId)),
+          );
         const heads = input.enabled ? await currentHeads(chainOfRule(input)) : new Map();
         const id =
           input.id ??
@@ -598,12 +651,19 @@ export function createAlertService(
     workspace: workspaceRules({
       store,
       async prepare(id, input, field, pendingContracts) {
-        if (input.propose) await checkRuleProposal(options.proposals, input.propose, field);
+        const findContract = (contractId: string) =>
+          store.findContract(contractId) ??
+          pendingContracts.find((contract) => contract.id === contractId);
+        if (input.propose)
+          await checkRuleProposal(
+            options.proposals,
+            input.propose,
+            field,
+            proposalContext(input, findContract),
+          );
         const { rule } = prepareRule(id, input, {
           ...prepareContext(undefined, new Map(), field),
-          findContract: (contractId) =>
-            store.findContract(contractId) ??
-            pendingContracts.find((contract) => contract.id === contractId),
+          findContract,
         });
         return secretsInKeychain(rule, store.alerts.findRule(id));
       },
@@ -631,6 +691,7 @@ export function createAlertService(
     ledger,
     log,
     changed: () => queueMicrotask(flush),
+    findRule: (id) => firingRules.get(id),
   });
   startRules();
   queue.start();

@@ -2,33 +2,85 @@
 // runs low, a pause when a guardian event comes). The proposal waits for approval by hand like
 // any other. Its source names the firing, so a restart never proposes twice for one firing, and
 // a firing whose proposal was lost in a crash gets it after the restart.
+import type { AutomationPolicy, RuleProposeInput } from '../../ipc/contract.ts';
 import type { Logger } from '../ports/index.ts';
 import { SYSTEM_ACTOR } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store, StoredFiring } from '../store/index.ts';
 import type { TxQueueService } from '../txqueue/index.ts';
-import type { FiringLedger } from './firing-ledger.ts';
+import type { FiringLedger, FiringRule } from './firing-ledger.ts';
 import type { RuleDefinition } from './rule-shapes.ts';
+import {
+  checkProposalTemplates,
+  substituteTemplates,
+  type TemplateContext,
+} from './rule-templates.ts';
 
-export type ProposalQueue = Pick<TxQueueService, 'checkProposal' | 'propose' | 'hasProposalFrom'>;
+export type ProposalQueue = Pick<
+  TxQueueService,
+  'checkProposal' | 'propose' | 'hasProposalFrom' | 'withdraw'
+>;
 
 /** `rule:<id>:<firing>`, and a revision suffix when a retracted event came back and fired again. */
 export function proposalSource(firing: Pick<StoredFiring, 'ruleId' | 'id' | 'revision'>): string {
   return `rule:${firing.ruleId}:${firing.id}${firing.revision > 1 ? `.r${firing.revision}` : ''}`;
 }
 
-/** Checks a rule's proposal as the queue would, naming fields under `propose.`. */
+/** What a rule's proposal is checked against besides the queue: its event, ABIs and policies. */
+export interface RuleProposalContext extends TemplateContext {
+  findPolicy(id: string): AutomationPolicy | undefined;
+}
+
+/** The policy a proposal executes under exists and sends from its signer on its chain. */
+function checkExecute(
+  propose: RuleProposeInput,
+  context: RuleProposalContext,
+  field: string,
+): void {
+  if (!propose.execute) return;
+  const at = `${field}propose.execute.policy`;
+  const policy = context.findPolicy(propose.execute.policy);
+  if (!policy)
+    throw new VigilError(
+      'NOT_FOUND',
+      `${at}: no automation policy has id ${propose.execute.policy}.`,
+      {
+        field: at,
+      },
+    );
+  if (propose.safe !== undefined)
+    throw new VigilError(
+      'INVALID_INPUT',
+      `${at}: a Safe proposal is approved by its owners, never by a policy.`,
+      { field: at },
+    );
+  if (
+    policy.chainId !== propose.chainId ||
+    propose.from === undefined ||
+    policy.signer.toLowerCase() !== propose.from.toLowerCase()
+  )
+    throw new VigilError(
+      'INVALID_INPUT',
+      `${at}: policy ${policy.id} sends from ${policy.signer} on chain ${policy.chainId}; this proposal is from ${propose.from ?? '(no signer)'} on chain ${propose.chainId}.`,
+      { field: at },
+    );
+}
+
+/** Checks a rule's proposal as the queue would (templates typed first), naming fields under `propose.`. */
 export async function checkRuleProposal(
   queue: ProposalQueue | undefined,
-  propose: NonNullable<RuleDefinition['propose']>,
+  propose: RuleProposeInput,
   field: string,
+  context: RuleProposalContext,
 ): Promise<void> {
   if (!queue)
     throw new VigilError('INVALID_INPUT', 'This Vigil has no transaction queue to propose into.', {
       field: `${field}propose`,
     });
+  checkExecute(propose, context, field);
+  const proposal = checkProposalTemplates(propose, context, `${field}propose.`);
   try {
-    await queue.checkProposal(propose);
+    await queue.checkProposal(proposal);
   } catch (error) {
     if (!(error instanceof VigilError)) throw error;
     throw new VigilError(error.code, `${field}propose: ${error.message}`, {
@@ -38,6 +90,23 @@ export async function checkRuleProposal(
   }
 }
 
+/** The reason a proposal is withdrawn when the event that fired its rule is gone. */
+export const WITHDRAWN_REASON = 'its triggering event was removed by a reorg';
+
+const SENT_OR_ON_ITS_WAY: ReadonlySet<string> = new Set([
+  'approved',
+  'signed',
+  'sent',
+  'mined',
+  'confirmed',
+  'failed',
+]);
+
+function proposalTxId(firing: StoredFiring): number | undefined {
+  const proposal = (firing.measure as { proposal?: { txId?: unknown } } | null)?.proposal;
+  return typeof proposal?.txId === 'number' ? proposal.txId : undefined;
+}
+
 export interface RuleProposerDependencies {
   queue: ProposalQueue | undefined;
   store: Store;
@@ -45,6 +114,8 @@ export interface RuleProposerDependencies {
   log: Logger;
   /** Something was annotated: flush. */
   changed: () => void;
+  /** A running rule as the ledger fires it, to tell the operator about a reorged send. */
+  findRule(id: string): FiringRule | undefined;
 }
 
 export function createRuleProposer(deps: RuleProposerDependencies) {
@@ -57,10 +128,23 @@ export function createRuleProposer(deps: RuleProposerDependencies) {
     const source = proposalSource(firing);
     if (inFlight.has(source) || queue.hasProposalFrom(source)) return;
     inFlight.add(source);
-    queue
-      .propose(input, source, SYSTEM_ACTOR)
+    Promise.resolve()
+      .then(() =>
+        queue.propose(
+          substituteTemplates(input, firing.event),
+          source,
+          SYSTEM_ACTOR,
+          input.execute ? { executeUnder: input.execute.policy } : {},
+        ),
+      )
       .then(
-        (tx) => deps.ledger.annotate(firing.ruleId, firing.subject, { proposal: { txId: tx.id } }),
+        (tx) => {
+          deps.ledger.annotate(firing.ruleId, firing.subject, { proposal: { txId: tx.id } });
+          // A reorg may have taken the event back while this was being proposed.
+          const now = deps.ledger.current(firing.ruleId, firing.subject);
+          if (now?.state === 'retracted')
+            withdrawFor({ ...now, measure: { proposal: { txId: tx.id } } });
+        },
         (error: unknown) => {
           const message = (error as Error).message.split('\n')[0]!;
           deps.log.warn(
@@ -75,8 +159,37 @@ export function createRuleProposer(deps: RuleProposerDependencies) {
       });
   }
 
+  /**
+   * The event behind a firing was removed by a reorg: its transaction is withdrawn if it still
+   * waits; if it was already approved or sent, the operator is told by a firing of its own.
+   */
+  function withdrawFor(firing: StoredFiring): void {
+    const txId = proposalTxId(firing);
+    if (!deps.queue || txId === undefined) return;
+    const tx = deps.queue.withdraw(txId, WITHDRAWN_REASON);
+    if (!tx || tx.status === 'rejected' || !SENT_OR_ON_ITS_WAY.has(tx.status)) return;
+    const rule = deps.findRule(firing.ruleId);
+    if (!rule) return;
+    deps.log.error(
+      `Rule ${firing.ruleId}: transaction ${tx.id} was already ${tx.status} when a reorg removed the event that proposed it.`,
+    );
+    deps.ledger.fire(
+      // Never suppressed by the rule's cooldown: nothing is taken back on chain by itself.
+      { ...rule, severity: 'critical', cooldownSeconds: 0 },
+      {
+        subject: `reorged-after-send:tx:${tx.id}`,
+        summary: `Transaction ${tx.id}${tx.hash ? ` (${tx.hash})` : ''} was already ${tx.status} when a reorg removed the event that fired ${rule.name}; it is not reverted: look at it.`,
+        chainId: tx.chainId,
+        event: firing.event,
+        measure: { reorgedAfterSend: { txId: tx.id, status: tx.status, hash: tx.hash } },
+      },
+    );
+    deps.changed();
+  }
+
   return {
     proposeFor,
+    withdrawFor,
     /** Firings of rules with a proposal that have none yet (a crash came between): propose now. */
     catchUp(rules: { id: string; definition: RuleDefinition; armedAt: number | null }[]): void {
       for (const rule of rules) {

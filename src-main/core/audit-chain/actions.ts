@@ -80,6 +80,11 @@ export const auditActions = {
   policyRemoved: 'policy.removed',
   policyEnabled: 'policy.enabled',
   policyDisabled: 'policy.disabled',
+  /**
+   * A proposal executed under a policy that the policy left for a person (subject tx:<id>, actor
+   * policy:<id>); details: the limit that stopped it and why. Its approvals are tx.approved.
+   */
+  policyRefused: 'policy.refused',
   /** The switch: no policy approves anything until resumed; details: reason. */
   automationPaused: 'automation.paused',
   automationResumed: 'automation.resumed',

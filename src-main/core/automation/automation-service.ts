@@ -7,6 +7,7 @@ import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import { checkPolicyOnSave } from './check-policy.ts';
+import { policyBudgets } from './policy-approver.ts';
 import { policyTerms, policyWidening } from './widening.ts';
 
 export interface AutomationServiceOptions {
@@ -54,6 +55,7 @@ export function createAutomationService(
       ...store.automation.switchState(),
       policies: policies.length,
       enabledPolicies: policies.filter((policy) => policy.enabled).length,
+      budgets: policyBudgets(store, now()),
     };
   }
 
@@ -152,6 +154,14 @@ export function createAutomationService(
         return status();
       },
       'automation.status': () => status(),
+      'automation.decisions.list': (input) => ({
+        decisions: store
+          .listPolicyDecided({
+            ...(input?.policyId === undefined ? {} : { policyId: input.policyId }),
+            limit: input?.limit ?? 100,
+          })
+          .map((tx) => ({ ...tx.policyDecision!, txId: tx.id })),
+      }),
     },
   };
 }

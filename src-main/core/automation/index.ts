@@ -22,3 +22,9 @@ export {
   type AutomationServiceOptions,
 } from './automation-service.ts';
 export { automationGateDescribers } from './gate-describers.ts';
+export {
+  approvedByPolicies,
+  createPolicyApprover,
+  policyBudgets,
+  policyProposal,
+} from './policy-approver.ts';

@@ -116,7 +116,11 @@ import { searchEvents, type EventSearchQuery } from './event-search.ts';
 import { createTransactionFetcher } from '../alerts/index.ts';
 import { createProxyChecks } from './proxy-checks.ts';
 import { createSafeAccounts } from './safe-accounts.ts';
-import { automationGateDescribers, createAutomationService } from '../automation/index.ts';
+import {
+  automationGateDescribers,
+  createAutomationService,
+  createPolicyApprover,
+} from '../automation/index.ts';
 import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
 import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
@@ -1178,6 +1182,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.txStuckAfterMs === undefined ? {} : { stuckAfterMs: options.txStuckAfterMs }),
     ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
     ...(options.multiSendCallOnly ? { multiSendCallOnly: options.multiSendCallOnly } : {}),
+    policyApprover: createPolicyApprover(store, options.now),
   });
   const tokenDisplays = createTokenDisplays({
     store,

@@ -48,8 +48,10 @@ import {
   findBySafeTxHash,
   findTransaction,
   hasTransactionFrom,
+  listPolicyDecided,
   listTransactions,
   nextTransactionId,
+  type PolicyDecisionsQuery,
   type TransactionsQuery,
 } from './transactions.ts';
 import type { Transaction } from '../../ipc/contract.ts';
@@ -89,7 +91,12 @@ export type { OperatorCommand } from './commands.ts';
 export type { SignerRecord } from './signers.ts';
 export type { ApproverRecord } from './approvers.ts';
 export type { AutomationQueries, AutomationSwitchRecord } from './automation.ts';
-export type { TransactionState, TimelineEntry, TransactionsQuery } from './transactions.ts';
+export type {
+  PolicyDecisionsQuery,
+  TransactionState,
+  TimelineEntry,
+  TransactionsQuery,
+} from './transactions.ts';
 export type {
   AlertCommand,
   AlertQueries,
@@ -231,6 +238,8 @@ export interface Store extends ChainDataAccess {
   findTransaction(id: number): Transaction | undefined;
   /** Newest first. */
   listTransactions(query?: TransactionsQuery): Transaction[];
+  /** Transactions carrying a policy's decision, newest decision first, without timelines. */
+  listPolicyDecided(query?: PolicyDecisionsQuery): Transaction[];
   /** Safe proposals whose Safe transaction hash is this (any letter case), newest first. */
   findSafeProposals(safeTxHash: string): Transaction[];
   nextTransactionId(): number;
@@ -635,6 +644,7 @@ function createStore(parts: {
     meta: (key) => readMeta(db, key),
     findTransaction: (id) => findTransaction(db, id),
     listTransactions: (query) => listTransactions(db, query),
+    listPolicyDecided: (query) => listPolicyDecided(db, query),
     findSafeProposals: (safeTxHash) => findBySafeTxHash(db, safeTxHash),
     nextTransactionId: () => nextTransactionId(db),
     hasTransactionFrom: (source) => hasTransactionFrom(db, source),

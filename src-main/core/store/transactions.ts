@@ -83,6 +83,8 @@ export interface TransactionsQuery {
   from?: string;
   /** Only those whose receipt is in this block or later. */
   minedSince?: number;
+  /** Only the execTransactions sent for this Safe proposal (its id). */
+  executesSafeProposal?: number;
   limit?: number;
   /** Leave the timelines out (one query less per transaction): for the queue's own checks. */
   withoutTimeline?: boolean;
@@ -107,6 +109,10 @@ export function listTransactions(db: Database, query: TransactionsQuery = {}): T
     where.push("json_extract(record, '$.receipt.blockNumber') >= ?");
     params.push(query.minedSince);
   }
+  if (query.executesSafeProposal !== undefined) {
+    where.push("json_extract(record, '$.executesSafeProposal') = ?");
+    params.push(query.executesSafeProposal);
+  }
   return selectAll<{ record: string }>(
     db,
     `SELECT record FROM txs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
@@ -116,6 +122,38 @@ export function listTransactions(db: Database, query: TransactionsQuery = {}): T
       ? { ...parseRecord(db, row.record), timeline: [] }
       : withTimeline(db, row.record),
   );
+}
+
+export interface PolicyDecisionsQuery {
+  policyId?: string;
+  /** Only approvals (what counts against budgets and rates). */
+  approvedOnly?: boolean;
+  /** Only decisions made at or after this time (ms since 1970). */
+  since?: number;
+  limit?: number;
+}
+
+/**
+ * Transactions carrying a policy's decision, newest decision first, without their timelines: what
+ * policies approved before (budgets, rates) and what they decided (automation.decisions.list).
+ */
+export function listPolicyDecided(db: Database, query: PolicyDecisionsQuery = {}): Transaction[] {
+  const where = ["json_extract(record, '$.policyDecision') IS NOT NULL"];
+  const params: (string | number)[] = [];
+  if (query.policyId !== undefined) {
+    where.push("json_extract(record, '$.policyDecision.policyId') = ?");
+    params.push(query.policyId);
+  }
+  if (query.approvedOnly) where.push("json_extract(record, '$.policyDecision.approved') = 1");
+  if (query.since !== undefined) {
+    where.push("json_extract(record, '$.policyDecision.at') >= ?");
+    params.push(query.since);
+  }
+  return selectAll<{ record: string }>(
+    db,
+    `SELECT record FROM txs WHERE ${where.join(' AND ')} ORDER BY json_extract(record, '$.policyDecision.at') DESC, id DESC LIMIT ?`,
+    [...params, query.limit ?? 10_000],
+  ).map((row) => ({ ...parseRecord(db, row.record), timeline: [] }));
 }
 
 /** Safe proposals with this Safe transaction hash (any letter case), newest first. */

@@ -11,11 +11,12 @@ import {
 } from '../approvals/index.ts';
 import { auditActions, SYSTEM_ACTOR } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
-import { APPROVAL_DOMAIN, approvalRecordText } from './approval-record.ts';
+import { APPROVAL_DOMAIN, approvalRecordText, approvedDetails } from './approval-record.ts';
 import type { QueueContext } from './queue-context.ts';
 import { simulationChanges } from './simulate.ts';
 import { simulate } from './simulate-stage.ts';
 import { approveSafe } from './safe-sign.ts';
+import { replanLane } from './replan-lane.ts';
 
 /**
  * Approves a proposal for `approvedBy`; the approval that completes it hands the approved record to
@@ -152,16 +153,7 @@ export async function approve(
           ...(approvalMac ? { approvalMac } : {}),
         },
         details: {
-          to: tx.to,
-          value: tx.value,
-          data: tx.data,
-          nonce: shown.nonce,
-          gasLimit: shown.gasLimit,
-          fees: shown.fees,
-          simulationId: shown.id,
-          simulationSucceeded: shown.success,
-          ...(shown.success ? {} : { revertReason: shown.revertReason, overrideRevert: true }),
-          digest,
+          ...approvedDetails(tx, shown, digest),
           approvedBy: approvals.map(({ credentialId, name }) => ({ credentialId, name })),
         },
       });
@@ -172,29 +164,6 @@ export async function approve(
       replanLane(queue, approved);
       return signAndSend(approved);
     });
-}
-
-/**
- * An approval takes the lane's next nonce, so the other proposals of that lane would now sign
- * a different one than they show: simulate them again, so what the operator sees stays what
- * approving would sign.
- */
-function replanLane(queue: QueueContext, approved: Transaction): void {
-  const waiting = queue.store
-    .listTransactions({ chainId: approved.chainId, from: approved.from, statuses: ['proposed'] })
-    .filter((tx) => tx.replacesId === null && tx.simulation !== null);
-  for (const tx of waiting.reverse()) {
-    void queue.nonces
-      .withLane(tx.chainId, tx.from, async () => {
-        const current = queue.store.findTransaction(tx.id);
-        if (current?.status === 'proposed') await simulate(queue, current, SYSTEM_ACTOR);
-      })
-      .catch((error: unknown) =>
-        queue.log.warn(
-          `Simulating transaction ${tx.id} again: ${(error as Error).message.split('\n')[0]}`,
-        ),
-      );
-  }
 }
 
 /** A person turns a proposal down: it is rejected, with their reason, and nothing is approved. */
@@ -222,6 +191,26 @@ export function reject(
       audit: auditActions.txRejected,
       actor,
       details: { reason: input.reason },
+    },
+  );
+}
+
+/**
+ * A proposal whose reason is gone (its triggering event removed by a reorg) is rejected if it
+ * still waits, audited as the system's; one already approved or sent is returned as it is, for
+ * the caller to tell the operator. Undefined when there is no such transaction.
+ */
+export function withdraw(queue: QueueContext, id: number, reason: string): Transaction | undefined {
+  const tx = queue.store.findTransaction(id);
+  if (!tx || tx.status !== 'proposed') return tx;
+  return queue.save(
+    { ...tx, status: 'rejected', rejectReason: reason },
+    {
+      status: 'rejected',
+      note: reason,
+      audit: auditActions.txRejected,
+      actor: SYSTEM_ACTOR,
+      details: { reason, withdrawn: true },
     },
   );
 }

@@ -2,6 +2,7 @@
 // sending and tracking) and the pure pieces tests and other capabilities use.
 export {
   createTxQueueService,
+  type PolicyApprover,
   type ProposeInput,
   type TxCrashPoint,
   type TxQueueOptions,
@@ -11,6 +12,7 @@ export { replacementFees, REPLACEMENT_BUMP_PERCENT, feeCap } from './fees.ts';
 export { simulationChanges } from './simulate.ts';
 export { describeRevert } from './revert-reason.ts';
 export { TRACKED_STATUSES } from './tx-record.ts';
+export { policyActor } from './policy-stage.ts';
 export {
   isOwner,
   proposalSafe,

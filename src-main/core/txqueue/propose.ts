@@ -8,6 +8,7 @@ import { auditActions } from '../audit/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { currentFees, feeCap, replacementFees } from './fees.ts';
 import type { QueueContext } from './queue-context.ts';
+import { approveUnderPolicy } from './policy-stage.ts';
 import { simulateOrNote } from './simulate-stage.ts';
 
 export type ProposeInput = ValidatedInput<'txs.propose'>;
@@ -155,8 +156,11 @@ export async function propose(
   input: ProposeInput,
   source: string,
   actor: string,
-  /** An execTransaction of a Safe proposal (safe-execute.ts): which one. */
-  link: Pick<Transaction, 'executesSafeProposal'> = {},
+  /**
+   * An execTransaction of a Safe proposal (safe-execute.ts): which one; a rule firing's or a
+   * schedule's proposal: the policy it is executed under.
+   */
+  link: Pick<Transaction, 'executesSafeProposal' | 'executeUnder'> = {},
 ): Promise<Transaction> {
   const { chainId, from, to, value, data } = await checkProposal(queue, input);
   const proposed = newProposal(queue.store.nextTransactionId(), {
@@ -190,7 +194,8 @@ export async function propose(
       },
     },
   );
-  return simulateOrNote(queue, saved, actor);
+  const simulated = await simulateOrNote(queue, saved, actor);
+  return link.executeUnder === undefined ? simulated : approveUnderPolicy(queue, simulated);
 }
 
 export async function proposeReplacement(

@@ -2,7 +2,7 @@
 // started with, and the one way a transaction record changes (save, transition): journaled with
 // its audit entry first, then told to the views and the other capabilities.
 import type { Abi } from 'viem';
-import type { Transaction, TxStatus } from '../../ipc/contract.ts';
+import type { PolicyDecision, Transaction, TxStatus } from '../../ipc/contract.ts';
 import { SYSTEM_ACTOR, type AuditAction, type AuditDraft } from '../audit/index.ts';
 import type { RpcPool } from '../chains/index.ts';
 import type { ServiceContext } from '../engine/service.ts';
@@ -45,7 +45,15 @@ export interface TxQueueOptions {
   safeFollowMs?: number;
   /** A Safe Transaction Service per chain id (its root URL), where the operator set one. */
   safeServiceUrls?: Record<string, string>;
+  /**
+   * Evaluates the policy a proposal was proposed under (automation's, given at the composition
+   * root); without it every such proposal waits for a person.
+   */
+  policyApprover?: PolicyApprover;
 }
+
+/** Whether policy `policyId` approves `tx` as simulated now; built at the composition root. */
+export type PolicyApprover = (policyId: string, tx: Transaction) => PolicyDecision;
 
 /** The step boundaries of a transaction's way out, where crash tests stop the process. */
 export type TxCrashPoint = 'tx.approved' | 'tx.signed' | 'tx.sent' | 'safe.signed';

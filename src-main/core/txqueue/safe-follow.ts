@@ -81,12 +81,14 @@ async function executionAtNonce(
 
 /** Whether the execution is Vigil's own execTransaction for this proposal (settled by the queue). */
 function isOwnExecution(queue: QueueContext, proposal: Transaction, txHash: Hex): boolean {
+  // Every execTransaction Vigil sent for it (a few: speed-ups), however old.
   return queue.store
-    .listTransactions({ chainId: proposal.chainId, limit: 1000, withoutTimeline: true })
-    .some(
-      (tx) =>
-        tx.executesSafeProposal === proposal.id && tx.hash?.toLowerCase() === txHash.toLowerCase(),
-    );
+    .listTransactions({
+      chainId: proposal.chainId,
+      executesSafeProposal: proposal.id,
+      withoutTimeline: true,
+    })
+    .some((tx) => tx.hash?.toLowerCase() === txHash.toLowerCase());
 }
 
 async function settleMovedPast(

@@ -284,8 +284,16 @@ export async function proposeFromInput(
   input: ProposeInput,
   source: string,
   actor: string,
+  /** The policy a rule firing or a schedule asks it to be executed under (never a client). */
+  link: Pick<Transaction, 'executeUnder'> = {},
 ): Promise<Transaction> {
-  if (input.safe === undefined) return propose(queue, input, source, actor);
+  if (input.safe === undefined) return propose(queue, input, source, actor, link);
+  if (link.executeUnder !== undefined)
+    throw new VigilError(
+      'INVALID_INPUT',
+      'execute: a Safe proposal is approved by its owners; only a keychain signer proposal is executed under a policy.',
+      { field: 'execute' },
+    );
   return proposeSafeTransaction(queue, await checkSafeProposal(queue, input), source, actor);
 }
 

@@ -11,7 +11,7 @@ import { getAddress } from 'viem';
 import type { Transaction, TxStatus } from '../../ipc/contract.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { decodeCall, encode, proposeReplacement, type ProposeInput } from './propose.ts';
-import { approve, reject } from './approve.ts';
+import { approve, reject, withdraw } from './approve.ts';
 import { signAndSend } from './sign-and-send.ts';
 import { createQueueContext, type TxQueueOptions } from './queue-context.ts';
 import { simulateAgain } from './simulate-stage.ts';
@@ -23,12 +23,26 @@ import { executeSafe, followSafeExecutions } from './safe-execute.ts';
 import { addSignature, exportProposal, importSignatures } from './safe-collect.ts';
 import { followSafeProposals } from './safe-follow.ts';
 
-export type { TxCrashPoint, TxQueueOptions } from './queue-context.ts';
+export type { PolicyApprover, TxCrashPoint, TxQueueOptions } from './queue-context.ts';
 export type { ProposeInput } from './propose.ts';
 
 export interface TxQueueService extends EngineService {
-  /** Proposes a transaction on behalf of `source` (`operator`, `rule:<id>`, `workspace:<key>`). */
-  propose(input: ProposeInput, source: string, actor: string): Promise<Transaction>;
+  /**
+   * Proposes a transaction on behalf of `source` (`operator`, `rule:<id>`, `workspace:<key>`);
+   * with `executeUnder`, the policy that may approve it (a rule's or a schedule's own setting:
+   * the txs.propose request never takes one).
+   */
+  propose(
+    input: ProposeInput,
+    source: string,
+    actor: string,
+    link?: Pick<Transaction, 'executeUnder'>,
+  ): Promise<Transaction>;
+  /**
+   * Withdraws a proposal its reason for being is gone (its triggering event removed by a reorg):
+   * rejected if it still waits; a transaction already on its way out is left as it is.
+   */
+  withdraw(id: number, reason: string): Transaction | undefined;
   /** Runs every check `propose` runs (chain, signer, encoding, balance) and writes nothing. */
   checkProposal(input: ProposeInput): Promise<unknown>;
   /** Whether something was ever proposed on behalf of `source`. */
@@ -52,7 +66,8 @@ export function createTxQueueService(
   const stopFollowingSafeProposals = followSafeProposals(queue);
 
   return {
-    propose: (input, source, actor) => proposeFromInput(queue, input, source, actor),
+    propose: (input, source, actor, link) => proposeFromInput(queue, input, source, actor, link),
+    withdraw: (id, reason) => withdraw(queue, id, reason),
     checkProposal: (input) => checkFromInput(queue, input),
     workspace: proposalsSection(queue),
     hasProposalFrom: (source) => store.hasTransactionFrom(source),

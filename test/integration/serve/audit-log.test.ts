@@ -590,6 +590,10 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
     pending:
       'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
   },
+  'policy.refused': {
+    pending:
+      'needs a keychain signer, a policy and a rule that executes under it; test/integration/automation/policy-approval.test.ts checks it',
+  },
   'automation.paused': {
     pending:
       'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
