@@ -8,7 +8,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { AuditEntry, AutomationStatus } from '../../src-main/ipc/contract.ts';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
-import { deployDemoContracts } from '../helpers/contracts.ts';
+import { contractIdOf } from '../helpers/alerts.ts';
+import { deployDemoContracts, mintTokens } from '../helpers/contracts.ts';
+import { fund } from '../helpers/funded-key.ts';
 import { requireKeychain } from '../helpers/keychain.ts';
 import { enroll, makePerson, type Person } from '../helpers/person.ts';
 import { connectRpc, startServe, type RpcClient, type ServeProcess } from '../helpers/serve.ts';
@@ -16,12 +18,16 @@ import { makeTempDir } from '../helpers/temp-dir.ts';
 import { watchOnAnvil } from '../helpers/watch-setup.ts';
 import { addVirtualAuthenticator, requireBuiltRenderer, watchForProblems } from './stack.ts';
 
+const TREASURY = '0x00000000000000000000000000000000000000aa';
+const RECIPIENT = '0x000000000000000000000000000000000000bEEF';
+
 let anvil: AnvilInstance;
 let serve: ServeProcess;
 let rpc: RpcClient;
 let dataDir: ReturnType<typeof makeTempDir>;
 let erin: Person;
-let token: string;
+let token: `0x${string}`;
+let keeper: `0x${string}`;
 
 test.beforeAll(async () => {
   requireBuiltRenderer();
@@ -35,7 +41,9 @@ test.beforeAll(async () => {
   const call = <T>(name: string, input?: unknown): Promise<T> => rpc.call<T>(name, input);
   await enroll(call, erin);
   await watchOnAnvil(call, anvil, { address: token, artifact: 'DemoToken' });
-  await call('signers.generate', { label: 'Keeper' });
+  ({ address: keeper } = await call<{ address: `0x${string}` }>('signers.generate', {
+    label: 'Keeper',
+  }));
 });
 
 test.afterAll(async () => {
@@ -147,5 +155,67 @@ test('write a policy, enable it with a passkey, pause, reload, resume with a pas
   });
   expect(entries).toHaveLength(1);
   expect(entries[0]!.details['approvedBy']).toMatchObject({ name: 'Erin' });
+  expect(problems).toEqual([]);
+});
+
+test('a rule under the policy: what it decided and why, the budget it used, the switch', async ({
+  page,
+}) => {
+  const problems = watchForProblems(page);
+  await fund(anvil.rpcUrl, keeper, 10n ** 18n);
+  await mintTokens(anvil.rpcUrl, token, keeper, 100n);
+  // Each mint to the treasury proposes a 1-unit transfer from the keeper, under Top up (enabled
+  // by the test before): approved on its own while the switch runs, left for a person once paused.
+  await rpc.call('alerts.rules.save', {
+    name: 'Treasury minted',
+    kind: 'event',
+    contractId: contractIdOf(anvil.chainId, token),
+    eventName: 'Transfer',
+    condition: `from == 0x0000000000000000000000000000000000000000 and to == ${TREASURY}`,
+    enabled: true,
+    propose: {
+      chainId: anvil.chainId,
+      from: keeper,
+      to: token,
+      function: { name: 'transfer', args: [RECIPIENT, '1'] },
+      execute: { policy: 'top-up' },
+    },
+  });
+  await addVirtualAuthenticator(page, erin, 2_000_000);
+  await page.goto(`${serve.consoleUrl}#/automation`);
+  await expect(page.getByRole('heading', { name: 'Automation', level: 1 })).toBeVisible();
+  await expect(page.getByText('No decisions yet.')).toBeVisible();
+
+  await mintTokens(anvil.rpcUrl, token, TREASURY, 5n);
+  const decisions = page.getByTestId('decision-row');
+  await expect(decisions).toHaveCount(1, { timeout: 30_000 });
+  await expect(decisions.first().locator('.badge-approved')).toHaveText('approved');
+  await expect(decisions.first()).toContainText('Within all');
+  await expect(
+    page.getByRole('progressbar', { name: 'Approved in the last hour by Top up' }),
+  ).toHaveAttribute('aria-valuenow', '25');
+  const spent = page.getByRole('progressbar', { name: 'Budget used today by Top up' });
+  await expect(spent.locator('..')).toContainText(/of 0\.1 ETH today/);
+  await expect(spent.locator('..')).not.toContainText('(0 ETH of');
+
+  const switchPanel = page.getByRole('region', { name: 'Automation switch' });
+  await switchPanel.getByRole('button', { name: 'Pause automation' }).click();
+  await expect(switchPanel.getByTestId('automation-state')).toHaveText('paused');
+  await mintTokens(anvil.rpcUrl, token, TREASURY, 5n);
+  await expect(decisions).toHaveCount(2, { timeout: 30_000 });
+  const refused = decisions.first();
+  await expect(refused).toContainText('left for a person');
+  await expect(refused).toContainText('Switch');
+  await screenshot(page, '05-decisions');
+  expect(await axeViolations(page)).toEqual([]);
+
+  // The refused one links to its transaction, waiting in the queue for a person.
+  const txLink = refused.getByRole('link', { name: /^#\d+$/ });
+  const txId = (await txLink.textContent())!.slice(1);
+  await switchPanel.getByRole('button', { name: 'Resume automation' }).click();
+  await expect(switchPanel.getByTestId('automation-state')).toHaveText('running');
+  await txLink.click();
+  const detail = page.getByRole('complementary', { name: `Transaction ${txId}` });
+  await expect(detail.locator('.tx-status').first()).toHaveText('proposed');
   expect(problems).toEqual([]);
 });

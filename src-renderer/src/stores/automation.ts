@@ -11,6 +11,8 @@ interface AutomationStore {
   policies: AutomationPolicy[];
   loaded: boolean;
   error: string | null;
+  /** Counts the cues to read again: panels with their own data (decisions, schedules) follow it. */
+  revision: number;
   loadStatus: () => Promise<void>;
   loadPolicies: () => Promise<void>;
   applyStatus: (status: AutomationStatus) => void;
@@ -24,6 +26,7 @@ export const useAutomation = create<AutomationStore>((set, get) => ({
   policies: [],
   loaded: false,
   error: null,
+  revision: 0,
   loadStatus: async () => {
     try {
       set({ status: await callOrThrow('automation.status', {}), statusError: null });
@@ -60,4 +63,5 @@ export function refreshAutomation(): void {
   const store = useAutomation.getState();
   void store.loadStatus();
   if (store.loaded) void store.loadPolicies();
+  useAutomation.setState({ revision: store.revision + 1 });
 }

@@ -37,7 +37,11 @@ export function startSync(): void {
   });
   vigil.subscribe('status.changed', (payload) => useStatus.getState().merge(payload.chains));
   vigil.subscribe('events.batch', (payload) => useEvents.getState().applyBatch(payload.rows));
-  vigil.subscribe('txs.changed', (payload) => useTransactions.getState().merge(payload.txs));
+  vigil.subscribe('txs.changed', (payload) => {
+    useTransactions.getState().merge(payload.txs);
+    // A policy's decision (and the budget it used) comes with its transaction.
+    if (payload.txs.some((tx) => tx.policyDecision)) refreshAutomation();
+  });
   vigil.subscribe('signers.changed', (payload) => useSigners.getState().apply(payload.signers));
   vigil.subscribe('drift.changed', (payload) => useDrift.getState().apply(payload.chains));
   vigil.subscribe('audit.appended', (payload) => {

@@ -4,11 +4,13 @@ import { useEffect, useRef, useState } from 'react';
 import { visibleText, type AutomationPolicy } from '@contract';
 import { vigil } from '../client/index.ts';
 import { useAutomation } from '../stores/automation.ts';
-import { chainName, findChain, useConfig } from '../stores/config.ts';
+import { chainName, findChain, useChain, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { draftOf, emptyDraft, type PolicyDraft } from '../policy-draft.ts';
 import { nativeLabel, weiToGwei } from '../units.ts';
 import { PolicyEditor } from '../components/PolicyEditor.tsx';
+import { DecisionsPanel } from '../components/DecisionsPanel.tsx';
+import { ProgressBar } from '../components/ProgressBar.tsx';
 import { Address } from '../components/Address.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { EmptyState, FieldError, FormOk, Loadable } from '../components/StateViews.tsx';
@@ -18,7 +20,7 @@ import { useLayer } from '../components/layer.ts';
 import { hrefFor } from '../route.ts';
 
 export function AutomationView() {
-  const { loaded, error, loadPolicies } = useAutomation();
+  const { loaded, error, loadPolicies, policies } = useAutomation();
   useEffect(() => {
     void useAutomation.getState().loadPolicies();
   }, []);
@@ -39,6 +41,7 @@ export function AutomationView() {
         empty={null}
       >
         <Policies />
+        <DecisionsPanel policies={policies} />
       </Loadable>
     </section>
   );
@@ -139,6 +142,7 @@ function Policies() {
                 <th>Signer</th>
                 <th>May call</th>
                 <th>Limits</th>
+                <th>Used</th>
                 <th>
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -264,6 +268,9 @@ function PolicyRow({
           <dd>{policy.maxPerHour} / hour</dd>
         </dl>
       </td>
+      <td className="policy-used">
+        <BudgetUse policy={policy} />
+      </td>
       <td className="actions nowrap">
         <button type="button" className="button-small" onClick={onEdit} aria-label={`Edit ${name}`}>
           Edit
@@ -273,5 +280,30 @@ function PolicyRow({
         </ConfirmButton>
       </td>
     </tr>
+  );
+}
+
+/** What an enabled policy has used: of its signer's daily budget on the chain, and of its rate. */
+function BudgetUse({ policy }: { policy: AutomationPolicy }) {
+  const budget = useAutomation((state) =>
+    state.status?.budgets.find((item) => item.policyId === policy.id),
+  );
+  const chain = useChain(policy.chainId);
+  if (!budget) return <span className="muted small">{policy.enabled ? '…' : 'disabled'}</span>;
+  const daily = BigInt(budget.dailyBudget);
+  const fraction = daily === 0n ? 1 : Number((BigInt(budget.usedToday) * 10_000n) / daily) / 10_000;
+  return (
+    <>
+      <ProgressBar
+        label={`Budget used today by ${visibleText(policy.name)}`}
+        fraction={fraction}
+        detail={`${nativeLabel(budget.usedToday, chain)} of ${nativeLabel(budget.dailyBudget, chain)} today`}
+      />
+      <ProgressBar
+        label={`Approved in the last hour by ${visibleText(policy.name)}`}
+        fraction={budget.maxPerHour === 0 ? 1 : budget.approvedLastHour / budget.maxPerHour}
+        detail={`${budget.approvedLastHour} of ${budget.maxPerHour} this hour`}
+      />
+    </>
   );
 }
