@@ -135,6 +135,19 @@ test('write a policy, enable it with a passkey, pause, reload, resume with a pas
   await expect(switchPanel).toContainText('1 of 1 policy enabled');
   await screenshot(page, '03-policies');
 
+  // Edited: the form opens with the stored policy in ETH and gwei; a lower fee cap narrows it.
+  await row.getByRole('button', { name: 'Edit Top up' }).click();
+  const editor = page.getByRole('form', { name: 'Policy editor' });
+  await expect(editor.getByLabel('Max fee per gas (gwei)')).toHaveValue('50');
+  await expect(editor.getByLabel('Daily budget (ETH)')).toHaveValue('0.1');
+  await expect(editor.getByLabel('Condition on transfer (optional)')).toHaveValue(
+    'value <= 1000e18',
+  );
+  await editor.getByLabel('Max fee per gas (gwei)').fill('40');
+  await editor.getByRole('button', { name: 'Save policy' }).click();
+  await expect(row).toContainText('40 gwei');
+  await expect(row.getByLabel('Enable Top up')).toBeChecked();
+
   // Pausing needs nobody.
   await switchPanel.getByRole('button', { name: 'Pause automation' }).click();
   await expect(switchPanel.getByTestId('automation-state')).toHaveText('paused');
