@@ -1110,6 +1110,7 @@ export const TxsProposeInput = z.object({
  */
 export const EventTemplate = z
   .string()
+  .max(300, tooLong(300))
   .regex(
     /^\{\{\s*event\.(args\.[A-Za-z_$][A-Za-z0-9_$]*|transactionHash|blockNumber|address)\s*\}\}$/,
     'must be {{event.args.<name>}}, {{event.transactionHash}}, {{event.blockNumber}} or {{event.address}}',
@@ -1761,6 +1762,119 @@ export const AutomationStatus = z.object({
 });
 export type AutomationStatus = z.infer<typeof AutomationStatus>;
 
+// ---------------------------------------------------------------------------------------------
+// Schedules: a transaction proposed at each slot of a cron expression or an interval.
+
+/**
+ * A cron expression of 5 fields (minute first) or 6 (seconds first). Only its shape is checked
+ * here (this file depends on zod alone); the schedules room parses it with croner on save.
+ */
+export const CronExpression = FreeText(200)
+  .trim()
+  .superRefine((text, context) => {
+    const fields = text.split(/\s+/).filter(Boolean).length;
+    if (fields !== 5 && fields !== 6)
+      context.addIssue({
+        code: 'custom',
+        message: `must have 5 fields (minute hour day month weekday) or 6 (seconds first); this one has ${fields}`,
+      });
+  });
+
+/** An IANA time zone name that this runtime knows (`Europe/Paris`, `UTC`). */
+export const TimeZone = FreeText(100).superRefine((zone, context) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    context.addIssue({ code: 'custom', message: `${zone} is not an IANA time zone name` });
+  }
+});
+
+/** A schedule as a client writes it (`automation.schedules.save` creates or changes by id). */
+export const ScheduleInput = z
+  .object({
+    /** Lowercase letters, digits and dashes; absent: made from the name. */
+    id: Ref.regex(
+      /^[a-z0-9][a-z0-9-]*$/,
+      'must be lowercase letters, digits and dashes',
+    ).optional(),
+    name: FreeText(200).trim().min(1, 'must not be empty'),
+    /** Give either cron or everySeconds. */
+    cron: CronExpression.optional(),
+    /** Every this many seconds, counted from the schedule's creation. */
+    everySeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 24 * 3600)
+      .optional(),
+    /** The zone the cron expression's hours and days are read in. */
+    timezone: TimeZone.default('UTC'),
+    /** What each slot proposes; it waits for a person unless `execute` names a policy. */
+    propose: TxsProposeInput,
+    /** Approved by this policy when within every limit (see automation.policies). */
+    execute: z.object({ policy: Ref }).strict().optional(),
+    /**
+     * A slot missed while Vigil was not running runs once at start if it is at most this many
+     * seconds old; older ones are recorded as skipped, with the reason.
+     */
+    catchUpSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(366 * 24 * 3600)
+      .default(3600),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((input, context) => {
+    if ((input.cron === undefined) === (input.everySeconds === undefined))
+      context.addIssue({
+        code: 'custom',
+        message: 'give exactly one of cron and everySeconds',
+        path: [input.cron === undefined ? 'cron' : 'everySeconds'],
+      });
+    if (input.propose.safe !== undefined)
+      context.addIssue({
+        code: 'custom',
+        message: 'a schedule proposes from a keychain signer (from), not as a Safe',
+        path: ['propose', 'safe'],
+      });
+  });
+export type ScheduleInput = z.infer<typeof ScheduleInput>;
+
+/** What became of one slot of a schedule. */
+export const ScheduleRun = z.object({
+  scheduleId: z.string(),
+  /** The slot's time (ms since the epoch). */
+  slotAt: z.number(),
+  outcome: z.enum(['proposed', 'skipped', 'failed']),
+  /** The transaction proposed for the slot. */
+  txId: z.number().int().nullable(),
+  /** Why it was skipped or failed. */
+  reason: z.string().nullable(),
+  /** When it was recorded. */
+  at: z.number(),
+});
+export type ScheduleRun = z.infer<typeof ScheduleRun>;
+
+export const Schedule = z.object({
+  id: z.string(),
+  name: z.string(),
+  cron: z.string().optional(),
+  everySeconds: z.number().int().optional(),
+  timezone: z.string(),
+  propose: TxsProposeInput,
+  execute: z.object({ policy: z.string() }).optional(),
+  catchUpSeconds: z.number().int(),
+  enabled: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** The next slot that will run; null when disabled or the expression has no further slot. */
+  nextSlotAt: z.number().nullable(),
+  lastRun: ScheduleRun.nullable(),
+});
+export type Schedule = z.infer<typeof Schedule>;
+
 export const requests = {
   /** Every automation policy, oldest first. */
   'automation.policies.list': {
@@ -1806,6 +1920,32 @@ export const requests = {
       .strict()
       .default({ limit: 100 }),
     output: z.object({ decisions: z.array(PolicyDecision.extend({ txId: z.number().int() })) }),
+  },
+  /** Every schedule, oldest first, with its next slot and last run. */
+  'automation.schedules.list': {
+    input: Empty,
+    output: z.object({ schedules: z.array(Schedule) }),
+  },
+  /**
+   * Creates a schedule or changes the one with its id. Its proposal is checked as the queue
+   * would check it (chain, signer, encoding) and `execute.policy` must name a policy.
+   */
+  'automation.schedules.save': { input: ScheduleInput, output: Schedule },
+  'automation.schedules.remove': {
+    input: z.object({ id: Ref }).strict(),
+    output: z.object({ removed: z.literal(true) }),
+  },
+  'automation.schedules.setEnabled': {
+    input: z.object({ id: Ref, enabled: z.boolean() }).strict(),
+    output: Schedule,
+  },
+  /** What became of each slot, newest first; of one schedule when `id` is given. */
+  'automation.schedules.runs': {
+    input: z
+      .object({ id: Ref.optional(), limit: z.number().int().positive().max(1_000).optional() })
+      .strict()
+      .default({}),
+    output: z.object({ runs: z.array(ScheduleRun) }),
   },
   'chains.add': {
     /** `approval`: a person's, when an RPC URL is on an inward address (see gated-requests.ts). */

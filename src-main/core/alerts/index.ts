@@ -22,5 +22,6 @@ export {
 } from './event-condition.ts';
 export { functionFields } from './condition-fields.ts';
 export { createAlertService, type AlertServiceOptions } from './alert-service.ts';
+export { checkRuleProposal, type ProposalQueue } from './rule-proposals.ts';
 export { createTransactionFetcher, type TransactionFetcher } from './transaction-fetcher.ts';
 export { verifyWebhookSignature, webhookHeaderNames, webhookSignature } from './webhook.ts';

@@ -68,7 +68,7 @@ function checkExecute(
 
 /** Checks a rule's proposal as the queue would (templates typed first), naming fields under `propose.`. */
 export async function checkRuleProposal(
-  queue: ProposalQueue | undefined,
+  queue: Pick<ProposalQueue, 'checkProposal'> | undefined,
   propose: RuleProposeInput,
   field: string,
   context: RuleProposalContext,

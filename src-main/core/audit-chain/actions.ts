@@ -88,6 +88,14 @@ export const auditActions = {
   /** The switch: no policy approves anything until resumed; details: reason. */
   automationPaused: 'automation.paused',
   automationResumed: 'automation.resumed',
+  // Schedules (subject schedule:<id>); each slot's proposal is its own tx.proposed entry
+  /** details: the schedule as saved. */
+  scheduleCreated: 'schedule.created',
+  /** details: the schedule before and after. */
+  scheduleChanged: 'schedule.changed',
+  scheduleRemoved: 'schedule.removed',
+  scheduleEnabled: 'schedule.enabled',
+  scheduleDisabled: 'schedule.disabled',
   // Stored history (subject contract:<id>)
   /** Sealed rows past the contract's retention were deleted; details: rows, segment, blocks. */
   retentionDeleted: 'retention.deleted',

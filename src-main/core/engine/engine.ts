@@ -121,6 +121,7 @@ import {
   createAutomationService,
   createPolicyApprover,
 } from '../automation/index.ts';
+import { createScheduleService } from '../schedules/index.ts';
 import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
 import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
@@ -1285,6 +1286,10 @@ export function createEngine(options: EngineOptions): Engine {
     }),
     safeAccounts,
     createAutomationService(context, options.now ? { now: options.now } : {}),
+    createScheduleService(context, {
+      queue: txQueue,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     createStoreHealthService({
       store,
       push: options.push,

@@ -6,6 +6,7 @@ import { applyApproverCommand, type ApproverCommand } from './approvers.ts';
 import { applyAutomationCommand, type AutomationCommand } from './automation.ts';
 import { applyWatchConfigCommand, type WatchConfigCommand } from './operator-data.ts';
 import { applySafeCommand, type SafeCommand } from './safes.ts';
+import { applyScheduleCommand, type ScheduleCommand } from './schedules.ts';
 import { applySafeSignatureCommand, type SafeSignatureCommand } from './safe-signatures.ts';
 import { applySignerCommand, type SignerCommand } from './signers.ts';
 import { applyTransactionCommand, type TransactionCommand } from './transactions.ts';
@@ -19,6 +20,7 @@ export type OperatorCommand =
   | SafeCommand
   | SafeSignatureCommand
   | AutomationCommand
+  | ScheduleCommand
   /** Records audit entries and changes nothing else (an alert delivered, the app started). */
   | { type: 'audit.record' }
   /** Several commands that stand or fall together. */
@@ -67,6 +69,12 @@ export function applyOperatorCommand(db: Database, command: OperatorCommand, at:
     case 'automation.policy.enabled':
     case 'automation.switch':
       applyAutomationCommand(db, command, at);
+      return;
+    case 'schedule.save':
+    case 'schedule.remove':
+    case 'schedule.enabled':
+    case 'schedule.runs':
+      applyScheduleCommand(db, command, at);
       return;
     case 'alert.rule.save':
     case 'alert.rule.remove':

@@ -47,6 +47,7 @@ import { findSigner, listSigners, readMeta, type SignerRecord } from './signers.
 import {
   findBySafeTxHash,
   findTransaction,
+  firstTransactionFrom,
   hasTransactionFrom,
   listPolicyDecided,
   listTransactions,
@@ -62,6 +63,7 @@ import { insertAuditEntry, replayAuditEntry, type AuditQuery } from './audit-log
 import { openAuditArchive, type DamagedSegment, type SealCrashPoint } from './audit-archive.ts';
 import { approverQueries, type ApproverQueries } from './approvers.ts';
 import { automationQueries, type AutomationQueries } from './automation.ts';
+import { scheduleQueries, type ScheduleQueries } from './schedules.ts';
 import {
   auditSealingDefaults,
   createAuditHistory,
@@ -97,6 +99,7 @@ export type {
   TimelineEntry,
   TransactionsQuery,
 } from './transactions.ts';
+export type { ScheduleQueries, StoredSchedule } from './schedules.ts';
 export type {
   AlertCommand,
   AlertQueries,
@@ -227,6 +230,8 @@ export interface Store extends ChainDataAccess {
   readonly approvers: ApproverQueries;
   /** Automation policies and the switch. */
   readonly automation: AutomationQueries;
+  /** Schedules and their slots' runs. */
+  readonly schedules: ScheduleQueries;
   listSigners(): SignerRecord[];
   /** Safes the operator added, oldest first. */
   listSafes(): SafeRecord[];
@@ -245,6 +250,8 @@ export interface Store extends ChainDataAccess {
   nextTransactionId(): number;
   /** Whether any transaction was proposed on behalf of `source`. */
   hasTransactionFrom(source: string): boolean;
+  /** The id of the first transaction proposed on behalf of `source`. */
+  firstTransactionFrom(source: string): number | undefined;
   /**
    * Deletes sealed chain data past each contract's retention (see ChainStore.applyRetention);
    * contracts without one keep everything. Returns what went, one entry per contract and segment.
@@ -600,6 +607,7 @@ function createStore(parts: {
       chain.eventByIdentity(chainId, blockHash, logIndex),
     approvers: approverQueries(db),
     automation: automationQueries(db),
+    schedules: scheduleQueries(db),
     alerts: alertQueries(db, () => {
       dirty = true;
     }),
@@ -648,6 +656,7 @@ function createStore(parts: {
     findSafeProposals: (safeTxHash) => findBySafeTxHash(db, safeTxHash),
     nextTransactionId: () => nextTransactionId(db),
     hasTransactionFrom: (source) => hasTransactionFrom(db, source),
+    firstTransactionFrom: (source) => firstTransactionFrom(db, source),
     get dirty() {
       return dirty;
     },

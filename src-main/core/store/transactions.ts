@@ -169,6 +169,15 @@ export function nextTransactionId(db: Database): number {
   return (selectOne<{ id: number | null }>(db, 'SELECT max(id) AS id FROM txs')?.id ?? 0) + 1;
 }
 
+/** The first transaction proposed on behalf of `source`, if any. */
+export function firstTransactionFrom(db: Database, source: string): number | undefined {
+  return selectOne<{ id: number }>(
+    db,
+    "SELECT id FROM txs WHERE json_extract(record, '$.source') = ? ORDER BY id LIMIT 1",
+    [source],
+  )?.id;
+}
+
 /** Whether any transaction was proposed on behalf of `source` (`workspace:<key>`, `rule:<id>`). */
 export function hasTransactionFrom(db: Database, source: string): boolean {
   return (

@@ -602,6 +602,21 @@ const triggers: { [A in AuditAction]: Trigger | Pending } = {
     pending:
       'needs a keychain signer and a person for the gate; test/integration/automation/policies.test.ts checks it',
   },
+  'schedule.created': {
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+  },
+  'schedule.changed': {
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+  },
+  'schedule.removed': {
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+  },
+  'schedule.enabled': {
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+  },
+  'schedule.disabled': {
+    pending: 'needs a keychain signer; test/integration/automation/schedules.test.ts checks it',
+  },
   'safe.added': {
     pending:
       'needs the Safe contracts on anvil; test/integration/safes/safe-accounts.test.ts checks it',

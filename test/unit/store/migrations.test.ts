@@ -16,6 +16,7 @@ import {
   automationQueries,
 } from '../../../src-main/core/store/automation.ts';
 import { applySafeCommand, findSafe, listSafes } from '../../../src-main/core/store/safes.ts';
+import { applyScheduleCommand, scheduleQueries } from '../../../src-main/core/store/schedules.ts';
 import { applySafeSignatureCommand } from '../../../src-main/core/store/safe-signatures.ts';
 import {
   applyTransactionCommand,
@@ -363,6 +364,67 @@ describe('migrations', () => {
     );
     applyAutomationCommand(db, { type: 'automation.policy.remove', id: 'keeper' }, 50);
     expect(automation.listPolicies()).toEqual([]);
+  });
+
+  it('migration 16 keeps schedules and one run per schedule and slot', async () => {
+    const db = openDatabase(await loadSqlJs());
+    migrate(db, migrations.slice(0, 15));
+    expect(migrate(db, migrations.slice(0, 16))).toEqual([16]);
+    const schedules = scheduleQueries(db);
+    const schedule = {
+      id: 'harvest',
+      name: 'Harvest',
+      everySeconds: 60,
+      timezone: 'UTC',
+      propose: { chainId: 1, from: '0xSigner', to: '0xTarget' },
+      catchUpSeconds: 3600,
+      enabled: true,
+      createdAt: 10,
+      updatedAt: 10,
+      armedAt: 10,
+    };
+    applyScheduleCommand(db, { type: 'schedule.save', schedule }, 10);
+    applyScheduleCommand(
+      db,
+      { type: 'schedule.save', schedule: { ...schedule, name: 'Renamed', createdAt: 99 } },
+      20,
+    );
+    applyScheduleCommand(
+      db,
+      { type: 'schedule.enabled', id: 'harvest', enabled: false, armedAt: 30 },
+      30,
+    );
+    expect(schedules.findSchedule('harvest')).toEqual({
+      ...schedule,
+      name: 'Renamed',
+      enabled: false,
+      updatedAt: 30,
+      armedAt: 30,
+    });
+    const run = (slotAt: number, outcome: 'proposed' | 'skipped', at: number) => ({
+      scheduleId: 'harvest',
+      slotAt,
+      outcome,
+      txId: outcome === 'proposed' ? 7 : null,
+      reason: outcome === 'skipped' ? 'missed' : null,
+      at,
+    });
+    applyScheduleCommand(db, { type: 'schedule.runs', runs: [run(70, 'proposed', 71)] }, 71);
+    // A slot recorded once keeps its first record: a repeat after a restart changes nothing.
+    applyScheduleCommand(
+      db,
+      { type: 'schedule.runs', runs: [run(70, 'skipped', 80), run(130, 'skipped', 131)] },
+      131,
+    );
+    expect(schedules.listRuns({ limit: 10 })).toEqual([
+      run(130, 'skipped', 131),
+      run(70, 'proposed', 71),
+    ]);
+    expect(schedules.lastRun('harvest')).toEqual(run(130, 'skipped', 131));
+    expect(schedules.findRun('harvest', 70)).toEqual(run(70, 'proposed', 71));
+    applyScheduleCommand(db, { type: 'schedule.remove', id: 'harvest' }, 140);
+    expect(schedules.listSchedules()).toEqual([]);
+    expect(schedules.listRuns({ scheduleId: 'harvest', limit: 10 })).toEqual([]);
   });
 
   it('applies only what is new, once', async () => {
