@@ -53,6 +53,14 @@ test.afterAll(async () => {
   dataDir?.remove();
 });
 
+/** What the rule and the schedule propose: one unit of the token from the keeper. */
+const keeperTransfer = () => ({
+  chainId: anvil.chainId,
+  from: keeper,
+  to: token,
+  function: { name: 'transfer', args: [RECIPIENT, '1'] },
+});
+
 /** axe's WCAG 2.2 AA findings on the page as it is, as the accessibility spec checks each view. */
 async function axeViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page })
@@ -186,13 +194,7 @@ test('a rule under the policy: what it decided and why, the budget it used, the 
     eventName: 'Transfer',
     condition: `from == 0x0000000000000000000000000000000000000000 and to == ${TREASURY}`,
     enabled: true,
-    propose: {
-      chainId: anvil.chainId,
-      from: keeper,
-      to: token,
-      function: { name: 'transfer', args: [RECIPIENT, '1'] },
-      execute: { policy: 'top-up' },
-    },
+    propose: { ...keeperTransfer(), execute: { policy: 'top-up' } },
   });
   await addVirtualAuthenticator(page, erin, 2_000_000);
   await page.goto(`${serve.consoleUrl}#/automation`);
@@ -230,5 +232,48 @@ test('a rule under the policy: what it decided and why, the budget it used, the 
   await txLink.click();
   const detail = page.getByRole('complementary', { name: `Transaction ${txId}` });
   await expect(detail.locator('.tx-status').first()).toHaveText('proposed');
+  expect(problems).toEqual([]);
+});
+
+test('a schedule under the policy: its next slot, its runs, the hourly rate that stops it', async ({
+  page,
+}) => {
+  const problems = watchForProblems(page);
+  // Every two seconds a transfer under Top up, which has approved one of its four an hour (the
+  // rule of the test before): three more are approved, then the rate leaves one for a person.
+  await rpc.call('automation.schedules.save', {
+    name: 'Drip',
+    everySeconds: 2,
+    propose: keeperTransfer(),
+    execute: { policy: 'top-up' },
+    catchUpSeconds: 60,
+  });
+  await page.goto(`${serve.consoleUrl}#/automation`);
+  const schedule = page.getByTestId('schedule-row');
+  await expect(schedule).toContainText('Drip');
+  await expect(schedule).toContainText('every 2.0 s');
+  await expect(schedule).toContainText('under Top up');
+  await expect(schedule.locator('.badge-run-proposed')).toBeVisible({ timeout: 30_000 });
+
+  const decisions = page.getByTestId('decision-row');
+  await expect(decisions.filter({ hasText: 'Per hour' }).first()).toContainText(
+    'left for a person',
+    { timeout: 30_000 },
+  );
+  await expect(decisions.locator('.badge-approved')).toHaveCount(4);
+  await expect(
+    page.getByRole('progressbar', { name: 'Approved in the last hour by Top up' }),
+  ).toHaveAttribute('aria-valuenow', '100');
+
+  // Disabled from its row: no next slot; its recent runs each link to their proposal.
+  await schedule.getByLabel('Enable schedule Drip').click();
+  await expect(schedule.getByLabel('Enable schedule Drip')).not.toBeChecked();
+  await expect(schedule).toContainText('none');
+  await schedule.getByRole('button', { name: 'Recent runs of Drip' }).click();
+  const runs = schedule.getByRole('list', { name: 'Runs of Drip' }).locator('li');
+  await expect(runs.first()).toContainText('proposed');
+  await expect(runs.first().getByRole('link', { name: /^#\d+$/ })).toBeVisible();
+  await screenshot(page, '06-schedules');
+  expect(await axeViolations(page)).toEqual([]);
   expect(problems).toEqual([]);
 });

@@ -10,6 +10,7 @@ import { draftOf, emptyDraft, type PolicyDraft } from '../policy-draft.ts';
 import { nativeLabel, weiToGwei } from '../units.ts';
 import { PolicyEditor } from '../components/PolicyEditor.tsx';
 import { DecisionsPanel } from '../components/DecisionsPanel.tsx';
+import { SchedulesPanel } from '../components/SchedulesPanel.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { Address } from '../components/Address.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
@@ -42,6 +43,7 @@ export function AutomationView() {
       >
         <Policies />
         <DecisionsPanel policies={policies} />
+        <SchedulesPanel policies={policies} />
       </Loadable>
     </section>
   );
