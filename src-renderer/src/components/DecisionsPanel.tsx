@@ -47,7 +47,9 @@ function CheckText({ check, chain }: { check: PolicyCheck; chain: Chain | undefi
 }
 
 export function DecisionsPanel({ policies }: { policies: AutomationPolicy[] }) {
-  const [policyId, setPolicyId] = useState('');
+  const [chosen, setPolicyId] = useState('');
+  // The filter shows with two policies or more; a removed policy's filter falls back to all.
+  const policyId = policies.length > 1 && policies.some((p) => p.id === chosen) ? chosen : '';
   const decisions = useAutomationList(policyId, async () => {
     const answer = await callOrThrow('automation.decisions.list', {
       limit: 100,
@@ -61,18 +63,20 @@ export function DecisionsPanel({ policies }: { policies: AutomationPolicy[] }) {
     <section className="automation-panel" aria-labelledby="decisions-title">
       <div className="card-header">
         <h2 id="decisions-title">Decisions</h2>
-        <div className="panel-filter">
-          <LabelledSelect
-            id="decisions-policy"
-            label="Policy"
-            value={policyId}
-            options={[
-              { value: '', label: 'All policies' },
-              ...policies.map((policy) => ({ value: policy.id, label: policy.name })),
-            ]}
-            onChange={setPolicyId}
-          />
-        </div>
+        {policies.length > 1 && (
+          <div className="panel-filter">
+            <LabelledSelect
+              id="decisions-policy"
+              label="Policy"
+              value={policyId}
+              options={[
+                { value: '', label: 'All policies' },
+                ...policies.map((policy) => ({ value: policy.id, label: policy.name })),
+              ]}
+              onChange={setPolicyId}
+            />
+          </div>
+        )}
       </div>
       <Loadable
         what="decisions"
