@@ -112,8 +112,10 @@ export function DecisionsPanel({ policies }: { policies: AutomationPolicy[] }) {
                     <td className="small nowrap">
                       <Time ms={decision.at} />
                     </td>
-                    <td>{policy ? visibleText(policy.name) : decision.policyId}</td>
-                    <td>
+                    <td className="nowrap">
+                      {policy ? visibleText(policy.name) : decision.policyId}
+                    </td>
+                    <td className="nowrap">
                       <span
                         className={`badge ${decision.approved ? 'badge-approved' : 'badge-refused'}`}
                       >
