@@ -58,10 +58,21 @@ export const useAutomation = create<AutomationStore>((set, get) => ({
   },
 }));
 
-/** Reads again what an audited change may have moved: the switch always, policies once shown. */
+let refreshQueued = false;
+
+/**
+ * Reads again what an audited change may have moved: the switch always, policies once shown,
+ * and the panels that follow `revision`. A burst of audit entries (a backfill's firings) is read
+ * once, a moment after it starts.
+ */
 export function refreshAutomation(): void {
-  const store = useAutomation.getState();
-  void store.loadStatus();
-  if (store.loaded) void store.loadPolicies();
-  useAutomation.setState({ revision: store.revision + 1 });
+  if (refreshQueued) return;
+  refreshQueued = true;
+  setTimeout(() => {
+    refreshQueued = false;
+    const store = useAutomation.getState();
+    void store.loadStatus();
+    if (store.loaded) void store.loadPolicies();
+    useAutomation.setState({ revision: store.revision + 1 });
+  }, 150);
 }
