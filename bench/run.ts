@@ -1,7 +1,9 @@
 // `npm run bench`: Vigil's throughput, latency and memory on a local anvil, printed as one
 // table. Figures, not a pass/fail test. Sizes can be changed with BENCH_EVENTS,
 // BENCH_EVENTS_PER_BLOCK, BENCH_EVENTS_PER_TX, BENCH_LIVE_SAMPLES, BENCH_AUDIT_ENTRIES,
-// BENCH_ALERT_EVENTS and BENCH_ALERT_SAMPLES; BENCH_ONLY=audit runs only the audit log's figures
+// BENCH_ALERT_EVENTS, BENCH_ALERT_SAMPLES and BENCH_AUTOMATION_SAMPLES; BENCH_ONLY=automation runs
+// only trigger → broadcast (it needs the OS keychain: run it inside a D-Bus session with an
+// unlocked keyring, as npm test does); BENCH_ONLY=audit runs only the audit log's figures
 // (no chain needed). The store section (BENCH_ONLY=store runs only it) measures headless mode at
 // each size in BENCH_STORE_EVENTS (one size, or a list such as 100000,1000000), following for
 // BENCH_FOLLOW_SECONDS and timing each query BENCH_QUERY_RUNS times.
@@ -30,6 +32,7 @@ import {
   measureRulesThroughStore,
   measureWebhookLatency,
 } from './lib/alert-bench.ts';
+import { measureAutomationLatency } from './lib/automation-latency.ts';
 import { measureReorgAndRequests } from './lib/reorg-and-requests.ts';
 import { parseSizes, runStoreSection } from './lib/store-section.ts';
 import { formatInt, formatMb, formatMs } from './lib/stats.ts';
@@ -46,6 +49,7 @@ const settings = {
   auditEntries: Number(process.env.BENCH_AUDIT_ENTRIES ?? 1_000_000),
   alertEvents: Number(process.env.BENCH_ALERT_EVENTS ?? 100_000),
   alertSamples: Number(process.env.BENCH_ALERT_SAMPLES ?? 30),
+  automationSamples: Number(process.env.BENCH_AUTOMATION_SAMPLES ?? 30),
   alertRules: 100,
   store: {
     sizes: parseSizes(process.env.BENCH_STORE_EVENTS ?? '100000'),
@@ -60,6 +64,7 @@ const settings = {
 const denseChainId = 31337;
 const wsChainId = 31338;
 const alertChainId = 31340;
+const automationChainId = 31341;
 const anvilArgs = ['--gas-limit', '1000000000'];
 
 const step = (text: string): void => console.log(`· ${text}`);
@@ -154,11 +159,45 @@ async function runAuditBench(): Promise<TableRow[]> {
   }
 }
 
+/** Trigger → broadcast of a rule executing under a policy, over ws:// and http://. */
+async function runAutomationBench(): Promise<TableRow[]> {
+  const rows: TableRow[] = [];
+  for (const transport of ['ws', 'http'] as const) {
+    step(
+      `Triggering block → automatic transaction broadcast over ${transport}:// (${settings.automationSamples} triggers)…`,
+    );
+    const result = await measureAutomationLatency({
+      transport,
+      chainId: automationChainId,
+      samples: settings.automationSamples,
+    });
+    const missed = result.missed ? `; ${result.missed} not broadcast within 20 s` : '';
+    rows.push(
+      {
+        measurement: `Trigger → broadcast, ${transport}://`,
+        value: `p50 ${formatMs(result.sentP50Ms)}`,
+        notes: `${result.samples} withdrawals, random 0–1 s apart, each firing a rule whose flag(…) is approved by its policy${missed}`,
+      },
+      {
+        measurement: '',
+        value: `p95 ${formatMs(result.sentP95Ms)}`,
+        notes: `max ${formatMs(result.sentMaxMs)}; proposed after p50 ${formatMs(result.proposedP50Ms)} (the rest: simulation, policy, signing, eth_sendRawTransaction)`,
+      },
+    );
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   console.log(`Vigil bench — ${describeMachine()}`);
   if (process.env.BENCH_ONLY === 'audit') {
     const rows = await runAuditBench();
+    printTable(`Results (${seconds((performance.now() - benchStarted) / 1000)} in all)`, rows);
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'automation') {
+    const rows = await runAutomationBench();
     printTable(`Results (${seconds((performance.now() - benchStarted) / 1000)} in all)`, rows);
     return;
   }
@@ -432,6 +471,9 @@ async function main(): Promise<void> {
         webhookDir.remove();
       }
     }
+
+    // ---- 8b. automation: a triggering block to the automatic transaction's broadcast ---------
+    rows.push(...(await runAutomationBench()));
 
     // ---- 9. the store at BENCH_STORE_EVENTS, through headless mode ----------------------------
     await runStoreSection(emitter, settings.store, step);

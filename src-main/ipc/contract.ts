@@ -667,7 +667,8 @@ export const Uint256String = z
   .max(100, tooLong(100))
   .trim()
   .regex(/^\d+$/, 'must be a non-negative whole number in decimal (wei)')
-  .refine((text) => BigInt(text) < 2n ** 256n, 'must be below 2^256');
+  // zod runs this even when the regex failed: not a number is the regex's refusal, not a throw.
+  .refine((text) => !/^\d+$/.test(text) || BigInt(text) < 2n ** 256n, 'must be below 2^256');
 
 export const SignerBalance = z.object({
   chainId: ChainId,
@@ -1296,6 +1297,11 @@ const ruleCommon = {
    * within. Function arguments and value may use the firing event's values ({{event.args.from}}).
    */
   propose: RuleProposeInput.optional(),
+  /**
+   * A person's, when the rule sends on its own: saved enabled with `propose.execute` (new, or
+   * changed), as enabling a policy needs one (see gated-requests.ts).
+   */
+  approval: ApprovalProof.optional(),
 };
 
 const contractEvent = {
@@ -1648,6 +1654,17 @@ export const WorkspaceSummary = z.object({
   transactionsUnchanged: z.number().int(),
   rulesAdded: z.number().int(),
   rulesUnchanged: z.number().int(),
+  /** Policies the file adds, each disabled until a person enables it. */
+  policiesAdded: z.number().int(),
+  /**
+   * Policies the file changes: a narrowing keeps a policy's enabled state, a widening saves it
+   * disabled (a person's approval was for the narrower terms).
+   */
+  policiesChanged: z.number().int(),
+  policiesUnchanged: z.number().int(),
+  /** Schedules added from the file; each starts disabled until a person enables it. */
+  schedulesAdded: z.number().int(),
+  schedulesUnchanged: z.number().int(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1699,6 +1716,13 @@ export const PolicyInput = z
   })
   .strict();
 export type PolicyInput = z.infer<typeof PolicyInput>;
+
+/**
+ * A policy in a workspace file: its terms only. Whether it is enabled is not the file's to say:
+ * an imported policy starts disabled until a person enables it.
+ */
+export const WorkspacePolicy = PolicyInput.omit({ approval: true, enabled: true });
+export type WorkspacePolicy = z.infer<typeof WorkspacePolicy>;
 
 export const PolicyFunction = z.object({
   name: z.string(),
@@ -1824,6 +1848,8 @@ export const ScheduleInput = z
       .max(366 * 24 * 3600)
       .default(3600),
     enabled: z.boolean().default(true),
+    /** A person's, when the schedule is enabled with `execute` (see schedules/gate-describers.ts). */
+    approval: ApprovalProof.optional(),
   })
   .strict()
   .superRefine((input, context) => {
@@ -1928,15 +1954,17 @@ export const requests = {
   },
   /**
    * Creates a schedule or changes the one with its id. Its proposal is checked as the queue
-   * would check it (chain, signer, encoding) and `execute.policy` must name a policy.
+   * would check it (chain, signer, encoding) and `execute.policy` must name a policy. Saving one
+   * enabled with `execute` needs a person, unless it is already so, unchanged.
    */
   'automation.schedules.save': { input: ScheduleInput, output: Schedule },
   'automation.schedules.remove': {
     input: z.object({ id: Ref }).strict(),
     output: z.object({ removed: z.literal(true) }),
   },
+  /** Enabling one with `execute` needs a person; anything else does not. */
   'automation.schedules.setEnabled': {
-    input: z.object({ id: Ref, enabled: z.boolean() }).strict(),
+    input: z.object({ id: Ref, enabled: z.boolean(), approval: ApprovalProof.optional() }).strict(),
     output: Schedule,
   },
   /** What became of each slot, newest first; of one schedule when `id` is given. */
@@ -2298,7 +2326,8 @@ export const requests = {
     output: z.object({ address: z.string(), approvalsRequired: z.number().int() }),
   },
   /** Proposes a transaction; it is simulated at once and never sent without approval. */
-  'txs.propose': { input: TxsProposeInput, output: Transaction },
+  // Strict: a key it does not know (executeUnder, which only rules and schedules set) is refused.
+  'txs.propose': { input: TxsProposeInput.strict(), output: Transaction },
   /** Encodes a call from a watched contract's ABI, checking each argument by its type. */
   'txs.encode': {
     input: z.object({ chainId: ChainId, to: AddressInput, function: FunctionCallInput }),

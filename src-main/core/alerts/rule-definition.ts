@@ -32,7 +32,14 @@ export function prepareRule(
   input: ValidRuleInput,
   context: PrepareRuleContext,
 ): PreparedRule {
-  const { id: _id, name, enabled, channels: channelInputs, ...settings } = input;
+  const {
+    id: _id,
+    name,
+    enabled,
+    channels: channelInputs,
+    approval: _approval,
+    ...settings
+  } = input;
   const kind = ruleKinds[input.kind];
   const fieldOf = (name: string): string => `${context.field}${name}`;
   const spec = kind.validate(settings as never, context, fieldOf) as Omit<

@@ -79,6 +79,36 @@ export function nativeWithWei(wei: string, chainId: number): string {
 
 /** What a person lets a policy send without them, every term listed. */
 /** A gate subject: what a person approves, its digest over `what`, and the lines shown. */
+interface SendingTerms {
+  kind: unknown;
+  contractId: unknown;
+  eventName: unknown;
+  condition: unknown;
+  propose: { execute?: { policy: string }; [field: string]: unknown };
+}
+
+/** What decides when and what a rule sends: its trigger and its proposal; null without one. */
+function sendingTerms(rule: Record<string, unknown>): SendingTerms | null {
+  const propose = rule['propose'] as SendingTerms['propose'] | undefined;
+  if (!propose) return null;
+  return {
+    kind: rule['kind'] ?? null,
+    contractId: rule['contractId'] ?? null,
+    eventName: rule['eventName'] ?? null,
+    condition: rule['condition'] ?? null,
+    propose,
+  };
+}
+
+function sendingSummary(when: SendingTerms): string[] {
+  const { propose } = when;
+  const fn = propose['function'] as { name: string; args?: unknown[] } | undefined;
+  return [
+    `When ${String(when.kind)} rule fires${when.eventName ? ` on ${String(when.eventName)}` : ''}${when.condition ? ` where ${String(when.condition)}` : ''}`,
+    `From ${String(propose['from'])} to ${String(propose['to'])} on chain ${String(propose['chainId'])}${fn ? `: ${fn.name}(${JSON.stringify(fn.args ?? []).slice(1, -1)})` : ''}`,
+  ];
+}
+
 export function subject(action: string, what: unknown, summary: string[]): GateSubject {
   return { action, digest: subjectDigest(action, what), summary };
 }
@@ -185,9 +215,33 @@ const describers: GateDescribers = {
       `Require ${input.required} distinct approver(s) for transactions from ${address}`,
     ]);
   },
-  'alerts.rules.setEnabled'(input) {
-    if (input.enabled) return null;
+  'alerts.rules.setEnabled'(input, store) {
+    if (input.enabled) {
+      const rule = store.alerts.findRule(input.id);
+      const when = rule && !rule.enabled ? sendingTerms(rule.definition) : null;
+      if (!when?.propose.execute) return null;
+      return subject('alerts.rules.execute', { id: input.id, ...when }, [
+        `Turn alert rule ${input.id} on: it sends on its own from now on`,
+        ...sendingSummary(when),
+      ]);
+    }
     return subject('alerts.rules.disable', { id: input.id }, [`Turn alert rule ${input.id} off`]);
+  },
+  // A rule whose proposal executes under a policy sends without a person each time it fires:
+  // turning one on (saved enabled, new or with other terms) is approved as enabling a policy is.
+  'alerts.rules.save'(input, store) {
+    const when = sendingTerms(input as Record<string, unknown>);
+    if (!input.enabled || !when?.propose.execute) return null;
+    const existing = input.id === undefined ? undefined : store.alerts.findRule(input.id);
+    if (
+      existing?.enabled &&
+      JSON.stringify(sendingTerms(existing.definition)) === JSON.stringify(when)
+    )
+      return null;
+    return subject('alerts.rules.execute', { id: input.id ?? input.name, ...when }, [
+      `Alert rule “${input.name}” sends under policy ${when.propose.execute.policy} without a person, within its limits`,
+      ...sendingSummary(when),
+    ]);
   },
   'contracts.update'(input, store) {
     if (input.retention === undefined) return null;

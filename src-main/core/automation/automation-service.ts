@@ -9,6 +9,7 @@ import type { Store } from '../store/index.ts';
 import { checkPolicyOnSave } from './check-policy.ts';
 import { policyBudgets } from './policy-approver.ts';
 import { policyTerms, policyWidening } from './widening.ts';
+import { policiesSection } from './workspace-policies.ts';
 
 export interface AutomationServiceOptions {
   now?: () => number;
@@ -60,6 +61,7 @@ export function createAutomationService(
   }
 
   return {
+    workspace: policiesSection(store, actor, now),
     prechecks: {
       // Nobody is asked to approve a policy that would be refused.
       'automation.policies.save': (input) => void policyToSave(store, input, now()),

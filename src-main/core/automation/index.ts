@@ -28,3 +28,4 @@ export {
   policyBudgets,
   policyProposal,
 } from './policy-approver.ts';
+export { policiesSection, policyForFile } from './workspace-policies.ts';

@@ -121,7 +121,11 @@ import {
   createAutomationService,
   createPolicyApprover,
 } from '../automation/index.ts';
-import { createScheduleService } from '../schedules/index.ts';
+import {
+  createScheduleService,
+  scheduleGateDescribers,
+  type ScheduleCrashPoint,
+} from '../schedules/index.ts';
 import { createCurrentAbiRows, queryWithCurrentAbi } from './current-abi-rows.ts';
 import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
@@ -219,8 +223,11 @@ export interface EngineOptions extends EngineTuning {
   keychain?: Keychain;
   /** RPC URLs' API keys, kept in the keychain (see keys/url-secrets.ts), read at start. */
   urlSecrets: UrlSecrets;
-  /** Fault injection for crash tests (see worker.ts): the queue's steps and a reorg's repair. */
-  crashPoint?: (point: TxCrashPoint | ReorgCrashPoint) => void;
+  /**
+   * Fault injection for crash tests (see worker.ts): the queue's steps, a reorg's repair, and a
+   * schedule's slot between its proposal and its record.
+   */
+  crashPoint?: (point: TxCrashPoint | ReorgCrashPoint | ScheduleCrashPoint) => void;
   /** How a person approves: WebAuthn assertions unless the desktop app gives its dialog. */
   personGate?: PersonGate;
   /**
@@ -250,6 +257,11 @@ export interface WorkspaceApplySummary {
   transactionsUnchanged: number;
   rulesAdded: number;
   rulesUnchanged: number;
+  policiesAdded: number;
+  policiesChanged: number;
+  policiesUnchanged: number;
+  schedulesAdded: number;
+  schedulesUnchanged: number;
 }
 
 export interface Engine {
@@ -894,6 +906,11 @@ export function createEngine(options: EngineOptions): Engine {
       transactionsUnchanged: 0,
       rulesAdded: 0,
       rulesUnchanged: 0,
+      policiesAdded: 0,
+      policiesChanged: 0,
+      policiesUnchanged: 0,
+      schedulesAdded: 0,
+      schedulesUnchanged: 0,
       ...Object.assign({}, ...sections.map((section) => section.summary)),
     };
     // One journal entry for the whole import: it lands entirely or not at all.
@@ -1204,6 +1221,8 @@ export function createEngine(options: EngineOptions): Engine {
       : { timeoutMs: options.verifiedSourceTimeoutMs }),
   });
   const projectRoots = createProjectRoots(options.projectRoots ?? []);
+  // Requests of other rooms that only a person may make: automation's and schedules'.
+  const gateDescribers = { ...automationGateDescribers, ...scheduleGateDescribers };
   const services: EngineService[] = [
     verifiedSources,
     { handlers: { 'contracts.projectRoots': () => ({ roots: projectRoots.list() }) } },
@@ -1256,7 +1275,7 @@ export function createEngine(options: EngineOptions): Engine {
       gate,
       (name, input) => precheck(name, input),
       gatePolicy,
-      automationGateDescribers,
+      gateDescribers,
     ),
     createImplementationAbis({
       store,
@@ -1288,6 +1307,7 @@ export function createEngine(options: EngineOptions): Engine {
     createAutomationService(context, options.now ? { now: options.now } : {}),
     createScheduleService(context, {
       queue: txQueue,
+      ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
       ...(options.now ? { now: options.now } : {}),
     }),
     createStoreHealthService({
@@ -1427,13 +1447,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (!handler) throw new VigilError('UNKNOWN_METHOD', `Unknown method ${name}.`);
       await precheck(name, input);
       // A request only a person may make passes the gate first, whoever sent it.
-      const subject = describeGatedRequest(
-        name,
-        input as never,
-        store,
-        gatePolicy,
-        automationGateDescribers,
-      );
+      const subject = describeGatedRequest(name, input as never, store, gatePolicy, gateDescribers);
       if (!subject) return handler(input, caller ? { caller } : {});
       const approvedBy = await gate.confirm(
         subject,

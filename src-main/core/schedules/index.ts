@@ -4,10 +4,9 @@ export {
   createScheduleService,
   requireSchedule,
   scheduleToSave,
-  type ScheduleService,
   type ScheduleServiceOptions,
 } from './schedule-service.ts';
-export { slotSource, type ScheduleQueue } from './schedule-runner.ts';
+export { slotSource, type ScheduleCrashPoint, type ScheduleQueue } from './schedule-runner.ts';
 export {
   MISSED_REASON,
   planDueSlots,
@@ -17,3 +16,4 @@ export {
   type SlotPlan,
   type SlotTiming,
 } from './slots.ts';
+export { scheduleGateDescribers } from './gate-describers.ts';

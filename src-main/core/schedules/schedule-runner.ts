@@ -7,7 +7,13 @@ import { SYSTEM_ACTOR } from '../audit/index.ts';
 import type { Logger } from '../ports/index.ts';
 import type { Store, StoredSchedule } from '../store/index.ts';
 import type { TxQueueService } from '../txqueue/index.ts';
-import { planDueSlots, slotAfter, type SlotTiming } from './slots.ts';
+import {
+  MAX_LISTED_SLOTS,
+  planDueSlots,
+  slotAfter,
+  slotsBetween,
+  type SlotTiming,
+} from './slots.ts';
 
 export type ScheduleQueue = Pick<TxQueueService, 'checkProposal' | 'propose' | 'hasProposalFrom'>;
 
@@ -19,6 +25,9 @@ export const ON_TIME_MS = 5_000;
 
 /** Longest single wait (setTimeout holds at most ~24.8 days); the timer is simply set again. */
 const MAX_WAIT_MS = 6 * 3600_000;
+
+/** Where a crash test may kill the process: a slot proposed, its run not yet recorded. */
+export type ScheduleCrashPoint = 'schedule.proposed';
 
 export const slotSource = (scheduleId: string, slotAt: number): string =>
   `schedule:${scheduleId}:${slotAt}`;
@@ -37,6 +46,7 @@ export interface ScheduleRunnerDependencies {
   now: () => number;
   /** A slot's run was recorded. */
   changed?: () => void;
+  crashPoint?: (point: ScheduleCrashPoint) => void;
 }
 
 export function createScheduleRunner(deps: ScheduleRunnerDependencies) {
@@ -85,6 +95,7 @@ export function createScheduleRunner(deps: ScheduleRunnerDependencies) {
         SYSTEM_ACTOR,
         schedule.execute ? { executeUnder: schedule.execute.policy } : {},
       );
+      deps.crashPoint?.('schedule.proposed');
       return done({ outcome: 'proposed', txId: tx.id, reason: null });
     } catch (error) {
       // Saved before a later stage threw: it was proposed, and only once.
@@ -96,9 +107,20 @@ export function createScheduleRunner(deps: ScheduleRunnerDependencies) {
     }
   }
 
+  /**
+   * A disabled schedule runs nothing, but a slot it proposed just before it was disabled (and
+   * then a crash) is still recorded as proposed: its armedAt is when it was disabled.
+   */
+  function completeDisabled(schedule: StoredSchedule): void {
+    const after = store.schedules.lastRun(schedule.id)?.slotAt ?? schedule.createdAt;
+    const { slots } = slotsBetween(timingOf(schedule), after, schedule.armedAt, MAX_LISTED_SLOTS);
+    record(slots.flatMap((slotAt) => alreadyProposed(schedule.id, slotAt) ?? []));
+  }
+
   async function runDue(id: string): Promise<void> {
     const schedule = store.schedules.findSchedule(id);
-    if (closed || !schedule?.enabled) return;
+    if (closed || !schedule) return;
+    if (!schedule.enabled) return completeDisabled(schedule);
     const at = now();
     const plan = planDueSlots(timingOf(schedule), {
       after: cursorOf(schedule),

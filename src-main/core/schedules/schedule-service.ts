@@ -3,23 +3,29 @@
 // the runner that proposes at each slot. A schedule needs no person to save: each proposal it
 // makes waits for one, unless the policy it names approves it (and that policy needed one).
 import type { Abi } from 'viem';
-import type { Schedule, ScheduleInput } from '../../ipc/contract.ts';
+import type {
+  AutomationPolicy,
+  Schedule,
+  ScheduleInput,
+  WorkspacePolicy,
+} from '../../ipc/contract.ts';
+import { encodeFunctionCall } from '../abi/index.ts';
 import { checkRuleProposal, ruleSlug } from '../alerts/index.ts';
 import { auditActions, type AuditDraft } from '../audit-chain/index.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store, StoredSchedule } from '../store/index.ts';
-import { createScheduleRunner, type ScheduleQueue } from './schedule-runner.ts';
+import {
+  createScheduleRunner,
+  type ScheduleCrashPoint,
+  type ScheduleQueue,
+} from './schedule-runner.ts';
 import { parseCron } from './slots.ts';
 
 export interface ScheduleServiceOptions {
   queue: ScheduleQueue | undefined;
   now?: () => number;
-}
-
-export interface ScheduleService extends EngineService {
-  /** Settles once every schedule's catch-up at start has been recorded (tests wait on it). */
-  started: Promise<unknown>;
+  crashPoint?: (point: ScheduleCrashPoint) => void;
 }
 
 const scheduleSubject = (id: string): string => `schedule:${id}`;
@@ -31,13 +37,70 @@ export function requireSchedule(store: Store, id: string): StoredSchedule {
 }
 
 /** What an audit entry shows of a schedule: what it was saved as, without its bookkeeping. */
-function scheduleTerms(schedule: StoredSchedule): Record<string, unknown> {
+export function scheduleTerms(schedule: StoredSchedule): Record<string, unknown> {
   const { armedAt: _armedAt, createdAt: _createdAt, updatedAt: _updatedAt, ...terms } = schedule;
   return terms;
 }
 
 const sameTiming = (a: StoredSchedule, b: StoredSchedule): boolean =>
   a.cron === b.cron && a.everySeconds === b.everySeconds && a.timezone === b.timezone;
+
+type PendingContract = { id: string; chainId: number; abi: unknown[] };
+
+/**
+ * Everything a schedule is checked for on save, with nothing written: its cron expression, the
+ * policy it names, and its proposal as the queue would check it. A proposal to a contract that
+ * the same workspace import adds is encoded with that contract's ABI instead. `field` prefixes
+ * every error's field (`schedules[2].`).
+ */
+export async function checkSchedule(
+  store: Store,
+  queue: ScheduleQueue | undefined,
+  input: ScheduleInput,
+  field = '',
+  pendingContracts: readonly PendingContract[] = [],
+  /** Policies the same workspace import adds: a schedule may execute under one of them. */
+  pendingPolicies: readonly WorkspacePolicy[] = [],
+): Promise<void> {
+  if (input.cron !== undefined) parseCron(input.cron, input.timezone, `${field}cron`);
+  // Only what checking reads of a policy (its id, chain and signer) is needed of a pending one.
+  const findPolicy = (id: string): AutomationPolicy | undefined =>
+    store.automation.findPolicy(id) ??
+    (pendingPolicies.find((policy) => (policy.id ?? ruleSlug(policy.name)) === id) as
+      AutomationPolicy | undefined);
+  if (input.execute && !findPolicy(input.execute.policy))
+    throw new VigilError(
+      'NOT_FOUND',
+      `${field}execute.policy: no automation policy has id ${input.execute.policy}. Save the policy first (automation.policies.save), or leave execute out to have each proposal wait for a person.`,
+      { field: `${field}execute.policy` },
+    );
+  const { propose } = input;
+  // Contract ids are `<chainId>:<lowercase address>`.
+  const pending = pendingContracts.find(
+    (contract) => contract.id === `${propose.chainId}:${propose.to?.toLowerCase()}`,
+  );
+  if (!pending)
+    // Checked as a rule's proposal is (the policy fits its signer and chain), with no event.
+    return checkRuleProposal(
+      queue,
+      { ...propose, ...(input.execute ? { execute: input.execute } : {}) },
+      field,
+      {
+        event: null,
+        abiOf: (chainId, address) =>
+          store.findContract(`${chainId}:${address.toLowerCase()}`)?.abi as Abi | undefined,
+        findPolicy,
+      },
+    );
+  if (propose.function)
+    encodeFunctionCall(pending.abi as Abi, propose.function, `${field}propose.function`);
+  if (propose.from === undefined || !store.findSigner(propose.from))
+    throw new VigilError(
+      'NOT_FOUND',
+      `${field}propose.from: ${propose.from ?? 'nothing'} is not a signer in this Vigil's keychain.`,
+      { field: `${field}propose.from` },
+    );
+}
 
 /** The schedule `input` would save, checked in full (cron, policy, the proposal); writes nothing. */
 export async function scheduleToSave(
@@ -46,28 +109,10 @@ export async function scheduleToSave(
   input: ScheduleInput,
   now: number,
 ): Promise<{ schedule: StoredSchedule; existing: StoredSchedule | undefined }> {
-  if (input.cron !== undefined) parseCron(input.cron, input.timezone);
-  if (input.execute && !store.automation.findPolicy(input.execute.policy))
-    throw new VigilError(
-      'NOT_FOUND',
-      `execute.policy: no automation policy has id ${input.execute.policy}. Save the policy first (automation.policies.save), or leave execute out to have each proposal wait for a person.`,
-      { field: 'execute.policy' },
-    );
-  // Checked as a rule's proposal is (the policy fits its signer and chain), with no event to fill.
-  await checkRuleProposal(
-    queue,
-    { ...input.propose, ...(input.execute ? { execute: input.execute } : {}) },
-    '',
-    {
-      event: null,
-      abiOf: (chainId, address) =>
-        store.findContract(`${chainId}:${address.toLowerCase()}`)?.abi as Abi | undefined,
-      findPolicy: (id) => store.automation.findPolicy(id),
-    },
-  );
+  await checkSchedule(store, queue, input);
   const id = input.id ?? ruleSlug(input.name);
   const existing = store.schedules.findSchedule(id);
-  const { id: _id, ...fields } = input;
+  const { id: _id, approval: _approval, ...fields } = input;
   const schedule: StoredSchedule = {
     id,
     ...fields,
@@ -84,10 +129,16 @@ export async function scheduleToSave(
 export function createScheduleService(
   context: ServiceContext,
   options: ScheduleServiceOptions,
-): ScheduleService {
+): EngineService {
   const { store, actor, log } = context;
   const now = options.now ?? Date.now;
-  const runner = createScheduleRunner({ store, queue: options.queue, log, now });
+  const runner = createScheduleRunner({
+    store,
+    queue: options.queue,
+    log,
+    now,
+    ...(options.crashPoint ? { crashPoint: options.crashPoint } : {}),
+  });
 
   function toWire(schedule: StoredSchedule): Schedule {
     const { armedAt: _armedAt, ...fields } = schedule;
@@ -98,9 +149,15 @@ export function createScheduleService(
     };
   }
 
-  const started = runner.start();
+  // Slots missed while Vigil was not running: caught up (or recorded skipped) now.
+  void runner.start();
   return {
-    started,
+    prechecks: {
+      // Nobody is asked to approve a schedule that would be refused.
+      'automation.schedules.save': async (input) =>
+        void (await scheduleToSave(store, options.queue, input, now())),
+      'automation.schedules.setEnabled': (input) => void requireSchedule(store, input.id),
+    },
     handlers: {
       'automation.schedules.list': () => ({
         schedules: store.schedules.listSchedules().map(toWire),
@@ -174,6 +231,58 @@ export function createScheduleService(
         };
       },
     },
+    workspace: {
+      // Imported schedules start disabled: a file someone hands over does not start proposing
+      // (or, under a policy, sending) until a person here enables it. One whose id exists is
+      // left as it is, as with rules.
+      async prepare(workspace, pending) {
+        const schedules: StoredSchedule[] = [];
+        const at = now();
+        for (const [index, input] of workspace.schedules.entries()) {
+          const id = input.id ?? ruleSlug(input.name);
+          if (store.schedules.findSchedule(id) || schedules.some((added) => added.id === id))
+            continue;
+          await checkSchedule(
+            store,
+            options.queue,
+            input,
+            `schedules[${index}].`,
+            pending.contracts,
+            workspace.policies,
+          );
+          const { id: _id, approval: _approval, ...fields } = input;
+          schedules.push({
+            id,
+            ...fields,
+            enabled: false,
+            createdAt: at,
+            updatedAt: at,
+            armedAt: at,
+          });
+        }
+        return {
+          commands: schedules.map((schedule) => ({ type: 'schedule.save' as const, schedule })),
+          audit: schedules.map((schedule) => ({
+            actor,
+            action: auditActions.scheduleCreated,
+            subject: scheduleSubject(schedule.id),
+            details: { schedule: scheduleTerms(schedule), from: 'workspace' },
+          })),
+          summary: {
+            schedulesAdded: schedules.length,
+            schedulesUnchanged: workspace.schedules.length - schedules.length,
+          },
+          applied: () => {},
+        };
+      },
+      export: () => ({ schedules: store.schedules.listSchedules().map(workspaceSchedule) }),
+    },
     close: () => runner.close(),
   };
+}
+
+/** A stored schedule as the workspace file writes it; it is imported disabled whatever it was. */
+export function workspaceSchedule(schedule: StoredSchedule): Record<string, unknown> {
+  const { enabled: _enabled, ...fields } = scheduleTerms(schedule);
+  return fields;
 }

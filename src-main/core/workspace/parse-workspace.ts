@@ -21,7 +21,11 @@ import {
   ChainsAddInput,
   ContractsAddInput,
   ContractsSetTokenInput,
+  PolicyFunctionInput,
+  PolicyTargetInput,
+  ScheduleInput,
   TxsProposeInput,
+  WorkspacePolicy,
 } from '../../ipc/contract.ts';
 import { ConditionSyntaxError, parseCondition, ruleSlug } from '../rule-syntax/index.ts';
 import { parseAbiInput } from '../abi/index.ts';
@@ -62,6 +66,10 @@ export interface Workspace {
   transactions: z.output<typeof WorkspaceTransaction>[];
   /** Alert rules; their conditions parsed here, checked against the ABIs when applied. */
   rules: z.output<typeof AlertRuleInput>[];
+  /** Automation policies: checked against the keychain and ABIs when applied; imported disabled. */
+  policies: z.output<typeof WorkspacePolicy>[];
+  /** Schedules; their proposals checked when applied. Imported ones start disabled. */
+  schedules: z.output<typeof ScheduleInput>[];
 }
 
 export interface ParseWorkspaceOptions {
@@ -81,7 +89,19 @@ export interface WorkspaceProblem {
 
 type Path = (string | number)[];
 
-const topLevelKeys = ['version', 'chains', 'contracts', 'transactions', 'rules'];
+const topLevelKeys = [
+  'version',
+  'chains',
+  'contracts',
+  'transactions',
+  'rules',
+  'policies',
+  'schedules',
+];
+const policyKeys = Object.keys(WorkspacePolicy.shape);
+const policyTargetKeys = Object.keys(PolicyTargetInput.shape);
+const policyFunctionKeys = Object.keys(PolicyFunctionInput.shape);
+const scheduleKeys = Object.keys(ScheduleInput.shape).filter((key) => key !== 'approval');
 const transactionKeys = Object.keys(WorkspaceTransaction.shape);
 const ruleKinds = Object.keys(alertRuleInputKinds) as (keyof typeof alertRuleInputKinds)[];
 const channelKeys = [
@@ -136,10 +156,17 @@ class WorkspaceReader {
       this.report(
         [],
         root === null
-          ? 'the file is empty; expected version, chains, contracts, transactions and rules'
-          : 'must be a mapping with version, chains, contracts, transactions and rules',
+          ? 'the file is empty; expected version, chains, contracts, transactions, rules, policies and schedules'
+          : 'must be a mapping with version, chains, contracts, transactions, rules, policies and schedules',
       );
-      return { chains: [], contracts: [], transactions: [], rules: [] };
+      return {
+        chains: [],
+        contracts: [],
+        transactions: [],
+        rules: [],
+        policies: [],
+        schedules: [],
+      };
     }
     this.checkKeys([], topLevelKeys);
     const version = this.valueAt(['version']);
@@ -155,10 +182,14 @@ class WorkspaceReader {
     const contracts = this.readList('contracts', (index) => this.readContract(index, options));
     const transactions = this.readList('transactions', (index) => this.readTransaction(index));
     const rules = this.readList('rules', (index) => this.readRule(index));
+    const policies = this.readList('policies', (index) => this.readPolicy(index));
+    const schedules = this.readList('schedules', (index) => this.readSchedule(index));
     this.checkDuplicateChains(chains);
     this.checkDuplicateContracts(contracts);
     this.checkDuplicateTransactionKeys(transactions);
     this.checkDuplicateRules(rules);
+    this.checkDuplicatePolicies(policies);
+    this.checkDuplicateSchedules(schedules);
     return {
       transactions: transactions.filter(
         (transaction): transaction is NonNullable<typeof transaction> => transaction !== undefined,
@@ -168,12 +199,18 @@ class WorkspaceReader {
         (contract): contract is NonNullable<typeof contract> => contract !== undefined,
       ),
       rules: rules.filter((rule): rule is NonNullable<typeof rule> => rule !== undefined),
+      policies: policies.filter(
+        (policy): policy is NonNullable<typeof policy> => policy !== undefined,
+      ),
+      schedules: schedules.filter(
+        (schedule): schedule is NonNullable<typeof schedule> => schedule !== undefined,
+      ),
     };
   }
 
   /** A missing list is an empty one: a file may declare only chains, or only contracts. */
   private readList<T>(
-    key: 'chains' | 'contracts' | 'transactions' | 'rules',
+    key: 'chains' | 'contracts' | 'transactions' | 'rules' | 'policies' | 'schedules',
     readEntry: (index: number) => T | undefined,
   ): (T | undefined)[] {
     const node = this.nodeAt([key]);
@@ -198,6 +235,55 @@ class WorkspaceReader {
       return undefined;
     }
     return keysValid ? result.data : undefined;
+  }
+
+  private readPolicy(index: number): z.output<typeof WorkspacePolicy> | undefined {
+    const path: Path = ['policies', index];
+    if (!isMap(this.nodeAt(path))) {
+      this.report(
+        path,
+        'must be a mapping with name, chainId, signer, targets and the limits (maxValuePerTx, maxFeePerGas, dailyBudget, maxPerHour)',
+      );
+      return undefined;
+    }
+    let keysValid = this.checkKeys(path, policyKeys);
+    const targets = this.nodeAt([...path, 'targets']);
+    if (isSeq(targets))
+      targets.items.forEach((_, target) => {
+        keysValid = this.checkKeys([...path, 'targets', target], policyTargetKeys) && keysValid;
+        const functions = this.nodeAt([...path, 'targets', target, 'functions']);
+        if (isSeq(functions))
+          functions.items.forEach((_, fn) => {
+            keysValid =
+              this.checkKeys([...path, 'targets', target, 'functions', fn], policyFunctionKeys) &&
+              keysValid;
+          });
+      });
+    const result = WorkspacePolicy.safeParse(this.valueAt(path));
+    if (!result.success) {
+      // Unknown keys were reported above, at their line, with the key meant.
+      this.reportZodIssues(
+        path,
+        result.error.issues.filter((issue) => issue.code !== 'unrecognized_keys'),
+      );
+      return undefined;
+    }
+    return keysValid ? result.data : undefined;
+  }
+
+  private checkDuplicatePolicies(policies: (z.output<typeof WorkspacePolicy> | undefined)[]): void {
+    const firstIndexById = new Map<string, number>();
+    policies.forEach((policy, index) => {
+      if (policy === undefined) return;
+      const id = policy.id ?? ruleSlug(policy.name);
+      const first = firstIndexById.get(id);
+      if (first === undefined) firstIndexById.set(id, index);
+      else
+        this.report(
+          ['policies', index, policy.id === undefined ? 'name' : 'id'],
+          `the policy id ${id} is already used by policies[${first}] (line ${this.lineOf(['policies', first])}); give one of them an id of its own`,
+        );
+    });
   }
 
   private readTransaction(index: number): z.output<typeof WorkspaceTransaction> | undefined {
@@ -316,7 +402,10 @@ class WorkspaceReader {
     }
     let keysValid = this.checkKeys(
       path,
-      Object.keys(alertRuleInputKinds[kind as keyof typeof alertRuleInputKinds].shape),
+      // A person's approval is given in the app, never written in a file.
+      Object.keys(alertRuleInputKinds[kind as keyof typeof alertRuleInputKinds].shape).filter(
+        (key) => key !== 'approval',
+      ),
     );
     const channels = this.nodeAt([...path, 'channels']);
     if (isSeq(channels))
@@ -375,6 +464,46 @@ class WorkspaceReader {
         this.report(
           ['rules', index, rule.id === undefined ? 'name' : 'id'],
           `the rule id ${id} is already used by rules[${first}] (line ${this.lineOf(['rules', first])}); give one of them an id of its own`,
+        );
+    });
+  }
+
+  private readSchedule(index: number): z.output<typeof ScheduleInput> | undefined {
+    const path: Path = ['schedules', index];
+    if (!isMap(this.nodeAt(path))) {
+      this.report(path, 'must be a mapping with name, cron or everySeconds, and propose');
+      return undefined;
+    }
+    const keysValid = this.checkKeys(path, scheduleKeys);
+    const result = ScheduleInput.safeParse(this.valueAt(path));
+    if (!result.success) {
+      const entry = `${fieldName(path)}.`;
+      const typo = [...this.misspelledFields].some((field) => field.startsWith(entry));
+      // checkKeys reported unknown keys at the key already; the schema's own checks (exactly one
+      // of cron and everySeconds) say more than "is required", unless a typo is the reason.
+      const issues = result.error.issues.filter((issue) => issue.code !== 'unrecognized_keys');
+      for (const issue of issues.filter((issue) => issue.code === 'custom'))
+        if (!typo) this.report([...path, ...issue.path.map(String)], issue.message);
+      this.reportZodIssues(
+        path,
+        issues.filter((issue) => issue.code !== 'custom'),
+      );
+      return undefined;
+    }
+    return keysValid ? result.data : undefined;
+  }
+
+  private checkDuplicateSchedules(schedules: (z.output<typeof ScheduleInput> | undefined)[]): void {
+    const firstIndexById = new Map<string, number>();
+    schedules.forEach((schedule, index) => {
+      if (schedule === undefined) return;
+      const id = schedule.id ?? ruleSlug(schedule.name);
+      const first = firstIndexById.get(id);
+      if (first === undefined) firstIndexById.set(id, index);
+      else
+        this.report(
+          ['schedules', index, schedule.id === undefined ? 'name' : 'id'],
+          `the schedule id ${id} is already used by schedules[${first}] (line ${this.lineOf(['schedules', first])}); give one of them an id of its own`,
         );
     });
   }

@@ -20,10 +20,14 @@ export interface SerializeWorkspaceInput {
   }[];
   /** Alert rules as the alerts capability writes them (no secrets). */
   rules?: Record<string, unknown>[];
+  /** Automation policies as written (their terms; never whether they are enabled). */
+  policies?: Record<string, unknown>[];
+  /** Schedules as the schedules capability writes them. */
+  schedules?: Record<string, unknown>[];
 }
 
 const header =
-  'Vigil workspace: chains, the contracts watched on them, and alert rules. Import it with Vigil, or keep it in git.';
+  'Vigil workspace: chains, the contracts watched on them, alert rules, automation policies and schedules (both imported disabled). Import it with Vigil, or keep it in git.';
 
 export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
   const document = new Document({
@@ -48,6 +52,12 @@ export function serializeWorkspace(workspace: SerializeWorkspaceInput): string {
       abi: abiForFile(contract.abi as Abi),
     })),
     ...(workspace.rules && workspace.rules.length > 0 ? { rules: workspace.rules } : {}),
+    ...(workspace.policies && workspace.policies.length > 0
+      ? { policies: workspace.policies }
+      : {}),
+    ...(workspace.schedules && workspace.schedules.length > 0
+      ? { schedules: workspace.schedules }
+      : {}),
   });
   document.commentBefore = ` ${header}`;
 

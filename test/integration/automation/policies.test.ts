@@ -2,7 +2,9 @@
 // passkey for the gate: a policy with a problem is refused naming the field and nothing is saved;
 // a client with the session token alone cannot create, widen or enable a policy nor resume the
 // switch, but can narrow, disable and pause; the paused switch survives a restart.
+import { getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type {
   AuditEntry,
   AutomationPolicy,
@@ -254,5 +256,124 @@ describe('automation policies', () => {
     });
     expect(await policies()).toEqual([]);
     expect(await auditOf('policy.removed')).toHaveLength(1);
+  });
+
+  it('carries policies in the workspace file without ever widening or enabling one', async () => {
+    await vigil.call('automation.policies.save', policy({ enabled: true }));
+    const { yaml } = await vigil.call<{ yaml: string }>('workspace.export');
+    const exported = parseYaml(yaml) as { policies: Record<string, unknown>[] };
+    expect(exported.policies).toEqual([
+      expect.objectContaining({
+        id: 'top-up',
+        maxPerHour: 4,
+        targets: [
+          {
+            address: getAddress(token),
+            functions: [
+              { function: 'transfer(address,uint256)', condition: 'value <= 1000' },
+              { function: 'approve(address,uint256)' },
+            ],
+          },
+        ],
+      }),
+    ]);
+    expect(exported.policies[0]).not.toHaveProperty('enabled');
+    const fileWith = (...entries: Record<string, unknown>[]) =>
+      stringifyYaml({ version: 1, policies: entries });
+    const topUp = exported.policies[0]!;
+    const importAsNobody = (text: string) =>
+      vigil.callAsNobody<Record<string, number>>('workspace.import', {
+        yaml: text,
+        fileName: 'ops.yaml',
+      });
+
+    // The same terms change nothing; importing needs no person, since it enables nothing.
+    expect(await importAsNobody(yaml)).toMatchObject({ policiesUnchanged: 1, policiesAdded: 0 });
+    expect(await policies()).toMatchObject([{ id: 'top-up', enabled: true }]);
+
+    // A narrowing keeps the policy enabled; a new policy starts disabled.
+    const pauser = { ...topUp, id: 'pauser', name: 'Pauser', maxPerHour: 1 };
+    expect(await importAsNobody(fileWith({ ...topUp, maxPerHour: 2 }, pauser))).toMatchObject({
+      policiesAdded: 1,
+      policiesChanged: 1,
+      policiesUnchanged: 0,
+    });
+    expect(await policies()).toMatchObject([
+      { id: 'top-up', enabled: true, maxPerHour: 2 },
+      { id: 'pauser', enabled: false },
+    ]);
+
+    // A widening saves it disabled, and says so in the audit log.
+    expect(await importAsNobody(fileWith({ ...topUp, maxPerHour: 10 }, pauser))).toMatchObject({
+      policiesChanged: 1,
+      policiesUnchanged: 1,
+    });
+    expect(await policies()).toMatchObject([
+      { id: 'top-up', enabled: false, maxPerHour: 10 },
+      { id: 'pauser', enabled: false },
+    ]);
+    const [disabled] = await auditOf('policy.disabled');
+    expect(disabled).toMatchObject({
+      subject: 'policy:top-up',
+      details: { file: 'ops.yaml', reason: expect.stringContaining('widened') },
+    });
+
+    // A bad entry names its field (and line, for a typo in a key); nothing of the file is saved.
+    const before = await policies();
+    const unknownFunction = await refusedToNobody('workspace.import', {
+      yaml: fileWith({
+        ...pauser,
+        maxPerHour: 1,
+        targets: [{ address: token, functions: [{ function: 'transfr' }] }],
+      }),
+      fileName: 'ops.yaml',
+    });
+    expect(unknownFunction).toMatchObject({
+      field: 'policies[0].targets[0].functions[0].function',
+      message: expect.stringMatching(/ops\.yaml: .*no function transfr.*did you mean transfer/),
+    });
+    const typo = await refusedToNobody('workspace.import', {
+      yaml: `version: 1\npolicies:\n  - ${stringifyYaml({ ...pauser, maxPerHuor: 3 })
+        .trimEnd()
+        .replace(/\n/g, '\n    ')}\n`,
+      fileName: 'ops.yaml',
+    });
+    expect(typo).toMatchObject({ code: 'WORKSPACE_INVALID' });
+    expect(typo!.message).toMatch(
+      /^ops\.yaml:\d+:\d+: policies\[0\]\.maxPerHuor: unknown key "maxPerHuor"; did you mean "maxPerHour"\?$/,
+    );
+    expect(await policies()).toEqual(before);
+
+    // A schedule may execute under a policy the same file adds; both arrive disabled.
+    const drip = { ...topUp, id: 'drip', name: 'Drip' };
+    expect(
+      await importAsNobody(
+        stringifyYaml({
+          version: 1,
+          policies: [drip],
+          schedules: [
+            {
+              id: 'hourly-drip',
+              name: 'Hourly drip',
+              everySeconds: 3600,
+              propose: {
+                chainId: anvil.chainId,
+                from: signer,
+                to: token,
+                function: { name: 'transfer', args: [signer, '1'] },
+              },
+              execute: { policy: 'drip' },
+            },
+          ],
+        }),
+      ),
+    ).toMatchObject({ policiesAdded: 1, schedulesAdded: 1 });
+    expect((await policies()).find((saved) => saved.id === 'drip')).toMatchObject({
+      enabled: false,
+    });
+    const { schedules } = await vigil.call<{ schedules: { id: string; enabled: boolean }[] }>(
+      'automation.schedules.list',
+    );
+    expect(schedules).toMatchObject([{ id: 'hourly-drip', enabled: false }]);
   });
 });

@@ -188,6 +188,8 @@ contracts:
       contracts: [],
       transactions: [],
       rules: [],
+      policies: [],
+      schedules: [],
     });
   });
 
@@ -222,7 +224,7 @@ contracts:
         line: 2,
         column: 1,
         message:
-          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules',
+          'unknown key "watchers"; expected one of version, chains, contracts, transactions, rules, policies, schedules',
       },
     ]);
   });
@@ -436,7 +438,7 @@ chains:
 
   it('reports an empty file and wrong shapes', () => {
     expect(problemsOf('').problems[0]!.message).toBe(
-      'the file is empty; expected version, chains, contracts, transactions and rules',
+      'the file is empty; expected version, chains, contracts, transactions, rules, policies and schedules',
     );
     expect(problemsOf('version: 1\nchains: {name: A}\n').problems).toEqual([
       {
@@ -569,6 +571,8 @@ describe('serializeWorkspace', () => {
       contracts: [],
       transactions: [],
       rules: [],
+      policies: [],
+      schedules: [],
     });
   });
 });
