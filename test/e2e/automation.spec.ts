@@ -37,9 +37,14 @@ test.beforeAll(async () => {
   dataDir = makeTempDir('vigil-e2e-automation-');
   serve = await startServe({ dataDir: dataDir.path, args: ['--profile', 'e2e-automation'] });
   erin = makePerson('Erin', `http://localhost:${serve.port}`);
-  rpc = await connectRpc(serve.wsUrl, {}, { person: erin });
+  // Erin approves in the browser; the tests' own setup (a rule or a schedule under the policy,
+  // which needs a person too) is approved by a second passkey from Node. One passkey used from
+  // both sides would have its signature counter go back, which the server rightly refuses.
+  const setup = makePerson('Setup', `http://localhost:${serve.port}`);
+  rpc = await connectRpc(serve.wsUrl, {}, { person: setup });
   const call = <T>(name: string, input?: unknown): Promise<T> => rpc.call<T>(name, input);
   await enroll(call, erin);
+  await enroll(call, setup, erin);
   await watchOnAnvil(call, anvil, { address: token, artifact: 'DemoToken' });
   ({ address: keeper } = await call<{ address: `0x${string}` }>('signers.generate', {
     label: 'Keeper',

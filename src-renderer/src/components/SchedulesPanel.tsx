@@ -7,6 +7,7 @@ import { callOrThrow, vigil } from '../client/index.ts';
 import { hrefFor } from '../route.ts';
 import { formatDuration } from '../format.ts';
 import { Address } from './Address.tsx';
+import { EnableSwitch } from './EnableSwitch.tsx';
 import { EmptyState, FieldError, Loadable } from './StateViews.tsx';
 import { TableScroll } from './TableScroll.tsx';
 import { Time } from './Time.tsx';
@@ -97,7 +98,7 @@ function ScheduleRow({
   const policy = schedule.execute
     ? policies.find((candidate) => candidate.id === schedule.execute!.policy)
     : undefined;
-  const toggle = async (on: boolean): Promise<void> => {
+  const toggle = async (on: boolean) => {
     setError(null);
     const answer = await vigil.call('automation.schedules.setEnabled', {
       id: schedule.id,
@@ -105,6 +106,7 @@ function ScheduleRow({
     });
     if (answer.ok) onChanged();
     else setError(answer.error.message);
+    return answer;
   };
   const showRuns = async (): Promise<void> => {
     if (runs) return setRuns(null);
@@ -116,15 +118,18 @@ function ScheduleRow({
   return (
     <tr data-testid="schedule-row">
       <td>
-        <label className="switch">
-          <input
-            type="checkbox"
-            checked={schedule.enabled}
-            aria-label={`Enable schedule ${name}`}
-            onChange={(e) => void toggle(e.target.checked)}
-          />
-          <span className="switch-track" aria-hidden="true" />
-        </label>
+        <EnableSwitch
+          label={`Enable schedule ${name}`}
+          checked={schedule.enabled}
+          title={
+            schedule.enabled
+              ? 'Disable'
+              : schedule.execute
+                ? 'Enable (needs your approval: it sends under a policy)'
+                : 'Enable'
+          }
+          onChange={toggle}
+        />
       </td>
       <td>
         <div className="policy-name">{name}</div>

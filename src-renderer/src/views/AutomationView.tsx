@@ -12,6 +12,7 @@ import { PolicyEditor } from '../components/PolicyEditor.tsx';
 import { DecisionsPanel } from '../components/DecisionsPanel.tsx';
 import { SchedulesPanel } from '../components/SchedulesPanel.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
+import { EnableSwitch } from '../components/EnableSwitch.tsx';
 import { Address } from '../components/Address.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { EmptyState, FieldError, FormOk, Loadable } from '../components/StateViews.tsx';
@@ -200,17 +201,15 @@ function PolicyRow({
 }) {
   const chains = useConfig((state) => state.chains);
   const chain = findChain(chains, policy.chainId);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const name = visibleText(policy.name);
-  const setEnabled = async (enabled: boolean): Promise<void> => {
+  const setEnabled = async (enabled: boolean) => {
     onChange();
-    setBusy(true);
     setError(null);
     const answer = await vigil.call('automation.policies.setEnabled', { id: policy.id, enabled });
-    setBusy(false);
     if (answer.ok) useAutomation.getState().applyPolicy(answer.value);
     else setError(answer.error.message);
+    return answer;
   };
   const remove = async (): Promise<void> => {
     onChange();
@@ -219,19 +218,14 @@ function PolicyRow({
     else setError(answer.error.message);
   };
   return (
-    <tr data-testid="policy-row" aria-busy={busy || undefined}>
+    <tr data-testid="policy-row">
       <td>
-        <label className="switch" title={policy.enabled ? 'Disable' : 'Enable (needs approval)'}>
-          <input
-            type="checkbox"
-            checked={policy.enabled}
-            disabled={busy}
-            aria-label={`Enable ${name}`}
-            onChange={(e) => void setEnabled(e.target.checked)}
-          />
-          <span className="switch-track" aria-hidden="true" />
-        </label>
-        {busy && <div className="small muted">waiting…</div>}
+        <EnableSwitch
+          label={`Enable ${name}`}
+          checked={policy.enabled}
+          title={policy.enabled ? 'Disable' : 'Enable (needs your approval)'}
+          onChange={setEnabled}
+        />
       </td>
       <td>
         <div className="policy-name">{name}</div>
