@@ -280,6 +280,19 @@ test('a schedule under the policy: its next slot, its runs, the hourly rate that
   await expect(runs.first().getByRole('link', { name: /^#\d+$/ })).toBeVisible();
   await screenshot(page, '06-schedules');
   expect(await axeViolations(page)).toEqual([]);
+  // The workspace file carries the policy and the schedule: importing it again changes nothing,
+  // and the summary says so for each.
+  const { yaml } = await rpc.call<{ yaml: string }>('workspace.export', {});
+  await page.getByRole('link', { name: 'Workspace' }).click();
+  const importForm = page.getByRole('form', { name: 'Import workspace' });
+  await importForm.getByLabel('Workspace YAML').fill(yaml);
+  await importForm.getByRole('button', { name: 'Import' }).click();
+  await expect(importForm.getByRole('status')).toContainText(
+    '0 automation policy(ies) added (disabled until you enable them under Automation), 0 changed, 1 unchanged; 0 schedule(s) added (disabled until you enable them), 1 unchanged',
+  );
+  await importForm.getByRole('link', { name: 'Automation' }).click();
+  await expect(schedule).toContainText('Drip');
+
   // At the narrow width the accessibility spec uses too: wide tables scroll inside their region.
   await page.setViewportSize({ width: 900, height: 700 });
   await screenshot(page, '07-narrow');
