@@ -164,7 +164,8 @@ export function createRuleProposer(deps: RuleProposerDependencies) {
    * waits; if it was already approved or sent, the operator is told by a firing of its own.
    */
   function withdrawFor(firing: StoredFiring): void {
-    const txId = proposalTxId(firing);
+    // A crash may have come between proposing and noting it on the firing: found by its source.
+    const txId = proposalTxId(firing) ?? deps.store.firstTransactionFrom(proposalSource(firing));
     if (!deps.queue || txId === undefined) return;
     const tx = deps.queue.withdraw(txId, WITHDRAWN_REASON);
     if (!tx || tx.status === 'rejected' || !SENT_OR_ON_ITS_WAY.has(tx.status)) return;

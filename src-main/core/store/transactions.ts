@@ -180,11 +180,5 @@ export function firstTransactionFrom(db: Database, source: string): number | und
 
 /** Whether any transaction was proposed on behalf of `source` (`workspace:<key>`, `rule:<id>`). */
 export function hasTransactionFrom(db: Database, source: string): boolean {
-  return (
-    selectOne<{ found: number }>(
-      db,
-      "SELECT 1 AS found FROM txs WHERE json_extract(record, '$.source') = ? LIMIT 1",
-      [source],
-    ) !== undefined
-  );
+  return firstTransactionFrom(db, source) !== undefined;
 }

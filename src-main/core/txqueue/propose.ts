@@ -195,7 +195,9 @@ export async function propose(
     },
   );
   const simulated = await simulateOrNote(queue, saved, actor);
-  return link.executeUnder === undefined ? simulated : approveUnderPolicy(queue, simulated);
+  if (link.executeUnder === undefined) return simulated;
+  queue.options.crashPoint?.('policy.undecided');
+  return approveUnderPolicy(queue, simulated);
 }
 
 export async function proposeReplacement(

@@ -56,7 +56,13 @@ export interface TxQueueOptions {
 export type PolicyApprover = (policyId: string, tx: Transaction) => PolicyDecision;
 
 /** The step boundaries of a transaction's way out, where crash tests stop the process. */
-export type TxCrashPoint = 'tx.approved' | 'tx.signed' | 'tx.sent' | 'safe.signed';
+export type TxCrashPoint =
+  | 'tx.approved'
+  | 'tx.signed'
+  | 'tx.sent'
+  | 'safe.signed'
+  /** A proposal under a policy is durable and simulated; its policy has not decided. */
+  | 'policy.undecided';
 
 /** A change to a record: its timeline status and note, and the audit entry it makes. */
 export interface RecordChange {

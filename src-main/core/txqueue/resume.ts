@@ -1,12 +1,13 @@
 // Resuming after a restart: what the journal says was approved or signed goes on where it
 // stopped, and an approval that has grown stale is checked against a fresh simulation first.
 import type { Transaction } from '../../ipc/contract.ts';
-import { auditActions } from '../audit/index.ts';
+import { auditActions, SYSTEM_ACTOR } from '../audit/index.ts';
 import { approvalProblem } from './approval-record.ts';
 import type { QueueContext } from './queue-context.ts';
 import { signAndSend } from './sign-and-send.ts';
 import { simulationChanges } from './simulate.ts';
-import { simulateAt } from './simulate-stage.ts';
+import { simulate, simulateAt } from './simulate-stage.ts';
+import { approveUnderPolicy } from './policy-stage.ts';
 
 /**
  * An approval given long before this restart is simulated again at the nonce and fees it
@@ -17,7 +18,11 @@ async function staleApprovalChanges(
   tx: Transaction,
 ): Promise<Transaction | undefined> {
   const staleApprovalMs = queue.options.staleApprovalMs ?? 5 * 60_000;
-  const approvedAt = Math.max(0, ...(tx.approvals ?? []).map((approval) => approval.at));
+  const approvedAt = Math.max(
+    0,
+    ...(tx.approvals ?? []).map((approval) => approval.at),
+    tx.policyDecision?.approved ? tx.policyDecision.at : 0,
+  );
   if (tx.status !== 'approved' || !tx.simulation || Date.now() - approvedAt < staleApprovalMs)
     return undefined;
   // A record that fails its checks is refused as it is (signAndSend), never turned into a proposal.
@@ -65,6 +70,17 @@ export function resumeFromJournal(queue: QueueContext): void {
         );
       return;
     }
+    // A crash between proposing under a policy and its decision: the policy decides now, on a
+    // fresh simulation (it never approves what it has not seen simulated at the current block).
+    for (const tx of queue.store.listTransactions({ statuses: ['proposed'], limit: 1000 }))
+      if (tx.executeUnder !== undefined && !tx.policyDecision)
+        void simulate(queue, tx, SYSTEM_ACTOR)
+          .then((simulated) => approveUnderPolicy(queue, simulated))
+          .catch((error: unknown) =>
+            queue.log.warn(
+              `Putting transaction ${tx.id} to policy ${tx.executeUnder}: ${(error as Error).message.split('\n')[0]}`,
+            ),
+          );
     for (const tx of waiting) {
       void staleApprovalChanges(queue, tx)
         .then((withdrawn) => (withdrawn ? withdrawn : signAndSend(queue, tx)))

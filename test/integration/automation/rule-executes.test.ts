@@ -20,7 +20,7 @@ import {
   withdraw,
 } from '../../helpers/guard.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
-import { waitFor, type RpcClient } from '../../helpers/serve.ts';
+import { waitFor, type RpcClient, type ServeProcess } from '../../helpers/serve.ts';
 import { useServeRestarts } from '../../helpers/serve-restarts.ts';
 import { sendCall } from '../../helpers/solidity.ts';
 
@@ -54,6 +54,7 @@ const flagFromTest = () =>
   ]);
 
 let rpc: RpcClient;
+let server: ServeProcess;
 
 beforeAll(async () => {
   await requireKeychain();
@@ -71,7 +72,6 @@ describe('a rule that pauses under a policy, across kill -9', () => {
     'mines the pause within two blocks of the event, once, and sends nothing more after a restart',
     { timeout: 180_000 },
     async () => {
-      let server;
       ({ server, rpc } = await serve.start());
       await watchGuard(rpc.call, anvil, guard);
       ({ address: signer } = await rpc.call<{ address: string }>('signers.generate', {
@@ -180,6 +180,34 @@ describe('a reorg that removes the triggering event', () => {
       // Nothing was withdrawn or reverted by itself: the transaction is still Vigil's to follow.
       const after = (await proposalsOf(rpc.call, 'rule-3'))[0]!;
       expect(after.status).not.toBe('rejected');
+    },
+  );
+});
+
+describe('kill -9 between a proposal under a policy and its decision', () => {
+  it(
+    'puts it to the policy at the restart: sent once, never proposed again',
+    { timeout: 120_000 },
+    async () => {
+      await rpc.call(
+        'alerts.rules.save',
+        guardRule(4, chain(), { function: { name: 'fund', args: [] } }, 'guardian'),
+      );
+      rpc.close();
+      await server.kill('SIGKILL');
+      ({ server, rpc } = await serve.start({ env: { VIGIL_CRASH_AT: 'policy.undecided' } }));
+      const nonceBefore = await nonceOf(signer);
+      await withdraw(anvil.rpcUrl, guard, 4);
+      await waitFor(() => server.process.signalCode !== null, 30_000);
+      expect(server.output()).toContain('crash point policy.undecided reached');
+      expect(await nonceOf(signer)).toBe(nonceBefore);
+
+      ({ server, rpc } = await serve.start());
+      const sent = await proposalWhen(rpc.call, 'rule-4', (tx) => tx.receipt !== null);
+      expect(sent.policyDecision).toMatchObject({ policyId: 'guardian', approved: true });
+      await afterSentinelFired(rpc.call, SENTINEL, flagFromTest);
+      expect(await proposalsOf(rpc.call, 'rule-4')).toHaveLength(1);
+      expect(await nonceOf(signer)).toBe(nonceBefore + 1);
     },
   );
 });
