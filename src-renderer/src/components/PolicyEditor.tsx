@@ -124,7 +124,7 @@ export function PolicyEditor({
           className="button-small"
           onClick={() => update({ targets: [...draft.targets, newTarget()] })}
         >
-          + Target
+          + Contract
         </button>
       </fieldset>
 
