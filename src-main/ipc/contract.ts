@@ -1643,6 +1643,61 @@ export const EventsQueryInput = z.object({
   touches: AddressInput.optional(),
 });
 
+export const ImportFormatName = z.enum(['oz-monitor', 'defender', 'oz-relayer', 'kwala']);
+
+const ImportSource = { file: z.string(), line: z.number().int() };
+
+/** What an import of another tool's files would do (workspace.importFrom). */
+export const ImportPreview = z.object({
+  format: ImportFormatName,
+  /** What the import adds; a contract without startBlock starts at its creation block, found when applied. */
+  adds: z.object({
+    chains: z.array(
+      z.object({
+        chainId: z.number().int(),
+        name: z.string(),
+        rpcUrls: z.array(z.string()),
+        confirmations: z.number().int().optional(),
+      }),
+    ),
+    contracts: z.array(
+      z.object({
+        chainId: z.number().int(),
+        address: z.string(),
+        name: z.string().optional(),
+        startBlock: z.number().int().optional(),
+        events: z.array(z.string()),
+      }),
+    ),
+    rules: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.string(),
+        enabled: z.boolean(),
+        contractId: z.string().optional(),
+        eventName: z.string().optional(),
+        condition: z.string().optional(),
+        channels: z.array(z.string()),
+      }),
+    ),
+  }),
+  /** What the files declare that Vigil already has: left as it is. */
+  existing: z.object({
+    chains: z.array(z.object({ chainId: z.number().int(), name: z.string() })),
+    contracts: z.array(z.object({ chainId: z.number().int(), address: z.string() })),
+    rules: z.array(z.object({ id: z.string(), name: z.string() })),
+  }),
+  notCarried: z.array(z.object({ ...ImportSource, reason: z.string() })),
+  /** Environment variables read when the import is applied; `set` says whether Vigil's process has it. */
+  secrets: z.array(
+    z.object({ ...ImportSource, env: z.string(), purpose: z.string(), set: z.boolean() }),
+  ),
+  /** With confirm: what was applied. */
+  applied: z.lazy(() => WorkspaceSummary).optional(),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+
 export const WorkspaceSummary = z.object({
   chainsAdded: z.number().int(),
   chainsUnchanged: z.number().int(),
@@ -2173,6 +2228,24 @@ export const requests = {
     }),
     output: WorkspaceSummary,
   },
+  /**
+   * Another tool's configuration (OpenZeppelin Monitor folders …) read from files inside folders
+   * the operator chose: without confirm, what the import would add, what exists already and what
+   * cannot be carried over; with confirm, the same plan applied as a workspace import.
+   */
+  'workspace.importFrom': {
+    input: z
+      .object({
+        format: ImportFormatName.optional(),
+        paths: z
+          .array(z.string().max(4_096, tooLong(4_096)))
+          .min(1)
+          .max(100),
+        confirm: z.boolean().optional(),
+      })
+      .strict(),
+    output: ImportPreview,
+  },
   'workspace.export': { input: Empty, output: z.object({ yaml: z.string() }) },
   'drift.get': {
     input: z.object({ chainId: ChainId.optional() }).optional(),
@@ -2668,6 +2741,8 @@ export const ErrorCode = z.enum([
   'CONDITION_UNKNOWN_FIELD',
   'CONDITION_TYPE_MISMATCH',
   'WORKSPACE_INVALID',
+  /** Another tool's configuration files (workspace.importFrom) are malformed; details.problems say where. */
+  'IMPORT_INVALID',
   'EXPORT_PATH_INVALID',
   'EXPORT_INVALID',
   'NOT_AVAILABLE',

@@ -131,6 +131,7 @@ import { createImplementationAbis } from './implementation-abis.ts';
 import { createProjectDiscovery } from './project-discovery.ts';
 import { createVerifiedSources } from './verified-sources.ts';
 import { resolveWorkspaceContract } from './workspace-sources.ts';
+import { createWorkspaceImports } from './workspace-imports.ts';
 import { parseWorkspace, serializeWorkspace, type Workspace } from '../workspace/index.ts';
 import { createPushBatcher } from './push-batcher.ts';
 import { createStoreHealthService } from './store-health.ts';
@@ -1226,6 +1227,16 @@ export function createEngine(options: EngineOptions): Engine {
   const services: EngineService[] = [
     verifiedSources,
     { handlers: { 'contracts.projectRoots': () => ({ roots: projectRoots.list() }) } },
+    createWorkspaceImports({
+      store,
+      projectRoots,
+      // Secrets and URLs named by environment variable are read where Vigil runs.
+      env: process.env,
+      applyWorkspace: (workspace, source) =>
+        applyWorkspace(workspace, source, false, (path, field) =>
+          projectRoots.resolve(path, field),
+        ),
+    }),
     tokenDisplays,
     { handlers: watchHandlers as RequestHandlers },
     {

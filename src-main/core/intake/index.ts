@@ -16,7 +16,7 @@ export {
   type ProxyKind,
 } from './detect-proxy.ts';
 export { implementationsCovered, mergeAbis, proxyEvents, upgradeEventNames } from './merge-abis.ts';
-export { createProjectRoots, type ProjectRoots } from './project-roots.ts';
+export { createProjectRoots, isWithin, realPathOf, type ProjectRoots } from './project-roots.ts';
 export { readProjectFiles, type ProjectDeployment, type ProjectFiles } from './project-files.ts';
 export {
   defaultVerifiedSourceUrls,

@@ -6,6 +6,7 @@ import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
 import { Field } from '../components/Field.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
+import { ImportFromToolPanel } from '../components/ImportFromToolPanel.tsx';
 
 export function WorkspaceView() {
   return (
@@ -22,6 +23,10 @@ export function WorkspaceView() {
           <h2>Export</h2>
           <ExportPanel />
         </div>
+      </div>
+      <div className="card import-tool-card">
+        <h2>Import from another tool</h2>
+        <ImportFromToolPanel />
       </div>
     </section>
   );

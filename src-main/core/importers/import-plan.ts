@@ -1,0 +1,73 @@
+// What an import of another tool's configuration would add to Vigil, before anything is applied:
+// a workspace (applied as a workspace file is, atomically and without adding anything twice),
+// what cannot be carried over and why, and the secrets it needs from the environment.
+import type { Workspace } from '../workspace/index.ts';
+import { VigilError } from '../errors/index.ts';
+
+export const importFormats = ['oz-monitor', 'defender', 'oz-relayer', 'kwala'] as const;
+export type ImportFormat = (typeof importFormats)[number];
+
+/** A file the operator pointed at, read by the caller: importers touch no disk. */
+export interface ImportFile {
+  /** As shown in messages: the path the operator gave (or found under a folder they gave). */
+  path: string;
+  text: string;
+}
+
+/** Something in the source files that Vigil will not have after the import, and why. */
+export interface NotCarried {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+/** A secret the import reads from the environment of the process running Vigil when applied. */
+export interface ImportSecret {
+  /** The environment variable's name. */
+  env: string;
+  /** What it is for: "webhook secret of trigger large_transfer_webhook". */
+  purpose: string;
+  file: string;
+  line: number;
+}
+
+export interface ImportPlan {
+  format: ImportFormat;
+  workspace: Workspace;
+  notCarried: NotCarried[];
+  secrets: ImportSecret[];
+}
+
+/** One thing wrong with a source file: the import refuses the whole set and changes nothing. */
+export interface ImportProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** What an importer may know besides the files: the environment secrets and URLs are read from. */
+export interface ImportContext {
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export type Importer = (files: readonly ImportFile[], context: ImportContext) => ImportPlan;
+
+export function emptyWorkspace(): Workspace {
+  return { chains: [], contracts: [], transactions: [], rules: [], policies: [] };
+}
+
+const shownProblems = 5;
+
+/** Every problem found, in file and line order; the first few in the message. */
+export function importError(problems: readonly ImportProblem[]): VigilError {
+  const ordered = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const first = ordered[0]!;
+  const lines = ordered
+    .slice(0, shownProblems)
+    .map((problem) => `${problem.file}:${problem.line}: ${problem.message}`);
+  if (ordered.length > shownProblems)
+    lines.push(`… and ${ordered.length - shownProblems} more problem(s)`);
+  return new VigilError('IMPORT_INVALID', lines.join('\n'), {
+    details: { file: first.file, line: first.line, problems: ordered },
+  });
+}

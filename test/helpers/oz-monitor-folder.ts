@@ -1,0 +1,44 @@
+// The OpenZeppelin Monitor fixture folder made importable on a test's anvil: its Ethereum network
+// pointed at anvil, its monitored addresses at contracts deployed there, its hooks at nowhere.
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Address } from 'viem';
+import type { AnvilInstance } from './anvil.ts';
+
+export const OZ_MONITOR_FIXTURE = 'test/fixtures/imports/oz-monitor';
+const FIXTURE_TOKEN = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const FIXTURE_KEEPER = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
+
+/** The fixture folder with its network on anvil and its addresses deployed there. */
+export function writeImportFolder(
+  into: string,
+  { anvil, token, keeper }: { anvil: AnvilInstance; token: Address; keeper: Address },
+): void {
+  cpSync(OZ_MONITOR_FIXTURE, into, { recursive: true });
+  // Base's RPC is not reachable from a test; the folder keeps Ethereum (now anvil) and Stellar.
+  rmSync(join(into, 'networks/base_mainnet.json'));
+  const network = JSON.parse(readFileSync(join(into, 'networks/ethereum_mainnet.json'), 'utf8'));
+  network.chain_id = anvil.chainId;
+  network.rpc_urls[0].url.value = anvil.rpcUrl;
+  writeFileSync(join(into, 'networks/ethereum_mainnet.json'), JSON.stringify(network, null, 2));
+  for (const name of readdirSync(join(into, 'monitors'))) {
+    const path = join(into, 'monitors', name);
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8')
+        .replaceAll(FIXTURE_TOKEN, token)
+        .replaceAll(FIXTURE_KEEPER, keeper),
+    );
+  }
+  // Deliveries go nowhere: this test is about which events fire, not about the channels.
+  for (const name of readdirSync(join(into, 'triggers'))) {
+    const path = join(into, 'triggers', name);
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        /https:\/\/(hooks\.slack\.com|alerts\.ops\.example)[^"]*/g,
+        'http://127.0.0.1:9/hook',
+      ),
+    );
+  }
+}
