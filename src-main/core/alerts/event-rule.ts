@@ -55,7 +55,9 @@ export function armedFor(
 ): boolean {
   if (rule.armedAt === null) return false;
   if (rule.armedBlock !== null) return row.blockNumber > rule.armedBlock;
-  return row.blockTimestamp === null || row.blockTimestamp * 1000 >= rule.armedAt;
+  // A block's timestamp is whole seconds: one stamped in the second the rule was armed may have
+  // come after it (a rule added with its chain, an event mined the same second), so it counts.
+  return row.blockTimestamp === null || row.blockTimestamp >= Math.floor(rule.armedAt / 1000);
 }
 
 export const eventRuleKind: RuleKind<EventSettings> = {

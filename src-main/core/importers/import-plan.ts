@@ -53,7 +53,7 @@ export interface ImportContext {
 export type Importer = (files: readonly ImportFile[], context: ImportContext) => ImportPlan;
 
 export function emptyWorkspace(): Workspace {
-  return { chains: [], contracts: [], transactions: [], rules: [], policies: [] };
+  return { chains: [], contracts: [], transactions: [], rules: [], policies: [], schedules: [] };
 }
 
 const shownProblems = 5;
