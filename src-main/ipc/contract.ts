@@ -2242,6 +2242,10 @@ export const requests = {
           .min(1)
           .max(100),
         confirm: z.boolean().optional(),
+        /** The keychain signer that sends calls the files make from their tool's wallet (Kwala `call`). */
+        proposeFrom: AddressInput.optional(),
+        /** The automation policy those calls execute under; without it they wait for approval. */
+        proposePolicy: Ref.optional(),
       })
       .strict(),
     output: ImportPreview,

@@ -34,7 +34,12 @@ export function createWorkspaceImports(deps: WorkspaceImportsDependencies): Engi
         input: ValidatedInput<'workspace.importFrom'>,
       ): Promise<RequestOutput<'workspace.importFrom'>> {
         const files = readImportFiles(input.paths, deps.projectRoots);
-        const plan = planImport(files, { format: input.format, env: deps.env });
+        const plan = planImport(files, {
+          format: input.format,
+          env: deps.env,
+          proposeFrom: input.proposeFrom,
+          proposePolicy: input.proposePolicy,
+        });
         const preview = previewImport(plan, deps.store, deps.env);
         if (!input.confirm) return preview;
         const applied = await deps.applyWorkspace(

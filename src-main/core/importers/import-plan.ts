@@ -48,6 +48,10 @@ export interface ImportProblem {
 /** What an importer may know besides the files: the environment secrets and URLs are read from. */
 export interface ImportContext {
   env: Readonly<Record<string, string | undefined>>;
+  /** The keychain signer that sends calls a source file makes from its own wallet (Kwala's `call`). */
+  proposeFrom?: string | undefined;
+  /** The automation policy those calls execute under; without it they wait for approval. */
+  proposePolicy?: string | undefined;
 }
 
 export type Importer = (files: readonly ImportFile[], context: ImportContext) => ImportPlan;

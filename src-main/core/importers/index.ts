@@ -10,6 +10,7 @@ import type {
   ImportPlan,
   Importer,
 } from './import-plan.ts';
+import { importKwala } from './kwala/import-kwala.ts';
 import { importOzMonitor } from './oz-monitor/import-oz-monitor.ts';
 
 export {
@@ -30,6 +31,7 @@ export { readSourceDocument, type SourceDocument, type SourcePath } from './sour
 
 const importers: Partial<Record<ImportFormat, Importer>> = {
   'oz-monitor': importOzMonitor,
+  kwala: importKwala,
 };
 
 /** The plan for a set of files, in the format given or the one detected. */
@@ -49,5 +51,9 @@ export function planImport(
       `Importing ${chosen} files is not available in this Vigil yet.`,
       { field: 'format' },
     );
-  return importer(files, { env: context.env });
+  return importer(files, {
+    env: context.env,
+    proposeFrom: context.proposeFrom,
+    proposePolicy: context.proposePolicy,
+  });
 }

@@ -1,0 +1,279 @@
+// Kwala workflow YAML files as a Vigil workspace: an event trigger becomes a watched contract and
+// an event rule (its filter translated, see kwala-filter.ts), `post` actions the rule's channels
+// (Slack and Discord webhooks in their own formats, others as Vigil webhooks), `call` actions
+// rule proposals that wait for approval. What Kwala does that Vigil does not (running once,
+// expiring, retrying, deploying, schedules) is listed with its line.
+import { createHash } from 'node:crypto';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type { AlertRuleInput, RuleProposeInput } from '../../../ipc/contract.ts';
+import { ruleSlug } from '../../rule-syntax/index.ts';
+import {
+  emptyWorkspace,
+  importError,
+  type ImportContext,
+  type ImportFile,
+  type ImportPlan,
+  type ImportProblem,
+} from '../import-plan.ts';
+import { readSourceDocument } from '../source-document.ts';
+import { callProposal, postChannel, type Channel } from './kwala-actions.ts';
+import { isUnset } from './kwala-filter.ts';
+import { readTrigger, type Watched } from './kwala-trigger.ts';
+import { describe, note, sectionAt, truncate, type KwalaSection } from './kwala-workflow.ts';
+
+type EventRule = Extract<z.output<typeof AlertRuleInput>, { kind: 'event' }>;
+
+const workflowKeys = ['Name', 'Trigger', 'Actions', 'Execution'];
+const actionKeys = [
+  'Name',
+  'Type',
+  'APIEndpoint',
+  'APIPayload',
+  'TargetContract',
+  'TargetFunction',
+  'TargetParams',
+  'ChainID',
+  'EncodedABI',
+  'Bytecode',
+  'InitializationArgs',
+  'Metadata',
+  'RetriesUntilSuccess',
+];
+// The action kinds Kwala runs; anything else is an error in the file, as Kwala refuses it too.
+const actionTypes = new Set(['post', 'call', 'deploy']);
+
+export function importKwala(files: readonly ImportFile[], context: ImportContext): ImportPlan {
+  const problems: ImportProblem[] = [];
+  const plan: ImportPlan = {
+    format: 'kwala',
+    workspace: emptyWorkspace(),
+    notCarried: [],
+    secrets: [],
+  };
+  const workflows: { file: string; workflow: KwalaSection; trigger: KwalaSection; name: string }[] =
+    [];
+  for (const file of files) {
+    if (!/\.ya?ml$/i.test(file.path)) {
+      plan.notCarried.push({
+        file: file.path,
+        line: 1,
+        reason: 'not a Kwala workflow (a .yaml or .yml file)',
+      });
+      continue;
+    }
+    const read = readSourceDocument(file, 'yaml', problems);
+    if (!read) continue;
+    // Every scalar as written: Kwala's files leave addresses unquoted, which YAML's core schema
+    // reads as (inexact) hexadecimal numbers; chain ids and amounts are read from text too.
+    const doc = { ...read, value: parseDocument(file.text, { schema: 'failsafe' }).toJS() };
+    const workflow = sectionAt(doc, [], doc.value, 'the workflow', problems);
+    if (!workflow) continue;
+    const name = workflow.get('Name');
+    if (typeof name?.value !== 'string' || isUnset(name.value)) {
+      problems.push({
+        file: doc.file,
+        line: workflow.lineOf('Name'),
+        message: `Name: ${name === undefined ? 'is required' : `must be text, not ${describe(name.value)}`}`,
+      });
+      continue;
+    }
+    const trigger = workflow.get('Trigger');
+    if (!trigger) {
+      problems.push({ file: doc.file, line: 1, message: 'Trigger: is required' });
+      continue;
+    }
+    const triggerSection = sectionAt(doc, trigger.path, trigger.value, 'Trigger', problems);
+    const actions = workflow.get('Actions');
+    if (!Array.isArray(actions?.value))
+      problems.push({
+        file: doc.file,
+        line: workflow.lineOf('Actions'),
+        message: `Actions: ${actions === undefined ? 'is required' : `must be a list of actions, not ${describe(actions.value)}`}`,
+      });
+    // The name is the rules' identity across imports; Kwala keeps workflow names unique too.
+    const earlier = workflows.find((entry) => entry.name === name.value);
+    if (earlier)
+      problems.push({
+        file: doc.file,
+        line: workflow.lineOf('Name'),
+        message: `Name: "${name.value}" is already the name of the workflow in ${earlier.file}`,
+      });
+    else if (triggerSection)
+      workflows.push({ file: doc.file, workflow, trigger: triggerSection, name: name.value });
+  }
+  if (problems.length > 0) throw importError(problems);
+
+  const watchedByWorkflow = workflows.map((entry) =>
+    readTrigger(entry.trigger, entry.name, plan, problems),
+  );
+  if (problems.length > 0) throw importError(problems);
+  // Contracts first: a call action may target any contract a workflow of the import watches.
+  for (const watched of watchedByWorkflow) if (watched) addContract(plan, watched);
+  workflows.forEach((entry, index) =>
+    importWorkflow(entry.workflow, entry.name, watchedByWorkflow[index], context, plan, problems),
+  );
+  if (problems.length > 0) throw importError(problems);
+  return plan;
+}
+
+function importWorkflow(
+  workflow: KwalaSection,
+  name: string,
+  watched: Watched | undefined,
+  context: ImportContext,
+  plan: ImportPlan,
+  problems: ImportProblem[],
+): void {
+  const about = `workflow "${name}"`;
+  for (const key of workflow.unknownKeys(workflowKeys))
+    plan.notCarried.push({
+      file: workflow.doc.file,
+      line: workflow.keyLineOf(key),
+      reason: `${about}: ${key} is not a Kwala section Vigil's importer knows`,
+    });
+  const execution = workflow.get('Execution');
+  if (execution && !isUnset(execution.value)) {
+    const section = sectionAt(workflow.doc, execution.path, execution.value, 'Execution', problems);
+    const mode = section?.get('Mode')?.value;
+    if (section && !isUnset(mode))
+      note(
+        section,
+        'Mode',
+        `${about}: the ${String(mode)} execution mode is not kept; Vigil notifies every channel and proposes each call independently when the rule fires`,
+        plan,
+      );
+  }
+
+  const actionsEntry = workflow.get('Actions')!;
+  const channels: Channel[] = [];
+  const calls: { propose: RuleProposeInput; actionName: string }[] = [];
+  (actionsEntry.value as unknown[]).forEach((raw, index) => {
+    const section = sectionAt(
+      workflow.doc,
+      [...actionsEntry.path, index],
+      raw,
+      `Actions[${index}]`,
+      problems,
+    );
+    if (!section) return;
+    const actionName = String(section.get('Name')?.value ?? `#${index + 1}`);
+    const type = section.get('Type')?.value;
+    if (typeof type !== 'string' || !actionTypes.has(type.toLowerCase())) {
+      problems.push({
+        file: workflow.doc.file,
+        line: section.lineOf('Type'),
+        message: `Actions[${index}].Type: ${type === undefined ? 'is required' : `${JSON.stringify(type)} is not a Kwala action type (post, call or deploy)`}`,
+      });
+      return;
+    }
+    const what = `${about}, action "${actionName}"`;
+    for (const key of section.unknownKeys(actionKeys))
+      plan.notCarried.push({
+        file: workflow.doc.file,
+        line: section.keyLineOf(key),
+        reason: `${what}: ${key} is not a Kwala action setting Vigil's importer knows`,
+      });
+    const retries = section.get('RetriesUntilSuccess')?.value;
+    if (!isUnset(retries) && Number(retries) > 0)
+      note(
+        section,
+        'RetriesUntilSuccess',
+        `${what}: Vigil does not retry it ${String(retries)} times as Kwala would (webhook deliveries are retried Vigil's own way; a failed proposal is shown in the queue)`,
+        plan,
+      );
+    if (watched === undefined) {
+      note(
+        section,
+        'Type',
+        `${what}: its workflow watches no on-chain event Vigil carries over, so the action is not carried over`,
+        plan,
+      );
+      return;
+    }
+    switch (type.toLowerCase()) {
+      case 'deploy':
+        note(section, 'Type', `${what}: Vigil does not deploy contracts`, plan);
+        return;
+      case 'post': {
+        const channel = postChannel(section, what, context, plan);
+        if (channel && !channels.some((known) => JSON.stringify(known) === JSON.stringify(channel)))
+          channels.push(channel);
+        return;
+      }
+      default: {
+        const propose = callProposal(section, what, watched, context, plan);
+        if (propose) calls.push({ propose, actionName });
+      }
+    }
+  });
+  if (!watched) return;
+  const contractId = `${watched.chainId}:${watched.address.toLowerCase()}`;
+  const rule = (
+    id: string,
+    ruleName: string,
+    ruleChannels: Channel[],
+    propose?: RuleProposeInput,
+  ): EventRule => ({
+    id,
+    name: truncate(ruleName, 120),
+    kind: 'event',
+    contractId,
+    eventName: watched.eventName,
+    condition: watched.condition,
+    confirmations: 0,
+    enabled: true,
+    severity: 'warning',
+    cooldownSeconds: 0,
+    channels: ruleChannels.length > 0 ? ruleChannels.slice(0, 10) : [{ type: 'in-app' }],
+    ...(propose ? { propose } : {}),
+  });
+  // One rule per call (a rule proposes one transaction); the first also carries the channels.
+  const key = `${contractId}:${watched.eventName}`;
+  if (calls.length === 0)
+    plan.workspace.rules.push(rule(ruleId(name, key), `${name}: ${watched.event.name}`, channels));
+  calls.forEach((call, index) =>
+    plan.workspace.rules.push(
+      rule(
+        ruleId(name, index === 0 ? key : `${key}:${call.actionName}`),
+        `${name}: ${call.actionName}`,
+        index === 0 ? channels : [],
+        call.propose,
+      ),
+    ),
+  );
+}
+
+function addContract(plan: ImportPlan, watched: Watched): void {
+  const existing = plan.workspace.contracts.find(
+    (contract) =>
+      contract.chainId === watched.chainId &&
+      contract.address.toLowerCase() === watched.address.toLowerCase(),
+  );
+  if (existing) {
+    // Two workflows on one contract: its ABI is what both give.
+    const known = new Set(existing.abi!.map((item) => JSON.stringify(item)));
+    existing.abi!.push(...watched.abi.filter((item) => !known.has(JSON.stringify(item))));
+    return;
+  }
+  plan.workspace.contracts.push({
+    chainId: watched.chainId,
+    address: watched.address,
+    name: `Kwala ${shortAddress(watched.address)}`,
+    abi: [...watched.abi],
+  });
+}
+
+/** Stable across imports, so importing the same workflow again finds the rule and adds nothing. */
+function ruleId(workflowName: string, key: string): string {
+  const hash = createHash('sha256')
+    .update(`kwala\u0000${workflowName}\u0000${key}`)
+    .digest('hex')
+    .slice(0, 8);
+  const slug = ruleSlug(workflowName).slice(0, 40).replace(/-+$/, '');
+  return `${slug || 'kwala'}-${hash}`;
+}
+
+function shortAddress(address: string): string {
+  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
