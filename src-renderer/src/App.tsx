@@ -17,6 +17,8 @@ import { TransactionsView } from './views/TransactionsView.tsx';
 import { AWAITING, useTransactions } from './stores/transactions.ts';
 import { AuditView } from './views/AuditView.tsx';
 import { AlertsView } from './views/AlertsView.tsx';
+import { AutomationView } from './views/AutomationView.tsx';
+import { AutomationSwitch } from './components/AutomationSwitch.tsx';
 import { useAlerts } from './stores/alerts.ts';
 import { ShortcutHelp } from './components/ShortcutHelp.tsx';
 import { installShortcuts } from './shortcuts.ts';
@@ -31,6 +33,7 @@ const navItems: { route: Route; label: string }[] = [
   { route: 'signers', label: 'Signers' },
   { route: 'transactions', label: 'Transactions' },
   { route: 'alerts', label: 'Alerts' },
+  { route: 'automation', label: 'Automation' },
   { route: 'workspace', label: 'Workspace' },
   { route: 'audit', label: 'Audit' },
 ];
@@ -106,6 +109,7 @@ export function App() {
             </li>
           ))}
         </ul>
+        <AutomationSwitch />
         <button
           type="button"
           className="button-small shortcuts-button"
@@ -144,6 +148,8 @@ function CurrentView({ route }: { route: Route }) {
       return <TransactionsView />;
     case 'alerts':
       return <AlertsView />;
+    case 'automation':
+      return <AutomationView />;
     case 'workspace':
       return <WorkspaceView />;
     case 'audit':

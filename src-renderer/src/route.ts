@@ -11,6 +11,7 @@ export const routes = [
   'signers',
   'transactions',
   'alerts',
+  'automation',
   'workspace',
   'audit',
 ] as const;

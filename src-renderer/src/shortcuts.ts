@@ -13,6 +13,7 @@ export const goKeys: { key: string; route: Route; label: string }[] = [
   { key: 's', route: 'signers', label: 'Signers' },
   { key: 't', route: 'transactions', label: 'Transactions' },
   { key: 'l', route: 'alerts', label: 'Alerts' },
+  { key: 'm', route: 'automation', label: 'Automation' },
   { key: 'w', route: 'workspace', label: 'Workspace' },
   { key: 'u', route: 'audit', label: 'Audit' },
 ];

@@ -5,16 +5,20 @@ import type { Chain } from '@contract';
 
 const WEI_DECIMALS = 18;
 
-/** "1.5" ETH → "1500000000000000000" wei; null when the text is not an amount. */
-export function etherToWei(text: string): string | null {
+/** "1.5" of a unit with `decimals` places → its wei; null when the text is not an amount. */
+function unitsToWei(text: string, decimals: number): string | null {
   const match = /^(\d*)(?:\.(\d*))?$/.exec(text.trim());
   if (!match || (match[1] === '' && (match[2] ?? '') === '')) return null;
   const whole = match[1] || '0';
   const fraction = match[2] ?? '';
-  if (fraction.length > WEI_DECIMALS) return null;
-  const wei = (whole + fraction.padEnd(WEI_DECIMALS, '0')).replace(/^0+(?=\d)/, '');
-  return wei;
+  if (fraction.length > decimals) return null;
+  return (whole + fraction.padEnd(decimals, '0')).replace(/^0+(?=\d)/, '');
 }
+
+/** "1.5" ETH → "1500000000000000000" wei; null when the text is not an amount. */
+export const etherToWei = (text: string): string | null => unitsToWei(text, WEI_DECIMALS);
+/** "30" gwei → "30000000000" wei; null when the text is not an amount. */
+export const gweiToWei = (text: string): string | null => unitsToWei(text, 9);
 
 /** Wei as a decimal amount of a unit with `decimals` places, trailing zeros dropped. */
 export function formatUnits(wei: string, decimals: number): string {

@@ -21,6 +21,7 @@ const routes = [
   'signers',
   'transactions',
   'alerts',
+  'automation',
   'workspace',
   'audit',
 ];

@@ -3,56 +3,20 @@
 // transfer. Proposing only queues it: it is simulated and waits for approval.
 import { visibleText } from '@contract';
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ContractError, WatchedContract } from '@contract';
+import type { ContractError } from '@contract';
 import { vigil } from '../client/index.ts';
 import { findChain, useConfig } from '../stores/config.ts';
 import { useSigners } from '../stores/signers.ts';
 import { findSafe, useSafes } from '../stores/safes.ts';
 import { etherToWei, nativeLabel, nativeSymbol } from '../units.ts';
 import { isAddress } from '../abi-text.ts';
+import { typeText, writableFunctions } from '../abi-functions.ts';
 import { hrefFor, navigate } from '../route.ts';
 import { DetailPane } from './DetailPane.tsx';
 import { Field } from './Field.tsx';
 import { EmptyState, FormError } from './StateViews.tsx';
 
 type Mode = 'function' | 'raw' | 'transfer';
-
-interface AbiParam {
-  name?: string;
-  type: string;
-  components?: AbiParam[];
-}
-
-interface AbiFunctionItem {
-  type: 'function';
-  name: string;
-  inputs: AbiParam[];
-  stateMutability?: string;
-}
-
-function typeText(param: AbiParam): string {
-  if (param.type.startsWith('tuple')) {
-    return `(${(param.components ?? []).map(typeText).join(',')})${param.type.slice(5)}`;
-  }
-  return param.type;
-}
-
-/** Functions that change state (the only ones worth sending), by signature. */
-function writableFunctions(
-  contract: WatchedContract | undefined,
-): { signature: string; fn: AbiFunctionItem }[] {
-  if (!contract) return [];
-  const functions = (contract.abi as AbiFunctionItem[]).filter(
-    (item) =>
-      item?.type === 'function' &&
-      item.stateMutability !== 'view' &&
-      item.stateMutability !== 'pure',
-  );
-  return functions.map((fn) => ({
-    signature: `${fn.name}(${fn.inputs.map(typeText).join(',')})`,
-    fn,
-  }));
-}
 
 function placeholderFor(type: string): string {
   if (type === 'address') return '0x… (40 hex digits)';

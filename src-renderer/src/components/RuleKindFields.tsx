@@ -28,7 +28,7 @@ interface PickerFieldProps {
 }
 
 /** A labelled drop-down of the signers, by label and shortened address. */
-function SignerField({ id, label, error, value, onChange, anyLabel }: PickerFieldProps) {
+export function SignerField({ id, label, error, value, onChange, anyLabel }: PickerFieldProps) {
   const { signers } = useSigners();
   return (
     <Field id={id} label={label} error={error}>

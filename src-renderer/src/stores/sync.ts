@@ -3,6 +3,7 @@
 import { vigil, useConnection } from '../client/index.ts';
 import { useAuditLog, useAuditStatus } from './audit.ts';
 import { useAlerts } from './alerts.ts';
+import { refreshAutomation } from './automation.ts';
 import { useConfig } from './config.ts';
 import { useDrift } from './drift.ts';
 import { useEvents } from './events.ts';
@@ -36,12 +37,17 @@ export function startSync(): void {
   });
   vigil.subscribe('status.changed', (payload) => useStatus.getState().merge(payload.chains));
   vigil.subscribe('events.batch', (payload) => useEvents.getState().applyBatch(payload.rows));
-  vigil.subscribe('txs.changed', (payload) => useTransactions.getState().merge(payload.txs));
+  vigil.subscribe('txs.changed', (payload) => {
+    useTransactions.getState().merge(payload.txs);
+    // A policy's decision (and the budget it used) comes with its transaction.
+    if (payload.txs.some((tx) => tx.policyDecision)) refreshAutomation();
+  });
   vigil.subscribe('signers.changed', (payload) => useSigners.getState().apply(payload.signers));
   vigil.subscribe('drift.changed', (payload) => useDrift.getState().apply(payload.chains));
   vigil.subscribe('audit.appended', (payload) => {
     useAuditStatus.getState().applyAppended(payload.head, payload.count);
     void useAuditLog.getState().catchUp(payload.head.seq);
+    refreshAutomation();
   });
   vigil.subscribe('alerts.changed', (payload) => useAlerts.getState().applyChange(payload));
   vigil.subscribe('store.healthChanged', (payload) => useStoreHealth.getState().apply(payload));
@@ -63,6 +69,7 @@ export function startSync(): void {
     if (useAuditLog.getState().loaded) void useAuditLog.getState().reload();
     void useAlerts.getState().load();
     void useStoreHealth.getState().load();
+    refreshAutomation();
   };
   refetchOnNewSession(useConnection.getState().sessionCount);
   useConnection.subscribe((state) => refetchOnNewSession(state.sessionCount));

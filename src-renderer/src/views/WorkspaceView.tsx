@@ -1,6 +1,7 @@
 // Config as code: import a workspace YAML (pasted or from a file), export the current one.
 import { useState } from 'react';
 import type { RequestOutput } from '@contract';
+import { hrefFor } from '../route.ts';
 import { vigil } from '../client/index.ts';
 import { useConfig } from '../stores/config.ts';
 import { Field } from '../components/Field.tsx';
@@ -131,6 +132,19 @@ function ImportForm() {
             <>
               ; {summary.transactionsProposed} transaction(s) proposed (they await your approval
               under Transactions), {summary.transactionsUnchanged} proposed before
+            </>
+          )}
+          {summary.policiesAdded + summary.policiesChanged + summary.policiesUnchanged > 0 && (
+            <>
+              ; {summary.policiesAdded} automation policy(ies) added (disabled until you enable them
+              under <a href={hrefFor('automation')}>Automation</a>), {summary.policiesChanged}{' '}
+              changed, {summary.policiesUnchanged} unchanged
+            </>
+          )}
+          {summary.schedulesAdded + summary.schedulesUnchanged > 0 && (
+            <>
+              ; {summary.schedulesAdded} schedule(s) added (disabled until you enable them),{' '}
+              {summary.schedulesUnchanged} unchanged
             </>
           )}
           .
