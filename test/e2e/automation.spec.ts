@@ -237,6 +237,13 @@ test('a rule under the policy: what it decided and why, the budget it used, the 
   await txLink.click();
   const detail = page.getByRole('complementary', { name: `Transaction ${txId}` });
   await expect(detail.locator('.tx-status').first()).toHaveText('proposed');
+  // The queue shows the limit that stopped it, for the person who approves it now.
+  const policySection = detail.getByRole('region', { name: 'Policy decision' });
+  await expect(policySection).toContainText('Executed under policy top-up');
+  await expect(policySection).toContainText('left for a person');
+  await expect(policySection).toContainText('Switch: paused');
+  await expect(policySection).toContainText('Automation is paused');
+  await screenshot(page, '08-tx-policy-decision');
   expect(problems).toEqual([]);
 });
 

@@ -1,7 +1,13 @@
 // What each policy decided on the proposals executed under it: approved (with every limit and
 // the value it was checked against) or left for a person, with the limit that stopped it and why.
 import { useState } from 'react';
-import { visibleText, type AutomationPolicy, type Chain, type PolicyCheck } from '@contract';
+import {
+  visibleText,
+  type AutomationPolicy,
+  type Chain,
+  type PolicyCheck,
+  type PolicyDecision,
+} from '@contract';
 import { callOrThrow } from '../client/index.ts';
 import { findChain, useConfig } from '../stores/config.ts';
 import { hrefFor } from '../route.ts';
@@ -43,6 +49,35 @@ function CheckText({ check, chain }: { check: PolicyCheck; chain: Chain | undefi
       {limitValue(check.limit, check.value, chain)}
       <span className="muted"> (allowed: {limitValue(check.limit, check.allowed, chain)})</span>
     </>
+  );
+}
+
+/** Why a policy decided as it did: the limit that stopped it and why, or every limit it was within. */
+export function DecisionWhy({
+  decision,
+  chain,
+}: {
+  decision: PolicyDecision;
+  chain: Chain | undefined;
+}) {
+  if (decision.stoppedBy)
+    return (
+      <>
+        <CheckText check={decision.stoppedBy} chain={chain} />
+        <div>{visibleText(decision.stoppedBy.reason)}</div>
+      </>
+    );
+  return (
+    <details>
+      <summary>Within all {decision.checks.length} limits</summary>
+      <ul className="plain-list">
+        {decision.checks.map((check) => (
+          <li key={check.limit}>
+            <CheckText check={check} chain={chain} />
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
@@ -123,23 +158,7 @@ export function DecisionsPanel({ policies }: { policies: AutomationPolicy[] }) {
                       </span>
                     </td>
                     <td className="small decision-why">
-                      {decision.stoppedBy ? (
-                        <>
-                          <CheckText check={decision.stoppedBy} chain={chain} />
-                          <div>{visibleText(decision.stoppedBy.reason)}</div>
-                        </>
-                      ) : (
-                        <details>
-                          <summary>Within all {decision.checks.length} limits</summary>
-                          <ul className="plain-list">
-                            {decision.checks.map((check) => (
-                              <li key={check.limit}>
-                                <CheckText check={check} chain={chain} />
-                              </li>
-                            ))}
-                          </ul>
-                        </details>
-                      )}
+                      <DecisionWhy decision={decision} chain={chain} />
                     </td>
                     <td className="nowrap">
                       <a href={hrefFor('transactions', { id: decision.txId })}>#{decision.txId}</a>

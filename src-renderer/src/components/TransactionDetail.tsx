@@ -19,6 +19,7 @@ import { hrefFor, navigate } from '../route.ts';
 import { ArgList, DetailItem } from './DetailItem.tsx';
 import { argumentAmount } from '../amounts.ts';
 import { useChain, useWatchedContract } from '../stores/config.ts';
+import { DecisionWhy } from './DecisionsPanel.tsx';
 import { DetailPane } from './DetailPane.tsx';
 import { Time } from './Time.tsx';
 import { FormError } from './StateViews.tsx';
@@ -47,6 +48,7 @@ export function TransactionDetail({ tx }: { tx: Transaction }) {
         Proposed by {tx.source}
         {tx.note ? ` — ${visibleText(tx.note)}` : ''}
       </p>
+      {tx.executeUnder !== undefined && <PolicyDecisionSection tx={tx} />}
       {tx.executesSafeProposal !== undefined && (
         <p className="small">
           Executes{' '}
@@ -359,6 +361,31 @@ function ReplaceActions({ tx }: { tx: Transaction }) {
         </button>
       </div>
       <FormError message={error} />
+    </section>
+  );
+}
+
+/** A proposal a rule or schedule asked a policy to approve: what the policy decided, and why. */
+function PolicyDecisionSection({ tx }: { tx: Transaction }) {
+  const chain = useChain(tx.chainId);
+  const decision = tx.policyDecision;
+  return (
+    <section aria-label="Policy decision">
+      <h3>Policy</h3>
+      <p className="small">
+        Executed under policy{' '}
+        <a href={hrefFor('automation')}>{visibleText(tx.executeUnder ?? '')}</a>:{' '}
+        {decision === undefined
+          ? 'not decided yet (it is decided once simulated).'
+          : decision.approved
+            ? 'approved by it, within every limit.'
+            : 'left for a person — approving it is yours.'}
+      </p>
+      {decision && (
+        <div className="small">
+          <DecisionWhy decision={decision} chain={chain} />
+        </div>
+      )}
     </section>
   );
 }
