@@ -1698,6 +1698,21 @@ export const ImportPreview = z.object({
         enabled: z.boolean(),
       }),
     ),
+    /** Automation policies are added disabled: a person enables each. */
+    policies: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        chainId: z.number().int(),
+        signer: z.string(),
+        /** `address: fn, fn(…)` per target, functions as the file names them. */
+        targets: z.array(z.string()),
+        maxValuePerTx: DecimalString,
+        maxFeePerGas: DecimalString,
+        dailyBudget: DecimalString,
+        maxPerHour: z.number().int(),
+      }),
+    ),
   }),
   /** What the files declare that Vigil already has: left as it is. */
   existing: z.object({
@@ -1705,6 +1720,7 @@ export const ImportPreview = z.object({
     contracts: z.array(z.object({ chainId: z.number().int(), address: z.string() })),
     rules: z.array(z.object({ id: z.string(), name: z.string() })),
     schedules: z.array(z.object({ id: z.string(), name: z.string() })),
+    policies: z.array(z.object({ id: z.string(), name: z.string() })),
   }),
   notCarried: z.array(z.object({ ...ImportSource, reason: z.string() })),
   /** Environment variables read when the import is applied; `set` says whether Vigil's process has it. */

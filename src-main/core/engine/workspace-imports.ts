@@ -218,8 +218,8 @@ export function previewImport(
   const { workspace } = plan;
   const preview: ImportPreview = {
     format: plan.format,
-    adds: { chains: [], contracts: [], rules: [], schedules: [] },
-    existing: { chains: [], contracts: [], rules: [], schedules: [] },
+    adds: { chains: [], contracts: [], rules: [], schedules: [], policies: [] },
+    existing: { chains: [], contracts: [], rules: [], schedules: [], policies: [] },
     notCarried: plan.notCarried,
     secrets: plan.secrets.map((secret) => ({ ...secret, set: Boolean(env[secret.env]) })),
     signers: (plan.signers ?? []).map((signer) => ({
@@ -295,6 +295,28 @@ export function previewImport(
       ...(schedule.execute === undefined ? {} : { policy: schedule.execute.policy }),
       // The schedules section adds every imported schedule disabled.
       enabled: false,
+    });
+  }
+  for (const policy of workspace.policies) {
+    const id = policy.id ?? ruleSlug(policy.name);
+    // One already saved is left to the policies section: the same terms change nothing, and a
+    // change that widens it saves it disabled.
+    if (store.automation.findPolicy(id)) {
+      preview.existing.policies.push({ id, name: policy.name });
+      continue;
+    }
+    preview.adds.policies.push({
+      id,
+      name: policy.name,
+      chainId: policy.chainId,
+      signer: policy.signer,
+      targets: policy.targets.map(
+        (target) => `${target.address}: ${target.functions.map((fn) => fn.function).join(', ')}`,
+      ),
+      maxValuePerTx: policy.maxValuePerTx,
+      maxFeePerGas: policy.maxFeePerGas,
+      dailyBudget: policy.dailyBudget,
+      maxPerHour: policy.maxPerHour,
     });
   }
   return preview;

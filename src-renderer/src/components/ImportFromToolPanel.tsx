@@ -81,7 +81,14 @@ export function ImportFromToolPanel() {
   };
 
   const adds = preview?.adds;
-  const addCount = adds ? adds.chains.length + adds.contracts.length + adds.rules.length : 0;
+  const addCount = adds
+    ? adds.chains.length +
+      adds.contracts.length +
+      adds.rules.length +
+      adds.schedules.length +
+      adds.policies.length +
+      (preview?.signers.filter((signer) => !signer.existing).length ?? 0)
+    : 0;
   return (
     <section className="discover-panel import-tool-panel" aria-label="Import from another tool">
       <form
@@ -248,9 +255,110 @@ export function ImportFromToolPanel() {
               </tbody>
             </table>
           )}
+          {adds.policies.length > 0 && (
+            <table className="table compact" aria-label="Policies to add">
+              <caption className="small muted">
+                Automation policies arrive disabled: a person enables each.
+              </caption>
+              <thead>
+                <tr>
+                  <th>Policy</th>
+                  <th>Signer</th>
+                  <th>May call</th>
+                  <th>Limits (wei)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {adds.policies.map((policy) => (
+                  <tr key={policy.id}>
+                    <td>
+                      {policy.name} <span className="muted small">({policy.id})</span>
+                    </td>
+                    <td className="mono small">
+                      {shortHex(policy.signer)} on {policy.chainId}
+                    </td>
+                    <td className="mono small">
+                      {policy.targets.map((target) => (
+                        <div key={target}>{target}</div>
+                      ))}
+                    </td>
+                    <td className="small">
+                      value ≤ {policy.maxValuePerTx}, fee ≤ {policy.maxFeePerGas}/gas, budget{' '}
+                      {policy.dailyBudget}/24 h, {policy.maxPerHour}/hour
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {adds.schedules.length > 0 && (
+            <table className="table compact" aria-label="Schedules to add">
+              <caption className="small muted">
+                Schedules arrive disabled: a person enables each.
+              </caption>
+              <thead>
+                <tr>
+                  <th>Schedule</th>
+                  <th>When</th>
+                  <th>Proposes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {adds.schedules.map((schedule) => (
+                  <tr key={schedule.id}>
+                    <td>{schedule.name}</td>
+                    <td className="mono small">
+                      {schedule.cron !== undefined
+                        ? `${schedule.cron} (${schedule.timezone})`
+                        : `every ${schedule.everySeconds} s`}
+                    </td>
+                    <td className="small">
+                      {schedule.function ?? 'a call'}
+                      {schedule.to ? ` on ${shortHex(schedule.to)}` : ''} (chain {schedule.chainId})
+                      {schedule.policy
+                        ? `, under policy ${schedule.policy}`
+                        : ', waits for a person'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {preview.signers.length > 0 && (
+            <table className="table compact" aria-label="Signer keys to add">
+              <caption className="small muted">
+                Keys from keystore files go to the OS keychain; adding them needs your approval.
+              </caption>
+              <thead>
+                <tr>
+                  <th>Signer</th>
+                  <th>Keystore</th>
+                  <th>Passphrase from</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.signers.map((signer) => (
+                  <tr key={signer.address}>
+                    <td className="mono small">
+                      {signer.label} {shortHex(signer.address)}
+                      {signer.existing ? ' (already in Vigil)' : ''}
+                    </td>
+                    <td className="mono small">
+                      {signer.keystorePath.split('/').slice(-2).join('/')}
+                    </td>
+                    <td className="small">
+                      <code>{signer.passphraseEnv}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
           {preview.existing.chains.length +
             preview.existing.contracts.length +
-            preview.existing.rules.length >
+            preview.existing.rules.length +
+            preview.existing.schedules.length +
+            preview.existing.policies.length >
             0 && (
             <div className="small" aria-label="Already in Vigil">
               <h3>Already in Vigil (left as they are)</h3>
@@ -267,6 +375,15 @@ export function ImportFromToolPanel() {
                 ))}
                 {preview.existing.rules.map((rule) => (
                   <li key={`r${rule.id}`}>Rule {rule.name}</li>
+                ))}
+                {preview.existing.schedules.map((schedule) => (
+                  <li key={`s${schedule.id}`}>Schedule {schedule.name}</li>
+                ))}
+                {preview.existing.policies.map((policy) => (
+                  <li key={`p${policy.id}`}>
+                    Policy {policy.name} (the policies section keeps it, or saves a widened one
+                    disabled)
+                  </li>
                 ))}
               </ul>
             </div>

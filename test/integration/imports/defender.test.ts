@@ -267,7 +267,11 @@ describe('importing a Defender as Code serverless.yml', () => {
       chains: [{ chainId: anvil.chainId, name: 'anvil' }],
       contracts: [],
       rules: [],
+      schedules: [],
+      policies: [],
     });
+    // Its relayer policy arrives as an automation policy, disabled until a person enables it.
+    expect(preview.adds.policies).toHaveLength(1);
     const reasons = preview.notCarried.map(
       (entry) => `${entry.file.slice(folder.length + 1)}:${entry.line} ${entry.reason}`,
     );
@@ -492,7 +496,14 @@ describe('importing a Defender as Code serverless.yml', () => {
       proposeFrom: relayerSigner,
       confirm: true,
     });
-    expect(again.adds).toEqual({ chains: [], contracts: [], rules: [] });
+    expect(again.adds).toEqual({
+      chains: [],
+      contracts: [],
+      rules: [],
+      schedules: [],
+      policies: [],
+    });
+    expect(again.existing.policies).toHaveLength(1);
     expect(again.existing.rules).toHaveLength(6);
     expect(again.applied).toMatchObject({
       chainsAdded: 0,

@@ -197,7 +197,13 @@ describe('importing an OpenZeppelin Monitor folder', () => {
       [token, emitter].map((address) => address.toLowerCase()).sort(),
     );
     expect(preview.adds.rules).toHaveLength(8);
-    expect(preview.existing).toEqual({ chains: [], contracts: [], rules: [] });
+    expect(preview.existing).toEqual({
+      chains: [],
+      contracts: [],
+      rules: [],
+      schedules: [],
+      policies: [],
+    });
     expect(preview.secrets).toEqual([
       expect.objectContaining({ env: 'OPS_WEBHOOK_SECRET', set: true }),
     ]);
@@ -429,7 +435,13 @@ describe('importing an OpenZeppelin Monitor folder', () => {
       paths: [folder],
       confirm: true,
     });
-    expect(again.adds).toEqual({ chains: [], contracts: [], rules: [] });
+    expect(again.adds).toEqual({
+      chains: [],
+      contracts: [],
+      rules: [],
+      schedules: [],
+      policies: [],
+    });
     expect(again.existing.rules).toHaveLength(8);
     expect(again.applied).toMatchObject({
       chainsAdded: 0,

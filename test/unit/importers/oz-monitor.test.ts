@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  detectFormat,
   planImport,
   type ImportFile,
   type ImportPlan,
@@ -209,11 +210,9 @@ describe('OpenZeppelin Monitor import plan', () => {
     ]);
   });
 
-  it('detects the format from the folders, and says which formats are not available yet', () => {
+  it('detects the format from the files, and refuses files of no known tool', () => {
     const serverless = [{ path: '/x/serverless.yml', text: 'service: defender\n' }];
-    expect(() => planImport(serverless, { env })).toThrow(
-      /Importing defender files is not available/,
-    );
+    expect(detectFormat(serverless)).toBe('defender');
     expect(() => planImport([{ path: '/x/notes.json', text: '{}' }], { env })).toThrow(
       /Cannot tell which tool wrote \/x\/notes.json; give the format/,
     );
