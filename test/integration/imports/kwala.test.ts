@@ -203,7 +203,13 @@ describe('importing Kwala workflow files', () => {
         enabled: false,
       },
     ]);
-    expect(preview.existing).toEqual({ chains: [], contracts: [], rules: [], schedules: [] });
+    expect(preview.existing).toEqual({
+      chains: [],
+      contracts: [],
+      rules: [],
+      schedules: [],
+      policies: [],
+    });
     const reasons = preview.notCarried.map(
       (entry) => `${entry.file.slice(folder.length + 1)}:${entry.line} ${entry.reason}`,
     );
@@ -442,7 +448,13 @@ describe('importing Kwala workflow files', () => {
       proposeFrom: caller,
       confirm: true,
     });
-    expect(again.adds).toEqual({ chains: [], contracts: [], rules: [], schedules: [] });
+    expect(again.adds).toEqual({
+      chains: [],
+      contracts: [],
+      rules: [],
+      schedules: [],
+      policies: [],
+    });
     expect(again.existing.rules).toHaveLength(4);
     expect(again.existing.schedules).toEqual([
       { id: preview.adds.schedules[0]!.id, name: 'hourly_rebalance: rebalance_call' },
