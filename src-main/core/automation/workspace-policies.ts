@@ -40,7 +40,6 @@ const sameTerms = (a: AutomationPolicy, b: AutomationPolicy): boolean =>
 
 export function policiesSection(store: Store, actor: string, now: () => number): WorkspaceSection {
   return {
-    // eslint-disable-next-line @typescript-eslint/require-await -- the section interface is async
     async prepare(file, { contracts, source }) {
       const commands: OperatorCommand[] = [];
       const audit: AuditDraft[] = [];
