@@ -190,6 +190,44 @@ export interface RuleProposerDependencies {
 export function createRuleProposer(deps: RuleProposerDependencies) {
   const inFlight = new Set<string>();
 
+  /**
+   * A transaction already sent (or on its way) for this same event by an earlier firing: one of
+   * this firing's earlier revisions, or a firing a reorg retracted whose event (the same
+   * transaction's log, now in another block) came back. Its id, or undefined.
+   */
+  function sentForSameEvent(firing: StoredFiring): number | undefined {
+    const sentTx = (txId: number | undefined): number | undefined => {
+      const tx = txId === undefined ? undefined : deps.store.findTransaction(txId);
+      return tx && SENT_OR_ON_ITS_WAY.has(tx.status) ? tx.id : undefined;
+    };
+    for (let revision = 1; revision < firing.revision; revision++) {
+      const sent = sentTx(deps.store.firstTransactionFrom(proposalSource({ ...firing, revision })));
+      if (sent !== undefined) return sent;
+    }
+    const event = firing.event;
+    if (!event) return undefined;
+    const retracted = deps.store.alerts.listFirings({
+      ruleId: firing.ruleId,
+      state: 'retracted',
+      now: Date.now(),
+      limit: 100,
+    });
+    for (const earlier of retracted) {
+      if (
+        earlier.id === firing.id ||
+        earlier.event?.chainId !== event.chainId ||
+        earlier.event.transactionHash.toLowerCase() !== event.transactionHash.toLowerCase() ||
+        // Its log index may move with the block; the same transaction and contract is enough
+        // to leave it to a person (the cautious side).
+        earlier.event.address.toLowerCase() !== event.address.toLowerCase()
+      )
+        continue;
+      const sent = sentTx(proposalTxId(earlier));
+      if (sent !== undefined) return sent;
+    }
+    return undefined;
+  }
+
   function proposeFor(firing: StoredFiring, definition: RuleDefinition): void {
     const queue = deps.queue;
     const input = definition.propose;
@@ -197,13 +235,23 @@ export function createRuleProposer(deps: RuleProposerDependencies) {
     const source = proposalSource(firing);
     if (inFlight.has(source) || queue.hasProposalFrom(source)) return;
     inFlight.add(source);
+    // An event a reorg took back and brought back fires again; if what its first firing sent is
+    // already on its way, a policy must not send it a second time: a person decides.
+    const sentBefore = input.execute ? sentForSameEvent(firing) : undefined;
     Promise.resolve()
       .then(() =>
         queue.propose(
-          substituteTemplates(input, firing.event),
+          {
+            ...substituteTemplates(input, firing.event),
+            ...(sentBefore === undefined
+              ? {}
+              : {
+                  note: `The same event fired again after a reorg; transaction ${sentBefore} was already sent for it, so this one waits for a person.`,
+                }),
+          },
           source,
           SYSTEM_ACTOR,
-          input.execute ? { executeUnder: input.execute.policy } : {},
+          input.execute && sentBefore === undefined ? { executeUnder: input.execute.policy } : {},
         ),
       )
       .then(

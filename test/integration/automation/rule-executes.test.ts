@@ -180,6 +180,16 @@ describe('a reorg that removes the triggering event', () => {
       // Nothing was withdrawn or reverted by itself: the transaction is still Vigil's to follow.
       const after = (await proposalsOf(rpc.call, 'rule-3'))[0]!;
       expect(after.status).not.toBe('rejected');
+
+      // anvil puts the dropped withdrawal back in a new block: the same event fires again. What
+      // its first firing sent is already on its way, so the policy does not send it twice.
+      const again = await waitFor(
+        async () => (await proposalsOf(rpc.call, 'rule-3')).find((tx) => tx.id !== sent.id),
+        30_000,
+      );
+      expect(again.executeUnder).toBeUndefined();
+      expect(again.note).toContain(`transaction ${sent.id} was already sent`);
+      expect(again.status).toBe('proposed');
     },
   );
 });
@@ -189,25 +199,32 @@ describe('kill -9 between a proposal under a policy and its decision', () => {
     'puts it to the policy at the restart: sent once, never proposed again',
     { timeout: 120_000 },
     async () => {
+      // A signer of its own: the reorg before may bring rule 3's event back, and its firing
+      // sends from the shared signer whenever the restarted process catches up.
+      const { address: keeper } = await rpc.call<{ address: string }>('signers.generate', {
+        label: 'crash-keeper',
+      });
+      await fund(anvil.rpcUrl, keeper, 10n * ETHER);
+      const keeperChain = { chainId: anvil.chainId, signer: keeper, guard };
+      await rpc.call('automation.policies.save', guardPolicy('crash-keeper', keeperChain));
       await rpc.call(
         'alerts.rules.save',
-        guardRule(4, chain(), { function: { name: 'fund', args: [] } }, 'guardian'),
+        guardRule(4, keeperChain, { function: { name: 'fund', args: [] } }, 'crash-keeper'),
       );
       rpc.close();
       await server.kill('SIGKILL');
       ({ server, rpc } = await serve.start({ env: { VIGIL_CRASH_AT: 'policy.undecided' } }));
-      const nonceBefore = await nonceOf(signer);
       await withdraw(anvil.rpcUrl, guard, 4);
       await waitFor(() => server.process.signalCode !== null, 30_000);
       expect(server.output()).toContain('crash point policy.undecided reached');
-      expect(await nonceOf(signer)).toBe(nonceBefore);
+      expect(await nonceOf(keeper)).toBe(0);
 
       ({ server, rpc } = await serve.start());
       const sent = await proposalWhen(rpc.call, 'rule-4', (tx) => tx.receipt !== null);
-      expect(sent.policyDecision).toMatchObject({ policyId: 'guardian', approved: true });
+      expect(sent.policyDecision).toMatchObject({ policyId: 'crash-keeper', approved: true });
       await afterSentinelFired(rpc.call, SENTINEL, flagFromTest);
       expect(await proposalsOf(rpc.call, 'rule-4')).toHaveLength(1);
-      expect(await nonceOf(signer)).toBe(nonceBefore + 1);
+      expect(await nonceOf(keeper)).toBe(1);
     },
   );
 });
