@@ -281,6 +281,14 @@ describe('schedules', () => {
         kills++;
         ({ serve, rpc } = await start());
       }
+      // Down for three slots at least: at the restart only the newest missed one runs, and the
+      // ones before it are recorded skipped (random kills above may or may not have done that).
+      rpc.close();
+      await serve.kill('SIGKILL');
+      running.pop();
+      kills++;
+      await new Promise((resolve) => setTimeout(resolve, 6_500));
+      ({ serve, rpc } = await start());
 
       // Disabled, then killed once more: a proposal under way may or may not have been saved;
       // a saved one is recorded as its slot's at the restart, and nothing runs after.
