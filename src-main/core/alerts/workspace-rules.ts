@@ -38,7 +38,11 @@ export function workspaceRules(deps: WorkspaceRulesDependencies): WorkspaceSecti
           unchanged++;
           continue;
         }
-        const rule = await deps.prepare(id, input, `rules[${index}].`, pending.contracts, {
+        // A rule that sends under a policy on its own arrives off, as policies and schedules do:
+        // turning it on is a person's approval (alerts.rules.setEnabled), never the file's.
+        const checked =
+          input.propose?.execute && input.enabled ? { ...input, enabled: false } : input;
+        const rule = await deps.prepare(id, checked, `rules[${index}].`, pending.contracts, {
           chains: pending.chains,
           signers: pending.signers ?? [],
         });

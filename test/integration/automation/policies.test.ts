@@ -375,5 +375,35 @@ describe('automation policies', () => {
       'automation.schedules.list',
     );
     expect(schedules).toMatchObject([{ id: 'hourly-drip', enabled: false }]);
+
+    // A rule in a file that would send under a policy arrives off: the file cannot turn it on.
+    await importAsNobody(
+      stringifyYaml({
+        version: 1,
+        rules: [
+          {
+            id: 'sends-on-transfer',
+            name: 'Sends on transfer',
+            kind: 'event',
+            contractId: `${anvil.chainId}:${token.toLowerCase()}`,
+            eventName: 'Transfer',
+            enabled: true,
+            propose: {
+              chainId: anvil.chainId,
+              from: signer,
+              to: token,
+              function: { name: 'transfer', args: [signer, '1'] },
+              execute: { policy: 'top-up' },
+            },
+          },
+        ],
+      }),
+    );
+    const { rules } = await vigil.call<{ rules: { id: string; enabled: boolean }[] }>(
+      'alerts.rules.list',
+    );
+    expect(rules.find((rule) => rule.id === 'sends-on-transfer')).toMatchObject({
+      enabled: false,
+    });
   });
 });
