@@ -104,9 +104,15 @@ describe('resume after kill -9', () => {
     const first = await serve(dataDir);
     await watchEmitter(first.rpc.call, { chainId: anvil.chainId, rpcUrls: [proxy.url] }, emitter);
     await converged(first.rpc);
+    // The cursor read here must be the one the kill leaves: wait until it has reached the
+    // chain's head (no block is mined meanwhile), not merely passed the empty blocks.
+    const chainHead = Number.parseInt(
+      await rawRpc<string>(anvil.rpcUrl, 'eth_blockNumber', []),
+      16,
+    );
     const head = await waitFor(async () => {
       const through = await indexedThrough(first.rpc);
-      return through > 40 ? through : undefined;
+      return through === chainHead ? through : undefined;
     });
     first.rpc.close();
     await first.server.kill('SIGKILL');
