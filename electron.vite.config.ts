@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-// One build for the three processes. Main carries extra entries: the store's worker thread
+// One build for the three processes. Main carries extra entries: the store's worker threads
 // and headless mode, so the packaged app and `npm run serve` share one bundle layout.
 export default defineConfig({
   main: {
@@ -19,6 +19,8 @@ export default defineConfig({
           electron: resolve('src-main/electron/main.ts'),
           serve: resolve('src-main/serve.ts'),
           'engine-worker': resolve('src-main/core/engine/worker.ts'),
+          // The store's segment builder runs on a thread of its own (segment-build-thread.ts).
+          'segment-builder': resolve('src-main/core/store/segment-build-worker.ts'),
         },
         output: {
           // The errors room on its own, so starting the engine thread does not first evaluate the

@@ -11,6 +11,9 @@
 //   that generation → a new, empty log of that generation. A start that finds the manifest
 //   ahead of the head image cuts the head again (the rows are in the segment).
 // - a log whose generation is older than the head image's is already inside the image.
+// - a backfill segment: written whole on the builder's thread (segment-build-thread.ts), then
+//   listed here in the manifest, then its cursors logged; listed in the order builds began, so
+//   a cursor in the manifest never passes rows still being built.
 // - merge, repair, purge, retention: new segment files → manifest without the old ones → old
 //   files deleted. Files the manifest does not list are leftovers of an interrupted step and
 //   are deleted.
@@ -65,13 +68,12 @@ import {
 } from './database.ts';
 import { fileBytes, writeFileDurably, type SealedFiles } from './durable-file.ts';
 import { appendToIngestLog, readIngestLog, startIngestLog, type IngestLog } from './ingest-log.ts';
+import { createSegmentBuildThread } from './segment-build-thread.ts';
 import { createSegmentCache } from './segment-cache.ts';
 import {
   bloomFileOf,
   buildSegment,
-  createSegmentBuilder,
   type BuiltSegment,
-  type SegmentBuilder,
   insertEventTuples,
   openSegment,
   readSegmentBloom,
@@ -636,20 +638,57 @@ export async function openChainStore(parts: {
   // ---- final backfill ranges, built straight into segments --------------------------------
   //
   // A batch that is wholly final (a backfill far behind the head) skips the head and its log:
-  // its rows go into a segment being built, with no log record. Its cursors are held back
-  // until that segment is sealed and listed, then logged; a crash before loses the rows and
-  // the cursor advance together, and the range is fetched again. A batch for the head waits
-  // until the builder of its chain is sealed, so the head's cursors never pass unsealed rows.
+  // its rows go to a segment built on the builder's thread (segment-build-thread.ts), with no
+  // log record. Its cursors are held back until that segment is written and listed, then
+  // logged; a crash before loses the rows and the cursor advance together, and the range is
+  // fetched again. Segments are listed in the order they were started, so a listed cursor
+  // never passes rows still being built. A batch for the head waits until its chain's builds
+  // are listed, so the head's cursors never pass unsealed rows either.
+  //
+  // Rows on the builder's thread cannot be read here: a read over their blocks first waits for
+  // their segment to be written and lists it (settleBuilds), so every read sees every row
+  // committed. An event just fired on is found without waiting (byIdentity).
 
   interface PendingBuild {
-    builder: SegmentBuilder;
+    buildId: number;
+    chainId: number;
+    rows: number;
+    fromBlock: number;
+    toBlock: number;
     cursors: Map<string, number>;
     confirmedThrough: number;
     lastAppendAt: number;
+    /** Its rows by block hash and log index: an event just fired on is read before it is listed. */
+    byIdentity: Map<string, EventRow>;
   }
+  const identityKey = (blockHash: string, logIndex: number): string => `${blockHash}:${logIndex}`;
   const builds = new Map<number, PendingBuild>();
+  /** Builds finished and being written by the builder's thread, oldest first. */
+  const sealing: (PendingBuild & { segmentId: number })[] = [];
+  const buildThread = createSegmentBuildThread(segmentsDir);
 
-  /** The databases that may hold a chain's unsealed rows: the head and its segment being built. */
+  /** Builds of a chain whose rows are not listed yet: being built, or being written. */
+  const unlistedBuilds = (chainId: number | undefined): PendingBuild[] =>
+    [...sealing, ...builds.values()].filter(
+      (build) => chainId === undefined || build.chainId === chainId,
+    );
+
+  /** Lists every build of the chain (or all) whose rows overlap the blocks, waiting for them. */
+  function settleBuilds(
+    chainId: number | undefined,
+    fromBlock = -Infinity,
+    toBlock = Infinity,
+  ): void {
+    const overlapping = unlistedBuilds(chainId).filter(
+      (build) => build.fromBlock <= toBlock && build.toBlock >= fromBlock,
+    );
+    if (overlapping.length === 0) return;
+    for (const build of overlapping)
+      if (builds.get(build.chainId) === build) sealBuild(build.chainId);
+    listWrittenBuilds(0);
+  }
+
+  /** The databases that may hold a chain's unsealed rows (the head). */
   function unsealedSources(chainId: number | undefined): Database[] {
     return unsealedSourcesByChain(chainId).map((source) => source.db);
   }
@@ -664,11 +703,7 @@ export async function openChainStore(parts: {
             (row) => row.chain_id,
           )
         : [chainId];
-    const sources = chainIds.map((id) => ({ db: head, chainId: id }));
-    for (const build of builds.values())
-      if (chainId === undefined || build.builder.chainId === chainId)
-        sources.push({ db: build.builder.db, chainId: build.builder.chainId });
-    return sources;
+    return chainIds.map((id) => ({ db: head, chainId: id }));
   }
 
   function buildable(batch: ChainDataBatch): boolean {
@@ -693,7 +728,7 @@ export async function openChainStore(parts: {
     let events = [...batch.events].sort((a, b) => a.blockNumber - b.blockNumber);
     let after = -Infinity;
     while (events.length > 0) {
-      const room = tuning.segmentTargetEvents - (builds.get(batch.chainId)?.builder.rows ?? 0);
+      const room = tuning.segmentTargetEvents - (builds.get(batch.chainId)?.rows ?? 0);
       // Rows below the block of the first row that does not fit; a block larger than a whole
       // segment goes into one alone.
       let cutBlock = events.length > room ? events[Math.max(room, 0)]!.blockNumber : Infinity;
@@ -714,6 +749,7 @@ export async function openChainStore(parts: {
       events = events.filter((event) => event.blockNumber >= cutBlock);
       after = cutBlock - 1;
     }
+    listWrittenBuilds();
     return { inserted: batch.events, confirmed: [] };
   }
 
@@ -731,64 +767,123 @@ export async function openChainStore(parts: {
     let build = builds.get(batch.chainId);
     if (!build) {
       build = {
-        builder: createSegmentBuilder(SQL, batch.chainId, tuning.segmentTargetEvents),
+        buildId: buildThread.begin(batch.chainId, tuning.segmentTargetEvents),
+        chainId: batch.chainId,
+        rows: 0,
+        fromBlock: Infinity,
+        toBlock: -Infinity,
         cursors: new Map(),
         confirmedThrough: batch.confirmedThrough!,
         lastAppendAt: Date.now(),
+        byIdentity: new Map(),
       };
       builds.set(batch.chainId, build);
     }
     const lastBlock = through ?? Infinity;
-    build.builder.append(
-      events.map(eventTuple),
-      batch.blocks
-        .filter((block) => block.number > after && block.number <= lastBlock)
-        .map((block) => [
-          batch.chainId,
-          block.number,
-          block.hash,
-          block.parentHash,
-          block.timestamp,
-        ]),
-    );
+    const blocks: BlockTuple[] = batch.blocks
+      .filter((block) => block.number > after && block.number <= lastBlock)
+      .map((block) => [batch.chainId, block.number, block.hash, block.parentHash, block.timestamp]);
+    buildThread.append(build.buildId, events.map(eventTuple), blocks);
+    for (const event of events) {
+      build.byIdentity.set(identityKey(event.blockHash, event.logIndex), event);
+      if (event.blockNumber < build.fromBlock) build.fromBlock = event.blockNumber;
+      if (event.blockNumber > build.toBlock) build.toBlock = event.blockNumber;
+    }
+    for (const block of blocks) {
+      if (block[1] < build.fromBlock) build.fromBlock = block[1];
+      if (block[1] > build.toBlock) build.toBlock = block[1];
+    }
+    build.rows += events.length;
     for (const cursor of batch.cursors)
       build.cursors.set(cursor.contractId, Math.min(cursor.indexedThrough, lastBlock));
     build.confirmedThrough = Math.max(build.confirmedThrough, batch.confirmedThrough!);
     build.lastAppendAt = Date.now();
     if (eventCounts)
       eventCounts.set(batch.chainId, (eventCounts.get(batch.chainId) ?? 0) + events.length);
-    if (build.builder.rows >= tuning.segmentTargetEvents) sealBuild(batch.chainId);
+    if (build.rows >= tuning.segmentTargetEvents) sealBuild(batch.chainId);
   }
 
-  /** Lists the chain's segment being built, then logs the cursors it vouches for. */
+  /** Hands the chain's segment being built to the builder's thread to finish and write. */
   function sealBuild(chainId: number): void {
     const build = builds.get(chainId);
     if (!build) return;
     builds.delete(chainId);
-    const summary = writeBuilt(build.builder.finish(manifest.nextSegmentId));
-    crashPoint('seal.segment-written');
-    const sealedCursors = { ...manifest.sealedCursors[chainId] };
-    for (const [contractId, through] of build.cursors)
-      sealedCursors[contractId] = Math.max(sealedCursors[contractId] ?? -1, through);
-    manifest = {
-      ...manifest,
-      segments: [...manifest.segments, summary],
-      sealedCursors: { ...manifest.sealedCursors, [chainId]: sealedCursors },
-    };
-    saveManifest();
-    crashPoint('seal.manifest-written');
+    const segmentId = manifest.nextSegmentId;
+    manifest = { ...manifest, nextSegmentId: segmentId + 1 };
+    buildThread.finish(build.buildId, segmentId);
+    sealing.push({ ...build, segmentId });
+    // When the builder falls behind, the engine waits for it rather than queueing rows without
+    // bound: one segment being written while the next fills keeps both threads busy.
+    listWrittenBuilds(1);
+  }
+
+  /**
+   * Lists the segments the builder's thread has written, oldest first, each followed by the
+   * cursors it vouches for, blocking until no more than `leaveUnlisted` builds are still
+   * being written (0: every one handed over is listed).
+   */
+  function listWrittenBuilds(leaveUnlisted = Infinity): void {
+    while (sealing.length > 0) {
+      const next = sealing[0]!;
+      const reply =
+        sealing.length > leaveUnlisted
+          ? buildThread.waitFor(next.buildId)
+          : buildThread.poll(next.buildId);
+      if (!reply) return;
+      sealing.shift();
+      if ('error' in reply) {
+        buildFailed(next, reply.error);
+        continue;
+      }
+      const { summary } = reply;
+      bytesWritten += summary.bytes + (summary.bloomBytes ?? 0);
+      crashPoint('seal.segment-written');
+      const sealedCursors = { ...manifest.sealedCursors[next.chainId] };
+      for (const [contractId, through] of next.cursors)
+        sealedCursors[contractId] = Math.max(sealedCursors[contractId] ?? -1, through);
+      manifest = {
+        ...manifest,
+        segments: [...manifest.segments, summary],
+        sealedCursors: { ...manifest.sealedCursors, [next.chainId]: sealedCursors },
+      };
+      saveManifest();
+      crashPoint('seal.manifest-written');
+      record({
+        t: 'commit',
+        batch: {
+          chainId: next.chainId,
+          events: [],
+          blocks: [],
+          cursors: [...next.cursors].map(([contractId, indexedThrough]) => ({
+            contractId,
+            indexedThrough,
+          })),
+          confirmedThrough: next.confirmedThrough,
+        },
+      });
+    }
+  }
+
+  /**
+   * A segment the builder could not write (its disk full, say): its rows are not stored, and
+   * builds after it may already vouch for later blocks, so its range is fetched again, as a
+   * damaged segment's is.
+   */
+  function buildFailed(build: PendingBuild, reason: string): void {
+    const message = `Building a segment of chain ${build.chainId} (blocks ${build.fromBlock}–${build.toBlock}) failed: ${reason}. Its range is fetched again from the chain`;
+    problems.push({ message, path: segmentsDir });
+    log.error(message);
+    eventCounts = undefined;
+    if (build.rows === 0) return;
     record({
-      t: 'commit',
-      batch: {
-        chainId,
-        events: [],
-        blocks: [],
-        cursors: [...build.cursors].map(([contractId, indexedThrough]) => ({
-          contractId,
-          indexedThrough,
-        })),
-        confirmedThrough: build.confirmedThrough,
+      t: 'refetch',
+      range: {
+        chainId: build.chainId,
+        fromBlock: build.fromBlock,
+        toBlock: build.toBlock,
+        contractIds: [...build.cursors.keys()],
       },
+      done: false,
     });
   }
 
@@ -976,6 +1071,9 @@ export async function openChainStore(parts: {
   }
 
   function queryEvents(query: EventsQuery): { rows: EventRow[]; nextCursor?: string } {
+    // Rows still on the builder's thread are waited for, so a page misses nothing stored: at a
+    // backfill's pace a segment is written in well under a second.
+    settleBuilds(query.chainId, query.fromBlock, query.toBlock);
     const limit = query.limit ?? 1000;
     const descending = query.order === 'desc';
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -1056,7 +1154,7 @@ export async function openChainStore(parts: {
     },
     commit(batch) {
       if (buildable(batch)) return addToBuild(batch);
-      sealBuild(batch.chainId);
+      settleBuilds(batch.chainId);
       const result = record<ChainDataCommitResult>({ t: 'commit', batch });
       if (result.inserted.length > 0 && eventCounts)
         eventCounts.set(
@@ -1066,7 +1164,7 @@ export async function openChainStore(parts: {
       return result;
     },
     applyCanonicalRange(range, reorg) {
-      sealBuild(range.chainId);
+      settleBuilds(range.chainId);
       // Sealed rows are final, so only a reorg deeper than the confirmation depth or a repair
       // of an old range reaches them: those segments come back into the head first.
       unseal(range.chainId, range.fromBlock, range.toBlock);
@@ -1089,6 +1187,7 @@ export async function openChainStore(parts: {
     countReorgs: (chainId) => countReorgs(head, chainId),
     queryEvents,
     blockHeaderAt(chainId, number) {
+      settleBuilds(chainId, number, number);
       for (const source of unsealedSources(chainId)) {
         const found = blockHeaderAt(source, chainId, number);
         if (found) return found;
@@ -1098,6 +1197,7 @@ export async function openChainStore(parts: {
       );
     },
     storedBlockHash(chainId, number) {
+      settleBuilds(chainId, number, number);
       for (const source of unsealedSources(chainId)) {
         const found = storedBlockHash(source, chainId, number);
         if (found) return found;
@@ -1107,6 +1207,7 @@ export async function openChainStore(parts: {
       );
     },
     eventBlocksAtOrBelow(chainId, atOrBelow, limit) {
+      settleBuilds(chainId, -Infinity, atOrBelow);
       const found = new Map<number, string>();
       for (const source of unsealedSources(chainId))
         for (const block of eventBlocksAtOrBelow(source, chainId, atOrBelow, limit))
@@ -1131,6 +1232,7 @@ export async function openChainStore(parts: {
         .map(([number, hash]) => ({ number, hash }));
     },
     storedIdentities(chainId, contractIds, fromBlock, toBlock) {
+      settleBuilds(chainId, fromBlock, toBlock);
       const rows = unsealedSources(chainId).flatMap((source) =>
         storedIdentities(source, chainId, contractIds, fromBlock, toBlock),
       );
@@ -1153,6 +1255,10 @@ export async function openChainStore(parts: {
         const found = eventByIdentity(source, chainId, blockHash, logIndex);
         if (found) return found;
       }
+      for (const build of unlistedBuilds(chainId)) {
+        const found = build.byIdentity.get(identityKey(blockHash, logIndex));
+        if (found) return found;
+      }
       const segments = manifest.segments
         .filter((segment) => segment.chainId === chainId && bloomOf(segment)?.mayContain(blockHash))
         .reverse();
@@ -1161,11 +1267,8 @@ export async function openChainStore(parts: {
     countEvents() {
       if (!eventCounts) {
         eventCounts = countEvents(head);
-        for (const build of builds.values())
-          eventCounts.set(
-            build.builder.chainId,
-            (eventCounts.get(build.builder.chainId) ?? 0) + build.builder.rows,
-          );
+        for (const build of unlistedBuilds(undefined))
+          eventCounts.set(build.chainId, (eventCounts.get(build.chainId) ?? 0) + build.rows);
         for (const segment of manifest.segments)
           eventCounts.set(
             segment.chainId,
@@ -1175,6 +1278,7 @@ export async function openChainStore(parts: {
       return new Map(eventCounts);
     },
     eventsPerMinute(chainId, minutes) {
+      settleBuilds(chainId);
       // The head and any segment being built are read; sealed segments answer from their
       // summaries (their last hour, per minute), so the chart never opens one.
       const counts = new Map<number, number>();
@@ -1222,13 +1326,14 @@ export async function openChainStore(parts: {
           [chainId],
         ).map((row) => [row.contract_id, row.indexed_through]),
       );
-      // What the segment being built holds is acknowledged too (see sealBuild).
-      for (const [contractId, through] of builds.get(chainId)?.cursors ?? [])
-        cursors.set(contractId, through);
+      // What the segments being built and written hold is acknowledged too (see sealBuild),
+      // oldest first, so the newest build's cursor is the one kept.
+      for (const build of unlistedBuilds(chainId))
+        for (const [contractId, through] of build.cursors) cursors.set(contractId, through);
       return cursors;
     },
     purge(keep) {
-      for (const chainId of [...builds.keys()]) sealBuild(chainId);
+      settleBuilds(undefined);
       const headContracts = selectAll<{ contract_id: string }>(
         head,
         'SELECT DISTINCT contract_id FROM cursors UNION SELECT DISTINCT contract_id FROM events',
@@ -1359,11 +1464,15 @@ export async function openChainStore(parts: {
     maintain(now = Date.now()) {
       let sealed = 0;
       // A backfill that stopped (caught up, or paused) leaves a segment half built: seal it.
+      let stopped = false;
       for (const [chainId, build] of [...builds])
         if (now - build.lastAppendAt >= 2_000) {
           sealBuild(chainId);
           sealed++;
+          stopped = true;
         }
+      listWrittenBuilds(stopped ? 0 : Infinity);
+      if (builds.size === 0 && sealing.length === 0) buildThread.closeIfIdle(5_000);
       for (const { chain_id: chainId, confirmed_through: confirmedThrough } of selectAll<{
         chain_id: number;
         confirmed_through: number;
@@ -1436,9 +1545,8 @@ export async function openChainStore(parts: {
       if (headLog().bytesAppended > 0) writeHeadImage(headGeneration + 1);
     },
     close(options = {}) {
-      if (options.checkpoint !== false)
-        for (const chainId of [...builds.keys()]) sealBuild(chainId);
-      for (const build of builds.values()) build.builder.discard();
+      if (options.checkpoint !== false) settleBuilds(undefined);
+      void buildThread.close();
       if (options.checkpoint !== false) store.checkpoint();
       headLog().close();
       manifestWriter.close();

@@ -2,7 +2,7 @@
 // segments, pages read across head and segments, a crash at every step of a seal, a merge, an
 // unseal and a head image, damaged segment files, purges and deep reorgs into sealed ranges.
 // The reference for every read is the plain list of rows the test put in.
-import { readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../../../src-main/ipc/contract.ts';
@@ -27,6 +27,19 @@ import {
 } from '../../helpers/chain-store-rows.ts';
 import { useStoreSandbox } from '../../helpers/store-sandbox.ts';
 import { makeLogger } from '../../helpers/temp-dir.ts';
+
+/** Commits blocks from–to as one final backfill batch (built straight into segments). */
+function commitFinal(store: Store, from: number, to: number): EventRow[] {
+  const rows = Array.from({ length: to - from + 1 }, (_, i) => blockRows(from + i)).flat();
+  store.commitChainData({
+    chainId,
+    events: rows,
+    blocks: [],
+    cursors: contracts.map((contract) => ({ contractId: contract.id, indexedThrough: to })),
+    confirmedThrough: 1_000,
+  });
+  return rows;
+}
 
 describe('the chain-data store', () => {
   const sandbox = useStoreSandbox();
@@ -197,26 +210,20 @@ describe('the chain-data store', () => {
 
   it('final backfill batches are built straight into a segment; a crash before it is sealed loses rows and cursor together', async () => {
     const { store, dir } = await freshStore();
-    const final = (from: number, to: number): EventRow[] => {
-      const rows = Array.from({ length: to - from + 1 }, (_, i) => blockRows(from + i)).flat();
-      store.commitChainData({
-        chainId,
-        events: rows,
-        blocks: [],
-        cursors: contracts.map((contract) => ({ contractId: contract.id, indexedThrough: to })),
-        confirmedThrough: 1_000,
-      });
-      return rows;
-    };
+    const final = (from: number, to: number): EventRow[] => commitFinal(store, from, to);
     // 75 rows: over the target of 60, so cut at a block boundary: blocks 1–20 are sealed at
     // once, 21–25 start the next segment (a segment stays near its target whatever the batch).
     const firstRows = final(1, 25);
     const sealedRows = firstRows.slice(0, 60);
+    final(26, 30); // 15 more rows, still being built
+    // The builder's thread writes the first segment; a read over its blocks waits for it and
+    // lists it, and leaves the one being built (blocks 21–30) alone.
+    expectSameRows(
+      allPages(store, { fromBlock: 1, toBlock: 20, order: 'desc' }),
+      [...sealedRows].reverse(),
+    );
     expect(segmentFiles(dir)).toHaveLength(1);
-    const building = final(26, 30); // 15 more rows, still being built
-    expect(segmentFiles(dir)).toHaveLength(1);
-    // Readable and counted while being built, with its cursor acknowledged.
-    expectSameRows(allPages(store, { order: 'desc' }), [...firstRows, ...building].reverse());
+    // Counted while being built, with its cursor acknowledged.
     expect(store.contractCursors(chainId)[0]!.cursor).toBe(30);
     expect(store.countEvents().get(chainId)).toBe(90);
     sandbox.crash(store);
@@ -238,6 +245,14 @@ describe('the chain-data store', () => {
     sandbox.crash(reopened);
     const again = await sandbox.open(dir, makeLogger(), { chainData: tuning });
     expectSameRows(allPages(again, {}), [...sealedRows, ...more]);
+    // Rows being built are read all the same: the read waits for their segment and lists it.
+    const latest = commitFinal(again, 100, 102);
+    expect(segmentFiles(dir)).toHaveLength(2);
+    expectSameRows(allPages(again, { fromBlock: 100 }), latest);
+    expect(segmentFiles(dir)).toHaveLength(3);
+    sandbox.crash(again);
+    const last = await sandbox.open(dir, makeLogger(), { chainData: tuning });
+    expectSameRows(allPages(last, {}), [...sealedRows, ...more, ...latest]);
   });
 
   for (const point of ['seal.segment-written', 'seal.manifest-written'] as const) {
@@ -248,24 +263,19 @@ describe('the chain-data store', () => {
           if (armed && reached === point) throw new Error(`crash at ${point}`);
         },
       });
-      const batch = (from: number, to: number): EventRow[] => {
-        const rows = Array.from({ length: to - from + 1 }, (_, i) => blockRows(from + i)).flat();
-        store.commitChainData({
-          chainId,
-          events: rows,
-          blocks: [],
-          cursors: contracts.map((c) => ({ contractId: c.id, indexedThrough: to })),
-          confirmedThrough: 1_000,
-        });
-        return rows;
-      };
+      const batch = (from: number, to: number): EventRow[] => commitFinal(store, from, to);
       // Blocks 1–20 fill a segment (the target is 60 rows), 21–30 are being built.
       const kept = batch(1, 25).slice(0, 60);
       batch(26, 30);
+      expectSameRows(allPages(store, { toBlock: 20 }), kept); // the first one listed
       armed = true;
-      // 30 rows being built + 30 of this batch (blocks 31–40) reach the target: the build is
-      // sealed there, and crashes there; blocks 41–45 would have started the next one.
-      expect(() => batch(31, 45)).toThrow(`crash at ${point}`);
+      // 30 rows being built + 30 of this batch (blocks 31–40) reach the target: the build goes
+      // to the builder's thread, and is listed (and crashes there) once written: at the latest
+      // when a read covers it. Blocks 41–45 have started the next one.
+      expect(() => {
+        batch(31, 45);
+        allPages(store, { toBlock: 40 });
+      }).toThrow(`crash at ${point}`);
       sandbox.crash(store);
       const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
       const cursor = reopened.contractCursors(chainId)[0]!.cursor;
@@ -280,6 +290,41 @@ describe('the chain-data store', () => {
       }
     });
   }
+
+  it('a segment the builder cannot write is reported and its range queued to fetch again; later ones are kept', async () => {
+    const { store, dir } = await freshStore();
+    // A folder where the builder writes the first segment's temporary file: its write fails
+    // (as on a full disk) on the builder's thread.
+    const blocker = join(chainDir(dir), 'segments', `seg-${chainId}-1-20-1.sqlite.tmp`);
+    mkdirSync(blocker);
+    const batch = (from: number, to: number): EventRow[] => commitFinal(store, from, to);
+    const lost = batch(1, 20);
+    const kept = batch(21, 40);
+    // Reading waits for both builds: the first failed, the second is listed.
+    expectSameRows(allPages(store, {}), kept);
+    expect(store.chainDataProblems().map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/Building a segment of chain \d+ \(blocks 1–20\) failed: .*EISDIR/),
+    ]);
+    expect(store.pendingRefetches()).toEqual([
+      expect.objectContaining({ chainId, fromBlock: 1, toBlock: 20 }),
+    ]);
+    // The engine fetches the range again through applyCanonicalRange; then it is whole.
+    store.applyCanonicalRange({
+      chainId,
+      contractIds: contracts.map((c) => c.id),
+      fromBlock: 1,
+      toBlock: 20,
+      events: lost,
+      blocks: [],
+    });
+    store.refetched(store.pendingRefetches()[0]!);
+    expectSameRows(allPages(store, {}), [...lost, ...kept]);
+    rmSync(blocker, { recursive: true }); // the disk has room again
+    sandbox.crash(store);
+    const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
+    expectSameRows(allPages(reopened, {}), [...lost, ...kept]);
+    expect(reopened.pendingRefetches()).toEqual([]);
+  });
 
   it('merges small segments into one through the manifest', async () => {
     const { store, dir } = await freshStore({
