@@ -80,6 +80,11 @@ export function emptyWorkspace(): Workspace {
   return { chains: [], contracts: [], transactions: [], rules: [], policies: [], schedules: [] };
 }
 
+/** A plan that adds nothing yet, for an importer to fill. */
+export function emptyPlan(format: ImportFormat): ImportPlan {
+  return { format, workspace: emptyWorkspace(), notCarried: [], secrets: [] };
+}
+
 const shownProblems = 5;
 
 /** Every problem found, in file and line order; the first few in the message. */

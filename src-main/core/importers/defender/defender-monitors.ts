@@ -5,21 +5,20 @@ import { toEventSignature, type AbiEvent } from 'viem';
 import { translateDefenderExpression, type ExtraFields } from './defender-expression.ts';
 import type { DefenderBlockMonitor } from './defender-files.ts';
 import {
-  addContract,
   addressProblem,
   chainIdOf,
-  isAddress,
   isObject,
   lineAt,
   note,
   readAbi,
   ruleId,
-  truncate,
   type Channel,
   type Links,
   type RuleInput,
 } from './defender-links.ts';
 import type { SourcePath } from '../source-document.ts';
+import { addPlanContract } from '../shared/plan-contracts.ts';
+import { isAddress, truncate } from '../shared/text.ts';
 
 // Transaction fields a Defender transaction condition may name that Vigil's conditions read too.
 const transactionFields: ExtraFields = {
@@ -159,7 +158,7 @@ export function importMonitor(
     );
     if (!abi) continue;
     if (events.length === 0) continue;
-    addContract(links.plan, { chainId, address: entry.address, name: monitor.name, abi });
+    addPlanContract(links.plan, { chainId, address: entry.address, name: monitor.name, abi });
     const abiEvents = abi.filter(
       (item): item is AbiEvent => (item as { type?: string }).type === 'event',
     );

@@ -5,6 +5,7 @@
 import { VigilError } from '../../errors/index.ts';
 import { parseAbiInput } from '../../abi/index.ts';
 import type { ImportPlan, ImportProblem } from '../import-plan.ts';
+import { isAddress } from '../shared/text.ts';
 import { isUnset, translateKwalaFilter, type KwalaParameter } from './kwala-filter.ts';
 import { describeTiming, readRepeatTiming, type RepeatTiming } from './kwala-schedule.ts';
 import { describe, note, type KwalaSection } from './kwala-workflow.ts';
@@ -189,7 +190,7 @@ function readWatched(
     return undefined;
   }
   const address = set(`${source}SourceContract`);
-  if (typeof address !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(address))
+  if (typeof address !== 'string' || !isAddress(address))
     return problem(
       `${source}SourceContract`,
       `must be a 20-byte 0x address, not ${describe(address)}`,
