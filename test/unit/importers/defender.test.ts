@@ -80,6 +80,27 @@ describe('importing a Defender as Code serverless.yml (v2)', () => {
     ]);
   });
 
+  it('reads an ABI kept as .abi when that file is given by its own path', () => {
+    const abiPath = join(root, 'v2', 'abis', 'Keeper.abi');
+    const files = filesUnder(join(root, 'v2')).map((file) =>
+      file.path === v2
+        ? {
+            ...file,
+            text: file.text.replace('${file(./abis/emitter.json)}', '${file(./abis/Keeper.abi)}'),
+          }
+        : file,
+    );
+    // What the engine reads for the folder and, given as a path of its own, the .abi file.
+    files.push({
+      path: abiPath,
+      text: readFileSync(join(root, 'v2', 'abis', 'emitter.json'), 'utf8'),
+    });
+    const withAbi = planImport(files, { env: {}, proposeFrom: signer });
+    expect(withAbi.workspace.contracts.map((contract) => contract.abi)).toEqual(
+      result.workspace.contracts.map((contract) => contract.abi),
+    );
+  });
+
   it('translates each monitor event condition, with confirmations, cooldown and channels', () => {
     expect(eventRule(result, 'Large DUSD transfers: Transfer')).toMatchObject({
       condition: 'value >= 1000000000',
@@ -316,6 +337,20 @@ describe('malformed serverless.yml files', () => {
       '${file(./abis/keeper.json)}',
       '${file(./abis/keeper.json)}',
       /is not among the files given/,
+    ],
+    [
+      'a ${file()} with an ABI kept as .abi, which a folder import does not read',
+      '${file(./abis/emitter.json)}',
+      '${file(./abis/Keeper.abi)}',
+      '${file(./abis/Keeper.abi)}',
+      /^\$\{file\(\.\/abis\/Keeper\.abi\)\}: test\/fixtures\/imports\/defender\/v2\/abis\/Keeper\.abi was not read, because from a folder Vigil reads only \.json, \.yml and \.yaml files; add test\/fixtures\/imports\/defender\/v2\/abis\/Keeper\.abi itself to the paths to import, or rename it to \.json$/,
+    ],
+    [
+      'a ${file()} of a .txt file, which a folder import does not read',
+      '${file(./abis/erc20.json)}',
+      '${file(./abi.txt)}',
+      '${file(./abi.txt)}',
+      /^\$\{file\(\.\/abi\.txt\)\}: \S+\/v2\/abi\.txt was not read, because from a folder Vigil reads only \.json, \.yml and \.yaml files/,
     ],
     [
       'an environment variable that is not set, with no default',
