@@ -282,6 +282,51 @@ describe('importing a Defender serverless.yml (v1, resources.Resources.sentinels
   });
 });
 
+describe('importing the same serverless.yml again', () => {
+  it.each(['v1', 'v2'])('gives the same plan, ids and all (%s), so it adds nothing', (folder) => {
+    const first = plan(folder);
+    const ids = [...first.workspace.rules, ...first.workspace.policies].map((item) => item.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(plan(folder)).toEqual(first);
+  });
+});
+
+describe('malformed v1 serverless.yml files', () => {
+  const path = join(root, 'v1', 'serverless.yml');
+  const original = readFileSync(path, 'utf8');
+
+  it.each([
+    [
+      'an unknown sentinel key',
+      'confirm-level: 12',
+      'confirm-levels: 12',
+      'confirm-levels: 12',
+      'resources.Resources.sentinels.proposal-created: unknown key "confirm-levels"',
+    ],
+    [
+      'a dangling reference to a notification',
+      '- ${self:resources.Resources.notifications.gov-slack}',
+      '- ${self:resources.Resources.notifications.gov-slak}',
+      'gov-slak',
+      '${self:resources.Resources.notifications.gov-slak} does not resolve: nothing is defined at resources.Resources.notifications.gov-slak in this file',
+    ],
+    [
+      'a wrong type',
+      'paused: true',
+      'paused: sometimes',
+      'paused: sometimes',
+      expect.stringMatching(/^resources\.Resources\.sentinels\.proposal-created\.paused: /),
+    ],
+  ])('refuses %s with its file, line and reason', (_, from, to, needle, message) => {
+    expect(original).toContain(from);
+    const text = original.replace(from, to);
+    expect(problemsOf([{ path, text }])).toEqual([
+      { file: path, line: lineOf(text, needle), message },
+    ]);
+  });
+});
+
 describe('malformed serverless.yml files', () => {
   const files = filesUnder(join(root, 'v2'));
   const replaced = (from: string, to: string): ImportFile[] =>
