@@ -16,6 +16,7 @@ import {
   type ImportProblem,
 } from '../import-plan.ts';
 import { readSourceDocument } from '../source-document.ts';
+import { ruleChannels } from '../shared/event-rules.ts';
 import { addPlanContract } from '../shared/plan-contracts.ts';
 import { stableRuleId } from '../shared/stable-rule-id.ts';
 import { shortAddress, truncate } from '../shared/text.ts';
@@ -211,8 +212,7 @@ function importWorkflow(
           return;
         }
         const channel = postChannel(section, what, context, plan);
-        if (channel && !channels.some((known) => JSON.stringify(known) === JSON.stringify(channel)))
-          channels.push(channel);
+        if (channel) channels.push(channel);
         return;
       }
       default: {
@@ -233,7 +233,7 @@ function importWorkflow(
   const rule = (
     id: string,
     ruleName: string,
-    ruleChannels: Channel[],
+    channelsOfRule: Channel[],
     propose?: RuleProposeInput,
   ): EventRule => ({
     id,
@@ -246,7 +246,7 @@ function importWorkflow(
     enabled: true,
     severity: 'warning',
     cooldownSeconds: 0,
-    channels: ruleChannels.length > 0 ? ruleChannels.slice(0, 10) : [{ type: 'in-app' }],
+    channels: ruleChannels(channelsOfRule),
     ...(propose ? { propose } : {}),
   });
   // One rule per call (a rule proposes one transaction); the first also carries the channels.

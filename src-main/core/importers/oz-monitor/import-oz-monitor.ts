@@ -17,6 +17,7 @@ import {
 } from '../import-plan.ts';
 import { readSourceDocument, type SourceDocument, type SourcePath } from '../source-document.ts';
 import { checkShape } from '../shared/check-shape.ts';
+import { bothConditions, eventSignature, ruleChannels } from '../shared/event-rules.ts';
 import { addPlanContract } from '../shared/plan-contracts.ts';
 import { stableRuleId } from '../shared/stable-rule-id.ts';
 import { isAddress, shortAddress, truncate } from '../shared/text.ts';
@@ -372,7 +373,7 @@ function importMonitor(
       'the filter script is not run by Vigil: its rules fire on every event the expression selects',
     ),
   );
-  const channels = dedupeChannels(
+  const channels = ruleChannels(
     value.triggers
       .map((id) => links.channelsByTrigger.get(id))
       .filter((channel): channel is Channel => channel !== undefined),
@@ -467,7 +468,7 @@ function importMonitor(
       for (const [eventIndex, condition] of eventConditions.entries()) {
         const conditionPath: SourcePath = ['match_conditions', 'events', eventIndex];
         const signature = condition.signature.replace(/\s+/g, '');
-        const event = events.find((candidate) => canonicalSignature(candidate) === signature);
+        const event = events.find((candidate) => eventSignature(candidate) === signature);
         if (!event) {
           note(
             [...conditionPath, 'signature'],
@@ -491,10 +492,7 @@ function importMonitor(
           }
           eventCondition = translated.condition;
         }
-        const condition_ = [eventCondition, transactionCondition]
-          .filter((part) => part !== '')
-          .map((part, _, all) => (all.length > 1 && / or /.test(part) ? `(${part})` : part))
-          .join(' and ');
+        const condition_ = bothConditions(eventCondition, transactionCondition);
         const overloaded = events.filter((candidate) => candidate.name === event.name).length > 1;
         const name = truncate(
           `${value.name}: ${event.name}${value.addresses.length > 1 || value.networks.length > 1 ? ` (${shortAddress(entry.address)} on ${slug})` : ''}`,
@@ -512,34 +510,12 @@ function importMonitor(
           enabled: !value.paused,
           severity: 'warning',
           cooldownSeconds: 0,
-          channels: channels.length > 0 ? channels : [{ type: 'in-app' }],
+          channels,
         };
         plan.workspace.rules.push(rule);
       }
     }
   }
-}
-
-function dedupeChannels(channels: Channel[]): Channel[] {
-  const seen = new Set<string>();
-  return channels
-    .filter((channel) => {
-      const key = JSON.stringify(channel);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .slice(0, 10);
-}
-
-function canonicalType(input: { type: string; components?: unknown[] }): string {
-  if (!input.type.startsWith('tuple')) return input.type;
-  const components = (input.components ?? []) as { type: string; components?: unknown[] }[];
-  return `(${components.map(canonicalType).join(',')})${input.type.slice('tuple'.length)}`;
-}
-
-function canonicalSignature(event: AbiEvent): string {
-  return `${event.name}(${event.inputs.map(canonicalType).join(',')})`;
 }
 
 function ruleId(monitorName: string, key: string): string {
