@@ -4,10 +4,9 @@ import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import type { Address } from 'viem';
 import type { AnvilInstance } from './anvil.ts';
+import { FIXTURE_KEEPER, FIXTURE_TOKEN } from './import-stack.ts';
 
 export const OZ_MONITOR_FIXTURE = 'test/fixtures/imports/oz-monitor';
-const FIXTURE_TOKEN = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-const FIXTURE_KEEPER = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
 
 /** The fixture folder with its network on anvil and its addresses deployed there. */
 export function writeImportFolder(

@@ -7,6 +7,13 @@ import { VigilError } from '../errors/index.ts';
 export const importFormats = ['oz-monitor', 'defender', 'oz-relayer', 'kwala'] as const;
 export type ImportFormat = (typeof importFormats)[number];
 
+/**
+ * The files read from a folder given to the import; a file given by its own path is read
+ * whatever its name. Importers name these in their messages (an ABI kept as .abi beside a
+ * serverless.yml is on disk, but was not read).
+ */
+export const folderFileNames = /\.(json|ya?ml)$/i;
+
 /** A file the operator pointed at, read by the caller: importers touch no disk. */
 export interface ImportFile {
   /** As shown in messages: the path the operator gave (or found under a folder they gave). */
@@ -78,6 +85,11 @@ export type Importer = (files: readonly ImportFile[], context: ImportContext) =>
 
 export function emptyWorkspace(): Workspace {
   return { chains: [], contracts: [], transactions: [], rules: [], policies: [], schedules: [] };
+}
+
+/** A plan that adds nothing yet, for an importer to fill. */
+export function emptyPlan(format: ImportFormat): ImportPlan {
+  return { format, workspace: emptyWorkspace(), notCarried: [], secrets: [] };
 }
 
 const shownProblems = 5;

@@ -17,6 +17,7 @@ import { importOzRelayer } from './oz-relayer/import-oz-relayer.ts';
 
 export {
   emptyWorkspace,
+  folderFileNames,
   importError,
   importFormats,
   type ImportContext,

@@ -25,7 +25,7 @@ import {
   watchContracts,
 } from '../../helpers/alerts.ts';
 import { saveEventRule } from '../../helpers/event-rule.ts';
-import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import type { AnvilInstance } from '../../helpers/anvil.ts';
 import {
   anvilAccount,
   approveTokens,
@@ -38,15 +38,19 @@ import {
   transferTokens,
 } from '../../helpers/contracts.ts';
 import { fundedKey } from '../../helpers/funded-key.ts';
-import { makeTempDir } from '../../helpers/temp-dir.ts';
-import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
+import {
+  configurationOf,
+  FIXTURE_KEEPER,
+  FIXTURE_TOKEN,
+  startImportStack,
+  type ImportStack,
+} from '../../helpers/import-stack.ts';
+import type { VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 import type { RequestOutput } from '../../../src-main/ipc/contract.ts';
 
 type Preview = RequestOutput<'workspace.importFrom'>;
 
 const fixture = 'test/fixtures/imports/defender/v2';
-const FIXTURE_TOKEN = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-const FIXTURE_KEEPER = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
 // config.yml's treasury is anvil's second account.
 const treasury = anvilAccount(1).address;
 const hot = anvilAccount(2).address;
@@ -56,7 +60,7 @@ let vigil: VigilUnderTest;
 let token: Address;
 let emitter: Address;
 let sentinelEmitter: Address;
-let chosen: { path: string; remove(): void };
+let stack: ImportStack;
 let folder: string;
 /** The keychain signer that replaces the Defender relayer, funded below its minimum balance. */
 let relayerSigner: Address;
@@ -85,16 +89,12 @@ function writeImportFolder(into: string): void {
 }
 
 beforeAll(async () => {
-  anvil = await startAnvil();
-  token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo USD', 'DUSD']);
-  emitter = await deployContract(anvil.rpcUrl, 'Emitter');
+  const started = await startImportStack({ rootPrefix: 'vigil-defender-root-', deploy: true });
+  ({ anvil, vigil, token, emitter } = started);
+  stack = started;
   sentinelEmitter = await deployContract(anvil.rpcUrl, 'Emitter');
-  chosen = makeTempDir('vigil-defender-root-');
-  folder = join(chosen.path, 'defender');
+  folder = join(stack.root, 'defender');
   writeImportFolder(folder);
-  vigil = await startVigilInProcess({
-    tuning: { projectRoots: [chosen.path], allowPrivateWebhooks: true },
-  });
   // 0.1 ETH: below the relayer's 0.5 ETH minimum balance.
   const key = await fundedKey(anvil.rpcUrl, 10n ** 17n);
   relayerSigner = key.address;
@@ -109,24 +109,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await vigil?.close();
-  await anvil?.stop();
-  chosen?.remove();
+  await stack?.stop();
 });
 
-async function configuration(): Promise<Record<string, number>> {
-  const chains = await vigil.call<unknown[]>('chains.list');
-  const contracts = await vigil.call<unknown[]>('contracts.list');
-  const rules = await vigil.call<{ rules: unknown[] }>('alerts.rules.list');
-  const { policies } = await vigil.call<{ policies: unknown[] }>('automation.policies.list');
-  const audit = await vigil.call<{ total: number }>('audit.list', { action: 'workspace.imported' });
-  return {
-    chains: chains.length,
-    contracts: contracts.length,
-    rules: rules.rules.length,
-    policies: policies.length,
-    imports: audit.total,
-  };
+function configuration(): Promise<Record<string, number>> {
+  return configurationOf(vigil, ['chains', 'contracts', 'rules', 'policies', 'imports']);
 }
 
 // ---- An independent reading of Defender's condition semantics -------------------------------
@@ -306,7 +293,7 @@ describe('importing a Defender as Code serverless.yml', () => {
       ],
     ];
     for (const [index, [from, to, needle, message]] of cases.entries()) {
-      const broken = join(chosen.path, `broken-${index}`);
+      const broken = join(stack.root, `broken-${index}`);
       writeImportFolder(broken);
       const file = join(broken, 'serverless.yml');
       const text = readFileSync(file, 'utf8').replace(from, to);

@@ -4,29 +4,22 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Address } from 'viem';
-import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
-import { deployContract } from '../../helpers/contracts.ts';
+import { startImportChain, type ImportChain } from '../../helpers/import-stack.ts';
 import { writeImportFolder } from '../../helpers/oz-monitor-folder.ts';
-import { makeTempDir } from '../../helpers/temp-dir.ts';
 
 const run = promisify(execFile);
-let anvil: AnvilInstance;
-let temp: { path: string; remove(): void };
+let stack: ImportChain;
 let folder: string;
 
 beforeAll(async () => {
-  anvil = await startAnvil();
-  const token: Address = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo USD', 'DUSD']);
-  const keeper: Address = await deployContract(anvil.rpcUrl, 'Emitter');
-  temp = makeTempDir('vigil-import-script-');
-  folder = join(temp.path, 'oz');
-  writeImportFolder(folder, { anvil, token, keeper });
+  const started = await startImportChain({ rootPrefix: 'vigil-import-script-', deploy: true });
+  stack = started;
+  folder = join(stack.root, 'oz');
+  writeImportFolder(folder, { anvil: stack.anvil, token: started.token, keeper: started.emitter });
 });
 
 afterAll(async () => {
-  await anvil?.stop();
-  temp?.remove();
+  await stack?.stop();
 });
 
 async function importCli(...args: string[]): Promise<string> {
@@ -37,7 +30,7 @@ async function importCli(...args: string[]): Promise<string> {
       'tsx',
       'scripts/import.ts',
       '--data-dir',
-      join(temp.path, 'data'),
+      join(stack.root, 'data'),
       '--allow-private-rpc',
       ...args,
       folder,

@@ -25,7 +25,7 @@ import {
   watchContracts,
 } from '../../helpers/alerts.ts';
 import { saveEventRule } from '../../helpers/event-rule.ts';
-import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import type { AnvilInstance } from '../../helpers/anvil.ts';
 import {
   anvilAccount,
   approveTokens,
@@ -40,15 +40,19 @@ import {
 } from '../../helpers/contracts.ts';
 import { fundedKey } from '../../helpers/funded-key.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { makeTempDir } from '../../helpers/temp-dir.ts';
-import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
+import {
+  configurationOf,
+  FIXTURE_KEEPER,
+  FIXTURE_TOKEN,
+  startImportStack,
+  type ImportStack,
+} from '../../helpers/import-stack.ts';
+import type { VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 import type { RequestOutput, Schedule, Transaction } from '../../../src-main/ipc/contract.ts';
 
 type Preview = RequestOutput<'workspace.importFrom'>;
 
 const fixture = 'test/fixtures/imports/kwala';
-const FIXTURE_TOKEN = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-const FIXTURE_KEEPER = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
 const treasury = anvilAccount(1).address;
 const hot = anvilAccount(2).address;
 
@@ -57,7 +61,7 @@ let vigil: VigilUnderTest;
 let token: Address;
 let emitter: Address;
 let sentinelEmitter: Address;
-let chosen: { path: string; remove(): void };
+let stack: ImportStack;
 let folder: string;
 /** The keychain signer the operator gives for Kwala's `call` actions. */
 let caller: Address;
@@ -86,16 +90,12 @@ function writeImportFolder(into: string): void {
 }
 
 beforeAll(async () => {
-  anvil = await startAnvil();
-  token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo USD', 'DUSD']);
-  emitter = await deployContract(anvil.rpcUrl, 'Emitter');
+  const started = await startImportStack({ rootPrefix: 'vigil-kwala-root-', deploy: true });
+  ({ anvil, vigil, token, emitter } = started);
+  stack = started;
   sentinelEmitter = await deployContract(anvil.rpcUrl, 'Emitter');
-  chosen = makeTempDir('vigil-kwala-root-');
-  folder = join(chosen.path, 'kwala-workflows');
+  folder = join(stack.root, 'kwala-workflows');
   writeImportFolder(folder);
-  vigil = await startVigilInProcess({
-    tuning: { projectRoots: [chosen.path], allowPrivateWebhooks: true },
-  });
   const key = await fundedKey(anvil.rpcUrl);
   caller = key.address;
   await vigil.call('signers.import', { privateKey: key.privateKey, label: 'kwala calls' });
@@ -108,27 +108,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await vigil?.close();
-  await anvil?.stop();
-  chosen?.remove();
+  await stack?.stop();
 });
 
-async function configuration(): Promise<{
-  contracts: number;
-  rules: number;
-  schedules: number;
-  imports: number;
-}> {
-  const contracts = await vigil.call<unknown[]>('contracts.list');
-  const rules = await vigil.call<{ rules: unknown[] }>('alerts.rules.list');
-  const schedules = await vigil.call<{ schedules: unknown[] }>('automation.schedules.list');
-  const audit = await vigil.call<{ total: number }>('audit.list', { action: 'workspace.imported' });
-  return {
-    contracts: contracts.length,
-    rules: rules.rules.length,
-    schedules: schedules.schedules.length,
-    imports: audit.total,
-  };
+function configuration() {
+  return configurationOf(vigil, ['contracts', 'rules', 'schedules', 'imports']);
 }
 
 // ---- An independent reading of Kwala's filter semantics --------------------------------------
@@ -227,7 +211,7 @@ describe('importing Kwala workflow files', () => {
   });
 
   it('refuses malformed files with file, line and reason, and changes nothing', async () => {
-    const broken = join(chosen.path, 'broken');
+    const broken = join(stack.root, 'broken');
     writeImportFolder(broken);
     const keeper = join(broken, 'keeper_pings.yml');
     writeFileSync(keeper, readFileSync(keeper, 'utf8').replace('Type: deploy', 'Type: email'));

@@ -18,12 +18,11 @@ import {
   waitForFirings,
 } from '../../helpers/alerts.ts';
 import { saveEventRule } from '../../helpers/event-rule.ts';
-import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import type { AnvilInstance } from '../../helpers/anvil.ts';
 import { mineBlocks, rawRpc } from '../../helpers/chain-control.ts';
 import {
   anvilAccount,
   approveTokens,
-  deployContract,
   emitHidden,
   emitKinds,
   emitMany,
@@ -31,9 +30,10 @@ import {
   sampleKinds,
   transferTokens,
 } from '../../helpers/contracts.ts';
+import { configurationOf, startImportStack, type ImportStack } from '../../helpers/import-stack.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 import { writeImportFolder } from '../../helpers/oz-monitor-folder.ts';
-import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
+import type { VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 import type { RequestOutput } from '../../../src-main/ipc/contract.ts';
 
 type Preview = RequestOutput<'workspace.importFrom'>;
@@ -45,48 +45,30 @@ let anvil: AnvilInstance;
 let vigil: VigilUnderTest;
 let token: Address;
 let emitter: Address;
-let chosen: { path: string; remove(): void };
+let stack: ImportStack;
 let outside: { path: string; remove(): void };
 let folder: string;
 
 beforeAll(async () => {
-  anvil = await startAnvil();
-  token = await deployContract(anvil.rpcUrl, 'DemoToken', ['Demo USD', 'DUSD']);
-  emitter = await deployContract(anvil.rpcUrl, 'Emitter');
-  chosen = makeTempDir('vigil-import-root-');
-  outside = makeTempDir('vigil-import-outside-');
-  folder = join(chosen.path, 'oz-monitor-config');
-  writeImportFolder(folder, { anvil, token, keeper: emitter });
-  process.env.OPS_WEBHOOK_SECRET = 'ops-webhook-secret-0123456789';
-  vigil = await startVigilInProcess({
-    tuning: { projectRoots: [chosen.path], allowPrivateWebhooks: true },
+  const started = await startImportStack({
+    rootPrefix: 'vigil-import-root-',
+    deploy: true,
+    env: { OPS_WEBHOOK_SECRET: 'ops-webhook-secret-0123456789' },
   });
+  ({ anvil, vigil, token, emitter } = started);
+  stack = started;
+  outside = makeTempDir('vigil-import-outside-');
+  folder = join(stack.root, 'oz-monitor-config');
+  writeImportFolder(folder, { anvil, token, keeper: emitter });
 });
 
 afterAll(async () => {
-  await vigil?.close();
-  await anvil?.stop();
-  chosen?.remove();
+  await stack?.stop();
   outside?.remove();
-  delete process.env.OPS_WEBHOOK_SECRET;
 });
 
-async function configuration(): Promise<{
-  chains: number;
-  contracts: number;
-  rules: number;
-  imports: number;
-}> {
-  const chains = await vigil.call<unknown[]>('chains.list');
-  const contracts = await vigil.call<unknown[]>('contracts.list');
-  const rules = await vigil.call<{ rules: unknown[] }>('alerts.rules.list');
-  const audit = await vigil.call<{ total: number }>('audit.list', { action: 'workspace.imported' });
-  return {
-    chains: chains.length,
-    contracts: contracts.length,
-    rules: rules.rules.length,
-    imports: audit.total,
-  };
+function configuration() {
+  return configurationOf(vigil, ['chains', 'contracts', 'rules', 'imports']);
 }
 
 // ---- An independent reading of OZ Monitor's expression semantics ----------------------------
@@ -224,7 +206,7 @@ describe('importing an OpenZeppelin Monitor folder', () => {
     const refusals = [
       await vigil.refused('workspace.importFrom', { paths: [join(outside.path, 'config')] }),
       await vigil.refused('workspace.importFrom', {
-        paths: [`${chosen.path}/../${outside.path.split('/').at(-1)}/config`],
+        paths: [`${stack.root}/../${outside.path.split('/').at(-1)}/config`],
       }),
       await vigil.refused('workspace.importFrom', { paths: ['oz-monitor-config'] }),
       await vigil.refused('workspace.importFrom', {
@@ -240,9 +222,9 @@ describe('importing an OpenZeppelin Monitor folder', () => {
       ['FOLDER_NOT_ALLOWED', 'not-chosen'],
     ]);
     // Symlinks inside the chosen folder that lead out: a folder, and a file among the monitors.
-    const linked = join(chosen.path, 'linked');
+    const linked = join(stack.root, 'linked');
     symlinkSync(join(outside.path, 'config'), linked);
-    const withLinkedFile = join(chosen.path, 'with-linked-file');
+    const withLinkedFile = join(stack.root, 'with-linked-file');
     writeImportFolder(withLinkedFile, { anvil, token, keeper: emitter });
     symlinkSync(
       join(outside.path, 'config/monitors/treasury_flows.json'),
@@ -266,7 +248,7 @@ describe('importing an OpenZeppelin Monitor folder', () => {
   });
 
   it('refuses malformed files with file, line and reason, and changes nothing', async () => {
-    const broken = join(chosen.path, 'broken');
+    const broken = join(stack.root, 'broken');
     writeImportFolder(broken, { anvil, token, keeper: emitter });
     const monitor = join(broken, 'monitors/treasury_flows.json');
     writeFileSync(

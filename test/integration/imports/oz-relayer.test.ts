@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAddress } from 'viem';
 import type { RequestOutput, Signer } from '../../../src-main/ipc/contract.ts';
 import { firingsOf, waitForFirings } from '../../helpers/alerts.ts';
-import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import type { AnvilInstance } from '../../helpers/anvil.ts';
 import { mineBlocks } from '../../helpers/chain-control.ts';
 import { fund } from '../../helpers/funded-key.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { makeTempDir } from '../../helpers/temp-dir.ts';
-import { startVigilInProcess, type VigilUnderTest } from '../../helpers/vigil-in-process.ts';
+import { configurationOf, startImportStack, type ImportStack } from '../../helpers/import-stack.ts';
+import type { VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 
 type Preview = RequestOutput<'workspace.importFrom'>;
 
@@ -31,11 +31,11 @@ const signer = getAddress(
 
 let anvil: AnvilInstance;
 let vigil: VigilUnderTest;
-let chosen: { path: string; remove(): void };
+let stack: ImportStack;
 
 /** The fixture with sepolia on anvil and the webhook nowhere; `edit` changes config.json or a network file. */
 function importFolder(name: string, edit?: { file: string; from: string; to: string }): string {
-  const folder = join(chosen.path, name);
+  const folder = join(stack.root, name);
   cpSync(fixture, folder, { recursive: true });
   const networks = join(folder, 'config/networks/ethereum.json');
   writeFileSync(
@@ -63,36 +63,27 @@ function importFolder(name: string, edit?: { file: string; from: string; to: str
 
 beforeAll(async () => {
   await requireKeychain();
-  anvil = await startAnvil();
-  chosen = makeTempDir('vigil-oz-relayer-root-');
-  // The engine's worker reads the environment it starts with: the passphrases are set first.
-  process.env.KEYSTORE_PASSPHRASE = 'relayer-fixture-passphrase';
-  process.env.OZ_RELAYER_WRONG_PASSPHRASE = 'not-the-passphrase';
-  process.env.WEBHOOK_SIGNING_KEY = 'relayer-webhook-signing-key-0123456789';
-  vigil = await startVigilInProcess({
-    tuning: {
-      projectRoots: [chosen.path],
-      allowPrivateWebhooks: true,
-      allowPrivateRpc: true,
-      balanceRefreshMs: 250,
+  stack = await startImportStack({
+    rootPrefix: 'vigil-oz-relayer-root-',
+    env: {
+      KEYSTORE_PASSPHRASE: 'relayer-fixture-passphrase',
+      OZ_RELAYER_WRONG_PASSPHRASE: 'not-the-passphrase',
+      WEBHOOK_SIGNING_KEY: 'relayer-webhook-signing-key-0123456789',
     },
+    tuning: { allowPrivateRpc: true, balanceRefreshMs: 250 },
   });
+  ({ anvil, vigil } = stack);
   await fund(anvil.rpcUrl, signer, 2n * e18);
 });
 
 afterAll(async () => {
-  await vigil?.close();
-  await anvil?.stop();
-  chosen?.remove();
+  await stack?.stop();
 });
 
 async function configuration(): Promise<{ chains: number; rules: number; signers: string[] }> {
-  const chains = await vigil.call<unknown[]>('chains.list');
-  const rules = await vigil.call<{ rules: unknown[] }>('alerts.rules.list');
   const signers = await vigil.call<Signer[]>('signers.list', {});
   return {
-    chains: chains.length,
-    rules: rules.rules.length,
+    ...(await configurationOf(vigil, ['chains', 'rules'])),
     signers: signers.map((item) => item.address),
   };
 }

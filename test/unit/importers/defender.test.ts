@@ -80,6 +80,27 @@ describe('importing a Defender as Code serverless.yml (v2)', () => {
     ]);
   });
 
+  it('reads an ABI kept as .abi when that file is given by its own path', () => {
+    const abiPath = join(root, 'v2', 'abis', 'Keeper.abi');
+    const files = filesUnder(join(root, 'v2')).map((file) =>
+      file.path === v2
+        ? {
+            ...file,
+            text: file.text.replace('${file(./abis/emitter.json)}', '${file(./abis/Keeper.abi)}'),
+          }
+        : file,
+    );
+    // What the engine reads for the folder and, given as a path of its own, the .abi file.
+    files.push({
+      path: abiPath,
+      text: readFileSync(join(root, 'v2', 'abis', 'emitter.json'), 'utf8'),
+    });
+    const withAbi = planImport(files, { env: {}, proposeFrom: signer });
+    expect(withAbi.workspace.contracts.map((contract) => contract.abi)).toEqual(
+      result.workspace.contracts.map((contract) => contract.abi),
+    );
+  });
+
   it('translates each monitor event condition, with confirmations, cooldown and channels', () => {
     expect(eventRule(result, 'Large DUSD transfers: Transfer')).toMatchObject({
       condition: 'value >= 1000000000',
@@ -261,6 +282,51 @@ describe('importing a Defender serverless.yml (v1, resources.Resources.sentinels
   });
 });
 
+describe('importing the same serverless.yml again', () => {
+  it.each(['v1', 'v2'])('gives the same plan, ids and all (%s), so it adds nothing', (folder) => {
+    const first = plan(folder);
+    const ids = [...first.workspace.rules, ...first.workspace.policies].map((item) => item.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(plan(folder)).toEqual(first);
+  });
+});
+
+describe('malformed v1 serverless.yml files', () => {
+  const path = join(root, 'v1', 'serverless.yml');
+  const original = readFileSync(path, 'utf8');
+
+  it.each([
+    [
+      'an unknown sentinel key',
+      'confirm-level: 12',
+      'confirm-levels: 12',
+      'confirm-levels: 12',
+      'resources.Resources.sentinels.proposal-created: unknown key "confirm-levels"',
+    ],
+    [
+      'a dangling reference to a notification',
+      '- ${self:resources.Resources.notifications.gov-slack}',
+      '- ${self:resources.Resources.notifications.gov-slak}',
+      'gov-slak',
+      '${self:resources.Resources.notifications.gov-slak} does not resolve: nothing is defined at resources.Resources.notifications.gov-slak in this file',
+    ],
+    [
+      'a wrong type',
+      'paused: true',
+      'paused: sometimes',
+      'paused: sometimes',
+      expect.stringMatching(/^resources\.Resources\.sentinels\.proposal-created\.paused: /),
+    ],
+  ])('refuses %s with its file, line and reason', (_, from, to, needle, message) => {
+    expect(original).toContain(from);
+    const text = original.replace(from, to);
+    expect(problemsOf([{ path, text }])).toEqual([
+      { file: path, line: lineOf(text, needle), message },
+    ]);
+  });
+});
+
 describe('malformed serverless.yml files', () => {
   const files = filesUnder(join(root, 'v2'));
   const replaced = (from: string, to: string): ImportFile[] =>
@@ -316,6 +382,20 @@ describe('malformed serverless.yml files', () => {
       '${file(./abis/keeper.json)}',
       '${file(./abis/keeper.json)}',
       /is not among the files given/,
+    ],
+    [
+      'a ${file()} with an ABI kept as .abi, which a folder import does not read',
+      '${file(./abis/emitter.json)}',
+      '${file(./abis/Keeper.abi)}',
+      '${file(./abis/Keeper.abi)}',
+      /^\$\{file\(\.\/abis\/Keeper\.abi\)\}: test\/fixtures\/imports\/defender\/v2\/abis\/Keeper\.abi was not read, because from a folder Vigil reads only \.json, \.yml and \.yaml files; add test\/fixtures\/imports\/defender\/v2\/abis\/Keeper\.abi itself to the paths to import, or rename it to \.json$/,
+    ],
+    [
+      'a ${file()} of a .txt file, which a folder import does not read',
+      '${file(./abis/erc20.json)}',
+      '${file(./abi.txt)}',
+      '${file(./abi.txt)}',
+      /^\$\{file\(\.\/abi\.txt\)\}: \S+\/v2\/abi\.txt was not read, because from a folder Vigil reads only \.json, \.yml and \.yaml files/,
     ],
     [
       'an environment variable that is not set, with no default',

@@ -224,6 +224,40 @@ describe('Kwala import plan', () => {
     ]);
   });
 
+  it('lists keys it does not know at their lines, matching known ones in any case', () => {
+    const edit = (text: string): string =>
+      text
+        .replace('Name: keeper_pings', 'Name: keeper_pings\nOwnerTeam: platform')
+        .replace('  TriggerEventName: Ping', '  triggereventname: Ping\n  TriggerDelay: 5')
+        .replace('    RetriesUntilSuccess: 3', '    RetriesUntilSuccess: 3\n    Timeout: 30');
+    const file = join(root, 'keeper_pings.yml');
+    const text = edit(readFileSync(file, 'utf8'));
+    const at = (needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
+    const result = plan({}, withFile('keeper_pings.yml', edit));
+    expect(
+      result.notCarried
+        .filter((entry) => /importer knows/.test(entry.reason))
+        .sort((a, b) => a.line - b.line)
+        .map((entry) => [entry.file, entry.line, entry.reason]),
+    ).toEqual([
+      [file, at('OwnerTeam'), expect.stringMatching(/OwnerTeam is not a Kwala section/)],
+      [
+        file,
+        at('TriggerDelay'),
+        expect.stringMatching(/Trigger\.TriggerDelay is not a Kwala setting/),
+      ],
+      [
+        file,
+        at('Timeout: 30'),
+        expect.stringMatching(/"keeper_webhook": Timeout is not a Kwala action setting/),
+      ],
+    ]);
+    // The lowercase triggereventname is TriggerEventName: the same rules are made.
+    expect(result.workspace.rules.map((rule) => rule.id)).toEqual(
+      plan().workspace.rules.map((rule) => rule.id),
+    );
+  });
+
   it('makes the call of a workflow repeated on time a disabled schedule proposing it', () => {
     const keeper = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
     const result = plan({ proposeFrom: signer });
@@ -447,6 +481,19 @@ describe('Kwala import plan', () => {
         (text) => text.replace('actions:\n', 'actions: notify\nunused:\n'),
         'actions:',
         'Actions: must be a list of actions, not string "notify"',
+      ],
+      [
+        'keeper_pings.yml',
+        // A dangling reference: the event the trigger names is not in the ABI it gives.
+        (text) => text.replace('TriggerEventName: Ping', 'TriggerEventName: Pong'),
+        'TriggerEventName: Pong',
+        'Trigger.TriggerEventName: Pong is not an event of the ABI given (Ping, Signed)',
+      ],
+      [
+        'keeper_pings.yml',
+        (text) => text.replace("TriggerChainID: '1'", 'TriggerChainID: [1]'),
+        'TriggerChainID',
+        'Trigger.TriggerChainID: must be a chain id (a positive whole number), not a list',
       ],
       [
         'negative_signed.yaml',

@@ -11,6 +11,7 @@ import {
   type ImportPlan,
 } from '../../../src-main/core/importers/index.ts';
 import { VigilError } from '../../../src-main/core/errors/index.ts';
+import { ChainsAddInput, ContractsAddInput } from '../../../src-main/ipc/contract.ts';
 import { parseCondition } from '../../../src-main/core/rule-syntax/index.ts';
 
 const root = 'test/fixtures/imports/oz-monitor';
@@ -91,6 +92,20 @@ describe('OpenZeppelin Monitor import plan', () => {
     expect(plan.workspace.contracts.every((contract) => contract.startBlock === undefined)).toBe(
       true,
     );
+  });
+
+  it('names chains and contracts within what chains.add and contracts.add accept, however long the names', () => {
+    const long =
+      ' on the treasury multisig and every hot wallet the operations team runs this quarter';
+    const files = fixtureFiles().map((file) =>
+      /\/(monitors|networks)\//.test(file.path)
+        ? { ...file, text: file.text.replace(/^( {2}"name": "[^"]*)"/m, `$1${long}"`) }
+        : file,
+    );
+    const { chains, contracts } = planImport(files, { env }).workspace;
+    expect([...chains, ...contracts].map((item) => item.name!.length)).toEqual([80, 80, 80, 80]);
+    for (const chain of chains) ChainsAddInput.parse(chain);
+    for (const contract of contracts) ContractsAddInput.parse(contract);
   });
 
   it('makes one event rule per translated event condition, with its triggers as channels', () => {

@@ -152,6 +152,40 @@ describe('OpenZeppelin Relayer config.json', () => {
     expect(notCarried).toHaveLength(expectations.length);
   });
 
+  it('gives the same plan on every import, so importing again adds nothing', () => {
+    const first = plan();
+    expect(first.workspace.rules.map((rule) => rule.id)).toEqual([
+      'oz-relayer-sepolia-payments-min-balance',
+    ]);
+    expect(plan()).toEqual(first);
+  });
+
+  it('lists a relayer field and a section it does not know, at their lines', () => {
+    const edit = (text: string): string =>
+      text
+        .replace('"relayers": [', '"metrics": { "port": 8081 },\n  "relayers": [')
+        .replace(
+          '"name": "Sepolia payments relayer",',
+          '"name": "Sepolia payments relayer",\n      "labels": ["payments"],',
+        );
+    const text = edit(readFileSync(configPath, 'utf8'));
+    const at = (needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
+    const result = plan(edited(configPath, edit));
+    expect(result.notCarried.filter((item) => /importer knows/.test(item.reason))).toEqual([
+      {
+        file: configPath,
+        line: at('"metrics"'),
+        reason: "metrics: not an OpenZeppelin Relayer section Vigil's importer knows",
+      },
+      {
+        file: configPath,
+        line: at('"labels"'),
+        reason: expect.stringMatching(/labels is not a relayer field Vigil's importer knows/),
+      },
+    ]);
+    expect(result.workspace).toEqual(plan().workspace);
+  });
+
   it('refuses a dangling from, with the file and line of the from', () => {
     const networks = join(root, 'config/networks/ethereum.json');
     const problems = problemsOf(

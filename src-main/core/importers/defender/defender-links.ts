@@ -1,13 +1,12 @@
 // What the Defender importer's parts share: the stack being read, what it links across resources
 // (networks, channels, policies), and small helpers that note or refuse at a file's line.
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { AlertChannelInput, AlertRuleInput } from '../../../ipc/contract.ts';
 import { parseAbiInput } from '../../abi/index.ts';
 import { VigilError } from '../../errors/index.ts';
-import { ruleSlug } from '../../rule-syntax/index.ts';
 import type { ImportContext, ImportPlan, ImportProblem } from '../import-plan.ts';
 import type { SourceDocument, SourcePath } from '../source-document.ts';
+import { stableRuleId } from '../shared/stable-rule-id.ts';
 import { defenderChainIds } from './defender-networks.ts';
 
 export type RuleInput = z.output<typeof AlertRuleInput>;
@@ -100,60 +99,6 @@ export function readAbi(
   }
 }
 
-export function addContract(
-  plan: ImportPlan,
-  contract: { chainId: number; address: string; name: string; abi: unknown[] },
-): void {
-  const existing = plan.workspace.contracts.find(
-    (candidate) =>
-      candidate.chainId === contract.chainId &&
-      candidate.address.toLowerCase() === contract.address.toLowerCase(),
-  );
-  if (!existing) {
-    plan.workspace.contracts.push({ ...contract, name: truncate(contract.name, 80) });
-    return;
-  }
-  const known = new Set(existing.abi!.map((item) => JSON.stringify(item)));
-  for (const item of contract.abi) if (!known.has(JSON.stringify(item))) existing.abi!.push(item);
-}
-
-/** Checks a resolved value against a schema, reporting each issue at its line. */
-export function checkShape<T>(
-  stack: Stack,
-  path: SourcePath,
-  schema: z.ZodType<T>,
-  problems: ImportProblem[],
-): T | undefined {
-  const result = schema.safeParse(valueAt(stack.value, path));
-  if (result.success) return result.data;
-  const { doc } = stack;
-  for (const issue of result.error.issues) {
-    const at = [...path, ...(issue.path as (string | number)[])];
-    const where = at.join('.');
-    if (issue.code === 'unrecognized_keys')
-      for (const key of issue.keys)
-        problems.push({
-          file: doc.file,
-          line: doc.keyLineOf(at, key),
-          message: `${where}: unknown key "${key}"`,
-        });
-    else
-      problems.push({
-        file: doc.file,
-        line: doc.lineOf(at),
-        message: `${where}: ${valueAt(stack.value, at) === undefined ? 'is required' : issue.message}`,
-      });
-  }
-  return undefined;
-}
-
-export function valueAt(value: unknown, path: SourcePath): unknown {
-  let node = value;
-  for (const segment of path)
-    node = (node as Record<string | number, unknown> | undefined)?.[segment];
-  return node;
-}
-
 export function note(links: Links, path: SourcePath, reason: string): void {
   links.plan.notCarried.push({
     file: links.stack.doc.file,
@@ -179,20 +124,8 @@ export function isObject(value: unknown): value is object {
   return value !== null && typeof value === 'object';
 }
 
-export function isAddress(text: string): boolean {
-  return /^0x[0-9a-fA-F]{40}$/.test(text);
-}
-
 export function ruleId(resourceName: string, key: string): string {
-  const hash = createHash('sha256')
-    .update(`defender\u0000${resourceName}\u0000${key}`)
-    .digest('hex')
-    .slice(0, 8);
-  return `${ruleSlug(resourceName).slice(0, 40).replace(/-+$/, '')}-${hash}`;
-}
-
-export function truncate(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+  return stableRuleId(resourceName, `defender\u0000${resourceName}\u0000${key}`);
 }
 
 /** The line an operator would open: a mapping key's own line, or a list item's. */

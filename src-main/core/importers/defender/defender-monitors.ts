@@ -5,21 +5,21 @@ import { toEventSignature, type AbiEvent } from 'viem';
 import { translateDefenderExpression, type ExtraFields } from './defender-expression.ts';
 import type { DefenderBlockMonitor } from './defender-files.ts';
 import {
-  addContract,
   addressProblem,
   chainIdOf,
-  isAddress,
   isObject,
   lineAt,
   note,
   readAbi,
   ruleId,
-  truncate,
   type Channel,
   type Links,
   type RuleInput,
 } from './defender-links.ts';
 import type { SourcePath } from '../source-document.ts';
+import { addPlanContract } from '../shared/plan-contracts.ts';
+import { bothConditions, ruleChannels } from '../shared/event-rules.ts';
+import { isAddress, shortAddress, truncate } from '../shared/text.ts';
 
 // Transaction fields a Defender transaction condition may name that Vigil's conditions read too.
 const transactionFields: ExtraFields = {
@@ -159,7 +159,7 @@ export function importMonitor(
     );
     if (!abi) continue;
     if (events.length === 0) continue;
-    addContract(links.plan, { chainId, address: entry.address, name: monitor.name, abi });
+    addPlanContract(links.plan, { chainId, address: entry.address, name: monitor.name, abi });
     const abiEvents = abi.filter(
       (item): item is AbiEvent => (item as { type?: string }).type === 'event',
     );
@@ -191,10 +191,7 @@ export function importMonitor(
         }
         eventCondition = translated.condition;
       }
-      const combined = [eventCondition, transactionCondition]
-        .filter((part) => part !== '')
-        .map((part, _, all) => (all.length > 1 && / or /.test(part) ? `(${part})` : part))
-        .join(' and ');
+      const combined = bothConditions(eventCondition, transactionCondition);
       const overloaded = abiEvents.filter((candidate) => candidate.name === event.name).length > 1;
       const sameEvent =
         events.filter((other) => other.signature.replace(/\s+/g, '') === signature).length > 1;
@@ -202,7 +199,7 @@ export function importMonitor(
         // Stable across imports, so importing again finds the rule and adds nothing.
         id: ruleId(name, `${chainId}:${entry.address.toLowerCase()}:${signature}:${index}`),
         name: truncate(
-          `${monitor.name}: ${event.name}${sameEvent ? ` #${index + 1}` : ''}${addresses.length > 1 ? ` (${entry.address.slice(0, 6)}…${entry.address.slice(-4)})` : ''}`,
+          `${monitor.name}: ${event.name}${sameEvent ? ` #${index + 1}` : ''}${addresses.length > 1 ? ` (${shortAddress(entry.address)})` : ''}`,
           120,
         ),
         kind: 'event',
@@ -213,7 +210,7 @@ export function importMonitor(
         enabled: monitor.paused !== true,
         severity: 'warning',
         cooldownSeconds,
-        channels: channels.length > 0 ? channels : [{ type: 'in-app' }],
+        channels: ruleChannels(channels),
       };
       links.plan.workspace.rules.push(rule);
     });
@@ -253,8 +250,7 @@ export function monitorChannels(
       return;
     }
     const channel = links.channels.get(entry);
-    if (channel && !channels.some((known) => JSON.stringify(known) === JSON.stringify(channel)))
-      channels.push(channel);
+    if (channel) channels.push(channel);
   });
-  return channels.slice(0, 10);
+  return channels;
 }

@@ -6,7 +6,9 @@ import type { WorkspacePolicy } from '../../../ipc/contract.ts';
 import { ruleSlug } from '../../rule-syntax/index.ts';
 import type { SourcePath } from '../source-document.ts';
 import { DefenderPolicy, type DefenderRelayer } from './defender-files.ts';
-import { chainIdOf, isObject, note, ruleId, truncate, type Links } from './defender-links.ts';
+import { planContract } from '../shared/plan-contracts.ts';
+import { truncate } from '../shared/text.ts';
+import { chainIdOf, isObject, note, ruleId, type Links } from './defender-links.ts';
 
 export function importRelayer(
   name: string,
@@ -72,10 +74,7 @@ export function importPolicy(
   const policyAbout = `policy "${policyName}" (of ${about})`;
   const targets: WorkspacePolicy['targets'] = [];
   (policy['whitelist-receivers'] ?? []).forEach((receiver, index) => {
-    const abi = links.plan.workspace.contracts.find(
-      (contract) =>
-        contract.chainId === chainId && contract.address.toLowerCase() === receiver.toLowerCase(),
-    )?.abi;
+    const abi = planContract(links.plan, chainId, receiver)?.abi;
     const functions = (abi ?? [])
       .filter((item): item is AbiFunction => (item as { type?: string }).type === 'function')
       .filter((fn) => fn.stateMutability !== 'view' && fn.stateMutability !== 'pure');

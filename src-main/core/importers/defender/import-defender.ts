@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import {
-  emptyWorkspace,
+  emptyPlan,
   importError,
   type ImportContext,
   type ImportFile,
@@ -29,16 +29,12 @@ import {
   type DefenderNotification as Notification,
 } from './defender-files.ts';
 import {
-  addContract,
   addressProblem,
   chainIdOf,
-  checkShape,
-  isAddress,
   isObject,
   lineAt,
   note,
   readAbi,
-  valueAt,
   type Channel,
   type Links,
   type Stack,
@@ -47,15 +43,13 @@ import { importMonitor } from './defender-monitors.ts';
 import { defenderChainIds } from './defender-networks.ts';
 import { importRelayer } from './defender-relayers.ts';
 import { resolveVariables } from './serverless-variables.ts';
+import { checkShape, valueAt } from '../shared/check-shape.ts';
+import { addPlanContract } from '../shared/plan-contracts.ts';
+import { isAddress } from '../shared/text.ts';
 
 export function importDefender(files: readonly ImportFile[], context: ImportContext): ImportPlan {
   const problems: ImportProblem[] = [];
-  const plan: ImportPlan = {
-    format: 'defender',
-    workspace: emptyWorkspace(),
-    notCarried: [],
-    secrets: [],
-  };
+  const plan = emptyPlan('defender');
   const used = new Set<string>();
   const stacks: Stack[] = [];
   for (const file of files) {
@@ -180,31 +174,31 @@ function importStack(
   };
   const kindAbout = { sentinels: 'sentinel', monitors: 'monitor' } as const;
   for (const [, name, , path] of entriesOf(links, 'private-networks')) {
-    const network = checkShape(stack, path, DefenderPrivateNetwork, problems);
+    const network = checkShape(stack.doc, stack.value, path, DefenderPrivateNetwork, problems);
     if (network) importPrivateNetwork(name, network, path, links);
   }
   for (const [, name, , path] of entriesOf(links, 'forked-networks')) {
-    const network = checkShape(stack, path, DefenderForkedNetwork, problems);
+    const network = checkShape(stack.doc, stack.value, path, DefenderForkedNetwork, problems);
     if (!network) continue;
     const reason = `the fork's chain id is not in the file (a fork may keep the chain id of ${network['forked-network'] ?? network['supported-network'] ?? 'the network it forks'}, which is Vigil's for the real chain)`;
     links.droppedNetworks.set(network.name, reason);
     note(links, path, `forked network "${name}": ${reason}; not carried over`);
   }
   for (const [, name, value, path] of entriesOf(links, 'notifications')) {
-    const notification = checkShape(stack, path, DefenderNotification, problems);
+    const notification = checkShape(stack.doc, stack.value, path, DefenderNotification, problems);
     if (notification && isObject(value))
       links.channels.set(value, importNotification(name, notification, path, links));
   }
   for (const [, , value, path] of entriesOf(links, 'categories')) {
-    const category = checkShape(stack, path, DefenderCategory, problems);
+    const category = checkShape(stack.doc, stack.value, path, DefenderCategory, problems);
     if (category && isObject(value))
       links.categories.set(value, category['notification-ids'] ?? []);
   }
   for (const [, name, value, path] of entriesOf(links, 'policies'))
-    if (checkShape(stack, path, DefenderPolicy, problems) && isObject(value))
+    if (checkShape(stack.doc, stack.value, path, DefenderPolicy, problems) && isObject(value))
       links.policies.set(value, name);
   for (const [, name, , path] of entriesOf(links, 'contracts')) {
-    const contract = checkShape(stack, path, DefenderContract, problems);
+    const contract = checkShape(stack.doc, stack.value, path, DefenderContract, problems);
     if (contract) importContract(name, contract, path, links);
   }
   for (const monitorKind of ['monitors', 'sentinels'] as const)
@@ -219,11 +213,11 @@ function importStack(
         );
         continue;
       }
-      const monitor = checkShape(stack, path, DefenderBlockMonitor, problems);
+      const monitor = checkShape(stack.doc, stack.value, path, DefenderBlockMonitor, problems);
       if (monitor) importMonitor(about, name, monitor, path, links);
     }
   for (const [, name, , path] of entriesOf(links, 'relayers')) {
-    const relayer = checkShape(stack, path, DefenderRelayer, problems);
+    const relayer = checkShape(stack.doc, stack.value, path, DefenderRelayer, problems);
     if (relayer) importRelayer(name, relayer, path, links);
   }
   for (const [kind, name, , path] of [
@@ -387,5 +381,5 @@ function importContract(
   const abi = readAbi(contract.abi, [...path, 'abi'], about, links);
   if (!abi) return;
   links.contractAbis.set(`${chainId}:${contract.address.toLowerCase()}`, abi);
-  addContract(links.plan, { chainId, address: contract.address, name: contract.name, abi });
+  addPlanContract(links.plan, { chainId, address: contract.address, name: contract.name, abi });
 }

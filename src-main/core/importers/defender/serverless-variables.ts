@@ -6,7 +6,7 @@
 // so the importer can tell which notification or policy a monitor points at.
 import { dirname, join, normalize } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { ImportFile, ImportProblem } from '../import-plan.ts';
+import { folderFileNames, type ImportFile, type ImportProblem } from '../import-plan.ts';
 import type { SourceDocument, SourcePath } from '../source-document.ts';
 
 export interface VariableContext {
@@ -177,6 +177,12 @@ export function resolveVariables(context: VariableContext): unknown {
         `\${file(${relative})} lies outside the serverless.yml's folder; Vigil reads only files in it`,
       );
     const found = context.files.find((candidate) => normalize(candidate.path) === wanted);
+    if (!found && !folderFileNames.test(wanted))
+      // The engine reads a folder's configuration files only: an ABI kept as .abi or .txt next
+      // to serverless.yml is there on disk, but was never read.
+      throw new UnresolvedError(
+        `\${file(${relative})}: ${wanted} was not read, because from a folder Vigil reads only .json, .yml and .yaml files; add ${wanted} itself to the paths to import, or rename it to .json`,
+      );
     if (!found)
       throw new UnresolvedError(
         `\${file(${relative})} is not among the files given (${wanted}); include it in the import`,

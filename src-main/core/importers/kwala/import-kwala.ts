@@ -4,13 +4,11 @@
 // rule proposals that wait for approval; a RepeatEvery interval or cron pattern makes each call a
 // schedule (imported disabled). What Kwala does that Vigil does not (running once, expiring,
 // retrying, deploying, posting on a timer) is listed with its line.
-import { createHash } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { AlertRuleInput, RuleProposeInput, ScheduleInput } from '../../../ipc/contract.ts';
-import { ruleSlug } from '../../rule-syntax/index.ts';
 import {
-  emptyWorkspace,
+  emptyPlan,
   importError,
   type ImportContext,
   type ImportFile,
@@ -18,11 +16,15 @@ import {
   type ImportProblem,
 } from '../import-plan.ts';
 import { readSourceDocument } from '../source-document.ts';
+import { ruleChannels } from '../shared/event-rules.ts';
+import { addPlanContract } from '../shared/plan-contracts.ts';
+import { stableRuleId } from '../shared/stable-rule-id.ts';
+import { shortAddress, truncate } from '../shared/text.ts';
 import { callProposal, postChannel, type Channel } from './kwala-actions.ts';
 import { isUnset } from './kwala-filter.ts';
 import { describeTiming } from './kwala-schedule.ts';
-import { readTrigger, type KwalaTrigger, type Watched } from './kwala-trigger.ts';
-import { describe, note, sectionAt, truncate, type KwalaSection } from './kwala-workflow.ts';
+import { readTrigger, type KwalaTrigger } from './kwala-trigger.ts';
+import { describe, note, sectionAt, type KwalaSection } from './kwala-workflow.ts';
 
 type EventRule = Extract<z.output<typeof AlertRuleInput>, { kind: 'event' }>;
 type Schedule = z.output<typeof ScheduleInput>;
@@ -48,12 +50,7 @@ const actionTypes = new Set(['post', 'call', 'deploy']);
 
 export function importKwala(files: readonly ImportFile[], context: ImportContext): ImportPlan {
   const problems: ImportProblem[] = [];
-  const plan: ImportPlan = {
-    format: 'kwala',
-    workspace: emptyWorkspace(),
-    notCarried: [],
-    secrets: [],
-  };
+  const plan = emptyPlan('kwala');
   const workflows: { file: string; workflow: KwalaSection; trigger: KwalaSection; name: string }[] =
     [];
   for (const file of files) {
@@ -110,7 +107,14 @@ export function importKwala(files: readonly ImportFile[], context: ImportContext
   const triggers = workflows.map((entry) => readTrigger(entry.trigger, entry.name, plan, problems));
   if (problems.length > 0) throw importError(problems);
   // Contracts first: a call action may target any contract a workflow of the import watches.
-  for (const { watched } of triggers) if (watched) addContract(plan, watched);
+  for (const { watched } of triggers)
+    if (watched)
+      addPlanContract(plan, {
+        chainId: watched.chainId,
+        address: watched.address,
+        name: `Kwala ${shortAddress(watched.address)}`,
+        abi: watched.abi,
+      });
   workflows.forEach((entry, index) =>
     importWorkflow(entry.workflow, entry.name, triggers[index]!, context, plan, problems),
   );
@@ -208,8 +212,7 @@ function importWorkflow(
           return;
         }
         const channel = postChannel(section, what, context, plan);
-        if (channel && !channels.some((known) => JSON.stringify(known) === JSON.stringify(channel)))
-          channels.push(channel);
+        if (channel) channels.push(channel);
         return;
       }
       default: {
@@ -230,7 +233,7 @@ function importWorkflow(
   const rule = (
     id: string,
     ruleName: string,
-    ruleChannels: Channel[],
+    channelsOfRule: Channel[],
     propose?: RuleProposeInput,
   ): EventRule => ({
     id,
@@ -243,7 +246,7 @@ function importWorkflow(
     enabled: true,
     severity: 'warning',
     cooldownSeconds: 0,
-    channels: ruleChannels.length > 0 ? ruleChannels.slice(0, 10) : [{ type: 'in-app' }],
+    channels: ruleChannels(channelsOfRule),
     ...(propose ? { propose } : {}),
   });
   // One rule per call (a rule proposes one transaction); the first also carries the channels.
@@ -305,36 +308,7 @@ function addSchedules(
     );
 }
 
-function addContract(plan: ImportPlan, watched: Watched): void {
-  const existing = plan.workspace.contracts.find(
-    (contract) =>
-      contract.chainId === watched.chainId &&
-      contract.address.toLowerCase() === watched.address.toLowerCase(),
-  );
-  if (existing) {
-    // Two workflows on one contract: its ABI is what both give.
-    const known = new Set(existing.abi!.map((item) => JSON.stringify(item)));
-    existing.abi!.push(...watched.abi.filter((item) => !known.has(JSON.stringify(item))));
-    return;
-  }
-  plan.workspace.contracts.push({
-    chainId: watched.chainId,
-    address: watched.address,
-    name: `Kwala ${shortAddress(watched.address)}`,
-    abi: [...watched.abi],
-  });
-}
-
 /** Stable across imports, so importing the same workflow again finds the rule and adds nothing. */
 function ruleId(workflowName: string, key: string): string {
-  const hash = createHash('sha256')
-    .update(`kwala\u0000${workflowName}\u0000${key}`)
-    .digest('hex')
-    .slice(0, 8);
-  const slug = ruleSlug(workflowName).slice(0, 40).replace(/-+$/, '');
-  return `${slug || 'kwala'}-${hash}`;
-}
-
-function shortAddress(address: string): string {
-  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+  return stableRuleId(workflowName, `kwala\u0000${workflowName}\u0000${key}`);
 }

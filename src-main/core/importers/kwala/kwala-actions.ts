@@ -8,7 +8,9 @@ import type { AlertChannelInput, RuleProposeInput } from '../../../ipc/contract.
 import type { ImportContext, ImportPlan } from '../import-plan.ts';
 import { isUnset } from './kwala-filter.ts';
 import type { AbiEvent } from './kwala-trigger.ts';
-import { note, truncate, type KwalaSection } from './kwala-workflow.ts';
+import { planContract } from '../shared/plan-contracts.ts';
+import { isAddress, truncate } from '../shared/text.ts';
+import { note, type KwalaSection } from './kwala-workflow.ts';
 
 export type Channel = z.output<typeof AlertChannelInput>;
 
@@ -105,7 +107,7 @@ export function callProposal(
     return undefined;
   };
   const target = section.get('TargetContract')?.value;
-  if (typeof target !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(target))
+  if (typeof target !== 'string' || !isAddress(target))
     return refuse(
       'TargetContract',
       `the call's TargetContract ${JSON.stringify(target)} is not a 20-byte 0x address`,
@@ -155,10 +157,7 @@ export function callProposal(
 
   const fragment = functionFragment(functionText);
   const name = fragment?.name ?? functionText.trim();
-  const watchedTarget = plan.workspace.contracts.find(
-    (contract) =>
-      contract.chainId === chainId && contract.address.toLowerCase() === target.toLowerCase(),
-  );
+  const watchedTarget = planContract(plan, chainId, target);
   const knowsFunction = watchedTarget?.abi?.some(
     (item) =>
       (item as { type?: string; name?: string }).type === 'function' &&

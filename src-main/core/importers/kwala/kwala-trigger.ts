@@ -5,6 +5,8 @@
 import { VigilError } from '../../errors/index.ts';
 import { parseAbiInput } from '../../abi/index.ts';
 import type { ImportPlan, ImportProblem } from '../import-plan.ts';
+import { eventSignature } from '../shared/event-rules.ts';
+import { isAddress } from '../shared/text.ts';
 import { isUnset, translateKwalaFilter, type KwalaParameter } from './kwala-filter.ts';
 import { describeTiming, readRepeatTiming, type RepeatTiming } from './kwala-schedule.ts';
 import { describe, note, type KwalaSection } from './kwala-workflow.ts';
@@ -189,7 +191,7 @@ function readWatched(
     return undefined;
   }
   const address = set(`${source}SourceContract`);
-  if (typeof address !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(address))
+  if (typeof address !== 'string' || !isAddress(address))
     return problem(
       `${source}SourceContract`,
       `must be a 20-byte 0x address, not ${describe(address)}`,
@@ -230,7 +232,7 @@ function readWatched(
   );
   const wanted = eventName.replace(/\s+/g, '');
   const event = events.find((candidate) =>
-    wanted.includes('(') ? signatureOf(candidate) === wanted : candidate.name === wanted,
+    wanted.includes('(') ? eventSignature(candidate) === wanted : candidate.name === wanted,
   );
   if (!event)
     return problem(
@@ -257,7 +259,7 @@ function readWatched(
     address: address,
     abi,
     event,
-    eventName: overloaded ? signatureOf(event) : event.name,
+    eventName: overloaded ? eventSignature(event) : event.name,
     condition: filter.condition,
   };
 }
@@ -272,12 +274,4 @@ function decodeAbiText(raw: unknown): unknown {
     if (decoded.startsWith('[') || decoded.startsWith('{')) return decoded;
   }
   return text;
-}
-
-export function signatureOf(event: AbiEvent): string {
-  const typeOf = (input: { type: string; components?: unknown[] }): string =>
-    input.type.startsWith('tuple')
-      ? `(${((input.components ?? []) as { type: string }[]).map(typeOf).join(',')})${input.type.slice(5)}`
-      : input.type;
-  return `${event.name}(${event.inputs.map(typeOf).join(',')})`;
 }

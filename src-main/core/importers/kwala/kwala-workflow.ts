@@ -89,7 +89,3 @@ export function note(
 ): void {
   plan.notCarried.push({ file: section.doc.file, line: section.lineOf(key), reason });
 }
-
-export function truncate(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
-}

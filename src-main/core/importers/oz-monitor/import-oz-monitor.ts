@@ -1,15 +1,13 @@
 // OpenZeppelin Monitor's configuration folders (networks/, monitors/, triggers/) as a Vigil
 // workspace: networks become chains, monitored addresses watched contracts, event conditions
 // event rules (their expressions translated, see oz-expression.ts), triggers the rules' channels.
-import { createHash } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import type { z } from 'zod';
 import type { AlertChannelInput, AlertRuleInput } from '../../../ipc/contract.ts';
 import { parseAbiInput } from '../../abi/index.ts';
 import { VigilError } from '../../errors/index.ts';
-import { ruleSlug } from '../../rule-syntax/index.ts';
 import {
-  emptyWorkspace,
+  emptyPlan,
   importError,
   type ImportContext,
   type ImportFile,
@@ -18,6 +16,11 @@ import {
   type NotCarried,
 } from '../import-plan.ts';
 import { readSourceDocument, type SourceDocument, type SourcePath } from '../source-document.ts';
+import { checkShape } from '../shared/check-shape.ts';
+import { bothConditions, eventSignature, ruleChannels } from '../shared/event-rules.ts';
+import { addPlanContract } from '../shared/plan-contracts.ts';
+import { stableRuleId } from '../shared/stable-rule-id.ts';
+import { isAddress, shortAddress, truncate } from '../shared/text.ts';
 import { translateOzExpression, type OzParameter } from './oz-expression.ts';
 import {
   OzMonitor,
@@ -50,13 +53,8 @@ const transactionFields = {
 
 export function importOzMonitor(files: readonly ImportFile[], context: ImportContext): ImportPlan {
   const problems: ImportProblem[] = [];
-  const notCarried: NotCarried[] = [];
-  const plan: ImportPlan = {
-    format: 'oz-monitor',
-    workspace: emptyWorkspace(),
-    notCarried,
-    secrets: [],
-  };
+  const plan = emptyPlan('oz-monitor');
+  const { notCarried } = plan;
   const networks: Located<OzNetwork>[] = [];
   const monitors: Located<OzMonitor>[] = [];
   const triggers = new Map<string, Located<OzTrigger>>();
@@ -78,14 +76,14 @@ export function importOzMonitor(files: readonly ImportFile[], context: ImportCon
     // A file refused for its shape still defines what it names, so references to it are not
     // reported as dangling too.
     if (folder === 'networks') {
-      const value = checkShape(doc, [], OzNetwork, problems);
+      const value = checkShape(doc, doc.value, [], OzNetwork, problems);
       if (value) networks.push({ value, doc, path: [] });
       else definedNames(doc.value, 'slug').forEach((slug) => refusedNames.add(`network:${slug}`));
     } else if (folder === 'monitors') {
-      const value = checkShape(doc, [], OzMonitor, problems);
+      const value = checkShape(doc, doc.value, [], OzMonitor, problems);
       if (value) monitors.push({ value, doc, path: [] });
     } else {
-      const value = checkShape(doc, [], OzTriggerFile, problems);
+      const value = checkShape(doc, doc.value, [], OzTriggerFile, problems);
       if (!value) definedNames(doc.value).forEach((id) => refusedNames.add(`trigger:${id}`));
       for (const [id, trigger] of Object.entries(value ?? {})) {
         const earlier = triggers.get(id);
@@ -130,7 +128,7 @@ export function importOzMonitor(files: readonly ImportFile[], context: ImportCon
         });
     });
     monitor.value.addresses.forEach((entry, index) => {
-      if (!/^0x[0-9a-fA-F]{40}$/.test(entry.address))
+      if (!isAddress(entry.address))
         problems.push({
           file: monitor.doc.file,
           line: monitor.doc.lineOf(['addresses', index, 'address']),
@@ -154,55 +152,12 @@ export function importOzMonitor(files: readonly ImportFile[], context: ImportCon
   return plan;
 }
 
-/** Checks a value against a schema, reporting each issue at its line. */
-function checkShape<T>(
-  doc: SourceDocument,
-  path: SourcePath,
-  schema: z.ZodType<T>,
-  problems: ImportProblem[],
-): T | undefined {
-  const result = schema.safeParse(valueAt(doc.value, path));
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const at = [...path, ...(issue.path as (string | number)[])];
-    if (issue.code === 'unrecognized_keys')
-      for (const key of issue.keys)
-        problems.push({
-          file: doc.file,
-          line: doc.keyLineOf(at, key),
-          message: `${describePath(at)}unknown key "${key}"`,
-        });
-    else
-      problems.push({
-        file: doc.file,
-        line: doc.lineOf(at),
-        message: `${describePath(at)}${valueAt(doc.value, at) === undefined ? 'is required' : issue.message}`,
-      });
-  }
-  return undefined;
-}
-
 /** A network file's slug, or a trigger file's ids: what a file names even when it is refused. */
 function definedNames(value: unknown, key?: string): string[] {
   if (typeof value !== 'object' || value === null) return [];
   if (key === undefined) return Object.keys(value);
   const name = (value as Record<string, unknown>)[key];
   return typeof name === 'string' ? [name] : [];
-}
-
-function valueAt(value: unknown, path: SourcePath): unknown {
-  let node = value;
-  for (const segment of path)
-    node = (node as Record<string | number, unknown> | undefined)?.[segment];
-  return node;
-}
-
-function describePath(path: SourcePath): string {
-  if (path.length === 0) return '';
-  return `${path
-    .map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${segment}`))
-    .join('')
-    .replace(/^\./, '')}: `;
 }
 
 /** A plain value, or one read from the environment; undefined with the reason recorded. */
@@ -274,7 +229,7 @@ function importNetwork(
     return undefined;
   }
   plan.workspace.chains.push({
-    name: value.name,
+    name: truncate(value.name, 80),
     chainId: value.chain_id,
     rpcUrls,
     confirmations: value.confirmation_blocks,
@@ -418,7 +373,7 @@ function importMonitor(
       'the filter script is not run by Vigil: its rules fire on every event the expression selects',
     ),
   );
-  const channels = dedupeChannels(
+  const channels = ruleChannels(
     value.triggers
       .map((id) => links.channelsByTrigger.get(id))
       .filter((channel): channel is Channel => channel !== undefined),
@@ -506,14 +461,14 @@ function importMonitor(
         });
         continue;
       }
-      addContract(plan, { chainId, address: entry.address, name: value.name, abi });
+      addPlanContract(plan, { chainId, address: entry.address, name: value.name, abi });
       const events = abi.filter(
         (item): item is AbiEvent => (item as { type?: string }).type === 'event',
       );
       for (const [eventIndex, condition] of eventConditions.entries()) {
         const conditionPath: SourcePath = ['match_conditions', 'events', eventIndex];
         const signature = condition.signature.replace(/\s+/g, '');
-        const event = events.find((candidate) => canonicalSignature(candidate) === signature);
+        const event = events.find((candidate) => eventSignature(candidate) === signature);
         if (!event) {
           note(
             [...conditionPath, 'signature'],
@@ -537,10 +492,7 @@ function importMonitor(
           }
           eventCondition = translated.condition;
         }
-        const condition_ = [eventCondition, transactionCondition]
-          .filter((part) => part !== '')
-          .map((part, _, all) => (all.length > 1 && / or /.test(part) ? `(${part})` : part))
-          .join(' and ');
+        const condition_ = bothConditions(eventCondition, transactionCondition);
         const overloaded = events.filter((candidate) => candidate.name === event.name).length > 1;
         const name = truncate(
           `${value.name}: ${event.name}${value.addresses.length > 1 || value.networks.length > 1 ? ` (${shortAddress(entry.address)} on ${slug})` : ''}`,
@@ -558,7 +510,7 @@ function importMonitor(
           enabled: !value.paused,
           severity: 'warning',
           cooldownSeconds: 0,
-          channels: channels.length > 0 ? channels : [{ type: 'in-app' }],
+          channels,
         };
         plan.workspace.rules.push(rule);
       }
@@ -566,61 +518,6 @@ function importMonitor(
   }
 }
 
-function addContract(
-  plan: ImportPlan,
-  contract: { chainId: number; address: string; name: string; abi: unknown[] },
-): void {
-  const existing = plan.workspace.contracts.find(
-    (candidate) =>
-      candidate.chainId === contract.chainId &&
-      candidate.address.toLowerCase() === contract.address.toLowerCase(),
-  );
-  if (!existing) {
-    // No start block: Vigil finds the contract's creation block when the import is applied.
-    plan.workspace.contracts.push({
-      chainId: contract.chainId,
-      address: contract.address,
-      name: truncate(contract.name, 100),
-      abi: contract.abi,
-    });
-    return;
-  }
-  // Two monitors on one address: its ABI is the union of what each gives.
-  const known = new Set(existing.abi!.map((item) => JSON.stringify(item)));
-  for (const item of contract.abi) if (!known.has(JSON.stringify(item))) existing.abi!.push(item);
-}
-
-function dedupeChannels(channels: Channel[]): Channel[] {
-  const seen = new Set<string>();
-  return channels
-    .filter((channel) => {
-      const key = JSON.stringify(channel);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .slice(0, 10);
-}
-
-function canonicalType(input: { type: string; components?: unknown[] }): string {
-  if (!input.type.startsWith('tuple')) return input.type;
-  const components = (input.components ?? []) as { type: string; components?: unknown[] }[];
-  return `(${components.map(canonicalType).join(',')})${input.type.slice('tuple'.length)}`;
-}
-
-function canonicalSignature(event: AbiEvent): string {
-  return `${event.name}(${event.inputs.map(canonicalType).join(',')})`;
-}
-
 function ruleId(monitorName: string, key: string): string {
-  const hash = createHash('sha256').update(`${monitorName}\u0000${key}`).digest('hex').slice(0, 8);
-  return `${ruleSlug(monitorName).slice(0, 40).replace(/-+$/, '')}-${hash}`;
-}
-
-function shortAddress(address: string): string {
-  return `${address.slice(0, 6)}…${address.slice(-4)}`;
-}
-
-function truncate(text: string, length: number): string {
-  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+  return stableRuleId(monitorName, `${monitorName}\u0000${key}`);
 }

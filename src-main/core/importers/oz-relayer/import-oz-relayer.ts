@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { AlertChannelInput, AlertRuleInput } from '../../../ipc/contract.ts';
 import { ruleSlug } from '../../rule-syntax/index.ts';
 import {
-  emptyWorkspace,
+  emptyPlan,
   importError,
   type ImportContext,
   type ImportFile,
@@ -64,13 +64,7 @@ interface Located {
 export function importOzRelayer(files: readonly ImportFile[], _context: ImportContext): ImportPlan {
   const problems: ImportProblem[] = [];
   const signers: ImportKeystoreSigner[] = [];
-  const plan: ImportPlan = {
-    format: 'oz-relayer',
-    workspace: emptyWorkspace(),
-    notCarried: [],
-    secrets: [],
-    signers,
-  };
+  const plan: ImportPlan = { ...emptyPlan('oz-relayer'), signers };
   const configs = files.filter(
     (file) => /\.json$/i.test(file.path) && /"relayers"\s*:/.test(file.text),
   );
