@@ -7,6 +7,7 @@ import type { ImportPreview, RequestOutput, ValidatedInput } from '../../ipc/con
 import { subject, type GateDescribers } from '../approvals/index.ts';
 import { VigilError } from '../errors/index.ts';
 import {
+  folderFileNames,
   importError,
   planImport,
   type ImportFile,
@@ -40,7 +41,6 @@ export interface WorkspaceImportsDependencies {
 const maxFiles = 500;
 const maxFileBytes = 2_000_000;
 const maxDepth = 4;
-const sourceExtensions = /\.(json|ya?ml)$/i;
 
 export function createWorkspaceImports(deps: WorkspaceImportsDependencies): EngineService {
   return {
@@ -147,7 +147,7 @@ export function readImportFiles(paths: readonly string[], roots: ProjectRoots): 
       const stat = statSync(real);
       if (stat.isDirectory()) {
         if (depth < maxDepth) walk(path, field, depth + 1);
-      } else if (stat.isFile() && sourceExtensions.test(entry.name)) addFile(path, field);
+      } else if (stat.isFile() && folderFileNames.test(entry.name)) addFile(path, field);
     }
   };
   paths.forEach((path, index) => {
