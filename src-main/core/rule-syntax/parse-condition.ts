@@ -72,6 +72,11 @@ const keywords = new Set([
   'true',
   'false',
 ]);
+/** Whether a name is a word of the language, and so cannot be a field's name in it. */
+export function isConditionKeyword(name: string): boolean {
+  return keywords.has(name.toLowerCase());
+}
+
 /** Operators written as words. */
 const wordOperators: readonly CompareOp[] = ['in', 'contains', 'starts_with', 'ends_with'];
 /** `lower(field)`: a field's text compared without regard to case. Not a keyword, so a field may be called lower. */
