@@ -10,6 +10,7 @@ import {
   reviewCondition,
 } from '../../../src-main/core/alerts/index.ts';
 import { ConditionSyntaxError } from '../../../src-main/core/rule-syntax/index.ts';
+import { listConditionFields } from '../../../src-main/core/alerts/condition-fields.ts';
 import { demoTokenAbi, emitterAbi } from '../../../resources/contracts/abis.ts';
 
 const token = { id: '1:0xtoken', name: 'DemoToken', abi: demoTokenAbi };
@@ -215,6 +216,21 @@ describe('text without regard to case, and prefixes and suffixes', () => {
         ignoreCase: true,
       }),
     ).toBe('lower(note) != "x"');
+  });
+
+  it('offers the builder the new operators, and ignore case for text only', () => {
+    const fields = listConditionFields(mixed.fields);
+    expect(fields.find((field) => field.name === 'note')).toEqual({
+      name: 'note',
+      type: 'string',
+      ops: ['==', '!=', 'in', 'contains', 'starts_with', 'ends_with'],
+      ignoreCase: true,
+    });
+    expect(fields.find((field) => field.name === 'payment.who')).toEqual({
+      name: 'payment.who',
+      type: 'address',
+      ops: ['==', '!=', 'in'],
+    });
   });
 
   it('refuses lower(…) on anything but text, and a literal with capitals, at the right column', () => {
