@@ -10,7 +10,10 @@ import {
   reviewCondition,
 } from '../../../src-main/core/alerts/index.ts';
 import { ConditionSyntaxError } from '../../../src-main/core/rule-syntax/index.ts';
-import { listConditionFields } from '../../../src-main/core/alerts/condition-fields.ts';
+import {
+  eventFields,
+  listConditionFields,
+} from '../../../src-main/core/alerts/condition-fields.ts';
 import { demoTokenAbi, emitterAbi } from '../../../resources/contracts/abis.ts';
 
 const token = { id: '1:0xtoken', name: 'DemoToken', abi: demoTokenAbi };
@@ -307,6 +310,20 @@ describe('text without regard to case, and prefixes and suffixes', () => {
     expect(
       compiled('lower(text) contains "rug"', note).test({ args: { text: 'A RUG PULL' } }),
     ).toBe(true);
+  });
+
+  it('looks for a text in a list of texts without regard to case under lower(…)', () => {
+    const fields = eventFields({
+      type: 'event',
+      name: 'Tagged',
+      inputs: [{ name: 'tags', type: 'string[]' }],
+    });
+    const tagged = (text: string) =>
+      compileCondition(parseCondition(text).condition, fields, 'Tagged');
+    const args = { tags: ['Ops', 'URGENT'] };
+    expect(tagged('lower(tags) contains "urgent"').test({ args })).toBe(true);
+    expect(tagged('tags contains "urgent"').test({ args })).toBe(false);
+    expect(tagged('lower(tags) contains "other"').test({ args })).toBe(false);
   });
 
   it('tests prefixes and suffixes of text, and of bytes at whole bytes', () => {
