@@ -1174,7 +1174,18 @@ export type SafesExportProposalResult = z.infer<typeof SafesExportProposalResult
 export const AlertSeverity = z.enum(['info', 'warning', 'critical']);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
 
-export const CompareOp = z.enum(['==', '!=', '<', '<=', '>', '>=', 'in', 'contains']);
+export const CompareOp = z.enum([
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'contains',
+  'starts_with',
+  'ends_with',
+]);
 export type CompareOp = z.infer<typeof CompareOp>;
 
 /** A literal in a condition. Numbers are exact decimal integers (e-notation is expanded). */
@@ -1203,7 +1214,17 @@ export type ConditionNode =
   | { type: 'all'; conditions: ConditionNode[] }
   | { type: 'any'; conditions: ConditionNode[] }
   | { type: 'not'; condition: ConditionNode }
-  | { type: 'compare'; field: string; op: CompareOp; value: ConditionValue };
+  | {
+      type: 'compare';
+      field: string;
+      op: CompareOp;
+      value: ConditionValue;
+      /**
+       * Text fields only: compare the field's lowercased text (written `lower(field) == "abc"`),
+       * so the literal is lowercase too. Absent means exact.
+       */
+      ignoreCase?: true;
+    };
 
 export const ConditionNode: z.ZodType<ConditionNode> = z.lazy(() =>
   z.discriminatedUnion('type', [
@@ -1215,6 +1236,7 @@ export const ConditionNode: z.ZodType<ConditionNode> = z.lazy(() =>
       field: z.string().max(200, tooLong(200)),
       op: CompareOp,
       value: ConditionValue,
+      ignoreCase: z.literal(true).optional(),
     }),
   ]),
 );
@@ -1518,6 +1540,8 @@ export const ConditionField = z.object({
   type: z.string(),
   /** Operators that fit this field. */
   ops: z.array(CompareOp),
+  /** The field is text, so it can be compared without regard to case: lower(name) == "abc". */
+  ignoreCase: z.boolean().optional(),
 });
 export type ConditionField = z.infer<typeof ConditionField>;
 

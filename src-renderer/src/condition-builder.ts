@@ -23,6 +23,8 @@ export interface BuilderComparison {
   op: CompareOp;
   /** The literal as typed: 5, 1000e18, 0xabc…, "text", true, [a, b]. */
   value: string;
+  /** Text compared without regard to case: written lower(field). */
+  ignoreCase: boolean;
 }
 
 let nextKey = 1;
@@ -33,7 +35,7 @@ export function emptyGroup(mode: 'all' | 'any' = 'all'): BuilderGroup {
 }
 
 export function newComparison(field = '', op: CompareOp = '=='): BuilderComparison {
-  return { kind: 'compare', key: key(), negated: false, field, op, value: '' };
+  return { kind: 'compare', key: key(), negated: false, field, op, value: '', ignoreCase: false };
 }
 
 /** A literal from main's tree as text the parser reads back to the same value. */
@@ -87,6 +89,7 @@ function toBuilder(tree: ConditionNode, negated: boolean): BuilderNode {
         field: tree.field,
         op: tree.op,
         value: literalText(tree.value),
+        ignoreCase: tree.ignoreCase === true,
       };
   }
 }
@@ -112,7 +115,8 @@ function groupText(group: BuilderGroup, top: boolean): string {
 
 function comparisonText(comparison: BuilderComparison): string {
   if (comparison.field === '') return '';
-  const text = `${comparison.field} ${comparison.op} ${comparison.value.trim()}`.trimEnd();
+  const field = comparison.ignoreCase ? `lower(${comparison.field})` : comparison.field;
+  const text = `${field} ${comparison.op} ${comparison.value.trim()}`.trimEnd();
   return comparison.negated ? `not (${text})` : text;
 }
 

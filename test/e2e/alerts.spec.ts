@@ -10,7 +10,7 @@ import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
 import { connectRpc, startServe, type RpcClient, type ServeProcess } from '../helpers/serve.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
-import { deployPinger, type Pinger } from './pinger-contract.ts';
+import { deployPinger, watchPinger, type Pinger } from './pinger-contract.ts';
 
 const rendererIndex = fileURLToPath(new URL('../../out/renderer/index.html', import.meta.url));
 const secret = 'e2e-webhook-secret-0123456789';
@@ -37,19 +37,7 @@ test.beforeAll(async () => {
   // The webhook receiver is on loopback: the operator allows that explicitly.
   serve = await startServe({ dataDir: dataDir.path, args: ['--allow-private-webhooks'] });
   rpc = await connectRpc(serve.wsUrl);
-  await rpc.call('chains.add', {
-    name: 'Anvil',
-    chainId: anvil.chainId,
-    rpcUrls: [anvil.rpcUrl],
-    confirmations: 1,
-  });
-  await rpc.call('contracts.add', {
-    chainId: anvil.chainId,
-    address: pinger.address,
-    abi: pinger.abi,
-    startBlock: 0,
-    name: 'Pinger',
-  });
+  await watchPinger(rpc, anvil, pinger);
 });
 
 test.afterAll(async () => {

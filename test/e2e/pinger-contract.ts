@@ -64,3 +64,24 @@ export async function deployPinger(rpcUrl: string, chainId: number): Promise<Pin
     },
   };
 }
+
+/** Anvil as a chain (one confirmation) and the Pinger on it from block 0, as the specs start. */
+export async function watchPinger(
+  rpc: { call(name: string, input: unknown): Promise<unknown> },
+  anvil: { chainId: number; rpcUrl: string },
+  pinger: Pinger,
+): Promise<void> {
+  await rpc.call('chains.add', {
+    name: 'Anvil',
+    chainId: anvil.chainId,
+    rpcUrls: [anvil.rpcUrl],
+    confirmations: 1,
+  });
+  await rpc.call('contracts.add', {
+    chainId: anvil.chainId,
+    address: pinger.address,
+    abi: pinger.abi,
+    startBlock: 0,
+    name: 'Pinger',
+  });
+}

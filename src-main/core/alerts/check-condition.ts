@@ -4,7 +4,7 @@
 import { isAddress } from 'viem';
 import { closestMatch } from '../errors/index.ts';
 import type { CompareOp, ConditionNode, ConditionValue } from '../../ipc/contract.ts';
-import { operatorsFor, type FieldType } from './condition-fields.ts';
+import { comparesText, operatorsFor, type FieldType } from './condition-fields.ts';
 import type { ParsedCondition } from '../rule-syntax/index.ts';
 
 export interface ConditionCheckProblem {
@@ -105,8 +105,16 @@ function describeValue(value: ConditionValue): string {
   }
 }
 
-/** Why a literal does not fit a field of this type, or undefined when it fits. */
-function literalProblem(type: FieldType, value: ConditionValue, field: string): string | undefined {
+/**
+ * Why a literal does not fit a field of this type, or undefined when it fits. `part`: the literal
+ * is looked for inside the value (contains, starts_with, ends_with), so it may be shorter.
+ */
+function literalProblem(
+  type: FieldType,
+  value: ConditionValue,
+  field: string,
+  part = false,
+): string | undefined {
   const mismatch = (expected: string): string =>
     `${field} is ${describeType(type)}; it cannot be compared with ${describeValue(value)} (write ${expected})`;
   switch (type.kind) {
@@ -134,8 +142,8 @@ function literalProblem(type: FieldType, value: ConditionValue, field: string): 
       const digits = value.value.length - 2;
       if (digits % 2 !== 0)
         return `${value.value} has an odd number of hex digits; bytes come in pairs`;
-      if (type.size !== null && digits !== type.size * 2)
-        return `${field} is ${type.abiType}: expected ${type.size * 2} hex digits, got ${digits}`;
+      if (type.size !== null && (part ? digits > type.size * 2 : digits !== type.size * 2))
+        return `${field} is ${type.abiType}: expected ${part ? 'at most ' : ''}${type.size * 2} hex digits, got ${digits}`;
       return undefined;
     }
     case 'list':
@@ -197,6 +205,18 @@ export function checkCondition(
     }
     const valueOffset = (value: ConditionValue): number | undefined =>
       parsed?.valueSpans.get(value)?.start ?? spans?.value.start;
+    if (node.ignoreCase === true) {
+      const problem = ignoreCaseProblem(node, type);
+      if (problem) {
+        problems.push({
+          code: 'CONDITION_TYPE_MISMATCH',
+          message: problem.message,
+          path,
+          ...at(problem.value ? valueOffset(problem.value) : spans?.field.start),
+        });
+        return;
+      }
+    }
     if (node.op === 'in') {
       if (node.value.type !== 'list') {
         problems.push({
@@ -237,6 +257,7 @@ export function checkCondition(
             elementType,
             node.value,
             elementType === type ? node.field : `${node.field}[i]`,
+            elementType === type && ['contains', 'starts_with', 'ends_with'].includes(node.op),
           );
     if (problem)
       problems.push({
@@ -249,6 +270,40 @@ export function checkCondition(
 
   visit(condition, '');
   return problems;
+}
+
+/**
+ * Why lower(field) does not fit: it lowercases text, so it applies to text only, and a literal
+ * with a capital letter could never equal (or be found in) lowercased text.
+ */
+function ignoreCaseProblem(
+  node: Extract<ConditionNode, { type: 'compare' }>,
+  type: FieldType,
+): { message: string; value?: ConditionValue } | undefined {
+  if (!comparesText(type)) {
+    const already =
+      type.kind === 'address' || type.kind === 'bytes'
+        ? `; ${describeType(type)} is compared without regard to case already, so write ${node.field} ${node.op} …`
+        : '';
+    return {
+      message: `lower(…) applies to text; ${node.field} is ${describeType(type)}${already}`,
+    };
+  }
+  const literals = node.value.type === 'list' ? node.value.items : [node.value];
+  for (const literal of literals) {
+    if (literal.type !== 'string' || literal.value === literal.value.toLowerCase()) continue;
+    const lowered = `lower(${node.field})`;
+    const written = JSON.stringify(literal.value);
+    const fix = `${lowered} has no capital letters; write ${JSON.stringify(literal.value.toLowerCase())}`;
+    return {
+      message:
+        node.value.type === 'list'
+          ? `the item ${written} can never equal ${lowered}: ${fix}`
+          : `${lowered} ${node.op} ${written} ${node.op === '!=' ? 'always holds' : 'can never match'}: ${fix}`,
+      value: literal,
+    };
+  }
+  return undefined;
 }
 
 function operatorProblem(

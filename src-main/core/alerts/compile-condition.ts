@@ -1,6 +1,8 @@
 // Turns a checked condition into one function that tests an event. Literals are converted once
 // (numbers to bigint, addresses and hex to lowercase); integer arguments arrive as decimal
-// strings and are compared as bigint, exactly; addresses and hex compare case-insensitively.
+// strings and are compared as bigint, exactly; addresses and hex compare case-insensitively;
+// text compares exactly, or lowercased on both sides under lower(…) (the checker has made sure
+// the literal is lowercase already).
 import type { ConditionNode, ConditionValue } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { checkCondition, fieldSteps, resolveField, type FieldStep } from './check-condition.ts';
@@ -84,29 +86,28 @@ function compileComparison(
   type: FieldType,
   steps: FieldStep[],
 ): (subject: ConditionSubject) => boolean {
-  const read = valueReader(node.field, steps, type.kind);
-  if (node.op === 'contains') {
-    if (type.kind === 'list') {
-      const element = type.element.kind;
-      const wanted = literal(node.value, element);
-      const readList = rawReader(steps);
-      return (subject) => {
-        const list = readList(subject);
-        if (!Array.isArray(list)) return false;
-        return list.some((item) => convert(item, element) === wanted);
-      };
-    }
+  const lowered = node.ignoreCase === true;
+  const read = valueReader(node.field, steps, type.kind, lowered);
+  if (node.op === 'contains' && type.kind === 'list') {
+    const element = type.element.kind;
+    const wanted = literal(node.value, element);
+    const readList = rawReader(steps);
+    return (subject) => {
+      const list = readList(subject);
+      if (!Array.isArray(list)) return false;
+      return list.some((item) => fold(convert(item, element), lowered) === wanted);
+    };
+  }
+  if (node.op === 'contains' || node.op === 'starts_with' || node.op === 'ends_with') {
     const needle = literal(node.value, type.kind) as string;
-    if (type.kind === 'bytes') {
-      const digits = needle.slice(2);
-      return (subject) => {
-        const value = read(subject);
-        return typeof value === 'string' && containsAligned(value, digits);
-      };
-    }
+    // Hex literals have whole bytes (checked), so a prefix or suffix of the digits is one of
+    // bytes; only contains has to look for a byte boundary.
+    const bytes = type.kind === 'bytes';
+    const matches = partMatcher(node.op, bytes ? needle.slice(2) : needle, bytes);
     return (subject) => {
       const value = read(subject);
-      return typeof value === 'string' && value.includes(needle);
+      if (typeof value !== 'string') return false;
+      return matches(bytes ? value.slice(2) : value);
     };
   }
   if (node.op === 'in') {
@@ -142,9 +143,30 @@ function ordered(value: Comparable | undefined, test: (value: bigint) => boolean
   return typeof value === 'bigint' && test(value);
 }
 
-/** Whether hex digits occur in a 0x-hex value at a byte boundary. */
-function containsAligned(value: string, digits: string): boolean {
-  const haystack = value.slice(2);
+function partMatcher(
+  op: 'contains' | 'starts_with' | 'ends_with',
+  needle: string,
+  hexDigits: boolean,
+): (value: string) => boolean {
+  switch (op) {
+    case 'starts_with':
+      return (value) => value.startsWith(needle);
+    case 'ends_with':
+      return (value) => value.endsWith(needle);
+    case 'contains':
+      return hexDigits
+        ? (value) => containsAligned(value, needle)
+        : (value) => value.includes(needle);
+  }
+}
+
+/** Lowercases text under lower(…); anything else passes through. */
+function fold(value: Comparable | undefined, lowered: boolean): Comparable | undefined {
+  return lowered && typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+/** Whether hex digits occur in hex digits (no 0x) at a byte boundary. */
+function containsAligned(haystack: string, digits: string): boolean {
   for (let at = haystack.indexOf(digits); at >= 0; at = haystack.indexOf(digits, at + 1)) {
     if (at % 2 === 0) return true;
   }
@@ -214,13 +236,14 @@ function valueReader(
   field: string,
   steps: FieldStep[],
   kind: Kind,
+  lowered: boolean,
 ): (subject: ConditionSubject) => Comparable | undefined {
   const readRaw = rawReader(steps);
-  const cacheKey = `${field}\u0000${kind}`;
+  const cacheKey = `${field}\u0000${kind}${lowered ? '\u0000lower' : ''}`;
   return (subject) => {
     const cache = subject.cache;
     if (cache?.has(cacheKey)) return cache.get(cacheKey) as Comparable | undefined;
-    const value = convert(readRaw(subject), kind);
+    const value = fold(convert(readRaw(subject), kind), lowered);
     cache?.set(cacheKey, value);
     return value;
   };

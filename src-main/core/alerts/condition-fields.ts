@@ -109,12 +109,17 @@ export function operatorsFor(type: FieldType): CompareOp[] {
       return type.kind === 'bool' ? ['==', '!='] : ['==', '!=', 'in'];
     case 'string':
     case 'bytes':
-      return ['==', '!=', 'in', 'contains'];
+      return ['==', '!=', 'in', 'contains', 'starts_with', 'ends_with'];
     case 'list':
       return ['contains'];
     case 'struct':
       return [];
   }
+}
+
+/** Whether lower(field) applies: text, or a list of texts (for contains). */
+export function comparesText(type: FieldType): boolean {
+  return type.kind === 'string' || (type.kind === 'list' && type.element.kind === 'string');
 }
 
 /** Every comparable field, flattened, for the builder's field list. */
@@ -125,7 +130,12 @@ export function listConditionFields(fields: Map<string, FieldType>): ConditionFi
       for (const [child, childType] of type.fields) visit(`${name}.${child}`, childType);
       return;
     }
-    result.push({ name, type: type.abiType, ops: operatorsFor(type) });
+    result.push({
+      name,
+      type: type.abiType,
+      ops: operatorsFor(type),
+      ...(comparesText(type) ? { ignoreCase: true } : {}),
+    });
   };
   for (const [name, type] of fields) visit(name, type);
   return result;

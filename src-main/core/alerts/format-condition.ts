@@ -36,7 +36,7 @@ export function formatCondition(node: ConditionNode): string {
 function formatNode(node: ConditionNode, context: 'top' | 'all' | 'any' | 'not'): string {
   switch (node.type) {
     case 'compare':
-      return `${node.field} ${node.op} ${formatValue(node.value)}`;
+      return `${node.ignoreCase === true ? `lower(${node.field})` : node.field} ${node.op} ${formatValue(node.value)}`;
     case 'not':
       return `not ${node.condition.type === 'compare' || node.condition.type === 'not' ? `(${formatNode(node.condition, 'not')})` : formatNode(node.condition, 'not')}`;
     case 'all':

@@ -3,6 +3,7 @@
 // room (whose services plug into the engine, which reads workspaces).
 export {
   ConditionSyntaxError,
+  isConditionKeyword,
   parseCondition,
   positionOf,
   type ComparisonSpans,

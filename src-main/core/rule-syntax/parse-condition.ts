@@ -7,9 +7,9 @@
 //   or         := and ('or' and)*
 //   and        := unary ('and' unary)*
 //   unary      := 'not' unary | '(' or ')' | comparison
-//   comparison := field op value
+//   comparison := (field | 'lower' '(' field ')') op value
 //   field      := name ('.' name | '[' digits ']')*
-//   op         := == != < <= > >= in contains
+//   op         := == != < <= > >= in contains starts_with ends_with
 //   value      := number | 0x-hex | "string" | 'string' | true | false | '[' value (',' value)* ']'
 import type { CompareOp, ConditionNode, ConditionValue } from '../../ipc/contract.ts';
 
@@ -61,7 +61,26 @@ interface Token {
   value?: string;
 }
 
-const keywords = new Set(['and', 'or', 'not', 'in', 'contains', 'true', 'false']);
+const keywords = new Set([
+  'and',
+  'or',
+  'not',
+  'in',
+  'contains',
+  'starts_with',
+  'ends_with',
+  'true',
+  'false',
+]);
+/** Whether a name is a word of the language, and so cannot be a field's name in it. */
+export function isConditionKeyword(name: string): boolean {
+  return keywords.has(name.toLowerCase());
+}
+
+/** Operators written as words. */
+const wordOperators: readonly CompareOp[] = ['in', 'contains', 'starts_with', 'ends_with'];
+/** `lower(field)`: a field's text compared without regard to case. Not a keyword, so a field may be called lower. */
+const LOWER = 'lower';
 const operators: readonly string[] = ['==', '!=', '<=', '>=', '<', '>'];
 
 // ---------------------------------------------------------------------------------------------
@@ -282,7 +301,13 @@ export function parseCondition(text: string): ParsedCondition {
   }
 
   function parseComparison(): ConditionNode {
-    const field = next();
+    const first = next();
+    const lowered =
+      first.kind === 'field' &&
+      first.text.toLowerCase() === LOWER &&
+      peek().kind === 'punct' &&
+      peek().text === '(';
+    const field = lowered ? parseLoweredField() : first;
     if (field.kind !== 'field') {
       if (field.kind === 'end') fail('expected a condition, found the end', field);
       if (field.kind === 'keyword')
@@ -292,27 +317,46 @@ export function parseCondition(text: string): ParsedCondition {
         field,
       );
     }
+    const shownField = lowered ? `${LOWER}(${field.text})` : field.text;
     const opToken = next();
     let op: CompareOp;
     if (opToken.kind === 'op') op = opToken.text as CompareOp;
-    else if (isKeyword(opToken, 'in')) op = 'in';
-    else if (isKeyword(opToken, 'contains')) op = 'contains';
+    else if (opToken.kind === 'keyword' && wordOperators.includes(opToken.text as CompareOp))
+      op = opToken.text as CompareOp;
     else if (isKeyword(opToken, 'not') && isKeyword(peek(), 'in'))
-      return fail(`write not (${field.text} in […]) instead of "not in"`, opToken);
+      return fail(`write not (${shownField} in […]) instead of "not in"`, opToken);
     else
       return fail(
-        `expected an operator after ${field.text} (==, !=, <, <=, >, >=, in, contains), found ${describe(opToken)}`,
+        `expected an operator after ${shownField} (==, !=, <, <=, >, >=, in, contains, starts_with, ends_with), found ${describe(opToken)}`,
         opToken,
       );
     const valueStart = peek();
     const value = parseValue(op);
-    const node: ConditionNode = { type: 'compare', field: field.text, op, value };
+    const node: ConditionNode = {
+      type: 'compare',
+      field: field.text,
+      op,
+      value,
+      ...(lowered ? { ignoreCase: true as const } : {}),
+    };
     comparisonSpans.set(node, {
       field: { start: field.start, end: field.end },
       op: { start: opToken.start, end: opToken.end },
       value: { start: valueStart.start, end: tokens[position - 1]!.end },
     });
     return node;
+  }
+
+  /** After `lower`: `(field)`, giving the field's token. */
+  function parseLoweredField(): Token {
+    next();
+    const field = next();
+    if (field.kind !== 'field')
+      fail(`expected a field name inside ${LOWER}( ), found ${describe(field)}`, field);
+    const closing = next();
+    if (closing.kind !== 'punct' || closing.text !== ')')
+      fail(`expected ) after ${LOWER}(${field.text}, found ${describe(closing)}`, closing);
+    return field;
   }
 
   function parseValue(op: CompareOp, inList = false): ConditionValue {

@@ -109,6 +109,24 @@ function GroupEditor({ group, fields, isRoot = false, replace }: GroupEditorProp
   );
 }
 
+const opLabels: Record<CompareOp, string> = {
+  '==': '==',
+  '!=': '!=',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+  in: 'in',
+  contains: 'contains',
+  starts_with: 'starts with',
+  ends_with: 'ends with',
+};
+
+/** lower(field) is all lowercase, so a literal typed with capitals could never match it. */
+function lowercased(literal: string): string {
+  return literal.toLowerCase();
+}
+
 function placeholderFor(field: ConditionField | undefined, op: CompareOp): string {
   if (!field) return '';
   const list = op === 'in';
@@ -151,6 +169,7 @@ function ComparisonEditor({
           update({
             field: event.target.value,
             op: next && !next.ops.includes(comparison.op) ? next.ops[0]! : comparison.op,
+            ignoreCase: comparison.ignoreCase && next?.ignoreCase === true,
           });
         }}
       >
@@ -168,10 +187,23 @@ function ComparisonEditor({
       >
         {ops.map((op) => (
           <option key={op} value={op}>
-            {op}
+            {opLabels[op]}
           </option>
         ))}
       </select>
+      {(field?.ignoreCase === true || comparison.ignoreCase) && (
+        <Checkbox
+          checked={comparison.ignoreCase}
+          onChange={(ignoreCase) =>
+            update({
+              ignoreCase,
+              value: ignoreCase ? lowercased(comparison.value) : comparison.value,
+            })
+          }
+        >
+          ignore case
+        </Checkbox>
+      )}
       <input
         aria-label="Value"
         className="mono"

@@ -506,7 +506,12 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
               }}
             />
           </div>
-          <Field id="rule-condition" label="Condition as text" error={errors.condition}>
+          <Field
+            id="rule-condition"
+            label="Condition as text"
+            error={errors.condition}
+            hint='Compare with == != < <= > >= in contains starts_with ends_with; join with and, or, not. Text compares exactly; lower(note) == "refund" ignores case.'
+          >
             <textarea
               id="rule-condition"
               className="mono"

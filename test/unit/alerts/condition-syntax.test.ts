@@ -49,9 +49,18 @@ const refusals: [string, string, number][] = [
   ['and', 'expected a field name, found the keyword "and"', 1],
   [
     'value',
-    'expected an operator after value (==, !=, <, <=, >, >=, in, contains), found the end',
+    'expected an operator after value (==, !=, <, <=, >, >=, in, contains, starts_with, ends_with), found the end',
     6,
   ],
+  ['lower(note) ~ "a"', 'unexpected character "~"', 13],
+  ['lower(note', 'expected ) after lower(note, found the end', 11],
+  ['lower("x") == "x"', 'expected a field name inside lower( ), found ""x""', 7],
+  [
+    'lower(note) is "x"',
+    'expected an operator after lower(note) (==, !=, <, <=, >, >=, in, contains, starts_with, ends_with), found "is"',
+    13,
+  ],
+  ['starts_with == 1', 'expected a field name, found the keyword "starts_with"', 1],
   ['value not in [1]', 'write not (value in […]) instead of "not in"', 7],
   ['value == and', 'expected a value after ==, found the keyword "and"', 10],
   [
@@ -128,6 +137,25 @@ const readings: [string, ConditionNode][] = [
   [
     'amounts[12] == 2',
     { type: 'compare', field: 'amounts[12]', op: '==', value: { type: 'number', value: '2' } },
+  ],
+  [
+    'note starts_with "0x"',
+    { type: 'compare', field: 'note', op: 'starts_with', value: { type: 'string', value: '0x' } },
+  ],
+  [
+    'LOWER(note) ENDS_WITH "vault"',
+    {
+      type: 'compare',
+      field: 'note',
+      op: 'ends_with',
+      value: { type: 'string', value: 'vault' },
+      ignoreCase: true,
+    },
+  ],
+  // A field may be called lower; only lower( starts the function.
+  [
+    'lower == "x"',
+    { type: 'compare', field: 'lower', op: '==', value: { type: 'string', value: 'x' } },
   ],
   // The largest exponent taken.
   [

@@ -10,6 +10,10 @@ import {
   reviewCondition,
 } from '../../../src-main/core/alerts/index.ts';
 import { ConditionSyntaxError } from '../../../src-main/core/rule-syntax/index.ts';
+import {
+  eventFields,
+  listConditionFields,
+} from '../../../src-main/core/alerts/condition-fields.ts';
 import { demoTokenAbi, emitterAbi } from '../../../resources/contracts/abis.ts';
 
 const token = { id: '1:0xtoken', name: 'DemoToken', abi: demoTokenAbi };
@@ -184,6 +188,162 @@ describe('checking against the event', () => {
         mixed,
       ),
     ).toEqual([]);
+  });
+});
+
+describe('text without regard to case, and prefixes and suffixes', () => {
+  const problems = (text: string, event = mixed) => reviewCondition(event, { text }).problems;
+  const compiled = (text: string, event = mixed) =>
+    compileCondition(parseCondition(text).condition, event.fields, event.label);
+  const keyed = resolveEvent(emitter, 'Keyed');
+  const note = resolveEvent(emitter, 'Note');
+
+  it('writes lower(…) and the new operators back as text that reads to the same tree', () => {
+    for (const text of [
+      'lower(note) == "vault"',
+      'lower(note) starts_with "re" or note ends_with "X"',
+      'not (lower(note) in ["a", "b"]) and lower(note) contains "rug"',
+      'key starts_with 0xab and key ends_with 0x00ff',
+    ]) {
+      const tree = parseCondition(text).condition;
+      expect(formatCondition(tree)).toBe(text);
+      expect(parseCondition(formatCondition(tree)).condition).toEqual(tree);
+    }
+    // The builder's tree, never parsed, writes the same text.
+    expect(
+      formatCondition({
+        type: 'compare',
+        field: 'note',
+        op: '!=',
+        value: { type: 'string', value: 'x' },
+        ignoreCase: true,
+      }),
+    ).toBe('lower(note) != "x"');
+  });
+
+  it('offers the builder the new operators, and ignore case for text only', () => {
+    const fields = listConditionFields(mixed.fields);
+    expect(fields.find((field) => field.name === 'note')).toEqual({
+      name: 'note',
+      type: 'string',
+      ops: ['==', '!=', 'in', 'contains', 'starts_with', 'ends_with'],
+      ignoreCase: true,
+    });
+    expect(fields.find((field) => field.name === 'payment.who')).toEqual({
+      name: 'payment.who',
+      type: 'address',
+      ops: ['==', '!=', 'in'],
+    });
+  });
+
+  it('refuses lower(…) on anything but text, and a literal with capitals, at the right column', () => {
+    expect(problems('lower(flag) == true')).toEqual([
+      {
+        code: 'CONDITION_TYPE_MISMATCH',
+        message: 'lower(…) applies to text; flag is a boolean',
+        path: '',
+        line: 1,
+        column: 7,
+      },
+    ]);
+    expect(problems(`lower(payment.who) == ${alice.toLowerCase()}`)[0]!.message).toBe(
+      'lower(…) applies to text; payment.who is an address; an address is compared without regard to case already, so write payment.who == …',
+    );
+    expect(problems('lower(note) == "Vault"')).toEqual([
+      {
+        code: 'CONDITION_TYPE_MISMATCH',
+        message:
+          'lower(note) == "Vault" can never match: lower(note) has no capital letters; write "vault"',
+        path: '',
+        line: 1,
+        column: 16,
+      },
+    ]);
+    expect(problems('lower(note) != "Vault"')[0]!.message).toMatch(
+      /^lower\(note\) != "Vault" always holds/,
+    );
+    expect(problems('lower(note) in ["ok", "No"]')[0]).toMatchObject({
+      column: 23,
+      message: expect.stringMatching(
+        /^the item "No" can never equal lower\(note\): lower\(note\) has no capital letters; write "no"$/,
+      ),
+    });
+    expect(problems('lower(note) == "ok" and lower(note) contains "ß"')).toEqual([]);
+  });
+
+  it('refuses starts_with and ends_with outside text and bytes, and bytes literals that are not whole bytes', () => {
+    expect(problems('signedValue starts_with 1')[0]!.message).toBe(
+      'starts_with does not apply to signedValue, which is an integer (int256); use ==, !=, <, <=, >, >=, in',
+    );
+    expect(problems('amounts ends_with 2')[0]!.message).toMatch(
+      /^ends_with does not apply to amounts, which is a list \(uint256\[\]\); use contains/,
+    );
+    expect(problems('key starts_with 0xabc', keyed)[0]!.message).toBe(
+      '0xabc has an odd number of hex digits; bytes come in pairs',
+    );
+    expect(problems(`key ends_with 0x${'00'.repeat(33)}`, keyed)[0]!.message).toBe(
+      'key is bytes32: expected at most 64 hex digits, got 66',
+    );
+    // Equality still wants the whole value.
+    expect(problems('key == 0xab', keyed)[0]!.message).toBe(
+      'key is bytes32: expected 64 hex digits, got 2',
+    );
+    expect(problems('note starts_with 5')[0]!.message).toMatch(/write text in quotes/);
+  });
+
+  it('compares lowercased text under lower(…), exactly otherwise', () => {
+    const lowered = compiled('lower(text) == "vault"', note);
+    const exact = compiled('text == "vault"', note);
+    for (const text of ['vault', 'Vault', 'VAULT']) {
+      expect(lowered.test({ args: { text } })).toBe(true);
+      expect(exact.test({ args: { text } })).toBe(text === 'vault');
+    }
+    expect(lowered.test({ args: { text: 'vaults' } })).toBe(false);
+    const notVault = compiled('lower(text) != "vault"', note);
+    expect(notVault.test({ args: { text: 'VaUlT' } })).toBe(false);
+    expect(notVault.test({ args: { text: 'safe' } })).toBe(true);
+    const oneOf = compiled('lower(text) in ["a", "b"]', note);
+    expect([oneOf.test({ args: { text: 'B' } }), oneOf.test({ args: { text: 'c' } })]).toEqual([
+      true,
+      false,
+    ]);
+    expect(
+      compiled('lower(text) contains "rug"', note).test({ args: { text: 'A RUG PULL' } }),
+    ).toBe(true);
+  });
+
+  it('looks for a text in a list of texts without regard to case under lower(…)', () => {
+    const fields = eventFields({
+      type: 'event',
+      name: 'Tagged',
+      inputs: [{ name: 'tags', type: 'string[]' }],
+    });
+    const tagged = (text: string) =>
+      compileCondition(parseCondition(text).condition, fields, 'Tagged');
+    const args = { tags: ['Ops', 'URGENT'] };
+    expect(tagged('lower(tags) contains "urgent"').test({ args })).toBe(true);
+    expect(tagged('tags contains "urgent"').test({ args })).toBe(false);
+    expect(tagged('lower(tags) contains "other"').test({ args })).toBe(false);
+  });
+
+  it('tests prefixes and suffixes of text, and of bytes at whole bytes', () => {
+    const prefix = compiled('text starts_with "re"', note);
+    expect(prefix.test({ args: { text: 'refund' } })).toBe(true);
+    expect(prefix.test({ args: { text: 'Refund' } })).toBe(false);
+    expect(prefix.test({ args: { text: 'prefund' } })).toBe(false);
+    expect(compiled('lower(text) starts_with "re"', note).test({ args: { text: 'REFUND' } })).toBe(
+      true,
+    );
+    const suffix = compiled('lower(text) ends_with "fund"', note);
+    expect(suffix.test({ args: { text: 'ReFUND' } })).toBe(true);
+    expect(suffix.test({ args: { text: 'funds' } })).toBe(false);
+    const key = `0xab${'00'.repeat(29)}c0ffee`;
+    expect(compiled('key starts_with 0xAB00', keyed).test({ args: { key } })).toBe(true);
+    expect(compiled('key ends_with 0xc0ffee', keyed).test({ args: { key } })).toBe(true);
+    expect(compiled('key ends_with 0xc0ff', keyed).test({ args: { key } })).toBe(false);
+    expect(compiled('key starts_with 0xb0', keyed).test({ args: { key } })).toBe(false);
+    // A value that is not text (an undecoded row) matches nothing, without throwing.
+    expect(prefix.test({ args: null })).toBe(false);
   });
 });
 

@@ -51,6 +51,9 @@ describe('Kwala event filters', () => {
     expect(condition({ memo: 'a, b > c', delta: '<-3', flag: 'TRUE', key: '0xAB' }, mixed)).toBe(
       'memo == "a, b > c" and delta < -3 and flag == true and key == 0xab',
     );
+    // Kwala does not document how text matches: it stays exact, and a number is its text.
+    expect(condition({ memo: 'Refund' }, mixed)).toBe('memo == "Refund"');
+    expect(condition({ memo: 5 }, mixed)).toBe('memo == "5"');
   });
 
   it('refuses what it cannot keep exactly, saying why', () => {

@@ -1,6 +1,7 @@
 // OZ Monitor expressions into Vigil conditions: what is translated keeps its meaning (the result
-// parses as a Vigil condition; names, positions, precedence and address case carry over), and
-// what Vigil would read differently is refused with the reason.
+// parses as a Vigil condition; names, positions, precedence, address case and OZ Monitor's
+// case-insensitive text carry over), and what Vigil would read differently is refused with the
+// reason.
 import { describe, expect, it } from 'vitest';
 import {
   parseOzExpression,
@@ -62,25 +63,42 @@ describe('OZ Monitor expressions', () => {
     ).toMatch(/no name in the ABI/);
   });
 
-  it('carry over bool, bytes, negative integers and text whose case cannot matter', () => {
+  it('carry over bool, bytes and negative integers', () => {
     expect(translated('flag == true AND key != 0xAB', mixed)).toBe('flag == true and key != 0xab');
     expect(translated('delta < -100', mixed)).toBe('delta < -100');
-    expect(translated("text == '2026-01' OR text contains '#42'", mixed)).toBe(
-      'text == "2026-01" or text contains "#42"',
+  });
+
+  it('compare text without regard to case, as OZ Monitor does, with every text operator', () => {
+    expect(translated('text == \'Refund\' OR text != "#42"', mixed)).toBe(
+      'lower(text) == "refund" or lower(text) != "#42"',
     );
+    expect(
+      translated("text contains 'VAULT' AND text starts_with 'Re' AND 0 ends_with 'ÉTÉ'", mixed),
+    ).toBe(
+      'lower(text) contains "vault" and lower(text) starts_with "re" and lower(text) ends_with "été"',
+    );
+    // What Vigil checks a lower(…) literal for: no capital letters left.
+    const literal = /"([^"]*)"$/.exec(translated("text == 'ΣΟΦΊΑ İstanbul'", mixed))![1]!;
+    expect(literal).toBe(literal.toLowerCase());
   });
 
   it('refuse what Vigil would read differently, saying why', () => {
-    expect(refusal("text == 'Refund'", mixed)).toMatch(/without regard to case/);
-    expect(refusal("text contains 'vault'", mixed)).toMatch(/without regard to case/);
-    expect(refusal("text starts_with '20'", mixed)).toMatch(/no starts_with operator/);
-    expect(refusal("text ends_with '20'", mixed)).toMatch(/no ends_with operator/);
     expect(refusal('ids contains 1', mixed)).toMatch(/uint256\[\] values/);
+    // OZ Monitor matches bytes as hex text; Vigil finds bytes at byte boundaries.
+    expect(refusal('key starts_with 0xab', mixed)).toBe(
+      'key starts_with 0xab: starts_with on bytes has no exact Vigil equivalent',
+    );
+    expect(refusal('key == 0xabc', mixed)).toMatch(/odd number of digits/);
+    expect(refusal("text > 'a'", mixed)).toMatch(/> orders numbers only, and this is string/);
+    expect(refusal('value starts_with 1')).toMatch(/starts_with does not apply to numbers/);
+    expect(refusal('to ends_with 0x70997970C51812dc3A010C7d01b50e0d17dc79C8')).toMatch(
+      /an address is compared with == or != only/,
+    );
     expect(refusal('value > 1.5')).toMatch(/whole number/);
     expect(refusal('to > 0x70997970C51812dc3A010C7d01b50e0d17dc79C8')).toMatch(
       /orders numbers only/,
     );
-    expect(refusal('amount > 1')).toMatch(/"amount" is not a parameter \(from, to, value\)/);
+    expect(refusal('amount > 1')).toMatch(/"amount" is not an argument \(from, to, value\)/);
     expect(refusal('payment.amount > 1')).toMatch(/inside a tuple/);
     expect(refusal('value > ')).toMatch(/does not parse: expected a value/);
     expect(refusal('value > 1 value')).toMatch(/does not parse: unexpected/);

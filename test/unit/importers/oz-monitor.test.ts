@@ -113,14 +113,30 @@ describe('OpenZeppelin Monitor import plan', () => {
       'Failed keeper calls: Ping',
       'Keeper heartbeat: Flag',
       'Keeper heartbeat: Hash',
+      'Keeper heartbeat: Note',
       'Keeper heartbeat: Ping',
       'Keeper heartbeat: Signed',
+      'Keeper notes: Mixed',
+      'Keeper notes: Note',
       'Large USDC Transfer: Transfer',
       'Treasury flows: Transfer',
       'Unlimited approvals: Approval',
     ]);
     for (const rule of plan.workspace.rules)
       if (rule.kind === 'event') parseCondition(rule.condition);
+    // OZ Monitor compares text without regard to case: lower(…) against the lowercased literal;
+    // two conditions of one monitor on one event are one rule, either of them selecting.
+    expect(ruleNamed(plan, 'Keeper heartbeat: Note').condition).toBe(
+      '(lower(text) contains "rebalance") or (lower(text) starts_with "vault")',
+    );
+    expect(ruleNamed(plan, 'Keeper notes: Note').condition).toBe(
+      'lower(text) == "vault rebalance ✓"',
+    );
+    expect(ruleNamed(plan, 'Keeper notes: Mixed')).toMatchObject({
+      eventName: 'Mixed',
+      condition:
+        'lower(note) starts_with "vault" or (lower(note) ends_with "done" and signedValue < 0)',
+    });
     const large = ruleNamed(plan, 'Large USDC Transfer: Transfer');
     expect(large).toMatchObject({
       contractId: '1:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48',
@@ -187,12 +203,9 @@ describe('OpenZeppelin Monitor import plan', () => {
     expect(
       at('networks/ethereum_mainnet.json', /ETH_BACKUP_RPC_URL, which is not set/),
     ).toHaveLength(1);
-    expect(at('monitors/keeper_heartbeat.json', /REBALANCE.*without regard to case/)[0]!.line).toBe(
-      lineOf('monitors/keeper_heartbeat.json', 'REBALANCE'),
-    );
-    expect(at('monitors/keeper_heartbeat.json', /no starts_with operator/)[0]!.line).toBe(
-      lineOf('monitors/keeper_heartbeat.json', 'starts_with'),
-    );
+    // Text comparisons carry over now (as lower(…)): nothing about them is listed.
+    expect(at('monitors/keeper_heartbeat.json', /expression on/)).toEqual([]);
+    expect(at('monitors/keeper_notes.json', /./)).toEqual([]);
     expect(at('monitors/keeper_heartbeat.json', /filter script is not run/)).toHaveLength(1);
     expect(at('monitors/approvals_positional.json', /function condition approve/)).toHaveLength(1);
     expect(

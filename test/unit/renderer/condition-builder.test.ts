@@ -22,9 +22,10 @@ describe('condition builder', () => {
         { ...newComparison('note', 'contains'), value: '"rug"', negated: true },
       ],
     };
-    root.children = [big, any, newComparison('')];
+    const prefix = { ...newComparison('note', 'starts_with'), value: '"re"', ignoreCase: true };
+    root.children = [big, any, prefix, newComparison('')];
     expect(builderText(root)).toBe(
-      'value > 1000e18 and not (to in [0x70997970c51812dc3a010c7d01b50e0d17dc79c8] or not (note contains "rug"))',
+      'value > 1000e18 and not (to in [0x70997970c51812dc3a010c7d01b50e0d17dc79c8] or not (note contains "rug")) and lower(note) starts_with "re"',
     );
     expect(builderText(emptyGroup())).toBe('');
     expect(builderText({ ...root, children: [{ ...newComparison('value', '>') }] })).toBe(
@@ -38,6 +39,8 @@ describe('condition builder', () => {
       'a == 1 or (b == 2 and not (c contains "x"))',
       'not (flag == true)',
       'amounts[0] >= 25e17',
+      'lower(note) == "vault" or note ends_with "X"',
+      'not (lower(note) in ["a", "b"])',
     ];
     for (const text of samples) {
       const tree = parseCondition(text).condition;

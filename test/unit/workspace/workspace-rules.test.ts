@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkspace, serializeWorkspace } from '../../../src-main/core/workspace/index.ts';
 import { VigilError } from '../../../src-main/core/errors/index.ts';
+import { parseCondition } from '../../../src-main/core/rule-syntax/index.ts';
 
 const options = {
   fileName: 'ops.yaml',
@@ -151,5 +152,27 @@ describe('rules in the workspace file', () => {
       '      - { type: webhook, url: https://hooks.example/vigil, format: json, secretEnv: HOOK }\n',
     );
     expect(parseWorkspace(text, options).rules).toEqual([exportedRule]);
+  });
+
+  it('keeps lower(…), starts_with and ends_with through a write and a read', () => {
+    const rule = {
+      ...exportedRule,
+      condition:
+        'lower(note) starts_with "re" or (note ends_with "X" and not (lower(note) == "ok"))',
+    };
+    const text = serializeWorkspace({ chains: [], contracts: [], rules: [rule] });
+    expect(parseWorkspace(text, options).rules).toEqual([rule]);
+    // A condition written by hand in the file is kept as written, and reads as the same tree.
+    const [read] = parseWorkspace(
+      rulesFile.replace(/condition: .*/, "condition: LOWER(note) ENDS_WITH 'done'"),
+      options,
+    ).rules;
+    expect(parseCondition((read as { condition: string }).condition).condition).toEqual({
+      type: 'compare',
+      field: 'note',
+      op: 'ends_with',
+      value: { type: 'string', value: 'done' },
+      ignoreCase: true,
+    });
   });
 });

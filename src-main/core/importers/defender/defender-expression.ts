@@ -2,7 +2,16 @@
 // and written in Vigil's condition language where the meaning is kept exactly. Defender names
 // arguments by ABI name or by position (`$0`), writes equality as `==` or `=`, and allows
 // arithmetic: arithmetic on constants is worked out exactly here (`^` is a power), arithmetic on
-// arguments (`a + b > c`) has no Vigil equivalent and is refused with that reason.
+// arguments (`a + b > c`) has no Vigil equivalent and is refused with that reason. Defender's
+// documentation found here does not say whether text compares with regard to case; it is kept
+// exact (Vigil's default) rather than guessed.
+import {
+  resolveArgument,
+  writeComparison,
+  type EventParameter,
+  type ExtraFields,
+  type SourceLiteral,
+} from '../shared/argument-comparison.ts';
 
 export type DefenderValue =
   | { type: 'number'; text: string }
@@ -196,18 +205,9 @@ function asValue(node: Node): DefenderValue {
 }
 
 /** An ABI parameter as the translation needs it. */
-export interface DefenderParameter {
-  name: string;
-  type: string;
-}
+export type DefenderParameter = EventParameter;
 
 export type TranslateResult = { ok: true; condition: string } | { ok: false; reason: string };
-
-/** Fields outside the event's parameters, e.g. a transaction's `to` as Vigil's `tx.to`. */
-export type ExtraFields = Readonly<Record<string, { vigilField: string; type: string }>>;
-
-// Vigil's condition keywords cannot be field names there.
-const vigilKeywords = new Set(['and', 'or', 'not', 'in', 'contains', 'true', 'false']);
 
 /** Writes a Defender condition as a Vigil condition that selects the same events, or says why not. */
 export function translateDefenderExpression(
@@ -270,69 +270,33 @@ function comparison(
         ? 'arithmetic on arguments, or two arguments compared, has no Vigil equivalent: Vigil compares one argument with a value'
         : 'compares two constants; write the condition without it',
     );
-  const { field, type } = resolveField((left as { name: string }).name, parameters, extraFields);
-  if (type.endsWith(']') || type.startsWith('tuple') || type.startsWith('('))
-    refuse(`${type} values are not compared by the importer`);
-  if (/^u?int[0-9]*$/.test(type)) return `${field} ${op} ${constantInteger(right, refuse)}`;
-  if (op !== '==' && op !== '!=') refuse(`${op} orders numbers only, and this is ${type}`);
-  if (type === 'address') {
-    const text = right.type === 'hex' || right.type === 'string' ? right.text : '';
-    if (!/^0x[0-9a-fA-F]{40}$/.test(text))
-      refuse('an address is compared with a 20-byte 0x address');
-    // Defender and Vigil both compare addresses without regard to case; lowercase, so a
-    // mixed-case literal is not read as a checksum it fails.
-    return `${field} ${op} ${text.toLowerCase()}`;
-  }
-  if (type === 'bool') {
-    if (right.type !== 'bool') refuse('a bool is compared with true or false');
-    return `${field} ${op} ${String((right as { value: boolean }).value)}`;
-  }
-  if (/^bytes[0-9]*$/.test(type)) {
-    const text = right.type === 'hex' || right.type === 'string' ? right.text : '';
-    if (!/^0x[0-9a-fA-F]*$/.test(text)) refuse('bytes are compared with 0x-hex');
-    return `${field} ${op} ${text.toLowerCase()}`;
-  }
-  if (type === 'string') {
-    if (right.type !== 'string') refuse('text is compared with a quoted string');
-    return `${field} ${op} ${JSON.stringify((right as { text: string }).text)}`;
-  }
-  return refuse(`${type} values are not compared by the importer`);
+  const name = (left as { name: string }).name;
+  const argument = resolveArgument(
+    name.startsWith('$') ? { position: Number(name.slice(1)), written: name } : { name },
+    parameters,
+    extraFields,
+    (message) => {
+      throw new DefenderExpressionError(message);
+    },
+  );
+  // Integers may be written as constant arithmetic: worked out here, exactly.
+  const literal: SourceLiteral = /^u?int[0-9]*$/.test(argument.type)
+    ? { kind: 'number', text: constantInteger(right, refuse) }
+    : sourceLiteral(right);
+  return writeComparison(argument, op, literal, { textIgnoresCase: false }, refuse);
 }
 
-function resolveField(
-  name: string,
-  parameters: readonly DefenderParameter[],
-  extraFields: ExtraFields,
-): { field: string; type: string } {
-  if (/[.[]/.test(name))
-    throw new DefenderExpressionError(
-      `"${name}" reads inside a struct or list; Vigil's importer does not translate those`,
-    );
-  let parameter: DefenderParameter | undefined;
-  if (name.startsWith('$')) {
-    parameter = parameters[Number(name.slice(1))];
-    if (parameter === undefined)
-      throw new DefenderExpressionError(
-        `${name} does not exist: there are ${parameters.length} argument(s)`,
-      );
-    if (parameter.name === '')
-      throw new DefenderExpressionError(
-        `${name} has no name in the ABI, and Vigil names arguments by name`,
-      );
-  } else {
-    parameter = parameters.find((candidate) => candidate.name === name);
-    const extra = parameter === undefined ? extraFields[name] : undefined;
-    if (extra) return { field: extra.vigilField, type: extra.type };
-    if (parameter === undefined)
-      throw new DefenderExpressionError(
-        `"${name}" is not an argument (${parameters.map((candidate) => candidate.name).join(', ') || 'none'})`,
-      );
+function sourceLiteral(value: DefenderValue): SourceLiteral {
+  switch (value.type) {
+    case 'number':
+    case 'string':
+    case 'hex':
+      return { kind: value.type, text: value.text };
+    case 'bool':
+      return { kind: 'bool', value: value.value };
+    default:
+      return { kind: 'other', text: describeValue(value) };
   }
-  if (vigilKeywords.has(parameter.name.toLowerCase()))
-    throw new DefenderExpressionError(
-      `the argument "${parameter.name}" is a keyword of Vigil's conditions`,
-    );
-  return { field: parameter.name, type: parameter.type };
 }
 
 function hasField(value: DefenderValue): boolean {

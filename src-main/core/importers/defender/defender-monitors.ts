@@ -2,7 +2,8 @@
 // each event condition translated (see defender-expression.ts), the transaction condition added
 // to each, confirm-level as confirmations, notify-config.timeout as the cooldown.
 import { toEventSignature, type AbiEvent } from 'viem';
-import { translateDefenderExpression, type ExtraFields } from './defender-expression.ts';
+import type { ExtraFields } from '../shared/argument-comparison.ts';
+import { translateDefenderExpression } from './defender-expression.ts';
 import type { DefenderBlockMonitor } from './defender-files.ts';
 import {
   addressProblem,

@@ -1,19 +1,22 @@
 // A Kwala event filter (`TriggerEventFilter`), a mapping from an event argument to what it must
 // be: a value (equal), ">v" / "<v" / ">=v" / "<=v", a range ">=a,<=b" (both), or a list (any of
 // them); every argument named must match. Written in Vigil's condition language where the
-// meaning is kept exactly; otherwise the reason it is not.
+// meaning is kept exactly; otherwise the reason it is not. Kwala's documentation found here does
+// not say whether a text value matches with regard to case; it is kept exact (Vigil's default)
+// rather than guessed.
+import {
+  fieldName,
+  writeLiteral,
+  type EventParameter,
+  type SourceLiteral,
+  type SourceOp,
+} from '../shared/argument-comparison.ts';
 
-export interface KwalaParameter {
-  name: string;
-  type: string;
-}
+export type KwalaParameter = EventParameter;
 
 export type KwalaFilterResult = { ok: true; condition: string } | { ok: false; reason: string };
 
 class FilterRefusal extends Error {}
-
-// Vigil's condition keywords cannot be field names there.
-const conditionKeywords = new Set(['and', 'or', 'not', 'in', 'contains', 'true', 'false']);
 
 /** `NA`, `N/A`, empty or absent: Kwala's way of saying a setting is not used. */
 export function isUnset(value: unknown): boolean {
@@ -55,8 +58,9 @@ function parameterNamed(name: string, parameters: readonly KwalaParameter[]): Kw
     throw new FilterRefusal(
       `"${name}" is not an argument of the event (${parameters.map((candidate) => candidate.name).join(', ') || 'none'})`,
     );
-  if (conditionKeywords.has(parameter.name.toLowerCase()))
-    throw new FilterRefusal(`the argument "${parameter.name}" is a keyword of Vigil's conditions`);
+  fieldName(parameter, (message) => {
+    throw new FilterRefusal(message);
+  });
   return parameter;
 }
 
@@ -83,34 +87,23 @@ function argumentCondition(parameter: KwalaParameter, wanted: unknown): string {
 
 /** A value of the parameter's type as Vigil writes it, for this operator. */
 function literal(parameter: KwalaParameter, op: string, value: unknown): string {
-  const { name, type } = parameter;
   const refuse = (why: string): never => {
-    throw new FilterRefusal(`${name} ${op} ${JSON.stringify(value)}: ${why}`);
+    throw new FilterRefusal(`${parameter.name} ${op} ${JSON.stringify(value)}: ${why}`);
   };
   if (typeof value === 'number' && !Number.isSafeInteger(value))
     refuse('YAML read this number inexactly; write it in quotes so every digit is kept');
-  const text = typeof value === 'string' ? value.trim() : String(value);
-  if (type.endsWith(']') || type.startsWith('tuple'))
-    refuse(`${type} values are not compared by the importer`);
-  if (/^u?int[0-9]*$/.test(type)) {
-    if (!/^-?[0-9]+$/.test(text)) refuse(`${type} is compared with a whole number`);
-    return BigInt(text).toString();
-  }
-  if (op !== '==' && op !== '!=') refuse(`${op} orders numbers only, and this is ${type}`);
-  if (type === 'address') {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(text))
-      refuse('an address is compared with a 20-byte 0x address');
-    // Lowercase, so a mixed-case literal is not read as a checksum it fails.
-    return text.toLowerCase();
-  }
-  if (type === 'bool') {
-    if (!/^(true|false)$/i.test(text)) refuse('a bool is compared with true or false');
-    return text.toLowerCase();
-  }
-  if (/^bytes[0-9]*$/.test(type)) {
-    if (!/^0x([0-9a-fA-F]{2})*$/.test(text)) refuse('bytes are compared with 0x-hex');
-    return text.toLowerCase();
-  }
-  if (type === 'string') return JSON.stringify(typeof value === 'string' ? value : text);
-  return refuse(`${type} values are not compared by the importer`);
+  return writeLiteral(parameter.type, op as SourceOp, sourceLiteral(parameter.type, value), refuse);
+}
+
+/** A YAML value as a literal: Kwala writes every kind of value as a plain scalar. */
+function sourceLiteral(type: string, value: unknown): SourceLiteral {
+  // A text argument takes any scalar as its text: `note: 5` means "5".
+  if (type === 'string' && ['string', 'number', 'boolean'].includes(typeof value))
+    return { kind: 'string', text: String(value) };
+  if (typeof value === 'boolean') return { kind: 'bool', value };
+  if (typeof value === 'number') return { kind: 'number', text: String(value) };
+  if (typeof value !== 'string') return { kind: 'other', text: JSON.stringify(value) };
+  const text = value.trim();
+  if (/^(true|false)$/i.test(text)) return { kind: 'bool', value: text.toLowerCase() === 'true' };
+  return /^0x/i.test(text) ? { kind: 'hex', text } : { kind: 'string', text };
 }

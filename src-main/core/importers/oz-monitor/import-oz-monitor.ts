@@ -498,9 +498,17 @@ function importMonitor(
           `${value.name}: ${event.name}${value.addresses.length > 1 || value.networks.length > 1 ? ` (${shortAddress(entry.address)} on ${slug})` : ''}`,
           120,
         );
+        // Stable across imports, so importing again finds the rule and adds nothing.
+        const id = ruleId(value.name, `${chainId}:${entry.address.toLowerCase()}:${signature}`);
+        // OZ Monitor matches an event when any of the monitor's conditions on it holds: a second
+        // condition on the same event joins the first rule with "or".
+        const earlier = plan.workspace.rules.find((candidate) => candidate.id === id);
+        if (earlier?.kind === 'event') {
+          earlier.condition = eitherCondition(earlier.condition, condition_);
+          continue;
+        }
         const rule: RuleInput = {
-          // Stable across imports, so importing again finds the rule and adds nothing.
-          id: ruleId(value.name, `${chainId}:${entry.address.toLowerCase()}:${signature}`),
+          id,
           name,
           kind: 'event',
           contractId: `${chainId}:${entry.address.toLowerCase()}`,
@@ -516,6 +524,12 @@ function importMonitor(
       }
     }
   }
+}
+
+/** a or b as one condition; the empty condition matches every event, and so does either with it. */
+function eitherCondition(a: string, b: string): string {
+  if (a === '' || b === '') return '';
+  return `(${a}) or (${b})`;
 }
 
 function ruleId(monitorName: string, key: string): string {

@@ -1,8 +1,21 @@
 // OpenZeppelin Monitor's filter expressions, `value > 1000 AND (to == 0xabc… OR memo contains
 // 'refund')`, read into a tree, and that tree written in Vigil's condition language where the
-// meaning is kept exactly. OZ Monitor compares strings without regard to case; Vigil compares
-// them exactly, so a text comparison is carried over only where case cannot matter (the literal
-// has no letters that change case); `starts_with` and `ends_with` have no Vigil operator.
+// meaning is kept exactly.
+//
+// Text: OZ Monitor's EVM evaluator (src/services/filter/filters/evm/evaluator.rs, compare_string,
+// read at OpenZeppelin/openzeppelin-monitor fb7c00a) lowercases both the argument and the string
+// literal with Rust's str::to_lowercase before ==, !=, starts_with, ends_with and contains, so
+// every text comparison is written `lower(field) op "<lowercased literal>"`: JavaScript's
+// toLowerCase, which Vigil applies to the argument, is the same Unicode default case mapping.
+// compare_final_values sends bytes and bytes32 through the same text comparison of their hex,
+// which Vigil's hex comparison (case-insensitive) matches for == and != only.
+
+import {
+  resolveArgument,
+  writeComparison,
+  type EventParameter,
+  type ExtraFields,
+} from '../shared/argument-comparison.ts';
 
 export type OzCompareOp =
   '==' | '!=' | '>' | '>=' | '<' | '<=' | 'contains' | 'starts_with' | 'ends_with';
@@ -133,15 +146,9 @@ export function parseOzExpression(text: string): OzExpression {
 }
 
 /** An ABI parameter as the translation needs it. */
-export interface OzParameter {
-  name: string;
-  type: string;
-}
+export type OzParameter = EventParameter;
 
 export type TranslateResult = { ok: true; condition: string } | { ok: false; reason: string };
-
-// Vigil's condition keywords cannot be field names there.
-const vigilKeywords = new Set(['and', 'or', 'not', 'in', 'contains', 'true', 'false']);
 
 /**
  * Writes an OZ expression over an event's parameters (named, or by position) as a Vigil
@@ -151,7 +158,7 @@ export function translateOzExpression(
   text: string,
   parameters: readonly OzParameter[],
   /** Fields outside the parameters: the transaction's `from`, `to`, `value` as tx.from … */
-  extraFields: Readonly<Record<string, { vigilField: string; type: string }>> = {},
+  extraFields: ExtraFields = {},
 ): TranslateResult {
   let tree: OzExpression;
   try {
@@ -171,106 +178,28 @@ export function translateOzExpression(
 function write(
   node: OzExpression,
   parameters: readonly OzParameter[],
-  extraFields: Readonly<Record<string, { vigilField: string; type: string }>>,
+  extraFields: ExtraFields,
   parent: 'and' | 'or' | undefined,
 ): string {
   if (node.type !== 'compare') {
     const text = `${write(node.left, parameters, extraFields, node.type)} ${node.type} ${write(node.right, parameters, extraFields, node.type)}`;
     return parent !== undefined && parent !== node.type ? `(${text})` : text;
   }
-  const { field, type } = resolveField(node.field, parameters, extraFields);
-  return `${field} ${comparison(node, type)}`;
-}
-
-function resolveField(
-  name: string,
-  parameters: readonly OzParameter[],
-  extraFields: Readonly<Record<string, { vigilField: string; type: string }>>,
-): { field: string; type: string } {
-  if (/[.[]/.test(name))
-    throw new OzExpressionError(
-      `"${name}" reads inside a tuple, list or map; Vigil's importer does not translate those`,
-    );
-  let parameter: OzParameter | undefined;
-  if (/^[0-9]+$/.test(name)) {
-    parameter = parameters[Number(name)];
-    if (parameter === undefined)
-      throw new OzExpressionError(
-        `argument ${name} does not exist: the event has ${parameters.length} parameter(s)`,
-      );
-    if (parameter.name === '')
-      throw new OzExpressionError(
-        `argument ${name} has no name in the ABI, and Vigil names arguments by name`,
-      );
-  } else {
-    // OZ Monitor names arguments by their ABI name, as written.
-    parameter = parameters.find((candidate) => candidate.name === name);
-    const extra = parameter === undefined ? extraFields[name] : undefined;
-    if (extra) return { field: extra.vigilField, type: extra.type };
-    if (parameter === undefined)
-      throw new OzExpressionError(
-        `"${name}" is not a parameter (${parameters.map((candidate) => candidate.name).join(', ') || 'none'})`,
-      );
-  }
-  if (vigilKeywords.has(parameter.name.toLowerCase()))
-    throw new OzExpressionError(
-      `the parameter "${parameter.name}" is a keyword of Vigil's conditions`,
-    );
-  return { field: parameter.name, type: parameter.type };
-}
-
-/** The operator and value in Vigil's syntax, for a parameter of this Solidity type. */
-function comparison(node: Extract<OzExpression, { type: 'compare' }>, type: string): string {
-  const { op, value } = node;
-  const quoted = (text: string): string => JSON.stringify(text);
-  const refuse = (why: string): never => {
-    throw new OzExpressionError(`${node.field} ${op} ${literalText(value)}: ${why}`);
+  const fail = (message: string): never => {
+    throw new OzExpressionError(message);
   };
-  if (type.endsWith(']') || type.startsWith('tuple') || type.startsWith('('))
-    refuse(`${type} values are not compared by the importer`);
-  if (op === 'starts_with' || op === 'ends_with')
-    refuse(`Vigil's conditions have no ${op} operator`);
-  if (/^u?int[0-9]*$/.test(type)) {
-    if (op === 'contains') refuse('contains does not apply to numbers');
-    const text =
-      value.kind === 'number' ? value.text : value.kind === 'string' ? value.text : undefined;
-    if (text === undefined || !/^-?[0-9]+$/.test(text))
-      refuse(
-        `${type} is compared with a whole number; Vigil compares integers exactly, not as decimals`,
-      );
-    return `${op} ${text}`;
-  }
-  if (op !== '==' && op !== '!=' && op !== 'contains')
-    refuse(`${op} orders numbers only, and this is ${type}`);
-  if (type === 'address') {
-    const text = value.kind === 'hex' || value.kind === 'string' ? value.text : '';
-    if (!/^0x[0-9a-fA-F]{40}$/.test(text))
-      refuse('an address is compared with a 20-byte 0x address');
-    // Both sides compare without regard to case, in OZ Monitor and in Vigil; lowercase, so a
-    // mixed-case literal is not read as a checksum it fails.
-    if (op === 'contains') refuse('contains on an address has no Vigil equivalent');
-    return `${op} ${text.toLowerCase()}`;
-  }
-  if (type === 'bool') {
-    if (value.kind !== 'bool' || op === 'contains') refuse('a bool is compared with true or false');
-    return `${op} ${String((value as { value: boolean }).value)}`;
-  }
-  if (/^bytes[0-9]*$/.test(type)) {
-    if (value.kind !== 'hex' && !(value.kind === 'string' && /^0x[0-9a-fA-F]*$/.test(value.text)))
-      refuse('bytes are compared with 0x-hex');
-    if (op === 'contains') refuse('OZ Monitor matches bytes as text, Vigil at byte boundaries');
-    return `${op} ${(value as { text: string }).text.toLowerCase()}`;
-  }
-  if (type === 'string') {
-    if (value.kind !== 'string') refuse('text is compared with a quoted string');
-    const text = (value as { text: string }).text;
-    if (text.toLowerCase() !== text.toUpperCase())
-      refuse(
-        'OZ Monitor compares text without regard to case, Vigil exactly; a literal with letters would select fewer events',
-      );
-    return `${op} ${quoted(text)}`;
-  }
-  return refuse(`${type} values are not compared by the importer`);
+  // OZ Monitor names arguments by their ABI name, as written, or by position.
+  const argument = resolveArgument(
+    /^[0-9]+$/.test(node.field)
+      ? { position: Number(node.field), written: `argument ${node.field}` }
+      : { name: node.field },
+    parameters,
+    extraFields,
+    fail,
+  );
+  return writeComparison(argument, node.op, node.value, { textIgnoresCase: true }, (why) =>
+    fail(`${node.field} ${node.op} ${literalText(node.value)}: ${why}`),
+  );
 }
 
 function literalText(value: OzLiteral): string {
