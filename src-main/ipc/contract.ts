@@ -1735,6 +1735,11 @@ export const ImportPreview = z.object({
       purpose: z.string(),
       set: z.boolean(),
       source: z.enum(['environment', 'typed']).nullable(),
+      /**
+       * Applying fails without it: the passphrase of a keystore to import, the secret of a
+       * webhook of a rule to add. Another (a token in a URL) only decides whether that is carried over.
+       */
+      needed: z.boolean(),
     }),
   ),
   /** Signer keys in keystore files, decrypted with the passphrase in `passphraseEnv` when applied. */

@@ -299,6 +299,19 @@ export function previewImport(
   const typed = Object.values(secretValues);
   const shown = (url: string): string =>
     typed.reduce((text, value) => text.replaceAll(value, '…'), displayUrl(url));
+  const needed = new Set([
+    ...(plan.signers ?? [])
+      .filter((signer) => !store.findSigner(signer.address))
+      .map((signer) => signer.passphraseEnv),
+    ...workspace.rules
+      .filter((rule) => !store.alerts.findRule(rule.id ?? ruleSlug(rule.name)))
+      .flatMap((rule) => rule.channels)
+      .flatMap((channel) =>
+        channel.type === 'webhook' && channel.secret === undefined && channel.secretEnv
+          ? [channel.secretEnv]
+          : [],
+      ),
+  ]);
   const preview: ImportPreview = {
     format: plan.format,
     adds: { chains: [], contracts: [], rules: [], schedules: [], policies: [] },
@@ -308,6 +321,7 @@ export function previewImport(
       ...secret,
       set: sourceOf(secret.env) !== null,
       source: sourceOf(secret.env),
+      needed: needed.has(secret.env),
     })),
     signers: (plan.signers ?? []).map((signer) => ({
       ...signer,

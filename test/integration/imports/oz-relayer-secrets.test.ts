@@ -149,10 +149,13 @@ describe('secrets typed with an OpenZeppelin Relayer import', () => {
   it('previews which secrets are missing, then imports with the typed ones', async () => {
     const folder = importFolder('typed');
     const preview = await ok<Preview>('workspace.importFrom', { paths: [folder] });
-    expect(preview.secrets.map(({ env, set, source }) => ({ env, set, source }))).toEqual(
+    // Both are needed: without them the keystore cannot be opened, the webhook has no secret.
+    expect(
+      preview.secrets.map(({ env, set, source, needed }) => ({ env, set, source, needed })),
+    ).toEqual(
       expect.arrayContaining([
-        { env: passphraseEnv, set: false, source: null },
-        { env: webhookEnv, set: false, source: null },
+        { env: passphraseEnv, set: false, source: null, needed: true },
+        { env: webhookEnv, set: false, source: null, needed: true },
       ]),
     );
     expect(preview.signers).toEqual([
