@@ -86,8 +86,14 @@ export function ImportFromToolPanel() {
     setTyped({});
     const applied = answer.value.applied!;
     const keys = answer.value.signers.filter((signer) => !signer.existing).length;
+    const added = [
+      `${applied.chainsAdded} chain(s)`,
+      `${applied.contractsAdded} contract(s)`,
+      `${applied.rulesAdded} rule(s)`,
+      ...(keys > 0 ? [`${keys} signer key(s)`] : []),
+    ];
     setDone(
-      `Imported: ${applied.chainsAdded} chain(s), ${applied.contractsAdded} contract(s), ${applied.rulesAdded} rule(s)${keys > 0 ? ` and ${keys} signer key(s)` : ''} added; ${applied.chainsUnchanged + applied.contractsUnchanged + applied.rulesUnchanged} already present.`,
+      `Imported: ${added.slice(0, -1).join(', ')} and ${added.at(-1)!} added; ${applied.chainsUnchanged + applied.contractsUnchanged + applied.rulesUnchanged} already present.`,
     );
     setPreview(answer.value);
     void useConfig.getState().load();
