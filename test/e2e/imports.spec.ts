@@ -6,7 +6,7 @@
 // panel, and the key approved with the operator's passkey.
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { getAddress } from 'viem';
 import type { AlertRule } from '../../src-main/ipc/contract.ts';
 import { deployContract } from '../helpers/contracts.ts';
@@ -34,6 +34,16 @@ test.beforeAll(async () => {
     serveEnv: { OPS_WEBHOOK_SECRET: 'ops-webhook-secret-0123456789' },
   });
 });
+
+/** The whole panel, however long its preview: the viewport grown to hold it for the picture. */
+async function previewScreenshot(page: Page, panel: Locator, name: string): Promise<void> {
+  const viewport = page.viewportSize()!;
+  // Tall enough for any preview, so that nothing scrolls while the picture is taken.
+  await page.setViewportSize({ ...viewport, height: 6_000 });
+  await panel.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await panel.screenshot({ path: test.info().outputPath(`${name}.png`) });
+  await page.setViewportSize(viewport);
+}
 
 test.afterAll(async () => {
   await stack?.stop();
@@ -73,7 +83,7 @@ test('preview an OpenZeppelin Monitor folder, import it, and find it there the s
   await expect(
     notCarried.getByRole('row').filter({ hasText: 'Telegram is not a Vigil channel' }),
   ).toHaveCount(1);
-  await screenshot(page, 'import-preview-oz-monitor');
+  await previewScreenshot(page, panel, 'import-preview-oz-monitor');
 
   await panel.getByRole('button', { name: 'Import 11 item(s)' }).click();
   await expect(panel.getByRole('status')).toContainText(
@@ -123,10 +133,17 @@ test('an OpenZeppelin Relayer folder: the passphrase and the webhook secret type
   const importButton = panel.getByRole('button', { name: /^Import \d+ item/ });
   await expect(importButton).toBeDisabled();
   await expect(panel).toContainText('Type E2E_KEYSTORE_PASSPHRASE, E2E_WEBHOOK_SIGNING_KEY first');
-  await screenshot(page, 'import-preview-oz-relayer');
+  await previewScreenshot(page, panel, 'import-preview-oz-relayer');
 
-  await secrets.getByLabel('E2E_KEYSTORE_PASSPHRASE').fill(passphrase);
+  // A wrong passphrase: refused with the file and line that names the keystore, nothing added.
+  await secrets.getByLabel('E2E_KEYSTORE_PASSPHRASE').fill('not-the-passphrase');
   await secrets.getByLabel('E2E_WEBHOOK_SIGNING_KEY').fill(webhookKey);
+  await importButton.click();
+  await expect(panel.getByRole('alert')).toContainText(
+    /config\/config\.json:\d+ keystore .*local-signer\.json \(passphrase from E2E_KEYSTORE_PASSPHRASE\): wrong passphrase/,
+  );
+  await previewScreenshot(page, panel, 'import-refused-oz-relayer');
+  await secrets.getByLabel('E2E_KEYSTORE_PASSPHRASE').fill(passphrase);
   await importButton.click();
   await expect(panel.getByRole('status')).toContainText('and 1 signer key(s) added');
 
@@ -148,7 +165,9 @@ test('an OpenZeppelin Relayer folder: the passphrase and the webhook secret type
   expect(problems).toEqual([]);
 });
 
-test('previews Defender as Code and Kwala files', async ({ page }) => {
+test('previews Defender as Code and Kwala files, and a typed URL token previewed before import', async ({
+  page,
+}) => {
   const problems = watchForProblems(page);
   const defender = join(roots.path, 'defender');
   const kwala = join(roots.path, 'kwala');
@@ -164,7 +183,20 @@ test('previews Defender as Code and Kwala files', async ({ page }) => {
     await panel.getByLabel('Configuration folder').fill(folder);
     await panel.getByRole('button', { name: 'Preview' }).click();
     await expect(panel.getByText(new RegExp(`^${format}: \\d+ to add`))).toBeVisible();
-    await screenshot(page, `import-preview-${format}`);
+    await previewScreenshot(page, panel, `import-preview-${format}`);
   }
+  // A token of a URL typed: the import waits until a preview shows what it carries over, which
+  // shows the channel without the token.
+  const token = '1290412345678901234/typed-discord-token';
+  await panel.getByLabel('SECURITY_DISCORD_HOOK').fill(token);
+  await expect(panel.getByRole('button', { name: /^Import \d+ item/ })).toBeDisabled();
+  await panel.getByRole('button', { name: 'Preview with what you typed' }).click();
+  await expect(
+    panel.getByRole('table', { name: 'Rules to add' }).getByRole('row', { name: /approval_watch/ }),
+  ).toContainText('discord webhook https://discord.com/api/webhooks/');
+  await expect(panel.getByRole('button', { name: /^Import \d+ item/ })).toBeEnabled();
+  await expect(panel.getByLabel('SECURITY_DISCORD_HOOK')).toHaveValue(token);
+  expect(await panel.innerText()).not.toContain('typed-discord-token');
+  await previewScreenshot(page, panel, 'import-preview-kwala-typed');
   expect(problems).toEqual([]);
 });

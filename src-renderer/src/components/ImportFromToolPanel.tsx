@@ -21,13 +21,16 @@ type FormatChoice = (typeof formats)[number][0];
 
 /** Where a refused import went wrong: each problem with its file:line, or the message alone. */
 interface ImportFailure {
+  /** Shown where the operator acted: under the folder for a preview, by the button for an import. */
+  at: 'preview' | 'import';
   message: string;
   problems: { file: string; line: number; message: string }[];
 }
 
-function failureOf(error: ContractError): ImportFailure {
+function failureOf(error: ContractError, at: ImportFailure['at']): ImportFailure {
   const problems = error.details?.['problems'];
   return {
+    at,
     message: error.message,
     problems: Array.isArray(problems) ? (problems as ImportFailure['problems']) : [],
   };
@@ -43,6 +46,9 @@ export function ImportFromToolPanel() {
   // What the operator types for secrets the files name by environment variable: this component's
   // state only (never a store, never the URL), sent with the confirm and dropped after it.
   const [typed, setTyped] = useState<Record<string, string>>({});
+  // The typed values the preview shown was made with: a typed token in a URL changes what is
+  // carried over, so the import waits until the preview shows it.
+  const [previewedWith, setPreviewedWith] = useState<Record<string, string>>({});
 
   const request = (confirm: boolean) => ({
     paths: [path.trim()],
@@ -50,26 +56,37 @@ export function ImportFromToolPanel() {
     ...(confirm ? { confirm } : {}),
   });
 
-  const read = async (): Promise<void> => {
+  const asks = preview ? secretsAsked(preview) : [];
+  const values = Object.fromEntries(
+    asks.flatMap((ask) =>
+      !ask.inEnvironment && typed[ask.env] ? [[ask.env, typed[ask.env]!]] : [],
+    ),
+  );
+  const missing = asks.filter((ask) => ask.needed && !ask.inEnvironment && !typed[ask.env]);
+  const unpreviewed = asks.filter(
+    (ask) => !ask.needed && (values[ask.env] ?? '') !== (previewedWith[ask.env] ?? ''),
+  );
+
+  /** A preview of the folder; `withTyped` keeps what was typed and shows what it changes. */
+  const read = async (withTyped = false): Promise<void> => {
     setBusy('reading');
     setError(null);
     setDone(null);
-    setTyped({});
-    const answer = await vigil.call('workspace.importFrom', request(false));
+    const given = withTyped ? values : {};
+    if (!withTyped) setTyped({});
+    const answer = await vigil.call('workspace.importFrom', {
+      ...request(false),
+      ...(Object.keys(given).length > 0 ? { secretValues: given } : {}),
+    });
     setBusy(null);
     if (!answer.ok) {
       setPreview(null);
-      setError(failureOf(answer.error));
+      setError(failureOf(answer.error, 'preview'));
       return;
     }
     setPreview(answer.value);
+    setPreviewedWith(given);
   };
-
-  const asks = preview ? secretsAsked(preview) : [];
-  const values = Object.fromEntries(
-    asks.flatMap((ask) => (!ask.set && typed[ask.env] ? [[ask.env, typed[ask.env]!]] : [])),
-  );
-  const missing = asks.filter((ask) => ask.needed && !ask.set && !typed[ask.env]);
 
   const apply = async (): Promise<void> => {
     setBusy('importing');
@@ -80,10 +97,11 @@ export function ImportFromToolPanel() {
     });
     setBusy(null);
     if (!answer.ok) {
-      setError(failureOf(answer.error));
+      setError(failureOf(answer.error, 'import'));
       return;
     }
     setTyped({});
+    setPreviewedWith({});
     const applied = answer.value.applied!;
     const keys = answer.value.signers.filter((signer) => !signer.existing).length;
     const added = [
@@ -116,7 +134,7 @@ export function ImportFromToolPanel() {
         path={path}
         onPathChange={setPath}
         onSubmit={() => void read()}
-        onError={(message) => setError({ message, problems: [] })}
+        onError={(message) => setError({ at: 'preview', message, problems: [] })}
         submitLabel={busy === 'reading' ? 'Reading…' : 'Preview'}
         busy={busy !== null}
       >
@@ -132,27 +150,7 @@ export function ImportFromToolPanel() {
           ))}
         </select>
       </FolderPicker>
-      {error && (
-        <div className="form-error" role="alert">
-          {error.problems.length === 0 ? (
-            <pre>{error.message}</pre>
-          ) : (
-            <>
-              The files were not imported; nothing changed:
-              <ul>
-                {error.problems.map((problem, index) => (
-                  <li key={index}>
-                    <code title={problem.file}>
-                      {shortPath(problem.file)}:{problem.line}
-                    </code>{' '}
-                    {problem.message}
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
-        </div>
-      )}
+      {error?.at === 'preview' && <FailureShown failure={error} />}
       {done && (
         <div className="form-ok" role="status">
           {done}
@@ -237,7 +235,9 @@ export function ImportFromToolPanel() {
                       {rule.enabled ? '' : ' (disabled)'}
                     </td>
                     <td>{rule.eventName ?? rule.kind}</td>
-                    <td className="mono small">{rule.condition || 'every event'}</td>
+                    <td className="mono small">
+                      {rule.eventName === undefined ? '—' : rule.condition || 'every event'}
+                    </td>
                     <td className="small">{rule.channels.join(', ')}</td>
                   </tr>
                 ))}
@@ -382,7 +382,6 @@ export function ImportFromToolPanel() {
               </ul>
             </div>
           )}
-          {asks.length > 0 && <SecretsAsked asks={asks} typed={typed} onType={setTyped} />}
           {preview.notCarried.length > 0 && (
             <table className="table compact" aria-label="Not carried over">
               <thead>
@@ -403,25 +402,48 @@ export function ImportFromToolPanel() {
               </tbody>
             </table>
           )}
+          {asks.length > 0 && <SecretsAsked asks={asks} typed={typed} onType={setTyped} />}
           {addCount > 0 && (
             <div className="form-row">
               <button
                 type="button"
                 className="button-primary"
-                disabled={busy !== null || missing.length > 0}
-                aria-describedby={missing.length > 0 ? 'import-missing-secrets' : undefined}
+                disabled={busy !== null || missing.length > 0 || unpreviewed.length > 0}
+                aria-describedby={
+                  missing.length > 0 || unpreviewed.length > 0
+                    ? 'import-missing-secrets'
+                    : undefined
+                }
                 onClick={() => void apply()}
               >
                 {busy === 'importing' ? 'Importing…' : `Import ${addCount} item(s)`}
               </button>
-              {missing.length > 0 && (
+              {missing.length > 0 ? (
                 <span id="import-missing-secrets" className="small warn">
                   Type {missing.map((ask) => ask.env).join(', ')} first: the import needs{' '}
                   {missing.length === 1 ? 'it' : 'them'}.
                 </span>
+              ) : (
+                unpreviewed.length > 0 && (
+                  <>
+                    <span id="import-missing-secrets" className="small warn">
+                      {unpreviewed.map((ask) => ask.env).join(', ')} changed what is carried over:
+                      preview again to see it before importing.
+                    </span>
+                    <button
+                      type="button"
+                      className="button-small"
+                      disabled={busy !== null}
+                      onClick={() => void read(true)}
+                    >
+                      Preview with what you typed
+                    </button>
+                  </>
+                )
               )}
             </div>
           )}
+          {error?.at === 'import' && <FailureShown failure={error} />}
         </div>
       )}
     </section>
@@ -434,7 +456,8 @@ const shortPath = (file: string): string => file.split('/').slice(-2).join('/');
 /** One secret the files name by environment variable, with every place that names it. */
 interface SecretAsked {
   env: string;
-  set: boolean;
+  /** Vigil's environment has it: nothing to type. */
+  inEnvironment: boolean;
   needed: boolean;
   uses: { purpose: string; file: string; line: number }[];
 }
@@ -444,7 +467,7 @@ function secretsAsked(preview: ImportPreview): SecretAsked[] {
   for (const secret of preview.secrets) {
     const ask = byEnv.get(secret.env) ?? {
       env: secret.env,
-      set: secret.set,
+      inEnvironment: secret.source === 'environment',
       needed: false,
       uses: [],
     };
@@ -477,10 +500,10 @@ function SecretsAsked(props: {
           const id = `import-secret-${ask.env}`;
           return (
             <li key={ask.env}>
-              <label htmlFor={ask.set ? undefined : id}>
+              <label htmlFor={ask.inEnvironment ? undefined : id}>
                 <code>{ask.env}</code>
               </label>{' '}
-              {ask.set ? (
+              {ask.inEnvironment ? (
                 <span className="ok">set where Vigil runs</span>
               ) : (
                 <>
@@ -493,11 +516,15 @@ function SecretsAsked(props: {
                     onChange={(e) => props.onType({ ...props.typed, [ask.env]: e.target.value })}
                     aria-describedby={`${id}-uses`}
                   />{' '}
-                  <span className={ask.needed ? 'warn' : 'muted'}>
-                    {ask.needed
-                      ? 'not set where Vigil runs: type it'
-                      : 'not set: optional, without it what needs it is not carried over'}
-                  </span>
+                  {props.typed[ask.env] ? (
+                    <span className="ok">typed, for this import only</span>
+                  ) : (
+                    <span className={ask.needed ? 'warn' : 'muted'}>
+                      {ask.needed
+                        ? 'not set where Vigil runs: type it'
+                        : 'not set: optional, without it what needs it is not carried over'}
+                    </span>
+                  )}
                 </>
               )}
               <ul id={`${id}-uses`} className="muted">
@@ -516,5 +543,29 @@ function SecretsAsked(props: {
         })}
       </ul>
     </fieldset>
+  );
+}
+
+function FailureShown({ failure }: { failure: ImportFailure }) {
+  return (
+    <div className="form-error" role="alert">
+      {failure.problems.length === 0 ? (
+        <pre>{failure.message}</pre>
+      ) : (
+        <>
+          The files were not imported; nothing changed:
+          <ul>
+            {failure.problems.map((problem, index) => (
+              <li key={index}>
+                <code title={problem.file}>
+                  {shortPath(problem.file)}:{problem.line}
+                </code>{' '}
+                {problem.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
   );
 }
