@@ -6,6 +6,7 @@
 // panel, and the key approved with the operator's passkey.
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { getAddress } from 'viem';
 import type { AlertRule } from '../../src-main/ipc/contract.ts';
@@ -43,6 +44,18 @@ async function previewScreenshot(page: Page, panel: Locator, name: string): Prom
   await panel.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   await panel.screenshot({ path: test.info().outputPath(`${name}.png`) });
   await page.setViewportSize(viewport);
+}
+
+/** axe's WCAG 2.2 AA findings in the import panel, as the accessibility spec checks views. */
+async function panelViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .include('section[aria-label="Import from another tool"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  expect(result.passes.length).toBeGreaterThan(5);
+  return result.violations.map(
+    (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(' | ')}`,
+  );
 }
 
 test.afterAll(async () => {
@@ -134,6 +147,7 @@ test('an OpenZeppelin Relayer folder: the passphrase and the webhook secret type
   await expect(importButton).toBeDisabled();
   await expect(panel).toContainText('Type E2E_KEYSTORE_PASSPHRASE, E2E_WEBHOOK_SIGNING_KEY first');
   await previewScreenshot(page, panel, 'import-preview-oz-relayer');
+  expect(await panelViolations(page)).toEqual([]);
 
   // A wrong passphrase: refused with the file and line that names the keystore, nothing added.
   await secrets.getByLabel('E2E_KEYSTORE_PASSPHRASE').fill('not-the-passphrase');
@@ -143,6 +157,7 @@ test('an OpenZeppelin Relayer folder: the passphrase and the webhook secret type
     /config\/config\.json:\d+ keystore .*local-signer\.json \(passphrase from E2E_KEYSTORE_PASSPHRASE\): wrong passphrase/,
   );
   await previewScreenshot(page, panel, 'import-refused-oz-relayer');
+  expect(await panelViolations(page)).toEqual([]);
   await secrets.getByLabel('E2E_KEYSTORE_PASSPHRASE').fill(passphrase);
   await importButton.click();
   await expect(panel.getByRole('status')).toContainText('and 1 signer key(s) added');
