@@ -20,7 +20,8 @@ import type {
   Signer,
 } from '../../../src-main/ipc/contract.ts';
 import { createContractServer } from '../../../src-main/ipc/server.ts';
-import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import type { AnvilInstance } from '../../helpers/anvil.ts';
+import { startImportChain, type ImportChain } from '../../helpers/import-stack.ts';
 import { filesUnder, placesHoldingText } from '../../helpers/key-leaks.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
 import { ozRelayerFixture, ozRelayerFolder } from '../../helpers/oz-relayer-folder.ts';
@@ -39,8 +40,8 @@ const fixtureSigner = getAddress(
 );
 
 const dataDir = makeTempDir('vigil-oz-relayer-secrets-');
-const chosen = makeTempDir('vigil-oz-relayer-secrets-root-');
 const log = makeLogger();
+let chain: ImportChain;
 let anvil: AnvilInstance;
 let core: VigilCore;
 const pushes: unknown[] = [];
@@ -72,7 +73,7 @@ async function refused(name: string, input: unknown): Promise<ContractError> {
 
 /** The fixture with sepolia on anvil, the webhook nowhere, and both secrets named by unset variables. */
 function importFolder(name: string): string {
-  return ozRelayerFolder(chosen.path, name, anvil, [
+  return ozRelayerFolder(chain.root, name, anvil, [
     {
       file: 'config/config.json',
       from: '"KEYSTORE_PASSPHRASE"',
@@ -97,12 +98,13 @@ beforeAll(async () => {
   await requireKeychain();
   delete process.env[passphraseEnv];
   delete process.env[webhookEnv];
-  anvil = await startAnvil();
+  chain = await startImportChain({ rootPrefix: 'vigil-oz-relayer-secrets-root-' });
+  ({ anvil } = chain);
   core = await createVigil({
     dataDir: dataDir.path,
     profile: 'alice',
     log,
-    tuning: { projectRoots: [chosen.path], allowPrivateRpc: true, allowPrivateWebhooks: true },
+    tuning: { projectRoots: [chain.root], allowPrivateRpc: true, allowPrivateWebhooks: true },
     askPerson: async (subject) => {
       dialogs.push(subject);
       await whileDialogOpen();
@@ -114,9 +116,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await core?.close();
-  await anvil?.stop();
+  await chain?.stop();
   dataDir.remove();
-  chosen.remove();
 });
 
 describe('secrets typed with an OpenZeppelin Relayer import', () => {
