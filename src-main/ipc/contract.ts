@@ -1747,9 +1747,24 @@ export const ImportPreview = z.object({
     policies: z.array(z.object({ id: z.string(), name: z.string() })),
   }),
   notCarried: z.array(z.object({ ...ImportSource, reason: z.string() })),
-  /** Environment variables read when the import is applied; `set` says whether Vigil's process has it. */
+  /**
+   * Secrets named by environment variable, read when the import is applied: `set` says whether
+   * this import has a value, and `source` where it comes from (Vigil's environment, or typed by
+   * the operator with this request). The value itself is never returned.
+   */
   secrets: z.array(
-    z.object({ ...ImportSource, env: z.string(), purpose: z.string(), set: z.boolean() }),
+    z.object({
+      ...ImportSource,
+      env: z.string(),
+      purpose: z.string(),
+      set: z.boolean(),
+      source: z.enum(['environment', 'typed']).nullable(),
+      /**
+       * Applying fails without it: the passphrase of a keystore to import, the secret of a
+       * webhook of a rule to add. Another (a token in a URL) only decides whether that is carried over.
+       */
+      needed: z.boolean(),
+    }),
   ),
   /** Signer keys in keystore files, decrypted with the passphrase in `passphraseEnv` when applied. */
   signers: z.array(
@@ -1757,6 +1772,8 @@ export const ImportPreview = z.object({
       ...ImportSource,
       keystorePath: z.string(),
       passphraseEnv: z.string(),
+      /** This import has a passphrase for the keystore (from the environment or typed). */
+      passphraseSet: z.boolean(),
       address: z.string(),
       label: z.string(),
       /** Already a signer in Vigil: left as it is. */
@@ -2316,6 +2333,20 @@ export const requests = {
         proposeFrom: AddressInput.optional(),
         /** The automation policy those calls execute under; without it they wait for approval. */
         proposePolicy: Ref.optional(),
+        /**
+         * Values the operator typed for the secrets the files name by environment variable (webhook
+         * secrets, keystore passphrases), by that variable's name: used for this import only, in
+         * place of Vigil's environment. Each must be a secret the preview lists.
+         */
+        secretValues: z
+          .record(
+            z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name'),
+            z.string().min(1, 'must not be empty').max(4_096, tooLong(4_096)),
+          )
+          .refine((values) => Object.keys(values).length <= 100, 'at most 100 secrets')
+          .optional(),
         /** A person's approval: applying an import that adds signer keys needs one, as signers.import does. */
         approval: ApprovalProof.optional(),
       })

@@ -661,8 +661,11 @@ export function createAlertService(
             // The call may target a contract this same import adds: not watched yet.
             pending: pendingTargets(store, pendingContracts),
           });
+        const base = prepareContext(undefined, new Map(), field);
         const { rule } = prepareRule(id, input, {
-          ...prepareContext(undefined, new Map(), field),
+          ...base,
+          // What the operator typed for this import stands in for the environment.
+          env: { ...base.env, ...pending.secretValues },
           findContract,
           chainExists: (chainId) =>
             kindContext.chainExists(chainId) || pending.chains.includes(chainId),

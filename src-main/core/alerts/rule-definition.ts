@@ -56,7 +56,7 @@ export function prepareRule(
       if (!secret || secret.length < 16)
         throw new VigilError(
           'INVALID_INPUT',
-          `The environment variable ${channel.secretEnv} ${secret ? 'holds fewer than 16 characters' : 'is not set'}; set it to the webhook's secret (16 characters or more) before importing.`,
+          `The environment variable ${channel.secretEnv} ${secret ? 'holds fewer than 16 characters' : 'is not set'}; set it to the webhook's secret (16 characters or more), or type the secret in the import, before importing.`,
           { field: fieldOf(`channels[${index}].secretEnv`) },
         );
     }

@@ -18,7 +18,11 @@ export interface WorkspaceRulesDependencies {
     input: ValidRuleInput,
     field: string,
     pendingContracts: readonly PendingContract[],
-    pending: { chains: readonly number[]; signers: readonly string[] },
+    pending: {
+      chains: readonly number[];
+      signers: readonly string[];
+      secretValues: Readonly<Record<string, string>>;
+    },
   ): Promise<StoredRule>;
   ruleAudit(before: StoredRule | undefined, after: StoredRule): AuditDraft[];
   /** Called once an import that added rules is saved. */
@@ -45,6 +49,7 @@ export function workspaceRules(deps: WorkspaceRulesDependencies): WorkspaceSecti
         const rule = await deps.prepare(id, checked, `rules[${index}].`, pending.contracts, {
           chains: pending.chains,
           signers: pending.signers ?? [],
+          secretValues: pending.secretValues ?? {},
         });
         commands.push({ type: 'alert.rule.save', rule });
         audit.push(...deps.ruleAudit(undefined, rule));

@@ -851,8 +851,14 @@ export function createEngine(options: EngineOptions): Engine {
     fromStartFile: boolean,
     /** A `source: ./path` folder as it may be read, or a refusal (see intake/project-roots.ts). */
     projectFolder: (path: string, field: string) => string,
-    /** Signers the caller adds right after this import is saved (an import's keystores). */
-    pendingSigners: readonly string[] = [],
+    /**
+     * Signers the caller adds right after this import is saved (an import's keystores), and
+     * secrets the operator typed for it (workspace.importFrom).
+     */
+    pending: {
+      signers: readonly string[];
+      secretValues: Readonly<Record<string, string>>;
+    } = { signers: [], secretValues: {} },
   ): Promise<WorkspaceApplySummary> {
     const allowInwardRpc = fromStartFile || (options.allowPrivateRpc ?? false);
     // Everything is checked before anything is saved, so a bad entry changes nothing.
@@ -901,7 +907,8 @@ export function createEngine(options: EngineOptions): Engine {
           await service.workspace.prepare(workspace, {
             contracts: newContracts,
             chains: newChains.map((chain) => chain.chainId),
-            signers: pendingSigners,
+            signers: pending.signers,
+            secretValues: pending.secretValues,
             source,
           }),
         );
@@ -1243,13 +1250,13 @@ export function createEngine(options: EngineOptions): Engine {
       projectRoots,
       // Secrets and URLs named by environment variable are read where Vigil runs.
       env: process.env,
-      applyWorkspace: (workspace, source, pendingSigners) =>
+      applyWorkspace: (workspace, source, pending) =>
         applyWorkspace(
           workspace,
           source,
           false,
           (path, field) => projectRoots.resolve(path, field),
-          pendingSigners,
+          pending,
         ),
       importSigner: async (privateKey, label) =>
         signers.handlers['signers.import']!({ privateKey, label }, {}),

@@ -56,6 +56,11 @@ export interface WorkspaceSection {
       chains: readonly number[];
       /** Signers the same import adds once the workspace is saved (keystores already opened). */
       signers?: readonly string[];
+      /**
+       * Secrets the operator typed for this import, by the environment variable the files name:
+       * read in place of Vigil's environment (workspace.importFrom's secretValues).
+       */
+      secretValues?: Readonly<Record<string, string>>;
       /** The file's name, for error messages. */
       source: string;
     },

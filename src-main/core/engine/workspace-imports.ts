@@ -1,16 +1,24 @@
 // workspace.importFrom: another tool's configuration files, read only inside folders the operator
 // chose (a client is treated as hostile: no path outside them, no "..", no symlink out), turned
 // into a plan by the importers room, shown as a preview, and applied as a workspace import.
+// Secrets the files name by environment variable come from Vigil's environment or are typed by
+// the operator for this import alone; the keys a keystore holds are imported only as approved.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ImportPreview, RequestOutput, ValidatedInput } from '../../ipc/contract.ts';
-import { subject, type GateDescribers } from '../approvals/index.ts';
+import {
+  subject,
+  type ApprovedBy,
+  type GateDescribers,
+  type GateSubject,
+} from '../approvals/index.ts';
 import { VigilError } from '../errors/index.ts';
 import {
   folderFileNames,
   importError,
   planImport,
   type ImportFile,
+  type ImportKeystoreSigner,
   type ImportPlan,
   type ImportProblem,
 } from '../importers/index.ts';
@@ -20,7 +28,7 @@ import { privateKeyToAddress } from 'viem/accounts';
 import { ruleSlug } from '../rule-syntax/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Workspace } from '../workspace/index.ts';
-import type { EngineService } from './service.ts';
+import type { CallContext, EngineService } from './service.ts';
 
 export interface WorkspaceImportsDependencies {
   store: Store;
@@ -30,8 +38,12 @@ export interface WorkspaceImportsDependencies {
   applyWorkspace(
     workspace: Workspace,
     source: string,
-    /** Signers added right after it is saved, which its rules may name. */
-    pendingSigners: readonly string[],
+    pending: {
+      /** Signers added right after it is saved, which its rules may name. */
+      signers: readonly string[];
+      /** What the operator typed, by environment variable name (webhook secrets). */
+      secretValues: Readonly<Record<string, string>>;
+    },
   ): Promise<RequestOutput<'workspace.import'>>;
   /** signers.import's own path: the key into the OS keychain, the signer listed and audited. */
   importSigner(privateKey: `0x${string}`, label: string): Promise<unknown>;
@@ -47,24 +59,29 @@ export function createWorkspaceImports(deps: WorkspaceImportsDependencies): Engi
     handlers: {
       async 'workspace.importFrom'(
         input: ValidatedInput<'workspace.importFrom'>,
+        call?: CallContext,
       ): Promise<RequestOutput<'workspace.importFrom'>> {
         const files = readImportFiles(input.paths, deps.projectRoots);
+        const secretValues = input.secretValues ?? {};
+        const env = { ...deps.env, ...secretValues };
         const plan = planImport(files, {
           format: input.format,
-          env: deps.env,
+          env,
           proposeFrom: input.proposeFrom,
           proposePolicy: input.proposePolicy,
         });
-        const preview = previewImport(plan, deps.store, deps.env);
+        requireAskedFor(plan, secretValues);
+        const preview = previewImport(plan, deps.store, deps.env, secretValues);
         if (!input.confirm) return preview;
         // Every keystore is opened, and the workspace checked with its signers counted in, before
         // anything is saved: a wrong passphrase or a refused rule changes nothing. The keys go to
         // the keychain right after the workspace is saved.
-        const keys = await openKeystores(plan, files, deps.store, deps.env);
+        const keys = await openKeystores(plan, files, deps.store, env);
+        requireApprovedKeys(input.paths, keys, call?.approvedBy);
         const applied = await deps.applyWorkspace(
           plan.workspace,
           `${plan.format}:${input.paths.join(',')}`.slice(0, 1_000),
-          keys.map((key) => key.address),
+          { signers: keys.map((key) => key.address), secretValues },
         );
         for (const key of keys) await deps.importSigner(key.privateKey, key.label);
         return { ...preview, applied };
@@ -85,22 +102,66 @@ export function workspaceImportGateDescribers(
       if (!input.confirm) return null;
       const plan = planImport(readImportFiles(input.paths, deps.projectRoots), {
         format: input.format,
-        env: deps.env,
+        env: { ...deps.env, ...input.secretValues },
         proposeFrom: input.proposeFrom,
         proposePolicy: input.proposePolicy,
       });
       const adding = (plan.signers ?? []).filter((signer) => !store.findSigner(signer.address));
-      if (adding.length === 0) return null;
-      return subject(
-        'workspace.importFrom',
-        { paths: input.paths, signers: adding.map((signer) => signer.address) },
-        adding.map(
-          (signer) =>
-            `Import the key of ${signer.address} from keystore ${signer.keystorePath} as signer “${signer.label}”`,
-        ),
-      );
+      return adding.length === 0 ? null : keysSubject(input.paths, adding);
     },
   };
+}
+
+/** What a person approves when an import adds keys: their addresses (the digest covers them). */
+function keysSubject(
+  paths: readonly string[],
+  adding: readonly Pick<ImportKeystoreSigner, 'address' | 'keystorePath' | 'label'>[],
+): GateSubject {
+  return subject(
+    'workspace.importFrom',
+    { paths, signers: adding.map((signer) => signer.address) },
+    adding.map(
+      (signer) =>
+        `Import the key of ${signer.address} from keystore ${signer.keystorePath} as signer “${signer.label}”`,
+    ),
+  );
+}
+
+/**
+ * The files are read again when the request runs, after the person approved: a keystore swapped
+ * in the meantime (while the dialog was open) must not bring in a key they were not shown. The
+ * keys about to be imported, as decrypted, must be exactly the ones the approval's subject listed.
+ */
+function requireApprovedKeys(
+  paths: readonly string[],
+  keys: readonly OpenedKey[],
+  approvedBy: ApprovedBy | undefined,
+): void {
+  if (keys.length === 0) return;
+  if (approvedBy?.digest === keysSubject(paths, keys).digest) return;
+  const holding = keys.map((key) => `${key.address} (${key.keystorePath})`).join(', ');
+  throw new VigilError(
+    approvedBy ? 'APPROVAL_INVALID' : 'APPROVAL_REQUIRED',
+    approvedBy
+      ? `The keystore files changed after the approval was asked for: they now hold the key(s) of ${holding}, which is not what the person approved. Nothing was imported; preview the folder again and approve what it shows.`
+      : `The keystore files now hold the key(s) of ${holding}, which no person approved (they changed after the request was checked). Nothing was imported; preview the folder again.`,
+    { field: 'approval', details: { keystores: keys.map((key) => key.keystorePath) } },
+  );
+}
+
+/**
+ * Typed values only for the secrets these files ask for: a value under another name is a mistake
+ * (a typo, or the wrong folder) and must not be read as some other setting of the import.
+ */
+function requireAskedFor(plan: ImportPlan, secretValues: Readonly<Record<string, string>>): void {
+  const asked = new Set(plan.secrets.map((secret) => secret.env));
+  for (const name of Object.keys(secretValues))
+    if (!asked.has(name))
+      throw new VigilError(
+        'INVALID_INPUT',
+        `secretValues.${name}: these files name no secret by the environment variable ${name}; the preview lists the ones they do.`,
+        { field: `secretValues.${name}` },
+      );
 }
 
 /** The files at the paths (files, or folders read recursively), each checked to lie inside a chosen folder. */
@@ -169,15 +230,23 @@ export function readImportFiles(paths: readonly string[], roots: ProjectRoots): 
   return files;
 }
 
+interface OpenedKey {
+  privateKey: `0x${string}`;
+  label: string;
+  /** As decrypted (equal to what the keystore states, checked). */
+  address: string;
+  keystorePath: string;
+}
+
 /** The keys of the plan's keystore signers not yet in Vigil, decrypted; all of them or an error. */
 async function openKeystores(
   plan: ImportPlan,
   files: readonly ImportFile[],
   store: Store,
   env: Readonly<Record<string, string | undefined>>,
-): Promise<{ privateKey: `0x${string}`; label: string; address: string }[]> {
+): Promise<OpenedKey[]> {
   const problems: ImportProblem[] = [];
-  const keys: { privateKey: `0x${string}`; label: string; address: string }[] = [];
+  const keys: OpenedKey[] = [];
   for (const signer of plan.signers ?? []) {
     if (store.findSigner(signer.address)) continue;
     const problem = (message: string): void => {
@@ -186,7 +255,7 @@ async function openKeystores(
     const passphrase = env[signer.passphraseEnv];
     if (passphrase === undefined || passphrase === '') {
       problem(
-        `the passphrase of keystore ${signer.keystorePath} is read from the environment variable ${signer.passphraseEnv}, which is not set where Vigil runs; set it and import again`,
+        `the passphrase of keystore ${signer.keystorePath} is read from the environment variable ${signer.passphraseEnv}, which is not set where Vigil runs; type it in the import or set it, and import again`,
       );
       continue;
     }
@@ -197,7 +266,13 @@ async function openKeystores(
         problem(
           `keystore ${signer.keystorePath} holds the key of ${privateKeyToAddress(privateKey)}, not of the ${signer.address} it states`,
         );
-      else keys.push({ privateKey, label: signer.label, address: signer.address });
+      else
+        keys.push({
+          privateKey,
+          label: signer.label,
+          address: signer.address,
+          keystorePath: signer.keystorePath,
+        });
     } catch (error) {
       if (!(error instanceof VigilError)) throw error;
       problem(
@@ -214,16 +289,43 @@ export function previewImport(
   plan: ImportPlan,
   store: Store,
   env: Readonly<Record<string, string | undefined>>,
+  secretValues: Readonly<Record<string, string>> = {},
 ): ImportPreview {
   const { workspace } = plan;
+  // Whether a secret is there, and from where; never its value.
+  const sourceOf = (name: string): 'environment' | 'typed' | null =>
+    secretValues[name] ? 'typed' : env[name] ? 'environment' : null;
+  // A typed token in a URL (Kwala's ${NAME}) is not shown back, whatever redactUrl recognises.
+  const typed = Object.values(secretValues);
+  const shown = (url: string): string =>
+    typed.reduce((text, value) => text.replaceAll(value, '…'), displayUrl(url));
+  const needed = new Set([
+    ...(plan.signers ?? [])
+      .filter((signer) => !store.findSigner(signer.address))
+      .map((signer) => signer.passphraseEnv),
+    ...workspace.rules
+      .filter((rule) => !store.alerts.findRule(rule.id ?? ruleSlug(rule.name)))
+      .flatMap((rule) => rule.channels)
+      .flatMap((channel) =>
+        channel.type === 'webhook' && channel.secret === undefined && channel.secretEnv
+          ? [channel.secretEnv]
+          : [],
+      ),
+  ]);
   const preview: ImportPreview = {
     format: plan.format,
     adds: { chains: [], contracts: [], rules: [], schedules: [], policies: [] },
     existing: { chains: [], contracts: [], rules: [], schedules: [], policies: [] },
     notCarried: plan.notCarried,
-    secrets: plan.secrets.map((secret) => ({ ...secret, set: Boolean(env[secret.env]) })),
+    secrets: plan.secrets.map((secret) => ({
+      ...secret,
+      set: sourceOf(secret.env) !== null,
+      source: sourceOf(secret.env),
+      needed: needed.has(secret.env),
+    })),
     signers: (plan.signers ?? []).map((signer) => ({
       ...signer,
+      passphraseSet: sourceOf(signer.passphraseEnv) !== null,
       existing: store.findSigner(signer.address) !== undefined,
     })),
   };
@@ -234,7 +336,7 @@ export function previewImport(
       preview.adds.chains.push({
         chainId: chain.chainId,
         name: chain.name,
-        rpcUrls: chain.rpcUrls.map(displayUrl),
+        rpcUrls: chain.rpcUrls.map(shown),
         ...(chain.confirmations === undefined ? {} : { confirmations: chain.confirmations }),
       });
   }
@@ -271,7 +373,7 @@ export function previewImport(
         : {}),
       channels: rule.channels.map((channel) =>
         channel.type === 'webhook'
-          ? `${channel.format} webhook ${displayUrl(channel.url)}`
+          ? `${channel.format} webhook ${shown(channel.url)}`
           : channel.type,
       ),
     });

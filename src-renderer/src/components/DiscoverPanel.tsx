@@ -3,11 +3,12 @@
 // added), ticks some and adds them in one step. Running it again adds nothing twice and offers
 // the ABIs that changed. Main reads only folders the operator chose: in the desktop app one picked
 // in its folder dialog, in headless mode one given with --project-root (listed here).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { DiscoveryResult } from '@contract';
-import { isDesktop, vigil } from '../client/index.ts';
+import { vigil } from '../client/index.ts';
 import { shortHex } from '../format.ts';
 import { useConfig } from '../stores/config.ts';
+import { FolderPicker } from './FolderPicker.tsx';
 
 const statusLabels = {
   new: 'new',
@@ -23,17 +24,6 @@ export function DiscoverPanel() {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState<'finding' | 'adding' | null>(null);
-  const [roots, setRoots] = useState<string[]>([]);
-
-  useEffect(() => {
-    let live = true;
-    void vigil.call('contracts.projectRoots', {}).then((answer) => {
-      if (live && answer.ok) setRoots(answer.value.roots);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const find = async (keepMessage = false, folder = path): Promise<void> => {
     setBusy('finding');
@@ -71,17 +61,6 @@ export function DiscoverPanel() {
     await find(true);
   };
 
-  const choose = async (): Promise<void> => {
-    const chosen = await vigil.call('dialog.chooseProjectFolder', {});
-    if (!chosen.ok) {
-      setError(chosen.error.message);
-      return;
-    }
-    if (chosen.value.path === null) return;
-    setPath(chosen.value.path);
-    await find(false, chosen.value.path);
-  };
-
   const toggle = (id: string): void =>
     setTicked((current) => {
       const next = new Set(current);
@@ -92,63 +71,17 @@ export function DiscoverPanel() {
 
   return (
     <section className="discover-panel" aria-label="Contracts from a project folder">
-      <form
-        className="inline-action"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void find();
-        }}
-      >
-        <input
-          aria-label="Project folder"
-          className="mono"
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-          placeholder="/home/me/my-protocol (Foundry or Hardhat project)"
-          spellCheck={false}
-        />
-        <button
-          type="submit"
-          className="button-small"
-          disabled={path.trim() === '' || busy !== null}
-        >
-          {busy === 'finding' ? 'Reading…' : 'Find deployments'}
-        </button>
-        {isDesktop && (
-          <button
-            type="button"
-            className="button-small"
-            disabled={busy !== null}
-            onClick={() => void choose()}
-          >
-            Choose folder…
-          </button>
-        )}
-      </form>
-      {!isDesktop && (
-        <div className="small muted" role="group" aria-label="Folders Vigil may read">
-          {roots.length === 0 ? (
-            <>
-              Vigil reads only project folders its operator allowed: start it with{' '}
-              <code>--project-root DIR</code>.
-            </>
-          ) : (
-            <>
-              Folders Vigil may read (<code>--project-root</code>):{' '}
-              {roots.map((root) => (
-                <button
-                  key={root}
-                  type="button"
-                  className="button-small mono"
-                  onClick={() => setPath(root)}
-                >
-                  {root}
-                </button>
-              ))}
-            </>
-          )}
-        </div>
-      )}
+      <FolderPicker
+        label="Project folder"
+        placeholder="/home/me/my-protocol (Foundry or Hardhat project)"
+        path={path}
+        onPathChange={setPath}
+        onSubmit={() => void find()}
+        onChosen={(chosen) => void find(false, chosen)}
+        onError={setError}
+        submitLabel={busy === 'finding' ? 'Reading…' : 'Find deployments'}
+        busy={busy !== null}
+      />
       {error && (
         <div className="form-error" role="alert">
           {error}

@@ -2,11 +2,12 @@
 // Monitor's networks/, monitors/, triggers/ …) inside one they allowed, sees what Vigil would add,
 // what it has already and what cannot be carried over (file:line and why), then confirms. Nothing
 // is applied before the confirm; applying twice adds nothing.
-import { useEffect, useState } from 'react';
-import type { ImportPreview } from '@contract';
-import { isDesktop, vigil } from '../client/index.ts';
+import { useState } from 'react';
+import type { ContractError, ImportPreview } from '@contract';
+import { vigil } from '../client/index.ts';
 import { shortHex } from '../format.ts';
 import { useConfig } from '../stores/config.ts';
+import { FolderPicker } from './FolderPicker.tsx';
 
 const formats = [
   ['', 'Detect'],
@@ -18,24 +19,36 @@ const formats = [
 
 type FormatChoice = (typeof formats)[number][0];
 
+/** Where a refused import went wrong: each problem with its file:line, or the message alone. */
+interface ImportFailure {
+  /** Shown where the operator acted: under the folder for a preview, by the button for an import. */
+  at: 'preview' | 'import';
+  message: string;
+  problems: { file: string; line: number; message: string }[];
+}
+
+function failureOf(error: ContractError, at: ImportFailure['at']): ImportFailure {
+  const problems = error.details?.['problems'];
+  return {
+    at,
+    message: error.message,
+    problems: Array.isArray(problems) ? (problems as ImportFailure['problems']) : [],
+  };
+}
+
 export function ImportFromToolPanel() {
   const [path, setPath] = useState('');
   const [format, setFormat] = useState<FormatChoice>('');
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ImportFailure | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState<'reading' | 'importing' | null>(null);
-  const [roots, setRoots] = useState<string[]>([]);
-
-  useEffect(() => {
-    let live = true;
-    void vigil.call('contracts.projectRoots', {}).then((answer) => {
-      if (live && answer.ok) setRoots(answer.value.roots);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
+  // What the operator types for secrets the files name by environment variable: this component's
+  // state only (never a store, never the URL), sent with the confirm and dropped after it.
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  // The typed values the preview shown was made with: a typed token in a URL changes what is
+  // carried over, so the import waits until the preview shows it.
+  const [previewedWith, setPreviewedWith] = useState<Record<string, string>>({});
 
   const request = (confirm: boolean) => ({
     paths: [path.trim()],
@@ -43,41 +56,65 @@ export function ImportFromToolPanel() {
     ...(confirm ? { confirm } : {}),
   });
 
-  const read = async (): Promise<void> => {
+  const asks = preview ? secretsAsked(preview) : [];
+  const values = Object.fromEntries(
+    asks.flatMap((ask) =>
+      !ask.inEnvironment && typed[ask.env] ? [[ask.env, typed[ask.env]!]] : [],
+    ),
+  );
+  const missing = asks.filter((ask) => ask.needed && !ask.inEnvironment && !typed[ask.env]);
+  const unpreviewed = asks.filter(
+    (ask) => !ask.needed && (values[ask.env] ?? '') !== (previewedWith[ask.env] ?? ''),
+  );
+
+  /** A preview of the folder; `withTyped` keeps what was typed and shows what it changes. */
+  const read = async (withTyped = false): Promise<void> => {
     setBusy('reading');
     setError(null);
     setDone(null);
-    const answer = await vigil.call('workspace.importFrom', request(false));
+    const given = withTyped ? values : {};
+    if (!withTyped) setTyped({});
+    const answer = await vigil.call('workspace.importFrom', {
+      ...request(false),
+      ...(Object.keys(given).length > 0 ? { secretValues: given } : {}),
+    });
     setBusy(null);
     if (!answer.ok) {
       setPreview(null);
-      setError(answer.error.message);
+      setError(failureOf(answer.error, 'preview'));
       return;
     }
     setPreview(answer.value);
+    setPreviewedWith(given);
   };
 
   const apply = async (): Promise<void> => {
     setBusy('importing');
     setError(null);
-    const answer = await vigil.call('workspace.importFrom', request(true));
+    const answer = await vigil.call('workspace.importFrom', {
+      ...request(true),
+      ...(Object.keys(values).length > 0 ? { secretValues: values } : {}),
+    });
     setBusy(null);
     if (!answer.ok) {
-      setError(answer.error.message);
+      setError(failureOf(answer.error, 'import'));
       return;
     }
+    setTyped({});
+    setPreviewedWith({});
     const applied = answer.value.applied!;
+    const keys = answer.value.signers.filter((signer) => !signer.existing).length;
+    const added = [
+      `${applied.chainsAdded} chain(s)`,
+      `${applied.contractsAdded} contract(s)`,
+      `${applied.rulesAdded} rule(s)`,
+      ...(keys > 0 ? [`${keys} signer key(s)`] : []),
+    ];
     setDone(
-      `Imported: ${applied.chainsAdded} chain(s), ${applied.contractsAdded} contract(s) and ${applied.rulesAdded} rule(s) added; ${applied.chainsUnchanged + applied.contractsUnchanged + applied.rulesUnchanged} already present.`,
+      `Imported: ${added.slice(0, -1).join(', ')} and ${added.at(-1)!} added; ${applied.chainsUnchanged + applied.contractsUnchanged + applied.rulesUnchanged} already present.`,
     );
     setPreview(answer.value);
     void useConfig.getState().load();
-  };
-
-  const choose = async (): Promise<void> => {
-    const chosen = await vigil.call('dialog.chooseProjectFolder', {});
-    if (!chosen.ok) setError(chosen.error.message);
-    else if (chosen.value.path !== null) setPath(chosen.value.path);
   };
 
   const adds = preview?.adds;
@@ -91,21 +128,16 @@ export function ImportFromToolPanel() {
     : 0;
   return (
     <section className="discover-panel import-tool-panel" aria-label="Import from another tool">
-      <form
-        className="inline-action"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void read();
-        }}
+      <FolderPicker
+        label="Configuration folder"
+        placeholder="/home/me/openzeppelin-monitor/config"
+        path={path}
+        onPathChange={setPath}
+        onSubmit={() => void read()}
+        onError={(message) => setError({ at: 'preview', message, problems: [] })}
+        submitLabel={busy === 'reading' ? 'Reading…' : 'Preview'}
+        busy={busy !== null}
       >
-        <input
-          aria-label="Configuration folder"
-          className="mono"
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-          placeholder="/home/me/openzeppelin-monitor/config"
-          spellCheck={false}
-        />
         <select
           aria-label="Format"
           value={format}
@@ -117,53 +149,8 @@ export function ImportFromToolPanel() {
             </option>
           ))}
         </select>
-        <button
-          type="submit"
-          className="button-small"
-          disabled={path.trim() === '' || busy !== null}
-        >
-          {busy === 'reading' ? 'Reading…' : 'Preview'}
-        </button>
-        {isDesktop && (
-          <button
-            type="button"
-            className="button-small"
-            disabled={busy !== null}
-            onClick={() => void choose()}
-          >
-            Choose folder…
-          </button>
-        )}
-      </form>
-      {!isDesktop && (
-        <div className="small muted" role="group" aria-label="Folders Vigil may read">
-          {roots.length === 0 ? (
-            <>
-              Vigil reads only folders its operator allowed: start it with{' '}
-              <code>--project-root DIR</code>.
-            </>
-          ) : (
-            <>
-              Folders Vigil may read (<code>--project-root</code>):{' '}
-              {roots.map((root) => (
-                <button
-                  key={root}
-                  type="button"
-                  className="button-small mono"
-                  onClick={() => setPath(root)}
-                >
-                  {root}
-                </button>
-              ))}
-            </>
-          )}
-        </div>
-      )}
-      {error && (
-        <pre className="form-error" role="alert">
-          {error}
-        </pre>
-      )}
+      </FolderPicker>
+      {error?.at === 'preview' && <FailureShown failure={error} />}
       {done && (
         <div className="form-ok" role="status">
           {done}
@@ -248,7 +235,9 @@ export function ImportFromToolPanel() {
                       {rule.enabled ? '' : ' (disabled)'}
                     </td>
                     <td>{rule.eventName ?? rule.kind}</td>
-                    <td className="mono small">{rule.condition || 'every event'}</td>
+                    <td className="mono small">
+                      {rule.eventName === undefined ? '—' : rule.condition || 'every event'}
+                    </td>
                     <td className="small">{rule.channels.join(', ')}</td>
                   </tr>
                 ))}
@@ -343,11 +332,16 @@ export function ImportFromToolPanel() {
                       {signer.label} {shortHex(signer.address)}
                       {signer.existing ? ' (already in Vigil)' : ''}
                     </td>
-                    <td className="mono small">
-                      {signer.keystorePath.split('/').slice(-2).join('/')}
+                    <td className="mono small" title={signer.keystorePath}>
+                      {shortPath(signer.keystorePath)}
                     </td>
                     <td className="small">
                       <code>{signer.passphraseEnv}</code>
+                      {signer.existing
+                        ? ''
+                        : signer.passphraseSet
+                          ? ' (set where Vigil runs)'
+                          : ' (type it below)'}
                     </td>
                   </tr>
                 ))}
@@ -388,19 +382,6 @@ export function ImportFromToolPanel() {
               </ul>
             </div>
           )}
-          {preview.secrets.length > 0 && (
-            <div className="small" aria-label="Environment variables">
-              <h3>Read from the environment when imported</h3>
-              <ul>
-                {preview.secrets.map((secret) => (
-                  <li key={`${secret.env}:${secret.file}:${secret.line}`}>
-                    <code>{secret.env}</code> ({secret.purpose}):{' '}
-                    {secret.set ? 'set' : 'not set where Vigil runs; set it before importing'}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
           {preview.notCarried.length > 0 && (
             <table className="table compact" aria-label="Not carried over">
               <thead>
@@ -413,7 +394,7 @@ export function ImportFromToolPanel() {
                 {preview.notCarried.map((entry, index) => (
                   <tr key={index}>
                     <td className="mono small nowrap" title={entry.file}>
-                      {entry.file.split('/').slice(-2).join('/')}:{entry.line}
+                      {shortPath(entry.file)}:{entry.line}
                     </td>
                     <td className="small">{entry.reason}</td>
                   </tr>
@@ -421,20 +402,170 @@ export function ImportFromToolPanel() {
               </tbody>
             </table>
           )}
+          {asks.length > 0 && <SecretsAsked asks={asks} typed={typed} onType={setTyped} />}
           {addCount > 0 && (
             <div className="form-row">
               <button
                 type="button"
                 className="button-primary"
-                disabled={busy !== null}
+                disabled={busy !== null || missing.length > 0 || unpreviewed.length > 0}
+                aria-describedby={
+                  missing.length > 0 || unpreviewed.length > 0
+                    ? 'import-missing-secrets'
+                    : undefined
+                }
                 onClick={() => void apply()}
               >
                 {busy === 'importing' ? 'Importing…' : `Import ${addCount} item(s)`}
               </button>
+              {missing.length > 0 ? (
+                <span id="import-missing-secrets" className="small warn">
+                  Type {missing.map((ask) => ask.env).join(', ')} first: the import needs{' '}
+                  {missing.length === 1 ? 'it' : 'them'}.
+                </span>
+              ) : (
+                unpreviewed.length > 0 && (
+                  <>
+                    <span id="import-missing-secrets" className="small warn">
+                      {unpreviewed.map((ask) => ask.env).join(', ')} changed what is carried over:
+                      preview again to see it before importing.
+                    </span>
+                    <button
+                      type="button"
+                      className="button-small"
+                      disabled={busy !== null}
+                      onClick={() => void read(true)}
+                    >
+                      Preview with what you typed
+                    </button>
+                  </>
+                )
+              )}
             </div>
           )}
+          {error?.at === 'import' && <FailureShown failure={error} />}
         </div>
       )}
     </section>
+  );
+}
+
+/** A file's last two path parts: enough to tell them apart, short enough for a cell. */
+const shortPath = (file: string): string => file.split('/').slice(-2).join('/');
+
+/** One secret the files name by environment variable, with every place that names it. */
+interface SecretAsked {
+  env: string;
+  /** Vigil's environment has it: nothing to type. */
+  inEnvironment: boolean;
+  needed: boolean;
+  uses: { purpose: string; file: string; line: number }[];
+}
+
+function secretsAsked(preview: ImportPreview): SecretAsked[] {
+  const byEnv = new Map<string, SecretAsked>();
+  for (const secret of preview.secrets) {
+    const ask = byEnv.get(secret.env) ?? {
+      env: secret.env,
+      inEnvironment: secret.source === 'environment',
+      needed: false,
+      uses: [],
+    };
+    ask.needed ||= secret.needed;
+    ask.uses.push({ purpose: secret.purpose, file: secret.file, line: secret.line });
+    byEnv.set(secret.env, ask);
+  }
+  return [...byEnv.values()];
+}
+
+/**
+ * The secrets the import reads: those Vigil's environment has are said to be there; for the
+ * others the operator types the value, which goes to main with the confirm and nowhere else.
+ */
+function SecretsAsked(props: {
+  asks: SecretAsked[];
+  typed: Record<string, string>;
+  onType(typed: Record<string, string>): void;
+}) {
+  return (
+    <fieldset className="import-secrets small">
+      <legend>Secrets the import reads</legend>
+      <p className="muted">
+        Named in the files by environment variable. A value typed here is used for this import only:
+        webhook secrets go to the OS keychain, keystore passphrases open the keystores and are not
+        kept.
+      </p>
+      <ul>
+        {props.asks.map((ask) => {
+          const id = `import-secret-${ask.env}`;
+          return (
+            <li key={ask.env}>
+              <label htmlFor={ask.inEnvironment ? undefined : id}>
+                <code>{ask.env}</code>
+              </label>{' '}
+              {ask.inEnvironment ? (
+                <span className="ok">set where Vigil runs</span>
+              ) : (
+                <>
+                  <input
+                    id={id}
+                    type="password"
+                    autoComplete="off"
+                    spellCheck={false}
+                    value={props.typed[ask.env] ?? ''}
+                    onChange={(e) => props.onType({ ...props.typed, [ask.env]: e.target.value })}
+                    aria-describedby={`${id}-uses`}
+                  />{' '}
+                  {props.typed[ask.env] ? (
+                    <span className="ok">typed, for this import only</span>
+                  ) : (
+                    <span className={ask.needed ? 'warn' : 'muted'}>
+                      {ask.needed
+                        ? 'not set where Vigil runs: type it'
+                        : 'not set: optional, without it what needs it is not carried over'}
+                    </span>
+                  )}
+                </>
+              )}
+              <ul id={`${id}-uses`} className="muted">
+                {ask.uses.map((use) => (
+                  <li key={`${use.file}:${use.line}:${use.purpose}`}>
+                    {use.purpose} (
+                    <code title={use.file}>
+                      {shortPath(use.file)}:{use.line}
+                    </code>
+                    )
+                  </li>
+                ))}
+              </ul>
+            </li>
+          );
+        })}
+      </ul>
+    </fieldset>
+  );
+}
+
+function FailureShown({ failure }: { failure: ImportFailure }) {
+  return (
+    <div className="form-error" role="alert">
+      {failure.problems.length === 0 ? (
+        <pre>{failure.message}</pre>
+      ) : (
+        <>
+          The files were not imported; nothing changed:
+          <ul>
+            {failure.problems.map((problem, index) => (
+              <li key={index}>
+                <code title={problem.file}>
+                  {shortPath(problem.file)}:{problem.line}
+                </code>{' '}
+                {problem.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
   );
 }

@@ -6,7 +6,7 @@
 // nothing; a wrong passphrase or a malformed file is refused with file, line and reason and
 // changes nothing; applying puts the key in the keychain and gives a balance rule that fires when
 // the signer's balance drops below min_balance; importing again changes nothing.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAddress } from 'viem';
@@ -18,15 +18,19 @@ import { fund } from '../../helpers/funded-key.ts';
 import { requireKeychain } from '../../helpers/keychain.ts';
 import { waitFor } from '../../helpers/serve.ts';
 import { configurationOf, startImportStack, type ImportStack } from '../../helpers/import-stack.ts';
+import {
+  ozRelayerFixture,
+  ozRelayerFolder,
+  type FixtureEdit,
+} from '../../helpers/oz-relayer-folder.ts';
 import type { VigilUnderTest } from '../../helpers/vigil-in-process.ts';
 
 type Preview = RequestOutput<'workspace.importFrom'>;
 
-const fixture = 'test/fixtures/imports/oz-relayer';
 const e18 = 10n ** 18n;
 const ruleId = 'oz-relayer-sepolia-payments-min-balance';
 const signer = getAddress(
-  `0x${(JSON.parse(readFileSync(join(fixture, 'config/keys/local-signer.json'), 'utf8')) as { address: string }).address}`,
+  `0x${(JSON.parse(readFileSync(join(ozRelayerFixture, 'config/keys/local-signer.json'), 'utf8')) as { address: string }).address}`,
 );
 
 let anvil: AnvilInstance;
@@ -34,31 +38,8 @@ let vigil: VigilUnderTest;
 let stack: ImportStack;
 
 /** The fixture with sepolia on anvil and the webhook nowhere; `edit` changes config.json or a network file. */
-function importFolder(name: string, edit?: { file: string; from: string; to: string }): string {
-  const folder = join(stack.root, name);
-  cpSync(fixture, folder, { recursive: true });
-  const networks = join(folder, 'config/networks/ethereum.json');
-  writeFileSync(
-    networks,
-    readFileSync(networks, 'utf8')
-      .replace('"chain_id": 11155111', `"chain_id": ${anvil.chainId}`)
-      .replace('"https://sepolia.drpc.org"', JSON.stringify(anvil.rpcUrl)),
-  );
-  const config = join(folder, 'config/config.json');
-  writeFileSync(
-    config,
-    readFileSync(config, 'utf8').replace(
-      'https://alerts.ops.example/relayer',
-      'http://127.0.0.1:9/hook',
-    ),
-  );
-  if (edit) {
-    const path = join(folder, edit.file);
-    const text = readFileSync(path, 'utf8');
-    expect(text).toContain(edit.from);
-    writeFileSync(path, text.replace(edit.from, edit.to));
-  }
-  return folder;
+function importFolder(name: string, edit?: FixtureEdit): string {
+  return ozRelayerFolder(stack.root, name, anvil, edit ? [edit] : []);
 }
 
 beforeAll(async () => {
@@ -106,6 +87,7 @@ describe('an OpenZeppelin Relayer config.json', () => {
         line: expect.any(Number),
         keystorePath: join(folder, 'config/keys/local-signer.json'),
         passphraseEnv: 'KEYSTORE_PASSPHRASE',
+        passphraseSet: true,
         address: signer,
         label: 'OZ Relayer local-signer',
         existing: false,
