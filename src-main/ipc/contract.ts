@@ -2342,7 +2342,8 @@ export const requests = {
           .record(
             z
               .string()
-              .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name'),
+              .max(128, tooLong(128))
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
             z.string().min(1, 'must not be empty').max(4_096, tooLong(4_096)),
           )
           .refine((values) => Object.keys(values).length <= 100, 'at most 100 secrets')
