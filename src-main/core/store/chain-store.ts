@@ -1472,7 +1472,7 @@ export async function openChainStore(parts: {
           stopped = true;
         }
       listWrittenBuilds(stopped ? 0 : Infinity);
-      if (builds.size === 0 && sealing.length === 0) buildThread.closeIfIdle(5_000);
+      if (builds.size === 0 && sealing.length === 0) buildThread.closeIfIdle(2_000);
       for (const { chain_id: chainId, confirmed_through: confirmedThrough } of selectAll<{
         chain_id: number;
         confirmed_through: number;
