@@ -4,7 +4,7 @@
 // outside the chosen one is refused. An OpenZeppelin Relayer folder whose keystore passphrase and
 // webhook signing key are named by variables the server lacks is imported with both typed in the
 // panel, and the key approved with the operator's passkey.
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
@@ -213,5 +213,31 @@ test('previews Defender as Code and Kwala files, and a typed URL token previewed
   await expect(panel.getByLabel('SECURITY_DISCORD_HOOK')).toHaveValue(token);
   expect(await panel.innerText()).not.toContain('typed-discord-token');
   await previewScreenshot(page, panel, 'import-preview-kwala-typed');
+
+  // A serverless.yml reading ${env:…} with no default, unset where Vigil runs: the preview is
+  // refused at that line and asks for the value; typed, the preview goes on with it.
+  const unset = join(roots.path, 'defender-unset');
+  cpSync('test/fixtures/imports/defender/v2', unset, { recursive: true });
+  const yml = join(unset, 'serverless.yml');
+  writeFileSync(
+    yml,
+    readFileSync(yml, 'utf8').replace(
+      "${env:SLACK_WEBHOOK_URL, 'https://hooks.slack.com/services/T000/B000/treasury'}",
+      '${env:SLACK_WEBHOOK_URL}',
+    ),
+  );
+  await panel.getByLabel('Configuration folder').fill(unset);
+  await panel.getByRole('button', { name: 'Preview', exact: true }).click();
+  await expect(panel.getByRole('alert')).toContainText(
+    'the environment variable SLACK_WEBHOOK_URL is not set where Vigil runs',
+  );
+  const asked = panel.getByRole('group', { name: 'Secrets the import reads' });
+  await expect(panel.getByRole('button', { name: 'Preview with what you typed' })).toBeDisabled();
+  await previewScreenshot(page, panel, 'import-refused-defender-asks-env');
+  await asked.getByLabel('SLACK_WEBHOOK_URL').fill('https://hooks.slack.com/services/T9/B9/typed');
+  await panel.getByRole('button', { name: 'Preview with what you typed' }).click();
+  await expect(panel.getByText(/^defender: \d+ to add/)).toBeVisible();
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+  await previewScreenshot(page, panel, 'import-preview-defender-typed-env');
   expect(problems).toEqual([]);
 });

@@ -70,6 +70,11 @@ export interface ImportProblem {
   file: string;
   line: number;
   message: string;
+  /**
+   * The environment variable whose value is missing, when that is the problem: the operator
+   * can type it and preview again (workspace.importFrom's secretValues).
+   */
+  env?: string;
 }
 
 /** What an importer may know besides the files: the environment secrets and URLs are read from. */

@@ -24,7 +24,8 @@ interface ImportFailure {
   /** Shown where the operator acted: under the folder for a preview, by the button for an import. */
   at: 'preview' | 'import';
   message: string;
-  problems: { file: string; line: number; message: string }[];
+  /** `env`: a value the files read from an environment variable that is not set. */
+  problems: { file: string; line: number; message: string; env?: string }[];
 }
 
 function failureOf(error: ContractError, at: ImportFailure['at']): ImportFailure {
@@ -56,7 +57,12 @@ export function ImportFromToolPanel() {
     ...(confirm ? { confirm } : {}),
   });
 
-  const asks = preview ? secretsAsked(preview) : [];
+  // Before a preview exists, a preview refused for want of environment values asks for them.
+  const asks = preview
+    ? secretsAsked(preview)
+    : error?.at === 'preview'
+      ? secretsMissing(error)
+      : [];
   const values = Object.fromEntries(
     asks.flatMap((ask) =>
       !ask.inEnvironment && typed[ask.env] ? [[ask.env, typed[ask.env]!]] : [],
@@ -151,6 +157,27 @@ export function ImportFromToolPanel() {
         </select>
       </FolderPicker>
       {error?.at === 'preview' && <FailureShown failure={error} />}
+      {!preview && asks.length > 0 && (
+        <div aria-label="Values the preview needs">
+          <SecretsAsked asks={asks} typed={typed} onType={setTyped} />
+          <div className="form-row">
+            <button
+              type="button"
+              className="button-small"
+              disabled={busy !== null || missing.length > 0}
+              onClick={() => void read(true)}
+            >
+              Preview with what you typed
+            </button>
+            {missing.length > 0 && (
+              <span className="small warn">
+                Type {missing.map((ask) => ask.env).join(', ')} first: the files need{' '}
+                {missing.length === 1 ? 'it' : 'them'} to be read.
+              </span>
+            )}
+          </div>
+        </div>
+      )}
       {done && (
         <div className="form-ok" role="status">
           {done}
@@ -474,6 +501,23 @@ function secretsAsked(preview: ImportPreview): SecretAsked[] {
     ask.needed ||= secret.needed;
     ask.uses.push({ purpose: secret.purpose, file: secret.file, line: secret.line });
     byEnv.set(secret.env, ask);
+  }
+  return [...byEnv.values()];
+}
+
+/** The environment values a refused preview lacked, each with the problems that name it. */
+function secretsMissing(failure: ImportFailure): SecretAsked[] {
+  const byEnv = new Map<string, SecretAsked>();
+  for (const problem of failure.problems) {
+    if (problem.env === undefined) continue;
+    const ask = byEnv.get(problem.env) ?? {
+      env: problem.env,
+      inEnvironment: false,
+      needed: true,
+      uses: [],
+    };
+    ask.uses.push({ purpose: problem.message, file: problem.file, line: problem.line });
+    byEnv.set(problem.env, ask);
   }
   return [...byEnv.values()];
 }

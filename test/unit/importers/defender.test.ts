@@ -420,6 +420,33 @@ describe('malformed serverless.yml files', () => {
       file: v2,
       line: line(text, needle),
       message: expect.stringMatching(message),
+      // An unset variable is named, so the preview can ask the operator for its value.
+      ...(needle.includes('${env:') ? { env: 'SLACK_WEBHOOK_URL' } : {}),
     });
+  });
+
+  it('lists every ${env:} it reads with the secrets, set or not, at the line that reads it', () => {
+    const broken = replaced(
+      "${env:SLACK_WEBHOOK_URL, 'https://hooks.slack.com/services/T000/B000/treasury'}",
+      '${env:SLACK_WEBHOOK_URL}',
+    );
+    const text = broken.find((file) => file.path === v2)!.text;
+    // The value typed in the preview stands in for the environment's.
+    const typedUrl = 'https://hooks.slack.com/services/T111/B111/typed';
+    const typed = planImport(broken, { env: { SLACK_WEBHOOK_URL: typedUrl }, proposeFrom: signer });
+    expect(typed.secrets).toContainEqual({
+      env: 'SLACK_WEBHOOK_URL',
+      purpose: '${env:SLACK_WEBHOOK_URL} in serverless.yml',
+      file: v2,
+      line: line(text, 'url: ${env:SLACK_WEBHOOK_URL}'),
+    });
+    expect(typed.secrets.map((secret) => secret.env)).toEqual(
+      expect.arrayContaining(['TEAM_API_KEY', 'TELEGRAM_BOT_TOKEN']),
+    );
+    expect(
+      typed.workspace.rules
+        .flatMap((rule) => rule.channels)
+        .some((channel) => channel.type === 'webhook' && channel.url === typedUrl),
+    ).toBe(true);
   });
 });

@@ -57,7 +57,17 @@ export function importDefender(files: readonly ImportFile[], context: ImportCont
     const doc = readSourceDocument(file, 'yaml', problems);
     if (!doc) continue;
     const raw = parseDocument(file.text, { intAsBigInt: true }).toJS() as unknown;
-    const value = resolveVariables({ doc, raw, files, env: context.env, problems, used });
+    const envRead = new Map<string, number>();
+    const value = resolveVariables({ doc, raw, files, env: context.env, problems, used, envRead });
+    // Values read from the environment are listed with the secrets: the preview says whether
+    // each is set, and the operator may type one instead (webhook URLs with tokens, keys …).
+    for (const [name, line] of envRead)
+      plan.secrets.push({
+        env: name,
+        purpose: `\${env:${name}} in ${basename(doc.file)}`,
+        file: doc.file,
+        line,
+      });
     if (value === undefined) continue;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       problems.push({

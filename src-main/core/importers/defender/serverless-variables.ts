@@ -18,12 +18,16 @@ export interface VariableContext {
   problems: ImportProblem[];
   /** Filled with the paths of the files a `${file(…)}` read. */
   used: Set<string>;
+  /** Filled with each `${env:NAME}` read (set or not) and the first line that reads it. */
+  envRead: Map<string, number>;
 }
 
 class UnresolvedError extends Error {
   override readonly name = 'UnresolvedError';
   /** The line of the text the failing reference is written in, set where it is first caught. */
   line: number | undefined;
+  /** The environment variable that is not set, when that is why. */
+  env: string | undefined;
 }
 
 const reference = /\$\{([^${}]*)\}/;
@@ -34,9 +38,14 @@ export function resolveVariables(context: VariableContext): unknown {
   const memo = new Map<string, unknown>();
   const inProgress = new Set<string>();
   const loaded = new Map<string, unknown>();
-  const problemAt = (line: number, message: string): void => {
+  const problemAt = (line: number, message: string, env?: string): void => {
     if (!context.problems.some((p) => p.line === line && p.message === message))
-      context.problems.push({ file: context.doc.file, line, message });
+      context.problems.push({
+        file: context.doc.file,
+        line,
+        message,
+        ...(env === undefined ? {} : { env }),
+      });
   };
 
   const rawAt = (path: SourcePath): unknown => {
@@ -119,7 +128,11 @@ export function resolveVariables(context: VariableContext): unknown {
     const value = lookUp(primary, line, depth);
     if (value !== undefined) return value;
     if (comma.length > 1) return literalOrReference(comma[1]!, line, depth);
-    throw new UnresolvedError(`\${${body}} does not resolve: ${missingReason(primary)}`);
+    const unresolved = new UnresolvedError(
+      `\${${body}} does not resolve: ${missingReason(primary)}`,
+    );
+    unresolved.env = /^env:(.*)$/.exec(primary)?.[1];
+    throw unresolved;
   };
 
   const literalOrReference = (text: string, line: number, depth: number): unknown => {
@@ -140,6 +153,7 @@ export function resolveVariables(context: VariableContext): unknown {
       );
     const env = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(source);
     if (env) {
+      if (!context.envRead.has(env[1]!)) context.envRead.set(env[1]!, line);
       const value = context.env[env[1]!];
       return value === undefined || value === '' ? undefined : value;
     }
@@ -206,7 +220,7 @@ export function resolveVariables(context: VariableContext): unknown {
         return resolvePath(path, 0);
       } catch (error) {
         if (!(error instanceof UnresolvedError)) throw error;
-        problemAt(error.line ?? context.doc.lineOf(path), error.message);
+        problemAt(error.line ?? context.doc.lineOf(path), error.message, error.env);
         return undefined;
       }
     }
