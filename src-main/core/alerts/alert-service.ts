@@ -111,9 +111,12 @@ export function createAlertService(
   let firingRules = new Map<string, FiringRule>();
   const problems = new Map<string, string>();
   let contractsSeen = '';
+  /** Counts startRules calls: a runner of an earlier one has been replaced. */
+  let generation = 0;
 
   function startRules(): void {
     flush();
+    const started = ++generation;
     runners = new Map();
     runnersByEvent = new Map();
     proposing = new Map();
@@ -151,6 +154,7 @@ export function createAlertService(
             log,
             now,
             changed: () => queueMicrotask(flush),
+            replaced: () => generation !== started,
           },
         );
         runners.set(rule.id, runner);

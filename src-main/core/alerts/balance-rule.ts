@@ -68,6 +68,7 @@ export const balanceRuleKind: RuleKind<BalanceSettings> = {
           .request<string>('eth_getBalance', [settings.address, 'latest'])
           .then(
             (hex) => {
+              if (deps.replaced()) return;
               reading = { balance: BigInt(hex), at: deps.now() };
               judge(deps.now());
               deps.changed();

@@ -116,7 +116,7 @@ function startEventRule(rule: RunnableRule, deps: RunnerDependencies): RuleRunne
     deps.transactions.get(entry.row.chainId, entry.row.transactionHash).then(
       (transaction) => {
         entry.fetching = false;
-        if (waiting.get(subject) !== entry) return;
+        if (deps.replaced() || waiting.get(subject) !== entry) return;
         entry.matched = matcher.matches(entry.row, transaction);
         if (!entry.matched) {
           waiting.delete(subject);

@@ -26,6 +26,12 @@ export interface RunnerDependencies {
   now: () => number;
   /** Something changed outside a rows or tick call (an async fetch finished): flush soon. */
   changed: () => void;
+  /**
+   * The rules were started again (one was saved, enabled, removed …) since this runner started:
+   * what an async fetch brings back after that is dropped, or a replaced runner could fire a
+   * second episode beside its successor's, or fire a rule just disabled.
+   */
+  replaced: () => boolean;
 }
 
 export interface RuleRunner {
