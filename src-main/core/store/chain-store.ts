@@ -1278,8 +1278,9 @@ export async function openChainStore(parts: {
       return new Map(eventCounts);
     },
     eventsPerMinute(chainId, minutes) {
-      settleBuilds(chainId);
-      // The head and any segment being built are read; sealed segments answer from their
+      // Rows still on the builder's thread join the chart once listed (within a second or so);
+      // waiting for them here would cut a segment short at every refresh of a chart.
+      // The head is read; sealed segments answer from their
       // summaries (their last hour, per minute), so the chart never opens one.
       const counts = new Map<number, number>();
       let newest: number | null = null;
