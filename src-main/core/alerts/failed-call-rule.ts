@@ -1,7 +1,8 @@
 // Failed-call rules: a transaction to one of the watched addresses that failed on chain (receipt
 // status 0), whoever sent it. Failed transactions emit no logs, so the log watcher never sees
 // them: the rule reads each new block the chain's head passes (with its transactions) and the
-// receipts of those sent to its addresses. Only blocks after the rule was armed, at most
+// receipts of those sent to its addresses. Only blocks after the rule was armed (by block, or by
+// timestamp when its chain's head was unknown then), at most
 // CATCH_UP_BLOCKS behind the head, so the cost follows the chain, not its history. Fires once per
 // transaction (subject `chainId:txHash`, so reading a block again after a restart finds the
 // firing and does nothing); a firing whose block a reorg replaced is taken back.
@@ -74,6 +75,8 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
       waiting.set(firing.subject, { ...(firing.measure as unknown as FailedCall), fired: true });
 
   async function failedIn(block: FetchedBlock): Promise<FailedCall[]> {
+    // A rule armed while its chain's head was unknown is armed by time, as event rules are.
+    if (rule.armedBlock === null && block.timestamp < Math.floor(rule.armedAt! / 1000)) return [];
     const sent = block.transactions.filter((tx) => tx.to && watched.has(tx.to.toLowerCase()));
     const failed: FailedCall[] = [];
     for (const tx of sent)
@@ -126,8 +129,10 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
 
   async function readTo(head: number): Promise<void> {
     if (nextBlock === null) {
-      const armed = rule.armedBlock === null ? head : rule.armedBlock + 1;
-      nextBlock = Math.max(armed, head - CATCH_UP_BLOCKS + 1);
+      nextBlock = Math.max(
+        rule.armedBlock === null ? 0 : rule.armedBlock + 1,
+        head - CATCH_UP_BLOCKS + 1,
+      );
     }
     if (head - nextBlock >= CATCH_UP_BLOCKS) {
       deps.log.warn(

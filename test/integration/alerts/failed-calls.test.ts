@@ -13,7 +13,7 @@ import {
   watchContracts,
 } from '../../helpers/alerts.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
-import { mineBlocks, rawRpc, reorg } from '../../helpers/chain-control.ts';
+import { mineBlocks, reorg, sendFailingCall } from '../../helpers/chain-control.ts';
 import { anvilAccount, deployContract, emitMany } from '../../helpers/contracts.ts';
 import { waitFor } from '../../helpers/serve.ts';
 import { useServeRestarts } from '../../helpers/serve-restarts.ts';
@@ -33,20 +33,7 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-/**
- * A call the Emitter reverts (it has no function with this selector and no fallback), sent from
- * an unlocked anvil account with a gas limit so the node mines it instead of refusing it.
- */
-async function failingCall(to: Address): Promise<Hex> {
-  const hash = await rawRpc<Hex>(anvil.rpcUrl, 'eth_sendTransaction', [
-    { from: anvilAccount(1).address, to, data: '0xdeadbeef', gas: '0x30000' },
-  ]);
-  const receipt = await rawRpc<{ status: string }>(anvil.rpcUrl, 'eth_getTransactionReceipt', [
-    hash,
-  ]);
-  expect(receipt.status).toBe('0x0');
-  return hash;
-}
+const failingCall = (to: Address): Promise<Hex> => sendFailingCall(anvil.rpcUrl, to);
 
 const subjects = (firings: AlertFiring[]): string[] => firings.map((firing) => firing.subject);
 
