@@ -384,7 +384,7 @@ function describeRule(
     case 'balance':
       return `${address(rule.address)} below ${nativeLabel(rule.below, findChain(chains, rule.chainId))} on chain ${rule.chainId}`;
     case 'failed-call':
-      return `a failed transaction to ${rule.addresses.map(address).join(', ')} on chain ${rule.chainId}${rule.confirmations ? `, ${rule.confirmations} confirmations` : ''}`;
+      return `failed transactions to ${rule.addresses.map(address).join(', ')} on chain ${rule.chainId}, from anyone${rule.confirmations ? `, ${rule.confirmations} confirmations` : ''}`;
   }
 }
 
