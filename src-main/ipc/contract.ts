@@ -1388,6 +1388,18 @@ export const BalanceRuleSpec = z.object({
   below: Uint256String,
 });
 
+export const FailedCallRuleSpec = z.object({
+  kind: z.literal('failed-call'),
+  chainId: ChainId,
+  /** Fires once per transaction to one of these addresses that failed (receipt status 0). */
+  addresses: z.array(AddressInput).min(1, 'name at least one address').max(100),
+  /**
+   * Blocks on top of the transaction's block before it fires; 0 fires at once, as tentative
+   * until the chain's confirmation depth.
+   */
+  confirmations: z.number().int().nonnegative().max(10_000).default(0),
+});
+
 export const SilenceRuleSpec = z.object({
   kind: z.literal('silence'),
   ...contractEvent,
@@ -1405,6 +1417,7 @@ export const alertRuleInputKinds = {
   silence: SilenceRuleSpec.extend(ruleCommon),
   transaction: TransactionRuleSpec.extend(ruleCommon),
   balance: BalanceRuleSpec.extend(ruleCommon),
+  'failed-call': FailedCallRuleSpec.extend(ruleCommon),
 } as const;
 
 export const AlertRuleInput = z
@@ -1414,6 +1427,7 @@ export const AlertRuleInput = z
     alertRuleInputKinds.silence,
     alertRuleInputKinds.transaction,
     alertRuleInputKinds.balance,
+    alertRuleInputKinds['failed-call'],
   ])
   .refine(
     (rule) => rule.kind !== 'lag' || rule.maxBlocks !== undefined || rule.maxSeconds !== undefined,
@@ -1449,6 +1463,7 @@ export const AlertRule = z.discriminatedUnion('kind', [
   SilenceRuleSpec.extend({ ...ruleOutputCommon, conditionTree: ConditionNode }),
   TransactionRuleSpec.extend(ruleOutputCommon),
   BalanceRuleSpec.extend(ruleOutputCommon),
+  FailedCallRuleSpec.extend(ruleOutputCommon),
 ]);
 export type AlertRule = z.infer<typeof AlertRule>;
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startAnvil, type AnvilInstance } from '../helpers/anvil.ts';
+import { sendFailingCall } from '../helpers/chain-control.ts';
 import { connectRpc, startServe, type RpcClient, type ServeProcess } from '../helpers/serve.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
@@ -157,6 +158,27 @@ test('build a rule, backtest it, enable it, and see it fire in the feed', async 
   await editor.getByLabel('Kind').selectOption('transaction');
   await expect(editor.getByRole('group', { name: 'Alert when a transaction' })).toBeVisible();
   await screenshot(aside, '10-transaction-rule');
+
+  // A failed-call rule: a reverted call to the pinger fires, whoever sent it.
+  await editor.getByLabel('Kind').selectOption('failed-call');
+  await editor.getByLabel('Name').fill('Failed pinger calls');
+  await editor.getByLabel('Addresses').fill(pinger.address.toLowerCase());
+  await editor.getByLabel(/^Propose a transaction when it fires/).uncheck();
+  await editor.getByLabel(/^Enabled/).check();
+  await screenshot(aside, '11-failed-call-rule');
+  await editor.getByRole('button', { name: 'Create rule' }).click();
+  const failedCalls = page.getByTestId('rule-row').filter({ hasText: 'Failed pinger calls' });
+  await expect(failedCalls).toContainText(
+    `failed transactions to Pinger on chain ${anvil.chainId}`,
+  );
+  await expect(failedCalls.getByLabel('Enable Failed pinger calls')).toBeChecked();
+  await screenshot(page, '12-failed-call-rule-listed');
+  const failed = await sendFailingCall(anvil.rpcUrl, pinger.address);
+  await page.getByRole('tab', { name: /Feed/ }).click();
+  await expect(page.getByTestId('firing').filter({ hasText: 'Failed pinger calls' })).toContainText(
+    failed,
+  );
+  await screenshot(page, '13-failed-call-firing');
 
   expect(problems).toEqual([]);
 });

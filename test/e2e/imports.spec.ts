@@ -82,8 +82,8 @@ test('preview an OpenZeppelin Monitor folder, import it, and find it there the s
 
   await panel.getByLabel('Configuration folder').fill(folder);
   await panel.getByRole('button', { name: 'Preview' }).click();
-  await expect(panel.getByText(/oz-monitor: 14 to add, 0 already in Vigil/)).toBeVisible();
-  await expect(panel.getByRole('table', { name: 'Rules to add' }).getByRole('row')).toHaveCount(12);
+  await expect(panel.getByText(/oz-monitor: 15 to add, 0 already in Vigil/)).toBeVisible();
+  await expect(panel.getByRole('table', { name: 'Rules to add' }).getByRole('row')).toHaveCount(13);
   const notCarried = panel.getByRole('table', { name: 'Not carried over' });
   await expect(
     notCarried
@@ -98,12 +98,12 @@ test('preview an OpenZeppelin Monitor folder, import it, and find it there the s
   ).toHaveCount(1);
   await previewScreenshot(page, panel, 'import-preview-oz-monitor');
 
-  await panel.getByRole('button', { name: 'Import 14 item(s)' }).click();
+  await panel.getByRole('button', { name: 'Import 15 item(s)' }).click();
   await expect(panel.getByRole('status')).toContainText(
-    'Imported: 1 chain(s), 2 contract(s) and 11 rule(s) added; 0 already present.',
+    'Imported: 1 chain(s), 2 contract(s) and 12 rule(s) added; 0 already present.',
   );
   await panel.getByRole('button', { name: 'Preview' }).click();
-  await expect(panel.getByText(/nothing new to add, 14 already in Vigil/)).toBeVisible();
+  await expect(panel.getByText(/nothing new to add, 15 already in Vigil/)).toBeVisible();
   await expect(panel.getByRole('button', { name: /^Import \d+ item/ })).toHaveCount(0);
   await screenshot(page, 'import-again');
   expect(problems).toEqual([]);

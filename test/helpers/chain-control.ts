@@ -1,7 +1,7 @@
 // Direct control of a test anvil: mining, reorganisations, raw JSON-RPC.
-import { encodeFunctionData, type Address } from 'viem';
+import { encodeFunctionData, type Address, type Hex } from 'viem';
 import { nonceManager } from 'viem/accounts';
-import { anvilAccount, contractAbis } from './contracts.ts';
+import { anvilAccount, chainClients, contractAbis } from './contracts.ts';
 
 /** How long a test waits for a node's answer before failing with the method's name. */
 export const NODE_CALL_TIMEOUT_MS = 30_000;
@@ -35,6 +35,22 @@ export async function headBlock(rpcUrl: string): Promise<number> {
 
 export async function mineBlocks(rpcUrl: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) await rawRpc(rpcUrl, 'evm_mine');
+}
+
+/**
+ * A call that reverts (Emitter and DemoToken have no function with this selector and no fallback),
+ * sent from an unlocked anvil account with a gas limit so the node mines it instead of refusing
+ * it. Returns its hash once mined, after checking it failed.
+ */
+export async function sendFailingCall(rpcUrl: string, to: Address, accountIndex = 1): Promise<Hex> {
+  const hash = await rawRpc<Hex>(rpcUrl, 'eth_sendTransaction', [
+    { from: anvilAccount(accountIndex).address, to, data: '0xdeadbeef', gas: '0x30000' },
+  ]);
+  const receipt = await chainClients(rpcUrl, accountIndex).reader.waitForTransactionReceipt({
+    hash,
+  });
+  if (receipt.status !== 'reverted') throw new Error(`The call to ${to} in ${hash} did not fail.`);
+  return hash;
 }
 
 /** A transaction for anvil_reorg: Emitter.emitMany(count) from anvil's first account. */

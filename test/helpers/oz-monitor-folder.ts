@@ -14,7 +14,8 @@ export function writeImportFolder(
   { anvil, token, keeper }: { anvil: AnvilInstance; token: Address; keeper: Address },
 ): void {
   cpSync(OZ_MONITOR_FIXTURE, into, { recursive: true });
-  // Base's RPC is not reachable from a test; the folder keeps Ethereum (now anvil) and Stellar.
+  // Base's RPC is not reachable from a test; the folder keeps Ethereum (now anvil) and Stellar,
+  // and monitors no longer name Base (a network no file defines is refused).
   rmSync(join(into, 'networks/base_mainnet.json'));
   const network = JSON.parse(readFileSync(join(into, 'networks/ethereum_mainnet.json'), 'utf8'));
   network.chain_id = anvil.chainId;
@@ -26,7 +27,8 @@ export function writeImportFolder(
       path,
       readFileSync(path, 'utf8')
         .replaceAll(FIXTURE_TOKEN, token)
-        .replaceAll(FIXTURE_KEEPER, keeper),
+        .replaceAll(FIXTURE_KEEPER, keeper)
+        .replaceAll(', "base_mainnet"', ''),
     );
   }
   // Deliveries go nowhere: this test is about which events fire, not about the channels.

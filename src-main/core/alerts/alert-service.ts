@@ -39,6 +39,7 @@ import {
   type RuleKindContext,
   type RuleRunner,
 } from './rule-runner.ts';
+import { createBlockFetcher } from './block-fetcher.ts';
 import { createTransactionFetcher } from './transaction-fetcher.ts';
 import {
   checkRuleProposal,
@@ -78,6 +79,7 @@ export function createAlertService(
   const now = options.now ?? Date.now;
   const ledger = createFiringLedger({ store, now });
   const transactions = createTransactionFetcher(chains);
+  const blocks = createBlockFetcher(chains);
   let deliveriesChanged = false;
   const queue = createDeliveryQueue({
     store,
@@ -151,6 +153,7 @@ export function createAlertService(
             chains,
             ledger,
             transactions,
+            blocks,
             log,
             now,
             changed: () => queueMicrotask(flush),
@@ -690,6 +693,7 @@ export function createAlertService(
       unsubscribeRows();
       unsubscribeTransactions();
       unsubscribeBalances();
+      unsubscribeHeads();
       flush();
       queue.close();
     },
@@ -722,6 +726,9 @@ export function createAlertService(
   );
   const unsubscribeBalances = context.events.on('balance', (chainId, address, balance) =>
     dispatch((runner) => runner.onBalance?.(chainId, address, balance)),
+  );
+  const unsubscribeHeads = context.events.on('head', (chainId, headBlock) =>
+    dispatch((runner) => runner.onHead?.(chainId, headBlock)),
   );
   const tickTimer = setInterval(tick, options.tickMs ?? 1_000);
   return service;

@@ -23,6 +23,7 @@ const notBacktestable = {
   lag: 'how far behind the store is',
   transaction: 'the transactions in the queue',
   balance: "a signer's balance",
+  'failed-call': 'the receipts of new blocks (the store keeps no failed transactions)',
 } as const;
 
 export async function backtestRule(

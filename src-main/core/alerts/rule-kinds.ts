@@ -4,6 +4,7 @@
 import type { AlertRuleKind } from '../../ipc/contract.ts';
 import { balanceRuleKind } from './balance-rule.ts';
 import { eventRuleKind } from './event-rule.ts';
+import { failedCallRuleKind } from './failed-call-rule.ts';
 import { lagRuleKind } from './lag-rule.ts';
 import type { RuleDefinition } from './rule-shapes.ts';
 import type { RuleKind } from './rule-runner.ts';
@@ -18,4 +19,5 @@ export const ruleKinds: { [K in AlertRuleKind]: RuleKind<Extract<RuleDefinition,
   silence: silenceRuleKind,
   transaction: transactionRuleKind,
   balance: balanceRuleKind,
+  'failed-call': failedCallRuleKind,
 };

@@ -8,6 +8,7 @@ import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import type { FiringLedger, FiringRule } from './firing-ledger.ts';
 import type { RuleDefinition } from './rule-shapes.ts';
+import type { BlockFetcher } from './block-fetcher.ts';
 import type { TransactionFetcher } from './transaction-fetcher.ts';
 
 export interface RunnableRule extends FiringRule {
@@ -22,6 +23,7 @@ export interface RunnerDependencies {
   chains: ChainAccess;
   ledger: FiringLedger;
   transactions: TransactionFetcher;
+  blocks: BlockFetcher;
   log: Logger;
   now: () => number;
   /** Something changed outside a rows or tick call (an async fetch finished): flush soon. */
@@ -43,6 +45,8 @@ export interface RuleRunner {
   onTransaction?(tx: Transaction): void;
   /** A signer's native balance on a chain was read. */
   onBalance?(chainId: number, address: string, balance: bigint): void;
+  /** A chain's watcher saw a new head block. */
+  onHead?(chainId: number, headBlock: number): void;
 }
 
 /** What validation may look up: configured contracts and chains. */

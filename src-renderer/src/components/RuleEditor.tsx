@@ -28,7 +28,13 @@ import { Checkbox, NumberField } from './Inputs.tsx';
 import { errorsFromContractError, type FieldErrors } from './form-errors.ts';
 import { argsSummary, formatCount, shortHex } from '../format.ts';
 import { etherToWei, weiToEther } from '../units.ts';
-import { BalanceFields, ChainField, ProposeFields, TransactionFields } from './RuleKindFields.tsx';
+import {
+  BalanceFields,
+  ChainField,
+  FailedCallFields,
+  ProposeFields,
+  TransactionFields,
+} from './RuleKindFields.tsx';
 import { FieldError } from './StateViews.tsx';
 import { Time } from './Time.tsx';
 import type { Draft, ProposeDraft, WebhookDraft } from './rule-draft.ts';
@@ -52,6 +58,7 @@ const RULE_FORM_FIELDS = [
   'stuckSeconds',
   'address',
   'below',
+  'addresses',
   'propose',
 ] as const;
 
@@ -80,6 +87,7 @@ function draftOf(rule: AlertRule | undefined, contracts: WatchedContract[]): Dra
     stuckSeconds: '180',
     signer: '',
     belowEther: '',
+    addresses: '',
     propose: null,
   };
   if (!rule) return base;
@@ -152,6 +160,13 @@ function draftOf(rule: AlertRule | undefined, contracts: WatchedContract[]): Dra
         chainId: String(rule.chainId),
         signer: rule.address,
         belowEther: weiToEther(rule.below).replace(/,/g, ''),
+      };
+    case 'failed-call':
+      return {
+        ...common,
+        chainId: String(rule.chainId),
+        addresses: rule.addresses.join('\n'),
+        confirmations: String(rule.confirmations),
       };
   }
 }
@@ -247,6 +262,14 @@ function inputOf(draft: Draft, condition: string): AlertRuleInput {
         address: draft.signer,
         below: weiOf(draft.belowEther),
       };
+    case 'failed-call':
+      return {
+        ...common,
+        kind: 'failed-call',
+        chainId: numberOf(draft.chainId),
+        addresses: draft.addresses.split(/[\s,]+/).filter((address) => address !== ''),
+        confirmations: numberOf(draft.confirmations),
+      };
   }
 }
 
@@ -262,6 +285,7 @@ const kindHints: Record<AlertRuleKind, string> = {
   lag: 'The store falls behind the chain.',
   transaction: 'A proposal failed, was dropped, or is stuck.',
   balance: "A signer's balance below a floor.",
+  'failed-call': 'A transaction to one of these addresses failed on chain, whoever sent it.',
 };
 
 type CheckResult = RequestOutput<'alerts.conditions.check'>;
@@ -425,6 +449,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
             <option value="lag">Lag</option>
             <option value="transaction">Transaction</option>
             <option value="balance">Balance</option>
+            <option value="failed-call">Failed call</option>
           </select>
         </Field>
         <Field id="rule-severity" label="Severity">
@@ -532,6 +557,8 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
         <TransactionFields draft={draft} set={set} errors={errors} />
       ) : draft.kind === 'balance' ? (
         <BalanceFields draft={draft} set={set} errors={errors} />
+      ) : draft.kind === 'failed-call' ? (
+        <FailedCallFields draft={draft} set={set} errors={errors} />
       ) : (
         <div className="form-grid">
           <ChainField

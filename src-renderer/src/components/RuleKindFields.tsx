@@ -156,6 +156,44 @@ export function BalanceFields({ draft, set, errors }: PartProps) {
   );
 }
 
+export function FailedCallFields({ draft, set, errors }: PartProps) {
+  return (
+    <div className="form-grid">
+      <ChainField
+        id="rule-failed-chain"
+        label="Chain"
+        error={errors.chainId}
+        value={draft.chainId}
+        onChange={(chainId) => set({ chainId })}
+      />
+      <NumberField
+        id="rule-failed-confirmations"
+        label="Confirmations"
+        error={errors.confirmations}
+        hint="0 fires at once, as tentative."
+        value={draft.confirmations}
+        onChange={(confirmations) => set({ confirmations })}
+      />
+      <Field
+        id="rule-failed-addresses"
+        label="Addresses"
+        error={errors.addresses}
+        hint="A transaction sent to any of them that fails on chain fires, whoever sent it. One a line."
+      >
+        <textarea
+          id="rule-failed-addresses"
+          className="mono"
+          rows={3}
+          spellCheck={false}
+          placeholder="0x…"
+          value={draft.addresses}
+          onChange={(e) => set({ addresses: e.target.value })}
+        />
+      </Field>
+    </div>
+  );
+}
+
 const emptyProposal = (chainId: string): ProposeDraft => ({
   chainId,
   from: '',

@@ -35,6 +35,8 @@ export interface Draft {
   /** Balance rules. */
   signer: string;
   belowEther: string;
+  /** Failed-call rules: the watched addresses, one a line (or separated by commas). */
+  addresses: string;
   propose: ProposeDraft | null;
 }
 

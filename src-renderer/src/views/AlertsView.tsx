@@ -383,6 +383,8 @@ function describeRule(
       return `a transaction ${rule.on.map((outcome) => (outcome === 'stuck' ? `stuck over ${rule.stuckSeconds} s` : outcome)).join(', ')}${rule.from ? ` from ${address(rule.from)}` : ''}${rule.chainId === undefined ? '' : ` on chain ${rule.chainId}`}`;
     case 'balance':
       return `${address(rule.address)} below ${nativeLabel(rule.below, findChain(chains, rule.chainId))} on chain ${rule.chainId}`;
+    case 'failed-call':
+      return `failed transactions to ${rule.addresses.map(address).join(', ')} on chain ${rule.chainId}, from anyone${rule.confirmations ? `, ${rule.confirmations} confirmations` : ''}`;
   }
 }
 

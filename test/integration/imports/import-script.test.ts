@@ -45,17 +45,17 @@ async function importCli(...args: string[]): Promise<string> {
 
 it('previews, applies with --yes, and adds nothing the second time', async () => {
   const preview = await importCli();
-  expect(preview).toContain('Rules to add (11):');
+  expect(preview).toContain('Rules to add (12):');
   expect(preview).toMatch(/Not carried over \(\d+\):/);
   expect(preview).toMatch(/keeper_heartbeat\.json:\d+: .*filter script is not run/);
   expect(preview).toContain('Nothing was changed. Run again with --yes to apply this import.');
-  // The preview changed nothing: applying adds all eleven rules below.
+  // The preview changed nothing: applying adds all twelve rules below.
   expect(await importCli('--yes')).toContain(
-    'Applied: 1 chain(s), 2 contract(s), 11 rule(s) added; 0 already present.',
+    'Applied: 1 chain(s), 2 contract(s), 12 rule(s) added; 0 already present.',
   );
   const again = await importCli('--yes');
   expect(again).not.toContain('Rules to add');
   expect(again).toContain(
-    'Applied: 0 chain(s), 0 contract(s), 0 rule(s) added; 14 already present.',
+    'Applied: 0 chain(s), 0 contract(s), 0 rule(s) added; 15 already present.',
   );
 }, 240_000);

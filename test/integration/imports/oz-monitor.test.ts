@@ -20,7 +20,7 @@ import {
 } from '../../helpers/alerts.ts';
 import { saveEventRule } from '../../helpers/event-rule.ts';
 import type { AnvilInstance } from '../../helpers/anvil.ts';
-import { mineBlocks, rawRpc } from '../../helpers/chain-control.ts';
+import { mineBlocks, rawRpc, sendFailingCall } from '../../helpers/chain-control.ts';
 import {
   anvilAccount,
   approveTokens,
@@ -179,7 +179,7 @@ describe('importing an OpenZeppelin Monitor folder', () => {
     expect(preview.adds.contracts.map((contract) => contract.address.toLowerCase()).sort()).toEqual(
       [token, emitter].map((address) => address.toLowerCase()).sort(),
     );
-    expect(preview.adds.rules).toHaveLength(11);
+    expect(preview.adds.rules).toHaveLength(12);
     expect(preview.existing).toEqual({
       chains: [],
       contracts: [],
@@ -302,10 +302,10 @@ describe('importing an OpenZeppelin Monitor folder', () => {
     expect(result.applied).toMatchObject({
       chainsAdded: 1,
       contractsAdded: 2,
-      rulesAdded: 11,
+      rulesAdded: 12,
       rulesUnchanged: 0,
     });
-    expect(await configuration()).toMatchObject({ chains: 1, contracts: 2, rules: 11, imports: 1 });
+    expect(await configuration()).toMatchObject({ chains: 1, contracts: 2, rules: 12, imports: 1 });
     // One import entry, then one entry per change.
     const audited = async (action: string) =>
       (await vigil.call<{ total: number }>('audit.list', { action })).total;
@@ -313,7 +313,7 @@ describe('importing an OpenZeppelin Monitor folder', () => {
       await audited('chain.added'),
       await audited('contract.added'),
       await audited('rule.created'),
-    ]).toEqual([1, 2, 11]);
+    ]).toEqual([1, 2, 12]);
 
     const emitterId = contractIdOf(anvil.chainId, emitter);
     const sentinel = await saveEventRule(vigil.call, emitterId, {
@@ -375,6 +375,11 @@ describe('importing an OpenZeppelin Monitor folder', () => {
         signedValue: 5n,
       }),
     );
+    // "Failed vault calls" (a Failure transaction condition) watches the token: a failed call to
+    // it fires; a failed call to the emitter, which that monitor does not name, does not (it comes
+    // first: the rule reads blocks in order, so once the token's failure fired, it was read).
+    await sendFailingCall(anvil.rpcUrl, emitter);
+    const failedToToken = await sendFailingCall(anvil.rpcUrl, token);
     // The imported rules wait 12 confirmations (the network's confirmation_blocks).
     await mineBlocks(anvil.rpcUrl, 13);
     await afterSentinelFired(vigil.call, sentinel.id, () => emitHidden(anvil.rpcUrl, emitter, 1n));
@@ -408,10 +413,11 @@ describe('importing an OpenZeppelin Monitor folder', () => {
         }
       }
     }
-    expect([...expected.keys()].sort()).toEqual(preview.adds.rules.map((rule) => rule.id).sort());
+    const eventRules = preview.adds.rules.filter((rule) => rule.kind === 'event');
+    expect([...expected.keys()].sort()).toEqual(eventRules.map((rule) => rule.id).sort());
     // The fixtures select something for every enabled rule, and not everything.
     const allEvents = receipts.flatMap((receipt) => receipt.logs).length;
-    for (const rule of preview.adds.rules)
+    for (const rule of eventRules)
       if (rule.enabled) expect(expected.get(rule.id)!.size, rule.name).toBeGreaterThan(0);
     // Confirmed firings come once the watcher has seen the events 12 deep; wait for each rule's
     // count, then check no rule fired on anything else, after every event was seen once more.
@@ -429,6 +435,12 @@ describe('importing an OpenZeppelin Monitor folder', () => {
       expect(fired).toHaveLength(matches.size);
       expect(matches.size).toBeLessThan(allEvents);
     }
+    const failedCalls = preview.adds.rules.filter((rule) => rule.kind === 'failed-call');
+    expect(failedCalls.map((rule) => rule.name)).toEqual(['Failed vault calls: failed calls']);
+    const failures = await waitForFirings(vigil.call, failedCalls[0]!.id, 1, ['fired']);
+    expect(failures.map((firing) => [firing.subject, firing.state])).toEqual([
+      [`${anvil.chainId}:${failedToToken.toLowerCase()}`, 'fired'],
+    ]);
   });
 
   it('changes nothing when the same folder is imported again', async () => {
@@ -444,14 +456,14 @@ describe('importing an OpenZeppelin Monitor folder', () => {
       schedules: [],
       policies: [],
     });
-    expect(again.existing.rules).toHaveLength(11);
+    expect(again.existing.rules).toHaveLength(12);
     expect(again.applied).toMatchObject({
       chainsAdded: 0,
       chainsUnchanged: 1,
       contractsAdded: 0,
       contractsUnchanged: 2,
       rulesAdded: 0,
-      rulesUnchanged: 11,
+      rulesUnchanged: 12,
     });
     expect(await configuration()).toEqual({ ...before, imports: before.imports + 1 });
   });

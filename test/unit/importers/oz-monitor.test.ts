@@ -111,6 +111,8 @@ describe('OpenZeppelin Monitor import plan', () => {
   it('makes one event rule per translated event condition, with its triggers as channels', () => {
     expect(plan.workspace.rules.map((rule) => rule.name).sort()).toEqual([
       'Failed keeper calls: Ping',
+      'Failed vault calls: failed calls on base_mainnet',
+      'Failed vault calls: failed calls on ethereum_mainnet',
       'Keeper heartbeat: Flag',
       'Keeper heartbeat: Hash',
       'Keeper heartbeat: Note',
@@ -173,12 +175,59 @@ describe('OpenZeppelin Monitor import plan', () => {
       enabled: false,
       condition: 'value == 0 and tx.value == 0',
     });
+    // A Failure transaction condition without events: a failed-call rule per network, over the
+    // monitor's addresses (which have no ABI, and need none).
+    expect(ruleNamed(plan, 'Failed vault calls: failed calls on base_mainnet')).toMatchObject({
+      kind: 'failed-call',
+      chainId: 8453,
+      addresses: [
+        '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48',
+        '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+      ],
+      confirmations: 3,
+      enabled: true,
+      channels: [
+        {
+          type: 'webhook',
+          url: 'https://alerts.ops.example/oz',
+          format: 'json',
+          secretEnv: 'OPS_WEBHOOK_SECRET',
+        },
+      ],
+    });
+    expect(ruleNamed(plan, 'Failed vault calls: failed calls on ethereum_mainnet')).toMatchObject({
+      kind: 'failed-call',
+      chainId: 1,
+      confirmations: 12,
+    });
     expect(plan.secrets).toEqual([
       expect.objectContaining({
         env: 'OPS_WEBHOOK_SECRET',
         file: join(root, 'triggers/webhooks.json'),
       }),
     ]);
+  });
+
+  it('lists a Failure condition with an expression, and makes no failed-call rule for it', () => {
+    const files = fixtureFiles().map((file) =>
+      file.path.endsWith('failed_vault_calls.json')
+        ? { ...file, text: file.text.replace('"expression": null', '"expression": "value > 0"') }
+        : file,
+    );
+    const filtered = planImport(files, { env });
+    expect(filtered.workspace.rules.filter((rule) => rule.kind === 'failed-call')).toEqual([]);
+    const reasons = filtered.notCarried
+      .filter((entry) => entry.file.endsWith('failed_vault_calls.json'))
+      .map((entry) => entry.reason);
+    expect(
+      reasons.filter((reason) =>
+        /failed transactions where value > 0 are not carried over: failed-call rules have no condition/.test(
+          reason,
+        ),
+      ),
+    ).toHaveLength(1);
+    // Nothing else watches the addresses then: each is listed, on each network.
+    expect(reasons.filter((reason) => /has no contract_spec/.test(reason))).toHaveLength(4);
   });
 
   it('gives the same rule ids every time, so a second import adds nothing', () => {
@@ -208,9 +257,11 @@ describe('OpenZeppelin Monitor import plan', () => {
     expect(at('monitors/keeper_notes.json', /./)).toEqual([]);
     expect(at('monitors/keeper_heartbeat.json', /filter script is not run/)).toHaveLength(1);
     expect(at('monitors/approvals_positional.json', /function condition approve/)).toHaveLength(1);
+    // Its Failure condition needs one of its events too, which a failed transaction never emits.
     expect(
       at('monitors/paused_failed_calls.json', /failed transactions to the monitored addresses/),
     ).toHaveLength(1);
+    expect(at('monitors/failed_vault_calls.json', /./)).toEqual([]);
     expect(at('triggers/people.json', /Telegram is not a Vigil channel/)[0]!.line).toBe(
       lineOf('triggers/people.json', '"security_telegram"'),
     );

@@ -126,7 +126,7 @@ describe('rules in the workspace file', () => {
       [
         15,
         'rules[1].kind',
-        'must be one of event, lag, silence, transaction, balance, got the text "lagg"',
+        'must be one of event, lag, silence, transaction, balance, failed-call, got the text "lagg"',
       ],
     ]);
     const twice = problemsOf(
@@ -152,6 +152,32 @@ describe('rules in the workspace file', () => {
       '      - { type: webhook, url: https://hooks.example/vigil, format: json, secretEnv: HOOK }\n',
     );
     expect(parseWorkspace(text, options).rules).toEqual([exportedRule]);
+  });
+
+  it('writes a failed-call rule back so it reads again the same, and checks its addresses', () => {
+    const rule = {
+      id: 'vault-failures',
+      name: 'Vault failures',
+      kind: 'failed-call',
+      severity: 'critical',
+      enabled: true,
+      chainId: 8453,
+      addresses: [
+        '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48',
+        '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+      ],
+      confirmations: 3,
+      cooldownSeconds: 0,
+      channels: [{ type: 'in-app' }],
+    };
+    const text = serializeWorkspace({ chains: [], contracts: [], rules: [rule] });
+    expect(parseWorkspace(text, options).rules).toEqual([rule]);
+    const problems = problemsOf(
+      text.replace('0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', '0x9fE4'),
+    );
+    expect(problems.map((problem) => [problem.field, problem.message])).toEqual([
+      ['rules[0].addresses[1]', 'must be a 0x-prefixed address of 40 hex digits'],
+    ]);
   });
 
   it('keeps lower(…), starts_with and ends_with through a write and a read', () => {

@@ -1,6 +1,7 @@
 // OpenZeppelin Monitor's configuration folders (networks/, monitors/, triggers/) as a Vigil
 // workspace: networks become chains, monitored addresses watched contracts, event conditions
-// event rules (their expressions translated, see oz-expression.ts), triggers the rules' channels.
+// event rules (their expressions translated, see oz-expression.ts), Failure transaction conditions
+// failed-call rules, triggers the rules' channels.
 import { basename, dirname } from 'node:path';
 import type { z } from 'zod';
 import type { AlertChannelInput, AlertRuleInput } from '../../../ipc/contract.ts';
@@ -412,13 +413,10 @@ function importMonitor(
         parts.length === 1 ? parts[0]! : parts.map((part) => `(${part})`).join(' or ');
     }
   }
+  const failedCalls = failedCallsOf(value, note);
   transactions.forEach((condition, index) => {
-    if (condition.status === 'Failure')
-      note(
-        ['match_conditions', 'transactions', index],
-        "failed transactions to the monitored addresses are not carried over: Vigil's transaction rules watch the transactions Vigil sends itself",
-      );
-    else if (eventConditions.length === 0 && value.match_conditions.events.length === 0)
+    if (condition.status === 'Failure') return;
+    if (eventConditions.length === 0 && value.match_conditions.events.length === 0)
       note(
         ['match_conditions', 'transactions', index],
         "transaction conditions without event conditions are not carried over: Vigil's rules watch events",
@@ -435,6 +433,23 @@ function importMonitor(
       continue;
     }
     const confirmations = links.networkBySlug.get(slug)!.value.confirmation_blocks;
+    if (failedCalls)
+      plan.workspace.rules.push({
+        // Stable across imports, so importing again finds the rule and adds nothing.
+        id: ruleId(value.name, `${chainId}:failed-call`),
+        name: truncate(
+          `${value.name}: failed calls${value.networks.length > 1 ? ` on ${slug}` : ''}`,
+          120,
+        ),
+        kind: 'failed-call',
+        chainId,
+        addresses: value.addresses.map((entry) => entry.address),
+        confirmations,
+        enabled: !value.paused,
+        severity: 'warning',
+        cooldownSeconds: 0,
+        channels,
+      });
     for (const [addressIndex, entry] of value.addresses.entries()) {
       const abiPath: SourcePath = [
         'addresses',
@@ -443,6 +458,8 @@ function importMonitor(
       ];
       const rawAbi = entry.contract_spec ?? entry.abi;
       if (rawAbi === undefined) {
+        // The failed-call rule watches the address without an ABI.
+        if (failedCalls) continue;
         note(
           ['addresses', addressIndex],
           `${entry.address} has no contract_spec (ABI); Vigil decodes events by ABI, so it is not carried over`,
@@ -524,6 +541,44 @@ function importMonitor(
       }
     }
   }
+}
+
+/**
+ * Whether the monitor's Failure transaction conditions become a failed-call rule (a transaction
+ * to one of its addresses that failed); what of them does not carry over is noted.
+ */
+function failedCallsOf(
+  monitor: OzMonitor,
+  note: (path: SourcePath, reason: string) => void,
+): boolean {
+  const failures = monitor.match_conditions.transactions.flatMap((condition, index) =>
+    condition.status === 'Failure' ? [{ condition, index }] : [],
+  );
+  if (failures.length === 0 || monitor.addresses.length === 0) return false;
+  if (monitor.match_conditions.events.length > 0) {
+    for (const { index } of failures)
+      note(
+        ['match_conditions', 'transactions', index],
+        'failed transactions to the monitored addresses are not carried over here: the monitor also needs one of its events, and a failed transaction emits none (a failed-call rule would alert on failures this monitor never reports)',
+      );
+    return false;
+  }
+  // OZ Monitor matches when any transaction condition holds: one without an expression selects
+  // every failed transaction, and those with one select fewer.
+  if (failures.every(({ condition }) => condition.expression)) {
+    for (const { condition, index } of failures)
+      note(
+        ['match_conditions', 'transactions', index, 'expression'],
+        `failed transactions where ${condition.expression} are not carried over: failed-call rules have no condition, and one without it would alert on failures this monitor ignores`,
+      );
+    return false;
+  }
+  if (monitor.match_conditions.functions.length > 0)
+    note(
+      ['match_conditions', 'functions'],
+      'the failed-call rule alerts on every failed transaction to the monitored addresses, not only calls of the listed functions',
+    );
+  return true;
 }
 
 /** a or b as one condition; the empty condition matches every event, and so does either with it. */

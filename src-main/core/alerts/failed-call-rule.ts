@@ -1,0 +1,188 @@
+// Failed-call rules: a transaction to one of the watched addresses that failed on chain (receipt
+// status 0), whoever sent it. Failed transactions emit no logs, so the log watcher never sees
+// them: the rule reads each new block the chain's head passes (with its transactions) and the
+// receipts of those sent to its addresses. Only blocks after the rule was armed (by block, or by
+// timestamp when its chain's head was unknown then), at most
+// CATCH_UP_BLOCKS behind the head, so the cost follows the chain, not its history. Fires once per
+// transaction (subject `chainId:txHash`, so reading a block again after a restart finds the
+// firing and does nothing); a firing whose block a reorg replaced is taken back.
+import { getAddress } from 'viem';
+import type { FetchedBlock } from './block-fetcher.ts';
+import type { RuleDefinition } from './rule-shapes.ts';
+import {
+  requireChain,
+  type RuleKind,
+  type RuleRunner,
+  type RunnableRule,
+  type RunnerDependencies,
+} from './rule-runner.ts';
+
+type FailedCallSettings = Extract<RuleDefinition, { kind: 'failed-call' }>;
+
+/** How far behind the head reading starts (after a restart, or when it fell behind). */
+export const CATCH_UP_BLOCKS = 64;
+/** Blocks read per head, so one slow chain cannot queue up unbounded work. */
+const BLOCKS_PER_ROUND = 16;
+
+interface FailedCall {
+  transactionHash: string;
+  from: string;
+  to: string;
+  value: string;
+  blockNumber: number;
+  blockHash: string;
+  blockTimestamp: number;
+}
+
+export const failedCallRuleKind: RuleKind<FailedCallSettings> = {
+  validate(settings, context, field) {
+    requireChain(context, settings.chainId, field);
+    const addresses = [...new Set(settings.addresses.map((a) => getAddress(a.toLowerCase())))];
+    return { ...settings, addresses };
+  },
+  chainOf: (settings) => settings.chainId,
+  start: (rule, deps) => startFailedCallRule(rule, deps),
+};
+
+function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): RuleRunner {
+  const settings = rule.definition as FailedCallSettings;
+  const { chainId } = settings;
+  const watched = new Set(settings.addresses.map((address) => address.toLowerCase()));
+  /** Found, waiting for their block to be deep enough to fire (or to confirm a tentative firing). */
+  const waiting = new Map<string, FailedCall & { fired: boolean }>();
+  let nextBlock: number | null = null;
+  let busy = false;
+  let latestHead = -1;
+
+  const subjectOf = (hash: string): string => `${chainId}:${hash.toLowerCase()}`;
+  const chainDepth = (): number => deps.store.findChain(chainId)?.confirmations ?? 0;
+  const nameOf = (address: string): string =>
+    deps.store.findContract(`${chainId}:${address.toLowerCase()}`)?.name ?? address;
+
+  const fire = (call: FailedCall, tentative: boolean): void => {
+    deps.ledger.fire(rule, {
+      subject: subjectOf(call.transactionHash),
+      summary: `Transaction ${call.transactionHash} from ${call.from} to ${nameOf(call.to)} failed on chain ${chainId} (block ${call.blockNumber}).`,
+      chainId,
+      measure: { ...call },
+      tentative,
+    });
+  };
+
+  // Tentative firings of an earlier run wait again for their block's depth.
+  for (const firing of deps.ledger.live())
+    if (firing.ruleId === rule.id && firing.state === 'tentative' && firing.measure)
+      waiting.set(firing.subject, { ...(firing.measure as unknown as FailedCall), fired: true });
+
+  async function failedIn(block: FetchedBlock): Promise<FailedCall[]> {
+    // A rule armed while its chain's head was unknown is armed by time, as event rules are.
+    if (rule.armedBlock === null && block.timestamp < Math.floor(rule.armedAt! / 1000)) return [];
+    const sent = block.transactions.filter((tx) => tx.to && watched.has(tx.to.toLowerCase()));
+    const failed: FailedCall[] = [];
+    for (const tx of sent)
+      if (!(await deps.blocks.succeeded(chainId, tx.hash)))
+        failed.push({
+          transactionHash: tx.hash,
+          from: getAddress(tx.from),
+          to: getAddress(tx.to!),
+          value: BigInt(tx.value).toString(),
+          blockNumber: block.number,
+          blockHash: block.hash,
+          blockTimestamp: block.timestamp,
+        });
+    return failed;
+  }
+
+  function found(call: FailedCall): void {
+    const subject = subjectOf(call.transactionHash);
+    const standing = deps.ledger.current(rule.id, subject);
+    if (standing && standing.state !== 'retracted') return;
+    if (settings.confirmations === 0) {
+      const tentative = chainDepth() > 0;
+      fire(call, tentative);
+      if (tentative) waiting.set(subject, { ...call, fired: true });
+    } else waiting.set(subject, { ...call, fired: false });
+  }
+
+  /** Waiting calls whose block is deep enough: fired or confirmed if it stands, else taken back. */
+  async function settle(head: number): Promise<void> {
+    for (const [subject, call] of waiting) {
+      const depth = call.fired ? chainDepth() : settings.confirmations;
+      if (head < call.blockNumber + depth) continue;
+      const hash = await deps.blocks.hashAt(chainId, call.blockNumber);
+      waiting.delete(subject);
+      if (hash === call.blockHash) {
+        if (call.fired) deps.ledger.confirm(rule.id, subject);
+        else fire(call, false);
+        continue;
+      }
+      if (call.fired)
+        deps.ledger.retract(
+          rule.id,
+          subject,
+          `a reorganisation of chain ${chainId} replaced block ${call.blockNumber} (${call.blockHash})`,
+        );
+      // The block that replaced it is read again.
+      if (nextBlock !== null) nextBlock = Math.min(nextBlock, call.blockNumber);
+    }
+  }
+
+  async function readTo(head: number): Promise<void> {
+    if (nextBlock === null) {
+      nextBlock = Math.max(
+        rule.armedBlock === null ? 0 : rule.armedBlock + 1,
+        head - CATCH_UP_BLOCKS + 1,
+      );
+    }
+    if (head - nextBlock >= CATCH_UP_BLOCKS) {
+      deps.log.warn(
+        `Rule ${rule.id}: skipped blocks ${nextBlock}–${head - CATCH_UP_BLOCKS} of chain ${chainId}; failed calls in them are not alerted on.`,
+      );
+      nextBlock = head - CATCH_UP_BLOCKS + 1;
+    }
+    const last = Math.min(head, nextBlock + BLOCKS_PER_ROUND - 1);
+    while (nextBlock <= last) {
+      const block = await deps.blocks.block(chainId, nextBlock);
+      if (!block) break;
+      for (const call of await failedIn(block)) found(call);
+      nextBlock++;
+    }
+    await settle(head);
+  }
+
+  function round(): void {
+    if (busy || latestHead < 0) return;
+    busy = true;
+    const head = latestHead;
+    let read = false;
+    readTo(head)
+      .then(() => {
+        read = true;
+      })
+      .catch((error: unknown) =>
+        deps.log.warn(
+          `Rule ${rule.id}: could not read blocks of chain ${chainId} for failed calls (${(error as Error).message.split('\n')[0]}); trying again.`,
+        ),
+      )
+      .finally(() => {
+        busy = false;
+        deps.changed();
+        // A head that came while reading, or blocks left for the next round (after a failure,
+        // the next head or tick tries again).
+        if (read && (latestHead > head || (nextBlock !== null && nextBlock <= latestHead))) round();
+      });
+  }
+
+  const onHead = (head: number | null | undefined): void => {
+    if (head === null || head === undefined || rule.armedAt === null) return;
+    latestHead = Math.max(latestHead, head);
+    round();
+  };
+  return {
+    onHead(headChain, head) {
+      if (headChain === chainId) onHead(head);
+    },
+    // The head as the watcher knows it, for when no head event came since the rule started.
+    onTick: () => onHead(deps.chains.sync(chainId)?.headBlock),
+  };
+}
