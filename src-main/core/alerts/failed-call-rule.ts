@@ -94,6 +94,8 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
   }
 
   function found(call: FailedCall): void {
+    // A runner the rules were started again over (its rule disabled, say) fires nothing more.
+    if (deps.replaced()) return;
     const subject = subjectOf(call.transactionHash);
     const standing = deps.ledger.current(rule.id, subject);
     if (standing && standing.state !== 'retracted') return;
@@ -110,6 +112,7 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
       const depth = call.fired ? chainDepth() : settings.confirmations;
       if (head < call.blockNumber + depth) continue;
       const hash = await deps.blocks.hashAt(chainId, call.blockNumber);
+      if (deps.replaced()) return;
       waiting.delete(subject);
       if (hash === call.blockHash) {
         if (call.fired) deps.ledger.confirm(rule.id, subject);
@@ -151,7 +154,7 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
   }
 
   function round(): void {
-    if (busy || latestHead < 0) return;
+    if (busy || latestHead < 0 || deps.replaced()) return;
     busy = true;
     const head = latestHead;
     let read = false;
