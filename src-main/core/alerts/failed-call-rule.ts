@@ -2,8 +2,9 @@
 // status 0), whoever sent it. Failed transactions emit no logs, so the log watcher never sees
 // them: the rule reads each new block the chain's head passes (with its transactions) and the
 // receipts of those sent to its addresses. Only blocks after the rule was armed (by block, or by
-// timestamp when its chain's head was unknown then), at most
-// CATCH_UP_BLOCKS behind the head, so the cost follows the chain, not its history. Fires once per
+// timestamp when its chain's head was unknown then), from where it had read to (kept in the
+// store, so a restart reads what came while Vigil was down) or CATCH_UP_BLOCKS behind the head
+// the first time, so the cost follows the chain, not its history. Fires once per
 // transaction (subject `chainId:txHash`, so reading a block again after a restart finds the
 // firing and does nothing); a firing whose block a reorg replaced is taken back.
 import { getAddress } from 'viem';
@@ -23,6 +24,11 @@ type FailedCallSettings = Extract<RuleDefinition, { kind: 'failed-call' }>;
 export const CATCH_UP_BLOCKS = 64;
 /** Blocks read per head, so one slow chain cannot queue up unbounded work. */
 const BLOCKS_PER_ROUND = 16;
+/**
+ * How far behind the head the rule still reads every block (after a long downtime, or a slow
+ * RPC); beyond it the oldest blocks are skipped, with a warning.
+ */
+export const MAX_BEHIND_BLOCKS = 10_000;
 
 interface FailedCall {
   transactionHash: string;
@@ -51,6 +57,10 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
   /** Found, waiting for their block to be deep enough to fire (or to confirm a tentative firing). */
   const waiting = new Map<string, FailedCall & { fired: boolean }>();
   let nextBlock: number | null = null;
+  /** Where the rule had read to, kept across restarts (a meta entry of the operator data). */
+  const positionKey = `failed-call.next-block:${rule.id}`;
+  let savedPosition: number | undefined = Number(deps.store.meta(positionKey) ?? Number.NaN);
+  if (!Number.isSafeInteger(savedPosition)) savedPosition = undefined;
   let busy = false;
   let latestHead = -1;
 
@@ -132,16 +142,17 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
 
   async function readTo(head: number): Promise<void> {
     if (nextBlock === null) {
-      nextBlock = Math.max(
-        rule.armedBlock === null ? 0 : rule.armedBlock + 1,
-        head - CATCH_UP_BLOCKS + 1,
-      );
+      const armedFrom = rule.armedBlock === null ? 0 : rule.armedBlock + 1;
+      nextBlock =
+        savedPosition === undefined
+          ? Math.max(armedFrom, head - CATCH_UP_BLOCKS + 1)
+          : Math.max(armedFrom, savedPosition);
     }
-    if (head - nextBlock >= CATCH_UP_BLOCKS) {
+    if (head - nextBlock >= MAX_BEHIND_BLOCKS) {
       deps.log.warn(
-        `Rule ${rule.id}: skipped blocks ${nextBlock}–${head - CATCH_UP_BLOCKS} of chain ${chainId}; failed calls in them are not alerted on.`,
+        `Rule ${rule.id}: skipped blocks ${nextBlock}–${head - MAX_BEHIND_BLOCKS} of chain ${chainId}; failed calls in them are not alerted on.`,
       );
-      nextBlock = head - CATCH_UP_BLOCKS + 1;
+      nextBlock = head - MAX_BEHIND_BLOCKS + 1;
     }
     const last = Math.min(head, nextBlock + BLOCKS_PER_ROUND - 1);
     while (nextBlock <= last) {
@@ -170,10 +181,23 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
       .finally(() => {
         busy = false;
         deps.changed();
+        // After the flush deps.changed() queued, so the position never passes a firing not yet
+        // stored; nor a failure still waiting for its depth (it lives only here until fired).
+        queueMicrotask(savePosition);
         // A head that came while reading, or blocks left for the next round (after a failure,
         // the next head or tick tries again).
         if (read && (latestHead > head || (nextBlock !== null && nextBlock <= latestHead))) round();
       });
+  }
+
+  function savePosition(): void {
+    if (nextBlock === null || deps.replaced()) return;
+    let position = nextBlock;
+    for (const call of waiting.values())
+      if (!call.fired) position = Math.min(position, call.blockNumber);
+    if (position === savedPosition) return;
+    deps.store.execute({ type: 'meta.set', key: positionKey, value: String(position) });
+    savedPosition = position;
   }
 
   const onHead = (head: number | null | undefined): void => {

@@ -1,7 +1,8 @@
 // Failed-call rules on a real anvil, with headless mode as a child process: a transaction to the
 // watched contract that reverts fires once (and not again after a kill -9 and restart, although
-// the restarted rule reads the same blocks again), a successful call to it and a failed call to
-// another address do not, and a failure whose block a reorganisation replaced is taken back.
+// the restarted rule reads the same blocks again; one made during a downtime longer than the
+// first look-back fires after it), a successful call to it and a failed call to another address
+// do not, and a failure whose block a reorganisation replaced is taken back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address, Hex } from 'viem';
 import type { AlertFiring } from '../../../src-main/ipc/contract.ts';
@@ -80,8 +81,10 @@ describe('failed-call rules', () => {
       expect(first!.summary).toContain('Emitter');
 
       await server.kill('SIGKILL');
-      // While Vigil is down: another failure, read when it starts again (it looks back 64 blocks).
+      // While Vigil is down: another failure, then more blocks than the 64 a rule reads back the
+      // first time: the restarted rule goes on from where it had read to, kept in the store.
       const duringDowntime = await failingCall(watched);
+      await mineBlocks(anvil.rpcUrl, 100);
       ({ server, rpc } = await serve.start());
       const after = await waitForFirings(rpc.call, rule.id, 2, STANDING);
       expect(subjects(after)).toEqual([
