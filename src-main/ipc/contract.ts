@@ -1717,6 +1717,8 @@ export const ImportPreview = z.object({
         contractId: z.string().optional(),
         eventName: z.string().optional(),
         condition: z.string().optional(),
+        /** What a rule of another kind watches, in words ("failed transactions to 0x…"). */
+        watches: z.string().optional(),
         channels: z.array(z.string()),
       }),
     ),

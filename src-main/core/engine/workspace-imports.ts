@@ -284,6 +284,18 @@ async function openKeystores(
   return keys;
 }
 
+/** What a rule other than an event rule watches, in the words of the preview. */
+function watchedBy(rule: Workspace['rules'][number]): string | undefined {
+  switch (rule.kind) {
+    case 'failed-call':
+      return `failed transactions to ${rule.addresses.join(', ')} on chain ${rule.chainId}`;
+    case 'balance':
+      return `balance of ${rule.address} on chain ${rule.chainId} below ${rule.below} wei`;
+    default:
+      return undefined;
+  }
+}
+
 /** What the plan adds and what Vigil has already, without touching anything. */
 export function previewImport(
   plan: ImportPlan,
@@ -371,6 +383,7 @@ export function previewImport(
       ...('contractId' in rule
         ? { contractId: rule.contractId, eventName: rule.eventName, condition: rule.condition }
         : {}),
+      ...(watchedBy(rule) === undefined ? {} : { watches: watchedBy(rule) }),
       channels: rule.channels.map((channel) =>
         channel.type === 'webhook'
           ? `${channel.format} webhook ${shown(channel.url)}`

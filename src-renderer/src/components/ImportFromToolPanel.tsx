@@ -249,7 +249,7 @@ export function ImportFromToolPanel() {
               <thead>
                 <tr>
                   <th>Rule</th>
-                  <th>Event</th>
+                  <th>Event or kind</th>
                   <th>Condition</th>
                   <th>Channels</th>
                 </tr>
@@ -263,7 +263,9 @@ export function ImportFromToolPanel() {
                     </td>
                     <td>{rule.eventName ?? rule.kind}</td>
                     <td className="mono small">
-                      {rule.eventName === undefined ? '—' : rule.condition || 'every event'}
+                      {rule.eventName === undefined
+                        ? (rule.watches ?? '—')
+                        : rule.condition || 'every event'}
                     </td>
                     <td className="small">{rule.channels.join(', ')}</td>
                   </tr>

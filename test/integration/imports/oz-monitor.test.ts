@@ -437,6 +437,10 @@ describe('importing an OpenZeppelin Monitor folder', () => {
     }
     const failedCalls = preview.adds.rules.filter((rule) => rule.kind === 'failed-call');
     expect(failedCalls.map((rule) => rule.name)).toEqual(['Failed vault calls: failed calls']);
+    // The preview says what it watches: the monitor's addresses on its chain.
+    expect(failedCalls[0]!.watches).toMatch(
+      new RegExp(`^failed transactions to .*${token.slice(2)}.* on chain ${anvil.chainId}$`, 'i'),
+    );
     const failures = await waitForFirings(vigil.call, failedCalls[0]!.id, 1, ['fired']);
     expect(failures.map((firing) => [firing.subject, firing.state])).toEqual([
       [`${anvil.chainId}:${failedToToken.toLowerCase()}`, 'fired'],
