@@ -17,6 +17,8 @@ export interface BlockFetcher {
   succeeded(chainId: number, transactionHash: string): Promise<boolean>;
   /** The hash of the block at this height now, uncached (to see whether a reorg replaced it). */
   hashAt(chainId: number, blockNumber: number): Promise<string | null>;
+  /** Drops what is kept of the chain's blocks from this height up, and its receipts: a reorg. */
+  forget(chainId: number, fromBlock: number): void;
 }
 
 interface RpcBlock {
@@ -74,6 +76,15 @@ export function createBlockFetcher(chains: Pick<ChainAccess, 'rpc'>, capacity = 
           throw new Error(`chain ${chainId} has no receipt for transaction ${transactionHash}`);
         return Number(receipt.status) === 1;
       }),
+    forget(chainId, fromBlock) {
+      for (const key of [...blocks.keys()]) {
+        const [chain, number] = key.split(':').map(Number);
+        if (chain === chainId && number! >= fromBlock) blocks.delete(key);
+      }
+      // A transaction the reorg put in another block may have another outcome there.
+      for (const key of [...receipts.keys()])
+        if (key.startsWith(`${chainId}:`)) receipts.delete(key);
+    },
     async hashAt(chainId, blockNumber) {
       const block = await chains
         .rpc(chainId)

@@ -57,6 +57,8 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
   /** Found, waiting for their block to be deep enough to fire (or to confirm a tentative firing). */
   const waiting = new Map<string, FailedCall & { fired: boolean }>();
   let nextBlock: number | null = null;
+  /** The hashes of the blocks read lately, to find a reorg that replaced one of them. */
+  const readHashes = new Map<number, string>();
   /** Where the rule had read to, kept across restarts (a meta entry of the operator data). */
   const positionKey = `failed-call.next-block:${rule.id}`;
   let savedPosition: number | undefined = Number(deps.store.meta(positionKey) ?? Number.NaN);
@@ -140,6 +142,34 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
     }
   }
 
+  /**
+   * A reorg replaced blocks already read (the newest read has another hash now): read again from
+   * the first replaced one. Failures found in replaced blocks are taken back (fired) or dropped
+   * (waiting); those the new blocks hold are found and fired anew.
+   */
+  async function rewindPastReorg(): Promise<void> {
+    if (nextBlock === null || !readHashes.has(nextBlock - 1)) return;
+    let from = nextBlock;
+    for (let number = nextBlock - 1; readHashes.has(number); number--) {
+      if ((await deps.blocks.hashAt(chainId, number)) === readHashes.get(number)) break;
+      from = number;
+    }
+    if (from === nextBlock || deps.replaced()) return;
+    deps.blocks.forget(chainId, from);
+    for (const number of [...readHashes.keys()]) if (number >= from) readHashes.delete(number);
+    for (const [subject, call] of waiting) {
+      if (call.blockNumber < from) continue;
+      waiting.delete(subject);
+      if (call.fired)
+        deps.ledger.retract(
+          rule.id,
+          subject,
+          `a reorganisation of chain ${chainId} replaced block ${call.blockNumber} (${call.blockHash})`,
+        );
+    }
+    nextBlock = from;
+  }
+
   async function readTo(head: number): Promise<void> {
     if (nextBlock === null) {
       const armedFrom = rule.armedBlock === null ? 0 : rule.armedBlock + 1;
@@ -154,11 +184,14 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
       );
       nextBlock = head - MAX_BEHIND_BLOCKS + 1;
     }
+    await rewindPastReorg();
     const last = Math.min(head, nextBlock + BLOCKS_PER_ROUND - 1);
     while (nextBlock <= last) {
       const block = await deps.blocks.block(chainId, nextBlock);
       if (!block) break;
       for (const call of await failedIn(block)) found(call);
+      readHashes.set(block.number, block.hash);
+      readHashes.delete(block.number - CATCH_UP_BLOCKS);
       nextBlock++;
     }
     await settle(head);

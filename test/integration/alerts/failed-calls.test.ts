@@ -2,7 +2,8 @@
 // watched contract that reverts fires once (and not again after a kill -9 and restart, although
 // the restarted rule reads the same blocks again; one made during a downtime longer than the
 // first look-back fires after it), a successful call to it and a failed call to another address
-// do not, and a failure whose block a reorganisation replaced is taken back.
+// do not, a failure whose block a reorganisation replaced is taken back, and one a
+// reorganisation put into a block already read is found.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Address, Hex } from 'viem';
 import type { AlertFiring } from '../../../src-main/ipc/contract.ts';
@@ -114,6 +115,27 @@ describe('failed-call rules', () => {
       await mineBlocks(anvil.rpcUrl, 3);
       const [retracted] = await waitForFirings(rpc.call, rule.id, 1, ['retracted']);
       expect(retracted!.id).toBe(tentative!.id);
+
+      // A reorganisation that puts a failing call into a block the rule had read with none in
+      // it: the rule sees the block it read replaced, reads the new one, and fires.
+      const barrier2 = await failingCall(watched);
+      await mineBlocks(anvil.rpcUrl, 3);
+      const fired = await waitForFirings(rpc.call, rule.id, 4, ['fired']);
+      expect(subjects(fired)).toContain(`${anvil.chainId}:${barrier2.toLowerCase()}`);
+      const sender = anvilAccount(2).address;
+      await reorg(anvil.rpcUrl, 1, [
+        { tx: { from: sender, to: watched, data: '0xdeadbeef', gas: '0x30000' }, offset: 0 },
+      ]);
+      await mineBlocks(anvil.rpcUrl, 3);
+      const standing = await waitFor(async () => {
+        const firings = await firingsOf(rpc.call, rule.id);
+        return firings.find(
+          (firing) =>
+            STANDING.includes(firing.state) &&
+            (firing.measure as { from?: string } | null)?.from === sender,
+        );
+      });
+      expect((standing.measure as { to: string }).to).toBe(watched);
       rpc.close();
     },
   );
