@@ -15,8 +15,12 @@ import { importFormats } from '../src-main/core/importers/index.ts';
 
 const usage = [
   'Usage: npm run import -- --data-dir DIR [--format oz-monitor|defender|oz-relayer|kwala]',
-  '         [--profile NAME] [--allow-private-rpc] [--yes] PATH…',
+  '         [--profile NAME] [--allow-private-rpc] [--propose-from SIGNER [--propose-policy ID]]',
+  '         [--yes] PATH…',
   'Prints what the import would do; --yes applies it. PATH: a configuration folder or files.',
+  '--propose-from: the keychain signer that sends the calls the files make from their own wallet',
+  '(Kwala `call`, a Defender relayer); --propose-policy: the automation policy they run under',
+  '(without it they wait for approval by hand).',
 ].join('\n');
 
 /** The preview as an operator reads it in a terminal. */
@@ -75,6 +79,8 @@ async function main(): Promise<number> {
       format: { type: 'string' },
       profile: { type: 'string' },
       'allow-private-rpc': { type: 'boolean' },
+      'propose-from': { type: 'string' },
+      'propose-policy': { type: 'string' },
       yes: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -110,7 +116,12 @@ async function main(): Promise<number> {
     },
   });
   try {
-    const input = { paths, ...(values.format ? { format: values.format } : {}) };
+    const input = {
+      paths,
+      ...(values.format ? { format: values.format } : {}),
+      ...(values['propose-from'] ? { proposeFrom: values['propose-from'] } : {}),
+      ...(values['propose-policy'] ? { proposePolicy: values['propose-policy'] } : {}),
+    };
     const preview = (await core.call('workspace.importFrom', input)) as ImportPreview;
     console.log(describePreview(preview));
     if (!values.yes) {

@@ -177,6 +177,21 @@ test('an OpenZeppelin Relayer folder: the passphrase and the webhook secret type
   expect(rules.flatMap((rule) => rule.channels)).toContainEqual(
     expect.objectContaining({ type: 'webhook', secretHint: `…${webhookKey.slice(-4)}` }),
   );
+
+  // With a signer in the keychain, the calls another tool's files make from its own wallet
+  // (Kwala's call) are carried over once the operator says which signer sends them.
+  const kwala = join(roots.path, 'kwala-calls');
+  cpSync('test/fixtures/imports/kwala', kwala, { recursive: true });
+  await page.getByRole('link', { name: 'Workspace' }).click();
+  await panel.getByLabel('Configuration folder').fill(kwala);
+  await panel.getByRole('button', { name: 'Preview', exact: true }).click();
+  const notCarried = panel.getByRole('table', { name: 'Not carried over' });
+  const walletCalls = notCarried.getByRole('row', { name: /sends calls from its own wallet/ });
+  await expect(walletCalls).not.toHaveCount(0);
+  await panel.getByLabel(/send from/).selectOption({ value: signer });
+  await expect(walletCalls).toHaveCount(0);
+  await expect(panel.getByLabel('under')).toBeEnabled();
+  await previewScreenshot(page, panel, 'import-kwala-calls-from-signer');
   expect(problems).toEqual([]);
 });
 

@@ -2,11 +2,13 @@
 // Monitor's networks/, monitors/, triggers/ …) inside one they allowed, sees what Vigil would add,
 // what it has already and what cannot be carried over (file:line and why), then confirms. Nothing
 // is applied before the confirm; applying twice adds nothing.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ContractError, ImportPreview } from '@contract';
 import { vigil } from '../client/index.ts';
 import { shortHex } from '../format.ts';
+import { useAutomation } from '../stores/automation.ts';
 import { useConfig } from '../stores/config.ts';
+import { useSigners } from '../stores/signers.ts';
 import { FolderPicker } from './FolderPicker.tsx';
 
 const formats = [
@@ -51,11 +53,33 @@ export function ImportFromToolPanel() {
   // carried over, so the import waits until the preview shows it.
   const [previewedWith, setPreviewedWith] = useState<Record<string, string>>({});
 
-  const request = (confirm: boolean) => ({
+  // Calls the files make from their tool's own wallet (Kwala `call`, a Defender relayer) are
+  // carried over only with a keychain signer to send them, and under a policy only if one is named.
+  const signers = useSigners((state) => state.signers);
+  const policies = useAutomation((state) => state.policies);
+  useEffect(() => {
+    void useSigners.getState().load();
+    void useAutomation.getState().loadPolicies();
+  }, []);
+  const [proposeFrom, setProposeFrom] = useState('');
+  const [proposePolicy, setProposePolicy] = useState('');
+
+  type CallChoices = { proposeFrom: string; proposePolicy: string };
+  const request = (confirm: boolean, calls: CallChoices = { proposeFrom, proposePolicy }) => ({
     paths: [path.trim()],
     ...(format === '' ? {} : { format }),
+    ...(calls.proposeFrom === '' ? {} : { proposeFrom: calls.proposeFrom }),
+    ...(calls.proposeFrom === '' || calls.proposePolicy === ''
+      ? {}
+      : { proposePolicy: calls.proposePolicy }),
     ...(confirm ? { confirm } : {}),
   });
+  /** A new signer or policy for the files' calls: a preview shown is made again with it. */
+  const chooseCalls = (calls: CallChoices): void => {
+    setProposeFrom(calls.proposeFrom);
+    setProposePolicy(calls.proposePolicy);
+    if (preview) void read(true, calls);
+  };
 
   // Before a preview exists, a preview refused for want of environment values asks for them.
   const asks = preview
@@ -74,14 +98,14 @@ export function ImportFromToolPanel() {
   );
 
   /** A preview of the folder; `withTyped` keeps what was typed and shows what it changes. */
-  const read = async (withTyped = false): Promise<void> => {
+  const read = async (withTyped = false, calls?: CallChoices): Promise<void> => {
     setBusy('reading');
     setError(null);
     setDone(null);
     const given = withTyped ? values : {};
     if (!withTyped) setTyped({});
     const answer = await vigil.call('workspace.importFrom', {
-      ...request(false),
+      ...request(false, calls),
       ...(Object.keys(given).length > 0 ? { secretValues: given } : {}),
     });
     setBusy(null);
@@ -156,6 +180,37 @@ export function ImportFromToolPanel() {
           ))}
         </select>
       </FolderPicker>
+      <div className="form-row small" role="group" aria-label="Calls the files make">
+        <label htmlFor="import-propose-from">
+          Calls the files make (Kwala call, a Defender relayer): send from
+        </label>
+        <select
+          id="import-propose-from"
+          value={proposeFrom}
+          onChange={(e) => chooseCalls({ proposeFrom: e.target.value, proposePolicy })}
+        >
+          <option value="">no signer: not carried over</option>
+          {signers.map((signer) => (
+            <option key={signer.address} value={signer.address}>
+              {signer.label} ({shortHex(signer.address)})
+            </option>
+          ))}
+        </select>
+        <label htmlFor="import-propose-policy">under</label>
+        <select
+          id="import-propose-policy"
+          value={proposePolicy}
+          disabled={proposeFrom === ''}
+          onChange={(e) => chooseCalls({ proposeFrom, proposePolicy: e.target.value })}
+        >
+          <option value="">no policy: each waits for approval by hand</option>
+          {policies.map((policy) => (
+            <option key={policy.id} value={policy.id}>
+              policy {policy.name}
+            </option>
+          ))}
+        </select>
+      </div>
       {error?.at === 'preview' && <FailureShown failure={error} />}
       {!preview && asks.length > 0 && (
         <div aria-label="Values the preview needs">
