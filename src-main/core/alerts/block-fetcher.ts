@@ -2,6 +2,7 @@
 // through the chain's RPC pool only while such a rule runs, each once however many rules of the
 // chain ask (the last few blocks and receipts are kept; a request in flight is shared).
 import type { ChainAccess } from '../engine/service.ts';
+import { createPromiseCache } from './promise-cache.ts';
 
 export interface FetchedBlock {
   number: number;
@@ -29,21 +30,11 @@ interface RpcBlock {
 }
 
 export function createBlockFetcher(chains: Pick<ChainAccess, 'rpc'>, capacity = 64): BlockFetcher {
-  const blocks = new Map<string, Promise<FetchedBlock | null>>();
-  const receipts = new Map<string, Promise<boolean>>();
-  /** Keeps a promise for its key (shared while in flight), forgetting a failure and the oldest. */
-  function remember<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>) {
-    const known = cache.get(key);
-    if (known) return known;
-    const loading = load();
-    cache.set(key, loading);
-    loading.catch(() => cache.delete(key));
-    if (cache.size > capacity) cache.delete(cache.keys().next().value!);
-    return loading;
-  }
+  const blocks = createPromiseCache<FetchedBlock | null>(capacity);
+  const receipts = createPromiseCache<boolean>(capacity);
   return {
     block: (chainId, blockNumber) =>
-      remember(blocks, `${chainId}:${blockNumber}`, async () => {
+      blocks.get(`${chainId}:${blockNumber}`, async () => {
         const block = await chains
           .rpc(chainId)
           .request<RpcBlock | null>('eth_getBlockByNumber', [
@@ -68,7 +59,7 @@ export function createBlockFetcher(chains: Pick<ChainAccess, 'rpc'>, capacity = 
         };
       }),
     succeeded: (chainId, transactionHash) =>
-      remember(receipts, `${chainId}:${transactionHash.toLowerCase()}`, async () => {
+      receipts.get(`${chainId}:${transactionHash.toLowerCase()}`, async () => {
         const receipt = await chains
           .rpc(chainId)
           .request<{ status: string } | null>('eth_getTransactionReceipt', [transactionHash]);
@@ -77,13 +68,12 @@ export function createBlockFetcher(chains: Pick<ChainAccess, 'rpc'>, capacity = 
         return Number(receipt.status) === 1;
       }),
     forget(chainId, fromBlock) {
-      for (const key of [...blocks.keys()]) {
+      blocks.deleteWhere((key) => {
         const [chain, number] = key.split(':').map(Number);
-        if (chain === chainId && number! >= fromBlock) blocks.delete(key);
-      }
+        return chain === chainId && number! >= fromBlock;
+      });
       // A transaction the reorg put in another block may have another outcome there.
-      for (const key of [...receipts.keys()])
-        if (key.startsWith(`${chainId}:`)) receipts.delete(key);
+      receipts.deleteWhere((key) => key.startsWith(`${chainId}:`));
     },
     async hashAt(chainId, blockNumber) {
       const block = await chains

@@ -29,6 +29,8 @@ const BLOCKS_PER_ROUND = 16;
  * RPC); beyond it the oldest blocks are skipped, with a warning.
  */
 export const MAX_BEHIND_BLOCKS = 10_000;
+/** How many blocks read between two saves of the read position. */
+const SAVE_EVERY_BLOCKS = 32;
 
 interface FailedCall {
   transactionHash: string;
@@ -228,7 +230,15 @@ function startFailedCallRule(rule: RunnableRule, deps: RunnerDependencies): Rule
     let position = nextBlock;
     for (const call of waiting.values())
       if (!call.fired) position = Math.min(position, call.blockNumber);
-    if (position === savedPosition) return;
+    // A journal entry every SAVE_EVERY_BLOCKS blocks, not every block: a restart reads again at
+    // most that many blocks it had read (the ledger fires each failure once). A position that
+    // went back (a reorg, a failure waiting for its depth) is saved at once.
+    if (
+      savedPosition !== undefined &&
+      position >= savedPosition &&
+      position - savedPosition < SAVE_EVERY_BLOCKS
+    )
+      return;
     deps.store.execute({ type: 'meta.set', key: positionKey, value: String(position) });
     savedPosition = position;
   }

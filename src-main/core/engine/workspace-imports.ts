@@ -375,6 +375,7 @@ export function previewImport(
       preview.existing.rules.push({ id, name: rule.name });
       continue;
     }
+    const watches = watchedBy(rule);
     preview.adds.rules.push({
       id,
       name: rule.name,
@@ -383,7 +384,7 @@ export function previewImport(
       ...('contractId' in rule
         ? { contractId: rule.contractId, eventName: rule.eventName, condition: rule.condition }
         : {}),
-      ...(watchedBy(rule) === undefined ? {} : { watches: watchedBy(rule) }),
+      ...(watches === undefined ? {} : { watches }),
       channels: rule.channels.map((channel) =>
         channel.type === 'webhook'
           ? `${channel.format} webhook ${shown(channel.url)}`

@@ -688,12 +688,7 @@ export async function openChainStore(parts: {
     listWrittenBuilds(0);
   }
 
-  /** The databases that may hold a chain's unsealed rows (the head). */
-  function unsealedSources(chainId: number | undefined): Database[] {
-    return unsealedSourcesByChain(chainId).map((source) => source.db);
-  }
-
-  /** The same, each with the one chain to read from it (the head can hold several). */
+  /** The head, once per chain to read from it (it can hold several): the rows not sealed. */
   function unsealedSourcesByChain(
     chainId: number | undefined,
   ): { db: Database; chainId: number }[] {
@@ -1188,20 +1183,16 @@ export async function openChainStore(parts: {
     queryEvents,
     blockHeaderAt(chainId, number) {
       settleBuilds(chainId, number, number);
-      for (const source of unsealedSources(chainId)) {
-        const found = blockHeaderAt(source, chainId, number);
-        if (found) return found;
-      }
+      const found = blockHeaderAt(head, chainId, number);
+      if (found) return found;
       return firstInSegments(segmentsAt(chainId, number), (db) =>
         blockHeaderAt(db, chainId, number),
       );
     },
     storedBlockHash(chainId, number) {
       settleBuilds(chainId, number, number);
-      for (const source of unsealedSources(chainId)) {
-        const found = storedBlockHash(source, chainId, number);
-        if (found) return found;
-      }
+      const found = storedBlockHash(head, chainId, number);
+      if (found) return found;
       return firstInSegments(segmentsAt(chainId, number), (db) =>
         storedBlockHash(db, chainId, number),
       );
@@ -1209,9 +1200,8 @@ export async function openChainStore(parts: {
     eventBlocksAtOrBelow(chainId, atOrBelow, limit) {
       settleBuilds(chainId, -Infinity, atOrBelow);
       const found = new Map<number, string>();
-      for (const source of unsealedSources(chainId))
-        for (const block of eventBlocksAtOrBelow(source, chainId, atOrBelow, limit))
-          found.set(block.number, block.hash);
+      for (const block of eventBlocksAtOrBelow(head, chainId, atOrBelow, limit))
+        found.set(block.number, block.hash);
       const segments = manifest.segments
         .filter(
           (segment) =>
@@ -1233,9 +1223,7 @@ export async function openChainStore(parts: {
     },
     storedIdentities(chainId, contractIds, fromBlock, toBlock) {
       settleBuilds(chainId, fromBlock, toBlock);
-      const rows = unsealedSources(chainId).flatMap((source) =>
-        storedIdentities(source, chainId, contractIds, fromBlock, toBlock),
-      );
+      const rows = storedIdentities(head, chainId, contractIds, fromBlock, toBlock);
       for (const segment of manifest.segments) {
         if (
           segment.chainId !== chainId ||
@@ -1251,10 +1239,8 @@ export async function openChainStore(parts: {
         .map(({ id: _id, ...identity }) => identity);
     },
     eventByIdentity(chainId, blockHash, logIndex) {
-      for (const source of unsealedSources(chainId)) {
-        const found = eventByIdentity(source, chainId, blockHash, logIndex);
-        if (found) return found;
-      }
+      const inHead = eventByIdentity(head, chainId, blockHash, logIndex);
+      if (inHead) return inHead;
       for (const build of unlistedBuilds(chainId)) {
         const found = build.byIdentity.get(identityKey(blockHash, logIndex));
         if (found) return found;
@@ -1287,12 +1273,10 @@ export async function openChainStore(parts: {
       const add = (minute: number, count: number): void => {
         counts.set(minute, (counts.get(minute) ?? 0) + count);
       };
-      for (const source of unsealedSources(chainId)) {
-        const series = eventsPerMinute(source, chainId, minutes);
-        for (const point of series) add(point.minute, point.count);
-        const last = series.at(-1)?.minute;
-        if (last !== undefined && (newest === null || last > newest)) newest = last;
-      }
+      const series = eventsPerMinute(head, chainId, minutes);
+      for (const point of series) add(point.minute, point.count);
+      const last = series.at(-1)?.minute;
+      if (last !== undefined) newest = last;
       const sealed = manifest.segments.filter(
         (segment) => segment.chainId === chainId && segment.maxTime !== null,
       );

@@ -10,6 +10,7 @@ import {
   writeComparison,
   type EventParameter,
   type ExtraFields,
+  type TranslateResult,
   type SourceLiteral,
 } from '../shared/argument-comparison.ts';
 
@@ -206,8 +207,6 @@ function asValue(node: Node): DefenderValue {
 
 /** An ABI parameter as the translation needs it. */
 export type DefenderParameter = EventParameter;
-
-export type TranslateResult = { ok: true; condition: string } | { ok: false; reason: string };
 
 /** Writes a Defender condition as a Vigil condition that selects the same events, or says why not. */
 export function translateDefenderExpression(

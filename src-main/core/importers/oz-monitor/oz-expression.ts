@@ -15,6 +15,7 @@ import {
   writeComparison,
   type EventParameter,
   type ExtraFields,
+  type TranslateResult,
 } from '../shared/argument-comparison.ts';
 
 export type OzCompareOp =
@@ -147,8 +148,6 @@ export function parseOzExpression(text: string): OzExpression {
 
 /** An ABI parameter as the translation needs it. */
 export type OzParameter = EventParameter;
-
-export type TranslateResult = { ok: true; condition: string } | { ok: false; reason: string };
 
 /**
  * Writes an OZ expression over an event's parameters (named, or by position) as a Vigil

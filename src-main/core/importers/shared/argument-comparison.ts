@@ -13,6 +13,9 @@ export interface EventParameter {
 /** Fields outside the event's parameters, e.g. a transaction's `to` as Vigil's `tx.to`. */
 export type ExtraFields = Readonly<Record<string, { vigilField: string; type: string }>>;
 
+/** Another tool's expression as a Vigil condition that selects the same events, or why not. */
+export type TranslateResult = { ok: true; condition: string } | { ok: false; reason: string };
+
 /** An argument resolved to what Vigil calls it and its Solidity type. */
 export interface ResolvedArgument {
   field: string;
