@@ -6,8 +6,9 @@
 // They are decoded again here, when they leave the store, rather than rewritten in it: sealed
 // segments are immutable files written once (a rewrite would cost as much as the history), and the
 // head is rebuilt from its ingest log at start, which keeps the rows as they were first decoded.
-// Decoding at read time costs a decode per row of a page (a few microseconds) and needs no
-// progress to wait for. A query for one contract's event by name also asks the store for that
+// Decoding at read time needs no progress to wait for, and costs a decode only for the rows it
+// changes: a row stored with the signature the current ABI gives its topic0 would decode to what
+// it holds (the check is a map look-up; a page of 1,000 rows decoded again cost milliseconds). A query for one contract's event by name also asks the store for that
 // contract's undecoded rows with the event's topic0 (an event's name is part of its topic0, so a
 // row decoded under another name is another event). What is not redone: alerts evaluated when the
 // rows arrived, and the segments' per-event counts, which still count these rows as undecoded.
@@ -16,6 +17,12 @@ import { createLogDecoder, eventSignaturesOf, type LogDecoder } from '../abi/ind
 import type { EventsQuery, Store } from '../store/index.ts';
 
 export type CurrentAbiRows = (rows: EventRow[]) => EventRow[];
+
+interface CurrentDecoder {
+  decode: LogDecoder;
+  /** Each event's canonical signature by its topic0 (lowercase), from the current ABI. */
+  signatureByTopic0: Map<string, string>;
+}
 
 /** store.queryEvents, with rows decoded by their contract's current ABI. */
 export function queryWithCurrentAbi(
@@ -46,25 +53,38 @@ export function queryWithCurrentAbi(
 
 export function createCurrentAbiRows(store: Pick<Store, 'findContract'>): CurrentAbiRows {
   // One decoder per contract and ABI, built again only when the ABI changes.
-  const decoders = new Map<string, { abiText: string; decode: LogDecoder }>();
-  const decoderOf = (contractId: string): LogDecoder | undefined => {
+  const decoders = new Map<string, CurrentDecoder & { abiText: string }>();
+  const decoderOf = (contractId: string): CurrentDecoder | undefined => {
     const contract = store.findContract(contractId);
     if (!contract) return undefined;
     const abiText = JSON.stringify(contract.abi);
     const cached = decoders.get(contractId);
-    if (cached?.abiText === abiText) return cached.decode;
-    const decode = createLogDecoder(contract.abi as never);
-    decoders.set(contractId, { abiText, decode });
-    return decode;
+    if (cached?.abiText === abiText) return cached;
+    const decoder = {
+      abiText,
+      decode: createLogDecoder(contract.abi as never),
+      signatureByTopic0: new Map(
+        eventSignaturesOf(contract.abi as never).map((event) => [
+          event.topic0.toLowerCase(),
+          event.signature,
+        ]),
+      ),
+    };
+    decoders.set(contractId, decoder);
+    return decoder;
   };
 
   return (rows) => {
     // Contracts are looked up once per page.
-    const forPage = new Map<string, LogDecoder | undefined>();
+    const forPage = new Map<string, CurrentDecoder | undefined>();
     return rows.map((row) => {
       if (!forPage.has(row.contractId)) forPage.set(row.contractId, decoderOf(row.contractId));
-      const decode = forPage.get(row.contractId);
-      const decoded = decode?.({
+      const decoder = forPage.get(row.contractId);
+      // The current ABI has no event with this topic0 (decoding finds none), or gives it the
+      // signature the row was stored with (decoding gives back the row): the row stands.
+      const currentSignature = decoder?.signatureByTopic0.get(row.topics[0]?.toLowerCase() ?? '');
+      if (currentSignature === undefined || currentSignature === row.signature) return row;
+      const decoded = decoder?.decode({
         topics: row.topics as `0x${string}`[],
         data: row.data as `0x${string}`,
       });
