@@ -236,9 +236,10 @@ const DAMAGED_DIR = 'damaged';
 const defaults = {
   sealMinEvents: 20_000,
   sealMaxAgeMs: 60 * 60_000,
-  // About 10 MB a segment with its indexes: opened (read, checked and loaded into sql.js) in
-  // tens of milliseconds, which is what a look-up by transaction hash pays when it misses.
-  segmentTargetEvents: 10_000,
+  // About 4.6 MB a segment with its indexes (919 bytes a row): opened (read, checked and loaded
+  // into sql.js) in about 5 ms, which is what a page pays when its segment is not in the cache.
+  // Twice that size made a random block range at 5M events miss its 50 ms p95.
+  segmentTargetEvents: 5_000,
   segmentCacheBytes: 256 * 1024 * 1024,
   headLogMaxBytes: 64 * 1024 * 1024,
 };
