@@ -13,6 +13,8 @@ export type { Caller, GateSubject } from './approvals/index.ts';
 export interface VigilCore {
   /** Runs one already-validated request; throws VigilError on a bad one. */
   call(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
+  /** call, answered with the value as JSON text: what a headless client reads, made once. */
+  callAsJson(name: RequestName, input: unknown, caller?: Caller): Promise<string>;
   /** Batched pushes for every connected view; returns its unsubscribe. */
   onPush(listener: PushListener): () => void;
   /**
@@ -96,6 +98,7 @@ export async function createVigil(options: CreateVigilOptions): Promise<VigilCor
   }
   return {
     call: (name, input, caller) => engine.call(name, input, caller),
+    callAsJson: (name, input, caller) => engine.callAsJson(name, input, caller),
     onPush: (listener) => engine.onPush(listener),
     allowProjectRoot: (path) => engine.allowProjectRoot(path),
     close: () => engine.close(),

@@ -41,6 +41,8 @@ function isShellRequest(name: RequestName): name is ShellRequestName {
 export interface ContractServer {
   /** `caller` says who sent it, as the transport knows (see core/approvals/caller.ts). */
   handle(name: string, input: unknown, caller?: Caller): Promise<Envelope<unknown>>;
+  /** handle, with the answer's value as JSON text: made once, in the thread that answered. */
+  handleAsJson(name: string, input: unknown, caller?: Caller): Promise<Envelope<string>>;
   onPush(listener: PushListener): () => void;
 }
 
@@ -78,42 +80,63 @@ export function invalidInputError(name: string, error: z.ZodError): ContractErro
  * names its file by a save-dialog handle, never by path.
  */
 export function createContractServer(core: VigilCore, shell?: DesktopShell): ContractServer {
-  return {
-    async handle(name, input, caller) {
-      if (!isRequestName(name)) {
-        return {
-          ok: false,
-          error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${name}".` },
-        };
-      }
-      const parsed = requests[name].input.safeParse(input);
-      if (!parsed.success) return { ok: false, error: invalidInputError(name, parsed.error) };
-      try {
-        if (isShellRequest(name)) {
-          const answer = shell?.handlers[name];
-          if (!answer) {
-            return {
-              ok: false,
-              error: {
-                code: 'NOT_AVAILABLE',
-                message: `${name} is answered by the desktop app only; ${headlessInstead[name]}.`,
-              },
-            };
-          }
-          return { ok: true, value: await answer(parsed.data as never) };
+  /** Checks the request and runs it: the shell's requests in the shell, the others in the core. */
+  async function run<V>(
+    name: string,
+    input: unknown,
+    caller: Caller | undefined,
+    callCore: (name: RequestName, input: unknown, caller?: Caller) => Promise<V>,
+    shellValue: (value: unknown) => V,
+  ): Promise<Envelope<V>> {
+    if (!isRequestName(name)) {
+      return {
+        ok: false,
+        error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${name}".` },
+      };
+    }
+    const parsed = requests[name].input.safeParse(input);
+    if (!parsed.success) return { ok: false, error: invalidInputError(name, parsed.error) };
+    try {
+      if (isShellRequest(name)) {
+        const answer = shell?.handlers[name];
+        if (!answer) {
+          return {
+            ok: false,
+            error: {
+              code: 'NOT_AVAILABLE',
+              message: `${name} is answered by the desktop app only; ${headlessInstead[name]}.`,
+            },
+          };
         }
-        const input =
-          name === 'audit.export' && caller?.kind === 'desktop'
-            ? desktopExportInput(
-                parsed.data as ValidatedInput<'audit.export'>,
-                shell?.exportHandles,
-              )
-            : parsed.data;
-        return { ok: true, value: await core.call(name, input, caller) };
-      } catch (error) {
-        return { ok: false, error: toContractError(error) };
+        return { ok: true, value: shellValue(await answer(parsed.data as never)) };
       }
-    },
+      const validated =
+        name === 'audit.export' && caller?.kind === 'desktop'
+          ? desktopExportInput(parsed.data as ValidatedInput<'audit.export'>, shell?.exportHandles)
+          : parsed.data;
+      return { ok: true, value: await callCore(name, validated, caller) };
+    } catch (error) {
+      return { ok: false, error: toContractError(error) };
+    }
+  }
+
+  return {
+    handle: (name, input, caller) =>
+      run(
+        name,
+        input,
+        caller,
+        (...call) => core.call(...call),
+        (value) => value,
+      ),
+    handleAsJson: (name, input, caller) =>
+      run(
+        name,
+        input,
+        caller,
+        (...call) => core.callAsJson(...call),
+        (value) => JSON.stringify(value ?? null),
+      ),
     onPush: (listener) => core.onPush(listener),
   };
 }

@@ -98,10 +98,11 @@ export function parseJsonRpcMessage(
   return requests;
 }
 
-export function jsonRpcResponse(id: JsonRpcRequest['id'], envelope: Envelope<unknown>): object {
+/** The response's JSON text, around an answer already made JSON (see handleAsJson). */
+export function jsonRpcResponseText(id: JsonRpcRequest['id'], envelope: Envelope<string>): string {
   return envelope.ok
-    ? { jsonrpc: '2.0', id: id ?? null, result: envelope.value }
-    : {
+    ? `{"jsonrpc":"2.0","id":${JSON.stringify(id ?? null)},"result":${envelope.value}}`
+    : JSON.stringify({
         jsonrpc: '2.0',
         id: id ?? null,
         error: {
@@ -109,5 +110,5 @@ export function jsonRpcResponse(id: JsonRpcRequest['id'], envelope: Envelope<unk
           message: envelope.error.message,
           data: envelope.error,
         },
-      };
+      });
 }

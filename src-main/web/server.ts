@@ -16,7 +16,7 @@ import type { Caller } from '../core/app.ts';
 import type { Logger } from '../core/ports/index.ts';
 import type { ContractServer } from '../ipc/server.ts';
 import { EXPORTS_PATH_PREFIX, serveExportDownload } from './export-downloads.ts';
-import { jsonRpcErrorCodes, jsonRpcResponse, parseJsonRpcMessage } from './json-rpc.ts';
+import { jsonRpcErrorCodes, jsonRpcResponseText, parseJsonRpcMessage } from './json-rpc.ts';
 import {
   allowedHostNames,
   consoleUrlFor,
@@ -271,15 +271,15 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     }
     const responses = await Promise.all(
       parsed.map(async (request) => {
-        const envelope = await contract.handle(request.method, request.params, caller);
-        return request.id === undefined ? undefined : jsonRpcResponse(request.id, envelope);
+        const envelope = await contract.handleAsJson(request.method, request.params, caller);
+        return request.id === undefined ? undefined : jsonRpcResponseText(request.id, envelope);
       }),
     );
     const replies = responses.filter((reply) => reply !== undefined);
     if (replies.length === 0 || ws.readyState !== ws.OPEN) return;
     // A batch is answered with an array. The text is valid JSON, so it is a batch exactly when it
     // opens with "[": no second parse of a message that may be 64 MiB (an export to verify).
-    ws.send(JSON.stringify(/^[ \t\n\r]*\[/.test(text) ? replies : replies[0]));
+    ws.send(/^[ \t\n\r]*\[/.test(text) ? `[${replies.join(',')}]` : replies[0]!);
   }
 
   const unsubscribe = contract.onPush((name, payload) => {

@@ -15,6 +15,8 @@ import type { EngineToMain, EngineWorkerData, MainToEngine } from './messages.ts
 export interface EngineClient {
   readonly recovery: StoreRecovery;
   call(name: RequestName, input: unknown, caller?: Caller): Promise<unknown>;
+  /** call, answered with the value as JSON text (for a client that reads JSON). */
+  callAsJson(name: RequestName, input: unknown, caller?: Caller): Promise<string>;
   applyWorkspaceFile(path: string): Promise<WorkspaceApplySummary>;
   /** A folder the operator picked in a dialog; answers its real path. */
   allowProjectRoot(path: string): Promise<string>;
@@ -75,7 +77,7 @@ export async function startEngine(
           const waiter = pending.get(message.id);
           pending.delete(message.id);
           if (!waiter) return;
-          if (message.ok) waiter.resolve(message.value);
+          if (message.ok) waiter.resolve('json' in message ? message.json : message.value);
           else
             waiter.reject(new VigilError(message.error.code, message.error.message, message.error));
           return;
@@ -132,6 +134,8 @@ export async function startEngine(
     recovery,
     call: (name, input, caller) =>
       send({ type: 'call', name, input, ...(caller ? { caller } : {}) }),
+    callAsJson: (name, input, caller) =>
+      send({ type: 'call', name, input, ...(caller ? { caller } : {}), asJson: true }),
     applyWorkspaceFile: (path) => send({ type: 'applyWorkspaceFile', path }),
     allowProjectRoot: (path) => send({ type: 'allowProjectRoot', path }),
     onPush(listener) {

@@ -17,7 +17,15 @@ export interface EngineWorkerData {
 }
 
 export type MainToEngine =
-  | { type: 'call'; id: number; name: RequestName; input: unknown; caller?: Caller }
+  | {
+      type: 'call';
+      id: number;
+      name: RequestName;
+      input: unknown;
+      caller?: Caller;
+      /** Answer with the value as JSON text (a headless client's answer, sent on as it is). */
+      asJson?: true;
+    }
   /** Main's answer to an ask-person: whether the person approved in the dialog. */
   | { type: 'person-answer'; id: number; approved: boolean }
   | { type: 'applyWorkspaceFile'; id: number; path: string }
@@ -31,6 +39,8 @@ export type EngineToMain =
   | { type: 'ready'; recovery: StoreRecovery }
   | { type: 'fatal'; error: ContractError }
   | { type: 'result'; id: number; ok: true; value: unknown }
+  /** The answer to a call asked asJson: the value's JSON text. */
+  | { type: 'result'; id: number; ok: true; json: string }
   | { type: 'result'; id: number; ok: false; error: ContractError }
   | { type: 'push'; name: PushName; payload: unknown }
   /** The desktop gate: main shows `subject` in a native dialog and answers person-answer. */

@@ -3,12 +3,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { contentSecurityPolicy } from '../../../src-main/ipc/content-security-policy.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
 import { chainLogs, storedEvents } from '../../helpers/compare.ts';
 import {
   connectRpc,
+  splitWsUrl,
   startServe,
   waitFor,
   type RpcCallError,
@@ -54,6 +56,29 @@ describe('headless mode', () => {
     const unknown = await own.call('nope.nope').catch((error: RpcCallError) => error);
     expect(unknown).toMatchObject({ jsonRpcCode: -32601, data: { code: 'UNKNOWN_METHOD' } });
     own.close();
+    // A batch is answered with an array, in order, with nothing for a notification (no id).
+    const target = splitWsUrl(server.wsUrl);
+    const socket = new WebSocket(target.url, { headers: target.headers });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const replied = new Promise<string>((resolve) =>
+      socket.once('message', (data: Buffer) => resolve(data.toString())),
+    );
+    socket.send(
+      JSON.stringify([
+        { jsonrpc: '2.0', id: 1, method: 'chains.list' },
+        { jsonrpc: '2.0', method: 'chains.list' },
+        { jsonrpc: '2.0', id: 'two', method: 'nope.nope' },
+      ]),
+    );
+    expect(JSON.parse(await replied)).toEqual([
+      { jsonrpc: '2.0', id: 1, result: [] },
+      {
+        jsonrpc: '2.0',
+        id: 'two',
+        error: expect.objectContaining({ code: -32601, data: expect.anything() }),
+      },
+    ]);
+    socket.close();
     const response = await fetch(server.consoleUrl);
     expect(response.status).toBe(200);
     // The one policy, the same constant the desktop app's app:// handler sends.

@@ -3,7 +3,7 @@ import type { VigilCore } from '../../../src-main/core/app.ts';
 import { VigilError } from '../../../src-main/core/errors/index.ts';
 import { createContractServer } from '../../../src-main/ipc/server.ts';
 import { allowedHostNames, originAllowed } from '../../../src-main/web/request-guards.ts';
-import { parseJsonRpcMessage, jsonRpcResponse } from '../../../src-main/web/json-rpc.ts';
+import { parseJsonRpcMessage, jsonRpcResponseText } from '../../../src-main/web/json-rpc.ts';
 
 function recordingCore(
   answer: (name: string, input: unknown) => unknown,
@@ -14,6 +14,10 @@ function recordingCore(
     async call(name, input) {
       calls.push([name, input]);
       return answer(name, input);
+    },
+    async callAsJson(name, input) {
+      calls.push([name, input]);
+      return JSON.stringify(answer(name, input) ?? null);
     },
     onPush: () => () => undefined,
     allowProjectRoot: async (path) => path,
@@ -125,11 +129,42 @@ describe('headless guards', () => {
       { jsonrpc: '2.0', id: 1, method: 'chains.list' },
     ]);
     expect(
-      jsonRpcResponse(3, { ok: false, error: { code: 'INVALID_INPUT', message: 'bad' } }),
+      JSON.parse(
+        jsonRpcResponseText(3, { ok: false, error: { code: 'INVALID_INPUT', message: 'bad' } }),
+      ),
     ).toEqual({
       jsonrpc: '2.0',
       id: 3,
       error: { code: -32602, message: 'bad', data: { code: 'INVALID_INPUT', message: 'bad' } },
+    });
+    // An answer made JSON where it was answered is put in as it is, beside an id of any kind.
+    expect(
+      JSON.parse(jsonRpcResponseText('a"b', { ok: true, value: '{"rows":[{"n":"1"}]}' })),
+    ).toEqual({ jsonrpc: '2.0', id: 'a"b', result: { rows: [{ n: '1' }] } });
+    expect(JSON.parse(jsonRpcResponseText(null, { ok: true, value: 'null' }))).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      result: null,
+    });
+  });
+
+  it('answers as JSON text what it answers as a value, refusals included', async () => {
+    const core = recordingCore((name) => ({ answered: name }));
+    const server = createContractServer(core);
+    expect(await server.handleAsJson('chains.list', {})).toEqual({
+      ok: true,
+      value: '{"answered":"chains.list"}',
+    });
+    const refused = await server.handleAsJson('chains.add', { name: 'x' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await server.handleAsJson('no.such', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD' },
+    });
+    // The shell's requests have no answer without a shell, as JSON or not.
+    expect(await server.handleAsJson('dialog.chooseExportFile', { format: 'csv' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AVAILABLE' },
     });
   });
 });

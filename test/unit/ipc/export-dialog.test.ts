@@ -17,6 +17,9 @@ const core: VigilCore & { calls: string[]; inputs: unknown[] } = {
     this.inputs.push(input);
     return {};
   },
+  async callAsJson(name, input) {
+    return JSON.stringify(await this.call(name, input));
+  },
   onPush: () => () => undefined,
   allowProjectRoot: async (path) => path,
   close: async () => undefined,

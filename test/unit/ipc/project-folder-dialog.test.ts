@@ -21,6 +21,10 @@ function recordingCore(): VigilCore & { calls: string[]; allowed: string[] } {
       calls.push(name);
       return {};
     },
+    async callAsJson(name) {
+      calls.push(name);
+      return '{}';
+    },
     onPush: () => () => undefined,
     async allowProjectRoot(path) {
       allowed.push(path);
