@@ -244,6 +244,9 @@ const defaults = {
   headLogMaxBytes: 64 * 1024 * 1024,
 };
 
+/** Segments handed to the builder's thread and not yet written, before the engine waits. */
+const SEGMENTS_WRITING_AT_MOST = 3;
+
 /** Named steps of the writes above, where crash tests stop the process (see crashPoint). */
 export type ChainStoreCrashPoint =
   | 'seal.segment-written'
@@ -809,8 +812,10 @@ export async function openChainStore(parts: {
     buildThread.finish(build.buildId, segmentId);
     sealing.push({ ...build, segmentId });
     // When the builder falls behind, the engine waits for it rather than queueing rows without
-    // bound: one segment being written while the next fills keeps both threads busy.
-    listWrittenBuilds(1);
+    // bound. Three segments handed over and not yet written (15,000 rows, about 15 MB queued)
+    // keep both threads busy: with one, each waited for the other at every segment (the engine
+    // thread spent 23 % of a backfill waiting, the builder 22 % idle; 1M: 32–36k → 38k ev/s).
+    listWrittenBuilds(SEGMENTS_WRITING_AT_MOST);
   }
 
   /**
