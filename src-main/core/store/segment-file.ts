@@ -145,6 +145,47 @@ const TRANSACTION_HASH = 6;
 const EVENT_NAME = 9;
 export const STATUS = 14;
 
+/** Room for a row in a segment file, indexes included (919–1,130 bytes measured), and some. */
+const FILE_BYTES_PER_ROW = 1_200;
+const emptySegmentFiles = new WeakMap<SqlJsStatic, Uint8Array>();
+
+/**
+ * The file a segment is built in: an empty segment (its tables and position index) at the start
+ * of a zeroed buffer about the size the finished file will have. sql.js keeps a Buffer it is
+ * given as its in-memory file, and its file grows by an eighth at a time: at COMMIT, SQLite's
+ * pages written out in order grew a 4.5 MB file a dozen times, each a copy of all of it (15–24 ms
+ * a segment, a quarter of the builder's time). The commit cuts the file to the pages it holds.
+ */
+function presizedSegmentFile(SQL: SqlJsStatic, expectedRows: number): Buffer {
+  let empty = emptySegmentFiles.get(SQL);
+  if (!empty) {
+    const template = openDatabase(SQL);
+    try {
+      template.run(segmentSchemaSql);
+      template.run(positionIndexSql);
+      empty = template.export();
+    } finally {
+      template.close();
+    }
+    emptySegmentFiles.set(SQL, empty);
+  }
+  const file = Buffer.alloc(Math.max(empty.length, expectedRows * FILE_BYTES_PER_ROW));
+  file.set(empty);
+  return file;
+}
+
+/**
+ * The image up to its last page, as its header counts them: the commit cuts a pre-sized file to
+ * its pages, and this keeps a segment free of the zeroed rest should a release of sql.js not.
+ */
+function pagesOnly(image: Uint8Array): Uint8Array {
+  const header = Buffer.from(image.buffer, image.byteOffset, Math.min(image.length, 100));
+  if (header.length < 100) return image;
+  const pageSize = header.readUInt16BE(16) === 1 ? 65_536 : header.readUInt16BE(16);
+  const bytes = pageSize * header.readUInt32BE(28);
+  return bytes > 0 && bytes < image.length ? image.subarray(0, bytes) : image;
+}
+
 /**
  * A segment being built: rows go in with only the position index (they come in block order,
  * so it grows at its end), and the summary and Bloom filter are kept as they come; finish()
@@ -166,12 +207,10 @@ export function createSegmentBuilder(
   chainId: number,
   expectedRows: number,
 ): SegmentBuilder {
-  const db = openDatabase(SQL);
+  const db = openDatabase(SQL, presizedSegmentFile(SQL, expectedRows));
   // A segment being built is thrown away whole if anything fails, so it needs no rollback
   // journal; its pages stay in SQLite's cache instead of being copied through sql.js's file.
   db.run('PRAGMA journal_mode = OFF; PRAGMA cache_size = -262144;');
-  db.run(segmentSchemaSql);
-  db.run(positionIndexSql);
   // One transaction from the first row to the indexes: a commit per batch wrote every dirty page
   // out to sql.js's in-memory file again (a quarter of the append time), once is enough.
   db.run('BEGIN');
@@ -230,7 +269,7 @@ export function createSegmentBuilder(
       try {
         db.run(lookupIndexesSql);
         db.run('COMMIT');
-        image = db.export();
+        image = pagesOnly(db.export());
       } finally {
         db.close();
       }
@@ -281,8 +320,10 @@ export function buildSegment(
   identity: { id: number; chainId: number },
   events: readonly EventTuple[],
   blocks: readonly BlockTuple[],
+  /** The rows the file is sized for (all of them unless told otherwise). */
+  expectedRows = events.length,
 ): BuiltSegment {
-  const builder = createSegmentBuilder(SQL, identity.chainId, events.length);
+  const builder = createSegmentBuilder(SQL, identity.chainId, expectedRows);
   try {
     builder.append(events, blocks);
   } catch (error) {

@@ -1,0 +1,80 @@
+// A segment is built in a file sized ahead for its rows: the finished image holds its pages and
+// nothing after them, whether the rows fit the room made for them or outgrew it, and it reads
+// back every row it was given.
+import { describe, expect, it } from 'vitest';
+import { loadSqlJs } from '../../../src-main/core/store/database.ts';
+import { buildSegment, type EventTuple } from '../../../src-main/core/store/segment-file.ts';
+import { decodeSnapshot } from '../../../src-main/core/store/snapshot.ts';
+
+const word = (n: number): string => `0x${n.toString(16).padStart(64, '0')}`;
+
+/** Rows of one block each 4 rows, with `argsBytes` of text in their args. */
+function rows(count: number, argsBytes: number): EventTuple[] {
+  return Array.from({ length: count }, (_, index) => {
+    const block = 100 + Math.floor(index / 4);
+    return [
+      1,
+      'contract-a',
+      block,
+      word(block),
+      1_700_000_000 + block,
+      index % 4,
+      word(1_000_000 + index),
+      index % 4,
+      `0x${'ab'.repeat(20)}`,
+      'Ping',
+      'Ping(uint256,string)',
+      JSON.stringify({ n: String(index), note: 'x'.repeat(argsBytes) }),
+      JSON.stringify([word(0xabc), word(index)]),
+      word(index),
+      'confirmed',
+    ];
+  });
+}
+
+async function imageOf(events: EventTuple[], expectedRows: number) {
+  const SQL = await loadSqlJs();
+  // buildSegment sizes the file for the rows it is given; a builder told to expect fewer rows
+  // than it gets (a seal whose estimate was short) must still come out whole.
+  const built = buildSegment(SQL, { id: 1, chainId: 1 }, events, [], expectedRows);
+  const decoded = decodeSnapshot(Buffer.from(built.image));
+  if ('reason' in decoded) throw new Error(decoded.reason);
+  const db = new SQL.Database(decoded.image);
+  try {
+    const pageSize = db.exec('PRAGMA page_size')[0]!.values[0]![0] as number;
+    const pageCount = db.exec('PRAGMA page_count')[0]!.values[0]![0] as number;
+    return {
+      bytes: decoded.image.length,
+      pagesBytes: pageSize * pageCount,
+      integrity: db.exec('PRAGMA integrity_check')[0]!.values[0]![0],
+      stored: db.exec('SELECT count(*), sum(length(args)) FROM events')[0]!.values[0],
+      summary: built.summary,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+describe('a segment built in a pre-sized file', () => {
+  it('holds its pages and nothing after them, with every row', async () => {
+    const events = rows(2_000, 40);
+    const image = await imageOf(events, events.length);
+    expect(image.bytes).toBe(image.pagesBytes);
+    expect(image.integrity).toBe('ok');
+    expect(image.stored).toEqual([
+      2_000,
+      events.reduce((sum, row) => sum + (row[11] as string).length, 0),
+    ]);
+    expect(image.summary).toMatchObject({ events: 2_000, fromBlock: 100, toBlock: 599 });
+  });
+
+  it('comes out whole when its rows outgrow the room made for them', async () => {
+    // Ten times the rows expected, each with 3 kB of args: the file grows past its first size.
+    const events = rows(1_000, 3_000);
+    const image = await imageOf(events, 100);
+    expect(image.bytes).toBeGreaterThan(100 * 1_200);
+    expect(image.bytes).toBe(image.pagesBytes);
+    expect(image.integrity).toBe('ok');
+    expect(image.stored![0]).toBe(1_000);
+  });
+});
