@@ -112,8 +112,8 @@ async function main(): Promise<void> {
   }
   port!.on('message', (message: MainToEngine) => {
     const reply = (work: Promise<unknown>, asJson = false): void => {
-      work.then(
-        (value) =>
+      work
+        .then((value) =>
           send(
             // A page of a thousand events crosses to main as one string instead of a thousand
             // objects cloned here and built again there, for main to turn into JSON after all.
@@ -121,9 +121,12 @@ async function main(): Promise<void> {
               ? { type: 'result', id: message.id, ok: true, json: JSON.stringify(value ?? null) }
               : { type: 'result', id: message.id, ok: true, value },
           ),
-        (error: unknown) =>
+        )
+        // A failed request, or an answer that cannot cross (one JSON or a clone cannot carry):
+        // answered as an error rather than left unanswered.
+        .catch((error: unknown) =>
           send({ type: 'result', id: message.id, ok: false, error: toContractError(error) }),
-      );
+        );
     };
     switch (message.type) {
       case 'call':
