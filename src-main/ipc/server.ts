@@ -80,13 +80,26 @@ export function invalidInputError(name: string, error: z.ZodError): ContractErro
  * names its file by a save-dialog handle, never by path.
  */
 export function createContractServer(core: VigilCore, shell?: DesktopShell): ContractServer {
+  /** How an answer is given: as the value itself (desktop IPC), or as its JSON text (headless). */
+  interface AnswerForm<V> {
+    fromCore(name: RequestName, input: unknown, caller?: Caller): Promise<V>;
+    fromShell(value: unknown): V;
+  }
+  const asValue: AnswerForm<unknown> = {
+    fromCore: (...call) => core.call(...call),
+    fromShell: (value) => value,
+  };
+  const asJson: AnswerForm<string> = {
+    fromCore: (...call) => core.callAsJson(...call),
+    fromShell: (value) => JSON.stringify(value ?? null),
+  };
+
   /** Checks the request and runs it: the shell's requests in the shell, the others in the core. */
   async function run<V>(
     name: string,
     input: unknown,
     caller: Caller | undefined,
-    callCore: (name: RequestName, input: unknown, caller?: Caller) => Promise<V>,
-    shellValue: (value: unknown) => V,
+    form: AnswerForm<V>,
   ): Promise<Envelope<V>> {
     if (!isRequestName(name)) {
       return {
@@ -108,35 +121,21 @@ export function createContractServer(core: VigilCore, shell?: DesktopShell): Con
             },
           };
         }
-        return { ok: true, value: shellValue(await answer(parsed.data as never)) };
+        return { ok: true, value: form.fromShell(await answer(parsed.data as never)) };
       }
       const validated =
         name === 'audit.export' && caller?.kind === 'desktop'
           ? desktopExportInput(parsed.data as ValidatedInput<'audit.export'>, shell?.exportHandles)
           : parsed.data;
-      return { ok: true, value: await callCore(name, validated, caller) };
+      return { ok: true, value: await form.fromCore(name, validated, caller) };
     } catch (error) {
       return { ok: false, error: toContractError(error) };
     }
   }
 
   return {
-    handle: (name, input, caller) =>
-      run(
-        name,
-        input,
-        caller,
-        (...call) => core.call(...call),
-        (value) => value,
-      ),
-    handleAsJson: (name, input, caller) =>
-      run(
-        name,
-        input,
-        caller,
-        (...call) => core.callAsJson(...call),
-        (value) => JSON.stringify(value ?? null),
-      ),
+    handle: (name, input, caller) => run(name, input, caller, asValue),
+    handleAsJson: (name, input, caller) => run(name, input, caller, asJson),
     onPush: (listener) => core.onPush(listener),
   };
 }

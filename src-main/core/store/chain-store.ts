@@ -693,17 +693,13 @@ export async function openChainStore(parts: {
     listWrittenBuilds(0);
   }
 
-  /** The head, once per chain to read from it (it can hold several): the rows not sealed. */
-  function unsealedSourcesByChain(
-    chainId: number | undefined,
-  ): { db: Database; chainId: number }[] {
-    const chainIds =
-      chainId === undefined
-        ? selectAll<{ chain_id: number }>(head, 'SELECT DISTINCT chain_id FROM cursors').map(
-            (row) => row.chain_id,
-          )
-        : [chainId];
-    return chainIds.map((id) => ({ db: head, chainId: id }));
+  /** The chains whose unsealed rows the head holds that a read of `chainId` (or all) covers. */
+  function headChainIds(chainId: number | undefined): number[] {
+    return chainId === undefined
+      ? selectAll<{ chain_id: number }>(head, 'SELECT DISTINCT chain_id FROM cursors').map(
+          (row) => row.chain_id,
+        )
+      : [chainId];
   }
 
   function buildable(batch: ChainDataBatch): boolean {
@@ -1084,8 +1080,9 @@ export async function openChainStore(parts: {
         ? comparePositions(positionOf(b), positionOf(a))
         : comparePositions(positionOf(a), positionOf(b));
     let rows: EventRow[] = [];
-    for (const source of unsealedSourcesByChain(query.chainId)) {
-      const found = queryEventsIn(source.db, query, after, limit + 1, source.chainId);
+    // The head is read a chain at a time (a page's order and cursor are per chain).
+    for (const chainId of headChainIds(query.chainId)) {
+      const found = queryEventsIn(head, query, after, limit + 1, chainId);
       if (found.length > 0) rows = [...rows, ...found].sort(inOrder).slice(0, limit + 1);
     }
     for (const segment of candidateSegments(query, after)) {

@@ -4,25 +4,17 @@ import { VigilError } from '../../../src-main/core/errors/index.ts';
 import { createContractServer } from '../../../src-main/ipc/server.ts';
 import { allowedHostNames, originAllowed } from '../../../src-main/web/request-guards.ts';
 import { parseJsonRpcMessage, jsonRpcResponseText } from '../../../src-main/web/json-rpc.ts';
+import { fakeCore } from '../../helpers/fake-core.ts';
 
 function recordingCore(
   answer: (name: string, input: unknown) => unknown,
 ): VigilCore & { calls: unknown[] } {
   const calls: unknown[] = [];
-  return {
-    calls,
-    async call(name, input) {
-      calls.push([name, input]);
-      return answer(name, input);
-    },
-    async callAsJson(name, input) {
-      calls.push([name, input]);
-      return JSON.stringify(answer(name, input) ?? null);
-    },
-    onPush: () => () => undefined,
-    allowProjectRoot: async (path) => path,
-    close: async () => undefined,
-  };
+  const core = fakeCore((name, input) => {
+    calls.push([name, input]);
+    return answer(name, input);
+  });
+  return { ...core, calls };
 }
 
 describe('contract server', () => {

@@ -8,21 +8,18 @@ import { auditExportFileName, isAuditExportFileName } from '../../../src-main/co
 import { chosenExportFile, exportSaveDialogOptions } from '../../../src-main/ipc/export-dialog.ts';
 import { createExportHandleBook } from '../../../src-main/ipc/export-handles.ts';
 import { createContractServer } from '../../../src-main/ipc/server.ts';
+import { fakeCore } from '../../helpers/fake-core.ts';
 
+const calls: string[] = [];
+const inputs: unknown[] = [];
 const core: VigilCore & { calls: string[]; inputs: unknown[] } = {
-  calls: [],
-  inputs: [],
-  async call(name, input) {
-    this.calls.push(name);
-    this.inputs.push(input);
+  ...fakeCore((name, input) => {
+    calls.push(name);
+    inputs.push(input);
     return {};
-  },
-  async callAsJson(name, input) {
-    return JSON.stringify(await this.call(name, input));
-  },
-  onPush: () => () => undefined,
-  allowProjectRoot: async (path) => path,
-  close: async () => undefined,
+  }),
+  calls,
+  inputs,
 };
 
 describe('dialog requests', () => {

@@ -10,28 +10,24 @@ import {
   projectFolderDialogOptions,
 } from '../../../src-main/ipc/project-folder-dialog.ts';
 import { createContractServer } from '../../../src-main/ipc/server.ts';
+import { fakeCore } from '../../helpers/fake-core.ts';
 
 function recordingCore(): VigilCore & { calls: string[]; allowed: string[] } {
   const calls: string[] = [];
   const allowed: string[] = [];
-  return {
-    calls,
-    allowed,
-    async call(name) {
+  const core = fakeCore(
+    (name) => {
       calls.push(name);
       return {};
     },
-    async callAsJson(name) {
-      calls.push(name);
-      return '{}';
+    {
+      async allowProjectRoot(path) {
+        allowed.push(path);
+        return `/real${path}`;
+      },
     },
-    onPush: () => () => undefined,
-    async allowProjectRoot(path) {
-      allowed.push(path);
-      return `/real${path}`;
-    },
-    close: async () => undefined,
-  };
+  );
+  return { ...core, calls, allowed };
 }
 
 describe('the project folder dialog', () => {
