@@ -722,6 +722,7 @@ export async function openChainStore(parts: {
     // (a backfill range can hold several targets' worth): a look-up that misses the cache reads,
     // hashes and loads one whole segment, and that time grows with the segment.
     let events = [...batch.events].sort((a, b) => a.blockNumber - b.blockNumber);
+    const appended: EventRow[] = [];
     let after = -Infinity;
     while (events.length > 0) {
       const room = tuning.segmentTargetEvents - (builds.get(batch.chainId)?.rows ?? 0);
@@ -736,30 +737,29 @@ export async function openChainStore(parts: {
         cutBlock = events.find((event) => event.blockNumber > cutBlock)?.blockNumber ?? Infinity;
       }
       const through = cutBlock === Infinity ? undefined : cutBlock - 1;
-      appendToBuild(
-        batch,
-        events.filter((event) => event.blockNumber < cutBlock),
-        after,
-        through,
-      );
+      const below = events.filter((event) => event.blockNumber < cutBlock);
+      for (const event of appendToBuild(batch, below, after, through)) appended.push(event);
       events = events.filter((event) => event.blockNumber >= cutBlock);
       after = cutBlock - 1;
     }
     listWrittenBuilds();
-    return { inserted: batch.events, confirmed: [] };
+    return { inserted: appended, confirmed: [] };
   }
 
   /**
    * Appends rows of a batch to its chain's segment being built, with the batch's block headers
    * above `after`; `through` (when the rest of the batch goes to the next segment) also holds
-   * the batch's headers and cursors back to the last block appended.
+   * the batch's headers and cursors back to the last block appended. Returns the events appended:
+   * a segment has no unique index to refuse a row twice (see chain-schema.ts), so one whose
+   * identity the segment being built holds already (a provider may list a log twice) is left out.
+   * A block is never split between segments, so the one being built is where a repeat would be.
    */
   function appendToBuild(
     batch: ChainDataBatch,
-    events: readonly ChainDataBatch['events'][number][],
+    batchEvents: readonly ChainDataBatch['events'][number][],
     after: number,
     through: number | undefined,
-  ): void {
+  ): EventRow[] {
     let build = builds.get(batch.chainId);
     if (!build) {
       build = {
@@ -779,12 +779,16 @@ export async function openChainStore(parts: {
     const blocks: BlockTuple[] = batch.blocks
       .filter((block) => block.number > after && block.number <= lastBlock)
       .map((block) => [batch.chainId, block.number, block.hash, block.parentHash, block.timestamp]);
-    buildThread.append(build.buildId, events.map(eventTuple), blocks);
-    for (const event of events) {
-      build.byIdentity.set(identityKey(event.blockHash, event.logIndex), event);
+    const events: EventRow[] = [];
+    for (const event of batchEvents) {
+      const identity = identityKey(event.blockHash, event.logIndex);
+      if (build.byIdentity.has(identity)) continue;
+      build.byIdentity.set(identity, event);
+      events.push(event);
       if (event.blockNumber < build.fromBlock) build.fromBlock = event.blockNumber;
       if (event.blockNumber > build.toBlock) build.toBlock = event.blockNumber;
     }
+    buildThread.append(build.buildId, events.map(eventTuple), blocks);
     for (const block of blocks) {
       if (block[1] < build.fromBlock) build.fromBlock = block[1];
       if (block[1] > build.toBlock) build.toBlock = block[1];
@@ -797,6 +801,7 @@ export async function openChainStore(parts: {
     if (eventCounts)
       eventCounts.set(batch.chainId, (eventCounts.get(batch.chainId) ?? 0) + events.length);
     if (build.rows >= tuning.segmentTargetEvents) sealBuild(batch.chainId);
+    return events;
   }
 
   /** Hands the chain's segment being built to the builder's thread to finish and write. */

@@ -238,9 +238,14 @@ export function createSegmentBuilder(
     append(events, blocks = []) {
       insertEventTuples(db, events);
       insertBlockTuples(db, blocks);
+      // Rows come in block order, a transaction's together: a hash like the row before's is
+      // in the filter already (adding it again was most of this loop's time).
+      let lastTransaction: unknown;
+      let lastBlock: unknown;
       for (const row of events) {
-        bloom.add(row[TRANSACTION_HASH] as string);
-        bloom.add(row[BLOCK_HASH] as string);
+        if (row[TRANSACTION_HASH] !== lastTransaction)
+          bloom.add((lastTransaction = row[TRANSACTION_HASH]) as string);
+        if (row[BLOCK_HASH] !== lastBlock) bloom.add((lastBlock = row[BLOCK_HASH]) as string);
         const block = row[BLOCK_NUMBER] as number;
         if (block < fromBlock) fromBlock = block;
         if (block > toBlock) toBlock = block;

@@ -255,6 +255,28 @@ describe('the chain-data store', () => {
     expectSameRows(allPages(last, {}), [...sealedRows, ...more, ...latest]);
   });
 
+  it('a log a provider lists twice is built into its segment once, and reported as new once', async () => {
+    const { store } = await freshStore();
+    const batch = (events: EventRow[], to: number): EventRow[] =>
+      store.commitChainData({
+        chainId,
+        events,
+        blocks: [],
+        cursors: contracts.map((contract) => ({ contractId: contract.id, indexedThrough: to })),
+        confirmedThrough: 1_000,
+      }).inserted;
+    const first = [blockRows(1), blockRows(2)].flat();
+    // Within one answer (the second copy out of order), then again in the next answer.
+    expect(batch([...first, first[4]!, first[0]!], 2)).toEqual(first);
+    const second = blockRows(3);
+    expect(batch([first[5]!, ...second, second[1]!], 3)).toEqual(second);
+    // Sealed (the target is 60 rows) through a batch that fills the segment.
+    const rest = Array.from({ length: 20 }, (_, i) => blockRows(4 + i)).flat();
+    expect(batch([...rest, rest[0]!], 23)).toEqual(rest);
+    expectSameRows(allPages(store, {}), [...first, ...second, ...rest]);
+    expect(store.countEvents().get(chainId)).toBe(first.length + second.length + rest.length);
+  });
+
   for (const point of ['seal.segment-written', 'seal.manifest-written'] as const) {
     it(`a crash at ${point} of a segment built from a backfill neither loses nor doubles a row`, async () => {
       let armed = false;
