@@ -28,3 +28,36 @@ export function directorySizeBytes(dir: string): number {
   }
   return total;
 }
+
+/** CPU seconds (user + system) each thread of a process has used so far, by thread id. */
+export function readThreadCpuSeconds(pid: number): Map<number, number> {
+  // Clock ticks: 100 a second on every Linux a bench runs on (getconf CLK_TCK).
+  const ticksPerSecond = 100;
+  const threads = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return threads;
+}
+
+export interface CpuUse {
+  /** Every thread of the process, in CPU seconds over the span. */
+  totalSeconds: number;
+  /** The busiest threads first (for serve: the segment builder and the engine). */
+  threadSeconds: number[];
+}
+
+/** CPU a process used since `before` (a readThreadCpuSeconds reading), thread by thread. */
+export function cpuUseSince(pid: number, before: Map<number, number>): CpuUse {
+  const threadSeconds = [...readThreadCpuSeconds(pid)]
+    .map(([tid, seconds]) => seconds - (before.get(tid) ?? 0))
+    .sort((a, b) => b - a);
+  return { totalSeconds: threadSeconds.reduce((sum, seconds) => sum + seconds, 0), threadSeconds };
+}

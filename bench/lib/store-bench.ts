@@ -16,7 +16,14 @@ import {
 } from './headless.ts';
 import { hexToNumber, nodeRpc, toHex } from './json-rpc.ts';
 import { startRssSampler } from './process-monitor.ts';
-import { directorySizeBytes, readRssBytes, readWriteBytes } from './proc.ts';
+import {
+  cpuUseSince,
+  directorySizeBytes,
+  readRssBytes,
+  readThreadCpuSeconds,
+  readWriteBytes,
+  type CpuUse,
+} from './proc.ts';
 import { percentile, sleep } from './stats.ts';
 
 export interface StoreBenchChain {
@@ -26,6 +33,8 @@ export interface StoreBenchChain {
   address: Address;
   deployBlock: number;
   headBlock: number;
+  /** The node's process, whose CPU during the backfill is read beside serve's. */
+  nodePid: number;
   /** Every Ping the Emitter has emitted so far: what the store must hold once caught up. */
   events: number;
 }
@@ -58,6 +67,9 @@ export interface StoreBenchResult {
     peakRssBytes: number;
     /** Median RSS over a quiet stretch once following, in the process that backfilled. */
     idleRssBytes: number;
+    /** CPU the serve process and the node used while it ran. */
+    serveCpu: CpuUse;
+    nodeCpu: CpuUse;
   };
   follow: {
     seconds: number;
@@ -143,9 +155,17 @@ async function backfill(
   headless: Headless,
   chain: StoreBenchChain,
   timeoutMs: number,
-): Promise<{ contract: WatchedContract; seconds: number; peakRssBytes: number }> {
+): Promise<{
+  contract: WatchedContract;
+  seconds: number;
+  peakRssBytes: number;
+  serveCpu: CpuUse;
+  nodeCpu: CpuUse;
+}> {
   const pid = headless.serve.process.pid!;
   const sampler = startRssSampler(() => readRssBytes(pid));
+  const serveCpuBefore = readThreadCpuSeconds(pid);
+  const nodeCpuBefore = readThreadCpuSeconds(chain.nodePid);
   const started = performance.now();
   const contract = await watchOverHeadless(
     headless.client,
@@ -164,7 +184,13 @@ async function backfill(
     await sleep(100);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { contract, seconds, peakRssBytes: sampler.stop().peakRssBytes };
+  return {
+    contract,
+    seconds,
+    peakRssBytes: sampler.stop().peakRssBytes,
+    serveCpu: cpuUseSince(pid, serveCpuBefore),
+    nodeCpu: cpuUseSince(chain.nodePid, nodeCpuBefore),
+  };
 }
 
 /** More than the watcher's unfinalized tail (16 blocks) plus a confirmation depth. */
@@ -376,6 +402,8 @@ export async function measureStore(options: StoreBenchOptions): Promise<StoreBen
         eventsPerSecond: backfilledEvents / filled.seconds,
         peakRssBytes: filled.peakRssBytes,
         idleRssBytes: idleAfterBackfill,
+        serveCpu: filled.serveCpu,
+        nodeCpu: filled.nodeCpu,
       },
       follow: followed,
       dataDirBytes,

@@ -96,6 +96,16 @@ function gridRows(runs: readonly SizeRun[]): string[][] {
       'serve process (main + engine worker), /proc VmRSS every 100 ms; aim ≤ 700 MB',
     ),
     row(
+      'CPU during backfill',
+      (run) => {
+        const { serveCpu, nodeCpu } = run.store.backfill;
+        const [first = 0, second = 0] = serveCpu.threadSeconds;
+        const others = serveCpu.totalSeconds - first - second;
+        return `serve ${serveCpu.totalSeconds.toFixed(1)} s (${first.toFixed(1)} + ${second.toFixed(1)} + ${others.toFixed(1)}), anvil ${nodeCpu.totalSeconds.toFixed(1)} s`;
+      },
+      'user + system, /proc/<pid>/task/*/stat; the two busiest threads (segment builder, engine), then every other (the GC helpers of V8, main, libuv)',
+    ),
+    row(
       'Idle RSS after backfill',
       (run) => formatMb(run.store.backfill.idleRssBytes),
       'median over 5 s once following; aim ≤ 500 MB',
@@ -170,6 +180,7 @@ export async function runStoreSection(
       address: deployed.address,
       deployBlock: deployed.deployBlock,
       headBlock: deployed.deployBlock,
+      nodePid: anvil.process.pid!,
       events: 0,
     };
     for (const size of settings.sizes) {
