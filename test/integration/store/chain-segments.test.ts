@@ -270,6 +270,10 @@ describe('the chain-data store', () => {
     expect(batch([...first, first[4]!, first[0]!], 2)).toEqual(first);
     const second = blockRows(3);
     expect(batch([first[5]!, ...second, second[1]!], 3)).toEqual(second);
+    // A row still being built is found by its identity (its segment is finished and listed first).
+    expect(store.eventByIdentity(chainId, second[1]!.blockHash, second[1]!.logIndex)).toEqual(
+      second[1],
+    );
     // Sealed (the target is 60 rows) through a batch that fills the segment.
     const rest = Array.from({ length: 20 }, (_, i) => blockRows(4 + i)).flat();
     expect(batch([...rest, rest[0]!], 23)).toEqual(rest);
