@@ -29,35 +29,46 @@ export function directorySizeBytes(dir: string): number {
   return total;
 }
 
-/** CPU seconds (user + system) each thread of a process has used so far, by thread id. */
-export function readThreadCpuSeconds(pid: number): Map<number, number> {
+/** User + system CPU seconds in a /proc stat line (fields 14 and 15, after the command name). */
+function cpuSecondsOf(statLine: string): number {
   // Clock ticks: 100 a second on every Linux a bench runs on (getconf CLK_TCK).
   const ticksPerSecond = 100;
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+export interface CpuReading {
+  /** The whole process, threads that have ended included. */
+  processSeconds: number;
+  /** Each living thread, by thread id. */
+  threads: Map<number, number>;
+}
+
+/** CPU seconds a process has used so far, in all and thread by thread. */
+export function readCpuSeconds(pid: number): CpuReading {
   const threads = new Map<number, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      threads.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+      threads.set(Number(tid), cpuSecondsOf(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
     } catch {
       // The thread ended between the listing and the read.
     }
   }
-  return threads;
+  return { processSeconds: cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8')), threads };
 }
 
 export interface CpuUse {
-  /** Every thread of the process, in CPU seconds over the span. */
+  /** Every thread of the process, those that ended meanwhile included, in CPU seconds. */
   totalSeconds: number;
-  /** The busiest threads first (for serve: the segment builder and the engine). */
+  /** The living threads, busiest first (for serve: the segment builder and the engine). */
   threadSeconds: number[];
 }
 
-/** CPU a process used since `before` (a readThreadCpuSeconds reading), thread by thread. */
-export function cpuUseSince(pid: number, before: Map<number, number>): CpuUse {
-  const threadSeconds = [...readThreadCpuSeconds(pid)]
-    .map(([tid, seconds]) => seconds - (before.get(tid) ?? 0))
+/** CPU a process used since `before`: in all, and by each thread still living. */
+export function cpuUseSince(pid: number, before: CpuReading): CpuUse {
+  const now = readCpuSeconds(pid);
+  const threadSeconds = [...now.threads]
+    .map(([tid, seconds]) => seconds - (before.threads.get(tid) ?? 0))
     .sort((a, b) => b - a);
-  return { totalSeconds: threadSeconds.reduce((sum, seconds) => sum + seconds, 0), threadSeconds };
+  return { totalSeconds: now.processSeconds - before.processSeconds, threadSeconds };
 }

@@ -20,7 +20,7 @@ import {
   cpuUseSince,
   directorySizeBytes,
   readRssBytes,
-  readThreadCpuSeconds,
+  readCpuSeconds,
   readWriteBytes,
   type CpuUse,
 } from './proc.ts';
@@ -164,8 +164,8 @@ async function backfill(
 }> {
   const pid = headless.serve.process.pid!;
   const sampler = startRssSampler(() => readRssBytes(pid));
-  const serveCpuBefore = readThreadCpuSeconds(pid);
-  const nodeCpuBefore = readThreadCpuSeconds(chain.nodePid);
+  const serveCpuBefore = readCpuSeconds(pid);
+  const nodeCpuBefore = readCpuSeconds(chain.nodePid);
   const started = performance.now();
   const contract = await watchOverHeadless(
     headless.client,
