@@ -325,10 +325,8 @@ export function buildSegment(
   identity: { id: number; chainId: number },
   events: readonly EventTuple[],
   blocks: readonly BlockTuple[],
-  /** The rows the file is sized for (all of them unless told otherwise). */
-  expectedRows = events.length,
 ): BuiltSegment {
-  const builder = createSegmentBuilder(SQL, identity.chainId, expectedRows);
+  const builder = createSegmentBuilder(SQL, identity.chainId, events.length);
   try {
     builder.append(events, blocks);
   } catch (error) {

@@ -3,7 +3,10 @@
 // back every row it was given.
 import { describe, expect, it } from 'vitest';
 import { loadSqlJs } from '../../../src-main/core/store/database.ts';
-import { buildSegment, type EventTuple } from '../../../src-main/core/store/segment-file.ts';
+import {
+  createSegmentBuilder,
+  type EventTuple,
+} from '../../../src-main/core/store/segment-file.ts';
 import { decodeSnapshot } from '../../../src-main/core/store/snapshot.ts';
 
 const word = (n: number): string => `0x${n.toString(16).padStart(64, '0')}`;
@@ -34,9 +37,11 @@ function rows(count: number, argsBytes: number): EventTuple[] {
 
 async function imageOf(events: EventTuple[], expectedRows: number) {
   const SQL = await loadSqlJs();
-  // buildSegment sizes the file for the rows it is given; a builder told to expect fewer rows
-  // than it gets (a seal whose estimate was short) must still come out whole.
-  const built = buildSegment(SQL, { id: 1, chainId: 1 }, events, [], expectedRows);
+  // A builder sizes its file for the rows it is told to expect; one given more than that (a
+  // backfill's estimate was short) must still come out whole.
+  const builder = createSegmentBuilder(SQL, 1, expectedRows);
+  builder.append(events);
+  const built = builder.finish(1);
   const decoded = decodeSnapshot(Buffer.from(built.image));
   if ('reason' in decoded) throw new Error(decoded.reason);
   const db = new SQL.Database(decoded.image);
