@@ -8,6 +8,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { emptyBloomFilter } from './bloom.ts';
+import { createBulkInserter } from './bulk-insert.ts';
 import {
   eventInsertColumns,
   eventRowPlaceholders,
@@ -214,6 +215,7 @@ export function createSegmentBuilder(
   // One transaction from the first row to the indexes: a commit per batch wrote every dirty page
   // out to sql.js's in-memory file again (a quarter of the append time), once is enough.
   db.run('BEGIN');
+  const inserter = createBulkInserter(SQL, db, 'events', eventInsertColumns);
   const bloom = emptyBloomFilter(Math.max(expectedRows, 1) * 2);
   const counts: Record<string, number> = {};
   let minTime: number | null = null;
@@ -236,7 +238,8 @@ export function createSegmentBuilder(
       return toBlock;
     },
     append(events, blocks = []) {
-      insertEventTuples(db, events);
+      if (inserter) inserter.insert(events);
+      else insertEventTuples(db, events);
       insertBlockTuples(db, blocks);
       // Rows come in block order, a transaction's together: a hash like the row before's is
       // in the filter already (adding it again was most of this loop's time).
@@ -272,6 +275,7 @@ export function createSegmentBuilder(
     finish(id) {
       let image: Uint8Array;
       try {
+        inserter?.free();
         db.run(lookupIndexesSql);
         db.run('COMMIT');
         image = pagesOnly(db.export());
@@ -302,6 +306,7 @@ export function createSegmentBuilder(
       };
     },
     discard() {
+      inserter?.free();
       db.close();
     },
   };

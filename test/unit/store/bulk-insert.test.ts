@@ -1,0 +1,126 @@
+// The bulk inserter binds a whole multi-row INSERT's text in place in WebAssembly memory. What it
+// stores must be what sql.js's own binding stores, value for value and type for type, whatever
+// the text (non-ASCII, quotes, NUL, empty, longer than its first buffer) and however many rows.
+import { describe, expect, it } from 'vitest';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { createBulkInserter, type BulkValue } from '../../../src-main/core/store/bulk-insert.ts';
+import { loadSqlJs, openDatabase, selectAll } from '../../../src-main/core/store/database.ts';
+
+const columns = 'n, label, note, amount';
+const schema = 'CREATE TABLE t (n INTEGER NOT NULL, label TEXT NOT NULL, note TEXT, amount REAL)';
+
+function sampleRows(count: number): BulkValue[][] {
+  const labels = [
+    'plain',
+    'Grüße, ✓ 🦊',
+    'it\'s "quoted"',
+    '',
+    'nul\u0000inside',
+    '0x' + 'ab'.repeat(32),
+  ];
+  return Array.from({ length: count }, (_, index) => [
+    index % 7 === 0 ? 2 ** 40 + index : -index,
+    labels[index % labels.length]!,
+    index % 3 === 0 ? null : `note ${index}`,
+    index % 5 === 0 ? null : index + 0.25,
+  ]);
+}
+
+function table(SQL: SqlJsStatic): Database {
+  const db = openDatabase(SQL);
+  db.run(schema);
+  return db;
+}
+
+const stored = (db: Database) =>
+  selectAll(
+    db,
+    'SELECT n, typeof(n) AS nType, label, typeof(label) AS labelType, note, amount, typeof(amount) AS amountType FROM t ORDER BY rowid',
+  );
+
+function insertedBySqlJs(SQL: SqlJsStatic, rows: BulkValue[][]) {
+  const db = table(SQL);
+  const statement = db.prepare(`INSERT INTO t (${columns}) VALUES (?, ?, ?, ?)`);
+  for (const row of rows) statement.run(row);
+  statement.free();
+  const result = stored(db);
+  db.close();
+  return result;
+}
+
+describe('bulk insert', () => {
+  it.each([0, 1, 3, 199, 200, 401])('stores %i rows as sql.js binding does', async (count) => {
+    const SQL = await loadSqlJs();
+    const rows = sampleRows(count);
+    const db = table(SQL);
+    const inserter = createBulkInserter(SQL, db, 't', columns, 200);
+    expect(inserter).toBeDefined();
+    inserter!.insert(rows);
+    inserter!.free();
+    const result = stored(db);
+    db.close();
+    expect(result).toEqual(insertedBySqlJs(SQL, rows));
+    expect(result).toHaveLength(count);
+  });
+
+  it('grows its buffer for text longer than it started with, statement after statement', async () => {
+    const SQL = await loadSqlJs();
+    const long = 'é'.repeat(700_000); // 1.4 MB of UTF-8, past the first 1 MB buffer
+    const rows: BulkValue[][] = [
+      [1, 'a', long, 1],
+      [2, long, null, 2],
+      [3, 'c', 'short', null],
+      [4, 'd', long + '!', 4],
+    ];
+    const db = table(SQL);
+    const inserter = createBulkInserter(SQL, db, 't', columns, 3)!;
+    inserter.insert(rows);
+    inserter.insert(rows.slice(0, 3));
+    inserter.free();
+    const result = stored(db);
+    db.close();
+    expect(result).toEqual(insertedBySqlJs(SQL, [...rows, ...rows.slice(0, 3)]));
+  });
+
+  it('refuses a row SQLite refuses, says why, and goes on inserting after it', async () => {
+    const SQL = await loadSqlJs();
+    const db = table(SQL);
+    const inserter = createBulkInserter(SQL, db, 't', columns, 2)!;
+    expect(() =>
+      inserter.insert([
+        [1, 'fine', null, null],
+        [2, null, null, null],
+      ]),
+    ).toThrow(/Inserting rows into t: NOT NULL constraint failed: t\.label/);
+    expect(stored(db)).toEqual([]);
+    inserter.insert([
+      [3, 'x', null, null],
+      [4, 'y', 'z', 1.5],
+    ]);
+    expect(stored(db).map((row) => row['n'])).toEqual([3, 4]);
+    inserter.free();
+    db.close();
+  });
+
+  it('refuses values it cannot bind and rows of the wrong width', async () => {
+    const SQL = await loadSqlJs();
+    const db = table(SQL);
+    const inserter = createBulkInserter(SQL, db, 't', columns, 1)!;
+    expect(() => inserter.insert([[1, 'a', true as never, null]])).toThrow(/holds a boolean/);
+    expect(() => inserter.insert([[1, 'a', null]])).toThrow(/has 3 values, not 4/);
+    inserter.insert([[5, 'ok', null, null]]);
+    expect(stored(db)).toHaveLength(1);
+    inserter.free();
+    inserter.free();
+    expect(() => inserter.insert([[6, 'late', null, null]])).toThrow(/was freed/);
+    db.close();
+  });
+
+  it('is not offered by a sql.js that does not export what it binds with', async () => {
+    const SQL = await loadSqlJs();
+    const db = table(SQL);
+    const lacking = { ...SQL, _sqlite3_bind_text: undefined } as unknown as SqlJsStatic;
+    expect(createBulkInserter(lacking, db, 't', columns)).toBeUndefined();
+    db.close();
+  });
+});
