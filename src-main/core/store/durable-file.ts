@@ -2,6 +2,7 @@
 // renames made durable by syncing their directory. The journal, its compaction and snapshots
 // all rest on these three.
 import { closeSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 /** Writes all of `bytes` to an open file and fsyncs it: when this returns, they are on disk. */
 export function writeAllAndSync(fd: number, bytes: Uint8Array): void {
@@ -17,6 +18,35 @@ export function writeFileDurably(path: string, bytes: Uint8Array): void {
     writeAllAndSync(fd, bytes);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * writeFileDurably on libuv's threads: the thread that calls it goes on with other work while the
+ * bytes are written and flushed (the segment builder builds the next segment meanwhile).
+ */
+export async function writeFileDurablyAsync(path: string, bytes: Uint8Array): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    let written = 0;
+    while (written < bytes.length)
+      written += (await file.write(bytes, written, bytes.length - written)).bytesWritten;
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/** fsyncDirectory on libuv's threads. */
+export async function fsyncDirectoryAsync(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // As in fsyncDirectory: where a directory cannot be opened, the rename is still atomic.
+  } finally {
+    await handle?.close();
   }
 }
 

@@ -1,10 +1,11 @@
 // The segment builder's thread (see segment-build-thread.ts): it inserts a final backfill
 // range's rows into a segment being built, builds its indexes, and writes the file and its
-// Bloom filter durably, while the engine's thread fetches and decodes the next range.
+// Bloom filter durably (on libuv's threads, while it builds the next), while the engine's thread
+// fetches and decodes the next range.
 // It never lists a segment: the engine lists it in the manifest when told it is written.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { loadSqlJs } from './database.ts';
-import { createSegmentBuilder, writeSegment, type SegmentBuilder } from './segment-file.ts';
+import { createSegmentBuilder, writeSegmentAsync, type SegmentBuilder } from './segment-file.ts';
 import type { BuildReply, BuildRequest, SegmentBuildThreadData } from './segment-build-thread.ts';
 
 const { port, signal, dir } = workerData as SegmentBuildThreadData;
@@ -43,8 +44,15 @@ const SQL = await loadSqlJs();
         const builder = builders.get(request.id)!;
         builders.delete(request.id);
         const built = builder.finish(request.segmentId);
-        writeSegment(dir, built);
-        reply({ id: request.id, summary: built.summary });
+        // Answered once both files are on disk; the next segment is built meanwhile.
+        writeSegmentAsync(dir, built).then(
+          () => reply({ id: request.id, summary: built.summary }),
+          (error: unknown) =>
+            reply({
+              id: request.id,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+        );
         return;
       }
       case 'discard':

@@ -33,7 +33,7 @@ function table(SQL: SqlJsStatic): Database {
 }
 
 const stored = (db: Database) =>
-  selectAll(
+  selectAll<Record<string, unknown>>(
     db,
     'SELECT n, typeof(n) AS nType, label, typeof(label) AS labelType, note, amount, typeof(amount) AS amountType FROM t ORDER BY rowid',
   );
