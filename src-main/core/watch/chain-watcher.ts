@@ -73,6 +73,8 @@ const FIRST_RANGE_BLOCKS = 16;
 
 /** How far back a reorganisation is looked for before giving up on finding the fork. */
 const MAX_REORG_WALK = 10_000;
+/** How long a backfill pass reuses the head the last one asked for (see headForPass). */
+const BACKFILL_HEAD_REUSE_MS = 1_000;
 /** Ranges repaired with headers (for later parent checks); longer ones are repaired by logs only. */
 const HEADER_REPAIR_LIMIT = 256;
 
@@ -113,6 +115,24 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
           resolve();
         };
       }));
+
+  /**
+   * The head a pass works from. While backfilling, it is asked for at most once a second: the
+   * answer waited behind the range being fetched ahead (the node answers in turn), a tenth of
+   * each pass at 1M events, and a head a second old only stops a range a block or two sooner.
+   */
+  let headAskedAt = -Infinity;
+  async function headForPass(): Promise<number> {
+    if (
+      phase === 'backfilling' &&
+      headBlock !== null &&
+      performance.now() - headAskedAt < BACKFILL_HEAD_REUSE_MS
+    )
+      return headBlock;
+    const head = await fetchHead();
+    headAskedAt = performance.now();
+    return head;
+  }
 
   async function fetchHead(): Promise<number> {
     const head = Number.parseInt(await rpc.request<string>('eth_blockNumber'), 16);
@@ -310,7 +330,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   }
 
   async function pass(): Promise<'idle' | 'progress'> {
-    const head = await fetchHead();
+    const head = await headForPass();
     const cursors = store.contractCursors(chain.chainId);
     if (cursors.length === 0) {
       phase = 'idle';

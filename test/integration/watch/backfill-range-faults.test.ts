@@ -133,6 +133,30 @@ describe('eth_getLogs ranges that fail on the way', () => {
     expect(providers[0]).toMatchObject({ inRotation: true, errors: 0 });
   });
 
+  it('a backfill asks for the head about once a second, not before every range', async () => {
+    // Many narrow ranges, each a while in answering, as a busy node's are: a head asked before
+    // every range waited behind the one fetched ahead.
+    proxy.setFaults(
+      { fault: { kind: 'status', status: 502 }, methods: ['eth_getLogs'], widerThanBlocks: 24 },
+      { fault: { kind: 'delay', ms: 100 }, methods: ['eth_getLogs'] },
+    );
+    const started = performance.now();
+    await backfillAgain();
+    await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 60_000);
+    const seconds = (performance.now() - started) / 1000;
+    const isRange = ({ method, params }: { method: string; params: unknown }): boolean =>
+      method === 'eth_getLogs' &&
+      (params as { fromBlock?: string }[] | undefined)?.[0]?.fromBlock !== undefined;
+    const first = proxy.calls.findIndex(isRange);
+    const last = proxy.calls.findLastIndex(isRange);
+    const during = proxy.calls.slice(first, last + 1);
+    const ranges = during.filter(isRange).length;
+    const heads = during.filter((call) => call.method === 'eth_blockNumber').length;
+    expect(ranges).toBeGreaterThanOrEqual(20);
+    expect(heads).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
+    expect(heads).toBeLessThan(ranges / 3);
+  });
+
   for (const [name, fault] of [
     ['drops the connection on', { kind: 'drop' }],
     ['answers 502 to', { kind: 'status', status: 502 }],
