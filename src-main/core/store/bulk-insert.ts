@@ -1,15 +1,16 @@
 // Many rows into one table through sql.js without its per-value binding. Statement.bind copies
 // every value into WebAssembly memory on its own (a Buffer made and a malloc for each text value:
 // 15 values a row, a million rows a million-event backfill); it was a third of the segment
-// builder's time. Here the text of a whole multi-row INSERT is UTF-8 encoded into one buffer,
-// copied into WebAssembly memory once, and bound in place with the sqlite3_bind_* functions sql.js
-// exports (SQLITE_STATIC: SQLite reads the text where it lies until the statement is reset).
+// builder's time. Here rows come packed (packed-rows.ts: their text UTF-8 encoded in one buffer),
+// the buffer is copied into WebAssembly memory once, and each value is bound in place with the
+// sqlite3_bind_* functions sql.js exports (SQLITE_STATIC: SQLite reads the text where it lies).
 // Measured on 4,000-row segments: 30–41 ms → 20–25 ms of insert.
 //
 // The statement's SQLite handle is not part of sql.js's typed API: it is found among the
 // Statement's own values as the one whose SQL is ours (sqlite3_sql). A release of sql.js that
 // exports none of this gets undefined from createBulkInserter, and callers bind the usual way.
 import type { Database, SqlJsStatic } from 'sql.js';
+import type { PackedRows } from './packed-rows.ts';
 
 /** The entry points of sql.js's WebAssembly module this needs (exported by sql.js 1.x). */
 interface SqlJsModule {
@@ -37,11 +38,9 @@ const SQLITE_DONE = 101;
 /** Destructor 0: SQLite uses the text where it is until the statement is reset. */
 const SQLITE_STATIC = 0;
 
-export type BulkValue = string | number | null;
-
 export interface BulkInserter {
-  /** Inserts rows, each with one value per column (text, a number, or null). */
-  insert(rows: readonly (readonly BulkValue[])[]): void;
+  /** Inserts packed rows, one value per column each. */
+  insert(rows: PackedRows): void;
   free(): void;
 }
 
@@ -111,11 +110,8 @@ export function createBulkInserter(
   // For the rows after the last full statement, made at the first insert that has some.
   let one: Prepared | undefined;
 
-  const encoder = new TextEncoder();
-  let buffer = new Uint8Array(1 << 20);
-  let memory = module._malloc(buffer.length);
-  // Byte offset and length of each text value of the statement being filled, in order.
-  const texts: number[] = [];
+  let capacity = 1 << 20;
+  let memory = module._malloc(capacity);
 
   function fail(handle: number, what: string): never {
     const message = module!.UTF8ToString(module!._sqlite3_errmsg(dbHandle as number));
@@ -124,59 +120,29 @@ export function createBulkInserter(
     throw new Error(`${what} into ${table}: ${message}`);
   }
 
+  /** Rows first..first+count of `packed`, whose text is at `memory`, in one statement. */
   function insertOneStatement(
     { handle, rows: count }: Prepared,
-    rows: readonly (readonly BulkValue[])[],
+    packed: PackedRows,
     first: number,
   ): void {
-    let bytes = 0;
-    for (let row = first; row < first + count; row++)
-      for (const value of rows[row]!) if (typeof value === 'string') bytes += value.length * 3;
-    if (bytes > buffer.length) {
-      module!._free(memory);
-      buffer = new Uint8Array(bytes * 2);
-      memory = module!._malloc(buffer.length);
-    }
-    let at = 0;
-    texts.length = 0;
-    for (let row = first; row < first + count; row++) {
-      const values = rows[row]!;
-      if (values.length !== columnCount)
-        throw new Error(`A row for ${table} has ${values.length} values, not ${columnCount}.`);
-      for (const value of values) {
-        if (typeof value !== 'string') continue;
-        const { written } = encoder.encodeInto(value, buffer.subarray(at));
-        texts.push(at, written);
-        at += written;
-      }
-    }
-    module!.writeArrayToMemory(buffer.subarray(0, at), memory);
-    let text = 0;
-    let index = 1;
-    for (let row = first; row < first + count; row++) {
-      for (const value of rows[row]!) {
-        let result = SQLITE_OK;
-        if (typeof value === 'string') {
-          result = module!._sqlite3_bind_text(
-            handle,
-            index,
-            memory + texts[text]!,
-            texts[text + 1]!,
-            SQLITE_STATIC,
-          );
-          text += 2;
-        } else if (typeof value === 'number') {
-          // INTEGER columns keep a whole number bound as a double as an integer.
-          result = module!._sqlite3_bind_double(handle, index, value);
-        } else if (value !== null) {
-          module!._sqlite3_clear_bindings(handle);
-          throw new Error(
-            `A row for ${table} holds a ${typeof value}; text, numbers or null only.`,
-          );
-        }
-        if (result !== SQLITE_OK) fail(handle, 'Binding a row');
-        index++;
-      }
+    const cells = packed.cells;
+    let cell = first * columnCount * 2;
+    for (let index = 1; index <= count * columnCount; index++, cell += 2) {
+      const kind = cells[cell]!;
+      let result = SQLITE_OK;
+      // Text: its byte length and offset; a number: -1 and it; null (-2): left unbound.
+      if (kind >= 0)
+        result = module!._sqlite3_bind_text(
+          handle,
+          index,
+          memory + cells[cell + 1]!,
+          kind,
+          SQLITE_STATIC,
+        );
+      // INTEGER columns keep a whole number bound as a double as an integer.
+      else if (kind === -1) result = module!._sqlite3_bind_double(handle, index, cells[cell + 1]!);
+      if (result !== SQLITE_OK) fail(handle, 'Binding a row');
     }
     if (module!._sqlite3_step(handle) !== SQLITE_DONE) fail(handle, 'Inserting rows');
     module!._sqlite3_reset(handle);
@@ -186,15 +152,23 @@ export function createBulkInserter(
 
   let freed = false;
   return {
-    insert(rows) {
+    insert(packed) {
       if (freed) throw new Error(`The bulk inserter into ${table} was freed.`);
+      if (packed.columns !== columnCount)
+        throw new Error(`Rows for ${table} have ${packed.columns} values, not ${columnCount}.`);
+      if (packed.bytes.length > capacity) {
+        module._free(memory);
+        capacity = packed.bytes.length * 2;
+        memory = module._malloc(capacity);
+      }
+      module.writeArrayToMemory(packed.bytes, memory);
       let first = 0;
-      for (; first + rowsPerStatement <= rows.length; first += rowsPerStatement)
-        insertOneStatement(full, rows, first);
-      if (first === rows.length) return;
+      for (; first + rowsPerStatement <= packed.rows; first += rowsPerStatement)
+        insertOneStatement(full, packed, first);
+      if (first === packed.rows) return;
       one ??= prepare(1);
       if (!one) throw new Error(`A one-row INSERT into ${table} could not be prepared.`);
-      for (; first < rows.length; first++) insertOneStatement(one, rows, first);
+      for (; first < packed.rows; first++) insertOneStatement(one, packed, first);
     },
     free() {
       if (freed) return;

@@ -6,8 +6,9 @@
 import type { Database } from 'sql.js';
 import type { EventRow } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
-import { eventInsertColumns, eventRowPlaceholders } from './chain-schema.ts';
+import { eventColumnCount, eventInsertColumns, eventRowPlaceholders } from './chain-schema.ts';
 import { selectAll, utf8Parameters } from './database.ts';
+import { createRowPacker, type PackedRows } from './packed-rows.ts';
 
 export type StoredEvent = EventRow;
 
@@ -46,25 +47,37 @@ function insertEventsSql(rows: number): string {
      WHERE events.status = 'removed'`;
 }
 
-/** An event as the row the events table stores, columns in schema order (JSON for args and topics). */
+/** An event's values as the events table stores them, in schema order (JSON for args and topics). */
+function eachEventValue(event: StoredEvent, put: (value: string | number | null) => void): void {
+  put(event.chainId);
+  put(event.contractId);
+  put(event.blockNumber);
+  put(event.blockHash);
+  put(event.blockTimestamp);
+  put(event.logIndex);
+  put(event.transactionHash);
+  put(event.transactionIndex);
+  put(event.address);
+  put(event.eventName);
+  put(event.signature);
+  put(event.args === null ? null : JSON.stringify(event.args));
+  put(JSON.stringify(event.topics));
+  put(event.data);
+  put(event.status);
+}
+
+/** An event as the row the events table stores, columns in schema order. */
 export function eventTuple(event: StoredEvent): (string | number | null)[] {
-  return [
-    event.chainId,
-    event.contractId,
-    event.blockNumber,
-    event.blockHash,
-    event.blockTimestamp,
-    event.logIndex,
-    event.transactionHash,
-    event.transactionIndex,
-    event.address,
-    event.eventName,
-    event.signature,
-    event.args === null ? null : JSON.stringify(event.args),
-    JSON.stringify(event.topics),
-    event.data,
-    event.status,
-  ];
+  const tuple: (string | number | null)[] = [];
+  eachEventValue(event, (value) => tuple.push(value));
+  return tuple;
+}
+
+/** Events packed as rows of the events table (for a segment build), without a tuple each. */
+export function packEventRows(events: readonly StoredEvent[]): PackedRows {
+  const packer = createRowPacker(eventColumnCount, events.length);
+  for (const event of events) eachEventValue(event, packer.put);
+  return packer.finish();
 }
 
 /**

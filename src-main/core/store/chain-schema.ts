@@ -59,6 +59,7 @@ export const segmentSchemaSql = eventsTable;
 /** The events columns an insert names, in schema order (an EventTuple's order). */
 export const eventInsertColumns =
   'chain_id, contract_id, block_number, block_hash, block_timestamp, log_index, transaction_hash, transaction_index, address, event_name, signature, args, topics, data, status';
+export const eventColumnCount = eventInsertColumns.split(', ').length;
 
 export const headSchemaSql = `${eventsTable}
   ${positionIndexSql}

@@ -45,7 +45,7 @@ import {
   eventBlocksAtOrBelow,
   eventByIdentity,
   eventsPerMinute,
-  eventTuple,
+  packEventRows,
   positionOf,
   queryEventsIn,
   storedBlockHash,
@@ -788,7 +788,7 @@ export async function openChainStore(parts: {
       if (event.blockNumber < build.fromBlock) build.fromBlock = event.blockNumber;
       if (event.blockNumber > build.toBlock) build.toBlock = event.blockNumber;
     }
-    buildThread.append(build.buildId, events.map(eventTuple), blocks);
+    buildThread.append(build.buildId, packEventRows(events), blocks);
     for (const block of blocks) {
       if (block[1] < build.fromBlock) build.fromBlock = block[1];
       if (block[1] > build.toBlock) build.toBlock = block[1];

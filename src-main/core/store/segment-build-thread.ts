@@ -16,11 +16,12 @@ import {
   Worker,
   type MessagePort,
 } from 'node:worker_threads';
-import type { BlockTuple, EventTuple, SegmentSummary } from './segment-file.ts';
+import { transferablesOf, type PackedRows } from './packed-rows.ts';
+import type { BlockTuple, SegmentSummary } from './segment-file.ts';
 
 export type BuildRequest =
   | { t: 'begin'; id: number; chainId: number; expectedRows: number }
-  | { t: 'append'; id: number; events: readonly EventTuple[]; blocks: readonly BlockTuple[] }
+  | { t: 'append'; id: number; events: PackedRows; blocks: readonly BlockTuple[] }
   | { t: 'finish'; id: number; segmentId: number }
   | { t: 'discard'; id: number };
 
@@ -37,7 +38,8 @@ export interface SegmentBuildThreadData {
 export interface SegmentBuildThread {
   /** Starts a build and returns its id; nothing waits. */
   begin(chainId: number, expectedRows: number): number;
-  append(id: number, events: readonly EventTuple[], blocks: readonly BlockTuple[]): void;
+  /** Hands packed rows over: their buffers move to the builder's thread (unusable here after). */
+  append(id: number, events: PackedRows, blocks: readonly BlockTuple[]): void;
   /** Asks for the build's segment, named with segmentId, to be built and written. */
   finish(id: number, segmentId: number): void;
   discard(id: number): void;
@@ -94,9 +96,9 @@ export function createSegmentBuildThread(dir: string): SegmentBuildThread {
     }
     return started;
   };
-  const send = (request: BuildRequest): void => {
+  const send = (request: BuildRequest, transfer: ArrayBuffer[] = []): void => {
     lastRequestAt = Date.now();
-    thread().port.postMessage(request);
+    thread().port.postMessage(request, transfer);
   };
   const drain = (): void => {
     if (!started) return;
@@ -121,7 +123,8 @@ export function createSegmentBuildThread(dir: string): SegmentBuildThread {
       send({ t: 'begin', id, chainId, expectedRows });
       return id;
     },
-    append: (id, events, blocks) => send({ t: 'append', id, events, blocks }),
+    append: (id, events, blocks) =>
+      send({ t: 'append', id, events, blocks }, transferablesOf(events)),
     finish: (id, segmentId) => send({ t: 'finish', id, segmentId }),
     discard(id) {
       open.delete(id);

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { emptyBloomFilter } from './bloom.ts';
 import { createBulkInserter } from './bulk-insert.ts';
+import { packRows, sameAsRowBefore, unpackRows, valueAt, type PackedRows } from './packed-rows.ts';
 import {
+  eventColumnCount,
   eventInsertColumns,
   eventRowPlaceholders,
   lookupIndexesSql,
@@ -204,7 +206,8 @@ export interface SegmentBuilder {
   readonly rows: number;
   readonly fromBlock: number;
   readonly toBlock: number;
-  append(events: readonly EventTuple[], blocks?: readonly BlockTuple[]): void;
+  /** Rows packed in eventInsertColumns' order (packEventRows, or packRows of EventTuples). */
+  append(events: PackedRows, blocks?: readonly BlockTuple[]): void;
   finish(id: number): BuiltSegment;
   discard(): void;
 }
@@ -231,6 +234,9 @@ export function createSegmentBuilder(
   let toBlock = -Infinity;
   let rows = 0;
   let canonical = 0;
+  // The contract and event, and the status, of the row before (rows of one run share them).
+  let countedAs = '';
+  let status = '';
   return {
     chainId,
     db,
@@ -245,38 +251,43 @@ export function createSegmentBuilder(
     },
     append(events, blocks = []) {
       if (inserter) inserter.insert(events);
-      else insertEventTuples(db, events);
+      else insertEventTuples(db, unpackRows(events));
       insertBlockTuples(db, blocks);
       // Rows come in block order, a transaction's together: a hash like the row before's is
-      // in the filter already (adding it again was most of this loop's time).
-      let lastTransaction: unknown;
-      let lastBlock: unknown;
-      for (const row of events) {
-        if (row[TRANSACTION_HASH] !== lastTransaction)
-          bloom.add((lastTransaction = row[TRANSACTION_HASH]) as string);
-        if (row[BLOCK_HASH] !== lastBlock) bloom.add((lastBlock = row[BLOCK_HASH]) as string);
-        const block = row[BLOCK_NUMBER] as number;
+      // in the filter already (adding it again was most of this loop's time), and a row of the
+      // same contract and event as the one before counts under the same key.
+      for (let row = 0; row < events.rows; row++) {
+        if (!sameAsRowBefore(events, row, TRANSACTION_HASH))
+          bloom.add(valueAt(events, row, TRANSACTION_HASH) as string);
+        if (!sameAsRowBefore(events, row, BLOCK_HASH))
+          bloom.add(valueAt(events, row, BLOCK_HASH) as string);
+        const block = valueAt(events, row, BLOCK_NUMBER) as number;
         if (block < fromBlock) fromBlock = block;
         if (block > toBlock) toBlock = block;
-        const time = row[TIMESTAMP] as number | null;
+        const time = valueAt(events, row, TIMESTAMP) as number | null;
         if (time !== null) {
           if (minTime === null || time < minTime) minTime = time;
           if (maxTime === null || time > maxTime) maxTime = time;
         }
-        if (row[STATUS] === 'removed') continue;
+        if (!sameAsRowBefore(events, row, CONTRACT) || !sameAsRowBefore(events, row, EVENT_NAME))
+          countedAs = countKey(
+            valueAt(events, row, CONTRACT) as string,
+            valueAt(events, row, EVENT_NAME) as string | null,
+          );
+        if (!sameAsRowBefore(events, row, STATUS)) status = valueAt(events, row, STATUS) as string;
+        if (status === 'removed') continue;
         canonical++;
         if (time !== null) {
           const minute = Math.floor(time / 60) * 60;
           perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
         }
-        const key = countKey(row[CONTRACT] as string, row[EVENT_NAME] as string | null);
-        counts[key] = (counts[key] ?? 0) + 1;
+        counts[countedAs] = (counts[countedAs] ?? 0) + 1;
       }
       for (const block of blocks) {
         if (block[1] < fromBlock) fromBlock = block[1];
         if (block[1] > toBlock) toBlock = block[1];
       }
-      rows += events.length;
+      rows += events.rows;
     },
     finish(id) {
       let image: Uint8Array;
@@ -339,7 +350,7 @@ export function buildSegment(
 ): BuiltSegment {
   const builder = createSegmentBuilder(SQL, identity.chainId, events.length);
   try {
-    builder.append(events, blocks);
+    builder.append(packRows(events, eventColumnCount), blocks);
   } catch (error) {
     builder.discard();
     throw error;

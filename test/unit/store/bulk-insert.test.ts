@@ -3,13 +3,14 @@
 // the text (non-ASCII, quotes, NUL, empty, longer than its first buffer) and however many rows.
 import { describe, expect, it } from 'vitest';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { createBulkInserter, type BulkValue } from '../../../src-main/core/store/bulk-insert.ts';
+import { createBulkInserter } from '../../../src-main/core/store/bulk-insert.ts';
+import { packRows, type PackedValue } from '../../../src-main/core/store/packed-rows.ts';
 import { loadSqlJs, openDatabase, selectAll } from '../../../src-main/core/store/database.ts';
 
 const columns = 'n, label, note, amount';
 const schema = 'CREATE TABLE t (n INTEGER NOT NULL, label TEXT NOT NULL, note TEXT, amount REAL)';
 
-function sampleRows(count: number): BulkValue[][] {
+function sampleRows(count: number): PackedValue[][] {
   const labels = [
     'plain',
     'Grüße, ✓ 🦊',
@@ -38,7 +39,7 @@ const stored = (db: Database) =>
     'SELECT n, typeof(n) AS nType, label, typeof(label) AS labelType, note, amount, typeof(amount) AS amountType FROM t ORDER BY rowid',
   );
 
-function insertedBySqlJs(SQL: SqlJsStatic, rows: BulkValue[][]) {
+function insertedBySqlJs(SQL: SqlJsStatic, rows: PackedValue[][]) {
   const db = table(SQL);
   const statement = db.prepare(`INSERT INTO t (${columns}) VALUES (?, ?, ?, ?)`);
   for (const row of rows) statement.run(row);
@@ -55,7 +56,7 @@ describe('bulk insert', () => {
     const db = table(SQL);
     const inserter = createBulkInserter(SQL, db, 't', columns, 200);
     expect(inserter).toBeDefined();
-    inserter!.insert(rows);
+    inserter!.insert(packRows(rows, 4));
     inserter!.free();
     const result = stored(db);
     db.close();
@@ -66,7 +67,7 @@ describe('bulk insert', () => {
   it('grows its buffer for text longer than it started with, statement after statement', async () => {
     const SQL = await loadSqlJs();
     const long = 'é'.repeat(700_000); // 1.4 MB of UTF-8, past the first 1 MB buffer
-    const rows: BulkValue[][] = [
+    const rows: PackedValue[][] = [
       [1, 'a', long, 1],
       [2, long, null, 2],
       [3, 'c', 'short', null],
@@ -74,8 +75,8 @@ describe('bulk insert', () => {
     ];
     const db = table(SQL);
     const inserter = createBulkInserter(SQL, db, 't', columns, 3)!;
-    inserter.insert(rows);
-    inserter.insert(rows.slice(0, 3));
+    inserter.insert(packRows(rows, 4));
+    inserter.insert(packRows(rows.slice(0, 3), 4));
     inserter.free();
     const result = stored(db);
     db.close();
@@ -87,32 +88,43 @@ describe('bulk insert', () => {
     const db = table(SQL);
     const inserter = createBulkInserter(SQL, db, 't', columns, 2)!;
     expect(() =>
-      inserter.insert([
-        [1, 'fine', null, null],
-        [2, null, null, null],
-      ]),
+      inserter.insert(
+        packRows(
+          [
+            [1, 'fine', null, null],
+            [2, null, null, null],
+          ],
+          4,
+        ),
+      ),
     ).toThrow(/Inserting rows into t: NOT NULL constraint failed: t\.label/);
     expect(stored(db)).toEqual([]);
-    inserter.insert([
-      [3, 'x', null, null],
-      [4, 'y', 'z', 1.5],
-    ]);
+    inserter.insert(
+      packRows(
+        [
+          [3, 'x', null, null],
+          [4, 'y', 'z', 1.5],
+        ],
+        4,
+      ),
+    );
     expect(stored(db).map((row) => row['n'])).toEqual([3, 4]);
     inserter.free();
     db.close();
   });
 
-  it('refuses values it cannot bind and rows of the wrong width', async () => {
+  it('refuses rows of another width, and any insert once freed', async () => {
     const SQL = await loadSqlJs();
     const db = table(SQL);
     const inserter = createBulkInserter(SQL, db, 't', columns, 1)!;
-    expect(() => inserter.insert([[1, 'a', true as never, null]])).toThrow(/holds a boolean/);
-    expect(() => inserter.insert([[1, 'a', null]])).toThrow(/has 3 values, not 4/);
-    inserter.insert([[5, 'ok', null, null]]);
+    expect(() => inserter.insert(packRows([[1, 'a', null]], 3))).toThrow(
+      /Rows for t have 3 values, not 4/,
+    );
+    inserter.insert(packRows([[5, 'ok', null, null]], 4));
     expect(stored(db)).toHaveLength(1);
     inserter.free();
     inserter.free();
-    expect(() => inserter.insert([[6, 'late', null, null]])).toThrow(/was freed/);
+    expect(() => inserter.insert(packRows([[6, 'late', null, null]], 4))).toThrow(/was freed/);
     db.close();
   });
 

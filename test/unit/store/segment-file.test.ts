@@ -7,6 +7,9 @@ import {
   createSegmentBuilder,
   type EventTuple,
 } from '../../../src-main/core/store/segment-file.ts';
+import { bloomFilter } from '../../../src-main/core/store/bloom.ts';
+import { eventColumnCount } from '../../../src-main/core/store/chain-schema.ts';
+import { packRows } from '../../../src-main/core/store/packed-rows.ts';
 import { decodeSnapshot } from '../../../src-main/core/store/snapshot.ts';
 
 const word = (n: number): string => `0x${n.toString(16).padStart(64, '0')}`;
@@ -40,7 +43,7 @@ async function imageOf(events: EventTuple[], expectedRows: number) {
   // A builder sizes its file for the rows it is told to expect; one given more than that (a
   // backfill's estimate was short) must still come out whole.
   const builder = createSegmentBuilder(SQL, 1, expectedRows);
-  builder.append(events);
+  builder.append(packRows(events, eventColumnCount));
   const built = builder.finish(1);
   const decoded = decodeSnapshot(Buffer.from(built.image));
   if ('reason' in decoded) throw new Error(decoded.reason);
@@ -81,5 +84,44 @@ describe('a segment built in a pre-sized file', () => {
     expect(image.bytes).toBe(image.pagesBytes);
     expect(image.integrity).toBe('ok');
     expect(image.stored![0]).toBe(1_000);
+  });
+
+  it('summarises its packed rows: counts per contract and event, removed rows apart, every hash in its filter', async () => {
+    // Runs of rows sharing a transaction, contract, event and status, and rows that break them.
+    const events = rows(400, 10).map((row, index): EventTuple => {
+      const changed = [...row];
+      changed[1] = index % 50 < 30 ? 'contract-a' : 'contract-b';
+      changed[4] = index % 7 === 0 ? null : (row[4] as number);
+      changed[6] = word(5_000 + Math.floor(index / 3));
+      changed[9] = index % 10 < 6 ? 'Ping' : index % 10 < 9 ? 'Pong' : null;
+      changed[14] = index % 40 >= 37 ? 'removed' : 'confirmed';
+      return changed;
+    });
+    const SQL = await loadSqlJs();
+    const builder = createSegmentBuilder(SQL, 1, events.length);
+    builder.append(packRows(events.slice(0, 150), eventColumnCount));
+    builder.append(packRows(events.slice(150), eventColumnCount));
+    const built = builder.finish(7);
+
+    const counts: Record<string, number> = {};
+    for (const row of events.filter((row) => row[14] !== 'removed')) {
+      const key = `${row[1]} ${row[9] ?? ''}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    const times = events.map((row) => row[4]).filter((time) => time !== null) as number[];
+    expect(built.summary).toMatchObject({
+      events: events.filter((row) => row[14] !== 'removed').length,
+      removed: events.filter((row) => row[14] === 'removed').length,
+      counts,
+      minTime: Math.min(...times),
+      maxTime: Math.max(...times),
+      fromBlock: 100,
+      toBlock: 199,
+    });
+    const filter = bloomFilter(built.bloom);
+    for (const row of events) {
+      expect(filter.mayContain(row[6] as string)).toBe(true);
+      expect(filter.mayContain(row[3] as string)).toBe(true);
+    }
   });
 });

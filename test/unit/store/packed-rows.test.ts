@@ -1,0 +1,58 @@
+// Packed rows carry every value as it was put: text of any kind, numbers, null, in order, however
+// far past the room first made for them; a value compared with the row before's is compared by
+// its bytes, without decoding it.
+import { describe, expect, it } from 'vitest';
+import {
+  createRowPacker,
+  packRows,
+  sameAsRowBefore,
+  unpackRows,
+  valueAt,
+  type PackedValue,
+} from '../../../src-main/core/store/packed-rows.ts';
+
+const rows: PackedValue[][] = [
+  ['plain', 1, null],
+  ['Grüße ✓ 🦊', -2.5, ''],
+  ['Grüße ✓ 🦊', 2 ** 53 - 1, 'nul\u0000inside'],
+  ['Grüße ✓ 🦋', 2 ** 53 - 1, null],
+  ['x'.repeat(5_000), 0, 'x'],
+];
+
+describe('packed rows', () => {
+  it('give back every value as it was put, in order', () => {
+    const packed = packRows(rows, 3);
+    expect(packed.rows).toBe(5);
+    expect(unpackRows(packed)).toEqual(rows);
+    expect(valueAt(packed, 1, 0)).toBe('Grüße ✓ 🦊');
+    expect(valueAt(packed, 3, 2)).toBeNull();
+  });
+
+  it('grow past the room first made for them', () => {
+    const packer = createRowPacker(3, 1);
+    for (let copy = 0; copy < 200; copy++)
+      for (const row of rows) for (const v of row) packer.put(v);
+    const packed = packer.finish();
+    expect(packed.rows).toBe(1_000);
+    expect(unpackRows(packed)).toEqual(Array.from({ length: 200 }, () => rows).flat());
+  });
+
+  it('tell a value like the row before from one that differs', () => {
+    const packed = packRows(rows, 3);
+    expect(sameAsRowBefore(packed, 0, 0)).toBe(false);
+    expect(sameAsRowBefore(packed, 2, 0)).toBe(true); // same text, another offset
+    expect(sameAsRowBefore(packed, 3, 0)).toBe(false); // same length, one byte apart
+    expect(sameAsRowBefore(packed, 3, 1)).toBe(true); // same number
+    expect(sameAsRowBefore(packed, 1, 1)).toBe(false);
+    expect(sameAsRowBefore(packed, 1, 2)).toBe(false); // '' after null
+    expect(sameAsRowBefore(packed, 4, 2)).toBe(false); // 'x' after null
+  });
+
+  it('refuse what they cannot carry and a row left unfinished', () => {
+    expect(() => createRowPacker(2, 1).put(true as never)).toThrow(/not a boolean/);
+    expect(() => packRows([['a', 1, null]], 2)).toThrow(/has 3 values, not 2/);
+    const packer = createRowPacker(3, 2);
+    packer.put('a');
+    expect(() => packer.finish()).toThrow(/has 1 of its 3 values/);
+  });
+});
