@@ -826,45 +826,63 @@ export async function openChainStore(parts: {
    * being written (0: every one handed over is listed).
    */
   function listWrittenBuilds(leaveUnlisted = Infinity): void {
+    const written: { build: PendingBuild; summary: SegmentSummary }[] = [];
     while (sealing.length > 0) {
       const next = sealing[0]!;
       const reply =
         sealing.length > leaveUnlisted
           ? buildThread.waitFor(next.buildId)
           : buildThread.poll(next.buildId);
-      if (!reply) return;
+      if (!reply) break;
       sealing.shift();
       if ('error' in reply) {
+        listSegments(written.splice(0));
         buildFailed(next, reply.error);
         continue;
       }
-      const { summary } = reply;
-      bytesWritten += summary.bytes + (summary.bloomBytes ?? 0);
-      crashPoint('seal.segment-written');
-      const sealedCursors = { ...manifest.sealedCursors[next.chainId] };
-      for (const [contractId, through] of next.cursors)
-        sealedCursors[contractId] = Math.max(sealedCursors[contractId] ?? -1, through);
-      manifest = {
-        ...manifest,
-        segments: [...manifest.segments, summary],
-        sealedCursors: { ...manifest.sealedCursors, [next.chainId]: sealedCursors },
-      };
-      saveManifest();
-      crashPoint('seal.manifest-written');
+      written.push({ build: next, summary: reply.summary });
+    }
+    listSegments(written);
+  }
+
+  /**
+   * Lists written segments in the manifest in one edit, then records the cursors they vouch for.
+   * One edit for all that are written (not one each): every manifest edit is flushed to disk, and
+   * on a file system that orders data before metadata (ext4's default) that flush waited for the
+   * segment files still being written, about 30 ms each, 6 s of a 1M-event backfill.
+   */
+  function listSegments(written: { build: PendingBuild; summary: SegmentSummary }[]): void {
+    if (written.length === 0) return;
+    for (const { summary } of written) bytesWritten += summary.bytes + (summary.bloomBytes ?? 0);
+    crashPoint('seal.segment-written');
+    const sealedCursors = { ...manifest.sealedCursors };
+    for (const { build } of written) {
+      const chainCursors = { ...sealedCursors[build.chainId] };
+      for (const [contractId, through] of build.cursors)
+        chainCursors[contractId] = Math.max(chainCursors[contractId] ?? -1, through);
+      sealedCursors[build.chainId] = chainCursors;
+    }
+    manifest = {
+      ...manifest,
+      segments: [...manifest.segments, ...written.map(({ summary }) => summary)],
+      sealedCursors,
+    };
+    saveManifest();
+    crashPoint('seal.manifest-written');
+    for (const { build } of written)
       record({
         t: 'commit',
         batch: {
-          chainId: next.chainId,
+          chainId: build.chainId,
           events: [],
           blocks: [],
-          cursors: [...next.cursors].map(([contractId, indexedThrough]) => ({
+          cursors: [...build.cursors].map(([contractId, indexedThrough]) => ({
             contractId,
             indexedThrough,
           })),
-          confirmedThrough: next.confirmedThrough,
+          confirmedThrough: build.confirmedThrough,
         },
       });
-    }
   }
 
   /**
