@@ -1,6 +1,6 @@
 // Writing that survives a crash: every byte written and fsync'd before a function returns, and
-// renames made durable by syncing their directory. The journal, its compaction and snapshots
-// all rest on these three.
+// renames made durable by syncing their directory. The journal, its compaction, snapshots and
+// segment files all rest on these.
 import { closeSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
@@ -39,14 +39,15 @@ export async function writeFileDurablyAsync(path: string, bytes: Uint8Array): Pr
 
 /** fsyncDirectory on libuv's threads. */
 export async function fsyncDirectoryAsync(dir: string): Promise<void> {
-  let handle;
   try {
-    handle = await open(dir, 'r');
-    await handle.sync();
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
   } catch {
     // As in fsyncDirectory: where a directory cannot be opened, the rename is still atomic.
-  } finally {
-    await handle?.close();
   }
 }
 

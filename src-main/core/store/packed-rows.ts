@@ -16,8 +16,9 @@ export interface PackedRows {
   cells: Float64Array;
 }
 
-const NUMBER = -1;
-const NULL = -2;
+/** A value's first cell: a text's byte length (0 or more), or one of these. */
+export const NUMBER_CELL = -1;
+export const NULL_CELL = -2;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -51,10 +52,10 @@ export function createRowPacker(columns: number, expectedRows: number): RowPacke
         cells[cell++] = at;
         at += written;
       } else if (typeof value === 'number') {
-        cells[cell++] = NUMBER;
+        cells[cell++] = NUMBER_CELL;
         cells[cell++] = value;
       } else if (value === null) {
-        cells[cell++] = NULL;
+        cells[cell++] = NULL_CELL;
         cells[cell++] = 0;
       } else {
         throw new TypeError(`A packed row holds text, numbers or null, not a ${typeof value}.`);
@@ -91,8 +92,8 @@ const cellOf = (packed: PackedRows, row: number, column: number): number =>
 export function valueAt(packed: PackedRows, row: number, column: number): PackedValue {
   const cell = cellOf(packed, row, column);
   const kind = packed.cells[cell]!;
-  if (kind === NULL) return null;
-  if (kind === NUMBER) return packed.cells[cell + 1]!;
+  if (kind === NULL_CELL) return null;
+  if (kind === NUMBER_CELL) return packed.cells[cell + 1]!;
   const offset = packed.cells[cell + 1]!;
   return decoder.decode(packed.bytes.subarray(offset, offset + kind));
 }
@@ -104,8 +105,8 @@ export function sameAsRowBefore(packed: PackedRows, row: number, column: number)
   const before = cell - packed.columns * 2;
   const kind = packed.cells[cell]!;
   if (kind !== packed.cells[before]) return false;
-  if (kind === NULL) return true;
-  if (kind === NUMBER) return packed.cells[cell + 1] === packed.cells[before + 1];
+  if (kind === NULL_CELL) return true;
+  if (kind === NUMBER_CELL) return packed.cells[cell + 1] === packed.cells[before + 1];
   const offset = packed.cells[cell + 1]!;
   const offsetBefore = packed.cells[before + 1]!;
   for (let index = 0; index < kind; index++)

@@ -21,6 +21,9 @@ function reply(message: BuildReply): void {
   Atomics.notify(flag, 0);
 }
 
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
 const SQL = await loadSqlJs();
 
 (port as MessagePort).on('message', (request: BuildRequest) => {
@@ -47,11 +50,7 @@ const SQL = await loadSqlJs();
         // Answered once both files are on disk; the next segment is built meanwhile.
         writeSegmentAsync(dir, built).then(
           () => reply({ id: request.id, summary: built.summary }),
-          (error: unknown) =>
-            reply({
-              id: request.id,
-              error: error instanceof Error ? error.message : String(error),
-            }),
+          (error: unknown) => reply({ id: request.id, error: messageOf(error) }),
         );
         return;
       }
@@ -63,7 +62,7 @@ const SQL = await loadSqlJs();
   } catch (error) {
     builders.get(request.id)?.discard();
     builders.delete(request.id);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     if (request.t === 'finish') reply({ id: request.id, error: message });
     else failed.set(request.id, message);
   }

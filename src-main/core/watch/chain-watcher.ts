@@ -120,6 +120,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
    * The head a pass works from. While backfilling, it is asked for at most once a second: the
    * answer waited behind the range being fetched ahead (the node answers in turn), a tenth of
    * each pass at 1M events, and a head a second old only stops a range a block or two sooner.
+   * Real time, not the injected `now`: that clock is the lag's, which a test may drive.
    */
   let headAskedAt = -Infinity;
   async function headForPass(): Promise<number> {
@@ -329,6 +330,14 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     return undefined;
   }
 
+  /** Whether the contracts a pass fetched for are still watched from where it started. */
+  function stillDue(group: readonly { id: string; cursor: number }[]): boolean {
+    const cursorNow = new Map(
+      store.contractCursors(chain.chainId).map((cursor) => [cursor.id, cursor.cursor]),
+    );
+    return group.every((cursor) => cursorNow.get(cursor.id) === cursor.cursor);
+  }
+
   async function pass(): Promise<'idle' | 'progress'> {
     const head = await headForPass();
     const cursors = store.contractCursors(chain.chainId);
@@ -425,19 +434,15 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       confirmedThrough,
       blocks[0],
     );
-    if (!following) {
-      // The range fetched ahead arrives while this one is stored, and fetch reads an answer only
-      // when this thread's event loop turns: one turn here lets it take what has come. On a 1M
-      // backfill the engine waited for answers 9.2 s instead of 5.6 s without it.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      // A contract removed or moved meanwhile: the range is not its to store; the next pass asks.
-      const cursorNow = new Map(
-        store.contractCursors(chain.chainId).map((cursor) => [cursor.id, cursor.cursor]),
-      );
-      if (group.some((cursor) => cursorNow.get(cursor.id) !== cursor.cursor)) {
-        prefetch = undefined;
-        return 'progress';
-      }
+    // The range fetched ahead arrives while this one is stored, and fetch reads an answer only
+    // when this thread's event loop turns: one turn here lets it take what has come. On a 1M
+    // backfill the engine waited for answers 5.6 s instead of 9.2 s without it.
+    if (!following) await new Promise<void>((resolve) => setImmediate(resolve));
+    // A contract removed or moved while this pass awaited the node or that turn: the range is not
+    // its to store; the next pass asks again.
+    if (!stillDue(group)) {
+      prefetch = undefined;
+      return 'progress';
     }
     const result = store.commitChainData({
       chainId: chain.chainId,
