@@ -41,6 +41,20 @@ function commitFinal(store: Store, from: number, to: number): EventRow[] {
   return rows;
 }
 
+/** What the engine does for a range queued to fetch again: the chain's rows, then done. */
+function refetchFirstPending(store: Store, rows: EventRow[]): void {
+  const range = store.pendingRefetches()[0]!;
+  store.applyCanonicalRange({
+    chainId,
+    contractIds: contracts.map((c) => c.id),
+    fromBlock: range.fromBlock,
+    toBlock: range.toBlock,
+    events: rows,
+    blocks: [],
+  });
+  store.refetched(range);
+}
+
 describe('the chain-data store', () => {
   const sandbox = useStoreSandbox();
   async function freshStore(options: StoreOptions = {}): Promise<{ store: Store; dir: string }> {
@@ -334,22 +348,44 @@ describe('the chain-data store', () => {
     expect(store.pendingRefetches()).toEqual([
       expect.objectContaining({ chainId, fromBlock: 1, toBlock: 20 }),
     ]);
-    // The engine fetches the range again through applyCanonicalRange; then it is whole.
-    store.applyCanonicalRange({
-      chainId,
-      contractIds: contracts.map((c) => c.id),
-      fromBlock: 1,
-      toBlock: 20,
-      events: lost,
-      blocks: [],
-    });
-    store.refetched(store.pendingRefetches()[0]!);
+    refetchFirstPending(store, lost);
     expectSameRows(allPages(store, {}), [...lost, ...kept]);
     rmSync(blocker, { recursive: true }); // the disk has room again
     sandbox.crash(store);
     const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
     expectSameRows(allPages(reopened, {}), [...lost, ...kept]);
     expect(reopened.pendingRefetches()).toEqual([]);
+  });
+
+  it('a build that fails between two that are written: both of those are listed, it is queued to fetch again', async () => {
+    const { store, dir } = await freshStore();
+    const blocker = join(chainDir(dir), 'segments', `seg-${chainId}-21-40-2.sqlite.tmp`);
+    mkdirSync(blocker);
+    const first = commitFinal(store, 1, 20);
+    const lost = commitFinal(store, 21, 40);
+    const third = commitFinal(store, 41, 60);
+    expectSameRows(allPages(store, {}), [...first, ...third]);
+    expect(manifestOf(dir).segments.map((segment) => [segment.fromBlock, segment.toBlock])).toEqual(
+      [
+        [1, 20],
+        [41, 60],
+      ],
+    );
+    expect(store.chainDataProblems().map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/Building a segment of chain \d+ \(blocks 21–40\) failed: .*EISDIR/),
+    ]);
+    expect(store.pendingRefetches()).toEqual([
+      expect.objectContaining({ chainId, fromBlock: 21, toBlock: 40 }),
+    ]);
+    rmSync(blocker, { recursive: true });
+    sandbox.crash(store);
+    const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
+    expectSameRows(allPages(reopened, {}), [...first, ...third]);
+    expect(reopened.pendingRefetches()).toEqual([
+      expect.objectContaining({ chainId, fromBlock: 21, toBlock: 40 }),
+    ]);
+    refetchFirstPending(reopened, lost);
+    expectSameRows(allPages(reopened, {}), [...first, ...lost, ...third]);
   });
 
   it('merges small segments into one through the manifest', async () => {

@@ -36,7 +36,10 @@ function table(SQL: SqlJsStatic): Database {
 const stored = (db: Database) =>
   selectAll<Record<string, unknown>>(
     db,
-    'SELECT n, typeof(n) AS nType, label, typeof(label) AS labelType, note, amount, typeof(amount) AS amountType FROM t ORDER BY rowid',
+    // Text compared by its bytes (sql.js would hand back a string cut at a NUL).
+    `SELECT n, typeof(n) AS nType, hex(label) AS label, typeof(label) AS labelType,
+       hex(note) AS note, typeof(note) AS noteType, amount, typeof(amount) AS amountType
+     FROM t ORDER BY rowid`,
   );
 
 function insertedBySqlJs(SQL: SqlJsStatic, rows: PackedValue[][]) {

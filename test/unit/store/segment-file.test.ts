@@ -1,6 +1,7 @@
 // A segment is built in a file sized ahead for its rows: the finished image holds its pages and
 // nothing after them, whether the rows fit the room made for them or outgrew it, and it reads
 // back every row it was given.
+import type { SqlJsStatic } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { loadSqlJs } from '../../../src-main/core/store/database.ts';
 import {
@@ -8,7 +9,7 @@ import {
   type EventTuple,
 } from '../../../src-main/core/store/segment-file.ts';
 import { bloomFilter } from '../../../src-main/core/store/bloom.ts';
-import { eventColumnCount } from '../../../src-main/core/store/chain-schema.ts';
+import { eventColumnCount, eventInsertColumns } from '../../../src-main/core/store/chain-schema.ts';
 import { packRows } from '../../../src-main/core/store/packed-rows.ts';
 import { decodeSnapshot } from '../../../src-main/core/store/snapshot.ts';
 
@@ -38,8 +39,13 @@ function rows(count: number, argsBytes: number): EventTuple[] {
   });
 }
 
-async function imageOf(events: EventTuple[], expectedRows: number) {
-  const SQL = await loadSqlJs();
+async function imageOf(
+  events: EventTuple[],
+  expectedRows: number,
+  sqlJs?: (SQL: SqlJsStatic) => SqlJsStatic,
+) {
+  const loaded = await loadSqlJs();
+  const SQL = sqlJs ? sqlJs(loaded) : loaded;
   // A builder sizes its file for the rows it is told to expect; one given more than that (a
   // backfill's estimate was short) must still come out whole.
   const builder = createSegmentBuilder(SQL, 1, expectedRows);
@@ -56,6 +62,8 @@ async function imageOf(events: EventTuple[], expectedRows: number) {
       pagesBytes: pageSize * pageCount,
       integrity: db.exec('PRAGMA integrity_check')[0]!.values[0]![0],
       stored: db.exec('SELECT count(*), sum(length(args)) FROM events')[0]!.values[0],
+      rows: db.exec(`SELECT ${eventInsertColumns} FROM events ORDER BY block_number, log_index`)[0]!
+        .values,
       summary: built.summary,
     };
   } finally {
@@ -123,5 +131,17 @@ describe('a segment built in a pre-sized file', () => {
       expect(filter.mayContain(row[6] as string)).toBe(true);
       expect(filter.mayContain(row[3] as string)).toBe(true);
     }
+  });
+
+  it('holds the same rows when sql.js does not offer in-place binding (its own binding is used)', async () => {
+    const events = rows(450, 20);
+    const lacking = (SQL: SqlJsStatic) =>
+      ({ ...SQL, _sqlite3_bind_text: undefined }) as unknown as SqlJsStatic;
+    const bound = await imageOf(events, events.length);
+    const fallback = await imageOf(events, events.length, lacking);
+    expect(fallback.integrity).toBe('ok');
+    expect(fallback.rows).toEqual(events);
+    expect(fallback.rows).toEqual(bound.rows);
+    expect(fallback.summary).toEqual(bound.summary);
   });
 });
