@@ -5,7 +5,7 @@
 // half-written export never sits at the path.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type {
   AuditExportFormat,
@@ -13,7 +13,7 @@ import type {
   AuditExportTrailer,
 } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
-import type { Store } from '../store/index.ts';
+import { fsyncDirectoryAsync, type Store } from '../store/index.ts';
 import { GENESIS_HASH } from '../audit-chain/index.ts';
 import { AUDIT_EXPORT_FORMAT, AUDIT_EXPORT_VERSION, exportEncoders } from './export-format.ts';
 import { notWritableError } from './export-path.ts';
@@ -117,19 +117,6 @@ async function write(stream: WriteStream, text: string): Promise<void> {
   });
 }
 
-async function fsyncDirectory(directory: string): Promise<void> {
-  try {
-    const handle = await open(directory, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms cannot open a directory; the rename is still atomic there.
-  }
-}
-
 const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function writeAuditExport(
@@ -179,7 +166,7 @@ export async function writeAuditExport(
       stream.end();
     });
     await rename(tempPath, path);
-    await fsyncDirectory(dirname(path));
+    await fsyncDirectoryAsync(dirname(path));
     return { path, format, header, bytes: stream.bytesWritten };
   } catch (error) {
     stream.destroy();

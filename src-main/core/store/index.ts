@@ -114,6 +114,7 @@ export type {
 export type { AuditQuery } from './audit-log.ts';
 export type { DamagedSegment, SealCrashPoint } from './audit-archive.ts';
 export type { SealedFiles } from './durable-file.ts';
+export { fsyncDirectoryAsync } from './durable-file.ts';
 export type { AuditSealingOptions } from './audit-history.ts';
 export type { IntegrityProblem, StoreIntegrity } from './record-seal.ts';
 
