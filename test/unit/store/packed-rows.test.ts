@@ -28,10 +28,20 @@ describe('packed rows', () => {
     expect(valueAt(packed, 3, 2)).toBeNull();
   });
 
+  it('encode each value on its own, whatever its neighbours', () => {
+    // Halves of one emoji in two values: together they would encode as the emoji, each alone is
+    // an unpaired surrogate (U+FFFD), as TextEncoder encodes a value alone.
+    const packed = packRows([['\ud83e', 1, '\udd8a'], ['ascii', 2, '✓ after']], 3);
+    expect(unpackRows(packed)).toEqual([
+      ['\ufffd', 1, '\ufffd'],
+      ['ascii', 2, '✓ after'],
+    ]);
+    expect(packed.bytes.length).toBe(3 + 3 + 5 + 9);
+  });
+
   it('grow past the room first made for them', () => {
     const packer = createRowPacker(3, 1);
-    for (let copy = 0; copy < 200; copy++)
-      for (const row of rows) for (const v of row) packer.put(v);
+    for (let copy = 0; copy < 200; copy++) for (const row of rows) packer.putRow(row);
     const packed = packer.finish();
     expect(packed.rows).toBe(1_000);
     expect(unpackRows(packed)).toEqual(Array.from({ length: 200 }, () => rows).flat());
@@ -48,11 +58,13 @@ describe('packed rows', () => {
     expect(sameAsRowBefore(packed, 4, 2)).toBe(false); // 'x' after null
   });
 
-  it('refuse what they cannot carry and a row left unfinished', () => {
-    expect(() => createRowPacker(2, 1).put(true as never)).toThrow(/not a boolean/);
+  it('refuse what they cannot carry and a row of the wrong length', () => {
+    expect(() => createRowPacker(2, 1).putRow(['a', true as never])).toThrow(/not a boolean/);
     expect(() => packRows([['a', 1, null]], 2)).toThrow(/has 3 values, not 2/);
-    const packer = createRowPacker(3, 2);
-    packer.put('a');
-    expect(() => packer.finish()).toThrow(/has 1 of its 3 values/);
+    const packer = createRowPacker(2, 2);
+    expect(() => packer.putRow(['a'])).toThrow(/has 1 values, not 2/);
+    // A refused row leaves nothing behind.
+    packer.putRow(['b', 2]);
+    expect(unpackRows(packer.finish())).toEqual([['b', 2]]);
   });
 });
