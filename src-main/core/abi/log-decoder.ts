@@ -259,6 +259,12 @@ function rawTopic(word: string): string {
 
 function uintFromWord(word: string): string {
   if (word.length !== 64) throw new Error('short word');
+  // Most values fit in 52 bits, where a Number is exact and far cheaper than a BigInt; a word
+  // with anything but hex in its tail is NaN here and throws below, as BigInt does.
+  if (word.startsWith(zeroHead)) {
+    const value = Number(`0x${word.slice(51)}`);
+    if (!Number.isNaN(value)) return String(value);
+  }
   return BigInt(`0x${word}`).toString();
 }
 
@@ -274,6 +280,7 @@ function boolFromWord(word: string): boolean {
 }
 
 const zeroWord = '0'.repeat(64);
+const zeroHead = zeroWord.slice(0, 51);
 
 function addressFromWord(word: string): string {
   if (word.length !== 64) throw new Error('short word');

@@ -269,6 +269,31 @@ describe('createLogDecoder', () => {
     expect(decode(nft)?.args).toEqual({ from: alice, to: bob, tokenId: '77' });
   });
 
+  it('decodes uint words small and large exactly, and refuses a non-hex tail behind zeros', () => {
+    const decode = createLogDecoder(erc20);
+    for (const value of [
+      0n,
+      1n,
+      2n ** 52n - 1n,
+      2n ** 52n,
+      2n ** 53n + 1n,
+      2n ** 64n + 7n,
+      maxUint256,
+    ]) {
+      const log = logOf(
+        erc20,
+        'Transfer',
+        { from: alice, to: bob },
+        [{ type: 'uint256' }],
+        [value],
+      );
+      expect(decode(log)?.args.value).toBe(value.toString());
+    }
+    const good = logOf(erc20, 'Transfer', { from: alice, to: bob }, [{ type: 'uint256' }], [1n]);
+    for (const tail of ['000000000000z', 'zzzzzzzzzzzzz', '0000000000x01'])
+      expect(decode({ topics: good.topics, data: `0x${'0'.repeat(51)}${tail}` as Hex })).toBeNull();
+  });
+
   it('returns null, never throws, for logs that do not fit', () => {
     const decode = createLogDecoder(erc20);
     const good = logOf(erc20, 'Transfer', { from: alice, to: bob }, [{ type: 'uint256' }], [1n]);
