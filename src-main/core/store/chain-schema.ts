@@ -37,9 +37,18 @@ export const positionIndexSql = `
 
 /** The indexes every event source has; built after the rows when a segment is sealed. */
 export const lookupIndexesSql = `
-  CREATE INDEX events_by_contract ON events (contract_id, block_number, log_index);
   CREATE INDEX events_by_contract_event ON events (contract_id, event_name, block_number, log_index);
   CREATE INDEX events_by_transaction ON events (transaction_hash, block_number, log_index);`;
+
+/**
+ * A page of one contract's rows, newest first, is read through the position index: SQLite takes
+ * the index that gives the page its order over this one, then stops at the page's last row (a
+ * 5,000-row segment with the contract in one row is read whole in about 2 ms either way). So a
+ * segment is built without it (4.5 ms of its ~40 ms build; older segments keep theirs); the head
+ * keeps it for removing a contract's rows.
+ */
+const contractIndexSql =
+  'CREATE INDEX events_by_contract ON events (contract_id, block_number, log_index);';
 
 /**
  * Indexes only the head keeps. Its identity index is what makes an insert of a row already
@@ -52,7 +61,8 @@ export const lookupIndexesSql = `
  */
 const headOnlyIndexesSql = `
   CREATE UNIQUE INDEX events_identity ON events (chain_id, block_hash, log_index);
-  CREATE INDEX events_by_time ON events (chain_id, block_timestamp);`;
+  CREATE INDEX events_by_time ON events (chain_id, block_timestamp);
+  ${contractIndexSql}`;
 
 export const segmentSchemaSql = eventsTable;
 

@@ -65,6 +65,15 @@ async function imageOf(
       rows: db.exec(`SELECT ${eventInsertColumns} FROM events ORDER BY block_number, log_index`)[0]!
         .values,
       summary: built.summary,
+      indexes: db
+        .exec("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")[0]!
+        .values.map(([name]) => name),
+      contractPagePlan: db
+        .exec(
+          "EXPLAIN QUERY PLAN SELECT * FROM events WHERE chain_id = 1 AND contract_id = 'contract-a' AND status != 'removed' ORDER BY block_number DESC, log_index DESC LIMIT 101",
+        )[0]!
+        .values.map((row) => row[3])
+        .join('; '),
     };
   } finally {
     db.close();
@@ -82,6 +91,19 @@ describe('a segment built in a pre-sized file', () => {
       events.reduce((sum, row) => sum + (row[11] as string).length, 0),
     ]);
     expect(image.summary).toMatchObject({ events: 2_000, fromBlock: 100, toBlock: 599 });
+  });
+
+  it('has the indexes its look-ups use, and reads a page of one contract by position', async () => {
+    const image = await imageOf(rows(500, 10), 500);
+    // No index by contract alone: SQLite reads such a page through the position index (it gives
+    // the page its order), so building one only cost time.
+    expect(image.indexes).toEqual([
+      'events_by_contract_event',
+      'events_by_position',
+      'events_by_transaction',
+      'sqlite_autoindex_blocks_1',
+    ]);
+    expect(image.contractPagePlan).toMatch(/USING INDEX events_by_position/);
   });
 
   it('comes out whole when its rows outgrow the room made for them', async () => {
