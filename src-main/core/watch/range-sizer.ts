@@ -50,8 +50,17 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
     succeeded(logCount, milliseconds) {
       if (++successesSinceRefusal >= forgetRefusalAfter) refusedAt = Infinity;
       if (milliseconds > slowMs) size = clamp(size / 2);
-      else if (milliseconds < fastMs && logCount < growBelowLogs)
-        size = Math.max(size, clamp(Math.min(size * 2, Math.ceil(refusedAt * 0.8) - 1)));
+      else if (milliseconds < fastMs && logCount < growBelowLogs) {
+        // Doubled, but not past the range whose logs would pass growBelowLogs at this density:
+        // a range of dense blocks doubled past it came back refused as too large, and the node
+        // had built the whole answer first (at 4,000 logs a block, 16 blocks were 40 MB).
+        const withinLogCap =
+          logCount > 0 ? Math.floor((size * growBelowLogs) / logCount) : Infinity;
+        size = Math.max(
+          size,
+          clamp(Math.min(size * 2, withinLogCap, Math.ceil(refusedAt * 0.8) - 1)),
+        );
+      }
     },
     refused(hintedSize, sizeRatio, attemptedBlocks) {
       // What was asked for: the last range of a backfill can be far shorter than the size.

@@ -77,10 +77,38 @@ describe('adaptive range sizing', () => {
     expect(sizer.size).toBe(2);
   });
 
-  it('keeps growing on dense but fast ranges below the log cap', () => {
+  it('keeps growing on dense but fast ranges, up to the range whose logs would reach the cap', () => {
     const sizer = createRangeSizer({ initial: 10 });
     sizer.succeeded(14_000, 100);
-    expect(sizer.size).toBe(20);
+    expect(sizer.size).toBe(14); // 14 blocks of 1,400 logs: 19,600, under the 20,000 cap
+    sizer.succeeded(19_600, 100);
+    expect(sizer.size).toBe(14);
+    sizer.succeeded(1_400, 100); // the chain went quiet: doubling again
+    expect(sizer.size).toBe(28);
+  });
+
+  it('over dense blocks, asks for ranges a little over the limit, not twice it, when it tries to grow', () => {
+    // anvil's answers for 4,000-log blocks: 2.5 MB a block, behind viem's 10 MiB body limit.
+    const maxSize = 10_485_760;
+    const bytesPerBlock = 2_515_731;
+    const sizer = createRangeSizer({ initial: 2 });
+    let refusedBytes = 0;
+    for (let from = 1, requests = 0; from <= 400 && requests < 500; requests++) {
+      const blocks = sizer.size;
+      const bytes = blocks * bytesPerBlock;
+      if (bytes > maxSize) {
+        refusedBytes += bytes;
+        const refusal = new ResponseBodyTooLargeError({ maxSize, size: bytes });
+        sizer.refused(undefined, responseSizeRatio(errorText(refusal)), blocks);
+        continue;
+      }
+      sizer.succeeded(blocks * 4_000, 100);
+      from += blocks;
+    }
+    // Three refusals in 400 blocks (the first, then one each time a refusal is forgotten), each of
+    // 5 blocks (12.6 MB); doubling asked for 8 blocks (20 MB) and then 6 (15 MB) each time.
+    expect(refusedBytes).toBeLessThan(2 * 2 * maxSize);
+    expect(refusedBytes).toBeGreaterThan(0);
   });
 
   it('reads a provider-suggested range', () => {
