@@ -420,7 +420,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       return 'progress';
     }
     const logs = fetched.logs;
-    sizer.succeeded(logs.length, fetched.milliseconds);
+    sizer.succeeded(logs.length, fetched.milliseconds, toBlockFetched - fromBlock + 1);
     // While this range is decoded and stored, the node works on the next one.
     if (!following) {
       const nextTo = Math.min(toBlockFetched + sizer.size, rangeLimit);

@@ -64,7 +64,7 @@ export async function fetchLogsInRanges(
           toBlock: `0x${to.toString(16)}`,
         },
       ]);
-      sizer.succeeded(page.length, performance.now() - started);
+      sizer.succeeded(page.length, performance.now() - started, to - from + 1);
       for (const log of page) logs.push(log);
       from = to + 1;
     } catch (error) {

@@ -17,7 +17,8 @@ export interface RangeSizerOptions {
 
 export interface RangeSizer {
   readonly size: number;
-  succeeded(logCount: number, milliseconds: number): void;
+  /** A range of `blocks` blocks (the size when not given) came back with logCount logs. */
+  succeeded(logCount: number, milliseconds: number, blocks?: number): void;
   /**
    * The provider refused the range. hintedSize is a range the provider suggested; sizeRatio is
    * how much smaller the answer must be (allowed bytes / received bytes), when known.
@@ -43,19 +44,28 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
   // refusal costs nearly what a full answer does (the body is read up to the limit).
   let refusedAt = Infinity;
   let successesSinceRefusal = 0;
+  // The same in logs: how many a refused range held at the density last seen. Growth stops
+  // short of that many at whatever density the blocks have now, so this stays true where a
+  // refused size in blocks does not, and is forgotten ten times less often: forgotten every 50
+  // answers, a 12 MB refusal came back every 50 ranges of a dense backfill.
+  let logsPerBlock: number | undefined;
+  let refusedLogs = Infinity;
+  let successesSinceLogRefusal = 0;
   return {
     get size() {
       return size;
     },
-    succeeded(logCount, milliseconds) {
+    succeeded(logCount, milliseconds, blocks = size) {
       if (++successesSinceRefusal >= forgetRefusalAfter) refusedAt = Infinity;
+      if (++successesSinceLogRefusal >= forgetRefusalAfter * 10) refusedLogs = Infinity;
+      if (blocks > 0) logsPerBlock = logCount / blocks;
       if (milliseconds > slowMs) size = clamp(size / 2);
       else if (milliseconds < fastMs && logCount < growBelowLogs) {
-        // Doubled, but not past the range whose logs would pass growBelowLogs at this density:
-        // a range of dense blocks doubled past it came back refused as too large, and the node
+        // Doubled, but not past the range whose logs would pass the cap at this density: a
+        // range of dense blocks doubled past it came back refused as too large, and the node
         // had built the whole answer first (at 4,000 logs a block, 16 blocks were 40 MB).
-        const withinLogCap =
-          logCount > 0 ? Math.floor((size * growBelowLogs) / logCount) : Infinity;
+        const logCap = Math.min(growBelowLogs, refusedLogs * 0.8);
+        const withinLogCap = logsPerBlock ? Math.floor(logCap / logsPerBlock) : Infinity;
         size = Math.max(
           size,
           clamp(Math.min(size * 2, withinLogCap, Math.ceil(refusedAt * 0.8) - 1)),
@@ -69,8 +79,13 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
       // With the ratio known, the largest range that fits is about attempted × ratio: growth
       // stops short of that, not of the refused range (a range 0.8× a refused one can be twice
       // over the limit, and each refusal costs the node the whole answer).
-      refusedAt = Math.min(refusedAt, knownRatio ? attempted * sizeRatio : attempted);
+      const fits = knownRatio ? attempted * sizeRatio : attempted;
+      refusedAt = Math.min(refusedAt, fits);
       successesSinceRefusal = 0;
+      if (logsPerBlock) {
+        refusedLogs = Math.min(refusedLogs, fits * logsPerBlock);
+        successesSinceLogRefusal = 0;
+      }
       if (hintedSize !== undefined && hintedSize >= min && hintedSize < size)
         size = clamp(hintedSize);
       // Aim a little under the limit in one step rather than halving through megabytes of refusals.

@@ -87,28 +87,39 @@ describe('adaptive range sizing', () => {
     expect(sizer.size).toBe(28);
   });
 
-  it('over dense blocks, asks for ranges a little over the limit, not twice it, when it tries to grow', () => {
+  it('over dense blocks, is refused once: a little over the limit, and not again as it goes on', () => {
     // anvil's answers for 4,000-log blocks: 2.5 MB a block, behind viem's 10 MiB body limit.
     const maxSize = 10_485_760;
     const bytesPerBlock = 2_515_731;
     const sizer = createRangeSizer({ initial: 2 });
-    let refusedBytes = 0;
-    for (let from = 1, requests = 0; from <= 400 && requests < 500; requests++) {
+    const refused: number[] = [];
+    for (let from = 1, requests = 0; from <= 1_000 && requests < 1_000; requests++) {
       const blocks = sizer.size;
       const bytes = blocks * bytesPerBlock;
       if (bytes > maxSize) {
-        refusedBytes += bytes;
+        refused.push(bytes);
         const refusal = new ResponseBodyTooLargeError({ maxSize, size: bytes });
         sizer.refused(undefined, responseSizeRatio(errorText(refusal)), blocks);
         continue;
       }
-      sizer.succeeded(blocks * 4_000, 100);
+      sizer.succeeded(blocks * 4_000, 100, blocks);
       from += blocks;
     }
-    // Three refusals in 400 blocks (the first, then one each time a refusal is forgotten), each of
-    // 5 blocks (12.6 MB); doubling asked for 8 blocks (20 MB) and then 6 (15 MB) each time.
-    expect(refusedBytes).toBeLessThan(2 * 2 * maxSize);
-    expect(refusedBytes).toBeGreaterThan(0);
+    // 5 blocks (12.6 MB), once in 1,000 blocks. Doubling asked for 8 blocks (20 MB), then for 6
+    // (15 MB) each time the refused size was forgotten, every 50 ranges.
+    expect(refused).toEqual([5 * bytesPerBlock]);
+  });
+
+  it('stops growth short of the logs a refused range held, whatever the blocks hold now', () => {
+    const sizer = createRangeSizer({ initial: 10 });
+    sizer.succeeded(10_000, 100, 10); // 1,000 logs a block
+    expect(sizer.size).toBe(20);
+    sizer.refused(undefined, 0.5, 20); // 10 blocks, 10,000 logs, would have fitted
+    expect(sizer.size).toBe(7);
+    // The blocks thin out to 500 logs: the refused size in blocks is forgotten after 50 answers,
+    // and the range grows to 16 blocks, 8,000 logs (80 % of what fitted), and no further.
+    for (let i = 0; i < 60; i++) sizer.succeeded(sizer.size * 500, 100, sizer.size);
+    expect(sizer.size).toBe(16);
   });
 
   it('reads a provider-suggested range', () => {
