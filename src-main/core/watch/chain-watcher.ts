@@ -299,9 +299,19 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     );
   }
 
-  /** The next backfill range, requested before the current one is stored (at most one). */
+  /**
+   * What the next pass needs, requested before the current one is stored (at most one): the
+   * next backfill range, or, following, the next block's header and then its logs by its hash.
+   */
   let prefetch:
-    | { addresses: string; fromBlock: number; toBlock: number; result: Promise<FetchedRange> }
+    | {
+        addresses: string;
+        fromBlock: number;
+        toBlock: number;
+        /** Following: the block's header (undefined if the node did not have it yet). */
+        block?: Promise<RawBlock | undefined>;
+        result: Promise<FetchedRange>;
+      }
     | undefined;
 
   function startPrefetch(addresses: string[], fromBlock: number, toBlock: number): void {
@@ -317,14 +327,38 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     };
   }
 
-  /** The prefetched range if it is exactly what is due (same contracts, same start, in bounds). */
-  function takePrefetch(addresses: string[], fromBlock: number, limit: number) {
+  /**
+   * Following blocks behind the head (a backfill's last blocks, a catch-up after a pause), the
+   * next block is asked for while this one is stored. Its parent is checked against the stored
+   * header when its pass comes, as a block fetched then would be.
+   */
+  function startFollowPrefetch(addresses: string[], number: number): void {
+    const block = fetchBlock(number).catch(() => undefined);
+    prefetch = {
+      addresses: addresses.join(','),
+      fromBlock: number,
+      toBlock: number,
+      block,
+      result: block.then((found) =>
+        found
+          ? fetchRange({ address: addresses, blockHash: found.hash })
+          : { error: new Error(`block ${number} is not available yet`) },
+      ),
+    };
+  }
+
+  /**
+   * The prefetched range if it is exactly what is due (same contracts, same start, in bounds;
+   * a followed block's only when following).
+   */
+  function takePrefetch(addresses: string[], fromBlock: number, limit: number, following: boolean) {
     const ahead = prefetch;
     prefetch = undefined;
     if (
       ahead &&
       ahead.addresses === addresses.join(',') &&
       ahead.fromBlock === fromBlock &&
+      (ahead.block !== undefined) === following &&
       ahead.toBlock <= limit
     )
       return ahead;
@@ -377,9 +411,15 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       nextHigher,
     );
 
+    const addresses = group.map((cursor) => cursor.address);
+    const rangeLimit = following ? toBlock : Math.min(head - followDistance, head, nextHigher);
+    // The range fetched ahead while the last one was stored, when it is the one due now.
+    let ahead = takePrefetch(addresses, fromBlock, rangeLimit, following);
+
     let blocks: RawBlock[] = [];
     if (following) {
-      let block = await fetchBlock(fromBlock);
+      const fetchedAhead = await ahead?.block;
+      let block = fetchedAhead ?? (await fetchBlock(fromBlock));
       const parent = store.blockHeaderAt(chain.chainId, fromBlock - 1);
       if (parent && parent.hash !== block.parentHash)
         block = await refetchAfterCrossCheck(fromBlock - 1, fromBlock, block);
@@ -387,13 +427,11 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
         await handleReorg(fromBlock - 1, lowest, head);
         return 'progress';
       }
+      // Logs fetched ahead are of the block fetched ahead: not of one asked for again.
+      if (fetchedAhead === undefined || block.hash !== fetchedAhead.hash) ahead = undefined;
       blocks = [block];
     }
 
-    const addresses = group.map((cursor) => cursor.address);
-    const rangeLimit = Math.min(head - followDistance, head, nextHigher);
-    // The range fetched ahead while the last one was stored, when it is the one due now.
-    const ahead = takePrefetch(addresses, fromBlock, rangeLimit);
     let toBlockFetched = toBlock;
     let fetched: FetchedRange;
     if (ahead) {
@@ -425,6 +463,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     if (!following) {
       const nextTo = Math.min(toBlockFetched + sizer.size, rangeLimit);
       if (toBlockFetched + 1 <= nextTo) startPrefetch(addresses, toBlockFetched + 1, nextTo);
+    } else if (fromBlock + 1 <= Math.min(head, nextHigher)) {
+      startFollowPrefetch(addresses, fromBlock + 1);
     }
 
     const confirmedThrough = head - chain.confirmations;

@@ -157,6 +157,41 @@ describe('eth_getLogs ranges that fail on the way', () => {
     expect(heads).toBeLessThan(ranges / 3);
   });
 
+  it("a backfill's last blocks, followed one by one: each asked for while the one before is stored", async () => {
+    // Every answer a while in coming, as a distant node's: fetched only once the block before
+    // was stored, the followed blocks would each wait for two answers in turn.
+    proxy.setFaults({ fault: { kind: 'delay', ms: 50 }, methods: ['eth_getBlockByNumber'] });
+    await backfillAgain();
+    await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 60_000);
+    const head = await headBlock(anvil.rpcUrl);
+    await waitFor(async () => ((await chainStatus()).indexedThrough ?? -1) >= head || undefined);
+    const calls = proxy.calls;
+    const blockAsked = (call: { method: string; params: unknown }): number | undefined => {
+      const [number, full] = (call.params ?? []) as [string?, boolean?];
+      return call.method === 'eth_getBlockByNumber' && full === false && number?.startsWith('0x')
+        ? Number.parseInt(number, 16)
+        : undefined;
+    };
+    const byHash = (call: { method: string; params: unknown }): boolean =>
+      call.method === 'eth_getLogs' &&
+      (call.params as { blockHash?: string }[] | undefined)?.[0]?.blockHash !== undefined;
+    // The followed blocks: those whose logs were asked for by hash.
+    const followed = calls.flatMap((call, index) => {
+      const number = blockAsked(call);
+      return number !== undefined && calls.slice(index + 1).some(byHash) ? [{ number, index }] : [];
+    });
+    const numbers = [...new Set(followed.map(({ number }) => number))].sort((a, b) => a - b);
+    expect(numbers.length).toBeGreaterThanOrEqual(10);
+    // After the first, each block's header was asked for straight after the logs of the block
+    // before it (fetched ahead), not after the next pass had asked for the head.
+    const askedAhead = numbers
+      .slice(1)
+      .filter((number) =>
+        followed.some(({ number: asked, index }) => asked === number && byHash(calls[index - 1]!)),
+      );
+    expect(askedAhead).toEqual(numbers.slice(1));
+  });
+
   for (const [name, fault] of [
     ['drops the connection on', { kind: 'drop' }],
     ['answers 502 to', { kind: 'status', status: 502 }],
