@@ -76,10 +76,11 @@ const hexText = /^0x[0-9a-fA-F]*$/;
  * left to JSON.stringify.
  */
 function topicsJson(topics: readonly string[]): string {
+  if (!Array.isArray(topics)) return JSON.stringify(topics);
   let json = '[';
   for (let index = 0; index < topics.length; index++) {
-    const topic = topics[index]!;
-    if (!hexText.test(topic)) return JSON.stringify(topics);
+    const topic: unknown = topics[index];
+    if (typeof topic !== 'string' || !hexText.test(topic)) return JSON.stringify(topics);
     json += index === 0 ? `"${topic}"` : `,"${topic}"`;
   }
   return `${json}]`;

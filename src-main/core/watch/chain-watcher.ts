@@ -351,7 +351,12 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
    * The prefetched range if it is exactly what is due (same contracts, same start, in bounds;
    * a followed block's only when following).
    */
-  function takePrefetch(addresses: string[], fromBlock: number, limit: number, following: boolean) {
+  function takePrefetch(
+    addresses: string[],
+    fromBlock: number,
+    limit: number,
+    { following }: { following: boolean },
+  ) {
     const ahead = prefetch;
     prefetch = undefined;
     if (
@@ -382,6 +387,9 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     }
     const lowest = Math.min(...cursors.map((cursor) => cursor.cursor));
     if (lowest >= head) {
+      // Nothing is due: what was fetched ahead would be old by the next block (a head that went
+      // back, a lagging URL), and a sibling block with the same parent would pass its check.
+      prefetch = undefined;
       phase = 'following';
       // A reorg can replace the tip without the head moving (same height, another hash).
       const storedTip = store.storedBlockHash(chain.chainId, lowest);
@@ -414,7 +422,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const addresses = group.map((cursor) => cursor.address);
     const rangeLimit = following ? toBlock : Math.min(head - followDistance, head, nextHigher);
     // The range fetched ahead while the last one was stored, when it is the one due now.
-    let ahead = takePrefetch(addresses, fromBlock, rangeLimit, following);
+    let ahead = takePrefetch(addresses, fromBlock, rangeLimit, { following });
 
     let blocks: RawBlock[] = [];
     if (following) {
@@ -534,6 +542,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     start() {
       if (running) return;
       running = true;
+      prefetch = undefined;
       loop = run();
     },
     async stop() {

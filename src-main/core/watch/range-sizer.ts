@@ -44,13 +44,17 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
   // refusal costs nearly what a full answer does (the body is read up to the limit).
   let refusedAt = Infinity;
   let successesSinceRefusal = 0;
-  // The same in logs: how many a refused range held at the density last seen. Growth stops
+  // The same in logs: how many fitted of a refused range, at its blocks' density. Growth stops
   // short of that many at whatever density the blocks have now, so this stays true where a
   // refused size in blocks does not, and is forgotten ten times less often: forgotten every 50
   // answers, a 12 MB refusal came back every 50 ranges of a dense backfill.
   let logsPerBlock: number | undefined;
   let refusedLogs = Infinity;
   let successesSinceLogRefusal = 0;
+  // A refusal's size in blocks, counted in logs at the density of the next answer: that answer
+  // covers the start of the refused range, where the density that got it refused is (a quiet
+  // stretch's density would have made a busy range's refusal a cap of a few logs).
+  let refusedBlocksToCount: number | undefined;
   return {
     get size() {
       return size;
@@ -59,6 +63,15 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
       if (++successesSinceRefusal >= forgetRefusalAfter) refusedAt = Infinity;
       if (++successesSinceLogRefusal >= forgetRefusalAfter * 10) refusedLogs = Infinity;
       if (blocks > 0) logsPerBlock = logCount / blocks;
+      if (refusedBlocksToCount !== undefined && logsPerBlock) {
+        // Never under what this answer held: that many logs came back.
+        refusedLogs = Math.min(
+          refusedLogs,
+          Math.max(refusedBlocksToCount * logsPerBlock, logCount),
+        );
+        refusedBlocksToCount = undefined;
+        successesSinceLogRefusal = 0;
+      }
       if (milliseconds > slowMs) size = clamp(size / 2);
       else if (milliseconds < fastMs && logCount < growBelowLogs) {
         // Doubled, but not past the range whose logs would pass the cap at this density: a
@@ -82,10 +95,7 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
       const fits = knownRatio ? attempted * sizeRatio : attempted;
       refusedAt = Math.min(refusedAt, fits);
       successesSinceRefusal = 0;
-      if (logsPerBlock) {
-        refusedLogs = Math.min(refusedLogs, fits * logsPerBlock);
-        successesSinceLogRefusal = 0;
-      }
+      refusedBlocksToCount = Math.min(refusedBlocksToCount ?? Infinity, fits);
       if (hintedSize !== undefined && hintedSize >= min && hintedSize < size)
         size = clamp(hintedSize);
       // Aim a little under the limit in one step rather than halving through megabytes of refusals.

@@ -45,6 +45,11 @@ describe('event rows', () => {
     expect(row[TOPICS - 1]).toBe(JSON.stringify({ who: 'Grüße "x"' }));
   });
 
+  it('store topics that are not a list of text as JSON.stringify writes them', () => {
+    for (const topics of [null, ['0x1', 7], [['0x1']]] as unknown as string[][])
+      expect(eventTuple(event(topics))[TOPICS]).toBe(JSON.stringify(topics));
+  });
+
   it('pack the values of their rows', () => {
     const events = [event([`0x${'1'.repeat(64)}`]), event(['0x"'], null)];
     expect(unpackRows(packEventRows(events))).toEqual(events.map(eventTuple));

@@ -31,7 +31,13 @@ describe('packed rows', () => {
   it('encode each value on its own, whatever its neighbours', () => {
     // Halves of one emoji in two values: together they would encode as the emoji, each alone is
     // an unpaired surrogate (U+FFFD), as TextEncoder encodes a value alone.
-    const packed = packRows([['\ud83e', 1, '\udd8a'], ['ascii', 2, '✓ after']], 3);
+    const packed = packRows(
+      [
+        ['\ud83e', 1, '\udd8a'],
+        ['ascii', 2, '✓ after'],
+      ],
+      3,
+    );
     expect(unpackRows(packed)).toEqual([
       ['\ufffd', 1, '\ufffd'],
       ['ascii', 2, '✓ after'],
@@ -63,6 +69,7 @@ describe('packed rows', () => {
     expect(() => packRows([['a', 1, null]], 2)).toThrow(/has 3 values, not 2/);
     const packer = createRowPacker(2, 2);
     expect(() => packer.putRow(['a'])).toThrow(/has 1 values, not 2/);
+    expect(() => packer.putRow(['a', true as never])).toThrow(/not a boolean/);
     // A refused row leaves nothing behind.
     packer.putRow(['b', 2]);
     expect(unpackRows(packer.finish())).toEqual([['b', 2]]);

@@ -87,7 +87,7 @@ describe('adaptive range sizing', () => {
     expect(sizer.size).toBe(28);
   });
 
-  it('over dense blocks, is refused once: a little over the limit, and not again as it goes on', () => {
+  it('over dense blocks, is refused once in 1,000 blocks, a little over the limit', () => {
     // anvil's answers for 4,000-log blocks: 2.5 MB a block, behind viem's 10 MiB body limit.
     const maxSize = 10_485_760;
     const bytesPerBlock = 2_515_731;
@@ -116,10 +116,24 @@ describe('adaptive range sizing', () => {
     expect(sizer.size).toBe(20);
     sizer.refused(undefined, 0.5, 20); // 10 blocks, 10,000 logs, would have fitted
     expect(sizer.size).toBe(7);
+    sizer.succeeded(7_000, 100, 7); // the refused range's first blocks: 1,000 logs each
+    expect(sizer.size).toBe(7);
     // The blocks thin out to 500 logs: the refused size in blocks is forgotten after 50 answers,
     // and the range grows to 16 blocks, 8,000 logs (80 % of what fitted), and no further.
     for (let i = 0; i < 60; i++) sizer.succeeded(sizer.size * 500, 100, sizer.size);
     expect(sizer.size).toBe(16);
+  });
+
+  it('counts a refusal in logs at the density of the blocks refused, not of the quiet ones before', () => {
+    const sizer = createRangeSizer({ initial: 2_048 });
+    sizer.succeeded(100, 100, 2_048); // a quiet stretch: about 0.05 logs a block
+    expect(sizer.size).toBe(4_096);
+    sizer.refused(undefined, 0.1, 4_096); // busy blocks: 410 of them would have fitted
+    expect(sizer.size).toBe(286);
+    sizer.succeeded(5_720, 100, 286); // 20 logs a block: 410 blocks are 8,200 logs
+    expect(sizer.size).toBe(327); // 80 % of 8,200 logs; counted at the quiet density, 16 logs
+    for (let i = 0; i < 60; i++) sizer.succeeded(sizer.size * 20, 100, sizer.size);
+    expect(sizer.size).toBe(327);
   });
 
   it('reads a provider-suggested range', () => {
