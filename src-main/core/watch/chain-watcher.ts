@@ -10,6 +10,7 @@ import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
 import { createRangeSizer, type RangeSizer } from './range-sizer.ts';
 import { fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
+import { createFetchAhead, type FetchedRange, type RawBlock } from './fetch-ahead.ts';
 
 export interface ChainWatcherDependencies {
   chain: ChainRecord;
@@ -53,13 +54,6 @@ export interface ChainWatcher {
   lagSeconds(): number | null;
   /** The range sizer this chain's provider has taught, for other fetches on the same chain. */
   readonly sizer: RangeSizer;
-}
-
-interface RawBlock {
-  number: string;
-  hash: string;
-  parentHash: string;
-  timestamp: string;
 }
 
 /**
@@ -180,7 +174,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
    * to the new branch in one transaction, and log the reorg. Cursors stay where they were.
    */
   async function handleReorg(firstSuspect: number, oldTip: number, head: number): Promise<void> {
-    prefetch = undefined;
+    fetchAhead.drop();
     const oldBlocks: { number: number; hash: string }[] = [];
     const newBlocks: { number: number; hash: string }[] = [];
     let forkPoint: number | undefined;
@@ -288,8 +282,6 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     if (recorded) deps.onReorg?.(recorded);
   }
 
-  type FetchedRange = { logs: RawLog[]; milliseconds: number } | { error: unknown };
-
   /** eth_getLogs that never rejects: its outcome and how long the node took. */
   function fetchRange(filter: Record<string, unknown>): Promise<FetchedRange> {
     const started = performance.now();
@@ -299,76 +291,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     );
   }
 
-  /**
-   * What the next pass needs, requested before the current one is stored (at most one): the
-   * next backfill range, or, following, the next block's header and then its logs by its hash.
-   */
-  let prefetch:
-    | {
-        addresses: string;
-        fromBlock: number;
-        toBlock: number;
-        /** Following: the block's header (undefined if the node did not have it yet). */
-        block?: Promise<RawBlock | undefined>;
-        result: Promise<FetchedRange>;
-      }
-    | undefined;
-
-  function startPrefetch(addresses: string[], fromBlock: number, toBlock: number): void {
-    prefetch = {
-      addresses: addresses.join(','),
-      fromBlock,
-      toBlock,
-      result: fetchRange({
-        address: addresses,
-        fromBlock: `0x${fromBlock.toString(16)}`,
-        toBlock: `0x${toBlock.toString(16)}`,
-      }),
-    };
-  }
-
-  /**
-   * Following blocks behind the head (a backfill's last blocks, a catch-up after a pause), the
-   * next block is asked for while this one is stored. Its parent is checked against the stored
-   * header when its pass comes, as a block fetched then would be.
-   */
-  function startFollowPrefetch(addresses: string[], number: number): void {
-    const block = fetchBlock(number).catch(() => undefined);
-    prefetch = {
-      addresses: addresses.join(','),
-      fromBlock: number,
-      toBlock: number,
-      block,
-      result: block.then((found) =>
-        found
-          ? fetchRange({ address: addresses, blockHash: found.hash })
-          : { error: new Error(`block ${number} is not available yet`) },
-      ),
-    };
-  }
-
-  /**
-   * The prefetched range if it is exactly what is due (same contracts, same start, in bounds;
-   * a followed block's only when following).
-   */
-  function takePrefetch(
-    addresses: string[],
-    fromBlock: number,
-    limit: number,
-    { following }: { following: boolean },
-  ) {
-    const ahead = prefetch;
-    prefetch = undefined;
-    if (
-      ahead &&
-      ahead.addresses === addresses.join(',') &&
-      ahead.fromBlock === fromBlock &&
-      (ahead.block !== undefined) === following &&
-      ahead.toBlock <= limit
-    )
-      return ahead;
-    return undefined;
-  }
+  const fetchAhead = createFetchAhead({ fetchRange, fetchBlock });
 
   /** Whether the contracts a pass fetched for are still watched from where it started. */
   function stillDue(group: readonly { id: string; cursor: number }[]): boolean {
@@ -389,7 +312,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     if (lowest >= head) {
       // Nothing is due: what was fetched ahead would be old by the next block (a head that went
       // back, a lagging URL), and a sibling block with the same parent would pass its check.
-      prefetch = undefined;
+      fetchAhead.drop();
       phase = 'following';
       // A reorg can replace the tip without the head moving (same height, another hash).
       const storedTip = store.storedBlockHash(chain.chainId, lowest);
@@ -422,7 +345,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const addresses = group.map((cursor) => cursor.address);
     const rangeLimit = following ? toBlock : Math.min(head - followDistance, head, nextHigher);
     // The range fetched ahead while the last one was stored, when it is the one due now.
-    let ahead = takePrefetch(addresses, fromBlock, rangeLimit, { following });
+    let ahead = fetchAhead.take(addresses, fromBlock, rangeLimit, { following });
 
     let blocks: RawBlock[] = [];
     if (following) {
@@ -470,9 +393,9 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     // While this range is decoded and stored, the node works on the next one.
     if (!following) {
       const nextTo = Math.min(toBlockFetched + sizer.size, rangeLimit);
-      if (toBlockFetched + 1 <= nextTo) startPrefetch(addresses, toBlockFetched + 1, nextTo);
+      if (toBlockFetched + 1 <= nextTo) fetchAhead.range(addresses, toBlockFetched + 1, nextTo);
     } else if (fromBlock + 1 <= Math.min(head, nextHigher)) {
-      startFollowPrefetch(addresses, fromBlock + 1);
+      fetchAhead.block(addresses, fromBlock + 1);
     }
 
     const confirmedThrough = head - chain.confirmations;
@@ -490,7 +413,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     // A contract removed or moved while this pass awaited the node or that turn: the range is not
     // its to store; the next pass asks again.
     if (!stillDue(group)) {
-      prefetch = undefined;
+      fetchAhead.drop();
       return 'progress';
     }
     const result = store.commitChainData({
@@ -520,7 +443,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
         if (outcome === 'idle' && running) await sleep(pollIntervalMs);
       } catch (error) {
         // Nothing is skipped: the same range is tried again after a back-off.
-        prefetch = undefined;
+        fetchAhead.drop();
         consecutiveFailures++;
         lastError = errorText(error).split('\n')[0]!.slice(0, 300);
         phase = 'error';
@@ -542,7 +465,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     start() {
       if (running) return;
       running = true;
-      prefetch = undefined;
+      fetchAhead.drop();
       loop = run();
     },
     async stop() {

@@ -1,0 +1,70 @@
+// What the watcher fetched ahead is used only for the pass it was fetched for: the same
+// contracts, the same first block, within the pass's bounds, a followed block only when
+// following; and it is forgotten once looked at, whether used or not.
+import { describe, expect, it } from 'vitest';
+import { createFetchAhead, type RawBlock } from '../../../src-main/core/watch/fetch-ahead.ts';
+
+function fetchAheadWithCalls(blocks: Record<number, RawBlock | undefined> = {}) {
+  const calls: unknown[] = [];
+  const fetchAhead = createFetchAhead({
+    fetchRange: (filter) => {
+      calls.push(filter);
+      return Promise.resolve({ logs: [], milliseconds: 1 });
+    },
+    fetchBlock: (number) => {
+      calls.push(number);
+      const block = blocks[number];
+      return block ? Promise.resolve(block) : Promise.reject(new Error('not yet'));
+    },
+  });
+  return { fetchAhead, calls };
+}
+
+const block7: RawBlock = { number: '0x7', hash: '0xb7', parentHash: '0xb6', timestamp: '0x1' };
+
+describe('fetching ahead', () => {
+  it('gives a range to the pass it was fetched for, once', async () => {
+    const { fetchAhead, calls } = fetchAheadWithCalls();
+    fetchAhead.range(['0xa'], 10, 19);
+    expect(calls).toEqual([{ address: ['0xa'], fromBlock: '0xa', toBlock: '0x13' }]);
+    const taken = fetchAhead.take(['0xa'], 10, 19, { following: false });
+    expect(taken).toMatchObject({ fromBlock: 10, toBlock: 19 });
+    expect(await taken!.result).toEqual({ logs: [], milliseconds: 1 });
+    expect(fetchAhead.take(['0xa'], 10, 19, { following: false })).toBeUndefined();
+  });
+
+  it.each([
+    ['other contracts', ['0xb'], 10, 19, false],
+    ['another first block', ['0xa'], 11, 19, false],
+    ['a range past the bounds', ['0xa'], 10, 18, false],
+    ['a followed block', ['0xa'], 10, 19, true],
+  ] as const)('is not used for %s, and is forgotten', (_, addresses, from, limit, following) => {
+    const { fetchAhead } = fetchAheadWithCalls();
+    fetchAhead.range(['0xa'], 10, 19);
+    expect(fetchAhead.take(addresses, from, limit, { following })).toBeUndefined();
+    expect(fetchAhead.take(['0xa'], 10, 19, { following: false })).toBeUndefined();
+  });
+
+  it("fetches a followed block's logs by its hash, or says the block is not there yet", async () => {
+    const { fetchAhead, calls } = fetchAheadWithCalls({ 7: block7 });
+    fetchAhead.block(['0xa'], 7);
+    expect(fetchAhead.take(['0xa'], 7, 7, { following: false })).toBeUndefined();
+    fetchAhead.block(['0xa'], 7);
+    const taken = fetchAhead.take(['0xa'], 7, 7, { following: true })!;
+    expect(await taken.block).toEqual(block7);
+    await taken.result;
+    expect(calls.at(-1)).toEqual({ address: ['0xa'], blockHash: '0xb7' });
+
+    fetchAhead.block(['0xa'], 8);
+    const missing = fetchAhead.take(['0xa'], 8, 8, { following: true })!;
+    expect(await missing.block).toBeUndefined();
+    expect(await missing.result).toMatchObject({ error: expect.any(Error) });
+  });
+
+  it('forgets what it fetched when dropped', () => {
+    const { fetchAhead } = fetchAheadWithCalls();
+    fetchAhead.range(['0xa'], 10, 19);
+    fetchAhead.drop();
+    expect(fetchAhead.take(['0xa'], 10, 19, { following: false })).toBeUndefined();
+  });
+});
