@@ -56,12 +56,45 @@ describe('packed rows', () => {
   it('tell a value like the row before from one that differs', () => {
     const packed = packRows(rows, 3);
     expect(sameAsRowBefore(packed, 0, 0)).toBe(false);
-    expect(sameAsRowBefore(packed, 2, 0)).toBe(true); // same text, another offset
+    expect(sameAsRowBefore(packed, 2, 0)).toBe(true); // same text, packed once
     expect(sameAsRowBefore(packed, 3, 0)).toBe(false); // same length, one byte apart
     expect(sameAsRowBefore(packed, 3, 1)).toBe(true); // same number
     expect(sameAsRowBefore(packed, 1, 1)).toBe(false);
     expect(sameAsRowBefore(packed, 1, 2)).toBe(false); // '' after null
     expect(sameAsRowBefore(packed, 4, 2)).toBe(false); // 'x' after null
+  });
+
+  it("pack a text like the row before's in the same column once, and every other text again", () => {
+    const hash = `0x${'ab'.repeat(32)}`;
+    const sameHash = `0x${'ab'.repeat(32)}`.slice(0); // equal text, another string
+    const values: PackedValue[][] = [
+      [hash, 'Grüße', 1],
+      [sameHash, 'Grüße', 2], // both as the row before: no bytes
+      [hash, null, 3], // the hash again: no bytes; null
+      ['other', 'Grüße', 4], // after null, the text is packed again
+      [hash, 'Grüße', 5], // the hash after another text: packed again
+      ['Grüße', hash, 6], // each column is compared with its own
+    ];
+    const packed = packRows(values, 3);
+    expect(unpackRows(packed)).toEqual(values);
+    const utf8 = (text: string): number => Buffer.byteLength(text);
+    expect(packed.bytes.length).toBe(
+      66 + utf8('Grüße') + utf8('other') + utf8('Grüße') + 66 + utf8('Grüße') + 66,
+    );
+    expect([1, 2, 3, 4, 5].map((row) => sameAsRowBefore(packed, row, 0))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+    expect([1, 2, 3, 4, 5].map((row) => sameAsRowBefore(packed, row, 1))).toEqual([
+      true,
+      false,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('refuse what they cannot carry and a row of the wrong length', () => {
