@@ -49,23 +49,30 @@ function insertEventsSql(rows: number): string {
 
 /** An event as the row the events table stores, columns in schema order (JSON for args and topics). */
 export function eventTuple(event: StoredEvent): (string | number | null)[] {
-  return [
-    event.chainId,
-    event.contractId,
-    event.blockNumber,
-    event.blockHash,
-    event.blockTimestamp,
-    event.logIndex,
-    event.transactionHash,
-    event.transactionIndex,
-    event.address,
-    event.eventName,
-    event.signature,
-    event.args === null ? null : JSON.stringify(event.args),
-    topicsJson(event.topics),
-    event.data,
-    event.status,
-  ];
+  return fillEventTuple(event, new Array<string | number | null>(eventColumnCount));
+}
+
+/** eventTuple into an array given (a packer takes each row's values and keeps none of them). */
+function fillEventTuple(
+  event: StoredEvent,
+  row: (string | number | null)[],
+): (string | number | null)[] {
+  row[0] = event.chainId;
+  row[1] = event.contractId;
+  row[2] = event.blockNumber;
+  row[3] = event.blockHash;
+  row[4] = event.blockTimestamp;
+  row[5] = event.logIndex;
+  row[6] = event.transactionHash;
+  row[7] = event.transactionIndex;
+  row[8] = event.address;
+  row[9] = event.eventName;
+  row[10] = event.signature;
+  row[11] = event.args === null ? null : JSON.stringify(event.args);
+  row[12] = topicsJson(event.topics);
+  row[13] = event.data;
+  row[14] = event.status;
+  return row;
 }
 
 const hexText = /^0x[0-9a-fA-F]*$/;
@@ -89,7 +96,8 @@ function topicsJson(topics: readonly string[]): string {
 /** Events packed as rows of the events table (for a segment build). */
 export function packEventRows(events: readonly StoredEvent[]): PackedRows {
   const packer = createRowPacker(eventColumnCount, events.length);
-  for (const event of events) packer.putRow(eventTuple(event));
+  const row = new Array<string | number | null>(eventColumnCount);
+  for (const event of events) packer.putRow(fillEventTuple(event, row));
   return packer.finish();
 }
 

@@ -663,10 +663,13 @@ export async function openChainStore(parts: {
     cursors: Map<string, number>;
     confirmedThrough: number;
     lastAppendAt: number;
-    /** Its rows by block hash and log index: an event just fired on is read before it is listed. */
-    byIdentity: Map<string, EventRow>;
+    /**
+     * Its rows by block hash, then log index: an event just fired on is read before it is listed.
+     * Keyed a block at a time, not by a text of hash and index a row (the rows of a block share
+     * its hash), so holding a build's rows makes no string a row.
+     */
+    byIdentity: Map<string, Map<number, EventRow>>;
   }
-  const identityKey = (blockHash: string, logIndex: number): string => `${blockHash}:${logIndex}`;
   const builds = new Map<number, PendingBuild>();
   /** Builds finished and being written by the builder's thread, oldest first. */
   const sealing: (PendingBuild & { segmentId: number })[] = [];
@@ -780,10 +783,16 @@ export async function openChainStore(parts: {
       .filter((block) => block.number > after && block.number <= lastBlock)
       .map((block) => [batch.chainId, block.number, block.hash, block.parentHash, block.timestamp]);
     const events: EventRow[] = [];
+    let blockHash: string | undefined;
+    let ofBlock: Map<number, EventRow> | undefined;
     for (const event of batchEvents) {
-      const identity = identityKey(event.blockHash, event.logIndex);
-      if (build.byIdentity.has(identity)) continue;
-      build.byIdentity.set(identity, event);
+      if (event.blockHash !== blockHash) {
+        blockHash = event.blockHash;
+        ofBlock = build.byIdentity.get(blockHash);
+        if (!ofBlock) build.byIdentity.set(blockHash, (ofBlock = new Map()));
+      }
+      if (ofBlock!.has(event.logIndex)) continue;
+      ofBlock!.set(event.logIndex, event);
       events.push(event);
       if (event.blockNumber < build.fromBlock) build.fromBlock = event.blockNumber;
       if (event.blockNumber > build.toBlock) build.toBlock = event.blockNumber;
@@ -1269,7 +1278,7 @@ export async function openChainStore(parts: {
       const inHead = eventByIdentity(head, chainId, blockHash, logIndex);
       if (inHead) return inHead;
       for (const build of unlistedBuilds(chainId)) {
-        const found = build.byIdentity.get(identityKey(blockHash, logIndex));
+        const found = build.byIdentity.get(blockHash)?.get(logIndex);
         if (found) return found;
       }
       const segments = manifest.segments
