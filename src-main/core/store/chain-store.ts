@@ -332,9 +332,12 @@ export async function openChainStore(parts: {
     { manifest, ...manifestRead },
     parts.integrity,
   );
-  /** Makes the manifest in memory the one on disk (one edit appended, or a new base). */
-  const saveManifest = (): void => {
-    const saved = manifestWriter.save(manifest);
+  /**
+   * Makes the manifest in memory the one on disk (one edit appended, or a new base); `change`,
+   * when the caller knows it, spares comparing the lists before and after.
+   */
+  const saveManifest = (change?: { add: SegmentSummary[]; remove: number[] }): void => {
+    const saved = manifestWriter.save(manifest, change);
     manifest = saved.manifest;
     bytesWritten += saved.bytesWritten;
   };
@@ -871,12 +874,9 @@ export async function openChainStore(parts: {
         chainCursors[contractId] = Math.max(chainCursors[contractId] ?? -1, through);
       sealedCursors[build.chainId] = chainCursors;
     }
-    manifest = {
-      ...manifest,
-      segments: [...manifest.segments, ...written.map(({ summary }) => summary)],
-      sealedCursors,
-    };
-    saveManifest();
+    const added = written.map(({ summary }) => summary);
+    manifest = { ...manifest, segments: [...manifest.segments, ...added], sealedCursors };
+    saveManifest({ add: added, remove: [] });
     crashPoint('seal.manifest-written');
     for (const { build } of written)
       record({
@@ -941,7 +941,7 @@ export async function openChainStore(parts: {
       lastSeal: { chainId, throughBlock, headGeneration: headGeneration + 1 },
       sealedCursors: { ...manifest.sealedCursors, [chainId]: cursors },
     };
-    saveManifest();
+    saveManifest({ add: [summary], remove: [] });
     crashPoint('seal.manifest-written');
     cutHead(chainId, throughBlock);
     writeHeadImage(headGeneration + 1);

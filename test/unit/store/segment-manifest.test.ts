@@ -282,4 +282,50 @@ describe('the segment manifest, a base and a log of edits', () => {
       forged: true,
     });
   });
+  it('merges a stated edit into the list in manifest order, as comparing and sorting the whole would', () => {
+    // Two chains whose segments are listed out of order: a later chain's before an earlier one's,
+    // a segment listed after one with a higher id (its id is then below the next id saved), and
+    // removals among them. One writer is told each change, the other compares the lists.
+    const stated = freshPath();
+    const compared = freshPath();
+    const [told, diffed] = [open(stated), open(compared)];
+    let manifest = emptyManifest();
+    let saved = { told: emptyManifest(), diffed: emptyManifest() };
+    const segment = (id: number, chain: number, fromBlock: number): SegmentSummary => ({
+      ...summary(id),
+      chainId: chain,
+      fromBlock,
+      toBlock: fromBlock + 9,
+      file: `seg-${chain}-${fromBlock}-${id}.sqlite`,
+    });
+    let late: SegmentSummary | undefined;
+    for (let step = 0; step < 60; step++) {
+      const id = manifest.nextSegmentId;
+      const add = [segment(id, step % 3 === 0 ? 2 : 1, 1_000 - step * 10)];
+      if (step % 7 === 3) late = segment(id + 1, 1, 5_000 + step); // given its id now, listed later
+      if (step % 7 === 5 && late) add.push(late);
+      const remove = step % 11 === 10 ? [manifest.segments[2]!.id] : [];
+      manifest = {
+        ...manifest,
+        nextSegmentId: id + (step % 7 === 3 ? 2 : 1),
+        segments: [...manifest.segments.filter((s) => !remove.includes(s.id)), ...add],
+      };
+      saved = {
+        told: told.save(manifest, { add, remove }).manifest,
+        diffed: diffed.save(manifest).manifest,
+      };
+      expect(saved.told).toEqual(saved.diffed);
+      manifest = saved.told;
+    }
+    told.close();
+    diffed.close();
+    const order = [...saved.told.segments].sort(
+      (a, b) => a.chainId - b.chainId || a.fromBlock - b.fromBlock || a.id - b.id,
+    );
+    expect(saved.told.segments).toEqual(order);
+    // Read back, the log's edits are replayed the general way (all at once, then sorted).
+    expect(reread(stated).segments).toEqual(saved.told.segments);
+    expect(reread(stated)).toEqual(reread(compared));
+    expect(readFileSync(editLogPathOf(stated))).toEqual(readFileSync(editLogPathOf(compared)));
+  });
 });
