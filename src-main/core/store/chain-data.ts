@@ -379,8 +379,10 @@ export function queryEventsIn(
     if (chainIsPast) return [];
     after = undefined;
   }
-  // A transaction's rows are found through its own index: without the unary plus, SQLite took
-  // the position index for its order and read the whole source (8 ms a 24k-row segment, not 2).
+  // A transaction's rows are found through its own index where the source has one (the head, and
+  // segments written before 2026-12-07): without the unary plus, SQLite took the position index
+  // for its order and read the whole source (8 ms a 24k-row segment, not 2). Newer segments have
+  // no such index and are scanned, once their Bloom filter says the hash may be there.
   const where: string[] = [query.transactionHash === undefined ? 'chain_id = ?' : '+chain_id = ?'];
   const params: (string | number)[] = [chainId];
   const add = (clause: string, ...values: (string | number)[]): void => {

@@ -667,11 +667,11 @@ export async function openChainStore(parts: {
     confirmedThrough: number;
     lastAppendAt: number;
     /**
-     * Its rows by block hash, then log index: an event just fired on is read before it is listed.
-     * Keyed a block at a time, not by a text of hash and index a row (the rows of a block share
-     * its hash), so holding a build's rows makes no string a row.
+     * Its rows by block hash, then at their log index: an event just fired on is read before it
+     * is listed. Keyed a block at a time, not by a text of hash and index a row (the rows of a
+     * block share its hash), so holding a dense build's rows makes no string a row.
      */
-    byIdentity: Map<string, Map<number, EventRow>>;
+    byIdentity: Map<string, EventRow[]>;
   }
   const builds = new Map<number, PendingBuild>();
   /** Builds finished and being written by the builder's thread, oldest first. */
@@ -787,15 +787,16 @@ export async function openChainStore(parts: {
       .map((block) => [batch.chainId, block.number, block.hash, block.parentHash, block.timestamp]);
     const events: EventRow[] = [];
     let blockHash: string | undefined;
-    let ofBlock: Map<number, EventRow> | undefined;
+    let ofBlock: EventRow[] = [];
     for (const event of batchEvents) {
       if (event.blockHash !== blockHash) {
         blockHash = event.blockHash;
-        ofBlock = build.byIdentity.get(blockHash);
-        if (!ofBlock) build.byIdentity.set(blockHash, (ofBlock = new Map()));
+        const known = build.byIdentity.get(blockHash);
+        if (known) ofBlock = known;
+        else build.byIdentity.set(blockHash, (ofBlock = []));
       }
-      if (ofBlock!.has(event.logIndex)) continue;
-      ofBlock!.set(event.logIndex, event);
+      if (ofBlock[event.logIndex] !== undefined) continue;
+      ofBlock[event.logIndex] = event;
       events.push(event);
       if (event.blockNumber < build.fromBlock) build.fromBlock = event.blockNumber;
       if (event.blockNumber > build.toBlock) build.toBlock = event.blockNumber;
@@ -1278,7 +1279,7 @@ export async function openChainStore(parts: {
       const inHead = eventByIdentity(head, chainId, blockHash, logIndex);
       if (inHead) return inHead;
       for (const build of unlistedBuilds(chainId)) {
-        const found = build.byIdentity.get(blockHash)?.get(logIndex);
+        const found = build.byIdentity.get(blockHash)?.[logIndex];
         if (found) return found;
       }
       const segments = manifest.segments

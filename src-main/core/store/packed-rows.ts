@@ -36,8 +36,10 @@ export interface RowPacker {
 
 /**
  * Room first made for a row's text: an event row packs to 350–500 bytes with what repeats left
- * out. Every buffer made is memory outside the heap that V8 counts towards its next full
- * collection (a 12,000-row range made 12 MB at 1 kB a row); a larger row grows the buffer.
+ * out (an ERC-20 transfer with a transaction of its own, 472). Every buffer made is memory
+ * outside the heap that V8 counts towards its next full collection (a 12,000-row range made
+ * 12 MB at 1 kB a row). Rows larger on average, or a last row that might need three bytes a
+ * character, grow the buffer once by doubling it.
  */
 const BYTES_PER_ROW = 512;
 

@@ -82,57 +82,64 @@ function inManifestOrder(segments: SegmentSummary[]): SegmentSummary[] {
   return segments.sort(manifestOrder);
 }
 
-/**
- * Applies edits in order (a replay of the log does many at once, in time linear in them). One
- * edit of new segments (every seal and every backfill listing) is merged into the list, already
- * in manifest order, rather than the whole list being hashed and sorted again: that grew with the
- * history at every listing (at 20,000 segments, tens of milliseconds for each five thousand rows).
- */
+/** Applies edits in order (a replay of the log does many at once, in time linear in them). */
 export function applyManifestEdits(
   manifest: SegmentManifest,
   edits: readonly ManifestEdit[],
 ): SegmentManifest {
   if (edits.length === 0) return manifest;
-  let next: SegmentManifest = manifest;
-  for (const edit of edits)
-    next = {
-      ...next,
-      nextSegmentId: edit.nextSegmentId,
-      sealedCursors: edit.sealedCursors,
-      ...(edit.lastSeal ? { lastSeal: edit.lastSeal } : {}),
-    };
-  const merged = edits.length === 1 ? mergedEdit(manifest, edits[0]!) : undefined;
-  if (merged) return { ...next, segments: merged };
   const segments = new Map(manifest.segments.map((segment) => [segment.id, segment]));
+  let next: SegmentManifest = manifest;
   for (const edit of edits) {
     for (const id of edit.remove) segments.delete(id);
     for (const segment of edit.add) segments.set(segment.id, segment);
+    next = withFieldsOf(next, edit);
   }
   return { ...next, segments: inManifestOrder([...segments.values()]) };
 }
 
+/** The manifest with an edit's small fields (its next id, cursors, last seal). */
+const withFieldsOf = (manifest: SegmentManifest, edit: ManifestEdit): SegmentManifest => ({
+  ...manifest,
+  nextSegmentId: edit.nextSegmentId,
+  sealedCursors: edit.sealedCursors,
+  ...(edit.lastSeal ? { lastSeal: edit.lastSeal } : {}),
+});
+
 /**
- * The segments after one edit, in manifest order, in one pass over those listed; undefined when
- * an added id may be listed already (every id listed is below the manifest's next id), where the
- * general way replaces it.
+ * One edit applied as applyManifestEdits would, to segments in manifest order whose ids `listed`
+ * holds (kept up to date here): the added segments are merged in one pass over the list rather
+ * than the whole list hashed and sorted again, which grew with the history at every listing (at
+ * 20,000 segments, tens of milliseconds for each five thousand rows). An added id listed already
+ * (never made by the store) goes the general way.
  */
-function mergedEdit(manifest: SegmentManifest, edit: ManifestEdit): SegmentSummary[] | undefined {
-  if (edit.add.some((segment) => segment.id < manifest.nextSegmentId)) return undefined;
-  const removed = new Set(edit.remove);
-  const listed =
+function withEdit(
+  manifest: SegmentManifest,
+  edit: ManifestEdit,
+  listed: Set<number>,
+): SegmentManifest {
+  const addedIds = new Set(edit.add.map((segment) => segment.id));
+  if (addedIds.size !== edit.add.length || edit.add.some((segment) => listed.has(segment.id))) {
+    const next = applyManifestEdits(manifest, [edit]);
+    listed.clear();
+    for (const segment of next.segments) listed.add(segment.id);
+    return next;
+  }
+  const removed = new Set(edit.remove.filter((id) => listed.has(id)));
+  const kept =
     removed.size === 0
       ? manifest.segments
       : manifest.segments.filter((segment) => !removed.has(segment.id));
-  const added = inManifestOrder([...edit.add]);
   const segments: SegmentSummary[] = [];
   let at = 0;
-  for (const segment of added) {
-    while (at < listed.length && manifestOrder(listed[at]!, segment) < 0)
-      segments.push(listed[at++]!);
+  for (const segment of inManifestOrder([...edit.add])) {
+    while (at < kept.length && manifestOrder(kept[at]!, segment) < 0) segments.push(kept[at++]!);
     segments.push(segment);
   }
-  while (at < listed.length) segments.push(listed[at++]!);
-  return segments;
+  while (at < kept.length) segments.push(kept[at++]!);
+  for (const id of removed) listed.delete(id);
+  for (const id of addedIds) listed.add(id);
+  return { ...withFieldsOf(manifest, edit), segments };
 }
 
 /** The edit that turns `from` into `to` (segments are immutable: compared by id). */
@@ -284,6 +291,13 @@ export function openManifestWriter(
     ...read.manifest,
     segments: inManifestOrder([...read.manifest.segments]),
   };
+  /** The ids `saved` lists (see withEdit). */
+  let listed = new Set(saved.segments.map((segment) => segment.id));
+  /**
+   * Whether a save failed part-way: what the caller holds may then differ from `saved` by more
+   * than the change it states, so the next save compares the two lists.
+   */
+  let inDoubt = false;
   let generation = saved.editsGeneration ?? 0;
   let baseBytes = fileBytes(path);
   let logBytes = read.editLogBytes;
@@ -301,6 +315,7 @@ export function openManifestWriter(
   function compact(next: SegmentManifest): { manifest: SegmentManifest; bytesWritten: number } {
     // Base first, then the new log: a crash between leaves the new base with the old log, of
     // another generation, which the next start ignores (its edits are in the base).
+    inDoubt = true;
     generation++;
     const base: SegmentManifest = {
       ...next,
@@ -314,15 +329,23 @@ export function openManifestWriter(
     logBytes = fileBytes(logPath);
     edits = 0;
     saved = base;
+    listed = new Set(base.segments.map((segment) => segment.id));
+    inDoubt = false;
     return { manifest: base, bytesWritten: baseBytes + logBytes };
   }
 
   return {
     save(next, change) {
       if (!log || logBytes >= Math.max(baseBytes, MIN_LOG_BYTES)) return compact(next);
-      // The caller may say what changed (segments listed, none removed: every seal and listing)
-      // rather than have both lists compared, which took time in proportion to the history.
-      const edit = change ? editTo(next, change) : manifestEdit(saved, next);
+      // The caller may say what changed (every seal and listing) rather than have both lists
+      // compared, which took time in proportion to the history; after a failed save, or when
+      // `next` holds more than the change, the lists are compared (nothing unsaved is left out).
+      const stated =
+        change !== undefined &&
+        !inDoubt &&
+        next.segments.length === saved.segments.length + change.add.length - change.remove.length;
+      const edit = stated ? editTo(next, change) : manifestEdit(saved, next);
+      inDoubt = true;
       const body = JSON.stringify(edit);
       const before = log.bytesAppended;
       log.append({
@@ -333,7 +356,8 @@ export function openManifestWriter(
       const bytesWritten = log.bytesAppended - before;
       logBytes += bytesWritten;
       edits++;
-      saved = applyManifestEdits(saved, [edit]);
+      saved = withEdit(saved, edit, listed);
+      inDoubt = false;
       return { manifest: saved, bytesWritten };
     },
     compact,

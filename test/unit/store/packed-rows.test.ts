@@ -1,6 +1,7 @@
 // Packed rows carry every value as it was put: text of any kind, numbers, null, in order, however
-// far past the room first made for them; a value compared with the row before's is compared by
-// its bytes, without decoding it.
+// far past the room first made for them; a text like the row before's in its column is packed
+// once; a value compared with the row before's is compared by where its bytes are, or by them,
+// without decoding it.
 import { describe, expect, it } from 'vitest';
 import {
   createRowPacker,
@@ -66,7 +67,7 @@ describe('packed rows', () => {
 
   it("pack a text like the row before's in the same column once, and every other text again", () => {
     const hash = `0x${'ab'.repeat(32)}`;
-    const sameHash = `0x${'ab'.repeat(32)}`.slice(0); // equal text, another string
+    const sameHash = `0x${'ab'.repeat(32)}`; // equal text, made again
     const values: PackedValue[][] = [
       [hash, 'Grüße', 1],
       [sameHash, 'Grüße', 2], // both as the row before: no bytes
@@ -74,19 +75,28 @@ describe('packed rows', () => {
       ['other', 'Grüße', 4], // after null, the text is packed again
       [hash, 'Grüße', 5], // the hash after another text: packed again
       ['Grüße', hash, 6], // each column is compared with its own
+      ['Grüße', 'Grüße ✓', 7], // a text like the row before's beside a new one, not ASCII
     ];
     const packed = packRows(values, 3);
     expect(unpackRows(packed)).toEqual(values);
     const utf8 = (text: string): number => Buffer.byteLength(text);
     expect(packed.bytes.length).toBe(
-      66 + utf8('Grüße') + utf8('other') + utf8('Grüße') + 66 + utf8('Grüße') + 66,
+      66 +
+        utf8('Grüße') +
+        utf8('other') +
+        utf8('Grüße') +
+        66 +
+        utf8('Grüße') +
+        66 +
+        utf8('Grüße ✓'),
     );
-    expect([1, 2, 3, 4, 5].map((row) => sameAsRowBefore(packed, row, 0))).toEqual([
+    expect([1, 2, 3, 4, 5, 6].map((row) => sameAsRowBefore(packed, row, 0))).toEqual([
       true,
       true,
       false,
       false,
       false,
+      true,
     ]);
     expect([1, 2, 3, 4, 5].map((row) => sameAsRowBefore(packed, row, 1))).toEqual([
       true,

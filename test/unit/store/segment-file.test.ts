@@ -9,7 +9,11 @@ import {
   type EventTuple,
 } from '../../../src-main/core/store/segment-file.ts';
 import { bloomFilter } from '../../../src-main/core/store/bloom.ts';
-import { eventColumnCount, eventInsertColumns } from '../../../src-main/core/store/chain-schema.ts';
+import {
+  eventColumnCount,
+  eventInsertColumns,
+  headSchemaSql,
+} from '../../../src-main/core/store/chain-schema.ts';
 import { packRows } from '../../../src-main/core/store/packed-rows.ts';
 import { decodeSnapshot } from '../../../src-main/core/store/snapshot.ts';
 
@@ -104,6 +108,23 @@ describe('a segment built in a pre-sized file', () => {
       'sqlite_autoindex_blocks_1',
     ]);
     expect(image.contractPagePlan).toMatch(/USING INDEX events_by_position/);
+  });
+
+  it('leaves the head its index by transaction hash (its look-ups have no Bloom filter)', async () => {
+    const SQL = await loadSqlJs();
+    const head = new SQL.Database();
+    try {
+      head.run(headSchemaSql);
+      const plan = head
+        .exec(
+          `EXPLAIN QUERY PLAN SELECT * FROM events WHERE +chain_id = 1 AND transaction_hash = '${word(7)}' ORDER BY block_number, log_index LIMIT 101`,
+        )[0]!
+        .values.map((row) => row[3])
+        .join('; ');
+      expect(plan).toMatch(/USING INDEX events_by_transaction/);
+    } finally {
+      head.close();
+    }
   });
 
   it('comes out whole when its rows outgrow the room made for them', async () => {

@@ -1,11 +1,12 @@
 // The chain segment manifest as a base plus a log of edits: what a seal writes does not grow with
-// the number of segments listed (measured from the files' sizes), what is saved reads back the
-// same, and a torn edit, a compaction cut in half or a forged edit are read as they should be.
+// the number of segments listed (measured from the files' sizes), nor does the work of a listing
+// (no sort of the whole list), what is saved reads back the same, even after a save that failed,
+// and a torn edit, a compaction cut in half or a forged edit are read as they should be.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRecordMac } from '../../../src-main/core/integrity/index.ts';
 import type { StoreIntegrity } from '../../../src-main/core/store/record-seal.ts';
 import type { SegmentSummary } from '../../../src-main/core/store/segment-file.ts';
@@ -18,6 +19,9 @@ import {
   type SegmentManifest,
 } from '../../../src-main/core/store/segment-manifest.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
+
+/** Array.prototype.sort as it is, for the spy that counts what is sorted to call. */
+const realSort = Array.prototype.sort;
 
 const chainId = 31337;
 const contracts = ['a', 'b'].map((letter) => `${chainId}:0x${letter.repeat(40)}`);
@@ -327,5 +331,78 @@ describe('the segment manifest, a base and a log of edits', () => {
     expect(reread(stated).segments).toEqual(saved.told.segments);
     expect(reread(stated)).toEqual(reread(compared));
     expect(readFileSync(editLogPathOf(stated))).toEqual(readFileSync(editLogPathOf(compared)));
+  });
+  it('sorts only what a stated edit adds, also for a segment listed after one with a higher id', () => {
+    const writer = open(freshPath());
+    let manifest = emptyManifest();
+    for (let i = 0; i < 200; i++) manifest = writer.save(sealed(manifest)).manifest;
+    // Ids are handed out when a build starts and listed when it is written: 201 is listed first.
+    const [early, late] = [summary(201), summary(202)];
+    const sorted: number[] = [];
+    const sort = vi.spyOn(Array.prototype, 'sort').mockImplementation(function (
+      this: unknown[],
+      compare?: (a: unknown, b: unknown) => number,
+    ) {
+      sorted.push(this.length);
+      return realSort.call(this, compare);
+    });
+    try {
+      for (const segment of [late, early]) {
+        manifest = writer.save(
+          { ...manifest, nextSegmentId: 203, segments: [...manifest.segments, segment] },
+          { add: [segment], remove: [] },
+        ).manifest;
+      }
+    } finally {
+      sort.mockRestore();
+    }
+    writer.close();
+    expect(Math.max(...sorted)).toBeLessThanOrEqual(1);
+    expect(manifest.segments.map((segment) => segment.id).slice(-3)).toEqual([200, 201, 202]);
+  });
+
+  it('after a save that failed part-way, or given less than it holds, saves all it holds', () => {
+    const path = freshPath();
+    const writer = open(path);
+    let manifest = emptyManifest();
+    for (let i = 0; i < 5; i++) manifest = writer.save(sealed(manifest)).manifest;
+    // A listing that removes one segment and adds another fails as its edit is written (a full
+    // disk, say); the store still holds both changes when it lists the next segment.
+    let failed = false;
+    const added = {
+      ...summary(6),
+      toJSON(this: SegmentSummary) {
+        if (!failed) {
+          failed = true;
+          throw new Error('no space left on device');
+        }
+        const { toJSON: _, ...plain } = this as SegmentSummary & { toJSON: unknown };
+        return plain;
+      },
+    } as SegmentSummary;
+    const removed = manifest.segments[0]!.id;
+    const first = {
+      ...manifest,
+      nextSegmentId: 7,
+      segments: [...manifest.segments.filter((s) => s.id !== removed), added],
+    };
+    expect(() => writer.save(first, { add: [added], remove: [removed] })).toThrow(/no space/);
+    // As many segments as the saved list and the change would make: only the failure tells.
+    const next = { ...first, nextSegmentId: 8, segments: [...first.segments, summary(7)] };
+    const ids = (m: SegmentManifest): number[] => m.segments.map((segment) => segment.id);
+    expect(ids(writer.save(next, { add: [summary(7)], remove: [] }).manifest)).toEqual([
+      2, 3, 4, 5, 6, 7,
+    ]);
+    expect(ids(reread(path))).toEqual([2, 3, 4, 5, 6, 7]);
+    // A change that leaves out what the list holds besides (its count tells).
+    const more = {
+      ...next,
+      nextSegmentId: 10,
+      segments: [...next.segments, summary(8), summary(9)],
+    };
+    const saved = writer.save(more, { add: [summary(9)], remove: [] }).manifest;
+    writer.close();
+    expect(ids(saved)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(ids(reread(path))).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });
