@@ -64,8 +64,9 @@ const contractIndexSql =
  * skips a repeated identity, and are never written again. The Bloom filter over block hashes
  * picks the segment a look-up by identity reads, whose few thousand rows are read in a
  * millisecond or two; a time range is narrowed to segments by the manifest's times and read
- * in position order. Building these two was a third of a segment's index time and a tenth of
- * its bytes (older segments keep theirs; nothing depends on them being there).
+ * in position order. Building those two was a third of a segment's index time and a tenth of
+ * its bytes (older segments keep theirs; nothing depends on them being there). Why segments go
+ * without the other two is said where they are defined, above.
  */
 const headOnlyIndexesSql = `
   CREATE UNIQUE INDEX events_identity ON events (chain_id, block_hash, log_index);

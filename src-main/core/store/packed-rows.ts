@@ -109,7 +109,7 @@ export function createRowPacker(columns: number, expectedRows: number): RowPacke
     },
     finish() {
       return {
-        rows: cell / (columns * 2),
+        rows: cell / stride,
         columns,
         bytes: bytes.subarray(0, at),
         cells: cells.subarray(0, cell),

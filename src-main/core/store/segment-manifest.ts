@@ -201,7 +201,7 @@ function readBase(path: string, reader: ManifestReader): ManifestReadResult {
     const manifest = JSON.parse(body) as SegmentManifest;
     if (manifest.version !== 1 || !Array.isArray(manifest.segments))
       return { damaged: `unknown manifest version ${String(manifest.version)}` };
-    // In manifest order, which a listing's edit is merged into (see applyManifestEdits).
+    // In manifest order, which a writer merges a listing's edit into (see withEdit).
     inManifestOrder(manifest.segments);
     return { manifest, editLogBytes: 0, edits: 0 };
   } catch (error) {
@@ -286,11 +286,8 @@ export function openManifestWriter(
   integrity?: StoreIntegrity,
 ): ManifestWriter {
   const logPath = editLogPathOf(path);
-  // In manifest order (a listing's edit is merged into it), whoever made it.
-  let saved: SegmentManifest = {
-    ...read.manifest,
-    segments: inManifestOrder([...read.manifest.segments]),
-  };
+  // In manifest order as readManifest returns it (and an empty one is), which withEdit keeps.
+  let saved = read.manifest;
   /** The ids `saved` lists (see withEdit). */
   let listed = new Set(saved.segments.map((segment) => segment.id));
   /**
