@@ -49,12 +49,24 @@ async function openRaw(): Promise<WebSocket> {
   return socket;
 }
 
+/** The next answer on the socket; pushes (drift.changed and the like have no id) are passed over. */
 function nextMessage(
   socket: WebSocket,
 ): Promise<{ error?: { code: number; message: string; data: { code: string } } }> {
-  return new Promise((resolve) =>
-    socket.once('message', (data) => resolve(JSON.parse(data.toString()))),
-  );
+  type Answer = {
+    id?: unknown;
+    method?: unknown;
+    error?: { code: number; message: string; data: { code: string } };
+  };
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData): void => {
+      const message = JSON.parse(data.toString()) as Answer;
+      if (message.id === undefined && typeof message.method === 'string') return;
+      socket.off('message', onMessage);
+      resolve(message);
+    };
+    socket.on('message', onMessage);
+  });
 }
 
 describe('malformed HTTP', () => {
