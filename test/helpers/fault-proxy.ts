@@ -20,7 +20,14 @@ export type Fault =
   | { kind: 'lie-block-hash' }
   | { kind: 'lie-chain-id'; chainId: number }
   /** eth_blockNumber answers this number whatever the chain does: a stalled node. */
-  | { kind: 'stale-head'; blockNumber: number };
+  | { kind: 'stale-head'; blockNumber: number }
+  /**
+   * eth_getLogs answers leave out the logs of the range's last block: a node a block behind the
+   * others, which answers a range past its head with what it has.
+   */
+  | { kind: 'omit-last-block-logs' }
+  /** eth_getLogs answers name another hash for every log's block: logs of another branch. */
+  | { kind: 'lie-log-block-hash' };
 
 export interface FaultRule {
   fault: Fault;
@@ -108,6 +115,25 @@ function rewriteBlockHashes(body: Buffer): Buffer {
   return Buffer.from(JSON.stringify(parsed));
 }
 
+function rewriteLogs(
+  body: Buffer,
+  call: JsonRpcCall | undefined,
+  kind: 'omit-last-block-logs' | 'lie-log-block-hash',
+): Buffer {
+  const parsed = JSON.parse(body.toString()) as {
+    result?: { blockNumber: string; blockHash: string }[];
+  };
+  if (!Array.isArray(parsed.result)) return body;
+  if (kind === 'lie-log-block-hash') {
+    for (const log of parsed.result) log.blockHash = fakeHash(log.blockHash);
+  } else {
+    const filter = (call?.params as { toBlock?: string }[] | undefined)?.[0];
+    const last = filter?.toBlock === undefined ? NaN : Number.parseInt(filter.toBlock, 16);
+    parsed.result = parsed.result.filter((log) => Number.parseInt(log.blockNumber, 16) !== last);
+  }
+  return Buffer.from(JSON.stringify(parsed));
+}
+
 const statusText: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -192,6 +218,11 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       let answerBody = forwarded.body;
       if (fault?.kind === 'lie-block-hash' && method === 'eth_getBlockByNumber')
         answerBody = rewriteBlockHashes(answerBody);
+      if (
+        (fault?.kind === 'omit-last-block-logs' || fault?.kind === 'lie-log-block-hash') &&
+        method === 'eth_getLogs'
+      )
+        answerBody = rewriteLogs(answerBody, calls[0], fault.kind);
       if (fault?.kind === 'truncate') {
         // Declares the full length, sends half, and closes: the client sees a cut-off body.
         if (outgoing.destroyed) return;

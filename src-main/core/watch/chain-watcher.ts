@@ -10,7 +10,13 @@ import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
 import { createRangeSizer, type RangeSizer } from './range-sizer.ts';
 import { fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
-import { createFetchAhead, type FetchedRange, type RawBlock } from './fetch-ahead.ts';
+import {
+  createFetchAhead,
+  type FetchedAhead,
+  type FetchedRange,
+  type RawBlock,
+} from './fetch-ahead.ts';
+import { fetchFollowedBlocks, type FetchedBlocksLogs } from './followed-blocks.ts';
 
 export interface ChainWatcherDependencies {
   chain: ChainRecord;
@@ -95,6 +101,11 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   let lastRangeShrink: string | null = null;
   /** When the watcher last saw the head and had indexed it: the basis of lag in seconds. */
   let lastCaughtUpAt: number | null = null;
+  /**
+   * Set when a batch of followed blocks came back with logs of another branch (the chain moved
+   * between its requests): the next pass follows one block, by its hash.
+   */
+  let followOneBlock = false;
 
   const sleep =
     deps.sleep ??
@@ -241,7 +252,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
           contractIds: group.map((cursor) => cursor.id),
           fromBlock,
           toBlock: tip,
-          events: toStoredEvents(chain.chainId, logs, decoders, confirmedThrough),
+          events: toStoredEvents(chain.chainId, logs, decoders, confirmedThrough, blocks),
           blocks: isFirst
             ? blocks.map((block) => ({
                 number: Number.parseInt(block.number, 16),
@@ -301,6 +312,20 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     return group.every((cursor) => cursorNow.get(cursor.id) === cursor.cursor);
   }
 
+  /**
+   * The last block of a batch of followed blocks from `from`: as many as a backfill range holds,
+   * at most the unfinalized tail, and not across the confirmation depth, so final blocks go to
+   * a segment of their own and only the others wait in the head (followed-blocks.ts says why a
+   * watcher behind the head follows in batches).
+   */
+  function followedBatchEnd(from: number, head: number, nextHigher: number): number {
+    const blocks = followOneBlock ? 1 : Math.min(sizer.size, followDistance);
+    const confirmedThrough = head - chain.confirmations;
+    let end = Math.min(from + blocks - 1, head, nextHigher);
+    if (from <= confirmedThrough) end = Math.min(end, confirmedThrough);
+    return Math.max(from, end);
+  }
+
   async function pass(): Promise<'idle' | 'progress'> {
     const head = await headForPass();
     const cursors = store.contractCursors(chain.chainId);
@@ -335,49 +360,61 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const fromBlock = lowest + 1;
     const following = head - lowest <= followDistance;
     phase = following ? 'following' : 'backfilling';
-    // Backfill stops short of the unfinalized tail, which is followed block by block with headers.
-    const toBlock = Math.min(
-      following ? fromBlock : Math.min(lowest + sizer.size, head - followDistance),
-      head,
-      nextHigher,
-    );
+    // Backfill stops short of the unfinalized tail, which is followed with headers.
+    const toBlock = following
+      ? followedBatchEnd(fromBlock, head, nextHigher)
+      : Math.min(lowest + sizer.size, head - followDistance, head, nextHigher);
 
     const addresses = group.map((cursor) => cursor.address);
     const rangeLimit = following ? toBlock : Math.min(head - followDistance, head, nextHigher);
     // The range fetched ahead while the last one was stored, when it is the one due now.
-    let ahead = fetchAhead.take(addresses, fromBlock, rangeLimit, { following });
+    const ahead = fetchAhead.take(addresses, fromBlock, rangeLimit, { following });
 
     let blocks: RawBlock[] = [];
-    if (following) {
-      const fetchedAhead = await ahead?.block;
-      let block = fetchedAhead ?? (await fetchBlock(fromBlock));
-      const parent = store.blockHeaderAt(chain.chainId, fromBlock - 1);
-      if (parent && parent.hash !== block.parentHash)
-        block = await refetchAfterCrossCheck(fromBlock - 1, fromBlock, block);
-      if (parent && parent.hash !== block.parentHash) {
-        await handleReorg(fromBlock - 1, lowest, head);
-        return 'progress';
-      }
-      // Logs fetched ahead are of the block fetched ahead: not of one asked for again.
-      if (fetchedAhead === undefined || block.hash !== fetchedAhead.hash) ahead = undefined;
-      blocks = [block];
-    }
-
     let toBlockFetched = toBlock;
-    let fetched: FetchedRange;
-    if (ahead) {
+    let fetched: FetchedBlocksLogs;
+    if (following) {
+      // Followed blocks fetched ahead, or asked for now; their logs are of exactly these blocks.
+      let followed: Pick<FetchedAhead, 'result'> | undefined = ahead;
+      let linked = await ahead?.blocks;
+      if (linked === undefined) {
+        const now = fetchFollowedBlocks({ fetchRange, fetchBlock }, addresses, fromBlock, toBlock);
+        followed = now;
+        linked = await now.blocks;
+      }
+      const parent = store.blockHeaderAt(chain.chainId, fromBlock - 1);
+      if (parent && parent.hash !== linked[0]!.parentHash) {
+        const block = await refetchAfterCrossCheck(fromBlock - 1, fromBlock, linked[0]!);
+        if (parent.hash !== block.parentHash) {
+          await handleReorg(fromBlock - 1, lowest, head);
+          return 'progress';
+        }
+        // Asked for again after the providers were compared: its logs are asked for by its hash.
+        linked = [block];
+        followed = undefined;
+      }
+      blocks = linked;
+      toBlockFetched = fromBlock + blocks.length - 1;
+      fetched = followed
+        ? await followed.result
+        : await fetchRange({ address: addresses, blockHash: blocks[0]!.hash });
+    } else if (ahead) {
       toBlockFetched = ahead.toBlock;
       fetched = await ahead.result;
     } else {
-      fetched = await fetchRange(
-        following
-          ? { address: addresses, blockHash: blocks[0]!.hash }
-          : {
-              address: addresses,
-              fromBlock: `0x${fromBlock.toString(16)}`,
-              toBlock: `0x${toBlock.toString(16)}`,
-            },
+      fetched = await fetchRange({
+        address: addresses,
+        fromBlock: `0x${fromBlock.toString(16)}`,
+        toBlock: `0x${toBlock.toString(16)}`,
+      });
+    }
+    if ('moved' in fetched) {
+      log.info(
+        `Chain ${chain.chainId}: blocks ${fromBlock}–${toBlockFetched} changed while they were fetched (${fetched.moved}); following them one by one.`,
       );
+      followOneBlock = true;
+      fetchAhead.drop();
+      return 'progress';
     }
     if ('error' in fetched) {
       // A range refused or broken off is asked for again in smaller pieces at once; only a
@@ -390,13 +427,17 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     }
     const logs = fetched.logs;
     sizer.succeeded(logs.length, fetched.milliseconds, toBlockFetched - fromBlock + 1);
-    // While this range is decoded and stored, the node works on the next one.
-    if (!following) {
-      const nextTo = Math.min(toBlockFetched + sizer.size, rangeLimit);
-      if (toBlockFetched + 1 <= nextTo) fetchAhead.range(addresses, toBlockFetched + 1, nextTo);
-    } else if (fromBlock + 1 <= Math.min(head, nextHigher)) {
-      fetchAhead.block(addresses, fromBlock + 1);
-    }
+    if (following) followOneBlock = false;
+    // While this range is decoded and stored, the node works on the next one: a backfill's next
+    // range, or the blocks followed next (also after a backfill's last range).
+    const nextFrom = toBlockFetched + 1;
+    const nextTo = Math.min(toBlockFetched + sizer.size, rangeLimit);
+    if (!following && nextFrom <= nextTo) fetchAhead.range(addresses, nextFrom, nextTo);
+    else if (
+      (following || toBlockFetched === head - followDistance) &&
+      nextFrom <= Math.min(head, nextHigher)
+    )
+      fetchAhead.blocks(addresses, nextFrom, followedBatchEnd(nextFrom, head, nextHigher));
 
     const confirmedThrough = head - chain.confirmations;
     const events: StoredEvent[] = toStoredEvents(
@@ -404,7 +445,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       logs,
       decoders,
       confirmedThrough,
-      blocks[0],
+      blocks,
     );
     // The range fetched ahead arrives while this one is stored, and fetch reads an answer only
     // when this thread's event loop turns: one turn here lets it take what has come. On a 1M

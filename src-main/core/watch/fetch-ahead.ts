@@ -1,37 +1,36 @@
 // What the watcher's next pass will need, asked for while this one is decoded and stored (at
 // most one thing at a time): the next backfill range, or, following blocks behind the head, the
-// next block's header and then its logs by its hash. The node works while the engine does.
-import type { RawLog } from './log-rows.ts';
+// next batch of blocks' headers and then their logs. The node works while the engine does.
+import {
+  fetchFollowedBlocks,
+  type FetchedBlocksLogs,
+  type FetchedRange,
+  type RawBlock,
+} from './followed-blocks.ts';
 
-export interface RawBlock {
-  number: string;
-  hash: string;
-  parentHash: string;
-  timestamp: string;
-}
-
-/** An eth_getLogs outcome (never a rejection) and how long the node took. */
-export type FetchedRange = { logs: RawLog[]; milliseconds: number } | { error: unknown };
+export type { FetchedRange, RawBlock };
 
 export interface FetchedAhead {
   fromBlock: number;
+  /** The last block asked for; followed blocks may come back fewer (see followed-blocks.ts). */
   toBlock: number;
-  /** Following: the block's header (undefined if the node did not have it yet). */
-  block?: Promise<RawBlock | undefined>;
-  result: Promise<FetchedRange>;
+  /** Following: the blocks' headers (undefined if the node did not have the first yet). */
+  blocks?: Promise<RawBlock[] | undefined>;
+  result: Promise<FetchedBlocksLogs>;
 }
 
 export interface FetchAhead {
   /** The next backfill range. */
   range(addresses: readonly string[], fromBlock: number, toBlock: number): void;
   /**
-   * The next followed block (a backfill's last blocks, a catch-up after a pause). Its parent is
-   * checked against the stored header when its pass comes, as a block fetched then would be.
+   * The next followed blocks (a backfill's last blocks, a catch-up after a pause). The first's
+   * parent is checked against the stored header when its pass comes, as a block fetched then
+   * would be.
    */
-  block(addresses: readonly string[], number: number): void;
+  blocks(addresses: readonly string[], fromBlock: number, toBlock: number): void;
   /**
    * What was fetched ahead if it is exactly what is due (same contracts, same start, in bounds;
-   * a followed block's only when following). Forgotten either way.
+   * followed blocks only when following). Forgotten either way.
    */
   take(
     addresses: readonly string[],
@@ -61,18 +60,14 @@ export function createFetchAhead(deps: {
         }),
       };
     },
-    block(addresses, number) {
-      const block = deps.fetchBlock(number).catch(() => undefined);
+    blocks(addresses, fromBlock, toBlock) {
+      const followed = fetchFollowedBlocks(deps, addresses, fromBlock, toBlock);
       ahead = {
         addresses: addresses.join(','),
-        fromBlock: number,
-        toBlock: number,
-        block,
-        result: block.then((found) =>
-          found
-            ? deps.fetchRange({ address: addresses, blockHash: found.hash })
-            : { error: new Error(`block ${number} is not available yet`) },
-        ),
+        fromBlock,
+        toBlock,
+        blocks: followed.blocks.catch(() => undefined),
+        result: followed.result,
       };
     },
     take(addresses, fromBlock, limit, { following }) {
@@ -82,7 +77,7 @@ export function createFetchAhead(deps: {
         taken &&
         taken.addresses === addresses.join(',') &&
         taken.fromBlock === fromBlock &&
-        (taken.block !== undefined) === following &&
+        (taken.blocks !== undefined) === following &&
         taken.toBlock <= limit
       )
         return taken;

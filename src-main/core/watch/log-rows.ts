@@ -31,15 +31,19 @@ export function toStoredEvents(
   logs: readonly RawLog[],
   decoders: ContractDecoders,
   confirmedThrough: number,
-  block?: { timestamp: string },
+  /** Headers of the logs' blocks: their timestamps, where the node leaves them out of logs. */
+  blocks: readonly { number: string; timestamp: string }[] = [],
 ): StoredEvent[] {
+  const timestampAt = new Map(
+    blocks.map((block) => [Number.parseInt(block.number, 16), block.timestamp]),
+  );
   const events: StoredEvent[] = [];
   for (const log of logs) {
     const contract = decoders(log.address.toLowerCase());
     if (!contract) continue;
     const blockNumber = Number.parseInt(log.blockNumber, 16);
     const decoded = contract.decode(log);
-    const timestamp = log.blockTimestamp ?? block?.timestamp;
+    const timestamp = log.blockTimestamp ?? timestampAt.get(blockNumber);
     events.push({
       chainId,
       contractId: contract.contractId,

@@ -47,18 +47,45 @@ describe('fetching ahead', () => {
 
   it("fetches a followed block's logs by its hash, or says the block is not there yet", async () => {
     const { fetchAhead, calls } = fetchAheadWithCalls({ 7: block7 });
-    fetchAhead.block(['0xa'], 7);
+    fetchAhead.blocks(['0xa'], 7, 7);
     expect(fetchAhead.take(['0xa'], 7, 7, { following: false })).toBeUndefined();
-    fetchAhead.block(['0xa'], 7);
+    fetchAhead.blocks(['0xa'], 7, 7);
     const taken = fetchAhead.take(['0xa'], 7, 7, { following: true })!;
-    expect(await taken.block).toEqual(block7);
+    expect(await taken.blocks).toEqual([block7]);
     await taken.result;
     expect(calls.at(-1)).toEqual({ address: ['0xa'], blockHash: '0xb7' });
 
-    fetchAhead.block(['0xa'], 8);
-    const missing = fetchAhead.take(['0xa'], 8, 8, { following: true })!;
-    expect(await missing.block).toBeUndefined();
+    fetchAhead.blocks(['0xa'], 8, 9);
+    const missing = fetchAhead.take(['0xa'], 8, 9, { following: true })!;
+    expect(await missing.blocks).toBeUndefined();
     expect(await missing.result).toMatchObject({ error: expect.any(Error) });
+  });
+
+  it('fetches several followed blocks as far as each names the one before as its parent, and their logs in one range', async () => {
+    // Block 8's filter is empty (it has no logs); block 7 has none to read (it may have some).
+    const block8: RawBlock = {
+      number: '0x8',
+      hash: '0xb8',
+      parentHash: '0xb7',
+      timestamp: '0x2',
+      logsBloom: `0x${'0'.repeat(512)}`,
+    };
+    const other9: RawBlock = { number: '0x9', hash: '0xc9', parentHash: '0xc8', timestamp: '0x3' };
+    const { fetchAhead, calls } = fetchAheadWithCalls({ 7: block7, 8: block8, 9: other9 });
+    fetchAhead.blocks(['0xa'], 7, 10);
+    const taken = fetchAhead.take(['0xa'], 7, 10, { following: true })!;
+    // Block 9 is of another branch and 10 is not there: the batch ends at 8.
+    expect(await taken.blocks).toEqual([block7, block8]);
+    expect(await taken.result).toEqual({ logs: [], milliseconds: 1 });
+    // The range, then block 7 again by its hash: the range had no logs of it, and its header
+    // cannot say it has none.
+    expect(calls.slice(-2)).toEqual([
+      { address: ['0xa'], fromBlock: '0x7', toBlock: '0x8' },
+      { address: ['0xa'], blockHash: '0xb7' },
+    ]);
+    // A batch asked for past the pass's bounds is not used.
+    fetchAhead.blocks(['0xa'], 7, 10);
+    expect(fetchAhead.take(['0xa'], 7, 9, { following: true })).toBeUndefined();
   });
 
   it('forgets what it fetched when dropped', () => {

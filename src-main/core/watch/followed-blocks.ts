@@ -1,0 +1,144 @@
+// Blocks near the head are stored with their headers, so the next block's parent hash can be
+// checked against them. One block at a time is how the watcher follows a chain; a watcher some
+// blocks behind (a backfill's last, unfinalized blocks; a catch-up after a pause) asks for a
+// batch of them at once: the headers together, then the logs of the whole range in one request,
+// checked against those headers. On 4,000-log blocks, one block a pass made the last 16 blocks
+// of a backfill 1.8 s of a 1M-event backfill's 13.7 s, each block waiting for its header, then
+// its logs, then the head's commit.
+//
+// A log range is not tied to block hashes as a query by hash is, so what comes back is checked:
+// every log must be of a block the headers name, by its hash (otherwise the chain moved between
+// the requests, and the batch is given up for block-by-block), and a block with no log whose
+// header's Bloom filter may hold a watched address is asked for again by its hash (a provider
+// behind the others can answer a range with nothing for blocks it does not have yet).
+import { hexToBytes, keccak256, type Hex } from 'viem';
+import type { RawLog } from './log-rows.ts';
+
+export interface RawBlock {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+  /** The header's 2,048-bit Bloom filter over its logs' addresses and topics. */
+  logsBloom?: string;
+}
+
+/** An eth_getLogs outcome (never a rejection) and how long the node took. */
+export type FetchedRange = { logs: RawLog[]; milliseconds: number } | { error: unknown };
+
+/** A batch's logs, or why they cannot be trusted as a batch (the chain moved meanwhile). */
+export type FetchedBlocksLogs = FetchedRange | { moved: string };
+
+export interface FollowedBlocks {
+  /**
+   * The headers from the first block on, as far as each names the one before as its parent and
+   * the node had them. Rejects if the node does not have the first block.
+   */
+  blocks: Promise<RawBlock[]>;
+  /** The logs of exactly those blocks. */
+  result: Promise<FetchedBlocksLogs>;
+}
+
+export interface FollowedBlocksDependencies {
+  fetchRange: (filter: Record<string, unknown>) => Promise<FetchedRange>;
+  fetchBlock: (number: number) => Promise<RawBlock>;
+}
+
+export function fetchFollowedBlocks(
+  deps: FollowedBlocksDependencies,
+  addresses: readonly string[],
+  fromBlock: number,
+  toBlock: number,
+): FollowedBlocks {
+  const blocks = linkedHeaders(deps, fromBlock, toBlock);
+  const result = blocks.then(
+    (linked): Promise<FetchedBlocksLogs> =>
+      linked.length === 1
+        ? deps.fetchRange({ address: addresses, blockHash: linked[0]!.hash })
+        : logsOfBlocks(deps, addresses, linked),
+    (error: unknown) => ({ error }),
+  );
+  return { blocks, result };
+}
+
+async function linkedHeaders(
+  deps: FollowedBlocksDependencies,
+  fromBlock: number,
+  toBlock: number,
+): Promise<RawBlock[]> {
+  const asked: Promise<RawBlock>[] = [];
+  for (let number = fromBlock; number <= toBlock; number++) asked.push(deps.fetchBlock(number));
+  const settled = await Promise.allSettled(asked);
+  const first = settled[0]!;
+  if (first.status === 'rejected') throw first.reason;
+  const linked = [first.value];
+  for (const next of settled.slice(1)) {
+    // A block the node lacks (its head went back) or of another branch ends the batch there;
+    // the next pass starts from it and checks its parent against what is stored.
+    if (next.status === 'rejected' || next.value.parentHash !== linked.at(-1)!.hash) break;
+    linked.push(next.value);
+  }
+  return linked;
+}
+
+async function logsOfBlocks(
+  deps: FollowedBlocksDependencies,
+  addresses: readonly string[],
+  blocks: readonly RawBlock[],
+): Promise<FetchedBlocksLogs> {
+  const first = blocks[0]!;
+  const last = blocks.at(-1)!;
+  const fetched = await deps.fetchRange({
+    address: addresses,
+    fromBlock: first.number,
+    toBlock: last.number,
+  });
+  if ('error' in fetched) return fetched;
+  const hashAt = new Map(blocks.map((block) => [Number.parseInt(block.number, 16), block.hash]));
+  const withLogs = new Set<string>();
+  for (const log of fetched.logs) {
+    const number = Number.parseInt(log.blockNumber, 16);
+    if (hashAt.get(number) !== log.blockHash)
+      return {
+        moved: `a log of block ${number} came with hash ${log.blockHash}, not the header's ${hashAt.get(number) ?? '(no header asked for)'}`,
+      };
+    withLogs.add(log.blockHash);
+  }
+  const unvouched = blocks.filter(
+    (block) =>
+      !withLogs.has(block.hash) &&
+      addresses.some((address) => bloomMayHold(block.logsBloom, address)),
+  );
+  if (unvouched.length === 0) return fetched;
+  const again = await Promise.all(
+    unvouched.map((block) => deps.fetchRange({ address: addresses, blockHash: block.hash })),
+  );
+  const logs = [...fetched.logs];
+  for (const answer of again) {
+    if ('error' in answer) return answer;
+    logs.push(...answer.logs);
+  }
+  logs.sort(
+    (a, b) =>
+      Number.parseInt(a.blockNumber, 16) - Number.parseInt(b.blockNumber, 16) ||
+      Number.parseInt(a.logIndex, 16) - Number.parseInt(b.logIndex, 16),
+  );
+  return { logs, milliseconds: fetched.milliseconds };
+}
+
+/**
+ * Whether a header's logs Bloom filter may hold logs of `address` (Ethereum's filter: three bits
+ * of 2,048, chosen by the first three pairs of bytes of the address's Keccak-256). No filter, or
+ * one not 256 bytes long, may hold anything.
+ */
+export function bloomMayHold(bloom: string | undefined, address: string): boolean {
+  if (bloom === undefined || !/^0x[0-9a-fA-F]{512}$/.test(bloom)) return true;
+  const hash = keccak256(address.toLowerCase() as Hex, 'bytes');
+  const filter = hexToBytes(bloom as Hex);
+  for (let pair = 0; pair < 6; pair += 2) {
+    const bit = ((hash[pair]! << 8) | hash[pair + 1]!) & 2047;
+    // Bit 0 is the lowest bit of the filter's last byte.
+    if ((filter[255 - (bit >> 3)]! & (1 << (bit & 7))) === 0) return false;
+  }
+  return true;
+}
