@@ -1,4 +1,4 @@
-export { createRpcPool, type RpcPool, type RpcPoolOptions } from './rpc-pool.ts';
+export { createRpcPool, MAX_ANSWER_BYTES, type RpcPool, type RpcPoolOptions } from './rpc-pool.ts';
 export {
   causeChain,
   errorText,

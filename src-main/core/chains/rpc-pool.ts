@@ -70,6 +70,12 @@ const MAX_RETRY_WAIT_MS = 2_000;
 const SWITCH_FACTOR = 1.5;
 const SWITCH_MARGIN_MS = 20;
 
+/**
+ * The largest HTTP answer read (viem's own default, stated here so the range sizer can keep
+ * eth_getLogs ranges under it): a larger one is refused from its Content-Length, unread.
+ */
+export const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
+
 let poolSerial = 0;
 
 function createTransport(url: string, timeoutMs: number, poolId: number) {
@@ -80,7 +86,9 @@ function createTransport(url: string, timeoutMs: number, poolId: number) {
   const reconnect = { attempts: 1_000_000, delay: 2_000, poolId };
   const transport = isWebSocket
     ? webSocket(url, { timeout: timeoutMs, retryCount: 0, reconnect })({ retryCount: 0 })
-    : http(url, { timeout: timeoutMs, retryCount: 0 })({ retryCount: 0 });
+    : http(url, { timeout: timeoutMs, retryCount: 0, maxResponseBodySize: MAX_ANSWER_BYTES })({
+        retryCount: 0,
+      });
   return {
     request: transport.request,
     transport: isWebSocket ? (transport as ReturnType<ReturnType<typeof webSocket>>) : undefined,

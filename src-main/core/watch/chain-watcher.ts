@@ -8,7 +8,7 @@ import type { RpcPool } from '../chains/index.ts';
 import { errorText } from '../chains/index.ts';
 import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
 import { createRangeSizer, type RangeSizer } from './range-sizer.ts';
-import { fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
+import { approximateAnswerBytes, fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
 import {
   createFetchAhead,
@@ -426,7 +426,12 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       return 'progress';
     }
     const logs = fetched.logs;
-    sizer.succeeded(logs.length, fetched.milliseconds, toBlockFetched - fromBlock + 1);
+    sizer.succeeded(
+      logs.length,
+      fetched.milliseconds,
+      toBlockFetched - fromBlock + 1,
+      approximateAnswerBytes(logs),
+    );
     if (following) followOneBlock = false;
     // While this range is decoded and stored, the node works on the next one: a backfill's next
     // range, or the blocks followed next (also after a backfill's last range).

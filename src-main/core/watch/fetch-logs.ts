@@ -44,6 +44,19 @@ export function shrinkRangeAfter(
   return `eth_getLogs over ${attempted} blocks (${fromBlock}–${toBlock}) ${why}; ranges are now ${sizer.size} block(s).`;
 }
 
+/**
+ * About the bytes of an eth_getLogs answer holding these logs: three of them (first, middle,
+ * last) as JSON, scaled to all; a contract's logs differ little in size. For the range sizer,
+ * which keeps ranges under the largest answer read.
+ */
+export function approximateAnswerBytes(logs: readonly RawLog[]): number {
+  if (logs.length === 0) return 0;
+  const samples = [logs[0]!, logs[logs.length >> 1]!, logs[logs.length - 1]!];
+  let bytes = 0;
+  for (const log of samples) bytes += JSON.stringify(log).length + 1;
+  return Math.ceil((bytes / samples.length) * logs.length);
+}
+
 export async function fetchLogsInRanges(
   rpc: RpcPool,
   sizer: RangeSizer,
@@ -64,7 +77,12 @@ export async function fetchLogsInRanges(
           toBlock: `0x${to.toString(16)}`,
         },
       ]);
-      sizer.succeeded(page.length, performance.now() - started, to - from + 1);
+      sizer.succeeded(
+        page.length,
+        performance.now() - started,
+        to - from + 1,
+        approximateAnswerBytes(page),
+      );
       for (const log of page) logs.push(log);
       from = to + 1;
     } catch (error) {

@@ -1,6 +1,7 @@
 // Adaptive eth_getLogs block ranges: shrink when a provider refuses a range (too many
 // results, response too large) or it fails on the way (timeout, dropped connection, 5xx), grow
 // again while requests come back fast and small.
+import { MAX_ANSWER_BYTES } from '../chains/index.ts';
 
 export interface RangeSizerOptions {
   initial?: number;
@@ -13,12 +14,21 @@ export interface RangeSizerOptions {
   growBelowLogs?: number;
   /** Successful requests after which a refused size may be tried again (the chain's density changes). */
   forgetRefusalAfter?: number;
+  /**
+   * The largest answer the client reads (viem's limit on a response body, which the RPC pool
+   * keeps): growth stops at ranges whose answer would come near it, by the bytes a block's logs
+   * took in the answers so far.
+   */
+  maxAnswerBytes?: number;
 }
 
 export interface RangeSizer {
   readonly size: number;
-  /** A range of `blocks` blocks (the size when not given) came back with logCount logs. */
-  succeeded(logCount: number, milliseconds: number, blocks?: number): void;
+  /**
+   * A range of `blocks` blocks (the size when not given) came back with logCount logs, in an
+   * answer of about answerBytes (when known).
+   */
+  succeeded(logCount: number, milliseconds: number, blocks?: number, answerBytes?: number): void;
   /**
    * The provider refused the range. hintedSize is a range the provider suggested; sizeRatio is
    * how much smaller the answer must be (allowed bytes / received bytes), when known.
@@ -38,6 +48,8 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
   const fastMs = options.fastMs ?? 1_000;
   const growBelowLogs = options.growBelowLogs ?? 20_000;
   const forgetRefusalAfter = options.forgetRefusalAfter ?? 50;
+  const maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+  let bytesPerBlock: number | undefined;
   let size = Math.min(max, Math.max(min, options.initial ?? 2_000));
   const clamp = (value: number): number => Math.min(max, Math.max(min, Math.floor(value)));
   // The smallest range refused lately: growing back to it would only be refused again, and a
@@ -59,10 +71,11 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
     get size() {
       return size;
     },
-    succeeded(logCount, milliseconds, blocks = size) {
+    succeeded(logCount, milliseconds, blocks = size, answerBytes) {
       if (++successesSinceRefusal >= forgetRefusalAfter) refusedAt = Infinity;
       if (++successesSinceLogRefusal >= forgetRefusalAfter * 10) refusedLogs = Infinity;
       if (blocks > 0) logsPerBlock = logCount / blocks;
+      if (blocks > 0 && answerBytes !== undefined) bytesPerBlock = answerBytes / blocks;
       if (refusedBlocksToCount !== undefined && logsPerBlock) {
         // Never under what this answer held: that many logs came back.
         refusedLogs = Math.min(
@@ -79,9 +92,15 @@ export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
         // had built the whole answer first (at 4,000 logs a block, 16 blocks were 40 MB).
         const logCap = Math.min(growBelowLogs, refusedLogs * 0.8);
         const withinLogCap = logsPerBlock ? Math.floor(logCap / logsPerBlock) : Infinity;
+        // Nor past the answer the client would refuse to read: over 4,000-log blocks the third
+        // range (5 blocks, 12.6 MB) was refused at the start of every backfill, after the node
+        // had built it.
+        const withinByteCap = bytesPerBlock
+          ? Math.floor((maxAnswerBytes * 0.8) / bytesPerBlock)
+          : Infinity;
         size = Math.max(
           size,
-          clamp(Math.min(size * 2, withinLogCap, Math.ceil(refusedAt * 0.8) - 1)),
+          clamp(Math.min(size * 2, withinLogCap, withinByteCap, Math.ceil(refusedAt * 0.8) - 1)),
         );
       }
     },

@@ -110,6 +110,29 @@ describe('adaptive range sizing', () => {
     expect(refused).toEqual([5 * bytesPerBlock]);
   });
 
+  it('over dense blocks whose answers it knows the size of, grows no further than the largest answer read: never refused', () => {
+    const maxSize = 10_485_760;
+    const bytesPerBlock = 2_515_731;
+    const sizer = createRangeSizer({ initial: 2, maxAnswerBytes: maxSize });
+    const asked: number[] = [];
+    for (let from = 1; from <= 1_000;) {
+      const blocks = sizer.size;
+      asked.push(blocks);
+      expect(blocks * bytesPerBlock).toBeLessThanOrEqual(maxSize);
+      sizer.succeeded(blocks * 4_000, 100, blocks, blocks * bytesPerBlock);
+      from += blocks;
+    }
+    // 2 blocks, then 3 (7.5 MB, within 80 % of the limit) from then on.
+    expect(asked.slice(0, 3)).toEqual([2, 3, 3]);
+    expect(new Set(asked.slice(1))).toEqual(new Set([3]));
+  });
+
+  it("keeps growing past a quiet stretch's tiny answers", () => {
+    const sizer = createRangeSizer({ initial: 10, maxAnswerBytes: 1_000_000 });
+    for (let i = 0; i < 5; i++) sizer.succeeded(0, 10, sizer.size, 0);
+    expect(sizer.size).toBe(320);
+  });
+
   it('stops growth short of the logs a refused range held, whatever the blocks hold now', () => {
     const sizer = createRangeSizer({ initial: 10 });
     sizer.succeeded(10_000, 100, 10); // 1,000 logs a block
