@@ -127,6 +127,16 @@ describe('adaptive range sizing', () => {
     expect(new Set(asked.slice(1))).toEqual(new Set([3]));
   });
 
+  it('shrinks a range to the largest answer read once its blocks turn out denser, unrefused', () => {
+    const sizer = createRangeSizer({ initial: 2, maxAnswerBytes: 10_000_000 });
+    // The first range held a quiet block and a dense one: 1 MB a block on average.
+    sizer.succeeded(4_000, 100, 2, 2_000_000);
+    expect(sizer.size).toBe(4);
+    // Then 2.5 MB a block: four blocks would be 10 MB, more than 80 % of the limit.
+    sizer.succeeded(16_000, 100, 4, 10_000_000);
+    expect(sizer.size).toBe(3);
+  });
+
   it("keeps growing past a quiet stretch's tiny answers", () => {
     const sizer = createRangeSizer({ initial: 10, maxAnswerBytes: 1_000_000 });
     for (let i = 0; i < 5; i++) sizer.succeeded(0, 10, sizer.size, 0);
