@@ -13,7 +13,11 @@ export {
 } from './provider-monitor.ts';
 export { verifyRpcUrls } from './verify-chain.ts';
 export { checkRpcDestinations, literallyInwardRpcUrls } from './rpc-destinations.ts';
-export { defaultConfirmations, hasKnownConfirmations } from './known-chains.ts';
+export {
+  defaultConfirmations,
+  hasKnownConfirmations,
+  headerBloomCoversLogs,
+} from './known-chains.ts';
 export {
   allChainPresets,
   nativeCurrencyOf,

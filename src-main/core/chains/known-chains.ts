@@ -19,3 +19,14 @@ export function defaultConfirmations(chainId: number): number {
 export function hasKnownConfirmations(chainId: number): boolean {
   return chainId in confirmationsByChainId;
 }
+
+/**
+ * Chains whose block headers' Bloom filter leaves some logs out: Polygon PoS (and its testnet)
+ * adds its state-sync logs to blocks without them. A header's filter is not evidence there that
+ * a block has none of a contract's logs.
+ */
+const partialLogBloomChains = new Set([137, 80002]);
+
+export function headerBloomCoversLogs(chainId: number): boolean {
+  return !partialLogBloomChains.has(chainId);
+}

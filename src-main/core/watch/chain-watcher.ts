@@ -1,11 +1,11 @@
 // Watches one chain: backfills each watched contract from its cursor with eth_getLogs over
-// adaptive ranges, then follows the head block by block, checking every new block's parent
-// hash against the stored one. Each fetched range is committed to the store together with the
+// adaptive ranges, then follows the head with headers, checking every new block's parent hash
+// against the stored one (a batch of blocks at a time while behind, see followed-blocks.ts). Each fetched range is committed to the store together with the
 // cursors it advances, so a restart resumes exactly where the last snapshot left off.
 import type { Logger } from '../ports/index.ts';
 import type { ChainStatus, ReorgRecord } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
-import { errorText } from '../chains/index.ts';
+import { errorText, headerBloomCoversLogs } from '../chains/index.ts';
 import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
 import { createRangeSizer, type RangeSizer } from './range-sizer.ts';
 import { approximateAnswerBytes, fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
@@ -16,7 +16,12 @@ import {
   type FetchedRange,
   type RawBlock,
 } from './fetch-ahead.ts';
-import { fetchFollowedBlocks, type FetchedBlocksLogs } from './followed-blocks.ts';
+import {
+  fetchFollowedBlocks,
+  MAX_FOLLOWED_BATCH,
+  type FetchedBlocksLogs,
+  type FollowedBlocksDependencies,
+} from './followed-blocks.ts';
 
 export interface ChainWatcherDependencies {
   chain: ChainRecord;
@@ -89,8 +94,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   let wakeUp: (() => void) | undefined;
   let unsubscribeHeads: (() => void) | undefined;
   const sizer = createRangeSizer({ initial: FIRST_RANGE_BLOCKS });
-  // Blocks this close to the head are fetched one by one with their headers, so every block
-  // that can still be reorganised away has a stored hash to check the next parent against.
+  // Blocks this close to the head are fetched with their headers, so every block that can still
+  // be reorganised away has a stored hash to check the next parent against.
   const followDistance = Math.max(16, chain.confirmations + 1);
 
   let headBlock: number | null = null;
@@ -103,7 +108,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   let lastCaughtUpAt: number | null = null;
   /**
    * Set when a batch of followed blocks came back with logs of another branch (the chain moved
-   * between its requests): the next pass follows one block, by its hash.
+   * between its requests, or a provider's nodes disagree): the watcher follows one block a pass,
+   * by its hash, until it has caught up with the head.
    */
   let followOneBlock = false;
 
@@ -302,7 +308,12 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     );
   }
 
-  const fetchAhead = createFetchAhead({ fetchRange, fetchBlock });
+  const followedDeps: FollowedBlocksDependencies = {
+    fetchRange,
+    fetchBlock,
+    trustHeaderBloom: headerBloomCoversLogs(chain.chainId),
+  };
+  const fetchAhead = createFetchAhead(followedDeps);
 
   /** Whether the contracts a pass fetched for are still watched from where it started. */
   function stillDue(group: readonly { id: string; cursor: number }[]): boolean {
@@ -319,7 +330,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
    * watcher behind the head follows in batches).
    */
   function followedBatchEnd(from: number, head: number, nextHigher: number): number {
-    const blocks = followOneBlock ? 1 : Math.min(sizer.size, followDistance);
+    const blocks = followOneBlock ? 1 : Math.min(sizer.size, followDistance, MAX_FOLLOWED_BATCH);
     const confirmedThrough = head - chain.confirmations;
     let end = Math.min(from + blocks - 1, head, nextHigher);
     if (from <= confirmedThrough) end = Math.min(end, confirmedThrough);
@@ -339,6 +350,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       // back, a lagging URL), and a sibling block with the same parent would pass its check.
       fetchAhead.drop();
       phase = 'following';
+      followOneBlock = false;
       // A reorg can replace the tip without the head moving (same height, another hash).
       const storedTip = store.storedBlockHash(chain.chainId, lowest);
       if (storedTip !== undefined && lowest >= 0) {
@@ -378,9 +390,9 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       let followed: Pick<FetchedAhead, 'result'> | undefined = ahead;
       let linked = await ahead?.blocks;
       if (linked === undefined) {
-        const now = fetchFollowedBlocks({ fetchRange, fetchBlock }, addresses, fromBlock, toBlock);
-        followed = now;
-        linked = await now.blocks;
+        const askedNow = fetchFollowedBlocks(followedDeps, addresses, fromBlock, toBlock);
+        followed = askedNow;
+        linked = await askedNow.blocks;
       }
       const parent = store.blockHeaderAt(chain.chainId, fromBlock - 1);
       if (parent && parent.hash !== linked[0]!.parentHash) {
@@ -413,7 +425,6 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
         `Chain ${chain.chainId}: blocks ${fromBlock}–${toBlockFetched} changed while they were fetched (${fetched.moved}); following them one by one.`,
       );
       followOneBlock = true;
-      fetchAhead.drop();
       return 'progress';
     }
     if ('error' in fetched) {
@@ -432,12 +443,11 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       toBlockFetched - fromBlock + 1,
       approximateAnswerBytes(logs),
     );
-    if (following) followOneBlock = false;
     // While this range is decoded and stored, the node works on the next one: a backfill's next
     // range, or the blocks followed next (also after a backfill's last range).
     const nextFrom = toBlockFetched + 1;
-    const nextTo = Math.min(toBlockFetched + sizer.size, rangeLimit);
-    if (!following && nextFrom <= nextTo) fetchAhead.range(addresses, nextFrom, nextTo);
+    const nextRangeTo = following ? 0 : Math.min(toBlockFetched + sizer.size, rangeLimit);
+    if (nextFrom <= nextRangeTo) fetchAhead.range(addresses, nextFrom, nextRangeTo);
     else if (
       (following || toBlockFetched === head - followDistance) &&
       nextFrom <= Math.min(head, nextHigher)

@@ -5,6 +5,7 @@ import {
   fetchFollowedBlocks,
   type FetchedBlocksLogs,
   type FetchedRange,
+  type FollowedBlocksDependencies,
   type RawBlock,
 } from './followed-blocks.ts';
 
@@ -42,10 +43,7 @@ export interface FetchAhead {
   drop(): void;
 }
 
-export function createFetchAhead(deps: {
-  fetchRange: (filter: Record<string, unknown>) => Promise<FetchedRange>;
-  fetchBlock: (number: number) => Promise<RawBlock>;
-}): FetchAhead {
+export function createFetchAhead(deps: FollowedBlocksDependencies): FetchAhead {
   let ahead: (FetchedAhead & { addresses: string }) | undefined;
   return {
     range(addresses, fromBlock, toBlock) {

@@ -8,9 +8,12 @@
 //
 // A log range is not tied to block hashes as a query by hash is, so what comes back is checked:
 // every log must be of a block the headers name, by its hash (otherwise the chain moved between
-// the requests, and the batch is given up for block-by-block), and a block with no log whose
-// header's Bloom filter may hold a watched address is asked for again by its hash (a provider
-// behind the others can answer a range with nothing for blocks it does not have yet).
+// the requests, and the catch-up goes on block by block), and a block with no log whose
+// header's Bloom filter may hold a watched address is asked for again by its hash (a provider,
+// or a node behind a provider's URL, a block behind the others can answer a range with nothing
+// for a block it does not have yet). Where a header's filter cannot be read, is empty, or is
+// known not to cover every log (Polygon's state-sync logs), every block without logs is asked
+// for again by its hash.
 import { hexToBytes, keccak256, type Hex } from 'viem';
 import type { RawLog } from './log-rows.ts';
 
@@ -21,6 +24,8 @@ export interface RawBlock {
   timestamp: string;
   /** The header's 2,048-bit Bloom filter over its logs' addresses and topics. */
   logsBloom?: string;
+  /** Its transactions' hashes (eth_getBlockByNumber without full transactions). */
+  transactions?: unknown[];
 }
 
 /** An eth_getLogs outcome (never a rejection) and how long the node took. */
@@ -39,9 +44,17 @@ export interface FollowedBlocks {
   result: Promise<FetchedBlocksLogs>;
 }
 
+/**
+ * The most blocks a batch holds: its headers are asked for at once, and a provider's rate limit
+ * counts each (a chain's unfinalized tail can be 200 blocks deep).
+ */
+export const MAX_FOLLOWED_BATCH = 16;
+
 export interface FollowedBlocksDependencies {
   fetchRange: (filter: Record<string, unknown>) => Promise<FetchedRange>;
   fetchBlock: (number: number) => Promise<RawBlock>;
+  /** False where a header's Bloom filter may leave logs out (see headerBloomCoversLogs). */
+  trustHeaderBloom?: boolean;
 }
 
 export function fetchFollowedBlocks(
@@ -50,14 +63,19 @@ export function fetchFollowedBlocks(
   fromBlock: number,
   toBlock: number,
 ): FollowedBlocks {
-  const blocks = linkedHeaders(deps, fromBlock, toBlock);
-  const result = blocks.then(
-    (linked): Promise<FetchedBlocksLogs> =>
+  const blocks = linkedHeaders(
+    deps,
+    fromBlock,
+    Math.min(toBlock, fromBlock + MAX_FOLLOWED_BATCH - 1),
+  );
+  // Never a rejection, as FetchedRange promises: a batch fetched ahead may never be looked at.
+  const result = blocks
+    .then((linked): Promise<FetchedBlocksLogs> =>
       linked.length === 1
         ? deps.fetchRange({ address: addresses, blockHash: linked[0]!.hash })
         : logsOfBlocks(deps, addresses, linked),
-    (error: unknown) => ({ error }),
-  );
+    )
+    .catch((error: unknown) => ({ error }));
   return { blocks, result };
 }
 
@@ -104,10 +122,13 @@ async function logsOfBlocks(
       };
     withLogs.add(log.blockHash);
   }
+  const bloomKeys = deps.trustHeaderBloom === false ? undefined : addresses.map(bloomKey);
   const unvouched = blocks.filter(
     (block) =>
       !withLogs.has(block.hash) &&
-      addresses.some((address) => bloomMayHold(block.logsBloom, address)),
+      // A block without transactions has no logs, whatever its filter.
+      !(Array.isArray(block.transactions) && block.transactions.length === 0) &&
+      (bloomKeys === undefined || bloomKeys.some((key) => bloomMayHoldKey(block.logsBloom, key))),
   );
   if (unvouched.length === 0) return fetched;
   const again = await Promise.all(
@@ -126,17 +147,28 @@ async function logsOfBlocks(
   return { logs, milliseconds: fetched.milliseconds };
 }
 
+/** The Keccak-256 an address is entered in a Bloom filter by (hashed once a batch). */
+const bloomKey = (address: string): Uint8Array => keccak256(address.toLowerCase() as Hex, 'bytes');
+
+const emptyBloom = `0x${'0'.repeat(512)}`;
+
 /**
  * Whether a header's logs Bloom filter may hold logs of `address` (Ethereum's filter: three bits
- * of 2,048, chosen by the first three pairs of bytes of the address's Keccak-256). No filter, or
- * one not 256 bytes long, may hold anything.
+ * of 2,048, chosen by the first three pairs of bytes of the address's Keccak-256). No filter,
+ * one not 256 bytes long, or an empty one may hold anything: an empty filter is also what a
+ * chain that leaves its filters empty sends (a block without transactions is told apart by
+ * them, above).
  */
 export function bloomMayHold(bloom: string | undefined, address: string): boolean {
-  if (bloom === undefined || !/^0x[0-9a-fA-F]{512}$/.test(bloom)) return true;
-  const hash = keccak256(address.toLowerCase() as Hex, 'bytes');
+  return bloomMayHoldKey(bloom, bloomKey(address));
+}
+
+function bloomMayHoldKey(bloom: string | undefined, key: Uint8Array): boolean {
+  if (bloom === undefined || !/^0x[0-9a-fA-F]{512}$/.test(bloom) || bloom === emptyBloom)
+    return true;
   const filter = hexToBytes(bloom as Hex);
   for (let pair = 0; pair < 6; pair += 2) {
-    const bit = ((hash[pair]! << 8) | hash[pair + 1]!) & 2047;
+    const bit = ((key[pair]! << 8) | key[pair + 1]!) & 2047;
     // Bit 0 is the lowest bit of the filter's last byte.
     if ((filter[255 - (bit >> 3)]! & (1 << (bit & 7))) === 0) return false;
   }

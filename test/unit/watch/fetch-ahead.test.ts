@@ -62,13 +62,13 @@ describe('fetching ahead', () => {
   });
 
   it('fetches several followed blocks as far as each names the one before as its parent, and their logs in one range', async () => {
-    // Block 8's filter is empty (it has no logs); block 7 has none to read (it may have some).
+    // Block 8 has no transactions (so no logs); block 7 has no filter to read (it may have some).
     const block8: RawBlock = {
       number: '0x8',
       hash: '0xb8',
       parentHash: '0xb7',
       timestamp: '0x2',
-      logsBloom: `0x${'0'.repeat(512)}`,
+      transactions: [],
     };
     const other9: RawBlock = { number: '0x9', hash: '0xc9', parentHash: '0xc8', timestamp: '0x3' };
     const { fetchAhead, calls } = fetchAheadWithCalls({ 7: block7, 8: block8, 9: other9 });
