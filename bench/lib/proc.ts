@@ -60,7 +60,7 @@ export function readCpuSeconds(pid: number): CpuReading {
 export interface CpuUse {
   /** Every thread of the process, those that ended meanwhile included, in CPU seconds. */
   totalSeconds: number;
-  /** The living threads, busiest first (for serve: the segment builder and the engine). */
+  /** The living threads, busiest first (for serve in a backfill: the engine, then the segment builder). */
   threadSeconds: number[];
 }
 

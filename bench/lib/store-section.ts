@@ -103,7 +103,7 @@ function gridRows(runs: readonly SizeRun[]): string[][] {
         const others = serveCpu.totalSeconds - first - second;
         return `serve ${serveCpu.totalSeconds.toFixed(1)} s (${first.toFixed(1)} + ${second.toFixed(1)} + ${others.toFixed(1)}), anvil ${nodeCpu.totalSeconds.toFixed(1)} s`;
       },
-      'user + system, /proc/<pid>/task/*/stat; the two busiest threads (segment builder, engine), then the rest (the GC helpers of V8, main, libuv, and a builder thread closed after 2 s idle)',
+      'user + system, /proc/<pid>/task/*/stat; the two busiest threads (in a backfill the engine, then the segment builder), then the rest (the GC helpers of V8, main, libuv, and a builder thread closed after 2 s idle)',
     ),
     row(
       'Idle RSS after backfill',
