@@ -8,6 +8,7 @@ import {
   type FetchedRange,
   type RawBlock,
 } from '../../../src-main/core/watch/followed-blocks.ts';
+import type { RawLog } from '../../../src-main/core/watch/log-rows.ts';
 
 const emptyBloom = `0x${'0'.repeat(512)}`;
 /** A filter with every bit set: it may hold any address. */
@@ -43,7 +44,7 @@ function node(blocks: RawBlock[], answer: (filter: Record<string, unknown>) => F
   };
 }
 
-const logOf = (block: RawBlock, hash = block.hash) => ({
+const logOf = (block: RawBlock, hash = block.hash): RawLog => ({
   address: '0xa',
   topics: [],
   data: '0x',
