@@ -1,7 +1,8 @@
 // Watches one chain: backfills each watched contract from its cursor with eth_getLogs over
 // adaptive ranges, then follows the head with headers, checking every new block's parent hash
-// against the stored one (a batch of blocks at a time while behind, see followed-blocks.ts). Each fetched range is committed to the store together with the
-// cursors it advances, so a restart resumes exactly where the last snapshot left off.
+// against the stored one (a batch of blocks at a time while behind, see followed-blocks.ts).
+// Each fetched range is committed to the store together with the cursors it advances, so a
+// restart resumes exactly where the last snapshot left off.
 import type { Logger } from '../ports/index.ts';
 import type { ChainStatus, ReorgRecord } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
@@ -10,17 +11,13 @@ import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
 import { createRangeSizer, type RangeSizer } from './range-sizer.ts';
 import { approximateAnswerBytes, fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
-import {
-  createFetchAhead,
-  type FetchedAhead,
-  type FetchedRange,
-  type RawBlock,
-} from './fetch-ahead.ts';
+import { createFetchAhead, type FetchedAhead } from './fetch-ahead.ts';
 import {
   fetchFollowedBlocks,
-  MAX_FOLLOWED_BATCH,
   type FetchedBlocksLogs,
+  type FetchedRange,
   type FollowedBlocksDependencies,
+  type RawBlock,
 } from './followed-blocks.ts';
 
 export interface ChainWatcherDependencies {
@@ -324,13 +321,13 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   }
 
   /**
-   * The last block of a batch of followed blocks from `from`: as many as a backfill range holds,
-   * at most the unfinalized tail, and not across the confirmation depth, so final blocks go to
-   * a segment of their own and only the others wait in the head (followed-blocks.ts says why a
-   * watcher behind the head follows in batches).
+   * The last block of a batch of followed blocks from `from`: as many as a backfill range holds
+   * (fetchFollowedBlocks asks for at most MAX_FOLLOWED_BATCH of them), and not across the
+   * confirmation depth, so final blocks go to a segment of their own and only the others wait in
+   * the head (followed-blocks.ts says why a watcher behind the head follows in batches).
    */
   function followedBatchEnd(from: number, head: number, nextHigher: number): number {
-    const blocks = followOneBlock ? 1 : Math.min(sizer.size, followDistance, MAX_FOLLOWED_BATCH);
+    const blocks = followOneBlock ? 1 : sizer.size;
     const confirmedThrough = head - chain.confirmations;
     let end = Math.min(from + blocks - 1, head, nextHigher);
     if (from <= confirmedThrough) end = Math.min(end, confirmedThrough);
@@ -446,13 +443,13 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     // While this range is decoded and stored, the node works on the next one: a backfill's next
     // range, or the blocks followed next (also after a backfill's last range).
     const nextFrom = toBlockFetched + 1;
-    const nextRangeTo = following ? 0 : Math.min(toBlockFetched + sizer.size, rangeLimit);
-    if (nextFrom <= nextRangeTo) fetchAhead.range(addresses, nextFrom, nextRangeTo);
-    else if (
-      (following || toBlockFetched === head - followDistance) &&
-      nextFrom <= Math.min(head, nextHigher)
-    )
+    const followsNext = following || toBlockFetched === head - followDistance;
+    if (!followsNext) {
+      const nextTo = Math.min(toBlockFetched + sizer.size, rangeLimit);
+      if (nextFrom <= nextTo) fetchAhead.range(addresses, nextFrom, nextTo);
+    } else if (nextFrom <= Math.min(head, nextHigher)) {
       fetchAhead.blocks(addresses, nextFrom, followedBatchEnd(nextFrom, head, nextHigher));
+    }
 
     const confirmedThrough = head - chain.confirmations;
     const events: StoredEvent[] = toStoredEvents(

@@ -4,12 +4,9 @@
 import {
   fetchFollowedBlocks,
   type FetchedBlocksLogs,
-  type FetchedRange,
   type FollowedBlocksDependencies,
   type RawBlock,
 } from './followed-blocks.ts';
-
-export type { FetchedRange, RawBlock };
 
 export interface FetchedAhead {
   fromBlock: number;

@@ -16,8 +16,7 @@ export interface RangeSizerOptions {
   forgetRefusalAfter?: number;
   /**
    * The largest answer the client reads (viem's limit on a response body, which the RPC pool
-   * keeps): growth stops at ranges whose answer would come near it, by the bytes a block's logs
-   * took in the answers so far.
+   * keeps): ranges are kept under most of it, by the bytes a block's logs took in the last answer.
    */
   maxAnswerBytes?: number;
 }

@@ -2,7 +2,8 @@
 // contracts, the same first block, within the pass's bounds, a followed block only when
 // following; and it is forgotten once looked at, whether used or not.
 import { describe, expect, it } from 'vitest';
-import { createFetchAhead, type RawBlock } from '../../../src-main/core/watch/fetch-ahead.ts';
+import { createFetchAhead } from '../../../src-main/core/watch/fetch-ahead.ts';
+import type { RawBlock } from '../../../src-main/core/watch/followed-blocks.ts';
 
 function fetchAheadWithCalls(blocks: Record<number, RawBlock | undefined> = {}) {
   const calls: unknown[] = [];
