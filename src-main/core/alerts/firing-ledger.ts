@@ -113,6 +113,9 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
   for (const [ruleId, stats] of store.alerts.ruleFiringStats())
     if (stats.lastNotifiedAt !== null) lastNotifiedAt.set(ruleId, stats.lastNotifiedAt);
 
+  /** When the last firing was made (see fire). */
+  let lastFiredAt = -Infinity;
+
   const lookup = (id: string): StoredFiring | undefined =>
     changed.get(id) ?? store.alerts.findFiring(id);
 
@@ -188,7 +191,11 @@ export function createFiringLedger(deps: FiringLedgerDependencies): FiringLedger
       const existing = lookup(id);
       // Exactly once: a firing that stands is never fired again for the same subject.
       if (existing && existing.state !== 'retracted') return undefined;
-      const at = now();
+      // Firings made in one go (the rows of several blocks stored at once) would share a
+      // millisecond, and the list orders by time, then by id (a hash): each is a millisecond
+      // after the one before, so the list keeps the order they fired in, the chain's.
+      const at = Math.max(now(), lastFiredAt + 1);
+      lastFiredAt = at;
       const cooling =
         rule.cooldownSeconds > 0 &&
         (lastNotifiedAt.get(rule.id) ?? -Infinity) + rule.cooldownSeconds * 1000 > at;
