@@ -63,6 +63,7 @@ import {
   configureDatabase,
   inTransaction,
   openDatabase,
+  openDatabaseWithRoom,
   selectAll,
   selectOne,
 } from './database.ts';
@@ -245,6 +246,23 @@ const defaults = {
   headLogMaxBytes: 64 * 1024 * 1024,
 };
 
+/**
+ * Room for the head's file to grow into without copies, at least (as much again as its image if
+ * larger): a 1M-event backfill leaves 48,000 rows not yet final in it, about 60 MB.
+ */
+const HEAD_ROOM_BYTES = 128 * 1024 * 1024;
+
+/** An empty head: its tables and indexes, as an image. */
+function emptyHeadImage(SQL: SqlJsStatic): Uint8Array {
+  const db = openDatabase(SQL);
+  try {
+    db.run(headSchemaSql);
+    return db.export();
+  } finally {
+    db.close();
+  }
+}
+
 /** Segments handed to the builder's thread and not yet written, before the engine waits. */
 const SEGMENTS_WRITING_AT_MOST = 3;
 
@@ -365,10 +383,8 @@ export async function openChainStore(parts: {
         headLost = true;
       }
     }
-    head = openDatabase(SQL, image);
-    configureHead(head);
+    head = openHead(image ?? emptyHeadImage(SQL));
     if (image) headGeneration = Number(headMeta(head, 'generation') ?? 0);
-    else head.run(headSchemaSql);
   }
 
   /** Open for appending once the head is recovered. */
@@ -426,6 +442,13 @@ export async function openChainStore(parts: {
   const lastSealAt = new Map<number, number>();
 
   // ---- helpers over the head --------------------------------------------------------------
+
+  /** The head from its image, with room to grow (see openDatabaseWithRoom). */
+  function openHead(image: Uint8Array): Database {
+    const db = openDatabaseWithRoom(SQL, image, Math.max(HEAD_ROOM_BYTES, image.length));
+    configureHead(db);
+    return db;
+  }
 
   /**
    * The head's pages all stay in SQLite's cache: its indexes on hashes are written in random
@@ -536,9 +559,17 @@ export async function openChainStore(parts: {
     const free =
       selectOne<{ freelist_count: number }>(head, 'PRAGMA freelist_count')?.freelist_count ?? 0;
     // Rows leave the head at every seal; without this its image would keep their pages.
-    if (free > pages / 2) head.run('VACUUM');
-    const encoded = encodeSnapshot(head.export());
-    configureHead(head);
+    const vacuum = free > pages / 2;
+    if (vacuum) head.run('VACUUM');
+    const image = head.export();
+    const encoded = encodeSnapshot(image);
+    if (vacuum) {
+      // VACUUM cut the head's file to its pages, and the room after them with it.
+      head.close();
+      head = openHead(image);
+    } else {
+      configureHead(head);
+    }
     const temp = `${headPath}.tmp`;
     writeFileDurably(temp, encoded);
     renameSync(temp, headPath);

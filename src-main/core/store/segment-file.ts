@@ -19,7 +19,7 @@ import {
   positionIndexSql,
   segmentSchemaSql,
 } from './chain-schema.ts';
-import { openDatabase, utf8Parameters } from './database.ts';
+import { openDatabase, openDatabaseWithRoom, utf8Parameters } from './database.ts';
 import {
   fsyncDirectory,
   fsyncDirectoryAsync,
@@ -159,13 +159,12 @@ const FILE_BYTES_PER_ROW = 1_200;
 const emptySegmentFiles = new WeakMap<SqlJsStatic, Uint8Array>();
 
 /**
- * The file a segment is built in: an empty segment (its tables and position index) at the start
- * of a zeroed buffer about the size the finished file will have. sql.js keeps a Buffer it is
- * given as its in-memory file, and its file grows by an eighth at a time: at COMMIT, SQLite's
- * pages written out in order grew a 4.5 MB file a dozen times, each a copy of all of it (15–24 ms
- * a segment, a quarter of the builder's time). The commit cuts the file to the pages it holds.
+ * The database a segment is built in: an empty segment (its tables and position index) with room
+ * after it for about the size the finished file will have (see openDatabaseWithRoom: at COMMIT,
+ * SQLite's pages written out in order grew a 4.5 MB file a dozen times, each a copy of all of it,
+ * 15–24 ms a segment, a quarter of the builder's time).
  */
-function presizedSegmentFile(SQL: SqlJsStatic, expectedRows: number): Buffer {
+function openSegmentDatabase(SQL: SqlJsStatic, expectedRows: number): Database {
   let empty = emptySegmentFiles.get(SQL);
   if (!empty) {
     const template = openDatabase(SQL);
@@ -178,9 +177,11 @@ function presizedSegmentFile(SQL: SqlJsStatic, expectedRows: number): Buffer {
     }
     emptySegmentFiles.set(SQL, empty);
   }
-  const file = Buffer.alloc(Math.max(empty.length, expectedRows * FILE_BYTES_PER_ROW));
-  file.set(empty);
-  return file;
+  return openDatabaseWithRoom(
+    SQL,
+    empty,
+    Math.max(0, expectedRows * FILE_BYTES_PER_ROW - empty.length),
+  );
 }
 
 /**
@@ -217,7 +218,7 @@ export function createSegmentBuilder(
   chainId: number,
   expectedRows: number,
 ): SegmentBuilder {
-  const db = openDatabase(SQL, presizedSegmentFile(SQL, expectedRows));
+  const db = openSegmentDatabase(SQL, expectedRows);
   // A segment being built is thrown away whole if anything fails, so it needs no rollback
   // journal; its pages stay in SQLite's cache instead of being copied through sql.js's file.
   db.run('PRAGMA journal_mode = OFF; PRAGMA cache_size = -262144;');

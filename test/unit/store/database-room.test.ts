@@ -1,0 +1,68 @@
+// A database opened with room after its image: sql.js takes the buffer as its file without
+// copying it, so the room costs no memory until SQLite writes there; an export holds only the
+// database's pages, and opens again with every row.
+import { describe, expect, it } from 'vitest';
+import { loadSqlJs, openDatabaseWithRoom } from '../../../src-main/core/store/database.ts';
+
+const MB = 1024 * 1024;
+
+async function imageWithTable(): Promise<Uint8Array> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  db.run('CREATE TABLE rows (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+  const image = db.export();
+  db.close();
+  return image;
+}
+
+describe('a database opened with room to grow', () => {
+  it('costs no memory for the room until rows are written into it', async () => {
+    const SQL = await loadSqlJs();
+    const image = await imageWithTable();
+    const before = process.memoryUsage().rss;
+    const db = openDatabaseWithRoom(SQL, image, 512 * MB);
+    const grown = process.memoryUsage().rss - before;
+    db.close();
+    // A copy of the file, as sql.js makes of a plain buffer, would map all 512 MB.
+    expect(grown).toBeLessThan(128 * MB);
+  });
+
+  it('keeps the rows written into the room, and exports only its pages', async () => {
+    const SQL = await loadSqlJs();
+    const db = openDatabaseWithRoom(SQL, await imageWithTable(), 64 * MB);
+    const insert = db.prepare('INSERT INTO rows (text) VALUES (?)');
+    db.run('BEGIN');
+    for (let row = 0; row < 20_000; row++) insert.run([`row ${row} ${'x'.repeat(200)}`]);
+    db.run('COMMIT');
+    insert.free();
+    const pages = db.exec('PRAGMA page_count')[0]!.values[0]![0] as number;
+    const pageSize = db.exec('PRAGMA page_size')[0]!.values[0]![0] as number;
+    expect(db.exec('PRAGMA integrity_check')[0]!.values).toEqual([['ok']]);
+    const exported = db.export();
+    db.close();
+    expect(exported.length).toBe(pages * pageSize);
+    expect(exported.length).toBeLessThan(64 * MB);
+
+    const reopened = new SQL.Database(exported);
+    expect(reopened.exec('SELECT count(*), max(text) FROM rows')[0]!.values).toEqual([
+      [20_000, `row 9999 ${'x'.repeat(200)}`],
+    ]);
+    expect(reopened.exec('PRAGMA integrity_check')[0]!.values).toEqual([['ok']]);
+    reopened.close();
+  });
+
+  it('grows past its room like any other file', async () => {
+    const SQL = await loadSqlJs();
+    const db = openDatabaseWithRoom(SQL, await imageWithTable(), 64 * 1024);
+    db.run('BEGIN');
+    for (let row = 0; row < 2_000; row++)
+      db.run('INSERT INTO rows (text) VALUES (?)', [`${row}${'y'.repeat(500)}`]);
+    db.run('COMMIT');
+    const exported = db.export();
+    db.close();
+    expect(exported.length).toBeGreaterThan(1 * MB);
+    const reopened = new SQL.Database(exported);
+    expect(reopened.exec('SELECT count(*) FROM rows')[0]!.values).toEqual([[2_000]]);
+    reopened.close();
+  });
+});
