@@ -35,19 +35,19 @@ export interface RowPacker {
 }
 
 /**
- * Room first made for a row's text: an event row packs to 350–500 bytes with what repeats left
- * out (an ERC-20 transfer with a transaction of its own, 472). Every buffer made is memory
- * outside the heap that V8 counts towards its next full collection (a 12,000-row range made
- * 12 MB at 1 kB a row). Rows larger on average, or a last row that might need three bytes a
- * character, grow the buffer once by doubling it.
+ * Packs rows as they are put and encodes their text once, in finish(): rows keep each new text
+ * as it is (the strings are the caller's already) and count its units as its bytes, which holds
+ * when all of it is ASCII, as hashes, hex, numbers and names almost always are. Encoding each
+ * row's text on its own (a call, a view over the buffer and a joined string a row) was a third
+ * of the packing time and most of its garbage on a 1M-event backfill.
  */
-const BYTES_PER_ROW = 512;
-
 export function createRowPacker(columns: number, expectedRows: number): RowPacker {
-  let bytes = new Uint8Array(Math.max(4_096, expectedRows * BYTES_PER_ROW));
   let cells = new Float64Array(Math.max(2, expectedRows * columns * 2));
-  let at = 0;
   let cell = 0;
+  /** Where the next new text starts, in UTF-16 units: its byte offset while all is ASCII. */
+  let at = 0;
+  /** Each new text, in the order their units were counted. */
+  const texts: string[] = [];
   const stride = columns * 2;
   /** The row before's text in each column (undefined where it was a number or null). */
   const textBefore: (string | undefined)[] = new Array<string | undefined>(columns);
@@ -60,26 +60,12 @@ export function createRowPacker(columns: number, expectedRows: number): RowPacke
         grown.set(cells);
         cells = grown;
       }
-      // A row's text is encoded in one call, not one a value: a call costs more than the bytes
-      // of a hash (a 1M-event backfill made 12 million of them, a second of the engine's time).
-      let text = '';
+      // Checked first, so a refused row leaves nothing behind.
       for (let column = 0; column < columns; column++) {
         const value = values[column];
-        if (typeof value === 'string') {
-          if (value !== textBefore[column]) text += value;
-        } else if (typeof value !== 'number' && value !== null)
+        if (typeof value !== 'string' && typeof value !== 'number' && value !== null)
           throw new TypeError(`A packed row holds text, numbers or null, not a ${typeof value}.`);
       }
-      // At most three bytes a UTF-16 unit.
-      if (bytes.length - at < text.length * 3) {
-        const grown = new Uint8Array(Math.max(bytes.length * 2, at + text.length * 3));
-        grown.set(bytes.subarray(0, at));
-        bytes = grown;
-      }
-      const { written } = encoder.encodeInto(text, bytes.subarray(at));
-      // As many bytes as units: all ASCII, so each value's bytes are as many as its units and
-      // follow one another. Otherwise each value is encoded again where it starts.
-      const ascii = written === text.length;
       for (let column = 0; column < columns; column++) {
         const value = values[column]!;
         if (typeof value === 'string') {
@@ -89,12 +75,10 @@ export function createRowPacker(columns: number, expectedRows: number): RowPacke
             cell += 2;
             continue;
           }
-          const length = ascii
-            ? value.length
-            : encoder.encodeInto(value, bytes.subarray(at)).written;
-          cells[cell++] = length;
+          cells[cell++] = value.length;
           cells[cell++] = at;
-          at += length;
+          at += value.length;
+          texts.push(value);
           textBefore[column] = value;
         } else if (value === null) {
           cells[cell++] = NULL_CELL;
@@ -108,14 +92,46 @@ export function createRowPacker(columns: number, expectedRows: number): RowPacke
       }
     },
     finish() {
-      return {
-        rows: cell / stride,
-        columns,
-        bytes: bytes.subarray(0, at),
-        cells: cells.subarray(0, cell),
-      };
+      const text = texts.join('');
+      const bytes = new Uint8Array(text.length);
+      // As many bytes as units fit only if every unit is ASCII (any other takes two or more).
+      const { read } = encoder.encodeInto(text, bytes);
+      const packed = { rows: cell / stride, columns, bytes, cells: cells.subarray(0, cell) };
+      return read === text.length ? packed : encodedOneByOne(packed, texts);
     },
   };
+}
+
+/**
+ * Packed rows whose text is not all ASCII: each text is encoded on its own (as TextEncoder encodes
+ * a value alone, whatever its neighbours) and every cell that points at it is moved to its bytes.
+ */
+function encodedOneByOne(packed: PackedRows, texts: readonly string[]): PackedRows {
+  const encoded = texts.map((text) => encoder.encode(text));
+  const bytes = new Uint8Array(encoded.reduce((sum, part) => sum + part.length, 0));
+  /** Where each text's units started, to where its bytes start now, and how many they are. */
+  const moved = new Map<number, { offset: number; length: number }>();
+  let unitsAt = 0;
+  let bytesAt = 0;
+  for (let index = 0; index < texts.length; index++) {
+    bytes.set(encoded[index]!, bytesAt);
+    if (texts[index]!.length > 0)
+      moved.set(unitsAt, { offset: bytesAt, length: encoded[index]!.length });
+    unitsAt += texts[index]!.length;
+    bytesAt += encoded[index]!.length;
+  }
+  const cells = packed.cells;
+  for (let cell = 0; cell < cells.length; cell += 2) {
+    if (cells[cell]! <= 0) {
+      // A number or null keeps its cells; an empty text has no bytes to point at.
+      if (cells[cell] === 0) cells[cell + 1] = 0;
+      continue;
+    }
+    const to = moved.get(cells[cell + 1]!)!;
+    cells[cell] = to.length;
+    cells[cell + 1] = to.offset;
+  }
+  return { ...packed, bytes };
 }
 
 export function packRows(rows: readonly (readonly PackedValue[])[], columns: number): PackedRows {
