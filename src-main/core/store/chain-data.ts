@@ -76,6 +76,12 @@ function fillEventTuple(
 }
 
 const hexText = /^0x[0-9a-fA-F]*$/;
+/**
+ * The topics last found to be hex, by position: an event's signature, and often an indexed
+ * sender or token, repeat from row to row, and comparing is cheaper than testing again (the
+ * test was a third of this function's time on a 1M-event backfill).
+ */
+const hexTopicsSeen: string[] = [];
 
 /**
  * Topics as JSON. Hex needs no escaping, so the text is put together as it is; JSON.stringify
@@ -87,7 +93,10 @@ function topicsJson(topics: readonly string[]): string {
   let json = '[';
   for (let index = 0; index < topics.length; index++) {
     const topic: unknown = topics[index];
-    if (typeof topic !== 'string' || !hexText.test(topic)) return JSON.stringify(topics);
+    if (topic !== hexTopicsSeen[index]) {
+      if (typeof topic !== 'string' || !hexText.test(topic)) return JSON.stringify(topics);
+      hexTopicsSeen[index] = topic;
+    }
     json += index === 0 ? `"${topic}"` : `,"${topic}"`;
   }
   return `${json}]`;
