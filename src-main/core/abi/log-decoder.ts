@@ -57,12 +57,20 @@ export function createLogDecoder(abi: Abi): LogDecoder {
       existing.push(candidate);
   }
 
+  // The last topic0 looked up: logs of one event come in runs, and comparing with it is cheaper
+  // than hashing each log's copy of the text for the map.
+  let lastTopic0: string | undefined;
+  let lastCandidates: EventCandidate[] | undefined;
   return function decodeLog(log: RawLog): DecodedLog | null {
     const topics = log.topics;
     const topic0 = topics[0];
     if (topic0 === undefined) return null;
-    const candidates =
-      candidatesByTopic0.get(topic0) ?? candidatesByTopic0.get(topic0.toLowerCase());
+    if (topic0 !== lastTopic0) {
+      lastTopic0 = topic0;
+      lastCandidates =
+        candidatesByTopic0.get(topic0) ?? candidatesByTopic0.get(topic0.toLowerCase());
+    }
+    const candidates = lastCandidates;
     if (candidates === undefined) return null;
     for (const candidate of candidates) {
       const args = candidate.decodeArgs(topics, log.data);
@@ -257,13 +265,28 @@ function rawTopic(word: string): string {
   return `0x${word.toLowerCase()}`;
 }
 
+/** Each ASCII code's value as a hex digit, or -1. */
+const hexDigitValues = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit++) {
+  hexDigitValues['0123456789abcdef'.charCodeAt(digit)] = digit;
+  hexDigitValues['0123456789ABCDEF'.charCodeAt(digit)] = digit;
+}
+
 function uintFromWord(word: string): string {
   if (word.length !== 64) throw new Error('short word');
-  // Most values fit in 52 bits, where a Number is exact and far cheaper than a BigInt; a word
-  // with anything but hex in its tail is NaN here and throws below, as BigInt does.
+  // Most values fit in 52 bits, where a Number is exact and far cheaper than a BigInt (read
+  // digit by digit, with no text made on the way); a word with anything but hex in its tail
+  // stops the reading, and BigInt throws on it below.
   if (word.startsWith(zeroHead)) {
-    const value = Number(`0x${word.slice(51)}`);
-    if (!Number.isNaN(value)) return String(value);
+    let value = 0;
+    let index = zeroHead.length;
+    for (; index < 64; index++) {
+      const code = word.charCodeAt(index);
+      const digit = code < 128 ? hexDigitValues[code]! : -1;
+      if (digit < 0) break;
+      value = value * 16 + digit;
+    }
+    if (index === 64) return String(value);
   }
   return BigInt(`0x${word}`).toString();
 }
@@ -282,7 +305,15 @@ function boolFromWord(word: string): boolean {
 const zeroWord = '0'.repeat(64);
 const zeroHead = zeroWord.slice(0, 51);
 
+/** The last word decoded as an address, and the address: a sender or token repeats in runs. */
+let lastAddressWord = '';
+let lastAddress = '';
+
 function addressFromWord(word: string): string {
+  if (word === lastAddressWord) return lastAddress;
   if (word.length !== 64) throw new Error('short word');
-  return checksummedAddress(word.slice(24).toLowerCase());
+  const address = checksummedAddress(word.slice(24).toLowerCase());
+  lastAddressWord = word;
+  lastAddress = address;
+  return address;
 }

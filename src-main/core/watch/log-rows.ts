@@ -38,18 +38,37 @@ export function toStoredEvents(
     blocks.map((block) => [Number.parseInt(block.number, 16), block.timestamp]),
   );
   const events: StoredEvent[] = [];
+  // Logs of one range mostly share their contract and, a block at a time, their block: each is
+  // looked up or parsed once a run, not once a log (a lower-cased copy and a hash of the address,
+  // and three hex numbers, were most of this loop's own time on a dense backfill).
+  let address: string | undefined;
+  let contract: WatchedContractDecoder | undefined;
+  let blockNumberHex: string | undefined;
+  let blockNumber = 0;
+  let timestampHex: string | undefined;
+  let blockTimestamp: number | null = null;
   for (const log of logs) {
-    const contract = decoders(log.address.toLowerCase());
+    if (log.address !== address) {
+      address = log.address;
+      contract = decoders(log.address.toLowerCase());
+    }
     if (!contract) continue;
-    const blockNumber = Number.parseInt(log.blockNumber, 16);
+    if (log.blockNumber !== blockNumberHex) {
+      blockNumberHex = log.blockNumber;
+      blockNumber = Number.parseInt(log.blockNumber, 16);
+    }
     const decoded = contract.decode(log);
     const timestamp = log.blockTimestamp ?? timestampAt.get(blockNumber);
+    if (timestamp !== timestampHex) {
+      timestampHex = timestamp;
+      blockTimestamp = timestamp === undefined ? null : Number.parseInt(timestamp, 16);
+    }
     events.push({
       chainId,
       contractId: contract.contractId,
       blockNumber,
       blockHash: log.blockHash,
-      blockTimestamp: timestamp === undefined ? null : Number.parseInt(timestamp, 16),
+      blockTimestamp,
       logIndex: Number.parseInt(log.logIndex, 16),
       transactionHash: log.transactionHash,
       transactionIndex: Number.parseInt(log.transactionIndex, 16),
