@@ -46,6 +46,8 @@ export interface FaultProxy {
   counts: Record<string, number>;
   /** Every call received, in order, with its params (e.g. the ranges eth_getLogs asked for). */
   calls: { method: string; params: unknown }[];
+  /** The most eth_getLogs over a block range that were asked for and not yet answered at once. */
+  readonly rangesInFlightPeak: number;
   /** Replaces the rules; the first rule matching a request's method applies. */
   setFaults(...rules: FaultRule[]): void;
   clearFaults(): void;
@@ -151,6 +153,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   /** Requests left hanging by a 'hang' fault; ended when the faults change. */
   const hanging = new Set<Socket>();
+  let rangesInFlight = 0;
+  let rangesInFlightPeak = 0;
 
   const server = createServer((incoming, outgoing) => {
     void (async () => {
@@ -167,9 +171,13 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         counts[method] = (counts[method] ?? 0) + 1;
         received.push({ method, params: call.params });
       }
-      if (paused) await new Promise<void>((resolve) => held.push(resolve));
       const method = calls[0]?.method;
       const width = logRangeWidth(calls[0]);
+      if (method === 'eth_getLogs' && width !== undefined) {
+        rangesInFlightPeak = Math.max(rangesInFlightPeak, ++rangesInFlight);
+        outgoing.on('close', () => rangesInFlight--);
+      }
+      if (paused) await new Promise<void>((resolve) => held.push(resolve));
       const fault = rules.find(
         (rule) =>
           (!rule.methods || (method !== undefined && rule.methods.includes(method))) &&
@@ -258,6 +266,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     counts,
     calls: received,
+    get rangesInFlightPeak() {
+      return rangesInFlightPeak;
+    },
     setFaults(...next) {
       endHanging();
       rules = next;
@@ -276,6 +287,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     resetCounts() {
       for (const key of Object.keys(counts)) delete counts[key];
       received.length = 0;
+      rangesInFlightPeak = rangesInFlight;
     },
     close() {
       paused = false;

@@ -76,6 +76,14 @@ const FIRST_RANGE_BLOCKS = 2;
 
 /** How far back a reorganisation is looked for before giving up on finding the fork. */
 const MAX_REORG_WALK = 10_000;
+/**
+ * Backfill ranges asked for ahead of the one being stored (see askAhead). Ranges are kept small
+ * for the engine's sake (RANGE_ANSWER_BYTES in range-sizer.ts), so a distant node's round trips
+ * would pace them one at a time: through a node 100 ms away, a 300k-event backfill ran at 47k
+ * events/s with three ahead against 40k with one range of the client's largest answer.
+ */
+const RANGES_AHEAD = 3;
+
 /** How long a backfill pass reuses the head the last one asked for (see headForPass). */
 const BACKFILL_HEAD_REUSE_MS = 1_000;
 /** Ranges repaired with headers (for later parent checks); longer ones are repaired by logs only. */
@@ -312,6 +320,39 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   };
   const fetchAhead = createFetchAhead(followedDeps);
 
+  /**
+   * While a range is decoded and stored, the node works on what comes after `through`: the next
+   * backfill ranges, RANGES_AHEAD of them, or the blocks followed next (also after a backfill's
+   * last range).
+   */
+  function askAhead(
+    addresses: readonly string[],
+    through: number,
+    pass: { following: boolean; head: number; nextHigher: number; rangeLimit: number },
+  ): void {
+    const queued = fetchAhead.queued;
+    let lastEnd = queued.length > 0 ? queued[queued.length - 1]!.toBlock : through;
+    while (
+      fetchAhead.queued.length < RANGES_AHEAD &&
+      fetchAhead.queued.every((item) => item.blocks === undefined)
+    ) {
+      const nextFrom = lastEnd + 1;
+      if (pass.following || lastEnd === pass.head - followDistance) {
+        if (nextFrom <= Math.min(pass.head, pass.nextHigher))
+          fetchAhead.blocks(
+            addresses,
+            nextFrom,
+            followedBatchEnd(nextFrom, pass.head, pass.nextHigher),
+          );
+        return;
+      }
+      const nextTo = Math.min(lastEnd + sizer.size, pass.rangeLimit);
+      if (nextFrom > nextTo) return;
+      fetchAhead.range(addresses, nextFrom, nextTo);
+      lastEnd = nextTo;
+    }
+  }
+
   /** Whether the contracts a pass fetched for are still watched from where it started. */
   function stillDue(group: readonly { id: string; cursor: number }[]): boolean {
     const cursorNow = new Map(
@@ -321,13 +362,14 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   }
 
   /**
-   * The last block of a batch of followed blocks from `from`: as many as a backfill range holds
-   * (fetchFollowedBlocks asks for at most MAX_FOLLOWED_BATCH of them), and not across the
-   * confirmation depth, so final blocks go to a segment of their own and only the others wait in
-   * the head (followed-blocks.ts says why a watcher behind the head follows in batches).
+   * The last block of a batch of followed blocks from `from`: as many as the largest range the
+   * client takes (fetchFollowedBlocks asks for at most MAX_FOLLOWED_BATCH of them; batches go one
+   * at a time, so each pays its round trips), and not across the confirmation depth, so final
+   * blocks go to a segment of their own and only the others wait in the head (followed-blocks.ts
+   * says why a watcher behind the head follows in batches).
    */
   function followedBatchEnd(from: number, head: number, nextHigher: number): number {
-    const blocks = followOneBlock ? 1 : sizer.size;
+    const blocks = followOneBlock ? 1 : sizer.largestSize;
     const confirmedThrough = head - chain.confirmations;
     let end = Math.min(from + blocks - 1, head, nextHigher);
     if (from <= confirmedThrough) end = Math.min(end, confirmedThrough);
@@ -440,16 +482,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       toBlockFetched - fromBlock + 1,
       approximateAnswerBytes(logs),
     );
-    // While this range is decoded and stored, the node works on the next one: a backfill's next
-    // range, or the blocks followed next (also after a backfill's last range).
-    const nextFrom = toBlockFetched + 1;
-    const followsNext = following || toBlockFetched === head - followDistance;
-    if (!followsNext) {
-      const nextTo = Math.min(toBlockFetched + sizer.size, rangeLimit);
-      if (nextFrom <= nextTo) fetchAhead.range(addresses, nextFrom, nextTo);
-    } else if (nextFrom <= Math.min(head, nextHigher)) {
-      fetchAhead.blocks(addresses, nextFrom, followedBatchEnd(nextFrom, head, nextHigher));
-    }
+    askAhead(addresses, toBlockFetched, { following, head, nextHigher, rangeLimit });
 
     const confirmedThrough = head - chain.confirmations;
     const events: StoredEvent[] = toStoredEvents(

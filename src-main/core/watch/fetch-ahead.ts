@@ -1,6 +1,6 @@
-// What the watcher's next pass will need, asked for while this one is decoded and stored (at
-// most one thing at a time): the next backfill range, or, following blocks behind the head, the
-// next batch of blocks' headers and then their logs. The node works while the engine does.
+// What the watcher's next passes will need, asked for while this one is decoded and stored: the
+// next backfill ranges, or, following blocks behind the head, the next batch of blocks' headers
+// and then their logs (one batch). The node works while the engine does.
 import {
   fetchFollowedBlocks,
   type FetchedBlocksLogs,
@@ -18,7 +18,9 @@ export interface FetchedAhead {
 }
 
 export interface FetchAhead {
-  /** The next backfill range. */
+  /** What is asked for and not taken yet, oldest first. */
+  readonly queued: readonly Pick<FetchedAhead, 'fromBlock' | 'toBlock' | 'blocks'>[];
+  /** A backfill range after those asked for. */
   range(addresses: readonly string[], fromBlock: number, toBlock: number): void;
   /**
    * The next followed blocks (a backfill's last blocks, a catch-up after a pause). The first's
@@ -27,8 +29,8 @@ export interface FetchAhead {
    */
   blocks(addresses: readonly string[], fromBlock: number, toBlock: number): void;
   /**
-   * What was fetched ahead if it is exactly what is due (same contracts, same start, in bounds;
-   * followed blocks only when following). Forgotten either way.
+   * The oldest thing fetched ahead if it is exactly what is due (same contracts, same start, in
+   * bounds; followed blocks only when following). Otherwise everything asked for is forgotten.
    */
   take(
     addresses: readonly string[],
@@ -36,15 +38,18 @@ export interface FetchAhead {
     limit: number,
     options: { following: boolean },
   ): FetchedAhead | undefined;
-  /** Forgets it: a reorg, a failed pass, nothing due, a start. */
+  /** Forgets everything asked for: a reorg, a failed pass, nothing due, a start. */
   drop(): void;
 }
 
 export function createFetchAhead(deps: FollowedBlocksDependencies): FetchAhead {
-  let ahead: (FetchedAhead & { addresses: string }) | undefined;
+  let queue: (FetchedAhead & { addresses: string })[] = [];
   return {
+    get queued() {
+      return queue;
+    },
     range(addresses, fromBlock, toBlock) {
-      ahead = {
+      queue.push({
         addresses: addresses.join(','),
         fromBlock,
         toBlock,
@@ -53,21 +58,20 @@ export function createFetchAhead(deps: FollowedBlocksDependencies): FetchAhead {
           fromBlock: `0x${fromBlock.toString(16)}`,
           toBlock: `0x${toBlock.toString(16)}`,
         }),
-      };
+      });
     },
     blocks(addresses, fromBlock, toBlock) {
       const followed = fetchFollowedBlocks(deps, addresses, fromBlock, toBlock);
-      ahead = {
+      queue.push({
         addresses: addresses.join(','),
         fromBlock,
         toBlock,
         blocks: followed.blocks.catch(() => undefined),
         result: followed.result,
-      };
+      });
     },
     take(addresses, fromBlock, limit, { following }) {
-      const taken = ahead;
-      ahead = undefined;
+      const taken = queue.shift();
       if (
         taken &&
         taken.addresses === addresses.join(',') &&
@@ -76,10 +80,11 @@ export function createFetchAhead(deps: FollowedBlocksDependencies): FetchAhead {
         taken.toBlock <= limit
       )
         return taken;
+      queue = [];
       return undefined;
     },
     drop() {
-      ahead = undefined;
+      queue = [];
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  RANGE_ANSWER_BYTES,
   createRangeSizer,
   hintedRangeSize,
   responseSizeRatio,
@@ -116,7 +117,7 @@ describe('adaptive range sizing', () => {
     const sizer = createRangeSizer({ initial: 2, maxAnswerBytes: maxSize });
     const asked: number[] = [];
     for (let from = 1; from <= 1_000;) {
-      const blocks = sizer.size;
+      const blocks = sizer.largestSize;
       asked.push(blocks);
       expect(blocks * bytesPerBlock).toBeLessThanOrEqual(maxSize);
       sizer.succeeded(blocks * 4_000, 100, blocks, blocks * bytesPerBlock);
@@ -125,16 +126,33 @@ describe('adaptive range sizing', () => {
     // 2 blocks, then 3 (7.5 MB, within 80 % of the limit) from then on.
     expect(asked.slice(0, 3)).toEqual([2, 3, 3]);
     expect(new Set(asked.slice(1))).toEqual(new Set([3]));
+    // A backfill range is kept to one such block (2.5 MB), under RANGE_ANSWER_BYTES.
+    expect(sizer.size).toBe(1);
+  });
+
+  it("keeps a backfill range's answer under RANGE_ANSWER_BYTES, whatever more the client takes", () => {
+    expect(RANGE_ANSWER_BYTES).toBe(3 * 1024 * 1024);
+    const sizer = createRangeSizer({ initial: 8, maxAnswerBytes: 100_000_000 });
+    // 0.5 MB a block: the client takes 160 blocks' worth, a range is kept to 6 blocks (3 MB).
+    sizer.succeeded(8_000, 100, 8, 4_000_000);
+    expect(sizer.largestSize).toBe(16);
+    expect(sizer.size).toBe(6);
+    // Blocks as large as the target or larger: one block a range, never none.
+    sizer.succeeded(40_000, 100, 6, 6 * 5_000_000);
+    expect(sizer.size).toBe(1);
+    // Quiet blocks: the range grows as before, the target does not hold it back.
+    for (let i = 0; i < 4; i++) sizer.succeeded(0, 10, sizer.size, 0);
+    expect(sizer.size).toBe(sizer.largestSize);
   });
 
   it('shrinks a range to the largest answer read once its blocks turn out denser, unrefused', () => {
     const sizer = createRangeSizer({ initial: 2, maxAnswerBytes: 10_000_000 });
     // The first range held a quiet block and a dense one: 1 MB a block on average.
     sizer.succeeded(4_000, 100, 2, 2_000_000);
-    expect(sizer.size).toBe(4);
+    expect(sizer.largestSize).toBe(4);
     // Then 2.5 MB a block: four blocks would be 10 MB, more than 80 % of the limit.
     sizer.succeeded(16_000, 100, 4, 10_000_000);
-    expect(sizer.size).toBe(3);
+    expect(sizer.largestSize).toBe(3);
   });
 
   it("keeps growing past a quiet stretch's tiny answers", () => {
