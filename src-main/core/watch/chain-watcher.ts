@@ -8,7 +8,7 @@ import type { ChainStatus, ReorgRecord } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
 import { errorText, headerBloomCoversLogs } from '../chains/index.ts';
 import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
-import { createRangeSizer, type RangeSizer } from './range-sizer.ts';
+import { createRangeSizer, RANGE_ANSWER_BYTES, type RangeSizer } from './range-sizer.ts';
 import { approximateAnswerBytes, fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
 import { createFetchAhead, type FetchedAhead } from './fetch-ahead.ts';
@@ -322,18 +322,29 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
 
   /**
    * While a range is decoded and stored, the node works on what comes after `through`: the next
-   * backfill ranges, RANGES_AHEAD of them, or the blocks followed next (also after a backfill's
-   * last range).
+   * backfill ranges, or the blocks followed next (also after a backfill's last range). RANGES_AHEAD
+   * ranges only after a dense answer, whose blocks tell how dense the next ones are: ranges sized
+   * by a quiet stretch can land on dense blocks and be refused after the node built each answer
+   * (a 1M backfill after a stretch of one-event blocks: three refused answers of tens of MB, 5 s of
+   * the node's CPU). After a quiet answer, one is asked for ahead, as before.
    */
   function askAhead(
     addresses: readonly string[],
     through: number,
-    pass: { following: boolean; head: number; nextHigher: number; rangeLimit: number },
+    pass: {
+      following: boolean;
+      head: number;
+      nextHigher: number;
+      rangeLimit: number;
+      /** The range just answered held about RANGE_ANSWER_BYTES / 4 or more. */
+      dense: boolean;
+    },
   ): void {
+    const ahead = pass.dense ? RANGES_AHEAD : 1;
     const queued = fetchAhead.queued;
     let lastEnd = queued.length > 0 ? queued[queued.length - 1]!.toBlock : through;
     while (
-      fetchAhead.queued.length < RANGES_AHEAD &&
+      fetchAhead.queued.length < ahead &&
       fetchAhead.queued.every((item) => item.blocks === undefined)
     ) {
       const nextFrom = lastEnd + 1;
@@ -476,13 +487,15 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       return 'progress';
     }
     const logs = fetched.logs;
-    sizer.succeeded(
-      logs.length,
-      fetched.milliseconds,
-      toBlockFetched - fromBlock + 1,
-      approximateAnswerBytes(logs),
-    );
-    askAhead(addresses, toBlockFetched, { following, head, nextHigher, rangeLimit });
+    const answerBytes = approximateAnswerBytes(logs);
+    sizer.succeeded(logs.length, fetched.milliseconds, toBlockFetched - fromBlock + 1, answerBytes);
+    askAhead(addresses, toBlockFetched, {
+      following,
+      head,
+      nextHigher,
+      rangeLimit,
+      dense: answerBytes >= RANGE_ANSWER_BYTES / 4,
+    });
 
     const confirmedThrough = head - chain.confirmations;
     const events: StoredEvent[] = toStoredEvents(

@@ -155,19 +155,9 @@ describe('eth_getLogs ranges that fail on the way', () => {
     expect(ranges).toBeGreaterThanOrEqual(20);
     expect(heads).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
     expect(heads).toBeLessThan(ranges / 3);
-  });
-
-  it('a backfill keeps three ranges asked for ahead of the one it stores', async () => {
-    // Narrow ranges, each a while in answering, as from a distant node: with one range asked for
-    // ahead, each round trip would pace the backfill.
-    proxy.setFaults(
-      { fault: { kind: 'status', status: 502 }, methods: ['eth_getLogs'], widerThanBlocks: 24 },
-      { fault: { kind: 'delay', ms: 150 }, methods: ['eth_getLogs'] },
-    );
-    await backfillAgain();
-    await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 60_000);
-    expect(askedRanges().length).toBeGreaterThanOrEqual(20);
-    expect(proxy.rangesInFlightPeak).toBe(3);
+    // Quiet blocks, small answers: one range asked for ahead at a time (backfill-ahead.test.ts
+    // has dense blocks, and three).
+    expect(proxy.rangesInFlightPeak).toBe(1);
   });
 
   it("a backfill's last blocks, followed in batches: each asked for while the one before is stored", async () => {
