@@ -93,8 +93,9 @@ function topicsJson(topics: readonly string[]): string {
   let json = '[';
   for (let index = 0; index < topics.length; index++) {
     const topic: unknown = topics[index];
+    if (typeof topic !== 'string') return JSON.stringify(topics);
     if (topic !== hexTopicsSeen[index]) {
-      if (typeof topic !== 'string' || !hexText.test(topic)) return JSON.stringify(topics);
+      if (!hexText.test(topic)) return JSON.stringify(topics);
       hexTopicsSeen[index] = topic;
     }
     json += index === 0 ? `"${topic}"` : `,"${topic}"`;

@@ -16,7 +16,8 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
 /**
  * Pragmas for an in-memory database whose durability we build ourselves (snapshots and the
  * journal), so SQLite's own rollback journal is only needed for ROLLBACK inside a transaction.
- * db.export() closes and reopens the database, so this runs again after every export.
+ * Older sql.js releases closed and reopened the database in db.export() (1.16 does not);
+ * callers set these again after an export.
  */
 export function configureDatabase(db: Database): void {
   db.run('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;');
@@ -29,12 +30,19 @@ export function openDatabase(SQL: SqlJsStatic, bytes?: Uint8Array): Database {
 }
 
 /**
- * A buffer sql.js takes as its file instead of copying it: on open it keeps `bytes.slice()` of
- * what it is given, and this slice is the buffer itself.
+ * A buffer sql.js takes as its file instead of copying it: on open it keeps `bytes.slice(0,
+ * length)` of what it is given, and a slice of the whole of this one is the buffer itself. Any
+ * other slice is a copy, and views of it are plain Uint8Arrays.
  */
 class HandedOverFile extends Uint8Array {
-  override slice(): Uint8Array<ArrayBuffer> {
-    return this;
+  static get [Symbol.species](): Uint8ArrayConstructor {
+    return Uint8Array;
+  }
+
+  override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+    return (start ?? 0) === 0 && (end === undefined || end >= this.length)
+      ? (this as Uint8Array<ArrayBuffer>)
+      : (super.slice(start, end) as Uint8Array<ArrayBuffer>);
   }
 }
 
@@ -43,8 +51,10 @@ class HandedOverFile extends Uint8Array {
  * grows an eighth at a time, each time a copy of all of it: a head of 48,000 rows copied 260 ms
  * at the commit that wrote them (about 20 ms a 4,000-row block while following). With room, its
  * pages are written where they go. The room is zero pages of a buffer nobody writes until SQLite
- * does, which the system maps only then: address space, not memory (RSS). SQLite counts its
- * pages from the image's header, not the file's length, and an export holds only those.
+ * does, which the system maps only then: address space, not memory (RSS). SQLite takes the
+ * room for part of its file; sql.js's export (in 1.16, the release used here, a copy through
+ * SQLite's backup API) holds only the database's pages, so the room never reaches a snapshot
+ * (database-room.test.ts checks both).
  */
 export function openDatabaseWithRoom(
   SQL: SqlJsStatic,

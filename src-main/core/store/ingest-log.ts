@@ -56,15 +56,16 @@ const encoder = new TextEncoder();
  * The record's JSON encoded once, straight after room for its header: Buffer.from and a concat
  * were a sixth of a 4,000-event commit into the head (two copies of 3 MB). A record's text is
  * ASCII but for what an ABI or a node puts in names and strings: the first guess of a byte a
- * unit then fits, and a record that does not is encoded again with room for three.
+ * unit then fits, and a record that does not is encoded again into as many bytes as it takes.
  */
 function encodeRecord(record: unknown): Buffer {
   const json = JSON.stringify(record);
   let bytes = Buffer.allocUnsafe(RECORD_HEADER_BYTES + json.length);
-  let { read, written } = encoder.encodeInto(json, bytes.subarray(RECORD_HEADER_BYTES));
-  if (read !== json.length) {
-    bytes = Buffer.allocUnsafe(RECORD_HEADER_BYTES + json.length * 3);
-    ({ read, written } = encoder.encodeInto(json, bytes.subarray(RECORD_HEADER_BYTES)));
+  const ascii = encoder.encodeInto(json, bytes.subarray(RECORD_HEADER_BYTES));
+  let written = ascii.written;
+  if (ascii.read !== json.length) {
+    bytes = Buffer.allocUnsafe(RECORD_HEADER_BYTES + Buffer.byteLength(json, 'utf8'));
+    written = encoder.encodeInto(json, bytes.subarray(RECORD_HEADER_BYTES)).written;
   }
   const framed = bytes.subarray(0, RECORD_HEADER_BYTES + written);
   framed.writeUInt32LE(written, 0);

@@ -8,7 +8,7 @@ import type { ChainStatus, ReorgRecord } from '../../ipc/contract.ts';
 import type { RpcPool } from '../chains/index.ts';
 import { errorText, headerBloomCoversLogs } from '../chains/index.ts';
 import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
-import { createRangeSizer, RANGE_ANSWER_BYTES, type RangeSizer } from './range-sizer.ts';
+import { createRangeSizer, DENSE_ANSWER_BYTES, type RangeSizer } from './range-sizer.ts';
 import { approximateAnswerBytes, fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
 import { createFetchAhead, type FetchedAhead } from './fetch-ahead.ts';
@@ -336,7 +336,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       head: number;
       nextHigher: number;
       rangeLimit: number;
-      /** The range just answered held about RANGE_ANSWER_BYTES / 4 or more. */
+      /** The range just answered held about DENSE_ANSWER_BYTES or more. */
       dense: boolean;
     },
   ): void {
@@ -479,7 +479,10 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     }
     if ('error' in fetched) {
       // A range refused or broken off is asked for again in smaller pieces at once; only a
-      // single block that fails is an error, retried after a back-off.
+      // single block that fails is an error, retried after a back-off. The ranges asked for
+      // after it are of its size: forgotten (their answers are still read as they come, then
+      // dropped).
+      fetchAhead.drop();
       const shrunk = shrinkRangeAfter(sizer, fetched.error, fromBlock, toBlockFetched);
       if (shrunk === undefined) throw fetched.error;
       if (lastRangeShrink !== shrunk) log.warn(`Chain ${chain.chainId}: ${shrunk}`);
@@ -494,7 +497,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       head,
       nextHigher,
       rangeLimit,
-      dense: answerBytes >= RANGE_ANSWER_BYTES / 4,
+      dense: answerBytes >= DENSE_ANSWER_BYTES,
     });
 
     const confirmedThrough = head - chain.confirmations;

@@ -63,6 +63,12 @@ const ANSWER_SHARE = 0.8;
  */
 export const RANGE_ANSWER_BYTES = 3 * 1024 * 1024;
 
+/**
+ * An answer at least this large comes from blocks dense enough that the next range's answer can
+ * be told from it (the watcher asks further ahead after one).
+ */
+export const DENSE_ANSWER_BYTES = RANGE_ANSWER_BYTES / 4;
+
 export function createRangeSizer(options: RangeSizerOptions = {}): RangeSizer {
   const min = options.min ?? 1;
   const max = options.max ?? 50_000;

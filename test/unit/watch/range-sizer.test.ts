@@ -140,9 +140,11 @@ describe('adaptive range sizing', () => {
     // Blocks as large as the target or larger: one block a range, never none.
     sizer.succeeded(40_000, 100, 6, 6 * 5_000_000);
     expect(sizer.size).toBe(1);
-    // Quiet blocks: the range grows as before, the target does not hold it back.
+    // Quiet blocks: the range grows as before (16 doubled four times), the target does not hold
+    // it back.
     for (let i = 0; i < 4; i++) sizer.succeeded(0, 10, sizer.size, 0);
-    expect(sizer.size).toBe(sizer.largestSize);
+    expect(sizer.largestSize).toBe(256);
+    expect(sizer.size).toBe(256);
   });
 
   it('shrinks a range to the largest answer read once its blocks turn out denser, unrefused', () => {
