@@ -342,11 +342,11 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   ): void {
     const ahead = pass.dense ? RANGES_AHEAD : 1;
     const queued = fetchAhead.queued;
-    let lastEnd = queued.length > 0 ? queued[queued.length - 1]!.toBlock : through;
-    while (
-      fetchAhead.queued.length < ahead &&
-      fetchAhead.queued.every((item) => item.blocks === undefined)
-    ) {
+    const last = queued[queued.length - 1];
+    // Followed blocks are the last thing asked for ahead: nothing goes after them.
+    if (last?.blocks !== undefined) return;
+    let lastEnd = last?.toBlock ?? through;
+    for (let count = queued.length; count < ahead; count++) {
       const nextFrom = lastEnd + 1;
       if (pass.following || lastEnd === pass.head - followDistance) {
         if (nextFrom <= Math.min(pass.head, pass.nextHigher))

@@ -4,14 +4,13 @@
 // store ends equal to the chain. (Over quiet blocks one is asked for ahead: see
 // backfill-range-faults.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
-import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
+import type { ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { waitForStoreToEqualChain } from '../../helpers/compare.ts';
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
-import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.ts';
+import type { FaultProxy } from '../../helpers/fault-proxy.ts';
+import { startProxiedVigil, type ProxiedVigil } from '../../helpers/proxied-vigil.ts';
 import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
-import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
 /** Logs a block: about 1.4 MB of answer, so a range holds two blocks (RANGE_ANSWER_BYTES). */
 const LOGS_PER_BLOCK = 2_000;
@@ -19,9 +18,8 @@ const BLOCKS = 40;
 
 let anvil: AnvilInstance;
 let emitter: `0x${string}`;
+let vigil: ProxiedVigil;
 let proxy: FaultProxy;
-const dataDir = makeTempDir();
-let core: VigilCore;
 let server: ContractServer;
 
 beforeAll(async () => {
@@ -29,20 +27,13 @@ beforeAll(async () => {
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   for (let block = 0; block < BLOCKS; block++)
     await emitMany(anvil.rpcUrl, emitter, LOGS_PER_BLOCK);
-  proxy = await startFaultProxy(anvil.rpcUrl);
-  core = await createVigil({
-    dataDir: dataDir.path,
-    log: makeLogger(),
-    tuning: { allowPrivateRpc: true, pollIntervalMs: 250, reconcileIntervalMs: 0 },
-  });
-  server = createContractServer(core);
+  vigil = await startProxiedVigil(anvil);
+  ({ proxy, server } = vigil);
 }, 120_000);
 
 afterAll(async () => {
-  await core?.close();
-  await proxy?.close();
+  await vigil?.close();
   await anvil?.stop();
-  dataDir.remove();
 });
 
 describe('backfill ranges asked for ahead', () => {

@@ -5,26 +5,24 @@
 // range and why, and the URL is not backed off for it. Only a single block that keeps failing
 // is an error, retried with back-off until the node answers again.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import type { ChainDrift, ChainStatus } from '../../../src-main/ipc/contract.ts';
-import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
+import type { ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { headBlock, rawRpc } from '../../helpers/chain-control.ts';
 import { storedEvents, waitForStoreToEqualChain } from '../../helpers/compare.ts';
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
-import { startFaultProxy, type Fault, type FaultProxy } from '../../helpers/fault-proxy.ts';
+import type { Fault, FaultProxy } from '../../helpers/fault-proxy.ts';
+import { startProxiedVigil, type ProxiedVigil } from '../../helpers/proxied-vigil.ts';
 import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
 
 /** The widest eth_getLogs range the proxy lets through. */
 const WIDEST = 100;
 
 let anvil: AnvilInstance;
 let emitter: `0x${string}`;
+let vigil: ProxiedVigil;
 let proxy: FaultProxy;
-const dataDir = makeTempDir();
-let core: VigilCore;
 let server: ContractServer;
 
 const call = <T>(name: string, input?: unknown): Promise<T> => callOk<T>(server, name, input);
@@ -61,27 +59,15 @@ beforeAll(async () => {
     await emitMany(anvil.rpcUrl, emitter, 3 + (i % 5));
     await rawRpc(anvil.rpcUrl, 'anvil_mine', ['0xe']);
   }
-  proxy = await startFaultProxy(anvil.rpcUrl);
-  core = await createVigil({
-    dataDir: dataDir.path,
-    log: makeLogger(),
-    tuning: {
-      allowPrivateRpc: true,
-      rpcTimeoutMs: 1_000,
-      pollIntervalMs: 250,
-      reconcileIntervalMs: 0,
-    },
-  });
-  server = createContractServer(core);
+  vigil = await startProxiedVigil(anvil, { tuning: { rpcTimeoutMs: 1_000 } });
+  ({ proxy, server } = vigil);
 });
 
 afterEach(() => proxy?.clearFaults());
 
 afterAll(async () => {
-  await core?.close();
-  await proxy?.close();
+  await vigil?.close();
   await anvil?.stop();
-  dataDir.remove();
 });
 
 describe('eth_getLogs ranges that fail on the way', () => {

@@ -7,23 +7,22 @@
 // block; and a reorg inside blocks stored in a batch is found and repaired, so their headers
 // were stored.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createVigil, type VigilCore } from '../../../src-main/core/app.ts';
 import { bloomMayHold, type RawBlock } from '../../../src-main/core/watch/followed-blocks.ts';
-import { createContractServer, type ContractServer } from '../../../src-main/ipc/server.ts';
+import type { ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { emitManyTx, headBlock, mineBlocks, rawRpc, reorg } from '../../helpers/chain-control.ts';
 import { waitForStoreToEqualChain } from '../../helpers/compare.ts';
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
-import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.ts';
+import type { FaultProxy } from '../../helpers/fault-proxy.ts';
+import { startProxiedVigil, type ProxiedVigil } from '../../helpers/proxied-vigil.ts';
 import { waitFor } from '../../helpers/serve.ts';
-import { makeLogger, makeTempDir } from '../../helpers/temp-dir.ts';
+import { makeLogger } from '../../helpers/temp-dir.ts';
 
 let anvil: AnvilInstance;
 let emitter: `0x${string}`;
+let vigil: ProxiedVigil;
 let proxy: FaultProxy;
-const dataDir = makeTempDir();
-let core: VigilCore;
 let server: ContractServer;
 const log = makeLogger();
 
@@ -67,13 +66,8 @@ beforeAll(async () => {
   anvil = await startAnvil();
   emitter = await deployContract(anvil.rpcUrl, 'Emitter');
   for (let i = 0; i < 5; i++) await emitMany(anvil.rpcUrl, emitter, 10);
-  proxy = await startFaultProxy(anvil.rpcUrl);
-  core = await createVigil({
-    dataDir: dataDir.path,
-    log,
-    tuning: { allowPrivateRpc: true, pollIntervalMs: 250, reconcileIntervalMs: 0 },
-  });
-  server = createContractServer(core);
+  vigil = await startProxiedVigil(anvil, { log });
+  ({ proxy, server } = vigil);
   await watchEmitter(call, { chainId: anvil.chainId, rpcUrls: [proxy.url] }, emitter);
   await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 30_000);
 });
@@ -81,10 +75,8 @@ beforeAll(async () => {
 afterEach(() => proxy?.clearFaults());
 
 afterAll(async () => {
-  await core?.close();
-  await proxy?.close();
+  await vigil?.close();
   await anvil?.stop();
-  dataDir.remove();
 });
 
 describe('following blocks in batches when behind the head', () => {
