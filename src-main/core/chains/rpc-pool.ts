@@ -8,6 +8,7 @@
 import { http, webSocket, type EIP1193RequestFn } from 'viem';
 import type { ProviderStatus, RpcHealth } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
+import { createCappedFetch } from './capped-fetch.ts';
 import { createEndpointHealth, type EndpointHealth, type Verdict } from './endpoint-health.ts';
 import { redactUrl, redactUrlsIn } from './redact-url.ts';
 import {
@@ -86,9 +87,13 @@ function createTransport(url: string, timeoutMs: number, poolId: number) {
   const reconnect = { attempts: 1_000_000, delay: 2_000, poolId };
   const transport = isWebSocket
     ? webSocket(url, { timeout: timeoutMs, retryCount: 0, reconnect })({ retryCount: 0 })
-    : http(url, { timeout: timeoutMs, retryCount: 0, maxResponseBodySize: MAX_ANSWER_BYTES })({
+    : http(url, {
+        timeout: timeoutMs,
         retryCount: 0,
-      });
+        // The cap is the fetch's (capped-fetch.ts says why): viem itself reads answers whole.
+        fetchFn: createCappedFetch(MAX_ANSWER_BYTES),
+        maxResponseBodySize: false,
+      })({ retryCount: 0 });
   return {
     request: transport.request,
     transport: isWebSocket ? (transport as ReturnType<ReturnType<typeof webSocket>>) : undefined,
