@@ -11,7 +11,7 @@ import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
 import { createRangeSizer, DENSE_ANSWER_BYTES, type RangeSizer } from './range-sizer.ts';
 import { approximateAnswerBytes, fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
-import { createFetchAhead, type FetchedAhead } from './fetch-ahead.ts';
+import { createFetchAhead, planAhead, type FetchedAhead } from './fetch-ahead.ts';
 import {
   fetchFollowedBlocks,
   type FetchedBlocksLogs,
@@ -76,14 +76,6 @@ const FIRST_RANGE_BLOCKS = 2;
 
 /** How far back a reorganisation is looked for before giving up on finding the fork. */
 const MAX_REORG_WALK = 10_000;
-/**
- * Backfill ranges asked for ahead of the one being stored (see askAhead). Ranges are kept small
- * for the engine's sake (RANGE_ANSWER_BYTES in range-sizer.ts), so a distant node's round trips
- * would pace them one at a time: through a node 100 ms away, a 300k-event backfill ran at 47k
- * events/s with three ahead against 40k with one range of the client's largest answer.
- */
-const RANGES_AHEAD = 3;
-
 /** How long a backfill pass reuses the head the last one asked for (see headForPass). */
 const BACKFILL_HEAD_REUSE_MS = 1_000;
 /** Ranges repaired with headers (for later parent checks); longer ones are repaired by logs only. */
@@ -320,50 +312,6 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   };
   const fetchAhead = createFetchAhead(followedDeps);
 
-  /**
-   * While a range is decoded and stored, the node works on what comes after `through`: the next
-   * backfill ranges, or the blocks followed next (also after a backfill's last range). RANGES_AHEAD
-   * ranges only after a dense answer, whose blocks tell how dense the next ones are: ranges sized
-   * by a quiet stretch can land on dense blocks and be refused after the node built each answer
-   * (a 1M backfill after a stretch of one-event blocks: three refused answers of tens of MB, 5 s of
-   * the node's CPU). After a quiet answer, one is asked for ahead, as before.
-   */
-  function askAhead(
-    addresses: readonly string[],
-    through: number,
-    pass: {
-      following: boolean;
-      head: number;
-      nextHigher: number;
-      rangeLimit: number;
-      /** The range just answered held about DENSE_ANSWER_BYTES or more. */
-      dense: boolean;
-    },
-  ): void {
-    const ahead = pass.dense ? RANGES_AHEAD : 1;
-    const queued = fetchAhead.queued;
-    const last = queued[queued.length - 1];
-    // Followed blocks are the last thing asked for ahead: nothing goes after them.
-    if (last?.blocks !== undefined) return;
-    let lastEnd = last?.toBlock ?? through;
-    for (let count = queued.length; count < ahead; count++) {
-      const nextFrom = lastEnd + 1;
-      if (pass.following || lastEnd === pass.head - followDistance) {
-        if (nextFrom <= Math.min(pass.head, pass.nextHigher))
-          fetchAhead.blocks(
-            addresses,
-            nextFrom,
-            followedBatchEnd(nextFrom, pass.head, pass.nextHigher),
-          );
-        return;
-      }
-      const nextTo = Math.min(lastEnd + sizer.size, pass.rangeLimit);
-      if (nextFrom > nextTo) return;
-      fetchAhead.range(addresses, nextFrom, nextTo);
-      lastEnd = nextTo;
-    }
-  }
-
   /** Whether the contracts a pass fetched for are still watched from where it started. */
   function stillDue(group: readonly { id: string; cursor: number }[]): boolean {
     const cursorNow = new Map(
@@ -492,13 +440,23 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const logs = fetched.logs;
     const answerBytes = approximateAnswerBytes(logs);
     sizer.succeeded(logs.length, fetched.milliseconds, toBlockFetched - fromBlock + 1, answerBytes);
-    askAhead(addresses, toBlockFetched, {
+    // The node works on what comes next while this range is decoded and stored.
+    const askedAhead = planAhead({
+      queued: fetchAhead.queued,
+      through: toBlockFetched,
       following,
       head,
+      followDistance,
       nextHigher,
       rangeLimit,
       dense: answerBytes >= DENSE_ANSWER_BYTES,
+      rangeSize: sizer.size,
+      followedBatchEnd: (from) => followedBatchEnd(from, head, nextHigher),
     });
+    for (const request of askedAhead) {
+      if (request.kind === 'range') fetchAhead.range(addresses, request.fromBlock, request.toBlock);
+      else fetchAhead.blocks(addresses, request.fromBlock, request.toBlock);
+    }
 
     const confirmedThrough = head - chain.confirmations;
     const events: StoredEvent[] = toStoredEvents(

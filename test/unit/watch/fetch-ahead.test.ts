@@ -1,8 +1,14 @@
 // What the watcher fetched ahead is used only for the pass it was fetched for: the same
 // contracts, the same first block, within the pass's bounds, a followed block only when
-// following; and it is forgotten once looked at, whether used or not.
+// following; and it is forgotten once looked at, whether used or not. And what is asked for
+// ahead: how many ranges, up to where, and when followed blocks come instead.
 import { describe, expect, it } from 'vitest';
-import { createFetchAhead } from '../../../src-main/core/watch/fetch-ahead.ts';
+import {
+  createFetchAhead,
+  planAhead,
+  RANGES_AHEAD,
+  type AheadPlan,
+} from '../../../src-main/core/watch/fetch-ahead.ts';
 import type { RawBlock } from '../../../src-main/core/watch/followed-blocks.ts';
 
 function fetchAheadWithCalls(blocks: Record<number, RawBlock | undefined> = {}) {
@@ -94,5 +100,73 @@ describe('fetching ahead', () => {
     fetchAhead.range(['0xa'], 10, 19);
     fetchAhead.drop();
     expect(fetchAhead.take(['0xa'], 10, 19, { following: false })).toBeUndefined();
+  });
+});
+
+describe('planning what to ask for ahead', () => {
+  /** A backfill far from the head: ranges of 10 blocks after block 100, nothing queued. */
+  const backfill: AheadPlan = {
+    queued: [],
+    through: 100,
+    following: false,
+    head: 10_000,
+    followDistance: 16,
+    nextHigher: Infinity,
+    rangeLimit: 10_000 - 16,
+    dense: true,
+    rangeSize: 10,
+    followedBatchEnd: (from) => from + 4,
+  };
+
+  it('asks for RANGES_AHEAD ranges after a dense answer, one after the other', () => {
+    expect(RANGES_AHEAD).toBe(3);
+    expect(planAhead(backfill)).toEqual([
+      { kind: 'range', fromBlock: 101, toBlock: 110 },
+      { kind: 'range', fromBlock: 111, toBlock: 120 },
+      { kind: 'range', fromBlock: 121, toBlock: 130 },
+    ]);
+  });
+
+  it('asks for one range after a quiet answer', () => {
+    expect(planAhead({ ...backfill, dense: false })).toEqual([
+      { kind: 'range', fromBlock: 101, toBlock: 110 },
+    ]);
+  });
+
+  it('tops up what is queued, after its last range', () => {
+    const queued = [{ toBlock: 110 }, { toBlock: 120 }];
+    expect(planAhead({ ...backfill, queued })).toEqual([
+      { kind: 'range', fromBlock: 121, toBlock: 130 },
+    ]);
+    expect(planAhead({ ...backfill, queued, dense: false })).toEqual([]);
+  });
+
+  it('stops ranges at the range limit (another contract, or the followed tail)', () => {
+    expect(planAhead({ ...backfill, rangeLimit: 115 })).toEqual([
+      { kind: 'range', fromBlock: 101, toBlock: 110 },
+      { kind: 'range', fromBlock: 111, toBlock: 115 },
+    ]);
+  });
+
+  it('asks for the first followed blocks once the ranges reach the followed tail', () => {
+    const nearHead = { ...backfill, head: 136, rangeLimit: 120 };
+    expect(planAhead(nearHead)).toEqual([
+      { kind: 'range', fromBlock: 101, toBlock: 110 },
+      { kind: 'range', fromBlock: 111, toBlock: 120 },
+      { kind: 'blocks', fromBlock: 121, toBlock: 125 },
+    ]);
+  });
+
+  it('asks for one batch of followed blocks when following, and not past the next cursor', () => {
+    const following = { ...backfill, following: true, head: 110 };
+    expect(planAhead(following)).toEqual([{ kind: 'blocks', fromBlock: 101, toBlock: 105 }]);
+    expect(planAhead({ ...following, nextHigher: 100 })).toEqual([]);
+    expect(planAhead({ ...following, head: 100 })).toEqual([]);
+  });
+
+  it('asks for nothing after followed blocks already asked for', () => {
+    const queued = [{ toBlock: 105, blocks: Promise.resolve(undefined) }];
+    expect(planAhead({ ...backfill, queued })).toEqual([]);
+    expect(planAhead({ ...backfill, queued, following: true })).toEqual([]);
   });
 });
