@@ -1,8 +1,8 @@
 // The fetch behind every HTTP RPC URL, which refuses an answer larger than the pool reads.
 //
 // viem can cap an answer itself, but then it reads every answer chunk by chunk, decoding each chunk
-// into a string it keeps growing; JSON.parse must then flatten that string. On a dense backfill
-// (3 MiB answers) that cost the engine's thread about as much again as parsing the answer.
+// into a string it keeps growing; JSON.parse must then flatten that string. Reading and parsing
+// 8,000-log answers took 1.4–1.8 times as much CPU that way as reading each answer whole.
 // Here the cap is checked from Content-Length before a byte is read, and viem reads the answer in
 // one piece (response.text()). An answer without a length, or compressed (its length is not that
 // of the text), is read as bytes under the cap first, and handed on whole.
