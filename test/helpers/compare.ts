@@ -66,20 +66,21 @@ export const eventKey = (row: { blockHash: string; logIndex: number }): string =
   `${row.blockHash}:${row.logIndex}`;
 
 /**
- * Waits until the store's canonical events are exactly the chain's logs of `address`, in order:
- * nothing missing, nothing extra, nothing twice. Returns them; on timeout, fails saying which
- * differ.
+ * Waits until the store's canonical events (those the filter keeps: a store watching several
+ * contracts names one) are exactly the chain's logs of `address`, in order: nothing missing,
+ * nothing extra, nothing twice. Returns them; on timeout, fails saying which differ.
  */
 export async function waitForStoreToEqualChain(
   source: Pager,
   rpcUrl: string,
   address: string,
   timeoutMs = 30_000,
+  filter: { contractId?: string } = {},
 ): Promise<EventRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const expected = (await chainLogs(rpcUrl, address)).map(eventKey);
-    const stored = await storedEvents(source);
+    const stored = await storedEvents(source, filter);
     const storedKeys = stored.map(eventKey);
     if (JSON.stringify(storedKeys) === JSON.stringify(expected)) return stored;
     if (Date.now() > deadline) {

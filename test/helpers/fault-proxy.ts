@@ -1,9 +1,9 @@
 // A small JSON-RPC HTTP proxy in front of a real anvil that misbehaves on demand: per method it
-// can delay, drop the connection, never answer, answer 429 or 500, cut the body short, or lie
-// (other block hashes, another chain id, a frozen head), for every call of a method or only for
-// eth_getLogs over more than N blocks. It can also hold every request until
-// resumed. Tests switch faults at run time; it counts requests by method (the bench uses that)
-// and keeps each call's params.
+// can delay, drop the connection, never answer, answer 429 or 500, cut the body short, refuse a
+// log range as too large after a while, or lie (other block hashes, another chain id, a frozen
+// head), for every call of a method or only for eth_getLogs over more than N blocks. It can also
+// hold every request until resumed. Tests switch faults at run time; it counts requests by method
+// (the bench uses that), log ranges in flight and abandoned, and keeps each call's params.
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -27,7 +27,9 @@ export type Fault =
    */
   | { kind: 'omit-last-block-logs' }
   /** eth_getLogs answers name another hash for every log's block: logs of another branch. */
-  | { kind: 'lie-log-block-hash' };
+  | { kind: 'lie-log-block-hash' }
+  /** Refuses, as a provider does, after working on it this long: "query returned more than…". */
+  | { kind: 'refuse-range'; afterMs: number };
 
 export interface FaultRule {
   fault: Fault;
@@ -48,6 +50,8 @@ export interface FaultProxy {
   calls: { method: string; params: unknown }[];
   /** The most eth_getLogs over a block range that were asked for and not yet answered at once. */
   readonly rangesInFlightPeak: number;
+  /** eth_getLogs over a block range whose client closed the connection before the answer. */
+  readonly rangesAbandoned: number;
   /** Replaces the rules; the first rule matching a request's method applies. */
   setFaults(...rules: FaultRule[]): void;
   clearFaults(): void;
@@ -155,6 +159,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const hanging = new Set<Socket>();
   let rangesInFlight = 0;
   let rangesInFlightPeak = 0;
+  let rangesAbandoned = 0;
 
   const server = createServer((incoming, outgoing) => {
     void (async () => {
@@ -175,7 +180,10 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       const width = logRangeWidth(calls[0]);
       if (method === 'eth_getLogs' && width !== undefined) {
         rangesInFlightPeak = Math.max(rangesInFlightPeak, ++rangesInFlight);
-        outgoing.on('close', () => rangesInFlight--);
+        outgoing.on('close', () => {
+          rangesInFlight--;
+          if (!outgoing.writableFinished) rangesAbandoned++;
+        });
       }
       if (paused) await new Promise<void>((resolve) => held.push(resolve));
       const fault = rules.find(
@@ -216,6 +224,17 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         case 'delay':
           await new Promise((resolve) => setTimeout(resolve, fault.ms));
           break;
+        case 'refuse-range':
+          if (method !== 'eth_getLogs') break;
+          await new Promise((resolve) => setTimeout(resolve, fault.afterMs));
+          return answer(
+            200,
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: calls[0]?.id ?? null,
+              error: { code: -32005, message: 'query returned more than 10000 results' },
+            }),
+          );
       }
       let forwarded: { status: number; body: Buffer };
       try {
@@ -269,6 +288,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     get rangesInFlightPeak() {
       return rangesInFlightPeak;
     },
+    get rangesAbandoned() {
+      return rangesAbandoned;
+    },
     setFaults(...next) {
       endHanging();
       rules = next;
@@ -288,6 +310,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       for (const key of Object.keys(counts)) delete counts[key];
       received.length = 0;
       rangesInFlightPeak = rangesInFlight;
+      rangesAbandoned = 0;
     },
     close() {
       paused = false;

@@ -1,4 +1,10 @@
-export { createRpcPool, MAX_ANSWER_BYTES, type RpcPool, type RpcPoolOptions } from './rpc-pool.ts';
+export {
+  createRpcPool,
+  MAX_ANSWER_BYTES,
+  type RequestOptions,
+  type RpcPool,
+  type RpcPoolOptions,
+} from './rpc-pool.ts';
 export {
   causeChain,
   errorText,

@@ -21,7 +21,7 @@ import {
 
 export interface RpcPool {
   readonly urls: readonly string[];
-  request<T>(method: string, params?: unknown[]): Promise<T>;
+  request<T>(method: string, params?: unknown[], options?: RequestOptions): Promise<T>;
   /** Asks one URL, in rotation or not (the provider checks do); the outcome counts in its record. */
   requestFrom<T>(url: string, method: string, params?: unknown[]): Promise<T>;
   /** Subscribes to new heads on the first WebSocket URL that offers it; returns unsubscribe. */
@@ -37,6 +37,14 @@ export interface RpcPool {
   providers(): ProviderStatus[];
   health(): RpcHealth[];
   close(): void;
+}
+
+export interface RequestOptions {
+  /**
+   * Aborts the request (its answer is no longer wanted): it rejects with the signal's reason at
+   * once, no other URL is tried, and the URL asked is not blamed.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RpcPoolOptions {
@@ -149,15 +157,21 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
     endpoint: Endpoint,
     method: string,
     params: unknown[],
+    signal?: AbortSignal,
   ): Promise<T> {
     const started = now();
     try {
-      const result = (await endpoint.request({ method, params } as never)) as T;
+      const result = (await endpoint.request(
+        { method, params } as never,
+        signal ? { signal } : undefined,
+      )) as T;
       endpoint.health.recordSuccess(now() - started);
       if (method === 'eth_blockNumber' && typeof result === 'string')
         endpoint.health.recordHead(Number.parseInt(result, 16));
       return result;
     } catch (error) {
+      // Abandoned by the caller: says nothing of the URL.
+      if (signal?.aborted) throw error;
       if (isAnswerAboutTheRequest(error)) endpoint.health.recordSuccess(now() - started);
       // A wide log range that timed out or broke off says more about the range than the URL
       // (a node under load, a proxy's time limit): the caller halves it, and backing the URL off
@@ -188,7 +202,12 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
     return endpoint.chainIdCheck;
   }
 
-  async function attempt<T>(endpoint: Endpoint, method: string, params: unknown[]): Promise<T> {
+  async function attempt<T>(
+    endpoint: Endpoint,
+    method: string,
+    params: unknown[],
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     // A URL is trusted with chain data only once it has said which chain it serves.
     if (!endpoint.chainIdChecked) await checkChainIdOnce(endpoint);
     if (endpoint.health.hasVerdict('wrong-chain')) {
@@ -197,7 +216,7 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
         endpoint.health.status(false).reason ?? 'wrong chain',
       );
     }
-    const result = await callEndpoint<T>(endpoint, method, params);
+    const result = await callEndpoint<T>(endpoint, method, params, signal);
     inUse = endpoint;
     return result;
   }
@@ -230,15 +249,20 @@ export function createRpcPool(urls: readonly string[], options: RpcPoolOptions =
     );
   }
 
-  async function request<T>(method: string, params: unknown[] = []): Promise<T> {
+  async function request<T>(
+    method: string,
+    params: unknown[] = [],
+    { signal }: RequestOptions = {},
+  ): Promise<T> {
     const started = now();
     const failures = new Map<string, unknown>();
     for (let pass = 1; ; pass++) {
       for (const endpoint of rotation()) {
+        signal?.throwIfAborted();
         try {
-          return await attempt<T>(endpoint, method, params);
+          return await attempt<T>(endpoint, method, params, signal);
         } catch (error) {
-          if (isAnswerAboutTheRequest(error)) throw error;
+          if (signal?.aborted || isAnswerAboutTheRequest(error)) throw error;
           failures.set(endpoint.url, error);
         }
       }

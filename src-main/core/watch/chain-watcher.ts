@@ -297,9 +297,12 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   }
 
   /** eth_getLogs that never rejects: its outcome and how long the node took. */
-  function fetchRange(filter: Record<string, unknown>): Promise<FetchedRange> {
+  function fetchRange(
+    filter: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<FetchedRange> {
     const started = performance.now();
-    return rpc.request<RawLog[]>('eth_getLogs', [filter]).then(
+    return rpc.request<RawLog[]>('eth_getLogs', [filter], signal ? { signal } : {}).then(
       (logs) => ({ logs, milliseconds: performance.now() - started }),
       (error: unknown) => ({ error }),
     );
@@ -428,8 +431,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     if ('error' in fetched) {
       // A range refused or broken off is asked for again in smaller pieces at once; only a
       // single block that fails is an error, retried after a back-off. The ranges asked for
-      // after it are of its size: forgotten (their answers are still read as they come, then
-      // dropped).
+      // after it are of its size: forgotten, and aborted.
       fetchAhead.drop();
       const shrunk = shrinkRangeAfter(sizer, fetched.error, fromBlock, toBlockFetched);
       if (shrunk === undefined) throw fetched.error;
@@ -533,6 +535,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       wakeUp?.();
       unsubscribeHeads?.();
       await loop;
+      // What was asked for ahead has no pass left to take it.
+      fetchAhead.drop();
     },
     wake() {
       wakeUp?.();

@@ -1,6 +1,8 @@
 // What the watcher's next passes will need, asked for while this one is decoded and stored: the
 // next backfill ranges, or, following blocks behind the head, the next batch of blocks' headers
-// and then their logs (one batch). The node works while the engine does.
+// and then their logs (one batch). The node works while the engine does. A backfill range that is
+// forgotten (a refused range before it, a reorg, a contract added) is aborted: its answer, of up
+// to a few MB, is not read or parsed for nothing.
 import {
   fetchFollowedBlocks,
   type FetchedBlocksLogs,
@@ -105,21 +107,30 @@ export function planAhead(plan: AheadPlan): AheadRequest[] {
 }
 
 export function createFetchAhead(deps: FollowedBlocksDependencies): FetchAhead {
-  let queue: (FetchedAhead & { addresses: string })[] = [];
+  let queue: (FetchedAhead & { addresses: string; asking?: AbortController })[] = [];
+  function forget(): void {
+    for (const item of queue) item.asking?.abort();
+    queue = [];
+  }
   return {
     get queued() {
       return queue;
     },
     range(addresses, fromBlock, toBlock) {
+      const asking = new AbortController();
       queue.push({
         addresses: addresses.join(','),
         fromBlock,
         toBlock,
-        result: deps.fetchRange({
-          address: addresses,
-          fromBlock: `0x${fromBlock.toString(16)}`,
-          toBlock: `0x${toBlock.toString(16)}`,
-        }),
+        asking,
+        result: deps.fetchRange(
+          {
+            address: addresses,
+            fromBlock: `0x${fromBlock.toString(16)}`,
+            toBlock: `0x${toBlock.toString(16)}`,
+          },
+          asking.signal,
+        ),
       });
     },
     blocks(addresses, fromBlock, toBlock) {
@@ -142,11 +153,10 @@ export function createFetchAhead(deps: FollowedBlocksDependencies): FetchAhead {
         taken.toBlock <= limit
       )
         return taken;
-      queue = [];
+      taken?.asking?.abort();
+      forget();
       return undefined;
     },
-    drop() {
-      queue = [];
-    },
+    drop: forget,
   };
 }

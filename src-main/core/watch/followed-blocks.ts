@@ -52,7 +52,8 @@ export interface FollowedBlocks {
 export const MAX_FOLLOWED_BATCH = 16;
 
 export interface FollowedBlocksDependencies {
-  fetchRange: (filter: Record<string, unknown>) => Promise<FetchedRange>;
+  /** eth_getLogs; an aborted one settles as an error (its answer is not wanted). */
+  fetchRange: (filter: Record<string, unknown>, signal?: AbortSignal) => Promise<FetchedRange>;
   fetchBlock: (number: number) => Promise<RawBlock>;
   /** False where a header's Bloom filter may leave logs out (see headerBloomCoversLogs). */
   trustHeaderBloom?: boolean;

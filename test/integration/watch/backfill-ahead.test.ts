@@ -1,8 +1,8 @@
 // Backfill ranges asked for ahead while one is stored: three over dense blocks, whose answers
 // tell how dense the next ones are. A fault proxy in front of a real anvil holds every
 // eth_getLogs a while, as a distant node would, and counts how many are in flight at once; the
-// store ends equal to the chain. (Over quiet blocks one is asked for ahead: see
-// backfill-range-faults.test.ts.)
+// store ends equal to the chain. When a range is refused, those asked for after it are aborted,
+// not read. (Over quiet blocks one is asked for ahead: see backfill-range-faults.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
@@ -11,6 +11,17 @@ import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import type { FaultProxy } from '../../helpers/fault-proxy.ts';
 import { startProxiedVigil, type ProxiedVigil } from '../../helpers/proxied-vigil.ts';
 import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
+import { loadArtifact } from '../../helpers/contracts.ts';
+import { waitFor } from '../../helpers/serve.ts';
+
+async function headOf(rpcUrl: string): Promise<number> {
+  const response = await fetch(rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
+  });
+  return Number.parseInt(((await response.json()) as { result: string }).result, 16);
+}
 
 /** Logs a block: about 1.4 MB of answer, so a range holds two blocks (RANGE_ANSWER_BYTES). */
 const LOGS_PER_BLOCK = 2_000;
@@ -47,4 +58,33 @@ describe('backfill ranges asked for ahead', () => {
     await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 120_000);
     expect(proxy.rangesInFlightPeak).toBe(3);
   });
+
+  it('when a range is refused, those asked for after it are aborted, and nothing is lost', async () => {
+    // A second contract, watched from its own first block on the same chain.
+    const startBlock = await headOf(anvil.rpcUrl);
+    const second = await deployContract(anvil.rpcUrl, 'Emitter');
+    for (let block = 0; block < BLOCKS; block++)
+      await emitMany(anvil.rpcUrl, second, LOGS_PER_BLOCK);
+    proxy.resetCounts();
+    proxy.setFaults({ fault: { kind: 'delay', ms: 300 }, methods: ['eth_getLogs'] });
+    const { id: contractId } = await callOk<{ id: string }>(server, 'contracts.add', {
+      chainId: anvil.chainId,
+      address: second,
+      abi: loadArtifact('Emitter').abi,
+      startBlock,
+    });
+    // Three in flight, then every range of more than one block is refused after the node worked
+    // on it: the first refusal shrinks the ranges, and the ones asked for after it are dropped.
+    await waitFor(() => proxy.rangesInFlightPeak === 3, 60_000, 20);
+    proxy.setFaults(
+      {
+        fault: { kind: 'refuse-range', afterMs: 300 },
+        methods: ['eth_getLogs'],
+        widerThanBlocks: 1,
+      },
+      { fault: { kind: 'delay', ms: 300 }, methods: ['eth_getLogs'] },
+    );
+    await waitFor(() => proxy.rangesAbandoned > 0, 60_000, 20);
+    await waitForStoreToEqualChain(server, anvil.rpcUrl, second, 120_000, { contractId });
+  }, 240_000);
 });

@@ -1,6 +1,7 @@
 // The cap on RPC answers, against a real HTTP server: an answer over the cap is refused from its
 // Content-Length unread, or cut off once the bytes read pass it (no length, or compressed), and
-// the refusal reaches the pool's caller as "ask for less"; answers under it arrive whole.
+// the refusal reaches the pool's caller as "ask for less"; answers under it arrive whole. A pool
+// request its caller aborts stops at once, closes its connection, and blames no URL.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -14,6 +15,8 @@ let server: Server;
 let url: string;
 /** The endless answer's bytes, if nothing stops it: far more than the socket buffers hold. */
 const ENDLESS_BYTES = 1000 * CAP;
+/** Requests for a slow answer that arrived, and those whose connection closed unanswered. */
+const slow = { asked: 0, abandoned: 0 };
 /** Bytes the endless answer had written when its connection closed. */
 let endlessWritten: Promise<number>;
 
@@ -41,6 +44,26 @@ beforeAll(async () => {
     incoming.on('end', () => {
       const path = incoming.url ?? '/';
       if (path === '/endless') return endless(outgoing);
+      if (path.startsWith('/slow')) {
+        const call = JSON.parse(body) as { id: number; method: string };
+        if (call.method === 'eth_chainId') {
+          outgoing.writeHead(200, { 'content-type': 'application/json' });
+          return void outgoing.end(
+            JSON.stringify({ jsonrpc: '2.0', id: call.id, result: '0x7a69' }),
+          );
+        }
+        slow.asked++;
+        const timer = setTimeout(() => {
+          outgoing.writeHead(200, { 'content-type': 'application/json' });
+          outgoing.end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result: [] }));
+        }, 1_500);
+        outgoing.on('close', () => {
+          if (outgoing.writableFinished) return;
+          clearTimeout(timer);
+          slow.abandoned++;
+        });
+        return;
+      }
       if (path.startsWith('/pool/')) {
         const call = JSON.parse(body) as { id: number; method: string };
         const size = Number(path.slice('/pool/'.length));
@@ -89,6 +112,10 @@ afterAll(async () => {
 });
 
 const cappedFetch = createCappedFetch(CAP);
+
+const until = async (condition: () => boolean): Promise<void> => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+};
 const post = (path: string): Promise<Response> =>
   cappedFetch(`${url}${path}`, { method: 'POST', body: '{}' });
 
@@ -134,6 +161,43 @@ describe('the RPC pool', () => {
     } finally {
       under.close();
       over.close();
+    }
+  });
+
+  it('stops a request its caller aborts at once, asks no other URL and blames none', async () => {
+    // Two URLs, both slow: a failure on the first would move on to the second.
+    const urls = [`${url}/slow`, `${url}/slow-too`];
+    const pool = createRpcPool(urls, { chainId: 31337 });
+    try {
+      const asking = new AbortController();
+      const started = performance.now();
+      const logs = pool.request('eth_getLogs', [{}], { signal: asking.signal });
+      await until(() => slow.asked === 1);
+      asking.abort();
+      await expect(logs).rejects.toMatchObject({ name: 'AbortError' });
+      expect(performance.now() - started).toBeLessThan(1_000);
+      // The connection is closed unanswered, and the second URL was never asked.
+      await until(() => slow.abandoned === 1);
+      expect(slow.asked).toBe(1);
+      expect(pool.health().map((url) => url.errorCount)).toEqual([0, 0]);
+      // Asked again without a signal, the same URL still serves.
+      const again = await pool.request<unknown[]>('eth_getLogs', [{}]);
+      expect(again).toEqual([]);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('does not start a request whose signal is already aborted', async () => {
+    const pool = createRpcPool([`${url}/slow`], { chainId: 31337 });
+    try {
+      const asked = slow.asked;
+      await expect(
+        pool.request('eth_getLogs', [{}], { signal: AbortSignal.abort() }),
+      ).rejects.toMatchObject({ name: 'AbortError' });
+      expect(slow.asked).toBe(asked);
+    } finally {
+      pool.close();
     }
   });
 });

@@ -1,7 +1,8 @@
 // What the watcher fetched ahead is used only for the pass it was fetched for: the same
 // contracts, the same first block, within the pass's bounds, a followed block only when
 // following; and it is forgotten once looked at, whether used or not. And what is asked for
-// ahead: how many ranges, up to where, and when followed blocks come instead.
+// ahead: how many ranges, up to where, and when followed blocks come instead. A range forgotten
+// is aborted.
 import { describe, expect, it } from 'vitest';
 import {
   createFetchAhead,
@@ -13,9 +14,11 @@ import type { RawBlock } from '../../../src-main/core/watch/followed-blocks.ts';
 
 function fetchAheadWithCalls(blocks: Record<number, RawBlock | undefined> = {}) {
   const calls: unknown[] = [];
+  const signals: (AbortSignal | undefined)[] = [];
   const fetchAhead = createFetchAhead({
-    fetchRange: (filter) => {
+    fetchRange: (filter, signal) => {
       calls.push(filter);
+      signals.push(signal);
       return Promise.resolve({ logs: [], milliseconds: 1 });
     },
     fetchBlock: (number) => {
@@ -24,8 +27,11 @@ function fetchAheadWithCalls(blocks: Record<number, RawBlock | undefined> = {}) 
       return block ? Promise.resolve(block) : Promise.reject(new Error('not yet'));
     },
   });
-  return { fetchAhead, calls };
+  return { fetchAhead, calls, signals };
 }
+
+const aborted = (signals: readonly (AbortSignal | undefined)[]): boolean[] =>
+  signals.map((signal) => signal?.aborted ?? false);
 
 const block7: RawBlock = { number: '0x7', hash: '0xb7', parentHash: '0xb6', timestamp: '0x1' };
 
@@ -93,6 +99,21 @@ describe('fetching ahead', () => {
     // A batch asked for past the pass's bounds is not used.
     fetchAhead.blocks(['0xa'], 7, 10);
     expect(fetchAhead.take(['0xa'], 7, 9, { following: true })).toBeUndefined();
+  });
+
+  it('aborts the ranges it forgets, and never one it hands to its pass', () => {
+    const { fetchAhead, signals } = fetchAheadWithCalls();
+    fetchAhead.range(['0xa'], 10, 19);
+    fetchAhead.range(['0xa'], 20, 29);
+    fetchAhead.range(['0xa'], 30, 39);
+    expect(fetchAhead.take(['0xa'], 10, 19, { following: false })).toBeDefined();
+    expect(aborted(signals)).toEqual([false, false, false]);
+    // Passed over (the pass wanted another start): that range and the one after it.
+    expect(fetchAhead.take(['0xa'], 21, 39, { following: false })).toBeUndefined();
+    expect(aborted(signals)).toEqual([false, true, true]);
+    fetchAhead.range(['0xa'], 40, 49);
+    fetchAhead.drop();
+    expect(aborted(signals)).toEqual([false, true, true, true]);
   });
 
   it('forgets what it fetched when dropped', () => {
