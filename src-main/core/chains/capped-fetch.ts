@@ -2,7 +2,7 @@
 //
 // viem can cap an answer itself, but then it reads every answer chunk by chunk, decoding each chunk
 // into a string it keeps growing; JSON.parse must then flatten that string. Reading and parsing
-// 8,000-log answers took 1.4–1.8 times as much CPU that way as reading each answer whole.
+// 8,000-log answers took 1.1–1.8 times as much CPU that way as reading each answer whole.
 // Here the cap is checked from Content-Length before a byte is read, and viem reads the answer in
 // one piece (response.text()). An answer without a length, or compressed (its length is not that
 // of the text), is read as bytes under the cap first, and handed on whole.
