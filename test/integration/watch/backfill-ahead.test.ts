@@ -6,22 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
+import { rawRpc } from '../../helpers/chain-control.ts';
 import { waitForStoreToEqualChain } from '../../helpers/compare.ts';
-import { deployContract, emitMany } from '../../helpers/contracts.ts';
+import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
 import type { FaultProxy } from '../../helpers/fault-proxy.ts';
 import { startProxiedVigil, type ProxiedVigil } from '../../helpers/proxied-vigil.ts';
 import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
-import { loadArtifact } from '../../helpers/contracts.ts';
 import { waitFor } from '../../helpers/serve.ts';
-
-async function headOf(rpcUrl: string): Promise<number> {
-  const response = await fetch(rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
-  });
-  return Number.parseInt(((await response.json()) as { result: string }).result, 16);
-}
 
 /** Logs a block: about 1.4 MB of answer, so a range holds two blocks (RANGE_ANSWER_BYTES). */
 const LOGS_PER_BLOCK = 2_000;
@@ -61,7 +52,7 @@ describe('backfill ranges asked for ahead', () => {
 
   it('when a range is refused, those asked for after it are aborted, and nothing is lost', async () => {
     // A second contract, watched from its own first block on the same chain.
-    const startBlock = await headOf(anvil.rpcUrl);
+    const startBlock = Number.parseInt(await rawRpc<string>(anvil.rpcUrl, 'eth_blockNumber'), 16);
     const second = await deployContract(anvil.rpcUrl, 'Emitter');
     for (let block = 0; block < BLOCKS; block++)
       await emitMany(anvil.rpcUrl, second, LOGS_PER_BLOCK);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCappedFetch } from '../../../src-main/core/chains/capped-fetch.ts';
 import { isRangeTooLargeError } from '../../../src-main/core/chains/rpc-errors.ts';
 import { createRpcPool, MAX_ANSWER_BYTES } from '../../../src-main/core/chains/rpc-pool.ts';
+import { waitFor } from '../../helpers/serve.ts';
 
 const CAP = 64 * 1024;
 let server: Server;
@@ -113,9 +114,6 @@ afterAll(async () => {
 
 const cappedFetch = createCappedFetch(CAP);
 
-const until = async (condition: () => boolean): Promise<void> => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-};
 const post = (path: string): Promise<Response> =>
   cappedFetch(`${url}${path}`, { method: 'POST', body: '{}' });
 
@@ -172,12 +170,12 @@ describe('the RPC pool', () => {
       const asking = new AbortController();
       const started = performance.now();
       const logs = pool.request('eth_getLogs', [{}], { signal: asking.signal });
-      await until(() => slow.asked === 1);
+      await waitFor(() => slow.asked === 1, 5_000, 10);
       asking.abort();
       await expect(logs).rejects.toMatchObject({ name: 'AbortError' });
       expect(performance.now() - started).toBeLessThan(1_000);
       // The connection is closed unanswered, and the second URL was never asked.
-      await until(() => slow.abandoned === 1);
+      await waitFor(() => slow.abandoned === 1, 5_000, 10);
       expect(slow.asked).toBe(1);
       expect(pool.health().map((url) => url.errorCount)).toEqual([0, 0]);
       // Asked again without a signal, the same URL still serves.
