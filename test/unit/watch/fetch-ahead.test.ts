@@ -90,10 +90,10 @@ describe('fetching ahead', () => {
     // Block 9 is of another branch and 10 is not there: the batch ends at 8.
     expect(await taken.blocks).toEqual([block7, block8]);
     expect(await taken.result).toEqual({ logs: [], milliseconds: 1 });
-    // The range, then block 7 again by its hash: the range had no logs of it, and its header
-    // cannot say it has none.
+    // The range (asked for with the headers, so to the last block asked for), then block 7 again
+    // by its hash: the range had no logs of it, and its header cannot say it has none.
     expect(calls.slice(-2)).toEqual([
-      { address: ['0xa'], fromBlock: '0x7', toBlock: '0x8' },
+      { address: ['0xa'], fromBlock: '0x7', toBlock: '0xa' },
       { address: ['0xa'], blockHash: '0xb7' },
     ]);
     // A batch asked for past the pass's bounds is not used.

@@ -111,6 +111,46 @@ describe('a batch of followed blocks', () => {
     expect(await result).toMatchObject({ error: expect.any(TypeError) });
   });
 
+  it('asks for the logs of several blocks with their headers, not once they are back', async () => {
+    const blocks = chainOf(3, { logsBloom: fullBloom });
+    const held: (() => void)[] = [];
+    const asked: Record<string, unknown>[] = [];
+    const { result } = fetchFollowedBlocks(
+      {
+        // Headers come back only when the test lets them.
+        fetchBlock: (number) =>
+          new Promise<RawBlock>((resolve) => held.push(() => resolve(blocks[number - 10]!))),
+        fetchRange: (filter) => {
+          asked.push(filter);
+          return Promise.resolve({ logs: blocks.map((block) => logOf(block)), milliseconds: 1 });
+        },
+      },
+      ['0xa'],
+      10,
+      12,
+    );
+    expect(asked).toEqual([{ address: ['0xa'], fromBlock: '0xa', toBlock: '0xc' }]);
+    for (const release of held) release();
+    expect(await result).toMatchObject({ logs: blocks.map((block) => logOf(block)) });
+    expect(asked).toHaveLength(1);
+  });
+
+  it('leaves out the logs of blocks past the last header that links', async () => {
+    // Block 12 is of another branch: the batch is 10 and 11, and a log of 12 is not its own.
+    const blocks = chainOf(3, { logsBloom: fullBloom });
+    const other12 = { ...blocks[2]!, hash: '0xc12', parentHash: '0xc11' };
+    const { deps } = node([blocks[0]!, blocks[1]!, other12], () => ({
+      logs: [logOf(blocks[0]!), logOf(blocks[1]!), logOf(other12)],
+      milliseconds: 1,
+    }));
+    const batch = fetchFollowedBlocks(deps, ['0xa'], 10, 12);
+    expect(await batch.blocks).toEqual([blocks[0], blocks[1]]);
+    expect(await batch.result).toEqual({
+      logs: [logOf(blocks[0]!), logOf(blocks[1]!)],
+      milliseconds: 1,
+    });
+  });
+
   it(`asks for at most ${MAX_FOLLOWED_BATCH} headers at once`, async () => {
     const blocks = chainOf(40, { logsBloom: fullBloom });
     const { deps, headersAsked } = node(blocks, () => ({ logs: [], milliseconds: 1 }));
