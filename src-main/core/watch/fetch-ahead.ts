@@ -1,8 +1,8 @@
 // What the watcher's next passes will need, asked for while this one is decoded and stored: the
 // next backfill ranges, or, following blocks behind the head, the next batch of blocks' headers
-// and then their logs (one batch). The node works while the engine does. A backfill range that is
-// forgotten (a refused range before it, a reorg, a contract added) is aborted: its answer, of up
-// to a few MB, is not read or parsed for nothing.
+// and their logs (one batch). The node works while the engine does. A range or batch that is
+// forgotten (a refused range before it, a reorg, a contract added) has its log requests aborted:
+// their answers, of up to a few MB, are not read or parsed for nothing.
 import {
   fetchFollowedBlocks,
   type FetchedBlocksLogs,
@@ -134,11 +134,13 @@ export function createFetchAhead(deps: FollowedBlocksDependencies): FetchAhead {
       });
     },
     blocks(addresses, fromBlock, toBlock) {
-      const followed = fetchFollowedBlocks(deps, addresses, fromBlock, toBlock);
+      const asking = new AbortController();
+      const followed = fetchFollowedBlocks(deps, addresses, fromBlock, toBlock, asking.signal);
       queue.push({
         addresses: addresses.join(','),
         fromBlock,
         toBlock,
+        asking,
         blocks: followed.blocks.catch(() => undefined),
         result: followed.result,
       });

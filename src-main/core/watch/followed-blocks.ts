@@ -64,6 +64,8 @@ export function fetchFollowedBlocks(
   addresses: readonly string[],
   fromBlock: number,
   toBlock: number,
+  /** Aborts the batch's log requests (a batch fetched ahead and then forgotten). */
+  signal?: AbortSignal,
 ): FollowedBlocks {
   const lastBlock = Math.min(toBlock, fromBlock + MAX_FOLLOWED_BATCH - 1);
   const blocks = linkedHeaders(deps, fromBlock, lastBlock);
@@ -73,18 +75,21 @@ export function fetchFollowedBlocks(
   // against them.
   const rangeLogs =
     lastBlock > fromBlock
-      ? deps.fetchRange({
-          address: addresses,
-          fromBlock: `0x${fromBlock.toString(16)}`,
-          toBlock: `0x${lastBlock.toString(16)}`,
-        })
+      ? deps.fetchRange(
+          {
+            address: addresses,
+            fromBlock: `0x${fromBlock.toString(16)}`,
+            toBlock: `0x${lastBlock.toString(16)}`,
+          },
+          signal,
+        )
       : undefined;
   // Never a rejection, as FetchedRange promises: a batch fetched ahead may never be looked at.
   const result = blocks
     .then((linked): Promise<FetchedBlocksLogs> =>
       rangeLogs === undefined
-        ? deps.fetchRange({ address: addresses, blockHash: linked[0]!.hash })
-        : logsOfBlocks(deps, addresses, linked, rangeLogs),
+        ? deps.fetchRange({ address: addresses, blockHash: linked[0]!.hash }, signal)
+        : logsOfBlocks(deps, addresses, linked, rangeLogs, signal),
     )
     .catch((error: unknown) => ({ error }));
   return { blocks, result };
@@ -120,6 +125,7 @@ async function logsOfBlocks(
   addresses: readonly string[],
   blocks: readonly RawBlock[],
   rangeLogs: Promise<FetchedRange>,
+  signal: AbortSignal | undefined,
 ): Promise<FetchedBlocksLogs> {
   let fetched = await rangeLogs;
   if ('error' in fetched) return fetched;
@@ -149,7 +155,9 @@ async function logsOfBlocks(
   );
   if (unvouched.length === 0) return fetched;
   const again = await Promise.all(
-    unvouched.map((block) => deps.fetchRange({ address: addresses, blockHash: block.hash })),
+    unvouched.map((block) =>
+      deps.fetchRange({ address: addresses, blockHash: block.hash }, signal),
+    ),
   );
   // Out of block order now; toStoredEvents puts rows in chain order, as for any answer.
   const logs = [...fetched.logs];

@@ -1,8 +1,8 @@
 // What the watcher fetched ahead is used only for the pass it was fetched for: the same
 // contracts, the same first block, within the pass's bounds, a followed block only when
 // following; and it is forgotten once looked at, whether used or not. And what is asked for
-// ahead: how many ranges, up to where, and when followed blocks come instead. A range forgotten
-// is aborted.
+// ahead: how many ranges, up to where, and when followed blocks come instead. A range or batch of
+// followed blocks forgotten is aborted.
 import { describe, expect, it } from 'vitest';
 import {
   createFetchAhead,
@@ -114,6 +114,21 @@ describe('fetching ahead', () => {
     fetchAhead.range(['0xa'], 40, 49);
     fetchAhead.drop();
     expect(aborted(signals)).toEqual([false, true, true, true]);
+  });
+
+  it('aborts the logs of a batch of followed blocks it forgets, and never of one it hands on', async () => {
+    // Without transactions, so a block without logs is not asked for again by its hash.
+    const quiet7: RawBlock = { ...block7, transactions: [] };
+    const quiet8: RawBlock = { ...quiet7, number: '0x8', hash: '0xb8', parentHash: '0xb7' };
+    const { fetchAhead, signals } = fetchAheadWithCalls({ 7: quiet7, 8: quiet8 });
+    fetchAhead.blocks(['0xa'], 7, 8);
+    const taken = fetchAhead.take(['0xa'], 7, 8, { following: true })!;
+    await taken.result;
+    fetchAhead.blocks(['0xa'], 7, 8);
+    // The range is asked for beside the headers, before any of them is back.
+    expect(aborted(signals)).toEqual([false, false]);
+    fetchAhead.drop();
+    expect(aborted(signals)).toEqual([false, true]);
   });
 
   it('forgets what it fetched when dropped', () => {
