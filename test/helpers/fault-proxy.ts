@@ -197,8 +197,10 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         outgoing.writeHead(status, { 'content-type': 'application/json', ...headers });
         outgoing.end(text);
       };
-      const answerResult = (result: unknown) =>
-        answer(200, JSON.stringify({ jsonrpc: '2.0', id: calls[0]?.id ?? null, result }));
+      /** A JSON-RPC answer to the request's (first) call: its result, or an error. */
+      const answerCall = (outcome: { result: unknown } | { error: unknown }) =>
+        answer(200, JSON.stringify({ jsonrpc: '2.0', id: calls[0]?.id ?? null, ...outcome }));
+      const answerResult = (result: unknown) => answerCall({ result });
 
       switch (fault?.kind) {
         case 'hang':
@@ -227,14 +229,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         case 'refuse-range':
           if (method !== 'eth_getLogs') break;
           await new Promise((resolve) => setTimeout(resolve, fault.afterMs));
-          return answer(
-            200,
-            JSON.stringify({
-              jsonrpc: '2.0',
-              id: calls[0]?.id ?? null,
-              error: { code: -32005, message: 'query returned more than 10000 results' },
-            }),
-          );
+          return answerCall({
+            error: { code: -32005, message: 'query returned more than 10000 results' },
+          });
       }
       let forwarded: { status: number; body: Buffer };
       try {
