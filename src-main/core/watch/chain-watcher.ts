@@ -11,7 +11,7 @@ import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
 import { createRangeSizer, DENSE_ANSWER_BYTES, type RangeSizer } from './range-sizer.ts';
 import { approximateAnswerBytes, fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
 import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
-import { createFetchAhead, planAhead, type FetchedAhead } from './fetch-ahead.ts';
+import { createFetchAhead, planAhead, rangesAheadFor, type FetchedAhead } from './fetch-ahead.ts';
 import {
   fetchFollowedBlocks,
   type FetchedBlocksLogs,
@@ -80,6 +80,18 @@ const MAX_REORG_WALK = 10_000;
 const BACKFILL_HEAD_REUSE_MS = 1_000;
 /** Ranges repaired with headers (for later parent checks); longer ones are repaired by logs only. */
 const HEADER_REPAIR_LIMIT = 256;
+/**
+ * Backfill answers and passes whose times the count of ranges asked for ahead is judged by
+ * (rangesAheadFor): a range fetched ahead is read only when the engine's thread turns, which adds
+ * to its answer's time, and a pass's time varies with what else the machine does.
+ */
+const TIMES_KEPT = 8;
+
+/** Adds a time to the newest kept, forgetting the oldest past TIMES_KEPT. */
+function keepRecent(times: number[], milliseconds: number): void {
+  times.push(milliseconds);
+  if (times.length > TIMES_KEPT) times.shift();
+}
 
 export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher {
   const { chain, store, rpc, decoders, onRows, log } = deps;
@@ -109,6 +121,10 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
    * by its hash, until it has caught up with the head.
    */
   let followOneBlock = false;
+  /** How long the last backfill ranges' answers took (the node's, and reading them), newest last. */
+  const recentAnswerMs: number[] = [];
+  /** How long the last backfill passes took from their answer to their range stored. */
+  const recentStoreMs: number[] = [];
 
   const sleep =
     deps.sleep ??
@@ -440,8 +456,10 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       return 'progress';
     }
     const logs = fetched.logs;
+    const answeredAt = performance.now();
     const answerBytes = approximateAnswerBytes(logs);
     sizer.succeeded(logs.length, fetched.milliseconds, toBlockFetched - fromBlock + 1, answerBytes);
+    if (!following) keepRecent(recentAnswerMs, fetched.milliseconds);
     // The node works on what comes next while this range is decoded and stored.
     const askedAhead = planAhead({
       queued: fetchAhead.queued,
@@ -452,6 +470,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       nextHigher,
       rangeLimit,
       dense: answerBytes >= DENSE_ANSWER_BYTES,
+      rangesAhead: rangesAheadFor(recentAnswerMs, recentStoreMs),
       rangeSize: sizer.size,
       followedBatchEnd: (from) => followedBatchEnd(from, head, nextHigher),
     });
@@ -492,6 +511,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     });
     const changed: EventRow[] = [...result.confirmed, ...result.inserted];
     if (changed.length > 0) onRows(changed);
+    if (!following) keepRecent(recentStoreMs, performance.now() - answeredAt);
     return 'progress';
   }
 

@@ -1,8 +1,9 @@
-// Backfill ranges asked for ahead while one is stored: three over dense blocks, whose answers
+// Backfill ranges asked for ahead while one is stored: up to three over dense blocks, whose answers
 // tell how dense the next ones are. A fault proxy in front of a real anvil holds every
 // eth_getLogs a while, as a distant node would, and counts how many are in flight at once; the
 // store ends equal to the chain. When a range is refused, those asked for after it are aborted,
-// not read. (Over quiet blocks one is asked for ahead: see backfill-range-faults.test.ts.)
+// not read. From a near node, fewer are asked for: one ahead covers its answer time. (Over quiet
+// blocks one is asked for ahead: see backfill-range-faults.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
@@ -17,6 +18,8 @@ import { waitFor } from '../../helpers/serve.ts';
 /** Logs a block: about 1.4 MB of answer, so a range holds two blocks (RANGE_ANSWER_BYTES). */
 const LOGS_PER_BLOCK = 2_000;
 const BLOCKS = 40;
+/** The near node's backfill: fewer blocks, as the count in flight is all it shows. */
+const NEAR_BLOCKS = 20;
 
 let anvil: AnvilInstance;
 let emitter: `0x${string}`;
@@ -38,6 +41,28 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
+/** Another emitter on the same chain, with `blocks` dense blocks of its logs. */
+async function denseEmitter(
+  blocks: number,
+): Promise<{ address: `0x${string}`; startBlock: number }> {
+  const startBlock = Number.parseInt(await rawRpc<string>(anvil.rpcUrl, 'eth_blockNumber'), 16);
+  const address = await deployContract(anvil.rpcUrl, 'Emitter');
+  for (let block = 0; block < blocks; block++)
+    await emitMany(anvil.rpcUrl, address, LOGS_PER_BLOCK);
+  return { address, startBlock };
+}
+
+/** Watches an emitter from the block it was deployed after; its contract id. */
+async function watchFromItsStart(emitter: { address: `0x${string}`; startBlock: number }) {
+  const { id } = await callOk<{ id: string }>(server, 'contracts.add', {
+    chainId: anvil.chainId,
+    address: emitter.address,
+    abi: loadArtifact('Emitter').abi,
+    startBlock: emitter.startBlock,
+  });
+  return id;
+}
+
 describe('backfill ranges asked for ahead', () => {
   it('over dense blocks, three are in flight while one is stored', async () => {
     proxy.setFaults({ fault: { kind: 'delay', ms: 150 }, methods: ['eth_getLogs'] });
@@ -52,18 +77,10 @@ describe('backfill ranges asked for ahead', () => {
 
   it('when a range is refused, those asked for after it are aborted, and nothing is lost', async () => {
     // A second contract, watched from its own first block on the same chain.
-    const startBlock = Number.parseInt(await rawRpc<string>(anvil.rpcUrl, 'eth_blockNumber'), 16);
-    const second = await deployContract(anvil.rpcUrl, 'Emitter');
-    for (let block = 0; block < BLOCKS; block++)
-      await emitMany(anvil.rpcUrl, second, LOGS_PER_BLOCK);
+    const second = await denseEmitter(BLOCKS);
     proxy.resetCounts();
     proxy.setFaults({ fault: { kind: 'delay', ms: 300 }, methods: ['eth_getLogs'] });
-    const { id: contractId } = await callOk<{ id: string }>(server, 'contracts.add', {
-      chainId: anvil.chainId,
-      address: second,
-      abi: loadArtifact('Emitter').abi,
-      startBlock,
-    });
+    const contractId = await watchFromItsStart(second);
     // Three in flight, then every range of more than one block is refused after the node worked
     // on it: the first refusal shrinks the ranges, and the ones asked for after it are dropped.
     await waitFor(() => proxy.rangesInFlightPeak === 3, 60_000, 20);
@@ -76,6 +93,19 @@ describe('backfill ranges asked for ahead', () => {
       { fault: { kind: 'delay', ms: 300 }, methods: ['eth_getLogs'] },
     );
     await waitFor(() => proxy.rangesAbandoned > 0, 60_000, 20);
-    await waitForStoreToEqualChain(server, anvil.rpcUrl, second, 120_000, { contractId });
+    await waitForStoreToEqualChain(server, anvil.rpcUrl, second.address, 120_000, { contractId });
+  }, 240_000);
+
+  it('from a near node, fewer are asked for: its answer is there before the pass before it ends', async () => {
+    const third = await denseEmitter(NEAR_BLOCKS);
+    proxy.clearFaults();
+    proxy.resetCounts();
+    const contractId = await watchFromItsStart(third);
+    await waitForStoreToEqualChain(server, anvil.rpcUrl, third.address, 120_000, { contractId });
+    // The node is asked for ranges all the way (not one at a time: that would be a range in
+    // flight only between passes), but never three at once as through a distant node above.
+    expect(proxy.counts['eth_getLogs']).toBeGreaterThan(NEAR_BLOCKS / 2);
+    expect(proxy.rangesInFlightPeak).toBeGreaterThanOrEqual(1);
+    expect(proxy.rangesInFlightPeak).toBeLessThan(3);
   }, 240_000);
 });

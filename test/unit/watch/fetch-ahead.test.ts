@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import {
   createFetchAhead,
   planAhead,
-  RANGES_AHEAD,
+  MAX_RANGES_AHEAD,
+  rangesAheadFor,
   type AheadPlan,
 } from '../../../src-main/core/watch/fetch-ahead.ts';
 import type { RawBlock } from '../../../src-main/core/watch/followed-blocks.ts';
@@ -150,17 +151,37 @@ describe('planning what to ask for ahead', () => {
     nextHigher: Infinity,
     rangeLimit: 10_000 - 16,
     dense: true,
+    rangesAhead: 3,
     rangeSize: 10,
     followedBatchEnd: (from) => from + 4,
   };
 
-  it('asks for RANGES_AHEAD ranges after a dense answer, one after the other', () => {
-    expect(RANGES_AHEAD).toBe(3);
+  it('asks for as many ranges as it is told after a dense answer, one after the other', () => {
     expect(planAhead(backfill)).toEqual([
       { kind: 'range', fromBlock: 101, toBlock: 110 },
       { kind: 'range', fromBlock: 111, toBlock: 120 },
       { kind: 'range', fromBlock: 121, toBlock: 130 },
     ]);
+    expect(planAhead({ ...backfill, rangesAhead: 1 })).toEqual([
+      { kind: 'range', fromBlock: 101, toBlock: 110 },
+    ]);
+  });
+
+  it('asks a near node for one range ahead, a distant one for up to MAX_RANGES_AHEAD', () => {
+    expect(MAX_RANGES_AHEAD).toBe(3);
+    // Nothing measured yet (a backfill's first pass): one.
+    expect(rangesAheadFor([], [])).toBe(1);
+    expect(rangesAheadFor([500], [])).toBe(1);
+    // A near node's answers, read at the latest when the pass after waits: about a pass or less.
+    expect(rangesAheadFor([20, 38, 35], [35, 30, 40])).toBe(1);
+    // One slow answer among fast ones is the machine, not the node.
+    expect(rangesAheadFor([20, 400, 30], [35, 35, 35])).toBe(1);
+    // Every answer slower than a typical pass: as many passes as cover the fastest.
+    expect(rangesAheadFor([60, 70], [35, 35, 35])).toBe(2);
+    expect(rangesAheadFor([160, 150, 170], [20, 35, 300])).toBe(3);
+    expect(rangesAheadFor([5_000], [35])).toBe(MAX_RANGES_AHEAD);
+    // A pass that took no time at all does not divide by zero.
+    expect(rangesAheadFor([10], [0])).toBe(MAX_RANGES_AHEAD);
   });
 
   it('asks for one range after a quiet answer', () => {
