@@ -10,8 +10,8 @@ import { errorText, headerBloomCoversLogs } from '../chains/index.ts';
 import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
 import { createRangeSizer, DENSE_ANSWER_BYTES, type RangeSizer } from './range-sizer.ts';
 import { approximateAnswerBytes, fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
-import { toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
-import { createFetchAhead, planAhead, rangesAheadFor, type FetchedAhead } from './fetch-ahead.ts';
+import { logRangeFilter, toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
+import { createAheadTimes, createFetchAhead, planAhead, type FetchedAhead } from './fetch-ahead.ts';
 import {
   fetchFollowedBlocks,
   type FetchedBlocksLogs,
@@ -80,18 +80,6 @@ const MAX_REORG_WALK = 10_000;
 const BACKFILL_HEAD_REUSE_MS = 1_000;
 /** Ranges repaired with headers (for later parent checks); longer ones are repaired by logs only. */
 const HEADER_REPAIR_LIMIT = 256;
-/**
- * Backfill answers and passes whose times the count of ranges asked for ahead is judged by
- * (rangesAheadFor): a range fetched ahead is read only when the engine's thread turns, which adds
- * to its answer's time, and a pass's time varies with what else the machine does.
- */
-const TIMES_KEPT = 8;
-
-/** Adds a time to the newest kept, forgetting the oldest past TIMES_KEPT. */
-function keepRecent(times: number[], milliseconds: number): void {
-  times.push(milliseconds);
-  if (times.length > TIMES_KEPT) times.shift();
-}
 
 export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher {
   const { chain, store, rpc, decoders, onRows, log } = deps;
@@ -121,10 +109,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
    * by its hash, until it has caught up with the head.
    */
   let followOneBlock = false;
-  /** How long the last backfill ranges' answers took (the node's, and reading them), newest last. */
-  const recentAnswerMs: number[] = [];
-  /** How long the last backfill passes took from their answer to their range stored. */
-  const recentStoreMs: number[] = [];
+  /** How long dense backfill ranges took to answer and to store: how many to ask for ahead. */
+  const aheadTimes = createAheadTimes();
 
   const sleep =
     deps.sleep ??
@@ -388,6 +374,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     );
     const fromBlock = lowest + 1;
     const following = head - lowest <= followDistance;
+    // A backfill (again): the times of the last one may be another node's.
+    if (!following && phase !== 'backfilling') aheadTimes.forget();
     phase = following ? 'following' : 'backfilling';
     // Backfill stops short of the unfinalized tail, which is followed with headers.
     const toBlock = following
@@ -401,10 +389,12 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
 
     let blocks: RawBlock[] = [];
     let toBlockFetched = toBlock;
+    /** The last block whose logs were asked for (past the linked headers, for a followed batch). */
+    let logsThrough = toBlock;
     let fetched: FetchedBlocksLogs;
     if (following) {
       // Followed blocks fetched ahead, or asked for now; their logs are of exactly these blocks.
-      let followed: Pick<FetchedAhead, 'result'> | undefined = ahead;
+      let followed: Pick<FetchedAhead, 'result' | 'logsThrough'> | undefined = ahead;
       let linked = await ahead?.blocks;
       if (linked === undefined) {
         const askedNow = fetchFollowedBlocks(followedDeps, addresses, fromBlock, toBlock);
@@ -424,18 +414,15 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       }
       blocks = linked;
       toBlockFetched = fromBlock + blocks.length - 1;
+      logsThrough = followed?.logsThrough ?? toBlockFetched;
       fetched = followed
         ? await followed.result
         : await fetchRange({ address: addresses, blockHash: blocks[0]!.hash });
     } else if (ahead) {
-      toBlockFetched = ahead.toBlock;
+      toBlockFetched = logsThrough = ahead.toBlock;
       fetched = await ahead.result;
     } else {
-      fetched = await fetchRange({
-        address: addresses,
-        fromBlock: `0x${fromBlock.toString(16)}`,
-        toBlock: `0x${toBlock.toString(16)}`,
-      });
+      fetched = await fetchRange(logRangeFilter(addresses, fromBlock, toBlock));
     }
     if ('moved' in fetched) {
       log.info(
@@ -449,7 +436,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       // single block that fails is an error, retried after a back-off. The ranges asked for
       // after it are of its size: forgotten, and aborted.
       fetchAhead.drop();
-      const shrunk = shrinkRangeAfter(sizer, fetched.error, fromBlock, toBlockFetched);
+      const shrunk = shrinkRangeAfter(sizer, fetched.error, fromBlock, logsThrough);
       if (shrunk === undefined) throw fetched.error;
       if (lastRangeShrink !== shrunk) log.warn(`Chain ${chain.chainId}: ${shrunk}`);
       lastRangeShrink = shrunk;
@@ -459,7 +446,10 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const answeredAt = performance.now();
     const answerBytes = approximateAnswerBytes(logs);
     sizer.succeeded(logs.length, fetched.milliseconds, toBlockFetched - fromBlock + 1, answerBytes);
-    if (!following) keepRecent(recentAnswerMs, fetched.milliseconds);
+    const dense = answerBytes >= DENSE_ANSWER_BYTES;
+    // Only dense ranges: the count is for them, and a quiet range's pass takes no time at all.
+    const timingPass = dense && !following;
+    if (timingPass) aheadTimes.answered(fetched.milliseconds);
     // The node works on what comes next while this range is decoded and stored.
     const askedAhead = planAhead({
       queued: fetchAhead.queued,
@@ -469,8 +459,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       followDistance,
       nextHigher,
       rangeLimit,
-      dense: answerBytes >= DENSE_ANSWER_BYTES,
-      rangesAhead: rangesAheadFor(recentAnswerMs, recentStoreMs),
+      dense,
+      rangesAhead: aheadTimes.rangesAhead(),
       rangeSize: sizer.size,
       followedBatchEnd: (from) => followedBatchEnd(from, head, nextHigher),
     });
@@ -511,7 +501,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     });
     const changed: EventRow[] = [...result.confirmed, ...result.inserted];
     if (changed.length > 0) onRows(changed);
-    if (!following) keepRecent(recentStoreMs, performance.now() - answeredAt);
+    if (timingPass) aheadTimes.stored(performance.now() - answeredAt);
     return 'progress';
   }
 

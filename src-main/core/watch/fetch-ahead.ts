@@ -9,6 +9,7 @@ import {
   type FollowedBlocksDependencies,
   type RawBlock,
 } from './followed-blocks.ts';
+import { logRangeFilter } from './log-rows.ts';
 
 export interface FetchedAhead {
   fromBlock: number;
@@ -17,6 +18,8 @@ export interface FetchedAhead {
   /** Following: the blocks' headers (undefined if the node did not have the first yet). */
   blocks?: Promise<RawBlock[] | undefined>;
   result: Promise<FetchedBlocksLogs>;
+  /** Followed blocks: the last block their logs were asked for (FollowedBlocks.logsThrough). */
+  logsThrough?: number;
 }
 
 export interface FetchAhead {
@@ -61,12 +64,13 @@ const SLOWER_THAN_PASSES = 1.5;
 
 /**
  * How many backfill ranges to ask for ahead after a dense answer: one, unless even the fastest of
- * the last few answers (the node's round trip and work, and reading it) took clearly longer than
- * a typical pass (the median) storing a range; then as many as cover it, at most
+ * the last few dense answers (the node's round trip and work, and reading it) took clearly longer
+ * than a typical pass (the median) storing such a range; then as many as cover it, at most
  * MAX_RANGES_AHEAD. A near node needs one: its answer is there before the pass before it ends.
- * More would only be parsed early and wait, alive through the young generation's collections: on
- * a 1M-event backfill from a local node, one ahead instead of three used about 1 s less of the
- * serve process's CPU (15.4 s against 16.4, four runs each). Until both are known, one.
+ * More would only be parsed early and wait, alive through the young generation's collections. On
+ * a 1M-event backfill from a local node, the serve process used 15.2 s of CPU against 15.8 with
+ * three ahead (three runs each), and 15.4 against 16.4 with the count fixed at one (four each);
+ * the backfill rates moved inside the machine's drift. Until both are known, one.
  */
 export function rangesAheadFor(answerMs: readonly number[], storeMs: readonly number[]): number {
   if (answerMs.length === 0 || storeMs.length === 0) return 1;
@@ -75,6 +79,38 @@ export function rangesAheadFor(answerMs: readonly number[], storeMs: readonly nu
   const passes = fastestAnswer / Math.max(typicalPass, 1);
   if (passes <= SLOWER_THAN_PASSES) return 1;
   return Math.min(MAX_RANGES_AHEAD, Math.ceil(passes));
+}
+
+/** How many passes' times rangesAheadFor is given: a few, so a change of node shows soon. */
+const TIMES_KEPT = 8;
+
+/** The times rangesAheadFor judges by, kept over a backfill's last dense passes. */
+export interface AheadTimes {
+  /** A dense range's answer took this long (asked for until parsed). */
+  answered(milliseconds: number): void;
+  /** Its pass took this long from its answer to its range stored. */
+  stored(milliseconds: number): void;
+  /** A backfill starts (again): times of another contract's, or of a node since left, go. */
+  forget(): void;
+  rangesAhead(): number;
+}
+
+export function createAheadTimes(): AheadTimes {
+  const answers: number[] = [];
+  const passes: number[] = [];
+  const keep = (times: number[], milliseconds: number): void => {
+    times.push(milliseconds);
+    if (times.length > TIMES_KEPT) times.shift();
+  };
+  return {
+    answered: (milliseconds) => keep(answers, milliseconds),
+    stored: (milliseconds) => keep(passes, milliseconds),
+    forget() {
+      answers.length = 0;
+      passes.length = 0;
+    },
+    rangesAhead: () => rangesAheadFor(answers, passes),
+  };
 }
 
 /** What to ask for ahead next, in order: backfill ranges, or one batch of followed blocks. */
@@ -150,14 +186,7 @@ export function createFetchAhead(deps: FollowedBlocksDependencies): FetchAhead {
         fromBlock,
         toBlock,
         asking,
-        result: deps.fetchRange(
-          {
-            address: addresses,
-            fromBlock: `0x${fromBlock.toString(16)}`,
-            toBlock: `0x${toBlock.toString(16)}`,
-          },
-          asking.signal,
-        ),
+        result: deps.fetchRange(logRangeFilter(addresses, fromBlock, toBlock), asking.signal),
       });
     },
     blocks(addresses, fromBlock, toBlock) {
@@ -170,6 +199,7 @@ export function createFetchAhead(deps: FollowedBlocksDependencies): FetchAhead {
         asking,
         blocks: followed.blocks.catch(() => undefined),
         result: followed.result,
+        logsThrough: followed.logsThrough,
       });
     },
     take(addresses, fromBlock, limit, { following }) {

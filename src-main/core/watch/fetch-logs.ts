@@ -8,7 +8,7 @@ import {
   isRangeTooLargeError,
   type RpcPool,
 } from '../chains/index.ts';
-import type { RawLog } from './log-rows.ts';
+import { logRangeFilter, type RawLog } from './log-rows.ts';
 import { hintedRangeSize, responseSizeRatio, type RangeSizer } from './range-sizer.ts';
 
 /**
@@ -71,11 +71,7 @@ export async function fetchLogsInRanges(
     try {
       const started = performance.now();
       const page = await rpc.request<RawLog[]>('eth_getLogs', [
-        {
-          address: addresses,
-          fromBlock: `0x${from.toString(16)}`,
-          toBlock: `0x${to.toString(16)}`,
-        },
+        logRangeFilter(addresses, from, to),
       ]);
       sizer.succeeded(
         page.length,

@@ -4,8 +4,10 @@
 // batch of them at once: the headers together and, beside them, the logs of the whole range in
 // one request, checked against those headers. One block a pass waited for its header, then its
 // logs, then the head's commit: two round trips a block to a distant node (a backfill's last 16
-// blocks took 16 passes; now 6, and one round trip each). On a local node the head's commits are
-// most of it: on 4,000-log blocks the last 16 blocks of a 1M-event backfill take about 1.3–1.4 s.
+// blocks took 16 passes; now 6, and one round trip each). On a local node storing the rows is
+// most of it: the last 16 blocks of 4,000 logs of a 1M-event backfill took 1.3–1.4 s in an
+// instrumented run, 300 ms a batch of 3, of which SQLite's inserts into the head 125–163 ms
+// (bench/results/tail-and-ahead-2026-12-07.md).
 //
 // A log range is not tied to block hashes as a query by hash is, so what comes back is checked:
 // every log must be of a block the headers name, by its hash (otherwise the chain moved between
@@ -16,7 +18,7 @@
 // known not to cover every log (Polygon's state-sync logs), every block without logs is asked
 // for again by its hash.
 import { hexToBytes, keccak256, type Hex } from 'viem';
-import type { RawLog } from './log-rows.ts';
+import { logRangeFilter, type RawLog } from './log-rows.ts';
 
 export interface RawBlock {
   number: string;
@@ -43,6 +45,11 @@ export interface FollowedBlocks {
   blocks: Promise<RawBlock[]>;
   /** The logs of exactly those blocks. */
   result: Promise<FetchedBlocksLogs>;
+  /**
+   * The last block the logs were asked for: the batch's last, whatever the headers turn out to
+   * be, so a refused answer is one of that many blocks.
+   */
+  logsThrough: number;
 }
 
 /**
@@ -75,14 +82,7 @@ export function fetchFollowedBlocks(
   // against them.
   const rangeLogs =
     lastBlock > fromBlock
-      ? deps.fetchRange(
-          {
-            address: addresses,
-            fromBlock: `0x${fromBlock.toString(16)}`,
-            toBlock: `0x${lastBlock.toString(16)}`,
-          },
-          signal,
-        )
+      ? deps.fetchRange(logRangeFilter(addresses, fromBlock, lastBlock), signal)
       : undefined;
   // Never a rejection, as FetchedRange promises: a batch fetched ahead may never be looked at.
   const result = blocks
@@ -92,7 +92,7 @@ export function fetchFollowedBlocks(
         : logsOfBlocks(deps, addresses, linked, rangeLogs, signal),
     )
     .catch((error: unknown) => ({ error }));
-  return { blocks, result };
+  return { blocks, result, logsThrough: lastBlock };
 }
 
 async function linkedHeaders(
@@ -127,23 +127,21 @@ async function logsOfBlocks(
   rangeLogs: Promise<FetchedRange>,
   signal: AbortSignal | undefined,
 ): Promise<FetchedBlocksLogs> {
-  let fetched = await rangeLogs;
+  const fetched = await rangeLogs;
   if ('error' in fetched) return fetched;
   const lastLinked = Number.parseInt(blocks.at(-1)!.number, 16);
-  if (fetched.logs.some((log) => Number.parseInt(log.blockNumber, 16) > lastLinked))
-    fetched = {
-      ...fetched,
-      logs: fetched.logs.filter((log) => Number.parseInt(log.blockNumber, 16) <= lastLinked),
-    };
   const hashAt = new Map(blocks.map((block) => [Number.parseInt(block.number, 16), block.hash]));
   const withLogs = new Set<string>();
+  const logs: RawLog[] = [];
   for (const log of fetched.logs) {
     const number = Number.parseInt(log.blockNumber, 16);
+    if (number > lastLinked) continue;
     if (hashAt.get(number) !== log.blockHash)
       return {
         moved: `a log of block ${number} came with hash ${log.blockHash}, not the header's ${hashAt.get(number) ?? '(no header asked for)'}`,
       };
     withLogs.add(log.blockHash);
+    logs.push(log);
   }
   const bloomKeys = deps.trustHeaderBloom === false ? undefined : addresses.map(bloomKey);
   const unvouched = blocks.filter(
@@ -153,14 +151,13 @@ async function logsOfBlocks(
       !(Array.isArray(block.transactions) && block.transactions.length === 0) &&
       (bloomKeys === undefined || bloomKeys.some((key) => bloomMayHoldKey(block.logsBloom, key))),
   );
-  if (unvouched.length === 0) return fetched;
+  if (unvouched.length === 0) return { logs, milliseconds: fetched.milliseconds };
   const again = await Promise.all(
     unvouched.map((block) =>
       deps.fetchRange({ address: addresses, blockHash: block.hash }, signal),
     ),
   );
   // Out of block order now; toStoredEvents puts rows in chain order, as for any answer.
-  const logs = [...fetched.logs];
   for (const answer of again) {
     if ('error' in answer) return answer;
     logs.push(...answer.logs);

@@ -16,6 +16,19 @@ export interface RawLog {
   removed?: boolean;
 }
 
+/** The eth_getLogs filter for the contracts' logs of blocks fromBlock to toBlock. */
+export function logRangeFilter(
+  addresses: readonly string[],
+  fromBlock: number,
+  toBlock: number,
+): { address: readonly string[]; fromBlock: string; toBlock: string } {
+  return {
+    address: addresses,
+    fromBlock: `0x${fromBlock.toString(16)}`,
+    toBlock: `0x${toBlock.toString(16)}`,
+  };
+}
+
 export interface WatchedContractDecoder {
   contractId: string;
   /** Checksummed, as stored. */

@@ -59,7 +59,8 @@ const ANSWER_SHARE = 0.8;
  * them, the more is copied. On a 1M-event backfill from a local node, ranges of 8 MB answers
  * (3 blocks) ran at 77k events/s and ranges of 3 MB (1 block) at 89–92k, with the engine's
  * thread using 7.0 s of CPU instead of 8.0 and the node 3.1 s instead of 4.0. More of them are
- * asked for ahead from a distant node (rangesAheadFor in fetch-ahead.ts), so its round trips overlap.
+ * asked for ahead from a distant node (rangesAheadFor in fetch-ahead.ts), so its round trips
+ * overlap.
  */
 export const RANGE_ANSWER_BYTES = 3 * 1024 * 1024;
 

@@ -2,8 +2,10 @@
 // tell how dense the next ones are. A fault proxy in front of a real anvil holds every
 // eth_getLogs a while, as a distant node would, and counts how many are in flight at once; the
 // store ends equal to the chain. When a range is refused, those asked for after it are aborted,
-// not read. From a near node, fewer are asked for: one ahead covers its answer time. (Over quiet
-// blocks one is asked for ahead: see backfill-range-faults.test.ts.)
+// not read. (Over quiet blocks one is asked for ahead: see backfill-range-faults.test.ts. From a
+// near node one is asked for ahead, which this proxy cannot show: it reads each answer whole
+// before sending it on, and through it even an undelayed anvil had three in flight.
+// fetch-ahead.test.ts has the rule, and the store bench the near node.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
@@ -18,8 +20,6 @@ import { waitFor } from '../../helpers/serve.ts';
 /** Logs a block: about 1.4 MB of answer, so a range holds two blocks (RANGE_ANSWER_BYTES). */
 const LOGS_PER_BLOCK = 2_000;
 const BLOCKS = 40;
-/** The near node's backfill: fewer blocks, as the count in flight is all it shows. */
-const NEAR_BLOCKS = 20;
 
 let anvil: AnvilInstance;
 let emitter: `0x${string}`;
@@ -64,8 +64,9 @@ async function watchFromItsStart(emitter: { address: `0x${string}`; startBlock: 
 }
 
 describe('backfill ranges asked for ahead', () => {
-  it('over dense blocks, three are in flight while one is stored', async () => {
-    proxy.setFaults({ fault: { kind: 'delay', ms: 150 }, methods: ['eth_getLogs'] });
+  it('over dense blocks from a distant node, three are in flight while one is stored', async () => {
+    // Each answer held well over what a pass takes, even on a loaded machine.
+    proxy.setFaults({ fault: { kind: 'delay', ms: 400 }, methods: ['eth_getLogs'] });
     await watchEmitter(
       (name, input) => callOk(server, name, input),
       { chainId: anvil.chainId, rpcUrls: [proxy.url] },
@@ -94,18 +95,5 @@ describe('backfill ranges asked for ahead', () => {
     );
     await waitFor(() => proxy.rangesAbandoned > 0, 60_000, 20);
     await waitForStoreToEqualChain(server, anvil.rpcUrl, second.address, 120_000, { contractId });
-  }, 240_000);
-
-  it('from a near node, fewer are asked for: its answer is there before the pass before it ends', async () => {
-    const third = await denseEmitter(NEAR_BLOCKS);
-    proxy.clearFaults();
-    proxy.resetCounts();
-    const contractId = await watchFromItsStart(third);
-    await waitForStoreToEqualChain(server, anvil.rpcUrl, third.address, 120_000, { contractId });
-    // The node is asked for ranges all the way (not one at a time: that would be a range in
-    // flight only between passes), but never three at once as through a distant node above.
-    expect(proxy.counts['eth_getLogs']).toBeGreaterThan(NEAR_BLOCKS / 2);
-    expect(proxy.rangesInFlightPeak).toBeGreaterThanOrEqual(1);
-    expect(proxy.rangesInFlightPeak).toBeLessThan(3);
   }, 240_000);
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createFetchAhead,
   planAhead,
+  createAheadTimes,
   MAX_RANGES_AHEAD,
   rangesAheadFor,
   type AheadPlan,
@@ -182,6 +183,24 @@ describe('planning what to ask for ahead', () => {
     expect(rangesAheadFor([5_000], [35])).toBe(MAX_RANGES_AHEAD);
     // A pass that took no time at all does not divide by zero.
     expect(rangesAheadFor([10], [0])).toBe(MAX_RANGES_AHEAD);
+  });
+
+  it('judges by the last 8 passes, and by none once a backfill starts again', () => {
+    const times = createAheadTimes();
+    expect(times.rangesAhead()).toBe(1);
+    // A near node: answers within a pass.
+    for (let pass = 0; pass < 8; pass++) {
+      times.answered(20);
+      times.stored(30);
+    }
+    expect(times.rangesAhead()).toBe(1);
+    // Then a distant one (another URL): three once its answers fill the window.
+    for (let pass = 0; pass < 7; pass++) times.answered(200);
+    expect(times.rangesAhead()).toBe(1);
+    times.answered(200);
+    expect(times.rangesAhead()).toBe(3);
+    times.forget();
+    expect(times.rangesAhead()).toBe(1);
   });
 
   it('asks for one range after a quiet answer', () => {

@@ -144,6 +144,8 @@ describe('a batch of followed blocks', () => {
       milliseconds: 1,
     }));
     const batch = fetchFollowedBlocks(deps, ['0xa'], 10, 12);
+    // Its logs were asked for through 12: a refused answer is one of three blocks.
+    expect(batch.logsThrough).toBe(12);
     expect(await batch.blocks).toEqual([blocks[0], blocks[1]]);
     expect(await batch.result).toEqual({
       logs: [logOf(blocks[0]!), logOf(blocks[1]!)],
@@ -154,8 +156,9 @@ describe('a batch of followed blocks', () => {
   it(`asks for at most ${MAX_FOLLOWED_BATCH} headers at once`, async () => {
     const blocks = chainOf(40, { logsBloom: fullBloom });
     const { deps, headersAsked } = node(blocks, () => ({ logs: [], milliseconds: 1 }));
-    const { blocks: linked } = fetchFollowedBlocks(deps, ['0xa'], 10, 49);
+    const { blocks: linked, logsThrough } = fetchFollowedBlocks(deps, ['0xa'], 10, 49);
     expect(await linked).toHaveLength(MAX_FOLLOWED_BATCH);
+    expect(logsThrough).toBe(10 + MAX_FOLLOWED_BATCH - 1);
     expect(headersAsked).toHaveLength(MAX_FOLLOWED_BATCH);
   });
 });
