@@ -10,7 +10,13 @@ import { errorText, headerBloomCoversLogs } from '../chains/index.ts';
 import type { ChainRecord, EventRow, Store, StoredEvent } from './types.ts';
 import { createRangeSizer, DENSE_ANSWER_BYTES, type RangeSizer } from './range-sizer.ts';
 import { approximateAnswerBytes, fetchLogsInRanges, shrinkRangeAfter } from './fetch-logs.ts';
-import { logRangeFilter, toStoredEvents, type ContractDecoders, type RawLog } from './log-rows.ts';
+import {
+  logBlockFilter,
+  logRangeFilter,
+  toStoredEvents,
+  type ContractDecoders,
+  type RawLog,
+} from './log-rows.ts';
 import { createAheadTimes, createFetchAhead, planAhead, type FetchedAhead } from './fetch-ahead.ts';
 import {
   fetchFollowedBlocks,
@@ -417,7 +423,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       logsThrough = followed?.logsThrough ?? toBlockFetched;
       fetched = followed
         ? await followed.result
-        : await fetchRange({ address: addresses, blockHash: blocks[0]!.hash });
+        : await fetchRange(logBlockFilter(addresses, blocks[0]!.hash));
     } else if (ahead) {
       toBlockFetched = logsThrough = ahead.toBlock;
       fetched = await ahead.result;

@@ -18,7 +18,7 @@
 // known not to cover every log (Polygon's state-sync logs), every block without logs is asked
 // for again by its hash.
 import { hexToBytes, keccak256, type Hex } from 'viem';
-import { logRangeFilter, type RawLog } from './log-rows.ts';
+import { logBlockFilter, logRangeFilter, type RawLog } from './log-rows.ts';
 
 export interface RawBlock {
   number: string;
@@ -88,7 +88,7 @@ export function fetchFollowedBlocks(
   const result = blocks
     .then((linked): Promise<FetchedBlocksLogs> =>
       rangeLogs === undefined
-        ? deps.fetchRange({ address: addresses, blockHash: linked[0]!.hash }, signal)
+        ? deps.fetchRange(logBlockFilter(addresses, linked[0]!.hash), signal)
         : logsOfBlocks(deps, addresses, linked, rangeLogs, signal),
     )
     .catch((error: unknown) => ({ error }));
@@ -153,9 +153,7 @@ async function logsOfBlocks(
   );
   if (unvouched.length === 0) return { logs, milliseconds: fetched.milliseconds };
   const again = await Promise.all(
-    unvouched.map((block) =>
-      deps.fetchRange({ address: addresses, blockHash: block.hash }, signal),
-    ),
+    unvouched.map((block) => deps.fetchRange(logBlockFilter(addresses, block.hash), signal)),
   );
   // Out of block order now; toStoredEvents puts rows in chain order, as for any answer.
   for (const answer of again) {

@@ -29,6 +29,14 @@ export function logRangeFilter(
   };
 }
 
+/** The eth_getLogs filter for the contracts' logs of the block with this hash. */
+export function logBlockFilter(
+  addresses: readonly string[],
+  blockHash: string,
+): { address: readonly string[]; blockHash: string } {
+  return { address: addresses, blockHash };
+}
+
 export interface WatchedContractDecoder {
   contractId: string;
   /** Checksummed, as stored. */
