@@ -57,8 +57,10 @@ export const MAX_RANGES_AHEAD = 3;
 
 /**
  * An answer counts as slower than the passes when the fastest of the last few took this many
- * passes: one range ahead is read at the latest when the pass after it waits for it, so a near
- * node's answers seem to take up to about one pass, never much more.
+ * passes. One range ahead is read at the latest when the pass after it waits for it, so a near
+ * node's answers seem to take about one pass; but reading and parsing it count too, and on a 1M
+ * backfill from a local node they crossed this on about two passes in five (two or three ranges
+ * were then asked for; bench/results/tail-and-ahead-2026-12-07.md).
  */
 const SLOWER_THAN_PASSES = 1.5;
 
@@ -70,7 +72,8 @@ const SLOWER_THAN_PASSES = 1.5;
  * More would only be parsed early and wait, alive through the young generation's collections. On
  * a 1M-event backfill from a local node, the serve process used 15.2 s of CPU against 15.8 with
  * three ahead (three runs each), and 15.4 against 16.4 with the count fixed at one (four each);
- * the backfill rates moved inside the machine's drift. Until both are known, one.
+ * the backfill rates moved inside the machine's drift. Before a dense answer and a pass have both
+ * been timed (a backfill's first pass), one.
  */
 export function rangesAheadFor(answerMs: readonly number[], storeMs: readonly number[]): number {
   if (answerMs.length === 0 || storeMs.length === 0) return 1;
