@@ -28,8 +28,13 @@ export type Fault =
   | { kind: 'omit-last-block-logs' }
   /** eth_getLogs answers name another hash for every log's block: logs of another branch. */
   | { kind: 'lie-log-block-hash' }
-  /** Refuses, as a provider does, after working on it this long: "query returned more than…". */
-  | { kind: 'refuse-range'; afterMs: number };
+  /**
+   * Refuses, as a provider does, after working on it this long: "query returned more than…".
+   * With holdOthersMs, the log ranges that come while it works on the refusal are held until
+   * that long after it is sent: a client that drops them when it reads the refusal has time to,
+   * however loaded the machine (rangesAbandoned counts them).
+   */
+  | { kind: 'refuse-range'; afterMs: number; holdOthersMs?: number };
 
 export interface FaultRule {
   fault: Fault;
@@ -160,6 +165,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let rangesInFlight = 0;
   let rangesInFlightPeak = 0;
   let rangesAbandoned = 0;
+  /** Log ranges coming before `until` are held until `release` (refuse-range's holdOthersMs). */
+  let rangeHold = { until: 0, release: 0 };
 
   const server = createServer((incoming, outgoing) => {
     void (async () => {
@@ -186,6 +193,11 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         });
       }
       if (paused) await new Promise<void>((resolve) => held.push(resolve));
+      const arrived = performance.now();
+      if (width !== undefined && arrived < rangeHold.until) {
+        await new Promise((resolve) => setTimeout(resolve, rangeHold.release - arrived));
+        if (outgoing.destroyed) return;
+      }
       const fault = rules.find(
         (rule) =>
           (!rule.methods || (method !== undefined && rule.methods.includes(method))) &&
@@ -228,6 +240,13 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
           break;
         case 'refuse-range':
           if (method !== 'eth_getLogs') break;
+          if (fault.holdOthersMs !== undefined) {
+            const now = performance.now();
+            rangeHold = {
+              until: now + fault.afterMs,
+              release: now + fault.afterMs + fault.holdOthersMs,
+            };
+          }
           await new Promise((resolve) => setTimeout(resolve, fault.afterMs));
           return answerCall({
             error: { code: -32005, message: 'query returned more than 10000 results' },

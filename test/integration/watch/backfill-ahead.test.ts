@@ -84,16 +84,21 @@ describe('backfill ranges asked for ahead', () => {
     const contractId = await watchFromItsStart(second);
     // Three in flight, then every range of more than one block is refused after the node worked
     // on it: the first refusal shrinks the ranges, and the ones asked for after it are dropped.
+    // Those are held until well after the refusal: otherwise one asked for a few milliseconds
+    // after it could be answered before the watcher read the refusal (30 ms apart in a traced
+    // run), and on a loaded machine none was left to abandon.
     await waitFor(() => proxy.rangesInFlightPeak === 3, 60_000, 20);
+    // Adding the contract may have aborted ranges already; only those after the refusal count.
+    const abandonedBefore = proxy.rangesAbandoned;
     proxy.setFaults(
       {
-        fault: { kind: 'refuse-range', afterMs: 300 },
+        fault: { kind: 'refuse-range', afterMs: 300, holdOthersMs: 5_000 },
         methods: ['eth_getLogs'],
         widerThanBlocks: 1,
       },
       { fault: { kind: 'delay', ms: 300 }, methods: ['eth_getLogs'] },
     );
-    await waitFor(() => proxy.rangesAbandoned > 0, 60_000, 20);
+    await waitFor(() => proxy.rangesAbandoned > abandonedBefore, 60_000, 20);
     await waitForStoreToEqualChain(server, anvil.rpcUrl, second.address, 120_000, { contractId });
   }, 240_000);
 });
