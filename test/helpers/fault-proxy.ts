@@ -57,6 +57,11 @@ export interface FaultProxy {
   readonly rangesInFlightPeak: number;
   /** eth_getLogs over a block range whose client closed the connection before the answer. */
   readonly rangesAbandoned: number;
+  /**
+   * Every eth_getLogs over a block range, in the order they came: its first block and width,
+   * when it came and when its connection closed (performance.now(); undefined while in flight).
+   */
+  readonly ranges: readonly RangeAsked[];
   /** Replaces the rules; the first rule matching a request's method applies. */
   setFaults(...rules: FaultRule[]): void;
   clearFaults(): void;
@@ -65,6 +70,13 @@ export interface FaultProxy {
   resume(): void;
   resetCounts(): void;
   close(): Promise<void>;
+}
+
+export interface RangeAsked {
+  fromBlock: number;
+  width: number;
+  askedAt: number;
+  closedAt?: number;
 }
 
 interface JsonRpcCall {
@@ -78,13 +90,14 @@ export function fakeHash(hash: string): string {
   return `0x${[...hash.slice(2)].map((digit) => (15 - Number.parseInt(digit, 16)).toString(16)).join('')}`;
 }
 
-/** Blocks an eth_getLogs call asks for by number; undefined for other calls (or by block hash). */
-function logRangeWidth(call: JsonRpcCall | undefined): number | undefined {
+/** The blocks an eth_getLogs call asks for by number; undefined for other calls (or by block hash). */
+function logRange(call: JsonRpcCall | undefined): { fromBlock: number; width: number } | undefined {
   if (call?.method !== 'eth_getLogs' || !Array.isArray(call.params)) return undefined;
   const filter = call.params[0] as { fromBlock?: unknown; toBlock?: unknown } | undefined;
   if (typeof filter?.fromBlock !== 'string' || typeof filter.toBlock !== 'string') return undefined;
-  const width = Number.parseInt(filter.toBlock, 16) - Number.parseInt(filter.fromBlock, 16) + 1;
-  return Number.isFinite(width) ? width : undefined;
+  const fromBlock = Number.parseInt(filter.fromBlock, 16);
+  const width = Number.parseInt(filter.toBlock, 16) - fromBlock + 1;
+  return Number.isFinite(width) ? { fromBlock, width } : undefined;
 }
 
 function readBody(message: IncomingMessage): Promise<Buffer> {
@@ -165,6 +178,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let rangesInFlight = 0;
   let rangesInFlightPeak = 0;
   let rangesAbandoned = 0;
+  const ranges: RangeAsked[] = [];
   /** Log ranges coming before `until` are held until `release` (refuse-range's holdOthersMs). */
   let rangeHold = { until: 0, release: 0 };
 
@@ -184,11 +198,15 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         received.push({ method, params: call.params });
       }
       const method = calls[0]?.method;
-      const width = logRangeWidth(calls[0]);
-      if (method === 'eth_getLogs' && width !== undefined) {
+      const range = logRange(calls[0]);
+      const width = range?.width;
+      if (range) {
         rangesInFlightPeak = Math.max(rangesInFlightPeak, ++rangesInFlight);
+        const asked: RangeAsked = { ...range, askedAt: performance.now() };
+        ranges.push(asked);
         outgoing.on('close', () => {
           rangesInFlight--;
+          asked.closedAt = performance.now();
           if (!outgoing.writableFinished) rangesAbandoned++;
         });
       }
@@ -307,6 +325,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     get rangesAbandoned() {
       return rangesAbandoned;
     },
+    ranges,
     setFaults(...next) {
       endHanging();
       rules = next;
@@ -327,6 +346,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       received.length = 0;
       rangesInFlightPeak = rangesInFlight;
       rangesAbandoned = 0;
+      ranges.length = 0;
     },
     close() {
       paused = false;

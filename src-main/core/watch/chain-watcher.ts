@@ -117,6 +117,8 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   let followOneBlock = false;
   /** How long dense backfill ranges took to answer and to store: how many to ask for ahead. */
   const aheadTimes = createAheadTimes();
+  /** Whether the last pass that did not fail was a backfill's (a failed one leaves it). */
+  let lastPassBackfilled = false;
 
   const sleep =
     deps.sleep ??
@@ -351,6 +353,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     const cursors = store.contractCursors(chain.chainId);
     if (cursors.length === 0) {
       phase = 'idle';
+      lastPassBackfilled = false;
       return 'idle';
     }
     const lowest = Math.min(...cursors.map((cursor) => cursor.cursor));
@@ -359,6 +362,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
       // back, a lagging URL), and a sibling block with the same parent would pass its check.
       fetchAhead.drop();
       phase = 'following';
+      lastPassBackfilled = false;
       followOneBlock = false;
       // A reorg can replace the tip without the head moving (same height, another hash).
       const storedTip = store.storedBlockHash(chain.chainId, lowest);
@@ -380,8 +384,11 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     );
     const fromBlock = lowest + 1;
     const following = head - lowest <= followDistance;
-    // A backfill (again): the times of the last one may be another node's.
-    if (!following && phase !== 'backfilling') aheadTimes.forget();
+    // A backfill (again): the times of the last one may be another node's. A failed pass in
+    // between says nothing about how far the node is: forgotten after one, a distant node with
+    // an error now and then was asked for one range at a time for the next passes.
+    if (!following && !lastPassBackfilled) aheadTimes.forget();
+    lastPassBackfilled = !following;
     phase = following ? 'following' : 'backfilling';
     // Backfill stops short of the unfinalized tail, which is followed with headers.
     const toBlock = following

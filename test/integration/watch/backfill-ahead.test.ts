@@ -2,17 +2,18 @@
 // tell how dense the next ones are. A fault proxy in front of a real anvil holds every
 // eth_getLogs a while, as a distant node would, and counts how many are in flight at once; the
 // store ends equal to the chain. When a range is refused, those asked for after it are aborted,
-// not read. (Over quiet blocks one is asked for ahead: see backfill-range-faults.test.ts. From a
-// near node one is asked for ahead, which this proxy cannot show: it reads each answer whole
-// before sending it on, and through it even an undelayed anvil had three in flight.
-// fetch-ahead.test.ts has the rule, and the store bench the near node.)
+// not read; after a failed pass, the node is still known to be distant. (Over quiet blocks one
+// is asked for ahead: see backfill-range-faults.test.ts. From a near node one is asked for
+// ahead, which this proxy cannot show: it reads each answer whole before sending it on, and
+// through it even an undelayed anvil had three in flight. fetch-ahead.test.ts has the rule, and
+// the store bench the near node.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { rawRpc } from '../../helpers/chain-control.ts';
 import { waitForStoreToEqualChain } from '../../helpers/compare.ts';
 import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
-import type { FaultProxy } from '../../helpers/fault-proxy.ts';
+import type { FaultProxy, FaultRule } from '../../helpers/fault-proxy.ts';
 import { startProxiedVigil, type ProxiedVigil } from '../../helpers/proxied-vigil.ts';
 import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
 import { waitFor } from '../../helpers/serve.ts';
@@ -41,26 +42,39 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-/** Another emitter on the same chain, with `blocks` dense blocks of its logs. */
-async function denseEmitter(
-  blocks: number,
-): Promise<{ address: `0x${string}`; startBlock: number }> {
+/**
+ * A node that answers eth_getLogs a second late: three ranges ahead even when a loaded machine
+ * makes each pass slow.
+ */
+const DISTANT: FaultRule = { fault: { kind: 'delay', ms: 1_000 }, methods: ['eth_getLogs'] };
+
+/**
+ * Another emitter on the same chain, with BLOCKS dense blocks of its logs, watched from the block
+ * it was deployed after through the distant node, once three of its ranges are in flight.
+ */
+async function watchDenseEmitterFromAfar(): Promise<{
+  address: `0x${string}`;
+  contractId: string;
+}> {
   const startBlock = Number.parseInt(await rawRpc<string>(anvil.rpcUrl, 'eth_blockNumber'), 16);
   const address = await deployContract(anvil.rpcUrl, 'Emitter');
-  for (let block = 0; block < blocks; block++)
+  for (let block = 0; block < BLOCKS; block++)
     await emitMany(anvil.rpcUrl, address, LOGS_PER_BLOCK);
-  return { address, startBlock };
-}
-
-/** Watches an emitter from the block it was deployed after; its contract id. */
-async function watchFromItsStart(emitter: { address: `0x${string}`; startBlock: number }) {
+  proxy.resetCounts();
+  proxy.setFaults(DISTANT);
   const { id } = await callOk<{ id: string }>(server, 'contracts.add', {
     chainId: anvil.chainId,
-    address: emitter.address,
+    address,
     abi: loadArtifact('Emitter').abi,
-    startBlock: emitter.startBlock,
+    startBlock,
   });
-  return id;
+  await waitFor(() => proxy.rangesInFlightPeak === 3, 60_000, 20);
+  return { address, contractId: id };
+}
+
+async function chainPhase(): Promise<string | undefined> {
+  const { chains } = await callOk<{ chains: { phase: string }[] }>(server, 'status.get', {});
+  return chains[0]?.phase;
 }
 
 describe('backfill ranges asked for ahead', () => {
@@ -77,28 +91,51 @@ describe('backfill ranges asked for ahead', () => {
   });
 
   it('when a range is refused, those asked for after it are aborted, and nothing is lost', async () => {
-    // A second contract, watched from its own first block on the same chain.
-    const second = await denseEmitter(BLOCKS);
-    proxy.resetCounts();
-    proxy.setFaults({ fault: { kind: 'delay', ms: 300 }, methods: ['eth_getLogs'] });
-    const contractId = await watchFromItsStart(second);
-    // Three in flight, then every range of more than one block is refused after the node worked
+    const second = await watchDenseEmitterFromAfar();
+    // Three in flight; then every range of more than one block is refused after the node worked
     // on it: the first refusal shrinks the ranges, and the ones asked for after it are dropped.
     // Those are held until well after the refusal: otherwise one asked for a few milliseconds
     // after it could be answered before the watcher read the refusal (30 ms apart in a traced
-    // run), and on a loaded machine none was left to abandon.
-    await waitFor(() => proxy.rangesInFlightPeak === 3, 60_000, 20);
-    // Adding the contract may have aborted ranges already; only those after the refusal count.
+    // run), and on a loaded machine none was left to abandon. Adding the contract may have
+    // aborted ranges already; only those after the refusal count.
     const abandonedBefore = proxy.rangesAbandoned;
     proxy.setFaults(
       {
-        fault: { kind: 'refuse-range', afterMs: 300, holdOthersMs: 5_000 },
+        fault: { kind: 'refuse-range', afterMs: 1_000, holdOthersMs: 5_000 },
         methods: ['eth_getLogs'],
         widerThanBlocks: 1,
       },
-      { fault: { kind: 'delay', ms: 300 }, methods: ['eth_getLogs'] },
+      DISTANT,
     );
     await waitFor(() => proxy.rangesAbandoned > abandonedBefore, 60_000, 20);
-    await waitForStoreToEqualChain(server, anvil.rpcUrl, second.address, 120_000, { contractId });
+    // The rest without the delay (the followed tail asks a block at a time).
+    proxy.clearFaults();
+    await waitForStoreToEqualChain(server, anvil.rpcUrl, second.address, 120_000, {
+      contractId: second.contractId,
+    });
+  }, 240_000);
+
+  it('after a failed pass, a distant node is asked for three ahead again at once', async () => {
+    const third = await watchDenseEmitterFromAfar();
+    // The next head asked for fails, and the pass with it.
+    proxy.setFaults(
+      { fault: { kind: 'status', status: 500 }, methods: ['eth_blockNumber'] },
+      DISTANT,
+    );
+    await waitFor(async () => (await chainPhase()) === 'error' || undefined, 30_000, 20);
+    const failedAt = performance.now();
+    proxy.setFaults(DISTANT);
+    const after = () => proxy.ranges.filter((range) => range.askedAt > failedAt);
+    await waitFor(() => after()[2]?.closedAt !== undefined, 60_000, 20);
+    // The first range after it is asked for alone (what was asked ahead went with the failure).
+    // Once it is answered, the times from before the failure still say the node is distant:
+    // the next ones are asked for together, not each after the one before is answered.
+    const [, second, thirdAfter] = after();
+    expect(thirdAfter!.askedAt).toBeLessThan(second!.closedAt!);
+    // The rest without the delay (the followed tail asks a block at a time).
+    proxy.clearFaults();
+    await waitForStoreToEqualChain(server, anvil.rpcUrl, third.address, 120_000, {
+      contractId: third.contractId,
+    });
   }, 240_000);
 });
