@@ -1,9 +1,10 @@
 // A small JSON-RPC HTTP proxy in front of a real anvil that misbehaves on demand: per method it
 // can delay, drop the connection, never answer, answer 429 or 500, cut the body short, refuse a
-// log range as too large after a while, or lie (other block hashes, another chain id, a frozen
-// head), for every call of a method or only for eth_getLogs over more than N blocks. It can also
-// hold every request until resumed. Tests switch faults at run time; it counts requests by method
-// (the bench uses that), log ranges in flight and abandoned, and keeps each call's params.
+// log range as too large after a while (holding the ranges that come meanwhile), or lie (other
+// block hashes, another chain id, a frozen head), for every call of a method or only for
+// eth_getLogs over more than N blocks. It can also hold every request until resumed. Tests
+// switch faults at run time; it counts requests by method (the bench uses that), log ranges in
+// flight and abandoned, and keeps each call's params and each log range's times.
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -58,8 +59,9 @@ export interface FaultProxy {
   /** eth_getLogs over a block range whose client closed the connection before the answer. */
   readonly rangesAbandoned: number;
   /**
-   * Every eth_getLogs over a block range, in the order they came: its first block and width,
-   * when it came and when its connection closed (performance.now(); undefined while in flight).
+   * Every request whose (first) call is eth_getLogs over a block range, in the order they came:
+   * its first block and width, when it came and when its connection closed (performance.now();
+   * undefined while in flight).
    */
   readonly ranges: readonly RangeAsked[];
   /** Replaces the rules; the first rule matching a request's method applies. */
@@ -99,6 +101,9 @@ function logRange(call: JsonRpcCall | undefined): { fromBlock: number; width: nu
   const width = Number.parseInt(filter.toBlock, 16) - fromBlock + 1;
   return Number.isFinite(width) ? { fromBlock, width } : undefined;
 }
+
+const wait = (milliseconds: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 function readBody(message: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -181,6 +186,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const ranges: RangeAsked[] = [];
   /** Log ranges coming before `until` are held until `release` (refuse-range's holdOthersMs). */
   let rangeHold = { until: 0, release: 0 };
+  /** Ends a held range's wait early: each is let go when the faults change. */
+  const holding = new Set<() => void>();
 
   const server = createServer((incoming, outgoing) => {
     void (async () => {
@@ -213,7 +220,16 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       if (paused) await new Promise<void>((resolve) => held.push(resolve));
       const arrived = performance.now();
       if (width !== undefined && arrived < rangeHold.until) {
-        await new Promise((resolve) => setTimeout(resolve, rangeHold.release - arrived));
+        await new Promise<void>((resolve) => {
+          let timer: NodeJS.Timeout | undefined = undefined;
+          const end = (): void => {
+            clearTimeout(timer);
+            holding.delete(end);
+            resolve();
+          };
+          timer = setTimeout(end, rangeHold.release - arrived);
+          holding.add(end);
+        });
         if (outgoing.destroyed) return;
       }
       const fault = rules.find(
@@ -254,7 +270,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
             return answerResult(`0x${fault.blockNumber.toString(16)}`);
           break;
         case 'delay':
-          await new Promise((resolve) => setTimeout(resolve, fault.ms));
+          await wait(fault.ms);
           break;
         case 'refuse-range':
           if (method !== 'eth_getLogs') break;
@@ -265,7 +281,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
               release: now + fault.afterMs + fault.holdOthersMs,
             };
           }
-          await new Promise((resolve) => setTimeout(resolve, fault.afterMs));
+          await wait(fault.afterMs);
           return answerCall({
             error: { code: -32005, message: 'query returned more than 10000 results' },
           });
@@ -309,6 +325,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const endHanging = (): void => {
     for (const socket of hanging) socket.destroy();
     hanging.clear();
+    // The same for ranges held by a refusal: they go on to the node now.
+    rangeHold = { until: 0, release: 0 };
+    for (const end of [...holding]) end();
   };
   const release = (): void => {
     const waiting = held;
@@ -351,6 +370,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     close() {
       paused = false;
       release();
+      endHanging();
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },

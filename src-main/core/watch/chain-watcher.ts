@@ -117,7 +117,7 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
   let followOneBlock = false;
   /** How long dense backfill ranges took to answer and to store: how many to ask for ahead. */
   const aheadTimes = createAheadTimes();
-  /** Whether the last pass that did not fail was a backfill's (a failed one leaves it). */
+  /** Whether the last pass to choose its blocks was a backfill's (one failing before leaves it). */
   let lastPassBackfilled = false;
 
   const sleep =
@@ -384,9 +384,10 @@ export function createChainWatcher(deps: ChainWatcherDependencies): ChainWatcher
     );
     const fromBlock = lowest + 1;
     const following = head - lowest <= followDistance;
-    // A backfill (again): the times of the last one may be another node's. A failed pass in
-    // between says nothing about how far the node is: forgotten after one, a distant node with
-    // an error now and then was asked for one range at a time for the next passes.
+    // A backfill (again) after following: the times of the last one may be another node's. A
+    // failed pass in between says nothing about how far the node is: with the times forgotten
+    // after one, the range after the first was asked for only once the first was answered (a
+    // round trip lost to each error of a distant node).
     if (!following && !lastPassBackfilled) aheadTimes.forget();
     lastPassBackfilled = !following;
     phase = following ? 'following' : 'backfilling';

@@ -93,7 +93,10 @@ export interface AheadTimes {
   answered(milliseconds: number): void;
   /** Its pass took this long from its answer to its range stored. */
   stored(milliseconds: number): void;
-  /** A backfill starts (again): times of another contract's, or of a node since left, go. */
+  /**
+   * A backfill starts after following or idling: times of another contract's, or of a node
+   * since left, go (a failed pass keeps them; a node changed in the settings gets a new watcher).
+   */
   forget(): void;
   rangesAhead(): number;
 }
