@@ -105,6 +105,19 @@ function logRange(call: JsonRpcCall | undefined): { fromBlock: number; width: nu
 const wait = (milliseconds: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, milliseconds));
 
+/** Requests waiting to go on: each waits until the next letGo(). */
+function createHeldRequests(): { wait(): Promise<void>; letGo(): void } {
+  let waiting: (() => void)[] = [];
+  return {
+    wait: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    letGo() {
+      const going = waiting;
+      waiting = [];
+      for (const resolve of going) resolve();
+    },
+  };
+}
+
 function readBody(message: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -176,7 +189,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const received: { method: string; params: unknown }[] = [];
   let rules: FaultRule[] = [];
   let paused = false;
-  let held: (() => void)[] = [];
+  const heldWhilePaused = createHeldRequests();
   const sockets = new Set<Socket>();
   /** Requests left hanging by a 'hang' fault; ended when the faults change. */
   const hanging = new Set<Socket>();
@@ -184,10 +197,15 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let rangesInFlightPeak = 0;
   let rangesAbandoned = 0;
   const ranges: RangeAsked[] = [];
-  /** Log ranges coming before `until` are held until `release` (refuse-range's holdOthersMs). */
-  let rangeHold = { until: 0, release: 0 };
-  /** Ends a held range's wait early: each is let go when the faults change. */
-  const holding = new Set<() => void>();
+  /** Log ranges coming before this are held (refuse-range's holdOthersMs) until let go. */
+  let holdRangesUntil = 0;
+  const heldRanges = createHeldRequests();
+  let heldRangesTimer: NodeJS.Timeout | undefined;
+  const letHeldRangesGo = (): void => {
+    clearTimeout(heldRangesTimer);
+    holdRangesUntil = 0;
+    heldRanges.letGo();
+  };
 
   const server = createServer((incoming, outgoing) => {
     void (async () => {
@@ -217,19 +235,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
           if (!outgoing.writableFinished) rangesAbandoned++;
         });
       }
-      if (paused) await new Promise<void>((resolve) => held.push(resolve));
-      const arrived = performance.now();
-      if (width !== undefined && arrived < rangeHold.until) {
-        await new Promise<void>((resolve) => {
-          let timer: NodeJS.Timeout | undefined = undefined;
-          const end = (): void => {
-            clearTimeout(timer);
-            holding.delete(end);
-            resolve();
-          };
-          timer = setTimeout(end, rangeHold.release - arrived);
-          holding.add(end);
-        });
+      if (paused) await heldWhilePaused.wait();
+      if (range && performance.now() < holdRangesUntil) {
+        await heldRanges.wait();
         if (outgoing.destroyed) return;
       }
       const fault = rules.find(
@@ -275,11 +283,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         case 'refuse-range':
           if (method !== 'eth_getLogs') break;
           if (fault.holdOthersMs !== undefined) {
-            const now = performance.now();
-            rangeHold = {
-              until: now + fault.afterMs,
-              release: now + fault.afterMs + fault.holdOthersMs,
-            };
+            holdRangesUntil = performance.now() + fault.afterMs;
+            clearTimeout(heldRangesTimer);
+            heldRangesTimer = setTimeout(letHeldRangesGo, fault.afterMs + fault.holdOthersMs);
           }
           await wait(fault.afterMs);
           return answerCall({
@@ -326,13 +332,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     for (const socket of hanging) socket.destroy();
     hanging.clear();
     // The same for ranges held by a refusal: they go on to the node now.
-    rangeHold = { until: 0, release: 0 };
-    for (const end of [...holding]) end();
-  };
-  const release = (): void => {
-    const waiting = held;
-    held = [];
-    for (const resolve of waiting) resolve();
+    letHeldRangesGo();
   };
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -358,7 +358,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     },
     resume() {
       paused = false;
-      release();
+      heldWhilePaused.letGo();
     },
     resetCounts() {
       for (const key of Object.keys(counts)) delete counts[key];
@@ -369,7 +369,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     },
     close() {
       paused = false;
-      release();
+      heldWhilePaused.letGo();
       endHanging();
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
