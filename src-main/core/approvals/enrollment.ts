@@ -1,16 +1,16 @@
 // Enrolling a person's passkey: registration options with a one-time challenge, then the new
 // credential verified against it. Who may enroll is decided by the engine's gate (an existing
 // approver) or, for the first approver of a data directory, by being on this machine.
-import {
-  generateRegistrationOptions,
-  verifyRegistrationResponse,
-  type RegistrationResponseJSON,
+import type {
+  RegistrationResponseJSON,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import type { ValidatedInput } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import type { ApproverRecord, Store } from '../store/index.ts';
 import type { Caller } from './caller.ts';
 import { requireSecurePeer, rpIdFor } from './person-gate.ts';
+import { loadWebAuthn } from './webauthn.ts';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
 
@@ -39,6 +39,7 @@ export function createEnrollment(store: Store): Enrollment {
   return {
     async options(name, caller) {
       const web = webCaller(caller);
+      const { generateRegistrationOptions } = await loadWebAuthn();
       const options = await generateRegistrationOptions({
         rpName: 'Vigil',
         rpID: rpIdFor(web)!,
@@ -64,7 +65,8 @@ export function createEnrollment(store: Store): Enrollment {
           field: 'registration.id',
         });
       let issuedFor: string | undefined;
-      let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+      const { verifyRegistrationResponse } = await loadWebAuthn();
+      let verified: VerifiedRegistrationResponse;
       try {
         verified = await verifyRegistrationResponse({
           response: input.registration as RegistrationResponseJSON,

@@ -2,9 +2,9 @@
 // and never asks how it decides: headless (and every web client) answers with a WebAuthn
 // assertion over the subject's digest; the desktop app with a native dialog that main raises
 // from main's own records. The renderer and scripts can ask for an approval, never give one.
-import {
-  verifyAuthenticationResponse,
-  type AuthenticationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  VerifiedAuthenticationResponse,
 } from '@simplewebauthn/server';
 import type { ApprovalProof } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
@@ -13,6 +13,7 @@ import type { ApprovedBy, Caller } from '../ports/index.ts';
 
 export type { ApprovedBy };
 import { desktopApproverId } from './approver-slots.ts';
+import { loadWebAuthn } from './webauthn.ts';
 import { createChallengeBook } from './challenge-book.ts';
 import type { GateSubject } from './digest.ts';
 
@@ -103,7 +104,8 @@ export function createWebAuthnGate(store: Store): PersonGate {
         });
       }
       book.check(challenge, subject.digest);
-      let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+      const { verifyAuthenticationResponse } = await loadWebAuthn();
+      let verified: VerifiedAuthenticationResponse;
       try {
         verified = await verifyAuthenticationResponse({
           response: assertion,
