@@ -93,6 +93,8 @@ export interface StoreBenchResult {
     idleRssBytes: number;
   };
   queries: QueryTiming[];
+  /** Median RSS over a quiet stretch after the queries: what reading old segments leaves held. */
+  idleRssAfterQueriesBytes: number;
 }
 
 const name = 'bench-store';
@@ -392,6 +394,7 @@ export async function measureStore(options: StoreBenchOptions): Promise<StoreBen
       options.queryRuns,
       step,
     );
+    const idleAfterQueries = await idleRss(headless.serve.process.pid!);
     await headless.close(60_000);
     headless = undefined;
 
@@ -415,6 +418,7 @@ export async function measureStore(options: StoreBenchOptions): Promise<StoreBen
         idleRssBytes: idleAfterStart,
       },
       queries,
+      idleRssAfterQueriesBytes: idleAfterQueries,
     };
   } finally {
     if (headless) await headless.crash();

@@ -133,6 +133,11 @@ function gridRows(runs: readonly SizeRun[]): string[][] {
       'the same in the process restarted after kill -9',
     ),
     row(
+      'Idle RSS after the queries',
+      (run) => formatMb(run.store.idleRssAfterQueriesBytes),
+      'the same process once the queries below are answered (old segments read); aim ≤ 500 MB',
+    ),
+    row(
       'Disk writes, following',
       (run) => `${(run.store.follow.bytesPerMinute / 1024 / 1024).toFixed(1)} MB/min`,
       `/proc write_bytes over ${seconds(runs[0]?.store.follow.seconds ?? 0)}, a block every 2 s with one event; aim ≤ 5 MB/min at every size`,
