@@ -219,8 +219,9 @@ export async function connectRpc(
   const notifications: RpcClient['notifications'] = [];
   const received: string[] = [];
   socket.on('message', (data) => {
-    received.push(data.toString());
-    const message = JSON.parse(data.toString()) as {
+    const text = data.toString();
+    received.push(text);
+    const message = JSON.parse(text) as {
       id?: number;
       method?: string;
       params?: unknown;
