@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger, PushListener } from '../ports/index.ts';
 import type { RequestName } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
+import { answerKeychainRequest } from '../keychain/index.ts';
 import type { Caller, GateSubject } from '../approvals/index.ts';
 import type { StoreRecovery } from '../store/index.ts';
 import type { EngineTuning, WorkspaceApplySummary } from './engine.ts';
@@ -55,9 +56,6 @@ export async function startEngine(
       ...(clockOffset ? { clockOffset } : {}),
     } satisfies EngineWorkerData,
   });
-  // Imported once the thread is on its way: keys brings most of the core's code with it (100 ms
-  // of loading), and main has nothing else to do while the engine thread starts.
-  const keys = import('../keys/index.ts');
   const pending = new Map<
     number,
     { resolve: (value: unknown) => void; reject: (error: unknown) => void }
@@ -92,12 +90,10 @@ export async function startEngine(
           return;
         case 'keychain': {
           const { id } = message;
-          void keys
-            .then(({ answerKeychainRequest }) => answerKeychainRequest(message.request))
-            .then((answer) => {
-              if (!exited)
-                worker.postMessage({ type: 'keychain-answer', id, answer } satisfies MainToEngine);
-            });
+          void answerKeychainRequest(message.request).then((answer) => {
+            if (!exited)
+              worker.postMessage({ type: 'keychain-answer', id, answer } satisfies MainToEngine);
+          });
           return;
         }
         case 'ask-person': {

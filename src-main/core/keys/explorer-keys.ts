@@ -2,7 +2,7 @@
 // namespace like every other secret. Nothing is written to the store: whether a key is set is
 // asked of the keychain, so the key and any part of it stay out of the journal and snapshots.
 import type { Store } from '../store/index.ts';
-import type { Keychain } from './keychain.ts';
+import type { Keychain } from '../keychain/index.ts';
 import { keychainNamespace } from './namespace.ts';
 
 export type ExplorerService = 'etherscan';

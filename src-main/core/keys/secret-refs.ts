@@ -4,7 +4,7 @@
 // such a value is still used as it is.
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.ts';
-import type { Keychain } from './keychain.ts';
+import type { Keychain } from '../keychain/index.ts';
 import { keychainNamespace } from './namespace.ts';
 
 const REFERENCE = /^keychain:([0-9a-f]{16}):/;

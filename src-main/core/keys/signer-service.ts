@@ -10,7 +10,7 @@ import { auditActions, exportsDirOf } from '../audit/index.ts';
 import type { EngineService, ServiceContext } from '../engine/service.ts';
 import { VigilError } from '../errors/index.ts';
 import type { SignerRecord } from '../store/index.ts';
-import type { Keychain } from './keychain.ts';
+import type { Keychain } from '../keychain/index.ts';
 import { encryptKeystore, keystoreFileName } from './keystore.ts';
 import { keychainNamespace } from './namespace.ts';
 import { parsePrivateKey } from './private-key.ts';

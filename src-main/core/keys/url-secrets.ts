@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { redactUrl } from '../chains/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
-import type { Keychain } from './keychain.ts';
+import type { Keychain } from '../keychain/index.ts';
 import { keychainNamespace } from './namespace.ts';
 
 const REFERENCE = /#vigil-secret=([0-9a-f]{16})$/;
