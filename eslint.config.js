@@ -1,7 +1,8 @@
 // Lint for the whole repo. Besides the usual TypeScript and React hooks rules, it keeps each
 // process in its room: `electron` only in src-main/electron/ and src-preload/, raw ipcMain and
-// ipcRenderer only in the contract wiring, the preload importing only types besides electron, and
-// the renderer importing nothing from main but the contract.
+// ipcRenderer only in the contract wiring, the preload importing only types besides electron, the
+// renderer importing nothing from main but the contract, and a slow-loading library only where it
+// is loaded on first use.
 import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -43,6 +44,26 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-imports': ['error', { paths: [electronOutsideItsRoom] }],
       'no-restricted-syntax': ['error', rawIpc('ipcMain'), rawIpc('ipcRenderer')],
+    },
+  },
+  {
+    // @simplewebauthn/server took 140 ms of every start; it loads when a passkey is first used.
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/core/approvals/webauthn.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@simplewebauthn/server',
+              allowTypeImports: true,
+              message:
+                'Load it through loadWebAuthn() (approvals/webauthn.ts); types may be imported.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
