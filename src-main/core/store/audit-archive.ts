@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { AuditEntry } from '../audit-chain/index.ts';
-import { configureDatabase, inTransaction } from './database.ts';
+import { configureDatabase, inTransaction, openSealedImage } from './database.ts';
 import { fileBytes, fsyncDirectory, writeFileDurably, type SealedFiles } from './durable-file.ts';
 import { forEachAuditEntry, insertAuditEntry } from './audit-log.ts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
@@ -274,7 +274,7 @@ export function openAuditArchive(options: AuditArchiveOptions): AuditArchive {
       markDamaged(segment, 'is not the file the manifest lists (its checksum differs)');
       return undefined;
     }
-    const db = new SQL.Database(decoded.image);
+    const db = openSealedImage(SQL, decoded.image);
     const entry = { db, bytes: decoded.image.length, pinned: 0 };
     cache.set(segment.file, entry);
     cachedBytes += entry.bytes;

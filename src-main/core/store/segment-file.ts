@@ -19,7 +19,7 @@ import {
   positionIndexSql,
   segmentSchemaSql,
 } from './chain-schema.ts';
-import { openDatabase, openDatabaseWithRoom, utf8Parameters } from './database.ts';
+import { openDatabase, openDatabaseWithRoom, openSealedImage, utf8Parameters } from './database.ts';
 import {
   fsyncDirectory,
   fsyncDirectoryAsync,
@@ -395,15 +395,6 @@ export async function writeSegmentAsync(dir: string, segment: BuiltSegment): Pro
   await fsyncDirectoryAsync(dir);
 }
 
-/**
- * SQLite's page cache for a segment opened to read, in KiB: 64 pages, enough for its indexes'
- * upper levels. The whole image is in memory already (sql.js's in-memory file), so a page missed
- * is a copy of 4 KB; SQLite's default of 2 MB a database only kept a second copy of each page in
- * sql.js's WebAssembly heap, which never gives memory back. Over 200 transaction look-ups at 5M
- * events (each reads its segment whole) that held the process at 690 MB; with this, 550.
- */
-const OPENED_SEGMENT_CACHE_SIZE = -256;
-
 export type SegmentReadResult<T> = { ok: T } | { damaged: string };
 
 /** Opens a sealed segment as an in-memory database, after checking it is the file listed. */
@@ -427,9 +418,7 @@ export function openSegment(
   // manifest's tells the file listed from another valid segment put in its place.
   if (imageHashOf(file) !== summary.sha256)
     return { damaged: 'not the segment the manifest lists (another image in its place)' };
-  const db = openDatabase(SQL, decoded.image);
-  db.run(`PRAGMA cache_size = ${OPENED_SEGMENT_CACHE_SIZE}`);
-  return { ok: db };
+  return { ok: openSealedImage(SQL, decoded.image) };
 }
 
 export function readSegmentBloom(
