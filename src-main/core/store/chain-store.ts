@@ -244,8 +244,9 @@ const defaults = {
   segmentTargetEvents: 5_000,
   // Segments kept open (their images in memory) for pages read again. Look-ups across the whole
   // history rarely read a segment twice, and at 256 MB 200 of them at 5M events left the process
-  // at 550–700 MB, over the 500 MB an idle Vigil may hold; at 96 MB, 330–390 MB. That still holds
-  // about 20 full segments, more than the pages an operator pages through near the newest.
+  // at 550–700 MB, over the 500 MB an idle Vigil may hold; at 96 MB, about 390 MB, and 330–360 MB
+  // with the small page cache of openSealedImage. That still holds about 20 full segments, more
+  // than the pages an operator pages through near the newest.
   segmentCacheBytes: 96 * 1024 * 1024,
   headLogMaxBytes: 64 * 1024 * 1024,
 };
