@@ -1,4 +1,5 @@
 // Calls the contract server in-process, as the UI would, and fails loudly on an error envelope.
+import type { ChainStatus } from '../../src-main/ipc/contract.ts';
 import type { ContractServer } from '../../src-main/ipc/server.ts';
 import { loadArtifact } from './contracts.ts';
 
@@ -7,6 +8,11 @@ export async function callOk<T>(server: ContractServer, name: string, input?: un
   if (!envelope.ok)
     throw new Error(`${name} failed: ${envelope.error.code} ${envelope.error.message}`);
   return envelope.value as T;
+}
+
+/** status.get's entry for the first (in a watch test, the only) chain. */
+export async function firstChainStatus(server: ContractServer): Promise<ChainStatus> {
+  return (await callOk<{ chains: ChainStatus[] }>(server, 'status.get')).chains[0]!;
 }
 
 /** Any way of making a contract call that throws on an error: in-process, or over the WebSocket. */

@@ -15,7 +15,7 @@ import { waitForStoreToEqualChain } from '../../helpers/compare.ts';
 import { deployContract, emitMany, loadArtifact } from '../../helpers/contracts.ts';
 import type { FaultProxy, FaultRule } from '../../helpers/fault-proxy.ts';
 import { startProxiedVigil, type ProxiedVigil } from '../../helpers/proxied-vigil.ts';
-import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
+import { callOk, firstChainStatus, watchEmitter } from '../../helpers/contract-call.ts';
 import { waitFor } from '../../helpers/serve.ts';
 
 /** Logs a block: about 1.4 MB of answer, so a range holds two blocks (RANGE_ANSWER_BYTES). */
@@ -80,11 +80,6 @@ async function finishNear(emitter: { address: `0x${string}`; contractId: string 
   });
 }
 
-async function chainPhase(): Promise<string | undefined> {
-  const { chains } = await callOk<{ chains: { phase: string }[] }>(server, 'status.get', {});
-  return chains[0]?.phase;
-}
-
 describe('backfill ranges asked for ahead', () => {
   it('over dense blocks from a distant node, three are in flight while one is stored', async () => {
     // Each answer held well over what a pass takes, even on a loaded machine.
@@ -126,7 +121,11 @@ describe('backfill ranges asked for ahead', () => {
       { fault: { kind: 'status', status: 500 }, methods: ['eth_blockNumber'] },
       DISTANT,
     );
-    await waitFor(async () => (await chainPhase()) === 'error' || undefined, 30_000, 20);
+    await waitFor(
+      async () => (await firstChainStatus(server)).phase === 'error' || undefined,
+      30_000,
+      20,
+    );
     const failedAt = performance.now();
     proxy.setFaults(DISTANT);
     const rangesAfterFailure = () => proxy.ranges.filter((range) => range.askedAt > failedAt);

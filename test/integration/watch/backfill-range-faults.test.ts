@@ -5,7 +5,7 @@
 // range and why, and the URL is not backed off for it. Only a single block that keeps failing
 // is an error, retried with back-off until the node answers again.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChainDrift, ChainStatus } from '../../../src-main/ipc/contract.ts';
+import type { ChainDrift } from '../../../src-main/ipc/contract.ts';
 import type { ContractServer } from '../../../src-main/ipc/server.ts';
 import { startAnvil, type AnvilInstance } from '../../helpers/anvil.ts';
 import { headBlock, rawRpc } from '../../helpers/chain-control.ts';
@@ -13,7 +13,7 @@ import { storedEvents, waitForStoreToEqualChain } from '../../helpers/compare.ts
 import { deployContract, emitMany } from '../../helpers/contracts.ts';
 import type { Fault, FaultProxy } from '../../helpers/fault-proxy.ts';
 import { startProxiedVigil, type ProxiedVigil } from '../../helpers/proxied-vigil.ts';
-import { callOk, watchEmitter } from '../../helpers/contract-call.ts';
+import { callOk, firstChainStatus, watchEmitter } from '../../helpers/contract-call.ts';
 import { waitFor } from '../../helpers/serve.ts';
 
 /** The widest eth_getLogs range the proxy lets through. */
@@ -26,10 +26,6 @@ let proxy: FaultProxy;
 let server: ContractServer;
 
 const call = <T>(name: string, input?: unknown): Promise<T> => callOk<T>(server, name, input);
-
-async function chainStatus(): Promise<ChainStatus> {
-  return (await call<{ chains: ChainStatus[] }>('status.get')).chains[0]!;
-}
 
 /** The block ranges eth_getLogs was asked for through the proxy, in order (by hash: skipped). */
 function askedRanges(): { from: number; to: number; width: number }[] {
@@ -105,7 +101,7 @@ describe('eth_getLogs ranges that fail on the way', () => {
     }
     expect(coveredThrough).toBeGreaterThanOrEqual(failed.to);
 
-    const status = await chainStatus();
+    const status = await firstChainStatus(server);
     expect(status.backfill.rangeBlocks).toBeGreaterThan(1);
     expect(status.backfill.rangeBlocks).toBeLessThanOrEqual(WIDEST);
     expect(status.backfill.rangeShrunk).toMatch(
@@ -153,7 +149,9 @@ describe('eth_getLogs ranges that fail on the way', () => {
     await backfillAgain();
     await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 60_000);
     const head = await headBlock(anvil.rpcUrl);
-    await waitFor(async () => ((await chainStatus()).indexedThrough ?? -1) >= head || undefined);
+    await waitFor(
+      async () => ((await firstChainStatus(server)).indexedThrough ?? -1) >= head || undefined,
+    );
     const calls = proxy.calls;
     const blockAsked = (call: { method: string; params: unknown }): number | undefined => {
       const [number, full] = (call.params ?? []) as [string?, boolean?];
@@ -225,7 +223,7 @@ describe('eth_getLogs ranges that fail on the way', () => {
       await backfillAgain();
       await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 60_000);
       expect(askedRanges().some((range) => range.width > WIDEST)).toBe(true);
-      const status = await chainStatus();
+      const status = await firstChainStatus(server);
       expect(status.backfill.rangeBlocks).toBeLessThanOrEqual(WIDEST);
       expect(status.backfill.rangeShrunk).toMatch(/ranges are now \d+ block\(s\)\.$/);
     });
@@ -236,7 +234,7 @@ describe('eth_getLogs ranges that fail on the way', () => {
     proxy.setFaults({ fault: { kind: 'hang' }, methods: ['eth_getLogs'], widerThanBlocks: 0 });
     await backfillAgain();
     const stuck = await waitFor(async () => {
-      const status = await chainStatus();
+      const status = await firstChainStatus(server);
       return status.phase === 'error' ? status : undefined;
     }, 60_000);
     expect(stuck.backfill.rangeBlocks).toBe(1);
@@ -251,6 +249,6 @@ describe('eth_getLogs ranges that fail on the way', () => {
     expect(new Set(single.map((range) => range.from))).toEqual(new Set([0]));
     proxy.clearFaults();
     await waitForStoreToEqualChain(server, anvil.rpcUrl, emitter, 60_000);
-    expect((await chainStatus()).lastError).toBeNull();
+    expect((await firstChainStatus(server)).lastError).toBeNull();
   });
 });

@@ -1,15 +1,28 @@
-// A database opened with room after its image: sql.js takes the buffer as its file without
+// Databases opened from an image. With room after it: sql.js takes the buffer as its file without
 // copying it, so the room costs no memory until SQLite writes there; an export holds only the
-// database's pages, and opens again with every row.
+// database's pages, and opens again with every row. A sealed image (a chain segment, an archived
+// stretch of the audit log) opened to be read: its file is in memory already, so SQLite keeps
+// only a small cache of its pages beside it, and every row still reads back, pages missed in that
+// cache included.
 import { describe, expect, it } from 'vitest';
-import { loadSqlJs, openDatabaseWithRoom } from '../../../src-main/core/store/database.ts';
+import {
+  loadSqlJs,
+  openDatabaseWithRoom,
+  openSealedImage,
+  selectAll,
+  selectOne,
+} from '../../../src-main/core/store/database.ts';
 
 const MB = 1024 * 1024;
 
-async function imageWithTable(): Promise<Uint8Array> {
+/** An image of a table `rows`, holding `count` rows of 200 characters of text each. */
+async function imageWithTable(count = 0): Promise<Uint8Array> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
   db.run('CREATE TABLE rows (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO rows (id, text) VALUES (?, ?)');
+  for (let id = 1; id <= count; id++) insert.run([id, `row ${id} `.padEnd(200, '.')]);
+  insert.free();
   const image = db.export();
   db.close();
   return image;
@@ -64,5 +77,28 @@ describe('a database opened with room to grow', () => {
     const reopened = new SQL.Database(exported);
     expect(reopened.exec('SELECT count(*) FROM rows')[0]!.values).toEqual([[2_000]]);
     reopened.close();
+  });
+});
+
+describe('a sealed image opened to be read', () => {
+  it('keeps 256 KiB of SQLite pages, not the 2 MB default, and reads every row', async () => {
+    const SQL = await loadSqlJs();
+    // About 6 MB of rows: far more pages than the cache holds.
+    const image = await imageWithTable(25_000);
+    const db = openSealedImage(SQL, image);
+    try {
+      expect(selectOne<{ cache_size: number }>(db, 'PRAGMA cache_size')?.cache_size).toBe(-256);
+      const rows = selectAll<{ id: number; text: string }>(
+        db,
+        'SELECT id, text FROM rows ORDER BY id',
+      );
+      expect(rows).toHaveLength(25_000);
+      expect(rows[24_999]).toEqual({ id: 25_000, text: 'row 25000 '.padEnd(200, '.') });
+      // Read again in the other order, through pages the small cache has let go.
+      const last = selectAll<{ id: number }>(db, 'SELECT id FROM rows ORDER BY id DESC LIMIT 3');
+      expect(last.map((row) => row.id)).toEqual([25_000, 24_999, 24_998]);
+    } finally {
+      db.close();
+    }
   });
 });
