@@ -80,7 +80,8 @@ function statementHandle(wasm: SqlJsModule, statement: object, sql: string): num
 /**
  * An inserter of rows into `table`'s `columns` (comma-separated), `rowsPerStatement` rows per
  * INSERT; undefined when this sql.js does not expose what it needs. Rows that do not fill a whole
- * statement go in one at a time, bound in place the same way.
+ * statement go in one at a time, bound in place the same way. `onConflict` (an upsert clause,
+ * `ON CONFLICT …`) ends every statement.
  */
 export function createBulkInserter(
   SQL: SqlJsStatic,
@@ -88,6 +89,7 @@ export function createBulkInserter(
   table: string,
   columns: string,
   rowsPerStatement = 200,
+  onConflict = '',
 ): BulkInserter | undefined {
   const found = moduleOf(SQL);
   const dbHandle = (db as unknown as { db?: unknown }).db;
@@ -102,7 +104,8 @@ export function createBulkInserter(
     rows: number;
   }
   function prepare(rows: number): Prepared | undefined {
-    const sql = `INSERT INTO ${table} (${columns}) VALUES ${new Array(rows).fill(rowSql).join(', ')}`;
+    const values = new Array(rows).fill(rowSql).join(', ');
+    const sql = `INSERT INTO ${table} (${columns}) VALUES ${values}${onConflict ? ` ${onConflict}` : ''}`;
     const statement = db.prepare(sql);
     const handle = statementHandle(wasm, statement, sql);
     if (handle !== undefined) return { statement, handle, rows };

@@ -3,10 +3,11 @@
 // committed in one transaction together with the cursors that say which blocks it covers, so
 // the head never holds one without the other. The planner (event-planner.ts) runs the reads
 // over the head and the segments together.
-import type { Database } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import type { EventRow } from '../../ipc/contract.ts';
 import { VigilError } from '../errors/index.ts';
 import { eventColumnCount, eventInsertColumns, eventRowPlaceholders } from './chain-schema.ts';
+import { createBulkInserter } from './bulk-insert.ts';
 import { selectAll, utf8Parameters } from './database.ts';
 import { createRowPacker, type PackedRows } from './packed-rows.ts';
 
@@ -39,13 +40,23 @@ const BLOCK_WINDOW = 2048;
 /** Rows per INSERT statement: one statement per row costs about as much again in sql.js. */
 const ROWS_PER_INSERT = 50;
 
+/** A row seen again after a rollback marked it removed (its block came back) is restored. */
+const restoreRemovedRow = `ON CONFLICT (chain_id, block_hash, log_index) DO UPDATE SET status = excluded.status
+     WHERE events.status = 'removed'`;
+
 function insertEventsSql(rows: number): string {
-  // A row seen again after a rollback marked it removed (its block came back) is restored.
   return `INSERT INTO events (${eventInsertColumns})
      VALUES ${new Array(rows).fill(eventRowPlaceholders).join(', ')}
-     ON CONFLICT (chain_id, block_hash, log_index) DO UPDATE SET status = excluded.status
-     WHERE events.status = 'removed'`;
+     ${restoreRemovedRow}`;
 }
+
+/**
+ * From this many new rows, a head commit packs them and binds them in place (bulk-insert.ts), as
+ * a segment build does: 12,000 rows of a dense chain's unconfirmed blocks went in 155–160 ms
+ * instead of 185–199 ms, packing included. Fewer rows (a followed block's few) are not worth
+ * preparing its statements for.
+ */
+const BOUND_IN_PLACE_FROM = 200;
 
 /** An event as the row the events table stores, columns in schema order (JSON for args and topics). */
 export function eventTuple(event: StoredEvent): (string | number | null)[] {
@@ -116,7 +127,12 @@ export function packEventRows(events: readonly StoredEvent[]): PackedRows {
  * What is already stored is looked up once for the batch's block range, so the rows can go in
  * many to a statement.
  */
-function insertNewEvents(db: Database, chainId: number, events: StoredEvent[]): StoredEvent[] {
+function insertNewEvents(
+  db: Database,
+  chainId: number,
+  events: StoredEvent[],
+  SQL: SqlJsStatic | undefined,
+): StoredEvent[] {
   if (events.length === 0) return [];
   let lowest = Infinity;
   let highest = -Infinity;
@@ -132,6 +148,25 @@ function insertNewEvents(db: Database, chainId: number, events: StoredEvent[]): 
     ).map((row) => row.identity),
   );
   const fresh = events.filter((event) => !stored.has(`${event.blockHash}:${event.logIndex}`));
+  const inserter =
+    SQL && fresh.length >= BOUND_IN_PLACE_FROM
+      ? createBulkInserter(
+          SQL,
+          db,
+          'events',
+          eventInsertColumns,
+          ROWS_PER_INSERT,
+          restoreRemovedRow,
+        )
+      : undefined;
+  if (inserter) {
+    try {
+      inserter.insert(packEventRows(fresh));
+    } finally {
+      inserter.free();
+    }
+    return fresh;
+  }
   const fullStatement =
     fresh.length >= ROWS_PER_INSERT ? db.prepare(insertEventsSql(ROWS_PER_INSERT)) : undefined;
   const singleStatement = db.prepare(insertEventsSql(1));
@@ -156,9 +191,13 @@ function insertNewEvents(db: Database, chainId: number, events: StoredEvent[]): 
 export function commitChainData(
   db: Database,
   batch: ChainDataBatch,
-  options: { trimBlocks?: boolean } = {},
+  options: {
+    trimBlocks?: boolean;
+    /** sql.js itself: with it, a batch's many new rows are bound in place (bulk-insert.ts). */
+    SQL?: SqlJsStatic;
+  } = {},
 ): ChainDataCommitResult {
-  const inserted = insertNewEvents(db, batch.chainId, batch.events);
+  const inserted = insertNewEvents(db, batch.chainId, batch.events, options.SQL);
 
   if (batch.blocks.length > 0) {
     const insertBlock = db.prepare(
@@ -560,7 +599,7 @@ export interface CanonicalRange {
 export function applyCanonicalRange(
   db: Database,
   range: CanonicalRange,
-  options: { trimBlocks?: boolean } = {},
+  options: Parameters<typeof commitChainData>[2] = {},
 ): { removed: EventRow[]; added: EventRow[] } {
   const key = (event: { blockHash: string; logIndex: number }): string =>
     `${event.blockHash}:${event.logIndex}`;

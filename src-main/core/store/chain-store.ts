@@ -473,10 +473,10 @@ export async function openChainStore(parts: {
   function applyRecord(record: HeadRecord): unknown {
     switch (record.t) {
       case 'commit':
-        return inTransaction(head, () => commitChainData(head, record.batch));
+        return inTransaction(head, () => commitChainData(head, record.batch, { SQL }));
       case 'canonical':
         return inTransaction(head, () => {
-          const changed = applyCanonicalRange(head, record.range);
+          const changed = applyCanonicalRange(head, record.range, { SQL });
           const recorded = record.reorg
             ? insertReorg(head, {
                 ...record.reorg,
