@@ -9,7 +9,13 @@ import { VigilError } from '../errors/index.ts';
 import { eventColumnCount, eventInsertColumns, eventRowPlaceholders } from './chain-schema.ts';
 import { createBulkInserter } from './bulk-insert.ts';
 import { selectAll, utf8Parameters } from './database.ts';
-import { createRowPacker, type PackedRows } from './packed-rows.ts';
+import {
+  createRowPacker,
+  NULL_CELL,
+  NUMBER_CELL,
+  valueAt,
+  type PackedRows,
+} from './packed-rows.ts';
 
 export type StoredEvent = EventRow;
 
@@ -56,7 +62,7 @@ function insertEventsSql(rows: number): string {
  * instead of 185–199 ms, packing included. Fewer rows (a followed block's few) are not worth
  * preparing its statements for.
  */
-const BOUND_IN_PLACE_FROM = 200;
+export const ROWS_BOUND_IN_PLACE_FROM = 200;
 
 /** An event as the row the events table stores, columns in schema order (JSON for args and topics). */
 export function eventTuple(event: StoredEvent): (string | number | null)[] {
@@ -114,6 +120,54 @@ function topicsJson(topics: readonly string[]): string {
   return `${json}]`;
 }
 
+/**
+ * The events packEventRows packed, as they were: args and topics parsed back from their JSON (so
+ * an event a log record gives back is what JSON would have given). All-ASCII text, as a chain's
+ * almost always is, is read as one string and cut by offset, not decoded value by value.
+ */
+export function eventsFromPackedRows(packed: PackedRows): StoredEvent[] {
+  if (packed.columns !== eventColumnCount)
+    throw new Error(`Packed events have ${packed.columns} columns, not ${eventColumnCount}.`);
+  const { bytes, cells } = packed;
+  const ascii = bytes.every((byte) => byte < 0x80);
+  const text = ascii
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')
+    : '';
+  let row = 0;
+  const value = (column: number): string | number | null => {
+    const cell = (row * eventColumnCount + column) * 2;
+    const kind = cells[cell]!;
+    if (kind === NULL_CELL) return null;
+    if (kind === NUMBER_CELL) return cells[cell + 1]!;
+    if (!ascii) return valueAt(packed, row, column);
+    const offset = cells[cell + 1]!;
+    return text.slice(offset, offset + kind);
+  };
+  const events = new Array<StoredEvent>(packed.rows);
+  for (; row < packed.rows; row++) {
+    // Columns in eventTuple's order.
+    const args = value(11) as string | null;
+    events[row] = {
+      chainId: value(0) as number,
+      contractId: value(1) as string,
+      blockNumber: value(2) as number,
+      blockHash: value(3) as string,
+      blockTimestamp: value(4) as number | null,
+      logIndex: value(5) as number,
+      transactionHash: value(6) as string,
+      transactionIndex: value(7) as number,
+      address: value(8) as string,
+      eventName: value(9) as string | null,
+      signature: value(10) as string | null,
+      args: args === null ? null : (JSON.parse(args) as StoredEvent['args']),
+      topics: JSON.parse(value(12) as string) as StoredEvent['topics'],
+      data: value(13) as StoredEvent['data'],
+      status: value(14) as StoredEvent['status'],
+    };
+  }
+  return events;
+}
+
 /** Events packed as rows of the events table (for a segment build). */
 export function packEventRows(events: readonly StoredEvent[]): PackedRows {
   const packer = createRowPacker(eventColumnCount, events.length);
@@ -132,6 +186,7 @@ function insertNewEvents(
   chainId: number,
   events: StoredEvent[],
   SQL: SqlJsStatic | undefined,
+  packedEvents: PackedRows | undefined,
 ): StoredEvent[] {
   if (events.length === 0) return [];
   let lowest = Infinity;
@@ -149,7 +204,7 @@ function insertNewEvents(
   );
   const fresh = events.filter((event) => !stored.has(`${event.blockHash}:${event.logIndex}`));
   const inserter =
-    SQL && fresh.length >= BOUND_IN_PLACE_FROM
+    SQL && fresh.length >= ROWS_BOUND_IN_PLACE_FROM
       ? createBulkInserter(
           SQL,
           db,
@@ -161,7 +216,9 @@ function insertNewEvents(
       : undefined;
   if (inserter) {
     try {
-      inserter.insert(packEventRows(fresh));
+      inserter.insert(
+        packedEvents && fresh.length === events.length ? packedEvents : packEventRows(fresh),
+      );
     } finally {
       inserter.free();
     }
@@ -195,9 +252,17 @@ export function commitChainData(
     trimBlocks?: boolean;
     /** sql.js itself: with it, a batch's many new rows are bound in place (bulk-insert.ts). */
     SQL?: SqlJsStatic;
+    /** The batch's events packed already (packEventRows), inserted as they are if all are new. */
+    packedEvents?: PackedRows;
   } = {},
 ): ChainDataCommitResult {
-  const inserted = insertNewEvents(db, batch.chainId, batch.events, options.SQL);
+  const inserted = insertNewEvents(
+    db,
+    batch.chainId,
+    batch.events,
+    options.SQL,
+    options.packedEvents,
+  );
 
   if (batch.blocks.length > 0) {
     const insertBlock = db.prepare(

@@ -44,10 +44,12 @@ import {
   encodeCursor,
   eventBlocksAtOrBelow,
   eventByIdentity,
+  eventsFromPackedRows,
   eventsPerMinute,
   packEventRows,
   positionOf,
   queryEventsIn,
+  ROWS_BOUND_IN_PLACE_FROM,
   storedBlockHash,
   storedIdentities,
   type BlockHeader,
@@ -68,7 +70,14 @@ import {
   selectOne,
 } from './database.ts';
 import { fileBytes, writeFileDurably, type SealedFiles } from './durable-file.ts';
-import { appendToIngestLog, readIngestLog, startIngestLog, type IngestLog } from './ingest-log.ts';
+import {
+  appendToIngestLog,
+  readIngestLog,
+  startIngestLog,
+  type BinaryRecords,
+  type IngestLog,
+} from './ingest-log.ts';
+import { readPackedRecord, writePackedRecord, type PackedRows } from './packed-rows.ts';
 import { createSegmentBuildThread } from './segment-build-thread.ts';
 import { createSegmentCache } from './segment-cache.ts';
 import {
@@ -217,7 +226,8 @@ export interface ChainStore {
 }
 
 type HeadRecord =
-  | { t: 'commit'; batch: ChainDataBatch }
+  /** packedEvents: the batch's events packed (packEventRows), for its insert and its log record. */
+  | { t: 'commit'; batch: ChainDataBatch; packedEvents?: PackedRows }
   | {
       t: 'canonical';
       range: CanonicalRange;
@@ -227,6 +237,33 @@ type HeadRecord =
   | { t: 'purge'; contractIds: string[]; chainIds: number[] }
   | { t: 'unseal'; segmentIds: number[]; events: EventTuple[]; blocks: BlockTuple[] }
   | { t: 'refetch'; range: RefetchRange; done: boolean };
+
+/** The kind byte of a head log record whose commit's rows are written packed. */
+const PACKED_COMMIT = 1;
+
+/**
+ * A commit of many rows (a dense chain's unconfirmed blocks, thousands of rows a batch) is logged
+ * with its rows packed as they were for its insert; JSON of 12,000 rows as objects took 45 ms.
+ * Every other record is JSON, and logs written before hold only JSON.
+ */
+const headRecordsBinary: BinaryRecords<HeadRecord> = {
+  encode(record) {
+    if (record.t !== 'commit' || !record.packedEvents) return undefined;
+    const { events: _events, ...rest } = record.batch;
+    return writePackedRecord(PACKED_COMMIT, rest, record.packedEvents);
+  },
+  decode(payload) {
+    if (payload[0] !== PACKED_COMMIT)
+      throw new Error(`The head log has a record of an unknown kind (${payload[0]}).`);
+    const { header, packed } = readPackedRecord(payload);
+    const rest = header as Omit<ChainDataBatch, 'events'>;
+    return {
+      t: 'commit',
+      batch: { ...rest, events: eventsFromPackedRows(packed) },
+      packedEvents: packed,
+    };
+  },
+};
 
 const HEAD_FILE = 'head.sqlite';
 const LOG_FILE = 'head.log';
@@ -405,7 +442,7 @@ export async function openChainStore(parts: {
 
   // Replays the log over the image, unless the image already holds it (an older generation)
   // or the image was lost (the log alone means nothing without it).
-  const opened = readIngestLog<HeadRecord>(logPath);
+  const opened = readIngestLog<HeadRecord>(logPath, { binary: headRecordsBinary });
   if (opened.droppedTailBytes > 0)
     log.warn(
       `The chain head log ended in ${opened.droppedTailBytes} bytes of a torn write; cut off (that tail is fetched again).`,
@@ -441,7 +478,7 @@ export async function openChainStore(parts: {
         );
   });
   if (logNeedsRestart) writeHeadImage(headGeneration + 1);
-  else appendLog = appendToIngestLog<HeadRecord>(logPath, headGeneration);
+  else appendLog = appendToIngestLog<HeadRecord>(logPath, headGeneration, headRecordsBinary);
   const headLog = (): IngestLog<HeadRecord> => appendLog!;
 
   const lastSealAt = new Map<number, number>();
@@ -473,7 +510,9 @@ export async function openChainStore(parts: {
   function applyRecord(record: HeadRecord): unknown {
     switch (record.t) {
       case 'commit':
-        return inTransaction(head, () => commitChainData(head, record.batch, { SQL }));
+        return inTransaction(head, () =>
+          commitChainData(head, record.batch, { SQL, packedEvents: record.packedEvents }),
+        );
       case 'canonical':
         return inTransaction(head, () => {
           const changed = applyCanonicalRange(head, record.range, { SQL });
@@ -538,8 +577,14 @@ export async function openChainStore(parts: {
 
   /** Applies a record to the head and logs it; the record is durable as far as a kill -9 goes. */
   function record<T>(entry: HeadRecord): T {
-    const result = applyRecord(entry) as T;
-    headLog().append(entry);
+    const logged =
+      entry.t === 'commit' &&
+      !entry.packedEvents &&
+      entry.batch.events.length >= ROWS_BOUND_IN_PLACE_FROM
+        ? { ...entry, packedEvents: packEventRows(entry.batch.events) }
+        : entry;
+    const result = applyRecord(logged) as T;
+    headLog().append(logged);
     return result;
   }
 
@@ -588,7 +633,7 @@ export async function openChainStore(parts: {
     crashPoint('head.image-written');
     appendLog?.close();
     startIngestLog(logPath, generation);
-    appendLog = appendToIngestLog<HeadRecord>(logPath, generation);
+    appendLog = appendToIngestLog<HeadRecord>(logPath, generation, headRecordsBinary);
     headGeneration = generation;
   }
 

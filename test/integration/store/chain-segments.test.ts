@@ -517,6 +517,43 @@ describe('the chain-data store', () => {
     expect(reopened.countEvents().get(chainId)).toBe(kept.length);
   });
 
+  it('a batch of many unconfirmed rows is logged packed and comes back exactly after a crash, among JSON records', async () => {
+    const { store, dir } = await freshStore();
+    const before = ingest(store, 1, 3);
+    // 300 unconfirmed rows in one batch (a dense chain's last blocks), one with non-ASCII text.
+    const dense = [...blockRows(4, 150, 'pending'), ...blockRows(5, 150, 'pending')];
+    dense[7] = { ...dense[7]!, args: { n: 'Grüße "✓"' }, blockTimestamp: null };
+    store.commitChainData({
+      chainId,
+      events: dense,
+      blocks: [],
+      cursors: contracts.map((contract) => ({ contractId: contract.id, indexedThrough: 5 })),
+      confirmedThrough: 3,
+    });
+    const after = ingest(store, 6, 6);
+    const expected = allPages(store, {});
+    expect(expected).toHaveLength(before.length + dense.length + after.length);
+    sandbox.crash(store);
+
+    // The log holds JSON records and one packed (its payload's first byte 1, not '{').
+    const log = readFileSync(join(chainDir(dir), 'head.log'));
+    const firstBytes: number[] = [];
+    for (let at = 16; at + 8 <= log.length; at += 8 + log.readUInt32LE(at))
+      firstBytes.push(log[at + 8]!);
+    expect(firstBytes.filter((byte) => byte === 1)).toHaveLength(1);
+    expect(firstBytes.filter((byte) => byte === 0x7b).length).toBeGreaterThanOrEqual(4);
+
+    const reopened = await sandbox.open(dir, makeLogger(), { chainData: tuning });
+    expect(allPages(reopened, {})).toEqual(expected);
+    expect(reopened.contractCursors(chainId).map((cursor) => cursor.cursor)).toEqual([6, 6]);
+    expect(
+      allPages(reopened, {}).find((row) => row.blockNumber === 4 && row.logIndex === 7),
+    ).toMatchObject({
+      args: { n: 'Grüße "✓"' },
+      blockTimestamp: null,
+    });
+  });
+
   it('writes per new block do not grow with what is stored', async () => {
     const { store } = await freshStore();
     ingest(store, 1, 40);

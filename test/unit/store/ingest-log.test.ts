@@ -7,6 +7,7 @@ import {
   appendToIngestLog,
   readIngestLog,
   startIngestLog,
+  type BinaryRecords,
 } from '../../../src-main/core/store/ingest-log.ts';
 import { makeTempDir } from '../../helpers/temp-dir.ts';
 
@@ -53,5 +54,46 @@ describe('the head ingest log', () => {
     // A torn header of the next record is cut as well.
     appendFileSync(path, Buffer.from([1, 2, 3]));
     expect(readIngestLog(path).records).toEqual(records.slice(0, -1));
+  });
+
+  /** Records with `bytes` are written as those bytes after a kind byte 2; the rest as JSON. */
+  type Sample = { t: string; bytes?: number[] };
+  const binary: BinaryRecords<Sample> = {
+    encode: (record) => (record.bytes ? Uint8Array.from([2, ...record.bytes]) : undefined),
+    decode(payload) {
+      if (payload[0] !== 2) throw new Error('not a sample record');
+      return { t: 'binary', bytes: [...payload.subarray(1)] };
+    },
+  };
+
+  it('keeps binary records among JSON ones, in order, and cuts the log at one it cannot read', () => {
+    const path = logPath();
+    startIngestLog(path, 2);
+    const mixed: Sample[] = [
+      { t: 'json' },
+      { t: 'binary', bytes: [0, 255, 0x7b, 10] },
+      { t: 'json again' },
+      { t: 'binary', bytes: [] },
+    ];
+    const log = appendToIngestLog(path, 2, binary);
+    for (const record of mixed) log.append(record);
+    log.close();
+    expect(readIngestLog(path, { binary }).records).toEqual(mixed);
+    // A reader that does not know the kind byte stops at the first binary record.
+    const refusing: BinaryRecords<Sample> = {
+      ...binary,
+      decode: () => {
+        throw new Error('unknown kind');
+      },
+    };
+    expect(readIngestLog(path, { binary: refusing, cutTornTail: false }).records).toEqual([
+      { t: 'json' },
+    ]);
+    // An encoder whose payload would read as JSON is refused before anything is written.
+    const misleading: BinaryRecords<Sample> = { ...binary, encode: () => Uint8Array.from([0x7b]) };
+    const again = appendToIngestLog(path, 2, misleading);
+    expect(() => again.append({ t: 'x' })).toThrow(/may not start as JSON does/);
+    again.close();
+    expect(readIngestLog(path, { binary }).records).toEqual(mixed);
   });
 });
