@@ -6,7 +6,9 @@
 // cache included.
 import { describe, expect, it } from 'vitest';
 import {
+  inTransaction,
   loadSqlJs,
+  openDatabase,
   openDatabaseWithRoom,
   openSealedImage,
   selectAll,
@@ -97,6 +99,37 @@ describe('a sealed image opened to be read', () => {
       // Read again in the other order, through pages the small cache has let go.
       const last = selectAll<{ id: number }>(db, 'SELECT id FROM rows ORDER BY id DESC LIMIT 3');
       expect(last.map((row) => row.id)).toEqual([25_000, 24_999, 24_998]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('a database of ours', () => {
+  it('keeps its lock, and still rolls back, exports and is written after an export', async () => {
+    const SQL = await loadSqlJs();
+    const db = openDatabase(SQL);
+    try {
+      expect(selectOne<{ locking_mode: string }>(db, 'PRAGMA locking_mode')?.locking_mode).toBe(
+        'exclusive',
+      );
+      db.run('CREATE TABLE rows (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+      db.run("INSERT INTO rows (id, text) VALUES (1, 'kept')");
+      expect(() =>
+        inTransaction(db, () => {
+          db.run("INSERT INTO rows (id, text) VALUES (2, 'rolled back')");
+          throw new Error('no');
+        }),
+      ).toThrow('no');
+      const image = db.export();
+      db.run("INSERT INTO rows (id, text) VALUES (3, 'after the export')");
+      expect(selectAll<{ id: number }>(db, 'SELECT id FROM rows ORDER BY id')).toEqual([
+        { id: 1 },
+        { id: 3 },
+      ]);
+      const copy = openDatabase(SQL, image);
+      expect(selectAll<{ id: number }>(copy, 'SELECT id FROM rows')).toEqual([{ id: 1 }]);
+      copy.close();
     } finally {
       db.close();
     }
