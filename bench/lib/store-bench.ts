@@ -49,6 +49,8 @@ export interface StoreBenchOptions {
   /** Longest a backfill or a catch-up may take before the run is called failed. */
   timeoutMs: number;
   step: (text: string) => void;
+  /** Run once the backfill is stored and serve idles (the raw read again, beside it in time). */
+  afterBackfill?: () => Promise<void>;
 }
 
 export interface QueryTiming {
@@ -354,6 +356,7 @@ export async function measureStore(options: StoreBenchOptions): Promise<StoreBen
     await waitUntilFollowing(headless.client, chain.chainId, timeoutMs);
     await waitUntilStored(headless.client, chain, timeoutMs);
     const idleAfterBackfill = await idleRss(headless.serve.process.pid!);
+    await options.afterBackfill?.();
 
     // The last blocks of a backfill are not final yet; they sit in the head until the chain
     // moves past them and are sealed then. That is the backfill's cost, not following's: a
