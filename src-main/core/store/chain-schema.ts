@@ -49,14 +49,16 @@ const transactionIndexSql =
   'CREATE INDEX events_by_transaction ON events (transaction_hash, block_number, log_index);';
 
 /**
- * A page of one contract's rows, newest first, is read through the position index: SQLite takes
- * the index that gives the page its order over this one, then stops at the page's last row (a
- * 5,000-row segment with the contract in one row is read whole in about 2 ms either way). So a
- * segment is built without it (4.5 ms of its ~40 ms build; older segments keep theirs); the head
- * keeps it for removing a contract's rows.
+ * No index of (contract, block, log index) is built any more. A page of one contract's rows,
+ * newest first, is read through the position index: SQLite takes the index that gives the page
+ * its order over this one, then stops at the page's last row (a 5,000-row segment with the
+ * contract in one row is read whole in about 2 ms either way). A contract's rows are removed
+ * through events_by_contract_event, whose first column is the contract. It was 4.5 ms of a
+ * segment's ~40 ms build, and in the head about a sixth of a dense batch's insert (12,000 rows:
+ * 144–152 ms without it, 177–187 with). Older segments keep theirs; the head drops it at open
+ * (OLD_HEAD_INDEXES_SQL).
  */
-const contractIndexSql =
-  'CREATE INDEX events_by_contract ON events (contract_id, block_number, log_index);';
+export const OLD_HEAD_INDEXES_SQL = 'DROP INDEX IF EXISTS events_by_contract;';
 
 /**
  * Indexes only the head keeps. Its identity index is what makes an insert of a row already
@@ -66,12 +68,11 @@ const contractIndexSql =
  * millisecond or two; a time range is narrowed to segments by the manifest's times and read
  * in position order. Building those two was a third of a segment's index time and a tenth of
  * its bytes (older segments keep theirs; nothing depends on them being there). Why segments go
- * without the other two is said where they are defined, above.
+ * without the transaction index is said where it is defined, above.
  */
 const headOnlyIndexesSql = `
   CREATE UNIQUE INDEX events_identity ON events (chain_id, block_hash, log_index);
   CREATE INDEX events_by_time ON events (chain_id, block_timestamp);
-  ${contractIndexSql}
   ${transactionIndexSql}`;
 
 export const segmentSchemaSql = eventsTable;

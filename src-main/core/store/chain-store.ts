@@ -60,7 +60,7 @@ import {
   type EventPosition,
   type EventsQuery,
 } from './chain-data.ts';
-import { headSchemaSql } from './chain-schema.ts';
+import { headSchemaSql, OLD_HEAD_INDEXES_SQL } from './chain-schema.ts';
 import {
   configureDatabase,
   inTransaction,
@@ -500,6 +500,7 @@ export async function openChainStore(parts: {
   function configureHead(db: Database): void {
     configureDatabase(db);
     db.run('PRAGMA cache_size = -262144');
+    db.run(OLD_HEAD_INDEXES_SQL);
   }
 
   function headMeta(db: Database, key: string): string | undefined {
