@@ -28,7 +28,15 @@
 // In general: a write that relies on another is made after that one is durable. The manifest is
 // fsync'd before a log record that relies on it (a backfill segment's cursors); a log record is
 // fsync'd before a manifest that relies on it (the two above).
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Logger } from '../ports/index.ts';
@@ -340,13 +348,18 @@ export async function openChainStore(parts: {
   const forged: IntegrityProblem[] = [];
   let bytesWritten = 0;
 
-  const moveAside = (path: string, reason: string): string => {
+  /** Moves a damaged file into damaged/ (or copies it there, for a log cut in place). */
+  const moveAside = (path: string, reason: string, how: 'move' | 'copy' = 'move'): string => {
     const damagedDir = join(dir, DAMAGED_DIR);
     mkdirSync(damagedDir, { recursive: true });
     const movedTo = join(damagedDir, `${path.split('/').pop()}.${Date.now()}`);
-    renameSync(path, movedTo);
+    if (how === 'move') renameSync(path, movedTo);
+    else copyFileSync(path, movedTo);
     problems.push({ message: reason, path, movedTo });
-    log.error(`${reason}; moved aside to ${movedTo}.`, { path, movedTo });
+    log.error(`${reason}; ${how === 'move' ? 'moved' : 'copied'} aside to ${movedTo}.`, {
+      path,
+      movedTo,
+    });
     return movedTo;
   };
 
@@ -442,8 +455,17 @@ export async function openChainStore(parts: {
 
   // Replays the log over the image, unless the image already holds it (an older generation)
   // or the image was lost (the log alone means nothing without it).
-  const opened = readIngestLog<HeadRecord>(logPath, { binary: headRecordsBinary });
-  if (opened.droppedTailBytes > 0)
+  const opened = readIngestLog<HeadRecord>(logPath, {
+    binary: headRecordsBinary,
+    // Records written whole are kept before they are cut: a later release's, or damage.
+    beforeCuttingDamage: (path) =>
+      moveAside(
+        path,
+        'The chain head log has a record this release cannot read, or damage before its end; the log is cut there and what it held after is fetched again',
+        'copy',
+      ),
+  });
+  if (opened.droppedTailBytes > 0 && !opened.damagedMidway && !opened.undecodable)
     log.warn(
       `The chain head log ended in ${opened.droppedTailBytes} bytes of a torn write; cut off (that tail is fetched again).`,
     );

@@ -64,6 +64,11 @@ export interface OpenedIngestLog<Record> {
    * torn at its end. Its records after the damage are dropped all the same.
    */
   damagedMidway: boolean;
+  /**
+   * The log stops at a record written whole (its length and checksum hold) that this reader cannot
+   * read: one of a later release, or of a bug. Not a torn write either.
+   */
+  undecodable: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -78,7 +83,7 @@ function encodeRecord<Record>(record: Record, binary?: BinaryRecords<Record>): B
   const payload = binary?.encode(record);
   if (payload) {
     if (payload[0] === JSON_OBJECT_START)
-      throw new Error('A binary record of the head log may not start as JSON does.');
+      throw new Error('A binary record of a log may not start as JSON does.');
     const framed = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
     framed.set(payload, RECORD_HEADER_BYTES);
     framed.writeUInt32LE(payload.length, 0);
@@ -105,21 +110,31 @@ function encodeRecord<Record>(record: Record, binary?: BinaryRecords<Record>): B
  */
 export function readIngestLog<Record>(
   path: string,
-  options: { cutTornTail?: boolean; binary?: BinaryRecords<Record> } = {},
+  options: {
+    cutTornTail?: boolean;
+    binary?: BinaryRecords<Record>;
+    /**
+     * Called with the log's path before a tail that is not a torn write (damagedMidway,
+     * undecodable) is cut: what it held was written whole, so a copy is kept first.
+     */
+    beforeCuttingDamage?: (path: string) => void;
+  } = {},
 ): OpenedIngestLog<Record> {
-  if (!existsSync(path))
-    return { generation: 0, records: [], droppedTailBytes: 0, damagedMidway: false };
+  const none = { damagedMidway: false, undecodable: false };
+  if (!existsSync(path)) return { generation: 0, records: [], droppedTailBytes: 0, ...none };
   const file = readFileSync(path);
   if (file.length < HEADER_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) {
     // A log whose header never reached the disk holds nothing acknowledged.
-    return { generation: 0, records: [], droppedTailBytes: file.length, damagedMidway: false };
+    return { generation: 0, records: [], droppedTailBytes: file.length, ...none };
   }
   const generation = Number(file.readBigUInt64LE(MAGIC.length));
   const records: Record[] = [];
   let offset = HEADER_BYTES;
+  let undecodable = false;
   for (;;) {
     const read = recordAt(file, offset, options.binary);
-    if (!read) break;
+    if (read === 'undecodable') undecodable = true;
+    if (read === undefined || read === 'undecodable') break;
     records.push(read.record);
     offset = read.end;
   }
@@ -132,17 +147,23 @@ export function readIngestLog<Record>(
   const damagedMidway =
     droppedTailBytes > 0 &&
     claimedEnd < file.length &&
-    recordAt(file, claimedEnd, options.binary) !== undefined;
-  if (droppedTailBytes > 0 && options.cutTornTail !== false) truncateSync(path, offset);
-  return { generation, records, droppedTailBytes, damagedMidway };
+    typeof recordAt(file, claimedEnd, options.binary) === 'object';
+  if (droppedTailBytes > 0 && options.cutTornTail !== false) {
+    if (damagedMidway || undecodable) options.beforeCuttingDamage?.(path);
+    truncateSync(path, offset);
+  }
+  return { generation, records, droppedTailBytes, damagedMidway, undecodable };
 }
 
-/** The whole, checked record at `offset`, or undefined. */
+/**
+ * The whole, checked record at `offset`; undefined if it is not whole or fails its checksum;
+ * 'undecodable' if it is whole and checked but cannot be read.
+ */
 function recordAt<Record>(
   file: Buffer,
   offset: number,
   binary: BinaryRecords<Record> | undefined,
-): { record: Record; end: number } | undefined {
+): { record: Record; end: number } | 'undecodable' | undefined {
   if (offset + RECORD_HEADER_BYTES > file.length) return undefined;
   const length = file.readUInt32LE(offset);
   const checksum = file.readUInt32LE(offset + 4);
@@ -154,7 +175,7 @@ function recordAt<Record>(
     if (payload[0] !== JSON_OBJECT_START && binary) return { record: binary.decode(payload), end };
     return { record: JSON.parse(payload.toString('utf8')) as Record, end };
   } catch {
-    return undefined;
+    return 'undecodable';
   }
 }
 

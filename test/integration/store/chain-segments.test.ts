@@ -4,6 +4,7 @@
 // The reference for every read is the plain list of rows the test put in.
 import { mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../../../src-main/ipc/contract.ts';
 import type {
@@ -552,6 +553,43 @@ describe('the chain-data store', () => {
       args: { n: 'Grüße "✓"' },
       blockTimestamp: null,
     });
+  });
+
+  it('a head log record this release cannot read is copied aside, reported, and the log cut there', async () => {
+    const { store, dir } = await freshStore();
+    const before = ingest(store, 1, 3);
+    store.commitChainData({
+      chainId,
+      events: [...blockRows(4, 150, 'pending'), ...blockRows(5, 150, 'pending')],
+      blocks: [],
+      cursors: contracts.map((contract) => ({ contractId: contract.id, indexedThrough: 5 })),
+      confirmedThrough: 3,
+    });
+    ingest(store, 6, 6);
+    sandbox.crash(store);
+    // The packed record as a later release might write it: another kind, its checksum whole.
+    const logPath = join(chainDir(dir), 'head.log');
+    const log = readFileSync(logPath);
+    let at = 16;
+    while (log[at + 8] !== 1) at += 8 + log.readUInt32LE(at);
+    const payload = log.subarray(at + 8, at + 8 + log.readUInt32LE(at));
+    payload[0] = 9;
+    log.writeUInt32LE(crc32(payload), at + 4);
+    writeFileSync(logPath, log);
+
+    const messages = makeLogger();
+    const reopened = await sandbox.open(dir, messages, { chainData: tuning });
+    // The records before it are replayed; it and the ones after are cut, to be fetched again.
+    expect(allPages(reopened, {}).map((row) => row.blockNumber)).toEqual(
+      before.map((row) => row.blockNumber),
+    );
+    expect(messages.messages.join('\n')).toMatch(/head log has a record this release cannot read/);
+    expect(messages.messages.join('\n')).not.toMatch(/torn write/);
+    const kept = readdirSync(join(chainDir(dir), 'damaged')).filter((name) =>
+      name.startsWith('head.log'),
+    );
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(chainDir(dir), 'damaged', kept[0]!)).equals(log)).toBe(true);
   });
 
   it('writes per new block do not grow with what is stored', async () => {

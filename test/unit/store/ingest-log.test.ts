@@ -86,14 +86,51 @@ describe('the head ingest log', () => {
         throw new Error('unknown kind');
       },
     };
-    expect(readIngestLog(path, { binary: refusing, cutTornTail: false }).records).toEqual([
-      { t: 'json' },
-    ]);
+    const refused = readIngestLog(path, { binary: refusing, cutTornTail: false });
+    expect(refused.records).toEqual([{ t: 'json' }]);
+    expect(refused.undecodable).toBe(true);
     // An encoder whose payload would read as JSON is refused before anything is written.
     const misleading: BinaryRecords<Sample> = { ...binary, encode: () => Uint8Array.from([0x7b]) };
     const again = appendToIngestLog(path, 2, misleading);
     expect(() => again.append({ t: 'x' })).toThrow(/may not start as JSON does/);
     again.close();
     expect(readIngestLog(path, { binary }).records).toEqual(mixed);
+  });
+
+  it('keeps a copy before cutting a record written whole that it cannot read, and not for a torn one', () => {
+    const path = logPath();
+    startIngestLog(path, 4);
+    const log = appendToIngestLog(path, 4, binary);
+    log.append({ t: 'json' });
+    log.append({ t: 'binary', bytes: [1, 2, 3] });
+    log.close();
+    const copied: string[] = [];
+    const refusing: BinaryRecords<Sample> = {
+      ...binary,
+      decode: () => {
+        throw new Error('unknown kind');
+      },
+    };
+    const whole = statSync(path).size;
+    const opened = readIngestLog(path, {
+      binary: refusing,
+      beforeCuttingDamage: (damaged) => copied.push(`${damaged} ${statSync(damaged).size}`),
+    });
+    expect(opened).toMatchObject({ records: [{ t: 'json' }], undecodable: true });
+    // Called while the log was still whole, then cut.
+    expect(copied).toEqual([`${path} ${whole}`]);
+    expect(statSync(path).size).toBeLessThan(whole);
+
+    appendFileSync(path, Buffer.from([7, 0, 0, 0, 1, 2]));
+    const torn = readIngestLog(path, {
+      binary,
+      beforeCuttingDamage: (damaged) => copied.push(damaged),
+    });
+    expect(torn).toMatchObject({
+      records: [{ t: 'json' }],
+      undecodable: false,
+      damagedMidway: false,
+    });
+    expect(copied).toHaveLength(1);
   });
 });
