@@ -58,8 +58,8 @@ function insertEventsSql(rows: number): string {
 
 /**
  * From this many new rows, a head commit packs them and binds them in place (bulk-insert.ts), as
- * a segment build does: 12,000 rows of a dense chain's unconfirmed blocks went in 155–160 ms
- * instead of 185–199 ms, packing included. Fewer rows (a followed block's few) are not worth
+ * a segment build does: 12,000 rows of a dense chain's unconfirmed blocks went in 151–173 ms
+ * instead of 185–204 ms, packing included. Fewer rows (a followed block's few) are not worth
  * preparing its statements for.
  */
 export const ROWS_BOUND_IN_PLACE_FROM = 200;
@@ -168,7 +168,7 @@ export function eventsFromPackedRows(packed: PackedRows): StoredEvent[] {
   return events;
 }
 
-/** Events packed as rows of the events table (for a segment build). */
+/** Events packed as rows of the events table (a segment build, a head commit and its log record). */
 export function packEventRows(events: readonly StoredEvent[]): PackedRows {
   const packer = createRowPacker(eventColumnCount, events.length);
   const row = new Array<string | number | null>(eventColumnCount);
@@ -217,7 +217,9 @@ function insertNewEvents(
   if (inserter) {
     try {
       inserter.insert(
-        packedEvents && fresh.length === events.length ? packedEvents : packEventRows(fresh),
+        packedEvents && packedEvents.rows === events.length && fresh.length === events.length
+          ? packedEvents
+          : packEventRows(fresh),
       );
     } finally {
       inserter.free();
@@ -664,7 +666,7 @@ export interface CanonicalRange {
 export function applyCanonicalRange(
   db: Database,
   range: CanonicalRange,
-  options: Parameters<typeof commitChainData>[2] = {},
+  options: { trimBlocks?: boolean; SQL?: SqlJsStatic } = {},
 ): { removed: EventRow[]; added: EventRow[] } {
   const key = (event: { blockHash: string; logIndex: number }): string =>
     `${event.blockHash}:${event.logIndex}`;

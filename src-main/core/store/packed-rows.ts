@@ -1,4 +1,5 @@
-// Rows of values packed for a bulk insert and for the hand-over to the segment builder's thread:
+// Rows of values packed for a bulk insert, for the hand-over to the segment builder's thread and
+// for the head log's record of a batch of many rows (writePackedRecord):
 // the text of every value UTF-8 encoded one after another in one byte buffer, and two numbers a
 // value in a Float64Array (a text's byte length and offset; -1 and the number; -2 for null).
 //
@@ -182,12 +183,17 @@ export function transferablesOf(packed: PackedRows): ArrayBuffer[] {
   return [packed.bytes.buffer as ArrayBuffer, packed.cells.buffer as ArrayBuffer];
 }
 
+/** This machine's byte order, in which a Float64Array's cells are written. */
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Packed rows as bytes, after a JSON header of the caller's (the head log writes a dense batch's
  * rows so: JSON.stringify of 12,000 rows as objects took 45 ms, the rows being packed for their
- * insert already). Layout: a kind byte, the header's length (u32), the header, then at the next
- * multiple of 8 the cells (f64, in this machine's byte order: little-endian wherever Vigil runs)
- * and the text. The header's JSON also records the counts, which readPackedRecord checks.
+ * insert already). Layout: a kind byte, the header's length (u32), the header, then the cells
+ * (f64, in this machine's byte order: little-endian wherever Vigil runs) and the text. The
+ * cells start at a multiple of 8 within the record. The header's JSON also records the counts
+ * and the byte order, which readPackedRecord checks (a record it refuses is cut from the log and
+ * its rows fetched again).
  */
 export function writePackedRecord(kind: number, header: unknown, packed: PackedRows): Uint8Array {
   const json = encoder.encode(
@@ -197,6 +203,7 @@ export function writePackedRecord(kind: number, header: unknown, packed: PackedR
       columns: packed.columns,
       cells: packed.cells.length,
       bytes: packed.bytes.length,
+      littleEndian,
     }),
   );
   const cellsAt = Math.ceil((5 + json.length) / 8) * 8;
@@ -216,9 +223,18 @@ export function writePackedRecord(kind: number, header: unknown, packed: PackedR
 export function readPackedRecord(record: Uint8Array): { header: unknown; packed: PackedRows } {
   const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
   const jsonLength = view.getUint32(1, true);
-  const { header, rows, columns, cells, bytes } = JSON.parse(
+  const { header, rows, columns, cells, bytes, ...written } = JSON.parse(
     decoder.decode(record.subarray(5, 5 + jsonLength)),
-  ) as { header: unknown; rows: number; columns: number; cells: number; bytes: number };
+  ) as {
+    header: unknown;
+    rows: number;
+    columns: number;
+    cells: number;
+    bytes: number;
+    littleEndian: boolean;
+  };
+  if (written.littleEndian !== littleEndian)
+    throw new Error('A packed record was written in the other byte order.');
   const cellsAt = Math.ceil((5 + jsonLength) / 8) * 8;
   const textAt = cellsAt + cells * 8;
   if (cells !== rows * columns * 2 || textAt + bytes !== record.length)

@@ -4,7 +4,8 @@
 // alone) and a row a node listed twice in one answer; non-ASCII text included.
 import { describe, expect, it } from 'vitest';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { headSchemaSql } from '../../../src-main/core/store/chain-schema.ts';
+import { createBulkInserter } from '../../../src-main/core/store/bulk-insert.ts';
+import { eventInsertColumns, headSchemaSql } from '../../../src-main/core/store/chain-schema.ts';
 import { commitChainData, type StoredEvent } from '../../../src-main/core/store/chain-data.ts';
 import {
   inTransaction,
@@ -72,6 +73,13 @@ function commitBoth(SQL: SqlJsStatic, options: { SQL?: SqlJsStatic }) {
 describe('a head commit of many rows', () => {
   it('stores and answers what the value-by-value insert does', async () => {
     const SQL = await loadSqlJs();
+    // This sql.js offers what binding in place needs, so the first path below is that one.
+    const probe = openDatabase(SQL);
+    probe.run(headSchemaSql);
+    const inserter = createBulkInserter(SQL, probe, 'events', eventInsertColumns);
+    expect(inserter).toBeDefined();
+    inserter?.free();
+    probe.close();
     const boundInPlace = commitBoth(SQL, { SQL });
     const valueByValue = commitBoth(SQL, {});
     expect(boundInPlace).toEqual(valueByValue);
@@ -87,5 +95,25 @@ describe('a head commit of many rows', () => {
       tt: 'integer',
       args: JSON.stringify(eventAt(10, 1).args),
     });
+  });
+
+  it('reads one contract through the position index and removes its rows through an index', async () => {
+    // The head keeps no (contract, block) index: every events query names the chain.
+    const SQL = await loadSqlJs();
+    const db = openDatabase(SQL);
+    db.run(headSchemaSql);
+    const plan = (sql: string): string =>
+      selectAll<{ detail: string }>(db, `EXPLAIN QUERY PLAN ${sql}`)
+        .map((step) => step.detail)
+        .join('; ');
+    expect(
+      plan(
+        "SELECT * FROM events WHERE chain_id = 7 AND contract_id = 'c1' AND status != 'removed' ORDER BY block_number DESC, log_index DESC LIMIT 100",
+      ),
+    ).toBe('SEARCH events USING INDEX events_by_position (chain_id=?)');
+    expect(plan("DELETE FROM events WHERE contract_id = 'c1'")).toBe(
+      'SEARCH events USING INDEX events_by_contract_event (contract_id=?)',
+    );
+    db.close();
   });
 });
