@@ -50,7 +50,7 @@ export interface StoreBenchOptions {
   timeoutMs: number;
   step: (text: string) => void;
   /** Run once the backfill is stored and serve idles (the raw read again, beside it in time). */
-  afterBackfill?: () => Promise<void>;
+  afterBackfill?: (servePid: number) => Promise<void>;
 }
 
 export interface QueryTiming {
@@ -356,7 +356,7 @@ export async function measureStore(options: StoreBenchOptions): Promise<StoreBen
     await waitUntilFollowing(headless.client, chain.chainId, timeoutMs);
     await waitUntilStored(headless.client, chain, timeoutMs);
     const idleAfterBackfill = await idleRss(headless.serve.process.pid!);
-    await options.afterBackfill?.();
+    await options.afterBackfill?.(headless.serve.process.pid!);
 
     // The last blocks of a backfill are not final yet; they sit in the head until the chain
     // moves past them and are sealed then. That is the backfill's cost, not following's: a
