@@ -84,11 +84,9 @@ function encodeRecord<Record>(record: Record, binary?: BinaryRecords<Record>): B
   if (payload) {
     if (payload[0] === JSON_OBJECT_START)
       throw new Error('A binary record of a log may not start as JSON does.');
-    const framed = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
-    framed.set(payload, RECORD_HEADER_BYTES);
-    framed.writeUInt32LE(payload.length, 0);
-    framed.writeUInt32LE(crc32(payload), 4);
-    return framed;
+    const bytes = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
+    bytes.set(payload, RECORD_HEADER_BYTES);
+    return framed(bytes, payload.length);
   }
   const json = JSON.stringify(record);
   let bytes = Buffer.allocUnsafe(RECORD_HEADER_BYTES + json.length);
@@ -98,10 +96,15 @@ function encodeRecord<Record>(record: Record, binary?: BinaryRecords<Record>): B
     bytes = Buffer.allocUnsafe(RECORD_HEADER_BYTES + Buffer.byteLength(json, 'utf8'));
     written = encoder.encodeInto(json, bytes.subarray(RECORD_HEADER_BYTES)).written;
   }
-  const framed = bytes.subarray(0, RECORD_HEADER_BYTES + written);
-  framed.writeUInt32LE(written, 0);
-  framed.writeUInt32LE(crc32(framed.subarray(RECORD_HEADER_BYTES)), 4);
-  return framed;
+  return framed(bytes, written);
+}
+
+/** The record whose payload of `length` bytes follows room for its header: the header written. */
+function framed(bytes: Buffer, length: number): Buffer {
+  const record = bytes.subarray(0, RECORD_HEADER_BYTES + length);
+  record.writeUInt32LE(length, 0);
+  record.writeUInt32LE(crc32(record.subarray(RECORD_HEADER_BYTES)), 4);
+  return record;
 }
 
 /**
